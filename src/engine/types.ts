@@ -1,0 +1,101 @@
+// The state of one run, as screens and the non-interactive mode see it, and the intents
+// they send back. The state is derived from the journal (reduce.ts) plus what is in
+// flight right now (live output, the pending prompt).
+import type { Phase } from '../journal/types.ts';
+import type { Step } from '../runbook/types.ts';
+
+export type StepStatus =
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'skipped'
+  /** Started before the process died, never finished: the operator must settle it. */
+  | 'in-doubt';
+
+export interface HostRunState {
+  host: string;
+  status: StepStatus;
+  phase: Phase;
+  /** The exact resolved command (or check) last started on this host. */
+  command?: string;
+  exitCode?: number | null;
+  durationMs?: number;
+  /** Why it failed or was skipped, in words. */
+  reason?: string;
+  /** Output of the last attempt, stdout and stderr interleaved as they came. */
+  output: string;
+  /** Result of the check block, when the step has one and it ran. */
+  check?: { ok: boolean; exitCode: number | null; output: string; reason?: string };
+  attempts: number;
+}
+
+export interface StepState {
+  id: string;
+  status: StepStatus;
+  /** Per target host, in target order. Empty for manual and decision steps. */
+  hosts: HostRunState[];
+  /** The choice taken at a decision step. */
+  choice?: string;
+}
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'aborted' | 'handed-off';
+
+/** What the run is waiting for from the operator, if anything. */
+export type Prompt =
+  | { kind: 'inputs'; missing: string[] }
+  | { kind: 'confirm'; stepId: string; host?: string; level: 'yes' | 'typed'; risk?: string }
+  | { kind: 'acknowledge'; stepId: string }
+  | { kind: 'decide'; stepId: string }
+  | { kind: 'failed'; stepId: string; host?: string }
+  | { kind: 'in-doubt'; stepId: string; host: string }
+  | { kind: 'finished'; status: RunStatus; nextRunbook?: string };
+
+/** A planned command: one step's resolved script on one host. */
+export interface PlannedCommand {
+  stepId: string;
+  host: string;
+  script: string;
+  check?: string;
+  /** Why the step will not run on this host (no block matches its facts). */
+  skipReason?: string;
+}
+
+export interface RunState {
+  runId: string;
+  runbookId: string;
+  steps: StepState[];
+  /** Index into steps of the step being worked on; steps.length when done. */
+  cursor: number;
+  status: RunStatus;
+  prompt?: Prompt;
+  /** Steps whose text changed since the run started (only after a resume). */
+  changedSteps: string[];
+  startedAt: string;
+  nextRunbook?: string;
+}
+
+/** What the operator (or --yes) can tell a run. */
+export type Intent =
+  | { type: 'confirm'; typed?: string }
+  | { type: 'refuse' }
+  | { type: 'acknowledge' }
+  | { type: 'decide'; choice: string }
+  | { type: 'retry' }
+  | { type: 'skip' }
+  | { type: 'abort' }
+  /** Cancel the command running now (Ctrl-C, after the screen asked). */
+  | { type: 'cancel' }
+  | { type: 'settle'; action: 'check' | 'rerun' | 'mark-done' | 'abort' };
+
+/** A run as a store: screens subscribe with useSyncExternalStore and send intents. */
+export interface RunController {
+  getState(): RunState;
+  subscribe(listener: () => void): () => void;
+  send(intent: Intent): void;
+  /** The runbook steps, for prose and titles. */
+  readonly steps: readonly Step[];
+  /** Resolved commands per step and host, for display before confirming. */
+  planFor(stepId: string): PlannedCommand[];
+}

@@ -1,0 +1,51 @@
+// How the engine runs a command somewhere. SSH and local execution implement this;
+// the engine and its tests only see this interface.
+
+export interface ExecRequest {
+  /** The exact shell script to run (already resolved: no `{{variables}}`). */
+  script: string;
+  /** Cancels the command on the target (not just the local wait). */
+  signal?: AbortSignal;
+  /** Kill the remote command after this long; the result says timedOut. */
+  timeoutMs?: number;
+  onStdout?: (chunk: string) => void;
+  onStderr?: (chunk: string) => void;
+}
+
+export interface ExecResult {
+  /** null when the command was killed by a signal or never finished. */
+  exitCode: number | null;
+  signal?: string;
+  timedOut: boolean;
+  cancelled: boolean;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs commands on one target (a host over SSH, or the local machine). */
+export interface Executor {
+  /** Human name of the target, e.g. `m1` or `local`. */
+  readonly target: string;
+  exec(req: ExecRequest): Promise<ExecResult>;
+}
+
+/** A failure to reach or authenticate to a host: never a stack trace for the operator. */
+export class HostError extends Error {
+  constructor(
+    readonly host: string,
+    readonly kind:
+      | 'unreachable'
+      | 'timeout'
+      | 'auth-refused'
+      | 'host-key-unknown'
+      | 'host-key-changed'
+      | 'host-key-rejected'
+      | 'sudo-failed'
+      | 'disconnected',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HostError';
+  }
+}

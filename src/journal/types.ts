@@ -1,0 +1,61 @@
+// Records of a run's journal: one JSON object per line, appended and fsynced one by one.
+// The journal is the run's source of truth: the engine's state is a fold over it, so
+// resuming after a crash is replaying the file.
+
+export type Phase = 'command' | 'check';
+
+interface Base {
+  /** 1, 2, 3... within the run; a gap means a lost record. */
+  seq: number;
+  /** ISO 8601 time the record was written. */
+  ts: string;
+}
+
+export type JournalRecord = Base &
+  (
+    | {
+        type: 'run-started';
+        runId: string;
+        runbook: { id: string; title: string; file: string; hash: string; steps: { id: string; hash: string }[] };
+        inventory: { file: string; hash: string; cluster: string };
+        inputs: Record<string, string>;
+        operator: string;
+        machine: string;
+        mode: 'interactive' | 'non-interactive';
+      }
+    /** The process came back to this run (after a crash or a stop). */
+    | { type: 'resumed'; pid: number; changedSteps: string[]; operator: string }
+    /** The operator said yes (or typed the host name) for one step on one host, or --yes did. */
+    | { type: 'confirmed'; stepId: string; host?: string; how: 'yes' | 'typed' | 'auto'; typed?: string }
+    /** The operator typed a wrong host name, or said no. */
+    | { type: 'refused'; stepId: string; host?: string; typed?: string; reason: string }
+    | { type: 'step-started'; stepId: string; host: string; phase: Phase; command: string; attempt: number }
+    | { type: 'output'; stepId: string; host: string; phase: Phase; stream: 'stdout' | 'stderr'; data: string }
+    | {
+        type: 'step-finished';
+        stepId: string;
+        host: string;
+        phase: Phase;
+        exitCode: number | null;
+        signal?: string;
+        durationMs: number;
+        /** Whether the exit code and output met the step's expectations. */
+        ok: boolean;
+        /** Why not ok, in words (e.g. `exit 3, expected 0`). */
+        reason?: string;
+      }
+    | { type: 'step-cancelled'; stepId: string; host: string; phase: Phase; reason: 'timeout' | 'operator'; durationMs: number }
+    /** Skipped on one host (host set) or as a whole; by the operator or because no block fits the host's facts. */
+    | { type: 'step-skipped'; stepId: string; host?: string; by: 'operator' | 'condition'; reason: string }
+    /** A manual step the operator acknowledged as done. */
+    | { type: 'acknowledged'; stepId: string }
+    | { type: 'decided'; stepId: string; choice: string; goto?: string; runbook?: string }
+    /** How the operator settled a step that was running when the process died. */
+    | { type: 'in-doubt-resolved'; stepId: string; host: string; action: 'check' | 'rerun' | 'mark-done' | 'abort' }
+    | { type: 'run-finished'; status: 'succeeded' | 'failed' | 'aborted' | 'handed-off'; nextRunbook?: string; reason?: string }
+  );
+
+export type JournalRecordType = JournalRecord['type'];
+
+/** A record before the writer stamps seq and ts on it. */
+export type NewRecord = JournalRecord extends infer R ? (R extends JournalRecord ? Omit<R, 'seq' | 'ts'> : never) : never;

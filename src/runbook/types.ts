@@ -1,0 +1,133 @@
+// The runbook model: what a parsed runbooks/*.md file means. Pure data, no behaviour.
+
+/** A place in a source file, 1-based, for error messages as `file:line:col`. */
+export interface SourcePos {
+  line: number;
+  column: number;
+}
+
+export type RiskLevel = 'low' | 'medium' | 'high' | 'critical';
+
+/** Roles a host can have in an inventory. */
+export const ROLES = ['master-candidate', 'metalogger', 'chunkserver', 'client', 'cgi'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface RunbookInput {
+  name: string;
+  prompt: string;
+  /** Template string; may use inventory variables. */
+  default?: string;
+  /** A regular expression the value must match (whole value). */
+  pattern?: string;
+  /** When set, the value must be one of these (the UI offers a list). */
+  choices?: string[];
+  /** Shown under the prompt. */
+  help?: string;
+  pos: SourcePos;
+}
+
+/**
+ * Where a command runs. Written in a runbook as `on=...`:
+ * a role (`chunkserver`), a host name (`m1`), `vip-holder` (the host that holds the VIP
+ * when the step starts), `local` (the operator's machine), `all`, or a comma list.
+ */
+export type TargetSpec =
+  | { kind: 'role'; role: Role }
+  | { kind: 'host'; name: string }
+  | { kind: 'vip-holder' }
+  | { kind: 'local' }
+  | { kind: 'all' }
+  /** A template like `{{inputs.host}}` that resolves to a host name at run time. */
+  | { kind: 'template'; template: string };
+
+/** none: read-only probe; yes: y/n; typed: the operator types the target host's name. */
+export type ConfirmLevel = 'none' | 'yes' | 'typed';
+
+/** A condition on host facts, e.g. `os=debian`, `init=systemd`, `mfs>=3.0.100`. */
+export interface FactCondition {
+  fact: 'os' | 'init' | 'mfs';
+  op: '=' | '!=' | '>=' | '<=' | '>' | '<';
+  value: string;
+}
+
+export interface CommandBlock {
+  /** The shell script, with `{{variables}}` still in it. */
+  script: string;
+  targets: TargetSpec[];
+  confirm: ConfirmLevel;
+  timeoutMs: number;
+  /** Exit codes that count as success (default [0]). */
+  expectExit: number[];
+  /** A regular expression the combined output must match, when set. */
+  expectOutput?: string;
+  /** All conditions must hold for this block to be chosen for a host. */
+  when: FactCondition[];
+  /** Run on several hosts at once, at most this many (1 = one after another). */
+  parallel: number;
+  /** Why this step is dangerous; shown in red before confirmation. */
+  risk?: string;
+  /** Verifies the step's effect; runs on the same host after the command succeeded. */
+  check?: { script: string; timeoutMs: number; expectExit: number[]; expectOutput?: string; pos: SourcePos };
+  pos: SourcePos;
+}
+
+export interface DecisionChoice {
+  key: string;
+  label: string;
+  /** A step id in this runbook, or undefined when `runbook` is set. */
+  goto?: string;
+  /** Another runbook's id: the run ends here and the operator is offered that runbook. */
+  runbook?: string;
+  pos: SourcePos;
+}
+
+export interface Decision {
+  question: string;
+  choices: DecisionChoice[];
+  pos: SourcePos;
+}
+
+export type StepKind = 'command' | 'manual' | 'decision';
+
+export interface Step {
+  /** Unique in the runbook: from `{#id}` at the end of the heading, or a slug of the title. */
+  id: string;
+  title: string;
+  /** Markdown prose under the heading, shown before confirmation. */
+  prose: string;
+  kind: StepKind;
+  /**
+   * Command variants: for each target host the first block whose `when` holds is run.
+   * Empty for manual and decision steps.
+   */
+  commands: CommandBlock[];
+  decision?: Decision;
+  /** Status preconditions (issue 5), e.g. `no-split-brain`; empty for now. */
+  requires: string[];
+  /** sha256 of the step's source text: resume says which steps changed. */
+  hash: string;
+  pos: SourcePos;
+}
+
+export interface Runbook {
+  id: string;
+  title: string;
+  summary: string;
+  when: string;
+  risk: RiskLevel;
+  roles: Role[];
+  inputs: RunbookInput[];
+  steps: Step[];
+  /** Absolute path of the file it came from. */
+  file: string;
+  /** sha256 of the whole file. */
+  hash: string;
+}
+
+/** A problem found while parsing or validating, printed as `file:line:col: message`. */
+export interface RunbookProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
