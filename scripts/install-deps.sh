@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the practice cluster and the SSH tests need, when missing.
+set -euo pipefail
+pkgs=(moosefs-master moosefs-metalogger moosefs-chunkserver moosefs-client moosefs-cli
+      keepalived openssh-server openssh-client unison inotify-tools arping rsyslog
+      fuse3 iproute2 procps psmisc tmux util-linux)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+  echo "mfs-tui: these Debian packages are missing and I cannot install them (need root on Debian): ${missing[*]}" >&2
+  exit 1
+fi
+echo "mfs-tui: installing ${#missing[@]} Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# policy-rc.d keeps package scripts from starting daemons on this machine.
+printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "mfs-tui: packages installed"
