@@ -17,6 +17,6 @@ echo "mfs-tui: installing ${#missing[@]} Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # policy-rc.d keeps package scripts from starting daemons on this machine.
-printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
+[ -e /usr/sbin/policy-rc.d ] || { printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; }
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "mfs-tui: packages installed"
