@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
+  entryPoints: ['src/cli/entry.ts'],
   outfile: 'dist/mfs-tui.mjs',
   bundle: true,
   platform: 'node',

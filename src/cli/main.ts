@@ -1,0 +1,129 @@
+// The mfs-tui command line: parses arguments and hands each command to its module.
+// Command modules are imported on demand so start-up stays fast.
+import { Command, CommanderError } from 'commander';
+import { EXIT, UserError } from './errors.ts';
+
+export interface GlobalOptions {
+  inventory?: string;
+  lab?: boolean;
+  runbooks?: string;
+}
+
+function globals(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals() as GlobalOptions;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('mfs-tui')
+    .description('Guided, resumable, audited runbooks for MooseFS clusters.')
+    .version(process.env.MFS_TUI_VERSION ?? '0.1.0')
+    .option('-i, --inventory <file>', 'cluster inventory (YAML); remembered for next time')
+    .option('--lab', 'use the practice cluster (mfs-tui lab up)')
+    .option('--runbooks <dir>', 'folder of runbooks (default: the built-in library)')
+    .showHelpAfterError('(run with --help for usage)')
+    .action(async (_opts, cmd: Command) => {
+      const { homeCommand } = await import('./home.ts');
+      return homeCommand(globals(cmd));
+    });
+
+  program
+    .command('validate')
+    .description('check runbooks; prints each problem as file:line:col: message; exit 1 when any')
+    .argument('[files...]', 'runbook files (default: every runbook in the library)')
+    .action(async (files: string[], _opts, cmd: Command) => {
+      const { validateCommand } = await import('./validate.ts');
+      return validateCommand(files, globals(cmd));
+    });
+
+  program
+    .command('run')
+    .description('run a runbook without the interactive screen (automation, tests)')
+    .argument('<runbook>', 'runbook id or file')
+    .option('-y, --yes', 'confirm every step, typed confirmations included')
+    .option('--input <key=value...>', 'runbook input values', collectPairs, {})
+    .option('--decide <step=choice...>', 'answers for decision steps', collectPairs, {})
+    .option('--json', 'print JSON lines of events on stdout')
+    .option('--dry-run', 'print every resolved command per host; run nothing')
+    .action(async (runbook: string, opts, cmd: Command) => {
+      const { runCommand } = await import('./run.ts');
+      return runCommand(runbook, { ...globals(cmd), ...opts });
+    });
+
+  program
+    .command('resume')
+    .description('list unfinished runs, or resume one')
+    .argument('[run]', 'run id (or a unique prefix)')
+    .option('-y, --yes', 'continue without the interactive screen (in-doubt steps still stop it)')
+    .option('--settle <action>', 'for an in-doubt step: check, rerun, mark-done or abort')
+    .option('--json', 'print JSON lines of events on stdout')
+    .action(async (run: string | undefined, opts, cmd: Command) => {
+      const { resumeCommand } = await import('./resume.ts');
+      return resumeCommand(run, { ...globals(cmd), ...opts });
+    });
+
+  program
+    .command('report')
+    .description('write a markdown incident report of a run from its journal')
+    .argument('<run>', 'run id (or a unique prefix)')
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .action(async (run: string, opts: { output?: string }) => {
+      const { reportCommand } = await import('./report.ts');
+      return reportCommand(run, opts);
+    });
+
+  program
+    .command('runs')
+    .description('list recorded runs, newest first')
+    .option('--json', 'JSON output')
+    .action(async (opts: { json?: boolean }) => {
+      const { runsCommand } = await import('./report.ts');
+      return runsCommand(opts);
+    });
+
+  return program;
+}
+
+function collectPairs(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new UserError(`expected key=value, got '${value}'`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+async function registerOptionalCommands(program: Command): Promise<void> {
+  // The practice cluster lives in its own module tree.
+  const { registerLabCommands } = await import('../lab/cli.ts');
+  registerLabCommands(program);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  await registerOptionalCommands(program);
+  program.exitOverride();
+  program.configureOutput({ outputError: (str, write) => write(str) });
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version arrive here too, with exit code 0.
+    return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (err instanceof UserError) {
+    process.stderr.write(`mfs-tui: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const e = err as { name?: string; message?: string; problems?: unknown };
+  if (e?.name === 'HostError' || e?.name === 'InventoryError') {
+    process.stderr.write(`mfs-tui: ${e.message}\n`);
+    return e.name === 'HostError' ? EXIT.host : EXIT.usage;
+  }
+  // A bug, not an operator mistake: keep the stack for the report.
+  process.stderr.write(`mfs-tui: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+  return 70;
+}
+
