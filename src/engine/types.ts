@@ -29,6 +29,9 @@ export interface HostRunState {
   /** Result of the check block, when the step has one and it ran. */
   check?: { ok: boolean; exitCode: number | null; output: string; reason?: string };
   attempts: number;
+  /** When the last attempt (or check) started and finished on this host (ISO). */
+  startedAt?: string;
+  finishedAt?: string;
 }
 
 export interface StepState {
@@ -38,6 +41,13 @@ export interface StepState {
   hosts: HostRunState[];
   /** The choice taken at a decision step. */
   choice?: string;
+  /** Every host the step targets in this pass, once it has started (from the journal). */
+  targets?: string[];
+  /** When the step first started in this pass and when it ended (ISO), for elapsed times. */
+  startedAt?: string;
+  finishedAt?: string;
+  /** Why it was skipped or failed, in words. */
+  reason?: string;
 }
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'aborted' | 'handed-off';
@@ -45,11 +55,14 @@ export type RunStatus = 'running' | 'succeeded' | 'failed' | 'aborted' | 'handed
 /** What the run is waiting for from the operator, if anything. */
 export type Prompt =
   | { kind: 'inputs'; missing: string[] }
-  | { kind: 'confirm'; stepId: string; host?: string; level: 'yes' | 'typed'; risk?: string }
+  /** `message`: why the last answer was refused (e.g. a wrong host name typed). */
+  | { kind: 'confirm'; stepId: string; host?: string; level: 'yes' | 'typed'; risk?: string; message?: string }
   | { kind: 'acknowledge'; stepId: string }
   | { kind: 'decide'; stepId: string }
-  | { kind: 'failed'; stepId: string; host?: string }
-  | { kind: 'in-doubt'; stepId: string; host: string }
+  /** `reason`: what went wrong, e.g. `exit 3, expected 0` or a missing variable. */
+  | { kind: 'failed'; stepId: string; host?: string; reason?: string }
+  /** `canCheck`: the host's command has a check block, so the `check` settlement is offered. */
+  | { kind: 'in-doubt'; stepId: string; host: string; canCheck?: boolean }
   | { kind: 'finished'; status: RunStatus; nextRunbook?: string };
 
 /** A planned command: one step's resolved script on one host. */
@@ -74,6 +87,9 @@ export interface RunState {
   changedSteps: string[];
   startedAt: string;
   nextRunbook?: string;
+  /** When the run finished and why it ended that way (from run-finished). */
+  finishedAt?: string;
+  reason?: string;
 }
 
 /** What the operator (or --yes) can tell a run. */

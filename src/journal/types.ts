@@ -29,7 +29,18 @@ export type JournalRecord = Base &
     | { type: 'confirmed'; stepId: string; host?: string; how: 'yes' | 'typed' | 'auto'; typed?: string }
     /** The operator typed a wrong host name, or said no. */
     | { type: 'refused'; stepId: string; host?: string; typed?: string; reason: string }
-    | { type: 'step-started'; stepId: string; host: string; phase: Phase; command: string; attempt: number }
+    | {
+        type: 'step-started';
+        stepId: string;
+        host: string;
+        phase: Phase;
+        command: string;
+        attempt: number;
+        /** Every host this step targets, in order (set on the step's first start): the step is done when all are. */
+        targets?: string[];
+        /** A check phase follows a successful command on this host. */
+        hasCheck?: boolean;
+      }
     | { type: 'output'; stepId: string; host: string; phase: Phase; stream: 'stdout' | 'stderr'; data: string }
     | {
         type: 'step-finished';

@@ -1,0 +1,112 @@
+// The runs on disk, for `mfs-tui resume` and `mfs-tui runs`: reads each journal's first
+// line (run-started) and its last whole line only, not the whole file.
+import fs from 'node:fs';
+import path from 'node:path';
+import { runsDir } from '../state/paths.ts';
+import type { JournalRecord } from './types.ts';
+import { JournalError } from './writer.ts';
+
+export interface RunSummary {
+  runId: string;
+  runbookId: string;
+  runbookTitle: string;
+  cluster: string;
+  operator: string;
+  /** ISO time of run-started. */
+  started: string;
+  /** ISO time of the last whole record. */
+  lastRecordAt: string;
+  status: 'unfinished' | 'finished';
+  /** How it finished, when it did. */
+  outcome?: 'succeeded' | 'failed' | 'aborted' | 'handed-off';
+  file: string;
+}
+
+const HEAD_BYTES = 64 * 1024;
+const TAIL_BYTES = 64 * 1024;
+
+function readRange(fd: number, start: number, length: number): string {
+  const buf = Buffer.alloc(length);
+  const n = fs.readSync(fd, buf, 0, length, start);
+  return buf.subarray(0, n).toString('utf8');
+}
+
+function parseLine(line: string): JournalRecord | undefined {
+  try {
+    const v = JSON.parse(line) as JournalRecord;
+    return typeof v === 'object' && v !== null && typeof v.type === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first record and the last whole record of a journal, reading its ends only. */
+function ends(file: string): { first?: JournalRecord; last?: JournalRecord } {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size === 0) return {};
+    const head = readRange(fd, 0, Math.min(size, HEAD_BYTES));
+    const firstNl = head.indexOf('\n');
+    const first = parseLine(firstNl === -1 ? head : head.slice(0, firstNl));
+    const tailStart = Math.max(0, size - TAIL_BYTES);
+    const lines = readRange(fd, tailStart, size - tailStart).split('\n');
+    // The tail's first piece may be a partial line; a torn last line does not parse.
+    if (tailStart > 0) lines.shift();
+    let last: JournalRecord | undefined;
+    for (let i = lines.length - 1; i >= 0 && !last; i--) {
+      const line = lines[i]!;
+      if (line.trim()) last = parseLine(line);
+    }
+    return { first, last: last ?? first };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Every run in the runs folder (or `dir`), newest first. Unreadable journals are left out. */
+export function listRuns(dir: string = runsDir()): RunSummary[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
+  } catch {
+    return [];
+  }
+  const runs: RunSummary[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    let e: ReturnType<typeof ends>;
+    try {
+      e = ends(file);
+    } catch {
+      continue;
+    }
+    const first = e.first;
+    if (!first || first.type !== 'run-started') continue;
+    const last = e.last ?? first;
+    runs.push({
+      runId: first.runId,
+      runbookId: first.runbook.id,
+      runbookTitle: first.runbook.title,
+      cluster: first.inventory.cluster,
+      operator: first.operator,
+      started: first.ts,
+      lastRecordAt: last.ts,
+      status: last.type === 'run-finished' ? 'finished' : 'unfinished',
+      outcome: last.type === 'run-finished' ? last.status : undefined,
+      file,
+    });
+  }
+  return runs.sort((a, b) => (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0));
+}
+
+/** The run whose id is `idOrPrefix` or starts with it; an operator-facing error otherwise. */
+export function findRun(idOrPrefix: string, dir: string = runsDir()): RunSummary {
+  const runs = listRuns(dir);
+  const exact = runs.find((r) => r.runId === idOrPrefix);
+  if (exact) return exact;
+  const matches = runs.filter((r) => r.runId.startsWith(idOrPrefix));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) throw new JournalError(`no run '${idOrPrefix}' in ${dir}`);
+  throw new JournalError(`'${idOrPrefix}' matches ${matches.length} runs: ${matches.slice(0, 5).map((r) => r.runId).join(', ')}${matches.length > 5 ? ', …' : ''}`);
+}
