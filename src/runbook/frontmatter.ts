@@ -1,0 +1,92 @@
+// A runbook's YAML front matter: schema and reading it into the model with positions.
+import { z } from 'zod';
+import { recordLocation, lineLocator } from './locations.ts';
+import { ROLES } from './types.ts';
+import type { RiskLevel, Role, RunbookInput, SourcePos } from './types.ts';
+import { nodePos, parseYamlAt, scalarTextPos, validateYaml } from './yaml-source.ts';
+import type { YamlProblem } from './yaml-source.ts';
+
+export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+
+// Numbers and booleans in YAML (`default: 9421`) are taken as their text.
+const text = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+const inputSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'must be letters, digits, _ or -, starting with a letter'),
+    prompt: z.string().min(1),
+    default: text.optional(),
+    pattern: z.string().min(1).optional(),
+    choices: z.array(text).min(1).optional(),
+    help: z.string().optional(),
+  })
+  .strict();
+
+const frontMatterSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and -'),
+    title: z.string().min(1),
+    summary: z.string().min(1),
+    when: z.string().min(1),
+    risk: z.enum(RISK_LEVELS),
+    roles: z.array(z.enum(ROLES)).default([]),
+    inputs: z.array(inputSchema).default([]),
+  })
+  .strict();
+
+export interface FrontMatter {
+  id: string;
+  title: string;
+  summary: string;
+  when: string;
+  risk: RiskLevel;
+  roles: Role[];
+  inputs: RunbookInput[];
+  /** Where the id's text starts, for "duplicate runbook id" messages. */
+  idPos: SourcePos;
+}
+
+/**
+ * Reads front matter whose text starts on line `firstLine` of the file. Input objects get
+ * locations for `name`, `default` and `pattern`.
+ */
+export function readFrontMatter(yamlText: string, firstLine: number): { value?: FrontMatter; problems: YamlProblem[] } {
+  const parsed = parseYamlAt(yamlText, firstLine);
+  if (!parsed.source) return { problems: parsed.problems };
+  const src = parsed.source;
+  if (src.doc.contents === null) return { problems: [{ pos: { line: firstLine - 1, column: 1 }, message: 'empty front matter: id, title, summary, when and risk are required' }] };
+  const checked = validateYaml(src, frontMatterSchema, 'front matter', (issue, value) => {
+    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'roles')
+      return `unknown role "${String(value)}" in roles: known roles are ${ROLES.join(', ')}`;
+    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'risk')
+      return `bad risk "${String(value)}": write one of ${RISK_LEVELS.join(', ')}`;
+    return undefined;
+  });
+  if (!checked.value) return { problems: checked.problems };
+  const fm = checked.value;
+  const inputs: RunbookInput[] = fm.inputs.map((i, n) => {
+    const input: RunbookInput = { name: i.name, prompt: i.prompt, pos: nodePos(src, ['inputs', n]) };
+    if (i.default !== undefined) input.default = i.default;
+    if (i.pattern !== undefined) input.pattern = i.pattern;
+    if (i.choices !== undefined) input.choices = i.choices;
+    if (i.help !== undefined) input.help = i.help;
+    for (const field of ['name', 'default', 'pattern'] as const) {
+      const at: SourcePos | undefined = scalarTextPos(src, ['inputs', n, field]);
+      if (at) recordLocation(input, field, lineLocator(at));
+    }
+    return input;
+  });
+  return {
+    value: {
+      id: fm.id,
+      title: fm.title,
+      summary: fm.summary,
+      when: fm.when,
+      risk: fm.risk,
+      roles: fm.roles,
+      inputs,
+      idPos: scalarTextPos(src, ['id']) ?? nodePos(src, ['id']),
+    },
+    problems: [],
+  };
+}

@@ -1,0 +1,434 @@
+// Markdown runbook to model: front matter, `##` steps, fenced command/check/decision
+// blocks with their attributes. Syntax problems are reported here with file positions;
+// cross-references (variables, jumps, duplicate ids) are the validator's job.
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { Code, Heading, Nodes, RootContent } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
+import { frontmatter } from 'micromark-extension-frontmatter';
+import { z } from 'zod';
+import {
+  CHECK_ATTRIBUTES,
+  COMMAND_ATTRIBUTES,
+  DEFAULT_TIMEOUT_MS,
+  REQUIREMENTS,
+  SHELL_LANGS,
+  parseDuration,
+  parseExitCodes,
+  parseTarget,
+  splitList,
+  tokenizeMeta,
+} from './attributes.ts';
+import type { MetaTokens } from './attributes.ts';
+import { parseConditions } from './conditions.ts';
+import { readFrontMatter } from './frontmatter.ts';
+import { lineLocator, recordDisplayName, recordLocation } from './locations.ts';
+import type { Locator } from './locations.ts';
+import type { CommandBlock, Decision, DecisionChoice, Runbook, RunbookProblem, SourcePos, Step } from './types.ts';
+import { nodePos, parseYamlAt, scalarTextPos, validateYaml } from './yaml-source.ts';
+
+type CheckBlock = NonNullable<CommandBlock['check']>;
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** A heading's or label's id: lowercase words joined by `-`. */
+export function slugify(title: string): string {
+  return title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+const STEP_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+const decisionSchema = z
+  .object({
+    question: z.string().min(1),
+    choices: z
+      .array(
+        z
+          .object({
+            key: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and -').optional(),
+            label: z.union([z.string().min(1), z.number()]).transform(String),
+            goto: z.string().min(1).optional(),
+            runbook: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
+class Source {
+  readonly lines: string[];
+  private readonly lineStarts: number[] = [0];
+  constructor(readonly text: string) {
+    this.lines = text.split(/\r?\n/);
+    for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
+  }
+  posAt(offset: number): SourcePos {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.lineStarts[lo]! + 1 };
+  }
+}
+
+interface StepDraft {
+  step: Step;
+  startOffset: number;
+  prose: string[];
+  /** The command block a following `check` block attaches to. */
+  lastCommand?: CommandBlock;
+}
+
+function startOf(node: { position?: { start: { line: number; column: number } } }): SourcePos {
+  return { line: node.position?.start.line ?? 1, column: node.position?.start.column ?? 1 };
+}
+
+function plainText(n: Nodes): string {
+  if ('value' in n && typeof n.value === 'string') return n.value;
+  if ('children' in n) return (n.children as Nodes[]).map(plainText).join('');
+  return '';
+}
+
+class RunbookParser {
+  readonly problems: RunbookProblem[] = [];
+  private readonly src: Source;
+  private readonly steps: StepDraft[] = [];
+
+  constructor(
+    text: string,
+    private readonly file: string,
+  ) {
+    this.src = new Source(text);
+  }
+
+  private report(pos: SourcePos, message: string): void {
+    this.problems.push({ file: this.file, line: pos.line, column: pos.column, message });
+  }
+
+  parse(): Runbook | undefined {
+    const text = this.src.text;
+    const tree = fromMarkdown(text, {
+      extensions: [frontmatter(['yaml'])],
+      mdastExtensions: [frontmatterFromMarkdown(['yaml'])],
+    });
+    const [first, ...rest] = tree.children;
+    let fm: ReturnType<typeof readFrontMatter>['value'];
+    if (first?.type === 'yaml') {
+      const read = readFrontMatter(first.value, startOf(first).line + 1);
+      for (const p of read.problems) this.report(p.pos, p.message);
+      fm = read.value;
+    } else {
+      this.report({ line: 1, column: 1 }, 'no front matter: the file must start with a --- block holding id, title, summary, when and risk');
+    }
+    this.readBody(first?.type === 'yaml' ? rest : tree.children);
+    const steps = this.finishSteps();
+    if (!fm) return undefined;
+    const { idPos, ...meta } = fm;
+    const runbook: Runbook = { ...meta, steps, file: resolve(this.file), hash: sha256(text) };
+    recordDisplayName(runbook, this.file);
+    recordLocation(runbook, 'id', lineLocator(idPos));
+    return runbook;
+  }
+
+  private readBody(nodes: RootContent[]): void {
+    for (const node of nodes) {
+      const current = this.steps.at(-1);
+      if (node.type === 'heading' && node.depth <= 2) {
+        if (node.depth === 2) this.startStep(node);
+        else if (current) this.report(startOf(node), 'the # title must come before the first ## step');
+        continue;
+      }
+      if (node.type === 'code' && this.isShell(node.lang)) {
+        if (!current) this.report(startOf(node), 'a command block must be under a ## step heading');
+        else this.readShellBlock(current, node);
+        continue;
+      }
+      if (node.type === 'code' && node.lang === 'decision') {
+        if (!current) this.report(startOf(node), 'a decision block must be under a ## step heading');
+        else this.readDecisionBlock(current, node);
+        continue;
+      }
+      this.reportNestedBlocks(node);
+      if (current && node.position?.start.offset !== undefined && node.position.end.offset !== undefined)
+        current.prose.push(this.src.text.slice(node.position.start.offset, node.position.end.offset));
+    }
+  }
+
+  private isShell(lang: string | null | undefined): boolean {
+    return (SHELL_LANGS as readonly string[]).includes(lang ?? '');
+  }
+
+  // Blocks inside lists or quotes would be silently shown as prose: refuse them.
+  private reportNestedBlocks(node: Nodes): void {
+    if (!('children' in node)) return;
+    for (const child of node.children as Nodes[]) {
+      if (child.type === 'code' && (this.isShell(child.lang) || child.lang === 'decision'))
+        this.report(startOf(child), `a ${child.lang} block must stand on its own under the step heading, not inside a list or quote`);
+      else this.reportNestedBlocks(child);
+    }
+  }
+
+  private startStep(h: Heading): void {
+    const raw = this.src.text.slice(h.position!.start.offset!, h.position!.end.offset!);
+    const explicit = /\{#([^}]*)\}\s*(?:#+\s*)?$/.exec(raw);
+    const title = plainText(h).replace(/\s*\{#[^}]*\}\s*$/, '').trim();
+    let id: string;
+    let idPos: SourcePos;
+    if (explicit) {
+      id = explicit[1]!.trim();
+      idPos = this.src.posAt(h.position!.start.offset! + explicit.index + 2);
+      if (!STEP_ID.test(id)) this.report(idPos, `bad step id "${id}": use letters, digits, - and _`);
+    } else {
+      id = slugify(title);
+      const hashes = /^#+\s*/.exec(raw)?.[0].length ?? 0;
+      idPos = this.src.posAt(h.position!.start.offset! + hashes);
+      if (!id) this.report(startOf(h), 'this step heading gives an empty id: add letters or an explicit {#step-id}');
+    }
+    if (!title) this.report(startOf(h), 'empty step title');
+    const step: Step = { id, title, prose: '', kind: 'manual', commands: [], requires: [], hash: '', pos: startOf(h) };
+    recordLocation(step, 'id', lineLocator(idPos));
+    this.steps.push({ step, startOffset: h.position!.start.offset!, prose: [] });
+  }
+
+  private finishSteps(): Step[] {
+    return this.steps.map((draft, i) => {
+      const end = this.steps[i + 1]?.startOffset ?? this.src.text.length;
+      const s = draft.step;
+      s.prose = draft.prose.join('\n\n').trim();
+      s.kind = s.decision ? 'decision' : s.commands.length ? 'command' : 'manual';
+      s.hash = sha256(this.src.text.slice(draft.startOffset, end));
+      return s;
+    });
+  }
+
+  /** Column where the info string's meta starts, and its tokens. */
+  private metaOf(code: Code): { tokens: MetaTokens; column: number; line: number } {
+    const { line, column } = startOf(code);
+    const meta = code.meta ?? '';
+    const srcLine = this.src.lines[line - 1] ?? '';
+    let i = column - 1;
+    while (srcLine[i] === '`' || srcLine[i] === '~') i++;
+    while (srcLine[i] === ' ' || srcLine[i] === '\t') i++;
+    i += (code.lang ?? '').length;
+    const at = meta ? srcLine.indexOf(meta, i) : -1;
+    return { tokens: tokenizeMeta(meta), column: at >= 0 ? at + 1 : column, line };
+  }
+
+  /** Maps offsets in a fenced block's content to the file (content lines may be indented). */
+  private contentLocator(code: Code): Locator {
+    const firstLine = startOf(code).line + 1;
+    const contentLines = code.value.split('\n');
+    const starts: number[] = [];
+    let acc = 0;
+    for (const l of contentLines) {
+      starts.push(acc);
+      acc += l.length + 1;
+    }
+    return (offset) => {
+      let i = starts.length - 1;
+      while (i > 0 && starts[i]! > offset) i--;
+      const srcLine = this.src.lines[firstLine + i - 1] ?? '';
+      const indent = Math.max(0, srcLine.length - (contentLines[i]?.length ?? 0));
+      return { line: firstLine + i, column: indent + (offset - starts[i]!) + 1 };
+    };
+  }
+
+  private readShellBlock(draft: StepDraft, code: Code): void {
+    const { tokens, column, line } = this.metaOf(code);
+    const at = (index: number): SourcePos => ({ line, column: column + index });
+    if (tokens.error) {
+      this.report(at(tokens.error.index), tokens.error.message);
+      return;
+    }
+    const isCheck = tokens.words[0]?.word === 'check' && tokens.words[0].index === 0;
+    for (const w of tokens.words.slice(isCheck ? 1 : 0)) {
+      this.report(
+        at(w.index),
+        w.word === 'check' ? '"check" must be the first word of the block\'s attributes' : `unknown attribute "${w.word}": attributes are written key=value`,
+      );
+    }
+    if (code.value.trim() === '') this.report(startOf(code), `empty ${isCheck ? 'check' : 'command'} block`);
+    if (isCheck) this.readCheckBlock(draft, code, tokens, at);
+    else this.readCommandBlock(draft, code, tokens, at);
+  }
+
+  private readCommandBlock(draft: StepDraft, code: Code, tokens: MetaTokens, at: (i: number) => SourcePos): void {
+    const block: CommandBlock = {
+      script: code.value,
+      targets: [],
+      confirm: 'yes',
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+      expectExit: [0],
+      when: [],
+      parallel: 1,
+      pos: startOf(code),
+    };
+    recordLocation(block, 'script', this.contentLocator(code));
+    const seen = new Set<string>();
+    for (const a of tokens.attrs) {
+      const keyPos = at(a.keyIndex);
+      const valuePos = at(a.valueIndex);
+      if (!(COMMAND_ATTRIBUTES as readonly string[]).includes(a.key)) {
+        this.report(keyPos, `unknown attribute "${a.key}": a command block takes ${COMMAND_ATTRIBUTES.join(', ')}`);
+        continue;
+      }
+      if (seen.has(a.key)) {
+        this.report(keyPos, `attribute "${a.key}" is given twice`);
+        continue;
+      }
+      seen.add(a.key);
+      recordLocation(block, `attr:${a.key}`, lineLocator(valuePos));
+      recordLocation(block, `key:${a.key}`, lineLocator(keyPos));
+      const bad = (msg: string, index = 0) => this.report(at(a.valueIndex + index), msg);
+      switch (a.key) {
+        case 'on':
+          for (const [n, { item, index }] of splitList(a.value).entries()) {
+            const t = parseTarget(item);
+            if ('error' in t) bad(t.error, index);
+            else {
+              recordLocation(block, `target:${block.targets.length}`, lineLocator(at(a.valueIndex + index)));
+              block.targets.push(t);
+            }
+            void n;
+          }
+          break;
+        case 'confirm':
+          if (a.value === 'none' || a.value === 'yes' || a.value === 'typed') block.confirm = a.value;
+          else bad(`bad confirm "${a.value}": write none, yes or typed`);
+          break;
+        case 'parallel': {
+          const n = /^\d+$/.test(a.value) ? Number(a.value) : 0;
+          if (n >= 1) block.parallel = n;
+          else bad(`bad parallel "${a.value}": write a whole number of hosts, 1 or more`);
+          break;
+        }
+        case 'risk':
+          if (a.value.trim()) block.risk = a.value.trim();
+          else bad('risk= is empty: say what can go wrong');
+          break;
+        case 'when': {
+          const { conditions, error } = parseConditions(a.value);
+          if (error) {
+            const words = [...a.value.matchAll(/\S+/g)];
+            bad(error, words[conditions.length]?.index ?? 0);
+          } else block.when = conditions;
+          break;
+        }
+        case 'requires':
+          for (const { item, index } of splitList(a.value)) {
+            if ((REQUIREMENTS as readonly string[]).includes(item)) {
+              if (!draft.step.requires.includes(item)) draft.step.requires.push(item);
+            } else bad(`unknown requirement "${item}": known are ${REQUIREMENTS.join(', ')}`, index);
+          }
+          break;
+        default:
+          this.readCommonAttr(block, a.key, a.value, bad);
+      }
+    }
+    if (!seen.has('on')) this.report(block.pos, 'a command block needs on= (a role, a host name, vip-holder, local or all)');
+    if (draft.step.decision) this.report(block.pos, 'a step has either a decision or commands, not both');
+    draft.step.commands.push(block);
+    draft.lastCommand = block;
+  }
+
+  /** timeout, expect-exit and expect-output, shared by command and check blocks. */
+  private readCommonAttr(
+    into: { timeoutMs: number; expectExit: number[]; expectOutput?: string },
+    key: string,
+    value: string,
+    bad: (msg: string) => void,
+  ): void {
+    if (key === 'timeout') {
+      const ms = parseDuration(value);
+      if (ms === undefined) bad(`bad timeout "${value}": write seconds (30, 30s), minutes (5m) or hours (1h)`);
+      else into.timeoutMs = ms;
+    } else if (key === 'expect-exit') {
+      const codes = parseExitCodes(value);
+      if (!codes) bad(`bad expect-exit "${value}": write exit codes 0-255 separated by commas, e.g. 0,1`);
+      else into.expectExit = codes;
+    } else if (key === 'expect-output') {
+      if (value === '') bad('expect-output= is empty');
+      else into.expectOutput = value;
+    }
+  }
+
+  private readCheckBlock(draft: StepDraft, code: Code, tokens: MetaTokens, at: (i: number) => SourcePos): void {
+    const check: CheckBlock = { script: code.value, timeoutMs: DEFAULT_TIMEOUT_MS, expectExit: [0], pos: startOf(code) };
+    recordLocation(check, 'script', this.contentLocator(code));
+    const seen = new Set<string>();
+    for (const a of tokens.attrs) {
+      const keyPos = at(a.keyIndex);
+      if (!(CHECK_ATTRIBUTES as readonly string[]).includes(a.key)) {
+        this.report(keyPos, `unknown attribute "${a.key}" on a check block: it takes ${CHECK_ATTRIBUTES.join(', ')}`);
+        continue;
+      }
+      if (seen.has(a.key)) {
+        this.report(keyPos, `attribute "${a.key}" is given twice`);
+        continue;
+      }
+      seen.add(a.key);
+      recordLocation(check, `attr:${a.key}`, lineLocator(at(a.valueIndex)));
+      this.readCommonAttr(check, a.key, a.value, (msg) => this.report(at(a.valueIndex), msg));
+    }
+    const target = draft.lastCommand;
+    if (!target) this.report(check.pos, 'a check block must follow the command block it checks, in the same step');
+    else if (target.check) this.report(check.pos, `the command block at line ${target.pos.line} already has a check block`);
+    else target.check = check;
+  }
+
+  private readDecisionBlock(draft: StepDraft, code: Code): void {
+    const pos = startOf(code);
+    const { tokens, column, line } = this.metaOf(code);
+    const firstToken = tokens.attrs[0]?.keyIndex ?? tokens.words[0]?.index ?? tokens.error?.index;
+    if (firstToken !== undefined) this.report({ line, column: column + firstToken }, 'a decision block takes no attributes');
+    if (draft.step.decision) {
+      this.report(pos, 'a step can have only one decision block');
+      return;
+    }
+    if (draft.step.commands.length) this.report(pos, 'a step has either a decision or commands, not both');
+    const parsed = parseYamlAt(code.value, pos.line + 1, pos.column - 1);
+    for (const p of parsed.problems) this.report(p.pos, p.message);
+    if (!parsed.source) return;
+    const src = parsed.source;
+    const checked = validateYaml(src, decisionSchema, 'decision');
+    for (const p of checked.problems) this.report(p.pos, p.message);
+    if (!checked.value) return;
+    const keys = new Set<string>();
+    const choices: DecisionChoice[] = checked.value.choices.map((c, n) => {
+      const cpos = nodePos(src, ['choices', n]);
+      const choice: DecisionChoice = { key: c.key ?? slugify(c.label), label: c.label, pos: cpos };
+      if (c.goto !== undefined && c.runbook !== undefined) this.report(cpos, 'a choice has either goto: or runbook:, not both');
+      else if (c.goto === undefined && c.runbook === undefined) this.report(cpos, 'a choice needs goto: <step-id> or runbook: <runbook-id>');
+      if (c.goto !== undefined) choice.goto = c.goto;
+      if (c.runbook !== undefined) choice.runbook = c.runbook;
+      for (const field of ['goto', 'runbook'] as const) {
+        const fpos = scalarTextPos(src, ['choices', n, field]);
+        if (fpos) recordLocation(choice, field, lineLocator(fpos));
+      }
+      if (!choice.key) this.report(cpos, 'this choice needs a key: its label has no letters or digits');
+      else if (keys.has(choice.key)) this.report(cpos, `two choices have the key "${choice.key}": give one an explicit key:`);
+      keys.add(choice.key);
+      return choice;
+    });
+    const decision: Decision = { question: checked.value.question, choices, pos };
+    draft.step.decision = decision;
+  }
+}
+
+/** Parses one runbook file's text. `file` is used in problems as given. */
+export function parseRunbook(text: string, file: string): { runbook?: Runbook; problems: RunbookProblem[] } {
+  const parser = new RunbookParser(text, file);
+  const runbook = parser.parse();
+  const problems = parser.problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  return runbook ? { runbook, problems } : { problems };
+}
