@@ -1,0 +1,213 @@
+// Loading an inventory: YAML (with positions) → schema check → cross-field rules →
+// ssh_config resolution per host (in parallel) → Inventory. Every problem names the file,
+// the line, the field path and what is wrong; all problems are reported at once.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { ZodIssue } from 'zod';
+import type { Inventory, InventoryHost } from './types.ts';
+import { didYouMean, formatFieldPath, InventoryError, withHint, type InventoryProblem } from './problems.ts';
+import { inventorySchema, knownKeys, rawIssues, type InventoryFile } from './schema.ts';
+import { expandTilde, resolveSshConfig, SshConfigError, type ResolvedSshConfig } from './ssh-config.ts';
+
+export { InventoryError, formatInventoryProblems, type InventoryProblem } from './problems.ts';
+export { resolveSshConfig, type ResolvedSshConfig, type SshConfigQuery } from './ssh-config.ts';
+
+type FieldPath = (string | number)[];
+
+/** Where fields are in the source text. */
+class SourceMap {
+  constructor(
+    private readonly file: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  private at(offset: number | undefined, path: FieldPath, message: string): InventoryProblem {
+    const pos = offset === undefined ? { line: 1, col: 1 } : this.lines.linePos(offset);
+    return { file: this.file, line: pos.line, column: pos.col, path: formatFieldPath(path), message };
+  }
+
+  /** The value at `path`, or the closest existing parent when the field is missing. */
+  problem(path: FieldPath, message: string): InventoryProblem {
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, n), true);
+      const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+      if (range) return this.at(range[0], path, message);
+    }
+    return this.at(undefined, path, message);
+  }
+
+  /** The position of key `key` in the mapping at `path`. */
+  keyProblem(path: FieldPath, key: string, message: string): InventoryProblem {
+    const map = path.length === 0 ? this.doc.contents : this.doc.getIn(path, true);
+    if (isMap(map)) {
+      const pair = map.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+      const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+      if (range) return this.at(range[0], [...path, key], message);
+    }
+    return this.problem([...path, key], message);
+  }
+}
+
+function describeZodIssue(issue: ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.received === 'undefined' ? 'is required' : `must be ${article(issue.expected)} (got ${issue.received})`;
+    case 'too_small':
+      if (issue.type === 'array') return issue.message.startsWith('Array') ? `needs at least ${String(issue.minimum)} item(s)` : issue.message;
+      if (issue.type === 'string') return 'must not be empty';
+      return `must be at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}`;
+    default:
+      return issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+  }
+}
+
+function article(type: string): string {
+  return type === 'array' || type === 'object' ? `an ${type === 'object' ? 'mapping' : 'list'}` : `a ${type}`;
+}
+
+/** Turns zod issues into positioned problems; unknown keys get one problem each, with a hint. */
+function schemaProblems(issues: ZodIssue[], src: SourceMap): InventoryProblem[] {
+  const out: InventoryProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const hint = didYouMean(key, knownKeys(issue.path));
+        out.push(src.keyProblem(issue.path, key, withHint(`unknown field '${key}'`, hint)));
+      }
+    } else {
+      out.push(src.problem(issue.path, describeZodIssue(issue)));
+    }
+  }
+  return out;
+}
+
+/** Rules that span fields: unique host names, the VIP is not a host's address. */
+function crossFieldProblems(data: InventoryFile, src: SourceMap): InventoryProblem[] {
+  const out: InventoryProblem[] = [];
+  const seen = new Map<string, number>();
+  data.hosts.forEach((h, i) => {
+    const first = seen.get(h.name);
+    if (first !== undefined) {
+      const firstLine = src.problem(['hosts', first, 'name'], '').line;
+      out.push(src.problem(['hosts', i, 'name'], `duplicate host name '${h.name}' (first defined on line ${firstLine})`));
+    } else seen.set(h.name, i);
+    if (h.address !== undefined && h.address === data.vip.address) {
+      out.push(src.problem(['hosts', i, 'address'], `is the VIP ${data.vip.address}; a host needs its own address`));
+    }
+  });
+  return out;
+}
+
+/** `~` and paths relative to the inventory file's directory. */
+function fileRelative(baseDir: string, p: string): string {
+  const expanded = expandTilde(p);
+  return isAbsolute(expanded) ? expanded : resolvePath(baseDir, expanded);
+}
+
+export interface ParsedInventory {
+  data: InventoryFile;
+  src: SourceMap;
+}
+
+/** Parses and checks the text; throws InventoryError listing every problem found. Pure. */
+export function parseInventory(text: string, file: string): ParsedInventory {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const src = new SourceMap(file, doc, lines);
+  if (doc.errors.length > 0) {
+    throw new InventoryError(
+      doc.errors.map((e) => {
+        const pos = lines.linePos(e.pos[0]);
+        return { file, line: pos.line, column: pos.col, path: '', message: `YAML: ${e.message.split('\n')[0]}` };
+      }),
+    );
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const parsed = inventorySchema.safeParse(raw);
+  const issues = [...(parsed.success ? [] : parsed.error.issues), ...rawIssues(raw)];
+  if (!parsed.success || issues.length > 0) throw new InventoryError(schemaProblems(issues, src));
+  const cross = crossFieldProblems(parsed.data, src);
+  if (cross.length > 0) throw new InventoryError(cross);
+  return { data: parsed.data, src };
+}
+
+export interface LoadOptions {
+  /** The ssh binary used for `ssh -G` (tests). */
+  sshBinary?: string;
+}
+
+/**
+ * Reads, checks and resolves an inventory file. Each host is resolved through ssh_config
+ * with `ssh -G` (all hosts at once); explicit inventory fields win over ssh_config.
+ * Throws InventoryError (never anything else for a bad file).
+ */
+export async function loadInventory(file: string, opts: LoadOptions = {}): Promise<Inventory> {
+  const abs = resolvePath(file);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new InventoryError([{ file: abs, line: 0, column: 0, path: '', message: `cannot read the inventory: ${why}` }]);
+  }
+  const { data, src } = parseInventory(text, abs);
+  const baseDir = dirname(abs);
+  const problems: InventoryProblem[] = [];
+
+  const sshConfig = data.ssh.config !== undefined ? fileRelative(baseDir, data.ssh.config) : undefined;
+  if (sshConfig !== undefined && !existsSync(sshConfig)) {
+    problems.push(src.problem(['ssh', 'config'], `ssh config file ${sshConfig} does not exist`));
+  }
+  const knownHosts = (data.ssh.known_hosts ?? ['~/.ssh/known_hosts']).map((p) => fileRelative(baseDir, p));
+  data.hosts.forEach((h, i) => {
+    if (h.identity !== undefined && !existsSync(fileRelative(baseDir, h.identity))) {
+      problems.push(src.problem(['hosts', i, 'identity'], `identity file ${fileRelative(baseDir, h.identity)} does not exist`));
+    }
+  });
+  if (problems.length > 0) throw new InventoryError(problems);
+
+  const resolved = await Promise.all(
+    data.hosts.map((h, i) =>
+      resolveSshConfig(
+        { name: h.name, address: h.address, port: h.port, user: h.user, configFile: sshConfig },
+        { sshBinary: opts.sshBinary },
+      ).catch((err: unknown) => {
+        const message = err instanceof SshConfigError ? err.message : `cannot resolve through ssh_config: ${String(err)}`;
+        problems.push(src.problem(['hosts', i, 'name'], message));
+        return undefined;
+      }),
+    ),
+  );
+  if (problems.length > 0) throw new InventoryError(problems);
+
+  const hosts: InventoryHost[] = data.hosts.map((h, i) => {
+    const r = resolved[i] as ResolvedSshConfig;
+    const identityFile = h.identity !== undefined ? fileRelative(baseDir, h.identity) : r.identityFiles[0];
+    return {
+      name: h.name,
+      address: r.hostname,
+      port: r.port,
+      user: r.user,
+      identityFile,
+      // Without an explicit choice: the agent too, unless the inventory names a key file.
+      agent: h.agent ?? h.identity === undefined,
+      become: h.become,
+      roles: h.roles,
+      proxyJump: r.proxyJump,
+    };
+  });
+
+  return {
+    cluster: data.cluster,
+    vip: data.vip,
+    paths: data.paths,
+    hosts,
+    knownHosts,
+    sshConfig,
+    file: abs,
+  };
+}
