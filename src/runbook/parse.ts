@@ -84,7 +84,8 @@ class Source {
 interface StepDraft {
   step: Step;
   startOffset: number;
-  prose: string[];
+  /** Markdown source of each prose node, with its offset in the file. */
+  prose: { text: string; offset: number }[];
   /** The command block a following `check` block attaches to. */
   lastCommand?: CommandBlock;
 }
@@ -160,7 +161,10 @@ class RunbookParser {
       }
       this.reportNestedBlocks(node);
       if (current && node.position?.start.offset !== undefined && node.position.end.offset !== undefined)
-        current.prose.push(this.src.text.slice(node.position.start.offset, node.position.end.offset));
+        current.prose.push({
+          text: this.src.text.slice(node.position.start.offset, node.position.end.offset),
+          offset: node.position.start.offset,
+        });
     }
   }
 
@@ -204,11 +208,30 @@ class RunbookParser {
     return this.steps.map((draft, i) => {
       const end = this.steps[i + 1]?.startOffset ?? this.src.text.length;
       const s = draft.step;
-      s.prose = draft.prose.join('\n\n').trim();
+      s.prose = this.joinProse(s, draft.prose);
       s.kind = s.decision ? 'decision' : s.commands.length ? 'command' : 'manual';
       s.hash = sha256(this.src.text.slice(draft.startOffset, end));
       return s;
     });
+  }
+
+  /** Joins the step's prose parts and records where each character of the result came from. */
+  private joinProse(step: Step, parts: { text: string; offset: number }[]): string {
+    const pieces: { at: number; offset: number }[] = [];
+    let joined = '';
+    for (const part of parts) {
+      if (joined) joined += '\n\n';
+      pieces.push({ at: joined.length, offset: part.offset });
+      joined += part.text;
+    }
+    const prose = joined.trim();
+    const lead = joined.length - joined.trimStart().length;
+    recordLocation(step, 'prose', (offset) => {
+      const o = offset + lead;
+      const piece = [...pieces].reverse().find((p) => p.at <= o) ?? { at: 0, offset: 0 };
+      return this.src.posAt(piece.offset + (o - piece.at));
+    });
+    return prose;
   }
 
   /** Column where the info string's meta starts, and its tokens. */

@@ -3,6 +3,7 @@
 // when it recorded them, else from the object's `pos`.
 import type { Inventory } from '../inventory/types.ts';
 import { nearestRole, targetsKey } from './attributes.ts';
+import { expectOutputRegExp } from './expect.ts';
 import { displayName, locate } from './locations.ts';
 import { templateNames, variableProblem } from './template.ts';
 import type { VariableContext } from './template.ts';
@@ -17,7 +18,8 @@ export interface ValidateContext {
 
 function regexError(pattern: string, anchored: boolean): string | undefined {
   try {
-    new RegExp(anchored ? `^(?:${pattern})$` : pattern);
+    if (anchored) new RegExp(`^(?:${pattern})$`);
+    else expectOutputRegExp(pattern);
     return undefined;
   } catch (e) {
     return (e as Error).message;
@@ -74,6 +76,8 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
   }
 
   for (const step of rb.steps) {
+    // Prose is rendered with the inventory's values before the operator reads it.
+    checkVariables(step.prose, step, 'prose', step.pos, vars(false));
     const firstBlock = step.commands[0];
     step.commands.forEach((block, n) => {
       checkBlock(block);
