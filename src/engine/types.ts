@@ -29,6 +29,8 @@ export interface HostRunState {
   /** Result of the check block, when the step has one and it ran. */
   check?: { ok: boolean; exitCode: number | null; output: string; reason?: string };
   attempts: number;
+  /** A check phase follows a successful command on this host (from step-started). */
+  hasCheck?: boolean;
   /** When the last attempt (or check) started and finished on this host (ISO). */
   startedAt?: string;
   finishedAt?: string;

@@ -1,0 +1,629 @@
+// The run controller: a small store (getState/subscribe/send) around the pure reducer,
+// and a thin effect runner that walks the runbook step by step. Every change of state
+// is a journal record written (and fsynced) first and then reduced, so what the screen
+// shows is what a resume would rebuild. Prompts are the only state not in the journal.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import type { Executor, ExecResult } from '../exec/types.ts';
+import type { Inventory } from '../inventory/types.ts';
+import { JournalError, JournalWriter, newRunId } from '../journal/writer.ts';
+import type { JournalRecord, NewRecord, Phase } from '../journal/types.ts';
+import type { HostFacts } from '../runbook/facts.ts';
+import type { Runbook, Step } from '../runbook/types.ts';
+import { resolveInputs } from './inputs.ts';
+import { OutputCoalescer } from './output.ts';
+import { hostsNeedingFacts, needsVipHolder, planStep, resolveTargets, type PlanContext, type PlannedHostCommand, type StepPlan } from './plan.ts';
+import { awaitingCheck, changedSteps, initialState, reduce, replay } from './reduce.ts';
+import type { HostRunState, Intent, PlannedCommand, Prompt, RunController, RunState } from './types.ts';
+
+export type SettleAction = 'check' | 'rerun' | 'mark-done' | 'abort';
+
+export interface RunDeps {
+  runbook: Runbook;
+  inventory: Inventory;
+  /** Input values given by the operator; defaults fill the rest (ignored on resume: the journal's are used). */
+  inputs: Record<string, string>;
+  /** Where journals go (default: runsDir()). */
+  journalDir?: string;
+  /** The executor for a host; `local` is the operator's machine. */
+  executorFor(host: string): Executor;
+  factsFor(host: string): Promise<HostFacts>;
+  vipHolder(): Promise<string | undefined>;
+  mode: 'interactive' | 'non-interactive';
+  /** --yes: confirmations (typed ones too) and manual steps are answered automatically. */
+  autoConfirm: boolean;
+  /** Non-interactive answers for decision steps: step id → choice key. */
+  decisions?: Record<string, string>;
+  /** Non-interactive answer for an in-doubt step after a resume. */
+  settle?: SettleAction;
+  operator: string;
+  /** Name of this machine for the journal (default: os.hostname()). */
+  machine?: string;
+  /** Called with every record after it is on disk (for --json event lines). */
+  onRecord?(rec: JournalRecord): void;
+  /** Output coalescing: flush after this long or this many characters (defaults 100 ms, 8 KiB). */
+  outputFlushMs?: number;
+  outputFlushChars?: number;
+}
+
+export interface EngineController extends RunController {
+  readonly runId: string;
+  readonly journalFile: string;
+  /** On resume: the torn last line that was cut off, if there was one. */
+  readonly tornLine?: { line: number; text: string };
+  /**
+   * Resolves when the run has finished, or (non-interactive) stopped at a prompt only an
+   * operator can answer, or the engine itself stopped (state.reason says why).
+   */
+  settled(): Promise<RunState>;
+  /** Closes the journal. A command still running is not waited for. */
+  close(): void;
+}
+
+/** The run cannot start: bad inputs, or a journal that cannot be resumed. */
+export class RunSetupError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'RunSetupError';
+  }
+}
+
+interface Waiter {
+  handle(intent: Intent): boolean;
+}
+
+/** Stop walking: the run finished, or was aborted, while a step was being worked on. */
+const FINISHED = Symbol('finished');
+
+class RunEngine implements EngineController {
+  private state: RunState;
+  private readonly listeners = new Set<() => void>();
+  private waiter: Waiter | undefined;
+  private readonly running = new Map<string, AbortController>();
+  private readonly plans = new Map<string, StepPlan>();
+  private readonly knownFacts = new Map<string, HostFacts>();
+  private knownVipHolder: string | undefined;
+  /** The step the operator chose to retry: its failure is not asked about again. */
+  private retrying: string | undefined;
+  private resolveSettled!: (s: RunState) => void;
+  private readonly settledPromise: Promise<RunState>;
+  readonly steps: readonly Step[];
+
+  constructor(
+    private readonly deps: RunDeps,
+    private readonly writer: JournalWriter,
+    private readonly inputs: Record<string, string>,
+    state: RunState,
+    readonly tornLine?: { line: number; text: string },
+  ) {
+    this.state = state;
+    this.steps = deps.runbook.steps;
+    this.settledPromise = new Promise((resolve) => (this.resolveSettled = resolve));
+  }
+
+  get runId(): string {
+    return this.writer.runId;
+  }
+
+  get journalFile(): string {
+    return this.writer.file;
+  }
+
+  getState = (): RunState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  send = (intent: Intent): void => {
+    if (intent.type === 'cancel') {
+      for (const ac of this.running.values()) ac.abort();
+      return;
+    }
+    this.waiter?.handle(intent);
+  };
+
+  settled(): Promise<RunState> {
+    return this.settledPromise;
+  }
+
+  close(): void {
+    this.writer.close();
+  }
+
+  planFor = (stepId: string): PlannedCommand[] => {
+    const cached = this.plans.get(stepId);
+    if (cached) return cached.commands.map(publicCommand);
+    const step = this.steps.find((s) => s.id === stepId);
+    if (!step || step.kind !== 'command') return [];
+    // A preview with what is known now; the real plan is made when the step starts.
+    return planStep(step, { ...this.planContext(), hosts: this.state.steps.find((s) => s.id === stepId)?.targets }).commands.map(publicCommand);
+  };
+
+  // ---- store plumbing -------------------------------------------------------------
+
+  private notify(): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l();
+      } catch {
+        // A listener's failure is the screen's business, not the run's.
+      }
+    }
+  }
+
+  private record(rec: NewRecord): JournalRecord {
+    const full = this.writer.append(rec);
+    this.state = reduce(this.state, full, this.deps.runbook);
+    this.deps.onRecord?.(full);
+    this.notify();
+    return full;
+  }
+
+  private setPrompt(prompt: Prompt | undefined): void {
+    this.state = { ...this.state, prompt };
+    this.notify();
+  }
+
+  /**
+   * Shows a prompt and waits for an intent that answers it. `answer` returns undefined
+   * for intents that do not fit (they are ignored). `abort` always fits.
+   */
+  private ask<T>(prompt: Prompt, answer: (intent: Intent) => T | undefined): Promise<T | typeof FINISHED> {
+    return new Promise((resolve) => {
+      this.waiter = {
+        handle: (intent) => {
+          if (intent.type === 'abort' || (intent.type === 'settle' && intent.action === 'abort')) {
+            this.waiter = undefined;
+            this.abortRun(prompt);
+            resolve(FINISHED);
+            return true;
+          }
+          const value = answer(intent);
+          if (value === undefined) return false;
+          this.waiter = undefined;
+          this.setPrompt(undefined);
+          resolve(value);
+          return true;
+        },
+      };
+      this.setPrompt(prompt);
+      if (this.deps.mode === 'non-interactive') this.resolveSettled(this.state);
+    });
+  }
+
+  private abortRun(prompt: Prompt): void {
+    const where = 'stepId' in prompt ? ` at step ${prompt.stepId}` : '';
+    if (prompt.kind === 'in-doubt') this.record({ type: 'in-doubt-resolved', stepId: prompt.stepId, host: prompt.host, action: 'abort' });
+    this.record({ type: 'run-finished', status: 'aborted', reason: `aborted by the operator${where}` });
+  }
+
+  // ---- the walk --------------------------------------------------------------------
+
+  /** Writes the first record of this process (run-started or resumed) and starts walking. */
+  start(first: NewRecord): void {
+    this.record(first);
+    // After the caller has had a chance to subscribe.
+    queueMicrotask(() => void this.drive());
+  }
+
+  private async drive(): Promise<void> {
+    try {
+      await this.walk();
+      this.setPrompt({ kind: 'finished', status: this.state.status, nextRunbook: this.state.nextRunbook });
+    } catch (err) {
+      // A journal that cannot be written (disk full…) or a bug: stop, leave the run resumable.
+      const message = err instanceof Error ? err.message : String(err);
+      this.state = { ...this.state, status: 'failed', reason: `the engine stopped: ${message}`, prompt: { kind: 'finished', status: 'failed' } };
+      this.notify();
+    } finally {
+      this.writer.close();
+      this.resolveSettled(this.state);
+    }
+  }
+
+  private async walk(): Promise<void> {
+    while (this.state.status === 'running') {
+      const { cursor } = this.state;
+      const step = this.steps[cursor];
+      if (!step) {
+        this.record({ type: 'run-finished', status: 'succeeded' });
+        break;
+      }
+      const st = this.state.steps[cursor]!;
+      let outcome: string | undefined | typeof FINISHED;
+      if (st.status === 'in-doubt') {
+        outcome = await this.settleInDoubt(step);
+      } else if ((st.status === 'failed' || st.status === 'cancelled') && this.retrying !== step.id) {
+        const host = st.hosts.find((h) => h.status === 'failed' || h.status === 'cancelled');
+        outcome = await this.afterFailure(step, host?.reason ?? st.reason ?? `step ${step.id} ${st.status}`, host?.host, false);
+      } else if (step.kind === 'manual') {
+        outcome = await this.manualStep(step);
+      } else if (step.kind === 'decision') {
+        outcome = await this.decisionStep(step);
+      } else {
+        this.retrying = undefined;
+        const problem = await this.commandStep(step);
+        if (problem === FINISHED) break;
+        if (problem !== undefined) outcome = await this.afterFailure(step, problem, undefined, true);
+      }
+      if (outcome === FINISHED) break;
+      if (typeof outcome === 'string') {
+        // Only a non-interactive run gets here with a reason: nobody can answer it.
+        this.record({ type: 'run-finished', status: 'failed', reason: outcome });
+      }
+    }
+  }
+
+  /**
+   * A step failed, was cancelled, or cannot run (`problem`: a reason not in the journal).
+   * Asks retry / skip / abort. Returns a reason to end a non-interactive run with.
+   */
+  private async afterFailure(step: Step, reason: string, host: string | undefined, notJournaled: boolean): Promise<string | undefined | typeof FINISHED> {
+    const what = `step ${step.id}${host ? ` on ${host}` : ''}: ${reason}`;
+    if (this.deps.mode === 'non-interactive') return what;
+    const choice = await this.ask({ kind: 'failed', stepId: step.id, host, reason }, (i) => (i.type === 'retry' || i.type === 'skip' ? i.type : undefined));
+    if (choice === FINISHED) return FINISHED;
+    if (choice === 'skip') {
+      this.record({ type: 'step-skipped', stepId: step.id, by: 'operator', reason: notJournaled ? `skipped by the operator after: ${reason}` : 'skipped by the operator after it failed' });
+    } else {
+      this.retrying = step.id;
+    }
+    return undefined;
+  }
+
+  private async manualStep(step: Step): Promise<string | undefined | typeof FINISHED> {
+    if (this.deps.autoConfirm) {
+      this.record({ type: 'acknowledged', stepId: step.id });
+      return undefined;
+    }
+    if (this.deps.mode === 'non-interactive') return `manual step ${step.id} needs an operator (or --yes)`;
+    const choice = await this.ask({ kind: 'acknowledge', stepId: step.id }, (i) => (i.type === 'acknowledge' || i.type === 'skip' ? i.type : undefined));
+    if (choice === FINISHED) return FINISHED;
+    if (choice === 'skip') this.record({ type: 'step-skipped', stepId: step.id, by: 'operator', reason: 'manual step skipped by the operator' });
+    else this.record({ type: 'acknowledged', stepId: step.id });
+    return undefined;
+  }
+
+  private async decisionStep(step: Step): Promise<string | undefined | typeof FINISHED> {
+    const choices = step.decision?.choices ?? [];
+    const find = (key: string) => choices.find((c) => c.key === key);
+    let key: string | undefined;
+    if (this.deps.mode === 'non-interactive') {
+      key = this.deps.decisions?.[step.id];
+      if (key === undefined) return `decision ${step.id} needs an answer: --decide ${step.id}=${choices.map((c) => c.key).join('|')}`;
+      if (!find(key)) return `decision ${step.id}: '${key}' is not a choice (${choices.map((c) => c.key).join(', ')})`;
+    } else {
+      const answer = await this.ask({ kind: 'decide', stepId: step.id }, (i) => (i.type === 'decide' && find(i.choice) ? i.choice : undefined));
+      if (answer === FINISHED) return FINISHED;
+      key = answer;
+    }
+    const choice = find(key)!;
+    this.record({ type: 'decided', stepId: step.id, choice: choice.key, goto: choice.goto, runbook: choice.runbook });
+    if (choice.runbook !== undefined) {
+      this.record({ type: 'run-finished', status: 'handed-off', nextRunbook: choice.runbook, reason: `decision ${step.id}: ${choice.label}` });
+    }
+    return undefined;
+  }
+
+  // ---- command steps ---------------------------------------------------------------
+
+  private planContext(): PlanContext {
+    return {
+      inventory: this.deps.inventory,
+      inputs: this.inputs,
+      vipHolder: this.knownVipHolder,
+      facts: (h) => this.knownFacts.get(h),
+    };
+  }
+
+  /** Looks up what the plan needs (VIP holder, facts) and plans the step; a string is a problem. */
+  private async makePlan(step: Step): Promise<StepPlan | string> {
+    const targets = this.state.steps[this.state.cursor]!.targets;
+    const ctx: PlanContext = { ...this.planContext(), hosts: targets };
+    if (!targets && needsVipHolder(step)) {
+      try {
+        this.knownVipHolder = await this.deps.vipHolder();
+      } catch (err) {
+        return `cannot tell which host holds the VIP: ${errorMessage(err)}`;
+      }
+      ctx.vipHolder = this.knownVipHolder;
+    }
+    const hosts = targets ?? resolveTargets(step, ctx).hosts;
+    const needFacts = hostsNeedingFacts(step, ctx, hosts).filter((h) => !this.knownFacts.has(h));
+    const failures: string[] = [];
+    await Promise.all(
+      needFacts.map(async (h) => {
+        try {
+          this.knownFacts.set(h, await this.deps.factsFor(h));
+        } catch (err) {
+          failures.push(`${h}: cannot read host facts: ${errorMessage(err)}`);
+        }
+      }),
+    );
+    if (failures.length > 0) return failures.join('; ');
+    const plan = planStep(step, ctx);
+    this.plans.set(step.id, plan);
+    this.notify();
+    return plan.problems.length > 0 ? plan.problems.join('; ') : plan;
+  }
+
+  /** Runs the step's remaining hosts. Returns a problem that kept it from running, if any. */
+  private async commandStep(step: Step): Promise<string | undefined | typeof FINISHED> {
+    const plan = await this.makePlan(step);
+    if (typeof plan === 'string') return plan;
+    const first = this.state.steps[this.state.cursor]!.targets === undefined;
+    if (first && plan.commands.every((c) => c.skipReason !== undefined)) {
+      const reason = plan.commands.length === 0 ? 'no target hosts' : plan.commands.map((c) => c.skipReason).join('; ');
+      this.record({ type: 'step-skipped', stepId: step.id, by: 'condition', reason });
+      return undefined;
+    }
+    const targets = plan.commands.map((c) => c.host);
+    const hostState = (h: string): HostRunState | undefined => this.state.steps[this.state.cursor]!.hosts.find((x) => x.host === h);
+    const todo = plan.commands.filter((c) => {
+      const s = hostState(c.host)?.status;
+      return s !== 'succeeded' && s !== 'skipped';
+    });
+    let confirmedStep = false;
+    let targetsWritten = !first;
+    const parallel = Math.max(1, todo.find((c) => c.block)?.block?.parallel ?? 1);
+    for (let at = 0; at < todo.length; at += parallel) {
+      const batch = todo.slice(at, at + parallel);
+      const toRun: { c: PlannedHostCommand; checkOnly: boolean }[] = [];
+      for (const c of batch) {
+        if (c.skipReason !== undefined || !c.block) {
+          this.record({ type: 'step-skipped', stepId: step.id, host: c.host, by: 'condition', reason: c.skipReason ?? 'no command block' });
+          continue;
+        }
+        const hs = hostState(c.host);
+        if (hs && awaitingCheck(hs)) {
+          // Its command succeeded before; only the check is left (after a resume).
+          toRun.push({ c, checkOnly: true });
+          continue;
+        }
+        const level = c.block.confirm;
+        if (level === 'typed' || (level === 'yes' && !confirmedStep)) {
+          const answer = await this.confirm(step, c, level, plan.commands.length === 1 || level === 'typed');
+          if (answer !== undefined) return answer;
+          if (level === 'yes') confirmedStep = true;
+        }
+        toRun.push({ c, checkOnly: false });
+      }
+      const results = await Promise.all(
+        toRun.map(({ c, checkOnly }) => {
+          const withTargets = !targetsWritten;
+          targetsWritten = true;
+          return checkOnly ? this.runCheck(step, c) : this.runHost(step, c, withTargets ? targets : undefined);
+        }),
+      );
+      // A failure stops the step before the next host.
+      if (results.some((ok) => !ok)) return undefined;
+    }
+    return undefined;
+  }
+
+  /** Asks for (or auto-gives) confirmation. Returns a problem or FINISHED when not confirmed. */
+  private async confirm(step: Step, c: PlannedHostCommand, level: 'yes' | 'typed', perHost: boolean): Promise<string | typeof FINISHED | undefined> {
+    const host = perHost ? c.host : undefined;
+    if (this.deps.autoConfirm) {
+      this.record({ type: 'confirmed', stepId: step.id, host, how: 'auto' });
+      return undefined;
+    }
+    if (this.deps.mode === 'non-interactive') return `step ${step.id} needs confirmation${host ? ` for ${host}` : ''} (pass --yes)`;
+    let message: string | undefined;
+    for (;;) {
+      const answer = await this.ask(
+        { kind: 'confirm', stepId: step.id, host, level, risk: c.block?.risk, message },
+        (i): Intent | undefined => (i.type === 'confirm' || i.type === 'refuse' ? i : undefined),
+      );
+      if (answer === FINISHED) return FINISHED;
+      if (answer.type === 'refuse') {
+        this.record({ type: 'refused', stepId: step.id, host, reason: 'the operator said no' });
+        return 'not confirmed by the operator';
+      }
+      if (level === 'yes') {
+        this.record({ type: 'confirmed', stepId: step.id, host, how: 'yes' });
+        return undefined;
+      }
+      const typed = answer.type === 'confirm' ? (answer.typed ?? '') : '';
+      if (typed === c.host) {
+        this.record({ type: 'confirmed', stepId: step.id, host: c.host, how: 'typed', typed });
+        return undefined;
+      }
+      const reason = `typed "${typed}", expected the host name "${c.host}"`;
+      this.record({ type: 'refused', stepId: step.id, host: c.host, typed, reason });
+      message = `${reason}; type it exactly to run, or abort`;
+    }
+  }
+
+  /** Runs the command on one host, then its check. Returns whether both succeeded. */
+  private async runHost(step: Step, c: PlannedHostCommand, targets: string[] | undefined): Promise<boolean> {
+    const block = c.block!;
+    const attempt = (this.state.steps[this.state.cursor]!.hosts.find((h) => h.host === c.host)?.attempts ?? 0) + 1;
+    this.record({ type: 'step-started', stepId: step.id, host: c.host, phase: 'command', command: c.script, attempt, targets, hasCheck: block.check !== undefined });
+    const ok = await this.execPhase(step, c.host, 'command', c.script, block.timeoutMs, block.expectExit, block.expectOutput);
+    if (!ok || !block.check) return ok;
+    return this.runCheck(step, c);
+  }
+
+  private async runCheck(step: Step, c: PlannedHostCommand): Promise<boolean> {
+    const check = c.block?.check;
+    if (!check || c.check === undefined) return true;
+    const attempt = this.state.steps[this.state.cursor]!.hosts.find((h) => h.host === c.host)?.attempts ?? 1;
+    this.record({ type: 'step-started', stepId: step.id, host: c.host, phase: 'check', command: c.check, attempt });
+    return this.execPhase(step, c.host, 'check', c.check, check.timeoutMs, check.expectExit, check.expectOutput);
+  }
+
+  /** Runs one script on one host, journaling its output and its end. */
+  private async execPhase(
+    step: Step,
+    host: string,
+    phase: Phase,
+    script: string,
+    timeoutMs: number,
+    expectExit: number[],
+    expectOutput: string | undefined,
+  ): Promise<boolean> {
+    const ac = new AbortController();
+    this.running.set(host, ac);
+    const out = new OutputCoalescer(
+      (stream, data) => this.record({ type: 'output', stepId: step.id, host, phase, stream, data }),
+      this.deps.outputFlushMs,
+      this.deps.outputFlushChars,
+    );
+    const started = performance.now();
+    let result: ExecResult;
+    try {
+      result = await this.deps.executorFor(host).exec({
+        script,
+        signal: ac.signal,
+        timeoutMs,
+        onStdout: (d) => out.push('stdout', d),
+        onStderr: (d) => out.push('stderr', d),
+      });
+    } catch (err) {
+      out.flush();
+      const durationMs = Math.round(performance.now() - started);
+      this.record({ type: 'step-finished', stepId: step.id, host, phase, exitCode: null, durationMs, ok: false, reason: errorMessage(err) });
+      return false;
+    } finally {
+      this.running.delete(host);
+    }
+    out.flush();
+    const durationMs = Math.round(result.durationMs);
+    if (result.cancelled || result.timedOut || ac.signal.aborted) {
+      this.record({ type: 'step-cancelled', stepId: step.id, host, phase, reason: result.timedOut ? 'timeout' : 'operator', durationMs });
+      return false;
+    }
+    const verdict = judge(result, expectExit, expectOutput);
+    this.record({
+      type: 'step-finished',
+      stepId: step.id,
+      host,
+      phase,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      durationMs,
+      ok: verdict.ok,
+      reason: verdict.reason,
+    });
+    return verdict.ok;
+  }
+
+  // ---- in doubt ----------------------------------------------------------------------
+
+  private async settleInDoubt(step: Step): Promise<string | undefined | typeof FINISHED> {
+    const st = this.state.steps[this.state.cursor]!;
+    const host = st.hosts.find((h) => h.status === 'in-doubt')!;
+    let canCheck = false;
+    if (step.kind === 'command') {
+      const plan = await this.makePlan(step);
+      canCheck = typeof plan !== 'string' && plan.commands.some((c) => c.host === host.host && c.check !== undefined);
+    }
+    let action: SettleAction | typeof FINISHED;
+    if (this.deps.mode === 'non-interactive' && this.deps.settle && (this.deps.settle !== 'check' || canCheck)) {
+      action = this.deps.settle;
+    } else {
+      // Non-interactive without an answer: ask() stops the run here, resumable later.
+      action = await this.ask({ kind: 'in-doubt', stepId: step.id, host: host.host, canCheck }, (i) =>
+        i.type === 'settle' && (i.action !== 'check' || canCheck) ? i.action : undefined,
+      );
+    }
+    if (action === FINISHED) return FINISHED;
+    if (action === 'abort') {
+      this.record({ type: 'in-doubt-resolved', stepId: step.id, host: host.host, action });
+      this.record({ type: 'run-finished', status: 'aborted', reason: `step ${step.id} on ${host.host} was in doubt; the operator aborted` });
+      return FINISHED;
+    }
+    this.record({ type: 'in-doubt-resolved', stepId: step.id, host: host.host, action });
+    // check: the host now awaits its check, which commandStep runs next; rerun: it is pending.
+    if (action === 'rerun' || action === 'check') this.retrying = step.id;
+    return undefined;
+  }
+}
+
+function publicCommand(c: PlannedHostCommand): PlannedCommand {
+  const { block: _block, ...rest } = c;
+  return rest;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Whether a finished command met its block's expectations, and why not. */
+export function judge(r: ExecResult, expectExit: number[], expectOutput: string | undefined): { ok: boolean; reason?: string } {
+  const expected = expectExit.length > 0 ? expectExit : [0];
+  if (r.exitCode === null) return { ok: false, reason: r.signal ? `killed by signal ${r.signal}` : 'no exit code' };
+  if (!expected.includes(r.exitCode)) return { ok: false, reason: `exit ${r.exitCode}, expected ${expected.join(' or ')}` };
+  if (expectOutput !== undefined) {
+    let re: RegExp;
+    try {
+      re = new RegExp(expectOutput, 'm');
+    } catch {
+      return { ok: false, reason: `the expected output /${expectOutput}/ is not a valid regular expression` };
+    }
+    if (!re.test(`${r.stdout}\n${r.stderr}`)) return { ok: false, reason: `output does not match /${expectOutput}/` };
+  }
+  return { ok: true };
+}
+
+function sha256(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+function inventoryHash(inv: Inventory): string {
+  try {
+    return sha256(fs.readFileSync(inv.file, 'utf8'));
+  } catch {
+    return sha256(JSON.stringify(inv));
+  }
+}
+
+/** Starts a new run: checks the inputs, creates its journal, writes run-started and begins walking. */
+export function createRun(deps: RunDeps): EngineController {
+  const { runbook, inventory } = deps;
+  const resolved = resolveInputs(runbook, inventory, deps.inputs);
+  if (resolved.problems.length > 0) throw new RunSetupError(resolved.problems);
+  const runId = newRunId(runbook.id);
+  const writer = JournalWriter.create(runId, deps.journalDir);
+  const engine = new RunEngine(deps, writer, resolved.inputs, initialState(runbook));
+  engine.start({
+    type: 'run-started',
+    runId,
+    runbook: { id: runbook.id, title: runbook.title, file: runbook.file, hash: runbook.hash, steps: runbook.steps.map((s) => ({ id: s.id, hash: s.hash })) },
+    inventory: { file: inventory.file, hash: inventoryHash(inventory), cluster: inventory.cluster },
+    inputs: resolved.inputs,
+    operator: deps.operator,
+    machine: deps.machine ?? os.hostname(),
+    mode: deps.mode,
+  });
+  return engine;
+}
+
+/**
+ * Comes back to an unfinished run: cuts a torn last line, replays the journal, writes
+ * `resumed` (with the steps that changed since) and continues. Whatever was running when
+ * the process died is in doubt and is asked about before anything else runs.
+ */
+export function resumeRun(deps: RunDeps, runId: string): EngineController {
+  const { writer, read } = JournalWriter.open(runId, deps.journalDir);
+  try {
+    const started = read.records[0]!;
+    if (started.type !== 'run-started') throw new JournalError(`${writer.file}: the first record is not run-started`);
+    if (started.runbook.id !== deps.runbook.id) {
+      throw new RunSetupError([`run ${runId} is of runbook ${started.runbook.id}, not ${deps.runbook.id}`]);
+    }
+    const last = read.records.at(-1)!;
+    if (last.type === 'run-finished') throw new RunSetupError([`run ${runId} already finished (${last.status}); nothing to resume`]);
+    const state = replay(read.records, deps.runbook);
+    const engine = new RunEngine(deps, writer, started.inputs, state, read.torn);
+    engine.start({ type: 'resumed', pid: process.pid, changedSteps: changedSteps(started, deps.runbook), operator: deps.operator });
+    return engine;
+  } catch (err) {
+    writer.close();
+    throw err;
+  }
+}
