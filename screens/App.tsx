@@ -1,0 +1,146 @@
+// The interactive app: Home → runbook inputs → Runner, wired to callbacks the CLI gives.
+// Screens hold no domain logic: starting, resuming and running are the CLI's and engine's.
+import { useCallback, useState } from 'react';
+import { Box, Text } from 'ink';
+import type { RunController } from '../src/engine/types.ts';
+import type { RunbookInput } from '../src/runbook/types.ts';
+import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx';
+import { Home, type RunbookEntry, type UnfinishedRun } from './Home.tsx';
+import { InputsForm } from './prompts.tsx';
+import { Runner } from './Runner.tsx';
+import './theme.ts';
+
+export interface AppRunbook extends RunbookEntry {
+  inputs: readonly RunbookInput[];
+}
+
+export interface AppProps {
+  runbooks: readonly AppRunbook[];
+  unfinished: readonly UnfinishedRun[];
+  cluster?: string;
+  notice?: string;
+  /** Input defaults with their {{variables}} resolved against the inventory, by input name. */
+  inputDefaults?(runbookId: string): Record<string, string>;
+  startRun(runbookId: string, inputs: Record<string, string>): RunController | Promise<RunController>;
+  resumeRun(runId: string): RunController | Promise<RunController>;
+  /** Opens the cluster status; without it the entry says it is not available yet. */
+  onStatus?(): void;
+  /** The operator quit or left a run (an unfinished run stays resumable). */
+  onExit(): void;
+}
+
+type Screen =
+  | { kind: 'home'; notice?: string }
+  | { kind: 'inputs'; runbook: AppRunbook }
+  | { kind: 'opening'; title: string }
+  | { kind: 'runner'; ctrl: RunController; title: string }
+  | { kind: 'status-unavailable' };
+
+/** A thrown error as one line for the operator (the CLI's errors are written for that). */
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function StatusUnavailable({ onBack }: { onBack(): void }) {
+  useKeyLayer(layer.screen, (input, key) => {
+    if (!key.escape && !key.return && input !== 'q' && !isCtrlC(input, key)) return false;
+    onBack();
+    return true;
+  });
+  return (
+    <Box flexDirection="column">
+      <Text bold>Cluster status</Text>
+      <Text>Not available in this version yet.</Text>
+      <Text dimColor>enter or esc: back</Text>
+    </Box>
+  );
+}
+
+function AppView(props: AppProps) {
+  const { runbooks, unfinished, cluster, notice, inputDefaults, startRun, resumeRun, onStatus, onExit } = props;
+  const [screen, setScreen] = useState<Screen>({ kind: 'home' });
+  const home = useCallback((problem?: string) => setScreen({ kind: 'home', notice: problem }), []);
+
+  const open = useCallback(
+    (title: string, make: () => RunController | Promise<RunController>) => {
+      setScreen({ kind: 'opening', title });
+      Promise.resolve()
+        .then(make)
+        .then(
+          (ctrl) => setScreen({ kind: 'runner', ctrl, title }),
+          (error: unknown) => home(`Could not open "${title}": ${describe(error)}`),
+        );
+    },
+    [home],
+  );
+
+  const pick = useCallback(
+    (runbookId: string) => {
+      const runbook = runbooks.find((r) => r.id === runbookId);
+      if (!runbook) return home(`There is no runbook "${runbookId}".`);
+      if (runbook.inputs.length > 0) setScreen({ kind: 'inputs', runbook });
+      else open(runbook.title, () => startRun(runbook.id, {}));
+    },
+    [runbooks, home, open, startRun],
+  );
+
+  const resume = useCallback(
+    (runId: string) => {
+      const run = unfinished.find((u) => u.runId === runId);
+      open(run?.title ?? runId, () => resumeRun(runId));
+    },
+    [unfinished, open, resumeRun],
+  );
+
+  switch (screen.kind) {
+    case 'home':
+      return (
+        <Home
+          runbooks={runbooks}
+          unfinished={unfinished}
+          cluster={cluster}
+          notice={screen.notice ?? notice}
+          onPick={pick}
+          onResume={resume}
+          onStatus={onStatus ?? (() => setScreen({ kind: 'status-unavailable' }))}
+          onQuit={onExit}
+        />
+      );
+    case 'inputs':
+      return (
+        <Box flexDirection="column">
+          <Text bold>{screen.runbook.title}: inputs</Text>
+          <InputsForm
+            inputs={screen.runbook.inputs}
+            defaults={inputDefaults?.(screen.runbook.id)}
+            onSubmit={(values) => open(screen.runbook.title, () => startRun(screen.runbook.id, values))}
+            onCancel={() => home()}
+          />
+        </Box>
+      );
+    case 'opening':
+      return <Text dimColor>Opening {screen.title}…</Text>;
+    case 'runner':
+      return (
+        <Runner
+          key={screen.ctrl.getState().runId}
+          ctrl={screen.ctrl}
+          title={screen.title}
+          cluster={cluster}
+          onLeave={onExit}
+          onHome={() => home()}
+          onNextRunbook={pick}
+        />
+      );
+    case 'status-unavailable':
+      return <StatusUnavailable onBack={() => home()} />;
+  }
+}
+
+export function App(props: AppProps) {
+  return (
+    <KeyLayerProvider>
+      <AppView {...props} />
+    </KeyLayerProvider>
+  );
+}

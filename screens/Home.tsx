@@ -1,0 +1,157 @@
+// The home screen: pick a runbook, resume an unfinished run, open the cluster status, quit.
+import { useCallback, useMemo, useState } from 'react';
+import { Box, Text, useStdout } from 'ink';
+import type { RiskLevel } from '../src/runbook/types.ts';
+import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx';
+import { Select } from './widgets/Select.tsx';
+import { riskColor } from './theme.ts';
+import { formatTimestamp } from './format.ts';
+import { wrapText } from './runner/view-model.ts';
+
+export interface RunbookEntry {
+  id: string;
+  title: string;
+  summary: string;
+  risk: RiskLevel;
+  /** When to use it, in words. */
+  when: string;
+}
+
+export interface UnfinishedRun {
+  runId: string;
+  /** The runbook's title. */
+  title: string;
+  /** ISO 8601. */
+  started: string;
+  /** ISO 8601 time of the last journal record. */
+  lastActivity: string;
+}
+
+export interface HomeProps {
+  runbooks: readonly RunbookEntry[];
+  unfinished: readonly UnfinishedRun[];
+  cluster?: string;
+  /** A hint or a problem to show on top, e.g. how to point mfs-tui at an inventory. */
+  notice?: string;
+  onPick(runbookId: string): void;
+  onResume(runId: string): void;
+  onStatus(): void;
+  onQuit(): void;
+  active?: boolean;
+}
+
+type HomeItem =
+  | { value: string; group: string; kind: 'runbook'; runbook: RunbookEntry }
+  | { value: string; group: string; kind: 'resume'; run: UnfinishedRun }
+  | { value: string; group: string; kind: 'status' }
+  | { value: string; group: string; kind: 'quit' };
+
+function homeItems(runbooks: readonly RunbookEntry[], unfinished: readonly UnfinishedRun[]): HomeItem[] {
+  return [
+    ...runbooks.map((runbook): HomeItem => ({ value: `runbook:${runbook.id}`, group: 'Runbooks', kind: 'runbook', runbook })),
+    ...unfinished.map((run): HomeItem => ({ value: `resume:${run.runId}`, group: 'Resume an unfinished run', kind: 'resume', run })),
+    { value: 'status', group: 'Cluster', kind: 'status' },
+    { value: 'quit', group: 'Cluster', kind: 'quit' },
+  ];
+}
+
+function ItemRow({ item, focused, titleWidth }: { item: HomeItem; focused: boolean; titleWidth: number }) {
+  switch (item.kind) {
+    case 'runbook':
+      return (
+        <Text wrap="truncate-end">
+          <Text bold={focused}>{item.runbook.title.padEnd(titleWidth)}</Text> <Text color={riskColor[item.runbook.risk]}>{item.runbook.risk} risk</Text>
+        </Text>
+      );
+    case 'resume':
+      return (
+        <Text wrap="truncate-end">
+          <Text bold={focused}>{item.run.title}</Text>
+          <Text dimColor>
+            {' '}
+            · started {formatTimestamp(item.run.started)} · last activity {formatTimestamp(item.run.lastActivity)} · {item.run.runId}
+          </Text>
+        </Text>
+      );
+    case 'status':
+      return <Text bold={focused}>Cluster status</Text>;
+    case 'quit':
+      return <Text bold={focused}>Quit</Text>;
+  }
+}
+
+function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onStatus, onQuit, active = true }: HomeProps) {
+  const { stdout } = useStdout();
+  const rows = stdout.rows || 24;
+  const columns = stdout.columns || 80;
+  const items = useMemo(() => homeItems(runbooks, unfinished), [runbooks, unfinished]);
+  const [focused, setFocused] = useState<HomeItem | undefined>(items[0]);
+  const titleWidth = Math.min(40, Math.max(0, ...runbooks.map((r) => r.title.length)));
+
+  const choose = useCallback(
+    (item: HomeItem) => {
+      if (item.kind === 'runbook') onPick(item.runbook.id);
+      else if (item.kind === 'resume') onResume(item.run.runId);
+      else if (item.kind === 'status') onStatus();
+      else onQuit();
+    },
+    [onPick, onResume, onStatus, onQuit],
+  );
+  useKeyLayer(
+    layer.screen,
+    (input, key) => {
+      if (input !== 'q' && !isCtrlC(input, key)) return false;
+      onQuit();
+      return true;
+    },
+    active,
+  );
+
+  const detail =
+    focused?.kind === 'runbook'
+      ? [...wrapText(focused.runbook.summary, columns - 2), ...wrapText(`When: ${focused.runbook.when}`, columns - 2)]
+      : focused?.kind === 'resume'
+        ? ['Resuming shows what is done; a step that was running when mfs-tui stopped must be settled first.']
+        : focused?.kind === 'status'
+          ? ['Daemons, VIP holder and chunk health of the cluster.']
+          : [];
+  // Header, notice, group headings, detail, help: the list gets what is left.
+  const listRows = Math.max(3, rows - 1 - 2 - (notice ? 2 : 0) - 3 - Math.min(detail.length, 4) - 2);
+
+  return (
+    <Box flexDirection="column" width={columns}>
+      <Text wrap="truncate-end">
+        <Text bold color="cyan">
+          mfs-tui
+        </Text>
+        {cluster ? ` · cluster ${cluster}` : ' · no inventory'}
+      </Text>
+      {notice && <Text color="yellow">{notice}</Text>}
+      <Text> </Text>
+      {runbooks.length === 0 && <Text dimColor>No runbooks found.</Text>}
+      <Select<HomeItem>
+        items={items}
+        renderItem={(item, isFocused) => <ItemRow item={item} focused={isFocused} titleWidth={titleWidth} />}
+        onSelect={choose}
+        onFocus={setFocused}
+        limit={listRows}
+        active={active}
+      />
+      <Text> </Text>
+      {detail.slice(0, 4).map((line, i) => (
+        <Text key={i} dimColor={i > 0 && line.startsWith('When:')}>
+          {line}
+        </Text>
+      ))}
+      <Text dimColor>↑↓ move · enter open · q quit</Text>
+    </Box>
+  );
+}
+
+export function Home(props: HomeProps) {
+  return (
+    <KeyLayerProvider>
+      <HomeView {...props} />
+    </KeyLayerProvider>
+  );
+}

@@ -1,0 +1,181 @@
+// The runner screen: step list, the current step (prose, exact commands, risk), live
+// output per host, the prompt, and a help line. All state comes from the RunController;
+// every answer goes back to it as an intent.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Box, Text, useStdout } from 'ink';
+import type { Intent, RunController, RunState } from '../src/engine/types.ts';
+import { useNow, useRunState } from './hooks/useRun.ts';
+import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx';
+import { ConfirmPrompt } from './prompts.tsx';
+import { StepList } from './runner/StepList.tsx';
+import { Commands, Prose, RiskLine, commandRows } from './runner/StepDetail.tsx';
+import { OutputPanel, outputRowsWanted } from './runner/OutputPanel.tsx';
+import { PromptPanel, promptRows } from './runner/PromptPanel.tsx';
+import { allKeys, currentStepIndex, formatDuration, helpFor, planLayout, runningHosts, wrapText } from './runner/view-model.ts';
+import './theme.ts';
+
+export interface RunnerProps {
+  ctrl: RunController;
+  /** The runbook's title. */
+  title: string;
+  cluster?: string;
+  /** The operator leaves; an unfinished run stays resumable. */
+  onLeave(): void;
+  /** After the run finished: back to the home screen. */
+  onHome?(): void;
+  /** After the run finished: start the runbook it hands off to. */
+  onNextRunbook?(runbookId: string): void;
+}
+
+type Modal = { kind: 'cancel'; host: string } | { kind: 'leave' } | null;
+
+/** When each step started running, as this screen saw it (the state has durations only once done). */
+function useRunningSince(state: RunState): Map<string, number> {
+  const since = useRef(new Map<string, number>());
+  for (const step of state.steps) {
+    if (step.status === 'running' && !since.current.has(step.id)) since.current.set(step.id, Date.now());
+    if (step.status !== 'running') since.current.delete(step.id);
+  }
+  return since.current;
+}
+
+/** The run's elapsed time, frozen once it is finished. */
+function useRunElapsed(state: RunState, now: number): number {
+  const finishedAt = useRef<number | null>(null);
+  if (state.status !== 'running' && finishedAt.current === null) finishedAt.current = now;
+  if (state.status === 'running') finishedAt.current = null;
+  return (finishedAt.current ?? now) - Date.parse(state.startedAt);
+}
+
+function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: RunnerProps) {
+  const state = useRunState(ctrl);
+  const send = useCallback((intent: Intent) => ctrl.send(intent), [ctrl]);
+  const { stdout } = useStdout();
+  const rows = stdout.rows || 24;
+  const columns = stdout.columns || 80;
+  const [modal, setModal] = useState<Modal>(null);
+  const [showKeys, setShowKeys] = useState(false);
+
+  const index = currentStepIndex(state);
+  const stepState = state.steps[index];
+  const step = ctrl.steps.find((s) => s.id === stepState?.id);
+  const running = runningHosts(stepState);
+  const finished = state.prompt?.kind === 'finished' || state.status !== 'running';
+  const now = useNow(running.length > 0 ? 100 : 1000, !finished || running.length > 0);
+  const runningSince = useRunningSince(state);
+  const elapsed = useRunElapsed(state, now);
+
+  // A cancel question about a command that has ended in the meantime is moot.
+  useEffect(() => {
+    if (modal?.kind === 'cancel' && !running.includes(modal.host)) setModal(null);
+  }, [modal, running]);
+
+  useKeyLayer(layer.screen, (input, key) => {
+    if (input === '?' && !key.ctrl) return setShowKeys((v) => !v), true;
+    if (!isCtrlC(input, key) && input !== 'q') return false;
+    if (finished && !running.length) return onLeave(), true;
+    if (running.length > 0) {
+      if (isCtrlC(input, key)) setModal({ kind: 'cancel', host: running.join(', ') });
+      return true;
+    }
+    setModal({ kind: 'leave' });
+    return true;
+  });
+
+  const plan = step && step.kind === 'command' ? ctrl.planFor(step.id) : [];
+  const commands = commandRows(plan);
+  const risk = state.prompt?.kind === 'confirm' ? (state.prompt.risk ?? step?.commands.find((c) => c.risk)?.risk) : undefined;
+  const prose = step ? wrapText(step.prose, columns - 2).filter((l, i, all) => l !== '' || (i > 0 && i < all.length - 1)) : [];
+  const prompt = state.prompt;
+  const modalRows = modal ? 1 : 0;
+  const fixed =
+    1 + // header
+    (state.changedSteps.length ? 1 : 0) +
+    1 + // blank line under the step list
+    1 + // step title
+    (commands.length ? 1 : 0) + // blank before commands
+    (risk ? 1 : 0) +
+    1 + // blank before output
+    (modal ? modalRows : promptRows(prompt, step)) +
+    1; // help line
+  const budget = planLayout({
+    rows,
+    stepCount: state.steps.length,
+    proseLines: prose.length,
+    commandLines: commands.length,
+    fixedLines: fixed,
+    outputLines: stepState ? outputRowsWanted(stepState.hosts) : 0,
+  });
+
+  const headerParts = [title, cluster ? `cluster ${cluster}` : undefined, `run ${state.runId}`, formatDuration(Math.max(0, elapsed))].filter(Boolean);
+
+  return (
+    <Box flexDirection="column" width={columns}>
+      <Text wrap="truncate-end">
+        <Text bold color="cyan">
+          mfs-tui
+        </Text>{' '}
+        · {headerParts.join(' · ')}
+      </Text>
+      {state.changedSteps.length > 0 && (
+        <Text color="yellow" wrap="truncate-end">
+          Changed since this run started: {state.changedSteps.join(', ')}
+        </Text>
+      )}
+      <StepList steps={ctrl.steps} states={state.steps} current={index} rows={budget.steps} now={now} runningSince={runningSince} changed={state.changedSteps} />
+      <Text> </Text>
+      {showKeys ? (
+        <Box flexDirection="column">
+          {allKeys.slice(0, Math.max(1, budget.prose + budget.commands + budget.output + 1)).map(([k, what]) => (
+            <Text key={k}>
+              <Text bold>{k.padEnd(20)}</Text>
+              {what}
+            </Text>
+          ))}
+        </Box>
+      ) : step && stepState ? (
+        <Box flexDirection="column">
+          <Text bold wrap="truncate-end">
+            Step {index + 1}/{state.steps.length}: {step.title}
+          </Text>
+          <Prose lines={prose} max={budget.prose} />
+          {commands.length > 0 && <Text> </Text>}
+          <Commands rows={commands} max={budget.commands} />
+          <RiskLine risk={risk} />
+          <Text> </Text>
+          <OutputPanel hosts={stepState.hosts} rows={budget.output} now={now} runningSince={runningSince.get(stepState.id)} />
+        </Box>
+      ) : null}
+      {modal ? (
+        <ConfirmPrompt
+          priority={layer.modal}
+          question={
+            modal.kind === 'cancel'
+              ? `Cancel the running command on ${modal.host}?`
+              : 'Leave mfs-tui? The run is kept in its journal; resume it later with `mfs-tui resume`.'
+          }
+          onYes={() => {
+            setModal(null);
+            if (modal.kind === 'cancel') send({ type: 'cancel' });
+            else onLeave();
+          }}
+          onNo={() => setModal(null)}
+        />
+      ) : prompt ? (
+        <PromptPanel prompt={prompt} step={step} stepState={stepState} plan={plan} send={send} active={!showKeys} onHome={onHome} onNextRunbook={onNextRunbook} />
+      ) : null}
+      <Text dimColor wrap="truncate-end">
+        {helpFor(prompt, running.length > 0)}
+      </Text>
+    </Box>
+  );
+}
+
+/** The runner, with its own key dispatcher when rendered outside App. */
+export function Runner(props: RunnerProps) {
+  return (
+    <KeyLayerProvider>
+      <RunnerView {...props} />
+    </KeyLayerProvider>
+  );
+}

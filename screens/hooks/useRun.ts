@@ -1,0 +1,26 @@
+// Hooks that bind a RunController (a plain store) to React, and the clock the screens tick on.
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import type { RunController, RunState } from '../../src/engine/types.ts';
+
+/** The run's current state; re-renders whenever the controller notifies. */
+export function useRunState(ctrl: RunController): RunState {
+  // Bound here: a controller may be a class whose methods need `this`.
+  const subscribe = useCallback((listener: () => void) => ctrl.subscribe(listener), [ctrl]);
+  const getSnapshot = useCallback(() => ctrl.getState(), [ctrl]);
+  return useSyncExternalStore(subscribe, getSnapshot);
+}
+
+/** Date.now(), refreshed every intervalMs while enabled (elapsed times, spinners). */
+export function useNow(intervalMs: number, enabled = true): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!enabled) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs, enabled]);
+  return now;
+}
+
+export { KeyLayerProvider, useKeyLayer, layer } from './keys.tsx';
+export type { KeyHandler } from './keys.tsx';

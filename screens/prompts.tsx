@@ -1,0 +1,137 @@
+// Small question widgets the screens compose: yes/no, typed host name, runbook inputs.
+import { useCallback, useState } from 'react';
+import { Box, Text } from 'ink';
+import { layer, useKeyLayer } from './hooks/keys.tsx';
+import { TextField } from './widgets/TextField.tsx';
+import { Select } from './widgets/Select.tsx';
+import { effectiveValue, inputProblem } from './widgets/input-values.ts';
+import type { RunbookInput } from '../src/runbook/types.ts';
+
+interface ConfirmPromptProps {
+  question: string;
+  onYes(): void;
+  onNo(): void;
+  active?: boolean;
+  /** Modal questions (cancel? leave?) sit above the prompt they interrupt. */
+  priority?: number;
+}
+
+/** y/n. Every other key is left for the layers below, unless this is a modal. */
+export function ConfirmPrompt({ question, onYes, onNo, active = true, priority = layer.prompt }: ConfirmPromptProps) {
+  useKeyLayer(
+    priority,
+    (input, key) => {
+      if (input === 'y' || input === 'Y') onYes();
+      else if (input === 'n' || input === 'N' || key.escape) onNo();
+      else return priority >= layer.modal; // a modal swallows everything else
+      return true;
+    },
+    active,
+  );
+  return (
+    <Text>
+      {question} <Text bold>(y/n)</Text>
+    </Text>
+  );
+}
+
+interface TypedConfirmPromptProps {
+  /** The host name the operator must type. */
+  expected: string;
+  /** Called with whatever was typed, right or wrong: the engine records refusals too. */
+  onSubmit(typed: string): void;
+  onCancel(): void;
+  active?: boolean;
+}
+
+/** Destructive steps: the operator types the target's name; a wrong name says so and asks again. */
+export function TypedConfirmPrompt({ expected, onSubmit, onCancel, active = true }: TypedConfirmPromptProps) {
+  const [wrong, setWrong] = useState<string | null>(null);
+  const submit = useCallback(
+    (typed: string) => {
+      setWrong(typed.trim() === expected ? null : typed.trim());
+      onSubmit(typed.trim());
+    },
+    [expected, onSubmit],
+  );
+  return (
+    <Box flexDirection="column">
+      <Text>
+        Type <Text bold>{expected}</Text> to confirm (Esc to refuse):{' '}
+        <TextField onSubmit={submit} onCancel={onCancel} active={active} clearOnSubmit />
+      </Text>
+      {wrong !== null && <Text color="red">{wrong === '' ? 'nothing typed' : `that is not ${expected}`}: not confirmed</Text>}
+    </Box>
+  );
+}
+
+interface InputsFormProps {
+  inputs: readonly RunbookInput[];
+  /** Defaults with their {{variables}} already resolved, by input name. */
+  defaults?: Record<string, string>;
+  onSubmit(values: Record<string, string>): void;
+  onCancel(): void;
+  active?: boolean;
+}
+
+/** Asks the runbook's inputs one after another, each checked before moving on. */
+export function InputsForm({ inputs, defaults = {}, onSubmit, onCancel, active = true }: InputsFormProps) {
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<string | undefined>();
+  const index = inputs.findIndex((i) => !(i.name in values));
+  const current = inputs[index];
+
+  const accept = useCallback(
+    (typed: string) => {
+      if (!current) return;
+      const value = effectiveValue(current, typed, defaults[current.name]);
+      const why = inputProblem(current, value);
+      setProblem(why);
+      if (why) return;
+      const next = { ...values, [current.name]: value };
+      setValues(next);
+      if (inputs.every((i) => i.name in next)) onSubmit(next);
+    },
+    [current, defaults, values, inputs, onSubmit],
+  );
+  const pickChoice = useCallback((item: { value: string }) => accept(item.value), [accept]);
+
+  if (!current) return <Text dimColor>inputs complete</Text>;
+  const shownDefault = defaults[current.name] ?? current.default;
+  return (
+    <Box flexDirection="column">
+      {inputs.slice(0, index).map((i) => (
+        <Text key={i.name} dimColor>
+          ✔ {i.prompt}: {values[i.name]}
+        </Text>
+      ))}
+      <Text bold>
+        {current.prompt}
+        {shownDefault !== undefined && shownDefault !== '' && <Text dimColor> [{shownDefault}]</Text>}
+      </Text>
+      {current.help && <Text dimColor>{current.help}</Text>}
+      {current.choices && current.choices.length > 0 ? (
+        <Select
+          key={current.name}
+          items={current.choices.map((c) => ({ value: c }))}
+          renderItem={(item) => <Text>{item.value}</Text>}
+          onSelect={pickChoice}
+          active={active}
+          limit={8}
+          onOtherKey={(_input, key) => {
+            if (!key.escape) return false;
+            onCancel();
+            return true;
+          }}
+        />
+      ) : (
+        <Text>
+          ›{' '}
+          <TextField key={current.name} onSubmit={accept} onCancel={onCancel} active={active} placeholder={shownDefault} />
+        </Text>
+      )}
+      {problem && <Text color="red">{problem}</Text>}
+      <Text dimColor>enter accept · esc back</Text>
+    </Box>
+  );
+}

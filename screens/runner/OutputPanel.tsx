@@ -1,0 +1,100 @@
+// Live output of the current step, per host: identical results from several hosts are
+// shown once with the list of hosts; only the last lines that fit are drawn.
+import { Box, Text } from 'ink';
+import type { HostRunState } from '../../src/engine/types.ts';
+import { spinnerFrames, statusColor, statusMark } from '../theme.ts';
+import { formatDuration, groupIdentical, hostOutcomeKey, tailLines, type HostGroup } from './view-model.ts';
+
+interface OutputPanelProps {
+  hosts: readonly HostRunState[];
+  rows: number;
+  now: number;
+  runningSince?: number;
+}
+
+function outcome(h: HostRunState, now: number, since?: number): string {
+  const parts: string[] = [];
+  if (h.status === 'running') {
+    parts.push(h.phase === 'check' ? 'checking' : 'running');
+    if (since !== undefined) parts.push(formatDuration(now - since));
+  } else if (h.status === 'in-doubt') {
+    parts.push('in doubt: was running when mfs-tui stopped');
+  } else if (h.status !== 'pending') {
+    if (h.exitCode !== undefined) parts.push(h.exitCode === null ? 'no exit code' : `exit ${h.exitCode}`);
+    if (h.durationMs !== undefined) parts.push(formatDuration(h.durationMs));
+    if (h.attempts > 1) parts.push(`attempt ${h.attempts}`);
+  }
+  return parts.join(' · ');
+}
+
+function CheckLine({ check }: { check: NonNullable<HostRunState['check']> }) {
+  return (
+    <Text color={check.ok ? 'green' : 'red'} wrap="truncate-end">
+      {'  '}check {check.ok ? '✔' : '✖'}
+      {check.exitCode !== null ? ` exit ${check.exitCode}` : ''}
+      {check.reason ? ` — ${check.reason}` : ''}
+      {!check.ok && check.output.trim() ? ` — ${check.output.trim().split('\n').at(-1)}` : ''}
+    </Text>
+  );
+}
+
+/** How many output lines each group may show: even shares, leftovers to the last group. */
+function shareLines(groups: HostGroup<HostRunState>[], rows: number): number[] {
+  const fixed = groups.reduce((n, g) => n + 1 + (g.sample.check ? 1 : 0) + (g.sample.reason ? 1 : 0), 0);
+  let free = Math.max(0, rows - fixed);
+  const wants = groups.map((g) => tailLines(g.sample.output, Number.MAX_SAFE_INTEGER).lines.length);
+  const shares = wants.map(() => 0);
+  // Hand out one line at a time from the last group backwards: recent output matters most.
+  while (free > 0 && shares.some((s, i) => s < (wants[i] ?? 0))) {
+    for (let i = groups.length - 1; i >= 0 && free > 0; i--) {
+      if ((shares[i] ?? 0) < (wants[i] ?? 0)) (shares[i] = (shares[i] ?? 0) + 1), free--;
+    }
+  }
+  return shares;
+}
+
+export function OutputPanel({ hosts, rows, now, runningSince }: OutputPanelProps) {
+  const visible = hosts.filter((h) => h.status !== 'pending' || h.output !== '');
+  if (visible.length === 0 || rows <= 0) return null;
+  const groups = groupIdentical(visible, hostOutcomeKey);
+  const shares = shareLines(groups, rows);
+  return (
+    <Box flexDirection="column">
+      {groups.map((g, gi) => {
+        const h = g.sample;
+        const { lines, hidden } = tailLines(h.output, shares[gi] ?? 0);
+        return (
+          <Box key={g.hosts.join(',')} flexDirection="column">
+            <Text wrap="truncate-end">
+              <Text color={statusColor[h.status]}>{statusMark[h.status]}</Text>
+              {h.status === 'running' && <Text color="cyan"> {spinnerFrames[Math.floor(now / 80) % spinnerFrames.length]}</Text>}{' '}
+              <Text bold>{g.hosts.join(', ')}</Text> <Text dimColor>{outcome(h, now, runningSince)}</Text>
+              {hidden > 0 && <Text dimColor> ({hidden} earlier lines)</Text>}
+            </Text>
+            {lines.map((line, i) => (
+              <Text key={i} wrap="truncate-end">
+                {'  '}│ {line}
+              </Text>
+            ))}
+            {h.reason && (
+              <Text color={h.status === 'failed' ? 'red' : 'yellow'} wrap="truncate-end">
+                {'  '}
+                {h.reason}
+              </Text>
+            )}
+            {h.check && <CheckLine check={h.check} />}
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}
+
+/** Rows the panel would like, to budget the layout. */
+export function outputRowsWanted(hosts: readonly HostRunState[]): number {
+  const visible = hosts.filter((h) => h.status !== 'pending' || h.output !== '');
+  return groupIdentical(visible, hostOutcomeKey).reduce(
+    (n, g) => n + 1 + (g.sample.check ? 1 : 0) + (g.sample.reason ? 1 : 0) + tailLines(g.sample.output, Number.MAX_SAFE_INTEGER).lines.length,
+    0,
+  );
+}

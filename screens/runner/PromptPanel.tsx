@@ -1,0 +1,207 @@
+// What the run waits for from the operator, as a question with its keys. Every answer is
+// sent to the engine as an intent; the engine decides and records.
+import { useCallback } from 'react';
+import { Box, Text } from 'ink';
+import type { Intent, PlannedCommand, Prompt, RunStatus, StepState } from '../../src/engine/types.ts';
+import type { Step } from '../../src/runbook/types.ts';
+import { ConfirmPrompt, TypedConfirmPrompt } from '../prompts.tsx';
+import { Select } from '../widgets/Select.tsx';
+import { layer, useKeyLayer } from '../hooks/keys.tsx';
+
+interface PromptPanelProps {
+  prompt: Prompt;
+  step?: Step;
+  stepState?: StepState;
+  plan: readonly PlannedCommand[];
+  send(intent: Intent): void;
+  active: boolean;
+  onHome?(): void;
+  onNextRunbook?(id: string): void;
+}
+
+/** Rows the prompt takes, for the layout budget. */
+export function promptRows(prompt: Prompt | undefined, step?: Step): number {
+  switch (prompt?.kind) {
+    case undefined:
+      return 0;
+    case 'confirm':
+      return prompt.level === 'typed' ? 2 : 1;
+    case 'decide':
+      return 1 + (step?.decision?.choices.length ?? 0);
+    case 'finished':
+      return 2;
+    default:
+      return 2;
+  }
+}
+
+/** Single-letter keys for a prompt: each letter sends one intent. */
+function useLetterKeys(map: Record<string, () => void>, active: boolean) {
+  useKeyLayer(
+    layer.prompt,
+    (input) => {
+      const action = map[input];
+      if (!action) return false;
+      action();
+      return true;
+    },
+    active,
+  );
+}
+
+/** The host a typed confirmation must name: the prompt's, else the step's only target. */
+function typedTarget(prompt: Extract<Prompt, { kind: 'confirm' }>, plan: readonly PlannedCommand[]): string {
+  if (prompt.host) return prompt.host;
+  const hosts = [...new Set(plan.filter((p) => !p.skipReason).map((p) => p.host))];
+  return hosts.length === 1 && hosts[0] ? hosts[0] : prompt.stepId;
+}
+
+function ConfirmStep({ prompt, plan, send, active }: { prompt: Extract<Prompt, { kind: 'confirm' }> } & Pick<PromptPanelProps, 'plan' | 'send' | 'active'>) {
+  const hosts = prompt.host ?? [...new Set(plan.filter((p) => !p.skipReason).map((p) => p.host))].join(', ');
+  const submitTyped = useCallback((typed: string) => send({ type: 'confirm', typed }), [send]);
+  if (prompt.level === 'typed') {
+    return <TypedConfirmPrompt expected={typedTarget(prompt, plan)} onSubmit={submitTyped} onCancel={() => send({ type: 'refuse' })} active={active} />;
+  }
+  return (
+    <ConfirmPrompt
+      question={hosts ? `Run this on ${hosts}?` : 'Run this step?'}
+      onYes={() => send({ type: 'confirm' })}
+      onNo={() => send({ type: 'refuse' })}
+      active={active}
+    />
+  );
+}
+
+function Acknowledge({ send, active }: Pick<PromptPanelProps, 'send' | 'active'>) {
+  useKeyLayer(
+    layer.prompt,
+    (_input, key) => {
+      if (!key.return) return false;
+      send({ type: 'acknowledge' });
+      return true;
+    },
+    active,
+  );
+  return (
+    <Box flexDirection="column">
+      <Text>This step is done by hand.</Text>
+      <Text bold>Press Enter once it is done.</Text>
+    </Box>
+  );
+}
+
+interface ChoiceItem {
+  value: string;
+  label: string;
+  target: string;
+}
+
+function Decide({ step, send, active }: Pick<PromptPanelProps, 'step' | 'send' | 'active'>) {
+  const choices = step?.decision?.choices ?? [];
+  const take = useCallback((item: ChoiceItem) => send({ type: 'decide', choice: item.value }), [send]);
+  return (
+    <Box flexDirection="column">
+      <Text bold>{step?.decision?.question ?? 'Choose:'}</Text>
+      <Select
+        items={choices.map((c): ChoiceItem => ({ value: c.key, label: c.label, target: c.runbook ? `runbook ${c.runbook}` : c.goto ? `step ${c.goto}` : '' }))}
+        renderItem={(item, focused) => (
+          <Text bold={focused}>
+            {item.label}
+            {item.target && <Text dimColor> → {item.target}</Text>}
+          </Text>
+        )}
+        onSelect={take}
+        active={active}
+      />
+    </Box>
+  );
+}
+
+function Failed({ prompt, stepState, send, active }: { prompt: Extract<Prompt, { kind: 'failed' }> } & Pick<PromptPanelProps, 'stepState' | 'send' | 'active'>) {
+  useLetterKeys({ r: () => send({ type: 'retry' }), s: () => send({ type: 'skip' }), a: () => send({ type: 'abort' }) }, active);
+  const host = stepState?.hosts.find((h) => h.host === prompt.host) ?? stepState?.hosts.find((h) => h.status === 'failed' || h.status === 'cancelled');
+  const what = host ? (host.reason ?? (host.exitCode != null ? `exit ${host.exitCode}` : host.status)) : 'the step failed';
+  return (
+    <Box flexDirection="column">
+      <Text color="red" bold>
+        Failed{host ? ` on ${host.host}` : ''}: {what}
+      </Text>
+      <Text>
+        <Text bold>r</Text> retry · <Text bold>s</Text> skip this step · <Text bold>a</Text> abort the run
+      </Text>
+    </Box>
+  );
+}
+
+function InDoubt({ prompt, send, active }: { prompt: Extract<Prompt, { kind: 'in-doubt' }> } & Pick<PromptPanelProps, 'send' | 'active'>) {
+  const settle = (action: 'check' | 'rerun' | 'mark-done' | 'abort') => () => send({ type: 'settle', action });
+  useLetterKeys({ c: settle('check'), r: settle('rerun'), d: settle('mark-done'), a: settle('abort') }, active);
+  return (
+    <Box flexDirection="column">
+      <Text color="yellow" bold>
+        In doubt: this step was running on {prompt.host} when mfs-tui stopped; it may or may not have taken effect.
+      </Text>
+      <Text>
+        <Text bold>c</Text> run its check · <Text bold>r</Text> re-run it · <Text bold>d</Text> mark it done · <Text bold>a</Text> abort the run
+      </Text>
+    </Box>
+  );
+}
+
+const finishedWords: Record<RunStatus, string> = {
+  running: 'still running',
+  succeeded: 'Run finished: every step succeeded.',
+  failed: 'Run finished with a failed step.',
+  aborted: 'Run aborted.',
+  'handed-off': 'Run handed off to another runbook.',
+};
+
+function Finished({ prompt, onHome, onNextRunbook, active }: { prompt: Extract<Prompt, { kind: 'finished' }> } & Pick<PromptPanelProps, 'onHome' | 'onNextRunbook' | 'active'>) {
+  const next = prompt.nextRunbook;
+  useKeyLayer(
+    layer.prompt,
+    (input, key) => {
+      if (key.return && onHome) onHome();
+      else if (input === 'n' && next && onNextRunbook) onNextRunbook(next);
+      else return false;
+      return true;
+    },
+    active,
+  );
+  const color = prompt.status === 'succeeded' ? 'green' : prompt.status === 'handed-off' ? 'cyan' : 'red';
+  return (
+    <Box flexDirection="column">
+      <Text color={color} bold>
+        {finishedWords[prompt.status]}
+      </Text>
+      <Text>
+        {next ? (
+          <>
+            Next runbook: <Text bold>{next}</Text> — <Text bold>n</Text> start it ·{' '}
+          </>
+        ) : null}
+        <Text bold>enter</Text> home · <Text bold>q</Text> quit
+      </Text>
+    </Box>
+  );
+}
+
+export function PromptPanel(props: PromptPanelProps) {
+  const { prompt } = props;
+  switch (prompt.kind) {
+    case 'confirm':
+      return <ConfirmStep key={`${prompt.stepId}/${prompt.host ?? ''}`} prompt={prompt} plan={props.plan} send={props.send} active={props.active} />;
+    case 'acknowledge':
+      return <Acknowledge send={props.send} active={props.active} />;
+    case 'decide':
+      return <Decide key={prompt.stepId} step={props.step} send={props.send} active={props.active} />;
+    case 'failed':
+      return <Failed prompt={prompt} stepState={props.stepState} send={props.send} active={props.active} />;
+    case 'in-doubt':
+      return <InDoubt prompt={prompt} send={props.send} active={props.active} />;
+    case 'finished':
+      return <Finished prompt={prompt} onHome={props.onHome} onNextRunbook={props.onNextRunbook} active={props.active} />;
+    case 'inputs':
+      return <Text color="yellow">The run is missing inputs: {prompt.missing.join(', ')}. Leave (q) and start it again with them.</Text>;
+  }
+}

@@ -1,0 +1,61 @@
+// The current step: its prose, the exact command per target host, and the risk line.
+import { Box, Text } from 'ink';
+import type { PlannedCommand } from '../../src/engine/types.ts';
+import { groupIdentical } from './view-model.ts';
+
+/** Rows the commands take, so the layout can budget them. */
+export function commandRows(plan: readonly PlannedCommand[]): string[] {
+  const rows: string[] = [];
+  for (const group of groupIdentical(plan, (p) => (p.skipReason ? `skip\u0000${p.skipReason}` : p.script))) {
+    const hosts = group.hosts.join(', ');
+    if (group.sample.skipReason) {
+      rows.push(`${hosts}: skipped — ${group.sample.skipReason}`);
+      continue;
+    }
+    const lines = group.sample.script.replace(/\n$/, '').split('\n');
+    rows.push(`on ${hosts}:`);
+    lines.forEach((line, i) => rows.push(`${i === 0 ? '  $ ' : '    '}${line}`));
+  }
+  return rows;
+}
+
+interface CommandsProps {
+  rows: readonly string[];
+  max: number;
+}
+
+export function Commands({ rows, max }: CommandsProps) {
+  if (rows.length === 0 || max <= 0) return null;
+  const shown = rows.length > max ? rows.slice(0, Math.max(0, max - 1)) : rows;
+  return (
+    <Box flexDirection="column">
+      {shown.map((row, i) => (
+        <Text key={i} wrap="truncate-end" color={row.startsWith('on ') ? undefined : row.includes(': skipped — ') ? 'gray' : 'white'} bold={row.startsWith('  $')}>
+          {row}
+        </Text>
+      ))}
+      {shown.length < rows.length && <Text dimColor>  … {rows.length - shown.length} more lines of command (the journal keeps them all)</Text>}
+    </Box>
+  );
+}
+
+export function Prose({ lines, max }: { lines: readonly string[]; max: number }) {
+  if (lines.length === 0 || max <= 0) return null;
+  const shown = lines.length > max ? [...lines.slice(0, max - 1), '…'] : lines;
+  return (
+    <Box flexDirection="column">
+      {shown.map((line, i) => (
+        <Text key={i}>{line}</Text>
+      ))}
+    </Box>
+  );
+}
+
+export function RiskLine({ risk }: { risk?: string }) {
+  if (!risk) return null;
+  return (
+    <Text color="red" bold wrap="truncate-end">
+      ⚠ {risk}
+    </Text>
+  );
+}

@@ -1,0 +1,58 @@
+// The run's steps with a state mark each, windowed around the current step.
+import { Box, Text } from 'ink';
+import type { StepState } from '../../src/engine/types.ts';
+import type { Step } from '../../src/runbook/types.ts';
+import { spinnerFrames, statusColor, statusMark } from '../theme.ts';
+import { formatDuration, stepDurationMs, stepWindow } from './view-model.ts';
+
+interface StepListProps {
+  steps: readonly Step[];
+  states: readonly StepState[];
+  current: number;
+  rows: number;
+  now: number;
+  /** When each running step started, as seen by this screen. */
+  runningSince: ReadonlyMap<string, number>;
+  changed: readonly string[];
+}
+
+function stepNote(state: StepState): string {
+  if (state.choice) return `→ ${state.choice}`;
+  const failed = state.hosts.find((h) => h.status === 'failed' || h.status === 'cancelled');
+  if (failed) return `${failed.host}: ${failed.reason ?? (failed.exitCode != null ? `exit ${failed.exitCode}` : failed.status)}`;
+  const skipped = state.status === 'skipped' ? state.hosts.find((h) => h.reason)?.reason : undefined;
+  return skipped ?? '';
+}
+
+export function StepList({ steps, states, current, rows, now, runningSince, changed }: StepListProps) {
+  if (rows <= 0) return null;
+  const { from, to } = stepWindow(states.length, current, rows);
+  const width = String(states.length).length;
+  return (
+    <Box flexDirection="column">
+      {states.slice(from, to).map((state, i) => {
+        const index = from + i;
+        const step = steps.find((s) => s.id === state.id);
+        const since = runningSince.get(state.id);
+        const elapsed = state.status === 'running' && since !== undefined ? now - since : stepDurationMs(state);
+        const isCurrent = index === current;
+        const note = stepNote(state);
+        return (
+          <Box key={state.id}>
+            <Text color={isCurrent ? 'cyan' : undefined}>{isCurrent ? '› ' : '  '}</Text>
+            <Text color={statusColor[state.status]}>{statusMark[state.status]}</Text>
+            {state.status === 'running' && <Text color="cyan"> {spinnerFrames[Math.floor(now / 80) % spinnerFrames.length]}</Text>}
+            <Box flexGrow={1} flexShrink={1} marginLeft={1}>
+              <Text wrap="truncate-end" bold={isCurrent} dimColor={state.status === 'pending' && !isCurrent}>
+                {String(index + 1).padStart(width)}. {step?.title ?? state.id}
+                {changed.includes(state.id) ? ' (changed)' : ''}
+                {note ? ` — ${note}` : ''}
+              </Text>
+            </Box>
+            {elapsed !== undefined && <Text dimColor> {formatDuration(elapsed)}</Text>}
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,170 @@
+// Pure helpers that turn a RunState into what the runner shows: durations, text wrapping,
+// grouping identical host outputs, and how many rows each part of the screen may take.
+import type { HostRunState, Prompt, RunState, StepState } from '../../src/engine/types.ts';
+
+/** 0.4s, 12s, 1m02s, 1h03m. */
+export function formatDuration(ms: number): string {
+  if (ms < 10_000) return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** Word-wraps to width (hard-cutting words longer than a line); keeps blank lines. */
+export function wrapText(text: string, width: number): string[] {
+  const w = Math.max(10, width);
+  const out: string[] = [];
+  for (const paragraph of text.replace(/\s+$/, '').split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      let rest = word;
+      while (rest.length > w) {
+        if (line) out.push(line), (line = '');
+        out.push(rest.slice(0, w));
+        rest = rest.slice(w);
+      }
+      if (line === '') line = rest;
+      else if (line.length + 1 + rest.length <= w) line += ' ' + rest;
+      else out.push(line), (line = rest);
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+/** The last `max` lines of a command's output (no trailing empty line), and how many were left out. */
+export function tailLines(text: string, max: number): { lines: string[]; hidden: number } {
+  const all = text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
+  // A progress bar redraws with \r: only what is left on the line counts.
+  const lines = all.map((l) => l.split('\r').filter(Boolean).at(-1) ?? '');
+  if (text === '') return { lines: [], hidden: 0 };
+  const n = Math.max(0, max);
+  return { lines: n === 0 ? [] : lines.slice(-n), hidden: Math.max(0, lines.length - n) };
+}
+
+export interface HostGroup<T> {
+  hosts: string[];
+  /** The first member, representative of all (same text and same outcome). */
+  sample: T;
+}
+
+/** Hosts whose key is the same are shown once, with the list of hosts; first-seen order. */
+export function groupIdentical<T extends { host: string }>(items: readonly T[], key: (item: T) => string): HostGroup<T>[] {
+  const groups = new Map<string, HostGroup<T>>();
+  for (const item of items) {
+    const k = key(item);
+    const g = groups.get(k);
+    if (g) g.hosts.push(item.host);
+    else groups.set(k, { hosts: [item.host], sample: item });
+  }
+  return [...groups.values()];
+}
+
+/** Same output and same outcome: worth one block on screen. */
+export function hostOutcomeKey(h: HostRunState): string {
+  return JSON.stringify([h.status, h.phase, h.exitCode ?? null, h.reason ?? '', h.output, h.check?.ok ?? null, h.check?.output ?? '']);
+}
+
+/** The step the operator is looking at: the prompt's step, else the cursor's. */
+export function currentStepIndex(state: RunState): number {
+  const prompt = state.prompt;
+  if (prompt && 'stepId' in prompt) {
+    const i = state.steps.findIndex((s) => s.id === prompt.stepId);
+    if (i >= 0) return i;
+  }
+  return Math.min(state.cursor, state.steps.length - 1);
+}
+
+export function runningHosts(step: StepState | undefined): string[] {
+  return step ? step.hosts.filter((h) => h.status === 'running').map((h) => h.host) : [];
+}
+
+/** Sum of the hosts' durations (hosts run one after another by default). */
+export function stepDurationMs(step: StepState): number | undefined {
+  const ds = step.hosts.map((h) => h.durationMs).filter((d): d is number => d !== undefined);
+  return ds.length ? ds.reduce((a, b) => a + b, 0) : undefined;
+}
+
+/** The rows of the step list to show: a window around the current step. */
+export function stepWindow(count: number, current: number, size: number): { from: number; to: number } {
+  const n = Math.max(1, Math.min(size, count));
+  const from = Math.max(0, Math.min(current - Math.floor(n / 2), count - n));
+  return { from, to: from + n };
+}
+
+export interface LayoutNeeds {
+  rows: number;
+  stepCount: number;
+  proseLines: number;
+  commandLines: number;
+  /** Header, prompt, help, risk, blank separators: rows that are always drawn. */
+  fixedLines: number;
+  outputLines: number;
+}
+
+export interface LayoutBudget {
+  steps: number;
+  prose: number;
+  commands: number;
+  output: number;
+}
+
+/**
+ * Share the terminal's rows so the live area stays shorter than the terminal (past that
+ * Ink clears the whole screen on each frame). Output gets what the others leave.
+ */
+export function planLayout(n: LayoutNeeds): LayoutBudget {
+  let free = Math.max(0, n.rows - 1 - n.fixedLines);
+  const take = (want: number, cap: number) => {
+    const got = Math.max(0, Math.min(want, cap, free));
+    free -= got;
+    return got;
+  };
+  const steps = take(n.stepCount, Math.max(3, Math.floor(n.rows / 4)));
+  const commands = take(n.commandLines, Math.max(2, Math.floor(n.rows / 5)));
+  const prose = take(n.proseLines, Math.max(2, Math.floor(n.rows / 6)));
+  const output = take(n.outputLines, free);
+  // Rows still free go back to prose and commands that were cut.
+  const moreProse = take(n.proseLines - prose, free);
+  const moreCommands = take(n.commandLines - commands, free);
+  return { steps, prose: prose + moreProse, commands: commands + moreCommands, output };
+}
+
+/** What the help line says for the current situation. */
+export function helpFor(prompt: Prompt | undefined, running: boolean): string {
+  if (running) return 'ctrl-c cancel the running command · ? keys';
+  switch (prompt?.kind) {
+    case 'confirm':
+      return prompt.level === 'typed' ? 'type the host name, enter · esc refuse · ? keys' : 'y run it · n do not run · ? keys · q leave';
+    case 'acknowledge':
+      return 'enter done · ? keys · q leave';
+    case 'decide':
+      return '↑↓ choose · enter take it · ? keys · q leave';
+    case 'failed':
+      return 'r retry · s skip · a abort the run · ? keys · q leave';
+    case 'in-doubt':
+      return 'c run its check · r re-run · d mark done · a abort · ? keys · q leave';
+    case 'finished':
+      return 'enter home · q quit · ? keys';
+    default:
+      return '? keys · q leave';
+  }
+}
+
+export const allKeys: [string, string][] = [
+  ['y / n', 'confirm or refuse a step'],
+  ['typed name + enter', 'confirm a destructive step; esc refuses'],
+  ['enter', 'acknowledge a manual step; take a choice'],
+  ['↑ ↓  j k  1-9', 'move in a list'],
+  ['r', 'retry a failed step; re-run an in-doubt step'],
+  ['s', 'skip a failed step'],
+  ['c', 'run the check of an in-doubt step'],
+  ['d', 'mark an in-doubt step done'],
+  ['a', 'abort the run'],
+  ['n', 'start the next runbook offered at the end'],
+  ['ctrl-c', 'cancel the running command (asks first); else leave'],
+  ['q', 'leave (the run can be resumed later)'],
+  ['?', 'show or hide this list'],
+];
