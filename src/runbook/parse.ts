@@ -444,6 +444,8 @@ class RunbookParser {
       return choice;
     });
     const decision: Decision = { question: checked.value.question, choices, pos };
+    const questionPos = scalarTextPos(src, ['question']);
+    if (questionPos) recordLocation(decision, 'question', lineLocator(questionPos));
     draft.step.decision = decision;
   }
 }

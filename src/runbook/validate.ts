@@ -89,6 +89,7 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
       const catchAll = step.commands.slice(0, n).find((b) => b.when.length === 0);
       if (catchAll) report(block.pos, `this block is never used: the block at line ${catchAll.pos.line} has no when= and is always chosen first`);
     });
+    if (step.decision) checkVariables(step.decision.question, step.decision, 'question', step.decision.pos, vars(false));
     for (const choice of step.decision?.choices ?? []) {
       if (choice.goto !== undefined && !stepLines.has(choice.goto))
         report(locate(choice, 'goto', 0, choice.pos), `goto "${choice.goto}": no step has this id (ids: ${[...stepLines.keys()].join(', ')})`);
