@@ -129,7 +129,9 @@ export function parseInventory(text: string, file: string): ParsedInventory {
   const raw: unknown = doc.toJS() ?? {};
   const parsed = inventorySchema.safeParse(raw);
   const issues = [...(parsed.success ? [] : parsed.error.issues), ...rawIssues(raw)];
-  if (!parsed.success || issues.length > 0) throw new InventoryError(schemaProblems(issues, src));
+  if (!parsed.success || issues.length > 0) {
+    throw new InventoryError(schemaProblems(issues, src).sort((a, b) => a.line - b.line || a.column - b.column));
+  }
   const cross = crossFieldProblems(parsed.data, src);
   if (cross.length > 0) throw new InventoryError(cross);
   return { data: parsed.data, src };

@@ -1,0 +1,218 @@
+// One live SSH connection to one host: runs commands on channels of it, streams their
+// output, and kills the remote process group on timeout or abort. When the connection
+// drops, every running command fails with HostError('disconnected').
+import { StringDecoder } from 'node:string_decoder';
+import type { Client, ClientChannel } from 'ssh2';
+import { HostError, type ExecRequest, type ExecResult } from '../exec/types.ts';
+import { killCommand, MarkerStripper, wrapScript, type SudoMode } from './remote-command.ts';
+
+/** OpenSSH allows 10 sessions per connection; keep room for kill channels. */
+const MAX_CONCURRENT_EXECS = 8;
+/** After TERM, wait this long before KILL. */
+const KILL_GRACE_MS = 2000;
+/** After KILL, give up waiting for the channel to close. */
+const CLOSE_GRACE_MS = 3000;
+
+export interface SudoSetting {
+  mode: SudoMode;
+  /** Only with mode 'password'; fed to `sudo -S` on stdin, never put on a command line. */
+  password?: string;
+}
+
+export interface QuickResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export class HostConnection {
+  private alive = true;
+  private readonly onLost = new Set<(err: HostError) => void>();
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  private lostReason = 'connection closed';
+
+  constructor(
+    readonly host: string,
+    private readonly client: Client,
+    /** Other things closed with this connection (a ProxyJump connection). */
+    private readonly owned: { end(): void }[] = [],
+  ) {
+    client.on('error', (err: Error) => {
+      this.lostReason = err.message;
+    });
+    client.on('close', () => this.lose());
+  }
+
+  get isAlive(): boolean {
+    return this.alive;
+  }
+
+  close(): Promise<void> {
+    if (!this.alive) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.client.once('close', () => resolve());
+      this.lostReason = 'closed by mfs-tui';
+      this.client.end();
+    });
+  }
+
+  private lose(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    for (const o of this.owned) o.end();
+    const err = new HostError(this.host, 'disconnected', `${this.host}: SSH connection lost (${this.lostReason})`);
+    for (const cb of [...this.onLost]) cb(err);
+  }
+
+  private async slot(): Promise<() => void> {
+    if (this.active >= MAX_CONCURRENT_EXECS) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    return () => {
+      this.active--;
+      this.waiting.shift()?.();
+    };
+  }
+
+  private openChannel(command: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      if (!this.alive) return reject(new HostError(this.host, 'disconnected', `${this.host}: SSH connection lost (${this.lostReason})`));
+      this.client.exec(command, (err, channel) => {
+        if (err) reject(this.alive ? new HostError(this.host, 'disconnected', `${this.host}: cannot open a command channel: ${err.message}`) : new HostError(this.host, 'disconnected', `${this.host}: SSH connection lost (${this.lostReason})`));
+        else resolve(channel);
+      });
+    });
+  }
+
+  /** A short helper command (sudo checks, kills): collects output, no streaming, no cancel. */
+  async quick(command: string, stdin?: string): Promise<QuickResult> {
+    const channel = await this.openChannel(command);
+    return new Promise((resolve, reject) => {
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let exitCode: number | null = null;
+      const lost = (e: HostError) => reject(e);
+      this.onLost.add(lost);
+      channel.on('data', (d: Buffer) => out.push(d));
+      channel.stderr.on('data', (d: Buffer) => err.push(d));
+      channel.on('exit', (code: number | null) => (exitCode = code));
+      channel.on('close', () => {
+        this.onLost.delete(lost);
+        resolve({ exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      });
+      if (stdin !== undefined) channel.write(stdin);
+      channel.end();
+    });
+  }
+
+  /** Runs a script with live output; timeout/abort kill the remote process group. */
+  async exec(req: ExecRequest, sudo: SudoSetting): Promise<ExecResult> {
+    const started = performance.now();
+    if (req.signal?.aborted) {
+      return { exitCode: null, timedOut: false, cancelled: true, durationMs: 0, stdout: '', stderr: '' };
+    }
+    const release = await this.slot();
+    try {
+      return await this.execInSlot(req, sudo, started);
+    } finally {
+      release();
+    }
+  }
+
+  private async execInSlot(req: ExecRequest, sudo: SudoSetting, started: number): Promise<ExecResult> {
+    const { command, token } = wrapScript(req.script, sudo.mode);
+    const channel = await this.openChannel(command);
+    return new Promise<ExecResult>((resolve, reject) => {
+      let stdout = '';
+      let stderr = '';
+      let exitCode: number | null = null;
+      let exitSignal: string | undefined;
+      let timedOut = false;
+      let cancelled = false;
+      let closed = false;
+      let pgidKnown: (pgid: number) => void = () => {};
+      const pgid = new Promise<number>((r) => (pgidKnown = r));
+      const outDecoder = new StringDecoder('utf8');
+      const errDecoder = new StringDecoder('utf8');
+      const stripper = new MarkerStripper(token, (p) => pgidKnown(p));
+      const timers: NodeJS.Timeout[] = [];
+
+      const emitOut = (text: string) => {
+        if (!text) return;
+        stdout += text;
+        req.onStdout?.(text);
+      };
+      const emitErr = (text: string) => {
+        if (!text) return;
+        stderr += text;
+        req.onStderr?.(text);
+      };
+      const cleanup = () => {
+        closed = true;
+        for (const t of timers) clearTimeout(t);
+        req.signal?.removeEventListener('abort', onAbort);
+        this.onLost.delete(onLost);
+      };
+      const onLost = (err: HostError) => {
+        if (closed) return;
+        cleanup();
+        reject(err);
+      };
+
+      const kill = async () => {
+        // The marker comes first on stderr; without it (a shell that died at once) there is nothing to kill.
+        const id = await Promise.race([pgid, new Promise<undefined>((r) => timers.push(setTimeout(() => r(undefined), KILL_GRACE_MS)))]);
+        if (closed) return;
+        const send = (signal: 'TERM' | 'KILL') =>
+          id === undefined
+            ? Promise.resolve()
+            : this.quick(killCommand(id, signal, sudo.mode), sudo.mode === 'password' ? `${sudo.password ?? ''}\n` : undefined).catch(() => undefined);
+        await send('TERM');
+        timers.push(
+          setTimeout(() => {
+            if (closed) return;
+            void send('KILL');
+            timers.push(setTimeout(() => !closed && channel.close(), CLOSE_GRACE_MS));
+          }, KILL_GRACE_MS),
+        );
+        if (id === undefined) channel.close();
+      };
+      const cancel = (why: 'timeout' | 'abort') => {
+        if (timedOut || cancelled || closed) return;
+        if (why === 'timeout') timedOut = true;
+        else cancelled = true;
+        void kill();
+      };
+      const onAbort = () => cancel('abort');
+
+      this.onLost.add(onLost);
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      if (req.timeoutMs !== undefined && req.timeoutMs > 0) timers.push(setTimeout(() => cancel('timeout'), req.timeoutMs));
+
+      channel.on('data', (d: Buffer) => emitOut(outDecoder.write(d)));
+      channel.stderr.on('data', (d: Buffer) => emitErr(errDecoder.write(stripper.push(d))));
+      channel.on('exit', (code: number | null, signal?: string) => {
+        exitCode = code ?? null;
+        if (signal) exitSignal = signal;
+      });
+      channel.on('close', () => {
+        if (closed) return;
+        emitOut(outDecoder.end());
+        emitErr(errDecoder.write(stripper.flush()) + errDecoder.end());
+        cleanup();
+        resolve({
+          exitCode: timedOut || cancelled ? (exitSignal ? null : exitCode) : exitCode,
+          signal: exitSignal,
+          timedOut,
+          cancelled,
+          durationMs: Math.round(performance.now() - started),
+          stdout,
+          stderr,
+        });
+      });
+      // The password line is consumed by sudo; then stdin is closed so nothing waits for input.
+      if (sudo.mode === 'password') channel.write(`${sudo.password ?? ''}\n`);
+      channel.end();
+    });
+  }
+}

@@ -1,0 +1,106 @@
+// How a script is wrapped for the remote side so it can be killed later: the wrapper
+// prints the process group of the shell that runs the script to stderr (one marker line,
+// stripped before output reaches anyone), then execs the script. Cancelling sends
+// `kill -TERM -- -PGID` over a second channel. Pure string building and parsing.
+import { randomBytes } from 'node:crypto';
+
+/** Single-quotes a string for POSIX sh. */
+export function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** How sudo is used for a `become` host. */
+export type SudoMode = 'none' | 'nopasswd' | 'password';
+
+export function sudoPrefix(mode: SudoMode): string {
+  switch (mode) {
+    case 'none':
+      return '';
+    case 'nopasswd':
+      return 'sudo -n -- ';
+    // -k: always read the password from stdin, so it never ends up as the command's stdin.
+    case 'password':
+      return "sudo -k -S -p '' -- ";
+  }
+}
+
+export interface WrappedCommand {
+  /** The command line for the SSH exec request. */
+  command: string;
+  /** The unique start of the marker line on stderr. */
+  token: string;
+}
+
+/**
+ * `exec /bin/sh -c '<wrapper>'` so the user's login shell (bash, zsh, fish…) does not matter.
+ * The wrapper reads its process group from /proc (it may not be a group leader under sudo),
+ * falling back to $$ (the session leader sshd made it) where there is no /proc.
+ */
+export function wrapScript(script: string, sudo: SudoMode, token = `__mfs_tui_pgid_${randomBytes(6).toString('hex')}__`): WrappedCommand {
+  const wrapper =
+    `PG=$$; [ -r /proc/$$/stat ] && read -r _ _ _ _ PG _ < /proc/$$/stat; ` +
+    `printf '%s\\n' "${token}=$PG" >&2; exec /bin/sh -c ${shQuote(script)}`;
+  return { command: `exec ${sudoPrefix(sudo)}/bin/sh -c ${shQuote(wrapper)}`, token };
+}
+
+/** The command that signals the script's whole process group. */
+export function killCommand(pgid: number, signal: 'TERM' | 'KILL', sudo: SudoMode): string {
+  return `exec ${sudoPrefix(sudo)}/bin/sh -c ${shQuote(`kill -${signal} -- -${pgid} 2>/dev/null; exit 0`)}`;
+}
+
+/**
+ * Removes the marker line from the start of a stderr stream. Feed it bytes; it holds them
+ * back until the marker line has been seen (or the stream is clearly not starting with
+ * one), then passes everything else through unchanged.
+ */
+export class MarkerStripper {
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private done = false;
+  pgid: number | undefined;
+
+  constructor(
+    private readonly token: string,
+    private readonly onPgid: (pgid: number) => void,
+  ) {}
+
+  /** Returns the bytes that may be passed on now. */
+  push(chunk: Buffer): Buffer {
+    if (this.done) return chunk;
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    const all = Buffer.concat(this.held);
+    const at = all.indexOf(this.token);
+    if (at >= 0) {
+      const end = all.indexOf(0x0a, at);
+      if (end < 0) return Buffer.alloc(0);
+      const value = /^=(\d+)/.exec(all.subarray(at + this.token.length, end).toString('latin1'));
+      this.finish();
+      if (value) {
+        this.pgid = Number(value[1]);
+        this.onPgid(this.pgid);
+      }
+      return Buffer.concat([all.subarray(0, at), all.subarray(end + 1)]);
+    }
+    // A login shell may print something first; give up waiting after a generous amount.
+    if (this.heldBytes > 64 * 1024) {
+      this.finish();
+      return all;
+    }
+    return Buffer.alloc(0);
+  }
+
+  /** At end of stream: whatever is still held. */
+  flush(): Buffer {
+    if (this.done) return Buffer.alloc(0);
+    const all = Buffer.concat(this.held);
+    this.finish();
+    return all;
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.held = [];
+    this.heldBytes = 0;
+  }
+}

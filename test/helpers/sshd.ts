@@ -1,0 +1,147 @@
+// A private OpenSSH server on 127.0.0.1 for tests: its own temp dir, ed25519 host key,
+// a generated client key in authorized_keys, a random free port. Stopped by its PID.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+export interface SshdOptions {
+  /** Extra sshd_config lines (e.g. `MaxSessions 20`). */
+  extraConfig?: string[];
+  /** Passphrase for the generated client key (default: none). */
+  clientKeyPassphrase?: string;
+}
+
+export interface Sshd {
+  port: number;
+  host: '127.0.0.1';
+  /** Private host key; the public one is `${hostKeyPath}.pub`. */
+  hostKeyPath: string;
+  /** `ssh-ed25519 AAAA...` */
+  hostPubKey: string;
+  /** Path of the client's private key (authorized for every user). */
+  clientKey: string;
+  /** A known_hosts line for this server: `[127.0.0.1]:PORT ssh-ed25519 AAAA...`. */
+  knownHostsLine: string;
+  /** The user tests log in as (the current user: root here). */
+  user: string;
+  dir: string;
+  pid: number;
+  /** Everything sshd logged so far (`-e`: to stderr), e.g. to count `Accepted publickey`. */
+  log(): string;
+  /** Adds another authorized key (public key text). */
+  authorize(pubKey: string): void;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves when something accepts TCP connections on the port (and says SSH-). */
+async function waitForBanner(port: number, child: ChildProcess, log: () => string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`sshd exited with ${child.exitCode}: ${log()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = connect(port, '127.0.0.1');
+      sock.once('data', (d) => {
+        sock.destroy();
+        resolve(d.toString().startsWith('SSH-'));
+      });
+      sock.once('error', () => resolve(false));
+      sock.setTimeout(500, () => {
+        sock.destroy();
+        resolve(false);
+      });
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  throw new Error(`sshd did not answer on 127.0.0.1:${port}: ${log()}`);
+}
+
+export function generateKey(path: string, passphrase = '', type = 'ed25519'): string {
+  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', passphrase, '-C', 'mfs-tui-test', '-f', path], { stdio: 'ignore' });
+  return readFileSync(`${path}.pub`, 'utf8').trim();
+}
+
+export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
+  // Privilege separation directory that Debian's sshd insists on.
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const dir = mkdtempSync(join(tmpdir(), 'mfs-sshd-'));
+  // Readable by other users: sshd reads authorized_keys as the logging-in user.
+  chmodSync(dir, 0o755);
+  const hostKeyPath = join(dir, 'host_ed25519');
+  const hostPubKey = generateKey(hostKeyPath).split(' ').slice(0, 2).join(' ');
+  const clientKey = join(dir, 'client_ed25519');
+  const clientPub = generateKey(clientKey, opts.clientKeyPassphrase ?? '');
+  const authorizedKeys = join(dir, 'authorized_keys');
+  writeFileSync(authorizedKeys, clientPub + '\n', { mode: 0o644 });
+  const port = await freePort();
+  const config = join(dir, 'sshd_config');
+  writeFileSync(
+    config,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKeyPath}`,
+      'PidFile none',
+      'StrictModes no',
+      'UsePAM no',
+      `AuthorizedKeysFile ${authorizedKeys}`,
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin prohibit-password',
+      'LogLevel VERBOSE',
+      'MaxStartups 100',
+      ...(opts.extraConfig ?? []),
+      '',
+    ].join('\n'),
+  );
+  let logText = '';
+  const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (d: string) => (logText += d));
+  const log = () => logText;
+  try {
+    await waitForBanner(port, child, log);
+  } catch (err) {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    port,
+    host: '127.0.0.1',
+    hostKeyPath,
+    hostPubKey,
+    clientKey,
+    knownHostsLine: `[127.0.0.1]:${port} ${hostPubKey}`,
+    user: userInfo().username,
+    dir,
+    pid: child.pid!,
+    log,
+    authorize(pubKey) {
+      writeFileSync(authorizedKeys, readFileSync(authorizedKeys, 'utf8') + pubKey.trim() + '\n');
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        process.kill(child.pid!, 'SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
