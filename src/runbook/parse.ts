@@ -234,17 +234,21 @@ class RunbookParser {
     return prose;
   }
 
-  /** Column where the info string's meta starts, and its tokens. */
+  /**
+   * The info string's attributes as written in the file, with the column they start at.
+   * mdast's `meta` has markdown backslash escapes and entities decoded, which would turn
+   * `expect-output="a\|b"` into the regex `a|b`: read the raw source line instead.
+   */
   private metaOf(code: Code): { tokens: MetaTokens; column: number; line: number } {
     const { line, column } = startOf(code);
-    const meta = code.meta ?? '';
     const srcLine = this.src.lines[line - 1] ?? '';
     let i = column - 1;
     while (srcLine[i] === '`' || srcLine[i] === '~') i++;
     while (srcLine[i] === ' ' || srcLine[i] === '\t') i++;
-    i += (code.lang ?? '').length;
-    const at = meta ? srcLine.indexOf(meta, i) : -1;
-    return { tokens: tokenizeMeta(meta), column: at >= 0 ? at + 1 : column, line };
+    while (i < srcLine.length && !/\s/.test(srcLine[i]!)) i++; // the language word
+    while (srcLine[i] === ' ' || srcLine[i] === '\t') i++;
+    const meta = srcLine.slice(i).trimEnd();
+    return { tokens: tokenizeMeta(meta), column: i + 1, line };
   }
 
   /** Maps offsets in a fenced block's content to the file (content lines may be indented). */
