@@ -173,14 +173,15 @@ function onStepSkipped(state: RunState, i: number, rec: RecordOf<'step-skipped'>
     const step = withHost(state.steps[i]!, rec.host, (h) => ({ ...h, status: 'skipped', reason: rec.reason, finishedAt: rec.ts }));
     return settleStep(withStep(state, i, step), i, rec.ts);
   }
-  // The whole step: every host not done yet is skipped with it.
+  // The whole step: hosts not started are skipped with it; a failure stays on record.
   const old = state.steps[i]!;
+  const keep = (h: HostRunState): boolean => hostDone(h) || h.status === 'failed' || h.status === 'cancelled';
   const step: StepState = {
     ...old,
     status: 'skipped',
     reason: rec.reason,
     finishedAt: rec.ts,
-    hosts: old.hosts.map((h) => (hostDone(h) ? h : { ...h, status: 'skipped', reason: rec.reason })),
+    hosts: old.hosts.map((h) => (keep(h) ? h : { ...h, status: 'skipped', reason: rec.reason })),
   };
   const next = withStep(state, i, step);
   return state.cursor === i ? { ...next, cursor: i + 1 } : next;
