@@ -99,7 +99,9 @@ export function validateYaml<T>(
     }
     const value = path.length ? src.doc.getIn(path) : json;
     if (issue.code === 'invalid_type' && issue.received === 'undefined') {
-      problems.push({ pos: nodePos(src, path.slice(0, -1)), message: `missing ${what} field "${field}"` });
+      // A missing top-level field: point at the line that opens the block (`---` or the fence).
+      const pos = path.length === 1 ? { line: src.start.line - 1, column: src.start.column } : nodePos(src, path.slice(0, -1));
+      problems.push({ pos, message: `missing ${what} field "${field}"` });
       continue;
     }
     const custom = describe?.(issue, value);
