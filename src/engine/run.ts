@@ -11,7 +11,9 @@ import { JournalError, JournalWriter, newRunId } from '../journal/writer.ts';
 import type { JournalRecord, NewRecord, Phase } from '../journal/types.ts';
 import type { HostFacts } from '../runbook/facts.ts';
 import type { Runbook, Step } from '../runbook/types.ts';
-import { resolveInputs } from './inputs.ts';
+import { exitExpected, expectOutputRegExp } from '../runbook/expect.ts';
+import { resolveInputs } from '../runbook/inputs.ts';
+import { buildVariables } from '../runbook/template.ts';
 import { OutputCoalescer } from './output.ts';
 import { hostsNeedingFacts, needsVipHolder, planStep, resolveTargets, type PlanContext, type PlannedHostCommand, type StepPlan } from './plan.ts';
 import { awaitingCheck, changedSteps, initialState, reduce, replay } from './reduce.ts';
@@ -474,14 +476,22 @@ class RunEngine implements EngineController {
       this.deps.outputFlushChars,
     );
     const started = performance.now();
+    // stdout and stderr as they came, for expect-output.
+    let combined = '';
     let result: ExecResult;
     try {
       result = await this.deps.executorFor(host).exec({
         script,
         signal: ac.signal,
         timeoutMs,
-        onStdout: (d) => out.push('stdout', d),
-        onStderr: (d) => out.push('stderr', d),
+        onStdout: (d) => {
+          combined += d;
+          out.push('stdout', d);
+        },
+        onStderr: (d) => {
+          combined += d;
+          out.push('stderr', d);
+        },
       });
     } catch (err) {
       out.flush();
@@ -497,7 +507,7 @@ class RunEngine implements EngineController {
       this.record({ type: 'step-cancelled', stepId: step.id, host, phase, reason: result.timedOut ? 'timeout' : 'operator', durationMs });
       return false;
     }
-    const verdict = judge(result, expectExit, expectOutput);
+    const verdict = judge(result, expectExit, expectOutput, combined || `${result.stdout}${result.stderr}`);
     this.record({
       type: 'step-finished',
       stepId: step.id,
@@ -554,18 +564,18 @@ function errorMessage(err: unknown): string {
 }
 
 /** Whether a finished command met its block's expectations, and why not. */
-export function judge(r: ExecResult, expectExit: number[], expectOutput: string | undefined): { ok: boolean; reason?: string } {
+export function judge(r: ExecResult, expectExit: number[], expectOutput: string | undefined, output: string): { ok: boolean; reason?: string } {
   const expected = expectExit.length > 0 ? expectExit : [0];
   if (r.exitCode === null) return { ok: false, reason: r.signal ? `killed by signal ${r.signal}` : 'no exit code' };
-  if (!expected.includes(r.exitCode)) return { ok: false, reason: `exit ${r.exitCode}, expected ${expected.join(' or ')}` };
+  if (!exitExpected(expected, r.exitCode)) return { ok: false, reason: `exit ${r.exitCode}, expected ${expected.join(' or ')}` };
   if (expectOutput !== undefined) {
     let re: RegExp;
     try {
-      re = new RegExp(expectOutput, 'm');
+      re = expectOutputRegExp(expectOutput);
     } catch {
       return { ok: false, reason: `the expected output /${expectOutput}/ is not a valid regular expression` };
     }
-    if (!re.test(`${r.stdout}\n${r.stderr}`)) return { ok: false, reason: `output does not match /${expectOutput}/` };
+    if (!re.test(output)) return { ok: false, reason: `output does not match /${expectOutput}/` };
   }
   return { ok: true };
 }
@@ -585,17 +595,17 @@ function inventoryHash(inv: Inventory): string {
 /** Starts a new run: checks the inputs, creates its journal, writes run-started and begins walking. */
 export function createRun(deps: RunDeps): EngineController {
   const { runbook, inventory } = deps;
-  const resolved = resolveInputs(runbook, inventory, deps.inputs);
-  if (resolved.problems.length > 0) throw new RunSetupError(resolved.problems);
+  const resolved = resolveInputs(runbook, deps.inputs, buildVariables(inventory, {}));
+  if (resolved.problems.length > 0) throw new RunSetupError(resolved.problems.map((p) => `input ${p.message}`));
   const runId = newRunId(runbook.id);
   const writer = JournalWriter.create(runId, deps.journalDir);
-  const engine = new RunEngine(deps, writer, resolved.inputs, initialState(runbook));
+  const engine = new RunEngine(deps, writer, resolved.values, initialState(runbook));
   engine.start({
     type: 'run-started',
     runId,
     runbook: { id: runbook.id, title: runbook.title, file: runbook.file, hash: runbook.hash, steps: runbook.steps.map((s) => ({ id: s.id, hash: s.hash })) },
     inventory: { file: inventory.file, hash: inventoryHash(inventory), cluster: inventory.cluster },
-    inputs: resolved.inputs,
+    inputs: resolved.values,
     operator: deps.operator,
     machine: deps.machine ?? os.hostname(),
     mode: deps.mode,
