@@ -133,6 +133,10 @@ class RunbookParser {
     }
     this.readBody(first?.type === 'yaml' ? rest : tree.children);
     const steps = this.finishSteps();
+    if (fm && steps.length === 0) {
+      const afterFrontMatter = first?.position ? first.position.end.line + 1 : 1;
+      this.report({ line: Math.min(afterFrontMatter, this.src.lines.length), column: 1 }, 'no steps: each step is a "## Title" heading');
+    }
     if (!fm) return undefined;
     const { idPos, ...meta } = fm;
     const runbook: Runbook = { ...meta, steps, file: resolve(this.file), hash: sha256(text) };
@@ -184,6 +188,9 @@ class RunbookParser {
 
   private startStep(h: Heading): void {
     const raw = this.src.text.slice(h.position!.start.offset!, h.position!.end.offset!);
+    // `text` followed by a `---` line is a setext heading in markdown: a step nobody meant.
+    if (!raw.startsWith('#'))
+      this.report(startOf(h), 'a line of --- under text makes that text a step heading: write steps as "## Title" and put a blank line before a --- rule');
     const explicit = /\{#([^}]*)\}\s*(?:#+\s*)?$/.exec(raw);
     const title = plainText(h).replace(/\s*\{#[^}]*\}\s*$/, '').trim();
     let id: string;

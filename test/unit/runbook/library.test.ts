@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { builtinRunbookDir, formatProblem, loadRunbookDir, loadRunbookFiles, runbookFilesIn } from '../../../src/runbook/library.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const rb = (id: string, body = '') => `---\nid: ${id}\ntitle: T\nsummary: S\nwhen: W\nrisk: low\n---\n${body}`;
+const rb = (id: string, body = '\n## Only step\n') => `---\nid: ${id}\ntitle: T\nsummary: S\nwhen: W\nrisk: low\n---\n${body}`;
 
 describe('builtinRunbookDir', () => {
   it('is the repository\'s runbooks folder', () => {

@@ -64,9 +64,9 @@ describe('front matter problems', () => {
 
   it('input problems: missing prompt, bad pattern, default not matching', () => {
     const inputs = 'inputs:\n  - name: a\n  - name: b\n    prompt: B\n    pattern: "[a-"\n  - name: c\n    prompt: C\n    pattern: "[0-9]+"\n    default: x1\n';
-    assert.deepEqual(problems(FM.replace('risk: low\n', `risk: low\n${inputs}`)), ['bad.md:8:5: missing front matter field "inputs[0].prompt"']);
+    assert.deepEqual(problems(FM.replace('risk: low\n', `risk: low\n${inputs}`) + '\n## S\n'), ['bad.md:8:5: missing front matter field "inputs[0].prompt"']);
     const fixed = inputs.replace('  - name: a\n', '  - name: a\n    prompt: A\n');
-    const found = problems(FM.replace('risk: low\n', `risk: low\n${fixed}`));
+    const found = problems(FM.replace('risk: low\n', `risk: low\n${fixed}`) + '\n## S\n');
     assert.equal(found.length, 2, found.join('\n'));
     assert.match(found[0]!, /^bad\.md:12:15: bad pattern for input "b": Invalid regular expression/);
     assert.equal(found[1], 'bad.md:16:14: default "x1" of input "c" does not match its pattern');
@@ -174,7 +174,7 @@ describe('variable problems', () => {
   it('host.* in prose or an input default is an error; vip in prose is fine', () => {
     expectOne(`${FM}\n## S\n\nOn {{vip}} and\nthen {{host.name}} here.\n`, '12:6', /only defined inside a command block/);
     const withInput = FM.replace('risk: low\n', 'risk: low\ninputs:\n  - name: a\n    prompt: A\n    default: "x{{host.name}}"\n');
-    expectOne(withInput, '10:16', /only defined inside a command block/);
+    expectOne(`${withInput}\n## S\n`, '10:16', /only defined inside a command block/);
   });
 
   it('in a decision question', () => {
@@ -236,6 +236,14 @@ describe('structure problems', () => {
   });
 
   it('a command block before the first step', () => {
-    expectOne(`${FM}\n${FENCE}sh on=all\ntrue\n${FENCE}\n`, '9:1', /must be under a ## step heading/);
+    expectOne(`${FM}\n${FENCE}sh on=all\ntrue\n${FENCE}\n\n## S\n`, '9:1', /must be under a ## step heading/);
+  });
+
+  it('a runbook without steps', () => {
+    expectOne(`${FM}\n# Title\n\nJust text.\n`, '8:1', /no steps: each step is a "## Title" heading/);
+  });
+
+  it('a setext heading made by a --- line under text', () => {
+    expectOne(`${FM}\n## S\n\nSome text\n---\n`, '11:1', /a line of --- under text makes that text a step heading/);
   });
 });
