@@ -262,7 +262,8 @@ export function reduce(state: RunState, rec: JournalRecord, runbook: Runbook): R
       const old = state.steps[i]!;
       let next = withStep(state, i, { ...old, status: 'succeeded', choice: rec.choice, startedAt: old.startedAt ?? rec.ts, finishedAt: rec.ts });
       if (state.cursor !== i) return next;
-      if (rec.runbook !== undefined) return { ...next, cursor: i + 1 };
+      // Handed off: nothing more of this runbook runs (run-finished follows, or a resume writes it).
+      if (rec.runbook !== undefined) return { ...next, cursor: state.steps.length, nextRunbook: rec.runbook };
       if (rec.goto === undefined) return { ...next, cursor: i + 1 };
       const target = stepIndex(runbook, rec.goto);
       if (target === -1) return { ...next, cursor: i + 1 };

@@ -231,7 +231,8 @@ class RunEngine implements EngineController {
       const { cursor } = this.state;
       const step = this.steps[cursor];
       if (!step) {
-        this.record({ type: 'run-finished', status: 'succeeded' });
+        const next = this.state.nextRunbook;
+        this.record(next ? { type: 'run-finished', status: 'handed-off', nextRunbook: next } : { type: 'run-finished', status: 'succeeded' });
         break;
       }
       const st = this.state.steps[cursor]!;

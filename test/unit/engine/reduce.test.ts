@@ -181,6 +181,9 @@ describe('reduce / replay', () => {
     assert.equal(s.steps[3]!.choice, 'a');
     assert.equal(s.cursor, 5);
     assert.equal(s.steps[4]!.status, 'pending');
+    s = replay(journal(...pre, { type: 'decided', stepId: 'which', choice: 'b', runbook: 'other' }), book);
+    assert.equal(s.cursor, book.steps.length, 'nothing more of this runbook runs, even before run-finished');
+    assert.equal(s.nextRunbook, 'other');
     s = replay(journal(...pre, { type: 'decided', stepId: 'which', choice: 'b', runbook: 'other' }, { type: 'run-finished', status: 'handed-off', nextRunbook: 'other' }), book);
     assert.equal(s.status, 'handed-off');
     assert.equal(s.nextRunbook, 'other');
