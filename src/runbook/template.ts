@@ -115,9 +115,15 @@ export function variableProblem(name: string, ctx: VariableContext): string | un
     if (parts.length !== 3 || !parts[1] || !(HOST_FIELDS as readonly string[]).includes(field ?? ''))
       return `bad variable {{${name}}}: write {{hosts.<host-or-role>.${HOST_FIELDS.join('|')}}}`;
     const who = parts[1];
-    if ((ROLES as readonly string[]).includes(who)) return undefined;
-    if (ctx.inventory && !ctx.inventory.hosts.some((h) => h.name === who))
-      return `undefined variable {{${name}}}: "${who}" is neither a role nor a host in ${ctx.inventory.file}`;
+    const inv = ctx.inventory;
+    if ((ROLES as readonly string[]).includes(who)) {
+      // A role stands for its first host: with an inventory, there must be one.
+      if (inv && !inv.hosts.some((h) => h.name === who || (h.roles as string[]).includes(who)))
+        return `undefined variable {{${name}}}: no host in ${inv.file} has the role ${who}`;
+      return undefined;
+    }
+    if (inv && !inv.hosts.some((h) => h.name === who))
+      return `undefined variable {{${name}}}: "${who}" is neither a role nor a host in ${inv.file}`;
     return undefined;
   }
   if (ns === 'vip' || ns === 'paths' || ns === 'cluster')

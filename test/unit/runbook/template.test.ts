@@ -109,6 +109,8 @@ describe('variableProblem', () => {
     const inventory = sampleInventory();
     assert.match(variableProblem('hosts.m9.address', { ...base, inventory })!, /"m9" is neither a role nor a host in \/etc\/mfs-tui\/lab.yaml/);
     assert.equal(variableProblem('hosts.m2.address', { ...base, inventory }), undefined);
-    assert.equal(variableProblem('hosts.client.address', { ...base, inventory }), undefined, 'roles are always known');
+    assert.equal(variableProblem('hosts.metalogger.address', { ...base, inventory }), undefined);
+    assert.equal(variableProblem('hosts.client.address', base), undefined, 'without an inventory every role is fine');
+    assert.match(variableProblem('hosts.client.address', { ...base, inventory })!, /no host in \/etc\/mfs-tui\/lab.yaml has the role client/);
   });
 });
