@@ -326,14 +326,13 @@ class RunbookParser {
       const bad = (msg: string, index = 0) => this.report(at(a.valueIndex + index), msg);
       switch (a.key) {
         case 'on':
-          for (const [n, { item, index }] of splitList(a.value).entries()) {
+          for (const { item, index } of splitList(a.value)) {
             const t = parseTarget(item);
             if ('error' in t) bad(t.error, index);
             else {
               recordLocation(block, `target:${block.targets.length}`, lineLocator(at(a.valueIndex + index)));
               block.targets.push(t);
             }
-            void n;
           }
           break;
         case 'confirm':
