@@ -118,7 +118,7 @@ function reportError(err: unknown): number {
     return err.exitCode;
   }
   const e = err as { name?: string; message?: string; problems?: unknown };
-  if (e?.name === 'HostError' || e?.name === 'InventoryError') {
+  if (e?.name === 'HostError' || e?.name === 'InventoryError' || e?.name === 'JournalError') {
     process.stderr.write(`mfs-tui: ${e.message}\n`);
     return e.name === 'HostError' ? EXIT.host : EXIT.usage;
   }

@@ -1,0 +1,112 @@
+// Prints a run's journal records as they are written: readable lines, or JSON lines.
+import type { Writable } from 'node:stream';
+import type { JournalRecord } from '../journal/types.ts';
+import type { RunState } from '../engine/types.ts';
+import type { Step } from '../runbook/types.ts';
+
+export class EventPrinter {
+  private titles = new Map<string, string>();
+  /** Unfinished output lines per host and stream, so prefixes land at line starts. */
+  private partial = new Map<string, string>();
+  private lastStep: string | undefined;
+
+  constructor(
+    private readonly out: Writable,
+    private readonly opts: { json: boolean },
+  ) {}
+
+  setSteps(steps: readonly Step[]): void {
+    this.titles = new Map(steps.map((s) => [s.id, s.title]));
+  }
+
+  record(rec: JournalRecord): void {
+    if (this.opts.json) {
+      this.out.write(`${JSON.stringify(rec)}\n`);
+      return;
+    }
+    const line = (s: string) => this.out.write(`${s}\n`);
+    switch (rec.type) {
+      case 'run-started':
+        line(`run ${rec.runId}: ${rec.runbook.title} on ${rec.inventory.cluster}`);
+        break;
+      case 'resumed':
+        line(`resumed by ${rec.operator}${rec.changedSteps.length ? `; changed since the run started: ${rec.changedSteps.join(', ')}` : ''}`);
+        break;
+      case 'step-started': {
+        this.stepHeader(rec.stepId);
+        const what = rec.phase === 'check' ? 'check' : '$';
+        line(`  [${rec.host}] ${what} ${rec.command.trim().split('\n').join('\n  ' + ' '.repeat(rec.host.length + 3 + what.length))}`);
+        break;
+      }
+      case 'output': {
+        const key = `${rec.host}\0${rec.stream}`;
+        const text = (this.partial.get(key) ?? '') + rec.data;
+        const lines = text.split('\n');
+        this.partial.set(key, lines.pop() ?? '');
+        for (const l of lines) line(`  ${rec.host} | ${l}`);
+        break;
+      }
+      case 'step-finished': {
+        this.flush(rec.host);
+        const mark = rec.ok ? 'ok' : 'FAILED';
+        line(`  [${rec.host}] ${rec.phase === 'check' ? 'check ' : ''}${mark}: exit ${rec.exitCode ?? rec.signal ?? '?'} in ${rec.durationMs} ms${rec.reason ? ` (${rec.reason})` : ''}`);
+        break;
+      }
+      case 'step-cancelled':
+        this.flush(rec.host);
+        line(`  [${rec.host}] CANCELLED (${rec.reason}) after ${rec.durationMs} ms`);
+        break;
+      case 'step-skipped':
+        this.stepHeader(rec.stepId);
+        line(`  skipped${rec.host ? ` on ${rec.host}` : ''}: ${rec.reason}`);
+        break;
+      case 'confirmed':
+        this.stepHeader(rec.stepId);
+        line(`  confirmed${rec.host ? ` for ${rec.host}` : ''} (${rec.how})`);
+        break;
+      case 'refused':
+        line(`  refused${rec.host ? ` for ${rec.host}` : ''}: ${rec.reason}`);
+        break;
+      case 'acknowledged':
+        this.stepHeader(rec.stepId);
+        line('  acknowledged');
+        break;
+      case 'decided':
+        this.stepHeader(rec.stepId);
+        line(`  chose ${rec.choice}${rec.goto ? ` → step ${rec.goto}` : ''}${rec.runbook ? ` → runbook ${rec.runbook}` : ''}`);
+        break;
+      case 'in-doubt-resolved':
+        line(`  in-doubt step ${rec.stepId} on ${rec.host}: ${rec.action}`);
+        break;
+      case 'run-finished':
+        line(`run ${rec.status}${rec.reason ? `: ${rec.reason}` : ''}${rec.nextRunbook ? `; next: mfs-tui run ${rec.nextRunbook}` : ''}`);
+        break;
+    }
+  }
+
+  /** After the run stopped: says why when it stopped at a prompt, and how to resume. */
+  finish(state: RunState, runId: string): void {
+    if (this.opts.json) return;
+    const { reason } = state;
+    if (state.status === 'running') {
+      this.out.write(`stopped${reason ? `: ${reason}` : ' at a step that needs an operator'}; resume with: mfs-tui resume ${runId}\n`);
+    } else if (reason && state.status === 'failed') {
+      this.out.write(`${reason}\n`);
+    }
+  }
+
+  private stepHeader(stepId: string): void {
+    if (this.lastStep === stepId) return;
+    this.lastStep = stepId;
+    this.out.write(`\n== ${this.titles.get(stepId) ?? stepId} [${stepId}]\n`);
+  }
+
+  private flush(host: string): void {
+    for (const stream of ['stdout', 'stderr']) {
+      const key = `${host}\0${stream}`;
+      const rest = this.partial.get(key);
+      if (rest) this.out.write(`  ${host} | ${rest}\n`);
+      this.partial.delete(key);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+// The interactive app: loads the runbook library, the inventory and the unfinished runs,
+// opens the cluster session lazily (first run), and renders the screens with Ink.
+import type { GlobalOptions } from './main.ts';
+import { EXIT, UserError } from './errors.ts';
+import { inventoryPathFor, loadInventoryFor } from './context.ts';
+import { operatorName } from './run.ts';
+import type { Inventory } from '../inventory/types.ts';
+import type { ClusterSession } from '../cluster/session.ts';
+
+export interface HomeOptions {
+  /** Open straight into this unfinished run. */
+  resume?: string;
+}
+
+export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Promise<void> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UserError('the interactive screen needs a terminal; for automation use `mfs-tui run RUNBOOK --yes` (see --help)');
+  }
+  const [{ render }, React, { App }, lib, { listRuns }, { PromptBroker }] = await Promise.all([
+    import('ink'),
+    import('react'),
+    import('../../screens/App.tsx'),
+    import('../runbook/library.ts'),
+    import('../journal/list.ts'),
+    import('../cluster/prompt-broker.ts'),
+  ]);
+
+  const { file } = await inventoryPathFor(g);
+  let inventory: Inventory | undefined;
+  let notice: string | undefined;
+  if (file) inventory = await loadInventoryFor(g, { remember: true });
+  else notice = 'No cluster inventory yet. Start with `mfs-tui --inventory cluster.yaml` (see README, "Inventory"), or try the practice cluster: `mfs-tui lab up`.';
+
+  const library = lib.loadRunbookDir(g.runbooks ?? lib.builtinRunbookDir(), { inventory });
+  if (library.problems.length > 0) {
+    notice = `${library.problems.length} runbook problem(s); run \`mfs-tui validate\`. First: ${lib.formatProblem(library.problems[0]!)}`;
+  }
+  const runbooks = library.runbooks;
+  const unfinished = listRuns()
+    .filter((r) => r.status === 'unfinished')
+    .map((r) => ({ runId: r.runId, title: r.runbookTitle, started: r.started, lastActivity: r.lastRecordAt }));
+
+  const broker = new PromptBroker();
+  let session: Promise<ClusterSession> | undefined;
+  const needInventory = (): Inventory => {
+    if (!inventory) throw new UserError('no inventory: restart with --inventory FILE', EXIT.usage);
+    return inventory;
+  };
+  const cluster = async (inv: Inventory): Promise<ClusterSession> => {
+    const { openClusterSession } = await import('../cluster/session.ts');
+    session ??= openClusterSession(inv, broker.prompts());
+    return session;
+  };
+
+  const engine = await import('../engine/run.ts');
+  const deps = async (inv: Inventory) => {
+    const s = await cluster(inv);
+    return {
+      inventory: inv,
+      executorFor: s.executorFor,
+      factsFor: s.factsFor,
+      vipHolder: s.vipHolder,
+      mode: 'interactive' as const,
+      autoConfirm: false,
+      operator: operatorName(),
+    };
+  };
+
+  const { buildVariables } = await import('../runbook/template.ts');
+  const { inputDefault } = await import('../runbook/inputs.ts');
+
+  const app = render(
+    React.createElement(App, {
+      runbooks,
+      unfinished,
+      cluster: inventory?.cluster,
+      notice,
+      broker,
+      initialResume: opts.resume,
+      inputDefaults: (id: string) => {
+        const rb = runbooks.find((r) => r.id === id);
+        if (!rb || !inventory) return {};
+        const vars = buildVariables(inventory, {});
+        return Object.fromEntries(rb.inputs.flatMap((i) => {
+          const v = inputDefault(i, vars);
+          return v === undefined ? [] : [[i.name, v]];
+        }));
+      },
+      startRun: async (id: string, inputs: Record<string, string>) => {
+        const rb = runbooks.find((r) => r.id === id);
+        if (!rb) throw new Error(`no runbook ${id}`);
+        return engine.createRun({ ...(await deps(needInventory())), runbook: rb, inputs });
+      },
+      resumeRun: async (runId: string) => {
+        const { openRecordedRun } = await import('./resume.ts');
+        const rec = await openRecordedRun(runId, g);
+        return engine.resumeRun({ ...(await deps(rec.inventory)), runbook: rec.runbook, inputs: {} }, rec.runId);
+      },
+      onExit: () => app.unmount(),
+    }),
+    { exitOnCtrlC: false },
+  );
+  try {
+    await app.waitUntilExit();
+  } finally {
+    if (session) await (await session).close().catch(() => undefined);
+  }
+}

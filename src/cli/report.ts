@@ -1,0 +1,41 @@
+// `mfs-tui report RUN` and `mfs-tui runs`: reading journals back.
+import { writeFileSync } from 'node:fs';
+import { EXIT, UserError } from './errors.ts';
+
+export async function reportCommand(run: string, opts: { output?: string }): Promise<void> {
+  const [{ findRun }, { readJournal }, { renderReport }] = await Promise.all([
+    import('../journal/list.ts'),
+    import('../journal/read.ts'),
+    import('../journal/report.ts'),
+  ]);
+  const summary = findRun(run);
+  const journal = readJournal(summary.file);
+  if (journal.problems.length > 0 && journal.records.length === 0) {
+    throw new UserError(journal.problems.join('\n'), EXIT.failed);
+  }
+  const text = renderReport(journal.records);
+  if (opts.output) {
+    // The report carries command output: keep it as private as the journal.
+    writeFileSync(opts.output, text, { mode: 0o600 });
+    process.stderr.write(`report written to ${opts.output}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+}
+
+export async function runsCommand(opts: { json?: boolean }): Promise<void> {
+  const { listRuns } = await import('../journal/list.ts');
+  const runs = listRuns();
+  if (opts.json) {
+    for (const r of runs) process.stdout.write(`${JSON.stringify(r)}\n`);
+    return;
+  }
+  if (runs.length === 0) {
+    process.stdout.write('no runs recorded yet\n');
+    return;
+  }
+  for (const r of runs) {
+    const state = r.status === 'unfinished' ? 'UNFINISHED' : (r.outcome ?? 'finished');
+    process.stdout.write(`${r.runId}  ${state.padEnd(10)}  ${r.runbookTitle}  (${r.cluster}, ${r.operator}, last ${r.lastRecordAt})\n`);
+  }
+}

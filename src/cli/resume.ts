@@ -1,0 +1,55 @@
+// `mfs-tui resume [RUN]`: list unfinished runs, or continue one (on the screen, or with --yes).
+import { existsSync } from 'node:fs';
+import type { GlobalOptions } from './main.ts';
+import { EXIT, UserError } from './errors.ts';
+import { drive, findRunbook, type RunOptions } from './run.ts';
+import type { Inventory } from '../inventory/types.ts';
+import type { Runbook } from '../runbook/types.ts';
+
+export interface ResumeOptions extends GlobalOptions {
+  yes?: boolean;
+  settle?: string;
+  json?: boolean;
+}
+
+const SETTLE = ['check', 'rerun', 'mark-done', 'abort'];
+
+/** The run's runbook (the file it started from, else the library's runbook of that id) and inventory. */
+export async function openRecordedRun(runId: string, g: GlobalOptions): Promise<{ runId: string; runbook: Runbook; inventory: Inventory }> {
+  const [{ findRun }, { readJournal }, { loadInventory }] = await Promise.all([
+    import('../journal/list.ts'),
+    import('../journal/read.ts'),
+    import('../inventory/load.ts'),
+  ]);
+  const summary = findRun(runId);
+  if (summary.status === 'finished') throw new UserError(`run ${summary.runId} already finished (${summary.outcome}); nothing to resume`, EXIT.failed);
+  const first = readJournal(summary.file).records[0];
+  if (!first || first.type !== 'run-started') throw new UserError(`${summary.file}: not a run journal (no run-started record)`, EXIT.failed);
+  const runbook = existsSync(first.runbook.file) ? await findRunbook(first.runbook.file, g) : await findRunbook(first.runbook.id, g);
+  const invFile = g.inventory ?? first.inventory.file;
+  if (!existsSync(invFile)) throw new UserError(`the run's inventory ${invFile} is gone; pass --inventory FILE`);
+  return { runId: summary.runId, runbook, inventory: await loadInventory(invFile) };
+}
+
+export async function resumeCommand(run: string | undefined, opts: ResumeOptions): Promise<void> {
+  if (opts.settle && !SETTLE.includes(opts.settle)) throw new UserError(`--settle takes ${SETTLE.join(', ')}; got '${opts.settle}'`);
+  if (!run) {
+    const { listRuns } = await import('../journal/list.ts');
+    const open = listRuns().filter((r) => r.status === 'unfinished');
+    if (open.length === 0) {
+      process.stdout.write('no unfinished runs\n');
+      return;
+    }
+    for (const r of open) process.stdout.write(`${r.runId}  ${r.runbookTitle}  (${r.cluster}; started ${r.started}, last ${r.lastRecordAt})\n`);
+    process.stdout.write('resume one with: mfs-tui resume RUN\n');
+    return;
+  }
+  const rec = await openRecordedRun(run, opts);
+  if (!opts.yes && !opts.settle && process.stdin.isTTY) {
+    const { homeCommand } = await import('./home.ts');
+    return homeCommand({ ...opts, inventory: rec.inventory.file }, { resume: rec.runId });
+  }
+  const { resumeRun } = await import('../engine/run.ts');
+  const runOpts: RunOptions = { ...opts, input: {}, decide: {} };
+  await drive(runOpts, rec.inventory, (deps) => resumeRun({ ...deps, runbook: rec.runbook, inputs: {} }, rec.runId));
+}
