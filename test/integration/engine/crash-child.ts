@@ -1,0 +1,31 @@
+// A child mfs-tui-like process for the kill -9 test: runs the runbook file given in
+// argv[2] non-interactively (--yes) with its journal in argv[3], input pidfile=argv[4],
+// through the real LocalExecutor, and prints `RUN <id>` once the journal exists.
+import fs from 'node:fs';
+import { createRun } from '../../../src/engine/run.ts';
+import { LocalExecutor } from '../../../src/exec/local.ts';
+import { parseRunbook } from '../../../src/runbook/parse.ts';
+import { inventory } from '../../unit/engine/fixtures.ts';
+
+const [file, journalDir, pidfile] = process.argv.slice(2) as [string, string, string];
+const { runbook, problems } = parseRunbook(fs.readFileSync(file, 'utf8'), file);
+if (!runbook) {
+  process.stderr.write(`${problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join('\n')}\n`);
+  process.exit(2);
+}
+const local = new LocalExecutor();
+const run = createRun({
+  runbook,
+  inventory: inventory(),
+  inputs: { pidfile },
+  journalDir,
+  executorFor: () => local,
+  factsFor: async () => ({ os: 'debian', osId: 'debian', osVersion: '12', init: 'none', hostname: 'child' }),
+  vipHolder: async () => undefined,
+  mode: 'non-interactive',
+  autoConfirm: true,
+  operator: 'child',
+});
+process.stdout.write(`RUN ${run.runId}\n`);
+const end = await run.settled();
+process.stdout.write(`END ${end.status}\n`);
