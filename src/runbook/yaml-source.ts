@@ -105,7 +105,8 @@ export function validateYaml<T>(
       continue;
     }
     const custom = describe?.(issue, value);
-    problems.push({ pos: nodePos(src, path), message: custom ?? `${what} field "${field}": ${issue.message}` });
+    const fallback = path.length ? `${what} field "${field}": ${issue.message}` : `the ${what} must be a YAML map of fields (${issue.message})`;
+    problems.push({ pos: nodePos(src, path), message: custom ?? fallback });
   }
   problems.sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column);
   return { problems };

@@ -58,6 +58,10 @@ describe('front matter problems', () => {
     expectOne(FM.replace('risk: low', 'risk: extreme'), '6:7', /bad risk "extreme": write one of low, medium, high, critical/);
   });
 
+  it('front matter that is not a map', () => {
+    expectOne('---\n- id: t\n---\n\n## S\n', '2:1', /the front matter must be a YAML map of fields \(Expected object, received array\)/);
+  });
+
   it('unknown front matter field, at the key', () => {
     expectOne(FM.replace('risk: low\n', 'risk: low\nauthor: me\n'), '7:1', /unknown front matter field "author"/);
   });
