@@ -492,6 +492,43 @@ describe('crash and resume', () => {
     assert.deepEqual(fake.calls.map((c) => c.script), ['verify risky', 'last']);
   });
 
+  it('a crash between hosts: the done host is not repeated, the next one runs after a new confirmation', async () => {
+    const multi = runbook([commandStep('each', block('work', { targets: on('chunkserver'), confirm: 'yes' }))]);
+    const fake = new FakeHosts().when('work', [{}, { hang: true }]);
+    const run = createRun(deps(multi, fake));
+    await waitPrompt(run, 'confirm');
+    run.send({ type: 'confirm' });
+    await fake.waitForCalls(2);
+    run.close();
+    // Cut the journal back to just before cs2 started: the process died between hosts.
+    const lines = fs.readFileSync(run.journalFile, 'utf8').trimEnd().split('\n');
+    fs.writeFileSync(run.journalFile, `${lines.filter((l) => !l.includes('"host":"cs2"')).join('\n')}\n`);
+    const fake2 = new FakeHosts();
+    const again = resumeRun(deps(multi, fake2), run.runId);
+    const s = await waitPrompt(again, 'confirm');
+    assert.deepEqual(s.steps[0]!.hosts.map((h) => [h.host, h.status]), [['cs1', 'succeeded'], ['cs2', 'pending']]);
+    again.send({ type: 'confirm' });
+    const end = await again.settled();
+    assert.equal(end.status, 'succeeded');
+    assert.deepEqual(fake2.calls.map((c) => c.host), ['cs2']);
+  });
+
+  it('refusing a confirmation runs nothing and offers retry (ask again), skip or abort', async () => {
+    const one = runbook([commandStep('s', block('x', { targets: on('m1'), confirm: 'yes' }))]);
+    const fake = new FakeHosts();
+    const run = createRun(deps(one, fake));
+    await waitPrompt(run, 'confirm');
+    run.send({ type: 'refuse' });
+    const s = await waitPrompt(run, 'failed');
+    assert.equal((s.prompt as { reason: string }).reason, 'not confirmed by the operator');
+    run.send({ type: 'retry' });
+    await waitPrompt(run, 'confirm');
+    run.send({ type: 'confirm' });
+    assert.equal((await run.settled()).status, 'succeeded');
+    assert.equal(fake.calls.length, 1);
+    assert.deepEqual(records(run.journalFile).filter((r) => r.type === 'refused' || r.type === 'confirmed').map((r) => r.type), ['refused', 'confirmed']);
+  });
+
   it('a crash after the command succeeded but before its check runs the check on resume, unasked', async () => {
     const fake = new FakeHosts().when('verify risky', { hang: true });
     const run = createRun(deps(book, fake, { autoConfirm: true }));
