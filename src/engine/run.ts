@@ -248,8 +248,11 @@ class RunEngine implements EngineController {
         outcome = await this.decisionStep(step);
       } else {
         this.retrying = undefined;
-        const problem = await this.commandStep(step);
+        const seqBefore = this.writer.lastSeq;
+        let problem = await this.commandStep(step);
         if (problem === FINISHED) break;
+        // Never spin: a pass that wrote nothing and asked nothing is a problem to show.
+        if (problem === undefined && this.writer.lastSeq === seqBefore) problem = `nothing is left to run for step ${step.id}, yet it is not done`;
         if (problem !== undefined) outcome = await this.afterFailure(step, problem, undefined, true);
       }
       if (outcome === FINISHED) break;
