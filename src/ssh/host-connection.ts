@@ -172,10 +172,20 @@ export class HostConnection {
           setTimeout(() => {
             if (closed) return;
             void send('KILL');
-            timers.push(setTimeout(() => !closed && channel.close(), CLOSE_GRACE_MS));
+            // Still open after KILL (e.g. unkillable, or a child holding the output open): stop waiting.
+            timers.push(
+              setTimeout(() => {
+                if (closed) return;
+                channel.close();
+                finish();
+              }, CLOSE_GRACE_MS),
+            );
           }, KILL_GRACE_MS),
         );
-        if (id === undefined) channel.close();
+        if (id === undefined) {
+          channel.close();
+          finish();
+        }
       };
       const cancel = (why: 'timeout' | 'abort') => {
         if (timedOut || cancelled || closed) return;
@@ -195,7 +205,7 @@ export class HostConnection {
         exitCode = code ?? null;
         if (signal) exitSignal = signal;
       });
-      channel.on('close', () => {
+      const finish = () => {
         if (closed) return;
         emitOut(outDecoder.end());
         emitErr(errDecoder.write(stripper.flush()) + errDecoder.end());
@@ -209,7 +219,8 @@ export class HostConnection {
           stdout,
           stderr,
         });
-      });
+      };
+      channel.on('close', finish);
       // The password line is consumed by sudo; then stdin is closed so nothing waits for input.
       if (sudo.mode === 'password') channel.write(`${sudo.password ?? ''}\n`);
       channel.end();

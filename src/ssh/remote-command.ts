@@ -45,7 +45,8 @@ export function wrapScript(script: string, sudo: SudoMode, token = `__mfs_tui_pg
 
 /** The command that signals the script's whole process group. */
 export function killCommand(pgid: number, signal: 'TERM' | 'KILL', sudo: SudoMode): string {
-  return `exec ${sudoPrefix(sudo)}/bin/sh -c ${shQuote(`kill -${signal} -- -${pgid} 2>/dev/null; exit 0`)}`;
+  // `kill -SIG -PGID`: the form dash, bash and busybox all accept (dash rejects `--` and `-s`).
+  return `exec ${sudoPrefix(sudo)}/bin/sh -c ${shQuote(`kill -${signal} -${pgid} 2>/dev/null; exit 0`)}`;
 }
 
 /**
