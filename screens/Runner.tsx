@@ -47,6 +47,17 @@ function useRunElapsed(state: RunState, now: number): number {
   return (finishedAt.current ?? now) - Date.parse(state.startedAt);
 }
 
+function RunSummary({ state, elapsedMs }: { state: RunState; elapsedMs: number }) {
+  const counts = new Map<string, number>();
+  for (const s of state.steps) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
+  const parts = [...counts].map(([status, n]) => `${n} ${status}`);
+  return (
+    <Text>
+      {state.steps.length} steps: {parts.join(' · ')} · {formatDuration(Math.max(0, elapsedMs))}
+    </Text>
+  );
+}
+
 function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: RunnerProps) {
   const state = useRunState(ctrl);
   const send = useCallback((intent: Intent) => ctrl.send(intent), [ctrl]);
@@ -87,6 +98,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: Ru
   const risk = state.prompt?.kind === 'confirm' ? (state.prompt.risk ?? step?.commands.find((c) => c.risk)?.risk) : undefined;
   const prose = step ? wrapText(step.prose, columns - 2).filter((l, i, all) => l !== '' || (i > 0 && i < all.length - 1)) : [];
   const prompt = state.prompt;
+  const over = prompt?.kind === 'finished' || state.cursor >= state.steps.length;
   const modalRows = modal ? 1 : 0;
   const fixed =
     1 + // header
@@ -107,6 +119,8 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: Ru
     outputLines: stepState ? outputRowsWanted(stepState.hosts) : 0,
   });
 
+  // The key list takes the place of the step detail: every row not used by the rest.
+  const keyRows = rows - 1 - (1 + (state.changedSteps.length ? 1 : 0) + budget.steps + 1 + (modal ? 1 : promptRows(prompt, step)) + 1);
   const headerParts = [title, cluster ? `cluster ${cluster}` : undefined, `run ${state.runId}`, formatDuration(Math.max(0, elapsed))].filter(Boolean);
 
   return (
@@ -122,17 +136,28 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: Ru
           Changed since this run started: {state.changedSteps.join(', ')}
         </Text>
       )}
-      <StepList steps={ctrl.steps} states={state.steps} current={index} rows={budget.steps} now={now} runningSince={runningSince} changed={state.changedSteps} />
+      <StepList
+        steps={ctrl.steps}
+        states={state.steps}
+        current={index}
+        marked={!over}
+        rows={budget.steps}
+        now={now}
+        runningSince={runningSince}
+        changed={state.changedSteps}
+      />
       <Text> </Text>
       {showKeys ? (
         <Box flexDirection="column">
-          {allKeys.slice(0, Math.max(1, budget.prose + budget.commands + budget.output + 1)).map(([k, what]) => (
+          {allKeys.slice(0, Math.max(1, keyRows)).map(([k, what]) => (
             <Text key={k}>
               <Text bold>{k.padEnd(20)}</Text>
               {what}
             </Text>
           ))}
         </Box>
+      ) : over ? (
+        <RunSummary state={state} elapsedMs={elapsed} />
       ) : step && stepState ? (
         <Box flexDirection="column">
           <Text bold wrap="truncate-end">

@@ -2,7 +2,7 @@
 // priority, and each key goes to the top layer first, then down until one handles it.
 // So a text field swallows `q` while the runner still sees Ctrl-C, and a modal question
 // silences the prompt under it, without every widget guessing whether it is focused.
-import { createContext, useContext, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { createContext, useContext, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useInput, type Key } from 'ink';
 
 /** Returns true when the key was handled (it goes no further down). */
@@ -62,7 +62,9 @@ export function useKeyLayer(priority: number, handler: KeyHandler, active = true
   const registry = useContext(KeyRegistryContext);
   const handlerRef = useRef(handler);
   handlerRef.current = handler;
-  useEffect(() => {
+  // A layout effect: the layer must be in place by the time the frame shows it, or a key
+  // typed right after (a paste, a fast typist) would reach the layer below.
+  useLayoutEffect(() => {
     if (!registry || !active) return;
     return registry.add({ priority, order: registry.nextOrder(), handler: handlerRef });
   }, [registry, priority, active]);

@@ -40,7 +40,7 @@ function CheckLine({ check }: { check: NonNullable<HostRunState['check']> }) {
 
 /** How many output lines each group may show: even shares, leftovers to the last group. */
 function shareLines(groups: HostGroup<HostRunState>[], rows: number): number[] {
-  const fixed = groups.reduce((n, g) => n + 1 + (g.sample.check ? 1 : 0) + (g.sample.reason ? 1 : 0), 0);
+  const fixed = groups.reduce((n, g) => n + headerRows(g.sample), 0);
   let free = Math.max(0, rows - fixed);
   const wants = groups.map((g) => tailLines(g.sample.output, Number.MAX_SAFE_INTEGER).lines.length);
   const shares = wants.map(() => 0);
@@ -53,13 +53,38 @@ function shareLines(groups: HostGroup<HostRunState>[], rows: number): number[] {
   return shares;
 }
 
+/** Rows a group takes without any output lines. */
+function headerRows(h: HostRunState): number {
+  return 1 + (h.check ? 1 : 0) + (h.reason ? 1 : 0);
+}
+
+const quiet = (h: HostRunState) => (h.status === 'succeeded' || h.status === 'skipped') && !h.reason && (h.check?.ok ?? true);
+
 export function OutputPanel({ hosts, rows, now, runningSince }: OutputPanelProps) {
   const visible = hosts.filter((h) => h.status !== 'pending' || h.output !== '');
   if (visible.length === 0 || rows <= 0) return null;
-  const groups = groupIdentical(visible, hostOutcomeKey);
-  const shares = shareLines(groups, rows);
+  let groups = groupIdentical(visible, hostOutcomeKey);
+  // Too many different results to fit: hosts that simply succeeded go on one line.
+  let quietHosts: string[] = [];
+  if (groups.reduce((n, g) => n + headerRows(g.sample), 0) > rows) {
+    quietHosts = groups.filter((g) => quiet(g.sample)).flatMap((g) => g.hosts);
+    groups = groups.filter((g) => !quiet(g.sample));
+  }
+  const room = rows - (quietHosts.length ? 1 : 0);
+  let cut = 0;
+  while (groups.length > 0 && groups.reduce((n, g) => n + headerRows(g.sample), 0) + (cut ? 1 : 0) > room) {
+    cut += groups[0]!.hosts.length;
+    groups = groups.slice(1);
+  }
+  const shares = shareLines(groups, room - (cut ? 1 : 0));
   return (
     <Box flexDirection="column">
+      {quietHosts.length > 0 && (
+        <Text wrap="truncate-end">
+          <Text color="green">✔</Text> <Text bold>{quietHosts.join(', ')}</Text> <Text dimColor>succeeded (output in the journal)</Text>
+        </Text>
+      )}
+      {cut > 0 && <Text dimColor>… {cut} more hosts (no room; the journal has them)</Text>}
       {groups.map((g, gi) => {
         const h = g.sample;
         const { lines, hidden } = tailLines(h.output, shares[gi] ?? 0);

@@ -29,7 +29,7 @@ export function promptRows(prompt: Prompt | undefined, step?: Step): number {
     case 'decide':
       return 1 + (step?.decision?.choices.length ?? 0);
     case 'finished':
-      return 2;
+      return prompt.nextRunbook ? 2 : 1;
     default:
       return 2;
   }
@@ -174,14 +174,11 @@ function Finished({ prompt, onHome, onNextRunbook, active }: { prompt: Extract<P
       <Text color={color} bold>
         {finishedWords[prompt.status]}
       </Text>
-      <Text>
-        {next ? (
-          <>
-            Next runbook: <Text bold>{next}</Text> — <Text bold>n</Text> start it ·{' '}
-          </>
-        ) : null}
-        <Text bold>enter</Text> home · <Text bold>q</Text> quit
-      </Text>
+      {next && (
+        <Text>
+          Next runbook: <Text bold>{next}</Text> — <Text bold>n</Text> start it
+        </Text>
+      )}
     </Box>
   );
 }

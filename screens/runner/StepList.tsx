@@ -14,6 +14,8 @@ interface StepListProps {
   /** When each running step started, as seen by this screen. */
   runningSince: ReadonlyMap<string, number>;
   changed: readonly string[];
+  /** Point at the current step (not once the run is over). */
+  marked?: boolean;
 }
 
 function stepNote(state: StepState): string {
@@ -24,7 +26,7 @@ function stepNote(state: StepState): string {
   return skipped ?? '';
 }
 
-export function StepList({ steps, states, current, rows, now, runningSince, changed }: StepListProps) {
+export function StepList({ steps, states, current, rows, now, runningSince, changed, marked = true }: StepListProps) {
   if (rows <= 0) return null;
   const { from, to } = stepWindow(states.length, current, rows);
   const width = String(states.length).length;
@@ -35,7 +37,7 @@ export function StepList({ steps, states, current, rows, now, runningSince, chan
         const step = steps.find((s) => s.id === state.id);
         const since = runningSince.get(state.id);
         const elapsed = state.status === 'running' && since !== undefined ? now - since : stepDurationMs(state);
-        const isCurrent = index === current;
+        const isCurrent = marked && index === current;
         const note = stepNote(state);
         return (
           <Box key={state.id}>

@@ -122,14 +122,16 @@ export function planLayout(n: LayoutNeeds): LayoutBudget {
     free -= got;
     return got;
   };
+  // Live output first (a few rows), then the step list, the commands and the prose.
+  const output = take(n.outputLines, Math.max(3, Math.floor(n.rows / 4)));
   const steps = take(n.stepCount, Math.max(3, Math.floor(n.rows / 4)));
   const commands = take(n.commandLines, Math.max(2, Math.floor(n.rows / 5)));
   const prose = take(n.proseLines, Math.max(2, Math.floor(n.rows / 6)));
-  const output = take(n.outputLines, free);
-  // Rows still free go back to prose and commands that were cut.
-  const moreProse = take(n.proseLines - prose, free);
+  // Rows still free go to what was cut, output first.
+  const moreOutput = take(n.outputLines - output, free);
   const moreCommands = take(n.commandLines - commands, free);
-  return { steps, prose: prose + moreProse, commands: commands + moreCommands, output };
+  const moreProse = take(n.proseLines - prose, free);
+  return { steps, prose: prose + moreProse, commands: commands + moreCommands, output: output + moreOutput };
 }
 
 /** What the help line says for the current situation. */
@@ -147,7 +149,7 @@ export function helpFor(prompt: Prompt | undefined, running: boolean): string {
     case 'in-doubt':
       return 'c run its check · r re-run · d mark done · a abort · ? keys · q leave';
     case 'finished':
-      return 'enter home · q quit · ? keys';
+      return prompt.nextRunbook ? 'n next runbook · enter home · q quit · ? keys' : 'enter home · q quit · ? keys';
     default:
       return '? keys · q leave';
   }

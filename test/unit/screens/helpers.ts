@@ -61,6 +61,13 @@ export const keys = {
   ctrlC: '\u0003',
 };
 
+const mounted = new Set<Rendered>();
+
+/** Unmounts whatever a test left rendered (a failed assertion skips its own unmount; timers would keep the process alive). */
+export function cleanupRendered(): void {
+  for (const r of [...mounted]) r.unmount();
+}
+
 export function renderScreen(tree: ReactElement, size: { columns?: number; rows?: number } = {}): Rendered {
   const stdout = new FakeStdout(size.columns ?? 100, size.rows ?? 40);
   const stdin = new FakeStdin();
@@ -78,6 +85,7 @@ export function renderScreen(tree: ReactElement, size: { columns?: number; rows?
     lastFrame: stdout.lastFrame,
     press: (k) => stdin.write(k),
     unmount: () => {
+      if (!mounted.delete(rendered)) return;
       instance.unmount();
       instance.cleanup();
     },
@@ -102,6 +110,7 @@ export function renderScreen(tree: ReactElement, size: { columns?: number; rows?
       });
     },
   };
+  mounted.add(rendered);
   return rendered;
 }
 
