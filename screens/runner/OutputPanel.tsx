@@ -64,9 +64,10 @@ export function OutputPanel({ hosts, rows, now, runningSince }: OutputPanelProps
   const visible = hosts.filter((h) => h.status !== 'pending' || h.output !== '');
   if (visible.length === 0 || rows <= 0) return null;
   let groups = groupIdentical(visible, hostOutcomeKey);
-  // Too many different results to fit: hosts that simply succeeded go on one line.
+  // Too many different results for each to show a line of output: hosts that simply
+  // succeeded go on one line, so the room goes to the running and failing ones.
   let quietHosts: string[] = [];
-  if (groups.reduce((n, g) => n + headerRows(g.sample), 0) > rows) {
+  if (groups.length > 1 && groups.reduce((n, g) => n + headerRows(g.sample) + 1, 0) > rows) {
     quietHosts = groups.filter((g) => quiet(g.sample)).flatMap((g) => g.hosts);
     groups = groups.filter((g) => !quiet(g.sample));
   }
