@@ -51,6 +51,13 @@ test('stdout, stderr and exit code; the pid marker never reaches the output', as
   assert.equal(ok.stderr, '');
 });
 
+test('a script with quotes, dollars, backslashes and several lines runs as written', async () => {
+  const script = `a='it'"'"'s'; echo "$a" 'dollar $HOME' "back\\\\slash"\nprintf '%s\\n' "line 2"\ncat <<'EOF'\nheredoc $x\nEOF`;
+  const r = await pool.executor('h1').exec({ script });
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, "it's dollar $HOME back\\slash\nline 2\nheredoc $x\n");
+});
+
 test('output streams live, in chunks, and UTF-8 split across chunks decodes intact', async () => {
   const seen: { text: string; at: number }[] = [];
   const errs: string[] = [];
@@ -72,14 +79,11 @@ test('output streams live, in chunks, and UTF-8 split across chunks decodes inta
 });
 
 test('one pooled connection serves many commands, also in parallel', async () => {
-  const before = pool.connectionsOpened;
-  const loginsBefore = acceptedLogins();
   for (let i = 0; i < 10; i++) assert.equal((await pool.executor('h1').exec({ script: `echo ${i}` })).stdout, `${i}\n`);
   const parallel = await Promise.all(Array.from({ length: 12 }, (_, i) => pool.executor('h1').exec({ script: `sleep 0.2; echo p${i}` })));
   assert.deepEqual(parallel.map((r) => r.stdout), Array.from({ length: 12 }, (_, i) => `p${i}\n`));
-  assert.equal(pool.connectionsOpened, before === 0 ? 1 : before);
+  // Every command of this file so far went over the pool's first and only connection.
   assert.equal(pool.connectionsOpened, 1);
-  assert.equal(acceptedLogins(), loginsBefore === 0 ? 1 : loginsBefore);
   assert.equal(acceptedLogins(), 1);
 });
 
