@@ -10,7 +10,7 @@ import { ConfirmPrompt } from './prompts.tsx';
 import { StepList } from './runner/StepList.tsx';
 import { Commands, Prose, RiskLine, commandRows } from './runner/StepDetail.tsx';
 import { OutputPanel, outputRowsWanted } from './runner/OutputPanel.tsx';
-import { PromptPanel, promptRows } from './runner/PromptPanel.tsx';
+import { PromptPanel, promptRows, type TypedAnswer } from './runner/PromptPanel.tsx';
 import { allKeys, currentStepIndex, formatDuration, helpFor, planLayout, runningHosts, wrapText } from './runner/view-model.ts';
 import './theme.ts';
 
@@ -42,6 +42,8 @@ function useRunningSince(state: RunState): Map<string, number> {
 /** The run's elapsed time, frozen once it is finished. */
 function useRunElapsed(state: RunState, now: number): number {
   const finishedAt = useRef<number | null>(null);
+  const stamped = state.finishedAt ? Date.parse(state.finishedAt) : NaN;
+  if (!Number.isNaN(stamped)) return stamped - Date.parse(state.startedAt);
   if (state.status !== 'running' && finishedAt.current === null) finishedAt.current = now;
   if (state.status === 'running') finishedAt.current = null;
   return (finishedAt.current ?? now) - Date.parse(state.startedAt);
@@ -52,9 +54,12 @@ function RunSummary({ state, elapsedMs }: { state: RunState; elapsedMs: number }
   for (const s of state.steps) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
   const parts = [...counts].map(([status, n]) => `${n} ${status}`);
   return (
-    <Text>
-      {state.steps.length} steps: {parts.join(' · ')} · {formatDuration(Math.max(0, elapsedMs))}
-    </Text>
+    <Box flexDirection="column">
+      <Text>
+        {state.steps.length} steps: {parts.join(' · ')} · {formatDuration(Math.max(0, elapsedMs))}
+      </Text>
+      {state.reason && <Text wrap="truncate-end">{state.reason}</Text>}
+    </Box>
   );
 }
 
@@ -66,6 +71,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: Ru
   const columns = stdout.columns || 80;
   const [modal, setModal] = useState<Modal>(null);
   const [showKeys, setShowKeys] = useState(false);
+  const [lastTyped, setLastTyped] = useState<TypedAnswer | null>(null);
 
   const index = currentStepIndex(state);
   const stepState = state.steps[index];
@@ -187,7 +193,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: Ru
           onNo={() => setModal(null)}
         />
       ) : prompt ? (
-        <PromptPanel prompt={prompt} step={step} stepState={stepState} plan={plan} send={send} active={!showKeys} onHome={onHome} onNextRunbook={onNextRunbook} />
+        <PromptPanel prompt={prompt} step={step} stepState={stepState} plan={plan} send={send} active={!showKeys} onHome={onHome} onNextRunbook={onNextRunbook} lastTyped={lastTyped} onTyped={setLastTyped} />
       ) : null}
       <Text dimColor wrap="truncate-end">
         {helpFor(prompt, running.length > 0)}

@@ -42,11 +42,19 @@ interface TypedConfirmPromptProps {
   onSubmit(typed: string): void;
   onCancel(): void;
   active?: boolean;
+  /** Why the engine refused the last answer, when this screen did not see it (after a resume). */
+  engineMessage?: string;
+  /**
+   * The last wrong name typed, when the caller keeps it (the engine re-asks with a new
+   * prompt, which remounts this widget); otherwise the widget keeps it itself.
+   */
+  wrongTyped?: string | null;
 }
 
 /** Destructive steps: the operator types the target's name; a wrong name says so and asks again. */
-export function TypedConfirmPrompt({ expected, onSubmit, onCancel, active = true }: TypedConfirmPromptProps) {
-  const [wrong, setWrong] = useState<string | null>(null);
+export function TypedConfirmPrompt({ expected, onSubmit, onCancel, active = true, engineMessage, wrongTyped }: TypedConfirmPromptProps) {
+  const [ownWrong, setWrong] = useState<string | null>(null);
+  const wrong = wrongTyped !== undefined ? wrongTyped : ownWrong;
   const submit = useCallback(
     (typed: string) => {
       setWrong(typed.trim() === expected ? null : typed.trim());
@@ -60,7 +68,11 @@ export function TypedConfirmPrompt({ expected, onSubmit, onCancel, active = true
         Type <Text bold>{expected}</Text> to confirm (Esc to refuse):{' '}
         <TextField onSubmit={submit} onCancel={onCancel} active={active} clearOnSubmit />
       </Text>
-      {wrong !== null && <Text color="red">{wrong === '' ? 'nothing typed' : `that is not ${expected}`}: not confirmed</Text>}
+      {wrong !== null ? (
+        <Text color="red">{wrong === '' ? 'nothing typed' : `that is not ${expected}`}: not confirmed</Text>
+      ) : engineMessage ? (
+        <Text color="red">{engineMessage}</Text>
+      ) : null}
     </Box>
   );
 }

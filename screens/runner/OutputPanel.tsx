@@ -3,7 +3,7 @@
 import { Box, Text } from 'ink';
 import type { HostRunState } from '../../src/engine/types.ts';
 import { spinnerFrames, statusColor, statusMark } from '../theme.ts';
-import { formatDuration, groupIdentical, hostOutcomeKey, tailLines, type HostGroup } from './view-model.ts';
+import { formatDuration, groupIdentical, hostElapsedMs, hostOutcomeKey, tailLines, type HostGroup } from './view-model.ts';
 
 interface OutputPanelProps {
   hosts: readonly HostRunState[];
@@ -16,7 +16,8 @@ function outcome(h: HostRunState, now: number, since?: number): string {
   const parts: string[] = [];
   if (h.status === 'running') {
     parts.push(h.phase === 'check' ? 'checking' : 'running');
-    if (since !== undefined) parts.push(formatDuration(now - since));
+    const elapsed = hostElapsedMs(h, now, since);
+    if (elapsed !== undefined) parts.push(formatDuration(elapsed));
   } else if (h.status === 'in-doubt') {
     parts.push('in doubt: was running when mfs-tui stopped');
   } else if (h.status !== 'pending') {

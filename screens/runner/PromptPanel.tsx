@@ -17,6 +17,15 @@ interface PromptPanelProps {
   active: boolean;
   onHome?(): void;
   onNextRunbook?(id: string): void;
+  /** The last typed confirmation per step/host, kept above the prompt so a re-ask still shows it. */
+  lastTyped: TypedAnswer | null;
+  onTyped(answer: TypedAnswer): void;
+}
+
+export interface TypedAnswer {
+  /** `${stepId}/${host}` */
+  key: string;
+  typed: string;
 }
 
 /** Rows the prompt takes, for the layout budget. */
@@ -56,11 +65,36 @@ function typedTarget(prompt: Extract<Prompt, { kind: 'confirm' }>, plan: readonl
   return hosts.length === 1 && hosts[0] ? hosts[0] : prompt.stepId;
 }
 
-function ConfirmStep({ prompt, plan, send, active }: { prompt: Extract<Prompt, { kind: 'confirm' }> } & Pick<PromptPanelProps, 'plan' | 'send' | 'active'>) {
+function ConfirmStep({
+  prompt,
+  plan,
+  send,
+  active,
+  lastTyped,
+  onTyped,
+}: { prompt: Extract<Prompt, { kind: 'confirm' }> } & Pick<PromptPanelProps, 'plan' | 'send' | 'active' | 'lastTyped' | 'onTyped'>) {
   const hosts = prompt.host ?? [...new Set(plan.filter((p) => !p.skipReason).map((p) => p.host))].join(', ');
-  const submitTyped = useCallback((typed: string) => send({ type: 'confirm', typed }), [send]);
+  const expected = typedTarget(prompt, plan);
+  const key = `${prompt.stepId}/${expected}`;
+  const submitTyped = useCallback(
+    (typed: string) => {
+      onTyped({ key, typed });
+      send({ type: 'confirm', typed });
+    },
+    [send, onTyped, key],
+  );
   if (prompt.level === 'typed') {
-    return <TypedConfirmPrompt expected={typedTarget(prompt, plan)} onSubmit={submitTyped} onCancel={() => send({ type: 'refuse' })} active={active} />;
+    const typed = lastTyped?.key === key ? lastTyped.typed : null;
+    return (
+      <TypedConfirmPrompt
+        wrongTyped={typed === null || typed === expected ? null : typed}
+        expected={expected}
+        onSubmit={submitTyped}
+        onCancel={() => send({ type: 'refuse' })}
+        active={active}
+        engineMessage={prompt.message}
+      />
+    );
   }
   return (
     <ConfirmPrompt
@@ -75,9 +109,10 @@ function ConfirmStep({ prompt, plan, send, active }: { prompt: Extract<Prompt, {
 function Acknowledge({ send, active }: Pick<PromptPanelProps, 'send' | 'active'>) {
   useKeyLayer(
     layer.prompt,
-    (_input, key) => {
-      if (!key.return) return false;
-      send({ type: 'acknowledge' });
+    (input, key) => {
+      if (key.return) send({ type: 'acknowledge' });
+      else if (input === 's') send({ type: 'skip' });
+      else return false;
       return true;
     },
     active,
@@ -85,7 +120,9 @@ function Acknowledge({ send, active }: Pick<PromptPanelProps, 'send' | 'active'>
   return (
     <Box flexDirection="column">
       <Text>This step is done by hand.</Text>
-      <Text bold>Press Enter once it is done.</Text>
+      <Text>
+        <Text bold>Press Enter once it is done</Text> · s skip it
+      </Text>
     </Box>
   );
 }
@@ -120,7 +157,7 @@ function Decide({ step, send, active }: Pick<PromptPanelProps, 'step' | 'send' |
 function Failed({ prompt, stepState, send, active }: { prompt: Extract<Prompt, { kind: 'failed' }> } & Pick<PromptPanelProps, 'stepState' | 'send' | 'active'>) {
   useLetterKeys({ r: () => send({ type: 'retry' }), s: () => send({ type: 'skip' }), a: () => send({ type: 'abort' }) }, active);
   const host = stepState?.hosts.find((h) => h.host === prompt.host) ?? stepState?.hosts.find((h) => h.status === 'failed' || h.status === 'cancelled');
-  const what = host ? (host.reason ?? (host.exitCode != null ? `exit ${host.exitCode}` : host.status)) : 'the step failed';
+  const what = prompt.reason ?? (host ? (host.reason ?? (host.exitCode != null ? `exit ${host.exitCode}` : host.status)) : (stepState?.reason ?? 'the step failed'));
   return (
     <Box flexDirection="column">
       <Text color="red" bold>
@@ -135,14 +172,20 @@ function Failed({ prompt, stepState, send, active }: { prompt: Extract<Prompt, {
 
 function InDoubt({ prompt, send, active }: { prompt: Extract<Prompt, { kind: 'in-doubt' }> } & Pick<PromptPanelProps, 'send' | 'active'>) {
   const settle = (action: 'check' | 'rerun' | 'mark-done' | 'abort') => () => send({ type: 'settle', action });
-  useLetterKeys({ c: settle('check'), r: settle('rerun'), d: settle('mark-done'), a: settle('abort') }, active);
+  const canCheck = prompt.canCheck === true;
+  useLetterKeys({ ...(canCheck ? { c: settle('check') } : {}), r: settle('rerun'), d: settle('mark-done'), a: settle('abort') }, active);
   return (
     <Box flexDirection="column">
       <Text color="yellow" bold>
         In doubt: this step was running on {prompt.host} when mfs-tui stopped; it may or may not have taken effect.
       </Text>
       <Text>
-        <Text bold>c</Text> run its check · <Text bold>r</Text> re-run it · <Text bold>d</Text> mark it done · <Text bold>a</Text> abort the run
+        {canCheck && (
+          <>
+            <Text bold>c</Text> run its check ·{' '}
+          </>
+        )}
+        <Text bold>r</Text> re-run it · <Text bold>d</Text> mark it done · <Text bold>a</Text> abort the run
       </Text>
     </Box>
   );
@@ -187,7 +230,17 @@ export function PromptPanel(props: PromptPanelProps) {
   const { prompt } = props;
   switch (prompt.kind) {
     case 'confirm':
-      return <ConfirmStep key={`${prompt.stepId}/${prompt.host ?? ''}`} prompt={prompt} plan={props.plan} send={props.send} active={props.active} />;
+      return (
+        <ConfirmStep
+          key={`${prompt.stepId}/${prompt.host ?? ''}`}
+          prompt={prompt}
+          plan={props.plan}
+          send={props.send}
+          active={props.active}
+          lastTyped={props.lastTyped}
+          onTyped={props.onTyped}
+        />
+      );
     case 'acknowledge':
       return <Acknowledge send={props.send} active={props.active} />;
     case 'decide':

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { StepState } from '../../src/engine/types.ts';
 import type { Step } from '../../src/runbook/types.ts';
 import { spinnerFrames, statusColor, statusMark } from '../theme.ts';
-import { formatDuration, stepDurationMs, stepWindow } from './view-model.ts';
+import { formatDuration, stepElapsedMs, stepWindow } from './view-model.ts';
 
 interface StepListProps {
   steps: readonly Step[];
@@ -22,8 +22,8 @@ function stepNote(state: StepState): string {
   if (state.choice) return `→ ${state.choice}`;
   const failed = state.hosts.find((h) => h.status === 'failed' || h.status === 'cancelled');
   if (failed) return `${failed.host}: ${failed.reason ?? (failed.exitCode != null ? `exit ${failed.exitCode}` : failed.status)}`;
-  const skipped = state.status === 'skipped' ? state.hosts.find((h) => h.reason)?.reason : undefined;
-  return skipped ?? '';
+  if (state.status === 'skipped' || state.status === 'failed' || state.status === 'cancelled') return state.reason ?? state.hosts.find((h) => h.reason)?.reason ?? '';
+  return '';
 }
 
 export function StepList({ steps, states, current, rows, now, runningSince, changed, marked = true }: StepListProps) {
@@ -35,8 +35,7 @@ export function StepList({ steps, states, current, rows, now, runningSince, chan
       {states.slice(from, to).map((state, i) => {
         const index = from + i;
         const step = steps.find((s) => s.id === state.id);
-        const since = runningSince.get(state.id);
-        const elapsed = state.status === 'running' && since !== undefined ? now - since : stepDurationMs(state);
+        const elapsed = stepElapsedMs(state, now, runningSince.get(state.id));
         const isCurrent = marked && index === current;
         const note = stepNote(state);
         return (

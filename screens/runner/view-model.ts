@@ -81,6 +81,37 @@ export function runningHosts(step: StepState | undefined): string[] {
   return step ? step.hosts.filter((h) => h.status === 'running').map((h) => h.host) : [];
 }
 
+/** Parsed ISO time, or undefined. */
+function time(iso: string | undefined): number | undefined {
+  const t = iso === undefined ? NaN : Date.parse(iso);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/**
+ * How long a step has taken: from its start to its end (or now while it runs), else the
+ * sum of its hosts' durations; `seenRunningAt` is when this screen saw it start, for
+ * engines that do not stamp times.
+ */
+export function stepElapsedMs(step: StepState, now: number, seenRunningAt?: number): number | undefined {
+  const started = time(step.startedAt);
+  if (step.status === 'running') {
+    const from = started ?? seenRunningAt;
+    return from === undefined ? undefined : now - from;
+  }
+  const finished = time(step.finishedAt);
+  if (started !== undefined && finished !== undefined) return finished - started;
+  return stepDurationMs(step);
+}
+
+/** How long a host has been at it (running) or took (done). */
+export function hostElapsedMs(h: HostRunState, now: number, fallbackStart?: number): number | undefined {
+  if (h.status === 'running') {
+    const from = time(h.startedAt) ?? fallbackStart;
+    return from === undefined ? undefined : now - from;
+  }
+  return h.durationMs;
+}
+
 /** Sum of the hosts' durations (hosts run one after another by default). */
 export function stepDurationMs(step: StepState): number | undefined {
   const ds = step.hosts.map((h) => h.durationMs).filter((d): d is number => d !== undefined);
@@ -141,13 +172,13 @@ export function helpFor(prompt: Prompt | undefined, running: boolean): string {
     case 'confirm':
       return prompt.level === 'typed' ? 'type the host name, enter · esc refuse · ? keys' : 'y run it · n do not run · ? keys · q leave';
     case 'acknowledge':
-      return 'enter done · ? keys · q leave';
+      return 'enter done · s skip · ? keys · q leave';
     case 'decide':
       return '↑↓ choose · enter take it · ? keys · q leave';
     case 'failed':
       return 'r retry · s skip · a abort the run · ? keys · q leave';
     case 'in-doubt':
-      return 'c run its check · r re-run · d mark done · a abort · ? keys · q leave';
+      return `${prompt.canCheck ? 'c run its check · ' : ''}r re-run · d mark done · a abort · ? keys · q leave`;
     case 'finished':
       return prompt.nextRunbook ? 'n next runbook · enter home · q quit · ? keys' : 'enter home · q quit · ? keys';
     default:
@@ -161,7 +192,7 @@ export const allKeys: [string, string][] = [
   ['enter', 'acknowledge a manual step; take a choice'],
   ['↑ ↓  j k  1-9', 'move in a list'],
   ['r', 'retry a failed step; re-run an in-doubt step'],
-  ['s', 'skip a failed step'],
+  ['s', 'skip a failed or manual step'],
   ['c', 'run the check of an in-doubt step'],
   ['d', 'mark an in-doubt step done'],
   ['a', 'abort the run'],

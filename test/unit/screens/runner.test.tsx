@@ -77,6 +77,12 @@ test('pick → confirm → live output → done, through the App', async () => {
 test('typed confirmation: a wrong host name is refused on screen, the right one confirms', async () => {
   const run = destructiveRun();
   run.update({ prompt: { kind: 'confirm', stepId: 'wipe', host: 'cs2', level: 'typed', risk: 'Deletes every chunk stored on cs2.' } });
+  // Like the engine: a wrong name is recorded as refused and the question asked again.
+  run.onIntent = (intent) => {
+    if (intent.type !== 'confirm' || intent.typed === 'cs2') return;
+    run.update({ prompt: undefined });
+    run.update({ prompt: { kind: 'confirm', stepId: 'wipe', host: 'cs2', level: 'typed', message: `typed "${intent.typed}", expected the host name "cs2"` } });
+  };
   const { r } = renderRunner(run);
   const ask = await r.waitFor('Type cs2 to confirm');
   assert.match(ask, /⚠ Deletes every chunk stored on cs2\./);
@@ -138,7 +144,7 @@ test('resume: the in-doubt step shows its recorded output and the settle keys', 
         hostState('m2', { status: 'in-doubt', output: 'active\ninactive\n', command: 'systemctl is-active moosefs-master moosefs-metalogger || true', attempts: 1 }),
       ],
     },
-    { cursor: 1, changedSteps: ['cluster'], prompt: { kind: 'in-doubt', stepId: 'daemons', host: 'm2' } },
+    { cursor: 1, changedSteps: ['cluster'], prompt: { kind: 'in-doubt', stepId: 'daemons', host: 'm2', canCheck: true } },
   );
   const { r } = renderRunner(run);
   const frame = await r.waitFor('In doubt');
@@ -155,6 +161,19 @@ test('resume: the in-doubt step shows its recorded output and the settle keys', 
     { type: 'settle', action: 'mark-done' },
   ]);
   r.unmount();
+});
+
+test('in doubt without a check block: c is not offered and does nothing', async () => {
+  const run = healthCheckRun();
+  run.setStep('cluster', { status: 'in-doubt', hosts: [hostState('m1', { status: 'in-doubt', output: 'master version 3.0.117\n', attempts: 1 })] }, { cursor: 2, prompt: { kind: 'in-doubt', stepId: 'cluster', host: 'm1' } });
+  const { r } = renderRunner(run);
+  const frame = await r.waitFor('In doubt');
+  assert.doesNotMatch(frame, /run its check/);
+  assert.match(frame, /│ master version 3\.0\.117/);
+  r.press('c');
+  r.press('r');
+  await r.waitFor(() => run.sent.length > 0);
+  assert.deepEqual(run.sent, [{ type: 'settle', action: 'rerun' }]);
 });
 
 test('Ctrl-C while a step runs asks before cancelling; n keeps it running, y cancels', async () => {
@@ -196,7 +215,7 @@ test('manual step: Enter acknowledges; decision: the choices are listed and Ente
   const run = healthCheckRun();
   run.update({ cursor: 3, prompt: { kind: 'acknowledge', stepId: 'look' } });
   const { r } = renderRunner(run);
-  const ack = await r.waitFor('Press Enter once it is done.');
+  const ack = await r.waitFor('Press Enter once it is done · s skip it');
   assert.match(ack, /Open http:\/\/10\.77\.0\.100:9425/);
   r.press(keys.enter);
   await r.waitFor(() => run.sent.length === 1);
