@@ -7,6 +7,8 @@ import path from 'node:path';
 import { createRun } from '../../../src/engine/run.ts';
 import { JournalWriter } from '../../../src/journal/writer.ts';
 import type { Executor } from '../../../src/exec/types.ts';
+import { LocalExecutor } from '../../../src/exec/local.ts';
+import { readJournal } from '../../../src/journal/read.ts';
 import { block, commandStep, inventory, runbook } from '../../unit/engine/fixtures.ts';
 
 const n = Number(process.argv[2] ?? 1000);
@@ -20,7 +22,8 @@ const instant: Executor = {
   },
 };
 
-async function engine(withCheck: boolean): Promise<{ perStep: number; records: number }> {
+async function engine(withCheck: boolean, executor: Executor = instant, steps_ = n): Promise<{ perStep: number; records: number; commandMs: number }> {
+  const n = steps_;
   const steps = Array.from({ length: n }, (_, i) =>
     commandStep(`s${i}`, block(`echo ${i}`, withCheck ? { check: { script: 'true', timeoutMs: 1000, expectExit: [0], pos: { line: 1, column: 1 } } } : {})),
   );
@@ -30,7 +33,7 @@ async function engine(withCheck: boolean): Promise<{ perStep: number; records: n
     inventory: inventory(),
     inputs: {},
     journalDir: dir,
-    executorFor: () => instant,
+    executorFor: () => executor,
     factsFor: async () => ({ os: 'debian', osId: 'debian', osVersion: '12', init: 'systemd', hostname: 'x' }),
     vipHolder: async () => undefined,
     mode: 'non-interactive',
@@ -40,8 +43,10 @@ async function engine(withCheck: boolean): Promise<{ perStep: number; records: n
   const s = await run.settled();
   const ms = performance.now() - t0;
   if (s.status !== 'succeeded') throw new Error(`run ${s.status}: ${s.reason}`);
-  const records = fs.readFileSync(run.journalFile, 'utf8').trimEnd().split('\n').length;
-  return { perStep: ms / n, records };
+  const recs = readJournal(run.journalFile).records;
+  // What the commands themselves took, as the executor measured them.
+  const commandMs = recs.reduce((t, r) => t + (r.type === 'step-finished' ? r.durationMs : 0), 0);
+  return { perStep: ms / n, records: recs.length, commandMs: commandMs / n };
 }
 
 function appendOnly(count: number): number {
@@ -66,4 +71,7 @@ console.log(`one journal append (write + fsync): ${fsyncMs.toFixed(3)} ms`);
 console.log(`N=${n} steps, instant executor, 1 output line: ${plain.perStep.toFixed(3)} ms/step (${(plain.records / n).toFixed(1)} records/step)`);
 console.log(`same with a check block per step:            ${checked.perStep.toFixed(3)} ms/step (${(checked.records / n).toFixed(1)} records/step)`);
 console.log(`engine without fsync (breakdown only):       ${noFsync.perStep.toFixed(3)} ms/step`);
+const m = Math.min(n, 200);
+const real = await engine(false, new LocalExecutor(), m);
+console.log(`N=${m} real local steps (zx, echo): ${real.perStep.toFixed(3)} ms/step wall, command ${real.commandMs.toFixed(3)} ms, engine+journal ${(real.perStep - real.commandMs).toFixed(3)} ms/step`);
 fs.rmSync(dir, { recursive: true, force: true });
