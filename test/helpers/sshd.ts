@@ -1,7 +1,7 @@
 // A private OpenSSH server on 127.0.0.1 for tests: its own temp dir, ed25519 host key,
 // a generated client key in authorized_keys, a random free port. Stopped by its PID.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -113,7 +113,11 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     ].join('\n'),
   );
   let logText = '';
-  const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // setpriv --pdeathsig: sshd gets SIGTERM when the test process dies without calling stop(),
+  // so a crashed or killed test run leaves no sshd behind. It execs sshd (same PID).
+  const sshdArgs = ['/usr/sbin/sshd', '-D', '-e', '-f', config];
+  const [cmd, ...args] = existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'TERM', ...sshdArgs] : sshdArgs;
+  const child = spawn(cmd!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (d: string) => (logText += d));
   const log = () => logText;

@@ -2,7 +2,7 @@
 // reuse, timeout and cancel that really kill the remote process, reconnect after a drop.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { SshPool } from '../../../src/ssh/index.ts';
 import { startSshd, type Sshd } from '../../helpers/sshd.ts';
@@ -138,6 +138,43 @@ test('a dropped connection fails the running command (disconnected); the next ex
   const r = await pool.executor('h1').exec({ script: 'echo back' });
   assert.equal(r.stdout, 'back\n');
   assert.equal(pool.connectionsOpened, opened + 1);
+});
+
+test('keepalive notices a peer that stops answering (no FIN): the running command fails as disconnected', async () => {
+  const quick = new SshPool(inventoryFor(sshd), new RecordingPrompts(), { keepaliveIntervalMs: 200 });
+  const frozen: number[] = [];
+  try {
+    const children = () => spawnSync('pgrep', ['-P', String(sshd.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    const before = new Set(children());
+    await quick.executor('h1').exec({ script: 'true' });
+    // This pool's sshd processes: the new child of our sshd and its descendants (by PID).
+    const mine = children().filter((p) => !before.has(p));
+    assert.equal(mine.length, 1);
+    const family = [Number(mine[0])];
+    for (let i = 0; i < family.length; i++) {
+      const kids = spawnSync('pgrep', ['-P', String(family[i])], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+      family.push(...kids.map(Number));
+    }
+    const running = quick.executor('h1').exec({ script: 'sleep 30' });
+    await new Promise((r) => setTimeout(r, 300));
+    for (const pid of family) {
+      process.kill(pid, 'SIGSTOP');
+      frozen.push(pid);
+    }
+    const t0 = Date.now();
+    const err = await hostErrorOf(running);
+    assert.equal(err.kind, 'disconnected');
+    assert.ok(Date.now() - t0 < 5000, `noticed after ${Date.now() - t0} ms`);
+  } finally {
+    for (const pid of frozen) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    await quick.close();
+  }
 });
 
 test('measure: warm pooled exec of `true` vs a fresh OpenSSH connection', async (t) => {
