@@ -48,6 +48,8 @@ export interface ConnectContext {
   sock?: Duplex;
   /** Text for messages when connecting through a jump host, e.g. ` via bastion`. */
   via?: string;
+  /** Aborts the attempt (the pool is closing). */
+  signal?: AbortSignal;
 }
 
 /** Pausable deadline: time spent waiting for the operator does not count. */
@@ -133,6 +135,7 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
       if (settled) return;
       settled = true;
       deadline.clear();
+      ctx.signal?.removeEventListener('abort', onAbort);
       client.removeAllListeners('ready');
       client.on('error', () => {});
       client.end();
@@ -142,6 +145,10 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
     const deadline = new ConnectDeadline(ctx.connectTimeoutMs, () =>
       fail(new HostError(ep.host, 'timeout', `${ep.host}: no SSH answer from ${where} within ${Math.round(ctx.connectTimeoutMs / 1000)} s`)),
     );
+
+    const onAbort = () => fail(new HostError(ep.host, 'disconnected', `${ep.host}: connecting to ${where} was stopped (the SSH pool is closing)`));
+    if (ctx.signal?.aborted) return onAbort();
+    ctx.signal?.addEventListener('abort', onAbort, { once: true });
 
     const hostVerifier = (blob: Buffer, verify: (ok: boolean) => void): void => {
       const verdict = judgeHostKey(known, blob);
@@ -191,6 +198,7 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
       if (settled) return;
       settled = true;
       deadline.clear();
+      ctx.signal?.removeEventListener('abort', onAbort);
       resolve(client);
     });
     client.on('error', (err: Error & { level?: string; code?: string }) => {

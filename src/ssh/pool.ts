@@ -30,6 +30,8 @@ export class SshPool {
   private readonly sudo = new Map<string, Promise<SudoSetting>>();
   private readonly keys: KeyStore;
   private closed = false;
+  /** Stops connection attempts still in progress when the pool closes. */
+  private readonly closing = new AbortController();
   /** How many SSH connections this pool has opened (jump connections included). */
   connectionsOpened = 0;
 
@@ -62,6 +64,7 @@ export class SshPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     const pending = [...this.connecting.values()].map((p) => p.then((c) => c.close(), () => undefined));
     await Promise.all([...[...this.connections.values()].map((c) => c.close()), ...pending]);
     this.connections.clear();
@@ -69,9 +72,18 @@ export class SshPool {
   }
 
   private async exec(host: InventoryHost, req: ExecRequest): Promise<ExecResult> {
-    const conn = await this.connection(host);
-    const sudo = host.become ? await this.sudoSetting(host, conn) : { mode: 'none' as const };
-    return conn.exec(req, sudo);
+    const started = performance.now();
+    const prepare = async () => {
+      const conn = await this.connection(host);
+      const sudo = host.become ? await this.sudoSetting(host, conn) : { mode: 'none' as const };
+      return { conn, sudo };
+    };
+    // An abort while still connecting (or asking for sudo) ends the wait at once; nothing ran yet.
+    const ready = await abortable(prepare(), req.signal);
+    if (ready === 'aborted') {
+      return { exitCode: null, timedOut: false, cancelled: true, durationMs: Math.round(performance.now() - started), stdout: '', stderr: '' };
+    }
+    return ready.conn.exec(req, ready.sudo);
   }
 
   private connection(host: InventoryHost): Promise<HostConnection> {
@@ -94,6 +106,7 @@ export class SshPool {
       askUnknownHostKey: (info: UnknownHostKeyInfo) => this.prompts.unknownHostKey(info),
       connectTimeoutMs: this.opts.connectTimeoutMs ?? 10_000,
       keepaliveIntervalMs: this.opts.keepaliveIntervalMs ?? 5_000,
+      signal: this.closing.signal,
     };
     const target: Endpoint = {
       host: host.name,
@@ -199,4 +212,30 @@ export class SshPool {
 
 function firstLine(s: string): string {
   return s.trim().split('\n')[0] ?? '';
+}
+
+/** The promise's value, or 'aborted' as soon as the signal fires (the promise keeps running). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T | 'aborted'> {
+  if (!signal) return p;
+  if (signal.aborted) {
+    p.catch(() => undefined);
+    return Promise.resolve('aborted');
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      p.catch(() => undefined);
+      resolve('aborted');
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }

@@ -80,6 +80,26 @@ test('a server that never speaks SSH times out after the connect timeout', async
   }
 });
 
+test('an abort while still connecting ends the wait at once, as cancelled', async () => {
+  const sockets: Socket[] = [];
+  const silent: Server = createServer((s) => sockets.push(s));
+  const port = await new Promise<number>((resolve) => silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)));
+  const pool = new SshPool(inventoryFor(sshd, { port }), new RecordingPrompts(), { connectTimeoutMs: 5000 });
+  try {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const t0 = Date.now();
+    const r = await pool.executor('h1').exec({ script: 'true', signal: ac.signal });
+    assert.equal(r.cancelled, true);
+    assert.equal(r.exitCode, null);
+    assert.ok(Date.now() - t0 < 1500, `${Date.now() - t0} ms`);
+  } finally {
+    await pool.close();
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
+});
+
 test('a passphrase-protected key: asked once per session, reused when the pool reconnects', async () => {
   const key = join(sshd.dir, 'locked_key');
   sshd.authorize(generateKey(key, 'correct horse'));
