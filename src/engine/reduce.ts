@@ -205,7 +205,7 @@ function onInDoubtResolved(state: RunState, i: number, rec: RecordOf<'in-doubt-r
       step = withHost(step, rec.host, (h) => ({ ...h, reason: 'in doubt; the operator aborted the run' }));
       return withStep(state, i, step);
   }
-  step = { ...step, status: step.hosts.some((h) => h.status === 'in-doubt') ? 'in-doubt' : 'running' };
+  step = { ...step, status: stepStatusFromHosts(step) };
   return settleStep(withStep(state, i, step), i, rec.ts);
 }
 

@@ -551,9 +551,8 @@ class RunEngine implements EngineController {
       this.record({ type: 'run-finished', status: 'aborted', reason: `step ${step.id} on ${host.host} was in doubt; the operator aborted` });
       return FINISHED;
     }
+    // check: the host now awaits its check, which commandStep runs next; rerun: it is pending again.
     this.record({ type: 'in-doubt-resolved', stepId: step.id, host: host.host, action });
-    // check: the host now awaits its check, which commandStep runs next; rerun: it is pending.
-    if (action === 'rerun' || action === 'check') this.retrying = step.id;
     return undefined;
   }
 }

@@ -513,6 +513,26 @@ describe('crash and resume', () => {
     assert.deepEqual(fake2.calls.map((c) => c.host), ['cs2']);
   });
 
+  it('parallel: settling an in-doubt host does not silently re-run a host that had failed', async () => {
+    const par = runbook([commandStep('p', block('work', { targets: on('chunkserver'), parallel: 2 }))]);
+    const fake = new FakeHosts().when('work', [{ exitCode: 4 }, { hang: true }]);
+    const run = createRun(deps(par, fake));
+    await fake.waitForCalls(2);
+    await waitFor(run, (s) => s.steps[0]!.hosts[0]?.status === 'failed', 'cs1 failed');
+    run.close();
+    const fake2 = new FakeHosts();
+    const again = resumeRun(deps(par, fake2), run.runId);
+    const s = await waitPrompt(again, 'in-doubt');
+    assert.equal(s.prompt?.kind === 'in-doubt' && s.prompt.host, 'cs2');
+    again.send({ type: 'settle', action: 'mark-done' });
+    const f = await waitPrompt(again, 'failed');
+    assert.equal(f.prompt?.kind === 'failed' && f.prompt.host, 'cs1');
+    assert.equal(fake2.calls.length, 0);
+    again.send({ type: 'retry' });
+    assert.equal((await again.settled()).status, 'succeeded');
+    assert.deepEqual(fake2.calls.map((c) => c.host), ['cs1']);
+  });
+
   it('refusing a confirmation runs nothing and offers retry (ask again), skip or abort', async () => {
     const one = runbook([commandStep('s', block('x', { targets: on('m1'), confirm: 'yes' }))]);
     const fake = new FakeHosts();
