@@ -50,10 +50,12 @@ export function TextField({ onSubmit, onCancel, placeholder, active = true, clea
       else if (key.backspace || key.delete) dispatch({ type: 'delete-back' });
       else if (key.ctrl && input === 'u') dispatch({ type: 'clear' });
       else if (input && !key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow) {
-        // A paste can carry a trailing newline: everything before it is the value.
-        const [line = '', ...rest] = input.split(/\r\n|\r|\n/);
-        dispatch({ type: 'insert', text: line });
-        if (rest.length > 0) dispatch({ type: 'submit' });
+        // Several keys can arrive as one chunk (a paste, a fast typist): replay them one by one.
+        for (const ch of input) {
+          if (ch === '\r' || ch === '\n') dispatch({ type: 'submit' });
+          else if (ch === '\u007F' || ch === '\b') dispatch({ type: 'delete-back' });
+          else if (ch >= ' ') dispatch({ type: 'insert', text: ch });
+        }
       } else return false;
       return true;
     },

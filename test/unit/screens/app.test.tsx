@@ -1,0 +1,113 @@
+import { afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { App, type AppRunbook } from '../../../screens/App.tsx';
+import type { RunbookInput } from '../../../src/runbook/types.ts';
+import { hostState } from './fake-run.ts';
+import { healthCheckRun } from './fixtures.ts';
+import { cleanupRendered, keys, renderScreen } from './helpers.ts';
+
+afterEach(cleanupRendered);
+
+const input = (patch: Partial<RunbookInput> & { name: string; prompt: string }): RunbookInput => ({ pos: { line: 1, column: 1 }, ...patch });
+
+const replaceCs: AppRunbook = {
+  id: 'replace-chunkserver',
+  title: 'Replace a chunkserver',
+  summary: 'Drain, remove and replace one chunkserver.',
+  risk: 'high',
+  when: 'A chunkserver disk died.',
+  inputs: [
+    input({ name: 'host', prompt: 'Chunkserver to replace', pattern: 'cs[0-9]+', help: 'As named in the inventory' }),
+    input({ name: 'mode', prompt: 'How to take it out', choices: ['drain', 'stop'] }),
+    input({ name: 'disk', prompt: 'Data path', default: '{{paths.hdd}}' }),
+  ],
+};
+
+function noRun(): never {
+  throw new Error('not expected');
+}
+
+test('inputs: a value that does not match says so precisely; choices are a list; an empty answer takes the resolved default', async () => {
+  const started: unknown[] = [];
+  const run = healthCheckRun();
+  const r = renderScreen(
+    <App
+      runbooks={[replaceCs]}
+      unfinished={[]}
+      inputDefaults={() => ({ disk: '/srv/mfs/hdd1' })}
+      startRun={(id, values) => {
+        started.push({ id, values });
+        return run;
+      }}
+      resumeRun={noRun}
+      onExit={() => {}}
+    />,
+  );
+  await r.waitFor('Replace a chunkserver');
+  r.press(keys.enter);
+  await r.waitFor('Chunkserver to replace');
+  assert.match(r.lastFrame(), /As named in the inventory/);
+  r.press('m1\r');
+  await r.waitFor('host must match /cs[0-9]+/ (got "m1")');
+  r.press(keys.backspace + keys.backspace + 'cs2\r');
+  await r.waitFor('How to take it out');
+  assert.match(r.lastFrame(), /✔ Chunkserver to replace: cs2/);
+  r.press(keys.down + keys.enter);
+  const disk = await r.waitFor('Data path');
+  assert.match(disk, /Data path \[\/srv\/mfs\/hdd1\]/);
+  r.press(keys.enter);
+  await r.waitFor(() => started.length === 1);
+  assert.deepEqual(started, [{ id: 'replace-chunkserver', values: { host: 'cs2', mode: 'stop', disk: '/srv/mfs/hdd1' } }]);
+  await r.waitFor('mfs-tui · Replace a chunkserver');
+});
+
+test('a run that cannot start brings the operator back home with the reason', async () => {
+  const r = renderScreen(
+    <App
+      runbooks={[{ ...replaceCs, id: 'hc', title: 'Health check', inputs: [] }]}
+      unfinished={[]}
+      startRun={() => Promise.reject(new Error('m1: connection refused (10.77.0.11:22)'))}
+      resumeRun={noRun}
+      onExit={() => {}}
+    />,
+  );
+  await r.waitFor('Health check');
+  r.press(keys.enter);
+  const frame = await r.waitFor('Could not open');
+  assert.match(frame, /Could not open "Health check": m1: connection refused \(10\.77\.0\.11:22\)/);
+  assert.match(frame, /❯ Health check/);
+});
+
+test('resume from home: the runner opens on the in-doubt step', async () => {
+  const run = healthCheckRun();
+  run.setStep('vip', { status: 'in-doubt', hosts: [hostState('m1', { status: 'in-doubt', output: 'VIP 10.77.0.100 is held here (m1)\n', attempts: 1 })] }, { prompt: { kind: 'in-doubt', stepId: 'vip', host: 'm1', canCheck: false } });
+  const resumed: string[] = [];
+  const r = renderScreen(
+    <App
+      runbooks={[]}
+      unfinished={[{ runId: 'r-42', title: 'Cluster health check', started: '2026-11-25T18:00:00Z', lastActivity: '2026-11-25T18:01:00Z' }]}
+      startRun={noRun}
+      resumeRun={async (id) => {
+        resumed.push(id);
+        return run;
+      }}
+      onExit={() => {}}
+    />,
+  );
+  await r.waitFor('Resume an unfinished run');
+  r.press(keys.enter);
+  const frame = await r.waitFor('In doubt');
+  assert.deepEqual(resumed, ['r-42']);
+  assert.match(frame, /mfs-tui · Cluster health check/);
+  assert.match(frame, /│ VIP 10\.77\.0\.100 is held here \(m1\)/);
+  assert.match(frame, /r re-run it · d mark it done · a abort the run/);
+});
+
+test('status entry without a status screen says so, and Esc goes back', async () => {
+  const r = renderScreen(<App runbooks={[]} unfinished={[]} startRun={noRun} resumeRun={noRun} onExit={() => {}} />);
+  await r.waitFor('Cluster status');
+  r.press(keys.enter);
+  await r.waitFor('Not available in this version yet.');
+  r.press(keys.escape);
+  await r.waitFor('No runbooks found.');
+});
