@@ -8,6 +8,8 @@ import { killCommand, MarkerStripper, wrapScript, type SudoMode } from './remote
 
 /** OpenSSH allows 10 sessions per connection; keep room for kill channels. */
 const MAX_CONCURRENT_EXECS = 8;
+/** Channel opens refused by a busy sshd are retried this often (~4 s in all). */
+const CHANNEL_OPEN_ATTEMPTS = 20;
 /** After TERM, wait this long before KILL. */
 const KILL_GRACE_MS = 2000;
 /** After KILL, give up waiting for the channel to close. */
@@ -74,14 +76,29 @@ export class HostConnection {
     };
   }
 
-  private openChannel(command: string): Promise<ClientChannel> {
-    return new Promise((resolve, reject) => {
-      if (!this.alive) return reject(new HostError(this.host, 'disconnected', `${this.host}: SSH connection lost (${this.lostReason})`));
-      this.client.exec(command, (err, channel) => {
-        if (err) reject(this.alive ? new HostError(this.host, 'disconnected', `${this.host}: cannot open a command channel: ${err.message}`) : new HostError(this.host, 'disconnected', `${this.host}: SSH connection lost (${this.lostReason})`));
-        else resolve(channel);
-      });
-    });
+  private lostError(): HostError {
+    return new HostError(this.host, 'disconnected', `${this.host}: SSH connection lost (${this.lostReason})`);
+  }
+
+  /**
+   * Opens a session channel. sshd frees a session slot only after reaping its process, so
+   * right after many short commands it may briefly refuse new ones (MaxSessions): retry.
+   */
+  private async openChannel(command: string): Promise<ClientChannel> {
+    for (let attempt = 1; ; attempt++) {
+      if (!this.alive) throw this.lostError();
+      try {
+        return await new Promise<ClientChannel>((resolve, reject) =>
+          this.client.exec(command, (err, channel) => (err ? reject(err) : resolve(channel))),
+        );
+      } catch (err) {
+        if (!this.alive) throw this.lostError();
+        if (attempt >= CHANNEL_OPEN_ATTEMPTS) {
+          throw new HostError(this.host, 'disconnected', `${this.host}: the server refused a new command channel: ${(err as Error).message}`);
+        }
+        await new Promise((r) => setTimeout(r, 20 * attempt));
+      }
+    }
   }
 
   /** A short helper command (sudo checks, kills): collects output, no streaming, no cancel. */

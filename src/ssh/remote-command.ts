@@ -37,9 +37,11 @@ export interface WrappedCommand {
  * falling back to $$ (the session leader sshd made it) where there is no /proc.
  */
 export function wrapScript(script: string, sudo: SudoMode, token = `__mfs_tui_pgid_${randomBytes(6).toString('hex')}__`): WrappedCommand {
+  // eval, not another `sh -c`: one process less per command (process start-up is most of
+  // the cost of a pooled exec).
   const wrapper =
-    `PG=$$; [ -r /proc/$$/stat ] && read -r _ _ _ _ PG _ < /proc/$$/stat; ` +
-    `printf '%s\\n' "${token}=$PG" >&2; exec /bin/sh -c ${shQuote(script)}`;
+    `__mfs_pg=$$; [ -r /proc/$$/stat ] && read -r _ _ _ _ __mfs_pg _ < /proc/$$/stat; ` +
+    `printf '%s\\n' "${token}=$__mfs_pg" >&2; unset __mfs_pg; eval ${shQuote(script)}`;
   return { command: `exec ${sudoPrefix(sudo)}/bin/sh -c ${shQuote(wrapper)}`, token };
 }
 
