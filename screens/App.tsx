@@ -1,6 +1,6 @@
 // The interactive app: Home → runbook inputs → Runner, wired to callbacks the CLI gives.
 // Screens hold no domain logic: starting, resuming and running are the CLI's and engine's.
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import type { RunController } from '../src/engine/types.ts';
 import type { RunbookInput } from '../src/runbook/types.ts';
@@ -8,6 +8,7 @@ import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx'
 import { Home, type RunbookEntry, type UnfinishedRun } from './Home.tsx';
 import { InputsForm } from './prompts.tsx';
 import { Runner } from './Runner.tsx';
+import { SessionQuestions, type QuestionSource } from './SessionQuestions.tsx';
 import './theme.ts';
 
 export interface AppRunbook extends RunbookEntry {
@@ -27,6 +28,10 @@ export interface AppProps {
   onStatus?(): void;
   /** The operator quit or left a run (an unfinished run stays resumable). */
   onExit(): void;
+  /** Questions from the SSH layer (host keys, passphrases, sudo passwords), shown above any screen. */
+  broker?: QuestionSource;
+  /** Open this unfinished run right away (`mfs-tui resume RUN`). */
+  initialResume?: string;
 }
 
 type Screen =
@@ -57,7 +62,20 @@ function StatusUnavailable({ onBack }: { onBack(): void }) {
 }
 
 function AppView(props: AppProps) {
-  const { runbooks, unfinished, cluster, notice, inputDefaults, startRun, resumeRun, onStatus, onExit } = props;
+  const { broker } = props;
+  const body = <CurrentScreen {...props} />;
+  return broker ? (
+    <Box flexDirection="column">
+      {body}
+      <SessionQuestions source={broker} />
+    </Box>
+  ) : (
+    body
+  );
+}
+
+function CurrentScreen(props: AppProps): ReactNode {
+  const { runbooks, unfinished, cluster, notice, inputDefaults, startRun, resumeRun, onStatus, onExit, initialResume } = props;
   const [screen, setScreen] = useState<Screen>({ kind: 'home' });
   const home = useCallback((problem?: string) => setScreen({ kind: 'home', notice: problem }), []);
 
@@ -91,6 +109,14 @@ function AppView(props: AppProps) {
     },
     [unfinished, open, resumeRun],
   );
+
+  // `mfs-tui resume RUN`: straight into the run, once.
+  const resumedInitial = useRef(false);
+  useEffect(() => {
+    if (!initialResume || resumedInitial.current) return;
+    resumedInitial.current = true;
+    resume(initialResume);
+  }, [initialResume, resume]);
 
   switch (screen.kind) {
     case 'home':

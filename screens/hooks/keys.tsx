@@ -9,7 +9,7 @@ import { useInput, type Key } from 'ink';
 export type KeyHandler = (input: string, key: Key) => boolean;
 
 /** Layer priorities: higher gets keys first. */
-export const layer = { screen: 0, prompt: 10, modal: 20 } as const;
+export const layer = { screen: 0, prompt: 10, modal: 20, session: 30 } as const;
 
 interface Registration {
   priority: number;

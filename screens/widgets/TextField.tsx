@@ -37,14 +37,18 @@ interface TextFieldProps {
   active?: boolean;
   /** Clear the field after each submit (a wrong host name is typed again from scratch). */
   clearOnSubmit?: boolean;
+  /** Show • for each character (passwords, passphrases). */
+  mask?: boolean;
+  /** Key layer priority; a session question sits above everything. */
+  priority?: number;
 }
 
-export function TextField({ onSubmit, onCancel, placeholder, active = true, clearOnSubmit = false }: TextFieldProps) {
+export function TextField({ onSubmit, onCancel, placeholder, active = true, clearOnSubmit = false, mask = false, priority = layer.prompt }: TextFieldProps) {
   const [state, dispatch] = useReducer(textFieldReducer, { value: '', submitted: null });
   useKeyLayer(
-    layer.prompt,
+    priority,
     (input, key) => {
-      if (isCtrlC(input, key)) return false; // the screen decides what Ctrl-C means
+      if (isCtrlC(input, key)) return priority < layer.modal ? false : true; // the screen decides what Ctrl-C means
       if (key.return) dispatch({ type: 'submit' });
       else if (key.escape) onCancel?.();
       else if (key.backspace || key.delete) dispatch({ type: 'delete-back' });
@@ -56,7 +60,7 @@ export function TextField({ onSubmit, onCancel, placeholder, active = true, clea
           else if (ch === '\u007F' || ch === '\b') dispatch({ type: 'delete-back' });
           else if (ch >= ' ') dispatch({ type: 'insert', text: ch });
         }
-      } else return false;
+      } else return priority >= layer.modal; // a modal field lets nothing through
       return true;
     },
     active,
@@ -70,7 +74,7 @@ export function TextField({ onSubmit, onCancel, placeholder, active = true, clea
   }, [state.submitted, onSubmit, clearOnSubmit]);
   return (
     <Text>
-      {state.value === '' && placeholder ? <Text dimColor>{placeholder}</Text> : state.value}
+      {state.value === '' && placeholder ? <Text dimColor>{placeholder}</Text> : mask ? '•'.repeat(state.value.length) : state.value}
       {active && <Text inverse> </Text>}
     </Text>
   );

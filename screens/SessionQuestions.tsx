@@ -1,0 +1,56 @@
+// Questions the SSH layer asks while a screen is up (unknown host key, passphrase, sudo
+// password), one at a time, above whatever screen is showing. Answers go straight back
+// to the asker; nothing is kept here.
+import { useCallback, useSyncExternalStore } from 'react';
+import { Box, Text } from 'ink';
+import type { SessionQuestion } from '../src/cluster/prompt-broker.ts';
+import { ConfirmPrompt } from './prompts.tsx';
+import { TextField } from './widgets/TextField.tsx';
+import { layer } from './hooks/keys.tsx';
+
+/** A store of pending questions (the CLI's PromptBroker). */
+export interface QuestionSource {
+  current(): SessionQuestion | undefined;
+  subscribe(listener: () => void): () => void;
+}
+
+function HostKeyQuestion({ q }: { q: Extract<SessionQuestion, { kind: 'host-key' }> }) {
+  const { info } = q;
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
+      <Text bold>
+        Unknown host key for {info.host} ({info.address}:{info.port})
+      </Text>
+      <Text>
+        {info.keyType} {info.fingerprint}
+      </Text>
+      {info.otherKnownTypes && info.otherKnownTypes.length > 0 && (
+        <Text color="yellow">known_hosts already has a {info.otherKnownTypes.join(', ')} key for this host: check with its administrator.</Text>
+      )}
+      <ConfirmPrompt question="Trust this key and add it to known_hosts?" onYes={() => q.answer(true)} onNo={() => q.answer(false)} priority={layer.session} />
+    </Box>
+  );
+}
+
+function SecretQuestion({ q }: { q: Extract<SessionQuestion, { kind: 'secret' }> }) {
+  const submit = useCallback((value: string) => q.answer(value), [q]);
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
+      <Text bold>{q.title}</Text>
+      <Text dimColor>{q.detail}</Text>
+      <Text>
+        ›{' '}
+        <TextField mask onSubmit={submit} onCancel={() => q.answer(undefined)} clearOnSubmit priority={layer.session} />
+      </Text>
+      <Text dimColor>enter send · esc cancel</Text>
+    </Box>
+  );
+}
+
+export function SessionQuestions({ source }: { source: QuestionSource }) {
+  const subscribe = useCallback((l: () => void) => source.subscribe(l), [source]);
+  const current = useCallback(() => source.current(), [source]);
+  const q = useSyncExternalStore(subscribe, current);
+  if (!q) return null;
+  return q.kind === 'host-key' ? <HostKeyQuestion key={q.info.host + q.info.fingerprint} q={q} /> : <SecretQuestion key={q.title} q={q} />;
+}

@@ -1,0 +1,71 @@
+import { afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { App } from '../../../screens/App.tsx';
+import type { SessionQuestion } from '../../../src/cluster/prompt-broker.ts';
+import type { QuestionSource } from '../../../screens/SessionQuestions.tsx';
+import { healthCheckRun } from './fixtures.ts';
+import { cleanupRendered, keys, renderScreen } from './helpers.ts';
+
+afterEach(cleanupRendered);
+
+type WithoutAnswer<T> = T extends unknown ? Omit<T, 'answer'> : never;
+
+/** A one-question-at-a-time store like the CLI's PromptBroker. */
+class FakeBroker implements QuestionSource {
+  private queue: SessionQuestion[] = [];
+  private listeners = new Set<() => void>();
+  readonly answers: unknown[] = [];
+  current = () => this.queue[0];
+  subscribe = (l: () => void) => (this.listeners.add(l), () => this.listeners.delete(l));
+  ask(q: WithoutAnswer<SessionQuestion>): void {
+    const question = {
+      ...q,
+      answer: (v: unknown) => {
+        this.answers.push(v);
+        this.queue = this.queue.filter((x) => x !== question);
+        this.notify();
+      },
+    } as SessionQuestion;
+    this.queue = [...this.queue, question];
+    this.notify();
+  }
+  private notify() {
+    for (const l of this.listeners) l();
+  }
+}
+
+test('an unknown host key and a sudo password are asked above the runner, which gets none of those keys', async () => {
+  const run = healthCheckRun();
+  run.update({ cursor: 1, prompt: { kind: 'confirm', stepId: 'daemons', level: 'yes' } });
+  const broker = new FakeBroker();
+  const r = renderScreen(
+    <App
+      runbooks={[{ id: 'hc', title: 'Health check', summary: '', risk: 'low', when: '', inputs: [] }]}
+      unfinished={[{ runId: 'r-1', title: 'Health check', started: '2026-11-25T18:00:00Z', lastActivity: '2026-11-25T18:00:00Z' }]}
+      initialResume="r-1"
+      broker={broker}
+      startRun={() => run}
+      resumeRun={() => run}
+      onExit={() => {}}
+    />,
+  );
+  await r.waitFor('Run this on');
+  broker.ask({ kind: 'host-key', info: { host: 'cs3', address: '10.77.0.23', port: 22, keyType: 'ssh-ed25519', fingerprint: 'SHA256:q3b4bW1hVjQ' } });
+  const hk = await r.waitFor('Unknown host key for cs3 (10.77.0.23:22)');
+  assert.match(hk, /ssh-ed25519 SHA256:q3b4bW1hVjQ/);
+  r.press('y');
+  await r.waitFor(() => broker.answers.length === 1);
+  assert.deepEqual(broker.answers, [true]);
+  assert.deepEqual(run.sent, [], 'the y answered the host key, not the step');
+
+  broker.ask({ kind: 'secret', title: 'sudo password for ops on cs3', detail: 'asked once per session, never written anywhere' });
+  await r.waitFor('sudo password for ops on cs3');
+  r.press('hunter2');
+  const masked = await r.waitFor('•••••••');
+  assert.doesNotMatch(masked, /hunter2/);
+  r.press(keys.enter);
+  await r.waitFor(() => broker.answers.length === 2);
+  assert.deepEqual(broker.answers, [true, 'hunter2']);
+  await r.waitFor((f) => !f.includes('sudo password'));
+  assert.deepEqual(run.sent, []);
+});
