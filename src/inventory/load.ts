@@ -137,6 +137,22 @@ export function parseInventory(text: string, file: string): ParsedInventory {
   return { data: parsed.data, src };
 }
 
+/** `ssh -G` processes at once: all hosts in parallel, but not hundreds of processes. */
+const SSH_G_PARALLEL = 16;
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 export interface LoadOptions {
   /** The ssh binary used for `ssh -G` (tests). */
   sshBinary?: string;
@@ -172,8 +188,7 @@ export async function loadInventory(file: string, opts: LoadOptions = {}): Promi
   });
   if (problems.length > 0) throw new InventoryError(problems);
 
-  const resolved = await Promise.all(
-    data.hosts.map((h, i) =>
+  const resolved = await mapLimited(data.hosts, SSH_G_PARALLEL, (h, i) =>
       resolveSshConfig(
         { name: h.name, address: h.address, port: h.port, user: h.user, configFile: sshConfig },
         { sshBinary: opts.sshBinary },
@@ -182,7 +197,6 @@ export async function loadInventory(file: string, opts: LoadOptions = {}): Promi
         problems.push(src.problem(['hosts', i, 'name'], message));
         return undefined;
       }),
-    ),
   );
   if (problems.length > 0) throw new InventoryError(problems);
 
