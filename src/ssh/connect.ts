@@ -155,15 +155,23 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
       const keyType = keyTypeOf(blob);
       const fingerprint = fingerprintOf(blob);
       if (verdict.status === 'known') return verify(true);
-      if (verdict.status === 'changed' || verdict.status === 'revoked') {
-        const what = verdict.status === 'changed' ? 'HOST KEY CHANGED' : 'host key is REVOKED';
+      const name = knownHostsName(ep.address, ep.port);
+      if (verdict.status === 'revoked') {
         failure = new HostError(
           ep.host,
-          verdict.status === 'changed' ? 'host-key-changed' : 'host-key-rejected',
-          `${ep.host}: ${what} for ${knownHostsName(ep.address, ep.port)}: the server presents ${keyType} ${fingerprint}, ` +
+          'host-key-rejected',
+          `${ep.host}: the ${keyType} host key ${fingerprint} of ${name} is marked @revoked in ${verdict.entry.file}:${verdict.entry.line}; refusing to connect`,
+        );
+        return verify(false);
+      }
+      if (verdict.status === 'changed') {
+        failure = new HostError(
+          ep.host,
+          'host-key-changed',
+          `${ep.host}: HOST KEY CHANGED for ${name}: the server presents ${keyType} ${fingerprint}, ` +
             `but ${verdict.entry.file}:${verdict.entry.line} has a different ${verdict.entry.keyType} key. ` +
             `Refusing to connect: this may be a machine-in-the-middle attack or a reinstalled host. ` +
-            `If the change is expected, remove the old entry (ssh-keygen -R '${knownHostsName(ep.address, ep.port)}' -f ${verdict.entry.file}).`,
+            `If the change is expected, remove the old entry (ssh-keygen -R '${name}' -f ${verdict.entry.file}).`,
         );
         return verify(false);
       }

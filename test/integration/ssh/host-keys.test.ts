@@ -3,7 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SshPool } from '../../../src/ssh/index.ts';
 import { generateKey, startSshd, type Sshd } from '../../helpers/sshd.ts';
@@ -121,4 +122,41 @@ test('a key known in the second known_hosts file is trusted', async () => {
     await pool.close();
   }
   assert.equal(prompts.hostKeyQuestions.length, 0);
+});
+
+test('a revoked host key is refused without a prompt', async () => {
+  const kh = join(sshd.dir, 'kh-revoked');
+  writeFileSync(kh, `@revoked [127.0.0.1]:${sshd.port} ${sshd.hostPubKey}\n`);
+  const prompts = new RecordingPrompts({ acceptHostKey: true });
+  const pool = new SshPool(inventoryFor(sshd, {}, { knownHosts: [kh] }), prompts);
+  try {
+    const err = await hostErrorOf(pool.executor('h1').exec({ script: 'true' }));
+    assert.equal(err.kind, 'host-key-rejected');
+    assert.ok(err.message.includes(`is marked @revoked in ${kh}:1`), err.message);
+  } finally {
+    await pool.close();
+  }
+  assert.equal(prompts.hostKeyQuestions.length, 0);
+});
+
+test('a server with several host keys: the type already known is negotiated, no prompt', async () => {
+  const keys = mkdtempSync(join(tmpdir(), 'mfs-hostkeys-'));
+  const rsaKey = join(keys, 'host_rsa');
+  const rsaPub = generateKey(rsaKey, '', 'rsa').split(' ').slice(0, 2).join(' ');
+  const multi = await startSshd({ extraConfig: [`HostKey ${rsaKey}`] });
+  try {
+    const kh = join(multi.dir, 'kh-rsa-only');
+    writeFileSync(kh, `[127.0.0.1]:${multi.port} ${rsaPub}\n`);
+    const prompts = new RecordingPrompts({ acceptHostKey: false });
+    const pool = new SshPool(inventoryFor(multi, {}, { knownHosts: [kh] }), prompts);
+    try {
+      assert.equal((await pool.executor('h1').exec({ script: 'echo ok' })).stdout, 'ok\n');
+    } finally {
+      await pool.close();
+    }
+    assert.equal(prompts.hostKeyQuestions.length, 0);
+  } finally {
+    await multi.stop();
+    rmSync(keys, { recursive: true, force: true });
+  }
 });
