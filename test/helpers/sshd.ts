@@ -76,8 +76,12 @@ export function generateKey(path: string, passphrase = '', type = 'ed25519'): st
 }
 
 export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
-  // Privilege separation directory that Debian's sshd insists on.
-  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  // Privilege separation directory that Debian's sshd insists on when run as root.
+  try {
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  } catch {
+    // not root: sshd runs without privilege separation for the current user only
+  }
   const dir = mkdtempSync(join(tmpdir(), 'mfs-sshd-'));
   // Readable by other users: sshd reads authorized_keys as the logging-in user.
   chmodSync(dir, 0o755);
