@@ -53,7 +53,12 @@ export class HostConnection {
   close(): Promise<void> {
     if (!this.alive) return Promise.resolve();
     return new Promise((resolve) => {
-      this.client.once('close', () => resolve());
+      // A peer that does not answer our goodbye must not hold the app open.
+      const force = setTimeout(() => this.client.destroy(), 2000);
+      this.client.once('close', () => {
+        clearTimeout(force);
+        resolve();
+      });
       this.lostReason = 'closed by mfs-tui';
       this.client.end();
     });

@@ -16,8 +16,11 @@ before(async () => {
   pool = new SshPool(inventoryFor(sshd), new RecordingPrompts());
 });
 after(async () => {
-  await pool?.close();
-  await sshd?.stop();
+  try {
+    await pool?.close();
+  } finally {
+    await sshd?.stop();
+  }
 });
 
 const acceptedLogins = () => sshd.log().split('\n').filter((l) => l.includes('Accepted publickey')).length;
