@@ -66,6 +66,11 @@ function RunSummary({ state, elapsedMs }: { state: RunState; elapsedMs: number }
 function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: RunnerProps) {
   const state = useRunState(ctrl);
   const send = useCallback((intent: Intent) => ctrl.send(intent), [ctrl]);
+  // The step as of this instant (not of the last render), for answers that must not be stale.
+  const currentStep = () => {
+    const now = ctrl.getState();
+    return now.steps[currentStepIndex(now)];
+  };
   const { stdout } = useStdout();
   const rows = stdout.rows || 24;
   const columns = stdout.columns || 80;
@@ -82,17 +87,22 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: Ru
   const runningSince = useRunningSince(state);
   const elapsed = useRunElapsed(state, now);
 
-  // A cancel question about a command that has ended in the meantime is moot.
+  // Keep the question true to what runs now: a cancel question about a command that has
+  // ended is moot, and a leave question must become a cancel question when a command
+  // starts (leaving must never abandon a running command by surprise).
+  const runningKey = running.join(', ');
   useEffect(() => {
-    if (modal?.kind === 'cancel' && !running.includes(modal.host)) setModal(null);
-  }, [modal, running]);
+    if (modal?.kind === 'cancel' && modal.host !== runningKey) setModal(runningKey ? { kind: 'cancel', host: runningKey } : null);
+    if (modal?.kind === 'leave' && runningKey) setModal({ kind: 'cancel', host: runningKey });
+  }, [modal, runningKey]);
 
   useKeyLayer(layer.screen, (input, key) => {
     if (input === '?' && !key.ctrl) return setShowKeys((v) => !v), true;
     if (!isCtrlC(input, key) && input !== 'q') return false;
-    if (finished && !running.length) return onLeave(), true;
-    if (running.length > 0) {
-      if (isCtrlC(input, key)) setModal({ kind: 'cancel', host: running.join(', ') });
+    const runningNow = runningHosts(currentStep());
+    if (finished && !runningNow.length) return onLeave(), true;
+    if (runningNow.length > 0) {
+      if (isCtrlC(input, key)) setModal({ kind: 'cancel', host: runningNow.join(', ') });
       return true;
     }
     setModal({ kind: 'leave' });
@@ -188,7 +198,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: Ru
           onYes={() => {
             setModal(null);
             if (modal.kind === 'cancel') send({ type: 'cancel' });
-            else onLeave();
+            else if (runningHosts(currentStep()).length === 0) onLeave();
           }}
           onNo={() => setModal(null)}
         />

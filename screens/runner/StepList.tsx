@@ -47,7 +47,7 @@ export function StepList({ steps, states, current, rows, now, runningSince, chan
               <Text wrap="truncate-end" bold={isCurrent} dimColor={state.status === 'pending' && !isCurrent}>
                 {String(index + 1).padStart(width)}. {step?.title ?? state.id}
                 {changed.includes(state.id) ? ' (changed)' : ''}
-                {note ? ` — ${note}` : ''}
+                {note ? (state.choice ? ` ${note}` : ` — ${note}`) : ''}
               </Text>
             </Box>
             {elapsed !== undefined && <Text dimColor> {formatDuration(elapsed)}</Text>}

@@ -196,6 +196,21 @@ test('Ctrl-C while a step runs asks before cancelling; n keeps it running, y can
   r.unmount();
 });
 
+test('a leave question turns into a cancel question when a command starts meanwhile', async () => {
+  const run = healthCheckRun();
+  run.update({ cursor: 1, prompt: { kind: 'confirm', stepId: 'daemons', level: 'yes' } });
+  const { r, calls } = renderRunner(run);
+  await r.waitFor('(y/n)');
+  r.press(keys.ctrlC);
+  await r.waitFor('Leave mfs-tui?');
+  run.setStep('daemons', { status: 'running', hosts: [hostState('m1', { status: 'running', attempts: 1 })] }, { prompt: undefined });
+  await r.waitFor('Cancel the running command on m1? (y/n)');
+  r.press('y');
+  await r.waitFor(() => run.sent.length === 1);
+  assert.deepEqual(run.sent, [{ type: 'cancel' }]);
+  assert.deepEqual(calls, [], 'never left with a command running');
+});
+
 test('Ctrl-C or q when nothing runs asks to leave and says the run can be resumed', async () => {
   const run = healthCheckRun();
   run.update({ cursor: 1, prompt: { kind: 'confirm', stepId: 'daemons', level: 'yes' } });
