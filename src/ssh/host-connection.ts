@@ -72,8 +72,23 @@ export class HostConnection {
     for (const cb of [...this.onLost]) cb(err);
   }
 
-  private async slot(): Promise<() => void> {
-    if (this.active >= MAX_CONCURRENT_EXECS) await new Promise<void>((r) => this.waiting.push(r));
+  /** A place among the concurrent execs, or undefined when the signal aborts the wait. */
+  private async slot(signal: AbortSignal | undefined): Promise<(() => void) | undefined> {
+    if (this.active >= MAX_CONCURRENT_EXECS) {
+      const got = await new Promise<boolean>((resolve) => {
+        const wake = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(true);
+        };
+        const onAbort = () => {
+          this.waiting.splice(this.waiting.indexOf(wake), 1);
+          resolve(false);
+        };
+        this.waiting.push(wake);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+      if (!got) return undefined;
+    }
     this.active++;
     return () => {
       this.active--;
@@ -133,7 +148,10 @@ export class HostConnection {
     if (req.signal?.aborted) {
       return { exitCode: null, timedOut: false, cancelled: true, durationMs: 0, stdout: '', stderr: '' };
     }
-    const release = await this.slot();
+    const release = await this.slot(req.signal);
+    if (!release) {
+      return { exitCode: null, timedOut: false, cancelled: true, durationMs: Math.round(performance.now() - started), stdout: '', stderr: '' };
+    }
     try {
       return await this.execInSlot(req, sudo, started);
     } finally {

@@ -72,7 +72,7 @@ test('a server that never speaks SSH times out after the connect timeout', async
     const err = await hostErrorOf(pool.executor('h1').exec({ script: 'true' }));
     assert.equal(err.kind, 'timeout');
     assert.equal(err.message, `h1: no SSH answer from 127.0.0.1:${port} within 1 s`);
-    assert.ok(Date.now() - t0 >= 700 && Date.now() - t0 < 3000, `${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 >= 700 && Date.now() - t0 < 5000, `${Date.now() - t0} ms`);
   } finally {
     await pool.close();
     for (const s of sockets) s.destroy();
@@ -92,7 +92,7 @@ test('an abort while still connecting ends the wait at once, as cancelled', asyn
     const r = await pool.executor('h1').exec({ script: 'true', signal: ac.signal });
     assert.equal(r.cancelled, true);
     assert.equal(r.exitCode, null);
-    assert.ok(Date.now() - t0 < 1500, `${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 < 3000, `${Date.now() - t0} ms`);
   } finally {
     await pool.close();
     for (const s of sockets) s.destroy();
