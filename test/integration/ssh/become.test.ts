@@ -74,7 +74,7 @@ test('become: a timeout kills the root-owned remote process (the kill goes throu
   const pool = new SshPool(inventoryFor(sshd, { user: USER, become: true }), new RecordingPrompts({ sudoPassword: PASSWORD }));
   const n = `300.${randomInt(100000, 999999)}`;
   try {
-    const r = await pool.executor('h1').exec({ script: `echo started; sleep ${n}`, timeoutMs: 1500 });
+    const r = await pool.executor('h1').exec({ script: `echo started; sleep ${n}`, timeoutMs: 3000 });
     assert.equal(r.timedOut, true);
     assert.equal(r.stdout, 'started\n');
     await new Promise((res) => setTimeout(res, 300));

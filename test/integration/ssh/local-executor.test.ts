@@ -44,7 +44,7 @@ test('local: output streams to callbacks only, exit code, stdin is closed', asyn
 
 test('local: a timeout kills the process group (the sleep child too)', async () => {
   const s = uniqueSleep();
-  const r = await local.exec({ script: `echo started; ${s.cmd}; echo never`, timeoutMs: 500 });
+  const r = await local.exec({ script: `echo started; ${s.cmd}; echo never`, timeoutMs: 1500 });
   assert.equal(r.timedOut, true);
   assert.equal(r.exitCode, null);
   assert.equal(r.signal, 'SIGTERM');
