@@ -1,6 +1,7 @@
 // The home screen: pick a runbook, resume an unfinished run, open the cluster status, quit.
 import { useCallback, useMemo, useState } from 'react';
-import { Box, Text, useStdout } from 'ink';
+import { Box, Text } from 'ink';
+import { useTerminalSize } from './hooks/useRun.ts';
 import type { RiskLevel } from '../src/runbook/types.ts';
 import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx';
 import { Select } from './widgets/Select.tsx';
@@ -81,9 +82,7 @@ function ItemRow({ item, focused, titleWidth }: { item: HomeItem; focused: boole
 }
 
 function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onStatus, onQuit, active = true }: HomeProps) {
-  const { stdout } = useStdout();
-  const rows = stdout.rows || 24;
-  const columns = stdout.columns || 80;
+  const { rows, columns } = useTerminalSize();
   const items = useMemo(() => homeItems(runbooks, unfinished), [runbooks, unfinished]);
   const [focused, setFocused] = useState<HomeItem | undefined>(items[0]);
   const titleWidth = Math.min(40, Math.max(0, ...runbooks.map((r) => r.title.length)));

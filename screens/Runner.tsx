@@ -2,9 +2,9 @@
 // output per host, the prompt, and a help line. All state comes from the RunController;
 // every answer goes back to it as an intent.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Box, Text, useStdout } from 'ink';
+import { Box, Text } from 'ink';
 import type { Intent, RunController, RunState } from '../src/engine/types.ts';
-import { useNow, useRunState } from './hooks/useRun.ts';
+import { useNow, useRunState, useTerminalSize } from './hooks/useRun.ts';
 import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx';
 import { ConfirmPrompt } from './prompts.tsx';
 import { StepList } from './runner/StepList.tsx';
@@ -71,9 +71,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: Ru
     const now = ctrl.getState();
     return now.steps[currentStepIndex(now)];
   };
-  const { stdout } = useStdout();
-  const rows = stdout.rows || 24;
-  const columns = stdout.columns || 80;
+  const { rows, columns } = useTerminalSize();
   const [modal, setModal] = useState<Modal>(null);
   const [showKeys, setShowKeys] = useState(false);
   const [lastTyped, setLastTyped] = useState<TypedAnswer | null>(null);

@@ -1,5 +1,6 @@
 // Hooks that bind a RunController (a plain store) to React, and the clock the screens tick on.
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useStdout } from 'ink';
 import type { RunController, RunState } from '../../src/engine/types.ts';
 
 /** The run's current state; re-renders whenever the controller notifies. */
@@ -24,3 +25,19 @@ export function useNow(intervalMs: number, enabled = true): number {
 
 export { KeyLayerProvider, useKeyLayer, layer } from './keys.tsx';
 export type { KeyHandler } from './keys.tsx';
+
+/** The terminal's size, re-read on every resize (Ink redraws, but the layout budget must follow). */
+export function useTerminalSize(): { rows: number; columns: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ rows: stdout.rows || 24, columns: stdout.columns || 80 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stdout]);
+  return size;
+}

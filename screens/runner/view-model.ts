@@ -170,7 +170,7 @@ export function helpFor(prompt: Prompt | undefined, running: boolean): string {
   if (running) return 'ctrl-c cancel the running command · ? keys';
   switch (prompt?.kind) {
     case 'confirm':
-      return prompt.level === 'typed' ? 'type the host name, enter · esc refuse · ? keys' : 'y run it · n do not run · ? keys · q leave';
+      return prompt.level === 'typed' ? 'type the host name, enter · esc refuse · ctrl-c leave' : 'y run it · n do not run · ? keys · q leave';
     case 'acknowledge':
       return 'enter done · s skip · ? keys · q leave';
     case 'decide':

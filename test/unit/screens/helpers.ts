@@ -8,8 +8,8 @@ class FakeStdout extends EventEmitter {
   readonly isTTY = true;
   frames: string[] = [];
   constructor(
-    readonly columns: number,
-    readonly rows: number,
+    public columns: number,
+    public rows: number,
   ) {
     super();
   }
@@ -49,6 +49,8 @@ export interface Rendered {
   /** Resolves with the frame once it contains text (or matches); rejects with the last frame after timeoutMs. */
   waitFor(expected: string | RegExp | ((frame: string) => boolean), timeoutMs?: number): Promise<string>;
   unmount(): void;
+  /** Change the terminal size and tell the app, as a real terminal does. */
+  resize(columns: number, rows: number): void;
   instance: Instance;
 }
 
@@ -84,6 +86,11 @@ export function renderScreen(tree: ReactElement, size: { columns?: number; rows?
     frames: stdout.frames,
     lastFrame: stdout.lastFrame,
     press: (k) => stdin.write(k),
+    resize: (columns, rows) => {
+      stdout.columns = columns;
+      stdout.rows = rows;
+      stdout.emit('resize');
+    },
     unmount: () => {
       if (!mounted.delete(rendered)) return;
       instance.unmount();

@@ -274,4 +274,9 @@ test('the live area stays shorter than the terminal, even with long output and m
     assert.match(frame, /chunk 199 ok/, 'the newest line is visible');
     r.unmount();
   }
+  const { r } = renderRunner(run, { rows: 40, columns: 80 });
+  await r.waitFor((f) => f.split('\n').length > 30);
+  r.resize(80, 14);
+  const small = await r.waitFor((f) => f.split('\n').length < 14);
+  assert.match(small, /chunk 199 ok/, 'after a resize to 14 rows');
 });
