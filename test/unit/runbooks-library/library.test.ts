@@ -1,0 +1,199 @@
+// The runbook library as a whole: it validates clean, every destructive command asks for a
+// typed confirmation and names its risk, and the commands the seeds got wrong never appear.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { builtinRunbookDir, formatProblem, loadRunbookDir } from '../../../src/runbook/library.ts';
+import type { CommandBlock, Runbook } from '../../../src/runbook/types.ts';
+import { heredoc, labInventory, library, renderBlock, runbook } from './render.ts';
+
+const EXPECTED = [
+  'power-cut',
+  'lost-master',
+  'planned-restart',
+  'keepalived-ha',
+  'install-cluster',
+  'rebuild-master',
+  'ssh-trust',
+  'unison-sync',
+  'monitoring',
+];
+
+/** Every command block of the library with where it comes from, for messages. */
+function allBlocks(): { rb: Runbook; stepId: string; block: CommandBlock; where: string }[] {
+  return library().flatMap((rb) =>
+    rb.steps.flatMap((s) => s.commands.map((block) => ({ rb, stepId: s.id, block, where: `${rb.id}#${s.id} (line ${block.pos.line})` }))),
+  );
+}
+
+/** A script without the bodies of its heredocs: writing a script is not running it. */
+function withoutHeredocs(script: string): string {
+  return script.replace(/<<-?\s*'?(\w+)'?[^\n]*\n[\s\S]*?\n\1\n/g, '<<HEREDOC\n');
+}
+
+// What a command may remove without asking for a typed confirmation: its own temp files.
+const TEMP_FILE = /(\.new\b|mfs-tui|\$TMP|mfs-ha\.role)/;
+
+/** Why a script is destructive, or undefined. */
+function destructiveReason(script: string): string | undefined {
+  const s = withoutHeredocs(script);
+  if (/\bmfsmaster\b[^\n]*\s(stop|restore)\b/.test(s)) return 'mfsmaster stop/restore';
+  if (/\bmfsmaster\b[^\n]*\s-a\b/.test(s)) return 'mfsmaster -a';
+  if (/\bsystemctl\s+stop\b/.test(s)) return 'systemctl stop';
+  if (/\bsystemctl\s+(restart|reload-or-restart)\s+(keepalived|moosefs-)/.test(s)) return 'systemctl restart of keepalived or MooseFS';
+  if (/\bkill\s+(?!-0\b)/.test(s)) return 'kill';
+  if (/\bip\s+addr\s+del\b/.test(s)) return 'ip addr del';
+  for (const line of s.split('\n')) {
+    if (/(^|[\s;&|(])rm\s/.test(line) && !TEMP_FILE.test(line)) return `rm: ${line.trim()}`;
+  }
+  if (/(^|[\s;&|(])mv\s/.test(s) && /metadata|changelog/.test(s)) return 'mv of metadata';
+  return undefined;
+}
+
+describe('runbook library', () => {
+  it('validates clean, alone and against the practice cluster inventory', () => {
+    const plain = loadRunbookDir(builtinRunbookDir());
+    assert.deepEqual(plain.problems.map(formatProblem), []);
+    const withInv = loadRunbookDir(builtinRunbookDir(), { inventory: labInventory() });
+    assert.deepEqual(withInv.problems.map(formatProblem), []);
+  });
+
+  it('has every runbook of issue 4', () => {
+    const ids = library().map((r) => r.id);
+    for (const id of EXPECTED) assert.ok(ids.includes(id), `runbook ${id} is missing`);
+  });
+
+  it('asks for a typed confirmation and names the risk of every destructive command', () => {
+    const bad: string[] = [];
+    let destructive = 0;
+    for (const { block, where } of allBlocks()) {
+      const why = destructiveReason(block.script);
+      if (!why) continue;
+      destructive++;
+      if (block.confirm !== 'typed' || !block.risk) bad.push(`${where}: ${why} with confirm=${block.confirm}, risk=${block.risk ?? 'none'}`);
+    }
+    assert.deepEqual(bad, []);
+    assert.ok(destructive >= 20, `expected many destructive blocks to be checked, found ${destructive}`);
+  });
+
+  it('the destructive-command detector catches what it must', () => {
+    assert.ok(destructiveReason('mfsmaster -c /etc/mfs/mfsmaster.cfg stop'));
+    assert.ok(destructiveReason('mfsmaster -a'));
+    assert.ok(destructiveReason('mfsmaster -c x -a -x restore >log'));
+    assert.ok(destructiveReason('systemctl stop keepalived'));
+    assert.ok(destructiveReason('systemctl restart keepalived'));
+    assert.ok(destructiveReason('systemctl restart moosefs-chunkserver'));
+    assert.equal(destructiveReason('systemctl restart mfs-config-sync'), undefined);
+    assert.ok(destructiveReason('kill "$pid"'));
+    assert.ok(destructiveReason('rm -rf /var/lib/mfs/old'));
+    assert.ok(destructiveReason('for f in metadata.mfs*; do mv "$f" old/; done'));
+    assert.equal(destructiveReason('kill -0 "$pid" && echo alive'), undefined);
+    assert.equal(destructiveReason('mfsmaster -c x test'), undefined);
+    assert.equal(destructiveReason('rm -f /var/tmp/mfs-tui-peer-hostkey'), undefined);
+    assert.equal(destructiveReason("cat > /x.sh <<'EOF'\nmfsmaster -a restore\nEOF\nchmod 755 /x.sh\n"), undefined);
+  });
+
+  it('never runs mfsmetarestore, never turns host key checking off, never removes .metaid or metadata.mfs.lock', () => {
+    for (const { block, where } of allBlocks()) {
+      for (const text of [block.script, block.check?.script ?? '']) {
+        assert.doesNotMatch(text, /^[^#\n]*\bmfsmetarestore\b/m, `${where} runs mfsmetarestore`);
+        assert.doesNotMatch(text, /StrictHostKeyChecking\s*=?\s*no/i, `${where} turns host key checking off`);
+        assert.doesNotMatch(text, /metadata\.mfs\.lock/, `${where} touches metadata.mfs.lock`);
+        for (const line of text.split('\n')) {
+          if (line.includes('.metaid')) assert.doesNotMatch(line, /\b(rm|mv|unlink|truncate)\b|>/, `${where}: ${line}`);
+        }
+      }
+    }
+  });
+
+  it('renders every script for the practice cluster with no undefined variable, and every one parses as POSIX sh', () => {
+    const inv = labInventory();
+    const failures: string[] = [];
+    for (const { rb, block, where } of allBlocks()) {
+      const hostName = inv.hosts.find((h) => h.roles.includes('master-candidate'))!.name;
+      const r = renderBlock(rb, block, hostName, inv);
+      if (r.missing.length > 0) failures.push(`${where}: undefined ${r.missing.join(', ')}`);
+      for (const [kind, text] of [['script', r.script], ['check', r.check]] as const) {
+        if (text === undefined) continue;
+        const res = spawnSync('sh', ['-n'], { input: text, encoding: 'utf8' });
+        if (res.status !== 0) failures.push(`${where} ${kind}: ${res.stderr.trim()}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+});
+
+describe('keepalived-ha', () => {
+  const rb = runbook('keepalived-ha');
+  const step = (id: string) => rb.steps.find((s) => s.id === id)!;
+  const rendered = (id: string, hostName = 'm1') => renderBlock(rb, step(id).commands[0]!, hostName).script;
+
+  it('writes a keepalived.conf with the safe design: BACKUP + nopreempt both sides, check weight 0, input auth_pass, four notify states', () => {
+    for (const [hostName, prio] of [['m1', '150'], ['m2', '100']]) {
+      const s = rendered('keepalived-conf', hostName);
+      assert.match(s, /state BACKUP\n\s+nopreempt/);
+      assert.doesNotMatch(s, /state MASTER/);
+      assert.match(s, /weight 0/);
+      assert.match(s, /auth_pass Xk39fQ2a/);
+      assert.doesNotMatch(s, /auth_pass 1111/);
+      assert.match(s, /virtual_router_id 77/);
+      assert.match(s, /prio=100; \[ "[^"]+" = "m1" \] && prio=150/);
+      assert.match(s, /10\.77\.0\.100\/24 dev eth0/);
+      for (const st of ['MASTER', 'BACKUP', 'FAULT', 'STOP']) assert.match(s, new RegExp(`notify_${st.toLowerCase()} "/etc/keepalived/mfs-role.sh ${st}"`));
+      assert.match(s, /keepalived -t -f/);
+      assert.ok(prio);
+    }
+  });
+
+  it('its role script restores with mfsmaster -a restore on MASTER, closes the lock fd for daemons, and parses', () => {
+    const role = heredoc(rendered('role-script'), '/etc/keepalived/mfs-role.sh.new');
+    assert.ok(role, 'role script heredoc');
+    assert.match(role, /mfsmaster -c "\$CFG\/mfsmaster.cfg" -a restore 9>&-/);
+    assert.match(role, /exec 9>\/run\/mfs-ha.lock\nflock 9/);
+    assert.match(role, /start_ml\(\) \{[^\n]*9>&-/);
+    assert.doesNotMatch(role, /mfsmetarestore|killall|\brm\b/);
+    assert.match(role, /CFG="\/etc\/mfs"/);
+    assert.equal(spawnSync('sh', ['-n'], { input: role, encoding: 'utf8' }).status, 0);
+  });
+
+  it('its check script needs a majority of chunkservers on 9422 and parses', () => {
+    const check = heredoc(rendered('check-script'), '/etc/keepalived/mfs-check.sh.new');
+    assert.ok(check, 'check script heredoc');
+    assert.match(check, /port_open "\$a" 9422/);
+    assert.match(check, /\[ \$\(\(up \* 2\)\) -gt "\$total" \] \|\| exit 1/);
+    assert.equal(spawnSync('sh', ['-n'], { input: check, encoding: 'utf8' }).status, 0);
+  });
+
+  it('the auth_pass input refuses the seeds value and has no default', () => {
+    const input = rb.inputs.find((i) => i.name === 'auth_pass')!;
+    assert.equal(input.default, undefined);
+    assert.ok(!new RegExp(`^(?:${input.pattern})$`).test('1111'));
+  });
+});
+
+describe('power-cut and lost-master', () => {
+  it('power-cut recovers with mfsmaster -a and compares with the metalogger before the VIP moves', () => {
+    const rb = runbook('power-cut');
+    const ids = rb.steps.map((s) => s.id);
+    const first = rb.steps[0]!;
+    assert.equal(first.kind, 'decision');
+    assert.ok(first.decision!.choices.some((c) => c.runbook === 'lost-master'));
+    assert.ok(ids.indexOf('no-other-master') < ids.indexOf('restore'));
+    assert.ok(ids.indexOf('restore') < ids.indexOf('compare-metalogger'));
+    assert.ok(ids.indexOf('compare-metalogger') < ids.indexOf('vip-back'));
+    const restore = rb.steps.find((s) => s.id === 'restore')!;
+    assert.match(restore.commands[0]!.script, /mfsmaster -c "\{\{paths.config\}\}\/mfsmaster.cfg" -a -x restore/);
+  });
+
+  it('lost-master refuses while the old master answers on 9419 or 9421, before any typed step', () => {
+    const rb = runbook('lost-master');
+    const firstTyped = rb.steps.findIndex((s) => s.commands.some((b) => b.confirm === 'typed'));
+    const probe = rb.steps.findIndex((s) => s.id === 'fence-probe');
+    assert.ok(probe >= 0 && probe < firstTyped);
+    const script = rb.steps[probe]!.commands[0]!.script;
+    assert.match(script, /for p in 9419 9420 9421/);
+    assert.match(script, /\{\{inputs.old_address\}\}/);
+    assert.match(script, /\/dev\/tcp/);
+    assert.match(script, /nc -z/);
+  });
+});
