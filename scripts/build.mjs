@@ -2,6 +2,16 @@
 // hundreds of modules. Heavy or native pieces stay external and are loaded on demand.
 import { build } from 'esbuild';
 
+function stub(name, contents) {
+  return {
+    name: `stub-${name}`,
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^${name}$`) }, () => ({ path: name, namespace: 'stub' }));
+      b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents, loader: 'js' }));
+    },
+  };
+}
+
 await build({
   entryPoints: ['src/cli/entry.ts'],
   outfile: 'dist/mfs-tui.mjs',
@@ -12,7 +22,9 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   // ssh2 carries optional native addons; blessed-contrib is only for the wall dashboard.
-  external: ['ssh2', 'node-ssh', 'blessed', 'blessed-contrib', 'zx', 'react-devtools-core'],
+  external: ['ssh2', 'node-ssh', 'blessed', 'blessed-contrib', 'zx'],
+  // Ink loads React devtools only when DEV=true; the bundle never needs them.
+  plugins: [stub('react-devtools-core', 'export default { initialize() {}, connectToDevTools() {} };')],
   banner: {
     js: "import { createRequire as __mfsCreateRequire } from 'node:module'; const require = __mfsCreateRequire(import.meta.url);",
   },

@@ -84,15 +84,22 @@ export class EventPrinter {
     }
   }
 
-  /** After the run stopped: says why when it stopped at a prompt, and how to resume. */
+  /** After the run stopped: when it stopped at a prompt nobody could answer, says which and how to go on. */
   finish(state: RunState, runId: string): void {
-    if (this.opts.json) return;
-    const { reason } = state;
-    if (state.status === 'running') {
-      this.out.write(`stopped${reason ? `: ${reason}` : ' at a step that needs an operator'}; resume with: mfs-tui resume ${runId}\n`);
-    } else if (reason && state.status === 'failed') {
-      this.out.write(`${reason}\n`);
+    if (this.opts.json || state.status !== 'running') return;
+    const p = state.prompt;
+    let why = 'a step needs an operator';
+    if (p?.kind === 'in-doubt') {
+      const host = state.steps.find((s) => s.id === p.stepId)?.hosts.find((h) => h.host === p.host);
+      const tail = host?.output.trimEnd().split('\n').slice(-5).map((l) => `  ${p.host} | ${l}`).join('\n');
+      why =
+        `step ${p.stepId} on ${p.host} is in doubt: it was running when mfs-tui stopped, and may or may not have done its work` +
+        (tail ? `\nits last recorded output:\n${tail}` : '') +
+        `\nsettle it with --settle ${p.canCheck ? 'check|' : ''}rerun|mark-done|abort`;
+    } else if (state.reason) {
+      why = state.reason;
     }
+    this.out.write(`stopped: ${why}\nresume with: mfs-tui resume ${runId}\n`);
   }
 
   private stepHeader(stepId: string): void {

@@ -1,5 +1,7 @@
 // `mfs-tui report RUN` and `mfs-tui runs`: reading journals back.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import type { JournalRecord } from '../journal/types.ts';
+import type { Runbook } from '../runbook/types.ts';
 import { EXIT, UserError } from './errors.ts';
 
 export async function reportCommand(run: string, opts: { output?: string }): Promise<void> {
@@ -13,7 +15,7 @@ export async function reportCommand(run: string, opts: { output?: string }): Pro
   if (journal.problems.length > 0 && journal.records.length === 0) {
     throw new UserError(journal.problems.join('\n'), EXIT.failed);
   }
-  const text = renderReport(journal.records);
+  const text = renderReport(journal.records, await runbookOf(journal.records));
   if (opts.output) {
     // The report carries command output: keep it as private as the journal.
     writeFileSync(opts.output, text, { mode: 0o600 });
@@ -21,6 +23,14 @@ export async function reportCommand(run: string, opts: { output?: string }): Pro
   } else {
     process.stdout.write(text);
   }
+}
+
+/** The runbook a journal was run from, for step titles; the report is complete without it. */
+async function runbookOf(records: JournalRecord[]): Promise<Runbook | undefined> {
+  const first = records[0];
+  if (first?.type !== 'run-started' || !existsSync(first.runbook.file)) return undefined;
+  const { loadRunbookFiles } = await import('../runbook/library.ts');
+  return loadRunbookFiles([first.runbook.file]).runbooks.find((r) => r.id === first.runbook.id);
 }
 
 export async function runsCommand(opts: { json?: boolean }): Promise<void> {

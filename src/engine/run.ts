@@ -417,7 +417,7 @@ class RunEngine implements EngineController {
       this.record({ type: 'confirmed', stepId: step.id, host, how: 'auto' });
       return undefined;
     }
-    if (this.deps.mode === 'non-interactive') return `step ${step.id} needs confirmation${host ? ` for ${host}` : ''} (pass --yes)`;
+    if (this.deps.mode === 'non-interactive') return `needs confirmation${host ? ` for ${host}` : ''} (pass --yes)`;
     let message: string | undefined;
     for (;;) {
       const answer = await this.ask(

@@ -320,7 +320,7 @@ describe('run controller', () => {
     const fake = new FakeHosts();
     const s = await createRun(deps(book, fake, { mode: 'non-interactive' })).settled();
     assert.equal(s.status, 'failed');
-    assert.match(s.reason!, /step s needs confirmation for m1 \(pass --yes\)/);
+    assert.match(s.reason!, /step s: needs confirmation for m1 \(pass --yes\)/);
     assert.equal(fake.calls.length, 0);
   });
 
