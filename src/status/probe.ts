@@ -1,0 +1,289 @@
+// The status probes: ONE shell script per host per tick (VIP, daemons, keepalived state,
+// MooseFS version, metalogger changelog), and the cluster probe (mfscli through the VIP and
+// against each master candidate, run on a master-candidate host). Scripts and parsers are
+// pure; probeHost/probeCluster only run them through an Executor (the session's SSH pool).
+import type { Executor } from '../exec/types.ts';
+import { shQuote } from '../ssh/remote-command.ts';
+import { lastChangelogVersion, parseMfscli, type MfscliReport } from './parse-mfscli.ts';
+
+export const DAEMONS = ['mfsmaster', 'mfsmetalogger', 'mfschunkserver', 'mfsmount', 'keepalived', 'mfscgiserv', 'unison'] as const;
+export type DaemonName = (typeof DAEMONS)[number];
+
+export interface DaemonProcess {
+  pid: number;
+  /** Seconds since the process started (ps etimes). */
+  uptimeS: number;
+}
+
+export type VrrpState = 'MASTER' | 'BACKUP' | 'FAULT' | 'INIT' | 'STOP';
+
+export interface KeepalivedState {
+  instance: string;
+  state: VrrpState | string;
+  /** Epoch seconds of the last VRRP transition, from the state dump. */
+  lastTransition?: number;
+}
+
+/** Which expensive parts a probe includes this tick (the poller turns them off while a step runs). */
+export interface ProbeParts {
+  /** `kill -USR1` keepalived and read its state dump. */
+  keepalived: boolean;
+  /** `mfsmaster -v` (or the chunkserver/metalogger binary): rarely changes. */
+  version: boolean;
+}
+
+export interface HostProbeOptions {
+  vip: string;
+  /** MooseFS DATA_PATH, where a metalogger keeps changelog_ml.0.mfs. */
+  dataPath: string;
+  parts: ProbeParts;
+  /** A keepalived dump older than this is asked for afresh and waited on (default 5 s). */
+  dumpMaxAgeS?: number;
+}
+
+export interface HostProbe {
+  /** The VIP line of `ip -o -4 addr show` when this host holds the VIP. */
+  vipLine?: string;
+  holdsVip: boolean;
+  daemons: Record<DaemonName, DaemonProcess[]>;
+  /** Undefined when the keepalived part was not run or keepalived is not running. */
+  keepalived?: KeepalivedState[];
+  /** Age of the state dump read (seconds): the VRRP state is this old. */
+  keepalivedDumpAgeS?: number;
+  /** Why no keepalived state could be read although it runs. */
+  keepalivedProblem?: string;
+  /** `3.0.117` when the version part ran and a MooseFS binary is installed. */
+  mfsVersion?: string;
+  /** Last version in DATA_PATH/changelog_ml.0.mfs and the file's age in seconds. */
+  metaloggerChangelog?: { version: number; ageS: number };
+  /** Seconds the script itself took on the host (to tell round trip from work). */
+  scriptS?: number;
+}
+
+const MARK = '@@mfs-tui:';
+
+/** The batched host probe (POSIX sh; dash on Debian). Prints `@@mfs-tui:<part>` sections. */
+export function hostProbeScript(opts: HostProbeOptions): string {
+  const vip = shQuote(` ${opts.vip}/`);
+  const changelog = shQuote(`${opts.dataPath.replace(/\/+$/, '')}/changelog_ml.0.mfs`);
+  const names = DAEMONS.join('|');
+  const lines = [
+    'export LC_ALL=C',
+    // /proc/uptime via `read` costs no process: the script's own duration.
+    'read -r __t0 _ < /proc/uptime 2>/dev/null',
+    '__now=$(date +%s)',
+    `echo '${MARK}vip'`,
+    `ip -o -4 addr show 2>/dev/null | grep -F ${vip}`,
+    `echo '${MARK}ps'`,
+    // Children of a same-named parent (mfsmaster's data writer, keepalived's VRRP child) are dropped by the parser.
+    `__ps=$(ps -eo pid=,ppid=,etimes=,comm= 2>/dev/null | awk '$4 ~ /^(${names})/')`,
+    'echo "$__ps"',
+  ];
+  if (opts.parts.keepalived) {
+    // keepalived writes /tmp/keepalived.data on SIGUSR1. Waiting for it would cost every
+    // tick; instead each probe reads the dump the previous probe asked for and signals again
+    // at the end. Only a missing or old dump is asked for and waited on (one short sleep).
+    const maxAge = Math.max(2, Math.ceil(opts.dumpMaxAgeS ?? 5));
+    lines.push(
+      `echo '${MARK}keepalived'`,
+      // The parent keepalived: its parent is not a keepalived.
+      `__kp=$(echo "$__ps" | awk '$4=="keepalived"{k[$1]=1; p[$1]=$2} END{for (i in k) if (!(p[i] in k)) print i}' | head -n 1)`,
+      'if [ -n "$__kp" ]; then',
+      '  __kf=/tmp/keepalived.data',
+      '  __km=$(stat -c %Y $__kf 2>/dev/null || echo 0)',
+      `  if [ $((__now - __km)) -gt ${maxAge} ]; then kill -USR1 $__kp 2>/dev/null; sleep 0.1; __km=$(stat -c %Y $__kf 2>/dev/null || echo 0); fi`,
+      '  echo "age $((__now - __km))"',
+      String.raw`  sed -n '/< VRRP Topology >/,/< VRRP Sockpool >/{/^ *\(VRRP Instance\|State\|Last transition\) = /p}' $__kf 2>/dev/null`,
+      'fi',
+    );
+  }
+  if (opts.parts.version) {
+    lines.push(
+      `echo '${MARK}version'`,
+      'for __b in mfsmaster mfschunkserver mfsmetalogger; do if command -v $__b >/dev/null 2>&1 || [ -x /usr/sbin/$__b ]; then PATH="$PATH:/usr/sbin:/sbin" $__b -v 2>&1 | head -n 1; break; fi; done',
+    );
+  }
+  lines.push(
+    `echo '${MARK}changelog'`,
+    `if [ -f ${changelog} ]; then echo "$((__now - $(stat -c %Y ${changelog})))"; tail -n 1 ${changelog}; fi`,
+    ...(opts.parts.keepalived ? ['[ -n "$__kp" ] && kill -USR1 $__kp 2>/dev/null'] : []),
+    'read -r __t1 _ < /proc/uptime 2>/dev/null',
+    `echo '${MARK}time'`,
+    'echo "$__t0 $__t1"',
+    'exit 0',
+  );
+  return lines.join('\n');
+}
+
+function sections(stdout: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith(MARK)) {
+      current = [];
+      out.set(line.slice(MARK.length).trim(), current);
+    } else if (current && line.trim()) {
+      current.push(line);
+    }
+  }
+  return out;
+}
+
+export function emptyDaemons(): Record<DaemonName, DaemonProcess[]> {
+  return Object.fromEntries(DAEMONS.map((d) => [d, []])) as unknown as Record<DaemonName, DaemonProcess[]>;
+}
+
+/** `pid ppid etimes comm` rows → daemons, without children of a same-named parent. */
+export function parsePs(lines: string[]): Record<DaemonName, DaemonProcess[]> {
+  const rows = lines.flatMap((l) => {
+    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)/.exec(l);
+    return m ? [{ pid: Number(m[1]), ppid: Number(m[2]), uptimeS: Number(m[3]), comm: m[4]! }] : [];
+  });
+  const nameOf = (comm: string): DaemonName | undefined => DAEMONS.find((d) => comm === d || (d === 'unison' && comm.startsWith('unison')));
+  const byPid = new Map(rows.map((r) => [r.pid, r]));
+  const daemons = emptyDaemons();
+  for (const r of rows) {
+    const name = nameOf(r.comm);
+    if (!name) continue;
+    const parent = byPid.get(r.ppid);
+    if (parent && nameOf(parent.comm) === name) continue;
+    daemons[name].push({ pid: r.pid, uptimeS: r.uptimeS });
+  }
+  return daemons;
+}
+
+/** The VRRP Topology lines of /tmp/keepalived.data → one state per instance. */
+export function parseKeepalivedDump(lines: string[]): KeepalivedState[] {
+  const states: KeepalivedState[] = [];
+  let current: KeepalivedState | undefined;
+  for (const line of lines) {
+    const m = /^\s*(VRRP Instance|State|Last transition) = (.*)$/.exec(line);
+    if (!m) continue;
+    if (m[1] === 'VRRP Instance') {
+      current = { instance: m[2]!.trim(), state: '' };
+      states.push(current);
+    } else if (current && m[1] === 'State' && !current.state) {
+      current.state = m[2]!.trim();
+    } else if (current && m[1] === 'Last transition') {
+      const t = Number.parseFloat(m[2]!);
+      if (Number.isFinite(t)) current.lastTransition = t;
+    }
+  }
+  return states;
+}
+
+export function parseHostProbe(stdout: string): HostProbe {
+  const s = sections(stdout);
+  const vipLines = s.get('vip') ?? [];
+  const probe: HostProbe = {
+    holdsVip: vipLines.length > 0,
+    daemons: parsePs(s.get('ps') ?? []),
+  };
+  if (vipLines[0]) probe.vipLine = vipLines[0].trim();
+  const ka = s.get('keepalived');
+  if (ka) {
+    const age = /^age (-?\d+)$/.exec(ka[0] ?? '');
+    const states = parseKeepalivedDump(ka);
+    if (age) probe.keepalivedDumpAgeS = Number(age[1]);
+    if (states.length > 0) probe.keepalived = states;
+    else if (age) probe.keepalivedProblem = 'keepalived runs but /tmp/keepalived.data has no VRRP instance (no dump after SIGUSR1, or /tmp not private to the host)';
+  }
+  const version = s.get('version')?.[0];
+  const v = version ? /(\d+\.\d+\.\d+)/.exec(version) : null;
+  if (v) probe.mfsVersion = v[1];
+  const cl = s.get('changelog');
+  if (cl && cl.length >= 2) {
+    const ageS = Number(cl[0]);
+    const ver = lastChangelogVersion(cl.slice(1).join('\n'));
+    if (ver !== undefined && Number.isFinite(ageS)) probe.metaloggerChangelog = { version: ver, ageS };
+  }
+  const t = s.get('time')?.[0]?.split(/\s+/).map(Number);
+  if (t && t.length === 2 && t.every(Number.isFinite)) probe.scriptS = Math.max(0, t[1]! - t[0]!);
+  return probe;
+}
+
+export interface HostProbeResult {
+  probe: HostProbe;
+  /** Round trip: the exec's wall time minus what the script took on the host. */
+  rttMs: number;
+  durationMs: number;
+}
+
+/** Runs the host probe. Throws (HostError or Error) when the host cannot be reached or times out. */
+export async function probeHost(executor: Executor, opts: HostProbeOptions, timeoutMs: number, signal?: AbortSignal): Promise<HostProbeResult> {
+  const r = await executor.exec({ script: hostProbeScript(opts), timeoutMs, signal });
+  if (r.timedOut) throw new Error(`the status probe on ${executor.target} took longer than ${timeoutMs} ms`);
+  if (r.cancelled) throw new Error(`the status probe on ${executor.target} was cancelled`);
+  if (r.exitCode !== 0) throw new Error(`the status probe on ${executor.target} exited with ${r.exitCode ?? r.signal}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+  const probe = parseHostProbe(r.stdout);
+  const scriptMs = (probe.scriptS ?? 0) * 1000;
+  return { probe, durationMs: r.durationMs, rttMs: Math.max(0, Math.round(r.durationMs - scriptMs)) };
+}
+
+// ---- the cluster probe ----------------------------------------------------------------
+
+export interface ClusterProbeOptions {
+  vip: string;
+  /** Master candidates' addresses, as mfscli -H takes them. */
+  candidates: string[];
+  /** Per mfscli call (a dead address can hang a connect). */
+  mfscliTimeoutS?: number;
+}
+
+export interface ClusterProbe {
+  /** mfscli -SIM -SIG -SIC -SCS -SMB through the VIP. */
+  viaVip?: MfscliReport;
+  /** mfscli -SIM against every candidate at once: one row per candidate address. */
+  candidates?: MfscliReport;
+  /** mfscli is not installed or timed out on the probing host. */
+  problem?: string;
+}
+
+export function clusterProbeScript(opts: ClusterProbeOptions): string {
+  const t = opts.mfscliTimeoutS ?? 4;
+  const cli = `timeout ${t} mfscli -ns '|'`;
+  const lines = [
+    'export LC_ALL=C',
+    `command -v mfscli >/dev/null 2>&1 || { echo '${MARK}no-mfscli'; exit 0; }`,
+    // Both calls at once: each is mostly Python start-up.
+    '__f=$(mktemp) || exit 1',
+    `${cli} -SIM -H ${shQuote(opts.candidates.join(','))} > "$__f" 2>&1 & __p=$!`,
+    `echo '${MARK}vip'`,
+    `${cli} -SIM -SIG -SIC -SCS -SMB -H ${shQuote(opts.vip)} 2>&1; echo "${MARK}vip-exit $?"`,
+    'wait $__p; __c=$?',
+    `echo '${MARK}candidates'`,
+    'cat "$__f"; rm -f "$__f"',
+    `echo "${MARK}candidates-exit $__c"`,
+    'exit 0',
+  ];
+  return lines.join('\n');
+}
+
+export function parseClusterProbe(stdout: string): ClusterProbe {
+  if (stdout.includes(`${MARK}no-mfscli`)) return { problem: 'mfscli is not installed on the probing host (Debian package moosefs-cli)' };
+  const s = sections(stdout);
+  const exit = (name: string) => {
+    const key = [...s.keys()].find((k) => k.startsWith(`${name}-exit `));
+    return key ? Number(key.split(' ')[1]) : undefined;
+  };
+  const out: ClusterProbe = {};
+  const problems: string[] = [];
+  if (s.has('vip')) {
+    if (exit('vip') === 124) problems.push('mfscli through the VIP timed out');
+    else out.viaVip = parseMfscli(s.get('vip')!.join('\n'));
+  }
+  if (s.has('candidates')) {
+    if (exit('candidates') === 124) problems.push('mfscli against the master candidates timed out');
+    else out.candidates = parseMfscli(s.get('candidates')!.join('\n'));
+  }
+  if (problems.length) out.problem = problems.join('; ');
+  return out;
+}
+
+export async function probeCluster(executor: Executor, opts: ClusterProbeOptions, timeoutMs: number, signal?: AbortSignal): Promise<ClusterProbe> {
+  const r = await executor.exec({ script: clusterProbeScript(opts), timeoutMs, signal });
+  if (r.timedOut) throw new Error(`mfscli on ${executor.target} took longer than ${timeoutMs} ms`);
+  if (r.cancelled) throw new Error(`mfscli on ${executor.target} was cancelled`);
+  if (r.exitCode !== 0) throw new Error(`the cluster probe on ${executor.target} exited with ${r.exitCode ?? r.signal}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+  return parseClusterProbe(r.stdout);
+}
