@@ -15,6 +15,12 @@ const KILL_GRACE_MS = 2000;
 /** After KILL, give up waiting for the channel to close. */
 const CLOSE_GRACE_MS = 3000;
 
+/** What the server said of a command's end (exit-status or exit-signal). */
+interface ExitStatus {
+  code: number | null;
+  signal?: string;
+}
+
 export interface SudoSetting {
   mode: SudoMode;
   /** Only with mode 'password'; fed to `sudo -S` on stdin, never put on a command line. */
@@ -104,12 +110,22 @@ export class HostConnection {
    * Opens a session channel. sshd frees a session slot only after reaping its process, so
    * right after many short commands it may briefly refuse new ones (MaxSessions): retry.
    */
-  private async openChannel(command: string): Promise<ClientChannel> {
+  private async openChannel(command: string): Promise<{ channel: ClientChannel; exit: ExitStatus }> {
     for (let attempt = 1; ; attempt++) {
       if (!this.alive) throw this.lostError();
       try {
-        return await new Promise<ClientChannel>((resolve, reject) =>
-          this.client.exec(command, (err, channel) => (err ? reject(err) : resolve(channel))),
+        return await new Promise<{ channel: ClientChannel; exit: ExitStatus }>((resolve, reject) =>
+          this.client.exec(command, (err, channel) => {
+            if (err) return reject(err);
+            // Listen before any await: a fast command's exit status can arrive in the same
+            // read as the exec reply, and ssh2 emits 'exit' once, with no replay.
+            const exit: ExitStatus = { code: null };
+            channel.on('exit', (code: number | null, signal?: string) => {
+              exit.code = code ?? null;
+              if (signal) exit.signal = signal;
+            });
+            resolve({ channel, exit });
+          }),
         );
       } catch (err) {
         if (!this.alive) throw this.lostError();
@@ -123,19 +139,17 @@ export class HostConnection {
 
   /** A short helper command (sudo checks, kills): collects output, no streaming, no cancel. */
   async quick(command: string, stdin?: string): Promise<QuickResult> {
-    const channel = await this.openChannel(command);
+    const { channel, exit } = await this.openChannel(command);
     return new Promise((resolve, reject) => {
       const out: Buffer[] = [];
       const err: Buffer[] = [];
-      let exitCode: number | null = null;
       const lost = (e: HostError) => reject(e);
       this.onLost.add(lost);
       channel.on('data', (d: Buffer) => out.push(d));
       channel.stderr.on('data', (d: Buffer) => err.push(d));
-      channel.on('exit', (code: number | null) => (exitCode = code));
       channel.on('close', () => {
         this.onLost.delete(lost);
-        resolve({ exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+        resolve({ exitCode: exit.code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
       });
       if (stdin !== undefined) channel.write(stdin);
       channel.end();
@@ -161,12 +175,10 @@ export class HostConnection {
 
   private async execInSlot(req: ExecRequest, sudo: SudoSetting, started: number): Promise<ExecResult> {
     const { command, token } = wrapScript(req.script, sudo.mode);
-    const channel = await this.openChannel(command);
+    const { channel, exit } = await this.openChannel(command);
     return new Promise<ExecResult>((resolve, reject) => {
       let stdout = '';
       let stderr = '';
-      let exitCode: number | null = null;
-      let exitSignal: string | undefined;
       let timedOut = false;
       let cancelled = false;
       let closed = false;
@@ -241,18 +253,14 @@ export class HostConnection {
 
       channel.on('data', (d: Buffer) => emitOut(outDecoder.write(d)));
       channel.stderr.on('data', (d: Buffer) => emitErr(errDecoder.write(stripper.push(d))));
-      channel.on('exit', (code: number | null, signal?: string) => {
-        exitCode = code ?? null;
-        if (signal) exitSignal = signal;
-      });
       const finish = () => {
         if (closed) return;
         emitOut(outDecoder.end());
         emitErr(errDecoder.write(stripper.flush()) + errDecoder.end());
         cleanup();
         resolve({
-          exitCode: timedOut || cancelled ? (exitSignal ? null : exitCode) : exitCode,
-          signal: exitSignal,
+          exitCode: timedOut || cancelled ? (exit.signal ? null : exit.code) : exit.code,
+          signal: exit.signal,
           timedOut,
           cancelled,
           durationMs: Math.round(performance.now() - started),
