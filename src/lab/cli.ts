@@ -1,0 +1,150 @@
+// `mfs-tui lab ...`: the practice cluster's commands. Thin: parsing and printing only.
+import type { Command } from 'commander';
+import { EXIT, UserError } from '../cli/errors.ts';
+import { BREAK_SCENARIOS, labBreak, type BreakScenario } from './break.ts';
+import { labDeps } from './deps.ts';
+import { labDown } from './down.ts';
+import { MAX_CHUNKSERVERS } from './layout.ts';
+import { labInventoryPath } from './paths.ts';
+import { LabError } from './proc.ts';
+import type { Progress } from './progress.ts';
+import { sshInteractive } from './ssh.ts';
+import { readState } from './state.ts';
+import { labStatus, type LabStatusReport } from './status.ts';
+import { labUp } from './up.ts';
+
+const out = (s: string) => process.stdout.write(s + '\n');
+
+/** Prints each phase as it starts, with the time since the command began. */
+function phasePrinter(): Progress & { total: () => string } {
+  const t0 = performance.now();
+  const fn = ((phase: string, detail?: string) => {
+    const t = ((performance.now() - t0) / 1000).toFixed(1).padStart(5);
+    out(`  ${t} s  ${phase.padEnd(11)}${detail ? ` ${detail}` : ''}`);
+  }) as Progress & { total: () => string };
+  fn.total = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  return fn;
+}
+
+/** Lab errors are the operator's: one message, no stack. */
+async function operatorErrors<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof LabError || err instanceof RangeError) throw new UserError(err.message, EXIT.failed);
+    throw err;
+  }
+}
+
+export function registerLabCommands(program: Command): void {
+  const lab = program
+    .command('lab')
+    .description('the practice cluster: real MooseFS + keepalived hosts in namespaces on this machine (root)')
+    .addHelpText('after', '\nState lives in $MFS_TUI_LAB_DIR (default /var/lib/mfs-tui-lab); `lab up` writes inventory.yaml there.');
+
+  lab
+    .command('deps')
+    .description('install the Debian packages the practice cluster needs (root)')
+    .action(() =>
+      operatorErrors(async () => {
+        const p = phasePrinter();
+        const installed = await labDeps(p, (line) => out(`          ${line}`));
+        out(installed.length === 0 ? 'All packages the practice cluster needs are installed.' : `Installed ${installed.length} packages in ${p.total()}.`);
+      }),
+    );
+
+  lab
+    .command('up')
+    .description('build the practice cluster: m1, m2 (keepalived, VIP on m1), ml, c1..cN, cl (mount with test files), spare')
+    .option('--chunkservers <n>', `number of chunkservers (1-${MAX_CHUNKSERVERS})`, (v) => Number(v), 3)
+    .option('--bare', 'hosts with sshd only: no MooseFS or keepalived started')
+    .action((opts: { chunkservers: number; bare?: boolean }) =>
+      operatorErrors(async () => {
+        out(`Building the practice cluster${opts.bare ? ' (bare hosts)' : ''}:`);
+        const p = phasePrinter();
+        const r = await labUp({ chunkservers: opts.chunkservers, bare: opts.bare }, p);
+        out(`Up in ${r.totalSeconds.toFixed(1)} s: ${r.hosts.map((h) => h.name).join(' ')}.`);
+        out(`Inventory: ${r.inventory}   (mfs-tui --lab, or: mfs-tui lab ssh m1)`);
+      }),
+    );
+
+  lab
+    .command('status')
+    .description('show the practice cluster: hosts, links, daemons, who holds the VIP, what the master sees')
+    .option('--json', 'print the status as JSON')
+    .action((opts: { json?: boolean }) =>
+      operatorErrors(async () => {
+        const s = await labStatus();
+        if (opts.json) out(JSON.stringify(s, null, 2));
+        else printStatus(s);
+        if (!s.healthy) process.exitCode = EXIT.failed;
+      }),
+    );
+
+  lab
+    .command('down')
+    .description('remove the practice cluster: processes (by PID), mounts, namespaces, veths, bridge; also after a crash')
+    .action(() =>
+      operatorErrors(async () => {
+        out('Removing the practice cluster:');
+        const p = phasePrinter();
+        const r = await labDown(p);
+        for (const line of r.removed) out(`  - ${line}`);
+        for (const line of r.problems) out(`  ! ${line}`);
+        out(r.removed.length === 0 ? `Nothing to remove (${p.total()}).` : `Done in ${p.total()}.`);
+        if (r.problems.length > 0) process.exitCode = EXIT.failed;
+      }),
+    );
+
+  lab
+    .command('ssh')
+    .description('a shell (or a command) on a practice host, e.g. `mfs-tui lab ssh m1` or `mfs-tui lab ssh c1 -- df -h`')
+    .argument('<host>', 'host name: m1, m2, ml, c1.., cl, spare')
+    .argument('[command...]', 'command to run instead of a shell')
+    .action((host: string, command: string[]) =>
+      operatorErrors(async () => {
+        const state = readState();
+        if (!state) throw new LabError('the practice cluster is not up: run `mfs-tui lab up` first');
+        if (!state.hosts.some((h) => h.name === host)) throw new LabError(`no host '${host}' in the practice cluster (hosts: ${state.hosts.map((h) => h.name).join(', ')})`);
+        process.exitCode = await sshInteractive(host, command);
+      }),
+    );
+
+  lab
+    .command('break')
+    .description('inject a fault into the practice cluster and say what was done')
+    .argument('<scenario>', BREAK_SCENARIOS.map((s) => s.name).join(' | '))
+    .argument('[host]', 'the host, for chunkserver-down and partition')
+    .addHelpText('after', '\nScenarios:\n' + BREAK_SCENARIOS.map((s) => `  ${s.name.padEnd(20)} ${s.help}`).join('\n'))
+    .action((scenario: string, host: string | undefined) =>
+      operatorErrors(async () => {
+        if (!BREAK_SCENARIOS.some((s) => s.name === scenario)) {
+          throw new LabError(`unknown scenario '${scenario}' (scenarios: ${BREAK_SCENARIOS.map((s) => s.name).join(', ')})`);
+        }
+        const r = await labBreak(scenario as BreakScenario, host);
+        for (const line of r.did) out(`  - ${line}`);
+        out(r.summary);
+      }),
+    );
+}
+
+function printStatus(s: LabStatusReport): void {
+  if (!s.up && s.hosts.length === 0) {
+    out(`The practice cluster is not up (${s.dir}).`);
+    if (s.leftovers.length > 0) out(`Leftovers of an earlier lab: ${s.leftovers.join(', ')}; run \`mfs-tui lab down\`.`);
+    return;
+  }
+  out(`Practice cluster${s.bare ? ' (bare)' : ''} in ${s.dir}${s.phase === 'building' ? ' (lab up did not finish)' : ''}`);
+  out(`VIP ${s.vip}: ${s.vipHolders.length === 0 ? 'held by nobody' : s.vipHolders.join(' + ')}`);
+  for (const h of s.hosts) {
+    const state = !h.running ? 'DOWN' : h.link !== 'up' ? `link ${h.link}` : h.sshd ? 'ok' : 'no sshd';
+    const ha = h.haRole ? ` keepalived:${h.haRole}` : '';
+    out(`  ${h.name.padEnd(6)}${h.address.padEnd(12)}${state.padEnd(10)}${(h.holdsVip ? 'VIP ' : '').padEnd(4)}${h.daemons.join(' ')}${ha}`);
+  }
+  if (s.master) {
+    if (s.master.error) out(`Master through the VIP: ${s.master.error}`);
+    else out(`Master through the VIP: ${s.master.chunkservers.length} chunkservers (${s.master.chunkservers.join(' ')}), metaloggers: ${s.master.metaloggers.join(' ') || 'none'}`);
+  }
+  out(s.healthy ? 'Healthy.' : `Problems:\n${s.problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (s.inventory) out(`Inventory: ${labInventoryPath()}`);
+}

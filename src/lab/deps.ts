@@ -1,0 +1,66 @@
+// `lab deps`: the Debian packages the practice cluster needs, installed with visible progress.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { LabError, run } from './proc.ts';
+
+/** Same list as scripts/install-deps.sh (CI). */
+export const LAB_PACKAGES = [
+  'moosefs-master', 'moosefs-metalogger', 'moosefs-chunkserver', 'moosefs-client', 'moosefs-cli',
+  'keepalived', 'openssh-server', 'openssh-client', 'unison', 'inotify-tools', 'arping', 'rsyslog',
+  'fuse3', 'iproute2', 'procps', 'psmisc', 'util-linux',
+];
+
+export async function missingPackages(): Promise<string[]> {
+  const r = await run('dpkg-query', ['-W', '-f', '${Package} ${Status}\n', ...LAB_PACKAGES]);
+  const installed = new Set(
+    r.stdout
+      .split('\n')
+      .filter((l) => l.endsWith(' install ok installed'))
+      .map((l) => l.split(' ')[0]),
+  );
+  return LAB_PACKAGES.filter((p) => !installed.has(p));
+}
+
+/** Installs what is missing; `print` gets apt's own output lines. Returns what was installed. */
+export async function labDeps(progress: (phase: string, detail?: string) => void = () => {}, print: (line: string) => void = () => {}): Promise<string[]> {
+  if (process.platform !== 'linux' || !fs.existsSync('/usr/bin/dpkg-query') || !fs.existsSync('/usr/bin/apt-get')) {
+    throw new LabError('the practice cluster installs Debian packages: this is not a Debian-like system (no dpkg/apt-get)');
+  }
+  progress('check', `${LAB_PACKAGES.length} packages`);
+  const missing = await missingPackages();
+  if (missing.length === 0) return [];
+  if (process.getuid?.() !== 0) {
+    throw new LabError(`these packages are missing and installing them needs root: ${missing.join(' ')} (run \`sudo mfs-tui lab deps\`)`);
+  }
+  // policy-rc.d keeps the packages' scripts from starting daemons on this machine itself.
+  if (!fs.existsSync('/usr/sbin/policy-rc.d')) fs.writeFileSync('/usr/sbin/policy-rc.d', '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  progress('apt-get update');
+  await stream('apt-get', ['update'], env, print);
+  progress('apt-get install', missing.join(' '));
+  await stream('apt-get', ['install', '-y', '--no-install-recommends', ...missing], env, print);
+  const still = await missingPackages();
+  if (still.length > 0) throw new LabError(`apt-get finished but these packages are still missing: ${still.join(' ')}`);
+  return missing;
+}
+
+function stream(cmd: string, args: string[], env: NodeJS.ProcessEnv, print: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let buf = '';
+    let tail: string[] = [];
+    const onData = (d: Buffer) => {
+      buf += d.toString('utf8');
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      for (const l of lines) {
+        print(l);
+        tail = [...tail.slice(-9), l];
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', (err) => reject(new LabError(`${cmd}: ${err.message}`)));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new LabError(`\`${cmd} ${args[0]}\` failed (exit ${code}):\n${tail.join('\n')}`))));
+  });
+}

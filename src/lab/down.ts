@@ -1,0 +1,114 @@
+// `lab down`: removes everything a lab (whole, half-built or crashed) left on the machine,
+// found by its state file and by the lab's naming convention. Idempotent.
+import fs from 'node:fs';
+import { BRIDGE, LAB_PREFIX } from './layout.ts';
+import { deleteLink, deleteNetns, listLabLinks, listLabNetns, netnsPids } from './net.ts';
+import { hostsDir, labFile } from './paths.ts';
+import { isAlive, namespaceOf, run, sleep, waitFor } from './proc.ts';
+import { readState, removeState } from './state.ts';
+import type { Progress } from './progress.ts';
+
+export interface LabDownReport {
+  /** One line per thing removed, for the operator. */
+  removed: string[];
+  /** Things that could not be removed (the operator must look). */
+  problems: string[];
+}
+
+export async function labDown(progress: Progress = () => {}): Promise<LabDownReport> {
+  const removed: string[] = [];
+  const problems: string[] = [];
+  const state = readState();
+  const netnsList = await listLabNetns();
+
+  progress('unmount', 'client mounts');
+  // FUSE first, while mfsmount still runs: a clean unmount instead of a dead connection.
+  for (const ns of netnsList) {
+    const inside = await hostProcesses(ns);
+    const holder = inside.find((pid) => namespaceOf(pid, 'mnt') !== namespaceOf('self', 'mnt'));
+    if (holder === undefined) continue;
+    const mounts = await run('nsenter', ['-t', String(holder), '-m', 'sh', '-c', "awk '$3 ~ /^fuse/ {print $2}' /proc/mounts"]);
+    for (const mp of mounts.stdout.split('\n').filter(Boolean)) {
+      const r = await run('nsenter', ['-t', String(holder), '-m', 'umount', '-l', mp], { timeoutMs: 3000 });
+      if (r.code === 0) removed.push(`unmounted ${mp} on ${ns.slice(LAB_PREFIX.length)}`);
+    }
+  }
+
+  progress('processes', 'kill by PID');
+  // Killing a host's PID 1 kills its whole PID namespace; `ip netns pids` catches the rest
+  // (launchers, and anything of a half-built host).
+  const pids = new Set<number>();
+  for (const h of state?.hosts ?? []) {
+    for (const pid of [h.initPid, h.launcherPid]) if (pid && isAlive(pid) && inLabNetns(pid, netnsList)) pids.add(pid);
+  }
+  const perHost: string[] = [];
+  for (const ns of netnsList) {
+    const inside = await netnsPids(ns);
+    for (const pid of inside) pids.add(pid);
+    if (inside.length > 0) perHost.push(`${ns.slice(LAB_PREFIX.length)} (${inside.length})`);
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  const gone = await waitFor(() => [...pids].every((p) => !isAlive(p)), 4000, 20);
+  if (pids.size > 0) removed.push(`killed ${pids.size} processes by PID: ${perHost.join(', ') || 'launchers'}`);
+  if (!gone) problems.push(`processes still alive after SIGKILL: ${[...pids].filter(isAlive).join(' ')}`);
+
+  progress('network', 'veths, namespaces, bridge');
+  // Veths explicitly: orphaned sockets can keep a deleted namespace (and its veth) alive.
+  const links = await listLabLinks();
+  await Promise.all(
+    links
+      .filter((l) => l.kind !== 'bridge')
+      .map(async (l) => ((await deleteLink(l.name)) ? removed.push(`deleted veth ${l.name}`) : problems.push(`could not delete link ${l.name}`))),
+  );
+  for (const ns of netnsList) {
+    if (await deleteNetns(ns)) removed.push(`deleted network namespace ${ns}`);
+    else problems.push(`could not delete network namespace ${ns}`);
+  }
+  for (const l of links.filter((l) => l.kind === 'bridge')) {
+    if (await deleteLink(l.name)) removed.push(`deleted bridge ${l.name}`);
+    else problems.push(`could not delete bridge ${l.name}`);
+  }
+  // A veth whose namespace is still being torn down can reappear for a moment: once more.
+  await sleep(0);
+  for (const l of await listLabLinks()) {
+    if (!(await deleteLink(l.name))) problems.push(`link ${l.name} remains`);
+  }
+
+  progress('files', 'host folders and inventory');
+  if (fs.existsSync(hostsDir())) {
+    fs.rmSync(hostsDir(), { recursive: true, force: true });
+    removed.push(`removed host folders ${hostsDir()}`);
+  }
+  for (const f of ['inventory.yaml', 'ssh_config', 'known_hosts'] as const) {
+    if (fs.existsSync(labFile(f))) fs.rmSync(labFile(f));
+  }
+  if (removeState()) removed.push('removed the lab state file');
+  void BRIDGE;
+  return { removed, problems };
+}
+
+/** PIDs in a lab namespace that are inside the host (not its launcher in the root PID namespace). */
+async function hostProcesses(netns: string): Promise<number[]> {
+  const self = namespaceOf('self', 'pid');
+  return (await netnsPids(netns)).filter((pid) => namespaceOf(pid, 'pid') !== self);
+}
+
+/** Guards against PID reuse: a recorded PID is only killed while it is in a lab namespace. */
+function inLabNetns(pid: number, netnsList: string[]): boolean {
+  const ns = namespaceOf(pid, 'net');
+  if (!ns) return false;
+  for (const name of netnsList) {
+    try {
+      if (`net:[${fs.statSync(`/run/netns/${name}`).ino}]` === ns) return true;
+    } catch {
+      /* namespace file gone */
+    }
+  }
+  return false;
+}

@@ -1,0 +1,175 @@
+// What each host's private folders hold, and the inventory/ssh files `lab up` writes.
+// Pure: text in, text out; up.ts writes them.
+import { BRIDGE_ADDRESS, PREFIX_LEN, SUBNET_PREFIX, VIP, VIP_INTERFACE, chunkserverHosts, type LabHostPlan } from './layout.ts';
+import { ROLE_SCRIPT, checkScript } from './scripts.ts';
+
+export interface HostFile {
+  /** Relative to the host's folder (which holds etc/, var/, root/, ...). */
+  path: string;
+  content: string;
+  mode: number;
+  /** Owned by the mfs user (the daemons' working user), else root. */
+  mfsOwned?: boolean;
+}
+
+/** Folders every host gets (bind-mounted over the real ones inside the host). */
+export const HOST_DIRS: { path: string; mode: number; mfsOwned?: boolean }[] = [
+  { path: 'etc/mfs', mode: 0o755 },
+  { path: 'etc/keepalived', mode: 0o755 },
+  { path: 'var/lib/mfs', mode: 0o755, mfsOwned: true },
+  { path: 'root', mode: 0o700 },
+  { path: 'root/.ssh', mode: 0o700 },
+  { path: 'tmp', mode: 0o1777 },
+  { path: 'var/log', mode: 0o755 },
+  { path: 'ssh', mode: 0o700 },
+];
+
+export function hostFiles(host: LabHostPlan, all: LabHostPlan[], clientPublicKey: string): HostFile[] {
+  const files: HostFile[] = [
+    { path: 'etc/hostname', content: `${host.name}\n`, mode: 0o644 },
+    { path: 'etc/hosts', content: hostsFile(host, all), mode: 0o644 },
+    { path: 'root/.ssh/authorized_keys', content: clientPublicKey.trim() + '\n', mode: 0o600 },
+    { path: 'sshd_config', content: sshdConfig(host), mode: 0o644 },
+    { path: 'rsyslog.conf', content: 'module(load="imuxsock")\n*.* /var/log/syslog\n', mode: 0o644 },
+  ];
+  const roles = host.roles;
+  const cfg = (name: string, content: string): HostFile => ({ path: `etc/mfs/${name}`, content, mode: 0o644 });
+  if (roles.includes('master-candidate')) {
+    files.push(
+      cfg('mfsmaster.cfg', '# practice cluster master: defaults (DATA_PATH /var/lib/mfs)\n'),
+      cfg('mfsexports.cfg', `# the lab's own subnet only\n${SUBNET_PREFIX}.0/${PREFIX_LEN} / rw,alldirs,maproot=0\n${SUBNET_PREFIX}.0/${PREFIX_LEN} . rw\n`),
+      // The standby candidate runs a metalogger against the VIP (see mfs-role.sh).
+      cfg('mfsmetalogger.cfg', 'MASTER_HOST = mfsmaster\n'),
+      { path: 'etc/keepalived/keepalived.conf', content: keepalivedConf(host), mode: 0o644 },
+      { path: 'etc/keepalived/mfs-role.sh', content: ROLE_SCRIPT, mode: 0o755 },
+      { path: 'etc/keepalived/mfs-check.sh', content: checkScript(chunkserverHosts(all).map((h) => h.address)), mode: 0o755 },
+    );
+  }
+  if (roles.includes('metalogger')) files.push(cfg('mfsmetalogger.cfg', 'MASTER_HOST = mfsmaster\n'));
+  if (roles.includes('chunkserver')) {
+    files.push(
+      cfg('mfschunkserver.cfg', 'MASTER_HOST = mfsmaster\n'),
+      // No size limit: the chunk folders share one disk (a limit would make used = total).
+      cfg('mfshdd.cfg', '/var/lib/mfs/hdd\n'),
+    );
+  }
+  return files;
+}
+
+/** Folders that must exist owned by mfs (chunk storage). */
+export function hostMfsDirs(host: LabHostPlan): string[] {
+  return host.roles.includes('chunkserver') ? ['var/lib/mfs/hdd'] : [];
+}
+
+function hostsFile(host: LabHostPlan, all: LabHostPlan[]): string {
+  const lines = ['127.0.0.1\tlocalhost', `${host.address}\t${host.name}`, `${VIP}\tmfsmaster`];
+  for (const h of all) if (h.name !== host.name) lines.push(`${h.address}\t${h.name}`);
+  return lines.join('\n') + '\n';
+}
+
+function sshdConfig(host: LabHostPlan): string {
+  return [
+    `# sshd of lab host ${host.name}: its own address and its own host key`,
+    `ListenAddress ${host.address}`,
+    'HostKey /run/host/ssh/ssh_host_ed25519_key',
+    'PidFile /run/sshd.pid',
+    'PermitRootLogin prohibit-password',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'UsePAM no',
+    'UseDNS no',
+    'PrintMotd no',
+    'MaxStartups 200',
+    'MaxSessions 50',
+    'AcceptEnv LANG LC_*',
+    'Subsystem sftp internal-sftp',
+    '',
+  ].join('\n');
+}
+
+function keepalivedConf(host: LabHostPlan): string {
+  const priority = host.name === 'm1' ? 150 : 100;
+  return `# keepalived of ${host.name}: BACKUP + nopreempt on both candidates; the role script
+# moves mfsmaster with the VIP. The check has weight 0: failing it means FAULT (VIP released).
+global_defs {
+  router_id ${host.name}
+  script_user root
+  enable_script_security
+}
+
+vrrp_script mfs_ready {
+  script "/etc/keepalived/mfs-check.sh"
+  interval 1
+  # Generous: a check that times out counts as failed, and the lab shares a busy machine.
+  timeout 5
+  fall 2
+  rise 2
+  weight 0
+}
+
+vrrp_instance mfs_vip {
+  state BACKUP
+  nopreempt
+  interface ${VIP_INTERFACE}
+  virtual_router_id 77
+  priority ${priority}
+  advert_int 1
+  virtual_ipaddress {
+    ${VIP}/${PREFIX_LEN} dev ${VIP_INTERFACE}
+  }
+  track_script {
+    mfs_ready
+  }
+  notify_master "/etc/keepalived/mfs-role.sh MASTER"
+  notify_backup "/etc/keepalived/mfs-role.sh BACKUP"
+  notify_fault "/etc/keepalived/mfs-role.sh FAULT"
+  notify_stop "/etc/keepalived/mfs-role.sh STOP"
+}
+`;
+}
+
+/** The app's inventory format; paths are relative to the lab dir (where it is written). */
+export function inventoryYaml(hosts: LabHostPlan[]): string {
+  const lines = [
+    '# Written by `mfs-tui lab up`: the practice cluster. Removed by `mfs-tui lab down`.',
+    'cluster: lab',
+    `vip: { address: ${VIP}, interface: ${VIP_INTERFACE}, prefix: ${PREFIX_LEN} }`,
+    'paths: { data: /var/lib/mfs, config: /etc/mfs, mount: /mnt/mfs }',
+    'ssh: { known_hosts: [known_hosts], config: ssh_config }',
+    'hosts:',
+    ...hosts.map(
+      (h) =>
+        `  - { name: ${h.name}, address: ${h.address}, port: 22, user: root, identity: id_ed25519, roles: [${h.roles.join(', ')}] }`,
+    ),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+export function sshConfig(hosts: LabHostPlan[], identityFile: string, knownHostsFile: string): string {
+  const blocks = hosts.map((h) =>
+    [
+      `Host ${h.name}`,
+      `  HostName ${h.address}`,
+      '  Port 22',
+      '  User root',
+      `  IdentityFile ${identityFile}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${knownHostsFile}`,
+      '  StrictHostKeyChecking yes',
+      '  GlobalKnownHostsFile /dev/null',
+      '  LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
+  return `# Written by \`mfs-tui lab up\` for the practice cluster (bridge address ${BRIDGE_ADDRESS}).\n` + blocks.join('\n');
+}
+
+/** known_hosts from the host keys the lab generated: each host by name and by address. */
+export function knownHosts(hosts: LabHostPlan[], publicKeys: Map<string, string>): string {
+  return hosts
+    .map((h) => {
+      const [type, key] = (publicKeys.get(h.name) ?? '').trim().split(/\s+/);
+      return `${h.name},${h.address} ${type} ${key}`;
+    })
+    .join('\n') + '\n';
+}

@@ -1,0 +1,52 @@
+// Starting a host: its PID-1 inside its own network, PID, mount, UTS and IPC namespaces.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { devTemplateDir, hostDir } from './paths.ts';
+import { HOST_INIT } from './scripts.ts';
+import { LabError, childPids, isAlive, waitFor } from './proc.ts';
+import type { LabHostPlan } from './layout.ts';
+
+export interface StartedHost {
+  launcherPid: number;
+  initPid: number;
+}
+
+/**
+ * Launches the host and resolves once its sshd listens (PID-1 writes `ready` after
+ * starting it). Detached: the host outlives this process; `lab down` ends it by PID.
+ */
+export async function startHost(host: LabHostPlan, timeoutMs = 10_000): Promise<StartedHost> {
+  const dir = hostDir(host.name);
+  const ready = path.join(dir, 'ready');
+  fs.rmSync(ready, { force: true });
+  const consoleLog = fs.openSync(path.join(dir, 'console.log'), 'w', 0o600);
+  const child = spawn(
+    'ip',
+    ['netns', 'exec', host.netns, 'unshare', '--pid', '--fork', '--mount', '--uts', '--ipc', '--propagation', 'private', '--mount-proc',
+      '/bin/bash', '-c', HOST_INIT, `mfslab-init-${host.name}`, dir, host.name, devTemplateDir()],
+    { detached: true, stdio: ['ignore', consoleLog, consoleLog] },
+  );
+  fs.closeSync(consoleLog);
+  const launcherPid = child.pid;
+  if (launcherPid === undefined) throw new LabError(`host ${host.name}: could not start \`ip netns exec\``);
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  child.unref();
+  const ok = await waitFor(() => exited || fs.existsSync(ready), timeoutMs, 20);
+  if (!ok || exited) {
+    const log = readTail(path.join(dir, 'console.log'));
+    throw new LabError(`host ${host.name} did not come up${exited ? '' : ` within ${timeoutMs / 1000} s`}${log ? `:\n${log}` : ''}`);
+  }
+  const initPid = childPids(launcherPid).find(isAlive);
+  if (initPid === undefined) throw new LabError(`host ${host.name}: its PID 1 vanished right after start`);
+  return { launcherPid, initPid };
+}
+
+function readTail(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-10).join('\n');
+  } catch {
+    return '';
+  }
+}

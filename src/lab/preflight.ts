@@ -1,0 +1,25 @@
+// Before building: root, Linux, and the commands the lab needs, with a precise message.
+import { execFileSync } from 'node:child_process';
+import { LabError } from './proc.ts';
+
+const BASE = ['ip', 'unshare', 'nsenter', 'mount', 'sshd', 'ssh', 'ssh-keygen', 'rsyslogd', 'bash', 'flock', 'timeout'];
+const CLUSTER = ['mfsmaster', 'mfsmetalogger', 'mfschunkserver', 'mfsmount', 'mfscli', 'mfssetgoal', 'keepalived'];
+
+export function missingCommands(bare: boolean): string[] {
+  const want = bare ? BASE : [...BASE, ...CLUSTER];
+  return want.filter((c) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore', env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` } });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+export async function preflight(bare: boolean): Promise<void> {
+  if (process.platform !== 'linux') throw new LabError('the practice cluster needs Linux (network namespaces)');
+  if (process.getuid?.() !== 0) throw new LabError('the practice cluster needs root (it creates network namespaces, a bridge and mounts): run it as root');
+  const missing = missingCommands(bare);
+  if (missing.length > 0) throw new LabError(`missing commands: ${missing.join(', ')}: run \`mfs-tui lab deps\` (as root) first`);
+}

@@ -1,0 +1,186 @@
+// Shell that runs inside the lab's hosts. Embedded (not separate files) so the bundled app
+// carries it. Pure text builders: no side effects here.
+
+/**
+ * PID 1 of a host: makes the private mounts, starts rsyslogd and sshd, then reaps orphans
+ * forever. `$1` is the host's folder in the lab dir, `$2` its name, `$3` the /dev template
+ * (see DEV_TEMPLATE). Run by
+ * `ip netns exec NS unshare --pid --fork --mount --uts --ipc --propagation private --mount-proc`.
+ */
+export const HOST_INIT = String.raw`set -e
+H=$2
+# A handle on the host folder first: later mounts (/tmp, /root, ...) may hide its path.
+exec 3<"$1" 4<"$3"
+mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run
+mkdir /run/host
+mount --bind /proc/self/fd/3 /run/host
+exec 3<&-
+R=/run/host
+hostname "$H"
+for d in etc/mfs etc/keepalived var/lib/mfs root tmp var/log; do mount --bind "$R/$d" "/$d"; done
+mount --bind "$R/etc/hosts" /etc/hosts
+mount --bind "$R/etc/hostname" /etc/hostname
+mount -t tmpfs -o mode=755 tmpfs /mnt
+mkdir -p /run/sshd /mnt/mfs
+# A private /dev: its own /dev/log (rsyslogd), ptys (devpts newinstance) and /dev/fuse.
+mount -t tmpfs -o mode=755,nosuid tmpfs /dev
+# Device nodes and links come from a template the lab made once (one cp, not a dozen mknods).
+cp -a /proc/self/fd/4/. /dev/
+exec 4<&-
+mount -t devpts -o newinstance,ptmxmode=0666,mode=620,gid=5 devpts /dev/pts
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm
+cd /
+rsyslogd -f "$R/rsyslog.conf" -i /run/rsyslogd.pid
+/usr/sbin/sshd -f "$R/sshd_config"
+echo "$$" > "$R/ready"
+exec 0</dev/null 1>/dev/null 2>&1
+set +e
+trap '' TERM INT HUP
+# PID 1 reaps every orphan: bash's SIGCHLD handler collects any child, known or not.
+while :; do sleep 3600 & wait $!; done
+`;
+
+/**
+ * keepalived notify script: one role per VRRP state. Only the VIP holder runs mfsmaster; the
+ * other candidate runs a metalogger against the VIP, so it always holds current metadata.
+ */
+export const ROLE_SCRIPT = String.raw`#!/bin/bash
+# mfs-role.sh STATE  (called by keepalived: MASTER, BACKUP, FAULT or STOP)
+state=$1
+D=/var/lib/mfs
+STATE_FILE=/var/lib/mfs/.ha-role
+exec 9>/run/mfs-role.lock
+flock 9
+log() { logger -t mfs-role "$*"; echo "$(date +%FT%T.%3N) $*" >> /var/log/mfs-role.log; }
+prev=$(cat "$STATE_FILE" 2>/dev/null || echo NONE)
+setstate() { echo "$1" > "$STATE_FILE"; }
+lockpid() { local p; p=$(cat "$D/.$1.lock" 2>/dev/null) && [ -n "$p" ] && kill -0 "$p" 2>/dev/null && echo "$p"; }
+# Signal a daemon and wait for it to exit (the daemons' own 'stop' polls once a second).
+stop_daemon() {
+  local p; p=$(lockpid "$1") || return 0
+  kill -TERM "$p" 2>/dev/null
+  for _ in $(seq 300); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.05; done
+  kill -KILL "$p" 2>/dev/null; return 0
+}
+log "$prev -> $state"
+case "$state" in
+MASTER)
+  if mfsmaster test >/dev/null 2>&1; then setstate MASTER; log "mfsmaster already runs"; exit 0; fi
+  setstate PROMOTING
+  stop_daemon mfsmetalogger
+  if [ -s "$D/metadata_ml.mfs.back" ]; then
+    # This node's own master files are older than what its metalogger holds: set them aside.
+    old="$D/old.$(date +%s)"; mkdir -p "$old"
+    for f in "$D"/metadata.mfs "$D"/metadata.mfs.back* "$D"/changelog.*.mfs; do [ -e "$f" ] && mv "$f" "$old/"; done
+  fi
+  chown -R mfs:mfs "$D"
+  # -a restore stores real metadata (a plain -a does not), then start serves it.
+  if mfsmaster -a restore 9>&- >>/var/log/mfs-role.log 2>&1 && mfsmaster start 9>&- >>/var/log/mfs-role.log 2>&1; then
+    setstate MASTER; log "promoted: mfsmaster runs"
+  else
+    setstate FAILED; log "promotion failed"; exit 1
+  fi
+  ;;
+BACKUP|FAULT|STOP)
+  if [ "$prev" = NONE ] && mfsmaster test >/dev/null 2>&1; then
+    # First notify after the lab started this node's master: keep it, keepalived makes it MASTER.
+    setstate "$state"; log "keeping the bootstrap master"; exit 0
+  fi
+  setstate "$state"
+  if mfsmaster test >/dev/null 2>&1; then stop_daemon mfsmaster; log "mfsmaster stopped"; fi
+  if [ "$state" != STOP ] && ! mfsmetalogger test >/dev/null 2>&1; then
+    mfsmetalogger start 9>&- >/dev/null 2>&1 && log "metalogger started"
+  fi
+  ;;
+esac
+exit 0
+`;
+
+/**
+ * keepalived check: fit to hold or take the VIP. A majority of chunkservers must answer
+ * (a node that cannot see the data servers is isolated), and the node must either run
+ * mfsmaster or hold metadata through its metalogger.
+ */
+export function checkScript(chunkserverAddresses: string[]): string {
+  // No external commands on the common path: keepalived runs this every second, and on a
+  // busy machine a slow check counts as a failed one.
+  return String.raw`#!/bin/bash
+cs=(${chunkserverAddresses.join(' ')})
+pids=()
+for a in "${'$'}{cs[@]}"; do (exec 3<>"/dev/tcp/$a/9422") 2>/dev/null & pids+=($!); done
+[ -p /run/mfs-check.fifo ] || mkfifo /run/mfs-check.fifo
+# Up to 0.8 s for the probes (a cut-off host never answers), waking as soon as all are done.
+for _ in 1 2 3 4 5 6 7 8; do
+  left=0; for p in "${'$'}{pids[@]}"; do kill -0 "$p" 2>/dev/null && left=1; done
+  [ $left = 0 ] && break
+  read -r -t 0.1 _ <>/run/mfs-check.fifo
+done
+up=0
+for p in "${'$'}{pids[@]}"; do
+  if kill -0 "$p" 2>/dev/null; then kill -9 "$p" 2>/dev/null; else wait "$p" && up=$((up + 1)); fi
+done
+[ $((up * 2)) -gt ${'$'}{#cs[@]} ] || exit 1
+# Liveness from the daemons' lock files ('mfsmaster test' would log to syslog every second).
+runs() { local p c; read -r p < "/var/lib/mfs/.$1.lock" 2>/dev/null && [ -n "$p" ] && read -r c < "/proc/$p/comm" 2>/dev/null && [ "$c" = "$1" ]; }
+role=; read -r role < /var/lib/mfs/.ha-role 2>/dev/null
+[ "$role" = PROMOTING ] && exit 0
+runs mfsmaster && exit 0
+[ "$role" = MASTER ] && exit 1
+runs mfsmetalogger || exit 1
+# Downloaded metadata: a real file, not the 8-byte 'MFSM NEW' placeholder.
+h=; [ -s /var/lib/mfs/metadata_ml.mfs.back ] && read -r -N 8 h < /var/lib/mfs/metadata_ml.mfs.back 2>/dev/null
+[ -n "$h" ] && [ "$h" != "MFSM NEW" ]
+`;
+}
+
+/**
+ * Bootstrap of the first master (m1): the VIP goes on at once so daemons connect without
+ * waiting 3.4 s for keepalived (which adopts it); a fresh metadata file is made real with
+ * one start/stop (a metalogger cannot copy 'MFSM NEW') and kept for the next lab.
+ */
+export function bootstrapMasterScript(vip: string, prefix: number, iface: string): string {
+  return String.raw`set -e
+D=/var/lib/mfs
+ip -4 -o addr show dev ${iface} | grep -q " ${vip}/" || ip addr add ${vip}/${prefix} dev ${iface}
+exec 9>/run/mfs-role.lock
+flock 9
+if [ "$(head -c 8 $D/metadata.mfs)" = "MFSM NEW" ]; then
+  mfsmaster start 9>&- >/dev/null 2>&1
+  p=$(cat $D/.mfsmaster.lock)
+  kill -TERM "$p"
+  while kill -0 "$p" 2>/dev/null; do sleep 0.05; done
+  cp $D/metadata.mfs /run/host/seed-metadata.mfs
+fi
+mfsmaster start 9>&- >/dev/null 2>&1 || { echo "mfsmaster did not start:"; tail -n 20 /var/log/syslog; exit 1; }
+`;
+}
+
+/** The client: mount through the VIP (mfsmaster resolves to it in /etc/hosts), goal 2. */
+export const CLIENT_MOUNT_SCRIPT = String.raw`set -e
+mountpoint -q /mnt/mfs || mfsmount /mnt/mfs -H mfsmaster >/dev/null 2>&1 || { echo "mfsmount failed:"; tail -n 20 /var/log/syslog; exit 1; }
+mfssetgoal -r 2 /mnt/mfs >/dev/null
+`;
+
+/** Test files on the client with their checksums, kept on cl in /root and in the mount. */
+export const CLIENT_FILES_SCRIPT = String.raw`set -e
+mkdir -p /mnt/mfs/lab
+cd /mnt/mfs/lab
+for i in 1 2 3 4 5; do head -c $((i * 64 * 1024 + i)) /dev/urandom > file$i.bin; done
+echo "the MooseFS practice cluster" > hello.txt
+sync
+sha256sum file*.bin hello.txt > /root/lab-files.sha256
+cp /root/lab-files.sha256 SHA256SUMS
+`;
+
+export const LAB_FILES_SUMS = '/root/lab-files.sha256';
+
+/** Makes the /dev template (`$1`) every host copies into its private /dev. */
+export const DEV_TEMPLATE = String.raw`set -e
+rm -rf "$1"; mkdir -p "$1"; cd "$1"
+mknod -m 666 null c 1 3; mknod -m 666 zero c 1 5; mknod -m 666 full c 1 7
+mknod -m 666 random c 1 8; mknod -m 666 urandom c 1 9; mknod -m 666 tty c 5 0
+mknod -m 666 fuse c 10 229
+mkdir -m 755 pts; mkdir -m 1777 shm
+ln -s pts/ptmx ptmx; ln -s /proc/self/fd fd
+ln -s /proc/self/fd/0 stdin; ln -s /proc/self/fd/1 stdout; ln -s /proc/self/fd/2 stderr
+`;

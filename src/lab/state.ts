@@ -1,0 +1,52 @@
+// The lab's state file: what it created, by PID and namespace. Mode 0600; written atomically.
+import fs from 'node:fs';
+import { labFile } from './paths.ts';
+import type { LabHostPlan } from './layout.ts';
+
+export interface LabHostState extends LabHostPlan {
+  /** `ip netns exec ... unshare` (its PID stays the same through the exec). */
+  launcherPid?: number;
+  /** PID 1 of the host's PID namespace, as seen from the root namespace. */
+  initPid?: number;
+  /** `lab break` marks a host it took away, so status and stale-master-returns know. */
+  lost?: boolean;
+}
+
+export interface LabState {
+  version: 1;
+  startedAt: string;
+  /** building: `lab up` is (or was, when it crashed) still creating things. */
+  phase: 'building' | 'up';
+  chunkservers: number;
+  bare: boolean;
+  bridge: string;
+  hosts: LabHostState[];
+  /** Seconds `lab up` took per phase, for status and the speed report. */
+  timings?: Record<string, number>;
+}
+
+export function readState(): LabState | undefined {
+  try {
+    const s = JSON.parse(fs.readFileSync(labFile('state.json'), 'utf8')) as LabState;
+    return s && s.version === 1 && Array.isArray(s.hosts) ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeState(state: LabState): void {
+  const file = labFile('state.json');
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  fs.chmodSync(tmp, 0o600);
+  fs.renameSync(tmp, file);
+}
+
+export function removeState(): boolean {
+  try {
+    fs.unlinkSync(labFile('state.json'));
+    return true;
+  } catch {
+    return false;
+  }
+}

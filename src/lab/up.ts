@@ -1,0 +1,216 @@
+// `lab up`: from nothing (packages installed) to a running HA MooseFS cluster in namespaces.
+import fs from 'node:fs';
+import path from 'node:path';
+import { labDown } from './down.ts';
+import { HOST_DIRS, hostFiles, hostMfsDirs, inventoryYaml, knownHosts, sshConfig } from './files.ts';
+import { startHost } from './hosts.ts';
+import { BRIDGE, PREFIX_LEN, VIP, VIP_INTERFACE, chunkserverHosts, planHosts, type LabHostPlan } from './layout.ts';
+import { checkSubnetFree, createBridge, createHostNetwork, listLabLinks, listLabNetns } from './net.ts';
+import { cacheDir, devTemplateDir, hostDir, keysDir, labDir, labFile } from './paths.ts';
+import { LabError, runChecked, waitFor } from './proc.ts';
+import type { Progress } from './progress.ts';
+import { CLIENT_FILES_SCRIPT, CLIENT_MOUNT_SCRIPT, DEV_TEMPLATE, bootstrapMasterScript } from './scripts.ts';
+import { sshStep } from './ssh.ts';
+import { readState, writeState, type LabState } from './state.ts';
+import { readClusterView } from './mfs-view.ts';
+import { preflight } from './preflight.ts';
+
+export interface LabUpOptions {
+  chunkservers?: number;
+  /** Hosts with sshd only: no MooseFS or keepalived started. */
+  bare?: boolean;
+}
+
+export interface LabUpResult {
+  inventory: string;
+  hosts: LabHostPlan[];
+  /** Seconds per phase, in order. */
+  timings: Record<string, number>;
+  totalSeconds: number;
+}
+
+const SEED = 'metadata-seed.mfs';
+
+export async function labUp(opts: LabUpOptions = {}, progress: Progress = () => {}): Promise<LabUpResult> {
+  const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  const phase = (name: string, detail?: string) => {
+    const start = performance.now();
+    progress(name, detail);
+    return () => {
+      timings[name] = Math.round(performance.now() - start) / 1000;
+    };
+  };
+  const hosts = planHosts(opts.chunkservers ?? 3);
+  const bare = opts.bare ?? false;
+
+  await preflight(bare);
+  let done = phase('clean', 'remove any earlier lab');
+  if (readState() || (await listLabNetns()).length > 0 || (await listLabLinks()).length > 0) {
+    const r = await labDown();
+    if (r.problems.length > 0) throw new LabError(`an earlier lab could not be removed:\n  ${r.problems.join('\n  ')}`);
+  }
+  await checkSubnetFree();
+  done();
+
+  done = phase('prepare', 'keys, configs, inventory');
+  fs.mkdirSync(labDir(), { recursive: true, mode: 0o700 });
+  fs.chmodSync(labDir(), 0o700);
+  const state: LabState = { version: 1, startedAt: new Date().toISOString(), phase: 'building', chunkservers: chunkserverHosts(hosts).length, bare, bridge: BRIDGE, hosts: hosts.map((h) => ({ ...h })) };
+  writeState(state);
+  const hostKeys = await writeKeysAndFiles(hosts);
+  fs.writeFileSync(labFile('known_hosts'), knownHosts(hosts, hostKeys), { mode: 0o644 });
+  fs.writeFileSync(labFile('ssh_config'), sshConfig(hosts, labFile('id_ed25519'), labFile('known_hosts')), { mode: 0o644 });
+
+  // The /dev template every host copies into its private /dev.
+  await runChecked('bash', ['-c', DEV_TEMPLATE, 'dev-template', devTemplateDir()]);
+  done();
+
+  done = phase('network', `bridge ${BRIDGE}, ${hosts.length} namespaces`);
+  await createBridge();
+  await createHostNetwork(hosts);
+  done();
+
+  done = phase('hosts', `${hosts.length} hosts with sshd`);
+  const started = await Promise.all(hosts.map((h) => startHost(h)));
+  started.forEach((s, i) => Object.assign(state.hosts[i]!, s));
+  writeState(state);
+  done();
+
+  if (!bare) await startCluster(hosts, phase);
+
+  // The inventory last: its existence tells the app a lab is up.
+  fs.writeFileSync(labFile('inventory.yaml'), inventoryYaml(hosts), { mode: 0o644 });
+  state.phase = 'up';
+  state.timings = timings;
+  writeState(state);
+  const totalSeconds = Math.round(performance.now() - t0) / 1000;
+  return { inventory: labFile('inventory.yaml'), hosts, timings, totalSeconds };
+}
+
+async function startCluster(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void): Promise<void> {
+  const chunkservers = chunkserverHosts(hosts);
+  const seeded = fs.existsSync(path.join(cacheDir(), SEED));
+  let done = phase('master', seeded ? 'mfsmaster on m1' : 'mfsmaster on m1 (first lab: real metadata made once, ~4 s)');
+  await sshStep('m1', 'starting mfsmaster', bootstrapMasterScript(VIP, PREFIX_LEN, VIP_INTERFACE));
+  const seedOut = path.join(hostDir('m1'), 'seed-metadata.mfs');
+  if (fs.existsSync(seedOut)) {
+    fs.mkdirSync(cacheDir(), { recursive: true, mode: 0o700 });
+    fs.copyFileSync(seedOut, path.join(cacheDir(), SEED));
+    fs.rmSync(seedOut);
+  }
+  done();
+
+  done = phase('daemons', `${chunkservers.length} chunkservers, metaloggers on ml and m2`);
+  await Promise.all([
+    ...chunkservers.map((h) => sshStep(h.name, 'starting mfschunkserver', 'mfschunkserver start >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }')),
+    sshStep('ml', 'starting mfsmetalogger', 'mfsmetalogger start >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }'),
+    sshStep('m2', 'starting mfsmetalogger', 'mfsmetalogger start >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }'),
+  ]);
+  done();
+
+  // m1 first: both candidates start as BACKUP with nopreempt, so whoever times out first
+  // would keep the VIP. m2 joins once m1 is MASTER; the test files are written meanwhile.
+  done = phase('keepalived', 'VRRP on m1 (MASTER in ~3.4 s), then m2; mount and test files on cl at goal 2');
+  await sshStep('m1', 'starting keepalived', 'keepalived >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }');
+  const master = await waitFor(() => readRole('m1') === 'MASTER', 10_000, 100);
+  if (!master) throw new LabError(`m1: keepalived did not become MASTER within 10 s (role: ${readRole('m1') ?? 'none'}); see ${path.join(hostDir('m1'), 'var/log/syslog')}`);
+  await Promise.all([
+    sshStep('m2', 'starting keepalived', 'keepalived >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }'),
+    // keepalived drops the bootstrap VIP until it is MASTER: a client mounted before would
+    // only block on its first writes.
+    sshStep('cl', 'mounting /mnt/mfs and writing test files', CLIENT_MOUNT_SCRIPT + CLIENT_FILES_SCRIPT, 60_000),
+  ]);
+  done();
+
+  done = phase('healthy', 'VIP on m1 by keepalived, all chunkservers and both metaloggers connected');
+  const want = chunkservers.length;
+  let last = '';
+  const healthy = await waitFor(
+    async () => {
+      const view = await readClusterView(VIP);
+      const role = readRole('m1');
+      const ok = view.chunkservers.length >= want && view.metaloggers.length >= 2 && role === 'MASTER';
+      last = `${view.chunkservers.length}/${want} chunkservers, ${view.metaloggers.length}/2 metaloggers, m1 keepalived role ${role ?? 'none yet'}${view.error ? `, mfscli: ${view.error}` : ''}`;
+      return ok;
+    },
+    30_000,
+    200,
+  );
+  if (!healthy) throw new LabError(`the cluster did not become healthy within 30 s: ${last}`);
+  done();
+}
+
+/** The keepalived role the role script recorded on a candidate (MASTER, BACKUP, FAULT, ...). */
+export function readRole(host: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(hostDir(host), 'var/lib/mfs/.ha-role'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeKeysAndFiles(hosts: LabHostPlan[]): Promise<Map<string, string>> {
+  const key = labFile('id_ed25519');
+  if (!fs.existsSync(key) || !fs.existsSync(`${key}.pub`)) {
+    fs.rmSync(key, { force: true });
+    fs.rmSync(`${key}.pub`, { force: true });
+    await runChecked('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'mfs-tui-lab', '-f', key]);
+  }
+  fs.chmodSync(key, 0o600);
+  const clientPub = fs.readFileSync(`${key}.pub`, 'utf8');
+  const mfs = mfsIds();
+  const seed = path.join(cacheDir(), SEED);
+  const hostKeys = new Map<string, string>();
+  fs.mkdirSync(keysDir(), { recursive: true, mode: 0o700 });
+  await Promise.all(
+    hosts.map(async (h) => {
+      const dir = hostDir(h.name);
+      fs.rmSync(dir, { recursive: true, force: true });
+      for (const d of HOST_DIRS) {
+        const p = path.join(dir, d.path);
+        fs.mkdirSync(p, { recursive: true });
+        fs.chmodSync(p, d.mode);
+        if (d.mfsOwned) fs.chownSync(p, mfs.uid, mfs.gid);
+      }
+      for (const f of hostFiles(h, hosts, clientPub)) {
+        const p = path.join(dir, f.path);
+        fs.writeFileSync(p, f.content, { mode: f.mode });
+        fs.chmodSync(p, f.mode);
+        if (f.mfsOwned) fs.chownSync(p, mfs.uid, mfs.gid);
+      }
+      for (const d of hostMfsDirs(h)) {
+        const p = path.join(dir, d);
+        fs.mkdirSync(p, { recursive: true });
+        fs.chownSync(p, mfs.uid, mfs.gid);
+      }
+      if (h.roles.includes('master-candidate') && h.name === 'm1') {
+        // The bind mount hides the package's metadata.mfs.empty: the master gets its own copy.
+        const md = path.join(dir, 'var/lib/mfs/metadata.mfs');
+        if (fs.existsSync(seed)) fs.copyFileSync(seed, md);
+        else fs.writeFileSync(md, 'MFSM NEW');
+        fs.chownSync(md, mfs.uid, mfs.gid);
+      }
+      // Host keys outlive `lab down`, as a real server's do: known_hosts stays valid across labs.
+      const kept = path.join(keysDir(), `ssh_host_ed25519_key.${h.name}`);
+      if (!fs.existsSync(kept) || !fs.existsSync(`${kept}.pub`)) {
+        fs.rmSync(kept, { force: true });
+        await runChecked('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `root@${h.name}`, '-f', kept]);
+      }
+      const hk = path.join(dir, 'ssh/ssh_host_ed25519_key');
+      fs.copyFileSync(kept, hk);
+      fs.chmodSync(hk, 0o600);
+      fs.copyFileSync(`${kept}.pub`, `${hk}.pub`);
+      hostKeys.set(h.name, fs.readFileSync(`${kept}.pub`, 'utf8'));
+    }),
+  );
+  return hostKeys;
+}
+
+function mfsIds(): { uid: number; gid: number } {
+  const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('mfs:'));
+  const parts = line?.split(':');
+  if (!parts || parts.length < 4) throw new LabError('the mfs user does not exist: install the MooseFS packages first (`mfs-tui lab deps`)');
+  return { uid: Number(parts[2]), gid: Number(parts[3]) };
+}
+
