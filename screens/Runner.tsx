@@ -109,7 +109,8 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: Ru
 
   const plan = step && step.kind === 'command' ? ctrl.planFor(step.id) : [];
   const commands = commandRows(plan);
-  const risk = state.prompt?.kind === 'confirm' ? (state.prompt.risk ?? step?.commands.find((c) => c.risk)?.risk) : undefined;
+  // A dangerous step says why in red for as long as it is the current step.
+  const risk = (state.prompt?.kind === 'confirm' ? state.prompt.risk : undefined) ?? step?.commands.find((c) => c.risk)?.risk;
   const prose = step ? wrapText(step.prose, columns - 2).filter((l, i, all) => l !== '' || (i > 0 && i < all.length - 1)) : [];
   const prompt = state.prompt;
   const over = prompt?.kind === 'finished' || state.cursor >= state.steps.length;
@@ -191,7 +192,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: Ru
           question={
             modal.kind === 'cancel'
               ? `Cancel the running command on ${modal.host}?`
-              : 'Leave mfs-tui? The run is kept in its journal; resume it later with `mfs-tui resume`.'
+              : 'Leave? The run can be resumed later with `mfs-tui resume`.'
           }
           onYes={() => {
             setModal(null);

@@ -29,7 +29,7 @@ export function ConfirmPrompt({ question, onYes, onNo, active = true, priority =
     active,
   );
   return (
-    <Text>
+    <Text wrap="truncate-end">
       {question} <Text bold>(y/n)</Text>
     </Text>
   );

@@ -138,7 +138,9 @@ function Decide({ step, send, active }: Pick<PromptPanelProps, 'step' | 'send' |
   const take = useCallback((item: ChoiceItem) => send({ type: 'decide', choice: item.value }), [send]);
   return (
     <Box flexDirection="column">
-      <Text bold>{step?.decision?.question ?? 'Choose:'}</Text>
+      <Text bold wrap="truncate-end">
+        {step?.decision?.question ?? 'Choose:'}
+      </Text>
       <Select
         items={choices.map((c): ChoiceItem => ({ value: c.key, label: c.label, target: c.runbook ? `runbook ${c.runbook}` : c.goto ? `step ${c.goto}` : '' }))}
         renderItem={(item, focused) => (
@@ -160,7 +162,7 @@ function Failed({ prompt, stepState, send, active }: { prompt: Extract<Prompt, {
   const what = prompt.reason ?? (host ? (host.reason ?? (host.exitCode != null ? `exit ${host.exitCode}` : host.status)) : (stepState?.reason ?? 'the step failed'));
   return (
     <Box flexDirection="column">
-      <Text color="red" bold>
+      <Text color="red" bold wrap="truncate-end">
         Failed{host ? ` on ${host.host}` : ''}: {what}
       </Text>
       <Text>
@@ -176,8 +178,8 @@ function InDoubt({ prompt, send, active }: { prompt: Extract<Prompt, { kind: 'in
   useLetterKeys({ ...(canCheck ? { c: settle('check') } : {}), r: settle('rerun'), d: settle('mark-done'), a: settle('abort') }, active);
   return (
     <Box flexDirection="column">
-      <Text color="yellow" bold>
-        In doubt: this step was running on {prompt.host} when mfs-tui stopped; it may or may not have taken effect.
+      <Text color="yellow" bold wrap="truncate-end">
+        In doubt: it was running on {prompt.host} when mfs-tui stopped; its effect is unknown.
       </Text>
       <Text>
         {canCheck && (

@@ -68,9 +68,9 @@ const r = renderScreen(<Runner ctrl={run} title="Replace a chunkserver" cluster=
 await tick(150);
 if (scenario === 'typed') {
   r.press('cs3\r');
-  await r.waitFor('that is not cs2');
+  await r.waitFor('that is not cs2', 10_000);
   r.press('cs');
-  await r.waitFor(/confirm \(Esc to refuse\): cs/);
+  await r.waitFor(/confirm \(Esc to refuse\): cs/, 10_000);
 }
 process.stdout.write(r.lastFrame() + '\n');
 r.unmount();

@@ -96,7 +96,7 @@ export function renderScreen(tree: ReactElement, size: { columns?: number; rows?
       instance.unmount();
       instance.cleanup();
     },
-    waitFor(expected, timeoutMs = 2000) {
+    waitFor(expected, timeoutMs = 5000) {
       const matches =
         typeof expected === 'string'
           ? (f: string) => f.includes(expected)

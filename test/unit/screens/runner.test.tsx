@@ -109,7 +109,7 @@ test('typed confirmation: Esc refuses; q is typed into the field, not taken as l
   await r.waitFor('Type cs2 to confirm');
   r.press('q');
   await r.waitFor(/to confirm \(Esc to refuse\): q/);
-  assert.doesNotMatch(r.lastFrame(), /Leave mfs-tui\?/);
+  assert.doesNotMatch(r.lastFrame(), /Leave\?/);
   r.press(keys.escape);
   await r.waitFor(() => run.sent.length === 1);
   assert.deepEqual(run.sent, [{ type: 'refuse' }]);
@@ -150,7 +150,7 @@ test('resume: the in-doubt step shows its recorded output and the settle keys', 
   const frame = await r.waitFor('In doubt');
   assert.match(frame, /\? +2\. Daemons per host/);
   assert.match(frame, /\? m2 in doubt: was running when mfs-tui stopped\n {2}│ active\n {2}│ inactive/);
-  assert.match(frame, /this step was running on m2 when mfs-tui stopped/);
+  assert.match(frame, /it was running on m2 when mfs-tui stopped/);
   assert.match(frame, /c run its check · r re-run it · d mark it done · a abort the run/);
   assert.match(frame, /Changed since this run started: cluster/);
   r.press('c');
@@ -202,7 +202,7 @@ test('a leave question turns into a cancel question when a command starts meanwh
   const { r, calls } = renderRunner(run);
   await r.waitFor('(y/n)');
   r.press(keys.ctrlC);
-  await r.waitFor('Leave mfs-tui?');
+  await r.waitFor('Leave? The run can be resumed');
   run.setStep('daemons', { status: 'running', hosts: [hostState('m1', { status: 'running', attempts: 1 })] }, { prompt: undefined });
   await r.waitFor('Cancel the running command on m1? (y/n)');
   r.press('y');
@@ -217,8 +217,8 @@ test('Ctrl-C or q when nothing runs asks to leave and says the run can be resume
   const { r, calls } = renderRunner(run);
   await r.waitFor('(y/n)');
   r.press('q');
-  const ask = await r.waitFor('Leave mfs-tui?');
-  assert.match(ask, /resume it later with `mfs-tui resume`/);
+  const ask = await r.waitFor('Leave? The run can be resumed');
+  assert.match(ask, /The run can be resumed later with `mfs-tui resume`/);
   r.press('y');
   await r.waitFor(() => calls.length === 1);
   assert.deepEqual(calls, ['leave']);
