@@ -8,7 +8,7 @@ import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx'
 import { Home, type RunbookEntry, type UnfinishedRun } from './Home.tsx';
 import { InputsForm } from './prompts.tsx';
 import { Runner } from './Runner.tsx';
-import { SessionQuestions, type QuestionSource } from './SessionQuestions.tsx';
+import { SessionQuestions, sessionQuestionRows, useSessionQuestion, type QuestionSource } from './SessionQuestions.tsx';
 import './theme.ts';
 
 export interface AppRunbook extends RunbookEntry {
@@ -63,7 +63,8 @@ function StatusUnavailable({ onBack }: { onBack(): void }) {
 
 function AppView(props: AppProps) {
   const { broker } = props;
-  const body = <CurrentScreen {...props} />;
+  const reservedRows = sessionQuestionRows(useSessionQuestion(broker));
+  const body = <CurrentScreen {...props} reservedRows={reservedRows} />;
   return broker ? (
     <Box flexDirection="column">
       {body}
@@ -74,7 +75,7 @@ function AppView(props: AppProps) {
   );
 }
 
-function CurrentScreen(props: AppProps): ReactNode {
+function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
   const { runbooks, unfinished, cluster, notice, inputDefaults, startRun, resumeRun, onStatus, onExit, initialResume } = props;
   const [screen, setScreen] = useState<Screen>({ kind: 'home' });
   const home = useCallback((problem?: string) => setScreen({ kind: 'home', notice: problem }), []);
@@ -153,6 +154,7 @@ function CurrentScreen(props: AppProps): ReactNode {
           ctrl={screen.ctrl}
           title={screen.title}
           cluster={cluster}
+          reservedRows={props.reservedRows}
           onLeave={onExit}
           onHome={() => home()}
           onNextRunbook={pick}

@@ -25,6 +25,8 @@ export interface RunnerProps {
   onHome?(): void;
   /** After the run finished: start the runbook it hands off to. */
   onNextRunbook?(runbookId: string): void;
+  /** Rows drawn below the runner by others (an SSH question), left out of its budget. */
+  reservedRows?: number;
 }
 
 type Modal = { kind: 'cancel'; host: string } | { kind: 'leave' } | null;
@@ -63,7 +65,7 @@ function RunSummary({ state, elapsedMs }: { state: RunState; elapsedMs: number }
   );
 }
 
-function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: RunnerProps) {
+function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, reservedRows = 0 }: RunnerProps) {
   const state = useRunState(ctrl);
   const send = useCallback((intent: Intent) => ctrl.send(intent), [ctrl]);
   // The step as of this instant (not of the last render), for answers that must not be stale.
@@ -71,7 +73,9 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook }: Ru
     const now = ctrl.getState();
     return now.steps[currentStepIndex(now)];
   };
-  const { rows, columns } = useTerminalSize();
+  const terminal = useTerminalSize();
+  const columns = terminal.columns;
+  const rows = Math.max(8, terminal.rows - reservedRows);
   const [modal, setModal] = useState<Modal>(null);
   const [showKeys, setShowKeys] = useState(false);
   const [lastTyped, setLastTyped] = useState<TypedAnswer | null>(null);

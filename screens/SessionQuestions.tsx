@@ -47,10 +47,21 @@ function SecretQuestion({ q }: { q: Extract<SessionQuestion, { kind: 'secret' }>
   );
 }
 
+/** The question on screen now, if any. */
+export function useSessionQuestion(source: QuestionSource | undefined): SessionQuestion | undefined {
+  const subscribe = useCallback((l: () => void) => source?.subscribe(l) ?? (() => {}), [source]);
+  const current = useCallback(() => source?.current(), [source]);
+  return useSyncExternalStore(subscribe, current);
+}
+
+/** Rows a question box takes, so the screen above can leave room for it. */
+export function sessionQuestionRows(q: SessionQuestion | undefined): number {
+  if (!q) return 0;
+  return q.kind === 'host-key' ? 5 + (q.info.otherKnownTypes?.length ? 1 : 0) : 6;
+}
+
 export function SessionQuestions({ source }: { source: QuestionSource }) {
-  const subscribe = useCallback((l: () => void) => source.subscribe(l), [source]);
-  const current = useCallback(() => source.current(), [source]);
-  const q = useSyncExternalStore(subscribe, current);
+  const q = useSessionQuestion(source);
   if (!q) return null;
   return q.kind === 'host-key' ? <HostKeyQuestion key={q.info.host + q.info.fingerprint} q={q} /> : <SecretQuestion key={q.title} q={q} />;
 }

@@ -4,6 +4,7 @@ import { App } from '../../../screens/App.tsx';
 import type { SessionQuestion } from '../../../src/cluster/prompt-broker.ts';
 import type { QuestionSource } from '../../../screens/SessionQuestions.tsx';
 import { healthCheckRun } from './fixtures.ts';
+import { hostState } from './fake-run.ts';
 import { cleanupRendered, keys, renderScreen } from './helpers.ts';
 
 afterEach(cleanupRendered);
@@ -68,4 +69,20 @@ test('an unknown host key and a sudo password are asked above the runner, which 
   assert.deepEqual(broker.answers, [true, 'hunter2']);
   await r.waitFor((f) => !f.includes('sudo password'));
   assert.deepEqual(run.sent, []);
+});
+
+test('the runner leaves room for a question box: the whole frame stays shorter than the terminal', async () => {
+  const run = healthCheckRun();
+  const long = Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n') + '\n';
+  run.setStep('daemons', { status: 'running', hosts: [hostState('m1', { status: 'running', output: long, attempts: 1 })] }, { cursor: 1 });
+  const broker = new FakeBroker();
+  const r = renderScreen(
+    <App runbooks={[]} unfinished={[{ runId: 'r-1', title: 'Health check', started: '', lastActivity: '' }]} initialResume="r-1" broker={broker} startRun={() => run} resumeRun={() => run} onExit={() => {}} />,
+    { rows: 24, columns: 80 },
+  );
+  await r.waitFor('line 99');
+  broker.ask({ kind: 'secret', title: 'Passphrase for /home/ops/.ssh/id_ed25519', detail: 'to log in to cs3; kept in memory for this session only' });
+  const frame = await r.waitFor('Passphrase for');
+  assert.ok(frame.split('\n').length < 24, `${frame.split('\n').length} lines:\n${frame}`);
+  assert.match(frame, /line 99/);
 });
