@@ -1,0 +1,113 @@
+// Alerts derived from a status snapshot: pure, so every rule is unit-tested on plain data.
+import { answeringMasters, formatAge, metaloggerLags, vipHolders, vipMaster, type Alert, type ClusterStatus } from './model.ts';
+
+export interface AlertOptions {
+  /** A metalogger more than this many metadata versions behind the master lags (default 100). */
+  metaloggerLagVersions?: number;
+  /** How far a metalogger may be ahead of the master before it is called stale (default 0). */
+  staleMasterToleranceVersions?: number;
+}
+
+const names = (xs: { name?: string; host?: string }[]) => xs.map((x) => x.name ?? x.host ?? '?');
+const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
+
+export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOptions = {}): Alert[] {
+  const alerts: Alert[] = [];
+  const add = (a: Alert) => alerts.push(a);
+  const candidates = s.hosts.filter((h) => h.roles.includes('master-candidate'));
+  const holders = vipHolders(s);
+
+  // --- VIP and masters ---
+  if (holders.length > 1) {
+    add({ code: 'split-brain-vip', severity: 'critical', hosts: names(holders), message: `split brain: ${list(names(holders))} all hold the VIP ${s.vip}` });
+  }
+  const answering = answeringMasters(s);
+  if (answering.length > 1) {
+    const hs = names(answering);
+    add({ code: 'split-brain-masters', severity: 'critical', hosts: hs, message: `split brain: masters answer on ${list(hs)} at once` });
+  }
+  const probedCandidates = candidates.filter((h) => h.probe && !h.stale);
+  if (holders.length === 0 && candidates.length > 0) {
+    const unknown = candidates.filter((h) => !h.probe || h.stale).map((h) => h.name);
+    add({
+      code: 'no-vip-holder',
+      severity: 'critical',
+      hosts: candidates.map((h) => h.name),
+      message:
+        probedCandidates.length === 0 ? `no VIP holder known: no master candidate answers the probe (${list(unknown)})`
+        : `no host holds the VIP ${s.vip}${unknown.length ? ` (not known for ${list(unknown)})` : ''}`,
+    });
+  }
+  for (const h of holders) {
+    if (h.probe && h.probe.daemons.mfsmaster.length === 0) {
+      add({ code: 'vip-without-master', severity: 'critical', hosts: [h.name], message: `${h.name} holds the VIP but no mfsmaster runs there` });
+    }
+  }
+  const viaVip = s.mfs.viaVip;
+  if (viaVip?.noMaster) {
+    add({ code: 'no-master', severity: 'critical', hosts: [], message: `no master answers through the VIP ${s.vip} (mfscli: Working master servers not found)` });
+  }
+
+  // --- stale master: a metalogger has seen newer metadata than the master serves ---
+  const master = vipMaster(s);
+  const lags = metaloggerLags(s);
+  if (master?.metadataVersion !== undefined) {
+    // The metalogger holds a version the master never had (behind < 0). A busy master read a
+    // moment before the metalogger can look behind too: the tolerance absorbs that.
+    const ahead = lags.filter((l) => l.behind < -(opts.staleMasterToleranceVersions ?? 0));
+    if (ahead.length > 0) {
+      const best = Math.max(...ahead.map((l) => l.version));
+      add({
+        code: 'stale-master',
+        severity: 'critical',
+        hosts: holders.length ? names(holders) : [],
+        message: `stale master: it serves metadata version ${master.metadataVersion}, but the metalogger on ${list(ahead.map((l) => l.host))} has ${best}`,
+      });
+    }
+  }
+
+  // --- metaloggers ---
+  const lagMax = opts.metaloggerLagVersions ?? 100;
+  for (const l of lags) {
+    if (l.behind > lagMax) {
+      add({ code: 'metalogger-lagging', severity: 'warning', hosts: [l.host], message: `metalogger on ${l.host} is ${l.behind} metadata versions behind the master` });
+    }
+  }
+  for (const h of s.hosts.filter((h) => h.roles.includes('metalogger') && h.probe && !h.stale)) {
+    if (h.probe!.daemons.mfsmetalogger.length === 0) {
+      add({ code: 'metalogger-down', severity: 'warning', hosts: [h.name], message: `no mfsmetalogger runs on ${h.name}` });
+    }
+  }
+  if (viaVip && !viaVip.noMaster && viaVip.sections.has('IG') && viaVip.metaloggers.length === 0 && s.hosts.some((h) => h.roles.includes('metalogger'))) {
+    add({ code: 'metalogger-down', severity: 'warning', hosts: [], message: 'no metalogger is connected to the master' });
+  }
+
+  // --- chunkservers and chunks ---
+  for (const d of viaVip?.disconnected ?? []) {
+    const host = s.hosts.find((h) => h.address === d.ip)?.name;
+    add({
+      code: 'chunkserver-down',
+      severity: 'critical',
+      hosts: host ? [host] : [],
+      message: `chunkserver ${host ?? d.ip}:${d.port} (id ${d.id}) is disconnected${d.maintenance === 'on' || d.maintenance === 'temp' ? ' (in maintenance)' : ''}`,
+    });
+  }
+  for (const h of s.hosts.filter((h) => h.roles.includes('chunkserver') && h.probe && !h.stale)) {
+    const reported = viaVip?.disconnected.some((d) => d.ip === h.address);
+    if (h.probe!.daemons.mfschunkserver.length === 0 && !reported) {
+      add({ code: 'chunkserver-down', severity: 'critical', hosts: [h.name], message: `no mfschunkserver runs on ${h.name}` });
+    }
+  }
+  const c = viaVip?.chunkClasses;
+  if (c?.missing) add({ code: 'missing-chunks', severity: 'critical', hosts: [], message: `${c.missing} chunks are missing (no copy left)` });
+  if (c?.endangered) add({ code: 'endangered-chunks', severity: 'critical', hosts: [], message: `${c.endangered} chunks are endangered (one copy left)` });
+  if (c?.undergoal) add({ code: 'undergoal-chunks', severity: 'warning', hosts: [], message: `${c.undergoal} chunks are under their goal` });
+
+  // --- the probes themselves ---
+  for (const h of s.hosts.filter((h) => h.stale)) {
+    add({ code: 'host-stale', severity: 'warning', hosts: [h.name], message: `${h.name}: no answer for ${formatAge(h.ageMs)}${h.error ? ` (${h.error})` : ''}` });
+  }
+  if (s.mfs.error) add({ code: 'probe-problem', severity: 'warning', hosts: s.mfs.via ? [s.mfs.via] : [], message: `mfscli: ${s.mfs.error}` });
+  for (const p of viaVip?.problems ?? []) add({ code: 'probe-problem', severity: 'warning', hosts: [], message: `mfscli output: ${p}` });
+  return alerts;
+}

@@ -1,0 +1,167 @@
+// The cluster status model: what the poller knows, per host and from mfscli. Pure data and
+// pure derivations (VIP holders, answering masters, metalogger lag); alerts.ts judges it.
+import type { Role } from '../runbook/types.ts';
+import { infoNumber, type ChunkClasses, type MasterRow, type MfscliReport } from './parse-mfscli.ts';
+import type { HostProbe } from './probe.ts';
+
+export interface HostStatus {
+  name: string;
+  address: string;
+  roles: Role[];
+  /** The last successful probe (kept when later probes fail: see stale). */
+  probe?: HostProbe;
+  rttMs?: number;
+  /** The last attempt succeeded. */
+  reachable: boolean;
+  /** Epoch ms of the last successful probe. */
+  okAt?: number;
+  /** Why the last attempt failed. */
+  error?: string;
+  /** No successful probe within the stale limit: the data shown is old (or absent). */
+  stale: boolean;
+  /** Milliseconds since the last successful probe (undefined: never). */
+  ageMs?: number;
+  /** A runbook step runs here: heavy probe parts are paused. */
+  paused: boolean;
+}
+
+export interface CandidateMaster {
+  host: string;
+  address: string;
+  /** The -SIM row for this candidate's address, when mfscli printed one. */
+  master?: MasterRow;
+}
+
+export interface MfsStatus {
+  /** The host mfscli ran on. */
+  via?: string;
+  okAt?: number;
+  ageMs?: number;
+  stale: boolean;
+  error?: string;
+  /** mfscli through the VIP. */
+  viaVip?: MfscliReport;
+  candidates: CandidateMaster[];
+}
+
+export interface ClusterStatus {
+  cluster: string;
+  vip: string;
+  /** Epoch ms this snapshot was made. */
+  at: number;
+  intervalMs: number;
+  hosts: HostStatus[];
+  mfs: MfsStatus;
+  alerts: Alert[];
+}
+
+export type AlertCode =
+  | 'split-brain-vip'
+  | 'split-brain-masters'
+  | 'no-vip-holder'
+  | 'vip-without-master'
+  | 'no-master'
+  | 'stale-master'
+  | 'chunkserver-down'
+  | 'missing-chunks'
+  | 'endangered-chunks'
+  | 'undergoal-chunks'
+  | 'metalogger-down'
+  | 'metalogger-lagging'
+  | 'host-stale'
+  | 'probe-problem';
+
+export interface Alert {
+  code: AlertCode;
+  severity: 'critical' | 'warning';
+  message: string;
+  hosts: string[];
+}
+
+/** Hosts whose last probe saw the VIP on them. */
+export function vipHolders(s: Pick<ClusterStatus, 'hosts'>): HostStatus[] {
+  return s.hosts.filter((h) => h.probe?.holdsVip);
+}
+
+/** Candidates whose master answered mfscli. */
+export function answeringMasters(s: Pick<ClusterStatus, 'mfs'>): CandidateMaster[] {
+  return s.mfs.candidates.filter((c) => c.master?.answering);
+}
+
+/** The master answering through the VIP (first -SIM row), when one does. */
+export function vipMaster(s: Pick<ClusterStatus, 'mfs'>): MasterRow | undefined {
+  const r = s.mfs.viaVip;
+  return r && !r.noMaster ? r.masters.find((m) => m.answering) : undefined;
+}
+
+export interface MetaloggerLag {
+  host: string;
+  /** Last version in its changelog_ml.0.mfs. */
+  version: number;
+  /** Versions behind the master (the master's metadata version is the next one to use). */
+  behind: number;
+  changelogAgeS: number;
+}
+
+/** Lag of every host running a metalogger with a changelog, against the VIP's master. */
+export function metaloggerLags(s: Pick<ClusterStatus, 'hosts' | 'mfs'>): MetaloggerLag[] {
+  const master = vipMaster(s)?.metadataVersion;
+  if (master === undefined) return [];
+  return s.hosts.flatMap((h) => {
+    const cl = h.probe?.metaloggerChangelog;
+    if (!cl || h.probe!.daemons.mfsmetalogger.length === 0) return [];
+    return [{ host: h.name, version: cl.version, behind: master - 1 - cl.version, changelogAgeS: cl.ageS }];
+  });
+}
+
+export interface SpaceSummary {
+  total?: number;
+  avail?: number;
+  trash?: number;
+  usedFraction?: number;
+}
+
+export function spaceOf(r: MfscliReport | undefined): SpaceSummary {
+  if (!r) return {};
+  const total = infoNumber(r, 'total space');
+  const avail = infoNumber(r, 'avail space');
+  const trash = infoNumber(r, 'trash space');
+  const usedFraction = total && avail !== undefined ? Math.min(1, Math.max(0, (total - avail) / total)) : undefined;
+  return { total, avail, trash, usedFraction };
+}
+
+export function chunkClassesOf(s: Pick<ClusterStatus, 'mfs'>): ChunkClasses | undefined {
+  return s.mfs.viaVip?.chunkClasses;
+}
+
+/** One point of the poller's history ring (for sparklines and the dashboard's charts). */
+export interface HistoryPoint {
+  at: number;
+  missing?: number;
+  endangered?: number;
+  undergoal?: number;
+  usedBytes?: number;
+  totalBytes?: number;
+}
+
+export function historyPointOf(s: Pick<ClusterStatus, 'mfs' | 'at'>): HistoryPoint {
+  const c = chunkClassesOf(s);
+  const sp = spaceOf(s.mfs.viaVip);
+  return {
+    at: s.at,
+    missing: c?.missing,
+    endangered: c?.endangered,
+    undergoal: c?.undergoal,
+    totalBytes: sp.total,
+    usedBytes: sp.total !== undefined && sp.avail !== undefined ? sp.total - sp.avail : undefined,
+  };
+}
+
+/** `12 s`, `3 min`, `2 h`: ages for stale marks. */
+export function formatAge(ms: number | undefined): string {
+  if (ms === undefined) return 'never';
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 3600)} h`;
+}

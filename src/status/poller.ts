@@ -1,0 +1,272 @@
+// The status poller: a store (getState/subscribe) that probes every host each tick over the
+// session's pooled SSH connections. Hosts are probed in parallel (bounded); a host whose
+// probe is still running is skipped, never waited for, so a slow or unreachable host only
+// grows stale while the others keep updating. Screens read it with useSyncExternalStore.
+import type { Executor } from '../exec/types.ts';
+import type { Inventory } from '../inventory/types.ts';
+import { deriveAlerts, type AlertOptions } from './alerts.ts';
+import { historyPointOf, type CandidateMaster, type ClusterStatus, type HistoryPoint, type HostStatus, type MfsStatus } from './model.ts';
+import { probeCluster, probeHost, type ClusterProbe, type HostProbeResult } from './probe.ts';
+
+/** What the poller needs from a ClusterSession: the same pooled executors the runner uses. */
+export interface StatusSource {
+  readonly inventory: Inventory;
+  executorFor(host: string): Executor;
+}
+
+export interface StatusPollerOptions {
+  /** Default 1000 ms. */
+  intervalMs?: number;
+  /** Hosts probed at once (default 16). */
+  concurrency?: number;
+  /** One host probe, connection included (default 3 × interval, at least 3 s). */
+  hostTimeoutMs?: number;
+  /** No successful probe for this long marks a host stale (default 2.5 × interval). */
+  staleAfterMs?: number;
+  /** Points kept for sparklines (default 120). */
+  historySize?: number;
+  /** Run the MooseFS version part every N ticks (default 60; always on the first). */
+  versionEveryTicks?: number;
+  alerts?: AlertOptions;
+  now?: () => number;
+}
+
+type Listener = () => void;
+
+export class StatusPoller {
+  private readonly intervalMs: number;
+  private readonly concurrency: number;
+  private readonly hostTimeoutMs: number;
+  private readonly staleAfterMs: number;
+  private readonly historySize: number;
+  private readonly versionEvery: number;
+  private readonly now: () => number;
+  private readonly listeners = new Set<Listener>();
+  private readonly hosts = new Map<string, Omit<HostStatus, 'stale' | 'ageMs' | 'paused'>>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly paused = new Set<string>();
+  private readonly ticksDone = new Map<string, number>();
+  private mfs: Omit<MfsStatus, 'stale' | 'ageMs'> = { candidates: [] };
+  private mfsInFlight: Promise<void> | undefined;
+  private history: HistoryPoint[] = [];
+  private state: ClusterStatus;
+  private timer: NodeJS.Timeout | undefined;
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
+  private readonly stopping = new AbortController();
+  private notifyScheduled = false;
+
+  constructor(
+    private readonly source: StatusSource,
+    private readonly opts: StatusPollerOptions = {},
+  ) {
+    this.intervalMs = opts.intervalMs ?? 1000;
+    this.concurrency = Math.max(1, opts.concurrency ?? 16);
+    this.hostTimeoutMs = opts.hostTimeoutMs ?? Math.max(3000, 3 * this.intervalMs);
+    this.staleAfterMs = opts.staleAfterMs ?? 2.5 * this.intervalMs;
+    this.historySize = opts.historySize ?? 120;
+    this.versionEvery = opts.versionEveryTicks ?? 60;
+    this.now = opts.now ?? Date.now;
+    for (const h of source.inventory.hosts) {
+      this.hosts.set(h.name, { name: h.name, address: h.address, roles: h.roles, reachable: false });
+    }
+    this.state = this.build();
+  }
+
+  getState = (): ClusterStatus => this.state;
+
+  getHistory = (): readonly HistoryPoint[] => this.history;
+
+  subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Starts ticking (the first sweep at once). */
+  start(): void {
+    if (this.timer) return;
+    void this.sweep();
+    this.timer = setInterval(() => void this.sweep(), this.intervalMs);
+  }
+
+  /** Stops ticking and abandons probes in flight (their executors are cancelled). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.stopping.abort();
+  }
+
+  /** A step runs on this host: probe only the light parts there, run mfscli elsewhere. */
+  pause(host: string): void {
+    this.paused.add(host);
+    this.publish();
+  }
+
+  resume(host: string): void {
+    this.paused.delete(host);
+    this.publish();
+  }
+
+  /**
+   * One sweep: starts a probe for every host not already being probed, and the cluster
+   * probe. Resolves when the probes started by this sweep have settled (callers that tick
+   * on a timer do not wait for it).
+   */
+  async sweep(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    this.publish();
+    const started: Promise<void>[] = [];
+    for (const name of this.hosts.keys()) {
+      if (this.inFlight.has(name)) continue;
+      const p = this.limited(() => this.probeOne(name)).finally(() => this.inFlight.delete(name));
+      this.inFlight.set(name, p);
+      started.push(p);
+    }
+    if (!this.mfsInFlight) {
+      const p = this.probeMfs().finally(() => (this.mfsInFlight = undefined));
+      this.mfsInFlight = p;
+      started.push(p);
+    }
+    await Promise.all(started);
+    this.flush();
+  }
+
+  private limited<T>(fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const run = () => {
+        this.running++;
+        fn().then(resolve, reject).finally(() => {
+          this.running--;
+          this.queue.shift()?.();
+        });
+      };
+      if (this.running < this.concurrency) run();
+      else this.queue.push(run);
+    });
+  }
+
+  /** Runs fn with a signal that aborts on stop() or after the host timeout (a ref'd timer:
+   * AbortSignal.timeout's is unref'd and would let a lone hung probe end the process). */
+  private async withDeadline<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const ac = new AbortController();
+    const onStop = () => ac.abort();
+    this.stopping.signal.addEventListener('abort', onStop, { once: true });
+    const timer = setTimeout(() => ac.abort(), this.hostTimeoutMs);
+    try {
+      return await fn(ac.signal);
+    } finally {
+      clearTimeout(timer);
+      this.stopping.signal.removeEventListener('abort', onStop);
+    }
+  }
+
+  private async probeOne(name: string): Promise<void> {
+    const tick = this.ticksDone.get(name) ?? 0;
+    const heavy = !this.paused.has(name);
+    const parts = { keepalived: heavy, version: heavy && tick % this.versionEvery === 0 };
+    const prev = this.hosts.get(name)!;
+    let result: HostProbeResult | undefined;
+    let error: string | undefined;
+    try {
+      result = await this.withDeadline((signal) =>
+        probeHost(
+          this.source.executorFor(name),
+          { vip: this.source.inventory.vip.address, dataPath: this.source.inventory.paths.data, parts },
+          this.hostTimeoutMs,
+          signal,
+        ),
+      );
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+    }
+    if (this.stopping.signal.aborted) return;
+    if (result) {
+      this.ticksDone.set(name, tick + 1);
+      // Parts not run this tick keep their last known values.
+      const probe = { ...result.probe };
+      if (!parts.version && prev.probe?.mfsVersion) probe.mfsVersion = prev.probe.mfsVersion;
+      if (!parts.keepalived && prev.probe?.keepalived) {
+        probe.keepalived = prev.probe.keepalived;
+        probe.keepalivedDumpAgeS = prev.probe.keepalivedDumpAgeS;
+      }
+      this.hosts.set(name, { ...prev, probe, rttMs: result.rttMs, reachable: true, okAt: this.now(), error: undefined });
+    } else {
+      this.hosts.set(name, { ...prev, reachable: false, error: error?.includes('cancelled') ? `no answer within ${this.hostTimeoutMs} ms` : error });
+    }
+    this.publish();
+  }
+
+  /** The master candidate to run mfscli on: the VIP holder, else any reachable one, not paused if possible. */
+  private mfscliHost(): string | undefined {
+    const cands = [...this.hosts.values()].filter((h) => h.roles.includes('master-candidate'));
+    const rank = (h: (typeof cands)[number]) => (this.paused.has(h.name) ? 4 : 0) + (h.reachable ? 0 : 2) + (h.probe?.holdsVip ? 0 : 1);
+    return cands.sort((a, b) => rank(a) - rank(b))[0]?.name;
+  }
+
+  private async probeMfs(): Promise<void> {
+    const via = this.mfscliHost();
+    if (!via) return;
+    const candidates = this.source.inventory.hosts.filter((h) => h.roles.includes('master-candidate'));
+    let result: ClusterProbe | undefined;
+    let error: string | undefined;
+    try {
+      result = await this.limited(() =>
+        this.withDeadline((signal) =>
+          probeCluster(
+            this.source.executorFor(via),
+            { vip: this.source.inventory.vip.address, candidates: candidates.map((c) => c.address), mfscliTimeoutS: Math.max(1, Math.floor(this.hostTimeoutMs / 1000) - 1) },
+            this.hostTimeoutMs,
+            signal,
+          ),
+        ),
+      );
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+    }
+    if (this.stopping.signal.aborted) return;
+    if (result && (result.viaVip || result.candidates)) {
+      const rows = result.candidates?.masters ?? [];
+      const cands: CandidateMaster[] = candidates.map((c) => ({ host: c.name, address: c.address, master: rows.find((m) => m.ip === c.address) }));
+      this.mfs = {
+        via,
+        okAt: this.now(),
+        error: result.problem,
+        viaVip: result.viaVip ?? this.mfs.viaVip,
+        candidates: result.candidates ? cands : this.mfs.candidates,
+      };
+      this.history = [...this.history, historyPointOf({ mfs: { ...this.mfs, stale: false }, at: this.now() })].slice(-this.historySize);
+    } else {
+      this.mfs = { ...this.mfs, via, error: error ?? result?.problem ?? 'no mfscli output' };
+    }
+    this.publish();
+  }
+
+  private build(): ClusterStatus {
+    const now = this.now();
+    const hosts: HostStatus[] = [...this.hosts.values()].map((h) => {
+      const ageMs = h.okAt === undefined ? undefined : now - h.okAt;
+      // Before the first answer a host is not stale yet unless its first attempt failed.
+      const stale = ageMs === undefined ? !!h.error : ageMs > this.staleAfterMs;
+      return { ...h, ageMs, stale, paused: this.paused.has(h.name) };
+    });
+    const mfsAge = this.mfs.okAt === undefined ? undefined : now - this.mfs.okAt;
+    const mfs: MfsStatus = { ...this.mfs, ageMs: mfsAge, stale: mfsAge === undefined ? !!this.mfs.error : mfsAge > this.staleAfterMs };
+    const base = { cluster: this.source.inventory.cluster, vip: this.source.inventory.vip.address, at: now, intervalMs: this.intervalMs, hosts, mfs };
+    return { ...base, alerts: deriveAlerts(base, this.opts.alerts) };
+  }
+
+  private flush(): void {
+    this.state = this.build();
+    for (const l of this.listeners) l();
+  }
+
+  /** Rebuilds the snapshot and tells subscribers once per macrotask, however many probes finished. */
+  private publish(): void {
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    setImmediate(() => {
+      this.notifyScheduled = false;
+      this.flush();
+    });
+  }
+}

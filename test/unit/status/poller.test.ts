@@ -1,0 +1,133 @@
+// The poller and the alert rules on fake hosts (pure logic; real SSH is in test/integration/status).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { StatusPoller } from '../../../src/status/poller.ts';
+import { metaloggerLags, vipHolders } from '../../../src/status/model.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from './fakes.ts';
+
+const codes = (p: StatusPoller) => p.getState().alerts.map((a) => a.code).sort();
+
+function setup(hosts: FakeHost[] = healthyHosts(), viaVip = fixture('healthy-goal3.txt'), candidates = simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]), opts = {}) {
+  const cluster = fakeCluster(hosts, { viaVip, candidates });
+  const poller = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => cluster.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 300, ...opts });
+  return { cluster, poller };
+}
+
+describe('StatusPoller + alerts', () => {
+  it('healthy: VIP on m1, master answering, metalogger in step; only the goal-3 undergoal warning', async () => {
+    const { poller } = setup();
+    await poller.sweep();
+    const s = poller.getState();
+    assert.deepEqual(vipHolders(s).map((h) => h.name), ['m1']);
+    assert.equal(s.hosts.find((h) => h.name === 'm2')!.probe!.keepalived![0]!.state, 'BACKUP');
+    assert.deepEqual(metaloggerLags(s), [{ host: 'm2', version: 1509, behind: 0, changelogAgeS: 2 }]);
+    assert.equal(s.mfs.via, 'm1', 'mfscli runs on the VIP holder');
+    assert.deepEqual(codes(poller), ['undergoal-chunks']);
+    assert.equal(poller.getHistory().at(-1)!.undergoal, 300);
+  });
+
+  it('split brain: two VIP holders and two masters answering', async () => {
+    const hosts = healthyHosts();
+    hosts[1] = { ...hosts[1]!, vip: true, daemons: ['mfsmaster', 'keepalived'] };
+    const { poller } = setup(hosts, fixture('healthy-goal3.txt'), fixture('SIM-two-masters.txt'));
+    await poller.sweep();
+    const alerts = poller.getState().alerts;
+    assert.ok(alerts.some((a) => a.code === 'split-brain-vip' && a.message === 'split brain: m1 and m2 all hold the VIP 10.9.0.100'));
+    assert.ok(alerts.some((a) => a.code === 'split-brain-masters' && /m1 and m2/.test(a.message)));
+    // m2's master (version 2) is behind nothing here: no metalogger runs on it any more.
+  });
+
+  it('no VIP holder; VIP on a host without a master; no master through the VIP', async () => {
+    const none = healthyHosts();
+    none[0] = { ...none[0]!, vip: false };
+    const a = setup(none, fixture('no-master.txt'), simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }]));
+    await a.poller.sweep();
+    assert.deepEqual(codes(a.poller).filter((c) => c !== 'chunkserver-down'), ['no-master', 'no-vip-holder']);
+    const nomaster = healthyHosts();
+    nomaster[0] = { ...nomaster[0]!, daemons: ['keepalived'] };
+    const b = setup(nomaster, fixture('no-master.txt'), simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }]));
+    await b.poller.sweep();
+    assert.ok(b.poller.getState().alerts.some((x) => x.code === 'vip-without-master' && x.message === 'm1 holds the VIP but no mfsmaster runs there'));
+  });
+
+  it('stale master: the metalogger has a newer version than the master serves', async () => {
+    const hosts = healthyHosts();
+    hosts[1] = { ...hosts[1]!, changelog: 1700 };
+    const { poller } = setup(hosts);
+    await poller.sweep();
+    const a = poller.getState().alerts.find((x) => x.code === 'stale-master');
+    assert.equal(a?.message, 'stale master: it serves metadata version 1510, but the metalogger on m2 has 1700');
+  });
+
+  it('chunkserver down (disconnected row and a dead daemon), endangered chunks, metalogger lagging/down', async () => {
+    const hosts = healthyHosts();
+    hosts[2] = { ...hosts[2]!, daemons: [] };
+    hosts[1] = { ...hosts[1]!, changelog: 1000 };
+    hosts.push({ name: 'ml', address: '10.251.9.13', roles: ['metalogger'], daemons: [] });
+    const { poller } = setup(hosts, fixture('chunkserver-down.txt'));
+    await poller.sweep();
+    const byCode = (c: string) => poller.getState().alerts.filter((a) => a.code === c).map((a) => a.message);
+    assert.deepEqual(byCode('chunkserver-down'), ['chunkserver m1:9422 (id 1) is disconnected (in maintenance)', 'no mfschunkserver runs on c1']);
+    assert.deepEqual(byCode('endangered-chunks'), ['300 chunks are endangered (one copy left)']);
+    assert.deepEqual(byCode('metalogger-lagging'), ['metalogger on m2 is 510 metadata versions behind the master']);
+    assert.deepEqual(byCode('metalogger-down'), ['no mfsmetalogger runs on ml']);
+  });
+
+  it('an unreachable host goes stale with its age while the others keep updating', async () => {
+    const hosts = healthyHosts();
+    hosts[2] = { ...hosts[2]!, delay: 'hang' };
+    const { poller } = setup(hosts, undefined, undefined, { hostTimeoutMs: 250, staleAfterMs: 150 });
+    const t0 = Date.now();
+    await poller.sweep(); // waits for the hung probe's timeout
+    assert.ok(Date.now() - t0 >= 240);
+    const first = poller.getState();
+    const c1 = first.hosts.find((h) => h.name === 'c1')!;
+    assert.deepEqual([c1.stale, c1.reachable], [true, false]);
+    assert.match(c1.error!, /no answer within 250 ms/);
+    const m1Before = first.hosts.find((h) => h.name === 'm1')!.okAt!;
+    await new Promise((r) => setTimeout(r, 20));
+    // The next sweep is not held up by c1 (hung again).
+    const t1 = Date.now();
+    const sweep = poller.sweep();
+    await new Promise((r) => setTimeout(r, 60));
+    const mid = poller.getState();
+    assert.ok(mid.hosts.find((h) => h.name === 'm1')!.okAt! > m1Before, 'm1 updated while c1 hangs');
+    assert.ok(Date.now() - t1 < 200);
+    assert.ok(mid.alerts.some((a) => a.code === 'host-stale' && a.hosts[0] === 'c1'));
+    await sweep;
+    poller.stop();
+  });
+
+  it('a host still being probed is skipped, not probed twice; pause drops the heavy parts', async () => {
+    const hosts = healthyHosts();
+    hosts[2] = { ...hosts[2]!, delay: 200 };
+    const { poller, cluster } = setup(hosts);
+    const s1 = poller.sweep();
+    await new Promise((r) => setTimeout(r, 20));
+    poller.pause('m1');
+    await poller.sweep();
+    await s1;
+    assert.equal(cluster.scripts.filter((s) => s.host === 'c1').length, 1);
+    const m1 = cluster.scripts.filter((s) => s.host === 'm1' && !s.script.includes('mfscli'));
+    assert.match(m1[0]!.script, /USR1/);
+    assert.doesNotMatch(m1.at(-1)!.script, /USR1/);
+    assert.equal(poller.getState().hosts.find((h) => h.name === 'm1')!.paused, true);
+    // mfscli moved off the paused VIP holder
+    assert.ok(cluster.scripts.some((s) => s.host === 'm2' && s.script.includes('mfscli')));
+    // keepalived state kept from the earlier full probe
+    assert.equal(poller.getState().hosts.find((h) => h.name === 'm1')!.probe!.keepalived![0]!.state, 'MASTER');
+    poller.resume('m1');
+  });
+
+  it('subscribers hear about changes; start/stop ticks on the interval', async () => {
+    const { poller } = setup();
+    let calls = 0;
+    const off = poller.subscribe(() => calls++);
+    poller.start();
+    await new Promise((r) => setTimeout(r, 350));
+    poller.stop();
+    off();
+    assert.ok(calls >= 3, `notified ${calls} times`);
+    assert.ok(poller.getHistory().length >= 3);
+  });
+});
