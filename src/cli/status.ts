@@ -1,0 +1,88 @@
+// `mfs-tui status [--json] [--watch] [--interval S]`: the status layer for scripts and plain
+// terminals. One sweep and exit (exit 1 when a critical alert is up), or a redraw per tick.
+import type { GlobalOptions } from './main.ts';
+import { EXIT, UserError } from './errors.ts';
+import { loadInventoryFor } from './context.ts';
+import { nonInteractivePrompts } from './prompts.ts';
+import type { ClusterSession } from '../cluster/session.ts';
+import type { StatusPoller } from '../status/poller.ts';
+
+export interface StatusOptions extends GlobalOptions {
+  json?: boolean;
+  watch?: boolean;
+  interval?: string;
+}
+
+/** `--interval S` in milliseconds (0.2 s to 1 h). */
+export function intervalMs(text: string | undefined, defaultS: number): number {
+  if (text === undefined) return defaultS * 1000;
+  const s = Number(text);
+  if (!Number.isFinite(s) || s < 0.2 || s > 3600) throw new UserError(`--interval must be seconds from 0.2 to 3600, got '${text}'`);
+  return Math.round(s * 1000);
+}
+
+export interface OpenStatus {
+  session: ClusterSession;
+  poller: StatusPoller;
+  close(): Promise<void>;
+}
+
+/** Opens the inventory's session (the same SSH pool a run uses) and a poller on it. */
+export async function openStatus(g: GlobalOptions, interval: number, prompts = nonInteractivePrompts()): Promise<OpenStatus> {
+  const inventory = await loadInventoryFor(g, { remember: false });
+  const [{ openClusterSession }, { StatusPoller }] = await Promise.all([import('../cluster/session.ts'), import('../status/poller.ts')]);
+  const session = await openClusterSession(inventory, prompts);
+  const poller = new StatusPoller(session, { intervalMs: interval });
+  return {
+    session,
+    poller,
+    close: async () => {
+      poller.stop();
+      await session.close();
+    },
+  };
+}
+
+/** Resolves on the first SIGINT/SIGTERM (and removes its handlers). */
+export function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
+
+export async function statusCommand(opts: StatusOptions): Promise<void> {
+  const interval = intervalMs(opts.interval, 1);
+  const { renderStatusText, statusToJson } = await import('../status/text.ts');
+  const st = await openStatus(opts, interval);
+  const print = () => {
+    const s = st.poller.getState();
+    if (opts.json) process.stdout.write(JSON.stringify(statusToJson(s)) + '\n');
+    else {
+      // A TTY gets a redraw in place; a pipe gets one frame after another.
+      if (opts.watch && process.stdout.isTTY) process.stdout.write('\x1b[H\x1b[2J');
+      process.stdout.write(renderStatusText(s) + (opts.watch && !process.stdout.isTTY ? '\n' : ''));
+    }
+  };
+  try {
+    if (!opts.watch) {
+      await st.poller.sweep();
+      print();
+      if (st.poller.getState().alerts.some((a) => a.severity === 'critical')) process.exitCode = EXIT.failed;
+      return;
+    }
+    st.poller.start();
+    await st.poller.sweep();
+    print();
+    const timer = setInterval(print, interval);
+    await untilInterrupted();
+    clearInterval(timer);
+  } finally {
+    await st.close();
+  }
+}

@@ -1,0 +1,120 @@
+// Plain-text and JSON renderings of a status snapshot for `mfs-tui status` (scripts, plain
+// terminals, logs). No colours: severity is spelled out.
+import { DAEMONS, type DaemonName } from './probe.ts';
+import { CHUNK_CLASSES } from './parse-mfscli.ts';
+import { formatAge, metaloggerLags, spaceOf, vipHolders, type ClusterStatus, type HostStatus } from './model.ts';
+
+export const DAEMON_SHORT: Record<DaemonName, string> = {
+  mfsmaster: 'master',
+  mfsmetalogger: 'mlog',
+  mfschunkserver: 'chunk',
+  mfsmount: 'mount',
+  keepalived: 'kalive',
+  mfscgiserv: 'cgi',
+  unison: 'unison',
+};
+
+export function formatBytes(n: number | undefined): string {
+  if (n === undefined) return '?';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
+}
+
+export function formatUptime(s: number): string {
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+/** `MASTER`, `BACKUP`, ... of the host's first VRRP instance, `-` when keepalived is not running. */
+export function vrrpOf(h: HostStatus): string {
+  if (!h.probe) return '?';
+  if (h.probe.daemons.keepalived.length === 0) return '-';
+  return h.probe.keepalived?.[0]?.state || '?';
+}
+
+/** What one host × daemon cell says: `-`, `12m` (uptime), `2×` for several processes. */
+export function daemonCell(h: HostStatus, d: DaemonName): string {
+  const procs = h.probe?.daemons[d];
+  if (!procs) return '?';
+  if (procs.length === 0) return '-';
+  return procs.length > 1 ? `${procs.length}×` : formatUptime(procs[0]!.uptimeS);
+}
+
+export function hostState(h: HostStatus): string {
+  if (h.stale) return h.okAt === undefined ? 'DOWN' : `STALE ${formatAge(h.ageMs)}`;
+  if (!h.probe) return '…';
+  return h.paused ? 'paused' : 'ok';
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!))).join('  ').trimEnd());
+}
+
+export function renderStatusText(s: ClusterStatus): string {
+  const out: string[] = [];
+  const holders = vipHolders(s);
+  const holder = holders.length === 0 ? 'NO HOLDER' : holders.map((h) => `${h.name} (${vrrpOf(h)})`).join(' + ');
+  out.push(`cluster ${s.cluster}   VIP ${s.vip} held by ${holder}   at ${new Date(s.at).toISOString()}`);
+  out.push('');
+  if (s.alerts.length === 0) out.push('ALERTS  none');
+  else {
+    out.push('ALERTS');
+    for (const a of s.alerts) out.push(`  ${a.severity === 'critical' ? 'CRITICAL' : 'warning '}  ${a.message}`);
+  }
+  out.push('');
+  const header = ['HOST', 'STATE', 'RTT', 'VIP', 'VRRP', ...DAEMONS.map((d) => DAEMON_SHORT[d]), 'VERSION'];
+  const rows = s.hosts.map((h) => [
+    h.name,
+    hostState(h),
+    h.rttMs === undefined ? '-' : `${h.rttMs}ms`,
+    h.probe?.holdsVip ? 'VIP' : '-',
+    vrrpOf(h),
+    ...DAEMONS.map((d) => daemonCell(h, d)),
+    h.probe?.mfsVersion ?? '-',
+  ]);
+  out.push(...table([header, ...rows]));
+  out.push('');
+  const vip = s.mfs.viaVip;
+  const mfsAge = s.mfs.stale ? `  (STALE ${formatAge(s.mfs.ageMs)})` : '';
+  if (!vip) out.push(`MOOSEFS  no mfscli answer yet${s.mfs.error ? `: ${s.mfs.error}` : ''}`);
+  else if (vip.noMaster) out.push(`MOOSEFS  no master answers through the VIP${mfsAge}`);
+  else {
+    const sp = spaceOf(vip);
+    const masters = s.mfs.candidates.map((c) => `${c.host} ${c.master?.answering ? `v${c.master.metadataVersion ?? '?'}` : 'down'}`).join(', ');
+    out.push(`MOOSEFS  via ${s.mfs.via}${mfsAge}   masters: ${masters || '-'}`);
+    out.push(
+      `SPACE    ${sp.usedFraction === undefined ? '?' : `${(sp.usedFraction * 100).toFixed(1)}%`} used of ${formatBytes(sp.total)}, ${formatBytes(sp.avail)} free, trash ${formatBytes(sp.trash)}`,
+    );
+    if (vip.chunkClasses) out.push(`CHUNKS   ${CHUNK_CLASSES.map((k) => `${k} ${vip.chunkClasses![k]}`).join('  ')}`);
+    const csRows = [
+      ['CHUNKSERVER', 'ID', 'STATE', 'CHUNKS', 'USED', 'TOTAL', 'LOAD', 'MAINT'],
+      ...vip.chunkservers.map((c) => [`${c.ip}:${c.port}`, String(c.id), 'connected', String(c.chunks), formatBytes(c.used), formatBytes(c.total), c.loadMark ? `${c.loadMark[0]}${c.load}${c.loadMark[1]}` : String(c.load), c.maintenance]),
+      ...vip.disconnected.map((c) => [`${c.ip}:${c.port}`, String(c.id), 'DISCONNECTED', '-', '-', '-', '-', c.maintenance]),
+    ];
+    out.push(...table(csRows));
+    const lags = metaloggerLags(s);
+    out.push(
+      `METALOGGERS  connected: ${vip.metaloggers.map((m) => m.ip).join(', ') || 'none'}` +
+        (lags.length ? `   lag: ${lags.map((l) => `${l.host} ${l.behind} versions`).join(', ')}` : ''),
+    );
+  }
+  return out.join('\n') + '\n';
+}
+
+/** JSON-safe copy (Sets become arrays). */
+export function statusToJson(s: ClusterStatus): unknown {
+  return JSON.parse(JSON.stringify(s, (_k, v) => (v instanceof Set ? [...v] : v)));
+}
