@@ -56,12 +56,17 @@ function homeItems(runbooks: readonly RunbookEntry[], unfinished: readonly Unfin
   ];
 }
 
+/** Pads or cuts (with …) to exactly width characters. */
+function fit(text: string, width: number): string {
+  return text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`;
+}
+
 function ItemRow({ item, focused, titleWidth }: { item: HomeItem; focused: boolean; titleWidth: number }) {
   switch (item.kind) {
     case 'runbook':
       return (
         <Text wrap="truncate-end">
-          <Text bold={focused}>{item.runbook.title.padEnd(titleWidth)}</Text> <Text color={riskColor[item.runbook.risk]}>{item.runbook.risk} risk</Text>
+          <Text bold={focused}>{fit(item.runbook.title, titleWidth)}</Text> <Text color={riskColor[item.runbook.risk]}>{item.runbook.risk} risk</Text>
         </Text>
       );
     case 'resume':
@@ -85,7 +90,8 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
   const { rows, columns } = useTerminalSize();
   const items = useMemo(() => homeItems(runbooks, unfinished), [runbooks, unfinished]);
   const [focused, setFocused] = useState<HomeItem | undefined>(items[0]);
-  const titleWidth = Math.min(40, Math.max(0, ...runbooks.map((r) => r.title.length)));
+  // Titles in one column so the risk levels line up; the longest ones are cut to make room.
+  const titleWidth = Math.max(10, Math.min(columns - 20, Math.max(0, ...runbooks.map((r) => r.title.length))));
 
   const choose = useCallback(
     (item: HomeItem) => {

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { StepState } from '../../src/engine/types.ts';
 import type { Step } from '../../src/runbook/types.ts';
 import { spinnerFrames, statusColor, statusMark } from '../theme.ts';
-import { formatDuration, stepElapsedMs, stepWindow } from './view-model.ts';
+import { formatDuration, resultLine, stepElapsedMs, stepWindow } from './view-model.ts';
 
 interface StepListProps {
   steps: readonly Step[];
@@ -23,6 +23,8 @@ function stepNote(state: StepState): string {
   const failed = state.hosts.find((h) => h.status === 'failed' || h.status === 'cancelled');
   if (failed) return `${failed.host}: ${failed.reason ?? (failed.exitCode != null ? `exit ${failed.exitCode}` : failed.status)}`;
   if (state.status === 'skipped' || state.status === 'failed' || state.status === 'cancelled') return state.reason ?? state.hosts.find((h) => h.reason)?.reason ?? '';
+  // Finished outputs are collapsed to their last line here; the journal has them whole.
+  if (state.status === 'succeeded') return resultLine(state) ?? '';
   return '';
 }
 

@@ -67,6 +67,24 @@ export function hostOutcomeKey(h: HostRunState): string {
   return JSON.stringify([h.status, h.phase, h.exitCode ?? null, h.reason ?? '', h.output, h.check?.ok ?? null, h.check?.output ?? '']);
 }
 
+/** The last non-empty line of a command's output. */
+export function lastLine(output: string): string | undefined {
+  return tailLines(output.replace(/\s+$/, ''), 1).lines[0]?.trim() || undefined;
+}
+
+/**
+ * A finished step in one line, for the step list: the last output line when every host
+ * ended on the same one, else the first hosts' last lines.
+ */
+export function resultLine(step: StepState): string | undefined {
+  const withOutput = step.hosts.map((h) => ({ host: h.host, line: lastLine(h.output) })).filter((x): x is { host: string; line: string } => x.line !== undefined);
+  if (withOutput.length === 0) return undefined;
+  const groups = groupIdentical(withOutput, (x) => x.line);
+  if (groups.length === 1) return groups[0]!.sample.line;
+  const shown = groups.slice(0, 2).map((g) => `${g.hosts.join(', ')}: ${g.sample.line}`);
+  return groups.length > 2 ? `${shown.join(' · ')} · …` : shown.join(' · ');
+}
+
 /** The step the operator is looking at: the prompt's step, else the cursor's. */
 export function currentStepIndex(state: RunState): number {
   const prompt = state.prompt;

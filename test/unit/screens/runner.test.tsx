@@ -63,12 +63,13 @@ test('pick → confirm → live output → done, through the App', async () => {
   run.setStep('daemons', { status: 'succeeded', hosts: hosts.map((h) => succeeded(h, 'active\n')) }, { prompt: undefined });
   const allDone = await r.waitFor('cs3 exit 0');
   assert.match(allDone, /✔ m1, m2, cs1, cs2, cs3 exit 0 · 0\.1s\n {2}│ active/, 'identical outputs are shown once with the host list');
-  assert.match(allDone, /✔ +2\. Daemons per host +0\.6s/, 'the step list shows the step time');
+  assert.match(allDone, /✔ +2\. Daemons per host — active +0\.6s/, 'the step list shows the result line and the step time');
   for (const id of ['cluster', 'look', 'next']) run.setStep(id, { status: 'succeeded' });
   run.update({ cursor: 5, status: 'succeeded', prompt: { kind: 'finished', status: 'succeeded' } });
   const done = await r.waitFor('Run finished: every step succeeded.');
   assert.match(done, /5 steps: 5 succeeded · \d/);
   assert.doesNotMatch(done, /^›/m, 'no step is current any more');
+  assert.match(done, /✔ +1\. Find the VIP holder — eth0 UP 10\.77\.0\.100\/32/, 'finished outputs stay visible, collapsed to their last line');
   r.press('q');
   await r.waitFor(() => exited);
   r.unmount();

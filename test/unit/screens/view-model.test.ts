@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   currentStepIndex,
+  resultLine,
   formatDuration,
   groupIdentical,
   planLayout,
@@ -56,6 +57,14 @@ test('planLayout never hands out more rows than the terminal has, and output get
   }
   const roomy = planLayout({ rows: 60, stepCount: 5, proseLines: 3, commandLines: 2, fixedLines: 7, outputLines: 4 });
   assert.deepEqual(roomy, { steps: 5, prose: 3, commands: 2, output: 4 });
+});
+
+test('resultLine: one last line when all hosts agree, else per host', () => {
+  const h = (host: string, output: string) => ({ host, status: 'succeeded' as const, phase: 'command' as const, output, attempts: 1 });
+  const step = (...hosts: ReturnType<typeof h>[]) => ({ id: 's', status: 'succeeded' as const, hosts });
+  assert.equal(resultLine(step(h('m1', 'a\nactive\n\n'), h('m2', 'active\n'))), 'active');
+  assert.equal(resultLine(step(h('m1', 'active\n'), h('m2', 'inactive\n'), h('m3', 'active'))), 'm1, m3: active · m2: inactive');
+  assert.equal(resultLine(step(h('m1', ''))), undefined);
 });
 
 test('stepWindow keeps the current step inside', () => {
