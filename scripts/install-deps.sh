@@ -3,7 +3,8 @@
 set -euo pipefail
 pkgs=(moosefs-master moosefs-metalogger moosefs-chunkserver moosefs-client moosefs-cli
       keepalived openssh-server openssh-client unison inotify-tools arping rsyslog
-      fuse3 iproute2 procps psmisc tmux util-linux sudo)
+      fuse3 iproute2 procps psmisc tmux util-linux sudo
+      prometheus)  # promtool checks the output of `mfs-tui metrics` (about 45 s to install)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
