@@ -90,3 +90,15 @@ test('home: unfinished runs are listed and resumable; status and quit entries wo
   assert.deepEqual(calls, ['resume r-7', 'status', 'quit']);
   r.unmount();
 });
+
+test('home: a long list scrolls inside a short terminal and the focused row stays visible', async () => {
+  const many = Array.from({ length: 14 }, (_, i) => ({ id: `rb${i}`, title: `Runbook number ${i}`, summary: `Summary ${i}.`, risk: 'medium' as const, when: 'When needed.' }));
+  const r = renderScreen(<Home runbooks={many} unfinished={[]} onPick={() => {}} onResume={() => {}} onStatus={() => {}} onQuit={() => {}} />, { rows: 16, columns: 80 });
+  const first = await r.waitFor('Runbook number 0');
+  assert.ok(first.split('\n').length < 16, first);
+  assert.match(first, /↓ \d+ more/);
+  r.press(keys.down.repeat(12));
+  const scrolled = await r.waitFor((f) => /Runbook number 12/.test(focusedRow(f) ?? '') && f.includes('Summary 12.'));
+  assert.ok(scrolled.split('\n').length < 16, scrolled);
+  assert.match(scrolled, /↑ \d+ more/);
+});
