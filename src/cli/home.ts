@@ -25,6 +25,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     import('../cluster/prompt-broker.ts'),
   ]);
 
+  if (g.practice) g = await ensurePracticeCluster(g);
   const { file } = await inventoryPathFor(g);
   let inventory: Inventory | undefined;
   let notice: string | undefined;
@@ -105,4 +106,35 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   } finally {
     if (session) await (await session).close().catch(() => undefined);
   }
+}
+
+/**
+ * `npm start`: on Linux as root, the practice cluster's packages are installed and the
+ * cluster brought up when needed, with progress, before the screen opens on it.
+ * Elsewhere the app opens without it and says how to point it at a real cluster.
+ */
+async function ensurePracticeCluster(g: GlobalOptions): Promise<GlobalOptions> {
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) {
+    say('mfs-tui: the practice cluster needs root on Linux; opening without it. For a real cluster: mfs-tui --inventory cluster.yaml');
+    return g;
+  }
+  const lab = await import('../lab/index.ts');
+  const t0 = performance.now();
+  const progress = (phase: string, detail?: string) =>
+    say(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${phase}${detail ? ` ${detail}` : ''}`);
+  try {
+    if ((await lab.missingPackages()).length > 0) {
+      say('mfs-tui: installing the practice cluster\'s Debian packages');
+      await lab.labDeps(progress, (line) => say(`          ${line}`));
+    }
+    if (!(await lab.labStatus()).up) {
+      say('mfs-tui: bringing the practice cluster up');
+      await lab.labUp({}, progress);
+    }
+  } catch (err) {
+    if (err instanceof lab.LabError) throw new UserError(`the practice cluster could not start: ${err.message}`, EXIT.failed);
+    throw err;
+  }
+  return { ...g, lab: true };
 }

@@ -7,6 +7,7 @@ export interface GlobalOptions {
   inventory?: string;
   lab?: boolean;
   runbooks?: string;
+  practice?: boolean;
 }
 
 function globals(cmd: Command): GlobalOptions {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .option('-i, --inventory <file>', 'cluster inventory (YAML); remembered for next time')
     .option('--lab', 'use the practice cluster (mfs-tui lab up)')
     .option('--runbooks <dir>', 'folder of runbooks (default: the built-in library)')
+    .option('--practice', 'open on the practice cluster, installing and starting it first when needed (what `npm start` does)')
     .showHelpAfterError('(run with --help for usage)')
     .action(async (_opts, cmd: Command) => {
       const { homeCommand } = await import('./home.ts');
