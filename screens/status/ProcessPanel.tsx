@@ -1,0 +1,39 @@
+// Hosts × daemons: uptime where a daemon runs, `-` where it does not, stale marks with age.
+import { Box, Text } from 'ink';
+import type { ClusterStatus, HostStatus } from '../../src/status/model.ts';
+import { DAEMONS } from '../../src/status/probe.ts';
+import { DAEMON_SHORT, daemonCell, hostState } from '../../src/status/text.ts';
+
+const COL = 7;
+
+function stateColor(h: HostStatus): string | undefined {
+  if (h.stale) return h.okAt === undefined ? 'red' : 'yellow';
+  return h.paused ? 'cyan' : 'green';
+}
+
+export function ProcessPanel({ status, compact = false }: { status: ClusterStatus; compact?: boolean }) {
+  const nameWidth = Math.max(6, ...status.hosts.map((h) => h.name.length)) + 1;
+  return (
+    <Box flexDirection="column" borderStyle={compact ? undefined : 'round'} paddingX={compact ? 0 : 1}>
+      <Text bold>
+        {'HOST'.padEnd(nameWidth)}
+        {'STATE'.padEnd(11)}
+        {DAEMONS.map((d) => DAEMON_SHORT[d].padEnd(COL)).join('')}
+      </Text>
+      {status.hosts.map((h) => (
+        <Text key={h.name} dimColor={h.stale}>
+          {h.name.padEnd(nameWidth)}
+          <Text color={stateColor(h)}>{hostState(h).padEnd(11)}</Text>
+          {DAEMONS.map((d) => {
+            const cell = daemonCell(h, d);
+            return (
+              <Text key={d} color={cell === '-' || cell === '?' ? 'gray' : undefined}>
+                {cell.padEnd(COL)}
+              </Text>
+            );
+          })}
+        </Text>
+      ))}
+    </Box>
+  );
+}
