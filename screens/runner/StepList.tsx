@@ -42,9 +42,12 @@ export function StepList({ steps, states, current, rows, now, runningSince, chan
         const note = stepNote(state);
         return (
           <Box key={state.id}>
-            <Text color={isCurrent ? 'cyan' : undefined}>{isCurrent ? '› ' : '  '}</Text>
-            <Text color={statusColor[state.status]}>{statusMark[state.status]}</Text>
-            {state.status === 'running' && <Text color="cyan"> {spinnerFrames[Math.floor(now / 80) % spinnerFrames.length]}</Text>}
+            {/* The fixed columns never shrink; only the title and its note are cut. */}
+            <Box flexShrink={0}>
+              <Text color={isCurrent ? 'cyan' : undefined}>{isCurrent ? '› ' : '  '}</Text>
+              <Text color={statusColor[state.status]}>{statusMark[state.status]}</Text>
+              {state.status === 'running' && <Text color="cyan"> {spinnerFrames[Math.floor(now / 80) % spinnerFrames.length]}</Text>}
+            </Box>
             <Box flexGrow={1} flexShrink={1} marginLeft={1}>
               <Text wrap="truncate-end" bold={isCurrent} dimColor={state.status === 'pending' && !isCurrent}>
                 {String(index + 1).padStart(width)}. {step?.title ?? state.id}
@@ -52,7 +55,11 @@ export function StepList({ steps, states, current, rows, now, runningSince, chan
                 {note ? (state.choice ? ` ${note}` : ` — ${note}`) : ''}
               </Text>
             </Box>
-            {elapsed !== undefined && <Text dimColor> {formatDuration(elapsed)}</Text>}
+            {elapsed !== undefined && (
+              <Box flexShrink={0}>
+                <Text dimColor> {formatDuration(elapsed)}</Text>
+              </Box>
+            )}
           </Box>
         );
       })}

@@ -79,8 +79,12 @@ export function Select<I extends SelectItem>({ items, renderItem, onSelect, onFo
           <Box key={item.value} flexDirection="column">
             {heading !== undefined && <Text bold>{heading}</Text>}
             <Box>
-              <Text color={focused ? 'cyan' : undefined}>{focused ? '❯ ' : '  '}</Text>
-              <Box flexGrow={1}>{renderItem(item, focused)}</Box>
+              <Box flexShrink={0}>
+                <Text color={focused ? 'cyan' : undefined}>{focused ? '❯ ' : '  '}</Text>
+              </Box>
+              <Box flexGrow={1} flexShrink={1}>
+                {renderItem(item, focused)}
+              </Box>
             </Box>
           </Box>
         );

@@ -12,7 +12,7 @@ const ansi = /\u001B\[[0-9;]*m/;
 
 async function frame(env: Record<string, string>): Promise<string> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NO_COLOR' && k !== 'FORCE_COLOR'));
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, 'typed'], { env: { ...clean, ...env }, timeout: 60_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, 'typed'], { env: { ...clean, ...env }, timeout: 120_000 });
   return stdout;
 }
 

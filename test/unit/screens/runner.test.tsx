@@ -281,3 +281,15 @@ test('the live area stays shorter than the terminal, even with long output and m
   const small = await r.waitFor((f) => f.split('\n').length < 14);
   assert.match(small, /chunk 199 ok/, 'after a resize to 14 rows');
 });
+
+test('a long result line is cut, never wrapped: one row per step with its mark and time in place', async () => {
+  const run = healthCheckRun();
+  const many = hosts.map((h, i) => succeeded(h, `${h}: ${'x'.repeat(20 + i)} result ${i}\n`));
+  run.setStep('daemons', { status: 'succeeded', hosts: many }, { cursor: 2, prompt: { kind: 'confirm', stepId: 'cluster', level: 'yes' } });
+  const { r } = renderRunner(run, { rows: 30, columns: 60 });
+  const frame = await r.waitFor('Step 3/5');
+  const lines = frame.split('\n');
+  const row = lines.findIndex((l) => l.includes('2. Daemons per host'));
+  assert.match(lines[row] ?? '', /^ {2}✔ 2\. Daemons per host — .*… +0\.6s$/);
+  assert.match(lines[row + 1] ?? '', /^› · 3\. Cluster summary/);
+});
