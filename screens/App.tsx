@@ -24,8 +24,10 @@ export interface AppProps {
   inputDefaults?(runbookId: string): Record<string, string>;
   startRun(runbookId: string, inputs: Record<string, string>): RunController | Promise<RunController>;
   resumeRun(runId: string): RunController | Promise<RunController>;
-  /** Opens the cluster status; without it the entry says it is not available yet. */
+  /** Opens the cluster status outside the app (takes precedence over statusScreen). */
   onStatus?(): void;
+  /** The cluster status screen (e.g. screens/status StatusScreen on a poller's store), shown inside the app; Esc goes back. */
+  statusScreen?(): ReactNode;
   /** The operator quit or left a run (an unfinished run stays resumable). */
   onExit(): void;
   /** Questions from the SSH layer (host keys, passphrases, sudo passwords), shown above any screen. */
@@ -39,14 +41,14 @@ type Screen =
   | { kind: 'inputs'; runbook: AppRunbook }
   | { kind: 'opening'; title: string }
   | { kind: 'runner'; ctrl: RunController; title: string }
-  | { kind: 'status-unavailable' };
+  | { kind: 'status' };
 
 /** A thrown error as one line for the operator (the CLI's errors are written for that). */
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function StatusUnavailable({ onBack }: { onBack(): void }) {
+function StatusView({ render, onBack }: { render?: () => ReactNode; onBack(): void }) {
   useKeyLayer(layer.screen, (input, key) => {
     if (!key.escape && !key.return && input !== 'q' && !isCtrlC(input, key)) return false;
     onBack();
@@ -54,8 +56,14 @@ function StatusUnavailable({ onBack }: { onBack(): void }) {
   });
   return (
     <Box flexDirection="column">
-      <Text bold>Cluster status</Text>
-      <Text>Not available in this version yet.</Text>
+      {render ? (
+        render()
+      ) : (
+        <>
+          <Text bold>Cluster status</Text>
+          <Text>Not available in this version yet.</Text>
+        </>
+      )}
       <Text dimColor>enter or esc: back</Text>
     </Box>
   );
@@ -129,7 +137,7 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
           notice={screen.notice ?? notice}
           onPick={pick}
           onResume={resume}
-          onStatus={onStatus ?? (() => setScreen({ kind: 'status-unavailable' }))}
+          onStatus={onStatus ?? (() => setScreen({ kind: 'status' }))}
           onQuit={onExit}
         />
       );
@@ -160,8 +168,8 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
           onNextRunbook={pick}
         />
       );
-    case 'status-unavailable':
-      return <StatusUnavailable onBack={() => home()} />;
+    case 'status':
+      return <StatusView render={props.statusScreen} onBack={() => home()} />;
   }
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Text } from 'ink';
 import { App, type AppRunbook } from '../../../screens/App.tsx';
 import type { RunbookInput } from '../../../src/runbook/types.ts';
 import { hostState } from './fake-run.ts';
@@ -109,5 +110,16 @@ test('status entry without a status screen says so, and Esc goes back', async ()
   r.press(keys.enter);
   await r.waitFor('Not available in this version yet.');
   r.press(keys.escape);
+  await r.waitFor('No runbooks found.');
+});
+
+test('status entry shows the status screen the CLI gives, inside the app', async () => {
+  const r = renderScreen(
+    <App runbooks={[]} unfinished={[]} startRun={noRun} resumeRun={noRun} onExit={() => {}} statusScreen={() => <Text>VIP 10.77.0.100 on m1</Text>} />,
+  );
+  await r.waitFor('Cluster status');
+  r.press(keys.enter);
+  await r.waitFor('VIP 10.77.0.100 on m1');
+  r.press('q');
   await r.waitFor('No runbooks found.');
 });
