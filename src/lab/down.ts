@@ -1,7 +1,7 @@
 // `lab down`: removes everything a lab (whole, half-built or crashed) left on the machine,
 // found by its state file and by the lab's naming convention. Idempotent.
 import fs from 'node:fs';
-import { BRIDGE, LAB_PREFIX } from './layout.ts';
+import { LAB_PREFIX } from './layout.ts';
 import { deleteLink, deleteNetns, listLabLinks, listLabNetns, netnsPids } from './net.ts';
 import { hostsDir, labFile } from './paths.ts';
 import { isAlive, namespaceOf, run, sleep, waitFor } from './proc.ts';
@@ -21,18 +21,26 @@ export async function labDown(progress: Progress = () => {}): Promise<LabDownRep
   const state = readState();
   const netnsList = await listLabNetns();
 
-  progress('unmount', 'client mounts');
+  progress('unmount', 'FUSE mounts inside the hosts');
   // FUSE first, while mfsmount still runs: a clean unmount instead of a dead connection.
-  for (const ns of netnsList) {
-    const inside = await hostProcesses(ns);
-    const holder = inside.find((pid) => namespaceOf(pid, 'mnt') !== namespaceOf('self', 'mnt'));
-    if (holder === undefined) continue;
-    const mounts = await run('nsenter', ['-t', String(holder), '-m', 'sh', '-c', "awk '$3 ~ /^fuse/ {print $2}' /proc/mounts"]);
-    for (const mp of mounts.stdout.split('\n').filter(Boolean)) {
-      const r = await run('nsenter', ['-t', String(holder), '-m', 'umount', '-l', mp], { timeoutMs: 3000 });
-      if (r.code === 0) removed.push(`unmounted ${mp} on ${ns.slice(LAB_PREFIX.length)}`);
+  const unmounted = await Promise.all(netnsList.map(async (ns) => {
+    const holder = (await hostProcesses(ns)).find((pid) => namespaceOf(pid, 'mnt') !== namespaceOf('self', 'mnt'));
+    if (holder === undefined) return [];
+    // The host's mount table, read from outside; only FUSE mounts need an unmount.
+    let fuse: string[] = [];
+    try {
+      fuse = fs.readFileSync(`/proc/${holder}/mounts`, 'utf8').split('\n').map((l) => l.split(' ')).filter((f) => f[2]?.startsWith('fuse')).map((f) => f[1]!);
+    } catch {
+      return [];
     }
-  }
+    const done: string[] = [];
+    for (const mp of fuse) {
+      const r = await run('nsenter', ['-t', String(holder), '-m', 'umount', '-l', mp], { timeoutMs: 5000 });
+      if (r.code === 0) done.push(`unmounted ${mp} on ${ns.slice(LAB_PREFIX.length)}`);
+    }
+    return done;
+  }));
+  removed.push(...unmounted.flat());
 
   progress('processes', 'kill by PID');
   // Killing a host's PID 1 kills its whole PID namespace; `ip netns pids` catches the rest
@@ -59,26 +67,28 @@ export async function labDown(progress: Progress = () => {}): Promise<LabDownRep
   if (!gone) problems.push(`processes still alive after SIGKILL: ${[...pids].filter(isAlive).join(' ')}`);
 
   progress('network', 'veths, namespaces, bridge');
-  // Veths explicitly: orphaned sockets can keep a deleted namespace (and its veth) alive.
+  // One `ip -force -batch` for all of it (-force: go on past errors; what remains is checked
+  // after). Veths explicitly: orphaned sockets can keep a deleted namespace and its veth alive.
   const links = await listLabLinks();
-  await Promise.all(
-    links
-      .filter((l) => l.kind !== 'bridge')
-      .map(async (l) => ((await deleteLink(l.name)) ? removed.push(`deleted veth ${l.name}`) : problems.push(`could not delete link ${l.name}`))),
-  );
-  for (const ns of netnsList) {
-    if (await deleteNetns(ns)) removed.push(`deleted network namespace ${ns}`);
-    else problems.push(`could not delete network namespace ${ns}`);
+  const veths = links.filter((l) => l.kind !== 'bridge').map((l) => l.name);
+  const bridges = links.filter((l) => l.kind === 'bridge').map((l) => l.name);
+  const batch = [...veths.map((n) => `link del ${n}`), ...netnsList.map((n) => `netns del ${n}`), ...bridges.map((n) => `link del ${n}`)];
+  if (batch.length > 0) await run('ip', ['-force', '-batch', '-'], { input: batch.join('\n') + '\n' });
+  let leftNetns = await listLabNetns();
+  let leftLinks = await listLabLinks();
+  if (leftNetns.length + leftLinks.length > 0) {
+    // A veth whose namespace is still being torn down can reappear for a moment: once more.
+    await sleep(200);
+    for (const l of leftLinks) await deleteLink(l.name);
+    for (const n of leftNetns) await deleteNetns(n);
+    leftNetns = await listLabNetns();
+    leftLinks = await listLabLinks();
   }
-  for (const l of links.filter((l) => l.kind === 'bridge')) {
-    if (await deleteLink(l.name)) removed.push(`deleted bridge ${l.name}`);
-    else problems.push(`could not delete bridge ${l.name}`);
-  }
-  // A veth whose namespace is still being torn down can reappear for a moment: once more.
-  await sleep(0);
-  for (const l of await listLabLinks()) {
-    if (!(await deleteLink(l.name))) problems.push(`link ${l.name} remains`);
-  }
+  for (const n of veths) if (!leftLinks.some((l) => l.name === n)) removed.push(`deleted veth ${n}`);
+  for (const n of netnsList) if (!leftNetns.includes(n)) removed.push(`deleted network namespace ${n}`);
+  for (const n of bridges) if (!leftLinks.some((l) => l.name === n)) removed.push(`deleted bridge ${n}`);
+  for (const l of leftLinks) problems.push(`could not delete link ${l.name}`);
+  for (const n of leftNetns) problems.push(`could not delete network namespace ${n}`);
 
   progress('files', 'host folders and inventory');
   if (fs.existsSync(hostsDir())) {
@@ -89,7 +99,6 @@ export async function labDown(progress: Progress = () => {}): Promise<LabDownRep
     if (fs.existsSync(labFile(f))) fs.rmSync(labFile(f));
   }
   if (removeState()) removed.push('removed the lab state file');
-  void BRIDGE;
   return { removed, problems };
 }
 

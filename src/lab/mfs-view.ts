@@ -7,6 +7,8 @@ export interface ClusterView {
   chunkservers: string[];
   /** Metalogger addresses connected to the master (-SMB). */
   metaloggers: string[];
+  /** Chunkservers the master knows but which are not connected. */
+  disconnected: string[];
   /** Set when no master answered. */
   error?: string;
 }
@@ -18,9 +20,14 @@ export async function readClusterView(master: string): Promise<ClusterView> {
   ]);
   const text = cs.stdout + cs.stderr;
   if (cs.code !== 0 || /not found|can't connect|connection refused|timed out/i.test(text)) {
-    return { chunkservers: [], metaloggers: [], error: firstLine(text) || (cs.timedOut ? 'mfscli timed out' : `mfscli exit ${cs.code}`) };
+    return { chunkservers: [], metaloggers: [], disconnected: [], error: firstLine(text) || (cs.timedOut ? 'mfscli timed out' : `mfscli exit ${cs.code}`) };
   }
-  return { chunkservers: addressRows(cs.stdout), metaloggers: addressRows(mb.stdout) };
+  const lines = cs.stdout.split('\n');
+  return {
+    chunkservers: addressRows(lines.filter((l) => !/^disconnected/i.test(l)).join('\n')),
+    disconnected: addressRows(lines.filter((l) => /^disconnected/i.test(l)).join('\n')),
+    metaloggers: addressRows(mb.stdout),
+  };
 }
 
 /** The address of each data row (`chunk servers:\t10.77.0.21\t9422\t...`); headers have none. */

@@ -108,6 +108,11 @@ export async function labStatus(): Promise<LabStatusReport> {
   }
   let master: ClusterView | undefined;
   if (!state.bare) {
+    for (const h of hosts) {
+      if (h.roles.includes('master-candidate') && h.running && !h.holdsVip && h.daemons.some((d) => d.startsWith('mfsmaster'))) {
+        problems.push(`${h.name} runs mfsmaster without the VIP: a stale master (or a role switch in progress)`);
+      }
+    }
     if (vipHolders.length === 0) problems.push(`nobody holds the VIP ${VIP}`);
     if (vipHolders.length > 1) problems.push(`split brain: the VIP ${VIP} is on ${vipHolders.join(' and ')}`);
     master = await readClusterView(VIP);

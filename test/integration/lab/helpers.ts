@@ -1,0 +1,56 @@
+// Shared by the practice-cluster tests: when they may skip, a private lab dir, and the
+// "nothing left" check after `lab down`.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { missingCommands } from '../../../src/lab/preflight.ts';
+
+/** Why these tests cannot run here; never a reason in CI (CI=true), where they must run. */
+export function skipReason(): string | false {
+  if (process.env.CI === 'true') return false;
+  if (process.platform !== 'linux') return 'the practice cluster needs Linux';
+  if (process.getuid?.() !== 0) return 'the practice cluster needs root (namespaces, bridge, mounts)';
+  const missing = missingCommands(false);
+  if (missing.length > 0) return `missing commands: ${missing.join(', ')} (run scripts/install-deps.sh)`;
+  return false;
+}
+
+/** A private lab dir for this test file (never the default one, never the checkout). */
+export function useTempLabDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-test-'));
+  process.env.MFS_TUI_LAB_DIR = dir;
+  return dir;
+}
+
+export function sh(cmd: string, args: string[], input?: string): { code: number | null; out: string; err: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', input, timeout: 60_000 });
+  return { code: r.status, out: r.stdout ?? '', err: r.stderr ?? '' };
+}
+
+/** ssh with the lab's own config: StrictHostKeyChecking yes against the lab's known_hosts. */
+export function labSsh(labDir: string, host: string, script: string, extra: string[] = []): { code: number | null; out: string; err: string } {
+  return sh('ssh', ['-F', path.join(labDir, 'ssh_config'), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', ...extra, host, 'bash', '-s'], script);
+}
+
+/** No lab namespaces, links, netns mounts or recorded processes remain. */
+export function assertNothingLeft(pids: number[] = []): void {
+  const netns = sh('ip', ['netns', 'list']).out.split('\n').filter((l) => l.startsWith('mfslab-'));
+  assert.deepEqual(netns, [], 'lab network namespaces remain');
+  const links = sh('ip', ['-o', 'link', 'show']).out.split('\n').filter((l) => /^\d+:\s+mfslab-/.test(l));
+  assert.deepEqual(links, [], 'lab links (veths, bridge) remain');
+  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes('mfslab-') || l.includes('mfs-tui-lab-test-'));
+  assert.deepEqual(mounts, [], 'lab mounts remain');
+  const alive = pids.filter((pid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return !/\) [ZX] /.test(stat);
+    } catch {
+      return false;
+    }
+  });
+  assert.deepEqual(alive, [], 'lab processes remain');
+  // No process on the machine is in a lab namespace any more (namespace files are gone).
+  assert.equal(fs.existsSync('/run/netns') ? fs.readdirSync('/run/netns').filter((n) => n.startsWith('mfslab-')).length : 0, 0);
+}
