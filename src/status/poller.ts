@@ -28,6 +28,8 @@ export interface StatusPollerOptions {
   /** Run the MooseFS version part every N ticks (default 60; always on the first). */
   versionEveryTicks?: number;
   alerts?: AlertOptions;
+  /** Turn probe parts off for good, e.g. keepalived: false where signalling it is unwanted. */
+  parts?: { keepalived?: boolean; version?: boolean };
   now?: () => number;
 }
 
@@ -163,7 +165,10 @@ export class StatusPoller {
   private async probeOne(name: string): Promise<void> {
     const tick = this.ticksDone.get(name) ?? 0;
     const heavy = !this.paused.has(name);
-    const parts = { keepalived: heavy, version: heavy && tick % this.versionEvery === 0 };
+    const parts = {
+      keepalived: heavy && this.opts.parts?.keepalived !== false,
+      version: heavy && this.opts.parts?.version !== false && tick % this.versionEvery === 0,
+    };
     const prev = this.hosts.get(name)!;
     let result: HostProbeResult | undefined;
     let error: string | undefined;

@@ -76,7 +76,8 @@ export function hostProbeScript(opts: HostProbeOptions): string {
     `ip -o -4 addr show 2>/dev/null | grep -F ${vip}`,
     `echo '${MARK}ps'`,
     // Children of a same-named parent (mfsmaster's data writer, keepalived's VRRP child) are dropped by the parser.
-    `__ps=$(ps -eo pid=,ppid=,etimes=,comm= 2>/dev/null | awk '$4 ~ /^(${names})/')`,
+    // Zombies (stat Z) are dead daemons nobody reaped yet: dropped here.
+    `__ps=$(ps -eo pid=,ppid=,etimes=,stat=,comm= 2>/dev/null | awk '$5 ~ /^(${names})/ && $4 !~ /^Z/')`,
     'echo "$__ps"',
   ];
   if (opts.parts.keepalived) {
@@ -87,7 +88,7 @@ export function hostProbeScript(opts: HostProbeOptions): string {
     lines.push(
       `echo '${MARK}keepalived'`,
       // The parent keepalived: its parent is not a keepalived.
-      `__kp=$(echo "$__ps" | awk '$4=="keepalived"{k[$1]=1; p[$1]=$2} END{for (i in k) if (!(p[i] in k)) print i}' | head -n 1)`,
+      `__kp=$(echo "$__ps" | awk '$5=="keepalived"{k[$1]=1; p[$1]=$2} END{for (i in k) if (!(p[i] in k)) print i}' | head -n 1)`,
       'if [ -n "$__kp" ]; then',
       '  __kf=/tmp/keepalived.data',
       '  __km=$(stat -c %Y $__kf 2>/dev/null || echo 0)',
@@ -133,11 +134,14 @@ export function emptyDaemons(): Record<DaemonName, DaemonProcess[]> {
   return Object.fromEntries(DAEMONS.map((d) => [d, []])) as unknown as Record<DaemonName, DaemonProcess[]>;
 }
 
-/** `pid ppid etimes comm` rows → daemons, without children of a same-named parent. */
+/** `pid ppid etimes [stat] comm` rows → daemons, without zombies and children of a same-named parent. */
 export function parsePs(lines: string[]): Record<DaemonName, DaemonProcess[]> {
   const rows = lines.flatMap((l) => {
-    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)/.exec(l);
-    return m ? [{ pid: Number(m[1]), ppid: Number(m[2]), uptimeS: Number(m[3]), comm: m[4]! }] : [];
+    const f = l.trim().split(/\s+/);
+    if (f.length < 4 || !f.slice(0, 3).every((x) => /^\d+$/.test(x))) return [];
+    const stat = f.length >= 5 ? f[3]! : '';
+    if (stat.startsWith('Z')) return [];
+    return [{ pid: Number(f[0]), ppid: Number(f[1]), uptimeS: Number(f[2]), comm: f[f.length >= 5 ? 4 : 3]! }];
   });
   const nameOf = (comm: string): DaemonName | undefined => DAEMONS.find((d) => comm === d || (d === 'unison' && comm.startsWith('unison')));
   const byPid = new Map(rows.map((r) => [r.pid, r]));

@@ -26,7 +26,8 @@ describe('host probe', () => {
   });
 
   it('unison with a versioned name counts as unison; unknown rows are ignored', () => {
-    const d = parsePs(['  10     1   5 unison-2.53', '  11    10   5 unison', 'garbage', '  12 1 7 mfscgiserv']);
+    const d = parsePs(['  10     1   5 S unison-2.53', '  11    10   5 S unison', 'garbage', '  12 1 7 mfscgiserv', '  13 1 9 Z mfschunkserver']);
+    assert.deepEqual(d.mfschunkserver, [], 'a zombie is not a running daemon');
     assert.deepEqual(d.unison, [{ pid: 10, uptimeS: 5 }]);
     assert.deepEqual(d.mfscgiserv, [{ pid: 12, uptimeS: 7 }]);
   });

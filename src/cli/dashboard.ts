@@ -1,0 +1,93 @@
+// `mfs-tui dashboard [--interval S]`: a full-screen wall view with blessed-contrib (space gauge,
+// chunk-class and space charts over time, host and chunkserver tables, VIP and alerts).
+// blessed is imported only here, on demand, so the rest of mfs-tui never loads it. The
+// terminal is restored on q/Esc/Ctrl-C, SIGTERM/SIGHUP and on a crash.
+import type { GlobalOptions } from './main.ts';
+import { intervalMs, openStatus } from './status.ts';
+
+export interface DashboardOptions extends GlobalOptions {
+  interval?: string;
+}
+
+export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
+  const interval = intervalMs(opts.interval, 1);
+  const st = await openStatus(opts, interval);
+  const [{ default: blessed }, { default: contrib }, { dashboardData }] = await Promise.all([
+    import('blessed'),
+    import('blessed-contrib'),
+    import('../status/dashboard-data.ts'),
+  ]);
+
+  const screen = blessed.screen({ smartCSR: true, title: 'mfs-tui dashboard', fullUnicode: true });
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    // destroy() leaves the alternate screen, shows the cursor and resets the tty modes.
+    screen.destroy();
+  };
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const crash = (err: unknown) => {
+    restore();
+    process.stderr.write(`mfs-tui: dashboard stopped: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 70;
+    finish();
+  };
+  const onSignal = () => finish();
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  screen.key(['q', 'escape', 'C-c'], () => finish());
+
+  try {
+    const grid = new contrib.grid({ rows: 12, cols: 12, screen });
+    const gauge = grid.set(0, 0, 3, 3, contrib.gauge, { label: ' space used ', stroke: 'green', fill: 'white' });
+    const vipBox = grid.set(0, 3, 3, 4, blessed.box, { label: ' VIP ', tags: false });
+    const alertBox = grid.set(0, 7, 3, 5, blessed.box, { label: ' alerts ', tags: false, style: { fg: 'red' } });
+    const chunks = grid.set(3, 0, 4, 6, contrib.line, { label: ' chunks at risk ', showLegend: true, legend: { width: 12 }, minY: 0 });
+    const space = grid.set(3, 6, 4, 6, contrib.line, { label: ' space used (GiB) ', showLegend: false, minY: 0 });
+    const hosts = grid.set(7, 0, 5, 7, contrib.table, { label: ' hosts × daemons ', columnSpacing: 2, columnWidth: [8, 12, 7, 7, 6, 6, 6, 7, 4, 7], keys: false, interactive: false });
+    const servers = grid.set(7, 7, 5, 5, contrib.table, { label: ' chunkservers ', columnSpacing: 2, columnWidth: [21, 13, 7, 10, 5], keys: false, interactive: false });
+
+    const draw = () => {
+      const d = dashboardData(st.poller.getState(), st.poller.getHistory());
+      gauge.setPercent(d.usedPercent);
+      gauge.setLabel(` space used: ${d.spaceLabel} `);
+      vipBox.setContent(d.vipLines.join('\n'));
+      alertBox.setContent(d.alertLines.join('\n'));
+      alertBox.style.fg = d.alertLines[0] === 'no alerts' ? 'green' : 'red';
+      if (d.chunkSeries[0]!.x.length > 0) {
+        chunks.setData(d.chunkSeries);
+        space.setData(d.spaceSeries);
+      }
+      hosts.setData(d.hosts);
+      servers.setData(d.chunkservers);
+      screen.title = `mfs-tui: ${d.title}`;
+      screen.render();
+    };
+    // Redraw at most once per tick, however many hosts answered in it.
+    let pending = false;
+    const unsubscribe = st.poller.subscribe(() => {
+      if (pending) return;
+      pending = true;
+      setTimeout(() => {
+        pending = false;
+        if (!restored) draw();
+      }, 50);
+    });
+    screen.on('resize', draw);
+    draw();
+    st.poller.start();
+    await finished;
+    unsubscribe();
+  } finally {
+    restore();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('uncaughtException', crash);
+    process.off('unhandledRejection', crash);
+    await st.close();
+  }
+}

@@ -1,0 +1,24 @@
+// The dashboard's data (what blessed-contrib is handed), without a terminal.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { dashboardData } from '../../../src/status/dashboard-data.ts';
+import { StatusPoller } from '../../../src/status/poller.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows } from './fakes.ts';
+
+it('tables, VIP lines, alerts and time series from snapshots', async () => {
+  const hosts = healthyHosts();
+  const c = fakeCluster(hosts, { viaVip: fixture('healthy-goal3.txt'), candidates: simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]) });
+  const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100 });
+  await p.sweep();
+  c.mfscli.viaVip = fixture('chunkserver-down.txt');
+  await p.sweep();
+  const d = dashboardData(p.getState(), p.getHistory());
+  assert.deepEqual(d.vipLines.slice(0, 2), ['VIP 10.9.0.100: m1', 'm1: MASTER VIP master v1510']);
+  assert.ok(d.alertLines.some((l) => l === 'CRIT 300 chunks are endangered (one copy left)'));
+  assert.deepEqual(d.hosts.data[2]!.slice(0, 2), ['c1', 'ok']);
+  assert.deepEqual(d.chunkservers.data.at(-1), ['10.251.9.1:9422', 'DISCONNECTED', '-', '-', '-']);
+  assert.deepEqual(d.chunkSeries.find((s) => s.title === 'undergoal')!.y, [300, 0]);
+  assert.deepEqual(d.chunkSeries.find((s) => s.title === 'endangered')!.y, [0, 300]);
+  assert.equal(d.chunkSeries[0]!.x.length, 2);
+  assert.ok(d.usedPercent > 0 && d.usedPercent < 100);
+});
