@@ -82,6 +82,36 @@ export function buildProgram(): Command {
       return runsCommand(opts);
     });
 
+  program
+    .command('status')
+    .description('cluster status: VIP holder, daemons per host, chunks, alerts (exit 1 on a critical alert)')
+    .option('--json', 'print the status as JSON (one line per tick with --watch)')
+    .option('--watch', 'keep printing every interval until Ctrl-C')
+    .option('--interval <seconds>', 'seconds between probes (default 1)')
+    .action(async (opts, cmd: Command) => {
+      const { statusCommand } = await import('./status.ts');
+      return statusCommand({ ...globals(cmd), ...opts });
+    });
+
+  program
+    .command('metrics')
+    .description('Prometheus text: printed once, or rewritten atomically in DIR/mfs-tui.prom every interval')
+    .option('--textfile-dir <dir>', "node_exporter's textfile collector folder")
+    .option('--interval <seconds>', 'seconds between writes (default 10)')
+    .action(async (opts, cmd: Command) => {
+      const { metricsCommand } = await import('./metrics.ts');
+      return metricsCommand({ ...globals(cmd), ...opts });
+    });
+
+  program
+    .command('dashboard')
+    .description('full-screen wall dashboard (q or Ctrl-C quits)')
+    .option('--interval <seconds>', 'seconds between probes (default 1)')
+    .action(async (opts, cmd: Command) => {
+      const { dashboardCommand } = await import('./dashboard.ts');
+      return dashboardCommand({ ...globals(cmd), ...opts });
+    });
+
   return program;
 }
 
