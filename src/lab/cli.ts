@@ -13,7 +13,17 @@ import { readState } from './state.ts';
 import { labStatus, type LabStatusReport } from './status.ts';
 import { labUp } from './up.ts';
 
-const out = (s: string) => process.stdout.write(s + '\n');
+let stdoutGuarded = false;
+/** Prints a line; a reader that went away (`| head`) must not abort a half-done up or down. */
+const out = (s: string) => {
+  if (!stdoutGuarded) {
+    stdoutGuarded = true;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
+  process.stdout.write(s + '\n');
+};
 
 /** Prints each phase as it starts, with the time since the command began. */
 function phasePrinter(): Progress & { total: () => string } {

@@ -1,0 +1,68 @@
+// The files `lab up` writes, without building a lab: the inventory loads with the app's own
+// loader, the ssh_config pins each host's key, and the embedded shell parses.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { loadInventory } from '../../../src/inventory/load.ts';
+import { hostFiles, inventoryYaml, knownHosts, sshConfig } from '../../../src/lab/files.ts';
+import { planHosts } from '../../../src/lab/layout.ts';
+import { CLIENT_FILES_SCRIPT, CLIENT_MOUNT_SCRIPT, DEV_TEMPLATE, HOST_INIT, ROLE_SCRIPT, bootstrapMasterScript, checkScript } from '../../../src/lab/scripts.ts';
+
+describe('practice cluster files (no lab needed)', () => {
+  it('plans hosts m1 m2 ml c1..cN cl spare on the lab subnet, and refuses a bad count', () => {
+    const hosts = planHosts(4);
+    assert.deepEqual(hosts.map((h) => `${h.name}=${h.address}`), ['m1=10.77.0.11', 'm2=10.77.0.12', 'ml=10.77.0.13', 'c1=10.77.0.21', 'c2=10.77.0.22', 'c3=10.77.0.23', 'c4=10.77.0.24', 'cl=10.77.0.14', 'spare=10.77.0.15']);
+    assert.ok(hosts.every((h) => h.netns.startsWith('mfslab-') && h.veth.length <= 15));
+    assert.throws(() => planHosts(0), /from 1 to 20/);
+    assert.throws(() => planHosts(2.5), /whole number/);
+  });
+
+  it('the inventory loads with the app\'s loader: VIP, paths, roles, key and known_hosts', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-files-'));
+    try {
+      const hosts = planHosts(3);
+      fs.writeFileSync(path.join(dir, 'id_ed25519'), 'not a real key\n', { mode: 0o600 });
+      fs.writeFileSync(path.join(dir, 'known_hosts'), knownHosts(hosts, new Map(hosts.map((h) => [h.name, `ssh-ed25519 AAAA${h.name}`]))));
+      fs.writeFileSync(path.join(dir, 'ssh_config'), sshConfig(hosts, path.join(dir, 'id_ed25519'), path.join(dir, 'known_hosts')));
+      fs.writeFileSync(path.join(dir, 'inventory.yaml'), inventoryYaml(hosts));
+      const inv = await loadInventory(path.join(dir, 'inventory.yaml'));
+      assert.equal(inv.cluster, 'lab');
+      assert.deepEqual(inv.vip, { address: '10.77.0.100', interface: 'eth0', prefix: 24 });
+      assert.deepEqual(inv.knownHosts, [path.join(dir, 'known_hosts')]);
+      const m1 = inv.hosts.find((h) => h.name === 'm1')!;
+      assert.equal(m1.address, '10.77.0.11');
+      assert.equal(m1.user, 'root');
+      assert.deepEqual(m1.roles, ['master-candidate']);
+      assert.equal(inv.hosts.find((h) => h.name === 'cl')!.roles[0], 'client');
+      assert.match(fs.readFileSync(path.join(dir, 'known_hosts'), 'utf8'), /^m1,10\.77\.0\.11 ssh-ed25519 AAAAm1$/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keepalived on both candidates: BACKUP, nopreempt, priorities 150/100, a weight-0 check and one role script', () => {
+    const hosts = planHosts(3);
+    const conf = (name: string) => hostFiles(hosts.find((h) => h.name === name)!, hosts, 'ssh-ed25519 AAAA lab').find((f) => f.path === 'etc/keepalived/keepalived.conf')!.content;
+    for (const [name, prio] of [['m1', 150], ['m2', 100]] as const) {
+      const c = conf(name);
+      assert.match(c, /state BACKUP/);
+      assert.match(c, /nopreempt/);
+      assert.match(c, new RegExp(`priority ${prio}\\b`));
+      assert.match(c, /weight 0/);
+      assert.match(c, /10\.77\.0\.100\/24 dev eth0/);
+      for (const s of ['MASTER', 'BACKUP', 'FAULT', 'STOP']) assert.match(c, new RegExp(`mfs-role\\.sh ${s}"`));
+    }
+    assert.equal(hostFiles(hosts.find((h) => h.name === 'c1')!, hosts, 'k').some((f) => f.path.startsWith('etc/keepalived/')), false);
+  });
+
+  it('every embedded shell script parses (bash -n)', () => {
+    const scripts = { HOST_INIT, ROLE_SCRIPT, DEV_TEMPLATE, CLIENT_MOUNT_SCRIPT, CLIENT_FILES_SCRIPT, check: checkScript(['10.77.0.21', '10.77.0.22']), bootstrap: bootstrapMasterScript('10.77.0.100', 24, 'eth0') };
+    for (const [name, text] of Object.entries(scripts)) {
+      const r = spawnSync('bash', ['-n'], { input: text, encoding: 'utf8' });
+      assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+    }
+  });
+});
