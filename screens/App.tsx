@@ -70,7 +70,13 @@ function StatusView({ render, onBack }: { render?: () => ReactNode; onBack(): vo
 }
 
 function AppView(props: AppProps) {
-  const { broker } = props;
+  const { broker, onExit } = props;
+  // Last resort for Ctrl-C on screens that do not handle it (inputs, opening): quit.
+  useKeyLayer(layer.screen - 10, (input, key) => {
+    if (!isCtrlC(input, key)) return false;
+    onExit();
+    return true;
+  });
   const reservedRows = sessionQuestionRows(useSessionQuestion(broker));
   const body = <CurrentScreen {...props} reservedRows={reservedRows} />;
   return broker ? (

@@ -123,3 +123,13 @@ test('status entry shows the status screen the CLI gives, inside the app', async
   r.press('q');
   await r.waitFor('No runbooks found.');
 });
+
+test('Ctrl-C in the inputs form quits (no run has started yet)', async () => {
+  let exited = false;
+  const r = renderScreen(<App runbooks={[replaceCs]} unfinished={[]} startRun={noRun} resumeRun={noRun} onExit={() => (exited = true)} />);
+  await r.waitFor('Replace a chunkserver');
+  r.press(keys.enter);
+  await r.waitFor('Chunkserver to replace');
+  r.press(keys.ctrlC);
+  await r.waitFor(() => exited);
+});
