@@ -1,7 +1,7 @@
 // What each host's private folders hold, and the inventory/ssh files `lab up` writes.
 // Pure: text in, text out; up.ts writes them.
 import { BRIDGE_ADDRESS, PREFIX_LEN, SUBNET_PREFIX, VIP, VIP_INTERFACE, chunkserverHosts, type LabHostPlan } from './layout.ts';
-import { ROLE_SCRIPT, checkScript } from './scripts.ts';
+import { ROLE_SCRIPT, checkScript, hostFstab } from './scripts.ts';
 
 export interface HostFile {
   /** Relative to the host's folder (which holds etc/, var/, root/, ...). */
@@ -30,6 +30,7 @@ export function hostFiles(host: LabHostPlan, all: LabHostPlan[], clientPublicKey
     { path: 'etc/hosts', content: hostsFile(host, all), mode: 0o644 },
     { path: 'root/.ssh/authorized_keys', content: clientPublicKey.trim() + '\n', mode: 0o600 },
     { path: 'sshd_config', content: sshdConfig(host), mode: 0o644 },
+    { path: 'fstab', content: hostFstab(), mode: 0o644 },
     { path: 'rsyslog.conf', content: 'module(load="imuxsock")\n*.* /var/log/syslog\n', mode: 0o644 },
   ];
   const roles = host.roles;

@@ -8,28 +8,16 @@
  * `ip netns exec NS unshare --pid --fork --mount --uts --ipc --propagation private --mount-proc`.
  */
 export const HOST_INIT = String.raw`set -e
-H=$2
-# A handle on the host folder first: later mounts (/tmp, /root, ...) may hide its path.
+# Handles on the host folder and the /dev template first: later mounts may hide their paths.
 exec 3<"$1" 4<"$3"
-mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run
-mkdir /run/host
-mount --bind /proc/self/fd/3 /run/host
+# Every private mount in one exec (see hostFstab): fork+exec is what costs on a busy machine.
+mount -a -T "$1/fstab"
 exec 3<&-
 R=/run/host
-hostname "$H"
-for d in etc/mfs etc/keepalived var/lib/mfs root tmp var/log; do mount --bind "$R/$d" "/$d"; done
-mount --bind "$R/etc/hosts" /etc/hosts
-mount --bind "$R/etc/hostname" /etc/hostname
-mount -t tmpfs -o mode=755 tmpfs /mnt
-mkdir -p /run/sshd /mnt/mfs
-# A private /dev: its own /dev/log (rsyslogd), ptys (devpts newinstance) and /dev/fuse.
-mount -t tmpfs -o mode=755,nosuid tmpfs /dev
-# Device nodes and links come from a template the lab made once (one cp, not a dozen mknods).
+echo "$2" > /proc/sys/kernel/hostname
 cp -a /proc/self/fd/4/. /dev/
 exec 4<&-
-mount -t devpts -o newinstance,ptmxmode=0666,mode=620,gid=5 devpts /dev/pts
-mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm
-cd /
+mkdir -p /run/sshd /mnt/mfs
 rsyslogd -f "$R/rsyslog.conf" -i /run/rsyslogd.pid
 /usr/sbin/sshd -f "$R/sshd_config"
 echo "$$" > "$R/ready"
@@ -39,6 +27,26 @@ trap '' TERM INT HUP
 # PID 1 reaps every orphan: bash's SIGCHLD handler collects any child, known or not.
 while :; do sleep 3600 & wait $!; done
 `;
+
+/**
+ * The host's private mounts, in order, for one `mount -a -T`. Pseudo file systems get
+ * lab-unique sources: `mount -a` skips an entry whose source and target are already mounted
+ * (the machine's own /run, /dev/pts), which would leave the host on the shared ones.
+ */
+export function hostFstab(): string {
+  const bind = (p: string) => `/run/host/${p} /${p} none bind 0 0`;
+  return [
+    'mfslab-run /run tmpfs mode=755,nosuid,nodev 0 0',
+    '/proc/self/fd/3 /run/host none bind,X-mount.mkdir 0 0',
+    ...['etc/mfs', 'etc/keepalived', 'var/lib/mfs', 'root', 'tmp', 'var/log', 'etc/hosts', 'etc/hostname'].map(bind),
+    'mfslab-mnt /mnt tmpfs mode=755 0 0',
+    // A private /dev: its own /dev/log (rsyslogd), ptys (devpts newinstance) and /dev/fuse.
+    'mfslab-dev /dev tmpfs mode=755,nosuid 0 0',
+    'mfslab-devpts /dev/pts devpts newinstance,ptmxmode=0666,mode=620,gid=5,X-mount.mkdir 0 0',
+    'mfslab-shm /dev/shm tmpfs mode=1777,nosuid,nodev,X-mount.mkdir 0 0',
+    '',
+  ].join('\n');
+}
 
 /**
  * keepalived notify script: one role per VRRP state. Only the VIP holder runs mfsmaster; the
@@ -155,6 +163,17 @@ mfsmaster start 9>&- >/dev/null 2>&1 || { echo "mfsmaster did not start:"; tail 
 `;
 }
 
+/** Waits (up to 20 s) until a majority of chunkservers accepts TCP on 9422. */
+export function waitForChunkserversScript(addresses: string[]): string {
+  return String.raw`for _ in $(seq 200); do
+  up=0
+  for a in ${addresses.join(' ')}; do (exec 3<>"/dev/tcp/$a/9422") 2>/dev/null && up=$((up + 1)); done
+  [ $((up * 2)) -gt ${addresses.length} ] && break
+  sleep 0.1
+done
+`;
+}
+
 /** The client: mount through the VIP (mfsmaster resolves to it in /etc/hosts), goal 2. */
 export const CLIENT_MOUNT_SCRIPT = String.raw`set -e
 mountpoint -q /mnt/mfs || mfsmount /mnt/mfs -H mfsmaster >/dev/null 2>&1 || { echo "mfsmount failed:"; tail -n 20 /var/log/syslog; exit 1; }
@@ -180,7 +199,6 @@ rm -rf "$1"; mkdir -p "$1"; cd "$1"
 mknod -m 666 null c 1 3; mknod -m 666 zero c 1 5; mknod -m 666 full c 1 7
 mknod -m 666 random c 1 8; mknod -m 666 urandom c 1 9; mknod -m 666 tty c 5 0
 mknod -m 666 fuse c 10 229
-mkdir -m 755 pts; mkdir -m 1777 shm
 ln -s pts/ptmx ptmx; ln -s /proc/self/fd fd
 ln -s /proc/self/fd/0 stdin; ln -s /proc/self/fd/1 stdout; ln -s /proc/self/fd/2 stderr
 `;

@@ -9,7 +9,7 @@ import { checkSubnetFree, createBridge, createHostNetwork, listLabLinks, listLab
 import { cacheDir, devTemplateDir, hostDir, keysDir, labDir, labFile } from './paths.ts';
 import { LabError, runChecked, waitFor } from './proc.ts';
 import type { Progress } from './progress.ts';
-import { CLIENT_FILES_SCRIPT, CLIENT_MOUNT_SCRIPT, DEV_TEMPLATE, bootstrapMasterScript } from './scripts.ts';
+import { CLIENT_FILES_SCRIPT, CLIENT_MOUNT_SCRIPT, DEV_TEMPLATE, bootstrapMasterScript, waitForChunkserversScript } from './scripts.ts';
 import { sshStep } from './ssh.ts';
 import { readState, writeState, type LabState } from './state.ts';
 import { readClusterView } from './mfs-view.ts';
@@ -101,22 +101,25 @@ async function startCluster(hosts: LabHostPlan[], phase: (name: string, detail?:
   }
   done();
 
-  done = phase('daemons', `${chunkservers.length} chunkservers, metaloggers on ml and m2`);
+  // keepalived on m1 starts the moment a majority of chunkservers listens (its check needs
+  // that), in parallel with the other daemons.
+  done = phase('daemons', `${chunkservers.length} chunkservers, metaloggers on ml and m2, keepalived on m1`);
+  const start = (daemon: string) => `${daemon} >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }`;
   await Promise.all([
-    ...chunkservers.map((h) => sshStep(h.name, 'starting mfschunkserver', 'mfschunkserver start >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }')),
-    sshStep('ml', 'starting mfsmetalogger', 'mfsmetalogger start >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }'),
-    sshStep('m2', 'starting mfsmetalogger', 'mfsmetalogger start >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }'),
+    ...chunkservers.map((h) => sshStep(h.name, 'starting mfschunkserver', start('mfschunkserver start'))),
+    sshStep('ml', 'starting mfsmetalogger', start('mfsmetalogger start')),
+    sshStep('m2', 'starting mfsmetalogger', start('mfsmetalogger start')),
+    sshStep('m1', 'starting keepalived', waitForChunkserversScript(chunkservers.map((h) => h.address)) + start('keepalived')),
   ]);
   done();
 
-  // m1 first: both candidates start as BACKUP with nopreempt, so whoever times out first
-  // would keep the VIP. m2 joins once m1 is MASTER; the test files are written meanwhile.
-  done = phase('keepalived', 'VRRP on m1 (MASTER in ~3.4 s), then m2; mount and test files on cl at goal 2');
-  await sshStep('m1', 'starting keepalived', 'keepalived >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }');
-  const master = await waitFor(() => readRole('m1') === 'MASTER', 10_000, 100);
-  if (!master) throw new LabError(`m1: keepalived did not become MASTER within 10 s (role: ${readRole('m1') ?? 'none'}); see ${path.join(hostDir('m1'), 'var/log/syslog')}`);
+  // Both candidates start as BACKUP with nopreempt: whoever times out first keeps the VIP, so
+  // m2 joins only once m1 is MASTER.
+  done = phase('vrrp', 'm1 MASTER (~3.4 s after keepalived starts), then keepalived on m2, mount and test files on cl');
+  const master = await waitFor(() => readRole('m1') === 'MASTER', 15_000, 50);
+  if (!master) throw new LabError(`m1: keepalived did not become MASTER within 15 s (role: ${readRole('m1') ?? 'none'}); see ${path.join(hostDir('m1'), 'var/log/syslog')}`);
   await Promise.all([
-    sshStep('m2', 'starting keepalived', 'keepalived >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }'),
+    sshStep('m2', 'starting keepalived', start('keepalived')),
     // keepalived drops the bootstrap VIP until it is MASTER: a client mounted before would
     // only block on its first writes.
     sshStep('cl', 'mounting /mnt/mfs and writing test files', CLIENT_MOUNT_SCRIPT + CLIENT_FILES_SCRIPT, 60_000),

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { loadInventory } from '../../../src/inventory/load.ts';
 import { hostFiles, inventoryYaml, knownHosts, sshConfig } from '../../../src/lab/files.ts';
 import { planHosts } from '../../../src/lab/layout.ts';
-import { CLIENT_FILES_SCRIPT, CLIENT_MOUNT_SCRIPT, DEV_TEMPLATE, HOST_INIT, ROLE_SCRIPT, bootstrapMasterScript, checkScript } from '../../../src/lab/scripts.ts';
+import { CLIENT_FILES_SCRIPT, CLIENT_MOUNT_SCRIPT, DEV_TEMPLATE, HOST_INIT, ROLE_SCRIPT, bootstrapMasterScript, checkScript, hostFstab, waitForChunkserversScript } from '../../../src/lab/scripts.ts';
 
 describe('practice cluster files (no lab needed)', () => {
   it('plans hosts m1 m2 ml c1..cN cl spare on the lab subnet, and refuses a bad count', () => {
@@ -59,7 +59,7 @@ describe('practice cluster files (no lab needed)', () => {
   });
 
   it('every embedded shell script parses (bash -n)', () => {
-    const scripts = { HOST_INIT, ROLE_SCRIPT, DEV_TEMPLATE, CLIENT_MOUNT_SCRIPT, CLIENT_FILES_SCRIPT, check: checkScript(['10.77.0.21', '10.77.0.22']), bootstrap: bootstrapMasterScript('10.77.0.100', 24, 'eth0') };
+    const scripts = { HOST_INIT, ROLE_SCRIPT, DEV_TEMPLATE, CLIENT_MOUNT_SCRIPT, CLIENT_FILES_SCRIPT, check: checkScript(['10.77.0.21', '10.77.0.22']), bootstrap: bootstrapMasterScript('10.77.0.100', 24, 'eth0'), waitCs: waitForChunkserversScript(['10.77.0.21']) };
     for (const [name, text] of Object.entries(scripts)) {
       const r = spawnSync('bash', ['-n'], { input: text, encoding: 'utf8' });
       assert.equal(r.status, 0, `${name}: ${r.stderr}`);
