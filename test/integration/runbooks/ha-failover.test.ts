@@ -29,7 +29,7 @@ function masterVersion(): number | undefined {
   const r = cluster.exec('c1', `mfscli -ns '|' -SIM -H ${VIP} 2>/dev/null`, 10_000);
   const row = r.out.split('\n').find((l) => l.startsWith('metadata servers:|'));
   const v = row?.split('|')[5]?.replace(/ /g, '');
-  return v && /^\d+$/.test(v) ? Number(v) : undefined;
+  return v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
 }
 
 function connected(): { cs: number; disconnected: number; ml: number } {

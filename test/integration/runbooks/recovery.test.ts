@@ -30,7 +30,7 @@ const haInputs = { first: 'm1', auth_pass: 'Rb2test9', router_id: '89', chunkser
 function masterVersion(): number | undefined {
   const r = cluster.exec('c1', `mfscli -ns '|' -SIM -H ${VIP} 2>/dev/null`, 10_000);
   const v = r.out.split('\n').find((l) => l.startsWith('metadata servers:|'))?.split('|')[5]?.replace(/ /g, '');
-  return v && /^\d+$/.test(v) ? Number(v) : undefined;
+  return v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
 }
 
 function vipHolders(): string[] {
