@@ -109,6 +109,7 @@ test('pick a runbook, confirm, type the host name, see output, finish', async ()
   const done = screen();
   assert.match(done, /danger-done/);
   keys('q');
+  tmux('kill-session', '-t', 'app');
   const runs = join(e.env.MFS_TUI_STATE_DIR!, 'runs');
   const file = readdirSync(runs).find((f) => f.endsWith('.jsonl'))!;
   const recs = readFileSync(join(runs, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -117,4 +118,24 @@ test('pick a runbook, confirm, type the host name, see output, finish', async ()
     ['confirmed:yes:', 'refused::h2', 'confirmed:typed:h1'],
   );
   assert.equal(recs.at(-1).status, 'succeeded');
+});
+
+test('an unknown host key is shown with its fingerprint and trusted only on the operator\'s yes', async () => {
+  const e = cliEnv(sshd, { trust: false });
+  writeFileSync(join(e.runbooks, 'pty-tour.md'), BOOK);
+  start(e);
+  await waitFor(/Terminal tour/, 'the runbook on the home screen');
+  keys('Enter');
+  await waitFor(/A word to echo/, 'the input form');
+  keys('Enter');
+  const q = await waitFor(/Unknown host key for h1/, 'the host key question');
+  const fp = execFileSync('ssh-keygen', ['-l', '-f', '-'], { input: sshd.hostPubKey, encoding: 'utf8' }).split(' ')[1]!;
+  assert.ok(q.includes(fp), `the screen shows the fingerprint ${fp}`);
+  assert.equal(readFileSync(e.knownHosts, 'utf8'), '', 'nothing trusted before the answer');
+  keys('y');
+  await waitFor(/Run this on h1\?/, 'the run going on after the key was trusted');
+  assert.match(readFileSync(e.knownHosts, 'utf8'), /^\|1\|\S+ ssh-ed25519 /m, 'the key was added, hashed');
+  keys('q');
+  await waitFor(/leave|resume/i, 'the leave question');
+  tmux('kill-session', '-t', 'app');
 });
