@@ -8,20 +8,5 @@ export function effectiveValue(input: Pick<RunbookInput, 'default'>, typed: stri
   return trimmed === '' ? (resolvedDefault ?? input.default ?? '') : trimmed;
 }
 
-/** Why the value is not acceptable, or undefined when it is. */
-export function inputProblem(input: Pick<RunbookInput, 'name' | 'pattern' | 'choices'>, value: string): string | undefined {
-  if (value === '') return `${input.name} is required`;
-  if (input.choices && input.choices.length > 0 && !input.choices.includes(value)) {
-    return `${input.name} must be one of ${input.choices.join(', ')} (got "${value}")`;
-  }
-  if (input.pattern !== undefined) {
-    let re: RegExp;
-    try {
-      re = new RegExp(`^(?:${input.pattern})$`);
-    } catch {
-      return `${input.name}: the runbook's pattern /${input.pattern}/ is not a valid regular expression`;
-    }
-    if (!re.test(value)) return `${input.name} must match /${input.pattern}/ (got "${value}")`;
-  }
-  return undefined;
-}
+/** Why the value is not acceptable, or undefined when it is: the same check as `run --input`. */
+export { checkInput as inputProblem } from '../../src/runbook/inputs.ts';

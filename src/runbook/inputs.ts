@@ -15,14 +15,20 @@ export function inputDefault(input: RunbookInput, vars: Variables): string | und
   return missing.length > 0 ? undefined : text;
 }
 
-/** Why a value is not acceptable for this input, or undefined when it is. */
-export function checkInput(input: RunbookInput, value: string): string | undefined {
-  if (value === '') return `${input.name}: a value is required`;
-  if (input.choices && !input.choices.includes(value)) {
-    return `${input.name}: '${value}' is not one of ${input.choices.join(', ')}`;
+/** Why a value is not acceptable for this input, or undefined when it is. The screen's form uses it too. */
+export function checkInput(input: Pick<RunbookInput, 'name' | 'pattern' | 'choices'>, value: string): string | undefined {
+  if (value === '') return `${input.name} is required`;
+  if (input.choices && input.choices.length > 0 && !input.choices.includes(value)) {
+    return `${input.name} must be one of ${input.choices.join(', ')} (got "${value}")`;
   }
-  if (input.pattern && !new RegExp(`^(?:${input.pattern})$`).test(value)) {
-    return `${input.name}: '${value}' does not match /${input.pattern}/`;
+  if (input.pattern !== undefined) {
+    let re: RegExp;
+    try {
+      re = new RegExp(`^(?:${input.pattern})$`);
+    } catch {
+      return `${input.name}: the runbook's pattern /${input.pattern}/ is not a valid regular expression`;
+    }
+    if (!re.test(value)) return `${input.name} must match /${input.pattern}/ (got "${value}")`;
   }
   return undefined;
 }

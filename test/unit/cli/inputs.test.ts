@@ -20,7 +20,7 @@ test('every problem is reported at once, each naming the input', () => {
     r.problems.map((p) => p.message),
     [
       'extra: runbook demo has no such input (inputs: host, mode)',
-      "host: 'Bad Host!' does not match /[a-z0-9-]+/",
+      'host must match /[a-z0-9-]+/ (got "Bad Host!")',
       'mode: missing (Mode)',
     ],
   );
@@ -28,6 +28,6 @@ test('every problem is reported at once, each naming the input', () => {
 
 test('a pattern must match the whole value', () => {
   assert.equal(checkInput(host, 'm1'), undefined);
-  assert.match(checkInput(host, 'm1;reboot') ?? '', /does not match/);
-  assert.match(checkInput(mode, 'other') ?? '', /not one of fast, safe/);
+  assert.match(checkInput(host, 'm1;reboot') ?? '', /must match/);
+  assert.match(checkInput(mode, 'other') ?? '', /must be one of fast, safe/);
 });
