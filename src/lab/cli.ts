@@ -72,7 +72,15 @@ export function registerLabCommands(program: Command): void {
       operatorErrors(async () => {
         out(`Building the practice cluster${opts.bare ? ' (bare hosts)' : ''}:`);
         const p = phasePrinter();
-        const r = await labUp({ chunkservers: opts.chunkservers, bare: opts.bare }, p);
+        let r;
+        try {
+          r = await labUp({ chunkservers: opts.chunkservers, bare: opts.bare }, p);
+        } catch (err) {
+          if (err instanceof LabError && readState()) {
+            throw new LabError(`${err.message}\nThe half-built lab is left for a look (\`mfs-tui lab status\`, \`mfs-tui lab ssh HOST\`); \`mfs-tui lab down\` removes it.`);
+          }
+          throw err;
+        }
         out(`Up in ${r.totalSeconds.toFixed(1)} s: ${r.hosts.map((h) => h.name).join(' ')}.`);
         out(`Inventory: ${r.inventory}   (mfs-tui --lab, or: mfs-tui lab ssh m1)`);
       }),

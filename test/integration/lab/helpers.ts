@@ -1,7 +1,7 @@
 // Shared by the practice-cluster tests: when they may skip, a private lab dir, and the
 // "nothing left" check after `lab down`.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,4 +53,25 @@ export function assertNothingLeft(pids: number[] = []): void {
   assert.deepEqual(alive, [], 'lab processes remain');
   // No process on the machine is in a lab namespace any more (namespace files are gone).
   assert.equal(fs.existsSync('/run/netns') ? fs.readdirSync('/run/netns').filter((n) => n.startsWith('mfslab-')).length : 0, 0);
+}
+
+/**
+ * One practice-cluster test file at a time on this machine, across test runs: the lab's
+ * names (mfslab-*) are machine-wide, and a second run's `lab up` would tear this one's down.
+ * Held by a `flock` child until release(); resolves once acquired.
+ */
+export async function machineLabLock(timeoutMs = 15 * 60_000): Promise<{ release: () => void }> {
+  const file = fs.existsSync('/run/lock') ? '/run/lock/mfs-tui-lab-tests.lock' : path.join(os.tmpdir(), 'mfs-tui-lab-tests.lock');
+  // The lock lives as long as our end of the pipe: if this process dies, cat sees EOF and exits.
+  const child = spawn('flock', ['-x', '-w', String(Math.ceil(timeoutMs / 1000)), file, 'sh', '-c', 'echo locked; exec cat >/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`could not lock ${file} (flock exit ${code}): another practice-cluster test run holds it`)));
+  });
+  child.unref();
+  return {
+    release: () => {
+      child.stdin.end();
+    },
+  };
 }

@@ -12,7 +12,7 @@ import { linkState } from '../../../src/lab/net.ts';
 import { isAlive, waitFor } from '../../../src/lab/proc.ts';
 import { readState, type LabState } from '../../../src/lab/state.ts';
 import { tcpOpen } from '../../../src/lab/status.ts';
-import { assertNothingLeft, labSsh, sh, skipReason, useTempLabDir } from './helpers.ts';
+import { assertNothingLeft, labSsh, machineLabLock, sh, skipReason, useTempLabDir } from './helpers.ts';
 
 const VIP = '10.77.0.100';
 const skip = skipReason();
@@ -23,7 +23,10 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
   const recordedPids: number[] = [];
   const phases: string[] = [];
 
+  let lock: { release: () => void } | undefined;
+
   before(async () => {
+    lock = await machineLabLock();
     dir = useTempLabDir();
     const r = await labUp({}, (phase) => phases.push(phase));
     process.stdout.write(`# lab up: ${r.totalSeconds} s ${JSON.stringify(r.timings)}\n`);
@@ -32,14 +35,18 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
   });
 
   after(async () => {
-    if (!dir) return;
-    const t = performance.now();
-    const r = await labDown();
-    process.stdout.write(`# lab down: ${((performance.now() - t) / 1000).toFixed(2)} s, ${r.removed.length} things removed\n`);
-    assert.deepEqual(r.problems, []);
-    assert.ok(r.removed.includes('unmounted /mnt/mfs on cl'), r.removed.join('\n'));
-    assertNothingLeft(recordedPids);
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!dir) return lock?.release();
+    try {
+      const t = performance.now();
+      const r = await labDown();
+      process.stdout.write(`# lab down: ${((performance.now() - t) / 1000).toFixed(2)} s, ${r.removed.length} things removed\n`);
+      assert.deepEqual(r.problems, []);
+      assert.ok(r.removed.includes('unmounted /mnt/mfs on cl'), r.removed.join('\n'));
+      assertNothingLeft(recordedPids);
+      fs.rmSync(dir, { recursive: true, force: true });
+    } finally {
+      lock?.release();
+    }
   });
 
   it('reports its phases and writes the inventory, ssh_config, known_hosts and key with the right modes', () => {
