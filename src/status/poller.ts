@@ -21,6 +21,8 @@ export interface StatusPollerOptions {
   concurrency?: number;
   /** One host probe, connection included (default 3 × interval, at least 3 s). */
   hostTimeoutMs?: number;
+  /** The mfscli probe (two Python start-ups, ~0.5-2 s on a busy host; default max(6 s, 3 × interval)). */
+  mfsTimeoutMs?: number;
   /** No successful probe for this long marks a host stale (default 2.5 × interval). */
   staleAfterMs?: number;
   /** Points kept for sparklines (default 120). */
@@ -39,6 +41,7 @@ export class StatusPoller {
   private readonly intervalMs: number;
   private readonly concurrency: number;
   private readonly hostTimeoutMs: number;
+  private readonly mfsTimeoutMs: number;
   private readonly staleAfterMs: number;
   private readonly historySize: number;
   private readonly versionEvery: number;
@@ -65,6 +68,7 @@ export class StatusPoller {
     this.intervalMs = opts.intervalMs ?? 1000;
     this.concurrency = Math.max(1, opts.concurrency ?? 16);
     this.hostTimeoutMs = opts.hostTimeoutMs ?? Math.max(3000, 3 * this.intervalMs);
+    this.mfsTimeoutMs = opts.mfsTimeoutMs ?? Math.max(6000, 3 * this.intervalMs);
     this.staleAfterMs = opts.staleAfterMs ?? 2.5 * this.intervalMs;
     this.historySize = opts.historySize ?? 120;
     this.versionEvery = opts.versionEveryTicks ?? 60;
@@ -149,11 +153,11 @@ export class StatusPoller {
 
   /** Runs fn with a signal that aborts on stop() or after the host timeout (a ref'd timer:
    * AbortSignal.timeout's is unref'd and would let a lone hung probe end the process). */
-  private async withDeadline<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async withDeadline<T>(fn: (signal: AbortSignal) => Promise<T>, ms = this.hostTimeoutMs): Promise<T> {
     const ac = new AbortController();
     const onStop = () => ac.abort();
     this.stopping.signal.addEventListener('abort', onStop, { once: true });
-    const timer = setTimeout(() => ac.abort(), this.hostTimeoutMs);
+    const timer = setTimeout(() => ac.abort(), ms);
     try {
       return await fn(ac.signal);
     } finally {
@@ -219,11 +223,11 @@ export class StatusPoller {
         this.withDeadline((signal) =>
           probeCluster(
             this.source.executorFor(via),
-            { vip: this.source.inventory.vip.address, candidates: candidates.map((c) => c.address), mfscliTimeoutS: Math.max(1, Math.floor(this.hostTimeoutMs / 1000) - 1) },
-            this.hostTimeoutMs,
+            { vip: this.source.inventory.vip.address, candidates: candidates.map((c) => c.address), mfscliTimeoutS: Math.max(1, Math.floor(this.mfsTimeoutMs / 1000) - 1) },
+            this.mfsTimeoutMs,
             signal,
           ),
-        ),
+        this.mfsTimeoutMs),
       );
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);

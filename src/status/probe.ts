@@ -235,53 +235,45 @@ export interface ClusterProbeOptions {
 }
 
 export interface ClusterProbe {
-  /** mfscli -SIM -SIG -SIC -SCS -SMB through the VIP. */
+  /** What the master answering on the VIP says; `noMaster` when nothing answers there. */
   viaVip?: MfscliReport;
-  /** mfscli -SIM against every candidate at once: one row per candidate address. */
+  /** -SIM rows of every candidate address (answering or DEAD). */
   candidates?: MfscliReport;
   /** mfscli is not installed or timed out on the probing host. */
   problem?: string;
 }
 
+/**
+ * ONE mfscli run (its Python start-up is most of its cost) against the VIP and every
+ * candidate: -SIM prints a row per address, and the other sections come from the first
+ * address that answers, which is the VIP whenever a master answers there.
+ */
 export function clusterProbeScript(opts: ClusterProbeOptions): string {
   const t = opts.mfscliTimeoutS ?? 4;
-  const cli = `timeout ${t} mfscli -ns '|'`;
-  const lines = [
+  return [
     'export LC_ALL=C',
     `command -v mfscli >/dev/null 2>&1 || { echo '${MARK}no-mfscli'; exit 0; }`,
-    // Both calls at once: each is mostly Python start-up.
-    '__f=$(mktemp) || exit 1',
-    `${cli} -SIM -H ${shQuote(opts.candidates.join(','))} > "$__f" 2>&1 & __p=$!`,
-    `echo '${MARK}vip'`,
-    `${cli} -SIM -SIG -SIC -SCS -SMB -H ${shQuote(opts.vip)} 2>&1; echo "${MARK}vip-exit $?"`,
-    'wait $__p; __c=$?',
-    `echo '${MARK}candidates'`,
-    'cat "$__f"; rm -f "$__f"',
-    `echo "${MARK}candidates-exit $__c"`,
+    `echo '${MARK}mfscli'`,
+    `timeout ${t} mfscli -ns '|' -SIM -SIG -SIC -SCS -SMB -H ${shQuote([opts.vip, ...opts.candidates].join(','))} 2>&1; echo "${MARK}mfscli-exit $?"`,
     'exit 0',
-  ];
-  return lines.join('\n');
+  ].join('\n');
 }
 
-export function parseClusterProbe(stdout: string): ClusterProbe {
+export function parseClusterProbe(stdout: string, vip: string): ClusterProbe {
   if (stdout.includes(`${MARK}no-mfscli`)) return { problem: 'mfscli is not installed on the probing host (Debian package moosefs-cli)' };
   const s = sections(stdout);
-  const exit = (name: string) => {
-    const key = [...s.keys()].find((k) => k.startsWith(`${name}-exit `));
-    return key ? Number(key.split(' ')[1]) : undefined;
-  };
-  const out: ClusterProbe = {};
-  const problems: string[] = [];
-  if (s.has('vip')) {
-    if (exit('vip') === 124) problems.push('mfscli through the VIP timed out');
-    else out.viaVip = parseMfscli(s.get('vip')!.join('\n'));
-  }
-  if (s.has('candidates')) {
-    if (exit('candidates') === 124) problems.push('mfscli against the master candidates timed out');
-    else out.candidates = parseMfscli(s.get('candidates')!.join('\n'));
-  }
-  if (problems.length) out.problem = problems.join('; ');
-  return out;
+  const exitKey = [...s.keys()].find((k) => k.startsWith('mfscli-exit '));
+  const exit = exitKey ? Number(exitKey.split(' ')[1]) : undefined;
+  if (exit === 124) return { problem: 'mfscli timed out' };
+  if (!s.has('mfscli')) return { problem: 'no mfscli output' };
+  const report = parseMfscli(s.get('mfscli')!.join('\n'));
+  const vipRow = report.masters.find((m) => m.ip === vip);
+  const candidates: MfscliReport = { ...report, masters: report.masters.filter((m) => m.ip !== vip) };
+  // Sections printed by a master that is not on the VIP are not "via the VIP".
+  const viaVip: MfscliReport = vipRow?.answering
+    ? { ...report, masters: [vipRow] }
+    : { noMaster: true, masters: vipRow ? [vipRow] : [], info: {}, goalMatrix: [], chunkservers: [], disconnected: [], metaloggers: [], sections: new Set(), problems: report.problems };
+  return { viaVip, candidates };
 }
 
 export async function probeCluster(executor: Executor, opts: ClusterProbeOptions, timeoutMs: number, signal?: AbortSignal): Promise<ClusterProbe> {
@@ -289,5 +281,5 @@ export async function probeCluster(executor: Executor, opts: ClusterProbeOptions
   if (r.timedOut) throw new Error(`mfscli on ${executor.target} took longer than ${timeoutMs} ms`);
   if (r.cancelled) throw new Error(`mfscli on ${executor.target} was cancelled`);
   if (r.exitCode !== 0) throw new Error(`the cluster probe on ${executor.target} exited with ${r.exitCode ?? r.signal}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
-  return parseClusterProbe(r.stdout);
+  return parseClusterProbe(r.stdout, opts.vip);
 }

@@ -44,8 +44,15 @@ export function hostOutput(h: FakeHost): string {
   return out.join('\n') + '\n';
 }
 
+/** What the one mfscli run prints: the VIP's -SIM row first, then the candidates', then the sections. */
 export function clusterOutput(viaVip: string, candidates: string): string {
-  return ['@@mfs-tui:vip', viaVip, '@@mfs-tui:vip-exit 0', '@@mfs-tui:candidates', candidates, '@@mfs-tui:candidates-exit 0', ''].join('\n');
+  const lines = viaVip.split('\n');
+  const vipRows = lines.filter((l) => l.startsWith('metadata servers:')).map((l) => l.replace(/^metadata servers:\|[^|]*\|/, 'metadata servers:|10.9.0.100|'));
+  const rest = lines.filter((l) => !l.startsWith('metadata servers:') && !l.startsWith('Working master servers not found'));
+  const candidateRows = candidates.split('\n').filter((l) => l.startsWith('metadata servers:'));
+  const anyAnswer = [...vipRows, ...candidateRows].some((l) => !l.includes('|DEAD|'));
+  const head = anyAnswer ? [] : ['Working master servers not found !!! - maybe you are using wrong port number or wrong dns name'];
+  return ['@@mfs-tui:mfscli', ...head, ...(vipRows.length ? vipRows : []), ...candidateRows, ...rest, '@@mfs-tui:mfscli-exit 0', ''].join('\n');
 }
 
 export interface FakeCluster {

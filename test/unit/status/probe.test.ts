@@ -46,21 +46,23 @@ describe('host probe', () => {
 });
 
 describe('cluster probe', () => {
-  it('parses both mfscli outputs; a timeout (124) is a problem, not a report', () => {
-    const out = ['@@mfs-tui:vip', fixture('chunkserver-down.txt'), '@@mfs-tui:vip-exit 0', '@@mfs-tui:candidates', fixture('SIM-one-dead.txt'), '@@mfs-tui:candidates-exit 0'].join('\n');
-    const c = parseClusterProbe(out);
+  it('splits the one mfscli run into the VIP view and the candidates; a timeout (124) is a problem', () => {
+    const out = ['@@mfs-tui:mfscli', fixture('SIM-two-masters.txt').replace('servers:|10.251.9.1|', 'servers:|10.9.0.100|'), fixture('SIM-one-dead.txt'), fixture('chunkserver-down.txt'), '@@mfs-tui:mfscli-exit 0'].join('\n');
+    const c = parseClusterProbe(out, '10.9.0.100');
     assert.equal(c.problem, undefined);
+    assert.equal(c.viaVip?.noMaster, false);
+    assert.deepEqual(c.viaVip?.masters.map((m) => m.ip), ['10.9.0.100']);
     assert.equal(c.viaVip?.disconnected.length, 1);
-    assert.deepEqual(c.candidates?.masters.map((m) => m.answering), [false, true]);
-    const t = parseClusterProbe('@@mfs-tui:vip\n@@mfs-tui:vip-exit 124\n@@mfs-tui:candidates\n@@mfs-tui:candidates-exit 0\n');
-    assert.equal(t.viaVip, undefined);
-    assert.match(t.problem!, /through the VIP timed out/);
-    assert.match(parseClusterProbe('@@mfs-tui:no-mfscli\n').problem!, /moosefs-cli/);
+    assert.deepEqual(c.candidates?.masters.map((m) => [m.ip, m.answering]), [['10.251.9.2', true], ['10.251.9.1', false], ['10.251.9.2', true], ['10.251.9.1', true]]);
+    const dead = parseClusterProbe(['@@mfs-tui:mfscli', fixture('SIM-one-dead.txt').replace('servers:|10.251.9.1|', 'servers:|10.9.0.100|'), fixture('SIN-no-chunkservers.txt'), '@@mfs-tui:mfscli-exit 0'].join('\n'), '10.9.0.100');
+    assert.equal(dead.viaVip?.noMaster, true, 'sections from a master off the VIP are not the VIP view');
+    assert.equal(dead.viaVip?.chunkClasses, undefined);
+    assert.match(parseClusterProbe('@@mfs-tui:mfscli\n@@mfs-tui:mfscli-exit 124\n', 'x').problem!, /timed out/);
+    assert.match(parseClusterProbe('@@mfs-tui:no-mfscli\n', 'x').problem!, /moosefs-cli/);
   });
 
   it('the script quotes addresses and runs both mfscli calls', () => {
     const s = clusterProbeScript({ vip: '10.0.0.100', candidates: ['10.0.0.11', '10.0.0.12'] });
-    assert.match(s, /-SIM -H '10\.0\.0\.11,10\.0\.0\.12'/);
-    assert.match(s, /-SIM -SIG -SIC -SCS -SMB -H '10\.0\.0\.100'/);
+    assert.match(s, /-SIM -SIG -SIC -SCS -SMB -H '10\.0\.0\.100,10\.0\.0\.11,10\.0\.0\.12'/);
   });
 });
