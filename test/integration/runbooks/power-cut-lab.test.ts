@@ -65,8 +65,8 @@ function runbookInventory(): string {
   return file;
 }
 
-function runRunbook(args: string[]): { code: number | null; out: string } {
-  const r = spawnSync(process.execPath, [BIN, '--inventory', runbookInventory(), 'run', 'power-cut', '--yes', ...args], {
+function runRunbook(args: string[], id = 'power-cut'): { code: number | null; out: string } {
+  const r = spawnSync(process.execPath, [BIN, '--inventory', runbookInventory(), 'run', id, '--yes', ...args], {
     encoding: 'utf8',
     timeout: 600_000,
     env: { ...process.env, MFS_TUI_LAB_DIR: dir, MFS_TUI_STATE_DIR: path.join(work, 'state'), MFS_TUI_CONFIG_DIR: path.join(work, 'config'), NO_COLOR: '1' },
@@ -144,5 +144,32 @@ describe('power-cut through mfs-tui on the practice cluster', { skip, timeout: 1
     process.stdout.write(`# power-cut (recover here) from fault to runbook done: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     const master = await assertHealthy(v0);
     assert.equal(master, active);
+  });
+
+  it('lost-master: the active host vanishes and no standby takes over; the standby is promoted by the runbook', async () => {
+    writeFiles('c');
+    const v0 = masterVersion()!;
+    const state = readState()!;
+    const active = (await vipHolders(state))[0]!.name;
+    const standby = state.hosts.find((h) => h.roles.includes('master-candidate') && h.name !== active)!;
+    // The previous test stopped keepalived on the standby: nothing fails over by itself.
+    onHost(standby.name, '! { [ -s /run/keepalived.pid ] && kill -0 "$(cat /run/keepalived.pid)"; } 2>/dev/null');
+    const broken = await labBreak('lose-master');
+    assert.equal(broken.host, active);
+    const t0 = performance.now();
+    const old = state.hosts.find((h) => h.name === active)!;
+    const r = runRunbook(
+      [
+        '--input', `old=${old.name}`, '--input', `old_address=${old.address}`,
+        '--input', `target=${standby.name}`, '--input', `target_address=${standby.address}`,
+        '--decide', 'fence=fenced', '--decide', 'next=later',
+      ],
+      'lost-master',
+    );
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /OK: the new master has every change the metalogger logged/);
+    process.stdout.write(`# lost-master from fault to runbook done: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    const master = await assertHealthy(v0);
+    assert.equal(master, standby.name);
   });
 });

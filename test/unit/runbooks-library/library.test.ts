@@ -182,7 +182,7 @@ describe('power-cut and lost-master', () => {
     assert.ok(ids.indexOf('restore') < ids.indexOf('compare-metalogger'));
     assert.ok(ids.indexOf('compare-metalogger') < ids.indexOf('vip-back'));
     const restore = rb.steps.find((s) => s.id === 'restore')!;
-    assert.match(restore.commands[0]!.script, /mfsmaster -c "\{\{paths.config\}\}\/mfsmaster.cfg" -a -x restore/);
+    assert.match(restore.commands[0]!.script, /mfsmaster -c "\{\{paths.config\}\}\/mfsmaster.cfg" -a -xx restore/);
   });
 
   it('lost-master refuses while the old master answers on 9419 or 9421, before any typed step', () => {
