@@ -17,8 +17,9 @@ export function skipReason(): string | false {
   return false;
 }
 
-/** A private lab dir for this test file (never the default one, never the checkout). */
+/** A private lab dir for this test file (never the default one, never the checkout), under the machine-wide lab lock. */
 export function useTempLabDir(): string {
+  holdMachineLabLock();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-test-'));
   process.env.MFS_TUI_LAB_DIR = dir;
   return dir;
@@ -55,23 +56,28 @@ export function assertNothingLeft(pids: number[] = []): void {
   assert.equal(fs.existsSync('/run/netns') ? fs.readdirSync('/run/netns').filter((n) => n.startsWith('mfslab-')).length : 0, 0);
 }
 
+const LOCK_FILE = fs.existsSync('/run/lock') ? '/run/lock/mfs-tui-lab-tests.lock' : path.join(os.tmpdir(), 'mfs-tui-lab-tests.lock');
+let lockHeld = false;
+
 /**
- * One practice-cluster test file at a time on this machine, across test runs: the lab's
- * names (mfslab-*) are machine-wide, and a second run's `lab up` would tear this one's down.
- * Held by a `flock` child until release(); resolves once acquired.
+ * One practice-cluster test process at a time on this machine, across test runs: the lab's
+ * names (mfslab-*) are machine-wide, and another run's `lab up` would tear this one's down.
+ * Blocks until a `flock` child holds the lock; it holds it until this process exits (its
+ * stdin is our pipe: when we go, cat sees EOF and the lock is released).
  */
-export async function machineLabLock(timeoutMs = 15 * 60_000): Promise<{ release: () => void }> {
-  const file = fs.existsSync('/run/lock') ? '/run/lock/mfs-tui-lab-tests.lock' : path.join(os.tmpdir(), 'mfs-tui-lab-tests.lock');
-  // The lock lives as long as our end of the pipe: if this process dies, cat sees EOF and exits.
-  const child = spawn('flock', ['-x', '-w', String(Math.ceil(timeoutMs / 1000)), file, 'sh', '-c', 'echo locked; exec cat >/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`could not lock ${file} (flock exit ${code}): another practice-cluster test run holds it`)));
-  });
+export function holdMachineLabLock(timeoutMs = 20 * 60_000): void {
+  if (lockHeld) return;
+  const marker = path.join(os.tmpdir(), `mfs-tui-lab-lock-${process.pid}`);
+  fs.rmSync(marker, { force: true });
+  const child = spawn('flock', ['-x', '-w', String(Math.ceil(timeoutMs / 1000)), LOCK_FILE, 'sh', '-c', `: > '${marker}'; exec cat >/dev/null`], { stdio: ['pipe', 'ignore', 'inherit'] });
   child.unref();
-  return {
-    release: () => {
-      child.stdin.end();
-    },
-  };
+  (child.stdin as unknown as { unref?: () => void })?.unref?.();
+  const tick = new Int32Array(new SharedArrayBuffer(4));
+  const end = Date.now() + timeoutMs;
+  while (!fs.existsSync(marker)) {
+    if (Date.now() > end) throw new Error(`another practice-cluster test run held ${LOCK_FILE} for ${timeoutMs / 60_000} min`);
+    Atomics.wait(tick, 0, 0, 50);
+  }
+  fs.rmSync(marker, { force: true });
+  lockHeld = true;
 }

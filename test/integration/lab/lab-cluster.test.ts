@@ -12,7 +12,7 @@ import { linkState } from '../../../src/lab/net.ts';
 import { isAlive, waitFor } from '../../../src/lab/proc.ts';
 import { readState, type LabState } from '../../../src/lab/state.ts';
 import { tcpOpen } from '../../../src/lab/status.ts';
-import { assertNothingLeft, labSsh, machineLabLock, sh, skipReason, useTempLabDir } from './helpers.ts';
+import { assertNothingLeft, labSsh, sh, skipReason, useTempLabDir } from './helpers.ts';
 
 const VIP = '10.77.0.100';
 const skip = skipReason();
@@ -23,10 +23,7 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
   const recordedPids: number[] = [];
   const phases: string[] = [];
 
-  let lock: { release: () => void } | undefined;
-
   before(async () => {
-    lock = await machineLabLock();
     dir = useTempLabDir();
     const r = await labUp({}, (phase) => phases.push(phase));
     process.stdout.write(`# lab up: ${r.totalSeconds} s ${JSON.stringify(r.timings)}\n`);
@@ -35,7 +32,7 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
   });
 
   after(async () => {
-    if (!dir) return lock?.release();
+    if (!dir) return;
     try {
       const t = performance.now();
       const r = await labDown();
@@ -45,7 +42,7 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
       assertNothingLeft(recordedPids);
       fs.rmSync(dir, { recursive: true, force: true });
     } finally {
-      lock?.release();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
