@@ -6,6 +6,7 @@ import { deleteLink, deleteNetns, listLabLinks, listLabNetns, netnsPids } from '
 import { hostsDir, labFile } from './paths.ts';
 import { isAlive, namespaceOf, run, sleep, waitFor } from './proc.ts';
 import { readState, removeState } from './state.ts';
+import { assertNoLabTestsRunning } from './lock.ts';
 import type { Progress } from './progress.ts';
 
 export interface LabDownReport {
@@ -16,6 +17,7 @@ export interface LabDownReport {
 }
 
 export async function labDown(progress: Progress = () => {}): Promise<LabDownReport> {
+  assertNoLabTestsRunning();
   const removed: string[] = [];
   const problems: string[] = [];
   const state = readState();

@@ -14,6 +14,7 @@ import { sshStep } from './ssh.ts';
 import { readState, writeState, type LabState } from './state.ts';
 import { readClusterView } from './mfs-view.ts';
 import { preflight } from './preflight.ts';
+import { assertNoLabTestsRunning } from './lock.ts';
 
 export interface LabUpOptions {
   chunkservers?: number;
@@ -45,6 +46,7 @@ export async function labUp(opts: LabUpOptions = {}, progress: Progress = () => 
   const bare = opts.bare ?? false;
 
   await preflight(bare);
+  assertNoLabTestsRunning();
   let done = phase('clean', 'remove any earlier lab');
   if (readState() || (await listLabNetns()).length > 0 || (await listLabLinks()).length > 0) {
     const r = await labDown();

@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { LAB_LOCK_ENV, LAB_TEST_LOCK } from '../../../src/lab/lock.ts';
 import { missingCommands } from '../../../src/lab/preflight.ts';
 
 /** Why these tests cannot run here; never a reason in CI (CI=true), where they must run. */
@@ -56,7 +57,6 @@ export function assertNothingLeft(pids: number[] = []): void {
   assert.equal(fs.existsSync('/run/netns') ? fs.readdirSync('/run/netns').filter((n) => n.startsWith('mfslab-')).length : 0, 0);
 }
 
-const LOCK_FILE = fs.existsSync('/run/lock') ? '/run/lock/mfs-tui-lab-tests.lock' : path.join(os.tmpdir(), 'mfs-tui-lab-tests.lock');
 let lockHeld = false;
 
 /**
@@ -69,15 +69,16 @@ export function holdMachineLabLock(timeoutMs = 20 * 60_000): void {
   if (lockHeld) return;
   const marker = path.join(os.tmpdir(), `mfs-tui-lab-lock-${process.pid}`);
   fs.rmSync(marker, { force: true });
-  const child = spawn('flock', ['-x', '-w', String(Math.ceil(timeoutMs / 1000)), LOCK_FILE, 'sh', '-c', `: > '${marker}'; exec cat >/dev/null`], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const child = spawn('flock', ['-x', '-w', String(Math.ceil(timeoutMs / 1000)), LAB_TEST_LOCK, 'sh', '-c', `: > '${marker}'; exec cat >/dev/null`], { stdio: ['pipe', 'ignore', 'inherit'] });
   child.unref();
   (child.stdin as unknown as { unref?: () => void })?.unref?.();
   const tick = new Int32Array(new SharedArrayBuffer(4));
   const end = Date.now() + timeoutMs;
   while (!fs.existsSync(marker)) {
-    if (Date.now() > end) throw new Error(`another practice-cluster test run held ${LOCK_FILE} for ${timeoutMs / 60_000} min`);
+    if (Date.now() > end) throw new Error(`another practice-cluster test run held ${LAB_TEST_LOCK} for ${timeoutMs / 60_000} min`);
     Atomics.wait(tick, 0, 0, 50);
   }
   fs.rmSync(marker, { force: true });
   lockHeld = true;
+  process.env[LAB_LOCK_ENV] = '1';
 }
