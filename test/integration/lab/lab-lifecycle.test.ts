@@ -127,6 +127,10 @@ describe('practice cluster lifecycle', { skip }, () => {
     const ssh = cli(['lab', 'ssh', 'm1']);
     assert.equal(ssh.code, 1);
     assert.match(ssh.err, /not up: run `mfs-tui lab up` first/);
+    // Not root: a clear message before anything is touched.
+    const nobody = spawnSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, '--import', 'tsx', CLI, 'lab', 'up'], { encoding: 'utf8', env: { ...process.env, HOME: '/tmp' }, timeout: 60_000 });
+    assert.equal(nobody.status, 1);
+    assert.match(nobody.stderr, /the practice cluster needs root/);
     const bad = cli(['lab', 'up', '--chunkservers', '0']);
     assert.match(bad.err, /--chunkservers must be a whole number from 1 to 20/);
   });
