@@ -53,6 +53,9 @@ export class StatusPoller {
   private readonly ticksDone = new Map<string, number>();
   private mfs: Omit<MfsStatus, 'stale' | 'ageMs'> = { candidates: [] };
   private mfsInFlight: Promise<void> | undefined;
+  /** Ticks that found a probe still running: it starts again the moment it ends. */
+  private readonly owed = new Set<string>();
+  private mfsOwed = false;
   private history: HistoryPoint[] = [];
   private state: ClusterStatus;
   private timer: NodeJS.Timeout | undefined;
@@ -123,18 +126,35 @@ export class StatusPoller {
     this.publish();
     const started: Promise<void>[] = [];
     for (const name of this.hosts.keys()) {
-      if (this.inFlight.has(name)) continue;
-      const p = this.limited(() => this.probeOne(name)).finally(() => this.inFlight.delete(name));
-      this.inFlight.set(name, p);
-      started.push(p);
+      // Still probing from an earlier tick: never wait for it, but probe again as soon as it ends.
+      if (this.inFlight.has(name)) this.owed.add(name);
+      else started.push(this.startHost(name));
     }
-    if (!this.mfsInFlight) {
-      const p = this.probeMfs().finally(() => (this.mfsInFlight = undefined));
-      this.mfsInFlight = p;
-      started.push(p);
-    }
+    if (this.mfsInFlight) this.mfsOwed = true;
+    else started.push(this.startMfs());
     await Promise.all(started);
     this.flush();
+  }
+
+  private startHost(name: string): Promise<void> {
+    const p = this.limited(() => this.probeOne(name)).finally(() => {
+      this.inFlight.delete(name);
+      if (this.owed.delete(name) && this.timer && !this.stopping.signal.aborted) void this.startHost(name);
+    });
+    this.inFlight.set(name, p);
+    return p;
+  }
+
+  private startMfs(): Promise<void> {
+    const p = this.probeMfs().finally(() => {
+      this.mfsInFlight = undefined;
+      if (this.mfsOwed && this.timer && !this.stopping.signal.aborted) {
+        this.mfsOwed = false;
+        void this.startMfs();
+      }
+    });
+    this.mfsInFlight = p;
+    return p;
   }
 
   private limited<T>(fn: () => Promise<T>): Promise<T> {

@@ -3,6 +3,10 @@
 // a killed chunkserver, a host cut off, split brain (VRRP blocked) and a VIP move, each
 // seen within a tick or two by the poller at its default 1 s interval.
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openClusterSession, type ClusterSession } from '../../../src/cluster/session.ts';
 import { nonInteractivePrompts } from '../../../src/cli/prompts.ts';
@@ -90,6 +94,72 @@ describe('status poller on a real mini cluster', { skip: whyNot, timeout: 240_00
     assert.ok(host('c1').rttMs! < 500, `rtt ${host('c1').rttMs}`);
     assert.deepEqual(s.mfs.candidates.map((c) => [c.host, !!c.master?.answering]), [['m1', true], ['m2', false]]);
     assert.deepEqual(s.alerts.filter((a) => a.severity === 'critical'), []);
+  });
+
+  const entry = join(import.meta.dirname, '../../../src/cli/entry.ts');
+  const cli = (args: string[], opts: { timeoutMs?: number } = {}) =>
+    spawnSync(process.execPath, ['--import', 'tsx', entry, '-i', mc.writeInventoryYaml(), ...args], { encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, env: { ...process.env, NO_COLOR: '1' } });
+
+  it('mfs-tui status: text and JSON over SSH, exit 0 without critical alerts', () => {
+    const text = cli(['status']);
+    assert.equal(text.status, 0, text.stderr + text.stdout);
+    assert.match(text.stdout, new RegExp(`VIP ${VIP.replace(/\./g, '\\.')} held by m1 \\(MASTER\\)`));
+    assert.match(text.stdout, /^c3 +ok +\d+ms/m);
+    assert.match(text.stdout, /^CHUNKS +missing 0 +endangered 0 +undergoal 0 +stable 30/m);
+    const json = cli(['status', '--json']);
+    assert.equal(json.status, 0, json.stderr);
+    const s = JSON.parse(json.stdout) as ClusterStatus;
+    assert.equal(s.hosts.length, 5);
+    assert.equal(s.mfs.viaVip?.chunkservers.length, 3);
+  });
+
+  it('mfs-tui metrics: textfile written atomically and accepted by promtool; printed once without a folder', async () => {
+    const once = cli(['metrics']);
+    assert.equal(once.status, 0, once.stderr);
+    assert.match(once.stdout, /^moosefs_vip_holder\{host="m1",vip="[\d.]+"\} 1$/m);
+    assert.match(once.stdout, /^moosefs_chunk_servers_regular_hdd_space_chunks\{ip="10\.251\.12\.2\d",port="9422",id="\d",labels="-",version="3\.0\.117"\} \d+$/m);
+    const dir = mkdtempSync(join(tmpdir(), 'mfs-tui-textfile-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, '-i', mc.writeInventoryYaml(), 'metrics', '--textfile-dir', dir, '--interval', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    try {
+      const file = join(dir, 'mfs-tui.prom');
+      await until('the textfile', () => existsSync(file), 30_000);
+      const first = readFileSync(file, 'utf8');
+      await until('a rewrite', () => readFileSync(file, 'utf8') !== first, 10_000, 100);
+      const check = spawnSync('promtool', ['check', 'metrics'], { input: readFileSync(file, 'utf8'), encoding: 'utf8' });
+      const other = (check.stdout + check.stderr).split('\n').filter((l) => l.trim() && !/_total non-counter metrics should not have "_total" suffix/.test(l));
+      assert.deepEqual(other, [], check.stdout + check.stderr);
+      assert.match(readFileSync(file, 'utf8'), /^moosefs_all_chunks_matrix_chunkclass_stable 30$/m);
+    } finally {
+      const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+      child.kill('SIGINT');
+      assert.equal(await exited, 0, err);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('mfs-tui dashboard in a pty: draws the tables, q restores the terminal', async () => {
+    // script(1) gives the dashboard a real pty; its output is the raw terminal stream.
+    const cmd = [process.execPath, '--import', 'tsx', entry, '-i', mc.writeInventoryYaml(), 'dashboard'].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qfec', `stty rows 48 cols 160; exec ${cmd}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TERM: 'xterm-256color', COLUMNS: '160', LINES: '48' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    let code: number | null;
+    try {
+      // blessed writes spaces as cursor moves: look for words without spaces.
+      await until('the dashboard to draw hosts and chunkservers', () => out.includes('daemons') && out.includes('chunkservers') && out.includes('10.251.12.21:9422'), 60_000, 100);
+      child.stdin.write('q');
+      code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    const entered = out.lastIndexOf('\u001b[?1049h');
+    assert.ok(entered >= 0, 'entered the alternate screen');
+    assert.equal(code, 0, out.slice(-2000));
+    assert.ok(out.lastIndexOf('\u001b[?1049l') > entered, 'left the alternate screen');
+    assert.ok(out.lastIndexOf('\u001b[?25h') > entered, 'cursor shown again');
   });
 
   it('a killed chunkserver is shown disconnected, with undergoal chunks, within two ticks', async () => {

@@ -93,6 +93,24 @@ export class MiniCluster {
     };
   }
 
+  /** The inventory as the CLI reads it (YAML next to the keys). */
+  writeInventoryYaml(): string {
+    const file = join(this.root, 'inventory.yaml');
+    writeFileSync(
+      file,
+      [
+        'cluster: mini',
+        `vip: { address: ${VIP}, interface: eth0, prefix: 24 }`,
+        'paths: { data: /var/lib/mfs, config: /etc/mfs, mount: /tmp/mnt }',
+        'ssh: { known_hosts: [known_hosts] }',
+        'hosts:',
+        ...this.hosts.map((h) => `  - { name: ${h.name}, address: ${h.address}, port: 22, user: root, identity: client_ed25519, roles: [${h.roles.join(', ')}] }`),
+        '',
+      ].join('\n'),
+    );
+    return file;
+  }
+
   async start(): Promise<void> {
     chownSync(this.root, 0, 0);
     spawnSync('chmod', ['755', this.root]);

@@ -119,6 +119,18 @@ describe('StatusPoller + alerts', () => {
     poller.resume('m1');
   });
 
+  it('a host slower than the tick is probed again the moment its probe ends, not a tick later', async () => {
+    const hosts = healthyHosts();
+    hosts[2] = { ...hosts[2]!, delay: 130 };
+    const { poller, cluster } = setup(hosts);
+    poller.start();
+    await new Promise((r) => setTimeout(r, 690));
+    poller.stop();
+    const n = cluster.scripts.filter((s) => s.host === 'c1').length;
+    // On tick boundaries only it would be 4 (0, 200, 400, 600 ms); back to back it is 6.
+    assert.ok(n >= 5, `c1 probed ${n} times`);
+  });
+
   it('subscribers hear about changes; start/stop ticks on the interval', async () => {
     const { poller } = setup();
     let calls = 0;
