@@ -116,15 +116,21 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       '',
     ].join('\n'),
   );
-  let logText = '';
   // setpriv --pdeathsig: sshd gets SIGTERM when the test process dies without calling stop(),
   // so a crashed or killed test run leaves no sshd behind. It execs sshd (same PID).
-  const sshdArgs = ['/usr/sbin/sshd', '-D', '-e', '-f', config];
+  // The log goes to a file, not a pipe: a test that blocks its event loop (spawnSync of the
+  // CLI) would leave a pipe undrained, and sshd stops answering once the pipe is full.
+  const logFile = join(dir, 'sshd.log');
+  const sshdArgs = ['/usr/sbin/sshd', '-D', '-E', logFile, '-f', config];
   const [cmd, ...args] = existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'TERM', ...sshdArgs] : sshdArgs;
-  const child = spawn(cmd!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (d: string) => (logText += d));
-  const log = () => logText;
+  const child = spawn(cmd!, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+  const log = () => {
+    try {
+      return readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
   try {
     await waitForBanner(port, child, log);
   } catch (err) {

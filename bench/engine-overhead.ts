@@ -1,15 +1,15 @@
 // Engine + journal overhead per step, beyond the command itself: a runbook of N local
 // steps run against an executor that answers instantly (with one line of output).
-// Run: node --import tsx test/integration/engine/overhead.bench.ts [N]
+// Run: node --import tsx bench/engine-overhead.ts [N]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRun } from '../../../src/engine/run.ts';
-import { JournalWriter } from '../../../src/journal/writer.ts';
-import type { Executor } from '../../../src/exec/types.ts';
-import { LocalExecutor } from '../../../src/exec/local.ts';
-import { readJournal } from '../../../src/journal/read.ts';
-import { block, commandStep, inventory, runbook } from '../../unit/engine/fixtures.ts';
+import { createRun } from '../src/engine/run.ts';
+import { JournalWriter } from '../src/journal/writer.ts';
+import type { Executor } from '../src/exec/types.ts';
+import { LocalExecutor } from '../src/exec/local.ts';
+import { readJournal } from '../src/journal/read.ts';
+import { block, commandStep, inventory, runbook } from '../test/unit/engine/fixtures.ts';
 
 const n = Number(process.argv[2] ?? 1000);
 const dir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'mfs-bench-'));
