@@ -5,6 +5,7 @@ import { PREFIX_LEN, VIP, chunkserverHosts } from './layout.ts';
 import { hostAddresses, netnsPids } from './net.ts';
 import { LabError, isAlive, processName, run, runChecked, waitFor } from './proc.ts';
 import { sshStep } from './ssh.ts';
+import { LAB_OPERATION_LOCK, withLock } from './lock.ts';
 import { readState, writeState, type LabHostState, type LabState } from './state.ts';
 
 export const BREAK_SCENARIOS = [
@@ -29,6 +30,10 @@ export interface BreakResult {
 }
 
 export async function labBreak(scenario: BreakScenario, hostName?: string): Promise<BreakResult> {
+  return withLock(LAB_OPERATION_LOCK, 'lab operation', () => applyBreak(scenario, hostName));
+}
+
+async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<BreakResult> {
   const state = readState();
   if (!state || state.phase !== 'up') throw new LabError('the practice cluster is not up: run `mfs-tui lab up` first');
   if (state.bare && scenario !== 'partition' && scenario !== 'heal') throw new LabError(`${scenario} needs the full cluster; this lab is bare (\`lab up\` without --bare)`);
@@ -43,7 +48,7 @@ export async function labBreak(scenario: BreakScenario, hostName?: string): Prom
       const holder = await vipHolder(state);
       const pids = await daemonPids(holder, 'mfsmaster');
       if (pids.length === 0) throw new LabError(`${holder.name} holds the VIP but runs no mfsmaster: nothing to cut`);
-      killAll(pids);
+      await killAll(pids);
       did.push(`kill -9 mfsmaster on ${holder.name} (the VIP holder), PID ${pids.join(' ')}`);
       return { scenario, host: holder.name, did, summary: `Power cut on ${holder.name}'s master: it stored no metadata. keepalived's check sees it and the standby may take over.` };
     }
@@ -65,7 +70,7 @@ export async function labBreak(scenario: BreakScenario, hostName?: string): Prom
       if (!target.roles.includes('chunkserver')) throw new LabError(`${target.name} is not a chunkserver (chunkservers: ${cs.map((h) => h.name).join(', ')})`);
       const pids = await daemonPids(target, 'mfschunkserver');
       if (pids.length === 0) throw new LabError(`no mfschunkserver runs on ${target.name}`);
-      killAll(pids);
+      await killAll(pids);
       did.push(`kill -9 mfschunkserver on ${target.name}, PID ${pids.join(' ')}`);
       return { scenario, host: target.name, did, summary: `${target.name}'s chunkserver is down; its chunk copies are missing until it returns.` };
     }
@@ -73,7 +78,7 @@ export async function labBreak(scenario: BreakScenario, hostName?: string): Prom
       const target = host('ml');
       const pids = await daemonPids(target, 'mfsmetalogger');
       if (pids.length === 0) throw new LabError('no mfsmetalogger runs on ml');
-      killAll(pids);
+      await killAll(pids);
       did.push(`kill -9 mfsmetalogger on ml, PID ${pids.join(' ')}`);
       return { scenario, host: 'ml', did, summary: 'The metalogger on ml is down: it receives no changelogs until restarted.' };
     }
@@ -135,10 +140,11 @@ async function vipHolder(state: LabState): Promise<LabHostState> {
 
 /** PIDs (root namespace) of a daemon inside one host: found by the host's namespace, then its name. */
 export async function daemonPids(h: LabHostState, daemon: string): Promise<number[]> {
-  return (await netnsPids(h.netns)).filter((pid) => processName(pid) === daemon);
+  return (await netnsPids(h.netns)).filter((pid) => processName(pid) === daemon && isAlive(pid));
 }
 
-function killAll(pids: number[]): void {
+/** SIGKILL by PID, then wait until they are gone (a zombie counts as gone). */
+async function killAll(pids: number[]): Promise<void> {
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -146,6 +152,7 @@ function killAll(pids: number[]): void {
       /* already gone */
     }
   }
+  await waitFor(() => pids.every((p) => !isAlive(p)), 3000, 20);
 }
 
 /** Kills a host's PID 1: the kernel then kills everything in its PID namespace. */

@@ -6,7 +6,7 @@ import { deleteLink, deleteNetns, listLabLinks, listLabNetns, netnsPids } from '
 import { hostsDir, labFile } from './paths.ts';
 import { isAlive, namespaceOf, run, sleep, waitFor } from './proc.ts';
 import { readState, removeState } from './state.ts';
-import { assertNoLabTestsRunning } from './lock.ts';
+import { LAB_OPERATION_LOCK, assertNoLabTestsRunning, withLock } from './lock.ts';
 import type { Progress } from './progress.ts';
 
 export interface LabDownReport {
@@ -18,6 +18,11 @@ export interface LabDownReport {
 
 export async function labDown(progress: Progress = () => {}): Promise<LabDownReport> {
   assertNoLabTestsRunning();
+  return withLock(LAB_OPERATION_LOCK, 'lab operation', () => removeLab(progress));
+}
+
+/** labDown without the lock (for `lab up`, which holds it already). */
+export async function removeLab(progress: Progress = () => {}): Promise<LabDownReport> {
   const removed: string[] = [];
   const problems: string[] = [];
   const state = readState();

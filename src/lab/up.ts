@@ -1,7 +1,7 @@
 // `lab up`: from nothing (packages installed) to a running HA MooseFS cluster in namespaces.
 import fs from 'node:fs';
 import path from 'node:path';
-import { labDown } from './down.ts';
+import { removeLab } from './down.ts';
 import { HOST_DIRS, hostFiles, hostMfsDirs, inventoryYaml, knownHosts, sshConfig } from './files.ts';
 import { startHost } from './hosts.ts';
 import { BRIDGE, PREFIX_LEN, VIP, VIP_INTERFACE, chunkserverHosts, planHosts, type LabHostPlan } from './layout.ts';
@@ -14,7 +14,7 @@ import { sshStep } from './ssh.ts';
 import { readState, writeState, type LabState } from './state.ts';
 import { readClusterView } from './mfs-view.ts';
 import { preflight } from './preflight.ts';
-import { assertNoLabTestsRunning } from './lock.ts';
+import { LAB_OPERATION_LOCK, assertNoLabTestsRunning, withLock } from './lock.ts';
 
 export interface LabUpOptions {
   chunkservers?: number;
@@ -33,6 +33,13 @@ export interface LabUpResult {
 const SEED = 'metadata-seed.mfs';
 
 export async function labUp(opts: LabUpOptions = {}, progress: Progress = () => {}): Promise<LabUpResult> {
+  planHosts(opts.chunkservers ?? 3); // a bad count fails before anything else
+  await preflight(opts.bare ?? false);
+  assertNoLabTestsRunning();
+  return withLock(LAB_OPERATION_LOCK, 'lab operation', () => buildLab(opts, progress));
+}
+
+async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpResult> {
   const t0 = performance.now();
   const timings: Record<string, number> = {};
   const phase = (name: string, detail?: string) => {
@@ -45,11 +52,9 @@ export async function labUp(opts: LabUpOptions = {}, progress: Progress = () => 
   const hosts = planHosts(opts.chunkservers ?? 3);
   const bare = opts.bare ?? false;
 
-  await preflight(bare);
-  assertNoLabTestsRunning();
   let done = phase('clean', 'remove any earlier lab');
   if (readState() || (await listLabNetns()).length > 0 || (await listLabLinks()).length > 0) {
-    const r = await labDown();
+    const r = await removeLab();
     if (r.problems.length > 0) throw new LabError(`an earlier lab could not be removed:\n  ${r.problems.join('\n  ')}`);
   }
   await checkSubnetFree();

@@ -129,7 +129,7 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
     const r = await labBreak('power-cut');
     assert.equal(r.host, 'm1');
     assert.deepEqual(await daemonPids(state.hosts.find((h) => h.name === 'm1')!, 'mfsmaster'), []);
-    const moved = await waitFor(async () => (await vipHolders(readState()!)).map((h) => h.name).join() === 'm2' && !(await readClusterView(VIP)).error, 30_000, 300);
+    const moved = await waitFor(async () => (await vipHolders(readState()!)).map((h) => h.name).join() === 'm2' && !(await readClusterView(VIP)).error, 60_000, 300);
     assert.ok(moved, 'VIP on m2 with a master answering');
     const r2 = labSsh(dir, 'cl', 'cd /mnt/mfs/lab && sha256sum -c /root/lab-files.sha256');
     assert.equal(r2.code, 0, r2.out + r2.err);
@@ -149,8 +149,10 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
     // Let the cluster settle on one master with a ready standby.
     const settled = await waitFor(async () => {
       const s = await labStatus();
-      return s.vipHolders.length === 1 && !s.master?.error && s.hosts.filter((h) => h.haRole === 'BACKUP').length === 1;
-    }, 30_000, 500);
+      const standby = s.hosts.find((h) => h.haRole === 'BACKUP');
+      // A ready standby: its metalogger is connected to the master (so it holds metadata).
+      return s.vipHolders.length === 1 && !s.master?.error && standby !== undefined && s.master!.metaloggers.includes(standby.address);
+    }, 60_000, 500);
     assert.ok(settled, 'one master and a ready standby');
     const r = await labBreak('lose-master');
     const lost = readState()!.hosts.find((h) => h.name === r.host)!;
@@ -159,7 +161,7 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
     assert.deepEqual(sh('ip', ['netns', 'pids', lost.netns]).out.trim(), '');
     assert.equal((await linkState(lost.veth)).up, false);
     const other = r.host === 'm1' ? 'm2' : 'm1';
-    const over = await waitFor(async () => (await vipHolders(readState()!)).map((h) => h.name).join() === other && !(await readClusterView(VIP)).error, 30_000, 300);
+    const over = await waitFor(async () => (await vipHolders(readState()!)).map((h) => h.name).join() === other && !(await readClusterView(VIP)).error, 60_000, 300);
     assert.ok(over, `${other} took over`);
     assert.equal(labSsh(dir, 'cl', 'echo after > /mnt/mfs/lab/after-failover.txt && sync').code, 0);
 
