@@ -137,6 +137,8 @@ describe('power-cut through mfs-tui on the practice cluster', { skip, timeout: 1
     // keepalived dies on both candidates without a notify (as if it was never installed): the VIP
     // stays where it is and nothing restarts or moves the master by itself.
     for (const h of state.hosts.filter((x) => x.roles.includes('master-candidate'))) killKeepalived(h.name);
+    // keepalived took the VIP with it; a cluster without HA has it configured by hand.
+    onHost(active, `ip -o addr show | grep -qF ' ${VIP}/' || ip addr add ${VIP}/24 dev eth0`);
     const broken = await labBreak('power-cut');
     assert.equal(broken.host, active);
     const t0 = performance.now();
