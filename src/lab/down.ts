@@ -3,9 +3,10 @@
 import fs from 'node:fs';
 import { LAB_PREFIX } from './layout.ts';
 import { deleteLink, deleteNetns, listLabLinks, listLabNetns, netnsPids } from './net.ts';
-import { hostsDir, labFile } from './paths.ts';
+import path from 'node:path';
+import { labDir } from './paths.ts';
 import { isAlive, namespaceOf, run, sleep, waitFor } from './proc.ts';
-import { readState, removeState } from './state.ts';
+import { readState } from './state.ts';
 import { LAB_OPERATION_LOCK, assertNoLabTestsRunning, withLock } from './lock.ts';
 import type { Progress } from './progress.ts';
 
@@ -99,14 +100,11 @@ export async function removeLab(progress: Progress = () => {}): Promise<LabDownR
   for (const n of leftNetns) problems.push(`could not delete network namespace ${n}`);
 
   progress('files', 'host folders and inventory');
-  if (fs.existsSync(hostsDir())) {
-    fs.rmSync(hostsDir(), { recursive: true, force: true });
-    removed.push(`removed host folders ${hostsDir()}`);
-  }
-  for (const f of ['inventory.yaml', 'ssh_config', 'known_hosts'] as const) {
-    if (fs.existsSync(labFile(f))) fs.rmSync(labFile(f));
-  }
-  if (removeState()) removed.push('removed the lab state file');
+  // The lab that owned these names may have lived in another lab dir (e.g. the default one,
+  // replaced by a test's lab): its inventory would still say "up". Clear that dir too.
+  const dirs = [...new Set([labDir(), readOwnerDir()].filter((d): d is string => d !== undefined))];
+  for (const d of dirs) removed.push(...removeLabFiles(d));
+  fs.rmSync(LAB_OWNER_FILE, { force: true });
   return { removed, problems };
 }
 
@@ -128,4 +126,32 @@ function inLabNetns(pid: number, netnsList: string[]): boolean {
     }
   }
   return false;
+}
+
+/** Which lab dir built the lab now on this machine (written by `lab up`). */
+export const LAB_OWNER_FILE = '/run/mfs-tui-lab.dir';
+
+function readOwnerDir(): string | undefined {
+  try {
+    const d = fs.readFileSync(LAB_OWNER_FILE, 'utf8').trim();
+    return path.isAbsolute(d) ? d : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes what `lab up` wrote in a lab dir, except the keys and the metadata cache. */
+function removeLabFiles(dir: string): string[] {
+  const done: string[] = [];
+  const hosts = path.join(dir, 'hosts');
+  if (fs.existsSync(hosts)) {
+    fs.rmSync(hosts, { recursive: true, force: true });
+    done.push(`removed host folders ${hosts}`);
+  }
+  for (const f of ['inventory.yaml', 'ssh_config', 'known_hosts']) fs.rmSync(path.join(dir, f), { force: true });
+  if (fs.existsSync(path.join(dir, 'state.json'))) {
+    fs.rmSync(path.join(dir, 'state.json'));
+    done.push(`removed the lab state file in ${dir}`);
+  }
+  return done;
 }

@@ -1,7 +1,7 @@
 // `lab up`: from nothing (packages installed) to a running HA MooseFS cluster in namespaces.
 import fs from 'node:fs';
 import path from 'node:path';
-import { removeLab } from './down.ts';
+import { LAB_OWNER_FILE, removeLab } from './down.ts';
 import { HOST_DIRS, hostFiles, hostMfsDirs, inventoryYaml, knownHosts, sshConfig } from './files.ts';
 import { startHost } from './hosts.ts';
 import { BRIDGE, PREFIX_LEN, VIP, VIP_INTERFACE, chunkserverHosts, planHosts, type LabHostPlan } from './layout.ts';
@@ -75,6 +75,7 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
 
   done = phase('network', `bridge ${BRIDGE}, ${hosts.length} namespaces`);
   await createBridge();
+  fs.writeFileSync(LAB_OWNER_FILE, labDir() + '\n', { mode: 0o644 });
   await createHostNetwork(hosts);
   done();
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Command } from 'commander';
@@ -63,6 +64,25 @@ describe('practice cluster lifecycle', { skip }, () => {
     }
     const s = await labStatus();
     assert.ok(s.healthy, s.problems.join('; '));
+  });
+
+  it('a lab from another lab dir is replaced, and its inventory no longer says it is up', async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-test-other-'));
+    try {
+      process.env.MFS_TUI_LAB_DIR = other;
+      await labUp({ bare: true, chunkservers: 1 });
+      seen.push(...recordedPids());
+      assert.ok(fs.existsSync(path.join(other, 'inventory.yaml')));
+      process.env.MFS_TUI_LAB_DIR = dir;
+      await labUp({ bare: true, chunkservers: 1 });
+      seen.push(...recordedPids());
+      assert.equal(fs.existsSync(path.join(other, 'inventory.yaml')), false, 'the replaced lab\'s inventory is removed');
+      assert.equal(fs.existsSync(path.join(other, 'state.json')), false);
+      assert.ok(fs.existsSync(path.join(dir, 'inventory.yaml')));
+    } finally {
+      process.env.MFS_TUI_LAB_DIR = dir;
+      fs.rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('after a kill -9 of a half-built lab: status says so, and lab up recovers', async () => {
