@@ -16,7 +16,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UserError('the interactive screen needs a terminal; for automation use `mfs-tui run RUNBOOK --yes` (see --help)');
   }
-  const [{ render }, React, { App }, lib, { listRuns }, { PromptBroker }] = await Promise.all([
+  const [{ render }, { default: React }, { App }, lib, { listRuns }, { PromptBroker }] = await Promise.all([
     import('ink'),
     import('react'),
     import('../../screens/App.tsx'),
