@@ -39,7 +39,8 @@ export const hostSchema = z
     identity: z.string().min(1).optional(),
     agent: z.boolean().optional(),
     become: z.boolean().default(false),
-    roles: z.array(role).min(1, 'a host needs at least one role'),
+    // A host with no role yet (a spare waiting to be rebuilt into a master) is allowed.
+    roles: z.array(role),
   })
   .strict();
 

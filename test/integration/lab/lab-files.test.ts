@@ -21,9 +21,7 @@ describe('practice cluster files (no lab needed)', () => {
     assert.throws(() => planHosts(2.5), /whole number/);
   });
 
-  // The brief's shape lists the spare host with `roles: []`; the inventory schema still asks
-  // for at least one role (src/inventory/schema.ts), so this stays a todo until they agree.
-  it('the inventory loads with the app\'s loader: VIP, paths, roles, key and known_hosts', { todo: 'inventory schema: a host without roles (spare) is refused' }, async () => {
+  it('the inventory loads with the app\'s loader: VIP, paths, roles (spare has none), key and known_hosts', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-files-'));
     try {
       const hosts = planHosts(3);
