@@ -1,7 +1,10 @@
 // One real practice cluster (lab up), then checks from outside: SSH with each host's own key,
 // the master's view through the VIP, the client's files, and every `lab break` scenario.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -98,6 +101,27 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
     assert.equal(r.code, 0, r.out + r.err);
     assert.equal((r.out.match(/: OK$/gm) ?? []).length, 6);
     assert.match(r.out, /file1\.bin: 2/);
+  });
+
+  it('the health-check runbook, run by mfs-tui over SSH with the lab inventory, passes', () => {
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-hc-'));
+    try {
+      const bin = fileURLToPath(new URL('../../../bin/mfs-tui', import.meta.url));
+      const env = { ...process.env, MFS_TUI_LAB_DIR: dir, MFS_TUI_STATE_DIR: state, MFS_TUI_CONFIG_DIR: state };
+      const r = spawnSync(process.execPath, [bin, 'run', 'health-check', '--lab', '--yes', '--json'], { env, encoding: 'utf8', timeout: 180_000 });
+      const events = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      const finished = events.at(-1);
+      assert.equal(finished?.type, 'run-finished', r.stderr);
+      assert.equal(finished.status, 'succeeded', `${finished.reason ?? ''}\n${r.stderr}`);
+      const out = (step: string, host: string) =>
+        events.filter((e) => e.type === 'output' && e.stepId === step && e.host === host).map((e) => e.data).join('');
+      assert.match(out('vip-holder', 'm1'), /10\.77\.0\.100/, 'm1 holds the VIP');
+      assert.doesNotMatch(out('vip-holder', 'm2'), /10\.77\.0\.100\//, 'm2 does not');
+      assert.match(out('chunkservers', 'm1') + out('chunkservers', 'm2'), /10\.77\.0\.23/, 'c3 is listed by the master');
+      assert.equal(r.status, 0);
+    } finally {
+      fs.rmSync(state, { recursive: true, force: true });
+    }
   });
 
   it('chunkserver-down kills that chunkserver only', async () => {
