@@ -2,6 +2,7 @@
 // session's pooled SSH connections. Hosts are probed in parallel (bounded); a host whose
 // probe is still running is skipped, never waited for, so a slow or unreachable host only
 // grows stale while the others keep updating. Screens read it with useSyncExternalStore.
+import { setMaxListeners } from 'node:events';
 import type { Executor } from '../exec/types.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { deriveAlerts, type AlertOptions } from './alerts.ts';
@@ -76,6 +77,8 @@ export class StatusPoller {
     this.historySize = opts.historySize ?? 120;
     this.versionEvery = opts.versionEveryTicks ?? 60;
     this.now = opts.now ?? Date.now;
+    // One listener per probe in flight (24 hosts and more): not a leak.
+    setMaxListeners(0, this.stopping.signal);
     for (const h of source.inventory.hosts) {
       this.hosts.set(h.name, { name: h.name, address: h.address, roles: h.roles, reachable: false });
     }

@@ -64,21 +64,30 @@ const MARK = '@@mfs-tui:';
 
 /** The batched host probe (POSIX sh; dash on Debian). Prints `@@mfs-tui:<part>` sections. */
 export function hostProbeScript(opts: HostProbeOptions): string {
-  const vip = shQuote(` ${opts.vip}/`);
   const changelog = shQuote(`${opts.dataPath.replace(/\/+$/, '')}/changelog_ml.0.mfs`);
-  const names = DAEMONS.join('|');
   const lines = [
     'export LC_ALL=C',
-    // /proc/uptime via `read` costs no process: the script's own duration.
+    // Forks are most of a probe's cost on a busy host: /proc is read with shell builtins.
     'read -r __t0 _ < /proc/uptime 2>/dev/null',
-    '__now=$(date +%s)',
+    // Wall clock without `date`: boot time (/proc/stat btime) + uptime.
+    '__bt=0; while read -r __k __v; do [ "$__k" = btime ] && { __bt=$__v; break; }; done < /proc/stat',
+    '__now=$((__bt + ${__t0%.*}))',
     `echo '${MARK}vip'`,
-    `ip -o -4 addr show 2>/dev/null | grep -F ${vip}`,
+    `ip -o -4 addr show to ${shQuote(`${opts.vip}/32`)} 2>/dev/null`,
     `echo '${MARK}ps'`,
-    // Children of a same-named parent (mfsmaster's data writer, keepalived's VRRP child) are dropped by the parser.
-    // Zombies (stat Z) are dead daemons nobody reaped yet: dropped here.
-    `__ps=$(ps -eo pid=,ppid=,etimes=,stat=,comm= 2>/dev/null | awk '$5 ~ /^(${names})/ && $4 !~ /^Z/')`,
-    'echo "$__ps"',
+    // pid ppid etimes stat comm of our daemons, from /proc/PID/stat (field 22 = start in ticks; USER_HZ is 100
+    // on Linux). Zombies (stat Z) and the keepalived parent are sorted out by the parser and below.
+    '__kp=; __kc=',
+    'for __p in /proc/[0-9]*; do',
+    // A process may exit between the glob and the read: the braces catch the redirection error.
+    '  { read -r __s < "$__p/stat"; } 2>/dev/null || continue',
+    '  __c=${__s#*(}; __c=${__c%%)*}',
+    `  case $__c in ${DAEMONS.map((d) => (d === 'unison' ? 'unison*' : d)).join('|')}) ;; *) continue ;; esac`,
+    // Fields after the comm: numbers and one state letter, so unquoted splitting globs nothing.
+    '  set -- ${__s##*) }',
+    '  echo "${__p#/proc/} $2 $((${__t0%.*} - ${20} / 100)) $1 $__c"',
+    '  [ "$__c" = keepalived ] && [ "$1" != Z ] && __kc="$__kc ${__p#/proc/}:$2"',
+    'done',
   ];
   if (opts.parts.keepalived) {
     // keepalived writes /tmp/keepalived.data on SIGUSR1. Waiting for it would cost every
@@ -87,8 +96,8 @@ export function hostProbeScript(opts: HostProbeOptions): string {
     const maxAge = Math.max(2, Math.ceil(opts.dumpMaxAgeS ?? 5));
     lines.push(
       `echo '${MARK}keepalived'`,
-      // The parent keepalived: its parent is not a keepalived.
-      `__kp=$(echo "$__ps" | awk '$5=="keepalived"{k[$1]=1; p[$1]=$2} END{for (i in k) if (!(p[i] in k)) print i}' | head -n 1)`,
+      // The parent keepalived: the one whose parent is not a keepalived.
+      'for __e in $__kc; do __pp=${__e#*:}; case " $__kc " in *" $__pp:"*) ;; *) __kp=${__e%%:*}; break ;; esac; done',
       'if [ -n "$__kp" ]; then',
       '  __kf=/tmp/keepalived.data',
       '  __km=$(stat -c %Y $__kf 2>/dev/null || echo 0)',

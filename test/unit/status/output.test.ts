@@ -14,7 +14,7 @@ import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost
 
 async function snapshot(hosts: FakeHost[], viaVip: string, candidates: string) {
   const c = fakeCluster(hosts, { viaVip, candidates });
-  const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 200 });
+  const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 5000 });
   await p.sweep();
   return p.getState();
 }

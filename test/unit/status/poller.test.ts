@@ -9,7 +9,7 @@ const codes = (p: StatusPoller) => p.getState().alerts.map((a) => a.code).sort()
 
 function setup(hosts: FakeHost[] = healthyHosts(), viaVip = fixture('healthy-goal3.txt'), candidates = simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]), opts = {}) {
   const cluster = fakeCluster(hosts, { viaVip, candidates });
-  const poller = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => cluster.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 300, ...opts });
+  const poller = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => cluster.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 5000, ...opts });
   return { cluster, poller };
 }
 

@@ -7,7 +7,9 @@ import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost
 
 async function state(hosts: FakeHost[], viaVip: string, candidates: string) {
   const c = fakeCluster(hosts, { viaVip, candidates });
-  const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 100 });
+  // Only a hung host may time out; a loaded machine delays the other fakes too.
+  const hang = hosts.some((h) => h.delay === 'hang');
+  const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: hang ? 300 : 2000, staleAfterMs: 5000 });
   await p.sweep();
   return p.getState();
 }

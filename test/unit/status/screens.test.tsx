@@ -12,9 +12,10 @@ const { StatusScreen, StatusSidebar } = await import('../../../screens/status/St
 const { StatusPoller } = await import('../../../src/status/poller.ts');
 const { sparkline } = await import('../../../screens/status/sparkline.ts');
 
-async function poller(hosts: FakeHost[], viaVip: string, candidates: string) {
+// A generous timeout unless a test needs a host to time out (a loaded machine delays fakes too).
+async function poller(hosts: FakeHost[], viaVip: string, candidates: string, hostTimeoutMs = 2000) {
   const c = fakeCluster(hosts, { viaVip, candidates });
-  const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 150, staleAfterMs: 100 });
+  const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs, staleAfterMs: hostTimeoutMs < 1000 ? 100 : 5000 });
   await p.sweep();
   return { p, c };
 }
@@ -44,7 +45,7 @@ describe('status screens', () => {
   it('split brain and no-holder alerts; a host going stale updates the screen', async () => {
     const hosts = healthyHosts();
     hosts[1] = { ...hosts[1]!, vip: true, daemons: ['mfsmaster', 'keepalived'] };
-    const { p, c } = await poller(hosts, fixture('healthy-goal3.txt'), fixture('SIM-two-masters.txt'));
+    const { p, c } = await poller(hosts, fixture('healthy-goal3.txt'), fixture('SIM-two-masters.txt'), 150);
     const r = render(React.createElement(StatusScreen, { store: p }));
     assert.match(r.lastFrame()!, /held by m1 \+ m2/);
     assert.match(r.lastFrame()!, /✖ split brain: m1 and m2 all hold the VIP 10\.9\.0\.100/);
