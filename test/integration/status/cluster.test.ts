@@ -69,7 +69,7 @@ describe('status poller on a real mini cluster', { skip: whyNot, timeout: 240_00
     await ssh('m2', `mfsmetalogger -c ${d('m2')}/mfsmetalogger.cfg start`);
     await until('three chunkservers', () => mfscliRows('-SCS', /^chunk servers:/) === 3);
     await ssh('m1', 'mfsmount /tmp/mnt -H ' + VIP + ' >/dev/null && mkdir /tmp/mnt/d && mfssetgoal 3 /tmp/mnt/d >/dev/null && for i in $(seq 1 30); do echo $i > /tmp/mnt/d/f$i; done; sync');
-    await until('30 stable chunks', () => /chunkclass stable:\|30$/m.test(mc.inHost('m1', `mfscli -ns '|' -SIC -H ${VIP}`).out));
+    await until('30 stable chunks', () => /chunkclass stable:\|30$/m.test(mc.inHost('m1', `mfscli -ns '|' -SIC -H ${VIP}`).out), 90_000, 500);
     poller = new StatusPoller(session, { intervalMs: TICK });
     poller.start();
   });
