@@ -16,6 +16,9 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UserError('the interactive screen needs a terminal; for automation use `mfs-tui run RUNBOOK --yes` (see --help)');
   }
+  // Ink draws nothing until exit when CI is set; an operator on a real terminal asked for the screen.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
   const [{ render }, { default: React }, { App }, lib, { listRuns }, { PromptBroker }] = await Promise.all([
     import('ink'),
     import('react'),
