@@ -76,11 +76,8 @@ MASTER)
   if mfsmaster test >/dev/null 2>&1; then setstate MASTER; log "mfsmaster already runs"; exit 0; fi
   setstate PROMOTING
   stop_daemon mfsmetalogger
-  if [ -s "$D/metadata_ml.mfs.back" ]; then
-    # This node's own master files are older than what its metalogger holds: set them aside.
-    old="$D/old.$(date +%s)"; mkdir -p "$old"
-    for f in "$D"/metadata.mfs "$D"/metadata.mfs.back* "$D"/changelog.*.mfs; do [ -e "$f" ] && mv "$f" "$old/"; done
-  fi
+  # Nothing is set aside: this node's own master files may be newer than its metalogger's
+  # (a failback), and mfsmaster -a picks the newest metadata and replays every changelog.
   chown -R mfs:mfs "$D"
   # -a restore stores real metadata (a plain -a does not), then start serves it.
   if mfsmaster -a restore 9>&- >>/var/log/mfs-role.log 2>&1 && mfsmaster start 9>&- >>/var/log/mfs-role.log 2>&1; then
