@@ -13,6 +13,7 @@ import { LocalExecutor } from '../../../src/exec/local.ts';
 import { readJournal } from '../../../src/journal/read.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
 import { inventory, waitPrompt } from '../../unit/engine/fixtures.ts';
+import { alive, until } from '../../helpers/process.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
@@ -30,24 +31,6 @@ after(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until<T>(what: string, probe: () => T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('kill -9 mid-step, then resume', () => {
   it('shows the step in doubt with its output so far; check settles it; nothing runs twice', async () => {

@@ -12,6 +12,7 @@ import { readJournal } from '../../../src/journal/read.ts';
 import { renderReport } from '../../../src/journal/report.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
 import { inventory, waitFor, waitPrompt } from '../../unit/engine/fixtures.ts';
+import { alive, until } from '../../helpers/process.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-local-run-'));
 const started: number[] = [];
@@ -20,24 +21,6 @@ after(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until<T>(what: string, probe: () => T | undefined, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const fence = '```';
 const book = `---
