@@ -6,31 +6,28 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runbook } from '../../unit/runbooks-library/render.ts';
-import { NsCluster, VIP, canRun, waitUntil } from './netns-cluster.ts';
+import { VIP, canRun, waitUntil } from './netns-cluster.ts';
+import {
+  CANDIDATES,
+  CHUNKSERVERS,
+  haCluster,
+  masterRuns as readMasterRuns,
+  masterVersion as readMasterVersion,
+  vipHolders as readVipHolders,
+  writeFiles as writeClientFiles,
+} from './ha-cluster.ts';
 
 const can = canRun();
-const cluster = new NsCluster([
-  { name: 'm1', octet: 11, roles: ['master-candidate'] },
-  { name: 'm2', octet: 12, roles: ['master-candidate'] },
-  { name: 'c1', octet: 21, roles: ['chunkserver', 'client'] },
-  { name: 'c2', octet: 22, roles: ['chunkserver'] },
-  { name: 'c3', octet: 23, roles: ['chunkserver'] },
-]);
-const CHUNKSERVERS = ['c1', 'c2', 'c3'];
-const CANDIDATES = ['m1', 'm2'];
+const cluster = haCluster();
+const masterVersion = () => readMasterVersion(cluster);
+const vipHolders = () => readVipHolders(cluster);
+const masterRuns = (host: string) => readMasterRuns(cluster, host);
+const writeFiles = (prefix: string, n: number) => writeClientFiles(cluster, prefix, n);
 
 const install = runbook('install-cluster');
 const ha = runbook('keepalived-ha');
 const installInputs = { first: 'm1', hdd: '/var/lib/mfs/hdd', clients_net: '*', subdir: 'logs', goal: '2' };
 const haInputs = { first: 'm1', auth_pass: 'Rb1test9', router_id: '88', chunkservers: '10.88.0.21 10.88.0.22 10.88.0.23', firewall: 'none' };
-
-/** Metadata version (next change) the master behind the VIP reports, asked from c1; undefined when none answers. */
-function masterVersion(): number | undefined {
-  const r = cluster.exec('c1', `mfscli -ns '|' -SIM -H ${VIP} 2>/dev/null`, 10_000);
-  const row = r.out.split('\n').find((l) => l.startsWith('metadata servers:|'));
-  const v = row?.split('|')[5]?.replace(/ /g, '');
-  return v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
-}
 
 function connected(): { cs: number; disconnected: number; ml: number } {
   const out = cluster.exec('c1', `mfscli -ns '|' -SCS -SMB -H ${VIP} 2>/dev/null`, 10_000).out.split('\n');
@@ -39,26 +36,6 @@ function connected(): { cs: number; disconnected: number; ml: number } {
     disconnected: out.filter((l) => l.startsWith('Disconnected chunk servers:|')).length,
     ml: out.filter((l) => l.startsWith('metadata backup loggers:|')).length,
   };
-}
-
-function vipHolders(): string[] {
-  return CANDIDATES.filter((h) => cluster.exec(h, `ip -o addr show | grep -qF ' ${VIP}/'`).code === 0);
-}
-
-function masterRuns(host: string): boolean {
-  return cluster.exec(host, 'mfsmaster -c /etc/mfs/mfsmaster.cfg test').code === 0;
-}
-
-/** Writes n files of random size through c1's mount, each fsynced, and records their checksums. */
-function writeFiles(prefix: string, n: number): void {
-  const r = cluster.exec(
-    'c1',
-    `set -e; mkdir -p /tmp/mnt/t; cd /tmp/mnt/t
-for i in $(seq ${n}); do head -c $((i * 7919 + 100000)) /dev/urandom > ${prefix}$i.bin; sync ${prefix}$i.bin 2>/dev/null || sync; done
-sha256sum ${prefix}*.bin >> /tmp/sums`,
-    120_000,
-  );
-  assert.equal(r.code, 0, r.out);
 }
 
 function checkFiles(): void {
