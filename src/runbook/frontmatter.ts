@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { recordLocation, lineLocator } from './locations.ts';
 import { ROLES } from './types.ts';
-import type { RiskLevel, Role, RunbookInput, SourcePos } from './types.ts';
+import type { Runbook, RunbookInput, SourcePos } from './types.ts';
 import { nodePos, parseYamlAt, scalarTextPos, validateYaml } from './yaml-source.ts';
 import type { YamlProblem } from './yaml-source.ts';
 
@@ -34,14 +34,8 @@ const frontMatterSchema = z
   })
   .strict();
 
-export interface FrontMatter {
-  id: string;
-  title: string;
-  summary: string;
-  when: string;
-  risk: RiskLevel;
-  roles: Role[];
-  inputs: RunbookInput[];
+/** The runbook's own fields as the front matter gives them. */
+export interface FrontMatter extends Pick<Runbook, 'id' | 'title' | 'summary' | 'when' | 'risk' | 'roles' | 'inputs'> {
   /** Where the id's text starts, for "duplicate runbook id" messages. */
   idPos: SourcePos;
 }
