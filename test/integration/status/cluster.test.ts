@@ -172,10 +172,12 @@ describe('status poller on a real mini cluster', { skip: whyNot, timeout: 240_00
     }, 10_000);
     const seenMs = Date.now() - t0;
     assert.ok(seenMs <= 2 * TICK + 500, `seen after ${seenMs} ms`);
+    // The host probe and the mfscli probe run independently: the master may report the
+    // disconnect a moment before c3's own probe sees the daemon gone (CI saw that order).
+    await see('c3 probe without mfschunkserver', () => host('c3').probe?.daemons.mfschunkserver.length === 0, 2 * TICK + 500);
     const s = state();
     assert.ok(s.alerts.some((a) => a.code === 'chunkserver-down' && a.hosts.includes('c3')));
     assert.ok(s.alerts.some((a) => a.code === 'undergoal-chunks'));
-    assert.equal(host('c3').probe!.daemons.mfschunkserver.length, 0);
     console.log(`# chunkserver kill seen after ${seenMs} ms`);
   });
 
