@@ -43,6 +43,37 @@ function runStep(id: string, vars: Record<string, string>): { ok: boolean; out: 
   return { ok: exitExpected(b.expectExit, r.code) && outputMatches(b.expectOutput, r.out), out: r.out };
 }
 
+/**
+ * A run of this test killed before its `after` leaves its namespace and daemons behind
+ * (namespaces outlive processes). Remove those whose test process is gone: their daemons
+ * are found by PID through `ip netns pids`, so nothing outside that namespace is touched.
+ */
+function removeLeftovers(): void {
+  const names = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.split(' ')[0] ?? '');
+  for (const name of names) {
+    const m = /^mfstui-rb-(\d+)$/.exec(name);
+    if (!m || isAlive(Number(m[1]))) continue;
+    const pids = spawnSync('ip', ['netns', 'pids', name], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    spawnSync('ip', ['netns', 'del', name]);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function until(what: string, test: () => boolean, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
   while (!test()) {
@@ -76,6 +107,7 @@ describe('health-check against live MooseFS daemons', { skip: whyNot }, () => {
   };
 
   before(async () => {
+    removeLeftovers();
     for (const d of ['master', 'cs', 'cs/hdd', 'ml']) mkdirSync(join(dir, d), { recursive: true });
     writeFileSync(join(dir, 'master/metadata.mfs'), 'MFSM NEW');
     for (const d of ['', 'master', 'master/metadata.mfs', 'cs', 'cs/hdd', 'ml']) chownSync(join(dir, d), uid, gid);
