@@ -64,6 +64,16 @@ export class EventPrinter {
         this.stepHeader(rec.stepId);
         line(`  confirmed${rec.host ? ` for ${rec.host}` : ''} (${rec.how})`);
         break;
+      case 'preconditions': {
+        this.stepHeader(rec.stepId);
+        const unmet = rec.results.filter((x) => !x.met);
+        if (rec.outcome === 'met') line(`  preconditions met: ${rec.results.map((x) => x.name).join(', ')}`);
+        else {
+          line(rec.outcome === 'refused' ? `  REFUSED: this step is dangerous and ${unmet.length === 1 ? 'a precondition does' : 'preconditions do'} not hold:` : '  warning: preconditions do not hold (the step is not dangerous, so it runs):');
+          for (const x of unmet) line(`    ${x.name}: ${x.detail}`);
+        }
+        break;
+      }
       case 'refused':
         line(`  refused${rec.host ? ` for ${rec.host}` : ''}: ${rec.reason}`);
         break;

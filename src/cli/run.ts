@@ -62,6 +62,7 @@ export interface DriveDeps {
   executorFor: import('../engine/run.ts').RunDeps['executorFor'];
   factsFor: import('../engine/run.ts').RunDeps['factsFor'];
   vipHolder: import('../engine/run.ts').RunDeps['vipHolder'];
+  gate: import('../engine/types.ts').PreconditionGate;
   mode: 'non-interactive';
   autoConfirm: boolean;
   decisions: Record<string, string>;
@@ -79,6 +80,14 @@ export async function drive(
   const { openClusterSession } = await import('../cluster/session.ts');
   const session = await openClusterSession(inventory, nonInteractivePrompts());
   const printer = new EventPrinter(process.stdout, { json: Boolean(opts.json) });
+  // The status poller only starts when a step states preconditions (`requires=`): one sweep per check.
+  let poller: import('../status/poller.ts').StatusPoller | undefined;
+  const { statusGate } = await import('../status/gate.ts');
+  const gate = statusGate(async () => {
+    const { StatusPoller } = await import('../status/poller.ts');
+    poller = new StatusPoller(session);
+    return poller;
+  });
   let ctrl: EngineController | undefined;
   try {
     const { RunSetupError } = await import('../engine/run.ts');
@@ -88,6 +97,7 @@ export async function drive(
         executorFor: session.executorFor,
         factsFor: session.factsFor,
         vipHolder: session.vipHolder,
+        gate,
         mode: 'non-interactive',
         autoConfirm: Boolean(opts.yes),
         decisions: opts.decide ?? {},
@@ -110,6 +120,7 @@ export async function drive(
     process.exitCode = exitCodeFor(state);
   } finally {
     ctrl?.close();
+    poller?.stop();
     await session.close();
   }
 }

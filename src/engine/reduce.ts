@@ -187,6 +187,13 @@ function onStepSkipped(state: RunState, i: number, rec: RecordOf<'step-skipped'>
   return state.cursor === i ? { ...next, cursor: i + 1 } : next;
 }
 
+function onPreconditions(state: RunState, i: number, rec: RecordOf<'preconditions'>): RunState {
+  const old = state.steps[i]!;
+  // A finished step checked again is a new pass (a goto loop came back to it).
+  const step = old.status === 'succeeded' || old.status === 'skipped' ? freshStep(old.id) : old;
+  return withStep(state, i, { ...step, preconditions: { results: rec.results, outcome: rec.outcome, at: rec.ts } });
+}
+
 function onInDoubtResolved(state: RunState, i: number, rec: RecordOf<'in-doubt-resolved'>): RunState {
   let step = state.steps[i]!;
   switch (rec.action) {
@@ -273,6 +280,8 @@ export function reduce(state: RunState, rec: JournalRecord, runbook: Runbook): R
     }
     case 'in-doubt-resolved':
       return onInDoubtResolved(state, i, rec);
+    case 'preconditions':
+      return onPreconditions(state, i, rec);
   }
 }
 

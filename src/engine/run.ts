@@ -13,11 +13,11 @@ import type { HostFacts } from '../runbook/facts.ts';
 import type { Runbook, Step } from '../runbook/types.ts';
 import { exitExpected, expectOutputRegExp } from '../runbook/expect.ts';
 import { resolveInputs } from '../runbook/inputs.ts';
-import { buildVariables } from '../runbook/template.ts';
+import { buildVariables, renderTemplate } from '../runbook/template.ts';
 import { OutputCoalescer } from './output.ts';
 import { hostsNeedingFacts, needsVipHolder, planStep, resolveTargets, type PlanContext, type PlannedHostCommand, type StepPlan } from './plan.ts';
 import { awaitingCheck, changedSteps, initialState, reduce, replay } from './reduce.ts';
-import type { HostRunState, Intent, PlannedCommand, Prompt, RunController, RunState } from './types.ts';
+import type { HostRunState, Intent, PlannedCommand, PreconditionCheck, PreconditionGate, PreconditionOutcome, Prompt, RunController, RunState } from './types.ts';
 
 export type SettleAction = 'check' | 'rerun' | 'mark-done' | 'abort';
 
@@ -32,6 +32,11 @@ export interface RunDeps {
   executorFor(host: string): Executor;
   factsFor(host: string): Promise<HostFacts>;
   vipHolder(): Promise<string | undefined>;
+  /**
+   * Checks a step's `requires=` against the cluster status before it runs. Without one,
+   * every precondition is unknown, which counts as unmet: dangerous steps are refused.
+   */
+  gate?: PreconditionGate;
   mode: 'interactive' | 'non-interactive';
   /** --yes: confirmations (typed ones too) and manual steps are answered automatically. */
   autoConfirm: boolean;
@@ -143,6 +148,8 @@ class RunEngine implements EngineController {
     // A preview with what is known now; the real plan is made when the step starts.
     return planStep(step, { ...this.planContext(), hosts: this.state.steps.find((s) => s.id === stepId)?.targets }).commands.map(publicCommand);
   };
+
+  renderText = (text: string): string => renderTemplate(text, buildVariables(this.deps.inventory, this.inputs)).text;
 
   // ---- store plumbing -------------------------------------------------------------
 
@@ -372,6 +379,14 @@ class RunEngine implements EngineController {
       const s = hostState(c.host)?.status;
       return s !== 'succeeded' && s !== 'skipped';
     });
+    const willRun = todo.some((c) => {
+      const hs = hostState(c.host);
+      return c.block !== undefined && c.skipReason === undefined && !(hs && awaitingCheck(hs));
+    });
+    if (step.requires.length > 0 && willRun) {
+      const verdict = await this.checkPreconditions(step, plan.commands);
+      if (verdict !== undefined) return verdict;
+    }
     let confirmedStep = false;
     let targetsWritten = !first;
     const parallel = Math.max(1, todo.find((c) => c.block)?.block?.parallel ?? 1);
@@ -408,6 +423,43 @@ class RunEngine implements EngineController {
       if (results.some((ok) => !ok)) return undefined;
     }
     return undefined;
+  }
+
+  /** Evaluates the step's `requires=` through the gate; unknown (no gate, or it failed) is unmet. */
+  private async evaluate(step: Step): Promise<PreconditionCheck[]> {
+    const gate = this.deps.gate;
+    if (!gate) return step.requires.map((name) => ({ name, met: false, detail: 'not known: no cluster status is available to check it' }));
+    try {
+      const results = await gate.check(step.requires);
+      // Whatever the gate left out is unknown, hence unmet.
+      return step.requires.map((name) => results.find((r) => r.name === name) ?? { name, met: false, detail: 'not known: the status check did not answer for it' });
+    } catch (err) {
+      return step.requires.map((name) => ({ name, met: false, detail: `not known: the status check failed: ${errorMessage(err)}` }));
+    }
+  }
+
+  /**
+   * Before a step with `requires=` runs: checks its preconditions and journals what was
+   * seen. A dangerous step (confirm=typed or risk=) is refused while any is unmet: the
+   * operator may re-check or leave; a non-interactive run stops with the reason. Other
+   * steps run with a warning. Returns a problem, FINISHED, or undefined to go on.
+   */
+  private async checkPreconditions(step: Step, commands: readonly PlannedHostCommand[]): Promise<string | typeof FINISHED | undefined> {
+    const blocks = commands.flatMap((c) => (c.block && c.skipReason === undefined ? [c.block] : []));
+    const dangerous = blocks.some((b) => b.confirm === 'typed' || b.risk !== undefined);
+    for (;;) {
+      const results = await this.evaluate(step);
+      const unmet = results.filter((r) => !r.met);
+      const outcome: PreconditionOutcome = unmet.length === 0 ? 'met' : dangerous ? 'refused' : 'warned';
+      this.record({ type: 'preconditions', stepId: step.id, results, outcome, dangerous });
+      if (outcome !== 'refused') return undefined;
+      if (this.deps.mode === 'non-interactive') {
+        const why = blocks.some((b) => b.confirm === 'typed') ? 'confirm=typed' : 'risk=';
+        return `refused: ${unmet.map((r) => `precondition ${r.name} is not met (${r.detail})`).join('; ')}; the step is dangerous (${why}), so it does not run while that holds (--yes does not override it)`;
+      }
+      const answer = await this.ask({ kind: 'preconditions', stepId: step.id, results }, (i) => (i.type === 'recheck' ? i.type : undefined));
+      if (answer === FINISHED) return FINISHED;
+    }
   }
 
   /** Asks for (or auto-gives) confirmation. Returns a problem or FINISHED when not confirmed. */

@@ -36,6 +36,26 @@ export interface HostRunState {
   finishedAt?: string;
 }
 
+/** One status precondition (a step's `requires=`) as checked before the step ran. */
+export interface PreconditionCheck {
+  name: string;
+  met: boolean;
+  /** What was seen, or why it is not met (`m1 and m2 all hold the VIP`). */
+  detail: string;
+}
+
+/**
+ * What the engine does about unmet preconditions: `met` all held; `warned` some did not,
+ * but the step is not dangerous, so it runs with a warning; `refused` the step is
+ * dangerous (confirm=typed or risk=) and does not run while any is unmet.
+ */
+export type PreconditionOutcome = 'met' | 'warned' | 'refused';
+
+/** Evaluates status preconditions by name against the current cluster status (src/status/gate.ts). */
+export interface PreconditionGate {
+  check(names: readonly string[]): Promise<PreconditionCheck[]>;
+}
+
 export interface StepState {
   id: string;
   status: StepStatus;
@@ -50,6 +70,8 @@ export interface StepState {
   finishedAt?: string;
   /** Why it was skipped or failed, in words. */
   reason?: string;
+  /** The last check of the step's `requires=` in this pass (from the journal). */
+  preconditions?: { results: PreconditionCheck[]; outcome: PreconditionOutcome; at: string };
 }
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'aborted' | 'handed-off';
@@ -65,6 +87,8 @@ export type Prompt =
   | { kind: 'failed'; stepId: string; host?: string; reason?: string }
   /** `canCheck`: the host's command has a check block, so the `check` settlement is offered. */
   | { kind: 'in-doubt'; stepId: string; host: string; canCheck?: boolean }
+  /** A dangerous step refused while status preconditions are unmet: re-check them, or leave/abort. */
+  | { kind: 'preconditions'; stepId: string; results: PreconditionCheck[] }
   | { kind: 'finished'; status: RunStatus; nextRunbook?: string };
 
 /** A planned command: one step's resolved script on one host. */
@@ -102,6 +126,8 @@ export type Intent =
   | { type: 'decide'; choice: string }
   | { type: 'retry' }
   | { type: 'skip' }
+  /** Evaluate a refused step's preconditions again (against a fresh status). */
+  | { type: 'recheck' }
   | { type: 'abort' }
   /** Cancel the command running now (Ctrl-C, after the screen asked). */
   | { type: 'cancel' }
@@ -116,4 +142,6 @@ export interface RunController {
   readonly steps: readonly Step[];
   /** Resolved commands per step and host, for display before confirming. */
   planFor(stepId: string): PlannedCommand[];
+  /** Fills the run's {{variables}} (inventory and inputs) into prose and questions; unknown ones stay as written. */
+  renderText?(text: string): string;
 }

@@ -9,6 +9,7 @@ const RECORD_TYPES: ReadonlySet<JournalRecordType> = new Set<JournalRecordType>(
   'resumed',
   'confirmed',
   'refused',
+  'preconditions',
   'step-started',
   'output',
   'step-finished',

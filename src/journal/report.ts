@@ -105,6 +105,14 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
         operatorLog.push(`${at}: step ${r.stepId}: ${line.slice(at.length + 2)}`);
         break;
       }
+      case 'preconditions': {
+        const unmet = r.results.filter((x) => !x.met);
+        const list = (r.outcome === 'met' ? r.results : unmet).map((x) => `${x.name} (${x.detail})`).join('; ');
+        const what = r.outcome === 'met' ? `preconditions met: ${list}` : r.outcome === 'refused' ? `REFUSED, preconditions not met: ${list}` : `warning, preconditions not met: ${list}`;
+        event(r.stepId, `${at}: ${what}`);
+        if (r.outcome !== 'met') operatorLog.push(`${at}: step ${r.stepId}: ${what}`);
+        break;
+      }
       case 'step-started': {
         const e: Execution = { stepId: r.stepId, host: r.host, phase: r.phase, command: r.command, attempt: r.attempt, startedAt: r.ts, output: '' };
         stepOf(r.stepId).items.push({ kind: 'exec', exec: e });

@@ -29,6 +29,18 @@ export type JournalRecord = Base &
     | { type: 'confirmed'; stepId: string; host?: string; how: 'yes' | 'typed' | 'auto'; typed?: string }
     /** The operator typed a wrong host name, or said no. */
     | { type: 'refused'; stepId: string; host?: string; typed?: string; reason: string }
+    /**
+     * A step's status preconditions (`requires=`) were checked before it ran: each with what
+     * was seen, and what the engine did (`refused`: a dangerous step did not run).
+     */
+    | {
+        type: 'preconditions';
+        stepId: string;
+        results: { name: string; met: boolean; detail: string }[];
+        outcome: 'met' | 'warned' | 'refused';
+        /** Whether the step counts as dangerous (confirm=typed or risk=). */
+        dangerous: boolean;
+      }
     | {
         type: 'step-started';
         stepId: string;

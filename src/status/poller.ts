@@ -120,6 +120,25 @@ export class StatusPoller {
   }
 
   /**
+   * A snapshot no older than maxAgeMs: when some host's or mfscli's last answer is older
+   * (or never came), sweeps once more and waits for every probe in flight. Hosts that still
+   * do not answer stay stale in it (unknown, never taken as fine).
+   */
+  async freshState(maxAgeMs = 2000): Promise<ClusterStatus> {
+    this.flush();
+    if (this.isFresh(this.state, maxAgeMs) || this.stopping.signal.aborted) return this.state;
+    await this.sweep();
+    await Promise.allSettled([...this.inFlight.values(), ...(this.mfsInFlight ? [this.mfsInFlight] : [])]);
+    this.flush();
+    return this.state;
+  }
+
+  private isFresh(s: ClusterStatus, maxAgeMs: number): boolean {
+    const fresh = (age: number | undefined) => age !== undefined && age <= maxAgeMs;
+    return s.hosts.every((h) => fresh(h.ageMs)) && fresh(s.mfs.ageMs);
+  }
+
+  /**
    * One sweep: starts a probe for every host not already being probed, and the cluster
    * probe. Resolves when the probes started by this sweep have settled (callers that tick
    * on a timer do not wait for it).

@@ -5,6 +5,9 @@ import { answeringMasters, formatAge, vipHolders, vipMaster, type ClusterStatus 
 
 export const STATUS_PRECONDITIONS = {
   'no-split-brain': 'no two hosts hold the VIP and no two masters answer',
+  // The names a runbook's `requires=` uses (src/runbook/attributes.ts REQUIREMENTS):
+  'vip-held': 'exactly one master candidate holds the VIP',
+  'master-running': 'the VIP holder runs mfsmaster and it answers through the VIP',
   'vip-held-by-running-master': 'exactly one host holds the VIP and an mfsmaster runs there and answers',
   'master-answering': 'a master answers mfscli through the VIP',
   'no-missing-chunks': 'no chunk is missing or endangered',
@@ -38,6 +41,13 @@ export function checkPrecondition(s: ClusterStatus, name: StatusPrecondition): P
       if (masters.length > 1) return r(false, `masters answer on ${masters.join(' and ')}`);
       return r(true, holders.length ? `VIP on ${holders[0]}` : 'nobody holds the VIP');
     }
+    case 'vip-held': {
+      if (staleCandidates.length) return r(false, `not known: no fresh status from ${staleCandidates.join(', ')}`);
+      const holders = vipHolders(s).map((h) => h.name);
+      if (holders.length === 1) return r(true, `VIP on ${holders[0]}`);
+      return r(false, holders.length ? `${holders.join(' and ')} all hold the VIP` : 'nobody holds the VIP');
+    }
+    case 'master-running':
     case 'vip-held-by-running-master': {
       if (staleCandidates.length) return r(false, `not known: no fresh status from ${staleCandidates.join(', ')}`);
       const holders = vipHolders(s);

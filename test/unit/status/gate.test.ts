@@ -1,0 +1,65 @@
+// The engine's gate over a real StatusPoller on fake hosts: a snapshot older than the limit
+// is refreshed before preconditions are judged; a fresh one is used as it is. And the
+// journal hook that pauses a host's heavy probe parts while a step runs there.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { pauseWhileStepsRun, statusGate } from '../../../src/status/gate.ts';
+import { StatusPoller } from '../../../src/status/poller.ts';
+import type { JournalRecord } from '../../../src/journal/types.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows } from './fakes.ts';
+
+const one = simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]);
+
+function setup() {
+  const hosts = healthyHosts();
+  const c = fakeCluster(hosts, { viaVip: fixture('healthy-goal3.txt'), candidates: one });
+  let now = 1_000_000;
+  const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) }, { intervalMs: 1000, hostTimeoutMs: 2000, now: () => now });
+  return { c, p, advance: (ms: number) => (now += ms) };
+}
+
+it('the gate refreshes a snapshot older than 2 s, and sees a split brain that appeared since', async () => {
+  const { c, p, advance } = setup();
+  const gate = statusGate(p);
+  const first = await gate.check(['no-split-brain', 'vip-held', 'master-running']);
+  assert.deepEqual(first.filter((r) => !r.met), [], 'never probed: the gate sweeps first');
+  const probes = c.scripts.length;
+  // Fresh: no new probe.
+  advance(500);
+  await gate.check(['no-split-brain']);
+  assert.equal(c.scripts.length, probes, 'a snapshot 0.5 s old is used as it is');
+  // m2 takes the VIP too; 2.5 s later the snapshot is too old: probed again, and it shows.
+  c.hosts.set('m2', { ...c.hosts.get('m2')!, vip: true });
+  advance(2000);
+  const r = await gate.check(['no-split-brain', 'vip-held']);
+  assert.ok(c.scripts.length > probes, 'probed again');
+  assert.deepEqual(r, [
+    { name: 'no-split-brain', met: false, detail: 'm1 and m2 all hold the VIP' },
+    { name: 'vip-held', met: false, detail: 'm1 and m2 all hold the VIP' },
+  ]);
+  p.stop();
+});
+
+it('a host that does not answer leaves the preconditions on it unknown, hence unmet', async () => {
+  const { c, p } = setup();
+  c.hosts.set('m2', { ...c.hosts.get('m2')!, fail: 'connect ECONNREFUSED' });
+  const r = await statusGate(p).check(['no-split-brain', 'master-running']);
+  assert.deepEqual(r.map((x) => [x.met, x.detail]), [
+    [false, 'not known: no fresh status from m2'],
+    [false, 'not known: no fresh status from m2'],
+  ]);
+  p.stop();
+});
+
+it('pauseWhileStepsRun: paused from step-started to its end, counted per host', () => {
+  const calls: string[] = [];
+  const hook = pauseWhileStepsRun({ pause: (h) => calls.push(`pause ${h}`), resume: (h) => calls.push(`resume ${h}`) });
+  const rec = (r: object) => hook({ seq: 1, ts: '', ...r } as JournalRecord);
+  rec({ type: 'step-started', stepId: 'a', host: 'm1', phase: 'command', command: 'x', attempt: 1 });
+  rec({ type: 'step-started', stepId: 'a', host: 'm2', phase: 'command', command: 'x', attempt: 1 });
+  rec({ type: 'step-finished', stepId: 'a', host: 'm1', phase: 'command', exitCode: 0, durationMs: 1, ok: true });
+  rec({ type: 'step-started', stepId: 'a', host: 'm1', phase: 'check', command: 'y', attempt: 1 });
+  rec({ type: 'step-cancelled', stepId: 'a', host: 'm1', phase: 'check', reason: 'operator', durationMs: 1 });
+  rec({ type: 'run-finished', status: 'aborted' });
+  assert.deepEqual(calls, ['pause m1', 'pause m2', 'resume m1', 'pause m1', 'resume m1', 'resume m2']);
+});
