@@ -66,6 +66,7 @@ export interface EngineController extends RunController {
   settled(): Promise<RunState>;
   /** Closes the journal. A command still running is not waited for. */
   close(): void;
+  renderText(text: string): string;
 }
 
 /** The run cannot start: bad inputs, or a journal that cannot be resumed. */
