@@ -1,0 +1,65 @@
+// Triage reports as text (for `mfs-tui triage` on a terminal) and as JSON (for scripts).
+import type { Finding, Recommendation, TriageReport } from './types.ts';
+
+const safe = /^[A-Za-z0-9._:/@%+=,-]+$/;
+const quote = (s: string) => (safe.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The exact command that opens the recommended runbook with its inputs, e.g. `mfs-tui run power-cut --input host=m1`. */
+export function runCommandFor(rec: Recommendation, prefix = 'mfs-tui'): string | undefined {
+  if (rec.kind !== 'runbook') return undefined;
+  const inputs = Object.entries(rec.inputs).map(([k, v]) => ` --input ${quote(`${k}=${v}`)}`);
+  return `${prefix} run ${rec.runbook}${inputs.join('')}`;
+}
+
+export interface TriageTextOptions {
+  /** ANSI colours (callers pass false under NO_COLOR or when not on a terminal). */
+  color?: boolean;
+}
+
+export function renderTriageText(r: TriageReport, opts: TriageTextOptions = {}): string {
+  const paint = (code: string, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const out: string[] = [];
+  if (r.healthy) {
+    out.push(paint('32', `Cluster ${r.cluster}: healthy.`) + ` One VIP holder (${r.vip}) runs a master; chunkservers, metalogger and chunks are fine.`);
+    return out.join('\n') + '\n';
+  }
+  out.push(`Cluster ${r.cluster}: ${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}, most dangerous first.`);
+  r.findings.forEach((f, i) => {
+    out.push('', `${i + 1}. ${paint(f.severity === 'critical' ? '1;31' : '33', f.severity.toUpperCase())} ${f.title} [${f.code}]`);
+    out.push('   Evidence:');
+    for (const e of f.evidence) out.push(`   - ${e.host ? `${e.host}: ` : ''}${e.probe}: ${e.saw}`);
+    out.push(...recommendationLines(f.recommendation).map((l) => `   ${l}`));
+  });
+  return out.join('\n') + '\n';
+}
+
+export function recommendationLines(rec: Recommendation): string[] {
+  if (rec.kind === 'none') return [`No runbook: ${rec.reason}`, ...rec.howTo.map((h) => `- ${h}`)];
+  return [
+    `Runbook: ${rec.runbook} (${rec.title}): ${rec.why}`,
+    ...(rec.first ?? []).map((h) => `- first: ${h}`),
+    `Open it: ${runCommandFor(rec)}`,
+  ];
+}
+
+/** The report for `--json`: findings with evidence, and each recommendation's runbook id, inputs and command. */
+export function triageToJson(r: TriageReport): unknown {
+  return {
+    cluster: r.cluster,
+    vip: r.vip,
+    at: new Date(r.at).toISOString(),
+    healthy: r.healthy,
+    findings: r.findings.map((f: Finding) => ({
+      code: f.code,
+      severity: f.severity,
+      rank: f.rank,
+      title: f.title,
+      hosts: f.hosts,
+      evidence: f.evidence,
+      recommendation:
+        f.recommendation.kind === 'runbook'
+          ? { runbook: f.recommendation.runbook, title: f.recommendation.title, inputs: f.recommendation.inputs, why: f.recommendation.why, first: f.recommendation.first ?? [], command: runCommandFor(f.recommendation) }
+          : { runbook: null, reason: f.recommendation.reason, howTo: f.recommendation.howTo },
+    })),
+  };
+}

@@ -1,0 +1,419 @@
+// Triage of one status snapshot: what is wrong, the evidence, and the runbook that fits.
+// Pure: the same snapshot and library always give the same report (unit-tested on captures).
+import { checkInput } from '../runbook/inputs.ts';
+import { answeringMasters, metaloggerLags, vipMaster, type ClusterStatus, type HostStatus } from '../status/model.ts';
+import { formatUptime } from '../status/text.ts';
+import type { DaemonName } from '../status/probe.ts';
+import type { Evidence, Finding, FindingCode, Recommendation, TriageReport, TriageRunbook } from './types.ts';
+
+export interface TriageOptions {
+  /** A metalogger more than this many metadata versions behind the master lags (default 100). */
+  metaloggerLagVersions?: number;
+}
+
+/** Lower is more dangerous: split brain and stale masters first, then no master, data at risk, redundancy, noise. */
+const RANK: Record<FindingCode, number> = {
+  'split-brain': 10,
+  'stale-master': 20,
+  'second-master': 25,
+  'master-host-unreachable': 30,
+  'master-down': 31,
+  'vip-without-master': 32,
+  'no-vip-holder': 33,
+  'missing-chunks': 40,
+  'endangered-chunks': 41,
+  'chunkserver-down': 45,
+  'standby-unreachable': 50,
+  'metalogger-down': 55,
+  'metalogger-lagging': 56,
+  'undergoal-chunks': 60,
+  'host-unreachable': 65,
+  'probe-problem': 70,
+};
+
+const SSH = 'ssh probe';
+const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
+
+/** Reached by this snapshot's probe (fresh data). */
+const known = (h: HostStatus): boolean => !!h.probe && h.reachable && !h.stale;
+/** Probed and not answering (an unprobed host is neither known nor unreachable). */
+const unreachable = (h: HostStatus): boolean => !h.reachable && (h.stale || h.error !== undefined);
+const runs = (h: HostStatus, d: DaemonName): boolean => known(h) && h.probe!.daemons[d].length > 0;
+
+function psEvidence(h: HostStatus, d: DaemonName): Evidence {
+  const p = h.probe?.daemons[d][0];
+  return { host: h.name, probe: `${SSH} (ps)`, saw: p ? `${d} running (PID ${p.pid}, up ${formatUptime(p.uptimeS)})` : `${d} not running` };
+}
+
+function unreachableEvidence(h: HostStatus): Evidence {
+  return { host: h.name, probe: SSH, saw: `no answer from ${h.address}${h.error ? `: ${h.error}` : ''}` };
+}
+
+function keepalivedEvidence(h: HostStatus): Evidence {
+  if (!runs(h, 'keepalived')) return { host: h.name, probe: `${SSH} (ps)`, saw: 'keepalived not running' };
+  const st = h.probe!.keepalived?.[0]?.state;
+  return { host: h.name, probe: `${SSH} (keepalived state dump)`, saw: st ? `keepalived ${st}` : 'keepalived running (state unknown)' };
+}
+
+export function triage(status: ClusterStatus, library: readonly TriageRunbook[], opts: TriageOptions = {}): TriageReport {
+  const findings: Finding[] = [];
+  const add = (code: FindingCode, f: Omit<Finding, 'code' | 'rank' | 'severity'> & { severity?: Finding['severity'] }) =>
+    findings.push({ code, rank: RANK[code], severity: f.severity ?? 'critical', ...f });
+  const recommend = recommender(library);
+  const vip = status.vip;
+  const hosts = status.hosts;
+  const host = (name: string) => hosts.find((h) => h.name === name);
+  const candidates = hosts.filter((h) => h.roles.includes('master-candidate'));
+  const holders = candidates.filter((h) => known(h) && h.probe!.holdsVip);
+  const metaloggerHosts = hosts.filter((h) => h.roles.includes('metalogger'));
+  // The dedicated metalogger to compare versions with: a live one first.
+  const metalogger = metaloggerHosts.find((h) => runs(h, 'mfsmetalogger')) ?? metaloggerHosts.find(known) ?? metaloggerHosts[0];
+  const viaVip = status.mfs.viaVip;
+  const vipRow = vipMaster(status);
+  const mfsAnswering = answeringMasters(status);
+  const versionOf = (name: string) => status.mfs.candidates.find((c) => c.host === name)?.master?.metadataVersion;
+
+  // What mfscli said, as evidence shared by several findings.
+  const mfsVia = status.mfs.via ? ` (run on ${status.mfs.via})` : '';
+  const vipAnswer: Evidence = {
+    probe: `mfscli -SIM via VIP${mfsVia}`,
+    saw: status.mfs.error && !viaVip ? `mfscli failed: ${status.mfs.error}`
+      : !viaVip ? 'no answer yet'
+      : viaVip.noMaster || !vipRow ? `no master answers at ${vip} (Working master servers not found)`
+      : `master answers at ${vip}, metadata version ${vipRow.metadataVersion ?? '?'}`,
+  };
+  const candidateAnswers: Evidence[] = status.mfs.candidates.map((c) => ({
+    host: c.host,
+    probe: `mfscli -SIM at ${c.address}${mfsVia}`,
+    saw: c.master?.answering ? `master answers, metadata version ${c.master.metadataVersion ?? '?'}` : 'no master answers',
+  }));
+
+  // Masters that serve: answering mfscli at their own address, or an mfsmaster process seen by ps.
+  const serving = candidates.filter((h) => mfsAnswering.some((c) => c.host === h.name) || runs(h, 'mfsmaster'));
+
+  // --- split brain: two VIP holders, or two masters and no single VIP holder to tell them apart ---
+  if (holders.length > 1 || (serving.length > 1 && holders.length === 0)) {
+    const two = holders.length > 1 ? holders : serving;
+    const byVersion = [...two].sort((a, b) => (versionOf(b.name) ?? -1) - (versionOf(a.name) ?? -1));
+    const keep = byVersion[0]!;
+    const fence = byVersion.slice(1).map((h) => h.name);
+    const versionsKnown = two.every((h) => versionOf(h.name) !== undefined);
+    add('split-brain', {
+      title: holders.length > 1 ? `Split brain: ${list(two.map((h) => h.name))} all hold the VIP ${vip}` : `Split brain: masters run on ${list(two.map((h) => h.name))} at once`,
+      hosts: two.map((h) => h.name),
+      evidence: [
+        ...two.map((h) => ({ host: h.name, probe: `${SSH} (ip addr)`, saw: h.probe?.holdsVip ? `holds the VIP ${vip}` : `does not hold the VIP ${vip}` })),
+        ...two.map((h) => psEvidence(h, 'mfsmaster')),
+        ...two.map(keepalivedEvidence),
+        ...candidateAnswers,
+      ],
+      recommendation: none(
+        'no runbook fits: every runbook that promotes or moves the VIP refuses while two masters serve. Fence one candidate by hand, then check again.',
+        [
+          `Keep ${keep.name}${versionsKnown ? ` (metadata version ${versionOf(keep.name)}, the newest)` : ' (compare `mfscli -SIM` on each first: keep the newest metadata)'}; fence ${list(fence)}.`,
+          ...fence.map((f) => `On ${f}: stop keepalived (it must not take the VIP back), then \`mfsmaster stop\` and \`ip addr del ${vip}/<prefix> dev <interface>\` if the VIP is still there.`),
+          'Find why VRRP adverts do not pass between the candidates (a partition, a firewall dropping protocol 112, multicast off) and fix it before keepalived starts there again.',
+          `Then \`mfs-tui triage\` again; \`mfs-tui run rebuild-master --input new=${fence[0]} --input current=${keep.name}\` makes the fenced host the standby.`,
+        ],
+      ),
+    });
+  } else if (serving.length > 1 && holders.length === 1) {
+    // --- one VIP holder serves, another master answers beside it (a stale master came back) ---
+    const holder = holders[0]!;
+    for (const other of serving.filter((h) => h.name !== holder.name)) {
+      const [vo, vh] = [versionOf(other.name), versionOf(holder.name)];
+      add('second-master', {
+        title: `A second master runs on ${other.name} beside the VIP holder ${holder.name}${vo !== undefined && vh !== undefined && vo < vh ? ` (stale: metadata version ${vo} < ${vh})` : ''}`,
+        hosts: [other.name],
+        evidence: [
+          { host: holder.name, probe: `${SSH} (ip addr)`, saw: `holds the VIP ${vip}` },
+          psEvidence(other, 'mfsmaster'),
+          keepalivedEvidence(other),
+          ...candidateAnswers,
+        ],
+        recommendation: recommend(
+          'rebuild-master',
+          { new: other.name, new_address: other.address, current: holder.name, metalogger: metalogger?.name },
+          `${holder.name} serves through the VIP; ${other.name} must come back as the standby with current metadata, not serve its own.`,
+          [
+            `Fence ${other.name} now: \`mfsmaster stop\` there and keep keepalived off, before it takes the VIP or anything connects to it (rebuild-master refuses while a master runs on the new host).`,
+          ],
+        ),
+      });
+    }
+  }
+
+  // --- stale master: the VIP's master serves older metadata than a metalogger holds ---
+  const lags = metaloggerLags(status);
+  if (status.alerts.some((a) => a.code === 'stale-master') && vipRow?.metadataVersion !== undefined) {
+    const ahead = lags.filter((l) => l.behind < 0).sort((a, b) => b.version - a.version);
+    const holder = holders[0];
+    const targets = ahead.map((l) => host(l.host)!).filter((h) => h.name !== holder?.name);
+    const target = targets.find((h) => h.roles.includes('master-candidate')) ?? targets[0];
+    add('stale-master', {
+      title: `Stale master${holder ? ` on ${holder.name}` : ''}: it serves metadata version ${vipRow.metadataVersion}, a metalogger has ${ahead[0]?.version ?? 'newer'}`,
+      hosts: holder ? [holder.name] : [],
+      evidence: [
+        vipAnswer,
+        ...ahead.map((l) => ({ host: l.host, probe: `${SSH} (changelog_ml.0.mfs)`, saw: `last change ${l.version} (${l.changelogAgeS} s ago)` })),
+      ],
+      recommendation: recommend(
+        'lost-master',
+        {
+          old: holder?.name,
+          old_address: holder?.address,
+          target: target?.name,
+          target_address: target?.address,
+          metalogger: metalogger && metalogger.name !== target?.name ? metalogger.name : target?.name,
+        },
+        `the metalogger data on ${target?.name ?? 'the metalogger'} is newer than what ${holder?.name ?? 'the VIP holder'} serves: promote it, as when the master host is lost.`,
+        [
+          `Fence ${holder?.name ?? 'the VIP holder'} first: \`mfsmaster stop\`, stop keepalived and remove the VIP there. Chunkservers connected to a stale master delete chunks of newer files; lost-master refuses while its ports 9419-9421 answer.`,
+        ],
+      ),
+    });
+  }
+
+  // --- no master serves anywhere ---
+  const noMaster = serving.length === 0 && !vipRow;
+  if (noMaster && candidates.length > 0) {
+    const lost = candidates.filter(unreachable);
+    const live = candidates.filter(known);
+    const holder = holders[0];
+    const noVip: Evidence[] = holder ? [] : live.map((h) => ({ host: h.name, probe: `${SSH} (ip addr)`, saw: `does not hold the VIP ${vip}` }));
+    if (holder || lost.length === 0) {
+      // The host that ran the master is up: the VIP holder, else the candidate whose keepalived check fails.
+      const guess = holder ?? live.find((h) => h.probe!.keepalived?.[0]?.state === 'FAULT') ?? live.find((h) => !runs(h, 'mfsmetalogger')) ?? live[0];
+      if (guess) {
+        add('master-down', {
+          title: `No master serves: mfsmaster is not running on ${guess.name}${holder ? `, which holds the VIP ${vip}` : ''}`,
+          hosts: [guess.name],
+          evidence: [
+            ...(holder ? [{ host: holder.name, probe: `${SSH} (ip addr)`, saw: `holds the VIP ${vip}` }] : noVip),
+            ...live.map((h) => psEvidence(h, 'mfsmaster')),
+            ...live.map(keepalivedEvidence),
+            vipAnswer,
+          ],
+          recommendation: recommend(
+            'power-cut',
+            { host: guess.name, host_address: guess.address, metalogger: metalogger?.name },
+            `${guess.name} is up but its master is not running: recover it with mfsmaster -a, version checked against the metalogger${holder ? '' : ` (no host holds the VIP; ${guess.name} is the likeliest last master: ${guess.probe!.keepalived?.[0]?.state === 'FAULT' ? 'its keepalived check fails' : 'check the input'})`}.`,
+          ),
+        });
+      }
+    } else {
+      const old = lost[0]!;
+      const target = live.find((h) => runs(h, 'mfsmetalogger')) ?? live[0] ?? metalogger;
+      add('master-host-unreachable', {
+        title: `No master serves and master candidate ${list(lost.map((h) => h.name))} cannot be reached`,
+        hosts: lost.map((h) => h.name),
+        evidence: [...lost.map(unreachableEvidence), ...noVip, ...live.map((h) => psEvidence(h, 'mfsmaster')), ...live.map((h) => psEvidence(h, 'mfsmetalogger')), vipAnswer],
+        recommendation: recommend(
+          'lost-master',
+          {
+            old: old.name,
+            old_address: old.address,
+            target: target?.name,
+            target_address: target?.address,
+            metalogger: metalogger && metalogger.name !== target?.name ? metalogger.name : target?.name,
+          },
+          `${old.name} does not answer and no master serves: promote the metalogger data on ${target?.name ?? 'the standby'}.`,
+        ),
+      });
+    }
+  }
+
+  // --- a master serves, but the VIP does not lead to it ---
+  if (serving.length >= 1 && holders.length <= 1 && !findings.some((f) => f.code === 'split-brain')) {
+    const master = serving[0]!;
+    const haAnywhere = candidates.some((h) => runs(h, 'keepalived'));
+    const byHand = `Now, by hand: \`ip addr add ${vip}/<prefix> dev <interface>\` on ${master.name}${holders[0] ? ` after \`ip addr del\` on ${holders[0].name}` : ''} (clients, chunkservers and metaloggers reach the master only through the VIP).`;
+    const vipFix = (why: string): Recommendation =>
+      haAnywhere
+        ? none(`no runbook fits: ${why}; keepalived runs, so its check or its VRRP state is the problem.`, [
+            `Look at keepalived on ${list(candidates.map((h) => h.name))}: a FAULT state means its check script fails (\`tail /var/log/syslog\`, the check's own output).`,
+            byHand,
+            'Then `mfs-tui triage` again.',
+          ])
+        : recommend('keepalived-ha', { first: master.name }, `${why}, and no keepalived runs on any master candidate: keepalived-ha puts the VIP under keepalived with ${master.name} as the active master.`, [byHand]);
+    const holder = holders[0];
+    if (holder && !runs(holder, 'mfsmaster') && !serving.includes(holder)) {
+      add('vip-without-master', {
+        title: `The VIP ${vip} is on ${holder.name}, which runs no master; the master runs on ${master.name}`,
+        hosts: [holder.name],
+        evidence: [{ host: holder.name, probe: `${SSH} (ip addr)`, saw: `holds the VIP ${vip}` }, psEvidence(holder, 'mfsmaster'), psEvidence(master, 'mfsmaster'), vipAnswer],
+        recommendation: vipFix(`the VIP does not lead to the master on ${master.name}`),
+      });
+    } else if (!holder && !vipRow && !candidates.some((h) => !known(h) && !unreachable(h))) {
+      add('no-vip-holder', {
+        title: `No host holds the VIP ${vip}; a master runs on ${master.name}`,
+        hosts: candidates.map((h) => h.name),
+        evidence: [...candidates.filter(known).map((h) => ({ host: h.name, probe: `${SSH} (ip addr)`, saw: `does not hold the VIP ${vip}` })), psEvidence(master, 'mfsmaster'), ...candidates.filter(known).map(keepalivedEvidence)],
+        recommendation: vipFix('no host holds the VIP'),
+      });
+    }
+  }
+
+  // --- a master candidate is gone while the other serves: one master left, no standby ---
+  if (serving.length >= 1) {
+    const current = holders.find((h) => serving.includes(h)) ?? serving[0]!;
+    for (const h of candidates.filter(unreachable)) {
+      add('standby-unreachable', {
+        severity: 'warning',
+        title: `Master candidate ${h.name} cannot be reached; ${current.name} serves alone, with no standby`,
+        hosts: [h.name],
+        evidence: [unreachableEvidence(h), psEvidence(current, 'mfsmaster'), vipAnswer],
+        recommendation: recommend(
+          'rebuild-master',
+          { new: h.name, new_address: h.address, current: current.name, metalogger: metalogger?.name },
+          `the cluster runs on one master (${current.name}); once ${h.name} is back (or reinstalled), or with another host as new, rebuild-master makes a standby again.`,
+          [`If ${h.name} comes back, keep it from starting mfsmaster or keepalived on its old metadata (fence it) until rebuild-master runs.`],
+        ),
+      });
+    }
+  }
+
+  // --- chunks (only a master that answers knows them) ---
+  const c = viaVip && !viaVip.noMaster ? viaVip.chunkClasses : undefined;
+  const disconnected = viaVip?.disconnected ?? [];
+  const hostByIp = (ip: string) => hosts.find((h) => h.address === ip)?.name;
+  const csEvidence: Evidence[] = disconnected.map((d) => ({ host: hostByIp(d.ip), probe: `mfscli -SCS via VIP${mfsVia}`, saw: `chunkserver ${d.ip}:${d.port} (id ${d.id}) disconnected` }));
+  const bringBack = disconnected.length
+    ? `Bring back the disconnected chunkserver${disconnected.length > 1 ? 's' : ''} ${list(disconnected.map((d) => hostByIp(d.ip) ?? d.ip))}: their copies return when they reconnect.`
+    : 'Bring back every chunkserver that stopped (see the chunkserver findings).';
+  if (c?.missing) {
+    add('missing-chunks', {
+      title: `${c.missing} chunks are missing (no copy left on a connected chunkserver)`,
+      hosts: [],
+      evidence: [{ probe: `mfscli -SIC via VIP${mfsVia}`, saw: `chunk matrix: ${c.missing} missing` }, ...csEvidence],
+      recommendation: none('no runbook restores chunks: the copies are only on chunkservers that are not connected, or lost.', [
+        bringBack,
+        'If every chunkserver is back and chunks are still missing, their files are damaged: find them with `mfsfileinfo` and decide per file (`mfsfilerepair` keeps what is left).',
+      ]),
+    });
+  }
+  if (c?.endangered) {
+    add('endangered-chunks', {
+      title: `${c.endangered} chunks are endangered (one copy left)`,
+      hosts: [],
+      evidence: [{ probe: `mfscli -SIC via VIP${mfsVia}`, saw: `chunk matrix: ${c.endangered} endangered` }, ...csEvidence],
+      recommendation: none('no runbook fits: replication restores the copies by itself once the chunkservers are back.', [bringBack, 'Stop nothing else meanwhile: one more lost chunkserver makes these chunks missing.']),
+    });
+  }
+
+  // --- chunkservers: one finding per host, with every probe that saw it down ---
+  const csHosts = hosts.filter((h) => h.roles.includes('chunkserver'));
+  const reportedIps = new Set<string>();
+  for (const h of csHosts) {
+    const rows = disconnected.filter((d) => d.ip === h.address);
+    rows.forEach((d) => reportedIps.add(d.ip));
+    const dead = known(h) && !runs(h, 'mfschunkserver');
+    const gone = unreachable(h);
+    if (!dead && !gone && rows.length === 0) continue;
+    add('chunkserver-down', {
+      title: gone ? `Chunkserver host ${h.name} cannot be reached` : dead ? `Chunkserver ${h.name} is down: mfschunkserver is not running` : `Chunkserver ${h.name} is disconnected from the master`,
+      hosts: [h.name],
+      evidence: [...(gone ? [unreachableEvidence(h)] : [psEvidence(h, 'mfschunkserver')]), ...csEvidence.filter((e) => e.host === h.name)],
+      recommendation: none('no runbook in the library restarts a chunkserver; it is one command on the host.', [
+        gone ? `Reach ${h.name} (console, power, network) and start it; mfschunkserver must start at boot.` : dead ? `On ${h.name}: \`mfschunkserver start\` (\`tail -n 50 /var/log/syslog\` shows why it stopped).` : `On ${h.name}: check that it reaches the VIP ${vip} on port 9420 (\`mfschunkserver restart\` if it hangs).`,
+        'Then `mfs-tui triage` again: undergoal chunks replicate by themselves once it is back.',
+      ]),
+    });
+  }
+  for (const d of disconnected.filter((x) => !reportedIps.has(x.ip))) {
+    add('chunkserver-down', {
+      title: `Chunkserver ${d.ip}:${d.port} (id ${d.id}, not in the inventory) is disconnected`,
+      hosts: [],
+      evidence: csEvidence.filter((e) => e.saw.includes(`${d.ip}:${d.port}`)),
+      recommendation: none('no runbook restarts a chunkserver, and this one is not in the inventory.', [`Start it on ${d.ip}, or remove it for good: \`mfscli -H ${vip} -CRC ${d.ip}:${d.port}\`.`]),
+    });
+  }
+
+  // --- metaloggers ---
+  const masterAnswers = !!viaVip && !viaVip.noMaster && !!vipRow;
+  for (const h of metaloggerHosts) {
+    const gone = unreachable(h);
+    const dead = known(h) && !runs(h, 'mfsmetalogger');
+    const unconnected = !gone && !dead && masterAnswers && viaVip!.sections.has('MB') && !viaVip!.metaloggers.some((m) => m.ip === h.address);
+    if (!gone && !dead && !unconnected) continue;
+    add('metalogger-down', {
+      severity: 'warning',
+      title: gone ? `Metalogger host ${h.name} cannot be reached` : dead ? `Metalogger on ${h.name} is down: mfsmetalogger is not running` : `Metalogger on ${h.name} runs but is not connected to the master`,
+      hosts: [h.name],
+      evidence: [
+        gone ? unreachableEvidence(h) : psEvidence(h, 'mfsmetalogger'),
+        ...(masterAnswers && viaVip!.sections.has('MB') ? [{ probe: `mfscli -SMB via VIP${mfsVia}`, saw: viaVip!.metaloggers.length ? `metaloggers connected: ${viaVip!.metaloggers.map((m) => m.ip).join(', ')}` : 'no metalogger connected' }] : []),
+      ],
+      recommendation: none('no runbook in the library restarts a metalogger; it is one command on the host. Until it runs, a lost master host loses the changes since its last metadata save.', [
+        gone ? `Reach ${h.name} and start it; mfsmetalogger must start at boot.` : dead ? `On ${h.name}: \`mfsmetalogger start\` (it downloads the metadata from the master at start).` : `On ${h.name}: check that it reaches the VIP ${vip} on port 9419, then \`mfsmetalogger restart\`.`,
+      ]),
+    });
+  }
+  const lagMax = opts.metaloggerLagVersions ?? 100;
+  for (const l of lags.filter((x) => x.behind > lagMax)) {
+    add('metalogger-lagging', {
+      severity: 'warning',
+      title: `Metalogger on ${l.host} is ${l.behind} metadata versions behind the master`,
+      hosts: [l.host],
+      evidence: [vipAnswer, { host: l.host, probe: `${SSH} (changelog_ml.0.mfs)`, saw: `last change ${l.version} (${l.changelogAgeS} s ago)` }],
+      recommendation: none('no runbook fits: a lagging metalogger needs its connection to the master checked.', [`On ${l.host}: check that it reaches the VIP ${vip} on port 9419, then \`mfsmetalogger restart\`.`]),
+    });
+  }
+
+  if (c?.undergoal) {
+    add('undergoal-chunks', {
+      severity: 'warning',
+      title: `${c.undergoal} chunks are under their goal`,
+      hosts: [],
+      evidence: [{ probe: `mfscli -SIC via VIP${mfsVia}`, saw: `chunk matrix: ${c.undergoal} undergoal` }, ...csEvidence],
+      recommendation: none('no runbook fits: the master replicates undergoal chunks by itself.', [
+        disconnected.length ? bringBack : 'Wait and check again; if the count does not fall, there are fewer chunkservers than the goal asks for (`mfsgetgoal`).',
+      ]),
+    });
+  }
+
+  // --- other hosts that do not answer ---
+  for (const h of hosts.filter((x) => unreachable(x) && !x.roles.some((r) => r === 'master-candidate' || r === 'chunkserver' || r === 'metalogger'))) {
+    add('host-unreachable', {
+      severity: 'warning',
+      title: `${h.name} cannot be reached${h.roles.length ? ` (${h.roles.join(', ')})` : ''}`,
+      hosts: [h.name],
+      evidence: [unreachableEvidence(h)],
+      recommendation: none('no runbook fits: the host must be reachable over SSH first.', [`Check ${h.name}'s power, network and sshd (\`ssh ${h.name} true\`).`]),
+    });
+  }
+
+  if (status.mfs.error && !findings.some((f) => f.evidence.includes(vipAnswer))) {
+    add('probe-problem', {
+      severity: 'warning',
+      title: `mfscli could not report on the cluster${mfsVia}`,
+      hosts: status.mfs.via ? [status.mfs.via] : [],
+      evidence: [vipAnswer],
+      recommendation: none('no runbook fits: the probe itself failed.', ['Run `mfscli -SIN -H ' + vip + '` on a master candidate to see why.']),
+    });
+  }
+
+  findings.sort((a, b) => a.rank - b.rank);
+  return { cluster: status.cluster, vip, at: status.at, healthy: findings.length === 0, findings };
+}
+
+function none(reason: string, howTo: string[]): Recommendation {
+  return { kind: 'none', reason, howTo };
+}
+
+/**
+ * A runbook recommendation with only the inputs the runbook declares and accepts; a runbook
+ * missing from the library is said so rather than recommended.
+ */
+function recommender(library: readonly TriageRunbook[]) {
+  return (id: string, given: Record<string, string | undefined>, why: string, first?: string[]): Recommendation => {
+    const rb = library.find((r) => r.id === id);
+    if (!rb) return none(`runbook ${id} would fit (${why}) but it is not in this runbook library.`, first ?? []);
+    const inputs: Record<string, string> = {};
+    for (const input of rb.inputs) {
+      const value = given[input.name];
+      if (value !== undefined && checkInput(input, value) === undefined) inputs[input.name] = value;
+    }
+    return { kind: 'runbook', runbook: rb.id, title: rb.title, inputs, why, ...(first?.length ? { first } : {}) };
+  };
+}

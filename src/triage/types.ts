@@ -1,0 +1,83 @@
+// Triage: what is wrong with the cluster, the evidence for it, and which runbook fits.
+// Pure data: `triage()` (triage.ts) derives a report from one ClusterStatus snapshot.
+import type { RunbookInput } from '../runbook/types.ts';
+
+export type FindingCode =
+  | 'split-brain'
+  | 'stale-master'
+  | 'second-master'
+  | 'master-host-unreachable'
+  | 'master-down'
+  | 'vip-without-master'
+  | 'no-vip-holder'
+  | 'missing-chunks'
+  | 'endangered-chunks'
+  | 'chunkserver-down'
+  | 'standby-unreachable'
+  | 'metalogger-down'
+  | 'metalogger-lagging'
+  | 'undergoal-chunks'
+  | 'host-unreachable'
+  | 'probe-problem';
+
+export type FindingSeverity = 'critical' | 'warning';
+
+/** One thing a probe saw that supports a finding. */
+export interface Evidence {
+  /** The host the probe ran on or about (absent for cluster-wide facts). */
+  host?: string;
+  /** Which probe: `ssh probe`, `mfscli -SIN via VIP`, `mfscli -SIM per candidate`, ... */
+  probe: string;
+  /** What it returned, in words: `mfsmaster not running (ps)`, `VIP 10.77.0.100 on m1 and m2`. */
+  saw: string;
+}
+
+/** A runbook that fits, with the inputs triage could fill in from what it saw. */
+export interface RunbookRecommendation {
+  kind: 'runbook';
+  runbook: string;
+  title: string;
+  /** Only inputs the runbook declares, each valid for its pattern/choices. */
+  inputs: Record<string, string>;
+  /** Why this runbook fits. */
+  why: string;
+  /** Things to do by hand before opening it (e.g. fence a stale master). */
+  first?: string[];
+}
+
+/** No runbook fits: why, and what to do instead. */
+export interface NoRunbook {
+  kind: 'none';
+  reason: string;
+  howTo: string[];
+}
+
+export type Recommendation = RunbookRecommendation | NoRunbook;
+
+export interface Finding {
+  code: FindingCode;
+  title: string;
+  severity: FindingSeverity;
+  /** Lower is more dangerous; findings are sorted by it. */
+  rank: number;
+  hosts: string[];
+  evidence: Evidence[];
+  recommendation: Recommendation;
+}
+
+export interface TriageReport {
+  cluster: string;
+  vip: string;
+  /** Epoch ms of the status snapshot judged. */
+  at: number;
+  healthy: boolean;
+  /** Most dangerous first. */
+  findings: Finding[];
+}
+
+/** The part of a parsed runbook triage needs: its id, title and declared inputs. */
+export interface TriageRunbook {
+  id: string;
+  title: string;
+  inputs: readonly Pick<RunbookInput, 'name' | 'pattern' | 'choices'>[];
+}
