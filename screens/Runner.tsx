@@ -1,9 +1,10 @@
 // The runner screen: step list, the current step (prose, exact commands, risk), live
 // output per host, the prompt, and a help line. All state comes from the RunController;
 // every answer goes back to it as an intent.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import type { Intent, RunController, RunState } from '../src/engine/types.ts';
+import type { Step } from '../src/runbook/types.ts';
 import { useNow, useRunState, useTerminalSize } from './hooks/useRun.ts';
 import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx';
 import { ConfirmPrompt } from './prompts.tsx';
@@ -11,6 +12,9 @@ import { StepList } from './runner/StepList.tsx';
 import { Commands, Prose, RiskLine, commandRows } from './runner/StepDetail.tsx';
 import { OutputPanel, outputRowsWanted } from './runner/OutputPanel.tsx';
 import { PromptPanel, promptRows, type TypedAnswer } from './runner/PromptPanel.tsx';
+import { PreconditionWarning, warningLines } from './runner/Preconditions.tsx';
+import { StatusLine, StatusSidebar } from './status/StatusScreen.tsx';
+import type { StatusStore } from './status/useStatus.ts';
 import { allKeys, currentStepIndex, formatDuration, helpFor, planLayout, runningHosts, wrapText } from './runner/view-model.ts';
 import './theme.ts';
 
@@ -27,6 +31,36 @@ export interface RunnerProps {
   onNextRunbook?(runbookId: string): void;
   /** Rows drawn below the runner by others (an SSH question), left out of its budget. */
   reservedRows?: number;
+  /** The live cluster status: a compact sidebar beside the runner on wide terminals, one line on narrow ones. */
+  status?: StatusStore;
+}
+
+/** Terminals at least this wide show the status sidebar beside the runner. */
+export const SIDEBAR_MIN_COLUMNS = 110;
+export const SIDEBAR_COLUMNS = 44;
+/** Narrower terminals show one status line when they have at least this many rows (else none). */
+export const STATUS_LINE_MIN_ROWS = 20;
+
+/** Where the status goes for a terminal size: beside the runner, one line above it, or nowhere. */
+export function statusPlacement(columns: number, rows: number): 'side' | 'line' | 'none' {
+  if (columns >= SIDEBAR_MIN_COLUMNS) return 'side';
+  return rows >= STATUS_LINE_MIN_ROWS ? 'line' : 'none';
+}
+
+/** The step with the run's {{variables}} filled into what the operator reads. */
+function renderedStep(step: Step | undefined, render: ((text: string) => string) | undefined): Step | undefined {
+  if (!step || !render) return step;
+  return {
+    ...step,
+    title: render(step.title),
+    prose: render(step.prose),
+    commands: step.commands.map((c) => (c.risk ? { ...c, risk: render(c.risk) } : c)),
+    decision: step.decision && {
+      ...step.decision,
+      question: render(step.decision.question),
+      choices: step.decision.choices.map((c) => ({ ...c, label: render(c.label) })),
+    },
+  };
 }
 
 type Modal = { kind: 'cancel'; host: string } | { kind: 'leave' } | null;
@@ -65,7 +99,7 @@ function RunSummary({ state, elapsedMs }: { state: RunState; elapsedMs: number }
   );
 }
 
-function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, reservedRows = 0 }: RunnerProps) {
+function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, reservedRows = 0, status }: RunnerProps) {
   const state = useRunState(ctrl);
   const send = useCallback((intent: Intent) => ctrl.send(intent), [ctrl]);
   // The step as of this instant (not of the last render), for answers that must not be stale.
@@ -74,15 +108,19 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
     return now.steps[currentStepIndex(now)];
   };
   const terminal = useTerminalSize();
-  const columns = terminal.columns;
-  const rows = Math.max(8, terminal.rows - reservedRows);
+  const allRows = Math.max(8, terminal.rows - reservedRows);
+  const placement = status ? statusPlacement(terminal.columns, allRows) : 'none';
+  // Beside: the runner gets the columns left of the sidebar; one line: a row less.
+  const columns = placement === 'side' ? terminal.columns - SIDEBAR_COLUMNS - 1 : terminal.columns;
+  const rows = placement === 'line' ? allRows - 1 : allRows;
   const [modal, setModal] = useState<Modal>(null);
   const [showKeys, setShowKeys] = useState(false);
   const [lastTyped, setLastTyped] = useState<TypedAnswer | null>(null);
 
   const index = currentStepIndex(state);
   const stepState = state.steps[index];
-  const step = ctrl.steps.find((s) => s.id === stepState?.id);
+  const rawStep = ctrl.steps.find((s) => s.id === stepState?.id);
+  const step = useMemo(() => renderedStep(rawStep, ctrl.renderText?.bind(ctrl)), [rawStep, ctrl]);
   const running = runningHosts(stepState);
   const finished = state.prompt?.kind === 'finished' || state.status !== 'running';
   const now = useNow(running.length > 0 ? 100 : 1000, !finished || running.length > 0);
@@ -118,6 +156,8 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
   const prose = step ? wrapText(step.prose, columns - 2).filter((l, i, all) => l !== '' || (i > 0 && i < all.length - 1)) : [];
   const prompt = state.prompt;
   const over = prompt?.kind === 'finished' || state.cursor >= state.steps.length;
+  // A harmless step that runs although its preconditions do not hold says so while current.
+  const warnings = stepState && (stepState.status === 'pending' || stepState.status === 'running') ? warningLines(stepState) : [];
   const modalRows = modal ? 1 : 0;
   const fixed =
     1 + // header
@@ -126,6 +166,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
     1 + // step title
     (commands.length ? 1 : 0) + // blank before commands
     (risk ? 1 : 0) +
+    warnings.length +
     1 + // blank before output
     (modal ? modalRows : promptRows(prompt, step)) +
     1; // help line
@@ -142,7 +183,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
   const keyRows = rows - 1 - (1 + (state.changedSteps.length ? 1 : 0) + budget.steps + 1 + (modal ? 1 : promptRows(prompt, step)) + 1);
   const headerParts = [title, cluster ? `cluster ${cluster}` : undefined, `run ${state.runId}`, formatDuration(Math.max(0, elapsed))].filter(Boolean);
 
-  return (
+  const runner = (
     <Box flexDirection="column" width={columns}>
       <Text wrap="truncate-end">
         <Text bold color="cyan">
@@ -186,6 +227,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
           {commands.length > 0 && <Text> </Text>}
           <Commands rows={commands} max={budget.commands} />
           <RiskLine risk={risk} />
+          <PreconditionWarning unmet={warnings} />
           <Text> </Text>
           <OutputPanel hosts={stepState.hosts} rows={budget.output} now={now} runningSince={runningSince.get(stepState.id)} />
         </Box>
@@ -211,6 +253,28 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
       <Text dimColor wrap="truncate-end">
         {helpFor(prompt, running.length > 0)}
       </Text>
+    </Box>
+  );
+  return <WithStatus placement={placement} status={status} rows={allRows} columns={terminal.columns} runner={runner} />;
+}
+
+/** The runner with the status beside it (clipped to the terminal's height) or one line above it. */
+function WithStatus({ placement, status, rows, columns, runner }: { placement: 'side' | 'line' | 'none'; status?: StatusStore; rows: number; columns: number; runner: ReactNode }) {
+  if (!status || placement === 'none') return <>{runner}</>;
+  if (placement === 'line') {
+    return (
+      <Box flexDirection="column" width={columns}>
+        <StatusLine store={status} />
+        {runner}
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="row" width={columns}>
+      {runner}
+      <Box flexDirection="column" width={SIDEBAR_COLUMNS} height={rows - 1} overflow="hidden" marginLeft={1}>
+        <StatusSidebar store={status} />
+      </Box>
     </Box>
   );
 }

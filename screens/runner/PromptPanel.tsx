@@ -7,6 +7,7 @@ import type { Step } from '../../src/runbook/types.ts';
 import { ConfirmPrompt, TypedConfirmPrompt } from '../prompts.tsx';
 import { Select } from '../widgets/Select.tsx';
 import { layer, useKeyLayer } from '../hooks/keys.tsx';
+import { PreconditionRefusal, refusalRows } from './Preconditions.tsx';
 
 interface PromptPanelProps {
   prompt: Prompt;
@@ -39,6 +40,8 @@ export function promptRows(prompt: Prompt | undefined, step?: Step): number {
       return 1 + (step?.decision?.choices.length ?? 0);
     case 'finished':
       return prompt.nextRunbook ? 2 : 1;
+    case 'preconditions':
+      return refusalRows(prompt.results);
     default:
       return 2;
   }
@@ -253,6 +256,8 @@ export function PromptPanel(props: PromptPanelProps) {
       return <InDoubt prompt={prompt} send={props.send} active={props.active} />;
     case 'finished':
       return <Finished prompt={prompt} onHome={props.onHome} onNextRunbook={props.onNextRunbook} active={props.active} />;
+    case 'preconditions':
+      return <PreconditionRefusal results={prompt.results} send={props.send} active={props.active} />;
     case 'inputs':
       return <Text color="yellow">The run is missing inputs: {prompt.missing.join(', ')}. Leave (q) and start it again with them.</Text>;
   }

@@ -195,6 +195,8 @@ export function helpFor(prompt: Prompt | undefined, running: boolean): string {
       return '↑↓ choose · enter take it · ? keys · q leave';
     case 'failed':
       return 'r retry · s skip · a abort the run · ? keys · q leave';
+    case 'preconditions':
+      return 'r re-check · a abort the run · ? keys · q leave';
     case 'in-doubt':
       return `${prompt.canCheck ? 'c run its check · ' : ''}r re-run · d mark done · a abort · ? keys · q leave`;
     case 'finished':
@@ -209,7 +211,7 @@ export const allKeys: [string, string][] = [
   ['typed name + enter', 'confirm a destructive step; esc refuses'],
   ['enter', 'acknowledge a manual step; take a choice'],
   ['↑ ↓  j k  1-9', 'move in a list'],
-  ['r', 'retry a failed step; re-run an in-doubt step'],
+  ['r', 'retry a failed step; re-run an in-doubt step; re-check refused preconditions'],
   ['s', 'skip a failed or manual step'],
   ['c', 'run the check of an in-doubt step'],
   ['d', 'mark an in-doubt step done'],

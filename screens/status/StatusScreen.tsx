@@ -1,6 +1,7 @@
 // The full status screen (and a compact sidebar for beside the runner): VIP, processes,
 // chunks, and every alert, fed by the status poller.
 import { Box, Text } from 'ink';
+import { vipHolders } from '../../src/status/model.ts';
 import { ChunkPanel } from './ChunkPanel.tsx';
 import { ProcessPanel } from './ProcessPanel.tsx';
 import { VipPanel } from './VipPanel.tsx';
@@ -48,5 +49,22 @@ export function StatusSidebar({ store }: { store: StatusStore }) {
       ))}
       <ChunkPanel status={status} history={history} compact />
     </Box>
+  );
+}
+
+/** One line for narrow terminals: who holds the VIP, and the worst alert. */
+export function StatusLine({ store }: { store: StatusStore }) {
+  const status = useClusterStatus(store);
+  const holders = vipHolders(status).map((h) => h.name);
+  const critical = status.alerts.filter((a) => a.severity === 'critical');
+  const warnings = status.alerts.length - critical.length;
+  return (
+    <Text wrap="truncate-end">
+      <Text bold>status</Text> VIP{' '}
+      {holders.length === 0 ? <Text color="red">no holder</Text> : <Text color={holders.length > 1 ? 'red' : 'green'}>{holders.join(' + ')}</Text>}
+      {critical.length > 0 ? <Text color="red"> · ✖ {critical[0]!.message}{critical.length > 1 ? ` (+${critical.length - 1})` : ''}</Text> : null}
+      {warnings > 0 ? <Text color="yellow"> · {warnings} warning{warnings > 1 ? 's' : ''}</Text> : null}
+      {critical.length === 0 && warnings === 0 ? <Text color="green"> · no alerts</Text> : null}
+    </Text>
   );
 }
