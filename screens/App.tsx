@@ -9,6 +9,7 @@ import { Home, type RunbookEntry, type UnfinishedRun } from './Home.tsx';
 import { InputsForm } from './prompts.tsx';
 import { Runner } from './Runner.tsx';
 import { SessionQuestions, sessionQuestionRows, useSessionQuestion, type QuestionSource } from './SessionQuestions.tsx';
+import type { StatusStore } from './status/useStatus.ts';
 import './theme.ts';
 
 export interface AppRunbook extends RunbookEntry {
@@ -28,6 +29,8 @@ export interface AppProps {
   onStatus?(): void;
   /** The cluster status screen (e.g. screens/status StatusScreen on a poller's store), shown inside the app; Esc goes back. */
   statusScreen?(): ReactNode;
+  /** The live cluster status shown beside a run (read when the runner opens; none: no sidebar). */
+  runnerStatus?(): StatusStore | undefined;
   /** The operator quit or left a run (an unfinished run stays resumable). */
   onExit(): void;
   /** Questions from the SSH layer (host keys, passphrases, sudo passwords), shown above any screen. */
@@ -169,6 +172,7 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
           title={screen.title}
           cluster={cluster}
           reservedRows={props.reservedRows}
+          status={props.runnerStatus?.()}
           onLeave={onExit}
           onHome={() => home()}
           onNextRunbook={pick}

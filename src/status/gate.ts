@@ -19,7 +19,14 @@ export interface GateOptions {
 /** A gate over a poller (or a function that makes one when first needed). */
 export function statusGate(source: FreshStatus | (() => FreshStatus | Promise<FreshStatus>), opts: GateOptions = {}): PreconditionGate {
   let resolved: Promise<FreshStatus> | undefined;
-  const get = (): Promise<FreshStatus> => (resolved ??= Promise.resolve(typeof source === 'function' ? source() : source));
+  const get = (): Promise<FreshStatus> => {
+    const p = (resolved ??= Promise.resolve().then(() => (typeof source === 'function' ? source() : source)));
+    // A source that could not be made (no session yet) is asked again next time.
+    p.catch(() => {
+      if (resolved === p) resolved = undefined;
+    });
+    return p;
+  };
   return {
     async check(names: readonly string[]): Promise<PreconditionCheck[]> {
       const status = await (await get()).freshState(opts.maxAgeMs ?? 2000);
