@@ -55,15 +55,21 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     session ??= openClusterSession(inv, broker.prompts());
     return session;
   };
+  // The live status (runner sidebar, status screen, `requires=` checks) on the same session.
+  const status = (await import('./home-status.ts')).appStatus(() => session ?? cluster(needInventory()));
+  const { LiveStatus } = await import('../../screens/status/LiveStatus.tsx');
 
   const engine = await import('../engine/run.ts');
   const deps = async (inv: Inventory) => {
     const s = await cluster(inv);
+    await status.open().catch(() => undefined);
     return {
       inventory: inv,
       executorFor: s.executorFor,
       factsFor: s.factsFor,
       vipHolder: s.vipHolder,
+      gate: status.gate,
+      onRecord: status.onRecord,
       mode: 'interactive' as const,
       autoConfirm: false,
       operator: operatorName(),
@@ -100,6 +106,8 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
         const rec = await openRecordedRun(runId, g);
         return engine.resumeRun({ ...(await deps(rec.inventory)), runbook: rec.runbook, inputs: {} }, rec.runId);
       },
+      runnerStatus: status.store,
+      statusScreen: () => React.createElement(LiveStatus, { load: status.open }),
       onExit: () => app.unmount(),
     }),
     { exitOnCtrlC: false },
@@ -107,6 +115,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   try {
     await app.waitUntilExit();
   } finally {
+    status.stop();
     if (session) await (await session).close().catch(() => undefined);
   }
 }
