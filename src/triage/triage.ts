@@ -334,7 +334,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   for (const h of metaloggerHosts) {
     const gone = unreachable(h);
     const dead = known(h) && !runs(h, 'mfsmetalogger');
-    const unconnected = !gone && !dead && masterAnswers && viaVip!.sections.has('MB') && !viaVip!.metaloggers.some((m) => m.ip === h.address);
+    const unconnected = !gone && !dead && masterAnswers && viaVip!.sections.has('IG') && !viaVip!.metaloggers.some((m) => m.ip === h.address);
     if (!gone && !dead && !unconnected) continue;
     add('metalogger-down', {
       severity: 'warning',
@@ -342,7 +342,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       hosts: [h.name],
       evidence: [
         gone ? unreachableEvidence(h) : psEvidence(h, 'mfsmetalogger'),
-        ...(masterAnswers && viaVip!.sections.has('MB') ? [{ probe: `mfscli -SMB via VIP${mfsVia}`, saw: viaVip!.metaloggers.length ? `metaloggers connected: ${viaVip!.metaloggers.map((m) => m.ip).join(', ')}` : 'no metalogger connected' }] : []),
+        ...(masterAnswers && viaVip!.sections.has('IG') ? [{ probe: `mfscli -SMB via VIP${mfsVia}`, saw: viaVip!.metaloggers.length ? `metaloggers connected: ${viaVip!.metaloggers.map((m) => m.ip).join(', ')}` : 'no metalogger connected' }] : []),
       ],
       recommendation: none('no runbook in the library restarts a metalogger; it is one command on the host. Until it runs, a lost master host loses the changes since its last metadata save.', [
         gone ? `Reach ${h.name} and start it; mfsmetalogger must start at boot.` : dead ? `On ${h.name}: \`mfsmetalogger start\` (it downloads the metadata from the master at start).` : `On ${h.name}: check that it reaches the VIP ${vip} on port 9419, then \`mfsmetalogger restart\`.`,
