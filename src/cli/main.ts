@@ -125,6 +125,9 @@ async function registerOptionalCommands(program: Command): Promise<void> {
   // The practice cluster lives in its own module tree.
   const { registerLabCommands } = await import('../lab/cli.ts');
   registerLabCommands(program);
+  // Drills on the practice cluster: the command's own module loads src/drill/ on demand.
+  const { registerDrillCommand } = await import('./drill.ts');
+  registerDrillCommand(program);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,194 @@
+// `mfs-tui drill ...`: training drills on the practice cluster. Thin: parsing and printing;
+// the drill itself is in src/drill/ (imported when a drill command runs).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { EXIT, UserError } from './errors.ts';
+import type { GlobalOptions } from './main.ts';
+
+const say = (line: string) => process.stdout.write(line + '\n');
+
+/** Drills run on the practice cluster only: any other inventory is refused. */
+async function practiceOnly(g: GlobalOptions): Promise<void> {
+  if (process.platform !== 'linux') throw new UserError('drills run on the practice cluster, which needs Linux (and root)');
+  const { labInventoryPath } = await import('../lab/paths.ts');
+  if (g.inventory && path.resolve(g.inventory) !== labInventoryPath()) {
+    throw new UserError(`drills run on the practice cluster only, never on ${g.inventory}: drop --inventory (the drill uses ${labInventoryPath()})`);
+  }
+  if (!fs.existsSync(labInventoryPath())) throw new UserError('the practice cluster is not up: run `mfs-tui lab up` first (drills run on the practice cluster only)');
+}
+
+/** Drill and lab errors are the operator's: one message, no stack. */
+async function operatorErrors<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    const name = (err as Error)?.name;
+    if (name === 'DrillError' || name === 'LabError') throw new UserError((err as Error).message, EXIT.failed);
+    throw err;
+  }
+}
+
+interface DrillOpts {
+  surprise?: boolean;
+  scripted?: boolean;
+  history?: boolean;
+  report?: string | boolean;
+  list?: boolean;
+  wait?: string;
+}
+
+export function registerDrillCommand(program: Command): void {
+  const drill = program
+    .command('drill')
+    .description('a training drill on the practice cluster: known files written, a fault injected, the clock runs until `drill check` verifies the recovery')
+    .argument('[scenario]', 'the fault to drill (see --list); none: where the drill under way stands')
+    .option('--surprise', 'a fault chosen at random, not announced')
+    .option('--scripted', 'run the recommended runbook non-interactively and keep its time as the reference for this scenario')
+    .option('--history', 'list past drills (same as `drill list`)')
+    .option('--report [file]', 'write the debrief of the last finished drill as markdown (to FILE, else stdout)')
+    .option('--list', 'the drills offered, and the lab faults that are not (and why)')
+    .addHelpText(
+      'after',
+      `
+A drill ends only when the cluster verifies healthy: one VIP holder running the master with
+the full metadata (not behind the metalogger nor the version before the fault), every
+chunkserver and metalogger connected, no missing chunk, every drill file read back with its
+checksum. An interrupted drill stays under way: run \`mfs-tui drill\` to see it, \`mfs-tui
+resume\` to continue a runbook run.`,
+    )
+    .action(async (scenario: string | undefined, opts: DrillOpts, cmd: Command) => {
+      const g = cmd.optsWithGlobals() as GlobalOptions;
+      if (opts.list) return listScenarios();
+      if (opts.history) return printHistory();
+      if (opts.report !== undefined && !scenario) return writeLastReport(typeof opts.report === 'string' ? opts.report : undefined);
+      await practiceOnly(g);
+      if (!scenario && !opts.surprise) return printUnderWay();
+      return operatorErrors(() => start(scenario, opts));
+    });
+
+  drill
+    .command('check')
+    .description('verify the practice cluster; when healthy the drill ends and the debrief is shown (exit 1 when not recovered)')
+    .option('--wait <seconds>', 'keep checking until healthy or this many seconds passed (default 0: one check)')
+    .option('--report <file>', 'also write the debrief as markdown to FILE')
+    .option('--json', 'print the verdict and debrief as JSON')
+    .action(async (opts: { wait?: string; report?: string; json?: boolean }, cmd: Command) => {
+      await practiceOnly(cmd.optsWithGlobals() as GlobalOptions);
+      const waitS = opts.wait === undefined ? 0 : Number(opts.wait);
+      if (!Number.isFinite(waitS) || waitS < 0) throw new UserError(`--wait: expected seconds, got '${opts.wait}'`);
+      await operatorErrors(() => check(waitS, opts.report, !!opts.json));
+    });
+
+  drill
+    .command('list')
+    .description('past drills, newest last (same as `drill --history`)')
+    .action(() => printHistory());
+
+  drill
+    .command('abandon')
+    .description('give up the drill under way (kept in the history as abandoned)')
+    .action(async () => {
+      const { abandonDrill } = await import('../drill/drill.ts');
+      const d = await operatorErrors(async () => abandonDrill());
+      say(`Drill ${d.id} (${d.scenario}) abandoned. The lab is as you left it: \`mfs-tui lab status\`; reset with \`mfs-tui lab down && mfs-tui lab up\`.`);
+    });
+}
+
+async function listScenarios(): Promise<void> {
+  const { DRILL_SCENARIOS, NOT_DRILLABLE } = await import('../drill/scenarios.ts');
+  say('Drills (mfs-tui drill SCENARIO):');
+  for (const s of DRILL_SCENARIOS) say(`  ${s.id.padEnd(21)} ${s.title}  [runbook: ${s.fits.join(', ')}]`);
+  say('Not offered (no runbook fits yet):');
+  for (const n of NOT_DRILLABLE) say(`  ${n.scenario.padEnd(21)} ${n.reason}`);
+}
+
+async function start(scenario: string | undefined, opts: DrillOpts): Promise<void> {
+  const d = await import('../drill/drill.ts');
+  const drill = await d.startDrill({ scenario, surprise: opts.surprise, scripted: opts.scripted }, say);
+  if (!opts.scripted) return;
+  say('');
+  say('Scripted recovery: the recommended runbook, run non-interactively.');
+  const rec = await d.scriptedRecovery(drill, say);
+  say(`$ mfs-tui --lab run ${rec.runbook} --yes ${Object.entries(rec.inputs).map(([k, v]) => `--input ${k}=${v}`).join(' ')} ${Object.entries(rec.decide).map(([k, v]) => `--decide ${k}=${v}`).join(' ')}`);
+  const code = await d.runRunbookChild(rec);
+  if (code !== 0) say(`the runbook run ended with exit ${code}; checking the cluster anyway`);
+  await check(180, typeof opts.report === 'string' ? opts.report : undefined, false);
+}
+
+async function check(waitS: number, reportFile: string | undefined, json: boolean): Promise<void> {
+  const { checkDrill } = await import('../drill/drill.ts');
+  const { renderDebriefText, renderDebriefMarkdown } = await import('../drill/debrief.ts');
+  const r = await checkDrill({ waitS }, json ? () => {} : say);
+  if (json) say(JSON.stringify({ drill: r.drill.id, healthy: r.verdict.healthy, problems: r.verdict.problems, verified: r.verdict.verified, debrief: r.debrief }));
+  else {
+    if (!r.verdict.healthy) say(`Drill ${r.drill.id} is NOT recovered: the cluster is not healthy yet. The clock is still running.`);
+    process.stdout.write(renderDebriefText(r.debrief));
+  }
+  if (reportFile) writePrivate(reportFile, renderDebriefMarkdown(r.debrief));
+  if (!r.verdict.healthy) process.exitCode = EXIT.failed;
+}
+
+function writePrivate(file: string, text: string): void {
+  fs.writeFileSync(file, text, { mode: 0o600 });
+  say(`debrief written to ${file}`);
+}
+
+async function printUnderWay(): Promise<void> {
+  const { activeDrill } = await import('../drill/store.ts');
+  const { runsBetween } = await import('../drill/drill.ts');
+  const { findScenario, DRILL_SCENARIOS } = await import('../drill/scenarios.ts');
+  const { formatDuration } = await import('../drill/debrief.ts');
+  const d = activeDrill();
+  if (!d) {
+    say(`No drill under way. Start one: mfs-tui drill ${DRILL_SCENARIOS.map((s) => s.id).join('|')}  (or --surprise; --list for details)`);
+    return;
+  }
+  const now = new Date().toISOString();
+  say(`Drill under way: ${d.id}, ${d.surprise ? 'a surprise (the fault is not named until the debrief)' : findScenario(d.scenario)?.title ?? d.scenario}`);
+  if (!d.brokeAt) {
+    say('Its fault was never put in place (interrupted while starting): `mfs-tui drill abandon`, then start again.');
+    return;
+  }
+  say(`Clock: ${formatDuration(Date.parse(now) - Date.parse(d.brokeAt))} since the fault (${d.brokeAt}).`);
+  const last = d.checks.at(-1);
+  if (last) say(`Last check ${last.at}: ${last.healthy ? 'healthy' : `not healthy: ${last.problems.join('; ')}`}`);
+  const runs = runsBetween(d.startedAt, now);
+  for (const r of runs) {
+    const start = r.records[0];
+    const fin = [...r.records].reverse().find((x) => x.type === 'run-finished');
+    const id = start?.type === 'run-started' ? start.runbook.id : '?';
+    say(`  run ${r.runId} (${id}): ${fin && fin.type === 'run-finished' ? fin.status : `unfinished: continue it with \`mfs-tui resume ${r.runId}\``}`);
+  }
+  if (runs.length === 0) say('No runbook run yet.');
+  say('When you think it is recovered: mfs-tui drill check');
+}
+
+async function printHistory(): Promise<void> {
+  const { drillHistory, activeDrill } = await import('../drill/store.ts');
+  const { formatDuration } = await import('../drill/debrief.ts');
+  const all = drillHistory();
+  const active = activeDrill();
+  if (all.length === 0 && !active) {
+    say('No drills yet.');
+    return;
+  }
+  say(`${'drill'.padEnd(30)} ${'scenario'.padEnd(16)} ${'outcome'.padEnd(10)} ${'recovery'.padEnd(12)} runs  wrong turns`);
+  for (const d of all) {
+    const outcome = d.outcome ?? '-';
+    const runs = d.debrief?.runs.length ?? 0;
+    const wrong = d.debrief?.wrongTurns.length ?? 0;
+    say(`${d.id.padEnd(30)} ${d.scenario.padEnd(16)} ${outcome.padEnd(10)} ${formatDuration(d.recoveryMs).padEnd(12)} ${String(runs).padStart(4)}  ${String(wrong).padStart(11)}${d.surprise ? '  surprise' : ''}${d.scripted ? '  scripted' : ''}`);
+  }
+  if (active) say(`${active.id.padEnd(30)} ${(active.surprise ? '?' : active.scenario).padEnd(16)} under way`);
+}
+
+async function writeLastReport(file: string | undefined): Promise<void> {
+  const { drillHistory } = await import('../drill/store.ts');
+  const { renderDebriefMarkdown } = await import('../drill/debrief.ts');
+  const last = [...drillHistory()].reverse().find((d) => d.debrief);
+  if (!last?.debrief) throw new UserError('no finished drill with a debrief yet (`mfs-tui drill check` ends a drill)');
+  const md = renderDebriefMarkdown(last.debrief);
+  if (file) writePrivate(file, md);
+  else process.stdout.write(md);
+}

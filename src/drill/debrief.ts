@@ -1,0 +1,418 @@
+// The debrief of a drill: what the trainee did (runbook runs from the journal, steps, time
+// per step), the wrong turns, and how the time compares. Pure: records in, debrief out.
+import type { JournalRecord } from '../journal/types.ts';
+import { findScenario, runbookFit, type RunbookFit } from './scenarios.ts';
+import type { DrillRecord } from './types.ts';
+
+/** One run's journal, as the debrief needs it. */
+export interface RunInput {
+  runId: string;
+  records: JournalRecord[];
+}
+
+export interface StepSummary {
+  stepId: string;
+  kind: 'command' | 'decision' | 'manual' | 'skipped';
+  hosts: string[];
+  /** Highest attempt number seen (1: ran once). */
+  attempts: number;
+  /** From the step's first start (or the record before a decision) to its last finish. */
+  wallMs: number;
+  /** Every command and check phase that ran ended as expected. */
+  ok?: boolean;
+  choice?: string;
+}
+
+export interface RunSummaryDebrief {
+  runId: string;
+  runbookId: string;
+  runbookTitle: string;
+  cluster: string;
+  fit: RunbookFit | 'other-cluster';
+  startedAt: string;
+  lastAt: string;
+  durationMs: number;
+  status: 'succeeded' | 'failed' | 'aborted' | 'handed-off' | 'unfinished';
+  steps: StepSummary[];
+}
+
+export type WrongTurnKind = 'unfit-runbook' | 'other-cluster' | 'refused-precondition' | 'failed-step' | 're-run' | 'refused-confirmation' | 'failed-run';
+
+export interface WrongTurn {
+  kind: WrongTurnKind;
+  runId: string;
+  stepId?: string;
+  detail: string;
+}
+
+export interface Comparison {
+  /** Earlier recovered drills of this scenario (not scripted). */
+  earlier: number;
+  bestMs?: number;
+  lastMs?: number;
+  averageMs?: number;
+  scriptedMs?: number;
+}
+
+export interface Debrief {
+  drillId: string;
+  scenario: string;
+  scenarioTitle: string;
+  surprise: boolean;
+  scripted: boolean;
+  host?: string;
+  startedAt: string;
+  brokeAt?: string;
+  endedAt: string;
+  recovered: boolean;
+  recoveryMs?: number;
+  /** What is still wrong, when not recovered. */
+  problems: string[];
+  verified: string[];
+  files: { total: number; intact: number };
+  recommended: string[];
+  runs: RunSummaryDebrief[];
+  wrongTurns: WrongTurn[];
+  comparison: Comparison;
+}
+
+export interface DebriefInput {
+  drill: DrillRecord;
+  endedAt: string;
+  recovered: boolean;
+  problems: string[];
+  verified: string[];
+  filesIntact: number;
+  /** Journals of runs started during the drill (any cluster: a run elsewhere is a wrong turn). */
+  runs: RunInput[];
+  /** The practice cluster's name in run journals. */
+  labCluster: string;
+  /** Earlier drills (any scenario; finished ones count). */
+  history: DrillRecord[];
+  scriptedMs?: number;
+}
+
+const ms = (a: string, b: string) => Math.max(0, Date.parse(b) - Date.parse(a));
+
+export function summarizeRun(run: RunInput, fitOf: (runbookId: string) => RunbookFit, labCluster: string): RunSummaryDebrief | undefined {
+  const start = run.records.find((r) => r.type === 'run-started');
+  if (!start || start.type !== 'run-started') return undefined;
+  const last = run.records.at(-1)!;
+  const finish = [...run.records].reverse().find((r) => r.type === 'run-finished');
+  const steps = new Map<string, StepSummary & { first?: string; end?: string; lastOk: Map<string, boolean> }>();
+  const step = (id: string) => {
+    let s = steps.get(id);
+    if (!s) {
+      s = { stepId: id, kind: 'command', hosts: [], attempts: 0, wallMs: 0, lastOk: new Map() };
+      steps.set(id, s);
+    }
+    return s;
+  };
+  let prevTs = start.ts;
+  for (const r of run.records) {
+    switch (r.type) {
+      case 'step-started': {
+        const s = step(r.stepId);
+        s.first ??= r.ts;
+        if (!s.hosts.includes(r.host)) s.hosts.push(r.host);
+        if (r.phase === 'command') s.attempts = Math.max(s.attempts, r.attempt);
+        break;
+      }
+      case 'step-finished': {
+        const s = step(r.stepId);
+        s.end = r.ts;
+        s.lastOk.set(`${r.host}/${r.phase}`, r.ok);
+        break;
+      }
+      case 'step-cancelled': {
+        const s = step(r.stepId);
+        s.end = r.ts;
+        s.lastOk.set(`${r.host}/${r.phase}`, false);
+        break;
+      }
+      case 'decided': {
+        const s = step(r.stepId);
+        s.kind = 'decision';
+        s.choice = r.choice;
+        s.first ??= prevTs;
+        s.end = r.ts;
+        break;
+      }
+      case 'acknowledged': {
+        const s = step(r.stepId);
+        s.kind = 'manual';
+        s.first ??= prevTs;
+        s.end = r.ts;
+        break;
+      }
+      case 'step-skipped': {
+        // A block skipped by its `when=` on one host is routine; a whole step skipped is shown.
+        if (r.host === undefined && !steps.has(r.stepId)) {
+          const s = step(r.stepId);
+          s.kind = 'skipped';
+          s.first = s.end = r.ts;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    prevTs = r.ts;
+  }
+  const out: StepSummary[] = [...steps.values()].map(({ first, end, lastOk, ...s }) => ({
+    ...s,
+    attempts: Math.max(1, s.attempts),
+    wallMs: first && end ? ms(first, end) : 0,
+    ok: lastOk.size > 0 ? [...lastOk.values()].every(Boolean) : undefined,
+  }));
+  const cluster = start.inventory.cluster;
+  return {
+    runId: start.runId,
+    runbookId: start.runbook.id,
+    runbookTitle: start.runbook.title,
+    cluster,
+    fit: cluster === labCluster ? fitOf(start.runbook.id) : 'other-cluster',
+    startedAt: start.ts,
+    lastAt: last.ts,
+    durationMs: ms(start.ts, last.ts),
+    status: finish && finish.type === 'run-finished' ? finish.status : 'unfinished',
+    steps: out,
+  };
+}
+
+/** Wrong turns in the runs, in the order they happened. */
+export function findWrongTurns(runs: RunInput[], summaries: RunSummaryDebrief[], scenarioTitle: string, recommended: string[]): WrongTurn[] {
+  const turns: WrongTurn[] = [];
+  // Changing steps (they needed a confirmation) that succeeded, by runbook/step: a later run doing them again is a re-run.
+  const doneBefore = new Map<string, string>();
+  runs.forEach((run, i) => {
+    const sum = summaries[i];
+    if (!sum) return;
+    if (sum.fit === 'other-cluster') {
+      turns.push({ kind: 'other-cluster', runId: sum.runId, detail: `ran ${sum.runbookId} against the cluster '${sum.cluster}', not the practice cluster, during the drill` });
+      return;
+    }
+    if (sum.fit === 'unfit') {
+      turns.push({ kind: 'unfit-runbook', runId: sum.runId, detail: `ran ${sum.runbookId} (${sum.runbookTitle}): it does not fit "${scenarioTitle}"; ${recommended.join(' or ')} does` });
+    }
+    const confirmed = new Set<string>();
+    const reRun = new Set<string>();
+    const outputs = new Map<string, string>();
+    for (const r of run.records) {
+      if (r.type === 'confirmed') confirmed.add(r.stepId);
+      if (r.type === 'output') outputs.set(`${r.stepId}/${r.host}/${r.phase}`, (outputs.get(`${r.stepId}/${r.host}/${r.phase}`) ?? '') + r.data);
+      if (r.type === 'step-started') {
+        // The output of an earlier attempt is not this attempt's.
+        if (r.attempt > 1) outputs.delete(`${r.stepId}/${r.host}/${r.phase}`);
+        if (r.phase === 'command' && r.attempt > 1 && !reRun.has(r.stepId)) {
+          reRun.add(r.stepId);
+          turns.push({ kind: 're-run', runId: sum.runId, stepId: r.stepId, detail: `step ${r.stepId} of ${sum.runbookId} ran again (attempt ${r.attempt}) on ${r.host}` });
+        }
+      }
+      if (r.type === 'in-doubt-resolved' && r.action === 'rerun' && !reRun.has(r.stepId)) {
+        reRun.add(r.stepId);
+        turns.push({ kind: 're-run', runId: sum.runId, stepId: r.stepId, detail: `step ${r.stepId} of ${sum.runbookId} was in doubt after an interruption and was run again on ${r.host}` });
+      }
+      if (r.type === 'preconditions' && r.outcome === 'refused') {
+        const unmet = r.results.filter((x) => !x.met).map((x) => `${x.name}: ${x.detail}`).join('; ');
+        turns.push({ kind: 'refused-precondition', runId: sum.runId, stepId: r.stepId, detail: `step ${r.stepId} of ${sum.runbookId} was refused: ${unmet || 'a precondition was not met'}` });
+      }
+      if (r.type === 'refused') {
+        turns.push({ kind: 'refused-confirmation', runId: sum.runId, stepId: r.stepId, detail: `confirmation of step ${r.stepId}${r.host ? ` on ${r.host}` : ''} refused: ${r.reason}` });
+      }
+      if (r.type === 'step-finished' && !r.ok) {
+        const text = outputs.get(`${r.stepId}/${r.host}/${r.phase}`) ?? '';
+        const refusal = text.split('\n').find((l) => /\bREFUSED\b/.test(l));
+        turns.push(
+          refusal
+            ? { kind: 'refused-precondition', runId: sum.runId, stepId: r.stepId, detail: `step ${r.stepId} of ${sum.runbookId} on ${r.host} refused: ${refusal.trim()}` }
+            : { kind: 'failed-step', runId: sum.runId, stepId: r.stepId, detail: `step ${r.stepId} of ${sum.runbookId} failed on ${r.host} (${r.phase}): ${r.reason ?? `exit ${r.exitCode}`}${lastLine(text) ? ` — ${lastLine(text)}` : ''}` },
+        );
+      }
+    }
+    for (const s of sum.steps) {
+      const key = `${sum.runbookId}/${s.stepId}`;
+      if (s.kind !== 'command' || !confirmed.has(s.stepId)) continue;
+      const earlier = doneBefore.get(key);
+      if (earlier && !reRun.has(s.stepId)) turns.push({ kind: 're-run', runId: sum.runId, stepId: s.stepId, detail: `step ${s.stepId} of ${sum.runbookId} ran again in run ${sum.runId} (it had succeeded in ${earlier})` });
+      if (s.ok && !earlier) doneBefore.set(key, sum.runId);
+    }
+    if (sum.status === 'failed' || sum.status === 'aborted') {
+      const fin = [...run.records].reverse().find((r) => r.type === 'run-finished');
+      const reason = fin && fin.type === 'run-finished' && fin.reason ? `: ${fin.reason}` : '';
+      turns.push({ kind: 'failed-run', runId: sum.runId, detail: `run of ${sum.runbookId} ended ${sum.status}${reason}` });
+    }
+  });
+  return turns;
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1)?.trim().slice(0, 160) ?? '';
+}
+
+export function compare(drill: DrillRecord, history: DrillRecord[], scriptedMs?: number): Comparison {
+  const earlier = history.filter(
+    (d) => d.id !== drill.id && d.scenario === drill.scenario && d.outcome === 'recovered' && !d.scripted && d.recoveryMs !== undefined && d.startedAt < drill.startedAt,
+  );
+  const times = earlier.map((d) => d.recoveryMs!);
+  const sorted = [...earlier].sort((a, b) => (a.startedAt < b.startedAt ? -1 : 1));
+  return {
+    earlier: earlier.length,
+    bestMs: times.length ? Math.min(...times) : undefined,
+    lastMs: sorted.at(-1)?.recoveryMs,
+    averageMs: times.length ? Math.round(times.reduce((a, b) => a + b, 0) / times.length) : undefined,
+    scriptedMs,
+  };
+}
+
+export function buildDebrief(input: DebriefInput): Debrief {
+  const { drill } = input;
+  const scenario = findScenario(drill.scenario);
+  const title = scenario?.title ?? drill.scenario;
+  const recommended = scenario?.fits ?? [];
+  const fitOf = (id: string): RunbookFit => (scenario ? runbookFit(scenario, id) : 'neutral');
+  const runs = [...input.runs].sort((a, b) => ((a.records[0]?.ts ?? '') < (b.records[0]?.ts ?? '') ? -1 : 1));
+  const summaries = runs.map((r) => summarizeRun(r, fitOf, input.labCluster));
+  const kept = summaries.filter((s): s is RunSummaryDebrief => s !== undefined);
+  return {
+    drillId: drill.id,
+    scenario: drill.scenario,
+    scenarioTitle: title,
+    surprise: drill.surprise,
+    scripted: drill.scripted,
+    host: drill.host,
+    startedAt: drill.startedAt,
+    brokeAt: drill.brokeAt,
+    endedAt: input.endedAt,
+    recovered: input.recovered,
+    recoveryMs: input.recovered && drill.brokeAt ? ms(drill.brokeAt, input.endedAt) : undefined,
+    problems: input.problems,
+    verified: input.verified,
+    files: { total: drill.files.length, intact: input.filesIntact },
+    recommended,
+    runs: kept,
+    wrongTurns: findWrongTurns(runs, summaries as RunSummaryDebrief[], title, recommended),
+    comparison: compare(drill, input.history, input.scriptedMs),
+  };
+}
+
+export function formatDuration(msValue: number | undefined): string {
+  if (msValue === undefined) return '-';
+  const s = msValue / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${(s - m * 60).toFixed(0).padStart(2, '0')} s`;
+}
+
+function delta(a: number, b: number): string {
+  const d = a - b;
+  return `${d > 0 ? '+' : d < 0 ? '-' : '±'}${formatDuration(Math.abs(d))}`;
+}
+
+/** Lines comparing this time with earlier drills and the scripted recovery. */
+export function comparisonLines(d: Debrief): string[] {
+  const c = d.comparison;
+  const lines: string[] = [];
+  if (d.recoveryMs === undefined) return lines;
+  if (d.scripted) lines.push('this was the scripted recovery: its time is now the reference for this scenario');
+  else if (c.scriptedMs !== undefined) lines.push(`scripted recovery: ${formatDuration(c.scriptedMs)} (you: ${delta(d.recoveryMs, c.scriptedMs)})`);
+  else lines.push('no scripted recovery measured yet (`mfs-tui drill ' + d.scenario + ' --scripted` measures it)');
+  if (c.earlier === 0) lines.push(`first recovered drill of ${d.scenario}`);
+  else
+    lines.push(
+      `${c.earlier} earlier drill${c.earlier === 1 ? '' : 's'} of ${d.scenario}: best ${formatDuration(c.bestMs)} (you: ${delta(d.recoveryMs, c.bestMs!)}), last ${formatDuration(c.lastMs)} (you: ${delta(d.recoveryMs, c.lastMs!)}), average ${formatDuration(c.averageMs)}`,
+    );
+  return lines;
+}
+
+const FIT_WORDS: Record<RunSummaryDebrief['fit'], string> = { fits: 'fits', neutral: 'read-only', unfit: 'DID NOT FIT', 'other-cluster': 'OTHER CLUSTER' };
+
+/** The debrief for the terminal. */
+export function renderDebriefText(d: Debrief): string {
+  const L: string[] = [];
+  L.push(`Drill ${d.drillId}: ${d.scenarioTitle}${d.surprise ? ' (surprise)' : ''}${d.scripted ? ' (scripted recovery)' : ''}`);
+  if (d.recovered) L.push(`RECOVERED in ${formatDuration(d.recoveryMs)} (fault at ${d.brokeAt ?? '?'}${d.host ? ` on ${d.host}` : ''}, verified healthy at ${d.endedAt})`);
+  else {
+    L.push(`NOT RECOVERED (checked at ${d.endedAt}):`);
+    for (const p of d.problems) L.push(`  ✘ ${p}`);
+  }
+  for (const v of d.verified) L.push(`  ✔ ${v}`);
+  L.push(`Files: ${d.files.intact} of ${d.files.total} intact`);
+  L.push('');
+  if (d.runs.length === 0) L.push('Runbook runs: none');
+  else {
+    L.push(`Runbook runs (${d.runs.length}):`);
+    for (const r of d.runs) {
+      L.push(`  ${r.runId}  ${r.runbookId} [${FIT_WORDS[r.fit]}] ${r.status}, ${formatDuration(r.durationMs)}`);
+      for (const s of r.steps) L.push(`    ${stepLine(s)}`);
+    }
+  }
+  L.push('');
+  if (d.wrongTurns.length === 0) L.push('Wrong turns: none');
+  else {
+    L.push(`Wrong turns (${d.wrongTurns.length}):`);
+    for (const w of d.wrongTurns) L.push(`  - ${w.detail}`);
+  }
+  const cmp = comparisonLines(d);
+  if (cmp.length > 0) {
+    L.push('');
+    L.push('Compared:');
+    for (const c of cmp) L.push(`  ${c}`);
+  }
+  return L.join('\n') + '\n';
+}
+
+function stepLine(s: StepSummary): string {
+  const mark = s.kind === 'decision' ? '?' : s.kind === 'skipped' ? '-' : s.ok === false ? '✘' : '✔';
+  const what = s.kind === 'decision' ? ` → ${s.choice}` : s.kind === 'manual' ? ' (acknowledged)' : s.kind === 'skipped' ? ' (skipped)' : s.hosts.length ? ` on ${s.hosts.join(',')}` : '';
+  return `${mark} ${s.stepId}${what}${s.attempts > 1 ? ` ×${s.attempts}` : ''}  ${formatDuration(s.wallMs)}`;
+}
+
+const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The debrief as a markdown document (`drill --report`). */
+export function renderDebriefMarkdown(d: Debrief): string {
+  const L: string[] = [];
+  L.push(`# Drill debrief: ${d.scenarioTitle}`, '');
+  L.push('| | |', '| --- | --- |');
+  L.push(`| Drill | \`${d.drillId}\`${d.surprise ? ' (surprise)' : ''}${d.scripted ? ' (scripted recovery)' : ''} |`);
+  L.push(`| Scenario | \`${d.scenario}\`${d.host ? ` on ${d.host}` : ''} |`);
+  L.push(`| Fault at | ${d.brokeAt ?? '-'} |`);
+  L.push(`| Checked at | ${d.endedAt} |`);
+  L.push(`| Result | ${d.recovered ? `**recovered in ${formatDuration(d.recoveryMs)}**` : '**not recovered**'} |`);
+  L.push(`| Files | ${d.files.intact} of ${d.files.total} intact |`);
+  L.push(`| Fitting runbooks | ${d.recommended.map((r) => `\`${r}\``).join(', ') || '-'} |`, '');
+  if (!d.recovered) {
+    L.push('## Still wrong', '');
+    for (const p of d.problems) L.push(`- ${p}`);
+    L.push('');
+  }
+  if (d.verified.length > 0) {
+    L.push('## Verified', '');
+    for (const v of d.verified) L.push(`- ${v}`);
+    L.push('');
+  }
+  L.push('## Runbook runs', '');
+  if (d.runs.length === 0) L.push('None.', '');
+  for (const r of d.runs) {
+    L.push(`### \`${r.runbookId}\`: ${mdCell(r.runbookTitle)}`, '');
+    L.push(`Run \`${r.runId}\`, ${FIT_WORDS[r.fit].toLowerCase()}, ${r.status}, ${formatDuration(r.durationMs)} (started ${r.startedAt}).`, '');
+    L.push('| step | what | hosts | tries | time | result |', '| --- | --- | --- | --- | --- | --- |');
+    for (const s of r.steps) {
+      const result = s.kind === 'decision' ? `chose ${s.choice}` : s.kind === 'skipped' ? 'skipped' : s.kind === 'manual' ? 'acknowledged' : s.ok === false ? 'failed' : s.ok ? 'ok' : '-';
+      L.push(`| \`${s.stepId}\` | ${s.kind} | ${s.hosts.join(', ') || '-'} | ${s.attempts} | ${formatDuration(s.wallMs)} | ${result} |`);
+    }
+    L.push('');
+  }
+  L.push('## Wrong turns', '');
+  if (d.wrongTurns.length === 0) L.push('None.');
+  for (const w of d.wrongTurns) L.push(`- ${mdCell(w.detail)} (run \`${w.runId}\`)`);
+  L.push('');
+  const cmp = comparisonLines(d);
+  if (cmp.length > 0) {
+    L.push('## Compared with earlier drills and the scripted recovery', '');
+    for (const c of cmp) L.push(`- ${c}`);
+    L.push('');
+  }
+  return L.join('\n');
+}

@@ -1,0 +1,251 @@
+// A drill from start to debrief: files written, the fault injected and the clock started;
+// later the check that ends it when the cluster verifies healthy. The drill under way is
+// kept in the drill store, so any later mfs-tui process (or a new session) can finish it.
+import crypto from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { readJournal } from '../journal/read.ts';
+import { listRuns } from '../journal/list.ts';
+import { labBreak } from '../lab/break.ts';
+import { LabError } from '../lab/proc.ts';
+import { buildDebrief, type Debrief, type RunInput } from './debrief.ts';
+import {
+  DRILLS_DIR,
+  haInPlace,
+  hostAddress,
+  killKeepalived,
+  masterPair,
+  masterVersion,
+  observeLab,
+  otherCandidate,
+  pinVip,
+  writeDrillFiles,
+} from './probe.ts';
+import { DRILL_SCENARIOS, findScenario, pickSurprise, whyNotDrillable, type DrillScenario, type ScriptedRecovery } from './scenarios.ts';
+import { activeDrill, drillHistory, finishDrill, recordScriptedTime, saveActive, scriptedTime } from './store.ts';
+import type { DrillRecord } from './types.ts';
+import { judgeHealth, type HealthObservation, type Verdict } from './verdict.ts';
+
+/** The practice cluster's name in the inventory `lab up` writes (and so in run journals). */
+export const LAB_CLUSTER = 'lab';
+
+export type Say = (line: string) => void;
+
+/** Problems a drill refuses to start with, or cannot go on from: the operator's to fix. */
+export class DrillError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DrillError';
+  }
+}
+
+function newDrillId(now = new Date()): string {
+  const iso = now.toISOString();
+  return `drill-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${crypto.randomBytes(2).toString('hex')}`;
+}
+
+const clock = (iso: string) => iso.slice(11, 19) + ' UTC';
+
+export interface StartOptions {
+  scenario?: string;
+  surprise?: boolean;
+  scripted?: boolean;
+  random?: () => number;
+}
+
+export function chooseScenario(opts: StartOptions): DrillScenario {
+  if (opts.surprise && opts.scenario) throw new DrillError('give a SCENARIO or --surprise, not both');
+  if (opts.surprise) return pickSurprise(opts.random);
+  if (!opts.scenario) throw new DrillError(`which drill? ${DRILL_SCENARIOS.map((s) => s.id).join(', ')} (or --surprise)`);
+  const s = findScenario(opts.scenario);
+  if (!s) throw new DrillError(whyNotDrillable(opts.scenario));
+  return s;
+}
+
+export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRecord> {
+  const under = activeDrill();
+  if (under) {
+    throw new DrillError(
+      `a drill is under way (${under.id}, started ${clock(under.startedAt)}): finish it with \`mfs-tui drill check\` or give it up with \`mfs-tui drill abandon\``,
+    );
+  }
+  const scenario = chooseScenario(opts);
+  say(opts.surprise ? 'Surprise drill: checking the practice cluster first…' : `Drill: ${scenario.title}. Checking the practice cluster first…`);
+  const before = judgeHealth(await observeLab({ versionBefore: 0 }));
+  if (!before.healthy) {
+    throw new DrillError(
+      `the practice cluster is not healthy, so a drill would not start from a known state:\n${before.problems.map((p) => `  - ${p}`).join('\n')}\nReset it with \`mfs-tui lab down && mfs-tui lab up\` (or finish recovering it).`,
+    );
+  }
+  if (scenario.needsHa) {
+    const ha = await haInPlace();
+    if (!ha.ok) throw new DrillError(`this drill needs keepalived on both master candidates; missing on: ${ha.missing.join(', ')}. Reset the lab with \`mfs-tui lab down && mfs-tui lab up\`.`);
+  }
+  if (scenario.prepare === 'standby-no-failover' || scenario.breaks === 'lose-master') {
+    const pair = await masterPair();
+    if (!pair.standby) throw new DrillError(`this drill needs a second master candidate to promote; only ${pair.active.name} is left. Reset the lab with \`mfs-tui lab down && mfs-tui lab up\`.`);
+  }
+  const id = newDrillId();
+  const drill: DrillRecord = {
+    id,
+    scenario: scenario.id,
+    surprise: !!opts.surprise,
+    scripted: !!opts.scripted,
+    startedAt: new Date().toISOString(),
+    did: [],
+    versionBefore: 0,
+    dir: `${DRILLS_DIR}/${id}`,
+    files: [],
+    checks: [],
+  };
+  say(`Writing ${drill.dir} on cl (files with known checksums)…`);
+  drill.files = await writeDrillFiles(drill.dir);
+  drill.versionBefore = (await masterVersion(15_000)) ?? 0;
+  if (drill.versionBefore === 0) throw new DrillError('the master at the VIP does not report its metadata version; not breaking anything');
+  saveActive(drill);
+  try {
+    const pair = await masterPair();
+    if (scenario.prepare === 'standby-no-failover' && pair.standby) {
+      await killKeepalived(pair.standby.name);
+      drill.did.push(`keepalived killed on the standby ${pair.standby.name} (no notify): nothing fails over by itself`);
+    }
+    if (scenario.prepare === 'no-ha') {
+      for (const h of [pair.active, pair.standby]) if (h) await killKeepalived(h.name);
+      await pinVip(pair.active.name);
+      drill.did.push(`keepalived killed on ${[pair.active, pair.standby].filter(Boolean).map((h) => h!.name).join(' and ')}; the VIP stays on ${pair.active.name} by hand`);
+    }
+    const broken = await labBreak(scenario.breaks);
+    drill.host = broken.host;
+    drill.did.push(...broken.did);
+    drill.brokeAt = new Date().toISOString();
+  } catch (err) {
+    // The fault did not go in as planned: no drill to recover from. Kept in the history as abandoned.
+    drill.endedAt = new Date().toISOString();
+    drill.outcome = 'abandoned';
+    drill.did.push(`failed: ${(err as Error).message}`);
+    finishDrill(drill);
+    throw new DrillError(`the fault could not be injected: ${(err as Error).message}\nThe lab may be half broken: \`mfs-tui lab status\`; reset with \`mfs-tui lab down && mfs-tui lab up\`.`);
+  }
+  saveActive(drill);
+  say('');
+  if (drill.surprise) {
+    say(`SURPRISE DRILL ${drill.id}: something just went wrong on the practice cluster (${clock(drill.brokeAt!)}).`);
+    say('Find out what, and recover it.');
+  } else {
+    say(`DRILL ${drill.id}: ${scenario.title}`);
+    say(scenario.announce);
+    for (const d of drill.did) say(`  · ${d}`);
+  }
+  say('');
+  say(`The clock runs from ${clock(drill.brokeAt!)}. Work as in a real incident:`);
+  say('  mfs-tui --lab status            what the cluster looks like now');
+  say('  mfs-tui --lab triage            what is wrong, and which runbook fits');
+  say('  mfs-tui --lab                   the runbooks (or: mfs-tui --lab run RUNBOOK)');
+  say('  mfs-tui resume                  continue an interrupted runbook run');
+  say('  mfs-tui drill check             verify the recovery: the drill ends when the cluster is healthy');
+  say('  mfs-tui drill                   where the drill stands;  mfs-tui drill abandon  to give up');
+  return drill;
+}
+
+/** Journals of the runs started between `from` and `to` (ISO times). */
+export function runsBetween(from: string, to: string): RunInput[] {
+  const out: RunInput[] = [];
+  for (const r of listRuns()) {
+    if (r.started < from || r.started > to) continue;
+    try {
+      out.push({ runId: r.runId, records: readJournal(r.file).records });
+    } catch {
+      /* unreadable journal: left out */
+    }
+  }
+  return out;
+}
+
+export interface CheckResult {
+  drill: DrillRecord;
+  verdict: Verdict;
+  debrief: Debrief;
+}
+
+/**
+ * Verifies the cluster; when healthy the drill ends (history, debrief). `waitS` keeps
+ * checking until healthy or that many seconds passed (reconnects take a few seconds).
+ */
+export async function checkDrill(opts: { waitS?: number }, say: Say): Promise<CheckResult> {
+  const drill = activeDrill();
+  if (!drill) throw new DrillError('no drill under way: start one with `mfs-tui drill SCENARIO` (`mfs-tui drill --history` lists past drills)');
+  if (!drill.brokeAt) throw new DrillError(`drill ${drill.id} never got its fault in place; give it up with \`mfs-tui drill abandon\``);
+  const end = Date.now() + (opts.waitS ?? 0) * 1000;
+  let verdict: Verdict;
+  let obs: HealthObservation;
+  for (let n = 1; ; n++) {
+    obs = await observeLab({ versionBefore: drill.versionBefore, dir: drill.dir, files: drill.files });
+    verdict = judgeHealth(obs);
+    if (verdict.healthy || Date.now() >= end) break;
+    if (n === 1) say(`not healthy yet (${verdict.problems[0]}); checking again until ${clock(new Date(end).toISOString())}…`);
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+  const at = new Date().toISOString();
+  drill.checks.push({ at, healthy: verdict.healthy, problems: verdict.problems });
+  const history = drillHistory();
+  const debrief = buildDebrief({
+    drill,
+    endedAt: at,
+    recovered: verdict.healthy,
+    problems: verdict.problems,
+    verified: verdict.verified,
+    filesIntact: obs.files?.filter((f) => f.actual === f.expected).length ?? 0,
+    runs: runsBetween(drill.startedAt, at),
+    labCluster: LAB_CLUSTER,
+    history,
+    scriptedMs: scriptedTime(drill.scenario),
+  });
+  if (verdict.healthy) {
+    drill.endedAt = at;
+    drill.outcome = 'recovered';
+    drill.recoveryMs = debrief.recoveryMs;
+    drill.debrief = debrief;
+    finishDrill(drill);
+    if (drill.scripted && drill.recoveryMs !== undefined) recordScriptedTime(drill.scenario, drill.recoveryMs, drill.id);
+  } else {
+    saveActive(drill);
+  }
+  return { drill, verdict, debrief };
+}
+
+export function abandonDrill(): DrillRecord {
+  const drill = activeDrill();
+  if (!drill) throw new DrillError('no drill under way');
+  drill.endedAt = new Date().toISOString();
+  drill.outcome = 'abandoned';
+  finishDrill(drill);
+  return drill;
+}
+
+/** The recommended runbook's non-interactive arguments for the drill's fault. */
+export async function scriptedRecovery(drill: DrillRecord, say: Say): Promise<ScriptedRecovery> {
+  const scenario = findScenario(drill.scenario);
+  if (!scenario || !drill.host) throw new DrillError(`drill ${drill.id} has no scripted recovery`);
+  const standby = otherCandidate(drill.host);
+  if (!standby) throw new LabError(`no other master candidate than ${drill.host}`);
+  // With HA the standby may take over by itself: the scripted recovery waits for that as an operator would look.
+  let masterAnswers = false;
+  if (scenario.needsHa) {
+    say('waiting up to 60 s for the standby to take over…');
+    masterAnswers = (await masterVersion(60_000)) !== undefined;
+  } else {
+    masterAnswers = (await masterVersion(2000)) !== undefined;
+  }
+  return scenario.scripted({ host: drill.host, hostAddress: hostAddress(drill.host), standby: standby.name, standbyAddress: standby.address, masterAnswers });
+}
+
+/** Runs `mfs-tui --lab run RUNBOOK --yes ...` as a child process (its output is shown); resolves with its exit code. */
+export function runRunbookChild(rec: ScriptedRecovery): Promise<number> {
+  const args = [...process.execArgv, process.argv[1]!, '--lab', 'run', rec.runbook, '--yes'];
+  for (const [k, v] of Object.entries(rec.inputs)) args.push('--input', `${k}=${v}`);
+  for (const [k, v] of Object.entries(rec.decide)) args.push('--decide', `${k}=${v}`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', () => resolve(70));
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 70)));
+  });
+}
