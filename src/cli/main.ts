@@ -94,6 +94,16 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('triage')
+    .description('what is wrong with the cluster, the evidence, and the runbook that fits (exit 0 healthy, 1 not)')
+    .option('--json', 'print findings, evidence and recommended runbooks with their inputs as JSON')
+    .addHelpText('after', '\nEach finding names the probe that saw it and either a runbook with the command that opens it\n(mfs-tui run ID --input k=v ...) or why no runbook fits and what to do by hand. Most dangerous first.')
+    .action(async (opts, cmd: Command) => {
+      const { triageCommand } = await import('./triage.ts');
+      return triageCommand({ ...globals(cmd), ...opts });
+    });
+
+  program
     .command('metrics')
     .description('Prometheus text: printed once, or rewritten atomically in DIR/mfs-tui.prom every interval')
     .option('--textfile-dir <dir>', "node_exporter's textfile collector folder")
