@@ -8,6 +8,7 @@ import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx'
 import { Home, type RunbookEntry, type UnfinishedRun } from './Home.tsx';
 import { InputsForm } from './prompts.tsx';
 import { Runner } from './Runner.tsx';
+import { TriageScreen } from './triage/TriageScreen.tsx';
 import { SessionQuestions, sessionQuestionRows, useSessionQuestion, type QuestionSource } from './SessionQuestions.tsx';
 import type { StatusStore } from './status/useStatus.ts';
 import './theme.ts';
@@ -29,6 +30,8 @@ export interface AppProps {
   onStatus?(): void;
   /** The cluster status screen (e.g. screens/status StatusScreen on a poller's store), shown inside the app; Esc goes back. */
   statusScreen?(): ReactNode;
+  /** The status poller triage judges (the app's live status); none: no triage entry on Home. */
+  triageStatus?(): Promise<StatusStore>;
   /** The live cluster status shown beside a run (read when the runner opens; none: no sidebar). */
   runnerStatus?(): StatusStore | undefined;
   /** The operator quit or left a run (an unfinished run stays resumable). */
@@ -41,7 +44,8 @@ export interface AppProps {
 
 type Screen =
   | { kind: 'home'; notice?: string }
-  | { kind: 'inputs'; runbook: AppRunbook }
+  | { kind: 'inputs'; runbook: AppRunbook; prefill?: Record<string, string> }
+  | { kind: 'triage' }
   | { kind: 'opening'; title: string }
   | { kind: 'runner'; ctrl: RunController; title: string }
   | { kind: 'status' };
@@ -111,10 +115,10 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
   );
 
   const pick = useCallback(
-    (runbookId: string) => {
+    (runbookId: string, prefill?: Record<string, string>) => {
       const runbook = runbooks.find((r) => r.id === runbookId);
       if (!runbook) return home(`There is no runbook "${runbookId}".`);
-      if (runbook.inputs.length > 0) setScreen({ kind: 'inputs', runbook });
+      if (runbook.inputs.length > 0) setScreen({ kind: 'inputs', runbook, prefill });
       else open(runbook.title, () => startRun(runbook.id, {}));
     },
     [runbooks, home, open, startRun],
@@ -147,6 +151,7 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
           onPick={pick}
           onResume={resume}
           onStatus={onStatus ?? (() => setScreen({ kind: 'status' }))}
+          onTriage={props.triageStatus ? () => setScreen({ kind: 'triage' }) : undefined}
           onQuit={onExit}
         />
       );
@@ -154,9 +159,14 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
       return (
         <Box flexDirection="column">
           <Text bold>{screen.runbook.title}: inputs</Text>
+          {screen.prefill && Object.keys(screen.prefill).length > 0 && (
+            <Text dimColor>
+              Filled in by triage: {Object.entries(screen.prefill).map(([k, v]) => `${k}=${v}`).join(' ')} (enter keeps each)
+            </Text>
+          )}
           <InputsForm
             inputs={screen.runbook.inputs}
-            defaults={inputDefaults?.(screen.runbook.id)}
+            defaults={{ ...inputDefaults?.(screen.runbook.id), ...screen.prefill }}
             onSubmit={(values) => open(screen.runbook.title, () => startRun(screen.runbook.id, values))}
             onCancel={() => home()}
           />
@@ -180,6 +190,8 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
       );
     case 'status':
       return <StatusView render={props.statusScreen} onBack={() => home()} />;
+    case 'triage':
+      return props.triageStatus ? <TriageScreen load={props.triageStatus} library={runbooks} onOpen={pick} onBack={() => home()} /> : null;
   }
 }
 

@@ -37,6 +37,8 @@ export interface HomeProps {
   onPick(runbookId: string): void;
   onResume(runId: string): void;
   onStatus(): void;
+  /** Opens triage (what is wrong, which runbook fits); none: no triage entry. */
+  onTriage?(): void;
   onQuit(): void;
   active?: boolean;
 }
@@ -45,12 +47,14 @@ type HomeItem =
   | { value: string; group: string; kind: 'runbook'; runbook: RunbookEntry }
   | { value: string; group: string; kind: 'resume'; run: UnfinishedRun }
   | { value: string; group: string; kind: 'status' }
+  | { value: string; group: string; kind: 'triage' }
   | { value: string; group: string; kind: 'quit' };
 
-function homeItems(runbooks: readonly RunbookEntry[], unfinished: readonly UnfinishedRun[]): HomeItem[] {
+function homeItems(runbooks: readonly RunbookEntry[], unfinished: readonly UnfinishedRun[], triage: boolean): HomeItem[] {
   return [
     ...runbooks.map((runbook): HomeItem => ({ value: `runbook:${runbook.id}`, group: 'Runbooks', kind: 'runbook', runbook })),
     ...unfinished.map((run): HomeItem => ({ value: `resume:${run.runId}`, group: 'Resume an unfinished run', kind: 'resume', run })),
+    ...(triage ? [{ value: 'triage', group: 'Cluster', kind: 'triage' } as const] : []),
     { value: 'status', group: 'Cluster', kind: 'status' },
     { value: 'quit', group: 'Cluster', kind: 'quit' },
   ];
@@ -81,14 +85,16 @@ function ItemRow({ item, focused, titleWidth }: { item: HomeItem; focused: boole
       );
     case 'status':
       return <Text bold={focused}>Cluster status</Text>;
+    case 'triage':
+      return <Text bold={focused}>Triage: what is wrong, which runbook fits</Text>;
     case 'quit':
       return <Text bold={focused}>Quit</Text>;
   }
 }
 
-function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onStatus, onQuit, active = true }: HomeProps) {
+function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onStatus, onTriage, onQuit, active = true }: HomeProps) {
   const { rows, columns } = useTerminalSize();
-  const items = useMemo(() => homeItems(runbooks, unfinished), [runbooks, unfinished]);
+  const items = useMemo(() => homeItems(runbooks, unfinished, !!onTriage), [runbooks, unfinished, onTriage]);
   const [focused, setFocused] = useState<HomeItem | undefined>(items[0]);
   // Titles in one column so the risk levels line up; the longest ones are cut to make room.
   const titleWidth = Math.max(10, Math.min(columns - 20, Math.max(0, ...runbooks.map((r) => r.title.length))));
@@ -98,9 +104,10 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
       if (item.kind === 'runbook') onPick(item.runbook.id);
       else if (item.kind === 'resume') onResume(item.run.runId);
       else if (item.kind === 'status') onStatus();
+      else if (item.kind === 'triage') onTriage?.();
       else onQuit();
     },
-    [onPick, onResume, onStatus, onQuit],
+    [onPick, onResume, onStatus, onTriage, onQuit],
   );
   useKeyLayer(
     layer.screen,
@@ -119,7 +126,9 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
         ? ['Resuming shows what is done; a step that was running when mfs-tui stopped must be settled first.']
         : focused?.kind === 'status'
           ? ['Daemons, VIP holder and chunk health of the cluster.']
-          : [];
+          : focused?.kind === 'triage'
+            ? ['Names what is wrong with the evidence seen, most dangerous first, and opens the runbook that fits with its inputs filled in.']
+            : [];
   // Header, notice, group headings, detail, help: the list gets what is left.
   const listRows = Math.max(3, rows - 1 - 2 - (notice ? 2 : 0) - 3 - Math.min(detail.length, 4) - 2);
 

@@ -108,6 +108,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
       },
       runnerStatus: status.store,
       statusScreen: () => React.createElement(LiveStatus, { load: status.open }),
+      triageStatus: status.open,
       onExit: () => app.unmount(),
     }),
     { exitOnCtrlC: false },

@@ -1,0 +1,46 @@
+// The triage screen opened from Home: connects (the app's status poller, made on first use),
+// then judges every new snapshot. Esc goes back; Enter opens a finding's runbook.
+import { useEffect, useState } from 'react';
+import { Text } from 'ink';
+import { layer, useKeyLayer } from '../hooks/keys.tsx';
+import type { StatusStore } from '../status/useStatus.ts';
+import type { TriageRunbook } from '../../src/triage/index.ts';
+import { useTriage } from './useTriage.ts';
+import { TriageView } from './TriageView.tsx';
+
+export interface TriageScreenProps {
+  load(): Promise<StatusStore>;
+  library: readonly TriageRunbook[];
+  onOpen(runbookId: string, inputs: Record<string, string>): void;
+  onBack(): void;
+}
+
+function LiveTriage({ store, library, onOpen, onBack }: Omit<TriageScreenProps, 'load'> & { store: StatusStore }) {
+  const { ready, report } = useTriage(store, library);
+  if (!ready) return <Text dimColor>Probing every host and the master…</Text>;
+  return <TriageView report={report} onOpen={onOpen} onBack={onBack} />;
+}
+
+export function TriageScreen({ load, library, onOpen, onBack }: TriageScreenProps) {
+  const [store, setStore] = useState<StatusStore | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (s) => live && setStore(s),
+      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [load]);
+  // Esc works while connecting too (the list handles it once shown).
+  useKeyLayer(layer.screen, (input, key) => {
+    if (!key.escape && input !== 'q') return false;
+    onBack();
+    return true;
+  });
+  if (error) return <Text color="red">Triage not available: {error} (esc back)</Text>;
+  if (!store) return <Text dimColor>Connecting to the cluster…</Text>;
+  return <LiveTriage store={store} library={library} onOpen={onOpen} onBack={onBack} />;
+}

@@ -1,0 +1,136 @@
+// The triage view and its wiring in the app: findings from a real poller on fake hosts (real
+// mfscli captures), Enter on a finding opens its runbook's input form with triage's values
+// filled in, and the run starts with them.
+import { afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { App, type AppRunbook } from '../../../screens/App.tsx';
+import { TriageView } from '../../../screens/triage/TriageView.tsx';
+import { TriageScreen } from '../../../screens/triage/TriageScreen.tsx';
+import { StatusPoller } from '../../../src/status/poller.ts';
+import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
+import { triage } from '../../../src/triage/index.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../status/fakes.ts';
+import { healthCheckRun } from './fixtures.ts';
+import { cleanupRendered, keys, renderScreen } from './helpers.ts';
+
+afterEach(cleanupRendered);
+
+const library = loadRunbookDir(builtinRunbookDir()).runbooks;
+const powerCut: AppRunbook = library.find((r) => r.id === 'power-cut')!;
+
+/** A power cut on m1 (VIP still there, no mfsmaster) and chunkserver c1 down: two faults at once. */
+function brokenHosts(): FakeHost[] {
+  return [
+    ...healthyHosts().map((h) => (h.name === 'm1' ? { ...h, daemons: ['keepalived'] } : h.name === 'c1' ? { ...h, daemons: [] } : h)),
+    { name: 'ml', address: '10.251.9.13', roles: ['metalogger'], daemons: ['mfsmetalogger'], changelog: 1509 },
+  ];
+}
+
+async function brokenPoller(): Promise<StatusPoller> {
+  const hs = brokenHosts();
+  const c = fakeCluster(hs, { viaVip: fixture('no-master.txt'), candidates: simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }]) });
+  const p = new StatusPoller({ inventory: inventoryOf(hs), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 5000 });
+  await p.sweep();
+  return p;
+}
+
+function noRun(): never {
+  throw new Error('not expected');
+}
+
+test('triage view: findings ranked with their runbook, the focused one\'s evidence; a finding with no runbook says so on Enter', async () => {
+  const p = await brokenPoller();
+  const report = triage(p.getState(), library);
+  const opened: unknown[] = [];
+  let back = 0;
+  const r = renderScreen(<TriageView report={report} onOpen={(id, inputs) => opened.push({ id, inputs })} onBack={() => back++} />, { columns: 140, rows: 40 });
+  const f = await r.waitFor('Triage · cluster test');
+  assert.match(f, /2 findings, most dangerous first/);
+  assert.match(f, /❯ ✖ No master serves: mfsmaster is not running on m1, which holds the VIP 10\.9\.0\.100 → power-cut/);
+  assert.match(f, /✖ Chunkserver c1 is down: mfschunkserver is not running → no runbook/);
+  assert.match(f, /m1: ssh probe \(ps\): mfsmaster not running/);
+  assert.match(f, /Open it: mfs-tui run power-cut --input host=m1 --input host_address=10\.251\.9\.1 --input metalogger=ml/);
+  r.press(keys.down);
+  const cs = await r.waitFor('c1: ssh probe (ps): mfschunkserver not running');
+  assert.match(cs, /No runbook: no runbook in the library restarts a chunkserver/);
+  r.press(keys.enter);
+  await r.waitFor('No runbook fits this finding');
+  assert.deepEqual(opened, []);
+  r.press(keys.up + keys.enter);
+  await r.waitFor(() => opened.length === 1);
+  assert.deepEqual(opened, [{ id: 'power-cut', inputs: { host: 'm1', host_address: '10.251.9.1', metalogger: 'ml' } }]);
+  r.press(keys.escape);
+  await r.waitFor(() => back === 1);
+  p.stop();
+});
+
+test('triage screen: connecting, then probing until every host answered once, then the findings', async () => {
+  let resolve!: (p: StatusPoller) => void;
+  const loading = new Promise<StatusPoller>((res) => (resolve = res));
+  const r = renderScreen(<TriageScreen load={() => loading} library={library} onOpen={noRun} onBack={() => {}} />);
+  await r.waitFor('Connecting to the cluster…');
+  const hs = brokenHosts().map((h) => (h.name === 'c1' ? { ...h, delay: 300 } : h));
+  const c = fakeCluster(hs, { viaVip: fixture('no-master.txt'), candidates: simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }]) });
+  const p = new StatusPoller({ inventory: inventoryOf(hs), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 5000 });
+  const sweep = p.sweep();
+  resolve(p);
+  await r.waitFor('Probing every host and the master…');
+  await sweep;
+  const f = await r.waitFor('2 findings');
+  assert.match(f, /Chunkserver c1 is down/);
+  p.stop();
+});
+
+test('app: Home → Triage → Enter on the power cut opens power-cut\'s inputs filled in by triage; the run starts with them', async () => {
+  const p = await brokenPoller();
+  const started: { id: string; values: Record<string, string> }[] = [];
+  const run = healthCheckRun();
+  const r = renderScreen(
+    <App
+      runbooks={[powerCut]}
+      unfinished={[]}
+      triageStatus={() => Promise.resolve(p)}
+      startRun={(id, values) => {
+        started.push({ id, values });
+        return run;
+      }}
+      resumeRun={noRun}
+      onExit={() => {}}
+    />,
+    { columns: 140, rows: 40 },
+  );
+  await r.waitFor('Master host back after a power cut');
+  assert.match(r.lastFrame(), /Triage: what is wrong, which runbook fits/);
+  r.press(keys.down);
+  await r.waitFor('Names what is wrong with the evidence seen');
+  r.press(keys.enter);
+  await r.waitFor('Triage · cluster test');
+  r.press(keys.enter);
+  const form = await r.waitFor('Which host ran the master that crashed?');
+  assert.match(form, /Master host back after a power cut: inputs/);
+  assert.match(form, /Filled in by triage: host=m1 host_address=10\.251\.9\.1 metalogger=ml \(enter keeps each\)/);
+  assert.match(form, /Which host ran the master that crashed\? \[m1\]/);
+  r.press(keys.enter);
+  assert.match(await r.waitFor('Its own address (not the VIP)'), /\[10\.251\.9\.1\]/);
+  r.press(keys.enter);
+  assert.match(await r.waitFor('Which host runs the metalogger to compare with?'), /\[ml\]/);
+  r.press(keys.enter);
+  await r.waitFor(() => started.length === 1);
+  assert.deepEqual(started, [{ id: 'power-cut', values: { host: 'm1', host_address: '10.251.9.1', metalogger: 'ml' } }]);
+  p.stop();
+});
+
+test('app: no triage entry on Home without a status source; Esc from triage goes home', async () => {
+  const without = renderScreen(<App runbooks={[powerCut]} unfinished={[]} startRun={noRun} resumeRun={noRun} onExit={() => {}} />);
+  const home = await without.waitFor('Cluster status');
+  assert.doesNotMatch(home, /Triage/);
+  without.unmount();
+  const p = await brokenPoller();
+  const r = renderScreen(<App runbooks={[powerCut]} unfinished={[]} triageStatus={() => Promise.resolve(p)} startRun={noRun} resumeRun={noRun} onExit={() => {}} />, { columns: 140 });
+  await r.waitFor('Triage: what is wrong');
+  r.press(keys.down + keys.enter);
+  await r.waitFor('Triage · cluster test');
+  r.press(keys.escape);
+  await r.waitFor((f) => f.includes('Master host back after a power cut') && !f.includes('Triage ·'));
+  p.stop();
+});
