@@ -96,6 +96,8 @@ test('pick a runbook, confirm, type the host name, see output, finish', async ()
   await waitFor(/A word to echo/, 'the input form');
   keys('C-u', 'moose', 'Enter');
   await waitFor(/Run this on h1\?/, 'the yes/no confirmation of step 2');
+  // The live cluster status beside the runner (110 columns), from probes over the same SSH session.
+  await waitFor(/mfs-tui · Terminal tour.*VIP 127\.0\.0\.100/, 'the status sidebar beside the runner');
   const s1 = screen();
   assert.match(s1, /said moose/, 'output of the read-only step is on screen');
   assert.match(s1, /\$ echo counted-\$\(\(40 \+ 2\)\)/, 'the exact command is shown before confirming');
@@ -118,6 +120,32 @@ test('pick a runbook, confirm, type the host name, see output, finish', async ()
     ['confirmed:yes:', 'refused::h2', 'confirmed:typed:h1'],
   );
   assert.equal(recs.at(-1).status, 'succeeded');
+});
+
+test('Home → Cluster status over the real SSH session; Esc goes back to Home', async () => {
+  const e = cliEnv(sshd);
+  writeFileSync(join(e.runbooks, 'pty-tour.md'), BOOK);
+  start(e);
+  try {
+    await waitFor(/Terminal tour/, 'the runbook on the home screen');
+    // Down to the status entry, wherever it is in the list.
+    for (let i = 0; i < 6 && !/❯ Cluster status/.test(screen()); i++) {
+      keys('Down');
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await waitFor(/Daemons, VIP holder and chunk health/, 'the status entry focused');
+    keys('Enter');
+    const s = await waitFor(/│ h1 +ok +/, 'the status screen with h1 probed over SSH');
+    assert.match(s, /HOST +STATE +master +mlog +chunk/);
+    assert.match(s, /status, every 1 s/);
+    assert.match(s, /VIP 127\.0\.0\.100 +no holder/);
+    keys('Escape');
+    await waitFor(/Terminal tour/, 'the home screen again');
+    assert.doesNotMatch(screen(), /status, every 1 s/);
+    keys('q');
+  } finally {
+    tmux('kill-session', '-t', 'app');
+  }
 });
 
 test('an unknown host key is shown with its fingerprint and trusted only on the operator\'s yes', async () => {
