@@ -143,7 +143,8 @@ async function registerOptionalCommands(program: Command): Promise<void> {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   await registerOptionalCommands(program);
-  program.exitOverride();
+  // Subcommands made before this call do not inherit it: without theirs, commander exits 1 on a bad option (usage is 2).
+  for (const cmd of [program, ...allSubcommands(program)]) cmd.exitOverride();
   program.configureOutput({ outputError: (str, write) => write(str) });
   try {
     await program.parseAsync(argv);
@@ -151,6 +152,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     return reportError(err);
   }
+}
+
+function allSubcommands(cmd: Command): Command[] {
+  return cmd.commands.flatMap((c) => [c, ...allSubcommands(c)]);
 }
 
 function reportError(err: unknown): number {
