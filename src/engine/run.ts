@@ -37,6 +37,11 @@ export interface RunDeps {
    * every precondition is unknown, which counts as unmet: dangerous steps are refused.
    */
   gate?: PreconditionGate;
+  /**
+   * A check older than this is made again right before a host (batch) starts, e.g. after
+   * a long wait at the confirmation or after the previous host (default 2000 ms).
+   */
+  preconditionMaxAgeMs?: number;
   mode: 'interactive' | 'non-interactive';
   /** --yes: confirmations (typed ones too) and manual steps are answered automatically. */
   autoConfirm: boolean;
@@ -384,9 +389,12 @@ class RunEngine implements EngineController {
       const hs = hostState(c.host);
       return c.block !== undefined && c.skipReason === undefined && !(hs && awaitingCheck(hs));
     });
-    if (step.requires.length > 0 && willRun) {
+    const guarded = step.requires.length > 0 && willRun;
+    let checkedAt = 0;
+    if (guarded) {
       const verdict = await this.checkPreconditions(step, plan.commands);
       if (verdict !== undefined) return verdict;
+      checkedAt = performance.now();
     }
     let confirmedStep = false;
     let targetsWritten = !first;
@@ -412,6 +420,12 @@ class RunEngine implements EngineController {
           if (level === 'yes') confirmedStep = true;
         }
         toRun.push({ c, checkOnly: false });
+      }
+      // The state may have changed while the operator read the prompt or the last host ran.
+      if (guarded && toRun.some((x) => !x.checkOnly) && performance.now() - checkedAt > (this.deps.preconditionMaxAgeMs ?? 2000)) {
+        const verdict = await this.checkPreconditions(step, plan.commands);
+        if (verdict !== undefined) return verdict;
+        checkedAt = performance.now();
       }
       const results = await Promise.all(
         toRun.map(({ c, checkOnly }) => {

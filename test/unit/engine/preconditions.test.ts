@@ -174,6 +174,22 @@ describe('status preconditions in the engine', () => {
     assert.equal(fake.calls.length, 0);
   });
 
+  it('checked again right before each host when the last check is old: a state that turns bad stops the next host', async () => {
+    const gate = new FakeGate();
+    const fake = new FakeHosts();
+    const book = runbook([requiring(commandStep('restart', block('restart {{host.name}}', { targets: on('chunkserver'), confirm: 'typed' })), 'no-missing-chunks')]);
+    // After cs1's restart, chunks go missing: cs2 must not be restarted.
+    fake.when('restart cs1', { stdout: ['done\n'] });
+    const run = createRun(deps(book, fake, { gate, mode: 'non-interactive', autoConfirm: true, preconditionMaxAgeMs: 0, onRecord: (r) => {
+      if (r.type === 'step-finished' && r.host === 'cs1') gate.unmet.set('no-missing-chunks', '12 missing and 0 endangered chunks');
+    } }));
+    const end = await run.settled();
+    assert.equal(end.status, 'failed');
+    assert.deepEqual(fake.calls.map((c) => c.script), ['restart cs1']);
+    assert.match(end.reason!, /precondition no-missing-chunks is not met \(12 missing and 0 endangered chunks\)/);
+    assert.deepEqual(pre(journal(run.journalFile)).map((r) => r.outcome), ['met', 'met', 'refused']);
+  });
+
   it('a step without requires= never asks the gate', async () => {
     const gate = new FakeGate();
     const fake = new FakeHosts();
