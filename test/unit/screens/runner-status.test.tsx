@@ -144,3 +144,52 @@ test('prose, title, risk and the decision question are shown with the run\'s var
   assert.match(decide, /Yes, cs2 is fine/);
   r.unmount();
 });
+
+test('with the real engine: refused on screen, r re-checks once the cluster is fine, then the typed confirmation, the run, the status beside it', async () => {
+  const { createRun } = await import('../../../src/engine/run.ts');
+  const fx = await import('../engine/fixtures.ts');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-runner-pre-'));
+  const status = await splitBrainStatus();
+  let unmet = true;
+  const gate = { check: async (names: readonly string[]) => names.map((name) => (unmet ? { name, met: false, detail: 'm1 and m2 all hold the VIP' } : { name, met: true, detail: 'VIP on m1' })) };
+  const hostsFake = new fx.FakeHosts();
+  const step = { ...fx.commandStep('wipe', fx.block('wipe {{host.name}}', { targets: fx.on('m1'), confirm: 'typed', risk: 'wipes m1' })), requires: ['no-split-brain'] };
+  const run = createRun({
+    runbook: fx.runbook([step]),
+    inventory: fx.inventory(),
+    inputs: {},
+    journalDir: dir,
+    executorFor: hostsFake.executorFor,
+    factsFor: async () => ({ os: 'debian', osId: 'debian', osVersion: '12', init: 'systemd', mfs: '3.0.117', hostname: 'x' }),
+    vipHolder: async () => 'm1',
+    gate,
+    mode: 'interactive',
+    autoConfirm: false,
+    operator: 'alice',
+  });
+  try {
+    const r = renderScreen(<Runner ctrl={run} title="Wipe" onLeave={() => {}} status={status} />, { columns: 140, rows: 30 });
+    const refused = await r.waitFor('Refused');
+    assert.match(refused, /✖ no-split-brain: m1 and m2 all hold the VIP/);
+    assert.match(refused, /held by m1 \+ m2/, 'the live status beside the refusal');
+    assert.match(refused, /r re-check · a abort the run/);
+    // Still split: refused again.
+    r.press('r');
+    await fx.waitFor(run, (s) => s.prompt?.kind === 'preconditions' && run.getState().steps[0]!.preconditions !== undefined, 'refused again');
+    unmet = false;
+    r.press('r');
+    await r.waitFor(/type the host name|Type m1/i);
+    r.press('m1');
+    r.press('\r');
+    await r.waitFor('Run finished: every step succeeded.');
+    assert.deepEqual(hostsFake.calls.map((c) => c.script), ['wipe m1']);
+    r.unmount();
+  } finally {
+    run.close();
+    status.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
