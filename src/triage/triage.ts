@@ -185,6 +185,10 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       // The host that ran the master is up: the VIP holder, else the candidate whose keepalived check fails.
       const guess = holder ?? live.find((h) => h.probe!.keepalived?.[0]?.state === 'FAULT') ?? live.find((h) => !runs(h, 'mfsmetalogger')) ?? live[0];
       if (guess) {
+        // keepalived just made this host MASTER: its role script may still be starting the master.
+        const ka = holder?.probe?.keepalived?.[0];
+        const movedS = ka?.state === 'MASTER' && ka.lastTransition !== undefined ? Math.round(status.at / 1000 - ka.lastTransition) : undefined;
+        const justMoved = movedS !== undefined && movedS >= 0 && movedS < 60;
         add('master-down', {
           title: `No master serves: mfsmaster is not running on ${guess.name}${holder ? `, which holds the VIP ${vip}` : ''}`,
           hosts: [guess.name],
@@ -192,12 +196,14 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
             ...(holder ? [{ host: holder.name, probe: `${SSH} (ip addr)`, saw: `holds the VIP ${vip}` }] : noVip),
             ...live.map((h) => psEvidence(h, 'mfsmaster')),
             ...live.map(keepalivedEvidence),
+            ...(justMoved ? [{ host: guess.name, probe: `${SSH} (keepalived state dump)`, saw: `became MASTER ${movedS} s ago` }] : []),
             vipAnswer,
           ],
           recommendation: recommend(
             'power-cut',
             { host: guess.name, host_address: guess.address, metalogger: metalogger?.name },
             `${guess.name} is up but its master is not running: recover it with mfsmaster -a, version checked against the metalogger${holder ? '' : ` (no host holds the VIP; ${guess.name} is the likeliest last master: ${guess.probe!.keepalived?.[0]?.state === 'FAULT' ? 'its keepalived check fails' : 'check the input'})`}.`,
+            justMoved ? [`keepalived moved the VIP to ${guess.name} ${movedS} s ago: a failover may still be starting its master. Run triage again in a few seconds before recovering by hand.`] : undefined,
           ),
         });
       }

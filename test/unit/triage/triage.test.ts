@@ -88,6 +88,23 @@ describe('triage on status snapshots', () => {
     assert.ok(saw(r.findings[0]!).includes('m1 | ssh probe (keepalived state dump) | keepalived FAULT'));
   });
 
+  it('the VIP just moved to a host whose master is not up yet: power-cut still, but look again first', async () => {
+    let hs = set(hosts(), 'm1', { vip: false, daemons: ['keepalived', 'mfsmetalogger'], vrrp: 'FAULT' });
+    hs = set(hs, 'm2', { vip: true, daemons: ['keepalived'], vrrp: 'MASTER' });
+    const s = await snapshot(hs, fixture('no-master.txt'), SIM_NONE);
+    // The fake's state dump has no transition time: as if keepalived made m2 MASTER 4 s before this snapshot.
+    s.hosts.find((h) => h.name === 'm2')!.probe!.keepalived![0]!.lastTransition = Math.round(s.at / 1000) - 4;
+    const f = triage(s, runbooks).findings[0]!;
+    assert.equal(f.code, 'master-down');
+    assert.deepEqual(f.hosts, ['m2']);
+    assert.ok(saw(f).includes('m2 | ssh probe (keepalived state dump) | became MASTER 4 s ago'), saw(f).join('\n'));
+    assert.match(f.recommendation.kind === 'runbook' ? f.recommendation.first![0]! : '', /a failover may still be starting its master\. Run triage again/);
+    const old = await snapshot(hs, fixture('no-master.txt'), SIM_NONE);
+    old.hosts.find((h) => h.name === 'm2')!.probe!.keepalived![0]!.lastTransition = Math.round(old.at / 1000) - 600;
+    const settled = triage(old, runbooks).findings[0]!;
+    assert.equal(settled.recommendation.kind === 'runbook' ? settled.recommendation.first : 'none', undefined);
+  });
+
   it('master host unreachable and nobody took over: lost-master, promoting the standby', async () => {
     const hs = set(hosts(), 'm1', { fail: 'connect ECONNREFUSED 10.251.9.1:22' });
     const r = await judge(hs, fixture('no-master.txt'), SIM_NONE);
