@@ -74,7 +74,7 @@ export function judgeHealth(o: HealthObservation): Verdict {
   if (holder?.master) verified.push(`one VIP holder, ${holder.name}, running the master`);
   const live = o.candidates.filter((c) => !c.lost && c.running);
   for (const c of live) {
-    if (c.name !== holderName && c.master) problems.push(`${c.name} runs mfsmaster without the VIP (a second, stale master)`);
+    if (c.master && !o.vipHolders.includes(c.name)) problems.push(`${c.name} runs mfsmaster without the VIP (a second, stale master)`);
   }
   const m = o.master;
   if (m.error !== undefined) {
@@ -103,7 +103,7 @@ export function judgeHealth(o: HealthObservation): Verdict {
     if (stray.length > 0) problems.push(`the master lists disconnected chunkservers: ${stray.join(', ')}`);
     if (missingCs.length === 0 && stray.length === 0) verified.push(`all ${o.chunkservers.length} chunkservers connected`);
     // Every metalogger: the dedicated one, and each live candidate that is not the master (the standby).
-    const loggers = [o.metalogger, ...live.filter((c) => c.name !== holderName).map((c) => ({ name: c.name, address: c.address }))];
+    const loggers = [o.metalogger, ...live.filter((c) => !o.vipHolders.includes(c.name) && !c.master).map((c) => ({ name: c.name, address: c.address }))];
     const absent = loggers.filter((l) => !m.metaloggers.includes(l.address));
     for (const l of absent) {
       problems.push(

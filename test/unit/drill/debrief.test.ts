@@ -1,0 +1,238 @@
+// The drill debrief from journal records: runs, steps with their times, wrong turns, and the
+// comparison with earlier drills and the scripted recovery.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildDebrief, renderDebriefMarkdown, renderDebriefText, type RunInput } from '../../../src/drill/debrief.ts';
+import { pickSurprise, runbookFit, findScenario, whyNotDrillable, DRILL_SCENARIOS } from '../../../src/drill/scenarios.ts';
+import type { DrillRecord } from '../../../src/drill/types.ts';
+import type { JournalRecord, NewRecord } from '../../../src/journal/types.ts';
+
+const T0 = Date.parse('2026-11-25T10:00:00.000Z');
+const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+
+/** A journal: each record with the second it was written at. */
+function journal(runId: string, runbook: string, cluster: string, recs: [number, NewRecord][]): RunInput {
+  const start: [number, NewRecord] = [
+    recs[0]![0],
+    {
+      type: 'run-started',
+      runId,
+      runbook: { id: runbook, title: `${runbook} title`, file: `/rb/${runbook}.md`, hash: 'h', steps: [] },
+      inventory: { file: '/lab/inventory.yaml', hash: 'h', cluster },
+      inputs: {},
+      operator: 'trainee',
+      machine: 'box',
+      mode: 'non-interactive',
+    },
+  ];
+  const records = [start, ...recs].map(([s, r], i) => ({ ...r, seq: i + 1, ts: at(s) }) as JournalRecord);
+  return { runId, records };
+}
+
+function cmd(step: string, host: string, from: number, to: number, ok = true, attempt = 1, output?: string): [number, NewRecord][] {
+  const recs: [number, NewRecord][] = [[from, { type: 'step-started', stepId: step, host, phase: 'command', command: 'x', attempt }]];
+  if (output) recs.push([from, { type: 'output', stepId: step, host, phase: 'command', stream: 'stdout', data: output }]);
+  recs.push([to, { type: 'step-finished', stepId: step, host, phase: 'command', exitCode: ok ? 0 : 1, durationMs: (to - from) * 1000, ok, reason: ok ? undefined : 'exit 1, expected 0' }]);
+  return recs;
+}
+
+function drill(over: Partial<DrillRecord> = {}): DrillRecord {
+  return {
+    id: 'drill-20261125-100000-ab12',
+    scenario: 'power-cut',
+    surprise: false,
+    scripted: false,
+    startedAt: at(-10),
+    brokeAt: at(0),
+    host: 'm1',
+    did: [],
+    versionBefore: 100,
+    dir: '/mnt/mfs/drills/x',
+    files: Array.from({ length: 9 }, (_, i) => ({ name: `f${i}`, sha256: 'a'.repeat(64), size: 1 })),
+    checks: [],
+    ...over,
+  };
+}
+
+const past = (id: string, scenario: string, recoveryMs: number | undefined, startS: number, extra: Partial<DrillRecord> = {}): DrillRecord =>
+  drill({ id, scenario, startedAt: at(startS), outcome: recoveryMs === undefined ? 'abandoned' : 'recovered', recoveryMs, ...extra });
+
+describe('drill debrief', () => {
+  it('a clean recovery: the fitting runbook, steps with their times, no wrong turn, compared with earlier drills and the scripted time', () => {
+    const run = journal('r1', 'power-cut', 'lab', [
+      [5, { type: 'decided', stepId: 'host-boots', choice: 'yes', goto: 'local-state' }],
+      ...cmd('local-state', 'm1', 6, 8),
+      [20, { type: 'decided', stepId: 'choose', choice: 'rejoin', goto: 'rejoin-check' }],
+      [21, { type: 'confirmed', stepId: 'move-stale', host: 'm1', how: 'auto' }],
+      ...cmd('move-stale', 'm1', 21, 24),
+      [25, { type: 'step-skipped', stepId: 'standby-start', host: 'm1', by: 'condition', reason: 'init=systemd' }],
+      [40, { type: 'run-finished', status: 'succeeded' }],
+    ]);
+    const history = [
+      past('d-old1', 'power-cut', 90_000, -5000),
+      past('d-old2', 'power-cut', 60_000, -3000),
+      past('d-other', 'lose-master', 10_000, -2000),
+      past('d-scripted', 'power-cut', 5_000, -1000, { scripted: true }),
+      past('d-abandoned', 'power-cut', undefined, -500),
+    ];
+    const d = buildDebrief({ drill: drill(), endedAt: at(75), recovered: true, problems: [], verified: ['no missing chunks'], filesIntact: 9, runs: [run], labCluster: 'lab', history, scriptedMs: 45_000 });
+    assert.equal(d.recovered, true);
+    assert.equal(d.recoveryMs, 75_000);
+    assert.deepEqual(d.files, { total: 9, intact: 9 });
+    assert.equal(d.runs.length, 1);
+    const r = d.runs[0]!;
+    assert.equal(r.fit, 'fits');
+    assert.equal(r.status, 'succeeded');
+    assert.equal(r.durationMs, 35_000);
+    assert.deepEqual(
+      r.steps.map((s) => [s.stepId, s.kind, s.wallMs, s.ok ?? null, s.choice ?? null]),
+      [
+        ['host-boots', 'decision', 0, null, 'yes'],
+        ['local-state', 'command', 2000, true, null],
+        ['choose', 'decision', 12_000, null, 'rejoin'],
+        ['move-stale', 'command', 3000, true, null],
+      ],
+    );
+    assert.deepEqual(d.wrongTurns, []);
+    assert.deepEqual(d.comparison, { earlier: 2, bestMs: 60_000, lastMs: 60_000, averageMs: 75_000, scriptedMs: 45_000 });
+    const text = renderDebriefText(d);
+    assert.match(text, /RECOVERED in 1 min 15 s/);
+    assert.match(text, /power-cut \[fits\] succeeded, 35\.0 s/);
+    assert.match(text, /✔ move-stale on m1 {2}3\.0 s/);
+    assert.match(text, /\? choose → rejoin {2}12\.0 s/);
+    assert.match(text, /scripted recovery: 45\.0 s \(you: \+30\.0 s\)/);
+    assert.match(text, /2 earlier drills of power-cut: best 1 min 00 s \(you: \+15\.0 s\), last 1 min 00 s \(you: \+15\.0 s\), average 1 min 15 s/);
+    assert.match(text, /Wrong turns: none/);
+    const md = renderDebriefMarkdown(d);
+    assert.match(md, /^# Drill debrief: Power cut on the active master/);
+    assert.match(md, /\| `move-stale` \| command \| m1 \| 1 \| 3\.0 s \| ok \|/);
+    assert.match(md, /\| `choose` \| decision \| - \| 1 \| 12\.0 s \| chose rejoin \|/);
+  });
+
+  it('wrong turns: a runbook that does not fit, a refused precondition, a failed step, a re-run (attempt and across runs), another cluster', () => {
+    const unfit = journal('r1', 'lost-master', 'lab', [
+      [3, { type: 'preconditions', stepId: 'restore', results: [{ name: 'no-master', met: false, detail: 'a master answers at the VIP' }], outcome: 'refused', dangerous: true }],
+      [4, { type: 'run-finished', status: 'aborted', reason: 'operator stopped' }],
+    ]);
+    const first = journal('r2', 'power-cut', 'lab', [
+      [10, { type: 'confirmed', stepId: 'move-stale', host: 'm1', how: 'typed', typed: 'm1' }],
+      ...cmd('move-stale', 'm1', 10, 12),
+      ...cmd('compare-metalogger', 'ml', 13, 14, false, 1, 'metalogger ml: last change 9\nREFUSED: the master is behind the metalogger by 3 changes\n'),
+      ...cmd('verify', 'ml', 15, 16, false, 1, 'not healthy after 90 s\n'),
+      ...cmd('verify', 'ml', 17, 19, true, 2),
+      [20, { type: 'refused', stepId: 'vip-back', host: 'm1', typed: 'm2', reason: 'typed m2, not m1' }],
+      [21, { type: 'run-finished', status: 'failed', reason: 'step compare-metalogger failed' }],
+    ]);
+    const again = journal('r3', 'power-cut', 'lab', [
+      [30, { type: 'confirmed', stepId: 'move-stale', host: 'm1', how: 'typed', typed: 'm1' }],
+      ...cmd('move-stale', 'm1', 30, 31),
+      [32, { type: 'run-finished', status: 'succeeded' }],
+    ]);
+    const look = journal('r4', 'health-check', 'lab', [...cmd('vip-holder', 'm1', 40, 41), [42, { type: 'run-finished', status: 'succeeded' }]]);
+    const prod = journal('r5', 'health-check', 'prod-a', [[50, { type: 'run-finished', status: 'succeeded' }]]);
+    // Given out of order: the debrief sorts runs by start.
+    const d = buildDebrief({ drill: drill(), endedAt: at(60), recovered: true, problems: [], verified: [], filesIntact: 9, runs: [again, prod, look, first, unfit], labCluster: 'lab', history: [] });
+    assert.deepEqual(d.runs.map((r) => [r.runId, r.fit, r.status]), [
+      ['r1', 'unfit', 'aborted'],
+      ['r2', 'fits', 'failed'],
+      ['r3', 'fits', 'succeeded'],
+      ['r4', 'neutral', 'succeeded'],
+      ['r5', 'other-cluster', 'succeeded'],
+    ]);
+    assert.deepEqual(
+      d.wrongTurns.map((w) => [w.kind, w.runId, w.stepId ?? null]),
+      [
+        ['unfit-runbook', 'r1', null],
+        ['refused-precondition', 'r1', 'restore'],
+        ['failed-run', 'r1', null],
+        ['refused-precondition', 'r2', 'compare-metalogger'],
+        ['failed-step', 'r2', 'verify'],
+        ['re-run', 'r2', 'verify'],
+        ['refused-confirmation', 'r2', 'vip-back'],
+        ['failed-run', 'r2', null],
+        ['re-run', 'r3', 'move-stale'],
+        ['other-cluster', 'r5', null],
+      ],
+    );
+    const detail = (k: string) => d.wrongTurns.filter((w) => w.kind === k).map((w) => w.detail);
+    assert.deepEqual(detail('unfit-runbook'), ['ran lost-master (lost-master title): it does not fit "Power cut on the active master (HA in place)"; power-cut does']);
+    assert.ok(detail('refused-precondition').includes('step compare-metalogger of power-cut on ml refused: REFUSED: the master is behind the metalogger by 3 changes'));
+    assert.ok(detail('refused-precondition').includes('step restore of lost-master was refused: no-master: a master answers at the VIP'));
+    assert.deepEqual(detail('failed-step'), ['step verify of power-cut failed on ml (command): exit 1, expected 0 — not healthy after 90 s']);
+    assert.ok(detail('re-run').includes('step move-stale of power-cut ran again in run r3 (it had succeeded in r2)'));
+    assert.deepEqual(detail('other-cluster'), ["ran health-check against the cluster 'prod-a', not the practice cluster, during the drill"]);
+    const text = renderDebriefText(d);
+    assert.match(text, /lost-master \[DID NOT FIT\] aborted/);
+    assert.match(text, /✘ compare-metalogger on ml/);
+    assert.match(text, /✔ verify on ml ×2/);
+    assert.match(text, /Wrong turns \(10\):/);
+  });
+
+  it('not recovered: no recovery time, what is still wrong, files counted', () => {
+    const d = buildDebrief({
+      drill: drill({ surprise: true }),
+      endedAt: at(30),
+      recovered: false,
+      problems: ['nobody holds the VIP 10.77.0.100', 'drill files not readable: the mount does not answer'],
+      verified: [],
+      filesIntact: 0,
+      runs: [],
+      labCluster: 'lab',
+      history: [past('d-old', 'power-cut', 50_000, -100)],
+      scriptedMs: 40_000,
+    });
+    assert.equal(d.recovered, false);
+    assert.equal(d.recoveryMs, undefined);
+    const text = renderDebriefText(d);
+    assert.match(text, /NOT RECOVERED/);
+    assert.doesNotMatch(text, /RECOVERED in/);
+    assert.match(text, /✘ nobody holds the VIP 10\.77\.0\.100/);
+    assert.match(text, /Files: 0 of 9 intact/);
+    assert.match(text, /Runbook runs: none/);
+    assert.doesNotMatch(text, /Compared:/);
+    const md = renderDebriefMarkdown(d);
+    assert.match(md, /\*\*not recovered\*\*/);
+    assert.match(md, /## Still wrong\n\n- nobody holds the VIP/);
+  });
+
+  it('a run still going (unfinished) and a step in doubt settled by re-running it', () => {
+    const run = journal('r1', 'power-cut', 'lab', [
+      ...cmd('restore', 'm1', 5, 9),
+      [10, { type: 'resumed', pid: 1, changedSteps: [], operator: 'trainee' }],
+      [11, { type: 'in-doubt-resolved', stepId: 'start-master', host: 'm1', action: 'rerun' }],
+      ...cmd('start-master', 'm1', 11, 12),
+    ]);
+    const d = buildDebrief({ drill: drill(), endedAt: at(20), recovered: false, problems: ['x'], verified: [], filesIntact: 9, runs: [run], labCluster: 'lab', history: [] });
+    assert.equal(d.runs[0]!.status, 'unfinished');
+    assert.deepEqual(d.wrongTurns.map((w) => w.kind), ['re-run']);
+    assert.match(d.wrongTurns[0]!.detail, /was in doubt after an interruption and was run again on m1/);
+  });
+});
+
+describe('drill scenarios', () => {
+  it('each drill names an existing fault and a fitting runbook first; fit of other runbooks', () => {
+    for (const s of DRILL_SCENARIOS) assert.ok(s.fits.length > 0, s.id);
+    const pc = findScenario('power-cut')!;
+    assert.equal(runbookFit(pc, 'power-cut'), 'fits');
+    assert.equal(runbookFit(pc, 'health-check'), 'neutral');
+    assert.equal(runbookFit(pc, 'lost-master'), 'unfit');
+    assert.equal(findScenario('lose-master')!.fits[0], 'lost-master');
+  });
+
+  it('a fault without a runbook is refused with the reason; an unknown name lists the drills', () => {
+    assert.match(whyNotDrillable('chunkserver-down'), /^'chunkserver-down' is not offered as a drill: no runbook/);
+    assert.match(whyNotDrillable('nope'), /^no drill 'nope' \(drills: power-cut, power-cut-no-ha, lose-master\)$/);
+  });
+
+  it('--surprise picks any drill', () => {
+    assert.equal(pickSurprise(() => 0).id, DRILL_SCENARIOS[0]!.id);
+    assert.equal(pickSurprise(() => 0.9999).id, DRILL_SCENARIOS.at(-1)!.id);
+  });
+
+  it('scripted recovery arguments follow who serves', () => {
+    const ctx = { host: 'm1', hostAddress: '10.77.0.11', standby: 'm2', standbyAddress: '10.77.0.12', masterAnswers: true };
+    assert.deepEqual(findScenario('power-cut')!.scripted(ctx).decide, { 'host-boots': 'yes', choose: 'rejoin' });
+    assert.deepEqual(findScenario('power-cut')!.scripted({ ...ctx, masterAnswers: false }).decide, { 'host-boots': 'yes', choose: 'recover', 'master-back': 'yes' });
+    assert.deepEqual(findScenario('lose-master')!.scripted(ctx).inputs, { old: 'm1', old_address: '10.77.0.11', target: 'm2', target_address: '10.77.0.12' });
+  });
+});
