@@ -138,7 +138,8 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
       ctx.signal?.removeEventListener('abort', onAbort);
       client.removeAllListeners('ready');
       client.on('error', () => {});
-      client.end();
+      // destroy, not end: a peer that accepted TCP but never speaks SSH would keep the socket (and the process) alive for minutes.
+      client.destroy();
       ctx.sock?.destroy();
       reject(err);
     };

@@ -2,7 +2,7 @@
 // no host reachable (3). The real bin/mfs-tui (built bundle) as a child process; the unreachable
 // host is a closed port on loopback. Findings on a real cluster: test/integration/triage.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,6 +47,43 @@ describe('mfs-tui triage exit codes', { skip: existsSync(BUNDLE) ? false : 'run 
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /unknown option '--jsno'/);
     for (const r of [none, missing, bad]) assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('a host that accepts TCP but never speaks SSH: exit 3 once the connect timeout passes, not minutes later', async () => {
+    // Holds every connection open without a word, like a hung sshd or a half-dead host.
+    const held: import('node:net').Socket[] = [];
+    const server = createServer((c) => held.push(c));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const inventory = join(dir, 'hung.yaml');
+      const key = join(dir, 'id_ed25519');
+      if (!existsSync(key)) spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+      writeFileSync(join(dir, 'kh-hung'), '');
+      writeFileSync(
+        inventory,
+        ['cluster: hung', 'vip: { address: 127.0.0.100, interface: lo, prefix: 8 }', `ssh: { known_hosts: [${join(dir, 'kh-hung')}] }`, 'hosts:', `  - { name: m1, address: 127.0.0.1, port: ${port}, user: root, identity: ${key}, roles: [master-candidate] }`, ''].join('\n'),
+      );
+      const t0 = performance.now();
+      const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, '--inventory', inventory, 'triage'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d));
+        // Without the fix the child lives as long as the held socket: stop it rather than hang the test.
+        const stop = setTimeout(() => child.kill('SIGKILL'), 60_000);
+        child.on('close', (status) => {
+          clearTimeout(stop);
+          resolve({ status, stderr });
+        });
+      });
+      const s = (performance.now() - t0) / 1000;
+      assert.equal(r.status, 3, r.stderr);
+      assert.match(r.stderr, /m1: no SSH answer from 127\.0\.0\.1:\d+ within 10 s/);
+      assert.ok(s < 40, `took ${s.toFixed(1)} s: the held socket kept the process alive`);
+    } finally {
+      for (const c of held) c.destroy();
+      server.close();
+    }
   });
 
   it('no host answers: exit 3, each host with its error', async () => {
