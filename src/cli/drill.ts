@@ -64,7 +64,7 @@ resume\` to continue a runbook run.`,
       if (opts.report !== undefined && !scenario) return writeLastReport(typeof opts.report === 'string' ? opts.report : undefined);
       await practiceOnly(g);
       if (!scenario && !opts.surprise) return printUnderWay();
-      return operatorErrors(() => start(scenario, opts));
+      return operatorErrors(() => start(scenario, opts, g));
     });
 
   drill
@@ -103,9 +103,9 @@ async function listScenarios(): Promise<void> {
   for (const n of NOT_DRILLABLE) say(`  ${n.scenario.padEnd(21)} ${n.reason}`);
 }
 
-async function start(scenario: string | undefined, opts: DrillOpts): Promise<void> {
+async function start(scenario: string | undefined, opts: DrillOpts, g: GlobalOptions): Promise<void> {
   const d = await import('../drill/drill.ts');
-  const drill = await d.startDrill({ scenario, surprise: opts.surprise, scripted: opts.scripted }, say);
+  const drill = await d.startDrill({ scenario, surprise: opts.surprise, scripted: opts.scripted, triageAtFault: () => triageLab(g) }, say);
   if (!opts.scripted) return;
   say('');
   say('Scripted recovery: the recommended runbook, run non-interactively.');
@@ -114,6 +114,17 @@ async function start(scenario: string | undefined, opts: DrillOpts): Promise<voi
   const code = await d.runRunbookChild(rec);
   if (code !== 0) say(`the runbook run ended with exit ${code}; checking the cluster anyway`);
   await check(180, typeof opts.report === 'string' ? opts.report : undefined, false);
+}
+
+/** `mfs-tui triage` of the practice cluster, for the debrief: which runbooks it recommended right after the fault. */
+async function triageLab(g: GlobalOptions): Promise<import('../drill/types.ts').TriageAtFault> {
+  const [{ takeSnapshot, loadTriageLibrary }, { triage }] = await Promise.all([import('./triage.ts'), import('../triage/index.ts')]);
+  const lab: GlobalOptions = { ...g, lab: true, inventory: undefined };
+  const report = triage(await takeSnapshot(lab), await loadTriageLibrary(lab));
+  return {
+    at: new Date(report.at).toISOString(),
+    findings: report.findings.map((f) => ({ code: f.code, title: f.title, runbook: f.recommendation.kind === 'runbook' ? f.recommendation.runbook : undefined })),
+  };
 }
 
 async function check(waitS: number, reportFile: string | undefined, json: boolean): Promise<void> {

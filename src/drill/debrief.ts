@@ -71,6 +71,8 @@ export interface Debrief {
   verified: string[];
   files: { total: number; intact: number };
   recommended: string[];
+  /** What triage said right after the fault, when it was taken. */
+  triage?: DrillRecord['triage'];
   runs: RunSummaryDebrief[];
   wrongTurns: WrongTurn[];
   comparison: Comparison;
@@ -270,7 +272,8 @@ export function buildDebrief(input: DebriefInput): Debrief {
   const scenario = findScenario(drill.scenario);
   const title = scenario?.title ?? drill.scenario;
   const recommended = scenario?.fits ?? [];
-  const fitOf = (id: string): RunbookFit => (scenario ? runbookFit(scenario, id) : 'neutral');
+  const triaged = (drill.triage?.findings ?? []).flatMap((f) => (f.runbook ? [f.runbook] : []));
+  const fitOf = (id: string): RunbookFit => (scenario ? runbookFit(scenario, id, triaged) : 'neutral');
   const runs = [...input.runs].sort((a, b) => ((a.records[0]?.ts ?? '') < (b.records[0]?.ts ?? '') ? -1 : 1));
   const summaries = runs.map((r) => summarizeRun(r, fitOf, input.labCluster));
   const kept = summaries.filter((s): s is RunSummaryDebrief => s !== undefined);
@@ -290,6 +293,7 @@ export function buildDebrief(input: DebriefInput): Debrief {
     verified: input.verified,
     files: { total: drill.files.length, intact: input.filesIntact },
     recommended,
+    triage: drill.triage,
     runs: kept,
     wrongTurns: findWrongTurns(runs, summaries as RunSummaryDebrief[], title, recommended),
     comparison: compare(drill, input.history, input.scriptedMs),
@@ -338,6 +342,8 @@ export function renderDebriefText(d: Debrief): string {
   }
   for (const v of d.verified) L.push(`  ✔ ${v}`);
   L.push(`Files: ${d.files.intact} of ${d.files.total} intact`);
+  const tri = triageLine(d);
+  if (tri) L.push(tri);
   L.push('');
   if (d.runs.length === 0) L.push('Runbook runs: none');
   else {
@@ -362,6 +368,13 @@ export function renderDebriefText(d: Debrief): string {
   return L.join('\n') + '\n';
 }
 
+function triageLine(d: Debrief): string | undefined {
+  if (!d.triage) return undefined;
+  if (d.triage.error) return `Triage at the fault: not taken (${d.triage.error})`;
+  if (d.triage.findings.length === 0) return 'Triage at the fault: nothing found';
+  return `Triage at the fault: ${d.triage.findings.map((f) => `${f.code}${f.runbook ? ` → ${f.runbook}` : ''}`).join(', ')}`;
+}
+
 function stepLine(s: StepSummary): string {
   const mark = s.kind === 'decision' ? '?' : s.kind === 'skipped' ? '-' : s.ok === false ? '✘' : '✔';
   const what = s.kind === 'decision' ? ` → ${s.choice}` : s.kind === 'manual' ? ' (acknowledged)' : s.kind === 'skipped' ? ' (skipped)' : s.hosts.length ? ` on ${s.hosts.join(',')}` : '';
@@ -381,7 +394,10 @@ export function renderDebriefMarkdown(d: Debrief): string {
   L.push(`| Checked at | ${d.endedAt} |`);
   L.push(`| Result | ${d.recovered ? `**recovered in ${formatDuration(d.recoveryMs)}**` : '**not recovered**'} |`);
   L.push(`| Files | ${d.files.intact} of ${d.files.total} intact |`);
-  L.push(`| Fitting runbooks | ${d.recommended.map((r) => `\`${r}\``).join(', ') || '-'} |`, '');
+  L.push(`| Fitting runbooks | ${d.recommended.map((r) => `\`${r}\``).join(', ') || '-'} |`);
+  const tri = triageLine(d);
+  if (tri) L.push(`| Triage | ${mdCell(tri.replace(/^Triage at the fault: /, ''))} |`);
+  L.push('');
   if (!d.recovered) {
     L.push('## Still wrong', '');
     for (const p of d.problems) L.push(`- ${p}`);

@@ -22,7 +22,7 @@ import {
 } from './probe.ts';
 import { DRILL_SCENARIOS, findScenario, pickSurprise, whyNotDrillable, type DrillScenario, type ScriptedRecovery } from './scenarios.ts';
 import { activeDrill, drillHistory, finishDrill, recordScriptedTime, saveActive, scriptedTime } from './store.ts';
-import type { DrillRecord } from './types.ts';
+import type { DrillRecord, TriageAtFault } from './types.ts';
 import { judgeHealth, type HealthObservation, type Verdict } from './verdict.ts';
 
 /** The practice cluster's name in the inventory `lab up` writes (and so in run journals). */
@@ -50,6 +50,8 @@ export interface StartOptions {
   surprise?: boolean;
   scripted?: boolean;
   random?: () => number;
+  /** Triage of the broken cluster, taken right after the fault (best effort: its failure is recorded, never fatal). */
+  triageAtFault?: () => Promise<TriageAtFault>;
 }
 
 export function chooseScenario(opts: StartOptions): DrillScenario {
@@ -126,6 +128,14 @@ export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRec
     throw new DrillError(`the fault could not be injected: ${(err as Error).message}\nThe lab may be half broken: \`mfs-tui lab status\`; reset with \`mfs-tui lab down && mfs-tui lab up\`.`);
   }
   saveActive(drill);
+  if (opts.triageAtFault) {
+    try {
+      drill.triage = await opts.triageAtFault();
+    } catch (err) {
+      drill.triage = { at: new Date().toISOString(), findings: [], error: (err as Error).message.split('\n')[0] ?? 'failed' };
+    }
+    saveActive(drill);
+  }
   say('');
   if (drill.surprise) {
     say(`SURPRISE DRILL ${drill.id}: something just went wrong on the practice cluster (${clock(drill.brokeAt!)}).`);

@@ -117,8 +117,9 @@ export function whyNotDrillable(id: string): string {
 
 export type RunbookFit = 'fits' | 'neutral' | 'unfit';
 
-export function runbookFit(scenario: DrillScenario, runbookId: string): RunbookFit {
-  if (scenario.fits.includes(runbookId)) return 'fits';
+/** `triaged`: runbooks triage recommended at the fault; following triage is not a wrong turn. */
+export function runbookFit(scenario: DrillScenario, runbookId: string, triaged: readonly string[] = []): RunbookFit {
+  if (scenario.fits.includes(runbookId) || triaged.includes(runbookId)) return 'fits';
   if (NEUTRAL_RUNBOOKS.includes(runbookId)) return 'neutral';
   return 'unfit';
 }

@@ -37,6 +37,15 @@ export interface DrillRecord {
   outcome?: 'recovered' | 'abandoned';
   /** brokeAt → the check that found the cluster healthy. */
   recoveryMs?: number;
+  /** What triage said right after the fault (its runbooks count as fitting in the debrief). */
+  triage?: TriageAtFault;
   /** Filled in when the drill ends. */
   debrief?: import('./debrief.ts').Debrief;
+}
+
+export interface TriageAtFault {
+  at: string;
+  findings: { code: string; title: string; runbook?: string }[];
+  /** Why no triage was taken (it never stops a drill). */
+  error?: string;
 }

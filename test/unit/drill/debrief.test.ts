@@ -195,6 +195,19 @@ describe('drill debrief', () => {
     assert.match(md, /## Still wrong\n\n- nobody holds the VIP/);
   });
 
+  it('a runbook triage recommended at the fault fits (following triage is no wrong turn); the debrief shows what triage said', () => {
+    const run = journal('r1', 'lost-master', 'lab', [...cmd('fence-probe', 'm2', 2, 3), [4, { type: 'run-finished', status: 'succeeded' }]]);
+    const triage = { at: at(1), findings: [{ code: 'master-host-unreachable', title: 'm1 unreachable', runbook: 'lost-master' }, { code: 'chunkserver-down', title: 'c3 down' }] };
+    const d = buildDebrief({ drill: drill({ triage }), endedAt: at(10), recovered: true, problems: [], verified: [], filesIntact: 9, runs: [run], labCluster: 'lab', history: [] });
+    assert.equal(d.runs[0]!.fit, 'fits');
+    assert.deepEqual(d.wrongTurns, []);
+    assert.match(renderDebriefText(d), /Triage at the fault: master-host-unreachable → lost-master, chunkserver-down/);
+    assert.match(renderDebriefMarkdown(d), /\| Triage \| master-host-unreachable → lost-master, chunkserver-down \|/);
+    const failed = buildDebrief({ drill: drill({ triage: { at: at(1), findings: [], error: 'no host reachable' } }), endedAt: at(10), recovered: true, problems: [], verified: [], filesIntact: 9, runs: [run], labCluster: 'lab', history: [] });
+    assert.equal(failed.runs[0]!.fit, 'unfit');
+    assert.match(renderDebriefText(failed), /Triage at the fault: not taken \(no host reachable\)/);
+  });
+
   it('a run still going (unfinished) and a step in doubt settled by re-running it', () => {
     const run = journal('r1', 'power-cut', 'lab', [
       ...cmd('restore', 'm1', 5, 9),
