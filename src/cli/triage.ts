@@ -45,10 +45,11 @@ export async function loadTriageLibrary(g: GlobalOptions): Promise<TriageRunbook
 }
 
 export async function triageCommand(opts: TriageCommandOptions): Promise<void> {
-  const [{ triage, triageToJson, renderTriageText }, library] = await Promise.all([import('../triage/index.ts'), loadTriageLibrary(opts)]);
+  const [{ triage, triageToJson, renderTriageText, commandPrefix }, library] = await Promise.all([import('../triage/index.ts'), loadTriageLibrary(opts)]);
   const status = await takeSnapshot(opts);
   const report = triage(status, library);
-  if (opts.json) process.stdout.write(JSON.stringify(triageToJson(report), null, 2) + '\n');
-  else process.stdout.write(renderTriageText(report, { color: !!process.stdout.isTTY && !process.env.NO_COLOR }));
+  const command = commandPrefix(opts);
+  if (opts.json) process.stdout.write(JSON.stringify(triageToJson(report, { command }), null, 2) + '\n');
+  else process.stdout.write(renderTriageText(report, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, command }));
   if (!report.healthy) process.exitCode = EXIT.failed;
 }

@@ -14,6 +14,13 @@ export function runCommandFor(rec: Recommendation, prefix = 'mfs-tui'): string |
 export interface TriageTextOptions {
   /** ANSI colours (callers pass false under NO_COLOR or when not on a terminal). */
   color?: boolean;
+  /** How to call mfs-tui for this cluster, e.g. `mfs-tui --inventory prod.yaml` (default `mfs-tui`). */
+  command?: string;
+}
+
+/** `mfs-tui` with the global options that pick the same cluster and runbooks (the run command must open the same ones). */
+export function commandPrefix(g: { inventory?: string; lab?: boolean; runbooks?: string }): string {
+  return ['mfs-tui', ...(g.inventory ? ['--inventory', quote(g.inventory)] : g.lab ? ['--lab'] : []), ...(g.runbooks ? ['--runbooks', quote(g.runbooks)] : [])].join(' ');
 }
 
 export function renderTriageText(r: TriageReport, opts: TriageTextOptions = {}): string {
@@ -28,22 +35,22 @@ export function renderTriageText(r: TriageReport, opts: TriageTextOptions = {}):
     out.push('', `${i + 1}. ${paint(f.severity === 'critical' ? '1;31' : '33', f.severity.toUpperCase())} ${f.title} [${f.code}]`);
     out.push('   Evidence:');
     for (const e of f.evidence) out.push(`   - ${e.host ? `${e.host}: ` : ''}${e.probe}: ${e.saw}`);
-    out.push(...recommendationLines(f.recommendation).map((l) => `   ${l}`));
+    out.push(...recommendationLines(f.recommendation, opts.command).map((l) => `   ${l}`));
   });
   return out.join('\n') + '\n';
 }
 
-export function recommendationLines(rec: Recommendation): string[] {
+export function recommendationLines(rec: Recommendation, command?: string): string[] {
   if (rec.kind === 'none') return [`No runbook: ${rec.reason}`, ...rec.howTo.map((h) => `- ${h}`)];
   return [
     `Runbook: ${rec.runbook} (${rec.title}): ${rec.why}`,
     ...(rec.first ?? []).map((h) => `- first: ${h}`),
-    `Open it: ${runCommandFor(rec)}`,
+    `Open it: ${runCommandFor(rec, command)}`,
   ];
 }
 
 /** The report for `--json`: findings with evidence, and each recommendation's runbook id, inputs and command. */
-export function triageToJson(r: TriageReport): unknown {
+export function triageToJson(r: TriageReport, opts: { command?: string } = {}): unknown {
   return {
     cluster: r.cluster,
     vip: r.vip,
@@ -58,7 +65,7 @@ export function triageToJson(r: TriageReport): unknown {
       evidence: f.evidence,
       recommendation:
         f.recommendation.kind === 'runbook'
-          ? { runbook: f.recommendation.runbook, title: f.recommendation.title, inputs: f.recommendation.inputs, why: f.recommendation.why, first: f.recommendation.first ?? [], command: runCommandFor(f.recommendation) }
+          ? { runbook: f.recommendation.runbook, title: f.recommendation.title, inputs: f.recommendation.inputs, why: f.recommendation.why, first: f.recommendation.first ?? [], command: runCommandFor(f.recommendation, opts.command) }
           : { runbook: null, reason: f.recommendation.reason, howTo: f.recommendation.howTo },
     })),
   };

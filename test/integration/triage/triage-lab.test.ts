@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { vipHolders } from '../../../src/lab/break.ts';
 import { labBreak, labDown, labUp } from '../../../src/lab/index.ts';
 import { readState } from '../../../src/lab/state.ts';
-import { labSsh, skipReason, useTempLabDir } from '../lab/helpers.ts';
+import { holdMachineLabLock, labSsh, skipReason, useTempLabDir } from '../lab/helpers.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/mfs-tui', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../../dist/mfs-tui.mjs', import.meta.url));
@@ -97,6 +97,8 @@ const address = (name: string) => readState()!.hosts.find((h) => h.name === name
 
 describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, () => {
   before(async () => {
+    // Other practice-cluster tests may hold the machine's lab lock for a long time: queue for up to an hour.
+    holdMachineLabLock(60 * 60_000);
     dir = useTempLabDir();
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-triage-'));
     const t0 = performance.now();
@@ -195,7 +197,7 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
     assert.ok(f.evidence.some((e) => e.host === lost && e.probe === 'ssh probe' && e.saw.startsWith(`no answer from ${address(lost)}`)));
     assert.equal(f.recommendation.runbook, 'rebuild-master');
     assert.deepEqual(f.recommendation.inputs, { new: lost, new_address: address(lost), current, metalogger: 'ml' });
-    assert.equal(f.recommendation.command, `mfs-tui run rebuild-master --input new=${lost} --input new_address=${address(lost)} --input current=${current} --input metalogger=ml`);
+    assert.equal(f.recommendation.command, `mfs-tui --lab run rebuild-master --input new=${lost} --input new_address=${address(lost)} --input current=${current} --input metalogger=ml`);
   });
 
   it('stale-master-returns: the returned host serves its old metadata beside the VIP holder: second-master, ranked first, fence then rebuild-master', async () => {
@@ -231,13 +233,13 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
     assert.ok(master.evidence.some((e) => e.host === active && e.saw === 'mfsmaster not running'));
     assert.equal(master.recommendation.runbook, 'power-cut');
     assert.deepEqual(master.recommendation.inputs, { host: active, host_address: address(active), metalogger: 'ml' });
-    assert.equal(master.recommendation.command, `mfs-tui run power-cut --input host=${active} --input host_address=${address(active)} --input metalogger=ml`);
+    assert.equal(master.recommendation.command, `mfs-tui --lab run power-cut --input host=${active} --input host_address=${address(active)} --input metalogger=ml`);
     assert.deepEqual(finding(t, 'chunkserver-down', cs).recommendation.runbook, null);
     // The text form names the same, with the command to open the runbook.
     const text = spawnSync(process.execPath, [BIN, '--lab', 'triage'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, MFS_TUI_LAB_DIR: dir, MFS_TUI_STATE_DIR: path.join(work, 'state'), MFS_TUI_CONFIG_DIR: path.join(work, 'config'), NO_COLOR: '1' } });
     assert.equal(text.status, 1);
     assert.match(text.stdout, new RegExp(`1\\. CRITICAL No master serves: mfsmaster is not running on ${active}`));
-    assert.match(text.stdout, new RegExp(`Open it: mfs-tui run power-cut --input host=${active} --input host_address=${address(active).replace(/\./g, '\\.')} --input metalogger=ml`));
+    assert.match(text.stdout, new RegExp(`Open it: mfs-tui --lab run power-cut --input host=${active} --input host_address=${address(active).replace(/\./g, '\\.')} --input metalogger=ml`));
     assert.doesNotMatch(text.stdout, /\x1b\[/);
   });
 });

@@ -8,7 +8,7 @@ import type { ClusterStatus } from '../../../src/status/model.ts';
 import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
 import { checkInput, resolveInputs } from '../../../src/runbook/inputs.ts';
 import type { RunbookInput } from '../../../src/runbook/types.ts';
-import { renderTriageText, runCommandFor, triage, triageToJson, type Finding, type TriageReport } from '../../../src/triage/index.ts';
+import { commandPrefix, renderTriageText, runCommandFor, triage, triageToJson, type Finding, type TriageReport } from '../../../src/triage/index.ts';
 import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../status/fakes.ts';
 
 const library = loadRunbookDir(builtinRunbookDir());
@@ -227,6 +227,8 @@ describe('triage on status snapshots', () => {
     assert.match(text, /2\. CRITICAL Chunkserver c1 is down/);
     assert.doesNotMatch(text, /\x1b\[/, 'no colour unless asked');
     assert.match(renderTriageText(r, { color: true }), /\x1b\[1;31mCRITICAL/);
+    assert.equal(commandPrefix({ inventory: '/etc/mfs tui/prod.yaml', lab: true }), "mfs-tui --inventory '/etc/mfs tui/prod.yaml'");
+    assert.match(renderTriageText(r, { command: commandPrefix({ lab: true }) }), /Open it: mfs-tui --lab run power-cut --input host=m1/);
     const json = triageToJson(r) as { healthy: boolean; findings: { code: string; recommendation: { runbook: string | null; inputs?: Record<string, string>; command?: string } }[] };
     assert.equal(json.healthy, false);
     assert.deepEqual(json.findings.map((f) => [f.code, f.recommendation.runbook]), [['master-down', 'power-cut'], ['chunkserver-down', null]]);
