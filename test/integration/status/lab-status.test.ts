@@ -22,7 +22,7 @@ import { readState } from '../../../src/lab/state.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import { vipHolders } from '../../../src/status/model.ts';
 import { renderStatusText } from '../../../src/status/text.ts';
-import { labSsh, skipReason, useTempLabDir } from '../lab/helpers.ts';
+import { holdMachineLabLock, labSsh, skipReason, useTempLabDir } from '../lab/helpers.ts';
 
 const skip = skipReason();
 const TICK = 1000;
@@ -60,6 +60,8 @@ describe('status on the practice cluster', { skip, timeout: 1_200_000 }, () => {
   };
 
   before(async () => {
+    // Other engineers' lab sessions may hold the machine-wide lab lock for long: wait up to an hour.
+    holdMachineLabLock(60 * 60_000);
     dir = useTempLabDir();
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-status-'));
     await labUp({});
