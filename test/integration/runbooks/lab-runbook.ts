@@ -1,0 +1,164 @@
+// Shared by the runbook tests on the practice cluster: the real CLI (`bin/mfs-tui run <id>
+// --yes`) against a private lab, and the outside probes (mfscli from the root namespace,
+// daemons by PID in each host's namespace, files and checksums through cl's mount).
+// Needs `npm run build` (bin/mfs-tui runs the bundle).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { daemonPids, vipHolders } from '../../../src/lab/break.ts';
+import { labDown, labUp } from '../../../src/lab/index.ts';
+import { readState } from '../../../src/lab/state.ts';
+import { labSsh, skipReason, useTempLabDir } from '../lab/helpers.ts';
+import { waitUntil } from './netns-cluster.ts';
+
+export const VIP = '10.77.0.100';
+const BIN = fileURLToPath(new URL('../../../bin/mfs-tui', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../../../dist/mfs-tui.mjs', import.meta.url));
+
+export const labSkip = (): string | false => skipReason() || (fs.existsSync(BUNDLE) ? false : 'run `npm run build` first');
+
+export interface Lab {
+  dir: string;
+  work: string;
+}
+
+export const lab: Lab = { dir: '', work: '' };
+
+export async function startLab(name: string): Promise<void> {
+  lab.dir = useTempLabDir();
+  lab.work = fs.mkdtempSync(path.join(os.tmpdir(), `mfs-rb-${name}-`));
+  await labUp({});
+}
+
+export async function stopLab(): Promise<void> {
+  if (lab.dir) await labDown();
+  for (const d of [lab.dir, lab.work]) if (d) fs.rmSync(d, { recursive: true, force: true });
+}
+
+export function mfscli(sections: string, host = VIP): string[] {
+  const r = spawnSync('mfscli', ['-ns', '|', ...sections.split(' '), '-H', host], { encoding: 'utf8', timeout: 15_000 });
+  return (r.stdout ?? '').split('\n');
+}
+
+/** The metadata version (next change) the master at `host` reports; undefined when none answers. */
+export function masterVersion(host = VIP): number | undefined {
+  const v = mfscli('-SIM', host).find((l) => l.startsWith('metadata servers:|'))?.split('|')[5]?.replace(/ /g, '');
+  return v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
+}
+
+/** Runs a bash script on a lab host over the lab's own ssh config; asserts exit 0. */
+export function onHost(host: string, script: string): string {
+  const r = labSsh(lab.dir, host, script);
+  assert.equal(r.code, 0, `${host}: ${r.err}${r.out}`);
+  return r.out;
+}
+
+export function tryOnHost(host: string, script: string): { code: number | null; out: string } {
+  const r = labSsh(lab.dir, host, script);
+  return { code: r.code, out: `${r.out}${r.err}` };
+}
+
+/** Ten files of random sizes written and synced through cl's mount; checksums kept in /root/rb.sha256. */
+export function writeFiles(prefix: string): void {
+  onHost(
+    'cl',
+    `set -e; mkdir -p /mnt/mfs/rb; cd /mnt/mfs/rb
+for i in $(seq 10); do head -c $((i * 7919 + 50000)) /dev/urandom > ${prefix}$i.bin; sync; done
+sha256sum ${prefix}*.bin >> /root/rb.sha256`,
+  );
+}
+
+/** Every file written by lab up and writeFiles reads back with its checksum. */
+export function assertFilesIntact(): void {
+  onHost('cl', 'cd /mnt/mfs/lab && sha256sum -c --quiet /root/lab-files.sha256 && cd /mnt/mfs/rb && sha256sum -c --quiet /root/rb.sha256');
+}
+
+export interface InventoryHostSpec {
+  name: string;
+  roles: string[];
+}
+
+/**
+ * An inventory for the runbooks, written beside the lab's (its relative key, known_hosts and
+ * ssh_config paths hold): the lab's hosts with the roles given (default: the lab's own;
+ * spare has none), without the hosts listed in `drop` (a lost host the operator removed).
+ */
+export function inventory(roles: Record<string, string[]> = {}, drop: string[] = [], file = 'inventory-runbooks.yaml'): string {
+  const state = readState()!;
+  const lines = [
+    'cluster: lab',
+    `vip: { address: ${VIP}, interface: eth0, prefix: 24 }`,
+    'paths: { data: /var/lib/mfs, config: /etc/mfs, mount: /mnt/mfs }',
+    'ssh: { known_hosts: [known_hosts], config: ssh_config }',
+    'hosts:',
+  ];
+  for (const h of state.hosts) {
+    const r = roles[h.name] ?? h.roles;
+    if (drop.includes(h.name)) continue;
+    lines.push(`  - { name: ${h.name}, address: ${h.address}, port: 22, user: root, identity: id_ed25519, roles: [${r.join(', ')}] }`);
+  }
+  const out = path.join(lab.dir, file);
+  fs.writeFileSync(out, lines.join('\n') + '\n', { mode: 0o600 });
+  return out;
+}
+
+export interface RunResult {
+  code: number | null;
+  out: string;
+  seconds: number;
+}
+
+/** `mfs-tui --inventory INV run ID --yes ARGS...`, as an operator would type it. */
+export function runRunbook(id: string, args: string[], inv = inventory()): RunResult {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [BIN, '--inventory', inv, 'run', id, '--yes', ...args], {
+    encoding: 'utf8',
+    timeout: 600_000,
+    env: {
+      ...process.env,
+      MFS_TUI_LAB_DIR: lab.dir,
+      MFS_TUI_STATE_DIR: path.join(lab.work, 'state'),
+      MFS_TUI_CONFIG_DIR: path.join(lab.work, 'config'),
+      NO_COLOR: '1',
+    },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write(`# mfs-tui run ${id}: exit ${r.status} in ${seconds.toFixed(1)} s\n`);
+  return { code: r.status, out: `${r.stdout}${r.stderr}`, seconds };
+}
+
+export function hostState(name: string) {
+  const h = readState()!.hosts.find((x) => x.name === name);
+  assert.ok(h, `no lab host ${name}`);
+  return h;
+}
+
+export async function pidsOf(host: string, daemon: string): Promise<number[]> {
+  return daemonPids(hostState(host), daemon);
+}
+
+export async function vipHolderNames(): Promise<string[]> {
+  return (await vipHolders(readState()!)).map((h) => h.name);
+}
+
+/**
+ * From outside: every chunkserver connected and none disconnected, `metaloggers` metadata
+ * loggers connected, no missing chunk, the metadata version not behind `versionBefore`.
+ */
+export async function assertClusterHealthy(versionBefore: number, metaloggers: string[]): Promise<void> {
+  const ok = await waitUntil(90_000, () => {
+    const out = mfscli('-SIN -SCS -SMB');
+    return (
+      out.filter((l) => l.startsWith('chunk servers:|')).length === 3 &&
+      !out.some((l) => l.startsWith('Disconnected chunk servers:|')) &&
+      metaloggers.every((a) => out.some((l) => l.startsWith(`metadata backup loggers:|${a}|`))) &&
+      out.includes('all chunks matrix:|chunkclass missing:|0')
+    );
+  });
+  assert.ok(ok !== undefined, `cluster not healthy:\n${mfscli('-SIN -SCS -SMB').join('\n')}`);
+  const v = masterVersion();
+  assert.ok(v !== undefined && v >= versionBefore, `metadata version ${versionBefore} -> ${v}`);
+}
