@@ -1,9 +1,10 @@
 // Loading runbook files from disk: parse and validate each, then check that decisions
 // hand over only to runbooks that exist and that no two files share an id.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, parse as parsePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { Inventory } from '../inventory/types.ts';
+import { runbookFilesIn } from './catalog.ts';
+import type { CatalogFile } from './catalog.ts';
+import type { FileCheck } from './cache.ts';
 import { displayName, locate } from './locations.ts';
 import { parseRunbook } from './parse.ts';
 import type { Runbook, RunbookProblem } from './types.ts';
@@ -15,10 +16,8 @@ export interface LoadOptions {
   inventory?: Inventory;
 }
 
-/** `file:line:col: message`, the form editors and CI understand. */
-export function formatProblem(p: RunbookProblem): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.message}`;
-}
+// Listing the folder and reading front matter only is catalog.ts (the home screen's fast path).
+export { builtinRunbookDir, formatProblem, runbookFilesIn } from './catalog.ts';
 
 /** Parses and validates each file. A runbook with problems is still returned when it could be read. */
 export function loadRunbookFiles(paths: string[], opts: LoadOptions = {}): { runbooks: Runbook[]; problems: RunbookProblem[] } {
@@ -51,14 +50,6 @@ export function loadRunbookFiles(paths: string[], opts: LoadOptions = {}): { run
   return { runbooks, problems };
 }
 
-/** Every `*.md` in `dir` except README.md, in name order. */
-export function runbookFilesIn(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.md') && name.toLowerCase() !== 'readme.md')
-    .sort()
-    .map((name) => join(dir, name));
-}
-
 export function loadRunbookDir(dir: string, opts: LoadOptions = {}): { runbooks: Runbook[]; problems: RunbookProblem[] } {
   let files: string[];
   try {
@@ -71,17 +62,12 @@ export function loadRunbookDir(dir: string, opts: LoadOptions = {}): { runbooks:
 }
 
 /**
- * The repository's runbooks/ folder: the nearest folder above this module that holds
- * both runbooks/ and package.json. Works from src/runbook/ under tsx and from the
- * bundle in dist/.
+ * Checks one file the catalog read, as loadRunbookFiles would among the catalog's files:
+ * `knownRunbookIds` are the ids of every runbook in the catalog (plus any others).
  */
-export function builtinRunbookDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  const { root } = parsePath(dir);
-  for (;;) {
-    const candidate = join(dir, 'runbooks');
-    if (existsSync(join(dir, 'package.json')) && existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
-    if (dir === root) throw new Error(`no runbooks/ folder found above ${fileURLToPath(import.meta.url)}`);
-    dir = dirname(dir);
-  }
+export function checkCatalogFile(file: CatalogFile, opts: LoadOptions = {}): FileCheck {
+  if (file.text === undefined) return { parse: file.problems, validation: [] };
+  const parsed = parseRunbook(file.text, file.path);
+  const validation = parsed.runbook ? validateRunbook(parsed.runbook, { knownRunbookIds: opts.knownRunbookIds, inventory: opts.inventory }) : [];
+  return { parse: parsed.problems, validation };
 }

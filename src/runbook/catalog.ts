@@ -1,0 +1,174 @@
+// The runbook library as the home screen needs it: each file's front matter (id, title,
+// summary, when, risk, roles, inputs) without parsing the markdown body. The full parse
+// (micromark, library.ts) runs when a runbook is opened or checked. Front matter is read
+// with the same YAML reader and schema as the full parser, so both agree on it.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, parse as parsePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFrontMatter } from './frontmatter.ts';
+import type { FrontMatter } from './frontmatter.ts';
+import type { RunbookProblem } from './types.ts';
+
+/** A runbook's front matter and where it came from. */
+export interface RunbookHeader extends FrontMatter {
+  /** The path as listed (the one used in problems). */
+  file: string;
+  /** sha256 of the file's text. */
+  hash: string;
+}
+
+export interface CatalogFile {
+  /** The path as listed. */
+  path: string;
+  /** The file's text, or undefined when it could not be read. */
+  text?: string;
+  /** sha256 of the text. */
+  hash?: string;
+  header?: RunbookHeader;
+  /** Reading problems: the file could not be read, or its front matter is missing or wrong. */
+  problems: RunbookProblem[];
+}
+
+export interface Catalog {
+  files: CatalogFile[];
+  /** Runbooks whose front matter reads, in file order (the ones the full loader returns). */
+  headers: RunbookHeader[];
+  /** The folder could not be listed: the only problem, as the full loader reports it. */
+  listProblem?: RunbookProblem;
+  /** A second file with an id already taken, as the full loader reports it. */
+  duplicateProblems: RunbookProblem[];
+}
+
+/** Front matter remembered from an earlier start (cache.ts), by path and content hash. */
+export interface HeaderStore {
+  header(path: string, hash: string): RunbookHeader | undefined;
+  rememberHeader(path: string, hash: string, header: RunbookHeader): void;
+}
+
+/** `file:line:col: message`, the form editors and CI understand. */
+export function formatProblem(p: RunbookProblem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.message}`;
+}
+
+export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+function lineEndingAt(text: string, i: number): number {
+  if (text[i] === '\r') return text[i + 1] === '\n' ? 2 : 1;
+  return text[i] === '\n' ? 1 : 0;
+}
+
+/** `---` then spaces or tabs up to the end of the line or text: the offset after them, else -1. */
+function fenceEnd(text: string, i: number): number {
+  if (!text.startsWith('---', i)) return -1;
+  let j = i + 3;
+  while (text[j] === ' ' || text[j] === '\t') j++;
+  return j === text.length || lineEndingAt(text, j) > 0 ? j : -1;
+}
+
+/**
+ * The YAML front matter as micromark-extension-frontmatter reads it: a `---` line at the
+ * very start (after a byte order mark), up to the next `---` line; the text between them
+ * without its first and last line ending. `firstLine` is the file line the YAML starts on.
+ * Undefined when the file has no (closed) front matter.
+ */
+export function frontMatterText(text: string): { yaml: string; firstLine: number } | undefined {
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const open = fenceEnd(text, start);
+  if (open < 0 || open === text.length) return undefined;
+  let i = open + lineEndingAt(text, open);
+  for (;;) {
+    if (fenceEnd(text, i) >= 0) return { yaml: text.slice(open, i).replace(/^(\r?\n|\r)|(\r?\n|\r)$/g, ''), firstLine: 2 };
+    let eol = i;
+    while (eol < text.length && text[eol] !== '\n' && text[eol] !== '\r') eol++;
+    if (eol === text.length) return undefined;
+    i = eol + lineEndingAt(text, eol);
+  }
+}
+
+/** Reads a runbook's front matter only, with the same problems (and positions) the full parser gives for it. */
+export function readRunbookHeader(text: string, file: string, hash = sha256(text)): { header?: RunbookHeader; problems: RunbookProblem[] } {
+  const fm = frontMatterText(text);
+  if (!fm) {
+    return {
+      problems: [{ file, line: 1, column: 1, message: 'no front matter: the file must start with a --- block holding id, title, summary, when and risk' }],
+    };
+  }
+  const read = readFrontMatter(fm.yaml, fm.firstLine);
+  const problems = read.problems.map((p) => ({ file, line: p.pos.line, column: p.pos.column, message: p.message }));
+  if (!read.value) return { problems };
+  return { header: { ...read.value, file, hash }, problems };
+}
+
+/** Every `*.md` in `dir` except README.md, in name order. */
+export function runbookFilesIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.md') && name.toLowerCase() !== 'readme.md')
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/**
+ * Reads each file's front matter (from `store` when the file is unchanged since it was
+ * remembered there); the same runbooks, in the same order, as the full loader returns.
+ */
+export function catalogFiles(paths: string[], store?: HeaderStore): Catalog {
+  const files: CatalogFile[] = paths.map((path) => {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return { path, problems: [{ file: path, line: 1, column: 1, message: `cannot read the file (${code ?? (e as Error).message})` }] };
+    }
+    const hash = sha256(text);
+    // Only front matter that read without problems is remembered.
+    const known = store?.header(path, hash);
+    if (known) return { path, text, hash, header: known, problems: [] };
+    const { header, problems } = readRunbookHeader(text, path, hash);
+    if (header && problems.length === 0) store?.rememberHeader(path, hash, header);
+    return { path, text, hash, header, problems };
+  });
+  const headers = files.flatMap((f) => (f.header ? [f.header] : []));
+  const duplicateProblems: RunbookProblem[] = [];
+  const firstFile = new Map<string, string>();
+  for (const h of headers) {
+    const first = firstFile.get(h.id);
+    if (first !== undefined)
+      duplicateProblems.push({ file: h.file, line: h.idPos.line, column: h.idPos.column, message: `duplicate runbook id "${h.id}" (also in ${first})` });
+    else firstFile.set(h.id, h.file);
+  }
+  return { files, headers, duplicateProblems };
+}
+
+export function catalogDir(dir: string, store?: HeaderStore): Catalog {
+  let paths: string[];
+  try {
+    paths = runbookFilesIn(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return {
+      files: [],
+      headers: [],
+      duplicateProblems: [],
+      listProblem: { file: dir, line: 1, column: 1, message: `cannot list the runbook folder (${code ?? (e as Error).message})` },
+    };
+  }
+  return catalogFiles(paths, store);
+}
+
+/**
+ * The repository's runbooks/ folder: the nearest folder above this module that holds
+ * both runbooks/ and package.json. Works from src/runbook/ under tsx and from the
+ * bundle in dist/.
+ */
+export function builtinRunbookDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  const { root } = parsePath(dir);
+  for (;;) {
+    const candidate = join(dir, 'runbooks');
+    if (existsSync(join(dir, 'package.json')) && existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
+    if (dir === root) throw new Error(`no runbooks/ folder found above ${fileURLToPath(import.meta.url)}`);
+    dir = dirname(dir);
+  }
+}
