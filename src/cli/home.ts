@@ -6,6 +6,8 @@ import { inventoryPathFor, loadInventoryFor } from './context.ts';
 import { operatorName } from './run.ts';
 import type { Inventory } from '../inventory/types.ts';
 import type { ClusterSession } from '../cluster/session.ts';
+import type { Runbook, RunbookProblem } from '../runbook/types.ts';
+import type { AppProps } from '../../screens/App.tsx';
 
 export interface HomeOptions {
   /** Open straight into this unfinished run. */
@@ -19,27 +21,50 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   // Ink draws nothing until exit when CI is set; an operator on a real terminal asked for the screen.
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
-  const [{ render }, { default: React }, { App }, lib, { listRuns }, { PromptBroker }] = await Promise.all([
+  if (g.practice) g = await ensurePracticeCluster(g);
+  const opened = g;
+  // The inventory (`ssh -G` per host runs in child processes) loads while the screen's modules do.
+  const inventoryLoad = (async () => {
+    const { file } = await inventoryPathFor(opened);
+    return file ? { file, inventory: await loadInventoryFor(opened, { remember: false }) } : undefined;
+  })();
+  inventoryLoad.catch(() => undefined); // handled below, once the modules are in
+  const [{ render }, { default: React }, { App }, cat, checks, { listRuns }, { PromptBroker }, { stateDir }] = await Promise.all([
     import('ink'),
     import('react'),
     import('../../screens/App.tsx'),
-    import('../runbook/library.ts'),
+    import('../runbook/catalog.ts'),
+    import('../runbook/cache.ts'),
     import('../journal/list.ts'),
     import('../cluster/prompt-broker.ts'),
+    import('../state/paths.ts'),
   ]);
 
-  if (g.practice) g = await ensurePracticeCluster(g);
-  const { file } = await inventoryPathFor(g);
-  let inventory: Inventory | undefined;
+  const loaded = await inventoryLoad;
+  const inventory: Inventory | undefined = loaded?.inventory;
   let notice: string | undefined;
-  if (file) inventory = await loadInventoryFor(g, { remember: true });
-  else notice = 'No cluster inventory yet. Start with `mfs-tui --inventory cluster.yaml` (see README, "Inventory"), or try the practice cluster: `mfs-tui lab up`.';
+  if (!inventory) notice = 'No cluster inventory yet. Start with `mfs-tui --inventory cluster.yaml` (see README, "Inventory"), or try the practice cluster: `mfs-tui lab up`.';
 
-  const library = lib.loadRunbookDir(g.runbooks ?? lib.builtinRunbookDir(), { inventory });
-  if (library.problems.length > 0) {
-    notice = `${library.problems.length} runbook problem(s); run \`mfs-tui validate\`. First: ${lib.formatProblem(library.problems[0]!)}`;
-  }
-  const runbooks = library.runbooks;
+  // The list needs only each runbook's front matter; the problems of the whole library come
+  // from the runbook cache, or from checking the files right after the first frame.
+  const cache = checks.openRunbookCache(stateDir());
+  const catalog = cat.catalogDir(g.runbooks ?? cat.builtinRunbookDir(), cache);
+  const problemNotice = (problems: RunbookProblem[]): string | undefined =>
+    problems.length > 0 ? `${problems.length} runbook problem(s); run \`mfs-tui validate\`. First: ${cat.formatProblem(problems[0]!)}` : undefined;
+  const known = checks.cachedLibraryProblems(catalog, inventory, cache);
+  if (known) notice = problemNotice(known) ?? notice;
+  const runbooks = catalog.headers;
+  const knownRunbookIds = new Set(runbooks.map((r) => r.id));
+  /** The whole runbook, parsed when it is opened (the file as it is now). */
+  const fullRunbook = async (id: string): Promise<Runbook> => {
+    const header = runbooks.find((r) => r.id === id);
+    if (!header) throw new Error(`no runbook ${id}`);
+    const lib = await import('../runbook/library.ts');
+    const parsed = lib.loadRunbookFiles([header.file], { knownRunbookIds, inventory });
+    const rb = parsed.runbooks.find((r) => r.id === id);
+    if (!rb) throw new UserError(`${header.file} no longer holds runbook "${id}"${parsed.problems[0] ? `: ${lib.formatProblem(parsed.problems[0])}` : ''}`);
+    return rb;
+  };
   const unfinished = listRuns()
     .filter((r) => r.status === 'unfinished')
     .map((r) => ({ runId: r.runId, title: r.runbookTitle, started: r.started, lastActivity: r.lastRecordAt }));
@@ -79,40 +104,64 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   const { buildVariables } = await import('../runbook/template.ts');
   const { inputDefault } = await import('../runbook/inputs.ts');
 
-  const app = render(
-    React.createElement(App, {
-      runbooks,
-      unfinished,
-      cluster: inventory?.cluster,
-      notice,
-      broker,
-      initialResume: opts.resume,
-      inputDefaults: (id: string) => {
-        const rb = runbooks.find((r) => r.id === id);
-        if (!rb || !inventory) return {};
-        const vars = buildVariables(inventory, {});
-        return Object.fromEntries(rb.inputs.flatMap((i) => {
-          const v = inputDefault(i, vars);
-          return v === undefined ? [] : [[i.name, v]];
-        }));
+  const props = (): AppProps => ({
+    runbooks,
+    unfinished,
+    cluster: inventory?.cluster,
+    notice,
+    broker,
+    initialResume: opts.resume,
+    inputDefaults: (id: string) => {
+      const rb = runbooks.find((r) => r.id === id);
+      if (!rb || !inventory) return {};
+      const vars = buildVariables(inventory, {});
+      return Object.fromEntries(rb.inputs.flatMap((i) => {
+        const v = inputDefault(i, vars);
+        return v === undefined ? [] : [[i.name, v]];
+      }));
+    },
+    startRun: async (id: string, inputs: Record<string, string>) => {
+      const rb = await fullRunbook(id);
+      return engine.createRun({ ...(await deps(needInventory())), runbook: rb, inputs });
+    },
+    resumeRun: async (runId: string) => {
+      const { openRecordedRun } = await import('./resume.ts');
+      const rec = await openRecordedRun(runId, g);
+      return engine.resumeRun({ ...(await deps(rec.inventory)), runbook: rec.runbook, inputs: {} }, rec.runId);
+    },
+    runnerStatus: status.store,
+    statusScreen: () => React.createElement(LiveStatus, { load: status.open }),
+    triageStatus: status.open,
+    onExit: () => {
+      exited = true;
+      app.unmount();
+    },
+  });
+  let exited = false;
+  const app = render(React.createElement(App, props()), { exitOnCtrlC: false });
+  // Remembered for next time once the screen is up (conf is not needed for the first frame).
+  if (loaded) {
+    setImmediate(() => {
+      import('../state/config.ts').then(({ rememberInventory }) => rememberInventory(loaded.file)).catch(() => undefined);
+    });
+  }
+  if (known) setImmediate(() => cache?.save());
+  else {
+    // Not checked with these files, inventory and checker yet: check now, one file per turn
+    // of the event loop so keys still work, then show the problems as a full load would.
+    const pause = () =>
+      new Promise<void>((done, stop) => setImmediate(() => (exited ? stop(new Error('the screen is closed')) : done())));
+    void checks.checkLibrary(catalog, inventory, cache, pause).then(
+      (problems) => {
+        const found = problemNotice(problems);
+        if (found && !exited) {
+          notice = found;
+          app.rerender(React.createElement(App, props()));
+        }
       },
-      startRun: async (id: string, inputs: Record<string, string>) => {
-        const rb = runbooks.find((r) => r.id === id);
-        if (!rb) throw new Error(`no runbook ${id}`);
-        return engine.createRun({ ...(await deps(needInventory())), runbook: rb, inputs });
-      },
-      resumeRun: async (runId: string) => {
-        const { openRecordedRun } = await import('./resume.ts');
-        const rec = await openRecordedRun(runId, g);
-        return engine.resumeRun({ ...(await deps(rec.inventory)), runbook: rec.runbook, inputs: {} }, rec.runId);
-      },
-      runnerStatus: status.store,
-      statusScreen: () => React.createElement(LiveStatus, { load: status.open }),
-      triageStatus: status.open,
-      onExit: () => app.unmount(),
-    }),
-    { exitOnCtrlC: false },
-  );
+      () => undefined,
+    );
+  }
   try {
     await app.waitUntilExit();
   } finally {
