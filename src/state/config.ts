@@ -15,13 +15,15 @@ function conf(): Conf<Remembered> {
     // Tests and sandboxes point this elsewhere; the file is private to the user.
     cwd: process.env.MFS_TUI_CONFIG_DIR || undefined,
     configFileMode: 0o600,
-    schema: { lastInventory: { type: 'string' } },
+    // No `schema`: conf would compile it with ajv at every start (~150 ms on this machine);
+    // the one value is checked where it is read.
   });
   return store;
 }
 
 export function rememberedInventory(): string | undefined {
-  return conf().get('lastInventory');
+  const v: unknown = conf().get('lastInventory');
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 export function rememberInventory(file: string): void {
