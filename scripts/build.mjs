@@ -1,6 +1,17 @@
 // Bundles the app into ESM chunks: start-up is several times faster than loading
 // hundreds of modules. Heavy or native pieces stay external and are loaded on demand.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Identifies the runbook checker (its sources and the locked dependencies): the home
+// screen reuses remembered check results only from the same checker (src/runbook/cache.ts).
+function checkerId() {
+  const dir = 'src/runbook';
+  const parts = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort().map((f) => `${f}\0${readFileSync(`${dir}/${f}`, 'utf8')}`);
+  parts.push(readFileSync('package-lock.json', 'utf8'));
+  return `build-${createHash('sha256').update(parts.join('\0')).digest('hex')}`;
+}
 
 function stub(name, contents) {
   return {
@@ -11,6 +22,21 @@ function stub(name, contents) {
     },
   };
 }
+
+// yoga-layout (Ink's layout engine) loads its wasm, embedded as base64, with fetch() when
+// fetch exists: in Node that loads undici (~50-80 ms at start-up) only to decode a data:
+// URL. Without fetch it decodes the same bytes directly.
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const patched = source.replaceAll('typeof fetch', 'typeof undefined');
+      const warnings = patched === source ? [{ text: 'yoga-layout no longer tests `typeof fetch`: start-up may load undici again' }] : [];
+      return { contents: patched, loader: 'js', warnings };
+    });
+  },
+};
 
 await build({
   entryPoints: ['src/cli/entry.ts'],
@@ -30,10 +56,10 @@ await build({
   // ssh2 carries optional native addons; blessed-contrib is only for the wall dashboard.
   external: ['ssh2', 'node-ssh', 'blessed', 'blessed-contrib', 'zx'],
   // Ink loads React devtools only when DEV=true; the bundle never needs them.
-  plugins: [stub('react-devtools-core', 'export default { initialize() {}, connectToDevTools() {} };')],
+  plugins: [stub('react-devtools-core', 'export default { initialize() {}, connectToDevTools() {} };'), yogaWithoutFetch],
   banner: {
     js: "import { createRequire as __mfsCreateRequire } from 'node:module'; const require = __mfsCreateRequire(import.meta.url);",
   },
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: { 'process.env.NODE_ENV': '"production"', MFS_TUI_CHECKER_ID: JSON.stringify(checkerId()) },
   logLevel: 'warning',
 });
