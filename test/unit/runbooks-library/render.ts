@@ -62,6 +62,7 @@ export const SAMPLE_INPUTS: Record<string, string> = {
   extra: 'none',
   textfile_dir: '/var/lib/prometheus/node-exporter',
   schedule: 'auto',
+  interval: '60',
 };
 
 export function library(): Runbook[] {
