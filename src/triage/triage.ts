@@ -24,6 +24,7 @@ const RANK: Record<FindingCode, number> = {
   'endangered-chunks': 41,
   'chunkserver-down': 45,
   'standby-unreachable': 50,
+  'standby-not-ready': 52,
   'metalogger-down': 55,
   'metalogger-lagging': 56,
   'undergoal-chunks': 60,
@@ -209,11 +210,17 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       }
     } else {
       const old = lost[0]!;
-      const target = live.find((h) => runs(h, 'mfsmetalogger')) ?? live[0] ?? metalogger;
+      const target = freshestMetalogger(live, metalogger) ?? live[0] ?? metalogger;
       add('master-host-unreachable', {
         title: `No master serves and master candidate ${list(lost.map((h) => h.name))} cannot be reached`,
         hosts: lost.map((h) => h.name),
-        evidence: [...lost.map(unreachableEvidence), ...noVip, ...live.map((h) => psEvidence(h, 'mfsmaster')), ...live.map((h) => psEvidence(h, 'mfsmetalogger')), vipAnswer],
+        evidence: [
+          ...lost.map(unreachableEvidence),
+          ...noVip,
+          ...live.map((h) => psEvidence(h, 'mfsmaster')),
+          ...[...live, ...(metalogger && !live.includes(metalogger) ? [metalogger] : [])].filter(known).map(changelogEvidence),
+          vipAnswer,
+        ],
         recommendation: recommend(
           'lost-master',
           {
@@ -275,6 +282,27 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
           `the cluster runs on one master (${current.name}); once ${h.name} is back (or reinstalled), or with another host as new, rebuild-master makes a standby again.`,
           [`If ${h.name} comes back, keep it from starting mfsmaster or keepalived on its old metadata (fence it) until rebuild-master runs.`],
         ),
+      });
+    }
+  }
+
+  // --- a standby candidate that cannot take over (keepalived's check fails, or keepalived is off while the master's runs) ---
+  if (serving.length >= 1) {
+    const haOnServer = serving.some((h) => runs(h, 'keepalived'));
+    for (const h of candidates.filter((c) => known(c) && !serving.includes(c))) {
+      const ka = h.probe!.keepalived?.[0]?.state;
+      const fault = runs(h, 'keepalived') && ka === 'FAULT';
+      const off = haOnServer && !runs(h, 'keepalived');
+      if (!fault && !off) continue;
+      add('standby-not-ready', {
+        severity: 'warning',
+        title: fault ? `Standby ${h.name} cannot take over: its keepalived is FAULT (its check fails)` : `Standby ${h.name} cannot take over: keepalived does not run there`,
+        hosts: [h.name],
+        evidence: [keepalivedEvidence(h), psEvidence(h, 'mfsmetalogger'), changelogEvidence(h)],
+        recommendation: none('no runbook fits: the standby needs its metalogger with current metadata and keepalived running; until then a lost master does not fail over.', [
+          ...(runs(h, 'mfsmetalogger') ? [`On ${h.name}: \`mfsmetalogger restart\` (it downloads the metadata from the master at start); keepalived's check passes once it has it.`] : [`On ${h.name}: \`mfsmetalogger start\` (the standby keeps current metadata through it).`]),
+          ...(off ? [`Then start keepalived on ${h.name}.`] : ['If it stays FAULT, read the check script\'s reason (a majority of chunkservers must answer on 9422 from there).']),
+        ]),
       });
     }
   }
@@ -401,6 +429,18 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
 
   findings.sort((a, b) => a.rank - b.rank);
   return { cluster: status.cluster, vip, at: status.at, healthy: findings.length === 0, findings };
+}
+
+function changelogEvidence(h: HostStatus): Evidence {
+  const cl = h.probe?.metaloggerChangelog;
+  return { host: h.name, probe: `${SSH} (changelog_ml.0.mfs)`, saw: cl ? `metalogger data up to change ${cl.version} (${cl.ageS} s old)` : 'no metalogger changelog' };
+}
+
+/** Where the newest metalogger data is (the host to promote): live hosts running a metalogger; a master candidate wins a tie. */
+function freshestMetalogger(live: HostStatus[], metalogger: HostStatus | undefined): HostStatus | undefined {
+  const pool = [...live, ...(metalogger && !live.includes(metalogger) ? [metalogger] : [])].filter((h) => runs(h, 'mfsmetalogger'));
+  const version = (h: HostStatus) => h.probe?.metaloggerChangelog?.version ?? -1;
+  return pool.sort((a, b) => version(b) - version(a) || Number(b.roles.includes('master-candidate')) - Number(a.roles.includes('master-candidate')))[0];
 }
 
 function none(reason: string, howTo: string[]): Recommendation {

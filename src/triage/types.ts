@@ -14,6 +14,7 @@ export type FindingCode =
   | 'endangered-chunks'
   | 'chunkserver-down'
   | 'standby-unreachable'
+  | 'standby-not-ready'
   | 'metalogger-down'
   | 'metalogger-lagging'
   | 'undergoal-chunks'

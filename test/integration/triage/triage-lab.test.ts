@@ -164,7 +164,7 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
     await triageUntil('healthy after the split brain healed', healthy, 150_000);
   });
 
-  it('power-cut with HA: while the VIP holder has no master triage names power-cut for it; after the failover it is healthy', async () => {
+  it('power-cut with HA: while no master serves triage names power-cut; after the failover, healthy once the old master is a ready standby', async () => {
     const before = (await vipHolders(readState()!)).map((h) => h.name);
     const broken = await labBreak('power-cut');
     const old = broken.host!;
@@ -190,7 +190,22 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
   it('lose-master: the standby takes over; triage names the lost candidate and rebuild-master for it', async () => {
     const broken = await labBreak('lose-master');
     const lost = broken.host!;
-    const t = await triageUntil('failover after lose-master', (x) => codes(x).includes('standby-unreachable') && !codes(x).some((c) => c === 'master-down' || c === 'master-host-unreachable'), 150_000);
+    // Before the standby has taken over, no master serves and the lost host does not answer: lost-master for it.
+    const seen: string[] = [];
+    const t = await triageUntil(
+      'failover after lose-master',
+      (x) => {
+        const m = x.report.findings.find((f) => f.code === 'master-host-unreachable');
+        if (m) {
+          seen.push(`${m.recommendation.runbook} ${JSON.stringify(m.recommendation.inputs)}`);
+          assert.equal(m.recommendation.runbook, 'lost-master', summary(x));
+          assert.equal(m.recommendation.inputs?.old, lost, summary(x));
+        }
+        return codes(x).includes('standby-unreachable') && !codes(x).some((c) => c === 'master-down' || c === 'master-host-unreachable');
+      },
+      150_000,
+    );
+    timings.push(`lose-master: before the failover triage said: ${seen.join(' | ') || 'nothing (failover faster than one triage)'}`);
     const current = (await vipHolders(readState()!))[0]!.name;
     assert.notEqual(current, lost);
     const f = finding(t, 'standby-unreachable', lost);

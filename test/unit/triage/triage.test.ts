@@ -112,7 +112,24 @@ describe('triage on status snapshots', () => {
     const f = r.findings[0]!;
     assert.deepEqual(rec(f), { runbook: 'lost-master', inputs: { old: 'm1', old_address: '10.251.9.1', target: 'm2', target_address: '10.251.9.2', metalogger: 'ml' } });
     assert.ok(saw(f).includes('m1 | ssh probe | no answer from 10.251.9.1: connect ECONNREFUSED 10.251.9.1:22'), saw(f).join('\n'));
-    assert.ok(saw(f).includes('m2 | ssh probe (ps) | mfsmetalogger running (PID 100, up 50s)'));
+    assert.ok(saw(f).includes('m2 | ssh probe (changelog_ml.0.mfs) | metalogger data up to change 1509 (2 s old)'), saw(f).join('\n'));
+    // The standby's metalogger never got the metadata (a second fault soon after a failover): promote the dedicated metalogger's.
+    const stale = await judge(set(hs, 'm2', { changelog: undefined }), fixture('no-master.txt'), SIM_NONE);
+    assert.deepEqual(rec(stale.findings[0]!), { runbook: 'lost-master', inputs: { old: 'm1', old_address: '10.251.9.1', target: 'ml', target_address: '10.251.9.13', metalogger: 'ml' } });
+    assert.ok(saw(stale.findings[0]!).includes('m2 | ssh probe (changelog_ml.0.mfs) | no metalogger changelog'));
+  });
+
+  it('a standby whose keepalived is FAULT, or off while the master runs it, cannot take over', async () => {
+    const fault = await judge(set(hosts(), 'm2', { vrrp: 'FAULT' }), healthyMfscli(), SIM_M1);
+    assert.deepEqual(codes(fault), ['standby-not-ready']);
+    const f = fault.findings[0]!;
+    assert.match(f.title, /Standby m2 cannot take over: its keepalived is FAULT/);
+    assert.ok(saw(f).includes('m2 | ssh probe (keepalived state dump) | keepalived FAULT'));
+    assert.match(f.recommendation.kind === 'none' ? f.recommendation.howTo[0]! : '', /On m2: `mfsmetalogger restart`/);
+    const off = await judge(set(hosts(), 'm2', { daemons: ['mfsmetalogger'], vrrp: undefined }), healthyMfscli(), SIM_M1);
+    assert.match(find(off, 'standby-not-ready').title, /keepalived does not run there/);
+    const noHa = await judge(set(set(hosts(), 'm1', { vrrp: undefined, daemons: ['mfsmaster'] }), 'm2', { daemons: ['mfsmetalogger'], vrrp: undefined }), healthyMfscli(), SIM_M1);
+    assert.deepEqual(codes(noHa), [], 'no keepalived anywhere: nothing expected of the standby');
   });
 
   it('split brain: ranked first, no runbook, fence the older master by hand', async () => {
