@@ -53,7 +53,9 @@ function unreachableEvidence(h: HostStatus): Evidence {
 function keepalivedEvidence(h: HostStatus): Evidence {
   if (!runs(h, 'keepalived')) return { host: h.name, probe: `${SSH} (ps)`, saw: 'keepalived not running' };
   const st = h.probe!.keepalived?.[0]?.state;
-  return { host: h.name, probe: `${SSH} (keepalived state dump)`, saw: st ? `keepalived ${st}` : 'keepalived running (state unknown)' };
+  const age = h.probe!.keepalivedDumpAgeS;
+  // An old dump may show a state keepalived has left since: say how old it is.
+  return { host: h.name, probe: `${SSH} (keepalived state dump)`, saw: st ? `keepalived ${st}${age !== undefined && age > 5 ? ` (as of ${age} s ago)` : ''}` : 'keepalived running (state unknown)' };
 }
 
 export function triage(status: ClusterStatus, library: readonly TriageRunbook[], opts: TriageOptions = {}): TriageReport {
