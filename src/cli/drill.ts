@@ -129,14 +129,15 @@ async function triageLab(g: GlobalOptions): Promise<import('../drill/types.ts').
 
 async function check(waitS: number, reportFile: string | undefined, json: boolean): Promise<void> {
   const { checkDrill } = await import('../drill/drill.ts');
-  const { renderDebriefText, renderDebriefMarkdown } = await import('../drill/debrief.ts');
+  const { renderDebriefText, renderDebriefMarkdown, redactSurprise } = await import('../drill/debrief.ts');
   const r = await checkDrill({ waitS }, json ? () => {} : say);
-  if (json) say(JSON.stringify({ drill: r.drill.id, healthy: r.verdict.healthy, problems: r.verdict.problems, verified: r.verdict.verified, debrief: r.debrief }));
+  const debrief = redactSurprise(r.debrief);
+  if (json) say(JSON.stringify({ drill: r.drill.id, healthy: r.verdict.healthy, problems: r.verdict.problems, verified: r.verdict.verified, debrief }));
   else {
     if (!r.verdict.healthy) say(`Drill ${r.drill.id} is NOT recovered: the cluster is not healthy yet. The clock is still running.`);
-    process.stdout.write(renderDebriefText(r.debrief));
+    process.stdout.write(renderDebriefText(debrief));
   }
-  if (reportFile) writePrivate(reportFile, renderDebriefMarkdown(r.debrief));
+  if (reportFile) writePrivate(reportFile, renderDebriefMarkdown(debrief));
   if (!r.verdict.healthy) process.exitCode = EXIT.failed;
 }
 

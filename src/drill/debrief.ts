@@ -55,6 +55,8 @@ export interface Comparison {
 }
 
 export interface Debrief {
+  /** A surprise drill not recovered yet: the fault and what fits it are not shown. */
+  hidden?: boolean;
   drillId: string;
   scenario: string;
   scenarioTitle: string;
@@ -300,6 +302,21 @@ export function buildDebrief(input: DebriefInput): Debrief {
   };
 }
 
+/** What a trainee may see of a surprise drill before it is recovered: not the fault, its host, nor which runbooks fit. */
+export function redactSurprise(d: Debrief): Debrief {
+  if (!d.surprise || d.recovered) return d;
+  return {
+    ...d,
+    hidden: true,
+    scenario: 'surprise',
+    scenarioTitle: 'a surprise fault (named when the drill is recovered)',
+    host: undefined,
+    recommended: [],
+    triage: undefined,
+    wrongTurns: d.wrongTurns.filter((w) => w.kind !== 'unfit-runbook'),
+  };
+}
+
 export function formatDuration(msValue: number | undefined): string {
   if (msValue === undefined) return '-';
   const s = msValue / 1000;
@@ -349,7 +366,7 @@ export function renderDebriefText(d: Debrief): string {
   else {
     L.push(`Runbook runs (${d.runs.length}):`);
     for (const r of d.runs) {
-      L.push(`  ${r.runId}  ${r.runbookId} [${FIT_WORDS[r.fit]}] ${r.status}, ${formatDuration(r.durationMs)}`);
+      L.push(`  ${r.runId}  ${r.runbookId} [${d.hidden && r.fit !== 'other-cluster' ? 'fit shown after recovery' : FIT_WORDS[r.fit]}] ${r.status}, ${formatDuration(r.durationMs)}`);
       for (const s of r.steps) L.push(`    ${stepLine(s)}`);
     }
   }
@@ -412,7 +429,7 @@ export function renderDebriefMarkdown(d: Debrief): string {
   if (d.runs.length === 0) L.push('None.', '');
   for (const r of d.runs) {
     L.push(`### \`${r.runbookId}\`: ${mdCell(r.runbookTitle)}`, '');
-    L.push(`Run \`${r.runId}\`, ${FIT_WORDS[r.fit].toLowerCase()}, ${r.status}, ${formatDuration(r.durationMs)} (started ${r.startedAt}).`, '');
+    L.push(`Run \`${r.runId}\`, ${d.hidden && r.fit !== 'other-cluster' ? 'fit shown after recovery' : FIT_WORDS[r.fit].toLowerCase()}, ${r.status}, ${formatDuration(r.durationMs)} (started ${r.startedAt}).`, '');
     L.push('| step | what | hosts | tries | time | result |', '| --- | --- | --- | --- | --- | --- |');
     for (const s of r.steps) {
       const result = s.kind === 'decision' ? `chose ${s.choice}` : s.kind === 'skipped' ? 'skipped' : s.kind === 'manual' ? 'acknowledged' : s.ok === false ? 'failed' : s.ok ? 'ok' : '-';

@@ -2,7 +2,7 @@
 // comparison with earlier drills and the scripted recovery.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildDebrief, renderDebriefMarkdown, renderDebriefText, type RunInput } from '../../../src/drill/debrief.ts';
+import { buildDebrief, redactSurprise, renderDebriefMarkdown, renderDebriefText, type RunInput } from '../../../src/drill/debrief.ts';
 import { pickSurprise, runbookFit, findScenario, whyNotDrillable, DRILL_SCENARIOS } from '../../../src/drill/scenarios.ts';
 import type { DrillRecord } from '../../../src/drill/types.ts';
 import type { JournalRecord, NewRecord } from '../../../src/journal/types.ts';
@@ -206,6 +206,18 @@ describe('drill debrief', () => {
     const failed = buildDebrief({ drill: drill({ triage: { at: at(1), findings: [], error: 'no host reachable' } }), endedAt: at(10), recovered: true, problems: [], verified: [], filesIntact: 9, runs: [run], labCluster: 'lab', history: [] });
     assert.equal(failed.runs[0]!.fit, 'unfit');
     assert.match(renderDebriefText(failed), /Triage at the fault: not taken \(no host reachable\)/);
+  });
+
+  it('a surprise drill not yet recovered does not give away the fault, its host or what fits; once recovered it does', () => {
+    const run = journal('r1', 'lost-master', 'lab', [[4, { type: 'run-finished', status: 'succeeded' }]]);
+    const input = { drill: drill({ surprise: true }), endedAt: at(10), recovered: false, problems: ['nobody holds the VIP 10.77.0.100'], verified: [], filesIntact: 0, runs: [run], labCluster: 'lab', history: [] };
+    const open = redactSurprise(buildDebrief(input));
+    const text = renderDebriefText(open) + renderDebriefMarkdown(open) + JSON.stringify(open);
+    assert.doesNotMatch(text, /power-cut|Power cut|m1|DID NOT FIT|does not fit/);
+    assert.match(renderDebriefText(open), /lost-master \[fit shown after recovery\] succeeded/);
+    const done = redactSurprise(buildDebrief({ ...input, recovered: true, problems: [] }));
+    assert.match(renderDebriefText(done), /Power cut on the active master .*\(surprise\)/);
+    assert.match(renderDebriefText(done), /lost-master \[DID NOT FIT\]/);
   });
 
   it('a run still going (unfinished) and a step in doubt settled by re-running it', () => {
