@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { Text } from 'ink';
 import { layer, useKeyLayer } from '../hooks/keys.tsx';
+import { useTerminalSize } from '../hooks/useRun.ts';
 import type { StatusStore } from '../status/useStatus.ts';
 import type { TriageRunbook } from '../../src/triage/index.ts';
 import { useTriage } from './useTriage.ts';
@@ -17,8 +18,11 @@ export interface TriageScreenProps {
 
 function LiveTriage({ store, library, onOpen, onBack }: Omit<TriageScreenProps, 'load'> & { store: StatusStore }) {
   const { ready, report } = useTriage(store, library);
+  const { rows } = useTerminalSize();
   if (!ready) return <Text dimColor>Probing every host and the master…</Text>;
-  return <TriageView report={report} onOpen={onOpen} onBack={onBack} />;
+  // Header, list (up to 8), "Evidence", notice, help and a spare row: the detail gets the rest (Ink redraws the whole screen past the terminal's height).
+  const detailRows = Math.max(3, rows - 1 - Math.min(8, report.findings.length || 1) - 1 - 3);
+  return <TriageView report={report} onOpen={onOpen} onBack={onBack} detailRows={detailRows} />;
 }
 
 export function TriageScreen({ load, library, onOpen, onBack }: TriageScreenProps) {

@@ -120,6 +120,15 @@ test('app: Home → Triage → Enter on the power cut opens power-cut\'s inputs 
   p.stop();
 });
 
+test('triage screen on a small terminal: the frame stays within its rows, the rest of the evidence is counted', async () => {
+  const p = await brokenPoller();
+  const r = renderScreen(<TriageScreen load={() => Promise.resolve(p)} library={library} onOpen={noRun} onBack={() => {}} />, { columns: 80, rows: 14 });
+  const f = await r.waitFor('2 findings');
+  assert.ok(f.split('\n').length <= 14, `${f.split('\n').length} rows:\n${f}`);
+  assert.match(f, /… \d+ more lines \(mfs-tui triage prints all\)/);
+  p.stop();
+});
+
 test('app: no triage entry on Home without a status source; Esc from triage goes home', async () => {
   const without = renderScreen(<App runbooks={[powerCut]} unfinished={[]} startRun={noRun} resumeRun={noRun} onExit={() => {}} />);
   const home = await without.waitFor('Cluster status');
