@@ -120,9 +120,10 @@ export class StatusPoller {
   }
 
   /**
-   * A snapshot no older than maxAgeMs: when some host's or mfscli's last answer is older
-   * (or never came), sweeps once more and waits for every probe in flight. Hosts that still
-   * do not answer stay stale in it (unknown, never taken as fine).
+   * A snapshot no older than maxAgeMs for what preconditions read (the master candidates and
+   * mfscli): when one of their last answers is older (or never came), sweeps once more and
+   * waits for every probe in flight. Hosts that still do not answer stay stale in it
+   * (unknown, never taken as fine). Other hosts being down does not force a sweep each time.
    */
   async freshState(maxAgeMs = 2000): Promise<ClusterStatus> {
     this.flush();
@@ -135,7 +136,7 @@ export class StatusPoller {
 
   private isFresh(s: ClusterStatus, maxAgeMs: number): boolean {
     const fresh = (age: number | undefined) => age !== undefined && age <= maxAgeMs;
-    return s.hosts.every((h) => fresh(h.ageMs)) && fresh(s.mfs.ageMs);
+    return s.hosts.every((h) => !h.roles.includes('master-candidate') || fresh(h.ageMs)) && fresh(s.mfs.ageMs);
   }
 
   /**

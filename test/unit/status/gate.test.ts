@@ -63,3 +63,15 @@ it('pauseWhileStepsRun: paused from step-started to its end, counted per host', 
   rec({ type: 'run-finished', status: 'aborted' });
   assert.deepEqual(calls, ['pause m1', 'pause m2', 'resume m1', 'pause m1', 'resume m1', 'resume m2']);
 });
+
+it('a chunkserver that does not answer does not force a sweep on every check (preconditions read candidates and mfscli)', async () => {
+  const { c, p, advance } = setup();
+  c.hosts.set('c1', { ...c.hosts.get('c1')!, fail: 'connect ETIMEDOUT' });
+  const gate = statusGate(p);
+  assert.deepEqual((await gate.check(['no-split-brain'])).map((r) => r.met), [true]);
+  const probes = c.scripts.length;
+  advance(500);
+  await gate.check(['no-split-brain']);
+  assert.equal(c.scripts.length, probes, 'no new probe: the candidates and mfscli are fresh');
+  p.stop();
+});
