@@ -5,7 +5,7 @@
 // recovered, with what is still wrong. One lab for the whole file; the drills run in an
 // order each one's starting state allows (power-cut with HA, without HA, then lose-master).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,14 +23,27 @@ const skip = skipReason();
 let dir = '';
 let work = '';
 
-function cli(args: string[], timeoutMs = 600_000): { code: number | null; out: string; seconds: number } {
+/**
+ * The real command, as a child process. Asynchronous on purpose: a spawnSync would block this
+ * process's event loop, and with it the release of the lab-operation lock `labUp` held (its
+ * flock child is released by a pipe write), so the drill's own `lab break` would wait for it.
+ */
+function cli(args: string[], timeoutMs = 600_000): Promise<{ code: number | null; out: string; seconds: number }> {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    env: { ...process.env, MFS_TUI_LAB_DIR: dir, MFS_TUI_STATE_DIR: path.join(work, 'state'), MFS_TUI_CONFIG_DIR: path.join(work, 'config'), NO_COLOR: '1' },
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, MFS_TUI_LAB_DIR: dir, MFS_TUI_STATE_DIR: path.join(work, 'state'), MFS_TUI_CONFIG_DIR: path.join(work, 'config'), NO_COLOR: '1' },
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, seconds: (performance.now() - t0) / 1000 });
+    });
   });
-  return { code: r.status, out: `${r.stdout}${r.stderr}`, seconds: (performance.now() - t0) / 1000 };
 }
 
 interface Store {
@@ -60,15 +73,15 @@ describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_20
     for (const d of [dir, work]) if (d) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  it('refuses any inventory but the practice cluster', () => {
-    const r = cli(['--inventory', '/etc/hosts', 'drill', 'power-cut']);
+  it('refuses any inventory but the practice cluster', async () => {
+    const r = await cli(['--inventory', '/etc/hosts', 'drill', 'power-cut']);
     assert.equal(r.code, 2, r.out);
     assert.match(r.out, /drills run on the practice cluster only/);
     assert.equal(fs.existsSync(path.join(work, 'config', 'drills.json')) ? store().active : undefined, undefined);
   });
 
   it('power-cut: the trainee runs the power-cut runbook (standby took over, old master rejoins); the debrief shows every file intact', async () => {
-    const start = cli(['drill', 'power-cut']);
+    const start = await cli(['drill', 'power-cut']);
     assert.equal(start.code, 0, start.out);
     assert.match(start.out, /DRILL drill-\S+: Power cut on the active master/);
     assert.match(start.out, /mfs-tui drill check/);
@@ -78,10 +91,10 @@ describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_20
     log(`power-cut drill started in ${start.seconds.toFixed(1)} s, fault on ${drill.host}`);
     // As the trainee would see in status: a master answers again once the standby took over.
     assert.ok((await waitUntil(90_000, masterAnswers)) !== undefined, 'the standby took over');
-    const run = cli(['--lab', 'run', 'power-cut', '--yes', '--input', `host=${drill.host}`, '--input', `host_address=${address(drill.host!)}`, '--decide', 'host-boots=yes', '--decide', 'choose=rejoin']);
+    const run = await cli(['--lab', 'run', 'power-cut', '--yes', '--input', `host=${drill.host}`, '--input', `host_address=${address(drill.host!)}`, '--decide', 'host-boots=yes', '--decide', 'choose=rejoin']);
     assert.equal(run.code, 0, run.out);
     const report = path.join(work, 'power-cut.md');
-    const check = cli(['drill', 'check', '--wait', '150', '--report', report]);
+    const check = await cli(['drill', 'check', '--wait', '150', '--report', report]);
     assert.equal(check.code, 0, check.out);
     assert.match(check.out, /RECOVERED in \d/);
     assert.match(check.out, /Files: 9 of 9 intact/);
@@ -103,8 +116,8 @@ describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_20
     log(`power-cut drill recovered in ${(done.recoveryMs! / 1000).toFixed(1)} s (runbook ${run.seconds.toFixed(1)} s)`);
   });
 
-  it('power-cut-no-ha --scripted: the recommended runbook run by the drill itself; its time becomes the reference', () => {
-    const r = cli(['drill', 'power-cut-no-ha', '--scripted']);
+  it('power-cut-no-ha --scripted: the recommended runbook run by the drill itself; its time becomes the reference', async () => {
+    const r = await cli(['drill', 'power-cut-no-ha', '--scripted']);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /Scripted recovery/);
     assert.match(r.out, /OK: the master has every change the metalogger logged/);
@@ -117,14 +130,14 @@ describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_20
     log(`power-cut-no-ha scripted recovery: ${(s.scripted['power-cut-no-ha']!.ms / 1000).toFixed(1)} s (whole command ${r.seconds.toFixed(1)} s)`);
   });
 
-  it('lose-master: checked before recovery it is NOT recovered (and says why); a runbook that does not fit is a wrong turn; lost-master recovers it', () => {
-    const start = cli(['drill', 'lose-master']);
+  it('lose-master: checked before recovery it is NOT recovered (and says why); a runbook that does not fit is a wrong turn; lost-master recovers it', async () => {
+    const start = await cli(['drill', 'lose-master']);
     assert.equal(start.code, 0, start.out);
     const drill = store().active!;
     const lost = drill.host!;
     const target = readState()!.hosts.find((h) => h.roles.includes('master-candidate') && h.name !== lost)!;
 
-    const early = cli(['drill', 'check']);
+    const early = await cli(['drill', 'check']);
     assert.equal(early.code, 1, early.out);
     assert.match(early.out, /is NOT recovered/);
     assert.match(early.out, /✘ (nobody holds the VIP|no master answers at the VIP)/);
@@ -133,17 +146,17 @@ describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_20
     assert.equal(store().active!.checks.length, 1);
 
     // A wrong turn: the power-cut runbook for a host that does not come back.
-    const wrong = cli(['--lab', 'run', 'power-cut', '--yes', '--input', `host=${lost}`, '--input', `host_address=${address(lost)}`, '--decide', 'host-boots=yes'], 120_000);
+    const wrong = await cli(['--lab', 'run', 'power-cut', '--yes', '--input', `host=${lost}`, '--input', `host_address=${address(lost)}`, '--decide', 'host-boots=yes'], 120_000);
     assert.notEqual(wrong.code, 0, wrong.out);
 
-    const run = cli([
+    const run = await cli([
       '--lab', 'run', 'lost-master', '--yes',
       '--input', `old=${lost}`, '--input', `old_address=${address(lost)}`,
       '--input', `target=${target.name}`, '--input', `target_address=${target.address}`,
       '--decide', 'fence=fenced', '--decide', 'next=later',
     ]);
     assert.equal(run.code, 0, run.out);
-    const check = cli(['drill', 'check', '--wait', '150']);
+    const check = await cli(['drill', 'check', '--wait', '150']);
     assert.equal(check.code, 0, check.out);
     assert.match(check.out, /RECOVERED in \d/);
     assert.match(check.out, /Files: 9 of 9 intact/);
@@ -157,13 +170,13 @@ describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_20
     log(`lose-master drill recovered in ${(done.recoveryMs! / 1000).toFixed(1)} s; wrong turns: ${done.debrief!.wrongTurns.map((w) => w.kind).join(', ')}`);
   });
 
-  it('history and the markdown report of the last drill', () => {
-    const list = cli(['drill', 'list']);
+  it('history and the markdown report of the last drill', async () => {
+    const list = await cli(['drill', 'list']);
     assert.equal(list.code, 0, list.out);
     assert.match(list.out, /power-cut +recovered/);
     assert.match(list.out, /power-cut-no-ha +recovered .* scripted/);
     assert.match(list.out, /lose-master +recovered/);
-    const md = cli(['drill', '--report']);
+    const md = await cli(['drill', '--report']);
     assert.equal(md.code, 0, md.out);
     assert.match(md.out, /^# Drill debrief: The active master host is lost/);
     assert.match(md.out, /## Wrong turns/);
