@@ -39,6 +39,7 @@ export function StatusSidebar({ store }: { store: StatusStore }) {
   const status = useClusterStatus(store);
   const history = useStatusHistory(store);
   const others = status.alerts.filter((a) => !SHOWN_ELSEWHERE.has(a.code) && a.severity === 'critical');
+  const paused = status.hosts.filter((h) => h.paused).map((h) => h.name);
   return (
     <Box flexDirection="column">
       <VipPanel status={status} compact />
@@ -48,6 +49,7 @@ export function StatusSidebar({ store }: { store: StatusStore }) {
         </Text>
       ))}
       <ChunkPanel status={status} history={history} compact />
+      {paused.length > 0 ? <Text dimColor>light probes on {paused.join(', ')} (a step runs there)</Text> : null}
     </Box>
   );
 }

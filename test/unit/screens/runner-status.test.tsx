@@ -67,13 +67,17 @@ test('narrow terminal: one status line above the runner; tiny terminal: no statu
   status.stop();
 });
 
-test('the sidebar follows the poller: a host that starts answering again changes it', async () => {
+test('the sidebar follows the poller: a paused host, and the VIP moving', async () => {
   const hs = healthyHosts();
   const c = fakeCluster(hs, { viaVip: fixture('healthy-goal3.txt'), candidates: simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]) });
   const p = new StatusPoller({ inventory: inventoryOf(hs), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 60_000 });
   await p.sweep();
   const r = renderScreen(<Runner ctrl={healthCheckRun()} title="Health check" onLeave={() => {}} status={p} />, { columns: 140, rows: 30 });
   await r.waitFor('held by m1');
+  p.pause('m1');
+  await r.waitFor('light probes on m1 (a step runs there)');
+  p.resume('m1');
+  await r.waitFor((f) => !f.includes('light probes on'));
   c.hosts.set('m1', { ...c.hosts.get('m1')!, vip: false });
   c.hosts.set('m2', { ...c.hosts.get('m2')!, vip: true });
   await p.sweep();
