@@ -26,12 +26,13 @@ export function ChunkPanel({ status, history, compact = false }: { status: Clust
   }
   const sp = spaceOf(vip);
   const c = vip.chunkClasses;
-  const w = compact ? 20 : 30;
+  // Compact (beside the runner, 44 columns): a shorter gauge and no trash, so it fits one line.
+  const w = compact ? 12 : 30;
   return (
     <Box {...box} flexDirection="column">
       <Text>
         space {gauge(sp.usedFraction, w)} {sp.usedFraction === undefined ? '?' : `${(sp.usedFraction * 100).toFixed(1)}%`} of {formatBytes(sp.total)}
-        {'  '}trash {formatBytes(sp.trash)}
+        {compact ? null : `  trash ${formatBytes(sp.trash)}`}
         {status.mfs.stale ? <Text color="yellow"> (stale {formatAge(status.mfs.ageMs)})</Text> : null}
       </Text>
       {c ? (
