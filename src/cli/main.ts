@@ -131,10 +131,18 @@ function collectPairs(value: string, previous: Record<string, string>): Record<s
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
-async function registerOptionalCommands(program: Command): Promise<void> {
-  // The practice cluster lives in its own module tree.
-  const { registerLabCommands } = await import('../lab/cli.ts');
-  registerLabCommands(program);
+/** Help lists every command; `lab ...` needs the practice cluster's commands. */
+function mayNeedLab(argv: string[]): boolean {
+  return argv.slice(2).some((w) => w === 'lab' || w === 'help' || w === '-h' || w === '--help');
+}
+
+async function registerOptionalCommands(program: Command, argv: string[]): Promise<void> {
+  // The practice cluster lives in its own module tree (~60 kB): loaded only when the
+  // command line may use it, so the home screen and the other commands start without it.
+  if (mayNeedLab(argv)) {
+    const { registerLabCommands } = await import('../lab/cli.ts');
+    registerLabCommands(program);
+  }
   // Drills on the practice cluster: the command's own module loads src/drill/ on demand.
   const { registerDrillCommand } = await import('./drill.ts');
   registerDrillCommand(program);
@@ -142,7 +150,7 @@ async function registerOptionalCommands(program: Command): Promise<void> {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  await registerOptionalCommands(program);
+  await registerOptionalCommands(program, argv);
   // Subcommands made before this call do not inherit it: without theirs, commander exits 1 on a bad option (usage is 2).
   for (const cmd of [program, ...allSubcommands(program)]) cmd.exitOverride();
   program.configureOutput({ outputError: (str, write) => write(str) });
