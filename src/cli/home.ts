@@ -29,16 +29,23 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     return file ? { file, inventory: await loadInventoryFor(opened, { remember: false }) } : undefined;
   })();
   inventoryLoad.catch(() => undefined); // handled below, once the modules are in
-  const [{ render }, { default: React }, { App }, cat, checks, { listRuns }, { PromptBroker }, { stateDir }] = await Promise.all([
-    import('ink'),
-    import('react'),
-    import('../../screens/App.tsx'),
-    import('../runbook/catalog.ts'),
-    import('../runbook/cache.ts'),
-    import('../journal/list.ts'),
-    import('../cluster/prompt-broker.ts'),
-    import('../state/paths.ts'),
-  ]);
+  // One Promise.all: the module files are read and compiled side by side, not one after another.
+  const [{ render }, { default: React }, { App }, cat, checks, { listRuns }, { PromptBroker }, { stateDir }, homeStatus, { LiveStatus }, engine, { buildVariables }, { inputDefault }] =
+    await Promise.all([
+      import('ink'),
+      import('react'),
+      import('../../screens/App.tsx'),
+      import('../runbook/catalog.ts'),
+      import('../runbook/cache.ts'),
+      import('../journal/list.ts'),
+      import('../cluster/prompt-broker.ts'),
+      import('../state/paths.ts'),
+      import('./home-status.ts'),
+      import('../../screens/status/LiveStatus.tsx'),
+      import('../engine/run.ts'),
+      import('../runbook/template.ts'),
+      import('../runbook/inputs.ts'),
+    ]);
 
   const loaded = await inventoryLoad;
   const inventory: Inventory | undefined = loaded?.inventory;
@@ -81,10 +88,8 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     return session;
   };
   // The live status (runner sidebar, status screen, `requires=` checks) on the same session.
-  const status = (await import('./home-status.ts')).appStatus(() => session ?? cluster(needInventory()));
-  const { LiveStatus } = await import('../../screens/status/LiveStatus.tsx');
+  const status = homeStatus.appStatus(() => session ?? cluster(needInventory()));
 
-  const engine = await import('../engine/run.ts');
   const deps = async (inv: Inventory) => {
     const s = await cluster(inv);
     await status.open().catch(() => undefined);
@@ -100,9 +105,6 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
       operator: operatorName(),
     };
   };
-
-  const { buildVariables } = await import('../runbook/template.ts');
-  const { inputDefault } = await import('../runbook/inputs.ts');
 
   const props = (): AppProps => ({
     runbooks,
