@@ -1,0 +1,120 @@
+// The home screen lists runbooks from their front matter and takes the library's problems
+// from the runbook cache (or checks the files right after the first frame): the real
+// bin/mfs-tui under tmux must still show a broken runbook as `mfs-tui validate` reports
+// it, on a first start and on a start with the cache, and run a runbook parsed when picked.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN } from './cli-env.ts';
+
+const SOCKET = `mfs-tui-home-${process.pid}`;
+const dir = mkdtempSync(join(tmpdir(), 'mfs-home-'));
+const runbooks = join(dir, 'runbooks');
+const state = join(dir, 'state');
+mkdirSync(runbooks);
+const inventory = join(dir, 'inventory.yaml');
+writeFileSync(inventory, 'cluster: hometest\nvip: { address: 127.0.0.99, interface: lo, prefix: 32 }\nhosts:\n  - { name: m1, address: 127.0.0.1, roles: [master-candidate] }\n');
+const env = { MFS_TUI_STATE_DIR: state, MFS_TUI_CONFIG_DIR: join(dir, 'config'), NO_COLOR: '1', TERM: 'xterm-256color', LANG: 'C.UTF-8', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+}
+after(() => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // no server left
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const book = (id: string, title: string, script: string) => `---
+id: ${id}
+title: ${title}
+summary: Summary of ${id}.
+when: In tests.
+risk: low
+---
+
+## Echo {#echo}
+
+\`\`\`sh on=local confirm=none
+${script}
+\`\`\`
+`;
+
+function start(): void {
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+  tmux('new-session', '-d', '-s', 'app', '-x', '140', '-y', '40', `env ${vars} ${process.execPath} ${BIN} --inventory ${inventory} --runbooks ${runbooks}; sleep 30`);
+}
+function stop(): void {
+  tmux('send-keys', '-t', 'app', 'q');
+  try {
+    tmux('kill-session', '-t', 'app');
+  } catch {
+    // already gone
+  }
+}
+const screen = () => tmux('capture-pane', '-p', '-t', 'app');
+/** The screen as one line: Ink wraps long lines at a space. */
+const flat = (text: string) => text.replace(/\s*\n\s*/g, ' ');
+async function waitFor(re: RegExp, what: string, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = screen();
+    if (re.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`waited for ${what} (${re}); the screen shows:\n${last}`);
+}
+
+/** What `mfs-tui validate` says about the folder: the first problem and how many. */
+function validate(): { first: string; count: number } {
+  const r = spawnSync(process.execPath, [BIN, 'validate', '--inventory', inventory, '--runbooks', runbooks], { env, encoding: 'utf8', timeout: 60_000 });
+  const lines = r.stdout.split('\n').filter((l) => /^\/.*:\d+:\d+: /.test(l));
+  return { first: lines[0] ?? '', count: lines.length };
+}
+
+test('a broken runbook is shown as validate reports it, without and with the cache; a picked runbook runs', async () => {
+  writeFileSync(join(runbooks, 'good.md'), book('good', 'Say hello here', 'echo hello-from-home-test'));
+  writeFileSync(join(runbooks, 'broken.md'), book('broken', 'Broken on purpose', 'echo {{nope}}'));
+  const expected = validate();
+  assert.equal(expected.count, 1);
+  assert.match(expected.first, /broken\.md:12:6: unknown variable \{\{nope\}\}/);
+  const notice = `1 runbook problem(s); run \`mfs-tui validate\`. First: ${expected.first}`;
+
+  // First start: no cache yet. The list is there, the problem once the files are checked.
+  start();
+  await waitFor(/Say hello here/, 'the runbook list');
+  let s = await waitFor(/runbook problem\(s\)/, 'the problem notice after the check');
+  assert.ok(flat(s).includes(notice), `expected the notice:\n${notice}\nscreen:\n${s}`);
+  stop();
+  assert.equal(statSync(join(state, 'runbook-cache.json')).mode & 0o777, 0o600);
+
+  // Second start: from the cache, the same notice.
+  start();
+  s = await waitFor(/runbook problem\(s\)/, 'the problem notice from the cache');
+  assert.ok(flat(s).includes(notice), `expected the notice:\n${notice}\nscreen:\n${s}`);
+  assert.match(s, /Broken on purpose/);
+  stop();
+
+  // The broken runbook fixed and the good one retitled: the cache does not hide either change.
+  writeFileSync(join(runbooks, 'broken.md'), book('broken', 'Broken on purpose', 'echo fixed'));
+  writeFileSync(join(runbooks, 'good.md'), book('good', 'Say hello again', 'echo hello-from-home-test'));
+  assert.equal(validate().count, 0);
+  start();
+  s = await waitFor(/Say hello again/, 'the new title');
+  // Give the check time to finish; no notice may appear.
+  await new Promise((r) => setTimeout(r, 3000));
+  assert.doesNotMatch(screen(), /runbook problem/);
+
+  // Picking a runbook parses it in full and runs it.
+  tmux('send-keys', '-t', 'app', 'Down', 'Enter');
+  s = await waitFor(/succeeded/i, 'the run finished');
+  assert.match(s, /hello-from-home-test/);
+  stop();
+});
