@@ -77,7 +77,11 @@ resume\` to continue a runbook run.`,
       await practiceOnly(cmd.optsWithGlobals() as GlobalOptions);
       const waitS = opts.wait === undefined ? 0 : Number(opts.wait);
       if (!Number.isFinite(waitS) || waitS < 0) throw new UserError(`--wait: expected seconds, got '${opts.wait}'`);
-      await operatorErrors(() => check(waitS, opts.report, !!opts.json));
+      // commander hands `--report FILE` after `check` to drill's own --report (options are not positional).
+      const parentReport = cmd.parent?.opts().report as string | boolean | undefined;
+      const report = opts.report ?? (typeof parentReport === 'string' ? parentReport : undefined);
+      if (parentReport === true && !opts.report) throw new UserError('drill check --report needs a FILE');
+      await operatorErrors(() => check(waitS, report, !!opts.json));
     });
 
   drill
