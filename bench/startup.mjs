@@ -6,7 +6,7 @@
 // earlier starts, as an operator has it); --cold gives every run an empty state directory
 // (the first start after installing, or after every runbook changed).
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -52,7 +52,10 @@ function once() {
           const kb = node ? hwmKb(node) : undefined;
           if (node) process.kill(node, 'SIGTERM');
           clearTimeout(timer);
-          p.on('close', () => resolve({ ms: firstFrameMs, mb: kb ? kb / 1024 : NaN }));
+          p.on('close', () => {
+            if (cold) rmSync(state, { recursive: true, force: true });
+            resolve({ ms: firstFrameMs, mb: kb ? kb / 1024 : NaN });
+          });
         }, 300);
       }
     });
