@@ -71,6 +71,8 @@ export interface Debrief {
   /** What is still wrong, when not recovered. */
   problems: string[];
   verified: string[];
+  /** Not part of "recovered", worth fixing (e.g. the standby holds no current metadata). */
+  warnings: string[];
   files: { total: number; intact: number };
   recommended: string[];
   /** What triage said right after the fault, when it was taken. */
@@ -86,6 +88,7 @@ export interface DebriefInput {
   recovered: boolean;
   problems: string[];
   verified: string[];
+  warnings?: string[];
   filesIntact: number;
   /** Journals of runs started during the drill (any cluster: a run elsewhere is a wrong turn). */
   runs: RunInput[];
@@ -293,6 +296,7 @@ export function buildDebrief(input: DebriefInput): Debrief {
     recoveryMs: input.recovered && drill.brokeAt ? ms(drill.brokeAt, input.endedAt) : undefined,
     problems: input.problems,
     verified: input.verified,
+    warnings: input.warnings ?? [],
     files: { total: drill.files.length, intact: input.filesIntact },
     recommended,
     triage: drill.triage,
@@ -358,6 +362,7 @@ export function renderDebriefText(d: Debrief): string {
     for (const p of d.problems) L.push(`  ✘ ${p}`);
   }
   for (const v of d.verified) L.push(`  ✔ ${v}`);
+  for (const w of d.warnings) L.push(`  ⚠ ${w}`);
   L.push(`Files: ${d.files.intact} of ${d.files.total} intact`);
   const tri = triageLine(d);
   if (tri) L.push(tri);
@@ -423,6 +428,11 @@ export function renderDebriefMarkdown(d: Debrief): string {
   if (d.verified.length > 0) {
     L.push('## Verified', '');
     for (const v of d.verified) L.push(`- ${v}`);
+    L.push('');
+  }
+  if (d.warnings.length > 0) {
+    L.push('## Worth fixing (not part of the recovery)', '');
+    for (const w of d.warnings) L.push(`- ${w}`);
     L.push('');
   }
   L.push('## Runbook runs', '');

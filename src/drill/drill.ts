@@ -203,6 +203,7 @@ export async function checkDrill(opts: { waitS?: number }, say: Say): Promise<Ch
     recovered: verdict.healthy,
     problems: verdict.problems,
     verified: verdict.verified,
+    warnings: verdict.warnings,
     filesIntact: obs.files?.filter((f) => f.actual === f.expected).length ?? 0,
     runs: runsBetween(drill.startedAt, at),
     labCluster: LAB_CLUSTER,

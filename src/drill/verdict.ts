@@ -61,11 +61,14 @@ export interface Verdict {
   problems: string[];
   /** What was verified (for the debrief). */
   verified: string[];
+  /** Worth knowing, but not part of "recovered" (the standby's metalogger). */
+  warnings: string[];
 }
 
 export function judgeHealth(o: HealthObservation): Verdict {
   const problems: string[] = [];
   const verified: string[] = [];
+  const warnings: string[] = [];
   const holderName = o.vipHolders.length === 1 ? o.vipHolders[0] : undefined;
   if (o.vipHolders.length === 0) problems.push(`nobody holds the VIP ${o.vip}`);
   else if (o.vipHolders.length > 1) problems.push(`split brain: the VIP ${o.vip} is on ${o.vipHolders.join(' and ')}`);
@@ -102,17 +105,13 @@ export function judgeHealth(o: HealthObservation): Verdict {
     const stray = m.disconnected.filter((a) => !missingCs.some((c) => c.address === a));
     if (stray.length > 0) problems.push(`the master lists disconnected chunkservers: ${stray.join(', ')}`);
     if (missingCs.length === 0 && stray.length === 0) verified.push(`all ${o.chunkservers.length} chunkservers connected`);
-    // Every metalogger: the dedicated one, and each live candidate that is not the master (the standby).
-    const loggers = [o.metalogger, ...live.filter((c) => !o.vipHolders.includes(c.name) && !c.master).map((c) => ({ name: c.name, address: c.address }))];
-    const absent = loggers.filter((l) => !m.metaloggers.includes(l.address));
-    for (const l of absent) {
-      problems.push(
-        l.name === o.metalogger.name
-          ? `the metalogger ${l.name} (${l.address}) is not connected to the master`
-          : `${l.name} is not back as the standby: no metalogger from ${l.address} is connected to the master`,
-      );
+    // The dedicated metalogger must be back; a standby candidate's own metalogger is reported, not required.
+    if (m.metaloggers.includes(o.metalogger.address)) verified.push(`the metalogger ${o.metalogger.name} connected`);
+    else problems.push(`the metalogger ${o.metalogger.name} (${o.metalogger.address}) is not connected to the master`);
+    for (const c of live.filter((x) => !o.vipHolders.includes(x.name) && !x.master)) {
+      if (m.metaloggers.includes(c.address)) verified.push(`the standby ${c.name} follows the master (its metalogger is connected)`);
+      else warnings.push(`the standby ${c.name} has no metalogger connected to the master: it holds no current metadata to take over with`);
     }
-    if (absent.length === 0) verified.push(`metaloggers connected: ${loggers.map((l) => l.name).join(', ')}`);
     if (m.missingChunks === undefined) problems.push('the master did not report its chunk counts');
     else if (m.missingChunks > 0) problems.push(`${m.missingChunks} chunk${m.missingChunks === 1 ? ' is' : 's are'} missing`);
     else verified.push('no missing chunks');
@@ -125,5 +124,5 @@ export function judgeHealth(o: HealthObservation): Verdict {
     }
     if (bad.length === 0) verified.push(`all ${o.files.length} drill files read back with their checksums`);
   }
-  return { healthy: problems.length === 0, problems, verified };
+  return { healthy: problems.length === 0, problems, verified, warnings };
 }

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { labDown, labUp } from '../../../src/lab/index.ts';
 import { readState } from '../../../src/lab/state.ts';
 import type { DrillRecord } from '../../../src/drill/types.ts';
@@ -67,6 +67,10 @@ describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_20
     dir = useTempLabDir();
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-drill-'));
     await labUp({});
+  });
+  // A drill left under way by a failed test must not stop the next one from starting.
+  beforeEach(async () => {
+    if (fs.existsSync(path.join(work, 'config', 'drills.json')) && store().active) await cli(['drill', 'abandon']);
   });
   after(async () => {
     if (dir) await labDown();

@@ -75,7 +75,7 @@ describe('drill debrief', () => {
       past('d-scripted', 'power-cut', 5_000, -1000, { scripted: true }),
       past('d-abandoned', 'power-cut', undefined, -500),
     ];
-    const d = buildDebrief({ drill: drill(), endedAt: at(75), recovered: true, problems: [], verified: ['no missing chunks'], filesIntact: 9, runs: [run], labCluster: 'lab', history, scriptedMs: 45_000 });
+    const d = buildDebrief({ drill: drill(), endedAt: at(75), recovered: true, problems: [], verified: ['no missing chunks'], warnings: ['the standby m2 has no metalogger connected'], filesIntact: 9, runs: [run], labCluster: 'lab', history, scriptedMs: 45_000 });
     assert.equal(d.recovered, true);
     assert.equal(d.recoveryMs, 75_000);
     assert.deepEqual(d.files, { total: 9, intact: 9 });
@@ -103,7 +103,9 @@ describe('drill debrief', () => {
     assert.match(text, /scripted recovery: 45\.0 s \(you: \+30\.0 s\)/);
     assert.match(text, /2 earlier drills of power-cut: best 1 min 00 s \(you: \+15\.0 s\), last 1 min 00 s \(you: \+15\.0 s\), average 1 min 15 s/);
     assert.match(text, /Wrong turns: none/);
+    assert.match(text, /⚠ the standby m2 has no metalogger connected/);
     const md = renderDebriefMarkdown(d);
+    assert.match(md, /## Worth fixing \(not part of the recovery\)\n\n- the standby m2 has no metalogger connected/);
     assert.match(md, /^# Drill debrief: Power cut on the active master/);
     assert.match(md, /\| `move-stale` \| command \| m1 \| 1 \| 3\.0 s \| ok \|/);
     assert.match(md, /\| `choose` \| decision \| - \| 1 \| 12\.0 s \| chose rejoin \|/);

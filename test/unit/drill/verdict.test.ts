@@ -35,6 +35,8 @@ describe('judgeHealth', () => {
     assert.equal(v.healthy, true);
     assert.ok(v.verified.includes('one VIP holder, m1, running the master'));
     assert.ok(v.verified.includes('all 2 drill files read back with their checksums'));
+    assert.ok(v.verified.includes('the standby m2 follows the master (its metalogger is connected)'));
+    assert.deepEqual(v.warnings, []);
     assert.ok(v.verified.some((x) => x.startsWith('full metadata: version 120 (110 before the fault, metalogger at 119)')));
   });
 
@@ -83,7 +85,12 @@ describe('judgeHealth', () => {
     assert.ok(judgeHealth(noMl).problems.includes('could not compare with the metalogger ml: ssh exit 255'));
   });
 
-  it('a chunkserver, the metalogger or the standby not connected; missing chunks', () => {
+  it('a chunkserver or the metalogger not connected, missing chunks; a standby without metalogger is a warning only', () => {
+    const standbyOnly = healthy();
+    standbyOnly.master.metaloggers = ['10.77.0.13'];
+    const w = judgeHealth(standbyOnly);
+    assert.equal(w.healthy, true);
+    assert.equal(w.warnings.length, 1);
     const o = healthy();
     o.master.chunkservers = ['10.77.0.21', '10.77.0.22'];
     o.master.disconnected = ['10.77.0.23'];
@@ -93,9 +100,9 @@ describe('judgeHealth', () => {
     assert.deepEqual(v.problems, [
       'chunkserver c3 (10.77.0.23) is not connected to the master',
       'the metalogger ml (10.77.0.13) is not connected to the master',
-      'm2 is not back as the standby: no metalogger from 10.77.0.12 is connected to the master',
       '4 chunks are missing',
     ]);
+    assert.deepEqual(v.warnings, ['the standby m2 has no metalogger connected to the master: it holds no current metadata to take over with']);
   });
 
   it('a lost candidate is not expected back as the standby', () => {
