@@ -1,0 +1,128 @@
+// bench/recovery: power-cut recovery on the practice cluster, from the fault to a cluster
+// verified healthy from outside (VIP master answering, 3 chunkservers, the metalogger, no
+// missing chunk), two ways side by side in one run:
+//   A. `mfs-tui run power-cut --yes` (engine, journal, SSH pool, facts, checks);
+//   B. the same scripts (the blocks mfs-tui ran, rendered for the same hosts, checks
+//      included) in one plain bash script over OpenSSH (one ssh per script, no multiplexing).
+// The no-HA branch (keepalived stopped, a static VIP): recovery with mfsmaster -a on the same
+// host, so every round starts from the same state. Rounds alternate A B B A ...
+// Run: node --import tsx bench/recovery.ts [rounds]   (root, lab packages; takes the lab lock)
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { labBreak, labDown, labUp } from '../src/lab/index.ts';
+import { chooseBlock } from '../src/runbook/conditions.ts';
+import type { HostFacts } from '../src/runbook/facts.ts';
+import { holdMachineLabLock } from '../test/integration/lab/helpers.ts';
+import { inputsFor, labInventory, renderBlock, runbook } from '../test/unit/runbooks-library/render.ts';
+
+const ROUNDS = Number(process.argv[2] ?? 4);
+const VIP = '10.77.0.100';
+const BIN = fileURLToPath(new URL('../bin/mfs-tui', import.meta.url));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-bench-'));
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-bench-recovery-'));
+process.env.MFS_TUI_LAB_DIR = dir;
+
+const ssh = (host: string, script: string) =>
+  spawnSync('ssh', ['-F', path.join(dir, 'ssh_config'), '-o', 'BatchMode=yes', host, 'sh', '-s'], { input: script, encoding: 'utf8', timeout: 60_000 });
+
+function healthy(): boolean {
+  const out = (spawnSync('mfscli', ['-ns', '|', '-SIN', '-SCS', '-SMB', '-H', VIP], { encoding: 'utf8', timeout: 15_000 }).stdout ?? '').split('\n');
+  return (
+    out.filter((l) => l.startsWith('chunk servers:|')).length === 3 &&
+    !out.some((l) => l.startsWith('Disconnected chunk servers:|')) &&
+    out.some((l) => l.startsWith('metadata backup loggers:|10.77.0.13|')) &&
+    out.includes('all chunks matrix:|chunkclass missing:|0')
+  );
+}
+
+async function waitHealthy(): Promise<void> {
+  const end = Date.now() + 180_000;
+  while (Date.now() < end) {
+    if (healthy()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('not healthy after 180 s');
+}
+
+const INPUTS = ['--input', 'host=m1', '--input', 'host_address=10.77.0.11'];
+const DECIDE = ['--decide', 'host-boots=yes', '--decide', 'choose=recover', '--decide', 'master-back=yes'];
+
+/** Steps and hosts mfs-tui ran, in order, from its output (`== Title [id]`, `[host] ok:`). */
+function executed(out: string): { step: string; host: string }[] {
+  const res: { step: string; host: string }[] = [];
+  let step = '';
+  for (const line of out.split('\n')) {
+    const s = /^== .* \[([a-z0-9-]+)\]$/.exec(line);
+    if (s) step = s[1]!;
+    const h = /^ {2}\[([^\]]+)\] ok: exit/.exec(line);
+    if (h && !res.some((x) => x.step === step && x.host === h[1])) res.push({ step, host: h[1]! });
+  }
+  return res;
+}
+
+/** The plain bash script: each block rendered for its host, run with ssh, then its check. */
+function plainScript(ran: { step: string; host: string }[]): string {
+  const rb = runbook('power-cut');
+  const inputs = { ...inputsFor(rb), host: 'm1', host_address: '10.77.0.11', metalogger: 'ml' };
+  const facts: HostFacts = { os: 'debian', osId: 'debian', osVersion: '12', init: 'none', mfs: '3.0.117', hostname: '' };
+  const lines = ['#!/bin/bash', 'set -e', `S="ssh -F ${path.join(dir, 'ssh_config')} -o BatchMode=yes"`];
+  for (const { step, host } of ran) {
+    const block = chooseBlock(rb.steps.find((s) => s.id === step)!, { ...facts, hostname: host })!;
+    const r = renderBlock(rb, block, host, labInventory(), inputs);
+    lines.push(`$S ${host} sh -s <<'MFS_EOF'\n${r.script}\nMFS_EOF`);
+    if (r.check) lines.push(`$S ${host} sh -s <<'MFS_EOF'\n${r.check}\nMFS_EOF`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+  holdMachineLabLock();
+  const load = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+  const results: { way: string; seconds: number; load: string }[] = [];
+  try {
+    await labUp({});
+    // No HA: keepalived gone on both candidates (no notify), a static VIP on m1.
+    for (const h of ['m1', 'm2']) ssh(h, 'for f in /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; do [ -s "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done; rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; exit 0');
+    ssh('m1', `ip -o addr show | grep -qF ' ${VIP}/' || ip addr add ${VIP}/24 dev eth0`);
+    await waitHealthy();
+    let plain = '';
+    for (let i = 0; i < ROUNDS; i++) {
+      const way = i % 4 === 0 || i % 4 === 3 ? 'mfs-tui' : 'plain';
+      const useTui = way === 'mfs-tui' || !plain;
+      await labBreak('power-cut');
+      const t0 = performance.now();
+      if (useTui) {
+        const r = spawnSync(process.execPath, [BIN, '--lab', 'run', 'power-cut', '--yes', ...INPUTS, ...DECIDE], {
+          encoding: 'utf8',
+          timeout: 600_000,
+          env: { ...process.env, MFS_TUI_STATE_DIR: path.join(work, 'state'), MFS_TUI_CONFIG_DIR: path.join(work, 'config'), NO_COLOR: '1' },
+        });
+        if (r.status !== 0) throw new Error(`mfs-tui run failed:\n${r.stdout}${r.stderr}`);
+        if (!plain) {
+          plain = plainScript(executed(r.stdout));
+          fs.writeFileSync(path.join(work, 'plain.sh'), plain, { mode: 0o700 });
+        }
+      } else {
+        const r = spawnSync('bash', [path.join(work, 'plain.sh')], { encoding: 'utf8', timeout: 600_000 });
+        if (r.status !== 0) throw new Error(`plain script failed:\n${r.stdout}${r.stderr}`);
+      }
+      await waitHealthy();
+      const seconds = (performance.now() - t0) / 1000;
+      results.push({ way: useTui ? 'mfs-tui' : 'plain', seconds, load: load()! });
+      process.stdout.write(`round ${i + 1}: ${useTui ? 'mfs-tui' : 'plain ssh'} ${seconds.toFixed(1)} s (load ${load()})\n`);
+    }
+  } finally {
+    await labDown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const a = med(results.filter((r) => r.way === 'mfs-tui').map((r) => r.seconds));
+  const b = med(results.filter((r) => r.way === 'plain').map((r) => r.seconds));
+  process.stdout.write(`power-cut fault -> healthy, median: mfs-tui ${a.toFixed(1)} s, plain OpenSSH ${b.toFixed(1)} s, overhead ${(a - b).toFixed(1)} s (${(((a - b) / b) * 100).toFixed(0)}%)\n`);
+  process.stdout.write(`plain script kept in ${path.join(work, 'plain.sh')}\n`);
+}
+
+await main();
