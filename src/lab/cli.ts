@@ -11,7 +11,7 @@ import type { Progress } from './progress.ts';
 import { sshInteractive } from './ssh.ts';
 import { readState } from './state.ts';
 import { labStatus, type LabStatusReport } from './status.ts';
-import { labUp } from './up.ts';
+import { defaultLabBuild, labUp } from './up.ts';
 
 let stdoutGuarded = false;
 /** Prints a line; a reader that went away (`| head`) must not abort a half-done up or down. */
@@ -68,13 +68,17 @@ export function registerLabCommands(program: Command): void {
     .description('build the practice cluster: m1, m2 (keepalived, VIP on m1), ml, c1..cN, cl (mount with test files), spare')
     .option('--chunkservers <n>', `number of chunkservers (1-${MAX_CHUNKSERVERS})`, (v) => Number(v), 3)
     .option('--bare', 'hosts with sshd only: no MooseFS or keepalived started')
-    .action((opts: { chunkservers: number; bare?: boolean }) =>
+    .option('--via-runbooks', 'build the cluster by running the install-cluster and keepalived-ha runbooks on bare hosts (default when MFS_TUI_LAB_BUILD=runbooks)')
+    .option('--fast', "build the cluster with the lab's own bootstrap scripts")
+    .action((opts: { chunkservers: number; bare?: boolean; viaRunbooks?: boolean; fast?: boolean }) =>
       operatorErrors(async () => {
-        out(`Building the practice cluster${opts.bare ? ' (bare hosts)' : ''}:`);
+        if (opts.viaRunbooks && opts.fast) throw new LabError('--via-runbooks and --fast exclude each other');
+        const via = opts.viaRunbooks ? 'runbooks' : opts.fast ? 'scripts' : defaultLabBuild();
+        out(`Building the practice cluster${opts.bare ? ' (bare hosts)' : via === 'runbooks' ? ' with the install-cluster and keepalived-ha runbooks' : ''}:`);
         const p = phasePrinter();
         let r;
         try {
-          r = await labUp({ chunkservers: opts.chunkservers, bare: opts.bare }, p);
+          r = await labUp({ chunkservers: opts.chunkservers, bare: opts.bare, via }, p);
         } catch (err) {
           if (err instanceof LabError && readState()) {
             throw new LabError(`${err.message}\nThe half-built lab is left for a look (\`mfs-tui lab status\`, \`mfs-tui lab ssh HOST\`); \`mfs-tui lab down\` removes it.`);
@@ -83,6 +87,7 @@ export function registerLabCommands(program: Command): void {
         }
         out(`Up in ${r.totalSeconds.toFixed(1)} s: ${r.hosts.map((h) => h.name).join(' ')}.`);
         out(`Inventory: ${r.inventory}   (mfs-tui --lab, or: mfs-tui lab ssh m1)`);
+        for (const j of r.journals) out(`Runbook journal: ${j}`);
       }),
     );
 

@@ -16,6 +16,7 @@ export interface HostFile {
 export const HOST_DIRS: { path: string; mode: number; mfsOwned?: boolean }[] = [
   { path: 'etc/mfs', mode: 0o755 },
   { path: 'etc/keepalived', mode: 0o755 },
+  { path: 'etc/sysctl.d', mode: 0o755 },
   { path: 'var/lib/mfs', mode: 0o755, mfsOwned: true },
   { path: 'root', mode: 0o700 },
   { path: 'root/.ssh', mode: 0o700 },
@@ -28,6 +29,7 @@ export function hostFiles(host: LabHostPlan, all: LabHostPlan[], clientPublicKey
   const files: HostFile[] = [
     { path: 'etc/hostname', content: `${host.name}\n`, mode: 0o644 },
     { path: 'etc/hosts', content: hostsFile(host, all), mode: 0o644 },
+    { path: 'etc/fstab', content: `# ${host.name}: file systems mounted at boot (the practice host's own)\n`, mode: 0o644 },
     { path: 'root/.ssh/authorized_keys', content: clientPublicKey.trim() + '\n', mode: 0o600 },
     { path: 'sshd_config', content: sshdConfig(host), mode: 0o644 },
     { path: 'fstab', content: hostFstab(), mode: 0o644 },

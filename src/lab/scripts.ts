@@ -38,7 +38,9 @@ export function hostFstab(): string {
   return [
     'mfslab-run /run tmpfs mode=755,nosuid,nodev 0 0',
     '/proc/self/fd/3 /run/host none bind,X-mount.mkdir 0 0',
-    ...['etc/mfs', 'etc/keepalived', 'var/lib/mfs', 'root', 'tmp', 'var/log', 'etc/hosts', 'etc/hostname'].map(bind),
+    // /etc/fstab and /etc/sysctl.d too: the runbooks write them (mount entries, overcommit),
+    // and the machine's own must stay untouched.
+    ...['etc/mfs', 'etc/keepalived', 'etc/sysctl.d', 'var/lib/mfs', 'root', 'tmp', 'var/log', 'etc/hosts', 'etc/hostname', 'etc/fstab'].map(bind),
     'mfslab-mnt /mnt tmpfs mode=755 0 0',
     // A private /dev: its own /dev/log (rsyslogd), ptys (devpts newinstance) and /dev/fuse.
     'mfslab-dev /dev tmpfs mode=755,nosuid 0 0',

@@ -19,6 +19,8 @@ export interface LabState {
   phase: 'building' | 'up';
   chunkservers: number;
   bare: boolean;
+  /** How the cluster was built (absent for bare hosts): the lab's scripts or the runbooks. */
+  build?: 'scripts' | 'runbooks';
   bridge: string;
   hosts: LabHostState[];
   /** Seconds `lab up` took per phase, for status and the speed report. */

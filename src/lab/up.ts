@@ -20,6 +20,18 @@ export interface LabUpOptions {
   chunkservers?: number;
   /** Hosts with sshd only: no MooseFS or keepalived started. */
   bare?: boolean;
+  /**
+   * How the cluster is built on the hosts: `runbooks` runs install-cluster and keepalived-ha
+   * on bare hosts through mfs-tui's engine (proving them); `scripts` is the lab's own
+   * quicker bootstrap. Default: $MFS_TUI_LAB_BUILD, else scripts.
+   */
+  via?: LabBuild;
+}
+
+export type LabBuild = 'scripts' | 'runbooks';
+
+export function defaultLabBuild(): LabBuild {
+  return process.env.MFS_TUI_LAB_BUILD === 'runbooks' ? 'runbooks' : 'scripts';
 }
 
 export interface LabUpResult {
@@ -28,9 +40,13 @@ export interface LabUpResult {
   /** Seconds per phase, in order. */
   timings: Record<string, number>;
   totalSeconds: number;
+  build: LabBuild;
+  /** The runbook journals of this lab up (runbooks build only). */
+  journals: string[];
 }
 
 const SEED = 'metadata-seed.mfs';
+const PACKAGE_EMPTY_METADATA = '/var/lib/mfs/metadata.mfs.empty';
 
 export async function labUp(opts: LabUpOptions = {}, progress: Progress = () => {}): Promise<LabUpResult> {
   planHosts(opts.chunkservers ?? 3); // a bad count fails before anything else
@@ -51,6 +67,8 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   };
   const hosts = planHosts(opts.chunkservers ?? 3);
   const bare = opts.bare ?? false;
+  const build = opts.via ?? defaultLabBuild();
+  const viaRunbooks = !bare && build === 'runbooks';
 
   let done = phase('clean', 'remove any earlier lab');
   if (readState() || (await listLabNetns()).length > 0 || (await listLabLinks()).length > 0) {
@@ -63,9 +81,9 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   done = phase('prepare', 'keys, configs, inventory');
   fs.mkdirSync(labDir(), { recursive: true, mode: 0o700 });
   fs.chmodSync(labDir(), 0o700);
-  const state: LabState = { version: 1, startedAt: new Date().toISOString(), phase: 'building', chunkservers: chunkserverHosts(hosts).length, bare, bridge: BRIDGE, hosts: hosts.map((h) => ({ ...h })) };
+  const state: LabState = { version: 1, startedAt: new Date().toISOString(), phase: 'building', chunkservers: chunkserverHosts(hosts).length, bare, build: bare ? undefined : build, bridge: BRIDGE, hosts: hosts.map((h) => ({ ...h })) };
   writeState(state);
-  const hostKeys = await writeKeysAndFiles(hosts);
+  const hostKeys = await writeKeysAndFiles(hosts, viaRunbooks);
   fs.writeFileSync(labFile('known_hosts'), knownHosts(hosts, hostKeys), { mode: 0o644 });
   fs.writeFileSync(labFile('ssh_config'), sshConfig(hosts, labFile('id_ed25519'), labFile('known_hosts')), { mode: 0o644 });
 
@@ -85,7 +103,9 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   writeState(state);
   done();
 
-  if (!bare) await startCluster(hosts, phase);
+  const journals: string[] = [];
+  if (viaRunbooks) journals.push(...(await buildViaRunbooks(hosts, phase, progress)));
+  else if (!bare) await startCluster(hosts, phase);
 
   // The inventory last: its existence tells the app a lab is up.
   fs.writeFileSync(labFile('inventory.yaml'), inventoryYaml(hosts), { mode: 0o644 });
@@ -93,7 +113,35 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   state.timings = timings;
   writeState(state);
   const totalSeconds = Math.round(performance.now() - t0) / 1000;
-  return { inventory: labFile('inventory.yaml'), hosts, timings, totalSeconds };
+  return { inventory: labFile('inventory.yaml'), hosts, timings, totalSeconds, build: bare ? 'scripts' : build, journals };
+}
+
+/**
+ * The cluster built by the product: install-cluster, then keepalived-ha, run on the bare
+ * hosts by mfs-tui's engine over SSH (the lab's inventory, pinned host keys); then the
+ * lab's test files on cl and the same health wait as the scripts build.
+ */
+async function buildViaRunbooks(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void, progress: Progress): Promise<string[]> {
+  // The inventory the runbooks run with; beside inventory.yaml (same relative paths), which
+  // is written only once the lab is healthy.
+  const inv = path.join(labDir(), 'inventory.lab-up.yaml');
+  fs.writeFileSync(inv, inventoryYaml(hosts), { mode: 0o644 });
+  const { runLabRunbooks } = await import('./runbook-build.ts');
+  const runs = await runLabRunbooks(
+    inv,
+    hosts,
+    [
+      { phase: 'install', runbook: 'install-cluster' },
+      { phase: 'ha', runbook: 'keepalived-ha' },
+    ],
+    phase,
+    progress,
+  );
+  const done = phase('files', 'test files at goal 2 on cl');
+  await sshStep('cl', 'writing test files', CLIENT_FILES_SCRIPT, 60_000);
+  done();
+  await waitHealthy(chunkserverHosts(hosts).length, phase);
+  return runs.map((r) => r.journal);
 }
 
 async function startCluster(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void): Promise<void> {
@@ -134,8 +182,11 @@ async function startCluster(hosts: LabHostPlan[], phase: (name: string, detail?:
   ]);
   done();
 
-  done = phase('healthy', 'VIP on m1 by keepalived, all chunkservers and both metaloggers connected');
-  const want = chunkservers.length;
+  await waitHealthy(chunkservers.length, phase);
+}
+
+async function waitHealthy(want: number, phase: (name: string, detail?: string) => () => void): Promise<void> {
+  const done = phase('healthy', 'VIP on m1 by keepalived, all chunkservers and both metaloggers connected');
   let last = '';
   const healthy = await waitFor(
     async () => {
@@ -152,16 +203,27 @@ async function startCluster(hosts: LabHostPlan[], phase: (name: string, detail?:
   done();
 }
 
-/** The keepalived role the role script recorded on a candidate (MASTER, BACKUP, FAULT, ...). */
+/**
+ * The keepalived role the role script recorded on a candidate (MASTER, BACKUP, FAULT, ...):
+ * the lab's own script keeps it in /var/lib/mfs/.ha-role, keepalived-ha's in /run/mfs-ha.role
+ * (the host's private /run, read through its PID 1).
+ */
 export function readRole(host: string): string | undefined {
-  try {
-    return fs.readFileSync(path.join(hostDir(host), 'var/lib/mfs/.ha-role'), 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
+  const read = (file: string) => {
+    try {
+      return fs.readFileSync(file, 'utf8').trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const own = read(path.join(hostDir(host), 'var/lib/mfs/.ha-role'));
+  if (own !== undefined) return own;
+  const init = readState()?.hosts.find((h) => h.name === host)?.initPid;
+  return init === undefined ? undefined : read(`/proc/${init}/root/run/mfs-ha.role`);
 }
 
-async function writeKeysAndFiles(hosts: LabHostPlan[]): Promise<Map<string, string>> {
+/** `bareForRunbooks`: no MooseFS or keepalived configuration; the runbooks write it. */
+async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean): Promise<Map<string, string>> {
   const key = labFile('id_ed25519');
   if (!fs.existsSync(key) || !fs.existsSync(`${key}.pub`)) {
     fs.rmSync(key, { force: true });
@@ -184,18 +246,26 @@ async function writeKeysAndFiles(hosts: LabHostPlan[]): Promise<Map<string, stri
         fs.chmodSync(p, d.mode);
         if (d.mfsOwned) fs.chownSync(p, mfs.uid, mfs.gid);
       }
-      for (const f of hostFiles(h, hosts, clientPub)) {
+      const files = hostFiles(h, hosts, clientPub).filter((f) => !bareForRunbooks || !/^etc\/(mfs|keepalived)\//.test(f.path));
+      for (const f of files) {
         const p = path.join(dir, f.path);
         fs.writeFileSync(p, f.content, { mode: f.mode });
         fs.chmodSync(p, f.mode);
         if (f.mfsOwned) fs.chownSync(p, mfs.uid, mfs.gid);
       }
-      for (const d of hostMfsDirs(h)) {
+      for (const d of bareForRunbooks ? [] : hostMfsDirs(h)) {
         const p = path.join(dir, d);
         fs.mkdirSync(p, { recursive: true });
         fs.chownSync(p, mfs.uid, mfs.gid);
       }
-      if (h.roles.includes('master-candidate') && h.name === 'm1') {
+      if (bareForRunbooks) {
+        // What the MooseFS packages install in the data folder the host's own bind mount hides.
+        const empty = path.join(dir, 'var/lib/mfs/metadata.mfs.empty');
+        if (fs.existsSync(PACKAGE_EMPTY_METADATA)) {
+          fs.copyFileSync(PACKAGE_EMPTY_METADATA, empty);
+          fs.chownSync(empty, mfs.uid, mfs.gid);
+        }
+      } else if (h.roles.includes('master-candidate') && h.name === 'm1') {
         // The bind mount hides the package's metadata.mfs.empty: the master gets its own copy.
         const md = path.join(dir, 'var/lib/mfs/metadata.mfs');
         if (fs.existsSync(seed)) fs.copyFileSync(seed, md);

@@ -1,0 +1,123 @@
+// `lab up` through the product: the bare hosts become the HA cluster by running the
+// install-cluster and keepalived-ha runbooks with mfs-tui's own engine, in this process,
+// over SSH with the lab's inventory, exactly as an operator's `mfs-tui run ID --yes` would.
+// Every `lab up` so proves both runbooks; their journals are kept in <lab dir>/runs.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PREFIX_LEN, SUBNET_PREFIX, chunkserverHosts, type LabHostPlan } from './layout.ts';
+import { labDir } from './paths.ts';
+import { LabError } from './proc.ts';
+import type { Progress } from './progress.ts';
+
+/** Where `lab up` keeps the runbook journals (they outlive `lab down`: the audit trail). */
+export function labRunsDir(): string {
+  return path.join(labDir(), 'runs');
+}
+
+/** The inputs an operator would give; fixed so every lab is the same cluster. */
+export function runbookInputs(hosts: LabHostPlan[]): Record<string, Record<string, string>> {
+  return {
+    'install-cluster': { first: 'm1', hdd: '/var/lib/mfs/hdd', clients_net: `${SUBNET_PREFIX}.0/${PREFIX_LEN}`, subdir: 'logs', goal: '2' },
+    'keepalived-ha': {
+      first: 'm1',
+      auth_pass: 'mfsLab77',
+      router_id: '77',
+      chunkservers: chunkserverHosts(hosts).map((h) => h.address).join(' '),
+      firewall: 'none',
+    },
+  };
+}
+
+export interface RunbookRunResult {
+  runbook: string;
+  journal: string;
+  seconds: number;
+}
+
+/**
+ * Runs the runbooks in order on the lab's inventory (`inventoryFile`); each must succeed.
+ * `progress(phase, detail)` gets the phase once, then a line per step as it starts.
+ */
+export async function runLabRunbooks(
+  inventoryFile: string,
+  hosts: LabHostPlan[],
+  phases: { phase: string; runbook: string }[],
+  startPhase: (name: string, detail?: string) => () => void,
+  progress: Progress,
+): Promise<RunbookRunResult[]> {
+  const [{ loadInventory }, { openClusterSession }, { createRun }, { loadRunbookFiles, builtinRunbookDir }, { nonInteractivePrompts }] = await Promise.all([
+    import('../inventory/load.ts'),
+    import('../cluster/session.ts'),
+    import('../engine/run.ts'),
+    import('../runbook/library.ts'),
+    import('../cli/prompts.ts'),
+  ]);
+  const dir = builtinRunbookDir();
+  const loaded = loadRunbookFiles(phases.map((p) => path.join(dir, `${p.runbook}.md`)));
+  if (loaded.problems.length > 0) throw new LabError(`the lab's runbooks have problems:\n  ${loaded.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n  ')}`);
+  const inventory = await loadInventory(inventoryFile);
+  const prompts = nonInteractivePrompts((line) => process.stderr.write(`${line}\n`));
+  const session = await openClusterSession(inventory, prompts);
+  const runs = labRunsDir();
+  fs.mkdirSync(runs, { recursive: true, mode: 0o700 });
+  fs.chmodSync(runs, 0o700);
+  const inputs = runbookInputs(hosts);
+  const results: RunbookRunResult[] = [];
+  try {
+    for (const p of phases) {
+      const runbook = loaded.runbooks.find((r) => r.id === p.runbook);
+      if (!runbook) throw new LabError(`runbook ${p.runbook} not found in ${dir}`);
+      const done = startPhase(p.phase, `runbook ${p.runbook} (${runbook.steps.length} steps)`);
+      const t0 = performance.now();
+      const seen = new Set<string>();
+      let lastFailure = '';
+      const ctrl = createRun({
+        runbook,
+        inventory,
+        inputs: inputs[p.runbook] ?? {},
+        journalDir: runs,
+        executorFor: session.executorFor,
+        factsFor: session.factsFor,
+        vipHolder: session.vipHolder,
+        mode: 'non-interactive',
+        autoConfirm: true,
+        // The HA runbook runs next in its own phase, not as a hand-off.
+        decisions: { next: 'later' },
+        operator: `mfs-tui lab up (${safeUser()})`,
+        onRecord: (rec) => {
+          if (rec.type === 'step-started' && !seen.has(rec.stepId)) {
+            seen.add(rec.stepId);
+            progress(p.phase, `  ${rec.stepId}${rec.targets && rec.targets.length > 0 ? ` on ${rec.targets.join(' ')}` : ` on ${rec.host}`}`);
+          }
+          if (rec.type === 'step-finished' && !rec.ok) lastFailure = `${rec.stepId} on ${rec.host} (${rec.phase}): ${rec.reason ?? 'failed'}`;
+        },
+      });
+      let state;
+      try {
+        state = await ctrl.settled();
+      } finally {
+        ctrl.close();
+      }
+      results.push({ runbook: p.runbook, journal: ctrl.journalFile, seconds: Math.round(performance.now() - t0) / 1000 });
+      if (state.status !== 'succeeded') {
+        const why = state.status === 'running' ? 'stopped at a question nobody can answer' : state.status;
+        throw new LabError(
+          `runbook ${p.runbook} did not succeed (${why})${lastFailure ? `: ${lastFailure}` : ''}${state.reason ? ` (${state.reason})` : ''}\nIts journal: ${ctrl.journalFile}`,
+        );
+      }
+      done();
+    }
+  } finally {
+    await session.close();
+  }
+  return results;
+}
+
+function safeUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
