@@ -46,6 +46,9 @@ export async function runLabRunbooks(
   startPhase: (name: string, detail?: string) => () => void,
   progress: Progress,
 ): Promise<RunbookRunResult[]> {
+  // The first phase starts now: loading the engine, the runbooks and the inventory, and
+  // opening the SSH connections count as its time.
+  let first: (() => void) | undefined = phases[0] ? startPhase(phases[0].phase, `runbook ${phases[0].runbook}`) : undefined;
   const [{ loadInventory }, { openClusterSession }, { createRun }, { loadRunbookFiles, builtinRunbookDir }, { nonInteractivePrompts }] = await Promise.all([
     import('../inventory/load.ts'),
     import('../cluster/session.ts'),
@@ -68,7 +71,9 @@ export async function runLabRunbooks(
     for (const p of phases) {
       const runbook = loaded.runbooks.find((r) => r.id === p.runbook);
       if (!runbook) throw new LabError(`runbook ${p.runbook} not found in ${dir}`);
-      const done = startPhase(p.phase, `runbook ${p.runbook} (${runbook.steps.length} steps)`);
+      const done = first ?? startPhase(p.phase, `runbook ${p.runbook}`);
+      first = undefined;
+      progress(p.phase, `  ${runbook.steps.length} steps: ${runbook.title}`);
       const t0 = performance.now();
       const seen = new Set<string>();
       let lastFailure = '';

@@ -15,6 +15,7 @@ import { linkState } from '../../../src/lab/net.ts';
 import { isAlive, waitFor } from '../../../src/lab/proc.ts';
 import { readState, type LabState } from '../../../src/lab/state.ts';
 import { tcpOpen } from '../../../src/lab/status.ts';
+import { readRole } from '../../../src/lab/up.ts';
 import { assertNothingLeft, labSsh, sh, skipReason, useTempLabDir } from './helpers.ts';
 
 const VIP = '10.77.0.100';
@@ -50,7 +51,21 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
   });
 
   it('reports its phases and writes the inventory, ssh_config, known_hosts and key with the right modes', () => {
-    assert.deepEqual(phases, ['clean', 'prepare', 'network', 'hosts', 'master', 'daemons', 'vrrp', 'healthy']);
+    // The runbooks build reports a line per runbook step under its phase.
+    const want = state.build === 'runbooks'
+      ? ['clean', 'prepare', 'network', 'hosts', 'install', 'ha', 'files', 'healthy']
+      : ['clean', 'prepare', 'network', 'hosts', 'master', 'daemons', 'vrrp', 'healthy'];
+    assert.deepEqual([...new Set(phases)], want);
+    if (state.build === 'runbooks') {
+      // Both runbooks' journals are kept in the lab dir, each ending in success.
+      const runs = fs.readdirSync(path.join(dir, 'runs'));
+      for (const id of ['install-cluster', 'keepalived-ha']) {
+        const j = runs.find((f) => f.includes(id));
+        assert.ok(j, `journal of ${id} in ${dir}/runs`);
+        const last = JSON.parse(fs.readFileSync(path.join(dir, 'runs', j!), 'utf8').trim().split('\n').at(-1)!);
+        assert.equal(last.type === 'run-finished' && last.status, 'succeeded');
+      }
+    }
     assert.ok(phases.includes('healthy'));
     const inv = parse(fs.readFileSync(path.join(dir, 'inventory.yaml'), 'utf8'));
     assert.deepEqual(inv.vip, { address: VIP, interface: 'eth0', prefix: 24 });
@@ -161,7 +176,7 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
 
   it('split-brain puts the VIP on both candidates; heal ends it', async () => {
     // The old master must be a ready standby again (metalogger with metadata) first.
-    await waitFor(() => fs.existsSync(path.join(dir, 'hosts/m1/var/lib/mfs/.ha-role')) && fs.readFileSync(path.join(dir, 'hosts/m1/var/lib/mfs/.ha-role'), 'utf8').trim() === 'BACKUP', 20_000, 300);
+    await waitFor(() => readRole('m1') === 'BACKUP', 20_000, 300);
     await labBreak('split-brain');
     assert.deepEqual((await vipHolders(readState()!)).map((h) => h.name).sort(), ['m1', 'm2']);
     await labBreak('heal');
