@@ -52,10 +52,17 @@ function printedKey(out: string, host: string): string {
 }
 
 describe('rebuild-master (with ssh-trust, unison-sync, keepalived-ha) through mfs-tui on the practice cluster', { skip: labSkip(), timeout: 900_000 }, () => {
-  before(() => startLab('rebuild-master'));
+  // rebuild-master writes /etc/sysctl.d/90-moosefs-master.conf: the lab hosts share /etc/sysctl.d.
+  const SYSCTL = '/etc/sysctl.d/90-moosefs-master.conf';
+  let sysctlBefore = false;
+  before(() => {
+    sysctlBefore = fs.existsSync(SYSCTL);
+    return startLab('rebuild-master');
+  });
   after(async () => {
     // The watcher script lives in the machine's shared /usr/local/sbin (the lab hosts share it).
     fs.rmSync('/usr/local/sbin/mfs-config-sync', { force: true });
+    if (!sysctlBefore) fs.rmSync(SYSCTL, { force: true });
     await stopLab();
   });
 
