@@ -1,24 +1,13 @@
 // The full status screen opened from Home: connects (the cluster session and its poller
 // are made on first use), then shows StatusScreen clipped to the terminal's height.
-import { useEffect, useState } from 'react';
+import { useLoaded } from '../hooks/useLoaded.ts';
 import { Box, Text } from 'ink';
 import { useTerminalSize } from '../hooks/useRun.ts';
 import { StatusScreen } from './StatusScreen.tsx';
 import type { StatusStore } from './useStatus.ts';
 
 export function LiveStatus({ load, reservedRows = 1 }: { load(): Promise<StatusStore>; reservedRows?: number }) {
-  const [store, setStore] = useState<StatusStore | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    let live = true;
-    load().then(
-      (s) => live && setStore(s),
-      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [load]);
+  const { value: store, error } = useLoaded(load);
   const { rows } = useTerminalSize();
   if (error) return <Text color="red">Cluster status not available: {error}</Text>;
   if (!store) return <Text dimColor>Connecting to the cluster…</Text>;

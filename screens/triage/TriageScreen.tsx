@@ -1,6 +1,6 @@
 // The triage screen opened from Home: connects (the app's status poller, made on first use),
 // then judges every new snapshot. Esc goes back; Enter opens a finding's runbook.
-import { useEffect, useState } from 'react';
+import { useLoaded } from '../hooks/useLoaded.ts';
 import { Text } from 'ink';
 import { layer, useKeyLayer } from '../hooks/keys.tsx';
 import { useTerminalSize } from '../hooks/useRun.ts';
@@ -26,18 +26,7 @@ function LiveTriage({ store, library, onOpen, onBack }: Omit<TriageScreenProps, 
 }
 
 export function TriageScreen({ load, library, onOpen, onBack }: TriageScreenProps) {
-  const [store, setStore] = useState<StatusStore | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    let live = true;
-    load().then(
-      (s) => live && setStore(s),
-      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [load]);
+  const { value: store, error } = useLoaded(load);
   // Esc works while connecting too (the list handles it once shown).
   useKeyLayer(layer.screen, (input, key) => {
     if (!key.escape && input !== 'q') return false;
