@@ -30,7 +30,9 @@ export function isStatusPrecondition(name: string): name is StatusPrecondition {
 export function checkPrecondition(s: ClusterStatus, name: StatusPrecondition): PreconditionResult {
   const r = (met: boolean, detail: string): PreconditionResult => ({ name, met, detail });
   const candidates = s.hosts.filter((h) => h.roles.includes('master-candidate'));
-  const staleCandidates = candidates.filter((h) => h.stale || !h.probe).map((h) => h.name);
+  // The last attempt failing makes a candidate unknown at once: its kept probe may be up to
+  // the stale limit old, and a VIP it no longer (or newly) holds must not pass for fresh.
+  const staleCandidates = candidates.filter((h) => h.stale || !h.probe || !h.reachable).map((h) => h.name);
   const mfsUnknown = !s.mfs.viaVip || s.mfs.stale;
   switch (name) {
     case 'no-split-brain': {

@@ -43,3 +43,12 @@ it('an unreachable candidate makes VIP preconditions unknown, hence unmet', asyn
   assert.deepEqual(r.map((x) => x.met), [false, false]);
   assert.match(r[0]!.detail, /^not known: no fresh status from m2/);
 });
+
+it('a candidate whose last probe failed is unknown at once, before it turns stale', async () => {
+  const s = await state(healthyHosts(), fixture('healthy-goal3.txt'), one);
+  // Its earlier probe is kept and still younger than the stale limit: only reachable says it failed.
+  const hosts = s.hosts.map((h) => (h.name === 'm2' ? { ...h, reachable: false, stale: false, error: 'connect ECONNREFUSED' } : h));
+  const r = checkPreconditions({ ...s, hosts }, ['no-split-brain', 'vip-held']);
+  assert.deepEqual(r.map((x) => x.met), [false, false]);
+  assert.match(r[0]!.detail, /^not known: no fresh status from m2/);
+});
