@@ -176,7 +176,11 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
       (x) => {
         for (const f of x.report.findings.filter((y) => /master|vip|split/.test(y.code))) {
           seen.push(`${f.code}:${f.recommendation.runbook}:${f.recommendation.inputs?.host ?? ''}`);
-          assert.ok(f.code === 'master-down' && f.recommendation.runbook === 'power-cut', `unexpected during the failover:\n  ${summary(x)}`);
+          // Mid-failover keepalived moves the VIP and starts the master in two moves: for a
+          // moment the VIP and the master are apart (CI caught no-vip-holder). Triage must
+          // then point at keepalived, never at a runbook.
+          const transient = (f.code === 'no-vip-holder' || f.code === 'vip-without-master') && f.recommendation.runbook === null;
+          assert.ok(transient || (f.code === 'master-down' && f.recommendation.runbook === 'power-cut'), `unexpected during the failover:\n  ${summary(x)}`);
         }
         return healthy(x);
       },
