@@ -1,7 +1,7 @@
 // Bundles the app into ESM chunks: start-up is several times faster than loading
 // hundreds of modules. Heavy or native pieces stay external and are loaded on demand.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Identifies the runbook checker (its sources and the locked dependencies): the home
@@ -37,6 +37,9 @@ const yogaWithoutFetch = {
     });
   },
 };
+
+// Chunk names carry content hashes: without this, every build would leave the older ones behind.
+rmSync('dist', { recursive: true, force: true });
 
 await build({
   entryPoints: ['src/cli/entry.ts'],
