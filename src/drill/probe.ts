@@ -6,6 +6,7 @@ import { VIP, chunkserverHosts } from '../lab/layout.ts';
 import { LabError, isAlive, run } from '../lab/proc.ts';
 import { sshScript } from '../lab/ssh.ts';
 import { readState, type LabHostState, type LabState } from '../lab/state.ts';
+import { shQuote } from '../ssh/remote-command.ts';
 import { lastChangelogVersion, parseMfscli } from '../status/parse-mfscli.ts';
 import type { DrillFile } from './types.ts';
 import type { FileSeen, HealthObservation, MasterSeen } from './verdict.ts';
@@ -61,11 +62,10 @@ async function metaloggerLastChange(host: string): Promise<{ last?: number; erro
 
 /** Reads every drill file back through cl's mount; guarded by timeouts (a mount without master blocks). */
 export async function readDrillFiles(dir: string, files: DrillFile[]): Promise<{ files?: FileSeen[]; error?: string }> {
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const script = [
-    `if ! timeout -k 2 15 ls ${q(dir)} >/dev/null 2>&1; then echo "@unreadable"; exit 0; fi`,
-    `for f in ${files.map((f) => q(f.name)).join(' ')}; do`,
-    `  if s=$(timeout -k 2 30 sha256sum < ${q(dir)}/"$f" 2>&1); then echo "@ok $f \${s%% *}"; else echo "@err $f $(printf '%s' "$s" | head -n 1)"; fi`,
+    `if ! timeout -k 2 15 ls ${shQuote(dir)} >/dev/null 2>&1; then echo "@unreadable"; exit 0; fi`,
+    `for f in ${files.map((f) => shQuote(f.name)).join(' ')}; do`,
+    `  if s=$(timeout -k 2 30 sha256sum < ${shQuote(dir)}/"$f" 2>&1); then echo "@ok $f \${s%% *}"; else echo "@err $f $(printf '%s' "$s" | head -n 1)"; fi`,
     'done',
   ].join('\n');
   const r = await sshScript('cl', script, 60_000 + files.length * 35_000);

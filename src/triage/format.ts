@@ -1,8 +1,9 @@
 // Triage reports as text (for `mfs-tui triage` on a terminal) and as JSON (for scripts).
+import { shQuote } from '../ssh/remote-command.ts';
 import type { Finding, Recommendation, TriageReport } from './types.ts';
 
 const safe = /^[A-Za-z0-9._:/@%+=,-]+$/;
-const quote = (s: string) => (safe.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+const quote = (s: string) => (safe.test(s) ? s : shQuote(s));
 
 /** The exact command that opens the recommended runbook with its inputs, e.g. `mfs-tui run power-cut --input host=m1`. */
 export function runCommandFor(rec: Recommendation, prefix = 'mfs-tui'): string | undefined {
