@@ -2,7 +2,6 @@
 // and a thin effect runner that walks the runbook step by step. Every change of state
 // is a journal record written (and fsynced) first and then reduced, so what the screen
 // shows is what a resume would rebuild. Prompts are the only state not in the journal.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Executor, ExecResult } from '../exec/types.ts';
@@ -14,6 +13,7 @@ import type { Runbook, Step } from '../runbook/types.ts';
 import { exitExpected, expectOutputRegExp } from '../runbook/expect.ts';
 import { resolveInputs } from '../runbook/inputs.ts';
 import { buildVariables, renderTemplate } from '../runbook/template.ts';
+import { sha256 } from '../util/hash.ts';
 import { OutputCoalescer } from './output.ts';
 import { hostsNeedingFacts, needsVipHolder, planStep, resolveTargets, type PlanContext, type PlannedHostCommand, type StepPlan } from './plan.ts';
 import { awaitingCheck, changedSteps, initialState, reduce, replay } from './reduce.ts';
@@ -648,10 +648,6 @@ export function judge(r: ExecResult, expectExit: number[], expectOutput: string 
     if (!re.test(output)) return { ok: false, reason: `output does not match /${expectOutput}/` };
   }
   return { ok: true };
-}
-
-function sha256(text: string): string {
-  return crypto.createHash('sha256').update(text).digest('hex');
 }
 
 function inventoryHash(inv: Inventory): string {

@@ -1,7 +1,6 @@
 // Markdown runbook to model: front matter, `##` steps, fenced command/check/decision
 // blocks with their attributes. Syntax problems are reported here with file positions;
 // cross-references (variables, jumps, duplicate ids) are the validator's job.
-import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Code, Heading, Nodes, RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
@@ -27,10 +26,9 @@ import { lineLocator, recordDisplayName, recordLocation } from './locations.ts';
 import type { Locator } from './locations.ts';
 import type { CommandBlock, Decision, DecisionChoice, Runbook, RunbookProblem, SourcePos, Step } from './types.ts';
 import { nodePos, parseYamlAt, scalarTextPos, validateYaml } from './yaml-source.ts';
+import { sha256 } from '../util/hash.ts';
 
 type CheckBlock = NonNullable<CommandBlock['check']>;
-
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /** A heading's or label's id: lowercase words joined by `-`. */
 export function slugify(title: string): string {
