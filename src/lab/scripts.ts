@@ -77,9 +77,23 @@ case "$state" in
 MASTER)
   if mfsmaster test >/dev/null 2>&1; then setstate MASTER; log "mfsmaster already runs"; exit 0; fi
   setstate PROMOTING
+  fresh=; [ -f "$D/.mfsmetalogger.lock" ] && [ "$D/metadata_ml.mfs.back" -nt "$D/.mfsmetalogger.lock" ] && fresh=1
   stop_daemon mfsmetalogger
   # Nothing is set aside: this node's own master files may be newer than its metalogger's
   # (a failback), and mfsmaster -a picks the newest metadata and replays every changelog.
+  # Except the head of changelog_ml files: the metalogger appends to them across its runs,
+  # and an earlier run's entries before a jump in versions stop mfsmaster -a at a "hole in
+  # change files" (as keepalived-ha's role script, which explains it).
+  if [ -n "$fresh" ]; then
+    for f in "$D"/changelog_ml.[0-9]*.mfs; do
+      [ -s "$f" ] || continue
+      cut=$(awk -F: '{ v = $1 + 0 } NR > 1 && v != p + 1 { c = NR } { p = v } END { print c + 0 }' "$f")
+      [ "$cut" -gt 1 ] || continue
+      s="$D/stale-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$s"; cp -p "$f" "$s/"
+      tail -n +"$cut" "$f" > "$f.new" && mv "$f.new" "$f"
+      log "kept only this metalogger run's entries of $f (from line $cut)"
+    done
+  fi
   chown -R mfs:mfs "$D"
   # -a restore stores real metadata (a plain -a does not), then start serves it.
   if mfsmaster -a restore 9>&- >>/var/log/mfs-role.log 2>&1 && mfsmaster start 9>&- >>/var/log/mfs-role.log 2>&1; then
