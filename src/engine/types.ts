@@ -1,8 +1,11 @@
 // The state of one run, as screens and the non-interactive mode see it, and the intents
 // they send back. The state is derived from the journal (reduce.ts) plus what is in
 // flight right now (live output, the pending prompt).
-import type { Phase } from '../journal/types.ts';
+import type { Phase, PreconditionCheck, PreconditionOutcome } from '../journal/types.ts';
 import type { Step } from '../runbook/types.ts';
+
+/** Defined with the journal records that persist them; re-exported for the engine's users. */
+export type { PreconditionCheck, PreconditionOutcome };
 
 export type StepStatus =
   | 'pending'
@@ -35,21 +38,6 @@ export interface HostRunState {
   startedAt?: string;
   finishedAt?: string;
 }
-
-/** One status precondition (a step's `requires=`) as checked before the step ran. */
-export interface PreconditionCheck {
-  name: string;
-  met: boolean;
-  /** What was seen, or why it is not met (`m1 and m2 all hold the VIP`). */
-  detail: string;
-}
-
-/**
- * What the engine does about unmet preconditions: `met` all held; `warned` some did not,
- * but the step is not dangerous, so it runs with a warning; `refused` the step is
- * dangerous (confirm=typed or risk=) and does not run while any is unmet.
- */
-export type PreconditionOutcome = 'met' | 'warned' | 'refused';
 
 /** Evaluates status preconditions by name against the current cluster status (src/status/gate.ts). */
 export interface PreconditionGate {

@@ -4,6 +4,21 @@
 
 export type Phase = 'command' | 'check';
 
+/** One status precondition (a step's `requires=`) as checked before the step ran. */
+export interface PreconditionCheck {
+  name: string;
+  met: boolean;
+  /** What was seen, or why it is not met (`m1 and m2 all hold the VIP`). */
+  detail: string;
+}
+
+/**
+ * What the engine does about unmet preconditions: `met` all held; `warned` some did not,
+ * but the step is not dangerous, so it runs with a warning; `refused` the step is
+ * dangerous (confirm=typed or risk=) and does not run while any is unmet.
+ */
+export type PreconditionOutcome = 'met' | 'warned' | 'refused';
+
 interface Base {
   /** 1, 2, 3... within the run; a gap means a lost record. */
   seq: number;
@@ -36,8 +51,8 @@ export type JournalRecord = Base &
     | {
         type: 'preconditions';
         stepId: string;
-        results: { name: string; met: boolean; detail: string }[];
-        outcome: 'met' | 'warned' | 'refused';
+        results: PreconditionCheck[];
+        outcome: PreconditionOutcome;
         /** Whether the step counts as dangerous (confirm=typed or risk=). */
         dangerous: boolean;
       }
