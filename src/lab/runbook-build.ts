@@ -3,7 +3,6 @@
 // over SSH with the lab's inventory, exactly as an operator's `mfs-tui run ID --yes` would.
 // Every `lab up` so proves both runbooks; their journals are kept in <lab dir>/runs.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { PREFIX_LEN, SUBNET_PREFIX, chunkserverHosts, type LabHostPlan } from './layout.ts';
 import { labDir } from './paths.ts';
@@ -49,16 +48,17 @@ export async function runLabRunbooks(
   // The first phase starts now: loading the engine, the runbooks and the inventory, and
   // opening the SSH connections count as its time.
   let first: (() => void) | undefined = phases[0] ? startPhase(phases[0].phase, `runbook ${phases[0].runbook}`) : undefined;
-  const [{ loadInventory }, { openClusterSession }, { createRun }, { loadRunbookFiles, builtinRunbookDir }, { nonInteractivePrompts }] = await Promise.all([
+  const [{ loadInventory }, { openClusterSession }, { createRun }, { loadRunbookFiles, builtinRunbookDir, formatProblem }, { nonInteractivePrompts }, { operatorName }] = await Promise.all([
     import('../inventory/load.ts'),
     import('../cluster/session.ts'),
     import('../engine/run.ts'),
     import('../runbook/library.ts'),
     import('../cli/prompts.ts'),
+    import('../cli/run.ts'),
   ]);
   const dir = builtinRunbookDir();
   const loaded = loadRunbookFiles(phases.map((p) => path.join(dir, `${p.runbook}.md`)));
-  if (loaded.problems.length > 0) throw new LabError(`the lab's runbooks have problems:\n  ${loaded.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join('\n  ')}`);
+  if (loaded.problems.length > 0) throw new LabError(`the lab's runbooks have problems:\n  ${loaded.problems.map(formatProblem).join('\n  ')}`);
   const inventory = await loadInventory(inventoryFile);
   const prompts = nonInteractivePrompts((line) => process.stderr.write(`${line}\n`));
   const session = await openClusterSession(inventory, prompts);
@@ -89,7 +89,7 @@ export async function runLabRunbooks(
         autoConfirm: true,
         // The HA runbook runs next in its own phase, not as a hand-off.
         decisions: { next: 'later' },
-        operator: `mfs-tui lab up (${safeUser()})`,
+        operator: `mfs-tui lab up (${operatorName()})`,
         onRecord: (rec) => {
           if (rec.type === 'step-started' && !seen.has(rec.stepId)) {
             seen.add(rec.stepId);
@@ -117,12 +117,4 @@ export async function runLabRunbooks(
     await session.close();
   }
   return results;
-}
-
-function safeUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }
