@@ -82,8 +82,9 @@ export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRec
     const ha = await haInPlace();
     if (!ha.ok) throw new DrillError(`this drill needs keepalived on both master candidates; missing on: ${ha.missing.join(', ')}. Reset the lab with \`mfs-tui lab down && mfs-tui lab up\`.`);
   }
+  // Who is active and who stands by: checked here, and the preparation below acts on it.
+  const pair = await masterPair();
   if (scenario.prepare === 'standby-no-failover' || scenario.breaks === 'lose-master') {
-    const pair = await masterPair();
     if (!pair.standby) throw new DrillError(`this drill needs a second master candidate to promote; only ${pair.active.name} is left. Reset the lab with \`mfs-tui lab down && mfs-tui lab up\`.`);
   }
   const id = newDrillId();
@@ -105,7 +106,6 @@ export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRec
   if (drill.versionBefore === 0) throw new DrillError('the master at the VIP does not report its metadata version; not breaking anything');
   saveActive(drill);
   try {
-    const pair = await masterPair();
     if (scenario.prepare === 'standby-no-failover' && pair.standby) {
       await killKeepalived(pair.standby.name);
       drill.did.push(`keepalived killed on the standby ${pair.standby.name} (no notify): nothing fails over by itself`);
