@@ -189,8 +189,11 @@ function onStepSkipped(state: RunState, i: number, rec: RecordOf<'step-skipped'>
 
 function onPreconditions(state: RunState, i: number, rec: RecordOf<'preconditions'>): RunState {
   const old = state.steps[i]!;
-  // A finished step checked again is a new pass (a goto loop came back to it).
-  const step = old.status === 'succeeded' || old.status === 'skipped' ? freshStep(old.id) : old;
+  const finished = old.status === 'succeeded' || old.status === 'skipped';
+  // A finished step checked again under the cursor is a new pass (a goto loop came back to
+  // it); one the run has moved past stays finished (a replayed record never moves it back).
+  if (finished && state.cursor !== i) return state;
+  const step = finished ? freshStep(old.id) : old;
   return withStep(state, i, { ...step, preconditions: { results: rec.results, outcome: rec.outcome, at: rec.ts } });
 }
 

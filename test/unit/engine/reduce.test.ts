@@ -197,6 +197,40 @@ describe('reduce / replay', () => {
     assert.equal(s.steps[0]!.status, 'pending');
   });
 
+  it('a preconditions record for a finished step the run has moved past leaves it finished', () => {
+    const checked: NewRecord = { type: 'preconditions', stepId: 'probe', results: [{ name: 'vip-held', met: false, detail: 'nobody holds the VIP' }], outcome: 'warned', dangerous: false };
+    const s = replay(journal(start, started('probe', 'cs1', { targets: ['cs1'] }), finished('probe', 'cs1'), checked), book);
+    assert.equal(s.cursor, 1);
+    assert.equal(s.steps[0]!.status, 'succeeded');
+    assert.deepEqual(s.steps[0]!.hosts.map((h) => [h.host, h.status]), [['cs1', 'succeeded']]);
+  });
+
+  it('a preconditions record for a finished step under the cursor starts a new pass (a loop came back over it)', () => {
+    const loop = runbook([
+      commandStep('a', block('true', { targets: on('m1') })),
+      commandStep('b', block('true', { targets: on('m1') })),
+      decisionStep('again', [{ key: 'y', goto: 'a' }]),
+    ]);
+    const checked: NewRecord = { type: 'preconditions', stepId: 'b', results: [{ name: 'vip-held', met: true, detail: 'm1' }], outcome: 'met', dangerous: false };
+    const s = replay(
+      journal(
+        start,
+        started('a', 'm1', { targets: ['m1'] }),
+        finished('a', 'm1'),
+        started('b', 'm1', { targets: ['m1'] }),
+        finished('b', 'm1'),
+        { type: 'decided', stepId: 'again', choice: 'y', goto: 'a' },
+        started('a', 'm1', { targets: ['m1'] }),
+        finished('a', 'm1'),
+        checked,
+      ),
+      loop,
+    );
+    assert.equal(s.cursor, 1);
+    assert.equal(s.steps[1]!.status, 'pending');
+    assert.equal(s.steps[1]!.preconditions?.outcome, 'met');
+  });
+
   it('records of steps the runbook no longer has are ignored; confirmations change nothing', () => {
     const s0 = replay(journal(start), book);
     const s1 = reduce(s0, { seq: 2, ts: 't', type: 'acknowledged', stepId: 'gone' }, book);
