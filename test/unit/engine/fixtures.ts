@@ -4,6 +4,8 @@ import type { Executor, ExecRequest, ExecResult } from '../../../src/exec/types.
 import type { Inventory, InventoryHost } from '../../../src/inventory/types.ts';
 import type { CommandBlock, Runbook, Step, TargetSpec } from '../../../src/runbook/types.ts';
 import type { RunController, RunState } from '../../../src/engine/types.ts';
+import type { RunDeps } from '../../../src/engine/run.ts';
+import type { HostFacts } from '../../../src/runbook/facts.ts';
 
 const pos = { line: 1, column: 1 };
 
@@ -170,4 +172,29 @@ export function waitFor(c: RunController, pred: (s: RunState) => boolean, what =
 /** Waits for a prompt of this kind. */
 export function waitPrompt(c: RunController, kind: string): Promise<RunState> {
   return waitFor(c, (s) => s.prompt?.kind === kind, `prompt ${kind}`);
+}
+
+/** The facts every fake host reports unless a test says otherwise. */
+export const debianFacts: HostFacts = { os: 'debian', osId: 'debian', osVersion: '12', init: 'systemd', mfs: '3.0.117', hostname: 'x' };
+
+/**
+ * What createRun/resumeRun need for `book` on the fake hosts: the test inventory, Debian
+ * facts, m1 holding the VIP, an interactive run by alice journaled in `journalDir`; `over`
+ * replaces any of it.
+ */
+export function fakeRunDeps(book: Runbook, fake: FakeHosts, journalDir: string, over: Partial<RunDeps> = {}): RunDeps {
+  return {
+    runbook: book,
+    inventory: inventory(),
+    inputs: {},
+    journalDir,
+    executorFor: fake.executorFor,
+    factsFor: async () => debianFacts,
+    vipHolder: async () => 'm1',
+    mode: 'interactive',
+    autoConfirm: false,
+    operator: 'alice',
+    outputFlushMs: 5,
+    ...over,
+  };
 }

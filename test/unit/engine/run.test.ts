@@ -10,7 +10,7 @@ import { readJournal } from '../../../src/journal/read.ts';
 import type { JournalRecord } from '../../../src/journal/types.ts';
 import type { Runbook } from '../../../src/runbook/types.ts';
 import type { HostFacts } from '../../../src/runbook/facts.ts';
-import { block, commandStep, decisionStep, FakeHosts, inventory, manualStep, on, runbook, waitFor, waitPrompt } from './fixtures.ts';
+import { block, commandStep, debianFacts, decisionStep, fakeRunDeps, FakeHosts, manualStep, on, runbook, waitFor, waitPrompt } from './fixtures.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -20,25 +20,9 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const debian: HostFacts = { os: 'debian', osId: 'debian', osVersion: '12', init: 'systemd', mfs: '3.0.117', hostname: 'x' };
 const check = (script: string) => ({ script, timeoutMs: 1000, expectExit: [0], pos: { line: 1, column: 1 } });
 
-function deps(book: Runbook, fake: FakeHosts, over: Partial<RunDeps> = {}): RunDeps {
-  return {
-    runbook: book,
-    inventory: inventory(),
-    inputs: {},
-    journalDir: dir,
-    executorFor: fake.executorFor,
-    factsFor: async () => debian,
-    vipHolder: async () => 'm2',
-    mode: 'interactive',
-    autoConfirm: false,
-    operator: 'alice',
-    outputFlushMs: 5,
-    ...over,
-  };
-}
+const deps = (book: Runbook, fake: FakeHosts, over: Partial<RunDeps> = {}): RunDeps => fakeRunDeps(book, fake, dir, { vipHolder: async () => 'm2', ...over });
 
 function records(file: string): JournalRecord[] {
   const r = readJournal(file);
@@ -249,7 +233,7 @@ describe('run controller', () => {
       ),
     ]);
     const fake = new FakeHosts();
-    const facts = async (h: string): Promise<HostFacts> => (h === 'cs1' ? debian : { ...debian, os: 'rhel', osId: 'rocky' });
+    const facts = async (h: string): Promise<HostFacts> => (h === 'cs1' ? debianFacts : { ...debianFacts, os: 'rhel', osId: 'rocky' });
     const run = createRun(deps(book, fake, { factsFor: facts }));
     const s = await run.settled();
     assert.equal(s.status, 'succeeded');

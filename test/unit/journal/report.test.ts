@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { createRun, resumeRun, type RunDeps } from '../../../src/engine/run.ts';
 import { readJournal } from '../../../src/journal/read.ts';
 import { excerpt, renderReport } from '../../../src/journal/report.ts';
-import { block, commandStep, decisionStep, FakeHosts, inventory, manualStep, on, runbook, waitFor, waitPrompt } from '../engine/fixtures.ts';
+import { block, commandStep, decisionStep, fakeRunDeps, FakeHosts, manualStep, on, runbook, waitFor, waitPrompt } from '../engine/fixtures.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-report-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -20,23 +20,7 @@ const book = runbook([
   commandStep('never', block('never')),
 ], { inputs: [{ name: 'reason', prompt: 'Why?', pos: { line: 1, column: 1 } }] });
 
-function deps(fake: FakeHosts, over: Partial<RunDeps> = {}): RunDeps {
-  return {
-    runbook: book,
-    inventory: inventory(),
-    inputs: { reason: 'disk died' },
-    journalDir: dir,
-    executorFor: fake.executorFor,
-    factsFor: async () => ({ os: 'debian', osId: 'debian', osVersion: '12', init: 'systemd', hostname: 'x' }),
-    vipHolder: async () => 'm1',
-    mode: 'interactive',
-    autoConfirm: false,
-    operator: 'alice',
-    machine: 'laptop',
-    outputFlushMs: 5,
-    ...over,
-  };
-}
+const deps = (fake: FakeHosts, over: Partial<RunDeps> = {}): RunDeps => fakeRunDeps(book, fake, dir, { inputs: { reason: 'disk died' }, machine: 'laptop', ...over });
 
 describe('renderReport', () => {
   it('tells who, when, where, every step with host, command, exit code, duration, output excerpt and decisions', async () => {
