@@ -4,7 +4,7 @@ import { Text } from 'ink';
 import { App, type AppRunbook } from '../../../screens/App.tsx';
 import type { RunbookInput } from '../../../src/runbook/types.ts';
 import { hostState } from './fake-run.ts';
-import { healthCheckRun } from './fixtures.ts';
+import { appProps, healthCheckRun, recordingStart } from './fixtures.ts';
 import { cleanupRendered, keys, renderScreen } from './helpers.ts';
 
 afterEach(cleanupRendered);
@@ -24,26 +24,9 @@ const replaceCs: AppRunbook = {
   ],
 };
 
-function noRun(): never {
-  throw new Error('not expected');
-}
-
 test('inputs: a value that does not match says so precisely; choices are a list; an empty answer takes the resolved default', async () => {
-  const started: unknown[] = [];
-  const run = healthCheckRun();
-  const r = renderScreen(
-    <App
-      runbooks={[replaceCs]}
-      unfinished={[]}
-      inputDefaults={() => ({ disk: '/srv/mfs/hdd1' })}
-      startRun={(id, values) => {
-        started.push({ id, values });
-        return run;
-      }}
-      resumeRun={noRun}
-      onExit={() => {}}
-    />,
-  );
+  const { started, startRun } = recordingStart(healthCheckRun());
+  const r = renderScreen(<App {...appProps({ runbooks: [replaceCs], inputDefaults: () => ({ disk: '/srv/mfs/hdd1' }), startRun })} />);
   await r.waitFor('Replace a chunkserver');
   r.press(keys.enter);
   await r.waitFor('Chunkserver to replace');
@@ -65,11 +48,10 @@ test('inputs: a value that does not match says so precisely; choices are a list;
 test('a run that cannot start brings the operator back home with the reason', async () => {
   const r = renderScreen(
     <App
-      runbooks={[{ ...replaceCs, id: 'hc', title: 'Health check', inputs: [] }]}
-      unfinished={[]}
-      startRun={() => Promise.reject(new Error('m1: connection refused (10.77.0.11:22)'))}
-      resumeRun={noRun}
-      onExit={() => {}}
+      {...appProps({
+        runbooks: [{ ...replaceCs, id: 'hc', title: 'Health check', inputs: [] }],
+        startRun: () => Promise.reject(new Error('m1: connection refused (10.77.0.11:22)')),
+      })}
     />,
   );
   await r.waitFor('Health check');
@@ -85,14 +67,13 @@ test('resume from home: the runner opens on the in-doubt step', async () => {
   const resumed: string[] = [];
   const r = renderScreen(
     <App
-      runbooks={[]}
-      unfinished={[{ runId: 'r-42', title: 'Cluster health check', started: '2026-11-25T18:00:00Z', lastActivity: '2026-11-25T18:01:00Z' }]}
-      startRun={noRun}
-      resumeRun={async (id) => {
-        resumed.push(id);
-        return run;
-      }}
-      onExit={() => {}}
+      {...appProps({
+        unfinished: [{ runId: 'r-42', title: 'Cluster health check', started: '2026-11-25T18:00:00Z', lastActivity: '2026-11-25T18:01:00Z' }],
+        resumeRun: async (id) => {
+          resumed.push(id);
+          return run;
+        },
+      })}
     />,
   );
   await r.waitFor('Resume an unfinished run');
@@ -105,7 +86,7 @@ test('resume from home: the runner opens on the in-doubt step', async () => {
 });
 
 test('status entry without a status screen says so, and Esc goes back', async () => {
-  const r = renderScreen(<App runbooks={[]} unfinished={[]} startRun={noRun} resumeRun={noRun} onExit={() => {}} />);
+  const r = renderScreen(<App {...appProps()} />);
   await r.waitFor('Cluster status');
   r.press(keys.enter);
   await r.waitFor('Not available in this version yet.');
@@ -114,9 +95,7 @@ test('status entry without a status screen says so, and Esc goes back', async ()
 });
 
 test('status entry shows the status screen the CLI gives, inside the app', async () => {
-  const r = renderScreen(
-    <App runbooks={[]} unfinished={[]} startRun={noRun} resumeRun={noRun} onExit={() => {}} statusScreen={() => <Text>VIP 10.77.0.100 on m1</Text>} />,
-  );
+  const r = renderScreen(<App {...appProps({ statusScreen: () => <Text>VIP 10.77.0.100 on m1</Text> })} />);
   await r.waitFor('Cluster status');
   r.press(keys.enter);
   await r.waitFor('VIP 10.77.0.100 on m1');
@@ -126,7 +105,7 @@ test('status entry shows the status screen the CLI gives, inside the app', async
 
 test('Ctrl-C in the inputs form quits (no run has started yet)', async () => {
   let exited = false;
-  const r = renderScreen(<App runbooks={[replaceCs]} unfinished={[]} startRun={noRun} resumeRun={noRun} onExit={() => (exited = true)} />);
+  const r = renderScreen(<App {...appProps({ runbooks: [replaceCs], onExit: () => (exited = true) })} />);
   await r.waitFor('Replace a chunkserver');
   r.press(keys.enter);
   await r.waitFor('Chunkserver to replace');

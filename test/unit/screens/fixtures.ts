@@ -1,4 +1,6 @@
 // A health-check-like runbook and a destructive one, as fake runs for screen tests.
+import type { AppProps } from '../../../screens/App.tsx';
+import type { RunController } from '../../../src/engine/types.ts';
 import { FakeRun, commandStep, decisionStep, manualStep } from './fake-run.ts';
 
 export const hosts = ['m1', 'm2', 'cs1', 'cs2', 'cs3'];
@@ -42,4 +44,26 @@ export function destructiveRun(): FakeRun {
     ),
   ];
   return new FakeRun(steps, { wipe: [{ stepId: 'wipe', host: 'cs2', script: 'rm -rf /var/lib/mfs/chunks/*' }] });
+}
+
+/** For startRun/resumeRun when the test expects neither to be called. */
+export function noRun(): never {
+  throw new Error('not expected');
+}
+
+/** App's props for a test: no runbooks, no unfinished runs, no run expected to start; `over` sets what the test is about. */
+export function appProps(over: Partial<AppProps> = {}): AppProps {
+  return { runbooks: [], unfinished: [], startRun: noRun, resumeRun: noRun, onExit: () => {}, ...over };
+}
+
+/** A startRun that notes each start (runbook id and input values) and returns `run`. */
+export function recordingStart(run: RunController): { started: { id: string; values: Record<string, string> }[]; startRun: AppProps['startRun'] } {
+  const started: { id: string; values: Record<string, string> }[] = [];
+  return {
+    started,
+    startRun: (id, values) => {
+      started.push({ id, values });
+      return run;
+    },
+  };
 }

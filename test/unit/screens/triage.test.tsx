@@ -10,7 +10,7 @@ import { StatusPoller } from '../../../src/status/poller.ts';
 import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
 import { triage } from '../../../src/triage/index.ts';
 import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../status/fakes.ts';
-import { healthCheckRun } from './fixtures.ts';
+import { appProps, healthCheckRun, noRun, recordingStart } from './fixtures.ts';
 import { cleanupRendered, keys, renderScreen } from './helpers.ts';
 
 afterEach(cleanupRendered);
@@ -32,10 +32,6 @@ async function brokenPoller(): Promise<StatusPoller> {
   const p = new StatusPoller({ inventory: inventoryOf(hs), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 5000 });
   await p.sweep();
   return p;
-}
-
-function noRun(): never {
-  throw new Error('not expected');
 }
 
 test('triage view: findings ranked with their runbook, the focused one\'s evidence; a finding with no runbook says so on Enter', async () => {
@@ -83,22 +79,8 @@ test('triage screen: connecting, then probing until every host answered once, th
 
 test('app: Home → Triage → Enter on the power cut opens power-cut\'s inputs filled in by triage; the run starts with them', async () => {
   const p = await brokenPoller();
-  const started: { id: string; values: Record<string, string> }[] = [];
-  const run = healthCheckRun();
-  const r = renderScreen(
-    <App
-      runbooks={[powerCut]}
-      unfinished={[]}
-      triageStatus={() => Promise.resolve(p)}
-      startRun={(id, values) => {
-        started.push({ id, values });
-        return run;
-      }}
-      resumeRun={noRun}
-      onExit={() => {}}
-    />,
-    { columns: 140, rows: 40 },
-  );
+  const { started, startRun } = recordingStart(healthCheckRun());
+  const r = renderScreen(<App {...appProps({ runbooks: [powerCut], triageStatus: () => Promise.resolve(p), startRun })} />, { columns: 140, rows: 40 });
   await r.waitFor('Master host back after a power cut');
   assert.match(r.lastFrame(), /Triage: what is wrong, which runbook fits/);
   r.press(keys.down);
@@ -130,12 +112,12 @@ test('triage screen on a small terminal: the frame stays within its rows, the re
 });
 
 test('app: no triage entry on Home without a status source; Esc from triage goes home', async () => {
-  const without = renderScreen(<App runbooks={[powerCut]} unfinished={[]} startRun={noRun} resumeRun={noRun} onExit={() => {}} />);
+  const without = renderScreen(<App {...appProps({ runbooks: [powerCut] })} />);
   const home = await without.waitFor('Cluster status');
   assert.doesNotMatch(home, /Triage/);
   without.unmount();
   const p = await brokenPoller();
-  const r = renderScreen(<App runbooks={[powerCut]} unfinished={[]} triageStatus={() => Promise.resolve(p)} startRun={noRun} resumeRun={noRun} onExit={() => {}} />, { columns: 140 });
+  const r = renderScreen(<App {...appProps({ runbooks: [powerCut], triageStatus: () => Promise.resolve(p) })} />, { columns: 140 });
   await r.waitFor('Triage: what is wrong');
   r.press(keys.down + keys.enter);
   await r.waitFor('Triage · cluster test');
