@@ -26,10 +26,14 @@ function brokenHosts(): FakeHost[] {
   ];
 }
 
-async function brokenPoller(): Promise<StatusPoller> {
-  const hs = brokenHosts();
+/** A poller on these hosts with no master at the VIP (not swept yet). */
+function pollerOn(hs: FakeHost[]): StatusPoller {
   const c = fakeCluster(hs, { viaVip: fixture('no-master.txt'), candidates: simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }]) });
-  const p = new StatusPoller({ inventory: inventoryOf(hs), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 5000 });
+  return new StatusPoller({ inventory: inventoryOf(hs), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 5000 });
+}
+
+async function brokenPoller(): Promise<StatusPoller> {
+  const p = pollerOn(brokenHosts());
   await p.sweep();
   return p;
 }
@@ -65,9 +69,7 @@ test('triage screen: connecting, then probing until every host answered once, th
   const loading = new Promise<StatusPoller>((res) => (resolve = res));
   const r = renderScreen(<TriageScreen load={() => loading} library={library} onOpen={noRun} onBack={() => {}} />);
   await r.waitFor('Connecting to the cluster…');
-  const hs = brokenHosts().map((h) => (h.name === 'c1' ? { ...h, delay: 300 } : h));
-  const c = fakeCluster(hs, { viaVip: fixture('no-master.txt'), candidates: simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }]) });
-  const p = new StatusPoller({ inventory: inventoryOf(hs), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 5000 });
+  const p = pollerOn(brokenHosts().map((h) => (h.name === 'c1' ? { ...h, delay: 300 } : h)));
   const sweep = p.sweep();
   resolve(p);
   await r.waitFor('Probing every host and the master…');
