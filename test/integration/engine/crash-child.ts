@@ -3,29 +3,17 @@
 // through the real LocalExecutor, and prints `RUN <id>` once the journal exists.
 import fs from 'node:fs';
 import { createRun } from '../../../src/engine/run.ts';
-import { LocalExecutor } from '../../../src/exec/local.ts';
+import { formatProblem } from '../../../src/runbook/library.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
-import { inventory } from '../../unit/engine/fixtures.ts';
+import { localRunDeps } from './local-deps.ts';
 
 const [file, journalDir, pidfile] = process.argv.slice(2) as [string, string, string];
 const { runbook, problems } = parseRunbook(fs.readFileSync(file, 'utf8'), file);
 if (!runbook) {
-  process.stderr.write(`${problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join('\n')}\n`);
+  process.stderr.write(`${problems.map(formatProblem).join('\n')}\n`);
   process.exit(2);
 }
-const local = new LocalExecutor();
-const run = createRun({
-  runbook,
-  inventory: inventory(),
-  inputs: { pidfile },
-  journalDir,
-  executorFor: () => local,
-  factsFor: async () => ({ os: 'debian', osId: 'debian', osVersion: '12', init: 'none', hostname: 'child' }),
-  vipHolder: async () => undefined,
-  mode: 'non-interactive',
-  autoConfirm: true,
-  operator: 'child',
-});
+const run = createRun(localRunDeps(runbook, journalDir, { inputs: { pidfile }, mode: 'non-interactive', autoConfirm: true, operator: 'child' }));
 process.stdout.write(`RUN ${run.runId}\n`);
 const end = await run.settled();
 process.stdout.write(`END ${end.status}\n`);

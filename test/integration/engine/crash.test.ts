@@ -9,11 +9,11 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { resumeRun } from '../../../src/engine/run.ts';
-import { LocalExecutor } from '../../../src/exec/local.ts';
 import { readJournal } from '../../../src/journal/read.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
-import { inventory, waitPrompt } from '../../unit/engine/fixtures.ts';
+import { waitPrompt } from '../../unit/engine/fixtures.ts';
 import { alive, until } from '../../helpers/process.ts';
+import { localRunDeps } from './local-deps.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
@@ -68,22 +68,7 @@ describe('kill -9 mid-step, then resume', () => {
 
     const { runbook, problems } = parseRunbook(fs.readFileSync(bookFile, 'utf8'), bookFile);
     assert.deepEqual(problems, []);
-    const local = new LocalExecutor();
-    const run = resumeRun(
-      {
-        runbook: runbook!,
-        inventory: inventory(),
-        inputs: {},
-        journalDir: dir,
-        executorFor: () => local,
-        factsFor: async () => ({ os: 'debian', osId: 'debian', osVersion: '12', init: 'none', hostname: 'test' }),
-        vipHolder: async () => undefined,
-        mode: 'interactive',
-        autoConfirm: false,
-        operator: 'tester',
-      },
-      runId,
-    );
+    const run = resumeRun(localRunDeps(runbook!, dir), runId);
     assert.equal(run.tornLine?.text, '{"seq":999,"ts":"2026-11-25T19:');
     const s = await waitPrompt(run, 'in-doubt');
     assert.deepEqual(s.prompt, { kind: 'in-doubt', stepId: 'sleepy', host: 'local', canCheck: true });

@@ -7,12 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createRun } from '../../../src/engine/run.ts';
-import { LocalExecutor } from '../../../src/exec/local.ts';
 import { readJournal } from '../../../src/journal/read.ts';
 import { renderReport } from '../../../src/journal/report.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
-import { inventory, waitFor, waitPrompt } from '../../unit/engine/fixtures.ts';
+import { waitFor, waitPrompt } from '../../unit/engine/fixtures.ts';
 import { alive, until } from '../../helpers/process.ts';
+import { localRunDeps } from './local-deps.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-local-run-'));
 const started: number[] = [];
@@ -90,19 +90,7 @@ describe('a local runbook through the real LocalExecutor', () => {
     assert.deepEqual(problems, []);
     const work = path.join(dir, 'work');
     fs.mkdirSync(work);
-    const local = new LocalExecutor();
-    const run = createRun({
-      runbook: runbook!,
-      inventory: inventory(),
-      inputs: { work },
-      journalDir: dir,
-      executorFor: () => local,
-      factsFor: async () => ({ os: 'debian', osId: 'debian', osVersion: '12', init: 'none', hostname: 'test' }),
-      vipHolder: async () => undefined,
-      mode: 'interactive',
-      autoConfirm: false,
-      operator: 'tester',
-    });
+    const run = createRun(localRunDeps(runbook!, dir, { inputs: { work } }));
 
     // Output arrives in the state while the command still runs (before its sleep ends).
     await waitFor(run, (s) => s.steps[0]!.hosts[0]?.output.includes('out 1') === true, 'live output of hello');
