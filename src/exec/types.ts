@@ -23,11 +23,27 @@ export interface ExecResult {
   stderr: string;
 }
 
+/**
+ * A long-running command on a target that is fed on stdin and read on stdout as it goes
+ * (a resident helper, not a runbook step). Its stderr is kept for the end.
+ */
+export interface LongProcess {
+  write(text: string): void;
+  /** Every stdout chunk from now on (decoded UTF-8). */
+  onStdout(listener: (chunk: string) => void): void;
+  /** Settles when the process has ended (its channel closed), never rejects. */
+  readonly ended: Promise<{ exitCode: number | null; stderr: string }>;
+  /** Closes stdin; kills the process group if it has not ended after a grace period. */
+  stop(): Promise<void>;
+}
+
 /** Runs commands on one target (a host over SSH, or the local machine). */
 export interface Executor {
   /** Human name of the target, e.g. `m1` or `local`. */
   readonly target: string;
   exec(req: ExecRequest): Promise<ExecResult>;
+  /** Starts a long-running command (where the executor supports it). */
+  spawn?(script: string): Promise<LongProcess>;
 }
 
 /** A failure to reach or authenticate to a host: never a stack trace for the operator. */

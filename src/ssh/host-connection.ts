@@ -3,7 +3,7 @@
 // drops, every running command fails with HostError('disconnected').
 import { StringDecoder } from 'node:string_decoder';
 import type { Client, ClientChannel } from 'ssh2';
-import { HostError, type ExecRequest, type ExecResult } from '../exec/types.ts';
+import { HostError, type ExecRequest, type ExecResult, type LongProcess } from '../exec/types.ts';
 import { killCommand, MarkerStripper, wrapScript, type SudoMode } from './remote-command.ts';
 
 /** OpenSSH allows 10 sessions per connection; keep room for kill channels. */
@@ -273,5 +273,74 @@ export class HostConnection {
       if (sudo.mode === 'password') channel.write(`${sudo.password ?? ''}\n`);
       channel.end();
     });
+  }
+
+  /**
+   * Starts a long-running command: stdin stays open for the caller, stdout streams to it.
+   * It holds one of the connection's exec places until it ends; stop() closes stdin and
+   * kills its process group when it does not end by itself within the grace period.
+   */
+  async spawn(script: string, sudo: SudoSetting): Promise<LongProcess> {
+    const release = await this.slot(undefined);
+    let channel: ClientChannel;
+    let exit: ExitStatus;
+    const { command, token } = wrapScript(script, sudo.mode);
+    try {
+      ({ channel, exit } = await this.openChannel(command));
+    } catch (err) {
+      release!();
+      throw err;
+    }
+    let pgidKnown: (pgid: number) => void = () => {};
+    const pgid = new Promise<number>((r) => (pgidKnown = r));
+    const stripper = new MarkerStripper(token, (p) => pgidKnown(p));
+    const outDecoder = new StringDecoder('utf8');
+    const errDecoder = new StringDecoder('utf8');
+    const listeners: ((chunk: string) => void)[] = [];
+    let stderr = '';
+    let closed = false;
+    const ended = new Promise<{ exitCode: number | null; stderr: string }>((resolve) => {
+      const finish = () => {
+        if (closed) return;
+        closed = true;
+        this.onLost.delete(finish);
+        release!();
+        stderr += errDecoder.write(stripper.flush()) + errDecoder.end();
+        resolve({ exitCode: exit.code, stderr });
+      };
+      channel.on('close', finish);
+      this.onLost.add(finish);
+    });
+    channel.on('data', (d: Buffer) => {
+      const text = outDecoder.write(d);
+      if (text) for (const l of listeners) l(text);
+    });
+    channel.stderr.on('data', (d: Buffer) => {
+      stderr += errDecoder.write(stripper.push(d));
+    });
+    if (sudo.mode === 'password') channel.write(`${sudo.password ?? ''}\n`);
+    const stop = async () => {
+      if (closed) return;
+      channel.end();
+      const timeout = (ms: number) => new Promise<'timeout'>((r) => (setTimeout(() => r('timeout'), ms) as unknown as NodeJS.Timeout).unref());
+      if ((await Promise.race([ended, timeout(KILL_GRACE_MS)])) !== 'timeout') return;
+      const id = await Promise.race([pgid, timeout(100)]);
+      if (typeof id === 'number') {
+        for (const signal of ['TERM', 'KILL'] as const) {
+          await this.quick(killCommand(id, signal, sudo.mode), sudo.mode === 'password' ? `${sudo.password ?? ''}\n` : undefined).catch(() => undefined);
+          if ((await Promise.race([ended, timeout(KILL_GRACE_MS)])) !== 'timeout') return;
+        }
+      }
+      channel.close();
+      await Promise.race([ended, timeout(CLOSE_GRACE_MS)]);
+    };
+    return {
+      write: (text: string) => {
+        if (!closed) channel.write(text);
+      },
+      onStdout: (l) => listeners.push(l),
+      ended,
+      stop,
+    };
   }
 }

@@ -54,6 +54,11 @@ export class SshPool {
     return {
       target: host.name,
       exec: (req: ExecRequest) => this.exec(host, req),
+      spawn: async (script: string) => {
+        const conn = await this.connection(host);
+        const sudo = host.become ? await this.sudoSetting(host, conn) : { mode: 'none' as const };
+        return conn.spawn(script, sudo);
+      },
     };
   }
 

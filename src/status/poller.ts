@@ -7,7 +7,8 @@ import type { Executor } from '../exec/types.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { deriveAlerts, type AlertOptions } from './alerts.ts';
 import { historyPointOf, type CandidateMaster, type ClusterStatus, type HistoryPoint, type HostStatus, type MfsStatus } from './model.ts';
-import { probeCluster, probeHost, type ClusterProbe, type HostProbeResult } from './probe.ts';
+import { ResidentMfscli, ResidentUnavailable } from './mfscli-resident.ts';
+import { probeCluster, probeClusterResident, probeHost, type ClusterProbe, type ClusterProbeOptions, type HostProbeResult } from './probe.ts';
 
 /** What the poller needs from a ClusterSession: the same pooled executors the runner uses. */
 export interface StatusSource {
@@ -31,6 +32,8 @@ export interface StatusPollerOptions {
   /** Run the MooseFS version part every N ticks (default 60; always on the first). */
   versionEveryTicks?: number;
   alerts?: AlertOptions;
+  /** false: one mfscli process per sweep instead of a resident interpreter (default on). */
+  residentMfscli?: boolean;
   /** Turn probe parts off for good, e.g. keepalived: false where signalling it is unwanted. */
   parts?: { keepalived?: boolean; version?: boolean };
   now?: () => number;
@@ -57,6 +60,9 @@ export class StatusPoller {
   /** Ticks that found a probe still running: it starts again the moment it ends. */
   private readonly owed = new Set<string>();
   private mfsOwed = false;
+  /** Resident mfscli interpreters by host (mfscli-resident.ts), and hosts that cannot run one. */
+  private readonly residents = new Map<string, ResidentMfscli>();
+  private readonly noResident = new Set<string>();
   private history: HistoryPoint[] = [];
   private state: ClusterStatus;
   private timer: NodeJS.Timeout | undefined;
@@ -106,6 +112,8 @@ export class StatusPoller {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.stopping.abort();
+    for (const r of this.residents.values()) void r.stop();
+    this.residents.clear();
   }
 
   /** A step runs on this host: probe only the light parts there, run mfscli elsewhere. */
@@ -255,6 +263,23 @@ export class StatusPoller {
     return cands.sort((a, b) => rank(a) - rank(b))[0]?.name;
   }
 
+  /** mfscli through the host's resident interpreter where it can run one, else one mfscli run. */
+  private async clusterProbe(via: string, opts: ClusterProbeOptions, signal: AbortSignal): Promise<ClusterProbe> {
+    const executor = this.source.executorFor(via);
+    if (this.opts.residentMfscli !== false && executor.spawn && !this.noResident.has(via)) {
+      let resident = this.residents.get(via);
+      if (!resident) this.residents.set(via, (resident = new ResidentMfscli({ target: executor.target, exec: executor.exec.bind(executor), spawn: executor.spawn.bind(executor) })));
+      try {
+        return await probeClusterResident(resident, opts, this.mfsTimeoutMs);
+      } catch (err) {
+        if (!(err instanceof ResidentUnavailable)) throw err;
+        this.noResident.add(via);
+        this.residents.delete(via);
+      }
+    }
+    return probeCluster(executor, opts, this.mfsTimeoutMs, signal);
+  }
+
   private async probeMfs(): Promise<void> {
     const via = this.mfscliHost();
     if (!via) return;
@@ -264,10 +289,9 @@ export class StatusPoller {
     try {
       result = await this.limited(() =>
         this.withDeadline((signal) =>
-          probeCluster(
-            this.source.executorFor(via),
+          this.clusterProbe(
+            via,
             { vip: this.source.inventory.vip.address, candidates: candidates.map((c) => c.address), mfscliTimeoutS: Math.max(1, Math.floor(this.mfsTimeoutMs / 1000) - 1) },
-            this.mfsTimeoutMs,
             signal,
           ),
         this.mfsTimeoutMs),

@@ -5,6 +5,7 @@
 import type { Executor } from '../exec/types.ts';
 import { shQuote } from '../ssh/remote-command.ts';
 import { lastChangelogVersion, parseMfscli, type MfscliReport } from './parse-mfscli.ts';
+import type { ResidentMfscli } from './mfscli-resident.ts';
 
 export const DAEMONS = ['mfsmaster', 'mfsmetalogger', 'mfschunkserver', 'mfsmount', 'keepalived', 'mfscgiserv', 'unison'] as const;
 export type DaemonName = (typeof DAEMONS)[number];
@@ -263,10 +264,14 @@ export function clusterProbeScript(opts: ClusterProbeOptions): string {
     'export LC_ALL=C',
     `command -v mfscli >/dev/null 2>&1 || { echo '${MARK}no-mfscli'; exit 0; }`,
     `echo '${MARK}mfscli'`,
-    `timeout ${t} mfscli -ns '|' -SIM -SIG -SIC -SCS -SMB -H ${shQuote([opts.vip, ...opts.candidates].join(','))} 2>&1; echo "${MARK}mfscli-exit $?"`,
+    `timeout ${t} mfscli ${CLUSTER_ARGS.map(shQuote).join(' ')} -H ${shQuote(mfscliHosts(opts))} 2>&1; echo "${MARK}mfscli-exit $?"`,
     'exit 0',
   ].join('\n');
 }
+
+/** The mfscli sections of the cluster probe, in plain `|`-separated rows. */
+const CLUSTER_ARGS = ['-ns', '|', '-SIM', '-SIG', '-SIC', '-SCS', '-SMB'];
+const mfscliHosts = (opts: ClusterProbeOptions) => [opts.vip, ...opts.candidates].join(',');
 
 export function parseClusterProbe(stdout: string, vip: string): ClusterProbe {
   if (stdout.includes(`${MARK}no-mfscli`)) return { problem: 'mfscli is not installed on the probing host (Debian package moosefs-cli)' };
@@ -283,6 +288,13 @@ export function parseClusterProbe(stdout: string, vip: string): ClusterProbe {
     ? { ...report, masters: [vipRow] }
     : { noMaster: true, masters: vipRow ? [vipRow] : [], info: {}, goalMatrix: [], chunkservers: [], disconnected: [], metaloggers: [], sections: new Set(), problems: report.problems };
   return { viaVip, candidates };
+}
+
+/** The cluster probe through a resident mfscli (mfscli-resident.ts): the same run, the same parse. */
+export async function probeClusterResident(resident: ResidentMfscli, opts: ClusterProbeOptions, timeoutMs: number): Promise<ClusterProbe> {
+  const a = await resident.run([...CLUSTER_ARGS, '-H', mfscliHosts(opts)], opts.mfscliTimeoutS ?? 4, timeoutMs);
+  const body = a.output.endsWith('\n') || a.output === '' ? a.output : `${a.output}\n`;
+  return parseClusterProbe(`${MARK}mfscli\n${body}${MARK}mfscli-exit ${a.exitCode}\n`, opts.vip);
 }
 
 export async function probeCluster(executor: Executor, opts: ClusterProbeOptions, timeoutMs: number, signal?: AbortSignal): Promise<ClusterProbe> {

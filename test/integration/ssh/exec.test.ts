@@ -221,3 +221,32 @@ test('measure: warm pooled exec of `true` vs a fresh OpenSSH connection', async 
   t.diagnostic(`pooled exec of true: ${pooled.toFixed(1)} ms; ssh -o ControlMaster=no host true: ${openssh.toFixed(1)} ms`);
   assert.ok(pooled < openssh, `pooled ${pooled} ms is not faster than a new ssh ${openssh} ms`);
 });
+
+test('spawn: a long-running command fed on stdin answers line by line; stop ends it', async () => {
+  const p = await pool.executor('h1').spawn!('while read -r l; do echo "got $l"; done; echo bye >&2');
+  const seen: string[] = [];
+  let wake: () => void = () => {};
+  p.onStdout((c) => {
+    seen.push(c);
+    if (seen.join('').includes('got two\n')) wake();
+  });
+  const both = new Promise<void>((r) => (wake = r));
+  p.write('one\n');
+  p.write('two\n');
+  await both;
+  assert.equal(seen.join(''), 'got one\ngot two\n');
+  await p.stop();
+  assert.deepEqual(await p.ended, { exitCode: 0, stderr: 'bye\n' });
+});
+
+test('spawn: stop kills a command that ignores the end of its stdin (its whole process group)', async () => {
+  const { cmd, pattern } = uniqueSleep();
+  const p = await pool.executor('h1').spawn!(`trap '' HUP; ${cmd}; echo never`);
+  let out = '';
+  p.onStdout((c) => (out += c));
+  await p.stop();
+  const end = await p.ended;
+  assert.notEqual(end.exitCode, 0);
+  assert.equal(out, '');
+  assert.ok(await remoteProcessGone(pattern), 'the remote sleep still runs');
+});

@@ -66,3 +66,20 @@ test('local: abort kills a TERM-ignoring command with KILL after the grace', asy
   await new Promise((res) => setTimeout(res, 200));
   assert.equal(running(s.pattern), false, `${s.cmd} survived`);
 });
+
+test('local spawn: answers on stdin; stop kills a command that ignores the end of its stdin', async () => {
+  const echo = await new LocalExecutor().spawn('while read -r l; do echo "got $l"; done');
+  let out = '';
+  const got = new Promise<void>((r) => echo.onStdout((c) => ((out += c), out.includes('\n') && r())));
+  echo.write('x\n');
+  await got;
+  assert.equal(out, 'got x\n');
+  await echo.stop();
+  assert.equal((await echo.ended).exitCode, 0);
+
+  const n = `300.${randomInt(100000, 999999)}`;
+  const stuck = await new LocalExecutor().spawn(`sleep ${n}; echo never`);
+  await stuck.stop();
+  assert.equal((await stuck.ended).exitCode, null, 'killed by a signal');
+  assert.equal(spawnSync('pgrep', ['-f', `sleep ${n.replace('.', '[.]')}`]).status, 1, 'the sleep still runs');
+});

@@ -63,6 +63,6 @@ describe('cluster probe', () => {
 
   it('the script quotes addresses and runs both mfscli calls', () => {
     const s = clusterProbeScript({ vip: '10.0.0.100', candidates: ['10.0.0.11', '10.0.0.12'] });
-    assert.match(s, /-SIM -SIG -SIC -SCS -SMB -H '10\.0\.0\.100,10\.0\.0\.11,10\.0\.0\.12'/);
+    assert.match(s, /mfscli '-ns' '\|' '-SIM' '-SIG' '-SIC' '-SCS' '-SMB' -H '10\.0\.0\.100,10\.0\.0\.11,10\.0\.0\.12'/);
   });
 });
