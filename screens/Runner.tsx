@@ -12,7 +12,7 @@ import { StepList } from './runner/StepList.tsx';
 import { Commands, Prose, RiskLine, commandRows } from './runner/StepDetail.tsx';
 import { OutputPanel, outputRowsWanted } from './runner/OutputPanel.tsx';
 import { PromptPanel, promptRows, type TypedAnswer } from './runner/PromptPanel.tsx';
-import { PreconditionWarning, warningLines } from './runner/Preconditions.tsx';
+import { PreconditionWarning, PreconditionsChecking, checkingNames, warningLines } from './runner/Preconditions.tsx';
 import { StatusLine, StatusSidebar } from './status/StatusScreen.tsx';
 import type { StatusStore } from './status/useStatus.ts';
 import { allKeys, currentStepIndex, formatDuration, helpFor, planLayout, runningHosts, wrapText } from './runner/view-model.ts';
@@ -158,6 +158,8 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
   const over = prompt?.kind === 'finished' || state.cursor >= state.steps.length;
   // A harmless step that runs although its preconditions do not hold says so while current.
   const warnings = stepState && (stepState.status === 'pending' || stepState.status === 'running') ? warningLines(stepState) : [];
+  // While the engine waits for a fresh status before the step (or its next host), one line says so.
+  const checking = checkingNames(state, stepState);
   const modalRows = modal ? 1 : 0;
   const fixed =
     1 + // header
@@ -167,6 +169,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
     (commands.length ? 1 : 0) + // blank before commands
     (risk ? 1 : 0) +
     warnings.length +
+    (checking.length ? 1 : 0) +
     1 + // blank before output
     (modal ? modalRows : promptRows(prompt, step)) +
     1; // help line
@@ -228,6 +231,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
           <Commands rows={commands} max={budget.commands} />
           <RiskLine risk={risk} />
           <PreconditionWarning unmet={warnings} />
+          <PreconditionsChecking names={checking} />
           <Text> </Text>
           <OutputPanel hosts={stepState.hosts} rows={budget.output} now={now} runningSince={runningSince.get(stepState.id)} />
         </Box>

@@ -1,8 +1,8 @@
-// A step's status preconditions (`requires=`) on the runner: the refusal of a dangerous
-// step while any is unmet (r re-checks against a fresh status; a aborts; q leaves), and
-// the warning shown with a harmless step that runs anyway.
+// A step's status preconditions (`requires=`) on the runner: the line shown while they are
+// being checked, the refusal of a dangerous step while any is unmet (r re-checks against a
+// fresh status; a aborts; q leaves), and the warning shown with a harmless step that runs anyway.
 import { Box, Text } from 'ink';
-import type { Intent, PreconditionCheck, StepState } from '../../src/engine/types.ts';
+import type { Intent, PreconditionCheck, RunState, StepState } from '../../src/engine/types.ts';
 import { layer, useKeyLayer } from '../hooks/keys.tsx';
 
 /** Rows the refusal takes: the headline, one per unmet precondition, the keys. */
@@ -56,5 +56,20 @@ export function PreconditionWarning({ unmet }: { unmet: readonly PreconditionChe
         </Text>
       ))}
     </Box>
+  );
+}
+
+/** The preconditions of this step being checked right now (the engine waits for a fresh status), if any. */
+export function checkingNames(state: RunState, stepState: StepState | undefined): string[] {
+  const c = state.checking;
+  return c && stepState && c.stepId === stepState.id ? c.names : [];
+}
+
+export function PreconditionsChecking({ names }: { names: readonly string[] }) {
+  if (names.length === 0) return null;
+  return (
+    <Text color="cyan" wrap="truncate-end">
+      checking preconditions: {names.join(', ')}…
+    </Text>
   );
 }

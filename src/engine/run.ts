@@ -182,6 +182,12 @@ class RunEngine implements EngineController {
     this.notify();
   }
 
+  private setChecking(checking: RunState['checking']): void {
+    const { checking: _was, ...rest } = this.state;
+    this.state = checking ? { ...rest, checking } : rest;
+    this.notify();
+  }
+
   /**
    * Shows a prompt and waits for an intent that answers it. `answer` returns undefined
    * for intents that do not fit (they are ignored). `abort` always fits.
@@ -444,12 +450,16 @@ class RunEngine implements EngineController {
   private async evaluate(step: Step): Promise<PreconditionCheck[]> {
     const gate = this.deps.gate;
     if (!gate) return step.requires.map((name) => ({ name, met: false, detail: 'not known: no cluster status is available to check it' }));
+    // The screen says what is being checked while the gate sweeps (a fresh status can take seconds).
+    this.setChecking({ stepId: step.id, names: [...step.requires] });
     try {
       const results = await gate.check(step.requires);
       // Whatever the gate left out is unknown, hence unmet.
       return step.requires.map((name) => results.find((r) => r.name === name) ?? { name, met: false, detail: 'not known: the status check did not answer for it' });
     } catch (err) {
       return step.requires.map((name) => ({ name, met: false, detail: `not known: the status check failed: ${errorMessage(err)}` }));
+    } finally {
+      this.setChecking(undefined);
     }
   }
 

@@ -104,6 +104,12 @@ export interface RunState {
   /** When the run finished and why it ended that way (from run-finished). */
   finishedAt?: string;
   reason?: string;
+  /**
+   * A step's `requires=` being checked against the cluster status right now (the gate has
+   * not answered yet): before the step, before a later host of it, or on a re-check. Not
+   * journaled: only the result is (`preconditions`).
+   */
+  checking?: { stepId: string; names: string[] };
 }
 
 /** What the operator (or --yes) can tell a run. */

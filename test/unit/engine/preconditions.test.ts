@@ -172,6 +172,8 @@ describe('status preconditions in the engine', () => {
     const end = await run.settled();
     assert.match(end.reason!, /precondition no-split-brain is not met \(not known: the status check failed: ssh: connection refused\)/);
     assert.equal(fake.calls.length, 0);
+    // The check is over, failed or not: the screen's "checking preconditions" line goes.
+    assert.ok(!('checking' in end), 'no check in flight');
   });
 
   it('checked again right before each host when the last check is old: a state that turns bad stops the next host', async () => {

@@ -197,3 +197,73 @@ test('with the real engine: refused on screen, r re-checks once the cluster is f
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('with the real engine: "checking preconditions" shows while the gate has not answered, before the step and before its next host, and goes when it has', async () => {
+  const { createRun } = await import('../../../src/engine/run.ts');
+  const fx = await import('../engine/fixtures.ts');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-runner-checking-'));
+  // A gate that answers only when the test says so (a fresh sweep over slow SSH).
+  const pending: { names: readonly string[]; answer(): void }[] = [];
+  const gate = {
+    check: (names: readonly string[]) =>
+      new Promise<{ name: string; met: boolean; detail: string }[]>((resolve) => {
+        pending.push({ names, answer: () => resolve(names.map((name) => ({ name, met: true, detail: 'VIP on m1' }))) });
+      }),
+  };
+  const hostsFake = new fx.FakeHosts();
+  // A rolling restart over two hosts, checked again right before the second one.
+  const step = { ...fx.commandStep('restart', fx.block('restart {{host.name}}', { targets: fx.on('chunkserver'), confirm: 'none' })), requires: ['vip-held', 'no-split-brain'] };
+  const run = createRun({
+    runbook: fx.runbook([step]),
+    inventory: fx.inventory(),
+    inputs: {},
+    journalDir: dir,
+    executorFor: hostsFake.executorFor,
+    factsFor: async () => ({ os: 'debian', osId: 'debian', osVersion: '12', init: 'systemd', mfs: '3.0.117', hostname: 'x' }),
+    vipHolder: async () => 'm1',
+    gate,
+    preconditionMaxAgeMs: 0,
+    mode: 'interactive',
+    autoConfirm: false,
+    operator: 'alice',
+  });
+  const LINE = 'checking preconditions: vip-held, no-split-brain…';
+  try {
+    const r = renderScreen(<Runner ctrl={run} title="Restart" onLeave={() => {}} />, { columns: 100, rows: 30 });
+    // Before the step: the gate's promise is pending, nothing ran, the line says what is checked.
+    const first = await r.waitFor(LINE);
+    assert.match(first, /Step 1\/1: Step restart/);
+    assert.equal(pending.length, 1);
+    assert.equal(hostsFake.calls.length, 0);
+    let answered = 0;
+    const ran = () => hostsFake.calls.length;
+    const until = async (what: string, pred: () => boolean) => {
+      for (const t0 = Date.now(); !pred(); await new Promise((res) => setTimeout(res, 5))) {
+        if (Date.now() - t0 > 5000) throw new Error(`timed out: ${what}`);
+      }
+    };
+    // Answer every check until cs1 has run and the next one (before cs2) is pending.
+    while (!(ran() === 1 && pending.length > answered)) {
+      if (pending.length > answered) pending[answered++]!.answer();
+      await until('the next check or cs1', () => pending.length > answered || ran() === 1);
+    }
+    // Before the second host: checked again; the line is back while that check is pending.
+    const again = await r.waitFor(LINE);
+    assert.match(again, /cs1/);
+    assert.deepEqual(hostsFake.calls.map((c) => c.script), ['restart cs1']);
+    assert.deepEqual(run.getState().checking, { stepId: 'restart', names: ['vip-held', 'no-split-brain'] });
+    pending[answered++]!.answer();
+    await r.waitFor((f) => !f.includes('checking preconditions'));
+    const done = await r.waitFor('Run finished: every step succeeded.');
+    assert.ok(!done.includes('checking preconditions'), done);
+    assert.equal(run.getState().checking, undefined);
+    assert.deepEqual(hostsFake.calls.map((c) => c.script), ['restart cs1', 'restart cs2']);
+    r.unmount();
+  } finally {
+    run.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
