@@ -4,13 +4,15 @@
 // it, on a first start and on a start with the cache, and run a runbook parsed when picked.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from './cli-env.ts';
+import { TmuxApp } from './tmux.ts';
 
-const SOCKET = `mfs-tui-home-${process.pid}`;
+const app = new TmuxApp(`mfs-tui-home-${process.pid}`);
+const { screen, waitFor } = app;
 const dir = mkdtempSync(join(tmpdir(), 'mfs-home-'));
 const runbooks = join(dir, 'runbooks');
 const state = join(dir, 'state');
@@ -19,15 +21,8 @@ const inventory = join(dir, 'inventory.yaml');
 writeFileSync(inventory, 'cluster: hometest\nvip: { address: 127.0.0.99, interface: lo, prefix: 32 }\nhosts:\n  - { name: m1, address: 127.0.0.1, roles: [master-candidate] }\n');
 const env = { MFS_TUI_STATE_DIR: state, MFS_TUI_CONFIG_DIR: join(dir, 'config'), NO_COLOR: '1', TERM: 'xterm-256color', LANG: 'C.UTF-8', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-}
 after(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no server left
-  }
+  app.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -46,31 +41,17 @@ ${script}
 \`\`\`
 `;
 
-function start(): void {
-  const vars = Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
-  tmux('new-session', '-d', '-s', 'app', '-x', '140', '-y', '40', `env ${vars} ${process.execPath} ${BIN} --inventory ${inventory} --runbooks ${runbooks}; sleep 30`);
-}
+const start = () => app.start(env, `--inventory ${inventory} --runbooks ${runbooks}`, { columns: 140, rows: 40 });
 function stop(): void {
-  tmux('send-keys', '-t', 'app', 'q');
+  app.keys('q');
   try {
-    tmux('kill-session', '-t', 'app');
+    app.killSession();
   } catch {
     // already gone
   }
 }
-const screen = () => tmux('capture-pane', '-p', '-t', 'app');
 /** The screen as one line: Ink wraps long lines at a space. */
 const flat = (text: string) => text.replace(/\s*\n\s*/g, ' ');
-async function waitFor(re: RegExp, what: string, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = screen();
-    if (re.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`waited for ${what} (${re}); the screen shows:\n${last}`);
-}
 
 /** What `mfs-tui validate` says about the folder: the first problem and how many. */
 function validate(): { first: string; count: number } {
@@ -113,7 +94,7 @@ test('a broken runbook is shown as validate reports it, without and with the cac
   assert.doesNotMatch(screen(), /runbook problem/);
 
   // Picking a runbook parses it in full and runs it.
-  tmux('send-keys', '-t', 'app', 'Down', 'Enter');
+  app.keys('Down', 'Enter');
   s = await waitFor(/succeeded/i, 'the run finished');
   assert.match(s, /hello-from-home-test/);
   stop();

@@ -5,24 +5,18 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { BIN, cliEnv, type CliEnv } from './cli-env.ts';
+import { cliEnv, type CliEnv } from './cli-env.ts';
+import { TmuxApp } from './tmux.ts';
 
-const SOCKET = `mfs-tui-test-${process.pid}`;
+const app = new TmuxApp(`mfs-tui-test-${process.pid}`);
+const { screen, keys, waitFor } = app;
 let sshd: Sshd;
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-}
 
 before(async () => {
   sshd = await startSshd();
 });
 after(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no server left
-  }
+  app.close();
   await sshd?.stop();
 });
 
@@ -60,31 +54,9 @@ echo danger-done
 \`\`\`
 `;
 
-function screen(): string {
-  return tmux('capture-pane', '-p', '-t', 'app');
-}
-
-async function waitFor(re: RegExp, what: string, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = screen();
-    if (re.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`waited for ${what} (${re}); the screen shows:\n${last}`);
-}
-
-function keys(...k: string[]): void {
-  tmux('send-keys', '-t', 'app', ...k);
-}
-
 function start(e: CliEnv): void {
-  const env = Object.entries({ ...e.env, TERM: 'xterm-256color', LANG: 'C.UTF-8' })
-    .filter(([k]) => /^(MFS_TUI_|NO_COLOR|PATH|HOME|TERM|LANG)/.test(k))
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(' ');
-  tmux('new-session', '-d', '-s', 'app', '-x', '110', '-y', '45', `env ${env} ${process.execPath} ${BIN} --inventory ${e.inventory} --runbooks ${e.runbooks}; sleep 30`);
+  const env = Object.fromEntries(Object.entries({ ...e.env, TERM: 'xterm-256color', LANG: 'C.UTF-8' }).filter(([k]) => /^(MFS_TUI_|NO_COLOR|PATH|HOME|TERM|LANG)/.test(k)));
+  app.start(env, `--inventory ${e.inventory} --runbooks ${e.runbooks}`, { columns: 110, rows: 45 });
 }
 
 test('pick a runbook, confirm, type the host name, see output, finish', async () => {
@@ -111,7 +83,7 @@ test('pick a runbook, confirm, type the host name, see output, finish', async ()
   const done = screen();
   assert.match(done, /danger-done/);
   keys('q');
-  tmux('kill-session', '-t', 'app');
+  app.killSession();
   const runs = join(e.env.MFS_TUI_STATE_DIR!, 'runs');
   const file = readdirSync(runs).find((f) => f.endsWith('.jsonl'))!;
   const recs = readFileSync(join(runs, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -144,7 +116,7 @@ test('Home → Cluster status over the real SSH session; Esc goes back to Home',
     assert.doesNotMatch(screen(), /status, every 1 s/);
     keys('q');
   } finally {
-    tmux('kill-session', '-t', 'app');
+    app.killSession();
   }
 });
 
@@ -165,5 +137,5 @@ test('an unknown host key is shown with its fingerprint and trusted only on the 
   assert.match(readFileSync(e.knownHosts, 'utf8'), /^\|1\|\S+ ssh-ed25519 /m, 'the key was added, hashed');
   keys('q');
   await waitFor(/leave|resume/i, 'the leave question');
-  tmux('kill-session', '-t', 'app');
+  app.killSession();
 });

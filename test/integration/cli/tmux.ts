@@ -1,0 +1,51 @@
+// The real bin/mfs-tui in a real terminal: a tmux server of this test's own (its socket
+// name), one session `app`; keystrokes in, screen text out.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { BIN } from './cli-env.ts';
+
+export class TmuxApp {
+  constructor(private readonly socket: string) {}
+
+  tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+  }
+
+  /** Starts `mfs-tui ARGS` with exactly these environment variables in a terminal of this size. */
+  start(env: Record<string, string | undefined>, args: string, size: { columns: number; rows: number }): void {
+    const vars = Object.entries(env)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(' ');
+    this.tmux('new-session', '-d', '-s', 'app', '-x', String(size.columns), '-y', String(size.rows), `env ${vars} ${process.execPath} ${BIN} ${args}; sleep 30`);
+  }
+
+  // Arrow properties: a test may take them apart (`const { screen, keys, waitFor } = app`).
+  screen = (): string => this.tmux('capture-pane', '-p', '-t', 'app');
+
+  keys = (...k: string[]): void => void this.tmux('send-keys', '-t', 'app', ...k);
+
+  /** Resolves with the screen once it matches; fails with what the screen shows after timeoutMs. */
+  waitFor = async (re: RegExp, what: string, timeoutMs = 30_000): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = this.screen();
+      if (re.test(last)) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail(`waited for ${what} (${re}); the screen shows:\n${last}`);
+  };
+
+  killSession(): void {
+    this.tmux('kill-session', '-t', 'app');
+  }
+
+  /** The whole server, whatever is left of it (for after()). */
+  close(): void {
+    try {
+      this.tmux('kill-server');
+    } catch {
+      // no server left
+    }
+  }
+}
