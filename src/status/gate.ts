@@ -29,9 +29,31 @@ export function statusGate(source: FreshStatus | (() => FreshStatus | Promise<Fr
   };
   return {
     async check(names: readonly string[]): Promise<PreconditionCheck[]> {
-      const status = await (await get()).freshState(opts.maxAgeMs ?? 2000);
-      return checkPreconditions(status, names).map((r) => ({ name: r.name, met: r.met, detail: r.detail }));
+      const maxAgeMs = opts.maxAgeMs ?? 2000;
+      const poller = await get();
+      const asked = performance.now();
+      const status = await poller.freshState(maxAgeMs);
+      const waitedMs = performance.now() - asked;
+      return checkPreconditions(answeredInTime(status, maxAgeMs + waitedMs), names).map((r) => ({ name: r.name, met: r.met, detail: r.detail }));
     },
+  };
+}
+
+/**
+ * The snapshot as the check must judge it: the poller marks a host stale by its own limit
+ * (2.5 ticks) when the snapshot is built, which is after the slowest probe of the sweep the
+ * check waited for. mfscli at a VIP nobody holds takes seconds (the very moment a VIP is
+ * moved), so a candidate that answered that sweep would count as unknown. A host (and the
+ * mfscli answer) whose last answer came within `windowMs` (the freshness asked for plus the
+ * time the check waited) is fresh for the check. One that failed its last probe, or never
+ * answered, stays unknown.
+ */
+export function answeredInTime(status: ClusterStatus, windowMs: number): ClusterStatus {
+  const inTime = (age: number | undefined) => age !== undefined && age <= windowMs;
+  return {
+    ...status,
+    hosts: status.hosts.map((h) => (h.stale && h.reachable && h.probe && inTime(h.ageMs) ? { ...h, stale: false } : h)),
+    mfs: status.mfs.stale && status.mfs.viaVip && inTime(status.mfs.ageMs) ? { ...status.mfs, stale: false } : status.mfs,
   };
 }
 

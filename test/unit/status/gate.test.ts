@@ -75,3 +75,26 @@ it('a chunkserver that does not answer does not force a sweep on every check (pr
   assert.equal(c.scripts.length, probes, 'no new probe: the candidates and mfscli are fresh');
   p.stop();
 });
+
+it('a candidate that answered the sweep the check waited for is fresh, however long mfscli at a VIP nobody holds took', async () => {
+  // The moment of a VIP move: m2 is the only candidate, nobody holds the VIP, and mfscli's
+  // connection to the VIP takes seconds to fail. m2's own probe answered at once.
+  const hosts = healthyHosts().filter((h) => h.name !== 'm1');
+  hosts[0] = { ...hosts[0]!, daemons: [], vrrp: undefined };
+  const c = fakeCluster(hosts, { viaVip: fixture('healthy-goal3.txt'), candidates: simRows([{ ip: '10.251.9.2' }]) });
+  const slowMfscli = (h: string) => {
+    const e = c.executorFor(h);
+    return { ...e, exec: async (req: Parameters<typeof e.exec>[0]) => (req.script.includes('mfscli') && (await new Promise((r) => setTimeout(r, 700))), e.exec(req)) };
+  };
+  // The poller's own stale limit (here 0.3 s) passes while mfscli runs.
+  const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: slowMfscli }, { intervalMs: 100, staleAfterMs: 300, hostTimeoutMs: 2000, mfsTimeoutMs: 3000 });
+  const raw = await p.freshState(200);
+  assert.equal(raw.hosts.find((h) => h.name === 'm2')!.stale, true, 'the poller alone calls m2 stale once mfscli is done');
+  const r = await statusGate(p, { maxAgeMs: 200 }).check(['no-split-brain']);
+  assert.deepEqual(r, [{ name: 'no-split-brain', met: true, detail: 'nobody holds the VIP' }]);
+  // A candidate that does not answer stays unknown, slow mfscli or not.
+  c.hosts.set('m2', { ...c.hosts.get('m2')!, fail: 'connect ECONNREFUSED' });
+  const down = await statusGate(p, { maxAgeMs: 0 }).check(['no-split-brain']);
+  assert.deepEqual(down.map((x) => [x.met, x.detail]), [[false, 'not known: no fresh status from m2']]);
+  p.stop();
+});
