@@ -197,3 +197,40 @@ describe('power-cut and lost-master', () => {
     assert.match(script, /nc -z/);
   });
 });
+
+describe('status preconditions (requires=) in the library', () => {
+  const requiresOf = (id: string) => Object.fromEntries(runbook(id).steps.filter((s) => s.requires.length > 0).map((s) => [s.id, s.requires]));
+  const dangerous = (id: string, stepId: string) =>
+    runbook(id).steps.find((s) => s.id === stepId)!.commands.every((b) => b.confirm === 'typed' || b.risk !== undefined);
+
+  it('planned-restart: no split brain, a serving master and no missing chunk before the clients go; no second master before the master stops', () => {
+    assert.deepEqual(requiresOf('planned-restart'), {
+      unmount: ['no-split-brain', 'master-running', 'no-missing-chunks'],
+      'stop-standby': ['no-split-brain', 'master-running'],
+      'stop-master': ['no-split-brain'],
+    });
+    // Each is dangerous, so an unmet precondition refuses it rather than warning.
+    for (const id of ['unmount', 'stop-standby', 'stop-master']) assert.ok(dangerous('planned-restart', id), id);
+    // Once the master is stopped, neither a running master nor the chunk state can be known:
+    // no later step may require them (it would be refused for good).
+    const steps = runbook('planned-restart').steps;
+    const stop = steps.findIndex((s) => s.id === 'stop-master');
+    for (const s of steps.slice(stop)) {
+      assert.ok(!s.requires.some((r) => r === 'master-running' || r === 'vip-held' || r === 'no-missing-chunks'), `${s.id}: ${s.requires.join(',')}`);
+    }
+  });
+
+  it('rebuild-master: no second master at the switchover and the VIP move; the new master serves before the old one\'s files go aside', () => {
+    assert.deepEqual(requiresOf('rebuild-master'), {
+      'stop-current': ['no-split-brain'],
+      'move-vip': ['no-split-brain'],
+      'old-standby': ['no-split-brain', 'master-running'],
+    });
+    for (const id of ['stop-current', 'move-vip', 'old-standby']) assert.ok(dangerous('rebuild-master', id), id);
+  });
+
+  it('lost-master and power-cut require nothing: their master is lost or down, so a candidate cannot answer and every state would be unknown', () => {
+    assert.deepEqual(requiresOf('lost-master'), {});
+    assert.deepEqual(requiresOf('power-cut'), {});
+  });
+});
