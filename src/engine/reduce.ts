@@ -277,8 +277,10 @@ export function reduce(state: RunState, rec: JournalRecord, runbook: Runbook): R
       if (rec.goto === undefined) return { ...next, cursor: i + 1 };
       const target = stepIndex(runbook, rec.goto);
       if (target === -1) return { ...next, cursor: i + 1 };
-      // The jump target starts afresh, even if an earlier pass ran it (a loop).
+      // The jump target starts afresh, even if an earlier pass ran it (a loop); a jump back
+      // is a new pass over every step from the target up to this decision.
       next = withStep(next, target, freshStep(rec.goto));
+      for (let j = target + 1; j < i; j++) next = withStep(next, j, freshStep(next.steps[j]!.id));
       return { ...next, cursor: target };
     }
     case 'in-doubt-resolved':

@@ -197,6 +197,13 @@ describe('reduce / replay', () => {
     assert.equal(s.steps[0]!.status, 'pending');
   });
 
+  it('a goto back over several finished steps starts each of them afresh', () => {
+    const loop = runbook([manualStep('a'), manualStep('b'), decisionStep('again', [{ key: 'y', goto: 'a' }]), manualStep('z')]);
+    const s = replay(journal(start, { type: 'acknowledged', stepId: 'a' }, { type: 'acknowledged', stepId: 'b' }, { type: 'decided', stepId: 'again', choice: 'y', goto: 'a' }), loop);
+    assert.equal(s.cursor, 0);
+    assert.deepEqual(s.steps.map((x) => x.status), ['pending', 'pending', 'succeeded', 'pending']);
+  });
+
   it('a preconditions record for a finished step the run has moved past leaves it finished', () => {
     const checked: NewRecord = { type: 'preconditions', stepId: 'probe', results: [{ name: 'vip-held', met: false, detail: 'nobody holds the VIP' }], outcome: 'warned', dangerous: false };
     const s = replay(journal(start, started('probe', 'cs1', { targets: ['cs1'] }), finished('probe', 'cs1'), checked), book);

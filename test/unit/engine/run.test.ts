@@ -282,6 +282,24 @@ describe('run controller', () => {
     assert.deepEqual(s2.prompt, { kind: 'finished', status: 'handed-off', nextRunbook: 'metalogger-promotion' });
   });
 
+  it('a goto back over several steps runs each of them again, then asks again', async () => {
+    const book = runbook([
+      commandStep('a', block('A', { targets: on('m1') })),
+      commandStep('b', block('B', { targets: on('m1') })),
+      decisionStep('again', [{ key: 'y', goto: 'a' }, { key: 'n', goto: 'end' }]),
+      commandStep('end', block('E', { targets: on('m1') })),
+    ]);
+    const fake = new FakeHosts();
+    const run = createRun(deps(book, fake, { autoConfirm: true }));
+    await waitPrompt(run, 'decide');
+    run.send({ type: 'decide', choice: 'y' });
+    await waitFor(run, (s) => s.prompt?.kind === 'decide' && fake.calls.length === 4, 'the question again after a and b ran again');
+    run.send({ type: 'decide', choice: 'n' });
+    const s = await run.settled();
+    assert.equal(s.status, 'succeeded');
+    assert.deepEqual(fake.calls.map((c) => c.script), ['A', 'B', 'A', 'B', 'E']);
+  });
+
   it('non-interactive: --yes confirms (typed too) and acknowledges; decisions come from the map', async () => {
     const book = runbook([
       commandStep('wipe', block('wipe', { targets: on('m1'), confirm: 'typed' })),
