@@ -10,13 +10,16 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Polls `probe` until it returns a value, or fails naming `what` after `ms`. */
-export async function until<T>(what: string, probe: () => T | undefined, ms = 20_000): Promise<T> {
+/**
+ * Polls `probe` every `every` ms until it gives something truthy (`undefined`, `false`,
+ * `0`, `''` mean not yet), and returns that; fails naming `what` after `ms`.
+ */
+export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 20_000, every = 20): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
+    const v = await probe();
+    if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, every));
   }
 }

@@ -14,20 +14,11 @@ import { StatusPoller } from '../../../src/status/poller.ts';
 import type { ClusterStatus } from '../../../src/status/model.ts';
 import { vipHolders } from '../../../src/status/model.ts';
 import { renderStatusText } from '../../../src/status/text.ts';
+import { until } from '../../helpers/process.ts';
 import { MiniCluster, VIP, whyNoMiniCluster } from './minicluster.ts';
 
 const whyNot = whyNoMiniCluster();
 const TICK = 1000;
-
-async function until<T>(what: string, test: () => T | undefined | false, ms = 20_000, every = 20): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = test();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, every));
-  }
-}
 
 describe('status poller on a real mini cluster', { skip: whyNot, timeout: 240_000 }, () => {
   const mc = new MiniCluster([

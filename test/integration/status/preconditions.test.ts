@@ -20,21 +20,12 @@ import { vipHolders } from '../../../src/status/model.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import { renderStatusText } from '../../../src/status/text.ts';
 import type { JournalRecord } from '../../../src/journal/types.ts';
+import { until } from '../../helpers/process.ts';
 import { MiniCluster, VIP, whyNoMiniCluster } from './minicluster.ts';
 
 const whyNot = whyNoMiniCluster();
 const entry = join(import.meta.dirname, '../../../src/cli/entry.ts');
 const book = join(import.meta.dirname, '../../fixtures/runbooks/requires/guarded-step.md');
-
-async function until<T>(what: string, test: () => T | undefined | false, ms = 20_000, every = 50): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = test();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, every));
-  }
-}
 
 describe('status preconditions (requires=) and an HA master kill on a real mini cluster', { skip: whyNot, timeout: 300_000 }, () => {
   const mc = new MiniCluster([
