@@ -34,6 +34,11 @@ export interface AppProps {
   triageStatus?(): Promise<StatusStore>;
   /** The live cluster status shown beside a run (read when the runner opens; none: no sidebar). */
   runnerStatus?(): StatusStore | undefined;
+  /**
+   * Keeps the live status polling while a screen that shows it is open (the status screen,
+   * triage, a run being opened or open); returns the release, called when it closes.
+   */
+  holdStatus?(): () => void;
   /** The operator quit or left a run (an unfinished run stays resumable). */
   onExit(): void;
   /** Questions from the SSH layer (host keys, passphrases, sudo passwords), shown above any screen. */
@@ -49,6 +54,9 @@ type Screen =
   | { kind: 'opening'; title: string }
   | { kind: 'runner'; ctrl: RunController; title: string }
   | { kind: 'status' };
+
+/** The screens that show the live cluster status (or, opening a run, are about to). */
+const STATUS_SCREENS: ReadonlySet<Screen['kind']> = new Set(['status', 'triage', 'opening', 'runner']);
 
 /** A thrown error as one line for the operator (the CLI's errors are written for that). */
 function describe(error: unknown): string {
@@ -100,6 +108,10 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
   const { runbooks, unfinished, cluster, notice, inputDefaults, startRun, resumeRun, onStatus, onExit, initialResume } = props;
   const [screen, setScreen] = useState<Screen>({ kind: 'home' });
   const home = useCallback((problem?: string) => setScreen({ kind: 'home', notice: problem }), []);
+  // The poller runs only while someone looks: Home and the inputs form do not.
+  const { holdStatus } = props;
+  const showsStatus = STATUS_SCREENS.has(screen.kind);
+  useEffect(() => (showsStatus && holdStatus ? holdStatus() : undefined), [showsStatus, holdStatus]);
 
   const open = useCallback(
     (title: string, make: () => RunController | Promise<RunController>) => {

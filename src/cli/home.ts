@@ -132,6 +132,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
       return engine.resumeRun({ ...(await deps(rec.inventory)), runbook: rec.runbook, inputs: {} }, rec.runId);
     },
     runnerStatus: status.store,
+    holdStatus: status.hold,
     statusScreen: () => React.createElement(LiveStatus, { load: status.open }),
     triageStatus: status.open,
     onExit: () => {

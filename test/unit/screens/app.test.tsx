@@ -112,3 +112,73 @@ test('Ctrl-C in the inputs form quits (no run has started yet)', async () => {
   r.press(keys.ctrlC);
   await r.waitFor(() => exited);
 });
+
+test('the live status is held while the status screen, triage or a run is open, and let go on Home and in the inputs form', async () => {
+  let holders = 0;
+  const log: string[] = [];
+  const holdStatus = () => {
+    holders++;
+    log.push('hold');
+    let live = true;
+    return () => {
+      if (live) (live = false), holders--, log.push('release');
+    };
+  };
+  const { FakeRun } = await import('./fake-run.ts');
+  const run = new FakeRun([], {}, { cursor: 0, status: 'succeeded', prompt: { kind: 'finished', status: 'succeeded' } });
+  const hc = { ...replaceCs, id: 'hc', title: 'Health check', inputs: [] };
+  const r = renderScreen(
+    <App
+      {...appProps({
+        runbooks: [hc, replaceCs],
+        statusScreen: () => <Text>VIP 10.77.0.100 on m1</Text>,
+        // Triage that never connects: its screen shows "connecting" and is still open.
+        triageStatus: () => new Promise(() => {}),
+        startRun: () => run,
+        holdStatus,
+      })}
+    />,
+  );
+  await r.waitFor('Health check');
+  assert.equal(holders, 0, 'Home alone does not poll');
+  // Effects run after the frame is drawn: wait for the count, fail if it never comes.
+  const held = async (n: number) => {
+    for (const t0 = Date.now(); holders !== n; await new Promise((res) => setTimeout(res, 5))) {
+      if (Date.now() - t0 > 2000) assert.fail(`${holders} holders, expected ${n}`);
+    }
+  };
+  // Home's list: Health check, Replace a chunkserver, Triage, Cluster status, Quit (no wrap-around).
+  const open = async (label: string, downs: number) => {
+    await r.waitFor(/❯ Health check/);
+    r.press(keys.down.repeat(downs));
+    await r.waitFor(`❯ ${label}`);
+    r.press(keys.enter);
+    await r.waitFor((f) => !f.includes(`❯ ${label}`));
+  };
+  // Status screen: held; back home: let go.
+  await open('Cluster status', 3);
+  await r.waitFor('VIP 10.77.0.100 on m1');
+  await held(1);
+  r.press(keys.escape);
+  await r.waitFor('Health check');
+  await held(0);
+  // Triage: held while open, even before it has connected.
+  await open('Triage', 2);
+  await held(1);
+  r.press(keys.escape);
+  await r.waitFor('Health check');
+  await held(0);
+  // The inputs form does not poll.
+  await open('Replace a chunkserver', 1);
+  await r.waitFor('Replace a chunkserver: inputs');
+  await held(0);
+  r.press(keys.escape);
+  // A run does, until the operator goes home from it.
+  await open('Health check', 0);
+  await r.waitFor(/enter home/);
+  await held(1);
+  r.press(keys.enter);
+  await r.waitFor(/❯ Health check/);
+  await held(0);
+  assert.deepEqual(log, ['hold', 'release', 'hold', 'release', 'hold', 'release']);
+});
