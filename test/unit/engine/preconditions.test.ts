@@ -12,7 +12,7 @@ import { readJournal } from '../../../src/journal/read.ts';
 import type { JournalRecord } from '../../../src/journal/types.ts';
 import { renderReport } from '../../../src/journal/report.ts';
 import type { Runbook, Step } from '../../../src/runbook/types.ts';
-import { block, commandStep, FakeHosts, inventory, on, runbook, waitFor, waitPrompt } from './fixtures.ts';
+import { block, commandStep, fakeRunDeps, FakeHosts, inventory, on, runbook, waitFor, waitPrompt } from './fixtures.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -32,22 +32,7 @@ class FakeGate implements PreconditionGate {
 
 const requiring = (step: Step, ...names: string[]): Step => ({ ...step, requires: names });
 
-function deps(book: Runbook, fake: FakeHosts, over: Partial<RunDeps> = {}): RunDeps {
-  return {
-    runbook: book,
-    inventory: inventory(),
-    inputs: {},
-    journalDir: dir,
-    executorFor: fake.executorFor,
-    factsFor: async () => ({ os: 'debian', osId: 'debian', osVersion: '12', init: 'systemd', mfs: '3.0.117', hostname: 'x' }),
-    vipHolder: async () => 'm1',
-    mode: 'interactive',
-    autoConfirm: false,
-    operator: 'alice',
-    outputFlushMs: 5,
-    ...over,
-  };
-}
+const deps = (book: Runbook, fake: FakeHosts, over: Partial<RunDeps> = {}): RunDeps => fakeRunDeps(book, fake, dir, over);
 
 const journal = (file: string): JournalRecord[] => readJournal(file).records;
 const pre = (recs: JournalRecord[]) => recs.filter((r): r is Extract<JournalRecord, { type: 'preconditions' }> => r.type === 'preconditions');
