@@ -1,6 +1,7 @@
 // The SSH pool: one connection per inventory host, opened on first use and reused by every
 // step and probe; a lost connection is replaced on the next exec. Secrets the operator types
 // (key passphrases, sudo passwords) live in this object's memory only, for this session.
+import { setMaxListeners } from 'node:events';
 import { HostError, type Executor, type ExecRequest, type ExecResult } from '../exec/types.ts';
 import type { Inventory, InventoryHost } from '../inventory/types.ts';
 import { resolveSshConfig } from '../inventory/ssh-config.ts';
@@ -41,6 +42,8 @@ export class SshPool {
     private readonly opts: SshPoolOptions = {},
   ) {
     this.keys = new KeyStore((info) => prompts.passphrase(info));
+    // Every connection attempt listens on it: 24 hosts connecting at once is not a leak.
+    setMaxListeners(0, this.closing.signal);
   }
 
   private hostNamed(name: string): InventoryHost {
