@@ -95,30 +95,57 @@ export class ResidentMfscli {
   }
 
   /** Runs `mfscli ARGS` there; rejects with ResidentUnavailable when it cannot run resident. */
-  async run(args: string[], timeoutS: number, deadlineMs: number): Promise<MfscliAnswer> {
+  /**
+   * Runs `mfscli ARGS` there; rejects with ResidentUnavailable when it cannot run resident.
+   * An abort ends the wait at once (a connection still being made goes on, as for exec).
+   */
+  async run(args: string[], timeoutS: number, deadlineMs: number, signal?: AbortSignal): Promise<MfscliAnswer> {
     if (this.unavailable) throw new ResidentUnavailable(`no resident mfscli on ${this.target}`);
     if (this.stopped) throw new Error('the resident mfscli was stopped');
-    const proc = await (this.proc ??= this.start());
-    const id = this.nextId++;
-    return new Promise<MfscliAnswer>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        // A stuck interpreter is no use to the next request: drop it.
-        void this.drop(proc);
-        reject(new Error(`mfscli on ${this.target} took longer than ${deadlineMs} ms`));
-      }, deadlineMs);
-      this.pending.set(id, {
-        resolve: (a) => {
-          clearTimeout(timer);
-          resolve(a);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
-      proc.write(`${JSON.stringify({ id, args, timeout: timeoutS })}\n`);
+    const cancelled = () => new Error(`mfscli on ${this.target} was cancelled`);
+    if (signal?.aborted) throw cancelled();
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(cancelled());
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
+    aborted.catch(() => undefined);
+    let id: number | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let proc: LongProcess | undefined;
+    try {
+      proc = await Promise.race([(this.proc ??= this.start()), aborted]);
+      id = this.nextId++;
+      const answer = new Promise<MfscliAnswer>((resolve, reject) => {
+        timer = setTimeout(() => {
+          this.pending.delete(id!);
+          // A stuck interpreter is no use to the next request: drop it.
+          void this.drop(proc!);
+          reject(new Error(`mfscli on ${this.target} took longer than ${deadlineMs} ms`));
+        }, deadlineMs);
+        this.pending.set(id!, {
+          resolve: (a) => {
+            clearTimeout(timer);
+            resolve(a);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
+        });
+        proc!.write(`${JSON.stringify({ id, args, timeout: timeoutS })}\n`);
+      });
+      answer.catch(() => undefined);
+      return await Promise.race([answer, aborted]);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      // Given up while it ran (the caller's deadline or stop): the interpreter may be stuck
+      // on it, and it answers in order, so it is dropped; the next request starts another.
+      if (id !== undefined && this.pending.delete(id)) {
+        clearTimeout(timer);
+        void this.drop(proc!);
+      }
+    }
   }
 
   async stop(): Promise<void> {

@@ -270,7 +270,7 @@ export class StatusPoller {
       let resident = this.residents.get(via);
       if (!resident) this.residents.set(via, (resident = new ResidentMfscli({ target: executor.target, exec: executor.exec.bind(executor), spawn: executor.spawn.bind(executor) })));
       try {
-        return await probeClusterResident(resident, opts, this.mfsTimeoutMs);
+        return await probeClusterResident(resident, opts, this.mfsTimeoutMs, signal);
       } catch (err) {
         if (!(err instanceof ResidentUnavailable)) throw err;
         this.noResident.add(via);

@@ -291,8 +291,8 @@ export function parseClusterProbe(stdout: string, vip: string): ClusterProbe {
 }
 
 /** The cluster probe through a resident mfscli (mfscli-resident.ts): the same run, the same parse. */
-export async function probeClusterResident(resident: ResidentMfscli, opts: ClusterProbeOptions, timeoutMs: number): Promise<ClusterProbe> {
-  const a = await resident.run([...CLUSTER_ARGS, '-H', mfscliHosts(opts)], opts.mfscliTimeoutS ?? 4, timeoutMs);
+export async function probeClusterResident(resident: ResidentMfscli, opts: ClusterProbeOptions, timeoutMs: number, signal?: AbortSignal): Promise<ClusterProbe> {
+  const a = await resident.run([...CLUSTER_ARGS, '-H', mfscliHosts(opts)], opts.mfscliTimeoutS ?? 4, timeoutMs, signal);
   const body = a.output.endsWith('\n') || a.output === '' ? a.output : `${a.output}\n`;
   return parseClusterProbe(`${MARK}mfscli\n${body}${MARK}mfscli-exit ${a.exitCode}\n`, opts.vip);
 }

@@ -100,4 +100,18 @@ describe('resident mfscli (real python3 and mfscli)', { skip }, () => {
     await assert.rejects(r.run(['hang'], 1, 1500), /took longer than 1500 ms/);
     assert.deepEqual(await r.run(['fast'], 1, 20_000), { exitCode: 0, output: 'ok\n' });
   });
+
+  it('an abort ends the wait at once; an aborted request drops the interpreter, the next one answers', async () => {
+    const r = resident("import signal, sys, time\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nif sys.argv[1] == 'hang': time.sleep(30)\nprint('ok')");
+    const pre = new AbortController();
+    pre.abort();
+    await assert.rejects(r.run(['fast'], 1, 20_000, pre.signal), /was cancelled/);
+    const ac = new AbortController();
+    const t0 = performance.now();
+    const hung = r.run(['hang'], 1, 20_000, ac.signal);
+    setTimeout(() => ac.abort(), 300);
+    await assert.rejects(hung, /was cancelled/);
+    assert.ok(performance.now() - t0 < 10_000, 'the abort did not end the wait');
+    assert.deepEqual(await r.run(['fast'], 1, 20_000), { exitCode: 0, output: 'ok\n' });
+  });
 });
