@@ -18,6 +18,7 @@ import { loadInventory } from '../../../src/inventory/load.ts';
 import { daemonPids, vipHolders as labVipHolders } from '../../../src/lab/break.ts';
 import { labBreak, labDown, labUp } from '../../../src/lab/index.ts';
 import { labInventoryPath } from '../../../src/lab/paths.ts';
+import { readRole } from '../../../src/lab/up.ts';
 import { readState } from '../../../src/lab/state.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import { vipHolders } from '../../../src/status/model.ts';
@@ -94,8 +95,7 @@ describe('status on the practice cluster', { skip, timeout: 1_200_000 }, () => {
 
   it('split brain: the alert is shown, and a typed step requiring no-split-brain is refused by mfs-tui run --yes', async () => {
     // The old master must be a ready standby again first (as the lab's own split-brain test waits).
-    const role = path.join(dir, 'hosts/m1/var/lib/mfs/.ha-role');
-    await until('m1 a ready standby', () => fs.existsSync(role) && fs.readFileSync(role, 'utf8').trim() === 'BACKUP', 60_000, 300);
+    await until('m1 a ready standby', () => readRole('m1') === 'BACKUP', 60_000, 300);
     await labBreak('split-brain');
     try {
       assert.deepEqual(await outsideHolders(), ['m1', 'm2']);
