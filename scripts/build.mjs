@@ -4,11 +4,14 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
-// Identifies the runbook checker (its sources and the locked dependencies): the home
-// screen reuses remembered check results only from the same checker (src/runbook/cache.ts).
+// Identifies the runbook checker and the inventory loader (their sources and the locked
+// dependencies): the home screen reuses remembered check results and inventories only
+// from the same code (src/runbook/cache.ts).
 function checkerId() {
-  const dir = 'src/runbook';
-  const parts = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort().map((f) => `${f}\0${readFileSync(`${dir}/${f}`, 'utf8')}`);
+  const parts = [];
+  for (const dir of ['src/runbook', 'src/inventory']) {
+    parts.push(...readdirSync(dir).filter((f) => f.endsWith('.ts')).sort().map((f) => `${f}\0${readFileSync(`${dir}/${f}`, 'utf8')}`));
+  }
   parts.push(readFileSync('package-lock.json', 'utf8'));
   return `build-${createHash('sha256').update(parts.join('\0')).digest('hex')}`;
 }

@@ -23,23 +23,27 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   delete process.env.CONTINUOUS_INTEGRATION;
   if (g.practice) g = await ensurePracticeCluster(g);
   const opened = g;
-  // The inventory (`ssh -G` per host runs in child processes) loads while the screen's modules do.
-  const inventoryLoad = (async () => {
-    const { file } = await inventoryPathFor(opened);
-    return file ? { file, inventory: await loadInventoryFor(opened, { remember: false }) } : undefined;
-  })();
-  inventoryLoad.catch(() => undefined); // handled below, once the modules are in
+  const { file: inventoryFile } = await inventoryPathFor(opened);
+  /** The full load: YAML, schema, cross-field checks, `ssh -G` per host (child processes). */
+  const loadInventoryNow = () => loadInventoryFor(opened, { remember: false });
+  // The inventory remembered from the last full load of this file's text (runbook cache):
+  // with it the first frame needs neither the YAML reader nor `ssh -G`; the full load runs
+  // right after the first frame (below) and wins. Without it, the full load (`ssh -G` per
+  // host in child processes) runs while the screen's modules load.
+  const [checks, { stateDir }] = await Promise.all([import('../runbook/cache.ts'), import('../state/paths.ts')]);
+  const cache = checks.openRunbookCache(stateDir());
+  const remembered = inventoryFile ? cache?.inventory(inventoryFile) : undefined;
+  const early = inventoryFile && !remembered ? loadInventoryNow() : undefined;
+  early?.catch(() => undefined); // handled below, once the modules are in
   // One Promise.all: the module files are read and compiled side by side, not one after another.
-  const [{ render }, { default: React }, { App }, cat, checks, { listRuns }, { PromptBroker }, { stateDir }, homeStatus, { LiveStatus }, engine, { buildVariables }, { inputDefault }] =
+  const [{ render }, { default: React }, { App }, cat, { listRuns }, { PromptBroker }, homeStatus, { LiveStatus }, engine, { buildVariables }, { inputDefault }] =
     await Promise.all([
       import('ink'),
       import('react'),
       import('../../screens/App.tsx'),
       import('../runbook/catalog.ts'),
-      import('../runbook/cache.ts'),
       import('../journal/list.ts'),
       import('../cluster/prompt-broker.ts'),
-      import('../state/paths.ts'),
       import('./home-status.ts'),
       import('../../screens/status/LiveStatus.tsx'),
       import('../engine/run.ts'),
@@ -47,25 +51,35 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
       import('../runbook/inputs.ts'),
     ]);
 
-  const loaded = await inventoryLoad;
-  const inventory: Inventory | undefined = loaded?.inventory;
-  let notice: string | undefined;
-  if (!inventory) notice = 'No cluster inventory yet. Start with `mfs-tui --inventory cluster.yaml` (see README, "Inventory"), or try the practice cluster: `mfs-tui lab up`.';
+  let inventory: Inventory | undefined = remembered ?? (early ? await early : undefined);
+  const drawnFromMemory = remembered !== undefined;
+  if (early && inventory) cache?.rememberInventory(inventory);
+  const noInventory = 'No cluster inventory yet. Start with `mfs-tui --inventory cluster.yaml` (see README, "Inventory"), or try the practice cluster: `mfs-tui lab up`.';
+  let notice: string | undefined = inventory ? undefined : noInventory;
 
   // The list needs only each runbook's front matter; the problems of the whole library come
   // from the runbook cache, or from checking the files right after the first frame.
-  const cache = checks.openRunbookCache(stateDir());
-  const catalog = cat.catalogDir(g.runbooks ?? cat.builtinRunbookDir(), cache);
+  const catalog = await cat.catalogDir(g.runbooks ?? cat.builtinRunbookDir(), cache);
   const problemNotice = (problems: RunbookProblem[]): string | undefined =>
     problems.length > 0 ? `${problems.length} runbook problem(s); run \`mfs-tui validate\`. First: ${cat.formatProblem(problems[0]!)}` : undefined;
   const known = checks.cachedLibraryProblems(catalog, inventory, cache);
   if (known) notice = problemNotice(known) ?? notice;
   const runbooks = catalog.headers;
   const knownRunbookIds = new Set(runbooks.map((r) => r.id));
+  // Set once the full load that follows a first frame drawn from memory has ended.
+  let inventoryLoaded: Promise<void> = Promise.resolve();
+  let inventoryFailure: unknown;
+  /** The inventory as loaded in full: nothing connects, checks or runs from the remembered one. */
+  const currentInventory = async (): Promise<Inventory> => {
+    await inventoryLoaded;
+    if (!inventory) throw new UserError('no inventory: restart with --inventory FILE', EXIT.usage);
+    return inventory;
+  };
   /** The whole runbook, parsed when it is opened (the file as it is now). */
   const fullRunbook = async (id: string): Promise<Runbook> => {
     const header = runbooks.find((r) => r.id === id);
     if (!header) throw new Error(`no runbook ${id}`);
+    await inventoryLoaded;
     const lib = await import('../runbook/library.ts');
     const parsed = lib.loadRunbookFiles([header.file], { knownRunbookIds, inventory });
     const rb = parsed.runbooks.find((r) => r.id === id);
@@ -78,17 +92,13 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
 
   const broker = new PromptBroker();
   let session: Promise<ClusterSession> | undefined;
-  const needInventory = (): Inventory => {
-    if (!inventory) throw new UserError('no inventory: restart with --inventory FILE', EXIT.usage);
-    return inventory;
-  };
   const cluster = async (inv: Inventory): Promise<ClusterSession> => {
     const { openClusterSession } = await import('../cluster/session.ts');
     session ??= openClusterSession(inv, broker.prompts());
     return session;
   };
   // The live status (runner sidebar, status screen, `requires=` checks) on the same session.
-  const status = homeStatus.appStatus(() => session ?? cluster(needInventory()));
+  const status = homeStatus.appStatus(() => session ?? currentInventory().then(cluster));
 
   const deps = async (inv: Inventory) => {
     const s = await cluster(inv);
@@ -124,7 +134,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     },
     startRun: async (id: string, inputs: Record<string, string>) => {
       const rb = await fullRunbook(id);
-      return engine.createRun({ ...(await deps(needInventory())), runbook: rb, inputs });
+      return engine.createRun({ ...(await deps(await currentInventory())), runbook: rb, inputs });
     },
     resumeRun: async (runId: string) => {
       const { openRecordedRun } = await import('./resume.ts');
@@ -142,28 +152,65 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   });
   let exited = false;
   const app = render(React.createElement(App, props()), { exitOnCtrlC: false });
-  // Remembered for next time once the screen is up (conf is not needed for the first frame).
-  if (loaded) {
-    setImmediate(() => {
-      import('../state/config.ts').then(({ rememberInventory }) => rememberInventory(loaded.file)).catch(() => undefined);
-    });
-  }
-  if (known) setImmediate(() => cache?.save());
-  else {
-    // Not checked with these files, inventory and checker yet: check now, one file per turn
-    // of the event loop so keys still work, then show the problems as a full load would.
+  const redraw = () => {
+    if (!exited) app.rerender(React.createElement(App, props()));
+  };
+
+  /**
+   * The library's problems with the inventory as it is now: remembered, or checked one file
+   * per turn of the event loop (keys still work), then shown as a full load would show them.
+   */
+  const showLibraryProblems = (remembered: RunbookProblem[] | undefined): void => {
+    if (remembered) {
+      notice = problemNotice(remembered) ?? (inventory ? undefined : noInventory);
+      return;
+    }
     const pause = () =>
       new Promise<void>((done, stop) => setImmediate(() => (exited ? stop(new Error('the screen is closed')) : done())));
     void checks.checkLibrary(catalog, inventory, cache, pause).then(
       (problems) => {
-        const found = problemNotice(problems);
-        if (found && !exited) {
-          notice = found;
-          app.rerender(React.createElement(App, props()));
-        }
+        notice = problemNotice(problems) ?? (inventory ? undefined : noInventory);
+        redraw();
       },
       () => undefined,
     );
+  };
+
+  if (drawnFromMemory) {
+    // The full load, now the screen is up. It wins: the screen is redrawn when it differs
+    // (an ssh_config change), and a failure closes the app with the error, as at a cold start.
+    inventoryLoaded = new Promise<void>((settle) => {
+      setImmediate(() => {
+        loadInventoryNow().then(
+          (full) => {
+            const changed = JSON.stringify(full) !== JSON.stringify(inventory);
+            inventory = full;
+            cache?.rememberInventory(full);
+            cache?.save();
+            if (changed) {
+              showLibraryProblems(checks.cachedLibraryProblems(catalog, full, cache));
+              redraw();
+            } else showLibraryProblems(known);
+            settle();
+          },
+          (err: unknown) => {
+            inventoryFailure = err;
+            exited = true;
+            app.unmount();
+            settle();
+          },
+        );
+      });
+    });
+  } else showLibraryProblems(known);
+  // What this start remembered (front matter, an inventory loaded in full), once the screen is
+  // up; a library check saves again when it ends.
+  setImmediate(() => cache?.save());
+  // Remembered for next time once the screen is up (conf is not needed for the first frame).
+  if (inventoryFile) {
+    setImmediate(() => {
+      import('../state/config.ts').then(({ rememberInventory }) => rememberInventory(inventoryFile)).catch(() => undefined);
+    });
   }
   try {
     await app.waitUntilExit();
@@ -171,6 +218,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     status.stop();
     if (session) await (await session).close().catch(() => undefined);
   }
+  if (inventoryFailure !== undefined) throw inventoryFailure;
 }
 
 /**

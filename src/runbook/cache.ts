@@ -2,8 +2,10 @@
 // every start. Remembered in the state directory, per file and content hash:
 // - its front matter (the list: titles, risk, inputs), and
 // - the result of checking it (parse + validate, library.ts), keyed also by what the
-//   checks depended on (the other runbooks' ids, the inventory).
-// Everything is keyed by the checker's own code too, so results of an older parser or
+//   checks depended on (the other runbooks' ids, the inventory);
+// and, per inventory file and content hash, the inventory as last loaded in full (the home
+// screen draws its first frame from it, then loads the file again: see cli/home.ts).
+// Everything is keyed by the checker's own code too (src/runbook and src/inventory), so results of an older parser or
 // validator are never reused. A cache file that is unreadable, corrupt, from another
 // checker or not private to the user is ignored, and so is any entry that is not exactly
 // what this code writes; a missing entry means reading or checking the file again.
@@ -12,10 +14,9 @@ import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Inventory } from '../inventory/types.ts';
-import { sha256 } from './catalog.ts';
+import { sha256 } from '../util/hash.ts';
 import type { Catalog, CatalogFile, HeaderStore, RunbookHeader } from './catalog.ts';
-import { RISK_LEVELS } from './frontmatter.ts';
-import { ROLES } from './types.ts';
+import { RISK_LEVELS, ROLES } from './types.ts';
 import type { RunbookProblem } from './types.ts';
 
 /** Parse and validation problems of one file, as library.ts checkCatalogFile finds them. */
@@ -41,7 +42,8 @@ let checkerIdMemo: string | null | undefined;
 
 /**
  * Identifies the code that produced a cached result. In the bundle it is fixed at build
- * time; from sources (tsx) it is a hash of src/runbook/*.ts and package-lock.json. Null
+ * time; from sources (tsx) it is a hash of src/runbook/*.ts, src/inventory/*.ts and
+ * package-lock.json. Null
  * when unknown: then nothing is cached.
  */
 export function checkerId(): string | null {
@@ -49,9 +51,12 @@ export function checkerId(): string | null {
   if (checkerIdMemo !== undefined) return checkerIdMemo;
   try {
     const dir = dirname(fileURLToPath(import.meta.url));
-    const sources = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
-    if (sources.length === 0) return (checkerIdMemo = null);
-    const parts = sources.map((f) => `${f}\0${readFileSync(join(dir, f), 'utf8')}`);
+    const parts: string[] = [];
+    for (const d of [dir, join(dir, '..', 'inventory')]) {
+      const sources = readdirSync(d).filter((f) => f.endsWith('.ts')).sort();
+      if (sources.length === 0) return (checkerIdMemo = null);
+      parts.push(...sources.map((f) => `${f}\0${readFileSync(join(d, f), 'utf8')}`));
+    }
     parts.push(readFileSync(join(dir, '..', '..', 'package-lock.json'), 'utf8'));
     checkerIdMemo = `src-${sha256(parts.join('\0'))}`;
   } catch {
@@ -105,6 +110,48 @@ function isHeader(v: unknown, path: string, hash: string): v is RunbookHeader {
     Array.isArray(v.inputs) &&
     v.inputs.every(isInput) &&
     isPos(v.idPos)
+  );
+}
+
+function inventoryKey(file: string, textHash: string): string {
+  return sha256(JSON.stringify([FORMAT, 'inventory', file, textHash]));
+}
+
+const isPort = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536;
+const isOptString = (v: unknown): boolean => v === undefined || isString(v);
+
+function isInventoryHost(v: unknown): boolean {
+  return (
+    isObject(v) &&
+    isString(v.name) &&
+    isString(v.address) &&
+    isPort(v.port) &&
+    isString(v.user) &&
+    isOptString(v.identityFile) &&
+    typeof v.agent === 'boolean' &&
+    typeof v.become === 'boolean' &&
+    Array.isArray(v.roles) &&
+    v.roles.every((r) => (ROLES as readonly unknown[]).includes(r)) &&
+    isOptString(v.proxyJump)
+  );
+}
+
+function isInventory(v: unknown, file: string): v is Inventory {
+  return (
+    isObject(v) &&
+    v.file === file &&
+    isString(v.cluster) &&
+    isObject(v.vip) &&
+    isString(v.vip.address) &&
+    isString(v.vip.interface) &&
+    Number.isInteger(v.vip.prefix) &&
+    isObject(v.paths) &&
+    [v.paths.data, v.paths.config, v.paths.mount].every(isString) &&
+    Array.isArray(v.hosts) &&
+    v.hosts.every(isInventoryHost) &&
+    Array.isArray(v.knownHosts) &&
+    v.knownHosts.every(isString) &&
+    isOptString(v.sshConfig)
   );
 }
 
@@ -186,6 +233,34 @@ export class RunbookCache implements HeaderStore {
 
   rememberHeader(path: string, hash: string, header: RunbookHeader): void {
     this.put(headerKey(path, hash), header);
+  }
+
+  /**
+   * The inventory as it was last loaded in full (parsed, checked, resolved with `ssh -G`)
+   * from this file with this text: enough to draw the home screen before loading it again.
+   */
+  inventory(file: string): Inventory | undefined {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const v = this.take(inventoryKey(file, sha256(text)));
+    return isInventory(v, file) ? v : undefined;
+  }
+
+  /** Remembers a fully loaded inventory under its file's text as it is now. */
+  rememberInventory(inv: Inventory): void {
+    let text: string;
+    try {
+      text = readFileSync(inv.file, 'utf8');
+    } catch {
+      return;
+    }
+    const key = inventoryKey(inv.file, sha256(text));
+    if (JSON.stringify(this.entries.get(key)?.value) === JSON.stringify(inv)) this.usedNow.add(key);
+    else this.put(key, inv);
   }
 
   /**

@@ -1,14 +1,17 @@
 // The runbook library as the home screen needs it: each file's front matter (id, title,
 // summary, when, risk, roles, inputs) without parsing the markdown body. The full parse
 // (micromark, library.ts) runs when a runbook is opened or checked. Front matter is read
-// with the same YAML reader and schema as the full parser, so both agree on it.
-import { createHash } from 'node:crypto';
+// (header.ts) with the same YAML reader and schema as the full parser, so both agree on
+// it; front matter remembered from an earlier start (cache.ts) needs neither, so this
+// module loads the YAML reader only when a file is new or changed.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, parse as parsePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readFrontMatter } from './frontmatter.ts';
 import type { FrontMatter } from './frontmatter.ts';
 import type { RunbookProblem } from './types.ts';
+import { sha256 } from '../util/hash.ts';
+
+export { sha256 } from '../util/hash.ts';
 
 /** A runbook's front matter and where it came from. */
 export interface RunbookHeader extends FrontMatter {
@@ -51,8 +54,6 @@ export function formatProblem(p: RunbookProblem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.message}`;
 }
 
-export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
-
 function lineEndingAt(text: string, i: number): number {
   if (text[i] === '\r') return text[i + 1] === '\n' ? 2 : 1;
   return text[i] === '\n' ? 1 : 0;
@@ -86,20 +87,6 @@ export function frontMatterText(text: string): { yaml: string; firstLine: number
   }
 }
 
-/** Reads a runbook's front matter only, with the same problems (and positions) the full parser gives for it. */
-export function readRunbookHeader(text: string, file: string, hash = sha256(text)): { header?: RunbookHeader; problems: RunbookProblem[] } {
-  const fm = frontMatterText(text);
-  if (!fm) {
-    return {
-      problems: [{ file, line: 1, column: 1, message: 'no front matter: the file must start with a --- block holding id, title, summary, when and risk' }],
-    };
-  }
-  const read = readFrontMatter(fm.yaml, fm.firstLine);
-  const problems = read.problems.map((p) => ({ file, line: p.pos.line, column: p.pos.column, message: p.message }));
-  if (!read.value) return { problems };
-  return { header: { ...read.value, file, hash }, problems };
-}
-
 /** Every `*.md` in `dir` except README.md, in name order. */
 export function runbookFilesIn(dir: string): string[] {
   return readdirSync(dir)
@@ -112,8 +99,8 @@ export function runbookFilesIn(dir: string): string[] {
  * Reads each file's front matter (from `store` when the file is unchanged since it was
  * remembered there); the same runbooks, in the same order, as the full loader returns.
  */
-export function catalogFiles(paths: string[], store?: HeaderStore): Catalog {
-  const files: CatalogFile[] = paths.map((path) => {
+export async function catalogFiles(paths: string[], store?: HeaderStore): Promise<Catalog> {
+  const read = paths.map((path): CatalogFile & { known?: boolean } => {
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -124,10 +111,14 @@ export function catalogFiles(paths: string[], store?: HeaderStore): Catalog {
     const hash = sha256(text);
     // Only front matter that read without problems is remembered.
     const known = store?.header(path, hash);
-    if (known) return { path, text, hash, header: known, problems: [] };
-    const { header, problems } = readRunbookHeader(text, path, hash);
-    if (header && problems.length === 0) store?.rememberHeader(path, hash, header);
-    return { path, text, hash, header, problems };
+    return known ? { path, text, hash, header: known, problems: [], known: true } : { path, text, hash, problems: [] };
+  });
+  const reader = read.some((f) => f.text !== undefined && !f.known) ? (await import('./header.ts')).readRunbookHeader : undefined;
+  const files: CatalogFile[] = read.map(({ known, ...f }) => {
+    if (known || f.text === undefined || !reader) return f;
+    const { header, problems } = reader(f.text, f.path, f.hash);
+    if (header && problems.length === 0) store?.rememberHeader(f.path, f.hash!, header);
+    return { ...f, header, problems };
   });
   const headers = files.flatMap((f) => (f.header ? [f.header] : []));
   const duplicateProblems: RunbookProblem[] = [];
@@ -141,7 +132,7 @@ export function catalogFiles(paths: string[], store?: HeaderStore): Catalog {
   return { files, headers, duplicateProblems };
 }
 
-export function catalogDir(dir: string, store?: HeaderStore): Catalog {
+export async function catalogDir(dir: string, store?: HeaderStore): Promise<Catalog> {
   let paths: string[];
   try {
     paths = runbookFilesIn(dir);

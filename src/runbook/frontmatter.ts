@@ -6,7 +6,8 @@ import type { Runbook, RunbookInput, SourcePos } from './types.ts';
 import { nodePos, parseYamlAt, scalarTextPos, validateYaml } from './yaml-source.ts';
 import type { YamlProblem } from './yaml-source.ts';
 
-export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+export { RISK_LEVELS } from './types.ts';
+import { RISK_LEVELS } from './types.ts';
 
 // Numbers and booleans in YAML (`default: 9421`) are taken as their text.
 const text = z.union([z.string(), z.number(), z.boolean()]).transform(String);

@@ -6,7 +6,8 @@ export interface SourcePos {
   column: number;
 }
 
-export type RiskLevel = 'low' | 'medium' | 'high' | 'critical';
+export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
 
 /** Roles a host can have in an inventory. */
 export const ROLES = ['master-candidate', 'metalogger', 'chunkserver', 'client', 'cgi'] as const;

@@ -5,7 +5,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from './cli-env.ts';
@@ -97,5 +97,29 @@ test('a broken runbook is shown as validate reports it, without and with the cac
   app.keys('Down', 'Enter');
   s = await waitFor(/succeeded/i, 'the run finished');
   assert.match(s, /hello-from-home-test/);
+  stop();
+});
+
+test('the inventory remembered from the last start draws the first frame; the full load after it wins', async () => {
+  const key = join(dir, 'id_test');
+  writeFileSync(key, 'not really a key, only has to exist\n', { mode: 0o600 });
+  const keyed = join(dir, 'keyed.yaml');
+  writeFileSync(keyed, `cluster: remembered-test\nvip: { address: 127.0.0.99, interface: lo, prefix: 32 }\nhosts:\n  - { name: m1, address: 127.0.0.1, identity: ${key}, roles: [master-candidate] }\n`);
+  // The shell line of the tmux session: the app's exit code shows once it ends.
+  const args = `--inventory ${keyed} --runbooks ${runbooks}; echo "mfs-tui exited with $?"`;
+  app.start(env, args, { columns: 140, rows: 40 });
+  await waitFor(/cluster remembered-test/, 'the home screen');
+  stop();
+  assert.match(readFileSync(join(state, 'runbook-cache.json'), 'utf8'), /"cluster":"remembered-test"/);
+
+  // The key file gone: the remembered inventory still draws the screen, the full load that
+  // follows finds the problem and the app stops with it, as a cold start would.
+  rmSync(key);
+  app.start(env, args, { columns: 140, rows: 40 });
+  const s = await waitFor(/mfs-tui exited with \d+/, 'the app to stop');
+  // The first frame was drawn (from memory) before the full load failed: it stays above the error.
+  assert.match(s, /cluster remembered-test/);
+  assert.match(flat(s), new RegExp(`identity file ${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist`));
+  assert.match(s, /mfs-tui exited with 2/);
   stop();
 });

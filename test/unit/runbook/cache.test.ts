@@ -38,7 +38,7 @@ describe('RunbookCache', () => {
     const inv = sampleInventory();
     const cold = RunbookCache.open(cacheFile, CHECKER);
     assert.equal(cold.ignored, 'ENOENT');
-    const catalog = catalogDir(dir, cold);
+    const catalog = (await catalogDir(dir, cold));
     assert.equal(cachedLibraryProblems(catalog, inv, cold), undefined, 'nothing cached yet');
     const problems = await checkLibrary(catalog, inv, cold);
     assert.deepEqual(problems.map(formatProblem), full(dir));
@@ -48,7 +48,7 @@ describe('RunbookCache', () => {
 
     const warm = RunbookCache.open(cacheFile, CHECKER);
     assert.equal(warm.ignored, undefined);
-    const again = catalogDir(dir, warm);
+    const again = (await catalogDir(dir, warm));
     assert.deepEqual(again.headers, catalog.headers, 'front matter from the cache');
     assert.deepEqual(cachedLibraryProblems(again, inv, warm)?.map(formatProblem), full(dir));
   });
@@ -58,7 +58,7 @@ describe('RunbookCache', () => {
     const old = process.umask(0);
     try {
       const cache = RunbookCache.open(cacheFile, CHECKER);
-      await checkLibrary(catalogDir(dir, cache), undefined, cache);
+      await checkLibrary((await catalogDir(dir, cache)), undefined, cache);
     } finally {
       process.umask(old);
     }
@@ -69,24 +69,24 @@ describe('RunbookCache', () => {
     const { dir, cacheFile } = world();
     const inv = sampleInventory();
     const first = RunbookCache.open(cacheFile, CHECKER);
-    await checkLibrary(catalogDir(dir, first), inv, first);
+    await checkLibrary((await catalogDir(dir, first)), inv, first);
 
     // Same content: hit.
     let cache = RunbookCache.open(cacheFile, CHECKER);
-    assert.ok(cachedLibraryProblems(catalogDir(dir, cache), inv, cache));
+    assert.ok(cachedLibraryProblems((await catalogDir(dir, cache)), inv, cache));
 
     // Another inventory (one host less): the variable check depends on it.
     const smaller = { ...inv, hosts: inv.hosts.filter((h) => !h.roles.includes('metalogger')) };
     cache = RunbookCache.open(cacheFile, CHECKER);
-    assert.equal(cachedLibraryProblems(catalogDir(dir, cache), smaller, cache), undefined);
-    const withSmaller = await checkLibrary(catalogDir(dir, cache), smaller, cache);
+    assert.equal(cachedLibraryProblems((await catalogDir(dir, cache)), smaller, cache), undefined);
+    const withSmaller = await checkLibrary((await catalogDir(dir, cache)), smaller, cache);
     assert.deepEqual(withSmaller.map(formatProblem), full(dir, smaller));
     assert.ok(withSmaller.some((p) => /role metalogger/.test(p.message)), 'the new problem is found');
 
     // The file changed: a new problem in it.
     writeFileSync(join(dir, 'a.md'), rb('a', 'echo {{nope}}'));
     cache = RunbookCache.open(cacheFile, CHECKER);
-    const changed = catalogDir(dir, cache);
+    const changed = (await catalogDir(dir, cache));
     assert.equal(cachedLibraryProblems(changed, inv, cache), undefined);
     const found = await checkLibrary(changed, inv, cache);
     assert.deepEqual(found.map(formatProblem), full(dir));
@@ -95,7 +95,7 @@ describe('RunbookCache', () => {
     // A new runbook: the ids a decision may name changed, so every check misses.
     writeFileSync(join(dir, 'c.md'), rb('c'));
     cache = RunbookCache.open(cacheFile, CHECKER);
-    assert.equal(cachedLibraryProblems(catalogDir(dir, cache), inv, cache), undefined);
+    assert.equal(cachedLibraryProblems((await catalogDir(dir, cache)), inv, cache), undefined);
   });
 
   it('keeps what it checked when checking is stopped half-way', async () => {
@@ -105,7 +105,7 @@ describe('RunbookCache', () => {
     const pause = async () => {
       if (++pauses === 2) throw new Error('closed');
     };
-    await assert.rejects(checkLibrary(catalogDir(dir, cache), undefined, cache, pause), /closed/);
+    await assert.rejects(checkLibrary((await catalogDir(dir, cache)), undefined, cache, pause), /closed/);
     const saved = JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: Record<string, unknown> };
     // Two headers and the check of a.md.
     assert.equal(Object.keys(saved.entries).length, 3);
@@ -115,22 +115,22 @@ describe('RunbookCache', () => {
     const { dir, cacheFile } = world();
     const inv = sampleInventory();
     const good = RunbookCache.open(cacheFile, CHECKER);
-    await checkLibrary(catalogDir(dir, good), inv, good);
+    await checkLibrary((await catalogDir(dir, good)), inv, good);
     const text = readFileSync(cacheFile, 'utf8');
-    const expectIgnored = (contents: string, why: string | RegExp) => {
+    const expectIgnored = async (contents: string, why: string | RegExp) => {
       writeFileSync(cacheFile, contents, { mode: 0o600 });
       const c = RunbookCache.open(cacheFile, CHECKER);
       if (typeof why === 'string') assert.equal(c.ignored, why);
       else assert.match(c.ignored ?? '', why);
-      assert.equal(cachedLibraryProblems(catalogDir(dir, c), inv, c), undefined);
+      assert.equal(cachedLibraryProblems((await catalogDir(dir, c)), inv, c), undefined);
     };
-    expectIgnored('{"format":1,', 'not JSON');
-    expectIgnored(text.slice(0, text.length / 2), 'not JSON');
-    expectIgnored('', 'not JSON');
-    expectIgnored('[]', 'another format');
-    expectIgnored(JSON.stringify({ format: 99, checker: CHECKER, entries: {} }), 'another format');
-    expectIgnored(text.replace(CHECKER, 'older-checker'), 'another checker');
-    expectIgnored(JSON.stringify({ format: 1, checker: CHECKER, entries: [] }), 'no entries');
+    await expectIgnored('{"format":1,', 'not JSON');
+    await expectIgnored(text.slice(0, text.length / 2), 'not JSON');
+    await expectIgnored('', 'not JSON');
+    await expectIgnored('[]', 'another format');
+    await expectIgnored(JSON.stringify({ format: 99, checker: CHECKER, entries: {} }), 'another format');
+    await expectIgnored(text.replace(CHECKER, 'older-checker'), 'another checker');
+    await expectIgnored(JSON.stringify({ format: 1, checker: CHECKER, entries: [] }), 'no entries');
 
     // Entries that are not exactly what the cache writes are left out, one by one.
     const data = JSON.parse(text) as { entries: Record<string, { value: Record<string, unknown> }> };
@@ -145,25 +145,25 @@ describe('RunbookCache', () => {
       if (Array.isArray(v.validation) && v.validation[0]) delete (v.validation[0] as { line?: number }).line;
       if (Array.isArray(v.parse)) v.parse.push({ file: 'x', line: 0, column: 1, message: 'm' });
     });
-    assert.equal(cachedLibraryProblems(catalogDir(dir, c), inv, c), undefined);
+    assert.equal(cachedLibraryProblems((await catalogDir(dir, c)), inv, c), undefined);
     // A header with a risk level that does not exist is not used: the front matter is read again.
     c = tamper((v) => {
       if ('risk' in v) v.risk = 'extreme';
     });
-    const headers = catalogDir(dir, c).headers;
+    const headers = (await catalogDir(dir, c)).headers;
     assert.deepEqual(headers.map((h: RunbookHeader) => h.risk), ['low', 'low']);
   });
 
   it('ignores a file that is not private to the user', async () => {
     const { dir, cacheFile } = world();
     const good = RunbookCache.open(cacheFile, CHECKER);
-    await checkLibrary(catalogDir(dir, good), undefined, good);
+    await checkLibrary((await catalogDir(dir, good)), undefined, good);
     chmodSync(cacheFile, 0o644);
     const c = RunbookCache.open(cacheFile, CHECKER);
     assert.equal(c.ignored, 'mode 644: not private to the user');
-    assert.equal(cachedLibraryProblems(catalogDir(dir, c), undefined, c), undefined);
+    assert.equal(cachedLibraryProblems((await catalogDir(dir, c)), undefined, c), undefined);
     // Saving replaces it with a private one.
-    await checkLibrary(catalogDir(dir, c), undefined, c);
+    await checkLibrary((await catalogDir(dir, c)), undefined, c);
     assert.equal(statSync(cacheFile).mode & 0o777, 0o600);
     assert.equal(RunbookCache.open(cacheFile, CHECKER).ignored, undefined);
   });
@@ -173,13 +173,38 @@ describe('RunbookCache', () => {
     mkdirSync(cacheFile);
     const c = RunbookCache.open(cacheFile, CHECKER);
     assert.equal(c.ignored, 'not a regular file');
-    const problems = await checkLibrary(catalogDir(dir, c), undefined, c);
+    const problems = await checkLibrary((await catalogDir(dir, c)), undefined, c);
     assert.deepEqual(problems.map(formatProblem), loadRunbookDir(dir).problems.map(formatProblem));
     assert.ok(statSync(cacheFile).isDirectory());
     assert.deepEqual(readdirSync(join(cacheFile, '..')).filter((f) => f.endsWith('.tmp')), []);
   });
 
-  it('the checker id from sources is a hash of the runbook code', () => {
+  it('the checker id from sources is a hash of the runbook and inventory code', () => {
     assert.match(checkerId() ?? '', /^src-[0-9a-f]{64}$/);
+  });
+
+  it('remembers a fully loaded inventory under its file text: a hit for the same text only, shape-checked', () => {
+    const { cacheFile } = world();
+    const invFile = join(cacheFile, '..', 'inventory.yaml');
+    writeFileSync(invFile, 'cluster: remembered\n');
+    const inv = { ...sampleInventory(), file: invFile };
+    const first = RunbookCache.open(cacheFile, CHECKER);
+    assert.equal(first.inventory(invFile), undefined);
+    first.rememberInventory(inv);
+    first.save();
+    const again = RunbookCache.open(cacheFile, CHECKER);
+    assert.deepEqual(again.inventory(invFile), inv);
+    // Another file, or the same file with other text: not remembered.
+    assert.equal(again.inventory(join(cacheFile, '..', 'other.yaml')), undefined);
+    writeFileSync(invFile, 'cluster: remembered # edited\n');
+    assert.equal(again.inventory(invFile), undefined);
+    // Another checker (src/inventory changed): nothing.
+    writeFileSync(invFile, 'cluster: remembered\n');
+    assert.equal(RunbookCache.open(cacheFile, 'another-checker').inventory(invFile), undefined);
+    // An entry that is not what this code writes (a host without a port) is ignored.
+    const data = JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: Record<string, { value: { hosts: { port?: number }[] } }> };
+    for (const e of Object.values(data.entries)) if (Array.isArray(e.value?.hosts)) delete e.value.hosts[0]!.port;
+    writeFileSync(cacheFile, JSON.stringify(data), { mode: 0o600 });
+    assert.equal(RunbookCache.open(cacheFile, CHECKER).inventory(invFile), undefined);
   });
 });

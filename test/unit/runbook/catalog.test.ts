@@ -11,7 +11,8 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
 import { frontmatter } from 'micromark-extension-frontmatter';
 import { checkLibrary } from '../../../src/runbook/cache.ts';
-import { builtinRunbookDir, catalogDir, catalogFiles, frontMatterText, readRunbookHeader, runbookFilesIn } from '../../../src/runbook/catalog.ts';
+import { builtinRunbookDir, catalogDir, catalogFiles, frontMatterText, runbookFilesIn } from '../../../src/runbook/catalog.ts';
+import { readRunbookHeader } from '../../../src/runbook/header.ts';
 import { formatProblem, loadRunbookDir, loadRunbookFiles } from '../../../src/runbook/library.ts';
 import { locate } from '../../../src/runbook/locations.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
@@ -121,10 +122,10 @@ describe('the catalog and the library problems', () => {
   writeFileSync(join(dir, 'g.md'), rb('g'));
   writeFileSync(join(dir, 'README.md'), '# not a runbook\n');
 
-  it('lists the same runbooks, in the same order, as the full loader', () => {
+  it('lists the same runbooks, in the same order, as the full loader', async () => {
     for (const d of [builtinRunbookDir(), dir]) {
       const full = loadRunbookDir(d);
-      const cat = catalogDir(d);
+      const cat = (await catalogDir(d));
       assert.deepEqual(cat.headers.map((h) => [h.id, h.title, h.file]), full.runbooks.map((r) => [r.id, r.title, r.file]), d);
     }
   });
@@ -132,7 +133,7 @@ describe('the catalog and the library problems', () => {
   it('gives exactly the full loader\'s problems, in its order (built-in library, with and without an inventory)', async () => {
     for (const inventory of [undefined, sampleInventory()]) {
       const expected = loadRunbookDir(builtinRunbookDir(), { inventory }).problems.map(formatProblem);
-      const got = (await checkLibrary(catalogDir(builtinRunbookDir()), inventory, undefined)).map(formatProblem);
+      const got = (await checkLibrary((await catalogDir(builtinRunbookDir())), inventory, undefined)).map(formatProblem);
       assert.deepEqual(got, expected);
     }
   });
@@ -142,16 +143,16 @@ describe('the catalog and the library problems', () => {
       const expected = loadRunbookDir(dir, { inventory }).problems.map(formatProblem);
       assert.ok(expected.length >= 6, expected.join('\n'));
       assert.ok(expected.some((p) => p.includes('duplicate runbook id "a"')));
-      const got = (await checkLibrary(catalogDir(dir), inventory, undefined)).map(formatProblem);
+      const got = (await checkLibrary((await catalogDir(dir)), inventory, undefined)).map(formatProblem);
       assert.deepEqual(got, expected);
     }
   });
 
   it('reports a missing folder and a missing file as the full loader does', async () => {
     const gone = join(dir, 'gone');
-    assert.deepEqual((await checkLibrary(catalogDir(gone), undefined, undefined)).map(formatProblem), loadRunbookDir(gone).problems.map(formatProblem));
+    assert.deepEqual((await checkLibrary((await catalogDir(gone)), undefined, undefined)).map(formatProblem), loadRunbookDir(gone).problems.map(formatProblem));
     const missing = join(dir, 'nope.md');
-    const cat = catalogFiles([missing]);
+    const cat = (await catalogFiles([missing]));
     assert.deepEqual(cat.headers, []);
     assert.deepEqual((await checkLibrary(cat, undefined, undefined)).map(formatProblem), loadRunbookFiles([missing]).problems.map(formatProblem));
   });
