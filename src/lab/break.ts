@@ -3,7 +3,7 @@
 import { startHost } from './hosts.ts';
 import { PREFIX_LEN, VIP, chunkserverHosts } from './layout.ts';
 import { hostAddresses, netnsPids } from './net.ts';
-import { LabError, isAlive, processName, run, runChecked, waitFor } from './proc.ts';
+import { LabError, isAlive, isOneShotMfsCommand, processArgs, processName, run, runChecked, waitFor } from './proc.ts';
 import { sshStep } from './ssh.ts';
 import { LAB_OPERATION_LOCK, withLock } from './lock.ts';
 import { readState, writeState, type LabHostState, type LabState } from './state.ts';
@@ -138,9 +138,9 @@ async function vipHolder(state: LabState): Promise<LabHostState> {
   return holders[0]!;
 }
 
-/** PIDs (root namespace) of a daemon inside one host: found by the host's namespace, then its name. */
+/** PIDs (root namespace) of a running daemon inside one host: found by the host's namespace, then its name; one-shot commands of the same program (`mfsmaster test`) are not the daemon. */
 export async function daemonPids(h: LabHostState, daemon: string): Promise<number[]> {
-  return (await netnsPids(h.netns)).filter((pid) => processName(pid) === daemon && isAlive(pid));
+  return (await netnsPids(h.netns)).filter((pid) => processName(pid) === daemon && isAlive(pid) && !isOneShotMfsCommand(processArgs(pid)));
 }
 
 /** SIGKILL by PID, then wait until they are gone (a zombie counts as gone). */

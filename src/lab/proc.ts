@@ -89,6 +89,23 @@ export function processName(pid: number): string | undefined {
   }
 }
 
+/** A process's argv from /proc (empty when it is gone). */
+export function processArgs(pid: number): string[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * MooseFS daemons share their program with one-shot commands: `mfsmaster test` (keepalived-ha's
+ * check script runs it every second), `stop`, `kill`, `reload`. Those are not a running daemon.
+ */
+export function isOneShotMfsCommand(argv: readonly string[]): boolean {
+  return argv.slice(1).some((a) => a === 'test' || a === 'stop' || a === 'kill' || a === 'reload');
+}
+
 /** The children of a process, found by scanning /proc (this kernel has no /proc/PID/task/PID/children). */
 export function childPids(pid: number): number[] {
   const out: number[] = [];

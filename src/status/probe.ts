@@ -84,6 +84,10 @@ export function hostProbeScript(opts: HostProbeOptions): string {
     '  { read -r __s < "$__p/stat"; } 2>/dev/null || continue',
     '  __c=${__s#*(}; __c=${__c%%)*}',
     `  case $__c in ${DAEMONS.map((d) => (d === 'unison' ? 'unison*' : d)).join('|')}) ;; *) continue ;; esac`,
+    // `mfsmaster -c CFG test` (keepalived-ha's check runs it every second on both candidates),
+    // `stop`, `kill` and `reload` are one-shot commands, not the daemon. read joins the
+    // NUL-separated arguments (dash and bash drop the NULs): the action is at the end.
+    '  case $__c in mfsmaster|mfsmetalogger|mfschunkserver) __a=; { read -r __a < "$__p/cmdline"; } 2>/dev/null; case $__a in *test|*stop|*kill|*reload) continue ;; esac ;; esac',
     // Fields after the comm: numbers and one state letter, so unquoted splitting globs nothing.
     '  set -- ${__s##*) }',
     '  echo "${__p#/proc/} $2 $((${__t0%.*} - ${20} / 100)) $1 $__c"',

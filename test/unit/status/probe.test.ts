@@ -1,8 +1,9 @@
 // Host and cluster probe parsers on real probe output, and the probe script run by dash.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import fs, { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path, { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { clusterProbeScript, hostProbeScript, parseClusterProbe, parseHostProbe, parsePs } from '../../../src/status/probe.ts';
 
@@ -42,6 +43,34 @@ describe('host probe', () => {
     assert.equal(p.metaloggerChangelog, undefined);
     assert.match(p.mfsVersion ?? '', /^3\.0\.\d+$/);
     assert.ok(p.scriptS !== undefined);
+  });
+});
+
+describe('host probe: a one-shot command is not the daemon', () => {
+  it('`mfsmaster … test` (keepalived-ha checks every second) is not counted; a daemon of the same name is', async () => {
+    // Real processes named mfsmaster (a copy of tail that runs until killed), one whose last
+    // argument is a daemon's action, one with that of keepalived-ha's check. (Other
+    // mfsmaster processes on this machine, a practice cluster's, do not matter here.)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-probe-comm-'));
+    const bin = path.join(dir, 'mfsmaster');
+    fs.copyFileSync('/usr/bin/tail', bin);
+    fs.chmodSync(bin, 0o755);
+    // tail follows /dev/null for ever and only complains about the missing file named by the last argument.
+    const daemon = spawn(bin, ['-f', '/dev/null', 'start'], { stdio: 'ignore' });
+    const oneShot = spawn(bin, ['-f', '/dev/null', 'test'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const script = hostProbeScript({ vip: '203.0.113.77', dataPath: '/nonexistent/mfs', parts: { keepalived: false, version: false } });
+      const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const pids = parseHostProbe(r.stdout).daemons.mfsmaster.map((d) => d.pid);
+      assert.ok(pids.includes(daemon.pid!), `the daemon ${daemon.pid} is missing from ${JSON.stringify(pids)}`);
+      assert.ok(!pids.includes(oneShot.pid!), `the one-shot ${oneShot.pid} was counted`);
+    } finally {
+      daemon.kill();
+      oneShot.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
