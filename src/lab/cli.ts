@@ -68,8 +68,8 @@ export function registerLabCommands(program: Command): void {
     .description('build the practice cluster: m1, m2 (keepalived, VIP on m1), ml, c1..cN, cl (mount with test files), spare')
     .option('--chunkservers <n>', `number of chunkservers (1-${MAX_CHUNKSERVERS})`, (v) => Number(v), 3)
     .option('--bare', 'hosts with sshd only: no MooseFS or keepalived started')
-    .option('--via-runbooks', 'build the cluster by running the install-cluster and keepalived-ha runbooks on bare hosts (default when MFS_TUI_LAB_BUILD=runbooks)')
-    .option('--fast', "build the cluster with the lab's own bootstrap scripts (the default)")
+    .option('--via-runbooks', 'build the cluster by running the install-cluster and keepalived-ha runbooks on bare hosts (the default)')
+    .option('--fast', "build the cluster with the lab's own bootstrap scripts, about 9 s quicker (the default when MFS_TUI_LAB_BUILD=scripts)")
     .action((opts: { chunkservers: number; bare?: boolean; viaRunbooks?: boolean; fast?: boolean }) =>
       operatorErrors(async () => {
         if (opts.viaRunbooks && opts.fast) throw new LabError('--via-runbooks and --fast exclude each other');

@@ -22,10 +22,8 @@ export interface LabUpOptions {
   bare?: boolean;
   /**
    * How the cluster is built on the hosts: `runbooks` runs install-cluster and keepalived-ha
-   * on bare hosts through mfs-tui's engine (proving them); `scripts` is the lab's own
-   * quicker bootstrap. Default: $MFS_TUI_LAB_BUILD, else scripts (the runbook build once
-   * left m2 running a master right after `lab up` in CI: not the default until that is
-   * understood).
+   * on bare hosts through mfs-tui's engine (proving them at every `lab up`); `scripts` is
+   * the lab's own quicker bootstrap. Default: $MFS_TUI_LAB_BUILD, else runbooks.
    */
   via?: LabBuild;
 }
@@ -33,7 +31,7 @@ export interface LabUpOptions {
 export type LabBuild = 'scripts' | 'runbooks';
 
 export function defaultLabBuild(): LabBuild {
-  return process.env.MFS_TUI_LAB_BUILD === 'runbooks' ? 'runbooks' : 'scripts';
+  return process.env.MFS_TUI_LAB_BUILD === 'scripts' ? 'scripts' : 'runbooks';
 }
 
 export interface LabUpResult {
