@@ -161,19 +161,7 @@ test('with the real engine: refused on screen, r re-checks once the cluster is f
   const gate = { check: async (names: readonly string[]) => names.map((name) => (unmet ? { name, met: false, detail: 'm1 and m2 all hold the VIP' } : { name, met: true, detail: 'VIP on m1' })) };
   const hostsFake = new fx.FakeHosts();
   const step = { ...fx.commandStep('wipe', fx.block('wipe {{host.name}}', { targets: fx.on('m1'), confirm: 'typed', risk: 'wipes m1' })), requires: ['no-split-brain'] };
-  const run = createRun({
-    runbook: fx.runbook([step]),
-    inventory: fx.inventory(),
-    inputs: {},
-    journalDir: dir,
-    executorFor: hostsFake.executorFor,
-    factsFor: async () => ({ os: 'debian', osId: 'debian', osVersion: '12', init: 'systemd', mfs: '3.0.117', hostname: 'x' }),
-    vipHolder: async () => 'm1',
-    gate,
-    mode: 'interactive',
-    autoConfirm: false,
-    operator: 'alice',
-  });
+  const run = createRun(fx.fakeRunDeps(fx.runbook([step]), hostsFake, dir, { gate }));
   try {
     const r = renderScreen(<Runner ctrl={run} title="Wipe" onLeave={() => {}} status={status} />, { columns: 140, rows: 30 });
     const refused = await r.waitFor('Refused');
@@ -216,20 +204,7 @@ test('with the real engine: "checking preconditions" shows while the gate has no
   const hostsFake = new fx.FakeHosts();
   // A rolling restart over two hosts, checked again right before the second one.
   const step = { ...fx.commandStep('restart', fx.block('restart {{host.name}}', { targets: fx.on('chunkserver'), confirm: 'none' })), requires: ['vip-held', 'no-split-brain'] };
-  const run = createRun({
-    runbook: fx.runbook([step]),
-    inventory: fx.inventory(),
-    inputs: {},
-    journalDir: dir,
-    executorFor: hostsFake.executorFor,
-    factsFor: async () => ({ os: 'debian', osId: 'debian', osVersion: '12', init: 'systemd', mfs: '3.0.117', hostname: 'x' }),
-    vipHolder: async () => 'm1',
-    gate,
-    preconditionMaxAgeMs: 0,
-    mode: 'interactive',
-    autoConfirm: false,
-    operator: 'alice',
-  });
+  const run = createRun(fx.fakeRunDeps(fx.runbook([step]), hostsFake, dir, { gate, preconditionMaxAgeMs: 0 }));
   const LINE = 'checking preconditions: vip-held, no-split-brain…';
   try {
     const r = renderScreen(<Runner ctrl={run} title="Restart" onLeave={() => {}} />, { columns: 100, rows: 30 });
