@@ -152,6 +152,10 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   });
   let exited = false;
   const app = render(React.createElement(App, props()), { exitOnCtrlC: false });
+  // What this start remembered (front matter, an inventory loaded in full), written as soon as
+  // the screen is up, before any key is read: a quick quit or a closed terminal keeps it. A
+  // library check saves again when it ends.
+  cache?.save();
   const redraw = () => {
     if (!exited) app.rerender(React.createElement(App, props()));
   };
@@ -203,9 +207,6 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
       });
     });
   } else showLibraryProblems(known);
-  // What this start remembered (front matter, an inventory loaded in full), once the screen is
-  // up; a library check saves again when it ends.
-  setImmediate(() => cache?.save());
   // Remembered for next time once the screen is up (conf is not needed for the first frame).
   if (inventoryFile) {
     setImmediate(() => {

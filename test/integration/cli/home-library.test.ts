@@ -109,8 +109,13 @@ test('the inventory remembered from the last start draws the first frame; the fu
   const args = `--inventory ${keyed} --runbooks ${runbooks}; echo "mfs-tui exited with $?"`;
   app.start(env, args, { columns: 140, rows: 40 });
   await waitFor(/cluster remembered-test/, 'the home screen');
+  // The cache is written right after the first frame; stop() closes the terminal (SIGHUP) at once.
+  await new Promise((r) => setTimeout(r, 500));
   stop();
-  assert.match(readFileSync(join(state, 'runbook-cache.json'), 'utf8'), /"cluster":"remembered-test"/);
+  // Written as soon as the screen was up (the app may still be stopping when this reads it).
+  const cache = () => readFileSync(join(state, 'runbook-cache.json'), 'utf8');
+  for (let i = 0; i < 50 && !/"cluster":"remembered-test"/.test(cache()); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(cache(), /"cluster":"remembered-test"/);
 
   // The key file gone: the remembered inventory still draws the screen, the full load that
   // follows finds the problem and the app stops with it, as a cold start would.
