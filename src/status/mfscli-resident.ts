@@ -3,7 +3,7 @@
 // it for each request, in fresh globals, with its output captured: the same program, the
 // same output, without the start-up. Requests and answers are one JSON line each over the
 // stdin/stdout of one long-running command on the pooled SSH connection.
-import type { Executor, LongProcess } from '../exec/types.ts';
+import type { LongProcess } from '../exec/types.ts';
 import { shQuote } from '../ssh/remote-command.ts';
 
 /** Printed instead of starting the interpreter when the host has no mfscli or python3. */
@@ -88,7 +88,8 @@ export class ResidentMfscli {
   private unavailable = false;
   private stopped = false;
 
-  constructor(private readonly executor: Executor & { spawn: NonNullable<Executor['spawn']> }) {}
+  /** Only what it uses of an Executor: its name and long-running commands. */
+  constructor(private readonly executor: { readonly target: string; spawn(script: string): Promise<LongProcess> }) {}
 
   get target(): string {
     return this.executor.target;

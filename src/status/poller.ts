@@ -268,7 +268,7 @@ export class StatusPoller {
     const executor = this.source.executorFor(via);
     if (this.opts.residentMfscli !== false && executor.spawn && !this.noResident.has(via)) {
       let resident = this.residents.get(via);
-      if (!resident) this.residents.set(via, (resident = new ResidentMfscli({ target: executor.target, exec: executor.exec.bind(executor), spawn: executor.spawn.bind(executor) })));
+      if (!resident) this.residents.set(via, (resident = new ResidentMfscli({ target: executor.target, spawn: executor.spawn.bind(executor) })));
       try {
         return await probeClusterResident(resident, opts, this.mfsTimeoutMs, signal);
       } catch (err) {

@@ -31,7 +31,7 @@ function resident(fakeMfscli?: string): ResidentMfscli {
     env.PATH = `${dir}:${env.PATH ?? ''}`;
   }
   const ex = new LocalExecutor({ env });
-  const r = new ResidentMfscli({ target: 'local', exec: (q) => ex.exec(q), spawn: (s) => ex.spawn(s) });
+  const r = new ResidentMfscli({ target: 'local', spawn: (s) => ex.spawn(s) });
   residents.push(r);
   return r;
 }
