@@ -110,13 +110,15 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
         ...two.map(keepalivedEvidence),
         ...candidateAnswers,
       ],
-      recommendation: none(
-        'no runbook fits: every runbook that promotes or moves the VIP refuses while two masters serve. Fence one candidate by hand, then check again.',
+      recommendation: recommend(
+        'fence-master',
+        { fence: fence[0], fence_address: host(fence[0]!)?.address, keep: keep.name, keep_address: keep.address },
+        versionsKnown
+          ? `${keep.name} has the newest metadata (version ${versionOf(keep.name)}): keep it, fence ${list(fence)}.`
+          : `keep the master with the newest metadata (fence-master compares the versions first and refuses the wrong way round); ${keep.name} is the likelier one.`,
         [
-          `Keep ${keep.name}${versionsKnown ? ` (metadata version ${versionOf(keep.name)}, the newest)` : ' (compare `mfscli -SIM` on each first: keep the newest metadata)'}; fence ${list(fence)}.`,
-          ...fence.map((f) => `On ${f}: stop keepalived (it must not take the VIP back), then \`mfsmaster stop\` and \`ip addr del ${vip}/<prefix> dev <interface>\` if the VIP is still there.`),
-          'Find why VRRP adverts do not pass between the candidates (a partition, a firewall dropping protocol 112, multicast off) and fix it before keepalived starts there again.',
-          `Then \`mfs-tui triage\` again; \`mfs-tui run rebuild-master --input new=${fence[0]} --input current=${keep.name}\` makes the fenced host the standby.`,
+          ...(fence.length > 1 ? [`More than two masters: run fence-master once for each of ${list(fence)}.`] : []),
+          'Then find why VRRP adverts do not pass between the candidates (a partition, a firewall dropping protocol 112, multicast off) and fix it before keepalived starts there again.',
         ],
       ),
     });
@@ -135,12 +137,9 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
           ...candidateAnswers,
         ],
         recommendation: recommend(
-          'rebuild-master',
-          { new: other.name, new_address: other.address, current: holder.name, metalogger: metalogger?.name },
-          `${holder.name} serves through the VIP; ${other.name} must come back as the standby with current metadata, not serve its own.`,
-          [
-            `Fence ${other.name} now: \`mfsmaster stop\` there and keep keepalived off, before it takes the VIP or anything connects to it (rebuild-master refuses while a master runs on the new host).`,
-          ],
+          'fence-master',
+          { fence: other.name, fence_address: other.address, keep: holder.name, keep_address: holder.address },
+          `${holder.name} serves through the VIP; ${other.name} must stop serving its own metadata now, then come back as the standby (fence-master ends by offering rebuild-master).`,
         ),
       });
     }
@@ -350,10 +349,16 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       title: gone ? `Chunkserver host ${h.name} cannot be reached` : dead ? `Chunkserver ${h.name} is down: mfschunkserver is not running` : `Chunkserver ${h.name} is disconnected from the master`,
       hosts: [h.name],
       evidence: [...(gone ? [unreachableEvidence(h)] : [psEvidence(h, 'mfschunkserver')]), ...csEvidence.filter((e) => e.host === h.name)],
-      recommendation: none('no runbook in the library restarts a chunkserver; it is one command on the host.', [
-        gone ? `Reach ${h.name} (console, power, network) and start it; mfschunkserver must start at boot.` : dead ? `On ${h.name}: \`mfschunkserver start\` (\`tail -n 50 /var/log/syslog\` shows why it stopped).` : `On ${h.name}: check that it reaches the VIP ${vip} on port 9420 (\`mfschunkserver restart\` if it hangs).`,
-        'Then `mfs-tui triage` again: undergoal chunks replicate by themselves once it is back.',
-      ]),
+      recommendation: dead
+        ? recommend(
+            'restart-daemon',
+            { host: h.name, host_address: h.address, daemon: 'chunkserver' },
+            `${h.name} answers but mfschunkserver does not run there: start it, after reading why it stopped (the runbook shows its last log lines and disks).`,
+          )
+        : none(gone ? 'no runbook fits: the host must be reachable over SSH first.' : 'no runbook fits: mfschunkserver runs on the host but the master does not see it, a network problem between them.', [
+            gone ? `Reach ${h.name} (console, power, network) and start it; mfschunkserver must start at boot.` : `On ${h.name}: check that it reaches the VIP ${vip} on port 9420 (\`mfschunkserver restart\` if it hangs).`,
+            'Then `mfs-tui triage` again: undergoal chunks replicate by themselves once it is back.',
+          ]),
     });
   }
   for (const d of disconnected.filter((x) => !reportedIps.has(x.ip))) {
@@ -380,9 +385,15 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
         gone ? unreachableEvidence(h) : psEvidence(h, 'mfsmetalogger'),
         ...(masterAnswers && viaVip!.sections.has('IG') ? [{ probe: `mfscli -SMB via VIP${mfsVia}`, saw: viaVip!.metaloggers.length ? `metaloggers connected: ${viaVip!.metaloggers.map((m) => m.ip).join(', ')}` : 'no metalogger connected' }] : []),
       ],
-      recommendation: none('no runbook in the library restarts a metalogger; it is one command on the host. Until it runs, a lost master host loses the changes since its last metadata save.', [
-        gone ? `Reach ${h.name} and start it; mfsmetalogger must start at boot.` : dead ? `On ${h.name}: \`mfsmetalogger start\` (it downloads the metadata from the master at start).` : `On ${h.name}: check that it reaches the VIP ${vip} on port 9419, then \`mfsmetalogger restart\`.`,
-      ]),
+      recommendation: dead
+        ? recommend(
+            'restart-daemon',
+            { host: h.name, host_address: h.address, daemon: 'metalogger' },
+            `${h.name} answers but mfsmetalogger does not run there: start it (it downloads the metadata again). Until it runs, a lost master host loses the changes since its last metadata save.`,
+          )
+        : none(gone ? 'no runbook fits: the host must be reachable over SSH first. Until the metalogger runs, a lost master host loses the changes since its last metadata save.' : 'no runbook fits: the metalogger runs but the master does not see it, a network problem between them.', [
+            gone ? `Reach ${h.name} and start it; mfsmetalogger must start at boot.` : `On ${h.name}: check that it reaches the VIP ${vip} on port 9419, then \`mfsmetalogger restart\`.`,
+          ]),
     });
   }
   const lagMax = opts.metaloggerLagVersions ?? 100;

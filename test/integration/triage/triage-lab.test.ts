@@ -88,6 +88,24 @@ function onHost(host: string, script: string): string {
   return r.out;
 }
 
+/**
+ * Runs the runbook triage recommended, with triage's own inputs, as an operator would from the
+ * printed command (`--yes`, plus answers to the runbook's decisions): triage's advice proven
+ * end to end, and the fault undone by the runbook, not by the test.
+ */
+function runRecommended(f: JsonFinding, decide: string[] = []): void {
+  const cmd = f.recommendation.command;
+  assert.ok(cmd && !/['"]/.test(cmd), `a plain command to open the runbook: ${cmd}`);
+  const args = cmd.split(' ').slice(1);
+  const r = spawnSync(process.execPath, [BIN, ...args, '--yes', ...decide.flatMap((d) => ['--decide', d])], {
+    encoding: 'utf8',
+    timeout: 600_000,
+    env: { ...process.env, MFS_TUI_LAB_DIR: dir, MFS_TUI_STATE_DIR: path.join(work, 'state'), MFS_TUI_CONFIG_DIR: path.join(work, 'config'), NO_COLOR: '1' },
+  });
+  assert.equal(r.status, 0, `${cmd} --yes: exit ${r.status}\n${r.stdout}\n${r.stderr}`);
+  timings.push(`${f.recommendation.runbook} for ${f.code}: ran to the end`);
+}
+
 /** SIGKILL to keepalived on a host, by its pid files: no notify script runs (a cluster without HA). */
 function killKeepalived(host: string): void {
   onHost(host, 'for f in /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; do [ -s "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done; rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; exit 0');
@@ -116,17 +134,21 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
     assert.deepEqual(t.report.findings, []);
   });
 
-  it('metalogger-down: the metalogger finding on ml, no runbook; healthy again once it is restarted', async () => {
+  it('metalogger-down: the metalogger finding on ml; its runbook restart-daemon makes the cluster healthy again', async () => {
     await labBreak('metalogger-down');
+    let fixed = false;
     try {
       const t = await triageUntil('metalogger-down seen', (x) => codes(x).includes('metalogger-down'));
       assert.equal(t.code, 1);
       const f = finding(t, 'metalogger-down', 'ml');
       assert.ok(f.evidence.some((e) => e.host === 'ml' && e.probe === 'ssh probe (ps)' && e.saw === 'mfsmetalogger not running'), JSON.stringify(f.evidence));
-      assert.equal(f.recommendation.runbook, null);
+      assert.equal(f.recommendation.runbook, 'restart-daemon');
+      assert.deepEqual(f.recommendation.inputs, { host: 'ml', host_address: address('ml'), daemon: 'metalogger' });
       assert.ok(!codes(t).some((c) => /master|split/.test(c)), summary(t));
+      runRecommended(f);
+      fixed = true;
     } finally {
-      onHost('ml', 'mfsmetalogger start >/dev/null 2>&1; exit 0');
+      if (!fixed) onHost('ml', 'mfsmetalogger start >/dev/null 2>&1; exit 0');
     }
     await triageUntil('healthy after the metalogger restart', healthy);
   });
@@ -134,6 +156,7 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
   it('chunkserver-down: the chunkserver finding on c3 with ps and mfscli evidence; chunks at risk', async () => {
     const broken = await labBreak('chunkserver-down');
     const cs = broken.host!;
+    let fixed = false;
     try {
       // The master marks the chunkserver disconnected before it recounts the chunk matrix
       // (CI saw the disconnect one triage before the endangered chunks): wait for both.
@@ -143,11 +166,14 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
       const f = finding(t, 'chunkserver-down', cs);
       assert.ok(f.evidence.some((e) => e.saw === 'mfschunkserver not running'), JSON.stringify(f.evidence));
       assert.ok(f.evidence.some((e) => e.probe.startsWith('mfscli -SCS via VIP') && /disconnected/.test(e.saw)), JSON.stringify(f.evidence));
-      assert.equal(f.recommendation.runbook, null);
+      assert.equal(f.recommendation.runbook, 'restart-daemon');
+      assert.deepEqual(f.recommendation.inputs, { host: cs, host_address: address(cs), daemon: 'chunkserver' });
       if (codes(t).includes('endangered-chunks')) assert.ok(codes(t).indexOf('endangered-chunks') < codes(t).indexOf('chunkserver-down'), `data at risk first:\n  ${summary(t)}`);
+      runRecommended(f);
+      fixed = true;
     } finally {
       // Undo the fault even when an assertion failed: the scenarios after this one need c3 back.
-      onHost(cs, 'mfschunkserver start >/dev/null 2>&1; exit 0');
+      if (!fixed) onHost(cs, 'mfschunkserver start >/dev/null 2>&1; exit 0');
     }
     await triageUntil('healthy after the chunkserver restart', healthy, 120_000);
   });
@@ -165,17 +191,27 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
     await triageUntil('healthy after heal', healthy, 120_000);
   });
 
-  it('split-brain: ranked first, no runbook, fence by hand; the cluster settles after heal', async () => {
+  it('split-brain: ranked first; fence-master fences the older master; healthy once VRRP passes and keepalived runs there again', async () => {
     await labBreak('split-brain');
+    let fenced: string | undefined;
     try {
       const t = await triageUntil('split brain', (x) => codes(x)[0] === 'split-brain');
       const f = t.report.findings[0]!;
       assert.deepEqual([...f.hosts].sort(), ['m1', 'm2']);
       assert.ok(f.evidence.some((e) => e.host === 'm2' && e.saw === 'holds the VIP 10.77.0.100'), JSON.stringify(f.evidence));
-      assert.equal(f.recommendation.runbook, null);
-      assert.match(f.recommendation.reason!, /no runbook fits/);
+      assert.equal(f.recommendation.runbook, 'fence-master');
+      fenced = f.recommendation.inputs!.fence!;
+      const kept = f.recommendation.inputs!.keep!;
+      assert.deepEqual([fenced, kept].sort(), ['m1', 'm2']);
+      assert.deepEqual(f.recommendation.inputs, { fence: fenced, fence_address: address(fenced), keep: kept, keep_address: address(kept) });
+      runRecommended(f, ['next=later']);
+      // Fenced while VRRP is still blocked: one master serves, the fenced host is no standby.
+      const after = await triageUntil('split brain fenced', (x) => !codes(x).some((c) => /split|second|master-down|vip/.test(c)), 60_000);
+      assert.deepEqual((await vipHolders(readState()!)).map((h) => h.name), [kept], summary(after));
     } finally {
       await labBreak('heal');
+      // The cause fixed, keepalived starts again on the fenced host: its role script makes it the standby.
+      if (fenced) onHost(fenced, 'keepalived 9>&-; exit 0');
     }
     await triageUntil('healthy after the split brain healed', healthy, 150_000);
   });
@@ -235,7 +271,7 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
     assert.equal(f.recommendation.command, `mfs-tui --lab run rebuild-master --input new=${lost} --input new_address=${address(lost)} --input current=${current} --input metalogger=ml`);
   });
 
-  it('stale-master-returns: the returned host serves its old metadata beside the VIP holder: second-master, ranked first, fence then rebuild-master', async () => {
+  it('stale-master-returns: the returned host serves its old metadata beside the VIP holder: second-master, ranked first; fence-master fences it', async () => {
     const broken = await labBreak('stale-master-returns');
     const stale = broken.host!;
     const current = (await vipHolders(readState()!))[0]!.name;
@@ -243,10 +279,9 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
     const f = t.report.findings[0]!;
     assert.deepEqual(f.hosts, [stale]);
     assert.ok(f.evidence.some((e) => e.host === stale && /^mfsmaster running/.test(e.saw)), JSON.stringify(f.evidence));
-    assert.equal(f.recommendation.runbook, 'rebuild-master');
-    assert.deepEqual(f.recommendation.inputs, { new: stale, new_address: address(stale), current, metalogger: 'ml' });
-    // What triage says to do first: fence it (its master stops; keepalived stays off there).
-    onHost(stale, 'mfsmaster stop >/dev/null 2>&1; exit 0');
+    assert.equal(f.recommendation.runbook, 'fence-master');
+    assert.deepEqual(f.recommendation.inputs, { fence: stale, fence_address: address(stale), keep: current, keep_address: address(current) });
+    runRecommended(f, ['next=later']);
     const after = await triageUntil('the stale master fenced', (x) => !codes(x).includes('second-master'));
     assert.ok(!codes(after).some((c) => /split|master-down|stale/.test(c)), summary(after));
   });
@@ -269,7 +304,7 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
     assert.equal(master.recommendation.runbook, 'power-cut');
     assert.deepEqual(master.recommendation.inputs, { host: active, host_address: address(active), metalogger: 'ml' });
     assert.equal(master.recommendation.command, `mfs-tui --lab run power-cut --input host=${active} --input host_address=${address(active)} --input metalogger=ml`);
-    assert.deepEqual(finding(t, 'chunkserver-down', cs).recommendation.runbook, null);
+    assert.deepEqual(finding(t, 'chunkserver-down', cs).recommendation.runbook, 'restart-daemon');
     // The text form names the same, with the command to open the runbook.
     const text = spawnSync(process.execPath, [BIN, '--lab', 'triage'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, MFS_TUI_LAB_DIR: dir, MFS_TUI_STATE_DIR: path.join(work, 'state'), MFS_TUI_CONFIG_DIR: path.join(work, 'config'), NO_COLOR: '1' } });
     assert.equal(text.status, 1);

@@ -132,7 +132,7 @@ describe('triage on status snapshots', () => {
     assert.deepEqual(codes(noHa), [], 'no keepalived anywhere: nothing expected of the standby');
   });
 
-  it('split brain: ranked first, no runbook, fence the older master by hand', async () => {
+  it('split brain: ranked first, fence-master keeps the newest metadata and fences the other', async () => {
     let hs = set(hosts(), 'm2', { vip: true, daemons: ['mfsmaster', 'keepalived'], vrrp: 'MASTER' });
     hs = set(hs, 'c1', { daemons: [] });
     const r = await judge(hs, healthyMfscli(), fixture('SIM-two-masters.txt'));
@@ -142,12 +142,9 @@ describe('triage on status snapshots', () => {
     assert.match(f.title, /m1 and m2 all hold the VIP/);
     assert.ok(saw(f).includes('m2 | ssh probe (ip addr) | holds the VIP 10.9.0.100'));
     assert.ok(saw(f).some((s) => /^m2 \| mfscli -SIM at 10\.251\.9\.2 .*metadata version 2$/.test(s)), saw(f).join('\n'));
-    assert.equal(f.recommendation.kind, 'none');
-    if (f.recommendation.kind === 'none') {
-      assert.match(f.recommendation.reason, /no runbook fits/);
-      assert.match(f.recommendation.howTo[0]!, /Keep m1 \(metadata version 1510, the newest\); fence m2/);
-      assert.match(f.recommendation.howTo[1]!, /On m2: stop keepalived/);
-    }
+    assert.deepEqual(rec(f), { runbook: 'fence-master', inputs: { fence: 'm2', fence_address: '10.251.9.2', keep: 'm1', keep_address: '10.251.9.1' } });
+    assert.match(f.recommendation.kind === 'runbook' ? f.recommendation.why : '', /m1 has the newest metadata \(version 1510\): keep it, fence m2/);
+    assert.match(f.recommendation.kind === 'runbook' ? f.recommendation.first!.join(' ') : '', /VRRP adverts do not pass/);
     assert.ok(codes(r).indexOf('chunkserver-down') > 0, 'the chunkserver comes after the split brain');
   });
 
@@ -168,7 +165,8 @@ describe('triage on status snapshots', () => {
     assert.equal(codes(r)[0], 'second-master');
     const f = r.findings[0]!;
     assert.match(f.title, /second master runs on m2 beside the VIP holder m1 \(stale: metadata version 1200 < 1510\)/);
-    assert.deepEqual(rec(f), { runbook: 'rebuild-master', inputs: { new: 'm2', new_address: '10.251.9.2', current: 'm1', metalogger: 'ml' } });
+    assert.deepEqual(rec(f), { runbook: 'fence-master', inputs: { fence: 'm2', fence_address: '10.251.9.2', keep: 'm1', keep_address: '10.251.9.1' } });
+    assert.match(f.recommendation.kind === 'runbook' ? f.recommendation.why : '', /then come back as the standby \(fence-master ends by offering rebuild-master\)/);
     assert.ok(saw(f).includes('m2 | ssh probe (ps) | keepalived not running'));
   });
 
@@ -201,8 +199,7 @@ describe('triage on status snapshots', () => {
     assert.deepEqual(codes(r), ['endangered-chunks', 'chunkserver-down']);
     const f = find(r, 'chunkserver-down');
     assert.deepEqual(saw(f), ['c1 | ssh probe (ps) | mfschunkserver not running', 'c1 | mfscli -SCS via VIP (run on m1) | chunkserver 10.251.9.21:9422 (id 1) disconnected']);
-    assert.equal(f.recommendation.kind, 'none');
-    assert.match(f.recommendation.kind === 'none' ? f.recommendation.howTo[0]! : '', /On c1: `mfschunkserver start`/);
+    assert.deepEqual(rec(f), { runbook: 'restart-daemon', inputs: { host: 'c1', host_address: '10.251.9.21', daemon: 'chunkserver' } });
     assert.match(find(r, 'endangered-chunks').title, /^300 chunks are endangered/);
   });
 
@@ -222,6 +219,7 @@ describe('triage on status snapshots', () => {
     assert.deepEqual(codes(r), ['metalogger-down', 'metalogger-lagging']);
     const down = find(r, 'metalogger-down');
     assert.deepEqual(saw(down), ['ml | ssh probe (ps) | mfsmetalogger not running', '- | mfscli -SMB via VIP (run on m1) | no metalogger connected']);
+    assert.deepEqual(rec(down), { runbook: 'restart-daemon', inputs: { host: 'ml', host_address: '10.251.9.13', daemon: 'metalogger' } });
     assert.match(find(r, 'metalogger-lagging').title, /m2 is 509 metadata versions behind/);
   });
 
@@ -248,7 +246,7 @@ describe('triage on status snapshots', () => {
     assert.match(renderTriageText(r, { command: commandPrefix({ lab: true }) }), /Open it: mfs-tui --lab run power-cut --input host=m1/);
     const json = triageToJson(r) as { healthy: boolean; findings: { code: string; recommendation: { runbook: string | null; inputs?: Record<string, string>; command?: string } }[] };
     assert.equal(json.healthy, false);
-    assert.deepEqual(json.findings.map((f) => [f.code, f.recommendation.runbook]), [['master-down', 'power-cut'], ['chunkserver-down', null]]);
+    assert.deepEqual(json.findings.map((f) => [f.code, f.recommendation.runbook]), [['master-down', 'power-cut'], ['chunkserver-down', 'restart-daemon']]);
     assert.equal(json.findings[0]!.recommendation.command, 'mfs-tui run power-cut --input host=m1 --input host_address=10.251.9.1 --input metalogger=ml');
   });
 
@@ -287,6 +285,6 @@ describe('triage on status snapshots', () => {
       const { problems } = resolveInputs(rb, x.inputs, {});
       assert.deepEqual(problems.filter((p) => /no such input|must/.test(p.message)), [], `${rb.id}: ${JSON.stringify(x.inputs)}`);
     }
-    assert.deepEqual([...used].sort(), ['keepalived-ha', 'lost-master', 'power-cut', 'rebuild-master']);
+    assert.deepEqual([...used].sort(), ['fence-master', 'keepalived-ha', 'lost-master', 'power-cut', 'rebuild-master', 'restart-daemon']);
   });
 });
