@@ -84,7 +84,7 @@ export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRec
   }
   // Who is active and who stands by: checked here, and the preparation below acts on it.
   const pair = await masterPair();
-  if (scenario.prepare === 'standby-no-failover' || scenario.breaks === 'lose-master') {
+  if (scenario.prepare === 'standby-no-failover' || scenario.prepare === 'lost-then-failover' || scenario.breaks === 'lose-master' || scenario.breaks === 'split-brain') {
     if (!pair.standby) throw new DrillError(`this drill needs a second master candidate to promote; only ${pair.active.name} is left. Reset the lab with \`mfs-tui lab down && mfs-tui lab up\`.`);
   }
   const id = newDrillId();
@@ -115,8 +115,15 @@ export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRec
       await pinVip(pair.active.name);
       drill.did.push(`keepalived killed on ${[pair.active, pair.standby].filter(Boolean).map((h) => h!.name).join(' and ')}; the VIP stays on ${pair.active.name} by hand`);
     }
+    if (scenario.prepare === 'lost-then-failover') {
+      const lost = await labBreak('lose-master');
+      drill.did.push(...lost.did);
+      if ((await masterVersion(90_000)) === undefined) throw new LabError(`no master answers at the VIP 90 s after ${lost.host} was lost: the standby did not take over`);
+      drill.did.push(`the standby ${pair.standby?.name ?? '?'} took over`);
+    }
     const broken = await labBreak(scenario.breaks);
-    drill.host = broken.host;
+    // A split brain hits both candidates; the standby is the one that took the VIP as well.
+    drill.host = broken.host ?? (scenario.breaks === 'split-brain' ? pair.standby?.name : undefined);
     drill.did.push(...broken.did);
     drill.brokeAt = new Date().toISOString();
   } catch (err) {

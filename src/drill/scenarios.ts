@@ -4,10 +4,14 @@ import type { BreakScenario } from '../lab/break.ts';
 
 /** What the scripted recovery needs to know about the break (filled in from the lab's state). */
 export interface ScriptContext {
-  /** The host the fault hit (the master that lost power or vanished). */
+  /**
+   * The host the fault hit: the master that lost power or vanished, the chunkserver or
+   * metalogger that was killed, the stale master that came back, or in a split brain the
+   * standby that took the VIP as well.
+   */
   host: string;
   hostAddress: string;
-  /** The other master candidate. */
+  /** The other master candidate (for a master candidate `host`), else the first one. */
   standby: string;
   standbyAddress: string;
   /** A master answers at the VIP (the standby took over by itself). */
@@ -31,9 +35,11 @@ export interface DrillScenario {
    * - `standby-no-failover`: keepalived on the standby candidate is killed (no notify), so
    *   nothing fails over by itself;
    * - `no-ha`: keepalived is killed on both candidates and the VIP kept on the active one by
-   *   hand, as on a cluster without keepalived.
+   *   hand, as on a cluster without keepalived;
+   * - `lost-then-failover`: the active master's host is lost (`lab break lose-master`) and the
+   *   standby takes over, so that the fault (`stale-master-returns`) can bring it back.
    */
-  prepare?: 'standby-no-failover' | 'no-ha';
+  prepare?: 'standby-no-failover' | 'no-ha' | 'lost-then-failover';
   /** What the trainee is told (never shown for a surprise drill). */
   announce: string;
   /** Runbooks that fit this fault; the first one is the recommended recovery. */
@@ -92,15 +98,59 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
       decide: { fence: 'fenced', next: 'later' },
     }),
   },
+  {
+    id: 'chunkserver-down',
+    title: 'A chunkserver crashed',
+    breaks: 'chunkserver-down',
+    announce: "One chunkserver's process was killed. Its chunk copies are unreachable and the master counts chunks at risk. Bring it back and make sure no chunk is missing.",
+    fits: ['restart-daemon'],
+    needsHa: false,
+    scripted: (c) => ({ runbook: 'restart-daemon', inputs: { host: c.host, host_address: c.hostAddress, daemon: 'chunkserver' }, decide: {} }),
+  },
+  {
+    id: 'metalogger-down',
+    title: 'The metalogger crashed',
+    breaks: 'metalogger-down',
+    announce: 'The dedicated metalogger was killed: no host keeps a rolling copy of the changes beside the master candidates. Bring it back connected to the master.',
+    fits: ['restart-daemon'],
+    needsHa: false,
+    scripted: (c) => ({ runbook: 'restart-daemon', inputs: { host: c.host, host_address: c.hostAddress, daemon: 'metalogger' }, decide: {} }),
+  },
+  {
+    id: 'split-brain',
+    title: 'Split brain: both master candidates hold the VIP',
+    breaks: 'split-brain',
+    announce:
+      'VRRP adverts no longer pass between the master candidates, and both hold the VIP. Get back to one serving master with the full metadata. (The network cause stays until `mfs-tui lab break heal`: in a real incident, fix it before keepalived runs on the fenced host again.)',
+    fits: ['fence-master'],
+    needsHa: true,
+    // `host` is the standby that took the VIP as well: its master was promoted from its metalogger's copy, so it is the one to fence.
+    scripted: (c) => ({
+      runbook: 'fence-master',
+      inputs: { fence: c.host, fence_address: c.hostAddress, keep: c.standby, keep_address: c.standbyAddress },
+      decide: { next: 'later' },
+    }),
+  },
+  {
+    id: 'stale-master-returns',
+    title: 'A lost master comes back with its old metadata',
+    breaks: 'stale-master-returns',
+    prepare: 'lost-then-failover',
+    announce:
+      "The active master's host was lost and the standby took over. Now the lost host is back, and its mfsmaster started at boot on the metadata it had. Make sure only the current master serves.",
+    fits: ['fence-master', 'rebuild-master'],
+    needsHa: true,
+    scripted: (c) => ({
+      runbook: 'fence-master',
+      inputs: { fence: c.host, fence_address: c.hostAddress, keep: c.standby, keep_address: c.standbyAddress },
+      decide: { next: 'later' },
+    }),
+  },
 ];
 
 /** Lab faults with no fitting runbook in the library: not offered as drills, and why. */
 export const NOT_DRILLABLE: readonly { scenario: BreakScenario; reason: string }[] = [
-  { scenario: 'chunkserver-down', reason: 'no runbook restarts a single chunkserver after a crash yet' },
-  { scenario: 'metalogger-down', reason: 'no runbook restarts a metalogger after a crash yet' },
   { scenario: 'partition', reason: 'no runbook heals a network partition (it is a network fault, undone with `lab break heal`)' },
-  { scenario: 'split-brain', reason: 'no runbook resolves a split brain yet' },
-  { scenario: 'stale-master-returns', reason: 'no runbook fences a returning stale master yet (lost-master fences before promoting only)' },
 ];
 
 export function findScenario(id: string): DrillScenario | undefined {

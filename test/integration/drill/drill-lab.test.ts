@@ -5,62 +5,24 @@
 // recovered, with what is still wrong. One lab for the whole file; the drills run in an
 // order each one's starting state allows (power-cut with HA, without HA, then lose-master).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { labDown, labUp } from '../../../src/lab/index.ts';
 import { readState } from '../../../src/lab/state.ts';
-import type { DrillRecord } from '../../../src/drill/types.ts';
 import { skipReason, useTempLabDir } from '../lab/helpers.ts';
 import { waitUntil } from '../runbooks/netns-cluster.ts';
+import { drillCli, drillStore, log, masterAnswers, type DrillEnv } from './drill-cli.ts';
 
-const VIP = '10.77.0.100';
-const ENTRY = path.join(import.meta.dirname, '../../../src/cli/entry.ts');
 const skip = skipReason();
 
 let dir = '';
 let work = '';
-
-/**
- * The real command, as a child process. Asynchronous on purpose: a spawnSync would block this
- * process's event loop, and with it the release of the lab-operation lock `labUp` held (its
- * flock child is released by a pipe write), so the drill's own `lab break` would wait for it.
- */
-function cli(args: string[], timeoutMs = 600_000): Promise<{ code: number | null; out: string; seconds: number }> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, MFS_TUI_LAB_DIR: dir, MFS_TUI_STATE_DIR: path.join(work, 'state'), MFS_TUI_CONFIG_DIR: path.join(work, 'config'), NO_COLOR: '1' },
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, seconds: (performance.now() - t0) / 1000 });
-    });
-  });
-}
-
-interface Store {
-  active?: DrillRecord;
-  history: DrillRecord[];
-  scripted: Record<string, { ms: number }>;
-}
-const store = (): Store => JSON.parse(fs.readFileSync(path.join(work, 'config', 'drills.json'), 'utf8')) as Store;
-
-function masterAnswers(): boolean {
-  const r = spawnSync('mfscli', ['-ns', '|', '-SIM', '-H', VIP], { encoding: 'utf8', timeout: 15_000 });
-  const v = (r.stdout ?? '').split('\n').find((l) => l.startsWith('metadata servers:|'))?.split('|')[5]?.replace(/ /g, '');
-  return !!v && /^\d+$/.test(v) && Number(v) > 0;
-}
-
+const env = (): DrillEnv => ({ lab: dir, work });
+const cli = (args: string[], timeoutMs?: number) => drillCli(env(), args, timeoutMs);
+const store = () => drillStore(env());
 const address = (host: string) => readState()!.hosts.find((h) => h.name === host)!.address;
-const log = (s: string) => process.stdout.write(`# ${s}\n`);
 
 describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_200_000 }, () => {
   before(async () => {
@@ -70,7 +32,7 @@ describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_20
   });
   // A drill left under way by a failed test must not stop the next one from starting.
   beforeEach(async () => {
-    if (fs.existsSync(path.join(work, 'config', 'drills.json')) && store().active) await cli(['drill', 'abandon']);
+    if (store().active) await cli(['drill', 'abandon']);
   });
   after(async () => {
     if (dir) await labDown();
@@ -81,7 +43,7 @@ describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_20
     const r = await cli(['--inventory', '/etc/hosts', 'drill', 'power-cut']);
     assert.equal(r.code, 2, r.out);
     assert.match(r.out, /drills run on the practice cluster only/);
-    assert.equal(fs.existsSync(path.join(work, 'config', 'drills.json')) ? store().active : undefined, undefined);
+    assert.equal(store().active, undefined);
   });
 
   it('power-cut: the trainee runs the power-cut runbook (standby took over, old master rejoins); the debrief shows every file intact', async () => {

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildDebrief, redactSurprise, renderDebriefMarkdown, renderDebriefText, type RunInput } from '../../../src/drill/debrief.ts';
+import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
+import { checkInput } from '../../../src/runbook/inputs.ts';
 import { pickSurprise, runbookFit, findScenario, whyNotDrillable, DRILL_SCENARIOS } from '../../../src/drill/scenarios.ts';
 import type { DrillRecord } from '../../../src/drill/types.ts';
 import type { JournalRecord, NewRecord } from '../../../src/journal/types.ts';
@@ -247,8 +249,8 @@ describe('drill scenarios', () => {
   });
 
   it('a fault without a runbook is refused with the reason; an unknown name lists the drills', () => {
-    assert.match(whyNotDrillable('chunkserver-down'), /^'chunkserver-down' is not offered as a drill: no runbook/);
-    assert.match(whyNotDrillable('nope'), /^no drill 'nope' \(drills: power-cut, power-cut-no-ha, lose-master\)$/);
+    assert.match(whyNotDrillable('partition'), /^'partition' is not offered as a drill: no runbook heals a network partition/);
+    assert.match(whyNotDrillable('nope'), /^no drill 'nope' \(drills: power-cut, power-cut-no-ha, lose-master, chunkserver-down, metalogger-down, split-brain, stale-master-returns\)$/);
   });
 
   it('--surprise picks any drill', () => {
@@ -261,5 +263,30 @@ describe('drill scenarios', () => {
     assert.deepEqual(findScenario('power-cut')!.scripted(ctx).decide, { 'host-boots': 'yes', choose: 'rejoin' });
     assert.deepEqual(findScenario('power-cut')!.scripted({ ...ctx, masterAnswers: false }).decide, { 'host-boots': 'yes', choose: 'recover', 'master-back': 'yes' });
     assert.deepEqual(findScenario('lose-master')!.scripted(ctx).inputs, { old: 'm1', old_address: '10.77.0.11', target: 'm2', target_address: '10.77.0.12' });
+    assert.deepEqual(findScenario('split-brain')!.scripted(ctx).inputs, { fence: 'm1', fence_address: '10.77.0.11', keep: 'm2', keep_address: '10.77.0.12' });
+  });
+
+  it("every drill's scripted recovery is its first fitting runbook, with declared inputs that pass validation and decisions that exist", () => {
+    const { runbooks, problems } = loadRunbookDir(builtinRunbookDir());
+    assert.deepEqual(problems, []);
+    const ctx = { host: 'c3', hostAddress: '10.77.0.23', standby: 'm2', standbyAddress: '10.77.0.12', masterAnswers: false };
+    for (const s of DRILL_SCENARIOS) {
+      for (const id of s.fits) assert.ok(runbooks.some((r) => r.id === id), `${s.id}: runbook ${id} exists`);
+      const rec = s.scripted(ctx);
+      assert.equal(rec.runbook, s.fits[0], s.id);
+      const rb = runbooks.find((r) => r.id === rec.runbook)!;
+      for (const [name, value] of Object.entries(rec.inputs)) {
+        const input = rb.inputs.find((i) => i.name === name);
+        assert.ok(input, `${s.id}: ${rb.id} declares ${name}`);
+        assert.equal(checkInput(input, value), undefined, `${s.id}: ${name}=${value}`);
+      }
+      const missing = rb.inputs.filter((i) => i.default === undefined && !(i.name in rec.inputs)).map((i) => i.name);
+      assert.deepEqual(missing, [], `${s.id}: every input without a default is given`);
+      for (const [step, key] of Object.entries(rec.decide)) {
+        const d = rb.steps.find((x) => x.id === step)?.decision;
+        assert.ok(d, `${s.id}: ${rb.id} has a decision step ${step}`);
+        assert.ok(d.choices.some((c) => c.key === key), `${s.id}: ${rb.id}#${step} has the choice ${key}`);
+      }
+    }
   });
 });

@@ -1,0 +1,140 @@
+// Drills of the faults that restart-daemon and fence-master recover, end to end on the
+// practice cluster through the real `mfs-tui` command. Two ways a drill is completed
+// non-interactively: as a trainee would (triage's recommended command, run with --yes),
+// and --scripted (the drill runs its recommended runbook itself). Each must end with a
+// debrief that reports every file intact, the runbook as fitting and no wrong turn. One lab
+// for the file; the drills run in an order each one's starting state allows.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { labBreak, labDown, labUp } from '../../../src/lab/index.ts';
+import { skipReason, labSsh, useTempLabDir } from '../lab/helpers.ts';
+import { drillCli, drillStore, log, type DrillEnv } from './drill-cli.ts';
+
+const skip = skipReason();
+
+let dir = '';
+let work = '';
+const env = (): DrillEnv => ({ lab: dir, work });
+const cli = (args: string[], timeoutMs?: number) => drillCli(env(), args, timeoutMs);
+const store = () => drillStore(env());
+
+interface TriageFinding {
+  code: string;
+  hosts: string[];
+  recommendation: { runbook: string | null; inputs?: Record<string, string>; command?: string };
+}
+
+/** Triage until a finding recommends `runbook` (a failover or a promotion may still be under way). */
+async function triageRecommends(runbook: string, ms = 90_000): Promise<TriageFinding> {
+  const end = Date.now() + ms;
+  let last = '';
+  while (Date.now() < end) {
+    const r = await cli(['--lab', 'triage', '--json'], 120_000);
+    last = r.out;
+    const json = r.out.indexOf('{') >= 0 ? (JSON.parse(r.out.slice(r.out.indexOf('{'))) as { findings: TriageFinding[] }) : { findings: [] };
+    const f = json.findings.find((x) => x.recommendation.runbook === runbook);
+    if (f) return f;
+    await new Promise((res) => setTimeout(res, 1000));
+  }
+  assert.fail(`triage never recommended ${runbook}; last:\n${last}`);
+}
+
+/** Runs the command triage printed, with --yes and the decisions given. */
+async function runTriageCommand(f: TriageFinding, decide: string[] = []): Promise<void> {
+  const cmd = f.recommendation.command;
+  assert.ok(cmd && !/['"]/.test(cmd), `a plain command: ${cmd}`);
+  const r = await cli([...cmd.split(' ').slice(1), '--yes', ...decide.flatMap((d) => ['--decide', d])]);
+  assert.equal(r.code, 0, r.out);
+}
+
+/** What every recovered drill's check says. */
+function assertRecovered(out: string, runbook: string): void {
+  assert.match(out, /RECOVERED in \d/);
+  assert.match(out, /Files: 9 of 9 intact/);
+  assert.match(out, /✔ all 9 drill files read back with their checksums/);
+  assert.match(out, new RegExp(`${runbook} \\[fits\\] succeeded`));
+  assert.match(out, /Wrong turns: none/);
+  const s = store();
+  assert.equal(s.active, undefined);
+  assert.equal(s.history.at(-1)!.outcome, 'recovered');
+}
+
+function onHost(host: string, script: string): void {
+  const r = labSsh(dir, host, script);
+  assert.equal(r.code, 0, `${host}: ${r.err}${r.out}`);
+}
+
+describe('drills recovered with restart-daemon and fence-master', { skip, timeout: 1_500_000 }, () => {
+  before(async () => {
+    dir = useTempLabDir();
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-drill-faults-'));
+    await labUp({});
+  });
+  beforeEach(async () => {
+    if (store().active) await cli(['drill', 'abandon']);
+  });
+  after(async () => {
+    if (dir) await labDown();
+    for (const d of [dir, work]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('chunkserver-down: triage recommends restart-daemon for the killed chunkserver; its command recovers the drill', async () => {
+    const start = await cli(['drill', 'chunkserver-down']);
+    assert.equal(start.code, 0, start.out);
+    const cs = store().active!.host!;
+    const f = await triageRecommends('restart-daemon');
+    assert.deepEqual(f.hosts, [cs]);
+    assert.equal(f.recommendation.inputs!.daemon, 'chunkserver');
+    await runTriageCommand(f);
+    const check = await cli(['drill', 'check', '--wait', '150']);
+    assert.equal(check.code, 0, check.out);
+    assertRecovered(check.out, 'restart-daemon');
+    log(`chunkserver-down on ${cs} recovered in ${(store().history.at(-1)!.recoveryMs! / 1000).toFixed(1)} s`);
+  });
+
+  it('metalogger-down --scripted: restart-daemon run by the drill on ml', async () => {
+    const r = await cli(['drill', 'metalogger-down', '--scripted']);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /--lab run restart-daemon --yes --input host=ml --input host_address=\S+ --input daemon=metalogger/);
+    assert.match(r.out, /CONNECTED: the master lists ml/);
+    assertRecovered(r.out, 'restart-daemon');
+    assert.ok(store().scripted['metalogger-down']!.ms > 0);
+  });
+
+  it('split-brain --scripted: fence-master fences the standby that took the VIP; one master serves with every file', async () => {
+    const r = await cli(['drill', 'split-brain', '--scripted']);
+    assert.equal(r.code, 0, r.out);
+    const done = store().history.at(-1)!;
+    const fenced = done.host!;
+    assert.match(r.out, new RegExp(`--lab run fence-master --yes --input fence=${fenced} `));
+    assert.match(r.out, /FENCED: no mfsmaster, no keepalived and no VIP on/);
+    assert.match(r.out, /ONE MASTER serves at 10\.77\.0\.100/);
+    assertRecovered(r.out, 'fence-master');
+    assert.ok(done.triage?.findings.some((x) => x.code === 'split-brain' && x.runbook === 'fence-master'), JSON.stringify(done.triage));
+    log(`split-brain: ${fenced} fenced, recovered in ${(done.recoveryMs! / 1000).toFixed(1)} s`);
+    // The cause fixed, keepalived runs on the fenced host again: HA for the next drill.
+    await labBreak('heal');
+    onHost(fenced, 'keepalived 9>&-; exit 0');
+  });
+
+  it('stale-master-returns: after a failover the lost host serves its old metadata; triage names fence-master; its command recovers the drill', async () => {
+    const start = await cli(['drill', 'stale-master-returns'], 900_000);
+    assert.equal(start.code, 0, start.out);
+    const stale = store().active!.host!;
+    assert.match(start.out, /the standby \S+ took over/);
+    const early = await cli(['drill', 'check']);
+    assert.equal(early.code, 1, early.out);
+    assert.match(early.out, new RegExp(`✘ ${stale} runs mfsmaster without the VIP`));
+    const f = await triageRecommends('fence-master');
+    assert.equal(f.code, 'second-master');
+    assert.equal(f.recommendation.inputs!.fence, stale);
+    await runTriageCommand(f, ['next=later']);
+    const check = await cli(['drill', 'check', '--wait', '150']);
+    assert.equal(check.code, 0, check.out);
+    assertRecovered(check.out, 'fence-master');
+    log(`stale-master-returns: ${stale} fenced, recovered in ${(store().history.at(-1)!.recoveryMs! / 1000).toFixed(1)} s`);
+  });
+});
