@@ -17,6 +17,8 @@ const EXPECTED = [
   'ssh-trust',
   'unison-sync',
   'monitoring',
+  'restart-daemon',
+  'fence-master',
 ];
 
 /** Every command block of the library with where it comes from, for messages. */
@@ -58,7 +60,7 @@ describe('runbook library', () => {
     assert.deepEqual(withInv.problems.map(formatProblem), []);
   });
 
-  it('has every runbook of issue 4', () => {
+  it('has every runbook of issues 4 and 6', () => {
     const ids = library().map((r) => r.id);
     for (const id of EXPECTED) assert.ok(ids.includes(id), `runbook ${id} is missing`);
   });

@@ -63,6 +63,11 @@ export const SAMPLE_INPUTS: Record<string, string> = {
   textfile_dir: '/var/lib/prometheus/node-exporter',
   schedule: 'auto',
   interval: '60',
+  daemon: 'chunkserver',
+  fence: 'm2',
+  fence_address: '10.77.0.12',
+  keep: 'm1',
+  keep_address: '10.77.0.11',
 };
 
 export function library(): Runbook[] {

@@ -38,7 +38,7 @@ async function brokenPoller(): Promise<StatusPoller> {
   return p;
 }
 
-test('triage view: findings ranked with their runbook, the focused one\'s evidence; a finding with no runbook says so on Enter', async () => {
+test('triage view: findings ranked with their runbook, the focused one\'s evidence; Enter opens the focused finding\'s runbook', async () => {
   const p = await brokenPoller();
   const report = triage(p.getState(), library);
   const opened: unknown[] = [];
@@ -47,20 +47,38 @@ test('triage view: findings ranked with their runbook, the focused one\'s eviden
   const f = await r.waitFor('Triage · cluster test');
   assert.match(f, /2 findings, most dangerous first/);
   assert.match(f, /❯ ✖ No master serves: mfsmaster is not running on m1, which holds the VIP 10\.9\.0\.100 → power-cut/);
-  assert.match(f, /✖ Chunkserver c1 is down: mfschunkserver is not running → no runbook/);
+  assert.match(f, /✖ Chunkserver c1 is down: mfschunkserver is not running → restart-daemon/);
   assert.match(f, /m1: ssh probe \(ps\): mfsmaster not running/);
   assert.match(f, /Open it: mfs-tui run power-cut --input host=m1 --input host_address=10\.251\.9\.1 --input metalogger=ml/);
   r.press(keys.down);
   const cs = await r.waitFor('c1: ssh probe (ps): mfschunkserver not running');
-  assert.match(cs, /No runbook: no runbook in the library restarts a chunkserver/);
+  assert.match(cs, /Open it: mfs-tui run restart-daemon --input host=c1 --input host_address=10\.251\.9\.21 --input daemon=chunkserver/);
+  r.press(keys.enter);
+  await r.waitFor(() => opened.length === 1);
+  assert.deepEqual(opened, [{ id: 'restart-daemon', inputs: { host: 'c1', host_address: '10.251.9.21', daemon: 'chunkserver' } }]);
+  r.press(keys.up + keys.enter);
+  await r.waitFor(() => opened.length === 2);
+  assert.deepEqual(opened[1], { id: 'power-cut', inputs: { host: 'm1', host_address: '10.251.9.1', metalogger: 'ml' } });
+  r.press(keys.escape);
+  await r.waitFor(() => back === 1);
+  p.stop();
+});
+
+test('triage view: Enter on a finding no runbook fits says so and opens nothing', async () => {
+  // c1's host does not answer: nothing can be started there, so no runbook fits.
+  const p = pollerOn(brokenHosts().map((h) => (h.name === 'c1' ? { ...h, fail: 'no answer within 2000 ms' } : h)));
+  await p.sweep();
+  const report = triage(p.getState(), library);
+  const opened: unknown[] = [];
+  const r = renderScreen(<TriageView report={report} onOpen={(id, inputs) => opened.push({ id, inputs })} onBack={() => {}} />, { columns: 140, rows: 40 });
+  const f = await r.waitFor('Triage · cluster test');
+  assert.match(f, /✖ Chunkserver host c1 cannot be reached → no runbook/);
+  r.press(keys.down);
+  const cs = await r.waitFor('No runbook: no runbook fits: the host must be reachable over SSH first.');
+  assert.match(cs, /c1: ssh probe: /);
   r.press(keys.enter);
   await r.waitFor('No runbook fits this finding');
   assert.deepEqual(opened, []);
-  r.press(keys.up + keys.enter);
-  await r.waitFor(() => opened.length === 1);
-  assert.deepEqual(opened, [{ id: 'power-cut', inputs: { host: 'm1', host_address: '10.251.9.1', metalogger: 'ml' } }]);
-  r.press(keys.escape);
-  await r.waitFor(() => back === 1);
   p.stop();
 });
 
