@@ -57,6 +57,7 @@ export function buildProgram(): Command {
     .argument('[run]', 'run id (or a unique prefix)')
     .option('-y, --yes', 'continue without the interactive screen (in-doubt steps still stop it)')
     .option('--settle <action>', 'for an in-doubt step: check, rerun, mark-done or abort')
+    .option('--decide <step=choice...>', 'answers for decision steps still ahead (with --yes)', collectPairs, {})
     .option('--json', 'print JSON lines of events on stdout')
     .action(async (run: string | undefined, opts, cmd: Command) => {
       const { resumeCommand } = await import('./resume.ts');

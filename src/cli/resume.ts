@@ -9,6 +9,8 @@ import type { Runbook } from '../runbook/types.ts';
 export interface ResumeOptions extends GlobalOptions {
   yes?: boolean;
   settle?: string;
+  /** Answers for decision steps still ahead, as `run --decide`. */
+  decide?: Record<string, string>;
   json?: boolean;
 }
 
@@ -50,6 +52,6 @@ export async function resumeCommand(run: string | undefined, opts: ResumeOptions
     return homeCommand({ ...opts, inventory: rec.inventory.file }, { resume: rec.runId });
   }
   const { resumeRun } = await import('../engine/run.ts');
-  const runOpts: RunOptions = { ...opts, input: {}, decide: {} };
+  const runOpts: RunOptions = { ...opts, input: {}, decide: opts.decide ?? {} };
   await drive(runOpts, rec.inventory, (deps) => resumeRun({ ...deps, runbook: rec.runbook, inputs: {} }, rec.runId));
 }

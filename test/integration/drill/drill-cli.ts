@@ -1,6 +1,6 @@
 // What the drill lab tests share: the real `mfs-tui` command as a child process, with the
 // state and config folders of the test, and the drill store it writes.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DrillRecord } from '../../../src/drill/types.ts';
@@ -23,18 +23,23 @@ export interface DrillEnv {
 export function drillCli(env: DrillEnv, args: string[], timeoutMs = 600_000): Promise<{ code: number | null; out: string; seconds: number }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, MFS_TUI_LAB_DIR: env.lab, MFS_TUI_STATE_DIR: path.join(env.work, 'state'), MFS_TUI_CONFIG_DIR: path.join(env.work, 'config'), NO_COLOR: '1' },
-    });
+    const child = spawnDrillCli(env, args);
     let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, out, seconds: (performance.now() - t0) / 1000 });
     });
+  });
+}
+
+/** The command as a child process with piped output, for a test that reads it as it comes (or kills it). */
+export function spawnDrillCli(env: DrillEnv, args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MFS_TUI_LAB_DIR: env.lab, MFS_TUI_STATE_DIR: path.join(env.work, 'state'), MFS_TUI_CONFIG_DIR: path.join(env.work, 'config'), NO_COLOR: '1' },
   });
 }
 

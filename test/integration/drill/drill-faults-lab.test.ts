@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { labBreak, labDown, labUp } from '../../../src/lab/index.ts';
 import { skipReason, labSsh, useTempLabDir } from '../lab/helpers.ts';
-import { drillCli, drillStore, log, type DrillEnv } from './drill-cli.ts';
+import { drillCli, drillStore, log, spawnDrillCli, type DrillEnv } from './drill-cli.ts';
 
 const skip = skipReason();
 
@@ -48,6 +48,45 @@ async function runTriageCommand(f: TriageFinding, decide: string[] = []): Promis
   assert.ok(cmd && !/['"]/.test(cmd), `a plain command: ${cmd}`);
   const r = await cli([...cmd.split(' ').slice(1), '--yes', ...decide.flatMap((d) => ['--decide', d])]);
   assert.equal(r.code, 0, r.out);
+}
+
+/**
+ * Runs the command triage printed with --yes --json and kills it (SIGKILL, as a crash or a
+ * closed laptop would) as soon as step `stepId` has started: the run is left midway.
+ */
+async function crashTriageCommandAt(f: TriageFinding, stepId: string): Promise<{ runId: string; killedBeforeFinish: boolean }> {
+  const cmd = f.recommendation.command!;
+  const child = spawnDrillCli(env(), [...cmd.split(' ').slice(1), '--yes', '--json']);
+  let buf = '';
+  let runId = '';
+  let finished = false;
+  const started = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 120_000);
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      buf += d;
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        let rec: { type?: string; runId?: string; stepId?: string };
+        try {
+          rec = JSON.parse(line) as typeof rec;
+        } catch {
+          continue;
+        }
+        if (rec.type === 'run-started') runId = rec.runId!;
+        if (rec.type === 'step-finished' && rec.stepId === stepId) finished = true;
+        if (rec.type === 'step-started' && rec.stepId === stepId) {
+          clearTimeout(timer);
+          child.kill('SIGKILL');
+          resolve(true);
+        }
+      }
+    });
+    child.on('close', () => resolve(false));
+  });
+  await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('close', r)));
+  assert.ok(started && runId, `step ${stepId} of ${cmd} never started`);
+  return { runId, killedBeforeFinish: !finished };
 }
 
 /** What every recovered drill's check says. */
@@ -120,7 +159,7 @@ describe('drills recovered with restart-daemon and fence-master', { skip, timeou
     onHost(fenced, 'keepalived 9>&-; exit 0');
   });
 
-  it('stale-master-returns: after a failover the lost host serves its old metadata; triage names fence-master; its command recovers the drill', async () => {
+  it('stale-master-returns: after a failover the lost host serves its old metadata; triage names fence-master; its run, killed midway and resumed, recovers the drill', async () => {
     const start = await cli(['drill', 'stale-master-returns'], 900_000);
     assert.equal(start.code, 0, start.out);
     const stale = store().active!.host!;
@@ -131,10 +170,26 @@ describe('drills recovered with restart-daemon and fence-master', { skip, timeou
     const f = await triageRecommends('fence-master');
     assert.equal(f.code, 'second-master');
     assert.equal(f.recommendation.inputs!.fence, stale);
-    await runTriageCommand(f, ['next=later']);
+    // The trainee's mfs-tui dies while the fence step runs; the drill shows the run unfinished.
+    const crash = await crashTriageCommandAt(f, 'fence');
+    const where = await cli(['drill']);
+    assert.match(where.out, new RegExp(`run ${crash.runId} \\(fence-master\\): unfinished: continue it with \`mfs-tui resume ${crash.runId}\``));
+    // Resumed like any run: the fence step was in doubt and is run again (it is idempotent).
+    const resumed = await cli(['resume', crash.runId, '--yes', '--settle', 'rerun', '--decide', 'next=later']);
+    assert.equal(resumed.code, 0, resumed.out);
+    assert.match(resumed.out, /ONE MASTER serves at 10\.77\.0\.100/);
     const check = await cli(['drill', 'check', '--wait', '150']);
     assert.equal(check.code, 0, check.out);
-    assertRecovered(check.out, 'fence-master');
-    log(`stale-master-returns: ${stale} fenced, recovered in ${(store().history.at(-1)!.recoveryMs! / 1000).toFixed(1)} s`);
+    assert.match(check.out, /RECOVERED in \d/);
+    assert.match(check.out, /Files: 9 of 9 intact/);
+    assert.match(check.out, /fence-master \[fits\] succeeded/);
+    const done = store().history.at(-1)!;
+    assert.equal(done.outcome, 'recovered');
+    assert.deepEqual(done.debrief!.runs.map((r) => r.runId), [crash.runId], 'one run, resumed, not two');
+    if (crash.killedBeforeFinish) {
+      assert.match(resumed.out, new RegExp(`in-doubt step fence on ${stale}: rerun`));
+      assert.ok(done.debrief!.wrongTurns.some((w) => w.kind === 're-run' && /in doubt after an interruption/.test(w.detail)), JSON.stringify(done.debrief!.wrongTurns));
+    }
+    log(`stale-master-returns: ${stale} fenced (run killed at the fence step${crash.killedBeforeFinish ? ', in doubt' : ', after it finished'}, then resumed), recovered in ${(done.recoveryMs! / 1000).toFixed(1)} s`);
   });
 });
