@@ -56,6 +56,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   if (early && inventory) cache?.rememberInventory(inventory);
   const noInventory = 'No cluster inventory yet. Start with `mfs-tui --inventory cluster.yaml` (see README, "Inventory"), or try the practice cluster: `mfs-tui lab up`.';
   let notice: string | undefined = inventory ? undefined : noInventory;
+  let drill: string | undefined;
 
   // The list needs only each runbook's front matter; the problems of the whole library come
   // from the runbook cache, or from checking the files right after the first frame.
@@ -120,7 +121,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     runbooks,
     unfinished,
     cluster: inventory?.cluster,
-    notice,
+    notice: [notice, drill].filter(Boolean).join('\n') || undefined,
     broker,
     initialResume: opts.resume,
     inputDefaults: (id: string) => {
@@ -211,6 +212,17 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   if (inventoryFile) {
     setImmediate(() => {
       import('../state/config.ts').then(({ rememberInventory }) => rememberInventory(inventoryFile)).catch(() => undefined);
+    });
+  }
+  // On the practice cluster, a drill under way is said on top: the trainee's clock is running.
+  if (inventory?.cluster === 'lab') {
+    setImmediate(() => {
+      import('../drill/notice.ts')
+        .then(({ drillNotice }) => {
+          drill = drillNotice();
+          if (drill) redraw();
+        })
+        .catch(() => undefined);
     });
   }
   try {

@@ -12,6 +12,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { labBreak, labDown, labUp } from '../../../src/lab/index.ts';
 import { skipReason, labSsh, useTempLabDir } from '../lab/helpers.ts';
 import { drillCli, drillStore, log, spawnDrillCli, type DrillEnv } from './drill-cli.ts';
+import { TmuxApp } from '../cli/tmux.ts';
 
 const skip = skipReason();
 
@@ -20,6 +21,7 @@ let work = '';
 const env = (): DrillEnv => ({ lab: dir, work });
 const cli = (args: string[], timeoutMs?: number) => drillCli(env(), args, timeoutMs);
 const store = () => drillStore(env());
+const tui = new TmuxApp(`mfs-tui-drill-${process.pid}`);
 
 interface TriageFinding {
   code: string;
@@ -116,6 +118,7 @@ describe('drills recovered with restart-daemon and fence-master', { skip, timeou
     if (store().active) await cli(['drill', 'abandon']);
   });
   after(async () => {
+    tui.close();
     if (dir) await labDown();
     for (const d of [dir, work]) if (d) fs.rmSync(d, { recursive: true, force: true });
   });
@@ -124,6 +127,15 @@ describe('drills recovered with restart-daemon and fence-master', { skip, timeou
     const start = await cli(['drill', 'chunkserver-down']);
     assert.equal(start.code, 0, start.out);
     const cs = store().active!.host!;
+    // The trainee opens the app on the practice cluster: the drill under way is said on top.
+    tui.start(
+      { MFS_TUI_LAB_DIR: dir, MFS_TUI_STATE_DIR: path.join(work, 'state'), MFS_TUI_CONFIG_DIR: path.join(work, 'config'), NO_COLOR: '1', TERM: 'xterm-256color', LANG: 'C.UTF-8', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      '--lab',
+      { columns: 140, rows: 40 },
+    );
+    await tui.waitFor(/DRILL under way: A chunkserver crashed, ([\d.]+ s|\d+ min \d+ s) since the fault/, 'the drill notice on the home screen');
+    tui.keys('q');
+    tui.killSession();
     const f = await triageRecommends('restart-daemon');
     assert.deepEqual(f.hosts, [cs]);
     assert.equal(f.recommendation.inputs!.daemon, 'chunkserver');

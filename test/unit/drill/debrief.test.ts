@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { buildDebrief, redactSurprise, renderDebriefMarkdown, renderDebriefText, type RunInput } from '../../../src/drill/debrief.ts';
 import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
 import { checkInput } from '../../../src/runbook/inputs.ts';
+import { formatDrillNotice } from '../../../src/drill/notice.ts';
 import { pickSurprise, runbookFit, findScenario, whyNotDrillable, DRILL_SCENARIOS } from '../../../src/drill/scenarios.ts';
 import type { DrillRecord } from '../../../src/drill/types.ts';
 import type { JournalRecord, NewRecord } from '../../../src/journal/types.ts';
@@ -288,5 +289,16 @@ describe('drill scenarios', () => {
         assert.ok(d.choices.some((c) => c.key === key), `${s.id}: ${rb.id}#${step} has the choice ${key}`);
       }
     }
+  });
+});
+
+describe('the home screen notice of a drill under way', () => {
+  it('names the drill and the clock since the fault; a surprise stays unnamed; a drill without its fault says how to start again', () => {
+    const now = Date.parse(at(0)) + 95_000;
+    assert.equal(formatDrillNotice(drill(), now), 'DRILL under way: Power cut on the active master (HA in place), 1 min 35 s since the fault. Recover the cluster, then `mfs-tui drill check` stops the clock.');
+    const surprise = formatDrillNotice(drill({ surprise: true }), now);
+    assert.match(surprise, /^DRILL under way: a surprise drill, 1 min 35 s since the fault/);
+    assert.doesNotMatch(surprise, /[Pp]ower|m1/);
+    assert.match(formatDrillNotice(drill({ brokeAt: undefined }), now), /never got its fault in place: `mfs-tui drill abandon`/);
   });
 });
