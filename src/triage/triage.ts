@@ -102,7 +102,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     const fence = byVersion.slice(1).map((h) => h.name);
     const versionsKnown = two.every((h) => versionOf(h.name) !== undefined);
     add('split-brain', {
-      title: holders.length > 1 ? `Split brain: ${list(two.map((h) => h.name))} all hold the VIP ${vip}` : `Split brain: masters run on ${list(two.map((h) => h.name))} at once`,
+      title: holders.length > 1 ? `Split brain: ${list(two.map((h) => h.name))} ${two.length === 2 ? 'both' : 'all'} hold the VIP ${vip}` : `Split brain: masters run on ${list(two.map((h) => h.name))} at once`,
       hosts: two.map((h) => h.name),
       evidence: [
         ...two.map((h) => ({ host: h.name, probe: `${SSH} (ip addr)`, saw: h.probe?.holdsVip ? `holds the VIP ${vip}` : `does not hold the VIP ${vip}` })),
@@ -113,13 +113,12 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       recommendation: recommend(
         'fence-master',
         { fence: fence[0], fence_address: host(fence[0]!)?.address, keep: keep.name, keep_address: keep.address },
-        versionsKnown
-          ? `${keep.name} has the newest metadata (version ${versionOf(keep.name)}): keep it, fence ${list(fence)}.`
-          : `keep the master with the newest metadata (fence-master compares the versions first and refuses the wrong way round); ${keep.name} is the likelier one.`,
-        [
-          ...(fence.length > 1 ? [`More than two masters: run fence-master once for each of ${list(fence)}.`] : []),
-          'Then find why VRRP adverts do not pass between the candidates (a partition, a firewall dropping protocol 112, multicast off) and fix it before keepalived starts there again.',
-        ],
+        `${
+          versionsKnown
+            ? `${keep.name} has the newest metadata (version ${versionOf(keep.name)}): keep it, fence ${list(fence)}.`
+            : `keep the master with the newest metadata (fence-master compares the versions first and refuses the wrong way round); ${keep.name} is the likelier one.`
+        } Afterwards find why VRRP adverts do not pass between the candidates (a partition, a firewall dropping protocol 112, multicast off) and fix it before keepalived starts there again.`,
+        fence.length > 1 ? [`More than two masters: run fence-master once for each of ${list(fence)}.`] : undefined,
       ),
     });
   } else if (serving.length > 1 && holders.length === 1) {
