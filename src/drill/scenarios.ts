@@ -122,7 +122,8 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
     breaks: 'split-brain',
     announce:
       'VRRP adverts no longer pass between the master candidates, and both hold the VIP. Get back to one serving master with the full metadata. (The network cause stays until `mfs-tui lab break heal`: in a real incident, fix it before keepalived runs on the fenced host again.)',
-    fits: ['fence-master'],
+    // rebuild-master is what fence-master offers next (the fenced host back as the standby).
+    fits: ['fence-master', 'rebuild-master'],
     needsHa: true,
     // `host` is the standby that took the VIP as well: its master was promoted from its metalogger's copy, so it is the one to fence.
     scripted: (c) => ({

@@ -313,7 +313,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   const hostByIp = (ip: string) => hosts.find((h) => h.address === ip)?.name;
   const csEvidence: Evidence[] = disconnected.map((d) => ({ host: hostByIp(d.ip), probe: `mfscli -SCS via VIP${mfsVia}`, saw: `chunkserver ${d.ip}:${d.port} (id ${d.id}) disconnected` }));
   const bringBack = disconnected.length
-    ? `Bring back the disconnected chunkserver${disconnected.length > 1 ? 's' : ''} ${list(disconnected.map((d) => hostByIp(d.ip) ?? d.ip))}: their copies return when they reconnect.`
+    ? `Bring back the disconnected chunkserver${disconnected.length > 1 ? 's' : ''} ${list(disconnected.map((d) => hostByIp(d.ip) ?? d.ip))} (the chunkserver finding${disconnected.length > 1 ? 's say' : ' says'} how): their copies return when they reconnect.`
     : 'Bring back every chunkserver that stopped (see the chunkserver findings).';
   if (c?.missing) {
     add('missing-chunks', {
