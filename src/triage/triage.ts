@@ -110,7 +110,8 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
         ...two.map(keepalivedEvidence),
         ...candidateAnswers,
       ],
-      recommendation: recommend(
+      // fence-master keeps the VIP holder; with two masters and no VIP holder it would refuse.
+      recommendation: holders.length > 1 ? recommend(
         'fence-master',
         { fence: fence[0], fence_address: host(fence[0]!)?.address, keep: keep.name, keep_address: keep.address },
         `${
@@ -119,7 +120,10 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
             : `keep the master with the newest metadata (fence-master compares the versions first and refuses the wrong way round); ${keep.name} is the likelier one.`
         } Afterwards find why VRRP adverts do not pass between the candidates (a partition, a firewall dropping protocol 112, multicast off) and fix it before keepalived starts there again.`,
         fence.length > 1 ? [`More than two masters: run fence-master once for each of ${list(fence)}.`] : undefined,
-      ),
+      ) : none('no runbook fits: fence-master keeps the master that holds the VIP, and no candidate holds it.', [
+        `Keep ${keep.name}${versionsKnown ? ` (metadata version ${versionOf(keep.name)}, the newest)` : ' (compare `mfscli -SIM` on each first: keep the newest metadata)'}; on ${list(fence)}: stop keepalived, then \`mfsmaster stop\`.`,
+        'Then `mfs-tui triage` again: it names what the VIP needs.',
+      ]),
     });
   } else if (serving.length > 1 && holders.length === 1) {
     // --- one VIP holder serves, another master answers beside it (a stale master came back) ---

@@ -148,6 +148,17 @@ describe('triage on status snapshots', () => {
     assert.ok(codes(r).indexOf('chunkserver-down') > 0, 'the chunkserver comes after the split brain');
   });
 
+  it('two masters and no VIP holder: split brain, but fence-master (which keeps the VIP holder) is not offered', async () => {
+    let hs = set(hosts(), 'm1', { vip: false });
+    hs = set(hs, 'm2', { vip: false, daemons: ['mfsmaster', 'keepalived'] });
+    const r = await judge(hs, fixture('no-master.txt'), fixture('SIM-two-masters.txt'));
+    assert.equal(codes(r)[0], 'split-brain');
+    const f = r.findings[0]!;
+    assert.match(f.title, /Split brain: masters run on m1 and m2 at once/);
+    assert.equal(f.recommendation.kind, 'none');
+    assert.match(f.recommendation.kind === 'none' ? f.recommendation.howTo[0]! : '', /Keep m1 \(metadata version 1510, the newest\); on m2: stop keepalived/);
+  });
+
   it('stale master holding the VIP: behind the metalogger; lost-master with a fence first', async () => {
     const hs = set(hosts(), 'm2', { changelog: 1700 });
     const r = await judge(hs, healthyMfscli(), SIM_M1);
