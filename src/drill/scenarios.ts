@@ -50,6 +50,15 @@ export interface DrillScenario {
   scripted(ctx: ScriptContext): ScriptedRecovery;
 }
 
+/** fence-master on the host the fault hit, keeping the other candidate (the VIP holder). */
+function fenceTheHost(c: ScriptContext): ScriptedRecovery {
+  return {
+    runbook: 'fence-master',
+    inputs: { fence: c.host, fence_address: c.hostAddress, keep: c.standby, keep_address: c.standbyAddress },
+    decide: { next: 'later' },
+  };
+}
+
 /** Read-only runbooks: running them during a drill is looking around, never a wrong turn. */
 export const NEUTRAL_RUNBOOKS: readonly string[] = ['health-check'];
 
@@ -126,11 +135,7 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
     fits: ['fence-master', 'rebuild-master'],
     needsHa: true,
     // `host` is the standby that took the VIP as well: its master was promoted from its metalogger's copy, so it is the one to fence.
-    scripted: (c) => ({
-      runbook: 'fence-master',
-      inputs: { fence: c.host, fence_address: c.hostAddress, keep: c.standby, keep_address: c.standbyAddress },
-      decide: { next: 'later' },
-    }),
+    scripted: fenceTheHost,
   },
   {
     id: 'stale-master-returns',
@@ -141,11 +146,7 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
       "The active master's host was lost and the standby took over. Now the lost host is back, and its mfsmaster started at boot on the metadata it had. Make sure only the current master serves.",
     fits: ['fence-master', 'rebuild-master'],
     needsHa: true,
-    scripted: (c) => ({
-      runbook: 'fence-master',
-      inputs: { fence: c.host, fence_address: c.hostAddress, keep: c.standby, keep_address: c.standbyAddress },
-      decide: { next: 'later' },
-    }),
+    scripted: fenceTheHost,
   },
 ];
 

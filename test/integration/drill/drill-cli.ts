@@ -2,7 +2,11 @@
 // state and config folders of the test, and the drill store it writes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { after, before, beforeEach } from 'node:test';
+import { labDown, labUp } from '../../../src/lab/index.ts';
+import { useTempLabDir } from '../lab/helpers.ts';
 import type { DrillRecord } from '../../../src/drill/types.ts';
 
 const ENTRY = path.join(import.meta.dirname, '../../../src/cli/entry.ts');
@@ -62,3 +66,26 @@ export function masterAnswers(): boolean {
 }
 
 export const log = (s: string) => process.stdout.write(`# ${s}\n`);
+
+/**
+ * One practice cluster for the suite this is called in: up before its tests, down after, and a
+ * drill a failed test left under way is abandoned before the next test starts. `env()` is the
+ * lab and work folders, valid once the suite has started.
+ */
+export function useDrillLab(prefix: string, cleanup: () => void = () => {}): () => DrillEnv {
+  const env: DrillEnv = { lab: '', work: '' };
+  before(async () => {
+    env.lab = useTempLabDir();
+    env.work = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    await labUp({});
+  });
+  beforeEach(async () => {
+    if (drillStore(env).active) await drillCli(env, ['drill', 'abandon']);
+  });
+  after(async () => {
+    cleanup();
+    if (env.lab) await labDown();
+    for (const d of [env.lab, env.work]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return () => env;
+}

@@ -5,20 +5,17 @@
 // debrief that reports every file intact, the runbook as fitting and no wrong turn. One lab
 // for the file; the drills run in an order each one's starting state allows.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { labBreak, labDown, labUp } from '../../../src/lab/index.ts';
-import { skipReason, labSsh, useTempLabDir } from '../lab/helpers.ts';
-import { drillCli, drillStore, log, spawnDrillCli, type DrillEnv } from './drill-cli.ts';
+import { describe, it } from 'node:test';
+import { labBreak } from '../../../src/lab/index.ts';
+import { skipReason, labSsh } from '../lab/helpers.ts';
+import { drillCli, drillStore, log, spawnDrillCli, useDrillLab, type DrillEnv } from './drill-cli.ts';
 import { TmuxApp } from '../cli/tmux.ts';
 
 const skip = skipReason();
 
-let dir = '';
-let work = '';
-const env = (): DrillEnv => ({ lab: dir, work });
+/** The lab and work folders of this file's suite (set when it starts). */
+let env: () => DrillEnv = () => assert.fail('the suite has not started');
 const cli = (args: string[], timeoutMs?: number) => drillCli(env(), args, timeoutMs);
 const store = () => drillStore(env());
 const tui = new TmuxApp(`mfs-tui-drill-${process.pid}`);
@@ -104,24 +101,12 @@ function assertRecovered(out: string, runbook: string): void {
 }
 
 function onHost(host: string, script: string): void {
-  const r = labSsh(dir, host, script);
+  const r = labSsh(env().lab, host, script);
   assert.equal(r.code, 0, `${host}: ${r.err}${r.out}`);
 }
 
 describe('drills recovered with restart-daemon and fence-master', { skip, timeout: 1_500_000 }, () => {
-  before(async () => {
-    dir = useTempLabDir();
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-drill-faults-'));
-    await labUp({});
-  });
-  beforeEach(async () => {
-    if (store().active) await cli(['drill', 'abandon']);
-  });
-  after(async () => {
-    tui.close();
-    if (dir) await labDown();
-    for (const d of [dir, work]) if (d) fs.rmSync(d, { recursive: true, force: true });
-  });
+  env = useDrillLab('mfs-drill-faults-', () => tui.close());
 
   it('chunkserver-down: triage recommends restart-daemon for the killed chunkserver; its command recovers the drill', async () => {
     const start = await cli(['drill', 'chunkserver-down']);
@@ -129,7 +114,7 @@ describe('drills recovered with restart-daemon and fence-master', { skip, timeou
     const cs = store().active!.host!;
     // The trainee opens the app on the practice cluster: the drill under way is said on top.
     tui.start(
-      { MFS_TUI_LAB_DIR: dir, MFS_TUI_STATE_DIR: path.join(work, 'state'), MFS_TUI_CONFIG_DIR: path.join(work, 'config'), NO_COLOR: '1', TERM: 'xterm-256color', LANG: 'C.UTF-8', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      { MFS_TUI_LAB_DIR: env().lab, MFS_TUI_STATE_DIR: path.join(env().work, 'state'), MFS_TUI_CONFIG_DIR: path.join(env().work, 'config'), NO_COLOR: '1', TERM: 'xterm-256color', LANG: 'C.UTF-8', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
       '--lab',
       { columns: 140, rows: 40 },
     );

@@ -6,38 +6,21 @@
 // order each one's starting state allows (power-cut with HA, without HA, then lose-master).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { labDown, labUp } from '../../../src/lab/index.ts';
+import { describe, it } from 'node:test';
 import { readState } from '../../../src/lab/state.ts';
-import { skipReason, useTempLabDir } from '../lab/helpers.ts';
+import { skipReason } from '../lab/helpers.ts';
 import { waitUntil } from '../runbooks/netns-cluster.ts';
-import { drillCli, drillStore, log, masterAnswers, type DrillEnv } from './drill-cli.ts';
+import { drillCli, drillStore, log, masterAnswers, useDrillLab } from './drill-cli.ts';
 
 const skip = skipReason();
-
-let dir = '';
-let work = '';
-const env = (): DrillEnv => ({ lab: dir, work });
-const cli = (args: string[], timeoutMs?: number) => drillCli(env(), args, timeoutMs);
-const store = () => drillStore(env());
 const address = (host: string) => readState()!.hosts.find((h) => h.name === host)!.address;
 
 describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_200_000 }, () => {
-  before(async () => {
-    dir = useTempLabDir();
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-drill-'));
-    await labUp({});
-  });
-  // A drill left under way by a failed test must not stop the next one from starting.
-  beforeEach(async () => {
-    if (store().active) await cli(['drill', 'abandon']);
-  });
-  after(async () => {
-    if (dir) await labDown();
-    for (const d of [dir, work]) if (d) fs.rmSync(d, { recursive: true, force: true });
-  });
+  const env = useDrillLab('mfs-drill-');
+  const cli = (args: string[], timeoutMs?: number) => drillCli(env(), args, timeoutMs);
+  const store = () => drillStore(env());
+  const work = () => env().work;
 
   it('refuses any inventory but the practice cluster', async () => {
     const r = await cli(['--inventory', '/etc/hosts', 'drill', 'power-cut']);
@@ -59,7 +42,7 @@ describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_20
     assert.ok((await waitUntil(90_000, masterAnswers)) !== undefined, 'the standby took over');
     const run = await cli(['--lab', 'run', 'power-cut', '--yes', '--input', `host=${drill.host}`, '--input', `host_address=${address(drill.host!)}`, '--decide', 'host-boots=yes', '--decide', 'choose=rejoin']);
     assert.equal(run.code, 0, run.out);
-    const report = path.join(work, 'power-cut.md');
+    const report = path.join(work(), 'power-cut.md');
     const check = await cli(['drill', 'check', '--wait', '150', '--report', report]);
     assert.equal(check.code, 0, check.out);
     assert.match(check.out, /RECOVERED in \d/);
