@@ -24,7 +24,12 @@ export async function takeSnapshot(g: GlobalOptions): Promise<ClusterStatus> {
     let s = st.poller.getState();
     const via = s.hosts.find((h) => h.name === s.mfs.via);
     const holder = s.hosts.find((h) => h.roles.includes('master-candidate') && h.reachable && h.probe?.holdsVip);
-    if (s.mfs.error || !via?.reachable || (holder && holder.name !== via.name)) {
+    // A master candidate that did not answer once (a probe slowed while keepalived moves the VIP)
+    // is asked again before triage calls its host lost and recommends promoting another.
+    const silentCandidate = s.hosts.some((h) => h.roles.includes('master-candidate') && !h.reachable);
+    if (s.mfs.error || !via?.reachable || (holder && holder.name !== via.name) || silentCandidate) {
+      // A promotion takes a few seconds: give it a moment before asking again.
+      if (silentCandidate) await new Promise((r) => setTimeout(r, 1500));
       await st.poller.sweep();
       s = st.poller.getState();
     }
