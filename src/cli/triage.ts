@@ -24,16 +24,17 @@ export async function takeSnapshot(g: GlobalOptions): Promise<ClusterStatus> {
     let s = st.poller.getState();
     const via = s.hosts.find((h) => h.name === s.mfs.via);
     const holder = s.hosts.find((h) => h.roles.includes('master-candidate') && h.reachable && h.probe?.holdsVip);
-    // A master candidate that did not answer once (a probe slowed while keepalived moves the VIP)
-    // is asked again before triage calls its host lost and recommends promoting another.
-    const silentCandidate = s.hosts.some((h) => h.roles.includes('master-candidate') && !h.reachable);
-    if (s.mfs.error || !via?.reachable || (holder && holder.name !== via.name) || silentCandidate) {
+    // A master candidate that answered SSH but not the probe (slowed while keepalived moves the
+    // VIP) is asked again: triage reports an unknown state rather than guess at it.
+    const slowCandidate = s.hosts.some((h) => h.roles.includes('master-candidate') && h.failure === 'probe');
+    if (s.mfs.error || !via?.reachable || (holder && holder.name !== via.name) || slowCandidate) {
       // A promotion takes a few seconds: give it a moment before asking again.
-      if (silentCandidate) await new Promise((r) => setTimeout(r, 1500));
+      if (slowCandidate) await new Promise((r) => setTimeout(r, 1500));
       await st.poller.sweep();
       s = st.poller.getState();
     }
-    const answered = s.hosts.filter((h) => h.reachable);
+    // A host that answered SSH but not the probe was reached: triage says its state is unknown.
+    const answered = s.hosts.filter((h) => h.reachable || h.failure === 'probe');
     if (s.hosts.length > 0 && answered.length === 0) {
       const why = s.hosts.map((h) => `${h.name} (${h.address}): ${h.error ?? 'no answer'}`).join('\n  ');
       throw new UserError(`no host of cluster ${s.cluster} could be reached:\n  ${why}`, EXIT.host);

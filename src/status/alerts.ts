@@ -105,7 +105,7 @@ export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOption
 
   // --- the probes themselves ---
   for (const h of s.hosts.filter((h) => h.stale)) {
-    add({ code: 'host-stale', severity: 'warning', hosts: [h.name], message: `${h.name}: no answer for ${formatAge(h.ageMs)}${h.error ? ` (${h.error})` : ''}` });
+    add({ code: 'host-stale', severity: 'warning', hosts: [h.name], message: `${h.name}: ${h.failure === 'probe' ? 'no status' : 'no answer'} for ${formatAge(h.ageMs)}${h.error ? ` (${h.error})` : ''}` });
   }
   if (s.mfs.error) add({ code: 'probe-problem', severity: 'warning', hosts: s.mfs.via ? [s.mfs.via] : [], message: `mfscli: ${s.mfs.error}` });
   for (const p of viaVip?.problems ?? []) add({ code: 'probe-problem', severity: 'warning', hosts: [], message: `mfscli output: ${p}` });

@@ -17,6 +17,12 @@ export interface HostStatus {
   okAt?: number;
   /** Why the last attempt failed. */
   error?: string;
+  /**
+   * How the last attempt failed: `connect`, no SSH session (host down, port closed, refused
+   * key, changed host key); `probe`, SSH answered but the status probe did not finish or
+   * failed (a host busy with a failover, a hung disk). Only `connect` means unreachable.
+   */
+  failure?: 'connect' | 'probe';
   /** No successful probe within the stale limit: the data shown is old (or absent). */
   stale: boolean;
   /** Milliseconds since the last successful probe (undefined: never). */

@@ -8,7 +8,7 @@ import type { Inventory } from '../inventory/types.ts';
 import { deriveAlerts, type AlertOptions } from './alerts.ts';
 import { historyPointOf, type CandidateMaster, type ClusterStatus, type HistoryPoint, type HostStatus, type MfsStatus } from './model.ts';
 import { ResidentMfscli, ResidentUnavailable } from './mfscli-resident.ts';
-import { probeCluster, probeClusterResident, probeHost, type ClusterProbe, type ClusterProbeOptions, type HostProbeResult } from './probe.ts';
+import { HostProbeFailed, probeCluster, probeClusterResident, probeHost, type ClusterProbe, type ClusterProbeOptions, type HostProbeResult } from './probe.ts';
 
 /** What the poller needs from a ClusterSession: the same pooled executors the runner uses. */
 export interface StatusSource {
@@ -21,8 +21,14 @@ export interface StatusPollerOptions {
   intervalMs?: number;
   /** Hosts probed at once (default 16). */
   concurrency?: number;
-  /** One host probe, connection included (default 3 × interval, at least 3 s). */
+  /**
+   * One host probe's command, from its start on the host (default 3 × interval, at least 3 s).
+   * Connecting is bounded by the SSH pool's connect timeout, so a host that does not answer
+   * is told apart from one that answered and was slow.
+   */
   hostTimeoutMs?: number;
+  /** The longest a probe may wait for its SSH connection before it is abandoned (default 15 s: the pool's 10 s and slack). */
+  connectAllowanceMs?: number;
   /** The mfscli probe (two Python start-ups, ~0.5-2 s on a busy host; default max(6 s, 3 × interval)). */
   mfsTimeoutMs?: number;
   /** No successful probe for this long marks a host stale (default 2.5 × interval). */
@@ -45,6 +51,7 @@ export class StatusPoller {
   private readonly intervalMs: number;
   private readonly concurrency: number;
   private readonly hostTimeoutMs: number;
+  private readonly connectAllowanceMs: number;
   private readonly mfsTimeoutMs: number;
   private readonly staleAfterMs: number;
   private readonly historySize: number;
@@ -78,6 +85,7 @@ export class StatusPoller {
     this.intervalMs = opts.intervalMs ?? 1000;
     this.concurrency = Math.max(1, opts.concurrency ?? 16);
     this.hostTimeoutMs = opts.hostTimeoutMs ?? Math.max(3000, 3 * this.intervalMs);
+    this.connectAllowanceMs = opts.connectAllowanceMs ?? 15_000;
     this.mfsTimeoutMs = opts.mfsTimeoutMs ?? Math.max(6000, 3 * this.intervalMs);
     this.staleAfterMs = opts.staleAfterMs ?? 2.5 * this.intervalMs;
     this.historySize = opts.historySize ?? 120;
@@ -227,17 +235,28 @@ export class StatusPoller {
     const prev = this.hosts.get(name)!;
     let result: HostProbeResult | undefined;
     let error: string | undefined;
+    let failure: HostStatus['failure'];
+    // The command's own timeout (hostTimeoutMs) starts once it runs on the host; this outer
+    // deadline only abandons a connection attempt that outlives the pool's connect timeout.
+    const deadline = this.connectAllowanceMs + this.hostTimeoutMs;
     try {
-      result = await this.withDeadline((signal) =>
-        probeHost(
-          this.source.executorFor(name),
-          { vip: this.source.inventory.vip.address, dataPath: this.source.inventory.paths.data, parts },
-          this.hostTimeoutMs,
-          signal,
-        ),
+      result = await this.withDeadline(
+        (signal) =>
+          probeHost(
+            this.source.executorFor(name),
+            { vip: this.source.inventory.vip.address, dataPath: this.source.inventory.paths.data, parts },
+            this.hostTimeoutMs,
+            signal,
+          ),
+        deadline,
       );
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
+      if (e instanceof HostProbeFailed && e.kind !== 'cancelled') failure = 'probe';
+      else {
+        failure = 'connect';
+        if (e instanceof HostProbeFailed) error = `no SSH session within ${deadline} ms`;
+      }
     }
     if (this.stopping.signal.aborted) return;
     if (result) {
@@ -249,9 +268,9 @@ export class StatusPoller {
         probe.keepalived = prev.probe.keepalived;
         probe.keepalivedDumpAgeS = prev.probe.keepalivedDumpAgeS;
       }
-      this.hosts.set(name, { ...prev, probe, rttMs: result.rttMs, reachable: true, okAt: this.now(), error: undefined });
+      this.hosts.set(name, { ...prev, probe, rttMs: result.rttMs, reachable: true, okAt: this.now(), error: undefined, failure: undefined });
     } else {
-      this.hosts.set(name, { ...prev, reachable: false, error: error?.includes('cancelled') ? `no answer within ${this.hostTimeoutMs} ms` : error });
+      this.hosts.set(name, { ...prev, reachable: false, error, failure });
     }
     this.publish();
   }

@@ -227,12 +227,29 @@ export interface HostProbeResult {
   durationMs: number;
 }
 
-/** Runs the host probe. Throws (HostError or Error) when the host cannot be reached or times out. */
+/**
+ * The host probe gave no report: `slow` and `failed` once its command ran on the host (SSH
+ * answered), `cancelled` when the caller gave up first (possibly still connecting).
+ */
+export class HostProbeFailed extends Error {
+  constructor(
+    readonly kind: 'slow' | 'failed' | 'cancelled',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HostProbeFailed';
+  }
+}
+
+/**
+ * Runs the host probe; timeoutMs counts from the command's start on the host (connecting has
+ * the SSH pool's own deadline). Throws HostError when the host cannot be reached, else HostProbeFailed.
+ */
 export async function probeHost(executor: Executor, opts: HostProbeOptions, timeoutMs: number, signal?: AbortSignal): Promise<HostProbeResult> {
   const r = await executor.exec({ script: hostProbeScript(opts), timeoutMs, signal });
-  if (r.timedOut) throw new Error(`the status probe on ${executor.target} took longer than ${timeoutMs} ms`);
-  if (r.cancelled) throw new Error(`the status probe on ${executor.target} was cancelled`);
-  if (r.exitCode !== 0) throw new Error(`the status probe on ${executor.target} exited with ${r.exitCode ?? r.signal}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+  if (r.timedOut) throw new HostProbeFailed('slow', `SSH answered, but the status probe did not finish within ${timeoutMs} ms`);
+  if (r.cancelled) throw new HostProbeFailed('cancelled', `the status probe on ${executor.target} was cancelled`);
+  if (r.exitCode !== 0) throw new HostProbeFailed('failed', `SSH answered, but the status probe exited with ${r.exitCode ?? r.signal}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
   const probe = parseHostProbe(r.stdout);
   const scriptMs = (probe.scriptS ?? 0) * 1000;
   return { probe, durationMs: r.durationMs, rttMs: Math.max(0, Math.round(r.durationMs - scriptMs)) };

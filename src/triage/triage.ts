@@ -18,6 +18,7 @@ const RANK: Record<FindingCode, number> = {
   'second-master': 25,
   'master-host-unreachable': 30,
   'master-down': 31,
+  'host-state-unknown': 34,
   'vip-without-master': 32,
   'no-vip-holder': 33,
   'missing-chunks': 40,
@@ -37,8 +38,12 @@ const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1
 
 /** Reached by this snapshot's probe (fresh data). */
 const known = (h: HostStatus): boolean => !!h.probe && h.reachable && !h.stale;
-/** Probed and not answering (an unprobed host is neither known nor unreachable). */
-const unreachable = (h: HostStatus): boolean => !h.reachable && (h.stale || h.error !== undefined);
+/**
+ * Probed and no SSH session (an unprobed host is neither known nor unreachable). A host that
+ * answered SSH but whose probe failed is neither: its state is unknown (stateUnknown).
+ */
+const unreachable = (h: HostStatus): boolean => !h.reachable && h.failure !== 'probe' && (h.stale || h.error !== undefined);
+const stateUnknown = (h: HostStatus): boolean => !h.reachable && h.failure === 'probe';
 const runs = (h: HostStatus, d: DaemonName): boolean => known(h) && h.probe!.daemons[d].length > 0;
 
 function psEvidence(h: HostStatus, d: DaemonName): Evidence {
@@ -184,6 +189,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   if (noMaster && candidates.length > 0) {
     const lost = candidates.filter(unreachable);
     const live = candidates.filter(known);
+    const unknownCandidates = candidates.filter(stateUnknown);
     const holder = holders[0];
     const noVip: Evidence[] = holder ? [] : live.map((h) => ({ host: h.name, probe: `${SSH} (ip addr)`, saw: `does not hold the VIP ${vip}` }));
     if (holder || lost.length === 0) {
@@ -208,7 +214,12 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
             'power-cut',
             { host: guess.name, host_address: guess.address, metalogger: metalogger?.name },
             `${guess.name} is up but its master is not running: recover it with mfsmaster -a, version checked against the metalogger${holder ? '' : ` (no host holds the VIP; ${guess.name} is the likeliest last master: ${guess.probe!.keepalived?.[0]?.state === 'FAULT' ? 'its keepalived check fails' : 'check the input'})`}.`,
-            justMoved ? [`keepalived moved the VIP to ${guess.name} ${movedS} s ago: a failover may still be starting its master. Run triage again in a few seconds before recovering by hand.`] : undefined,
+            justMoved || unknownCandidates.length
+              ? [
+                  ...(justMoved ? [`keepalived moved the VIP to ${guess.name} ${movedS} s ago: a failover may still be starting its master. Run triage again in a few seconds before recovering by hand.`] : []),
+                  ...(unknownCandidates.length ? [`The state of ${list(unknownCandidates.map((h) => h.name))} is unknown (it answered SSH, not the probe): it may be taking over. Run triage again in a few seconds before recovering.`] : []),
+                ]
+              : undefined,
           ),
         });
       }
@@ -430,6 +441,21 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       hosts: [h.name],
       evidence: [unreachableEvidence(h)],
       recommendation: none('no runbook fits: the host must be reachable over SSH first.', [`Check ${h.name}'s power, network and sshd (\`ssh ${h.name} true\`).`]),
+    });
+  }
+
+  // --- hosts that answer SSH but not the probe: never guessed at (a failover in progress is slow) ---
+  for (const h of hosts.filter(stateUnknown)) {
+    const candidate = h.roles.includes('master-candidate');
+    add('host-state-unknown', {
+      severity: candidate ? 'critical' : 'warning',
+      title: `${h.name} answers SSH, but its status probe did not complete: its state is unknown${candidate ? ' (a master candidate)' : ''}`,
+      hosts: [h.name],
+      evidence: [{ host: h.name, probe: SSH, saw: h.error ?? 'no status' }],
+      recommendation: none(`no runbook fits while ${h.name}'s state is unknown: triage does not guess it.`, [
+        `Run \`mfs-tui triage\` again in a few seconds: a host in the middle of a failover, or under heavy load, answers slowly.`,
+        `If it stays so: on ${h.name}, \`uptime\` and \`dmesg | tail\` (a hung disk or mount blocks ps and ip).`,
+      ]),
     });
   }
 

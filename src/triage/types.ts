@@ -19,6 +19,7 @@ export type FindingCode =
   | 'metalogger-lagging'
   | 'undergoal-chunks'
   | 'host-unreachable'
+  | 'host-state-unknown'
   | 'probe-problem';
 
 export type FindingSeverity = 'critical' | 'warning';

@@ -2,7 +2,7 @@
 // with probe-shaped output built from a small description (real captures for mfscli).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Executor, ExecRequest, ExecResult } from '../../../src/exec/types.ts';
+import { HostError, type Executor, type ExecRequest, type ExecResult } from '../../../src/exec/types.ts';
 import type { Inventory } from '../../../src/inventory/types.ts';
 import type { Role } from '../../../src/runbook/types.ts';
 
@@ -16,8 +16,15 @@ export interface FakeHost {
   daemons?: string[];
   vrrp?: string;
   changelog?: number;
-  /** 'hang': never answers until aborted; a number: delay in ms. */
+  /**
+   * 'hang': the SSH connection never comes up (a held TCP socket): the fake gives up after
+   * the cluster's connectTimeoutMs with a HostError, as SshPool does. A number: the command
+   * answers after so many ms (a timeoutMs shorter than that times it out, as on a host).
+   */
   delay?: number | 'hang';
+  /** Connected, but the probe command never finishes: only its timeoutMs (or an abort) ends it. */
+  probeHangs?: boolean;
+  /** Cannot connect: every exec rejects with a HostError with this message. */
   fail?: string;
 }
 
@@ -62,7 +69,8 @@ export interface FakeCluster {
   executorFor(host: string): Executor;
 }
 
-export function fakeCluster(hosts: FakeHost[], mfscli: { viaVip: string; candidates: string }): FakeCluster {
+export function fakeCluster(hosts: FakeHost[], mfscli: { viaVip: string; candidates: string }, opts: { connectTimeoutMs?: number } = {}): FakeCluster {
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 250;
   const c: FakeCluster = {
     hosts: new Map(hosts.map((h) => [h.name, h])),
     mfscli,
@@ -76,12 +84,23 @@ export function fakeCluster(hosts: FakeHost[], mfscli: { viaVip: string; candida
           const cluster = req.script.includes('mfscli');
           const result = (stdout: string): ExecResult => ({ exitCode: 0, timedOut: false, cancelled: false, durationMs: 5, stdout, stderr: '' });
           return new Promise<ExecResult>((resolve, reject) => {
-            const answer = () => (h.fail ? reject(new Error(h.fail)) : resolve(result(cluster ? clusterOutput(c.mfscli.viaVip, c.mfscli.candidates) : hostOutput(h))));
-            const cancel = () => resolve({ exitCode: null, timedOut: false, cancelled: true, durationMs: 0, stdout: '', stderr: '' });
+            const stopped = { exitCode: null, timedOut: false, cancelled: false, durationMs: 0, stdout: '', stderr: '' };
+            let timer: NodeJS.Timeout | undefined;
+            const later = (ms: number, f: () => void) => (timer = setTimeout(f, ms));
+            const cancel = () => {
+              clearTimeout(timer);
+              resolve({ ...stopped, cancelled: true });
+            };
             if (req.signal?.aborted) return cancel();
             req.signal?.addEventListener('abort', cancel, { once: true });
-            if (h.delay === 'hang') return;
-            setTimeout(answer, h.delay ?? 1);
+            if (h.fail) return reject(new HostError(name, 'unreachable', h.fail));
+            if (h.delay === 'hang') {
+              later(connectTimeoutMs, () => reject(new HostError(name, 'timeout', `${name}: no SSH answer from ${h.address}:22 within ${connectTimeoutMs} ms`)));
+              return;
+            }
+            const delay = h.probeHangs ? Infinity : (h.delay ?? 1);
+            if (req.timeoutMs !== undefined && req.timeoutMs < delay) later(req.timeoutMs, () => resolve({ ...stopped, timedOut: true }));
+            else if (delay !== Infinity) later(delay, () => resolve(result(cluster ? clusterOutput(c.mfscli.viaVip, c.mfscli.candidates) : hostOutput(h))));
           });
         },
       };

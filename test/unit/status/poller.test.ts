@@ -78,12 +78,13 @@ describe('StatusPoller + alerts', () => {
     hosts[2] = { ...hosts[2]!, delay: 'hang' };
     const { poller } = setup(hosts, undefined, undefined, { hostTimeoutMs: 250, staleAfterMs: 150 });
     const t0 = Date.now();
-    await poller.sweep(); // waits for the hung probe's timeout
+    await poller.sweep(); // waits for the (fake) pool's connect timeout, 250 ms
     assert.ok(Date.now() - t0 >= 240);
     const first = poller.getState();
     const c1 = first.hosts.find((h) => h.name === 'c1')!;
-    assert.deepEqual([c1.stale, c1.reachable], [true, false]);
-    assert.match(c1.error!, /no answer within 250 ms/);
+    assert.deepEqual([c1.stale, c1.reachable, c1.failure], [true, false, 'connect']);
+    // The SSH layer's own words, not the poller's deadline.
+    assert.equal(c1.error, 'c1: no SSH answer from 10.251.9.21:22 within 250 ms');
     const m1Before = first.hosts.find((h) => h.name === 'm1')!.okAt!;
     await new Promise((r) => setTimeout(r, 20));
     // The next sweep is not held up by c1 (hung again).
@@ -96,6 +97,33 @@ describe('StatusPoller + alerts', () => {
     assert.ok(mid.alerts.some((a) => a.code === 'host-stale' && a.hosts[0] === 'c1'));
     await sweep;
     poller.stop();
+  });
+
+  it('a host that answers SSH but whose probe does not finish is slow, not unreachable; a refused connection is unreachable', async () => {
+    const hosts = healthyHosts();
+    hosts[1] = { ...hosts[1]!, probeHangs: true };
+    hosts[2] = { ...hosts[2]!, fail: 'c1: cannot reach 10.251.9.21:22: connect ECONNREFUSED' };
+    const { poller, cluster } = setup(hosts, undefined, undefined, { hostTimeoutMs: 200 });
+    await poller.sweep();
+    const [m1, m2, c1] = poller.getState().hosts;
+    assert.deepEqual([m1!.reachable, m1!.failure], [true, undefined]);
+    assert.deepEqual([m2!.reachable, m2!.failure, m2!.error], [false, 'probe', 'SSH answered, but the status probe did not finish within 200 ms']);
+    assert.deepEqual([c1!.reachable, c1!.failure, c1!.error], [false, 'connect', 'c1: cannot reach 10.251.9.21:22: connect ECONNREFUSED']);
+    // The next answer clears it.
+    cluster.hosts.set('m2', { ...hosts[1]!, probeHangs: false });
+    await poller.sweep();
+    const again = poller.getState().hosts[1]!;
+    assert.deepEqual([again.reachable, again.failure, again.error], [true, undefined, undefined]);
+  });
+
+  it('a probe abandoned while its connection is still being made counts as not connecting', async () => {
+    const hosts = healthyHosts();
+    hosts[2] = { ...hosts[2]!, delay: 'hang' };
+    const cluster = fakeCluster(hosts, { viaVip: fixture('healthy-goal3.txt'), candidates: simRows([{ ip: '10.251.9.1', version: 1510 }]) }, { connectTimeoutMs: 60_000 });
+    const poller = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => cluster.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 100, connectAllowanceMs: 100 });
+    await poller.sweep();
+    const c1 = poller.getState().hosts.find((h) => h.name === 'c1')!;
+    assert.deepEqual([c1.reachable, c1.failure, c1.error], [false, 'connect', 'no SSH session within 200 ms']);
   });
 
   it('a host still being probed is skipped, not probed twice; pause drops the heavy parts', async () => {

@@ -56,7 +56,7 @@ describe('status screens', () => {
     await p.sweep();
     await new Promise((res) => setTimeout(res, 20));
     assert.match(r.lastFrame()!, /c1 +STALE \d+ s/);
-    assert.match(r.lastFrame()!, /! c1: no answer for \d+ s \(no answer within 150 ms\)/);
+    assert.match(r.lastFrame()!, /! c1: no answer for \d+ s \(c1: no SSH answer from 10\.251\.9\.21:22 within 250 ms\)/);
     r.unmount();
     const none = healthyHosts().map((h) => ({ ...h, vip: false }));
     const q = await poller(none, fixture('no-master.txt'), simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }]));

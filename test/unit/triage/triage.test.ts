@@ -119,6 +119,23 @@ describe('triage on status snapshots', () => {
     assert.ok(saw(stale.findings[0]!).includes('m2 | ssh probe (changelog_ml.0.mfs) | no metalogger changelog'));
   });
 
+  it('a candidate that answers SSH but not its probe is of unknown state, never taken for lost (CI: a standby mid-promotion)', async () => {
+    // The power cut of the lab's HA test: m1's master gone, m2 busy taking over, its probe times out.
+    const hs = set(set(hosts(), 'm1', { vip: false, daemons: ['keepalived', 'mfsmetalogger'], vrrp: 'FAULT' }), 'm2', { probeHangs: true });
+    const r = await judge(hs, fixture('no-master.txt'), SIM_NONE);
+    assert.deepEqual(codes(r), ['master-down', 'host-state-unknown']);
+    assert.deepEqual(rec(r.findings[0]!), { runbook: 'power-cut', inputs: { host: 'm1', host_address: '10.251.9.1', metalogger: 'ml' } });
+    assert.match(r.findings[0]!.recommendation.kind === 'runbook' ? r.findings[0]!.recommendation.first![0]! : '', /The state of m2 is unknown \(it answered SSH, not the probe\): it may be taking over\. Run triage again/);
+    const unknown = r.findings[1]!;
+    assert.equal(unknown.severity, 'critical');
+    assert.match(unknown.title, /^m2 answers SSH, but its status probe did not complete: its state is unknown \(a master candidate\)$/);
+    assert.deepEqual(saw(unknown), ['m2 | ssh probe | SSH answered, but the status probe did not finish within 2000 ms']);
+    assert.equal(rec(unknown).runbook, null);
+    // Beside a serving master the same standby is not "unreachable" (no rebuild-master offered).
+    const serving = await judge(set(hosts(), 'm2', { probeHangs: true }), healthyMfscli(), SIM_M1);
+    assert.deepEqual(codes(serving), ['host-state-unknown']);
+  });
+
   it('a standby whose keepalived is FAULT, or off while the master runs it, cannot take over', async () => {
     const fault = await judge(set(hosts(), 'm2', { vrrp: 'FAULT' }), healthyMfscli(), SIM_M1);
     assert.deepEqual(codes(fault), ['standby-not-ready']);
