@@ -5,6 +5,7 @@ import { EXIT, UserError } from './errors.ts';
 import { inventoryPathFor, loadInventoryFor } from './context.ts';
 import { operatorName } from './run.ts';
 import type { Inventory } from '../inventory/types.ts';
+import { LAB_CLUSTER } from '../lab/layout.ts';
 import type { ClusterSession } from '../cluster/session.ts';
 import type { Runbook, RunbookProblem } from '../runbook/types.ts';
 import type { AppProps } from '../../screens/App.tsx';
@@ -215,7 +216,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     });
   }
   // On the practice cluster, a drill under way is said on top: the trainee's clock is running.
-  if (inventory?.cluster === 'lab') {
+  if (inventory?.cluster === LAB_CLUSTER) {
     setImmediate(() => {
       import('../drill/notice.ts')
         .then(({ drillNotice }) => {

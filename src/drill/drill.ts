@@ -25,8 +25,7 @@ import { activeDrill, drillHistory, finishDrill, recordScriptedTime, saveActive,
 import type { DrillRecord, TriageAtFault } from './types.ts';
 import { judgeHealth, type HealthObservation, type Verdict } from './verdict.ts';
 
-/** The practice cluster's name in the inventory `lab up` writes (and so in run journals). */
-export const LAB_CLUSTER = 'lab';
+import { LAB_CLUSTER } from '../lab/layout.ts';
 
 export type Say = (line: string) => void;
 

@@ -1,6 +1,6 @@
 // What each host's private folders hold, and the inventory/ssh files `lab up` writes.
 // Pure: text in, text out; up.ts writes them.
-import { BRIDGE_ADDRESS, PREFIX_LEN, SUBNET_PREFIX, VIP, VIP_INTERFACE, chunkserverHosts, type LabHostPlan } from './layout.ts';
+import { BRIDGE_ADDRESS, LAB_CLUSTER, PREFIX_LEN, SUBNET_PREFIX, VIP, VIP_INTERFACE, chunkserverHosts, type LabHostPlan } from './layout.ts';
 import { ROLE_SCRIPT, checkScript, hostFstab } from './scripts.ts';
 
 export interface HostFile {
@@ -135,7 +135,7 @@ vrrp_instance mfs_vip {
 export function inventoryYaml(hosts: LabHostPlan[]): string {
   const lines = [
     '# Written by `mfs-tui lab up`: the practice cluster. Removed by `mfs-tui lab down`.',
-    'cluster: lab',
+    `cluster: ${LAB_CLUSTER}`,
     `vip: { address: ${VIP}, interface: ${VIP_INTERFACE}, prefix: ${PREFIX_LEN} }`,
     'paths: { data: /var/lib/mfs, config: /etc/mfs, mount: /mnt/mfs }',
     'ssh: { known_hosts: [known_hosts], config: ssh_config }',

@@ -4,6 +4,8 @@
 import type { Role } from '../runbook/types.ts';
 
 /** Every network namespace, veth and bridge the lab creates starts with this. */
+/** The practice cluster's name in the inventory `lab up` writes (and so in run journals and drills). */
+export const LAB_CLUSTER = 'lab';
 export const LAB_PREFIX = 'mfslab-';
 export const BRIDGE = `${LAB_PREFIX}br`;
 export const SUBNET_PREFIX = '10.77.0';
