@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { readJournal } from '../journal/read.ts';
 import { listRuns } from '../journal/list.ts';
 import { labBreak } from '../lab/break.ts';
+import { LAB_CLUSTER } from '../lab/layout.ts';
 import { LabError } from '../lab/proc.ts';
 import { buildDebrief, type Debrief, type RunInput } from './debrief.ts';
 import {
@@ -24,8 +25,6 @@ import { DRILL_SCENARIOS, findScenario, pickSurprise, whyNotDrillable, type Dril
 import { activeDrill, drillHistory, finishDrill, recordScriptedTime, saveActive, scriptedTime } from './store.ts';
 import type { DrillRecord, TriageAtFault } from './types.ts';
 import { judgeHealth, type HealthObservation, type Verdict } from './verdict.ts';
-
-import { LAB_CLUSTER } from '../lab/layout.ts';
 
 export type Say = (line: string) => void;
 
