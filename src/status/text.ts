@@ -48,8 +48,9 @@ export function daemonCell(h: HostStatus, d: DaemonName): string {
   return procs.length > 1 ? `${procs.length}×` : formatUptime(procs[0]!.uptimeS);
 }
 
+/** `ok`, `paused`, or why the data is missing: DOWN (no SSH), NO STATUS (SSH answered, the probe did not), STALE (old data). */
 export function hostState(h: HostStatus): string {
-  if (h.stale) return h.okAt === undefined ? 'DOWN' : `STALE ${formatAge(h.ageMs)}`;
+  if (h.stale) return h.okAt === undefined ? (h.failure === 'probe' ? 'NO STATUS' : 'DOWN') : `STALE ${formatAge(h.ageMs)}`;
   if (!h.probe) return '…';
   return h.paused ? 'paused' : 'ok';
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import { metaloggerLags, vipHolders } from '../../../src/status/model.ts';
+import { hostState } from '../../../src/status/text.ts';
 import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from './fakes.ts';
 
 const codes = (p: StatusPoller) => p.getState().alerts.map((a) => a.code).sort();
@@ -109,6 +110,7 @@ describe('StatusPoller + alerts', () => {
     assert.deepEqual([m1!.reachable, m1!.failure], [true, undefined]);
     assert.deepEqual([m2!.reachable, m2!.failure, m2!.error], [false, 'probe', 'SSH answered, but the status probe did not finish within 200 ms']);
     assert.deepEqual([c1!.reachable, c1!.failure, c1!.error], [false, 'connect', 'c1: cannot reach 10.251.9.21:22: connect ECONNREFUSED']);
+    assert.deepEqual([hostState(m2!), hostState(c1!)], ['NO STATUS', 'DOWN']);
     // The next answer clears it.
     cluster.hosts.set('m2', { ...hosts[1]!, probeHangs: false });
     await poller.sweep();
