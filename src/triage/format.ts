@@ -1,13 +1,16 @@
 // Triage reports as text (for `mfs-tui triage` on a terminal) and as JSON (for scripts).
 import { shQuote } from '../ssh/remote-command.ts';
-import type { Finding, Recommendation, TriageReport } from './types.ts';
+import type { Evidence, Finding, FindingCode, Recommendation, RunbookRecommendation, TriageReport } from './types.ts';
 
 const safe = /^[A-Za-z0-9._:/@%+=,-]+$/;
 const quote = (s: string) => (safe.test(s) ? s : shQuote(s));
 
 /** The exact command that opens the recommended runbook with its inputs, e.g. `mfs-tui run power-cut --input host=m1`. */
 export function runCommandFor(rec: Recommendation, prefix = 'mfs-tui'): string | undefined {
-  if (rec.kind !== 'runbook') return undefined;
+  return rec.kind === 'runbook' ? runbookCommand(rec, prefix) : undefined;
+}
+
+function runbookCommand(rec: RunbookRecommendation, prefix = 'mfs-tui'): string {
   const inputs = Object.entries(rec.inputs).map(([k, v]) => ` --input ${quote(`${k}=${v}`)}`);
   return `${prefix} run ${rec.runbook}${inputs.join('')}`;
 }
@@ -50,8 +53,30 @@ export function recommendationLines(rec: Recommendation, command?: string): stri
   ];
 }
 
+/** One finding in `triage --json`: a stable shape for scripts (and the tests that run its commands). */
+export interface TriageJsonFinding {
+  code: FindingCode;
+  severity: Finding['severity'];
+  rank: number;
+  title: string;
+  hosts: string[];
+  evidence: Evidence[];
+  recommendation:
+    | { runbook: string; title: string; inputs: Record<string, string>; why: string; first: string[]; command: string }
+    | { runbook: null; reason: string; howTo: string[] };
+}
+
+export interface TriageJson {
+  cluster: string;
+  vip: string;
+  /** ISO time of the snapshot. */
+  at: string;
+  healthy: boolean;
+  findings: TriageJsonFinding[];
+}
+
 /** The report for `--json`: findings with evidence, and each recommendation's runbook id, inputs and command. */
-export function triageToJson(r: TriageReport, opts: { command?: string } = {}): unknown {
+export function triageToJson(r: TriageReport, opts: { command?: string } = {}): TriageJson {
   return {
     cluster: r.cluster,
     vip: r.vip,
@@ -66,7 +91,7 @@ export function triageToJson(r: TriageReport, opts: { command?: string } = {}): 
       evidence: f.evidence,
       recommendation:
         f.recommendation.kind === 'runbook'
-          ? { runbook: f.recommendation.runbook, title: f.recommendation.title, inputs: f.recommendation.inputs, why: f.recommendation.why, first: f.recommendation.first ?? [], command: runCommandFor(f.recommendation, opts.command) }
+          ? { runbook: f.recommendation.runbook, title: f.recommendation.title, inputs: f.recommendation.inputs, why: f.recommendation.why, first: f.recommendation.first ?? [], command: runbookCommand(f.recommendation, opts.command) }
           : { runbook: null, reason: f.recommendation.reason, howTo: f.recommendation.howTo },
     })),
   };

@@ -2,4 +2,4 @@
 // ranked by danger, each with its evidence and the runbook that fits (inputs pre-filled).
 export type { Evidence, Finding, FindingCode, FindingSeverity, NoRunbook, Recommendation, RunbookRecommendation, TriageReport, TriageRunbook } from './types.ts';
 export { triage, type TriageOptions } from './triage.ts';
-export { commandPrefix, recommendationLines, renderTriageText, runCommandFor, triageToJson, type TriageTextOptions } from './format.ts';
+export { commandPrefix, recommendationLines, renderTriageText, runCommandFor, triageToJson, type TriageJson, type TriageJsonFinding, type TriageTextOptions } from './format.ts';

@@ -11,6 +11,8 @@ import { labBreak } from '../../../src/lab/index.ts';
 import { skipReason, labSsh } from '../lab/helpers.ts';
 import { drillCli, drillStore, log, spawnDrillCli, useDrillLab, type DrillEnv } from './drill-cli.ts';
 import { TmuxApp } from '../cli/tmux.ts';
+import type { TriageJsonFinding } from '../../../src/triage/index.ts';
+import { inputsOf, recommendedRunArgs } from '../triage/recommended.ts';
 
 const skip = skipReason();
 
@@ -20,20 +22,14 @@ const cli = (args: string[], timeoutMs?: number) => drillCli(env(), args, timeou
 const store = () => drillStore(env());
 const tui = new TmuxApp(`mfs-tui-drill-${process.pid}`);
 
-interface TriageFinding {
-  code: string;
-  hosts: string[];
-  recommendation: { runbook: string | null; inputs?: Record<string, string>; command?: string };
-}
-
 /** Triage until a finding recommends `runbook` (a failover or a promotion may still be under way). */
-async function triageRecommends(runbook: string, ms = 90_000): Promise<TriageFinding> {
+async function triageRecommends(runbook: string, ms = 90_000): Promise<TriageJsonFinding> {
   const end = Date.now() + ms;
   let last = '';
   while (Date.now() < end) {
     const r = await cli(['--lab', 'triage', '--json'], 120_000);
     last = r.out;
-    const json = r.out.indexOf('{') >= 0 ? (JSON.parse(r.out.slice(r.out.indexOf('{'))) as { findings: TriageFinding[] }) : { findings: [] };
+    const json = r.out.indexOf('{') >= 0 ? (JSON.parse(r.out.slice(r.out.indexOf('{'))) as { findings: TriageJsonFinding[] }) : { findings: [] };
     const f = json.findings.find((x) => x.recommendation.runbook === runbook);
     if (f) return f;
     await new Promise((res) => setTimeout(res, 1000));
@@ -42,10 +38,8 @@ async function triageRecommends(runbook: string, ms = 90_000): Promise<TriageFin
 }
 
 /** Runs the command triage printed, with --yes and the decisions given. */
-async function runTriageCommand(f: TriageFinding, decide: string[] = []): Promise<void> {
-  const cmd = f.recommendation.command;
-  assert.ok(cmd && !/['"]/.test(cmd), `a plain command: ${cmd}`);
-  const r = await cli([...cmd.split(' ').slice(1), '--yes', ...decide.flatMap((d) => ['--decide', d])]);
+async function runTriageCommand(f: TriageJsonFinding, decide: string[] = []): Promise<void> {
+  const r = await cli(recommendedRunArgs(f, decide));
   assert.equal(r.code, 0, r.out);
 }
 
@@ -53,9 +47,8 @@ async function runTriageCommand(f: TriageFinding, decide: string[] = []): Promis
  * Runs the command triage printed with --yes --json and kills it (SIGKILL, as a crash or a
  * closed laptop would) as soon as step `stepId` has started: the run is left midway.
  */
-async function crashTriageCommandAt(f: TriageFinding, stepId: string): Promise<{ runId: string; killedBeforeFinish: boolean }> {
-  const cmd = f.recommendation.command!;
-  const child = spawnDrillCli(env(), [...cmd.split(' ').slice(1), '--yes', '--json']);
+async function crashTriageCommandAt(f: TriageJsonFinding, stepId: string): Promise<{ runId: string; killedBeforeFinish: boolean }> {
+  const child = spawnDrillCli(env(), [...recommendedRunArgs(f), '--json']);
   let buf = '';
   let runId = '';
   let finished = false;
@@ -84,7 +77,7 @@ async function crashTriageCommandAt(f: TriageFinding, stepId: string): Promise<{
     child.on('close', () => resolve(false));
   });
   await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('close', r)));
-  assert.ok(started && runId, `step ${stepId} of ${cmd} never started`);
+  assert.ok(started && runId, `step ${stepId} never started (${f.recommendation.runbook})`);
   return { runId, killedBeforeFinish: !finished };
 }
 
@@ -123,7 +116,7 @@ describe('drills recovered with restart-daemon and fence-master', { skip, timeou
     tui.killSession();
     const f = await triageRecommends('restart-daemon');
     assert.deepEqual(f.hosts, [cs]);
-    assert.equal(f.recommendation.inputs!.daemon, 'chunkserver');
+    assert.equal(inputsOf(f).daemon, 'chunkserver');
     await runTriageCommand(f);
     const check = await cli(['drill', 'check', '--wait', '150']);
     assert.equal(check.code, 0, check.out);
@@ -166,7 +159,7 @@ describe('drills recovered with restart-daemon and fence-master', { skip, timeou
     assert.match(early.out, new RegExp(`✘ ${stale} runs mfsmaster without the VIP`));
     const f = await triageRecommends('fence-master');
     assert.equal(f.code, 'second-master');
-    assert.equal(f.recommendation.inputs!.fence, stale);
+    assert.equal(inputsOf(f).fence, stale);
     // The trainee's mfs-tui dies while the fence step runs; the drill shows the run unfinished.
     const crash = await crashTriageCommandAt(f, 'fence');
     const where = await cli(['drill']);

@@ -15,22 +15,16 @@ import { vipHolders } from '../../../src/lab/break.ts';
 import { labBreak, labDown, labUp } from '../../../src/lab/index.ts';
 import { readState } from '../../../src/lab/state.ts';
 import { holdMachineLabLock, labSsh, skipReason, useTempLabDir } from '../lab/helpers.ts';
+import type { TriageJsonFinding } from '../../../src/triage/index.ts';
+import { inputsOf, recommendedRunArgs } from './recommended.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/mfs-tui', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../../dist/mfs-tui.mjs', import.meta.url));
 const skip = skipReason() || (fs.existsSync(BUNDLE) ? false : 'run `npm run build` first');
 
-interface JsonFinding {
-  code: string;
-  severity: string;
-  title: string;
-  hosts: string[];
-  evidence: { host?: string; probe: string; saw: string }[];
-  recommendation: { runbook: string | null; inputs?: Record<string, string>; command?: string; reason?: string };
-}
 interface JsonReport {
   healthy: boolean;
-  findings: JsonFinding[];
+  findings: TriageJsonFinding[];
 }
 interface Triage {
   code: number | null;
@@ -56,7 +50,7 @@ function triage(): Triage {
 }
 
 const codes = (t: Triage) => t.report.findings.map((f) => f.code);
-const summary = (t: Triage) => t.report.findings.map((f) => `${f.code} [${f.hosts.join(',')}] -> ${f.recommendation.runbook ?? 'none'} ${JSON.stringify(f.recommendation.inputs ?? {})}`).join('\n  ');
+const summary = (t: Triage) => t.report.findings.map((f) => `${f.code} [${f.hosts.join(',')}] -> ${f.recommendation.runbook ?? 'none'} ${JSON.stringify(inputsOf(f))}`).join('\n  ');
 
 /** Runs triage until `ok` holds (a loaded 2-CPU machine may take 30-40 s to fail over); fails with the last report. */
 async function triageUntil(what: string, ok: (t: Triage) => boolean, ms = 90_000): Promise<Triage> {
@@ -76,7 +70,7 @@ async function triageUntil(what: string, ok: (t: Triage) => boolean, ms = 90_000
 
 const healthy = (t: Triage) => t.code === 0 && t.report.healthy && t.report.findings.length === 0;
 
-function finding(t: Triage, code: string, host?: string): JsonFinding {
+function finding(t: Triage, code: string, host?: string): TriageJsonFinding {
   const f = t.report.findings.find((x) => x.code === code && (host === undefined || x.hosts.includes(host)));
   assert.ok(f, `no ${code}${host ? ` on ${host}` : ''} in:\n  ${summary(t)}`);
   return f;
@@ -93,16 +87,13 @@ function onHost(host: string, script: string): string {
  * printed command (`--yes`, plus answers to the runbook's decisions): triage's advice proven
  * end to end, and the fault undone by the runbook, not by the test.
  */
-function runRecommended(f: JsonFinding, decide: string[] = []): void {
-  const cmd = f.recommendation.command;
-  assert.ok(cmd && !/['"]/.test(cmd), `a plain command to open the runbook: ${cmd}`);
-  const args = cmd.split(' ').slice(1);
-  const r = spawnSync(process.execPath, [BIN, ...args, '--yes', ...decide.flatMap((d) => ['--decide', d])], {
+function runRecommended(f: TriageJsonFinding, decide: string[] = []): void {
+  const r = spawnSync(process.execPath, [BIN, ...recommendedRunArgs(f, decide)], {
     encoding: 'utf8',
     timeout: 600_000,
     env: { ...process.env, MFS_TUI_LAB_DIR: dir, MFS_TUI_STATE_DIR: path.join(work, 'state'), MFS_TUI_CONFIG_DIR: path.join(work, 'config'), NO_COLOR: '1' },
   });
-  assert.equal(r.status, 0, `${cmd} --yes: exit ${r.status}\n${r.stdout}\n${r.stderr}`);
+  assert.equal(r.status, 0, `${f.recommendation.runbook} --yes: exit ${r.status}\n${r.stdout}\n${r.stderr}`);
   timings.push(`${f.recommendation.runbook} for ${f.code}: ran to the end`);
 }
 
@@ -227,7 +218,7 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
       'failover after the power cut',
       (x) => {
         for (const f of x.report.findings.filter((y) => /master|vip|split/.test(y.code))) {
-          seen.push(`${f.code}:${f.recommendation.runbook}:${f.recommendation.inputs?.host ?? ''}`);
+          seen.push(`${f.code}:${f.recommendation.runbook}:${inputsOf(f).host ?? ''}`);
           // Mid-failover keepalived moves the VIP and starts the master in two moves: for a
           // moment the VIP and the master are apart (CI caught no-vip-holder). Triage must
           // then point at keepalived, never at a runbook.
@@ -253,7 +244,7 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
       (x) => {
         const m = x.report.findings.find((f) => f.code === 'master-host-unreachable');
         if (m) {
-          seen.push(`${m.recommendation.runbook} ${JSON.stringify(m.recommendation.inputs)}`);
+          seen.push(`${m.recommendation.runbook} ${JSON.stringify(inputsOf(m))}`);
           assert.equal(m.recommendation.runbook, 'lost-master', summary(x));
           assert.equal(m.recommendation.inputs?.old, lost, summary(x));
         }
