@@ -236,17 +236,24 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
           ...[...live, ...(metalogger && !live.includes(metalogger) ? [metalogger] : [])].filter(known).map(changelogEvidence),
           vipAnswer,
         ],
-        recommendation: recommend(
-          'lost-master',
-          {
-            old: old.name,
-            old_address: old.address,
-            target: target?.name,
-            target_address: target?.address,
-            metalogger: metalogger && metalogger.name !== target?.name ? metalogger.name : target?.name,
-          },
-          `${old.name} does not answer and no master serves: promote the metalogger data on ${target?.name ?? 'the standby'}.`,
-        ),
+        // A candidate that answers SSH but not the probe may be taking over right now:
+        // promoting another host beside it would make two masters. Look again first.
+        recommendation: unknownCandidates.length
+          ? none(`no runbook yet: ${list(unknownCandidates.map((h) => h.name))} answers SSH but not the probe, and may be taking over as master; promoting another host now risks two masters.`, [
+              'Run `mfs-tui triage` again in a few seconds: a failover takes a few seconds to start its master.',
+              `If ${list(unknownCandidates.map((h) => h.name))} stays unknown, look at it by hand (\`ssh ${unknownCandidates[0]!.name} 'ps -e | grep mfs; ip -br addr'\`) before any promotion.`,
+            ])
+          : recommend(
+              'lost-master',
+              {
+                old: old.name,
+                old_address: old.address,
+                target: target?.name,
+                target_address: target?.address,
+                metalogger: metalogger && metalogger.name !== target?.name ? metalogger.name : target?.name,
+              },
+              `${old.name} does not answer and no master serves: promote the metalogger data on ${target?.name ?? 'the standby'}.`,
+            ),
       });
     }
   }

@@ -131,6 +131,12 @@ describe('triage on status snapshots', () => {
     assert.match(unknown.title, /^m2 answers SSH, but its status probe did not complete: its state is unknown \(a master candidate\)$/);
     assert.deepEqual(saw(unknown), ['m2 | ssh probe | SSH answered, but the status probe did not finish within 2000 ms']);
     assert.equal(rec(unknown).runbook, null);
+    // The usual failover: m1's host gone, m2 busy taking over. No promotion of another host meanwhile.
+    const failover = await judge(set(set(hosts(), 'm1', { fail: 'connect ECONNREFUSED 10.251.9.1:22' }), 'm2', { probeHangs: true }), fixture('no-master.txt'), SIM_NONE);
+    assert.deepEqual(codes(failover), ['master-host-unreachable', 'host-state-unknown']);
+    const lost = failover.findings[0]!;
+    assert.equal(rec(lost).runbook, null);
+    assert.match(lost.recommendation.kind === 'none' ? lost.recommendation.reason : '', /m2 answers SSH but not the probe, and may be taking over as master; promoting another host now risks two masters/);
     // Beside a serving master the same standby is not "unreachable" (no rebuild-master offered).
     const serving = await judge(set(hosts(), 'm2', { probeHangs: true }), healthyMfscli(), SIM_M1);
     assert.deepEqual(codes(serving), ['host-state-unknown']);
