@@ -7,7 +7,8 @@ import { DAEMON_SHORT, daemonCell, hostState } from '../../src/status/text.ts';
 const COL = 7;
 
 function stateColor(h: HostStatus): string | undefined {
-  if (h.stale) return h.okAt === undefined ? 'red' : 'yellow';
+  // Red only when SSH itself does not answer; old or unknown data is yellow.
+  if (h.stale) return h.okAt === undefined && h.failure !== 'probe' ? 'red' : 'yellow';
   return h.paused ? 'cyan' : 'green';
 }
 

@@ -18,6 +18,8 @@ export interface ExecResult {
   signal?: string;
   timedOut: boolean;
   cancelled: boolean;
+  /** Cancelled while the SSH connection was still being made: the host never answered. */
+  unconnected?: boolean;
   durationMs: number;
   stdout: string;
   stderr: string;
@@ -58,6 +60,7 @@ export class HostError extends Error {
       | 'host-key-changed'
       | 'host-key-rejected'
       | 'sudo-failed'
+      | 'channel-refused'
       | 'disconnected',
     message: string,
   ) {

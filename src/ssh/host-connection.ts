@@ -130,24 +130,36 @@ export class HostConnection {
       } catch (err) {
         if (!this.alive) throw this.lostError();
         if (attempt >= CHANNEL_OPEN_ATTEMPTS) {
-          throw new HostError(this.host, 'disconnected', `${this.host}: the server refused a new command channel: ${(err as Error).message}`);
+          throw new HostError(this.host, 'channel-refused', `${this.host}: the server refused a new command channel: ${(err as Error).message}`);
         }
         await new Promise((r) => setTimeout(r, 20 * attempt));
       }
     }
   }
 
-  /** A short helper command (sudo checks, kills): collects output, no streaming, no cancel. */
-  async quick(command: string, stdin?: string): Promise<QuickResult> {
+  /**
+   * A short helper command (sudo checks, kills): collects output, no streaming, no cancel.
+   * With timeoutMs, a command still running then has its channel closed and rejects.
+   */
+  async quick(command: string, stdin?: string, timeoutMs?: number): Promise<QuickResult> {
     const { channel, exit } = await this.openChannel(command);
     return new Promise((resolve, reject) => {
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       const lost = (e: HostError) => reject(e);
       this.onLost.add(lost);
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.onLost.delete(lost);
+              reject(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`));
+              channel.close();
+            }, timeoutMs);
       channel.on('data', (d: Buffer) => out.push(d));
       channel.stderr.on('data', (d: Buffer) => err.push(d));
       channel.on('close', () => {
+        clearTimeout(timer);
         this.onLost.delete(lost);
         resolve({ exitCode: exit.code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
       });

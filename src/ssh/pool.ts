@@ -25,6 +25,9 @@ export interface SshPoolOptions {
   keepaliveIntervalMs?: number;
 }
 
+/** How long sudo may take to say whether it needs a password (or to check one). */
+const SUDO_CHECK_TIMEOUT_MS = 15_000;
+
 export class SshPool {
   private readonly connections = new Map<string, HostConnection>();
   private readonly connecting = new Map<string, Promise<HostConnection>>();
@@ -81,15 +84,18 @@ export class SshPool {
 
   private async exec(host: InventoryHost, req: ExecRequest): Promise<ExecResult> {
     const started = performance.now();
+    let connected = false;
     const prepare = async () => {
       const conn = await this.connection(host);
+      connected = true;
       const sudo = host.become ? await this.sudoSetting(host, conn) : { mode: 'none' as const };
       return { conn, sudo };
     };
     // An abort while still connecting (or asking for sudo) ends the wait at once; nothing ran yet.
     const ready = await abortable(prepare(), req.signal);
     if (ready === 'aborted') {
-      return { exitCode: null, timedOut: false, cancelled: true, durationMs: Math.round(performance.now() - started), stdout: '', stderr: '' };
+      const durationMs = Math.round(performance.now() - started);
+      return { exitCode: null, timedOut: false, cancelled: true, ...(connected ? {} : { unconnected: true }), durationMs, stdout: '', stderr: '' };
     }
     return ready.conn.exec(req, ready.sudo);
   }
@@ -198,7 +204,11 @@ export class SshPool {
   }
 
   private async decideSudo(host: InventoryHost, conn: HostConnection): Promise<SudoSetting> {
-    const probe = await conn.quick('sudo -n true');
+    // sudo can hang on a sick host (a hostname lookup, a blocked log): every exec waits for this.
+    const probe = await conn.quick('sudo -n true', undefined, SUDO_CHECK_TIMEOUT_MS).catch((err: Error) => {
+      if (err instanceof HostError) throw err;
+      throw new HostError(host.name, 'sudo-failed', `${host.name}: \`sudo -n true\` gave ${err.message}`);
+    });
     if (probe.exitCode === 0) return { mode: 'nopasswd' };
     if (probe.exitCode === 127) {
       throw new HostError(host.name, 'sudo-failed', `${host.name}: become is set but sudo is not installed`);
@@ -210,7 +220,10 @@ export class SshPool {
     if (password === undefined) {
       throw new HostError(host.name, 'sudo-failed', `${host.name}: no sudo password given for ${host.user}`);
     }
-    const check = await conn.quick("sudo -k -S -p '' true", `${password}\n`);
+    const check = await conn.quick("sudo -k -S -p '' true", `${password}\n`, SUDO_CHECK_TIMEOUT_MS).catch((err: Error) => {
+      if (err instanceof HostError) throw err;
+      throw new HostError(host.name, 'sudo-failed', `${host.name}: sudo with the password gave ${err.message}`);
+    });
     if (check.exitCode !== 0) {
       throw new HostError(host.name, 'sudo-failed', `${host.name}: sudo did not accept the password for ${host.user}`);
     }

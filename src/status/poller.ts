@@ -3,7 +3,7 @@
 // probe is still running is skipped, never waited for, so a slow or unreachable host only
 // grows stale while the others keep updating. Screens read it with useSyncExternalStore.
 import { setMaxListeners } from 'node:events';
-import type { Executor } from '../exec/types.ts';
+import { HostError, type Executor } from '../exec/types.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { deriveAlerts, type AlertOptions } from './alerts.ts';
 import { historyPointOf, type CandidateMaster, type ClusterStatus, type HistoryPoint, type HostStatus, type MfsStatus } from './model.ts';
@@ -138,14 +138,16 @@ export class StatusPoller {
   /**
    * A snapshot no older than maxAgeMs for what preconditions read (the master candidates and
    * mfscli): when one of their last answers is older (or never came), sweeps once more and
-   * waits for every probe in flight. Hosts that still do not answer stay stale in it
+   * waits for the candidates' probes and mfscli (not for other hosts). Hosts that still do not answer stay stale in it
    * (unknown, never taken as fine). Other hosts being down does not force a sweep each time.
    */
   async freshState(maxAgeMs = 2000): Promise<ClusterStatus> {
     this.flush();
     if (this.isFresh(this.state, maxAgeMs) || this.stopping.signal.aborted) return this.state;
-    await this.sweep();
-    await Promise.allSettled([...this.inFlight.values(), ...(this.mfsInFlight ? [this.mfsInFlight] : [])]);
+    this.startSweep();
+    // Only what preconditions read: a chunkserver still connecting must not hold a step up.
+    const candidates = [...this.inFlight].filter(([name]) => this.hosts.get(name)?.roles.includes('master-candidate')).map(([, p]) => p);
+    await Promise.allSettled([...candidates, ...(this.mfsInFlight ? [this.mfsInFlight] : [])]);
     this.flush();
     return this.state;
   }
@@ -161,7 +163,13 @@ export class StatusPoller {
    * on a timer do not wait for it).
    */
   async sweep(): Promise<void> {
-    if (this.stopping.signal.aborted) return;
+    await Promise.all(this.startSweep());
+    this.flush();
+  }
+
+  /** Starts the probes of one sweep; returns the ones it started. */
+  private startSweep(): Promise<void>[] {
+    if (this.stopping.signal.aborted) return [];
     this.publish();
     const started: Promise<void>[] = [];
     for (const name of this.hosts.keys()) {
@@ -171,8 +179,7 @@ export class StatusPoller {
     }
     if (this.mfsInFlight) this.mfsOwed = true;
     else started.push(this.startMfs());
-    await Promise.all(started);
-    this.flush();
+    return started;
   }
 
   private startHost(name: string): Promise<void> {
@@ -251,12 +258,7 @@ export class StatusPoller {
         deadline,
       );
     } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
-      if (e instanceof HostProbeFailed && e.kind !== 'cancelled') failure = 'probe';
-      else {
-        failure = 'connect';
-        if (e instanceof HostProbeFailed) error = `no SSH session within ${deadline} ms`;
-      }
+      ({ failure, error } = classifyProbeError(e, deadline));
     }
     if (this.stopping.signal.aborted) return;
     if (result) {
@@ -364,4 +366,19 @@ export class StatusPoller {
       this.flush();
     });
   }
+}
+
+/**
+ * Why a host probe gave no report, in the two classes triage needs: `connect`, no SSH
+ * session (the host is unreachable, or refuses us); `probe`, SSH answered but the probe did
+ * not (sudo stuck, channels refused, the command slow or failing): its state is unknown.
+ */
+export function classifyProbeError(e: unknown, deadlineMs: number): { failure: 'connect' | 'probe'; error: string } {
+  if (e instanceof HostError) return { failure: e.kind === 'sudo-failed' || e.kind === 'channel-refused' ? 'probe' : 'connect', error: e.message };
+  if (e instanceof HostProbeFailed) {
+    if (e.kind === 'unconnected') return { failure: 'connect', error: `no SSH session within ${deadlineMs} ms` };
+    if (e.kind === 'cancelled') return { failure: 'probe', error: `SSH answered, but the status probe did not start within ${deadlineMs} ms (sudo or a busy connection)` };
+    return { failure: 'probe', error: e.message };
+  }
+  return { failure: 'probe', error: e instanceof Error ? e.message : String(e) };
 }

@@ -228,12 +228,13 @@ export interface HostProbeResult {
 }
 
 /**
- * The host probe gave no report: `slow` and `failed` once its command ran on the host (SSH
- * answered), `cancelled` when the caller gave up first (possibly still connecting).
+ * The host probe gave no report: `slow` and `failed` once its command ran on the host;
+ * `cancelled` when the caller gave up before it ran but after SSH answered (sudo, a busy
+ * connection); `unconnected` when the caller gave up while the connection was being made.
  */
 export class HostProbeFailed extends Error {
   constructor(
-    readonly kind: 'slow' | 'failed' | 'cancelled',
+    readonly kind: 'slow' | 'failed' | 'cancelled' | 'unconnected',
     message: string,
   ) {
     super(message);
@@ -248,7 +249,7 @@ export class HostProbeFailed extends Error {
 export async function probeHost(executor: Executor, opts: HostProbeOptions, timeoutMs: number, signal?: AbortSignal): Promise<HostProbeResult> {
   const r = await executor.exec({ script: hostProbeScript(opts), timeoutMs, signal });
   if (r.timedOut) throw new HostProbeFailed('slow', `SSH answered, but the status probe did not finish within ${timeoutMs} ms`);
-  if (r.cancelled) throw new HostProbeFailed('cancelled', `the status probe on ${executor.target} was cancelled`);
+  if (r.cancelled) throw new HostProbeFailed(r.unconnected ? 'unconnected' : 'cancelled', `the status probe on ${executor.target} was cancelled`);
   if (r.exitCode !== 0) throw new HostProbeFailed('failed', `SSH answered, but the status probe exited with ${r.exitCode ?? r.signal}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
   const probe = parseHostProbe(r.stdout);
   const scriptMs = (probe.scriptS ?? 0) * 1000;

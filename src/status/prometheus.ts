@@ -126,6 +126,8 @@ export function statusToMetrics(s: ClusterStatus, nowMs: number = s.at): string 
   m.add('moosefs_split_brain', '1 when two hosts hold the VIP or two masters answer.', split ? 1 : 0);
   for (const h of s.hosts) {
     m.add('moosefs_host_reachable', '1 when the last status probe of the host succeeded.', h.reachable ? 1 : 0, { host: h.name });
+    // Tells a host that is down (0) from one that answers SSH while its probe fails (1, reachable 0).
+    m.add('moosefs_host_ssh_up', '1 when the host answered SSH at the last status probe, whether or not the probe then succeeded.', h.reachable || h.failure === 'probe' ? 1 : 0, { host: h.name });
     m.add('moosefs_probe_age_seconds', 'Seconds since the last successful status probe of the host.', h.okAt === undefined ? undefined : Math.max(0, (nowMs - h.okAt) / 1000), { host: h.name });
     m.add('moosefs_probe_rtt_seconds', 'Round trip of the last status probe.', h.rttMs === undefined ? undefined : h.rttMs / 1000, { host: h.name });
     if (!h.probe) continue;

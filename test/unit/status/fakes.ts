@@ -89,7 +89,8 @@ export function fakeCluster(hosts: FakeHost[], mfscli: { viaVip: string; candida
             const later = (ms: number, f: () => void) => (timer = setTimeout(f, ms));
             const cancel = () => {
               clearTimeout(timer);
-              resolve({ ...stopped, cancelled: true });
+              // As SshPool says: an abort before the (hung) connection came up never reached the host.
+              resolve({ ...stopped, cancelled: true, ...(h.delay === 'hang' ? { unconnected: true } : {}) });
             };
             if (req.signal?.aborted) return cancel();
             req.signal?.addEventListener('abort', cancel, { once: true });

@@ -56,6 +56,11 @@ describe('Prometheus metrics', () => {
       await snapshot(healthyHosts(), fixture('healthy-goal3.txt'), simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }])),
       await snapshot(two, fixture('chunkserver-down.txt'), fixture('SIM-two-masters.txt')),
       await snapshot(healthyHosts(), fixture('no-master.txt'), fixture('SIM-one-dead.txt')),
+      await snapshot(
+        healthyHosts().map((h) => (h.name === 'm2' ? { ...h, probeHangs: true } : h.name === 'c1' ? { ...h, fail: 'c1: cannot reach 10.251.9.21:22: connect ECONNREFUSED' } : h)),
+        fixture('healthy-goal3.txt'),
+        simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]),
+      ),
     ];
     // The two *_total gauges keep the awk script's names (dashboard 16700 queries them):
     // promtool's naming lint flags them (exit 3); nothing else may be reported.
@@ -77,6 +82,12 @@ describe('Prometheus metrics', () => {
     assert.match(statusToMetrics(cases[1]!), /^moosefs_split_brain 1$/m);
     assert.match(statusToMetrics(cases[1]!), /^moosefs_chunk_servers_disconnected\{ip="10\.251\.9\.1",port="9422",id="1"\} 1$/m);
     assert.match(statusToMetrics(cases[2]!), /^moosefs_master_answering 0$/m);
+    // Down (no SSH) and "answers SSH, probe failed" are told apart.
+    const slow = statusToMetrics(cases[3]!);
+    assert.match(slow, /^moosefs_host_reachable\{host="m2"\} 0$/m);
+    assert.match(slow, /^moosefs_host_ssh_up\{host="m2"\} 1$/m);
+    assert.match(slow, /^moosefs_host_ssh_up\{host="c1"\} 0$/m);
+    assert.match(slow, /^moosefs_host_ssh_up\{host="m1"\} 1$/m);
   });
 
   it('label escaping and -SIG key names', () => {

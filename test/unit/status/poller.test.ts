@@ -1,7 +1,9 @@
 // The poller and the alert rules on fake hosts (pure logic; real SSH is in test/integration/status).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StatusPoller } from '../../../src/status/poller.ts';
+import { StatusPoller, classifyProbeError } from '../../../src/status/poller.ts';
+import { HostProbeFailed } from '../../../src/status/probe.ts';
+import { HostError } from '../../../src/exec/types.ts';
 import { metaloggerLags, vipHolders } from '../../../src/status/model.ts';
 import { hostState } from '../../../src/status/text.ts';
 import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from './fakes.ts';
@@ -126,6 +128,31 @@ describe('StatusPoller + alerts', () => {
     await poller.sweep();
     const c1 = poller.getState().hosts.find((h) => h.name === 'c1')!;
     assert.deepEqual([c1.reachable, c1.failure, c1.error], [false, 'connect', 'no SSH session within 200 ms']);
+  });
+
+  it('classifyProbeError: only a missing SSH session is connect; sudo, refused channels, slow or cancelled probes after SSH answered are probe', () => {
+    const c = (e: unknown) => classifyProbeError(e, 24000);
+    assert.deepEqual(c(new HostError('m2', 'timeout', 'm2: no SSH answer from 10.0.0.2:22 within 10 s')), { failure: 'connect', error: 'm2: no SSH answer from 10.0.0.2:22 within 10 s' });
+    assert.equal(c(new HostError('m2', 'host-key-changed', 'm2: host key changed')).failure, 'connect');
+    assert.equal(c(new HostError('m2', 'disconnected', 'm2: SSH connection lost (reset)')).failure, 'connect');
+    assert.equal(c(new HostError('m2', 'sudo-failed', 'm2: `sudo -n true` gave no answer within 15 s')).failure, 'probe');
+    assert.equal(c(new HostError('m2', 'channel-refused', 'm2: the server refused a new command channel')).failure, 'probe');
+    assert.deepEqual(c(new HostProbeFailed('unconnected', 'x')), { failure: 'connect', error: 'no SSH session within 24000 ms' });
+    assert.deepEqual(c(new HostProbeFailed('cancelled', 'x')), { failure: 'probe', error: 'SSH answered, but the status probe did not start within 24000 ms (sudo or a busy connection)' });
+    assert.equal(c(new HostProbeFailed('slow', 'SSH answered, but …')).failure, 'probe');
+  });
+
+  it('freshState waits for the master candidates and mfscli, not for a chunkserver still connecting', async () => {
+    const hosts = healthyHosts();
+    hosts[2] = { ...hosts[2]!, delay: 'hang' };
+    const cluster = fakeCluster(hosts, { viaVip: fixture('healthy-goal3.txt'), candidates: simRows([{ ip: '10.251.9.1', version: 1510 }]) }, { connectTimeoutMs: 60_000 });
+    const poller = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => cluster.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000 });
+    const s = await poller.freshState();
+    const [m1, m2, c1] = s.hosts;
+    assert.deepEqual([m1!.reachable, m2!.reachable], [true, true]);
+    // c1's connection attempt has not ended: no verdict on it yet, and the check did not wait for one.
+    assert.deepEqual([c1!.reachable, c1!.error], [false, undefined]);
+    poller.stop();
   });
 
   it('a host still being probed is skipped, not probed twice; pause drops the heavy parts', async () => {
