@@ -138,8 +138,9 @@ export class StatusPoller {
   /**
    * A snapshot no older than maxAgeMs for what preconditions read (the master candidates and
    * mfscli): when one of their last answers is older (or never came), sweeps once more and
-   * waits for the candidates' probes and mfscli (not for other hosts). Hosts that still do not answer stay stale in it
-   * (unknown, never taken as fine). Other hosts being down does not force a sweep each time.
+   * waits for the candidates' probes and mfscli, not for other hosts. Candidates that still
+   * do not answer stay stale in it (unknown, never taken as fine). Other hosts being down
+   * does not force a sweep each time.
    */
   async freshState(maxAgeMs = 2000): Promise<ClusterStatus> {
     this.flush();
@@ -244,7 +245,8 @@ export class StatusPoller {
     let error: string | undefined;
     let failure: HostStatus['failure'];
     // The command's own timeout (hostTimeoutMs) starts once it runs on the host; this outer
-    // deadline only abandons a connection attempt that outlives the pool's connect timeout.
+    // deadline abandons what comes before it (connecting, sudo, a busy connection) when that
+    // outlives the pool's own timeouts.
     const deadline = this.connectAllowanceMs + this.hostTimeoutMs;
     try {
       result = await this.withDeadline(
