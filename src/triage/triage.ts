@@ -18,9 +18,9 @@ const RANK: Record<FindingCode, number> = {
   'second-master': 25,
   'master-host-unreachable': 30,
   'master-down': 31,
-  'host-state-unknown': 34,
   'vip-without-master': 32,
   'no-vip-holder': 33,
+  'host-state-unknown': 34,
   'missing-chunks': 40,
   'endangered-chunks': 41,
   'chunkserver-down': 45,
@@ -200,6 +200,10 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
         const ka = holder?.probe?.keepalived?.[0];
         const movedS = ka?.state === 'MASTER' && ka.lastTransition !== undefined ? Math.round(status.at / 1000 - ka.lastTransition) : undefined;
         const justMoved = movedS !== undefined && movedS >= 0 && movedS < 60;
+        const cautions = [
+          ...(justMoved ? [`keepalived moved the VIP to ${guess.name} ${movedS} s ago: a failover may still be starting its master. Run triage again in a few seconds before recovering by hand.`] : []),
+          ...(unknownCandidates.length ? [`The state of ${list(unknownCandidates.map((h) => h.name))} is unknown (it answered SSH, not the probe): it may be taking over. Run triage again in a few seconds before recovering.`] : []),
+        ];
         add('master-down', {
           title: `No master serves: mfsmaster is not running on ${guess.name}${holder ? `, which holds the VIP ${vip}` : ''}`,
           hosts: [guess.name],
@@ -214,12 +218,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
             'power-cut',
             { host: guess.name, host_address: guess.address, metalogger: metalogger?.name },
             `${guess.name} is up but its master is not running: recover it with mfsmaster -a, version checked against the metalogger${holder ? '' : ` (no host holds the VIP; ${guess.name} is the likeliest last master: ${guess.probe!.keepalived?.[0]?.state === 'FAULT' ? 'its keepalived check fails' : 'check the input'})`}.`,
-            justMoved || unknownCandidates.length
-              ? [
-                  ...(justMoved ? [`keepalived moved the VIP to ${guess.name} ${movedS} s ago: a failover may still be starting its master. Run triage again in a few seconds before recovering by hand.`] : []),
-                  ...(unknownCandidates.length ? [`The state of ${list(unknownCandidates.map((h) => h.name))} is unknown (it answered SSH, not the probe): it may be taking over. Run triage again in a few seconds before recovering.`] : []),
-                ]
-              : undefined,
+            cautions.length ? cautions : undefined,
           ),
         });
       }
