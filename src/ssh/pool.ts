@@ -23,10 +23,9 @@ export interface SshPoolOptions {
   /** TCP connect + SSH handshake + login, not counting time spent in prompts (default 10 s). */
   connectTimeoutMs?: number;
   keepaliveIntervalMs?: number;
+  /** How long sudo may take to say whether it needs a password, or to check one (default 15 s). */
+  sudoCheckTimeoutMs?: number;
 }
-
-/** How long sudo may take to say whether it needs a password (or to check one). */
-const SUDO_CHECK_TIMEOUT_MS = 15_000;
 
 export class SshPool {
   private readonly connections = new Map<string, HostConnection>();
@@ -47,6 +46,10 @@ export class SshPool {
     this.keys = new KeyStore((info) => prompts.passphrase(info));
     // Every connection attempt listens on it: 24 hosts connecting at once is not a leak.
     setMaxListeners(0, this.closing.signal);
+  }
+
+  private get sudoCheckMs(): number {
+    return this.opts.sudoCheckTimeoutMs ?? 15_000;
   }
 
   private hostNamed(name: string): InventoryHost {
@@ -205,7 +208,7 @@ export class SshPool {
 
   private async decideSudo(host: InventoryHost, conn: HostConnection): Promise<SudoSetting> {
     // sudo can hang on a sick host (a hostname lookup, a blocked log): every exec waits for this.
-    const probe = await conn.quick('sudo -n true', undefined, SUDO_CHECK_TIMEOUT_MS).catch((err: Error) => {
+    const probe = await conn.quick('sudo -n true', undefined, this.sudoCheckMs).catch((err: Error) => {
       if (err instanceof HostError) throw err;
       throw new HostError(host.name, 'sudo-failed', `${host.name}: \`sudo -n true\` gave ${err.message}`);
     });
@@ -220,7 +223,7 @@ export class SshPool {
     if (password === undefined) {
       throw new HostError(host.name, 'sudo-failed', `${host.name}: no sudo password given for ${host.user}`);
     }
-    const check = await conn.quick("sudo -k -S -p '' true", `${password}\n`, SUDO_CHECK_TIMEOUT_MS).catch((err: Error) => {
+    const check = await conn.quick("sudo -k -S -p '' true", `${password}\n`, this.sudoCheckMs).catch((err: Error) => {
       if (err instanceof HostError) throw err;
       throw new HostError(host.name, 'sudo-failed', `${host.name}: sudo with the password gave ${err.message}`);
     });

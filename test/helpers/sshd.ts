@@ -11,6 +11,8 @@ export interface SshdOptions {
   extraConfig?: string[];
   /** Passphrase for the generated client key (default: none). */
   clientKeyPassphrase?: string;
+  /** More environment for every session (sshd's SetEnv: one line, the first one counts), e.g. a PATH with fake commands. */
+  env?: Record<string, string>;
 }
 
 export interface Sshd {
@@ -111,7 +113,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       'MaxStartups 100',
       // Debian's bash sources ~/.bashrc for `ssh host cmd` unless SHLVL says it is nested; root's .bashrc on
       // this machine (pyenv init) costs ~1 s per command, which would dominate every test.
-      'SetEnv SHLVL=1',
+      `SetEnv SHLVL=1${Object.entries(opts.env ?? {}).map(([k, v]) => ` ${k}=${v}`).join('')}`,
       ...(opts.extraConfig ?? []),
       '',
     ].join('\n'),

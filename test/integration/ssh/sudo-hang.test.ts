@@ -1,0 +1,56 @@
+// A become host whose sudo never answers (a sick host: a hostname lookup or a log write that
+// blocks), against a real sshd. The sudo here is a fake on this sshd's PATH only (sleeps);
+// the machine's sudo is not touched. The pool gives up with sudo-failed, and the status
+// poller calls the host's state unknown (SSH answered), not unreachable.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SshPool } from '../../../src/ssh/index.ts';
+import { StatusPoller } from '../../../src/status/poller.ts';
+import { hostState } from '../../../src/status/text.ts';
+import { startSshd, type Sshd } from '../../helpers/sshd.ts';
+import { hostErrorOf, inventoryFor, RecordingPrompts } from './helpers.ts';
+
+let sshd: Sshd;
+let bin: string;
+
+before(async () => {
+  bin = mkdtempSync(join(tmpdir(), 'mfs-fake-sudo-'));
+  chmodSync(bin, 0o755);
+  writeFileSync(join(bin, 'sudo'), '#!/bin/sh\n# a sudo that never answers in time\nexec sleep 8\n', { mode: 0o755 });
+  sshd = await startSshd({ env: { PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin` } });
+});
+after(async () => {
+  await sshd?.stop();
+  rmSync(bin, { recursive: true, force: true });
+});
+
+test('the fake sudo is the one this sshd runs (else the test below proves nothing)', async () => {
+  const pool = new SshPool(inventoryFor(sshd), new RecordingPrompts());
+  try {
+    const r = await pool.executor('h1').exec({ script: 'command -v sudo' });
+    assert.equal(r.stdout.trim(), join(bin, 'sudo'));
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a sudo that never answers: sudo-failed after the check timeout; the poller says NO STATUS, not DOWN', async () => {
+  const pool = new SshPool(inventoryFor(sshd, { become: true }), new RecordingPrompts(), { sudoCheckTimeoutMs: 1000 });
+  try {
+    const err = await hostErrorOf(pool.executor('h1').exec({ script: 'true' }));
+    assert.equal(err.kind, 'sudo-failed');
+    assert.equal(err.message, 'h1: `sudo -n true` gave no answer within 1 s');
+    const inventory = inventoryFor(sshd, { become: true });
+    const poller = new StatusPoller({ inventory, executorFor: (h) => pool.executor(h) }, { intervalMs: 1000, residentMfscli: false, parts: { keepalived: false } });
+    await poller.sweep();
+    poller.stop();
+    const h1 = poller.getState().hosts[0]!;
+    assert.deepEqual([h1.reachable, h1.failure, h1.error], [false, 'probe', 'h1: `sudo -n true` gave no answer within 1 s']);
+    assert.equal(hostState(h1), 'NO STATUS');
+  } finally {
+    await pool.close();
+  }
+});
