@@ -193,7 +193,7 @@ export class StatusPoller {
   }
 
   private startMfs(): Promise<void> {
-    const p = this.probeMfs().finally(() => {
+    const p = this.firstCandidateAnswer().then(() => this.probeMfs()).finally(() => {
       this.mfsInFlight = undefined;
       if (this.mfsOwed && this.timer && !this.stopping.signal.aborted) {
         this.mfsOwed = false;
@@ -202,6 +202,21 @@ export class StatusPoller {
     });
     this.mfsInFlight = p;
     return p;
+  }
+
+  /**
+   * Until some master candidate has answered once, where to run mfscli is a guess: the first
+   * one may be the host that is down (a lost master), costing a whole connect timeout. So the
+   * first mfscli run waits for the first candidate to answer (or for all of them to fail).
+   */
+  private async firstCandidateAnswer(): Promise<void> {
+    const candidates = [...this.hosts.values()].filter((h) => h.roles.includes('master-candidate'));
+    if (candidates.some((h) => h.okAt !== undefined)) return;
+    const probes = candidates.flatMap((h) => {
+      const p = this.inFlight.get(h.name);
+      return p ? [p.then(() => (this.hosts.get(h.name)?.reachable ? undefined : Promise.reject(new Error('no answer'))))] : [];
+    });
+    await Promise.any(probes).catch(() => undefined);
   }
 
   private limited<T>(fn: () => Promise<T>): Promise<T> {

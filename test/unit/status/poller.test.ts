@@ -155,6 +155,18 @@ describe('StatusPoller + alerts', () => {
     poller.stop();
   });
 
+  it('the first mfscli run waits for a candidate that answers: the master host that is down is not the guess', async () => {
+    const hosts = healthyHosts();
+    hosts[0] = { ...hosts[0]!, delay: 'hang' }; // m1, first in the inventory, vanished
+    hosts[1] = { ...hosts[1]!, vip: true };
+    const { poller, cluster } = setup(hosts);
+    await poller.sweep();
+    const s = poller.getState();
+    assert.equal(s.mfs.via, 'm2');
+    assert.equal(s.mfs.error, undefined);
+    assert.ok(!cluster.scripts.some((x) => x.host === 'm1' && x.script.includes('mfscli')), 'mfscli was never sent to m1');
+  });
+
   it('a host still being probed is skipped, not probed twice; pause drops the heavy parts', async () => {
     const hosts = healthyHosts();
     hosts[2] = { ...hosts[2]!, delay: 200 };
