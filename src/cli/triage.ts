@@ -3,7 +3,7 @@
 import type { GlobalOptions } from './main.ts';
 import { EXIT, UserError } from './errors.ts';
 import { openStatus } from './status.ts';
-import type { ClusterStatus } from '../status/model.ts';
+import { sshAnswered, type ClusterStatus } from '../status/model.ts';
 import type { TriageRunbook } from '../triage/types.ts';
 
 export interface TriageCommandOptions extends GlobalOptions {
@@ -34,7 +34,7 @@ export async function takeSnapshot(g: GlobalOptions): Promise<ClusterStatus> {
       s = st.poller.getState();
     }
     // A host that answered SSH but not the probe was reached: triage says its state is unknown.
-    const answered = s.hosts.filter((h) => h.reachable || h.failure === 'probe');
+    const answered = s.hosts.filter(sshAnswered);
     if (s.hosts.length > 0 && answered.length === 0) {
       const why = s.hosts.map((h) => `${h.name} (${h.address}): ${h.error ?? 'no answer'}`).join('\n  ');
       throw new UserError(`no host of cluster ${s.cluster} could be reached:\n  ${why}`, EXIT.host);

@@ -31,6 +31,9 @@ export interface HostStatus {
   paused: boolean;
 }
 
+/** The host answered SSH at its last probe, whether or not the probe then gave a report. */
+export const sshAnswered = (h: HostStatus): boolean => h.reachable || h.failure === 'probe';
+
 export interface CandidateMaster {
   host: string;
   address: string;

@@ -5,7 +5,7 @@
 // brain, daemon up per host, metalogger lag, probe age.
 import { DAEMONS } from './probe.ts';
 import { CHUNK_CLASSES, parseNumber, type MasterRow } from './parse-mfscli.ts';
-import { metaloggerLags, type ClusterStatus } from './model.ts';
+import { metaloggerLags, sshAnswered, type ClusterStatus } from './model.ts';
 
 type Labels = Record<string, string | number>;
 
@@ -127,7 +127,7 @@ export function statusToMetrics(s: ClusterStatus, nowMs: number = s.at): string 
   for (const h of s.hosts) {
     m.add('moosefs_host_reachable', '1 when the last status probe of the host succeeded.', h.reachable ? 1 : 0, { host: h.name });
     // Tells a host that is down (0) from one that answers SSH while its probe fails (1, reachable 0).
-    m.add('moosefs_host_ssh_up', '1 when the host answered SSH at the last status probe, whether or not the probe then succeeded.', h.reachable || h.failure === 'probe' ? 1 : 0, { host: h.name });
+    m.add('moosefs_host_ssh_up', '1 when the host answered SSH at the last status probe, whether or not the probe then succeeded.', sshAnswered(h) ? 1 : 0, { host: h.name });
     m.add('moosefs_probe_age_seconds', 'Seconds since the last successful status probe of the host.', h.okAt === undefined ? undefined : Math.max(0, (nowMs - h.okAt) / 1000), { host: h.name });
     m.add('moosefs_probe_rtt_seconds', 'Round trip of the last status probe.', h.rttMs === undefined ? undefined : h.rttMs / 1000, { host: h.name });
     if (!h.probe) continue;
