@@ -52,6 +52,9 @@ export interface StartOptions {
   triageAtFault?: () => Promise<TriageAtFault>;
 }
 
+/** How long a drill waits for a cluster that is not healthy yet (still reconnecting) before it refuses. */
+const SETTLE_MS = 30_000;
+
 export function chooseScenario(opts: StartOptions): DrillScenario {
   if (opts.surprise && opts.scenario) throw new DrillError('give a SCENARIO or --surprise, not both');
   if (opts.surprise) return pickSurprise(opts.random);
@@ -70,7 +73,15 @@ export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRec
   }
   const scenario = chooseScenario(opts);
   say(opts.surprise ? 'Surprise drill: checking the practice cluster first…' : `Drill: ${scenario.title}. Checking the practice cluster first…`);
-  const before = judgeHealth(await observeLab({ versionBefore: 0 }));
+  let before = judgeHealth(await observeLab({ versionBefore: 0 }));
+  // Right after a recovery (an earlier drill) a metalogger or chunkserver may still be
+  // reconnecting: give the cluster a short while to settle before refusing.
+  const settleUntil = Date.now() + SETTLE_MS;
+  if (!before.healthy) say(`Not healthy yet (${before.problems[0]}): waiting up to ${SETTLE_MS / 1000} s for it to settle…`);
+  while (!before.healthy && Date.now() < settleUntil) {
+    await new Promise((r) => setTimeout(r, 2000));
+    before = judgeHealth(await observeLab({ versionBefore: 0 }));
+  }
   if (!before.healthy) {
     throw new DrillError(
       `the practice cluster is not healthy, so a drill would not start from a known state:\n${before.problems.map((p) => `  - ${p}`).join('\n')}\nReset it with \`mfs-tui lab down && mfs-tui lab up\` (or finish recovering it).`,
