@@ -135,7 +135,9 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
       assert.ok(f.evidence.some((e) => e.host === 'ml' && e.probe === 'ssh probe (ps)' && e.saw === 'mfsmetalogger not running'), JSON.stringify(f.evidence));
       assert.equal(f.recommendation.runbook, 'restart-daemon');
       assert.deepEqual(f.recommendation.inputs, { host: 'ml', host_address: address('ml'), daemon: 'metalogger' });
-      assert.ok(!codes(t).some((c) => /master|split/.test(c)), summary(t));
+      // On failure, say what each probe saw: CI once caught a second master on m2 here.
+      const evidence = t.report.findings.filter((x) => /master|split/.test(x.code)).map((x) => x.evidence.map((e) => `${e.host ?? '-'} | ${e.probe} | ${e.saw}`).join('\n    '));
+      assert.ok(!codes(t).some((c) => /master|split/.test(c)), `${summary(t)}\n  evidence:\n    ${evidence.join('\n    ')}`);
       runRecommended(f);
       fixed = true;
     } finally {
