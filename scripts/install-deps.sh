@@ -5,6 +5,9 @@ pkgs=(moosefs-master moosefs-metalogger moosefs-chunkserver moosefs-client moose
       keepalived openssh-server openssh-client unison inotify-tools arping rsyslog
       fuse3 iproute2 procps psmisc tmux util-linux sudo
       prometheus)  # promtool checks the output of `mfs-tui metrics` (about 45 s to install)
+# A policy-rc.d left by an install of ours that was killed would keep every later package's
+# daemons from starting on this machine: remove it first, whatever else happens.
+[ "$(id -u)" = 0 ] && bash "$(dirname "$0")/no-daemon-start.sh" --cleanup
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -17,7 +20,7 @@ fi
 echo "mfs-tui: installing ${#missing[@]} Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# policy-rc.d keeps package scripts from starting daemons on this machine.
-[ -e /usr/sbin/policy-rc.d ] || { printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; }
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Package scripts must not start daemons here, and the machine must behave as before afterwards:
+# the wrapper keeps a policy-rc.d only while apt-get runs (and removes one a killed install left).
+bash "$(dirname "$0")/no-daemon-start.sh" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "mfs-tui: packages installed"

@@ -1,7 +1,16 @@
 // `lab deps`: the Debian packages the practice cluster needs, installed with visible progress.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
+import { builtinRunbookDir } from '../runbook/catalog.ts';
 import { LabError, run } from './proc.ts';
+
+/** scripts/no-daemon-start.sh, shipped beside runbooks/ (scripts/install-deps.sh uses it too). */
+export function noDaemonStartScript(): string {
+  const script = path.join(path.dirname(builtinRunbookDir()), 'scripts', 'no-daemon-start.sh');
+  if (!fs.existsSync(script)) throw new LabError(`${script} is missing: this mfs-tui installation is incomplete`);
+  return script;
+}
 
 /** Same list as scripts/install-deps.sh (CI). */
 export const LAB_PACKAGES = [
@@ -27,18 +36,20 @@ export async function labDeps(progress: (phase: string, detail?: string) => void
     throw new LabError('the practice cluster installs Debian packages: this is not a Debian-like system (no dpkg/apt-get)');
   }
   progress('check', `${LAB_PACKAGES.length} packages`);
+  // A policy-rc.d left by an install of ours that was killed: remove it, whatever else happens.
+  if (process.getuid?.() === 0) await run('bash', [noDaemonStartScript(), '--cleanup']);
   const missing = await missingPackages();
   if (missing.length === 0) return [];
   if (process.getuid?.() !== 0) {
     throw new LabError(`these packages are missing and installing them needs root: ${missing.join(' ')} (run \`sudo mfs-tui lab deps\`)`);
   }
-  // policy-rc.d keeps the packages' scripts from starting daemons on this machine itself.
-  if (!fs.existsSync('/usr/sbin/policy-rc.d')) fs.writeFileSync('/usr/sbin/policy-rc.d', '#!/bin/sh\nexit 101\n', { mode: 0o755 });
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   progress('apt-get update');
   await stream('apt-get', ['update'], env, print);
   progress('apt-get install', missing.join(' '));
-  await stream('apt-get', ['install', '-y', '--no-install-recommends', ...missing], env, print);
+  // The packages' scripts must not start daemons on this machine, and the machine must behave
+  // as before once the install is over: the wrapper keeps a policy-rc.d only while apt runs.
+  await stream('bash', [noDaemonStartScript(), 'apt-get', 'install', '-y', '--no-install-recommends', ...missing], env, print);
   const still = await missingPackages();
   if (still.length > 0) throw new LabError(`apt-get finished but these packages are still missing: ${still.join(' ')}`);
   return missing;
@@ -61,6 +72,7 @@ function stream(cmd: string, args: string[], env: NodeJS.ProcessEnv, print: (lin
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('error', (err) => reject(new LabError(`${cmd}: ${err.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new LabError(`\`${cmd} ${args[0]}\` failed (exit ${code}):\n${tail.join('\n')}`))));
+    const shown = cmd === 'bash' ? args.slice(1, 3).join(' ') : `${cmd} ${args[0]}`;
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new LabError(`\`${shown}\` failed (exit ${code}):\n${tail.join('\n')}`))));
   });
 }
