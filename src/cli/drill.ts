@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, UserError } from './errors.ts';
 import type { GlobalOptions } from './main.ts';
+import { writePrivateFile } from '../state/paths.ts';
 
 const say = (line: string) => process.stdout.write(line + '\n');
 
@@ -146,7 +147,7 @@ async function check(waitS: number, reportFile: string | undefined, json: boolea
 }
 
 function writePrivate(file: string, text: string): void {
-  fs.writeFileSync(file, text, { mode: 0o600 });
+  writePrivateFile(file, text);
   say(`debrief written to ${file}`);
 }
 

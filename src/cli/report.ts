@@ -1,5 +1,5 @@
 // `mfs-tui report RUN` and `mfs-tui runs`: reading journals back.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { JournalRecord } from '../journal/types.ts';
 import type { Runbook } from '../runbook/types.ts';
 import { EXIT, UserError } from './errors.ts';
@@ -15,13 +15,23 @@ export async function reportCommand(run: string, opts: { output?: string }): Pro
   if (journal.problems.length > 0 && journal.records.length === 0) {
     throw new UserError(journal.problems.join('\n'), EXIT.failed);
   }
-  const text = renderReport(journal.records, await runbookOf(journal.records));
+  const damage = { problems: journal.problems, torn: journal.torn, file: summary.file };
+  const text = renderReport(journal.records, await runbookOf(journal.records), damage);
   if (opts.output) {
     // The report carries command output: keep it as private as the journal.
-    writeFileSync(opts.output, text, { mode: 0o600 });
+    const { writePrivateFile } = await import('../state/paths.ts');
+    writePrivateFile(opts.output, text);
     process.stderr.write(`report written to ${opts.output}\n`);
   } else {
     process.stdout.write(text);
+  }
+  if (journal.torn) {
+    process.stderr.write(`mfs-tui: ${summary.file}:${journal.torn.line}: the last line is torn (the process stopped while writing it); that record is lost: ${journal.torn.text.slice(0, 120)}\n`);
+  }
+  // Damage is reported, never repaired silently: the report is marked incomplete and the exit code says so.
+  if (journal.problems.length > 0) {
+    process.stderr.write(`mfs-tui: the journal is damaged; the report is INCOMPLETE (written from the ${journal.records.length} readable records):\n${journal.problems.join('\n')}\n`);
+    process.exitCode = EXIT.failed;
   }
 }
 

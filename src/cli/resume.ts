@@ -53,5 +53,14 @@ export async function resumeCommand(run: string | undefined, opts: ResumeOptions
   }
   const { resumeRun } = await import('../engine/run.ts');
   const runOpts: RunOptions = { ...opts, input: {}, decide: opts.decide ?? {} };
-  await drive(runOpts, rec.inventory, (deps) => resumeRun({ ...deps, runbook: rec.runbook, inputs: {} }, rec.runId));
+  await drive(runOpts, rec.inventory, (deps) => {
+    const ctrl = resumeRun({ ...deps, runbook: rec.runbook, inputs: {} }, rec.runId);
+    const torn = ctrl.tornLine;
+    if (torn) {
+      process.stderr.write(
+        `mfs-tui: ${ctrl.journalFile}:${torn.line}: the last line was torn (mfs-tui stopped while writing it) and is cut off; that record is lost: ${torn.text.slice(0, 120)}\n`,
+      );
+    }
+    return ctrl;
+  });
 }

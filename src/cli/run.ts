@@ -110,7 +110,8 @@ export async function drive(
       throw err;
     }
     printer.setSteps(ctrl.steps);
-    const interrupt = () => ctrl?.send({ type: 'cancel' });
+    // Ctrl-C: the running command is cancelled (its remote process group killed) and recorded, the run stays resumable.
+    const interrupt = () => ctrl?.interrupt();
     process.once('SIGINT', interrupt);
     process.once('SIGTERM', interrupt);
     const state = await ctrl.settled();
@@ -126,6 +127,7 @@ export async function drive(
 }
 
 function exitCodeFor(state: RunState): number {
+  if (state.interrupted) return EXIT.interrupted;
   if (state.status === 'succeeded' || state.status === 'handed-off') return EXIT.ok;
   if (state.status === 'running') return EXIT.failed; // stopped at a prompt nobody can answer
   return EXIT.failed;

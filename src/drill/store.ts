@@ -1,6 +1,8 @@
 // Drills kept between sessions (conf, its own file `drills.json` beside mfs-tui's config,
 // mode 0600): the drill under way, the history, and the scripted recovery time per scenario.
+import path from 'node:path';
 import Conf from 'conf';
+import { ensurePrivateDir } from '../state/paths.ts';
 import type { DrillRecord } from './types.ts';
 
 interface DrillStore {
@@ -24,6 +26,7 @@ function conf(): Conf<DrillStore> {
     configFileMode: 0o600,
     defaults: { history: [], scripted: {} },
   });
+  ensurePrivateDir(path.dirname(store.path));
   return store;
 }
 

@@ -71,6 +71,12 @@ export interface EngineController extends RunController {
   settled(): Promise<RunState>;
   /** Closes the journal. A command still running is not waited for. */
   close(): void;
+  /**
+   * Stops the run for the operator (SIGINT/SIGTERM without a screen): cancels what runs
+   * (the remote process group is killed and the step recorded cancelled) and stops walking
+   * without finishing the run, so it can be resumed. settled() then has `interrupted`.
+   */
+  interrupt(): void;
   renderText(text: string): string;
 }
 
@@ -97,6 +103,8 @@ class RunEngine implements EngineController {
   private readonly plans = new Map<string, StepPlan>();
   private readonly knownFacts = new Map<string, HostFacts>();
   private knownVipHolder: string | undefined;
+  /** The operator interrupted the run (interrupt()): stop walking, leave it resumable. */
+  private interrupted = false;
   /** The step the operator chose to retry: its failure is not asked about again. */
   private retrying: string | undefined;
   private resolveSettled!: (s: RunState) => void;
@@ -140,6 +148,17 @@ class RunEngine implements EngineController {
 
   settled(): Promise<RunState> {
     return this.settledPromise;
+  }
+
+  interrupt(): void {
+    this.interrupted = true;
+    for (const ac of this.running.values()) ac.abort();
+    // Waiting for an answer: nothing runs, stop here.
+    if (this.waiter) {
+      this.waiter = undefined;
+      this.state = { ...this.state, interrupted: true, reason: 'interrupted by the operator; the run can be resumed' };
+      this.resolveSettled(this.state);
+    }
   }
 
   close(): void {
@@ -247,6 +266,10 @@ class RunEngine implements EngineController {
 
   private async walk(): Promise<void> {
     while (this.state.status === 'running') {
+      if (this.interrupted) {
+        this.state = { ...this.state, interrupted: true, reason: 'interrupted by the operator; the run can be resumed' };
+        return;
+      }
       const { cursor } = this.state;
       const step = this.steps[cursor];
       if (!step) {
@@ -288,6 +311,8 @@ class RunEngine implements EngineController {
    */
   private async afterFailure(step: Step, reason: string, host: string | undefined, notJournaled: boolean): Promise<string | undefined | typeof FINISHED> {
     const what = `step ${step.id}${host ? ` on ${host}` : ''}: ${reason}`;
+    // Interrupted: the cancelled step stays as it is; walk() stops, the run stays resumable.
+    if (this.interrupted) return undefined;
     if (this.deps.mode === 'non-interactive') return what;
     const choice = await this.ask({ kind: 'failed', stepId: step.id, host, reason }, (i) => (i.type === 'retry' || i.type === 'skip' ? i.type : undefined));
     if (choice === FINISHED) return FINISHED;
@@ -706,7 +731,13 @@ export function resumeRun(deps: RunDeps, runId: string): EngineController {
     if (last.type === 'run-finished') throw new RunSetupError([`run ${runId} already finished (${last.status}); nothing to resume`]);
     const state = replay(read.records, deps.runbook);
     const engine = new RunEngine(deps, writer, started.inputs, state, read.torn);
-    engine.start({ type: 'resumed', pid: process.pid, changedSteps: changedSteps(started, deps.runbook), operator: deps.operator });
+    engine.start({
+      type: 'resumed',
+      pid: process.pid,
+      changedSteps: changedSteps(started, deps.runbook),
+      operator: deps.operator,
+      ...(read.torn ? { lostLine: read.torn } : {}),
+    });
     return engine;
   } catch (err) {
     writer.close();

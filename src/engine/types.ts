@@ -110,6 +110,8 @@ export interface RunState {
    * journaled: only the result is (`preconditions`).
    */
   checking?: { stepId: string; names: string[] };
+  /** The operator interrupted the run (SIGINT without a screen): it stopped unfinished, resumable. */
+  interrupted?: boolean;
 }
 
 /** What the operator (or --yes) can tell a run. */

@@ -44,6 +44,8 @@ function recordProblem(value: unknown): string | undefined {
 /** Parses journal text. `file` is only used in messages. */
 export function parseJournal(text: string, file: string): JournalRead {
   const records: JournalRecord[] = [];
+  /** The line each record came from, for messages. */
+  const lines: number[] = [];
   const problems: string[] = [];
   let torn: JournalRead['torn'];
   let goodBytes = 0;
@@ -76,9 +78,11 @@ export function parseJournal(text: string, file: string): JournalRead {
     if (problem === undefined && nl === -1) {
       // A whole record without its newline: keep it; the writer adds the newline before appending.
       records.push(value as JournalRecord);
+      lines.push(lineNo);
       goodBytes = lineEnd;
     } else if (problem === undefined) {
       records.push(value as JournalRecord);
+      lines.push(lineNo);
       goodBytes = lineEnd;
     } else if (isLast && problem === 'not valid JSON') {
       torn = { line: lineNo, text: line };
@@ -89,9 +93,9 @@ export function parseJournal(text: string, file: string): JournalRead {
     bytePos = lineEnd;
   }
   let expected = 1;
-  for (const r of records) {
+  for (const [i, r] of records.entries()) {
     if (r.seq !== expected) {
-      problems.push(`${file}: record seq ${r.seq} follows seq ${expected - 1}: ${r.seq > expected ? 'records are missing' : 'records are out of order'}`);
+      problems.push(`${file}:${lines[i]}: record seq ${r.seq} follows seq ${expected - 1}: ${r.seq > expected ? 'records are missing' : 'records are out of order'}`);
       break;
     }
     expected++;

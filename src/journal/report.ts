@@ -65,8 +65,17 @@ function endText(e: Execution): string {
   return `${exit} in ${seconds(end.durationMs)}, ${end.ok ? 'ok' : `**failed**: ${end.reason ?? 'not ok'}`}`;
 }
 
-/** Renders the incident report of one run from its records. */
-export function renderReport(records: readonly JournalRecord[], runbook?: Runbook): string {
+/** What is wrong with the journal the report is written from (journal/read.ts). */
+export interface JournalDamage {
+  /** `file:line: message` for each damaged line: the report is incomplete. */
+  problems: readonly string[];
+  /** A torn last line (the process died while writing it): that record is lost. */
+  torn?: { line: number; text: string };
+  file: string;
+}
+
+/** Renders the incident report of one run from its records (the readable ones, when the journal is damaged). */
+export function renderReport(records: readonly JournalRecord[], runbook?: Runbook, damage?: JournalDamage): string {
   const startRec = records.find((r): r is Rec<'run-started'> => r.type === 'run-started');
   const finish = [...records].reverse().find((r): r is Rec<'run-finished'> => r.type === 'run-finished');
   const title = (id: string) => runbook?.steps.find((s) => s.id === id)?.title;
@@ -91,6 +100,7 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
       case 'resumed':
         operator = r.operator;
         resumes.push(`${at}: resumed by ${r.operator} (pid ${r.pid})${r.changedSteps.length ? `; steps changed since the run started: ${r.changedSteps.join(', ')}` : '; no step changed'}`);
+        if (r.lostLine) resumes.push(`${at}: the journal's last line (${r.lostLine.line}) was torn when the run stopped and was cut off; that record is lost: ${code(r.lostLine.text.slice(0, 200))}`);
         break;
       case 'confirmed': {
         const how = r.how === 'typed' ? `typed ${code(r.typed ?? '')}` : r.how === 'auto' ? 'automatically (--yes)' : 'answered yes';
@@ -161,6 +171,17 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
   const out: string[] = [];
   const bookTitle = startRec?.runbook.title ?? runbook?.title ?? 'unknown runbook';
   out.push(`# Incident report: ${bookTitle}`, '');
+  if (damage && damage.problems.length > 0) {
+    out.push(
+      `**INCOMPLETE REPORT: the journal ${code(damage.file)} is damaged.** What follows is written from the ${records.length} records that could be read; the damaged lines are left out and what they recorded is unknown:`,
+      '',
+      ...damage.problems.map((p) => `- ${p}`),
+      '',
+    );
+  }
+  if (damage?.torn) {
+    out.push(`**The journal's last line (${damage.torn.line}) is torn** (the process stopped while writing it); that record is lost: ${code(damage.torn.text.slice(0, 200))}`, '');
+  }
   const status = finish ? finish.status : 'unfinished (no run-finished record: the run may be resumed)';
   const rows: [string, string][] = [
     ['Run', startRec ? code(startRec.runId) : 'unknown'],

@@ -39,7 +39,14 @@ export type JournalRecord = Base &
         mode: 'interactive' | 'non-interactive';
       }
     /** The process came back to this run (after a crash or a stop). */
-    | { type: 'resumed'; pid: number; changedSteps: string[]; operator: string }
+    | {
+        type: 'resumed';
+        pid: number;
+        changedSteps: string[];
+        operator: string;
+        /** The torn last line cut off before this resume (the process died writing it): a lost record. */
+        lostLine?: { line: number; text: string };
+      }
     /** The operator said yes (or typed the host name) for one step on one host, or --yes did. */
     | { type: 'confirmed'; stepId: string; host?: string; how: 'yes' | 'typed' | 'auto'; typed?: string }
     /** The operator typed a wrong host name, or said no. */

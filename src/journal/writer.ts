@@ -71,7 +71,7 @@ export class JournalWriter {
       const code = (err as NodeJS.ErrnoException).code;
       throw new JournalError(code === 'ENOENT' ? `no run '${runId}' (no file ${file})` : `cannot read ${file}: ${(err as Error).message}`);
     }
-    if (read.problems.length > 0) throw new JournalError(`journal is damaged:\n${read.problems.join('\n')}`);
+    if (read.problems.length > 0) throw new JournalError(`cannot resume: the journal is damaged (nothing was repaired; \`mfs-tui report\` writes what is readable):\n${read.problems.join('\n')}`);
     if (read.records.length === 0) throw new JournalError(`${file}: the journal is empty`);
     const fd = fs.openSync(file, 'r+');
     fs.fchmodSync(fd, 0o600);

@@ -1,6 +1,8 @@
 // What mfs-tui remembers between sessions (conf): the last inventory used.
 // Never a password, passphrase or anything secret.
+import path from 'node:path';
 import Conf from 'conf';
+import { ensurePrivateDir } from './paths.ts';
 
 interface Remembered {
   lastInventory?: string;
@@ -18,6 +20,8 @@ function conf(): Conf<Remembered> {
     // No `schema`: conf would compile it with ajv at every start (~150 ms on this machine);
     // the one value is checked where it is read.
   });
+  // conf makes its folder with the umask's mode; the config folder is private (0700).
+  ensurePrivateDir(path.dirname(store.path));
   return store;
 }
 
