@@ -85,7 +85,7 @@ export function buildProgram(): Command {
 
   program
     .command('status')
-    .description('cluster status: VIP holder, daemons per host, chunks, alerts (exit 1 on a critical alert)')
+    .description('cluster status: VIP holder, daemons per host, chunks, alerts (exit 1 on a critical alert, 3 when a host cannot be reached or logged into)')
     .option('--json', 'print the status as JSON (one line per tick with --watch)')
     .option('--watch', 'keep printing every interval until Ctrl-C')
     .option('--interval <seconds>', 'seconds between probes (default 1)')
@@ -96,7 +96,7 @@ export function buildProgram(): Command {
 
   program
     .command('triage')
-    .description('what is wrong with the cluster, the evidence, and the runbook that fits (exit 0 healthy, 1 not)')
+    .description('what is wrong with the cluster, the evidence, and the runbook that fits (exit 0 healthy, 1 not, 3 when a host cannot be reached or logged into)')
     .option('--json', 'print findings, evidence and recommended runbooks with their inputs as JSON')
     .addHelpText('after', '\nEach finding names the probe that saw it and either a runbook with the command that opens it\n(mfs-tui run ID --input k=v ...) or why no runbook fits and what to do by hand. Most dangerous first.')
     .action(async (opts, cmd: Command) => {

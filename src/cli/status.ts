@@ -6,6 +6,7 @@ import { loadInventoryFor } from './context.ts';
 import { nonInteractivePrompts } from './prompts.ts';
 import type { ClusterSession } from '../cluster/session.ts';
 import type { StatusPoller } from '../status/poller.ts';
+import { hostInaccessible, type ClusterStatus } from '../status/model.ts';
 
 export interface StatusOptions extends GlobalOptions {
   json?: boolean;
@@ -19,6 +20,16 @@ export function intervalMs(text: string | undefined, defaultS: number): number {
   const s = Number(text);
   if (!Number.isFinite(s) || s < 0.2 || s > 3600) throw new UserError(`--interval must be seconds from 0.2 to 3600, got '${text}'`);
   return Math.round(s * 1000);
+}
+
+/**
+ * 3 when a host could not be reached or logged into (the snapshot is incomplete: say so before
+ * anything else), 1 on a critical alert, else 0. A host that was logged into but whose probe
+ * did not answer is not 3: it was reached; its alert says what is unknown.
+ */
+export function statusExitCode(s: ClusterStatus): number {
+  if (s.hosts.some(hostInaccessible)) return EXIT.host;
+  return s.alerts.some((a) => a.severity === 'critical') ? EXIT.failed : EXIT.ok;
 }
 
 export interface OpenStatus {
@@ -73,7 +84,7 @@ export async function statusCommand(opts: StatusOptions): Promise<void> {
     if (!opts.watch) {
       await st.poller.sweep();
       print();
-      if (st.poller.getState().alerts.some((a) => a.severity === 'critical')) process.exitCode = EXIT.failed;
+      process.exitCode = statusExitCode(st.poller.getState());
       return;
     }
     st.poller.start();

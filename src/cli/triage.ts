@@ -1,9 +1,10 @@
 // `mfs-tui triage [--json]`: one status snapshot judged by src/triage: what is wrong, the
-// evidence, and the runbook that fits with the command that opens it. Exit 0 healthy, 1 not.
+// evidence, and the runbook that fits with the command that opens it. Exit 0 healthy, 1 not,
+// 3 when a host could not be reached or logged into.
 import type { GlobalOptions } from './main.ts';
 import { EXIT, UserError } from './errors.ts';
 import { openStatus } from './status.ts';
-import { sshAnswered, type ClusterStatus } from '../status/model.ts';
+import { hostInaccessible, sshAnswered, type ClusterStatus } from '../status/model.ts';
 import type { TriageRunbook } from '../triage/types.ts';
 
 export interface TriageCommandOptions extends GlobalOptions {
@@ -57,5 +58,6 @@ export async function triageCommand(opts: TriageCommandOptions): Promise<void> {
   const command = commandPrefix(opts);
   if (opts.json) process.stdout.write(JSON.stringify(triageToJson(report, { command }), null, 2) + '\n');
   else process.stdout.write(renderTriageText(report, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, command }));
-  if (!report.healthy) process.exitCode = EXIT.failed;
+  // 3 before 1: a host that cannot be reached or logged into leaves the report incomplete.
+  process.exitCode = status.hosts.some(hostInaccessible) ? EXIT.host : report.healthy ? EXIT.ok : EXIT.failed;
 }

@@ -1,5 +1,5 @@
 // Alerts derived from a status snapshot: pure, so every rule is unit-tested on plain data.
-import { answeringMasters, formatAge, metaloggerLags, vipHolders, vipMaster, type Alert, type ClusterStatus } from './model.ts';
+import { answeringMasters, formatAge, lockedOut, loginLabel, metaloggerLags, vipHolders, vipMaster, type Alert, type ClusterStatus } from './model.ts';
 
 export interface AlertOptions {
   /** A metalogger more than this many metadata versions behind the master lags (default 100). */
@@ -104,7 +104,17 @@ export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOption
   if (c?.undergoal) add({ code: 'undergoal-chunks', severity: 'warning', hosts: [], message: `${c.undergoal} chunks are under their goal` });
 
   // --- the probes themselves ---
-  for (const h of s.hosts.filter((h) => h.stale)) {
+  // Locked out is not down: the host answered, and may be running anything (a master too).
+  for (const h of s.hosts.filter(lockedOut)) {
+    const candidate = h.roles.includes('master-candidate');
+    add({
+      code: 'host-locked-out',
+      severity: candidate ? 'critical' : 'warning',
+      hosts: [h.name],
+      message: `${h.name}: ${loginLabel(h.login)}: cannot log in, its state is unknown${candidate ? ' (a master candidate: it may be running a master)' : ''}${h.error ? ` (${h.error})` : ''}`,
+    });
+  }
+  for (const h of s.hosts.filter((h) => h.stale && !lockedOut(h))) {
     add({ code: 'host-stale', severity: 'warning', hosts: [h.name], message: `${h.name}: ${h.failure === 'probe' ? 'no status' : 'no answer'} for ${formatAge(h.ageMs)}${h.error ? ` (${h.error})` : ''}` });
   }
   if (s.mfs.error) add({ code: 'probe-problem', severity: 'warning', hosts: s.mfs.via ? [s.mfs.via] : [], message: `mfscli: ${s.mfs.error}` });

@@ -18,11 +18,15 @@ export interface HostStatus {
   /** Why the last attempt failed. */
   error?: string;
   /**
-   * How the last attempt failed: `connect`, no SSH session (host down, port closed, refused
-   * key, changed host key); `probe`, SSH answered but the status probe did not finish or
-   * failed (a host busy with a failover, a hung disk). Only `connect` means unreachable.
+   * How the last attempt failed: `connect`, no answer (host down, port closed, no SSH
+   * greeting in time); `login`, the host answered but we could not log in or act there (our
+   * key or password refused, its host key changed or unknown, sudo refused): its state is
+   * unknown and it may well be running; `probe`, logged in but the status probe did not
+   * finish or failed (a host busy with a failover, a hung disk). Only `connect` means unreachable.
    */
-  failure?: 'connect' | 'probe';
+  failure?: HostFailure;
+  /** Why logging in failed (with failure `login`). */
+  login?: LoginProblem;
   /** No successful probe within the stale limit: the data shown is old (or absent). */
   stale: boolean;
   /** Milliseconds since the last successful probe (undefined: never). */
@@ -31,8 +35,35 @@ export interface HostStatus {
   paused: boolean;
 }
 
-/** The host answered SSH at its last probe, whether or not the probe then gave a report. */
-export const sshAnswered = (h: HostStatus): boolean => h.reachable || h.failure === 'probe';
+export type HostFailure = 'connect' | 'login' | 'probe';
+
+/** What refused us: the host key (changed, unknown, or not accepted), our key/password, or sudo. */
+export type LoginProblem = 'host-key-changed' | 'host-key-unknown' | 'host-key-rejected' | 'auth-refused' | 'sudo-refused';
+
+/** The host answered SSH at its last probe (even when it refused our login), whether or not the probe then gave a report. */
+export const sshAnswered = (h: HostStatus): boolean => h.reachable || h.failure === 'probe' || h.failure === 'login';
+
+/** We could not log into the host (or act as root there) at its last probe. */
+export const lockedOut = (h: HostStatus): boolean => !h.reachable && h.failure === 'login';
+
+/** The host could not be reached or logged into at its last probe: what exit code 3 means. */
+export const hostInaccessible = (h: HostStatus): boolean => !h.reachable && (h.failure === 'connect' || h.failure === 'login');
+
+/** `KEY CHANGED`, `LOGIN REFUSED`, ...: what status shows for a host we cannot log into. */
+export function loginLabel(p: LoginProblem | undefined): string {
+  switch (p) {
+    case 'host-key-changed':
+      return 'KEY CHANGED';
+    case 'host-key-unknown':
+      return 'KEY UNKNOWN';
+    case 'host-key-rejected':
+      return 'KEY REJECTED';
+    case 'sudo-refused':
+      return 'SUDO REFUSED';
+    default:
+      return 'LOGIN REFUSED';
+  }
+}
 
 export interface CandidateMaster {
   host: string;
@@ -78,6 +109,7 @@ export type AlertCode =
   | 'metalogger-down'
   | 'metalogger-lagging'
   | 'host-stale'
+  | 'host-locked-out'
   | 'probe-problem';
 
 export interface Alert {

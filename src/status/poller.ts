@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { HostError, type Executor } from '../exec/types.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { deriveAlerts, type AlertOptions } from './alerts.ts';
-import { historyPointOf, type CandidateMaster, type ClusterStatus, type HistoryPoint, type HostStatus, type MfsStatus } from './model.ts';
+import { historyPointOf, type CandidateMaster, type ClusterStatus, type HistoryPoint, type HostFailure, type HostStatus, type LoginProblem, type MfsStatus } from './model.ts';
 import { ResidentMfscli, ResidentUnavailable } from './mfscli-resident.ts';
 import { HostProbeFailed, probeCluster, probeClusterResident, probeHost, type ClusterProbe, type ClusterProbeOptions, type HostProbeResult } from './probe.ts';
 
@@ -259,6 +259,7 @@ export class StatusPoller {
     let result: HostProbeResult | undefined;
     let error: string | undefined;
     let failure: HostStatus['failure'];
+    let login: HostStatus['login'];
     // The command's own timeout (hostTimeoutMs) starts once it runs on the host; this outer
     // deadline abandons what comes before it (connecting, sudo, a busy connection) when that
     // outlives the pool's own timeouts.
@@ -275,7 +276,7 @@ export class StatusPoller {
         deadline,
       );
     } catch (e) {
-      ({ failure, error } = classifyProbeError(e, deadline));
+      ({ failure, error, login } = classifyProbeError(e, deadline));
     }
     if (this.stopping.signal.aborted) return;
     if (result) {
@@ -287,9 +288,9 @@ export class StatusPoller {
         probe.keepalived = prev.probe.keepalived;
         probe.keepalivedDumpAgeS = prev.probe.keepalivedDumpAgeS;
       }
-      this.hosts.set(name, { ...prev, probe, rttMs: result.rttMs, reachable: true, okAt: this.now(), error: undefined, failure: undefined });
+      this.hosts.set(name, { ...prev, probe, rttMs: result.rttMs, reachable: true, okAt: this.now(), error: undefined, failure: undefined, login: undefined });
     } else {
-      this.hosts.set(name, { ...prev, reachable: false, error, failure });
+      this.hosts.set(name, { ...prev, reachable: false, error, failure, login });
     }
     this.publish();
   }
@@ -385,13 +386,34 @@ export class StatusPoller {
   }
 }
 
+/** HostError kinds that mean the host answered and refused us (or we refused its key). */
+const LOGIN_KINDS: Partial<Record<HostError['kind'], LoginProblem>> = {
+  'auth-refused': 'auth-refused',
+  'host-key-changed': 'host-key-changed',
+  'host-key-unknown': 'host-key-unknown',
+  'host-key-rejected': 'host-key-rejected',
+};
+
+/** A host key refused without an operator to ask is an unknown key; a @revoked one stays rejected. */
+const loginOf = (e: HostError): LoginProblem | undefined =>
+  e.kind === 'host-key-rejected' && !/revoked/i.test(e.message) ? 'host-key-unknown' : (LOGIN_KINDS[e.kind] ?? (e.kind === 'sudo-failed' && SUDO_REFUSED.test(e.message) ? 'sudo-refused' : undefined));
+
+/** sudo answered and said no (a wrong or missing password, the user not allowed): as a refused login. A sudo that hangs is `probe`. */
+const SUDO_REFUSED = /did not accept the password|no sudo password given|sudo refused|sudo is not installed/;
+
 /**
- * Why a host probe gave no report, in the two classes triage needs: `connect`, no SSH
- * session (the host is unreachable, or refuses us); `probe`, SSH answered but the probe did
- * not (sudo stuck, channels refused, the command slow or failing): its state is unknown.
+ * Why a host probe gave no report, in the three classes triage needs: `connect`, no answer
+ * (the host is down or cut off); `login`, it answered but refused us, or its host key is
+ * changed or unknown (its state is unknown: it may be running, even a master); `probe`,
+ * logged in but the probe did not answer (sudo stuck, channels refused, the command slow
+ * or failing): its state is unknown too.
  */
-export function classifyProbeError(e: unknown, deadlineMs: number): { failure: 'connect' | 'probe'; error: string } {
-  if (e instanceof HostError) return { failure: e.kind === 'sudo-failed' || e.kind === 'channel-refused' ? 'probe' : 'connect', error: e.message };
+export function classifyProbeError(e: unknown, deadlineMs: number): { failure: HostFailure; error: string; login?: LoginProblem } {
+  if (e instanceof HostError) {
+    const login = loginOf(e);
+    if (login) return { failure: 'login', error: e.message, login };
+    return { failure: e.kind === 'sudo-failed' || e.kind === 'channel-refused' ? 'probe' : 'connect', error: e.message };
+  }
   if (e instanceof HostProbeFailed) {
     if (e.kind === 'unconnected') return { failure: 'connect', error: `no SSH session within ${deadlineMs} ms` };
     if (e.kind === 'cancelled') return { failure: 'probe', error: `SSH answered, but the status probe did not start within ${deadlineMs} ms (sudo or a busy connection)` };

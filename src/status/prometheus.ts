@@ -128,6 +128,11 @@ export function statusToMetrics(s: ClusterStatus, nowMs: number = s.at): string 
     m.add('moosefs_host_reachable', '1 when the last status probe of the host succeeded.', h.reachable ? 1 : 0, { host: h.name });
     // Tells a host that is down (0) from one that answers SSH while its probe fails (1, reachable 0).
     m.add('moosefs_host_ssh_up', '1 when the host answered SSH at the last status probe, whether or not the probe then succeeded.', sshAnswered(h) ? 1 : 0, { host: h.name });
+    // Which way the last probe failed (all 0 when it succeeded): down (connect), locked out (login: key or password refused, host key changed or unknown), or busy (probe).
+    for (const cls of ['connect', 'login', 'probe'] as const) {
+      m.add('moosefs_host_probe_failure', 'The class of the last status probe failure of the host: connect (no answer), login (refused key/password, changed or unknown host key, sudo refused), probe (logged in, no status).', !h.reachable && h.failure === cls ? 1 : 0, { host: h.name, class: cls });
+    }
+    m.add('moosefs_host_login_ok', '1 when mfs-tui could log into the host at the last status probe (0: it refused us or its host key is changed or unknown, or it did not answer).', h.reachable || h.failure === 'probe' ? 1 : 0, { host: h.name });
     m.add('moosefs_probe_age_seconds', 'Seconds since the last successful status probe of the host.', h.okAt === undefined ? undefined : Math.max(0, (nowMs - h.okAt) / 1000), { host: h.name });
     m.add('moosefs_probe_rtt_seconds', 'Round trip of the last status probe.', h.rttMs === undefined ? undefined : h.rttMs / 1000, { host: h.name });
     if (!h.probe) continue;

@@ -2,7 +2,7 @@
 // terminals, logs). No colours: severity is spelled out.
 import { DAEMONS, type DaemonName } from './probe.ts';
 import { CHUNK_CLASSES } from './parse-mfscli.ts';
-import { formatAge, metaloggerLags, spaceOf, vipHolders, type ClusterStatus, type HostStatus } from './model.ts';
+import { formatAge, loginLabel, metaloggerLags, spaceOf, vipHolders, type ClusterStatus, type HostStatus } from './model.ts';
 
 export const DAEMON_SHORT: Record<DaemonName, string> = {
   mfsmaster: 'master',
@@ -48,8 +48,13 @@ export function daemonCell(h: HostStatus, d: DaemonName): string {
   return procs.length > 1 ? `${procs.length}×` : formatUptime(procs[0]!.uptimeS);
 }
 
-/** `ok`, `paused`, or why the data is missing: DOWN (no SSH), NO STATUS (SSH answered, the probe did not), STALE (old data). */
+/**
+ * `ok`, `paused`, or why the data is missing: DOWN (no answer), KEY CHANGED / KEY UNKNOWN /
+ * LOGIN REFUSED / SUDO REFUSED (it answered, we could not log in: never DOWN), NO STATUS
+ * (logged in, the probe did not answer), STALE (old data).
+ */
 export function hostState(h: HostStatus): string {
+  if (h.failure === 'login' && !h.reachable) return loginLabel(h.login);
   if (h.stale) return h.okAt === undefined ? (h.failure === 'probe' ? 'NO STATUS' : 'DOWN') : `STALE ${formatAge(h.ageMs)}`;
   if (!h.probe) return '…';
   return h.paused ? 'paused' : 'ok';

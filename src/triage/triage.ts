@@ -1,7 +1,7 @@
 // Triage of one status snapshot: what is wrong, the evidence, and the runbook that fits.
 // Pure: the same snapshot and library always give the same report (unit-tested on captures).
 import { checkInput } from '../runbook/inputs.ts';
-import { answeringMasters, metaloggerLags, vipMaster, type ClusterStatus, type HostStatus } from '../status/model.ts';
+import { answeringMasters, lockedOut, loginLabel, metaloggerLags, vipMaster, type ClusterStatus, type HostStatus } from '../status/model.ts';
 import { formatUptime } from '../status/text.ts';
 import type { DaemonName } from '../status/probe.ts';
 import type { Evidence, Finding, FindingCode, Recommendation, TriageReport, TriageRunbook } from './types.ts';
@@ -21,6 +21,7 @@ const RANK: Record<FindingCode, number> = {
   'vip-without-master': 32,
   'no-vip-holder': 33,
   'host-state-unknown': 34,
+  'host-locked-out': 29,
   'missing-chunks': 40,
   'endangered-chunks': 41,
   'chunkserver-down': 45,
@@ -42,7 +43,7 @@ const known = (h: HostStatus): boolean => !!h.probe && h.reachable && !h.stale;
  * Probed and no SSH session (an unprobed host is neither known nor unreachable). A host that
  * answered SSH but whose probe failed is neither: its state is unknown (stateUnknown).
  */
-const unreachable = (h: HostStatus): boolean => !h.reachable && h.failure !== 'probe' && (h.stale || h.error !== undefined);
+const unreachable = (h: HostStatus): boolean => !h.reachable && h.failure !== 'probe' && h.failure !== 'login' && (h.stale || h.error !== undefined);
 const stateUnknown = (h: HostStatus): boolean => !h.reachable && h.failure === 'probe';
 const runs = (h: HostStatus, d: DaemonName): boolean => known(h) && h.probe!.daemons[d].length > 0;
 
@@ -65,8 +66,8 @@ function keepalivedEvidence(h: HostStatus): Evidence {
 
 export function triage(status: ClusterStatus, library: readonly TriageRunbook[], opts: TriageOptions = {}): TriageReport {
   const findings: Finding[] = [];
-  const add = (code: FindingCode, f: Omit<Finding, 'code' | 'rank' | 'severity'> & { severity?: Finding['severity'] }) =>
-    findings.push({ code, rank: RANK[code], severity: f.severity ?? 'critical', ...f });
+  const add = (code: FindingCode, { rank, severity, ...f }: Omit<Finding, 'code' | 'rank' | 'severity'> & { severity?: Finding['severity']; rank?: number }) =>
+    findings.push({ code, rank: rank ?? RANK[code], severity: severity ?? 'critical', ...f });
   const recommend = recommender(library);
   const vip = status.vip;
   const hosts = status.hosts;
@@ -465,6 +466,42 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     });
   }
 
+  // --- hosts that answered but refused us (or whose host key we refuse): not down, and never guessed at ---
+  for (const h of hosts.filter(lockedOut)) {
+    const candidate = h.roles.includes('master-candidate');
+    const row = status.mfs.candidates.find((c) => c.host === h.name);
+    add('host-locked-out', {
+      severity: candidate ? 'critical' : 'warning',
+      rank: candidate ? RANK['host-locked-out'] : 64,
+      title: `Cannot log into ${h.name} (${loginLabel(h.login)}): fix access to ${h.name} first${candidate ? '; it is a master candidate and may be running a master' : ''}`,
+      hosts: [h.name],
+      evidence: [
+        { host: h.name, probe: SSH, saw: `${h.address} answered, but ${loginWhy(h)}${h.error ? `: ${h.error}` : ''}` },
+        ...candidateAnswers.filter((e) => e.host === h.name),
+      ],
+      recommendation: none(`no runbook fits until mfs-tui can log into ${h.name}: what runs there is unknown${candidate ? ', and recovering a master beside one that may be running makes two' : ''}.`, [
+        ...accessHowTo(h),
+        'Then `mfs-tui triage` again.',
+      ]),
+    });
+  }
+
+  // A master candidate we cannot log into may be serving, promoting or down: no recovery of a
+  // master (nor any other high-risk runbook) until its state is known.
+  const locked = candidates.filter(lockedOut);
+  if (locked.length) {
+    const names = list(locked.map((h) => h.name));
+    for (const f of findings) {
+      const r = f.recommendation;
+      if (r.kind !== 'runbook' || !HIGH_RISK.has(riskOf(library, r.runbook) ?? 'low')) continue;
+      f.recommendation = none(`fix access to ${names} first: ${r.runbook} would fit what the other hosts show, but mfs-tui cannot log into ${names} (${list(locked.map((h) => loginLabel(h.login)))}), so whether a master runs there is unknown.`, [
+        ...locked.flatMap(accessHowTo),
+        `Then \`mfs-tui triage\` again; it recommends ${r.runbook} only once ${names} is known not to be serving or taking over.`,
+      ]);
+      f.evidence = [...f.evidence, ...locked.map((h) => ({ host: h.name, probe: SSH, saw: `answered, but ${loginWhy(h)}` }))];
+    }
+  }
+
   if (status.mfs.error && !findings.some((f) => f.evidence.includes(vipAnswer))) {
     add('probe-problem', {
       severity: 'warning',
@@ -477,6 +514,41 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
 
   findings.sort((a, b) => a.rank - b.rank);
   return { cluster: status.cluster, vip, at: status.at, healthy: findings.length === 0, findings };
+}
+
+const HIGH_RISK = new Set(['high', 'critical']);
+const riskOf = (library: readonly TriageRunbook[], id: string) => library.find((r) => r.id === id)?.risk;
+
+/** Why mfs-tui could not log in, in words. */
+function loginWhy(h: HostStatus): string {
+  switch (h.login) {
+    case 'host-key-changed':
+      return 'its host key has CHANGED (refused)';
+    case 'host-key-unknown':
+      return 'its host key is unknown (not accepted without an operator)';
+    case 'host-key-rejected':
+      return 'its host key is rejected (@revoked)';
+    case 'sudo-refused':
+      return 'sudo refused us';
+    default:
+      return 'it refused our key or password';
+  }
+}
+
+/** What to do so mfs-tui can log in again. */
+function accessHowTo(h: HostStatus): string[] {
+  switch (h.login) {
+    case 'host-key-changed':
+      return [`Find out why ${h.name}'s host key changed (reinstalled? another machine on ${h.address}?) by checking its fingerprint on the console; only then replace the known_hosts entry (\`ssh-keygen -R ${h.address}\`).`];
+    case 'host-key-unknown':
+      return [`Check ${h.name}'s host key fingerprint on its console, then accept it once interactively (\`mfs-tui\` asks, or \`ssh ${h.address}\`).`];
+    case 'host-key-rejected':
+      return [`${h.name}'s host key is marked @revoked in known_hosts: find out why before trusting the host again.`];
+    case 'sudo-refused':
+      return [`Let the inventory's user on ${h.name} use sudo (or give the right sudo password when asked).`];
+    default:
+      return [`Make ${h.name} accept the inventory's key for its user again (its authorized_keys, the identity file or agent in the inventory), e.g. \`ssh -v ${h.address} true\`.`];
+  }
 }
 
 function changelogEvidence(h: HostStatus): Evidence {

@@ -1,6 +1,6 @@
 // Triage: what is wrong with the cluster, the evidence for it, and which runbook fits.
 // Pure data: `triage()` (triage.ts) derives a report from one ClusterStatus snapshot.
-import type { RunbookInput } from '../runbook/types.ts';
+import type { RiskLevel, RunbookInput } from '../runbook/types.ts';
 
 export type FindingCode =
   | 'split-brain'
@@ -20,6 +20,7 @@ export type FindingCode =
   | 'undergoal-chunks'
   | 'host-unreachable'
   | 'host-state-unknown'
+  | 'host-locked-out'
   | 'probe-problem';
 
 export type FindingSeverity = 'critical' | 'warning';
@@ -81,5 +82,7 @@ export interface TriageReport {
 export interface TriageRunbook {
   id: string;
   title: string;
+  /** high and critical runbooks are recommended only with evidence that rules out the other explanations. */
+  risk?: RiskLevel;
   inputs: readonly Pick<RunbookInput, 'name' | 'pattern' | 'choices'>[];
 }

@@ -26,6 +26,8 @@ export interface FakeHost {
   probeHangs?: boolean;
   /** Cannot connect: every exec rejects with a HostError with this message. */
   fail?: string;
+  /** The HostError kind of `fail` (default unreachable): auth-refused, host-key-changed, ... */
+  failKind?: HostError['kind'];
 }
 
 export function inventoryOf(hosts: FakeHost[]): Inventory {
@@ -94,7 +96,7 @@ export function fakeCluster(hosts: FakeHost[], mfscli: { viaVip: string; candida
             };
             if (req.signal?.aborted) return cancel();
             req.signal?.addEventListener('abort', cancel, { once: true });
-            if (h.fail) return reject(new HostError(name, 'unreachable', h.fail));
+            if (h.fail) return reject(new HostError(name, h.failKind ?? 'unreachable', h.fail));
             if (h.delay === 'hang') {
               later(connectTimeoutMs, () => reject(new HostError(name, 'timeout', `${name}: no SSH answer from ${h.address}:22 within ${connectTimeoutMs} ms`)));
               return;

@@ -88,6 +88,26 @@ describe('Prometheus metrics', () => {
     assert.match(slow, /^moosefs_host_ssh_up\{host="m2"\} 1$/m);
     assert.match(slow, /^moosefs_host_ssh_up\{host="c1"\} 0$/m);
     assert.match(slow, /^moosefs_host_ssh_up\{host="m1"\} 1$/m);
+    assert.match(slow, /^moosefs_host_probe_failure\{host="m2",class="probe"\} 1$/m);
+    assert.match(slow, /^moosefs_host_probe_failure\{host="c1",class="connect"\} 1$/m);
+    assert.match(slow, /^moosefs_host_login_ok\{host="m2"\} 1$/m);
+  });
+
+  it('a host that refused our login: its class is login in the metrics and the text, never DOWN', async () => {
+    const hosts = healthyHosts().map((h) => (h.name === 'm2' ? { ...h, fail: 'm2: HOST KEY CHANGED for 10.251.9.2', failKind: 'host-key-changed' as const } : h));
+    const s = await snapshot(hosts, fixture('healthy-goal3.txt'), simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]));
+    const m = statusToMetrics(s);
+    assert.match(m, /^moosefs_host_probe_failure\{host="m2",class="login"\} 1$/m);
+    assert.match(m, /^moosefs_host_probe_failure\{host="m2",class="connect"\} 0$/m);
+    assert.match(m, /^moosefs_host_login_ok\{host="m2"\} 0$/m);
+    assert.match(m, /^moosefs_host_login_ok\{host="m1"\} 1$/m);
+    assert.match(m, /^moosefs_host_ssh_up\{host="m2"\} 1$/m);
+    const t = renderStatusText(s);
+    assert.match(t, /^m2 +KEY CHANGED /m);
+    assert.doesNotMatch(t, /DOWN/);
+    assert.match(t, /CRITICAL {2}m2: KEY CHANGED: cannot log in, its state is unknown \(a master candidate: it may be running a master\)/);
+    const r = check(m);
+    assert.ok(r.code === 0 || r.code === 3, r.out);
   });
 
   it('label escaping and -SIG key names', () => {

@@ -120,6 +120,22 @@ describe('StatusPoller + alerts', () => {
     assert.deepEqual([again.reachable, again.failure, again.error], [true, undefined, undefined]);
   });
 
+  it('a host that refuses our key or presents a changed host key is locked out (login), not down', async () => {
+    const hosts = healthyHosts();
+    hosts[1] = { ...hosts[1]!, fail: 'm2: HOST KEY CHANGED for 10.251.9.2', failKind: 'host-key-changed' };
+    hosts[2] = { ...hosts[2]!, fail: 'c1: root@10.251.9.21:22 refused every key: tried key /k', failKind: 'auth-refused' };
+    const { poller } = setup(hosts);
+    await poller.sweep();
+    const [, m2, c1] = poller.getState().hosts;
+    assert.deepEqual([m2!.reachable, m2!.failure, m2!.login], [false, 'login', 'host-key-changed']);
+    assert.deepEqual([c1!.failure, c1!.login], ['login', 'auth-refused']);
+    assert.deepEqual([hostState(m2!), hostState(c1!)], ['KEY CHANGED', 'LOGIN REFUSED']);
+    const alerts = poller.getState().alerts;
+    assert.deepEqual(alerts.filter((a) => a.code === 'host-locked-out').map((a) => [a.hosts[0], a.severity]), [['m2', 'critical'], ['c1', 'warning']]);
+    assert.ok(!alerts.some((a) => a.code === 'host-stale'), 'not reported as down or stale');
+    poller.stop();
+  });
+
   it('a probe abandoned while its connection is still being made counts as not connecting', async () => {
     const hosts = healthyHosts();
     hosts[2] = { ...hosts[2]!, delay: 'hang' };
@@ -130,10 +146,17 @@ describe('StatusPoller + alerts', () => {
     assert.deepEqual([c1.reachable, c1.failure, c1.error], [false, 'connect', 'no SSH session within 200 ms']);
   });
 
-  it('classifyProbeError: only a missing SSH session is connect; sudo, refused channels, slow or cancelled probes after SSH answered are probe', () => {
+  it('classifyProbeError: no answer is connect; a refused key, password or sudo, a changed or unknown host key are login; a stuck sudo, refused channels, slow or cancelled probes after login are probe', () => {
     const c = (e: unknown) => classifyProbeError(e, 24000);
     assert.deepEqual(c(new HostError('m2', 'timeout', 'm2: no SSH answer from 10.0.0.2:22 within 10 s')), { failure: 'connect', error: 'm2: no SSH answer from 10.0.0.2:22 within 10 s' });
-    assert.equal(c(new HostError('m2', 'host-key-changed', 'm2: host key changed')).failure, 'connect');
+    assert.equal(c(new HostError('m2', 'unreachable', 'm2: cannot reach 10.0.0.2:22: connection refused')).failure, 'connect');
+    assert.deepEqual(c(new HostError('m2', 'host-key-changed', 'm2: HOST KEY CHANGED')), { failure: 'login', login: 'host-key-changed', error: 'm2: HOST KEY CHANGED' });
+    assert.deepEqual(c(new HostError('m2', 'auth-refused', 'm2: root@10.0.0.2:22 refused every key')), { failure: 'login', login: 'auth-refused', error: 'm2: root@10.0.0.2:22 refused every key' });
+    // Refused without an operator to ask (SshPool's wording): an unknown key. @revoked stays rejected.
+    assert.equal(c(new HostError('m2', 'host-key-rejected', 'm2: the ssh-ed25519 host key SHA256:x of 10.0.0.2:22 was not accepted')).login, 'host-key-unknown');
+    assert.equal(c(new HostError('m2', 'host-key-rejected', 'm2: the host key is marked @revoked in kh:3; refusing to connect')).login, 'host-key-rejected');
+    assert.equal(c(new HostError('m2', 'host-key-unknown', 'm2: cannot check known_hosts')).login, 'host-key-unknown');
+    assert.deepEqual(c(new HostError('m2', 'sudo-failed', 'm2: sudo did not accept the password for ops')), { failure: 'login', login: 'sudo-refused', error: 'm2: sudo did not accept the password for ops' });
     assert.equal(c(new HostError('m2', 'disconnected', 'm2: SSH connection lost (reset)')).failure, 'connect');
     assert.equal(c(new HostError('m2', 'sudo-failed', 'm2: `sudo -n true` gave no answer within 15 s')).failure, 'probe');
     assert.equal(c(new HostError('m2', 'channel-refused', 'm2: the server refused a new command channel')).failure, 'probe');

@@ -142,6 +142,60 @@ describe('triage on status snapshots', () => {
     assert.deepEqual(codes(serving), ['host-state-unknown']);
   });
 
+  describe('a host that refuses our login (locked out) is not down: fix access first, no recovery runbook', () => {
+    const KEY_CHANGED = { fail: 'HOST KEY CHANGED for 10.251.9.x', failKind: 'host-key-changed' as const };
+    const REFUSED = { fail: 'root@10.251.9.x:22 refused every key: tried key /k', failKind: 'auth-refused' as const };
+    const noRecovery = (r: TriageReport) =>
+      r.findings.filter((f) => f.recommendation.kind === 'runbook' && ['power-cut', 'lost-master', 'rebuild-master', 'fence-master'].includes(f.recommendation.runbook));
+
+    it('the standby locked out beside a serving master: its own finding, no rebuild-master', async () => {
+      const r = await judge(set(hosts(), 'm2', KEY_CHANGED), healthyMfscli(), SIM_M1);
+      assert.deepEqual(codes(r), ['host-locked-out']);
+      const f = r.findings[0]!;
+      assert.equal(f.severity, 'critical');
+      assert.match(f.title, /^Cannot log into m2 \(KEY CHANGED\): fix access to m2 first; it is a master candidate and may be running a master$/);
+      assert.ok(saw(f).includes('m2 | ssh probe | 10.251.9.2 answered, but its host key has CHANGED (refused): HOST KEY CHANGED for 10.251.9.x'), saw(f).join('\n'));
+      assert.equal(f.recommendation.kind, 'none');
+      assert.match(f.recommendation.kind === 'none' ? f.recommendation.howTo[0]! : '', /checking its fingerprint on the console; only then replace the known_hosts entry/);
+    });
+
+    it('the active master host locked out while the master still answers: only the access finding', async () => {
+      const r = await judge(set(hosts(), 'm1', REFUSED), healthyMfscli(), SIM_M1);
+      assert.deepEqual(codes(r), ['host-locked-out']);
+      assert.match(r.findings[0]!.title, /^Cannot log into m1 \(LOGIN REFUSED\)/);
+    });
+
+    it('no master answers and the master host refuses our key: never lost-master beside a master that may run (the old bug)', async () => {
+      const r = await judge(set(hosts(), 'm1', REFUSED), fixture('no-master.txt'), SIM_NONE);
+      assert.deepEqual(noRecovery(r), []);
+      assert.equal(codes(r)[0], 'host-locked-out');
+      const master = r.findings.find((f) => f.code === 'master-down' || f.code === 'master-host-unreachable');
+      if (master) {
+        assert.equal(master.recommendation.kind, 'none');
+        assert.match(master.recommendation.kind === 'none' ? master.recommendation.reason : '', /^fix access to m1 first: .*whether a master runs there is unknown/);
+      }
+    });
+
+    it('the master host down and the standby locked out: no promotion of the metalogger either', async () => {
+      const r = await judge(set(set(hosts(), 'm1', { fail: 'connect ECONNREFUSED 10.251.9.1:22' }), 'm2', KEY_CHANGED), fixture('no-master.txt'), SIM_NONE);
+      assert.deepEqual(codes(r), ['host-locked-out', 'master-host-unreachable']);
+      assert.deepEqual(noRecovery(r), []);
+      assert.match(find(r, 'master-host-unreachable').recommendation.kind === 'none' ? (find(r, 'master-host-unreachable').recommendation as { reason: string }).reason : '', /fix access to m2 first: lost-master would fit/);
+    });
+
+    it('the VIP holder dead (power cut) and the standby locked out: no power-cut until m2 is known', async () => {
+      const r = await judge(set(set(hosts(), 'm1', { daemons: ['keepalived'] }), 'm2', REFUSED), fixture('no-master.txt'), SIM_NONE);
+      assert.deepEqual(noRecovery(r), []);
+      assert.deepEqual(codes(r), ['host-locked-out', 'master-down']);
+    });
+
+    it('a chunkserver locked out: a warning to fix access, not a chunkserver that cannot be reached', async () => {
+      const r = await judge(set(hosts(), 'c1', REFUSED), healthyMfscli(), SIM_M1);
+      assert.deepEqual(codes(r), ['host-locked-out']);
+      assert.equal(r.findings[0]!.severity, 'warning');
+    });
+  });
+
   it('a standby whose keepalived is FAULT, or off while the master runs it, cannot take over', async () => {
     const fault = await judge(set(hosts(), 'm2', { vrrp: 'FAULT' }), healthyMfscli(), SIM_M1);
     assert.deepEqual(codes(fault), ['standby-not-ready']);
