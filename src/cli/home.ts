@@ -110,6 +110,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
       executorFor: s.executorFor,
       factsFor: s.factsFor,
       vipHolder: s.vipHolder,
+      preflight: s.preflight,
       gate: status.gate,
       onRecord: status.onRecord,
       mode: 'interactive' as const,

@@ -62,6 +62,7 @@ export interface DriveDeps {
   executorFor: import('../engine/run.ts').RunDeps['executorFor'];
   factsFor: import('../engine/run.ts').RunDeps['factsFor'];
   vipHolder: import('../engine/run.ts').RunDeps['vipHolder'];
+  preflight: import('../engine/run.ts').RunDeps['preflight'];
   gate: import('../engine/types.ts').PreconditionGate;
   mode: 'non-interactive';
   autoConfirm: boolean;
@@ -89,6 +90,16 @@ export async function drive(
     return poller;
   });
   let ctrl: EngineController | undefined;
+  // A host the run needs cannot be reached, logged into or sudo'ed on: exit 3, nothing ran.
+  let preflightFailed = false;
+  const preflight = async (hosts: readonly string[]) => {
+    try {
+      await session.preflight?.(hosts);
+    } catch (err) {
+      preflightFailed = true;
+      throw err;
+    }
+  };
   try {
     const { RunSetupError } = await import('../engine/run.ts');
     try {
@@ -97,6 +108,7 @@ export async function drive(
         executorFor: session.executorFor,
         factsFor: session.factsFor,
         vipHolder: session.vipHolder,
+        preflight,
         gate,
         mode: 'non-interactive',
         autoConfirm: Boolean(opts.yes),
@@ -118,7 +130,7 @@ export async function drive(
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
     printer.finish(state, ctrl.runId);
-    process.exitCode = exitCodeFor(state);
+    process.exitCode = preflightFailed ? EXIT.host : exitCodeFor(state);
   } finally {
     ctrl?.close();
     poller?.stop();

@@ -1,6 +1,6 @@
 // One cluster session: the pooled SSH connections, host facts (asked once per host) and
 // who holds the VIP. The engine, the status poller and the CLI share one of these.
-import type { Executor } from '../exec/types.ts';
+import { HostError, type Executor } from '../exec/types.ts';
 import type { Inventory } from '../inventory/types.ts';
 import type { HostFacts } from '../runbook/facts.ts';
 import type { SshPrompts } from '../ssh/pool.ts';
@@ -11,7 +11,25 @@ export interface ClusterSession {
   factsFor(host: string): Promise<HostFacts>;
   /** The master candidate that holds the VIP now; throws when none or two do. */
   vipHolder(): Promise<string | undefined>;
+  /**
+   * Before a run's first step: connects to every host, trusts its key (asking when unknown),
+   * logs in and settles sudo. Throws PreflightError naming every host that failed.
+   */
+  preflight?(hosts: readonly string[]): Promise<void>;
+  /** Forgets that a host's key or sudo password was refused, so the next use asks again (every host without a name). */
+  reask?(host?: string): void;
   close(): Promise<void>;
+}
+
+/** Some hosts of a run cannot be used: nothing was run. Its message names each host and why. */
+export class PreflightError extends Error {
+  constructor(readonly failures: HostError[]) {
+    super(
+      `cannot start: ${failures.length === 1 ? 'a host is' : `${failures.length} hosts are`} not usable, nothing was run:\n` +
+        failures.map((f) => `  ${f.message}`).join('\n'),
+    );
+    this.name = 'PreflightError';
+  }
 }
 
 /** The shell probe run on each master candidate: prints the VIP line when the host holds it. */
@@ -59,5 +77,10 @@ export async function openClusterSession(inventory: Inventory, prompts: SshPromp
     return holders[0];
   };
 
-  return { inventory, executorFor, factsFor, vipHolder, close: () => pool.close() };
+  const preflight = async (hosts: readonly string[]): Promise<void> => {
+    const failures = await pool.preflight(hosts.filter((h) => h !== 'local'));
+    if (failures.length > 0) throw new PreflightError(failures);
+  };
+
+  return { inventory, executorFor, factsFor, vipHolder, preflight, reask: (host) => pool.reask(host), close: () => pool.close() };
 }

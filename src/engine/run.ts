@@ -15,6 +15,7 @@ import { resolveInputs } from '../runbook/inputs.ts';
 import { buildVariables, renderTemplate } from '../runbook/template.ts';
 import { sha256 } from '../util/hash.ts';
 import { OutputCoalescer } from './output.ts';
+import { runbookHosts } from './preflight.ts';
 import { hostsNeedingFacts, needsVipHolder, planStep, resolveTargets, type PlanContext, type PlannedHostCommand, type StepPlan } from './plan.ts';
 import { awaitingCheck, changedSteps, initialState, reduce, replay } from './reduce.ts';
 import type { HostRunState, Intent, PlannedCommand, PreconditionCheck, PreconditionGate, PreconditionOutcome, Prompt, RunController, RunState } from './types.ts';
@@ -32,6 +33,11 @@ export interface RunDeps {
   executorFor(host: string): Executor;
   factsFor(host: string): Promise<HostFacts>;
   vipHolder(): Promise<string | undefined>;
+  /**
+   * Before the first step: every host the runbook may touch is connected, trusted, logged
+   * into and its sudo settled; a rejection stops the run with nothing run (preflight.ts).
+   */
+  preflight?(hosts: readonly string[]): Promise<void>;
   /**
    * Checks a step's `requires=` against the cluster status before it runs. Without one,
    * every precondition is unknown, which counts as unmet: dangerous steps are refused.
@@ -251,7 +257,7 @@ class RunEngine implements EngineController {
 
   private async drive(): Promise<void> {
     try {
-      await this.walk();
+      if (await this.preflight()) await this.walk();
       this.setPrompt({ kind: 'finished', status: this.state.status, nextRunbook: this.state.nextRunbook });
     } catch (err) {
       // A journal that cannot be written (disk full…) or a bug: stop, leave the run resumable.
@@ -261,6 +267,27 @@ class RunEngine implements EngineController {
     } finally {
       this.writer.close();
       this.resolveSettled(this.state);
+    }
+  }
+
+  /**
+   * Checks every host of the runbook before anything runs. On failure a new run ends failed
+   * (nothing ran); a resumed one stops without a record and stays resumable. True to go on.
+   */
+  private async preflight(): Promise<boolean> {
+    if (!this.deps.preflight) return true;
+    try {
+      await this.deps.preflight(runbookHosts(this.deps.runbook, this.deps.inventory, this.inputs));
+      return true;
+    } catch (err) {
+      const reason = `preflight: ${errorMessage(err)}`;
+      // Only run-started in the journal: a new run, which ends here.
+      if (this.writer.lastSeq <= 1) this.record({ type: 'run-finished', status: 'failed', reason });
+      else {
+        this.state = { ...this.state, status: 'failed', reason };
+        this.notify();
+      }
+      return false;
     }
   }
 

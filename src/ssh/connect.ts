@@ -8,7 +8,6 @@ import { HostError } from '../exec/types.ts';
 import type { KeyStore } from './keys.ts';
 import { describeKey } from './keys.ts';
 import {
-  appendKnownHost,
   fingerprintOf,
   hostKeyAlgorithmsFor,
   judgeHostKey,
@@ -41,7 +40,11 @@ export interface Endpoint {
 export interface ConnectContext {
   knownHosts: readonly string[];
   keys: KeyStore;
-  askUnknownHostKey: (info: UnknownHostKeyInfo) => Promise<boolean>;
+  /**
+   * Unknown host key: true to trust it. The caller writes an accepted key to known_hosts
+   * (once per address, however many connections asked).
+   */
+  askUnknownHostKey: (info: UnknownHostKeyInfo, blob: Buffer) => Promise<boolean>;
   connectTimeoutMs: number;
   keepaliveIntervalMs: number;
   /** An already open stream to the target (ProxyJump). */
@@ -178,15 +181,13 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
       }
       deadline.pause();
       ctx
-        .askUnknownHostKey({ host: ep.host, address: ep.address, port: ep.port, keyType, fingerprint, otherKnownTypes: verdict.otherTypes })
+        .askUnknownHostKey({ host: ep.host, address: ep.address, port: ep.port, keyType, fingerprint, otherKnownTypes: verdict.otherTypes }, blob)
         .then((accepted) => {
           deadline.resume();
           if (!accepted) {
             failure = new HostError(ep.host, 'host-key-rejected', `${ep.host}: the ${keyType} host key ${fingerprint} of ${where} was not accepted`);
             return verify(false);
           }
-          const file = ctx.knownHosts[0];
-          if (file) appendKnownHost(file, ep.address, ep.port, blob);
           verify(true);
         })
         .catch((err: unknown) => {

@@ -4,7 +4,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Client, ClientChannel } from 'ssh2';
 import { HostError, type ExecRequest, type ExecResult, type LongProcess } from '../exec/types.ts';
-import { killCommand, MarkerStripper, wrapScript, type SudoMode } from './remote-command.ts';
+import { killCommand, MarkerStripper, newSudoPrompt, SudoPromptWatcher, wrapScript, type SudoMode } from './remote-command.ts';
 
 /** OpenSSH allows 10 sessions per connection; keep room for kill channels. */
 const MAX_CONCURRENT_EXECS = 8;
@@ -23,14 +23,38 @@ interface ExitStatus {
 
 export interface SudoSetting {
   mode: SudoMode;
-  /** Only with mode 'password'; fed to `sudo -S` on stdin, never put on a command line. */
+  /**
+   * Only with mode 'password': written to sudo's stdin when, and only when, sudo prints its
+   * marker prompt on stderr (never on a command line, never to the command itself).
+   */
   password?: string;
+  /** Who sudo authenticates, for messages. */
+  user?: string;
 }
 
 export interface QuickResult {
   exitCode: number | null;
   stdout: string;
   stderr: string;
+  /** How often sudo asked for the password (sudo commands with a password only). */
+  sudoPrompts: number;
+}
+
+export interface QuickOptions {
+  timeoutMs?: number;
+  /** The command is `sudo -S -p PROMPT …`: answer PROMPT once with the password. */
+  sudo?: { prompt: string; password: string };
+}
+
+/** sudo asked for the password again, or gave up after it: it did not take it. */
+export function sudoRefusedPassword(host: string, sudo: SudoSetting, stderr: string): HostError {
+  const said = stderr
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('sudo:'))
+    .at(-1);
+  return new HostError(host, 'sudo-failed', `${host}: sudo did not accept the password for ${sudo.user ?? 'the login user'}${said ? ` (${said})` : ''}`);
 }
 
 export class HostConnection {
@@ -139,9 +163,12 @@ export class HostConnection {
 
   /**
    * A short helper command (sudo checks, kills): collects output, no streaming, no cancel.
-   * With timeoutMs, a command still running then has its channel closed and rejects.
+   * With timeoutMs, a command still running then has its channel closed and rejects. With
+   * sudo, the password is written once, when sudo's marker prompt shows on stderr; stdin
+   * is closed with it, so a second prompt (a wrong password) gets nothing more.
    */
-  async quick(command: string, stdin?: string, timeoutMs?: number): Promise<QuickResult> {
+  async quick(command: string, opts: QuickOptions = {}): Promise<QuickResult> {
+    const { timeoutMs, sudo } = opts;
     const { channel, exit } = await this.openChannel(command);
     return new Promise((resolve, reject) => {
       const out: Buffer[] = [];
@@ -156,16 +183,34 @@ export class HostConnection {
               reject(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`));
               channel.close();
             }, timeoutMs);
+      const watcher = sudo
+        ? new SudoPromptWatcher(sudo.prompt, (n) => {
+            if (n === 1) channel.end(`${sudo.password}\n`);
+          })
+        : undefined;
       channel.on('data', (d: Buffer) => out.push(d));
-      channel.stderr.on('data', (d: Buffer) => err.push(d));
+      channel.stderr.on('data', (d: Buffer) => err.push(watcher ? watcher.push(d) : d));
       channel.on('close', () => {
         clearTimeout(timer);
         this.onLost.delete(lost);
-        resolve({ exitCode: exit.code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+        if (watcher) err.push(watcher.flush());
+        resolve({
+          exitCode: exit.code,
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+          sudoPrompts: watcher?.prompts ?? 0,
+        });
       });
-      if (stdin !== undefined) channel.write(stdin);
-      channel.end();
+      // Without sudo nothing is fed; with it stdin stays open until sudo asks.
+      if (!sudo) channel.end();
     });
+  }
+
+  /** Signals a process group, through sudo when the script ran through it. */
+  private signalGroup(pgid: number, signal: 'TERM' | 'KILL', sudo: SudoSetting): Promise<unknown> {
+    if (sudo.mode !== 'password') return this.quick(killCommand(pgid, signal, sudo.mode)).catch(() => undefined);
+    const prompt = newSudoPrompt();
+    return this.quick(killCommand(pgid, signal, sudo.mode, prompt), { sudo: { prompt, password: sudo.password ?? '' } }).catch(() => undefined);
   }
 
   /** Runs a script with live output; timeout/abort kill the remote process group. */
@@ -186,7 +231,8 @@ export class HostConnection {
   }
 
   private async execInSlot(req: ExecRequest, sudo: SudoSetting, started: number): Promise<ExecResult> {
-    const { command, token } = wrapScript(req.script, sudo.mode);
+    const prompt = sudo.mode === 'password' ? newSudoPrompt() : undefined;
+    const { command, token } = wrapScript(req.script, sudo.mode, undefined, prompt);
     const { channel, exit } = await this.openChannel(command);
     return new Promise<ExecResult>((resolve, reject) => {
       let stdout = '';
@@ -198,7 +244,28 @@ export class HostConnection {
       const pgid = new Promise<number>((r) => (pgidKnown = r));
       const outDecoder = new StringDecoder('utf8');
       const errDecoder = new StringDecoder('utf8');
-      const stripper = new MarkerStripper(token, (p) => pgidKnown(p));
+      let sudoDone = false;
+      let stdinEnded = false;
+      const endStdin = () => {
+        if (stdinEnded) return;
+        stdinEnded = true;
+        channel.end();
+      };
+      // The password goes to sudo only when it asks, and only once: a second prompt (it was
+      // wrong) gets end of input instead, so sudo gives up after one try.
+      const watcher = prompt
+        ? new SudoPromptWatcher(prompt, (n) => {
+            if (n === 1 && !sudoDone && !stdinEnded) channel.write(`${sudo.password ?? ''}\n`);
+            else endStdin();
+          })
+        : undefined;
+      const stripper = new MarkerStripper(token, (p) => {
+        // The wrapper runs: sudo is done asking. The script gets end of input on stdin.
+        sudoDone = true;
+        if (watcher) watcher.done = true;
+        endStdin();
+        pgidKnown(p);
+      });
       const timers: NodeJS.Timeout[] = [];
 
       const emitOut = (text: string) => {
@@ -227,10 +294,7 @@ export class HostConnection {
         // The marker comes first on stderr; without it (a shell that died at once) there is nothing to kill.
         const id = await Promise.race([pgid, new Promise<undefined>((r) => timers.push(setTimeout(() => r(undefined), KILL_GRACE_MS)))]);
         if (closed) return;
-        const send = (signal: 'TERM' | 'KILL') =>
-          id === undefined
-            ? Promise.resolve()
-            : this.quick(killCommand(id, signal, sudo.mode), sudo.mode === 'password' ? `${sudo.password ?? ''}\n` : undefined).catch(() => undefined);
+        const send = (signal: 'TERM' | 'KILL') => (id === undefined ? Promise.resolve() : this.signalGroup(id, signal, sudo));
         await send('TERM');
         timers.push(
           setTimeout(() => {
@@ -264,12 +328,18 @@ export class HostConnection {
       if (req.timeoutMs !== undefined && req.timeoutMs > 0) timers.push(setTimeout(() => cancel('timeout'), req.timeoutMs));
 
       channel.on('data', (d: Buffer) => emitOut(outDecoder.write(d)));
-      channel.stderr.on('data', (d: Buffer) => emitErr(errDecoder.write(stripper.push(d))));
+      channel.stderr.on('data', (d: Buffer) => emitErr(errDecoder.write(stripper.push(watcher ? watcher.push(d) : d))));
       const finish = () => {
         if (closed) return;
         emitOut(outDecoder.end());
-        emitErr(errDecoder.write(stripper.flush()) + errDecoder.end());
+        const rest = watcher ? stripper.push(watcher.flush()) : Buffer.alloc(0);
+        emitErr(errDecoder.write(Buffer.concat([rest, stripper.flush()])) + errDecoder.end());
         cleanup();
+        if (watcher && watcher.prompts > 0 && !sudoDone && !timedOut && !cancelled) {
+          // sudo asked and never started the command: the password was not taken.
+          reject(sudoRefusedPassword(this.host, sudo, stderr));
+          return;
+        }
         resolve({
           exitCode: timedOut || cancelled ? (exit.signal ? null : exit.code) : exit.code,
           signal: exit.signal,
@@ -281,9 +351,8 @@ export class HostConnection {
         });
       };
       channel.on('close', finish);
-      // The password line is consumed by sudo; then stdin is closed so nothing waits for input.
-      if (sudo.mode === 'password') channel.write(`${sudo.password ?? ''}\n`);
-      channel.end();
+      // Without a sudo password nothing is fed: the script reads end of input at once.
+      if (!watcher) endStdin();
     });
   }
 
@@ -296,7 +365,8 @@ export class HostConnection {
     const release = await this.slot(undefined);
     let channel: ClientChannel;
     let exit: ExitStatus;
-    const { command, token } = wrapScript(script, sudo.mode);
+    const prompt = sudo.mode === 'password' ? newSudoPrompt() : undefined;
+    const { command, token } = wrapScript(script, sudo.mode, undefined, prompt);
     try {
       ({ channel, exit } = await this.openChannel(command));
     } catch (err) {
@@ -305,7 +375,24 @@ export class HostConnection {
     }
     let pgidKnown: (pgid: number) => void = () => {};
     const pgid = new Promise<number>((r) => (pgidKnown = r));
-    const stripper = new MarkerStripper(token, (p) => pgidKnown(p));
+    // The caller's input waits until sudo is done asking: it must never be taken for the password.
+    let started = !prompt;
+    let held: string[] = [];
+    const watcher = prompt
+      ? new SudoPromptWatcher(prompt, (n) => {
+          if (n === 1 && !started) channel.write(`${sudo.password ?? ''}\n`);
+          else channel.end();
+        })
+      : undefined;
+    const stripper = new MarkerStripper(token, (p) => {
+      if (!started) {
+        started = true;
+        if (watcher) watcher.done = true;
+        for (const text of held) channel.write(text);
+        held = [];
+      }
+      pgidKnown(p);
+    });
     const outDecoder = new StringDecoder('utf8');
     const errDecoder = new StringDecoder('utf8');
     const listeners: ((chunk: string) => void)[] = [];
@@ -317,7 +404,8 @@ export class HostConnection {
         closed = true;
         this.onLost.delete(finish);
         release!();
-        stderr += errDecoder.write(stripper.flush()) + errDecoder.end();
+        const rest = watcher ? stripper.push(watcher.flush()) : Buffer.alloc(0);
+        stderr += errDecoder.write(Buffer.concat([rest, stripper.flush()])) + errDecoder.end();
         resolve({ exitCode: exit.code, stderr });
       };
       channel.on('close', finish);
@@ -328,9 +416,8 @@ export class HostConnection {
       if (text) for (const l of listeners) l(text);
     });
     channel.stderr.on('data', (d: Buffer) => {
-      stderr += errDecoder.write(stripper.push(d));
+      stderr += errDecoder.write(stripper.push(watcher ? watcher.push(d) : d));
     });
-    if (sudo.mode === 'password') channel.write(`${sudo.password ?? ''}\n`);
     const stop = async () => {
       if (closed) return;
       channel.end();
@@ -339,7 +426,7 @@ export class HostConnection {
       const id = await Promise.race([pgid, timeout(100)]);
       if (typeof id === 'number') {
         for (const signal of ['TERM', 'KILL'] as const) {
-          await this.quick(killCommand(id, signal, sudo.mode), sudo.mode === 'password' ? `${sudo.password ?? ''}\n` : undefined).catch(() => undefined);
+          await this.signalGroup(id, signal, sudo);
           if ((await Promise.race([ended, timeout(KILL_GRACE_MS)])) !== 'timeout') return;
         }
       }
@@ -348,7 +435,9 @@ export class HostConnection {
     };
     return {
       write: (text: string) => {
-        if (!closed) channel.write(text);
+        if (closed) return;
+        if (started) channel.write(text);
+        else held.push(text);
       },
       onStdout: (l) => listeners.push(l),
       ended,

@@ -1,13 +1,21 @@
-// The SSH pool: one connection per inventory host, opened on first use and reused by every
-// step and probe; a lost connection is replaced on the next exec. Secrets the operator types
-// (key passphrases, sudo passwords) live in this object's memory only, for this session.
+// The SSH pool: one connection per login (user@address:port, via the same jump host),
+// opened on first use and reused by every step and probe, whichever inventory names point
+// there; a lost connection is replaced on the next exec. Secrets the operator types (key
+// passphrases, sudo passwords) live in this object's memory only, for this session.
+//
+// A host whose key was refused (unknown and declined, changed, revoked), or whose sudo
+// password was refused or not given, stays refused for the session: every later exec (the
+// status poller's included) fails at once with the same HostError, nothing reconnects or
+// asks again, until the operator asks for it (reask()).
 import { setMaxListeners } from 'node:events';
 import { HostError, type Executor, type ExecRequest, type ExecResult } from '../exec/types.ts';
 import type { Inventory, InventoryHost } from '../inventory/types.ts';
 import { resolveSshConfig } from '../inventory/ssh-config.ts';
-import { openClient, type Endpoint, type UnknownHostKeyInfo } from './connect.ts';
-import { HostConnection, type SudoSetting } from './host-connection.ts';
+import { openClient, type ConnectContext, type Endpoint, type UnknownHostKeyInfo } from './connect.ts';
+import { HostConnection, sudoRefusedPassword, type SudoSetting } from './host-connection.ts';
 import { KeyStore } from './keys.ts';
+import { appendKnownHost, fingerprintOf } from './known-hosts.ts';
+import { newSudoPrompt, sudoPrefix } from './remote-command.ts';
 
 export interface SshPrompts {
   /**
@@ -27,10 +35,26 @@ export interface SshPoolOptions {
   sudoCheckTimeoutMs?: number;
 }
 
+/** HostError kinds that stay for the session: the operator said no, or must look first. */
+const STICKY_KEY_KINDS = new Set<HostError['kind']>(['host-key-changed', 'host-key-rejected']);
+
+/** The server behind an endpoint: what its host key belongs to. */
+function serverKey(address: string, port: number): string {
+  return `${address.toLowerCase()}:${port}`;
+}
+
 export class SshPool {
+  /** Live connections by login key (see loginKey). */
   private readonly connections = new Map<string, HostConnection>();
   private readonly connecting = new Map<string, Promise<HostConnection>>();
+  /** The sudo decision of a login, for its current connection. */
   private readonly sudo = new Map<string, Promise<SudoSetting>>();
+  /** Servers (address:port) refused for this session, with the error every attempt gets. */
+  private readonly refusedServers = new Map<string, HostError>();
+  /** Logins whose sudo was refused for this session (wrong password, none given). */
+  private readonly refusedSudo = new Map<string, HostError>();
+  /** Accepted unknown keys (server + fingerprint): asked once, written once. */
+  private readonly keyAnswers = new Map<string, Promise<boolean>>();
   private readonly keys: KeyStore;
   private closed = false;
   /** Stops connection attempts still in progress when the pool closes. */
@@ -58,6 +82,11 @@ export class SshPool {
     return host;
   }
 
+  /** One connection serves every inventory name that logs in as the same user on the same server. */
+  private loginKey(host: InventoryHost): string {
+    return `${host.user}@${serverKey(host.address, host.port)}${host.proxyJump ? ` via ${host.proxyJump}` : ''}`;
+  }
+
   executor(hostName: string): Executor {
     const host = this.hostNamed(hostName);
     return {
@@ -74,6 +103,50 @@ export class SshPool {
   /** Opens the host's connection now (e.g. to ask host key questions before a run). */
   async connect(hostName: string): Promise<void> {
     await this.connection(this.hostNamed(hostName));
+  }
+
+  /**
+   * Before a run: connects to each host (asking about unknown keys), logs in, and on a
+   * `become` host settles sudo (asking for the password when sudo wants one). Returns the
+   * failures, one per host, in the order given; nothing runs on any host.
+   */
+  async preflight(hostNames: readonly string[]): Promise<HostError[]> {
+    const results = await Promise.all(
+      [...new Set(hostNames)].map(async (name) => {
+        const host = this.hostNamed(name);
+        try {
+          const conn = await this.connection(host);
+          if (host.become) await this.sudoSetting(host, conn);
+          return undefined;
+        } catch (err) {
+          if (err instanceof HostError) return err.host === host.name ? err : new HostError(host.name, err.kind, `${host.name}: ${err.message}`);
+          return new HostError(host.name, 'unreachable', `${host.name}: ${(err as Error).message}`);
+        }
+      }),
+    );
+    return results.filter((e): e is HostError => e !== undefined);
+  }
+
+  /** Hosts refused for this session (key or sudo), with why. */
+  refused(): { host: string; error: HostError }[] {
+    return this.inv.hosts.flatMap((h) => {
+      const error = this.refusedServers.get(serverKey(h.address, h.port)) ?? this.refusedSudo.get(this.loginKey(h));
+      return error ? [{ host: h.name, error }] : [];
+    });
+  }
+
+  /**
+   * The operator asks again: the host's refusal (its key, its sudo password) is forgotten,
+   * so the next use connects and asks anew. Without a name, every refusal is forgotten.
+   */
+  reask(hostName?: string): void {
+    const hosts = hostName === undefined ? this.inv.hosts : [this.hostNamed(hostName)];
+    for (const h of hosts) {
+      const server = serverKey(h.address, h.port);
+      this.refusedServers.delete(server);
+      this.refusedSudo.delete(this.loginKey(h));
+      for (const k of [...this.keyAnswers.keys()]) if (k.startsWith(`${server} `)) this.keyAnswers.delete(k);
+    }
   }
 
   async close(): Promise<void> {
@@ -100,27 +173,78 @@ export class SshPool {
       const durationMs = Math.round(performance.now() - started);
       return { exitCode: null, timedOut: false, cancelled: true, ...(connected ? {} : { unconnected: true }), durationMs, stdout: '', stderr: '' };
     }
-    return ready.conn.exec(req, ready.sudo);
+    try {
+      return await ready.conn.exec(req, ready.sudo);
+    } catch (err) {
+      // sudo no longer takes the password (changed meanwhile): decided again, asked again, never retried with it.
+      if (err instanceof HostError && err.kind === 'sudo-failed') this.sudo.delete(this.loginKey(host));
+      throw err;
+    }
+  }
+
+  /** The error a refused host gets at once, named for the inventory name asked for. */
+  private refusal(host: InventoryHost): HostError | undefined {
+    const err = this.refusedServers.get(serverKey(host.address, host.port));
+    if (!err) return undefined;
+    return err.host === host.name ? err : new HostError(host.name, err.kind, `${host.name} (${host.address}:${host.port}, as ${err.host}): ${err.message}`);
   }
 
   private connection(host: InventoryHost): Promise<HostConnection> {
     if (this.closed) return Promise.reject(new HostError(host.name, 'disconnected', `${host.name}: the SSH pool is closed`));
-    const live = this.connections.get(host.name);
+    const refused = this.refusal(host);
+    if (refused) return Promise.reject(refused);
+    const key = this.loginKey(host);
+    const live = this.connections.get(key);
     if (live?.isAlive) return Promise.resolve(live);
-    let pending = this.connecting.get(host.name);
+    let pending = this.connecting.get(key);
     if (!pending) {
-      pending = this.open(host).finally(() => this.connecting.delete(host.name));
-      this.connecting.set(host.name, pending);
+      pending = this.open(host, key).finally(() => this.connecting.delete(key));
+      this.connecting.set(key, pending);
     }
     return pending;
   }
 
-  private async open(host: InventoryHost): Promise<HostConnection> {
-    this.sudo.delete(host.name); // a sudo decision belongs to one connection's session
-    const ctx = {
+  /** Connects to one endpoint; a refused key marks its server refused for the session. */
+  private async openEndpoint(ep: Endpoint, ctx: ConnectContext): Promise<Awaited<ReturnType<typeof openClient>>> {
+    const server = serverKey(ep.address, ep.port);
+    const refused = this.refusedServers.get(server);
+    if (refused) throw refused;
+    try {
+      return await openClient(ep, ctx);
+    } catch (err) {
+      if (err instanceof HostError && STICKY_KEY_KINDS.has(err.kind) && !this.closed) this.refusedServers.set(server, err);
+      throw err;
+    }
+  }
+
+  /** Asks about an unknown key once per server and key, and writes an accepted one once. */
+  private askUnknownHostKey(info: UnknownHostKeyInfo, blob: Buffer): Promise<boolean> {
+    const id = `${serverKey(info.address, info.port)} ${fingerprintOf(blob)}`;
+    let answer = this.keyAnswers.get(id);
+    if (!answer) {
+      answer = this.prompts.unknownHostKey(info).then((accepted) => {
+        const file = this.inv.knownHosts[0];
+        if (accepted && file) appendKnownHost(file, info.address, info.port, blob);
+        return accepted;
+      });
+      this.keyAnswers.set(id, answer);
+      // Only an acceptance is remembered here; a refusal is remembered as the server's refusal.
+      answer.then(
+        (accepted) => {
+          if (!accepted) this.keyAnswers.delete(id);
+        },
+        () => this.keyAnswers.delete(id),
+      );
+    }
+    return answer;
+  }
+
+  private async open(host: InventoryHost, key: string): Promise<HostConnection> {
+    this.sudo.delete(key); // a sudo decision belongs to one connection's session
+    const ctx: ConnectContext = {
       knownHosts: this.inv.knownHosts,
       keys: this.keys,
-      askUnknownHostKey: (info: UnknownHostKeyInfo) => this.prompts.unknownHostKey(info),
+      askUnknownHostKey: (info, blob) => this.askUnknownHostKey(info, blob),
       connectTimeoutMs: this.opts.connectTimeoutMs ?? 10_000,
       keepaliveIntervalMs: this.opts.keepaliveIntervalMs ?? 5_000,
       signal: this.closing.signal,
@@ -139,10 +263,10 @@ export class SshPool {
     if (host.proxyJump) {
       const jump = await this.jumpEndpoint(host);
       via = ` via ${jump.host}`;
-      const jumpClient = await openClient(jump, ctx);
+      const jumpClient = await this.openEndpoint(jump, ctx);
       this.connectionsOpened++;
       owned.push(jumpClient);
-      sock = await new Promise<NonNullable<Parameters<typeof openClient>[1]['sock']>>((resolve, reject) =>
+      sock = await new Promise<NonNullable<ConnectContext['sock']>>((resolve, reject) =>
         jumpClient.forwardOut('127.0.0.1', 0, host.address, host.port, (err, stream) => {
           if (err) {
             jumpClient.end();
@@ -153,7 +277,7 @@ export class SshPool {
     }
     let client;
     try {
-      client = await openClient(target, { ...ctx, sock, via });
+      client = await this.openEndpoint(target, { ...ctx, sock, via });
     } catch (err) {
       for (const o of owned) o.end();
       throw err;
@@ -164,7 +288,7 @@ export class SshPool {
       await conn.close();
       throw new HostError(host.name, 'disconnected', `${host.name}: the SSH pool is closed`);
     }
-    this.connections.set(host.name, conn);
+    this.connections.set(key, conn);
     return conn;
   }
 
@@ -193,44 +317,57 @@ export class SshPool {
   }
 
   /**
-   * How to use sudo on a `become` host, decided once per connection: `sudo -n true` tells
-   * whether a password is needed; if so it is asked once and checked with `sudo -k -S true`.
+   * How to use sudo on a `become` host, decided once per connection: `sudo -n` with the
+   * command shape every script uses tells whether a password is needed (a NOPASSWD rule for
+   * /bin/sh counts); if so it is asked once and checked with one sudo prompt.
    */
   private sudoSetting(host: InventoryHost, conn: HostConnection): Promise<SudoSetting> {
-    let setting = this.sudo.get(host.name);
+    const key = this.loginKey(host);
+    const refused = this.refusedSudo.get(key);
+    if (refused) return Promise.reject(refused.host === host.name ? refused : new HostError(host.name, refused.kind, `${host.name}: ${refused.message}`));
+    let setting = this.sudo.get(key);
     if (!setting) {
       setting = this.decideSudo(host, conn);
-      this.sudo.set(host.name, setting);
-      setting.catch(() => this.sudo.delete(host.name));
+      this.sudo.set(key, setting);
+      setting.catch((err: unknown) => {
+        if (this.sudo.get(key) === setting) this.sudo.delete(key);
+        // A password refused or not given stays so: no loop of attempts that could lock the account.
+        if (err instanceof HostError && err.kind === 'sudo-failed' && /password/.test(err.message) && !this.closed) this.refusedSudo.set(key, err);
+      });
     }
     return setting;
   }
 
   private async decideSudo(host: InventoryHost, conn: HostConnection): Promise<SudoSetting> {
     // sudo can hang on a sick host (a hostname lookup, a blocked log): every exec waits for this.
-    const probe = await conn.quick('sudo -n true', undefined, this.sudoCheckMs).catch((err: Error) => {
+    const probeCommand = `${sudoPrefix('nopasswd')}/bin/sh -c 'exit 0'`;
+    const probe = await conn.quick(probeCommand, { timeoutMs: this.sudoCheckMs }).catch((err: Error) => {
       if (err instanceof HostError) throw err;
-      throw new HostError(host.name, 'sudo-failed', `${host.name}: \`sudo -n true\` gave ${err.message}`);
+      throw new HostError(host.name, 'sudo-failed', `${host.name}: \`sudo -n\` gave ${err.message}`);
     });
-    if (probe.exitCode === 0) return { mode: 'nopasswd' };
+    if (probe.exitCode === 0) return { mode: 'nopasswd', user: host.user };
     if (probe.exitCode === 127) {
       throw new HostError(host.name, 'sudo-failed', `${host.name}: become is set but sudo is not installed`);
     }
     if (!/password/i.test(probe.stderr)) {
+      // E.g. `Defaults requiretty`: "sorry, you must have a tty to run sudo".
       throw new HostError(host.name, 'sudo-failed', `${host.name}: sudo refused ${host.user}: ${firstLine(probe.stderr)}`);
     }
     const password = await this.prompts.sudoPassword({ host: host.name, user: host.user });
     if (password === undefined) {
       throw new HostError(host.name, 'sudo-failed', `${host.name}: no sudo password given for ${host.user}`);
     }
-    const check = await conn.quick("sudo -k -S -p '' true", `${password}\n`, this.sudoCheckMs).catch((err: Error) => {
-      if (err instanceof HostError) throw err;
-      throw new HostError(host.name, 'sudo-failed', `${host.name}: sudo with the password gave ${err.message}`);
-    });
-    if (check.exitCode !== 0) {
-      throw new HostError(host.name, 'sudo-failed', `${host.name}: sudo did not accept the password for ${host.user}`);
-    }
-    return { mode: 'password', password };
+    const setting: SudoSetting = { mode: 'password', password, user: host.user };
+    // -k: this one check must ask, so a wrong password shows now; it is written once, only when sudo asks.
+    const prompt = newSudoPrompt();
+    const check = await conn
+      .quick(`sudo -k ${sudoPrefix('password', prompt).slice('sudo '.length)}/bin/sh -c 'exit 0'`, { timeoutMs: this.sudoCheckMs, sudo: { prompt, password } })
+      .catch((err: Error) => {
+        if (err instanceof HostError) throw err;
+        throw new HostError(host.name, 'sudo-failed', `${host.name}: sudo with the password gave ${err.message}`);
+      });
+    if (check.exitCode !== 0) throw sudoRefusedPassword(host.name, setting, check.stderr);
+    return setting;
   }
 }
 

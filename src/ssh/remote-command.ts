@@ -12,15 +12,73 @@ export function shQuote(s: string): string {
 /** How sudo is used for a `become` host. */
 export type SudoMode = 'none' | 'nopasswd' | 'password';
 
-export function sudoPrefix(mode: SudoMode): string {
+/**
+ * With 'password', sudo prints `prompt` (a random marker, unique per session) on stderr when,
+ * and only when, it wants the password; the caller writes the password then and only then
+ * (SudoPromptWatcher). sudo expands `%` in a prompt, so the marker has none.
+ */
+export function sudoPrefix(mode: SudoMode, prompt?: string): string {
   switch (mode) {
     case 'none':
       return '';
     case 'nopasswd':
       return 'sudo -n -- ';
-    // -k: always read the password from stdin, so it never ends up as the command's stdin.
     case 'password':
-      return "sudo -k -S -p '' -- ";
+      if (!prompt || !/^[A-Za-z0-9_:]+$/.test(prompt)) throw new Error('sudo password mode needs a plain marker prompt');
+      return `sudo -S -p ${shQuote(prompt)} -- `;
+  }
+}
+
+/** A fresh marker for sudo's password prompt. */
+export function newSudoPrompt(): string {
+  return `__mfs_tui_sudo_${randomBytes(9).toString('hex')}__:`;
+}
+
+/**
+ * Watches a stderr stream for sudo's marker prompt: removes every occurrence from the
+ * stream (the operator never sees it) and counts them. A marker split across chunks is
+ * held back until it is whole or clearly not the marker.
+ */
+export class SudoPromptWatcher {
+  private tail = Buffer.alloc(0);
+  private readonly marker: Buffer;
+  prompts = 0;
+  /** Stop looking (sudo has started the command): everything passes through as it is. */
+  done = false;
+
+  constructor(
+    prompt: string,
+    private readonly onPrompt: (count: number) => void,
+  ) {
+    this.marker = Buffer.from(prompt, 'latin1');
+  }
+
+  push(chunk: Buffer): Buffer {
+    if (this.done) {
+      const out = Buffer.concat([this.tail, chunk]);
+      this.tail = Buffer.alloc(0);
+      return out;
+    }
+    let all = Buffer.concat([this.tail, chunk]);
+    const parts: Buffer[] = [];
+    for (let at = all.indexOf(this.marker); at >= 0; at = all.indexOf(this.marker)) {
+      parts.push(all.subarray(0, at));
+      all = all.subarray(at + this.marker.length);
+      this.prompts++;
+      this.onPrompt(this.prompts);
+    }
+    // Hold back the longest end of the chunk that is a start of the marker.
+    let keep = Math.min(all.length, this.marker.length - 1);
+    while (keep > 0 && !this.marker.subarray(0, keep).equals(all.subarray(all.length - keep))) keep--;
+    parts.push(all.subarray(0, all.length - keep));
+    this.tail = Buffer.from(all.subarray(all.length - keep));
+    return Buffer.concat(parts);
+  }
+
+  flush(): Buffer {
+    const out = this.tail;
+    this.tail = Buffer.alloc(0);
+    return out;
   }
 }
 
@@ -36,19 +94,24 @@ export interface WrappedCommand {
  * The wrapper reads its process group from /proc (it may not be a group leader under sudo),
  * falling back to $$ (the session leader sshd made it) where there is no /proc.
  */
-export function wrapScript(script: string, sudo: SudoMode, token = `__mfs_tui_pgid_${randomBytes(6).toString('hex')}__`): WrappedCommand {
+export function wrapScript(
+  script: string,
+  sudo: SudoMode,
+  token = `__mfs_tui_pgid_${randomBytes(6).toString('hex')}__`,
+  sudoPrompt?: string,
+): WrappedCommand {
   // eval, not another `sh -c`: one process less per command (process start-up is most of
   // the cost of a pooled exec).
   const wrapper =
     `__mfs_pg=$$; [ -r /proc/$$/stat ] && read -r _ _ _ _ __mfs_pg _ < /proc/$$/stat; ` +
     `printf '%s\\n' "${token}=$__mfs_pg" >&2; unset __mfs_pg; eval ${shQuote(script)}`;
-  return { command: `exec ${sudoPrefix(sudo)}/bin/sh -c ${shQuote(wrapper)}`, token };
+  return { command: `exec ${sudoPrefix(sudo, sudoPrompt)}/bin/sh -c ${shQuote(wrapper)}`, token };
 }
 
 /** The command that signals the script's whole process group. */
-export function killCommand(pgid: number, signal: 'TERM' | 'KILL', sudo: SudoMode): string {
+export function killCommand(pgid: number, signal: 'TERM' | 'KILL', sudo: SudoMode, sudoPrompt?: string): string {
   // `kill -SIG -PGID`: the form dash, bash and busybox all accept (dash rejects `--` and `-s`).
-  return `exec ${sudoPrefix(sudo)}/bin/sh -c ${shQuote(`kill -${signal} -${pgid} 2>/dev/null; exit 0`)}`;
+  return `exec ${sudoPrefix(sudo, sudoPrompt)}/bin/sh -c ${shQuote(`kill -${signal} -${pgid} 2>/dev/null; exit 0`)}`;
 }
 
 /**
