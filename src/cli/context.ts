@@ -5,37 +5,94 @@ import type { GlobalOptions } from './main.ts';
 import { EXIT, UserError } from './errors.ts';
 import type { Inventory } from '../inventory/types.ts';
 
-/** Where the inventory comes from: --inventory, --lab, the remembered one, or the lab when it is up. */
-export async function inventoryPathFor(g: GlobalOptions): Promise<{ file?: string; source: string }> {
-  if (g.inventory) return { file: resolve(g.inventory), source: '--inventory' };
+/** The environment variable that names a cluster like `--cluster` does. */
+export const CLUSTER_ENV = 'MFS_TUI_CLUSTER';
+
+export interface InventoryChoice {
+  file?: string;
+  /** How it was chosen: '--inventory', '--lab', '--cluster', 'MFS_TUI_CLUSTER', 'remembered', 'practice cluster', 'none'. */
+  source: string;
+  /**
+   * True when the operator named the cluster for this very command (command line or
+   * environment); false when it was remembered from an earlier session or fell back to the
+   * practice cluster. Dangerous work is refused on a cluster nobody named.
+   */
+  named: boolean;
+  /** The registry name, when chosen by name. */
+  clusterName?: string;
+}
+
+/**
+ * Where the inventory comes from, first match wins: --inventory, --lab, --cluster,
+ * $MFS_TUI_CLUSTER, the remembered one, the practice cluster when it is up.
+ */
+export async function inventoryPathFor(g: GlobalOptions): Promise<InventoryChoice> {
+  const picked = [g.inventory && '--inventory', g.lab && '--lab', g.cluster && '--cluster'].filter(Boolean);
+  if (picked.length > 1) throw new UserError(`${picked.join(' and ')} both choose a cluster: give one`, EXIT.usage);
+  if (g.inventory) return { file: resolve(g.inventory), source: '--inventory', named: true };
   const { labInventoryPath } = await import('../lab/paths.ts');
   if (g.lab) {
     const file = labInventoryPath();
     if (!existsSync(file)) throw new UserError('the practice cluster is not up: run `mfs-tui lab up` first', EXIT.usage);
-    return { file, source: '--lab' };
+    return { file, source: '--lab', named: true };
+  }
+  const envName = process.env[CLUSTER_ENV]?.trim();
+  const name = g.cluster ?? (envName ? envName : undefined);
+  if (name !== undefined) {
+    const source = g.cluster !== undefined ? '--cluster' : CLUSTER_ENV;
+    return { file: await namedClusterFile(name, source), source, named: true, clusterName: name };
   }
   const { rememberedInventory } = await import('../state/config.ts');
   const remembered = rememberedInventory();
-  if (remembered && existsSync(remembered)) return { file: remembered, source: 'remembered' };
+  if (remembered && existsSync(remembered)) return { file: remembered, source: 'remembered', named: false };
   const lab = labInventoryPath();
-  if (existsSync(lab)) return { file: lab, source: 'practice cluster' };
-  return { source: 'none' };
+  if (existsSync(lab)) return { file: lab, source: 'practice cluster', named: false };
+  return { source: 'none', named: false };
+}
+
+/** The inventory file of a named cluster; the practice cluster is always there as `lab` when up. */
+async function namedClusterFile(name: string, source: string): Promise<string> {
+  const { namedClusters } = await import('../state/config.ts');
+  const clusters = namedClusters();
+  const file = clusters.get(name);
+  if (file) return file;
+  const { labInventoryPath } = await import('../lab/paths.ts');
+  if (name === 'lab' && existsSync(labInventoryPath())) return labInventoryPath();
+  const known = [...clusters.keys()];
+  throw new UserError(
+    `${source} ${name}: no cluster of that name (${known.length > 0 ? `known: ${known.join(', ')}` : 'none added yet'}; add it with \`mfs-tui clusters add ${name} INVENTORY\`)`,
+    EXIT.usage,
+  );
 }
 
 export async function loadInventoryFor(g: GlobalOptions, opts: { remember: boolean }): Promise<Inventory> {
-  const { file } = await inventoryPathFor(g);
+  return (await loadChosenInventory(g, opts)).inventory;
+}
+
+/** The inventory with how it was chosen (run and the screen refuse dangerous work on one nobody named). */
+export async function loadChosenInventory(g: GlobalOptions, opts: { remember: boolean }): Promise<{ inventory: Inventory; choice: InventoryChoice }> {
+  const choice = await inventoryPathFor(g);
+  const { file } = choice;
   if (!file) {
     throw new UserError(
-      'no inventory: pass --inventory FILE (see README, "Inventory"), or --lab after `mfs-tui lab up`',
+      'no inventory: pass --cluster NAME (see `mfs-tui clusters`), --inventory FILE (see README, "Inventory"), or --lab after `mfs-tui lab up`',
       EXIT.usage,
     );
   }
-  if (!existsSync(file)) throw new UserError(`${file}: no such inventory file`, EXIT.usage);
+  if (!existsSync(file)) {
+    const by = choice.clusterName ? ` (cluster ${choice.clusterName}, chosen by ${choice.source})` : '';
+    throw new UserError(`${file}: no such inventory file${by}`, EXIT.usage);
+  }
   const { loadInventory } = await import('../inventory/load.ts');
-  const inv = await loadInventory(file);
+  const inventory = await loadInventory(file);
   if (opts.remember) {
     const { rememberInventory } = await import('../state/config.ts');
     rememberInventory(file);
   }
-  return inv;
+  return { inventory, choice };
+}
+
+/** How to name a cluster for a command, for refusals. */
+export function howToNameCluster(inv: Inventory): string {
+  return `name the cluster for this command: --cluster NAME (see \`mfs-tui clusters\`), ${CLUSTER_ENV}=NAME, or --inventory FILE (this would have been '${inv.cluster}')`;
 }

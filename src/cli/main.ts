@@ -5,6 +5,8 @@ import { EXIT, UserError } from './errors.ts';
 
 export interface GlobalOptions {
   inventory?: string;
+  /** A cluster added with `mfs-tui clusters add` (or $MFS_TUI_CLUSTER). */
+  cluster?: string;
   lab?: boolean;
   runbooks?: string;
   practice?: boolean;
@@ -19,6 +21,7 @@ export function buildProgram(): Command {
     .description('Guided, resumable, audited runbooks for MooseFS clusters.')
     .version(process.env.MFS_TUI_VERSION ?? '0.1.0')
     .option('-i, --inventory <file>', 'cluster inventory (YAML); remembered for next time')
+    .option('-c, --cluster <name>', 'a named cluster (see `mfs-tui clusters`; or set MFS_TUI_CLUSTER)')
     .option('--lab', 'use the practice cluster (mfs-tui lab up)')
     .option('--runbooks <dir>', 'folder of runbooks (default: the built-in library)')
     .option('--practice', 'open on the practice cluster, installing and starting it first when needed (what `npm start` does)')
@@ -112,6 +115,67 @@ export function buildProgram(): Command {
     .action(async (opts, cmd: Command) => {
       const { metricsCommand } = await import('./metrics.ts');
       return metricsCommand({ ...globals(cmd), ...opts });
+    });
+
+  const clusters = program
+    .command('clusters')
+    .description('the named clusters of this laptop (name → inventory file): list, add, rename, remove, import')
+    .option('--json', 'JSON output')
+    .addHelpText('after', `\nPick a cluster for any command with --cluster NAME or MFS_TUI_CLUSTER=NAME. A high- or\ncritical-risk runbook under --yes runs only on a cluster named that way (or by --inventory/--lab).`)
+    .action(async (opts: { json?: boolean }) => {
+      const { clustersList } = await import('./clusters.ts');
+      return clustersList(opts);
+    });
+  clusters
+    .command('list')
+    .description('list the named clusters')
+    .option('--json', 'JSON output')
+    .action(async (_opts, cmd: Command) => {
+      const { clustersList } = await import('./clusters.ts');
+      return clustersList(cmd.optsWithGlobals() as { json?: boolean });
+    });
+  clusters
+    .command('add')
+    .description('name an inventory file (it is checked first)')
+    .argument('<name>', 'cluster name')
+    .argument('<inventory>', 'inventory YAML file')
+    .option('--force', 'replace the file of an existing name')
+    .action(async (name: string, file: string, opts: { force?: boolean }) => {
+      const { clustersAdd } = await import('./clusters.ts');
+      return clustersAdd(name, file, opts);
+    });
+  clusters
+    .command('rename')
+    .description('rename a cluster (its inventory file stays where it is)')
+    .argument('<name>', 'current name')
+    .argument('<new-name>', 'new name')
+    .action(async (from: string, to: string) => {
+      const { clustersRename } = await import('./clusters.ts');
+      return clustersRename(from, to);
+    });
+  clusters
+    .command('remove')
+    .description('forget a cluster name (its inventory file is not deleted)')
+    .argument('<name>', 'cluster name')
+    .action(async (name: string) => {
+      const { clustersRemove } = await import('./clusters.ts');
+      return clustersRemove(name);
+    });
+  clusters
+    .command('import')
+    .description('make an mfs-tui inventory from an Ansible inventory (INI or YAML), show it, and save it as a named cluster')
+    .argument('<name>', 'cluster name')
+    .argument('<ansible-inventory>', 'Ansible inventory file')
+    .option('--map <group=role...>', 'Ansible group to MooseFS role (master-candidate, metalogger, chunkserver, client, cgi)', collectPairs, {})
+    .option('--vip <address/prefix>', 'the master VIP, e.g. 192.0.2.100/24 (else the mfs_vip var)')
+    .option('--vip-interface <iface>', 'interface the VIP lives on (default eth0, or the mfs_vip_interface var)')
+    .option('-o, --output <file>', 'where to write the inventory (default: beside the config, clusters/NAME.yaml)')
+    .option('-y, --yes', 'save without asking (after review, for scripts)')
+    .option('--no-ansible', 'read the file with mfs-tui even when ansible-inventory is installed')
+    .addHelpText('after', `\nWith Ansible installed, \`ansible-inventory --list\` reads the file (plugins, vaults, group_vars as\nyour Ansible sees them); otherwise mfs-tui reads static INI and YAML inventories itself. Groups\nnamed like the roles (masters, metaloggers, chunkservers, clients, cgi, mfs*) map by default.\nPasswords in the inventory are never imported.`)
+    .action(async (name: string, source: string, opts: { map: Record<string, string>; vip?: string; vipInterface?: string; output?: string; yes?: boolean; ansible?: boolean }) => {
+      const { clustersImport } = await import('./clusters.ts');
+      return clustersImport(name, source, { ...opts, noAnsible: opts.ansible === false });
     });
 
   program

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { GlobalOptions } from './main.ts';
 import { EXIT, UserError } from './errors.ts';
+import { inventoryPathFor } from './context.ts';
 import { drive, findRunbook, type RunOptions } from './run.ts';
 import type { Inventory } from '../inventory/types.ts';
 import type { Runbook } from '../runbook/types.ts';
@@ -28,9 +29,16 @@ export async function openRecordedRun(runId: string, g: GlobalOptions): Promise<
   const first = readJournal(summary.file).records[0];
   if (!first || first.type !== 'run-started') throw new UserError(`${summary.file}: not a run journal (no run-started record)`, EXIT.failed);
   const runbook = existsSync(first.runbook.file) ? await findRunbook(first.runbook.file, g) : await findRunbook(first.runbook.id, g);
-  const invFile = g.inventory ?? first.inventory.file;
-  if (!existsSync(invFile)) throw new UserError(`the run's inventory ${invFile} is gone; pass --inventory FILE`);
-  return { runId: summary.runId, runbook, inventory: await loadInventory(invFile) };
+  // The run's own inventory unless the operator names another file or cluster for it.
+  const named = g.inventory || g.cluster || g.lab ? (await inventoryPathFor(g)).file : undefined;
+  const invFile = named ?? first.inventory.file;
+  if (!existsSync(invFile)) throw new UserError(`the run's inventory ${invFile} is gone; pass --inventory FILE or --cluster NAME`);
+  const inventory = await loadInventory(invFile);
+  // A run belongs to one cluster: never resumed against another (the practice cluster included).
+  if (inventory.cluster !== first.inventory.cluster) {
+    throw new UserError(`run ${summary.runId} was started on cluster '${first.inventory.cluster}'; ${invFile} is cluster '${inventory.cluster}': resume it on its own cluster`, EXIT.usage);
+  }
+  return { runId: summary.runId, runbook, inventory };
 }
 
 export async function resumeCommand(run: string | undefined, opts: ResumeOptions): Promise<void> {

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import type { GlobalOptions } from './main.ts';
 import { EXIT, UserError } from './errors.ts';
-import { loadInventoryFor } from './context.ts';
+import { howToNameCluster, loadChosenInventory } from './context.ts';
 import type { Inventory } from '../inventory/types.ts';
 import type { Runbook } from '../runbook/types.ts';
 import type { JournalRecord } from '../journal/types.ts';
@@ -42,8 +42,13 @@ export async function findRunbook(ref: string, g: GlobalOptions): Promise<Runboo
 }
 
 export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
-  const inventory = await loadInventoryFor(opts, { remember: true });
+  const { inventory, choice } = await loadChosenInventory(opts, { remember: true });
   const runbook = await findRunbook(ref, opts);
+  // Dangerous work never lands on a cluster chosen silently (remembered from last time, or
+  // the practice cluster as a fallback): under --yes nobody would see which one it was.
+  if (opts.yes && !opts.dryRun && !choice.named && (runbook.risk === 'high' || runbook.risk === 'critical')) {
+    throw new UserError(`refusing to run ${runbook.id} (risk ${runbook.risk}) with --yes on a cluster nobody named for this command (${choice.source}): ${howToNameCluster(inventory)}`, EXIT.usage);
+  }
   if (opts.dryRun) {
     const { renderDryRun } = await import('../engine/dry-run.ts');
     const { buildVariables } = await import('../runbook/template.ts');

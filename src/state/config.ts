@@ -1,11 +1,13 @@
-// What mfs-tui remembers between sessions (conf): the last inventory used.
-// Never a password, passphrase or anything secret.
+// What mfs-tui remembers between sessions (conf): the named clusters (name → inventory file)
+// and the last inventory used. Never a password, passphrase or anything secret.
 import path from 'node:path';
 import Conf from 'conf';
 import { ensurePrivateDir } from './paths.ts';
 
 interface Remembered {
   lastInventory?: string;
+  /** Cluster name → absolute path of its inventory file. */
+  clusters?: Record<string, string>;
 }
 
 let store: Conf<Remembered> | undefined;
@@ -18,7 +20,7 @@ function conf(): Conf<Remembered> {
     cwd: process.env.MFS_TUI_CONFIG_DIR || undefined,
     configFileMode: 0o600,
     // No `schema`: conf would compile it with ajv at every start (~150 ms on this machine);
-    // the one value is checked where it is read.
+    // each value is checked where it is read.
   });
   // conf makes its folder with the umask's mode; the config folder is private (0700).
   ensurePrivateDir(path.dirname(store.path));
@@ -36,4 +38,20 @@ export function rememberInventory(file: string): void {
 
 export function configPath(): string {
   return conf().path;
+}
+
+/** The named clusters, name → inventory file, in name order. */
+export function namedClusters(): Map<string, string> {
+  const raw: unknown = conf().get('clusters');
+  const out = new Map<string, string>();
+  if (raw && typeof raw === 'object') {
+    for (const [name, file] of Object.entries(raw as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) {
+      if (typeof file === 'string' && file !== '') out.set(name, file);
+    }
+  }
+  return out;
+}
+
+export function saveNamedClusters(clusters: Map<string, string>): void {
+  conf().set('clusters', Object.fromEntries(clusters));
 }

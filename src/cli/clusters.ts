@@ -1,0 +1,207 @@
+// `mfs-tui clusters`: the named clusters of this laptop (name → inventory file), and
+// importing one from an Ansible inventory.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { stringify } from 'yaml';
+import { EXIT, UserError } from './errors.ts';
+import { CLUSTER_ENV } from './context.ts';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+function checkName(name: string, what = 'cluster name'): void {
+  if (!NAME.test(name)) throw new UserError(`${what} '${name}': letters, digits, '.', '_' and '-', starting with a letter or digit (at most 63)`, EXIT.usage);
+}
+
+async function registry() {
+  return import('../state/config.ts');
+}
+
+export async function clustersList(opts: { json?: boolean }): Promise<void> {
+  const { namedClusters, rememberedInventory } = await registry();
+  const clusters = namedClusters();
+  const { parseInventory } = await import('../inventory/load.ts');
+  const current = process.env[CLUSTER_ENV]?.trim();
+  const remembered = rememberedInventory();
+  const rows: { name: string; inventory: string; cluster?: string; hosts?: number; problem?: string; selected: boolean }[] = [];
+  for (const [name, file] of clusters) {
+    let row: (typeof rows)[number] = { name, inventory: file, selected: name === current };
+    try {
+      // Parsed and checked, without resolving each host through ssh_config: a list stays fast.
+      const { data } = parseInventory(fs.readFileSync(file, 'utf8'), file);
+      row = { ...row, cluster: data.cluster, hosts: data.hosts.length };
+    } catch (err) {
+      row.problem = fs.existsSync(file) ? (err as Error).message.split('\n')[0] : 'inventory file missing';
+    }
+    rows.push(row);
+  }
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ clusters: rows, env: current ?? null, remembered: remembered ?? null }) + '\n');
+    return;
+  }
+  if (rows.length === 0) {
+    process.stdout.write('No named clusters yet. Add one: mfs-tui clusters add NAME INVENTORY.yaml (or import an Ansible inventory: mfs-tui clusters import NAME hosts.ini)\n');
+    return;
+  }
+  const w = Math.max(...rows.map((r) => r.name.length), 4);
+  for (const r of rows) {
+    const mark = r.selected ? `  ← ${CLUSTER_ENV}` : r.inventory === remembered ? '  (used last)' : '';
+    const what = r.problem ? `PROBLEM: ${r.problem}` : `${r.hosts} host(s)${r.cluster !== r.name ? `, inventory says cluster '${r.cluster}'` : ''}`;
+    process.stdout.write(`${r.name.padEnd(w)}  ${r.inventory}  ${what}${mark}\n`);
+  }
+  process.stdout.write(`\nPick one for a command with --cluster NAME or ${CLUSTER_ENV}=NAME.\n`);
+}
+
+export async function clustersAdd(name: string, file: string, opts: { force?: boolean }): Promise<void> {
+  checkName(name);
+  const abs = path.resolve(file);
+  if (!fs.existsSync(abs)) throw new UserError(`${abs}: no such inventory file`, EXIT.usage);
+  const { loadInventory } = await import('../inventory/load.ts');
+  const inv = await loadInventory(abs); // the same checks as every command: a bad field is named here, not at 3 a.m.
+  const { namedClusters, saveNamedClusters } = await registry();
+  const clusters = namedClusters();
+  const before = clusters.get(name);
+  if (before && before !== abs && !opts.force) {
+    throw new UserError(`a cluster named ${name} already exists (${before}): remove or rename it first, or pass --force`, EXIT.usage);
+  }
+  for (const [other, f] of clusters) {
+    if (other !== name && f === abs) throw new UserError(`${abs} is already the cluster ${other}: rename that one instead`, EXIT.usage);
+  }
+  clusters.set(name, abs);
+  saveNamedClusters(clusters);
+  const note = inv.cluster !== name ? ` (the inventory calls it '${inv.cluster}': headers, journals and metrics show that name)` : '';
+  process.stdout.write(`added ${name} → ${abs}: ${inv.hosts.length} host(s)${note}\n`);
+}
+
+export async function clustersRename(from: string, to: string): Promise<void> {
+  checkName(to, 'new name');
+  const { namedClusters, saveNamedClusters } = await registry();
+  const clusters = namedClusters();
+  const file = clusters.get(from);
+  if (!file) throw new UserError(`no cluster named ${from} (known: ${[...clusters.keys()].join(', ') || 'none'})`, EXIT.usage);
+  if (clusters.has(to)) throw new UserError(`a cluster named ${to} already exists`, EXIT.usage);
+  clusters.delete(from);
+  clusters.set(to, file);
+  saveNamedClusters(clusters);
+  process.stdout.write(`renamed ${from} → ${to} (${file})\n`);
+}
+
+export async function clustersRemove(name: string): Promise<void> {
+  const { namedClusters, saveNamedClusters } = await registry();
+  const clusters = namedClusters();
+  const file = clusters.get(name);
+  if (!file) throw new UserError(`no cluster named ${name} (known: ${[...clusters.keys()].join(', ') || 'none'})`, EXIT.usage);
+  clusters.delete(name);
+  saveNamedClusters(clusters);
+  process.stdout.write(`removed ${name} (its inventory ${file} is left as it is)\n`);
+}
+
+export interface ImportCliOptions {
+  map: Record<string, string>;
+  vip?: string;
+  vipInterface?: string;
+  output?: string;
+  yes?: boolean;
+  /** Read the file here even when Ansible is installed. */
+  noAnsible?: boolean;
+}
+
+export async function clustersImport(name: string, source: string, opts: ImportCliOptions): Promise<void> {
+  checkName(name);
+  const abs = path.resolve(source);
+  if (!fs.existsSync(abs)) throw new UserError(`${abs}: no such Ansible inventory`, EXIT.usage);
+  const ansible = await import('../inventory/ansible.ts');
+  const { namedClusters, saveNamedClusters, configPath } = await registry();
+  const clusters = namedClusters();
+  if (clusters.has(name)) throw new UserError(`a cluster named ${name} already exists (${clusters.get(name)}): pick another name or remove it first`, EXIT.usage);
+  const { data, via } = readAnsible(abs, Boolean(opts.noAnsible), ansible);
+  let result;
+  try {
+    result = ansible.toMfsInventory(data, { cluster: name, map: opts.map, vip: parseVip(opts.vip, opts.vipInterface) });
+  } catch (err) {
+    if (err instanceof ansible.AnsibleInventoryError) throw new UserError(`${abs}: ${err.message}`, EXIT.usage);
+    throw err;
+  }
+  const yamlText = `# Imported by mfs-tui from ${abs} (${via}) on ${new Date().toISOString()}.\n${stringify(result.inventory)}`;
+  const target = path.resolve(opts.output ?? path.join(path.dirname(configPath()), 'clusters', `${name}.yaml`));
+  // Validate exactly the text that would be saved, with the checks every command applies.
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-import-'));
+  const tmp = path.join(tmpDir, `${name}.yaml`);
+  fs.writeFileSync(tmp, yamlText, { mode: 0o600 });
+  try {
+    const { loadInventory, InventoryError, formatInventoryProblems } = await import('../inventory/load.ts');
+    try {
+      await loadInventory(tmp);
+    } catch (err) {
+      if (err instanceof InventoryError) {
+        throw new UserError(`the imported inventory does not validate (nothing saved):\n${formatInventoryProblems(err.problems).replaceAll(tmp, `${name} (imported)`)}\n\n${yamlText}`, EXIT.usage);
+      }
+      throw err;
+    }
+  } finally {
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+  process.stdout.write(`Imported from ${abs} (${via}):\n\n${yamlText}\n`);
+  for (const n of result.notes) process.stdout.write(`note: ${n}\n`);
+  if (fs.existsSync(target)) throw new UserError(`${target} exists: pass --output FILE to write elsewhere (nothing saved)`, EXIT.usage);
+  if (!opts.yes) {
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      throw new UserError(`review the inventory above, then save it with --yes (it would be written to ${target} as cluster ${name}); nothing saved`, EXIT.usage);
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const answer = (await rl.question(`Save as cluster ${name} in ${target}? Type yes to save: `)).trim();
+    rl.close();
+    if (answer !== 'yes') {
+      process.stdout.write('not saved\n');
+      process.exitCode = EXIT.failed;
+      return;
+    }
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(target, yamlText, { mode: 0o600, flag: 'wx' });
+  clusters.set(name, target);
+  saveNamedClusters(clusters);
+  process.stdout.write(`saved ${target}; use it with --cluster ${name}\n`);
+}
+
+function parseVip(vip: string | undefined, iface: string | undefined): { address: string; prefix: number; interface: string } | undefined {
+  if (vip === undefined) {
+    if (iface !== undefined) throw new UserError('--vip-interface needs --vip ADDRESS/PREFIX', EXIT.usage);
+    return undefined;
+  }
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(vip);
+  if (!m) throw new UserError(`--vip ${vip}: expected ADDRESS/PREFIX, e.g. 192.0.2.100/24`, EXIT.usage);
+  return { address: m[1]!, prefix: Number(m[2]), interface: iface ?? 'eth0' };
+}
+
+type AnsibleModule = typeof import('../inventory/ansible.ts');
+
+/** `ansible-inventory --list` when Ansible is installed, else the file read here. */
+function readAnsible(file: string, noAnsible: boolean, ansible: AnsibleModule): { data: import('../inventory/ansible.ts').AnsibleInventory; via: string } {
+  const have = !noAnsible && spawnSync('ansible-inventory', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (have) {
+    const r = spawnSync('ansible-inventory', ['-i', file, '--list'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+    if (r.status !== 0) {
+      throw new UserError(`ansible-inventory -i ${file} --list failed (exit ${r.status ?? r.signal}):\n${(r.stderr ?? '').trim().split('\n').slice(-8).join('\n')}`, EXIT.usage);
+    }
+    // ansible-inventory warns (and prints an empty inventory) when it could not parse the file.
+    if (/Unable to parse|No inventory was parsed/.test(r.stderr ?? '')) {
+      throw new UserError(`ansible-inventory could not parse ${file}:\n${(r.stderr ?? '').trim().split('\n').slice(-8).join('\n')}`, EXIT.usage);
+    }
+    try {
+      return { data: ansible.fromAnsibleListJson(r.stdout), via: 'ansible-inventory --list' };
+    } catch (err) {
+      throw new UserError(`${file}: ${(err as Error).message}`, EXIT.usage);
+    }
+  }
+  const text = fs.readFileSync(file, 'utf8');
+  if (text.length > 1024 * 1024) throw new UserError(`${file}: larger than 1 MB; not an inventory`, EXIT.usage);
+  try {
+    return { data: ansible.parseAnsibleInventory(text, file), via: 'read by mfs-tui (Ansible not installed)' };
+  } catch (err) {
+    if (err instanceof ansible.AnsibleInventoryError) throw new UserError(err.message, EXIT.usage);
+    throw err;
+  }
+}
