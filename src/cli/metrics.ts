@@ -32,7 +32,7 @@ export function writeAtomically(dir: string, name: string, text: string): string
 
 export async function metricsCommand(opts: MetricsOptions): Promise<void> {
   const interval = intervalMs(opts.interval, 10);
-  const { statusToMetrics } = await import('../status/prometheus.ts');
+  const [{ statusToMetrics }, { EXTRA_SECTIONS }] = await Promise.all([import('../status/prometheus.ts'), import('../status/probe.ts')]);
   if (opts.textfileDir) {
     try {
       mkdirSync(opts.textfileDir, { recursive: true });
@@ -41,7 +41,10 @@ export async function metricsCommand(opts: MetricsOptions): Promise<void> {
     }
   }
   // Probe at least every second so probe ages stay meaningful; write at the asked interval.
-  const st = await openStatus(opts, Math.min(interval, 1000));
+  // The exporter alone asks mfscli for storage classes, quotas and disks (-SHD asks every chunkserver).
+  // A probe's series stay exported until its answer is older than two writes (a one-shot run
+  // waits for mfscli after the host probes; the poller's own 2.5 s would drop them by then).
+  const st = await openStatus(opts, Math.min(interval, 1000), undefined, { extraMfscliSections: EXTRA_SECTIONS, staleAfterMs: Math.max(5000, 2 * interval) });
   try {
     await st.poller.sweep();
     if (!opts.textfileDir) {

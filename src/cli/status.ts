@@ -5,7 +5,7 @@ import { EXIT, UserError } from './errors.ts';
 import { loadInventoryFor } from './context.ts';
 import { nonInteractivePrompts } from './prompts.ts';
 import type { ClusterSession } from '../cluster/session.ts';
-import type { StatusPoller } from '../status/poller.ts';
+import type { StatusPoller, StatusPollerOptions } from '../status/poller.ts';
 import { hostInaccessible, type ClusterStatus } from '../status/model.ts';
 
 export interface StatusOptions extends GlobalOptions {
@@ -39,11 +39,11 @@ export interface OpenStatus {
 }
 
 /** Opens the inventory's session (the same SSH pool a run uses) and a poller on it. */
-export async function openStatus(g: GlobalOptions, interval: number, prompts = nonInteractivePrompts()): Promise<OpenStatus> {
+export async function openStatus(g: GlobalOptions, interval: number, prompts = nonInteractivePrompts(), pollerOptions: Omit<StatusPollerOptions, 'intervalMs'> = {}): Promise<OpenStatus> {
   const inventory = await loadInventoryFor(g, { remember: false });
   const [{ openClusterSession }, { StatusPoller }] = await Promise.all([import('../cluster/session.ts'), import('../status/poller.ts')]);
   const session = await openClusterSession(inventory, prompts);
-  const poller = new StatusPoller(session, { intervalMs: interval });
+  const poller = new StatusPoller(session, { ...pollerOptions, intervalMs: interval });
   return {
     session,
     poller,

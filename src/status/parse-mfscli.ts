@@ -54,6 +54,70 @@ export const CHUNK_CLASSES = ['missing', 'endangered', 'undergoal', 'stable', 'o
 export type ChunkClass = (typeof CHUNK_CLASSES)[number];
 export type ChunkClasses = Record<ChunkClass, number>;
 
+/** One row of -SSC `storage classes:` (22 columns in 3.0.117). */
+export interface StorageClassRow {
+  id: number;
+  name: string;
+  adminOnly: boolean;
+  /** LOOSE, STD or STRICT. */
+  mode: string;
+  files: number;
+  dirs: number;
+  /** Chunk copies under, exactly at and over the class's goal; undefined where mfscli prints `-` for the whole triple. */
+  standard?: { under: number; exact: number; over: number };
+  archived?: { under: number; exact: number; over: number };
+  /** Per stage: `YES`, `OVERLOADED`, `NO SPACE` or `NO`, the number of copies and the label expressions. */
+  create: StorageClassStage;
+  keep: StorageClassStage;
+  archive: StorageClassStage;
+  /** Days before keep turns into archive (undefined: `-`). */
+  archiveDelayDays?: number;
+}
+
+export interface StorageClassStage {
+  canBeFulfilled: string;
+  goal: number;
+  /** `* , *` as printed: the label expression of each copy. */
+  labels: string;
+}
+
+/** One row of -SQU `active quotas:` (16 columns). Limits not set are undefined (mfscli prints `-`). */
+export interface QuotaRow {
+  path: string;
+  exceeded: boolean;
+  /** Seconds, or undefined for `default`. */
+  gracePeriodS?: number;
+  /** Seconds until the soft limit blocks writes; 0 expired; undefined when not counting. */
+  timeToBlockS?: number;
+  soft: QuotaValues;
+  hard: QuotaValues;
+  current: Required<QuotaValues>;
+}
+
+export interface QuotaValues {
+  inodes?: number;
+  length?: number;
+  size?: number;
+  real?: number;
+}
+
+/** One row of -SHD `disks:` (14 columns: ip:port:path, chunks, last error, status, 8 I/O stats, used, total). */
+export interface DiskRow {
+  ip: string;
+  port: number;
+  path: string;
+  chunks: number;
+  /** Epoch seconds of the last I/O error, undefined for `no errors`. */
+  lastErrorTime?: number;
+  /** `ok`, or a list such as `damaged`, `marked for removal (ready)`, `scanning`, `invalid`. */
+  status: string;
+  /** Undefined while the disk is being scanned (mfscli prints the scan progress instead). */
+  used?: number;
+  total?: number;
+  /** Percent scanned, while scanning. */
+  scanProgress?: number;
+}
+
 export interface MetaloggerRow {
   ip: string;
   version: string;
@@ -71,8 +135,12 @@ export interface MfscliReport {
   chunkservers: ChunkserverRow[];
   disconnected: DisconnectedChunkserver[];
   metaloggers: MetaloggerRow[];
+  /** -SSC, -SQU and -SHD rows: present only when those sections were asked for. */
+  storageClasses?: StorageClassRow[];
+  quotas?: QuotaRow[];
+  disks?: DiskRow[];
   /** Which sections had at least one row (a section can be legitimately empty). */
-  sections: Set<'IM' | 'IG' | 'IC' | 'CS' | 'MB'>;
+  sections: Set<'IM' | 'IG' | 'IC' | 'CS' | 'MB' | 'SC' | 'QU' | 'HD'>;
   /** Rows that looked like a known section but did not parse: `line N: why`. */
   problems: string[];
 }
@@ -237,6 +305,27 @@ export function parseMfscli(text: string, sep: string = MFSCLI_SEPARATOR): Mfscl
         report.disconnected.push({ ip, port: p, id: parseNumber(id) ?? 0, maintenance: maintenanceOf(maint) });
         return;
       }
+      case 'storage classes': {
+        const row = parseStorageClass(cols);
+        if (!row) return bad('a storage classes row has fewer than 22 columns or a non-numeric count');
+        report.sections.add('SC');
+        (report.storageClasses ??= []).push(row);
+        return;
+      }
+      case 'active quotas': {
+        const row = parseQuota(cols);
+        if (!row) return bad('an active quotas row has fewer than 16 columns or non-numeric current values');
+        report.sections.add('QU');
+        (report.quotas ??= []).push(row);
+        return;
+      }
+      case 'disks': {
+        const row = parseDisk(cols);
+        if (!row) return bad('a disks row is not ip:port:path with 14 columns');
+        report.sections.add('HD');
+        (report.disks ??= []).push(row);
+        return;
+      }
       case 'metadata backup loggers': {
         if (cols.length < 2) return bad('a metadata backup loggers row needs ip and version');
         report.sections.add('MB');
@@ -248,6 +337,79 @@ export function parseMfscli(text: string, sep: string = MFSCLI_SEPARATOR): Mfscl
     }
   });
   return report;
+}
+
+/** `-` → undefined; a number → the number; anything else → NaN (the caller rejects the row). */
+function optionalNumber(text: string | undefined): number | undefined {
+  if (text === undefined || text === '-') return undefined;
+  return parseNumber(text) ?? Number.NaN;
+}
+
+/** mfscli prints a zero count of under/over-goal copies as `-` and a missing triple as `- - -`. */
+function copyTriple(under: string | undefined, exact: string | undefined, over: string | undefined): StorageClassRow['standard'] | undefined {
+  const e = parseNumber(exact);
+  if (e === undefined) return undefined;
+  return { under: parseNumber(under) ?? 0, exact: e, over: parseNumber(over) ?? 0 };
+}
+
+function parseStorageClass(cols: string[]): StorageClassRow | undefined {
+  if (cols.length < 22) return undefined;
+  const [id, name, admin, mode, files, dirs, su, se, so, au, ae, ao, cc, cg, cl, kc, kg, kl, ac, ag, al, delay] = cols;
+  const nums = [id, files, dirs, cg, kg, ag].map(parseNumber);
+  if (nums.some((n) => n === undefined)) return undefined;
+  const stage = (can: string, goal: number, labels: string): StorageClassStage => ({ canBeFulfilled: can, goal, labels });
+  const d = /^(\d+)d$/.exec(delay ?? '');
+  return {
+    id: nums[0]!,
+    name: name!,
+    adminOnly: admin === 'YES',
+    mode: mode!,
+    files: nums[1]!,
+    dirs: nums[2]!,
+    standard: copyTriple(su, se, so),
+    archived: copyTriple(au, ae, ao),
+    create: stage(cc!, nums[3]!, cl!),
+    keep: stage(kc!, nums[4]!, kl!),
+    archive: stage(ac!, nums[5]!, al!),
+    ...(d ? { archiveDelayDays: Number(d[1]) } : {}),
+  };
+}
+
+function parseQuota(cols: string[]): QuotaRow | undefined {
+  if (cols.length < 16) return undefined;
+  const [path, exceeded, grace, ttb] = cols;
+  const limits = cols.slice(4, 12).map(optionalNumber);
+  const current = cols.slice(12, 16).map(parseNumber);
+  if (limits.some((n) => Number.isNaN(n)) || current.some((n) => n === undefined)) return undefined;
+  const values = (v: (number | undefined)[]): QuotaValues => ({ inodes: v[0], length: v[1], size: v[2], real: v[3] });
+  return {
+    path: path!,
+    exceeded: exceeded === 'yes',
+    gracePeriodS: parseNumber(grace),
+    timeToBlockS: ttb === 'expired' ? 0 : parseNumber(ttb),
+    soft: values(limits.slice(0, 4)),
+    hard: values(limits.slice(4, 8)),
+    current: values(current) as Required<QuotaValues>,
+  };
+}
+
+function parseDisk(cols: string[]): DiskRow | undefined {
+  if (cols.length < 6) return undefined;
+  // `ip:port:path`: the path itself may hold colons.
+  const m = /^([^:]+):(\d+):(.*)$/.exec(cols[0]!);
+  const chunks = parseNumber(cols[1]);
+  if (!m || chunks === undefined) return undefined;
+  const row: DiskRow = { ip: m[1]!, port: Number(m[2]), path: m[3]!, chunks, status: cols[3] ?? '' };
+  const err = cols[2] === 'no errors' ? undefined : parseNumber(cols[2]);
+  if (err !== undefined) row.lastErrorTime = err;
+  if (cols[12] === 'progress:') {
+    row.scanProgress = parseNumber(cols[13]);
+    return row;
+  }
+  if (cols.length < 14) return undefined;
+  row.used = parseNumber(cols[12]);
+  row.total = parseNumber(cols[13]);
+  return row.used === undefined || row.total === undefined ? undefined : row;
 }
 
 /** A numeric `master info:` value (`total space`, `trash files`, ...), undefined when `-`. */

@@ -8,7 +8,7 @@ import type { Inventory } from '../inventory/types.ts';
 import { deriveAlerts, type AlertOptions } from './alerts.ts';
 import { historyPointOf, type CandidateMaster, type ClusterStatus, type HistoryPoint, type HostFailure, type HostStatus, type LoginProblem, type MfsStatus } from './model.ts';
 import { ResidentMfscli, ResidentUnavailable } from './mfscli-resident.ts';
-import { HostProbeFailed, probeCluster, probeClusterResident, probeHost, type ClusterProbe, type ClusterProbeOptions, type HostProbeResult } from './probe.ts';
+import { HostProbeFailed, type ExtraSection, probeCluster, probeClusterResident, probeHost, type ClusterProbe, type ClusterProbeOptions, type HostProbeResult } from './probe.ts';
 
 /** What the poller needs from a ClusterSession: the same pooled executors the runner uses. */
 export interface StatusSource {
@@ -40,6 +40,8 @@ export interface StatusPollerOptions {
   alerts?: AlertOptions;
   /** false: one mfscli process per sweep instead of a resident interpreter (default on). */
   residentMfscli?: boolean;
+  /** mfscli sections beyond the status screen's (storage classes, quotas, disks: `mfs-tui metrics`). */
+  extraMfscliSections?: readonly ExtraSection[];
   /** Turn probe parts off for good, e.g. keepalived: false where signalling it is unwanted. */
   parts?: { keepalived?: boolean; version?: boolean };
   now?: () => number;
@@ -330,7 +332,7 @@ export class StatusPoller {
         this.withDeadline((signal) =>
           this.clusterProbe(
             via,
-            { vip: this.source.inventory.vip.address, candidates: candidates.map((c) => c.address), mfscliTimeoutS: Math.max(1, Math.floor(this.mfsTimeoutMs / 1000) - 1) },
+            { vip: this.source.inventory.vip.address, candidates: candidates.map((c) => c.address), mfscliTimeoutS: Math.max(1, Math.floor(this.mfsTimeoutMs / 1000) - 1), extraSections: this.opts.extraMfscliSections },
             signal,
           ),
         this.mfsTimeoutMs),

@@ -264,7 +264,12 @@ export interface ClusterProbeOptions {
   candidates: string[];
   /** Per mfscli call (a dead address can hang a connect). */
   mfscliTimeoutS?: number;
+  /** Sections only the metrics exporter needs (-SHD asks every chunkserver directly). */
+  extraSections?: readonly ExtraSection[];
 }
+
+export const EXTRA_SECTIONS = ['-SSC', '-SQU', '-SHD'] as const;
+export type ExtraSection = (typeof EXTRA_SECTIONS)[number];
 
 export interface ClusterProbe {
   /** What the master answering on the VIP says; `noMaster` when nothing answers there. */
@@ -286,13 +291,14 @@ export function clusterProbeScript(opts: ClusterProbeOptions): string {
     'export LC_ALL=C',
     `command -v mfscli >/dev/null 2>&1 || { echo '${MARK}no-mfscli'; exit 0; }`,
     `echo '${MARK}mfscli'`,
-    `timeout ${t} mfscli ${CLUSTER_ARGS.map(shQuote).join(' ')} -H ${shQuote(mfscliHosts(opts))} 2>&1; echo "${MARK}mfscli-exit $?"`,
+    `timeout ${t} mfscli ${clusterArgs(opts).map(shQuote).join(' ')} -H ${shQuote(mfscliHosts(opts))} 2>&1; echo "${MARK}mfscli-exit $?"`,
     'exit 0',
   ].join('\n');
 }
 
 /** The mfscli sections of the cluster probe, in plain `|`-separated rows. */
 const CLUSTER_ARGS = ['-ns', '|', '-SIM', '-SIG', '-SIC', '-SCS', '-SMB'];
+const clusterArgs = (opts: ClusterProbeOptions) => [...CLUSTER_ARGS, ...(opts.extraSections ?? [])];
 const mfscliHosts = (opts: ClusterProbeOptions) => [opts.vip, ...opts.candidates].join(',');
 
 export function parseClusterProbe(stdout: string, vip: string): ClusterProbe {
@@ -314,7 +320,7 @@ export function parseClusterProbe(stdout: string, vip: string): ClusterProbe {
 
 /** The cluster probe through a resident mfscli (mfscli-resident.ts): the same run, the same parse. */
 export async function probeClusterResident(resident: ResidentMfscli, opts: ClusterProbeOptions, timeoutMs: number, signal?: AbortSignal): Promise<ClusterProbe> {
-  const a = await resident.run([...CLUSTER_ARGS, '-H', mfscliHosts(opts)], opts.mfscliTimeoutS ?? 4, timeoutMs, signal);
+  const a = await resident.run([...clusterArgs(opts), '-H', mfscliHosts(opts)], opts.mfscliTimeoutS ?? 4, timeoutMs, signal);
   const body = a.output.endsWith('\n') || a.output === '' ? a.output : `${a.output}\n`;
   return parseClusterProbe(`${MARK}mfscli\n${body}${MARK}mfscli-exit ${a.exitCode}\n`, opts.vip);
 }

@@ -107,8 +107,13 @@ describe('status poller on a real mini cluster', { skip: whyNot, timeout: 240_00
   it('mfs-tui metrics: textfile written atomically and accepted by promtool; printed once without a folder', async () => {
     const once = cli(['metrics']);
     assert.equal(once.status, 0, once.stderr);
-    assert.match(once.stdout, /^moosefs_vip_holder\{host="m1",vip="[\d.]+"\} 1$/m);
-    assert.match(once.stdout, /^moosefs_chunk_servers_regular_hdd_space_chunks\{ip="10\.251\.12\.2\d",port="9422",id="\d",labels="-",version="3\.0\.117"\} \d+$/m);
+    assert.match(once.stdout, /^moosefs_vip_holder\{cluster="[^"]+",host="m1",vip="[\d.]+"\} 1$/m);
+    assert.match(once.stdout, /^moosefs_chunk_servers_regular_hdd_space_chunks\{cluster="[^"]+",ip="10\.251\.12\.2\d",port="9422",id="\d",labels="-",version="3\.0\.117"\} \d+$/m);
+    // The exporter's own mfscli sections: every chunkserver's disk (-SHD reaches each one), storage classes.
+    assert.equal(once.stdout.split('\n').filter((l) => /^moosefs_disks_space_total\{cluster="[^"]+",ip="10\.251\.12\.2\d",port="9422",path="[^"]+"\} \d+$/.test(l)).length, 3, once.stdout);
+    assert.match(once.stdout, /^moosefs_storage_classes_files_total\{cluster="[^"]+",id="1",name="1"\} \d+$/m);
+    assert.match(once.stdout, /^moosefs_scrape_ok\{cluster="[^"]+",probe="mfscli"\} 1$/m);
+    assert.match(once.stdout, /^moosefs_split_brain\{cluster="[^"]+"\} 0$/m);
     const dir = mkdtempSync(join(tmpdir(), 'mfs-tui-textfile-'));
     const child = spawn(process.execPath, ['--import', 'tsx', entry, '-i', mc.writeInventoryYaml(), 'metrics', '--textfile-dir', dir, '--interval', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
@@ -121,7 +126,7 @@ describe('status poller on a real mini cluster', { skip: whyNot, timeout: 240_00
       const check = spawnSync('promtool', ['check', 'metrics'], { input: readFileSync(file, 'utf8'), encoding: 'utf8' });
       const other = (check.stdout + check.stderr).split('\n').filter((l) => l.trim() && !/_total non-counter metrics should not have "_total" suffix/.test(l));
       assert.deepEqual(other, [], check.stdout + check.stderr);
-      assert.match(readFileSync(file, 'utf8'), /^moosefs_all_chunks_matrix_chunkclass_stable 30$/m);
+      assert.match(readFileSync(file, 'utf8'), /^moosefs_all_chunks_matrix_chunkclass_stable\{cluster="[^"]+"\} 30$/m);
     } finally {
       const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
       child.kill('SIGINT');

@@ -30,23 +30,23 @@ describe('Prometheus metrics', () => {
   it('awk-compatible names, real maintenance, [N] loads as numbers, the additions', async () => {
     const s = await snapshot(healthyHosts(), fixture('healthy-goal3.txt').replace(/\|0\|maintenance_off\|300\|24028868608/, '|[12]|maintenance_on|300|24028868608'), simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]));
     const text = statusToMetrics(s, s.at + 1500);
-    assert.match(text, /^moosefs_metadata_servers_metadata_version\{ip="10\.251\.9\.1",version="3\.0\.117"\} 1510$/m);
-    assert.match(text, /^moosefs_master_info_total_space 217888587776$/m);
-    assert.match(text, /^moosefs_master_info_ram_used \d+$/m);
+    assert.match(text, /^moosefs_metadata_servers_metadata_version\{cluster="test",ip="10\.251\.9\.1",version="3\.0\.117"\} 1510$/m);
+    assert.match(text, /^moosefs_master_info_total_space\{cluster="test"\} 217888587776$/m);
+    assert.match(text, /^moosefs_master_info_ram_used\{cluster="test"\} \d+$/m);
     assert.doesNotMatch(text, /moosefs_master_info_master_version/);
-    assert.match(text, /^moosefs_chunk_servers_load\{ip="10\.251\.9\.1",port="9422",id="1",labels="-",version="3\.0\.117"\} 12$/m);
-    assert.match(text, /^moosefs_chunk_servers_maintenance\{ip="10\.251\.9\.1",port="9422",[^}]*\} 1$/m);
-    assert.match(text, /^moosefs_chunk_servers_maintenance\{ip="10\.251\.9\.1",port="9423",[^}]*\} 0$/m);
-    assert.match(text, /^moosefs_all_chunks_matrix_chunkclass_undergoal 300$/m);
-    assert.match(text, /^moosefs_all_chunks_matrix_chunkclass_pending_deletion 0$/m);
-    assert.match(text, /^moosefs_vip_holder\{host="m1",vip="10\.9\.0\.100"\} 1$/m);
-    assert.match(text, /^moosefs_vip_holder\{host="m2",vip="10\.9\.0\.100"\} 0$/m);
-    assert.match(text, /^moosefs_split_brain 0$/m);
-    assert.match(text, /^moosefs_daemon_up\{host="c1",daemon="mfschunkserver"\} 1$/m);
-    assert.match(text, /^moosefs_daemon_up\{host="c1",daemon="mfsmaster"\} 0$/m);
-    assert.match(text, /^moosefs_metalogger_lag_versions\{host="m2"\} 0$/m);
-    assert.match(text, /^moosefs_probe_age_seconds\{host="m1"\} 1\.\d+$/m);
-    assert.match(text, /^moosefs_keepalived_vrrp_state\{host="m1",instance="VI_1",state="MASTER"\} 1$/m);
+    assert.match(text, /^moosefs_chunk_servers_load\{cluster="test",ip="10\.251\.9\.1",port="9422",id="1",labels="-",version="3\.0\.117"\} 12$/m);
+    assert.match(text, /^moosefs_chunk_servers_maintenance\{cluster="test",ip="10\.251\.9\.1",port="9422",[^}]*\} 1$/m);
+    assert.match(text, /^moosefs_chunk_servers_maintenance\{cluster="test",ip="10\.251\.9\.1",port="9423",[^}]*\} 0$/m);
+    assert.match(text, /^moosefs_all_chunks_matrix_chunkclass_undergoal\{cluster="test"\} 300$/m);
+    assert.match(text, /^moosefs_all_chunks_matrix_chunkclass_pending_deletion\{cluster="test"\} 0$/m);
+    assert.match(text, /^moosefs_vip_holder\{cluster="test",host="m1",vip="10\.9\.0\.100"\} 1$/m);
+    assert.match(text, /^moosefs_vip_holder\{cluster="test",host="m2",vip="10\.9\.0\.100"\} 0$/m);
+    assert.match(text, /^moosefs_split_brain\{cluster="test"\} 0$/m);
+    assert.match(text, /^moosefs_daemon_up\{cluster="test",host="c1",daemon="mfschunkserver",role="chunkserver"\} 1$/m);
+    assert.match(text, /^moosefs_daemon_up\{cluster="test",host="c1",daemon="mfsmaster",role="-"\} 0$/m);
+    assert.match(text, /^moosefs_metalogger_lag_versions\{cluster="test",host="m2"\} 0$/m);
+    assert.match(text, /^moosefs_probe_age_seconds\{cluster="test",host="m1"\} 1\.\d+$/m);
+    assert.match(text, /^moosefs_keepalived_vrrp_state\{cluster="test",host="m1",instance="VI_1",state="MASTER"\} 1$/m);
   });
 
   it('split brain and a dead master render; every output passes promtool check metrics', { skip: promtool ? false : 'promtool not installed (Debian package prometheus)' }, async () => {
@@ -79,35 +79,82 @@ describe('Prometheus metrics', () => {
     const awkBug = check('# HELP moosefs_chunk_servers_load x\n# TYPE moosefs_chunk_servers_load gauge\nmoosefs_chunk_servers_load{ip="10.0.0.1"} [12]\n');
     assert.equal(awkBug.code, 1, awkBug.out);
     assert.match(awkBug.out, /error/i);
-    assert.match(statusToMetrics(cases[1]!), /^moosefs_split_brain 1$/m);
-    assert.match(statusToMetrics(cases[1]!), /^moosefs_chunk_servers_disconnected\{ip="10\.251\.9\.1",port="9422",id="1"\} 1$/m);
-    assert.match(statusToMetrics(cases[2]!), /^moosefs_master_answering 0$/m);
+    assert.match(statusToMetrics(cases[1]!), /^moosefs_split_brain\{cluster="test"\} 1$/m);
+    assert.match(statusToMetrics(cases[1]!), /^moosefs_chunk_servers_disconnected\{cluster="test",ip="10\.251\.9\.1",port="9422",id="1"\} 1$/m);
+    assert.match(statusToMetrics(cases[2]!), /^moosefs_master_answering\{cluster="test"\} 0$/m);
     // Down (no SSH) and "answers SSH, probe failed" are told apart.
     const slow = statusToMetrics(cases[3]!);
-    assert.match(slow, /^moosefs_host_reachable\{host="m2"\} 0$/m);
-    assert.match(slow, /^moosefs_host_ssh_up\{host="m2"\} 1$/m);
-    assert.match(slow, /^moosefs_host_ssh_up\{host="c1"\} 0$/m);
-    assert.match(slow, /^moosefs_host_ssh_up\{host="m1"\} 1$/m);
-    assert.match(slow, /^moosefs_host_probe_failure\{host="m2",class="probe"\} 1$/m);
-    assert.match(slow, /^moosefs_host_probe_failure\{host="c1",class="connect"\} 1$/m);
-    assert.match(slow, /^moosefs_host_login_ok\{host="m2"\} 1$/m);
+    assert.match(slow, /^moosefs_host_reachable\{cluster="test",host="m2"\} 0$/m);
+    assert.match(slow, /^moosefs_host_ssh_up\{cluster="test",host="m2"\} 1$/m);
+    assert.match(slow, /^moosefs_host_ssh_up\{cluster="test",host="c1"\} 0$/m);
+    assert.match(slow, /^moosefs_host_ssh_up\{cluster="test",host="m1"\} 1$/m);
+    assert.match(slow, /^moosefs_host_probe_failure\{cluster="test",host="m2",class="probe"\} 1$/m);
+    assert.match(slow, /^moosefs_host_probe_failure\{cluster="test",host="c1",class="connect"\} 1$/m);
+    assert.match(slow, /^moosefs_host_login_ok\{cluster="test",host="m2"\} 1$/m);
   });
 
   it('a host that refused our login: its class is login in the metrics and the text, never DOWN', async () => {
     const hosts = healthyHosts().map((h) => (h.name === 'm2' ? { ...h, fail: 'm2: HOST KEY CHANGED for 10.251.9.2', failKind: 'host-key-changed' as const } : h));
     const s = await snapshot(hosts, fixture('healthy-goal3.txt'), simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]));
     const m = statusToMetrics(s);
-    assert.match(m, /^moosefs_host_probe_failure\{host="m2",class="login"\} 1$/m);
-    assert.match(m, /^moosefs_host_probe_failure\{host="m2",class="connect"\} 0$/m);
-    assert.match(m, /^moosefs_host_login_ok\{host="m2"\} 0$/m);
-    assert.match(m, /^moosefs_host_login_ok\{host="m1"\} 1$/m);
-    assert.match(m, /^moosefs_host_ssh_up\{host="m2"\} 1$/m);
+    assert.match(m, /^moosefs_host_probe_failure\{cluster="test",host="m2",class="login"\} 1$/m);
+    assert.match(m, /^moosefs_host_probe_failure\{cluster="test",host="m2",class="connect"\} 0$/m);
+    assert.match(m, /^moosefs_host_login_ok\{cluster="test",host="m2"\} 0$/m);
+    assert.match(m, /^moosefs_host_login_ok\{cluster="test",host="m1"\} 1$/m);
+    assert.match(m, /^moosefs_host_ssh_up\{cluster="test",host="m2"\} 1$/m);
     const t = renderStatusText(s);
     assert.match(t, /^m2 +KEY CHANGED /m);
     assert.doesNotMatch(t, /DOWN/);
     assert.match(t, /CRITICAL {2}m2: KEY CHANGED: cannot log in, its state is unknown \(a master candidate: it may be running a master\)/);
     const r = check(m);
     assert.ok(r.code === 0 || r.code === 3, r.out);
+  });
+
+  it('no host answers: no moosefs_split_brain 0, every probe says moosefs_scrape_ok 0 and exports none of its series', async () => {
+    const down = healthyHosts().map((h) => ({ ...h, fail: `${h.name}: cannot reach ${h.address}:22: connect ECONNREFUSED` }));
+    const text = statusToMetrics(await snapshot(down, fixture('healthy-goal3.txt'), simRows([{ ip: '10.251.9.1', version: 1510 }])));
+    assert.doesNotMatch(text, /^moosefs_split_brain/m);
+    assert.match(text, /^moosefs_scrape_ok\{cluster="test",probe="mfscli"\} 0$/m);
+    for (const h of ['m1', 'm2', 'c1']) assert.match(text, new RegExp(`^moosefs_scrape_ok\\{cluster="test",probe="host",host="${h}"\\} 0$`, 'm'));
+    for (const family of ['moosefs_vip_holder', 'moosefs_daemon_up', 'moosefs_master_answering', 'moosefs_all_chunks_matrix_chunkclass_missing', 'moosefs_metalogger_lag_versions', 'moosefs_keepalived_vrrp_state']) {
+      assert.doesNotMatch(text, new RegExp(`^${family}[{ ]`, 'm'), `${family} exported from no answer:\n${text}`);
+    }
+    assert.match(text, /^moosefs_host_ssh_up\{cluster="test",host="m1"\} 0$/m);
+  });
+
+  it('one master candidate silent: split brain unknown (absent), the answering hosts still exported', async () => {
+    const hosts = healthyHosts().map((h) => (h.name === 'm2' ? { ...h, fail: 'm2: cannot reach 10.251.9.2:22: connect ECONNREFUSED' } : h));
+    const text = statusToMetrics(await snapshot(hosts, fixture('healthy-goal3.txt'), simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }])));
+    assert.doesNotMatch(text, /^moosefs_split_brain/m);
+    assert.match(text, /^moosefs_scrape_ok\{cluster="test",probe="mfscli"\} 1$/m);
+    assert.match(text, /^moosefs_scrape_ok\{cluster="test",probe="host",host="m2"\} 0$/m);
+    assert.match(text, /^moosefs_vip_holder\{cluster="test",host="m1",vip="10\.9\.0\.100"\} 1$/m);
+    assert.doesNotMatch(text, /^moosefs_vip_holder\{cluster="test",host="m2"/m);
+    assert.match(text, /^moosefs_disconnected_chunk_servers\{cluster="test"\} 0$/m);
+  });
+
+  it('storage classes, quotas and disks from real mfscli -SSC -SQU -SHD output, under mfscli2prom names', { skip: promtool ? false : 'promtool not installed (Debian package prometheus)' }, async () => {
+    const extended = fixture('sections-SSC-SQU-SHD.txt');
+    const s = await snapshot(healthyHosts(), `${fixture('healthy-goal3.txt')}\n${extended}`, simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]));
+    assert.deepEqual(s.mfs.viaVip?.problems, []);
+    const text = statusToMetrics(s);
+    assert.match(text, /^moosefs_active_quotas_soft_inodes\{cluster="test",path="\/d"\} 1000$/m);
+    assert.match(text, /^moosefs_active_quotas_hard_size\{cluster="test",path="\/d"\} 2147483648$/m);
+    assert.match(text, /^moosefs_active_quotas_current_inodes\{cluster="test",path="\/d"\} 300$/m);
+    assert.match(text, /^moosefs_active_quotas_current_real\{cluster="test",path="\/d"\} 66355200$/m);
+    // No real-size limit was set: absent, where the awk script printed 0.
+    assert.doesNotMatch(text, /^moosefs_active_quotas_soft_real/m);
+    assert.match(text, /^moosefs_storage_classes_keep\{cluster="test",id="3",name="3",mode="STD",can="NO",labels="\*,\*,\*"\} 3$/m);
+    assert.match(text, /^moosefs_storage_classes_files_total\{cluster="test",id="3",name="3"\} 300$/m);
+    assert.match(text, /^moosefs_storage_classes_standard_under_total\{cluster="test",id="3",name="3"\} 300$/m);
+    assert.match(text, /^moosefs_storage_classes_standard_over_total\{cluster="test",id="3",name="3"\} 0$/m);
+    assert.doesNotMatch(text, /^moosefs_storage_classes_archived_exact_total/m);
+    assert.match(text, /^moosefs_disks_chunks\{cluster="test",ip="10\.251\.9\.1",port="9423",path="\/tmp\/st-cap-[^"]+\/cs2\/hdd\/"\} 300$/m);
+    assert.match(text, /^moosefs_disks_space_total\{cluster="test",ip="10\.251\.9\.1",port="9422",[^}]*\} 108944293888$/m);
+    assert.match(text, /^moosefs_disks_damaged\{[^}]*port="9422"[^}]*\} 0$/m);
+    const r = check(text);
+    const other = r.out.split('\n').filter((l) => l.trim() && !/_total non-counter metrics should not have "_total" suffix/.test(l));
+    assert.deepEqual(other, [], r.out);
   });
 
   it('label escaping and -SIG key names', () => {
