@@ -3,7 +3,7 @@
 // listed instead of chosen, and the VIP holder is shown as each master candidate.
 import type { Inventory } from '../inventory/types.ts';
 import type { CommandBlock, FactCondition, Runbook, Step, TargetSpec } from '../runbook/types.ts';
-import { buildVariables, renderTemplate } from '../runbook/template.ts';
+import { buildVariables, renderScript, renderTemplate } from '../runbook/template.ts';
 
 function conditionText(c: FactCondition): string {
   return `${c.fact}${c.op}${c.value}`;
@@ -48,12 +48,12 @@ function blockLines(block: CommandBlock, inv: Inventory, inputs: Record<string, 
       const entry = inv.hosts.find((h) => h.name === host);
       const vars = buildVariables(inv, inputs, entry);
       if (host === 'local') Object.assign(vars, { 'host.name': 'local', 'host.address': '127.0.0.1' });
-      const script = renderTemplate(block.script, vars);
+      const script = renderScript(block.script, vars);
       out.push(`   [${host}]${note ? ` (${note})` : ''}`);
       for (const l of script.text.trimEnd().split('\n')) out.push(`     $ ${l}`);
       if (script.missing.length) out.push(`     ! undefined: ${script.missing.map((m) => `{{${m}}}`).join(', ')}`);
       if (block.check) {
-        for (const l of renderTemplate(block.check.script, vars).text.trimEnd().split('\n')) out.push(`     check $ ${l}`);
+        for (const l of renderScript(block.check.script, vars).text.trimEnd().split('\n')) out.push(`     check $ ${l}`);
       }
     }
   }

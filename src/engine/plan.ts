@@ -4,7 +4,7 @@
 import type { Inventory, InventoryHost } from '../inventory/types.ts';
 import { chooseBlock } from '../runbook/conditions.ts';
 import type { HostFacts } from '../runbook/facts.ts';
-import { buildVariables, renderTemplate, type Variables } from '../runbook/template.ts';
+import { buildVariables, renderScript, renderTemplate, type Variables } from '../runbook/template.ts';
 import type { CommandBlock, Step, TargetSpec } from '../runbook/types.ts';
 import type { PlannedCommand } from './types.ts';
 
@@ -164,8 +164,8 @@ export function planStep(step: Step, ctx: PlanContext): StepPlan {
     }
     if (!block) continue;
     const vars = hostVariables(ctx, host);
-    const script = renderTemplate(block.script, vars);
-    const check = block.check ? renderTemplate(block.check.script, vars) : undefined;
+    const script = renderScript(block.script, vars);
+    const check = block.check ? renderScript(block.check.script, vars) : undefined;
     const missing = [...new Set([...script.missing, ...(check?.missing ?? [])])];
     if (missing.length > 0) problems.push(`${host}: undefined ${missing.map((m) => `{{${m}}}`).join(', ')} in the command of step ${step.id}`);
     commands.push({ stepId: step.id, host, script: script.text, check: check?.text, block });

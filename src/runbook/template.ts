@@ -1,6 +1,13 @@
 // `{{variables}}` in runbook scripts, targets and input defaults: building the flat
 // variable map from an inventory and rendering templates with it. No loops, no
 // conditionals: a template is plain text with `{{ name }}` placeholders.
+//
+// In a command (a script or check script) `{{x}}` becomes exactly one POSIX shell word:
+// its value single-quoted (a plain word such as `m1` or `/var/lib/mfs` stays bare), so no
+// value can add a command, a redirection or a second word. `{{{x}}}` (Mustache's raw
+// form) inserts the value as it is; the validator accepts it only for values whose shape
+// is checked (inventory fields, inputs with a pattern or choices). Elsewhere (targets,
+// input defaults, prose) both forms insert the value as it is: that text is not shell.
 import type { Inventory, InventoryHost } from '../inventory/types.ts';
 import { ROLES } from './types.ts';
 
@@ -22,9 +29,37 @@ export const FIXED_VARIABLES = [
   'paths.mount',
 ] as const;
 
-// `{{` anything but braces `}}`: the name is checked afterwards, so a typo like
-// `{{ hosts..m1 }}` is reported instead of silently left in a command.
-const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
+// `{{{` name `}}}` (raw) or `{{` name `}}`, anything but braces inside: the name is
+// checked afterwards, so a typo like `{{ hosts..m1 }}` is reported instead of silently
+// left in a command.
+const PLACEHOLDER = /\{\{\{([^{}]*)\}\}\}|\{\{([^{}]*)\}\}/g;
+
+/** One placeholder in a template: its trimmed name, where it starts, its length, and whether it is the raw `{{{x}}}` form. */
+export interface Placeholder {
+  name: string;
+  offset: number;
+  length: number;
+  raw: boolean;
+}
+
+/** Every placeholder of a template, in order. */
+export function placeholders(template: string): Placeholder[] {
+  const found: Placeholder[] = [];
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    const raw = m[1] !== undefined;
+    found.push({ name: (raw ? m[1]! : m[2] ?? '').trim(), offset: m.index, length: m[0].length, raw });
+  }
+  return found;
+}
+
+// Characters that mean nothing to the shell in any position of a word: such a value needs no quotes.
+const PLAIN_WORD = /^[A-Za-z0-9_@%+:,./-]+$/;
+
+/** `value` as exactly one POSIX shell word: bare when plain, else single-quoted with `'\''` for each quote. */
+export function shellWord(value: string): string {
+  if (PLAIN_WORD.test(value)) return value;
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
 
 function hostVariables(prefix: string, host: InventoryHost, vars: Variables): void {
   vars[`${prefix}.address`] = host.address;
@@ -62,26 +97,37 @@ export function buildVariables(inv: Inventory, inputs: Record<string, string>, h
   return vars;
 }
 
-/**
- * Replaces each `{{ name }}` with its value. Unknown names are left in the text as
- * written and listed in `missing` (each once), so a caller can refuse to run it.
- */
-export function renderTemplate(template: string, vars: Variables): { text: string; missing: string[] } {
+function render(template: string, vars: Variables, quote: (value: string, raw: boolean) => string): { text: string; missing: string[] } {
   const missing: string[] = [];
-  const text = template.replace(PLACEHOLDER, (whole, inner: string) => {
-    const name = inner.trim();
-    if (Object.hasOwn(vars, name)) return vars[name] as string;
+  const text = template.replace(PLACEHOLDER, (whole, rawInner: string | undefined, inner: string | undefined) => {
+    const name = (rawInner ?? inner ?? '').trim();
+    if (Object.hasOwn(vars, name)) return quote(vars[name] as string, rawInner !== undefined);
     if (!missing.includes(name)) missing.push(name);
     return whole;
   });
   return { text, missing };
 }
 
-/** Each placeholder's trimmed name and the offset of its `{{` in the template. */
+/**
+ * Text that is not shell (targets, input defaults, prose, questions): each `{{ name }}`
+ * or `{{{ name }}}` is replaced with its value as it is. Unknown names are left in the
+ * text as written and listed in `missing` (each once), so a caller can refuse to use it.
+ */
+export function renderTemplate(template: string, vars: Variables): { text: string; missing: string[] } {
+  return render(template, vars, (value) => value);
+}
+
+/**
+ * A command: each `{{ name }}` becomes one shell word (shellWord), each `{{{ name }}}` its
+ * value as it is. Unknown names are left as written and listed in `missing`.
+ */
+export function renderScript(template: string, vars: Variables): { text: string; missing: string[] } {
+  return render(template, vars, (value, raw) => (raw ? value : shellWord(value)));
+}
+
+/** Each placeholder's trimmed name and the offset of its first `{` in the template. */
 export function templateNames(template: string): { name: string; offset: number }[] {
-  const found: { name: string; offset: number }[] = [];
-  for (const m of template.matchAll(PLACEHOLDER)) found.push({ name: (m[1] ?? '').trim(), offset: m.index });
-  return found;
+  return placeholders(template).map(({ name, offset }) => ({ name, offset }));
 }
 
 export interface VariableContext {

@@ -5,6 +5,7 @@ import type { Inventory } from '../inventory/types.ts';
 import { nearestRole, targetsKey } from './attributes.ts';
 import { expectOutputRegExp } from './expect.ts';
 import { displayName, locate } from './locations.ts';
+import { placeholderContexts, type ShellContext } from './shell-context.ts';
 import { templateNames, variableProblem } from './template.ts';
 import type { VariableContext } from './template.ts';
 import type { CommandBlock, Runbook, RunbookProblem, SourcePos, TargetSpec } from './types.ts';
@@ -26,6 +27,29 @@ function regexError(pattern: string, anchored: boolean): string | undefined {
   }
 }
 
+// C0 controls but tab and newline, DEL, C1 controls, and the Unicode marks that reorder or
+// hide text on screen (bidi embeddings, overrides and isolates, zero-width characters):
+// the command the operator reads must be the command that runs.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+function describeControl(ch: string): string {
+  const code = ch.codePointAt(0)!;
+  const names: Record<number, string> = { 0x0d: 'a carriage return', 0x1b: 'an escape (ESC)', 0x00: 'a NUL', 0x7f: 'a DEL', 0x08: 'a backspace' };
+  const kind = code >= 0x200b ? 'an invisible formatting mark' : 'a control character';
+  return `${names[code] ?? kind} (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
+}
+
+const CONTEXT_FIX: Record<Exclude<ShellContext, 'command'>, (ph: string, raw: string) => string> = {
+  'double-quoted': (ph, raw) =>
+    `${ph} inside double quotes: it becomes a single-quoted word, so its quotes would end up in the text. Close the double quotes around it ("...${'"'}${ph}${'"'}...") or, for a checked value, write ${raw}`,
+  'single-quoted': (ph, raw) =>
+    `${ph} inside single quotes: it becomes a single-quoted word, which would end the quotes early. Close the quotes around it ('...'${ph}'...') or, for a checked value, write ${raw}`,
+  heredoc: (ph, raw) =>
+    `${ph} in a here-document: its quotes would be written into the text. For a checked value write ${raw}; otherwise set a shell variable before the here-document (v=${ph}) and write "$v" in it (unquoted delimiter)`,
+  parameter: (ph, raw) => `${ph} inside \${...}: its quotes would be part of the word. Move it out, or for a checked value write ${raw}`,
+  arithmetic: (ph, raw) => `${ph} inside $((...)): quotes are not allowed in arithmetic. For a checked value write ${raw}`,
+};
+
 function describeTargets(targets: TargetSpec[]): string {
   return targets.map((t) => (t.kind === 'role' ? t.role : t.kind === 'host' ? t.name : t.kind === 'template' ? t.template : t.kind)).join(',') || '(none)';
 }
@@ -35,6 +59,8 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
   const problems: RunbookProblem[] = [];
   const report = (pos: SourcePos, message: string) => problems.push({ file, line: pos.line, column: pos.column, message });
   const inputNames = new Set(rb.inputs.map((i) => i.name));
+  // Inputs whose value is checked before a run (a pattern, or a fixed list of choices).
+  const checkedInputs = new Set(rb.inputs.filter((i) => i.pattern !== undefined || (i.choices?.length ?? 0) > 0).map((i) => i.name));
   const vars = (hostScope: boolean): VariableContext => ({ inputs: inputNames, inventory: ctx.inventory, hostScope });
 
   /** Reports every undefined variable in `text`, a field of `owner` that the parser located. */
@@ -117,6 +143,7 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
         'confirm=none contradicts risk=: a block that can do harm needs confirm=yes or confirm=typed',
       );
     checkVariables(block.script, block, 'script', block.pos, vars(true));
+    checkShell(block.script, block, block.pos);
     if (block.expectOutput !== undefined) {
       const bad = regexError(block.expectOutput, false);
       if (bad) report(locate(block, 'attr:expect-output', 0, block.pos), `bad expect-output: ${bad}`);
@@ -124,11 +151,45 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
     const check = block.check;
     if (check) {
       checkVariables(check.script, check, 'script', check.pos, vars(true));
+      checkShell(check.script, check, check.pos);
       if (check.expectOutput !== undefined) {
         const bad = regexError(check.expectOutput, false);
         if (bad) report(locate(check, 'attr:expect-output', 0, check.pos), `bad expect-output: ${bad}`);
       }
     }
+  }
+
+  /** Control characters, and placeholders whose form does not fit where they stand in the shell text. */
+  function checkShell(script: string, owner: object, fallback: SourcePos): void {
+    let sawReturn = false;
+    for (const m of script.matchAll(CONTROL)) {
+      if (m[0] === '\r') {
+        // Windows line endings put one at every line: say it once, with the fix.
+        if (sawReturn) continue;
+        sawReturn = true;
+        if (script[m.index + 1] === '\n') {
+          report(locate(owner, 'script', m.index, fallback), 'a carriage return (U+000D) in the command: the file has Windows line endings (CRLF), and sh would take each \\r as part of the line; save it with LF line endings');
+          continue;
+        }
+      }
+      report(locate(owner, 'script', m.index, fallback), `${describeControl(m[0])} in the command: what runs would differ from what the operator reads; remove it (write it as a shell escape such as printf '\\033' if it is needed)`);
+    }
+    for (const { placeholder: p, context } of placeholderContexts(script)) {
+      const pos = locate(owner, 'script', p.offset, fallback);
+      if (p.raw) {
+        const why = uncheckedRaw(p.name);
+        if (why) report(pos, why);
+      } else if (context !== 'command') {
+        report(pos, CONTEXT_FIX[context](`{{${p.name}}}`, `{{{${p.name}}}}`));
+      }
+    }
+  }
+
+  /** Why `{{{name}}}` may not insert its value as it is, or undefined when the value's shape is checked. */
+  function uncheckedRaw(name: string): string | undefined {
+    const [ns, input] = name.split('.');
+    if (ns !== 'inputs' || input === undefined || !inputNames.has(input) || checkedInputs.has(input)) return undefined;
+    return `{{{${name}}}} inserts the value as it is, but input "${input}" has no pattern or choices, so anything could be typed there: give it a pattern that admits only safe values, or write {{${name}}} (one quoted word)`;
   }
 
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);

@@ -31,7 +31,7 @@ inputs:
 ## Say the word {#say}
 
 \`\`\`sh on=master-candidate confirm=none
-echo "{{inputs.word}} from $(hostname) {{host.name}}"
+echo "{{{inputs.word}}} from $(hostname) {{{host.name}}}"
 \`\`\`
 
 ## Count to three {#count}

@@ -38,7 +38,7 @@ inputs:
 ## Hello {#hello}
 
 ${fence}sh on=local confirm=none
-echo "out 1"; sleep 0.1; echo "err 1" >&2; sleep 0.2; echo "on {{host.name}}"
+echo "out 1"; sleep 0.1; echo "err 1" >&2; sleep 0.2; echo "on {{{host.name}}}"
 ${fence}
 
 ## Expected exit and output {#expect}
@@ -50,11 +50,11 @@ ${fence}
 ## Touch with a check {#touch}
 
 ${fence}sh on=local confirm=yes
-touch '{{inputs.work}}/marker'
+touch {{inputs.work}}/marker
 ${fence}
 
 ${fence}sh check expect-output="^present$"
-test -f '{{inputs.work}}/marker' && echo present
+test -f {{inputs.work}}/marker && echo present
 ${fence}
 
 ## Fails {#fails}
@@ -66,13 +66,13 @@ ${fence}
 ## Slow, cancelled by the operator {#slow}
 
 ${fence}sh on=local confirm=none timeout=60s
-echo $$ > '{{inputs.work}}/slow.pid'; echo waiting; exec sleep 30
+echo $$ > {{inputs.work}}/slow.pid; echo waiting; exec sleep 30
 ${fence}
 
 ## Times out {#timeout}
 
 ${fence}sh on=local confirm=none timeout=1s
-echo $$ > '{{inputs.work}}/timeout.pid'; exec sleep 30
+echo $$ > {{inputs.work}}/timeout.pid; exec sleep 30
 ${fence}
 
 ## Done {#done}

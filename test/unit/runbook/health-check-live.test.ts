@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { exitExpected, outputMatches } from '../../../src/runbook/expect.ts';
 import { builtinRunbookDir } from '../../../src/runbook/library.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
-import { renderTemplate } from '../../../src/runbook/template.ts';
+import { renderScript } from '../../../src/runbook/template.ts';
 import type { CommandBlock } from '../../../src/runbook/types.ts';
 
 const NS = `mfstui-rb-${process.pid}`;
@@ -37,7 +37,7 @@ function ns(...cmd: string[]) {
 /** Runs a step's script in the namespace as the engine would judge it: exit code and output. */
 function runStep(id: string, vars: Record<string, string>): { ok: boolean; out: string } {
   const b = block(id);
-  const { text, missing } = renderTemplate(b.script, vars);
+  const { text, missing } = renderScript(b.script, vars);
   assert.deepEqual(missing, []);
   const r = ns('sh', '-c', text);
   return { ok: exitExpected(b.expectExit, r.code) && outputMatches(b.expectOutput, r.out), out: r.out };

@@ -11,7 +11,7 @@ import { after, describe, it } from 'node:test';
 import { outputMatches } from '../../../src/runbook/expect.ts';
 import { builtinRunbookDir, formatProblem } from '../../../src/runbook/library.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
-import { buildVariables, renderTemplate } from '../../../src/runbook/template.ts';
+import { buildVariables, renderScript } from '../../../src/runbook/template.ts';
 import type { Runbook } from '../../../src/runbook/types.ts';
 import { validateRunbook } from '../../../src/runbook/validate.ts';
 import { sampleInventory } from './helpers.ts';
@@ -79,7 +79,7 @@ describe('health-check scripts run under sh on this machine', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
   const run = (script: string, overrides: Record<string, string> = {}) => {
     const vars = { ...buildVariables(inv, {}, inv.hosts[1]), ...overrides };
-    const { text, missing } = renderTemplate(script, vars);
+    const { text, missing } = renderScript(script, vars);
     assert.deepEqual(missing, []);
     const res = spawnSync('sh', ['-c', text], { encoding: 'utf8', timeout: 15_000 });
     return { code: res.status, out: res.stdout + res.stderr };

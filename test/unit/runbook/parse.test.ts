@@ -26,7 +26,7 @@ describe('parseRunbook on a valid file', () => {
   });
 
   it('gives the exact model', () => {
-    const markScript = "sed -i 's|^{{inputs.disk}}$|*{{inputs.disk}}|' {{paths.config}}/mfshdd.cfg";
+    const markScript = "sed -i 's|^{{{inputs.disk}}}$|*{{{inputs.disk}}}|' {{paths.config}}/mfshdd.cfg";
     const expected: Runbook = {
       id: 'swap-disk',
       title: 'Swap a chunkserver disk',
@@ -58,7 +58,7 @@ describe('parseRunbook on a valid file', () => {
               parallel: 1,
               risk: 'Replication load',
               check: {
-                script: "grep -F '{{inputs.disk}}' {{paths.config}}/mfshdd.cfg",
+                script: "grep -F '{{{inputs.disk}}}' {{paths.config}}/mfshdd.cfg",
                 timeoutMs: 10_000,
                 expectExit: [0],
                 expectOutput: '^\\*',

@@ -184,7 +184,7 @@ describe('power-cut and lost-master', () => {
     assert.ok(ids.indexOf('restore') < ids.indexOf('compare-metalogger'));
     assert.ok(ids.indexOf('compare-metalogger') < ids.indexOf('vip-back'));
     const restore = rb.steps.find((s) => s.id === 'restore')!;
-    assert.match(restore.commands[0]!.script, /mfsmaster -c "\{\{paths.config\}\}\/mfsmaster.cfg" -a -xx restore/);
+    assert.match(restore.commands[0]!.script, /mfsmaster -c "\{\{\{paths.config\}\}\}\/mfsmaster.cfg" -a -xx restore/);
   });
 
   it('lost-master refuses while the old master answers on 9419 or 9421, before any typed step', () => {
@@ -194,7 +194,7 @@ describe('power-cut and lost-master', () => {
     assert.ok(probe >= 0 && probe < firstTyped);
     const script = rb.steps[probe]!.commands[0]!.script;
     assert.match(script, /for p in 9419 9420 9421/);
-    assert.match(script, /\{\{inputs.old_address\}\}/);
+    assert.match(script, /\{\{\{?inputs.old_address\}\}/);
     assert.match(script, /\/dev\/tcp/);
     assert.match(script, /nc -z/);
   });

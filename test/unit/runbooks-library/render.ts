@@ -2,7 +2,7 @@
 // step's scripts rendered for one host exactly as the engine would run them.
 import type { Inventory, InventoryHost } from '../../../src/inventory/types.ts';
 import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
-import { buildVariables, renderTemplate } from '../../../src/runbook/template.ts';
+import { buildVariables, renderScript } from '../../../src/runbook/template.ts';
 import type { CommandBlock, Runbook } from '../../../src/runbook/types.ts';
 
 function host(name: string, address: string, roles: InventoryHost['roles']): InventoryHost {
@@ -97,8 +97,8 @@ export function renderBlock(
 ): { script: string; check?: string; missing: string[] } {
   const entry = inv.hosts.find((h) => h.name === hostName);
   const vars = buildVariables(inv, inputs, entry);
-  const s = renderTemplate(block.script, vars);
-  const c = block.check ? renderTemplate(block.check.script, vars) : undefined;
+  const s = renderScript(block.script, vars);
+  const c = block.check ? renderScript(block.check.script, vars) : undefined;
   return { script: s.text, check: c?.text, missing: [...s.missing, ...(c?.missing ?? [])] };
 }
 
