@@ -69,26 +69,3 @@ export class HostError extends Error {
   }
 }
 
-/**
- * What a HostError means for the operator: `unreachable` (no answer: down, partitioned),
- * `login` (it answered but we do not get in: a refused or changed host key, keys refused),
- * `sudo` (logged in, sudo refused or hangs), `session` (an open connection broke). The
- * first two are exit code 3 before a run.
- */
-export function hostErrorClass(err: HostError): 'unreachable' | 'login' | 'sudo' | 'session' {
-  switch (err.kind) {
-    case 'unreachable':
-    case 'timeout':
-      return 'unreachable';
-    case 'auth-refused':
-    case 'host-key-unknown':
-    case 'host-key-changed':
-    case 'host-key-rejected':
-      return 'login';
-    case 'sudo-failed':
-      return 'sudo';
-    case 'channel-refused':
-    case 'disconnected':
-      return 'session';
-  }
-}
