@@ -61,8 +61,9 @@ function useLetterKeys(map: Record<string, () => void>, active: boolean) {
   );
 }
 
-/** The host a typed confirmation must name: the prompt's, else the step's only target. */
+/** What a typed confirmation must say: the engine's (host, or host@cluster), else the host, else the step's only target. */
 function typedTarget(prompt: Extract<Prompt, { kind: 'confirm' }>, plan: readonly PlannedCommand[]): string {
+  if (prompt.expect) return prompt.expect;
   if (prompt.host) return prompt.host;
   const hosts = [...new Set(plan.filter((p) => !p.skipReason).map((p) => p.host))];
   return hosts.length === 1 && hosts[0] ? hosts[0] : prompt.stepId;

@@ -19,6 +19,7 @@ import { runbookHosts } from './preflight.ts';
 import { hostsNeedingFacts, needsVipHolder, planStep, resolveTargets, type PlanContext, type PlannedHostCommand, type StepPlan } from './plan.ts';
 import { awaitingCheck, changedSteps, initialState, reduce, replay } from './reduce.ts';
 import type { HostRunState, Intent, PlannedCommand, PreconditionCheck, PreconditionGate, PreconditionOutcome, Prompt, RunController, RunState } from './types.ts';
+import { typedConfirmationText } from './typed-confirmation.ts';
 
 export type SettleAction = 'check' | 'rerun' | 'mark-done' | 'abort';
 
@@ -548,9 +549,10 @@ class RunEngine implements EngineController {
     }
     if (this.deps.mode === 'non-interactive') return `needs confirmation${host ? ` for ${host}` : ''} (pass --yes)`;
     let message: string | undefined;
+    const expect = level === 'typed' ? typedConfirmationText(c.host, this.deps.runbook.risk, this.deps.inventory.cluster) : undefined;
     for (;;) {
       const answer = await this.ask(
-        { kind: 'confirm', stepId: step.id, host, level, risk: c.block?.risk, message },
+        { kind: 'confirm', stepId: step.id, host, level, risk: c.block?.risk, message, ...(expect !== undefined ? { expect } : {}) },
         (i): Intent | undefined => (i.type === 'confirm' || i.type === 'refuse' ? i : undefined),
       );
       if (answer === FINISHED) return FINISHED;
@@ -563,11 +565,11 @@ class RunEngine implements EngineController {
         return undefined;
       }
       const typed = answer.type === 'confirm' ? (answer.typed ?? '') : '';
-      if (typed === c.host) {
+      if (typed === expect) {
         this.record({ type: 'confirmed', stepId: step.id, host: c.host, how: 'typed', typed });
         return undefined;
       }
-      const reason = `typed "${typed}", expected the host name "${c.host}"`;
+      const reason = expect === c.host ? `typed "${typed}", expected the host name "${c.host}"` : `typed "${typed}", expected "${expect}" (host@cluster)`;
       this.record({ type: 'refused', stepId: step.id, host: c.host, typed, reason });
       message = `${reason}; type it exactly to run, or abort`;
     }

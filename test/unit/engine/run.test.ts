@@ -74,12 +74,29 @@ describe('run controller', () => {
     assert.equal(fs.statSync(run.journalFile).mode & 0o777, 0o600);
   });
 
+  it('in a critical runbook a typed confirmation names the cluster too (host@cluster); the host alone is refused', async () => {
+    const book = runbook([commandStep('wipe', block('rm -rf /var/lib/mfs/x', { targets: on('m1'), confirm: 'typed' }))], { risk: 'critical' });
+    const fake = new FakeHosts();
+    const d = deps(book, fake);
+    const cluster = d.inventory.cluster;
+    const run = createRun(d);
+    let s = await waitPrompt(run, 'confirm');
+    assert.equal((s.prompt as { expect?: string }).expect, `m1@${cluster}`);
+    run.send({ type: 'confirm', typed: 'm1' });
+    s = await waitFor(run, (x) => x.prompt?.kind === 'confirm' && x.prompt.message !== undefined, 'second ask');
+    assert.equal(fake.calls.length, 0, 'the host name alone ran nothing');
+    assert.match((s.prompt as { message: string }).message, new RegExp(`typed "m1", expected "m1@${cluster}" \\(host@cluster\\)`));
+    run.send({ type: 'confirm', typed: `m1@${cluster}` });
+    await run.settled();
+    assert.equal(fake.calls.length, 1);
+  });
+
   it('a typed confirmation refuses a wrong host name, journals it, and asks again', async () => {
     const book = runbook([commandStep('wipe', block('rm -rf /var/lib/mfs/x', { targets: on('m1'), confirm: 'typed', risk: 'deletes metadata' }))]);
     const fake = new FakeHosts();
     const run = createRun(deps(book, fake));
     let s = await waitPrompt(run, 'confirm');
-    assert.deepEqual(s.prompt, { kind: 'confirm', stepId: 'wipe', host: 'm1', level: 'typed', risk: 'deletes metadata', message: undefined });
+    assert.deepEqual(s.prompt, { kind: 'confirm', stepId: 'wipe', host: 'm1', level: 'typed', risk: 'deletes metadata', message: undefined, expect: 'm1' });
     run.send({ type: 'confirm', typed: 'm2' });
     s = await waitFor(run, (x) => x.prompt?.kind === 'confirm' && x.prompt.message !== undefined, 'second ask');
     assert.equal(fake.calls.length, 0);

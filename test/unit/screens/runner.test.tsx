@@ -103,6 +103,17 @@ test('typed confirmation: a wrong host name is refused on screen, the right one 
   r.unmount();
 });
 
+test('typed confirmation in a critical runbook: the screen asks for host@cluster, as the engine expects', async () => {
+  const run = destructiveRun();
+  run.update({ prompt: { kind: 'confirm', stepId: 'wipe', host: 'cs2', level: 'typed', expect: 'cs2@prod' } });
+  const { r } = renderRunner(run);
+  await r.waitFor('Type cs2@prod to confirm');
+  r.press('cs2@prod\r');
+  await r.waitFor(() => run.sent.length === 1);
+  assert.deepEqual(run.sent, [{ type: 'confirm', typed: 'cs2@prod' }]);
+  r.unmount();
+});
+
 test('typed confirmation: Esc refuses; q is typed into the field, not taken as leave', async () => {
   const run = destructiveRun();
   run.update({ prompt: { kind: 'confirm', stepId: 'wipe', host: 'cs2', level: 'typed' } });
