@@ -4,6 +4,9 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { Box, Text } from 'ink';
 import type { RunController } from '../src/engine/types.ts';
 import type { RunbookInput } from '../src/runbook/types.ts';
+import type { HandedOver, InputSuggestion } from '../src/runbook/inputs.ts';
+import type { ClusterStatus } from '../src/status/model.ts';
+import { useClusterStatus } from './status/useStatus.ts';
 import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx';
 import { Home, type RunbookEntry, type UnfinishedRun } from './Home.tsx';
 import { InputsForm } from './prompts.tsx';
@@ -11,10 +14,16 @@ import { Runner } from './Runner.tsx';
 import { TriageScreen } from './triage/TriageScreen.tsx';
 import { SessionQuestions, sessionQuestionRows, useSessionQuestion, type QuestionSource } from './SessionQuestions.tsx';
 import type { StatusStore } from './status/useStatus.ts';
+import { visibleLine } from './format.ts';
 import './theme.ts';
 
 export interface AppRunbook extends RunbookEntry {
   inputs: readonly RunbookInput[];
+}
+
+export interface InputHelp {
+  suggest(values: Record<string, string>): Record<string, InputSuggestion>;
+  contradictions(values: Record<string, string>): string[];
 }
 
 export interface AppProps {
@@ -24,6 +33,13 @@ export interface AppProps {
   notice?: string;
   /** Input defaults with their {{variables}} resolved against the inventory, by input name. */
   inputDefaults?(runbookId: string): Record<string, string>;
+  /**
+   * Input defaults from the live status, the run that handed over and the inventory (given
+   * the values so far), and values that contradict the live status; wins over inputDefaults.
+   */
+  inputHelp?(runbookId: string, ctx: { handedOver?: HandedOver; status?: ClusterStatus }): InputHelp | undefined;
+  /** Open this runbook's inputs form right away, filled in with these values (`mfs-tui run` at a terminal). */
+  initialRun?: { runbookId: string; inputs: Record<string, string> };
   startRun(runbookId: string, inputs: Record<string, string>): RunController | Promise<RunController>;
   resumeRun(runId: string): RunController | Promise<RunController>;
   /** Opens the cluster status outside the app (takes precedence over statusScreen). */
@@ -49,7 +65,7 @@ export interface AppProps {
 
 type Screen =
   | { kind: 'home'; notice?: string }
-  | { kind: 'inputs'; runbook: AppRunbook; prefill?: Record<string, string> }
+  | { kind: 'inputs'; runbook: AppRunbook; prefill?: Record<string, string>; prefillFrom?: string; handedOver?: HandedOver }
   | { kind: 'triage' }
   | { kind: 'opening'; title: string }
   | { kind: 'runner'; ctrl: RunController; title: string }
@@ -110,7 +126,7 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
   const home = useCallback((problem?: string) => setScreen({ kind: 'home', notice: problem }), []);
   // The poller runs only while someone looks: Home and the inputs form do not.
   const { holdStatus } = props;
-  const showsStatus = STATUS_SCREENS.has(screen.kind);
+  const showsStatus = STATUS_SCREENS.has(screen.kind) || (screen.kind === 'inputs' && screen.runbook.inputs.some((i) => i.live !== undefined));
   useEffect(() => (showsStatus && holdStatus ? holdStatus() : undefined), [showsStatus, holdStatus]);
 
   const open = useCallback(
@@ -127,14 +143,23 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
   );
 
   const pick = useCallback(
-    (runbookId: string, prefill?: Record<string, string>) => {
+    (runbookId: string, prefill?: Record<string, string>, from?: { label?: string; handedOver?: HandedOver }) => {
       const runbook = runbooks.find((r) => r.id === runbookId);
       if (!runbook) return home(`There is no runbook "${runbookId}".`);
-      if (runbook.inputs.length > 0) setScreen({ kind: 'inputs', runbook, prefill });
+      if (runbook.inputs.length > 0) setScreen({ kind: 'inputs', runbook, prefill, prefillFrom: from?.label, handedOver: from?.handedOver });
       else open(runbook.title, () => startRun(runbook.id, {}));
     },
     [runbooks, home, open, startRun],
   );
+
+  // `mfs-tui run RUNBOOK` at a terminal: straight into its inputs form (or its run), once.
+  const { initialRun } = props;
+  const ranInitial = useRef(false);
+  useEffect(() => {
+    if (!initialRun || ranInitial.current) return;
+    ranInitial.current = true;
+    pick(initialRun.runbookId, initialRun.inputs, { label: 'the command line' });
+  }, [initialRun, pick]);
 
   const resume = useCallback(
     (runId: string) => {
@@ -169,20 +194,14 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
       );
     case 'inputs':
       return (
-        <Box flexDirection="column">
-          <Text bold>{screen.runbook.title}: inputs</Text>
-          {screen.prefill && Object.keys(screen.prefill).length > 0 && (
-            <Text dimColor>
-              Filled in by triage: {Object.entries(screen.prefill).map(([k, v]) => `${k}=${v}`).join(' ')} (enter keeps each)
-            </Text>
-          )}
-          <InputsForm
-            inputs={screen.runbook.inputs}
-            defaults={{ ...inputDefaults?.(screen.runbook.id), ...screen.prefill }}
-            onSubmit={(values) => open(screen.runbook.title, () => startRun(screen.runbook.id, values))}
-            onCancel={() => home()}
-          />
-        </Box>
+        <InputsScreen
+          screen={screen}
+          inputDefaults={inputDefaults}
+          inputHelp={props.inputHelp}
+          liveStatus={screen.runbook.inputs.some((i) => i.live !== undefined) ? props.triageStatus : undefined}
+          onSubmit={(values) => open(screen.runbook.title, () => startRun(screen.runbook.id, values))}
+          onCancel={() => home()}
+        />
       );
     case 'opening':
       return <Text dimColor>Opening {screen.title}…</Text>;
@@ -197,7 +216,10 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
           status={props.runnerStatus?.()}
           onLeave={onExit}
           onHome={() => home()}
-          onNextRunbook={pick}
+          onNextRunbook={(id) => {
+            const from = screen.ctrl.getState();
+            pick(id, undefined, { handedOver: { runbook: from.runbookId, runId: from.runId, inputs: screen.ctrl.inputValues?.() ?? {} } });
+          }}
         />
       );
     case 'status':
@@ -205,6 +227,72 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
     case 'triage':
       return props.triageStatus ? <TriageScreen load={props.triageStatus} library={runbooks} onOpen={pick} onBack={() => home()} /> : null;
   }
+}
+
+type InputsScreenState = Extract<Screen, { kind: 'inputs' }>;
+
+/** The live status store, opened when the inputs name live roles (none: no status). */
+function useOpenedStatus(load: (() => Promise<StatusStore>) | undefined): StatusStore | undefined {
+  const [store, setStore] = useState<StatusStore | undefined>();
+  useEffect(() => {
+    if (!load) return;
+    let gone = false;
+    load().then(
+      (s) => !gone && setStore(s),
+      () => undefined,
+    );
+    return () => {
+      gone = true;
+    };
+  }, [load]);
+  return store;
+}
+
+function InputsScreen(props: {
+  screen: InputsScreenState;
+  inputDefaults?: AppProps['inputDefaults'];
+  inputHelp?: AppProps['inputHelp'];
+  liveStatus?: () => Promise<StatusStore>;
+  onSubmit(values: Record<string, string>): void;
+  onCancel(): void;
+}) {
+  const store = useOpenedStatus(props.liveStatus);
+  return store ? <InputsWithStatus {...props} store={store} /> : <InputsView {...props} waiting={props.liveStatus !== undefined} />;
+}
+
+function InputsWithStatus(props: Parameters<typeof InputsScreen>[0] & { store: StatusStore }) {
+  const status = useClusterStatus(props.store);
+  return <InputsView {...props} status={status} />;
+}
+
+function InputsView({ screen, inputDefaults, inputHelp, onSubmit, onCancel, status, waiting }: Parameters<typeof InputsScreen>[0] & { status?: ClusterStatus; waiting?: boolean }) {
+  const help = inputHelp?.(screen.runbook.id, { handedOver: screen.handedOver, status });
+  const prefill = screen.prefill ?? {};
+  return (
+    <Box flexDirection="column">
+      <Text bold>{screen.runbook.title}: inputs</Text>
+      {Object.keys(prefill).length > 0 && (
+        <Text dimColor>
+          Filled in by {screen.prefillFrom ?? 'triage'}: {visibleLine(Object.entries(prefill).map(([k, v]) => `${k}=${v}`).join(' '))} (enter keeps each)
+        </Text>
+      )}
+      {screen.handedOver && (
+        <Text dimColor>
+          Handed over by {screen.handedOver.runbook}
+          {screen.handedOver.runId ? ` (run ${screen.handedOver.runId})` : ''}: its values are offered where this runbook takes them.
+        </Text>
+      )}
+      {waiting && !status && <Text dimColor>Reading the live status for the hosts these inputs name…</Text>}
+      <InputsForm
+        inputs={screen.runbook.inputs}
+        defaults={help ? prefill : { ...inputDefaults?.(screen.runbook.id), ...prefill }}
+        suggest={help?.suggest}
+        contradictions={help?.contradictions}
+        onSubmit={onSubmit}
+        onCancel={onCancel}
+      />
+    </Box>
+  );
 }
 
 export function App(props: AppProps) {

@@ -7,3 +7,6 @@ export function formatTimestamp(iso: string): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())} ${p(t.getHours())}:${p(t.getMinutes())}`;
 }
+
+/** Text from a host or a file, with anything the terminal would interpret shown escaped (src/util/visible.ts). */
+export { visible, visibleLine } from '../src/util/visible.ts';

@@ -6,6 +6,8 @@ import { TextField } from './widgets/TextField.tsx';
 import { Select } from './widgets/Select.tsx';
 import { effectiveValue, inputProblem } from './widgets/input-values.ts';
 import type { RunbookInput } from '../src/runbook/types.ts';
+import type { InputSuggestion } from '../src/runbook/inputs.ts';
+import { visible } from './format.ts';
 
 interface ConfirmPromptProps {
   question: string;
@@ -81,46 +83,88 @@ interface InputsFormProps {
   inputs: readonly RunbookInput[];
   /** Defaults with their {{variables}} already resolved, by input name. */
   defaults?: Record<string, string>;
+  /**
+   * Defaults worked out from the values given so far (live status, the run that handed
+   * over, an input's host address), with where each comes from; wins over `defaults`.
+   */
+  suggest?(values: Record<string, string>): Record<string, InputSuggestion>;
+  /** Values that contradict the live status: shown, and confirmed with Enter, before the run starts. */
+  contradictions?(values: Record<string, string>): string[];
   onSubmit(values: Record<string, string>): void;
   onCancel(): void;
   active?: boolean;
 }
 
 /** Asks the runbook's inputs one after another, each checked before moving on. */
-export function InputsForm({ inputs, defaults = {}, onSubmit, onCancel, active = true }: InputsFormProps) {
+export function InputsForm({ inputs, defaults = {}, suggest, contradictions, onSubmit, onCancel, active = true }: InputsFormProps) {
   const [values, setValues] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string | undefined>();
   const index = inputs.findIndex((i) => !(i.name in values));
   const current = inputs[index];
+  const suggestion = current ? suggest?.(values)[current.name] : undefined;
+  const currentDefault = current ? (suggest ? (defaults[current.name] ?? suggestion?.value) : defaults[current.name]) : undefined;
+  const flagged = !current && contradictions ? contradictions(values) : [];
 
   const accept = useCallback(
     (typed: string) => {
       if (!current) return;
-      const value = effectiveValue(current, typed, defaults[current.name]);
+      const value = effectiveValue(suggest ? {} : current, typed, currentDefault);
       const why = inputProblem(current, value);
       setProblem(why);
       if (why) return;
       const next = { ...values, [current.name]: value };
       setValues(next);
-      if (inputs.every((i) => i.name in next)) onSubmit(next);
+      if (inputs.every((i) => i.name in next) && !(contradictions && contradictions(next).length > 0)) onSubmit(next);
     },
-    [current, defaults, values, inputs, onSubmit],
+    [current, currentDefault, suggest, values, inputs, onSubmit, contradictions],
   );
   const pickChoice = useCallback((item: { value: string }) => accept(item.value), [accept]);
+  // All given, and some contradict the live status: Enter starts anyway, Esc asks again.
+  useKeyLayer(
+    layer.prompt,
+    (_input, key) => {
+      if (key.return) onSubmit(values);
+      else if (key.escape) setValues({});
+      else return false;
+      return true;
+    },
+    active && !current && flagged.length > 0,
+  );
 
-  if (!current) return <Text dimColor>inputs complete</Text>;
-  const shownDefault = defaults[current.name] ?? current.default;
+  if (!current) {
+    if (flagged.length === 0) return <Text dimColor>inputs complete</Text>;
+    return (
+      <Box flexDirection="column">
+        {inputs.map((i) => (
+          <Text key={i.name} dimColor>
+            ✔ {i.prompt}: {visible(values[i.name] ?? '')}
+          </Text>
+        ))}
+        <Text color="yellow" bold>
+          These values contradict the live status:
+        </Text>
+        {flagged.map((line, n) => (
+          <Text key={n} color="yellow">
+            ⚠ {visible(line)}
+          </Text>
+        ))}
+        <Text dimColor>enter start the run with these values · esc ask the inputs again</Text>
+      </Box>
+    );
+  }
+  const shownDefault = suggest ? currentDefault : (currentDefault ?? current.default);
   return (
     <Box flexDirection="column">
       {inputs.slice(0, index).map((i) => (
         <Text key={i.name} dimColor>
-          ✔ {i.prompt}: {values[i.name]}
+          ✔ {i.prompt}: {visible(values[i.name] ?? '')}
         </Text>
       ))}
       <Text bold>
         {current.prompt}
-        {shownDefault !== undefined && shownDefault !== '' && <Text dimColor> [{shownDefault}]</Text>}
+        {shownDefault !== undefined && shownDefault !== '' && <Text dimColor> [{visible(shownDefault)}]</Text>}
       </Text>
+      {suggestion?.source && defaults[current.name] === undefined && <Text dimColor>{visible(suggestion.source)}</Text>}
       {current.help && <Text dimColor>{current.help}</Text>}
       {current.choices && current.choices.length > 0 ? (
         <Select

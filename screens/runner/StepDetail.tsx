@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import type { PlannedCommand } from '../../src/engine/types.ts';
 import { groupIdentical } from './view-model.ts';
+import { visible, visibleLine } from '../../src/util/visible.ts';
 
 /** Rows the commands take, so the layout can budget them. */
 export function commandRows(plan: readonly PlannedCommand[]): string[] {
@@ -9,10 +10,11 @@ export function commandRows(plan: readonly PlannedCommand[]): string[] {
   for (const group of groupIdentical(plan, (p) => (p.skipReason ? `skip\u0000${p.skipReason}` : p.script))) {
     const hosts = group.hosts.join(', ');
     if (group.sample.skipReason) {
-      rows.push(`${hosts}: skipped — ${group.sample.skipReason}`);
+      rows.push(`${hosts}: skipped — ${visibleLine(group.sample.skipReason)}`);
       continue;
     }
-    const lines = group.sample.script.replace(/\n$/, '').split('\n');
+    // Every byte of what is confirmed: anything the terminal would interpret is shown escaped.
+    const lines = visible(group.sample.script, { tabs: false }).replace(/\n$/, '').split('\n');
     rows.push(`on ${hosts}:`);
     lines.forEach((line, i) => rows.push(`${i === 0 ? '  $ ' : '    '}${line}`));
   }
@@ -45,7 +47,7 @@ export function Prose({ lines, max }: { lines: readonly string[]; max: number })
   return (
     <Box flexDirection="column">
       {shown.map((line, i) => (
-        <Text key={i}>{line}</Text>
+        <Text key={i}>{visibleLine(line)}</Text>
       ))}
     </Box>
   );
@@ -55,7 +57,7 @@ export function RiskLine({ risk }: { risk?: string }) {
   if (!risk) return null;
   return (
     <Text color="red" bold wrap="truncate-end">
-      ⚠ {risk}
+      ⚠ {visibleLine(risk)}
     </Text>
   );
 }

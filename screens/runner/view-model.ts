@@ -1,5 +1,6 @@
 // Pure helpers that turn a RunState into what the runner shows: durations, text wrapping,
 // grouping identical host outputs, and how many rows each part of the screen may take.
+import { visibleLine } from '../../src/util/visible.ts';
 import type { HostRunState, Prompt, RunState, StepState } from '../../src/engine/types.ts';
 
 /** 0.4s, 12s, 1m02s, 1h03m. */
@@ -38,7 +39,8 @@ export function wrapText(text: string, width: number): string[] {
 export function tailLines(text: string, max: number): { lines: string[]; hidden: number } {
   const all = text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
   // A progress bar redraws with \r: only what is left on the line counts.
-  const lines = all.map((l) => l.split('\r').filter(Boolean).at(-1) ?? '');
+  // Whatever else the host printed is shown escaped, never interpreted by the terminal.
+  const lines = all.map((l) => visibleLine(l.split('\r').filter(Boolean).at(-1) ?? ''));
   if (text === '') return { lines: [], hidden: 0 };
   const n = Math.max(0, max);
   return { lines: n === 0 ? [] : lines.slice(-n), hidden: Math.max(0, lines.length - n) };

@@ -3,6 +3,8 @@ import type { Writable } from 'node:stream';
 import type { JournalRecord } from '../journal/types.ts';
 import type { RunState } from '../engine/types.ts';
 import type { Step } from '../runbook/types.ts';
+import { safeJson, visible, visibleLine } from '../util/visible.ts';
+
 
 export class EventPrinter {
   private titles = new Map<string, string>();
@@ -21,10 +23,11 @@ export class EventPrinter {
 
   record(rec: JournalRecord): void {
     if (this.opts.json) {
-      this.out.write(`${JSON.stringify(rec)}\n`);
+      this.out.write(`${safeJson(rec)}\n`);
       return;
     }
-    const line = (s: string) => this.out.write(`${s}\n`);
+    // Host output, commands and reasons shown escaped: never interpreted by the terminal.
+    const line = (s: string) => this.out.write(`${visible(s)}\n`);
     switch (rec.type) {
       case 'run-started':
         line(`run ${rec.runId}: ${rec.runbook.title} on ${rec.inventory.cluster}`);
@@ -43,7 +46,7 @@ export class EventPrinter {
         const text = (this.partial.get(key) ?? '') + rec.data;
         const lines = text.split('\n');
         this.partial.set(key, lines.pop() ?? '');
-        for (const l of lines) line(`  ${rec.host} | ${l}`);
+        for (const l of lines) line(`  ${rec.host} | ${l.endsWith('\r') ? l.slice(0, -1) : l}`);
         break;
       }
       case 'step-finished': {
@@ -109,20 +112,20 @@ export class EventPrinter {
     } else if (state.reason) {
       why = state.reason;
     }
-    this.out.write(`stopped: ${why}\nresume with: mfs-tui resume ${runId}\n`);
+    this.out.write(`${visible(`stopped: ${why}`)}\nresume with: mfs-tui resume ${runId}\n`);
   }
 
   private stepHeader(stepId: string): void {
     if (this.lastStep === stepId) return;
     this.lastStep = stepId;
-    this.out.write(`\n== ${this.titles.get(stepId) ?? stepId} [${stepId}]\n`);
+    this.out.write(`\n== ${visibleLine(this.titles.get(stepId) ?? stepId)} [${stepId}]\n`);
   }
 
   private flush(host: string): void {
     for (const stream of ['stdout', 'stderr']) {
       const key = `${host}\0${stream}`;
       const rest = this.partial.get(key);
-      if (rest) this.out.write(`  ${host} | ${rest}\n`);
+      if (rest) this.out.write(`  ${host} | ${visibleLine(rest)}\n`);
       this.partial.delete(key);
     }
   }

@@ -13,6 +13,8 @@ import type { AppProps } from '../../screens/App.tsx';
 export interface HomeOptions {
   /** Open straight into this unfinished run. */
   resume?: string;
+  /** Open straight into this runbook's inputs form, filled in with these values (`mfs-tui run` at a terminal). */
+  run?: { runbookId: string; inputs: Record<string, string> };
 }
 
 export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Promise<void> {
@@ -37,7 +39,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   const early = inventoryFile && !remembered ? loadInventoryNow() : undefined;
   early?.catch(() => undefined); // handled below, once the modules are in
   // One Promise.all: the module files are read and compiled side by side, not one after another.
-  const [{ render }, { default: React }, { App }, cat, { listRuns }, { PromptBroker }, homeStatus, { LiveStatus }, engine, { buildVariables }, { inputDefault }] =
+  const [{ render }, { default: React }, { App }, cat, { listRuns }, { PromptBroker }, homeStatus, { LiveStatus }, engine, { buildVariables }, inputs, liveRoles] =
     await Promise.all([
       import('ink'),
       import('react'),
@@ -50,6 +52,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
       import('../engine/run.ts'),
       import('../runbook/template.ts'),
       import('../runbook/inputs.ts'),
+      import('../status/live-roles.ts'),
     ]);
 
   let inventory: Inventory | undefined = remembered ?? (early ? await early : undefined);
@@ -126,14 +129,17 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     notice: [notice, drill].filter(Boolean).join('\n') || undefined,
     broker,
     initialResume: opts.resume,
-    inputDefaults: (id: string) => {
+    initialRun: opts.run,
+    inputHelp: (id, ctx) => {
       const rb = runbooks.find((r) => r.id === id);
-      if (!rb || !inventory) return {};
-      const vars = buildVariables(inventory, {});
-      return Object.fromEntries(rb.inputs.flatMap((i) => {
-        const v = inputDefault(i, vars);
-        return v === undefined ? [] : [[i.name, v]];
-      }));
+      const inv = inventory;
+      if (!rb || !inv) return undefined;
+      const vars = buildVariables(inv, {});
+      const live = ctx.status ? liveRoles.liveLookup(ctx.status) : undefined;
+      return {
+        suggest: (values) => inputs.suggestInputs(rb, { vars, inventory: inv, given: values, handedOver: ctx.handedOver, live }),
+        contradictions: (values) => inputs.inputContradictions(rb, values, { inventory: inv, live }),
+      };
     },
     startRun: async (id: string, inputs: Record<string, string>) => {
       const rb = await fullRunbook(id);

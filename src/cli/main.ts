@@ -42,9 +42,9 @@ export function buildProgram(): Command {
 
   program
     .command('run')
-    .description('run a runbook without the interactive screen (automation, tests)')
+    .description('run a runbook: on the runner screen in a terminal; without one (automation) with --yes')
     .argument('<runbook>', 'runbook id or file')
-    .option('-y, --yes', 'confirm every step, typed confirmations included')
+    .option('-y, --yes', 'automation only: confirm every step without asking, typed confirmations and manual steps included')
     .option('--input <key=value...>', 'runbook input values', collectPairs, {})
     .option('--decide <step=choice...>', 'answers for decision steps', collectPairs, {})
     .option('--json', 'print JSON lines of events on stdout')

@@ -1,6 +1,9 @@
-// `mfs-tui run RUNBOOK`: a runbook without the screen, for automation and tests.
-// Events go to stdout as text, or as JSON lines (the journal records) with --json.
+// `mfs-tui run RUNBOOK`: at a terminal, the runner screen (each confirmation asked there);
+// without one, a run for automation (--yes) whose events go to stdout as text, or as JSON
+// lines (the journal records) with --json. Without a terminal and without --yes it refuses
+// up front, listing what it would ask.
 import os from 'node:os';
+import path from 'node:path';
 import type { GlobalOptions } from './main.ts';
 import { EXIT, UserError } from './errors.ts';
 import { howToNameCluster, loadChosenInventory } from './context.ts';
@@ -52,14 +55,92 @@ export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
   if (opts.dryRun) {
     const { renderDryRun } = await import('../engine/dry-run.ts');
     const { buildVariables } = await import('../runbook/template.ts');
-    const { resolveInputs } = await import('../runbook/inputs.ts');
-    const inputs = resolveInputs(runbook, opts.input, buildVariables(inventory, {}));
+    const { resolveInputs, suggestInputs } = await import('../runbook/inputs.ts');
+    const vars = buildVariables(inventory, {});
+    // Nothing asks the hosts in a dry run: a live role's host must be given (--input).
+    const suggested = suggestInputs(runbook, { vars, inventory, given: opts.input });
+    for (const i of runbook.inputs) if (i.live !== undefined) suggested[i.name] = { source: `it names the live ${i.live}, and a dry run asks no host: give it with --input ${i.name}=HOST` };
+    const inputs = resolveInputs(runbook, opts.input, vars, suggested);
     if (inputs.problems.length > 0) throw new UserError(inputs.problems.map((p) => `input ${p.message}`).join('\n'));
     process.stdout.write(renderDryRun(runbook, inventory, inputs.values));
     return;
   }
+  // Only names the runbook declares: a mistyped --input is an error, on the screen or not.
+  const declared = new Set(runbook.inputs.map((i) => i.name));
+  const unknown = Object.keys(opts.input ?? {}).filter((k) => !declared.has(k));
+  if (unknown.length > 0) {
+    const known = runbook.inputs.map((i) => i.name).join(', ') || 'none';
+    throw new UserError(unknown.map((k) => `input ${k}: runbook ${runbook.id} has no such input (inputs: ${known})`).join('\n'));
+  }
+  if (runsOnScreen(opts)) {
+    // An operator at a terminal: the runner screen, which asks each confirmation (the
+    // inputs form first, filled in with the given values), never a silent --yes.
+    const { homeCommand } = await import('./home.ts');
+    const g: GlobalOptions = ref.endsWith('.md') ? { ...opts, runbooks: path.dirname(path.resolve(ref)) } : opts;
+    return homeCommand({ ...g, inventory: inventory.file }, { run: { runbookId: runbook.id, inputs: opts.input ?? {} } });
+  }
+  if (!opts.yes) {
+    const { operatorNeeds, refusalText } = await import('../engine/operator-needs.ts');
+    const needs = operatorNeeds(runbook, opts.decide ?? {});
+    if (needs.some((n) => n.kind !== 'decision')) throw new UserError(refusalText(runbook, needs), EXIT.usage);
+  }
   const { createRun } = await import('../engine/run.ts');
-  await drive(opts, inventory, (deps) => createRun({ ...deps, runbook, inputs: opts.input }));
+  await drive(opts, inventory, async (deps, status) => {
+    const inputs = await liveInputs(runbook, opts.input ?? {}, inventory, status);
+    return createRun({ ...deps, runbook, inputs });
+  });
+}
+
+/** How long `run` waits for the live status that input defaults and checks read. */
+const LIVE_STATUS_WAIT_MS = 5000;
+
+/**
+ * The given inputs plus defaults, for a runbook whose inputs name live roles read from a
+ * fresh status snapshot (waited for at most a few seconds: an unknown role gives no default
+ * and no warning). A given value that contradicts the live status is printed as a warning
+ * before the first step.
+ */
+async function liveInputs(
+  runbook: Runbook,
+  given: Record<string, string>,
+  inventory: Inventory,
+  status: () => Promise<import('../status/poller.ts').StatusPoller>,
+): Promise<Record<string, string>> {
+  const { suggestInputs, inputContradictions } = await import('../runbook/inputs.ts');
+  const { buildVariables } = await import('../runbook/template.ts');
+  let live: import('../runbook/inputs.ts').LiveLookup | undefined;
+  if (runbook.inputs.some((i) => i.live !== undefined)) {
+    const { liveLookup } = await import('../status/live-roles.ts');
+    const poller = await status();
+    const { setTimeout: sleep } = await import('node:timers/promises');
+    const waited = new AbortController();
+    const snapshot = await Promise.race([
+      poller.freshState().catch(() => poller.getState()),
+      sleep(LIVE_STATUS_WAIT_MS, undefined, { signal: waited.signal }).catch(() => undefined),
+    ]);
+    waited.abort();
+    live = liveLookup(snapshot ?? poller.getState());
+  }
+  const suggested = suggestInputs(runbook, { vars: buildVariables(inventory, {}), inventory, given, live });
+  const values: Record<string, string> = { ...given };
+  for (const input of runbook.inputs) {
+    const v = given[input.name] ?? suggested[input.name]?.value;
+    if (v !== undefined) values[input.name] = v;
+  }
+  const unknown = runbook.inputs.filter((i) => i.live !== undefined && values[i.name] === undefined);
+  if (unknown.length > 0) {
+    throw new UserError(unknown.map((i) => `input ${i.name}: missing (${i.prompt}); ${suggested[i.name]?.source ?? 'no live status'}; give it with --input ${i.name}=HOST`).join('\n'));
+  }
+  for (const line of inputContradictions(runbook, values, { inventory, live })) process.stderr.write(`mfs-tui: warning: input ${line}\n`);
+  return values;
+}
+
+/**
+ * `run` opens the runner screen when an operator is at a terminal (stdin and stdout are
+ * TTYs) and neither --yes nor --json asks for a run without one.
+ */
+export function runsOnScreen(opts: Pick<RunOptions, 'yes' | 'json'>, tty = { stdin: process.stdin.isTTY, stdout: process.stdout.isTTY }): boolean {
+  return Boolean(tty.stdin && tty.stdout) && !opts.yes && !opts.json;
 }
 
 export interface DriveDeps {
@@ -81,7 +162,7 @@ export interface DriveDeps {
 export async function drive(
   opts: RunOptions,
   inventory: Inventory,
-  make: (deps: DriveDeps) => EngineController,
+  make: (deps: DriveDeps, status: () => Promise<import('../status/poller.ts').StatusPoller>) => EngineController | Promise<EngineController>,
 ): Promise<void> {
   const { openClusterSession } = await import('../cluster/session.ts');
   const session = await openClusterSession(inventory, nonInteractivePrompts());
@@ -89,11 +170,12 @@ export async function drive(
   // The status poller only starts when a step states preconditions (`requires=`): one sweep per check.
   let poller: import('../status/poller.ts').StatusPoller | undefined;
   const { statusGate } = await import('../status/gate.ts');
-  const gate = statusGate(async () => {
+  const statusPoller = async () => {
     const { StatusPoller } = await import('../status/poller.ts');
-    poller = new StatusPoller(session);
+    poller ??= new StatusPoller(session);
     return poller;
-  });
+  };
+  const gate = statusGate(statusPoller);
   let ctrl: EngineController | undefined;
   // A host the run needs cannot be reached, logged into or sudo'ed on: exit 3, nothing ran.
   let preflightFailed = false;
@@ -108,7 +190,7 @@ export async function drive(
   try {
     const { RunSetupError } = await import('../engine/run.ts');
     try {
-      ctrl = make({
+      ctrl = await make({
         inventory,
         executorFor: session.executorFor,
         factsFor: session.factsFor,
@@ -121,7 +203,7 @@ export async function drive(
         settle: opts.settle as SettleAction | undefined,
         operator: operatorName(),
         onRecord: (rec) => printer.record(rec),
-      });
+      }, statusPoller);
     } catch (err) {
       if (err instanceof RunSetupError) throw new UserError(err.message);
       throw err;

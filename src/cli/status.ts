@@ -1,5 +1,6 @@
 // `mfs-tui status [--json] [--watch] [--interval S]`: the status layer for scripts and plain
 // terminals. One sweep and exit (exit 1 when a critical alert is up), or a redraw per tick.
+import { safeJson } from '../util/visible.ts';
 import type { GlobalOptions } from './main.ts';
 import { EXIT, UserError } from './errors.ts';
 import { loadInventoryFor } from './context.ts';
@@ -73,7 +74,7 @@ export async function statusCommand(opts: StatusOptions): Promise<void> {
   const st = await openStatus(opts, interval);
   const print = () => {
     const s = st.poller.getState();
-    if (opts.json) process.stdout.write(JSON.stringify(statusToJson(s)) + '\n');
+    if (opts.json) process.stdout.write(safeJson(statusToJson(s)) + '\n');
     else {
       // A TTY gets a redraw in place; a pipe gets one frame after another.
       if (opts.watch && process.stdout.isTTY) process.stdout.write('\x1b[H\x1b[2J');

@@ -1,6 +1,7 @@
 // `mfs-tui triage [--json]`: one status snapshot judged by src/triage: what is wrong, the
 // evidence, and the runbook that fits with the command that opens it. Exit 0 healthy, 1 not,
 // 3 when a host could not be reached or logged into.
+import { safeJson } from '../util/visible.ts';
 import type { GlobalOptions } from './main.ts';
 import { EXIT, UserError } from './errors.ts';
 import { openStatus } from './status.ts';
@@ -56,7 +57,7 @@ export async function triageCommand(opts: TriageCommandOptions): Promise<void> {
   const status = await takeSnapshot(opts);
   const report = triage(status, library);
   const command = commandPrefix(opts);
-  if (opts.json) process.stdout.write(JSON.stringify(triageToJson(report, { command }), null, 2) + '\n');
+  if (opts.json) process.stdout.write(safeJson(triageToJson(report, { command }), 2) + '\n');
   else process.stdout.write(renderTriageText(report, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, command }));
   // 3 before 1: a host that cannot be reached or logged into leaves the report incomplete.
   process.exitCode = status.hosts.some(hostInaccessible) ? EXIT.host : report.healthy ? EXIT.ok : EXIT.failed;

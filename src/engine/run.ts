@@ -181,6 +181,8 @@ class RunEngine implements EngineController {
     return planStep(step, { ...this.planContext(), hosts: this.state.steps.find((s) => s.id === stepId)?.targets }).commands.map(publicCommand);
   };
 
+  inputValues = (): Record<string, string> => ({ ...this.inputs });
+
   renderText = (text: string): string => renderTemplate(text, buildVariables(this.deps.inventory, this.inputs)).text;
 
   // ---- store plumbing -------------------------------------------------------------
@@ -357,7 +359,7 @@ class RunEngine implements EngineController {
       this.record({ type: 'acknowledged', stepId: step.id });
       return undefined;
     }
-    if (this.deps.mode === 'non-interactive') return `manual step ${step.id} needs an operator (or --yes)`;
+    if (this.deps.mode === 'non-interactive') return `manual step ${step.id} needs an operator to do it and acknowledge it: run it in a terminal (--yes, for automation only, acknowledges it without asking)`;
     const choice = await this.ask({ kind: 'acknowledge', stepId: step.id }, (i) => (i.type === 'acknowledge' || i.type === 'skip' ? i.type : undefined));
     if (choice === FINISHED) return FINISHED;
     if (choice === 'skip') this.record({ type: 'step-skipped', stepId: step.id, by: 'operator', reason: 'manual step skipped by the operator' });
@@ -547,7 +549,7 @@ class RunEngine implements EngineController {
       this.record({ type: 'confirmed', stepId: step.id, host, how: 'auto' });
       return undefined;
     }
-    if (this.deps.mode === 'non-interactive') return `needs confirmation${host ? ` for ${host}` : ''} (pass --yes)`;
+    if (this.deps.mode === 'non-interactive') return `needs an operator to confirm it${host ? ` for ${host}` : ''}: run it in a terminal, where the runner screen asks (--yes, for automation only, confirms every step without asking)`;
     let message: string | undefined;
     const expect = level === 'typed' ? typedConfirmationText(c.host, this.deps.runbook.risk, this.deps.inventory.cluster) : undefined;
     for (;;) {

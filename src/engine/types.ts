@@ -140,4 +140,6 @@ export interface RunController {
   planFor(stepId: string): PlannedCommand[];
   /** Fills the run's {{variables}} (inventory and inputs) into prose and questions; unknown ones stay as written. */
   renderText?(text: string): string;
+  /** The run's input values (a runbook it hands over to may take some of them). */
+  inputValues?(): Record<string, string>;
 }

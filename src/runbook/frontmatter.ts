@@ -1,7 +1,7 @@
 // A runbook's YAML front matter: schema and reading it into the model with positions.
 import { z } from 'zod';
 import { recordLocation, lineLocator } from './locations.ts';
-import { ROLES } from './types.ts';
+import { LIVE_ROLES, ROLES } from './types.ts';
 import type { Runbook, RunbookInput, SourcePos } from './types.ts';
 import { nodePos, parseYamlAt, scalarTextPos, validateYaml } from './yaml-source.ts';
 import type { YamlProblem } from './yaml-source.ts';
@@ -20,6 +20,9 @@ const inputSchema = z
     pattern: z.string().min(1).optional(),
     choices: z.array(text).min(1).optional(),
     help: z.string().optional(),
+    live: z.enum(LIVE_ROLES).optional(),
+    from: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*\.[A-Za-z_][A-Za-z0-9_-]*$/, 'must be runbook-id.input-name')).min(1).optional(),
+    'address-of': z.string().min(1).optional(),
   })
   .strict();
 
@@ -53,6 +56,8 @@ export function readFrontMatter(yamlText: string, firstLine: number): { value?: 
   const checked = validateYaml(src, frontMatterSchema, 'front matter', (issue, value) => {
     if (issue.code === 'invalid_enum_value' && issue.path[0] === 'roles')
       return `unknown role "${String(value)}" in roles: known roles are ${ROLES.join(', ')}`;
+    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'inputs' && issue.path[2] === 'live')
+      return `unknown live role "${String(value)}": write one of ${LIVE_ROLES.join(', ')}`;
     if (issue.code === 'invalid_enum_value' && issue.path[0] === 'risk')
       return `bad risk "${String(value)}": write one of ${RISK_LEVELS.join(', ')}`;
     return undefined;
@@ -65,7 +70,10 @@ export function readFrontMatter(yamlText: string, firstLine: number): { value?: 
     if (i.pattern !== undefined) input.pattern = i.pattern;
     if (i.choices !== undefined) input.choices = i.choices;
     if (i.help !== undefined) input.help = i.help;
-    for (const field of ['name', 'default', 'pattern'] as const) {
+    if (i.live !== undefined) input.live = i.live;
+    if (i.from !== undefined) input.from = i.from;
+    if (i['address-of'] !== undefined) input.addressOf = i['address-of'];
+    for (const field of ['name', 'default', 'pattern', 'live', 'address-of'] as const) {
       const at: SourcePos | undefined = scalarTextPos(src, ['inputs', n, field]);
       if (at) recordLocation(input, field, lineLocator(at));
     }

@@ -1,6 +1,9 @@
-// Runbook inputs: defaults rendered from the inventory, values checked against pattern and
-// choices. Shared by the input form on screen and by `run --input k=v`.
-import type { Runbook, RunbookInput } from './types.ts';
+// Runbook inputs: defaults (from the live status for hosts that play a live role, from the
+// runbook that handed over, from the inventory), values checked against pattern and choices,
+// and values that contradict the live status flagged. Shared by the input form on screen
+// and by `run --input k=v`.
+import type { Inventory } from '../inventory/types.ts';
+import type { LiveRole, Runbook, RunbookInput } from './types.ts';
 import { renderTemplate, type Variables } from './template.ts';
 
 export interface InputProblem {
@@ -38,6 +41,8 @@ export function resolveInputs(
   rb: Runbook,
   given: Record<string, string>,
   vars: Variables,
+  /** Defaults worked out beforehand (suggestInputs); without them, each input's `default:`. */
+  suggested?: Record<string, InputSuggestion>,
 ): { values: Record<string, string>; problems: InputProblem[] } {
   const values: Record<string, string> = {};
   const problems: InputProblem[] = [];
@@ -49,9 +54,10 @@ export function resolveInputs(
     }
   }
   for (const input of rb.inputs) {
-    const value = given[input.name] ?? inputDefault(input, vars);
+    const value = given[input.name] ?? (suggested ? suggested[input.name]?.value : inputDefault(input, vars));
     if (value === undefined) {
-      problems.push({ name: input.name, message: `${input.name}: missing (${input.prompt})` });
+      const why = suggested?.[input.name]?.source;
+      problems.push({ name: input.name, message: `${input.name}: missing (${input.prompt})${why ? `; ${why}` : ''}` });
       continue;
     }
     const problem = checkInput(input, value);
@@ -59,4 +65,98 @@ export function resolveInputs(
     else values[input.name] = value;
   }
   return { values, problems };
+}
+
+/** Who plays a live role now (src/status/live-roles.ts on a status snapshot); undefined: no status. */
+export type LiveLookup = (role: LiveRole) => { host?: string; saw: string };
+
+/** The run that handed over to this runbook (a decision's `runbook:` choice) and its inputs. */
+export interface HandedOver {
+  runbook: string;
+  runId?: string;
+  inputs: Record<string, string>;
+}
+
+export interface InputSuggestion {
+  value?: string;
+  /** Where the value comes from, for the form: `live status: m2 holds the VIP…`. */
+  source?: string;
+}
+
+/**
+ * The default of each input, given the values decided so far (an `address-of:` input follows
+ * the host its input names). Order: a `live:` input from the live status, else the handing-over
+ * run; others from the handing-over run, the named input's address, the `default:` template.
+ * A `live:` input never falls back to inventory order: without a status it has no default.
+ */
+export function suggestInput(
+  input: RunbookInput,
+  ctx: { vars: Variables; inventory?: Inventory; values: Record<string, string>; handedOver?: HandedOver; live?: LiveLookup },
+): InputSuggestion {
+  const handed = (): InputSuggestion | undefined => {
+    const h = ctx.handedOver;
+    if (!h) return undefined;
+    for (const ref of input.from ?? []) {
+      const dot = ref.indexOf('.');
+      const [rb, name] = [ref.slice(0, dot), ref.slice(dot + 1)];
+      const value = h.inputs[name];
+      if (rb === h.runbook && value !== undefined) return { value, source: `from the ${rb} run that handed over (${name})` };
+    }
+    return undefined;
+  };
+  if (input.live !== undefined) {
+    const answer = ctx.live?.(input.live);
+    if (answer?.host !== undefined) return { value: answer.host, source: `live status: ${answer.saw}` };
+    const carried = handed();
+    if (carried) return { ...carried, source: `${carried.source}; the live status cannot tell: ${answer?.saw ?? 'no status yet'}` };
+    return { source: `the live status cannot tell: ${answer?.saw ?? 'no status yet'}` };
+  }
+  const carried = handed();
+  if (carried) return carried;
+  if (input.addressOf !== undefined) {
+    const host = ctx.values[input.addressOf];
+    const entry = host !== undefined ? ctx.inventory?.hosts.find((h) => h.name === host) : undefined;
+    return entry ? { value: entry.address, source: `the inventory address of ${host}` } : {};
+  }
+  const value = inputDefault(input, ctx.vars);
+  return value === undefined ? {} : { value };
+}
+
+/** Every input's default in order, each `address-of:` following the value before it (given or suggested). */
+export function suggestInputs(
+  rb: Pick<Runbook, 'inputs'>,
+  ctx: { vars: Variables; inventory?: Inventory; given?: Record<string, string>; handedOver?: HandedOver; live?: LiveLookup },
+): Record<string, InputSuggestion> {
+  const out: Record<string, InputSuggestion> = {};
+  const values: Record<string, string> = {};
+  for (const input of rb.inputs) {
+    const s = suggestInput(input, { ...ctx, values });
+    out[input.name] = s;
+    const v = ctx.given?.[input.name] ?? s.value;
+    if (v !== undefined) values[input.name] = v;
+  }
+  return out;
+}
+
+/**
+ * Values that contradict what is known: a `live:` input naming another host than the live
+ * status shows in that role, an `address-of:` input that is not its host's inventory address.
+ * One line each, for the operator to see before the first step.
+ */
+export function inputContradictions(rb: Pick<Runbook, 'inputs'>, values: Record<string, string>, ctx: { inventory?: Inventory; live?: LiveLookup }): string[] {
+  const out: string[] = [];
+  for (const input of rb.inputs) {
+    const value = values[input.name];
+    if (value === undefined) continue;
+    if (input.live !== undefined) {
+      const answer = ctx.live?.(input.live);
+      if (answer?.host !== undefined && answer.host !== value) out.push(`${input.name}=${value}, but the live status says ${answer.host} is the ${input.live}: ${answer.saw}`);
+    }
+    if (input.addressOf !== undefined) {
+      const host = values[input.addressOf];
+      const entry = host !== undefined ? ctx.inventory?.hosts.find((h) => h.name === host) : undefined;
+      if (entry && entry.address !== value) out.push(`${input.name}=${value}, but ${input.addressOf}=${host} has the address ${entry.address} in the inventory`);
+    }
+  }
+  return out;
 }

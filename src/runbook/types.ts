@@ -24,8 +24,18 @@ export interface RunbookInput {
   choices?: string[];
   /** Shown under the prompt. */
   help?: string;
+  /** The input names the host playing this live role: its default comes from the live status. */
+  live?: LiveRole;
+  /** `runbook-id.input`: when that runbook handed over to this one, its input's value is the default. */
+  from?: string[];
+  /** The default is the inventory address of the host another (earlier) input names. */
+  addressOf?: string;
   pos: SourcePos;
 }
+
+/** Live roles an input can name (`live:`); src/status/live-roles.ts says how each is read. */
+export const LIVE_ROLES = ['master', 'vip-holder', 'standby', 'stale-master'] as const;
+export type LiveRole = (typeof LIVE_ROLES)[number];
 
 /**
  * Where a command runs. Written in a runbook as `on=...`:

@@ -90,6 +90,13 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
       if (literal && input.choices && !input.choices.includes(input.default))
         report(defaultPos, `default "${input.default}" of input "${input.name}" is not one of its choices`);
     }
+    // A host that plays a live role (or its address) never defaults from inventory order.
+    if ((input.live !== undefined || input.addressOf !== undefined) && input.default !== undefined)
+      report(locate(input, 'default', 0, input.pos), `input "${input.name}" has ${input.live !== undefined ? 'live:' : 'address-of:'}, so it takes no default: (the live status or the named input gives it)`);
+    if (input.live !== undefined && input.addressOf !== undefined)
+      report(locate(input, 'address-of', 0, input.pos), `input "${input.name}" has both live: and address-of:; keep one`);
+    if (input.addressOf !== undefined && (input.addressOf === input.name || seenInputs.get(input.addressOf) === undefined))
+      report(locate(input, 'address-of', 0, input.pos), `address-of: "${input.addressOf}" must name an input declared before "${input.name}"`);
   }
 
   // Step ids are unique; jumps land on one of them.

@@ -1,5 +1,6 @@
 // Plain-text and JSON renderings of a status snapshot for `mfs-tui status` (scripts, plain
 // terminals, logs). No colours: severity is spelled out.
+import { visible } from '../util/visible.ts';
 import { DAEMONS, type DaemonName } from './probe.ts';
 import { CHUNK_CLASSES } from './parse-mfscli.ts';
 import { formatAge, loginLabel, metaloggerLags, spaceOf, vipHolders, type ClusterStatus, type HostStatus } from './model.ts';
@@ -117,7 +118,8 @@ export function renderStatusText(s: ClusterStatus): string {
         (lags.length ? `   lag: ${lags.map((l) => `${l.host} ${l.behind} versions`).join(', ')}` : ''),
     );
   }
-  return out.join('\n') + '\n';
+  // Plain text (no colours): whatever a host or mfscli returned is shown escaped.
+  return visible(out.join('\n')) + '\n';
 }
 
 /** JSON-safe copy (Sets become arrays). */

@@ -1,5 +1,6 @@
 // Triage reports as text (for `mfs-tui triage` on a terminal) and as JSON (for scripts).
 import { shQuote } from '../ssh/remote-command.ts';
+import { visibleLine } from '../util/visible.ts';
 import type { Evidence, Finding, FindingCode, Recommendation, RunbookRecommendation, TriageReport } from './types.ts';
 
 const safe = /^[A-Za-z0-9._:/@%+=,-]+$/;
@@ -33,15 +34,16 @@ export function renderTriageText(r: TriageReport, opts: TriageTextOptions = {}):
   const paint = (code: string, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const out: string[] = [];
   if (r.healthy) {
-    out.push(paint('32', `Cluster ${r.cluster}: healthy.`) + ` One VIP holder (${r.vip}) runs a master; chunkservers, metalogger and chunks are fine.`);
+    out.push(paint('32', `Cluster ${visibleLine(r.cluster)}: healthy.`) + ` One VIP holder (${r.vip}) runs a master; chunkservers, metalogger and chunks are fine.`);
     return out.join('\n') + '\n';
   }
-  out.push(`Cluster ${r.cluster}: ${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}, most dangerous first.`);
+  out.push(`Cluster ${visibleLine(r.cluster)}: ${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}, most dangerous first.`);
   r.findings.forEach((f, i) => {
-    out.push('', `${i + 1}. ${paint(f.severity === 'critical' ? '1;31' : '33', f.severity.toUpperCase())} ${f.title} [${f.code}]`);
+    // What a host answered is shown escaped (src/util/visible.ts): only our colours reach the terminal.
+    out.push('', `${i + 1}. ${paint(f.severity === 'critical' ? '1;31' : '33', f.severity.toUpperCase())} ${visibleLine(f.title)} [${f.code}]`);
     out.push('   Evidence:');
-    for (const e of f.evidence) out.push(`   - ${e.host ? `${e.host}: ` : ''}${e.probe}: ${e.saw}`);
-    out.push(...recommendationLines(f.recommendation, opts.command).map((l) => `   ${l}`));
+    for (const e of f.evidence) out.push(visibleLine(`   - ${e.host ? `${e.host}: ` : ''}${e.probe}: ${e.saw}`));
+    out.push(...recommendationLines(f.recommendation, opts.command).map((l) => visibleLine(`   ${l}`)));
   });
   return out.join('\n') + '\n';
 }

@@ -89,13 +89,18 @@ test('run --json prints one journal record per line', () => {
   assert.deepEqual(events.map((x) => x.seq), events.map((_, i) => i + 1));
 });
 
-test('run without --yes runs read-only steps and fails at the first confirmation, saying why', () => {
+test('run without --yes and without a terminal refuses up front: runs nothing, lists what it would ask, names --yes only for automation', () => {
   const e = setup();
   const r = runCli(e, ['run', 'tour', '--runbooks', e.runbooks, '--inventory', e.inventory]);
-  assert.equal(r.code, 1);
-  assert.match(r.stdout, /hello from/); // confirm=none ran
-  assert.match(r.stdout, /run failed: step count: needs confirmation for h1 \(pass --yes\)/);
-  assert.doesNotMatch(r.stdout, /h1 \| 1/);
+  assert.equal(r.code, 2, r.stderr + r.stdout);
+  assert.doesNotMatch(r.stdout, /hello from/, 'not even the read-only step ran');
+  assert.match(r.stderr, /nothing was run\. This is not a terminal/);
+  assert.match(r.stderr, /step 2 \(count\): confirm \(y\/n\), on h1/);
+  assert.match(r.stderr, /step 3 \(fail\): type the host name to confirm, on h1 — risk: nothing, it is a test/);
+  assert.match(r.stderr, /In a terminal, the same command opens the runner screen/);
+  assert.match(r.stderr, /--yes is for automation only: it answers these 2 confirmations \(1 of them a typed host name\) without showing them to anyone/);
+  assert.doesNotMatch(r.stderr, /pass --yes/);
+  assert.throws(() => readdirSync(join(e.env.MFS_TUI_STATE_DIR!, 'runs')), 'no journal: no run was started');
 });
 
 test('--dry-run prints resolved commands per host and runs nothing', () => {

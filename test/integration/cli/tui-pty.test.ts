@@ -54,9 +54,9 @@ echo danger-done
 \`\`\`
 `;
 
-function start(e: CliEnv): void {
+function start(e: CliEnv, args = ''): void {
   const env = Object.fromEntries(Object.entries({ ...e.env, TERM: 'xterm-256color', LANG: 'C.UTF-8' }).filter(([k]) => /^(MFS_TUI_|NO_COLOR|PATH|HOME|TERM|LANG)/.test(k)));
-  app.start(env, `--inventory ${e.inventory} --runbooks ${e.runbooks}`, { columns: 110, rows: 45 });
+  app.start(env, `--inventory ${e.inventory} --runbooks ${e.runbooks}${args ? ` ${args}` : ''}`, { columns: 110, rows: 45 });
 }
 
 test('pick a runbook, confirm, type the host name, see output, finish', async () => {
@@ -92,6 +92,30 @@ test('pick a runbook, confirm, type the host name, see output, finish', async ()
     ['confirmed:yes:', 'refused::h2', 'confirmed:typed:h1'],
   );
   assert.equal(recs.at(-1).status, 'succeeded');
+});
+
+test('`run RUNBOOK` typed in a terminal opens the runner screen: its inputs filled in, each confirmation asked there', async () => {
+  const e = cliEnv(sshd);
+  writeFileSync(join(e.runbooks, 'pty-tour.md'), BOOK);
+  start(e, 'run pty-tour --input word=literal');
+  const form = await waitFor(/A word to echo/, 'the input form of the runbook named on the command line');
+  assert.match(form, /Filled in by the command line: word=literal/);
+  keys('Enter');
+  await waitFor(/Run this on h1\?/, 'the yes/no confirmation on the runner screen (not a refusal asking for --yes)');
+  assert.match(screen(), /said literal/, 'the read-only step ran with the given input');
+  assert.doesNotMatch(screen(), /--yes/);
+  keys('n');
+  await waitFor(/Failed|not confirmed|abort/i, 'the refusal recorded, the run stopped there');
+  keys('a');
+  await waitFor(/Run aborted/, 'the run aborted by the operator');
+  keys('q');
+  app.killSession();
+  const runs = join(e.env.MFS_TUI_STATE_DIR!, 'runs');
+  const file = readdirSync(runs).find((f) => f.endsWith('.jsonl'))!;
+  const recs = readFileSync(join(runs, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(recs[0].mode, 'interactive');
+  assert.ok(recs.some((r) => r.type === 'refused' && r.stepId === 'count'), 'the operator said no to step 2');
+  assert.ok(!recs.some((r) => r.type === 'step-started' && r.stepId === 'count'), 'nothing ran that was not confirmed');
 });
 
 test('Home → Cluster status over the real SSH session; Esc goes back to Home', async () => {

@@ -339,7 +339,10 @@ describe('run controller', () => {
     const fake = new FakeHosts();
     const s = await createRun(deps(book, fake, { mode: 'non-interactive' })).settled();
     assert.equal(s.status, 'failed');
-    assert.match(s.reason!, /step s: needs confirmation for m1 \(pass --yes\)/);
+    assert.match(s.reason!, /step s: needs an operator to confirm it for m1: run it in a terminal/);
+    // --yes is named only as the automation flag, with what it skips; never as the fix.
+    assert.match(s.reason!, /--yes, for automation only, confirms every step without asking/);
+    assert.doesNotMatch(s.reason!, /pass --yes/);
     assert.equal(fake.calls.length, 0);
   });
 
