@@ -21,9 +21,10 @@ function promtool(text: string): { code: number | null; out: string } {
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-function value(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+/** The value of the first sample of a family whose labels include every `label="value"` given. */
+function value(text: string, family: string, ...labels: string[]): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${family}{`) && labels.every((x) => l.includes(x)));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
 describe('monitoring through mfs-tui on the practice cluster', { skip: labSkip() || (spawnSync('sh', ['-c', 'command -v promtool']).status === 0 ? false : 'promtool is not installed'), timeout: 600_000 }, () => {
@@ -42,8 +43,10 @@ describe('monitoring through mfs-tui on the practice cluster', { skip: labSkip()
     const m1 = prom('m1');
     let check = promtool(m1);
     assert.equal(check.code, 0, `promtool on m1's file:\n${check.out}\n${m1}`);
-    assert.equal(value(m1, 'moosefs_vip_holder'), 1);
+    assert.equal(value(m1, 'moosefs_vip_holder', 'cluster="lab"', 'host="m1"'), 1);
     assert.equal(value(m1, 'moosefs_scrape_success'), 1);
+    assert.equal(value(m1, 'moosefs_scrape_ok', 'probe="mfscli"'), 1);
+    assert.equal(value(m1, 'moosefs_master_answering'), 1);
     assert.equal(value(m1, 'moosefs_all_chunks_matrix_chunkclass_missing'), 0);
     assert.equal(value(m1, 'moosefs_disconnected_chunk_servers'), 0);
     assert.equal(m1.split('\n').filter((l) => l.startsWith('moosefs_chunk_servers_load{')).length, 3, m1);
@@ -55,7 +58,10 @@ describe('monitoring through mfs-tui on the practice cluster', { skip: labSkip()
     const m2 = prom('m2');
     check = promtool(m2);
     assert.equal(check.code, 0, `promtool on m2's file:\n${check.out}\n${m2}`);
-    assert.equal(value(m2, 'moosefs_vip_holder'), 0);
+    assert.equal(value(m2, 'moosefs_vip_holder', 'host="m2"'), 0);
+    // The standby's readiness: its keepalived and metalogger run.
+    assert.equal(value(m2, 'moosefs_daemon_up', 'daemon="keepalived"'), 1, m2);
+    assert.equal(value(m2, 'moosefs_daemon_up', 'daemon="mfsmetalogger"'), 1, m2);
     assert.ok(!m2.includes('moosefs_scrape_success'), 'the standby exports no cluster metrics');
 
     // The schedule keeps rewriting the file.

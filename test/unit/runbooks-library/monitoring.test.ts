@@ -32,9 +32,10 @@ function collect(): string {
     fs.writeFileSync(path.join(dir, 'raw'), RAW);
     // As on the VIP holder without mfs-tui: the VIP test and the mfs-tui branch off, mfscli's answer recorded.
     const run = script
-      .replace(/^if ! ip -o addr show.*$/m, 'if false; then')
-      .replace(/^if command -v mfs-tui.*$/m, 'if false; then')
-      .replace(/^raw=.*$/m, `raw=$(cat '${dir}/raw')`);
+      .replace(/^ip -o addr show.*$/m, 'holder=1')
+      .replace(/^if \[ "\$holder" = 1 \] && command -v mfs-tui.*$/m, 'if false; then')
+      .replace(/^\[ "\$holder" = 1 \] && raw=.*$/m, `raw=$(cat '${dir}/raw')`);
+    assert.notEqual(run, script.replace(/^ip -o addr show.*$/m, 'holder=1'), 'the mfs-tui and mfscli lines were found');
     const res = spawnSync('sh', ['-c', run], { encoding: 'utf8' });
     assert.equal(res.status, 0, res.stderr);
     return fs.readFileSync(path.join(dir, 'moosefs.prom'), 'utf8');
@@ -58,11 +59,17 @@ describe('monitoring collector', () => {
         assert.ok(line.startsWith(current), `${line} outside its family ${current}`);
       }
     }
-    assert.match(text, /^moosefs_scrape_success 1$/m);
-    assert.match(text, /^moosefs_disconnected_chunk_servers 1$/m);
-    assert.match(text, /^moosefs_chunk_servers_load\{ip="10\.77\.0\.22",[^}]*\} 3$/m);
-    assert.match(text, /^moosefs_chunk_servers_maintenance\{ip="10\.77\.0\.22",[^}]*\} 1$/m);
-    assert.match(text, /^moosefs_all_chunks_matrix_chunkclass_endangered 2$/m);
+    assert.match(text, /^moosefs_scrape_success\{cluster="lab"\} 1$/m);
+    assert.match(text, /^moosefs_scrape_ok\{cluster="lab",probe="mfscli"\} 1$/m);
+    assert.match(text, /^moosefs_master_answering\{cluster="lab"\} 1$/m);
+    assert.match(text, /^moosefs_vip_holder\{cluster="lab",host="m1"\} 1$/m);
+    assert.match(text, /^moosefs_daemon_up\{cluster="lab",host="m1",daemon="keepalived"\} [01]$/m);
+    assert.match(text, /^moosefs_disconnected_chunk_servers\{cluster="lab"\} 1$/m);
+    assert.match(text, /^moosefs_chunk_servers_disconnected\{cluster="lab",ip="10\.77\.0\.23",port="9422",id=""\} 1$/m);
+    assert.match(text, /^moosefs_metaloggers_connected\{cluster="lab"\} 1$/m);
+    assert.match(text, /^moosefs_chunk_servers_load\{cluster="lab",ip="10\.77\.0\.22",[^}]*\} 3$/m);
+    assert.match(text, /^moosefs_chunk_servers_maintenance\{cluster="lab",ip="10\.77\.0\.22",[^}]*\} 1$/m);
+    assert.match(text, /^moosefs_all_chunks_matrix_chunkclass_endangered\{cluster="lab"\} 2$/m);
     assert.match(text, /^# TYPE moosefs_chunk_servers_regular_hdd_space_total untyped$/m);
     const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     if (!promtool.error) assert.equal(promtool.status, 0, `${promtool.stdout}${promtool.stderr}`);
