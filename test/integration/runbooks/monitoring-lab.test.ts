@@ -43,7 +43,7 @@ describe('monitoring through mfs-tui on the practice cluster', { skip: labSkip()
     const m1 = prom('m1');
     let check = promtool(m1);
     assert.equal(check.code, 0, `promtool on m1's file:\n${check.out}\n${m1}`);
-    assert.equal(value(m1, 'moosefs_vip_holder', 'cluster="lab"', 'host="m1"'), 1);
+    assert.equal(value(m1, 'moosefs_vip_holder', 'cluster="lab"', 'host="m1"'), 1, m1);
     assert.equal(value(m1, 'moosefs_scrape_success'), 1);
     assert.equal(value(m1, 'moosefs_scrape_ok', 'probe="mfscli"'), 1);
     assert.equal(value(m1, 'moosefs_master_answering'), 1);
