@@ -36,7 +36,7 @@ function collect(): string {
       .replace(/^if \[ "\$holder" = 1 \] && command -v mfs-tui.*$/m, 'if false; then')
       .replace(/^\[ "\$holder" = 1 \] && raw=.*$/m, `raw=$(cat '${dir}/raw')`);
     assert.notEqual(run, script.replace(/^ip -o addr show.*$/m, 'holder=1'), 'the mfs-tui and mfscli lines were found');
-    const res = spawnSync('sh', ['-c', run], { encoding: 'utf8' });
+    const res = spawnSync('sh', ['-c', run, 'mfs-prom-textfile', 'm1'], { encoding: 'utf8' });
     assert.equal(res.status, 0, res.stderr);
     return fs.readFileSync(path.join(dir, 'moosefs.prom'), 'utf8');
   } finally {
