@@ -50,7 +50,8 @@ describe('monitoring through mfs-tui on the practice cluster', { skip: labSkip()
     assert.equal(value(m1, 'moosefs_all_chunks_matrix_chunkclass_missing'), 0);
     assert.equal(value(m1, 'moosefs_disconnected_chunk_servers'), 0);
     assert.equal(m1.split('\n').filter((l) => l.startsWith('moosefs_chunk_servers_load{')).length, 3, m1);
-    for (const ip of ['10.77.0.12', '10.77.0.13']) assert.ok(m1.includes(`moosefs_metadata_backup_loggers{ip="${ip}"`), `metalogger ${ip} in:\n${m1}`);
+    for (const ip of ['10.77.0.12', '10.77.0.13']) assert.equal(value(m1, 'moosefs_metadata_backup_loggers', 'cluster="lab"', `ip="${ip}"`), 1, `metalogger ${ip} in:\n${m1}`);
+    assert.equal(value(m1, 'moosefs_metaloggers_connected'), 2, m1);
     const v = Number(m1.match(/^moosefs_metadata_servers_metadata_version\{[^}]*\} (\d+)$/m)?.[1]);
     const now = masterVersion()!;
     assert.ok(v > 0 && v <= now, `metadata version in the file ${v}, mfscli now ${now}`);
