@@ -384,12 +384,15 @@ export class HostConnection {
           else channel.end();
         })
       : undefined;
+    /** stop() came before sudo was done asking: end of input follows the held input. */
+    let endWhenStarted = false;
     const stripper = new MarkerStripper(token, (p) => {
       if (!started) {
         started = true;
         if (watcher) watcher.done = true;
         for (const text of held) channel.write(text);
         held = [];
+        if (endWhenStarted) channel.end();
       }
       pgidKnown(p);
     });
@@ -420,7 +423,8 @@ export class HostConnection {
     });
     const stop = async () => {
       if (closed) return;
-      channel.end();
+      if (started) channel.end();
+      else endWhenStarted = true;
       const timeout = (ms: number) => new Promise<'timeout'>((r) => (setTimeout(() => r('timeout'), ms) as unknown as NodeJS.Timeout).unref());
       if ((await Promise.race([ended, timeout(KILL_GRACE_MS)])) !== 'timeout') return;
       const id = await Promise.race([pgid, timeout(100)]);

@@ -95,7 +95,9 @@ export class SshPool {
       spawn: async (script: string) => {
         const conn = await this.connection(host);
         const sudo = host.become ? await this.sudoSetting(host, conn) : { mode: 'none' as const };
-        return conn.spawn(script, sudo);
+        return conn.spawn(script, sudo).catch((err: unknown) => {
+          throw named(err, host.name);
+        });
       },
     };
   }
@@ -178,7 +180,7 @@ export class SshPool {
     } catch (err) {
       // sudo no longer takes the password (changed meanwhile): decided again, asked again, never retried with it.
       if (err instanceof HostError && err.kind === 'sudo-failed') this.sudo.delete(this.loginKey(host));
-      throw err;
+      throw named(err, host.name);
     }
   }
 
@@ -369,6 +371,12 @@ export class SshPool {
     if (check.exitCode !== 0) throw sudoRefusedPassword(host.name, setting, check.stderr);
     return setting;
   }
+}
+
+/** A shared connection's error, told for the inventory name it was used under. */
+function named(err: unknown, name: string): unknown {
+  if (!(err instanceof HostError) || err.host === name) return err;
+  return new HostError(name, err.kind, `${name}: ${err.message}`);
 }
 
 function firstLine(s: string): string {

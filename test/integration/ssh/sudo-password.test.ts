@@ -191,6 +191,25 @@ test('cached sudo credentials: sudo does not ask, and the script\'s stdin does n
   assertNowhere(u.password, { texts: seen });
 });
 
+test('a long-running command through sudo with a password: input written at once waits for sudo, never taken as the password', { skip }, async () => {
+  const u = sudoUser((n) => `${n} ALL=(ALL:ALL) ALL\n`);
+  const pool = new SshPool(inventoryFor(sshd, { user: u.name, become: true }), new RecordingPrompts({ sudoPassword: u.password }));
+  try {
+    const proc = await pool.executor('h1').spawn!('id -u; cat');
+    let out = '';
+    proc.onStdout((c) => (out += c));
+    proc.write('first line\n'); // before sudo has even asked
+    proc.write('second line\n');
+    await proc.stop(); // closes stdin: cat ends
+    const end = await proc.ended;
+    assert.equal(end.exitCode, 0, end.stderr);
+    assert.equal(out, '0\nfirst line\nsecond line\n');
+    assertNowhere(u.password, { texts: [out, end.stderr] });
+  } finally {
+    await pool.close();
+  }
+});
+
 test('NOPASSWD for /bin/sh only: no password is asked at all, commands run as root', { skip }, async () => {
   const u = sudoUser((n) => `${n} ALL=(ALL:ALL) NOPASSWD: /bin/sh\n`);
   const prompts = new RecordingPrompts({ sudoPassword: u.password });
