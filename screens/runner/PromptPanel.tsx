@@ -2,7 +2,7 @@
 // sent to the engine as an intent; the engine decides and records.
 import { useCallback } from 'react';
 import { Box, Text } from 'ink';
-import type { Intent, PlannedCommand, Prompt, RunStatus, StepState } from '../../src/engine/types.ts';
+import type { Intent, PlannedCommand, Prompt, RunStatus, SettleAction, StepState } from '../../src/engine/types.ts';
 import type { Step } from '../../src/runbook/types.ts';
 import { ConfirmPrompt, TypedConfirmPrompt } from '../prompts.tsx';
 import { Select } from '../widgets/Select.tsx';
@@ -177,21 +177,37 @@ function Failed({ prompt, stepState, send, active }: { prompt: Extract<Prompt, {
 }
 
 function InDoubt({ prompt, send, active }: { prompt: Extract<Prompt, { kind: 'in-doubt' }> } & Pick<PromptPanelProps, 'send' | 'active'>) {
-  const settle = (action: 'check' | 'rerun' | 'mark-done' | 'abort') => () => send({ type: 'settle', action });
+  const settle = (action: SettleAction) => () => send({ type: 'settle', action });
   const canCheck = prompt.canCheck === true;
-  useLetterKeys({ ...(canCheck ? { c: settle('check') } : {}), r: settle('rerun'), d: settle('mark-done'), a: settle('abort') }, active);
+  // A job found on the host says what may be done; without one, the classic four.
+  const choices: SettleAction[] = prompt.choices ?? [...(canCheck ? ['check' as const] : []), 'rerun', 'mark-done', 'abort'];
+  const keys: Record<SettleAction, [string, string]> = {
+    follow: ['w', prompt.job?.state === 'running' ? 'wait for it and follow its output' : 'take its exit code'],
+    stop: ['s', 'stop it (kill its process group)'],
+    check: ['c', 'run its check'],
+    rerun: ['r', 're-run it'],
+    'mark-done': ['d', 'mark it done'],
+    abort: ['a', 'abort the run'],
+  };
+  useLetterKeys(Object.fromEntries(choices.map((c) => [keys[c][0], settle(c)])), active);
   return (
     <Box flexDirection="column">
       <Text color="yellow" bold wrap="truncate-end">
-        In doubt: it was running on {prompt.host} when mfs-tui stopped; its effect is unknown.
+        In doubt: it was running on {prompt.host} when mfs-tui stopped or lost the connection; its effect is unknown.
       </Text>
+      {prompt.job && (
+        <Text wrap="truncate-end">
+          On {prompt.host} now, the command {prompt.job.detail}
+          {prompt.job.state === 'running' ? ': it is not run again while it runs.' : '.'}
+        </Text>
+      )}
       <Text>
-        {canCheck && (
-          <>
-            <Text bold>c</Text> run its check ·{' '}
-          </>
-        )}
-        <Text bold>r</Text> re-run it · <Text bold>d</Text> mark it done · <Text bold>a</Text> abort the run
+        {choices.map((c, i) => (
+          <Text key={c}>
+            {i > 0 ? ' · ' : ''}
+            <Text bold>{keys[c][0]}</Text> {keys[c][1]}
+          </Text>
+        ))}
       </Text>
     </Box>
   );

@@ -91,6 +91,15 @@ export class EventPrinter {
       case 'in-doubt-resolved':
         line(`  in-doubt step ${rec.stepId} on ${rec.host}: ${rec.action}`);
         break;
+      case 'connection-lost':
+        this.flush(rec.host);
+        line(`  [${rec.host}] IN DOUBT: ${rec.reason}; the command may still run there`);
+        break;
+      case 'job-checked':
+        this.stepHeader(rec.stepId);
+        this.flush(rec.host);
+        line(`  [${rec.host}] the command ${rec.detail}`);
+        break;
       case 'run-finished':
         line(`run ${rec.status}${rec.reason ? `: ${rec.reason}` : ''}${rec.nextRunbook ? `; next: mfs-tui run ${rec.nextRunbook}` : ''}`);
         break;
@@ -105,10 +114,13 @@ export class EventPrinter {
     if (p?.kind === 'in-doubt') {
       const host = state.steps.find((s) => s.id === p.stepId)?.hosts.find((h) => h.host === p.host);
       const tail = host?.output.trimEnd().split('\n').slice(-5).map((l) => `  ${p.host} | ${l}`).join('\n');
+      const choices = p.choices ?? [...(p.canCheck ? ['check' as const] : []), 'rerun', 'mark-done', 'abort'];
       why =
-        `step ${p.stepId} on ${p.host} is in doubt: it was running when mfs-tui stopped, and may or may not have done its work` +
+        `step ${p.stepId} on ${p.host} is in doubt: it was running when mfs-tui stopped (or lost its connection), and may or may not have done its work` +
+        (p.job ? `\non ${p.host} now, the command ${p.job.detail}` : '') +
         (tail ? `\nits last recorded output:\n${tail}` : '') +
-        `\nsettle it with --settle ${p.canCheck ? 'check|' : ''}rerun|mark-done|abort`;
+        (p.refused ? `\n${p.refused}` : '') +
+        `\nsettle it with --settle ${choices.join('|')}`;
     } else if (state.reason) {
       why = state.reason;
     }

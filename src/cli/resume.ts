@@ -15,7 +15,7 @@ export interface ResumeOptions extends GlobalOptions {
   json?: boolean;
 }
 
-const SETTLE = ['check', 'rerun', 'mark-done', 'abort'];
+const SETTLE = ['check', 'rerun', 'mark-done', 'abort', 'follow', 'stop'];
 
 /** The run's runbook (the file it started from, else the library's runbook of that id) and inventory. */
 export async function openRecordedRun(runId: string, g: GlobalOptions): Promise<{ runId: string; runbook: Runbook; inventory: Inventory }> {

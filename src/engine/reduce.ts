@@ -125,19 +125,43 @@ function onStepStarted(state: RunState, i: number, rec: RecordOf<'step-started'>
           startedAt: rec.ts,
           finishedAt: undefined,
           hasCheck: rec.hasCheck,
+          job: undefined,
+          jobState: undefined,
         }
-      : { ...h, status: 'running', phase: 'check', reason: undefined, check: { ok: false, exitCode: null, output: '' }, finishedAt: undefined },
+      : { ...h, status: 'running', phase: 'check', reason: undefined, check: { ok: false, exitCode: null, output: '' }, finishedAt: undefined, job: undefined, jobState: undefined },
   );
   step = { ...step, status: 'running', startedAt: step.startedAt ?? rec.ts, finishedAt: undefined, reason: undefined };
   return withStep({ ...state, cursor: state.cursor }, i, step);
 }
 
 function onOutput(state: RunState, i: number, rec: RecordOf<'output'>): RunState {
-  const step = withHost(state.steps[i]!, rec.host, (h) =>
-    rec.phase === 'check' && h.check
-      ? { ...h, check: { ...h.check, output: tailLines(h.check.output + rec.data) } }
-      : { ...h, output: tailLines(h.output + rec.data) },
-  );
+  const step = withHost(state.steps[i]!, rec.host, (h) => {
+    const next =
+      rec.phase === 'check' && h.check ? { ...h, check: { ...h.check, output: tailLines(h.check.output + rec.data) } } : { ...h, output: tailLines(h.output + rec.data) };
+    // How far into the job's output files the journal is (where a resume reads on).
+    if (h.job && h.job.phase === rec.phase) {
+      const bytes = Buffer.byteLength(rec.data);
+      next.job = rec.stream === 'stdout' ? { ...h.job, stdoutBytes: h.job.stdoutBytes + bytes } : { ...h.job, stderrBytes: h.job.stderrBytes + bytes };
+    }
+    return next;
+  });
+  return withStep(state, i, step);
+}
+
+function onJobStarted(state: RunState, i: number, rec: RecordOf<'job-started'>): RunState {
+  const step = withHost(state.steps[i]!, rec.host, (h) => ({ ...h, job: { info: rec.job, phase: rec.phase, stdoutBytes: 0, stderrBytes: 0 }, jobState: undefined }));
+  return withStep(state, i, step);
+}
+
+/** The connection dropped while the command ran: in doubt (the run stays resumable), not failed. */
+function onConnectionLost(state: RunState, i: number, rec: RecordOf<'connection-lost'>): RunState {
+  let step = withHost(state.steps[i]!, rec.host, (h) => ({ ...h, status: 'in-doubt', reason: rec.reason }));
+  step = { ...step, status: stepStatusFromHosts(step), reason: rec.reason };
+  return withStep(state, i, step);
+}
+
+function onJobChecked(state: RunState, i: number, rec: RecordOf<'job-checked'>): RunState {
+  const step = withHost(state.steps[i]!, rec.host, (h) => ({ ...h, jobState: { state: rec.state, exitCode: rec.exitCode, detail: rec.detail } }));
   return withStep(state, i, step);
 }
 
@@ -210,6 +234,13 @@ function onInDoubtResolved(state: RunState, i: number, rec: RecordOf<'in-doubt-r
       // The check's own step-started / step-finished records follow.
       step = withHost(step, rec.host, (h) => ({ ...h, status: 'running', phase: 'check', check: undefined }));
       break;
+    case 'follow':
+      // The job is followed to its end: its output and step-finished follow (or it is in doubt again).
+      step = withHost(step, rec.host, (h) => ({ ...h, status: 'running', phase: h.job?.phase ?? h.phase, reason: undefined }));
+      break;
+    case 'stop':
+      // Its group is being killed: step-cancelled follows; until then it is still in doubt.
+      return state;
     case 'abort':
       // The step's effect stays unknown; run-finished (aborted) follows.
       step = withHost(step, rec.host, (h) => ({ ...h, reason: 'in doubt; the operator aborted the run' }));
@@ -285,6 +316,12 @@ export function reduce(state: RunState, rec: JournalRecord, runbook: Runbook): R
     }
     case 'in-doubt-resolved':
       return onInDoubtResolved(state, i, rec);
+    case 'job-started':
+      return onJobStarted(state, i, rec);
+    case 'connection-lost':
+      return onConnectionLost(state, i, rec);
+    case 'job-checked':
+      return onJobChecked(state, i, rec);
     case 'preconditions':
       return onPreconditions(state, i, rec);
   }

@@ -4,10 +4,11 @@
 // shows is what a resume would rebuild. Prompts are the only state not in the journal.
 import fs from 'node:fs';
 import os from 'node:os';
-import type { Executor, ExecResult } from '../exec/types.ts';
+import { HostError, type Executor, type ExecResult, type JobControl, type JobProbe } from '../exec/types.ts';
+import { jobId } from '../ssh/remote-command.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { JournalError, JournalWriter, newRunId } from '../journal/writer.ts';
-import type { JournalRecord, NewRecord, Phase } from '../journal/types.ts';
+import type { JobState, JournalRecord, NewRecord, Phase, SettleAction } from '../journal/types.ts';
 import type { HostFacts } from '../runbook/facts.ts';
 import type { Runbook, Step } from '../runbook/types.ts';
 import { exitExpected, expectOutputRegExp } from '../runbook/expect.ts';
@@ -21,7 +22,7 @@ import { awaitingCheck, changedSteps, initialState, reduce, replay } from './red
 import type { HostRunState, Intent, PlannedCommand, PreconditionCheck, PreconditionGate, PreconditionOutcome, Prompt, RunController, RunState } from './types.ts';
 import { typedConfirmationText } from './typed-confirmation.ts';
 
-export type SettleAction = 'check' | 'rerun' | 'mark-done' | 'abort';
+export type { SettleAction } from '../journal/types.ts';
 
 export interface RunDeps {
   runbook: Runbook;
@@ -605,6 +606,33 @@ class RunEngine implements EngineController {
     expectExit: number[],
     expectOutput: string | undefined,
   ): Promise<boolean> {
+    const attempt = this.state.steps[this.state.cursor]!.hosts.find((h) => h.host === host)?.attempts ?? 1;
+    // A durable job on an SSH host: it outlives a dropped connection or a killed mfs-tui, and a resume can find it.
+    const job = jobId([this.runId, step.id, host, attempt, phase]);
+    return this.runExec(step, host, phase, expectExit, expectOutput, (req) =>
+      this.deps.executorFor(host).exec({
+        ...req,
+        script,
+        timeoutMs,
+        job,
+        onJob: (info) => this.record({ type: 'job-started', stepId: step.id, host, phase, job: info }),
+      }),
+    );
+  }
+
+  /**
+   * Runs something that ends like a command (an exec, or following an in-doubt job) and
+   * journals its output and its end: finished (judged), cancelled, in doubt when the
+   * connection dropped, or failed. Returns whether it succeeded.
+   */
+  private async runExec(
+    step: Step,
+    host: string,
+    phase: Phase,
+    expectExit: number[],
+    expectOutput: string | undefined,
+    run: (req: { signal: AbortSignal; onStdout(d: string): void; onStderr(d: string): void }) => Promise<ExecResult>,
+  ): Promise<boolean> {
     const ac = new AbortController();
     this.running.set(host, ac);
     const out = new OutputCoalescer(
@@ -617,10 +645,8 @@ class RunEngine implements EngineController {
     let combined = '';
     let result: ExecResult;
     try {
-      result = await this.deps.executorFor(host).exec({
-        script,
+      result = await run({
         signal: ac.signal,
-        timeoutMs,
         onStdout: (d) => {
           combined += d;
           out.push('stdout', d);
@@ -632,6 +658,11 @@ class RunEngine implements EngineController {
       });
     } catch (err) {
       out.flush();
+      if (err instanceof HostError && err.kind === 'disconnected') {
+        // The command may well go on (a durable job does): its effect is unknown, not failed.
+        this.record({ type: 'connection-lost', stepId: step.id, host, phase, reason: errorMessage(err) });
+        return false;
+      }
       const durationMs = Math.round(performance.now() - started);
       this.record({ type: 'step-finished', stepId: step.id, host, phase, exitCode: null, durationMs, ok: false, reason: errorMessage(err) });
       return false;
@@ -661,22 +692,79 @@ class RunEngine implements EngineController {
 
   // ---- in doubt ----------------------------------------------------------------------
 
+  /** Job settlements already made by --settle in this process: never applied twice to one job. */
+  private readonly settledJobs = new Set<string>();
+
   private async settleInDoubt(step: Step): Promise<string | undefined | typeof FINISHED> {
     const st = this.state.steps[this.state.cursor]!;
     const host = st.hosts.find((h) => h.status === 'in-doubt')!;
-    let canCheck = false;
-    if (step.kind === 'command') {
-      const plan = await this.makePlan(step);
-      canCheck = typeof plan !== 'string' && plan.commands.some((c) => c.host === host.host && c.check !== undefined);
+    let plan: StepPlan | string = 'not a command step';
+    if (step.kind === 'command') plan = await this.makePlan(step);
+    const planned = typeof plan === 'string' ? undefined : plan.commands.find((c) => c.host === host.host);
+    let canCheck = planned?.check !== undefined;
+    let jobs: JobControl | undefined;
+    try {
+      jobs = this.deps.executorFor(host.host).jobs;
+    } catch {
+      jobs = undefined;
+    }
+    const job = host.job;
+    let probe: JobProbe | undefined;
+    let choices: SettleAction[] | undefined;
+    let found: { state: JobState; exitCode?: number; detail: string } | undefined;
+    if (job && jobs) {
+      // Where is it now? Reconnects if need be. Its output since the journal stopped is journaled first.
+      try {
+        probe = await jobs.probe(job.info, { stdout: job.stdoutBytes, stderr: job.stderrBytes });
+      } catch (err) {
+        probe = undefined;
+        found = { state: 'unknown', detail: `could not be looked at: ${errorMessage(err)}` };
+      }
+      if (probe) {
+        if (probe.stdout) this.record({ type: 'output', stepId: step.id, host: host.host, phase: job.phase, stream: 'stdout', data: probe.stdout });
+        if (probe.stderr) this.record({ type: 'output', stepId: step.id, host: host.host, phase: job.phase, stream: 'stderr', data: probe.stderr });
+        found = { state: probe.state, exitCode: probe.exitCode, detail: describeProbe(job.info, probe) };
+      }
+      this.record({ type: 'job-checked', stepId: step.id, host: host.host, phase: job.phase, ...found! });
+      const state = found!.state;
+      if (state === 'running') {
+        canCheck = false;
+        choices = ['follow', 'stop', 'mark-done', 'abort'];
+      } else if (state === 'unknown') {
+        // Not reachable: whether it still runs cannot be told, so it is not run again.
+        canCheck = false;
+        choices = ['mark-done', 'abort'];
+      } else {
+        choices = [...(state === 'finished' ? (['follow'] as const) : []), ...(canCheck ? (['check'] as const) : []), 'rerun', 'mark-done', 'abort'];
+      }
+    }
+    const allowed = (a: SettleAction): boolean => (choices ? choices.includes(a) : a !== 'follow' && a !== 'stop' && (a !== 'check' || canCheck));
+    const key = `${step.id}\u0000${host.host}\u0000${job?.info.id ?? host.attempts}`;
+    const wanted = this.deps.mode === 'non-interactive' ? this.deps.settle : undefined;
+    let refused: string | undefined;
+    if (wanted && !allowed(wanted)) {
+      refused =
+        found?.state === 'running'
+          ? `--settle ${wanted} refused: the command still runs on ${host.host} (process group ${job!.info.pgid}); it is never run twice`
+          : found?.state === 'unknown'
+            ? `--settle ${wanted} refused: whether the command still runs on ${host.host} cannot be told (${found.detail})`
+            : `--settle ${wanted} is not a choice here`;
     }
     let action: SettleAction | typeof FINISHED;
-    if (this.deps.mode === 'non-interactive' && this.deps.settle && (this.deps.settle !== 'check' || canCheck)) {
-      action = this.deps.settle;
+    if (wanted && !refused && !this.settledJobs.has(key)) {
+      this.settledJobs.add(key);
+      action = wanted;
     } else {
-      // Non-interactive without an answer: ask() stops the run here, resumable later.
-      action = await this.ask({ kind: 'in-doubt', stepId: step.id, host: host.host, canCheck }, (i) =>
-        i.type === 'settle' && (i.action !== 'check' || canCheck) ? i.action : undefined,
-      );
+      // Non-interactive without a usable answer: ask() stops the run here, resumable later.
+      const prompt: Prompt = {
+        kind: 'in-doubt',
+        stepId: step.id,
+        host: host.host,
+        canCheck,
+        ...(found ? { job: found, choices } : {}),
+        ...(refused ? { refused } : {}),
+      };
+      action = await this.ask(prompt, (i) => (i.type === 'settle' && allowed(i.action) ? i.action : undefined));
     }
     if (action === FINISHED) return FINISHED;
     if (action === 'abort') {
@@ -684,9 +772,44 @@ class RunEngine implements EngineController {
       this.record({ type: 'run-finished', status: 'aborted', reason: `step ${step.id} on ${host.host} was in doubt; the operator aborted` });
       return FINISHED;
     }
-    // check: the host now awaits its check, which commandStep runs next; rerun: it is pending again.
     this.record({ type: 'in-doubt-resolved', stepId: step.id, host: host.host, action });
+    if ((action === 'follow' || action === 'stop') && job && jobs) {
+      if (action === 'stop') {
+        const startedAt = host.startedAt ? Date.parse(host.startedAt) : Date.now();
+        let after: JobProbe | undefined;
+        try {
+          after = await jobs.stop(job.info);
+        } catch {
+          after = undefined;
+        }
+        // Not provably stopped: it stays in doubt and is asked about again.
+        if (!after || after.state === 'running') return undefined;
+        this.record({ type: 'step-cancelled', stepId: step.id, host: host.host, phase: job.phase, reason: 'operator', durationMs: Math.max(0, Date.now() - startedAt) });
+        return undefined;
+      }
+      const block = planned?.block;
+      const expect = job.phase === 'check' ? block?.check : block;
+      const from = probe?.size ?? { stdout: job.stdoutBytes, stderr: job.stderrBytes };
+      const elapsed = host.startedAt ? Date.now() - Date.parse(host.startedAt) : 0;
+      const timeoutMs = expect ? Math.max(1000, expect.timeoutMs - elapsed) : undefined;
+      await this.runExec(step, host.host, job.phase, expect?.expectExit ?? [], expect?.expectOutput, (req) => jobs.follow(job.info, from, { ...req, timeoutMs }));
+    }
+    // check: the host now awaits its check, which commandStep runs next; rerun: it is pending again.
     return undefined;
+  }
+}
+
+/** What a probe found, in words for the operator and the report. */
+function describeProbe(job: { pgid: number }, p: JobProbe): string {
+  switch (p.state) {
+    case 'running':
+      return `still runs (process group ${job.pgid})`;
+    case 'finished':
+      return `has ended with exit code ${p.exitCode}`;
+    case 'gone':
+      return `no longer runs and left no exit code (killed, or its files were removed)`;
+    case 'rebooted':
+      return `no longer runs: the host has rebooted since it started`;
   }
 }
 

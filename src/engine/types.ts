@@ -1,11 +1,12 @@
 // The state of one run, as screens and the non-interactive mode see it, and the intents
 // they send back. The state is derived from the journal (reduce.ts) plus what is in
 // flight right now (live output, the pending prompt).
-import type { Phase, PreconditionCheck, PreconditionOutcome } from '../journal/types.ts';
+import type { JobState, Phase, PreconditionCheck, PreconditionOutcome, SettleAction } from '../journal/types.ts';
+import type { RemoteJob } from '../exec/types.ts';
 import type { Step } from '../runbook/types.ts';
 
 /** Defined with the journal records that persist them; re-exported for the engine's users. */
-export type { PreconditionCheck, PreconditionOutcome };
+export type { PreconditionCheck, PreconditionOutcome, SettleAction };
 
 export type StepStatus =
   | 'pending'
@@ -34,6 +35,10 @@ export interface HostRunState {
   attempts: number;
   /** A check phase follows a successful command on this host (from step-started). */
   hasCheck?: boolean;
+  /** The durable job of the last command (or check) started here, and how much of its output the journal has (bytes). */
+  job?: { info: RemoteJob; phase: Phase; stdoutBytes: number; stderrBytes: number };
+  /** What a resume found of that job on the host. */
+  jobState?: { state: JobState; exitCode?: number; detail: string };
   /** When the last attempt (or check) started and finished on this host (ISO). */
   startedAt?: string;
   finishedAt?: string;
@@ -73,8 +78,13 @@ export type Prompt =
   | { kind: 'decide'; stepId: string }
   /** `reason`: what went wrong, e.g. `exit 3, expected 0` or a missing variable. */
   | { kind: 'failed'; stepId: string; host?: string; reason?: string }
-  /** `canCheck`: the host's command has a check block, so the `check` settlement is offered. */
-  | { kind: 'in-doubt'; stepId: string; host: string; canCheck?: boolean }
+  /**
+   * `canCheck`: the host's command has a check block, so the `check` settlement is offered.
+   * For a durable job: what was found of it on the host (`job`) and the settlements that
+   * are allowed (`choices`; `rerun` only when it provably no longer runs). `refused`: the
+   * settlement asked for (--settle) that is not allowed now, and why.
+   */
+  | { kind: 'in-doubt'; stepId: string; host: string; canCheck?: boolean; job?: { state: JobState; exitCode?: number; detail: string }; choices?: SettleAction[]; refused?: string }
   /** A dangerous step refused while status preconditions are unmet: re-check them, or leave/abort. */
   | { kind: 'preconditions'; stepId: string; results: PreconditionCheck[] }
   | { kind: 'finished'; status: RunStatus; nextRunbook?: string };
@@ -127,7 +137,7 @@ export type Intent =
   | { type: 'abort' }
   /** Cancel the command running now (Ctrl-C, after the screen asked). */
   | { type: 'cancel' }
-  | { type: 'settle'; action: 'check' | 'rerun' | 'mark-done' | 'abort' };
+  | { type: 'settle'; action: SettleAction };
 
 /** A run as a store: screens subscribe with useSyncExternalStore and send intents. */
 export interface RunController {

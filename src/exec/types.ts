@@ -10,6 +10,43 @@ export interface ExecRequest {
   timeoutMs?: number;
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
+  /**
+   * Run as a durable job with this id (ssh/remote-command.ts): the command survives the
+   * connection, its output and exit code are kept on the host, and `onJob` says where.
+   * Executors that cannot do this ignore it.
+   */
+  job?: string;
+  onJob?: (job: RemoteJob) => void;
+}
+
+/** Where a durable job runs and how to recognise it later (journaled with the step). */
+export interface RemoteJob {
+  id: string;
+  pgid: number;
+  startTime: string;
+  bootId: string;
+  recorder: number;
+  dir: string;
+}
+
+/** What became of a job: see ssh/remote-command.ts parseProbe. */
+export interface JobProbe {
+  state: 'running' | 'finished' | 'gone' | 'rebooted';
+  exitCode?: number;
+  /** Output printed since the given byte offsets (the last 64 KiB of it). */
+  stdout: string;
+  stderr: string;
+  /** The output files' sizes now (bytes): where following it goes on from. */
+  size?: { stdout: number; stderr: number };
+}
+
+/** Looking after a durable job after the channel that started it is gone. */
+export interface JobControl {
+  probe(job: RemoteJob, from: { stdout: number; stderr: number }): Promise<JobProbe>;
+  /** Follows the job from the offsets to its end, like exec (abort/timeout kill its group). */
+  follow(job: RemoteJob, from: { stdout: number; stderr: number }, req: Omit<ExecRequest, 'script' | 'job' | 'onJob'>): Promise<ExecResult>;
+  /** Kills the job's process group (TERM, then KILL) if it still runs; resolves when it no longer does. */
+  stop(job: RemoteJob): Promise<JobProbe>;
 }
 
 export interface ExecResult {
@@ -46,6 +83,8 @@ export interface Executor {
   exec(req: ExecRequest): Promise<ExecResult>;
   /** Starts a long-running command (where the executor supports it). */
   spawn?(script: string): Promise<LongProcess>;
+  /** Durable jobs (where the executor runs them). */
+  jobs?: JobControl;
 }
 
 /** A failure to reach or authenticate to a host: never a stack trace for the operator. */

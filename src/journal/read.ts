@@ -17,6 +17,9 @@ const RECORD_TYPES: ReadonlySet<JournalRecordType> = new Set<JournalRecordType>(
   'step-skipped',
   'acknowledged',
   'decided',
+  'job-started',
+  'connection-lost',
+  'job-checked',
   'in-doubt-resolved',
   'run-finished',
 ]);

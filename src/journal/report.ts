@@ -158,9 +158,26 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
         break;
       }
       case 'in-doubt-resolved': {
-        const what = { check: 'run its check', rerun: 'run it again', 'mark-done': 'mark it done', abort: 'abort the run' }[r.action];
+        const what = {
+          check: 'run its check',
+          rerun: 'run it again',
+          'mark-done': 'mark it done',
+          abort: 'abort the run',
+          follow: 'wait for it and follow its output',
+          stop: 'stop it (kill its process group)',
+        }[r.action];
         event(r.stepId, `${at}: in doubt on ${r.host}; ${operator} chose to ${what}`);
         operatorLog.push(`${at}: step ${r.stepId} on ${r.host} was in doubt: ${operator} chose to ${what}`);
+        break;
+      }
+      case 'job-started':
+        break;
+      case 'connection-lost':
+        event(r.stepId, `${at}: the SSH connection to ${r.host} dropped while it ran (${r.reason}): in doubt`);
+        break;
+      case 'job-checked': {
+        event(r.stepId, `${at}: on resume, the command on ${r.host} ${r.detail}`);
+        // Its output after the drop follows as output records of the same execution.
         break;
       }
       case 'run-finished':

@@ -1,8 +1,19 @@
 // Records of a run's journal: one JSON object per line, appended and fsynced one by one.
 // The journal is the run's source of truth: the engine's state is a fold over it, so
 // resuming after a crash is replaying the file.
+import type { RemoteJob } from '../exec/types.ts';
 
 export type Phase = 'command' | 'check';
+
+/** What became of an in-doubt job: see exec/types JobProbe; `unknown`: the host did not say. */
+export type JobState = 'running' | 'finished' | 'gone' | 'rebooted' | 'unknown';
+
+/**
+ * How an in-doubt step is settled: run its check, run it again (only when it provably no
+ * longer runs), mark it done, abort the run; for a job still known on its host also
+ * follow it to its end (then its exit code is judged) or stop it (kill its group).
+ */
+export type SettleAction = 'check' | 'rerun' | 'mark-done' | 'abort' | 'follow' | 'stop';
 
 /** One status precondition (a step's `requires=`) as checked before the step ran. */
 export interface PreconditionCheck {
@@ -95,8 +106,20 @@ export type JournalRecord = Base &
     /** A manual step the operator acknowledged as done. */
     | { type: 'acknowledged'; stepId: string }
     | { type: 'decided'; stepId: string; choice: string; goto?: string; runbook?: string }
+    /**
+     * The command runs as a durable job on the host (its process group, the host's boot id,
+     * the folder of its output and exit code): a resume can tell whether it still runs.
+     */
+    | { type: 'job-started'; stepId: string; host: string; phase: Phase; job: RemoteJob }
+    /** The SSH connection dropped while the command ran: it is in doubt, not failed. */
+    | { type: 'connection-lost'; stepId: string; host: string; phase: Phase; reason: string }
+    /**
+     * What a resume found of an in-doubt job on its host (its output since is journaled as
+     * output records just before): `unknown` when the host could not be asked.
+     */
+    | { type: 'job-checked'; stepId: string; host: string; phase: Phase; state: JobState; exitCode?: number; detail: string }
     /** How the operator settled a step that was running when the process died. */
-    | { type: 'in-doubt-resolved'; stepId: string; host: string; action: 'check' | 'rerun' | 'mark-done' | 'abort' }
+    | { type: 'in-doubt-resolved'; stepId: string; host: string; action: SettleAction }
     | { type: 'run-finished'; status: 'succeeded' | 'failed' | 'aborted' | 'handed-off'; nextRunbook?: string; reason?: string }
   );
 

@@ -4,7 +4,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Client, ClientChannel } from 'ssh2';
 import { HostError, type ExecRequest, type ExecResult, type LongProcess } from '../exec/types.ts';
-import { killCommand, MarkerStripper, newSudoPrompt, SudoPromptWatcher, wrapScript, type SudoMode } from './remote-command.ts';
+import { killCommand, MarkerStripper, newSudoPrompt, parseJobMarker, SudoPromptWatcher, wrapJob, wrapScript, type SudoMode, type WrappedCommand } from './remote-command.ts';
 
 /** OpenSSH allows 10 sessions per connection; keep room for kill channels. */
 const MAX_CONCURRENT_EXECS = 8;
@@ -213,8 +213,22 @@ export class HostConnection {
     return this.quick(killCommand(pgid, signal, sudo.mode, prompt), { sudo: { prompt, password: sudo.password ?? '' } }).catch(() => undefined);
   }
 
-  /** Runs a script with live output; timeout/abort kill the remote process group. */
-  async exec(req: ExecRequest, sudo: SudoSetting): Promise<ExecResult> {
+  /**
+   * A helper command through sudo as the host needs it (`build` gets sudo's marker prompt
+   * when a password is fed), e.g. looking at or killing a durable job.
+   */
+  quickAs(sudo: SudoSetting, build: (prompt?: string) => string, timeoutMs?: number): Promise<QuickResult> {
+    if (sudo.mode !== 'password') return this.quick(build(), { timeoutMs });
+    const prompt = newSudoPrompt();
+    return this.quick(build(prompt), { timeoutMs, sudo: { prompt, password: sudo.password ?? '' } });
+  }
+
+  /**
+   * Runs a script with live output; timeout/abort kill the remote process group. With
+   * `req.job` it runs as a durable job; `wrap` builds a prepared command instead (one
+   * whose stderr starts with the pgid marker, e.g. following a job).
+   */
+  async exec(req: ExecRequest, sudo: SudoSetting, wrap?: (sudoPrompt?: string) => WrappedCommand): Promise<ExecResult> {
     const started = performance.now();
     if (req.signal?.aborted) {
       return { exitCode: null, timedOut: false, cancelled: true, durationMs: 0, stdout: '', stderr: '' };
@@ -224,15 +238,19 @@ export class HostConnection {
       return { exitCode: null, timedOut: false, cancelled: true, durationMs: Math.round(performance.now() - started), stdout: '', stderr: '' };
     }
     try {
-      return await this.execInSlot(req, sudo, started);
+      return await this.execInSlot(req, sudo, started, wrap);
     } finally {
       release();
     }
   }
 
-  private async execInSlot(req: ExecRequest, sudo: SudoSetting, started: number): Promise<ExecResult> {
+  private async execInSlot(req: ExecRequest, sudo: SudoSetting, started: number, wrap?: (sudoPrompt?: string) => WrappedCommand): Promise<ExecResult> {
     const prompt = sudo.mode === 'password' ? newSudoPrompt() : undefined;
-    const { command, token } = wrapScript(req.script, sudo.mode, undefined, prompt);
+    const { command, token } = wrap
+      ? wrap(prompt)
+      : req.job
+        ? wrapJob(req.script, sudo.mode, req.job, undefined, prompt)
+        : wrapScript(req.script, sudo.mode, undefined, prompt);
     const { channel, exit } = await this.openChannel(command);
     return new Promise<ExecResult>((resolve, reject) => {
       let stdout = '';
@@ -259,12 +277,14 @@ export class HostConnection {
             else endStdin();
           })
         : undefined;
-      const stripper = new MarkerStripper(token, (p) => {
+      const stripper = new MarkerStripper(token, (p, rest) => {
         // The wrapper runs: sudo is done asking. The script gets end of input on stdin.
         sudoDone = true;
         if (watcher) watcher.done = true;
         endStdin();
         pgidKnown(p);
+        const job = req.job && req.onJob ? parseJobMarker(req.job, rest) : undefined;
+        if (job) req.onJob?.(job);
       });
       const timers: NodeJS.Timeout[] = [];
 

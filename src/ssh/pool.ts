@@ -8,14 +8,17 @@
 // status poller's included) fails at once with the same HostError, nothing reconnects or
 // asks again, until the operator asks for it (reask()).
 import { setMaxListeners } from 'node:events';
-import { HostError, type Executor, type ExecRequest, type ExecResult } from '../exec/types.ts';
+import { HostError, type Executor, type ExecRequest, type ExecResult, type JobProbe, type RemoteJob } from '../exec/types.ts';
 import type { Inventory, InventoryHost } from '../inventory/types.ts';
 import { resolveSshConfig } from '../inventory/ssh-config.ts';
 import { openClient, type ConnectContext, type Endpoint, type UnknownHostKeyInfo } from './connect.ts';
 import { HostConnection, sudoRefusedPassword, type SudoSetting } from './host-connection.ts';
 import { KeyStore } from './keys.ts';
 import { appendKnownHost, fingerprintOf } from './known-hosts.ts';
-import { newSudoPrompt, sudoPrefix } from './remote-command.ts';
+import { followCommand, killCommand, newSudoPrompt, parseProbe, probeCommand, sudoPrefix } from './remote-command.ts';
+
+/** A job probe or kill is a few shell builtins and a walk over /proc. */
+const PROBE_TIMEOUT_MS = 15_000;
 
 export interface SshPrompts {
   /**
@@ -99,7 +102,45 @@ export class SshPool {
           throw named(err, host.name);
         });
       },
+      jobs: {
+        probe: (job, from) => this.probeJob(host, job, from),
+        follow: async (job, from, req) => {
+          const { conn, sudo } = await this.ready(host);
+          return conn.exec({ ...req, script: '' }, sudo, (prompt) => followCommand(job, from, sudo.mode, prompt));
+        },
+        stop: (job) => this.stopJob(host, job),
+      },
     };
+  }
+
+  private async ready(host: InventoryHost): Promise<{ conn: HostConnection; sudo: SudoSetting }> {
+    const conn = await this.connection(host);
+    const sudo = host.become ? await this.sudoSetting(host, conn) : { mode: 'none' as const };
+    return { conn, sudo };
+  }
+
+  private async probeJob(host: InventoryHost, job: RemoteJob, from: { stdout: number; stderr: number }): Promise<JobProbe> {
+    const { conn, sudo } = await this.ready(host);
+    const r = await conn.quickAs(sudo, (prompt) => probeCommand(job, from, sudo.mode, prompt), PROBE_TIMEOUT_MS);
+    if (r.exitCode !== 0) throw new HostError(host.name, 'sudo-failed', `${host.name}: cannot look at job ${job.id}: ${firstLine(r.stderr) || `exit ${r.exitCode}`}`);
+    return parseProbe(job, r.stdout, r.stderr);
+  }
+
+  /** TERM to the job's group, then KILL; each time waits (polling) until it no longer runs. */
+  private async stopJob(host: InventoryHost, job: RemoteJob): Promise<JobProbe> {
+    const none = { stdout: Number.MAX_SAFE_INTEGER, stderr: Number.MAX_SAFE_INTEGER };
+    let p = await this.probeJob(host, job, none);
+    for (const signal of ['TERM', 'KILL'] as const) {
+      if (p.state !== 'running') return p;
+      const { conn, sudo } = await this.ready(host);
+      await conn.quickAs(sudo, (prompt) => killCommand(job.pgid, signal, sudo.mode, prompt), PROBE_TIMEOUT_MS);
+      const until = Date.now() + 3000;
+      do {
+        await new Promise((r) => setTimeout(r, 100));
+        p = await this.probeJob(host, job, none);
+      } while (p.state === 'running' && Date.now() < until);
+    }
+    return p;
   }
 
   /** Opens the host's connection now (e.g. to ask host key questions before a run). */
@@ -190,6 +231,7 @@ export class SshPool {
     if (!err) return undefined;
     return err.host === host.name ? err : new HostError(host.name, err.kind, `${host.name} (${host.address}:${host.port}, as ${err.host}): ${err.message}`);
   }
+
 
   private connection(host: InventoryHost): Promise<HostConnection> {
     if (this.closed) return Promise.reject(new HostError(host.name, 'disconnected', `${host.name}: the SSH pool is closed`));

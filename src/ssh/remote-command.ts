@@ -127,7 +127,8 @@ export class MarkerStripper {
 
   constructor(
     private readonly token: string,
-    private readonly onPgid: (pgid: number) => void,
+    /** `rest`: everything after `<token>=` on the marker line (a job marker carries more than the pgid). */
+    private readonly onPgid: (pgid: number, rest: string) => void,
   ) {}
 
   /** Returns the bytes that may be passed on now. */
@@ -140,11 +141,12 @@ export class MarkerStripper {
     if (at >= 0) {
       const end = all.indexOf(0x0a, at);
       if (end < 0) return Buffer.alloc(0);
-      const value = /^=(\d+)/.exec(all.subarray(at + this.token.length, end).toString('latin1'));
+      const line = all.subarray(at + this.token.length, end).toString('utf8');
+      const value = /^=(\d+)/.exec(line);
       this.finish();
       if (value) {
         this.pgid = Number(value[1]);
-        this.onPgid(this.pgid);
+        this.onPgid(this.pgid, line.slice(1));
       }
       return Buffer.concat([all.subarray(0, at), all.subarray(end + 1)]);
     }
@@ -169,4 +171,161 @@ export class MarkerStripper {
     this.held = [];
     this.heldBytes = 0;
   }
+}
+
+// ---- durable jobs --------------------------------------------------------------------
+// A runbook step must outlive the SSH channel that started it: if the connection drops
+// (or mfs-tui is killed) the command goes on, its output still lands somewhere, and a
+// later resume can tell whether it still runs, what it printed and how it ended. So the
+// step runs as a *job*: its script, output and exit code are files in a private folder
+// on the host; the command runs in its own session (setsid) with MFS_TUI_JOB=<id> in its
+// environment; a recorder process waits for it and writes the exit code; the channel
+// only follows the files. The marker line then carries the job's identity.
+
+/** Where a job lives on its host and how to recognise its processes (= exec/types RemoteJob). */
+export interface JobIdentity {
+  /** File-safe id: run, step, host, attempt, phase. Also the value of MFS_TUI_JOB. */
+  id: string;
+  /** The job's process group (its own session). */
+  pgid: number;
+  /** Start time of the group leader (clock ticks since boot, /proc/PID/stat field 22). */
+  startTime: string;
+  /** /proc/sys/kernel/random/boot_id when it started: another one means the host rebooted. */
+  bootId: string;
+  /** The recorder that writes the exit code when the job ends. */
+  recorder: number;
+  /** The private folder of the job's files (`<id>.sh`, `.out`, `.err`, `.rc`). */
+  dir: string;
+}
+
+/** A job id from its parts, safe as a file name and in a shell word. */
+export function jobId(parts: readonly (string | number)[]): string {
+  return parts.map((p) => String(p).replace(/[^A-Za-z0-9_-]+/g, '_')).join('.');
+}
+
+/**
+ * The private folder on the host: $XDG_RUNTIME_DIR/mfs-tui, else /run/mfs-tui-<uid>
+ * (root, and so sudo), else ~/.local/state/mfs-tui/jobs. Made 0700 and must be ours.
+ */
+const PICK_DIR =
+  `__mfs_d=; for __c in "\${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/mfs-tui}" "/run/mfs-tui-$(id -u)" "\${HOME:+$HOME/.local/state/mfs-tui/jobs}"; do ` +
+  `[ -n "$__c" ] || continue; [ -d "$__c" ] || { mkdir -p "$__c" && chmod 700 "$__c"; } 2>/dev/null; [ -d "$__c" ] && [ -O "$__c" ] && [ -w "$__c" ] && __mfs_d=$__c && break; done`;
+
+/** Runs in the job's own session: notes its group and start time, then becomes the script. */
+const RUNNER =
+  `if [ -r /proc/$$/stat ]; then read -r _ _ _ _ pg _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ st _ < /proc/$$/stat; else pg=$$; st=0; fi; ` +
+  `printf '%s %s\\n' "$pg" "$st" > "$0.pid"; exec /bin/sh "$0.sh" > "$0.out" 2> "$0.err" < /dev/null`;
+
+/** Waits for the job (in a session of its own) and writes its exit code when it ends. */
+const RECORDER = `setsid -w /bin/sh -c ${shQuote(RUNNER)} "$0" < /dev/null > /dev/null 2>&1 & wait $!; printf '%s\\n' "$?" > "$0.rc.tmp" && mv "$0.rc.tmp" "$0.rc"`;
+
+/** Follows a job's output files from byte offsets until its recorder wrote the exit code; exits with it. */
+function followScript(f: string, recorder: string, outFrom: string, errFrom: string): string {
+  return (
+    `if [ ! -e "${f}.rc" ] && kill -0 ${recorder} 2>/dev/null; then ` +
+    `tail -c +$((${outFrom}+1)) -s 0.05 --pid=${recorder} -f "${f}.out" & __t1=$!; ` +
+    `tail -c +$((${errFrom}+1)) -s 0.05 --pid=${recorder} -f "${f}.err" >&2 & __t2=$!; wait $__t1 $__t2; ` +
+    `else tail -c +$((${outFrom}+1)) "${f}.out"; tail -c +$((${errFrom}+1)) "${f}.err" >&2; fi; ` +
+    `if [ -r "${f}.rc" ]; then read -r __rc < "${f}.rc"; exit "$__rc"; fi; ` +
+    `echo "mfs-tui: the job ended without an exit code (its recorder was killed)" >&2; exit 255`
+  );
+}
+
+/**
+ * Wraps a step's script as a durable job (see above). The marker line on stderr is
+ * `<token>=<pgid> <start time> <boot id> <recorder pid> <folder>`. Where no private
+ * folder or setsid is available the script runs as a plain wrapped command (wrapScript's
+ * marker, no job: it dies with the channel as before).
+ */
+export function wrapJob(script: string, sudo: SudoMode, id: string, token = `__mfs_tui_pgid_${randomBytes(6).toString('hex')}__`, sudoPrompt?: string): WrappedCommand {
+  const plain =
+    `__mfs_pg=$$; [ -r /proc/$$/stat ] && read -r _ _ _ _ __mfs_pg _ < /proc/$$/stat; ` +
+    `printf '%s\\n' "${token}=$__mfs_pg" >&2; unset __mfs_pg; eval ${shQuote(script)}`;
+  const f = `$__mfs_d/${id}`;
+  const wrapper =
+    `umask 077; ${PICK_DIR}; ` +
+    `if [ -z "$__mfs_d" ] || ! command -v setsid >/dev/null 2>&1 || ! printf '%s' ${shQuote(script)} > "${f}.sh" || ! : > "${f}.out" || ! : > "${f}.err"; then ${plain}; exit $?; fi; ` +
+    `rm -f "${f}.rc" "${f}.pid"; ` +
+    // Jobs of a week ago are nobody's business any more (in the background: no wait for it).
+    `(find "$__mfs_d" -maxdepth 1 -type f -mtime +7 -delete 2>/dev/null &) ; ` +
+    // The recorder has its own session too: a hang-up of the channel's (or sudo's pty's) group must not reach it.
+    `MFS_TUI_JOB=${id} setsid -w /bin/sh -c ${shQuote(RECORDER)} "${f}" < /dev/null > /dev/null 2>&1 & __mfs_rec=$!; ` +
+    `__n=0; while [ ! -s "${f}.pid" ] && [ $__n -lt 1000 ]; do sleep 0.005; __n=$((__n+1)); done; ` +
+    `read -r __pg __st 2>/dev/null < "${f}.pid" || { __pg=0; __st=0; }; ` +
+    `read -r __boot 2>/dev/null < /proc/sys/kernel/random/boot_id || __boot=none; ` +
+    `printf '%s\\n' "${token}=$__pg $__st $__boot $__mfs_rec $__mfs_d" >&2; ` +
+    followScript(f, '$__mfs_rec', '0', '0');
+  return { command: `exec ${sudoPrefix(sudo, sudoPrompt)}/bin/sh -c ${shQuote(wrapper)}`, token };
+}
+
+/** Parses the rest of a job marker line (after `<token>=`). */
+export function parseJobMarker(id: string, rest: string): JobIdentity | undefined {
+  const m = /^(\d+) (\d+) (\S+) (\d+) (.+)$/.exec(rest);
+  if (!m || m[1] === '0') return undefined;
+  return { id, pgid: Number(m[1]), startTime: m[2]!, bootId: m[3]!, recorder: Number(m[4]), dir: m[5]! };
+}
+
+/** Follows a job already running (or ended) from byte offsets of its stdout and stderr. */
+export function followCommand(
+  job: JobIdentity,
+  from: { stdout: number; stderr: number },
+  sudo: SudoMode,
+  sudoPrompt?: string,
+  token = `__mfs_tui_pgid_${randomBytes(6).toString('hex')}__`,
+): WrappedCommand {
+  // The marker names the job's group, so a cancel while following kills the job.
+  const script =
+    `printf '%s\\n' ${shQuote(`${token}=${job.pgid}`)} >&2; __f=${shQuote(`${job.dir}/${job.id}`)}; ` +
+    followScript('$__f', String(job.recorder), String(from.stdout), String(from.stderr));
+  return { command: `exec ${sudoPrefix(sudo, sudoPrompt)}/bin/sh -c ${shQuote(script)}`, token };
+}
+
+/**
+ * Says what became of a job: `boot <id>`, `rc <code>` once it ended, `procs <n>` (the
+ * processes of its group that carry its MFS_TUI_JOB marker: still running), `files yes`
+ * when its folder still has it. Then, on stdout after a `--` line, its output from the
+ * offsets (the last 64 KiB of it), and its stderr on stderr.
+ */
+export function probeCommand(job: JobIdentity, from: { stdout: number; stderr: number }, sudo: SudoMode, sudoPrompt?: string): string {
+  const script =
+    // The probe's own complaints (processes that end while it looks) go nowhere; fd 3 is the job's stderr.
+    `exec 3>&2 2>/dev/null; __f=${shQuote(`${job.dir}/${job.id}`)}; ` +
+    `read -r __b < /proc/sys/kernel/random/boot_id 2>/dev/null || __b=none; echo "boot $__b"; ` +
+    `__n=0; for __s in /proc/[0-9]*/stat; do read -r __p _ _ _ __g _ < "$__s" 2>/dev/null || continue; [ "$__g" = ${job.pgid} ] || continue; ` +
+    `tr '\\0' '\\n' < "/proc/$__p/environ" 2>/dev/null | grep -qx ${shQuote(`MFS_TUI_JOB=${job.id}`)} && __n=$((__n+1)); done; echo "procs $__n"; ` +
+    // The recorder (with the same marker) still alive: the job is ending, its exit code not written yet.
+    `tr '\\0' '\\n' < /proc/${job.recorder}/environ 2>/dev/null | grep -qx ${shQuote(`MFS_TUI_JOB=${job.id}`)} && echo "recorder 1"; ` +
+    // Read last: once nothing of it runs, the exit code is there or never will be.
+    `[ -r "$__f.rc" ] && read -r __rc < "$__f.rc" && echo "rc $__rc"; ` +
+    // Sizes first, then exactly the bytes up to them: following goes on from there, nothing twice.
+    `if [ -e "$__f.out" ]; then __so=$(wc -c < "$__f.out"); __se=$(wc -c < "$__f.err"); echo "size $__so $__se"; echo --; ` +
+    `[ $__so -gt ${from.stdout} ] && tail -c +${from.stdout + 1} "$__f.out" | head -c $((__so-${from.stdout})) | tail -c 65536; ` +
+    `[ $__se -gt ${from.stderr} ] && tail -c +${from.stderr + 1} "$__f.err" | head -c $((__se-${from.stderr})) | tail -c 65536 >&3; ` +
+    `else echo --; fi; exit 0`;
+  return `exec ${sudoPrefix(sudo, sudoPrompt)}/bin/sh -c ${shQuote(script)}`;
+}
+
+/**
+ * What a probe found. running: processes of the job's group (with its marker) still run;
+ * finished: it wrote its exit code; gone: neither (killed with its recorder, or its files
+ * lost); rebooted: the host restarted since (so it surely no longer runs).
+ */
+export type { JobProbe } from '../exec/types.ts';
+import type { JobProbe } from '../exec/types.ts';
+
+export function parseProbe(job: JobIdentity, stdout: string, stderr: string): JobProbe {
+  const at = stdout.indexOf('--\n');
+  const head = at < 0 ? stdout : stdout.slice(0, at);
+  const out = at < 0 ? '' : stdout.slice(at + 3);
+  const field = (k: string) => new RegExp(`^${k} (.*)$`, 'm').exec(head)?.[1];
+  const boot = field('boot');
+  if (boot !== undefined && boot !== 'none' && job.bootId !== 'none' && boot !== job.bootId) return { state: 'rebooted', stdout: '', stderr: '' };
+  const procs = Number(field('procs') ?? '0');
+  const sizes = /^(\d+) (\d+)$/.exec(field('size') ?? '');
+  const size = sizes ? { size: { stdout: Number(sizes[1]), stderr: Number(sizes[2]) } } : {};
+  const rc = field('rc');
+  // The script has ended once its exit code is written (a daemon it started may live on: that is its business).
+  if (rc !== undefined && /^\d+$/.test(rc)) return { state: 'finished', exitCode: Number(rc), stdout: out, stderr, ...size };
+  if (procs > 0 || field('recorder') === '1') return { state: 'running', stdout: out, stderr, ...size };
+  return { state: 'gone', stdout: out, stderr, ...size };
 }

@@ -1,7 +1,7 @@
 // `mfs-tui run` and `mfs-tui resume` end to end: the real command, a real sshd, real journals.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSshd, type Sshd } from '../../helpers/sshd.ts';
 import { cliEnv, runCli, spawnCli, type CliEnv } from './cli-env.ts';
@@ -158,6 +158,15 @@ test('kill -9 mid-step, then resume: the step is in doubt, its output kept, sett
   await new Promise((r) => child.once('close', r));
 
   writeFileSync(join(e.dir, 'go'), '');
+  // The command went on after the kill (a durable job on h1): wait until it has ended there.
+  const runsDir = join(e.env.MFS_TUI_STATE_DIR!, 'runs');
+  const jobRec = readdirSync(runsDir)
+    .flatMap((f) => readFileSync(join(runsDir, f), 'utf8').trim().split('\n'))
+    .map((l) => JSON.parse(l))
+    .find((x) => x.type === 'job-started');
+  assert.ok(jobRec, 'the job was journaled');
+  const deadlineEnd = Date.now() + 20_000;
+  while (!existsSync(join(jobRec.job.dir, `${jobRec.job.id}.rc`)) && Date.now() < deadlineEnd) await new Promise((r) => setTimeout(r, 50));
   const list = runCli(e, ['resume']);
   const runId = /^(\S+)\s+Slow/m.exec(list.stdout)?.[1];
   assert.ok(runId, list.stdout);
@@ -166,7 +175,10 @@ test('kill -9 mid-step, then resume: the step is in doubt, its output kept, sett
   assert.equal(stop.code, 1);
   assert.match(stop.stdout, /step slow on h1 is in doubt/);
   assert.match(stop.stdout, /h1 \| started/);
-  assert.match(stop.stdout, /--settle rerun\|mark-done\|abort/);
+  // What it printed after the kill, and how it ended, are shown; it no longer runs, so it may be run again.
+  assert.match(stop.stdout, /h1 \| finished/);
+  assert.match(stop.stdout, /the command has ended with exit code 0/);
+  assert.match(stop.stdout, /--settle follow\|rerun\|mark-done\|abort/);
   const done = runCli(e, ['resume', runId, '--settle', 'rerun', '--inventory', e.inventory, '--runbooks', e.runbooks]);
   assert.equal(done.code, 0, done.stdout + done.stderr);
   assert.match(done.stdout, /in-doubt step slow on h1: rerun/);
