@@ -10,6 +10,7 @@ import { useClusterStatus } from './status/useStatus.ts';
 import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx';
 import { Home, type RunbookEntry, type UnfinishedRun } from './Home.tsx';
 import { InputsForm } from './prompts.tsx';
+import { ClusterCheck, needsClusterCheck, type ClusterChoice } from './ClusterCheck.tsx';
 import { Runner } from './Runner.tsx';
 import { TriageScreen } from './triage/TriageScreen.tsx';
 import { SessionQuestions, sessionQuestionRows, useSessionQuestion, type QuestionSource } from './SessionQuestions.tsx';
@@ -30,6 +31,8 @@ export interface AppProps {
   runbooks: readonly AppRunbook[];
   unfinished: readonly UnfinishedRun[];
   cluster?: string;
+  /** How the cluster was chosen: a high-risk runbook on one nobody named asks for its name first. */
+  clusterChoice?: ClusterChoice;
   notice?: string;
   /** Input defaults with their {{variables}} resolved against the inventory, by input name. */
   inputDefaults?(runbookId: string): Record<string, string>;
@@ -63,9 +66,13 @@ export interface AppProps {
   initialResume?: string;
 }
 
+/** Who opened a runbook with values filled in (triage, the command line, a hand-over). */
+type PickedFrom = { label?: string; handedOver?: HandedOver };
+
 type Screen =
   | { kind: 'home'; notice?: string }
   | { kind: 'inputs'; runbook: AppRunbook; prefill?: Record<string, string>; prefillFrom?: string; handedOver?: HandedOver }
+  | { kind: 'cluster-check'; runbook: AppRunbook; prefill?: Record<string, string>; from?: PickedFrom }
   | { kind: 'triage' }
   | { kind: 'opening'; title: string }
   | { kind: 'runner'; ctrl: RunController; title: string }
@@ -142,14 +149,24 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
     [home],
   );
 
-  const pick = useCallback(
-    (runbookId: string, prefill?: Record<string, string>, from?: { label?: string; handedOver?: HandedOver }) => {
-      const runbook = runbooks.find((r) => r.id === runbookId);
-      if (!runbook) return home(`There is no runbook "${runbookId}".`);
+  // Once per session: the operator typed the cluster's name before a high-risk runbook.
+  const clusterConfirmed = useRef(false);
+  const { clusterChoice } = props;
+  const proceed = useCallback(
+    (runbook: AppRunbook, prefill?: Record<string, string>, from?: PickedFrom) => {
       if (runbook.inputs.length > 0) setScreen({ kind: 'inputs', runbook, prefill, prefillFrom: from?.label, handedOver: from?.handedOver });
       else open(runbook.title, () => startRun(runbook.id, {}));
     },
-    [runbooks, home, open, startRun],
+    [open, startRun],
+  );
+  const pick = useCallback(
+    (runbookId: string, prefill?: Record<string, string>, from?: PickedFrom) => {
+      const runbook = runbooks.find((r) => r.id === runbookId);
+      if (!runbook) return home(`There is no runbook "${runbookId}".`);
+      if (cluster && needsClusterCheck(runbook.risk, clusterChoice, clusterConfirmed.current)) setScreen({ kind: 'cluster-check', runbook, prefill, from });
+      else proceed(runbook, prefill, from);
+    },
+    [runbooks, home, proceed, cluster, clusterChoice],
   );
 
   // `mfs-tui run RUNBOOK` at a terminal: straight into its inputs form (or its run), once.
@@ -201,6 +218,20 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
           liveStatus={screen.runbook.inputs.some((i) => i.live !== undefined) ? props.triageStatus : undefined}
           onSubmit={(values) => open(screen.runbook.title, () => startRun(screen.runbook.id, values))}
           onCancel={() => home()}
+        />
+      );
+    case 'cluster-check':
+      return (
+        <ClusterCheck
+          cluster={cluster ?? ''}
+          choice={clusterChoice!}
+          title={screen.runbook.title}
+          risk={screen.runbook.risk}
+          onConfirm={() => {
+            clusterConfirmed.current = true;
+            proceed(screen.runbook, screen.prefill, screen.from);
+          }}
+          onCancel={() => home('Not opened: the cluster was not confirmed.')}
         />
       );
     case 'opening':

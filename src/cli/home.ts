@@ -26,7 +26,8 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   delete process.env.CONTINUOUS_INTEGRATION;
   if (g.practice) g = await ensurePracticeCluster(g);
   const opened = g;
-  const { file: inventoryFile } = await inventoryPathFor(opened);
+  const choice = await inventoryPathFor(opened);
+  const inventoryFile = choice.file;
   /** The full load: YAML, schema, cross-field checks, `ssh -G` per host (child processes). */
   const loadInventoryNow = () => loadInventoryFor(opened, { remember: false });
   // The inventory remembered from the last full load of this file's text (runbook cache):
@@ -126,6 +127,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     runbooks,
     unfinished,
     cluster: inventory?.cluster,
+    clusterChoice: { named: choice.named, source: choice.source, file: choice.file },
     notice: [notice, drill].filter(Boolean).join('\n') || undefined,
     broker,
     initialResume: opts.resume,

@@ -182,3 +182,42 @@ test('the live status is held while the status screen, triage or a run is open, 
   await held(0);
   assert.deepEqual(log, ['hold', 'release', 'hold', 'release', 'hold', 'release']);
 });
+
+test('a high-risk runbook on a cluster nobody named asks for the cluster name once; low risk and a named cluster do not', async () => {
+  const hc: AppRunbook = { ...replaceCs, id: 'hc', title: 'Health check', risk: 'low', inputs: [] };
+  const restart: AppRunbook = { ...replaceCs, id: 'restart', title: 'Planned restart', risk: 'high', inputs: [] };
+  const { started, startRun } = recordingStart(healthCheckRun());
+  const remembered = { named: false, source: 'remembered', file: '/home/ops/prod.yaml' };
+  const r = renderScreen(<App {...appProps({ runbooks: [restart, hc], cluster: 'prod', clusterChoice: remembered, startRun })} />);
+  await r.waitFor('Planned restart');
+  r.press(keys.enter);
+  const ask = await r.waitFor('Type prod to confirm');
+  assert.match(ask, /Planned restart \(risk high\) will change cluster prod/);
+  assert.match(ask.replace(/\s+/g, " "), /inventory you used last \(\/home\/ops\/prod\.yaml\)/);
+  r.press('staging\r');
+  await r.waitFor('that is not prod');
+  assert.equal(started.length, 0, 'nothing opens on a wrong name');
+  r.press('prod\r');
+  await r.waitFor(() => started.length === 1);
+  assert.deepEqual(started[0], { id: 'restart', values: {} });
+  r.unmount();
+
+  // Named for the session (--cluster, --inventory, --lab): no question.
+  const named = recordingStart(healthCheckRun());
+  const r2 = renderScreen(<App {...appProps({ runbooks: [restart], cluster: 'prod', clusterChoice: { named: true, source: '--cluster' }, startRun: named.startRun })} />);
+  await r2.waitFor('Planned restart');
+  r2.press(keys.enter);
+  await r2.waitFor(() => named.started.length === 1);
+  r2.unmount();
+
+  // Esc at the question: back home, nothing opened.
+  const esc = recordingStart(healthCheckRun());
+  const r3 = renderScreen(<App {...appProps({ runbooks: [restart], cluster: 'prod', clusterChoice: remembered, startRun: esc.startRun })} />);
+  await r3.waitFor('Planned restart');
+  r3.press(keys.enter);
+  await r3.waitFor('Type prod to confirm');
+  r3.press(keys.escape);
+  await r3.waitFor('Not opened: the cluster was not confirmed.');
+  assert.equal(esc.started.length, 0);
+  r3.unmount();
+});
