@@ -25,6 +25,9 @@ export const HOST_DIRS: { path: string; mode: number; mfsOwned?: boolean }[] = [
   { path: 'ssh', mode: 0o700 },
 ];
 
+/** After a failover, try the new master every second (default 5 s), as install-cluster writes it. */
+const RECONNECT = (cfg: string) => `${cfg}MASTER_RECONNECTION_DELAY = 1\n`;
+
 export function hostFiles(host: LabHostPlan, all: LabHostPlan[], clientPublicKey: string): HostFile[] {
   const files: HostFile[] = [
     { path: 'etc/hostname', content: `${host.name}\n`, mode: 0o644 },
@@ -42,16 +45,16 @@ export function hostFiles(host: LabHostPlan, all: LabHostPlan[], clientPublicKey
       cfg('mfsmaster.cfg', '# practice cluster master: defaults (DATA_PATH /var/lib/mfs)\n'),
       cfg('mfsexports.cfg', `# the lab's own subnet only\n${SUBNET_PREFIX}.0/${PREFIX_LEN} / rw,alldirs,maproot=0\n${SUBNET_PREFIX}.0/${PREFIX_LEN} . rw\n`),
       // The standby candidate runs a metalogger against the VIP (see mfs-role.sh).
-      cfg('mfsmetalogger.cfg', 'MASTER_HOST = mfsmaster\n'),
+      cfg('mfsmetalogger.cfg', RECONNECT('MASTER_HOST = mfsmaster\n')),
       { path: 'etc/keepalived/keepalived.conf', content: keepalivedConf(host), mode: 0o644 },
       { path: 'etc/keepalived/mfs-role.sh', content: ROLE_SCRIPT, mode: 0o755 },
       { path: 'etc/keepalived/mfs-check.sh', content: checkScript(chunkserverHosts(all).map((h) => h.address)), mode: 0o755 },
     );
   }
-  if (roles.includes('metalogger')) files.push(cfg('mfsmetalogger.cfg', 'MASTER_HOST = mfsmaster\n'));
+  if (roles.includes('metalogger')) files.push(cfg('mfsmetalogger.cfg', RECONNECT('MASTER_HOST = mfsmaster\n')));
   if (roles.includes('chunkserver')) {
     files.push(
-      cfg('mfschunkserver.cfg', 'MASTER_HOST = mfsmaster\n'),
+      cfg('mfschunkserver.cfg', RECONNECT('MASTER_HOST = mfsmaster\n')),
       // No size limit: the chunk folders share one disk (a limit would make used = total).
       cfg('mfshdd.cfg', '/var/lib/mfs/hdd\n'),
     );
@@ -91,7 +94,9 @@ function sshdConfig(host: LabHostPlan): string {
 }
 
 function keepalivedConf(host: LabHostPlan): string {
-  const priority = host.name === 'm1' ? 150 : 100;
+  // 254/253: with nopreempt they decide only the first election, and the standby's skew
+  // time after the master's priority-0 advert is (256 - 253) / 256 of advert_int.
+  const priority = host.name === 'm1' ? 254 : 253;
   return `# keepalived of ${host.name}: BACKUP + nopreempt on both candidates; the role script
 # moves mfsmaster with the VIP. The check has weight 0: failing it means FAULT (VIP released).
 global_defs {
@@ -110,6 +115,16 @@ vrrp_script mfs_ready {
   weight 0
 }
 
+# A dead master on the MASTER node is no transient failure: FAULT at the first failure.
+vrrp_script mfs_master {
+  script "/etc/keepalived/mfs-check.sh master"
+  interval 1
+  timeout 3
+  fall 1
+  rise 1
+  weight 0
+}
+
 vrrp_instance mfs_vip {
   state BACKUP
   nopreempt
@@ -122,6 +137,7 @@ vrrp_instance mfs_vip {
   }
   track_script {
     mfs_ready
+    mfs_master
   }
   notify_master "/etc/keepalived/mfs-role.sh MASTER"
   notify_backup "/etc/keepalived/mfs-role.sh BACKUP"

@@ -72,6 +72,21 @@ stop_daemon() {
   for _ in $(seq 300); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.05; done
   kill -KILL "$p" 2>/dev/null; return 0
 }
+seed_back() {
+  local m="$D/metadata_ml.mfs.back" f n v0 c="$D/changelog.1.mfs" files=()
+  for f in "$D/metadata.mfs" "$D/metadata.mfs.back" "$D"/changelog.[0-9]*.mfs; do [ -e "$f" ] && { log "fast start skipped: $f exists"; return 1; }; done
+  [ "$(head -c 8 "$m" 2>/dev/null)" = "MFSM 2.0" ] || return 1
+  v0=$(od -An -j8 -N8 -tu1 "$m" | awk '{ for (i = 1; i <= NF; i++) v = v * 256 + $i } END { printf "%.0f", v }')
+  for f in "$D/changelog_ml_back.1.mfs" "$D/changelog_ml_back.0.mfs"; do [ -s "$f" ] && files+=("$f"); done
+  for n in $(ls "$D" | sed -n 's/^changelog_ml\.\([0-9][0-9]*\)\.mfs$/\1/p' | sort -nr); do [ -s "$D/changelog_ml.$n.mfs" ] && files+=("$D/changelog_ml.$n.mfs"); done
+  : > /run/mfs-role.changelog.new
+  if [ ${'$'}{#files[@]} -gt 0 ]; then
+    awk -F: -v want="$v0" '{ v = $1 + 0 } v < want { next } v > want { gap = 1; exit } { print; want++ } END { exit gap }' "${'$'}{files[@]}" > /run/mfs-role.changelog.new || { log "fast start skipped: a gap after version $v0"; return 1; }
+  fi
+  ln "$m" "$D/metadata.mfs.back" || return 1
+  mv /run/mfs-role.changelog.new "$c"
+  log "seeded metadata.mfs.back (version $v0) and changelog.1.mfs ($(wc -l < "$c") changes)"
+}
 log "$prev -> $state"
 case "$state" in
 MASTER)
@@ -79,12 +94,18 @@ MASTER)
   setstate PROMOTING
   fresh=; [ -f "$D/.mfsmetalogger.lock" ] && [ "$D/metadata_ml.mfs.back" -nt "$D/.mfsmetalogger.lock" ] && fresh=1
   stop_daemon mfsmetalogger
-  # Nothing is set aside: this node's own master files may be newer than its metalogger's
-  # (a failback), and mfsmaster -a picks the newest metadata and replays every changelog.
-  # Except the head of changelog_ml files: the metalogger appends to them across its runs,
+  # This node's own master files older than the metalogger's start are superseded by its
+  # fresh download: set aside (never deleted), so the download can seed metadata.mfs.back.
+  # Without a fresh download they stay: mfsmaster -a picks the newest metadata and replays
+  # every changelog. The head of changelog_ml files too: the metalogger appends to them across its runs,
   # and an earlier run's entries before a jump in versions stop mfsmaster -a at a "hole in
   # change files" (as keepalived-ha's role script, which explains it).
   if [ -n "$fresh" ]; then
+    old=$(find "$D" -maxdepth 1 -type f \( -name 'metadata.mfs*' -o -name 'changelog.*.mfs' \) ! -name metadata.mfs.empty ! -newer "$D/.mfsmetalogger.lock")
+    if [ -n "$old" ]; then
+      s="$D/stale-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$s"; mv $old "$s/"
+      log "set aside (older than the metalogger's download): $(echo $old)"
+    fi
     for f in "$D"/changelog_ml.[0-9]*.mfs; do
       [ -s "$f" ] || continue
       cut=$(awk -F: '{ v = $1 + 0 } NR > 1 && v != p + 1 { c = NR } { p = v } END { print c + 0 }' "$f")
@@ -95,8 +116,18 @@ MASTER)
     done
   fi
   chown -R mfs:mfs "$D"
-  # -a restore stores real metadata (a plain -a does not), then start serves it.
-  if mfsmaster -a restore 9>&- >>/var/log/mfs-role.log 2>&1 && mfsmaster start 9>&- >>/var/log/mfs-role.log 2>&1; then
+  # One metadata load: the metalogger's download is seeded as metadata.mfs.back with the
+  # changes since it as changelog.1.mfs (so a new standby can download them at once), then
+  # mfsmaster -a; as keepalived-ha's role script, which explains it. Otherwise -a restore
+  # stores real metadata (a plain -a does not), then start serves it.
+  ok=
+  if [ -n "$fresh" ] && seed_back; then
+    chown mfs:mfs "$D/metadata.mfs.back" "$D/changelog.1.mfs"
+    mfsmaster -a start 9>&- >>/var/log/mfs-role.log 2>&1 && ok=1
+  else
+    mfsmaster -a restore 9>&- >>/var/log/mfs-role.log 2>&1 && mfsmaster start 9>&- >>/var/log/mfs-role.log 2>&1 && ok=1
+  fi
+  if [ -n "$ok" ]; then
     setstate MASTER; log "promoted: mfsmaster runs"
   else
     setstate FAILED; log "promotion failed"; exit 1
@@ -126,6 +157,13 @@ export function checkScript(chunkserverAddresses: string[]): string {
   // No external commands on the common path: keepalived runs this every second, and on a
   // busy machine a slow check counts as a failed one.
   return String.raw`#!/bin/bash
+# mfs-check.sh master: fails only when this node is the MASTER and its mfsmaster is gone (fall 1).
+if [ "$1" = master ]; then
+  role=; read -r role < /var/lib/mfs/.ha-role 2>/dev/null
+  [ "$role" = MASTER ] || exit 0
+  p=; c=; read -r p < /var/lib/mfs/.mfsmaster.lock 2>/dev/null && [ -n "$p" ] && read -r c < "/proc/$p/comm" 2>/dev/null && [ "$c" = mfsmaster ]
+  exit $?
+fi
 cs=(${chunkserverAddresses.join(' ')})
 pids=()
 for a in "${'$'}{cs[@]}"; do (exec 3<>"/dev/tcp/$a/9422") 2>/dev/null & pids+=($!); done

@@ -44,15 +44,16 @@ describe('practice cluster files (no lab needed)', () => {
     }
   });
 
-  it('keepalived on both candidates: BACKUP, nopreempt, priorities 150/100, a weight-0 check and one role script', () => {
+  it('keepalived on both candidates: BACKUP, nopreempt, priorities 254/253, weight-0 checks (a dead master fails at once) and one role script', () => {
     const hosts = planHosts(3);
     const conf = (name: string) => hostFiles(hosts.find((h) => h.name === name)!, hosts, 'ssh-ed25519 AAAA lab').find((f) => f.path === 'etc/keepalived/keepalived.conf')!.content;
-    for (const [name, prio] of [['m1', 150], ['m2', 100]] as const) {
+    for (const [name, prio] of [['m1', 254], ['m2', 253]] as const) {
       const c = conf(name);
       assert.match(c, /state BACKUP/);
       assert.match(c, /nopreempt/);
       assert.match(c, new RegExp(`priority ${prio}\\b`));
       assert.match(c, /weight 0/);
+      assert.match(c, /script "\/etc\/keepalived\/mfs-check.sh master"\n\s+interval 1\n\s+timeout 3\n\s+fall 1\n/);
       assert.match(c, /10\.77\.0\.100\/24 dev eth0/);
       for (const s of ['MASTER', 'BACKUP', 'FAULT', 'STOP']) assert.match(c, new RegExp(`mfs-role\\.sh ${s}"`));
     }

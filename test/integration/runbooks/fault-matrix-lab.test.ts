@@ -3,7 +3,7 @@
 // setup: the migration path of the runbook), then, while cl creates a file every 0.1 s and
 // records only those whose write, fsync and close succeeded (dd conv=fsync, checksum of
 // the data kept on cl's own disk):
-//   1. kill -9 of the active master;
+//   1. kill -9 of the active master, and 1b. at once again (m1 -> m2 -> m1);
 //   2. the active master's host unplugged (its link down, processes alive), then plugged
 //      back in: the old master returns and must not take the VIP back;
 //   3. a silent partition of the active master (link up, its bridge port forwards
@@ -56,7 +56,8 @@ async function newMasterAnswers(expected: string, t0: number, ms = 240_000): Pro
 }
 
 /** The old master is a standby again: no master, no VIP, a metalogger with metadata. */
-async function rejoinsAsStandby(host: string): Promise<void> {
+async function rejoinsAsStandby(host: string): Promise<number> {
+  const t0 = performance.now();
   // Its metalogger downloaded the current metadata (after it started) and the master lists it.
   const address = hostState(host).address;
   const ok = await waitUntil(
@@ -66,6 +67,41 @@ async function rejoinsAsStandby(host: string): Promise<void> {
       mfscli('-SMB').some((l) => l.startsWith(`metadata backup loggers:|${address}|`)),
   );
   assert.ok(ok !== undefined, `${host} did not rejoin as standby:\n${tryOnHost(host, 'tail -n 20 /var/log/mfs-ha.log').out}`);
+  return (performance.now() - t0) / 1000;
+}
+
+/** The metadata version behind the VIP, read until a master answers (one mfscli call can miss under load). */
+async function versionNow(): Promise<number> {
+  let v: number | undefined;
+  await waitUntil(60_000, () => (v = masterVersion()) !== undefined);
+  assert.ok(v !== undefined, 'no master answers behind the VIP');
+  return v;
+}
+
+/**
+ * kill -9 of the active master with the writer running: the other candidate answers, the
+ * writer goes on, the metadata version never goes back, the promotion loaded the metadata
+ * once (the metalogger's download seeded metadata.mfs.back), and the old master's host is
+ * a protected standby again.
+ */
+async function killActiveMaster(label: string): Promise<string> {
+  const old = (await vipHolderNames())[0]!;
+  const before = await versionNow();
+  const a0 = acked();
+  const t0 = performance.now();
+  const pids = await pidsOf(old, 'mfsmaster');
+  assert.ok(pids.length > 0);
+  for (const p of pids) process.kill(p, 'SIGKILL');
+  const answered = await newMasterAnswers(other(old), t0);
+  await writesGoOn(10);
+  const after = await versionNow();
+  assert.ok(after >= before, `metadata version went back: ${before} -> ${after}`);
+  const log = tryOnHost(other(old), 'cat /var/log/mfs-ha.log').out;
+  assert.match(log.split(/\n(?=.*MASTER: was )/).at(-1) ?? '', /MASTER: metadata\.mfs\.back = the metalogger's download/, `${other(old)} did not promote with one metadata load:\n${log.slice(-3000)}`);
+  const protectedAfter = await rejoinsAsStandby(old);
+  rows.push({ fault: `${label} (${old} -> ${other(old)}; ${old} protected again ${protectedAfter.toFixed(1)} s after the new master answered)`, answered, ackedDuring: acked() - a0 });
+  assert.deepEqual(await vipHolderNames(), [other(old)]);
+  return other(old);
 }
 
 /** The writer acknowledged at least `n` more files (the clients write again after the fault). */
@@ -95,17 +131,13 @@ describe('keepalived-ha fault matrix with a writer, through mfs-tui on the pract
   });
 
   it('1. kill -9 of the active master', async () => {
-    const old = (await vipHolderNames())[0]!;
-    const a0 = acked();
-    const t0 = performance.now();
-    const pids = await pidsOf(old, 'mfsmaster');
-    assert.ok(pids.length > 0);
-    for (const p of pids) process.kill(p, 'SIGKILL');
-    const answered = await newMasterAnswers(other(old), t0);
-    await writesGoOn(10);
-    rows.push({ fault: 'kill -9 of the active master', answered, ackedDuring: acked() - a0 });
-    await rejoinsAsStandby(old);
-    assert.deepEqual(await vipHolderNames(), [other(old)]);
+    assert.equal(await killActiveMaster('kill -9 of the active master'), 'm2');
+  });
+
+  // Twice in a row: the new standby (the old master's host) must be protected at once, with
+  // current metadata downloaded from the new master, and take over again.
+  it('1b. kill -9 again right after: fails back m2 -> m1 with the writer running', async () => {
+    assert.equal(await killActiveMaster('kill -9 again (fail back)'), 'm1');
   });
 
   it('2. the active master unplugged, then plugged back in (the old master returns)', async () => {

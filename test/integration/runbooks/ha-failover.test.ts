@@ -91,6 +91,11 @@ describe('install-cluster + keepalived-ha on real daemons', { skip: can.ok ? fal
     for (const step of ['chunkserver-list', 'role-script', 'check-script', 'metalogger-config', 'keepalived-conf']) {
       for (const h of CANDIDATES) cluster.runStep(ha, step, h, haInputs);
     }
+    // install-cluster wrote MASTER_RECONNECTION_DELAY = 1: the step finds it and changes nothing.
+    for (const h of CHUNKSERVERS) {
+      cluster.runStep(ha, 'chunkserver-reconnect', h, haInputs);
+      assert.match(cluster.exec(h, 'cat /etc/mfs/mfschunkserver.cfg').out, /^MASTER_RECONNECTION_DELAY = 1$/m);
+    }
     cluster.runStep(ha, 'start-first', 'm1', haInputs);
     cluster.runStep(ha, 'start-standby', 'm2', haInputs);
     for (const h of CANDIDATES) cluster.runStep(ha, 'verify', h, haInputs);
@@ -103,6 +108,8 @@ describe('install-cluster + keepalived-ha on real daemons', { skip: can.ok ? fal
     const t = await killActiveMaster('m1');
     console.log(`failover m1 -> m2: new master answered after ${t.answered.toFixed(1)} s, all chunkservers after ${t.healthy.toFixed(1)} s`);
     assert.deepEqual(vipHolders(), ['m2']);
+    // One metadata load: the metalogger's download seeded metadata.mfs.back.
+    assert.match(cluster.exec('m2', 'cat /var/log/mfs-ha.log').out, /MASTER: metadata\.mfs\.back = the metalogger's download/);
     assert.ok(masterRuns('m2') && !masterRuns('m1'));
     checkFiles();
   });
@@ -122,6 +129,8 @@ describe('install-cluster + keepalived-ha on real daemons', { skip: can.ok ? fal
     const t = await killActiveMaster('m2');
     console.log(`failback m2 -> m1: new master answered after ${t.answered.toFixed(1)} s, all chunkservers after ${t.healthy.toFixed(1)} s`);
     assert.deepEqual(vipHolders(), ['m1']);
+    // m1 was the master before: its own older files were set aside, and its download seeded the start.
+    assert.match(cluster.exec('m1', 'cat /var/log/mfs-ha.log').out, /MASTER: metadata\.mfs\.back = the metalogger's download/);
     checkFiles();
   });
 });

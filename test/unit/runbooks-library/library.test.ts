@@ -131,7 +131,7 @@ describe('keepalived-ha', () => {
   const rendered = (id: string, hostName = 'm1') => renderBlock(rb, step(id).commands[0]!, hostName).script;
 
   it('writes a keepalived.conf with the safe design: BACKUP + nopreempt both sides, check weight 0, input auth_pass, four notify states', () => {
-    for (const [hostName, prio] of [['m1', '150'], ['m2', '100']]) {
+    for (const [hostName, prio] of [['m1', '254'], ['m2', '253']]) {
       const s = rendered('keepalived-conf', hostName);
       assert.match(s, /state BACKUP\n\s+nopreempt/);
       assert.doesNotMatch(s, /state MASTER/);
@@ -139,7 +139,10 @@ describe('keepalived-ha', () => {
       assert.match(s, /auth_pass Xk39fQ2a/);
       assert.doesNotMatch(s, /auth_pass 1111/);
       assert.match(s, /virtual_router_id 77/);
-      assert.match(s, /prio=100; \[ "[^"]+" = "m1" \] && prio=150/);
+      assert.match(s, /prio=253; \[ "[^"]+" = "m1" \] && prio=254/);
+      // A dead master on the MASTER node: its own script, FAULT at the first failure.
+      assert.match(s, /vrrp_script mfs_master \{\n\s+script "\/etc\/keepalived\/mfs-check.sh master"\n\s+interval 1\n\s+timeout 2\n\s+fall 1\n/);
+      assert.match(s, /track_script \{\n\s+mfs_ready\n\s+mfs_master\n\s+\}/);
       assert.match(s, /10\.77\.0\.100\/24 dev eth0/);
       for (const st of ['MASTER', 'BACKUP', 'FAULT', 'STOP']) assert.match(s, new RegExp(`notify_${st.toLowerCase()} "/etc/keepalived/mfs-role.sh ${st}"`));
       assert.match(s, /keepalived -t -f/);
@@ -151,6 +154,13 @@ describe('keepalived-ha', () => {
     const role = heredoc(rendered('role-script'), '/etc/keepalived/mfs-role.sh.new');
     assert.ok(role, 'role script heredoc');
     assert.match(role, /mfsmaster -c "\$CFG\/mfsmaster.cfg" -a restore 9>&-/);
+    // One metadata load when the download can seed metadata.mfs.back; -a on start.
+    assert.match(role, /if \[ -n "\$fresh" \] && seed_back && chown/);
+    assert.match(role, /mfsmaster -c "\$CFG\/mfsmaster.cfg" -a start 9>&-/);
+    assert.match(role, /ln "\$m" "\$DATA\/metadata.mfs.back"/);
+    // The metalogger is stopped by signal and watched every 50 ms.
+    assert.match(role, /kill -TERM "\$p"/);
+    assert.match(role, /sleep 0\.05/);
     assert.match(role, /exec 9>\/run\/mfs-ha.lock\nflock 9/);
     assert.match(role, /start_ml\(\) \{[^\n]*9>&-/);
     assert.doesNotMatch(role, /mfsmetarestore|killall|\brm\b/);
