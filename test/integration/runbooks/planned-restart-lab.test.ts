@@ -31,9 +31,9 @@ const DAEMONS: [string, string][] = [
   ['m2', 'keepalived'],
 ];
 
-/** Times the host's role script took MASTER: the lab script logs `PREV -> MASTER`, keepalived-ha's `MASTER: was PREV`. */
+/** Times the host's role script took MASTER: the lab script logs `PREV -> MASTER`, keepalived-ha's `MASTER: was PREV` (after a time with milliseconds). */
 const masterTransitions = (host: string) =>
-  Number(onHost(host, "cat /var/log/mfs-role.log /var/log/mfs-ha.log 2>/dev/null | grep -cE -- '-> MASTER$|^[0-9-]+ [0-9:]+ MASTER: was ' || true").trim());
+  Number(onHost(host, "cat /var/log/mfs-role.log /var/log/mfs-ha.log 2>/dev/null | grep -cE -- '-> MASTER$|^[0-9-]+ [0-9:.]+ MASTER: was ' || true").trim());
 
 describe('planned-restart through mfs-tui on the practice cluster', { skip: labSkip(), timeout: 600_000 }, () => {
   before(() => startLab('planned-restart'));

@@ -150,7 +150,7 @@ describe('rebuild-master (with ssh-trust, unison-sync, keepalived-ha) through mf
     assert.ok((await pidsOf('m2', 'mfsmetalogger')).length > 0, 'm2 runs a metalogger');
     for (const h of ['spare', 'm2']) assert.ok((await pidsOf(h, 'keepalived')).length > 0, `keepalived runs on ${h}`);
     const conf = onHost('spare', 'cat /etc/keepalived/keepalived.conf');
-    for (const want of [/^\s*state BACKUP$/m, /^\s*nopreempt$/m, /^\s*priority 150$/m, /^\s*weight 0$/m, /auth_pass Rb7spare/, /notify_master "\/etc\/keepalived\/mfs-role\.sh MASTER"/]) assert.match(conf, want);
+    for (const want of [/^\s*state BACKUP$/m, /^\s*nopreempt$/m, /^\s*priority 254$/m, /^\s*weight 0$/m, /auth_pass Rb7spare/, /notify_master "\/etc\/keepalived\/mfs-role\.sh MASTER"/]) assert.match(conf, want);
     assert.equal(onHost('spare', 'cat /run/mfs-ha.role').trim(), 'MASTER');
     await assertClusterHealthy(v0, [M2, '10.77.0.13']);
     assertFilesIntact();
