@@ -199,3 +199,21 @@ test('two inventory names on one address:port: one connection, one question, one
   }
   assert.equal(readFileSync(kh, 'utf8').trim().split('\n').length, 1);
 });
+
+test('two logins (two users) on one unknown server: two connections, but one question and one known_hosts line', async () => {
+  const kh = join(sshd.dir, 'kh-two-users');
+  rmSync(kh, { force: true });
+  const base = inventoryFor(sshd, {}, { knownHosts: [kh] });
+  // nobody cannot run commands (nologin), but logging in is all the preflight of a non-become host does.
+  const inventory: Inventory = { ...base, hosts: [base.hosts[0]!, { ...base.hosts[0]!, name: 'h1-nobody', user: 'nobody', roles: ['chunkserver'] }] };
+  const prompts = new RecordingPrompts({ acceptHostKey: true });
+  const pool = new SshPool(inventory, prompts);
+  try {
+    assert.deepEqual(await pool.preflight(['h1', 'h1-nobody']), []);
+    assert.equal(pool.connectionsOpened, 2);
+    assert.equal(prompts.hostKeyQuestions.length, 1);
+  } finally {
+    await pool.close();
+  }
+  assert.equal(readFileSync(kh, 'utf8').trim().split('\n').length, 1);
+});
