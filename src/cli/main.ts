@@ -59,7 +59,7 @@ export function buildProgram(): Command {
     .description('list unfinished runs, or resume one')
     .argument('[run]', 'run id (or a unique prefix)')
     .option('-y, --yes', 'continue without the interactive screen (in-doubt steps still stop it)')
-    .option('--settle <action>', 'for an in-doubt step: check, rerun, mark-done, abort, follow (wait for a command that still runs and judge its end) or stop (kill it); rerun only when it provably no longer runs')
+    .option('--settle <action>', 'for an in-doubt step: check, rerun, mark-done, abort, follow (wait for a command that still runs and judge its end) or stop (kill it); rerun only when it provably no longer runs; several, comma-separated: the first allowed')
     .option('--decide <step=choice...>', 'answers for decision steps still ahead (with --yes)', collectPairs, {})
     .option('--json', 'print JSON lines of events on stdout')
     .action(async (run: string | undefined, opts, cmd: Command) => {

@@ -42,7 +42,8 @@ export async function openRecordedRun(runId: string, g: GlobalOptions): Promise<
 }
 
 export async function resumeCommand(run: string | undefined, opts: ResumeOptions): Promise<void> {
-  if (opts.settle && !SETTLE.includes(opts.settle)) throw new UserError(`--settle takes ${SETTLE.join(', ')}; got '${opts.settle}'`);
+  // A list (follow,rerun): the first that is allowed for the step as found.
+  for (const a of opts.settle?.split(',') ?? []) if (!SETTLE.includes(a)) throw new UserError(`--settle takes ${SETTLE.join(', ')} (or several, comma-separated: the first allowed is taken); got '${a}'`);
   if (!run) {
     const { listRuns } = await import('../journal/list.ts');
     const open = listRuns().filter((r) => r.status === 'unfinished');

@@ -153,7 +153,7 @@ export interface DriveDeps {
   mode: 'non-interactive';
   autoConfirm: boolean;
   decisions: Record<string, string>;
-  settle?: SettleAction;
+  settle?: readonly SettleAction[];
   operator: string;
   onRecord(rec: JournalRecord): void;
 }
@@ -200,7 +200,7 @@ export async function drive(
         mode: 'non-interactive',
         autoConfirm: Boolean(opts.yes),
         decisions: opts.decide ?? {},
-        settle: opts.settle as SettleAction | undefined,
+        settle: opts.settle ? (opts.settle.split(',') as SettleAction[]) : undefined,
         operator: operatorName(),
         onRecord: (rec) => printer.record(rec),
       }, statusPoller);

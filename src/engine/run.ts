@@ -55,8 +55,8 @@ export interface RunDeps {
   autoConfirm: boolean;
   /** Non-interactive answers for decision steps: step id → choice key. */
   decisions?: Record<string, string>;
-  /** Non-interactive answer for an in-doubt step after a resume. */
-  settle?: SettleAction;
+  /** Non-interactive answer for an in-doubt step after a resume; with several, the first one allowed. */
+  settle?: SettleAction | readonly SettleAction[];
   operator: string;
   /** Name of this machine for the journal (default: os.hostname()). */
   machine?: string;
@@ -708,47 +708,59 @@ class RunEngine implements EngineController {
     } catch {
       jobs = undefined;
     }
-    const job = host.job;
+    let job = host.job;
     let probe: JobProbe | undefined;
     let choices: SettleAction[] | undefined;
     let found: { state: JobState; exitCode?: number; detail: string } | undefined;
-    if (job && jobs) {
+    // A command step started over SSH runs as a job named after the run, step, host, attempt
+    // and phase: even when its start never reached the journal (killed right then), the host
+    // can be asked about it by that name.
+    const phase = job?.phase ?? host.phase;
+    const asked = job?.info ?? (step.kind === 'command' && host.attempts > 0 ? { id: jobId([this.runId, step.id, host.host, host.attempts, phase]) } : undefined);
+    if (asked && jobs) {
       // Where is it now? Reconnects if need be. Its output since the journal stopped is journaled first.
       try {
-        probe = await jobs.probe(job.info, { stdout: job.stdoutBytes, stderr: job.stderrBytes });
+        probe = await jobs.probe(asked, { stdout: job?.stdoutBytes ?? 0, stderr: job?.stderrBytes ?? 0 });
       } catch (err) {
         probe = undefined;
         found = { state: 'unknown', detail: `could not be looked at: ${errorMessage(err)}` };
       }
-      if (probe) {
-        if (probe.stdout) this.record({ type: 'output', stepId: step.id, host: host.host, phase: job.phase, stream: 'stdout', data: probe.stdout });
-        if (probe.stderr) this.record({ type: 'output', stepId: step.id, host: host.host, phase: job.phase, stream: 'stderr', data: probe.stderr });
-        found = { state: probe.state, exitCode: probe.exitCode, detail: describeProbe(job.info, probe) };
+      if (probe?.identity && !job) {
+        this.record({ type: 'job-started', stepId: step.id, host: host.host, phase, job: probe.identity });
+        job = this.state.steps[this.state.cursor]!.hosts.find((h) => h.host === host.host)?.job;
       }
-      this.record({ type: 'job-checked', stepId: step.id, host: host.host, phase: job.phase, ...found! });
+      if (probe) {
+        if (probe.stdout) this.record({ type: 'output', stepId: step.id, host: host.host, phase, stream: 'stdout', data: probe.stdout });
+        if (probe.stderr) this.record({ type: 'output', stepId: step.id, host: host.host, phase, stream: 'stderr', data: probe.stderr });
+        found = { state: probe.state, exitCode: probe.exitCode, detail: job ? describeProbe(job.info, probe) : 'never started there (no trace of it on the host)' };
+      }
+      this.record({ type: 'job-checked', stepId: step.id, host: host.host, phase, ...found! });
       const state = found!.state;
       if (state === 'running') {
         canCheck = false;
-        choices = ['follow', 'stop', 'mark-done', 'abort'];
+        choices = job ? ['follow', 'stop', 'mark-done', 'abort'] : ['mark-done', 'abort'];
       } else if (state === 'unknown') {
         // Not reachable: whether it still runs cannot be told, so it is not run again.
         canCheck = false;
         choices = ['mark-done', 'abort'];
       } else {
-        choices = [...(state === 'finished' ? (['follow'] as const) : []), ...(canCheck ? (['check'] as const) : []), 'rerun', 'mark-done', 'abort'];
+        choices = [...(state === 'finished' && job ? (['follow'] as const) : []), ...(canCheck ? (['check'] as const) : []), 'rerun', 'mark-done', 'abort'];
       }
     }
     const allowed = (a: SettleAction): boolean => (choices ? choices.includes(a) : a !== 'follow' && a !== 'stop' && (a !== 'check' || canCheck));
     const key = `${step.id}\u0000${host.host}\u0000${job?.info.id ?? host.attempts}`;
-    const wanted = this.deps.mode === 'non-interactive' ? this.deps.settle : undefined;
+    // --settle a,b: the first of them that is allowed here.
+    const preferred = this.deps.mode === 'non-interactive' && this.deps.settle !== undefined ? [this.deps.settle].flat() : [];
+    const wanted = preferred.find(allowed) ?? preferred[0];
     let refused: string | undefined;
     if (wanted && !allowed(wanted)) {
+      const asked = preferred.join(',');
       refused =
         found?.state === 'running'
-          ? `--settle ${wanted} refused: the command still runs on ${host.host} (process group ${job!.info.pgid}); it is never run twice`
+          ? `--settle ${asked} refused: the command still runs on ${host.host}${job ? ` (process group ${job.info.pgid})` : ''}; it is never run twice`
           : found?.state === 'unknown'
-            ? `--settle ${wanted} refused: whether the command still runs on ${host.host} cannot be told (${found.detail})`
-            : `--settle ${wanted} is not a choice here`;
+            ? `--settle ${asked} refused: whether the command still runs on ${host.host} cannot be told (${found.detail})`
+            : `--settle ${asked} is not a choice here`;
     }
     let action: SettleAction | typeof FINISHED;
     if (wanted && !refused && !this.settledJobs.has(key)) {

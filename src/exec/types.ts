@@ -38,11 +38,14 @@ export interface JobProbe {
   stderr: string;
   /** The output files' sizes now (bytes): where following it goes on from. */
   size?: { stdout: number; stderr: number };
+  /** Found by its id alone (its start never reached the journal): who it is. */
+  identity?: RemoteJob;
 }
 
 /** Looking after a durable job after the channel that started it is gone. */
 export interface JobControl {
-  probe(job: RemoteJob, from: { stdout: number; stderr: number }): Promise<JobProbe>;
+  /** By what the journal has: the job's identity, or only its id when its start never reached the journal. */
+  probe(job: RemoteJob | { id: string }, from: { stdout: number; stderr: number }): Promise<JobProbe>;
   /** Follows the job from the offsets to its end, like exec (abort/timeout kill its group). */
   follow(job: RemoteJob, from: { stdout: number; stderr: number }, req: Omit<ExecRequest, 'script' | 'job' | 'onJob'>): Promise<ExecResult>;
   /** Kills the job's process group (TERM, then KILL) if it still runs; resolves when it no longer does. */

@@ -119,11 +119,12 @@ export class SshPool {
     return { conn, sudo };
   }
 
-  private async probeJob(host: InventoryHost, job: RemoteJob, from: { stdout: number; stderr: number }): Promise<JobProbe> {
+  private async probeJob(host: InventoryHost, job: RemoteJob | { id: string }, from: { stdout: number; stderr: number }): Promise<JobProbe> {
     const { conn, sudo } = await this.ready(host);
-    const r = await conn.quickAs(sudo, (prompt) => probeCommand(job, from, sudo.mode, prompt), PROBE_TIMEOUT_MS);
+    const known = 'pgid' in job ? job : undefined;
+    const r = await conn.quickAs(sudo, (prompt) => probeCommand(job.id, known?.dir, from, sudo.mode, prompt), PROBE_TIMEOUT_MS);
     if (r.exitCode !== 0) throw new HostError(host.name, 'sudo-failed', `${host.name}: cannot look at job ${job.id}: ${firstLine(r.stderr) || `exit ${r.exitCode}`}`);
-    return parseProbe(job, r.stdout, r.stderr);
+    return parseProbe(job.id, known, r.stdout, r.stderr);
   }
 
   /** TERM to the job's group, then KILL; each time waits (polling) until it no longer runs. */

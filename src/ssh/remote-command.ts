@@ -281,27 +281,29 @@ export function followCommand(
 }
 
 /**
- * Says what became of a job: `boot <id>`, `rc <code>` once it ended, `procs <n>` (the
- * processes of its group that carry its MFS_TUI_JOB marker: still running), `files yes`
- * when its folder still has it. Then, on stdout after a `--` line, its output from the
- * offsets (the last 64 KiB of it), and its stderr on stderr.
+ * Says what became of a job, found by its id alone (its start may never have reached the
+ * journal): `boot <id>`; `proc <pid> <pgid>` for every process carrying its MFS_TUI_JOB
+ * marker (the job's group and its recorder: while any lives, it runs); `dir`, `pid <pgid>
+ * <start time>` and `rc <code>` from its folder; `size <out> <err>`; then after a `--`
+ * line its output from the offsets (the last 64 KiB of it) and its stderr on stderr.
  */
-export function probeCommand(job: JobIdentity, from: { stdout: number; stderr: number }, sudo: SudoMode, sudoPrompt?: string): string {
+export function probeCommand(id: string, dirHint: string | undefined, from: { stdout: number; stderr: number }, sudo: SudoMode, sudoPrompt?: string): string {
+  const marker = shQuote(`MFS_TUI_JOB=${id}`);
   const script =
     // The probe's own complaints (processes that end while it looks) go nowhere; fd 3 is the job's stderr.
-    `exec 3>&2 2>/dev/null; __f=${shQuote(`${job.dir}/${job.id}`)}; ` +
-    `read -r __b < /proc/sys/kernel/random/boot_id 2>/dev/null || __b=none; echo "boot $__b"; ` +
-    `__n=0; for __s in /proc/[0-9]*/stat; do read -r __p _ _ _ __g _ < "$__s" 2>/dev/null || continue; [ "$__g" = ${job.pgid} ] || continue; ` +
-    `tr '\\0' '\\n' < "/proc/$__p/environ" 2>/dev/null | grep -qx ${shQuote(`MFS_TUI_JOB=${job.id}`)} && __n=$((__n+1)); done; echo "procs $__n"; ` +
-    // The recorder (with the same marker) still alive: the job is ending, its exit code not written yet.
-    `tr '\\0' '\\n' < /proc/${job.recorder}/environ 2>/dev/null | grep -qx ${shQuote(`MFS_TUI_JOB=${job.id}`)} && echo "recorder 1"; ` +
+    `exec 3>&2 2>/dev/null; __d=; for __c in ${dirHint ? shQuote(dirHint) : ''} "\${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/mfs-tui}" "/run/mfs-tui-$(id -u)" "\${HOME:+$HOME/.local/state/mfs-tui/jobs}"; do ` +
+    `[ -n "$__c" ] && [ -O "$__c" ] && [ -e "$__c/${id}.sh" ] && __d=$__c && break; done; ` +
+    `read -r __b < /proc/sys/kernel/random/boot_id || __b=none; echo "boot $__b"; ` +
+    `grep -slzx ${marker} /proc/[0-9]*/environ | while read -r __e; do __p=\${__e#/proc/}; __p=\${__p%/environ}; ` +
+    `read -r _ _ _ _ __g _ < "/proc/$__p/stat" && echo "proc $__p $__g"; done; ` +
+    `[ -n "$__d" ] || { echo --; exit 0; }; __f="$__d/${id}"; echo "dir $__d"; ` +
+    `[ -s "$__f.pid" ] && read -r __pg __st < "$__f.pid" && echo "pid $__pg $__st"; ` +
     // Read last: once nothing of it runs, the exit code is there or never will be.
     `[ -r "$__f.rc" ] && read -r __rc < "$__f.rc" && echo "rc $__rc"; ` +
     // Sizes first, then exactly the bytes up to them: following goes on from there, nothing twice.
-    `if [ -e "$__f.out" ]; then __so=$(wc -c < "$__f.out"); __se=$(wc -c < "$__f.err"); echo "size $__so $__se"; echo --; ` +
-    `[ $__so -gt ${from.stdout} ] && tail -c +${from.stdout + 1} "$__f.out" | head -c $((__so-${from.stdout})) | tail -c 65536; ` +
-    `[ $__se -gt ${from.stderr} ] && tail -c +${from.stderr + 1} "$__f.err" | head -c $((__se-${from.stderr})) | tail -c 65536 >&3; ` +
-    `else echo --; fi; exit 0`;
+    `__so=$(wc -c < "$__f.out") && __se=$(wc -c < "$__f.err") && echo "size $__so $__se"; echo --; ` +
+    `[ "\${__so:-0}" -gt ${from.stdout} ] && tail -c +${from.stdout + 1} "$__f.out" | head -c $((__so-${from.stdout})) | tail -c 65536; ` +
+    `[ "\${__se:-0}" -gt ${from.stderr} ] && tail -c +${from.stderr + 1} "$__f.err" | head -c $((__se-${from.stderr})) | tail -c 65536 >&3; exit 0`;
   return `exec ${sudoPrefix(sudo, sudoPrompt)}/bin/sh -c ${shQuote(script)}`;
 }
 
@@ -313,19 +315,33 @@ export function probeCommand(job: JobIdentity, from: { stdout: number; stderr: n
 export type { JobProbe } from '../exec/types.ts';
 import type { JobProbe } from '../exec/types.ts';
 
-export function parseProbe(job: JobIdentity, stdout: string, stderr: string): JobProbe {
+/**
+ * Reads a probe's answer. `job`: what the journal knows of it (a boot id to compare); when
+ * the journal never got its start, the identity is rebuilt from what the probe found.
+ */
+export function parseProbe(id: string, job: JobIdentity | undefined, stdout: string, stderr: string): JobProbe & { identity?: JobIdentity } {
   const at = stdout.indexOf('--\n');
   const head = at < 0 ? stdout : stdout.slice(0, at);
   const out = at < 0 ? '' : stdout.slice(at + 3);
   const field = (k: string) => new RegExp(`^${k} (.*)$`, 'm').exec(head)?.[1];
-  const boot = field('boot');
-  if (boot !== undefined && boot !== 'none' && job.bootId !== 'none' && boot !== job.bootId) return { state: 'rebooted', stdout: '', stderr: '' };
-  const procs = Number(field('procs') ?? '0');
+  const boot = field('boot') ?? 'none';
+  if (job && boot !== 'none' && job.bootId !== 'none' && boot !== job.bootId) return { state: 'rebooted', stdout: '', stderr: '' };
+  const procs = [...head.matchAll(/^proc (\d+) (\d+)$/gm)].map((m) => ({ pid: Number(m[1]), pgid: Number(m[2]) }));
+  const pidLine = /^(\d+) (\d+)$/.exec(field('pid') ?? '');
+  const dir = field('dir');
+  let identity = job;
+  if (!identity && dir && pidLine) {
+    const pgid = Number(pidLine[1]);
+    // The recorder leads a session of its own, apart from the job's group.
+    const recorder = procs.find((p) => p.pgid !== pgid && p.pid === p.pgid)?.pid ?? 0;
+    identity = { id, pgid, startTime: pidLine[2]!, bootId: boot, recorder, dir };
+  }
   const sizes = /^(\d+) (\d+)$/.exec(field('size') ?? '');
   const size = sizes ? { size: { stdout: Number(sizes[1]), stderr: Number(sizes[2]) } } : {};
+  const base = { stdout: out, stderr, ...size, ...(identity && !job ? { identity } : {}) };
   const rc = field('rc');
   // The script has ended once its exit code is written (a daemon it started may live on: that is its business).
-  if (rc !== undefined && /^\d+$/.test(rc)) return { state: 'finished', exitCode: Number(rc), stdout: out, stderr, ...size };
-  if (procs > 0 || field('recorder') === '1') return { state: 'running', stdout: out, stderr, ...size };
-  return { state: 'gone', stdout: out, stderr, ...size };
+  if (rc !== undefined && /^\d+$/.test(rc)) return { state: 'finished', exitCode: Number(rc), ...base };
+  if (procs.length > 0) return { state: 'running', ...base };
+  return { state: 'gone', ...base };
 }

@@ -141,3 +141,34 @@ test('the SSH connection drops mid-step: the step is in doubt, not failed, and t
   assert.equal(writers(e).length, 1);
   assert.doesNotMatch(readFileSync(join(e.dir, 'counter'), 'utf8'), /150/);
 });
+
+test("killed before the job's start reached the journal: the job is found on the host by its name, and still not run twice", async () => {
+  const e = cliEnv(sshd);
+  counterBook(e);
+  const child = spawnCli(e, ['run', 'counter', '--runbooks', e.runbooks, '--inventory', e.inventory, '--yes']);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const closed = new Promise((r) => child.once('close', r));
+  await until(`the step to tick (output: ${out})`, () => /h1 \| tick 3\n/.test(out));
+  child.kill('SIGKILL');
+  await closed;
+  // As if mfs-tui died between sending the command and reading its marker: no job-started, no output.
+  const runs = join(e.env.MFS_TUI_STATE_DIR!, 'runs');
+  const [file] = readdirSync(runs).filter((f) => f.endsWith('.jsonl'));
+  const kept = journal(e).records.filter((r) => r.type !== 'job-started' && !(r.type === 'output' && r.stepId === 'count'));
+  writeFileSync(join(runs, file!), kept.map((r, i) => JSON.stringify({ ...r, seq: i + 1 }) + '\n').join(''));
+
+  const { runId } = journal(e);
+  const again = runCli(e, ['resume', runId, '--settle', 'rerun', '--inventory', e.inventory, '--runbooks', e.runbooks]);
+  assert.equal(again.code, 1, again.stdout + again.stderr);
+  assert.match(again.stdout, /the command still runs \(process group \d+\)/);
+  assert.match(again.stdout, /h1 \| tick 1\n/, 'its whole output, read from the host');
+  assert.match(again.stdout, /--settle rerun refused/);
+  writeFileSync(join(e.dir, 'stop'), '');
+  const follow = runCli(e, ['resume', runId, '--settle', 'follow,rerun', '--inventory', e.inventory, '--runbooks', e.runbooks]);
+  assert.equal(follow.code, 0, follow.stdout + follow.stderr);
+  assert.match(follow.stdout, /in-doubt step count on h1: follow/);
+  assert.match(follow.stdout, /h1 \| counted/);
+  assert.equal(writers(e).length, 1, 'never a second copy');
+});
