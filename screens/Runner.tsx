@@ -1,7 +1,7 @@
 // The runner screen: step list, the current step (prose, exact commands, risk), live
 // output per host, the prompt, and a help line. All state comes from the RunController;
 // every answer goes back to it as an intent.
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import type { Intent, RunController, RunState } from '../src/engine/types.ts';
 import type { Step } from '../src/runbook/types.ts';
@@ -136,16 +136,28 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
     if (modal?.kind === 'leave' && runningKey) setModal({ kind: 'cancel', host: runningKey });
   }, [modal, runningKey]);
 
+  // Between a key that opens a question and the question being drawn, later keys (a fast
+  // typist's y meant for it) must reach neither it nor the prompt under it: swallowed here.
+  const modalPending = useRef(false);
+  const openModal = (m: Modal) => {
+    modalPending.current = true;
+    setModal(m);
+  };
+  useLayoutEffect(() => {
+    if (modal) modalPending.current = false;
+  }, [modal]);
+  useKeyLayer(layer.modal + 1, () => modalPending.current);
+
   useKeyLayer(layer.screen, (input, key) => {
     if (input === '?' && !key.ctrl) return setShowKeys((v) => !v), true;
     if (!isCtrlC(input, key) && input !== 'q') return false;
     const runningNow = runningHosts(currentStep());
     if (finished && !runningNow.length) return onLeave(), true;
     if (runningNow.length > 0) {
-      if (isCtrlC(input, key)) setModal({ kind: 'cancel', host: runningNow.join(', ') });
+      if (isCtrlC(input, key)) openModal({ kind: 'cancel', host: runningNow.join(', ') });
       return true;
     }
-    setModal({ kind: 'leave' });
+    openModal({ kind: 'leave' });
     return true;
   });
 
@@ -238,6 +250,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
       ) : null}
       {modal ? (
         <ConfirmPrompt
+          key={modal.kind}
           priority={layer.modal}
           question={
             modal.kind === 'cancel'

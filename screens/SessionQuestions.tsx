@@ -4,9 +4,9 @@
 import { useCallback, useSyncExternalStore } from 'react';
 import { Box, Text } from 'ink';
 import type { SessionQuestion } from '../src/cluster/prompt-broker.ts';
-import { ConfirmPrompt } from './prompts.tsx';
 import { TextField } from './widgets/TextField.tsx';
-import { layer } from './hooks/keys.tsx';
+import { layer, useArmed } from './hooks/keys.tsx';
+import { visibleLine } from './format.ts';
 
 /** A store of pending questions (the CLI's PromptBroker). */
 export interface QuestionSource {
@@ -14,35 +14,47 @@ export interface QuestionSource {
   subscribe(listener: () => void): () => void;
 }
 
+/**
+ * An unknown host key: trusted only when the operator types `yes` (a stray y or Enter
+ * cannot trust it); anything else typed, or Esc, refuses it. No key pressed before the
+ * question was drawn counts.
+ */
 function HostKeyQuestion({ q }: { q: Extract<SessionQuestion, { kind: 'host-key' }> }) {
   const { info } = q;
+  const armed = useArmed();
+  const submit = useCallback((typed: string) => q.answer(typed.trim() === 'yes'), [q]);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
       <Text bold>
-        Unknown host key for {info.host} ({info.address}:{info.port})
+        Unknown host key for {visibleLine(info.host)} ({visibleLine(info.address)}:{info.port})
       </Text>
       <Text>
-        {info.keyType} {info.fingerprint}
+        {visibleLine(info.keyType)} {visibleLine(info.fingerprint)}
       </Text>
       {info.otherKnownTypes && info.otherKnownTypes.length > 0 && (
-        <Text color="yellow">known_hosts already has a {info.otherKnownTypes.join(', ')} key for this host: check with its administrator.</Text>
+        <Text color="yellow">known_hosts already has a {info.otherKnownTypes.map(visibleLine).join(', ')} key for this host: check with its administrator.</Text>
       )}
-      <ConfirmPrompt question="Trust this key and add it to known_hosts?" onYes={() => q.answer(true)} onNo={() => q.answer(false)} priority={layer.session} />
+      <Text>
+        Trust this key and add it to known_hosts? Type <Text bold>yes</Text> to trust it:{' '}
+        <TextField onSubmit={submit} onCancel={() => q.answer(false)} priority={layer.session} armed={armed} />
+      </Text>
+      <Text dimColor>{armed ? 'yes + enter trust · anything else + enter, or esc: refuse' : '…'}</Text>
     </Box>
   );
 }
 
 function SecretQuestion({ q }: { q: Extract<SessionQuestion, { kind: 'secret' }> }) {
+  const armed = useArmed();
   const submit = useCallback((value: string) => q.answer(value), [q]);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-      <Text bold>{q.title}</Text>
-      <Text dimColor>{q.detail}</Text>
+      <Text bold>{visibleLine(q.title)}</Text>
+      <Text dimColor>{visibleLine(q.detail)}</Text>
       <Text>
         ›{' '}
-        <TextField mask onSubmit={submit} onCancel={() => q.answer(undefined)} clearOnSubmit priority={layer.session} />
+        <TextField mask onSubmit={submit} onCancel={() => q.answer(undefined)} clearOnSubmit priority={layer.session} armed={armed} />
       </Text>
-      <Text dimColor>enter send · esc cancel</Text>
+      <Text dimColor>{armed ? 'enter send · esc cancel' : '…'}</Text>
     </Box>
   );
 }
@@ -57,7 +69,7 @@ export function useSessionQuestion(source: QuestionSource | undefined): SessionQ
 /** Rows a question box takes, so the screen above can leave room for it. */
 export function sessionQuestionRows(q: SessionQuestion | undefined): number {
   if (!q) return 0;
-  return q.kind === 'host-key' ? 5 + (q.info.otherKnownTypes?.length ? 1 : 0) : 6;
+  return q.kind === 'host-key' ? 6 + (q.info.otherKnownTypes?.length ? 1 : 0) : 6;
 }
 
 export function SessionQuestions({ source }: { source: QuestionSource }) {

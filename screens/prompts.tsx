@@ -1,7 +1,7 @@
 // Small question widgets the screens compose: yes/no, typed host name, runbook inputs.
 import { useCallback, useState } from 'react';
 import { Box, Text } from 'ink';
-import { layer, useKeyLayer } from './hooks/keys.tsx';
+import { ARM_AFTER_MS, layer, useArmed, useKeyLayer } from './hooks/keys.tsx';
 import { TextField } from './widgets/TextField.tsx';
 import { Select } from './widgets/Select.tsx';
 import { effectiveValue, inputProblem } from './widgets/input-values.ts';
@@ -18,21 +18,28 @@ interface ConfirmPromptProps {
   priority?: number;
 }
 
-/** y/n. Every other key is left for the layers below, unless this is a modal. */
+/**
+ * y/n. Every other key is left for the layers below, unless this is a modal: a modal
+ * swallows every key, takes none pressed before it was drawn (its keys show once it
+ * listens), and Esc or q leave it (no).
+ */
 export function ConfirmPrompt({ question, onYes, onNo, active = true, priority = layer.prompt }: ConfirmPromptProps) {
+  const modal = priority >= layer.modal;
+  const armed = useArmed(modal ? ARM_AFTER_MS : 0);
   useKeyLayer(
     priority,
     (input, key) => {
+      if (!armed) return modal;
       if (input === 'y' || input === 'Y') onYes();
-      else if (input === 'n' || input === 'N' || key.escape) onNo();
-      else return priority >= layer.modal; // a modal swallows everything else
+      else if (input === 'n' || input === 'N' || key.escape || (modal && input === 'q')) onNo();
+      else return modal; // a modal swallows everything else
       return true;
     },
     active,
   );
   return (
     <Text wrap="truncate-end">
-      {question} <Text bold>(y/n)</Text>
+      {question} {armed ? <Text bold>(y/n)</Text> : <Text dimColor>…</Text>}
     </Text>
   );
 }

@@ -2,7 +2,7 @@
 // priority, and each key goes to the top layer first, then down until one handles it.
 // So a text field swallows `q` while the runner still sees Ctrl-C, and a modal question
 // silences the prompt under it, without every widget guessing whether it is focused.
-import { createContext, useContext, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useInput, type Key } from 'ink';
 
 /** Returns true when the key was handled (it goes no further down). */
@@ -79,4 +79,21 @@ export function useKeyLayer(priority: number, handler: KeyHandler, active = true
 /** Ctrl-C arrives as input 'c' with ctrl set (Ink is rendered with exitOnCtrlC: false). */
 export function isCtrlC(input: string, key: Key): boolean {
   return key.ctrl && input === 'c';
+}
+
+/** How long a modal ignores keys after it is drawn: a key meant for what was there before is not an answer. */
+export const ARM_AFTER_MS = 250;
+
+/**
+ * False until `ms` after the component was first drawn. A modal swallows keys while it is
+ * not armed (so they reach neither it nor the layer below) and shows its keys only once armed.
+ */
+export function useArmed(ms = ARM_AFTER_MS): boolean {
+  const [armed, setArmed] = useState(ms <= 0);
+  useEffect(() => {
+    if (ms <= 0) return;
+    const timer = setTimeout(() => setArmed(true), ms);
+    return () => clearTimeout(timer);
+  }, [ms]);
+  return armed;
 }

@@ -41,14 +41,17 @@ interface TextFieldProps {
   mask?: boolean;
   /** Key layer priority; a session question sits above everything. */
   priority?: number;
+  /** False: keys are swallowed, not typed (a modal not listening yet). Default true. */
+  armed?: boolean;
 }
 
-export function TextField({ onSubmit, onCancel, placeholder, active = true, clearOnSubmit = false, mask = false, priority = layer.prompt }: TextFieldProps) {
+export function TextField({ onSubmit, onCancel, placeholder, active = true, clearOnSubmit = false, mask = false, priority = layer.prompt, armed = true }: TextFieldProps) {
   const [state, dispatch] = useReducer(textFieldReducer, { value: '', submitted: null });
   useKeyLayer(
     priority,
     (input, key) => {
       if (isCtrlC(input, key)) return priority < layer.modal ? false : true; // the screen decides what Ctrl-C means
+      if (!armed) return priority >= layer.modal;
       if (key.return) dispatch({ type: 'submit' });
       else if (key.escape) onCancel?.();
       else if (key.backspace || key.delete) dispatch({ type: 'delete-back' });
@@ -75,7 +78,7 @@ export function TextField({ onSubmit, onCancel, placeholder, active = true, clea
   return (
     <Text>
       {state.value === '' && placeholder ? <Text dimColor>{placeholder}</Text> : mask ? '•'.repeat(state.value.length) : state.value}
-      {active && <Text inverse> </Text>}
+      {active && armed && <Text inverse> </Text>}
     </Text>
   );
 }

@@ -38,7 +38,7 @@ inputs:
 Prints the word on every master candidate.
 
 \`\`\`sh on=master-candidate confirm=none
-echo "said {{inputs.word}}"
+echo said {{inputs.word}}
 \`\`\`
 
 ## Count {#count}
@@ -144,7 +144,7 @@ test('Home → Cluster status over the real SSH session; Esc goes back to Home',
   }
 });
 
-test('an unknown host key is shown with its fingerprint and trusted only on the operator\'s yes', async () => {
+test('an unknown host key is shown with its fingerprint and trusted only on the operator\'s typed yes', async () => {
   const e = cliEnv(sshd, { trust: false });
   writeFileSync(join(e.runbooks, 'pty-tour.md'), BOOK);
   start(e);
@@ -156,8 +156,12 @@ test('an unknown host key is shown with its fingerprint and trusted only on the 
   const fp = execFileSync('ssh-keygen', ['-l', '-f', '-'], { input: sshd.hostPubKey, encoding: 'utf8' }).split(' ')[1]!;
   assert.ok(q.includes(fp), `the screen shows the fingerprint ${fp}`);
   assert.equal(readFileSync(e.knownHosts, 'utf8'), '', 'nothing trusted before the answer');
+  await waitFor(/yes \+ enter trust/, 'the question listening');
   keys('y');
-  await waitFor(/Run this on h1\?/, 'the run going on after the key was trusted');
+  await waitFor(/to trust it: y/, 'a y typed into the answer');
+  assert.equal(readFileSync(e.knownHosts, 'utf8'), '', 'a y alone trusts nothing');
+  keys('e', 's', 'Enter');
+  await waitFor(/Run this on h1\?/, 'the run going on after the key was trusted by a typed yes');
   assert.match(readFileSync(e.knownHosts, 'utf8'), /^\|1\|\S+ ssh-ed25519 /m, 'the key was added, hashed');
   keys('q');
   await waitFor(/leave|resume/i, 'the leave question');

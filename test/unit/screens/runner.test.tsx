@@ -200,7 +200,7 @@ test('Ctrl-C while a step runs asks before cancelling; n keeps it running, y can
   await r.waitFor((f) => !f.includes('Cancel the running command'));
   assert.deepEqual(run.sent, []);
   r.press(keys.ctrlC);
-  await r.waitFor('Cancel the running command on m2?');
+  await r.waitFor('Cancel the running command on m2? (y/n)');
   r.press('y');
   await r.waitFor(() => run.sent.length === 1);
   assert.deepEqual(run.sent, [{ type: 'cancel' }]);
@@ -223,13 +223,34 @@ test('a leave question turns into a cancel question when a command starts meanwh
   assert.deepEqual(calls, [], 'never left with a command running');
 });
 
+test('a modal takes no key pressed before it was drawn, and q or Esc leave it', async () => {
+  const run = healthCheckRun();
+  run.update({ cursor: 1, prompt: { kind: 'confirm', stepId: 'daemons', level: 'yes' } });
+  const { r, calls } = renderRunner(run);
+  await r.waitFor('(y/n)');
+  r.press('q');
+  r.press('y'); // at once: before the leave question listens
+  await r.waitFor('Leave? The run can be resumed later with `mfs-tui resume`. (y/n)');
+  assert.deepEqual(calls, [], 'the early y did not leave');
+  assert.deepEqual(run.sent, [], 'nor did it confirm the step under the question');
+  r.press('q');
+  await r.waitFor((f) => !f.includes('Leave?'));
+  r.press('q');
+  await r.waitFor('Leave? The run can be resumed later with `mfs-tui resume`. (y/n)');
+  r.press(keys.escape);
+  await r.waitFor((f) => !f.includes('Leave?'));
+  assert.deepEqual(calls, []);
+  assert.deepEqual(run.sent, []);
+  r.unmount();
+});
+
 test('Ctrl-C or q when nothing runs asks to leave and says the run can be resumed', async () => {
   const run = healthCheckRun();
   run.update({ cursor: 1, prompt: { kind: 'confirm', stepId: 'daemons', level: 'yes' } });
   const { r, calls } = renderRunner(run);
   await r.waitFor('(y/n)');
   r.press('q');
-  const ask = await r.waitFor('Leave? The run can be resumed');
+  const ask = await r.waitFor('Leave? The run can be resumed later with `mfs-tui resume`. (y/n)');
   assert.match(ask, /The run can be resumed later with `mfs-tui resume`/);
   r.press('y');
   await r.waitFor(() => calls.length === 1);

@@ -54,13 +54,18 @@ test('an unknown host key and a sudo password are asked above the runner, which 
   broker.ask({ kind: 'host-key', info: { host: 'cs3', address: '10.77.0.23', port: 22, keyType: 'ssh-ed25519', fingerprint: 'SHA256:q3b4bW1hVjQ' } });
   const hk = await r.waitFor('Unknown host key for cs3 (10.77.0.23:22)');
   assert.match(hk, /ssh-ed25519 SHA256:q3b4bW1hVjQ/);
+  // A y pressed as the question appears (meant for the step's y/n) is not taken.
   r.press('y');
+  await r.waitFor('yes + enter trust');
+  assert.doesNotMatch(r.lastFrame(), /› ?y|: y/, 'the early y was not typed into the field');
+  r.press('yes');
+  r.press(keys.enter);
   await r.waitFor(() => broker.answers.length === 1);
   assert.deepEqual(broker.answers, [true]);
-  assert.deepEqual(run.sent, [], 'the y answered the host key, not the step');
+  assert.deepEqual(run.sent, [], 'the keys answered the host key, not the step');
 
   broker.ask({ kind: 'secret', title: 'sudo password for ops on cs3', detail: 'asked once per session, never written anywhere' });
-  await r.waitFor('sudo password for ops on cs3');
+  await r.waitFor('enter send · esc cancel');
   r.press('hunter2');
   const masked = await r.waitFor('•••••••');
   assert.doesNotMatch(masked, /hunter2/);
@@ -68,6 +73,29 @@ test('an unknown host key and a sudo password are asked above the runner, which 
   await r.waitFor(() => broker.answers.length === 2);
   assert.deepEqual(broker.answers, [true, 'hunter2']);
   await r.waitFor((f) => !f.includes('sudo password'));
+  assert.deepEqual(run.sent, []);
+});
+
+test('a host key is trusted only by a typed yes: y + Enter refuses it, and Esc refuses it', async () => {
+  const run = healthCheckRun();
+  run.update({ cursor: 1, prompt: { kind: 'confirm', stepId: 'daemons', level: 'yes' } });
+  const broker = new FakeBroker();
+  const r = renderScreen(
+    <App runbooks={[]} unfinished={[{ runId: 'r-1', title: 'Health check', started: '', lastActivity: '' }]} initialResume="r-1" broker={broker} startRun={() => run} resumeRun={() => run} onExit={() => {}} />,
+  );
+  await r.waitFor('Run this on');
+  const info = { host: 'cs3', address: '10.77.0.23', port: 22, keyType: 'ssh-ed25519', fingerprint: 'SHA256:q3b4bW1hVjQ' };
+  broker.ask({ kind: 'host-key', info });
+  await r.waitFor('yes + enter trust');
+  r.press('y');
+  r.press(keys.enter);
+  await r.waitFor(() => broker.answers.length === 1);
+  broker.ask({ kind: 'host-key', info: { ...info, host: 'cs4' } });
+  await r.waitFor('Unknown host key for cs4');
+  await r.waitFor('yes + enter trust');
+  r.press(keys.escape);
+  await r.waitFor(() => broker.answers.length === 2);
+  assert.deepEqual(broker.answers, [false, false]);
   assert.deepEqual(run.sent, []);
 });
 
