@@ -1,7 +1,9 @@
 // `run --dry-run`: every resolved command of a runbook per host, every variant with the
 // host facts it is for, and nothing run. Nothing is asked of the hosts, so variants are
-// listed instead of chosen, and the VIP holder is shown as each master candidate.
-import type { Inventory } from '../inventory/types.ts';
+// listed instead of chosen, and the VIP holder is shown as each master candidate. Each host
+// says how it is logged into and whether its commands run under sudo.
+import type { Inventory, InventoryHost } from '../inventory/types.ts';
+import { visible, visibleLine } from '../util/visible.ts';
 import type { CommandBlock, FactCondition, Runbook, Step, TargetSpec } from '../runbook/types.ts';
 import { buildVariables, renderScript, renderTemplate } from '../runbook/template.ts';
 
@@ -31,6 +33,19 @@ function expand(t: TargetSpec, inv: Inventory, inputs: Record<string, string>): 
   }
 }
 
+/** The script's lines with one final line feed dropped, each shown with visible escapes. */
+function scriptLines(text: string): string[] {
+  return visible(text.endsWith('\n') ? text.slice(0, -1) : text, { tabs: false }).split('\n');
+}
+
+/** How a host is logged into and whether its commands run under sudo. */
+function login(entry: InventoryHost | undefined, host: string): string {
+  if (host === 'local') return '(this machine, as the operator running mfs-tui)';
+  if (!entry) return '(not in the inventory)';
+  const via = entry.proxyJump ? ` via ${entry.proxyJump}` : '';
+  return `(ssh ${entry.user}@${entry.address}:${entry.port}${via}, ${entry.become ? 'under sudo' : `as ${entry.user}, no sudo`})`;
+}
+
 function blockLines(block: CommandBlock, inv: Inventory, inputs: Record<string, string>): string[] {
   const out: string[] = [];
   const attrs = [`confirm ${block.confirm}`, `timeout ${block.timeoutMs / 1000}s`];
@@ -39,7 +54,7 @@ function blockLines(block: CommandBlock, inv: Inventory, inputs: Record<string, 
   if (block.parallel > 1) attrs.push(`parallel ${block.parallel}`);
   const when = block.when.length ? `when ${block.when.map(conditionText).join(' ')}: ` : '';
   out.push(`   ${when}(${attrs.join(', ')})`);
-  if (block.risk) out.push(`   RISK: ${block.risk}`);
+  if (block.risk) out.push(`   RISK: ${visibleLine(renderTemplate(block.risk, buildVariables(inv, inputs)).text)}`);
   const seen = new Set<string>();
   for (const t of block.targets) {
     for (const { host, note } of expand(t, inv, inputs)) {
@@ -49,11 +64,12 @@ function blockLines(block: CommandBlock, inv: Inventory, inputs: Record<string, 
       const vars = buildVariables(inv, inputs, entry);
       if (host === 'local') Object.assign(vars, { 'host.name': 'local', 'host.address': '127.0.0.1' });
       const script = renderScript(block.script, vars);
-      out.push(`   [${host}]${note ? ` (${note})` : ''}`);
-      for (const l of script.text.trimEnd().split('\n')) out.push(`     $ ${l}`);
+      out.push(`   [${host}]${note ? ` (${note})` : ''} ${login(entry, host)}`);
+      // Every byte of the script: nothing trimmed, anything the terminal would interpret shown escaped.
+      for (const l of scriptLines(script.text)) out.push(`     $ ${l}`);
       if (script.missing.length) out.push(`     ! undefined: ${script.missing.map((m) => `{{${m}}}`).join(', ')}`);
       if (block.check) {
-        for (const l of renderScript(block.check.script, vars).text.trimEnd().split('\n')) out.push(`     check $ ${l}`);
+        for (const l of scriptLines(renderScript(block.check.script, vars).text)) out.push(`     check $ ${l}`);
       }
     }
   }
@@ -61,13 +77,15 @@ function blockLines(block: CommandBlock, inv: Inventory, inputs: Record<string, 
 }
 
 function stepLines(step: Step, n: number, inv: Inventory, inputs: Record<string, string>): string[] {
-  const out = [`${n}. ${step.title} [${step.id}] (${step.kind})`];
+  const out = [`${n}. ${visibleLine(step.title)} [${step.id}] (${step.kind})`];
   if (step.requires.length) out.push(`   requires: ${step.requires.join(', ')}`);
   if (step.kind === 'command') for (const b of step.commands) out.push(...blockLines(b, inv, inputs));
   if (step.kind === 'manual') out.push('   the operator does this and acknowledges it');
   if (step.decision) {
-    out.push(`   ${step.decision.question}`);
-    for (const c of step.decision.choices) out.push(`   - ${c.key}: ${c.label} → ${c.goto ? `step ${c.goto}` : `runbook ${c.runbook}`}`);
+    // The question and labels as the operator will read them, variables filled in.
+    const render = (t: string) => visibleLine(renderTemplate(t, buildVariables(inv, inputs)).text);
+    out.push(`   ${render(step.decision.question)}`);
+    for (const c of step.decision.choices) out.push(`   - ${c.key}: ${render(c.label)} → ${c.goto ? `step ${c.goto}` : `runbook ${c.runbook}`}`);
   }
   return out;
 }
@@ -75,7 +93,7 @@ function stepLines(step: Step, n: number, inv: Inventory, inputs: Record<string,
 export function renderDryRun(rb: Runbook, inv: Inventory, inputs: Record<string, string>): string {
   const head = [`${rb.id}: ${rb.title} — dry run on ${inv.cluster} (nothing is run)`];
   const given = Object.entries(inputs);
-  if (given.length) head.push(`inputs: ${given.map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  if (given.length) head.push(`inputs: ${visibleLine(given.map(([k, v]) => `${k}=${v}`).join(' '))}`);
   const body = rb.steps.flatMap((s, i) => ['', ...stepLines(s, i + 1, inv, inputs)]);
   return `${[...head, ...body].join('\n')}\n`;
 }

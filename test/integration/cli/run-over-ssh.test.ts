@@ -107,7 +107,8 @@ test('--dry-run prints resolved commands per host and runs nothing', () => {
   const e = setup();
   const r = runCli(e, ['run', 'tour', '--runbooks', e.runbooks, '--inventory', e.inventory, '--dry-run', '--input', 'word=dry']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /\[h1\]\n\s+\$ echo "dry from \$\(hostname\) h1"/);
+  // Each host says how it is logged into and whether its commands run under sudo.
+  assert.match(r.stdout, /\[h1\] \(ssh \S+@127\.0\.0\.1:\d+, as \S+, no sudo\)\n\s+\$ echo "dry from \$\(hostname\) h1"/);
   assert.match(r.stdout, /RISK: nothing, it is a test/);
   assert.throws(() => readdirSync(join(e.env.MFS_TUI_STATE_DIR!, 'runs')));
 });
