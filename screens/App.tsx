@@ -163,6 +163,10 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
     (runbookId: string, prefill?: Record<string, string>, from?: PickedFrom) => {
       const runbook = runbooks.find((r) => r.id === runbookId);
       if (!runbook) return home(`There is no runbook "${runbookId}".`);
+      // A runbook with problems never starts: the list shows it greyed with them.
+      const problems = runbook.problems ?? [];
+      if (problems.length > 0)
+        return home(`"${runbook.title}" cannot run until fixed:\n${problems.slice(0, 3).join('\n')}${problems.length > 3 ? `\n(${problems.length - 3} more: mfs-tui validate)` : ''}`);
       if (cluster && needsClusterCheck(runbook.risk, clusterChoice, clusterConfirmed.current)) setScreen({ kind: 'cluster-check', runbook, prefill, from });
       else proceed(runbook, prefill, from);
     },

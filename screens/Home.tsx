@@ -16,6 +16,8 @@ export interface RunbookEntry {
   risk: RiskLevel;
   /** When to use it, in words. */
   when: string;
+  /** Why it cannot run (`file:line:col: message` each): listed greyed, with these below it. */
+  problems?: readonly string[];
 }
 
 export interface UnfinishedRun {
@@ -60,6 +62,10 @@ function homeItems(runbooks: readonly RunbookEntry[], unfinished: readonly Unfin
   ];
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** Pads or cuts (with …) to exactly width characters. */
 function fit(text: string, width: number): string {
   return text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`;
@@ -67,12 +73,18 @@ function fit(text: string, width: number): string {
 
 function ItemRow({ item, focused, titleWidth }: { item: HomeItem; focused: boolean; titleWidth: number }) {
   switch (item.kind) {
-    case 'runbook':
-      return (
+    case 'runbook': {
+      const broken = (item.runbook.problems?.length ?? 0) > 0;
+      return broken ? (
+        <Text wrap="truncate-end" dimColor>
+          <Text bold={focused}>{fit(item.runbook.title, titleWidth)}</Text> <Text color="red">cannot run: {plural(item.runbook.problems!.length, 'problem')}</Text>
+        </Text>
+      ) : (
         <Text wrap="truncate-end">
           <Text bold={focused}>{fit(item.runbook.title, titleWidth)}</Text> <Text color={riskColor[item.runbook.risk]}>{item.runbook.risk} risk</Text>
         </Text>
       );
+    }
     case 'resume':
       return (
         <Text wrap="truncate-end">
@@ -120,7 +132,9 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
   );
 
   const detail =
-    focused?.kind === 'runbook'
+    focused?.kind === 'runbook' && (focused.runbook.problems?.length ?? 0) > 0
+      ? [`Cannot run until fixed (mfs-tui validate):`, ...focused.runbook.problems!.flatMap((p) => wrapText(p, columns - 2))]
+      : focused?.kind === 'runbook'
       ? [...wrapText(focused.runbook.summary, columns - 2), ...wrapText(`When: ${focused.runbook.when}`, columns - 2)]
       : focused?.kind === 'resume'
         ? ['Resuming shows what is done; a step that was running when mfs-tui stopped must be settled first.']
@@ -153,7 +167,7 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
       />
       <Text> </Text>
       {detail.slice(0, 4).map((line, i) => (
-        <Text key={i} dimColor={i > 0 && line.startsWith('When:')}>
+        <Text key={i} dimColor={i > 0 && line.startsWith('When:')} color={focused?.kind === 'runbook' && focused.runbook.problems?.length ? 'red' : undefined}>
           {line}
         </Text>
       ))}

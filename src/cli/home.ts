@@ -1,5 +1,6 @@
 // The interactive app: loads the runbook library, the inventory and the unfinished runs,
 // opens the cluster session lazily (first run), and renders the screens with Ink.
+import { basename } from 'node:path';
 import type { GlobalOptions } from './main.ts';
 import { EXIT, UserError } from './errors.ts';
 import { inventoryPathFor, loadInventoryFor } from './context.ts';
@@ -71,7 +72,10 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   const known = checks.cachedLibraryProblems(catalog, inventory, cache);
   if (known) notice = problemNotice(known) ?? notice;
   const runbooks = catalog.headers;
-  const knownRunbookIds = new Set(runbooks.map((r) => r.id));
+  const runbookDir = g.runbooks ?? cat.builtinRunbookDir();
+  /** The library's problems as last known (cache or check), by file: a file with any is listed greyed and cannot start. */
+  let libraryProblems: RunbookProblem[] | undefined = known;
+  const listed = () => homeRunbookList(catalog, libraryProblems, cat.formatProblem);
   // Set once the full load that follows a first frame drawn from memory has ended.
   let inventoryLoaded: Promise<void> = Promise.resolve();
   let inventoryFailure: unknown;
@@ -86,10 +90,16 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     const header = runbooks.find((r) => r.id === id);
     if (!header) throw new Error(`no runbook ${id}`);
     await inventoryLoaded;
-    const lib = await import('../runbook/library.ts');
-    const parsed = lib.loadRunbookFiles([header.file], { knownRunbookIds, inventory });
-    const rb = parsed.runbooks.find((r) => r.id === id);
-    if (!rb) throw new UserError(`${header.file} no longer holds runbook "${id}"${parsed.problems[0] ? `: ${lib.formatProblem(parsed.problems[0])}` : ''}`);
+    // The file as it is now, parsed and validated (never a cached check): refused with its problems.
+    const { runnableRunbook, RunbookRefused } = await import('../runbook/runnable.ts');
+    let rb: Runbook;
+    try {
+      rb = runnableRunbook(header.file, { dir: runbookDir, inventory });
+    } catch (e) {
+      if (e instanceof RunbookRefused) throw new UserError(e.message, EXIT.failed);
+      throw e;
+    }
+    if (rb.id !== id) throw new UserError(`${header.file} no longer holds runbook "${id}" (it is "${rb.id}" now)`);
     return rb;
   };
   const unfinished = listRuns()
@@ -124,7 +134,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   };
 
   const props = (): AppProps => ({
-    runbooks,
+    runbooks: listed(),
     unfinished,
     cluster: inventory?.cluster,
     clusterChoice: { named: choice.named, source: choice.source, file: choice.file },
@@ -177,6 +187,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
    */
   const showLibraryProblems = (remembered: RunbookProblem[] | undefined): void => {
     if (remembered) {
+      libraryProblems = remembered;
       notice = problemNotice(remembered) ?? (inventory ? undefined : noInventory);
       return;
     }
@@ -184,6 +195,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
       new Promise<void>((done, stop) => setImmediate(() => (exited ? stop(new Error('the screen is closed')) : done())));
     void checks.checkLibrary(catalog, inventory, cache, pause).then(
       (problems) => {
+        libraryProblems = problems;
         notice = problemNotice(problems) ?? (inventory ? undefined : noInventory);
         redraw();
       },
@@ -205,7 +217,10 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
             if (changed) {
               showLibraryProblems(checks.cachedLibraryProblems(catalog, full, cache));
               redraw();
-            } else showLibraryProblems(known);
+            } else {
+              showLibraryProblems(known);
+              redraw();
+            }
             settle();
           },
           (err: unknown) => {
@@ -242,6 +257,39 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     if (session) await (await session).close().catch(() => undefined);
   }
   if (inventoryFailure !== undefined) throw inventoryFailure;
+}
+
+/**
+ * The home screen's list: every runbook file of the folder, in file order. A file whose
+ * front matter cannot be read is listed by its file name; a file with any problem (front
+ * matter, parse, validation, a duplicate id) carries them and is shown greyed, not startable.
+ * Until the library's check has ended (`problems` undefined) only front matter problems are known.
+ */
+export function homeRunbookList(
+  catalog: import('../runbook/catalog.ts').Catalog,
+  problems: readonly RunbookProblem[] | undefined,
+  format: (p: RunbookProblem) => string,
+): AppProps['runbooks'] {
+  const byFile = new Map<string, string[]>();
+  for (const p of [...(problems ?? []), ...(problems ? [] : catalog.files.flatMap((f) => f.problems))]) {
+    const list = byFile.get(p.file) ?? [];
+    list.push(format(p));
+    byFile.set(p.file, list);
+  }
+  return catalog.files.map((f) => {
+    const own = byFile.get(f.path) ?? [];
+    if (f.header) return { ...f.header, ...(own.length > 0 ? { problems: own } : {}) };
+    const name = basename(f.path);
+    return {
+      id: `file:${f.path}`,
+      title: name,
+      summary: '',
+      when: '',
+      risk: 'low' as const,
+      inputs: [],
+      problems: own.length > 0 ? own : f.problems.map(format),
+    };
+  });
 }
 
 /**

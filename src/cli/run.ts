@@ -24,24 +24,20 @@ export interface RunOptions extends GlobalOptions {
   settle?: string;
 }
 
-/** Finds a runbook by id in the library (or --runbooks), or by file path. */
+/**
+ * The runbook to run: by id in the library (or --runbooks), or by file path in any form
+ * (relative, absolute, through a symlink). Always parsed and validated now: a runbook with
+ * any problem is refused with each one located (exit 1), an oversized or absurd file too (exit 2).
+ */
 export async function findRunbook(ref: string, g: GlobalOptions): Promise<Runbook> {
-  const lib = await import('../runbook/library.ts');
-  const dir = g.runbooks ?? lib.builtinRunbookDir();
-  const byFile = ref.endsWith('.md');
-  const library = lib.loadRunbookDir(dir);
-  const result = byFile ? lib.loadRunbookFiles([ref], { knownRunbookIds: new Set(library.runbooks.map((r) => r.id)) }) : library;
-  const rb = byFile ? result.runbooks[0] : result.runbooks.find((r) => r.id === ref);
-  if (!rb) {
-    if (byFile && result.problems.length > 0) throw new UserError(result.problems.map(lib.formatProblem).join('\n'), EXIT.failed);
-    const ids = library.runbooks.map((r) => r.id).join(', ');
-    throw new UserError(`no runbook '${ref}' in ${dir} (runbooks: ${ids || 'none'})`);
+  const [{ runnableRunbook, RunbookRefused }, { builtinRunbookDir }] = await Promise.all([import('../runbook/runnable.ts'), import('../runbook/catalog.ts')]);
+  try {
+    return runnableRunbook(ref, { dir: g.runbooks ?? builtinRunbookDir() });
+  } catch (e) {
+    if (!(e instanceof RunbookRefused)) throw e;
+    if (e.reason === 'not-found') throw new UserError(e.message);
+    throw new UserError(e.message, e.problems.some((p) => p.limit) ? EXIT.usage : EXIT.failed);
   }
-  const own = result.problems.filter((p) => p.file === rb.file);
-  if (own.length > 0) {
-    throw new UserError(`runbook ${rb.id} has problems; fix them first:\n${own.map(lib.formatProblem).join('\n')}`, EXIT.failed);
-  }
-  return rb;
 }
 
 export async function runCommand(ref: string, opts: RunOptions): Promise<void> {

@@ -48,8 +48,9 @@ export async function takeSnapshot(g: GlobalOptions): Promise<ClusterStatus> {
 }
 
 export async function loadTriageLibrary(g: GlobalOptions): Promise<TriageRunbook[]> {
-  const lib = await import('../runbook/library.ts');
-  return lib.loadRunbookDir(g.runbooks ?? lib.builtinRunbookDir()).runbooks;
+  // Only runbooks that may run are offered: a broken one would be refused by `run` anyway.
+  const [{ runnableLibrary }, { builtinRunbookDir }] = await Promise.all([import('../runbook/runnable.ts'), import('../runbook/catalog.ts')]);
+  return runnableLibrary(g.runbooks ?? builtinRunbookDir()).runbooks;
 }
 
 export async function triageCommand(opts: TriageCommandOptions): Promise<void> {

@@ -21,7 +21,8 @@ export async function validateCommand(files: string[], g: GlobalOptions): Promis
   if (result.problems.length > 0) {
     const k = result.problems.length;
     process.stderr.write(`${k} problem${k === 1 ? '' : 's'} in ${n} runbook file${n === 1 ? '' : 's'}\n`);
-    process.exitCode = EXIT.failed;
+    // A file too big, not plain, or with absurd YAML was not read at all: bad input.
+    process.exitCode = result.problems.some((p) => p.limit) ? EXIT.usage : EXIT.failed;
   } else {
     process.stderr.write(`${n} runbook${n === 1 ? '' : 's'} valid\n`);
   }

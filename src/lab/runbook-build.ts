@@ -48,17 +48,24 @@ export async function runLabRunbooks(
   // The first phase starts now: loading the engine, the runbooks and the inventory, and
   // opening the SSH connections count as its time.
   let first: (() => void) | undefined = phases[0] ? startPhase(phases[0].phase, `runbook ${phases[0].runbook}`) : undefined;
-  const [{ loadInventory }, { openClusterSession }, { createRun }, { loadRunbookFiles, builtinRunbookDir, formatProblem }, { nonInteractivePrompts }, { operatorName }] = await Promise.all([
+  const [{ loadInventory }, { openClusterSession }, { createRun }, { runnableRunbook, RunbookRefused }, { builtinRunbookDir }, { nonInteractivePrompts }, { operatorName }] = await Promise.all([
     import('../inventory/load.ts'),
     import('../cluster/session.ts'),
     import('../engine/run.ts'),
-    import('../runbook/library.ts'),
+    import('../runbook/runnable.ts'),
+    import('../runbook/catalog.ts'),
     import('../cli/prompts.ts'),
     import('../cli/run.ts'),
   ]);
   const dir = builtinRunbookDir();
-  const loaded = loadRunbookFiles(phases.map((p) => path.join(dir, `${p.runbook}.md`)));
-  if (loaded.problems.length > 0) throw new LabError(`the lab's runbooks have problems:\n  ${loaded.problems.map(formatProblem).join('\n  ')}`);
+  const loaded = phases.map((p) => {
+    try {
+      return runnableRunbook(path.join(dir, `${p.runbook}.md`), { dir });
+    } catch (e) {
+      if (e instanceof RunbookRefused) throw new LabError(`the lab's runbook ${p.runbook} cannot run: ${e.message}`);
+      throw e;
+    }
+  });
   const inventory = await loadInventory(inventoryFile);
   const prompts = nonInteractivePrompts((line) => process.stderr.write(`${line}\n`));
   const session = await openClusterSession(inventory, prompts);
@@ -69,7 +76,7 @@ export async function runLabRunbooks(
   const results: RunbookRunResult[] = [];
   try {
     for (const p of phases) {
-      const runbook = loaded.runbooks.find((r) => r.id === p.runbook);
+      const runbook = loaded.find((r) => r.id === p.runbook);
       if (!runbook) throw new LabError(`runbook ${p.runbook} not found in ${dir}`);
       const done = first ?? startPhase(p.phase, `runbook ${p.runbook}`);
       first = undefined;

@@ -4,10 +4,11 @@
 // (header.ts) with the same YAML reader and schema as the full parser, so both agree on
 // it; front matter remembered from an earlier start (cache.ts) needs neither, so this
 // module loads the YAML reader only when a file is new or changed.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, parse as parsePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FrontMatter } from './frontmatter.ts';
+import { readLimitedText } from './limits.ts';
 import type { RunbookProblem } from './types.ts';
 import { sha256 } from '../util/hash.ts';
 
@@ -101,13 +102,9 @@ export function runbookFilesIn(dir: string): string[] {
  */
 export async function catalogFiles(paths: string[], store?: HeaderStore): Promise<Catalog> {
   const read = paths.map((path): CatalogFile & { known?: boolean } => {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return { path, problems: [{ file: path, line: 1, column: 1, message: `cannot read the file (${code ?? (e as Error).message})` }] };
-    }
+    const read = readLimitedText(path);
+    if ('problem' in read) return { path, problems: [read.problem] };
+    const text = read.text;
     const hash = sha256(text);
     // Only front matter that read without problems is remembered.
     const known = store?.header(path, hash);

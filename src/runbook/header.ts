@@ -14,7 +14,7 @@ export function readRunbookHeader(text: string, file: string, hash = sha256(text
     };
   }
   const read = readFrontMatter(fm.yaml, fm.firstLine);
-  const problems = read.problems.map((p) => ({ file, line: p.pos.line, column: p.pos.column, message: p.message }));
+  const problems = read.problems.map((p) => ({ file, line: p.pos.line, column: p.pos.column, message: p.message, ...(p.limit ? { limit: p.limit } : {}) }));
   if (!read.value) return { problems };
   return { header: { ...read.value, file, hash }, problems };
 }

@@ -1,10 +1,13 @@
 // Loading runbook files from disk: parse and validate each, then check that decisions
-// hand over only to runbooks that exist and that no two files share an id.
+// hand over only to runbooks that exist and that no two files share an id. Each file
+// keeps its own problems, so a broken file never hides or stops the others. A runbook
+// that may run comes from runnable.ts, which refuses any with a problem.
 import { readFileSync } from 'node:fs';
 import type { Inventory } from '../inventory/types.ts';
 import { runbookFilesIn } from './catalog.ts';
 import type { CatalogFile } from './catalog.ts';
 import type { FileCheck } from './cache.ts';
+import { readLimitedText } from './limits.ts';
 import { displayName, locate } from './locations.ts';
 import { parseRunbook } from './parse.ts';
 import type { Runbook, RunbookProblem } from './types.ts';
@@ -16,49 +19,77 @@ export interface LoadOptions {
   inventory?: Inventory;
 }
 
+/** One file as loaded: its runbook when it could be parsed, and every problem found in it. */
+export interface LoadedRunbookFile {
+  /** The path as given (the one problems name). */
+  path: string;
+  runbook?: Runbook;
+  problems: RunbookProblem[];
+}
+
+export interface LoadedRunbooks {
+  /** Every runbook that could be parsed, with problems or not (see runnable.ts for the ones that may run). */
+  runbooks: Runbook[];
+  /** Every problem: parse problems, duplicate ids, then validation, as `validate` prints them. */
+  problems: RunbookProblem[];
+  /** Per file, in order. */
+  files: LoadedRunbookFile[];
+}
+
 // Listing the folder and reading front matter only is catalog.ts (the home screen's fast path).
 export { builtinRunbookDir, formatProblem, runbookFilesIn } from './catalog.ts';
 
 /** Parses and validates each file. A runbook with problems is still returned when it could be read. */
-export function loadRunbookFiles(paths: string[], opts: LoadOptions = {}): { runbooks: Runbook[]; problems: RunbookProblem[] } {
-  const runbooks: Runbook[] = [];
-  const problems: RunbookProblem[] = [];
+export function loadRunbookFiles(paths: string[], opts: LoadOptions = {}): LoadedRunbooks {
+  const files: LoadedRunbookFile[] = [];
   for (const path of paths) {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      problems.push({ file: path, line: 1, column: 1, message: `cannot read the file (${code ?? (e as Error).message})` });
+    const read = readLimitedText(path);
+    if ('problem' in read) {
+      files.push({ path, problems: [read.problem] });
       continue;
     }
-    const parsed = parseRunbook(text, path);
-    problems.push(...parsed.problems);
-    if (parsed.runbook) runbooks.push(parsed.runbook);
+    const parsed = parseRunbook(read.text, path);
+    files.push({ path, runbook: parsed.runbook, problems: [...parsed.problems] });
   }
+  const duplicates: RunbookProblem[] = [];
   const firstFile = new Map<string, string>();
-  for (const rb of runbooks) {
+  for (const f of files) {
+    const rb = f.runbook;
+    if (!rb) continue;
     const where = displayName(rb, rb.file);
     const first = firstFile.get(rb.id);
     if (first !== undefined) {
       const pos = locate(rb, 'id', 0, { line: 2, column: 1 });
-      problems.push({ file: where, line: pos.line, column: pos.column, message: `duplicate runbook id "${rb.id}" (also in ${first})` });
+      const p = { file: where, line: pos.line, column: pos.column, message: `duplicate runbook id "${rb.id}" (also in ${first})` };
+      duplicates.push(p);
+      f.problems.push(p);
     } else firstFile.set(rb.id, where);
   }
   const knownRunbookIds = new Set([...firstFile.keys(), ...(opts.knownRunbookIds ?? [])]);
-  for (const rb of runbooks) problems.push(...validateRunbook(rb, { knownRunbookIds, inventory: opts.inventory }));
-  return { runbooks, problems };
+  const validation: RunbookProblem[] = [];
+  for (const f of files) {
+    if (!f.runbook) continue;
+    const found = validateRunbook(f.runbook, { knownRunbookIds, inventory: opts.inventory });
+    validation.push(...found);
+    f.problems.push(...found);
+  }
+  const parseProblems = files.flatMap((f) => f.problems.filter((p) => !duplicates.includes(p) && !validation.includes(p)));
+  return {
+    runbooks: files.flatMap((f) => (f.runbook ? [f.runbook] : [])),
+    problems: [...parseProblems, ...duplicates, ...validation],
+    files,
+  };
 }
 
-export function loadRunbookDir(dir: string, opts: LoadOptions = {}): { runbooks: Runbook[]; problems: RunbookProblem[] } {
-  let files: string[];
+export function loadRunbookDir(dir: string, opts: LoadOptions = {}): LoadedRunbooks {
+  let paths: string[];
   try {
-    files = runbookFilesIn(dir);
+    paths = runbookFilesIn(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { runbooks: [], problems: [{ file: dir, line: 1, column: 1, message: `cannot list the runbook folder (${code ?? (e as Error).message})` }] };
+    return { runbooks: [], files: [], problems: [{ file: dir, line: 1, column: 1, message: `cannot list the runbook folder (${code ?? (e as Error).message})` }] };
   }
-  return loadRunbookFiles(files, opts);
+  return loadRunbookFiles(paths, opts);
 }
 
 /**

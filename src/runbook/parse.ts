@@ -110,8 +110,8 @@ class RunbookParser {
     this.src = new Source(text);
   }
 
-  private report(pos: SourcePos, message: string): void {
-    this.problems.push({ file: this.file, line: pos.line, column: pos.column, message });
+  private report(pos: SourcePos, message: string, limit?: true): void {
+    this.problems.push({ file: this.file, line: pos.line, column: pos.column, message, ...(limit ? { limit } : {}) });
   }
 
   parse(): Runbook | undefined {
@@ -124,7 +124,7 @@ class RunbookParser {
     let fm: ReturnType<typeof readFrontMatter>['value'];
     if (first?.type === 'yaml') {
       const read = readFrontMatter(first.value, startOf(first).line + 1);
-      for (const p of read.problems) this.report(p.pos, p.message);
+      for (const p of read.problems) this.report(p.pos, p.message, p.limit);
       fm = read.value;
     } else {
       this.report({ line: 1, column: 1 }, 'no front matter: the file must start with a --- block holding id, title, summary, when and risk');
@@ -428,7 +428,7 @@ class RunbookParser {
     }
     if (draft.step.commands.length) this.report(pos, 'a step has either a decision or commands, not both');
     const parsed = parseYamlAt(code.value, pos.line + 1, pos.column - 1);
-    for (const p of parsed.problems) this.report(p.pos, p.message);
+    for (const p of parsed.problems) this.report(p.pos, p.message, p.limit);
     if (!parsed.source) return;
     const src = parsed.source;
     const checked = validateYaml(src, decisionSchema, 'decision');

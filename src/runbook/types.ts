@@ -141,4 +141,6 @@ export interface RunbookProblem {
   line: number;
   column: number;
   message: string;
+  /** Set when the file was not read or parsed at all: too big, not a plain file, YAML nested too deep or an alias bomb (bad input, exit 2). */
+  limit?: true;
 }

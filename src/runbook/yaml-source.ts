@@ -3,11 +3,15 @@
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { ZodIssue, ZodType, ZodTypeDef } from 'zod';
+import { MAX_YAML_ALIASES, MAX_YAML_DEPTH } from './limits.ts';
+import { aliasProblem, yamlTooDeep } from './yaml-limits.ts';
 import type { SourcePos } from './types.ts';
 
 export interface YamlProblem {
   pos: SourcePos;
   message: string;
+  /** Not parsed at all: nested too deep, or too many aliases (see limits.ts). */
+  limit?: true;
 }
 
 export interface YamlSource {
@@ -23,12 +27,23 @@ export interface YamlSource {
  * columns there. Returns the document or its syntax errors in file positions.
  */
 export function parseYamlAt(text: string, firstLine: number, indent = 0): { source?: YamlSource; problems: YamlProblem[] } {
+  // Checked before the parser, which recurses per level and takes seconds on absurd nesting.
+  const deep = yamlTooDeep(text);
+  if (deep) {
+    return {
+      problems: [
+        { pos: { line: firstLine + deep.line - 1, column: deep.column + indent }, message: `YAML nested more than ${MAX_YAML_DEPTH} levels deep: not read`, limit: true },
+      ],
+    };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const posAt = (offset: number): SourcePos => {
     const { line, col } = lineCounter.linePos(offset);
     return { line: firstLine + line - 1, column: col + indent };
   };
+  const aliases = aliasProblem(doc, text);
+  if (aliases) return { problems: [{ pos: posAt(aliases.offset), message: aliases.message, limit: true }] };
   const start = { line: firstLine, column: 1 + indent };
   const problems = doc.errors.map((e) => ({
     pos: posAt(e.pos[0]),
@@ -83,7 +98,7 @@ export function validateYaml<T>(
   what: string,
   describe?: (issue: ZodIssue, value: unknown) => string | undefined,
 ): { value?: T; problems: YamlProblem[] } {
-  const json: unknown = src.doc.toJS();
+  const json: unknown = src.doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   const result = schema.safeParse(json ?? {});
   if (result.success) return { value: result.data, problems: [] };
   const problems: YamlProblem[] = [];

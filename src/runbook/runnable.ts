@@ -1,0 +1,91 @@
+// The only way to a runbook that may run: read from disk, parsed, validated, and refused
+// with its located problems when anything is wrong. `run` (by id or file, any path form,
+// symlinks), resume, the home screen and `lab up` all come through here, so no cached
+// result or path spelling can let an unchecked runbook start.
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Inventory } from '../inventory/types.ts';
+import { formatProblem } from './catalog.ts';
+import { loadRunbookDir, loadRunbookFiles, type LoadedRunbookFile } from './library.ts';
+import type { Runbook, RunbookProblem } from './types.ts';
+
+/** Why a runbook may not run: it is not there, or it has problems (each located). */
+export class RunbookRefused extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'not-found' | 'invalid',
+    readonly problems: RunbookProblem[] = [],
+  ) {
+    super(message);
+    this.name = 'RunbookRefused';
+  }
+}
+
+export interface RunnableOptions {
+  /** The runbook folder: the library a runbook is looked up in by id, and the ids a decision may hand over to. */
+  dir: string;
+  /** When given, hosts named in the runbook must exist in it. */
+  inventory?: Inventory;
+}
+
+/** Whether `ref` names a file rather than an id (ids are lowercase words with `-`, never a path). */
+export function isRunbookPath(ref: string): boolean {
+  return ref.endsWith('.md') || ref.includes('/') || ref.includes('\\');
+}
+
+function refuse(file: LoadedRunbookFile, what: string): never {
+  const n = file.problems.length;
+  throw new RunbookRefused(
+    `${what} has ${n} problem${n === 1 ? '' : 's'} and cannot run; fix ${n === 1 ? 'it' : 'them'} first (mfs-tui validate):\n${file.problems.map(formatProblem).join('\n')}`,
+    'invalid',
+    file.problems,
+  );
+}
+
+/**
+ * The runbook `ref` names (an id in `dir`, or a file path in any form), parsed and
+ * validated now; throws RunbookRefused when it is missing or has any problem.
+ */
+export function runnableRunbook(ref: string, opts: RunnableOptions): Runbook {
+  const library = loadRunbookDir(opts.dir, { inventory: opts.inventory });
+  if (isRunbookPath(ref)) {
+    const knownRunbookIds = new Set(library.files.flatMap((f) => (f.runbook ? [f.runbook.id] : [])));
+    // The same file reached through the library (a symlink, another spelling) is checked as the library checks it.
+    const real = realPath(ref);
+    const inLibrary = real !== undefined ? library.files.find((f) => realPath(f.path) === real) : undefined;
+    const file = inLibrary ?? loadRunbookFiles([ref], { knownRunbookIds, inventory: opts.inventory }).files[0]!;
+    if (!file.runbook || file.problems.length > 0) refuse(file, `runbook file ${ref}`);
+    return file.runbook;
+  }
+  const file = library.files.find((f) => f.runbook?.id === ref);
+  if (!file?.runbook) {
+    const ids = library.files.flatMap((f) => (f.runbook ? [f.runbook.id] : []));
+    const listing = library.problems.find((p) => p.file === opts.dir);
+    throw new RunbookRefused(
+      listing ? formatProblem(listing) : `no runbook '${ref}' in ${opts.dir} (runbooks: ${ids.join(', ') || 'none'})`,
+      'not-found',
+    );
+  }
+  if (file.problems.length > 0) refuse(file, `runbook ${ref} (${file.path})`);
+  return file.runbook;
+}
+
+/** The runbooks of a folder that may run, and the files that may not, with their problems. */
+export function runnableLibrary(dir: string, inventory?: Inventory): { runbooks: Runbook[]; broken: LoadedRunbookFile[]; problems: RunbookProblem[] } {
+  const library = loadRunbookDir(dir, { inventory });
+  const runbooks: Runbook[] = [];
+  const broken: LoadedRunbookFile[] = [];
+  for (const f of library.files) {
+    if (f.runbook && f.problems.length === 0) runbooks.push(f.runbook);
+    else broken.push(f);
+  }
+  return { runbooks, broken, problems: library.problems };
+}
+
+function realPath(p: string): string | undefined {
+  try {
+    return realpathSync(resolve(p));
+  } catch {
+    return undefined;
+  }
+}
