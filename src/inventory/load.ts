@@ -1,13 +1,15 @@
 // Loading an inventory: YAML (with positions) → schema check → cross-field rules →
 // ssh_config resolution per host (in parallel) → Inventory. Every problem names the file,
 // the line, the field path and what is wrong; all problems are reported at once.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ZodIssue } from 'zod';
 import type { Inventory, InventoryHost } from './types.ts';
 import { didYouMean, formatFieldPath, InventoryError, withHint, type InventoryProblem } from './problems.ts';
-import { inventorySchema, knownKeys, rawIssues, type InventoryFile } from './schema.ts';
+import { addressProblem, inventorySchema, knownKeys, printable, rawIssues, USER_NAME, type InventoryFile } from './schema.ts';
+import { MAX_YAML_ALIASES, MAX_YAML_DEPTH, readLimitedText } from '../runbook/limits.ts';
+import { aliasProblem, yamlTooDeep } from '../runbook/yaml-limits.ts';
 import { expandTilde, resolveSshConfig, SshConfigError, type ResolvedSshConfig } from './ssh-config.ts';
 
 export { InventoryError, formatInventoryProblems, type InventoryProblem } from './problems.ts';
@@ -115,6 +117,9 @@ export interface ParsedInventory {
 
 /** Parses and checks the text; throws InventoryError listing every problem found. Pure. */
 export function parseInventory(text: string, file: string): ParsedInventory {
+  // Absurd nesting is refused before the parser, which recurses per level.
+  const deep = yamlTooDeep(text);
+  if (deep) throw new InventoryError([{ file, line: deep.line, column: deep.column, path: '', message: `YAML nested more than ${MAX_YAML_DEPTH} levels deep: not read` }]);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const src = new SourceMap(file, doc, lines);
@@ -126,7 +131,12 @@ export function parseInventory(text: string, file: string): ParsedInventory {
       }),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const aliases = aliasProblem(doc, text);
+  if (aliases) {
+    const pos = lines.linePos(aliases.offset);
+    throw new InventoryError([{ file, line: pos.line, column: pos.col, path: '', message: aliases.message }]);
+  }
+  const raw: unknown = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) ?? {};
   const parsed = inventorySchema.safeParse(raw);
   const issues = [...(parsed.success ? [] : parsed.error.issues), ...rawIssues(raw)];
   if (!parsed.success || issues.length > 0) {
@@ -165,13 +175,14 @@ export interface LoadOptions {
  */
 export async function loadInventory(file: string, opts: LoadOptions = {}): Promise<Inventory> {
   const abs = resolvePath(file);
-  let text: string;
-  try {
-    text = readFileSync(abs, 'utf8');
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new InventoryError([{ file: abs, line: 0, column: 0, path: '', message: `cannot read the inventory: ${why}` }]);
+  // A regular file of at most 1 MB, its size checked before a byte is read.
+  const read = readLimitedText(abs);
+  if ('problem' in read) {
+    const p = read.problem;
+    const message = p.limit ? p.message : /ENOENT/.test(p.message) ? 'cannot read the inventory: no such file' : `cannot read the inventory: ${p.message}`;
+    throw new InventoryError([{ file: abs, line: p.limit ? 1 : 0, column: p.limit ? 1 : 0, path: '', message }]);
   }
+  const text = read.text;
   const { data, src } = parseInventory(text, abs);
   const baseDir = dirname(abs);
   const problems: InventoryProblem[] = [];
@@ -198,6 +209,18 @@ export async function loadInventory(file: string, opts: LoadOptions = {}): Promi
         return undefined;
       }),
   );
+  if (problems.length > 0) throw new InventoryError(problems);
+  // What ssh_config gave for fields the inventory left out is checked as the inventory's own would be.
+  data.hosts.forEach((h, i) => {
+    const r = resolved[i] as ResolvedSshConfig;
+    const at: FieldPath = ['hosts', i, 'name'];
+    if (h.address === undefined && addressProblem(r.hostname))
+      problems.push(src.problem(at, `ssh_config gives this host the HostName '${printable(r.hostname)}', which is not a valid IP address or host name`));
+    if (h.user === undefined && !USER_NAME.test(r.user))
+      problems.push(src.problem(at, `the user for this host (from ssh_config, else your login) is '${printable(r.user)}', which is not a user name: set user: in the inventory`));
+    if (h.port === undefined && (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535))
+      problems.push(src.problem(at, `ssh_config gives this host the Port ${r.port}, which is not a port (1-65535)`));
+  });
   if (problems.length > 0) throw new InventoryError(problems);
 
   const hosts: InventoryHost[] = data.hosts.map((h, i) => {

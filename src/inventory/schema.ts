@@ -9,10 +9,8 @@ const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:
 
 /** An IP address or a DNS name; something that looks like an IPv4 address must be a valid one. */
 const address = z.string().superRefine((s, ctx) => {
-  if (isIP(s)) return;
-  if (/^[\d.]+$/.test(s) || s.includes(':') || !HOSTNAME.test(s)) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${s}' is not a valid IP address or host name` });
-  }
+  const problem = addressProblem(s);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
 });
 
 const role = z
@@ -26,16 +24,46 @@ const role = z
   })
   .transform((s) => s as Role);
 
-const absolutePath = z.string().refine((s) => s.startsWith('/'), { message: 'must be an absolute path' });
+// Inventory values reach commands (runbooks may insert them as they are, `{{{paths.data}}}`):
+// each is checked against what it is, so none can carry shell or config syntax.
+const SAFE_PATH = /^\/[A-Za-z0-9._+@%,:=\/-]*$/;
+const absolutePath = z.string().superRefine((s, ctx) => {
+  if (!s.startsWith('/')) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${printable(s)}' must be an absolute path` });
+  else if (!SAFE_PATH.test(s) || s.includes('//') || /(^|\/)\.\.?(\/|$)/.test(s))
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `'${printable(s)}' must be an absolute path of letters, digits and . _ + @ % , : = - (no spaces, quotes or shell characters, no . or .. parts)`,
+    });
+});
+
+/** A value for an error message: control characters shown as escapes, long values cut. */
+export function printable(s: string): string {
+  const shown = JSON.stringify(s).slice(1, -1);
+  return shown.length > 80 ? `${shown.slice(0, 79)}…` : shown;
+}
+
+/** A host name as in the inventory (also an ssh_config alias): letters, digits, `.`, `_`, `-`, not starting with `-` or `.`. */
+export const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** A login name: portable POSIX user names (letters, digits, `.`, `_`, `-`, not starting with `-`), at most 32. */
+export const USER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
+/** A Linux network interface name: 1-15 characters, no `/`, spaces or shell characters; `eth0:1` labels too. */
+const INTERFACE = /^[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,14}$/;
+/** A cluster name: it names the cluster in journals, metrics labels and config comments. */
+const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** Why `s` is not an IP address or a DNS name, or undefined when it is one. */
+export function addressProblem(s: string): string | undefined {
+  if (isIP(s)) return undefined;
+  if (/^[\d.]+$/.test(s) || s.includes(':') || !HOSTNAME.test(s)) return `'${printable(s)}' is not a valid IP address or host name`;
+  return undefined;
+}
 
 export const hostSchema = z
   .object({
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a host name (letters, digits, ".", "_", "-")'),
+    name: z.string().regex(HOST_NAME, 'must be a host name (letters, digits, ".", "_", "-"; starting with a letter or digit)'),
     address: address.optional(),
     port: z.number().int().min(1).max(65535).optional(),
-    user: z.string().min(1).optional(),
+    user: z.string().regex(USER_NAME, 'must be a user name (letters, digits, ".", "_", "-"; starting with a letter or "_"; at most 32)').optional(),
     identity: z.string().min(1).optional(),
     agent: z.boolean().optional(),
     become: z.boolean().default(false),
@@ -46,11 +74,11 @@ export const hostSchema = z
 
 export const inventorySchema = z
   .object({
-    cluster: z.string().min(1),
+    cluster: z.string().regex(CLUSTER_NAME, 'must be a cluster name (letters, digits, ".", "_", "-"; starting with a letter or digit; at most 63)'),
     vip: z
       .object({
         address: z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IP address' }),
-        interface: z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, 'must be a network interface name like eth0'),
+        interface: z.string().regex(INTERFACE, 'must be a network interface name like eth0 (at most 15 letters, digits, "_", ".", ":", "@", "-"; not starting with "-")'),
         prefix: z.number().int().min(0).max(128),
       })
       .strict(),
