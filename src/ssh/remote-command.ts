@@ -214,10 +214,11 @@ const PICK_DIR =
 /** Runs in the job's own session: notes its group and start time, then becomes the script. */
 const RUNNER =
   `if [ -r /proc/$$/stat ]; then read -r _ _ _ _ pg _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ st _ < /proc/$$/stat; else pg=$$; st=0; fi; ` +
-  `printf '%s %s\\n' "$pg" "$st" > "$0.pid"; exec /bin/sh "$0.sh" > "$0.out" 2> "$0.err" < /dev/null`;
+  // The script gets the login's umask back (the job's own files were made private before).
+  `printf '%s %s\\n' "$pg" "$st" > "$0.pid"; umask "$1"; exec /bin/sh "$0.sh" > "$0.out" 2> "$0.err" < /dev/null`;
 
 /** Waits for the job (in a session of its own) and writes its exit code when it ends. */
-const RECORDER = `setsid -w /bin/sh -c ${shQuote(RUNNER)} "$0" < /dev/null > /dev/null 2>&1 & wait $!; printf '%s\\n' "$?" > "$0.rc.tmp" && mv "$0.rc.tmp" "$0.rc"`;
+const RECORDER = `setsid -w /bin/sh -c ${shQuote(RUNNER)} "$0" "$1" < /dev/null > /dev/null 2>&1 & wait $!; printf '%s\\n' "$?" > "$0.rc.tmp" && mv "$0.rc.tmp" "$0.rc"`;
 
 /** Follows a job's output files from byte offsets until its recorder wrote the exit code; exits with it. */
 function followScript(f: string, recorder: string, outFrom: string, errFrom: string): string {
@@ -243,13 +244,13 @@ export function wrapJob(script: string, sudo: SudoMode, id: string, token = `__m
     `printf '%s\\n' "${token}=$__mfs_pg" >&2; unset __mfs_pg; eval ${shQuote(script)}`;
   const f = `$__mfs_d/${id}`;
   const wrapper =
-    `umask 077; ${PICK_DIR}; ` +
-    `if [ -z "$__mfs_d" ] || ! command -v setsid >/dev/null 2>&1 || ! printf '%s' ${shQuote(script)} > "${f}.sh" || ! : > "${f}.out" || ! : > "${f}.err"; then ${plain}; exit $?; fi; ` +
+    `__mfs_um=$(umask); umask 077; ${PICK_DIR}; ` +
+    `if [ -z "$__mfs_d" ] || ! command -v setsid >/dev/null 2>&1 || ! printf '%s' ${shQuote(script)} > "${f}.sh" || ! : > "${f}.out" || ! : > "${f}.err"; then umask "$__mfs_um"; ${plain}; exit $?; fi; ` +
     `rm -f "${f}.rc" "${f}.pid"; ` +
     // Jobs of a week ago are nobody's business any more (in the background: no wait for it).
     `(find "$__mfs_d" -maxdepth 1 -type f -mtime +7 -delete 2>/dev/null &) ; ` +
     // The recorder has its own session too: a hang-up of the channel's (or sudo's pty's) group must not reach it.
-    `MFS_TUI_JOB=${id} setsid -w /bin/sh -c ${shQuote(RECORDER)} "${f}" < /dev/null > /dev/null 2>&1 & __mfs_rec=$!; ` +
+    `MFS_TUI_JOB=${id} setsid -w /bin/sh -c ${shQuote(RECORDER)} "${f}" "$__mfs_um" < /dev/null > /dev/null 2>&1 & __mfs_rec=$!; ` +
     `__n=0; while [ ! -s "${f}.pid" ] && [ $__n -lt 1000 ]; do sleep 0.005; __n=$((__n+1)); done; ` +
     `read -r __pg __st 2>/dev/null < "${f}.pid" || { __pg=0; __st=0; }; ` +
     `read -r __boot 2>/dev/null < /proc/sys/kernel/random/boot_id || __boot=none; ` +

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MarkerStripper, wrapScript } from '../../../src/ssh/remote-command.ts';
+import { MarkerStripper, wrapJob, wrapScript } from '../../../src/ssh/remote-command.ts';
 import { fingerprintOf, hashedKnownHostsLine, judgeHostKey, parseKeygenFind, type KnownHostEntry } from '../../../src/ssh/known-hosts.ts';
 import { generateKey } from '../../helpers/sshd.ts';
 
@@ -65,4 +65,16 @@ test('known_hosts: parse ssh-keygen -F output (hashed, revoked) and judge keys p
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('wrapJob: the job runs with the login umask (files it makes are as without mfs-tui), its own files are private', () => {
+  const id = `umask.test.${process.pid}`;
+  const { command, token } = wrapJob('umask; : > "$HOME/.mfs-umask-probe"; stat -c %a "$HOME/.mfs-umask-probe"; rm -f "$HOME/.mfs-umask-probe"', 'none', id);
+  const r = spawnSync('/bin/bash', ['-c', `umask 022; ${command}`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '0022\n644\n');
+  const m = new RegExp(`${token}=\\d+ \\d+ \\S+ \\d+ (.+)\\n`).exec(r.stderr);
+  assert.ok(m, r.stderr);
+  assert.equal(statSync(join(m[1]!, `${id}.out`)).mode & 0o777, 0o600);
+  assert.equal(statSync(m[1]!).mode & 0o777, 0o700);
 });
