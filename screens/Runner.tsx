@@ -9,7 +9,7 @@ import { useNow, useRunState, useTerminalSize } from './hooks/useRun.ts';
 import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx';
 import { ConfirmPrompt } from './prompts.tsx';
 import { StepList } from './runner/StepList.tsx';
-import { Commands, Prose, RiskLine, commandRows } from './runner/StepDetail.tsx';
+import { Commands, Prose, RiskLine, commandRows, wrapRows } from './runner/StepDetail.tsx';
 import { OutputPanel, outputRowsWanted } from './runner/OutputPanel.tsx';
 import { PromptPanel, promptRows, type TypedAnswer } from './runner/PromptPanel.tsx';
 import { PreconditionWarning, PreconditionsChecking, checkingNames, warningLines } from './runner/Preconditions.tsx';
@@ -162,7 +162,8 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
   });
 
   const plan = step && step.kind === 'command' ? ctrl.planFor(step.id) : [];
-  const commands = commandRows(plan);
+  // Long lines wrap to the runner's width (in terminal cells): nothing of a command is cut off.
+  const commands = wrapRows(commandRows(plan), columns - 1);
   // A dangerous step says why in red for as long as it is the current step.
   const risk = (state.prompt?.kind === 'confirm' ? state.prompt.risk : undefined) ?? step?.commands.find((c) => c.risk)?.risk;
   const prose = step ? wrapText(step.prose, columns - 2).filter((l, i, all) => l !== '' || (i > 0 && i < all.length - 1)) : [];

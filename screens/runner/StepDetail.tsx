@@ -1,5 +1,6 @@
 // The current step: its prose, the exact command per target host, and the risk line.
 import { Box, Text } from 'ink';
+import stringWidth from 'string-width';
 import type { PlannedCommand } from '../../src/engine/types.ts';
 import { groupIdentical } from './view-model.ts';
 import { visible, visibleLine } from '../../src/util/visible.ts';
@@ -21,6 +22,37 @@ export function commandRows(plan: readonly PlannedCommand[]): string[] {
   return rows;
 }
 
+/**
+ * Command rows cut to the terminal's width in cells (wide characters count two), the rest of
+ * a long line on continuation rows (`  ↪ `): the confirmation view never hides part of a line.
+ */
+export function wrapRows(rows: readonly string[], width: number): string[] {
+  const w = Math.max(12, width);
+  const out: string[] = [];
+  for (const row of rows) {
+    if (stringWidth(row) <= w) {
+      out.push(row);
+      continue;
+    }
+    let line = '';
+    let cells = 0;
+    let first = true;
+    for (const ch of row) {
+      const cw = stringWidth(ch);
+      if (cells + cw > w) {
+        out.push(line);
+        line = '      ↪ ';
+        cells = stringWidth(line);
+        first = false;
+      }
+      line += ch;
+      cells += cw;
+    }
+    if (line !== '' || first) out.push(line);
+  }
+  return out;
+}
+
 interface CommandsProps {
   rows: readonly string[];
   max: number;
@@ -32,7 +64,7 @@ export function Commands({ rows, max }: CommandsProps) {
   return (
     <Box flexDirection="column">
       {shown.map((row, i) => (
-        <Text key={i} wrap="truncate-end" color={row.startsWith('on ') ? undefined : row.includes(': skipped — ') ? 'gray' : 'white'} bold={row.startsWith('  $')}>
+        <Text key={i} wrap="truncate-end" color={row.startsWith('on ') ? undefined : row.includes(': skipped — ') ? 'gray' : 'white'} bold={row.startsWith('  $') || row.startsWith('      ↪')}>
           {row}
         </Text>
       ))}
