@@ -101,7 +101,8 @@ export function buildProgram(): Command {
     .command('triage')
     .description('what is wrong with the cluster, the evidence, and the runbook that fits (exit 0 healthy, 1 not, 3 when a host cannot be reached or logged into)')
     .option('--json', 'print findings, evidence and recommended runbooks with their inputs as JSON')
-    .addHelpText('after', '\nEach finding names the probe that saw it and either a runbook with the command that opens it\n(mfs-tui run ID --input k=v ...) or why no runbook fits and what to do by hand. Most dangerous first.')
+    .option('--once', 'judge one snapshot, also while a failover is under way (default: look again until it has settled)')
+    .addHelpText('after', '\nEach finding names the probe that saw it and either a runbook with the command that opens it\n(mfs-tui run ID --input k=v ...) or why no runbook fits and what to do by hand. Most dangerous first.\nWhile keepalived fails over (a dead master, a ready standby), triage says so and looks again\nuntil the failover window from the deployed keepalived.conf has passed.')
     .action(async (opts, cmd: Command) => {
       const { triageCommand } = await import('./triage.ts');
       return triageCommand({ ...globals(cmd), ...opts });

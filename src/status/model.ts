@@ -81,6 +81,10 @@ export interface MfsStatus {
   error?: string;
   /** mfscli through the VIP. */
   viaVip?: MfscliReport;
+  /** Epoch ms of the last mfscli run in which a master answered (this poller's life only). */
+  masterSeenAt?: number;
+  /** Epoch ms of the first mfscli run since then in which no master answered (unset while one answers). */
+  noMasterSince?: number;
   candidates: CandidateMaster[];
 }
 

@@ -256,6 +256,8 @@ export class StatusPoller {
     const parts = {
       keepalived: heavy && this.opts.parts?.keepalived !== false,
       version: heavy && this.opts.parts?.version !== false && tick % this.versionEvery === 0,
+      // keepalived's configuration sets the failover window triage waits for: read with the version.
+      haConfig: heavy && this.opts.parts?.keepalived !== false && tick % this.versionEvery === 0,
     };
     const prev = this.hosts.get(name)!;
     let result: HostProbeResult | undefined;
@@ -286,6 +288,10 @@ export class StatusPoller {
       // Parts not run this tick keep their last known values.
       const probe = { ...result.probe };
       if (!parts.version && prev.probe?.mfsVersion) probe.mfsVersion = prev.probe.mfsVersion;
+      if (!parts.haConfig && prev.probe) {
+        if (prev.probe.keepalivedConf && probe.daemons.keepalived.length) probe.keepalivedConf = prev.probe.keepalivedConf;
+        if (prev.probe.promotionsS) probe.promotionsS = prev.probe.promotionsS;
+      }
       if (!parts.keepalived && prev.probe?.keepalived) {
         probe.keepalived = prev.probe.keepalived;
         probe.keepalivedDumpAgeS = prev.probe.keepalivedDumpAgeS;
@@ -344,9 +350,14 @@ export class StatusPoller {
     if (result && (result.viaVip || result.candidates)) {
       const rows = result.candidates?.masters ?? [];
       const cands: CandidateMaster[] = candidates.map((c) => ({ host: c.name, address: c.address, master: rows.find((m) => m.ip === c.address) }));
+      // When a master last answered, and since when none has: a failover's clock, seen by this poller.
+      const served = !!result.viaVip?.masters.some((m) => m.answering) || rows.some((m) => m.answering);
+      const now = this.now();
       this.mfs = {
         via,
-        okAt: this.now(),
+        okAt: now,
+        masterSeenAt: served ? now : this.mfs.masterSeenAt,
+        noMasterSince: served ? undefined : (this.mfs.noMasterSince ?? now),
         error: result.problem,
         viaVip: result.viaVip ?? this.mfs.viaVip,
         candidates: result.candidates ? cands : this.mfs.candidates,

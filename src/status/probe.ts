@@ -6,6 +6,7 @@ import type { Executor } from '../exec/types.ts';
 import { shQuote } from '../ssh/remote-command.ts';
 import { lastChangelogVersion, parseMfscli, type MfscliReport } from './parse-mfscli.ts';
 import type { ResidentMfscli } from './mfscli-resident.ts';
+import { parseKeepalivedConf, type KeepalivedConf } from './keepalived-conf.ts';
 
 export const DAEMONS = ['mfsmaster', 'mfsmetalogger', 'mfschunkserver', 'mfsmount', 'keepalived', 'mfscgiserv', 'unison'] as const;
 export type DaemonName = (typeof DAEMONS)[number];
@@ -31,6 +32,8 @@ export interface ProbeParts {
   keepalived: boolean;
   /** `mfsmaster -v` (or the chunkserver/metalogger binary): rarely changes. */
   version: boolean;
+  /** The running keepalived's configuration (without auth_pass) and the HA role log: rarely changes. */
+  haConfig?: boolean;
 }
 
 export interface HostProbeOptions {
@@ -59,6 +62,12 @@ export interface HostProbe {
   metaloggerChangelog?: { version: number; ageS: number };
   /** Seconds the script itself took on the host (to tell round trip from work). */
   scriptS?: number;
+  /** The running keepalived's configuration: what sets how fast a failover happens. */
+  keepalivedConf?: KeepalivedConf;
+  /** keepalived-ha's role file (/run/mfs-ha.role): MASTER, PROMOTING, BACKUP, FAULT, ...; and its age in seconds. */
+  haRole?: { role: string; ageS: number };
+  /** Seconds each recent promotion took (keepalived-ha's /var/log/mfs-ha.log: MASTER "was" to "mfsmaster runs"). */
+  promotionsS?: number[];
 }
 
 const MARK = '@@mfs-tui:';
@@ -109,6 +118,21 @@ export function hostProbeScript(opts: HostProbeOptions): string {
       `  if [ $((__now - __km)) -gt ${maxAge} ]; then kill -USR1 $__kp 2>/dev/null; sleep 0.1; __km=$(stat -c %Y $__kf 2>/dev/null || echo 0); fi`,
       '  echo "age $((__now - __km))"',
       String.raw`  sed -n '/< VRRP Topology >/,/< VRRP Sockpool >/{/^ *\(VRRP Instance\|State\|Last transition\) = /p}' $__kf 2>/dev/null`,
+      // keepalived-ha's role script says where a promotion stands (PROMOTING while it runs).
+      `  echo '${MARK}harole'`,
+      '  if [ -f /run/mfs-ha.role ]; then read -r __r < /run/mfs-ha.role; echo "$__r $((__now - $(stat -c %Y /run/mfs-ha.role)))"; fi',
+      ...(opts.parts.haConfig
+        ? [
+            // The configuration keepalived runs with (-f or the default), its includes, never auth_pass.
+            `  echo '${MARK}kaconf'`,
+            '  __kcf=/etc/keepalived/keepalived.conf',
+            '  set -- $(tr "\\0" " " < /proc/$__kp/cmdline 2>/dev/null)',
+            '  while [ $# -gt 0 ]; do case $1 in -f|--use-file) [ $# -ge 2 ] && { __kcf=$2; shift; } ;; --use-file=*) __kcf=${1#*=} ;; -f?*) __kcf=${1#-f} ;; esac; shift; done',
+            `  for __f in "$__kcf" $(sed -n 's/^[[:space:]]*include[[:space:]][[:space:]]*//p' "$__kcf" 2>/dev/null); do sed -e '/auth_pass/d' -e '/^[[:space:]]*include[[:space:]]/d' $__f 2>/dev/null; done`,
+            `  echo '${MARK}halog'`,
+            "  grep -E ' MASTER: (was |mfsmaster runs)' /var/log/mfs-ha.log 2>/dev/null | tail -n 12",
+          ]
+        : []),
       'fi',
     );
   }
@@ -206,6 +230,12 @@ export function parseHostProbe(stdout: string): HostProbe {
     if (states.length > 0) probe.keepalived = states;
     else if (age) probe.keepalivedProblem = 'keepalived runs but /tmp/keepalived.data has no VRRP instance (no dump after SIGUSR1, or /tmp not private to the host)';
   }
+  const role = /^(\S+) (-?\d+)$/.exec(s.get('harole')?.[0] ?? '');
+  if (role) probe.haRole = { role: role[1]!, ageS: Number(role[2]) };
+  const conf = s.get('kaconf');
+  if (conf) probe.keepalivedConf = parseKeepalivedConf(conf.join('\n'));
+  const log = s.get('halog');
+  if (log) probe.promotionsS = parsePromotions(log);
   const version = s.get('version')?.[0];
   const v = version ? /(\d+\.\d+\.\d+)/.exec(version) : null;
   if (v) probe.mfsVersion = v[1];
@@ -218,6 +248,26 @@ export function parseHostProbe(stdout: string): HostProbe {
   const t = s.get('time')?.[0]?.split(/\s+/).map(Number);
   if (t && t.length === 2 && t.every(Number.isFinite)) probe.scriptS = Math.max(0, t[1]! - t[0]!);
   return probe;
+}
+
+/**
+ * Durations of the promotions in keepalived-ha's log (`%F %T MASTER: was X` up to `%F %T
+ * MASTER: mfsmaster runs`): how long this host's role script takes to start a master.
+ */
+export function parsePromotions(lines: string[]): number[] {
+  const out: number[] = [];
+  let start: number | undefined;
+  for (const l of lines) {
+    const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) MASTER: (was |mfsmaster runs)/.exec(l.trim());
+    if (!m) continue;
+    const t = Date.parse(`${m[1]}T${m[2]}Z`) / 1000;
+    if (m[3] === 'was ') start = t;
+    else if (start !== undefined) {
+      out.push(t - start);
+      start = undefined;
+    }
+  }
+  return out;
 }
 
 export interface HostProbeResult {

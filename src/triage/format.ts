@@ -1,7 +1,8 @@
 // Triage reports as text (for `mfs-tui triage` on a terminal) and as JSON (for scripts).
 import { shQuote } from '../ssh/remote-command.ts';
 import { visibleLine } from '../util/visible.ts';
-import type { Evidence, Finding, FindingCode, Recommendation, RunbookRecommendation, TriageReport } from './types.ts';
+import type { Evidence, Finding, FindingCode, Recommendation, RuledOut, RunbookRecommendation, TriageReport } from './types.ts';
+import type { FailoverWindow } from './failover.ts';
 
 const safe = /^[A-Za-z0-9._:/@%+=,-]+$/;
 const quote = (s: string) => (safe.test(s) ? s : shQuote(s));
@@ -54,8 +55,37 @@ export function recommendationLines(rec: Recommendation, command?: string): stri
     `Runbook: ${rec.runbook} (${rec.title}): ${rec.why}`,
     ...(rec.first ?? []).map((h) => `- first: ${h}`),
     `Open it: ${runCommandFor(rec, command)}`,
+    // Why not another explanation: after the command, so a short screen still shows the command.
+    ...(rec.ruledOut ?? []).map((r) => `- not ${RULED_OUT_WORD[r.explanation]}: ${r.saw}`),
   ];
 }
+
+const RULED_OUT_WORD: Record<RuledOut['explanation'], string> = { down: 'down (or up)', busy: 'busy', 'locked-out': 'locked out', 'failing-over': 'failing over' };
+
+/** A failover window in `triage --json`: times as ISO strings. */
+export interface TriageJsonFailover {
+  from?: string;
+  to: string;
+  phase: FailoverWindow['phase'];
+  expectedWithinS: number;
+  terms: FailoverWindow['terms'];
+  anchor: string;
+  anchorAt: string;
+  deadline: string;
+  evidence: Evidence[];
+}
+
+const failoverJson = (w: FailoverWindow): TriageJsonFailover => ({
+  ...(w.from ? { from: w.from } : {}),
+  to: w.to,
+  phase: w.phase,
+  expectedWithinS: w.expectedWithinS,
+  terms: w.terms,
+  anchor: w.anchor,
+  anchorAt: new Date(w.anchorAt).toISOString(),
+  deadline: new Date(w.deadlineAt).toISOString(),
+  evidence: w.evidence,
+});
 
 /** One finding in `triage --json`: a stable shape for scripts (and the tests that run its commands). */
 export interface TriageJsonFinding {
@@ -66,8 +96,10 @@ export interface TriageJsonFinding {
   hosts: string[];
   evidence: Evidence[];
   recommendation:
-    | { runbook: string; title: string; inputs: Record<string, string>; why: string; first: string[]; command: string }
+    | { runbook: string; title: string; inputs: Record<string, string>; why: string; first: string[]; command: string; ruledOut: RuledOut[] }
     | { runbook: null; reason: string; howTo: string[] };
+  /** failover-under-way: the window keepalived should fix it in. */
+  failover?: TriageJsonFailover;
 }
 
 export interface TriageJson {
@@ -77,11 +109,16 @@ export interface TriageJson {
   at: string;
   healthy: boolean;
   findings: TriageJsonFinding[];
+  /** Snapshots judged: more than 1 when triage looked again while a failover was under way. */
+  looks?: number;
+  /** What each earlier look saw while waiting (ISO time and the failover finding's title). */
+  waited?: { at: string; saw: string }[];
 }
 
 /** The report for `--json`: findings with evidence, and each recommendation's runbook id, inputs and command. */
-export function triageToJson(r: TriageReport, opts: { command?: string } = {}): TriageJson {
+export function triageToJson(r: TriageReport, opts: { command?: string; waited?: { at: string; saw: string }[] } = {}): TriageJson {
   return {
+    ...(opts.waited ? { looks: opts.waited.length + 1, waited: opts.waited } : {}),
     cluster: r.cluster,
     vip: r.vip,
     at: new Date(r.at).toISOString(),
@@ -95,8 +132,9 @@ export function triageToJson(r: TriageReport, opts: { command?: string } = {}): 
       evidence: f.evidence,
       recommendation:
         f.recommendation.kind === 'runbook'
-          ? { runbook: f.recommendation.runbook, title: f.recommendation.title, inputs: f.recommendation.inputs, why: f.recommendation.why, first: f.recommendation.first ?? [], command: runbookCommand(f.recommendation, opts.command) }
+          ? { runbook: f.recommendation.runbook, title: f.recommendation.title, inputs: f.recommendation.inputs, why: f.recommendation.why, first: f.recommendation.first ?? [], command: runbookCommand(f.recommendation, opts.command), ruledOut: f.recommendation.ruledOut ?? [] }
           : { runbook: null, reason: f.recommendation.reason, howTo: f.recommendation.howTo },
+      ...(f.failover ? { failover: failoverJson(f.failover) } : {}),
     })),
   };
 }

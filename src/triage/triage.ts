@@ -4,7 +4,8 @@ import { checkInput } from '../runbook/inputs.ts';
 import { answeringMasters, lockedOut, loginLabel, metaloggerLags, vipMaster, type ClusterStatus, type HostStatus } from '../status/model.ts';
 import { formatUptime } from '../status/text.ts';
 import type { DaemonName } from '../status/probe.ts';
-import type { Evidence, Finding, FindingCode, Recommendation, TriageReport, TriageRunbook } from './types.ts';
+import type { Evidence, Finding, FindingCode, Recommendation, RuledOut, TriageReport, TriageRunbook } from './types.ts';
+import { describeWindow, judgeFailover, PROMOTION_CAP_S, type FailoverJudgement, type FailoverWindow } from './failover.ts';
 
 export interface TriageOptions {
   /** A metalogger more than this many metadata versions behind the master lags (default 100). */
@@ -22,6 +23,7 @@ const RANK: Record<FindingCode, number> = {
   'no-vip-holder': 33,
   'host-state-unknown': 34,
   'host-locked-out': 29,
+  'failover-under-way': 30,
   'missing-chunks': 40,
   'endangered-chunks': 41,
   'chunkserver-down': 45,
@@ -69,6 +71,19 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   const add = (code: FindingCode, { rank, severity, ...f }: Omit<Finding, 'code' | 'rank' | 'severity'> & { severity?: Finding['severity']; rank?: number }) =>
     findings.push({ code, rank: rank ?? RANK[code], severity: severity ?? 'critical', ...f });
   const recommend = recommender(library);
+  // What the failover judgement said for a master finding (by its index): evidence for or against a failover.
+  const judged = new Map<number, FailoverJudgement>();
+  const addFailover = (w: FailoverWindow, fallback: string) =>
+    add('failover-under-way', {
+      title: `Failover under way: ${describeWindow(w, status.at)}`,
+      hosts: [...(w.from ? [w.from] : []), w.to],
+      evidence: [{ probe: 'failover window', saw: `counted from ${w.anchor}` }, ...w.evidence, vipAnswer],
+      failover: w,
+      recommendation: none(`no runbook while keepalived fails over: a new master should serve by ${new Date(w.deadlineAt).toISOString().slice(11, 19)}; recovering by hand now could make two masters.`, [
+        'Wait: `mfs-tui triage` looks again until the window has passed (or run it again).',
+        `If no master serves by then, triage recommends ${fallback}.`,
+      ]),
+    });
   const vip = status.vip;
   const hosts = status.hosts;
   const host = (name: string) => hosts.find((h) => h.name === name);
@@ -196,7 +211,9 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     if (holder || lost.length === 0) {
       // The host that ran the master is up: the VIP holder, else the candidate whose keepalived check fails.
       const guess = holder ?? live.find((h) => h.probe!.keepalived?.[0]?.state === 'FAULT') ?? live.find((h) => !runs(h, 'mfsmetalogger')) ?? live[0];
-      if (guess) {
+      const fo = guess ? judgeFailover(status, guess) : undefined;
+      if (guess && fo?.kind === 'under-way') addFailover(fo.window, `power-cut for ${guess.name}`);
+      else if (guess) {
         // keepalived just made this host MASTER: its role script may still be starting the master.
         const ka = holder?.probe?.keepalived?.[0];
         const movedS = ka?.state === 'MASTER' && ka.lastTransition !== undefined ? Math.round(status.at / 1000 - ka.lastTransition) : undefined;
@@ -205,6 +222,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
           ...(justMoved ? [`keepalived moved the VIP to ${guess.name} ${movedS} s ago: a failover may still be starting its master. Run triage again in a few seconds before recovering by hand.`] : []),
           ...(unknownCandidates.length ? [`The state of ${list(unknownCandidates.map((h) => h.name))} is unknown (it answered SSH, not the probe): it may be taking over. Run triage again in a few seconds before recovering.`] : []),
         ];
+        judged.set(findings.length, fo!);
         add('master-down', {
           title: `No master serves: mfsmaster is not running on ${guess.name}${holder ? `, which holds the VIP ${vip}` : ''}`,
           hosts: [guess.name],
@@ -226,7 +244,10 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     } else {
       const old = lost[0]!;
       const target = freshestMetalogger(live, metalogger) ?? live[0] ?? metalogger;
-      add('master-host-unreachable', {
+      const fo = judgeFailover(status, old);
+      if (fo.kind === 'under-way') addFailover(fo.window, `lost-master (promote ${target?.name ?? 'the metalogger data'})`);
+      else judged.set(findings.length, fo);
+      if (fo.kind !== 'under-way') add('master-host-unreachable', {
         title: `No master serves and master candidate ${list(lost.map((h) => h.name))} cannot be reached`,
         hosts: lost.map((h) => h.name),
         evidence: [
@@ -502,6 +523,24 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     }
   }
 
+  // Every high-risk runbook names the evidence that rules out down vs busy vs locked out vs
+  // failing over; when one cannot be ruled out, it is not recommended (look again instead).
+  const busy = candidates.filter(stateUnknown);
+  const promoting = candidates.filter((h) => known(h) && h.probe!.haRole?.role === 'PROMOTING' && h.probe!.haRole.ageS <= PROMOTION_CAP_S);
+  findings.forEach((f, i) => {
+    const r = f.recommendation;
+    if (r.kind !== 'runbook' || !HIGH_RISK.has(riskOf(library, r.runbook) ?? 'low')) return;
+    if (busy.length || promoting.length) {
+      const who = busy.length ? busy : promoting;
+      f.recommendation = none(
+        `no runbook yet: ${list(who.map((h) => h.name))} ${busy.length ? 'answers SSH but not its status probe (busy, perhaps taking over)' : 'is promoting itself to master (its role script runs)'}, so ${r.runbook} could act beside a master being started.`,
+        ['Run `mfs-tui triage` again in a few seconds.', `If it stays so, look at ${who[0]!.name} by hand (\`ssh ${who[0]!.name} 'ps -e | grep mfs; ip -br addr; tail /var/log/mfs-ha.log'\`) before ${r.runbook}.`],
+      );
+      return;
+    }
+    r.ruledOut = ruledOutFor(candidates, judged.get(i), status.at);
+  });
+
   if (status.mfs.error && !findings.some((f) => f.evidence.includes(vipAnswer))) {
     add('probe-problem', {
       severity: 'warning',
@@ -517,6 +556,30 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
 }
 
 const HIGH_RISK = new Set(['high', 'critical']);
+
+const ago = (h: HostStatus) => (h.ageMs === undefined ? '' : ` ${Math.round(h.ageMs / 1000)} s ago`);
+
+/** The evidence that rules out the other explanations for the master candidates (none locked out or busy: checked before). */
+function ruledOutFor(candidates: HostStatus[], fo: FailoverJudgement | undefined, at: number): RuledOut[] {
+  const up = candidates.filter(known);
+  const down = candidates.filter(unreachable);
+  const names = (hs: HostStatus[]) => list(hs.map((h) => h.name));
+  const out: RuledOut[] = [];
+  for (const h of down) out.push({ explanation: 'down', host: h.name, saw: `${h.name} does not answer at all (${h.error ?? 'no SSH session'}): down or cut off, not busy and not refusing a login` });
+  for (const h of up) out.push({ explanation: 'down', host: h.name, saw: `${h.name} is up: it answered SSH and its status probe${ago(h)}` });
+  if (up.length) out.push({ explanation: 'busy', saw: `the status probe completed on ${names(up)}: no candidate is too busy to answer` });
+  out.push({ explanation: 'locked-out', saw: up.length ? `logged into ${names(up)}${down.length ? `; ${names(down)} gave no SSH answer at all, not a refused login` : ''}` : `no candidate refused a login` });
+  const iso = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+  const states = up.map((h) => `${h.name} ${h.probe!.daemons.keepalived.length ? (h.probe!.keepalived?.[0]?.state ?? 'keepalived, state unknown') : 'no keepalived'}`).join(', ');
+  if (fo?.kind === 'overdue') {
+    out.push({ explanation: 'failing-over', saw: `a failover to ${fo.window.to} was expected within ${fo.window.expectedWithinS} s (counted from ${fo.window.anchor}), by ${iso(fo.window.deadlineAt)}; at ${iso(at)} still no master serves (keepalived: ${states})` });
+  } else if (fo?.kind === 'not-expected') {
+    out.push({ explanation: 'failing-over', saw: `no failover is coming: ${fo.why.map((e) => e.saw).join('; ')}` });
+  } else {
+    out.push({ explanation: 'failing-over', saw: `no promotion under way (keepalived: ${states || 'not seen'})` });
+  }
+  return out;
+}
 const riskOf = (library: readonly TriageRunbook[], id: string) => library.find((r) => r.id === id)?.risk;
 
 /** Why mfs-tui could not log in, in words. */

@@ -1,6 +1,7 @@
 // Triage: what is wrong with the cluster, the evidence for it, and which runbook fits.
 // Pure data: `triage()` (triage.ts) derives a report from one ClusterStatus snapshot.
 import type { RiskLevel, RunbookInput } from '../runbook/types.ts';
+import type { FailoverWindow } from './failover.ts';
 
 export type FindingCode =
   | 'split-brain'
@@ -21,6 +22,7 @@ export type FindingCode =
   | 'host-unreachable'
   | 'host-state-unknown'
   | 'host-locked-out'
+  | 'failover-under-way'
   | 'probe-problem';
 
 export type FindingSeverity = 'critical' | 'warning';
@@ -46,6 +48,15 @@ export interface RunbookRecommendation {
   why: string;
   /** Things to do by hand before opening it (e.g. fence a stale master). */
   first?: string[];
+  /** For high and critical runbooks: the evidence that rules out the other explanations (down, busy, locked out, failing over). */
+  ruledOut?: RuledOut[];
+}
+
+/** One explanation a high-risk recommendation ruled out, and what showed it. */
+export interface RuledOut {
+  explanation: 'down' | 'busy' | 'locked-out' | 'failing-over';
+  host?: string;
+  saw: string;
 }
 
 /** No runbook fits: why, and what to do instead. */
@@ -66,6 +77,8 @@ export interface Finding {
   hosts: string[];
   evidence: Evidence[];
   recommendation: Recommendation;
+  /** failover-under-way: the window keepalived should fix it in. */
+  failover?: FailoverWindow;
 }
 
 export interface TriageReport {

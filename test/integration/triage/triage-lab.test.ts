@@ -211,7 +211,7 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
     await triageUntil('healthy after the split brain healed', healthy, 150_000);
   });
 
-  it('power-cut with HA: while no master serves triage names power-cut; after the failover, healthy once the old master is a ready standby', async () => {
+  it('power-cut with HA: while no master serves triage waits for the failover, never power-cut; after it, healthy once the old master is a ready standby', async () => {
     const before = (await vipHolders(readState()!)).map((h) => h.name);
     const broken = await labBreak('power-cut');
     const old = broken.host!;
@@ -225,9 +225,10 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
           seen.push(`${f.code}:${f.recommendation.runbook}:${inputsOf(f).host ?? ''}`);
           // Mid-failover keepalived moves the VIP and starts the master in two moves: for a
           // moment the VIP and the master are apart (CI caught no-vip-holder). Triage must
-          // then point at keepalived, never at a runbook.
+          // then point at keepalived, never at a runbook; and while the ready standby takes
+          // over, triage says the failover is under way (it looks again until it settled).
           const transient = (f.code === 'no-vip-holder' || f.code === 'vip-without-master') && f.recommendation.runbook === null;
-          assert.ok(transient || (f.code === 'master-down' && f.recommendation.runbook === 'power-cut'), `unexpected during the failover:\n  ${summary(x)}`);
+          assert.ok(transient, `unexpected during the failover:\n  ${summary(x)}`);
         }
         return healthy(x);
       },
@@ -241,7 +242,7 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
   it('lose-master: the standby takes over; triage names the lost candidate and rebuild-master for it', async () => {
     const broken = await labBreak('lose-master');
     const lost = broken.host!;
-    // Before the standby has taken over, no master serves and the lost host does not answer: lost-master for it.
+    // Before the standby has taken over, no master serves and the lost host does not answer: a failover under way, never lost-master.
     const seen: string[] = [];
     const t = await triageUntil(
       'failover after lose-master',
@@ -253,8 +254,8 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
             // The standby caught mid-takeover (SSH answers, its probe does not): wait, never promote.
             assert.ok(codes(x).includes('host-state-unknown'), summary(x));
           } else {
-            assert.equal(m.recommendation.runbook, 'lost-master', summary(x));
-            assert.equal(inputsOf(m).old, lost, summary(x));
+            // Only once the failover window passed without a new master (it must not, here).
+            assert.fail(`lost-master recommended while the standby takes over:\n  ${summary(x)}`);
           }
         }
         return codes(x).includes('standby-unreachable') && !codes(x).some((c) => c === 'master-down' || c === 'master-host-unreachable');

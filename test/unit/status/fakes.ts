@@ -24,6 +24,12 @@ export interface FakeHost {
   delay?: number | 'hang';
   /** Connected, but the probe command never finishes: only its timeoutMs (or an abort) ends it. */
   probeHangs?: boolean;
+  /** Epoch seconds of keepalived's last VRRP transition (the state dump's `Last transition`). */
+  vrrpSince?: number;
+  /** keepalived-ha's role file: PROMOTING, MASTER, ... for so many seconds. */
+  haRole?: { role: string; ageS: number };
+  /** The keepalived.conf text the probe reads (auth_pass already stripped on a real host). */
+  kaconf?: string;
   /** Cannot connect: every exec rejects with a HostError with this message. */
   fail?: string;
   /** The HostError kind of `fail` (default unreachable): auth-refused, host-key-changed, ... */
@@ -46,7 +52,12 @@ export function hostOutput(h: FakeHost): string {
   if (h.vip) out.push(`2: eth0    inet 10.9.0.100/24 scope global secondary eth0`);
   out.push('@@mfs-tui:ps');
   (h.daemons ?? []).forEach((d, i) => out.push(`${100 + i} 1 50 ${d}`));
-  if (h.vrrp) out.push('@@mfs-tui:keepalived', 'age 0', ' VRRP Instance = VI_1', `   State = ${h.vrrp}`);
+  if (h.vrrp) {
+    out.push('@@mfs-tui:keepalived', 'age 0', ' VRRP Instance = VI_1', `   State = ${h.vrrp}`);
+    if (h.vrrpSince !== undefined) out.push(`   Last transition = ${h.vrrpSince} (${new Date(h.vrrpSince * 1000).toUTCString()})`);
+    if (h.haRole) out.push('@@mfs-tui:harole', `${h.haRole.role} ${h.haRole.ageS}`);
+    if (h.kaconf) out.push('@@mfs-tui:kaconf', ...h.kaconf.split('\n'));
+  }
   out.push('@@mfs-tui:version', 'version: 3.0.117-1 ; build: 1341', '@@mfs-tui:changelog');
   if (h.changelog !== undefined) out.push('2', `${h.changelog}: 1|X`);
   out.push('@@mfs-tui:time', '10.00 10.01');

@@ -124,8 +124,9 @@ describe('triage on status snapshots', () => {
     const hs = set(set(hosts(), 'm1', { vip: false, daemons: ['keepalived', 'mfsmetalogger'], vrrp: 'FAULT' }), 'm2', { probeHangs: true });
     const r = await judge(hs, fixture('no-master.txt'), SIM_NONE);
     assert.deepEqual(codes(r), ['master-down', 'host-state-unknown']);
-    assert.deepEqual(rec(r.findings[0]!), { runbook: 'power-cut', inputs: { host: 'm1', host_address: '10.251.9.1', metalogger: 'ml' } });
-    assert.match(r.findings[0]!.recommendation.kind === 'runbook' ? r.findings[0]!.recommendation.first![0]! : '', /The state of m2 is unknown \(it answered SSH, not the probe\): it may be taking over\. Run triage again/);
+    // Busy cannot be ruled out while m2 may be taking over: no power-cut yet (it was recommended with a caution before).
+    assert.equal(rec(r.findings[0]!).runbook, null);
+    assert.match(r.findings[0]!.recommendation.kind === 'none' ? r.findings[0]!.recommendation.reason : '', /^no runbook yet: m2 answers SSH but not its status probe \(busy, perhaps taking over\), so power-cut could act beside a master being started\.$/);
     const unknown = r.findings[1]!;
     assert.equal(unknown.severity, 'critical');
     assert.match(unknown.title, /^m2 answers SSH, but its status probe did not complete: its state is unknown \(a master candidate\)$/);

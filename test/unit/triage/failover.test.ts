@@ -1,0 +1,224 @@
+// Failover under way is not an outage: triage on snapshots of fake hosts that run the
+// keepalived.conf the keepalived-ha runbook deploys (taken from runbooks/keepalived-ha.md
+// itself, so a change of its timings changes what is expected here), for each combination of
+// the dead master's side (down / busy / locked out / failing over) × which candidate.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { StatusPoller } from '../../../src/status/poller.ts';
+import type { ClusterStatus } from '../../../src/status/model.ts';
+import { faultChecks, masterDownIntervalS, parseKeepalivedConf } from '../../../src/status/keepalived-conf.ts';
+import { parsePromotions } from '../../../src/status/probe.ts';
+import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
+import { FAILOVER_SLACK_S, ROLE_START_DEFAULT_S, haInstance } from '../../../src/triage/failover.ts';
+import { renderTriageText, triage, triageToJson, type Finding, type TriageReport } from '../../../src/triage/index.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../status/fakes.ts';
+
+const runbooks = loadRunbookDir(builtinRunbookDir()).runbooks;
+
+/** The keepalived.conf the keepalived-ha runbook writes on a candidate (its heredoc, with this priority). */
+function deployedConf(priority: number): string {
+  const md = readFileSync(new URL('../../../runbooks/keepalived-ha.md', import.meta.url), 'utf8');
+  const m = /cat > "\$f\.new" <<EOF\n([\s\S]*?)\nEOF\n/.exec(md);
+  assert.ok(m, 'the keepalived.conf heredoc of keepalived-ha.md');
+  return m[1]!
+    .replace(/\$prio/g, String(priority))
+    .replace(/\{\{[^}]+\}\}/g, 'x')
+    .split('\n')
+    .filter((l) => !/auth_pass/.test(l)) // the probe strips it on the host
+    .join('\n');
+}
+const CONF_M1 = deployedConf(150);
+const CONF_M2 = deployedConf(100);
+const conf2 = parseKeepalivedConf(CONF_M2);
+const inst2 = haInstance(conf2)!;
+const checks = faultChecks(conf2, inst2);
+const DETECT = Math.max(...checks.map((c) => c.interval * c.fall + c.timeout));
+const TAKEOVER = masterDownIntervalS(inst2);
+const N = DETECT + TAKEOVER + ROLE_START_DEFAULT_S + FAILOVER_SLACK_S;
+
+const nowS = () => Date.now() / 1000;
+/** The HA pair of keepalived-ha plus a chunkserver and a dedicated metalogger, m1 serving. */
+function ha(): FakeHost[] {
+  const [m1, m2, c1] = healthyHosts();
+  return [
+    { ...m1!, kaconf: CONF_M1, vrrpSince: nowS() - 3600, haRole: { role: 'MASTER', ageS: 3600 } },
+    { ...m2!, kaconf: CONF_M2, vrrpSince: nowS() - 3590, haRole: { role: 'BACKUP', ageS: 3590 } },
+    c1!,
+    { name: 'ml', address: '10.251.9.13', roles: ['metalogger'], daemons: ['mfsmetalogger'], changelog: 1509 },
+  ];
+}
+const set = (hs: FakeHost[], name: string, patch: Partial<FakeHost>) => hs.map((h) => (h.name === name ? { ...h, ...patch } : h));
+const SIM_NONE = simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }]);
+
+async function snapshot(hs: FakeHost[]): Promise<ClusterStatus> {
+  const cluster = fakeCluster(hs, { viaVip: fixture('no-master.txt'), candidates: SIM_NONE });
+  const poller = new StatusPoller({ inventory: inventoryOf(hs), executorFor: (h) => cluster.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 5000 });
+  await poller.sweep();
+  poller.stop();
+  return poller.getState();
+}
+/** The same snapshot `s` seconds later (nothing changed on the hosts). */
+const later = (st: ClusterStatus, s: number): ClusterStatus => ({ ...st, at: st.at + s * 1000 });
+
+const codes = (r: TriageReport) => r.findings.map((f) => f.code);
+const HIGH = new Set(['power-cut', 'lost-master', 'rebuild-master', 'fence-master']);
+const recovery = (r: TriageReport) => r.findings.filter((f) => f.recommendation.kind === 'runbook' && HIGH.has(f.recommendation.runbook));
+const find = (r: TriageReport, code: string): Finding => {
+  const f = r.findings.find((x) => x.code === code);
+  assert.ok(f, `no ${code} in ${codes(r).join(', ')}`);
+  return f;
+};
+const ruledOut = (f: Finding) => (f.recommendation.kind === 'runbook' ? (f.recommendation.ruledOut ?? []) : []);
+const explanations = (f: Finding) => [...new Set(ruledOut(f).map((r) => r.explanation))].sort();
+
+describe('keepalived.conf: every vrrp_script, fractional advert_int, defaults', () => {
+  it('parses the deployed configuration and a faster one with two checks', () => {
+    assert.ok(inst2.trackScripts.length >= 1 && inst2.notifyMaster, JSON.stringify(inst2));
+    assert.ok(checks.length >= 1, 'the keepalived-ha check has weight 0');
+    assert.equal(inst2.priority, 100);
+    const fast = parseKeepalivedConf(`
+! a comment
+vrrp_script chk_a { script "/x/a.sh --q" # trailing comment
+  interval 0.5
+  fall 3
+  weight 0 }
+vrrp_script chk_b {
+  script "/x/b.sh"
+  interval 2
+  timeout 1
+  weight -20
+}
+vrrp_instance V {
+  state BACKUP
+  priority 200
+  advert_int 0.25
+  nopreempt
+  track_script {
+    chk_a
+    chk_b
+  }
+  notify_master "/x/role.sh MASTER"
+}`);
+    assert.deepEqual(fast.scripts.map((x) => [x.name, x.script, x.interval, x.fall, x.timeout, x.weight]), [
+      ['chk_a', '/x/a.sh --q', 0.5, 3, 0.5, 0],
+      ['chk_b', '/x/b.sh', 2, 1, 1, -20],
+    ]);
+    const i = fast.instances[0]!;
+    assert.deepEqual([i.priority, i.advertInt, i.nopreempt, i.trackScripts.map((t) => t.name)], [200, 0.25, true, ['chk_a', 'chk_b']]);
+    assert.deepEqual(faultChecks(fast, i).map((c) => c.name), ['chk_a'], 'a weighted check changes priority, it does not release the VIP');
+    assert.equal(masterDownIntervalS(i), 3 * 0.25 + (56 / 256) * 0.25);
+  });
+
+  it('promotion times from the role log', () => {
+    assert.deepEqual(
+      parsePromotions(['2026-12-06 10:00:00 MASTER: was BACKUP', '2026-12-06 10:00:01 MASTER: metalogger stopped', '2026-12-06 10:00:04 MASTER: mfsmaster runs', '2026-12-06 11:00:00 MASTER: was FAULT', '2026-12-06 11:00:02 MASTER: mfsmaster runs']),
+      [4, 2],
+    );
+  });
+});
+
+describe('a failover under way is not an outage', () => {
+  it('m1 (VIP holder, still MASTER) lost its master, m2 ready: failover expected, no runbook; after the window, power-cut with its evidence', async () => {
+    const s = await snapshot(set(ha(), 'm1', { daemons: ['keepalived'] }));
+    const r = triage(s, runbooks);
+    assert.deepEqual(recovery(r), []);
+    const f = find(r, 'failover-under-way');
+    assert.ok(!codes(r).includes('master-down'));
+    assert.deepEqual(f.hosts, ['m1', 'm2']);
+    assert.match(f.title, /^Failover under way: m1 master gone → VIP to m2: a new master expected within [\d.]+ s/);
+    assert.equal(f.failover!.phase, 'detecting');
+    assert.equal(f.failover!.expectedWithinS, Math.round(N * 100) / 100);
+    assert.equal(f.failover!.deadlineAt, s.mfs.noMasterSince! + N * 1000, 'counted from when no master was first seen');
+    assert.ok(f.evidence.some((e) => e.host === 'm2' && /advert_int 1 s, priority 100: takeover within/.test(e.saw)), JSON.stringify(f.evidence));
+    const j = triageToJson(r).findings.find((x) => x.code === 'failover-under-way')!;
+    assert.equal(j.failover!.to, 'm2');
+    assert.equal(j.recommendation.runbook, null);
+    assert.match(renderTriageText(r), /Failover under way/);
+
+    const overdue = triage(later(s, N + 1), runbooks);
+    const m = find(overdue, 'master-down');
+    assert.equal(m.recommendation.kind === 'runbook' && m.recommendation.runbook, 'power-cut');
+    assert.deepEqual(explanations(m), ['busy', 'down', 'failing-over', 'locked-out']);
+    assert.ok(ruledOut(m).some((x) => x.explanation === 'failing-over' && /a failover to m2 was expected within .* still no master serves/.test(x.saw)), JSON.stringify(ruledOut(m)));
+    assert.match(renderTriageText(overdue), /- not failing over: a failover to m2 was expected/);
+  });
+
+  it('m1 FAULT (its check released the VIP) and m2 still BACKUP: the window counts from m1\'s transition', async () => {
+    const t1 = Math.floor(nowS()) - 2;
+    const s = await snapshot(set(ha(), 'm1', { daemons: ['keepalived', 'mfsmetalogger'], vip: false, vrrp: 'FAULT', vrrpSince: t1 }));
+    const f = find(triage(s, runbooks), 'failover-under-way');
+    assert.equal(f.failover!.phase, 'vip-moving');
+    assert.equal(f.failover!.deadlineAt, t1 * 1000 + (TAKEOVER + ROLE_START_DEFAULT_S + FAILOVER_SLACK_S) * 1000);
+    assert.match(f.failover!.anchor, /m1's keepalived left MASTER \(FAULT\)/);
+  });
+
+  it('m2 took the VIP and its role script is PROMOTING: under way, also past the usual time; FAILED: power-cut for m2 at once', async () => {
+    const base = set(set(ha(), 'm1', { daemons: ['keepalived', 'mfsmetalogger'], vip: false, vrrp: 'BACKUP', vrrpSince: nowS() - 5 }), 'm2', { vip: true, vrrp: 'MASTER', vrrpSince: nowS() - 4, daemons: ['keepalived'], haRole: { role: 'PROMOTING', ageS: 4 } });
+    const s = await snapshot(base);
+    const r = triage(s, runbooks);
+    const f = find(r, 'failover-under-way');
+    assert.equal(f.failover!.phase, 'promoting');
+    assert.match(f.title, /m1 master gone → VIP on m2 → m2 promoting/);
+    assert.deepEqual(recovery(triage(later(s, 60), runbooks)), [], 'a role script still promoting is waited for');
+    const failed = triage(await snapshot(set(base, 'm2', { haRole: { role: 'FAILED', ageS: 1 } })), runbooks);
+    const m = find(failed, 'master-down');
+    assert.deepEqual(m.hosts, ['m2']);
+    assert.equal(m.recommendation.kind === 'runbook' && m.recommendation.runbook, 'power-cut');
+    assert.ok(ruledOut(m).some((x) => x.explanation === 'failing-over' && /promotion FAILED/.test(x.saw)));
+  });
+
+  it('the master host lost (lose-master) with m2 ready: failover expected; overdue: lost-master with m1 down as evidence', async () => {
+    const s = await snapshot(set(ha(), 'm1', { fail: 'connect ECONNREFUSED 10.251.9.1:22' }));
+    const r = triage(s, runbooks);
+    assert.deepEqual(recovery(r), []);
+    const f = find(r, 'failover-under-way');
+    assert.equal(f.failover!.terms.detectS, 0, 'no check to fail on a lost host');
+    assert.equal(f.failover!.expectedWithinS, Math.round((TAKEOVER + ROLE_START_DEFAULT_S + FAILOVER_SLACK_S) * 100) / 100);
+    const overdue = triage(later(s, 60), runbooks);
+    const m = find(overdue, 'master-host-unreachable');
+    assert.equal(m.recommendation.kind === 'runbook' && m.recommendation.runbook, 'lost-master');
+    assert.deepEqual(explanations(m), ['busy', 'down', 'failing-over', 'locked-out']);
+    assert.ok(ruledOut(m).some((x) => x.explanation === 'down' && x.host === 'm1' && /does not answer at all \(connect ECONNREFUSED/.test(x.saw)));
+  });
+
+  const standbyCases: [string, Partial<FakeHost>, RegExp][] = [
+    ['FAULT (its check fails)', { vrrp: 'FAULT' }, /standby m2's keepalived is FAULT/],
+    ['without keepalived', { daemons: ['mfsmetalogger'], vrrp: undefined }, /keepalived does not run on standby m2/],
+    ['without its metalogger', { daemons: ['keepalived'], changelog: undefined }, /standby m2 has no running metalogger with metadata/],
+    ['with a keepalived that is not keepalived-ha', { kaconf: 'vrrp_instance V {\n priority 100\n}' }, /no keepalived-ha check/],
+  ];
+  for (const [what, patch, why] of standbyCases) {
+    it(`standby ${what}: no failover is coming, power-cut at once, saying why`, async () => {
+      const r = triage(await snapshot(set(set(ha(), 'm1', { daemons: ['keepalived'] }), 'm2', patch)), runbooks);
+      assert.ok(!codes(r).includes('failover-under-way'), codes(r).join(', '));
+      const m = find(r, 'master-down');
+      assert.equal(m.recommendation.kind === 'runbook' && m.recommendation.runbook, 'power-cut');
+      assert.ok(ruledOut(m).some((x) => x.explanation === 'failing-over' && why.test(x.saw)), JSON.stringify(ruledOut(m)));
+    });
+  }
+
+  it('keepalived killed on the VIP holder: nothing releases the VIP, power-cut at once', async () => {
+    const r = triage(await snapshot(set(ha(), 'm1', { daemons: [], vrrp: undefined })), runbooks);
+    const m = find(r, 'master-down');
+    assert.equal(m.recommendation.kind === 'runbook' && m.recommendation.runbook, 'power-cut');
+    assert.ok(ruledOut(m).some((x) => /keepalived does not run on m1, which holds the VIP/.test(x.saw)));
+  });
+
+  // The other explanations, each × which candidate: never a recovery runbook while one holds.
+  const cases: [string, (hs: FakeHost[]) => FakeHost[]][] = [
+    ['busy standby (m2 answers SSH, not its probe)', (hs) => set(set(hs, 'm1', { daemons: ['keepalived'] }), 'm2', { probeHangs: true })],
+    ['busy master host (m1 answers SSH, not its probe), m2 ready', (hs) => set(hs, 'm1', { probeHangs: true })],
+    ['locked-out standby (m2 key changed)', (hs) => set(set(hs, 'm1', { daemons: ['keepalived'] }), 'm2', { fail: 'HOST KEY CHANGED', failKind: 'host-key-changed' })],
+    ['locked-out master host (m1 refuses our key)', (hs) => set(hs, 'm1', { fail: 'refused every key', failKind: 'auth-refused' })],
+    ['lost master host, busy standby', (hs) => set(set(hs, 'm1', { fail: 'connect ECONNREFUSED' }), 'm2', { probeHangs: true })],
+    ['lost master host, locked-out standby', (hs) => set(set(hs, 'm1', { fail: 'connect ECONNREFUSED' }), 'm2', { fail: 'refused every key', failKind: 'auth-refused' })],
+    ['failing over: m2 promoting', (hs) => set(set(hs, 'm1', { daemons: ['keepalived', 'mfsmetalogger'], vip: false, vrrp: 'BACKUP' }), 'm2', { vip: true, vrrp: 'MASTER', vrrpSince: nowS() - 2, daemons: ['keepalived'], haRole: { role: 'PROMOTING', ageS: 2 } })],
+  ];
+  for (const [what, make] of cases) {
+    it(`${what}: no promotion or recovery runbook`, async () => {
+      const s = await snapshot(make(ha()));
+      for (const at of [0, N + 5]) assert.deepEqual(recovery(triage(later(s, at), runbooks)).map((f) => f.code), [], `${at} s later`);
+    });
+  }
+});
