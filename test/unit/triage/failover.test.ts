@@ -23,7 +23,7 @@ function deployedConf(priority: number): string {
   assert.ok(m, 'the keepalived.conf heredoc of keepalived-ha.md');
   return m[1]!
     .replace(/\$prio/g, String(priority))
-    .replace(/\{\{[^}]+\}\}/g, 'x')
+    .replace(/\{\{\{?[^}]+\}\}\}?/g, 'x')
     .split('\n')
     .filter((l) => !/auth_pass/.test(l)) // the probe strips it on the host
     .join('\n');
