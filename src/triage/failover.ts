@@ -69,14 +69,15 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
   const why: Evidence[] = [];
 
   // The VIP moved already: a candidate is MASTER with the VIP and its role script starts the master.
-  for (const h of candidates.filter((c) => known(c) && c.probe!.holdsVip && vrrp(c)?.state === 'MASTER' && c.probe!.daemons.mfsmaster.length === 0)) {
+  // (The state dump may lag the VIP by a tick: a VIP holder whose role script says PROMOTING counts too.)
+  for (const h of candidates.filter((c) => known(c) && c.probe!.holdsVip && (vrrp(c)?.state === 'MASTER' || c.probe!.haRole?.role === 'PROMOTING') && c.probe!.daemons.mfsmaster.length === 0)) {
     if (!haInstance(h.probe!.keepalivedConf)) continue;
     const roleFile = h.probe!.haRole;
     if (roleFile?.role === 'FAILED') {
       return { kind: 'not-expected', why: [{ host: h.name, probe: `${PROBE} (/run/mfs-ha.role)`, saw: `${h.name}'s role script says its promotion FAILED ${roleFile.ageS} s ago (read /var/log/mfs-ha.log there)` }] };
     }
     const role = roleStartS(h);
-    const t = vrrp(h)!.lastTransition;
+    const t = vrrp(h)?.state === 'MASTER' ? vrrp(h)!.lastTransition : undefined;
     const recent = t !== undefined && nowS - t <= role.s + FAILOVER_SLACK_S;
     // PROMOTING: the role script runs. MASTER just now with the notify still ahead (role BACKUP/FAULT/none): about to run.
     // Role MASTER, or MASTER for long: its master ran and died (the dead-master case below).

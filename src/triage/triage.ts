@@ -527,13 +527,20 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   // failing over; when one cannot be ruled out, it is not recommended (look again instead).
   const busy = candidates.filter(stateUnknown);
   const promoting = candidates.filter((h) => known(h) && h.probe!.haRole?.role === 'PROMOTING' && h.probe!.haRole.ageS <= PROMOTION_CAP_S);
+  // A master that started moments ago and does not answer through the VIP yet is finishing a takeover.
+  const starting = vipRow ? [] : candidates.filter((h) => known(h) && !mfsAnswering.some((c) => c.host === h.name) && h.probe!.daemons.mfsmaster.some((p) => p.uptimeS < MASTER_START_S));
   findings.forEach((f, i) => {
     const r = f.recommendation;
     if (r.kind !== 'runbook' || !HIGH_RISK.has(riskOf(library, r.runbook) ?? 'low')) return;
-    if (busy.length || promoting.length) {
-      const who = busy.length ? busy : promoting;
+    if (busy.length || promoting.length || starting.length) {
+      const who = busy.length ? busy : promoting.length ? promoting : starting;
+      const doing = busy.length
+        ? 'answers SSH but not its status probe (busy, perhaps taking over)'
+        : promoting.length
+          ? 'is promoting itself to master (its role script runs)'
+          : `started its master ${Math.min(...who[0]!.probe!.daemons.mfsmaster.map((p) => p.uptimeS))} s ago and it does not answer through the VIP yet`;
       f.recommendation = none(
-        `no runbook yet: ${list(who.map((h) => h.name))} ${busy.length ? 'answers SSH but not its status probe (busy, perhaps taking over)' : 'is promoting itself to master (its role script runs)'}, so ${r.runbook} could act beside a master being started.`,
+        `no runbook yet: ${list(who.map((h) => h.name))} ${doing}, so ${r.runbook} could act beside a master being started.`,
         ['Run `mfs-tui triage` again in a few seconds.', `If it stays so, look at ${who[0]!.name} by hand (\`ssh ${who[0]!.name} 'ps -e | grep mfs; ip -br addr; tail /var/log/mfs-ha.log'\`) before ${r.runbook}.`],
       );
       return;
@@ -556,6 +563,8 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
 }
 
 const HIGH_RISK = new Set(['high', 'critical']);
+/** A master younger than this that does not answer yet is still starting (loading metadata). */
+const MASTER_START_S = 60;
 
 const ago = (h: HostStatus) => (h.ageMs === undefined ? '' : ` ${Math.round(h.ageMs / 1000)} s ago`);
 

@@ -24,6 +24,8 @@ export interface FakeHost {
   delay?: number | 'hang';
   /** Connected, but the probe command never finishes: only its timeoutMs (or an abort) ends it. */
   probeHangs?: boolean;
+  /** Seconds every daemon of the host has been running (ps etimes; default 50). */
+  uptimeS?: number;
   /** Epoch seconds of keepalived's last VRRP transition (the state dump's `Last transition`). */
   vrrpSince?: number;
   /** keepalived-ha's role file: PROMOTING, MASTER, ... for so many seconds. */
@@ -51,7 +53,7 @@ export function hostOutput(h: FakeHost): string {
   const out = ['@@mfs-tui:vip'];
   if (h.vip) out.push(`2: eth0    inet 10.9.0.100/24 scope global secondary eth0`);
   out.push('@@mfs-tui:ps');
-  (h.daemons ?? []).forEach((d, i) => out.push(`${100 + i} 1 50 ${d}`));
+  (h.daemons ?? []).forEach((d, i) => out.push(`${100 + i} 1 ${h.uptimeS ?? 50} ${d}`));
   if (h.vrrp) {
     out.push('@@mfs-tui:keepalived', 'age 0', ' VRRP Instance = VI_1', `   State = ${h.vrrp}`);
     if (h.vrrpSince !== undefined) out.push(`   Last transition = ${h.vrrpSince} (${new Date(h.vrrpSince * 1000).toUTCString()})`);

@@ -168,6 +168,21 @@ describe('a failover under way is not an outage', () => {
     assert.ok(ruledOut(m).some((x) => x.explanation === 'failing-over' && /promotion FAILED/.test(x.saw)));
   });
 
+  it('m2 holds the VIP and its role file says PROMOTING while its state dump still says BACKUP (a tick behind): under way', async () => {
+    const s = await snapshot(set(set(ha(), 'm1', { fail: 'connect ECONNREFUSED 10.251.9.1:22' }), 'm2', { vip: true, vrrp: 'BACKUP', daemons: ['keepalived'], haRole: { role: 'PROMOTING', ageS: 1 } }));
+    const r = triage(s, runbooks);
+    assert.equal(find(r, 'failover-under-way').failover!.phase, 'promoting');
+    assert.deepEqual(recovery(r), []);
+  });
+
+  it('after a lose-master failover, m1\'s new master started 4 s ago and does not answer yet: no rebuild-master for the lost m2 until it does', async () => {
+    const hs = set(set(ha(), 'm2', { fail: 'connect ECONNREFUSED 10.251.9.2:22' }), 'm1', { uptimeS: 4 });
+    const r = triage(await snapshot(hs), runbooks);
+    const f = find(r, 'standby-unreachable');
+    assert.equal(f.recommendation.kind, 'none');
+    assert.match(f.recommendation.kind === 'none' ? f.recommendation.reason : '', /m1 started its master 4 s ago and it does not answer through the VIP yet/);
+  });
+
   it('the master host lost (lose-master) with m2 ready: failover expected; overdue: lost-master with m1 down as evidence', async () => {
     const s = await snapshot(set(ha(), 'm1', { fail: 'connect ECONNREFUSED 10.251.9.1:22' }));
     const r = triage(s, runbooks);
