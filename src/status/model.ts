@@ -123,9 +123,12 @@ export interface Alert {
   hosts: string[];
 }
 
-/** Hosts whose last probe saw the VIP on them. */
+/**
+ * Hosts whose last probe saw the VIP on them, while that probe is fresh: a host gone stale
+ * (lost in a failover) no longer counts as holding it, or its old answer would read as a split brain.
+ */
 export function vipHolders(s: Pick<ClusterStatus, 'hosts'>): HostStatus[] {
-  return s.hosts.filter((h) => h.probe?.holdsVip);
+  return s.hosts.filter((h) => h.probe?.holdsVip && !h.stale);
 }
 
 /** Candidates whose master answered mfscli. */

@@ -38,7 +38,7 @@ describe('triage through real failovers, sampled every second', { skip, timeout:
   let session: ClusterSession;
   let poller: StatusPoller;
 
-  /** The master on `host` answers through the VIP, which `host` alone holds. */
+  /** The master on `host` answers through the VIP, which `host` alone holds (by fresh probes). */
   const serves = (s: ClusterStatus, host: string) => vipHolders(s).map((h) => h.name).join() === host && !!vipMaster(s) && s.mfs.candidates.find((c) => c.host === host)?.master?.answering;
 
   /** Triage of the live snapshot every second until `done` (at most ms); every sample is checked by `each`. */
