@@ -70,7 +70,9 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
 
   // The VIP moved already: a candidate is MASTER with the VIP and its role script starts the master.
   // (The state dump may lag the VIP by a tick: a VIP holder whose role script says PROMOTING counts too.)
-  for (const h of candidates.filter((c) => known(c) && c.probe!.holdsVip && (vrrp(c)?.state === 'MASTER' || c.probe!.haRole?.role === 'PROMOTING') && c.probe!.daemons.mfsmaster.length === 0)) {
+  // Its master may already be running (mfsmaster -a restore, then start) but does not answer yet.
+  const answers = (c: HostStatus) => !!status.mfs.candidates.find((x) => x.host === c.name)?.master?.answering && !status.mfs.stale;
+  for (const h of candidates.filter((c) => known(c) && c.probe!.holdsVip && (vrrp(c)?.state === 'MASTER' || c.probe!.haRole?.role === 'PROMOTING') && !answers(c))) {
     if (!haInstance(h.probe!.keepalivedConf)) continue;
     const roleFile = h.probe!.haRole;
     if (roleFile?.role === 'FAILED') {
@@ -95,7 +97,7 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
       // A role script still PROMOTING is waited for (up to PROMOTION_CAP_S), even past the usual time.
       deadlineAt: Math.max(anchorAt + (role.s + FAILOVER_SLACK_S) * 1000, roleFile?.role === 'PROMOTING' ? status.at + FAILOVER_SLACK_S * 1000 : 0),
       evidence: [
-        { host: h.name, probe: `${PROBE} (keepalived state dump)`, saw: `MASTER with the VIP${t !== undefined ? ` since ${iso(t * 1000)}` : ''}; mfsmaster not running yet` },
+        { host: h.name, probe: `${PROBE} (keepalived state dump)`, saw: `MASTER with the VIP${t !== undefined ? ` since ${iso(t * 1000)}` : ''}; ${h.probe!.daemons.mfsmaster.length ? 'mfsmaster starting, not answering yet' : 'mfsmaster not running yet'}` },
         ...(roleFile ? [{ host: h.name, probe: `${PROBE} (/run/mfs-ha.role)`, saw: `role ${roleFile.role} for ${roleFile.ageS} s` }] : []),
         { host: h.name, probe: `${PROBE} (mfs-ha.log)`, saw: role.saw },
       ],

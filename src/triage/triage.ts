@@ -74,7 +74,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   // What the failover judgement said for a master finding (by its index): evidence for or against a failover.
   const judged = new Map<number, FailoverJudgement>();
   const addFailover = (w: FailoverWindow, fallback: string) =>
-    add('failover-under-way', {
+    !failoverSaid && (failoverSaid = true) && add('failover-under-way', {
       title: `Failover under way: ${describeWindow(w, status.at)}`,
       hosts: [...(w.from ? [w.from] : []), w.to],
       evidence: [{ probe: 'failover window', saw: `counted from ${w.anchor}` }, ...w.evidence, vipAnswer],
@@ -112,6 +112,12 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     saw: c.master?.answering ? `master answers, metadata version ${c.master.metadataVersion ?? '?'}` : 'no master answers',
   }));
 
+  // A standby keepalived made MASTER is promoting itself: whatever else looks odd about the VIP
+  // and the masters meanwhile (the VIP ahead of the master, the lost master's last answers) is that.
+  const takeover = judgeFailover(status, undefined);
+  const promotingTo = takeover.kind === 'under-way' ? takeover.window.to : undefined;
+  let failoverSaid = false;
+
   // Masters that serve: answering mfscli at their own address, or an mfsmaster process seen by ps.
   const serving = candidates.filter((h) => mfsAnswering.some((c) => c.host === h.name) || runs(h, 'mfsmaster'));
 
@@ -146,6 +152,8 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
         'Then `mfs-tui triage` again: it names what the VIP needs.',
       ]),
     });
+  } else if (serving.length > 1 && holders.length === 1 && promotingTo === holders[0]!.name) {
+    addFailover((takeover as { window: FailoverWindow }).window, 'fence-master if the old master still serves then');
   } else if (serving.length > 1 && holders.length === 1) {
     // --- one VIP holder serves, another master answers beside it (a stale master came back) ---
     const holder = holders[0]!;
@@ -293,7 +301,9 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
           ])
         : recommend('keepalived-ha', { first: master.name }, `${why}, and no keepalived runs on any master candidate: keepalived-ha puts the VIP under keepalived with ${master.name} as the active master.`, [byHand]);
     const holder = holders[0];
-    if (holder && !runs(holder, 'mfsmaster') && !serving.includes(holder)) {
+    if (holder && promotingTo === holder.name) {
+      addFailover((takeover as { window: FailoverWindow }).window, `a look at keepalived on ${holder.name}`);
+    } else if (holder && !runs(holder, 'mfsmaster') && !serving.includes(holder)) {
       add('vip-without-master', {
         title: `The VIP ${vip} is on ${holder.name}, which runs no master; the master runs on ${master.name}`,
         hosts: [holder.name],

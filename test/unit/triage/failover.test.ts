@@ -183,6 +183,18 @@ describe('a failover under way is not an outage', () => {
     assert.match(f.recommendation.kind === 'none' ? f.recommendation.reason : '', /m1 started its master 4 s ago and it does not answer through the VIP yet/);
   });
 
+  it('lose-master seen mid-promotion: m1 holds the VIP, PROMOTING, its master restoring; the lost m2 still answers in mfscli\'s last rows: failover under way, not a second master', async () => {
+    const hs = set(set(ha(), 'm2', { fail: 'connect ECONNREFUSED 10.251.9.2:22' }), 'm1', { vrrpSince: nowS() - 2, haRole: { role: 'PROMOTING', ageS: 2 }, uptimeS: 1 });
+    const cluster = fakeCluster(hs, { viaVip: fixture('no-master.txt'), candidates: simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2', version: 1510 }]) });
+    const poller = new StatusPoller({ inventory: inventoryOf(hs), executorFor: (h) => cluster.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 5000 });
+    await poller.sweep();
+    poller.stop();
+    const r = triage(poller.getState(), runbooks);
+    assert.ok(!codes(r).includes('second-master'), codes(r).join(', '));
+    assert.equal(find(r, 'failover-under-way').failover!.to, 'm1');
+    assert.deepEqual(recovery(r), []);
+  });
+
   it('the master host lost (lose-master) with m2 ready: failover expected; overdue: lost-master with m1 down as evidence', async () => {
     const s = await snapshot(set(ha(), 'm1', { fail: 'connect ECONNREFUSED 10.251.9.1:22' }));
     const r = triage(s, runbooks);
