@@ -321,9 +321,10 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   }
 
   // --- a master candidate is gone while the other serves: one master left, no standby ---
-  if (serving.length >= 1) {
-    const current = holders.find((h) => serving.includes(h)) ?? serving[0]!;
-    for (const h of candidates.filter(unreachable)) {
+  // The serving master must be one we see now (ps or a fresh probe): right after a master host dies, mfscli's last rows still name it.
+  const current = holders.find((h) => serving.includes(h)) ?? serving.find(known);
+  if (current) {
+    for (const h of candidates.filter((c) => unreachable(c) && !serving.includes(c))) {
       add('standby-unreachable', {
         severity: 'warning',
         title: `Master candidate ${h.name} cannot be reached; ${current.name} serves alone, with no standby`,

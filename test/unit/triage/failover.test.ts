@@ -195,6 +195,16 @@ describe('a failover under way is not an outage', () => {
     assert.deepEqual(recovery(r), []);
   });
 
+  it('the instant the serving master host dies (its last mfscli rows still answer): no rebuild-master for it as its own standby', async () => {
+    const hs = set(ha(), 'm1', { fail: 'm1: SSH connection to 10.251.9.1:22 failed: reset' });
+    const cluster = fakeCluster(hs, { viaVip: fixture('healthy-goal3.txt'), candidates: simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]) });
+    const poller = new StatusPoller({ inventory: inventoryOf(hs), executorFor: (h) => cluster.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 5000 });
+    await poller.sweep();
+    poller.stop();
+    const r = triage(poller.getState(), runbooks);
+    assert.deepEqual(recovery(r), [], codes(r).join(', '));
+  });
+
   it('the master host lost (lose-master) with m2 ready: failover expected; overdue: lost-master with m1 down as evidence', async () => {
     const s = await snapshot(set(ha(), 'm1', { fail: 'connect ECONNREFUSED 10.251.9.1:22' }));
     const r = triage(s, runbooks);
