@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import type { ClusterStatus } from '../../src/status/model.ts';
 import { formatAge, vipHolders } from '../../src/status/model.ts';
 import { vrrpOf } from '../../src/status/text.ts';
+import { formatFailover } from '../../src/status/failover-timeline.ts';
 
 const VIP_ALERTS = new Set(['split-brain-vip', 'split-brain-masters', 'no-vip-holder', 'vip-without-master', 'no-master', 'stale-master']);
 
@@ -30,6 +31,12 @@ export function VipPanel({ status, compact = false }: { status: ClusterStatus; c
           </Text>
         );
       })}
+      {status.failover ? (
+        <Text color={status.failover.done ? 'green' : 'yellow'} wrap="truncate-end">
+          {status.failover.done ? 'failover done: ' : 'failover: '}
+          {formatFailover(status.failover)}
+        </Text>
+      ) : null}
       {alerts.map((a, i) => (
         <Text key={i} color="red" bold={a.severity === 'critical'}>
           ✖ {a.message}

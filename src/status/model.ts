@@ -3,6 +3,7 @@
 import type { Role } from '../runbook/types.ts';
 import { infoNumber, type ChunkClasses, type MasterRow, type MfscliReport } from './parse-mfscli.ts';
 import type { HostProbe } from './probe.ts';
+import type { FailoverTimeline } from './failover-timeline.ts';
 
 export interface HostStatus {
   name: string;
@@ -97,6 +98,8 @@ export interface ClusterStatus {
   hosts: HostStatus[];
   mfs: MfsStatus;
   alerts: Alert[];
+  /** A failover this poller watched happen (shown until a minute after every chunkserver is back). */
+  failover?: FailoverTimeline;
 }
 
 export type AlertCode =

@@ -6,6 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { HostError, type Executor } from '../exec/types.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { deriveAlerts, type AlertOptions } from './alerts.ts';
+import { nextFailoverWatch, type FailoverWatch } from './failover-timeline.ts';
 import { historyPointOf, type CandidateMaster, type ClusterStatus, type HistoryPoint, type HostFailure, type HostStatus, type LoginProblem, type MfsStatus } from './model.ts';
 import { ResidentMfscli, ResidentUnavailable } from './mfscli-resident.ts';
 import { HostProbeFailed, type ExtraSection, probeCluster, probeClusterResident, probeHost, type ClusterProbe, type ClusterProbeOptions, type HostProbeResult } from './probe.ts';
@@ -73,6 +74,7 @@ export class StatusPoller {
   private readonly residents = new Map<string, ResidentMfscli>();
   private readonly noResident = new Set<string>();
   private history: HistoryPoint[] = [];
+  private watch: FailoverWatch = {};
   private state: ClusterStatus;
   private timer: NodeJS.Timeout | undefined;
   private running = 0;
@@ -380,7 +382,8 @@ export class StatusPoller {
     const mfsAge = this.mfs.okAt === undefined ? undefined : now - this.mfs.okAt;
     const mfs: MfsStatus = { ...this.mfs, ageMs: mfsAge, stale: mfsAge === undefined ? !!this.mfs.error : mfsAge > this.staleAfterMs };
     const base = { cluster: this.source.inventory.cluster, vip: this.source.inventory.vip.address, at: now, intervalMs: this.intervalMs, hosts, mfs };
-    return { ...base, alerts: deriveAlerts(base, this.opts.alerts) };
+    this.watch = nextFailoverWatch(this.watch, base);
+    return { ...base, alerts: deriveAlerts(base, this.opts.alerts), ...(this.watch.timeline ? { failover: this.watch.timeline } : {}) };
   }
 
   private flush(): void {

@@ -2,6 +2,7 @@
 // terminals, logs). No colours: severity is spelled out.
 import { visible } from '../util/visible.ts';
 import { DAEMONS, type DaemonName } from './probe.ts';
+import { formatFailover } from './failover-timeline.ts';
 import { CHUNK_CLASSES } from './parse-mfscli.ts';
 import { formatAge, loginLabel, metaloggerLags, spaceOf, vipHolders, type ClusterStatus, type HostStatus } from './model.ts';
 
@@ -75,6 +76,7 @@ export function renderStatusText(s: ClusterStatus): string {
   const holders = vipHolders(s);
   const holder = holders.length === 0 ? 'NO HOLDER' : holders.map((h) => `${h.name} (${vrrpOf(h)})`).join(' + ');
   out.push(`cluster ${s.cluster}   VIP ${s.vip} held by ${holder}   at ${new Date(s.at).toISOString()}`);
+  if (s.failover) out.push(`FAILOVER ${s.failover.done ? 'done' : 'under way'}: ${formatFailover(s.failover)}`);
   out.push('');
   if (s.alerts.length === 0) out.push('ALERTS  none');
   else {

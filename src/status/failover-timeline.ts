@@ -1,0 +1,63 @@
+// A failover as it happens, from successive status snapshots: "m1 master gone → VIP on m2 →
+// m2 promoting → serving, 3 of 3 chunkservers". Pure: the poller folds each snapshot in.
+import { vipHolders, vipMaster, type ClusterStatus } from './model.ts';
+
+export interface FailoverStep {
+  label: string;
+  /** Epoch ms the snapshot that first showed it was made. */
+  at: number;
+}
+
+export interface FailoverTimeline {
+  from: string;
+  steps: FailoverStep[];
+  /** Every chunkserver is connected to the new master again. */
+  done: boolean;
+}
+
+export interface FailoverWatch {
+  /** The host whose master served through the VIP at the last snapshot that had one. */
+  serving?: string;
+  timeline?: FailoverTimeline;
+}
+
+/** A finished failover stays on screen this long. */
+const SHOWN_AFTER_MS = 60_000;
+
+type Snapshot = Pick<ClusterStatus, 'hosts' | 'mfs' | 'at'>;
+
+export function nextFailoverWatch(w: FailoverWatch, s: Snapshot): FailoverWatch {
+  const holder = vipHolders(s).length === 1 ? vipHolders(s)[0] : undefined;
+  const servingNow = holder && vipMaster(s) && !s.mfs.stale ? holder.name : undefined;
+  let t = w.timeline;
+  if (t?.done && s.at - t.steps.at(-1)!.at > SHOWN_AFTER_MS) t = undefined;
+  // The master that served is gone (no master through the VIP, or the VIP left it).
+  if ((!t || t.done) && w.serving && servingNow !== w.serving && (!servingNow || holder?.name !== w.serving)) {
+    t = { from: w.serving, steps: [{ label: `${w.serving} master gone`, at: s.at }], done: false };
+  }
+  if (t && !t.done) {
+    const steps = [...t.steps];
+    const has = (p: string) => steps.some((x) => x.label.startsWith(p));
+    if (holder && holder.name !== t.from && !has(`VIP on ${holder.name}`)) steps.push({ label: `VIP on ${holder.name}`, at: s.at });
+    const promoting = holder && (holder.probe?.haRole?.role === 'PROMOTING' || ((holder.probe?.daemons.mfsmaster.length ?? 0) > 0 && !servingNow));
+    if (holder && promoting && !has(`${holder.name} promoting`)) steps.push({ label: `${holder.name} promoting`, at: s.at });
+    let done = false;
+    if (servingNow) {
+      const total = s.hosts.filter((h) => h.roles.includes('chunkserver')).length;
+      const connected = s.mfs.viaVip?.chunkservers.length ?? 0;
+      const label = `serving, ${connected} of ${total} chunkservers`;
+      const i = steps.findIndex((x) => x.label.startsWith('serving'));
+      if (i < 0) steps.push({ label, at: s.at });
+      else if (steps[i]!.label !== label) steps[i] = { label, at: s.at };
+      done = connected >= total;
+    }
+    t = { ...t, steps, done };
+  }
+  return { serving: servingNow ?? w.serving, timeline: t };
+}
+
+/** `m1 master gone → VIP on m2 (+1.9 s) → m2 promoting (+2.1 s) → serving, 3 of 3 chunkservers (+6.0 s)` */
+export function formatFailover(t: FailoverTimeline): string {
+  const t0 = t.steps[0]!.at;
+  return t.steps.map((x, i) => (i === 0 ? x.label : `${x.label} (+${((x.at - t0) / 1000).toFixed(1)} s)`)).join(' → ');
+}
