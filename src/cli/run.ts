@@ -213,6 +213,7 @@ export async function drive(
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
     printer.finish(state, ctrl.runId);
+    if (state.status === 'handed-off' && state.nextRunbook && !opts.json) await printHandover(opts, inventory, state.runbookId, ctrl, state.nextRunbook);
     process.exitCode = preflightFailed ? EXIT.host : exitCodeFor(state);
   } finally {
     ctrl?.close();
@@ -233,5 +234,18 @@ export function operatorName(): string {
     return os.userInfo().username;
   } catch {
     return process.env.USER ?? 'unknown';
+  }
+}
+
+/** After a handover: the exact command that opens the next runbook with the values this run hands it. */
+async function printHandover(opts: RunOptions, inventory: Inventory, from: string, ctrl: EngineController, next: string): Promise<void> {
+  try {
+    const [{ handedOverInputs }, { commandPrefix }, { shQuote }] = await Promise.all([import('../runbook/inputs.ts'), import('../triage/format.ts'), import('../ssh/remote-command.ts')]);
+    const rb = await findRunbook(next, opts);
+    const carried = handedOverInputs(rb, { runbook: from, runId: ctrl.runId, inputs: ctrl.inputValues?.() ?? {} }, inventory);
+    const args = Object.entries(carried).map(([k, v]) => ` --input ${/^[A-Za-z0-9._:/@%+=,-]+$/.test(`${k}=${v}`) ? `${k}=${v}` : shQuote(`${k}=${v}`)}`);
+    process.stdout.write(`go on with: ${commandPrefix(opts)} run ${next}${args.join('')}\n`);
+  } catch {
+    // The next runbook cannot be loaded: the run-finished line already names it.
   }
 }

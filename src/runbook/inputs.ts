@@ -160,3 +160,19 @@ export function inputContradictions(rb: Pick<Runbook, 'inputs'>, values: Record<
   }
   return out;
 }
+
+/**
+ * The values a handing-over run gives the next runbook through its inputs' `from:` (and the
+ * `address-of:` inputs that follow them), for the `mfs-tui run NEXT --input …` line printed
+ * when a run hands over. Live roles are left out: they are read when the next run starts.
+ */
+export function handedOverInputs(next: Pick<Runbook, 'inputs'>, handedOver: HandedOver, inventory?: Inventory): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const input of next.inputs) {
+    if (input.live !== undefined) continue;
+    const s = suggestInput(input, { vars: {}, inventory, values: out, handedOver });
+    const carried = input.from !== undefined || (input.addressOf !== undefined && out[input.addressOf] !== undefined);
+    if (carried && s.value !== undefined && checkInput(input, s.value) === undefined) out[input.name] = s.value;
+  }
+  return out;
+}

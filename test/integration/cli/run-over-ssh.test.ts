@@ -103,6 +103,23 @@ test('run without --yes and without a terminal refuses up front: runs nothing, l
   assert.throws(() => readdirSync(join(e.env.MFS_TUI_STATE_DIR!, 'runs')), 'no journal: no run was started');
 });
 
+test('a run that hands over prints the next command with the values it hands over (from:), safe to type as printed', () => {
+  const e = setup();
+  writeFileSync(
+    join(e.runbooks, 'give.md'),
+    `---\nid: give\ntitle: Give\nsummary: s\nwhen: w\nrisk: low\ninputs:\n  - name: gone\n    prompt: Which host?\n    default: h1\n---\n\n## Next {#next}\n\n\`\`\`decision\nquestion: Go on?\nchoices:\n  - key: on\n    label: Take it\n    runbook: take\n\`\`\`\n`,
+  );
+  writeFileSync(
+    join(e.runbooks, 'take.md'),
+    `---\nid: take\ntitle: Take\nsummary: s\nwhen: w\nrisk: low\ninputs:\n  - name: back\n    prompt: Which host comes back?\n    from: [give.gone]\n  - name: back_address\n    prompt: Its address\n    address-of: back\n---\n\n## Say {#say}\n\n\`\`\`sh on=h1 confirm=none\necho {{back}} {{back_address}}\n\`\`\`\n`.replace('{{back}} {{back_address}}', '{{inputs.back}} {{inputs.back_address}}'),
+  );
+  const r = runCli(e, ['run', 'give', '--runbooks', e.runbooks, '--inventory', e.inventory, '--yes', '--decide', 'next=on']);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const m = /go on with: (.*) run take --input back=h1 --input back_address=(\S+)\n/.exec(r.stdout);
+  assert.ok(m, r.stdout);
+  assert.match(m[1]!, /--inventory .* --runbooks /, 'the same cluster and runbooks');
+});
+
 test('--dry-run prints resolved commands per host and runs nothing', () => {
   const e = setup();
   const r = runCli(e, ['run', 'tour', '--runbooks', e.runbooks, '--inventory', e.inventory, '--dry-run', '--input', 'word=dry']);

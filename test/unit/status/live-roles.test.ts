@@ -110,3 +110,12 @@ describe('input defaults from the live status and the run that handed over', () 
     assert.deepEqual(inputContradictions(rb('rebuild-master'), { new: 'm1', new_address: '10.251.9.1', current: 'm2' }, { inventory, live: liveLookup(s) }), []);
   });
 });
+
+describe('the command printed when a run hands over', () => {
+  it('fence-master → rebuild-master carries the fenced host and its address, not the live master', async () => {
+    const { handedOverInputs } = await import('../../../src/runbook/inputs.ts');
+    const inventory = inventoryOf(hosts());
+    const carried = handedOverInputs(rb('rebuild-master'), { runbook: 'fence-master', inputs: { fence: 'm1', fence_address: '10.251.9.1', keep: 'm2', keep_address: '10.251.9.2' } }, inventory);
+    assert.deepEqual(carried, { new: 'm1', new_address: '10.251.9.1' });
+  });
+});
