@@ -39,7 +39,7 @@ describe('mfs-tui triage exit codes', { skip: existsSync(BUNDLE) ? false : 'run 
   it('no inventory, a missing inventory file, an unknown option: exit 2 with one clear line', () => {
     const none = cli(['triage']);
     assert.equal(none.status, 2, none.stderr);
-    assert.match(none.stderr, /^mfs-tui: no inventory: pass --inventory FILE/);
+    assert.match(none.stderr, /^mfs-tui: no inventory: pass --cluster NAME \(see `mfs-tui clusters`\), --inventory FILE/);
     const missing = cli(['--inventory', join(dir, 'nope.yaml'), 'triage']);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /nope\.yaml: no such inventory file/);
@@ -91,6 +91,9 @@ describe('mfs-tui triage exit codes', { skip: existsSync(BUNDLE) ? false : 'run 
     const knownHosts = join(dir, 'known_hosts');
     writeFileSync(knownHosts, '');
     const inventory = join(dir, 'inventory.yaml');
+    // A key to log in with: the hosts are down (nothing listens), not locked out.
+    const key = join(dir, 'id_ed25519');
+    if (!existsSync(key)) spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
     writeFileSync(
       inventory,
       [
@@ -98,8 +101,8 @@ describe('mfs-tui triage exit codes', { skip: existsSync(BUNDLE) ? false : 'run 
         'vip: { address: 127.0.0.100, interface: lo, prefix: 8 }',
         `ssh: { known_hosts: [${knownHosts}] }`,
         'hosts:',
-        `  - { name: m1, address: 127.0.0.1, port: ${port}, user: root, roles: [master-candidate] }`,
-        `  - { name: c1, address: 127.0.0.1, port: ${port}, user: root, roles: [chunkserver] }`,
+        `  - { name: m1, address: 127.0.0.1, port: ${port}, user: root, identity: ${key}, roles: [master-candidate] }`,
+        `  - { name: c1, address: 127.0.0.1, port: ${port}, user: root, identity: ${key}, roles: [chunkserver] }`,
         '',
       ].join('\n'),
     );
