@@ -41,8 +41,9 @@ export async function findRunbook(ref: string, g: GlobalOptions): Promise<Runboo
 }
 
 export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
-  const { inventory, choice } = await loadChosenInventory(opts, { remember: true });
+  // The runbook first: a broken or absurd file is refused at once, before any ssh -G.
   const runbook = await findRunbook(ref, opts);
+  const { inventory, choice } = await loadChosenInventory(opts, { remember: true });
   // Dangerous work never lands on a cluster chosen silently (remembered from last time, or
   // the practice cluster as a fallback): under --yes nobody would see which one it was.
   if (opts.yes && !opts.dryRun && !choice.named && (runbook.risk === 'high' || runbook.risk === 'critical')) {

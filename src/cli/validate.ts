@@ -9,6 +9,14 @@ export async function validateCommand(files: string[], g: GlobalOptions): Promis
   // With an inventory, host names in `on=` and `{{hosts.x}}` are checked too.
   const inventory = g.inventory || g.lab ? await loadInventoryFor(g, { remember: false }) : undefined;
   let result;
+  // A named file too big or with absurd YAML is bad input: said at once, without reading the library.
+  const unread = files.length > 0 ? lib.loadRunbookFiles(files).problems.filter((p) => p.limit) : [];
+  if (unread.length > 0) {
+    for (const p of unread) process.stdout.write(`${lib.formatProblem(p)}\n`);
+    process.stderr.write(`${unread.length} file${unread.length === 1 ? '' : 's'} not read\n`);
+    process.exitCode = EXIT.usage;
+    return;
+  }
   if (files.length > 0) {
     // Files named on the command line may hand over to runbooks of the library.
     const library = lib.runbookFilesIn(dir).length ? lib.loadRunbookDir(dir) : { runbooks: [], problems: [] };

@@ -47,6 +47,11 @@ function refuse(file: LoadedRunbookFile, what: string): never {
  * validated now; throws RunbookRefused when it is missing or has any problem.
  */
 export function runnableRunbook(ref: string, opts: RunnableOptions): Runbook {
+  if (isRunbookPath(ref)) {
+    // A file too big or with absurd YAML is refused before the library is read.
+    const alone = loadRunbookFiles([ref]).files[0]!;
+    if (alone.problems.some((p) => p.limit)) refuse(alone, `runbook file ${ref}`);
+  }
   const library = loadRunbookDir(opts.dir, { inventory: opts.inventory });
   if (isRunbookPath(ref)) {
     const knownRunbookIds = new Set(library.files.flatMap((f) => (f.runbook ? [f.runbook.id] : [])));

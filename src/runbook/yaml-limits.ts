@@ -38,6 +38,7 @@ export function yamlTooDeep(text: string, max = MAX_YAML_DEPTH): SourcePos | und
       let depth = indents.length;
       while ((line[j] === '-' || line[j] === '?') && (line[j + 1] === ' ' || line[j + 1] === '\t')) {
         depth++;
+        if (depth > max) return posAt(offset + j);
         j += 2;
         while (line[j] === ' ' || line[j] === '\t') j++;
       }
