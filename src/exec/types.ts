@@ -98,6 +98,8 @@ export class HostError extends Error {
       | 'unreachable'
       | 'timeout'
       | 'auth-refused'
+      /** We have no usable key or passphrase for it: a local problem, the host was never asked. */
+      | 'no-credentials'
       | 'host-key-unknown'
       | 'host-key-changed'
       | 'host-key-rejected'

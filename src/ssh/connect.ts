@@ -119,7 +119,7 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
   if (attempts.length === 0) {
     throw new HostError(
       ep.host,
-      'auth-refused',
+      'no-credentials',
       `${ep.host}: no way to log in as ${ep.user}@${where}: no identity file and ${ep.agent ? 'no ssh-agent (SSH_AUTH_SOCK is not set)' : 'the agent is off for this host'}`,
     );
   }

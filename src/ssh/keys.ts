@@ -16,7 +16,7 @@ export class KeyStore {
 
   constructor(private readonly askPassphrase: PassphrasePrompt) {}
 
-  /** The decrypted key, asking for its passphrase the first time. Throws HostError('auth-refused'). */
+  /** The decrypted key, asking for its passphrase the first time. Throws HostError('no-credentials'): nothing was tried on the host. */
   load(host: string, keyFile: string): Promise<ParsedKey> {
     let key = this.loaded.get(keyFile);
     if (!key) {
@@ -33,22 +33,22 @@ export class KeyStore {
     try {
       data = readFileSync(keyFile);
     } catch (err) {
-      throw new HostError(host, 'auth-refused', `${host}: cannot read key file ${keyFile}: ${(err as Error).message}`);
+      throw new HostError(host, 'no-credentials', `${host}: cannot read key file ${keyFile}: ${(err as Error).message}`);
     }
     let parsed = ssh2.utils.parseKey(data);
     if (!(parsed instanceof Error)) return first(parsed);
     if (!/passphrase/i.test(parsed.message)) {
-      throw new HostError(host, 'auth-refused', `${host}: ${keyFile} is not a usable private key (${parsed.message})`);
+      throw new HostError(host, 'no-credentials', `${host}: ${keyFile} is not a usable private key (${parsed.message})`);
     }
     for (let attempt = 1; attempt <= PASSPHRASE_ATTEMPTS; attempt++) {
       const passphrase = await this.askPassphrase({ host, keyFile });
       if (passphrase === undefined) {
-        throw new HostError(host, 'auth-refused', `${host}: no passphrase given for key ${keyFile}`);
+        throw new HostError(host, 'no-credentials', `${host}: no passphrase given for key ${keyFile}`);
       }
       parsed = ssh2.utils.parseKey(data, passphrase);
       if (!(parsed instanceof Error)) return first(parsed);
     }
-    throw new HostError(host, 'auth-refused', `${host}: wrong passphrase for key ${keyFile} (${PASSPHRASE_ATTEMPTS} attempts)`);
+    throw new HostError(host, 'no-credentials', `${host}: wrong passphrase for key ${keyFile} (${PASSPHRASE_ATTEMPTS} attempts)`);
   }
 }
 

@@ -39,7 +39,7 @@ export interface HostStatus {
 export type HostFailure = 'connect' | 'login' | 'probe';
 
 /** What refused us: the host key (changed, unknown, or not accepted), our key/password, or sudo. */
-export type LoginProblem = 'host-key-changed' | 'host-key-unknown' | 'host-key-rejected' | 'auth-refused' | 'sudo-refused';
+export type LoginProblem = 'host-key-changed' | 'host-key-unknown' | 'host-key-rejected' | 'auth-refused' | 'sudo-refused' | 'no-credentials';
 
 /** The host answered SSH at its last probe (even when it refused our login), whether or not the probe then gave a report. */
 export const sshAnswered = (h: HostStatus): boolean => h.reachable || h.failure === 'probe' || h.failure === 'login';
@@ -61,6 +61,8 @@ export function loginLabel(p: LoginProblem | undefined): string {
       return 'KEY REJECTED';
     case 'sudo-refused':
       return 'SUDO REFUSED';
+    case 'no-credentials':
+      return 'NO KEY';
     default:
       return 'LOGIN REFUSED';
   }

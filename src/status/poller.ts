@@ -405,6 +405,7 @@ export class StatusPoller {
 /** HostError kinds that mean the host answered and refused us (or we refused its key). */
 const LOGIN_KINDS: Partial<Record<HostError['kind'], LoginProblem>> = {
   'auth-refused': 'auth-refused',
+  'no-credentials': 'no-credentials',
   'host-key-changed': 'host-key-changed',
   'host-key-unknown': 'host-key-unknown',
   'host-key-rejected': 'host-key-rejected',

@@ -508,7 +508,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       title: `Cannot log into ${h.name} (${loginLabel(h.login)}): fix access to ${h.name} first${candidate ? '; it is a master candidate and may be running a master' : ''}`,
       hosts: [h.name],
       evidence: [
-        { host: h.name, probe: SSH, saw: `${h.address} answered, but ${loginWhy(h)}${h.error ? `: ${h.error}` : ''}` },
+        { host: h.name, probe: SSH, saw: `${loginSeen(h)}${h.error ? `: ${h.error}` : ''}` },
         ...candidateAnswers.filter((e) => e.host === h.name),
       ],
       recommendation: none(`no runbook fits until mfs-tui can log into ${h.name}: what runs there is unknown${candidate ? ', and recovering a master beside one that may be running makes two' : ''}.`, [
@@ -530,7 +530,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
         ...locked.flatMap(accessHowTo),
         `Then \`mfs-tui triage\` again; it recommends ${r.runbook} only once ${names} is known not to be serving or taking over.`,
       ]);
-      f.evidence = [...f.evidence, ...locked.map((h) => ({ host: h.name, probe: SSH, saw: `answered, but ${loginWhy(h)}` }))];
+      f.evidence = [...f.evidence, ...locked.map((h) => ({ host: h.name, probe: SSH, saw: loginSeen(h) }))];
     }
   }
 
@@ -602,6 +602,11 @@ function ruledOutFor(candidates: HostStatus[], fo: FailoverJudgement | undefined
 }
 const riskOf = (library: readonly TriageRunbook[], id: string) => library.find((r) => r.id === id)?.risk;
 
+/** What the SSH probe saw: the host answered and refused us, or (no usable key here) it was never asked. */
+function loginSeen(h: HostStatus): string {
+  return h.login === 'no-credentials' ? `${h.address} was not asked: ${loginWhy(h)}` : `${h.address} answered, but ${loginWhy(h)}`;
+}
+
 /** Why mfs-tui could not log in, in words. */
 function loginWhy(h: HostStatus): string {
   switch (h.login) {
@@ -613,6 +618,8 @@ function loginWhy(h: HostStatus): string {
       return 'its host key is rejected (@revoked)';
     case 'sudo-refused':
       return 'sudo refused us';
+    case 'no-credentials':
+      return 'mfs-tui has no usable key for it (identity file, agent or passphrase)';
     default:
       return 'it refused our key or password';
   }
@@ -629,6 +636,8 @@ function accessHowTo(h: HostStatus): string[] {
       return [`${h.name}'s host key is marked @revoked in known_hosts: find out why before trusting the host again.`];
     case 'sudo-refused':
       return [`Let the inventory's user on ${h.name} use sudo (or give the right sudo password when asked).`];
+    case 'no-credentials':
+      return [`Give mfs-tui a key for ${h.name}: the inventory's \`identity:\` (readable, with its passphrase at hand) or a running ssh-agent (SSH_AUTH_SOCK); see the error above.`];
     default:
       return [`Make ${h.name} accept the inventory's key for its user again (its authorized_keys, the identity file or agent in the inventory), e.g. \`ssh -v ${h.address} true\`.`];
   }

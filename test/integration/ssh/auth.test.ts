@@ -37,7 +37,7 @@ test('no key file and no agent: refused before connecting, saying why', async ()
   const pool = new SshPool(inventoryFor(sshd, { identityFile: undefined, agent: true }), new RecordingPrompts());
   try {
     const err = await hostErrorOf(pool.executor('h1').exec({ script: 'true' }));
-    assert.equal(err.kind, 'auth-refused');
+    assert.equal(err.kind, 'no-credentials');
     assert.match(err.message, /no identity file and no ssh-agent \(SSH_AUTH_SOCK is not set\)/);
   } finally {
     await pool.close();
@@ -121,14 +121,14 @@ test('a passphrase-protected key: asked once per session, reused when the pool r
   }
 });
 
-test('a wrong passphrase is asked three times, then a clear auth-refused error', async () => {
+test('a wrong passphrase is asked three times, then a clear no-credentials error (the host was never asked)', async () => {
   const key = join(sshd.dir, 'locked_key2');
   sshd.authorize(generateKey(key, 'right'));
   const prompts = new RecordingPrompts({ passphrase: 'wrong' });
   const pool = new SshPool(inventoryFor(sshd, { identityFile: key }), prompts);
   try {
     const err = await hostErrorOf(pool.executor('h1').exec({ script: 'true' }));
-    assert.equal(err.kind, 'auth-refused');
+    assert.equal(err.kind, 'no-credentials');
     assert.equal(err.message, `h1: wrong passphrase for key ${key} (3 attempts)`);
     assert.ok(!err.message.includes('wrong,'), 'the passphrase is never in a message');
     assert.equal(prompts.passphraseQuestions.length, 3);
@@ -137,13 +137,13 @@ test('a wrong passphrase is asked three times, then a clear auth-refused error',
   }
 });
 
-test('no passphrase given (operator cancelled): auth-refused', async () => {
+test('no passphrase given (operator cancelled): no-credentials', async () => {
   const key = join(sshd.dir, 'locked_key3');
   sshd.authorize(generateKey(key, 'x'));
   const pool = new SshPool(inventoryFor(sshd, { identityFile: key }), new RecordingPrompts());
   try {
     const err = await hostErrorOf(pool.executor('h1').exec({ script: 'true' }));
-    assert.equal(err.kind, 'auth-refused');
+    assert.equal(err.kind, 'no-credentials');
     assert.equal(err.message, `h1: no passphrase given for key ${key}`);
   } finally {
     await pool.close();

@@ -190,6 +190,17 @@ describe('triage on status snapshots', () => {
       assert.deepEqual(codes(r), ['host-locked-out', 'master-down']);
     });
 
+    it('no usable key here (no identity, no agent): the host was never asked, so the evidence does not say it answered', async () => {
+      const NO_KEY = { fail: 'm1: no way to log in as root@10.251.9.1:22: no identity file and no ssh-agent (SSH_AUTH_SOCK is not set)', failKind: 'no-credentials' as const };
+      const r = await judge(set(hosts(), 'm1', NO_KEY), fixture('no-master.txt'), SIM_NONE);
+      assert.deepEqual(noRecovery(r), []);
+      const f = find(r, 'host-locked-out');
+      assert.match(f.title, /^Cannot log into m1 \(NO KEY\)/);
+      assert.ok(saw(f).some((l) => /^m1 \| ssh probe \| 10\.251\.9\.1 was not asked: mfs-tui has no usable key for it/.test(l)), saw(f).join('\n'));
+      assert.ok(!saw(f).some((l) => /answered/.test(l)), 'a host never contacted is not said to have answered');
+      assert.match(f.recommendation.kind === 'none' ? f.recommendation.howTo[0]! : '', /Give mfs-tui a key for m1/);
+    });
+
     it('a chunkserver locked out: a warning to fix access, not a chunkserver that cannot be reached', async () => {
       const r = await judge(set(hosts(), 'c1', REFUSED), healthyMfscli(), SIM_M1);
       assert.deepEqual(codes(r), ['host-locked-out']);
