@@ -79,8 +79,10 @@ function targetHosts(t: TargetSpec, ctx: PlanContext, problems: string[]): strin
         return [];
       }
       const name = text.trim();
-      if (!known(name)) {
-        problems.push(`target ${t.template} is "${name}", which is not a host in ${inv.file}`);
+      // A value (an input, most often) names an inventory host, never this machine: `on=local`
+      // is written in the runbook, not chosen by whoever fills in its inputs.
+      if (!inv.hosts.some((h) => h.name === name)) {
+        problems.push(`target ${t.template} is "${name}", which is not a host in ${inv.file}${name === LOCAL ? ' (a value never sends a command to this machine)' : ''}`);
         return [];
       }
       return [name];

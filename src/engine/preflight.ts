@@ -22,3 +22,16 @@ export function runbookHosts(runbook: Runbook, inventory: Inventory, inputs: Rec
   hosts.delete(LOCAL);
   return inventory.hosts.map((h) => h.name).filter((n) => hosts.has(n));
 }
+
+/**
+ * Targets written as `{{…}}` whose value is known now but names no inventory host (or
+ * `local`): found before step 1, not when their step starts after others have run.
+ */
+export function unknownTargetHosts(runbook: Runbook, inventory: Inventory, inputs: Record<string, string>): string[] {
+  const problems = new Set<string>();
+  for (const step of runbook.steps) {
+    if (!step.commands.some((b) => b.targets.some((t) => t.kind === 'template'))) continue;
+    for (const p of resolveTargets(step, { inventory, inputs }).problems) if (p.includes('which is not a host in')) problems.add(`step ${step.id}: ${p}`);
+  }
+  return [...problems];
+}

@@ -16,7 +16,7 @@ import { resolveInputs } from '../runbook/inputs.ts';
 import { buildVariables, renderTemplate } from '../runbook/template.ts';
 import { sha256 } from '../util/hash.ts';
 import { OutputCoalescer } from './output.ts';
-import { runbookHosts } from './preflight.ts';
+import { runbookHosts, unknownTargetHosts } from './preflight.ts';
 import { hostsNeedingFacts, needsVipHolder, planStep, resolveTargets, type PlanContext, type PlannedHostCommand, type StepPlan } from './plan.ts';
 import { awaitingCheck, changedSteps, initialState, reduce, replay } from './reduce.ts';
 import type { HostRunState, Intent, PlannedCommand, PreconditionCheck, PreconditionGate, PreconditionOutcome, Prompt, RunController, RunState } from './types.ts';
@@ -281,6 +281,8 @@ class RunEngine implements EngineController {
   private async preflight(): Promise<boolean> {
     if (!this.deps.preflight) return true;
     try {
+      const unknown = unknownTargetHosts(this.deps.runbook, this.deps.inventory, this.inputs);
+      if (unknown.length > 0) throw new Error(unknown.join('; '));
       await this.deps.preflight(runbookHosts(this.deps.runbook, this.deps.inventory, this.inputs));
       return true;
     } catch (err) {

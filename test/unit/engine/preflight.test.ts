@@ -65,6 +65,26 @@ describe('the engine runs the preflight before step 1', () => {
     assert.equal((recs[1] as { reason?: string }).reason, 'preflight: cs1: cannot reach 10.0.0.11:22: connection refused');
   });
 
+  it('an input that names no inventory host (or `local`, this machine) as a target fails before step 1, whatever step uses it', async () => {
+    for (const value of ['local', 'zz']) {
+      const fake = new FakeHosts();
+      const chosen = runbook([commandStep('one', block('touch x', { targets: on('m1') })), commandStep('two', block('rm -rf y', { targets: on('{{inputs.host}}') }))], {
+        inputs: [{ name: 'host', prompt: 'which host', pos: { line: 1, column: 1 } }],
+      });
+      let asked = false;
+      const ctrl = createRun({
+        ...fakeRunDeps(chosen, fake, dir, { mode: 'non-interactive', autoConfirm: true, preflight: async () => void (asked = true) }),
+        inputs: { host: value },
+      } as Parameters<typeof createRun>[0]);
+      const state = await ctrl.settled();
+      ctrl.close();
+      assert.deepEqual(fake.calls, [], `${value}: step one ran before the bad target was found`);
+      assert.equal(asked, false);
+      assert.equal(state.status, 'failed');
+      assert.match(state.reason ?? '', new RegExp(`preflight: step two: target \\{\\{inputs\\.host\\}\\} is "${value}", which is not a host in`));
+    }
+  });
+
   it('a resumed run that fails its preflight stops without a record and stays resumable', async () => {
     const fake = new FakeHosts();
     const guarded = runbook([commandStep('one', block('touch x', { targets: on('m1') })), commandStep('two', block('echo y', { targets: on('cs1'), confirm: 'yes' }))]);
