@@ -8,7 +8,7 @@ import { displayName, locate } from './locations.ts';
 import { placeholderContexts, type ShellContext } from './shell-context.ts';
 import { templateNames, variableProblem } from './template.ts';
 import type { VariableContext } from './template.ts';
-import type { CommandBlock, Runbook, RunbookProblem, SourcePos, TargetSpec } from './types.ts';
+import type { CommandBlock, Runbook, RunbookInput, RunbookProblem, SourcePos, TargetSpec } from './types.ts';
 
 export interface ValidateContext {
   /** Ids of the runbooks a decision may hand over to; unchecked when absent. */
@@ -54,6 +54,30 @@ function describeTargets(targets: TargetSpec[]): string {
   return targets.map((t) => (t.kind === 'role' ? t.role : t.kind === 'host' ? t.name : t.kind === 'template' ? t.template : t.kind)).join(',') || '(none)';
 }
 
+/** Characters that make shell code of a raw value: expansion, quoting, command separators, redirection, subshells. */
+const SHELL_META = ['$', '`', ';', "'", '"', '\\', '\n', '&', '|', '<', '>', '(', ')', '#', '{', '}'];
+
+/**
+ * Why an input's check still lets a shell metacharacter through, or undefined: its pattern is
+ * tried on probe values (a safe letter on each side of each character), its choices read.
+ */
+export function shellUnsafeAdmitted(input: RunbookInput): string | undefined {
+  const bad = new Set<string>();
+  if (input.pattern !== undefined) {
+    let re: RegExp;
+    try {
+      re = new RegExp(`^(?:${input.pattern})$`);
+    } catch {
+      return undefined; // reported as a bad pattern
+    }
+    for (const c of SHELL_META) for (const probe of [`a${c}b`, `${c}`, `a${c}`, `${c}a`, `1${c}1`, `1.2.3.4${c}`]) if (re.test(probe)) bad.add(c);
+  }
+  for (const choice of input.choices ?? []) for (const c of SHELL_META) if (choice.includes(c)) bad.add(c);
+  if (bad.size === 0) return undefined;
+  const shown = [...bad].map((c) => (c === '\n' ? 'newline' : c)).join(' ');
+  return `admits ${shown}`;
+}
+
 export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProblem[] {
   const file = displayName(rb, rb.file);
   const problems: RunbookProblem[] = [];
@@ -61,6 +85,8 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
   const inputNames = new Set(rb.inputs.map((i) => i.name));
   // Inputs whose value is checked before a run (a pattern, or a fixed list of choices).
   const checkedInputs = new Set(rb.inputs.filter((i) => i.pattern !== undefined || (i.choices?.length ?? 0) > 0).map((i) => i.name));
+  // Of those, the ones that could still carry a shell metacharacter into a raw {{{…}}}.
+  const rawUnsafe = new Map(rb.inputs.map((i) => [i.name, shellUnsafeAdmitted(i)] as const).filter(([, why]) => why !== undefined));
   const vars = (hostScope: boolean): VariableContext => ({ inputs: inputNames, inventory: ctx.inventory, hostScope });
 
   /** Reports every undefined variable in `text`, a field of `owner` that the parser located. */
@@ -195,8 +221,13 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
   /** Why `{{{name}}}` may not insert its value as it is, or undefined when the value's shape is checked. */
   function uncheckedRaw(name: string): string | undefined {
     const [ns, input] = name.split('.');
-    if (ns !== 'inputs' || input === undefined || !inputNames.has(input) || checkedInputs.has(input)) return undefined;
-    return `{{{${name}}}} inserts the value as it is, but input "${input}" has no pattern or choices, so anything could be typed there: give it a pattern that admits only safe values, or write {{${name}}} (one quoted word)`;
+    if (ns !== 'inputs' || input === undefined || !inputNames.has(input)) return undefined;
+    if (!checkedInputs.has(input)) {
+      return `{{{${name}}}} inserts the value as it is, but input "${input}" has no pattern or choices, so anything could be typed there: give it a pattern that admits only safe values, or write {{${name}}} (one quoted word)`;
+    }
+    const unsafe = rawUnsafe.get(input);
+    if (unsafe) return `{{{${name}}}} inserts the value as it is, but input "${input}" ${unsafe}: a value could run as shell code. Tighten it, or write {{${name}}} (one quoted word)`;
+    return undefined;
   }
 
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);

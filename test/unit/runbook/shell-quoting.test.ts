@@ -139,6 +139,22 @@ describe('the validator on placeholders and control characters', () => {
     assert.equal(p.length, 1);
     assert.match(p[0]!, /^15:7: \{\{\{inputs.free\}\}\} inserts the value as it is, but input "free" has no pattern or choices/);
   });
+  it('refuses {{{x}}} of an input whose pattern or choices still admit shell code (a pattern like .*)', () => {
+    const loose = (inputs: string, script: string) => {
+      const { runbook: rb, problems: p } = parseRunbook(runbook(script, inputs), 'rb.md');
+      assert.deepEqual(p, []);
+      return validateRunbook(rb!, {}).map((x) => x.message);
+    };
+    const any = loose('  - { name: any, prompt: Any, pattern: ".*" }\n', 'echo {{{inputs.any}}}');
+    assert.equal(any.length, 1);
+    assert.match(any[0]!, /^\{\{\{inputs.any\}\}\} inserts the value as it is, but input "any" admits \$ ` ; ' " \\ & \| < > \( \) # \{ \}: a value could run as shell code/);
+    const words = loose('  - { name: w, prompt: W, pattern: "[^;]+" }\n', 'echo {{{inputs.w}}}');
+    assert.match(words[0] ?? '', /admits \$ `/, 'a pattern that only forbids ; still lets $( ) through');
+    const choice = loose('  - { name: c, prompt: C, choices: ["a", "b;reboot"] }\n', 'echo {{{inputs.c}}}');
+    assert.match(choice[0] ?? '', /input "c" admits ;/);
+    // Tight ones stay fine, spaces included (a list of addresses split on purpose).
+    assert.deepEqual(loose('  - { name: ips, prompt: IPs, pattern: "[0-9. ]+" }\n  - { name: r, prompt: R, choices: [metalogger, chunkserver] }\n', 'for a in {{{inputs.ips}}}; do echo {{{inputs.r}}}; done'), []);
+  });
   it('reports control characters other than tab and newline, and invisible reordering marks', () => {
     const p = problems('echo ok\tfine\necho \u001b[2Jhidden; echo \u202eevil\u202c');
     assert.deepEqual(
