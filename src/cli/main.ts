@@ -2,6 +2,7 @@
 // Command modules are imported on demand so start-up stays fast.
 import { Command, CommanderError } from 'commander';
 import { EXIT, UserError } from './errors.ts';
+import { visible } from '../util/visible.ts';
 
 export interface GlobalOptions {
   inventory?: string;
@@ -238,16 +239,16 @@ function reportError(err: unknown): number {
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (err instanceof UserError) {
-    process.stderr.write(`mfs-tui: ${err.message}\n`);
+    process.stderr.write(`mfs-tui: ${visible(err.message)}\n`);
     return err.exitCode;
   }
   const e = err as { name?: string; message?: string; problems?: unknown };
   if (e?.name === 'HostError' || e?.name === 'InventoryError' || e?.name === 'JournalError') {
-    process.stderr.write(`mfs-tui: ${e.message}\n`);
+    process.stderr.write(`mfs-tui: ${visible(e.message ?? '')}\n`);
     return e.name === 'HostError' ? EXIT.host : EXIT.usage;
   }
   // A bug, not an operator mistake: keep the stack for the report.
-  process.stderr.write(`mfs-tui: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.stderr.write(`mfs-tui: internal error: ${visible((err as Error)?.stack ?? String(err))}\n`);
   return 70;
 }
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { JournalRecord } from '../journal/types.ts';
 import type { Runbook } from '../runbook/types.ts';
 import { EXIT, UserError } from './errors.ts';
+import { safeJson, visible, visibleLine } from '../util/visible.ts';
 
 export async function reportCommand(run: string, opts: { output?: string }): Promise<void> {
   const [{ findRun }, { readJournal }, { renderReport }] = await Promise.all([
@@ -26,11 +27,11 @@ export async function reportCommand(run: string, opts: { output?: string }): Pro
     process.stdout.write(text);
   }
   if (journal.torn) {
-    process.stderr.write(`mfs-tui: ${summary.file}:${journal.torn.line}: the last line is torn (the process stopped while writing it); that record is lost: ${journal.torn.text.slice(0, 120)}\n`);
+    process.stderr.write(`mfs-tui: ${summary.file}:${journal.torn.line}: the last line is torn (the process stopped while writing it); that record is lost: ${visibleLine(journal.torn.text.slice(0, 120))}\n`);
   }
   // Damage is reported, never repaired silently: the report is marked incomplete and the exit code says so.
   if (journal.problems.length > 0) {
-    process.stderr.write(`mfs-tui: the journal is damaged; the report is INCOMPLETE (written from the ${journal.records.length} readable records):\n${journal.problems.join('\n')}\n`);
+    process.stderr.write(`mfs-tui: the journal is damaged; the report is INCOMPLETE (written from the ${journal.records.length} readable records):\n${visible(journal.problems.join('\n'))}\n`);
     process.exitCode = EXIT.failed;
   }
 }
@@ -47,7 +48,7 @@ export async function runsCommand(opts: { json?: boolean }): Promise<void> {
   const { listRuns } = await import('../journal/list.ts');
   const runs = listRuns();
   if (opts.json) {
-    for (const r of runs) process.stdout.write(`${JSON.stringify(r)}\n`);
+    for (const r of runs) process.stdout.write(`${safeJson(r)}\n`);
     return;
   }
   if (runs.length === 0) {
@@ -56,6 +57,6 @@ export async function runsCommand(opts: { json?: boolean }): Promise<void> {
   }
   for (const r of runs) {
     const state = r.status === 'unfinished' ? 'UNFINISHED' : (r.outcome ?? 'finished');
-    process.stdout.write(`${r.runId}  ${state.padEnd(10)}  ${r.runbookTitle}  (${r.cluster}, ${r.operator}, last ${r.lastRecordAt})\n`);
+    process.stdout.write(visibleLine(`${r.runId}  ${state.padEnd(10)}  ${r.runbookTitle}  (${r.cluster}, ${r.operator}, last ${r.lastRecordAt})`) + '\n');
   }
 }

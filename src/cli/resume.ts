@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { GlobalOptions } from './main.ts';
 import { EXIT, UserError } from './errors.ts';
 import { inventoryPathFor } from './context.ts';
+import { visibleLine } from '../util/visible.ts';
 import { drive, findRunbook, type RunOptions } from './run.ts';
 import type { Inventory } from '../inventory/types.ts';
 import type { Runbook } from '../runbook/types.ts';
@@ -51,7 +52,7 @@ export async function resumeCommand(run: string | undefined, opts: ResumeOptions
       process.stdout.write('no unfinished runs\n');
       return;
     }
-    for (const r of open) process.stdout.write(`${r.runId}  ${r.runbookTitle}  (${r.cluster}; started ${r.started}, last ${r.lastRecordAt})\n`);
+    for (const r of open) process.stdout.write(visibleLine(`${r.runId}  ${r.runbookTitle}  (${r.cluster}; started ${r.started}, last ${r.lastRecordAt})`) + '\n');
     process.stdout.write('resume one with: mfs-tui resume RUN\n');
     return;
   }

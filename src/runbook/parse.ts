@@ -462,6 +462,43 @@ class RunbookParser {
 export function parseRunbook(text: string, file: string): { runbook?: Runbook; problems: RunbookProblem[] } {
   const parser = new RunbookParser(text, file);
   const runbook = parser.parse();
-  const problems = parser.problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  const problems = [...parser.problems, ...unprintableInText(text, file)].sort((a, b) => a.line - b.line || a.column - b.column);
   return runbook ? { runbook, problems } : { problems };
+}
+
+// Control characters (but tab and newline), format characters (bidi overrides, zero-width,
+// soft hyphen, tag characters) and line separators: what visible() escapes on screen.
+const UNPRINTABLE = /(?![\t\n])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+/**
+ * Unprintable characters in what the operator reads before confirming: front matter (title,
+ * prompts, labels), prose, headings and fence lines (risk=, questions). Inside a fenced
+ * block, validate reports them with the command's own message.
+ */
+function unprintableInText(text: string, file: string): RunbookProblem[] {
+  const problems: RunbookProblem[] = [];
+  let fence: string | undefined;
+  let sawCr = false;
+  text.split('\n').forEach((line, i) => {
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    const inside = fence !== undefined && !(marker && marker[0] === fence[0] && marker.length >= fence.length);
+    if (fence === undefined && marker) fence = marker;
+    else if (fence !== undefined && !inside) fence = undefined;
+    if (inside) return;
+    for (const m of line.matchAll(UNPRINTABLE)) {
+      if (m[0] === '\r' && m.index === line.length - 1) {
+        if (!sawCr) problems.push({ file, line: i + 1, column: m.index + 1, message: 'a carriage return (U+000D): the file has Windows line endings (CRLF); save it with LF line endings' });
+        sawCr = true;
+        continue;
+      }
+      const code = m[0].codePointAt(0)!;
+      problems.push({
+        file,
+        line: i + 1,
+        column: m.index + 1,
+        message: `an unprintable character (U+${code.toString(16).toUpperCase().padStart(4, '0')}) in the text the operator reads: it would hide or reorder what is shown; remove it`,
+      });
+    }
+  });
+  return problems;
 }

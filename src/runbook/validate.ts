@@ -30,12 +30,13 @@ function regexError(pattern: string, anchored: boolean): string | undefined {
 // C0 controls but tab and newline, DEL, C1 controls, and the Unicode marks that reorder or
 // hide text on screen (bidi embeddings, overrides and isolates, zero-width characters):
 // the command the operator reads must be the command that runs.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+// The same class visible() escapes on screen, so nothing that reads differently passes.
+const CONTROL = /(?![\t\n])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
 function describeControl(ch: string): string {
   const code = ch.codePointAt(0)!;
   const names: Record<number, string> = { 0x0d: 'a carriage return', 0x1b: 'an escape (ESC)', 0x00: 'a NUL', 0x7f: 'a DEL', 0x08: 'a backspace' };
-  const kind = code >= 0x200b ? 'an invisible formatting mark' : 'a control character';
+  const kind = code >= 0xa0 ? 'an invisible formatting mark' : 'a control character';
   return `${names[code] ?? kind} (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
 }
 

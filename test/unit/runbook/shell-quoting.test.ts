@@ -163,6 +163,13 @@ describe('the validator on placeholders and control characters', () => {
     );
     assert.match(p[0]!, /escape \(ESC\) \(U\+001B\) in the command/);
   });
+  it('reports unprintable characters in what the operator reads (title, prose, a fence line), with the class visible() escapes', () => {
+    const text = runbook('echo ok').replace('title: T', 'title: T\u001b]0;x\u0007').replace('## Step\n', '## Step\n\nRead \u202eevil\u00ad and\u2028more\n');
+    const { problems: p } = parseRunbook(text, 'rb.md');
+    const found = p.map((x) => `${x.line}:${x.column}: ${/U\+[0-9A-F]+/.exec(x.message)?.[0]}`);
+    assert.deepEqual(found, ['3:9: U+001B', '3:14: U+0007', '14:6: U+202E', '14:11: U+00AD', '14:16: U+2028']);
+    assert.match(p[0]!.message, /unprintable character \(U\+001B\) in the text the operator reads/);
+  });
   it('says a CRLF file once, with the fix', () => {
     const { runbook: rb } = parseRunbook(runbook('echo a\necho b').replaceAll('\n', '\r\n'), 'rb.md');
     const p = validateRunbook(rb!, {});
