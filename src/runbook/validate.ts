@@ -55,6 +55,16 @@ function describeTargets(targets: TargetSpec[]): string {
   return targets.map((t) => (t.kind === 'role' ? t.role : t.kind === 'host' ? t.name : t.kind === 'template' ? t.template : t.kind)).join(',') || '(none)';
 }
 
+/** Commands that parse an argument as shell code again (quoting one word does not help there). */
+const REPARSERS = /(?:^|[;&|(`\s])(eval|(?:ba|da|z|k)?sh\s+(?:-\w+\s+)*-\w*c|su\b[^;&|\n]*\s-c|ssh|xargs|watch)\s[^;&|\n]*$/;
+
+/** The re-parsing command a placeholder at `offset` is an argument of, if any (same line, same simple command). */
+function reparsedBy(script: string, offset: number): string | undefined {
+  const lineStart = script.lastIndexOf('\n', offset - 1) + 1;
+  const m = REPARSERS.exec(script.slice(lineStart, offset));
+  return m ? `\`${m[1]!.split(/\s+/)[0]}\`` : undefined;
+}
+
 /** Characters that make shell code of a raw value: expansion, quoting, command separators, redirection, subshells. */
 const SHELL_META = ['$', '`', ';', "'", '"', '\\', '\n', '&', '|', '<', '>', '(', ')', '#', '{', '}'];
 
@@ -210,6 +220,11 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
     }
     for (const { placeholder: p, context } of placeholderContexts(script)) {
       const pos = locate(owner, 'script', p.offset, fallback);
+      const reparsed = reparsedBy(script, p.offset);
+      const [ns, inputName] = p.name.split('.');
+      if (reparsed && ns === 'inputs' && inputName !== undefined && inputNames.has(inputName) && (!checkedInputs.has(inputName) || rawUnsafe.has(inputName))) {
+        report(pos, `{{${p.name}}} is an argument of ${reparsed}, which runs its argument as shell code again: the quoting of {{…}} does not protect it there. Give input "${inputName}" a pattern that admits no shell metacharacter, or do not pass it to ${reparsed}`);
+      }
       if (p.raw) {
         const why = uncheckedRaw(p.name);
         if (why) report(pos, why);

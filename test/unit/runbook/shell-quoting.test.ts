@@ -170,6 +170,16 @@ describe('the validator on placeholders and control characters', () => {
     assert.deepEqual(found, ['3:9: U+001B', '3:14: U+0007', '14:6: U+202E', '14:11: U+00AD', '14:16: U+2028']);
     assert.match(p[0]!.message, /unprintable character \(U\+001B\) in the text the operator reads/);
   });
+  it('refuses an unchecked input passed to a command that runs its argument as shell code again (sh -c, eval, ssh, su -c)', () => {
+    for (const script of ['sh -c {{inputs.free}}', 'eval {{inputs.free}}', 'ssh m1 {{inputs.free}}', 'su - ops -c {{inputs.free}}', 'x=1; bash -lc {{inputs.free}}']) {
+      const p = problems(script);
+      assert.equal(p.length, 1, script);
+      assert.match(p[0]!, /\{\{inputs.free\}\} is an argument of `\w+`, which runs its argument as shell code again/, script);
+    }
+    // A checked value, or another command on the same line, is fine.
+    assert.deepEqual(problems('sh -c {{inputs.host}}'), []);
+    assert.deepEqual(problems('echo {{inputs.free}}; sh -c true'), []);
+  });
   it('says a CRLF file once, with the fix', () => {
     const { runbook: rb } = parseRunbook(runbook('echo a\necho b').replaceAll('\n', '\r\n'), 'rb.md');
     const p = validateRunbook(rb!, {});
