@@ -120,7 +120,8 @@ export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRec
       drill.did.push(`keepalived killed on the standby ${pair.standby.name} (no notify): nothing fails over by itself`);
     }
     if (scenario.prepare === 'no-ha') {
-      for (const h of [pair.active, pair.standby]) if (h) await killKeepalived(h.name);
+      // The standby first: it is the one that would take over if the active side's went first.
+      for (const h of [pair.standby, pair.active]) if (h) await killKeepalived(h.name);
       await pinVip(pair.active.name);
       drill.did.push(`keepalived killed on ${[pair.active, pair.standby].filter(Boolean).map((h) => h!.name).join(' and ')}; the VIP stays on ${pair.active.name} by hand`);
     }

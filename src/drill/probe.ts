@@ -140,9 +140,14 @@ for f in data*.bin note.txt; do echo "$(sha256sum < "$f" | cut -d' ' -f1) $(stat
   return files;
 }
 
-/** SIGKILL to keepalived on a host, by its pid files: no notify script runs (as if it crashed). */
+/**
+ * SIGKILL to keepalived on a host, by its pid files: no notify script runs (as if it crashed).
+ * All three processes are stopped first, then killed: a VRRP child that outlives its parent
+ * for a moment shuts down gracefully and sends priority 0, and the peer (skew 0.01 s at
+ * priority 253) takes the VIP and promotes at once.
+ */
 export async function killKeepalived(host: string): Promise<void> {
-  const r = await sshScript(host, 'for f in /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; do [ -s "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done; rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; exit 0', 20_000);
+  const r = await sshScript(host, 'p=; for f in /run/vrrp.pid /run/checkers.pid /run/keepalived.pid; do [ -s "$f" ] && p="$p $(cat "$f")"; done; [ -n "$p" ] && { kill -STOP $p; kill -9 $p; } 2>/dev/null; rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; exit 0', 20_000);
   if (r.code !== 0) throw new LabError(`${host}: stopping keepalived failed (exit ${r.code}): ${r.stderr.trim()}`);
 }
 

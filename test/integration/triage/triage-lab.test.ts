@@ -100,7 +100,7 @@ function runRecommended(f: TriageJsonFinding, decide: string[] = []): void {
 
 /** SIGKILL to keepalived on a host, by its pid files: no notify script runs (a cluster without HA). */
 function killKeepalived(host: string): void {
-  onHost(host, 'for f in /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; do [ -s "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done; rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; exit 0');
+  onHost(host, 'p=; for f in /run/vrrp.pid /run/checkers.pid /run/keepalived.pid; do [ -s "$f" ] && p="$p $(cat "$f")"; done; [ -n "$p" ] && { kill -STOP $p; kill -9 $p; } 2>/dev/null; rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; exit 0');
 }
 
 const address = (name: string) => readState()!.hosts.find((h) => h.name === name)!.address;
