@@ -12,10 +12,12 @@ import { StepList } from './runner/StepList.tsx';
 import { Commands, Prose, RiskLine, commandRows, wrapRows } from './runner/StepDetail.tsx';
 import { OutputPanel, outputRowsWanted } from './runner/OutputPanel.tsx';
 import { PromptPanel, promptRows, type TypedAnswer } from './runner/PromptPanel.tsx';
+import { CommandPager } from './runner/CommandPager.tsx';
 import { PreconditionWarning, PreconditionsChecking, checkingNames, warningLines } from './runner/Preconditions.tsx';
 import { StatusLine, StatusSidebar } from './status/StatusScreen.tsx';
 import type { StatusStore } from './status/useStatus.ts';
-import { allKeys, currentStepIndex, formatDuration, helpFor, planLayout, runningHosts, wrapText } from './runner/view-model.ts';
+import { allKeys, currentStepIndex, formatDuration, helpFor, pagerKeyFor, planLayout, runningHosts, wrapText } from './runner/view-model.ts';
+import { visibleLine } from '../src/util/visible.ts';
 import './theme.ts';
 
 export interface RunnerProps {
@@ -116,6 +118,8 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
   const [modal, setModal] = useState<Modal>(null);
   const [showKeys, setShowKeys] = useState(false);
   const [lastTyped, setLastTyped] = useState<TypedAnswer | null>(null);
+  // The step whose whole command is open in the pager (it closes by itself when the step changes).
+  const [pagerStep, setPagerStep] = useState<string | null>(null);
 
   const index = currentStepIndex(state);
   const stepState = state.steps[index];
@@ -125,6 +129,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
   const finished = state.prompt?.kind === 'finished' || state.status !== 'running';
   const now = useNow(running.length > 0 ? 100 : 1000, !finished || running.length > 0);
   const runningSince = useRunningSince(state);
+  const paging = pagerStep !== null && pagerStep === stepState?.id;
   const elapsed = useRunElapsed(state, now);
 
   // Keep the question true to what runs now: a cancel question about a command that has
@@ -195,11 +200,26 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
     outputLines: stepState ? outputRowsWanted(stepState.hosts) : 0,
   });
 
+  // Part of the command is cut: a key opens the whole of it (Tab while a host name is typed).
+  const cut = commands.length > budget.commands;
+  const pagerKey = pagerKeyFor(prompt);
+  useKeyLayer(
+    layer.prompt + 1,
+    (input, key) => {
+      if (!(key.tab || (pagerKey === 'v' && input === 'v' && !key.ctrl && !key.meta))) return false;
+      if (stepState) setPagerStep(stepState.id);
+      return true;
+    },
+    commands.length > 0 && !paging,
+  );
+
   // The key list takes the place of the step detail: every row not used by the rest.
   const keyRows = rows - 1 - (1 + (state.changedSteps.length ? 1 : 0) + budget.steps + 1 + (modal ? 1 : promptRows(prompt, step)) + 1);
   const headerParts = [title, cluster ? `cluster ${cluster}` : undefined, `run ${state.runId}`, formatDuration(Math.max(0, elapsed))].filter(Boolean);
 
-  const runner = (
+  const runner = paging ? (
+    <CommandPager title={`Step ${index + 1}/${state.steps.length}: ${step?.title ?? ''}`} rows={commands} height={rows} width={columns} onClose={() => setPagerStep(null)} />
+  ) : (
     <Box flexDirection="column" width={columns}>
       <Text wrap="truncate-end">
         <Text bold color="cyan">
@@ -237,11 +257,11 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
       ) : step && stepState ? (
         <Box flexDirection="column">
           <Text bold wrap="truncate-end">
-            Step {index + 1}/{state.steps.length}: {step.title}
+            Step {index + 1}/{state.steps.length}: {visibleLine(step.title)}
           </Text>
           <Prose lines={prose} max={budget.prose} />
           {commands.length > 0 && <Text> </Text>}
-          <Commands rows={commands} max={budget.commands} />
+          <Commands rows={commands} max={budget.commands} pagerKey={pagerKey} />
           <RiskLine risk={risk} />
           <PreconditionWarning unmet={warnings} />
           <PreconditionsChecking names={checking} />
@@ -266,9 +286,10 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
           onNo={() => setModal(null)}
         />
       ) : prompt ? (
-        <PromptPanel prompt={prompt} step={step} stepState={stepState} plan={plan} send={send} active={!showKeys} onHome={onHome} onNextRunbook={onNextRunbook} lastTyped={lastTyped} onTyped={setLastTyped} />
+        <PromptPanel prompt={prompt} step={step} stepState={stepState} plan={plan} send={send} active={!showKeys && !paging} onHome={onHome} onNextRunbook={onNextRunbook} lastTyped={lastTyped} onTyped={setLastTyped} />
       ) : null}
       <Text dimColor wrap="truncate-end">
+        {cut ? `${pagerKey} view whole command · ` : ''}
         {helpFor(prompt, running.length > 0)}
       </Text>
     </Box>

@@ -56,9 +56,11 @@ export function wrapRows(rows: readonly string[], width: number): string[] {
 interface CommandsProps {
   rows: readonly string[];
   max: number;
+  /** The key that opens the whole command, named where rows are cut. */
+  pagerKey?: string;
 }
 
-export function Commands({ rows, max }: CommandsProps) {
+export function Commands({ rows, max, pagerKey }: CommandsProps) {
   if (rows.length === 0 || max <= 0) return null;
   const shown = rows.length > max ? rows.slice(0, Math.max(0, max - 1)) : rows;
   return (
@@ -68,7 +70,7 @@ export function Commands({ rows, max }: CommandsProps) {
           {row}
         </Text>
       ))}
-      {shown.length < rows.length && <Text dimColor>  … {rows.length - shown.length} more lines of command (the journal keeps them all)</Text>}
+      {shown.length < rows.length && <Text dimColor>  … {rows.length - shown.length} more lines of command ({pagerKey ? `${pagerKey} shows them all` : 'the journal keeps them all'})</Text>}
     </Box>
   );
 }

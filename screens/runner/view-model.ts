@@ -208,8 +208,14 @@ export function helpFor(prompt: Prompt | undefined, running: boolean): string {
   }
 }
 
+/** The key that opens the whole command: v, or Tab while a host name is being typed (v could be part of it). */
+export function pagerKeyFor(prompt: Prompt | undefined): 'v' | 'tab' {
+  return prompt?.kind === 'confirm' && prompt.level === 'typed' ? 'tab' : 'v';
+}
+
 export const allKeys: [string, string][] = [
   ['y / n', 'confirm or refuse a step'],
+  ['v (tab when typing)', 'view the whole command, scrollable, before confirming'],
   ['typed name + enter', 'confirm a destructive step; esc refuses'],
   ['enter', 'acknowledge a manual step; take a choice'],
   ['↑ ↓  j k  1-9', 'move in a list'],
