@@ -8,6 +8,7 @@ import { ConfirmPrompt, TypedConfirmPrompt } from '../prompts.tsx';
 import { Select } from '../widgets/Select.tsx';
 import { layer, useKeyLayer } from '../hooks/keys.tsx';
 import { PreconditionRefusal, refusalRows } from './Preconditions.tsx';
+import { visibleLine } from '../../src/util/visible.ts';
 
 interface PromptPanelProps {
   prompt: Prompt;
@@ -102,7 +103,7 @@ function ConfirmStep({
   }
   return (
     <ConfirmPrompt
-      question={hosts ? `Run this on ${hosts}?` : 'Run this step?'}
+      question={hosts ? `Run this on ${visibleLine(hosts)}?` : 'Run this step?'}
       onYes={() => send({ type: 'confirm' })}
       onNo={() => send({ type: 'refuse' })}
       active={active}
@@ -143,10 +144,10 @@ function Decide({ step, send, active }: Pick<PromptPanelProps, 'step' | 'send' |
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
-        {step?.decision?.question ?? 'Choose:'}
+        {visibleLine(step?.decision?.question ?? 'Choose:')}
       </Text>
       <Select
-        items={choices.map((c): ChoiceItem => ({ value: c.key, label: c.label, target: c.runbook ? `runbook ${c.runbook}` : c.goto ? `step ${c.goto}` : '' }))}
+        items={choices.map((c): ChoiceItem => ({ value: c.key, label: visibleLine(c.label), target: visibleLine(c.runbook ? `runbook ${c.runbook}` : c.goto ? `step ${c.goto}` : '') }))}
         renderItem={(item, focused) => (
           <Text bold={focused}>
             {item.label}
@@ -167,7 +168,7 @@ function Failed({ prompt, stepState, send, active }: { prompt: Extract<Prompt, {
   return (
     <Box flexDirection="column">
       <Text color="red" bold wrap="truncate-end">
-        Failed{host ? ` on ${host.host}` : ''}: {what}
+        Failed{host ? ` on ${visibleLine(host.host)}` : ''}: {visibleLine(what)}
       </Text>
       <Text>
         <Text bold>r</Text> retry · <Text bold>s</Text> skip this step · <Text bold>a</Text> abort the run
@@ -193,11 +194,11 @@ function InDoubt({ prompt, send, active }: { prompt: Extract<Prompt, { kind: 'in
   return (
     <Box flexDirection="column">
       <Text color="yellow" bold wrap="truncate-end">
-        In doubt: it was running on {prompt.host} when mfs-tui stopped or lost the connection; its effect is unknown.
+        In doubt: it was running on {visibleLine(prompt.host)} when mfs-tui stopped or lost the connection; its effect is unknown.
       </Text>
       {prompt.job && (
         <Text wrap="truncate-end">
-          On {prompt.host} now, the command {prompt.job.detail}
+          On {visibleLine(prompt.host)} now, the command {visibleLine(prompt.job.detail)}
           {prompt.job.state === 'running' ? ': it is not run again while it runs.' : '.'}
         </Text>
       )}
@@ -276,6 +277,6 @@ export function PromptPanel(props: PromptPanelProps) {
     case 'preconditions':
       return <PreconditionRefusal results={prompt.results} send={props.send} active={props.active} />;
     case 'inputs':
-      return <Text color="yellow">The run is missing inputs: {prompt.missing.join(', ')}. Leave (q) and start it again with them.</Text>;
+      return <Text color="yellow">The run is missing inputs: {visibleLine(prompt.missing.join(', '))}. Leave (q) and start it again with them.</Text>;
   }
 }

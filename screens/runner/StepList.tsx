@@ -4,6 +4,7 @@ import type { StepState } from '../../src/engine/types.ts';
 import type { Step } from '../../src/runbook/types.ts';
 import { spinnerFrames, statusColor, statusMark } from '../theme.ts';
 import { formatDuration, resultLine, stepElapsedMs, stepWindow } from './view-model.ts';
+import { visibleLine } from '../../src/util/visible.ts';
 
 interface StepListProps {
   steps: readonly Step[];
@@ -50,9 +51,9 @@ export function StepList({ steps, states, current, rows, now, runningSince, chan
             </Box>
             <Box flexGrow={1} flexShrink={1} marginLeft={1}>
               <Text wrap="truncate-end" bold={isCurrent} dimColor={state.status === 'pending' && !isCurrent}>
-                {String(index + 1).padStart(width)}. {step?.title ?? state.id}
+                {String(index + 1).padStart(width)}. {visibleLine(step?.title ?? state.id)}
                 {changed.includes(state.id) ? ' (changed)' : ''}
-                {note ? (state.choice ? ` ${note}` : ` — ${note}`) : ''}
+                {note ? (state.choice ? ` ${visibleLine(note)}` : ` — ${visibleLine(note)}`) : ''}
               </Text>
             </Box>
             {elapsed !== undefined && (

@@ -5,6 +5,7 @@ import type { ClusterStatus, HistoryPoint } from '../../src/status/model.ts';
 import { formatAge, spaceOf } from '../../src/status/model.ts';
 import { formatBytes } from '../../src/status/text.ts';
 import { sparkline } from './sparkline.ts';
+import { visibleLine } from '../../src/util/visible.ts';
 
 const CLASS_COLOR = { missing: 'red', endangered: 'red', undergoal: 'yellow', stable: 'green', overgoal: 'cyan' } as const;
 
@@ -20,7 +21,7 @@ export function ChunkPanel({ status, history, compact = false }: { status: Clust
   if (!vip || vip.noMaster) {
     return (
       <Box {...box} flexDirection="column">
-        <Text color="red">{vip?.noMaster ? 'no master answers through the VIP' : `no mfscli answer yet${status.mfs.error ? `: ${status.mfs.error}` : ''}`}</Text>
+        <Text color="red">{vip?.noMaster ? 'no master answers through the VIP' : `no mfscli answer yet${status.mfs.error ? `: ${visibleLine(status.mfs.error)}` : ''}`}</Text>
       </Box>
     );
   }
@@ -62,21 +63,21 @@ export function ChunkPanel({ status, history, compact = false }: { status: Clust
       {vip.chunkservers.map((cs) =>
         compact ? null : (
           <Text key={`${cs.ip}:${cs.port}`}>
-            {`${cs.ip}:${cs.port}`.padEnd(22)}
+            {visibleLine(`${cs.ip}:${cs.port}`).padEnd(22)}
             <Text color="green">{'connected'.padEnd(14)}</Text>
             {String(cs.chunks).padEnd(9)}
             {formatBytes(cs.used).padEnd(11)}
             {formatBytes(cs.total).padEnd(11)}
-            {(cs.loadMark ? `${cs.loadMark[0]}${cs.load}${cs.loadMark[1]}` : String(cs.load)).padEnd(6)}
-            {cs.maintenance}
+            {visibleLine(cs.loadMark ? `${cs.loadMark[0]}${cs.load}${cs.loadMark[1]}` : String(cs.load)).padEnd(6)}
+            {visibleLine(String(cs.maintenance))}
           </Text>
         ),
       )}
       {vip.disconnected.map((cs) => (
         <Text key={`d${cs.ip}:${cs.port}`} color="red">
-          {`${cs.ip}:${cs.port}`.padEnd(22)}
+          {visibleLine(`${cs.ip}:${cs.port}`).padEnd(22)}
           {'DISCONNECTED'.padEnd(14)}
-          {compact ? '' : `${'-'.padEnd(9)}${'-'.padEnd(11)}${'-'.padEnd(11)}${'-'.padEnd(6)}${cs.maintenance}`}
+          {compact ? '' : `${'-'.padEnd(9)}${'-'.padEnd(11)}${'-'.padEnd(11)}${'-'.padEnd(6)}${visibleLine(String(cs.maintenance))}`}
         </Text>
       ))}
       {compact ? <Text>chunkservers {vip.chunkservers.length} connected{vip.disconnected.length ? `, ${vip.disconnected.length} disconnected` : ''}</Text> : null}

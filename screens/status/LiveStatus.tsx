@@ -5,11 +5,12 @@ import { Box, Text } from 'ink';
 import { useTerminalSize } from '../hooks/useRun.ts';
 import { StatusScreen } from './StatusScreen.tsx';
 import type { StatusStore } from './useStatus.ts';
+import { visibleLine } from '../../src/util/visible.ts';
 
 export function LiveStatus({ load, reservedRows = 1 }: { load(): Promise<StatusStore>; reservedRows?: number }) {
   const { value: store, error } = useLoaded(load);
   const { rows } = useTerminalSize();
-  if (error) return <Text color="red">Cluster status not available: {error}</Text>;
+  if (error) return <Text color="red">Cluster status not available: {visibleLine(error)}</Text>;
   if (!store) return <Text dimColor>Connecting to the cluster…</Text>;
   return (
     <Box flexDirection="column" height={Math.max(4, rows - 1 - reservedRows)} overflow="hidden">

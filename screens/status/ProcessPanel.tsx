@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import { lockedOut, type ClusterStatus, type HostStatus } from '../../src/status/model.ts';
 import { DAEMONS } from '../../src/status/probe.ts';
 import { DAEMON_SHORT, daemonCell, hostState } from '../../src/status/text.ts';
+import { visibleLine } from '../../src/util/visible.ts';
 
 const COL = 7;
 /** Fits `LOGIN REFUSED` and `STALE 12 min`. */
@@ -16,7 +17,7 @@ function stateColor(h: HostStatus): string | undefined {
 }
 
 export function ProcessPanel({ status, compact = false }: { status: ClusterStatus; compact?: boolean }) {
-  const nameWidth = Math.max(6, ...status.hosts.map((h) => h.name.length)) + 1;
+  const nameWidth = Math.max(6, ...status.hosts.map((h) => visibleLine(h.name).length)) + 1;
   return (
     <Box flexDirection="column" borderStyle={compact ? undefined : 'round'} paddingX={compact ? 0 : 1}>
       <Text bold>
@@ -26,13 +27,13 @@ export function ProcessPanel({ status, compact = false }: { status: ClusterStatu
       </Text>
       {status.hosts.map((h) => (
         <Text key={h.name} dimColor={h.stale}>
-          {h.name.padEnd(nameWidth)}
-          <Text color={stateColor(h)}>{hostState(h).padEnd(STATE_COL)}</Text>
+          {visibleLine(h.name).padEnd(nameWidth)}
+          <Text color={stateColor(h)}>{visibleLine(hostState(h)).padEnd(STATE_COL)}</Text>
           {DAEMONS.map((d) => {
             const cell = daemonCell(h, d);
             return (
               <Text key={d} color={cell === '-' || cell === '?' ? 'gray' : undefined}>
-                {cell.padEnd(COL)}
+                {visibleLine(cell).padEnd(COL)}
               </Text>
             );
           })}

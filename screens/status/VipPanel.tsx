@@ -5,6 +5,7 @@ import type { ClusterStatus } from '../../src/status/model.ts';
 import { formatAge, vipHolders } from '../../src/status/model.ts';
 import { vrrpOf } from '../../src/status/text.ts';
 import { formatFailover } from '../../src/status/failover-timeline.ts';
+import { visibleLine } from '../../src/util/visible.ts';
 
 const VIP_ALERTS = new Set(['split-brain-vip', 'split-brain-masters', 'no-vip-holder', 'vip-without-master', 'no-master', 'stale-master']);
 
@@ -15,9 +16,9 @@ export function VipPanel({ status, compact = false }: { status: ClusterStatus; c
   return (
     <Box flexDirection="column" borderStyle={compact ? undefined : 'round'} paddingX={compact ? 0 : 1}>
       <Text>
-        <Text bold>VIP {status.vip}</Text>
+        <Text bold>VIP {visibleLine(status.vip)}</Text>
         {'  '}
-        {holders.length === 0 ? <Text color="red">no holder</Text> : <Text color={holders.length > 1 ? 'red' : 'green'}>held by {holders.map((h) => h.name).join(' + ')}</Text>}
+        {holders.length === 0 ? <Text color="red">no holder</Text> : <Text color={holders.length > 1 ? 'red' : 'green'}>held by {visibleLine(holders.map((h) => h.name).join(' + '))}</Text>}
       </Text>
       {candidates.map((h) => {
         const master = status.mfs.candidates.find((c) => c.host === h.name)?.master;
@@ -25,7 +26,7 @@ export function VipPanel({ status, compact = false }: { status: ClusterStatus; c
         return (
           <Text key={h.name}>
             {'  '}
-            {h.name.padEnd(10)} {vrrpOf(h).padEnd(7)} {h.probe?.holdsVip ? 'VIP ' : '    '}
+            {visibleLine(h.name).padEnd(10)} {visibleLine(vrrpOf(h)).padEnd(7)} {h.probe?.holdsVip ? 'VIP ' : '    '}
             {running ? `master ${master?.answering ? `v${master.metadataVersion ?? '?'}` : 'running'}` : 'no master'}
             {h.stale ? <Text color="yellow"> stale {formatAge(h.ageMs)}</Text> : null}
           </Text>
@@ -34,12 +35,12 @@ export function VipPanel({ status, compact = false }: { status: ClusterStatus; c
       {status.failover ? (
         <Text color={status.failover.done ? 'green' : 'yellow'} wrap="truncate-end">
           {status.failover.done ? 'failover done: ' : 'failover: '}
-          {formatFailover(status.failover)}
+          {visibleLine(formatFailover(status.failover))}
         </Text>
       ) : null}
       {alerts.map((a, i) => (
         <Text key={i} color="red" bold={a.severity === 'critical'}>
-          ✖ {a.message}
+          ✖ {visibleLine(a.message)}
         </Text>
       ))}
     </Box>

@@ -8,6 +8,7 @@ import type { StatusStore } from '../status/useStatus.ts';
 import type { TriageRunbook } from '../../src/triage/index.ts';
 import { useTriage } from './useTriage.ts';
 import { TriageView } from './TriageView.tsx';
+import { visibleLine } from '../../src/util/visible.ts';
 
 export interface TriageScreenProps {
   load(): Promise<StatusStore>;
@@ -33,7 +34,7 @@ export function TriageScreen({ load, library, onOpen, onBack }: TriageScreenProp
     onBack();
     return true;
   });
-  if (error) return <Text color="red">Triage not available: {error} (esc back)</Text>;
+  if (error) return <Text color="red">Triage not available: {visibleLine(error)} (esc back)</Text>;
   if (!store) return <Text dimColor>Connecting to the cluster…</Text>;
   return <LiveTriage store={store} library={library} onOpen={onOpen} onBack={onBack} />;
 }

@@ -4,6 +4,7 @@ import { useCallback, useState } from 'react';
 import { Box, Text } from 'ink';
 import { Select } from '../widgets/Select.tsx';
 import { recommendationLines, type Finding, type TriageReport } from '../../src/triage/index.ts';
+import { visibleLine } from '../../src/util/visible.ts';
 
 export interface TriageViewProps {
   report: TriageReport;
@@ -23,8 +24,8 @@ interface FindingItem {
 function FindingRow({ finding, focused }: { finding: Finding; focused: boolean }) {
   return (
     <Text wrap="truncate-end">
-      <Text color={finding.severity === 'critical' ? 'red' : 'yellow'}>{finding.severity === 'critical' ? '✖' : '⚠'}</Text> <Text bold={focused}>{finding.title}</Text>
-      {finding.recommendation.kind === 'runbook' ? <Text color="cyan"> → {finding.recommendation.runbook}</Text> : <Text dimColor> → no runbook</Text>}
+      <Text color={finding.severity === 'critical' ? 'red' : 'yellow'}>{finding.severity === 'critical' ? '✖' : '⚠'}</Text> <Text bold={focused}>{visibleLine(finding.title)}</Text>
+      {finding.recommendation.kind === 'runbook' ? <Text color="cyan"> → {visibleLine(finding.recommendation.runbook)}</Text> : <Text dimColor> → no runbook</Text>}
     </Text>
   );
 }
@@ -40,7 +41,7 @@ export function FindingDetail({ finding, rows = 12 }: { finding: Finding; rows?:
       <Text bold>Evidence</Text>
       {shown.map((line, i) => (
         <Text key={i} wrap="truncate-end" color={line.startsWith('Runbook:') ? 'cyan' : undefined}>
-          {line}
+          {visibleLine(line)}
         </Text>
       ))}
       {lines.length > shown.length && <Text dimColor>… {lines.length - shown.length} more lines (mfs-tui triage prints all)</Text>}
@@ -72,11 +73,11 @@ export function TriageView({ report, onOpen, onBack, active = true, detailRows =
   return (
     <Box flexDirection="column">
       <Text bold>
-        Triage · cluster {report.cluster}
+        Triage · cluster {visibleLine(report.cluster)}
         <Text dimColor> · {report.healthy ? 'healthy' : `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}, most dangerous first`}</Text>
       </Text>
       {report.healthy ? (
-        <Text color="green">Healthy: one VIP holder ({report.vip}) runs a master; chunkservers, metalogger and chunks are fine.</Text>
+        <Text color="green">Healthy: one VIP holder ({visibleLine(report.vip)}) runs a master; chunkservers, metalogger and chunks are fine.</Text>
       ) : (
         <Select<FindingItem>
           items={items}

@@ -2,6 +2,7 @@
 // (the runbook, when given, only adds step titles and the steps never reached).
 import type { Runbook } from '../runbook/types.ts';
 import type { JournalRecord, Phase } from './types.ts';
+import { visible } from '../util/visible.ts';
 
 type Rec<T extends JournalRecord['type']> = Extract<JournalRecord, { type: T }>;
 
@@ -252,5 +253,8 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
     out.push(`The run has not finished.${open.length ? ` In doubt (started, never finished): ${open.join(', ')}.` : ''}`);
   }
   out.push('');
-  return out.join('\n');
+  // Read with cat and less as often as rendered: everything a host printed or a file held
+  // (output in its fences, commands, reasons, names) is escaped, never interpreted (tabs and
+  // line feeds stay).
+  return visible(out.join('\n'));
 }
