@@ -4,6 +4,7 @@
 import { Box, Text } from 'ink';
 import type { Intent, PreconditionCheck, RunState, StepState } from '../../src/engine/types.ts';
 import { layer, useKeyLayer } from '../hooks/keys.tsx';
+import { visibleLine } from '../../src/util/visible.ts';
 
 /** Rows the refusal takes: the headline, one per unmet precondition, the keys. */
 export function refusalRows(results: readonly PreconditionCheck[]): number {
@@ -29,7 +30,7 @@ export function PreconditionRefusal({ results, send, active }: { results: readon
       </Text>
       {unmet.map((r) => (
         <Text key={r.name} color="red" wrap="truncate-end">
-          ✖ {r.name}: {r.detail}
+          ✖ {visibleLine(r.name)}: {visibleLine(r.detail)}
         </Text>
       ))}
       <Text wrap="truncate-end">
@@ -52,7 +53,7 @@ export function PreconditionWarning({ unmet }: { unmet: readonly PreconditionChe
     <Box flexDirection="column">
       {unmet.map((r) => (
         <Text key={r.name} color="yellow" wrap="truncate-end">
-          ! precondition {r.name} not met: {r.detail} (warning only: the step is not marked dangerous)
+          ! precondition {visibleLine(r.name)} not met: {visibleLine(r.detail)} (warning only: the step is not marked dangerous)
         </Text>
       ))}
     </Box>
@@ -69,7 +70,7 @@ export function PreconditionsChecking({ names }: { names: readonly string[] }) {
   if (names.length === 0) return null;
   return (
     <Text color="cyan" wrap="truncate-end">
-      checking preconditions: {names.join(', ')}…
+      checking preconditions: {visibleLine(names.join(', '))}…
     </Text>
   );
 }

@@ -69,3 +69,19 @@ test('in-doubt prompt: what was found on the host is shown escaped', async () =>
   assertInert(f, 'in-doubt prompt');
   r.unmount();
 });
+
+test('preconditions: what the live status saw (refused and warned) is shown escaped', async () => {
+  const run = new FakeRun([commandStep('s', 'Step', 'true'), commandStep('t', 'Other', 'true')], { s: [{ stepId: 's', host: 'm1', script: 'true' }], t: [{ stepId: 't', host: 'm1', script: 'true' }] });
+  run.update({ prompt: { kind: 'preconditions', stepId: 's', results: [{ name: 'vip-holder', met: false, detail: `refused ${nasty}` }] } });
+  const r = render(run);
+  const f = await r.waitFor('Refused');
+  assert.ok(f.includes(`vip-holder: refused ${escaped}`), f);
+  assertInert(f, 'refused preconditions');
+  r.unmount();
+  run.setStep('t', { status: 'pending', preconditions: { outcome: 'warned', results: [{ name: 'w', met: false, detail: `warned ${nasty}` }], at: new Date().toISOString() } }, { cursor: 1, prompt: { kind: 'confirm', stepId: 't', level: 'yes' } });
+  const r2 = render(run);
+  const g = await r2.waitFor('(y/n)');
+  assert.ok(g.includes(`precondition w not met: warned ${escaped}`), g);
+  assertInert(g, 'warned preconditions');
+  r2.unmount();
+});
