@@ -97,7 +97,7 @@ export function hostProbeScript(opts: HostProbeOptions): string {
     // `stop`, `kill` and `reload` are one-shot commands, not the daemon. read joins the
     // NUL-separated arguments (dash and bash drop the NULs): the action is at the end.
     // A one-shot that exits between the two reads leaves no cmdline: it is gone, not a daemon
-    // (counted, it showed as a second master 'up 0s' on the standby: CI, triage-lab).
+    // (a likely cause of the 'second master up 0s' on the standby that CI's triage-lab saw).
     '  case $__c in mfsmaster|mfsmetalogger|mfschunkserver) __a=; { read -r __a < "$__p/cmdline"; } 2>/dev/null; [ -n "$__a" ] || continue; case $__a in *test|*stop|*kill|*reload) continue ;; esac ;; esac',
     // Fields after the comm: numbers and one state letter, so unquoted splitting globs nothing.
     '  set -- ${__s##*) }',
