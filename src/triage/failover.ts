@@ -149,8 +149,10 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
       why.push({ host: s.name, probe: `${PROBE} (keepalived state dump)`, saw: `standby ${s.name}'s keepalived is FAULT: its check fails, it cannot take over` });
       continue;
     }
-    if (s.probe!.daemons.mfsmetalogger.length === 0 || !s.probe!.metaloggerChangelog) {
-      why.push({ host: s.name, probe: `${PROBE} (ps, changelog_ml.0.mfs)`, saw: `standby ${s.name} has no running metalogger with metadata: its check keeps it from taking over` });
+    // Like the deployed check (mfsmetalogger test): a running metalogger is enough for keepalived
+    // to promote, also before its first changelog line (CI saw lost-master advised just then).
+    if (s.probe!.daemons.mfsmetalogger.length === 0) {
+      why.push({ host: s.name, probe: `${PROBE} (ps)`, saw: `standby ${s.name} runs no metalogger: its check keeps it from taking over` });
       continue;
     }
     // Ready: BACKUP with current metadata. The window, from the deployed configuration.
@@ -188,7 +190,7 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
       deadlineAt,
       evidence: [
         ...(known(dead) ? [{ host: dead.name, probe: `${PROBE} (keepalived state dump)`, saw: `keepalived ${vrrp(dead)?.state ?? 'state unknown'}${vrrp(dead)?.lastTransition !== undefined ? ` since ${iso(vrrp(dead)!.lastTransition! * 1000)}` : ''}` }] : []),
-        { host: s.name, probe: `${PROBE} (keepalived state dump)`, saw: `standby keepalived ${st ?? 'state unknown'}, metalogger running with metadata up to change ${s.probe!.metaloggerChangelog.version}` },
+        { host: s.name, probe: `${PROBE} (keepalived state dump)`, saw: `standby keepalived ${st ?? 'state unknown'}, metalogger running${s.probe!.metaloggerChangelog ? ` with metadata up to change ${s.probe!.metaloggerChangelog.version}` : ' (no changelog yet)'}` },
         {
           host: s.name,
           probe: `${PROBE} (keepalived.conf)`,

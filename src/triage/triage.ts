@@ -157,7 +157,9 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   } else if (serving.length > 1 && holders.length === 1) {
     // --- one VIP holder serves, another master answers beside it (a stale master came back) ---
     const holder = holders[0]!;
-    for (const other of serving.filter((h) => h.name !== holder.name)) {
+    // Only a master we can see now: one we cannot reach (lost, its last mfscli row not yet
+    // aged out) is no second master to fence, and fence-master could not run there anyway.
+    for (const other of serving.filter((h) => h.name !== holder.name && known(h))) {
       const [vo, vh] = [versionOf(other.name), versionOf(holder.name)];
       add('second-master', {
         title: `A second master runs on ${other.name} beside the VIP holder ${holder.name}${vo !== undefined && vh !== undefined && vo < vh ? ` (stale: metadata version ${vo} < ${vh})` : ''}`,

@@ -90,7 +90,8 @@ describe('triage through real failovers, sampled every second', { skip, timeout:
     assert.ok(under.length > 0, 'triage said the failover was under way');
     const w = under[0]!.report.findings.find((f) => f.code === 'failover-under-way')!.failover!;
     assert.equal(w.to, 'm2');
-    assert.ok(w.expectedWithinS > 0 && w.terms.takeoverS > 0, JSON.stringify(w));
+    // Anchored on the standby's role script promoting, the VRRP takeover is already behind it (0).
+    assert.ok(w.expectedWithinS > 0 && (w.terms.takeoverS > 0 || w.phase === 'promoting'), JSON.stringify(w));
     // The old master comes back as the standby by itself: keep sampling until it is one.
     await sampleUntil('m1 a ready standby', (s) => readRole('m1') === 'BACKUP' && triage(s, library).healthy, noRecovery, 120_000);
   });

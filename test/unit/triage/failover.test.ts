@@ -222,7 +222,7 @@ describe('a failover under way is not an outage', () => {
   const standbyCases: [string, Partial<FakeHost>, RegExp][] = [
     ['FAULT (its check fails)', { vrrp: 'FAULT' }, /standby m2's keepalived is FAULT/],
     ['without keepalived', { daemons: ['mfsmetalogger'], vrrp: undefined }, /keepalived does not run on standby m2/],
-    ['without its metalogger', { daemons: ['keepalived'], changelog: undefined }, /standby m2 has no running metalogger with metadata/],
+    ['without its metalogger', { daemons: ['keepalived'], changelog: undefined }, /standby m2 runs no metalogger/],
     ['with a keepalived that is not keepalived-ha', { kaconf: 'vrrp_instance V {\n priority 100\n}' }, /no keepalived-ha check/],
   ];
   for (const [what, patch, why] of standbyCases) {
