@@ -254,6 +254,8 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     } else {
       const old = lost[0]!;
       const target = freshestMetalogger(live, metalogger) ?? live[0] ?? metalogger;
+      // Evidence that a live candidate is becoming the master right now, whatever the window says.
+      const takingOver = live.filter((h) => h.probe!.holdsVip || h.probe!.keepalived?.some((k) => k.state === 'MASTER') || ['PROMOTING', 'MASTER'].includes(h.probe!.haRole?.role ?? ''));
       const fo = judgeFailover(status, old);
       if (fo.kind === 'under-way') addFailover(fo.window, `lost-master (promote ${target?.name ?? 'the metalogger data'})`);
       else judged.set(findings.length, fo);
@@ -269,7 +271,11 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
         ],
         // A candidate that answers SSH but not the probe may be taking over right now:
         // promoting another host beside it would make two masters. Look again first.
-        recommendation: unknownCandidates.length
+        recommendation: takingOver.length
+          ? none(`no runbook yet: ${list(takingOver.map((h) => h.name))} ${takingOver.length > 1 ? 'are' : 'is'} taking the master over (keepalived MASTER, the VIP or the role script promoting); promoting another host now risks two masters.`, [
+              'Run `mfs-tui triage` again in a few seconds: a promotion takes seconds to start its master.',
+            ])
+          : unknownCandidates.length
           ? none(`no runbook yet: ${list(unknownCandidates.map((h) => h.name))} answers SSH but not the probe, and may be taking over as master; promoting another host now risks two masters.`, [
               'Run `mfs-tui triage` again in a few seconds: a failover takes a few seconds to start its master.',
               `If ${list(unknownCandidates.map((h) => h.name))} stays unknown, look at it by hand (\`ssh ${unknownCandidates[0]!.name} 'ps -e | grep mfs; ip -br addr'\`) before any promotion.`,

@@ -256,7 +256,7 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
             assert.ok(codes(x).includes('host-state-unknown'), summary(x));
           } else {
             // Only once the failover window passed without a new master (it must not, here).
-            assert.fail(`lost-master recommended while the standby takes over:\n  ${summary(x)}`);
+            assert.fail(`lost-master recommended while the standby takes over:\n  ${summary(x)}\n${JSON.stringify(m.evidence, null, 1)}\n${JSON.stringify(x.report.findings.map((f) => [f.code, f.failover ?? null]))}`);
           }
         }
         return codes(x).includes('standby-unreachable') && !codes(x).some((c) => c === 'master-down' || c === 'master-host-unreachable');
