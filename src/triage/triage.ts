@@ -215,7 +215,9 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   if (noMaster && candidates.length > 0) {
     const lost = candidates.filter(unreachable);
     const live = candidates.filter(known);
-    const unknownCandidates = candidates.filter(stateUnknown);
+    // Not seen now and not proven down (busy, or its last answer aged out while it promotes):
+    // it may be taking over, so nothing is promoted beside it (CI: a stale standby was skipped).
+    const unknownCandidates = candidates.filter((h) => stateUnknown(h) || (!known(h) && !unreachable(h) && !lockedOut(h)));
     const holder = holders[0];
     const noVip: Evidence[] = holder ? [] : live.map((h) => ({ host: h.name, probe: `${SSH} (ip addr)`, saw: `does not hold the VIP ${vip}` }));
     if (holder || lost.length === 0) {
