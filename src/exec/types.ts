@@ -21,11 +21,17 @@ export interface ExecRequest {
 
 /** Where a durable job runs and how to recognise it later (journaled with the step). */
 export interface RemoteJob {
+  /** File-safe id: run, step, host, attempt, phase. Also the value of MFS_TUI_JOB. */
   id: string;
+  /** The job's process group (its own session). */
   pgid: number;
+  /** Start time of the group leader (clock ticks since boot, /proc/PID/stat field 22). */
   startTime: string;
+  /** /proc/sys/kernel/random/boot_id when it started: another one means the host rebooted. */
   bootId: string;
+  /** The recorder that writes the exit code when the job ends. */
   recorder: number;
+  /** The private folder of the job's files (`<id>.sh`, `.out`, `.err`, `.rc`). */
   dir: string;
 }
 

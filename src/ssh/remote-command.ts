@@ -182,21 +182,8 @@ export class MarkerStripper {
 // environment; a recorder process waits for it and writes the exit code; the channel
 // only follows the files. The marker line then carries the job's identity.
 
-/** Where a job lives on its host and how to recognise its processes (= exec/types RemoteJob). */
-export interface JobIdentity {
-  /** File-safe id: run, step, host, attempt, phase. Also the value of MFS_TUI_JOB. */
-  id: string;
-  /** The job's process group (its own session). */
-  pgid: number;
-  /** Start time of the group leader (clock ticks since boot, /proc/PID/stat field 22). */
-  startTime: string;
-  /** /proc/sys/kernel/random/boot_id when it started: another one means the host rebooted. */
-  bootId: string;
-  /** The recorder that writes the exit code when the job ends. */
-  recorder: number;
-  /** The private folder of the job's files (`<id>.sh`, `.out`, `.err`, `.rc`). */
-  dir: string;
-}
+/** Where a job lives on its host and how to recognise its processes: the journaled RemoteJob. */
+export type JobIdentity = RemoteJob;
 
 /** A job id from its parts, safe as a file name and in a shell word. */
 export function jobId(parts: readonly (string | number)[]): string {
@@ -314,7 +301,7 @@ export function probeCommand(id: string, dirHint: string | undefined, from: { st
  * lost); rebooted: the host restarted since (so it surely no longer runs).
  */
 export type { JobProbe } from '../exec/types.ts';
-import type { JobProbe } from '../exec/types.ts';
+import type { JobProbe, RemoteJob } from '../exec/types.ts';
 
 /**
  * Reads a probe's answer. `job`: what the journal knows of it (a boot id to compare); when
