@@ -13,9 +13,12 @@ export async function reportCommand(run: string, opts: { output?: string }): Pro
   ]);
   const summary = findRun(run);
   const journal = readJournal(summary.file);
-  if (journal.problems.length > 0 && journal.records.length === 0) {
-    throw new UserError(journal.problems.join('\n'), EXIT.failed);
+  if (journal.records.length === 0) {
+    const why = journal.problems.length ? journal.problems.join('\n') : `${summary.file}: no readable record: not a run journal${journal.torn ? ` (its only line is cut off: ${journal.torn.text.slice(0, 80)})` : ''}`;
+    throw new UserError(visible(why), EXIT.failed);
   }
+  // A damaged first record is damage even when the line reads as torn (it is the first, not the last).
+  if (summary.status === 'damaged' && journal.problems.length === 0) journal.problems.push(summary.damage!);
   const damage = { problems: journal.problems, torn: journal.torn, file: summary.file };
   const text = renderReport(journal.records, await runbookOf(journal.records), damage);
   if (opts.output) {
@@ -56,7 +59,11 @@ export async function runsCommand(opts: { json?: boolean }): Promise<void> {
     return;
   }
   for (const r of runs) {
-    const state = r.status === 'unfinished' ? 'UNFINISHED' : (r.outcome ?? 'finished');
+    if (r.status === 'damaged') {
+      process.stdout.write(visibleLine(`${r.runId}  DAMAGED     ${r.damage}`) + '\n');
+      continue;
+    }
+    const state = r.status === 'unfinished' ? 'UNFINISHED' : (r.outcome ?? (r.tornLast ? 'finished (last record torn)' : 'finished'));
     process.stdout.write(visibleLine(`${r.runId}  ${state.padEnd(10)}  ${r.runbookTitle}  (${r.cluster}, ${r.operator}, last ${r.lastRecordAt})`) + '\n');
   }
 }

@@ -26,7 +26,11 @@ export async function openRecordedRun(runId: string, g: GlobalOptions): Promise<
     import('../inventory/load.ts'),
   ]);
   const summary = findRun(runId);
-  if (summary.status === 'finished') throw new UserError(`run ${summary.runId} already finished (${summary.outcome}); nothing to resume`, EXIT.failed);
+  if (summary.status === 'damaged') throw new UserError(`run ${summary.runId} cannot be resumed: its journal is damaged (${summary.damage}); nothing was run or repaired. \`mfs-tui report ${summary.runId}\` writes what is readable.`, EXIT.failed);
+  if (summary.status === 'finished') {
+    const how = summary.outcome ?? 'its run-finished record is torn: the process stopped while writing it, after the run had ended';
+    throw new UserError(`run ${summary.runId} already finished (${how}); nothing to resume`, EXIT.failed);
+  }
   const first = readJournal(summary.file).records[0];
   if (!first || first.type !== 'run-started') throw new UserError(`${summary.file}: not a run journal (no run-started record)`, EXIT.failed);
   const runbook = existsSync(first.runbook.file) ? await findRunbook(first.runbook.file, g) : await findRunbook(first.runbook.id, g);

@@ -16,9 +16,17 @@ export interface RunSummary {
   started: string;
   /** ISO time of the last whole record. */
   lastRecordAt: string;
-  status: 'unfinished' | 'finished';
-  /** How it finished, when it did. */
+  /**
+   * `damaged`: the journal's first line is not a readable run-started record, so nothing
+   * about the run can be trusted (it is listed, never resumed, never left out silently).
+   */
+  status: 'unfinished' | 'finished' | 'damaged';
+  /** How it finished, when it did (unknown when its run-finished record is torn). */
   outcome?: 'succeeded' | 'failed' | 'aborted' | 'handed-off';
+  /** The type of a torn last line (the process died while writing it), when it can be read. */
+  tornLast?: string;
+  /** What is wrong with a damaged journal, for the operator. */
+  damage?: string;
   file: string;
 }
 
@@ -40,8 +48,13 @@ function parseLine(line: string): JournalRecord | undefined {
   }
 }
 
+/** The record type a torn line was writing, when its text got that far (records start {"seq":…,"ts":…,"type":…). */
+function tornType(line: string): string | undefined {
+  return /^\{"seq":\d+,"ts":"[^"]*","type":"([a-z-]+)"/.exec(line)?.[1] ?? 'unknown';
+}
+
 /** The first record and the last whole record of a journal, reading its ends only. */
-function ends(file: string): { first?: JournalRecord; last?: JournalRecord } {
+function ends(file: string): { first?: JournalRecord; last?: JournalRecord; tornLast?: string; firstLine?: string } {
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
@@ -54,11 +67,17 @@ function ends(file: string): { first?: JournalRecord; last?: JournalRecord } {
     // The tail's first piece may be a partial line; a torn last line does not parse.
     if (tailStart > 0) lines.shift();
     let last: JournalRecord | undefined;
+    let torn: string | undefined;
+    let seenLine = false;
     for (let i = lines.length - 1; i >= 0 && !last; i--) {
       const line = lines[i]!;
-      if (line.trim()) last = parseLine(line);
+      if (!line.trim()) continue;
+      last = parseLine(line);
+      // Only the very last line can be torn (a crash mid-write); an older bad line is damage `report` names.
+      if (!last && !seenLine) torn = tornType(line);
+      seenLine = true;
     }
-    return { first, last: last ?? first };
+    return { first, last: last ?? first, tornLast: torn, firstLine: firstNl === -1 ? head : head.slice(0, firstNl) };
   } finally {
     fs.closeSync(fd);
   }
@@ -82,8 +101,27 @@ export function listRuns(dir: string = runsDir()): RunSummary[] {
       continue;
     }
     const first = e.first;
-    if (!first || first.type !== 'run-started') continue;
+    if (!first || first.type !== 'run-started') {
+      if (e.firstLine === undefined) continue; // empty file: nothing was ever recorded
+      const at = fs.statSync(file).mtime.toISOString();
+      runs.push({
+        runId: name.slice(0, -'.jsonl'.length),
+        runbookId: '?',
+        runbookTitle: '?',
+        cluster: '?',
+        operator: '?',
+        started: '',
+        lastRecordAt: at,
+        status: 'damaged',
+        damage: `${file}:1: ${first ? `the first record is ${first.type}, not run-started` : 'the first line is not a readable run-started record'}`,
+        file,
+      });
+      continue;
+    }
     const last = e.last ?? first;
+    // A torn run-finished still says the run ended: never offered for resume (an aborted run
+    // would otherwise go on with the steps its operator chose not to run).
+    const finished = last.type === 'run-finished' || e.tornLast === 'run-finished';
     runs.push({
       runId: first.runId,
       runbookId: first.runbook.id,
@@ -92,8 +130,9 @@ export function listRuns(dir: string = runsDir()): RunSummary[] {
       operator: first.operator,
       started: first.ts,
       lastRecordAt: last.ts,
-      status: last.type === 'run-finished' ? 'finished' : 'unfinished',
+      status: finished ? 'finished' : 'unfinished',
       outcome: last.type === 'run-finished' ? last.status : undefined,
+      ...(e.tornLast ? { tornLast: e.tornLast } : {}),
       file,
     });
   }

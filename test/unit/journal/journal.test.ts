@@ -197,7 +197,10 @@ describe('run ids and the runs folder', () => {
     b.close();
     fs.appendFileSync(b.file, '{"seq":3,"ts":"2026-11-25T11:0');
     fs.writeFileSync(path.join(dir, 'junk.jsonl'), 'not a journal\n');
-    const runs = listRuns(dir);
+    const all = listRuns(dir);
+    // A journal whose first line is no run-started record is listed as damaged, never dropped.
+    assert.deepEqual(all.filter((r) => r.status === 'damaged').map((r) => [r.runId, r.damage]), [['junk', `${path.join(dir, 'junk.jsonl')}:1: the first line is not a readable run-started record`]]);
+    const runs = all.filter((r) => r.status !== 'damaged');
     assert.deepEqual(
       runs.map((r) => [r.runId, r.status, r.outcome, r.lastRecordAt]),
       [
@@ -210,6 +213,40 @@ describe('run ids and the runs folder', () => {
     assert.equal(findRun('20261125-11', dir).runId, b.runId);
     assert.throws(() => findRun('20261125', dir), /matches 2 runs/);
     assert.throws(() => findRun('2027', dir), /no run '2027'/);
+  });
+
+  it('a run whose run-finished record is torn is finished, never offered for resume', () => {
+    const w = JournalWriter.create('20261125-130000-fence-master-dddd', dir);
+    w.append(started(w.runId));
+    w.append({ type: 'acknowledged', stepId: 's1' });
+    w.close();
+    // The writer's own line for an aborted run, cut while it was written.
+    const whole = JSON.stringify({ seq: 3, ts: '2026-11-25T13:01:00.000Z', type: 'run-finished', status: 'aborted', reason: 'operator aborted' });
+    fs.appendFileSync(w.file, whole.slice(0, whole.length - 12));
+    const [run] = listRuns(dir);
+    assert.equal(run!.status, 'finished');
+    assert.equal(run!.outcome, undefined);
+    assert.equal(run!.tornLast, 'run-finished');
+    // Any other torn record leaves the run unfinished (resume cuts the torn line and says so).
+    const v = JournalWriter.create('20261125-140000-fence-master-eeee', dir);
+    v.append(started(v.runId));
+    v.close();
+    fs.appendFileSync(v.file, '{"seq":2,"ts":"2026-11-25T14:00:00.000Z","type":"step-star');
+    const other = listRuns(dir).find((r) => r.runId === v.runId)!;
+    assert.equal(other.status, 'unfinished');
+    assert.equal(other.tornLast, 'unknown', 'a type cut mid-word is not guessed');
+  });
+
+  it('a journal whose first record is damaged is listed as damaged and found by its id', () => {
+    const w = JournalWriter.create('20261125-150000-lost-master-ffff', dir);
+    w.append(started(w.runId));
+    w.append({ type: 'acknowledged', stepId: 's1' });
+    w.close();
+    const text = fs.readFileSync(w.file, 'utf8');
+    fs.writeFileSync(w.file, `{"seq":1,"ts":"x","type":"run-sta${text.slice(text.indexOf('\n'))}`);
+    const found = findRun('20261125-150000', dir);
+    assert.equal(found.status, 'damaged');
+    assert.match(found.damage!, /:1: the first line is not a readable run-started record/);
   });
 
   it('listRuns reads the last record of a long journal from its tail', () => {
