@@ -110,7 +110,11 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   let session: Promise<ClusterSession> | undefined;
   const cluster = async (inv: Inventory): Promise<ClusterSession> => {
     const { openClusterSession } = await import('../cluster/session.ts');
-    session ??= openClusterSession(inv, broker.prompts());
+    const { givenSudoPassword } = await import('./sudo-password.ts');
+    const asked = broker.prompts();
+    // A password given on a descriptor (MFS_TUI_SUDO_PASSWORD_FD) is not asked again on screen.
+    const given = givenSudoPassword();
+    session ??= openClusterSession(inv, given === undefined ? asked : { ...asked, sudoPassword: async () => given });
     return session;
   };
   // The live status (runner sidebar, status screen, `requires=` checks) on the same session.

@@ -222,6 +222,10 @@ export async function main(argv: string[]): Promise<number> {
   for (const cmd of [program, ...allSubcommands(program)]) cmd.exitOverride();
   program.configureOutput({ outputError: (str, write) => write(str) });
   try {
+    // Read (and its descriptor closed) before anything else runs: see sudo-password.ts.
+    const { takeSudoPasswordFromFd } = await import('./sudo-password.ts');
+    const fdProblem = takeSudoPasswordFromFd();
+    if (fdProblem) throw new UserError(fdProblem);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (err) {

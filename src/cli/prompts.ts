@@ -1,6 +1,7 @@
 // SSH questions when nobody is at the keyboard: unknown host keys are refused (with the
 // fingerprint, so the operator can check and add it), secrets cannot be asked for.
 import type { SshPrompts } from '../ssh/pool.ts';
+import { SUDO_PASSWORD_FD_ENV, givenSudoPassword } from './sudo-password.ts';
 
 export function nonInteractivePrompts(write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): SshPrompts {
   return {
@@ -16,7 +17,12 @@ export function nonInteractivePrompts(write: (line: string) => void = (l) => pro
       return undefined;
     },
     async sudoPassword(info) {
-      write(`mfs-tui: sudo on ${info.host} needs a password for ${info.user}; allow NOPASSWD for non-interactive runs`);
+      const given = givenSudoPassword();
+      if (given !== undefined) return given;
+      write(
+        `mfs-tui: sudo on ${info.host} needs a password for ${info.user}; allow NOPASSWD for non-interactive runs, ` +
+          `or give it on a file descriptor: ${SUDO_PASSWORD_FD_ENV}=3 mfs-tui … 3<FILE`,
+      );
       return undefined;
     },
   };

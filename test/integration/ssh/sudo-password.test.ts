@@ -3,14 +3,15 @@
 // /etc/sudoers.d drop-in (unique names, removed after): a sudoers that asks (a whole run
 // through the engine), cached credentials (sudo does not ask: the script's stdin must not
 // get the password), NOPASSWD for /bin/sh, a wrong password, `Defaults requiretty`, and a
-// non-interactive run that needs a password nobody can give (exit 3, nothing run). After
+// non-interactive run that needs a password nobody can give (exit 3, nothing run), and one
+// given it on a descriptor (MFS_TUI_SUDO_PASSWORD_FD: read once, closed before any step). After
 // each case the password is looked for in every journal, report and state file and in
 // `ps -eo args`: it must be nowhere. Needs root; installs sudo if missing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SshPool } from '../../../src/ssh/index.ts';
@@ -20,7 +21,7 @@ import { loadRunbookFiles } from '../../../src/runbook/library.ts';
 import { readJournal } from '../../../src/journal/read.ts';
 import { renderReport } from '../../../src/journal/report.ts';
 import { startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { cliEnv, runCli } from '../cli/cli-env.ts';
+import { BIN, cliEnv, runCli } from '../cli/cli-env.ts';
 import { hostErrorOf, inventoryFor, RecordingPrompts } from './helpers.ts';
 
 function unavailable(): string | undefined {
@@ -275,4 +276,95 @@ test('run --yes on a host whose sudo wants a password nobody can give: exit 3 be
   const recs = readdirSync(runs).flatMap((f) => readFileSync(join(runs, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string }));
   assert.equal(recs.filter((x) => x.type === 'step-started').length, 0);
   assertNowhere(u.password, { dirs: [e.dir], texts: [r.stdout, r.stderr] });
+});
+
+const FD_BOOK = `---
+id: fd-root
+title: As root, password from a descriptor
+summary: Runs as root through sudo; a local step looks for the descriptor
+when: In tests
+risk: low
+roles: [master-candidate]
+---
+
+## Who {#who}
+
+\`\`\`sh on=h1 confirm=none
+id -un; cat; echo "stdin done"
+\`\`\`
+
+## Local {#local}
+
+\`\`\`sh on=local confirm=none
+{ cat <&3; } 2>/dev/null && echo "fd 3 readable" || echo "fd 3 closed"; echo "env: \${MFS_TUI_SUDO_PASSWORD_FD:-unset}"
+\`\`\`
+`;
+
+/** `mfs-tui … run fd-root --yes` with the password file open as descriptor 3 and MFS_TUI_SUDO_PASSWORD_FD=3. */
+function runWithFd(e: ReturnType<typeof cliEnv>, content: string | undefined, fdValue = '3'): { code: number | null; out: string } {
+  const secret = join(e.dir, 'secret');
+  if (content !== undefined) writeFileSync(secret, content, { mode: 0o600 });
+  const fd = content === undefined ? 'ignore' : openSync(secret, 'r');
+  try {
+    const r = spawnSync(process.execPath, [BIN, 'run', 'fd-root', '--runbooks', e.runbooks, '--inventory', e.inventory, '--yes'], {
+      env: { ...e.env, MFS_TUI_SUDO_PASSWORD_FD: fdValue },
+      stdio: ['ignore', 'pipe', 'pipe', fd],
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { code: r.status, out: `${r.stdout}${r.stderr}` };
+  } finally {
+    if (typeof fd === 'number') closeSync(fd);
+    rmSync(secret, { force: true });
+  }
+}
+
+test('run --yes with MFS_TUI_SUDO_PASSWORD_FD: read once, the run goes through as root, a local step cannot read the descriptor, the password is nowhere', { skip }, () => {
+  const u = sudoUser((n) => `${n} ALL=(ALL:ALL) ALL\n`);
+  const e = cliEnv(sshd);
+  cleanups.push(() => rmSync(e.dir, { recursive: true, force: true }));
+  writeFileSync(e.inventory, readFileSync(e.inventory, 'utf8').replace(`user: ${sshd.user},`, `user: ${u.name}, become: true,`));
+  writeFileSync(join(e.runbooks, 'fd-root.md'), FD_BOOK);
+  const r = runWithFd(e, `${u.password}\n`);
+  assert.equal(r.code, 0, r.out);
+  const runs = join(e.env.MFS_TUI_STATE_DIR!, 'runs');
+  const out = readdirSync(runs)
+    .flatMap((f) => readFileSync(join(runs, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; data?: string }))
+    .flatMap((x) => (x.type === 'output' ? [x.data ?? ''] : []))
+    .join('');
+  assert.match(out, /^root\nstdin done\n/m, 'ran as root; the script read end of input, not the password');
+  assert.match(out, /fd 3 closed/, 'the descriptor was closed before any step ran');
+  assert.match(out, /env: unset/, 'the variable is not passed on');
+  // From a pipe, as `3< <(vault read …)` gives it: the shell's stdin moved to descriptor 3.
+  const piped = spawnSync('sh', ['-c', 'exec "$0" "$@" 3<&0 </dev/null', process.execPath, BIN, 'run', 'fd-root', '--runbooks', e.runbooks, '--inventory', e.inventory, '--yes'], {
+    env: { ...e.env, MFS_TUI_SUDO_PASSWORD_FD: '3' },
+    input: `${u.password}\n`,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(piped.status, 0, piped.stdout + piped.stderr);
+  assertNowhere(u.password, { dirs: [e.dir], texts: [r.out, piped.stdout, piped.stderr] });
+});
+
+test('MFS_TUI_SUDO_PASSWORD_FD that cannot give a password: exit 2 naming the variable, nothing run', { skip }, () => {
+  const u = sudoUser((n) => `${n} ALL=(ALL:ALL) ALL\n`);
+  const e = cliEnv(sshd);
+  cleanups.push(() => rmSync(e.dir, { recursive: true, force: true }));
+  writeFileSync(e.inventory, readFileSync(e.inventory, 'utf8').replace(`user: ${sshd.user},`, `user: ${u.name}, become: true,`));
+  writeFileSync(join(e.runbooks, 'fd-root.md'), FD_BOOK);
+  const cases: [string | undefined, string, RegExp][] = [
+    [undefined, '3', /MFS_TUI_SUDO_PASSWORD_FD=3: descriptor 3 is not open/],
+    ['', '3', /MFS_TUI_SUDO_PASSWORD_FD=3: descriptor 3 gave an empty password/],
+    [`${u.password}\nsecond\n`, '3', /MFS_TUI_SUDO_PASSWORD_FD=3: descriptor 3 gave more than one line/],
+    ['x\n', 'three', /MFS_TUI_SUDO_PASSWORD_FD=three: give a file descriptor number of 3 or more/],
+    ['x\n', '0', /MFS_TUI_SUDO_PASSWORD_FD=0: give a file descriptor number of 3 or more/],
+  ];
+  for (const [content, fd, want] of cases) {
+    const r = runWithFd(e, content, fd);
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.out, want);
+    assert.doesNotMatch(r.out, /at .*\.(ts|mjs):\d+/, 'no stack trace');
+  }
+  assert.equal(existsSync(join(e.env.MFS_TUI_STATE_DIR!, 'runs')) ? readdirSync(join(e.env.MFS_TUI_STATE_DIR!, 'runs')).length : 0, 0, 'no run started');
+  assertNowhere(u.password, { dirs: [e.dir] });
 });
