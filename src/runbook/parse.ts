@@ -2,7 +2,7 @@
 // blocks with their attributes. Syntax problems are reported here with file positions;
 // cross-references (variables, jumps, duplicate ids) are the validator's job.
 import { resolve } from 'node:path';
-import type { Code, Heading, Nodes, RootContent } from 'mdast';
+import type { Code, Heading, Html, Nodes, RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
 import { frontmatter } from 'micromark-extension-frontmatter';
@@ -21,6 +21,7 @@ import {
 } from './attributes.ts';
 import type { MetaTokens } from './attributes.ts';
 import { parseConditions } from './conditions.ts';
+import { AnchorSlugger, labelKey } from './anchors.ts';
 import { readFrontMatter } from './frontmatter.ts';
 import { lineLocator, recordDisplayName, recordLocation } from './locations.ts';
 import type { Locator } from './locations.ts';
@@ -30,17 +31,19 @@ import { sha256 } from '../util/hash.ts';
 
 type CheckBlock = NonNullable<CommandBlock['check']>;
 
-/** A heading's or label's id: lowercase words joined by `-`. */
-export function slugify(title: string): string {
-  return title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
+/** A choice label's key: lowercase words (any script) joined by `-`. */
+export const slugify = labelKey;
 
-const STEP_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** An explicit step id: letters (any script), digits, `-` and `_`. */
+const STEP_ID = /^[\p{L}\p{N}][\p{L}\p{N}\p{M}_-]*$/u;
+/** An explicit choice key: lowercase letters (any script), digits and `-`. */
+const CHOICE_KEY = /^[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}-]*$/u;
+/**
+ * The explicit step id, on its own line right under the `##` heading: an HTML comment,
+ * which GitHub does not display (a trailing `{#id}` would show as text there).
+ */
+const ID_COMMENT = /^<!--\s*id\s*:\s*(.*?)\s*-->$/s;
+const ANY_COMMENT = /^<!--[\s\S]*-->$/;
 
 const decisionSchema = z
   .object({
@@ -49,7 +52,7 @@ const decisionSchema = z
       .array(
         z
           .object({
-            key: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and -').optional(),
+            key: z.string().regex(CHOICE_KEY, 'must be lowercase letters, digits and -').optional(),
             label: z.union([z.string().min(1), z.number()]).transform(String),
             goto: z.string().min(1).optional(),
             runbook: z.string().min(1).optional(),
@@ -82,6 +85,11 @@ class Source {
 interface StepDraft {
   step: Step;
   startOffset: number;
+  /** Where the heading ends, and the `<!-- id: … -->` comment under it when the id comes from one. */
+  headingEnd: number;
+  idComment?: { start: number; end: number };
+  /** Whether the next node is the first one after the heading (where an id comment belongs). */
+  fresh: boolean;
   /** Markdown source of each prose node, with its offset in the file. */
   prose: { text: string; offset: number }[];
   /** The command block a following `check` block attaches to. */
@@ -92,16 +100,26 @@ function startOf(node: { position?: { start: { line: number; column: number } } 
   return { line: node.position?.start.line ?? 1, column: node.position?.start.column ?? 1 };
 }
 
+/** The text of a heading as GitHub renders it: HTML (comments included) is not text. */
 function plainText(n: Nodes): string {
+  if (n.type === 'html') return '';
   if ('value' in n && typeof n.value === 'string') return n.value;
   if ('children' in n) return (n.children as Nodes[]).map(plainText).join('');
   return '';
+}
+
+/** Every node of the tree in document order. */
+function* walk(n: Nodes): Generator<Nodes> {
+  yield n;
+  if ('children' in n) for (const c of n.children as Nodes[]) yield* walk(c);
 }
 
 class RunbookParser {
   readonly problems: RunbookProblem[] = [];
   private readonly src: Source;
   private readonly steps: StepDraft[] = [];
+  /** GitHub's anchor of every heading of the file, in document order. */
+  private readonly anchors = new Map<Heading, string>();
 
   constructor(
     text: string,
@@ -120,6 +138,12 @@ class RunbookParser {
       extensions: [frontmatter(['yaml'])],
       mdastExtensions: [frontmatterFromMarkdown(['yaml'])],
     });
+    const slugger = new AnchorSlugger();
+    const links: { url: string; node: Nodes }[] = [];
+    for (const n of walk(tree)) {
+      if (n.type === 'heading') this.anchors.set(n, slugger.slug(plainText(n)));
+      else if ((n.type === 'link' || n.type === 'definition') && n.url.startsWith('#')) links.push({ url: n.url, node: n });
+    }
     const [first, ...rest] = tree.children;
     let fm: ReturnType<typeof readFrontMatter>['value'];
     if (first?.type === 'yaml') {
@@ -131,6 +155,7 @@ class RunbookParser {
     }
     this.readBody(first?.type === 'yaml' ? rest : tree.children);
     const steps = this.finishSteps();
+    this.checkLinks(links, steps);
     if (fm && steps.length === 0) {
       const afterFrontMatter = first?.position ? first.position.end.line + 1 : 1;
       this.report({ line: Math.min(afterFrontMatter, this.src.lines.length), column: 1 }, 'no steps: each step is a "## Title" heading');
@@ -146,6 +171,15 @@ class RunbookParser {
   private readBody(nodes: RootContent[]): void {
     for (const node of nodes) {
       const current = this.steps.at(-1);
+      const fresh = current?.fresh ?? false;
+      if (current) current.fresh = false;
+      if (node.type === 'html' && ID_COMMENT.test(node.value.trim())) {
+        if (current && fresh && node.position?.start.offset !== undefined) this.readIdComment(current, node);
+        else this.report(startOf(node), 'an id comment belongs on the line right under the ## step heading it names');
+        continue;
+      }
+      // Comments are for readers of the file; GitHub does not show them and neither does the runner.
+      if (node.type === 'html' && ANY_COMMENT.test(node.value.trim())) continue;
       if (node.type === 'heading' && node.depth <= 2) {
         if (node.depth === 2) this.startStep(node);
         else if (current) this.report(startOf(node), 'the # title must come before the first ## step');
@@ -189,8 +223,13 @@ class RunbookParser {
     // `text` followed by a `---` line is a setext heading in markdown: a step nobody meant.
     if (!raw.startsWith('#'))
       this.report(startOf(h), 'a line of --- under text makes that text a step heading: write steps as "## Title" and put a blank line before a --- rule');
+    for (const n of walk(h))
+      if (n.type === 'html' && ID_COMMENT.test(n.value.trim()))
+        this.report(startOf(n), 'write the id comment on its own line right under the heading, not in it (GitHub would take it out of the anchor differently)');
+    // The legacy form `## Title {#id}` is still read (GitHub shows it as text: prefer the comment).
     const explicit = /\{#([^}]*)\}\s*(?:#+\s*)?$/.exec(raw);
     const title = plainText(h).replace(/\s*\{#[^}]*\}\s*$/, '').trim();
+    const anchor = this.anchors.get(h) ?? '';
     let id: string;
     let idPos: SourcePos;
     if (explicit) {
@@ -198,26 +237,79 @@ class RunbookParser {
       idPos = this.src.posAt(h.position!.start.offset! + explicit.index + 2);
       if (!STEP_ID.test(id)) this.report(idPos, `bad step id "${id}": use letters, digits, - and _`);
     } else {
-      id = slugify(title);
+      // GitHub's anchor of the heading, so a link to it works on GitHub and here alike.
+      id = anchor;
       const hashes = /^#+\s*/.exec(raw)?.[0].length ?? 0;
       idPos = this.src.posAt(h.position!.start.offset! + hashes);
-      if (!id) this.report(startOf(h), 'this step heading gives an empty id: add letters or an explicit {#step-id}');
     }
     if (!title) this.report(startOf(h), 'empty step title');
     const step: Step = { id, title, prose: '', kind: 'manual', commands: [], requires: [], hash: '', pos: startOf(h) };
     recordLocation(step, 'id', lineLocator(idPos));
-    this.steps.push({ step, startOffset: h.position!.start.offset!, prose: [] });
+    this.steps.push({ step, startOffset: h.position!.start.offset!, headingEnd: h.position!.end.offset!, prose: [], fresh: true });
+    if (!explicit && !id && title) this.pendingEmptyId.set(this.steps.at(-1)!, startOf(h));
+  }
+
+  /** Steps whose heading gives no anchor: an error unless an id comment follows. */
+  private readonly pendingEmptyId = new Map<StepDraft, SourcePos>();
+
+  private readIdComment(draft: StepDraft, node: Html): void {
+    const start = node.position!.start.offset!;
+    const value = ID_COMMENT.exec(node.value.trim())![1]!;
+    const idPos = this.src.posAt(start + node.value.indexOf(value, node.value.indexOf(':') + 1));
+    if (/\{#[^}]*\}\s*(?:#+\s*)?$/.test(this.src.text.slice(draft.startOffset, draft.headingEnd))) {
+      this.report(startOf(node), 'this step already has an id at the end of its heading ({#…}): keep one of the two');
+      return;
+    }
+    if (!STEP_ID.test(value)) this.report(idPos, `bad step id "${value}": use letters, digits, - and _`);
+    draft.step.id = value;
+    draft.idComment = { start, end: node.position!.end.offset! };
+    this.pendingEmptyId.delete(draft);
+    recordLocation(draft.step, 'id', lineLocator(idPos));
   }
 
   private finishSteps(): Step[] {
+    for (const pos of this.pendingEmptyId.values())
+      this.report(pos, 'this step heading gives an empty id (GitHub gives it no anchor): add letters, or write <!-- id: step-id --> on the line under it');
     return this.steps.map((draft, i) => {
       const end = this.steps[i + 1]?.startOffset ?? this.src.text.length;
       const s = draft.step;
       s.prose = this.joinProse(s, draft.prose);
       s.kind = s.decision ? 'decision' : s.commands.length ? 'command' : 'manual';
-      s.hash = sha256(this.src.text.slice(draft.startOffset, end));
+      s.hash = sha256(this.hashedSource(draft, end));
       return s;
     });
+  }
+
+  /**
+   * The step's source as its hash sees it. An id given by a comment under the heading counts
+   * as the same id written `{#id}` at the heading's end, so moving a step's id from the old
+   * form to the comment changes no hash: resuming a run started before says no step changed.
+   */
+  private hashedSource(draft: StepDraft, end: number): string {
+    const text = this.src.text;
+    if (!draft.idComment) return text.slice(draft.startOffset, end);
+    return `${text.slice(draft.startOffset, draft.headingEnd)} {#${draft.step.id}}${text.slice(draft.idComment.end, end)}`;
+  }
+
+  /** In-page links (`[x](#anchor)`) must land on a heading of this file, by GitHub's anchor. */
+  private checkLinks(links: { url: string; node: Nodes }[], steps: Step[]): void {
+    const anchors = new Set(this.anchors.values());
+    for (const { url, node } of links) {
+      let target = url.slice(1);
+      try {
+        target = decodeURIComponent(target);
+      } catch {
+        // A malformed escape stays as written and is reported below as an unknown anchor.
+      }
+      if (anchors.has(target)) continue;
+      const step = steps.find((s) => s.id === target);
+      const anchorOf = step ? [...this.anchors].find(([h]) => startOf(h).line === step.pos.line)?.[1] : undefined;
+      let why: string;
+      if (anchorOf !== undefined) why = `"${target}" is the id of step "${step!.title}", but links go by heading anchors (as on GitHub): write (#${anchorOf})`;
+      else if (anchors.has(target.toLowerCase())) why = `anchors are lower-case: write (#${target.toLowerCase()})`;
+      else why = 'no heading of this file has this anchor (an anchor is the heading in lower case, punctuation removed, spaces as -)';
+      this.report(startOf(node), `link to #${target}: ${why}`);
+    }
   }
 
   /** Joins the step's prose parts and records where each character of the result came from. */
@@ -437,7 +529,7 @@ class RunbookParser {
     const keys = new Set<string>();
     const choices: DecisionChoice[] = checked.value.choices.map((c, n) => {
       const cpos = nodePos(src, ['choices', n]);
-      const choice: DecisionChoice = { key: c.key ?? slugify(c.label), label: c.label, pos: cpos };
+      const choice: DecisionChoice = { key: c.key ?? labelKey(c.label), label: c.label, pos: cpos };
       if (c.goto !== undefined && c.runbook !== undefined) this.report(cpos, 'a choice has either goto: or runbook:, not both');
       else if (c.goto === undefined && c.runbook === undefined) this.report(cpos, 'a choice needs goto: <step-id> or runbook: <runbook-id>');
       if (c.goto !== undefined) choice.goto = c.goto;

@@ -141,7 +141,7 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
   for (const step of rb.steps) {
     const idPos = locate(step, 'id', 0, step.pos);
     const first = stepLines.get(step.id);
-    if (first !== undefined) report(idPos, `duplicate step id "${step.id}" (first at line ${first}): add an explicit {#other-id} to one heading`);
+    if (first !== undefined) report(idPos, `duplicate step id "${step.id}" (first at line ${first}): give one of them an explicit id (<!-- id: other-id --> on the line under its heading)`);
     else stepLines.set(step.id, step.pos.line);
   }
 
