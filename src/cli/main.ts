@@ -3,6 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, UserError } from './errors.ts';
 import { visible } from '../util/visible.ts';
+import { readRemembered } from '../state/config-dir.ts';
+import { chooseLanguage, languageFromEnv, languageOf, setLanguage, t, tIn } from '../i18n/index.ts';
 
 export interface GlobalOptions {
   inventory?: string;
@@ -11,6 +13,8 @@ export interface GlobalOptions {
   lab?: boolean;
   runbooks?: string;
   practice?: boolean;
+  /** Checked and applied before the commands are built (chooseCommandLanguage). */
+  lang?: string;
 }
 
 function globals(cmd: Command): GlobalOptions {
@@ -19,13 +23,14 @@ function globals(cmd: Command): GlobalOptions {
 
 export function buildProgram(): Command {
   const program = new Command('mfs-tui')
-    .description('Guided, resumable, audited runbooks for MooseFS clusters.')
+    .description(t('cli.program.description'))
     .version(process.env.MFS_TUI_VERSION ?? '0.1.0')
     .option('-i, --inventory <file>', 'cluster inventory (YAML); remembered for next time')
     .option('-c, --cluster <name>', 'a named cluster (see `mfs-tui clusters`; or set MFS_TUI_CLUSTER)')
     .option('--lab', 'use the practice cluster (mfs-tui lab up)')
     .option('--runbooks <dir>', 'folder of runbooks (default: the built-in library)')
     .option('--practice', 'open on the practice cluster, installing and starting it first when needed (what `npm start` does)')
+    .option('--lang <language>', t('cli.option.lang'))
     .showHelpAfterError('(run with --help for usage)')
     .action(async (_opts, cmd: Command) => {
       const { homeCommand } = await import('./home.ts');
@@ -215,7 +220,47 @@ async function registerOptionalCommands(program: Command, argv: string[]): Promi
   registerDrillCommand(program);
 }
 
+/** The `--lang` value on the command line (`--lang zh`, `--lang=zh`), if any. */
+function langArgument(argv: string[]): string | undefined {
+  const args = argv.slice(2);
+  let found: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    if (a === '--lang') found = args[++i] ?? '';
+    else if (a.startsWith('--lang=')) found = a.slice('--lang='.length);
+  }
+  return found;
+}
+
+/**
+ * Chooses the language of this process before any message is made (`--help` included):
+ * --lang (remembered for next time), else the remembered one, else the locale.
+ */
+async function chooseCommandLanguage(argv: string[]): Promise<void> {
+  const asked = langArgument(argv);
+  if (asked !== undefined) {
+    const language = languageOf(asked);
+    if (!language) throw new UserError(tIn(languageFromEnv(), 'cli.error.badLanguage', { value: asked }), EXIT.usage);
+    setLanguage(language);
+    try {
+      const { rememberLanguage } = await import('../state/config.ts');
+      rememberLanguage(language);
+    } catch {
+      // Remembering is a convenience: a config folder we cannot write never stops a command.
+    }
+    return;
+  }
+  const remembered = readRemembered('language');
+  setLanguage(chooseLanguage(undefined, typeof remembered === 'string' ? languageOf(remembered) : undefined, process.env).language);
+}
+
 export async function main(argv: string[]): Promise<number> {
+  try {
+    await chooseCommandLanguage(argv);
+  } catch (err) {
+    return reportError(err);
+  }
   const program = buildProgram();
   await registerOptionalCommands(program, argv);
   // Subcommands made before this call do not inherit it: without theirs, commander exits 1 on a bad option (usage is 2).

@@ -3,9 +3,12 @@
 import path from 'node:path';
 import Conf from 'conf';
 import { ensurePrivateDir } from './paths.ts';
+import { configDir, CONFIG_FILE_NAME, readRemembered } from './config-dir.ts';
 
 interface Remembered {
   lastInventory?: string;
+  /** The language last asked for with --lang ('en' or 'zh'). */
+  language?: string;
   /** Cluster name → absolute path of its inventory file. */
   clusters?: Record<string, string>;
 }
@@ -16,8 +19,9 @@ function conf(): Conf<Remembered> {
   store ??= new Conf<Remembered>({
     projectName: 'mfs-tui',
     projectSuffix: '',
-    // Tests and sandboxes point this elsewhere; the file is private to the user.
-    cwd: process.env.MFS_TUI_CONFIG_DIR || undefined,
+    // The file is private to the user; config-dir.ts reads it too, without conf.
+    cwd: configDir(),
+    configName: CONFIG_FILE_NAME.replace(/\.json$/, ''),
     configFileMode: 0o600,
     // No `schema`: conf would compile it with ajv at every start (~150 ms on this machine);
     // each value is checked where it is read.
@@ -34,6 +38,10 @@ export function rememberedInventory(): string | undefined {
 
 export function rememberInventory(file: string): void {
   conf().set('lastInventory', file);
+}
+
+export function rememberLanguage(language: string): void {
+  if (conf().get('language') !== language) conf().set('language', language);
 }
 
 export function configPath(): string {
