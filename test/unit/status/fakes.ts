@@ -22,6 +22,8 @@ export interface FakeHost {
    * answers after so many ms (a timeoutMs shorter than that times it out, as on a host).
    */
   delay?: number | 'hang';
+  /** The probe answers only once this settles (after `delay`): a test decides when a slow host is done. */
+  gate?: Promise<void>;
   /** Connected, but the probe command never finishes: only its timeoutMs (or an abort) ends it. */
   probeHangs?: boolean;
   /** Seconds every daemon of the host has been running (ps etimes; default 50). */
@@ -81,6 +83,8 @@ export interface FakeCluster {
   hosts: Map<string, FakeHost>;
   mfscli: { viaVip: string; candidates: string };
   scripts: { host: string; script: string }[];
+  /** Scripts that have answered, in the order they did. */
+  answered: { host: string; script: string }[];
   executorFor(host: string): Executor;
 }
 
@@ -90,6 +94,7 @@ export function fakeCluster(hosts: FakeHost[], mfscli: { viaVip: string; candida
     hosts: new Map(hosts.map((h) => [h.name, h])),
     mfscli,
     scripts: [],
+    answered: [],
     executorFor(name: string): Executor {
       return {
         target: name,
@@ -116,7 +121,13 @@ export function fakeCluster(hosts: FakeHost[], mfscli: { viaVip: string; candida
             }
             const delay = h.probeHangs ? Infinity : (h.delay ?? 1);
             if (req.timeoutMs !== undefined && req.timeoutMs < delay) later(req.timeoutMs, () => resolve({ ...stopped, timedOut: true }));
-            else if (delay !== Infinity) later(delay, () => resolve(result(cluster ? clusterOutput(c.mfscli.viaVip, c.mfscli.candidates) : hostOutput(h))));
+            else if (delay !== Infinity)
+              later(delay, () =>
+                void (h.gate ?? Promise.resolve()).then(() => {
+                  c.answered.push({ host: name, script: req.script });
+                  resolve(result(cluster ? clusterOutput(c.mfscli.viaVip, c.mfscli.candidates) : hostOutput(h)));
+                }),
+              );
           });
         },
       };
