@@ -19,6 +19,9 @@ export interface ExecRequest {
   onJob?: (job: RemoteJob) => void;
 }
 
+/** What a job id is (ssh/remote-command.ts jobId): it becomes a file name and a MFS_TUI_JOB value on the host. */
+export const JOB_ID = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
 /** Where a durable job runs and how to recognise it later (journaled with the step). */
 export interface RemoteJob {
   /** File-safe id: run, step, host, attempt, phase. Also the value of MFS_TUI_JOB. */

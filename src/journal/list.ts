@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runsDir } from '../state/paths.ts';
+import { recordShapeProblem } from './schema.ts';
 import type { JournalRecord } from './types.ts';
 import { JournalError } from './writer.ts';
 
@@ -46,6 +47,18 @@ function parseLine(line: string): JournalRecord | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Why the first record cannot name this run (read from the file `runId` names), or undefined. */
+function firstRecordProblem(first: JournalRecord | undefined, runId: string): string | undefined {
+  if (!first) return 'the first line is not a readable run-started record';
+  if (first.type !== 'run-started') return `the first record is ${first.type}, not run-started`;
+  const shape = recordShapeProblem('run-started', first);
+  if (shape) return shape;
+  // Resume and report open the file by this id: a record naming another run would send them elsewhere.
+  if (first.runId !== runId) return `the first record names run '${first.runId}', not this file's`;
+  if (typeof first.ts !== 'string') return 'the first record has no time';
+  return undefined;
 }
 
 /** The record type a torn line was writing, when its text got that far (records start {"seq":…,"ts":…,"type":…). */
@@ -101,11 +114,13 @@ export function listRuns(dir: string = runsDir()): RunSummary[] {
       continue;
     }
     const first = e.first;
-    if (!first || first.type !== 'run-started') {
+    const runId = name.slice(0, -'.jsonl'.length);
+    const problem = firstRecordProblem(first, runId);
+    if (problem || !first || first.type !== 'run-started') {
       if (e.firstLine === undefined) continue; // empty file: nothing was ever recorded
       const at = fs.statSync(file).mtime.toISOString();
       runs.push({
-        runId: name.slice(0, -'.jsonl'.length),
+        runId,
         runbookId: '?',
         runbookTitle: '?',
         cluster: '?',
@@ -113,12 +128,13 @@ export function listRuns(dir: string = runsDir()): RunSummary[] {
         started: '',
         lastRecordAt: at,
         status: 'damaged',
-        damage: `${file}:1: ${first ? `the first record is ${first.type}, not run-started` : 'the first line is not a readable run-started record'}`,
+        damage: `${file}:1: ${problem}`,
         file,
       });
       continue;
     }
-    const last = e.last ?? first;
+    // A last record of the wrong shape says nothing (the full read names it as damage).
+    const last = e.last && typeof e.last.ts === 'string' && !recordShapeProblem(e.last.type, e.last) ? e.last : first;
     // A torn run-finished still says the run ended: never offered for resume (an aborted run
     // would otherwise go on with the steps its operator chose not to run).
     const finished = last.type === 'run-finished' || e.tornLast === 'run-finished';

@@ -2,6 +2,7 @@
 // died in the middle of writing it) is reported and ignored; a bad line anywhere else
 // means the file was damaged or edited, and is an error that names the line.
 import fs from 'node:fs';
+import { recordShapeProblem } from './schema.ts';
 import type { JournalRecord, JournalRecordType } from './types.ts';
 
 const RECORD_TYPES: ReadonlySet<JournalRecordType> = new Set<JournalRecordType>([
@@ -41,7 +42,7 @@ function recordProblem(value: unknown): string | undefined {
   if (typeof r.type !== 'string' || !RECORD_TYPES.has(r.type as JournalRecordType)) return `unknown record type ${JSON.stringify(r.type)}`;
   if (typeof r.seq !== 'number' || !Number.isInteger(r.seq)) return 'no seq number';
   if (typeof r.ts !== 'string') return 'no ts';
-  return undefined;
+  return recordShapeProblem(r.type as JournalRecordType, r);
 }
 
 /** Parses journal text. `file` is only used in messages. */

@@ -3,6 +3,7 @@
 // stripped before output reaches anyone), then execs the script. Cancelling sends
 // `kill -TERM -- -PGID` over a second channel. Pure string building and parsing.
 import { randomBytes } from 'node:crypto';
+import { JOB_ID } from '../exec/types.ts';
 
 /** Single-quotes a string for POSIX sh. */
 export function shQuote(s: string): string {
@@ -110,6 +111,8 @@ export function wrapScript(
 
 /** The command that signals the script's whole process group. */
 export function killCommand(pgid: number, signal: 'TERM' | 'KILL', sudo: SudoMode, sudoPrompt?: string): string {
+  // -0 is our own group and -1 every process we may signal: never a job's.
+  if (!Number.isSafeInteger(pgid) || pgid < 2) throw new Error(`refusing to signal process group ${String(pgid)}`);
   // `kill -SIG -PGID`: the form dash, bash and busybox all accept (dash rejects `--` and `-s`).
   return `exec ${sudoPrefix(sudo, sudoPrompt)}/bin/sh -c ${shQuote(`kill -${signal} -${pgid} 2>/dev/null; exit 0`)}`;
 }
@@ -186,6 +189,15 @@ export class MarkerStripper {
 export type JobIdentity = RemoteJob;
 
 /** A job id from its parts, safe as a file name and in a shell word. */
+/**
+ * A job id goes into the commands that start, probe and follow the job as a file name:
+ * anything else (a journal edited by hand) is refused before it reaches a shell.
+ */
+function checkedJobId(id: string): string {
+  if (!JOB_ID.test(id)) throw new Error(`refusing job id '${id.replace(/[^\x20-\x7e]/g, '?')}': not a job id`);
+  return id;
+}
+
 export function jobId(parts: readonly (string | number)[]): string {
   return parts.map((p) => String(p).replace(/[^A-Za-z0-9_-]+/g, '_')).join('.');
 }
@@ -229,7 +241,7 @@ export function wrapJob(script: string, sudo: SudoMode, id: string, token = `__m
   const plain =
     `__mfs_pg=$$; [ -r /proc/$$/stat ] && read -r _ _ _ _ __mfs_pg _ < /proc/$$/stat; ` +
     `printf '%s\\n' "${token}=$__mfs_pg" >&2; unset __mfs_pg; eval ${shQuote(script)}`;
-  const f = `$__mfs_d/${id}`;
+  const f = `$__mfs_d/${checkedJobId(id)}`;
   const wrapper =
     `__mfs_um=$(umask); umask 077; ${PICK_DIR}; ` +
     `if [ -z "$__mfs_d" ] || ! command -v setsid >/dev/null 2>&1 || ! printf '%s' ${shQuote(script)} > "${f}.sh" || ! : > "${f}.out" || ! : > "${f}.err"; then umask "$__mfs_um"; ${plain}; exit $?; fi; ` +
@@ -249,7 +261,7 @@ export function wrapJob(script: string, sudo: SudoMode, id: string, token = `__m
 /** Parses the rest of a job marker line (after `<token>=`). */
 export function parseJobMarker(id: string, rest: string): JobIdentity | undefined {
   const m = /^(\d+) (\d+) (\S+) (\d+) (.+)$/.exec(rest);
-  if (!m || m[1] === '0') return undefined;
+  if (!m || Number(m[1]) < 2) return undefined;
   return { id, pgid: Number(m[1]), startTime: m[2]!, bootId: m[3]!, recorder: Number(m[4]), dir: m[5]! };
 }
 
@@ -262,6 +274,7 @@ export function followCommand(
   token = `__mfs_tui_pgid_${randomBytes(6).toString('hex')}__`,
 ): WrappedCommand {
   // The marker names the job's group, so a cancel while following kills the job.
+  checkedJobId(job.id);
   const script =
     `printf '%s\\n' ${shQuote(`${token}=${job.pgid}`)} >&2; __f=${shQuote(`${job.dir}/${job.id}`)}; ` +
     followScript('$__f', String(job.recorder), String(from.stdout), String(from.stderr));
@@ -276,7 +289,7 @@ export function followCommand(
  * line its output from the offsets (the last 64 KiB of it) and its stderr on stderr.
  */
 export function probeCommand(id: string, dirHint: string | undefined, from: { stdout: number; stderr: number }, sudo: SudoMode, sudoPrompt?: string): string {
-  const marker = shQuote(`MFS_TUI_JOB=${id}`);
+  const marker = shQuote(`MFS_TUI_JOB=${checkedJobId(id)}`);
   const script =
     // The probe's own complaints (processes that end while it looks) go nowhere; fd 3 is the job's stderr.
     `exec 3>&2 2>/dev/null; __d=; for __c in ${dirHint ? shQuote(dirHint) : ''} "\${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/mfs-tui}" "/run/mfs-tui-$(id -u)" "\${HOME:+$HOME/.local/state/mfs-tui/jobs}"; do ` +

@@ -2,7 +2,7 @@
 // `run --yes`, journals damaged in the middle or torn at the end, and private file modes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSshd, type Sshd } from '../../helpers/sshd.ts';
 import { alive, until } from '../../helpers/process.ts';
@@ -124,4 +124,37 @@ test('state and config folders are 0700 and journals 0600, also when the folders
   assert.equal(statSync(join(e.env.MFS_TUI_STATE_DIR!, 'runs')).mode & 0o777, 0o700);
   assert.equal(statSync(e.env.MFS_TUI_CONFIG_DIR!).mode & 0o777, 0o700);
   assert.equal(statSync(journalOf(e)).mode & 0o777, 0o600);
+});
+
+// A journal is replayed on resume and a job's id, folder and process group reach the commands
+// that probe, follow and stop it on the host: a record edited into another shape is damage,
+// refused before any host is asked, never a command.
+test('a job-started record edited to carry shell (or a group of 1) is damage: resume refuses it and nothing runs on the host', async () => {
+  const e = cliEnv(sshd);
+  const r = await interruptedRun(e);
+  const lines = readFileSync(r.file, 'utf8').trim().split('\n');
+  const at = lines.findIndex((l) => JSON.parse(l).type === 'job-started');
+  assert.ok(at > 0, 'the long step ran as a job');
+  const pwned = join(e.dir, 'pwned');
+  const forgeries: [string, (job: Record<string, unknown>) => void, RegExp][] = [
+    ['id', (job) => (job.id = `x"; touch ${pwned}; echo "`), /bad job-started record: job\.id/],
+    ['pgid', (job) => (job.pgid = 1), /bad job-started record: job\.pgid/],
+    ['pgid as text', (job) => (job.pgid = `1; touch ${pwned}`), /bad job-started record: job\.pgid/],
+  ];
+  for (const [what, forge, message] of forgeries) {
+    const rec = JSON.parse(lines[at]!);
+    forge(rec.job);
+    // Cut after the job started, as a SIGKILL would: the step is in doubt and resume would probe it.
+    writeFileSync(r.file, [...lines.slice(0, at), JSON.stringify(rec)].join('\n') + '\n');
+    for (const settle of ['stop', 'abort']) {
+      const resume = runCli(e, ['resume', r.runId, '--yes', '--settle', settle]);
+      assert.notEqual(resume.code, 0, `${what}: ${resume.stdout}${resume.stderr}`);
+      assert.match(resume.stderr, new RegExp(`:${at + 1}: `), what);
+      assert.match(resume.stderr, message, what);
+    }
+    const report = runCli(e, ['report', r.runId]);
+    assert.notEqual(report.code, 0, what);
+    assert.match(report.stdout, /INCOMPLETE REPORT/, what);
+  }
+  assert.ok(!existsSync(pwned), 'no forged job id ran on the host');
 });

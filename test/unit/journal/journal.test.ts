@@ -124,7 +124,18 @@ describe('JournalWriter', () => {
 
 describe('parseJournal', () => {
   const line = (o: object) => JSON.stringify(o);
-  const r1 = { seq: 1, ts: 't1', type: 'run-started' };
+  const r1 = {
+    seq: 1,
+    ts: 't1',
+    type: 'run-started',
+    runId: 'r',
+    runbook: { id: 'x', title: 'X', file: '/rb/x.md', hash: 'h', steps: [{ id: 'a', hash: 'h' }] },
+    inventory: { file: '/inv.yaml', hash: 'h', cluster: 'c' },
+    inputs: {},
+    operator: 'op',
+    machine: 'box',
+    mode: 'non-interactive',
+  };
   const r2 = { seq: 2, ts: 't2', type: 'acknowledged', stepId: 'a' };
 
   it('reads whole records and reports a torn last line without failing', () => {
@@ -151,6 +162,28 @@ describe('parseJournal', () => {
     assert.match(parseJournal(`${line(r1)}\n${line({ seq: 2, ts: 't', type: 'weird' })}\n`, 'j').problems[0]!, /j:2: unknown record type "weird"/);
     assert.match(parseJournal(`${line(r1)}\n${line({ ts: 't', type: 'acknowledged' })}\n`, 'j').problems[0]!, /j:2: no seq/);
     assert.match(parseJournal(`${line(r1)}\n${line({ ...r2, seq: 4 })}\n`, 'j').problems[0]!, /seq 4 follows seq 1: records are missing/);
+  });
+
+  // A journal is replayed and its job fields reach remote commands on resume: a record of the
+  // wrong shape (edited, or damaged) is damage at its line, never trusted nor a crash later.
+  it('a record of a known type but the wrong shape is damage at its line', () => {
+    const job = { id: 'r.a.h1.1.command', pgid: 4242, startTime: '123', bootId: 'b-1', recorder: 4241, dir: '/run/mfs-tui-0' };
+    const started = { seq: 2, ts: 't', type: 'job-started', stepId: 'a', host: 'h1', phase: 'command', job };
+    assert.deepEqual(parseJournal(`${line(r1)}\n${line(started)}\n`, 'j').problems, []);
+    const bad: [object, RegExp][] = [
+      [{ ...started, job: { ...job, id: 'x"; touch /tmp/pwned; "' } }, /j:2: bad job-started record: job\.id: a job id/],
+      [{ ...started, job: { ...job, id: '../../etc/x' } }, /job\.id/],
+      [{ ...started, job: { ...job, pgid: '1; reboot' } }, /job\.pgid/],
+      [{ ...started, job: { ...job, pgid: 1 } }, /job\.pgid: a process group id above 1/],
+      [{ ...started, job: { ...job, dir: 'relative' } }, /job\.dir/],
+      [{ ...started, job: { ...job, startTime: '1 2' } }, /job\.startTime/],
+      [{ ...r2, stepId: 7 }, /j:2: bad acknowledged record: stepId/],
+      [{ seq: 2, ts: 't', type: 'output', stepId: 'a', host: 'h1', phase: 'command', stream: 'stdout', data: { x: 1 } }, /bad output record: data/],
+      [{ seq: 2, ts: 't', type: 'confirmed', stepId: 'a', how: 'whatever' }, /bad confirmed record: how/],
+    ];
+    for (const [rec, re] of bad) assert.match(parseJournal(`${line(r1)}\n${line(rec)}\n`, 'j').problems.join('\n'), re);
+    assert.match(parseJournal(`${line({ ...r1, runbook: { ...r1.runbook, steps: 5 } })}\n`, 'j').problems[0]!, /j:1: bad run-started record: runbook\.steps/);
+    assert.match(parseJournal(`${line({ ...r1, inputs: null })}\n`, 'j').problems[0]!, /j:1: bad run-started record: inputs/);
   });
 
   it('the first record must be run-started', () => {
@@ -247,6 +280,24 @@ describe('run ids and the runs folder', () => {
     const found = findRun('20261125-150000', dir);
     assert.equal(found.status, 'damaged');
     assert.match(found.damage!, /:1: the first line is not a readable run-started record/);
+  });
+
+  it('a first record of the wrong shape, or naming another run, is damage: never listed as resumable', () => {
+    const w = JournalWriter.create('20261125-160000-lost-master-aaaa', dir);
+    w.append(started(w.runId));
+    w.close();
+    const rec = JSON.parse(fs.readFileSync(w.file, 'utf8'));
+    fs.writeFileSync(w.file, `${JSON.stringify({ ...rec, runbook: { ...rec.runbook, steps: 5 } })}\n`);
+    const bad = findRun(w.runId, dir);
+    assert.equal(bad.status, 'damaged');
+    assert.match(bad.damage!, /:1: bad run-started record: runbook\.steps/);
+    // Resume and report open the file by the record's id: one naming another run would send them there.
+    const v = JournalWriter.create('20261125-170000-lost-master-bbbb', dir);
+    v.append(started('20261125-150000-lost-master-ffff'));
+    v.close();
+    const other = findRun(v.runId, dir);
+    assert.equal(other.status, 'damaged');
+    assert.match(other.damage!, /names run '20261125-150000-lost-master-ffff', not this file's/);
   });
 
   it('listRuns reads the last record of a long journal from its tail', () => {
