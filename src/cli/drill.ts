@@ -1,5 +1,6 @@
 // `mfs-tui drill ...`: training drills on the practice cluster. Thin: parsing and printing;
 // the drill itself is in src/drill/ (imported when a drill command runs).
+import { t } from '../i18n/index.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -42,21 +43,16 @@ interface DrillOpts {
 export function registerDrillCommand(program: Command): void {
   const drill = program
     .command('drill')
-    .description('a training drill on the practice cluster: known files written, a fault injected, the clock runs until `drill check` verifies the recovery')
-    .argument('[scenario]', 'the fault to drill (see --list); none: where the drill under way stands')
-    .option('--surprise', 'a fault chosen at random, not announced')
-    .option('--scripted', 'run the recommended runbook non-interactively and keep its time as the reference for this scenario')
-    .option('--history', 'list past drills (same as `drill list`)')
-    .option('--report [file]', 'write the debrief of the last finished drill as markdown (to FILE, else stdout)')
-    .option('--list', 'the drills offered, and the lab faults that are not (and why)')
+    .description(t('cli.drill.description'))
+    .argument('[scenario]', t('cli.drill.arg.scenario'))
+    .option('--surprise', t('cli.drill.option.surprise'))
+    .option('--scripted', t('cli.drill.option.scripted'))
+    .option('--history', t('cli.drill.option.history'))
+    .option('--report [file]', t('cli.drill.option.report'))
+    .option('--list', t('cli.drill.option.list'))
     .addHelpText(
       'after',
-      `
-A drill ends only when the cluster verifies healthy: one VIP holder running the master with
-the full metadata (not behind the metalogger nor the version before the fault), every
-chunkserver and metalogger connected, no missing chunk, every drill file read back with its
-checksum. An interrupted drill stays under way: run \`mfs-tui drill\` to see it, \`mfs-tui
-resume\` to continue a runbook run.`,
+      t('cli.drill.helpAfter'),
     )
     .action(async (scenario: string | undefined, opts: DrillOpts, cmd: Command) => {
       const g = cmd.optsWithGlobals() as GlobalOptions;
@@ -70,10 +66,10 @@ resume\` to continue a runbook run.`,
 
   drill
     .command('check')
-    .description('verify the practice cluster; when healthy the drill ends and the debrief is shown (exit 1 when not recovered)')
-    .option('--wait <seconds>', 'keep checking until healthy or this many seconds passed (default 0: one check)')
-    .option('--report <file>', 'also write the debrief as markdown to FILE')
-    .option('--json', 'print the verdict and debrief as JSON')
+    .description(t('cli.drill.check.description'))
+    .option('--wait <seconds>', t('cli.drill.check.option.wait'))
+    .option('--report <file>', t('cli.drill.check.option.report'))
+    .option('--json', t('cli.drill.check.option.json'))
     .action(async (opts: { wait?: string; report?: string; json?: boolean }, cmd: Command) => {
       await practiceOnly(cmd.optsWithGlobals() as GlobalOptions);
       const waitS = opts.wait === undefined ? 0 : Number(opts.wait);
@@ -87,12 +83,12 @@ resume\` to continue a runbook run.`,
 
   drill
     .command('list')
-    .description('past drills, newest last (same as `drill --history`)')
+    .description(t('cli.drill.list.description'))
     .action(() => printHistory());
 
   drill
     .command('abandon')
-    .description('give up the drill under way (kept in the history as abandoned)')
+    .description(t('cli.drill.abandon.description'))
     .action(async () => {
       const { abandonDrill } = await import('../drill/drill.ts');
       const d = await operatorErrors(async () => abandonDrill());

@@ -24,14 +24,14 @@ function globals(cmd: Command): GlobalOptions {
 export function buildProgram(): Command {
   const program = new Command('mfs-tui')
     .description(t('cli.program.description'))
-    .version(process.env.MFS_TUI_VERSION ?? '0.1.0')
-    .option('-i, --inventory <file>', 'cluster inventory (YAML); remembered for next time')
-    .option('-c, --cluster <name>', 'a named cluster (see `mfs-tui clusters`; or set MFS_TUI_CLUSTER)')
-    .option('--lab', 'use the practice cluster (mfs-tui lab up)')
-    .option('--runbooks <dir>', 'folder of runbooks (default: the built-in library)')
-    .option('--practice', 'open on the practice cluster, installing and starting it first when needed (what `npm start` does)')
+    .version(process.env.MFS_TUI_VERSION ?? '0.1.0', '-V, --version', t('cli.help.version'))
+    .option('-i, --inventory <file>', t('cli.option.inventory'))
+    .option('-c, --cluster <name>', t('cli.option.cluster'))
+    .option('--lab', t('cli.option.lab'))
+    .option('--runbooks <dir>', t('cli.option.runbooks'))
+    .option('--practice', t('cli.option.practice'))
     .option('--lang <language>', t('cli.option.lang'))
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(t('cli.help.afterError'))
     .action(async (_opts, cmd: Command) => {
       const { homeCommand } = await import('./home.ts');
       return homeCommand(globals(cmd));
@@ -39,8 +39,8 @@ export function buildProgram(): Command {
 
   program
     .command('validate')
-    .description('check runbooks; prints each problem as file:line:col: message; exit 1 when any')
-    .argument('[files...]', 'runbook files (default: every runbook in the library)')
+    .description(t('cli.validate.description'))
+    .argument('[files...]', t('cli.validate.arg.files'))
     .action(async (files: string[], _opts, cmd: Command) => {
       const { validateCommand } = await import('./validate.ts');
       return validateCommand(files, globals(cmd));
@@ -48,13 +48,13 @@ export function buildProgram(): Command {
 
   program
     .command('run')
-    .description('run a runbook: on the runner screen in a terminal; without one (automation) with --yes')
-    .argument('<runbook>', 'runbook id or file')
-    .option('-y, --yes', 'automation only: confirm every step without asking, typed confirmations and manual steps included')
-    .option('--input <key=value...>', 'runbook input values', collectPairs, {})
-    .option('--decide <step=choice...>', 'answers for decision steps', collectPairs, {})
-    .option('--json', 'print JSON lines of events on stdout')
-    .option('--dry-run', 'print every resolved command per host; run nothing')
+    .description(t('cli.run.description'))
+    .argument('<runbook>', t('cli.run.arg.runbook'))
+    .option('-y, --yes', t('cli.run.option.yes'))
+    .option('--input <key=value...>', t('cli.run.option.input'), collectPairs, {})
+    .option('--decide <step=choice...>', t('cli.run.option.decide'), collectPairs, {})
+    .option('--json', t('cli.run.option.json'))
+    .option('--dry-run', t('cli.run.option.dryRun'))
     .action(async (runbook: string, opts, cmd: Command) => {
       const { runCommand } = await import('./run.ts');
       return runCommand(runbook, { ...globals(cmd), ...opts });
@@ -62,12 +62,12 @@ export function buildProgram(): Command {
 
   program
     .command('resume')
-    .description('list unfinished runs, or resume one')
-    .argument('[run]', 'run id (or a unique prefix)')
-    .option('-y, --yes', 'continue without the interactive screen (in-doubt steps still stop it)')
-    .option('--settle <action>', 'for an in-doubt step: check, rerun, mark-done, abort, follow (wait for a command that still runs and judge its end) or stop (kill it); rerun only when it provably no longer runs; several, comma-separated: the first allowed')
-    .option('--decide <step=choice...>', 'answers for decision steps still ahead (with --yes)', collectPairs, {})
-    .option('--json', 'print JSON lines of events on stdout')
+    .description(t('cli.resume.description'))
+    .argument('[run]', t('cli.resume.arg.run'))
+    .option('-y, --yes', t('cli.resume.option.yes'))
+    .option('--settle <action>', t('cli.resume.option.settle'))
+    .option('--decide <step=choice...>', t('cli.resume.option.decide'), collectPairs, {})
+    .option('--json', t('cli.resume.option.json'))
     .action(async (run: string | undefined, opts, cmd: Command) => {
       const { resumeCommand } = await import('./resume.ts');
       return resumeCommand(run, { ...globals(cmd), ...opts });
@@ -75,9 +75,9 @@ export function buildProgram(): Command {
 
   program
     .command('report')
-    .description('write a markdown incident report of a run from its journal')
-    .argument('<run>', 'run id (or a unique prefix)')
-    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .description(t('cli.report.description'))
+    .argument('<run>', t('cli.report.arg.run'))
+    .option('-o, --output <file>', t('cli.report.option.output'))
     .action(async (run: string, opts: { output?: string }) => {
       const { reportCommand } = await import('./report.ts');
       return reportCommand(run, opts);
@@ -85,8 +85,8 @@ export function buildProgram(): Command {
 
   program
     .command('runs')
-    .description('list recorded runs, newest first')
-    .option('--json', 'JSON output')
+    .description(t('cli.runs.description'))
+    .option('--json', t('cli.runs.option.json'))
     .action(async (opts: { json?: boolean }) => {
       const { runsCommand } = await import('./report.ts');
       return runsCommand(opts);
@@ -94,10 +94,10 @@ export function buildProgram(): Command {
 
   program
     .command('status')
-    .description('cluster status: VIP holder, daemons per host, chunks, alerts (exit 1 on a critical alert, 3 when a host cannot be reached or logged into)')
-    .option('--json', 'print the status as JSON (one line per tick with --watch)')
-    .option('--watch', 'keep printing every interval until Ctrl-C')
-    .option('--interval <seconds>', 'seconds between probes (default 1)')
+    .description(t('cli.status.description'))
+    .option('--json', t('cli.status.option.json'))
+    .option('--watch', t('cli.status.option.watch'))
+    .option('--interval <seconds>', t('cli.status.option.interval'))
     .action(async (opts, cmd: Command) => {
       const { statusCommand } = await import('./status.ts');
       return statusCommand({ ...globals(cmd), ...opts });
@@ -105,10 +105,10 @@ export function buildProgram(): Command {
 
   program
     .command('triage')
-    .description('what is wrong with the cluster, the evidence, and the runbook that fits (exit 0 healthy, 1 not, 3 when a host cannot be reached or logged into)')
-    .option('--json', 'print findings, evidence and recommended runbooks with their inputs as JSON')
-    .option('--once', 'judge one snapshot, also while a failover is under way (default: look again until it has settled)')
-    .addHelpText('after', '\nEach finding names the probe that saw it and either a runbook with the command that opens it\n(mfs-tui run ID --input k=v ...) or why no runbook fits and what to do by hand. Most dangerous first.\nWhile keepalived fails over (a dead master, a ready standby), triage says so and looks again\nuntil the failover window from the deployed keepalived.conf has passed.')
+    .description(t('cli.triage.description'))
+    .option('--json', t('cli.triage.option.json'))
+    .option('--once', t('cli.triage.option.once'))
+    .addHelpText('after', t('cli.triage.helpAfter'))
     .action(async (opts, cmd: Command) => {
       const { triageCommand } = await import('./triage.ts');
       return triageCommand({ ...globals(cmd), ...opts });
@@ -116,9 +116,9 @@ export function buildProgram(): Command {
 
   program
     .command('metrics')
-    .description('Prometheus text: printed once, or rewritten atomically in DIR/mfs-tui.prom every interval')
-    .option('--textfile-dir <dir>', "node_exporter's textfile collector folder")
-    .option('--interval <seconds>', 'seconds between writes (default 10)')
+    .description(t('cli.metrics.description'))
+    .option('--textfile-dir <dir>', t('cli.metrics.option.textfileDir'))
+    .option('--interval <seconds>', t('cli.metrics.option.interval'))
     .action(async (opts, cmd: Command) => {
       const { metricsCommand } = await import('./metrics.ts');
       return metricsCommand({ ...globals(cmd), ...opts });
@@ -126,60 +126,60 @@ export function buildProgram(): Command {
 
   const clusters = program
     .command('clusters')
-    .description('the named clusters of this laptop (name → inventory file): list, add, rename, remove, import')
-    .option('--json', 'JSON output')
-    .addHelpText('after', `\nPick a cluster for any command with --cluster NAME or MFS_TUI_CLUSTER=NAME. A high- or\ncritical-risk runbook under --yes runs only on a cluster named that way (or by --inventory/--lab).`)
+    .description(t('cli.clusters.description'))
+    .option('--json', t('cli.clusters.option.json'))
+    .addHelpText('after', t('cli.clusters.helpAfter'))
     .action(async (opts: { json?: boolean }) => {
       const { clustersList } = await import('./clusters.ts');
       return clustersList(opts);
     });
   clusters
     .command('list')
-    .description('list the named clusters')
-    .option('--json', 'JSON output')
+    .description(t('cli.clusters.list.description'))
+    .option('--json', t('cli.clusters.list.option.json'))
     .action(async (_opts, cmd: Command) => {
       const { clustersList } = await import('./clusters.ts');
       return clustersList(cmd.optsWithGlobals() as { json?: boolean });
     });
   clusters
     .command('add')
-    .description('name an inventory file (it is checked first)')
-    .argument('<name>', 'cluster name')
-    .argument('<inventory>', 'inventory YAML file')
-    .option('--force', 'replace the file of an existing name')
+    .description(t('cli.clusters.add.description'))
+    .argument('<name>', t('cli.clusters.add.arg.name'))
+    .argument('<inventory>', t('cli.clusters.add.arg.inventory'))
+    .option('--force', t('cli.clusters.add.option.force'))
     .action(async (name: string, file: string, opts: { force?: boolean }) => {
       const { clustersAdd } = await import('./clusters.ts');
       return clustersAdd(name, file, opts);
     });
   clusters
     .command('rename')
-    .description('rename a cluster (its inventory file stays where it is)')
-    .argument('<name>', 'current name')
-    .argument('<new-name>', 'new name')
+    .description(t('cli.clusters.rename.description'))
+    .argument('<name>', t('cli.clusters.rename.arg.name'))
+    .argument('<new-name>', t('cli.clusters.rename.arg.newName'))
     .action(async (from: string, to: string) => {
       const { clustersRename } = await import('./clusters.ts');
       return clustersRename(from, to);
     });
   clusters
     .command('remove')
-    .description('forget a cluster name (its inventory file is not deleted)')
-    .argument('<name>', 'cluster name')
+    .description(t('cli.clusters.remove.description'))
+    .argument('<name>', t('cli.clusters.remove.arg.name'))
     .action(async (name: string) => {
       const { clustersRemove } = await import('./clusters.ts');
       return clustersRemove(name);
     });
   clusters
     .command('import')
-    .description('make an mfs-tui inventory from an Ansible inventory (INI or YAML), show it, and save it as a named cluster')
-    .argument('<name>', 'cluster name')
-    .argument('<ansible-inventory>', 'Ansible inventory file')
-    .option('--map <group=role...>', 'Ansible group to MooseFS role (master-candidate, metalogger, chunkserver, client, cgi)', collectPairs, {})
-    .option('--vip <address/prefix>', 'the master VIP, e.g. 192.0.2.100/24 (else the mfs_vip var)')
-    .option('--vip-interface <iface>', 'interface the VIP lives on (default eth0, or the mfs_vip_interface var)')
-    .option('-o, --output <file>', 'where to write the inventory (default: beside the config, clusters/NAME.yaml)')
-    .option('-y, --yes', 'save without asking (after review, for scripts)')
-    .option('--no-ansible', 'read the file with mfs-tui even when ansible-inventory is installed')
-    .addHelpText('after', `\nWith Ansible installed, \`ansible-inventory --list\` reads the file (plugins, vaults, group_vars as\nyour Ansible sees them); otherwise mfs-tui reads static INI and YAML inventories itself. Groups\nnamed like the roles (masters, metaloggers, chunkservers, clients, cgi, mfs*) map by default.\nPasswords in the inventory are never imported.`)
+    .description(t('cli.clusters.import.description'))
+    .argument('<name>', t('cli.clusters.import.arg.name'))
+    .argument('<ansible-inventory>', t('cli.clusters.import.arg.ansibleInventory'))
+    .option('--map <group=role...>', t('cli.clusters.import.option.map'), collectPairs, {})
+    .option('--vip <address/prefix>', t('cli.clusters.import.option.vip'))
+    .option('--vip-interface <iface>', t('cli.clusters.import.option.vipInterface'))
+    .option('-o, --output <file>', t('cli.clusters.import.option.output'))
+    .option('-y, --yes', t('cli.clusters.import.option.yes'))
+    .option('--no-ansible', t('cli.clusters.import.option.noAnsible'))
+    .addHelpText('after', t('cli.clusters.import.helpAfter'))
     .action(async (name: string, source: string, opts: { map: Record<string, string>; vip?: string; vipInterface?: string; output?: string; yes?: boolean; ansible?: boolean }) => {
       const { clustersImport } = await import('./clusters.ts');
       return clustersImport(name, source, { ...opts, noAnsible: opts.ansible === false });
@@ -187,8 +187,8 @@ export function buildProgram(): Command {
 
   program
     .command('dashboard')
-    .description('full-screen wall dashboard (q or Ctrl-C quits)')
-    .option('--interval <seconds>', 'seconds between probes (default 1)')
+    .description(t('cli.dashboard.description'))
+    .option('--interval <seconds>', t('cli.dashboard.option.interval'))
     .action(async (opts, cmd: Command) => {
       const { dashboardCommand } = await import('./dashboard.ts');
       return dashboardCommand({ ...globals(cmd), ...opts });
@@ -199,7 +199,7 @@ export function buildProgram(): Command {
 
 function collectPairs(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
-  if (eq <= 0) throw new UserError(`expected key=value, got '${value}'`);
+  if (eq <= 0) throw new UserError(t('cli.error.expectedKeyValue', { value }));
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
@@ -264,8 +264,12 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   await registerOptionalCommands(program, argv);
   // Subcommands made before this call do not inherit it: without theirs, commander exits 1 on a bad option (usage is 2).
-  for (const cmd of [program, ...allSubcommands(program)]) cmd.exitOverride();
-  program.configureOutput({ outputError: (str, write) => write(str) });
+  const { localizeHelp, localizeCommanderError } = await import('./commander-text.ts');
+  for (const cmd of [program, ...allSubcommands(program)]) {
+    cmd.exitOverride();
+    localizeHelp(cmd);
+    cmd.configureOutput({ outputError: (str, write) => write(localizeCommanderError(str)) });
+  }
   try {
     // Read (and its descriptor closed) before anything else runs: see sudo-password.ts.
     const { takeSudoPasswordFromFd } = await import('./sudo-password.ts');

@@ -1,4 +1,5 @@
 // `mfs-tui lab ...`: the practice cluster's commands. Thin: parsing and printing only.
+import { t } from '../i18n/index.ts';
 import type { Command } from 'commander';
 import { EXIT, UserError } from '../cli/errors.ts';
 import { BREAK_SCENARIOS, labBreak, type BreakScenario } from './break.ts';
@@ -49,12 +50,12 @@ async function operatorErrors<T>(f: () => Promise<T>): Promise<T> {
 export function registerLabCommands(program: Command): void {
   const lab = program
     .command('lab')
-    .description('the practice cluster: real MooseFS + keepalived hosts in namespaces on this machine (root)')
-    .addHelpText('after', '\nState lives in $MFS_TUI_LAB_DIR (default /var/lib/mfs-tui-lab); `lab up` writes inventory.yaml there.');
+    .description(t('cli.lab.description'))
+    .addHelpText('after', t('cli.lab.helpAfter'));
 
   lab
     .command('deps')
-    .description('install the Debian packages the practice cluster needs (root)')
+    .description(t('cli.lab.deps.description'))
     .action(() =>
       operatorErrors(async () => {
         const p = phasePrinter();
@@ -65,11 +66,11 @@ export function registerLabCommands(program: Command): void {
 
   lab
     .command('up')
-    .description('build the practice cluster: m1, m2 (keepalived, VIP on m1), ml, c1..cN, cl (mount with test files), spare')
+    .description(t('cli.lab.up.description'))
     .option('--chunkservers <n>', `number of chunkservers (1-${MAX_CHUNKSERVERS})`, (v) => Number(v), 3)
-    .option('--bare', 'hosts with sshd only: no MooseFS or keepalived started')
-    .option('--via-runbooks', 'build the cluster by running the install-cluster and keepalived-ha runbooks on bare hosts (the default)')
-    .option('--fast', "build the cluster with the lab's own bootstrap scripts, about 9 s quicker (the default when MFS_TUI_LAB_BUILD=scripts)")
+    .option('--bare', t('cli.lab.up.option.bare'))
+    .option('--via-runbooks', t('cli.lab.up.option.viaRunbooks'))
+    .option('--fast', t('cli.lab.up.option.fast'))
     .action((opts: { chunkservers: number; bare?: boolean; viaRunbooks?: boolean; fast?: boolean }) =>
       operatorErrors(async () => {
         if (opts.viaRunbooks && opts.fast) throw new LabError('--via-runbooks and --fast exclude each other');
@@ -93,8 +94,8 @@ export function registerLabCommands(program: Command): void {
 
   lab
     .command('status')
-    .description('show the practice cluster: hosts, links, daemons, who holds the VIP, what the master sees')
-    .option('--json', 'print the status as JSON')
+    .description(t('cli.lab.status.description'))
+    .option('--json', t('cli.lab.status.option.json'))
     .action((opts: { json?: boolean }) =>
       operatorErrors(async () => {
         const s = await labStatus();
@@ -106,7 +107,7 @@ export function registerLabCommands(program: Command): void {
 
   lab
     .command('down')
-    .description('remove the practice cluster: processes (by PID), mounts, namespaces, veths, bridge; also after a crash')
+    .description(t('cli.lab.down.description'))
     .action(() =>
       operatorErrors(async () => {
         out('Removing the practice cluster:');
@@ -121,9 +122,9 @@ export function registerLabCommands(program: Command): void {
 
   lab
     .command('ssh')
-    .description('a shell (or a command) on a practice host, e.g. `mfs-tui lab ssh m1` or `mfs-tui lab ssh c1 -- df -h`')
-    .argument('<host>', 'host name: m1, m2, ml, c1.., cl, spare')
-    .argument('[command...]', 'command to run instead of a shell')
+    .description(t('cli.lab.ssh.description'))
+    .argument('<host>', t('cli.lab.ssh.arg.host'))
+    .argument('[command...]', t('cli.lab.ssh.arg.command'))
     .action((host: string, command: string[]) =>
       operatorErrors(async () => {
         const state = readState();
@@ -135,9 +136,9 @@ export function registerLabCommands(program: Command): void {
 
   lab
     .command('break')
-    .description('inject a fault into the practice cluster and say what was done')
+    .description(t('cli.lab.break.description'))
     .argument('<scenario>', BREAK_SCENARIOS.map((s) => s.name).join(' | '))
-    .argument('[host]', 'the host, for chunkserver-down and partition')
+    .argument('[host]', t('cli.lab.break.arg.host'))
     .addHelpText('after', '\nScenarios:\n' + BREAK_SCENARIOS.map((s) => `  ${s.name.padEnd(20)} ${s.help}`).join('\n'))
     .action((scenario: string, host: string | undefined) =>
       operatorErrors(async () => {
