@@ -66,7 +66,9 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
 
   // The list needs only each runbook's front matter; the problems of the whole library come
   // from the runbook cache, or from checking the files right after the first frame.
-  const catalog = await cat.catalogDir(g.runbooks ?? cat.builtinRunbookDir(), cache);
+  const { currentLanguage } = await import('../i18n/language.ts');
+  // Each runbook listed once, in the operator's language where it has a translation.
+  const catalog = await cat.catalogDir(g.runbooks ?? cat.builtinRunbookDir(), cache, currentLanguage());
   const problemNotice = (problems: RunbookProblem[]): string | undefined =>
     problems.length > 0 ? `${problems.length} runbook problem(s); run \`mfs-tui validate\`. First: ${cat.formatProblem(problems[0]!)}` : undefined;
   const known = checks.cachedLibraryProblems(catalog, inventory, cache);
@@ -94,7 +96,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     const { runnableRunbook, RunbookRefused } = await import('../runbook/runnable.ts');
     let rb: Runbook;
     try {
-      rb = runnableRunbook(header.file, { dir: runbookDir, inventory });
+      rb = runnableRunbook(header.file, { dir: runbookDir, inventory, language: currentLanguage() });
     } catch (e) {
       if (e instanceof RunbookRefused) throw new UserError(e.message, EXIT.failed);
       throw e;

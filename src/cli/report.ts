@@ -39,12 +39,25 @@ export async function reportCommand(run: string, opts: { output?: string }): Pro
   }
 }
 
-/** The runbook a journal was run from, for step titles; the report is complete without it. */
+/**
+ * The runbook a journal was run from, for step titles, in the language the report is asked
+ * in: the original or its translation beside it, whichever the run showed; the report is
+ * complete without it.
+ */
 async function runbookOf(records: JournalRecord[]): Promise<Runbook | undefined> {
   const first = records[0];
   if (first?.type !== 'run-started' || !existsSync(first.runbook.file)) return undefined;
-  const { loadRunbookFiles } = await import('../runbook/library.ts');
-  return loadRunbookFiles([first.runbook.file]).runbooks.find((r) => r.id === first.runbook.id);
+  const [{ loadRunbookFiles }, { translationParts, translationPath, isTranslation }, { currentLanguage }] = await Promise.all([
+    import('../runbook/library.ts'),
+    import('../runbook/translations.ts'),
+    import('../i18n/language.ts'),
+  ]);
+  const shown = first.runbook.file;
+  const original = isTranslation(shown) ? translationParts(shown)!.base : shown;
+  const asked = translationPath(original, currentLanguage());
+  const file = asked !== original && existsSync(asked) ? asked : original;
+  const loaded = loadRunbookFiles([file]);
+  return [...loaded.runbooks, ...loaded.translations.flatMap((t) => (t.runbook ? [t.runbook] : []))].find((r) => r.id === first.runbook.id);
 }
 
 export async function runsCommand(opts: { json?: boolean }): Promise<void> {

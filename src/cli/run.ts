@@ -30,9 +30,11 @@ export interface RunOptions extends GlobalOptions {
  * any problem is refused with each one located (exit 1), an oversized or absurd file too (exit 2).
  */
 export async function findRunbook(ref: string, g: GlobalOptions): Promise<Runbook> {
-  const [{ runnableRunbook, RunbookRefused }, { builtinRunbookDir }] = await Promise.all([import('../runbook/runnable.ts'), import('../runbook/catalog.ts')]);
+  const [{ runnableRunbook, RunbookRefused, isRunbookPath }, { builtinRunbookDir }] = await Promise.all([import('../runbook/runnable.ts'), import('../runbook/catalog.ts')]);
   try {
-    return runnableRunbook(ref, { dir: g.runbooks ?? builtinRunbookDir() });
+    // By id, the runbook in the operator's language (its translation, when valid); a file named is run as it is.
+    const { currentLanguage } = await import('../i18n/language.ts');
+    return runnableRunbook(ref, { dir: g.runbooks ?? builtinRunbookDir(), language: isRunbookPath(ref) ? undefined : currentLanguage() });
   } catch (e) {
     if (!(e instanceof RunbookRefused)) throw e;
     if (e.reason === 'not-found') throw new UserError(e.message);

@@ -2,6 +2,7 @@
 // and a thin effect runner that walks the runbook step by step. Every change of state
 // is a journal record written (and fsynced) first and then reduced, so what the screen
 // shows is what a resume would rebuild. Prompts are the only state not in the journal.
+import { languageOfRunbook } from '../runbook/translations.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import { HostError, type Executor, type ExecResult, type JobControl, type JobProbe } from '../exec/types.ts';
@@ -872,7 +873,14 @@ export function createRun(deps: RunDeps): EngineController {
   engine.start({
     type: 'run-started',
     runId,
-    runbook: { id: runbook.id, title: runbook.title, file: runbook.file, hash: runbook.hash, steps: runbook.steps.map((s) => ({ id: s.id, hash: s.hash })) },
+    runbook: {
+      id: runbook.id,
+      title: runbook.title,
+      file: runbook.file,
+      hash: runbook.hash,
+      steps: runbook.steps.map((s) => ({ id: s.id, hash: s.hash })),
+      language: languageOfRunbook(runbook.file, runbook.title),
+    },
     inventory: { file: inventory.file, hash: inventoryHash(inventory), cluster: inventory.cluster },
     inputs: resolved.values,
     operator: deps.operator,

@@ -42,7 +42,16 @@ export type JournalRecord = Base &
     | {
         type: 'run-started';
         runId: string;
-        runbook: { id: string; title: string; file: string; hash: string; steps: { id: string; hash: string }[] };
+        runbook: {
+          id: string;
+          title: string;
+          /** The file shown to the operator: the original or its translation (`X.zh.md`). */
+          file: string;
+          hash: string;
+          steps: { id: string; hash: string }[];
+          /** The language of that file's text (`en`, `zh`); absent in journals written before translations. */
+          language?: string;
+        };
         inventory: { file: string; hash: string; cluster: string };
         inputs: Record<string, string>;
         operator: string;

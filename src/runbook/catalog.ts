@@ -11,6 +11,7 @@ import type { FrontMatter } from './frontmatter.ts';
 import { readLimitedText } from './limits.ts';
 import type { RunbookProblem } from './types.ts';
 import { sha256 } from '../util/hash.ts';
+import { isTranslation, translationPath, type RunbookLanguage } from './translations.ts';
 
 export { sha256 } from '../util/hash.ts';
 
@@ -129,10 +130,16 @@ export async function catalogFiles(paths: string[], store?: HeaderStore): Promis
   return { files, headers, duplicateProblems };
 }
 
-export async function catalogDir(dir: string, store?: HeaderStore): Promise<Catalog> {
+/**
+ * The runbooks of a folder, each listed once: a translation (`X.zh.md` beside `X.md`) is
+ * not a runbook of its own. With `language`, a runbook with a translation into it is listed
+ * with the translation's title, summary and when (its file stays the original's; the
+ * runner opens the translation when it is valid).
+ */
+export async function catalogDir(dir: string, store?: HeaderStore, language?: RunbookLanguage): Promise<Catalog> {
   let paths: string[];
   try {
-    paths = runbookFilesIn(dir);
+    paths = runbookFilesIn(dir).filter((p) => !isTranslation(p));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return {
@@ -142,7 +149,25 @@ export async function catalogDir(dir: string, store?: HeaderStore): Promise<Cata
       listProblem: { file: dir, line: 1, column: 1, message: `cannot list the runbook folder (${code ?? (e as Error).message})` },
     };
   }
-  return catalogFiles(paths, store);
+  const catalog = await catalogFiles(paths, store);
+  return language ? localizeHeaders(catalog, language) : catalog;
+}
+
+/** Titles, summaries and whens from each runbook's translation into `language`, where one reads with the same id. */
+async function localizeHeaders(catalog: Catalog, language: RunbookLanguage): Promise<Catalog> {
+  const shown = await Promise.all(
+    catalog.headers.map(async (h) => {
+      const path = translationPath(h.file, language);
+      if (path === h.file || !existsSync(path)) return h;
+      const read = readLimitedText(path);
+      if ('problem' in read) return h;
+      const { readRunbookHeader } = await import('./header.ts');
+      const t = readRunbookHeader(read.text, path, sha256(read.text)).header;
+      return t && t.id === h.id ? { ...h, title: t.title, summary: t.summary, when: t.when } : h;
+    }),
+  );
+  const byFile = new Map(catalog.headers.map((h, i) => [h, shown[i]!]));
+  return { ...catalog, headers: shown, files: catalog.files.map((f) => (f.header ? { ...f, header: byFile.get(f.header) ?? f.header } : f)) };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { FileCheck } from './cache.ts';
 import { readLimitedText } from './limits.ts';
 import { displayName, locate } from './locations.ts';
 import { parseRunbook } from './parse.ts';
+import { compareTranslation, isTranslation, translationParts, type RunbookLanguage } from './translations.ts';
 import type { Runbook, RunbookProblem } from './types.ts';
 import { validateRunbook } from './validate.ts';
 
@@ -27,21 +28,33 @@ export interface LoadedRunbookFile {
   problems: RunbookProblem[];
 }
 
+/** A translation (`X.zh.md` beside `X.md`): its runbook and problems, those of comparing it with the original included. */
+export interface LoadedTranslation extends LoadedRunbookFile {
+  /** The original's path. */
+  original: string;
+  language: RunbookLanguage;
+}
+
 export interface LoadedRunbooks {
-  /** Every runbook that could be parsed, with problems or not (see runnable.ts for the ones that may run). */
+  /** Every runbook that could be parsed, with problems or not (see runnable.ts for the ones that may run); translations are not listed. */
   runbooks: Runbook[];
-  /** Every problem: parse problems, duplicate ids, then validation, as `validate` prints them. */
+  /** Every problem: parse problems, duplicate ids, then validation, then the translations', as `validate` prints them. */
   problems: RunbookProblem[];
-  /** Per file, in order. */
+  /** Per file, in order (translations apart). */
   files: LoadedRunbookFile[];
+  /** The translations among the paths, each checked against its original. */
+  translations: LoadedTranslation[];
 }
 
 // Listing the folder and reading front matter only is catalog.ts (the home screen's fast path).
 export { builtinRunbookDir, formatProblem, runbookFilesIn } from './catalog.ts';
 
 /** Parses and validates each file. A runbook with problems is still returned when it could be read. */
-export function loadRunbookFiles(paths: string[], opts: LoadOptions = {}): LoadedRunbooks {
+export function loadRunbookFiles(allPaths: string[], opts: LoadOptions = {}): LoadedRunbooks {
   const files: LoadedRunbookFile[] = [];
+  // A translation shares its original's id: it is checked against the original, not listed beside it.
+  const paths = allPaths.filter((p) => !isTranslation(p));
+  const translationPaths = allPaths.filter((p) => isTranslation(p));
   for (const path of paths) {
     const read = readLimitedText(path);
     if ('problem' in read) {
@@ -74,11 +87,37 @@ export function loadRunbookFiles(paths: string[], opts: LoadOptions = {}): Loade
     f.problems.push(...found);
   }
   const parseProblems = files.flatMap((f) => f.problems.filter((p) => !duplicates.includes(p) && !validation.includes(p)));
+  const translations = translationPaths.map((path) => loadTranslation(path, files, { ...opts, knownRunbookIds }));
   return {
     runbooks: files.flatMap((f) => (f.runbook ? [f.runbook] : [])),
-    problems: [...parseProblems, ...duplicates, ...validation],
+    problems: [...parseProblems, ...duplicates, ...validation, ...translations.flatMap((t) => t.problems)],
     files,
+    translations,
   };
+}
+
+/**
+ * Parses and validates a translation, then compares it with its original (one of `loaded`,
+ * or read from disk): any difference in what runs is a problem of the translation.
+ */
+export function loadTranslation(path: string, loaded: LoadedRunbookFile[], opts: LoadOptions = {}): LoadedTranslation {
+  const { base, language } = translationParts(path)!;
+  const read = readLimitedText(path);
+  if ('problem' in read) return { path, problems: [read.problem], original: base, language };
+  const parsed = parseRunbook(read.text, path);
+  const problems = [...parsed.problems];
+  const runbook = parsed.runbook;
+  if (runbook) problems.push(...validateRunbook(runbook, { knownRunbookIds: opts.knownRunbookIds, inventory: opts.inventory }));
+  let original = loaded.find((f) => f.path === base)?.runbook;
+  let originalName = loaded.find((f) => f.path === base)?.path ?? base;
+  if (!loaded.some((f) => f.path === base)) {
+    const text = readLimitedText(base);
+    if (!('problem' in text)) original = parseRunbook(text.text, base).runbook;
+    originalName = base;
+  }
+  if (runbook && original) problems.push(...compareTranslation(original, runbook, path, originalName));
+  else if (runbook) problems.push({ file: path, line: 1, column: 1, message: `the original ${originalName} cannot be read, so this translation cannot be checked against it` });
+  return { path, runbook, problems, original: base, language };
 }
 
 export function loadRunbookDir(dir: string, opts: LoadOptions = {}): LoadedRunbooks {
@@ -87,7 +126,7 @@ export function loadRunbookDir(dir: string, opts: LoadOptions = {}): LoadedRunbo
     paths = runbookFilesIn(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { runbooks: [], files: [], problems: [{ file: dir, line: 1, column: 1, message: `cannot list the runbook folder (${code ?? (e as Error).message})` }] };
+    return { runbooks: [], files: [], translations: [], problems: [{ file: dir, line: 1, column: 1, message: `cannot list the runbook folder (${code ?? (e as Error).message})` }] };
   }
   return loadRunbookFiles(paths, opts);
 }

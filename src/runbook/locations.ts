@@ -44,3 +44,15 @@ export function recordDisplayName(owner: object, file: string): void {
 export function displayName(owner: object, fallback: string): string {
   return displayNames.get(owner) ?? fallback;
 }
+
+// A fenced block's info string as written (language and attributes): a translation must
+// repeat it byte for byte (translations.ts).
+const fenceInfos = new WeakMap<object, string>();
+
+export function recordFenceInfo(owner: object, info: string): void {
+  fenceInfos.set(owner, info);
+}
+
+export function fenceInfo(owner: object): string | undefined {
+  return fenceInfos.get(owner);
+}

@@ -23,7 +23,7 @@ import type { MetaTokens } from './attributes.ts';
 import { parseConditions } from './conditions.ts';
 import { AnchorSlugger, labelKey } from './anchors.ts';
 import { readFrontMatter } from './frontmatter.ts';
-import { lineLocator, recordDisplayName, recordLocation } from './locations.ts';
+import { lineLocator, recordDisplayName, recordFenceInfo, recordLocation } from './locations.ts';
 import type { Locator } from './locations.ts';
 import type { CommandBlock, Decision, DecisionChoice, Runbook, RunbookProblem, SourcePos, Step } from './types.ts';
 import { nodePos, parseYamlAt, scalarTextPos, validateYaml } from './yaml-source.ts';
@@ -118,6 +118,8 @@ class RunbookParser {
   readonly problems: RunbookProblem[] = [];
   private readonly src: Source;
   private readonly steps: StepDraft[] = [];
+  /** The info string of the fenced block being read. */
+  private fenceInfo = '';
   /** GitHub's anchor of every heading of the file, in document order. */
   private readonly anchors = new Map<Heading, string>();
 
@@ -336,16 +338,17 @@ class RunbookParser {
    * mdast's `meta` has markdown backslash escapes and entities decoded, which would turn
    * `expect-output="a\|b"` into the regex `a|b`: read the raw source line instead.
    */
-  private metaOf(code: Code): { tokens: MetaTokens; column: number; line: number } {
+  private metaOf(code: Code): { tokens: MetaTokens; column: number; line: number; info: string } {
     const { line, column } = startOf(code);
     const srcLine = this.src.lines[line - 1] ?? '';
     let i = column - 1;
     while (srcLine[i] === '`' || srcLine[i] === '~') i++;
     while (srcLine[i] === ' ' || srcLine[i] === '\t') i++;
+    const info = srcLine.slice(i).trimEnd();
     while (i < srcLine.length && !/\s/.test(srcLine[i]!)) i++; // the language word
     while (srcLine[i] === ' ' || srcLine[i] === '\t') i++;
     const meta = srcLine.slice(i).trimEnd();
-    return { tokens: tokenizeMeta(meta), column: i + 1, line };
+    return { tokens: tokenizeMeta(meta), column: i + 1, line, info };
   }
 
   /** Maps offsets in a fenced block's content to the file (content lines may be indented). */
@@ -368,8 +371,9 @@ class RunbookParser {
   }
 
   private readShellBlock(draft: StepDraft, code: Code): void {
-    const { tokens, column, line } = this.metaOf(code);
+    const { tokens, column, line, info } = this.metaOf(code);
     const at = (index: number): SourcePos => ({ line, column: column + index });
+    this.fenceInfo = info;
     if (tokens.error) {
       this.report(at(tokens.error.index), tokens.error.message);
       return;
@@ -398,6 +402,7 @@ class RunbookParser {
       pos: startOf(code),
     };
     recordLocation(block, 'script', this.contentLocator(code));
+    recordFenceInfo(block, this.fenceInfo);
     const seen = new Set<string>();
     for (const a of tokens.attrs) {
       const keyPos = at(a.keyIndex);
@@ -488,6 +493,7 @@ class RunbookParser {
   private readCheckBlock(draft: StepDraft, code: Code, tokens: MetaTokens, at: (i: number) => SourcePos): void {
     const check: CheckBlock = { script: code.value, timeoutMs: DEFAULT_TIMEOUT_MS, expectExit: [0], pos: startOf(code) };
     recordLocation(check, 'script', this.contentLocator(code));
+    recordFenceInfo(check, this.fenceInfo);
     const seen = new Set<string>();
     for (const a of tokens.attrs) {
       const keyPos = at(a.keyIndex);

@@ -6,7 +6,9 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Inventory } from '../inventory/types.ts';
 import { formatProblem } from './catalog.ts';
-import { loadRunbookDir, loadRunbookFiles, type LoadedRunbookFile } from './library.ts';
+import { existsSync } from 'node:fs';
+import { loadRunbookDir, loadRunbookFiles, loadTranslation, type LoadedRunbookFile, type LoadedRunbooks } from './library.ts';
+import { isTranslation, translationPath, type RunbookLanguage } from './translations.ts';
 import type { Runbook, RunbookProblem } from './types.ts';
 
 /** Why a runbook may not run: it is not there, or it has problems (each located). */
@@ -26,6 +28,11 @@ export interface RunnableOptions {
   dir: string;
   /** When given, hosts named in the runbook must exist in it. */
   inventory?: Inventory;
+  /**
+   * The operator's language: the runbook's translation into it (`X.zh.md` beside `X.md`) is
+   * returned when it exists and is valid and identical in what runs; else the original.
+   */
+  language?: RunbookLanguage;
 }
 
 /** Whether `ref` names a file rather than an id (ids are lowercase words with `-`, never a path). */
@@ -49,10 +56,18 @@ function refuse(file: LoadedRunbookFile, what: string): never {
 export function runnableRunbook(ref: string, opts: RunnableOptions): Runbook {
   if (isRunbookPath(ref)) {
     // A file too big or with absurd YAML is refused before the library is read.
-    const alone = loadRunbookFiles([ref]).files[0]!;
+    const read = loadRunbookFiles([ref]);
+    const alone = read.files[0] ?? read.translations[0]!;
     if (alone.problems.some((p) => p.limit)) refuse(alone, `runbook file ${ref}`);
   }
   const library = loadRunbookDir(opts.dir, { inventory: opts.inventory });
+  if (isRunbookPath(ref) && isTranslation(ref)) {
+    // A translation named as a file runs only when it is valid and runs what its original runs.
+    const knownRunbookIds = new Set(library.files.flatMap((f) => (f.runbook ? [f.runbook.id] : [])));
+    const file = loadTranslation(ref, library.files, { knownRunbookIds, inventory: opts.inventory });
+    if (!file.runbook || file.problems.length > 0) refuse(file, `runbook file ${ref}`);
+    return file.runbook;
+  }
   if (isRunbookPath(ref)) {
     const knownRunbookIds = new Set(library.files.flatMap((f) => (f.runbook ? [f.runbook.id] : [])));
     // The same file reached through the library (a symlink, another spelling) is checked as the library checks it.
@@ -60,7 +75,7 @@ export function runnableRunbook(ref: string, opts: RunnableOptions): Runbook {
     const inLibrary = real !== undefined ? library.files.find((f) => realPath(f.path) === real) : undefined;
     const file = inLibrary ?? loadRunbookFiles([ref], { knownRunbookIds, inventory: opts.inventory }).files[0]!;
     if (!file.runbook || file.problems.length > 0) refuse(file, `runbook file ${ref}`);
-    return file.runbook;
+    return localized(file, library, opts);
   }
   const file = library.files.find((f) => f.runbook?.id === ref);
   if (!file?.runbook) {
@@ -72,7 +87,22 @@ export function runnableRunbook(ref: string, opts: RunnableOptions): Runbook {
     );
   }
   if (file.problems.length > 0) refuse(file, `runbook ${ref} (${file.path})`);
-  return file.runbook;
+  return localized(file, library, opts);
+}
+
+/**
+ * The runbook in the operator's language: its translation when there is one that is valid
+ * and runs exactly what the original runs (compareTranslation), else the original itself,
+ * so a broken translation never stops a runbook from running in an incident.
+ */
+function localized(file: LoadedRunbookFile, library: LoadedRunbooks, opts: RunnableOptions): Runbook {
+  const original = file.runbook!;
+  if (!opts.language || isTranslation(file.path)) return original;
+  const path = translationPath(file.path, opts.language);
+  if (path === file.path || !existsSync(path)) return original;
+  const knownRunbookIds = new Set(library.files.flatMap((f) => (f.runbook ? [f.runbook.id] : [])));
+  const translation = loadTranslation(path, [file], { knownRunbookIds, inventory: opts.inventory });
+  return translation.runbook && translation.problems.length === 0 ? translation.runbook : original;
 }
 
 /** The runbooks of a folder that may run, and the files that may not, with their problems. */
