@@ -63,6 +63,7 @@ export const zh: ChineseCatalogue = {
   'cli.lab.status.option.json': "以 JSON 输出状态",
   'cli.lab.up.description': "搭建练习集群：m1、m2（keepalived，VIP 在 m1）、ml、c1..cN、cl（已挂载并写好测试文件）、spare",
   'cli.lab.up.option.bare': "只有 sshd 的空主机：不启动 MooseFS 和 keepalived",
+  'cli.lab.up.option.init': "主机的 PID 1：systemd（启动 systemd 252，由 Debian 软件包自带的 unit 运行集群）或 none（一个小 shell 启动 sshd，runbook 走非 systemd 的写法）；默认取 $MFS_TUI_LAB_INIT，否则为 {{default}}",
   'cli.lab.up.option.fast': "用练习集群自带的引导脚本搭建，约快 9 秒（MFS_TUI_LAB_BUILD=scripts 时为默认）",
   'cli.lab.up.option.viaRunbooks': "在空主机上执行 install-cluster 和 keepalived-ha 两个 runbook 来搭建（默认）",
   'cli.metrics.description': "Prometheus 文本：输出一次，或每个间隔原子地重写 DIR/mfs-tui.prom",

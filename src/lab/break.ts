@@ -7,6 +7,7 @@ import { LabError, isAlive, isOneShotMfsCommand, processArgs, processName, run, 
 import { sshStep } from './ssh.ts';
 import { LAB_OPERATION_LOCK, withLock } from './lock.ts';
 import { readState, writeState, type LabHostState, type LabState } from './state.ts';
+import { unitRestartPolicy } from './systemd-host.ts';
 
 export const BREAK_SCENARIOS = [
   { name: 'power-cut', help: "kill -9 the VIP holder's mfsmaster (no metadata stored)" },
@@ -50,6 +51,7 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
       if (pids.length === 0) throw new LabError(`${holder.name} holds the VIP but runs no mfsmaster: nothing to cut`);
       await killAll(pids);
       did.push(`kill -9 mfsmaster on ${holder.name} (the VIP holder), PID ${pids.join(' ')}`);
+      await sayRestartPolicy(state, holder, 'moosefs-master.service', did);
       return { scenario, host: holder.name, did, summary: `Power cut on ${holder.name}'s master: it stored no metadata. keepalived's check sees it and the standby may take over.` };
     }
     case 'lose-master': {
@@ -72,6 +74,7 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
       if (pids.length === 0) throw new LabError(`no mfschunkserver runs on ${target.name}`);
       await killAll(pids);
       did.push(`kill -9 mfschunkserver on ${target.name}, PID ${pids.join(' ')}`);
+      await sayRestartPolicy(state, target, 'moosefs-chunkserver.service', did);
       return { scenario, host: target.name, did, summary: `${target.name}'s chunkserver is down; its chunk copies are missing until it returns.` };
     }
     case 'metalogger-down': {
@@ -80,6 +83,7 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
       if (pids.length === 0) throw new LabError('no mfsmetalogger runs on ml');
       await killAll(pids);
       did.push(`kill -9 mfsmetalogger on ml, PID ${pids.join(' ')}`);
+      await sayRestartPolicy(state, target, 'moosefs-metalogger.service', did);
       return { scenario, host: 'ml', did, summary: 'The metalogger on ml is down: it receives no changelogs until restarted.' };
     }
     case 'partition': {
@@ -105,13 +109,19 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
       if (!lost) throw new LabError('stale-master-returns brings back the host taken by `mfs-tui lab break lose-master`: run that first (and let the cluster fail over)');
       await runChecked('ip', ['link', 'set', lost.veth, 'up']);
       did.push(`link ${lost.veth} up`);
-      const started = await startHost(lost);
+      const started = await startHost(lost, state.init ?? 'none');
       Object.assign(lost, started, { lost: false });
       writeState(state);
       did.push(`${lost.name} booted (PID 1 ${started.initPid}, sshd on ${lost.address})`);
       // Like a server whose mfsmaster starts at boot: its metadata is what it had when it died.
-      await sshStep(lost.name, 'starting the stale mfsmaster', 'mfsmaster -a >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }', 60_000);
-      did.push(`mfsmaster -a on ${lost.name}: serving its old metadata on ${lost.address} (keepalived not started)`);
+      if (state.init === 'systemd') {
+        // Its units start as enabled (keepalived too, when it was); the master is started through its unit if boot did not.
+        const out = await sshStep(lost.name, 'starting the stale mfsmaster', 'systemctl is-active --quiet moosefs-master || systemctl start moosefs-master || { journalctl -u moosefs-master -n 20 --no-pager; exit 1; }; echo "keepalived: $(systemctl is-enabled keepalived 2>/dev/null) $(systemctl is-active keepalived 2>/dev/null)"', 60_000);
+        did.push(`moosefs-master.service active on ${lost.name}: serving its old metadata on ${lost.address}; ${out.trim()}`);
+      } else {
+        await sshStep(lost.name, 'starting the stale mfsmaster', 'mfsmaster -a >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }', 60_000);
+        did.push(`mfsmaster -a on ${lost.name}: serving its old metadata on ${lost.address} (keepalived not started)`);
+      }
       return { scenario, host: lost.name, did, summary: `${lost.name} is back with a stale master next to the current one: fence it before anything connects to it.` };
     }
     case 'heal': {
@@ -153,6 +163,12 @@ async function killAll(pids: number[]): Promise<void> {
     }
   }
   await waitFor(() => pids.every((p) => !isAlive(p)), 3000, 20);
+}
+
+/** On a systemd host, says what its unit makes systemd do about the killed daemon (a drill must not be undone silently). */
+async function sayRestartPolicy(state: LabState, h: LabHostState, unit: string, did: string[]): Promise<void> {
+  if (state.init !== 'systemd' || h.initPid === undefined) return;
+  did.push((await unitRestartPolicy(h.initPid, unit)).text);
 }
 
 /** Kills a host's PID 1: the kernel then kills everything in its PID namespace. */

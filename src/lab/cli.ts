@@ -13,6 +13,7 @@ import { sshInteractive } from './ssh.ts';
 import { readState } from './state.ts';
 import { labStatus, type LabStatusReport } from './status.ts';
 import { defaultLabBuild, labUp } from './up.ts';
+import { LAB_INITS, defaultLabInit, type LabInit } from './systemd-host.ts';
 
 let stdoutGuarded = false;
 /** Prints a line; a reader that went away (`| head`) must not abort a half-done up or down. */
@@ -71,15 +72,19 @@ export function registerLabCommands(program: Command): void {
     .option('--bare', t('cli.lab.up.option.bare'))
     .option('--via-runbooks', t('cli.lab.up.option.viaRunbooks'))
     .option('--fast', t('cli.lab.up.option.fast'))
-    .action((opts: { chunkservers: number; bare?: boolean; viaRunbooks?: boolean; fast?: boolean }) =>
+    .option('--init <kind>', t('cli.lab.up.option.init', { default: defaultLabInit() }))
+    .action((opts: { chunkservers: number; bare?: boolean; viaRunbooks?: boolean; fast?: boolean; init?: string }) =>
       operatorErrors(async () => {
         if (opts.viaRunbooks && opts.fast) throw new LabError('--via-runbooks and --fast exclude each other');
-        const via = opts.viaRunbooks ? 'runbooks' : opts.fast ? 'scripts' : defaultLabBuild();
-        out(`Building the practice cluster${opts.bare ? ' (bare hosts)' : via === 'runbooks' ? ' with the install-cluster and keepalived-ha runbooks' : ''}:`);
+        if (opts.init !== undefined && !LAB_INITS.includes(opts.init as LabInit)) throw new UserError(`--init: '${opts.init}' is not one of ${LAB_INITS.join(', ')}`, EXIT.usage);
+        const init = (opts.init as LabInit | undefined) ?? defaultLabInit();
+        if (init === 'systemd' && opts.fast) throw new UserError('--fast builds hosts without systemd only: drop --fast, or use --init none', EXIT.usage);
+        const via = opts.viaRunbooks ? 'runbooks' : opts.fast ? 'scripts' : init === 'systemd' ? 'runbooks' : defaultLabBuild();
+        out(`Building the practice cluster${init === 'systemd' ? ' on systemd hosts' : ''}${opts.bare ? ' (bare hosts)' : via === 'runbooks' ? ' with the install-cluster and keepalived-ha runbooks' : ''}:`);
         const p = phasePrinter();
         let r;
         try {
-          r = await labUp({ chunkservers: opts.chunkservers, bare: opts.bare, via }, p);
+          r = await labUp({ chunkservers: opts.chunkservers, bare: opts.bare, via, init }, p);
         } catch (err) {
           if (err instanceof LabError && readState()) {
             throw new LabError(`${err.message}\nThe half-built lab is left for a look (\`mfs-tui lab status\`, \`mfs-tui lab ssh HOST\`); \`mfs-tui lab down\` removes it.`);

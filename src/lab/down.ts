@@ -9,6 +9,7 @@ import { isAlive, namespaceOf, run, sleep, waitFor } from './proc.ts';
 import { readState } from './state.ts';
 import { LAB_OPERATION_LOCK, assertNoLabTestsRunning, withLock } from './lock.ts';
 import type { Progress } from './progress.ts';
+import { mountsBelow, removeLabCgroups } from './systemd-host.ts';
 
 export interface LabDownReport {
   /** One line per thing removed, for the operator. */
@@ -74,6 +75,9 @@ export async function removeLab(progress: Progress = () => {}): Promise<LabDownR
   const gone = await waitFor(() => [...pids].every((p) => !isAlive(p)), 4000, 20);
   if (pids.size > 0) removed.push(`killed ${pids.size} processes by PID: ${perHost.join(', ') || 'launchers'}`);
   if (!gone) problems.push(`processes still alive after SIGKILL: ${[...pids].filter(isAlive).join(' ')}`);
+  // systemd hosts' cgroup folders (their private roots went with their mount namespaces).
+  const cgroupsLeft = await removeLabCgroups();
+  for (const d of cgroupsLeft) problems.push(`could not remove cgroup folder ${d}`);
 
   progress('network', 'veths, namespaces, bridge');
   // One `ip -force -batch` for all of it (-force: go on past errors; what remains is checked
@@ -103,7 +107,21 @@ export async function removeLab(progress: Progress = () => {}): Promise<LabDownR
   // The lab that owned these names may have lived in another lab dir (e.g. the default one,
   // replaced by a test's lab): its inventory would still say "up". Clear that dir too.
   const dirs = [...new Set([labDir(), readOwnerDir()].filter((d): d is string => d !== undefined))];
-  for (const d of dirs) removed.push(...removeLabFiles(d));
+  for (const d of dirs) {
+    // A host's private root lives only in its own mount namespace; should one ever show up in
+    // the machine's, it is unmounted first: removing files through it would reach what it shows.
+    const hostsDir = path.join(d, 'hosts');
+    for (const mp of mountsBelow(hostsDir)) {
+      const r = await run('umount', ['-l', mp], { timeoutMs: 5000 });
+      if (r.code === 0) removed.push(`unmounted ${mp}`);
+    }
+    const still = mountsBelow(hostsDir);
+    if (still.length > 0) {
+      problems.push(`not removing ${hostsDir}: still mounted there: ${still.join(' ')}`);
+      continue;
+    }
+    removed.push(...removeLabFiles(d));
+  }
   fs.rmSync(LAB_OWNER_FILE, { force: true });
   return { removed, problems };
 }

@@ -6,17 +6,22 @@ import { devTemplateDir, hostDir } from './paths.ts';
 import { HOST_INIT } from './scripts.ts';
 import { LabError, childPids, isAlive, waitFor } from './proc.ts';
 import type { LabHostPlan } from './layout.ts';
+import { startSystemdHost, type LabInit } from './systemd-host.ts';
 
 export interface StartedHost {
   launcherPid: number;
   initPid: number;
+  /** The host's folder in the machine's cgroup2 tree (systemd hosts). */
+  cgroup?: string;
 }
 
 /**
- * Launches the host and resolves once its sshd listens (PID-1 writes `ready` after
- * starting it). Detached: the host outlives this process; `lab down` ends it by PID.
+ * Launches the host and resolves once its sshd listens: systemd hosts once systemd finished
+ * booting (systemd-host.ts); the others when their PID-1 shell writes `ready` after starting
+ * sshd. Detached: the host outlives this process; `lab down` ends it by PID.
  */
-export async function startHost(host: LabHostPlan, timeoutMs = 10_000): Promise<StartedHost> {
+export async function startHost(host: LabHostPlan, init: LabInit = 'none', timeoutMs = 10_000): Promise<StartedHost> {
+  if (init === 'systemd') return startSystemdHost(host);
   const dir = hostDir(host.name);
   const ready = path.join(dir, 'ready');
   fs.rmSync(ready, { force: true });

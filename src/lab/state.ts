@@ -2,12 +2,15 @@
 import fs from 'node:fs';
 import { labFile } from './paths.ts';
 import type { LabHostPlan } from './layout.ts';
+import type { LabInit } from './systemd-host.ts';
 
 export interface LabHostState extends LabHostPlan {
   /** `ip netns exec ... unshare` (its PID stays the same through the exec). */
   launcherPid?: number;
   /** PID 1 of the host's PID namespace, as seen from the root namespace. */
   initPid?: number;
+  /** systemd hosts: the host's folder in the machine's cgroup2 tree. */
+  cgroup?: string;
   /** `lab break` marks a host it took away, so status and stale-master-returns know. */
   lost?: boolean;
 }
@@ -21,6 +24,8 @@ export interface LabState {
   bare: boolean;
   /** How the cluster was built (absent for bare hosts): the lab's scripts or the runbooks. */
   build?: 'scripts' | 'runbooks';
+  /** What the hosts' PID 1 is (absent in a state from before: none). */
+  init?: LabInit;
   bridge: string;
   hosts: LabHostState[];
   /** Seconds `lab up` took per phase, for status and the speed report. */

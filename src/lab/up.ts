@@ -15,6 +15,7 @@ import { readState, writeState, type LabState } from './state.ts';
 import { readClusterView } from './mfs-view.ts';
 import { preflight } from './preflight.ts';
 import { LAB_OPERATION_LOCK, assertNoLabTestsRunning, withLock } from './lock.ts';
+import { defaultLabInit, provisionSystemdRoot, type LabInit } from './systemd-host.ts';
 
 export interface LabUpOptions {
   chunkservers?: number;
@@ -26,6 +27,8 @@ export interface LabUpOptions {
    * the lab's own quicker bootstrap. Default: $MFS_TUI_LAB_BUILD, else runbooks.
    */
   via?: LabBuild;
+  /** The hosts' PID 1: systemd (the Debian packages' units) or the lab's shell. Default: $MFS_TUI_LAB_INIT, else none. */
+  init?: LabInit;
 }
 
 export type LabBuild = 'scripts' | 'runbooks';
@@ -41,6 +44,7 @@ export interface LabUpResult {
   timings: Record<string, number>;
   totalSeconds: number;
   build: LabBuild;
+  init: LabInit;
   /** The runbook journals of this lab up (runbooks build only). */
   journals: string[];
 }
@@ -67,8 +71,13 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   };
   const hosts = planHosts(opts.chunkservers ?? 3);
   const bare = opts.bare ?? false;
-  const build = opts.via ?? defaultLabBuild();
+  const init = opts.init ?? defaultLabInit();
+  // systemd hosts are built by the runbooks' systemd forms: the lab's scripts start daemons by hand.
+  const build = opts.via ?? (init === 'systemd' ? 'runbooks' : defaultLabBuild());
   const viaRunbooks = !bare && build === 'runbooks';
+  if (init === 'systemd' && !viaRunbooks && !bare) {
+    throw new LabError("systemd hosts are built by the runbooks (their systemd forms): drop --fast, or use --init none");
+  }
 
   let done = phase('clean', 'remove any earlier lab');
   if (readState() || (await listLabNetns()).length > 0 || (await listLabLinks()).length > 0) {
@@ -81,9 +90,9 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   done = phase('prepare', 'keys, configs, inventory');
   fs.mkdirSync(labDir(), { recursive: true, mode: 0o700 });
   fs.chmodSync(labDir(), 0o700);
-  const state: LabState = { version: 1, startedAt: new Date().toISOString(), phase: 'building', chunkservers: chunkserverHosts(hosts).length, bare, build: bare ? undefined : build, bridge: BRIDGE, hosts: hosts.map((h) => ({ ...h })) };
+  const state: LabState = { version: 1, startedAt: new Date().toISOString(), phase: 'building', chunkservers: chunkserverHosts(hosts).length, bare, build: bare ? undefined : build, init, bridge: BRIDGE, hosts: hosts.map((h) => ({ ...h })) };
   writeState(state);
-  const hostKeys = await writeKeysAndFiles(hosts, viaRunbooks);
+  const hostKeys = await writeKeysAndFiles(hosts, viaRunbooks, init);
   fs.writeFileSync(labFile('known_hosts'), knownHosts(hosts, hostKeys), { mode: 0o644 });
   fs.writeFileSync(labFile('ssh_config'), sshConfig(hosts, labFile('id_ed25519'), labFile('known_hosts')), { mode: 0o644 });
 
@@ -97,8 +106,8 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   await createHostNetwork(hosts);
   done();
 
-  done = phase('hosts', `${hosts.length} hosts with sshd`);
-  const started = await Promise.all(hosts.map((h) => startHost(h)));
+  done = phase('hosts', init === 'systemd' ? `${hosts.length} hosts booting systemd` : `${hosts.length} hosts with sshd`);
+  const started = await Promise.all(hosts.map((h) => startHost(h, init)));
   started.forEach((s, i) => Object.assign(state.hosts[i]!, s));
   writeState(state);
   done();
@@ -113,7 +122,7 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   state.timings = timings;
   writeState(state);
   const totalSeconds = Math.round(performance.now() - t0) / 1000;
-  return { inventory: labFile('inventory.yaml'), hosts, timings, totalSeconds, build: bare ? 'scripts' : build, journals };
+  return { inventory: labFile('inventory.yaml'), hosts, timings, totalSeconds, build: bare ? 'scripts' : build, init, journals };
 }
 
 /**
@@ -223,7 +232,7 @@ export function readRole(host: string): string | undefined {
 }
 
 /** `bareForRunbooks`: no MooseFS or keepalived configuration; the runbooks write it. */
-async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean): Promise<Map<string, string>> {
+async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean, init: LabInit): Promise<Map<string, string>> {
   const key = labFile('id_ed25519');
   if (!fs.existsSync(key) || !fs.existsSync(`${key}.pub`)) {
     fs.rmSync(key, { force: true });
@@ -283,6 +292,10 @@ async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean)
       fs.chmodSync(hk, 0o600);
       fs.copyFileSync(`${kept}.pub`, `${hk}.pub`);
       hostKeys.set(h.name, fs.readFileSync(`${kept}.pub`, 'utf8'));
+      if (init === 'systemd') {
+        const hostsFile = files.find((f) => f.path === 'etc/hosts')?.content ?? '';
+        provisionSystemdRoot(h, hostsFile, { key: fs.readFileSync(kept, 'utf8'), pub: fs.readFileSync(`${kept}.pub`, 'utf8') });
+      }
     }),
   );
   return hostKeys;
