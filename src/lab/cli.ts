@@ -163,7 +163,7 @@ function printStatus(s: LabStatusReport): void {
     if (s.leftovers.length > 0) out(`Leftovers of an earlier lab: ${s.leftovers.join(', ')}; run \`mfs-tui lab down\`.`);
     return;
   }
-  out(`Practice cluster${s.bare ? ' (bare)' : ''} in ${s.dir}${s.phase === 'building' ? ' (lab up did not finish)' : ''}`);
+  out(`Practice cluster${s.init === 'systemd' ? ' on systemd hosts' : ''}${s.bare ? ' (bare)' : ''} in ${s.dir}${s.phase === 'building' ? ' (lab up did not finish)' : ''}`);
   out(`VIP ${s.vip}: ${s.vipHolders.length === 0 ? 'held by nobody' : s.vipHolders.join(' + ')}`);
   for (const h of s.hosts) {
     const state = !h.running ? 'DOWN' : h.link !== 'up' ? `link ${h.link}` : h.sshd ? 'ok' : 'no sshd';

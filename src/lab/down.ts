@@ -60,11 +60,12 @@ export async function removeLab(progress: Progress = () => {}): Promise<LabDownR
     for (const pid of [h.initPid, h.launcherPid]) if (pid && isAlive(pid) && inLabNetns(pid, netnsList)) pids.add(pid);
   }
   const perHost: string[] = [];
-  for (const ns of netnsList) {
-    const inside = await netnsPids(ns);
+  const insideEach = await Promise.all(netnsList.map((ns) => netnsPids(ns)));
+  netnsList.forEach((ns, i) => {
+    const inside = insideEach[i]!;
     for (const pid of inside) pids.add(pid);
     if (inside.length > 0) perHost.push(`${ns.slice(LAB_PREFIX.length)} (${inside.length})`);
-  }
+  });
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');

@@ -10,7 +10,7 @@ import { readState } from './state.ts';
 import { readRole } from './up.ts';
 
 /** Daemons worth showing, by their process name inside a host. */
-const DAEMONS = ['mfsmaster', 'mfsmetalogger', 'mfschunkserver', 'mfsmount', 'keepalived', 'sshd', 'rsyslogd'];
+const DAEMONS = ['mfsmaster', 'mfsmetalogger', 'mfschunkserver', 'mfsmount', 'keepalived', 'sshd', 'rsyslogd', 'systemd-journal'];
 
 export interface LabHostStatus {
   name: string;
@@ -34,6 +34,8 @@ export interface LabStatusReport {
   up: boolean;
   phase?: 'building' | 'up';
   bare?: boolean;
+  /** What the hosts' PID 1 is: systemd, or the lab's shell (none). */
+  init?: 'systemd' | 'none';
   inventory?: string;
   vip: string;
   vipHolders: string[];
@@ -128,6 +130,7 @@ export async function labStatus(): Promise<LabStatusReport> {
     up: state.phase === 'up',
     phase: state.phase,
     bare: state.bare,
+    init: state.init ?? 'none',
     inventory: state.phase === 'up' ? labInventoryPath() : undefined,
     vip: VIP,
     vipHolders,

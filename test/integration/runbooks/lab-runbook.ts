@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { daemonPids, vipHolders } from '../../../src/lab/break.ts';
-import { labDown, labUp } from '../../../src/lab/index.ts';
+import { labDown, labUp, type LabUpOptions } from '../../../src/lab/index.ts';
 import { readState } from '../../../src/lab/state.ts';
 import { labSsh, skipReason, useTempLabDir } from '../lab/helpers.ts';
 import { waitUntil } from './netns-cluster.ts';
@@ -27,10 +27,10 @@ export interface Lab {
 
 export const lab: Lab = { dir: '', work: '' };
 
-export async function startLab(name: string): Promise<void> {
+export async function startLab(name: string, opts: LabUpOptions = {}): Promise<void> {
   lab.dir = useTempLabDir();
   lab.work = fs.mkdtempSync(path.join(os.tmpdir(), `mfs-rb-${name}-`));
-  await labUp({});
+  await labUp(opts);
 }
 
 export async function stopLab(): Promise<void> {
