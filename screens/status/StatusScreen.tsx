@@ -55,7 +55,7 @@ export function StatusSidebar({ store }: { store: StatusStore }) {
   );
 }
 
-/** One line for narrow terminals: who holds the VIP, and the worst alert. */
+/** One line for narrow terminals: who holds the VIP, the step of a failover under way, and the worst alert. */
 export function StatusLine({ store }: { store: StatusStore }) {
   const status = useClusterStatus(store);
   const holders = vipHolders(status).map((h) => visibleLine(h.name));
@@ -65,6 +65,7 @@ export function StatusLine({ store }: { store: StatusStore }) {
     <Text wrap="truncate-end">
       <Text bold>status</Text> VIP{' '}
       {holders.length === 0 ? <Text color="red">no holder</Text> : <Text color={holders.length > 1 ? 'red' : 'green'}>{holders.join(' + ')}</Text>}
+      {status.failover && !status.failover.done ? <Text color="yellow"> · failover: {visibleLine(status.failover.steps.at(-1)!.label)}</Text> : null}
       {critical.length > 0 ? <Text color="red"> · ✖ {visibleLine(critical[0]!.message)}{critical.length > 1 ? ` (+${critical.length - 1})` : ''}</Text> : null}
       {warnings > 0 ? <Text color="yellow"> · {warnings} warning{warnings > 1 ? 's' : ''}</Text> : null}
       {critical.length === 0 && warnings === 0 ? <Text color="green"> · no alerts</Text> : null}

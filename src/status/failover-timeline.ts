@@ -39,7 +39,11 @@ export function nextFailoverWatch(w: FailoverWatch, s: Snapshot): FailoverWatch 
     const steps = [...t.steps];
     const has = (p: string) => steps.some((x) => x.label.startsWith(p));
     if (holder && holder.name !== t.from && !has(`VIP on ${holder.name}`)) steps.push({ label: `VIP on ${holder.name}`, at: s.at });
-    const promoting = holder && (holder.probe?.haRole?.role === 'PROMOTING' || ((holder.probe?.daemons.mfsmaster.length ?? 0) > 0 && !servingNow));
+    // The old master still holding the VIP for a moment, its killed mfsmaster not yet reaped,
+    // is not promoting (captured on the practice cluster: "m1 master gone → m1 promoting"):
+    // only its role file can say it promotes again.
+    const promoting =
+      holder && (holder.probe?.haRole?.role === 'PROMOTING' || (holder.name !== t.from && (holder.probe?.daemons.mfsmaster.length ?? 0) > 0 && !servingNow));
     if (holder && promoting && !has(`${holder.name} promoting`)) steps.push({ label: `${holder.name} promoting`, at: s.at });
     let done = false;
     if (servingNow) {
