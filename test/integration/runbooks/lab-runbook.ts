@@ -111,12 +111,10 @@ export interface RunResult {
   seconds: number;
 }
 
-/** `mfs-tui --inventory INV run ID --yes ARGS...`, as an operator would type it. */
-export function runRunbook(id: string, args: string[], inv = inventory()): RunResult {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BIN, '--inventory', inv, 'run', id, '--yes', ...args], {
-    encoding: 'utf8',
-    timeout: 600_000,
+/** The argv and environment of `mfs-tui [GLOBALS] --inventory INV run ID --yes ARGS...`. */
+export function runbookCommand(id: string, args: string[], inv = inventory(), globals: string[] = []): { argv: string[]; env: NodeJS.ProcessEnv } {
+  return {
+    argv: [BIN, ...globals, '--inventory', inv, 'run', id, '--yes', ...args],
     env: {
       ...process.env,
       MFS_TUI_LAB_DIR: lab.dir,
@@ -124,7 +122,14 @@ export function runRunbook(id: string, args: string[], inv = inventory()): RunRe
       MFS_TUI_CONFIG_DIR: path.join(lab.work, 'config'),
       NO_COLOR: '1',
     },
-  });
+  };
+}
+
+/** `mfs-tui --inventory INV run ID --yes ARGS...`, as an operator would type it. */
+export function runRunbook(id: string, args: string[], inv = inventory(), globals: string[] = []): RunResult {
+  const t0 = performance.now();
+  const cmd = runbookCommand(id, args, inv, globals);
+  const r = spawnSync(process.execPath, cmd.argv, { encoding: 'utf8', timeout: 600_000, env: cmd.env });
   const seconds = (performance.now() - t0) / 1000;
   process.stdout.write(`# mfs-tui run ${id}: exit ${r.status} in ${seconds.toFixed(1)} s\n`);
   return { code: r.status, out: `${r.stdout}${r.stderr}`, seconds };

@@ -2,6 +2,7 @@
 // typed confirmation and names its risk, and the commands the seeds got wrong never appear.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { builtinRunbookDir, formatProblem, loadRunbookDir } from '../../../src/runbook/library.ts';
 import type { CommandBlock, Runbook } from '../../../src/runbook/types.ts';
@@ -166,6 +167,28 @@ describe('keepalived-ha', () => {
     assert.doesNotMatch(role, /mfsmetarestore|killall|\brm\b/);
     assert.match(role, /CFG="\/etc\/mfs"/);
     assert.equal(spawnSync('sh', ['-n'], { input: role, encoding: 'utf8' }).status, 0);
+  });
+
+  it('under systemd: -a through a drop-in on the packaged unit, no MooseFS unit of a candidate starts at boot, a promotion waits until the master serves', () => {
+    const script = rendered('role-script');
+    // The drop-in clears the unit's ExecStart and sets the packaged one plus -a.
+    const dropIn = /printf '[^']*\[Service\]\\nExecStart=\\nExecStart=%s (-c \$\{CFGFILE\} -a -f start)\\n'/.exec(script);
+    assert.ok(dropIn, 'the drop-in');
+    // Debian's moosefs-master.service (this machine's package, when installed) starts
+    // `mfsmaster -c ${CFGFILE} -f start`: the drop-in is that with -a, nothing else changed.
+    let unit = '';
+    try {
+      unit = readFileSync('/lib/systemd/system/moosefs-master.service', 'utf8');
+    } catch {
+      /* package not installed here */
+    }
+    if (unit) assert.equal(/^ExecStart=\S+ (.*)$/m.exec(unit)?.[1]?.replace(' -f start', ' -a -f start'), dropIn[1]);
+    assert.match(script, /systemctl disable moosefs-master moosefs-metalogger/);
+    const role = heredoc(script, '/etc/keepalived/mfs-role.sh.new')!;
+    const start = /start_master\(\) \{\n([\s\S]*?)\n\}/.exec(role)?.[1] ?? '';
+    assert.match(start, /systemctl start moosefs-master 9>&- \|\| return 1/);
+    assert.match(start, /systemctl is-active --quiet moosefs-master \|\| \{[^}]*return 1; \}/);
+    assert.match(start, /\/dev\/tcp\/127\.0\.0\.1\/9421/);
   });
 
   it('its check script needs a majority of chunkservers on 9422 and parses', () => {
