@@ -1,4 +1,5 @@
 // Finding the inventory the operator means, and opening a cluster connection for a run.
+import { t } from '../i18n/index.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GlobalOptions } from './main.ts';
@@ -28,12 +29,12 @@ export interface InventoryChoice {
  */
 export async function inventoryPathFor(g: GlobalOptions): Promise<InventoryChoice> {
   const picked = [g.inventory && '--inventory', g.lab && '--lab', g.cluster && '--cluster'].filter(Boolean);
-  if (picked.length > 1) throw new UserError(`${picked.join(' and ')} both choose a cluster: give one`, EXIT.usage);
+  if (picked.length > 1) throw new UserError(t('cli.error.twoClusterChoices', { options: picked.join(' and ') }), EXIT.usage);
   if (g.inventory) return { file: resolve(g.inventory), source: '--inventory', named: true };
   const { labInventoryPath } = await import('../lab/paths.ts');
   if (g.lab) {
     const file = labInventoryPath();
-    if (!existsSync(file)) throw new UserError('the practice cluster is not up: run `mfs-tui lab up` first', EXIT.usage);
+    if (!existsSync(file)) throw new UserError(t('cli.error.labNotUp'), EXIT.usage);
     return { file, source: '--lab', named: true };
   }
   const envName = process.env[CLUSTER_ENV]?.trim();
@@ -60,7 +61,7 @@ async function namedClusterFile(name: string, source: string): Promise<string> {
   if (name === 'lab' && existsSync(labInventoryPath())) return labInventoryPath();
   const known = [...clusters.keys()];
   throw new UserError(
-    `${source} ${name}: no cluster of that name (${known.length > 0 ? `known: ${known.join(', ')}` : 'none added yet'}; add it with \`mfs-tui clusters add ${name} INVENTORY\`)`,
+    known.length > 0 ? t('cli.error.noSuchClusterKnown', { source, name, known: known.join(', ') }) : t('cli.error.noSuchClusterNone', { source, name }),
     EXIT.usage,
   );
 }
@@ -75,13 +76,15 @@ export async function loadChosenInventory(g: GlobalOptions, opts: { remember: bo
   const { file } = choice;
   if (!file) {
     throw new UserError(
-      'no inventory: pass --cluster NAME (see `mfs-tui clusters`), --inventory FILE (see README, "Inventory"), or --lab after `mfs-tui lab up`',
+      t('cli.error.noInventory'),
       EXIT.usage,
     );
   }
   if (!existsSync(file)) {
-    const by = choice.clusterName ? ` (cluster ${choice.clusterName}, chosen by ${choice.source})` : '';
-    throw new UserError(`${file}: no such inventory file${by}`, EXIT.usage);
+    throw new UserError(
+      choice.clusterName ? t('cli.error.noInventoryFileOfCluster', { file, cluster: choice.clusterName, source: choice.source }) : t('cli.error.noInventoryFile', { file }),
+      EXIT.usage,
+    );
   }
   const { loadInventory } = await import('../inventory/load.ts');
   const inventory = await loadInventory(file);
@@ -94,5 +97,5 @@ export async function loadChosenInventory(g: GlobalOptions, opts: { remember: bo
 
 /** How to name a cluster for a command, for refusals. */
 export function howToNameCluster(inv: Inventory): string {
-  return `name the cluster for this command: --cluster NAME (see \`mfs-tui clusters\`), ${CLUSTER_ENV}=NAME, or --inventory FILE (this would have been '${inv.cluster}')`;
+  return t('cli.error.nameTheCluster', { env: CLUSTER_ENV, cluster: inv.cluster });
 }

@@ -1,4 +1,5 @@
 // `mfs-tui report RUN` and `mfs-tui runs`: reading journals back.
+import { t } from '../i18n/index.ts';
 import { existsSync } from 'node:fs';
 import type { JournalRecord } from '../journal/types.ts';
 import type { Runbook } from '../runbook/types.ts';
@@ -25,16 +26,16 @@ export async function reportCommand(run: string, opts: { output?: string }): Pro
     // The report carries command output: keep it as private as the journal.
     const { writePrivateFile } = await import('../state/paths.ts');
     writePrivateFile(opts.output, text);
-    process.stderr.write(`report written to ${opts.output}\n`);
+    process.stderr.write(`${t('cli.report.written', { file: opts.output })}\n`);
   } else {
     process.stdout.write(text);
   }
   if (journal.torn) {
-    process.stderr.write(`mfs-tui: ${summary.file}:${journal.torn.line}: the last line is torn (the process stopped while writing it); that record is lost: ${visibleLine(journal.torn.text.slice(0, 120))}\n`);
+    process.stderr.write(`mfs-tui: ${t('cli.report.tornLast', { where: `${summary.file}:${journal.torn.line}`, text: visibleLine(journal.torn.text.slice(0, 120)) })}\n`);
   }
   // Damage is reported, never repaired silently: the report is marked incomplete and the exit code says so.
   if (journal.problems.length > 0) {
-    process.stderr.write(`mfs-tui: the journal is damaged; the report is INCOMPLETE (written from the ${journal.records.length} readable records):\n${visible(journal.problems.join('\n'))}\n`);
+    process.stderr.write(`mfs-tui: ${t('cli.report.damaged', { count: journal.records.length })}\n${visible(journal.problems.join('\n'))}\n`);
     process.exitCode = EXIT.failed;
   }
 }
@@ -68,7 +69,7 @@ export async function runsCommand(opts: { json?: boolean }): Promise<void> {
     return;
   }
   if (runs.length === 0) {
-    process.stdout.write('no runs recorded yet\n');
+    process.stdout.write(`${t('cli.runs.none')}\n`);
     return;
   }
   for (const r of runs) {

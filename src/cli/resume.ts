@@ -1,4 +1,5 @@
 // `mfs-tui resume [RUN]`: list unfinished runs, or continue one (on the screen, or with --yes).
+import { t } from '../i18n/index.ts';
 import { existsSync } from 'node:fs';
 import type { GlobalOptions } from './main.ts';
 import { EXIT, UserError } from './errors.ts';
@@ -29,7 +30,7 @@ export async function openRecordedRun(runId: string, g: GlobalOptions): Promise<
   if (summary.status === 'damaged') throw new UserError(`run ${summary.runId} cannot be resumed: its journal is damaged (${summary.damage}); nothing was run or repaired. \`mfs-tui report ${summary.runId}\` writes what is readable.`, EXIT.failed);
   if (summary.status === 'finished') {
     const how = summary.outcome ?? 'its run-finished record is torn: the process stopped while writing it, after the run had ended';
-    throw new UserError(`run ${summary.runId} already finished (${how}); nothing to resume`, EXIT.failed);
+    throw new UserError(t('cli.resume.alreadyFinished', { run: summary.runId, how }), EXIT.failed);
   }
   const first = readJournal(summary.file).records[0];
   if (!first || first.type !== 'run-started') throw new UserError(`${summary.file}: not a run journal (no run-started record)`, EXIT.failed);
@@ -37,11 +38,11 @@ export async function openRecordedRun(runId: string, g: GlobalOptions): Promise<
   // The run's own inventory unless the operator names another file or cluster for it.
   const named = g.inventory || g.cluster || g.lab ? (await inventoryPathFor(g)).file : undefined;
   const invFile = named ?? first.inventory.file;
-  if (!existsSync(invFile)) throw new UserError(`the run's inventory ${invFile} is gone; pass --inventory FILE or --cluster NAME`);
+  if (!existsSync(invFile)) throw new UserError(t('cli.resume.inventoryGone', { file: invFile }));
   const inventory = await loadInventory(invFile);
   // A run belongs to one cluster: never resumed against another (the practice cluster included).
   if (inventory.cluster !== first.inventory.cluster) {
-    throw new UserError(`run ${summary.runId} was started on cluster '${first.inventory.cluster}'; ${invFile} is cluster '${inventory.cluster}': resume it on its own cluster`, EXIT.usage);
+    throw new UserError(t('cli.resume.otherCluster', { run: summary.runId, started: first.inventory.cluster, file: invFile, cluster: inventory.cluster }), EXIT.usage);
   }
   return { runId: summary.runId, runbook, inventory };
 }
@@ -53,11 +54,11 @@ export async function resumeCommand(run: string | undefined, opts: ResumeOptions
     const { listRuns } = await import('../journal/list.ts');
     const open = listRuns().filter((r) => r.status === 'unfinished');
     if (open.length === 0) {
-      process.stdout.write('no unfinished runs\n');
+      process.stdout.write(`${t('cli.resume.none')}\n`);
       return;
     }
     for (const r of open) process.stdout.write(visibleLine(`${r.runId}  ${r.runbookTitle}  (${r.cluster}; started ${r.started}, last ${r.lastRecordAt})`) + '\n');
-    process.stdout.write('resume one with: mfs-tui resume RUN\n');
+    process.stdout.write(`${t('cli.resume.how')}\n`);
     return;
   }
   const rec = await openRecordedRun(run, opts);

@@ -1,4 +1,5 @@
 // `mfs-tui validate`: check runbooks and print every problem as file:line:col: message.
+import { t } from '../i18n/index.ts';
 import type { GlobalOptions } from './main.ts';
 import { EXIT } from './errors.ts';
 import { loadInventoryFor } from './context.ts';
@@ -13,7 +14,7 @@ export async function validateCommand(files: string[], g: GlobalOptions): Promis
   const unread = files.length > 0 ? lib.loadRunbookFiles(files).problems.filter((p) => p.limit) : [];
   if (unread.length > 0) {
     for (const p of unread) process.stdout.write(`${lib.formatProblem(p)}\n`);
-    process.stderr.write(`${unread.length} file${unread.length === 1 ? '' : 's'} not read\n`);
+    process.stderr.write(`${t('cli.validate.notRead', { count: unread.length })}\n`);
     process.exitCode = EXIT.usage;
     return;
   }
@@ -28,10 +29,10 @@ export async function validateCommand(files: string[], g: GlobalOptions): Promis
   const n = files.length > 0 ? files.length : result.runbooks.length;
   if (result.problems.length > 0) {
     const k = result.problems.length;
-    process.stderr.write(`${k} problem${k === 1 ? '' : 's'} in ${n} runbook file${n === 1 ? '' : 's'}\n`);
+    process.stderr.write(`${t('cli.validate.problems', { count: k, files: t('cli.validate.files', { count: n }) })}\n`);
     // A file too big, not plain, or with absurd YAML was not read at all: bad input.
     process.exitCode = result.problems.some((p) => p.limit) ? EXIT.usage : EXIT.failed;
   } else {
-    process.stderr.write(`${n} runbook${n === 1 ? '' : 's'} valid\n`);
+    process.stderr.write(`${t('cli.validate.valid', { count: n })}\n`);
   }
 }
