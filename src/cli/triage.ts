@@ -1,6 +1,7 @@
 // `mfs-tui triage [--json]`: one status snapshot judged by src/triage: what is wrong, the
 // evidence, and the runbook that fits with the command that opens it. Exit 0 healthy, 1 not,
 // 3 when a host could not be reached or logged into.
+import { setLanguage, t } from '../i18n/index.ts';
 import { safeJson, visibleLine } from '../util/visible.ts';
 import type { GlobalOptions } from './main.ts';
 import { EXIT, UserError } from './errors.ts';
@@ -46,8 +47,8 @@ export async function openSnapshots(g: GlobalOptions): Promise<Snapshots> {
       // A host that answered SSH (even one that refused our login) was reached: triage says what is wrong with it.
       const answered = s.hosts.filter(sshAnswered);
       if (s.hosts.length > 0 && answered.length === 0) {
-        const why = s.hosts.map((h) => `${h.name} (${h.address}): ${h.error ?? 'no answer'}`).join('\n  ');
-        throw new UserError(`no host of cluster ${s.cluster} could be reached:\n  ${why}`, EXIT.host);
+        const why = s.hosts.map((h) => `${h.name} (${h.address}): ${h.error ?? t('triage.text.noAnswer')}`).join('\n  ');
+        throw new UserError(`${t('triage.text.noHostReached', { cluster: s.cluster })}\n  ${why}`, EXIT.host);
       }
       return s;
     },
@@ -104,13 +105,15 @@ export async function loadTriageLibrary(g: GlobalOptions): Promise<TriageRunbook
 }
 
 export async function triageCommand(opts: TriageCommandOptions): Promise<void> {
+  // --json is for scripts: its prose (titles, reasons) is English whatever the operator's language; codes and commands are the same in both.
+  if (opts.json) setLanguage('en');
   const [{ triage, triageToJson, renderTriageText, commandPrefix }, library] = await Promise.all([import('../triage/index.ts'), loadTriageLibrary(opts)]);
   const snaps = await openSnapshots(opts);
   let judged;
   try {
     judged = await judgeUntilSettled(snaps, (s) => triage(s, library), {
       once: opts.once,
-      onWait: (title, ms) => process.stderr.write(`mfs-tui: ${visibleLine(title)}; looking again in ${(ms / 1000).toFixed(1)} s\n`),
+      onWait: (title, ms) => process.stderr.write(`mfs-tui: ${t('triage.text.lookingAgain', { title: visibleLine(title), seconds: (ms / 1000).toFixed(1) })}\n`),
     });
   } finally {
     await snaps.close();

@@ -2,6 +2,7 @@
 // keepalived configuration the candidates run (read by the probe), the window in which a new
 // master should serve, anchored on what the hosts said (VRRP transitions, the role script's
 // state, when this poller last saw a master), not on when triage started.
+import { t } from '../i18n/index.ts';
 import { faultChecks, masterDownIntervalS, type KeepalivedConf, type VrrpInstanceConf } from '../status/keepalived-conf.ts';
 import type { ClusterStatus, HostStatus } from '../status/model.ts';
 import type { Evidence } from './types.ts';
@@ -212,5 +213,7 @@ function detectionS(checks: { interval: number; fall: number; timeout: number }[
 /** `failover expected within 21 s (by 12:00:31)`: one line for titles and screens. */
 export function describeWindow(w: FailoverWindow, nowMs: number): string {
   const left = Math.max(0, Math.round((w.deadlineAt - nowMs) / 1000));
-  return `${w.from ? `${w.from} master gone → ` : ''}${w.phase === 'promoting' ? `VIP on ${w.to} → ${w.to} promoting` : `VIP to ${w.to}`}: a new master expected within ${fmt(w.expectedWithinS)} s (by ${iso(w.deadlineAt)}, ${left} s left)`;
+  const gone = w.from ? t('triage.failover.masterGone', { host: w.from }) : '';
+  const moving = w.phase === 'promoting' ? t('triage.failover.promoting', { host: w.to }) : t('triage.failover.vipTo', { host: w.to });
+  return `${gone}${moving}${t('triage.failover.expected', { within: fmt(w.expectedWithinS), by: iso(w.deadlineAt), left })}`;
 }

@@ -1,4 +1,5 @@
 // Triage reports as text (for `mfs-tui triage` on a terminal) and as JSON (for scripts).
+import { t } from '../i18n/index.ts';
 import { shQuote } from '../ssh/remote-command.ts';
 import { visibleLine } from '../util/visible.ts';
 import type { Evidence, Finding, FindingCode, Recommendation, RuledOut, RunbookRecommendation, TriageReport } from './types.ts';
@@ -35,14 +36,15 @@ export function renderTriageText(r: TriageReport, opts: TriageTextOptions = {}):
   const paint = (code: string, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const out: string[] = [];
   if (r.healthy) {
-    out.push(paint('32', `Cluster ${visibleLine(r.cluster)}: healthy.`) + ` One VIP holder (${r.vip}) runs a master; chunkservers, metalogger and chunks are fine.`);
+    out.push(paint('32', t('triage.text.healthy', { cluster: visibleLine(r.cluster) })) + t('triage.text.healthyDetail', { vip: r.vip }));
     return out.join('\n') + '\n';
   }
-  out.push(`Cluster ${visibleLine(r.cluster)}: ${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}, most dangerous first.`);
+  out.push(t('triage.text.findings', { cluster: visibleLine(r.cluster), count: r.findings.length }));
   r.findings.forEach((f, i) => {
     // What a host answered is shown escaped (src/util/visible.ts): only our colours reach the terminal.
-    out.push('', `${i + 1}. ${paint(f.severity === 'critical' ? '1;31' : '33', f.severity.toUpperCase())} ${visibleLine(f.title)} [${f.code}]`);
-    out.push('   Evidence:');
+    const severity = f.severity === 'critical' ? t('triage.text.critical') : t('triage.text.warning');
+    out.push('', `${i + 1}. ${paint(f.severity === 'critical' ? '1;31' : '33', severity)} ${visibleLine(f.title)} [${f.code}]`);
+    out.push(`   ${t('triage.text.evidence')}`);
     for (const e of f.evidence) out.push(visibleLine(`   - ${e.host ? `${e.host}: ` : ''}${e.probe}: ${e.saw}`));
     out.push(...recommendationLines(f.recommendation, opts.command).map((l) => visibleLine(`   ${l}`)));
   });
@@ -50,17 +52,29 @@ export function renderTriageText(r: TriageReport, opts: TriageTextOptions = {}):
 }
 
 export function recommendationLines(rec: Recommendation, command?: string): string[] {
-  if (rec.kind === 'none') return [`No runbook: ${rec.reason}`, ...rec.howTo.map((h) => `- ${h}`)];
+  if (rec.kind === 'none') return [t('triage.text.noRunbook', { reason: rec.reason }), ...rec.howTo.map((h) => `- ${h}`)];
   return [
-    `Runbook: ${rec.runbook} (${rec.title}): ${rec.why}`,
-    ...(rec.first ?? []).map((h) => `- first: ${h}`),
-    `Open it: ${runCommandFor(rec, command)}`,
+    t('triage.text.runbook', { runbook: rec.runbook, title: rec.title, why: rec.why }),
+    ...(rec.first ?? []).map((h) => t('triage.text.first', { step: h })),
+    t('triage.text.openIt', { command: runCommandFor(rec, command)! }),
     // Why not another explanation: after the command, so a short screen still shows the command.
-    ...(rec.ruledOut ?? []).map((r) => `- not ${RULED_OUT_WORD[r.explanation]}: ${r.saw}`),
+    ...(rec.ruledOut ?? []).map((r) => ruledOutLine(r)),
   ];
 }
 
-const RULED_OUT_WORD: Record<RuledOut['explanation'], string> = { down: 'down (or up)', busy: 'busy', 'locked-out': 'locked out', 'failing-over': 'failing over' };
+function ruledOutLine(r: RuledOut): string {
+  const saw = r.saw;
+  switch (r.explanation) {
+    case 'down':
+      return t('triage.text.notDown', { saw });
+    case 'busy':
+      return t('triage.text.notBusy', { saw });
+    case 'locked-out':
+      return t('triage.text.notLockedOut', { saw });
+    case 'failing-over':
+      return t('triage.text.notFailingOver', { saw });
+  }
+}
 
 /** A failover window in `triage --json`: times as ISO strings. */
 export interface TriageJsonFailover {

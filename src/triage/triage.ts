@@ -1,5 +1,6 @@
 // Triage of one status snapshot: what is wrong, the evidence, and the runbook that fits.
 // Pure: the same snapshot and library always give the same report (unit-tested on captures).
+import { t } from '../i18n/index.ts';
 import { checkInput } from '../runbook/inputs.ts';
 import { answeringMasters, lockedOut, loginLabel, metaloggerLags, vipMaster, type ClusterStatus, type HostStatus } from '../status/model.ts';
 import { formatUptime } from '../status/text.ts';
@@ -37,7 +38,7 @@ const RANK: Record<FindingCode, number> = {
 };
 
 const SSH = 'ssh probe';
-const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
+const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : t('triage.list', { items: xs.slice(0, -1).join(t('triage.listSeparator')), last: xs.at(-1)! }));
 
 /** Reached by this snapshot's probe (fresh data). */
 const known = (h: HostStatus): boolean => !!h.probe && h.reachable && !h.stale;
@@ -75,7 +76,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   const judged = new Map<number, FailoverJudgement>();
   const addFailover = (w: FailoverWindow, fallback: string) =>
     !failoverSaid && (failoverSaid = true) && add('failover-under-way', {
-      title: `Failover under way: ${describeWindow(w, status.at)}`,
+      title: t('triage.title.failoverUnderWay', { window: describeWindow(w, status.at) }),
       hosts: [...(w.from ? [w.from] : []), w.to],
       evidence: [{ probe: 'failover window', saw: `counted from ${w.anchor}` }, ...w.evidence, vipAnswer],
       failover: w,
@@ -129,7 +130,10 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     const fence = byVersion.slice(1).map((h) => h.name);
     const versionsKnown = two.every((h) => versionOf(h.name) !== undefined);
     add('split-brain', {
-      title: holders.length > 1 ? `Split brain: ${list(two.map((h) => h.name))} ${two.length === 2 ? 'both' : 'all'} hold the VIP ${vip}` : `Split brain: masters run on ${list(two.map((h) => h.name))} at once`,
+      title:
+        holders.length > 1
+          ? t(two.length === 2 ? 'triage.title.splitBrainVipBoth' : 'triage.title.splitBrainVipAll', { hosts: list(two.map((h) => h.name)), vip })
+          : t('triage.title.splitBrainMasters', { hosts: list(two.map((h) => h.name)) }),
       hosts: two.map((h) => h.name),
       evidence: [
         ...two.map((h) => ({ host: h.name, probe: `${SSH} (ip addr)`, saw: h.probe?.holdsVip ? `holds the VIP ${vip}` : `does not hold the VIP ${vip}` })),
@@ -162,7 +166,10 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     for (const other of serving.filter((h) => h.name !== holder.name && known(h))) {
       const [vo, vh] = [versionOf(other.name), versionOf(holder.name)];
       add('second-master', {
-        title: `A second master runs on ${other.name} beside the VIP holder ${holder.name}${vo !== undefined && vh !== undefined && vo < vh ? ` (stale: metadata version ${vo} < ${vh})` : ''}`,
+        title:
+          vo !== undefined && vh !== undefined && vo < vh
+            ? t('triage.title.secondMasterStale', { host: other.name, holder: holder.name, version: vo, holderVersion: vh })
+            : t('triage.title.secondMaster', { host: other.name, holder: holder.name }),
         hosts: [other.name],
         evidence: [
           { host: holder.name, probe: `${SSH} (ip addr)`, saw: `holds the VIP ${vip}` },
@@ -187,7 +194,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     const targets = ahead.map((l) => host(l.host)!).filter((h) => h.name !== holder?.name);
     const target = targets.find((h) => h.roles.includes('master-candidate')) ?? targets[0];
     add('stale-master', {
-      title: `Stale master${holder ? ` on ${holder.name}` : ''}: it serves metadata version ${vipRow.metadataVersion}, a metalogger has ${ahead[0]?.version ?? 'newer'}`,
+      title: t(holder ? 'triage.title.staleMasterOn' : 'triage.title.staleMaster', { host: holder?.name ?? '', version: vipRow.metadataVersion, newer: ahead[0]?.version ?? t('triage.newer') }),
       hosts: holder ? [holder.name] : [],
       evidence: [
         vipAnswer,
@@ -236,7 +243,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
         ];
         judged.set(findings.length, fo!);
         add('master-down', {
-          title: `No master serves: mfsmaster is not running on ${guess.name}${holder ? `, which holds the VIP ${vip}` : ''}`,
+          title: holder ? t('triage.title.masterDownVip', { host: guess.name, vip }) : t('triage.title.masterDown', { host: guess.name }),
           hosts: [guess.name],
           evidence: [
             ...(holder ? [{ host: holder.name, probe: `${SSH} (ip addr)`, saw: `holds the VIP ${vip}` }] : noVip),
@@ -262,7 +269,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       if (fo.kind === 'under-way') addFailover(fo.window, `lost-master (promote ${target?.name ?? 'the metalogger data'})`);
       else judged.set(findings.length, fo);
       if (fo.kind !== 'under-way') add('master-host-unreachable', {
-        title: `No master serves and master candidate ${list(lost.map((h) => h.name))} cannot be reached`,
+        title: t('triage.title.masterHostUnreachable', { hosts: list(lost.map((h) => h.name)) }),
         hosts: lost.map((h) => h.name),
         evidence: [
           ...lost.map(unreachableEvidence),
@@ -315,14 +322,14 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       addFailover((takeover as { window: FailoverWindow }).window, `a look at keepalived on ${holder.name}`);
     } else if (holder && !runs(holder, 'mfsmaster') && !serving.includes(holder)) {
       add('vip-without-master', {
-        title: `The VIP ${vip} is on ${holder.name}, which runs no master; the master runs on ${master.name}`,
+        title: t('triage.title.vipWithoutMaster', { vip, holder: holder.name, master: master.name }),
         hosts: [holder.name],
         evidence: [{ host: holder.name, probe: `${SSH} (ip addr)`, saw: `holds the VIP ${vip}` }, psEvidence(holder, 'mfsmaster'), psEvidence(master, 'mfsmaster'), vipAnswer],
         recommendation: vipFix(`the VIP does not lead to the master on ${master.name}`),
       });
     } else if (!holder && !vipRow && !candidates.some((h) => !known(h) && !unreachable(h))) {
       add('no-vip-holder', {
-        title: `No host holds the VIP ${vip}; a master runs on ${master.name}`,
+        title: t('triage.title.noVipHolder', { vip, master: master.name }),
         hosts: candidates.map((h) => h.name),
         evidence: [...candidates.filter(known).map((h) => ({ host: h.name, probe: `${SSH} (ip addr)`, saw: `does not hold the VIP ${vip}` })), psEvidence(master, 'mfsmaster'), ...candidates.filter(known).map(keepalivedEvidence)],
         recommendation: vipFix('no host holds the VIP'),
@@ -337,7 +344,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     for (const h of candidates.filter((c) => unreachable(c) && !serving.includes(c))) {
       add('standby-unreachable', {
         severity: 'warning',
-        title: `Master candidate ${h.name} cannot be reached; ${current.name} serves alone, with no standby`,
+        title: t('triage.title.standbyUnreachable', { host: h.name, master: current.name }),
         hosts: [h.name],
         evidence: [unreachableEvidence(h), psEvidence(current, 'mfsmaster'), vipAnswer],
         recommendation: recommend(
@@ -360,7 +367,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       if (!fault && !off) continue;
       add('standby-not-ready', {
         severity: 'warning',
-        title: fault ? `Standby ${h.name} cannot take over: its keepalived is FAULT (its check fails)` : `Standby ${h.name} cannot take over: keepalived does not run there`,
+        title: t(fault ? 'triage.title.standbyFault' : 'triage.title.standbyNoKeepalived', { host: h.name }),
         hosts: [h.name],
         evidence: [keepalivedEvidence(h), psEvidence(h, 'mfsmetalogger'), changelogEvidence(h)],
         recommendation: none('no runbook fits: the standby needs its metalogger with current metadata and keepalived running; until then a lost master does not fail over.', [
@@ -381,7 +388,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     : 'Bring back every chunkserver that stopped (see the chunkserver findings).';
   if (c?.missing) {
     add('missing-chunks', {
-      title: `${c.missing} chunks are missing (no copy left on a connected chunkserver)`,
+      title: t('triage.title.missingChunks', { count: c.missing }),
       hosts: [],
       evidence: [{ probe: `mfscli -SIC via VIP${mfsVia}`, saw: `chunk matrix: ${c.missing} missing` }, ...csEvidence],
       recommendation: none('no runbook restores chunks: the copies are only on chunkservers that are not connected, or lost.', [
@@ -392,7 +399,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   }
   if (c?.endangered) {
     add('endangered-chunks', {
-      title: `${c.endangered} chunks are endangered (one copy left)`,
+      title: t('triage.title.endangeredChunks', { count: c.endangered }),
       hosts: [],
       evidence: [{ probe: `mfscli -SIC via VIP${mfsVia}`, saw: `chunk matrix: ${c.endangered} endangered` }, ...csEvidence],
       recommendation: none('no runbook fits: replication restores the copies by itself once the chunkservers are back.', [bringBack, 'Stop nothing else meanwhile: one more lost chunkserver makes these chunks missing.']),
@@ -409,7 +416,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     const gone = unreachable(h);
     if (!dead && !gone && rows.length === 0) continue;
     add('chunkserver-down', {
-      title: gone ? `Chunkserver host ${h.name} cannot be reached` : dead ? `Chunkserver ${h.name} is down: mfschunkserver is not running` : `Chunkserver ${h.name} is disconnected from the master`,
+      title: t(gone ? 'triage.title.chunkserverUnreachable' : dead ? 'triage.title.chunkserverDown' : 'triage.title.chunkserverDisconnected', { host: h.name }),
       hosts: [h.name],
       evidence: [...(gone ? [unreachableEvidence(h)] : [psEvidence(h, 'mfschunkserver')]), ...csEvidence.filter((e) => e.host === h.name)],
       recommendation: dead
@@ -426,7 +433,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   }
   for (const d of disconnected.filter((x) => !reportedIps.has(x.ip))) {
     add('chunkserver-down', {
-      title: `Chunkserver ${d.ip}:${d.port} (id ${d.id}, not in the inventory) is disconnected`,
+      title: t('triage.title.unknownChunkserverDisconnected', { address: `${d.ip}:${d.port}`, id: d.id }),
       hosts: [],
       evidence: csEvidence.filter((e) => e.saw.includes(`${d.ip}:${d.port}`)),
       recommendation: none('no runbook restarts a chunkserver, and this one is not in the inventory.', [`Start it on ${d.ip}, or remove it for good: \`mfscli -H ${vip} -CRC ${d.ip}:${d.port}\`.`]),
@@ -442,7 +449,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     if (!gone && !dead && !unconnected) continue;
     add('metalogger-down', {
       severity: 'warning',
-      title: gone ? `Metalogger host ${h.name} cannot be reached` : dead ? `Metalogger on ${h.name} is down: mfsmetalogger is not running` : `Metalogger on ${h.name} runs but is not connected to the master`,
+      title: t(gone ? 'triage.title.metaloggerUnreachable' : dead ? 'triage.title.metaloggerDown' : 'triage.title.metaloggerDisconnected', { host: h.name }),
       hosts: [h.name],
       evidence: [
         gone ? unreachableEvidence(h) : psEvidence(h, 'mfsmetalogger'),
@@ -463,7 +470,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   for (const l of lags.filter((x) => x.behind > lagMax)) {
     add('metalogger-lagging', {
       severity: 'warning',
-      title: `Metalogger on ${l.host} is ${l.behind} metadata versions behind the master`,
+      title: t('triage.title.metaloggerLagging', { host: l.host, behind: l.behind }),
       hosts: [l.host],
       evidence: [vipAnswer, { host: l.host, probe: `${SSH} (changelog_ml.0.mfs)`, saw: `last change ${l.version} (${l.changelogAgeS} s ago)` }],
       recommendation: none('no runbook fits: a lagging metalogger needs its connection to the master checked.', [`On ${l.host}: check that it reaches the VIP ${vip} on port 9419, then \`mfsmetalogger restart\`.`]),
@@ -473,7 +480,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   if (c?.undergoal) {
     add('undergoal-chunks', {
       severity: 'warning',
-      title: `${c.undergoal} chunks are under their goal`,
+      title: t('triage.title.undergoalChunks', { count: c.undergoal }),
       hosts: [],
       evidence: [{ probe: `mfscli -SIC via VIP${mfsVia}`, saw: `chunk matrix: ${c.undergoal} undergoal` }, ...csEvidence],
       recommendation: none('no runbook fits: the master replicates undergoal chunks by itself.', [
@@ -486,7 +493,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   for (const h of hosts.filter((x) => unreachable(x) && !x.roles.some((r) => r === 'master-candidate' || r === 'chunkserver' || r === 'metalogger'))) {
     add('host-unreachable', {
       severity: 'warning',
-      title: `${h.name} cannot be reached${h.roles.length ? ` (${h.roles.join(', ')})` : ''}`,
+      title: h.roles.length ? t('triage.title.hostUnreachableRoles', { host: h.name, roles: h.roles.join(', ') }) : t('triage.title.hostUnreachable', { host: h.name }),
       hosts: [h.name],
       evidence: [unreachableEvidence(h)],
       recommendation: none('no runbook fits: the host must be reachable over SSH first.', [`Check ${h.name}'s power, network and sshd (\`ssh ${h.name} true\`).`]),
@@ -498,7 +505,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     const candidate = h.roles.includes('master-candidate');
     add('host-state-unknown', {
       severity: candidate ? 'critical' : 'warning',
-      title: `${h.name} answers SSH, but its status probe did not complete: its state is unknown${candidate ? ' (a master candidate)' : ''}`,
+      title: t(candidate ? 'triage.title.hostStateUnknownCandidate' : 'triage.title.hostStateUnknown', { host: h.name }),
       hosts: [h.name],
       evidence: [{ host: h.name, probe: SSH, saw: h.error ?? 'no status' }],
       recommendation: none(`no runbook fits while ${h.name}'s state is unknown: triage does not guess it.`, [
@@ -515,7 +522,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     add('host-locked-out', {
       severity: candidate ? 'critical' : 'warning',
       rank: candidate ? RANK['host-locked-out'] : 64,
-      title: `Cannot log into ${h.name} (${loginLabel(h.login)}): fix access to ${h.name} first${candidate ? '; it is a master candidate and may be running a master' : ''}`,
+      title: t(candidate ? 'triage.title.lockedOutCandidate' : 'triage.title.lockedOut', { host: h.name, why: loginLabel(h.login) }),
       hosts: [h.name],
       evidence: [
         { host: h.name, probe: SSH, saw: `${loginSeen(h)}${h.error ? `: ${h.error}` : ''}` },
@@ -572,7 +579,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   if (status.mfs.error && !findings.some((f) => f.evidence.includes(vipAnswer))) {
     add('probe-problem', {
       severity: 'warning',
-      title: `mfscli could not report on the cluster${mfsVia}`,
+      title: status.mfs.via ? t('triage.title.probeProblemVia', { host: status.mfs.via }) : t('triage.title.probeProblem'),
       hosts: status.mfs.via ? [status.mfs.via] : [],
       evidence: [vipAnswer],
       recommendation: none('no runbook fits: the probe itself failed.', ['Run `mfscli -SIN -H ' + vip + '` on a master candidate to see why.']),
