@@ -6,8 +6,9 @@ import type { RiskLevel } from '../src/runbook/types.ts';
 import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx';
 import { Select } from './widgets/Select.tsx';
 import { riskColor } from './theme.ts';
-import { formatTimestamp } from './format.ts';
-import { wrapText } from './runner/view-model.ts';
+import { formatTimestamp, visible, visibleLine } from './format.ts';
+import { cells, fitCells, truncateCells, wrapCells } from '../src/util/cells.ts';
+import { proseLines } from '../src/util/prose.ts';
 
 export interface RunbookEntry {
   id: string;
@@ -52,24 +53,66 @@ type HomeItem =
   | { value: string; group: string; kind: 'triage' }
   | { value: string; group: string; kind: 'quit' };
 
-function homeItems(runbooks: readonly RunbookEntry[], unfinished: readonly UnfinishedRun[], triage: boolean): HomeItem[] {
+const RISK_ORDER: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+/**
+ * In the order an operator in an incident needs them: a run left unfinished, then what is
+ * wrong (triage, status), then the runbooks from the safest (read-only health checks) to the
+ * most destructive; the library's order within one risk level.
+ */
+export function homeItems(runbooks: readonly RunbookEntry[], unfinished: readonly UnfinishedRun[], triage: boolean): HomeItem[] {
+  const byRisk = runbooks.map((r, i) => ({ r, i })).sort((a, b) => RISK_ORDER[a.r.risk] - RISK_ORDER[b.r.risk] || a.i - b.i);
   return [
-    ...runbooks.map((runbook): HomeItem => ({ value: `runbook:${runbook.id}`, group: 'Runbooks', kind: 'runbook', runbook })),
     ...unfinished.map((run): HomeItem => ({ value: `resume:${run.runId}`, group: 'Resume an unfinished run', kind: 'resume', run })),
-    ...(triage ? [{ value: 'triage', group: 'Cluster', kind: 'triage' } as const] : []),
-    { value: 'status', group: 'Cluster', kind: 'status' },
-    { value: 'quit', group: 'Cluster', kind: 'quit' },
+    ...(triage ? [{ value: 'triage', group: 'Look first', kind: 'triage' } as const] : []),
+    { value: 'status', group: 'Look first', kind: 'status' },
+    ...byRisk.map(({ r: runbook }): HomeItem => ({ value: `runbook:${runbook.id}`, group: 'Runbooks, safest first', kind: 'runbook', runbook })),
+    { value: 'quit', group: '', kind: 'quit' },
   ];
+}
+
+/** The words a filter looks for in an item. */
+function itemText(item: HomeItem): string {
+  switch (item.kind) {
+    case 'runbook':
+      return `${item.runbook.title} ${item.runbook.id} ${item.runbook.summary} ${item.runbook.when} ${item.runbook.risk}`;
+    case 'resume':
+      return `${item.run.title} ${item.run.runId} resume`;
+    case 'status':
+      return 'Cluster status';
+    case 'triage':
+      return 'Triage: what is wrong, which runbook fits';
+    case 'quit':
+      return 'Quit';
+  }
+}
+
+/** Items with every typed word in them (any case); all items for an empty filter. */
+export function filterItems(items: readonly HomeItem[], filter: string): HomeItem[] {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [...items];
+  return items.filter((item) => {
+    const text = itemText(item).toLowerCase();
+    return words.every((w) => text.includes(w));
+  });
 }
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Pads or cuts (with …) to exactly width characters. */
-function fit(text: string, width: number): string {
-  return text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`;
-}
+export const homeKeys: [string, string][] = [
+  ['↑ ↓', 'move (home, end: first, last)'],
+  ['enter', 'open the runbook, the run to resume, triage or the status'],
+  ['letters', 'filter the list (title, id, summary, when to use it, risk)'],
+  ['backspace', 'take back a letter of the filter'],
+  ['esc', 'clear the filter'],
+  ['?', 'show or hide this list'],
+  ['q', 'quit (when no filter is typed); ctrl-c always'],
+];
+
+/** Widest risk label: `critical risk`. */
+const RISK_CELLS = cells('critical risk');
 
 function ItemRow({ item, focused, titleWidth }: { item: HomeItem; focused: boolean; titleWidth: number }) {
   switch (item.kind) {
@@ -77,39 +120,50 @@ function ItemRow({ item, focused, titleWidth }: { item: HomeItem; focused: boole
       const broken = (item.runbook.problems?.length ?? 0) > 0;
       return broken ? (
         <Text wrap="truncate-end" dimColor>
-          <Text bold={focused}>{fit(item.runbook.title, titleWidth)}</Text> <Text color="red">cannot run: {plural(item.runbook.problems!.length, 'problem')}</Text>
+          <Text bold={focused}>{fitCells(visibleLine(item.runbook.title), titleWidth)}</Text> <Text color="red">cannot run: {plural(item.runbook.problems!.length, 'problem')}</Text>
         </Text>
       ) : (
         <Text wrap="truncate-end">
-          <Text bold={focused}>{fit(item.runbook.title, titleWidth)}</Text> <Text color={riskColor[item.runbook.risk]}>{item.runbook.risk} risk</Text>
+          <Text bold={focused}>{fitCells(visibleLine(item.runbook.title), titleWidth)}</Text> <Text color={riskColor[item.runbook.risk]}>{item.runbook.risk} risk</Text>
         </Text>
       );
     }
     case 'resume':
       return (
         <Text wrap="truncate-end">
-          <Text bold={focused}>{item.run.title}</Text>
+          <Text bold={focused}>{visibleLine(item.run.title)}</Text>
           <Text dimColor>
             {' '}
-            · started {formatTimestamp(item.run.started)} · last activity {formatTimestamp(item.run.lastActivity)} · {item.run.runId}
+            · started {formatTimestamp(item.run.started)} · last activity {formatTimestamp(item.run.lastActivity)} · {visibleLine(item.run.runId)}
           </Text>
         </Text>
       );
     case 'status':
       return <Text bold={focused}>Cluster status</Text>;
     case 'triage':
-      return <Text bold={focused}>Triage: what is wrong, which runbook fits</Text>;
+      return <Text bold={focused} wrap="truncate-end">Triage: what is wrong, which runbook fits</Text>;
     case 'quit':
       return <Text bold={focused}>Quit</Text>;
   }
 }
 
+/** At most `max` lines; when some are left out the last one shown ends in … (nothing disappears silently). */
+function capLines(lines: readonly string[], max: number, width: number): string[] {
+  if (lines.length <= max) return [...lines];
+  return [...lines.slice(0, Math.max(0, max - 1)), truncateCells(`${lines[max - 1] ?? ''} ${lines.slice(max).join(' ')}`, width)];
+}
+
 function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onStatus, onTriage, onQuit, active = true }: HomeProps) {
   const { rows, columns } = useTerminalSize();
-  const items = useMemo(() => homeItems(runbooks, unfinished, !!onTriage), [runbooks, unfinished, onTriage]);
+  const all = useMemo(() => homeItems(runbooks, unfinished, !!onTriage), [runbooks, unfinished, onTriage]);
+  const [filter, setFilter] = useState('');
+  const [showKeys, setShowKeys] = useState(false);
+  const items = useMemo(() => filterItems(all, filter), [all, filter]);
   const [focused, setFocused] = useState<HomeItem | undefined>(items[0]);
-  // Titles in one column so the risk levels line up; the longest ones are cut to make room.
-  const titleWidth = Math.max(10, Math.min(columns - 20, Math.max(0, ...runbooks.map((r) => r.title.length))));
+  const current = items.find((i) => i.value === focused?.value) ?? items[0];
+  const width = Math.max(20, columns);
+  // Titles in one column so the risk levels line up; the longest ones are cut (…) to make room.
+  const titleWidth = Math.max(8, Math.min(width - 2 - 1 - RISK_CELLS - 1, Math.max(0, ...runbooks.map((r) => cells(visibleLine(r.title))))));
 
   const choose = useCallback(
     (item: HomeItem) => {
@@ -121,6 +175,21 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
     },
     [onPick, onResume, onStatus, onTriage, onQuit],
   );
+  // Above the list: letters go to the filter (the list keeps the arrows and Enter).
+  useKeyLayer(
+    layer.prompt + 1,
+    (input, key) => {
+      if (isCtrlC(input, key)) return false;
+      if (input === '?' && !key.ctrl && !key.meta) return setShowKeys((v) => !v), true;
+      if (key.escape && (filter !== '' || showKeys)) return setFilter(''), setShowKeys(false), true;
+      if ((key.backspace || key.delete) && filter !== '') return setFilter((f) => [...f].slice(0, -1).join('')), true;
+      if (input === 'q' && filter === '') return false;
+      if (key.ctrl || key.meta || key.return || key.tab || key.escape || !input || /[\u0000-\u001f\u007f]/u.test(input)) return false;
+      setFilter((f) => f + input);
+      return true;
+    },
+    active,
+  );
   useKeyLayer(
     layer.screen,
     (input, key) => {
@@ -131,47 +200,89 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
     active,
   );
 
+  const detailWidth = width - 2;
   const detail =
-    focused?.kind === 'runbook' && (focused.runbook.problems?.length ?? 0) > 0
-      ? [`Cannot run until fixed (mfs-tui validate):`, ...focused.runbook.problems!.flatMap((p) => wrapText(p, columns - 2))]
-      : focused?.kind === 'runbook'
-      ? [...wrapText(focused.runbook.summary, columns - 2), ...wrapText(`When: ${focused.runbook.when}`, columns - 2)]
-      : focused?.kind === 'resume'
-        ? ['Resuming shows what is done; a step that was running when mfs-tui stopped must be settled first.']
-        : focused?.kind === 'status'
-          ? ['Daemons, VIP holder and chunk health of the cluster.']
-          : focused?.kind === 'triage'
-            ? ['Names what is wrong with the evidence seen, most dangerous first, and opens the runbook that fits with its inputs filled in.']
-            : [];
-  // Header, notice, group headings, detail, help: the list gets what is left.
-  const listRows = Math.max(3, rows - 1 - 2 - (notice ? 2 : 0) - 3 - Math.min(detail.length, 4) - 2);
+    current?.kind === 'runbook' && (current.runbook.problems?.length ?? 0) > 0
+      ? [`Cannot run until fixed (mfs-tui validate):`, ...current.runbook.problems!.flatMap((p) => wrapCells(visibleLine(p), detailWidth))]
+      : current?.kind === 'runbook'
+        ? [...proseLines(visible(current.runbook.summary), detailWidth), ...proseLines(visible(`When: ${current.runbook.when}`), detailWidth)].filter((l) => l !== '')
+        : current?.kind === 'resume'
+          ? wrapCells('Resuming shows what is done; a step that was running when mfs-tui stopped must be settled first.', detailWidth)
+          : current?.kind === 'status'
+            ? wrapCells('Daemons, VIP holder and chunk health of the cluster.', detailWidth)
+            : current?.kind === 'triage'
+              ? wrapCells('Names what is wrong with the evidence seen, most dangerous first, and opens the runbook that fits with its inputs filled in.', detailWidth)
+              : [];
+  const noticeLines = notice ? notice.split('\n').flatMap((l) => wrapCells(visibleLine(l), width)) : [];
+  const shownNotice = capLines(noticeLines, Math.max(1, Math.floor(rows / 4)), width);
+  const detailRows = Math.min(detail.length, 4);
+  const groups = new Set(items.map((i) => i.group).filter(Boolean)).size;
+  // Header, notice, filter line, blank, group headings, ↑/↓ more lines, blank, detail, help: the list gets what is left.
+  const fixed = 1 + shownNotice.length + 1 + 1 + groups + 2 + 1 + detailRows + 1;
+  const listRows = Math.max(1, rows - 1 - fixed);
+  const keyRows = Math.max(1, rows - 1 - 1 - shownNotice.length - 1 - 1);
+  const keyLines = homeKeys.flatMap(([k, what]) => wrapCells(what, Math.max(10, width - 12)).map((l, i) => `${fitCells(i === 0 ? k : '', 12)}${l}`));
+  const runbookCount = items.filter((i) => i.kind === 'runbook').length;
 
   return (
-    <Box flexDirection="column" width={columns}>
+    <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
         <Text bold color="cyan">
           mfs-tui
         </Text>
-        {cluster ? ` · cluster ${cluster}` : ' · no inventory'}
+        {cluster ? ` · cluster ${visibleLine(cluster)}` : ' · no inventory'}
       </Text>
-      {notice && <Text color="yellow">{notice}</Text>}
-      <Text> </Text>
-      {runbooks.length === 0 && <Text dimColor>No runbooks found.</Text>}
-      <Select<HomeItem>
-        items={items}
-        renderItem={(item, isFocused) => <ItemRow item={item} focused={isFocused} titleWidth={titleWidth} />}
-        onSelect={choose}
-        onFocus={setFocused}
-        limit={listRows}
-        active={active}
-      />
-      <Text> </Text>
-      {detail.slice(0, 4).map((line, i) => (
-        <Text key={i} dimColor={i > 0 && line.startsWith('When:')} color={focused?.kind === 'runbook' && focused.runbook.problems?.length ? 'red' : undefined}>
-          {line}
+      {shownNotice.map((l, i) => (
+        <Text key={i} color="yellow">
+          {l}
         </Text>
       ))}
-      <Text dimColor>↑↓ move · enter open · q quit</Text>
+      {filter ? (
+        <Text wrap="truncate-end">
+          filter: <Text bold>{visibleLine(filter)}</Text>
+          <Text dimColor>
+            {' '}
+            · {runbookCount} of {plural(runbooks.length, 'runbook')} · esc clears
+          </Text>
+        </Text>
+      ) : (
+        <Text dimColor wrap="truncate-end">
+          type to filter · ? keys
+        </Text>
+      )}
+      {showKeys ? (
+        <Box flexDirection="column">
+          <Text bold>Keys</Text>
+          {capLines(keyLines, keyRows, width).map((l, i) => (
+            <Text key={i} wrap="truncate-end">
+              {l}
+            </Text>
+          ))}
+        </Box>
+      ) : (
+        <>
+          {runbooks.length === 0 && !filter && <Text dimColor>No runbooks found.</Text>}
+          {filter && items.length === 0 && <Text color="yellow">Nothing matches "{visibleLine(filter)}".</Text>}
+          <Select<HomeItem>
+            key={filter}
+            items={items}
+            renderItem={(item, isFocused) => <ItemRow item={item} focused={isFocused} titleWidth={titleWidth} />}
+            onSelect={choose}
+            onFocus={setFocused}
+            limit={listRows}
+            active={active && !showKeys}
+          />
+          <Text> </Text>
+          {capLines(detail, 4, width).map((line, i) => (
+            <Text key={i} wrap="truncate-end" dimColor={i > 0 && line.startsWith('When:')} color={current?.kind === 'runbook' && current.runbook.problems?.length ? 'red' : undefined}>
+              {line}
+            </Text>
+          ))}
+        </>
+      )}
+      <Text dimColor wrap="truncate-end">
+        {showKeys ? '? or esc back to the list · q quit' : '↑↓ move · enter open · type to filter · ? keys · q quit'}
+      </Text>
     </Box>
   );
 }

@@ -16,8 +16,9 @@ import { CommandPager } from './runner/CommandPager.tsx';
 import { PreconditionWarning, PreconditionsChecking, checkingNames, warningLines } from './runner/Preconditions.tsx';
 import { StatusLine, StatusSidebar } from './status/StatusScreen.tsx';
 import type { StatusStore } from './status/useStatus.ts';
-import { allKeys, currentStepIndex, formatDuration, helpFor, pagerKeyFor, planLayout, runningHosts, wrapText } from './runner/view-model.ts';
-import { visibleLine } from '../src/util/visible.ts';
+import { currentStepIndex, formatDuration, helpFor, keyListLines, pagerKeyFor, planLayout, runningHosts } from './runner/view-model.ts';
+import { visible, visibleLine } from '../src/util/visible.ts';
+import { proseLines } from '../src/util/prose.ts';
 import './theme.ts';
 
 export interface RunnerProps {
@@ -171,7 +172,8 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
   const commands = wrapRows(commandRows(plan), columns - 1);
   // A dangerous step says why in red for as long as it is the current step.
   const risk = (state.prompt?.kind === 'confirm' ? state.prompt.risk : undefined) ?? step?.commands.find((c) => c.risk)?.risk;
-  const prose = step ? wrapText(step.prose, columns - 2).filter((l, i, all) => l !== '' || (i > 0 && i < all.length - 1)) : [];
+  // Each paragraph re-flowed to the width at hand (the source's own line breaks are not kept).
+  const prose = step ? proseLines(visible(step.prose, { tabs: false }), columns - 2) : [];
   const prompt = state.prompt;
   const over = prompt?.kind === 'finished' || state.cursor >= state.steps.length;
   // A harmless step that runs although its preconditions do not hold says so while current.
@@ -189,7 +191,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
     warnings.length +
     (checking.length ? 1 : 0) +
     1 + // blank before output
-    (modal ? modalRows : promptRows(prompt, step)) +
+    (modal ? modalRows : promptRows(prompt, step, columns, stepState)) +
     1; // help line
   const budget = planLayout({
     rows,
@@ -213,8 +215,9 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
     commands.length > 0 && !paging,
   );
 
-  // The key list takes the place of the step detail: every row not used by the rest.
-  const keyRows = rows - 1 - (1 + (state.changedSteps.length ? 1 : 0) + budget.steps + 1 + (modal ? 1 : promptRows(prompt, step)) + 1);
+  // The key list takes the place of the step list and the step detail: every row not used by the rest.
+  const keyRows = rows - 1 - (1 + (state.changedSteps.length ? 1 : 0) + (modal ? 1 : promptRows(prompt, step, columns, stepState)) + 1);
+  const keyLines = keyListLines(columns);
   const headerParts = [title, cluster ? `cluster ${cluster}` : undefined, `run ${state.runId}`, formatDuration(Math.max(0, elapsed))].filter(Boolean);
 
   const runner = paging ? (
@@ -232,6 +235,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
           Changed since this run started: {state.changedSteps.join(', ')}
         </Text>
       )}
+      {!showKeys && (
       <StepList
         steps={ctrl.steps}
         states={state.steps}
@@ -241,14 +245,15 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
         now={now}
         runningSince={runningSince}
         changed={state.changedSteps}
+        renderText={ctrl.renderText?.bind(ctrl)}
       />
-      <Text> </Text>
+      )}
+      {!showKeys && <Text> </Text>}
       {showKeys ? (
         <Box flexDirection="column">
-          {allKeys.slice(0, Math.max(1, keyRows)).map(([k, what]) => (
-            <Text key={k}>
-              <Text bold>{k.padEnd(20)}</Text>
-              {what}
+          {(keyLines.length > keyRows ? [...keyLines.slice(0, Math.max(0, keyRows - 1)), `keys 1–${Math.max(0, keyRows - 1)} of ${keyLines.length} lines: a taller terminal shows them all`] : keyLines).map((line, i) => (
+            <Text key={i} wrap="truncate-end">
+              {line}
             </Text>
           ))}
         </Box>
@@ -273,6 +278,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
         <ConfirmPrompt
           key={modal.kind}
           priority={layer.modal}
+          width={columns}
           question={
             modal.kind === 'cancel'
               ? `Cancel the running command on ${modal.host}?`
@@ -286,7 +292,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
           onNo={() => setModal(null)}
         />
       ) : prompt ? (
-        <PromptPanel prompt={prompt} step={step} stepState={stepState} plan={plan} send={send} active={!showKeys && !paging} onHome={onHome} onNextRunbook={onNextRunbook} lastTyped={lastTyped} onTyped={setLastTyped} />
+        <PromptPanel prompt={prompt} step={step} stepState={stepState} plan={plan} width={columns} send={send} active={!showKeys && !paging} onHome={onHome} onNextRunbook={onNextRunbook} lastTyped={lastTyped} onTyped={setLastTyped} />
       ) : null}
       <Text dimColor wrap="truncate-end">
         {cut ? `${pagerKey} view whole command · ` : ''}
@@ -312,7 +318,7 @@ function WithStatus({ placement, status, rows, columns, runner }: { placement: '
     <Box flexDirection="row" width={columns}>
       {runner}
       <Box flexDirection="column" width={SIDEBAR_COLUMNS} height={rows - 1} overflow="hidden" marginLeft={1}>
-        <StatusSidebar store={status} />
+        <StatusSidebar store={status} rows={rows - 1} width={SIDEBAR_COLUMNS} />
       </Box>
     </Box>
   );

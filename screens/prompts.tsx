@@ -8,6 +8,7 @@ import { effectiveValue, inputProblem } from './widgets/input-values.ts';
 import type { RunbookInput } from '../src/runbook/types.ts';
 import type { InputSuggestion } from '../src/runbook/inputs.ts';
 import { visible } from './format.ts';
+import { truncateCells } from '../src/util/cells.ts';
 
 interface ConfirmPromptProps {
   question: string;
@@ -16,6 +17,8 @@ interface ConfirmPromptProps {
   active?: boolean;
   /** Modal questions (cancel? leave?) sit above the prompt they interrupt. */
   priority?: number;
+  /** Columns available: a longer question is cut (…) so its keys, (y/n), always show. */
+  width?: number;
 }
 
 /**
@@ -23,7 +26,7 @@ interface ConfirmPromptProps {
  * swallows every key, takes none pressed before it was drawn (its keys show once it
  * listens), and Esc or q leave it (no).
  */
-export function ConfirmPrompt({ question, onYes, onNo, active = true, priority = layer.prompt }: ConfirmPromptProps) {
+export function ConfirmPrompt({ question, onYes, onNo, active = true, priority = layer.prompt, width }: ConfirmPromptProps) {
   const modal = priority >= layer.modal;
   const armed = useArmed(modal ? ARM_AFTER_MS : 0);
   useKeyLayer(
@@ -39,7 +42,7 @@ export function ConfirmPrompt({ question, onYes, onNo, active = true, priority =
   );
   return (
     <Text wrap="truncate-end">
-      {question} {armed ? <Text bold>(y/n)</Text> : <Text dimColor>…</Text>}
+      {width === undefined ? question : truncateCells(question, width - 7)} {armed ? <Text bold>(y/n)</Text> : <Text dimColor>…</Text>}
     </Text>
   );
 }

@@ -9,6 +9,7 @@ import { Select } from '../widgets/Select.tsx';
 import { layer, useKeyLayer } from '../hooks/keys.tsx';
 import { PreconditionRefusal, refusalRows } from './Preconditions.tsx';
 import { visibleLine } from '../../src/util/visible.ts';
+import { cells, truncateCells, wrapCells } from '../../src/util/cells.ts';
 
 interface PromptPanelProps {
   prompt: Prompt;
@@ -22,6 +23,8 @@ interface PromptPanelProps {
   /** The last typed confirmation per step/host, kept above the prompt so a re-ask still shows it. */
   lastTyped: TypedAnswer | null;
   onTyped(answer: TypedAnswer): void;
+  /** Columns the panel may use: its text wraps to them, and promptRows counts the wrapped rows. */
+  width?: number;
 }
 
 export interface TypedAnswer {
@@ -30,19 +33,83 @@ export interface TypedAnswer {
   typed: string;
 }
 
-/** Rows the prompt takes, for the layout budget. */
-export function promptRows(prompt: Prompt | undefined, step?: Step): number {
+/** Lines the question of a decision takes at this width, and each choice (its label and where it goes). */
+export function decisionLines(step: Step | undefined, width: number): { question: string[]; choices: string[][] } {
+  const w = Math.max(10, width - 2);
+  const question = wrapCells(visibleLine(step?.decision?.question ?? 'Choose:'), width);
+  const choices = (step?.decision?.choices ?? []).map((c) => {
+    const target = c.runbook ? `runbook ${c.runbook}` : c.goto ? `step ${c.goto}` : '';
+    return wrapCells(`${visibleLine(c.label)}${target ? ` → ${visibleLine(target)}` : ''}`, w);
+  });
+  return { question, choices };
+}
+
+/** The failure line of a failed step, wrapped (at most 3 rows: the rest is in the journal). */
+function failedLines(text: string, width: number): string[] {
+  const lines = wrapCells(text, width);
+  return lines.length > 3 ? [...lines.slice(0, 2), truncateCells(lines.slice(2).join(' '), width)] : lines;
+}
+
+function failedText(prompt: Extract<Prompt, { kind: 'failed' }>, stepState: StepState | undefined): string {
+  const host = stepState?.hosts.find((h) => h.host === prompt.host) ?? stepState?.hosts.find((h) => h.status === 'failed' || h.status === 'cancelled');
+  const what = prompt.reason ?? (host ? (host.reason ?? (host.exitCode != null ? `exit ${host.exitCode}` : host.status)) : (stepState?.reason ?? 'the step failed'));
+  return `Failed${host ? ` on ${visibleLine(host.host)}` : ''}: ${visibleLine(what)}`;
+}
+
+/** The settle choices an in-doubt step offers, each with its key. */
+function settleKeys(prompt: Extract<Prompt, { kind: 'in-doubt' }>): { choices: SettleAction[]; keys: Record<SettleAction, [string, string]> } {
+  const canCheck = prompt.canCheck === true;
+  // A job found on the host says what may be done; without one, the classic four.
+  const choices: SettleAction[] = prompt.choices ?? [...(canCheck ? ['check' as const] : []), 'rerun', 'mark-done', 'abort'];
+  const keys: Record<SettleAction, [string, string]> = {
+    follow: ['w', prompt.job?.state === 'running' ? 'wait for it and follow its output' : 'take its exit code'],
+    stop: ['s', 'stop it (kill its process group)'],
+    check: ['c', 'run its check'],
+    rerun: ['r', 're-run it'],
+    'mark-done': ['d', 'mark it done'],
+    abort: ['a', 'abort the run'],
+  };
+  return { choices, keys };
+}
+
+function inDoubtLines(prompt: Extract<Prompt, { kind: 'in-doubt' }>, width: number): { head: string[]; job: string[]; keys: string[] } {
+  const head = wrapCells(`In doubt: it was running on ${visibleLine(prompt.host)} when mfs-tui stopped or lost the connection; its effect is unknown.`, width);
+  const job = prompt.job
+    ? wrapCells(`On ${visibleLine(prompt.host)} now, the command ${visibleLine(prompt.job.detail)}${prompt.job.state === 'running' ? ': it is not run again while it runs.' : '.'}`, width)
+    : [];
+  const { choices, keys } = settleKeys(prompt);
+  // Every key stays readable: the list wraps between choices, never inside one.
+  const rows: string[] = [];
+  for (const c of choices) {
+    const item = `${keys[c][0]} ${keys[c][1]}`;
+    const last = rows.at(-1);
+    if (last !== undefined && cells(`${last} · ${item}`) <= width) rows[rows.length - 1] = `${last} · ${item}`;
+    else rows.push(item);
+  }
+  return { head, job, keys: rows };
+}
+
+/** Rows the prompt takes at this width, for the layout budget (the rows it draws, wrapped lines included). */
+export function promptRows(prompt: Prompt | undefined, step?: Step, width = 80, stepState?: StepState): number {
   switch (prompt?.kind) {
     case undefined:
       return 0;
     case 'confirm':
       return prompt.level === 'typed' ? 2 : 1;
-    case 'decide':
-      return 1 + (step?.decision?.choices.length ?? 0);
+    case 'decide': {
+      const d = decisionLines(step, width);
+      return d.question.length + d.choices.reduce((n, c) => n + c.length, 0);
+    }
     case 'finished':
       return prompt.nextRunbook ? 2 : 1;
     case 'preconditions':
       return refusalRows(prompt.results);
+    case 'failed':
+      return failedLines(failedText(prompt, stepState), width).length + 1;
+    case 'in-doubt': {
+      const l = inDoubtLines(prompt, width);
+      return l.head.length + l.job.length + l.keys.length;
+    }
     default:
       return 2;
   }
@@ -77,8 +144,11 @@ function ConfirmStep({
   active,
   lastTyped,
   onTyped,
-}: { prompt: Extract<Prompt, { kind: 'confirm' }> } & Pick<PromptPanelProps, 'plan' | 'send' | 'active' | 'lastTyped' | 'onTyped'>) {
-  const hosts = prompt.host ?? [...new Set(plan.filter((p) => !p.skipReason).map((p) => p.host))].join(', ');
+  width,
+}: { prompt: Extract<Prompt, { kind: 'confirm' }> } & Pick<PromptPanelProps, 'plan' | 'send' | 'active' | 'lastTyped' | 'onTyped' | 'width'>) {
+  const targets = prompt.host ? [prompt.host] : [...new Set(plan.filter((p) => !p.skipReason).map((p) => p.host))];
+  // Many hosts: their number first, so it shows however narrow the terminal (the commands above list them all).
+  const hosts = targets.length > 8 ? `${targets.length} hosts (${targets.join(', ')})` : targets.join(', ');
   const expected = typedTarget(prompt, plan);
   const key = `${prompt.stepId}/${expected}`;
   const submitTyped = useCallback(
@@ -107,6 +177,7 @@ function ConfirmStep({
       onYes={() => send({ type: 'confirm' })}
       onNo={() => send({ type: 'refuse' })}
       active={active}
+      width={width}
     />
   );
 }
@@ -135,24 +206,31 @@ function Acknowledge({ send, active }: Pick<PromptPanelProps, 'send' | 'active'>
 interface ChoiceItem {
   value: string;
   label: string;
-  target: string;
+  /** The label and its target, wrapped to the width. */
+  lines: string[];
 }
 
-function Decide({ step, send, active }: Pick<PromptPanelProps, 'step' | 'send' | 'active'>) {
+function Decide({ step, send, active, width = 80 }: Pick<PromptPanelProps, 'step' | 'send' | 'active' | 'width'>) {
   const choices = step?.decision?.choices ?? [];
+  const lines = decisionLines(step, width);
   const take = useCallback((item: ChoiceItem) => send({ type: 'decide', choice: item.value }), [send]);
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate-end">
-        {visibleLine(step?.decision?.question ?? 'Choose:')}
-      </Text>
+      {lines.question.map((l, i) => (
+        <Text key={i} bold>
+          {l}
+        </Text>
+      ))}
       <Select
-        items={choices.map((c): ChoiceItem => ({ value: c.key, label: visibleLine(c.label), target: visibleLine(c.runbook ? `runbook ${c.runbook}` : c.goto ? `step ${c.goto}` : '') }))}
+        items={choices.map((c, i): ChoiceItem => ({ value: c.key, label: visibleLine(c.label), lines: lines.choices[i] ?? [] }))}
         renderItem={(item, focused) => (
-          <Text bold={focused}>
-            {item.label}
-            {item.target && <Text dimColor> → {item.target}</Text>}
-          </Text>
+          <Box flexDirection="column">
+            {item.lines.map((l, i) => (
+              <Text key={i} bold={focused}>
+                {l}
+              </Text>
+            ))}
+          </Box>
         )}
         onSelect={take}
         active={active}
@@ -161,55 +239,40 @@ function Decide({ step, send, active }: Pick<PromptPanelProps, 'step' | 'send' |
   );
 }
 
-function Failed({ prompt, stepState, send, active }: { prompt: Extract<Prompt, { kind: 'failed' }> } & Pick<PromptPanelProps, 'stepState' | 'send' | 'active'>) {
+function Failed({ prompt, stepState, send, active, width = 80 }: { prompt: Extract<Prompt, { kind: 'failed' }> } & Pick<PromptPanelProps, 'stepState' | 'send' | 'active' | 'width'>) {
   useLetterKeys({ r: () => send({ type: 'retry' }), s: () => send({ type: 'skip' }), a: () => send({ type: 'abort' }) }, active);
-  const host = stepState?.hosts.find((h) => h.host === prompt.host) ?? stepState?.hosts.find((h) => h.status === 'failed' || h.status === 'cancelled');
-  const what = prompt.reason ?? (host ? (host.reason ?? (host.exitCode != null ? `exit ${host.exitCode}` : host.status)) : (stepState?.reason ?? 'the step failed'));
   return (
     <Box flexDirection="column">
-      <Text color="red" bold wrap="truncate-end">
-        Failed{host ? ` on ${visibleLine(host.host)}` : ''}: {visibleLine(what)}
-      </Text>
-      <Text>
+      {failedLines(failedText(prompt, stepState), width).map((l, i) => (
+        <Text key={i} color="red" bold>
+          {l}
+        </Text>
+      ))}
+      <Text wrap="truncate-end">
         <Text bold>r</Text> retry · <Text bold>s</Text> skip this step · <Text bold>a</Text> abort the run
       </Text>
     </Box>
   );
 }
 
-function InDoubt({ prompt, send, active }: { prompt: Extract<Prompt, { kind: 'in-doubt' }> } & Pick<PromptPanelProps, 'send' | 'active'>) {
+function InDoubt({ prompt, send, active, width = 80 }: { prompt: Extract<Prompt, { kind: 'in-doubt' }> } & Pick<PromptPanelProps, 'send' | 'active' | 'width'>) {
   const settle = (action: SettleAction) => () => send({ type: 'settle', action });
-  const canCheck = prompt.canCheck === true;
-  // A job found on the host says what may be done; without one, the classic four.
-  const choices: SettleAction[] = prompt.choices ?? [...(canCheck ? ['check' as const] : []), 'rerun', 'mark-done', 'abort'];
-  const keys: Record<SettleAction, [string, string]> = {
-    follow: ['w', prompt.job?.state === 'running' ? 'wait for it and follow its output' : 'take its exit code'],
-    stop: ['s', 'stop it (kill its process group)'],
-    check: ['c', 'run its check'],
-    rerun: ['r', 're-run it'],
-    'mark-done': ['d', 'mark it done'],
-    abort: ['a', 'abort the run'],
-  };
+  const { choices, keys } = settleKeys(prompt);
+  const lines = inDoubtLines(prompt, width);
   useLetterKeys(Object.fromEntries(choices.map((c) => [keys[c][0], settle(c)])), active);
   return (
     <Box flexDirection="column">
-      <Text color="yellow" bold wrap="truncate-end">
-        In doubt: it was running on {visibleLine(prompt.host)} when mfs-tui stopped or lost the connection; its effect is unknown.
-      </Text>
-      {prompt.job && (
-        <Text wrap="truncate-end">
-          On {visibleLine(prompt.host)} now, the command {visibleLine(prompt.job.detail)}
-          {prompt.job.state === 'running' ? ': it is not run again while it runs.' : '.'}
+      {lines.head.map((l, i) => (
+        <Text key={`h${i}`} color="yellow" bold>
+          {l}
         </Text>
-      )}
-      <Text>
-        {choices.map((c, i) => (
-          <Text key={c}>
-            {i > 0 ? ' · ' : ''}
-            <Text bold>{keys[c][0]}</Text> {keys[c][1]}
-          </Text>
-        ))}
-      </Text>
+      ))}
+      {lines.job.map((l, i) => (
+        <Text key={`j${i}`}>{l}</Text>
+      ))}
+      {lines.keys.map((l, i) => (
+        <Text key={`k${i}`}>{l}</Text>
+      ))}
     </Box>
   );
 }
@@ -262,16 +325,17 @@ export function PromptPanel(props: PromptPanelProps) {
           active={props.active}
           lastTyped={props.lastTyped}
           onTyped={props.onTyped}
+          width={props.width}
         />
       );
     case 'acknowledge':
       return <Acknowledge send={props.send} active={props.active} />;
     case 'decide':
-      return <Decide key={prompt.stepId} step={props.step} send={props.send} active={props.active} />;
+      return <Decide key={prompt.stepId} step={props.step} send={props.send} active={props.active} width={props.width} />;
     case 'failed':
-      return <Failed prompt={prompt} stepState={props.stepState} send={props.send} active={props.active} />;
+      return <Failed prompt={prompt} stepState={props.stepState} send={props.send} active={props.active} width={props.width} />;
     case 'in-doubt':
-      return <InDoubt prompt={prompt} send={props.send} active={props.active} />;
+      return <InDoubt prompt={prompt} send={props.send} active={props.active} width={props.width} />;
     case 'finished':
       return <Finished prompt={prompt} onHome={props.onHome} onNextRunbook={props.onNextRunbook} active={props.active} />;
     case 'preconditions':

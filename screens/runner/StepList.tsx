@@ -17,6 +17,8 @@ interface StepListProps {
   changed: readonly string[];
   /** Point at the current step (not once the run is over). */
   marked?: boolean;
+  /** Fills the run's {{variables}} into a title: no raw template text on screen. */
+  renderText?(text: string): string;
 }
 
 function stepNote(state: StepState): string {
@@ -29,7 +31,7 @@ function stepNote(state: StepState): string {
   return '';
 }
 
-export function StepList({ steps, states, current, rows, now, runningSince, changed, marked = true }: StepListProps) {
+export function StepList({ steps, states, current, rows, now, runningSince, changed, marked = true, renderText = (t) => t }: StepListProps) {
   if (rows <= 0) return null;
   const { from, to } = stepWindow(states.length, current, rows);
   const width = String(states.length).length;
@@ -51,7 +53,7 @@ export function StepList({ steps, states, current, rows, now, runningSince, chan
             </Box>
             <Box flexGrow={1} flexShrink={1} marginLeft={1}>
               <Text wrap="truncate-end" bold={isCurrent} dimColor={state.status === 'pending' && !isCurrent}>
-                {String(index + 1).padStart(width)}. {visibleLine(step?.title ?? state.id)}
+                {String(index + 1).padStart(width)}. {visibleLine(step ? renderText(step.title) : state.id)}
                 {changed.includes(state.id) ? ' (changed)' : ''}
                 {note ? (state.choice ? ` ${visibleLine(note)}` : ` — ${visibleLine(note)}`) : ''}
               </Text>

@@ -1,6 +1,7 @@
 // Pure helpers that turn a RunState into what the runner shows: durations, text wrapping,
 // grouping identical host outputs, and how many rows each part of the screen may take.
 import { visibleLine } from '../../src/util/visible.ts';
+import { cells, padCells, wrapCells } from '../../src/util/cells.ts';
 import type { HostRunState, Prompt, RunState, StepState } from '../../src/engine/types.ts';
 
 /** 0.4s, 12s, 1m02s, 1h03m. */
@@ -13,26 +14,9 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** Word-wraps to width (hard-cutting words longer than a line); keeps blank lines. */
+/** Word-wraps to width in terminal cells (hard-cutting words longer than a line); keeps blank lines. */
 export function wrapText(text: string, width: number): string[] {
-  const w = Math.max(10, width);
-  const out: string[] = [];
-  for (const paragraph of text.replace(/\s+$/, '').split('\n')) {
-    let line = '';
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      let rest = word;
-      while (rest.length > w) {
-        if (line) out.push(line), (line = '');
-        out.push(rest.slice(0, w));
-        rest = rest.slice(w);
-      }
-      if (line === '') line = rest;
-      else if (line.length + 1 + rest.length <= w) line += ' ' + rest;
-      else out.push(line), (line = rest);
-    }
-    out.push(line);
-  }
-  return out;
+  return wrapCells(text, Math.max(10, width));
 }
 
 /** The last `max` lines of a command's output (no trailing empty line), and how many were left out. */
@@ -230,3 +214,13 @@ export const allKeys: [string, string][] = [
   ['q', 'leave (the run can be resumed later)'],
   ['?', 'show or hide this list'],
 ];
+
+/** The key list as lines for a width: keys in one column (measured in cells), each meaning wrapped beside it. */
+export function keyListLines(width: number, keys: readonly [string, string][] = allKeys): string[] {
+  const keyWidth = Math.max(...keys.map(([k]) => cells(k))) + 2;
+  const out: string[] = [];
+  for (const [k, what] of keys) {
+    wrapCells(what, Math.max(10, width - keyWidth)).forEach((line, i) => out.push(`${padCells(i === 0 ? k : '', keyWidth)}${line}`));
+  }
+  return out;
+}

@@ -9,12 +9,12 @@ import { visibleLine } from '../../src/util/visible.ts';
 
 export function LiveStatus({ load, reservedRows = 1 }: { load(): Promise<StatusStore>; reservedRows?: number }) {
   const { value: store, error } = useLoaded(load);
-  const { rows } = useTerminalSize();
+  const { rows, columns } = useTerminalSize();
   if (error) return <Text color="red">Cluster status not available: {visibleLine(error)}</Text>;
   if (!store) return <Text dimColor>Connecting to the cluster…</Text>;
   return (
     <Box flexDirection="column" height={Math.max(4, rows - 1 - reservedRows)} overflow="hidden">
-      <StatusScreen store={store} />
+      <StatusScreen store={store} rows={Math.max(4, rows - 1 - reservedRows)} columns={columns} />
     </Box>
   );
 }

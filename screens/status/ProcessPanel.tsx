@@ -1,9 +1,13 @@
 // Hosts × daemons: uptime where a daemon runs, `-` where it does not, stale marks with age.
+// Columns are measured in terminal cells; a long host name is cut (…) to keep the table
+// inside its box; a table longer than its rows scrolls, its position shown.
 import { Box, Text } from 'ink';
 import { lockedOut, type ClusterStatus, type HostStatus } from '../../src/status/model.ts';
 import { DAEMONS } from '../../src/status/probe.ts';
 import { DAEMON_SHORT, daemonCell, hostState } from '../../src/status/text.ts';
 import { visibleLine } from '../../src/util/visible.ts';
+import { cells, fitCells } from '../../src/util/cells.ts';
+import { hostsProblemsFirst, position } from './layout.ts';
 
 const COL = 7;
 /** Fits `LOGIN REFUSED` and `STALE 12 min`. */
@@ -16,29 +20,52 @@ function stateColor(h: HostStatus): string | undefined {
   return h.paused ? 'cyan' : 'green';
 }
 
-export function ProcessPanel({ status, compact = false }: { status: ClusterStatus; compact?: boolean }) {
-  const nameWidth = Math.max(6, ...status.hosts.map((h) => visibleLine(h.name).length)) + 1;
+export interface ProcessPanelProps {
+  status: ClusterStatus;
+  compact?: boolean;
+  /** Columns the panel may take, border included (default: as wide as the table). */
+  width?: number;
+  /** Host rows shown at once; more hosts scroll (problem hosts come first). Default: all. */
+  rows?: number;
+  /** First host row shown (clamped). */
+  offset?: number;
+}
+
+export function ProcessPanel({ status, compact = false, width, rows, offset = 0 }: ProcessPanelProps) {
+  const chrome = compact ? 0 : 4;
+  const fixed = STATE_COL + DAEMONS.length * COL;
+  const longest = Math.max(6, ...status.hosts.map((h) => cells(visibleLine(h.name)))) + 1;
+  const nameWidth = width === undefined ? longest : Math.max(6, Math.min(longest, width - chrome - fixed));
+  const hosts = rows === undefined ? status.hosts : hostsProblemsFirst(status.hosts);
+  const shown = rows === undefined ? hosts.length : Math.max(1, Math.min(rows, hosts.length));
+  const top = Math.max(0, Math.min(offset, hosts.length - shown));
+  const scrolled = shown < hosts.length;
   return (
-    <Box flexDirection="column" borderStyle={compact ? undefined : 'round'} paddingX={compact ? 0 : 1}>
-      <Text bold>
-        {'HOST'.padEnd(nameWidth)}
-        {'STATE'.padEnd(STATE_COL)}
-        {DAEMONS.map((d) => DAEMON_SHORT[d].padEnd(COL)).join('')}
+    <Box flexDirection="column" borderStyle={compact ? undefined : 'round'} paddingX={compact ? 0 : 1} width={width}>
+      <Text bold wrap="truncate-end">
+        {fitCells('HOST', nameWidth)}
+        {fitCells('STATE', STATE_COL)}
+        {DAEMONS.map((d) => fitCells(DAEMON_SHORT[d], COL)).join('')}
       </Text>
-      {status.hosts.map((h) => (
-        <Text key={h.name} dimColor={h.stale}>
-          {visibleLine(h.name).padEnd(nameWidth)}
-          <Text color={stateColor(h)}>{visibleLine(hostState(h)).padEnd(STATE_COL)}</Text>
+      {hosts.slice(top, top + shown).map((h) => (
+        <Text key={h.name} dimColor={h.stale} wrap="truncate-end">
+          {fitCells(visibleLine(h.name), nameWidth)}
+          <Text color={stateColor(h)}>{fitCells(visibleLine(hostState(h)), STATE_COL)}</Text>
           {DAEMONS.map((d) => {
             const cell = daemonCell(h, d);
             return (
               <Text key={d} color={cell === '-' || cell === '?' ? 'gray' : undefined}>
-                {visibleLine(cell).padEnd(COL)}
+                {fitCells(visibleLine(cell), COL)}
               </Text>
             );
           })}
         </Text>
       ))}
+      {scrolled && (
+        <Text color="cyan" wrap="truncate-end">
+          {position('hosts', top, shown, hosts.length)} · problems first · ↑↓ pgup pgdn scroll
+        </Text>
+      )}
     </Box>
   );
 }

@@ -6,16 +6,16 @@ import { formatAge, vipHolders } from '../../src/status/model.ts';
 import { vrrpOf } from '../../src/status/text.ts';
 import { formatFailover } from '../../src/status/failover-timeline.ts';
 import { visibleLine } from '../../src/util/visible.ts';
+import { fitCells } from '../../src/util/cells.ts';
+import { VIP_ALERTS, alertLines } from './layout.ts';
 
-const VIP_ALERTS = new Set(['split-brain-vip', 'split-brain-masters', 'no-vip-holder', 'vip-without-master', 'no-master', 'stale-master']);
-
-export function VipPanel({ status, compact = false }: { status: ClusterStatus; compact?: boolean }) {
+export function VipPanel({ status, compact = false, width }: { status: ClusterStatus; compact?: boolean; width?: number }) {
   const holders = vipHolders(status);
   const candidates = status.hosts.filter((h) => h.roles.includes('master-candidate'));
   const alerts = status.alerts.filter((a) => VIP_ALERTS.has(a.code));
   return (
-    <Box flexDirection="column" borderStyle={compact ? undefined : 'round'} paddingX={compact ? 0 : 1}>
-      <Text>
+    <Box flexDirection="column" borderStyle={compact ? undefined : 'round'} paddingX={compact ? 0 : 1} width={width}>
+      <Text wrap="truncate-end">
         <Text bold>VIP {visibleLine(status.vip)}</Text>
         {'  '}
         {holders.length === 0 ? <Text color="red">no holder</Text> : <Text color={holders.length > 1 ? 'red' : 'green'}>held by {visibleLine(holders.map((h) => h.name).join(' + '))}</Text>}
@@ -24,9 +24,9 @@ export function VipPanel({ status, compact = false }: { status: ClusterStatus; c
         const master = status.mfs.candidates.find((c) => c.host === h.name)?.master;
         const running = (h.probe?.daemons.mfsmaster.length ?? 0) > 0;
         return (
-          <Text key={h.name}>
+          <Text key={h.name} wrap="truncate-end">
             {'  '}
-            {visibleLine(h.name).padEnd(10)} {visibleLine(vrrpOf(h)).padEnd(7)} {h.probe?.holdsVip ? 'VIP ' : '    '}
+            {fitCells(visibleLine(h.name), 10)} {fitCells(visibleLine(vrrpOf(h)), 7)} {h.probe?.holdsVip ? 'VIP ' : '    '}
             {running ? `master ${master?.answering ? `v${master.metadataVersion ?? '?'}` : 'running'}` : 'no master'}
             {h.stale ? <Text color="yellow"> stale {formatAge(h.ageMs)}</Text> : null}
           </Text>
@@ -38,11 +38,19 @@ export function VipPanel({ status, compact = false }: { status: ClusterStatus; c
           {visibleLine(formatFailover(status.failover))}
         </Text>
       ) : null}
-      {alerts.map((a, i) => (
-        <Text key={i} color="red" bold={a.severity === 'critical'}>
-          ✖ {visibleLine(a.message)}
-        </Text>
-      ))}
+      {alerts.flatMap((a, i) =>
+        width === undefined
+          ? [
+              <Text key={i} color="red" bold={a.severity === 'critical'}>
+                ✖ {visibleLine(a.message)}
+              </Text>,
+            ]
+          : alertLines('✖', a.message, width - (compact ? 0 : 4)).map((l, j) => (
+              <Text key={`${i}.${j}`} color="red" bold={a.severity === 'critical'}>
+                {l}
+              </Text>
+            )),
+      )}
     </Box>
   );
 }

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline/promises';
 import { stringify } from 'yaml';
 import { EXIT, UserError } from './errors.ts';
 import { CLUSTER_ENV } from './context.ts';
+import { cells, padCells } from '../util/cells.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -45,11 +46,11 @@ export async function clustersList(opts: { json?: boolean }): Promise<void> {
     process.stdout.write('No named clusters yet. Add one: mfs-tui clusters add NAME INVENTORY.yaml (or import an Ansible inventory: mfs-tui clusters import NAME hosts.ini)\n');
     return;
   }
-  const w = Math.max(...rows.map((r) => r.name.length), 4);
+  const w = Math.max(...rows.map((r) => cells(r.name)), 4);
   for (const r of rows) {
     const mark = r.selected ? `  ← ${CLUSTER_ENV}` : r.inventory === remembered ? '  (used last)' : '';
     const what = r.problem ? `PROBLEM: ${r.problem}` : `${r.hosts} host(s)${r.cluster !== r.name ? `, inventory says cluster '${r.cluster}'` : ''}`;
-    process.stdout.write(`${r.name.padEnd(w)}  ${r.inventory}  ${what}${mark}\n`);
+    process.stdout.write(`${padCells(r.name, w)}  ${r.inventory}  ${what}${mark}\n`);
   }
   process.stdout.write(`\nPick one for a command with --cluster NAME or ${CLUSTER_ENV}=NAME.\n`);
 }

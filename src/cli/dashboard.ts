@@ -52,7 +52,9 @@ export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
     const servers = grid.set(7, 7, 5, 5, contrib.table, { label: ' chunkservers ', columnSpacing: 2, columnWidth: [21, 13, 7, 10, 5], keys: false, interactive: false });
 
     const draw = () => {
-      const d = dashboardData(st.poller.getState(), st.poller.getHistory());
+      // Rows inside each box (border and table header left out): a longer list says how much it shows.
+      const inside = (box: { height: unknown }, chrome: number) => Math.max(1, (typeof box.height === 'number' ? box.height : 0) - chrome);
+      const d = dashboardData(st.poller.getState(), st.poller.getHistory(), { hostRows: inside(hosts, 4), alertRows: inside(alertBox, 2) });
       gauge.setPercent(d.usedPercent);
       gauge.setLabel(` space used: ${d.spaceLabel} `);
       vipBox.setContent(d.vipLines.join('\n'));
@@ -62,7 +64,10 @@ export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
         chunks.setData(d.chunkSeries);
         space.setData(d.spaceSeries);
       }
+      // The name column as wide as the longest name (contrib.table cuts a cell at its column width).
+      (hosts as unknown as { options: { columnWidth: number[] } }).options.columnWidth[0] = Math.min(24, Math.max(8, ...d.hosts.data.map((r) => (r[0] ?? '').length + 1)));
       hosts.setData(d.hosts);
+      hosts.setLabel(d.hostsLabel);
       servers.setData(d.chunkservers);
       screen.title = `mfs-tui: ${d.title}`;
       screen.render();

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { EXIT, UserError } from './errors.ts';
 import type { GlobalOptions } from './main.ts';
 import { writePrivateFile } from '../state/paths.ts';
+import { padCells, padCellsStart } from '../util/cells.ts';
 
 const say = (line: string) => process.stdout.write(line + '\n');
 
@@ -99,9 +100,9 @@ export function registerDrillCommand(program: Command): void {
 async function listScenarios(): Promise<void> {
   const { DRILL_SCENARIOS, NOT_DRILLABLE } = await import('../drill/scenarios.ts');
   say('Drills (mfs-tui drill SCENARIO):');
-  for (const s of DRILL_SCENARIOS) say(`  ${s.id.padEnd(21)} ${s.title}  [runbook: ${s.fits.join(', ')}]`);
+  for (const s of DRILL_SCENARIOS) say(`  ${padCells(s.id, 21)} ${s.title}  [runbook: ${s.fits.join(', ')}]`);
   say('Not offered (no runbook fits yet):');
-  for (const n of NOT_DRILLABLE) say(`  ${n.scenario.padEnd(21)} ${n.reason}`);
+  for (const n of NOT_DRILLABLE) say(`  ${padCells(n.scenario, 21)} ${n.reason}`);
 }
 
 async function start(scenario: string | undefined, opts: DrillOpts, g: GlobalOptions): Promise<void> {
@@ -186,14 +187,14 @@ async function printHistory(): Promise<void> {
     say('No drills yet.');
     return;
   }
-  say(`${'drill'.padEnd(30)} ${'scenario'.padEnd(16)} ${'outcome'.padEnd(10)} ${'recovery'.padEnd(12)} runs  wrong turns`);
+  say(`${padCells('drill', 30)} ${padCells('scenario', 16)} ${padCells('outcome', 10)} ${padCells('recovery', 12)} runs  wrong turns`);
   for (const d of all) {
     const outcome = d.outcome ?? '-';
     const runs = d.debrief?.runs.length ?? 0;
     const wrong = d.debrief?.wrongTurns.length ?? 0;
-    say(`${d.id.padEnd(30)} ${d.scenario.padEnd(16)} ${outcome.padEnd(10)} ${formatDuration(d.recoveryMs).padEnd(12)} ${String(runs).padStart(4)}  ${String(wrong).padStart(11)}${d.surprise ? '  surprise' : ''}${d.scripted ? '  scripted' : ''}`);
+    say(`${padCells(d.id, 30)} ${padCells(d.scenario, 16)} ${padCells(outcome, 10)} ${padCells(formatDuration(d.recoveryMs), 12)} ${padCellsStart(String(runs), 4)}  ${padCellsStart(String(wrong), 11)}${d.surprise ? '  surprise' : ''}${d.scripted ? '  scripted' : ''}`);
   }
-  if (active) say(`${active.id.padEnd(30)} ${(active.surprise ? '?' : active.scenario).padEnd(16)} under way`);
+  if (active) say(`${padCells(active.id, 30)} ${padCells(active.surprise ? '?' : active.scenario, 16)} under way`);
 }
 
 async function writeLastReport(file: string | undefined): Promise<void> {

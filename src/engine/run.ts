@@ -387,7 +387,7 @@ class RunEngine implements EngineController {
     const choice = find(key)!;
     this.record({ type: 'decided', stepId: step.id, choice: choice.key, goto: choice.goto, runbook: choice.runbook });
     if (choice.runbook !== undefined) {
-      this.record({ type: 'run-finished', status: 'handed-off', nextRunbook: choice.runbook, reason: `decision ${step.id}: ${choice.label}` });
+      this.record({ type: 'run-finished', status: 'handed-off', nextRunbook: choice.runbook, reason: `decision ${step.id}: ${this.renderText(choice.label)}` });
     }
     return undefined;
   }

@@ -1,7 +1,7 @@
 // What the wall dashboard shows, computed from a snapshot and the history ring: pure, so it
 // is tested without a terminal. src/cli/dashboard.ts only hands these to blessed-contrib.
 import { DAEMONS } from './probe.ts';
-import { formatAge, spaceOf, vipHolders, type ClusterStatus, type HistoryPoint } from './model.ts';
+import { formatAge, lockedOut, spaceOf, vipHolders, type ClusterStatus, type HistoryPoint, type HostStatus } from './model.ts';
 import { DAEMON_SHORT, daemonCell, formatBytes, hostState, vrrpOf } from './text.ts';
 
 export interface Series {
@@ -13,6 +13,8 @@ export interface Series {
 
 export interface DashboardData {
   title: string;
+  /** The host table's label: how many of how many hosts it shows (problem hosts first). */
+  hostsLabel: string;
   usedPercent: number;
   spaceLabel: string;
   vipLines: string[];
@@ -25,7 +27,19 @@ export interface DashboardData {
 
 const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
-export function dashboardData(s: ClusterStatus, history: readonly HistoryPoint[]): DashboardData {
+/** Rows the boxes hold (from the terminal's size): a longer list is cut and says so, problems first. */
+export interface DashboardRoom {
+  hostRows?: number;
+  alertRows?: number;
+}
+
+/** Hosts that need a look first (down or locked out, then stale), inventory order within each. */
+function problemsFirst(hosts: readonly HostStatus[]): HostStatus[] {
+  const rank = (h: HostStatus) => (lockedOut(h) || (h.stale && h.okAt === undefined) ? 0 : h.stale || !h.probe ? 1 : 2);
+  return hosts.map((h, i) => ({ h, i })).sort((a, b) => rank(a.h) - rank(b.h) || a.i - b.i).map((x) => x.h);
+}
+
+export function dashboardData(s: ClusterStatus, history: readonly HistoryPoint[], room: DashboardRoom = {}): DashboardData {
   const holders = vipHolders(s);
   const sp = spaceOf(s.mfs.viaVip);
   const vip = s.mfs.viaVip;
@@ -37,6 +51,12 @@ export function dashboardData(s: ClusterStatus, history: readonly HistoryPoint[]
     style: { line },
   });
   const candidates = s.hosts.filter((h) => h.roles.includes('master-candidate'));
+  // Critical alerts first; what does not fit is counted on the last line, never dropped silently.
+  const alerts = [...s.alerts.filter((a) => a.severity === 'critical'), ...s.alerts.filter((a) => a.severity !== 'critical')].map((a) => `${a.severity === 'critical' ? 'CRIT' : 'warn'} ${a.message}`);
+  const alertRoom = room.alertRows === undefined ? alerts.length : Math.max(1, room.alertRows);
+  const alertLines = alerts.length === 0 ? ['no alerts'] : alerts.length <= alertRoom ? alerts : [...alerts.slice(0, alertRoom - 1), `… ${alerts.length - alertRoom + 1} more alerts (mfs-tui status lists them all)`];
+  const hosts = room.hostRows === undefined ? s.hosts : problemsFirst(s.hosts);
+  const shownHosts = room.hostRows === undefined ? hosts : hosts.slice(0, Math.max(1, room.hostRows));
   return {
     title: `${s.cluster}  ${clock(s.at)}`,
     usedPercent: Math.round((sp.usedFraction ?? 0) * 100),
@@ -48,10 +68,11 @@ export function dashboardData(s: ClusterStatus, history: readonly HistoryPoint[]
         return `${h.name}: ${vrrpOf(h)}${h.probe?.holdsVip ? ' VIP' : ''} ${m?.answering ? `master v${m.metadataVersion ?? '?'}` : 'no master'}${h.stale ? ` STALE ${formatAge(h.ageMs)}` : ''}`;
       }),
     ],
-    alertLines: s.alerts.length ? s.alerts.map((a) => `${a.severity === 'critical' ? 'CRIT' : 'warn'} ${a.message}`) : ['no alerts'],
+    alertLines,
+    hostsLabel: shownHosts.length < s.hosts.length ? ` hosts × daemons: ${shownHosts.length} of ${s.hosts.length}, problems first ` : ' hosts × daemons ',
     hosts: {
       headers: ['host', 'state', 'rtt', ...DAEMONS.map((d) => DAEMON_SHORT[d])],
-      data: s.hosts.map((h) => [h.name, hostState(h), h.rttMs === undefined ? '-' : `${h.rttMs}ms`, ...DAEMONS.map((d) => daemonCell(h, d))]),
+      data: shownHosts.map((h) => [h.name, hostState(h), h.rttMs === undefined ? '-' : `${h.rttMs}ms`, ...DAEMONS.map((d) => daemonCell(h, d))]),
     },
     chunkservers: {
       headers: ['chunkserver', 'state', 'chunks', 'used', 'load'],

@@ -1,6 +1,7 @@
 // Plain-text and JSON renderings of a status snapshot for `mfs-tui status` (scripts, plain
 // terminals, logs). No colours: severity is spelled out.
 import { visible } from '../util/visible.ts';
+import { tableLines } from '../util/cells.ts';
 import { DAEMONS, type DaemonName } from './probe.ts';
 import { formatFailover } from './failover-timeline.ts';
 import { CHUNK_CLASSES } from './parse-mfscli.ts';
@@ -62,14 +63,8 @@ export function hostState(h: HostStatus): string {
   return h.paused ? 'paused' : 'ok';
 }
 
-function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + ' '.repeat(n - s.length);
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!))).join('  ').trimEnd());
-}
+/** Columns padded to their widest cell in terminal cells (a CJK or emoji character is two). */
+const table = (rows: string[][]): string[] => tableLines(rows);
 
 export function renderStatusText(s: ClusterStatus): string {
   const out: string[] = [];

@@ -299,6 +299,20 @@ describe('run controller', () => {
     assert.deepEqual(s2.prompt, { kind: 'finished', status: 'handed-off', nextRunbook: 'metalogger-promotion' });
   });
 
+  it('a hand-off says which choice was taken with the run\'s values filled in, never raw {{template}} text', async () => {
+    const which = decisionStep('next', [{ key: 'rebuild', runbook: 'rebuild-master' }]);
+    which.decision!.choices[0]!.label = 'Bring {{inputs.fence}} back as the standby';
+    const book = runbook([which], { inputs: [{ name: 'fence', prompt: 'Host to fence', pattern: '[a-z]+[0-9]', pos: { line: 1, column: 1 } }] });
+    const run = createRun(deps(book, new FakeHosts(), { inputs: { fence: 'm2' } }));
+    await waitPrompt(run, 'decide');
+    run.send({ type: 'decide', choice: 'rebuild' });
+    const s = await run.settled();
+    assert.equal(s.status, 'handed-off');
+    assert.equal(s.reason, 'decision next: Bring m2 back as the standby');
+    const finished = records(run.journalFile).find((r) => r.type === 'run-finished');
+    assert.ok(finished && finished.type === 'run-finished' && finished.reason === 'decision next: Bring m2 back as the standby');
+  });
+
   it('a goto back over several steps runs each of them again, then asks again', async () => {
     const book = runbook([
       commandStep('a', block('A', { targets: on('m1') })),

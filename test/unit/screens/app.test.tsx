@@ -5,7 +5,7 @@ import { App, type AppRunbook } from '../../../screens/App.tsx';
 import type { RunbookInput } from '../../../src/runbook/types.ts';
 import { hostState } from './fake-run.ts';
 import { appProps, healthCheckRun, recordingStart } from './fixtures.ts';
-import { cleanupRendered, keys, renderScreen } from './helpers.ts';
+import { cleanupRendered, keys, pickOnHome, renderScreen } from './helpers.ts';
 
 afterEach(cleanupRendered);
 
@@ -27,8 +27,7 @@ const replaceCs: AppRunbook = {
 test('inputs: a value that does not match says so precisely; choices are a list; an empty answer takes the resolved default', async () => {
   const { started, startRun } = recordingStart(healthCheckRun());
   const r = renderScreen(<App {...appProps({ runbooks: [replaceCs], inputDefaults: () => ({ disk: '/srv/mfs/hdd1' }), startRun })} />);
-  await r.waitFor('Replace a chunkserver');
-  r.press(keys.enter);
+  await pickOnHome(r, 'Replace a chunkserver');
   await r.waitFor('Chunkserver to replace');
   assert.match(r.lastFrame(), /As named in the inventory/);
   r.press('m1\r');
@@ -54,8 +53,7 @@ test('a run that cannot start brings the operator back home with the reason', as
       })}
     />,
   );
-  await r.waitFor('Health check');
-  r.press(keys.enter);
+  await pickOnHome(r, 'Health check');
   const frame = await r.waitFor('Could not open');
   assert.match(frame, /Could not open "Health check": m1: connection refused \(10\.77\.0\.11:22\)/);
   assert.match(frame, /❯ Health check/);
@@ -106,8 +104,7 @@ test('status entry shows the status screen the CLI gives, inside the app', async
 test('Ctrl-C in the inputs form quits (no run has started yet)', async () => {
   let exited = false;
   const r = renderScreen(<App {...appProps({ runbooks: [replaceCs], onExit: () => (exited = true) })} />);
-  await r.waitFor('Replace a chunkserver');
-  r.press(keys.enter);
+  await pickOnHome(r, 'Replace a chunkserver');
   await r.waitFor('Chunkserver to replace');
   r.press(keys.ctrlC);
   await r.waitFor(() => exited);
@@ -147,38 +144,38 @@ test('the live status is held while the status screen, triage or a run is open, 
       if (Date.now() - t0 > 2000) assert.fail(`${holders} holders, expected ${n}`);
     }
   };
-  // Home's list: Health check, Replace a chunkserver, Triage, Cluster status, Quit (no wrap-around).
+  // Home's list (what is wrong first, then the runbooks): Triage, Cluster status, Health check, Replace a chunkserver, Quit (no wrap-around).
   const open = async (label: string, downs: number) => {
-    await r.waitFor(/❯ Health check/);
+    await r.waitFor(/❯ Triage/);
     r.press(keys.down.repeat(downs));
     await r.waitFor(`❯ ${label}`);
     r.press(keys.enter);
     await r.waitFor((f) => !f.includes(`❯ ${label}`));
   };
   // Status screen: held; back home: let go.
-  await open('Cluster status', 3);
+  await open('Cluster status', 1);
   await r.waitFor('VIP 10.77.0.100 on m1');
   await held(1);
   r.press(keys.escape);
   await r.waitFor('Health check');
   await held(0);
   // Triage: held while open, even before it has connected.
-  await open('Triage', 2);
+  await open('Triage', 0);
   await held(1);
   r.press(keys.escape);
   await r.waitFor('Health check');
   await held(0);
   // The inputs form does not poll.
-  await open('Replace a chunkserver', 1);
+  await open('Replace a chunkserver', 3);
   await r.waitFor('Replace a chunkserver: inputs');
   await held(0);
   r.press(keys.escape);
   // A run does, until the operator goes home from it.
-  await open('Health check', 0);
+  await open('Health check', 2);
   await r.waitFor(/enter home/);
   await held(1);
   r.press(keys.enter);
-  await r.waitFor(/❯ Health check/);
+  await r.waitFor(/❯ Triage/);
   await held(0);
   assert.deepEqual(log, ['hold', 'release', 'hold', 'release', 'hold', 'release']);
 });
@@ -189,8 +186,7 @@ test('a high-risk runbook on a cluster nobody named asks for the cluster name on
   const { started, startRun } = recordingStart(healthCheckRun());
   const remembered = { named: false, source: 'remembered', file: '/home/ops/prod.yaml' };
   const r = renderScreen(<App {...appProps({ runbooks: [restart, hc], cluster: 'prod', clusterChoice: remembered, startRun })} />);
-  await r.waitFor('Planned restart');
-  r.press(keys.enter);
+  await pickOnHome(r, 'Planned restart');
   const ask = await r.waitFor('Type prod to confirm');
   assert.match(ask, /Planned restart \(risk high\) will change cluster prod/);
   assert.match(ask.replace(/\s+/g, " "), /inventory you used last \(\/home\/ops\/prod\.yaml\)/);
@@ -205,16 +201,14 @@ test('a high-risk runbook on a cluster nobody named asks for the cluster name on
   // Named for the session (--cluster, --inventory, --lab): no question.
   const named = recordingStart(healthCheckRun());
   const r2 = renderScreen(<App {...appProps({ runbooks: [restart], cluster: 'prod', clusterChoice: { named: true, source: '--cluster' }, startRun: named.startRun })} />);
-  await r2.waitFor('Planned restart');
-  r2.press(keys.enter);
+  await pickOnHome(r2, 'Planned restart');
   await r2.waitFor(() => named.started.length === 1);
   r2.unmount();
 
   // Esc at the question: back home, nothing opened.
   const esc = recordingStart(healthCheckRun());
   const r3 = renderScreen(<App {...appProps({ runbooks: [restart], cluster: 'prod', clusterChoice: remembered, startRun: esc.startRun })} />);
-  await r3.waitFor('Planned restart');
-  r3.press(keys.enter);
+  await pickOnHome(r3, 'Planned restart');
   await r3.waitFor('Type prod to confirm');
   r3.press(keys.escape);
   await r3.waitFor('Not opened: the cluster was not confirmed.');

@@ -125,3 +125,14 @@ export function renderScreen(tree: ReactElement, size: { columns?: number; rows?
 export function tick(ms = 20): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * On Home, open the entry with this title: typed into Home's filter (the list puts triage and
+ * status first, so the runbook is found by name, as an operator would), then Enter.
+ */
+export async function pickOnHome(r: Rendered, title: string): Promise<void> {
+  await r.waitFor(title);
+  r.press(title);
+  await r.waitFor(`❯ ${title}`);
+  r.press(keys.enter);
+}

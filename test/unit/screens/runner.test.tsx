@@ -4,7 +4,7 @@ import { App } from '../../../screens/App.tsx';
 import { Runner } from '../../../screens/Runner.tsx';
 import { hostState, type FakeRun } from './fake-run.ts';
 import { destructiveRun, healthCheckRun, hosts } from './fixtures.ts';
-import { cleanupRendered, keys, renderScreen } from './helpers.ts';
+import { cleanupRendered, keys, renderScreen, pickOnHome } from './helpers.ts';
 
 afterEach(cleanupRendered);
 
@@ -42,8 +42,7 @@ test('pick → confirm → live output → done, through the App', async () => {
       onExit={() => (exited = true)}
     />,
   );
-  await r.waitFor('Health check');
-  r.press(keys.enter);
+  await pickOnHome(r, 'Health check');
 
   const confirm = await r.waitFor('Run this on m1, m2, cs1, cs2, cs3? (y/n)');
   assert.deepEqual(started, ['health-check {}']);

@@ -50,10 +50,12 @@ test('home: fast arrows, risk shown per runbook, summary of the focused one, pic
   const r = renderScreen(
     <Home runbooks={runbooks} unfinished={[]} cluster="lab" onPick={(id) => picked.push(id)} onResume={() => {}} onStatus={() => {}} onQuit={() => {}} />,
   );
+  // Cluster status first (what is wrong before any runbook), then the runbooks safest first.
   const first = await r.waitFor('Health check');
-  assert.match(focusedRow(first) ?? '', /Health check +low risk/);
-  assert.match(first, /Replace a chunkserver +high risk/);
-  assert.match(first, /A read-only tour of the cluster\./);
+  assert.match(focusedRow(first) ?? '', /Cluster status/);
+  r.press('\u001B[B');
+  const hc = await r.waitFor((f) => /Health check +low risk/.test(focusedRow(f) ?? '') && f.includes('A read-only tour of the cluster.'));
+  assert.match(hc, /Replace a chunkserver +high risk/);
   r.press('\u001B[B\u001B[B');
   const moved = await r.waitFor((f) => /Switch the master/.test(focusedRow(f) ?? '') && f.includes('Move the VIP'));
   assert.match(focusedRow(moved) ?? '', /critical risk/);
@@ -81,7 +83,9 @@ test('home: unfinished runs are listed and resumable; status and quit entries wo
   const frame = await r.waitFor('Resume an unfinished run');
   assert.match(frame, /No inventory: start with --inventory FILE/);
   assert.match(frame, /Replace a chunkserver · started \d{4}-\d\d-\d\d \d\d:\d\d · last activity \d{4}-\d\d-\d\d \d\d:\d\d · r-7/);
-  r.press(keys.down + keys.enter);
+  // The unfinished run first (an incident under way), then the cluster status.
+  assert.match(focusedRow(frame) ?? '', /Replace a chunkserver · started/);
+  r.press(keys.enter);
   await r.waitFor(() => calls.length === 1);
   r.press(keys.down + keys.enter);
   await r.waitFor(() => calls.length === 2);
@@ -97,7 +101,7 @@ test('home: a long list scrolls inside a short terminal and the focused row stay
   const first = await r.waitFor('Runbook number 0');
   assert.ok(first.split('\n').length < 16, first);
   assert.match(first, /↓ \d+ more/);
-  r.press(keys.down.repeat(12));
+  r.press(keys.down.repeat(13)); // past the cluster status entry
   const scrolled = await r.waitFor((f) => /Runbook number 12/.test(focusedRow(f) ?? '') && f.includes('Summary 12.'));
   assert.ok(scrolled.split('\n').length < 16, scrolled);
   assert.match(scrolled, /↑ \d+ more/);

@@ -102,8 +102,8 @@ test('app: Home → Triage → Enter on the power cut opens power-cut\'s inputs 
   const { started, startRun } = recordingStart(healthCheckRun());
   const r = renderScreen(<App {...appProps({ runbooks: [powerCut], triageStatus: () => Promise.resolve(p), startRun })} />, { columns: 140, rows: 40 });
   await r.waitFor('Master host back after a power cut');
-  assert.match(r.lastFrame(), /Triage: what is wrong, which runbook fits/);
-  r.press(keys.down);
+  // Triage comes first on Home (what is wrong before any runbook), focused.
+  assert.match(r.lastFrame(), /❯ Triage: what is wrong, which runbook fits/);
   await r.waitFor('Names what is wrong with the evidence seen');
   r.press(keys.enter);
   await r.waitFor('Triage · cluster test');
@@ -138,8 +138,8 @@ test('app: no triage entry on Home without a status source; Esc from triage goes
   without.unmount();
   const p = await brokenPoller();
   const r = renderScreen(<App {...appProps({ runbooks: [powerCut], triageStatus: () => Promise.resolve(p) })} />, { columns: 140 });
-  await r.waitFor('Triage: what is wrong');
-  r.press(keys.down + keys.enter);
+  await r.waitFor('❯ Triage: what is wrong');
+  r.press(keys.enter);
   await r.waitFor('Triage · cluster test');
   r.press(keys.escape);
   await r.waitFor((f) => f.includes('Master host back after a power cut') && !f.includes('Triage ·'));

@@ -1,0 +1,98 @@
+// How the status screen shares a terminal's rows: the VIP panel and the critical alerts
+// always show, the host table gets at least a few rows and scrolls (with its position
+// shown), the chunk panel shrinks to its summary before anything is cut. Pure: tested alone.
+import type { ClusterStatus, HostStatus } from '../../src/status/model.ts';
+import { lockedOut } from '../../src/status/model.ts';
+import { wrapCells } from '../../src/util/cells.ts';
+import { visibleLine } from '../../src/util/visible.ts';
+
+/** Alerts the VIP panel shows itself (in red, under the holder). */
+export const VIP_ALERTS: ReadonlySet<string> = new Set(['split-brain-vip', 'split-brain-masters', 'no-vip-holder', 'vip-without-master', 'no-master', 'stale-master']);
+
+/** Hosts that need a look first: down or locked out, then stale or without status, then the rest (inventory order within each). */
+export function hostRank(h: HostStatus): number {
+  if (lockedOut(h) || (h.stale && h.okAt === undefined)) return 0;
+  if (h.stale || !h.probe) return 1;
+  return 2;
+}
+
+export function hostsProblemsFirst(hosts: readonly HostStatus[]): HostStatus[] {
+  return hosts
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => hostRank(a.h) - hostRank(b.h) || a.i - b.i)
+    .map((x) => x.h);
+}
+
+/** An alert as the lines it takes at this width (`✖ ` or `! ` before it, wrapped under itself). */
+export function alertLines(mark: string, message: string, width: number): string[] {
+  return wrapCells(visibleLine(message), Math.max(10, width - 2)).map((l, i) => `${i === 0 ? mark : ' '} ${l}`);
+}
+
+/** "hosts 1–12 of 60" */
+export function position(what: string, from: number, shown: number, total: number): string {
+  return total === 0 ? `no ${what}` : `${what} ${from + 1}–${Math.min(total, from + shown)} of ${total}`;
+}
+
+/** Alerts not shown in the VIP panel, critical ones first. */
+export function otherAlerts(s: ClusterStatus): ClusterStatus['alerts'] {
+  const others = s.alerts.filter((a) => !VIP_ALERTS.has(a.code));
+  return [...others.filter((a) => a.severity === 'critical'), ...others.filter((a) => a.severity !== 'critical')];
+}
+
+export interface StatusLayout {
+  /** Alerts listed under the VIP panel (the rest are counted on one line). */
+  alerts: number;
+  /** Host table rows shown at once (all when they fit). */
+  hostRows: number;
+  /** Chunkserver table rows shown; 0 with `chunkTable` false: a one-line summary instead. */
+  chunkRows: number;
+  chunkTable: boolean;
+  sparklines: boolean;
+}
+
+/** Rows each panel gets within `rows` (the whole screen's live area, title line included). */
+export function statusLayout(s: ClusterStatus, rows: number, columns = 80): StatusLayout {
+  const candidates = s.hosts.filter((h) => h.roles.includes('master-candidate')).length;
+  const vipAlerts = s.alerts.filter((a) => VIP_ALERTS.has(a.code)).reduce((n, a) => n + alertLines('✖', a.message, columns - 4).length, 0);
+  const others = otherAlerts(s);
+  const criticals = others.filter((a) => a.severity === 'critical').length;
+  const vip = s.mfs.viaVip;
+  const servers = vip && !vip.noMaster ? vip.chunkservers.length + vip.disconnected.length : 0;
+  const chunkBase = vip && !vip.noMaster ? 2 + 2 : 2 + 1; // border + space and classes lines, or the one problem line
+  let free = rows - 1 /* title */ - (2 + 1 + candidates + (s.failover ? 1 : 0) + vipAlerts) /* VIP panel */ - 3 /* host table border and header */ - chunkBase;
+  // Alerts: every critical one if at all possible, warnings as room allows; one line counts the rest.
+  // Each alert takes the lines it wraps to: count how many fit in the rows they may have.
+  const cap = Math.max(1, Math.min(Math.max(criticals, Math.floor(rows / 5)), free - 4));
+  const heights = others.map((a) => alertLines('!', a.message, columns - 2).length);
+  let alerts = 0;
+  let used = 0;
+  while (alerts < others.length && used + heights[alerts]! <= cap - (alerts + 1 < others.length ? 1 : 0)) used += heights[alerts++]!;
+  if (alerts === 0 && others.length > 0 && heights[0]! <= cap) (alerts = 1), (used = heights[0]!);
+  free -= used + (alerts < others.length ? 1 : 0);
+  // Hosts: at least 3 rows (plus the position line when they scroll).
+  const hostsMin = Math.min(s.hosts.length, 3);
+  let hostRows = Math.min(s.hosts.length, Math.max(hostsMin, free - (servers > 0 ? 2 : 0)));
+  free -= hostRows;
+  if (hostRows < s.hosts.length) free -= 1;
+  // Chunkservers: the table (header + rows, a position line when cut) when 2 rows fit, else a summary line.
+  let chunkTable = servers > 0 && free >= 3;
+  let chunkRows = 0;
+  if (chunkTable) {
+    chunkRows = Math.min(servers, free - 1);
+    free -= 1 + chunkRows;
+    if (chunkRows < servers) {
+      chunkRows -= 1;
+      if (chunkRows <= 0) chunkTable = false;
+    }
+  } else if (servers > 0) free -= 1;
+  if (!chunkTable) chunkRows = 0;
+  // Rows still free go to the hosts, then the sparklines.
+  if (hostRows < s.hosts.length && free > 0) {
+    const more = Math.min(free, s.hosts.length - hostRows);
+    hostRows += more;
+    free -= more;
+    if (hostRows === s.hosts.length) free += 1; // no position line any more
+  }
+  const sparklines = vip !== undefined && !vip.noMaster && free >= 3;
+  return { alerts, hostRows: Math.max(1, hostRows), chunkRows, chunkTable, sparklines };
+}
