@@ -64,6 +64,9 @@ test('pick a runbook, confirm, type the host name, see output, finish', async ()
   writeFileSync(join(e.runbooks, 'pty-tour.md'), BOOK);
   start(e);
   await waitFor(/Terminal tour/, 'the runbook on the home screen');
+  // Triage and the status come first on Home: the runbook is found by typing its name.
+  keys('tour');
+  await waitFor(/❯ Terminal tour/, 'the runbook focused by the typed filter');
   keys('Enter');
   await waitFor(/A word to echo/, 'the input form');
   keys('C-u', 'moose', 'Enter');
@@ -124,11 +127,9 @@ test('Home → Cluster status over the real SSH session; Esc goes back to Home',
   start(e);
   try {
     await waitFor(/Terminal tour/, 'the runbook on the home screen');
-    // Down to the status entry, wherever it is in the list.
-    for (let i = 0; i < 6 && !/❯ Cluster status/.test(screen()); i++) {
-      keys('Down');
-      await new Promise((r) => setTimeout(r, 150));
-    }
+    // Home starts at triage, what is wrong; the cluster status is right under it.
+    await waitFor(/❯ Triage/, 'triage focused first');
+    keys('Down');
     await waitFor(/Daemons, VIP holder and chunk health/, 'the status entry focused');
     keys('Enter');
     const s = await waitFor(/│ h1 +ok +/, 'the status screen with h1 probed over SSH');
@@ -149,6 +150,9 @@ test('an unknown host key is shown with its fingerprint and trusted only on the 
   writeFileSync(join(e.runbooks, 'pty-tour.md'), BOOK);
   start(e);
   await waitFor(/Terminal tour/, 'the runbook on the home screen');
+  // Triage and the status come first on Home: the runbook is found by typing its name.
+  keys('tour');
+  await waitFor(/❯ Terminal tour/, 'the runbook focused by the typed filter');
   keys('Enter');
   await waitFor(/A word to echo/, 'the input form');
   keys('Enter');
