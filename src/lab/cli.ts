@@ -6,7 +6,7 @@ import { BREAK_SCENARIOS, labBreak, type BreakScenario } from './break.ts';
 import { labDeps } from './deps.ts';
 import { labDown } from './down.ts';
 import { MAX_CHUNKSERVERS } from './layout.ts';
-import { labInventoryPath } from './paths.ts';
+import { labFile, labInventoryPath } from './paths.ts';
 import { LabError } from './proc.ts';
 import type { Progress } from './progress.ts';
 import { sshInteractive } from './ssh.ts';
@@ -73,9 +73,11 @@ export function registerLabCommands(program: Command): void {
     .option('--via-runbooks', t('cli.lab.up.option.viaRunbooks'))
     .option('--fast', t('cli.lab.up.option.fast'))
     .option('--init <kind>', t('cli.lab.up.option.init', { default: defaultLabInit() }))
-    .action((opts: { chunkservers: number; bare?: boolean; viaRunbooks?: boolean; fast?: boolean; init?: string }) =>
+    .option('--as <user>', t('cli.lab.up.option.as'))
+    .action((opts: { chunkservers: number; bare?: boolean; viaRunbooks?: boolean; fast?: boolean; init?: string; as?: string }) =>
       operatorErrors(async () => {
         if (opts.viaRunbooks && opts.fast) throw new LabError('--via-runbooks and --fast exclude each other');
+        if (opts.as !== undefined && opts.as !== 'root' && opts.as !== 'ops') throw new UserError(`--as: '${opts.as}' is not one of root, ops`, EXIT.usage);
         if (opts.init !== undefined && !LAB_INITS.includes(opts.init as LabInit)) throw new UserError(`--init: '${opts.init}' is not one of ${LAB_INITS.join(', ')}`, EXIT.usage);
         const init = (opts.init as LabInit | undefined) ?? defaultLabInit();
         if (init === 'systemd' && opts.fast) throw new UserError('--fast builds hosts without systemd only: drop --fast, or use --init none', EXIT.usage);
@@ -84,7 +86,7 @@ export function registerLabCommands(program: Command): void {
         const p = phasePrinter();
         let r;
         try {
-          r = await labUp({ chunkservers: opts.chunkservers, bare: opts.bare, via, init }, p);
+          r = await labUp({ chunkservers: opts.chunkservers, bare: opts.bare, via, init, operator: opts.as as 'root' | 'ops' | undefined }, p);
         } catch (err) {
           if (err instanceof LabError && readState()) {
             throw new LabError(`${err.message}\nThe half-built lab is left for a look (\`mfs-tui lab status\`, \`mfs-tui lab ssh HOST\`); \`mfs-tui lab down\` removes it.`);
@@ -93,6 +95,7 @@ export function registerLabCommands(program: Command): void {
         }
         out(`Up in ${r.totalSeconds.toFixed(1)} s: ${r.hosts.map((h) => h.name).join(' ')}.`);
         out(`Inventory: ${r.inventory}   (mfs-tui --lab, or: mfs-tui lab ssh m1)`);
+        out(`As the operator ops (sudo asks for the password in ${labFile('ops-password')}): mfs-tui --inventory ${labFile('inventory-ops.yaml')}`);
         for (const j of r.journals) out(`Runbook journal: ${j}`);
       }),
     );

@@ -16,7 +16,7 @@ export function noDaemonStartScript(): string {
 export const LAB_PACKAGES = [
   'moosefs-master', 'moosefs-metalogger', 'moosefs-chunkserver', 'moosefs-client', 'moosefs-cli',
   'keepalived', 'openssh-server', 'openssh-client', 'unison', 'inotify-tools', 'arping', 'rsyslog',
-  'fuse3', 'iproute2', 'procps', 'psmisc', 'util-linux',
+  'fuse3', 'iproute2', 'procps', 'psmisc', 'util-linux', 'sudo',
 ];
 
 export async function missingPackages(): Promise<string[]> {

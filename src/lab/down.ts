@@ -167,7 +167,7 @@ function removeLabFiles(dir: string): string[] {
     fs.rmSync(hosts, { recursive: true, force: true });
     done.push(`removed host folders ${hosts}`);
   }
-  for (const f of ['inventory.yaml', 'inventory.lab-up.yaml', 'ssh_config', 'known_hosts']) fs.rmSync(path.join(dir, f), { force: true });
+  for (const f of ['inventory.yaml', 'inventory-ops.yaml', 'inventory.lab-up.yaml', 'ops-password', 'ssh_config', 'known_hosts']) fs.rmSync(path.join(dir, f), { force: true });
   if (fs.existsSync(path.join(dir, 'state.json'))) {
     fs.rmSync(path.join(dir, 'state.json'));
     done.push(`removed the lab state file in ${dir}`);

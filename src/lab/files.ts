@@ -10,6 +10,8 @@ export interface HostFile {
   mode: number;
   /** Owned by the mfs user (the daemons' working user), else root. */
   mfsOwned?: boolean;
+  /** Owned by this uid/gid (the lab operator's files), else root. */
+  owner?: { uid: number; gid: number };
 }
 
 /** Folders every host gets (bind-mounted over the real ones inside the host). */
@@ -23,6 +25,9 @@ export const HOST_DIRS: { path: string; mode: number; mfsOwned?: boolean }[] = [
   { path: 'tmp', mode: 0o1777 },
   { path: 'var/log', mode: 0o755 },
   { path: 'ssh', mode: 0o700 },
+  // The lab operator (operator.ts): its sudo rule and home, private to the host.
+  { path: 'etc/sudoers.d', mode: 0o750 },
+  { path: 'home', mode: 0o755 },
 ];
 
 /** After a failover, try the new master every second (default 5 s), as install-cluster writes it. */
@@ -147,8 +152,17 @@ vrrp_instance mfs_vip {
 `;
 }
 
+/** How the inventory logs in: root by the lab's key, or the lab operator through sudo. */
+export interface InventoryLogin {
+  user: string;
+  identity: string;
+  become: boolean;
+}
+
+export const ROOT_LOGIN: InventoryLogin = { user: 'root', identity: 'id_ed25519', become: false };
+
 /** The app's inventory format; paths are relative to the lab dir (where it is written). */
-export function inventoryYaml(hosts: LabHostPlan[]): string {
+export function inventoryYaml(hosts: LabHostPlan[], login: InventoryLogin = ROOT_LOGIN): string {
   const lines = [
     '# Written by `mfs-tui lab up`: the practice cluster. Removed by `mfs-tui lab down`.',
     `cluster: ${LAB_CLUSTER}`,
@@ -158,7 +172,7 @@ export function inventoryYaml(hosts: LabHostPlan[]): string {
     'hosts:',
     ...hosts.map(
       (h) =>
-        `  - { name: ${h.name}, address: ${h.address}, port: 22, user: root, identity: id_ed25519, roles: [${h.roles.join(', ')}] }`,
+        `  - { name: ${h.name}, address: ${h.address}, port: 22, user: ${login.user}, identity: ${login.identity}, ${login.become ? 'become: true, ' : ''}roles: [${h.roles.join(', ')}] }`,
     ),
   ];
   return lines.join('\n') + '\n';

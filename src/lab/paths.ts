@@ -12,7 +12,9 @@ export function labInventoryPath(): string {
   return path.join(labDir(), 'inventory.yaml');
 }
 
-export function labFile(name: 'state.json' | 'ssh_config' | 'known_hosts' | 'id_ed25519' | 'id_ed25519.pub' | 'inventory.yaml'): string {
+export function labFile(
+  name: 'state.json' | 'ssh_config' | 'known_hosts' | 'id_ed25519' | 'id_ed25519.pub' | 'inventory.yaml' | 'inventory-ops.yaml' | 'ops_ed25519' | 'ops_ed25519.pub' | 'ops-password',
+): string {
   return path.join(labDir(), name);
 }
 

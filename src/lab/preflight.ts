@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { LabError } from './proc.ts';
 
-const BASE = ['ip', 'unshare', 'nsenter', 'mount', 'sshd', 'ssh', 'ssh-keygen', 'rsyslogd', 'bash', 'flock', 'timeout'];
+const BASE = ['ip', 'unshare', 'nsenter', 'mount', 'sshd', 'ssh', 'ssh-keygen', 'rsyslogd', 'bash', 'flock', 'timeout', 'sudo', 'perl'];
 const CLUSTER = ['mfsmaster', 'mfsmetalogger', 'mfschunkserver', 'mfsmount', 'mfscli', 'mfssetgoal', 'keepalived'];
 
 export function missingCommands(bare: boolean): string[] {

@@ -44,6 +44,8 @@ export async function runLabRunbooks(
   phases: { phase: string; runbook: string }[],
   startPhase: (name: string, detail?: string) => () => void,
   progress: Progress,
+  /** The lab operator's sudo password, when the inventory logs in as ops with become. */
+  sudoPassword?: string,
 ): Promise<RunbookRunResult[]> {
   // The first phase starts now: loading the engine, the runbooks and the inventory, and
   // opening the SSH connections count as its time.
@@ -67,7 +69,8 @@ export async function runLabRunbooks(
     }
   });
   const inventory = await loadInventory(inventoryFile);
-  const prompts = nonInteractivePrompts((line) => process.stderr.write(`${line}\n`));
+  const asked = nonInteractivePrompts((line) => process.stderr.write(`${line}\n`));
+  const prompts = sudoPassword === undefined ? asked : { ...asked, sudoPassword: async () => sudoPassword };
   const session = await openClusterSession(inventory, prompts);
   const runs = labRunsDir();
   fs.mkdirSync(runs, { recursive: true, mode: 0o700 });

@@ -41,6 +41,8 @@ export function hostFstab(): string {
     // /etc/fstab and /etc/sysctl.d too: the runbooks write them (mount entries, overcommit),
     // and the machine's own must stay untouched.
     ...['etc/mfs', 'etc/keepalived', 'etc/sysctl.d', 'var/lib/mfs', 'root', 'tmp', 'var/log', 'etc/hosts', 'etc/hostname', 'etc/fstab'].map(bind),
+    // The lab operator `ops` (operator.ts): accounts, sudo rule and home of the host's own.
+    ...['etc/passwd', 'etc/group', 'etc/shadow', 'etc/gshadow', 'etc/sudoers.d', 'home'].map(bind),
     'mfslab-mnt /mnt tmpfs mode=755 0 0',
     // A private /dev: its own /dev/log (rsyslogd), ptys (devpts newinstance) and /dev/fuse.
     'mfslab-dev /dev tmpfs mode=755,nosuid 0 0',

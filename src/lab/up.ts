@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LAB_OWNER_FILE, removeLab } from './down.ts';
-import { HOST_DIRS, hostFiles, hostMfsDirs, inventoryYaml, knownHosts, sshConfig } from './files.ts';
+import { HOST_DIRS, ROOT_LOGIN, hostFiles, hostMfsDirs, inventoryYaml, knownHosts, sshConfig, type HostFile, type InventoryLogin } from './files.ts';
+import { LAB_OPERATOR, OPERATOR_DIRS, operatorFiles, operatorPassword, prepareOperator, readMachineAccounts } from './operator.ts';
 import { startHost } from './hosts.ts';
 import { BRIDGE, PREFIX_LEN, VIP, VIP_INTERFACE, chunkserverHosts, planHosts, type LabHostPlan } from './layout.ts';
 import { checkSubnetFree, createBridge, createHostNetwork, listLabLinks, listLabNetns } from './net.ts';
@@ -15,7 +16,7 @@ import { readState, writeState, type LabState } from './state.ts';
 import { readClusterView } from './mfs-view.ts';
 import { preflight } from './preflight.ts';
 import { LAB_OPERATION_LOCK, assertNoLabTestsRunning, withLock } from './lock.ts';
-import { defaultLabInit, provisionSystemdRoot, type LabInit } from './systemd-host.ts';
+import { ROOT_UPPER, defaultLabInit, provisionSystemdRoot, type LabInit } from './systemd-host.ts';
 
 export interface LabUpOptions {
   chunkservers?: number;
@@ -29,9 +30,22 @@ export interface LabUpOptions {
   via?: LabBuild;
   /** The hosts' PID 1: systemd (the Debian packages' units) or the lab's shell. Default: $MFS_TUI_LAB_INIT, else none. */
   init?: LabInit;
+  /**
+   * Who runs the runbooks of a runbooks build: `root` by key, or the lab operator `ops`
+   * through sudo with its password. Default: $MFS_TUI_LAB_OPERATOR, else root.
+   */
+  operator?: LabOperator;
 }
 
 export type LabBuild = 'scripts' | 'runbooks';
+export type LabOperator = 'root' | 'ops';
+
+export function defaultLabOperator(): LabOperator {
+  return process.env.MFS_TUI_LAB_OPERATOR === LAB_OPERATOR ? 'ops' : 'root';
+}
+
+/** The lab operator's login in the inventories the lab writes (inventory-ops.yaml). */
+export const OPS_LOGIN: InventoryLogin = { user: LAB_OPERATOR, identity: 'ops_ed25519', become: true };
 
 export function defaultLabBuild(): LabBuild {
   return process.env.MFS_TUI_LAB_BUILD === 'scripts' ? 'scripts' : 'runbooks';
@@ -113,10 +127,11 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   done();
 
   const journals: string[] = [];
-  if (viaRunbooks) journals.push(...(await buildViaRunbooks(hosts, phase, progress)));
+  if (viaRunbooks) journals.push(...(await buildViaRunbooks(hosts, phase, progress, opts.operator ?? defaultLabOperator())));
   else if (!bare) await startCluster(hosts, phase);
 
   // The inventory last: its existence tells the app a lab is up.
+  fs.writeFileSync(labFile('inventory-ops.yaml'), inventoryYaml(hosts, OPS_LOGIN), { mode: 0o644 });
   fs.writeFileSync(labFile('inventory.yaml'), inventoryYaml(hosts), { mode: 0o644 });
   state.phase = 'up';
   state.timings = timings;
@@ -130,11 +145,11 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
  * hosts by mfs-tui's engine over SSH (the lab's inventory, pinned host keys); then the
  * lab's test files on cl and the same health wait as the scripts build.
  */
-async function buildViaRunbooks(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void, progress: Progress): Promise<string[]> {
+async function buildViaRunbooks(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void, progress: Progress, operator: LabOperator): Promise<string[]> {
   // The inventory the runbooks run with; beside inventory.yaml (same relative paths), which
   // is written only once the lab is healthy.
   const inv = path.join(labDir(), 'inventory.lab-up.yaml');
-  fs.writeFileSync(inv, inventoryYaml(hosts), { mode: 0o644 });
+  fs.writeFileSync(inv, inventoryYaml(hosts, operator === 'ops' ? OPS_LOGIN : ROOT_LOGIN), { mode: 0o644 });
   const { runLabRunbooks } = await import('./runbook-build.ts');
   const runs = await runLabRunbooks(
     inv,
@@ -145,6 +160,7 @@ async function buildViaRunbooks(hosts: LabHostPlan[], phase: (name: string, deta
     ],
     phase,
     progress,
+    operator === 'ops' ? operatorPassword() : undefined,
   );
   const done = phase('files', 'test files at goal 2 on cl');
   await sshStep('cl', 'writing test files', CLIENT_FILES_SCRIPT, 60_000);
@@ -241,6 +257,8 @@ async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean,
   }
   fs.chmodSync(key, 0o600);
   const clientPub = fs.readFileSync(`${key}.pub`, 'utf8');
+  const operator = await prepareOperator((file) => runChecked('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `${LAB_OPERATOR}@mfs-tui-lab`, '-f', file]).then(() => undefined));
+  const accounts = readMachineAccounts();
   const mfs = mfsIds();
   const seed = path.join(cacheDir(), SEED);
   const hostKeys = new Map<string, string>();
@@ -255,12 +273,22 @@ async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean,
         fs.chmodSync(p, d.mode);
         if (d.mfsOwned) fs.chownSync(p, mfs.uid, mfs.gid);
       }
-      const files = hostFiles(h, hosts, clientPub).filter((f) => !bareForRunbooks || !/^etc\/(mfs|keepalived)\//.test(f.path));
+      for (const d of OPERATOR_DIRS) {
+        const p = path.join(dir, d.path);
+        fs.mkdirSync(p, { recursive: true });
+        fs.chmodSync(p, d.mode);
+        fs.chownSync(p, operator.uid, operator.gid);
+      }
+      const files: HostFile[] = [
+        ...hostFiles(h, hosts, clientPub).filter((f) => !bareForRunbooks || !/^etc\/(mfs|keepalived)\//.test(f.path)),
+        ...operatorFiles(h, operator, accounts),
+      ];
       for (const f of files) {
         const p = path.join(dir, f.path);
         fs.writeFileSync(p, f.content, { mode: f.mode });
         fs.chmodSync(p, f.mode);
         if (f.mfsOwned) fs.chownSync(p, mfs.uid, mfs.gid);
+        if (f.owner) fs.chownSync(p, f.owner.uid, f.owner.gid);
       }
       for (const d of bareForRunbooks ? [] : hostMfsDirs(h)) {
         const p = path.join(dir, d);
@@ -295,6 +323,22 @@ async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean,
       if (init === 'systemd') {
         const hostsFile = files.find((f) => f.path === 'etc/hosts')?.content ?? '';
         provisionSystemdRoot(h, hostsFile, { key: fs.readFileSync(kept, 'utf8'), pub: fs.readFileSync(`${kept}.pub`, 'utf8') });
+        // The lab operator lives in the private root itself (systemd's own tools rewrite the
+        // account files by rename, which a bind-mounted file would refuse).
+        const upper = path.join(dir, ROOT_UPPER);
+        for (const d of ['etc/sudoers.d', 'home']) fs.mkdirSync(path.join(upper, d), { recursive: true, mode: 0o755 });
+        fs.chmodSync(path.join(upper, 'etc/sudoers.d'), 0o750);
+        for (const d of OPERATOR_DIRS) {
+          const p = path.join(upper, d.path);
+          fs.mkdirSync(p, { recursive: true, mode: d.mode });
+          fs.chownSync(p, operator.uid, operator.gid);
+        }
+        for (const f of operatorFiles(h, operator, accounts)) {
+          const p = path.join(upper, f.path);
+          fs.writeFileSync(p, f.content, { mode: f.mode });
+          fs.chmodSync(p, f.mode);
+          if (f.owner) fs.chownSync(p, f.owner.uid, f.owner.gid);
+        }
       }
     }),
   );

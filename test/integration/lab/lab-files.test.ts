@@ -10,6 +10,7 @@ import { loadInventory } from '../../../src/inventory/load.ts';
 import { missingPackages } from '../../../src/lab/deps.ts';
 import { hostFiles, inventoryYaml, knownHosts, sshConfig } from '../../../src/lab/files.ts';
 import { planHosts } from '../../../src/lab/layout.ts';
+import { freeId, operatorFiles, sudoersFor } from '../../../src/lab/operator.ts';
 import { CLIENT_FILES_SCRIPT, CLIENT_MOUNT_SCRIPT, DEV_TEMPLATE, HOST_INIT, ROLE_SCRIPT, bootstrapMasterScript, checkScript, hostFstab, waitForChunkserversScript } from '../../../src/lab/scripts.ts';
 
 describe('practice cluster files (no lab needed)', () => {
@@ -58,6 +59,35 @@ describe('practice cluster files (no lab needed)', () => {
       for (const s of ['MASTER', 'BACKUP', 'FAULT', 'STOP']) assert.match(c, new RegExp(`mfs-role\\.sh ${s}"`));
     }
     assert.equal(hostFiles(hosts.find((h) => h.name === 'c1')!, hosts, 'k').some((f) => f.path.startsWith('etc/keepalived/')), false);
+  });
+
+  it('the lab operator: each sudoers variant passes visudo; accounts are the machine\'s plus ops; the hosts bind them privately', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-sudoers-'));
+    try {
+      for (const v of ['password', 'nopasswd-some', 'requiretty'] as const) {
+        const f = path.join(dir, v);
+        fs.writeFileSync(f, sudoersFor(v), { mode: 0o440 });
+        const r = spawnSync('visudo', ['-c', '-q', '-f', f], { encoding: 'utf8' });
+        assert.equal(r.status, 0, `${v}: ${r.stderr}${r.stdout}`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // The last matching rule wins in sudoers: NOPASSWD must come after the ALL rule.
+    const some = sudoersFor('nopasswd-some').trim().split('\n');
+    assert.match(some.at(-1)!, /^ops ALL=\(root\) NOPASSWD: /);
+    const base = { passwd: 'root:x:0:0::/root:/bin/bash\nops:x:5:5::/x:/bin/sh\nu:x:2000:2000::/h:/bin/sh\n', group: 'root:x:0:\n', shadow: 'root:*:1::::::\n', gshadow: 'root:*::\n' };
+    assert.equal(freeId(base), 2001);
+    const hosts = planHosts(3);
+    const files = operatorFiles(hosts.find((h) => h.name === 'ml')!, { uid: 2001, gid: 2001, passwordHash: '$6$s$h', publicKey: 'ssh-ed25519 AAAA ops' }, base);
+    const passwd = files.find((f) => f.path === 'etc/passwd')!.content;
+    assert.match(passwd, /^root:x:0:0/m);
+    assert.equal(passwd.match(/^ops:/gm)?.length, 1, 'one ops line: an existing one is replaced');
+    assert.match(passwd, /^ops:x:2001:2001:[^:]*:\/home\/ops:\/bin\/bash$/m);
+    assert.match(files.find((f) => f.path === 'etc/shadow')!.content, /^ops:\$6\$s\$h:\d+:/m);
+    assert.equal(files.find((f) => f.path === 'etc/sudoers.d/ops')!.content, sudoersFor('nopasswd-some'));
+    assert.deepEqual(files.find((f) => f.path === 'home/ops/.ssh/authorized_keys')!.owner, { uid: 2001, gid: 2001 });
+    for (const p of ['/etc/passwd', '/etc/shadow', '/etc/sudoers.d', '/home']) assert.match(hostFstab(), new RegExp(`^/run/host${p} ${p} none bind`, 'm'));
   });
 
   it('lab deps finds every package it needs installed here', { skip: fs.existsSync('/usr/bin/dpkg-query') ? false : 'not a Debian-like system' }, async () => {

@@ -82,10 +82,11 @@ describe('keepalived-ha upgrades a cluster running the old design, through mfs-t
 
     // The upgrade, while the VIP is watched from outside.
     const cmd = runbookCommand('keepalived-ha', INPUTS, inventory());
-    const child = spawn(process.execPath, cmd.argv, { env: cmd.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, cmd.argv, { env: cmd.env, stdio: cmd.stdio });
+    cmd.done();
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     let running = true;
     void exited.then(() => (running = false));

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { daemonPids, vipHolders } from '../../../src/lab/break.ts';
 import { labDown, labUp, type LabUpOptions } from '../../../src/lab/index.ts';
+import type { LabOperator } from '../../../src/lab/up.ts';
 import { readState } from '../../../src/lab/state.ts';
 import { labSsh, skipReason, useTempLabDir } from '../lab/helpers.ts';
 import { waitUntil } from './netns-cluster.ts';
@@ -23,14 +24,25 @@ export const labSkip = (): string | false => skipReason() || (fs.existsSync(BUND
 export interface Lab {
   dir: string;
   work: string;
+  /** Who the runbooks log in as: root by key, or the lab operator ops through sudo (password on a descriptor). */
+  operator: LabOperator;
 }
 
-export const lab: Lab = { dir: '', work: '' };
+/**
+ * The switch: MFS_TUI_LAB_TEST_OPERATOR=ops runs every runbook test of this file as the
+ * lab operator `ops` through sudo (lab up's own install-cluster and keepalived-ha too),
+ * with its password given on a descriptor as CI would give it.
+ */
+export const testOperator = (): LabOperator => (process.env.MFS_TUI_LAB_TEST_OPERATOR === 'ops' ? 'ops' : 'root');
+
+export const lab: Lab = { dir: '', work: '', operator: 'root' };
 
 export async function startLab(name: string, opts: LabUpOptions = {}): Promise<void> {
   lab.dir = useTempLabDir();
   lab.work = fs.mkdtempSync(path.join(os.tmpdir(), `mfs-rb-${name}-`));
-  await labUp(opts);
+  lab.operator = opts.operator ?? testOperator();
+  process.stdout.write(`# runbooks run as ${lab.operator}\n`);
+  await labUp({ ...opts, operator: lab.operator });
 }
 
 export async function stopLab(): Promise<void> {
@@ -86,7 +98,7 @@ export interface InventoryHostSpec {
  * ssh_config paths hold): the lab's hosts with the roles given (default: the lab's own;
  * spare has none), without the hosts listed in `drop` (a lost host the operator removed).
  */
-export function inventory(roles: Record<string, string[]> = {}, drop: string[] = [], file = 'inventory-runbooks.yaml'): string {
+export function inventory(roles: Record<string, string[]> = {}, drop: string[] = [], file = 'inventory-runbooks.yaml', operator = lab.operator): string {
   const state = readState()!;
   const lines = [
     'cluster: lab',
@@ -98,7 +110,8 @@ export function inventory(roles: Record<string, string[]> = {}, drop: string[] =
   for (const h of state.hosts) {
     const r = roles[h.name] ?? h.roles;
     if (drop.includes(h.name)) continue;
-    lines.push(`  - { name: ${h.name}, address: ${h.address}, port: 22, user: root, identity: id_ed25519, roles: [${r.join(', ')}] }`);
+    const login = operator === 'ops' ? 'user: ops, identity: ops_ed25519, become: true' : 'user: root, identity: id_ed25519';
+    lines.push(`  - { name: ${h.name}, address: ${h.address}, port: 22, ${login}, roles: [${r.join(', ')}] }`);
   }
   const out = path.join(lab.dir, file);
   fs.writeFileSync(out, lines.join('\n') + '\n', { mode: 0o600 });
@@ -111,16 +124,32 @@ export interface RunResult {
   seconds: number;
 }
 
-/** The argv and environment of `mfs-tui [GLOBALS] --inventory INV run ID --yes ARGS...`. */
-export function runbookCommand(id: string, args: string[], inv = inventory(), globals: string[] = []): { argv: string[]; env: NodeJS.ProcessEnv } {
+/**
+ * The argv, environment and stdio of `mfs-tui [GLOBALS] --inventory INV run ID --yes ARGS...`.
+ * An inventory that logs in as ops gets the lab operator's sudo password on descriptor 3
+ * (MFS_TUI_SUDO_PASSWORD_FD), as CI would give it: spawn with `stdio`, then call `done()`.
+ */
+export function runbookCommand(
+  id: string,
+  args: string[],
+  inv = inventory(),
+  globals: string[] = [],
+): { argv: string[]; env: NodeJS.ProcessEnv; stdio: ['ignore', 'pipe', 'pipe', number | 'ignore']; done: () => void } {
+  const asOps = /user: ops\b.*become: true/.test(fs.readFileSync(inv, 'utf8'));
+  const pwFd = asOps ? fs.openSync(path.join(lab.dir, 'ops-password'), 'r') : undefined;
   return {
     argv: [BIN, ...globals, '--inventory', inv, 'run', id, '--yes', ...args],
+    stdio: ['ignore', 'pipe', 'pipe', pwFd ?? 'ignore'],
+    done: () => {
+      if (pwFd !== undefined) fs.closeSync(pwFd);
+    },
     env: {
       ...process.env,
       MFS_TUI_LAB_DIR: lab.dir,
       MFS_TUI_STATE_DIR: path.join(lab.work, 'state'),
       MFS_TUI_CONFIG_DIR: path.join(lab.work, 'config'),
       NO_COLOR: '1',
+      ...(asOps ? { MFS_TUI_SUDO_PASSWORD_FD: '3' } : {}),
     },
   };
 }
@@ -129,7 +158,8 @@ export function runbookCommand(id: string, args: string[], inv = inventory(), gl
 export function runRunbook(id: string, args: string[], inv = inventory(), globals: string[] = []): RunResult {
   const t0 = performance.now();
   const cmd = runbookCommand(id, args, inv, globals);
-  const r = spawnSync(process.execPath, cmd.argv, { encoding: 'utf8', timeout: 600_000, env: cmd.env });
+  const r = spawnSync(process.execPath, cmd.argv, { encoding: 'utf8', timeout: 600_000, env: cmd.env, stdio: cmd.stdio });
+  cmd.done();
   const seconds = (performance.now() - t0) / 1000;
   process.stdout.write(`# mfs-tui run ${id}: exit ${r.status} in ${seconds.toFixed(1)} s\n`);
   return { code: r.status, out: `${r.stdout}${r.stderr}`, seconds };
