@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { catalogDir } from '../../../src/runbook/catalog.ts';
+import { builtinRunbookDir, catalogDir, runbookFilesIn } from '../../../src/runbook/catalog.ts';
 import { formatProblem, loadRunbookDir, loadRunbookFiles } from '../../../src/runbook/library.ts';
 import { runnableRunbook } from '../../../src/runbook/runnable.ts';
-import { languageOfRunbook } from '../../../src/runbook/translations.ts';
+import { isTranslation, languageOfRunbook, translationPath } from '../../../src/runbook/translations.ts';
 
 const ORIGINAL = `---
 id: swap
@@ -196,5 +196,22 @@ describe('validate: each way a translation can differ in what runs, located', ()
 
   it('prompts, help, titles, prose, questions and labels may differ', () => {
     assert.deepEqual(problemsWith('question: 磁盘标记好了吗？', 'question: 标记了吗'), []);
+  });
+});
+
+describe('the shipped library in two languages', () => {
+  it('every shipped runbook has a Chinese translation, and every translation runs exactly what its original runs', async () => {
+    const dir = builtinRunbookDir();
+    const originals = runbookFilesIn(dir).filter((f) => !isTranslation(f));
+    assert.ok(originals.length >= 10);
+    for (const f of originals) assert.ok(existsSync(translationPath(f, 'zh')), `${f} has no ${translationPath(f, 'zh')}`);
+    const loaded = loadRunbookDir(dir);
+    assert.deepEqual(loaded.problems.map(formatProblem), []);
+    assert.equal(loaded.translations.length, originals.length);
+    for (const t of loaded.translations) assert.equal(languageOfRunbook(t.path, t.runbook!.title), 'zh');
+    // Home lists each once, in Chinese when asked.
+    const zh = await catalogDir(dir, undefined, 'zh');
+    assert.equal(zh.headers.length, originals.length);
+    assert.ok(zh.headers.every((h) => /\p{Script=Han}/u.test(h.title) && !isTranslation(h.file)), zh.headers.map((h) => h.title).join(', '));
   });
 });
