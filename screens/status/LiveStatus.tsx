@@ -13,7 +13,7 @@ export function LiveStatus({ load, reservedRows = 1 }: { load(): Promise<StatusS
   if (error) return <Text color="red">Cluster status not available: {visibleLine(error)}</Text>;
   if (!store) return <Text dimColor>Connecting to the cluster…</Text>;
   return (
-    <Box flexDirection="column" height={Math.max(4, rows - 1 - reservedRows)} overflow="hidden">
+    <Box flexDirection="column">
       <StatusScreen store={store} rows={Math.max(4, rows - 1 - reservedRows)} columns={columns} />
     </Box>
   );
