@@ -53,3 +53,57 @@ export function formatBytes(n: number): string {
   if (n >= 1024) return `${Math.round(n / 1024)} KB`;
   return `${n} bytes`;
 }
+
+// A runbook's markdown is parsed by micromark, whose cost grows with the number of blocks,
+// the depth of nested quotes and lists, and long lines of brackets or emphasis (a 1 MB file
+// of 20,000 steps took minutes and a gigabyte; 2,000 nested `>` seconds). The library's
+// runbooks stay far below each limit (under 800 lines, 20 steps, 6 columns of indentation,
+// 460 characters of prose per line), so a file past one is refused before it is parsed.
+export const MAX_RUNBOOK_LINES = 5000;
+export const MAX_RUNBOOK_STEPS = 200;
+/** Quote markers (`>`) or columns of indentation before a line's text, outside code blocks. */
+export const MAX_MARKDOWN_DEPTH = 16;
+export const MAX_MARKDOWN_INDENT = 64;
+/** Characters of one line of prose (code blocks may hold longer lines: they are not parsed inline). */
+export const MAX_PROSE_LINE = 4096;
+export const MAX_CODE_LINE = 64 * 1024;
+/**
+ * Inline markup characters outside code blocks (brackets, parentheses, angle brackets,
+ * emphasis, backticks, `!`): micromark spends about 0.1 ms on each in a run of them (a
+ * line of `[a](` repeated), so a file of them would take minutes. The library's runbooks
+ * have at most 1,400.
+ */
+export const MAX_PROSE_MARKUP = 10_000;
+
+/** Why a runbook's markdown is too absurd to parse (located, `limit`), or undefined. */
+export function markdownShapeProblem(text: string, file: string): RunbookProblem | undefined {
+  const at = (line: number, column: number, message: string): RunbookProblem => ({ file, line, column, message: `${message}: not read`, limit: true });
+  const lines = text.split('\n');
+  if (lines.length > MAX_RUNBOOK_LINES) return at(MAX_RUNBOOK_LINES + 1, 1, `the file has ${lines.length} lines, over the limit of ${MAX_RUNBOOK_LINES}`);
+  let fence: string | undefined;
+  let steps = 0;
+  let markup = 0;
+  for (const [i, line] of lines.entries()) {
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence !== undefined) {
+      if (marker && marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
+      else if (line.length > MAX_CODE_LINE) return at(i + 1, MAX_CODE_LINE + 1, `a line of ${line.length} characters in a code block, over the limit of ${MAX_CODE_LINE}`);
+      continue;
+    }
+    if (marker) {
+      fence = marker;
+      continue;
+    }
+    if (line.length > MAX_PROSE_LINE) return at(i + 1, MAX_PROSE_LINE + 1, `a line of ${line.length} characters, over the limit of ${MAX_PROSE_LINE} outside code blocks`);
+    if (/^ {0,3}##(?!#)(\s|$)/.test(line) && ++steps > MAX_RUNBOOK_STEPS) return at(i + 1, 1, `more than ${MAX_RUNBOOK_STEPS} steps`);
+    markup += line.match(/[[\]()<>*_`!]/g)?.length ?? 0;
+    if (markup > MAX_PROSE_MARKUP) return at(i + 1, 1, `more than ${MAX_PROSE_MARKUP} markup characters ([ ] ( ) < > * _ \` !) outside code blocks`);
+    // The containers a line opens or continues: quote markers and list markers (`- - - x` nests too).
+    const prefix = /^(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*/.exec(line)![0];
+    const containers = (prefix.match(/>|[-*+]|\d{1,9}[.)]/g) ?? []).length;
+    if (containers > MAX_MARKDOWN_DEPTH) return at(i + 1, 1, `quotes or lists nested more than ${MAX_MARKDOWN_DEPTH} levels deep`);
+    const indent = [...prefix].reduce((n, c) => n + (c === '\t' ? 4 : 1), 0);
+    if (indent > MAX_MARKDOWN_INDENT) return at(i + 1, 1, `indented more than ${MAX_MARKDOWN_INDENT} columns (lists or quotes nested too deep)`);
+  }
+  return undefined;
+}

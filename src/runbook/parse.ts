@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import type { Code, Heading, Html, Nodes, RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
+import { markdownShapeProblem } from './limits.ts';
 import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
 import { frontmatter } from 'micromark-extension-frontmatter';
 import { z } from 'zod';
@@ -558,6 +559,8 @@ class RunbookParser {
 
 /** Parses one runbook file's text. `file` is used in problems as given. */
 export function parseRunbook(text: string, file: string): { runbook?: Runbook; problems: RunbookProblem[] } {
+  const absurd = markdownShapeProblem(text, file);
+  if (absurd) return { problems: [absurd] };
   const parser = new RunbookParser(text, file);
   const runbook = parser.parse();
   const problems = [...parser.problems, ...unprintableInText(text, file)].sort((a, b) => a.line - b.line || a.column - b.column);

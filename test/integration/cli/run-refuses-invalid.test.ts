@@ -49,3 +49,31 @@ test('run and validate of a file over 1 MB: exit 2, located, in well under the t
     assert.ok(ms < 10_000, `${ms} ms`);
   }
 });
+
+// Under the size limit but absurd for markdown: micromark took minutes and a gigabyte for
+// 20,000 steps in 1 MB, seconds for 2,000 nested quotes. Each is refused before parsing.
+test('run and validate of absurd markdown under 1 MB (15,000 steps, 2,000 nested quotes or lists, a line of brackets): exit 2, located, fast', () => {
+  const head = '---\nid: absurd\ntitle: A\nsummary: S.\nwhen: W.\nrisk: low\n---\n\n';
+  const files: [string, string, RegExp][] = [
+    ['steps.md', head + Array.from({ length: 15_000 }, (_, i) => `## S${i}\n\n\`\`\`sh on=local confirm=none\necho ${i}\n\`\`\`\n\n`).join(''), /steps\.md:5001:1: the file has \d+ lines, over the limit of 5000: not read/],
+    ['many-steps.md', head + Array.from({ length: 1_000 }, (_, i) => `## S${i}\n`).join(''), /many-steps\.md:209:1: more than 200 steps: not read/],
+    ['quotes.md', `${head}## S\n\n${'>'.repeat(2000)} x\n`, /quotes\.md:11:1: quotes or lists nested more than 16 levels deep: not read/],
+    ['lists.md', `${head}## S\n\n${'- '.repeat(2000)}x\n`, /lists\.md:11:1: quotes or lists nested more than 16 levels deep: not read/],
+    ['indent.md', `${head}## S\n\n${Array.from({ length: 200 }, (_, i) => `${'  '.repeat(i)}- x`).join('\n')}\n`, /indent\.md:\d+:1: indented more than 64 columns/],
+    ['brackets.md', `${head}## S\n\n${'[a]('.repeat(200_000)}\n`, /brackets\.md:11:4097: a line of 800000 characters, over the limit of 4096 outside code blocks: not read/],
+    ['markup.md', `${head}## S\n\n${Array.from({ length: 2000 }, () => '[a](b) *c* [d](e) *f*').join('\n\n')}\n`, /markup\.md:\d+:1: more than 10000 markup characters/],
+  ];
+  for (const [name, text, message] of files) {
+    assert.ok(Buffer.byteLength(text) < 1024 * 1024, name);
+    writeFileSync(join(dir, name), text);
+    for (const args of [['validate', name], ['--runbooks', 'books', 'run', name, '--yes']]) {
+      const t0 = performance.now();
+      const r = cli(args);
+      const ms = performance.now() - t0;
+      assert.equal(r.status, 2, `${name}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stdout + r.stderr, message);
+      assert.doesNotMatch(r.stderr, /internal error|    at /);
+      assert.ok(ms < 10_000, `${name}: ${ms} ms`);
+    }
+  }
+});
