@@ -41,4 +41,14 @@ describe('runbooks/README.md', () => {
     for (const a of COMMAND_ATTRIBUTES) assert.ok(text.includes(`\`${a}=\``), `README documents ${a}=`);
     for (const r of REQUIREMENTS) assert.ok(text.includes(`\`${r}\``), `README documents ${r}`);
   });
+
+  it('its runbook written only in Chinese validates clean, with ids from the Chinese headings and keys from 是/否', () => {
+    const m = /^### A runbook written only in Chinese\n[\s\S]*?^````markdown\n([\s\S]*?)^````$/m.exec(text);
+    assert.ok(m, 'README has a ````markdown block under "### A runbook written only in Chinese"');
+    const { runbook, problems } = parseRunbook(m[1]!, 'README-zh-example.md');
+    assert.deepEqual(problems.map(formatProblem), []);
+    assert.deepEqual(validateRunbook(runbook!, { knownRunbookIds: new Set(), inventory: sampleInventory() }).map(formatProblem), []);
+    assert.deepEqual(runbook!.steps.map((s) => s.id), ['第一步确认没有缺失的-chunk', 'restart', '它回来了吗', '完成']);
+    assert.deepEqual(runbook!.steps[2]!.decision!.choices.map((c) => c.key), ['是', '否-再重启一次']);
+  });
 });
