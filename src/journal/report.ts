@@ -1,5 +1,6 @@
 // `mfs-tui report RUN`: a markdown incident report written from a run's journal alone
 // (the runbook, when given, only adds step titles and the steps never reached).
+import { t } from '../i18n/index.ts';
 import type { Runbook } from '../runbook/types.ts';
 import type { JournalRecord, Phase } from './types.ts';
 import { visible } from '../util/visible.ts';
@@ -45,7 +46,7 @@ export function excerpt(output: string, head = EXCERPT_HEAD, tail = EXCERPT_TAIL
   const lines = output.replace(/\n$/, '').split('\n');
   if (lines.length <= head + tail + 1) return lines.join('\n');
   const omitted = lines.length - head - tail;
-  return [...lines.slice(0, head), `… ${omitted} lines omitted (the journal has all of them) …`, ...lines.slice(-tail)].join('\n');
+  return [...lines.slice(0, head), t('report.omitted', { count: omitted }), ...lines.slice(-tail)].join('\n');
 }
 
 function seconds(ms: number): string {
@@ -60,10 +61,11 @@ function time(ts: string): string {
 
 function endText(e: Execution): string {
   const end = e.end;
-  if (!end) return '**never finished** (the process stopped while it ran: in doubt)';
-  if (end.type === 'step-cancelled') return `**cancelled** (${end.reason === 'timeout' ? 'timeout' : 'by the operator'}) after ${seconds(end.durationMs)}`;
-  const exit = end.exitCode === null ? `no exit code${end.signal ? ` (signal ${end.signal})` : ''}` : `exit ${end.exitCode}`;
-  return `${exit} in ${seconds(end.durationMs)}, ${end.ok ? 'ok' : `**failed**: ${end.reason ?? 'not ok'}`}`;
+  if (!end) return t('report.neverFinished');
+  if (end.type === 'step-cancelled') return t(end.reason === 'timeout' ? 'report.cancelledTimeout' : 'report.cancelledByOperator', { duration: seconds(end.durationMs) });
+  const exit = end.exitCode === null ? (end.signal ? t('report.noExitCodeSignal', { signal: end.signal }) : t('report.noExitCode')) : t('report.exitCode', { code: end.exitCode });
+  const result = end.ok ? t('report.ok') : t('report.failed', { reason: end.reason ?? t('report.notOk') });
+  return t('report.ended', { exit, duration: seconds(end.durationMs), result });
 }
 
 /** What is wrong with the journal the report is written from (journal/read.ts). */
@@ -187,43 +189,45 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
   }
 
   const out: string[] = [];
-  const bookTitle = startRec?.runbook.title ?? runbook?.title ?? 'unknown runbook';
-  out.push(`# Incident report: ${bookTitle}`, '');
+  const bookTitle = startRec?.runbook.title ?? runbook?.title ?? t('report.unknownRunbook');
+  out.push(`# ${t('report.heading', { title: bookTitle })}`, '');
   if (damage && damage.problems.length > 0) {
     out.push(
-      `**INCOMPLETE REPORT: the journal ${code(damage.file)} is damaged.** What follows is written from the ${records.length} records that could be read; the damaged lines are left out and what they recorded is unknown:`,
+      t('report.incomplete', { file: code(damage.file), count: records.length }),
       '',
       ...damage.problems.map((p) => `- ${p}`),
       '',
     );
   }
   if (damage?.torn) {
-    out.push(`**The journal's last line (${damage.torn.line}) is torn** (the process stopped while writing it); that record is lost: ${code(damage.torn.text.slice(0, 200))}`, '');
+    out.push(t('report.tornLast', { line: damage.torn.line, text: code(damage.torn.text.slice(0, 200)) }), '');
   }
-  const status = finish ? finish.status : 'unfinished (no run-finished record: the run may be resumed)';
+  // The status word itself (succeeded, failed, ...) is the journal's code, the same in every language.
+  const status = finish ? finish.status : t('report.statusUnfinished');
+  const unknown = t('report.unknown');
   const rows: [string, string][] = [
-    ['Run', startRec ? code(startRec.runId) : 'unknown'],
-    ['Operator', startRec ? `${startRec.operator} on ${startRec.machine} (${startRec.mode})` : 'unknown'],
-    ['Cluster', startRec ? `${startRec.inventory.cluster} (${code(startRec.inventory.file)}, sha256 ${startRec.inventory.hash.slice(0, 12)})` : 'unknown'],
-    ['Runbook', startRec ? `${startRec.runbook.title} (${code(startRec.runbook.id)}, ${code(startRec.runbook.file)}, sha256 ${startRec.runbook.hash.slice(0, 12)})` : 'unknown'],
-    ['Started', startRec ? time(startRec.ts) : 'unknown'],
-    ['Ended', finish ? time(finish.ts) : `not finished; last record ${records.length ? time(records.at(-1)!.ts) : 'none'}`],
-    ['Status', `**${status}**${finish?.reason ? `: ${finish.reason}` : ''}${finish?.nextRunbook ? ` (next runbook: ${code(finish.nextRunbook)})` : ''}`],
+    [t('report.row.run'), startRec ? code(startRec.runId) : unknown],
+    [t('report.row.operator'), startRec ? t('report.operatorOn', { operator: startRec.operator, machine: startRec.machine, mode: startRec.mode }) : unknown],
+    [t('report.row.cluster'), startRec ? `${startRec.inventory.cluster} (${code(startRec.inventory.file)}, sha256 ${startRec.inventory.hash.slice(0, 12)})` : unknown],
+    [t('report.row.runbook'), startRec ? `${startRec.runbook.title} (${code(startRec.runbook.id)}, ${code(startRec.runbook.file)}, sha256 ${startRec.runbook.hash.slice(0, 12)})` : unknown],
+    [t('report.row.started'), startRec ? time(startRec.ts) : unknown],
+    [t('report.row.ended'), finish ? time(finish.ts) : t('report.notFinishedLast', { last: records.length ? time(records.at(-1)!.ts) : t('report.none') })],
+    [t('report.row.status'), `**${status}**${finish?.reason ? `: ${finish.reason}` : ''}${finish?.nextRunbook ? t('report.nextRunbook', { runbook: code(finish.nextRunbook) }) : ''}`],
   ];
   out.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`), '');
 
-  out.push('## Inputs', '');
+  out.push(`## ${t('report.section.inputs')}`, '');
   const inputs = Object.entries(startRec?.inputs ?? {});
-  out.push(...(inputs.length ? inputs.map(([k, v]) => `- ${code(k)} = ${code(v)}`) : ['None.']), '');
+  out.push(...(inputs.length ? inputs.map(([k, v]) => `- ${code(k)} = ${code(v)}`) : [t('report.noneSentence')]), '');
 
-  if (resumes.length) out.push('## Interruptions', '', ...resumes.map((l) => `- ${l}`), '');
+  if (resumes.length) out.push(`## ${t('report.section.interruptions')}`, '', ...resumes.map((l) => `- ${l}`), '');
 
-  out.push('## Steps', '');
+  out.push(`## ${t('report.section.steps')}`, '');
   let n = 0;
   for (const s of steps.values()) {
     n++;
-    const t = title(s.id);
-    out.push(`### ${n}. ${t ? `${t} (${code(s.id)})` : code(s.id)}`, '');
+    const stepTitle = title(s.id);
+    out.push(`### ${n}. ${stepTitle ? `${stepTitle} (${code(s.id)})` : code(s.id)}`, '');
     s.items.forEach((item, i) => {
       if (item.kind === 'event') {
         out.push(`- ${item.text}`);
@@ -231,26 +235,27 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
         return;
       }
       const e = item.exec;
-      const what = e.phase === 'check' ? 'check' : `command, attempt ${e.attempt}`;
-      out.push(`**${e.host}** — ${what}, started ${time(e.startedAt)}: ${endText(e)}`, '', fence(e.command, 'sh'), '');
-      if (e.output.trim()) out.push('Output:', '', fence(excerpt(e.output)), '');
-      else out.push('No output.', '');
+      const what = e.phase === 'check' ? t('report.check') : t('report.commandAttempt', { attempt: e.attempt });
+      out.push(t('report.execution', { host: e.host, what, started: time(e.startedAt), end: endText(e) }), '', fence(e.command, 'sh'), '');
+      if (e.output.trim()) out.push(t('report.output'), '', fence(excerpt(e.output)), '');
+      else out.push(t('report.noOutput'), '');
     });
   }
-  if (steps.size === 0) out.push('No step was reached.', '');
+  if (steps.size === 0) out.push(t('report.noStep'), '');
   if (runbook) {
     const notReached = runbook.steps.filter((s) => !steps.has(s.id));
-    if (notReached.length) out.push('Not reached: ' + notReached.map((s) => `${s.title} (${code(s.id)})`).join(', ') + '.', '');
+    if (notReached.length) out.push(t('report.notReached', { steps: notReached.map((s) => `${s.title} (${code(s.id)})`).join(t('report.listSeparator')) }), '');
   }
 
-  out.push('## Operator decisions', '');
-  out.push(...(operatorLog.length ? operatorLog.map((l) => `- ${l}`) : ['None.']), '');
-  out.push('## Outcome', '');
+  out.push(`## ${t('report.section.decisions')}`, '');
+  out.push(...(operatorLog.length ? operatorLog.map((l) => `- ${l}`) : [t('report.noneSentence')]), '');
+  out.push(`## ${t('report.section.outcome')}`, '');
   if (finish) {
-    out.push(`${time(finish.ts)}: the run ended **${finish.status}**${finish.reason ? `: ${finish.reason}` : ''}.${finish.nextRunbook ? ` The operator was handed on to runbook ${code(finish.nextRunbook)}.` : ''}`);
+    const ended = t('report.runEnded', { at: time(finish.ts), status: finish.status, reason: finish.reason ? `: ${finish.reason}` : '' });
+    out.push(`${ended}${finish.nextRunbook ? t('report.handedOn', { runbook: code(finish.nextRunbook) }) : ''}`);
   } else {
-    const open = [...running.values()].map((e) => `${e.stepId} on ${e.host}`);
-    out.push(`The run has not finished.${open.length ? ` In doubt (started, never finished): ${open.join(', ')}.` : ''}`);
+    const open = [...running.values()].map((e) => t('report.stepOnHost', { step: e.stepId, host: e.host }));
+    out.push(`${t('report.notFinished')}${open.length ? t('report.inDoubt', { steps: open.join(t('report.listSeparator')) }) : ''}`);
   }
   out.push('');
   // Read with cat and less as often as rendered: everything a host printed or a file held
