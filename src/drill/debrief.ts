@@ -1,5 +1,6 @@
 // The debrief of a drill: what the trainee did (runbook runs from the journal, steps, time
 // per step), the wrong turns, and how the time compares. Pure: records in, debrief out.
+import { t } from '../i18n/index.ts';
 import type { JournalRecord } from '../journal/types.ts';
 import { findScenario, runbookFit, type RunbookFit } from './scenarios.ts';
 import type { DrillRecord } from './types.ts';
@@ -339,67 +340,92 @@ export function comparisonLines(d: Debrief): string[] {
   const c = d.comparison;
   const lines: string[] = [];
   if (d.recoveryMs === undefined) return lines;
-  if (d.scripted) lines.push('this was the scripted recovery: its time is now the reference for this scenario');
-  else if (c.scriptedMs !== undefined) lines.push(`scripted recovery: ${formatDuration(c.scriptedMs)} (you: ${delta(d.recoveryMs, c.scriptedMs)})`);
-  else lines.push('no scripted recovery measured yet (`mfs-tui drill ' + d.scenario + ' --scripted` measures it)');
-  if (c.earlier === 0) lines.push(`first recovered drill of ${d.scenario}`);
+  if (d.scripted) lines.push(t('drill.debrief.wasScripted'));
+  else if (c.scriptedMs !== undefined) lines.push(t('drill.debrief.scripted', { time: formatDuration(c.scriptedMs), delta: delta(d.recoveryMs, c.scriptedMs) }));
+  else lines.push(t('drill.debrief.noScripted', { scenario: d.scenario }));
+  if (c.earlier === 0) lines.push(t('drill.debrief.first', { scenario: d.scenario }));
   else
     lines.push(
-      `${c.earlier} earlier drill${c.earlier === 1 ? '' : 's'} of ${d.scenario}: best ${formatDuration(c.bestMs)} (you: ${delta(d.recoveryMs, c.bestMs!)}), last ${formatDuration(c.lastMs)} (you: ${delta(d.recoveryMs, c.lastMs!)}), average ${formatDuration(c.averageMs)}`,
+      t('drill.debrief.earlier', {
+        count: c.earlier,
+        scenario: d.scenario,
+        best: formatDuration(c.bestMs),
+        bestDelta: delta(d.recoveryMs, c.bestMs!),
+        last: formatDuration(c.lastMs),
+        lastDelta: delta(d.recoveryMs, c.lastMs!),
+        average: formatDuration(c.averageMs),
+      }),
     );
   return lines;
 }
 
-const FIT_WORDS: Record<RunSummaryDebrief['fit'], string> = { fits: 'fits', neutral: 'read-only', unfit: 'DID NOT FIT', 'other-cluster': 'OTHER CLUSTER' };
+function fitWord(fit: RunSummaryDebrief['fit']): string {
+  switch (fit) {
+    case 'fits':
+      return t('drill.debrief.fit.fits');
+    case 'neutral':
+      return t('drill.debrief.fit.neutral');
+    case 'unfit':
+      return t('drill.debrief.fit.unfit');
+    case 'other-cluster':
+      return t('drill.debrief.fit.otherCluster');
+  }
+}
+
+/** ` (surprise)`, ` (scripted recovery)`: what kind of drill it was. */
+const drillKind = (d: Debrief) => `${d.surprise ? t('drill.debrief.surprise') : ''}${d.scripted ? t('drill.debrief.scriptedKind') : ''}`;
 
 /** The debrief for the terminal. */
 export function renderDebriefText(d: Debrief): string {
   const L: string[] = [];
-  L.push(`Drill ${d.drillId}: ${d.scenarioTitle}${d.surprise ? ' (surprise)' : ''}${d.scripted ? ' (scripted recovery)' : ''}`);
-  if (d.recovered) L.push(`RECOVERED in ${formatDuration(d.recoveryMs)} (fault at ${d.brokeAt ?? '?'}${d.host ? ` on ${d.host}` : ''}, verified healthy at ${d.endedAt})`);
-  else {
-    L.push(`NOT RECOVERED (checked at ${d.endedAt}):`);
+  L.push(`${t('drill.debrief.drill', { id: d.drillId, title: d.scenarioTitle })}${drillKind(d)}`);
+  if (d.recovered) {
+    const fault = d.host ? t('drill.debrief.faultAtOn', { at: d.brokeAt ?? '?', host: d.host }) : t('drill.debrief.faultAt', { at: d.brokeAt ?? '?' });
+    L.push(t('drill.debrief.recovered', { time: formatDuration(d.recoveryMs), fault, verified: d.endedAt }));
+  } else {
+    L.push(t('drill.debrief.notRecovered', { at: d.endedAt }));
     for (const p of d.problems) L.push(`  ✘ ${p}`);
   }
   for (const v of d.verified) L.push(`  ✔ ${v}`);
   for (const w of d.warnings) L.push(`  ⚠ ${w}`);
-  L.push(`Files: ${d.files.intact} of ${d.files.total} intact`);
-  const tri = triageLine(d);
-  if (tri) L.push(tri);
+  L.push(t('drill.debrief.files', { intact: d.files.intact, total: d.files.total }));
+  const tri = triageSummary(d);
+  if (tri) L.push(t('drill.debrief.triage', { summary: tri }));
   L.push('');
-  if (d.runs.length === 0) L.push('Runbook runs: none');
+  if (d.runs.length === 0) L.push(t('drill.debrief.runsNone'));
   else {
-    L.push(`Runbook runs (${d.runs.length}):`);
+    L.push(t('drill.debrief.runs', { count: d.runs.length }));
     for (const r of d.runs) {
-      L.push(`  ${r.runId}  ${r.runbookId} [${d.hidden && r.fit !== 'other-cluster' ? 'fit shown after recovery' : FIT_WORDS[r.fit]}] ${r.status}, ${formatDuration(r.durationMs)}`);
+      L.push(`  ${r.runId}  ${r.runbookId} [${d.hidden && r.fit !== 'other-cluster' ? t('drill.debrief.fitHidden') : fitWord(r.fit)}] ${r.status}, ${formatDuration(r.durationMs)}`);
       for (const s of r.steps) L.push(`    ${stepLine(s)}`);
     }
   }
   L.push('');
-  if (d.wrongTurns.length === 0) L.push('Wrong turns: none');
+  if (d.wrongTurns.length === 0) L.push(t('drill.debrief.wrongTurnsNone'));
   else {
-    L.push(`Wrong turns (${d.wrongTurns.length}):`);
+    L.push(t('drill.debrief.wrongTurns', { count: d.wrongTurns.length }));
     for (const w of d.wrongTurns) L.push(`  - ${w.detail}`);
   }
   const cmp = comparisonLines(d);
   if (cmp.length > 0) {
     L.push('');
-    L.push('Compared:');
+    L.push(t('drill.debrief.compared'));
     for (const c of cmp) L.push(`  ${c}`);
   }
   return L.join('\n') + '\n';
 }
 
-function triageLine(d: Debrief): string | undefined {
+/** What triage said at the fault (finding codes and runbooks, the same in every language). */
+function triageSummary(d: Debrief): string | undefined {
   if (!d.triage) return undefined;
-  if (d.triage.error) return `Triage at the fault: not taken (${d.triage.error})`;
-  if (d.triage.findings.length === 0) return 'Triage at the fault: nothing found';
-  return `Triage at the fault: ${d.triage.findings.map((f) => `${f.code}${f.runbook ? ` → ${f.runbook}` : ''}`).join(', ')}`;
+  if (d.triage.error) return t('drill.debrief.triageNotTaken', { error: d.triage.error });
+  if (d.triage.findings.length === 0) return t('drill.debrief.triageNothing');
+  return d.triage.findings.map((f) => `${f.code}${f.runbook ? ` → ${f.runbook}` : ''}`).join(', ');
 }
 
 function stepLine(s: StepSummary): string {
   const mark = s.kind === 'decision' ? '?' : s.kind === 'skipped' ? '-' : s.ok === false ? '✘' : '✔';
-  const what = s.kind === 'decision' ? ` → ${s.choice}` : s.kind === 'manual' ? ' (acknowledged)' : s.kind === 'skipped' ? ' (skipped)' : s.hosts.length ? ` on ${s.hosts.join(',')}` : '';
+  const what = s.kind === 'decision' ? ` → ${s.choice}` : s.kind === 'manual' ? t('drill.debrief.acknowledged') : s.kind === 'skipped' ? t('drill.debrief.skipped') : s.hosts.length ? t('drill.debrief.onHosts', { hosts: s.hosts.join(',') }) : '';
   return `${mark} ${s.stepId}${what}${s.attempts > 1 ? ` ×${s.attempts}` : ''}  ${formatDuration(s.wallMs)}`;
 }
 
@@ -408,52 +434,64 @@ const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** The debrief as a markdown document (`drill --report`). */
 export function renderDebriefMarkdown(d: Debrief): string {
   const L: string[] = [];
-  L.push(`# Drill debrief: ${d.scenarioTitle}`, '');
+  L.push(`# ${t('drill.md.heading', { title: d.scenarioTitle })}`, '');
   L.push('| | |', '| --- | --- |');
-  L.push(`| Drill | \`${d.drillId}\`${d.surprise ? ' (surprise)' : ''}${d.scripted ? ' (scripted recovery)' : ''} |`);
-  L.push(`| Scenario | \`${d.scenario}\`${d.host ? ` on ${d.host}` : ''} |`);
-  L.push(`| Fault at | ${d.brokeAt ?? '-'} |`);
-  L.push(`| Checked at | ${d.endedAt} |`);
-  L.push(`| Result | ${d.recovered ? `**recovered in ${formatDuration(d.recoveryMs)}**` : '**not recovered**'} |`);
-  L.push(`| Files | ${d.files.intact} of ${d.files.total} intact |`);
-  L.push(`| Fitting runbooks | ${d.recommended.map((r) => `\`${r}\``).join(', ') || '-'} |`);
-  const tri = triageLine(d);
-  if (tri) L.push(`| Triage | ${mdCell(tri.replace(/^Triage at the fault: /, ''))} |`);
+  L.push(`| ${t('drill.md.drill')} | \`${d.drillId}\`${drillKind(d)} |`);
+  L.push(`| ${t('drill.md.scenario')} | \`${d.scenario}\`${d.host ? t('drill.debrief.onHosts', { hosts: d.host }) : ''} |`);
+  L.push(`| ${t('drill.md.faultAt')} | ${d.brokeAt ?? '-'} |`);
+  L.push(`| ${t('drill.md.checkedAt')} | ${d.endedAt} |`);
+  L.push(`| ${t('drill.md.result')} | ${d.recovered ? `**${t('drill.md.recoveredIn', { time: formatDuration(d.recoveryMs) })}**` : `**${t('drill.md.notRecovered')}**`} |`);
+  L.push(`| ${t('drill.md.files')} | ${t('drill.md.filesIntact', { intact: d.files.intact, total: d.files.total })} |`);
+  L.push(`| ${t('drill.md.fitting')} | ${d.recommended.map((r) => `\`${r}\``).join(', ') || '-'} |`);
+  const tri = triageSummary(d);
+  if (tri) L.push(`| ${t('drill.md.triage')} | ${mdCell(tri)} |`);
   L.push('');
   if (!d.recovered) {
-    L.push('## Still wrong', '');
+    L.push(`## ${t('drill.md.stillWrong')}`, '');
     for (const p of d.problems) L.push(`- ${p}`);
     L.push('');
   }
   if (d.verified.length > 0) {
-    L.push('## Verified', '');
+    L.push(`## ${t('drill.md.verified')}`, '');
     for (const v of d.verified) L.push(`- ${v}`);
     L.push('');
   }
   if (d.warnings.length > 0) {
-    L.push('## Worth fixing (not part of the recovery)', '');
+    L.push(`## ${t('drill.md.worthFixing')}`, '');
     for (const w of d.warnings) L.push(`- ${w}`);
     L.push('');
   }
-  L.push('## Runbook runs', '');
-  if (d.runs.length === 0) L.push('None.', '');
+  L.push(`## ${t('drill.md.runs')}`, '');
+  if (d.runs.length === 0) L.push(t('drill.md.none'), '');
   for (const r of d.runs) {
     L.push(`### \`${r.runbookId}\`: ${mdCell(r.runbookTitle)}`, '');
-    L.push(`Run \`${r.runId}\`, ${d.hidden && r.fit !== 'other-cluster' ? 'fit shown after recovery' : FIT_WORDS[r.fit].toLowerCase()}, ${r.status}, ${formatDuration(r.durationMs)} (started ${r.startedAt}).`, '');
-    L.push('| step | what | hosts | tries | time | result |', '| --- | --- | --- | --- | --- | --- |');
+    const fit = d.hidden && r.fit !== 'other-cluster' ? t('drill.debrief.fitHidden') : fitWord(r.fit).toLowerCase();
+    L.push(t('drill.md.run', { run: `\`${r.runId}\``, fit, status: r.status, time: formatDuration(r.durationMs), started: r.startedAt }), '');
+    L.push(t('drill.md.stepTable'), '| --- | --- | --- | --- | --- | --- |');
     for (const s of r.steps) {
-      const result = s.kind === 'decision' ? `chose ${s.choice}` : s.kind === 'skipped' ? 'skipped' : s.kind === 'manual' ? 'acknowledged' : s.ok === false ? 'failed' : s.ok ? 'ok' : '-';
+      const result =
+        s.kind === 'decision'
+          ? t('drill.md.chose', { choice: String(s.choice) })
+          : s.kind === 'skipped'
+            ? t('drill.md.skipped')
+            : s.kind === 'manual'
+              ? t('drill.md.acknowledged')
+              : s.ok === false
+                ? t('drill.md.failed')
+                : s.ok
+                  ? t('drill.md.ok')
+                  : '-';
       L.push(`| \`${s.stepId}\` | ${s.kind} | ${s.hosts.join(', ') || '-'} | ${s.attempts} | ${formatDuration(s.wallMs)} | ${result} |`);
     }
     L.push('');
   }
-  L.push('## Wrong turns', '');
-  if (d.wrongTurns.length === 0) L.push('None.');
+  L.push(`## ${t('drill.md.wrongTurns')}`, '');
+  if (d.wrongTurns.length === 0) L.push(t('drill.md.none'));
   for (const w of d.wrongTurns) L.push(`- ${mdCell(w.detail)} (run \`${w.runId}\`)`);
   L.push('');
   const cmp = comparisonLines(d);
   if (cmp.length > 0) {
-    L.push('## Compared with earlier drills and the scripted recovery', '');
+    L.push(`## ${t('drill.md.compared')}`, '');
     for (const c of cmp) L.push(`- ${c}`);
     L.push('');
   }

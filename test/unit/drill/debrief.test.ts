@@ -302,3 +302,27 @@ describe('the home screen notice of a drill under way', () => {
     assert.match(formatDrillNotice(drill({ brokeAt: undefined }), now), /never got its fault in place: `mfs-tui drill abandon`/);
   });
 });
+
+describe('the debrief in Chinese', () => {
+  it('the frame in Chinese; run ids, runbook ids, step ids, codes and times as in English', async () => {
+    const { setLanguage } = await import('../../../src/i18n/index.ts');
+    const run = journal('r1', 'power-cut', 'lab', [...cmd('move-stale', 'm1', 10, 13), [40, { type: 'run-finished', status: 'succeeded' }]]);
+    const d = buildDebrief({ drill: drill(), endedAt: at(75), recovered: true, problems: [], verified: ['no missing chunks'], warnings: [], filesIntact: 9, runs: [run], labCluster: 'lab', history: [] });
+    setLanguage('zh');
+    try {
+      const text = renderDebriefText(d);
+      assert.match(text, /已恢复，用时 1 min 15 s（故障发生于 /);
+      assert.match(text, /文件：9 个中 9 个完好/);
+      assert.match(text, /执行过的 runbook（1 次）：\n {2}r1 {2}power-cut \[对症\] succeeded/);
+      assert.match(text, /✔ move-stale，在 m1 上 {2}3\.0 s/);
+      assert.match(text, /走过的弯路：无/);
+      const md = renderDebriefMarkdown(d);
+      assert.match(md, /^# 演练复盘：/);
+      assert.match(md, /\| 步骤 \| 类型 \| 主机 \| 次数 \| 用时 \| 结果 \|/);
+      assert.match(md, /\| `move-stale` \| command \| m1 \| 1 \| 3\.0 s \| 成功 \|/);
+    } finally {
+      setLanguage('en');
+    }
+    assert.match(renderDebriefText(d), /Files: 9 of 9 intact/);
+  });
+});
