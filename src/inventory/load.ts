@@ -100,6 +100,17 @@ function crossFieldProblems(data: InventoryFile, src: SourceMap): InventoryProbl
     if (h.address !== undefined && h.address === data.vip.address) {
       out.push(src.problem(['hosts', i, 'address'], `is the VIP ${data.vip.address}; a host needs its own address`));
     }
+    if (h.chunk_folders !== undefined) {
+      if (!h.roles.includes('chunkserver')) out.push(src.problem(['hosts', i, 'chunk_folders'], `only a host with the role chunkserver has chunk folders (${h.name} has ${h.roles.length > 0 ? h.roles.join(', ') : 'no role'})`));
+      h.chunk_folders.forEach((f, j) => {
+        const k = h.chunk_folders!.indexOf(f);
+        if (k < j) out.push(src.problem(['hosts', i, 'chunk_folders', j], `'${f}' is listed twice (also chunk_folders[${k}])`));
+        else {
+          const outer = h.chunk_folders!.findIndex((o) => f.startsWith(`${o}/`));
+          if (outer >= 0) out.push(src.problem(['hosts', i, 'chunk_folders', j], `'${f}' is inside chunk_folders[${outer}] '${h.chunk_folders![outer]}': each folder holds its own chunks`));
+        }
+      });
+    }
   });
   return out;
 }
@@ -237,6 +248,7 @@ export async function loadInventory(file: string, opts: LoadOptions = {}): Promi
       become: h.become,
       roles: h.roles,
       proxyJump: r.proxyJump,
+      ...(h.chunk_folders ? { chunkFolders: h.chunk_folders } : {}),
     };
   });
 

@@ -69,6 +69,8 @@ export const hostSchema = z
     become: z.boolean().default(false),
     // A host with no role yet (a spare waiting to be rebuilt into a master) is allowed.
     roles: z.array(role),
+    // A chunkserver's data folders (mfshdd.cfg), one per disk, as the seeds' /mnt/mfs1 and /mnt/mfs2.
+    chunk_folders: z.array(absolutePath).min(1, 'needs at least one folder (or leave chunk_folders out: install-cluster then asks for one)').max(64).optional(),
   })
   .strict();
 

@@ -15,6 +15,8 @@ export interface InventoryHost {
   roles: Role[];
   /** A ProxyJump host, as `ssh -G` resolved it ("none" becomes undefined). */
   proxyJump?: string;
+  /** A chunkserver's data folders (inventory `chunk_folders`), each a checked absolute path. */
+  chunkFolders?: string[];
 }
 
 export interface Inventory {

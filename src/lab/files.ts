@@ -1,6 +1,6 @@
 // What each host's private folders hold, and the inventory/ssh files `lab up` writes.
 // Pure: text in, text out; up.ts writes them.
-import { BRIDGE_ADDRESS, LAB_CLUSTER, PREFIX_LEN, SUBNET_PREFIX, VIP, VIP_INTERFACE, chunkserverHosts, type LabHostPlan } from './layout.ts';
+import { BRIDGE_ADDRESS, LAB_CHUNK_FOLDERS, LAB_CLUSTER, PREFIX_LEN, SUBNET_PREFIX, VIP, VIP_INTERFACE, chunkserverHosts, type LabHostPlan } from './layout.ts';
 import { ROLE_SCRIPT, checkScript, hostFstab } from './scripts.ts';
 
 export interface HostFile {
@@ -40,7 +40,7 @@ export function hostFiles(host: LabHostPlan, all: LabHostPlan[], clientPublicKey
     { path: 'etc/fstab', content: `# ${host.name}: file systems mounted at boot (the practice host's own)\n`, mode: 0o644 },
     { path: 'root/.ssh/authorized_keys', content: clientPublicKey.trim() + '\n', mode: 0o600 },
     { path: 'sshd_config', content: sshdConfig(host), mode: 0o644 },
-    { path: 'fstab', content: hostFstab(), mode: 0o644 },
+    { path: 'fstab', content: hostFstab(host.roles.includes('chunkserver') ? LAB_CHUNK_FOLDERS : []), mode: 0o644 },
     { path: 'rsyslog.conf', content: 'module(load="imuxsock")\n*.* /var/log/syslog\n', mode: 0o644 },
   ];
   const roles = host.roles;
@@ -61,15 +61,19 @@ export function hostFiles(host: LabHostPlan, all: LabHostPlan[], clientPublicKey
     files.push(
       cfg('mfschunkserver.cfg', RECONNECT('MASTER_HOST = mfsmaster\n')),
       // No size limit: the chunk folders share one disk (a limit would make used = total).
-      cfg('mfshdd.cfg', '/var/lib/mfs/hdd\n'),
+      cfg('mfshdd.cfg', LAB_CHUNK_FOLDERS.join('\n') + '\n'),
     );
   }
   return files;
 }
 
-/** Folders that must exist owned by mfs (chunk storage). */
+/**
+ * Chunk storage: the host folders bind-mounted on each chunkserver's data folders (a mount
+ * of their own, as the seeds advise; see hostFstab). Owned by mfs when the lab configures
+ * the chunkserver itself; install-cluster chowns them otherwise.
+ */
 export function hostMfsDirs(host: LabHostPlan): string[] {
-  return host.roles.includes('chunkserver') ? ['var/lib/mfs/hdd'] : [];
+  return host.roles.includes('chunkserver') ? LAB_CHUNK_FOLDERS.map((f) => f.slice(1)) : [];
 }
 
 function hostsFile(host: LabHostPlan, all: LabHostPlan[]): string {
@@ -172,7 +176,7 @@ export function inventoryYaml(hosts: LabHostPlan[], login: InventoryLogin = ROOT
     'hosts:',
     ...hosts.map(
       (h) =>
-        `  - { name: ${h.name}, address: ${h.address}, port: 22, user: ${login.user}, identity: ${login.identity}, ${login.become ? 'become: true, ' : ''}roles: [${h.roles.join(', ')}] }`,
+        `  - { name: ${h.name}, address: ${h.address}, port: 22, user: ${login.user}, identity: ${login.identity}, ${login.become ? 'become: true, ' : ''}roles: [${h.roles.join(', ')}]${h.roles.includes('chunkserver') ? `, chunk_folders: [${LAB_CHUNK_FOLDERS.join(', ')}]` : ''} }`,
     ),
   ];
   return lines.join('\n') + '\n';

@@ -15,6 +15,8 @@ export const BRIDGE_ADDRESS = `${SUBNET_PREFIX}.1`;
 export const VIP = `${SUBNET_PREFIX}.100`;
 export const VIP_INTERFACE = 'eth0';
 export const MAX_CHUNKSERVERS = 20;
+/** Each chunkserver's data folders, as the seeds' layout (000: two disks per chunkserver). */
+export const LAB_CHUNK_FOLDERS = ['/mnt/mfs1', '/mnt/mfs2'] as const;
 
 export interface LabHostPlan {
   name: string;

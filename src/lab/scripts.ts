@@ -33,7 +33,7 @@ while :; do sleep 3600 & wait $!; done
  * lab-unique sources: `mount -a` skips an entry whose source and target are already mounted
  * (the machine's own /run, /dev/pts), which would leave the host on the shared ones.
  */
-export function hostFstab(): string {
+export function hostFstab(chunkFolders: readonly string[] = []): string {
   const bind = (p: string) => `/run/host/${p} /${p} none bind 0 0`;
   return [
     'mfslab-run /run tmpfs mode=755,nosuid,nodev 0 0',
@@ -44,6 +44,8 @@ export function hostFstab(): string {
     // The lab operator `ops` (operator.ts): accounts, sudo rule and home of the host's own.
     ...['etc/passwd', 'etc/group', 'etc/shadow', 'etc/gshadow', 'etc/sudoers.d', 'home'].map(bind),
     'mfslab-mnt /mnt tmpfs mode=755 0 0',
+    // A chunkserver's data folders: each a mount of its own (from the host's folder, on disk).
+    ...chunkFolders.map((f) => `/run/host${f} ${f} none bind,X-mount.mkdir 0 0`),
     // A private /dev: its own /dev/log (rsyslogd), ptys (devpts newinstance) and /dev/fuse.
     'mfslab-dev /dev tmpfs mode=755,nosuid 0 0',
     'mfslab-devpts /dev/pts devpts newinstance,ptmxmode=0666,mode=620,gid=5,X-mount.mkdir 0 0',

@@ -290,10 +290,10 @@ async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean,
         if (f.mfsOwned) fs.chownSync(p, mfs.uid, mfs.gid);
         if (f.owner) fs.chownSync(p, f.owner.uid, f.owner.gid);
       }
-      for (const d of bareForRunbooks ? [] : hostMfsDirs(h)) {
+      for (const d of hostMfsDirs(h)) {
         const p = path.join(dir, d);
         fs.mkdirSync(p, { recursive: true });
-        fs.chownSync(p, mfs.uid, mfs.gid);
+        if (!bareForRunbooks) fs.chownSync(p, mfs.uid, mfs.gid);
       }
       if (bareForRunbooks) {
         // What the MooseFS packages install in the data folder the host's own bind mount hides.

@@ -17,6 +17,9 @@ export type Variables = Record<string, string>;
 /** Fields a `hosts.<host-or-role>.<field>` variable may name. */
 export const HOST_FIELDS = ['address', 'name', 'port', 'user'] as const;
 
+/** Fields of `host.*`, the host a command runs on. */
+export const HOST_SCRIPT_FIELDS = ['name', 'address', 'chunk_folders'] as const;
+
 /** Variables that exist for every inventory (besides hosts.*, host.* and inputs.*). */
 export const FIXED_VARIABLES = [
   'vip',
@@ -92,6 +95,9 @@ export function buildVariables(inv: Inventory, inputs: Record<string, string>, h
   if (host) {
     vars['host.name'] = host.name;
     vars['host.address'] = host.address;
+    // Several words (one per folder, each a checked path): for `{{{host.chunk_folders}}}` in a
+    // `for` list. Empty when the inventory lists none for this host.
+    vars['host.chunk_folders'] = (host.chunkFolders ?? []).join(' ');
   }
   for (const [name, value] of Object.entries(inputs)) vars[`inputs.${name}`] = value;
   return vars;
@@ -151,8 +157,8 @@ export function variableProblem(name: string, ctx: VariableContext): string | un
     return undefined;
   }
   if (ns === 'host') {
-    if (parts.length !== 2 || (parts[1] !== 'name' && parts[1] !== 'address'))
-      return `unknown variable {{${name}}}: host.* has only host.name and host.address`;
+    if (parts.length !== 2 || !(HOST_SCRIPT_FIELDS as readonly string[]).includes(parts[1] ?? ''))
+      return `unknown variable {{${name}}}: host.* has only ${HOST_SCRIPT_FIELDS.map((f) => `host.${f}`).join(', ')}`;
     if (!ctx.hostScope) return `{{${name}}} is only defined inside a command block (the host it runs on)`;
     return undefined;
   }

@@ -90,6 +90,29 @@ describe('practice cluster files (no lab needed)', () => {
     for (const p of ['/etc/passwd', '/etc/shadow', '/etc/sudoers.d', '/home']) assert.match(hostFstab(), new RegExp(`^/run/host${p} ${p} none bind`, 'm'));
   });
 
+  it('the seeds\' layout: each chunkserver has /mnt/mfs1 and /mnt/mfs2, each bind-mounted after /mnt; the inventory lists them as chunk_folders', async () => {
+    const hosts = planHosts(3);
+    const fstab = (n: string) => hostFiles(hosts.find((h) => h.name === n)!, hosts, 'k').find((f) => f.path === 'fstab')!.content;
+    const c1 = fstab('c1').split('\n');
+    const mnt = c1.findIndex((l) => l.startsWith('mfslab-mnt /mnt '));
+    assert.ok(mnt >= 0);
+    assert.ok(c1.indexOf('/run/host/mnt/mfs1 /mnt/mfs1 none bind,X-mount.mkdir 0 0') > mnt);
+    assert.ok(c1.indexOf('/run/host/mnt/mfs2 /mnt/mfs2 none bind,X-mount.mkdir 0 0') > mnt);
+    assert.doesNotMatch(fstab('m1'), /mfs1/);
+    assert.equal(hostFiles(hosts.find((h) => h.name === 'c2')!, hosts, 'k').find((f) => f.path === 'etc/mfs/mfshdd.cfg')!.content, '/mnt/mfs1\n/mnt/mfs2\n');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-inv-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'id_ed25519'), 'k\n');
+      fs.writeFileSync(path.join(dir, 'ssh_config'), sshConfig(hosts, path.join(dir, 'id_ed25519'), path.join(dir, 'known_hosts')));
+      fs.writeFileSync(path.join(dir, 'inventory.yaml'), inventoryYaml(hosts));
+      const inv = await loadInventory(path.join(dir, 'inventory.yaml'));
+      assert.deepEqual(inv.hosts.find((h) => h.name === 'c3')!.chunkFolders, ['/mnt/mfs1', '/mnt/mfs2']);
+      assert.equal(inv.hosts.find((h) => h.name === 'm1')!.chunkFolders, undefined);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lab deps finds every package it needs installed here', { skip: fs.existsSync('/usr/bin/dpkg-query') ? false : 'not a Debian-like system' }, async () => {
     assert.deepEqual(await missingPackages(), []);
   });

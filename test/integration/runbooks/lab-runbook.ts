@@ -12,6 +12,7 @@ import { daemonPids, vipHolders } from '../../../src/lab/break.ts';
 import { labDown, labUp, type LabUpOptions } from '../../../src/lab/index.ts';
 import type { LabOperator } from '../../../src/lab/up.ts';
 import { readState } from '../../../src/lab/state.ts';
+import { LAB_CHUNK_FOLDERS } from '../../../src/lab/layout.ts';
 import { labSsh, skipReason, useTempLabDir } from '../lab/helpers.ts';
 import { waitUntil } from './netns-cluster.ts';
 
@@ -111,7 +112,8 @@ export function inventory(roles: Record<string, string[]> = {}, drop: string[] =
     const r = roles[h.name] ?? h.roles;
     if (drop.includes(h.name)) continue;
     const login = operator === 'ops' ? 'user: ops, identity: ops_ed25519, become: true' : 'user: root, identity: id_ed25519';
-    lines.push(`  - { name: ${h.name}, address: ${h.address}, port: 22, ${login}, roles: [${r.join(', ')}] }`);
+    const folders = r.includes('chunkserver') ? `, chunk_folders: [${LAB_CHUNK_FOLDERS.join(', ')}]` : '';
+    lines.push(`  - { name: ${h.name}, address: ${h.address}, port: 22, ${login}, roles: [${r.join(', ')}]${folders} }`);
   }
   const out = path.join(lab.dir, file);
   fs.writeFileSync(out, lines.join('\n') + '\n', { mode: 0o600 });

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { hostDir } from '../../../src/lab/paths.ts';
 import { sudoersFor } from '../../../src/lab/operator.ts';
 import { sh } from '../lab/helpers.ts';
-import { assertClusterHealthy, hostState, inventory, lab, labSkip, masterVersion, onHost, pidsOf, runRunbook, startLab, stopLab } from './lab-runbook.ts';
+import { assertClusterHealthy, hostState, inventory, lab, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, startLab, stopLab } from './lab-runbook.ts';
 
 const outputs: string[] = [];
 const run = (id: string, args: string[] = []) => {
@@ -75,6 +75,22 @@ describe('the practice cluster run as ops through sudo', { skip: labSkip(), time
     // ml: NOPASSWD for read-only tools, not for /bin/sh (what mfs-tui runs).
     const ml = asOps('ml', 'sudo -n /usr/bin/mfscli -v >/dev/null 2>&1 && echo tools-free; sudo -n /bin/sh -c true 2>&1');
     assert.match(ml.out, /^tools-free\nsudo: a password is required$/m, ml.out + ml.err);
+  });
+
+  it('the seeds\' layout: install-cluster (as ops) gave every chunkserver its two data folders, each a mount of its own; mfscli -SHD lists each disk', async () => {
+    for (const h of ['c1', 'c2', 'c3']) {
+      assert.equal(onHost(h, 'grep -v "^#" /etc/mfs/mfshdd.cfg'), '/mnt/mfs1\n/mnt/mfs2\n', h);
+      assert.equal(onHost(h, 'mountpoint -q /mnt/mfs1 && mountpoint -q /mnt/mfs2 && stat -c %U /mnt/mfs1 /mnt/mfs2'), 'mfs\nmfs\n', h);
+    }
+    let rows: string[] = [];
+    for (let i = 0; i < 100 && rows.length < 6; i++) {
+      rows = mfscli('-SHD').filter((l) => l.startsWith('disks:|'));
+      if (rows.length < 6) await new Promise((r) => setTimeout(r, 200));
+    }
+    const disks = rows.map((l) => l.split('|')[1]).sort();
+    assert.deepEqual(disks, ['10.77.0.21:9422:/mnt/mfs1/', '10.77.0.21:9422:/mnt/mfs2/', '10.77.0.22:9422:/mnt/mfs1/', '10.77.0.22:9422:/mnt/mfs2/', '10.77.0.23:9422:/mnt/mfs1/', '10.77.0.23:9422:/mnt/mfs2/'], rows.join('\n'));
+    // For the parser's fixture (test/fixtures/status/SHD-two-folders.txt): the real output.
+    if (process.env.MFS_TUI_CAPTURE_DIR) fs.writeFileSync(path.join(process.env.MFS_TUI_CAPTURE_DIR, 'SHD-two-folders.txt'), mfscli('-SHD').join('\n'));
   });
 
   it('health-check as ops with the password on a descriptor: every step through sudo, exit 0', async () => {

@@ -193,3 +193,34 @@ test('pure helpers: ssh -G parsing, arguments, did-you-mean', () => {
   assert.equal(didYouMean('metaloger', ['metalogger', 'client']), 'metalogger');
   assert.equal(didYouMean('zzz', ['metalogger', 'client']), undefined);
 });
+
+test('chunk_folders: a list of checked absolute paths per chunkserver; each mistake named at its field', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mfs-inv-folders-'));
+  const write = (hosts: string) => {
+    const f = join(dir, 'inv.yaml');
+    writeFileSync(f, `cluster: c\nvip: { address: 192.0.2.100, interface: eth0, prefix: 24 }\nhosts:\n${hosts}`);
+    return f;
+  };
+  try {
+    const ok = await loadInventory(write('  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: [/mnt/mfs1, /mnt/mfs2] }\n  - { name: c2, address: 192.0.2.22, user: root, roles: [chunkserver] }\n'));
+    assert.deepEqual(ok.hosts[0]!.chunkFolders, ['/mnt/mfs1', '/mnt/mfs2']);
+    assert.equal(ok.hosts[1]!.chunkFolders, undefined);
+    const cases: [string, RegExp][] = [
+      ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: [/mnt/mfs1, mnt/mfs2] }\n', /inv\.yaml:4:\d+: hosts\[0\]\.chunk_folders\[1\]: 'mnt\/mfs2' must be an absolute path/],
+      ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: ["/mnt/mfs 1"] }\n', /hosts\[0\]\.chunk_folders\[0\]: '\/mnt\/mfs 1' must be an absolute path of letters/],
+      ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: ["/mnt/$(reboot)"] }\n', /hosts\[0\]\.chunk_folders\[0\]: .*no spaces, quotes or shell characters/],
+      ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: [] }\n', /hosts\[0\]\.chunk_folders: needs at least one folder/],
+      ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: /mnt/mfs1 }\n', /hosts\[0\]\.chunk_folders: /],
+      ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: [/mnt/mfs1, /mnt/mfs1] }\n', /hosts\[0\]\.chunk_folders\[1\]: '\/mnt\/mfs1' is listed twice \(also chunk_folders\[0\]\)/],
+      ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: [/mnt/mfs1, /mnt/mfs1/a] }\n', /hosts\[0\]\.chunk_folders\[1\]: '\/mnt\/mfs1\/a' is inside chunk_folders\[0\]/],
+      ['  - { name: m1, address: 192.0.2.11, user: root, roles: [master-candidate], chunk_folders: [/mnt/mfs1] }\n', /hosts\[0\]\.chunk_folders: only a host with the role chunkserver has chunk folders \(m1 has master-candidate\)/],
+      ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folder: [/mnt/mfs1] }\n', /hosts\[0\]\.chunk_folder: unknown field 'chunk_folder'; did you mean 'chunk_folders'\?/],
+    ];
+    for (const [hosts, want] of cases) {
+      const text = formatInventoryProblems(await problemsOf(write(hosts)));
+      assert.match(text, want);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -95,7 +95,7 @@ describe('variableProblem', () => {
     assert.match(variableProblem('vipp', base)!, /^unknown variable \{\{vipp\}\}/);
     assert.match(variableProblem('vip.mask', base)!, /^unknown variable \{\{vip.mask\}\}/);
     assert.match(variableProblem('hosts.m1.ip', base)!, /^bad variable/);
-    assert.match(variableProblem('host.user', base)!, /host\.name and host\.address/);
+    assert.match(variableProblem('host.user', base)!, /host\.name, host\.address, host\.chunk_folders/);
     assert.match(variableProblem('inputs.other', base)!, /no input "other" is declared/);
     assert.match(variableProblem('', base)!, /empty variable/);
   });
