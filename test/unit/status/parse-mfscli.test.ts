@@ -10,6 +10,18 @@ const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../
 const runbookCapture = (name: string) => readFileSync(join(import.meta.dirname, '../../fixtures/runbooks/captured', name), 'utf8');
 
 describe('parseMfscli on captured output', () => {
+  it('-SHD of chunkservers with two data folders each (the seeds\' layout, captured on the practice cluster): one row per disk', () => {
+    const r = parseMfscli(fixture('SHD-two-folders.txt'));
+    assert.deepEqual(r.problems, []);
+    const disks = r.disks ?? [];
+    assert.equal(disks.length, 6);
+    for (const ip of ['10.77.0.21', '10.77.0.22', '10.77.0.23']) {
+      assert.deepEqual(disks.filter((d) => d.ip === ip).map((d) => d.path), ['/mnt/mfs1/', '/mnt/mfs2/'], ip);
+    }
+    const d = disks.find((x) => x.ip === '10.77.0.22' && x.path === '/mnt/mfs2/')!;
+    assert.deepEqual(d, { ip: '10.77.0.22', port: 9422, path: '/mnt/mfs2/', chunks: 3, status: 'ok', used: 24554725376, total: 108944293888 });
+  });
+
   it('healthy cluster: masters with thousands separators, info, matrix, chunkservers, metalogger', () => {
     const r = parseMfscli(fixture('healthy-goal3.txt'));
     assert.equal(r.noMaster, false);
