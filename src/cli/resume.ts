@@ -66,6 +66,9 @@ export async function resumeCommand(run: string | undefined, opts: ResumeOptions
     const { homeCommand } = await import('./home.ts');
     return homeCommand({ ...opts, inventory: rec.inventory.file }, { resume: rec.runId });
   }
+  const { decideProblems } = await import('../engine/operator-needs.ts');
+  const badDecide = decideProblems(rec.runbook, opts.decide ?? {});
+  if (badDecide.length > 0) throw new UserError(badDecide.join('\n'), EXIT.usage);
   const { resumeRun } = await import('../engine/run.ts');
   const runOpts: RunOptions = { ...opts, input: {}, decide: opts.decide ?? {} };
   await drive(runOpts, rec.inventory, (deps) => {

@@ -71,6 +71,9 @@ export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
     const known = runbook.inputs.map((i) => i.name).join(', ') || 'none';
     throw new UserError(unknown.map((k) => `input ${k}: runbook ${runbook.id} has no such input (inputs: ${known})`).join('\n'));
   }
+  const { decideProblems } = await import('../engine/operator-needs.ts');
+  const badDecide = decideProblems(runbook, opts.decide ?? {});
+  if (badDecide.length > 0) throw new UserError(badDecide.join('\n'), EXIT.usage);
   if (runsOnScreen(opts)) {
     // An operator at a terminal: the runner screen, which asks each confirmation (the
     // inputs form first, filled in with the given values), never a silent --yes.

@@ -33,6 +33,22 @@ function targetWords(t: TargetSpec): string {
   }
 }
 
+/**
+ * Why `--decide` answers do not fit the runbook: a step that is not one of its decisions, or
+ * a choice that is not one of the step's keys. Checked before anything runs: found only when
+ * the run reached the decision, a typo would stop it after the steps before had run.
+ */
+export function decideProblems(rb: Runbook, decided: Record<string, string>): string[] {
+  const decisions = rb.steps.filter((s) => s.decision);
+  const ids = decisions.map((s) => s.id).join(', ') || 'none';
+  return Object.entries(decided).flatMap(([stepId, key]) => {
+    const step = decisions.find((s) => s.id === stepId);
+    if (!step) return [`--decide ${stepId}=${key}: runbook ${rb.id} has no decision step '${stepId}' (decisions: ${ids})`];
+    const keys = step.decision!.choices.map((c) => c.key);
+    return keys.includes(key) ? [] : [`--decide ${stepId}=${key}: '${key}' is not a choice of ${stepId} (choices: ${keys.join(', ')})`];
+  });
+}
+
 /** Every step that needs an operator's answer, in runbook order (decisions answered by `decided` are left out). */
 export function operatorNeeds(rb: Runbook, decided: Record<string, string> = {}, render: (text: string) => string = (t) => t): OperatorNeed[] {
   const needs: OperatorNeed[] = [];

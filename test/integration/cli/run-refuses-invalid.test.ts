@@ -77,3 +77,25 @@ test('run and validate of absurd markdown under 1 MB (15,000 steps, 2,000 nested
     }
   }
 });
+
+// A --decide answer is checked against the runbook before anything runs: found only when the
+// run reached the decision, a typo stopped the run after the steps before it had run.
+test('run --yes with a --decide that names no decision step, or no choice of it: exit 2, nothing run', () => {
+  const ran = join(dir, 'decide-ran');
+  writeFileSync(
+    join(dir, 'books', 'decide.md'),
+    `---\nid: decide\ntitle: Decide\nsummary: S.\nwhen: W.\nrisk: low\n---\n\n## Work {#work}\n\n\`\`\`sh on=local confirm=yes\ntouch ${ran}\n\`\`\`\n\n` +
+      `## Next {#next}\n\n\`\`\`decision\nquestion: Go on?\nchoices:\n  - key: yes\n    label: Yes\n    goto: work\n  - key: stop\n    label: Stop\n    goto: end\n\`\`\`\n\n## End {#end}\n\nDone.\n`,
+  );
+  assert.equal(cli(['validate', 'books/decide.md']).status, 0);
+  for (const [decide, message] of [
+    ['nxet=stop', /--decide nxet=stop: runbook decide has no decision step 'nxet' \(decisions: next\)/],
+    ['work=stop', /--decide work=stop: runbook decide has no decision step 'work'/],
+    ['next=stpo', /--decide next=stpo: 'stpo' is not a choice of next \(choices: yes, stop\)/],
+  ] as const) {
+    const r = cli(['--runbooks', 'books', 'run', 'decide', '--yes', '--decide', decide]);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, message);
+    assert.equal(existsSync(ran), false, `${decide}: nothing ran`);
+  }
+});
