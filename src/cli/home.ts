@@ -67,14 +67,15 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   // The list needs only each runbook's front matter; the problems of the whole library come
   // from the runbook cache, or from checking the files right after the first frame.
   const { currentLanguage } = await import('../i18n/language.ts');
-  // Each runbook listed once, in the operator's language where it has a translation.
-  const catalog = await cat.catalogDir(g.runbooks ?? cat.builtinRunbookDir(), cache, currentLanguage());
+  // Each runbook listed once, in the operator's language where it has a translation; the
+  // operator's folders (--runbooks, runbookDirs) first, then the built-in library.
+  const folders = await (await import('./library-folders.ts')).libraryFolders(g);
+  const catalog = await cat.catalogDirs(folders, cache, currentLanguage());
   const problemNotice = (problems: RunbookProblem[]): string | undefined =>
     problems.length > 0 ? `${problems.length} runbook problem(s); run \`mfs-tui validate\`. First: ${cat.formatProblem(problems[0]!)}` : undefined;
   const known = checks.cachedLibraryProblems(catalog, inventory, cache);
   if (known) notice = problemNotice(known) ?? notice;
   const runbooks = catalog.headers;
-  const runbookDir = g.runbooks ?? cat.builtinRunbookDir();
   /** The library's problems as last known (cache or check), by file: a file with any is listed greyed and cannot start. */
   let libraryProblems: RunbookProblem[] | undefined = known;
   const listed = () => homeRunbookList(catalog, libraryProblems, cat.formatProblem);
@@ -89,14 +90,16 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   };
   /** The whole runbook, parsed when it is opened (the file as it is now). */
   const fullRunbook = async (id: string): Promise<Runbook> => {
-    const header = runbooks.find((r) => r.id === id);
+    // Two files with one id: the built-in one (the other is listed greyed with the clash).
+    const claims = runbooks.filter((r) => r.id === id);
+    const header = claims.find((r) => cat.inBuiltinFolder(folders, r.file)) ?? claims[0];
     if (!header) throw new Error(`no runbook ${id}`);
     await inventoryLoaded;
     // The file as it is now, parsed and validated (never a cached check): refused with its problems.
     const { runnableRunbook, RunbookRefused } = await import('../runbook/runnable.ts');
     let rb: Runbook;
     try {
-      rb = runnableRunbook(header.file, { dir: runbookDir, inventory, language: currentLanguage() });
+      rb = runnableRunbook(header.file, { folders, inventory, language: currentLanguage() });
     } catch (e) {
       if (e instanceof RunbookRefused) throw new UserError(e.message, EXIT.failed);
       throw e;

@@ -11,7 +11,8 @@ export interface GlobalOptions {
   /** A cluster added with `mfs-tui clusters add` (or $MFS_TUI_CLUSTER). */
   cluster?: string;
   lab?: boolean;
-  runbooks?: string;
+  /** The operator's runbook folders, added to the built-in library (repeatable). */
+  runbooks?: string[];
   practice?: boolean;
   /** Checked and applied before the commands are built (chooseCommandLanguage). */
   lang?: string;
@@ -28,7 +29,7 @@ export function buildProgram(): Command {
     .option('-i, --inventory <file>', t('cli.option.inventory'))
     .option('-c, --cluster <name>', t('cli.option.cluster'))
     .option('--lab', t('cli.option.lab'))
-    .option('--runbooks <dir>', t('cli.option.runbooks'))
+    .option('--runbooks <dir>', t('cli.option.runbooks'), collectList)
     .option('--practice', t('cli.option.practice'))
     .option('--lang <language>', t('cli.option.lang'))
     .showHelpAfterError(t('cli.help.afterError'))
@@ -185,6 +186,37 @@ export function buildProgram(): Command {
       return clustersImport(name, source, { ...opts, noAnsible: opts.ansible === false });
     });
 
+  const config = program
+    .command('config')
+    .description('show what mfs-tui remembers (config file, clusters, runbook folders)')
+    .action(async () => {
+      const { configShow } = await import('./config.ts');
+      configShow();
+    });
+  const runbookFolders = config
+    .command('runbooks')
+    .description('list the runbook folders added to the built-in library in every command')
+    .action(async () => {
+      const { configRunbooksList } = await import('./config.ts');
+      configRunbooksList();
+    });
+  runbookFolders
+    .command('add')
+    .description('add a folder of your own runbooks to the library (as --runbooks does, every time)')
+    .argument('<dir>', 'folder holding runbook .md files')
+    .action(async (dir: string) => {
+      const { configRunbooksAdd } = await import('./config.ts');
+      configRunbooksAdd(dir);
+    });
+  runbookFolders
+    .command('remove')
+    .description('stop adding a runbook folder (the folder is not deleted)')
+    .argument('<dir>', 'folder as added')
+    .action(async (dir: string) => {
+      const { configRunbooksRemove } = await import('./config.ts');
+      configRunbooksRemove(dir);
+    });
+
   program
     .command('dashboard')
     .description(t('cli.dashboard.description'))
@@ -195,6 +227,10 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+function collectList(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function collectPairs(value: string, previous: Record<string, string>): Record<string, string> {

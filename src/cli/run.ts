@@ -30,11 +30,12 @@ export interface RunOptions extends GlobalOptions {
  * any problem is refused with each one located (exit 1), an oversized or absurd file too (exit 2).
  */
 export async function findRunbook(ref: string, g: GlobalOptions): Promise<Runbook> {
-  const [{ runnableRunbook, RunbookRefused, isRunbookPath }, { builtinRunbookDir }] = await Promise.all([import('../runbook/runnable.ts'), import('../runbook/catalog.ts')]);
+  const [{ runnableRunbook, RunbookRefused, isRunbookPath }, { libraryFolders }] = await Promise.all([import('../runbook/runnable.ts'), import('./library-folders.ts')]);
+  const folders = await libraryFolders(g);
   try {
     // By id, the runbook in the operator's language (its translation, when valid); a file named is run as it is.
     const { currentLanguage } = await import('../i18n/language.ts');
-    return runnableRunbook(ref, { dir: g.runbooks ?? builtinRunbookDir(), language: isRunbookPath(ref) ? undefined : currentLanguage() });
+    return runnableRunbook(ref, { folders, language: isRunbookPath(ref) ? undefined : currentLanguage() });
   } catch (e) {
     if (!(e instanceof RunbookRefused)) throw e;
     if (e.reason === 'not-found') throw new UserError(e.message);
@@ -78,7 +79,7 @@ export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
     // An operator at a terminal: the runner screen, which asks each confirmation (the
     // inputs form first, filled in with the given values), never a silent --yes.
     const { homeCommand } = await import('./home.ts');
-    const g: GlobalOptions = ref.endsWith('.md') ? { ...opts, runbooks: path.dirname(path.resolve(ref)) } : opts;
+    const g: GlobalOptions = ref.endsWith('.md') ? { ...opts, runbooks: [path.dirname(path.resolve(ref)), ...(opts.runbooks ?? [])] } : opts;
     return homeCommand({ ...g, inventory: inventory.file }, { run: { runbookId: runbook.id, inputs: opts.input ?? {} } });
   }
   if (!opts.yes) {

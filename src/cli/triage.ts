@@ -100,8 +100,8 @@ export async function judgeUntilSettled(
 
 export async function loadTriageLibrary(g: GlobalOptions): Promise<TriageRunbook[]> {
   // Only runbooks that may run are offered: a broken one would be refused by `run` anyway.
-  const [{ runnableLibrary }, { builtinRunbookDir }] = await Promise.all([import('../runbook/runnable.ts'), import('../runbook/catalog.ts')]);
-  return runnableLibrary(g.runbooks ?? builtinRunbookDir()).runbooks;
+  const [{ runnableLibrary }, { libraryFolders }] = await Promise.all([import('../runbook/runnable.ts'), import('./library-folders.ts')]);
+  return runnableLibrary(await libraryFolders(g)).runbooks;
 }
 
 export async function triageCommand(opts: TriageCommandOptions): Promise<void> {

@@ -5,8 +5,8 @@ import { EXIT } from './errors.ts';
 import { loadInventoryFor } from './context.ts';
 
 export async function validateCommand(files: string[], g: GlobalOptions): Promise<void> {
-  const lib = await import('../runbook/library.ts');
-  const dir = g.runbooks ?? lib.builtinRunbookDir();
+  const [lib, { libraryFolders }] = await Promise.all([import('../runbook/library.ts'), import('./library-folders.ts')]);
+  const folders = await libraryFolders(g);
   // With an inventory, host names in `on=` and `{{hosts.x}}` are checked too.
   const inventory = g.inventory || g.lab ? await loadInventoryFor(g, { remember: false }) : undefined;
   let result;
@@ -20,10 +20,10 @@ export async function validateCommand(files: string[], g: GlobalOptions): Promis
   }
   if (files.length > 0) {
     // Files named on the command line may hand over to runbooks of the library.
-    const library = lib.runbookFilesIn(dir).length ? lib.loadRunbookDir(dir) : { runbooks: [], problems: [] };
+    const library = lib.loadRunbookDirs(folders);
     result = lib.loadRunbookFiles(files, { inventory, knownRunbookIds: new Set(library.runbooks.map((r) => r.id)) });
   } else {
-    result = lib.loadRunbookDir(dir, { inventory });
+    result = lib.loadRunbookDirs(folders, { inventory });
   }
   for (const p of result.problems) process.stdout.write(`${lib.formatProblem(p)}\n`);
   const n = files.length > 0 ? files.length : result.runbooks.length;

@@ -69,7 +69,7 @@ export const en = {
   'cli.option.inventory': "cluster inventory (YAML); remembered for next time",
   'cli.option.lab': "use the practice cluster (mfs-tui lab up)",
   'cli.option.practice': "open on the practice cluster, installing and starting it first when needed (what `npm start` does)",
-  'cli.option.runbooks': "folder of runbooks (default: the built-in library)",
+  'cli.option.runbooks': "a folder of your own runbooks, added to the built-in library (repeatable; also `mfs-tui config runbooks add DIR`)",
   'cli.report.arg.run': "run id (or a unique prefix)",
   'cli.report.description': "write a markdown incident report of a run from its journal",
   'cli.report.option.output': "write to this file instead of stdout",

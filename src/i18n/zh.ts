@@ -74,7 +74,7 @@ export const zh: ChineseCatalogue = {
   'cli.option.inventory': "集群 inventory（YAML）；会记住供下次使用",
   'cli.option.lab': "使用练习集群（先 mfs-tui lab up）",
   'cli.option.practice': "打开练习集群，需要时先安装并启动它（即 `npm start` 所做的）",
-  'cli.option.runbooks': "runbook 目录（默认：内置的 runbook 库）",
+  'cli.option.runbooks': "你自己的 runbook 目录，加到内置的 runbook 库之上（可重复；也可用 `mfs-tui config runbooks add DIR`）",
   'cli.report.arg.run': "run id（或唯一的前缀）",
   'cli.report.description': "根据日志（journal）为一次运行写出 markdown 故障报告",
   'cli.report.option.output': "写入这个文件，而不是 stdout",

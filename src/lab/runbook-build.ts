@@ -62,7 +62,7 @@ export async function runLabRunbooks(
   const dir = builtinRunbookDir();
   const loaded = phases.map((p) => {
     try {
-      return runnableRunbook(path.join(dir, `${p.runbook}.md`), { dir });
+      return runnableRunbook(path.join(dir, `${p.runbook}.md`), { folders: { dirs: [dir], builtin: dir } });
     } catch (e) {
       if (e instanceof RunbookRefused) throw new LabError(`the lab's runbook ${p.runbook} cannot run: ${e.message}`);
       throw e;

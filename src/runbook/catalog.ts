@@ -5,7 +5,7 @@
 // it; front matter remembered from an earlier start (cache.ts) needs neither, so this
 // module loads the YAML reader only when a file is new or changed.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, parse as parsePath } from 'node:path';
+import { dirname, join, parse as parsePath, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FrontMatter } from './frontmatter.ts';
 import { readLimitedText } from './limits.ts';
@@ -89,6 +89,60 @@ export function frontMatterText(text: string): { yaml: string; firstLine: number
   }
 }
 
+/**
+ * The folders runbooks are read from: the operator's own (--runbooks, the config's
+ * runbookDirs) first, in the order given, then the built-in library. A built-in runbook's id
+ * is never taken over by an operator's file (see duplicateIdProblems).
+ */
+export interface LibraryFolders {
+  /** Every folder, in listing order. */
+  dirs: string[];
+  /** The built-in library's folder (one of `dirs`), whose runbooks no other folder may shadow. */
+  builtin?: string;
+}
+
+/** A library of one folder (tests, the lab's own build). */
+export function oneFolder(dir: string): LibraryFolders {
+  return { dirs: [dir] };
+}
+
+/** Whether `file` (a path as listed) lies in the built-in folder of `folders`. */
+export function inBuiltinFolder(folders: LibraryFolders | undefined, file: string): boolean {
+  return folders?.builtin !== undefined && resolve(dirname(file)) === resolve(folders.builtin);
+}
+
+/** One file's claim on a runbook id: its path (as problems name it) and where the id is written. */
+export interface IdClaim {
+  id: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * Which claims on an id are refused when several files share it. A built-in runbook keeps
+ * its id: an operator's file never silently replaces it (it could turn a reviewed critical
+ * runbook into anything); otherwise the first file in listing order keeps it. Every other
+ * claim gets a located problem naming the file that holds the id.
+ */
+export function duplicateIdProblems(claims: IdClaim[], folders?: LibraryFolders): Map<IdClaim, RunbookProblem> {
+  const holder = new Map<string, IdClaim>();
+  for (const c of claims) {
+    const held = holder.get(c.id);
+    if (!held || (!inBuiltinFolder(folders, held.file) && inBuiltinFolder(folders, c.file))) holder.set(c.id, c);
+  }
+  const out = new Map<IdClaim, RunbookProblem>();
+  for (const c of claims) {
+    const held = holder.get(c.id)!;
+    if (held === c) continue;
+    const message = inBuiltinFolder(folders, held.file)
+      ? `runbook id "${c.id}" is the built-in runbook ${held.file}'s: an added runbook folder never replaces a built-in runbook (the built-in one stays; this one cannot run); give it another id`
+      : `duplicate runbook id "${c.id}" (also in ${held.file})`;
+    out.set(c, { file: c.file, line: c.line, column: c.column, message });
+  }
+  return out;
+}
+
 /** Every `*.md` in `dir` except README.md, in name order. */
 export function runbookFilesIn(dir: string): string[] {
   return readdirSync(dir)
@@ -101,7 +155,7 @@ export function runbookFilesIn(dir: string): string[] {
  * Reads each file's front matter (from `store` when the file is unchanged since it was
  * remembered there); the same runbooks, in the same order, as the full loader returns.
  */
-export async function catalogFiles(paths: string[], store?: HeaderStore): Promise<Catalog> {
+export async function catalogFiles(paths: string[], store?: HeaderStore, folders?: LibraryFolders): Promise<Catalog> {
   const read = paths.map((path): CatalogFile & { known?: boolean } => {
     const read = readLimitedText(path);
     if ('problem' in read) return { path, problems: [read.problem] };
@@ -119,14 +173,8 @@ export async function catalogFiles(paths: string[], store?: HeaderStore): Promis
     return { ...f, header, problems };
   });
   const headers = files.flatMap((f) => (f.header ? [f.header] : []));
-  const duplicateProblems: RunbookProblem[] = [];
-  const firstFile = new Map<string, string>();
-  for (const h of headers) {
-    const first = firstFile.get(h.id);
-    if (first !== undefined)
-      duplicateProblems.push({ file: h.file, line: h.idPos.line, column: h.idPos.column, message: `duplicate runbook id "${h.id}" (also in ${first})` });
-    else firstFile.set(h.id, h.file);
-  }
+  const claims = headers.map((h): IdClaim => ({ id: h.id, file: h.file, line: h.idPos.line, column: h.idPos.column }));
+  const duplicateProblems = [...duplicateIdProblems(claims, folders).values()];
   return { files, headers, duplicateProblems };
 }
 
@@ -137,20 +185,29 @@ export async function catalogFiles(paths: string[], store?: HeaderStore): Promis
  * runner opens the translation when it is valid).
  */
 export async function catalogDir(dir: string, store?: HeaderStore, language?: RunbookLanguage): Promise<Catalog> {
-  let paths: string[];
-  try {
-    paths = runbookFilesIn(dir).filter((p) => !isTranslation(p));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return {
-      files: [],
-      headers: [],
-      duplicateProblems: [],
-      listProblem: { file: dir, line: 1, column: 1, message: `cannot list the runbook folder (${code ?? (e as Error).message})` },
-    };
-  }
-  const catalog = await catalogFiles(paths, store);
+  return catalogDirs(oneFolder(dir), store, language);
+}
+
+/** The runbooks of every folder, in order (as catalogDir); the first folder that cannot be listed is the only problem. */
+export async function catalogDirs(folders: LibraryFolders, store?: HeaderStore, language?: RunbookLanguage): Promise<Catalog> {
+  const listed = listFolders(folders);
+  if ('problem' in listed) return { files: [], headers: [], duplicateProblems: [], listProblem: listed.problem };
+  const catalog = await catalogFiles(listed.paths.filter((p) => !isTranslation(p)), store, folders);
   return language ? localizeHeaders(catalog, language) : catalog;
+}
+
+/** Every runbook file of the folders, in order, or the problem of the first folder that cannot be listed. */
+export function listFolders(folders: LibraryFolders): { paths: string[] } | { problem: RunbookProblem } {
+  const paths: string[] = [];
+  for (const dir of folders.dirs) {
+    try {
+      paths.push(...runbookFilesIn(dir));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return { problem: { file: dir, line: 1, column: 1, message: `cannot list the runbook folder (${code ?? (e as Error).message})` } };
+    }
+  }
+  return { paths };
 }
 
 /** Titles, summaries and whens from each runbook's translation into `language`, where one reads with the same id. */

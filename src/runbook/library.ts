@@ -4,7 +4,7 @@
 // that may run comes from runnable.ts, which refuses any with a problem.
 import { readFileSync } from 'node:fs';
 import type { Inventory } from '../inventory/types.ts';
-import { runbookFilesIn } from './catalog.ts';
+import { duplicateIdProblems, listFolders, oneFolder, type IdClaim, type LibraryFolders } from './catalog.ts';
 import type { CatalogFile } from './catalog.ts';
 import type { FileCheck } from './cache.ts';
 import { readLimitedText } from './limits.ts';
@@ -18,6 +18,8 @@ export interface LoadOptions {
   /** Runbook ids that exist besides the loaded ones (e.g. the built-in library). */
   knownRunbookIds?: Set<string>;
   inventory?: Inventory;
+  /** The folders the files come from: a built-in runbook's id is never taken over by another folder's file. */
+  folders?: LibraryFolders;
 }
 
 /** One file as loaded: its runbook when it could be parsed, and every problem found in it. */
@@ -47,7 +49,7 @@ export interface LoadedRunbooks {
 }
 
 // Listing the folder and reading front matter only is catalog.ts (the home screen's fast path).
-export { builtinRunbookDir, formatProblem, runbookFilesIn } from './catalog.ts';
+export { builtinRunbookDir, formatProblem, oneFolder, runbookFilesIn, type LibraryFolders } from './catalog.ts';
 
 /** Parses and validates each file. A runbook with problems is still returned when it could be read. */
 export function loadRunbookFiles(allPaths: string[], opts: LoadOptions = {}): LoadedRunbooks {
@@ -64,21 +66,19 @@ export function loadRunbookFiles(allPaths: string[], opts: LoadOptions = {}): Lo
     const parsed = parseRunbook(read.text, path);
     files.push({ path, runbook: parsed.runbook, problems: [...parsed.problems] });
   }
-  const duplicates: RunbookProblem[] = [];
-  const firstFile = new Map<string, string>();
+  const claims = new Map<IdClaim, LoadedRunbookFile>();
   for (const f of files) {
     const rb = f.runbook;
     if (!rb) continue;
-    const where = displayName(rb, rb.file);
-    const first = firstFile.get(rb.id);
-    if (first !== undefined) {
-      const pos = locate(rb, 'id', 0, { line: 2, column: 1 });
-      const p = { file: where, line: pos.line, column: pos.column, message: `duplicate runbook id "${rb.id}" (also in ${first})` };
-      duplicates.push(p);
-      f.problems.push(p);
-    } else firstFile.set(rb.id, where);
+    const pos = locate(rb, 'id', 0, { line: 2, column: 1 });
+    claims.set({ id: rb.id, file: displayName(rb, rb.file), line: pos.line, column: pos.column }, f);
   }
-  const knownRunbookIds = new Set([...firstFile.keys(), ...(opts.knownRunbookIds ?? [])]);
+  const duplicates: RunbookProblem[] = [];
+  for (const [claim, p] of duplicateIdProblems([...claims.keys()], opts.folders)) {
+    duplicates.push(p);
+    claims.get(claim)!.problems.push(p);
+  }
+  const knownRunbookIds = new Set([...[...claims.keys()].map((c) => c.id), ...(opts.knownRunbookIds ?? [])]);
   const validation: RunbookProblem[] = [];
   for (const f of files) {
     if (!f.runbook) continue;
@@ -121,14 +121,14 @@ export function loadTranslation(path: string, loaded: LoadedRunbookFile[], opts:
 }
 
 export function loadRunbookDir(dir: string, opts: LoadOptions = {}): LoadedRunbooks {
-  let paths: string[];
-  try {
-    paths = runbookFilesIn(dir);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { runbooks: [], files: [], translations: [], problems: [{ file: dir, line: 1, column: 1, message: `cannot list the runbook folder (${code ?? (e as Error).message})` }] };
-  }
-  return loadRunbookFiles(paths, opts);
+  return loadRunbookDirs(oneFolder(dir), opts);
+}
+
+/** Every runbook file of the folders (listing order: the operator's folders, then the built-in library). */
+export function loadRunbookDirs(folders: LibraryFolders, opts: LoadOptions = {}): LoadedRunbooks {
+  const listed = listFolders(folders);
+  if ('problem' in listed) return { runbooks: [], files: [], translations: [], problems: [listed.problem] };
+  return loadRunbookFiles(listed.paths, { ...opts, folders });
 }
 
 /**

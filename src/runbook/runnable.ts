@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Inventory } from '../inventory/types.ts';
 import { formatProblem } from './catalog.ts';
 import { existsSync } from 'node:fs';
-import { loadRunbookDir, loadRunbookFiles, loadTranslation, type LoadedRunbookFile, type LoadedRunbooks } from './library.ts';
+import { loadRunbookDirs, loadRunbookFiles, loadTranslation, type LibraryFolders, type LoadedRunbookFile, type LoadedRunbooks } from './library.ts';
 import { isTranslation, translationPath, type RunbookLanguage } from './translations.ts';
 import type { Runbook, RunbookProblem } from './types.ts';
 
@@ -24,8 +24,8 @@ export class RunbookRefused extends Error {
 }
 
 export interface RunnableOptions {
-  /** The runbook folder: the library a runbook is looked up in by id, and the ids a decision may hand over to. */
-  dir: string;
+  /** The runbook folders: the library a runbook is looked up in by id, and the ids a decision may hand over to. */
+  folders: LibraryFolders;
   /** When given, hosts named in the runbook must exist in it. */
   inventory?: Inventory;
   /**
@@ -60,7 +60,7 @@ export function runnableRunbook(ref: string, opts: RunnableOptions): Runbook {
     const alone = read.files[0] ?? read.translations[0]!;
     if (alone.problems.some((p) => p.limit)) refuse(alone, `runbook file ${ref}`);
   }
-  const library = loadRunbookDir(opts.dir, { inventory: opts.inventory });
+  const library = loadRunbookDirs(opts.folders, { inventory: opts.inventory });
   if (isRunbookPath(ref) && isTranslation(ref)) {
     // A translation named as a file runs only when it is valid and runs what its original runs.
     const knownRunbookIds = new Set(library.files.flatMap((f) => (f.runbook ? [f.runbook.id] : [])));
@@ -73,17 +73,29 @@ export function runnableRunbook(ref: string, opts: RunnableOptions): Runbook {
     // The same file reached through the library (a symlink, another spelling) is checked as the library checks it.
     const real = realPath(ref);
     const inLibrary = real !== undefined ? library.files.find((f) => realPath(f.path) === real) : undefined;
+    // A file named by its path is the one that runs, whatever ids the library holds.
     const file = inLibrary ?? loadRunbookFiles([ref], { knownRunbookIds, inventory: opts.inventory }).files[0]!;
     if (!file.runbook || file.problems.length > 0) refuse(file, `runbook file ${ref}`);
     return localized(file, library, opts);
   }
-  const file = library.files.find((f) => f.runbook?.id === ref);
+  const claimants = library.files.filter((f) => f.runbook?.id === ref);
+  const file = claimants[0];
   if (!file?.runbook) {
     const ids = library.files.flatMap((f) => (f.runbook ? [f.runbook.id] : []));
-    const listing = library.problems.find((p) => p.file === opts.dir);
+    const listing = library.problems.find((p) => opts.folders.dirs.includes(p.file));
     throw new RunbookRefused(
-      listing ? formatProblem(listing) : `no runbook '${ref}' in ${opts.dir} (runbooks: ${ids.join(', ') || 'none'})`,
+      listing ? formatProblem(listing) : `no runbook '${ref}' in ${opts.folders.dirs.join(', ')} (runbooks: ${ids.join(', ') || 'none'})`,
       'not-found',
+    );
+  }
+  // An id two files claim is refused by id, whichever file keeps it: the operator would
+  // not know which one runs. Each file can still be run by its path when it has no problem.
+  if (claimants.length > 1) {
+    const problems = claimants.flatMap((f) => f.problems);
+    throw new RunbookRefused(
+      `runbook id '${ref}' is claimed by ${claimants.length} files (${claimants.map((f) => f.path).join(', ')}); which one would run is not clear, so neither runs by id:\n${problems.map(formatProblem).join('\n')}`,
+      'invalid',
+      problems,
     );
   }
   if (file.problems.length > 0) refuse(file, `runbook ${ref} (${file.path})`);
@@ -105,9 +117,9 @@ function localized(file: LoadedRunbookFile, library: LoadedRunbooks, opts: Runna
   return translation.runbook && translation.problems.length === 0 ? translation.runbook : original;
 }
 
-/** The runbooks of a folder that may run, and the files that may not, with their problems. */
-export function runnableLibrary(dir: string, inventory?: Inventory): { runbooks: Runbook[]; broken: LoadedRunbookFile[]; problems: RunbookProblem[] } {
-  const library = loadRunbookDir(dir, { inventory });
+/** The runbooks of the folders that may run, and the files that may not, with their problems. */
+export function runnableLibrary(folders: LibraryFolders, inventory?: Inventory): { runbooks: Runbook[]; broken: LoadedRunbookFile[]; problems: RunbookProblem[] } {
+  const library = loadRunbookDirs(folders, { inventory });
   const runbooks: Runbook[] = [];
   const broken: LoadedRunbookFile[] = [];
   for (const f of library.files) {

@@ -11,6 +11,8 @@ interface Remembered {
   language?: string;
   /** Cluster name → absolute path of its inventory file. */
   clusters?: Record<string, string>;
+  /** The operator's runbook folders (absolute), added to the built-in library. */
+  runbookDirs?: string[];
 }
 
 let store: Conf<Remembered> | undefined;
@@ -62,4 +64,14 @@ export function namedClusters(): Map<string, string> {
 
 export function saveNamedClusters(clusters: Map<string, string>): void {
   conf().set('clusters', Object.fromEntries(clusters));
+}
+
+/** The operator's runbook folders from the config, in order (added to the built-in library). */
+export function runbookDirs(): string[] {
+  const raw: unknown = conf().get('runbookDirs');
+  return Array.isArray(raw) ? raw.filter((d): d is string => typeof d === 'string' && d !== '') : [];
+}
+
+export function saveRunbookDirs(dirs: string[]): void {
+  conf().set('runbookDirs', dirs);
 }

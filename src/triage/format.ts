@@ -26,10 +26,10 @@ export interface TriageTextOptions {
 }
 
 /** `mfs-tui` with the global options that pick the same cluster and runbooks (the run command must open the same ones). */
-export function commandPrefix(g: { inventory?: string; lab?: boolean; cluster?: string; runbooks?: string }, envCluster = process.env.MFS_TUI_CLUSTER?.trim()): string {
+export function commandPrefix(g: { inventory?: string; lab?: boolean; cluster?: string; runbooks?: string[] }, envCluster = process.env.MFS_TUI_CLUSTER?.trim()): string {
   const cluster = g.cluster ?? (envCluster ? envCluster : undefined);
   const pick = g.inventory ? ['--inventory', quote(g.inventory)] : g.lab ? ['--lab'] : cluster ? ['--cluster', quote(cluster)] : [];
-  return ['mfs-tui', ...pick, ...(g.runbooks ? ['--runbooks', quote(g.runbooks)] : [])].join(' ');
+  return ['mfs-tui', ...pick, ...(g.runbooks ?? []).flatMap((d) => ['--runbooks', quote(d)])].join(' ');
 }
 
 export function renderTriageText(r: TriageReport, opts: TriageTextOptions = {}): string {

@@ -18,7 +18,7 @@ const runbooks = join(dir, 'runbooks');
 const state = join(dir, 'state');
 mkdirSync(runbooks);
 const inventory = join(dir, 'inventory.yaml');
-writeFileSync(inventory, 'cluster: hometest\nvip: { address: 127.0.0.99, interface: lo, prefix: 32 }\nhosts:\n  - { name: m1, address: 127.0.0.1, roles: [master-candidate] }\n');
+writeFileSync(inventory, 'cluster: hometest\nvip: { address: 127.0.0.99, interface: lo, prefix: 32 }\nhosts:\n  - { name: m1, address: 127.0.0.1, roles: [master-candidate] }\n  - { name: l1, address: 127.0.0.1, roles: [metalogger] }\n  - { name: c1, address: 127.0.0.1, roles: [chunkserver] }\n');
 const env = { MFS_TUI_STATE_DIR: state, MFS_TUI_CONFIG_DIR: join(dir, 'config'), NO_COLOR: '1', TERM: 'xterm-256color', LANG: 'C.UTF-8', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 
 after(() => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { RunbookRefused, runnableLibrary, runnableRunbook } from '../../../src/runbook/runnable.ts';
+import { oneFolder } from '../../../src/runbook/catalog.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'mfs-tui-runnable-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -44,8 +45,8 @@ function refused(fn: () => unknown): RunbookRefused {
 
 describe('runnableRunbook', () => {
   it('gives a valid runbook by id, from an absolute or a relative folder', () => {
-    assert.equal(runnableRunbook('good', { dir }).id, 'good');
-    assert.equal(runnableRunbook('good', { dir: relative(process.cwd(), dir) }).id, 'good');
+    assert.equal(runnableRunbook('good', { folders: oneFolder(dir) }).id, 'good');
+    assert.equal(runnableRunbook('good', { folders: oneFolder(relative(process.cwd(), dir)) }).id, 'good');
   });
 
   for (const [form, ref, folder] of [
@@ -57,7 +58,7 @@ describe('runnableRunbook', () => {
     ['file outside the folder', join(root, 'link.md'), join(root, 'nowhere')],
   ] as const) {
     it(`refuses an invalid runbook with its located problem: ${form}`, () => {
-      const e = refused(() => runnableRunbook(ref, { dir: folder }));
+      const e = refused(() => runnableRunbook(ref, { folders: oneFolder(folder) }));
       assert.equal(e.reason, 'invalid');
       assert.equal(e.problems.length, 1);
       assert.match(e.message, /(typo|link)\.md:11:37: unknown requirement "no-splitbrain"/);
@@ -66,7 +67,7 @@ describe('runnableRunbook', () => {
   }
 
   it('says when there is no such runbook, naming the ones there are', () => {
-    const e = refused(() => runnableRunbook('nope', { dir }));
+    const e = refused(() => runnableRunbook('nope', { folders: oneFolder(dir) }));
     assert.equal(e.reason, 'not-found');
     assert.match(e.message, /no runbook 'nope' in .*\(runbooks: good, typo\)/);
   });
@@ -75,7 +76,7 @@ describe('runnableRunbook', () => {
     const big = join(root, 'big.md');
     writeFileSync(big, book('big', 'x'.repeat(1024 * 1024)));
     const t0 = performance.now();
-    const e = refused(() => runnableRunbook(big, { dir }));
+    const e = refused(() => runnableRunbook(big, { folders: oneFolder(dir) }));
     assert.ok(performance.now() - t0 < 5000);
     assert.match(e.message, /big\.md:1:1: the file is 1\.0 MB, over the limit of 1 MB: not read/);
     assert.equal(e.problems[0]!.limit, true);
@@ -84,7 +85,7 @@ describe('runnableRunbook', () => {
 
 describe('runnableLibrary', () => {
   it('loads every good runbook and lists each broken file with its problems', () => {
-    const lib = runnableLibrary(dir);
+    const lib = runnableLibrary(oneFolder(dir));
     assert.deepEqual(lib.runbooks.map((r) => r.id), ['good']);
     assert.deepEqual(
       lib.broken.map((b) => [b.path.slice(dir.length + 1), b.problems.length]),

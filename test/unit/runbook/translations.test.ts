@@ -7,6 +7,7 @@ import { builtinRunbookDir, catalogDir, runbookFilesIn } from '../../../src/runb
 import { formatProblem, loadRunbookDir, loadRunbookFiles } from '../../../src/runbook/library.ts';
 import { runnableRunbook } from '../../../src/runbook/runnable.ts';
 import { isTranslation, languageOfRunbook, translationPath } from '../../../src/runbook/translations.ts';
+import { oneFolder } from '../../../src/runbook/catalog.ts';
 
 const ORIGINAL = `---
 id: swap
@@ -137,25 +138,25 @@ describe('a runbook and its translation', () => {
 
   it('the runner opens the operator\'s language, falling back to the original', () => {
     const dir = library();
-    const zh = runnableRunbook('swap', { dir, language: 'zh' });
+    const zh = runnableRunbook('swap', { folders: oneFolder(dir), language: 'zh' });
     assert.equal(zh.file, join(dir, 'swap.zh.md'));
     assert.deepEqual(zh.steps.map((s) => s.title), ['标记磁盘', '成功了吗？', '完成']);
     assert.equal(languageOfRunbook(zh.file, zh.title), 'zh');
-    const en = runnableRunbook('swap', { dir, language: 'en' });
+    const en = runnableRunbook('swap', { folders: oneFolder(dir), language: 'en' });
     assert.equal(en.file, join(dir, 'swap.md'));
     assert.equal(languageOfRunbook(en.file, en.title), 'en');
     // The same steps and commands whichever is shown.
     assert.deepEqual(zh.steps.map((s) => [s.id, s.commands.map((c) => c.script)]), en.steps.map((s) => [s.id, s.commands.map((c) => c.script)]));
     // Opened as a file, the translation runs as it is.
-    assert.equal(runnableRunbook(join(dir, 'swap.zh.md'), { dir }).title, '更换磁盘');
+    assert.equal(runnableRunbook(join(dir, 'swap.zh.md'), { folders: oneFolder(dir) }).title, '更换磁盘');
     // Without a translation, the original.
-    assert.equal(runnableRunbook('swap', { dir: library(null), language: 'zh' }).title, 'Swap a disk');
+    assert.equal(runnableRunbook('swap', { folders: oneFolder(library(null)), language: 'zh' }).title, 'Swap a disk');
   });
 
   it('a translation that changes what runs is never run: the original is, and validate names the difference', () => {
     const dir = library(TRANSLATION.replace('echo mark {{inputs.host}}', 'echo mark {{inputs.host}}; reboot'));
-    assert.equal(runnableRunbook('swap', { dir, language: 'zh' }).file, join(dir, 'swap.md'));
-    assert.throws(() => runnableRunbook(join(dir, 'swap.zh.md'), { dir }), /cannot run/);
+    assert.equal(runnableRunbook('swap', { folders: oneFolder(dir), language: 'zh' }).file, join(dir, 'swap.md'));
+    assert.throws(() => runnableRunbook(join(dir, 'swap.zh.md'), { folders: oneFolder(dir) }), /cannot run/);
     const named = loadRunbookFiles([join(dir, 'swap.zh.md')]).problems;
     assert.equal(named.length, 1);
     assert.match(named[0]!.message, /command block 1 differs/);
