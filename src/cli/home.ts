@@ -1,5 +1,6 @@
 // The interactive app: loads the runbook library, the inventory and the unfinished runs,
 // opens the cluster session lazily (first run), and renders the screens with Ink.
+import { t } from '../i18n/index.ts';
 import { basename } from 'node:path';
 import type { GlobalOptions } from './main.ts';
 import { EXIT, UserError } from './errors.ts';
@@ -20,7 +21,7 @@ export interface HomeOptions {
 
 export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UserError('the interactive screen needs a terminal; for automation use `mfs-tui run RUNBOOK --yes` (see --help)');
+    throw new UserError(t('cli.home.needsTerminal'));
   }
   // Ink draws nothing until exit when CI is set; an operator on a real terminal asked for the screen.
   delete process.env.CI;

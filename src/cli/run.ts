@@ -2,6 +2,7 @@
 // without one, a run for automation (--yes) whose events go to stdout as text, or as JSON
 // lines (the journal records) with --json. Without a terminal and without --yes it refuses
 // up front, listing what it would ask.
+import { t } from '../i18n/index.ts';
 import os from 'node:os';
 import path from 'node:path';
 import type { GlobalOptions } from './main.ts';
@@ -50,7 +51,7 @@ export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
   // Dangerous work never lands on a cluster chosen silently (remembered from last time, or
   // the practice cluster as a fallback): under --yes nobody would see which one it was.
   if (opts.yes && !opts.dryRun && !choice.named && (runbook.risk === 'high' || runbook.risk === 'critical')) {
-    throw new UserError(`refusing to run ${runbook.id} (risk ${runbook.risk}) with --yes on a cluster nobody named for this command (${choice.source}): ${howToNameCluster(inventory)}`, EXIT.usage);
+    throw new UserError(t('cli.run.refuseUnnamed', { runbook: runbook.id, risk: runbook.risk, source: choice.source, how: howToNameCluster(inventory) }), EXIT.usage);
   }
   if (opts.dryRun) {
     const { renderDryRun } = await import('../engine/dry-run.ts');
@@ -69,8 +70,8 @@ export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
   const declared = new Set(runbook.inputs.map((i) => i.name));
   const unknown = Object.keys(opts.input ?? {}).filter((k) => !declared.has(k));
   if (unknown.length > 0) {
-    const known = runbook.inputs.map((i) => i.name).join(', ') || 'none';
-    throw new UserError(unknown.map((k) => `input ${k}: runbook ${runbook.id} has no such input (inputs: ${known})`).join('\n'));
+    const known = runbook.inputs.map((i) => i.name).join(', ') || t('cli.run.noInputs');
+    throw new UserError(unknown.map((k) => t('cli.run.unknownInput', { input: k, runbook: runbook.id, known })).join('\n'));
   }
   const { decideProblems } = await import('../engine/operator-needs.ts');
   const badDecide = decideProblems(runbook, opts.decide ?? {});
@@ -251,7 +252,7 @@ async function printHandover(opts: RunOptions, inventory: Inventory, from: strin
     const rb = await findRunbook(next, opts);
     const carried = handedOverInputs(rb, { runbook: from, runId: ctrl.runId, inputs: ctrl.inputValues?.() ?? {} }, inventory);
     const args = Object.entries(carried).map(([k, v]) => ` --input ${/^[A-Za-z0-9._:/@%+=,-]+$/.test(`${k}=${v}`) ? `${k}=${v}` : shQuote(`${k}=${v}`)}`);
-    process.stdout.write(`go on with: ${commandPrefix(opts)} run ${next}${args.join('')}\n`);
+    process.stdout.write(`${t('cli.run.goOnWith', { command: `${commandPrefix(opts)} run ${next}${args.join('')}` })}\n`);
   } catch {
     // The next runbook cannot be loaded: the run-finished line already names it.
   }

@@ -1,5 +1,6 @@
 // `mfs-tui status [--json] [--watch] [--interval S]`: the status layer for scripts and plain
 // terminals. One sweep and exit (exit 1 when a critical alert is up), or a redraw per tick.
+import { t } from '../i18n/index.ts';
 import { safeJson } from '../util/visible.ts';
 import type { GlobalOptions } from './main.ts';
 import { EXIT, UserError } from './errors.ts';
@@ -19,7 +20,7 @@ export interface StatusOptions extends GlobalOptions {
 export function intervalMs(text: string | undefined, defaultS: number): number {
   if (text === undefined) return defaultS * 1000;
   const s = Number(text);
-  if (!Number.isFinite(s) || s < 0.2 || s > 3600) throw new UserError(`--interval must be seconds from 0.2 to 3600, got '${text}'`);
+  if (!Number.isFinite(s) || s < 0.2 || s > 3600) throw new UserError(t('cli.status.badInterval', { value: text }));
   return Math.round(s * 1000);
 }
 

@@ -310,4 +310,10 @@ export const en = {
   'drill.md.acknowledged': "acknowledged",
   'drill.md.failed': "failed",
   'drill.md.ok': "ok",
+  'cli.run.refuseUnnamed': "refusing to run {{runbook}} (risk {{risk}}) with --yes on a cluster nobody named for this command ({{source}}): {{how}}",
+  'cli.run.unknownInput': "input {{input}}: runbook {{runbook}} has no such input (inputs: {{known}})",
+  'cli.run.noInputs': "none",
+  'cli.run.goOnWith': "go on with: {{command}}",
+  'cli.home.needsTerminal': "the interactive screen needs a terminal; for automation use `mfs-tui run RUNBOOK --yes` (see --help)",
+  'cli.status.badInterval': "--interval must be seconds from 0.2 to 3600, got '{{value}}'",
 } as const;

@@ -301,4 +301,10 @@ export const zh: ChineseCatalogue = {
   'drill.md.acknowledged': "已确认完成",
   'drill.md.failed': "失败",
   'drill.md.ok': "成功",
+  'cli.run.refuseUnnamed': "拒绝执行：{{runbook}}（风险 {{risk}}）不能在没有为这条命令明确指定的集群上用 --yes 执行（集群来自 {{source}}）：{{how}}",
+  'cli.run.unknownInput': "输入 {{input}}：runbook {{runbook}} 没有这个输入（可用的输入：{{known}}）",
+  'cli.run.noInputs': "无",
+  'cli.run.goOnWith': "接着执行：{{command}}",
+  'cli.home.needsTerminal': "交互界面需要终端；自动化请用 `mfs-tui run RUNBOOK --yes`（见 --help）",
+  'cli.status.badInterval': "--interval 应为 0.2 到 3600 之间的秒数，实际是 '{{value}}'",
 };
