@@ -5,7 +5,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from './cli-env.ts';
@@ -98,4 +98,27 @@ test('run --yes with a --decide that names no decision step, or no choice of it:
     assert.match(r.stderr, message);
     assert.equal(existsSync(ran), false, `${decide}: nothing ran`);
   }
+});
+
+// Like ssh's StrictModes: a runbook or inventory every user may rewrite cannot say what runs.
+test('a world-writable runbook or inventory is not read: exit 2, named, nothing run', () => {
+  const ran = join(dir, 'ww-ran');
+  const book = `---\nid: ww\ntitle: WW\nsummary: S.\nwhen: W.\nrisk: low\n---\n\n## Work {#work}\n\n\`\`\`sh on=local confirm=none\ntouch ${ran}\n\`\`\`\n`;
+  writeFileSync(join(dir, 'ww.md'), book);
+  chmodSync(join(dir, 'ww.md'), 0o666);
+  for (const args of [['validate', 'ww.md'], ['--runbooks', 'books', 'run', 'ww.md', '--yes']]) {
+    const r = cli(args);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stdout + r.stderr, /ww\.md:1:1: the file is writable by every user \(mode 0666\)/);
+  }
+  chmodSync(join(dir, 'ww.md'), 0o644);
+  writeFileSync(join(dir, 'ww-inventory.yaml'), 'cluster: refuse\nvip: { address: 127.0.0.99, interface: lo, prefix: 32 }\nhosts:\n  - { name: m1, address: 127.0.0.1, roles: [master-candidate] }\n');
+  chmodSync(join(dir, 'ww-inventory.yaml'), 0o646);
+  const r = cli(['--inventory', 'ww-inventory.yaml', '--runbooks', 'books', 'run', 'ww.md', '--yes']);
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /ww-inventory\.yaml:1:1: the file is writable by every user \(mode 0646\)/);
+  assert.equal(existsSync(ran), false);
+  chmodSync(join(dir, 'ww-inventory.yaml'), 0o644);
+  assert.equal(cli(['--inventory', 'ww-inventory.yaml', '--runbooks', 'books', 'run', 'ww.md', '--yes']).status, 0);
+  assert.equal(existsSync(ran), true, 'a private copy runs');
 });
