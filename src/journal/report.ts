@@ -209,7 +209,7 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
     [t('report.row.run'), startRec ? code(startRec.runId) : unknown],
     [t('report.row.operator'), startRec ? t('report.operatorOn', { operator: startRec.operator, machine: startRec.machine, mode: startRec.mode }) : unknown],
     [t('report.row.cluster'), startRec ? `${startRec.inventory.cluster} (${code(startRec.inventory.file)}, sha256 ${startRec.inventory.hash.slice(0, 12)})` : unknown],
-    [t('report.row.runbook'), startRec ? `${startRec.runbook.title} (${code(startRec.runbook.id)}, ${code(startRec.runbook.file)}, sha256 ${startRec.runbook.hash.slice(0, 12)})` : unknown],
+    [t('report.row.runbook'), startRec ? `${startRec.runbook.title} (${code(startRec.runbook.id)}, ${code(startRec.runbook.file)}${startRec.runbook.language ? `, ${code(startRec.runbook.language)}` : ''}, sha256 ${startRec.runbook.hash.slice(0, 12)})` : unknown],
     [t('report.row.started'), startRec ? time(startRec.ts) : unknown],
     [t('report.row.ended'), finish ? time(finish.ts) : t('report.notFinishedLast', { last: records.length ? time(records.at(-1)!.ts) : t('report.none') })],
     [t('report.row.status'), `**${status}**${finish?.reason ? `: ${finish.reason}` : ''}${finish?.nextRunbook ? t('report.nextRunbook', { runbook: code(finish.nextRunbook) }) : ''}`],

@@ -74,6 +74,18 @@ describe('run controller', () => {
     assert.equal(fs.statSync(run.journalFile).mode & 0o777, 0o600);
   });
 
+  it('run-started records the file shown and its language: a translation (X.zh.md) is zh, an original en', async () => {
+    for (const [file, title, language] of [['/rb/b.zh.md', 'B', 'zh'], ['/rb/b.md', 'B', 'en'], ['/rb/c.md', '重启', 'zh']] as const) {
+      const book = { ...runbook([manualStep('m')]), file, title };
+      const run = createRun(deps(book, new FakeHosts()));
+      const started = records(run.journalFile)[0] as Extract<JournalRecord, { type: 'run-started' }>;
+      assert.deepEqual([started.runbook.file, started.runbook.language], [file, language]);
+      await waitPrompt(run, 'acknowledge');
+      run.send({ type: 'acknowledge' });
+      assert.equal((await run.settled()).status, 'succeeded');
+    }
+  });
+
   it('in a critical runbook a typed confirmation names the cluster too (host@cluster); the host alone is refused', async () => {
     const book = runbook([commandStep('wipe', block('rm -rf /var/lib/mfs/x', { targets: on('m1'), confirm: 'typed' }))], { risk: 'critical' });
     const fake = new FakeHosts();

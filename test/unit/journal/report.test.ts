@@ -78,6 +78,13 @@ describe('renderReport', () => {
     assert.match(md, /## Inputs\n\nNone\./);
   });
 
+  it('names the file and language the run showed (a translation)', () => {
+    const md = renderReport([
+      { seq: 1, ts: '2026-11-25T19:00:00.000Z', type: 'run-started', runId: 'r', runbook: { id: 'b', title: '断电', file: '/rb/b.zh.md', hash: 'h'.repeat(64), steps: [], language: 'zh' }, inventory: { file: '/i', hash: 'i'.repeat(64), cluster: 'c' }, inputs: {}, operator: 'o', machine: 'm', mode: 'non-interactive' },
+    ]);
+    assert.match(md, /断电 \(`b`, `\/rb\/b\.zh\.md`, `zh`, sha256 hhhhhhhhhhhh\)/);
+  });
+
   it('excerpt keeps short output whole', () => {
     assert.equal(excerpt('a\nb\n'), 'a\nb');
   });
