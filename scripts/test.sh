@@ -10,6 +10,12 @@ bash scripts/install-deps.sh
 npm run --silent build
 npx tsc --noEmit
 
+# The tests assert English messages and never touch the operator's own remembered settings
+# (~/.config/mfs-tui: the last inventory, the language): a Chinese locale or an earlier
+# `mfs-tui --lang zh` on this machine must not change what they see. Tests of Chinese set their own.
+export LC_ALL=C.UTF-8
+export MFS_TUI_CONFIG_DIR="${MFS_TUI_CONFIG_DIR:-$(mktemp -d -t mfs-tui-test-config.XXXXXX)}"
+
 mapfile -t files < <(find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
 # One file at a time: the practice-cluster tests share one set of namespaces.
 exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
