@@ -9,6 +9,7 @@ import { riskColor } from './theme.ts';
 import { formatTimestamp, visible, visibleLine } from './format.ts';
 import { cells, fitCells, truncateCells, wrapCells } from '../src/util/cells.ts';
 import { proseLines } from '../src/util/prose.ts';
+import { t } from '../src/i18n/index.ts';
 
 export interface RunbookEntry {
   id: string;
@@ -63,10 +64,10 @@ const RISK_ORDER: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2, crit
 export function homeItems(runbooks: readonly RunbookEntry[], unfinished: readonly UnfinishedRun[], triage: boolean): HomeItem[] {
   const byRisk = runbooks.map((r, i) => ({ r, i })).sort((a, b) => RISK_ORDER[a.r.risk] - RISK_ORDER[b.r.risk] || a.i - b.i);
   return [
-    ...unfinished.map((run): HomeItem => ({ value: `resume:${run.runId}`, group: 'Resume an unfinished run', kind: 'resume', run })),
-    ...(triage ? [{ value: 'triage', group: 'Look first', kind: 'triage' } as const] : []),
-    { value: 'status', group: 'Look first', kind: 'status' },
-    ...byRisk.map(({ r: runbook }): HomeItem => ({ value: `runbook:${runbook.id}`, group: 'Runbooks, safest first', kind: 'runbook', runbook })),
+    ...unfinished.map((run): HomeItem => ({ value: `resume:${run.runId}`, group: t('home.group.resume'), kind: 'resume', run })),
+    ...(triage ? [{ value: 'triage', group: t('home.group.lookFirst'), kind: 'triage' } as const] : []),
+    { value: 'status', group: t('home.group.lookFirst'), kind: 'status' },
+    ...byRisk.map(({ r: runbook }): HomeItem => ({ value: `runbook:${runbook.id}`, group: t('home.group.runbooks'), kind: 'runbook', runbook })),
     { value: 'quit', group: '', kind: 'quit' },
   ];
 }
@@ -75,15 +76,15 @@ export function homeItems(runbooks: readonly RunbookEntry[], unfinished: readonl
 function itemText(item: HomeItem): string {
   switch (item.kind) {
     case 'runbook':
-      return `${item.runbook.title} ${item.runbook.id} ${item.runbook.summary} ${item.runbook.when} ${item.runbook.risk}`;
+      return `${item.runbook.title} ${item.runbook.id} ${item.runbook.summary} ${item.runbook.when} ${item.runbook.risk} ${t(RISK_KEY[item.runbook.risk])}`;
     case 'resume':
-      return `${item.run.title} ${item.run.runId} resume`;
+      return `${item.run.title} ${item.run.runId} resume ${t('home.group.resume')}`;
     case 'status':
-      return 'Cluster status';
+      return t('home.item.status');
     case 'triage':
-      return 'Triage: what is wrong, which runbook fits';
+      return t('home.item.triage');
     case 'quit':
-      return 'Quit';
+      return t('home.item.quit');
   }
 }
 
@@ -97,22 +98,19 @@ export function filterItems(items: readonly HomeItem[], filter: string): HomeIte
   });
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+export function homeKeys(): [string, string][] {
+  return [
+    ['↑ ↓', t('home.keys.move')],
+    ['enter', t('home.keys.open')],
+    [t('home.keys.letters'), t('home.keys.filter')],
+    ['backspace', t('home.keys.backspace')],
+    ['esc', t('home.keys.esc')],
+    ['?', t('home.keys.help')],
+    ['q', t('home.keys.quit')],
+  ];
 }
 
-export const homeKeys: [string, string][] = [
-  ['↑ ↓', 'move (home, end: first, last)'],
-  ['enter', 'open the runbook, the run to resume, triage or the status'],
-  ['letters', 'filter the list (title, id, summary, when to use it, risk)'],
-  ['backspace', 'take back a letter of the filter'],
-  ['esc', 'clear the filter'],
-  ['?', 'show or hide this list'],
-  ['q', 'quit (when no filter is typed); ctrl-c always'],
-];
-
-/** Widest risk label: `critical risk`. */
-const RISK_CELLS = cells('critical risk');
+const RISK_KEY = { low: 'home.risk.low', medium: 'home.risk.medium', high: 'home.risk.high', critical: 'home.risk.critical' } as const;
 
 function ItemRow({ item, focused, titleWidth }: { item: HomeItem; focused: boolean; titleWidth: number }) {
   switch (item.kind) {
@@ -120,11 +118,11 @@ function ItemRow({ item, focused, titleWidth }: { item: HomeItem; focused: boole
       const broken = (item.runbook.problems?.length ?? 0) > 0;
       return broken ? (
         <Text wrap="truncate-end" dimColor>
-          <Text bold={focused}>{fitCells(visibleLine(item.runbook.title), titleWidth)}</Text> <Text color="red">cannot run: {plural(item.runbook.problems!.length, 'problem')}</Text>
+          <Text bold={focused}>{fitCells(visibleLine(item.runbook.title), titleWidth)}</Text> <Text color="red">{t('home.cannotRun', { count: item.runbook.problems!.length })}</Text>
         </Text>
       ) : (
         <Text wrap="truncate-end">
-          <Text bold={focused}>{fitCells(visibleLine(item.runbook.title), titleWidth)}</Text> <Text color={riskColor[item.runbook.risk]}>{item.runbook.risk} risk</Text>
+          <Text bold={focused}>{fitCells(visibleLine(item.runbook.title), titleWidth)}</Text> <Text color={riskColor[item.runbook.risk]}>{t(RISK_KEY[item.runbook.risk])}</Text>
         </Text>
       );
     }
@@ -134,16 +132,20 @@ function ItemRow({ item, focused, titleWidth }: { item: HomeItem; focused: boole
           <Text bold={focused}>{visibleLine(item.run.title)}</Text>
           <Text dimColor>
             {' '}
-            · started {formatTimestamp(item.run.started)} · last activity {formatTimestamp(item.run.lastActivity)} · {visibleLine(item.run.runId)}
+            {t('home.resumeRow', { started: formatTimestamp(item.run.started), last: formatTimestamp(item.run.lastActivity), runId: visibleLine(item.run.runId) })}
           </Text>
         </Text>
       );
     case 'status':
-      return <Text bold={focused}>Cluster status</Text>;
+      return <Text bold={focused}>{t('home.item.status')}</Text>;
     case 'triage':
-      return <Text bold={focused} wrap="truncate-end">Triage: what is wrong, which runbook fits</Text>;
+      return (
+        <Text bold={focused} wrap="truncate-end">
+          {t('home.item.triage')}
+        </Text>
+      );
     case 'quit':
-      return <Text bold={focused}>Quit</Text>;
+      return <Text bold={focused}>{t('home.item.quit')}</Text>;
   }
 }
 
@@ -163,7 +165,8 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
   const current = items.find((i) => i.value === focused?.value) ?? items[0];
   const width = Math.max(20, columns);
   // Titles in one column so the risk levels line up; the longest ones are cut (…) to make room.
-  const titleWidth = Math.max(8, Math.min(width - 2 - 1 - RISK_CELLS - 1, Math.max(0, ...runbooks.map((r) => cells(visibleLine(r.title))))));
+  const riskCells = Math.max(...Object.values(RISK_KEY).map((k) => cells(t(k))));
+  const titleWidth = Math.max(8, Math.min(width - 2 - 1 - riskCells - 1, Math.max(0, ...runbooks.map((r) => cells(visibleLine(r.title))))));
 
   const choose = useCallback(
     (item: HomeItem) => {
@@ -203,16 +206,19 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
   const detailWidth = width - 2;
   const detail =
     current?.kind === 'runbook' && (current.runbook.problems?.length ?? 0) > 0
-      ? [`Cannot run until fixed (mfs-tui validate):`, ...current.runbook.problems!.flatMap((p) => wrapCells(visibleLine(p), detailWidth))]
+      ? [t('home.detail.cannotRun'), ...current.runbook.problems!.flatMap((p) => wrapCells(visibleLine(p), detailWidth))]
       : current?.kind === 'runbook'
-        ? [...proseLines(visible(current.runbook.summary), detailWidth), ...proseLines(visible(`When: ${current.runbook.when}`), detailWidth)].filter((l) => l !== '')
+        ? proseLines(visible(current.runbook.summary), detailWidth).filter((l) => l !== '')
         : current?.kind === 'resume'
-          ? wrapCells('Resuming shows what is done; a step that was running when mfs-tui stopped must be settled first.', detailWidth)
+          ? wrapCells(t('home.detail.resume'), detailWidth)
           : current?.kind === 'status'
-            ? wrapCells('Daemons, VIP holder and chunk health of the cluster.', detailWidth)
+            ? wrapCells(t('home.detail.status'), detailWidth)
             : current?.kind === 'triage'
-              ? wrapCells('Names what is wrong with the evidence seen, most dangerous first, and opens the runbook that fits with its inputs filled in.', detailWidth)
+              ? wrapCells(t('home.detail.triage'), detailWidth)
               : [];
+  // When to use it, dimmed under the summary.
+  const whenFrom = detail.length;
+  if (current?.kind === 'runbook' && !current.runbook.problems?.length) detail.push(...proseLines(visible(t('home.detail.when', { when: current.runbook.when })), detailWidth).filter((l) => l !== ''));
   const noticeLines = notice ? notice.split('\n').flatMap((l) => wrapCells(visibleLine(l), width)) : [];
   const shownNotice = capLines(noticeLines, Math.max(1, Math.floor(rows / 4)), width);
   const detailRows = Math.min(detail.length, 4);
@@ -221,7 +227,7 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
   const fixed = 1 + shownNotice.length + 1 + 1 + groups + 2 + 1 + detailRows + 1;
   const listRows = Math.max(1, rows - 1 - fixed);
   const keyRows = Math.max(1, rows - 1 - 1 - shownNotice.length - 1 - 1);
-  const keyLines = homeKeys.flatMap(([k, what]) => wrapCells(what, Math.max(10, width - 12)).map((l, i) => `${fitCells(i === 0 ? k : '', 12)}${l}`));
+  const keyLines = homeKeys().flatMap(([k, what]) => wrapCells(what, Math.max(10, width - 12)).map((l, i) => `${fitCells(i === 0 ? k : '', 12)}${l}`));
   const runbookCount = items.filter((i) => i.kind === 'runbook').length;
 
   return (
@@ -230,7 +236,8 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
         <Text bold color="cyan">
           mfs-tui
         </Text>
-        {cluster ? ` · cluster ${visibleLine(cluster)}` : ' · no inventory'}
+        {' · '}
+        {cluster ? t('home.cluster', { cluster: visibleLine(cluster) }) : t('home.noInventory')}
       </Text>
       {shownNotice.map((l, i) => (
         <Text key={i} color="yellow">
@@ -239,20 +246,20 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
       ))}
       {filter ? (
         <Text wrap="truncate-end">
-          filter: <Text bold>{visibleLine(filter)}</Text>
+          {t('home.filter.label')} <Text bold>{visibleLine(filter)}</Text>
           <Text dimColor>
             {' '}
-            · {runbookCount} of {plural(runbooks.length, 'runbook')} · esc clears
+            · {t('home.filter.count', { shown: runbookCount, total: runbooks.length })}
           </Text>
         </Text>
       ) : (
         <Text dimColor wrap="truncate-end">
-          type to filter · ? keys
+          {t('home.filter.hint')}
         </Text>
       )}
       {showKeys ? (
         <Box flexDirection="column">
-          <Text bold>Keys</Text>
+          <Text bold>{t('home.keys.title')}</Text>
           {capLines(keyLines, keyRows, width).map((l, i) => (
             <Text key={i} wrap="truncate-end">
               {l}
@@ -261,8 +268,8 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
         </Box>
       ) : (
         <>
-          {runbooks.length === 0 && !filter && <Text dimColor>No runbooks found.</Text>}
-          {filter && items.length === 0 && <Text color="yellow">Nothing matches "{visibleLine(filter)}".</Text>}
+          {runbooks.length === 0 && !filter && <Text dimColor>{t('home.noRunbooks')}</Text>}
+          {filter && items.length === 0 && <Text color="yellow">{t('home.filter.none', { filter: visibleLine(filter) })}</Text>}
           <Select<HomeItem>
             key={filter}
             items={items}
@@ -274,14 +281,14 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
           />
           <Text> </Text>
           {capLines(detail, 4, width).map((line, i) => (
-            <Text key={i} wrap="truncate-end" dimColor={i > 0 && line.startsWith('When:')} color={current?.kind === 'runbook' && current.runbook.problems?.length ? 'red' : undefined}>
+            <Text key={i} wrap="truncate-end" dimColor={current?.kind === 'runbook' && i >= whenFrom} color={current?.kind === 'runbook' && current.runbook.problems?.length ? 'red' : undefined}>
               {line}
             </Text>
           ))}
         </>
       )}
       <Text dimColor wrap="truncate-end">
-        {showKeys ? '? or esc back to the list · q quit' : '↑↓ move · enter open · type to filter · ? keys · q quit'}
+        {showKeys ? t('home.help.keys') : t('home.help.list')}
       </Text>
     </Box>
   );

@@ -72,9 +72,9 @@ function env(): CliEnv {
   return e;
 }
 
-function start(e: CliEnv, size: { columns: number; rows: number }): void {
+function start(e: CliEnv, size: { columns: number; rows: number }, lang = 'en'): void {
   const vars = Object.fromEntries(Object.entries({ ...e.env, TERM: 'xterm-256color', LANG: 'C.UTF-8' }).filter(([k]) => /^(MFS_TUI_|NO_COLOR|PATH|HOME|TERM|LANG)/.test(k)));
-  app.start(vars, `--inventory ${e.inventory} --runbooks ${e.runbooks}`, size);
+  app.start(vars, `--lang ${lang} --inventory ${e.inventory} --runbooks ${e.runbooks}`, size);
 }
 
 /** Lines within the width in cells, within the rows, and every ╭…╮ box closed with its │ borders in place. */
@@ -158,3 +158,17 @@ for (const size of [
     }
   });
 }
+
+test('80×24 in Chinese: Home in the operator\'s language, CJK labels and titles within the width, risk column lined up', async () => {
+  const e = env();
+  start(e, { columns: 80, rows: 24 }, 'zh');
+  try {
+    const home = await app.waitFor(/❯ 分诊/, 'Home in Chinese, triage focused first');
+    assertLayout(home, { columns: 80, rows: 24 }, 'zh home');
+    assert.match(home, /断电后主节点恢复 \(fit tour\) +低风险/);
+    assert.match(home, /先看情况/);
+    app.keys('q');
+  } finally {
+    app.killSession();
+  }
+});

@@ -10,6 +10,7 @@ import { Runner } from '../../../screens/Runner.tsx';
 import { StatusScreen } from '../../../screens/status/StatusScreen.tsx';
 import { cells, fitCells, padCells, tableLines, truncateCells, wrapCells, wrapParagraph } from '../../../src/util/cells.ts';
 import { proseLines } from '../../../src/util/prose.ts';
+import { setLanguage } from '../../../src/i18n/index.ts';
 import { FakeRun, commandStep, decisionStep, hostState } from './fake-run.ts';
 import { statusOf } from './fit-fixtures.ts';
 import { cleanupRendered, keys, renderScreen, type Rendered } from './helpers.ts';
@@ -293,4 +294,23 @@ test('status screen: ↓ and PgDn scroll the host table; the position follows', 
   r.press('\u001B[6~'); // PgDn
   await r.waitFor(`hosts ${page + 2}–${2 * page + 1} of 60`);
   store.stop();
+});
+
+test('home in Chinese: every label through the catalogue, the risk column lined up in cells, within 80×24', async () => {
+  setLanguage('zh');
+  try {
+    const r = home(many, { columns: 80, rows: 24 });
+    const frame = await r.waitFor('分诊');
+    assertFits(frame, { columns: 80, rows: 24 }, 'home zh');
+    assert.match(frame, /先看情况/);
+    assert.match(frame, /运行手册（风险从低到高）/);
+    assert.match(frame, /输入筛选/);
+    const rows = frame.split('\n').filter((l) => /(低|中|高|极高)风险$/.test(l));
+    assert.ok(rows.length > 3, frame);
+    const at = rows.map((l) => cells(l.slice(0, l.search(/(低|中|高|极高)风险$/))));
+    assert.equal(new Set(at).size, 1, `risk columns at ${at.join(', ')}:\n${frame}`);
+    assert.doesNotMatch(frame, /low risk|Look first|Cluster status/);
+  } finally {
+    setLanguage('en');
+  }
 });
