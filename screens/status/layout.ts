@@ -9,10 +9,15 @@ import { visibleLine } from '../../src/util/visible.ts';
 /** Alerts the VIP panel shows itself (in red, under the holder). */
 export const VIP_ALERTS: ReadonlySet<string> = new Set(['split-brain-vip', 'split-brain-masters', 'no-vip-holder', 'vip-without-master', 'no-master', 'stale-master']);
 
-/** Hosts that need a look first: down or locked out, then stale or without status, then the rest (inventory order within each). */
+/**
+ * Hosts that need a look first: down or locked out, then stale or without status or missing
+ * a daemon its roles run (a chunkserver host whose mfschunkserver stopped: at a hundred
+ * hosts it must not be scrolled out of sight), then the rest (inventory order within each).
+ */
 export function hostRank(h: HostStatus): number {
   if (lockedOut(h) || (h.stale && h.okAt === undefined)) return 0;
   if (h.stale || !h.probe) return 1;
+  if ((h.roles.includes('chunkserver') && h.probe.daemons.mfschunkserver.length === 0) || (h.roles.includes('metalogger') && h.probe.daemons.mfsmetalogger.length === 0)) return 1;
   return 2;
 }
 
