@@ -65,7 +65,7 @@ test('pick a runbook, confirm, type the host name, see output, finish', async ()
   start(e);
   await waitFor(/Terminal tour/, 'the runbook on the home screen');
   // Triage and the status come first on Home: the runbook is found by typing its name.
-  keys('tour');
+  keys('Terminal tour');
   await waitFor(/❯ Terminal tour/, 'the runbook focused by the typed filter');
   keys('Enter');
   await waitFor(/A word to echo/, 'the input form');
@@ -151,7 +151,7 @@ test('an unknown host key is shown with its fingerprint and trusted only on the 
   start(e);
   await waitFor(/Terminal tour/, 'the runbook on the home screen');
   // Triage and the status come first on Home: the runbook is found by typing its name.
-  keys('tour');
+  keys('Terminal tour');
   await waitFor(/❯ Terminal tour/, 'the runbook focused by the typed filter');
   keys('Enter');
   await waitFor(/A word to echo/, 'the input form');
