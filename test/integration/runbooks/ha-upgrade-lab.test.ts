@@ -58,7 +58,8 @@ describe('keepalived-ha upgrades a cluster running the old design, through mfs-t
     // let the running daemons re-read their configuration (they use the default 5 s again).
     for (const h of CHUNKSERVERS) onHost(h, "sed -i '/MASTER_RECONNECTION_DELAY/d' /etc/mfs/mfschunkserver.cfg && mfschunkserver reload");
     for (const h of [...CANDIDATES, 'ml']) onHost(h, "sed -i '/MASTER_RECONNECTION_DELAY/d' /etc/mfs/mfsmetalogger.cfg && { ! mfsmetalogger test >/dev/null 2>&1 || mfsmetalogger reload; }");
-    const r = runRunbook('keepalived-ha', INPUTS, inventory(), ['--runbooks', OLD_RUNBOOKS]);
+    // By its file: an added runbook folder never replaces the built-in keepalived-ha (same id).
+    const r = runRunbook(`${OLD_RUNBOOKS}keepalived-ha.md`, INPUTS, inventory());
     assert.equal(r.code, 0, r.out);
     assert.deepEqual(await vipHolderNames(), ['m1']);
     const conf1 = onHost('m1', 'cat /etc/keepalived/keepalived.conf');
