@@ -61,6 +61,8 @@ function run(cmd: string, args: string[], input?: string, timeoutMs = 20_000): P
     c.stderr.on('data', (d) => (out += d));
     c.on('close', (code) => resolve({ code, out }));
     c.on('error', () => resolve({ code: -1, out }));
+    // A command that ends before reading its input (ssh to a lost host) closes the pipe: not an error here.
+    c.stdin.on('error', () => {});
     c.stdin.end(input ?? '');
   });
 }
