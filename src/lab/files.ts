@@ -82,21 +82,30 @@ function hostsFile(host: LabHostPlan, all: LabHostPlan[]): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * What every practice host's sshd allows, shell-script hosts and systemd hosts alike: keys
+ * only, and enough sessions for the lab's parallel probes. No PAM session: no per-login
+ * user manager (systemd --user) on every connection of the lab's tools.
+ */
+export const LAB_SSHD_POLICY: readonly string[] = [
+  'PermitRootLogin prohibit-password',
+  'PasswordAuthentication no',
+  'KbdInteractiveAuthentication no',
+  'UsePAM no',
+  'UseDNS no',
+  'PrintMotd no',
+  'MaxStartups 200',
+  'MaxSessions 50',
+  'AcceptEnv LANG LC_*',
+];
+
 function sshdConfig(host: LabHostPlan): string {
   return [
     `# sshd of lab host ${host.name}: its own address and its own host key`,
     `ListenAddress ${host.address}`,
     'HostKey /run/host/ssh/ssh_host_ed25519_key',
     'PidFile /run/sshd.pid',
-    'PermitRootLogin prohibit-password',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'UsePAM no',
-    'UseDNS no',
-    'PrintMotd no',
-    'MaxStartups 200',
-    'MaxSessions 50',
-    'AcceptEnv LANG LC_*',
+    ...LAB_SSHD_POLICY,
     'Subsystem sftp internal-sftp',
     '',
   ].join('\n');

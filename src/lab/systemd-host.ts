@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { LAB_SSHD_POLICY } from './files.ts';
 import { LAB_PREFIX, type LabHostPlan } from './layout.ts';
 import { devTemplateDir, hostDir } from './paths.ts';
 import { LabError, childPids, isAlive, run, sleep, waitFor } from './proc.ts';
@@ -127,16 +128,7 @@ function systemdSshdConfig(host: LabHostPlan): string {
   return [
     `# sshd of practice host ${host.name} (systemd): its own host key, keys only`,
     'HostKey /etc/ssh/ssh_host_ed25519_key',
-    'PermitRootLogin prohibit-password',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    // No PAM session: no per-login user manager (systemd --user) on every connection of the lab's tools.
-    'UsePAM no',
-    'UseDNS no',
-    'PrintMotd no',
-    'MaxStartups 200',
-    'MaxSessions 50',
-    'AcceptEnv LANG LC_*',
+    ...LAB_SSHD_POLICY,
     'Subsystem sftp /usr/lib/openssh/sftp-server',
     '',
   ].join('\n');
