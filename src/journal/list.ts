@@ -62,7 +62,7 @@ function firstRecordProblem(first: JournalRecord | undefined, runId: string): st
 }
 
 /** The record type a torn line was writing, when its text got that far (records start {"seq":…,"ts":…,"type":…). */
-function tornType(line: string): string | undefined {
+function tornType(line: string): string {
   return /^\{"seq":\d+,"ts":"[^"]*","type":"([a-z-]+)"/.exec(line)?.[1] ?? 'unknown';
 }
 
