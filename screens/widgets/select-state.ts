@@ -39,7 +39,9 @@ export function selectReducer(state: SelectState, action: SelectAction): SelectS
       if (state.count === 0) return state;
       return { ...state, chosen: { index: state.focused, seq: (state.chosen?.seq ?? 0) + 1 } };
     case 'reset':
-      return initialSelectState(action.count, action.window, state.focused);
+      // Keeps the Enter: a reset queued in the same batch as a choose (the list's window
+      // changed as the cursor moved) must not drop it, and the seq must never restart.
+      return { ...initialSelectState(action.count, action.window, state.focused), chosen: state.chosen };
   }
 }
 

@@ -32,6 +32,19 @@ test('select reducer: moves, stops at the ends, scrolls its window', () => {
   assert.deepEqual(s.chosen, { index: 0, seq: 1 });
 });
 
+test('select reducer: a reset batched after an Enter keeps the Enter, and the next Enter is a new one', () => {
+  // CI saw Enter lost on Home: moving the cursor changed the detail lines, so the list's
+  // window shrank and a reset was queued in the same batch as the choose.
+  let s = initialSelectState(5, 4);
+  s = selectReducer(s, { type: 'next' });
+  s = selectReducer(s, { type: 'choose' });
+  s = selectReducer(s, { type: 'reset', count: 5, window: 3 });
+  assert.deepEqual(s.chosen, { index: 1, seq: 1 });
+  assert.equal(s.window, 3);
+  s = selectReducer(s, { type: 'choose' });
+  assert.deepEqual(s.chosen, { index: 1, seq: 2 }, 'a later Enter gets a new seq (the view reports each seq once)');
+});
+
 test('two down arrows in ONE input chunk move the cursor two rows, and Enter in the same chunk picks that row', async () => {
   const items = ['a', 'b', 'c', 'd'].map((value) => ({ value }));
   const picked: string[] = [];
