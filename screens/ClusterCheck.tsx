@@ -4,6 +4,7 @@
 import { Box, Text } from 'ink';
 import type { RiskLevel } from '../src/runbook/types.ts';
 import { TypedConfirmPrompt } from './prompts.tsx';
+import { t } from '../src/i18n/index.ts';
 
 /** How the app's cluster was chosen (see src/cli/context.ts). */
 export interface ClusterChoice {
@@ -19,15 +20,16 @@ export function needsClusterCheck(risk: RiskLevel, choice: ClusterChoice | undef
   return choice !== undefined && !choice.named && !confirmed && (risk === 'high' || risk === 'critical');
 }
 
+const RISK_KEY = { low: 'clusterCheck.risk.low', medium: 'clusterCheck.risk.medium', high: 'clusterCheck.risk.high', critical: 'clusterCheck.risk.critical' } as const;
+
 export function ClusterCheck({ cluster, choice, title, risk, onConfirm, onCancel }: { cluster: string; choice: ClusterChoice; title: string; risk: RiskLevel; onConfirm(): void; onCancel(): void }) {
   return (
     <Box flexDirection="column">
       <Text bold>
-        {title} (risk {risk}) will change cluster <Text color="yellow">{cluster}</Text>
+        {t('clusterCheck.title', { title, risk: t(RISK_KEY[risk]) })}<Text color="yellow">{cluster}</Text>
       </Text>
       <Text wrap="wrap">
-        This cluster was not named for this session: it is the {choice.source === 'remembered' ? 'inventory you used last' : choice.source}
-        {choice.file ? ` (${choice.file})` : ''}. Start mfs-tui with --cluster NAME to skip this question.
+        {t('clusterCheck.why', { source: choice.source === 'remembered' ? t('clusterCheck.remembered') : choice.source === 'practice cluster' ? t('clusterCheck.practice') : choice.source, file: choice.file ? ` (${choice.file})` : '' })}
       </Text>
       <TypedConfirmPrompt expected={cluster} onSubmit={(typed) => (typed === cluster ? onConfirm() : undefined)} onCancel={onCancel} />
     </Box>

@@ -19,6 +19,9 @@ import type { StatusStore } from './status/useStatus.ts';
 import { currentStepIndex, formatDuration, helpFor, keyListLines, pagerKeyFor, planLayout, runningHosts } from './runner/view-model.ts';
 import { visible, visibleLine } from '../src/util/visible.ts';
 import { proseLines } from '../src/util/prose.ts';
+import { t } from '../src/i18n/index.ts';
+import type { StepStatus } from '../src/engine/types.ts';
+import { stepStatusWord } from './runner/status-words.ts';
 import './theme.ts';
 
 export interface RunnerProps {
@@ -91,11 +94,11 @@ function useRunElapsed(state: RunState, now: number): number {
 function RunSummary({ state, elapsedMs }: { state: RunState; elapsedMs: number }) {
   const counts = new Map<string, number>();
   for (const s of state.steps) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
-  const parts = [...counts].map(([status, n]) => `${n} ${status}`);
+  const parts = [...counts].map(([status, n]) => t('runner.summary.count', { count: n, status: stepStatusWord(status as StepStatus) }));
   return (
     <Box flexDirection="column">
       <Text>
-        {state.steps.length} steps: {parts.join(' · ')} · {formatDuration(Math.max(0, elapsedMs))}
+        {t('runner.summary.steps', { count: state.steps.length, parts: parts.join(' · '), duration: formatDuration(Math.max(0, elapsedMs)) })}
       </Text>
       {state.reason && <Text wrap="truncate-end">{state.reason}</Text>}
     </Box>
@@ -218,10 +221,10 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
   // The key list takes the place of the step list and the step detail: every row not used by the rest.
   const keyRows = rows - 1 - (1 + (state.changedSteps.length ? 1 : 0) + (modal ? 1 : promptRows(prompt, step, columns, stepState)) + 1);
   const keyLines = keyListLines(columns);
-  const headerParts = [title, cluster ? `cluster ${cluster}` : undefined, `run ${state.runId}`, formatDuration(Math.max(0, elapsed))].filter(Boolean);
+  const headerParts = [title, cluster ? t('runner.header.cluster', { cluster }) : undefined, t('runner.header.run', { runId: state.runId }), formatDuration(Math.max(0, elapsed))].filter(Boolean);
 
   const runner = paging ? (
-    <CommandPager title={`Step ${index + 1}/${state.steps.length}: ${step?.title ?? ''}`} rows={commands} height={rows} width={columns} onClose={() => setPagerStep(null)} />
+    <CommandPager title={t('runner.step', { n: index + 1, total: state.steps.length, title: step?.title ?? '' })} rows={commands} height={rows} width={columns} onClose={() => setPagerStep(null)} />
   ) : (
     <Box flexDirection="column" width={columns}>
       <Text wrap="truncate-end">
@@ -232,7 +235,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
       </Text>
       {state.changedSteps.length > 0 && (
         <Text color="yellow" wrap="truncate-end">
-          Changed since this run started: {state.changedSteps.join(', ')}
+          {t('runner.changedSince', { steps: state.changedSteps.join(', ') })}
         </Text>
       )}
       {!showKeys && (
@@ -251,7 +254,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
       {!showKeys && <Text> </Text>}
       {showKeys ? (
         <Box flexDirection="column">
-          {(keyLines.length > keyRows ? [...keyLines.slice(0, Math.max(0, keyRows - 1)), `keys 1–${Math.max(0, keyRows - 1)} of ${keyLines.length} lines: a taller terminal shows them all`] : keyLines).map((line, i) => (
+          {(keyLines.length > keyRows ? [...keyLines.slice(0, Math.max(0, keyRows - 1)), t('runner.keysCut', { shown: Math.max(0, keyRows - 1), total: keyLines.length })] : keyLines).map((line, i) => (
             <Text key={i} wrap="truncate-end">
               {line}
             </Text>
@@ -262,7 +265,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
       ) : step && stepState ? (
         <Box flexDirection="column">
           <Text bold wrap="truncate-end">
-            Step {index + 1}/{state.steps.length}: {visibleLine(step.title)}
+            {t('runner.step', { n: index + 1, total: state.steps.length, title: visibleLine(step.title) })}
           </Text>
           <Prose lines={prose} max={budget.prose} />
           {commands.length > 0 && <Text> </Text>}
@@ -281,8 +284,8 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
           width={columns}
           question={
             modal.kind === 'cancel'
-              ? `Cancel the running command on ${modal.host}?`
-              : 'Leave? The run can be resumed later with `mfs-tui resume`.'
+              ? t('runner.modal.cancel', { host: modal.host })
+              : t('runner.modal.leave')
           }
           onYes={() => {
             setModal(null);
@@ -295,7 +298,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
         <PromptPanel prompt={prompt} step={step} stepState={stepState} plan={plan} width={columns} send={send} active={!showKeys && !paging} onHome={onHome} onNextRunbook={onNextRunbook} lastTyped={lastTyped} onTyped={setLastTyped} />
       ) : null}
       <Text dimColor wrap="truncate-end">
-        {cut ? `${pagerKey} view whole command · ` : ''}
+        {cut ? t('runner.help.viewWhole', { key: pagerKey }) : ''}
         {helpFor(prompt, running.length > 0)}
       </Text>
     </Box>

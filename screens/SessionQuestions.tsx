@@ -7,6 +7,7 @@ import type { SessionQuestion } from '../src/cluster/prompt-broker.ts';
 import { TextField } from './widgets/TextField.tsx';
 import { layer, useArmed } from './hooks/keys.tsx';
 import { visibleLine } from './format.ts';
+import { t } from '../src/i18n/index.ts';
 
 /** A store of pending questions (the CLI's PromptBroker). */
 export interface QuestionSource {
@@ -26,19 +27,19 @@ function HostKeyQuestion({ q }: { q: Extract<SessionQuestion, { kind: 'host-key'
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
       <Text bold>
-        Unknown host key for {visibleLine(info.host)} ({visibleLine(info.address)}:{info.port})
+        {t('session.hostKey.title', { host: visibleLine(info.host), address: visibleLine(info.address), port: info.port })}
       </Text>
       <Text>
         {visibleLine(info.keyType)} {visibleLine(info.fingerprint)}
       </Text>
       {info.otherKnownTypes && info.otherKnownTypes.length > 0 && (
-        <Text color="yellow">known_hosts already has a {info.otherKnownTypes.map(visibleLine).join(', ')} key for this host: check with its administrator.</Text>
+        <Text color="yellow">{t('session.hostKey.otherTypes', { types: info.otherKnownTypes.map(visibleLine).join(', ') })}</Text>
       )}
       <Text>
-        Trust this key and add it to known_hosts? Type <Text bold>yes</Text> to trust it:{' '}
+        {t('session.hostKey.ask')}<Text bold>yes</Text>{t('session.hostKey.askAfter')}{' '}
         <TextField onSubmit={submit} onCancel={() => q.answer(false)} priority={layer.session} armed={armed} />
       </Text>
-      <Text dimColor>{armed ? 'yes + enter trust · anything else + enter, or esc: refuse' : '…'}</Text>
+      <Text dimColor>{armed ? t('session.hostKey.keys') : '…'}</Text>
     </Box>
   );
 }
@@ -54,7 +55,7 @@ function SecretQuestion({ q }: { q: Extract<SessionQuestion, { kind: 'secret' }>
         ›{' '}
         <TextField mask onSubmit={submit} onCancel={() => q.answer(undefined)} clearOnSubmit priority={layer.session} armed={armed} />
       </Text>
-      <Text dimColor>{armed ? 'enter send · esc cancel' : '…'}</Text>
+      <Text dimColor>{armed ? t('session.secret.keys') : '…'}</Text>
     </Box>
   );
 }

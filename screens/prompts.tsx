@@ -9,6 +9,7 @@ import type { RunbookInput } from '../src/runbook/types.ts';
 import type { InputSuggestion } from '../src/runbook/inputs.ts';
 import { visible } from './format.ts';
 import { truncateCells } from '../src/util/cells.ts';
+import { t } from '../src/i18n/index.ts';
 
 interface ConfirmPromptProps {
   question: string;
@@ -77,11 +78,11 @@ export function TypedConfirmPrompt({ expected, onSubmit, onCancel, active = true
   return (
     <Box flexDirection="column">
       <Text>
-        Type <Text bold>{expected}</Text> to confirm (Esc to refuse):{' '}
+        {t('prompt.typed.before')}<Text bold>{expected}</Text>{t('prompt.typed.after')}{' '}
         <TextField onSubmit={submit} onCancel={onCancel} active={active} clearOnSubmit />
       </Text>
       {wrong !== null ? (
-        <Text color="red">{wrong === '' ? 'nothing typed' : `that is not ${expected}`}: not confirmed</Text>
+        <Text color="red">{wrong === '' ? t('prompt.typed.nothing') : t('prompt.typed.wrong', { expected })}</Text>
       ) : engineMessage ? (
         <Text color="red">{engineMessage}</Text>
       ) : null}
@@ -142,7 +143,7 @@ export function InputsForm({ inputs, defaults = {}, suggest, contradictions, onS
   );
 
   if (!current) {
-    if (flagged.length === 0) return <Text dimColor>inputs complete</Text>;
+    if (flagged.length === 0) return <Text dimColor>{t('prompt.inputs.complete')}</Text>;
     return (
       <Box flexDirection="column">
         {inputs.map((i) => (
@@ -151,14 +152,14 @@ export function InputsForm({ inputs, defaults = {}, suggest, contradictions, onS
           </Text>
         ))}
         <Text color="yellow" bold>
-          These values contradict the live status:
+          {t('prompt.inputs.contradict')}
         </Text>
         {flagged.map((line, n) => (
           <Text key={n} color="yellow">
             ⚠ {visible(line)}
           </Text>
         ))}
-        <Text dimColor>enter start the run with these values · esc ask the inputs again</Text>
+        <Text dimColor>{t('prompt.inputs.contradictKeys')}</Text>
       </Box>
     );
   }
@@ -197,7 +198,7 @@ export function InputsForm({ inputs, defaults = {}, suggest, contradictions, onS
         </Text>
       )}
       {problem && <Text color="red">{problem}</Text>}
-      <Text dimColor>enter accept · esc back</Text>
+      <Text dimColor>{t('prompt.inputs.keys')}</Text>
     </Box>
   );
 }

@@ -5,6 +5,8 @@ import { useState } from 'react';
 import { Box, Text } from 'ink';
 import { isCtrlC, layer, useKeyLayer } from '../hooks/keys.tsx';
 import { visibleLine } from '../../src/util/visible.ts';
+import { t } from '../../src/i18n/index.ts';
+import { commandRowStyle } from './StepDetail.tsx';
 
 interface CommandPagerProps {
   /** The step's title, as the runner shows it. */
@@ -27,8 +29,8 @@ export function pagerPageRows(height: number): number {
 
 /** "lines 21–40 of 130" for a window starting at `top`. */
 export function pagerPosition(top: number, page: number, total: number): string {
-  if (total === 0) return 'no command';
-  return `lines ${top + 1}–${Math.min(total, top + page)} of ${total}`;
+  if (total === 0) return t('runner.pager.none');
+  return t('runner.pager.position', { from: top + 1, to: Math.min(total, top + page), total });
 }
 
 export function CommandPager({ title, rows, height, width, onClose }: CommandPagerProps) {
@@ -57,19 +59,19 @@ export function CommandPager({ title, rows, height, width, onClose }: CommandPag
   return (
     <Box flexDirection="column" width={width}>
       <Text bold wrap="truncate-end">
-        The whole command: {visibleLine(title)}
+        {t('runner.pager.title', { title: visibleLine(title) })}
       </Text>
       {shown.map((row, i) => (
-        <Text key={shownTop + i} wrap="truncate-end" color={row.startsWith('on ') ? undefined : row.includes(': skipped — ') ? 'gray' : 'white'} bold={row.startsWith('  $') || row.startsWith('      ↪')}>
+        <Text key={shownTop + i} wrap="truncate-end" {...commandRowStyle(row)}>
           {row === '' ? ' ' : row}
         </Text>
       ))}
       <Text color="cyan" wrap="truncate-end">
         {pagerPosition(shownTop, page, rows.length)}
-        {shownTop + page >= rows.length ? ' (end)' : ''}
+        {shownTop + page >= rows.length ? t('runner.pager.end') : ''}
       </Text>
       <Text dimColor wrap="truncate-end">
-        ↑↓ line · pgup pgdn page · home end · esc or q back to the confirmation
+        {t('runner.pager.help')}
       </Text>
     </Box>
   );

@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import type { HostRunState } from '../../src/engine/types.ts';
 import { spinnerFrames, statusColor, statusMark } from '../theme.ts';
 import { formatDuration, groupIdentical, hostElapsedMs, hostOutcomeKey, tailLines, type HostGroup } from './view-model.ts';
+import { t } from '../../src/i18n/index.ts';
 
 interface OutputPanelProps {
   hosts: readonly HostRunState[];
@@ -15,15 +16,15 @@ interface OutputPanelProps {
 function outcome(h: HostRunState, now: number, since?: number): string {
   const parts: string[] = [];
   if (h.status === 'running') {
-    parts.push(h.phase === 'check' ? 'checking' : 'running');
+    parts.push(h.phase === 'check' ? t('runner.output.checking') : t('runner.stepStatus.running'));
     const elapsed = hostElapsedMs(h, now, since);
     if (elapsed !== undefined) parts.push(formatDuration(elapsed));
   } else if (h.status === 'in-doubt') {
-    parts.push('in doubt: was running when mfs-tui stopped');
+    parts.push(t('runner.output.inDoubt'));
   } else if (h.status !== 'pending') {
-    if (h.exitCode !== undefined) parts.push(h.exitCode === null ? 'no exit code' : `exit ${h.exitCode}`);
+    if (h.exitCode !== undefined) parts.push(h.exitCode === null ? t('runner.output.noExitCode') : t('runner.exit', { code: h.exitCode }));
     if (h.durationMs !== undefined) parts.push(formatDuration(h.durationMs));
-    if (h.attempts > 1) parts.push(`attempt ${h.attempts}`);
+    if (h.attempts > 1) parts.push(t('runner.output.attempt', { n: h.attempts }));
   }
   return parts.join(' · ');
 }
@@ -31,8 +32,8 @@ function outcome(h: HostRunState, now: number, since?: number): string {
 function CheckLine({ check }: { check: NonNullable<HostRunState['check']> }) {
   return (
     <Text color={check.ok ? 'green' : 'red'} wrap="truncate-end">
-      {'  '}check {check.ok ? '✔' : '✖'}
-      {check.exitCode !== null ? ` exit ${check.exitCode}` : ''}
+      {'  '}{t('runner.output.check')} {check.ok ? '✔' : '✖'}
+      {check.exitCode !== null ? ` ${t('runner.exit', { code: check.exitCode })}` : ''}
       {check.reason ? ` — ${check.reason}` : ''}
       {!check.ok && check.output.trim() ? ` — ${check.output.trim().split('\n').at(-1)}` : ''}
     </Text>
@@ -83,10 +84,10 @@ export function OutputPanel({ hosts, rows, now, runningSince }: OutputPanelProps
     <Box flexDirection="column">
       {quietHosts.length > 0 && (
         <Text wrap="truncate-end">
-          <Text color="green">✔</Text> <Text bold>{quietHosts.join(', ')}</Text> <Text dimColor>succeeded (output in the journal)</Text>
+          <Text color="green">✔</Text> <Text bold>{quietHosts.join(', ')}</Text> <Text dimColor>{t('runner.output.quiet')}</Text>
         </Text>
       )}
-      {cut > 0 && <Text dimColor>… {cut} more hosts (no room; the journal has them)</Text>}
+      {cut > 0 && <Text dimColor>{t('runner.output.moreHosts', { count: cut })}</Text>}
       {groups.map((g, gi) => {
         const h = g.sample;
         const { lines, hidden } = tailLines(h.output, shares[gi] ?? 0);
@@ -96,7 +97,7 @@ export function OutputPanel({ hosts, rows, now, runningSince }: OutputPanelProps
               <Text color={statusColor[h.status]}>{statusMark[h.status]}</Text>
               {h.status === 'running' && <Text color="cyan"> {spinnerFrames[Math.floor(now / 80) % spinnerFrames.length]}</Text>}{' '}
               <Text bold>{g.hosts.join(', ')}</Text> <Text dimColor>{outcome(h, now, runningSince)}</Text>
-              {hidden > 0 && <Text dimColor> ({hidden} earlier lines)</Text>}
+              {hidden > 0 && <Text dimColor> {t('runner.output.earlier', { count: hidden })}</Text>}
             </Text>
             {lines.map((line, i) => (
               <Text key={i} wrap="truncate-end">

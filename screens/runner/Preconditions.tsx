@@ -5,6 +5,7 @@ import { Box, Text } from 'ink';
 import type { Intent, PreconditionCheck, RunState, StepState } from '../../src/engine/types.ts';
 import { layer, useKeyLayer } from '../hooks/keys.tsx';
 import { visibleLine } from '../../src/util/visible.ts';
+import { t } from '../../src/i18n/index.ts';
 
 /** Rows the refusal takes: the headline, one per unmet precondition, the keys. */
 export function refusalRows(results: readonly PreconditionCheck[]): number {
@@ -26,7 +27,7 @@ export function PreconditionRefusal({ results, send, active }: { results: readon
   return (
     <Box flexDirection="column">
       <Text color="red" bold wrap="truncate-end">
-        Refused: this step is dangerous and {unmet.length === 1 ? 'a precondition does' : `${unmet.length} preconditions do`} not hold now
+        {t('runner.preconditions.refused', { count: unmet.length })}
       </Text>
       {unmet.map((r) => (
         <Text key={r.name} color="red" wrap="truncate-end">
@@ -34,7 +35,7 @@ export function PreconditionRefusal({ results, send, active }: { results: readon
         </Text>
       ))}
       <Text wrap="truncate-end">
-        <Text bold>r</Text> re-check the cluster status · <Text bold>a</Text> abort the run · <Text bold>q</Text> leave (resume later)
+        <Text bold>r</Text> {t('runner.preconditions.recheck')} · <Text bold>a</Text> {t('runner.keys.a')} · <Text bold>q</Text> {t('runner.preconditions.leave')}
       </Text>
     </Box>
   );
@@ -53,7 +54,7 @@ export function PreconditionWarning({ unmet }: { unmet: readonly PreconditionChe
     <Box flexDirection="column">
       {unmet.map((r) => (
         <Text key={r.name} color="yellow" wrap="truncate-end">
-          ! precondition {visibleLine(r.name)} not met: {visibleLine(r.detail)} (warning only: the step is not marked dangerous)
+          {t('runner.preconditions.warning', { name: visibleLine(r.name), detail: visibleLine(r.detail) })}
         </Text>
       ))}
     </Box>
@@ -70,7 +71,7 @@ export function PreconditionsChecking({ names }: { names: readonly string[] }) {
   if (names.length === 0) return null;
   return (
     <Text color="cyan" wrap="truncate-end">
-      checking preconditions: {visibleLine(names.join(', '))}…
+      {t('runner.preconditions.checking', { names: visibleLine(names.join(', ')) })}
     </Text>
   );
 }

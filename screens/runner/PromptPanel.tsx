@@ -10,6 +10,8 @@ import { layer, useKeyLayer } from '../hooks/keys.tsx';
 import { PreconditionRefusal, refusalRows } from './Preconditions.tsx';
 import { visibleLine } from '../../src/util/visible.ts';
 import { cells, truncateCells, wrapCells } from '../../src/util/cells.ts';
+import { t } from '../../src/i18n/index.ts';
+import { stepStatusWord } from './status-words.ts';
 
 interface PromptPanelProps {
   prompt: Prompt;
@@ -36,9 +38,9 @@ export interface TypedAnswer {
 /** Lines the question of a decision takes at this width, and each choice (its label and where it goes). */
 export function decisionLines(step: Step | undefined, width: number): { question: string[]; choices: string[][] } {
   const w = Math.max(10, width - 2);
-  const question = wrapCells(visibleLine(step?.decision?.question ?? 'Choose:'), width);
+  const question = wrapCells(visibleLine(step?.decision?.question ?? t('runner.decide.choose')), width);
   const choices = (step?.decision?.choices ?? []).map((c) => {
-    const target = c.runbook ? `runbook ${c.runbook}` : c.goto ? `step ${c.goto}` : '';
+    const target = c.runbook ? t('runner.decide.runbook', { id: c.runbook }) : c.goto ? t('runner.decide.step', { id: c.goto }) : '';
     return wrapCells(`${visibleLine(c.label)}${target ? ` → ${visibleLine(target)}` : ''}`, w);
   });
   return { question, choices };
@@ -52,8 +54,8 @@ function failedLines(text: string, width: number): string[] {
 
 function failedText(prompt: Extract<Prompt, { kind: 'failed' }>, stepState: StepState | undefined): string {
   const host = stepState?.hosts.find((h) => h.host === prompt.host) ?? stepState?.hosts.find((h) => h.status === 'failed' || h.status === 'cancelled');
-  const what = prompt.reason ?? (host ? (host.reason ?? (host.exitCode != null ? `exit ${host.exitCode}` : host.status)) : (stepState?.reason ?? 'the step failed'));
-  return `Failed${host ? ` on ${visibleLine(host.host)}` : ''}: ${visibleLine(what)}`;
+  const what = prompt.reason ?? (host ? (host.reason ?? (host.exitCode != null ? t('runner.exit', { code: host.exitCode }) : stepStatusWord(host.status))) : (stepState?.reason ?? t('runner.failed.step')));
+  return host ? t('runner.failed.on', { host: visibleLine(host.host), what: visibleLine(what) }) : t('runner.failed', { what: visibleLine(what) });
 }
 
 /** The settle choices an in-doubt step offers, each with its key. */
@@ -62,20 +64,20 @@ function settleKeys(prompt: Extract<Prompt, { kind: 'in-doubt' }>): { choices: S
   // A job found on the host says what may be done; without one, the classic four.
   const choices: SettleAction[] = prompt.choices ?? [...(canCheck ? ['check' as const] : []), 'rerun', 'mark-done', 'abort'];
   const keys: Record<SettleAction, [string, string]> = {
-    follow: ['w', prompt.job?.state === 'running' ? 'wait for it and follow its output' : 'take its exit code'],
-    stop: ['s', 'stop it (kill its process group)'],
-    check: ['c', 'run its check'],
-    rerun: ['r', 're-run it'],
-    'mark-done': ['d', 'mark it done'],
-    abort: ['a', 'abort the run'],
+    follow: ['w', prompt.job?.state === 'running' ? t('runner.settle.follow') : t('runner.settle.takeExit')],
+    stop: ['s', t('runner.settle.stop')],
+    check: ['c', t('runner.settle.check')],
+    rerun: ['r', t('runner.settle.rerun')],
+    'mark-done': ['d', t('runner.settle.markDone')],
+    abort: ['a', t('runner.keys.a')],
   };
   return { choices, keys };
 }
 
 function inDoubtLines(prompt: Extract<Prompt, { kind: 'in-doubt' }>, width: number): { head: string[]; job: string[]; keys: string[] } {
-  const head = wrapCells(`In doubt: it was running on ${visibleLine(prompt.host)} when mfs-tui stopped or lost the connection; its effect is unknown.`, width);
+  const head = wrapCells(t('runner.inDoubt.head', { host: visibleLine(prompt.host) }), width);
   const job = prompt.job
-    ? wrapCells(`On ${visibleLine(prompt.host)} now, the command ${visibleLine(prompt.job.detail)}${prompt.job.state === 'running' ? ': it is not run again while it runs.' : '.'}`, width)
+    ? wrapCells(t(prompt.job.state === 'running' ? 'runner.inDoubt.jobRunning' : 'runner.inDoubt.job', { host: visibleLine(prompt.host), detail: visibleLine(prompt.job.detail) }), width)
     : [];
   const { choices, keys } = settleKeys(prompt);
   // Every key stays readable: the list wraps between choices, never inside one.
@@ -148,7 +150,7 @@ function ConfirmStep({
 }: { prompt: Extract<Prompt, { kind: 'confirm' }> } & Pick<PromptPanelProps, 'plan' | 'send' | 'active' | 'lastTyped' | 'onTyped' | 'width'>) {
   const targets = prompt.host ? [prompt.host] : [...new Set(plan.filter((p) => !p.skipReason).map((p) => p.host))];
   // Many hosts: their number first, so it shows however narrow the terminal (the commands above list them all).
-  const hosts = targets.length > 8 ? `${targets.length} hosts (${targets.join(', ')})` : targets.join(', ');
+  const hosts = targets.length > 8 ? t('runner.confirm.manyHosts', { count: targets.length, hosts: targets.join(', ') }) : targets.join(', ');
   const expected = typedTarget(prompt, plan);
   const key = `${prompt.stepId}/${expected}`;
   const submitTyped = useCallback(
@@ -173,7 +175,7 @@ function ConfirmStep({
   }
   return (
     <ConfirmPrompt
-      question={hosts ? `Run this on ${visibleLine(hosts)}?` : 'Run this step?'}
+      question={hosts ? t('runner.confirm.runOn', { hosts: visibleLine(hosts) }) : t('runner.confirm.runStep')}
       onYes={() => send({ type: 'confirm' })}
       onNo={() => send({ type: 'refuse' })}
       active={active}
@@ -195,9 +197,9 @@ function Acknowledge({ send, active }: Pick<PromptPanelProps, 'send' | 'active'>
   );
   return (
     <Box flexDirection="column">
-      <Text>This step is done by hand.</Text>
+      <Text>{t('runner.acknowledge.byHand')}</Text>
       <Text>
-        <Text bold>Press Enter once it is done</Text> · s skip it
+        <Text bold>{t('runner.acknowledge.enter')}</Text> · {t('runner.acknowledge.skip')}
       </Text>
     </Box>
   );
@@ -249,7 +251,7 @@ function Failed({ prompt, stepState, send, active, width = 80 }: { prompt: Extra
         </Text>
       ))}
       <Text wrap="truncate-end">
-        <Text bold>r</Text> retry · <Text bold>s</Text> skip this step · <Text bold>a</Text> abort the run
+        <Text bold>r</Text> {t('runner.failed.retry')} · <Text bold>s</Text> {t('runner.failed.skip')} · <Text bold>a</Text> {t('runner.keys.a')}
       </Text>
     </Box>
   );
@@ -277,13 +279,13 @@ function InDoubt({ prompt, send, active, width = 80 }: { prompt: Extract<Prompt,
   );
 }
 
-const finishedWords: Record<RunStatus, string> = {
-  running: 'still running',
-  succeeded: 'Run finished: every step succeeded.',
-  failed: 'Run finished with a failed step.',
-  aborted: 'Run aborted.',
-  'handed-off': 'Run handed off to another runbook.',
-};
+const finishedWords = (): Record<RunStatus, string> => ({
+  running: t('runner.finished.running'),
+  succeeded: t('runner.finished.succeeded'),
+  failed: t('runner.finished.failed'),
+  aborted: t('runner.finished.aborted'),
+  'handed-off': t('runner.finished.handedOff'),
+});
 
 function Finished({ prompt, onHome, onNextRunbook, active }: { prompt: Extract<Prompt, { kind: 'finished' }> } & Pick<PromptPanelProps, 'onHome' | 'onNextRunbook' | 'active'>) {
   const next = prompt.nextRunbook;
@@ -301,11 +303,11 @@ function Finished({ prompt, onHome, onNextRunbook, active }: { prompt: Extract<P
   return (
     <Box flexDirection="column">
       <Text color={color} bold>
-        {finishedWords[prompt.status]}
+        {finishedWords()[prompt.status]}
       </Text>
       {next && (
         <Text>
-          Next runbook: <Text bold>{next}</Text> — <Text bold>n</Text> start it
+          {t('runner.finished.next')} <Text bold>{next}</Text> — <Text bold>n</Text> {t('runner.finished.startIt')}
         </Text>
       )}
     </Box>
@@ -341,6 +343,6 @@ export function PromptPanel(props: PromptPanelProps) {
     case 'preconditions':
       return <PreconditionRefusal results={prompt.results} send={props.send} active={props.active} />;
     case 'inputs':
-      return <Text color="yellow">The run is missing inputs: {visibleLine(prompt.missing.join(', '))}. Leave (q) and start it again with them.</Text>;
+      return <Text color="yellow">{t('runner.missingInputs', { inputs: visibleLine(prompt.missing.join(', ')) })}</Text>;
   }
 }

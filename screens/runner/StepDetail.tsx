@@ -4,6 +4,7 @@ import stringWidth from 'string-width';
 import type { PlannedCommand } from '../../src/engine/types.ts';
 import { groupIdentical } from './view-model.ts';
 import { visible, visibleLine } from '../../src/util/visible.ts';
+import { t } from '../../src/i18n/index.ts';
 
 /** Rows the commands take, so the layout can budget them. */
 export function commandRows(plan: readonly PlannedCommand[]): string[] {
@@ -11,12 +12,12 @@ export function commandRows(plan: readonly PlannedCommand[]): string[] {
   for (const group of groupIdentical(plan, (p) => (p.skipReason ? `skip\u0000${p.skipReason}` : p.script))) {
     const hosts = group.hosts.join(', ');
     if (group.sample.skipReason) {
-      rows.push(`${hosts}: skipped — ${visibleLine(group.sample.skipReason)}`);
+      rows.push(t('runner.command.skipped', { hosts, reason: visibleLine(group.sample.skipReason) }));
       continue;
     }
     // Every byte of what is confirmed: anything the terminal would interpret is shown escaped.
     const lines = visible(group.sample.script, { tabs: false }).replace(/\n$/, '').split('\n');
-    rows.push(`on ${hosts}:`);
+    rows.push(t('runner.command.on', { hosts }));
     lines.forEach((line, i) => rows.push(`${i === 0 ? '  $ ' : '    '}${line}`));
   }
   return rows;
@@ -60,17 +61,25 @@ interface CommandsProps {
   pagerKey?: string;
 }
 
+/** How a command row is drawn: a host header, a skipped host, or a line of the command itself. */
+export function commandRowStyle(row: string): { color?: string; bold: boolean } {
+  const skipped = t('runner.command.skipped', { hosts: '', reason: '' });
+  // Command lines are indented; a host header is not.
+  const header = !row.startsWith(' ') && !row.includes(skipped);
+  return { color: header ? undefined : row.includes(skipped) ? 'gray' : 'white', bold: row.startsWith('  $') || row.startsWith('      ↪') };
+}
+
 export function Commands({ rows, max, pagerKey }: CommandsProps) {
   if (rows.length === 0 || max <= 0) return null;
   const shown = rows.length > max ? rows.slice(0, Math.max(0, max - 1)) : rows;
   return (
     <Box flexDirection="column">
       {shown.map((row, i) => (
-        <Text key={i} wrap="truncate-end" color={row.startsWith('on ') ? undefined : row.includes(': skipped — ') ? 'gray' : 'white'} bold={row.startsWith('  $') || row.startsWith('      ↪')}>
+        <Text key={i} wrap="truncate-end" {...commandRowStyle(row)}>
           {row}
         </Text>
       ))}
-      {shown.length < rows.length && <Text dimColor>  … {rows.length - shown.length} more lines of command ({pagerKey ? `${pagerKey} shows them all` : 'the journal keeps them all'})</Text>}
+      {shown.length < rows.length && <Text dimColor>  {pagerKey ? t('runner.command.moreKey', { count: rows.length - shown.length, key: pagerKey }) : t('runner.command.moreJournal', { count: rows.length - shown.length })}</Text>}
     </Box>
   );
 }

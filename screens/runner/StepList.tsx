@@ -5,6 +5,8 @@ import type { Step } from '../../src/runbook/types.ts';
 import { spinnerFrames, statusColor, statusMark } from '../theme.ts';
 import { formatDuration, resultLine, stepElapsedMs, stepWindow } from './view-model.ts';
 import { visibleLine } from '../../src/util/visible.ts';
+import { t } from '../../src/i18n/index.ts';
+import { stepStatusWord } from './status-words.ts';
 
 interface StepListProps {
   steps: readonly Step[];
@@ -24,7 +26,7 @@ interface StepListProps {
 function stepNote(state: StepState): string {
   if (state.choice) return `→ ${state.choice}`;
   const failed = state.hosts.find((h) => h.status === 'failed' || h.status === 'cancelled');
-  if (failed) return `${failed.host}: ${failed.reason ?? (failed.exitCode != null ? `exit ${failed.exitCode}` : failed.status)}`;
+  if (failed) return `${failed.host}: ${failed.reason ?? (failed.exitCode != null ? t('runner.exit', { code: failed.exitCode }) : stepStatusWord(failed.status))}`;
   if (state.status === 'skipped' || state.status === 'failed' || state.status === 'cancelled') return state.reason ?? state.hosts.find((h) => h.reason)?.reason ?? '';
   // Finished outputs are collapsed to their last line here; the journal has them whole.
   if (state.status === 'succeeded') return resultLine(state) ?? '';
@@ -54,7 +56,7 @@ export function StepList({ steps, states, current, rows, now, runningSince, chan
             <Box flexGrow={1} flexShrink={1} marginLeft={1}>
               <Text wrap="truncate-end" bold={isCurrent} dimColor={state.status === 'pending' && !isCurrent}>
                 {String(index + 1).padStart(width)}. {visibleLine(step ? renderText(step.title) : state.id)}
-                {changed.includes(state.id) ? ' (changed)' : ''}
+                {changed.includes(state.id) ? t('runner.changed') : ''}
                 {note ? (state.choice ? ` ${visibleLine(note)}` : ` — ${visibleLine(note)}`) : ''}
               </Text>
             </Box>

@@ -3,6 +3,7 @@
 import { visibleLine } from '../../src/util/visible.ts';
 import { cells, padCells, wrapCells } from '../../src/util/cells.ts';
 import type { HostRunState, Prompt, RunState, StepState } from '../../src/engine/types.ts';
+import { t } from '../../src/i18n/index.ts';
 
 /** 0.4s, 12s, 1m02s, 1h03m. */
 export function formatDuration(ms: number): string {
@@ -171,24 +172,24 @@ export function planLayout(n: LayoutNeeds): LayoutBudget {
 
 /** What the help line says for the current situation. */
 export function helpFor(prompt: Prompt | undefined, running: boolean): string {
-  if (running) return 'ctrl-c cancel the running command · ? keys';
+  if (running) return t('runner.help.running');
   switch (prompt?.kind) {
     case 'confirm':
-      return prompt.level === 'typed' ? 'type the host name, enter · esc refuse · ctrl-c leave' : 'y run it · n do not run · ? keys · q leave';
+      return prompt.level === 'typed' ? t('runner.help.typed') : t('runner.help.confirm');
     case 'acknowledge':
-      return 'enter done · s skip · ? keys · q leave';
+      return t('runner.help.acknowledge');
     case 'decide':
-      return '↑↓ choose · enter take it · ? keys · q leave';
+      return t('runner.help.decide');
     case 'failed':
-      return 'r retry · s skip · a abort the run · ? keys · q leave';
+      return t('runner.help.failed');
     case 'preconditions':
-      return 'r re-check · a abort the run · ? keys · q leave';
+      return t('runner.help.preconditions');
     case 'in-doubt':
-      return `${prompt.canCheck ? 'c run its check · ' : ''}r re-run · d mark done · a abort · ? keys · q leave`;
+      return `${prompt.canCheck ? t('runner.help.inDoubtCheck') : ''}${t('runner.help.inDoubt')}`;
     case 'finished':
-      return prompt.nextRunbook ? 'n next runbook · enter home · q quit · ? keys' : 'enter home · q quit · ? keys';
+      return prompt.nextRunbook ? t('runner.help.finishedNext') : t('runner.help.finished');
     default:
-      return '? keys · q leave';
+      return t('runner.help.default');
   }
 }
 
@@ -197,26 +198,29 @@ export function pagerKeyFor(prompt: Prompt | undefined): 'v' | 'tab' {
   return prompt?.kind === 'confirm' && prompt.level === 'typed' ? 'tab' : 'v';
 }
 
-export const allKeys: [string, string][] = [
-  ['y / n', 'confirm or refuse a step'],
-  ['v (tab when typing)', 'view the whole command, scrollable, before confirming'],
-  ['typed name + enter', 'confirm a destructive step; esc refuses'],
-  ['enter', 'acknowledge a manual step; take a choice'],
-  ['↑ ↓  j k  1-9', 'move in a list'],
-  ['r', 'retry a failed step; re-run an in-doubt step; re-check refused preconditions'],
-  ['s', 'skip a failed or manual step; stop an in-doubt command that still runs'],
-  ['w', 'wait for an in-doubt command that still runs and follow its output'],
-  ['c', 'run the check of an in-doubt step'],
-  ['d', 'mark an in-doubt step done'],
-  ['a', 'abort the run'],
-  ['n', 'start the next runbook offered at the end'],
-  ['ctrl-c', 'cancel the running command (asks first); else leave'],
-  ['q', 'leave (the run can be resumed later)'],
-  ['?', 'show or hide this list'],
-];
+/** Every key of the runner with what it does, in the operator's language (the keys themselves never change). */
+export function allKeys(): [string, string][] {
+  return [
+    ['y / n', t('runner.keys.yn')],
+    [t('runner.keys.vKey'), t('runner.keys.v')],
+    [t('runner.keys.typedKey'), t('runner.keys.typed')],
+    ['enter', t('runner.keys.enter')],
+    ['↑ ↓  j k  1-9', t('runner.keys.move')],
+    ['r', t('runner.keys.r')],
+    ['s', t('runner.keys.s')],
+    ['w', t('runner.keys.w')],
+    ['c', t('runner.keys.c')],
+    ['d', t('runner.keys.d')],
+    ['a', t('runner.keys.a')],
+    ['n', t('runner.keys.n')],
+    ['ctrl-c', t('runner.keys.ctrlC')],
+    ['q', t('runner.keys.q')],
+    ['?', t('runner.keys.help')],
+  ];
+}
 
 /** The key list as lines for a width: keys in one column (measured in cells), each meaning wrapped beside it. */
-export function keyListLines(width: number, keys: readonly [string, string][] = allKeys): string[] {
+export function keyListLines(width: number, keys: readonly [string, string][] = allKeys()): string[] {
   const keyWidth = Math.max(...keys.map(([k]) => cells(k))) + 2;
   const out: string[] = [];
   for (const [k, what] of keys) {
