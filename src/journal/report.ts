@@ -4,6 +4,7 @@ import { t } from '../i18n/index.ts';
 import type { Runbook } from '../runbook/types.ts';
 import type { JournalRecord, Phase } from './types.ts';
 import { visible } from '../util/visible.ts';
+import { mdCode as code, mdFence as fence, mdText as text } from '../util/markdown.ts';
 
 type Rec<T extends JournalRecord['type']> = Extract<JournalRecord, { type: T }>;
 
@@ -28,18 +29,9 @@ interface StepReport {
   items: ({ kind: 'event'; text: string } | { kind: 'exec'; exec: Execution })[];
 }
 
-/** A fenced block whose fence is longer than any backtick run inside (output may contain ```). */
-function fence(text: string, lang = ''): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const f = '`'.repeat(Math.max(3, longest + 1));
-  return `${f}${lang}\n${text.replace(/\n$/, '')}\n${f}`;
-}
-
-function code(s: string): string {
-  const longest = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
-  const f = '`'.repeat(longest + 1);
-  return longest > 0 ? `${f} ${s} ${f}` : `${f}${s}${f}`;
-}
+// Every value from a journal record (names, inputs, reasons, host output) goes through text(),
+// code() or fence() (util/markdown.ts): whatever an operator typed or a host printed, it cannot
+// change the report's structure (no heading, list, table row or fence of its own, no line break).
 
 /** The first and last lines of an output, with how many were left out between. */
 export function excerpt(output: string, head = EXCERPT_HEAD, tail = EXCERPT_TAIL): string {
@@ -56,15 +48,15 @@ function seconds(ms: number): string {
 }
 
 function time(ts: string): string {
-  return ts.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return text(ts.replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
 }
 
 function endText(e: Execution): string {
   const end = e.end;
   if (!end) return t('report.neverFinished');
   if (end.type === 'step-cancelled') return t(end.reason === 'timeout' ? 'report.cancelledTimeout' : 'report.cancelledByOperator', { duration: seconds(end.durationMs) });
-  const exit = end.exitCode === null ? (end.signal ? t('report.noExitCodeSignal', { signal: end.signal }) : t('report.noExitCode')) : t('report.exitCode', { code: end.exitCode });
-  const result = end.ok ? t('report.ok') : t('report.failed', { reason: end.reason ?? t('report.notOk') });
+  const exit = end.exitCode === null ? (end.signal ? t('report.noExitCodeSignal', { signal: text(end.signal) }) : t('report.noExitCode')) : t('report.exitCode', { code: end.exitCode });
+  const result = end.ok ? t('report.ok') : t('report.failed', { reason: end.reason !== undefined ? text(end.reason) : t('report.notOk') });
   return t('report.ended', { exit, duration: seconds(end.durationMs), result });
 }
 
@@ -93,7 +85,7 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
   const key = (stepId: string, host: string, phase: Phase) => `${stepId}\u0000${host}\u0000${phase}`;
   const operatorLog: string[] = [];
   const resumes: string[] = [];
-  let operator = startRec?.operator ?? 'unknown';
+  let operator = text(startRec?.operator ?? 'unknown');
 
   for (const r of records) {
     const at = time(r.ts);
@@ -101,29 +93,31 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
       case 'run-started':
         break;
       case 'resumed':
-        operator = r.operator;
-        resumes.push(`${at}: resumed by ${r.operator} (pid ${r.pid})${r.changedSteps.length ? `; steps changed since the run started: ${r.changedSteps.join(', ')}` : '; no step changed'}`);
-        if (r.lostLine) resumes.push(`${at}: the journal's last line (${r.lostLine.line}) was torn when the run stopped and was cut off; that record is lost: ${code(r.lostLine.text.slice(0, 200))}`);
+        operator = text(r.operator);
+        resumes.push(`${at}: resumed by ${operator} (pid ${text(String(r.pid))})${r.changedSteps.length ? `; steps changed since the run started: ${r.changedSteps.map(code).join(', ')}` : '; no step changed'}`);
+        if (r.lostLine) resumes.push(`${at}: the journal's last line (${text(String(r.lostLine.line))}) was torn when the run stopped and was cut off; that record is lost: ${code(r.lostLine.text.slice(0, 200))}`);
         break;
       case 'confirmed': {
+        const host = r.host !== undefined ? text(r.host) : undefined;
+        const step = text(r.stepId);
         const how = r.how === 'typed' ? `typed ${code(r.typed ?? '')}` : r.how === 'auto' ? 'automatically (--yes)' : 'answered yes';
-        const line = `${at}: ${operator} confirmed${r.host ? ` for ${r.host}` : ''}: ${how}`;
+        const line = `${at}: ${operator} confirmed${host ? ` for ${host}` : ''}: ${how}`;
         event(r.stepId, line);
-        operatorLog.push(`${at}: step ${r.stepId}${r.host ? ` on ${r.host}` : ''}: confirmed, ${how}`);
+        operatorLog.push(`${at}: step ${step}${host ? ` on ${host}` : ''}: confirmed, ${how}`);
         break;
       }
       case 'refused': {
-        const line = `${at}: refused${r.host ? ` for ${r.host}` : ''}${r.typed !== undefined ? ` (typed ${code(r.typed)})` : ''}: ${r.reason}`;
+        const line = `${at}: refused${r.host ? ` for ${text(r.host)}` : ''}${r.typed !== undefined ? ` (typed ${code(r.typed)})` : ''}: ${text(r.reason)}`;
         event(r.stepId, line);
-        operatorLog.push(`${at}: step ${r.stepId}: ${line.slice(at.length + 2)}`);
+        operatorLog.push(`${at}: step ${text(r.stepId)}: ${line.slice(at.length + 2)}`);
         break;
       }
       case 'preconditions': {
         const unmet = r.results.filter((x) => !x.met);
-        const list = (r.outcome === 'met' ? r.results : unmet).map((x) => `${x.name} (${x.detail})`).join('; ');
+        const list = (r.outcome === 'met' ? r.results : unmet).map((x) => `${text(x.name)} (${text(x.detail)})`).join('; ');
         const what = r.outcome === 'met' ? `preconditions met: ${list}` : r.outcome === 'refused' ? `REFUSED, preconditions not met: ${list}` : `warning, preconditions not met: ${list}`;
         event(r.stepId, `${at}: ${what}`);
-        if (r.outcome !== 'met') operatorLog.push(`${at}: step ${r.stepId}: ${what}`);
+        if (r.outcome !== 'met') operatorLog.push(`${at}: step ${text(r.stepId)}: ${what}`);
         break;
       }
       case 'step-started': {
@@ -146,18 +140,18 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
       }
       case 'step-skipped': {
         const who = r.by === 'operator' ? `skipped by ${operator}` : 'skipped (no command variant fits)';
-        event(r.stepId, `${at}: ${who}${r.host ? ` on ${r.host}` : ''}: ${r.reason}`);
-        if (r.by === 'operator') operatorLog.push(`${at}: step ${r.stepId}: skipped by ${operator}: ${r.reason}`);
+        event(r.stepId, `${at}: ${who}${r.host ? ` on ${text(r.host)}` : ''}: ${text(r.reason)}`);
+        if (r.by === 'operator') operatorLog.push(`${at}: step ${text(r.stepId)}: skipped by ${operator}: ${text(r.reason)}`);
         break;
       }
       case 'acknowledged':
         event(r.stepId, `${at}: acknowledged as done by ${operator}`);
-        operatorLog.push(`${at}: step ${r.stepId}: acknowledged as done`);
+        operatorLog.push(`${at}: step ${text(r.stepId)}: acknowledged as done`);
         break;
       case 'decided': {
-        const where = r.runbook ? ` → hand off to runbook ${r.runbook}` : r.goto ? ` → go to step ${r.goto}` : '';
+        const where = r.runbook ? ` → hand off to runbook ${code(r.runbook)}` : r.goto ? ` → go to step ${code(r.goto)}` : '';
         event(r.stepId, `${at}: ${operator} chose ${code(r.choice)}${where}`);
-        operatorLog.push(`${at}: decision ${r.stepId}: ${r.choice}${where}`);
+        operatorLog.push(`${at}: decision ${text(r.stepId)}: ${code(r.choice)}${where}`);
         break;
       }
       case 'in-doubt-resolved': {
@@ -169,17 +163,17 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
           follow: 'wait for it and follow its output',
           stop: 'stop it (kill its process group)',
         }[r.action];
-        event(r.stepId, `${at}: in doubt on ${r.host}; ${operator} chose to ${what}`);
-        operatorLog.push(`${at}: step ${r.stepId} on ${r.host} was in doubt: ${operator} chose to ${what}`);
+        event(r.stepId, `${at}: in doubt on ${text(r.host)}; ${operator} chose to ${what}`);
+        operatorLog.push(`${at}: step ${text(r.stepId)} on ${text(r.host)} was in doubt: ${operator} chose to ${what}`);
         break;
       }
       case 'job-started':
         break;
       case 'connection-lost':
-        event(r.stepId, `${at}: the SSH connection to ${r.host} dropped while it ran (${r.reason}): in doubt`);
+        event(r.stepId, `${at}: the SSH connection to ${text(r.host)} dropped while it ran (${text(r.reason)}): in doubt`);
         break;
       case 'job-checked': {
-        event(r.stepId, `${at}: on resume, the command on ${r.host} ${r.detail}`);
+        event(r.stepId, `${at}: on resume, the command on ${text(r.host)} ${text(r.detail)}`);
         // Its output after the drop follows as output records of the same execution.
         break;
       }
@@ -190,29 +184,29 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
 
   const out: string[] = [];
   const bookTitle = startRec?.runbook.title ?? runbook?.title ?? t('report.unknownRunbook');
-  out.push(`# ${t('report.heading', { title: bookTitle })}`, '');
+  out.push(`# ${t('report.heading', { title: text(bookTitle) })}`, '');
   if (damage && damage.problems.length > 0) {
     out.push(
       t('report.incomplete', { file: code(damage.file), count: records.length }),
       '',
-      ...damage.problems.map((p) => `- ${p}`),
+      ...damage.problems.map((p) => `- ${text(p)}`),
       '',
     );
   }
   if (damage?.torn) {
-    out.push(t('report.tornLast', { line: damage.torn.line, text: code(damage.torn.text.slice(0, 200)) }), '');
+    out.push(t('report.tornLast', { line: text(String(damage.torn.line)), text: code(damage.torn.text.slice(0, 200)) }), '');
   }
   // The status word itself (succeeded, failed, ...) is the journal's code, the same in every language.
-  const status = finish ? finish.status : t('report.statusUnfinished');
+  const status = finish ? text(finish.status) : t('report.statusUnfinished');
   const unknown = t('report.unknown');
   const rows: [string, string][] = [
     [t('report.row.run'), startRec ? code(startRec.runId) : unknown],
-    [t('report.row.operator'), startRec ? t('report.operatorOn', { operator: startRec.operator, machine: startRec.machine, mode: startRec.mode }) : unknown],
-    [t('report.row.cluster'), startRec ? `${startRec.inventory.cluster} (${code(startRec.inventory.file)}, sha256 ${startRec.inventory.hash.slice(0, 12)})` : unknown],
-    [t('report.row.runbook'), startRec ? `${startRec.runbook.title} (${code(startRec.runbook.id)}, ${code(startRec.runbook.file)}${startRec.runbook.language ? `, ${code(startRec.runbook.language)}` : ''}, sha256 ${startRec.runbook.hash.slice(0, 12)})` : unknown],
+    [t('report.row.operator'), startRec ? t('report.operatorOn', { operator: text(startRec.operator), machine: text(startRec.machine), mode: text(startRec.mode) }) : unknown],
+    [t('report.row.cluster'), startRec ? `${text(startRec.inventory.cluster)} (${code(startRec.inventory.file)}, sha256 ${text(startRec.inventory.hash.slice(0, 12))})` : unknown],
+    [t('report.row.runbook'), startRec ? `${text(startRec.runbook.title)} (${code(startRec.runbook.id)}, ${code(startRec.runbook.file)}${startRec.runbook.language ? `, ${code(startRec.runbook.language)}` : ''}, sha256 ${text(startRec.runbook.hash.slice(0, 12))})` : unknown],
     [t('report.row.started'), startRec ? time(startRec.ts) : unknown],
     [t('report.row.ended'), finish ? time(finish.ts) : t('report.notFinishedLast', { last: records.length ? time(records.at(-1)!.ts) : t('report.none') })],
-    [t('report.row.status'), `**${status}**${finish?.reason ? `: ${finish.reason}` : ''}${finish?.nextRunbook ? t('report.nextRunbook', { runbook: code(finish.nextRunbook) }) : ''}`],
+    [t('report.row.status'), `**${status}**${finish?.reason ? `: ${text(finish.reason)}` : ''}${finish?.nextRunbook ? t('report.nextRunbook', { runbook: code(finish.nextRunbook) }) : ''}`],
   ];
   out.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`), '');
 
@@ -226,7 +220,8 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
   let n = 0;
   for (const s of steps.values()) {
     n++;
-    const stepTitle = title(s.id);
+    const rawTitle = title(s.id);
+    const stepTitle = rawTitle !== undefined ? text(rawTitle) : undefined;
     out.push(`### ${n}. ${stepTitle ? `${stepTitle} (${code(s.id)})` : code(s.id)}`, '');
     s.items.forEach((item, i) => {
       if (item.kind === 'event') {
@@ -236,7 +231,7 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
       }
       const e = item.exec;
       const what = e.phase === 'check' ? t('report.check') : t('report.commandAttempt', { attempt: e.attempt });
-      out.push(t('report.execution', { host: e.host, what, started: time(e.startedAt), end: endText(e) }), '', fence(e.command, 'sh'), '');
+      out.push(t('report.execution', { host: text(e.host), what, started: time(e.startedAt), end: endText(e) }), '', fence(e.command, 'sh'), '');
       if (e.output.trim()) out.push(t('report.output'), '', fence(excerpt(e.output)), '');
       else out.push(t('report.noOutput'), '');
     });
@@ -244,17 +239,17 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
   if (steps.size === 0) out.push(t('report.noStep'), '');
   if (runbook) {
     const notReached = runbook.steps.filter((s) => !steps.has(s.id));
-    if (notReached.length) out.push(t('report.notReached', { steps: notReached.map((s) => `${s.title} (${code(s.id)})`).join(t('report.listSeparator')) }), '');
+    if (notReached.length) out.push(t('report.notReached', { steps: notReached.map((s) => `${text(s.title)} (${code(s.id)})`).join(t('report.listSeparator')) }), '');
   }
 
   out.push(`## ${t('report.section.decisions')}`, '');
   out.push(...(operatorLog.length ? operatorLog.map((l) => `- ${l}`) : [t('report.noneSentence')]), '');
   out.push(`## ${t('report.section.outcome')}`, '');
   if (finish) {
-    const ended = t('report.runEnded', { at: time(finish.ts), status: finish.status, reason: finish.reason ? `: ${finish.reason}` : '' });
+    const ended = t('report.runEnded', { at: time(finish.ts), status: text(finish.status), reason: finish.reason ? `: ${text(finish.reason)}` : '' });
     out.push(`${ended}${finish.nextRunbook ? t('report.handedOn', { runbook: code(finish.nextRunbook) }) : ''}`);
   } else {
-    const open = [...running.values()].map((e) => t('report.stepOnHost', { step: e.stepId, host: e.host }));
+    const open = [...running.values()].map((e) => t('report.stepOnHost', { step: text(e.stepId), host: text(e.host) }));
     out.push(`${t('report.notFinished')}${open.length ? t('report.inDoubt', { steps: open.join(t('report.listSeparator')) }) : ''}`);
   }
   out.push('');

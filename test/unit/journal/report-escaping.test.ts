@@ -8,6 +8,8 @@ import type { JournalRecord } from '../../../src/journal/types.ts';
 
 const nasty = 'A\u001b[2JB\u001b]0;x\u0007C\rD\u202eE';
 const escaped = 'A\\x1b[2JB\\x1b]0;x\\x07C\\rD\\u{202e}E';
+// As markdown text (not code): the escapes' backslashes and brackets are themselves escaped, so it renders as `escaped`.
+const escapedText = 'A\\\\x1b\\[2JB\\\\x1b\\]0;x\\\\x07C\\\\rD\\\\u{202e}E';
 
 describe('renderReport escapes host and file text', () => {
   it('output in a fenced block, the command, a failure reason, a host and an input value: escaped, no raw ESC', () => {
@@ -22,9 +24,9 @@ describe('renderReport escapes host and file text', () => {
     assert.doesNotMatch(md, /[\u001b\u0007\r\u202e]/, `a raw control character in the report:\n${JSON.stringify(md)}`);
     assert.ok(md.includes(`\`\`\`\nline one\nout ${escaped}\n\`\`\``), `output escaped inside its fence:\n${md}`);
     assert.ok(md.includes(`\`\`\`sh\necho ${escaped}\n\`\`\``), md);
-    assert.ok(md.includes(`**failed**: reason ${escaped}`), md);
-    assert.ok(md.includes(`**h1${escaped}**`), md);
+    assert.ok(md.includes(`**failed**: reason ${escapedText}`), md);
+    assert.ok(md.includes(`**h1${escapedText}**`), md);
     assert.ok(md.includes(`value ${escaped}`), md);
-    assert.ok(md.includes(`# Incident report: B ${escaped}`), md);
+    assert.ok(md.includes(`# Incident report: B ${escapedText}`), md);
   });
 });

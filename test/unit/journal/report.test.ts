@@ -62,7 +62,7 @@ describe('renderReport', () => {
     assert.match(md, /\*\*cs2\*\* — command, attempt 1, .*: \*\*never finished\*\* \(the process stopped while it ran: in doubt\)/);
     assert.match(md, /half of it/);
     assert.match(md, /in doubt on cs2; bob chose to mark it done/);
-    assert.match(md, /decision next: promote → hand off to runbook metalogger-promotion/);
+    assert.match(md, /decision next: `promote` → hand off to runbook `metalogger-promotion`/);
     assert.match(md, /Not reached: Step never \(`never`\)\./);
     assert.match(md, /the run ended \*\*handed-off\*\*/);
   });
