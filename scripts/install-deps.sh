@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the practice cluster and the SSH tests need, when missing.
 set -euo pipefail
-pkgs=(moosefs-master moosefs-metalogger moosefs-chunkserver moosefs-client moosefs-cli
+pkgs=(moosefs-master moosefs-metalogger moosefs-chunkserver moosefs-client moosefs-cli moosefs-cgi moosefs-cgiserv
       keepalived openssh-server openssh-client unison inotify-tools arping rsyslog
       fuse3 iproute2 procps psmisc tmux util-linux sudo
       ansible-core  # `clusters import` is checked against ansible-inventory itself

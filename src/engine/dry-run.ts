@@ -79,7 +79,12 @@ function blockLines(block: CommandBlock, inv: Inventory, inputs: Record<string, 
 function stepLines(step: Step, n: number, inv: Inventory, inputs: Record<string, string>): string[] {
   const out = [`${n}. ${visibleLine(step.title)} [${step.id}] (${step.kind})`];
   if (step.requires.length) out.push(`   requires: ${step.requires.join(', ')}`);
-  if (step.kind === 'command') for (const b of step.commands) out.push(...blockLines(b, inv, inputs));
+  if (step.kind === 'command') {
+    // Optional roles (`on=cgi?`) the inventory does not have: the run skips the step.
+    const absent = (step.commands[0]?.targets ?? []).filter((t) => t.kind === 'role' && t.optional && !inv.hosts.some((h) => h.roles.includes(t.role)));
+    if (absent.length > 0 && absent.length === step.commands[0]!.targets.length) out.push(`   skipped: no host has the role ${absent.map((t) => (t.kind === 'role' ? t.role : '')).join(', ')}`);
+    else for (const b of step.commands) out.push(...blockLines(b, inv, inputs));
+  }
   if (step.kind === 'manual') out.push('   the operator does this and acknowledges it');
   if (step.decision) {
     // The question and labels as the operator will read them, variables filled in.

@@ -19,7 +19,7 @@ export interface OperatorNeed {
 function targetWords(t: TargetSpec): string {
   switch (t.kind) {
     case 'role':
-      return `every ${t.role}`;
+      return `every ${t.role}${t.optional ? ' (if any)' : ''}`;
     case 'host':
       return t.name;
     case 'vip-holder':

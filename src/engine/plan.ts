@@ -37,7 +37,7 @@ export interface StepPlan {
 function describeTarget(t: TargetSpec): string {
   switch (t.kind) {
     case 'role':
-      return `role ${t.role}`;
+      return `role ${t.role}${t.optional ? ' (if any)' : ''}`;
     case 'host':
       return `host ${t.name}`;
     case 'template':
@@ -57,7 +57,7 @@ function targetHosts(t: TargetSpec, ctx: PlanContext, problems: string[]): strin
       return inv.hosts.map((h) => h.name);
     case 'role': {
       const hosts = inv.hosts.filter((h) => h.roles.includes(t.role)).map((h) => h.name);
-      if (hosts.length === 0) problems.push(`no host in ${inv.file} has the role ${t.role}`);
+      if (hosts.length === 0 && !t.optional) problems.push(`no host in ${inv.file} has the role ${t.role}`);
       return hosts;
     }
     case 'host':

@@ -38,7 +38,7 @@ export function planHosts(chunkservers: number): LabHostPlan[] {
     netns: LAB_PREFIX + name,
     veth: LAB_PREFIX + name,
   });
-  const hosts = [host('m1', 11, ['master-candidate']), host('m2', 12, ['master-candidate']), host('ml', 13, ['metalogger'])];
+  const hosts = [host('m1', 11, ['master-candidate']), host('m2', 12, ['master-candidate']), host('ml', 13, ['metalogger', 'cgi'])];
   for (let i = 1; i <= chunkservers; i++) hosts.push(host(`c${i}`, 20 + i, ['chunkserver']));
   hosts.push(host('cl', 14, ['client']), host('spare', 15, []));
   return hosts;

@@ -184,11 +184,11 @@ async function startCluster(hosts: LabHostPlan[], phase: (name: string, detail?:
 
   // keepalived on m1 starts the moment a majority of chunkservers listens (its check needs
   // that), in parallel with the other daemons.
-  done = phase('daemons', `${chunkservers.length} chunkservers, metaloggers on ml and m2, keepalived on m1`);
+  done = phase('daemons', `${chunkservers.length} chunkservers, metaloggers on ml and m2, the CGI on ml, keepalived on m1`);
   const start = (daemon: string) => `${daemon} >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }`;
   await Promise.all([
     ...chunkservers.map((h) => sshStep(h.name, 'starting mfschunkserver', start('mfschunkserver start'))),
-    sshStep('ml', 'starting mfsmetalogger', start('mfsmetalogger start')),
+    sshStep('ml', 'starting mfsmetalogger and mfscgiserv', start('mfsmetalogger start') + '\n' + start('mfscgiserv -R /usr/share/moosefs-cgi start')),
     sshStep('m2', 'starting mfsmetalogger', start('mfsmetalogger start')),
     sshStep('m1', 'starting keepalived', waitForChunkserversScript(chunkservers.map((h) => h.address)) + start('keepalived')),
   ]);

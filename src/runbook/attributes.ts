@@ -112,11 +112,13 @@ export function splitList(s: string): { item: string; index: number }[] {
   return out;
 }
 
-/** Reads one `on=` item: a role, `vip-holder`, `local`, `all`, a `{{template}}` or a host name. */
+/** Reads one `on=` item: a role (`cgi?`: optional), `vip-holder`, `local`, `all`, a `{{template}}` or a host name. */
 export function parseTarget(item: string): TargetSpec | { error: string } {
   if (item === '') return { error: 'empty target in on=' };
   if (item === 'vip-holder' || item === 'local' || item === 'all') return { kind: item };
   if ((ROLES as readonly string[]).includes(item)) return { kind: 'role', role: item as Role };
+  // `cgi?`: the hosts with that role, if the inventory has any (a part a cluster may lack).
+  if (item.endsWith('?') && (ROLES as readonly string[]).includes(item.slice(0, -1))) return { kind: 'role', role: item.slice(0, -1) as Role, optional: true };
   if (/^\{\{[^{}]*\}\}$/.test(item)) return { kind: 'template', template: item };
   if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(item)) return { kind: 'host', name: item };
   return { error: `bad target "${item}" in on=: write a role, a host name, vip-holder, local, all or a {{variable}}` };
@@ -125,7 +127,7 @@ export function parseTarget(item: string): TargetSpec | { error: string } {
 /** A canonical text for a target list, to compare the targets of a step's blocks. */
 export function targetsKey(targets: TargetSpec[]): string {
   return targets
-    .map((t) => (t.kind === 'role' ? `role:${t.role}` : t.kind === 'host' ? `host:${t.name}` : t.kind === 'template' ? `tpl:${t.template.replace(/\s+/g, '')}` : t.kind))
+    .map((t) => (t.kind === 'role' ? `role:${t.role}${t.optional ? '?' : ''}` : t.kind === 'host' ? `host:${t.name}` : t.kind === 'template' ? `tpl:${t.template.replace(/\s+/g, '')}` : t.kind))
     .sort()
     .join(',');
 }

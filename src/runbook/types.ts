@@ -43,7 +43,8 @@ export type LiveRole = (typeof LIVE_ROLES)[number];
  * when the step starts), `local` (the operator's machine), `all`, or a comma list.
  */
 export type TargetSpec =
-  | { kind: 'role'; role: Role }
+  /** `optional` (written `cgi?`): with no host of that role the step is skipped, not refused. */
+  | { kind: 'role'; role: Role; optional?: boolean }
   | { kind: 'host'; name: string }
   | { kind: 'vip-holder' }
   | { kind: 'local' }

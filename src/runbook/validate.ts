@@ -52,7 +52,7 @@ const CONTEXT_FIX: Record<Exclude<ShellContext, 'command'>, (ph: string, raw: st
 };
 
 function describeTargets(targets: TargetSpec[]): string {
-  return targets.map((t) => (t.kind === 'role' ? t.role : t.kind === 'host' ? t.name : t.kind === 'template' ? t.template : t.kind)).join(',') || '(none)';
+  return targets.map((t) => (t.kind === 'role' ? `${t.role}${t.optional ? '?' : ''}` : t.kind === 'host' ? t.name : t.kind === 'template' ? t.template : t.kind)).join(',') || '(none)';
 }
 
 /** Commands that parse an argument as shell code again (quoting one word does not help there). */

@@ -133,6 +133,8 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
       assert.match(out('vip-holder', 'm1'), /10\.77\.0\.100/, 'm1 holds the VIP');
       assert.doesNotMatch(out('vip-holder', 'm2'), /10\.77\.0\.100\//, 'm2 does not');
       assert.match(out('chunkservers', 'm1') + out('chunkservers', 'm2'), /10\.77\.0\.23/, 'c3 is listed by the master');
+      // ml has the cgi role: the real mfscgiserv answered an HTTP request with the MooseFS CGI page.
+      assert.match(out('cgi', 'ml'), /the MooseFS CGI answers on port 9425 and reaches the master/);
       assert.equal(r.status, 0);
     } finally {
       fs.rmSync(state, { recursive: true, force: true });

@@ -62,7 +62,7 @@ describe('systemd practice hosts: the runbooks in their systemd forms', { skip: 
     }
     // On the candidates keepalived's role script starts the master or the metalogger: their
     // boot-time state is keepalived-ha's choice; the other units the runbooks enabled.
-    for (const [host, unit, enabled] of [['m1', 'moosefs-master', false], ['m2', 'moosefs-metalogger', false], ['m1', 'keepalived', true], ['m2', 'keepalived', true], ['ml', 'moosefs-metalogger', true], ['c1', 'moosefs-chunkserver', true], ['c3', 'moosefs-chunkserver', true]] as const) {
+    for (const [host, unit, enabled] of [['m1', 'moosefs-master', false], ['m2', 'moosefs-metalogger', false], ['m1', 'keepalived', true], ['m2', 'keepalived', true], ['ml', 'moosefs-metalogger', true], ['c1', 'moosefs-chunkserver', true], ['c3', 'moosefs-chunkserver', true], ['ml', 'moosefs-cgiserv', true]] as const) {
       const s = unitState(host, `${unit}.service`);
       assert.equal(s.ActiveState, 'active', `${unit} on ${host}: ${JSON.stringify(s)}`);
       if (enabled) assert.equal(s.UnitFileState, 'enabled', `${unit} on ${host}: ${JSON.stringify(s)}`);
@@ -86,6 +86,7 @@ describe('systemd practice hosts: the runbooks in their systemd forms', { skip: 
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /unit moosefs-master: active/);
     assert.match(r.out, /unit moosefs-chunkserver: active/);
+    assert.match(r.out, /the MooseFS CGI answers on port 9425 and reaches the master/);
   });
 
   it('a chunkserver killed by lab break comes back because its unit says Restart=on-failure; one stopped stays down until restart-daemon', async () => {

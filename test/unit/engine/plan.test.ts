@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hostsNeedingFacts, needsVipHolder, planStep, resolveTargets } from '../../../src/engine/plan.ts';
+import { parseTarget, targetsKey } from '../../../src/runbook/attributes.ts';
 import type { HostFacts } from '../../../src/runbook/facts.ts';
+import type { TargetSpec } from '../../../src/runbook/types.ts';
 import { block, commandStep, inventory, on } from './fixtures.ts';
 
 const inv = inventory();
@@ -9,7 +11,7 @@ const debian: HostFacts = { os: 'debian', osId: 'debian', osVersion: '12', init:
 const rhel: HostFacts = { os: 'rhel', osId: 'rocky', osVersion: '9', init: 'none', mfs: '3.0.116', hostname: 'y' };
 
 describe('resolveTargets', () => {
-  const hostsOf = (targets: string[], extra: object = {}) => resolveTargets(commandStep('s', block('x', { targets: on(...targets) })), { inventory: inv, inputs: { who: 'cs2', bad: 'nobody' }, ...extra });
+  const hostsOf = (targets: (string | TargetSpec)[], extra: object = {}) => resolveTargets(commandStep('s', block('x', { targets: on(...targets) })), { inventory: inv, inputs: { who: 'cs2', bad: 'nobody' }, ...extra });
 
   it('a role is every host with it, in inventory order', () => {
     assert.deepEqual(hostsOf(['chunkserver']).hosts, ['cs1', 'cs2']);
@@ -35,6 +37,14 @@ describe('resolveTargets', () => {
   it('unknown hosts and empty roles are problems, not crashes', () => {
     assert.deepEqual(hostsOf(['m9']).problems, ['host m9 is not in /nowhere/inventory.yaml']);
     assert.deepEqual(hostsOf(['cgi']).problems, ['no host in /nowhere/inventory.yaml has the role cgi']);
+  });
+  it('an optional role (`on=cgi?`) with no host is no problem: the step has no hosts, and is skipped', () => {
+    const t = parseTarget('cgi?');
+    assert.deepEqual(t, { kind: 'role', role: 'cgi', optional: true });
+    assert.deepEqual(hostsOf([t as TargetSpec]), { hosts: [], problems: [] });
+    assert.deepEqual(hostsOf([parseTarget('chunkserver?') as TargetSpec]).hosts, ['cs1', 'cs2']);
+    assert.ok('error' in parseTarget('nosuchrole?'));
+    assert.equal(targetsKey([t as TargetSpec]) === targetsKey([parseTarget('cgi') as TargetSpec]), false, 'optional and required are different targets');
   });
 });
 

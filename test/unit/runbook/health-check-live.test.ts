@@ -2,7 +2,8 @@
 // chunkserver and a metalogger in a network namespace this test creates (a veth pair
 // inside it carries a private address; nothing leaves the namespace). Each step must pass
 // on the healthy cluster and fail once the daemon it looks at is gone, although mfscli
-// itself exits 0 throughout.
+// itself exits 0 throughout. The CGI step against the real mfscgiserv (moosefs-cgiserv) run
+// in that namespace, in a mount namespace of its own where `mfsmaster` names the test's master.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -98,6 +99,34 @@ describe('health-check against live MooseFS daemons', { skip: whyNot }, () => {
   const vars = { vip: ADDR, 'vip.address': ADDR, 'paths.data': join(dir, 'ml') };
   const daemons: Record<string, ChildProcess> = {};
 
+  /**
+   * A process in the namespace that sees the test's hosts file (mfsmaster → the master) and
+   * its own /var/lib/mfs (mfscgiserv's lock file): a mount namespace of its own, so the
+   * machine's files are untouched. unshare and sh exec, so the PID is the program's own.
+   */
+  const inMounts = (program: string, args: string[]) => {
+    const log = openSync(join(dir, 'cgi.log'), 'a');
+    return spawn('ip', ['netns', 'exec', NS, 'unshare', '-m', '--propagation', 'private', 'sh', '-c',
+      `mount --bind "$0" /etc/hosts && mount --bind "$1" /var/lib/mfs && shift && exec "$@"`, join(dir, 'hosts'), join(dir, 'cgi-lib'), program, ...args], {
+      stdio: ['ignore', log, log],
+    });
+  };
+  const startCgi = () => {
+    daemons['cgi'] = inMounts('mfscgiserv', ['-f', '-H', '127.0.0.1', '-P', '9425', '-R', '/usr/share/moosefs-cgi']);
+  };
+  /** The cgi step as the engine runs it: its script under /bin/sh, exit code and output. */
+  const cgiStep = async (): Promise<{ ok: boolean; out: string }> => {
+    const b = rb.steps.find((s) => s.id === 'cgi')!.commands[0]!;
+    const child = spawn('ip', ['netns', 'exec', NS, 'unshare', '-m', '--propagation', 'private', 'sh', '-c',
+      `mount --bind "$0" /etc/hosts && exec sh -c "$1" 2>&1`, join(dir, 'hosts'), renderScript(b.script, {}).text], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    return { ok: exitExpected(b.expectExit, code) && outputMatches(b.expectOutput, out), out };
+  };
+  const listening9425 = () => /:9425\b/.test(ns('ss', '-Htln').out);
+
   const start = (name: 'master' | 'chunkserver' | 'metalogger') => {
     const log = openSync(join(dir, `${name}.log`), 'a');
     // `ip netns exec` execs the daemon, so this PID is the daemon's own.
@@ -108,7 +137,8 @@ describe('health-check against live MooseFS daemons', { skip: whyNot }, () => {
 
   before(async () => {
     removeLeftovers();
-    for (const d of ['master', 'cs', 'cs/hdd', 'ml']) mkdirSync(join(dir, d), { recursive: true });
+    for (const d of ['master', 'cs', 'cs/hdd', 'ml', 'cgi-lib']) mkdirSync(join(dir, d), { recursive: true });
+    writeFileSync(join(dir, 'hosts'), `127.0.0.1 localhost\n${ADDR} mfsmaster\n`);
     writeFileSync(join(dir, 'master/metadata.mfs'), 'MFSM NEW');
     for (const d of ['', 'master', 'master/metadata.mfs', 'cs', 'cs/hdd', 'ml']) chownSync(join(dir, d), uid, gid);
     writeFileSync(join(dir, 'mfsexports.cfg'), '* / rw,alldirs,maproot=0\n');
@@ -140,6 +170,8 @@ describe('health-check against live MooseFS daemons', { skip: whyNot }, () => {
     await until('the chunkserver and metalogger to connect', () =>
       /^chunk servers:/m.test(ns('mfscli', '-ns', '|', '-SCS', '-H', ADDR).out) &&
       /^metadata backup loggers:/m.test(ns('mfscli', '-ns', '|', '-SMB', '-H', ADDR).out));
+    startCgi();
+    await until('mfscgiserv to listen', listening9425);
   });
 
   after(async () => {
@@ -153,6 +185,33 @@ describe('health-check against live MooseFS daemons', { skip: whyNot }, () => {
       const r = runStep(id, vars);
       assert.ok(r.ok, `${id} should pass:\n${r.out}`);
     }
+  });
+
+  it('cgi passes when the real mfscgiserv serves the MooseFS CGI and it reaches the master', async () => {
+    const r = await cgiStep();
+    assert.ok(r.ok, r.out);
+    assert.match(r.out, /the MooseFS CGI answers on port 9425 and reaches the master/);
+  });
+
+  it('cgi fails when nothing listens on 9425, and when something else answers there (an open port proves nothing)', async () => {
+    await stop(daemons['cgi']);
+    await until('port 9425 to close', () => !listening9425());
+    let r = await cgiStep();
+    assert.equal(r.ok, false, r.out);
+    assert.match(r.out, /no MooseFS CGI on port 9425: .*Connection refused/);
+    const other = spawn('ip', ['netns', 'exec', NS, 'python3', '-m', 'http.server', '9425', '--bind', '127.0.0.1', '--directory', join(dir, 'cgi-lib')], { stdio: 'ignore' });
+    try {
+      await until('the other web server', listening9425);
+      r = await cgiStep();
+      assert.equal(r.ok, false, r.out);
+      assert.match(r.out, /port 9425 answers, but not with the MooseFS CGI page/);
+    } finally {
+      await stop(other);
+    }
+    await until('port 9425 to close', () => !listening9425());
+    startCgi();
+    await until('mfscgiserv to listen', listening9425);
+    assert.ok((await cgiStep()).ok);
   });
 
   it('chunkservers fails once the chunkserver is gone; metaloggers once the metalogger is', async () => {
@@ -171,5 +230,8 @@ describe('health-check against live MooseFS daemons', { skip: whyNot }, () => {
     assert.match(raw.out, /Working master servers not found/);
     assert.equal(runStep('master-info', vars).ok, false);
     assert.equal(runStep('chunks', vars).ok, false);
+    const cgi = await cgiStep();
+    assert.equal(cgi.ok, false, cgi.out);
+    assert.match(cgi.out, /the MooseFS CGI answers on port 9425, but reaches no master: /);
   });
 });
