@@ -8,6 +8,9 @@ import { DAEMON_SHORT, daemonCell, hostState } from '../../src/status/text.ts';
 import { visibleLine } from '../../src/util/visible.ts';
 import { cells, fitCells } from '../../src/util/cells.ts';
 import { hostsProblemsFirst, position } from './layout.ts';
+import { hostStateCounts } from '../../src/status/fleet-summary.ts';
+
+const RANK_COLOR = ['red', 'yellow', 'green'] as const;
 
 const COL = 7;
 /** Fits `LOGIN REFUSED` and `STALE 12 min`. */
@@ -42,6 +45,17 @@ export function ProcessPanel({ status, compact = false, width, rows, offset = 0 
   const scrolled = shown < hosts.length;
   return (
     <Box flexDirection="column" borderStyle={compact ? undefined : 'round'} paddingX={compact ? 0 : 1} width={width}>
+      {scrolled && (
+        <Text wrap="truncate-end">
+          {hosts.length} hosts:
+          {hostStateCounts(hosts).map((c) => (
+            <Text key={c.state} color={RANK_COLOR[c.rank]}>
+              {'  '}
+              {c.count} {visibleLine(c.state)}
+            </Text>
+          ))}
+        </Text>
+      )}
       <Text bold wrap="truncate-end">
         {fitCells('HOST', nameWidth)}
         {fitCells('STATE', STATE_COL)}

@@ -28,7 +28,7 @@ export function StatusScreen({ store, rows, columns, active = true }: StatusScre
   const history = useStatusHistory(store);
   const [offset, setOffset] = useState(0);
   const width = columns === undefined ? undefined : Math.max(40, columns);
-  const others = otherAlerts(status);
+  const others = otherAlerts(status, rows !== undefined);
   const layout = rows === undefined ? undefined : statusLayout(status, rows, width ?? 80);
   const page = layout?.hostRows ?? status.hosts.length;
   const maxTop = Math.max(0, status.hosts.length - page);

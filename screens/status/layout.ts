@@ -5,6 +5,7 @@ import type { ClusterStatus, HostStatus } from '../../src/status/model.ts';
 import { lockedOut } from '../../src/status/model.ts';
 import { wrapCells } from '../../src/util/cells.ts';
 import { visibleLine } from '../../src/util/visible.ts';
+import { foldAlerts } from '../../src/status/fleet-summary.ts';
 
 /** Alerts the VIP panel shows itself (in red, under the holder). */
 export const VIP_ALERTS: ReadonlySet<string> = new Set(['split-brain-vip', 'split-brain-masters', 'no-vip-holder', 'vip-without-master', 'no-master', 'stale-master']);
@@ -38,11 +39,15 @@ export function position(what: string, from: number, shown: number, total: numbe
   return total === 0 ? `no ${what}` : `${what} ${from + 1}–${Math.min(total, from + shown)} of ${total}`;
 }
 
-/** Alerts not shown in the VIP panel, critical ones first. */
-export function otherAlerts(s: ClusterStatus): ClusterStatus['alerts'] {
-  const others = s.alerts.filter((a) => !VIP_ALERTS.has(a.code));
+/** Alerts not shown in the VIP panel, critical ones first; `fold`: three or more of one kind in one line (a fleet's down hosts on a screen of fixed rows). */
+export function otherAlerts(s: ClusterStatus, fold = false): ClusterStatus['alerts'] {
+  const mine = s.alerts.filter((a) => !VIP_ALERTS.has(a.code));
+  const others = fold ? foldAlerts(mine) : mine;
   return [...others.filter((a) => a.severity === 'critical'), ...others.filter((a) => a.severity !== 'critical')];
 }
+
+/** Lines a scrolled host table adds: the counts by state above it, the position below. */
+export const SCROLL_LINES = 2;
 
 export interface StatusLayout {
   /** Alerts listed under the VIP panel (the rest are counted on one line). */
@@ -59,7 +64,7 @@ export interface StatusLayout {
 export function statusLayout(s: ClusterStatus, rows: number, columns = 80): StatusLayout {
   const candidates = s.hosts.filter((h) => h.roles.includes('master-candidate')).length;
   const vipAlerts = s.alerts.filter((a) => VIP_ALERTS.has(a.code)).reduce((n, a) => n + alertLines('✖', a.message, columns - 4).length, 0);
-  const others = otherAlerts(s);
+  const others = otherAlerts(s, true);
   const criticals = others.filter((a) => a.severity === 'critical').length;
   const vip = s.mfs.viaVip;
   const servers = vip && !vip.noMaster ? vip.chunkservers.length + vip.disconnected.length : 0;
@@ -74,11 +79,13 @@ export function statusLayout(s: ClusterStatus, rows: number, columns = 80): Stat
   while (alerts < others.length && used + heights[alerts]! <= cap - (alerts + 1 < others.length ? 1 : 0)) used += heights[alerts++]!;
   if (alerts === 0 && others.length > 0 && heights[0]! <= cap) (alerts = 1), (used = heights[0]!);
   free -= used + (alerts < others.length ? 1 : 0);
-  // Hosts: at least 3 rows (plus the position line when they scroll).
+  // Hosts: at least 3 rows (plus the counts-by-state and position lines when they scroll).
   const hostsMin = Math.min(s.hosts.length, 3);
-  let hostRows = Math.min(s.hosts.length, Math.max(hostsMin, free - (servers > 0 ? 2 : 0)));
+  const chunkReserve = servers > 0 ? 2 : 0;
+  const scrolls = s.hosts.length > free - chunkReserve;
+  let hostRows = Math.min(s.hosts.length, Math.max(hostsMin, free - chunkReserve - (scrolls ? SCROLL_LINES : 0)));
   free -= hostRows;
-  if (hostRows < s.hosts.length) free -= 1;
+  if (hostRows < s.hosts.length) free -= SCROLL_LINES;
   // Chunkservers: the table (header + rows, a position line when cut) when 2 rows fit, else a summary line.
   let chunkTable = servers > 0 && free >= 3;
   let chunkRows = 0;
@@ -96,7 +103,7 @@ export function statusLayout(s: ClusterStatus, rows: number, columns = 80): Stat
     const more = Math.min(free, s.hosts.length - hostRows);
     hostRows += more;
     free -= more;
-    if (hostRows === s.hosts.length) free += 1; // no position line any more
+    if (hostRows === s.hosts.length) free += SCROLL_LINES; // no counts and position lines any more
   }
   const sparklines = vip !== undefined && !vip.noMaster && free >= 3;
   return { alerts, hostRows: Math.max(1, hostRows), chunkRows, chunkTable, sparklines };

@@ -69,6 +69,13 @@ export class StatusPoller {
   private mfsInFlight: Promise<void> | undefined;
   /** Ticks that found a probe still running: it starts again the moment it ends. */
   private readonly owed = new Set<string>();
+  /**
+   * Time each host's latest probe waited in our own queue (bounded parallelism), and since when
+   * the ones waiting now wait: at a hundred hosts a healthy host waits its turn longer than
+   * the stale limit, and that wait is ours, not the host's, so it does not count towards stale.
+   */
+  private readonly queuedSince = new Map<string, number>();
+  private readonly waitedMs = new Map<string, number>();
   private mfsOwed = false;
   /** Resident mfscli interpreters by host (mfscli-resident.ts), and hosts that cannot run one. */
   private readonly residents = new Map<string, ResidentMfscli>();
@@ -188,7 +195,12 @@ export class StatusPoller {
   }
 
   private startHost(name: string): Promise<void> {
-    const p = this.limited(() => this.probeOne(name)).finally(() => {
+    this.queuedSince.set(name, this.now());
+    const p = this.limited(() => {
+      this.waitedMs.set(name, this.now() - (this.queuedSince.get(name) ?? this.now()));
+      this.queuedSince.delete(name);
+      return this.probeOne(name);
+    }).finally(() => {
       this.inFlight.delete(name);
       if (this.owed.delete(name) && this.timer && !this.stopping.signal.aborted) void this.startHost(name);
     });
@@ -376,7 +388,10 @@ export class StatusPoller {
     const hosts: HostStatus[] = [...this.hosts.values()].map((h) => {
       const ageMs = h.okAt === undefined ? undefined : now - h.okAt;
       // Before the first answer a host is not stale yet unless its first attempt failed.
-      const stale = ageMs === undefined ? !!h.error : ageMs > this.staleAfterMs;
+      // Time its probe waited for its turn here is not the host's silence.
+      const queued = this.queuedSince.get(h.name);
+      const ourWait = queued !== undefined ? now - queued : (this.waitedMs.get(h.name) ?? 0);
+      const stale = ageMs === undefined ? !!h.error : ageMs - ourWait > this.staleAfterMs;
       return { ...h, ageMs, stale, paused: this.paused.has(h.name) };
     });
     const mfsAge = this.mfs.okAt === undefined ? undefined : now - this.mfs.okAt;

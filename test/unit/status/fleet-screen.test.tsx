@@ -70,3 +70,70 @@ describe('status screen at 100 chunkservers', () => {
     r.unmount();
   });
 });
+
+describe('status at fleet size: counted, folded, not stale while waiting our turn', () => {
+  it('counts hosts by state worst first and folds alerts of one kind into one line naming the first hosts', async () => {
+    const { hostStateCounts, foldAlerts } = await import('../../../src/status/fleet-summary.ts');
+    const hosts = fleetHosts();
+    hosts[5] = { ...hosts[5]!, fail: 'c4: no SSH answer' };
+    hosts[6] = { ...hosts[6]!, fail: 'c5: no SSH answer' };
+    hosts[7] = { ...hosts[7]!, fail: 'c6: no SSH answer' };
+    hosts[9] = { ...hosts[9]!, fail: 'c8: our key was refused', failKind: 'auth-refused' };
+    const c = fakeCluster(hosts, { viaVip: fleetAnswer(), candidates: simRows([{ ip: '10.251.9.1', version: 1511 }, { ip: '10.251.9.2' }]) });
+    const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 5000, staleAfterMs: 5000 });
+    await p.sweep();
+    const s = p.getState();
+    assert.deepEqual(
+      hostStateCounts(s.hosts).map((x) => `${x.count} ${x.state}`),
+      ['3 DOWN', '1 LOGIN REFUSED', '1 chunk stopped', '97 ok'],
+    );
+    const folded = foldAlerts(s.alerts);
+    const stale = folded.filter((a) => a.code === 'host-stale');
+    assert.equal(stale.length, 1, 'three hosts without an answer: one line');
+    assert.match(stale[0]!.message, /^3 hosts without an answer: c4, c5, c6$/);
+    assert.equal(folded.filter((a) => a.code === 'chunkserver-down').length, 2, 'two of a kind stay two lines');
+    assert.ok(folded.length < s.alerts.length);
+    // Under the threshold nothing is folded.
+    assert.deepEqual(foldAlerts(s.alerts.slice(0, 2)), s.alerts.slice(0, 2));
+
+    // On screen: the counts above the table, the folded alerts, the VIP holder; End scrolls to the last host.
+    const r = render(React.createElement(StatusScreen, { store: p, rows: 23, columns: 80 }));
+    const f = r.lastFrame()!;
+    assert.match(f, /102 hosts: +3 DOWN +1 LOGIN REFUSED +1 chunk stopped +97 ok/);
+    assert.match(f, /VIP 10\.9\.0\.100 +held by m1/);
+    assert.match(f, /✖ chunkserver c18:9422 \(id 18\) is disconnected/, "the critical alerts on screen");
+    assert.match(f, /hosts 1–\d+ of 102/);
+    assert.ok(f.split('\n').length <= 23, f);
+    r.stdin.write('\u001B[F'); // End
+    let last = '';
+    for (let i = 0; i < 100 && !/of 102/.test(last.match(/hosts \d+–102 of 102/)?.[0] ?? ''); i++) {
+      await new Promise((res) => setImmediate(res));
+      last = r.lastFrame()!;
+    }
+    assert.match(last, /hosts \d+–102 of 102/, last);
+    assert.match(last, /VIP 10\.9\.0\.100 +held by m1/, 'the VIP line stays while scrolled');
+    assert.match(last, /102 hosts: +3 DOWN/, 'the counts stay while scrolled');
+    r.unmount();
+    p.stop();
+  });
+
+  it('a healthy host waiting its turn (100 hosts, 2 probes at once) is not called stale: the wait is ours', async () => {
+    const hosts = fleetHosts().map((h) => ({ ...h, daemons: h.roles.includes('chunkserver') ? ['mfschunkserver'] : h.daemons, delay: 8 }));
+    const c = fakeCluster(hosts, { viaVip: fleetAnswer(), candidates: simRows([{ ip: '10.251.9.1', version: 1511 }, { ip: '10.251.9.2' }]) });
+    // A sweep takes about 102 / 2 × 8 ms ≈ 400 ms, longer than the 200 ms stale limit.
+    const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) }, { intervalMs: 50, concurrency: 2, hostTimeoutMs: 5000, staleAfterMs: 200, residentMfscli: false });
+    p.start();
+    try {
+      const staleSeen = new Set<string>();
+      // Until every host has answered three times, look at every snapshot.
+      const answers = () => Math.min(...hosts.map((h) => c.answered.filter((a) => a.host === h.name && !a.script.includes('mfscli')).length));
+      while (answers() < 3) {
+        await new Promise((res) => setTimeout(res, 5));
+        for (const h of p.getState().hosts) if (h.stale) staleSeen.add(h.name);
+      }
+      assert.deepEqual([...staleSeen], [], 'no healthy host shown stale while it waited in our queue');
+    } finally {
+      p.stop();
+    }
+  });
+});
