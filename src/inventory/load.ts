@@ -8,6 +8,7 @@ import type { ZodIssue } from 'zod';
 import type { Inventory, InventoryHost } from './types.ts';
 import { didYouMean, formatFieldPath, InventoryError, withHint, type InventoryProblem } from './problems.ts';
 import { addressProblem, inventorySchema, knownKeys, printable, rawIssues, USER_NAME, type InventoryFile } from './schema.ts';
+import { othersCanChange } from '../util/trusted-path.ts';
 import { MAX_YAML_ALIASES, MAX_YAML_DEPTH, readLimitedText } from '../runbook/limits.ts';
 import { aliasProblem, yamlTooDeep } from '../runbook/yaml-limits.ts';
 import { expandTilde, resolveSshConfig, SshConfigError, type ResolvedSshConfig } from './ssh-config.ts';
@@ -203,6 +204,15 @@ export async function loadInventory(file: string, opts: LoadOptions = {}): Promi
     problems.push(src.problem(['ssh', 'config'], `ssh config file ${sshConfig} does not exist`));
   }
   const knownHosts = (data.ssh.known_hosts ?? ['~/.ssh/known_hosts']).map((p) => fileRelative(baseDir, p));
+  // Whoever can change known_hosts (or ssh_config) can plant a host key (or point a host elsewhere).
+  knownHosts.forEach((file, i) => {
+    const others = othersCanChange(file);
+    if (others) problems.push(src.problem(data.ssh.known_hosts ? ['ssh', 'known_hosts', i] : ['ssh'], `known_hosts file ${file}: ${others}; it is not trusted`));
+  });
+  if (sshConfig !== undefined && existsSync(sshConfig)) {
+    const others = othersCanChange(sshConfig);
+    if (others) problems.push(src.problem(['ssh', 'config'], `ssh config file ${sshConfig}: ${others}; it is not used`));
+  }
   data.hosts.forEach((h, i) => {
     if (h.identity !== undefined && !existsSync(fileRelative(baseDir, h.identity))) {
       problems.push(src.problem(['hosts', i, 'identity'], `identity file ${fileRelative(baseDir, h.identity)} does not exist`));

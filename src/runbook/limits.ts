@@ -5,6 +5,7 @@
 // "billion laughs" file). Each limit gives a located problem, never a stack trace.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { RunbookProblem } from './types.ts';
+import { othersCanChange } from '../util/trusted-path.ts';
 
 /** Runbooks and inventories are small text files; anything bigger is a mistake or an attack. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -13,7 +14,7 @@ export const MAX_YAML_ALIASES = 100;
 
 /**
  * The file's text, or why it is not read: not a regular file (a folder, a device, a pipe
- * that would block), writable by every user, larger than `max` bytes, or unreadable. The size is checked on the
+ * that would block), writable by every user or changeable by another user (util/trusted-path.ts), larger than `max` bytes, or unreadable. The size is checked on the
  * open file before a byte is read, and no more than `max` + 1 bytes are ever read.
  */
 export function readLimitedText(path: string, max = MAX_FILE_BYTES): { text: string } | { problem: RunbookProblem } {
@@ -32,6 +33,9 @@ export function readLimitedText(path: string, max = MAX_FILE_BYTES): { text: str
     if (!st.isFile()) return problem('not a regular file: only plain files are read', true);
     // Like ssh's StrictModes: what every user may rewrite cannot say what runs here.
     if (st.mode & 0o002) return problem(`the file is writable by every user (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}): anyone on this machine could change what it runs; make it private (chmod o-w): not read`, true);
+    // ... nor what another user owns, or can replace through a folder above it.
+    const others = othersCanChange(path);
+    if (others) return problem(`${others}: not read`, true);
     if (st.size > max) return problem(`the file is ${formatBytes(st.size)}, over the limit of ${formatBytes(max)}: not read`, true);
     const buf = Buffer.alloc(max + 1);
     let n = 0;

@@ -12,6 +12,13 @@ import { execFile } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { othersCanChange } from '../util/trusted-path.ts';
+
+/** Refuses a known_hosts file another user could change: they could plant a host key in it (util/trusted-path.ts). */
+export function assertKnownHostsTrusted(file: string): void {
+  const others = othersCanChange(file);
+  if (others) throw new Error(`known_hosts file ${file}: ${others}; it is not trusted`);
+}
 
 export interface KnownHostEntry {
   file: string;
@@ -66,9 +73,10 @@ export function parseKeygenFind(output: string, file: string): KnownHostEntry[] 
   return entries;
 }
 
-/** Every entry for the host in the files (missing files are skipped). */
+/** Every entry for the host in the files (missing files are skipped). Rejects when another user could change one. */
 export async function lookupKnownHost(files: readonly string[], address: string, port: number): Promise<KnownHostEntry[]> {
   const name = knownHostsName(address, port);
+  for (const file of files) assertKnownHostsTrusted(file);
   const found = await Promise.all(
     files.map(
       (file) =>
@@ -115,6 +123,7 @@ export function hashedKnownHostsLine(address: string, port: number, blob: Buffer
 /** Appends an accepted key, hashed, creating the file (0600) and its directory (0700) if needed. */
 export function appendKnownHost(file: string, address: string, port: number, blob: Buffer): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  assertKnownHostsTrusted(file);
   const exists = existsSync(file);
   const needsNewline = exists && statSync(file).size > 0 && !readFileSync(file, 'utf8').endsWith('\n');
   appendFileSync(file, (needsNewline ? '\n' : '') + hashedKnownHostsLine(address, port, blob) + '\n', { mode: 0o600 });
