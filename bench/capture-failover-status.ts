@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     const [{ loadInventory }, { openClusterSession }, { nonInteractivePrompts }, { StatusPoller }] = await Promise.all([
       import('../src/inventory/load.ts'),
       import('../src/cluster/session.ts'),
-      import('../src/cli/prompts.ts'),
+      import('../src/cluster/non-interactive-prompts.ts'),
       import('../src/status/poller.ts'),
     ]);
     const session = await openClusterSession(await loadInventory(labInventoryPath()), nonInteractivePrompts());

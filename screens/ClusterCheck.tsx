@@ -6,7 +6,7 @@ import type { RiskLevel } from '../src/runbook/types.ts';
 import { TypedConfirmPrompt } from './prompts.tsx';
 import { t } from '../src/i18n/index.ts';
 
-/** How the app's cluster was chosen (see src/cli/context.ts). */
+/** How the app's cluster was chosen (see app/cli/context.ts). */
 export interface ClusterChoice {
   /** Named on the command line or in the environment for this session. */
   named: boolean;

@@ -45,7 +45,7 @@ const yogaWithoutFetch = {
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: ['src/cli/entry.ts'],
+  entryPoints: ['app/cli/entry.ts'],
   outdir: 'dist',
   entryNames: 'mfs-tui',
   chunkNames: 'chunks/[name]-[hash]',

@@ -9,6 +9,8 @@ bash scripts/install-deps.sh
 
 npm run --silent build
 npx tsc --noEmit
+# The layering: no import cycles; the domain (src/) never imports the shell (app/) or views (screens/).
+npx depcruise app src screens --config .dependency-cruiser.cjs --output-type err
 
 # The tests assert English messages and never touch the operator's own remembered settings
 # (~/.config/mfs-tui: the last inventory, the language): a Chinese locale or an earlier

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Client } from 'ssh2';
 import { readFileSync } from 'node:fs';
 import { openClusterSession } from '../../src/cluster/session.ts';
-import { nonInteractivePrompts } from '../../src/cli/prompts.ts';
+import { nonInteractivePrompts } from '../../src/cluster/non-interactive-prompts.ts';
 import { StatusPoller } from '../../src/status/poller.ts';
 import { hostProbeScript, probeHost } from '../../src/status/probe.ts';
 import { MiniCluster, VIP, whyNoMiniCluster } from '../../test/integration/status/minicluster.ts';

@@ -3,84 +3,14 @@
 import { t } from '../i18n/index.ts';
 import type { JournalRecord } from '../journal/types.ts';
 import { findScenario, runbookFit, type RunbookFit } from './scenarios.ts';
-import type { DrillRecord } from './types.ts';
+import type { Comparison, Debrief, DrillRecord, RunSummaryDebrief, StepSummary, WrongTurn, WrongTurnKind } from './types.ts';
+
+export type { Comparison, Debrief, RunSummaryDebrief, StepSummary, WrongTurn, WrongTurnKind } from './types.ts';
 
 /** One run's journal, as the debrief needs it. */
 export interface RunInput {
   runId: string;
   records: JournalRecord[];
-}
-
-export interface StepSummary {
-  stepId: string;
-  kind: 'command' | 'decision' | 'manual' | 'skipped';
-  hosts: string[];
-  /** Highest attempt number seen (1: ran once). */
-  attempts: number;
-  /** From the step's first start (or the record before a decision) to its last finish. */
-  wallMs: number;
-  /** Every command and check phase that ran ended as expected. */
-  ok?: boolean;
-  choice?: string;
-}
-
-export interface RunSummaryDebrief {
-  runId: string;
-  runbookId: string;
-  runbookTitle: string;
-  cluster: string;
-  fit: RunbookFit | 'other-cluster';
-  startedAt: string;
-  lastAt: string;
-  durationMs: number;
-  status: 'succeeded' | 'failed' | 'aborted' | 'handed-off' | 'unfinished';
-  steps: StepSummary[];
-}
-
-export type WrongTurnKind = 'unfit-runbook' | 'other-cluster' | 'refused-precondition' | 'failed-step' | 're-run' | 'refused-confirmation' | 'failed-run';
-
-export interface WrongTurn {
-  kind: WrongTurnKind;
-  runId: string;
-  stepId?: string;
-  detail: string;
-}
-
-export interface Comparison {
-  /** Earlier recovered drills of this scenario (not scripted). */
-  earlier: number;
-  bestMs?: number;
-  lastMs?: number;
-  averageMs?: number;
-  scriptedMs?: number;
-}
-
-export interface Debrief {
-  /** A surprise drill not recovered yet: the fault and what fits it are not shown. */
-  hidden?: boolean;
-  drillId: string;
-  scenario: string;
-  scenarioTitle: string;
-  surprise: boolean;
-  scripted: boolean;
-  host?: string;
-  startedAt: string;
-  brokeAt?: string;
-  endedAt: string;
-  recovered: boolean;
-  recoveryMs?: number;
-  /** What is still wrong, when not recovered. */
-  problems: string[];
-  verified: string[];
-  /** Not part of "recovered", worth fixing (e.g. the standby holds no current metadata). */
-  warnings: string[];
-  files: { total: number; intact: number };
-  recommended: string[];
-  /** What triage said right after the fault, when it was taken. */
-  triage?: DrillRecord['triage'];
-  runs: RunSummaryDebrief[];
-  wrongTurns: WrongTurn[];
-  comparison: Comparison;
 }
 
 export interface DebriefInput {

@@ -1,5 +1,5 @@
 // Which language mfs-tui speaks: English or Simplified Chinese. The command line decides
-// once at start-up (src/cli/main.ts); everything else asks currentLanguage().
+// once at start-up (app/cli/main.ts); everything else asks currentLanguage().
 export const LANGUAGES = ['en', 'zh'] as const;
 export type Language = (typeof LANGUAGES)[number];
 

@@ -5,7 +5,7 @@
 // INI dialect (host lines with `key=value` vars, `[g:vars]`, `[g:children]`, `web[01:20]`
 // ranges): the `ini` package would take `m1 ansible_host=…` as one key. YAML goes through `yaml`.
 import { isMap, parseDocument } from 'yaml';
-import { ROLES, type Role } from '../runbook/types.ts';
+import { ROLES, type Role } from './types.ts';
 
 export type Vars = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // in operator words. Cross-field rules (duplicates, VIP vs hosts) live in load.ts.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { ROLES, type Role } from '../runbook/types.ts';
+import { ROLES, type Role } from './types.ts';
 import { didYouMean, withHint } from './problems.ts';
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;

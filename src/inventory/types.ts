@@ -1,5 +1,8 @@
 // The inventory model: one cluster, its hosts and its VIP. Loaded from YAML (see load.ts).
-import type { Role } from '../runbook/types.ts';
+
+/** Roles a host can have in an inventory. */
+export const ROLES = ['master-candidate', 'metalogger', 'chunkserver', 'client', 'cgi'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface InventoryHost {
   name: string;

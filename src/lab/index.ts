@@ -1,5 +1,4 @@
 // The practice cluster's public API (the CLI, `npm start` and tests use these).
-export { registerLabCommands } from './cli.ts';
 export { labUp, type LabUpOptions, type LabUpResult } from './up.ts';
 export { labDown, type LabDownReport } from './down.ts';
 export { labStatus, type LabStatusReport, type LabHostStatus } from './status.ts';

@@ -56,8 +56,8 @@ export async function runLabRunbooks(
     import('../engine/run.ts'),
     import('../runbook/runnable.ts'),
     import('../runbook/catalog.ts'),
-    import('../cli/prompts.ts'),
-    import('../cli/run.ts'),
+    import('../cluster/non-interactive-prompts.ts'),
+    import('../util/operator-name.ts'),
   ]);
   const dir = builtinRunbookDir();
   const loaded = phases.map((p) => {

@@ -4,7 +4,7 @@
 // - the result of checking it (parse + validate, library.ts), keyed also by what the
 //   checks depended on (the other runbooks' ids, the inventory);
 // and, per inventory file and content hash, the inventory as last loaded in full (the home
-// screen draws its first frame from it, then loads the file again: see cli/home.ts).
+// screen draws its first frame from it, then loads the file again: see app/tui/home.ts).
 // Everything is keyed by the checker's own code too (src/runbook and src/inventory), so results of an older parser or
 // validator are never reused. A cache file that is unreadable, corrupt, from another
 // checker or not private to the user is ignored, and so is any entry that is not exactly
@@ -18,12 +18,9 @@ import { sha256 } from '../util/hash.ts';
 import type { Catalog, CatalogFile, HeaderStore, RunbookHeader } from './catalog.ts';
 import { RISK_LEVELS, ROLES } from './types.ts';
 import type { RunbookProblem } from './types.ts';
+import type { FileCheck } from './library.ts';
 
-/** Parse and validation problems of one file, as library.ts checkCatalogFile finds them. */
-export interface FileCheck {
-  parse: RunbookProblem[];
-  validation: RunbookProblem[];
-}
+export type { FileCheck } from './library.ts';
 
 export interface CheckContext {
   /** Ids of every runbook in the catalog (a decision may hand over to them). */

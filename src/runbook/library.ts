@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import type { Inventory } from '../inventory/types.ts';
 import { duplicateIdProblems, listFolders, oneFolder, type IdClaim, type LibraryFolders } from './catalog.ts';
 import type { CatalogFile } from './catalog.ts';
-import type { FileCheck } from './cache.ts';
 import { readLimitedText } from './limits.ts';
 import { displayName, locate } from './locations.ts';
 import { parseRunbook } from './parse.ts';
@@ -129,6 +128,12 @@ export function loadRunbookDirs(folders: LibraryFolders, opts: LoadOptions = {})
   const listed = listFolders(folders);
   if ('problem' in listed) return { runbooks: [], files: [], translations: [], problems: [listed.problem] };
   return loadRunbookFiles(listed.paths, { ...opts, folders });
+}
+
+/** Parse and validation problems of one file, as library.ts checkCatalogFile finds them. */
+export interface FileCheck {
+  parse: RunbookProblem[];
+  validation: RunbookProblem[];
 }
 
 /**

@@ -9,9 +9,9 @@ export interface SourcePos {
 export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 
-/** Roles a host can have in an inventory. */
-export const ROLES = ['master-candidate', 'metalogger', 'chunkserver', 'client', 'cgi'] as const;
-export type Role = (typeof ROLES)[number];
+/** Roles a host can have in an inventory (the inventory owns them; runbooks name them). */
+export { ROLES, type Role } from '../inventory/types.ts';
+import type { Role } from '../inventory/types.ts';
 
 export interface RunbookInput {
   name: string;

@@ -1,5 +1,5 @@
 // What the wall dashboard shows, computed from a snapshot and the history ring: pure, so it
-// is tested without a terminal. src/cli/dashboard.ts only hands these to blessed-contrib.
+// is tested without a terminal. app/dashboard/dashboard.ts only hands these to blessed-contrib.
 import { DAEMONS } from './probe.ts';
 import { formatAge, lockedOut, spaceOf, vipHolders, type ClusterStatus, type HistoryPoint, type HostStatus } from './model.ts';
 import { DAEMON_SHORT, daemonCell, formatBytes, hostState, vrrpOf } from './text.ts';

@@ -1,19 +1,8 @@
 // A failover as it happens, from successive status snapshots: "m1 master gone → VIP on m2 →
 // m2 promoting → serving, 3 of 3 chunkservers". Pure: the poller folds each snapshot in.
-import { vipHolders, vipMaster, type ClusterStatus } from './model.ts';
+import { vipHolders, vipMaster, type ClusterStatus, type FailoverStep, type FailoverTimeline } from './model.ts';
 
-export interface FailoverStep {
-  label: string;
-  /** Epoch ms the snapshot that first showed it was made. */
-  at: number;
-}
-
-export interface FailoverTimeline {
-  from: string;
-  steps: FailoverStep[];
-  /** Every chunkserver is connected to the new master again. */
-  done: boolean;
-}
+export type { FailoverStep, FailoverTimeline } from './model.ts';
 
 export interface FailoverWatch {
   /** The host whose master served through the VIP at the last snapshot that had one. */

@@ -3,7 +3,6 @@
 import type { Role } from '../runbook/types.ts';
 import { infoNumber, type ChunkClasses, type MasterRow, type MfscliReport } from './parse-mfscli.ts';
 import type { HostProbe } from './probe.ts';
-import type { FailoverTimeline } from './failover-timeline.ts';
 
 export interface HostStatus {
   name: string;
@@ -217,4 +216,18 @@ export function formatAge(ms: number | undefined): string {
   if (s < 120) return `${s} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
   return `${Math.round(s / 3600)} h`;
+}
+
+/** A failover as it happens (status/failover-timeline.ts follows it). */
+export interface FailoverStep {
+  label: string;
+  /** Epoch ms the snapshot that first showed it was made. */
+  at: number;
+}
+
+export interface FailoverTimeline {
+  from: string;
+  steps: FailoverStep[];
+  /** Every chunkserver is connected to the new master again. */
+  done: boolean;
 }

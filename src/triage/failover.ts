@@ -5,7 +5,9 @@
 import { t } from '../i18n/index.ts';
 import { faultChecks, masterDownIntervalS, type KeepalivedConf, type VrrpInstanceConf } from '../status/keepalived-conf.ts';
 import type { ClusterStatus, HostStatus } from '../status/model.ts';
-import type { Evidence } from './types.ts';
+import type { Evidence, FailoverWindow } from './types.ts';
+
+export type { FailoverWindow } from './types.ts';
 
 /** The role script's start (stop the metalogger, mfsmaster -a restore, start) when no earlier promotion was logged. */
 export const ROLE_START_DEFAULT_S = 15;
@@ -13,24 +15,6 @@ export const ROLE_START_DEFAULT_S = 15;
 export const FAILOVER_SLACK_S = 3;
 /** A role script still PROMOTING after this long is stuck, not slow. */
 export const PROMOTION_CAP_S = 180;
-
-export interface FailoverWindow {
-  /** The candidate whose master is gone. */
-  from?: string;
-  /** The candidate expected to serve next. */
-  to: string;
-  /** detecting: the check has not released the VIP yet; vip-moving: released, the standby is taking it; promoting: the standby holds it and starts its master. */
-  phase: 'detecting' | 'vip-moving' | 'promoting';
-  /** The whole window N: check interval × fall + advert timing + the role script's start + slack. */
-  expectedWithinS: number;
-  terms: { detectS: number; takeoverS: number; roleStartS: number; slackS: number };
-  /** Epoch ms the window is counted from, and the evidence for it. */
-  anchorAt: number;
-  anchor: string;
-  /** Epoch ms by which a new master should serve. */
-  deadlineAt: number;
-  evidence: Evidence[];
-}
 
 export type FailoverJudgement =
   | { kind: 'under-way'; window: FailoverWindow }

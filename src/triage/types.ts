@@ -1,7 +1,6 @@
 // Triage: what is wrong with the cluster, the evidence for it, and which runbook fits.
 // Pure data: `triage()` (triage.ts) derives a report from one ClusterStatus snapshot.
 import type { RiskLevel, RunbookInput } from '../runbook/types.ts';
-import type { FailoverWindow } from './failover.ts';
 
 export type FindingCode =
   | 'split-brain'
@@ -98,4 +97,22 @@ export interface TriageRunbook {
   /** high and critical runbooks are recommended only with evidence that rules out the other explanations. */
   risk?: RiskLevel;
   inputs: readonly Pick<RunbookInput, 'name' | 'pattern' | 'choices'>[];
+}
+
+export interface FailoverWindow {
+  /** The candidate whose master is gone. */
+  from?: string;
+  /** The candidate expected to serve next. */
+  to: string;
+  /** detecting: the check has not released the VIP yet; vip-moving: released, the standby is taking it; promoting: the standby holds it and starts its master. */
+  phase: 'detecting' | 'vip-moving' | 'promoting';
+  /** The whole window N: check interval × fall + advert timing + the role script's start + slack. */
+  expectedWithinS: number;
+  terms: { detectS: number; takeoverS: number; roleStartS: number; slackS: number };
+  /** Epoch ms the window is counted from, and the evidence for it. */
+  anchorAt: number;
+  anchor: string;
+  /** Epoch ms by which a new master should serve. */
+  deadlineAt: number;
+  evidence: Evidence[];
 }

@@ -9,7 +9,7 @@ import { labDown, labUp } from '../../../src/lab/index.ts';
 import { useTempLabDir } from '../lab/helpers.ts';
 import type { DrillRecord } from '../../../src/drill/types.ts';
 
-const ENTRY = path.join(import.meta.dirname, '../../../src/cli/entry.ts');
+const ENTRY = path.join(import.meta.dirname, '../../../app/cli/entry.ts');
 export const VIP = '10.77.0.100';
 
 export interface DrillEnv {

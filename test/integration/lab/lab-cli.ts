@@ -1,6 +1,6 @@
 // A tiny entry for the lab commands alone (tests spawn it; independent of the app's main).
 import { Command } from 'commander';
-import { registerLabCommands } from '../../../src/lab/cli.ts';
+import { registerLabCommands } from '../../../app/cli/lab.ts';
 
 const program = new Command('mfs-tui').exitOverride();
 registerLabCommands(program);

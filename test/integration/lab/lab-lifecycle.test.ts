@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Command } from 'commander';
 import { daemonPids } from '../../../src/lab/break.ts';
-import { registerLabCommands } from '../../../src/lab/cli.ts';
+import { registerLabCommands } from '../../../app/cli/lab.ts';
 import { labDown, labStatus, labUp } from '../../../src/lab/index.ts';
 import { isAlive } from '../../../src/lab/proc.ts';
 import { readState } from '../../../src/lab/state.ts';

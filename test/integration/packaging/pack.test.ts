@@ -47,7 +47,7 @@ describe('npm pack, global install into a clean prefix, mfs-tui from any folder'
     for (const f of ['package/package.json', 'package/bin/mfs-tui', 'package/dist/mfs-tui.mjs', 'package/runbooks/install-cluster.md', 'package/runbooks/README.md', 'package/monitoring/prometheus/moosefs-alerts.yml', 'package/monitoring/grafana/moosefs-dashboard.json', 'package/scripts/no-daemon-start.sh', 'package/README.md']) {
       assert.ok(files.includes(f), `${f} missing from the tarball:\n${files.join('\n')}`);
     }
-    const unwanted = files.filter((f) => /^package\/(src|test|screens|bench|node_modules)\/|\.map$|\.ts$|tsconfig/.test(f));
+    const unwanted = files.filter((f) => /^package\/(app|src|test|screens|bench|node_modules)\/|\.map$|\.ts$|tsconfig/.test(f));
     assert.deepEqual(unwanted, []);
   });
 

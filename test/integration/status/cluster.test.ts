@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openClusterSession, type ClusterSession } from '../../../src/cluster/session.ts';
-import { nonInteractivePrompts } from '../../../src/cli/prompts.ts';
+import { nonInteractivePrompts } from '../../../src/cluster/non-interactive-prompts.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import type { ClusterStatus } from '../../../src/status/model.ts';
 import { vipHolders } from '../../../src/status/model.ts';
@@ -87,7 +87,7 @@ describe('status poller on a real mini cluster', { skip: whyNot, timeout: 240_00
     assert.deepEqual(s.alerts.filter((a) => a.severity === 'critical'), []);
   });
 
-  const entry = join(import.meta.dirname, '../../../src/cli/entry.ts');
+  const entry = join(import.meta.dirname, '../../../app/cli/entry.ts');
   const cli = (args: string[], opts: { timeoutMs?: number } = {}) =>
     spawnSync(process.execPath, ['--import', 'tsx', entry, '-i', mc.writeInventoryYaml(), ...args], { encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, env: { ...process.env, NO_COLOR: '1' } });
 

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openClusterSession, type ClusterSession } from '../../../src/cluster/session.ts';
-import { nonInteractivePrompts } from '../../../src/cli/prompts.ts';
+import { nonInteractivePrompts } from '../../../src/cluster/non-interactive-prompts.ts';
 import { loadInventory } from '../../../src/inventory/load.ts';
 import { daemonPids, vipHolders as labVipHolders } from '../../../src/lab/break.ts';
 import { labBreak, labDown, labUp } from '../../../src/lab/index.ts';
@@ -27,7 +27,7 @@ import { holdMachineLabLock, labSsh, skipReason, useTempLabDir } from '../lab/he
 
 const skip = skipReason();
 const TICK = 1000;
-const entry = path.join(import.meta.dirname, '../../../src/cli/entry.ts');
+const entry = path.join(import.meta.dirname, '../../../app/cli/entry.ts');
 const book = path.join(import.meta.dirname, '../../fixtures/runbooks/requires/guarded-step.md');
 
 async function until<T>(what: string, test: () => T | undefined | false | Promise<T | undefined | false>, ms = 30_000, every = 50): Promise<T> {

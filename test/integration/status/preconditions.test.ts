@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeFileSync } from 'node:fs';
 import { openClusterSession } from '../../../src/cluster/session.ts';
-import { nonInteractivePrompts } from '../../../src/cli/prompts.ts';
+import { nonInteractivePrompts } from '../../../src/cluster/non-interactive-prompts.ts';
 import { readJournal } from '../../../src/journal/read.ts';
 import { vipHolders } from '../../../src/status/model.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
@@ -24,7 +24,7 @@ import { until } from '../../helpers/process.ts';
 import { MiniCluster, VIP, whyNoMiniCluster } from './minicluster.ts';
 
 const whyNot = whyNoMiniCluster();
-const entry = join(import.meta.dirname, '../../../src/cli/entry.ts');
+const entry = join(import.meta.dirname, '../../../app/cli/entry.ts');
 const book = join(import.meta.dirname, '../../fixtures/runbooks/requires/guarded-step.md');
 
 describe('status preconditions (requires=) and an HA master kill on a real mini cluster', { skip: whyNot, timeout: 300_000 }, () => {

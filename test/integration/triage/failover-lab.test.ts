@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openClusterSession, type ClusterSession } from '../../../src/cluster/session.ts';
-import { nonInteractivePrompts } from '../../../src/cli/prompts.ts';
+import { nonInteractivePrompts } from '../../../src/cluster/non-interactive-prompts.ts';
 import { loadInventory } from '../../../src/inventory/load.ts';
 import { labBreak, labDown, labUp } from '../../../src/lab/index.ts';
 import { labInventoryPath } from '../../../src/lab/paths.ts';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { homeRunbookList } from '../../../src/cli/home.ts';
+import { homeRunbookList } from '../../../app/tui/home.ts';
 import { catalogDir, formatProblem } from '../../../src/runbook/catalog.ts';
 import { checkLibrary } from '../../../src/runbook/cache.ts';
 

@@ -2,7 +2,7 @@
 // (probe scripts counted), held and released as the status screen, triage and a run would.
 import assert from 'node:assert/strict';
 import { afterEach, it } from 'node:test';
-import { appStatus, type AppStatus } from '../../../src/cli/home-status.ts';
+import { appStatus, type AppStatus } from '../../../app/tui/home-status.ts';
 import type { StatusSource } from '../../../src/status/poller.ts';
 import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeCluster } from '../status/fakes.ts';
 

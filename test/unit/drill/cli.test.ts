@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Command } from 'commander';
-import { registerDrillCommand } from '../../../src/cli/drill.ts';
+import { registerDrillCommand } from '../../../app/cli/drill.ts';
 
 function parse(argv: string[]): Promise<{ cmd: string; args: unknown[]; opts: Record<string, unknown> }> {
   const program = new Command('mfs-tui').option('--lab').exitOverride();

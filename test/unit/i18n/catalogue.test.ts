@@ -65,7 +65,7 @@ function sourceFiles(dir: string): string[] {
 
 test('every message is used by the code (a key is written out whole where it is used)', () => {
   const catalogueFiles = new Set(['src/i18n/en.ts', 'src/i18n/zh.ts']);
-  const code = [...sourceFiles(join(root, 'src')), ...sourceFiles(join(root, 'screens'))]
+  const code = [...sourceFiles(join(root, 'app')), ...sourceFiles(join(root, 'src')), ...sourceFiles(join(root, 'screens'))]
     .filter((f) => !catalogueFiles.has(relative(root, f)))
     .map((f) => readFileSync(f, 'utf8'))
     .join('\n');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import stringWidth from 'string-width';
 import { zh } from '../../../src/i18n/zh.ts';
 import { setLanguage } from '../../../src/i18n/index.ts';
-import { localizeCommanderError, wrapCells } from '../../../src/cli/commander-text.ts';
+import { localizeCommanderError, wrapCells } from '../../../app/cli/commander-text.ts';
 
 test('Chinese help text printed unwrapped has no line wider than 80 cells (the English keeps its lines as they were)', () => {
   const wide: string[] = [];

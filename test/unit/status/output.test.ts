@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import { escapeLabel, infoKeyToMetric, statusToMetrics } from '../../../src/status/prometheus.ts';
 import { renderStatusText, statusToJson } from '../../../src/status/text.ts';
-import { writeAtomically } from '../../../src/cli/metrics.ts';
+import { writeAtomically } from '../../../app/cli/metrics.ts';
 import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from './fakes.ts';
 
 async function snapshot(hosts: FakeHost[], viaVip: string, candidates: string) {

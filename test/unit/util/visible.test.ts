@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { hasUnprintable, safeJson, visible, visibleLine } from '../../../src/util/visible.ts';
-import { EventPrinter } from '../../../src/cli/event-printer.ts';
+import { EventPrinter } from '../../../app/cli/event-printer.ts';
 import { renderTriageText } from '../../../src/triage/format.ts';
 
 describe('visible', () => {

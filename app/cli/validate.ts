@@ -1,11 +1,11 @@
 // `mfs-tui validate`: check runbooks and print every problem as file:line:col: message.
-import { t } from '../i18n/index.ts';
-import type { GlobalOptions } from './main.ts';
+import { t } from '../../src/i18n/index.ts';
+import type { GlobalOptions } from './options.ts';
 import { EXIT } from './errors.ts';
 import { loadInventoryFor } from './context.ts';
 
 export async function validateCommand(files: string[], g: GlobalOptions): Promise<void> {
-  const [lib, { libraryFolders }] = await Promise.all([import('../runbook/library.ts'), import('./library-folders.ts')]);
+  const [lib, { libraryFolders }] = await Promise.all([import('../../src/runbook/library.ts'), import('./library-folders.ts')]);
   const folders = await libraryFolders(g);
   // With an inventory, host names in `on=` and `{{hosts.x}}` are checked too.
   const inventory = g.inventory || g.lab ? await loadInventoryFor(g, { remember: false }) : undefined;

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline/promises';
 import { stringify } from 'yaml';
 import { EXIT, UserError } from './errors.ts';
 import { CLUSTER_ENV } from './context.ts';
-import { cells, padCells } from '../util/cells.ts';
+import { cells, padCells } from '../../src/util/cells.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -17,13 +17,13 @@ function checkName(name: string, what = 'cluster name'): void {
 }
 
 async function registry() {
-  return import('../state/config.ts');
+  return import('../../src/state/config.ts');
 }
 
 export async function clustersList(opts: { json?: boolean }): Promise<void> {
   const { namedClusters, rememberedInventory } = await registry();
   const clusters = namedClusters();
-  const { parseInventory } = await import('../inventory/load.ts');
+  const { parseInventory } = await import('../../src/inventory/load.ts');
   const current = process.env[CLUSTER_ENV]?.trim();
   const remembered = rememberedInventory();
   const rows: { name: string; inventory: string; cluster?: string; hosts?: number; problem?: string; selected: boolean }[] = [];
@@ -59,7 +59,7 @@ export async function clustersAdd(name: string, file: string, opts: { force?: bo
   checkName(name);
   const abs = path.resolve(file);
   if (!fs.existsSync(abs)) throw new UserError(`${abs}: no such inventory file`, EXIT.usage);
-  const { loadInventory } = await import('../inventory/load.ts');
+  const { loadInventory } = await import('../../src/inventory/load.ts');
   const inv = await loadInventory(abs); // the same checks as every command: a bad field is named here, not at 3 a.m.
   const { namedClusters, saveNamedClusters } = await registry();
   const clusters = namedClusters();
@@ -113,7 +113,7 @@ export async function clustersImport(name: string, source: string, opts: ImportC
   checkName(name);
   const abs = path.resolve(source);
   if (!fs.existsSync(abs)) throw new UserError(`${abs}: no such Ansible inventory`, EXIT.usage);
-  const ansible = await import('../inventory/ansible.ts');
+  const ansible = await import('../../src/inventory/ansible.ts');
   const { namedClusters, saveNamedClusters, configPath } = await registry();
   const clusters = namedClusters();
   if (clusters.has(name)) throw new UserError(`a cluster named ${name} already exists (${clusters.get(name)}): pick another name or remove it first`, EXIT.usage);
@@ -132,7 +132,7 @@ export async function clustersImport(name: string, source: string, opts: ImportC
   const tmp = path.join(tmpDir, `${name}.yaml`);
   fs.writeFileSync(tmp, yamlText, { mode: 0o600 });
   try {
-    const { loadInventory, InventoryError, formatInventoryProblems } = await import('../inventory/load.ts');
+    const { loadInventory, InventoryError, formatInventoryProblems } = await import('../../src/inventory/load.ts');
     try {
       await loadInventory(tmp);
     } catch (err) {
@@ -177,10 +177,10 @@ function parseVip(vip: string | undefined, iface: string | undefined): { address
   return { address: m[1]!, prefix: Number(m[2]), interface: iface ?? 'eth0' };
 }
 
-type AnsibleModule = typeof import('../inventory/ansible.ts');
+type AnsibleModule = typeof import('../../src/inventory/ansible.ts');
 
 /** `ansible-inventory --list` when Ansible is installed, else the file read here. */
-function readAnsible(file: string, noAnsible: boolean, ansible: AnsibleModule): { data: import('../inventory/ansible.ts').AnsibleInventory; via: string } {
+function readAnsible(file: string, noAnsible: boolean, ansible: AnsibleModule): { data: import('../../src/inventory/ansible.ts').AnsibleInventory; via: string } {
   const have = !noAnsible && spawnSync('ansible-inventory', ['--version'], { stdio: 'ignore' }).status === 0;
   if (have) {
     const r = spawnSync('ansible-inventory', ['-i', file, '--list'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });

@@ -8,10 +8,10 @@
 // go, the ticking stops until the next one holds it. The poller, its snapshot and history
 // and the SSH session stay: coming back shows the last state at once, and the engine's gate
 // still gets a fresh sweep on demand when no view polls.
-import type { JournalRecord } from '../journal/types.ts';
-import type { PreconditionGate } from '../engine/types.ts';
-import type { StatusPoller, StatusPollerOptions, StatusSource } from '../status/poller.ts';
-import { pauseWhileStepsRun, statusGate } from '../status/gate.ts';
+import type { JournalRecord } from '../../src/journal/types.ts';
+import type { PreconditionGate } from '../../src/engine/types.ts';
+import type { StatusPoller, StatusPollerOptions, StatusSource } from '../../src/status/poller.ts';
+import { pauseWhileStepsRun, statusGate } from '../../src/status/gate.ts';
 
 export interface AppStatus {
   /** Makes the poller once (it does not tick by itself); rejects when no cluster session can be opened. */
@@ -48,7 +48,7 @@ export function appStatus(session: () => Promise<StatusSource>, opts: AppStatusO
   const open = (): Promise<StatusPoller> => {
     opening ??= (async () => {
       const s = await session();
-      const make = opts.makePoller ?? (async (src: StatusSource, o?: StatusPollerOptions) => new (await import('../status/poller.ts')).StatusPoller(src, o));
+      const make = opts.makePoller ?? (async (src: StatusSource, o?: StatusPollerOptions) => new (await import('../../src/status/poller.ts')).StatusPoller(src, o));
       poller = await make(s, opts.poller);
       return poller;
     })();

@@ -3,7 +3,7 @@
 // interval; without a folder, printed once.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GlobalOptions } from './main.ts';
+import type { GlobalOptions } from './options.ts';
 import { UserError } from './errors.ts';
 import { intervalMs, openStatus, untilInterrupted } from './status.ts';
 
@@ -32,7 +32,7 @@ export function writeAtomically(dir: string, name: string, text: string): string
 
 export async function metricsCommand(opts: MetricsOptions): Promise<void> {
   const interval = intervalMs(opts.interval, 10);
-  const [{ statusToMetrics }, { EXTRA_SECTIONS }] = await Promise.all([import('../status/prometheus.ts'), import('../status/probe.ts')]);
+  const [{ statusToMetrics }, { EXTRA_SECTIONS }] = await Promise.all([import('../../src/status/prometheus.ts'), import('../../src/status/probe.ts')]);
   if (opts.textfileDir) {
     try {
       mkdirSync(opts.textfileDir, { recursive: true });

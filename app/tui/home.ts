@@ -1,15 +1,15 @@
 // The interactive app: loads the runbook library, the inventory and the unfinished runs,
 // opens the cluster session lazily (first run), and renders the screens with Ink.
-import { t } from '../i18n/index.ts';
+import { t } from '../../src/i18n/index.ts';
 import { basename } from 'node:path';
-import type { GlobalOptions } from './main.ts';
-import { EXIT, UserError } from './errors.ts';
-import { inventoryPathFor, loadInventoryFor } from './context.ts';
-import { operatorName } from './run.ts';
-import type { Inventory } from '../inventory/types.ts';
-import { LAB_CLUSTER } from '../lab/layout.ts';
-import type { ClusterSession } from '../cluster/session.ts';
-import type { Runbook, RunbookProblem } from '../runbook/types.ts';
+import type { GlobalOptions } from '../cli/options.ts';
+import { EXIT, UserError } from '../cli/errors.ts';
+import { inventoryPathFor, loadInventoryFor } from '../cli/context.ts';
+import { operatorName } from '../../src/util/operator-name.ts';
+import type { Inventory } from '../../src/inventory/types.ts';
+import { LAB_CLUSTER } from '../../src/lab/layout.ts';
+import type { ClusterSession } from '../../src/cluster/session.ts';
+import type { Runbook, RunbookProblem } from '../../src/runbook/types.ts';
 import type { AppProps } from '../../screens/App.tsx';
 
 export interface HomeOptions {
@@ -36,7 +36,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   // with it the first frame needs neither the YAML reader nor `ssh -G`; the full load runs
   // right after the first frame (below) and wins. Without it, the full load (`ssh -G` per
   // host in child processes) runs while the screen's modules load.
-  const [checks, { stateDir }] = await Promise.all([import('../runbook/cache.ts'), import('../state/paths.ts')]);
+  const [checks, { stateDir }] = await Promise.all([import('../../src/runbook/cache.ts'), import('../../src/state/paths.ts')]);
   const cache = checks.openRunbookCache(stateDir());
   const remembered = inventoryFile ? cache?.inventory(inventoryFile) : undefined;
   const early = inventoryFile && !remembered ? loadInventoryNow() : undefined;
@@ -47,15 +47,15 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
       import('ink'),
       import('react'),
       import('../../screens/App.tsx'),
-      import('../runbook/catalog.ts'),
-      import('../journal/list.ts'),
-      import('../cluster/prompt-broker.ts'),
+      import('../../src/runbook/catalog.ts'),
+      import('../../src/journal/list.ts'),
+      import('../../src/cluster/prompt-broker.ts'),
       import('./home-status.ts'),
       import('../../screens/status/LiveStatus.tsx'),
-      import('../engine/run.ts'),
-      import('../runbook/template.ts'),
-      import('../runbook/inputs.ts'),
-      import('../status/live-roles.ts'),
+      import('../../src/engine/run.ts'),
+      import('../../src/runbook/template.ts'),
+      import('../../src/runbook/inputs.ts'),
+      import('../../src/status/live-roles.ts'),
     ]);
 
   let inventory: Inventory | undefined = remembered ?? (early ? await early : undefined);
@@ -67,10 +67,10 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
 
   // The list needs only each runbook's front matter; the problems of the whole library come
   // from the runbook cache, or from checking the files right after the first frame.
-  const { currentLanguage } = await import('../i18n/language.ts');
+  const { currentLanguage } = await import('../../src/i18n/language.ts');
   // Each runbook listed once, in the operator's language where it has a translation; the
   // operator's folders (--runbooks, runbookDirs) first, then the built-in library.
-  const folders = await (await import('./library-folders.ts')).libraryFolders(g);
+  const folders = await (await import('../cli/library-folders.ts')).libraryFolders(g);
   const catalog = await cat.catalogDirs(folders, cache, currentLanguage());
   const problemNotice = (problems: RunbookProblem[]): string | undefined =>
     problems.length > 0 ? `${problems.length} runbook problem(s); run \`mfs-tui validate\`. First: ${cat.formatProblem(problems[0]!)}` : undefined;
@@ -97,7 +97,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     if (!header) throw new Error(`no runbook ${id}`);
     await inventoryLoaded;
     // The file as it is now, parsed and validated (never a cached check): refused with its problems.
-    const { runnableRunbook, RunbookRefused } = await import('../runbook/runnable.ts');
+    const { runnableRunbook, RunbookRefused } = await import('../../src/runbook/runnable.ts');
     let rb: Runbook;
     try {
       rb = runnableRunbook(header.file, { folders, inventory, language: currentLanguage() });
@@ -115,8 +115,8 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   const broker = new PromptBroker();
   let session: Promise<ClusterSession> | undefined;
   const cluster = async (inv: Inventory): Promise<ClusterSession> => {
-    const { openClusterSession } = await import('../cluster/session.ts');
-    const { givenSudoPassword } = await import('./sudo-password.ts');
+    const { openClusterSession } = await import('../../src/cluster/session.ts');
+    const { givenSudoPassword } = await import('../../src/cluster/sudo-password-fd.ts');
     const asked = broker.prompts();
     // A password given on a descriptor (MFS_TUI_SUDO_PASSWORD_FD) is not asked again on screen.
     const given = givenSudoPassword();
@@ -168,7 +168,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
       return engine.createRun({ ...(await deps(await currentInventory())), runbook: rb, inputs });
     },
     resumeRun: async (runId: string) => {
-      const { openRecordedRun } = await import('./resume.ts');
+      const { openRecordedRun } = await import('../cli/open-run.ts');
       const rec = await openRecordedRun(runId, g);
       return engine.resumeRun({ ...(await deps(rec.inventory)), runbook: rec.runbook, inputs: {} }, rec.runId);
     },
@@ -246,13 +246,13 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   // Remembered for next time once the screen is up (conf is not needed for the first frame).
   if (inventoryFile) {
     setImmediate(() => {
-      import('../state/config.ts').then(({ rememberInventory }) => rememberInventory(inventoryFile)).catch(() => undefined);
+      import('../../src/state/config.ts').then(({ rememberInventory }) => rememberInventory(inventoryFile)).catch(() => undefined);
     });
   }
   // On the practice cluster, a drill under way is said on top: the trainee's clock is running.
   if (inventory?.cluster === LAB_CLUSTER) {
     setImmediate(() => {
-      import('../drill/notice.ts')
+      import('../../src/drill/notice.ts')
         .then(({ drillNotice }) => {
           drill = drillNotice();
           if (drill) redraw();
@@ -276,7 +276,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
  * Until the library's check has ended (`problems` undefined) only front matter problems are known.
  */
 export function homeRunbookList(
-  catalog: import('../runbook/catalog.ts').Catalog,
+  catalog: import('../../src/runbook/catalog.ts').Catalog,
   problems: readonly RunbookProblem[] | undefined,
   format: (p: RunbookProblem) => string,
 ): AppProps['runbooks'] {
@@ -313,7 +313,7 @@ async function ensurePracticeCluster(g: GlobalOptions): Promise<GlobalOptions> {
     say('mfs-tui: the practice cluster needs root on Linux; opening without it. For a real cluster: mfs-tui --inventory cluster.yaml');
     return g;
   }
-  const lab = await import('../lab/index.ts');
+  const lab = await import('../../src/lab/index.ts');
   const t0 = performance.now();
   const progress = (phase: string, detail?: string) =>
     say(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${phase}${detail ? ` ${detail}` : ''}`);

@@ -2,7 +2,7 @@
 // the operator's language. English stays exactly commander's text.
 import type { Command } from 'commander';
 import stringWidth from 'string-width';
-import { currentLanguage, t } from '../i18n/index.ts';
+import { currentLanguage, t } from '../../src/i18n/index.ts';
 
 const TITLES: Record<string, () => string> = {
   'Usage:': () => t('cli.help.usage'),

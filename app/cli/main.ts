@@ -2,21 +2,10 @@
 // Command modules are imported on demand so start-up stays fast.
 import { Command, CommanderError } from 'commander';
 import { EXIT, UserError } from './errors.ts';
-import { visible } from '../util/visible.ts';
-import { readRemembered } from '../state/config-dir.ts';
-import { chooseLanguage, languageFromEnv, languageOf, setLanguage, t, tIn } from '../i18n/index.ts';
-
-export interface GlobalOptions {
-  inventory?: string;
-  /** A cluster added with `mfs-tui clusters add` (or $MFS_TUI_CLUSTER). */
-  cluster?: string;
-  lab?: boolean;
-  /** The operator's runbook folders, added to the built-in library (repeatable). */
-  runbooks?: string[];
-  practice?: boolean;
-  /** Checked and applied before the commands are built (chooseCommandLanguage). */
-  lang?: string;
-}
+import type { GlobalOptions } from './options.ts';
+import { visible } from '../../src/util/visible.ts';
+import { readRemembered } from '../../src/state/config-dir.ts';
+import { chooseLanguage, languageFromEnv, languageOf, setLanguage, t, tIn } from '../../src/i18n/index.ts';
 
 function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
@@ -34,7 +23,7 @@ export function buildProgram(): Command {
     .option('--lang <language>', t('cli.option.lang'))
     .showHelpAfterError(t('cli.help.afterError'))
     .action(async (_opts, cmd: Command) => {
-      const { homeCommand } = await import('./home.ts');
+      const { homeCommand } = await import('../tui/home.ts');
       return homeCommand(globals(cmd));
     });
 
@@ -222,7 +211,7 @@ export function buildProgram(): Command {
     .description(t('cli.dashboard.description'))
     .option('--interval <seconds>', t('cli.dashboard.option.interval'))
     .action(async (opts, cmd: Command) => {
-      const { dashboardCommand } = await import('./dashboard.ts');
+      const { dashboardCommand } = await import('../dashboard/dashboard.ts');
       return dashboardCommand({ ...globals(cmd), ...opts });
     });
 
@@ -248,7 +237,7 @@ async function registerOptionalCommands(program: Command, argv: string[]): Promi
   // The practice cluster lives in its own module tree (~60 kB): loaded only when the
   // command line may use it, so the home screen and the other commands start without it.
   if (mayNeedLab(argv)) {
-    const { registerLabCommands } = await import('../lab/cli.ts');
+    const { registerLabCommands } = await import('./lab.ts');
     registerLabCommands(program);
   }
   // Drills on the practice cluster: the command's own module loads src/drill/ on demand.
@@ -280,7 +269,7 @@ async function chooseCommandLanguage(argv: string[]): Promise<void> {
     if (!language) throw new UserError(tIn(languageFromEnv(), 'cli.error.badLanguage', { value: asked }), EXIT.usage);
     setLanguage(language);
     try {
-      const { rememberLanguage } = await import('../state/config.ts');
+      const { rememberLanguage } = await import('../../src/state/config.ts');
       rememberLanguage(language);
     } catch {
       // Remembering is a convenience: a config folder we cannot write never stops a command.
@@ -308,7 +297,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     // Read (and its descriptor closed) before anything else runs: see sudo-password.ts.
-    const { takeSudoPasswordFromFd } = await import('./sudo-password.ts');
+    const { takeSudoPasswordFromFd } = await import('../../src/cluster/sudo-password-fd.ts');
     const fdProblem = takeSudoPasswordFromFd();
     if (fdProblem) throw new UserError(fdProblem);
     await program.parseAsync(argv);

@@ -1,9 +1,9 @@
 // Prints a run's journal records as they are written: readable lines, or JSON lines.
 import type { Writable } from 'node:stream';
-import type { JournalRecord } from '../journal/types.ts';
-import type { RunState } from '../engine/types.ts';
-import type { Step } from '../runbook/types.ts';
-import { safeJson, visible, visibleLine } from '../util/visible.ts';
+import type { JournalRecord } from '../../src/journal/types.ts';
+import type { RunState } from '../../src/engine/types.ts';
+import type { Step } from '../../src/runbook/types.ts';
+import { safeJson, visible, visibleLine } from '../../src/util/visible.ts';
 
 
 export class EventPrinter {

@@ -3,8 +3,8 @@
 import { resolve } from 'node:path';
 import { EXIT, UserError } from './errors.ts';
 import { checkRunbookFolder } from './library-folders.ts';
-import { configPath, namedClusters, rememberedInventory, runbookDirs, saveRunbookDirs } from '../state/config.ts';
-import { visibleLine } from '../util/visible.ts';
+import { configPath, namedClusters, rememberedInventory, runbookDirs, saveRunbookDirs } from '../../src/state/config.ts';
+import { visibleLine } from '../../src/util/visible.ts';
 
 const say = (line: string) => process.stdout.write(visibleLine(line) + '\n');
 

@@ -2,8 +2,8 @@
 // chunk-class and space charts over time, host and chunkserver tables, VIP and alerts).
 // blessed is imported only here, on demand, so the rest of mfs-tui never loads it. The
 // terminal is restored on q/Esc/Ctrl-C, SIGTERM/SIGHUP and on a crash.
-import type { GlobalOptions } from './main.ts';
-import { intervalMs, openStatus } from './status.ts';
+import type { GlobalOptions } from '../cli/options.ts';
+import { intervalMs, openStatus } from '../cli/status.ts';
 
 export interface DashboardOptions extends GlobalOptions {
   interval?: string;
@@ -15,7 +15,7 @@ export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
   const [{ default: blessed }, { default: contrib }, { dashboardData }] = await Promise.all([
     import('blessed'),
     import('blessed-contrib'),
-    import('../status/dashboard-data.ts'),
+    import('../../src/status/dashboard-data.ts'),
   ]);
 
   const screen = blessed.screen({ smartCSR: true, title: 'mfs-tui dashboard', fullUnicode: true });

@@ -2,19 +2,20 @@
 // without one, a run for automation (--yes) whose events go to stdout as text, or as JSON
 // lines (the journal records) with --json. Without a terminal and without --yes it refuses
 // up front, listing what it would ask.
-import { t } from '../i18n/index.ts';
-import os from 'node:os';
+import { t } from '../../src/i18n/index.ts';
 import path from 'node:path';
-import type { GlobalOptions } from './main.ts';
+import type { GlobalOptions } from './options.ts';
 import { EXIT, UserError } from './errors.ts';
 import { howToNameCluster, loadChosenInventory } from './context.ts';
-import type { Inventory } from '../inventory/types.ts';
-import type { Runbook } from '../runbook/types.ts';
-import type { JournalRecord } from '../journal/types.ts';
-import type { EngineController, SettleAction } from '../engine/run.ts';
-import type { RunState } from '../engine/types.ts';
-import { nonInteractivePrompts } from './prompts.ts';
+import type { Inventory } from '../../src/inventory/types.ts';
+import type { Runbook } from '../../src/runbook/types.ts';
+import type { JournalRecord } from '../../src/journal/types.ts';
+import type { EngineController, SettleAction } from '../../src/engine/run.ts';
+import type { RunState } from '../../src/engine/types.ts';
+import { nonInteractivePrompts } from '../../src/cluster/non-interactive-prompts.ts';
 import { EventPrinter } from './event-printer.ts';
+import { findRunbook } from './open-run.ts';
+import { operatorName } from '../../src/util/operator-name.ts';
 
 export interface RunOptions extends GlobalOptions {
   yes?: boolean;
@@ -23,25 +24,6 @@ export interface RunOptions extends GlobalOptions {
   json?: boolean;
   dryRun?: boolean;
   settle?: string;
-}
-
-/**
- * The runbook to run: by id in the library (or --runbooks), or by file path in any form
- * (relative, absolute, through a symlink). Always parsed and validated now: a runbook with
- * any problem is refused with each one located (exit 1), an oversized or absurd file too (exit 2).
- */
-export async function findRunbook(ref: string, g: GlobalOptions): Promise<Runbook> {
-  const [{ runnableRunbook, RunbookRefused, isRunbookPath }, { libraryFolders }] = await Promise.all([import('../runbook/runnable.ts'), import('./library-folders.ts')]);
-  const folders = await libraryFolders(g);
-  try {
-    // By id, the runbook in the operator's language (its translation, when valid); a file named is run as it is.
-    const { currentLanguage } = await import('../i18n/language.ts');
-    return runnableRunbook(ref, { folders, language: isRunbookPath(ref) ? undefined : currentLanguage() });
-  } catch (e) {
-    if (!(e instanceof RunbookRefused)) throw e;
-    if (e.reason === 'not-found') throw new UserError(e.message);
-    throw new UserError(e.message, e.problems.some((p) => p.limit) ? EXIT.usage : EXIT.failed);
-  }
 }
 
 export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
@@ -54,9 +36,9 @@ export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
     throw new UserError(t('cli.run.refuseUnnamed', { runbook: runbook.id, risk: runbook.risk, source: choice.source, how: howToNameCluster(inventory) }), EXIT.usage);
   }
   if (opts.dryRun) {
-    const { renderDryRun } = await import('../engine/dry-run.ts');
-    const { buildVariables } = await import('../runbook/template.ts');
-    const { resolveInputs, suggestInputs } = await import('../runbook/inputs.ts');
+    const { renderDryRun } = await import('../../src/engine/dry-run.ts');
+    const { buildVariables } = await import('../../src/runbook/template.ts');
+    const { resolveInputs, suggestInputs } = await import('../../src/runbook/inputs.ts');
     const vars = buildVariables(inventory, {});
     // Nothing asks the hosts in a dry run: a live role's host must be given (--input).
     const suggested = suggestInputs(runbook, { vars, inventory, given: opts.input });
@@ -73,22 +55,22 @@ export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
     const known = runbook.inputs.map((i) => i.name).join(', ') || t('cli.run.noInputs');
     throw new UserError(unknown.map((k) => t('cli.run.unknownInput', { input: k, runbook: runbook.id, known })).join('\n'));
   }
-  const { decideProblems } = await import('../engine/operator-needs.ts');
+  const { decideProblems } = await import('../../src/engine/operator-needs.ts');
   const badDecide = decideProblems(runbook, opts.decide ?? {});
   if (badDecide.length > 0) throw new UserError(badDecide.join('\n'), EXIT.usage);
   if (runsOnScreen(opts)) {
     // An operator at a terminal: the runner screen, which asks each confirmation (the
     // inputs form first, filled in with the given values), never a silent --yes.
-    const { homeCommand } = await import('./home.ts');
+    const { homeCommand } = await import('../tui/home.ts');
     const g: GlobalOptions = ref.endsWith('.md') ? { ...opts, runbooks: [path.dirname(path.resolve(ref)), ...(opts.runbooks ?? [])] } : opts;
     return homeCommand({ ...g, inventory: inventory.file }, { run: { runbookId: runbook.id, inputs: opts.input ?? {} } });
   }
   if (!opts.yes) {
-    const { operatorNeeds, refusalText } = await import('../engine/operator-needs.ts');
+    const { operatorNeeds, refusalText } = await import('../../src/engine/operator-needs.ts');
     const needs = operatorNeeds(runbook, opts.decide ?? {});
     if (needs.some((n) => n.kind !== 'decision')) throw new UserError(refusalText(runbook, needs), EXIT.usage);
   }
-  const { createRun } = await import('../engine/run.ts');
+  const { createRun } = await import('../../src/engine/run.ts');
   await drive(opts, inventory, async (deps, status) => {
     const inputs = await liveInputs(runbook, opts.input ?? {}, inventory, status);
     return createRun({ ...deps, runbook, inputs });
@@ -108,13 +90,13 @@ async function liveInputs(
   runbook: Runbook,
   given: Record<string, string>,
   inventory: Inventory,
-  status: () => Promise<import('../status/poller.ts').StatusPoller>,
+  status: () => Promise<import('../../src/status/poller.ts').StatusPoller>,
 ): Promise<Record<string, string>> {
-  const { suggestInputs, inputContradictions } = await import('../runbook/inputs.ts');
-  const { buildVariables } = await import('../runbook/template.ts');
-  let live: import('../runbook/inputs.ts').LiveLookup | undefined;
+  const { suggestInputs, inputContradictions } = await import('../../src/runbook/inputs.ts');
+  const { buildVariables } = await import('../../src/runbook/template.ts');
+  let live: import('../../src/runbook/inputs.ts').LiveLookup | undefined;
   if (runbook.inputs.some((i) => i.live !== undefined)) {
-    const { liveLookup } = await import('../status/live-roles.ts');
+    const { liveLookup } = await import('../../src/status/live-roles.ts');
     const poller = await status();
     const { setTimeout: sleep } = await import('node:timers/promises');
     const waited = new AbortController();
@@ -149,11 +131,11 @@ export function runsOnScreen(opts: Pick<RunOptions, 'yes' | 'json'>, tty = { std
 
 export interface DriveDeps {
   inventory: Inventory;
-  executorFor: import('../engine/run.ts').RunDeps['executorFor'];
-  factsFor: import('../engine/run.ts').RunDeps['factsFor'];
-  vipHolder: import('../engine/run.ts').RunDeps['vipHolder'];
-  preflight: import('../engine/run.ts').RunDeps['preflight'];
-  gate: import('../engine/types.ts').PreconditionGate;
+  executorFor: import('../../src/engine/run.ts').RunDeps['executorFor'];
+  factsFor: import('../../src/engine/run.ts').RunDeps['factsFor'];
+  vipHolder: import('../../src/engine/run.ts').RunDeps['vipHolder'];
+  preflight: import('../../src/engine/run.ts').RunDeps['preflight'];
+  gate: import('../../src/engine/types.ts').PreconditionGate;
   mode: 'non-interactive';
   autoConfirm: boolean;
   decisions: Record<string, string>;
@@ -166,16 +148,16 @@ export interface DriveDeps {
 export async function drive(
   opts: RunOptions,
   inventory: Inventory,
-  make: (deps: DriveDeps, status: () => Promise<import('../status/poller.ts').StatusPoller>) => EngineController | Promise<EngineController>,
+  make: (deps: DriveDeps, status: () => Promise<import('../../src/status/poller.ts').StatusPoller>) => EngineController | Promise<EngineController>,
 ): Promise<void> {
-  const { openClusterSession } = await import('../cluster/session.ts');
+  const { openClusterSession } = await import('../../src/cluster/session.ts');
   const session = await openClusterSession(inventory, nonInteractivePrompts());
   const printer = new EventPrinter(process.stdout, { json: Boolean(opts.json) });
   // The status poller only starts when a step states preconditions (`requires=`): one sweep per check.
-  let poller: import('../status/poller.ts').StatusPoller | undefined;
-  const { statusGate } = await import('../status/gate.ts');
+  let poller: import('../../src/status/poller.ts').StatusPoller | undefined;
+  const { statusGate } = await import('../../src/status/gate.ts');
   const statusPoller = async () => {
-    const { StatusPoller } = await import('../status/poller.ts');
+    const { StatusPoller } = await import('../../src/status/poller.ts');
     poller ??= new StatusPoller(session);
     return poller;
   };
@@ -192,7 +174,7 @@ export async function drive(
     }
   };
   try {
-    const { RunSetupError } = await import('../engine/run.ts');
+    const { RunSetupError } = await import('../../src/engine/run.ts');
     try {
       ctrl = await make({
         inventory,
@@ -237,18 +219,10 @@ function exitCodeFor(state: RunState): number {
   return EXIT.failed;
 }
 
-export function operatorName(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
-}
-
 /** After a handover: the exact command that opens the next runbook with the values this run hands it. */
 async function printHandover(opts: RunOptions, inventory: Inventory, from: string, ctrl: EngineController, next: string): Promise<void> {
   try {
-    const [{ handedOverInputs }, { commandPrefix }, { shQuote }] = await Promise.all([import('../runbook/inputs.ts'), import('../triage/format.ts'), import('../ssh/remote-command.ts')]);
+    const [{ handedOverInputs }, { commandPrefix }, { shQuote }] = await Promise.all([import('../../src/runbook/inputs.ts'), import('../../src/triage/format.ts'), import('../../src/ssh/remote-command.ts')]);
     const rb = await findRunbook(next, opts);
     const carried = handedOverInputs(rb, { runbook: from, runId: ctrl.runId, inputs: ctrl.inputValues?.() ?? {} }, inventory);
     const args = Object.entries(carried).map(([k, v]) => ` --input ${/^[A-Za-z0-9._:/@%+=,-]+$/.test(`${k}=${v}`) ? `${k}=${v}` : shQuote(`${k}=${v}`)}`);

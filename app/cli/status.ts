@@ -1,14 +1,14 @@
 // `mfs-tui status [--json] [--watch] [--interval S]`: the status layer for scripts and plain
 // terminals. One sweep and exit (exit 1 when a critical alert is up), or a redraw per tick.
-import { t } from '../i18n/index.ts';
-import { safeJson } from '../util/visible.ts';
-import type { GlobalOptions } from './main.ts';
+import { t } from '../../src/i18n/index.ts';
+import { safeJson } from '../../src/util/visible.ts';
+import type { GlobalOptions } from './options.ts';
 import { EXIT, UserError } from './errors.ts';
 import { loadInventoryFor } from './context.ts';
-import { nonInteractivePrompts } from './prompts.ts';
-import type { ClusterSession } from '../cluster/session.ts';
-import type { StatusPoller, StatusPollerOptions } from '../status/poller.ts';
-import { hostInaccessible, type ClusterStatus } from '../status/model.ts';
+import { nonInteractivePrompts } from '../../src/cluster/non-interactive-prompts.ts';
+import type { ClusterSession } from '../../src/cluster/session.ts';
+import type { StatusPoller, StatusPollerOptions } from '../../src/status/poller.ts';
+import { hostInaccessible, type ClusterStatus } from '../../src/status/model.ts';
 
 export interface StatusOptions extends GlobalOptions {
   json?: boolean;
@@ -43,7 +43,7 @@ export interface OpenStatus {
 /** Opens the inventory's session (the same SSH pool a run uses) and a poller on it. */
 export async function openStatus(g: GlobalOptions, interval: number, prompts = nonInteractivePrompts(), pollerOptions: Omit<StatusPollerOptions, 'intervalMs'> = {}): Promise<OpenStatus> {
   const inventory = await loadInventoryFor(g, { remember: false });
-  const [{ openClusterSession }, { StatusPoller }] = await Promise.all([import('../cluster/session.ts'), import('../status/poller.ts')]);
+  const [{ openClusterSession }, { StatusPoller }] = await Promise.all([import('../../src/cluster/session.ts'), import('../../src/status/poller.ts')]);
   const session = await openClusterSession(inventory, prompts);
   const poller = new StatusPoller(session, { ...pollerOptions, intervalMs: interval });
   return {
@@ -71,7 +71,7 @@ export function untilInterrupted(): Promise<void> {
 
 export async function statusCommand(opts: StatusOptions): Promise<void> {
   const interval = intervalMs(opts.interval, 1);
-  const { renderStatusText, statusToJson } = await import('../status/text.ts');
+  const { renderStatusText, statusToJson } = await import('../../src/status/text.ts');
   const st = await openStatus(opts, interval);
   const print = () => {
     const s = st.poller.getState();

@@ -1,20 +1,20 @@
 // `mfs-tui drill ...`: training drills on the practice cluster. Thin: parsing and printing;
 // the drill itself is in src/drill/ (imported when a drill command runs).
-import { t } from '../i18n/index.ts';
+import { t } from '../../src/i18n/index.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, UserError } from './errors.ts';
-import type { GlobalOptions } from './main.ts';
-import { writePrivateFile } from '../state/paths.ts';
-import { padCells, padCellsStart } from '../util/cells.ts';
+import type { GlobalOptions } from './options.ts';
+import { writePrivateFile } from '../../src/state/paths.ts';
+import { padCells, padCellsStart } from '../../src/util/cells.ts';
 
 const say = (line: string) => process.stdout.write(line + '\n');
 
 /** Drills run on the practice cluster only: any other inventory is refused. */
 async function practiceOnly(g: GlobalOptions): Promise<void> {
   if (process.platform !== 'linux') throw new UserError('drills run on the practice cluster, which needs Linux (and root)');
-  const { labInventoryPath } = await import('../lab/paths.ts');
+  const { labInventoryPath } = await import('../../src/lab/paths.ts');
   if (g.inventory && path.resolve(g.inventory) !== labInventoryPath()) {
     throw new UserError(`drills run on the practice cluster only, never on ${g.inventory}: drop --inventory (the drill uses ${labInventoryPath()})`);
   }
@@ -91,14 +91,14 @@ export function registerDrillCommand(program: Command): void {
     .command('abandon')
     .description(t('cli.drill.abandon.description'))
     .action(async () => {
-      const { abandonDrill } = await import('../drill/drill.ts');
+      const { abandonDrill } = await import('../../src/drill/drill.ts');
       const d = await operatorErrors(async () => abandonDrill());
       say(`Drill ${d.id} (${d.scenario}) abandoned. The lab is as you left it: \`mfs-tui lab status\`; reset with \`mfs-tui lab down && mfs-tui lab up\`.`);
     });
 }
 
 async function listScenarios(): Promise<void> {
-  const { DRILL_SCENARIOS, NOT_DRILLABLE } = await import('../drill/scenarios.ts');
+  const { DRILL_SCENARIOS, NOT_DRILLABLE } = await import('../../src/drill/scenarios.ts');
   say('Drills (mfs-tui drill SCENARIO):');
   for (const s of DRILL_SCENARIOS) say(`  ${padCells(s.id, 21)} ${s.title}  [runbook: ${s.fits.join(', ')}]`);
   say('Not offered (no runbook fits yet):');
@@ -106,7 +106,7 @@ async function listScenarios(): Promise<void> {
 }
 
 async function start(scenario: string | undefined, opts: DrillOpts, g: GlobalOptions): Promise<void> {
-  const d = await import('../drill/drill.ts');
+  const d = await import('../../src/drill/drill.ts');
   const drill = await d.startDrill({ scenario, surprise: opts.surprise, scripted: opts.scripted, triageAtFault: () => triageLab(g) }, say);
   if (!opts.scripted) return;
   say('');
@@ -119,8 +119,8 @@ async function start(scenario: string | undefined, opts: DrillOpts, g: GlobalOpt
 }
 
 /** `mfs-tui triage` of the practice cluster, for the debrief: which runbooks it recommended right after the fault. */
-async function triageLab(g: GlobalOptions): Promise<import('../drill/types.ts').TriageAtFault> {
-  const [{ takeSnapshot, loadTriageLibrary }, { triage }] = await Promise.all([import('./triage.ts'), import('../triage/index.ts')]);
+async function triageLab(g: GlobalOptions): Promise<import('../../src/drill/types.ts').TriageAtFault> {
+  const [{ takeSnapshot, loadTriageLibrary }, { triage }] = await Promise.all([import('./triage.ts'), import('../../src/triage/index.ts')]);
   const lab: GlobalOptions = { ...g, lab: true, inventory: undefined };
   const report = triage(await takeSnapshot(lab), await loadTriageLibrary(lab));
   return {
@@ -130,8 +130,8 @@ async function triageLab(g: GlobalOptions): Promise<import('../drill/types.ts').
 }
 
 async function check(waitS: number, reportFile: string | undefined, json: boolean): Promise<void> {
-  const { checkDrill } = await import('../drill/drill.ts');
-  const { renderDebriefText, renderDebriefMarkdown, redactSurprise } = await import('../drill/debrief.ts');
+  const { checkDrill } = await import('../../src/drill/drill.ts');
+  const { renderDebriefText, renderDebriefMarkdown, redactSurprise } = await import('../../src/drill/debrief.ts');
   const r = await checkDrill({ waitS }, json ? () => {} : say);
   const debrief = redactSurprise(r.debrief);
   if (json) say(JSON.stringify({ drill: r.drill.id, healthy: r.verdict.healthy, problems: r.verdict.problems, verified: r.verdict.verified, debrief }));
@@ -149,10 +149,10 @@ function writePrivate(file: string, text: string): void {
 }
 
 async function printUnderWay(): Promise<void> {
-  const { activeDrill } = await import('../drill/store.ts');
-  const { runsBetween } = await import('../drill/drill.ts');
-  const { findScenario, DRILL_SCENARIOS } = await import('../drill/scenarios.ts');
-  const { formatDuration } = await import('../drill/debrief.ts');
+  const { activeDrill } = await import('../../src/drill/store.ts');
+  const { runsBetween } = await import('../../src/drill/drill.ts');
+  const { findScenario, DRILL_SCENARIOS } = await import('../../src/drill/scenarios.ts');
+  const { formatDuration } = await import('../../src/drill/debrief.ts');
   const d = activeDrill();
   if (!d) {
     say(`No drill under way. Start one: mfs-tui drill ${DRILL_SCENARIOS.map((s) => s.id).join('|')}  (or --surprise; --list for details)`);
@@ -179,8 +179,8 @@ async function printUnderWay(): Promise<void> {
 }
 
 async function printHistory(): Promise<void> {
-  const { drillHistory, activeDrill } = await import('../drill/store.ts');
-  const { formatDuration } = await import('../drill/debrief.ts');
+  const { drillHistory, activeDrill } = await import('../../src/drill/store.ts');
+  const { formatDuration } = await import('../../src/drill/debrief.ts');
   const all = drillHistory();
   const active = activeDrill();
   if (all.length === 0 && !active) {
@@ -198,8 +198,8 @@ async function printHistory(): Promise<void> {
 }
 
 async function writeLastReport(file: string | undefined): Promise<void> {
-  const { drillHistory } = await import('../drill/store.ts');
-  const { renderDebriefMarkdown } = await import('../drill/debrief.ts');
+  const { drillHistory } = await import('../../src/drill/store.ts');
+  const { renderDebriefMarkdown } = await import('../../src/drill/debrief.ts');
   const last = [...drillHistory()].reverse().find((d) => d.debrief);
   if (!last?.debrief) throw new UserError('no finished drill with a debrief yet (`mfs-tui drill check` ends a drill)');
   const md = renderDebriefMarkdown(last.debrief);

@@ -1,10 +1,10 @@
 // Finding the inventory the operator means, and opening a cluster connection for a run.
-import { t } from '../i18n/index.ts';
+import { t } from '../../src/i18n/index.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { GlobalOptions } from './main.ts';
+import type { GlobalOptions } from './options.ts';
 import { EXIT, UserError } from './errors.ts';
-import type { Inventory } from '../inventory/types.ts';
+import type { Inventory } from '../../src/inventory/types.ts';
 
 /** The environment variable that names a cluster like `--cluster` does. */
 export const CLUSTER_ENV = 'MFS_TUI_CLUSTER';
@@ -31,7 +31,7 @@ export async function inventoryPathFor(g: GlobalOptions): Promise<InventoryChoic
   const picked = [g.inventory && '--inventory', g.lab && '--lab', g.cluster && '--cluster'].filter(Boolean);
   if (picked.length > 1) throw new UserError(t('cli.error.twoClusterChoices', { options: picked.join(' and ') }), EXIT.usage);
   if (g.inventory) return { file: resolve(g.inventory), source: '--inventory', named: true };
-  const { labInventoryPath } = await import('../lab/paths.ts');
+  const { labInventoryPath } = await import('../../src/lab/paths.ts');
   if (g.lab) {
     const file = labInventoryPath();
     if (!existsSync(file)) throw new UserError(t('cli.error.labNotUp'), EXIT.usage);
@@ -43,7 +43,7 @@ export async function inventoryPathFor(g: GlobalOptions): Promise<InventoryChoic
     const source = g.cluster !== undefined ? '--cluster' : CLUSTER_ENV;
     return { file: await namedClusterFile(name, source), source, named: true, clusterName: name };
   }
-  const { rememberedInventory } = await import('../state/config.ts');
+  const { rememberedInventory } = await import('../../src/state/config.ts');
   const remembered = rememberedInventory();
   if (remembered && existsSync(remembered)) return { file: remembered, source: 'remembered', named: false };
   const lab = labInventoryPath();
@@ -53,11 +53,11 @@ export async function inventoryPathFor(g: GlobalOptions): Promise<InventoryChoic
 
 /** The inventory file of a named cluster; the practice cluster is always there as `lab` when up. */
 async function namedClusterFile(name: string, source: string): Promise<string> {
-  const { namedClusters } = await import('../state/config.ts');
+  const { namedClusters } = await import('../../src/state/config.ts');
   const clusters = namedClusters();
   const file = clusters.get(name);
   if (file) return file;
-  const { labInventoryPath } = await import('../lab/paths.ts');
+  const { labInventoryPath } = await import('../../src/lab/paths.ts');
   if (name === 'lab' && existsSync(labInventoryPath())) return labInventoryPath();
   const known = [...clusters.keys()];
   throw new UserError(
@@ -86,10 +86,10 @@ export async function loadChosenInventory(g: GlobalOptions, opts: { remember: bo
       EXIT.usage,
     );
   }
-  const { loadInventory } = await import('../inventory/load.ts');
+  const { loadInventory } = await import('../../src/inventory/load.ts');
   const inventory = await loadInventory(file);
   if (opts.remember) {
-    const { rememberInventory } = await import('../state/config.ts');
+    const { rememberInventory } = await import('../../src/state/config.ts');
     rememberInventory(file);
   }
   return { inventory, choice };

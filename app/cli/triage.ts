@@ -1,13 +1,13 @@
 // `mfs-tui triage [--json]`: one status snapshot judged by src/triage: what is wrong, the
 // evidence, and the runbook that fits with the command that opens it. Exit 0 healthy, 1 not,
 // 3 when a host could not be reached or logged into.
-import { setLanguage, t } from '../i18n/index.ts';
-import { safeJson, visibleLine } from '../util/visible.ts';
-import type { GlobalOptions } from './main.ts';
+import { setLanguage, t } from '../../src/i18n/index.ts';
+import { safeJson, visibleLine } from '../../src/util/visible.ts';
+import type { GlobalOptions } from './options.ts';
 import { EXIT, UserError } from './errors.ts';
 import { openStatus } from './status.ts';
-import { hostInaccessible, sshAnswered, type ClusterStatus } from '../status/model.ts';
-import type { TriageReport, TriageRunbook } from '../triage/types.ts';
+import { hostInaccessible, sshAnswered, type ClusterStatus } from '../../src/status/model.ts';
+import type { TriageReport, TriageRunbook } from '../../src/triage/types.ts';
 
 export interface TriageCommandOptions extends GlobalOptions {
   json?: boolean;
@@ -100,14 +100,14 @@ export async function judgeUntilSettled(
 
 export async function loadTriageLibrary(g: GlobalOptions): Promise<TriageRunbook[]> {
   // Only runbooks that may run are offered: a broken one would be refused by `run` anyway.
-  const [{ runnableLibrary }, { libraryFolders }] = await Promise.all([import('../runbook/runnable.ts'), import('./library-folders.ts')]);
+  const [{ runnableLibrary }, { libraryFolders }] = await Promise.all([import('../../src/runbook/runnable.ts'), import('./library-folders.ts')]);
   return runnableLibrary(await libraryFolders(g)).runbooks;
 }
 
 export async function triageCommand(opts: TriageCommandOptions): Promise<void> {
   // --json is for scripts: its prose (titles, reasons) is English whatever the operator's language; codes and commands are the same in both.
   if (opts.json) setLanguage('en');
-  const [{ triage, triageToJson, renderTriageText, commandPrefix }, library] = await Promise.all([import('../triage/index.ts'), loadTriageLibrary(opts)]);
+  const [{ triage, triageToJson, renderTriageText, commandPrefix }, library] = await Promise.all([import('../../src/triage/index.ts'), loadTriageLibrary(opts)]);
   const snaps = await openSnapshots(opts);
   let judged;
   try {

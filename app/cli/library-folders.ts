@@ -3,10 +3,10 @@
 // folder that is not there is bad input (exit 2), named with where it was given.
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { GlobalOptions } from './main.ts';
+import type { GlobalOptions } from './options.ts';
 import { EXIT, UserError } from './errors.ts';
-import type { LibraryFolders } from '../runbook/catalog.ts';
-import { visible } from '../util/visible.ts';
+import type { LibraryFolders } from '../../src/runbook/catalog.ts';
+import { visible } from '../../src/util/visible.ts';
 
 /** Checks `dir` is a folder that can be listed; the error names where it was given. */
 export function checkRunbookFolder(dir: string, givenBy: string): string {
@@ -28,7 +28,7 @@ export function checkRunbookFolder(dir: string, givenBy: string): string {
  * built-in one never twice.
  */
 export async function libraryFolders(g: Pick<GlobalOptions, 'runbooks'>): Promise<LibraryFolders> {
-  const [{ builtinRunbookDir }, { configPath, runbookDirs }] = await Promise.all([import('../runbook/catalog.ts'), import('../state/config.ts')]);
+  const [{ builtinRunbookDir }, { configPath, runbookDirs }] = await Promise.all([import('../../src/runbook/catalog.ts'), import('../../src/state/config.ts')]);
   const builtin = builtinRunbookDir();
   const given: { dir: string; by: string }[] = [
     ...(g.runbooks ?? []).map((dir) => ({ dir, by: '--runbooks' })),

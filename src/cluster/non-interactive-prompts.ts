@@ -1,7 +1,7 @@
 // SSH questions when nobody is at the keyboard: unknown host keys are refused (with the
 // fingerprint, so the operator can check and add it), secrets cannot be asked for.
 import type { SshPrompts } from '../ssh/pool.ts';
-import { SUDO_PASSWORD_FD_ENV, givenSudoPassword } from './sudo-password.ts';
+import { SUDO_PASSWORD_FD_ENV, givenSudoPassword } from './sudo-password-fd.ts';
 
 export function nonInteractivePrompts(write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): SshPrompts {
   return {

@@ -1,19 +1,19 @@
 // `mfs-tui lab ...`: the practice cluster's commands. Thin: parsing and printing only.
-import { t } from '../i18n/index.ts';
+import { t } from '../../src/i18n/index.ts';
 import type { Command } from 'commander';
-import { EXIT, UserError } from '../cli/errors.ts';
-import { BREAK_SCENARIOS, labBreak, type BreakScenario } from './break.ts';
-import { labDeps } from './deps.ts';
-import { labDown } from './down.ts';
-import { MAX_CHUNKSERVERS } from './layout.ts';
-import { labFile, labInventoryPath } from './paths.ts';
-import { LabError } from './proc.ts';
-import type { Progress } from './progress.ts';
-import { sshInteractive } from './ssh.ts';
-import { readState } from './state.ts';
-import { labStatus, type LabStatusReport } from './status.ts';
-import { defaultLabBuild, labUp } from './up.ts';
-import { LAB_INITS, defaultLabInit, type LabInit } from './systemd-host.ts';
+import { EXIT, UserError } from './errors.ts';
+import { BREAK_SCENARIOS, labBreak, type BreakScenario } from '../../src/lab/break.ts';
+import { labDeps } from '../../src/lab/deps.ts';
+import { labDown } from '../../src/lab/down.ts';
+import { MAX_CHUNKSERVERS } from '../../src/lab/layout.ts';
+import { labFile, labInventoryPath } from '../../src/lab/paths.ts';
+import { LabError } from '../../src/lab/proc.ts';
+import type { Progress } from '../../src/lab/progress.ts';
+import { sshInteractive } from '../../src/lab/ssh.ts';
+import { readState } from '../../src/lab/state.ts';
+import { labStatus, type LabStatusReport } from '../../src/lab/status.ts';
+import { defaultLabBuild, labUp } from '../../src/lab/up.ts';
+import { LAB_INITS, defaultLabInit, type LabInit } from '../../src/lab/systemd-host.ts';
 
 let stdoutGuarded = false;
 /** Prints a line; a reader that went away (`| head`) must not abort a half-done up or down. */

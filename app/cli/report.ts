@@ -1,16 +1,16 @@
 // `mfs-tui report RUN` and `mfs-tui runs`: reading journals back.
-import { t } from '../i18n/index.ts';
+import { t } from '../../src/i18n/index.ts';
 import { existsSync } from 'node:fs';
-import type { JournalRecord } from '../journal/types.ts';
-import type { Runbook } from '../runbook/types.ts';
+import type { JournalRecord } from '../../src/journal/types.ts';
+import type { Runbook } from '../../src/runbook/types.ts';
 import { EXIT, UserError } from './errors.ts';
-import { safeJson, visible, visibleLine } from '../util/visible.ts';
+import { safeJson, visible, visibleLine } from '../../src/util/visible.ts';
 
 export async function reportCommand(run: string, opts: { output?: string }): Promise<void> {
   const [{ findRun }, { readJournal }, { renderReport }] = await Promise.all([
-    import('../journal/list.ts'),
-    import('../journal/read.ts'),
-    import('../journal/report.ts'),
+    import('../../src/journal/list.ts'),
+    import('../../src/journal/read.ts'),
+    import('../../src/journal/report.ts'),
   ]);
   const summary = findRun(run);
   const journal = readJournal(summary.file);
@@ -24,7 +24,7 @@ export async function reportCommand(run: string, opts: { output?: string }): Pro
   const text = renderReport(journal.records, await runbookOf(journal.records), damage);
   if (opts.output) {
     // The report carries command output: keep it as private as the journal.
-    const { writePrivateFile } = await import('../state/paths.ts');
+    const { writePrivateFile } = await import('../../src/state/paths.ts');
     writePrivateFile(opts.output, text);
     process.stderr.write(`${t('cli.report.written', { file: opts.output })}\n`);
   } else {
@@ -49,9 +49,9 @@ async function runbookOf(records: JournalRecord[]): Promise<Runbook | undefined>
   const first = records[0];
   if (first?.type !== 'run-started' || !existsSync(first.runbook.file)) return undefined;
   const [{ loadRunbookFiles }, { translationParts, translationPath, isTranslation }, { currentLanguage }] = await Promise.all([
-    import('../runbook/library.ts'),
-    import('../runbook/translations.ts'),
-    import('../i18n/language.ts'),
+    import('../../src/runbook/library.ts'),
+    import('../../src/runbook/translations.ts'),
+    import('../../src/i18n/language.ts'),
   ]);
   const shown = first.runbook.file;
   const original = isTranslation(shown) ? translationParts(shown)!.base : shown;
@@ -62,7 +62,7 @@ async function runbookOf(records: JournalRecord[]): Promise<Runbook | undefined>
 }
 
 export async function runsCommand(opts: { json?: boolean }): Promise<void> {
-  const { listRuns } = await import('../journal/list.ts');
+  const { listRuns } = await import('../../src/journal/list.ts');
   const runs = listRuns();
   if (opts.json) {
     for (const r of runs) process.stdout.write(`${safeJson(r)}\n`);

@@ -1,0 +1,53 @@
+// `mfs-tui resume [RUN]`: list unfinished runs, or continue one (on the screen, or with --yes).
+import { t } from '../../src/i18n/index.ts';
+import type { GlobalOptions } from './options.ts';
+import { EXIT, UserError } from './errors.ts';
+import { visibleLine } from '../../src/util/visible.ts';
+import { drive, type RunOptions } from './run.ts';
+import { openRecordedRun } from './open-run.ts';
+
+export interface ResumeOptions extends GlobalOptions {
+  yes?: boolean;
+  settle?: string;
+  /** Answers for decision steps still ahead, as `run --decide`. */
+  decide?: Record<string, string>;
+  json?: boolean;
+}
+
+const SETTLE = ['check', 'rerun', 'mark-done', 'abort', 'follow', 'stop'];
+
+export async function resumeCommand(run: string | undefined, opts: ResumeOptions): Promise<void> {
+  // A list (follow,rerun): the first that is allowed for the step as found.
+  for (const a of opts.settle?.split(',') ?? []) if (!SETTLE.includes(a)) throw new UserError(`--settle takes ${SETTLE.join(', ')} (or several, comma-separated: the first allowed is taken); got '${a}'`);
+  if (!run) {
+    const { listRuns } = await import('../../src/journal/list.ts');
+    const open = listRuns().filter((r) => r.status === 'unfinished');
+    if (open.length === 0) {
+      process.stdout.write(`${t('cli.resume.none')}\n`);
+      return;
+    }
+    for (const r of open) process.stdout.write(visibleLine(`${r.runId}  ${r.runbookTitle}  (${r.cluster}; started ${r.started}, last ${r.lastRecordAt})`) + '\n');
+    process.stdout.write(`${t('cli.resume.how')}\n`);
+    return;
+  }
+  const rec = await openRecordedRun(run, opts);
+  if (!opts.yes && !opts.settle && process.stdin.isTTY) {
+    const { homeCommand } = await import('../tui/home.ts');
+    return homeCommand({ ...opts, inventory: rec.inventory.file }, { resume: rec.runId });
+  }
+  const { decideProblems } = await import('../../src/engine/operator-needs.ts');
+  const badDecide = decideProblems(rec.runbook, opts.decide ?? {});
+  if (badDecide.length > 0) throw new UserError(badDecide.join('\n'), EXIT.usage);
+  const { resumeRun } = await import('../../src/engine/run.ts');
+  const runOpts: RunOptions = { ...opts, input: {}, decide: opts.decide ?? {} };
+  await drive(runOpts, rec.inventory, (deps) => {
+    const ctrl = resumeRun({ ...deps, runbook: rec.runbook, inputs: {} }, rec.runId);
+    const torn = ctrl.tornLine;
+    if (torn) {
+      process.stderr.write(
+        `mfs-tui: ${ctrl.journalFile}:${torn.line}: the last line was torn (mfs-tui stopped while writing it) and is cut off; that record is lost: ${torn.text.slice(0, 120)}\n`,
+      );
+    }
+    return ctrl;
+  });
+}
