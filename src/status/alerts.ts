@@ -1,4 +1,5 @@
 // Alerts derived from a status snapshot: pure, so every rule is unit-tested on plain data.
+import { CLOCK_SKEW_WARN_S, clusterSkews, formatSkew, skewBeyond } from './clock.ts';
 import { answeringMasters, formatAge, lockedOut, loginLabel, metaloggerLags, vipHolders, vipMaster, type Alert, type ClusterStatus } from './model.ts';
 
 export interface AlertOptions {
@@ -102,6 +103,18 @@ export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOption
   if (c?.missing) add({ code: 'missing-chunks', severity: 'critical', hosts: [], message: `${c.missing} chunks are missing (no copy left)` });
   if (c?.endangered) add({ code: 'endangered-chunks', severity: 'critical', hosts: [], message: `${c.endangered} chunks are endangered (one copy left)` });
   if (c?.undergoal) add({ code: 'undergoal-chunks', severity: 'warning', hosts: [], message: `${c.undergoal} chunks are under their goal` });
+
+  // --- clocks: a master candidate's skew moves failover timings and the metadata's times ---
+  const readings = s.hosts.filter((h) => h.probe?.clock && !h.stale).map((h) => ({ host: h.name, clock: h.probe!.clock! }));
+  for (const k of clusterSkews(readings)) {
+    if (!candidates.some((c) => c.name === k.host) || !skewBeyond(k)) continue;
+    add({
+      code: 'clock-skew',
+      severity: 'warning',
+      hosts: [k.host],
+      message: `${k.host}'s clock is ${formatSkew(k)} off the cluster's (over ${CLOCK_SKEW_WARN_S} s on a master candidate: failover timings and metadata times depend on it; check its NTP)`,
+    });
+  }
 
   // --- the probes themselves ---
   // Locked out is not down: the host answered, and may be running anything (a master too).

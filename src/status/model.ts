@@ -118,6 +118,7 @@ export type AlertCode =
   | 'metalogger-lagging'
   | 'host-stale'
   | 'host-locked-out'
+  | 'clock-skew'
   | 'probe-problem';
 
 export interface Alert {

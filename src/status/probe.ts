@@ -7,6 +7,7 @@ import { shQuote } from '../ssh/remote-command.ts';
 import { lastChangelogVersion, parseMfscli, type MfscliReport } from './parse-mfscli.ts';
 import type { ResidentMfscli } from './mfscli-resident.ts';
 import { parseKeepalivedConf, type KeepalivedConf } from './keepalived-conf.ts';
+import { clockReading, parseClockLine, type ClockReading } from './clock.ts';
 
 export const DAEMONS = ['mfsmaster', 'mfsmetalogger', 'mfschunkserver', 'mfsmount', 'keepalived', 'mfscgiserv', 'unison'] as const;
 export type DaemonName = (typeof DAEMONS)[number];
@@ -68,6 +69,10 @@ export interface HostProbe {
   haRole?: { role: string; ageS: number };
   /** Seconds each recent promotion took (keepalived-ha's /var/log/mfs-ha.log: MASTER "was" to "mfsmaster runs"). */
   promotionsS?: number[];
+  /** The host's wall clock (`date +%s.%N`) as read by the script; probeHost turns it into `clock`. */
+  clockRaw?: { epochS: number; resolutionS: number };
+  /** The host's clock against this machine's (see clock.ts). */
+  clock?: ClockReading;
 }
 
 const MARK = '@@mfs-tui:';
@@ -148,6 +153,9 @@ export function hostProbeScript(opts: HostProbeOptions): string {
     `echo '${MARK}changelog'`,
     `if [ -f ${changelog} ]; then echo "$((__now - $(stat -c %Y ${changelog})))"; tail -n 1 ${changelog}; fi`,
     ...(opts.parts.keepalived ? ['[ -n "$__kp" ] && kill -USR1 $__kp 2>/dev/null'] : []),
+    // The wall clock with sub-second precision, last, so the answer follows it closely (one fork).
+    `echo '${MARK}clock'`,
+    'date +%s.%N 2>/dev/null',
     'read -r __t1 _ < /proc/uptime 2>/dev/null',
     `echo '${MARK}time'`,
     'echo "$__t0 $__t1"',
@@ -247,6 +255,8 @@ export function parseHostProbe(stdout: string): HostProbe {
     const ver = lastChangelogVersion(cl.slice(1).join('\n'));
     if (ver !== undefined && Number.isFinite(ageS)) probe.metaloggerChangelog = { version: ver, ageS };
   }
+  const clock = parseClockLine(s.get('clock')?.[0]);
+  if (clock) probe.clockRaw = clock;
   const t = s.get('time')?.[0]?.split(/\s+/).map(Number);
   if (t && t.length === 2 && t.every(Number.isFinite)) probe.scriptS = Math.max(0, t[1]! - t[0]!);
   return probe;
@@ -299,11 +309,14 @@ export class HostProbeFailed extends Error {
  * the SSH pool's own deadline). Throws HostError when the host cannot be reached, else HostProbeFailed.
  */
 export async function probeHost(executor: Executor, opts: HostProbeOptions, timeoutMs: number, signal?: AbortSignal): Promise<HostProbeResult> {
+  const before = Date.now();
   const r = await executor.exec({ script: hostProbeScript(opts), timeoutMs, signal });
+  const after = Date.now();
   if (r.timedOut) throw new HostProbeFailed('slow', `SSH answered, but the status probe did not finish within ${timeoutMs} ms`);
   if (r.cancelled) throw new HostProbeFailed(r.unconnected ? 'unconnected' : 'cancelled', `the status probe on ${executor.target} was cancelled`);
   if (r.exitCode !== 0) throw new HostProbeFailed('failed', `SSH answered, but the status probe exited with ${r.exitCode ?? r.signal}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
   const probe = parseHostProbe(r.stdout);
+  if (probe.clockRaw) probe.clock = clockReading(probe.clockRaw, before, after);
   const scriptMs = (probe.scriptS ?? 0) * 1000;
   return { probe, durationMs: r.durationMs, rttMs: Math.max(0, Math.round(r.durationMs - scriptMs)) };
 }

@@ -214,6 +214,23 @@ describe('health-check against live MooseFS daemons', { skip: whyNot }, () => {
     assert.ok((await cgiStep()).ok);
   });
 
+  it('clock: a candidate on the master\'s clock passes; one whose clock reads 5 s behind fails with a warning', () => {
+    const b = block('clock');
+    const text = renderScript(b.script, { ...vars, 'host.name': 'm2' }).text;
+    const ok = ns('sh', '-c', text);
+    assert.equal(ok.code, 0, ok.out);
+    assert.match(ok.out, /^clock: m2 is 0\.\d{3} s (behind|ahead of) the master \(\+\/- 0\.\d{3} s\)$/m);
+    // This machine's clock cannot be set for one test: `date` is a wrapper that reads 5 s early
+    // (the master's time, from the real master through mfscli, is left as it is).
+    const bin = join(dir, 'slow-clock');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'date'), '#!/bin/sh\nif [ "$*" = "+%s.%N" ]; then t=$(/bin/date +%s.%N); echo "$((${t%.*} - 5)).${t#*.}"; exit 0; fi\nexec /bin/date "$@"\n', { mode: 0o755 });
+    const off = ns('env', `PATH=${bin}:/usr/sbin:/usr/bin:/sbin:/bin`, 'sh', '-c', text);
+    assert.equal(off.code, 1, off.out);
+    assert.match(off.out, /^clock: m2 is [45]\.\d{3} s behind the master/m);
+    assert.match(off.out, /^WARNING: m2 is more than 2 s off the master: fix its time sync \(NTP\)$/m);
+  });
+
   it('chunkservers fails once the chunkserver is gone; metaloggers once the metalogger is', async () => {
     await stop(daemons['chunkserver']);
     await until('the master to drop the chunkserver', () => !runStep('chunkservers', vars).ok);
@@ -230,6 +247,7 @@ describe('health-check against live MooseFS daemons', { skip: whyNot }, () => {
     assert.match(raw.out, /Working master servers not found/);
     assert.equal(runStep('master-info', vars).ok, false);
     assert.equal(runStep('chunks', vars).ok, false);
+    assert.match(runStep('clock', { ...vars, 'host.name': 'm2' }).out, /clock: no master answers through the VIP/);
     const cgi = await cgiStep();
     assert.equal(cgi.ok, false, cgi.out);
     assert.match(cgi.out, /the MooseFS CGI answers on port 9425, but reaches no master: /);

@@ -36,7 +36,7 @@ describe('health-check.md', () => {
   it('is a read-only tour: every block runs without confirmation and claims no risk', () => {
     assert.equal(rb.id, 'health-check');
     assert.equal(rb.risk, 'low');
-    assert.deepEqual(rb.steps.map((s) => s.id), ['vip-holder', 'daemons', 'master-info', 'chunks', 'chunkservers', 'metaloggers', 'metalogger-lag', 'cgi', 'summary']);
+    assert.deepEqual(rb.steps.map((s) => s.id), ['vip-holder', 'daemons', 'master-info', 'clock', 'chunks', 'chunkservers', 'metaloggers', 'metalogger-lag', 'cgi', 'summary']);
     for (const s of rb.steps) for (const b of s.commands) {
       assert.equal(b.confirm, 'none', `${s.id} line ${b.pos.line}`);
       assert.equal(b.risk, undefined);
