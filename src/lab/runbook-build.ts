@@ -20,7 +20,6 @@ export function runbookInputs(hosts: LabHostPlan[]): Record<string, Record<strin
     'install-cluster': { first: 'm1', hdd: '/var/lib/mfs/hdd', clients_net: `${SUBNET_PREFIX}.0/${PREFIX_LEN}`, subdir: 'logs', goal: '2' },
     'keepalived-ha': {
       first: 'm1',
-      auth_pass: 'mfsLab77',
       router_id: '77',
       chunkservers: chunkserverHosts(hosts).map((h) => h.address).join(' '),
       firewall: 'none',

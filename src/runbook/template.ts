@@ -17,6 +17,9 @@ export type Variables = Record<string, string>;
 /** Fields a `hosts.<host-or-role>.<field>` variable may name. */
 export const HOST_FIELDS = ['address', 'name', 'port', 'user'] as const;
 
+/** Fields of `hosts.<role>.*` only: every host with that role, in inventory order, space-separated (for a `for` list). */
+export const ROLE_FIELDS = ['addresses'] as const;
+
 /** Fields of `host.*`, the host a command runs on. */
 export const HOST_SCRIPT_FIELDS = ['name', 'address', 'chunk_folders'] as const;
 
@@ -88,8 +91,9 @@ export function buildVariables(inv: Inventory, inputs: Record<string, string>, h
     'paths.mount': inv.paths.mount,
   };
   for (const role of ROLES) {
-    const first = inv.hosts.find((h) => h.roles.includes(role));
-    if (first) hostVariables(`hosts.${role}`, first, vars);
+    const all = inv.hosts.filter((h) => h.roles.includes(role));
+    if (all[0]) hostVariables(`hosts.${role}`, all[0], vars);
+    if (all.length) vars[`hosts.${role}.addresses`] = all.map((h) => h.address).join(' ');
   }
   for (const h of inv.hosts) hostVariables(`hosts.${h.name}`, h, vars);
   if (host) {
@@ -164,6 +168,13 @@ export function variableProblem(name: string, ctx: VariableContext): string | un
   }
   if (ns === 'hosts') {
     const field = parts[2];
+    if (parts.length === 3 && (ROLE_FIELDS as readonly string[]).includes(field ?? '')) {
+      const role = parts[1] ?? '';
+      if (!(ROLES as readonly string[]).includes(role)) return `bad variable {{${name}}}: ${field} is a field of a role (hosts.<role>.${field}), and "${role}" is no role`;
+      if (ctx.inventory && !ctx.inventory.hosts.some((h) => (h.roles as string[]).includes(role)))
+        return `undefined variable {{${name}}}: no host in ${ctx.inventory.file} has the role ${role}`;
+      return undefined;
+    }
     if (parts.length !== 3 || !parts[1] || !(HOST_FIELDS as readonly string[]).includes(field ?? ''))
       return `bad variable {{${name}}}: write {{hosts.<host-or-role>.${HOST_FIELDS.join('|')}}}`;
     const who = parts[1];

@@ -21,8 +21,15 @@ export interface VrrpInstanceConf {
   name: string;
   state?: string;
   priority: number;
-  /** Seconds between adverts; fractional with VRRPv3 (default 1). */
+  /** The VRRP version it runs: its `version`, else global_defs' `vrrp_version`, else 2 (3 for an IPv6 VIP). */
+  version: 2 | 3;
+  /**
+   * Seconds between adverts as keepalived runs them: VRRPv2 rounds `advert_int` to whole
+   * seconds (at least 1; 0.5 becomes 1), VRRPv3 to centiseconds (default 1).
+   */
   advertInt: number;
+  /** Unicast peers (`unicast_peer`): adverts go only to them; empty means multicast. */
+  unicastPeers: string[];
   nopreempt: boolean;
   trackScripts: { name: string; weight?: number }[];
   notifyMaster?: string;
@@ -80,10 +87,19 @@ const num = (v: string | undefined, dflt: number): number => {
   return Number.isFinite(n) ? n : dflt;
 };
 
+/** advert_int as keepalived 2.2 runs it (vrrp.c, vrrp_complete_instance): v2 whole seconds 1-255, v3 centiseconds up to 40.95. */
+export function effectiveAdvertInt(configured: number, version: 2 | 3): number {
+  if (version === 2) return Math.min(255, Math.max(1, Math.floor(configured + 0.5)));
+  return Math.min(40.95, Math.max(0.01, Math.round(configured * 100) / 100));
+}
+
+const versionOf = (v: string | undefined): 2 | 3 | undefined => (v === '2' ? 2 : v === '3' ? 3 : undefined);
+
 export function parseKeepalivedConf(text: string): KeepalivedConf {
   const nodes = parseNodes(tokenize(text), { i: 0 });
   const scripts: VrrpScriptConf[] = [];
   const instances: VrrpInstanceConf[] = [];
+  const globalVersion = versionOf(nodes.find((n) => n.key === 'global_defs')?.children?.find((c) => c.key === 'vrrp_version')?.args[0]);
   for (const n of nodes) {
     const kids = n.children ?? [];
     const val = (k: string) => kids.find((c) => c.key === k)?.args[0];
@@ -100,11 +116,15 @@ export function parseKeepalivedConf(text: string): KeepalivedConf {
       });
     } else if (n.key === 'vrrp_instance' && n.args[0]) {
       const track = kids.find((c) => c.key === 'track_script')?.children ?? [];
+      const vips = (kids.find((c) => c.key === 'virtual_ipaddress')?.children ?? []).map((c) => c.key);
+      const version = versionOf(val('version')) ?? globalVersion ?? (vips.some((a) => a.includes(':')) ? 3 : 2);
       instances.push({
         name: n.args[0],
         state: val('state'),
         priority: num(val('priority'), 100),
-        advertInt: num(val('advert_int'), 1),
+        version,
+        advertInt: effectiveAdvertInt(num(val('advert_int'), 1), version),
+        unicastPeers: (kids.find((c) => c.key === 'unicast_peer')?.children ?? []).filter((c) => c.key).map((c) => c.key),
         nopreempt: kids.some((c) => c.key === 'nopreempt'),
         trackScripts: track.filter((t) => t.key).map((t) => {
           const w = t.args.indexOf('weight');

@@ -27,7 +27,7 @@ const writeFiles = (prefix: string, n: number) => writeClientFiles(cluster, pref
 const install = runbook('install-cluster');
 const ha = runbook('keepalived-ha');
 const installInputs = { first: 'm1', hdd: '/var/lib/mfs/hdd', clients_net: '*', subdir: 'logs', goal: '2' };
-const haInputs = { first: 'm1', auth_pass: 'Rb1test9', router_id: '88', chunkservers: '10.88.0.21 10.88.0.22 10.88.0.23', firewall: 'none' };
+const haInputs = { first: 'm1', router_id: '88', chunkservers: '10.88.0.21 10.88.0.22 10.88.0.23', firewall: 'none' };
 
 function connected(): { cs: number; disconnected: number; ml: number } {
   const out = cluster.exec('c1', `mfscli -ns '|' -SCS -SMB -H ${VIP} 2>/dev/null`, 10_000).out.split('\n');

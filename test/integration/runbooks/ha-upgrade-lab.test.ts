@@ -16,7 +16,9 @@ import { waitUntil } from './netns-cluster.ts';
 import { hostState, inventory, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, runbookCommand, startLab, stopLab, tryOnHost, vipHolderNames } from './lab-runbook.ts';
 
 const OLD_RUNBOOKS = fileURLToPath(new URL('../../fixtures/runbooks/keepalived-ha-old/', import.meta.url));
-const INPUTS = ['--input', 'first=m1', '--input', 'auth_pass=Up9grade', '--input', 'router_id=77', '--input', 'chunkservers=10.77.0.21 10.77.0.22 10.77.0.23'];
+const INPUTS = ['--input', 'first=m1', '--input', 'router_id=77', '--input', 'chunkservers=10.77.0.21 10.77.0.22 10.77.0.23'];
+// The old design (VRRPv2) asked for a VRRP password; the unicast VRRPv3 one asks none.
+const OLD_INPUTS = [...INPUTS, '--input', 'auth_pass=Up9grade'];
 const CHUNKSERVERS = ['c1', 'c2', 'c3'];
 const CANDIDATES = ['m1', 'm2'];
 
@@ -59,7 +61,7 @@ describe('keepalived-ha upgrades a cluster running the old design, through mfs-t
     for (const h of CHUNKSERVERS) onHost(h, "sed -i '/MASTER_RECONNECTION_DELAY/d' /etc/mfs/mfschunkserver.cfg && mfschunkserver reload");
     for (const h of [...CANDIDATES, 'ml']) onHost(h, "sed -i '/MASTER_RECONNECTION_DELAY/d' /etc/mfs/mfsmetalogger.cfg && { ! mfsmetalogger test >/dev/null 2>&1 || mfsmetalogger reload; }");
     // By its file: an added runbook folder never replaces the built-in keepalived-ha (same id).
-    const r = runRunbook(`${OLD_RUNBOOKS}keepalived-ha.md`, INPUTS, inventory());
+    const r = runRunbook(`${OLD_RUNBOOKS}keepalived-ha.md`, OLD_INPUTS, inventory());
     assert.equal(r.code, 0, r.out);
     assert.deepEqual(await vipHolderNames(), ['m1']);
     const conf1 = onHost('m1', 'cat /etc/keepalived/keepalived.conf');
@@ -110,6 +112,16 @@ describe('keepalived-ha upgrades a cluster running the old design, through mfs-t
     assert.match(conf1, /priority 254/);
     assert.match(conf1, /vrrp_script mfs_master \{[^}]*fall 1/);
     assert.match(onHost('m2', 'cat /etc/keepalived/keepalived.conf'), /priority 253/);
+    // VRRPv3 unicast between the candidates, in the files and in the running keepalived (its state dump).
+    for (const [h, peer] of [['m1', '10.77.0.12'], ['m2', '10.77.0.11']] as const) {
+      const conf = onHost(h, 'cat /etc/keepalived/keepalived.conf');
+      assert.match(conf, /^\s*vrrp_version 3$/m);
+      assert.match(conf, /^\s*advert_int 0\.5$/m);
+      assert.match(conf, new RegExp(`unicast_peer \\{\\n\\s+${peer.replaceAll('.', '\\.')} min_ttl 255\\n`));
+      assert.doesNotMatch(conf, /auth_pass/);
+      const dump = await waitUntil(20_000, () => /Using unicast/.test(tryOnHost(h, 'kill -USR1 "$(cat /run/keepalived.pid)"; cat /tmp/keepalived.data 2>/dev/null').out));
+      assert.ok(dump !== undefined, `${h}'s running keepalived does not use unicast`);
+    }
     for (const h of CANDIDATES) {
       assert.match(onHost(h, 'cat /etc/keepalived/mfs-role.sh'), /seed_back/);
       assert.equal(hasDelay(h, 'mfsmetalogger.cfg'), true, `${h}: mfsmetalogger.cfg has no MASTER_RECONNECTION_DELAY = 1`);

@@ -138,7 +138,7 @@ describe('rebuild-master (with ssh-trust, unison-sync, keepalived-ha) through mf
 
     // 5. keepalived-ha for the new pair: spare (first) and m2, m1 out of the inventory.
     const haInv = inventory({ spare: ['master-candidate'] }, ['m1'], 'inventory-ha.yaml');
-    r = runRunbook('keepalived-ha', ['--input', 'first=spare', '--input', 'auth_pass=Rb7spare', '--input', 'router_id=78', '--input', 'chunkservers=10.77.0.21 10.77.0.22 10.77.0.23'], haInv);
+    r = runRunbook('keepalived-ha', ['--input', 'first=spare', '--input', 'router_id=78', '--input', 'chunkservers=10.77.0.21 10.77.0.22 10.77.0.23'], haInv);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /spare is MASTER with the VIP/);
     assert.match(r.out, /standby m2: metalogger runs and holds metadata/);
@@ -150,7 +150,7 @@ describe('rebuild-master (with ssh-trust, unison-sync, keepalived-ha) through mf
     assert.ok((await pidsOf('m2', 'mfsmetalogger')).length > 0, 'm2 runs a metalogger');
     for (const h of ['spare', 'm2']) assert.ok((await pidsOf(h, 'keepalived')).length > 0, `keepalived runs on ${h}`);
     const conf = onHost('spare', 'cat /etc/keepalived/keepalived.conf');
-    for (const want of [/^\s*state BACKUP$/m, /^\s*nopreempt$/m, /^\s*priority 254$/m, /^\s*weight 0$/m, /auth_pass Rb7spare/, /notify_master "\/etc\/keepalived\/mfs-role\.sh MASTER"/]) assert.match(conf, want);
+    for (const want of [/^\s*state BACKUP$/m, /^\s*nopreempt$/m, /^\s*priority 254$/m, /^\s*weight 0$/m, /^\s*vrrp_version 3$/m, /^\s*check_unicast_src$/m, /notify_master "\/etc\/keepalived\/mfs-role\.sh MASTER"/]) assert.match(conf, want);
     assert.equal(onHost('spare', 'cat /run/mfs-ha.role').trim(), 'MASTER');
     await assertClusterHealthy(v0, [M2, '10.77.0.13']);
     assertFilesIntact();

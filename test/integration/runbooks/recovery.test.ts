@@ -30,7 +30,7 @@ const ha = runbook('keepalived-ha');
 const powerCut = runbook('power-cut');
 const lostMaster = runbook('lost-master');
 const installInputs = { first: 'm1', hdd: '/var/lib/mfs/hdd', clients_net: '*', subdir: 'logs', goal: '2' };
-const haInputs = { first: 'm1', auth_pass: 'Rb2test9', router_id: '89', chunkservers: '10.88.0.21 10.88.0.22 10.88.0.23', firewall: 'none' };
+const haInputs = { first: 'm1', router_id: '89', chunkservers: '10.88.0.21 10.88.0.22 10.88.0.23', firewall: 'none' };
 
 /** The end state every scenario must reach. */
 async function assertHealthy(master: string, versionBefore: number): Promise<void> {

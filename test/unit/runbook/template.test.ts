@@ -37,6 +37,16 @@ describe('buildVariables', () => {
     assert.equal(v['hosts.client.name'], undefined, 'no client in this inventory');
   });
 
+  it('hosts.<role>.addresses lists every host with that role, in inventory order', () => {
+    const v = buildVariables(inv, {});
+    const want = (role: string) => inv.hosts.filter((h) => (h.roles as string[]).includes(role)).map((h) => h.address).join(' ');
+    assert.ok(want('metalogger').includes(' '), 'two metaloggers in this inventory');
+    assert.equal(v['hosts.metalogger.addresses'], want('metalogger'));
+    assert.equal(v['hosts.chunkserver.addresses'], want('chunkserver'));
+    assert.equal(v['hosts.client.addresses'], undefined, 'no client in this inventory');
+    assert.equal(v['hosts.m1.addresses'], undefined, 'a field of roles, not of hosts');
+  });
+
   it('host.* only when a target host is given; inputs are namespaced', () => {
     assert.equal(buildVariables(inv, {})['host.name'], undefined);
     const v = buildVariables(inv, { target: 'cs2' }, inv.hosts[3]);
@@ -98,6 +108,14 @@ describe('variableProblem', () => {
     assert.match(variableProblem('host.user', base)!, /host\.name, host\.address, host\.chunk_folders/);
     assert.match(variableProblem('inputs.other', base)!, /no input "other" is declared/);
     assert.match(variableProblem('', base)!, /empty variable/);
+  });
+
+  it('hosts.<role>.addresses: only for a role, and with an inventory only for a role some host has', () => {
+    assert.equal(variableProblem('hosts.master-candidate.addresses', base), undefined);
+    assert.match(variableProblem('hosts.m1.addresses', base)!, /^bad variable \{\{hosts\.m1\.addresses\}\}: addresses is a field of a role/);
+    const inventory = sampleInventory();
+    assert.equal(variableProblem('hosts.chunkserver.addresses', { ...base, inventory }), undefined);
+    assert.match(variableProblem('hosts.client.addresses', { ...base, inventory })!, /no host in \/etc\/mfs-tui\/lab.yaml has the role client/);
   });
 
   it('host.* outside a command block is an error', () => {

@@ -2,10 +2,13 @@
 // typed confirmation and names its risk, and the commands the seeds got wrong never appear.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { builtinRunbookDir, formatProblem, loadRunbookDir } from '../../../src/runbook/library.ts';
 import type { CommandBlock, Runbook } from '../../../src/runbook/types.ts';
+import { masterDownIntervalS, parseKeepalivedConf } from '../../../src/status/keepalived-conf.ts';
 import { heredoc, labInventory, library, renderBlock, runbook } from './render.ts';
 
 const EXPECTED = [
@@ -131,14 +134,17 @@ describe('keepalived-ha', () => {
   const step = (id: string) => rb.steps.find((s) => s.id === id)!;
   const rendered = (id: string, hostName = 'm1') => renderBlock(rb, step(id).commands[0]!, hostName).script;
 
-  it('writes a keepalived.conf with the safe design: BACKUP + nopreempt both sides, check weight 0, input auth_pass, four notify states', () => {
+  it('writes a keepalived.conf with the safe design: BACKUP + nopreempt both sides, check weight 0, VRRPv3 unicast to the other candidate only, four notify states', () => {
     for (const [hostName, prio] of [['m1', '254'], ['m2', '253']]) {
       const s = rendered('keepalived-conf', hostName);
       assert.match(s, /state BACKUP\n\s+nopreempt/);
       assert.doesNotMatch(s, /state MASTER/);
       assert.match(s, /weight 0/);
-      assert.match(s, /auth_pass Xk39fQ2a/);
-      assert.doesNotMatch(s, /auth_pass 1111/);
+      assert.doesNotMatch(s, /auth_pass|authentication/, 'VRRPv3 has no authentication: unicast peers replace it');
+      assert.match(s, /vrrp_version 3\n/);
+      assert.match(s, /advert_int 0\.5\n/);
+      assert.match(s, /unicast_src_ip \$src\n\s+unicast_peer \{\n\$peers  \}\n\s+check_unicast_src\n/);
+      assert.match(s, /for a in 10\.77\.0\.11 10\.77\.0\.12; do/, 'the peers are every master candidate of the inventory');
       assert.match(s, /virtual_router_id 77/);
       assert.match(s, /prio=253; \[ "[^"]+" = "m1" \] && prio=254/);
       // A dead master on the MASTER node: its own script, FAULT at the first failure.
@@ -149,6 +155,52 @@ describe('keepalived-ha', () => {
       assert.match(s, /keepalived -t -f/);
       assert.ok(prio);
     }
+  });
+
+  // The step run for real (its shell, getent, and the installed keepalived's `-t` config
+  // test), writing into a temporary folder instead of /etc/keepalived: what it writes is
+  // what keepalived 2.2 accepts, and what triage reads from it is what keepalived runs.
+  const keepalived = spawnSync('sh', ['-c', 'PATH="$PATH:/usr/sbin:/sbin"; command -v keepalived'], { encoding: 'utf8' }).stdout.trim();
+  // keepalived -t refuses an interface that does not exist here, and the loopback: this machine's first other one.
+  const iface = /^\d+: ([^:@\s]+)/m.exec(spawnSync('sh', ['-c', 'ip -o link show | grep -v " lo:"'], { encoding: 'utf8' }).stdout ?? '')?.[1];
+  const why = !keepalived ? 'keepalived is not installed here' : !iface ? 'no network interface but the loopback' : process.getuid?.() !== 0 ? 'keepalived -t checks the scripts as root' : false;
+  it('the keepalived.conf it writes passes keepalived -t, and reads back as VRRPv3, 0.5 s adverts, unicast to the other candidate', { skip: why }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ka-conf-'));
+    try {
+      const inv = { ...labInventory(), vip: { address: '10.77.0.100', interface: iface!, prefix: 24 } };
+      // The check and role scripts the earlier steps write, as stubs in the temporary folder (keepalived -t wants them).
+      for (const f of ['mfs-check.sh', 'mfs-role.sh']) writeFileSync(join(dir, f), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      const runnable = (hostName: string, out: string) =>
+        renderBlock(rb, step('keepalived-conf').commands[0]!, hostName, inv).script.replace('f=/etc/keepalived/keepalived.conf', `f=${dir}/${out}`).replaceAll('"/etc/keepalived/mfs-', `"${dir}/mfs-`);
+      for (const [hostName, prio, peer] of [['m1', 254, '10.77.0.12'], ['m2', 253, '10.77.0.11']] as const) {
+        const script = runnable(hostName, `${hostName}.conf`);
+        assert.notEqual(script.indexOf(`f=${dir}/`), -1);
+        const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+        assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+        const text = readFileSync(join(dir, `${hostName}.conf`), 'utf8');
+        assert.match(text, new RegExp(`unicast_src_ip 10\\.77\\.0\\.${hostName === 'm1' ? 11 : 12}\\n\\s+unicast_peer \\{\\n\\s+${peer.replaceAll('.', '\\.')} min_ttl 255\\n\\s+\\}\\n\\s+check_unicast_src\\n`));
+        const inst = parseKeepalivedConf(text).instances[0]!;
+        assert.deepEqual([inst.version, inst.advertInt, inst.priority, inst.unicastPeers, inst.nopreempt], [3, 0.5, prio, [peer], true]);
+        // A silent peer is noticed after 3 × 0.5 s + skew: 1.5 s, not VRRPv2's 3 s.
+        assert.ok(masterDownIntervalS(inst) > 1.5 && masterDownIntervalS(inst) < 1.51, String(masterDownIntervalS(inst)));
+      }
+      // keepalived refuses what it does not know: the step keeps the old file then.
+      const bad = runnable('m1', 'bad.conf').replace('check_unicast_src\n', 'check_unicast_srcX\n');
+      const r = spawnSync('sh', ['-c', bad], { encoding: 'utf8' });
+      assert.equal(r.status, 1);
+      assert.match(r.stdout, /keepalived rejects the new configuration/);
+      assert.equal(existsSync(join(dir, 'bad.conf')), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('its first step refuses candidates that VRRP cannot reach on the VIP\'s segment', () => {
+    const s = rendered('preflight');
+    assert.match(s, /for a in 10\.77\.0\.11 10\.77\.0\.12; do/);
+    assert.match(s, /is not on eth0: keepalived sends its VRRP adverts from it/);
+    assert.match(s, /\*" via "\*\|""\) echo "candidate \$a \(\$p\) is not on m1's segment/);
+    assert.equal(spawnSync('sh', ['-n'], { input: s, encoding: 'utf8' }).status, 0);
   });
 
   it('its role script restores with mfsmaster -a restore on MASTER, closes the lock fd for daemons, and parses', () => {
@@ -199,10 +251,8 @@ describe('keepalived-ha', () => {
     assert.equal(spawnSync('sh', ['-n'], { input: check, encoding: 'utf8' }).status, 0);
   });
 
-  it('the auth_pass input refuses the seeds value and has no default', () => {
-    const input = rb.inputs.find((i) => i.name === 'auth_pass')!;
-    assert.equal(input.default, undefined);
-    assert.ok(!new RegExp(`^(?:${input.pattern})$`).test('1111'));
+  it('asks no VRRP password any more (VRRPv3 has none; unicast peers replace it)', () => {
+    assert.equal(rb.inputs.find((i) => i.name === 'auth_pass'), undefined);
   });
 });
 

@@ -40,7 +40,6 @@ export const SAMPLE_INPUTS: Record<string, string> = {
   target: 'm2',
   target_address: '10.77.0.12',
   first: 'm1',
-  auth_pass: 'Xk39fQ2a',
   router_id: '77',
   chunkservers: 'auto',
   firewall: 'iptables',

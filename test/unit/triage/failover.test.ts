@@ -26,7 +26,8 @@ function deployedConf(priority: number): string {
     .replace(/\{\{\{?[^}]+\}\}\}?/g, 'x')
     .split('\n')
     .filter((l) => !/auth_pass/.test(l)) // the probe strips it on the host
-    .join('\n');
+    .join('\n')
+    .replace('$peers', '    10.251.9.99 min_ttl 255\n');
 }
 const CONF_M1 = deployedConf(150);
 const CONF_M2 = deployedConf(100);
@@ -72,12 +73,7 @@ const find = (r: TriageReport, code: string): Finding => {
 const ruledOut = (f: Finding) => (f.recommendation.kind === 'runbook' ? (f.recommendation.ruledOut ?? []) : []);
 const explanations = (f: Finding) => [...new Set(ruledOut(f).map((r) => r.explanation))].sort();
 
-describe('keepalived.conf: every vrrp_script, fractional advert_int, defaults', () => {
-  it('parses the deployed configuration and a faster one with two checks', () => {
-    assert.ok(inst2.trackScripts.length >= 1 && inst2.notifyMaster, JSON.stringify(inst2));
-    assert.ok(checks.length >= 1, 'the keepalived-ha check has weight 0');
-    assert.equal(inst2.priority, 100);
-    const fast = parseKeepalivedConf(`
+const FAST = `
 ! a comment
 vrrp_script chk_a { script "/x/a.sh --q" # trailing comment
   interval 0.5
@@ -99,15 +95,39 @@ vrrp_instance V {
     chk_b
   }
   notify_master "/x/role.sh MASTER"
-}`);
+}`;
+
+describe('keepalived.conf: every vrrp_script, fractional advert_int, defaults', () => {
+  it('parses the deployed configuration and a faster one with two checks', () => {
+    assert.ok(inst2.trackScripts.length >= 1 && inst2.notifyMaster, JSON.stringify(inst2));
+    assert.ok(checks.length >= 1, 'the keepalived-ha check has weight 0');
+    assert.equal(inst2.priority, 100);
+    const fast = parseKeepalivedConf(FAST);
     assert.deepEqual(fast.scripts.map((x) => [x.name, x.script, x.interval, x.fall, x.timeout, x.weight]), [
       ['chk_a', '/x/a.sh --q', 0.5, 3, 0.5, 0],
       ['chk_b', '/x/b.sh', 2, 1, 1, -20],
     ]);
     const i = fast.instances[0]!;
-    assert.deepEqual([i.priority, i.advertInt, i.nopreempt, i.trackScripts.map((t) => t.name)], [200, 0.25, true, ['chk_a', 'chk_b']]);
+    assert.deepEqual([i.priority, i.advertInt, i.nopreempt, i.trackScripts.map((t) => t.name)], [200, 1, true, ['chk_a', 'chk_b']]);
     assert.deepEqual(faultChecks(fast, i).map((c) => c.name), ['chk_a'], 'a weighted check changes priority, it does not release the VIP');
-    assert.equal(masterDownIntervalS(i), 3 * 0.25 + (56 / 256) * 0.25);
+    // Without vrrp_version 3 keepalived runs VRRPv2, which rounds advert_int to whole seconds.
+    assert.equal(i.version, 2);
+    assert.equal(i.advertInt, 1);
+    assert.equal(masterDownIntervalS(i), 3 + 56 / 256);
+    const v3 = parseKeepalivedConf(`global_defs {\n  vrrp_version 3\n}\n${FAST}`).instances[0]!;
+    assert.deepEqual([v3.version, v3.advertInt], [3, 0.25]);
+    assert.equal(masterDownIntervalS(v3), 3 * 0.25 + (56 / 256) * 0.25);
+    // The instance's own `version` wins over global_defs; v2 rounds half up (0.5 → 1), v3 to centiseconds.
+    const own = (g: string, inst: string) => parseKeepalivedConf(`global_defs {\n  vrrp_version ${g}\n}\nvrrp_instance X {\n  ${inst}\n}`).instances[0]!;
+    assert.deepEqual([own('3', 'version 2\n  advert_int 0.5').version, own('3', 'version 2\n  advert_int 0.5').advertInt], [2, 1]);
+    assert.deepEqual([own('2', 'version 3\n  advert_int 0.504').version, own('2', 'version 3\n  advert_int 0.504').advertInt], [3, 0.5]);
+    assert.equal(own('2', 'advert_int 2.4').advertInt, 2);
+  });
+
+  it('the deployed configuration: VRRPv3, half-second adverts, unicast; a silent master is noticed in about 1.5 s', () => {
+    assert.deepEqual([inst2.version, inst2.advertInt, inst2.unicastPeers], [3, 0.5, ['10.251.9.99']]);
+    // (This test's standby has priority 100: skew (256 − 100) / 256 × 0.5 s; the runbook's 253 makes it 0.006 s.)
+    assert.equal(TAKEOVER, 3 * 0.5 + (156 / 256) * 0.5);
   });
 
   it('promotion times from the role log', () => {
@@ -130,7 +150,7 @@ describe('a failover under way is not an outage', () => {
     assert.equal(f.failover!.phase, 'detecting');
     assert.equal(f.failover!.expectedWithinS, Math.round(N * 100) / 100);
     assert.equal(f.failover!.deadlineAt, s.mfs.noMasterSince! + N * 1000, 'counted from when no master was first seen');
-    assert.ok(f.evidence.some((e) => e.host === 'm2' && /advert_int 1 s, priority 100: takeover within/.test(e.saw)), JSON.stringify(f.evidence));
+    assert.ok(f.evidence.some((e) => e.host === 'm2' && e.saw.includes(`advert_int ${inst2.advertInt} s, priority 100: takeover within`)), JSON.stringify(f.evidence));
     const j = triageToJson(r).findings.find((x) => x.code === 'failover-under-way')!;
     assert.equal(j.failover!.to, 'm2');
     assert.equal(j.recommendation.runbook, null);
