@@ -148,7 +148,7 @@ describe('keepalived-ha', () => {
       assert.match(s, /virtual_router_id 77/);
       assert.match(s, /prio=253; \[ "[^"]+" = "m1" \] && prio=254/);
       // A dead master on the MASTER node: its own script, FAULT at the first failure.
-      assert.match(s, /vrrp_script mfs_master \{\n\s+script "\/etc\/keepalived\/mfs-check.sh master"\n\s+interval 1\n\s+timeout 2\n\s+fall 1\n/);
+      assert.match(s, /vrrp_script mfs_master \{\n\s+script "\/etc\/keepalived\/mfs-check.sh master"\n\s+interval 1\n\s+timeout 4\n\s+fall 1\n/);
       assert.match(s, /track_script \{\n\s+mfs_ready\n\s+mfs_master\n\s+\}/);
       assert.match(s, /10\.77\.0\.100\/24 dev eth0/);
       for (const st of ['MASTER', 'BACKUP', 'FAULT', 'STOP']) assert.match(s, new RegExp(`notify_${st.toLowerCase()} "/etc/keepalived/mfs-role.sh ${st}"`));
