@@ -5,7 +5,8 @@ pkgs=(moosefs-master moosefs-metalogger moosefs-chunkserver moosefs-client moose
       keepalived openssh-server openssh-client unison inotify-tools arping rsyslog
       fuse3 iproute2 procps psmisc tmux util-linux sudo
       ansible-core  # `clusters import` is checked against ansible-inventory itself
-      prometheus)  # promtool checks the output of `mfs-tui metrics` (about 45 s to install)
+      prometheus  # promtool checks the output of `mfs-tui metrics` (about 45 s to install)
+      prometheus-node-exporter)  # `lab up --monitoring`: the textfile collector on the master candidates
 # A policy-rc.d left by an install of ours that was killed would keep every later package's
 # daemons from starting on this machine: remove it first, whatever else happens.
 [ "$(id -u)" = 0 ] && bash "$(dirname "$0")/no-daemon-start.sh" --cleanup

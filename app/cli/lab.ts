@@ -74,7 +74,8 @@ export function registerLabCommands(program: Command): void {
     .option('--fast', t('cli.lab.up.option.fast'))
     .option('--init <kind>', t('cli.lab.up.option.init', { default: defaultLabInit() }))
     .option('--as <user>', t('cli.lab.up.option.as'))
-    .action((opts: { chunkservers: number; bare?: boolean; viaRunbooks?: boolean; fast?: boolean; init?: string; as?: string }) =>
+    .option('--monitoring', t('cli.lab.up.option.monitoring'))
+    .action((opts: { chunkservers: number; bare?: boolean; viaRunbooks?: boolean; fast?: boolean; init?: string; as?: string; monitoring?: boolean }) =>
       operatorErrors(async () => {
         if (opts.viaRunbooks && opts.fast) throw new LabError('--via-runbooks and --fast exclude each other');
         if (opts.as !== undefined && opts.as !== 'root' && opts.as !== 'ops') throw new UserError(`--as: '${opts.as}' is not one of root, ops`, EXIT.usage);
@@ -86,7 +87,7 @@ export function registerLabCommands(program: Command): void {
         const p = phasePrinter();
         let r;
         try {
-          r = await labUp({ chunkservers: opts.chunkservers, bare: opts.bare, via, init, operator: opts.as as 'root' | 'ops' | undefined }, p);
+          r = await labUp({ chunkservers: opts.chunkservers, bare: opts.bare, via, init, operator: opts.as as 'root' | 'ops' | undefined, monitoring: opts.monitoring }, p);
         } catch (err) {
           if (err instanceof LabError && readState()) {
             throw new LabError(`${err.message}\nThe half-built lab is left for a look (\`mfs-tui lab status\`, \`mfs-tui lab ssh HOST\`); \`mfs-tui lab down\` removes it.`);
@@ -97,6 +98,7 @@ export function registerLabCommands(program: Command): void {
         out(`Inventory: ${r.inventory}   (mfs-tui --lab, or: mfs-tui lab ssh m1)`);
         out(`As the operator ops (sudo asks for the password in ${labFile('ops-password')}): mfs-tui --inventory ${labFile('inventory-ops.yaml')}`);
         for (const j of r.journals) out(`Runbook journal: ${j}`);
+        if (opts.monitoring) out(`Prometheus: http://${r.hosts.find((h) => h.name === 'mon')!.address}:9090 (alerts: /alerts, API: /api/v1/alerts)`);
       }),
     );
 

@@ -58,6 +58,7 @@ export const en = {
   'cli.lab.status.option.json': "print the status as JSON",
   'cli.lab.up.description': "build the practice cluster: m1, m2 (keepalived, VIP on m1), ml, c1..cN, cl (mount with test files), spare",
   'cli.lab.up.option.as': "who runs the runbooks of the build: root, or ops (the lab operator, through sudo with its password); default $MFS_TUI_LAB_OPERATOR, else root",
+  'cli.lab.up.option.monitoring': 'add a host mon running Prometheus with the alert rules of monitoring/, and node_exporter on m1 and m2 fed by the monitoring runbook every 5 s',
   'cli.lab.up.option.bare': "hosts with sshd only: no MooseFS or keepalived started",
   'cli.lab.up.option.init': "the hosts' PID 1: systemd (boots systemd 252; the Debian packages' units run the cluster) or none (a small shell starts sshd; the runbooks take their non-systemd forms); default $MFS_TUI_LAB_INIT, else {{default}}",
   'cli.lab.up.option.fast': "build the cluster with the lab's own bootstrap scripts, about 9 s quicker (the default when MFS_TUI_LAB_BUILD=scripts)",

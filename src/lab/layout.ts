@@ -14,7 +14,11 @@ export const PREFIX_LEN = 24;
 export const BRIDGE_ADDRESS = `${SUBNET_PREFIX}.1`;
 export const VIP = `${SUBNET_PREFIX}.100`;
 export const VIP_INTERFACE = 'eth0';
-export const MAX_CHUNKSERVERS = 20;
+/**
+ * Chunkservers at .21 up to .99, below the VIP (.100): 79. Measured on this machine at 40
+ * (bench/fleet-lab.ts, bench/RESULTS.md): about 15 MB of processes per chunkserver host.
+ */
+export const MAX_CHUNKSERVERS = 79;
 /** Each chunkserver's data folders, as the seeds' layout (000: two disks per chunkserver). */
 export const LAB_CHUNK_FOLDERS = ['/mnt/mfs1', '/mnt/mfs2'] as const;
 
@@ -27,7 +31,10 @@ export interface LabHostPlan {
   veth: string;
 }
 
-export function planHosts(chunkservers: number): LabHostPlan[] {
+/** The host `lab up --monitoring` adds: Prometheus (its node_exporters run on the master candidates). */
+export const MONITOR_HOST = 'mon';
+
+export function planHosts(chunkservers: number, opts: { monitoring?: boolean } = {}): LabHostPlan[] {
   if (!Number.isInteger(chunkservers) || chunkservers < 1 || chunkservers > MAX_CHUNKSERVERS) {
     throw new RangeError(`--chunkservers must be a whole number from 1 to ${MAX_CHUNKSERVERS}, got ${chunkservers}`);
   }
@@ -41,6 +48,7 @@ export function planHosts(chunkservers: number): LabHostPlan[] {
   const hosts = [host('m1', 11, ['master-candidate']), host('m2', 12, ['master-candidate']), host('ml', 13, ['metalogger', 'cgi'])];
   for (let i = 1; i <= chunkservers; i++) hosts.push(host(`c${i}`, 20 + i, ['chunkserver']));
   hosts.push(host('cl', 14, ['client']), host('spare', 15, []));
+  if (opts.monitoring) hosts.push(host(MONITOR_HOST, 16, []));
   return hosts;
 }
 

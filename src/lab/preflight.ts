@@ -5,8 +5,10 @@ import { LabError } from './proc.ts';
 const BASE = ['ip', 'unshare', 'nsenter', 'mount', 'sshd', 'ssh', 'ssh-keygen', 'rsyslogd', 'bash', 'flock', 'timeout', 'sudo', 'perl'];
 const CLUSTER = ['mfsmaster', 'mfsmetalogger', 'mfschunkserver', 'mfsmount', 'mfscli', 'mfssetgoal', 'keepalived'];
 
-export function missingCommands(bare: boolean): string[] {
-  const want = bare ? BASE : [...BASE, ...CLUSTER];
+const MONITORING = ['prometheus', 'promtool', 'prometheus-node-exporter'];
+
+export function missingCommands(bare: boolean, monitoring = false): string[] {
+  const want = [...BASE, ...(bare ? [] : CLUSTER), ...(monitoring ? MONITORING : [])];
   return want.filter((c) => {
     try {
       execFileSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore', env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` } });
@@ -17,9 +19,9 @@ export function missingCommands(bare: boolean): string[] {
   });
 }
 
-export async function preflight(bare: boolean): Promise<void> {
+export async function preflight(bare: boolean, monitoring = false): Promise<void> {
   if (process.platform !== 'linux') throw new LabError('the practice cluster needs Linux (network namespaces)');
   if (process.getuid?.() !== 0) throw new LabError('the practice cluster needs root (it creates network namespaces, a bridge and mounts): run it as root');
-  const missing = missingCommands(bare);
+  const missing = missingCommands(bare, monitoring);
   if (missing.length > 0) throw new LabError(`missing commands: ${missing.join(', ')}: run \`mfs-tui lab deps\` (as root) first`);
 }

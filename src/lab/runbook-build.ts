@@ -24,6 +24,8 @@ export function runbookInputs(hosts: LabHostPlan[]): Record<string, Record<strin
       chunkservers: chunkserverHosts(hosts).map((h) => h.address).join(' '),
       firewall: 'none',
     },
+    // lab up --monitoring (monitoring.ts): node_exporter there reads this directory.
+    monitoring: { textfile_dir: '/run/node-exporter-textfile', interval: '5' },
   };
 }
 

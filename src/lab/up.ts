@@ -35,6 +35,8 @@ export interface LabUpOptions {
    * through sudo with its password. Default: $MFS_TUI_LAB_OPERATOR, else root.
    */
   operator?: LabOperator;
+  /** A host `mon` with Prometheus, node_exporter on the master candidates, the monitoring runbook's collector scheduled (monitoring.ts). */
+  monitoring?: boolean;
 }
 
 export type LabBuild = 'scripts' | 'runbooks';
@@ -68,7 +70,8 @@ const PACKAGE_EMPTY_METADATA = '/var/lib/mfs/metadata.mfs.empty';
 
 export async function labUp(opts: LabUpOptions = {}, progress: Progress = () => {}): Promise<LabUpResult> {
   planHosts(opts.chunkservers ?? 3); // a bad count fails before anything else
-  await preflight(opts.bare ?? false);
+  if (opts.monitoring && opts.bare) throw new LabError('--monitoring needs a cluster to watch: drop --bare');
+  await preflight(opts.bare ?? false, opts.monitoring ?? false);
   assertNoLabTestsRunning();
   return withLock(LAB_OPERATION_LOCK, 'lab operation', () => buildLab(opts, progress));
 }
@@ -83,7 +86,7 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
       timings[name] = Math.round(performance.now() - start) / 1000;
     };
   };
-  const hosts = planHosts(opts.chunkservers ?? 3);
+  const hosts = planHosts(opts.chunkservers ?? 3, { monitoring: opts.monitoring });
   const bare = opts.bare ?? false;
   const init = opts.init ?? defaultLabInit();
   // systemd hosts are built by the runbooks' systemd forms: the lab's scripts start daemons by hand.
@@ -129,6 +132,7 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   const journals: string[] = [];
   if (viaRunbooks) journals.push(...(await buildViaRunbooks(hosts, phase, progress, opts.operator ?? defaultLabOperator())));
   else if (!bare) await startCluster(hosts, phase);
+  if (opts.monitoring) journals.push(...(await startMonitoring(hosts, phase, progress)));
 
   // The inventory last: its existence tells the app a lab is up.
   fs.writeFileSync(labFile('inventory-ops.yaml'), inventoryYaml(hosts, OPS_LOGIN), { mode: 0o644 });
@@ -166,6 +170,19 @@ async function buildViaRunbooks(hosts: LabHostPlan[], phase: (name: string, deta
   await sshStep('cl', 'writing test files', CLIENT_FILES_SCRIPT, 60_000);
   done();
   await waitHealthy(chunkserverHosts(hosts).length, phase);
+  return runs.map((r) => r.journal);
+}
+
+/** Prometheus on mon, node_exporter on the candidates, then the monitoring runbook (its collector every 5 s). */
+async function startMonitoring(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void, progress: Progress): Promise<string[]> {
+  const { startMonitoringDaemons } = await import('./monitoring.ts');
+  const done = phase('monitoring', `prometheus on mon, node_exporter on the master candidates`);
+  await startMonitoringDaemons(hosts);
+  done();
+  const inv = path.join(labDir(), 'inventory.monitoring.yaml');
+  fs.writeFileSync(inv, inventoryYaml(hosts, ROOT_LOGIN), { mode: 0o644 });
+  const { runLabRunbooks } = await import('./runbook-build.ts');
+  const runs = await runLabRunbooks(inv, hosts, [{ phase: 'collector', runbook: 'monitoring' }], phase, progress);
   return runs.map((r) => r.journal);
 }
 

@@ -18,7 +18,12 @@ describe('practice cluster files (no lab needed)', () => {
     const hosts = planHosts(4);
     assert.deepEqual(hosts.map((h) => `${h.name}=${h.address}`), ['m1=10.77.0.11', 'm2=10.77.0.12', 'ml=10.77.0.13', 'c1=10.77.0.21', 'c2=10.77.0.22', 'c3=10.77.0.23', 'c4=10.77.0.24', 'cl=10.77.0.14', 'spare=10.77.0.15']);
     assert.ok(hosts.every((h) => h.netns.startsWith('mfslab-') && h.veth.length <= 15));
-    assert.throws(() => planHosts(0), /from 1 to 20/);
+    assert.throws(() => planHosts(0), /from 1 to 79/);
+    assert.throws(() => planHosts(80), /from 1 to 79/, 'c80 would take the VIP .100');
+    // The largest lab: every address its own, all below the VIP, every kernel name within 15 bytes.
+    const big = planHosts(79);
+    assert.equal(new Set(big.map((h) => h.address)).size, big.length);
+    assert.ok(big.every((h) => Number(h.address.split('.')[3]) < 100 && h.veth.length <= 15), big.map((h) => h.address).join(' '));
     assert.throws(() => planHosts(2.5), /whole number/);
   });
 

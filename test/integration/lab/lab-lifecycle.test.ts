@@ -152,6 +152,6 @@ describe('practice cluster lifecycle', { skip }, () => {
     assert.equal(nobody.status, 1);
     assert.match(nobody.stderr, /the practice cluster needs root/);
     const bad = cli(['lab', 'up', '--chunkservers', '0']);
-    assert.match(bad.err, /--chunkservers must be a whole number from 1 to 20/);
+    assert.match(bad.err, /--chunkservers must be a whole number from 1 to 79/);
   });
 });
