@@ -9,7 +9,17 @@ import { sparkline } from './sparkline.ts';
 import { visibleLine } from '../../src/util/visible.ts';
 import { cells, fitCells } from '../../src/util/cells.ts';
 import { position } from './layout.ts';
+import { t } from '../../src/i18n/index.ts';
 
+const CLASS_KEY = {
+  missing: 'status.chunks.class.missing',
+  endangered: 'status.chunks.class.endangered',
+  undergoal: 'status.chunks.class.undergoal',
+  stable: 'status.chunks.class.stable',
+  overgoal: 'status.chunks.class.overgoal',
+} as const;
+/** A sparkline's label, padded to one column in cells (the longest English one is 'undergoal '). */
+const sparkLabel = (label: string) => fitCells(label, Math.max(10, cells(label) + 1));
 const CLASS_COLOR = { missing: 'red', endangered: 'red', undergoal: 'yellow', stable: 'green', overgoal: 'cyan' } as const;
 
 export function gauge(fraction: number | undefined, width: number): string {
@@ -34,11 +44,11 @@ export interface ChunkPanelProps {
 }
 
 const COLS = [
-  ['STATE', 13],
-  ['CHUNKS', 9],
-  ['USED', 10],
-  ['TOTAL', 10],
-  ['LOAD', 6],
+  ['status.col.state', 13],
+  ['status.col.chunks', 9],
+  ['status.col.used', 10],
+  ['status.col.total', 10],
+  ['status.col.load', 6],
 ] as const;
 
 export function ChunkPanel({ status, history, compact = false, width, table = true, rows, offset = 0, sparklines = true }: ChunkPanelProps) {
@@ -48,7 +58,7 @@ export function ChunkPanel({ status, history, compact = false, width, table = tr
     return (
       <Box {...box} flexDirection="column">
         <Text color="red" wrap="truncate-end">
-          {vip?.noMaster ? 'no master answers through the VIP' : `no mfscli answer yet${status.mfs.error ? `: ${visibleLine(status.mfs.error)}` : ''}`}
+          {vip?.noMaster ? t('status.chunks.noMaster') : status.mfs.error ? t('status.chunks.mfscliFailed', { error: visibleLine(status.mfs.error) }) : t('status.chunks.noAnswer')}
         </Text>
       </Box>
     );
@@ -59,17 +69,17 @@ export function ChunkPanel({ status, history, compact = false, width, table = tr
   const w = compact ? 12 : 30;
   const inner = width === undefined ? undefined : width - (compact ? 0 : 4);
   const servers = [
-    ...vip.disconnected.map((cs) => ({ key: `d${cs.ip}:${cs.port}`, addr: visibleLine(`${cs.ip}:${cs.port}`), cols: ['DISCONNECTED', '-', '-', '-', '-'], maint: visibleLine(String(cs.maintenance)), down: true })),
+    ...vip.disconnected.map((cs) => ({ key: `d${cs.ip}:${cs.port}`, addr: visibleLine(`${cs.ip}:${cs.port}`), cols: [t('status.chunks.disconnectedCell'), '-', '-', '-', '-'], maint: visibleLine(String(cs.maintenance)), down: true })),
     ...vip.chunkservers.map((cs) => ({
       key: `${cs.ip}:${cs.port}`,
       addr: visibleLine(`${cs.ip}:${cs.port}`),
-      cols: ['connected', String(cs.chunks), formatBytes(cs.used), formatBytes(cs.total), visibleLine(cs.loadMark ? `${cs.loadMark[0]}${cs.load}${cs.loadMark[1]}` : String(cs.load))],
+      cols: [t('status.chunks.connectedCell'), String(cs.chunks), formatBytes(cs.used), formatBytes(cs.total), visibleLine(cs.loadMark ? `${cs.loadMark[0]}${cs.load}${cs.loadMark[1]}` : String(cs.load))],
       maint: visibleLine(String(cs.maintenance)),
       down: false,
     })),
   ];
-  const fixed = COLS.reduce((n, [, cw]) => n + cw, 0) + cells('MAINT');
-  const longest = Math.max(cells('CHUNKSERVER'), ...servers.map((s) => cells(s.addr))) + 1;
+  const fixed = COLS.reduce((n, [, cw]) => n + cw, 0) + cells(t('status.col.maint'));
+  const longest = Math.max(cells(t('status.col.chunkserver')), ...servers.map((s) => cells(s.addr))) + 1;
   const addrWidth = inner === undefined ? longest : Math.max(8, Math.min(longest, inner - fixed));
   const shown = rows === undefined ? servers.length : Math.max(0, Math.min(rows, servers.length));
   const top = Math.max(0, Math.min(offset, servers.length - shown));
@@ -77,15 +87,15 @@ export function ChunkPanel({ status, history, compact = false, width, table = tr
   return (
     <Box {...box} flexDirection="column">
       <Text wrap="truncate-end">
-        space {gauge(sp.usedFraction, w)} {sp.usedFraction === undefined ? '?' : `${(sp.usedFraction * 100).toFixed(1)}%`} of {formatBytes(sp.total)}
-        {compact ? null : `  trash ${formatBytes(sp.trash)}`}
-        {status.mfs.stale ? <Text color="yellow"> (stale {formatAge(status.mfs.ageMs)})</Text> : null}
+        {t('status.chunks.space', { gauge: gauge(sp.usedFraction, w), used: sp.usedFraction === undefined ? '?' : `${(sp.usedFraction * 100).toFixed(1)}%`, total: formatBytes(sp.total) })}
+        {compact ? null : t('status.chunks.trash', { trash: formatBytes(sp.trash) })}
+        {status.mfs.stale ? <Text color="yellow"> ({t('status.stale', { age: formatAge(status.mfs.ageMs) })})</Text> : null}
       </Text>
       {c ? (
         <Text wrap={compact ? 'wrap' : 'truncate-end'}>
           {(Object.keys(CLASS_COLOR) as (keyof typeof CLASS_COLOR)[]).map((k) => (
             <Text key={k} color={c[k] > 0 || k === 'stable' ? CLASS_COLOR[k] : 'gray'}>
-              {k} {c[k]}
+              {t(CLASS_KEY[k])} {c[k]}
               {'  '}
             </Text>
           ))}
@@ -93,16 +103,17 @@ export function ChunkPanel({ status, history, compact = false, width, table = tr
       ) : null}
       {!compact && sparklines ? (
         <>
-          <Text wrap="truncate-end">missing   {sparkline(history.map((p) => p.missing), spark)}</Text>
-          <Text wrap="truncate-end">undergoal {sparkline(history.map((p) => p.undergoal), spark)}</Text>
-          <Text wrap="truncate-end">used      {sparkline(history.map((p) => p.usedBytes), spark)}</Text>
+          <Text wrap="truncate-end">{sparkLabel(t('status.chunks.class.missing'))}{sparkline(history.map((p) => p.missing), spark)}</Text>
+          <Text wrap="truncate-end">{sparkLabel(t('status.chunks.class.undergoal'))}{sparkline(history.map((p) => p.undergoal), spark)}</Text>
+          <Text wrap="truncate-end">{sparkLabel(t('status.chunks.spark.used'))}{sparkline(history.map((p) => p.usedBytes), spark)}</Text>
         </>
       ) : null}
       {!compact && table ? (
         <>
           <Text bold wrap="truncate-end">
-            {fitCells('CHUNKSERVER', addrWidth)}
-            {COLS.map(([h, cw]) => fitCells(h, cw)).join('')}MAINT
+            {fitCells(t('status.col.chunkserver'), addrWidth)}
+            {COLS.map(([h, cw]) => fitCells(t(h), cw)).join('')}
+            {t('status.col.maint')}
           </Text>
           {servers.slice(top, top + shown).map((s) => (
             <Text key={s.key} color={s.down ? 'red' : undefined} wrap="truncate-end">
@@ -114,15 +125,15 @@ export function ChunkPanel({ status, history, compact = false, width, table = tr
           ))}
           {shown < servers.length && (
             <Text color="cyan" wrap="truncate-end">
-              {position('chunkservers', top, shown, servers.length)} · disconnected first
+              {position('chunkservers', top, shown, servers.length)}{t('status.chunks.disconnectedFirst')}
             </Text>
           )}
         </>
       ) : null}
       {compact || !table ? (
         <Text wrap="truncate-end">
-          chunkservers {vip.chunkservers.length} connected
-          {vip.disconnected.length ? <Text color="red">, {vip.disconnected.length} disconnected ({vip.disconnected.map((d) => visibleLine(`${d.ip}:${d.port}`)).join(', ')})</Text> : ''}
+          {t('status.chunks.summary', { count: vip.chunkservers.length })}
+          {vip.disconnected.length ? <Text color="red">{t('status.chunks.summaryDisconnected', { count: vip.disconnected.length, servers: vip.disconnected.map((d) => visibleLine(`${d.ip}:${d.port}`)).join(', ') })}</Text> : ''}
         </Text>
       ) : null}
     </Box>

@@ -11,6 +11,7 @@ import { hostsProblemsFirst, position } from './layout.ts';
 import { hostStateCounts } from '../../src/status/fleet-summary.ts';
 
 const RANK_COLOR = ['red', 'yellow', 'green'] as const;
+import { t } from '../../src/i18n/index.ts';
 
 const COL = 7;
 /** Fits `LOGIN REFUSED` and `STALE 12 min`. */
@@ -47,7 +48,7 @@ export function ProcessPanel({ status, compact = false, width, rows, offset = 0 
     <Box flexDirection="column" borderStyle={compact ? undefined : 'round'} paddingX={compact ? 0 : 1} width={width}>
       {scrolled && (
         <Text wrap="truncate-end">
-          {hosts.length} hosts:
+          {t('status.hostCount', { count: hosts.length })}
           {hostStateCounts(hosts).map((c) => (
             <Text key={c.state} color={RANK_COLOR[c.rank]}>
               {'  '}
@@ -57,8 +58,8 @@ export function ProcessPanel({ status, compact = false, width, rows, offset = 0 
         </Text>
       )}
       <Text bold wrap="truncate-end">
-        {fitCells('HOST', nameWidth)}
-        {fitCells('STATE', STATE_COL)}
+        {fitCells(t('status.col.host'), nameWidth)}
+        {fitCells(t('status.col.state'), STATE_COL)}
         {DAEMONS.map((d) => fitCells(DAEMON_SHORT[d], COL)).join('')}
       </Text>
       {hosts.slice(top, top + shown).map((h) => (
@@ -77,7 +78,7 @@ export function ProcessPanel({ status, compact = false, width, rows, offset = 0 
       ))}
       {scrolled && (
         <Text color="cyan" wrap="truncate-end">
-          {position('hosts', top, shown, hosts.length)} · problems first · ↑↓ pgup pgdn scroll
+          {position('hosts', top, shown, hosts.length)}{t('status.hostsScroll')}
         </Text>
       )}
     </Box>

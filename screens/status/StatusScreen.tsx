@@ -13,6 +13,7 @@ import { visibleLine } from '../../src/util/visible.ts';
 import { layer, useKeyLayer } from '../hooks/keys.tsx';
 import { VIP_ALERTS, alertLines, otherAlerts, statusLayout } from './layout.ts';
 import { truncateCells } from '../../src/util/cells.ts';
+import { t } from '../../src/i18n/index.ts';
 
 export interface StatusScreenProps {
   store: StatusStore;
@@ -51,7 +52,7 @@ export function StatusScreen({ store, rows, columns, active = true }: StatusScre
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
-        <Text bold>{visibleLine(status.cluster)}</Text> status, every {status.intervalMs / 1000} s  <Text dimColor>{new Date(status.at).toLocaleTimeString()}</Text>
+        <Text bold>{visibleLine(status.cluster)}</Text>{t('status.title', { seconds: status.intervalMs / 1000 })}  <Text dimColor>{new Date(status.at).toLocaleTimeString()}</Text>
       </Text>
       <VipPanel status={status} width={width} />
       {others.length > 0 ? (
@@ -71,7 +72,7 @@ export function StatusScreen({ store, rows, columns, active = true }: StatusScre
           )}
           {hidden > 0 && (
             <Text color="yellow" wrap="truncate-end">
-              … {hidden} more alert{hidden === 1 ? '' : 's'} (mfs-tui status lists them all)
+              {t('status.moreAlerts', { count: hidden })}
             </Text>
           )}
         </Box>
@@ -106,9 +107,9 @@ export function StatusSidebar({ store, rows, width = 44 }: { store: StatusStore;
           </Text>
         )),
       )}
-      {shown < lines.length && <Text color="red">{truncateCells(`✖ ${lines.length - shown} more critical alert${lines.length - shown === 1 ? '' : 's'}`, width)}</Text>}
+      {shown < lines.length && <Text color="red">{truncateCells(t('status.moreCritical', { count: lines.length - shown }), width)}</Text>}
       <ChunkPanel status={status} history={history} compact />
-      {paused.length > 0 ? <Text dimColor wrap="truncate-end">light probes on {visibleLine(paused.join(', '))} (a step runs there)</Text> : null}
+      {paused.length > 0 ? <Text dimColor wrap="truncate-end">{t('status.lightProbes', { hosts: visibleLine(paused.join(', ')) })}</Text> : null}
     </Box>
   );
 }
@@ -121,12 +122,12 @@ export function StatusLine({ store }: { store: StatusStore }) {
   const warnings = status.alerts.length - critical.length;
   return (
     <Text wrap="truncate-end">
-      <Text bold>status</Text> VIP{' '}
-      {holders.length === 0 ? <Text color="red">no holder</Text> : <Text color={holders.length > 1 ? 'red' : 'green'}>{holders.join(' + ')}</Text>}
-      {status.failover && !status.failover.done ? <Text color="yellow"> · failover: {visibleLine(status.failover.steps.at(-1)!.label)}</Text> : null}
+      <Text bold>{t('status.line.status')}</Text> VIP{' '}
+      {holders.length === 0 ? <Text color="red">{t('status.vip.noHolder')}</Text> : <Text color={holders.length > 1 ? 'red' : 'green'}>{holders.join(' + ')}</Text>}
+      {status.failover && !status.failover.done ? <Text color="yellow"> · {t('status.failover')}{visibleLine(status.failover.steps.at(-1)!.label)}</Text> : null}
       {critical.length > 0 ? <Text color="red"> · ✖ {visibleLine(critical[0]!.message)}{critical.length > 1 ? ` (+${critical.length - 1})` : ''}</Text> : null}
-      {warnings > 0 ? <Text color="yellow"> · {warnings} warning{warnings > 1 ? 's' : ''}</Text> : null}
-      {critical.length === 0 && warnings === 0 ? <Text color="green"> · no alerts</Text> : null}
+      {warnings > 0 ? <Text color="yellow"> · {t('status.line.warnings', { count: warnings })}</Text> : null}
+      {critical.length === 0 && warnings === 0 ? <Text color="green"> · {t('status.line.noAlerts')}</Text> : null}
     </Text>
   );
 }

@@ -8,6 +8,7 @@ import { formatFailover } from '../../src/status/failover-timeline.ts';
 import { visibleLine } from '../../src/util/visible.ts';
 import { fitCells } from '../../src/util/cells.ts';
 import { VIP_ALERTS, alertLines } from './layout.ts';
+import { t } from '../../src/i18n/index.ts';
 
 export function VipPanel({ status, compact = false, width }: { status: ClusterStatus; compact?: boolean; width?: number }) {
   const holders = vipHolders(status);
@@ -18,7 +19,7 @@ export function VipPanel({ status, compact = false, width }: { status: ClusterSt
       <Text wrap="truncate-end">
         <Text bold>VIP {visibleLine(status.vip)}</Text>
         {'  '}
-        {holders.length === 0 ? <Text color="red">no holder</Text> : <Text color={holders.length > 1 ? 'red' : 'green'}>held by {visibleLine(holders.map((h) => h.name).join(' + '))}</Text>}
+        {holders.length === 0 ? <Text color="red">{t('status.vip.noHolder')}</Text> : <Text color={holders.length > 1 ? 'red' : 'green'}>{t('status.vip.heldBy', { hosts: visibleLine(holders.map((h) => h.name).join(' + ')) })}</Text>}
       </Text>
       {candidates.map((h) => {
         const master = status.mfs.candidates.find((c) => c.host === h.name)?.master;
@@ -27,14 +28,14 @@ export function VipPanel({ status, compact = false, width }: { status: ClusterSt
           <Text key={h.name} wrap="truncate-end">
             {'  '}
             {fitCells(visibleLine(h.name), 10)} {fitCells(visibleLine(vrrpOf(h)), 7)} {h.probe?.holdsVip ? 'VIP ' : '    '}
-            {running ? `master ${master?.answering ? `v${master.metadataVersion ?? '?'}` : 'running'}` : 'no master'}
-            {h.stale ? <Text color="yellow"> stale {formatAge(h.ageMs)}</Text> : null}
+            {running ? (master?.answering ? t('status.vip.masterVersion', { version: master.metadataVersion ?? '?' }) : t('status.vip.masterRunning')) : t('status.vip.noMaster')}
+            {h.stale ? <Text color="yellow"> {t('status.stale', { age: formatAge(h.ageMs) })}</Text> : null}
           </Text>
         );
       })}
       {status.failover ? (
         <Text color={status.failover.done ? 'green' : 'yellow'} wrap="truncate-end">
-          {status.failover.done ? 'failover done: ' : 'failover: '}
+          {status.failover.done ? t('status.failoverDone') : t('status.failover')}
           {visibleLine(formatFailover(status.failover))}
         </Text>
       ) : null}

@@ -6,6 +6,7 @@ import { lockedOut } from '../../src/status/model.ts';
 import { wrapCells } from '../../src/util/cells.ts';
 import { visibleLine } from '../../src/util/visible.ts';
 import { foldAlerts } from '../../src/status/fleet-summary.ts';
+import { t } from '../../src/i18n/index.ts';
 
 /** Alerts the VIP panel shows itself (in red, under the holder). */
 export const VIP_ALERTS: ReadonlySet<string> = new Set(['split-brain-vip', 'split-brain-masters', 'no-vip-holder', 'vip-without-master', 'no-master', 'stale-master']);
@@ -34,9 +35,11 @@ export function alertLines(mark: string, message: string, width: number): string
   return wrapCells(visibleLine(message), Math.max(10, width - 2)).map((l, i) => `${i === 0 ? mark : ' '} ${l}`);
 }
 
-/** "hosts 1–12 of 60" */
-export function position(what: string, from: number, shown: number, total: number): string {
-  return total === 0 ? `no ${what}` : `${what} ${from + 1}–${Math.min(total, from + shown)} of ${total}`;
+/** "hosts 1–12 of 60" (or "chunkservers …"), in the operator's language. */
+export function position(what: 'hosts' | 'chunkservers', from: number, shown: number, total: number): string {
+  if (total === 0) return what === 'hosts' ? t('status.position.noHosts') : t('status.position.noChunkservers');
+  const at = { from: from + 1, to: Math.min(total, from + shown), total };
+  return what === 'hosts' ? t('status.position.hosts', at) : t('status.position.chunkservers', at);
 }
 
 /** Alerts not shown in the VIP panel, critical ones first; `fold`: three or more of one kind in one line (a fleet's down hosts on a screen of fixed rows). */

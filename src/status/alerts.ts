@@ -1,6 +1,7 @@
 // Alerts derived from a status snapshot: pure, so every rule is unit-tested on plain data.
 import { CLOCK_SKEW_WARN_S, clusterSkews, formatSkew, skewBeyond } from './clock.ts';
 import { answeringMasters, formatAge, lockedOut, loginLabel, metaloggerLags, vipHolders, vipMaster, type Alert, type ClusterStatus } from './model.ts';
+import { t } from '../i18n/index.ts';
 
 export interface AlertOptions {
   /** A metalogger more than this many metadata versions behind the master lags (default 100). */
@@ -10,7 +11,7 @@ export interface AlertOptions {
 }
 
 const names = (xs: { name?: string; host?: string }[]) => xs.map((x) => x.name ?? x.host ?? '?');
-const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
+const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : t('triage.list', { items: xs.slice(0, -1).join(t('triage.listSeparator')), last: xs.at(-1)! }));
 
 export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOptions = {}): Alert[] {
   const alerts: Alert[] = [];
@@ -20,12 +21,12 @@ export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOption
 
   // --- VIP and masters ---
   if (holders.length > 1) {
-    add({ code: 'split-brain-vip', severity: 'critical', hosts: names(holders), message: `split brain: ${list(names(holders))} all hold the VIP ${s.vip}` });
+    add({ code: 'split-brain-vip', severity: 'critical', hosts: names(holders), message: t('alert.splitBrainVip', { hosts: list(names(holders)), vip: s.vip }) });
   }
   const answering = answeringMasters(s);
   if (answering.length > 1) {
     const hs = names(answering);
-    add({ code: 'split-brain-masters', severity: 'critical', hosts: hs, message: `split brain: masters answer on ${list(hs)} at once` });
+    add({ code: 'split-brain-masters', severity: 'critical', hosts: hs, message: t('alert.splitBrainMasters', { hosts: list(hs) }) });
   }
   const probedCandidates = candidates.filter((h) => h.probe && !h.stale);
   if (holders.length === 0 && candidates.length > 0) {
@@ -35,18 +36,18 @@ export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOption
       severity: 'critical',
       hosts: candidates.map((h) => h.name),
       message:
-        probedCandidates.length === 0 ? `no VIP holder known: no master candidate answers the probe (${list(unknown)})`
-        : `no host holds the VIP ${s.vip}${unknown.length ? ` (not known for ${list(unknown)})` : ''}`,
+        probedCandidates.length === 0 ? t('alert.noVipHolderKnown', { hosts: list(unknown) })
+        : unknown.length ? t('alert.noVipHolderPartly', { vip: s.vip, hosts: list(unknown) }) : t('alert.noVipHolder', { vip: s.vip }),
     });
   }
   for (const h of holders) {
     if (h.probe && h.probe.daemons.mfsmaster.length === 0) {
-      add({ code: 'vip-without-master', severity: 'critical', hosts: [h.name], message: `${h.name} holds the VIP but no mfsmaster runs there` });
+      add({ code: 'vip-without-master', severity: 'critical', hosts: [h.name], message: t('alert.vipWithoutMaster', { host: h.name }) });
     }
   }
   const viaVip = s.mfs.viaVip;
   if (viaVip?.noMaster) {
-    add({ code: 'no-master', severity: 'critical', hosts: [], message: `no master answers through the VIP ${s.vip} (mfscli: Working master servers not found)` });
+    add({ code: 'no-master', severity: 'critical', hosts: [], message: t('alert.noMaster', { vip: s.vip }) });
   }
 
   // --- stale master: a metalogger has seen newer metadata than the master serves ---
@@ -62,7 +63,7 @@ export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOption
         code: 'stale-master',
         severity: 'critical',
         hosts: holders.length ? names(holders) : [],
-        message: `stale master: it serves metadata version ${master.metadataVersion}, but the metalogger on ${list(ahead.map((l) => l.host))} has ${best}`,
+        message: t('alert.staleMaster', { version: master.metadataVersion, hosts: list(ahead.map((l) => l.host)), best }),
       });
     }
   }
@@ -71,16 +72,16 @@ export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOption
   const lagMax = opts.metaloggerLagVersions ?? 100;
   for (const l of lags) {
     if (l.behind > lagMax) {
-      add({ code: 'metalogger-lagging', severity: 'warning', hosts: [l.host], message: `metalogger on ${l.host} is ${l.behind} metadata versions behind the master` });
+      add({ code: 'metalogger-lagging', severity: 'warning', hosts: [l.host], message: t('alert.metaloggerLagging', { host: l.host, behind: l.behind }) });
     }
   }
   for (const h of s.hosts.filter((h) => h.roles.includes('metalogger') && h.probe && !h.stale)) {
     if (h.probe!.daemons.mfsmetalogger.length === 0) {
-      add({ code: 'metalogger-down', severity: 'warning', hosts: [h.name], message: `no mfsmetalogger runs on ${h.name}` });
+      add({ code: 'metalogger-down', severity: 'warning', hosts: [h.name], message: t('alert.metaloggerDown', { host: h.name }) });
     }
   }
   if (viaVip && !viaVip.noMaster && viaVip.sections.has('IG') && viaVip.metaloggers.length === 0 && s.hosts.some((h) => h.roles.includes('metalogger'))) {
-    add({ code: 'metalogger-down', severity: 'warning', hosts: [], message: 'no metalogger is connected to the master' });
+    add({ code: 'metalogger-down', severity: 'warning', hosts: [], message: t('alert.noMetalogger') });
   }
 
   // --- chunkservers and chunks ---
@@ -90,19 +91,19 @@ export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOption
       code: 'chunkserver-down',
       severity: 'critical',
       hosts: host ? [host] : [],
-      message: `chunkserver ${host ?? d.ip}:${d.port} (id ${d.id}) is disconnected${d.maintenance === 'on' || d.maintenance === 'temp' ? ' (in maintenance)' : ''}`,
+      message: t(d.maintenance === 'on' || d.maintenance === 'temp' ? 'alert.chunkserverDisconnectedMaintenance' : 'alert.chunkserverDisconnected', { server: `${host ?? d.ip}:${d.port}`, id: d.id }),
     });
   }
   for (const h of s.hosts.filter((h) => h.roles.includes('chunkserver') && h.probe && !h.stale)) {
     const reported = viaVip?.disconnected.some((d) => d.ip === h.address);
     if (h.probe!.daemons.mfschunkserver.length === 0 && !reported) {
-      add({ code: 'chunkserver-down', severity: 'critical', hosts: [h.name], message: `no mfschunkserver runs on ${h.name}` });
+      add({ code: 'chunkserver-down', severity: 'critical', hosts: [h.name], message: t('alert.chunkserverDown', { host: h.name }) });
     }
   }
   const c = viaVip?.chunkClasses;
-  if (c?.missing) add({ code: 'missing-chunks', severity: 'critical', hosts: [], message: `${c.missing} chunks are missing (no copy left)` });
-  if (c?.endangered) add({ code: 'endangered-chunks', severity: 'critical', hosts: [], message: `${c.endangered} chunks are endangered (one copy left)` });
-  if (c?.undergoal) add({ code: 'undergoal-chunks', severity: 'warning', hosts: [], message: `${c.undergoal} chunks are under their goal` });
+  if (c?.missing) add({ code: 'missing-chunks', severity: 'critical', hosts: [], message: t('alert.missingChunks', { n: c.missing }) });
+  if (c?.endangered) add({ code: 'endangered-chunks', severity: 'critical', hosts: [], message: t('alert.endangeredChunks', { n: c.endangered }) });
+  if (c?.undergoal) add({ code: 'undergoal-chunks', severity: 'warning', hosts: [], message: t('alert.undergoalChunks', { n: c.undergoal }) });
 
   // --- clocks: a master candidate's skew moves failover timings and the metadata's times ---
   const readings = s.hosts.filter((h) => h.probe?.clock && !h.stale).map((h) => ({ host: h.name, clock: h.probe!.clock! }));
@@ -124,13 +125,13 @@ export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOption
       code: 'host-locked-out',
       severity: candidate ? 'critical' : 'warning',
       hosts: [h.name],
-      message: `${h.name}: ${loginLabel(h.login)}: cannot log in, its state is unknown${candidate ? ' (a master candidate: it may be running a master)' : ''}${h.error ? ` (${h.error})` : ''}`,
+      message: `${t(candidate ? 'alert.lockedOutCandidate' : 'alert.lockedOut', { host: h.name, why: loginLabel(h.login) })}${h.error ? ` (${h.error})` : ''}`,
     });
   }
   for (const h of s.hosts.filter((h) => h.stale && !lockedOut(h))) {
-    add({ code: 'host-stale', severity: 'warning', hosts: [h.name], message: `${h.name}: ${h.failure === 'probe' ? 'no status' : 'no answer'} for ${formatAge(h.ageMs)}${h.error ? ` (${h.error})` : ''}` });
+    add({ code: 'host-stale', severity: 'warning', hosts: [h.name], message: `${t(h.failure === 'probe' ? 'alert.noStatusFor' : 'alert.noAnswerFor', { host: h.name, age: formatAge(h.ageMs) })}${h.error ? ` (${h.error})` : ''}` });
   }
   if (s.mfs.error) add({ code: 'probe-problem', severity: 'warning', hosts: s.mfs.via ? [s.mfs.via] : [], message: `mfscli: ${s.mfs.error}` });
-  for (const p of viaVip?.problems ?? []) add({ code: 'probe-problem', severity: 'warning', hosts: [], message: `mfscli output: ${p}` });
+  for (const p of viaVip?.problems ?? []) add({ code: 'probe-problem', severity: 'warning', hosts: [], message: t('alert.mfscliOutput', { problem: p }) });
   return alerts;
 }

@@ -3,6 +3,7 @@
 import type { Role } from '../runbook/types.ts';
 import { infoNumber, type ChunkClasses, type MasterRow, type MfscliReport } from './parse-mfscli.ts';
 import type { HostProbe } from './probe.ts';
+import { t } from '../i18n/index.ts';
 
 export interface HostStatus {
   name: string;
@@ -53,17 +54,17 @@ export const hostInaccessible = (h: HostStatus): boolean => !h.reachable && (h.f
 export function loginLabel(p: LoginProblem | undefined): string {
   switch (p) {
     case 'host-key-changed':
-      return 'KEY CHANGED';
+      return t('status.login.keyChanged');
     case 'host-key-unknown':
-      return 'KEY UNKNOWN';
+      return t('status.login.keyUnknown');
     case 'host-key-rejected':
-      return 'KEY REJECTED';
+      return t('status.login.keyRejected');
     case 'sudo-refused':
-      return 'SUDO REFUSED';
+      return t('status.login.sudoRefused');
     case 'no-credentials':
-      return 'NO KEY';
+      return t('status.login.noKey');
     default:
-      return 'LOGIN REFUSED';
+      return t('status.login.refused');
   }
 }
 
@@ -212,11 +213,11 @@ export function historyPointOf(s: Pick<ClusterStatus, 'mfs' | 'at'>): HistoryPoi
 
 /** `12 s`, `3 min`, `2 h`: ages for stale marks. */
 export function formatAge(ms: number | undefined): string {
-  if (ms === undefined) return 'never';
+  if (ms === undefined) return t('status.age.never');
   const s = Math.round(ms / 1000);
-  if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  return `${Math.round(s / 3600)} h`;
+  if (s < 120) return t('status.age.seconds', { n: s });
+  if (s < 7200) return t('status.age.minutes', { n: Math.round(s / 60) });
+  return t('status.age.hours', { n: Math.round(s / 3600) });
 }
 
 /** A failover as it happens (status/failover-timeline.ts follows it). */

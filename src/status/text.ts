@@ -6,6 +6,7 @@ import { DAEMONS, type DaemonName } from './probe.ts';
 import { formatFailover } from './failover-timeline.ts';
 import { CHUNK_CLASSES } from './parse-mfscli.ts';
 import { formatAge, loginLabel, metaloggerLags, spaceOf, vipHolders, type ClusterStatus, type HostStatus } from './model.ts';
+import { t } from '../i18n/index.ts';
 
 export const DAEMON_SHORT: Record<DaemonName, string> = {
   mfsmaster: 'master',
@@ -58,9 +59,9 @@ export function daemonCell(h: HostStatus, d: DaemonName): string {
  */
 export function hostState(h: HostStatus): string {
   if (h.failure === 'login' && !h.reachable) return loginLabel(h.login);
-  if (h.stale) return h.okAt === undefined ? (h.failure === 'probe' ? 'NO STATUS' : 'DOWN') : `STALE ${formatAge(h.ageMs)}`;
+  if (h.stale) return h.okAt === undefined ? (h.failure === 'probe' ? t('status.host.noStatus') : t('status.host.down')) : t('status.host.stale', { age: formatAge(h.ageMs) });
   if (!h.probe) return '…';
-  return h.paused ? 'paused' : 'ok';
+  return h.paused ? t('status.host.paused') : t('status.host.ok');
 }
 
 /** Columns padded to their widest cell in terminal cells (a CJK or emoji character is two). */
