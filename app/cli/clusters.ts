@@ -1,6 +1,8 @@
 // `mfs-tui clusters`: the named clusters of this laptop (name → inventory file), and
 // importing one from an Ansible inventory.
 import { spawnSync } from 'node:child_process';
+import { readLimitedText } from '../../src/runbook/limits.ts';
+import { othersCanChange } from '../../src/util/trusted-path.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -181,6 +183,9 @@ type AnsibleModule = typeof import('../../src/inventory/ansible.ts');
 
 /** `ansible-inventory --list` when Ansible is installed, else the file read here. */
 function readAnsible(file: string, noAnsible: boolean, ansible: AnsibleModule): { data: import('../../src/inventory/ansible.ts').AnsibleInventory; via: string } {
+  // ansible-inventory runs an executable inventory as a script: what another user could change is not read at all.
+  const others = othersCanChange(file);
+  if (others) throw new UserError(`${file}: ${others}: not read`, EXIT.usage);
   const have = !noAnsible && spawnSync('ansible-inventory', ['--version'], { stdio: 'ignore' }).status === 0;
   if (have) {
     const r = spawnSync('ansible-inventory', ['-i', file, '--list'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
@@ -197,8 +202,10 @@ function readAnsible(file: string, noAnsible: boolean, ansible: AnsibleModule): 
       throw new UserError(`${file}: ${(err as Error).message}`, EXIT.usage);
     }
   }
-  const text = fs.readFileSync(file, 'utf8');
-  if (text.length > 1024 * 1024) throw new UserError(`${file}: larger than 1 MB; not an inventory`, EXIT.usage);
+  // A regular file of at most 1 MB that no other user can change, checked before a byte is read (not /dev/zero, not a FIFO).
+  const read = readLimitedText(file);
+  if ('problem' in read) throw new UserError(`${file}: ${read.problem.message}`, EXIT.usage);
+  const text = read.text;
   try {
     return { data: ansible.parseAnsibleInventory(text, file), via: 'read by mfs-tui (Ansible not installed)' };
   } catch (err) {

@@ -361,6 +361,7 @@ export function toMfsInventory(ans: AnsibleInventory, opts: ImportOptions): Impo
     if (key !== undefined) host.identity = key;
     const become = vars.ansible_become ?? vars.ansible_sudo;
     if (become !== undefined) host.become = truthy(become, `host ${name}: ansible_become`);
+    notes.push(...connectionVarNotes(name, vars));
     if (vars.ansible_password !== undefined || vars.ansible_ssh_pass !== undefined || vars.ansible_become_password !== undefined || vars.ansible_become_pass !== undefined) {
       notes.push(`${name}: a password in the Ansible inventory was NOT imported (mfs-tui asks for it when needed and never stores it)`);
     }
@@ -373,6 +374,32 @@ export function toMfsInventory(ans: AnsibleInventory, opts: ImportOptions): Impo
     throw new AnsibleInventoryError('no VIP: pass --vip ADDRESS/PREFIX --vip-interface IFACE, or set mfs_vip (and mfs_vip_prefix, mfs_vip_interface) in the inventory\'s vars');
   }
   return { inventory: { cluster: opts.cluster, vip, hosts }, notes };
+}
+
+/** ssh options Ansible passes on its ssh command line: mfs-tui never runs them (a ProxyCommand is a command). */
+const SSH_ARG_VARS = ['ansible_ssh_common_args', 'ansible_ssh_extra_args', 'ansible_ssh_args', 'ansible_ssh_executable', 'ansible_sftp_extra_args', 'ansible_scp_extra_args'];
+
+/**
+ * What Ansible would do for this host that the import cannot carry over: a host Ansible
+ * reaches other than over SSH, or becomes another user than root, or another way than sudo,
+ * would be run differently (and as root) by mfs-tui: refused. ssh options are left out with a note.
+ */
+function connectionVarNotes(name: string, vars: Record<string, unknown>): string[] {
+  const connection = str(vars.ansible_connection);
+  if (connection !== undefined && !['ssh', 'smart', 'paramiko', 'paramiko_ssh', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh'].includes(connection)) {
+    throw new AnsibleInventoryError(`host ${name}: ansible_connection '${connection}': mfs-tui reaches hosts only over SSH; remove this host or give it an SSH address`);
+  }
+  const becomeUser = str(vars.ansible_become_user) ?? str(vars.ansible_sudo_user);
+  if (becomeUser !== undefined && becomeUser !== 'root') {
+    throw new AnsibleInventoryError(`host ${name}: ansible_become_user '${becomeUser}': mfs-tui's become is sudo to root, not to another user; import without it or log in as that user`);
+  }
+  const method = str(vars.ansible_become_method);
+  if (method !== undefined && !['sudo', 'ansible.builtin.sudo'].includes(method)) {
+    throw new AnsibleInventoryError(`host ${name}: ansible_become_method '${method}': mfs-tui becomes root only through sudo`);
+  }
+  return SSH_ARG_VARS.filter((v) => vars[v] !== undefined && vars[v] !== '').map(
+    (v) => `${name}: ${v} was NOT imported (mfs-tui never runs ssh options or commands from an inventory; put a jump host in ssh_config as ProxyJump, ssh.config in the inventory)`,
+  );
 }
 
 function vipFromVars(ans: AnsibleInventory): ImportOptions['vip'] | undefined {

@@ -38,7 +38,7 @@ function componentProblem(path: string, st: Stats, what: 'file' | 'folder'): str
   if (what === 'folder' && st.isDirectory() && st.mode & 0o002 && !(st.mode & S_ISVTX)) {
     return `the folder ${path} is writable by every user (mode ${mode(st)}): anyone on this machine could replace or add files in it; make it private (chmod o-w ${path})`;
   }
-  if (what === 'file' && !st.isDirectory() && !st.isSymbolicLink() && st.mode & 0o002) {
+  if (what === 'file' && st.isFile() && st.mode & 0o002) {
     return `the file is writable by every user (mode ${mode(st)}): anyone on this machine could change it; make it private (chmod o-w)`;
   }
   return undefined;

@@ -169,4 +169,54 @@ describe('mfs-tui clusters', () => {
     assert.equal(noVip.code, 2);
     assert.match(noVip.err, /no VIP: pass --vip/);
   });
+
+  test('a hostile Ansible inventory: what Ansible would run differently is refused or named, nothing executes, bad files are cheap', () => {
+    const hostile = (name: string, text: string): string => {
+      const file = path.join(work, name);
+      fs.writeFileSync(file, text, { mode: 0o600 });
+      return file;
+    };
+    const marker = path.join(work, 'proxy-ran');
+    const vip = ['--vip', '192.0.2.100/24'];
+    for (const noAnsible of [[], ['--no-ansible']]) {
+      const how = noAnsible.length ? 'read by mfs-tui' : 'through ansible-inventory';
+      // ssh options (a ProxyCommand is a command) are never carried over, and the review says so.
+      const opts = hostile(
+        'proxy.ini',
+        `[masters]\nm1 ansible_host=192.0.2.11 ansible_ssh_common_args='-o ProxyCommand="touch ${marker}"' ansible_ssh_extra_args='-oLocalCommand=id'\n`,
+      );
+      const review = cli(['clusters', 'import', 'p', opts, '--map', 'masters=master-candidate', ...vip, ...noAnsible]);
+      assert.equal(review.code, 2, `${how}: ${review.err}`);
+      assert.match(review.out, /m1: ansible_ssh_common_args was NOT imported/, how);
+      assert.match(review.out, /m1: ansible_ssh_extra_args was NOT imported/, how);
+      assert.doesNotMatch(review.out, /ProxyCommand|LocalCommand/, `${how}: the option itself is not in the inventory`);
+      // A host Ansible reaches locally, or becomes another user on, would run as root over SSH here: refused.
+      for (const [line, what] of [
+        ['m1 ansible_connection=local', /host m1: ansible_connection 'local': mfs-tui reaches hosts only over SSH/],
+        ['m1 ansible_host=192.0.2.11 ansible_become=true ansible_become_user=postgres', /host m1: ansible_become_user 'postgres': mfs-tui's become is sudo to root/],
+        ['m1 ansible_host=192.0.2.11 ansible_become=true ansible_become_method=su', /host m1: ansible_become_method 'su': mfs-tui becomes root only through sudo/],
+      ] as const) {
+        const r = cli(['clusters', 'import', 'q', hostile('other.ini', `[masters]\n${line}\n`), '--map', 'masters=master-candidate', ...vip, '--yes', ...noAnsible]);
+        assert.equal(r.code, 2, `${how} ${line}: ${r.err}`);
+        assert.match(r.err, what, `${how} ${line}`);
+        assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+      }
+      assert.equal(JSON.parse(cli(['clusters', 'list', '--json']).out).clusters.some((c: { name: string }) => c.name === 'q'), false);
+      assert.equal(fs.existsSync(marker), false, 'nothing the inventory said was executed');
+    }
+    // Not a regular file (/dev/zero would be read forever), or one another user could change: refused before a byte is read.
+    const zero = cli(['clusters', 'import', 'z', '/dev/zero', ...vip, '--no-ansible']);
+    assert.equal(zero.code, 2, zero.err);
+    assert.match(zero.err, /\/dev\/zero: not a regular file/);
+    const open = path.join(work, 'open');
+    fs.mkdirSync(open);
+    fs.chmodSync(open, 0o777);
+    const shared = path.join(open, 'inv.ini');
+    fs.writeFileSync(shared, '[masters]\nm1 ansible_host=192.0.2.11\n', { mode: 0o644 });
+    for (const noAnsible of [[], ['--no-ansible']]) {
+      const r = cli(['clusters', 'import', 'w', shared, '--map', 'masters=master-candidate', ...vip, ...noAnsible]);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, new RegExp(`the folder ${open} is writable by every user`));
+    }
+  });
 });
