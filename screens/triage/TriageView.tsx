@@ -5,6 +5,7 @@ import { Box, Text } from 'ink';
 import { Select } from '../widgets/Select.tsx';
 import { recommendationLines, type Finding, type TriageReport } from '../../src/triage/index.ts';
 import { visibleLine } from '../../src/util/visible.ts';
+import { t } from '../../src/i18n/index.ts';
 
 export interface TriageViewProps {
   report: TriageReport;
@@ -14,6 +15,8 @@ export interface TriageViewProps {
   active?: boolean;
   /** Rows for the evidence and recommendation of the focused finding. */
   detailRows?: number;
+  /** Findings shown at once; a longer list scrolls, its position shown (default 8). */
+  listRows?: number;
 }
 
 interface FindingItem {
@@ -25,7 +28,7 @@ function FindingRow({ finding, focused }: { finding: Finding; focused: boolean }
   return (
     <Text wrap="truncate-end">
       <Text color={finding.severity === 'critical' ? 'red' : 'yellow'}>{finding.severity === 'critical' ? '✖' : '⚠'}</Text> <Text bold={focused}>{visibleLine(finding.title)}</Text>
-      {finding.recommendation.kind === 'runbook' ? <Text color="cyan"> → {visibleLine(finding.recommendation.runbook)}</Text> : <Text dimColor> → no runbook</Text>}
+      {finding.recommendation.kind === 'runbook' ? <Text color="cyan"> → {visibleLine(finding.recommendation.runbook)}</Text> : <Text dimColor> → {t('triage.screen.noRunbook')}</Text>}
     </Text>
   );
 }
@@ -38,18 +41,18 @@ export function FindingDetail({ finding, rows = 12 }: { finding: Finding; rows?:
   const shown = lines.slice(0, rows);
   return (
     <Box flexDirection="column">
-      <Text bold>Evidence</Text>
+      <Text bold>{t('triage.screen.evidence')}</Text>
       {shown.map((line, i) => (
-        <Text key={i} wrap="truncate-end" color={line.startsWith('Runbook:') ? 'cyan' : undefined}>
+        <Text key={i} wrap="truncate-end" color={line.startsWith(t('triage.text.runbook', { runbook: '\u0000', title: '', why: '' }).split('\u0000')[0]!) ? 'cyan' : undefined}>
           {visibleLine(line)}
         </Text>
       ))}
-      {lines.length > shown.length && <Text dimColor>… {lines.length - shown.length} more lines (mfs-tui triage prints all)</Text>}
+      {lines.length > shown.length && <Text dimColor>{t('triage.screen.moreLines', { count: lines.length - shown.length })}</Text>}
     </Box>
   );
 }
 
-export function TriageView({ report, onOpen, onBack, active = true, detailRows = 12 }: TriageViewProps) {
+export function TriageView({ report, onOpen, onBack, active = true, detailRows = 12, listRows = 8 }: TriageViewProps) {
   const items: FindingItem[] = report.findings.map((finding, i) => ({ value: `${i}:${finding.code}`, finding }));
   const [focused, setFocused] = useState<FindingItem | undefined>(items[0]);
   const [notice, setNotice] = useState<string | undefined>();
@@ -57,7 +60,7 @@ export function TriageView({ report, onOpen, onBack, active = true, detailRows =
     (item: FindingItem) => {
       const rec = item.finding.recommendation;
       if (rec.kind === 'runbook') onOpen(rec.runbook, rec.inputs);
-      else setNotice('No runbook fits this finding: do what it says by hand, then look again.');
+      else setNotice(t('triage.screen.noRunbookNotice'));
     },
     [onOpen],
   );
@@ -73,25 +76,26 @@ export function TriageView({ report, onOpen, onBack, active = true, detailRows =
   return (
     <Box flexDirection="column">
       <Text bold>
-        Triage · cluster {visibleLine(report.cluster)}
-        <Text dimColor> · {report.healthy ? 'healthy' : `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}, most dangerous first`}</Text>
+        {t('triage.screen.title', { cluster: visibleLine(report.cluster) })}
+        <Text dimColor> · {report.healthy ? t('triage.screen.healthy') : t('triage.screen.findings', { count: report.findings.length })}</Text>
       </Text>
       {report.healthy ? (
-        <Text color="green">Healthy: one VIP holder ({visibleLine(report.vip)}) runs a master; chunkservers, metalogger and chunks are fine.</Text>
+        <Text color="green">{t('triage.screen.healthyDetail', { vip: visibleLine(report.vip) })}</Text>
       ) : (
         <Select<FindingItem>
           items={items}
           renderItem={(item, isFocused) => <FindingRow finding={item.finding} focused={isFocused} />}
           onSelect={choose}
           onFocus={setFocused}
-          limit={8}
+          limit={listRows}
+          position={(from, to, total) => t('triage.screen.position', { from, to, total })}
           active={active}
           onOtherKey={other}
         />
       )}
       {current && <FindingDetail finding={current} rows={detailRows} />}
       {notice && <Text color="yellow">{notice}</Text>}
-      <Text dimColor>{report.healthy ? 'esc back' : '↑↓ move · enter open the runbook · esc back'}</Text>
+      <Text dimColor>{report.healthy ? t('triage.screen.helpHealthy') : t('triage.screen.help')}</Text>
     </Box>
   );
 }

@@ -4,6 +4,7 @@ import { useEffect, useReducer, useRef, type Dispatch, type ReactNode } from 're
 import { Box, Text, type Key } from 'ink';
 import { initialSelectState, selectReducer, type SelectAction, type SelectState } from './select-state.ts';
 import { layer, useKeyLayer } from '../hooks/keys.tsx';
+import { t } from '../../src/i18n/index.ts';
 
 export interface SelectItem<V extends string = string> {
   value: V;
@@ -18,6 +19,8 @@ export interface SelectProps<I extends SelectItem> {
   onFocus?(item: I): void;
   /** Rows visible at once; the list scrolls past it. */
   limit?: number;
+  /** When the list scrolls: one line saying where the window is ("findings 1–3 of 7") instead of the ↑/↓ more lines. */
+  position?(from: number, to: number, total: number): string;
   active?: boolean;
   /** Keys the list does not use (e.g. `q`), for the screen that owns it; true when handled. */
   onOtherKey?: (input: string, key: Key) => boolean;
@@ -41,7 +44,7 @@ function useSelectKeys(state: SelectState, dispatch: Dispatch<SelectAction>, act
   );
 }
 
-export function Select<I extends SelectItem>({ items, renderItem, onSelect, onFocus, limit, active = true, onOtherKey }: SelectProps<I>) {
+export function Select<I extends SelectItem>({ items, renderItem, onSelect, onFocus, limit, active = true, onOtherKey, position }: SelectProps<I>) {
   const window = Math.min(limit ?? items.length, items.length);
   const [state, dispatch] = useReducer(selectReducer, undefined, () => initialSelectState(items.length, window));
   useEffect(() => {
@@ -67,9 +70,10 @@ export function Select<I extends SelectItem>({ items, renderItem, onSelect, onFo
   }, [state.chosen, items, onSelect]);
 
   const visible = items.slice(state.offset, state.offset + state.window);
+  const scrolled = state.window < items.length;
   return (
     <Box flexDirection="column">
-      {state.offset > 0 && <Text dimColor>  ↑ {state.offset} more</Text>}
+      {state.offset > 0 && !position && <Text dimColor>  {t('select.moreAbove', { count: state.offset })}</Text>}
       {visible.map((item, i) => {
         const index = state.offset + i;
         const previous = index > 0 ? items[index - 1] : undefined;
@@ -89,7 +93,13 @@ export function Select<I extends SelectItem>({ items, renderItem, onSelect, onFo
           </Box>
         );
       })}
-      {state.offset + state.window < items.length && <Text dimColor>  ↓ {items.length - state.offset - state.window} more</Text>}
+      {state.offset + state.window < items.length && !position && <Text dimColor>  {t('select.moreBelow', { count: items.length - state.offset - state.window })}</Text>}
+      {position && scrolled && (
+        <Text color="cyan" wrap="truncate-end">
+          {'  '}
+          {position(state.offset + 1, Math.min(items.length, state.offset + state.window), items.length)}
+        </Text>
+      )}
     </Box>
   );
 }
