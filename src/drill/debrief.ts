@@ -1,5 +1,6 @@
 // The debrief of a drill: what the trainee did (runbook runs from the journal, steps, time
 // per step), the wrong turns, and how the time compares. Pure: records in, debrief out.
+import { mdCode, mdText } from '../util/markdown.ts';
 import { t } from '../i18n/index.ts';
 import type { JournalRecord } from '../journal/types.ts';
 import { findScenario, runbookFit, type RunbookFit } from './scenarios.ts';
@@ -360,48 +361,50 @@ function stepLine(s: StepSummary): string {
 }
 
 const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+// Values from hosts, runbook files, journals and the operator go through mdText/mdCode
+// (util/markdown.ts): they can never add a heading, list item, table row or line of their own.
 
 /** The debrief as a markdown document (`drill --report`). */
 export function renderDebriefMarkdown(d: Debrief): string {
   const L: string[] = [];
-  L.push(`# ${t('drill.md.heading', { title: d.scenarioTitle })}`, '');
+  L.push(`# ${t('drill.md.heading', { title: mdText(d.scenarioTitle) })}`, '');
   L.push('| | |', '| --- | --- |');
-  L.push(`| ${t('drill.md.drill')} | \`${d.drillId}\`${drillKind(d)} |`);
-  L.push(`| ${t('drill.md.scenario')} | \`${d.scenario}\`${d.host ? t('drill.debrief.onHosts', { hosts: d.host }) : ''} |`);
-  L.push(`| ${t('drill.md.faultAt')} | ${d.brokeAt ?? '-'} |`);
-  L.push(`| ${t('drill.md.checkedAt')} | ${d.endedAt} |`);
+  L.push(`| ${t('drill.md.drill')} | ${mdCell(mdCode(d.drillId))}${drillKind(d)} |`);
+  L.push(`| ${t('drill.md.scenario')} | ${mdCell(mdCode(d.scenario))}${d.host ? mdCell(t('drill.debrief.onHosts', { hosts: mdText(d.host) })) : ''} |`);
+  L.push(`| ${t('drill.md.faultAt')} | ${d.brokeAt !== undefined ? mdCell(mdText(d.brokeAt)) : '-'} |`);
+  L.push(`| ${t('drill.md.checkedAt')} | ${mdCell(mdText(d.endedAt))} |`);
   L.push(`| ${t('drill.md.result')} | ${d.recovered ? `**${t('drill.md.recoveredIn', { time: formatDuration(d.recoveryMs) })}**` : `**${t('drill.md.notRecovered')}**`} |`);
   L.push(`| ${t('drill.md.files')} | ${t('drill.md.filesIntact', { intact: d.files.intact, total: d.files.total })} |`);
-  L.push(`| ${t('drill.md.fitting')} | ${d.recommended.map((r) => `\`${r}\``).join(', ') || '-'} |`);
+  L.push(`| ${t('drill.md.fitting')} | ${d.recommended.map((r) => mdCell(mdCode(r))).join(', ') || '-'} |`);
   const tri = triageSummary(d);
-  if (tri) L.push(`| ${t('drill.md.triage')} | ${mdCell(tri)} |`);
+  if (tri) L.push(`| ${t('drill.md.triage')} | ${mdCell(mdText(tri))} |`);
   L.push('');
   if (!d.recovered) {
     L.push(`## ${t('drill.md.stillWrong')}`, '');
-    for (const p of d.problems) L.push(`- ${p}`);
+    for (const p of d.problems) L.push(`- ${mdText(p)}`);
     L.push('');
   }
   if (d.verified.length > 0) {
     L.push(`## ${t('drill.md.verified')}`, '');
-    for (const v of d.verified) L.push(`- ${v}`);
+    for (const v of d.verified) L.push(`- ${mdText(v)}`);
     L.push('');
   }
   if (d.warnings.length > 0) {
     L.push(`## ${t('drill.md.worthFixing')}`, '');
-    for (const w of d.warnings) L.push(`- ${w}`);
+    for (const w of d.warnings) L.push(`- ${mdText(w)}`);
     L.push('');
   }
   L.push(`## ${t('drill.md.runs')}`, '');
   if (d.runs.length === 0) L.push(t('drill.md.none'), '');
   for (const r of d.runs) {
-    L.push(`### \`${r.runbookId}\`: ${mdCell(r.runbookTitle)}`, '');
+    L.push(`### ${mdCode(r.runbookId)}: ${mdText(r.runbookTitle)}`, '');
     const fit = d.hidden && r.fit !== 'other-cluster' ? t('drill.debrief.fitHidden') : fitWord(r.fit).toLowerCase();
-    L.push(t('drill.md.run', { run: `\`${r.runId}\``, fit, status: r.status, time: formatDuration(r.durationMs), started: r.startedAt }), '');
+    L.push(t('drill.md.run', { run: mdCode(r.runId), fit, status: mdText(r.status), time: formatDuration(r.durationMs), started: mdText(r.startedAt) }), '');
     L.push(t('drill.md.stepTable'), '| --- | --- | --- | --- | --- | --- |');
     for (const s of r.steps) {
       const result =
         s.kind === 'decision'
-          ? t('drill.md.chose', { choice: String(s.choice) })
+          ? t('drill.md.chose', { choice: mdText(String(s.choice)) })
           : s.kind === 'skipped'
             ? t('drill.md.skipped')
             : s.kind === 'manual'
@@ -411,13 +414,13 @@ export function renderDebriefMarkdown(d: Debrief): string {
                 : s.ok
                   ? t('drill.md.ok')
                   : '-';
-      L.push(`| \`${s.stepId}\` | ${s.kind} | ${s.hosts.join(', ') || '-'} | ${s.attempts} | ${formatDuration(s.wallMs)} | ${result} |`);
+      L.push(`| ${mdCell(mdCode(s.stepId))} | ${s.kind} | ${mdCell(s.hosts.map(mdText).join(', ')) || '-'} | ${s.attempts} | ${formatDuration(s.wallMs)} | ${mdCell(result)} |`);
     }
     L.push('');
   }
   L.push(`## ${t('drill.md.wrongTurns')}`, '');
   if (d.wrongTurns.length === 0) L.push(t('drill.md.none'));
-  for (const w of d.wrongTurns) L.push(`- ${mdCell(w.detail)} (run \`${w.runId}\`)`);
+  for (const w of d.wrongTurns) L.push(`- ${mdText(w.detail)} (run ${mdCode(w.runId)})`);
   L.push('');
   const cmp = comparisonLines(d);
   if (cmp.length > 0) {

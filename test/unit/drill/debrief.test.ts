@@ -9,6 +9,9 @@ import { formatDrillNotice } from '../../../src/drill/notice.ts';
 import { pickSurprise, runbookFit, findScenario, whyNotDrillable, DRILL_SCENARIOS } from '../../../src/drill/scenarios.ts';
 import type { DrillRecord } from '../../../src/drill/types.ts';
 import type { JournalRecord, NewRecord } from '../../../src/journal/types.ts';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import type { Nodes } from 'mdast';
+import { mdText } from '../../../src/util/markdown.ts';
 
 const T0 = Date.parse('2026-11-25T10:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -324,5 +327,31 @@ describe('the debrief in Chinese', () => {
       setLanguage('en');
     }
     assert.match(renderDebriefText(d), /Files: 9 of 9 intact/);
+  });
+});
+
+describe('the drill report keeps its structure whatever hosts and the operator put in it', () => {
+  /** Block structure only: node types and heading depths, not the text. */
+  const skeleton = (node: Nodes): unknown =>
+    node.type === 'text' || node.type === 'inlineCode' || node.type === 'code'
+      ? 'leaf'
+      : { type: node.type, ...(node.type === 'heading' ? { depth: node.depth } : {}), children: ('children' in node ? (node.children as Nodes[]) : []).map(skeleton).filter((c, i, all) => !(c === 'leaf' && all[i - 1] === 'leaf')) };
+  const HOSTILE = 'v`a``l\n\n# Heading\n- item\n```\n| x | y |\n<details>\n[l](http://e.x) *em* _u_';
+  const render = (v: (s: string) => string) => {
+    const run = journal('r1', 'power-cut', 'lab', [
+      [5, { type: 'decided', stepId: 'choose', choice: v('choice'), goto: 'x' }],
+      ...cmd('local-state', v('m1'), 6, 8, false),
+      [40, { type: 'run-finished', status: 'failed', reason: v('reason') }],
+    ]);
+    (run.records[0] as { runbook: { title: string } }).runbook.title = v('title');
+    const d = buildDebrief({ drill: drill({ host: v('host') }), endedAt: at(60), recovered: false, problems: [v('problem')], verified: [v('verified')], filesIntact: 9, runs: [run], labCluster: 'lab', history: [] });
+    d.warnings.push(v('warning'));
+    return renderDebriefMarkdown(d);
+  };
+  it('the same markdown tree with plain and with hostile values', () => {
+    const plain = render((s) => `x${s}`);
+    const hostile = render((s) => `${s} ${HOSTILE}`);
+    assert.deepEqual(skeleton(fromMarkdown(hostile)), skeleton(fromMarkdown(plain)), hostile);
+    assert.ok(hostile.includes(`- ${mdText(`problem ${HOSTILE}`)}`), 'the value is still there, escaped');
   });
 });
