@@ -11,6 +11,8 @@ npm run --silent build
 npx tsc --noEmit
 # The layering: no import cycles; the domain (src/) never imports the shell (app/) or views (screens/).
 npx depcruise app src screens --config .dependency-cruiser.cjs --output-type err
+# Lint: typescript-eslint recommended + React's rules of hooks (eslint.config.js).
+npx eslint --max-warnings=0 .
 
 # The tests assert English messages and never touch the operator's own remembered settings
 # (~/.config/mfs-tui: the last inventory, the language): a Chinese locale or an earlier

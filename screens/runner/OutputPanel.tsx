@@ -49,7 +49,10 @@ function shareLines(groups: HostGroup<HostRunState>[], rows: number): number[] {
   // Hand out one line at a time from the last group backwards: recent output matters most.
   while (free > 0 && shares.some((s, i) => s < (wants[i] ?? 0))) {
     for (let i = groups.length - 1; i >= 0 && free > 0; i--) {
-      if ((shares[i] ?? 0) < (wants[i] ?? 0)) (shares[i] = (shares[i] ?? 0) + 1), free--;
+      if ((shares[i] ?? 0) < (wants[i] ?? 0)) {
+        shares[i] = (shares[i] ?? 0) + 1;
+        free--;
+      }
     }
   }
   return shares;

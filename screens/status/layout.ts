@@ -80,7 +80,10 @@ export function statusLayout(s: ClusterStatus, rows: number, columns = 80): Stat
   let alerts = 0;
   let used = 0;
   while (alerts < others.length && used + heights[alerts]! <= cap - (alerts + 1 < others.length ? 1 : 0)) used += heights[alerts++]!;
-  if (alerts === 0 && others.length > 0 && heights[0]! <= cap) (alerts = 1), (used = heights[0]!);
+  if (alerts === 0 && others.length > 0 && heights[0]! <= cap) {
+    alerts = 1;
+    used = heights[0]!;
+  }
   free -= used + (alerts < others.length ? 1 : 0);
   // Hosts: at least 3 rows (plus the counts-by-state and position lines when they scroll).
   const hostsMin = Math.min(s.hosts.length, 3);

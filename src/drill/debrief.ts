@@ -4,7 +4,7 @@ import { mdCode, mdText } from '../util/markdown.ts';
 import { t } from '../i18n/index.ts';
 import type { JournalRecord } from '../journal/types.ts';
 import { findScenario, runbookFit, type RunbookFit } from './scenarios.ts';
-import type { Comparison, Debrief, DrillRecord, RunSummaryDebrief, StepSummary, WrongTurn, WrongTurnKind } from './types.ts';
+import type { Comparison, Debrief, DrillRecord, RunSummaryDebrief, StepSummary, WrongTurn } from './types.ts';
 
 export type { Comparison, Debrief, RunSummaryDebrief, StepSummary, WrongTurn, WrongTurnKind } from './types.ts';
 

@@ -26,7 +26,7 @@ const role = z
 
 // Inventory values reach commands (runbooks may insert them as they are, `{{{paths.data}}}`):
 // each is checked against what it is, so none can carry shell or config syntax.
-const SAFE_PATH = /^\/[A-Za-z0-9._+@%,:=\/-]*$/;
+const SAFE_PATH = /^\/[A-Za-z0-9._+@%,:=/-]*$/;
 const absolutePath = z.string().superRefine((s, ctx) => {
   if (!s.startsWith('/')) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${printable(s)}' must be an absolute path` });
   else if (!SAFE_PATH.test(s) || s.includes('//') || /(^|\/)\.\.?(\/|$)/.test(s))

@@ -2,7 +2,6 @@
 // hand over only to runbooks that exist and that no two files share an id. Each file
 // keeps its own problems, so a broken file never hides or stops the others. A runbook
 // that may run comes from runnable.ts, which refuses any with a problem.
-import { readFileSync } from 'node:fs';
 import type { Inventory } from '../inventory/types.ts';
 import { duplicateIdProblems, listFolders, oneFolder, type IdClaim, type LibraryFolders } from './catalog.ts';
 import type { CatalogFile } from './catalog.ts';

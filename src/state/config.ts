@@ -3,7 +3,7 @@
 import path from 'node:path';
 import Conf from 'conf';
 import { ensurePrivateDir } from './paths.ts';
-import { configDir, CONFIG_FILE_NAME, readRemembered } from './config-dir.ts';
+import { configDir, CONFIG_FILE_NAME } from './config-dir.ts';
 
 interface Remembered {
   lastInventory?: string;

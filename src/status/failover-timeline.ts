@@ -1,6 +1,6 @@
 // A failover as it happens, from successive status snapshots: "m1 master gone → VIP on m2 →
 // m2 promoting → serving, 3 of 3 chunkservers". Pure: the poller folds each snapshot in.
-import { vipHolders, vipMaster, type ClusterStatus, type FailoverStep, type FailoverTimeline } from './model.ts';
+import { vipHolders, vipMaster, type ClusterStatus, type FailoverTimeline } from './model.ts';
 
 export type { FailoverStep, FailoverTimeline } from './model.ts';
 

@@ -518,7 +518,6 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   // --- hosts that answered but refused us (or whose host key we refuse): not down, and never guessed at ---
   for (const h of hosts.filter(lockedOut)) {
     const candidate = h.roles.includes('master-candidate');
-    const row = status.mfs.candidates.find((c) => c.host === h.name);
     add('host-locked-out', {
       severity: candidate ? 'critical' : 'warning',
       rank: candidate ? RANK['host-locked-out'] : 64,

@@ -92,7 +92,10 @@ export function wrapParagraph(paragraph: string, width: number): string[] {
   };
   for (const t of tokens(paragraph)) {
     if (t.space) {
-      if (line !== '') (line += ' '), (used += 1);
+      if (line !== '') {
+        line += ' ';
+        used += 1;
+      }
       continue;
     }
     const tw = cells(t.text);

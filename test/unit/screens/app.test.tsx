@@ -118,7 +118,10 @@ test('the live status is held while the status screen, triage or a run is open, 
     log.push('hold');
     let live = true;
     return () => {
-      if (live) (live = false), holders--, log.push('release');
+      if (!live) return;
+      live = false;
+      holders--;
+      log.push('release');
     };
   };
   const { FakeRun } = await import('./fake-run.ts');
