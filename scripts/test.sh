@@ -18,8 +18,43 @@ npx eslint --max-warnings=0 .
 # (~/.config/mfs-tui: the last inventory, the language): a Chinese locale or an earlier
 # `mfs-tui --lang zh` on this machine must not change what they see. Tests of Chinese set their own.
 export LC_ALL=C.UTF-8
-export MFS_TUI_CONFIG_DIR="${MFS_TUI_CONFIG_DIR:-$(mktemp -d -t mfs-tui-test-config.XXXXXX)}"
+config_base="${MFS_TUI_CONFIG_DIR:-$(mktemp -d -t mfs-tui-test-config.XXXXXX)}"
 
-mapfile -t files < <(find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
-# One file at a time: the practice-cluster tests share one set of namespaces.
-exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+# Two chains side by side, each one file at a time, each with its own config folder:
+# - the cluster chain: tests with real MooseFS/keepalived daemons in namespaces (the practice
+#   cluster's tests also take a machine-wide lock: its namespaces are machine-wide);
+# - the rest: unit tests, real-sshd, CLI, engine and packaging tests, which share no
+#   namespaces, ports or folders with the cluster chain and mostly finish while it runs.
+cluster=()
+rest=()
+while IFS= read -r f; do
+  case "$f" in
+    test/integration/lab/* | test/integration/runbooks/* | test/integration/drill/* | test/integration/triage/* | test/integration/status/*) cluster+=("$f") ;;
+    *) rest+=("$f") ;;
+  esac
+done < <(find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
+
+run_chain() {
+  local name=$1
+  shift
+  mkdir -p "$config_base/$name"
+  MFS_TUI_CONFIG_DIR="$config_base/$name" node --import tsx --test --test-concurrency=1 --test-reporter=spec "$@"
+}
+
+# The rest's report is printed whole when both chains are done; the cluster chain's streams.
+rest_log=$(mktemp -t mfs-tui-test-rest.XXXXXX)
+started=$SECONDS
+run_chain rest "${rest[@]}" >"$rest_log" 2>&1 &
+rest_pid=$!
+# Interrupted: the rest goes too (the cluster chain is in the foreground and gets the signal itself).
+trap 'kill "$rest_pid" 2>/dev/null || true' INT TERM
+cluster_code=0
+run_chain cluster "${cluster[@]}" || cluster_code=$?
+rest_code=0
+wait "$rest_pid" || rest_code=$?
+echo
+echo "# ---- unit, sshd, CLI, engine and packaging tests (ran beside the cluster tests) ----"
+cat "$rest_log"
+rm -f "$rest_log"
+echo "# cluster tests: exit $cluster_code; the rest: exit $rest_code; $((SECONDS - started)) s in all"
+[ "$cluster_code" -eq 0 ] && [ "$rest_code" -eq 0 ]

@@ -12,10 +12,12 @@ const { StatusScreen, StatusSidebar } = await import('../../../screens/status/St
 const { StatusPoller } = await import('../../../src/status/poller.ts');
 const { sparkline } = await import('../../../screens/status/sparkline.ts');
 
-// A generous timeout unless a test needs a host to time out (a loaded machine delays fakes too).
-async function poller(hosts: FakeHost[], viaVip: string, candidates: string, hostTimeoutMs = 2000) {
+// A generous timeout, always: a loaded machine delays the fakes too. A test that needs a
+// stale host hangs it, on a clock it moves itself (a slow sweep must not age the others).
+async function poller(hosts: FakeHost[], viaVip: string, candidates: string, clock?: { ms: number }) {
   const c = fakeCluster(hosts, { viaVip, candidates });
-  const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs, staleAfterMs: hostTimeoutMs < 1000 ? 100 : 5000 });
+  const now = clock ? () => clock.ms : undefined;
+  const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: clock ? 100 : 5000, now });
   await p.sweep();
   return { p, c };
 }
@@ -45,18 +47,21 @@ describe('status screens', () => {
   it('split brain and no-holder alerts; a host going stale updates the screen', async () => {
     const hosts = healthyHosts();
     hosts[1] = { ...hosts[1]!, vip: true, daemons: ['mfsmaster', 'keepalived'] };
-    const { p, c } = await poller(hosts, fixture('healthy-goal3.txt'), fixture('SIM-two-masters.txt'), 150);
+    const clock = { ms: Date.now() };
+    const { p, c } = await poller(hosts, fixture('healthy-goal3.txt'), fixture('SIM-two-masters.txt'), clock);
     const r = render(React.createElement(StatusScreen, { store: p }));
     assert.match(r.lastFrame()!, /held by m1 \+ m2/);
     assert.match(r.lastFrame()!, /✖ split brain: m1 and m2 all hold the VIP 10\.9\.0\.100/);
     assert.match(r.lastFrame()!, /✖ split brain: masters answer on m1 and m2 at once/);
     // c1 stops answering: the next sweep marks it stale, the screen follows the store.
     c.hosts.set('c1', { ...c.hosts.get('c1')!, delay: 'hang' });
-    await new Promise((res) => setTimeout(res, 120));
+    // Stale: no answer for longer than staleAfterMs (100 ms) besides this sweep's own wait.
+    clock.ms += 1000;
     await p.sweep();
-    await new Promise((res) => setTimeout(res, 20));
+    // The screen follows the store's change on its next render: wait for it, never a fixed time.
+    for (const end = Date.now() + 5000; !/c1 +STALE \d+ s/.test(r.lastFrame()!) && Date.now() < end; ) await new Promise((res) => setTimeout(res, 10));
     assert.match(r.lastFrame()!, /c1 +STALE \d+ s/);
-    assert.match(r.lastFrame()!, /! c1: no answer for \d+ s \(c1: no SSH answer from 10\.251\.9\.21:22 within 250 ms\)/);
+    assert.match(r.lastFrame()!, /! c1: no answer for \d+ s \(c1: no SSH answer from 10\.251\.9\.21:22 within \d+ ms\)/);
     r.unmount();
     const none = healthyHosts().map((h) => ({ ...h, vip: false }));
     const q = await poller(none, fixture('no-master.txt'), simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }]));
