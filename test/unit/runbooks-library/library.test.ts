@@ -143,7 +143,7 @@ describe('keepalived-ha', () => {
       assert.doesNotMatch(s, /auth_pass|authentication/, 'VRRPv3 has no authentication: unicast peers replace it');
       assert.match(s, /vrrp_version 3\n/);
       assert.match(s, /advert_int 0\.5\n/);
-      assert.match(s, /unicast_src_ip \$src\n\s+unicast_peer \{\n\$peers  \}\n\s+check_unicast_src\n/);
+      assert.match(s, /unicast_src_ip \$src\n\s+unicast_peer \{\n\$peers {2}\}\n\s+check_unicast_src\n/);
       assert.match(s, /for a in 10\.77\.0\.11 10\.77\.0\.12; do/, 'the peers are every master candidate of the inventory');
       assert.match(s, /virtual_router_id 77/);
       assert.match(s, /prio=253; \[ "[^"]+" = "m1" \] && prio=254/);

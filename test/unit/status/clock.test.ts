@@ -13,7 +13,7 @@ import { emptyDaemons, hostProbeScript, parseHostProbe } from '../../../src/stat
 
 describe('parseClockLine', () => {
   it('reads GNU date\'s nanoseconds, and whole seconds (±1 s resolution) from a date without %N', () => {
-    assert.deepEqual(parseClockLine('1796609885.017160564'), { epochS: 1796609885.017160564, resolutionS: 0 });
+    assert.deepEqual(parseClockLine('1796609885.017160564'), { epochS: Number('1796609885.017160564'), resolutionS: 0 });
     assert.deepEqual(parseClockLine('1796609885.N'), { epochS: 1796609885, resolutionS: 1 });
     assert.deepEqual(parseClockLine('1796609885.%N'), { epochS: 1796609885, resolutionS: 1 });
     assert.deepEqual(parseClockLine('1796609885'), { epochS: 1796609885, resolutionS: 1 });
