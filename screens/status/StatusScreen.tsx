@@ -2,10 +2,11 @@
 // chunks, and every alert, fed by the status poller. Given the terminal's size, every panel
 // fits it: the VIP panel and the critical alerts always show, the host and chunkserver
 // tables scroll with their position shown, and nothing runs over a box's border.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import { vipHolders } from '../../src/status/model.ts';
 import { ChunkPanel } from './ChunkPanel.tsx';
+import { DiskPanel } from './DiskPanel.tsx';
 import { ProcessPanel } from './ProcessPanel.tsx';
 import { VipPanel } from './VipPanel.tsx';
 import { useClusterStatus, useStatusHistory, type StatusStore } from './useStatus.ts';
@@ -28,15 +29,24 @@ export function StatusScreen({ store, rows, columns, active = true }: StatusScre
   const status = useClusterStatus(store);
   const history = useStatusHistory(store);
   const [offset, setOffset] = useState(0);
+  const [disks, setDisks] = useState(false);
+  // The poller asks every chunkserver for its disks only while they are shown.
+  useEffect(() => {
+    store.showDisks?.(disks);
+    return () => store.showDisks?.(false);
+  }, [store, disks]);
   const width = columns === undefined ? undefined : Math.max(40, columns);
   const others = otherAlerts(status, rows !== undefined);
-  const layout = rows === undefined ? undefined : statusLayout(status, rows, width ?? 80);
+  const layout = rows === undefined ? undefined : statusLayout(status, rows, width ?? 80, { disks });
   const page = layout?.hostRows ?? status.hosts.length;
   const maxTop = Math.max(0, status.hosts.length - page);
+  const scrolls = layout !== undefined && maxTop > 0;
   useKeyLayer(
     layer.screen + 1,
     (input, key) => {
-      if (key.upArrow || input === 'k') setOffset((o) => Math.max(0, Math.min(maxTop, o) - 1));
+      if (input === 'd') setDisks((d) => !d);
+      else if (!scrolls) return false;
+      else if (key.upArrow || input === 'k') setOffset((o) => Math.max(0, Math.min(maxTop, o) - 1));
       else if (key.downArrow || input === 'j') setOffset((o) => Math.min(maxTop, o + 1));
       else if (key.pageUp) setOffset((o) => Math.max(0, Math.min(maxTop, o) - page));
       else if (key.pageDown || input === ' ') setOffset((o) => Math.min(maxTop, o + page));
@@ -45,14 +55,14 @@ export function StatusScreen({ store, rows, columns, active = true }: StatusScre
       else return false;
       return true;
     },
-    active && layout !== undefined && maxTop > 0,
+    active,
   );
   const shownAlerts = layout ? others.slice(0, layout.alerts) : others;
   const hidden = others.length - shownAlerts.length;
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
-        <Text bold>{visibleLine(status.cluster)}</Text>{t('status.title', { seconds: status.intervalMs / 1000 })}  <Text dimColor>{new Date(status.at).toLocaleTimeString()}</Text>
+        <Text bold>{visibleLine(status.cluster)}</Text>{t('status.title', { seconds: status.intervalMs / 1000 })}  <Text dimColor>{new Date(status.at).toLocaleTimeString()}{disks ? '' : t('status.disksKey')}</Text>
       </Text>
       <VipPanel status={status} width={width} />
       {others.length > 0 ? (
@@ -78,7 +88,11 @@ export function StatusScreen({ store, rows, columns, active = true }: StatusScre
         </Box>
       ) : null}
       <ProcessPanel status={status} width={width} rows={layout?.hostRows} offset={Math.min(offset, maxTop)} />
-      <ChunkPanel status={status} history={history} width={width} table={layout?.chunkTable ?? true} rows={layout?.chunkRows} sparklines={layout?.sparklines ?? true} />
+      {disks ? (
+        <DiskPanel status={status} width={width} table={layout?.chunkTable ?? true} rows={layout?.chunkRows} />
+      ) : (
+        <ChunkPanel status={status} history={history} width={width} table={layout?.chunkTable ?? true} rows={layout?.chunkRows} sparklines={layout?.sparklines ?? true} />
+      )}
     </Box>
   );
 }

@@ -36,10 +36,10 @@ export function alertLines(mark: string, message: string, width: number): string
 }
 
 /** "hosts 1–12 of 60" (or "chunkservers …"), in the operator's language. */
-export function position(what: 'hosts' | 'chunkservers', from: number, shown: number, total: number): string {
-  if (total === 0) return what === 'hosts' ? t('status.position.noHosts') : t('status.position.noChunkservers');
+export function position(what: 'hosts' | 'chunkservers' | 'disks', from: number, shown: number, total: number): string {
+  if (total === 0) return what === 'hosts' ? t('status.position.noHosts') : what === 'disks' ? t('status.position.noDisks') : t('status.position.noChunkservers');
   const at = { from: from + 1, to: Math.min(total, from + shown), total };
-  return what === 'hosts' ? t('status.position.hosts', at) : t('status.position.chunkservers', at);
+  return what === 'hosts' ? t('status.position.hosts', at) : what === 'disks' ? t('status.position.disks', at) : t('status.position.chunkservers', at);
 }
 
 /** Alerts not shown in the VIP panel, critical ones first; `fold`: three or more of one kind in one line (a fleet's down hosts on a screen of fixed rows). */
@@ -63,15 +63,17 @@ export interface StatusLayout {
   sparklines: boolean;
 }
 
-/** Rows each panel gets within `rows` (the whole screen's live area, title line included). */
-export function statusLayout(s: ClusterStatus, rows: number, columns = 80): StatusLayout {
+/** Rows each panel gets within `rows` (the whole screen's live area, title line included); `disks`: the disk view instead of the chunkservers. */
+export function statusLayout(s: ClusterStatus, rows: number, columns = 80, opts: { disks?: boolean } = {}): StatusLayout {
   const candidates = s.hosts.filter((h) => h.roles.includes('master-candidate')).length;
   const vipAlerts = s.alerts.filter((a) => VIP_ALERTS.has(a.code)).reduce((n, a) => n + alertLines('✖', a.message, columns - 4).length, 0);
   const others = otherAlerts(s, true);
   const criticals = others.filter((a) => a.severity === 'critical').length;
   const vip = s.mfs.viaVip;
-  const servers = vip && !vip.noMaster ? vip.chunkservers.length + vip.disconnected.length : 0;
-  const chunkBase = vip && !vip.noMaster ? 2 + 2 : 2 + 1; // border + space and classes lines, or the one problem line
+  // The disk view (DiskPanel) takes the chunk panel's place: a row per disk, or one while they are asked for.
+  const servers = !vip || vip.noMaster ? 0 : opts.disks ? Math.max(1, vip.disks?.length ?? 0) : vip.chunkservers.length + vip.disconnected.length;
+  // border + space and classes lines (the disk view: one summary line), or the one problem line
+  const chunkBase = vip && !vip.noMaster && !opts.disks ? 2 + 2 : 2 + 1;
   let free = rows - 1 /* title */ - (2 + 1 + candidates + (s.failover ? 1 : 0) + vipAlerts) /* VIP panel */ - 3 /* host table border and header */ - chunkBase;
   // Alerts: every critical one if at all possible, warnings as room allows; one line counts the rest.
   // Each alert takes the lines it wraps to: count how many fit in the rows they may have.
@@ -87,7 +89,8 @@ export function statusLayout(s: ClusterStatus, rows: number, columns = 80): Stat
   free -= used + (alerts < others.length ? 1 : 0);
   // Hosts: at least 3 rows (plus the counts-by-state and position lines when they scroll).
   const hostsMin = Math.min(s.hosts.length, 3);
-  const chunkReserve = servers > 0 ? 2 : 0;
+  // The disk view was asked for: the hosts give it room for its header and a few disks.
+  const chunkReserve = opts.disks && servers > 0 ? 1 + Math.min(servers, 4) : servers > 0 ? 2 : 0;
   const scrolls = s.hosts.length > free - chunkReserve;
   let hostRows = Math.min(s.hosts.length, Math.max(hostsMin, free - chunkReserve - (scrolls ? SCROLL_LINES : 0)));
   free -= hostRows;

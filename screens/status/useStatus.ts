@@ -7,6 +7,8 @@ export interface StatusStore {
   getState(): ClusterStatus;
   getHistory(): readonly HistoryPoint[];
   subscribe(listener: () => void): () => void;
+  /** Ask for the chunkservers' disks (mfscli -SHD) while they are shown; absent: never asked. */
+  showDisks?(on: boolean): void;
 }
 
 export function useClusterStatus(store: StatusStore): ClusterStatus {

@@ -114,6 +114,20 @@ export class StatusPoller {
 
   getHistory = (): readonly HistoryPoint[] => this.history;
 
+  private disksWanted = false;
+  /**
+   * Ask for every chunkserver's disks (mfscli -SHD) from the next sweep on, while a screen
+   * shows them: -SHD connects to each chunkserver, too costly for every sweep otherwise.
+   */
+  showDisks = (on: boolean): void => {
+    this.disksWanted = on;
+  };
+
+  private extraSections(): readonly ExtraSection[] | undefined {
+    const extra = this.opts.extraMfscliSections ?? [];
+    return this.disksWanted && !extra.includes('-SHD') ? [...extra, '-SHD'] : this.opts.extraMfscliSections;
+  }
+
   subscribe = (listener: Listener): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -352,7 +366,7 @@ export class StatusPoller {
         this.withDeadline((signal) =>
           this.clusterProbe(
             via,
-            { vip: this.source.inventory.vip.address, candidates: candidates.map((c) => c.address), mfscliTimeoutS: Math.max(1, Math.floor(this.mfsTimeoutMs / 1000) - 1), extraSections: this.opts.extraMfscliSections },
+            { vip: this.source.inventory.vip.address, candidates: candidates.map((c) => c.address), mfscliTimeoutS: Math.max(1, Math.floor(this.mfsTimeoutMs / 1000) - 1), extraSections: this.extraSections() },
             signal,
           ),
         this.mfsTimeoutMs),

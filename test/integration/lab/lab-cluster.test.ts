@@ -72,7 +72,7 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
     assert.deepEqual(inv.ssh, { known_hosts: ['known_hosts'], config: 'ssh_config' });
     assert.deepEqual(
       inv.hosts.map((h: { name: string; roles: string[] }) => `${h.name}:${h.roles.join(',')}`),
-      ['m1:master-candidate', 'm2:master-candidate', 'ml:metalogger', 'c1:chunkserver', 'c2:chunkserver', 'c3:chunkserver', 'cl:client', 'spare:'],
+      ['m1:master-candidate', 'm2:master-candidate', 'ml:metalogger,cgi', 'c1:chunkserver', 'c2:chunkserver', 'c3:chunkserver', 'cl:client', 'spare:'],
     );
     assert.equal(fs.statSync(path.join(dir, 'id_ed25519')).mode & 0o777, 0o600);
     assert.equal(fs.statSync(path.join(dir, 'state.json')).mode & 0o777, 0o600);
@@ -167,6 +167,10 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
   });
 
   it('power-cut kills the VIP holder\'s master; the standby takes over and the files survive', async () => {
+    // With c3 down and c1 cut off a moment ago, keepalived-ha's majority check put both
+    // candidates in FAULT (no VIP holder): wait until m1 serves again after the heal.
+    const back = await waitFor(async () => (await vipHolders(readState()!)).map((h) => h.name).join() === 'm1' && !(await readClusterView(VIP)).error, 30_000, 300);
+    assert.ok(back, 'VIP back on m1 after the partition healed');
     const r = await labBreak('power-cut');
     assert.equal(r.host, 'm1');
     assert.deepEqual(await daemonPids(state.hosts.find((h) => h.name === 'm1')!, 'mfsmaster'), []);
