@@ -159,16 +159,65 @@ for (const size of [
   });
 }
 
-test('80×24 in Chinese: Home in the operator\'s language, CJK labels and titles within the width, risk column lined up', async () => {
-  const e = env();
-  start(e, { columns: 80, rows: 24 }, 'zh');
-  try {
-    const home = await app.waitFor(/❯ 分诊/, 'Home in Chinese, triage focused first');
-    assertLayout(home, { columns: 80, rows: 24 }, 'zh home');
-    assert.match(home, /断电后主节点恢复 \(fit tour\) +低风险/);
-    assert.match(home, /先看情况/);
-    app.keys('q');
-  } finally {
-    app.killSession();
-  }
-});
+for (const size of [
+  { columns: 80, rows: 24 },
+  { columns: 200, rows: 50 },
+]) {
+  const tag = `${size.columns}×${size.rows} zh`;
+
+  test(`${tag}: Home, the status screen, triage and the runner in Chinese fit with half the hosts down`, async () => {
+    const e = env();
+    start(e, size, 'zh');
+    try {
+      const home = await app.waitFor(/❯ 分诊/, 'Home in Chinese, triage focused first');
+      assertLayout(home, size, `${tag} home`);
+      assert.match(home, /断电后主节点恢复 \(fit tour\) +低风险/, 'CJK title and the risk column lined up in cells');
+      assert.match(home, /先看情况/);
+
+      // The status screen: the VIP line, the down hosts first, headers and states in Chinese.
+      app.keys('Down');
+      await app.waitFor(/❯ 集群状态/, 'the status entry focused');
+      app.keys('Enter');
+      await app.waitFor(/│ m2 +宕机/, 'm2 shown down');
+      const s = await app.waitFor(/│ c02 +宕机/, 'a down chunkserver shown');
+      assertLayout(s, size, `${tag} status`);
+      assert.match(s, /VIP 127\.0\.0\.100/);
+      assert.match(s, /主机 +状态 +master +mlog +chunk/, 'the table header is on screen');
+      assert.match(s, /clitest 集群状态，每 1 秒刷新/);
+      if (size.rows < 30) assert.match(s, /主机 1–\d+，共 12 台/, 'the host table says where it is');
+      assert.doesNotMatch(s, /\bhosts \d|no holder|held by|STATE/, 'no English left on the status screen');
+      app.keys('Escape');
+      await app.waitFor(/❯ 分诊/, 'Home again');
+
+      // Triage: what is wrong, in Chinese, in the terminal's width; the list says where it is when it scrolls.
+      app.keys('Enter');
+      const triage = await app.waitFor(/分诊 · 集群 clitest · \d+ 个问题，最危险的在前/, 'triage findings');
+      assertLayout(triage, size, `${tag} triage`);
+      assert.match(triage, /m2|c02/, 'a down host is named');
+      assert.match(triage, /证据/);
+      assert.match(triage, /↑↓ 移动 · enter 打开手册 · esc 返回/);
+      const count = Number(/(\d+) 个问题/.exec(triage)![1]);
+      if (count > Math.max(3, Math.min(8, Math.floor(size.rows / 3)))) assert.match(triage, /问题 1–\d+，共 \d+ 个/, 'a scrolled findings list shows its position');
+      app.keys('Escape');
+      await app.waitFor(/❯ 分诊/, 'Home again');
+
+      // The runner: the step header, the question and its keys in Chinese; the host to confirm on as it is.
+      app.keys('tour');
+      await app.waitFor(/❯ 断电后主节点恢复/, 'the runbook found by the filter');
+      app.keys('Enter');
+      const confirm = await app.waitFor(/在 h1 上执行？ \(y\/n\)/, 'the confirmation of step 2');
+      assertLayout(confirm, size, `${tag} runner`);
+      assert.match(confirm, /第 2\/2 步：Confirm on h1/);
+      assert.match(confirm, /在 h1 上：/);
+      assert.match(confirm, /\$ echo confirmed/, 'the command exactly as it runs');
+      assert.match(confirm, /y 执行 · n 不执行 · \? 按键 · q 离开/);
+      app.keys('y');
+      const done = await app.waitFor(/运行结束：所有步骤均成功。/, 'the run finished');
+      assertLayout(done, size, `${tag} runner done`);
+      assert.match(done, /共 2 步：成功 2/);
+      app.keys('q');
+    } finally {
+      app.killSession();
+    }
+  });
+}
