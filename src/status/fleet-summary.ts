@@ -5,6 +5,7 @@
 import type { Alert, HostStatus } from './model.ts';
 import { lockedOut } from './model.ts';
 import { hostState } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 export interface StateCount {
   /** `DOWN`, `LOGIN REFUSED`, `STALE`, `chunk stopped`, `ok`, ... */
@@ -27,11 +28,11 @@ function stoppedDaemons(h: HostStatus): string[] {
 /** One host's state as counted: its status label without the age (`STALE`), or `chunk stopped` when a role's daemon is not running. */
 export function countedState(h: HostStatus): { state: string; rank: 0 | 1 | 2 } {
   if (lockedOut(h) || (h.stale && h.okAt === undefined && h.failure !== 'probe')) return { state: hostState(h), rank: 0 };
-  if (h.stale) return { state: h.okAt === undefined ? 'NO STATUS' : 'STALE', rank: 1 };
-  if (!h.probe) return { state: 'no answer yet', rank: 1 };
+  if (h.stale) return { state: h.okAt === undefined ? t('status.host.noStatus') : t('fleet.state.stale'), rank: 1 };
+  if (!h.probe) return { state: t('fleet.state.noAnswerYet'), rank: 1 };
   const stopped = stoppedDaemons(h);
-  if (stopped.length > 0) return { state: `${stopped.join('+')} stopped`, rank: 1 };
-  return { state: h.paused ? 'paused' : 'ok', rank: 2 };
+  if (stopped.length > 0) return { state: t('fleet.state.stopped', { daemons: stopped.join('+') }), rank: 1 };
+  return { state: h.paused ? t('status.host.paused') : t('status.host.ok'), rank: 2 };
 }
 
 /** Hosts counted by state, worst first (then the larger count, then by name). */
@@ -47,14 +48,24 @@ export function hostStateCounts(hosts: readonly HostStatus[]): StateCount[] {
 }
 
 /** How a fold of alerts of one code is worded: `N what: host, host, …`. */
-const FOLDED: Partial<Record<Alert['code'], string>> = {
-  'chunkserver-down': 'chunkservers down',
-  'host-stale': 'hosts without an answer',
-  'host-locked-out': 'hosts refuse our login (state unknown)',
-  'metalogger-down': 'metaloggers not running',
-  'metalogger-lagging': 'metaloggers behind the master',
-  'probe-problem': 'probe problems',
-};
+function foldedMessage(code: Alert['code'], count: number, hosts: string, first: string): string {
+  switch (code) {
+    case 'chunkserver-down':
+      return t('fleet.fold.chunkserverDown', { count, hosts });
+    case 'host-stale':
+      return t('fleet.fold.hostStale', { count, hosts });
+    case 'host-locked-out':
+      return t('fleet.fold.hostLockedOut', { count, hosts });
+    case 'metalogger-down':
+      return t('fleet.fold.metaloggerDown', { count, hosts });
+    case 'metalogger-lagging':
+      return t('fleet.fold.metaloggerLagging', { count, hosts });
+    case 'probe-problem':
+      return t('fleet.fold.probeProblem', { count, hosts });
+    default:
+      return t('fleet.fold.like', { count, message: first, hosts });
+  }
+}
 
 /**
  * Alerts with `atLeast` or more of one code and severity folded into one (in the place of the
@@ -75,9 +86,8 @@ export function foldAlerts(alerts: readonly Alert[], atLeast = 3, names = 6): Al
     const first = group[0]!;
     // An alert without a host (a chunkserver only mfscli knows, by address) is named by its message.
     const who = group.map((a) => (a.hosts.length ? a.hosts.join('+') : a.message));
-    const named = who.slice(0, names).join(', ') + (who.length > names ? ` … and ${who.length - names} more` : '');
-    const what = FOLDED[first.code] ?? `alerts like "${first.message}"`;
-    out.push({ code: first.code, severity: first.severity, hosts: group.flatMap((a) => a.hosts), message: `${group.length} ${what}: ${named}` });
+    const named = who.slice(0, names).join(', ') + (who.length > names ? t('fleet.fold.more', { count: who.length - names }) : '');
+    out.push({ code: first.code, severity: first.severity, hosts: group.flatMap((a) => a.hosts), message: foldedMessage(first.code, group.length, named, first.message) });
   }
   return out;
 }
