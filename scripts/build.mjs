@@ -60,7 +60,7 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   // ssh2 carries optional native addons; blessed-contrib is only for the wall dashboard.
-  external: ['ssh2', 'node-ssh', 'blessed', 'blessed-contrib', 'zx'],
+  external: ['ssh2', 'blessed', 'blessed-contrib', 'zx'],
   // Ink loads React devtools only when DEV=true; the bundle never needs them.
   plugins: [stub('react-devtools-core', 'export default { initialize() {}, connectToDevTools() {} };'), yogaWithoutFetch],
   banner: {
