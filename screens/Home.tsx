@@ -1,7 +1,7 @@
 // The home screen: pick a runbook, resume an unfinished run, open the cluster status, quit.
 import { useCallback, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { useTerminalSize } from './hooks/useRun.ts';
+import { useTerminalSize } from './hooks/useTerminalSize.ts';
 import type { RiskLevel } from '../src/runbook/types.ts';
 import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx';
 import { Select } from './widgets/Select.tsx';

@@ -5,7 +5,9 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 import { Box, Text } from 'ink';
 import type { Intent, RunController, RunState } from '../src/engine/types.ts';
 import type { Step } from '../src/runbook/types.ts';
-import { useNow, useRunState, useTerminalSize } from './hooks/useRun.ts';
+import { useNow } from './hooks/useNow.ts';
+import { useRunState } from './hooks/useRun.ts';
+import { useTerminalSize } from './hooks/useTerminalSize.ts';
 import { KeyLayerProvider, isCtrlC, layer, useKeyLayer } from './hooks/keys.tsx';
 import { ConfirmPrompt } from './prompts.tsx';
 import { StepList } from './runner/StepList.tsx';

@@ -2,7 +2,7 @@
 // are made on first use), then shows StatusScreen clipped to the terminal's height.
 import { useLoaded } from '../hooks/useLoaded.ts';
 import { Box, Text } from 'ink';
-import { useTerminalSize } from '../hooks/useRun.ts';
+import { useTerminalSize } from '../hooks/useTerminalSize.ts';
 import { StatusScreen } from './StatusScreen.tsx';
 import type { StatusStore } from './useStatus.ts';
 import { visibleLine } from '../../src/util/visible.ts';

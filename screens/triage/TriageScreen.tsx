@@ -3,7 +3,7 @@
 import { useLoaded } from '../hooks/useLoaded.ts';
 import { Text } from 'ink';
 import { layer, useKeyLayer } from '../hooks/keys.tsx';
-import { useTerminalSize } from '../hooks/useRun.ts';
+import { useTerminalSize } from '../hooks/useTerminalSize.ts';
 import type { StatusStore } from '../status/useStatus.ts';
 import type { TriageRunbook } from '../../src/triage/index.ts';
 import { useTriage } from './useTriage.ts';
