@@ -225,7 +225,11 @@ function collectList(value: string, previous: string[] | undefined): string[] {
 function collectPairs(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
   if (eq <= 0) throw new UserError(t('cli.error.expectedKeyValue', { value }));
-  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+  const key = value.slice(0, eq);
+  const given = value.slice(eq + 1);
+  // Two different values for one input: which one runs must never be a guess.
+  if (Object.hasOwn(previous, key) && previous[key] !== given) throw new UserError(t('cli.error.inputTwice', { key, first: previous[key]!, second: given }));
+  return { ...previous, [key]: given };
 }
 
 /** Help lists every command; `lab ...` needs the practice cluster's commands. */

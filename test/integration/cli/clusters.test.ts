@@ -170,6 +170,15 @@ describe('mfs-tui clusters', () => {
     assert.match(noVip.err, /no VIP: pass --vip/);
   });
 
+  test('an input given twice with different values is refused (which one runs is never a guess); the same value twice is fine', () => {
+    const inv = writeInventory('twice', 'twice');
+    const r = cli(['--lang', 'en', '--inventory', inv, 'run', 'fence-master', '--dry-run', '--input', 'fence=m1', '--input', 'fence=m2']);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /--input fence is given twice with different values \('m1' and 'm2'\): give it once/);
+    const same = cli(['--lang', 'en', '--inventory', inv, 'run', 'fence-master', '--dry-run', '--input', 'fence=m1', '--input', 'fence=m1']);
+    assert.doesNotMatch(same.err, /given twice/);
+  });
+
   test('a hostile Ansible inventory: what Ansible would run differently is refused or named, nothing executes, bad files are cheap', () => {
     const hostile = (name: string, text: string): string => {
       const file = path.join(work, name);
