@@ -16,7 +16,7 @@ export const VIP = `${SUBNET_PREFIX}.100`;
 export const VIP_INTERFACE = 'eth0';
 /**
  * Chunkservers at .21 up to .99, below the VIP (.100): 79. Measured on this machine at 40
- * (bench/fleet-lab.ts, bench/RESULTS.md): about 15 MB of processes per chunkserver host.
+ * (bench/fleet-lab.ts, bench/RESULTS.md): about 135 MiB PSS per chunkserver host.
  */
 export const MAX_CHUNKSERVERS = 79;
 /** Each chunkserver's data folders, as the seeds' layout (000: two disks per chunkserver). */
