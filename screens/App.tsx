@@ -17,6 +17,7 @@ import { SessionQuestions, sessionQuestionRows, useSessionQuestion, type Questio
 import type { StatusStore } from './status/useStatus.ts';
 import { visibleLine } from './format.ts';
 import './theme.ts';
+import { t } from '../src/i18n/index.ts';
 
 export interface AppRunbook extends RunbookEntry {
   inputs: readonly RunbookInput[];
@@ -98,11 +99,11 @@ function StatusView({ render, onBack }: { render?: () => ReactNode; onBack(): vo
         render()
       ) : (
         <>
-          <Text bold>Cluster status</Text>
-          <Text>Not available in this version yet.</Text>
+          <Text bold>{t('app.status.title')}</Text>
+          <Text>{t('app.status.unavailable')}</Text>
         </>
       )}
-      <Text dimColor>enter or esc: back</Text>
+      <Text dimColor>{t('app.status.back')}</Text>
     </Box>
   );
 }
@@ -235,11 +236,11 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
             clusterConfirmed.current = true;
             proceed(screen.runbook, screen.prefill, screen.from);
           }}
-          onCancel={() => home('Not opened: the cluster was not confirmed.')}
+          onCancel={() => home(t('app.notConfirmed'))}
         />
       );
     case 'opening':
-      return <Text dimColor>Opening {screen.title}…</Text>;
+      return <Text dimColor>{t('app.opening', { title: screen.title })}</Text>;
     case 'runner':
       return (
         <Runner
@@ -305,7 +306,7 @@ function InputsView({ screen, inputDefaults, inputHelp, onSubmit, onCancel, stat
   const prefill = screen.prefill ?? {};
   return (
     <Box flexDirection="column">
-      <Text bold>{screen.runbook.title}: inputs</Text>
+      <Text bold>{t('app.inputs.title', { title: screen.runbook.title })}</Text>
       {Object.keys(prefill).length > 0 && (
         <Text dimColor>
           Filled in by {screen.prefillFrom ?? 'triage'}: {visibleLine(Object.entries(prefill).map(([k, v]) => `${k}=${v}`).join(' '))} (enter keeps each)
@@ -317,7 +318,7 @@ function InputsView({ screen, inputDefaults, inputHelp, onSubmit, onCancel, stat
           {screen.handedOver.runId ? ` (run ${screen.handedOver.runId})` : ''}: its values are offered where this runbook takes them.
         </Text>
       )}
-      {waiting && !status && <Text dimColor>Reading the live status for the hosts these inputs name…</Text>}
+      {waiting && !status && <Text dimColor>{t('app.inputs.reading')}</Text>}
       <InputsForm
         inputs={screen.runbook.inputs}
         defaults={help ? prefill : { ...inputDefaults?.(screen.runbook.id), ...prefill }}

@@ -596,4 +596,11 @@ export const en = {
   'triage.screen.probing': "Probing every host and the master…",
   'triage.screen.unavailable': "Triage not available: {{error}} (esc back)",
   'triage.screen.connecting': "Connecting to the cluster…",
+  'app.status.title': "Cluster status",
+  'app.status.unavailable': "Not available in this version yet.",
+  'app.status.back': "enter or esc: back",
+  'app.notConfirmed': "Not opened: the cluster was not confirmed.",
+  'app.opening': "Opening {{title}}…",
+  'app.inputs.title': "{{title}}: inputs",
+  'app.inputs.reading': "Reading the live status for the hosts these inputs name…",
 } as const;

@@ -579,4 +579,11 @@ export const zh: ChineseCatalogue = {
   'triage.screen.probing': "正在探测每台主机和 master…",
   'triage.screen.unavailable': "无法分诊：{{error}}（esc 返回）",
   'triage.screen.connecting': "正在连接集群…",
+  'app.status.title': "集群状态",
+  'app.status.unavailable': "此版本尚不可用。",
+  'app.status.back': "enter 或 esc：返回",
+  'app.notConfirmed': "未打开：集群没有确认。",
+  'app.opening': "正在打开 {{title}}…",
+  'app.inputs.title': "{{title}}：参数",
+  'app.inputs.reading': "正在读取这些参数所指主机的实时状态…",
 };
