@@ -1,6 +1,6 @@
 // `mfs-tui status [--json] [--watch] [--interval S]`: the status layer for scripts and plain
 // terminals. One sweep and exit (exit 1 when a critical alert is up), or a redraw per tick.
-import { t } from '../../src/i18n/index.ts';
+import { setLanguage, t } from '../../src/i18n/index.ts';
 import { safeJson } from '../../src/util/visible.ts';
 import type { GlobalOptions } from './options.ts';
 import { EXIT, UserError } from './errors.ts';
@@ -71,6 +71,8 @@ export function untilInterrupted(): Promise<void> {
 
 export async function statusCommand(opts: StatusOptions): Promise<void> {
   const interval = intervalMs(opts.interval, 1);
+  // --json is for scripts: alert messages and host states in English whatever the operator's language (like triage --json).
+  if (opts.json) setLanguage('en');
   const { renderStatusText, statusToJson } = await import('../../src/status/text.ts');
   const st = await openStatus(opts, interval);
   const print = () => {
