@@ -73,5 +73,7 @@ console.log(`same with a check block per step:            ${checked.perStep.toFi
 console.log(`engine without fsync (breakdown only):       ${noFsync.perStep.toFixed(3)} ms/step`);
 const m = Math.min(n, 200);
 const real = await engine(false, new LocalExecutor(), m);
-console.log(`N=${m} real local steps (zx, echo): ${real.perStep.toFixed(3)} ms/step wall, command ${real.commandMs.toFixed(3)} ms, engine+journal ${(real.perStep - real.commandMs).toFixed(3)} ms/step`);
+console.log(
+  `N=${m} real local steps (zx, echo): ${real.perStep.toFixed(3)} ms/step wall, command ${real.commandMs.toFixed(3)} ms, engine+journal ${(real.perStep - real.commandMs).toFixed(3)} ms/step`,
+);
 fs.rmSync(dir, { recursive: true, force: true });

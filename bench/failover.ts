@@ -188,7 +188,10 @@ done`;
 
 /** The first write acknowledged after `t` (ms). */
 function firstAckAfter(t: number): number | undefined {
-  const lines = fs.readFileSync(path.join(hostDir('cl'), 'root/fo/acks'), 'utf8').trim().split('\n');
+  const lines = fs
+    .readFileSync(path.join(hostDir('cl'), 'root/fo/acks'), 'utf8')
+    .trim()
+    .split('\n');
   for (const l of lines) {
     const ms = Math.round(Number(l) * 1000);
     if (ms > t) return ms;
@@ -250,14 +253,21 @@ async function oneRound(n: number, fault: Fault): Promise<Round> {
   if (fault === 'kill') process.kill(victim, 'SIGKILL');
   else if (fault === 'host-lost') await labBreak('lose-master');
   else await labBreak('partition', old.name);
-  const gone = fault === 'partition' ? Promise.resolve(undefined) : firstTrue(async () => {
-    try {
-      const st = fs.readFileSync(`/proc/${victim}/stat`, 'utf8');
-      return / Z /.test(st.slice(st.lastIndexOf(')')));
-    } catch {
-      return true;
-    }
-  }, 10_000, 5);
+  const gone =
+    fault === 'partition'
+      ? Promise.resolve(undefined)
+      : firstTrue(
+          async () => {
+            try {
+              const st = fs.readFileSync(`/proc/${victim}/stat`, 'utf8');
+              return / Z /.test(st.slice(st.lastIndexOf(')')));
+            } catch {
+              return true;
+            }
+          },
+          10_000,
+          5,
+        );
   const oldLog = path.join(hostDir(old.name), 'var/log/syslog');
   const newLog = path.join(hostDir(next), 'var/log/syslog');
   // Polled once the killed process is gone (it cannot answer after SIGKILL, but be sure);
@@ -266,7 +276,12 @@ async function oneRound(n: number, fault: Fault): Promise<Round> {
   let masterCpu: number | undefined;
   const ans = (fault === 'partition' ? firstTrue(async () => firstLogTime(newLog, /Keepalived_vrrp.*Entering MASTER STATE/, t0) !== undefined, 60_000, 20) : gone).then(async () => {
     const t = await firstTrue(answers, 120_000, 20);
-    const p = (await daemonPids(readState()!.hosts.find((h) => h.name === next)!, 'mfsmaster'))[0];
+    const p = (
+      await daemonPids(
+        readState()!.hosts.find((h) => h.name === next)!,
+        'mfsmaster',
+      )
+    )[0];
     masterCpu = p === undefined ? undefined : cpuSeconds(p);
     return t;
   });
@@ -352,7 +367,8 @@ async function main(): Promise<void> {
     console.log(`\n${fault}:\n`);
     console.log(`| round | ${[...FIELDS, ...extra].join(' | ')} | load |`);
     console.log(`| --- |${[...FIELDS, ...extra].map(() => ' --- |').join('')} --- |`);
-    for (const r of rs) console.log(`| ${r.round} ${r.from}→${r.to} | ${[...FIELDS.map((f) => fmt(r[f])), ...(extra.length ? FROM_DETECTION.map((f) => fmt(since(r, f))) : [])].join(' | ')} | ${r.load} |`);
+    for (const r of rs)
+      console.log(`| ${r.round} ${r.from}→${r.to} | ${[...FIELDS.map((f) => fmt(r[f])), ...(extra.length ? FROM_DETECTION.map((f) => fmt(since(r, f))) : [])].join(' | ')} | ${r.load} |`);
     const med = (xs: unknown[]) => fmt(median(xs.filter(num)));
     console.log(`| median | ${[...FIELDS.map((f) => med(rs.map((r) => r[f]))), ...(extra.length ? FROM_DETECTION.map((f) => med(rs.map((r) => since(r, f)))) : [])].join(' | ')} | |`);
   }

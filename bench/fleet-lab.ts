@@ -84,7 +84,13 @@ try {
   const st = cli(['status', '--lab', '--json']);
   const status = JSON.parse(st.out);
   const connected = status.mfs?.viaVip?.chunkservers?.length;
-  result.status = { seconds: st.s, exit: st.code, chunkserversConnected: connected, hostsOk: status.hosts.filter((h: { reachable: boolean }) => h.reachable).length, alerts: status.alerts.map((a: { message: string }) => a.message) };
+  result.status = {
+    seconds: st.s,
+    exit: st.code,
+    chunkserversConnected: connected,
+    hostsOk: status.hosts.filter((h: { reachable: boolean }) => h.reachable).length,
+    alerts: status.alerts.map((a: { message: string }) => a.message),
+  };
 
   const tr = cli(['triage', '--lab', '--json']);
   result.triage = { seconds: tr.s, exit: tr.code, out: tr.code === 0 ? undefined : tr.out.slice(0, 2000) + tr.err.slice(0, 1000) };
@@ -95,7 +101,11 @@ try {
   result.metrics = { seconds: me.s, exit: me.code, chunkserversWithSeries: perCs.size, scrapeOk: /moosefs_scrape_ok\{[^}]*\} 1/.test(me.out) };
 
   const hc = cli(['run', 'health-check', '--lab', '--yes', '--json']);
-  const events = hc.out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const events = hc.out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   const fin = events.at(-1);
   const parallelHosts = new Set(events.filter((e) => e.type === 'host-finished' || e.type === 'output').map((e) => e.host)).size;
   result.healthCheck = { seconds: hc.s, exit: hc.code, status: fin?.status, hostsWithOutput: parallelHosts, reason: fin?.reason };

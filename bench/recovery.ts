@@ -30,8 +30,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-bench-'));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-bench-recovery-'));
 process.env.MFS_TUI_LAB_DIR = dir;
 
-const ssh = (host: string, script: string) =>
-  spawnSync('ssh', ['-F', path.join(dir, 'ssh_config'), '-o', 'BatchMode=yes', host, 'sh', '-s'], { input: script, encoding: 'utf8', timeout: 60_000 });
+const ssh = (host: string, script: string) => spawnSync('ssh', ['-F', path.join(dir, 'ssh_config'), '-o', 'BatchMode=yes', host, 'sh', '-s'], { input: script, encoding: 'utf8', timeout: 60_000 });
 
 function healthy(): boolean {
   const out = (spawnSync('mfscli', ['-ns', '|', '-SIN', '-SCS', '-SMB', '-H', VIP], { encoding: 'utf8', timeout: 15_000 }).stdout ?? '').split('\n');
@@ -88,7 +87,10 @@ function plainScript(ran: { step: string; host: string }[]): string {
   const facts: HostFacts = { os: 'debian', osId: 'debian', osVersion: '12', init: 'none', mfs: '3.0.117', hostname: '' };
   const lines = ['#!/bin/bash', 'set -e', `S="ssh -F ${path.join(dir, 'ssh_config')} -o BatchMode=yes"`];
   for (const { step, host } of ran) {
-    const block = chooseBlock(rb.steps.find((s) => s.id === step)!, { ...facts, hostname: host })!;
+    const block = chooseBlock(
+      rb.steps.find((s) => s.id === step)!,
+      { ...facts, hostname: host },
+    )!;
     const r = renderBlock(rb, block, host, labInventory(), inputs);
     lines.push(`$S ${host} sh -s <<'MFS_EOF'\n${r.script}\nMFS_EOF`);
     if (r.check) lines.push(`$S ${host} sh -s <<'MFS_EOF'\n${r.check}\nMFS_EOF`);
@@ -102,7 +104,11 @@ async function main(): Promise<void> {
   const results: { way: string; seconds: number; load: string }[] = [];
   /** A cluster without HA: keepalived gone on both candidates (no notify), a static VIP on m1. */
   const withoutHa = async () => {
-    for (const h of ['m1', 'm2']) ssh(h, 'for f in /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; do [ -s "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done; rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; exit 0');
+    for (const h of ['m1', 'm2'])
+      ssh(
+        h,
+        'for f in /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; do [ -s "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done; rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; exit 0',
+      );
     ssh('m1', `ip -o addr show | grep -qF ' ${VIP}/' || ip addr add ${VIP}/24 dev eth0`);
     await waitHealthy();
   };

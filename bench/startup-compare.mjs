@@ -50,7 +50,10 @@ const once = (cmd) =>
     let ms;
     let closed = false;
     p.on('close', () => (closed = true));
-    const timer = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`no frame in 20 s: ${cmd}`)); }, 20_000);
+    const timer = setTimeout(() => {
+      p.kill('SIGKILL');
+      reject(new Error(`no frame in 20 s: ${cmd}`));
+    }, 20_000);
     p.stdout.on('data', (d) => {
       out += d;
       if (ms !== undefined || !/runbook/i.test(out)) return;
@@ -74,5 +77,9 @@ const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`runs=${runs} load ${loadBefore.toFixed(2)}→${loadavg()[0].toFixed(2)}`);
 cmds.forEach((cmd, j) => {
   const r = results[j];
-  console.log(`${med(r.map((x) => x.ms)).toFixed(0).padStart(6)} ms (min ${Math.min(...r.map((x) => x.ms)).toFixed(0)})  cpu ${String(med(r.map((x) => x.cpu))).padStart(5)} ms  ${med(r.map((x) => x.mb)).toFixed(1)} MB  ${cmd}`);
+  console.log(
+    `${med(r.map((x) => x.ms))
+      .toFixed(0)
+      .padStart(6)} ms (min ${Math.min(...r.map((x) => x.ms)).toFixed(0)})  cpu ${String(med(r.map((x) => x.cpu))).padStart(5)} ms  ${med(r.map((x) => x.mb)).toFixed(1)} MB  ${cmd}`,
+  );
 });

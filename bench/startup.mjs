@@ -41,7 +41,10 @@ function once() {
     const p = spawn('script', ['-qfec', `node ${root}bin/mfs-tui --inventory ${inv}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     let firstFrameMs;
-    const timer = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`no frame in 10 s; saw: ${out.slice(0, 200)}`)); }, 10_000);
+    const timer = setTimeout(() => {
+      p.kill('SIGKILL');
+      reject(new Error(`no frame in 10 s; saw: ${out.slice(0, 200)}`));
+    }, 10_000);
     p.stdout.on('data', (d) => {
       out += d.toString();
       if (firstFrameMs === undefined && /runbook/i.test(out)) {
@@ -68,4 +71,6 @@ for (let i = 0; i < runs; i++) results.push(await once());
 const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = results.map((r) => r.ms);
 const mb = results.map((r) => r.mb);
-console.log(`runs=${runs}${cold ? ' cold' : ''} load ${loadBefore.toFixed(2)}→${loadavg()[0].toFixed(2)} first-frame median ${med(ms).toFixed(0)} ms (min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)}); peak RSS median ${med(mb).toFixed(1)} MB (max ${Math.max(...mb).toFixed(1)})`);
+console.log(
+  `runs=${runs}${cold ? ' cold' : ''} load ${loadBefore.toFixed(2)}→${loadavg()[0].toFixed(2)} first-frame median ${med(ms).toFixed(0)} ms (min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)}); peak RSS median ${med(mb).toFixed(1)} MB (max ${Math.max(...mb).toFixed(1)})`,
+);

@@ -87,7 +87,10 @@ async function main(): Promise<void> {
   const burners: ChildProcess[] = [];
   try {
     await labUp({ via: 'runbooks' });
-    for (const [h, prio] of [['m1', 254], ['m2', 253]] as const) {
+    for (const [h, prio] of [
+      ['m1', 254],
+      ['m2', 253],
+    ] as const) {
       const r = await ssh(h, `cat >> /etc/keepalived/keepalived.conf <<'EOF'\n${instances(prio)}\nEOF\nkeepalived -t && kill -HUP "$(cat /run/keepalived.pid)"`);
       if (r.code !== 0) throw new Error(`${h}: ${r.out}`);
     }

@@ -309,7 +309,13 @@ function InputsView({ screen, inputDefaults, inputHelp, onSubmit, onCancel, stat
       <Text bold>{t('app.inputs.title', { title: screen.runbook.title })}</Text>
       {Object.keys(prefill).length > 0 && (
         <Text dimColor>
-          Filled in by {screen.prefillFrom ?? 'triage'}: {visibleLine(Object.entries(prefill).map(([k, v]) => `${k}=${v}`).join(' '))} (enter keeps each)
+          Filled in by {screen.prefillFrom ?? 'triage'}:{' '}
+          {visibleLine(
+            Object.entries(prefill)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' '),
+          )}{' '}
+          (enter keeps each)
         </Text>
       )}
       {screen.handedOver && (

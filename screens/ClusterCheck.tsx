@@ -26,10 +26,14 @@ export function ClusterCheck({ cluster, choice, title, risk, onConfirm, onCancel
   return (
     <Box flexDirection="column">
       <Text bold>
-        {t('clusterCheck.title', { title, risk: t(RISK_KEY[risk]) })}<Text color="yellow">{cluster}</Text>
+        {t('clusterCheck.title', { title, risk: t(RISK_KEY[risk]) })}
+        <Text color="yellow">{cluster}</Text>
       </Text>
       <Text wrap="wrap">
-        {t('clusterCheck.why', { source: choice.source === 'remembered' ? t('clusterCheck.remembered') : choice.source === 'practice cluster' ? t('clusterCheck.practice') : choice.source, file: choice.file ? ` (${choice.file})` : '' })}
+        {t('clusterCheck.why', {
+          source: choice.source === 'remembered' ? t('clusterCheck.remembered') : choice.source === 'practice cluster' ? t('clusterCheck.practice') : choice.source,
+          file: choice.file ? ` (${choice.file})` : '',
+        })}
       </Text>
       <TypedConfirmPrompt expected={cluster} onSubmit={(typed) => (typed === cluster ? onConfirm() : undefined)} onCancel={onCancel} />
     </Box>

@@ -130,10 +130,7 @@ function ItemRow({ item, focused, titleWidth }: { item: HomeItem; focused: boole
       return (
         <Text wrap="truncate-end">
           <Text bold={focused}>{visibleLine(item.run.title)}</Text>
-          <Text dimColor>
-            {' '}
-            {t('home.resumeRow', { started: formatTimestamp(item.run.started), last: formatTimestamp(item.run.lastActivity), runId: visibleLine(item.run.runId) })}
-          </Text>
+          <Text dimColor> {t('home.resumeRow', { started: formatTimestamp(item.run.started), last: formatTimestamp(item.run.lastActivity), runId: visibleLine(item.run.runId) })}</Text>
         </Text>
       );
     case 'status':
@@ -183,9 +180,9 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
     layer.prompt + 1,
     (input, key) => {
       if (isCtrlC(input, key)) return false;
-      if (input === '?' && !key.ctrl && !key.meta) return setShowKeys((v) => !v), true;
-      if (key.escape && (filter !== '' || showKeys)) return setFilter(''), setShowKeys(false), true;
-      if ((key.backspace || key.delete) && filter !== '') return setFilter((f) => [...f].slice(0, -1).join('')), true;
+      if (input === '?' && !key.ctrl && !key.meta) return (setShowKeys((v) => !v), true);
+      if (key.escape && (filter !== '' || showKeys)) return (setFilter(''), setShowKeys(false), true);
+      if ((key.backspace || key.delete) && filter !== '') return (setFilter((f) => [...f].slice(0, -1).join('')), true);
       if (input === 'q' && filter === '') return false;
       if (key.ctrl || key.meta || key.return || key.tab || key.escape || !input || /[\u0000-\u001f\u007f]/u.test(input)) return false;
       setFilter((f) => f + input);
@@ -247,10 +244,7 @@ function HomeView({ runbooks, unfinished, cluster, notice, onPick, onResume, onS
       {filter ? (
         <Text wrap="truncate-end">
           {t('home.filter.label')} <Text bold>{visibleLine(filter)}</Text>
-          <Text dimColor>
-            {' '}
-            · {t('home.filter.count', { shown: runbookCount, total: runbooks.length })}
-          </Text>
+          <Text dimColor> · {t('home.filter.count', { shown: runbookCount, total: runbooks.length })}</Text>
         </Text>
       ) : (
         <Text dimColor wrap="truncate-end">

@@ -99,9 +99,7 @@ function RunSummary({ state, elapsedMs }: { state: RunState; elapsedMs: number }
   const parts = [...counts].map(([status, n]) => t('runner.summary.count', { count: n, status: stepStatusWord(status as StepStatus) }));
   return (
     <Box flexDirection="column">
-      <Text>
-        {t('runner.summary.steps', { count: state.steps.length, parts: parts.join(' · '), duration: formatDuration(Math.max(0, elapsedMs)) })}
-      </Text>
+      <Text>{t('runner.summary.steps', { count: state.steps.length, parts: parts.join(' · '), duration: formatDuration(Math.max(0, elapsedMs)) })}</Text>
       {state.reason && <Text wrap="truncate-end">{state.reason}</Text>}
     </Box>
   );
@@ -160,10 +158,10 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
   useKeyLayer(layer.modal + 1, () => modalPending.current);
 
   useKeyLayer(layer.screen, (input, key) => {
-    if (input === '?' && !key.ctrl) return setShowKeys((v) => !v), true;
+    if (input === '?' && !key.ctrl) return (setShowKeys((v) => !v), true);
     if (!isCtrlC(input, key) && input !== 'q') return false;
     const runningNow = runningHosts(currentStep());
-    if (finished && !runningNow.length) return onLeave(), true;
+    if (finished && !runningNow.length) return (onLeave(), true);
     if (runningNow.length > 0) {
       if (isCtrlC(input, key)) openModal({ kind: 'cancel', host: runningNow.join(', ') });
       return true;
@@ -241,26 +239,28 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
         </Text>
       )}
       {!showKeys && (
-      <StepList
-        steps={ctrl.steps}
-        states={state.steps}
-        current={index}
-        marked={!over}
-        rows={budget.steps}
-        now={now}
-        runningSince={runningSince}
-        changed={state.changedSteps}
-        renderText={ctrl.renderText?.bind(ctrl)}
-      />
+        <StepList
+          steps={ctrl.steps}
+          states={state.steps}
+          current={index}
+          marked={!over}
+          rows={budget.steps}
+          now={now}
+          runningSince={runningSince}
+          changed={state.changedSteps}
+          renderText={ctrl.renderText?.bind(ctrl)}
+        />
       )}
       {!showKeys && <Text> </Text>}
       {showKeys ? (
         <Box flexDirection="column">
-          {(keyLines.length > keyRows ? [...keyLines.slice(0, Math.max(0, keyRows - 1)), t('runner.keysCut', { shown: Math.max(0, keyRows - 1), total: keyLines.length })] : keyLines).map((line, i) => (
-            <Text key={i} wrap="truncate-end">
-              {line}
-            </Text>
-          ))}
+          {(keyLines.length > keyRows ? [...keyLines.slice(0, Math.max(0, keyRows - 1)), t('runner.keysCut', { shown: Math.max(0, keyRows - 1), total: keyLines.length })] : keyLines).map(
+            (line, i) => (
+              <Text key={i} wrap="truncate-end">
+                {line}
+              </Text>
+            ),
+          )}
         </Box>
       ) : over ? (
         <RunSummary state={state} elapsedMs={elapsed} />
@@ -284,11 +284,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
           key={modal.kind}
           priority={layer.modal}
           width={columns}
-          question={
-            modal.kind === 'cancel'
-              ? t('runner.modal.cancel', { host: modal.host })
-              : t('runner.modal.leave')
-          }
+          question={modal.kind === 'cancel' ? t('runner.modal.cancel', { host: modal.host }) : t('runner.modal.leave')}
           onYes={() => {
             setModal(null);
             if (modal.kind === 'cancel') send({ type: 'cancel' });
@@ -297,7 +293,19 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
           onNo={() => setModal(null)}
         />
       ) : prompt ? (
-        <PromptPanel prompt={prompt} step={step} stepState={stepState} plan={plan} width={columns} send={send} active={!showKeys && !paging} onHome={onHome} onNextRunbook={onNextRunbook} lastTyped={lastTyped} onTyped={setLastTyped} />
+        <PromptPanel
+          prompt={prompt}
+          step={step}
+          stepState={stepState}
+          plan={plan}
+          width={columns}
+          send={send}
+          active={!showKeys && !paging}
+          onHome={onHome}
+          onNextRunbook={onNextRunbook}
+          lastTyped={lastTyped}
+          onTyped={setLastTyped}
+        />
       ) : null}
       <Text dimColor wrap="truncate-end">
         {cut ? t('runner.help.viewWhole', { key: pagerKey }) : ''}

@@ -26,18 +26,15 @@ function HostKeyQuestion({ q }: { q: Extract<SessionQuestion, { kind: 'host-key'
   const submit = useCallback((typed: string) => q.answer(typed.trim() === 'yes'), [q]);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-      <Text bold>
-        {t('session.hostKey.title', { host: visibleLine(info.host), address: visibleLine(info.address), port: info.port })}
-      </Text>
+      <Text bold>{t('session.hostKey.title', { host: visibleLine(info.host), address: visibleLine(info.address), port: info.port })}</Text>
       <Text>
         {visibleLine(info.keyType)} {visibleLine(info.fingerprint)}
       </Text>
-      {info.otherKnownTypes && info.otherKnownTypes.length > 0 && (
-        <Text color="yellow">{t('session.hostKey.otherTypes', { types: info.otherKnownTypes.map(visibleLine).join(', ') })}</Text>
-      )}
+      {info.otherKnownTypes && info.otherKnownTypes.length > 0 && <Text color="yellow">{t('session.hostKey.otherTypes', { types: info.otherKnownTypes.map(visibleLine).join(', ') })}</Text>}
       <Text>
-        {t('session.hostKey.ask')}<Text bold>yes</Text>{t('session.hostKey.askAfter')}{' '}
-        <TextField onSubmit={submit} onCancel={() => q.answer(false)} priority={layer.session} armed={armed} />
+        {t('session.hostKey.ask')}
+        <Text bold>yes</Text>
+        {t('session.hostKey.askAfter')} <TextField onSubmit={submit} onCancel={() => q.answer(false)} priority={layer.session} armed={armed} />
       </Text>
       <Text dimColor>{armed ? t('session.hostKey.keys') : '…'}</Text>
     </Box>
@@ -52,8 +49,7 @@ function SecretQuestion({ q }: { q: Extract<SessionQuestion, { kind: 'secret' }>
       <Text bold>{visibleLine(q.title)}</Text>
       <Text dimColor>{visibleLine(q.detail)}</Text>
       <Text>
-        ›{' '}
-        <TextField mask onSubmit={submit} onCancel={() => q.answer(undefined)} clearOnSubmit priority={layer.session} armed={armed} />
+        › <TextField mask onSubmit={submit} onCancel={() => q.answer(undefined)} clearOnSubmit priority={layer.session} armed={armed} />
       </Text>
       <Text dimColor>{armed ? t('session.secret.keys') : '…'}</Text>
     </Box>

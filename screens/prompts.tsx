@@ -78,14 +78,11 @@ export function TypedConfirmPrompt({ expected, onSubmit, onCancel, active = true
   return (
     <Box flexDirection="column">
       <Text>
-        {t('prompt.typed.before')}<Text bold>{expected}</Text>{t('prompt.typed.after')}{' '}
-        <TextField onSubmit={submit} onCancel={onCancel} active={active} clearOnSubmit />
+        {t('prompt.typed.before')}
+        <Text bold>{expected}</Text>
+        {t('prompt.typed.after')} <TextField onSubmit={submit} onCancel={onCancel} active={active} clearOnSubmit />
       </Text>
-      {wrong !== null ? (
-        <Text color="red">{wrong === '' ? t('prompt.typed.nothing') : t('prompt.typed.wrong', { expected })}</Text>
-      ) : engineMessage ? (
-        <Text color="red">{engineMessage}</Text>
-      ) : null}
+      {wrong !== null ? <Text color="red">{wrong === '' ? t('prompt.typed.nothing') : t('prompt.typed.wrong', { expected })}</Text> : engineMessage ? <Text color="red">{engineMessage}</Text> : null}
     </Box>
   );
 }
@@ -193,8 +190,7 @@ export function InputsForm({ inputs, defaults = {}, suggest, contradictions, onS
         />
       ) : (
         <Text>
-          ›{' '}
-          <TextField key={current.name} onSubmit={accept} onCancel={onCancel} active={active} placeholder={shownDefault} />
+          › <TextField key={current.name} onSubmit={accept} onCancel={onCancel} active={active} placeholder={shownDefault} />
         </Text>
       )}
       {problem && <Text color="red">{problem}</Text>}

@@ -10,7 +10,12 @@ import { build } from 'esbuild';
 function checkerId() {
   const parts = [];
   for (const dir of ['src/runbook', 'src/inventory']) {
-    parts.push(...readdirSync(dir).filter((f) => f.endsWith('.ts')).sort().map((f) => `${f}\0${readFileSync(`${dir}/${f}`, 'utf8')}`));
+    parts.push(
+      ...readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .sort()
+        .map((f) => `${f}\0${readFileSync(`${dir}/${f}`, 'utf8')}`),
+    );
   }
   parts.push(readFileSync('package-lock.json', 'utf8'));
   return `build-${createHash('sha256').update(parts.join('\0')).digest('hex')}`;

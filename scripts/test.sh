@@ -13,6 +13,8 @@ npx tsc --noEmit
 npx depcruise app src screens --config .dependency-cruiser.cjs --output-type err
 # Lint: typescript-eslint recommended + React's rules of hooks (eslint.config.js).
 npx eslint --max-warnings=0 .
+# Format: Prettier (.prettierrc.json; .prettierignore keeps runbooks and fixtures byte for byte).
+npx prettier --check --log-level warn .
 
 # The tests assert English messages and never touch the operator's own remembered settings
 # (~/.config/mfs-tui: the last inventory, the language): a Chinese locale or an earlier

@@ -60,10 +60,7 @@ async function namedClusterFile(name: string, source: string): Promise<string> {
   const { labInventoryPath } = await import('../../src/lab/paths.ts');
   if (name === 'lab' && existsSync(labInventoryPath())) return labInventoryPath();
   const known = [...clusters.keys()];
-  throw new UserError(
-    known.length > 0 ? t('cli.error.noSuchClusterKnown', { source, name, known: known.join(', ') }) : t('cli.error.noSuchClusterNone', { source, name }),
-    EXIT.usage,
-  );
+  throw new UserError(known.length > 0 ? t('cli.error.noSuchClusterKnown', { source, name, known: known.join(', ') }) : t('cli.error.noSuchClusterNone', { source, name }), EXIT.usage);
 }
 
 export async function loadInventoryFor(g: GlobalOptions, opts: { remember: boolean }): Promise<Inventory> {
@@ -75,10 +72,7 @@ export async function loadChosenInventory(g: GlobalOptions, opts: { remember: bo
   const choice = await inventoryPathFor(g);
   const { file } = choice;
   if (!file) {
-    throw new UserError(
-      t('cli.error.noInventory'),
-      EXIT.usage,
-    );
+    throw new UserError(t('cli.error.noInventory'), EXIT.usage);
   }
   if (!existsSync(file)) {
     throw new UserError(

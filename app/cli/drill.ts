@@ -51,10 +51,7 @@ export function registerDrillCommand(program: Command): void {
     .option('--history', t('cli.drill.option.history'))
     .option('--report [file]', t('cli.drill.option.report'))
     .option('--list', t('cli.drill.option.list'))
-    .addHelpText(
-      'after',
-      t('cli.drill.helpAfter'),
-    )
+    .addHelpText('after', t('cli.drill.helpAfter'))
     .action(async (scenario: string | undefined, opts: DrillOpts, cmd: Command) => {
       const g = cmd.optsWithGlobals() as GlobalOptions;
       if (opts.list) return listScenarios();
@@ -112,7 +109,13 @@ async function start(scenario: string | undefined, opts: DrillOpts, g: GlobalOpt
   say('');
   say('Scripted recovery: the recommended runbook, run non-interactively.');
   const rec = await d.scriptedRecovery(drill, say);
-  say(`$ mfs-tui --lab run ${rec.runbook} --yes ${Object.entries(rec.inputs).map(([k, v]) => `--input ${k}=${v}`).join(' ')} ${Object.entries(rec.decide).map(([k, v]) => `--decide ${k}=${v}`).join(' ')}`);
+  say(
+    `$ mfs-tui --lab run ${rec.runbook} --yes ${Object.entries(rec.inputs)
+      .map(([k, v]) => `--input ${k}=${v}`)
+      .join(' ')} ${Object.entries(rec.decide)
+      .map(([k, v]) => `--decide ${k}=${v}`)
+      .join(' ')}`,
+  );
   const code = await d.runRunbookChild(rec);
   if (code !== 0) say(`the runbook run ended with exit ${code}; checking the cluster anyway`);
   await check(180, typeof opts.report === 'string' ? opts.report : undefined, false);
@@ -159,7 +162,7 @@ async function printUnderWay(): Promise<void> {
     return;
   }
   const now = new Date().toISOString();
-  say(`Drill under way: ${d.id}, ${d.surprise ? 'a surprise (the fault is not named until the debrief)' : findScenario(d.scenario)?.title ?? d.scenario}`);
+  say(`Drill under way: ${d.id}, ${d.surprise ? 'a surprise (the fault is not named until the debrief)' : (findScenario(d.scenario)?.title ?? d.scenario)}`);
   if (!d.brokeAt) {
     say('Its fault was never put in place (interrupted while starting): `mfs-tui drill abandon`, then start again.');
     return;
@@ -192,7 +195,9 @@ async function printHistory(): Promise<void> {
     const outcome = d.outcome ?? '-';
     const runs = d.debrief?.runs.length ?? 0;
     const wrong = d.debrief?.wrongTurns.length ?? 0;
-    say(`${padCells(d.id, 30)} ${padCells(d.scenario, 16)} ${padCells(outcome, 10)} ${padCells(formatDuration(d.recoveryMs), 12)} ${padCellsStart(String(runs), 4)}  ${padCellsStart(String(wrong), 11)}${d.surprise ? '  surprise' : ''}${d.scripted ? '  scripted' : ''}`);
+    say(
+      `${padCells(d.id, 30)} ${padCells(d.scenario, 16)} ${padCells(outcome, 10)} ${padCells(formatDuration(d.recoveryMs), 12)} ${padCellsStart(String(runs), 4)}  ${padCellsStart(String(wrong), 11)}${d.surprise ? '  surprise' : ''}${d.scripted ? '  scripted' : ''}`,
+    );
   }
   if (active) say(`${padCells(active.id, 30)} ${padCells(active.surprise ? '?' : active.scenario, 16)} under way`);
 }

@@ -5,7 +5,6 @@ import type { RunState } from '../../src/engine/types.ts';
 import type { Step } from '../../src/runbook/types.ts';
 import { safeJson, visible, visibleLine } from '../../src/util/visible.ts';
 
-
 export class EventPrinter {
   private titles = new Map<string, string>();
   /** Unfinished output lines per host and stream, so prefixes land at line starts. */
@@ -38,7 +37,12 @@ export class EventPrinter {
       case 'step-started': {
         this.stepHeader(rec.stepId);
         const what = rec.phase === 'check' ? 'check' : '$';
-        line(`  [${rec.host}] ${what} ${rec.command.trim().split('\n').join('\n  ' + ' '.repeat(rec.host.length + 3 + what.length))}`);
+        line(
+          `  [${rec.host}] ${what} ${rec.command
+            .trim()
+            .split('\n')
+            .join('\n  ' + ' '.repeat(rec.host.length + 3 + what.length))}`,
+        );
         break;
       }
       case 'output': {
@@ -72,7 +76,11 @@ export class EventPrinter {
         const unmet = rec.results.filter((x) => !x.met);
         if (rec.outcome === 'met') line(`  preconditions met: ${rec.results.map((x) => x.name).join(', ')}`);
         else {
-          line(rec.outcome === 'refused' ? `  REFUSED: this step is dangerous and ${unmet.length === 1 ? 'a precondition does' : 'preconditions do'} not hold:` : '  warning: preconditions do not hold (the step is not dangerous, so it runs):');
+          line(
+            rec.outcome === 'refused'
+              ? `  REFUSED: this step is dangerous and ${unmet.length === 1 ? 'a precondition does' : 'preconditions do'} not hold:`
+              : '  warning: preconditions do not hold (the step is not dangerous, so it runs):',
+          );
           for (const x of unmet) line(`    ${x.name}: ${x.detail}`);
         }
         break;
@@ -113,7 +121,12 @@ export class EventPrinter {
     let why = 'a step needs an operator';
     if (p?.kind === 'in-doubt') {
       const host = state.steps.find((s) => s.id === p.stepId)?.hosts.find((h) => h.host === p.host);
-      const tail = host?.output.trimEnd().split('\n').slice(-5).map((l) => `  ${p.host} | ${l}`).join('\n');
+      const tail = host?.output
+        .trimEnd()
+        .split('\n')
+        .slice(-5)
+        .map((l) => `  ${p.host} | ${l}`)
+        .join('\n');
       const choices = p.choices ?? [...(p.canCheck ? ['check' as const] : []), 'rerun', 'mark-done', 'abort'];
       why =
         `step ${p.stepId} on ${p.host} is in doubt: it was running when mfs-tui stopped (or lost its connection), and may or may not have done its work` +

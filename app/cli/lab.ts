@@ -49,10 +49,7 @@ async function operatorErrors<T>(f: () => Promise<T>): Promise<T> {
 }
 
 export function registerLabCommands(program: Command): void {
-  const lab = program
-    .command('lab')
-    .description(t('cli.lab.description'))
-    .addHelpText('after', t('cli.lab.helpAfter'));
+  const lab = program.command('lab').description(t('cli.lab.description')).addHelpText('after', t('cli.lab.helpAfter'));
 
   lab
     .command('deps')
@@ -83,7 +80,9 @@ export function registerLabCommands(program: Command): void {
         const init = (opts.init as LabInit | undefined) ?? defaultLabInit();
         if (init === 'systemd' && opts.fast) throw new UserError('--fast builds hosts without systemd only: drop --fast, or use --init none', EXIT.usage);
         const via = opts.viaRunbooks ? 'runbooks' : opts.fast ? 'scripts' : init === 'systemd' ? 'runbooks' : defaultLabBuild();
-        out(`Building the practice cluster${init === 'systemd' ? ' on systemd hosts' : ''}${opts.bare ? ' (bare hosts)' : via === 'runbooks' ? ' with the install-cluster and keepalived-ha runbooks' : ''}:`);
+        out(
+          `Building the practice cluster${init === 'systemd' ? ' on systemd hosts' : ''}${opts.bare ? ' (bare hosts)' : via === 'runbooks' ? ' with the install-cluster and keepalived-ha runbooks' : ''}:`,
+        );
         const p = phasePrinter();
         let r;
         try {

@@ -333,4 +333,3 @@ function reportError(err: unknown): number {
   process.stderr.write(`mfs-tui: internal error: ${visible((err as Error)?.stack ?? String(err))}\n`);
   return 70;
 }
-

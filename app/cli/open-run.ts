@@ -30,13 +30,13 @@ export async function findRunbook(ref: string, g: GlobalOptions): Promise<Runboo
 
 /** The run's runbook (the file it started from, else the library's runbook of that id) and inventory. */
 export async function openRecordedRun(runId: string, g: GlobalOptions): Promise<{ runId: string; runbook: Runbook; inventory: Inventory }> {
-  const [{ findRun }, { readJournal }, { loadInventory }] = await Promise.all([
-    import('../../src/journal/list.ts'),
-    import('../../src/journal/read.ts'),
-    import('../../src/inventory/load.ts'),
-  ]);
+  const [{ findRun }, { readJournal }, { loadInventory }] = await Promise.all([import('../../src/journal/list.ts'), import('../../src/journal/read.ts'), import('../../src/inventory/load.ts')]);
   const summary = findRun(runId);
-  if (summary.status === 'damaged') throw new UserError(`run ${summary.runId} cannot be resumed: its journal is damaged (${summary.damage}); nothing was run or repaired. \`mfs-tui report ${summary.runId}\` writes what is readable.`, EXIT.failed);
+  if (summary.status === 'damaged')
+    throw new UserError(
+      `run ${summary.runId} cannot be resumed: its journal is damaged (${summary.damage}); nothing was run or repaired. \`mfs-tui report ${summary.runId}\` writes what is readable.`,
+      EXIT.failed,
+    );
   if (summary.status === 'finished') {
     const how = summary.outcome ?? 'its run-finished record is torn: the process stopped while writing it, after the run had ended';
     throw new UserError(t('cli.resume.alreadyFinished', { run: summary.runId, how }), EXIT.failed);

@@ -7,15 +7,13 @@ import { EXIT, UserError } from './errors.ts';
 import { safeJson, visible, visibleLine } from '../../src/util/visible.ts';
 
 export async function reportCommand(run: string, opts: { output?: string }): Promise<void> {
-  const [{ findRun }, { readJournal }, { renderReport }] = await Promise.all([
-    import('../../src/journal/list.ts'),
-    import('../../src/journal/read.ts'),
-    import('../../src/journal/report.ts'),
-  ]);
+  const [{ findRun }, { readJournal }, { renderReport }] = await Promise.all([import('../../src/journal/list.ts'), import('../../src/journal/read.ts'), import('../../src/journal/report.ts')]);
   const summary = findRun(run);
   const journal = readJournal(summary.file);
   if (journal.records.length === 0) {
-    const why = journal.problems.length ? journal.problems.join('\n') : `${summary.file}: no readable record: not a run journal${journal.torn ? ` (its only line is cut off: ${journal.torn.text.slice(0, 80)})` : ''}`;
+    const why = journal.problems.length
+      ? journal.problems.join('\n')
+      : `${summary.file}: no readable record: not a run journal${journal.torn ? ` (its only line is cut off: ${journal.torn.text.slice(0, 80)})` : ''}`;
     throw new UserError(visible(why), EXIT.failed);
   }
   // A damaged first record is damage even when the line reads as torn (it is the first, not the last).

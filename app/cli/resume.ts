@@ -18,7 +18,8 @@ const SETTLE = ['check', 'rerun', 'mark-done', 'abort', 'follow', 'stop'];
 
 export async function resumeCommand(run: string | undefined, opts: ResumeOptions): Promise<void> {
   // A list (follow,rerun): the first that is allowed for the step as found.
-  for (const a of opts.settle?.split(',') ?? []) if (!SETTLE.includes(a)) throw new UserError(`--settle takes ${SETTLE.join(', ')} (or several, comma-separated: the first allowed is taken); got '${a}'`);
+  for (const a of opts.settle?.split(',') ?? [])
+    if (!SETTLE.includes(a)) throw new UserError(`--settle takes ${SETTLE.join(', ')} (or several, comma-separated: the first allowed is taken); got '${a}'`);
   if (!run) {
     const { listRuns } = await import('../../src/journal/list.ts');
     const open = listRuns().filter((r) => r.status === 'unfinished');
@@ -44,9 +45,7 @@ export async function resumeCommand(run: string | undefined, opts: ResumeOptions
     const ctrl = resumeRun({ ...deps, runbook: rec.runbook, inputs: {} }, rec.runId);
     const torn = ctrl.tornLine;
     if (torn) {
-      process.stderr.write(
-        `mfs-tui: ${ctrl.journalFile}:${torn.line}: the last line was torn (mfs-tui stopped while writing it) and is cut off; that record is lost: ${torn.text.slice(0, 120)}\n`,
-      );
+      process.stderr.write(`mfs-tui: ${ctrl.journalFile}:${torn.line}: the last line was torn (mfs-tui stopped while writing it) and is cut off; that record is lost: ${torn.text.slice(0, 120)}\n`);
     }
     return ctrl;
   });

@@ -100,10 +100,7 @@ async function liveInputs(
     const poller = await status();
     const { setTimeout: sleep } = await import('node:timers/promises');
     const waited = new AbortController();
-    const snapshot = await Promise.race([
-      poller.freshState().catch(() => poller.getState()),
-      sleep(LIVE_STATUS_WAIT_MS, undefined, { signal: waited.signal }).catch(() => undefined),
-    ]);
+    const snapshot = await Promise.race([poller.freshState().catch(() => poller.getState()), sleep(LIVE_STATUS_WAIT_MS, undefined, { signal: waited.signal }).catch(() => undefined)]);
     waited.abort();
     live = liveLookup(snapshot ?? poller.getState());
   }
@@ -176,20 +173,23 @@ export async function drive(
   try {
     const { RunSetupError } = await import('../../src/engine/run.ts');
     try {
-      ctrl = await make({
-        inventory,
-        executorFor: session.executorFor,
-        factsFor: session.factsFor,
-        vipHolder: session.vipHolder,
-        preflight,
-        gate,
-        mode: 'non-interactive',
-        autoConfirm: Boolean(opts.yes),
-        decisions: opts.decide ?? {},
-        settle: opts.settle ? (opts.settle.split(',') as SettleAction[]) : undefined,
-        operator: operatorName(),
-        onRecord: (rec) => printer.record(rec),
-      }, statusPoller);
+      ctrl = await make(
+        {
+          inventory,
+          executorFor: session.executorFor,
+          factsFor: session.factsFor,
+          vipHolder: session.vipHolder,
+          preflight,
+          gate,
+          mode: 'non-interactive',
+          autoConfirm: Boolean(opts.yes),
+          decisions: opts.decide ?? {},
+          settle: opts.settle ? (opts.settle.split(',') as SettleAction[]) : undefined,
+          operator: operatorName(),
+          onRecord: (rec) => printer.record(rec),
+        },
+        statusPoller,
+      );
     } catch (err) {
       if (err instanceof RunSetupError) throw new UserError(err.message);
       throw err;
@@ -222,7 +222,11 @@ function exitCodeFor(state: RunState): number {
 /** After a handover: the exact command that opens the next runbook with the values this run hands it. */
 async function printHandover(opts: RunOptions, inventory: Inventory, from: string, ctrl: EngineController, next: string): Promise<void> {
   try {
-    const [{ handedOverInputs }, { commandPrefix }, { shQuote }] = await Promise.all([import('../../src/runbook/inputs.ts'), import('../../src/triage/format.ts'), import('../../src/ssh/remote-command.ts')]);
+    const [{ handedOverInputs }, { commandPrefix }, { shQuote }] = await Promise.all([
+      import('../../src/runbook/inputs.ts'),
+      import('../../src/triage/format.ts'),
+      import('../../src/ssh/remote-command.ts'),
+    ]);
     const rb = await findRunbook(next, opts);
     const carried = handedOverInputs(rb, { runbook: from, runId: ctrl.runId, inputs: ctrl.inputValues?.() ?? {} }, inventory);
     const args = Object.entries(carried).map(([k, v]) => ` --input ${/^[A-Za-z0-9._:/@%+=,-]+$/.test(`${k}=${v}`) ? `${k}=${v}` : shQuote(`${k}=${v}`)}`);

@@ -12,11 +12,7 @@ export interface DashboardOptions extends GlobalOptions {
 export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
   const interval = intervalMs(opts.interval, 1);
   const st = await openStatus(opts, interval);
-  const [{ default: blessed }, { default: contrib }, { dashboardData }] = await Promise.all([
-    import('blessed'),
-    import('blessed-contrib'),
-    import('../../src/status/dashboard-data.ts'),
-  ]);
+  const [{ default: blessed }, { default: contrib }, { dashboardData }] = await Promise.all([import('blessed'), import('blessed-contrib'), import('../../src/status/dashboard-data.ts')]);
 
   const screen = blessed.screen({ smartCSR: true, title: 'mfs-tui dashboard', fullUnicode: true });
   let restored = false;

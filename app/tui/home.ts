@@ -42,21 +42,20 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   const early = inventoryFile && !remembered ? loadInventoryNow() : undefined;
   early?.catch(() => undefined); // handled below, once the modules are in
   // One Promise.all: the module files are read and compiled side by side, not one after another.
-  const [{ render }, { default: React }, { App }, cat, { listRuns }, { PromptBroker }, homeStatus, { LiveStatus }, engine, { buildVariables }, inputs, liveRoles] =
-    await Promise.all([
-      import('ink'),
-      import('react'),
-      import('../../screens/App.tsx'),
-      import('../../src/runbook/catalog.ts'),
-      import('../../src/journal/list.ts'),
-      import('../../src/cluster/prompt-broker.ts'),
-      import('./home-status.ts'),
-      import('../../screens/status/LiveStatus.tsx'),
-      import('../../src/engine/run.ts'),
-      import('../../src/runbook/template.ts'),
-      import('../../src/runbook/inputs.ts'),
-      import('../../src/status/live-roles.ts'),
-    ]);
+  const [{ render }, { default: React }, { App }, cat, { listRuns }, { PromptBroker }, homeStatus, { LiveStatus }, engine, { buildVariables }, inputs, liveRoles] = await Promise.all([
+    import('ink'),
+    import('react'),
+    import('../../screens/App.tsx'),
+    import('../../src/runbook/catalog.ts'),
+    import('../../src/journal/list.ts'),
+    import('../../src/cluster/prompt-broker.ts'),
+    import('./home-status.ts'),
+    import('../../screens/status/LiveStatus.tsx'),
+    import('../../src/engine/run.ts'),
+    import('../../src/runbook/template.ts'),
+    import('../../src/runbook/inputs.ts'),
+    import('../../src/status/live-roles.ts'),
+  ]);
 
   let inventory: Inventory | undefined = remembered ?? (early ? await early : undefined);
   const drawnFromMemory = remembered !== undefined;
@@ -201,8 +200,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
       notice = problemNotice(remembered) ?? (inventory ? undefined : noInventory);
       return;
     }
-    const pause = () =>
-      new Promise<void>((done, stop) => setImmediate(() => (exited ? stop(new Error('the screen is closed')) : done())));
+    const pause = () => new Promise<void>((done, stop) => setImmediate(() => (exited ? stop(new Error('the screen is closed')) : done())));
     void checks.checkLibrary(catalog, inventory, cache, pause).then(
       (problems) => {
         libraryProblems = problems;
@@ -275,11 +273,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
  * matter, parse, validation, a duplicate id) carries them and is shown greyed, not startable.
  * Until the library's check has ended (`problems` undefined) only front matter problems are known.
  */
-export function homeRunbookList(
-  catalog: import('../../src/runbook/catalog.ts').Catalog,
-  problems: readonly RunbookProblem[] | undefined,
-  format: (p: RunbookProblem) => string,
-): AppProps['runbooks'] {
+export function homeRunbookList(catalog: import('../../src/runbook/catalog.ts').Catalog, problems: readonly RunbookProblem[] | undefined, format: (p: RunbookProblem) => string): AppProps['runbooks'] {
   const byFile = new Map<string, string[]>();
   for (const p of [...(problems ?? []), ...(problems ? [] : catalog.files.flatMap((f) => f.problems))]) {
     const list = byFile.get(p.file) ?? [];
@@ -315,11 +309,10 @@ async function ensurePracticeCluster(g: GlobalOptions): Promise<GlobalOptions> {
   }
   const lab = await import('../../src/lab/index.ts');
   const t0 = performance.now();
-  const progress = (phase: string, detail?: string) =>
-    say(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${phase}${detail ? ` ${detail}` : ''}`);
+  const progress = (phase: string, detail?: string) => say(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${phase}${detail ? ` ${detail}` : ''}`);
   try {
     if ((await lab.missingPackages()).length > 0) {
-      say('mfs-tui: installing the practice cluster\'s Debian packages');
+      say("mfs-tui: installing the practice cluster's Debian packages");
       await lab.labDeps(progress, (line) => say(`          ${line}`));
     }
     if (!(await lab.labStatus()).up) {

@@ -78,7 +78,9 @@ async function bench(n: number): Promise<Record<string, number | string>> {
         (h) =>
           new Promise<Client>((resolve, reject) => {
             const c = new Client();
-            c.on('ready', () => resolve(c)).on('error', reject).connect({ host: h.address, port: 22, username: 'root', privateKey: key });
+            c.on('ready', () => resolve(c))
+              .on('error', reject)
+              .connect({ host: h.address, port: 22, username: 'root', privateKey: key });
           }),
       ),
     );
@@ -86,7 +88,22 @@ async function bench(n: number): Promise<Record<string, number | string>> {
     clients.forEach((c) => c.end());
 
     // OpenSSH with ControlMaster (masters opened by the warm-up run).
-    const sshOpts = ['-o', `UserKnownHostsFile=${mc.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-i', mc.clientKey, '-o', `ControlPath=${mc.root}/cm-%h`, '-o', 'ControlMaster=auto', '-o', 'ControlPersist=60', '-o', 'BatchMode=yes'];
+    const sshOpts = [
+      '-o',
+      `UserKnownHostsFile=${mc.knownHosts}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-i',
+      mc.clientKey,
+      '-o',
+      `ControlPath=${mc.root}/cm-%h`,
+      '-o',
+      'ControlMaster=auto',
+      '-o',
+      'ControlPersist=60',
+      '-o',
+      'BatchMode=yes',
+    ];
     const par = (cmds: string[]) => spawnSync('sh', ['-c', cmds.map((c) => `(${c}) >/dev/null 2>&1 &`).join('\n') + '\nwait']);
     row['OpenSSH ControlMaster'] = await timeRuns(() => par(inv.hosts.map((h) => `ssh ${sshOpts.join(' ')} root@${h.address} ${remote}`)));
     spawnSync('sh', ['-c', inv.hosts.map((h) => `ssh ${sshOpts.join(' ')} -O exit root@${h.address}`).join('; ')]);
@@ -101,7 +118,10 @@ async function bench(n: number): Promise<Record<string, number | string>> {
 
     if (has('ansible')) {
       const invFile = join(mc.root, 'ansible.ini');
-      writeFileSync(invFile, `[all]\n${inv.hosts.map((h) => h.address).join('\n')}\n[all:vars]\nansible_user=root\nansible_ssh_private_key_file=${mc.clientKey}\nansible_ssh_common_args=-o UserKnownHostsFile=${mc.knownHosts} -o ControlPath=${mc.root}/an-%h\n`);
+      writeFileSync(
+        invFile,
+        `[all]\n${inv.hosts.map((h) => h.address).join('\n')}\n[all:vars]\nansible_user=root\nansible_ssh_private_key_file=${mc.clientKey}\nansible_ssh_common_args=-o UserKnownHostsFile=${mc.knownHosts} -o ControlPath=${mc.root}/an-%h\n`,
+      );
       const env = { ...process.env, ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_FORKS: String(n), ANSIBLE_PYTHON_INTERPRETER: 'auto_silent', ANSIBLE_LOCAL_TEMP: join(mc.root, 'ans-tmp') };
       row['ansible -m shell'] = await timeRuns(() => spawnSync('ansible', ['all', '-i', invFile, '-m', 'shell', '-a', `sh ${scriptFile}`, '-f', String(n)], { env }));
     } else row['ansible -m shell'] = 'not installed';
@@ -116,7 +136,10 @@ if (why) {
   console.error(`bench skipped: ${why}`);
   process.exit(0);
 }
-const sizes = process.argv.slice(2).map(Number).filter((x) => x >= 3);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((x) => x >= 3);
 const rows = [];
 for (const n of sizes.length ? sizes : [6, 12, 24]) {
   const r = await bench(n);
@@ -124,4 +147,10 @@ for (const n of sizes.length ? sizes : [6, 12, 24]) {
   rows.push(r);
 }
 const keys = Object.keys(rows[0]!);
-console.log(['| ' + keys.join(' | ') + ' |', '|' + keys.map(() => '---').join('|') + '|', ...rows.map((r) => '| ' + keys.map((k) => (typeof r[k] === 'number' && k !== 'hosts' ? `${r[k]} ms` : r[k])).join(' | ') + ' |')].join('\n'));
+console.log(
+  [
+    '| ' + keys.join(' | ') + ' |',
+    '|' + keys.map(() => '---').join('|') + '|',
+    ...rows.map((r) => '| ' + keys.map((k) => (typeof r[k] === 'number' && k !== 'hosts' ? `${r[k]} ms` : r[k])).join(' | ') + ' |'),
+  ].join('\n'),
+);

@@ -32,7 +32,8 @@ function outcome(h: HostRunState, now: number, since?: number): string {
 function CheckLine({ check }: { check: NonNullable<HostRunState['check']> }) {
   return (
     <Text color={check.ok ? 'green' : 'red'} wrap="truncate-end">
-      {'  '}{t('runner.output.check')} {check.ok ? '✔' : '✖'}
+      {'  '}
+      {t('runner.output.check')} {check.ok ? '✔' : '✖'}
       {check.exitCode !== null ? ` ${t('runner.exit', { code: check.exitCode })}` : ''}
       {check.reason ? ` — ${check.reason}` : ''}
       {!check.ok && check.output.trim() ? ` — ${check.output.trim().split('\n').at(-1)}` : ''}
@@ -98,8 +99,8 @@ export function OutputPanel({ hosts, rows, now, runningSince }: OutputPanelProps
           <Box key={g.hosts.join(',')} flexDirection="column">
             <Text wrap="truncate-end">
               <Text color={statusColor[h.status]}>{statusMark[h.status]}</Text>
-              {h.status === 'running' && <Text color="cyan"> {spinnerFrames[Math.floor(now / 80) % spinnerFrames.length]}</Text>}{' '}
-              <Text bold>{g.hosts.join(', ')}</Text> <Text dimColor>{outcome(h, now, runningSince)}</Text>
+              {h.status === 'running' && <Text color="cyan"> {spinnerFrames[Math.floor(now / 80) % spinnerFrames.length]}</Text>} <Text bold>{g.hosts.join(', ')}</Text>{' '}
+              <Text dimColor>{outcome(h, now, runningSince)}</Text>
               {hidden > 0 && <Text dimColor> {t('runner.output.earlier', { count: hidden })}</Text>}
             </Text>
             {lines.map((line, i) => (
@@ -124,8 +125,5 @@ export function OutputPanel({ hosts, rows, now, runningSince }: OutputPanelProps
 /** Rows the panel would like, to budget the layout. */
 export function outputRowsWanted(hosts: readonly HostRunState[]): number {
   const visible = hosts.filter((h) => h.status !== 'pending' || h.output !== '');
-  return groupIdentical(visible, hostOutcomeKey).reduce(
-    (n, g) => n + 1 + (g.sample.check ? 1 : 0) + (g.sample.reason ? 1 : 0) + tailLines(g.sample.output, Number.MAX_SAFE_INTEGER).lines.length,
-    0,
-  );
+  return groupIdentical(visible, hostOutcomeKey).reduce((n, g) => n + 1 + (g.sample.check ? 1 : 0) + (g.sample.reason ? 1 : 0) + tailLines(g.sample.output, Number.MAX_SAFE_INTEGER).lines.length, 0);
 }

@@ -54,7 +54,8 @@ function failedLines(text: string, width: number): string[] {
 
 function failedText(prompt: Extract<Prompt, { kind: 'failed' }>, stepState: StepState | undefined): string {
   const host = stepState?.hosts.find((h) => h.host === prompt.host) ?? stepState?.hosts.find((h) => h.status === 'failed' || h.status === 'cancelled');
-  const what = prompt.reason ?? (host ? (host.reason ?? (host.exitCode != null ? t('runner.exit', { code: host.exitCode }) : stepStatusWord(host.status))) : (stepState?.reason ?? t('runner.failed.step')));
+  const what =
+    prompt.reason ?? (host ? (host.reason ?? (host.exitCode != null ? t('runner.exit', { code: host.exitCode }) : stepStatusWord(host.status))) : (stepState?.reason ?? t('runner.failed.step')));
   return host ? t('runner.failed.on', { host: visibleLine(host.host), what: visibleLine(what) }) : t('runner.failed', { what: visibleLine(what) });
 }
 

@@ -79,7 +79,9 @@ export function Commands({ rows, max, pagerKey }: CommandsProps) {
           {row}
         </Text>
       ))}
-      {shown.length < rows.length && <Text dimColor>  {pagerKey ? t('runner.command.moreKey', { count: rows.length - shown.length, key: pagerKey }) : t('runner.command.moreJournal', { count: rows.length - shown.length })}</Text>}
+      {shown.length < rows.length && (
+        <Text dimColor> {pagerKey ? t('runner.command.moreKey', { count: rows.length - shown.length, key: pagerKey }) : t('runner.command.moreJournal', { count: rows.length - shown.length })}</Text>
+      )}
     </Box>
   );
 }

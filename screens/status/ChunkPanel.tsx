@@ -69,11 +69,23 @@ export function ChunkPanel({ status, history, compact = false, width, table = tr
   const w = compact ? 12 : 30;
   const inner = width === undefined ? undefined : width - (compact ? 0 : 4);
   const servers = [
-    ...vip.disconnected.map((cs) => ({ key: `d${cs.ip}:${cs.port}`, addr: visibleLine(`${cs.ip}:${cs.port}`), cols: [t('status.chunks.disconnectedCell'), '-', '-', '-', '-'], maint: visibleLine(String(cs.maintenance)), down: true })),
+    ...vip.disconnected.map((cs) => ({
+      key: `d${cs.ip}:${cs.port}`,
+      addr: visibleLine(`${cs.ip}:${cs.port}`),
+      cols: [t('status.chunks.disconnectedCell'), '-', '-', '-', '-'],
+      maint: visibleLine(String(cs.maintenance)),
+      down: true,
+    })),
     ...vip.chunkservers.map((cs) => ({
       key: `${cs.ip}:${cs.port}`,
       addr: visibleLine(`${cs.ip}:${cs.port}`),
-      cols: [t('status.chunks.connectedCell'), String(cs.chunks), formatBytes(cs.used), formatBytes(cs.total), visibleLine(cs.loadMark ? `${cs.loadMark[0]}${cs.load}${cs.loadMark[1]}` : String(cs.load))],
+      cols: [
+        t('status.chunks.connectedCell'),
+        String(cs.chunks),
+        formatBytes(cs.used),
+        formatBytes(cs.total),
+        visibleLine(cs.loadMark ? `${cs.loadMark[0]}${cs.load}${cs.loadMark[1]}` : String(cs.load)),
+      ],
       maint: visibleLine(String(cs.maintenance)),
       down: false,
     })),
@@ -103,9 +115,27 @@ export function ChunkPanel({ status, history, compact = false, width, table = tr
       ) : null}
       {!compact && sparklines ? (
         <>
-          <Text wrap="truncate-end">{sparkLabel(t('status.chunks.class.missing'))}{sparkline(history.map((p) => p.missing), spark)}</Text>
-          <Text wrap="truncate-end">{sparkLabel(t('status.chunks.class.undergoal'))}{sparkline(history.map((p) => p.undergoal), spark)}</Text>
-          <Text wrap="truncate-end">{sparkLabel(t('status.chunks.spark.used'))}{sparkline(history.map((p) => p.usedBytes), spark)}</Text>
+          <Text wrap="truncate-end">
+            {sparkLabel(t('status.chunks.class.missing'))}
+            {sparkline(
+              history.map((p) => p.missing),
+              spark,
+            )}
+          </Text>
+          <Text wrap="truncate-end">
+            {sparkLabel(t('status.chunks.class.undergoal'))}
+            {sparkline(
+              history.map((p) => p.undergoal),
+              spark,
+            )}
+          </Text>
+          <Text wrap="truncate-end">
+            {sparkLabel(t('status.chunks.spark.used'))}
+            {sparkline(
+              history.map((p) => p.usedBytes),
+              spark,
+            )}
+          </Text>
         </>
       ) : null}
       {!compact && table ? (
@@ -119,13 +149,17 @@ export function ChunkPanel({ status, history, compact = false, width, table = tr
             <Text key={s.key} color={s.down ? 'red' : undefined} wrap="truncate-end">
               {fitCells(s.addr, addrWidth)}
               <Text color={s.down ? 'red' : 'green'}>{fitCells(s.cols[0]!, COLS[0][1])}</Text>
-              {s.cols.slice(1).map((v, i) => fitCells(v, COLS[i + 1]![1])).join('')}
+              {s.cols
+                .slice(1)
+                .map((v, i) => fitCells(v, COLS[i + 1]![1]))
+                .join('')}
               {s.maint}
             </Text>
           ))}
           {shown < servers.length && (
             <Text color="cyan" wrap="truncate-end">
-              {position('chunkservers', top, shown, servers.length)}{t('status.chunks.disconnectedFirst')}
+              {position('chunkservers', top, shown, servers.length)}
+              {t('status.chunks.disconnectedFirst')}
             </Text>
           )}
         </>
@@ -133,7 +167,11 @@ export function ChunkPanel({ status, history, compact = false, width, table = tr
       {compact || !table ? (
         <Text wrap="truncate-end">
           {t('status.chunks.summary', { count: vip.chunkservers.length })}
-          {vip.disconnected.length ? <Text color="red">{t('status.chunks.summaryDisconnected', { count: vip.disconnected.length, servers: vip.disconnected.map((d) => visibleLine(`${d.ip}:${d.port}`)).join(', ') })}</Text> : ''}
+          {vip.disconnected.length ? (
+            <Text color="red">{t('status.chunks.summaryDisconnected', { count: vip.disconnected.length, servers: vip.disconnected.map((d) => visibleLine(`${d.ip}:${d.port}`)).join(', ') })}</Text>
+          ) : (
+            ''
+          )}
         </Text>
       ) : null}
     </Box>

@@ -78,7 +78,8 @@ export function ProcessPanel({ status, compact = false, width, rows, offset = 0 
       ))}
       {scrolled && (
         <Text color="cyan" wrap="truncate-end">
-          {position('hosts', top, shown, hosts.length)}{t('status.hostsScroll')}
+          {position('hosts', top, shown, hosts.length)}
+          {t('status.hostsScroll')}
         </Text>
       )}
     </Box>

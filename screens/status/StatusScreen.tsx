@@ -62,7 +62,12 @@ export function StatusScreen({ store, rows, columns, active = true }: StatusScre
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
-        <Text bold>{visibleLine(status.cluster)}</Text>{t('status.title', { seconds: status.intervalMs / 1000 })}  <Text dimColor>{new Date(status.at).toLocaleTimeString()}{disks ? '' : t('status.disksKey')}</Text>
+        <Text bold>{visibleLine(status.cluster)}</Text>
+        {t('status.title', { seconds: status.intervalMs / 1000 })}{' '}
+        <Text dimColor>
+          {new Date(status.at).toLocaleTimeString()}
+          {disks ? '' : t('status.disksKey')}
+        </Text>
       </Text>
       <VipPanel status={status} width={width} />
       {others.length > 0 ? (
@@ -123,7 +128,11 @@ export function StatusSidebar({ store, rows, width = 44 }: { store: StatusStore;
       )}
       {shown < lines.length && <Text color="red">{truncateCells(t('status.moreCritical', { count: lines.length - shown }), width)}</Text>}
       <ChunkPanel status={status} history={history} compact />
-      {paused.length > 0 ? <Text dimColor wrap="truncate-end">{t('status.lightProbes', { hosts: visibleLine(paused.join(', ')) })}</Text> : null}
+      {paused.length > 0 ? (
+        <Text dimColor wrap="truncate-end">
+          {t('status.lightProbes', { hosts: visibleLine(paused.join(', ')) })}
+        </Text>
+      ) : null}
     </Box>
   );
 }
@@ -138,8 +147,20 @@ export function StatusLine({ store }: { store: StatusStore }) {
     <Text wrap="truncate-end">
       <Text bold>{t('status.line.status')}</Text> VIP{' '}
       {holders.length === 0 ? <Text color="red">{t('status.vip.noHolder')}</Text> : <Text color={holders.length > 1 ? 'red' : 'green'}>{holders.join(' + ')}</Text>}
-      {status.failover && !status.failover.done ? <Text color="yellow"> · {t('status.failover')}{visibleLine(status.failover.steps.at(-1)!.label)}</Text> : null}
-      {critical.length > 0 ? <Text color="red"> · ✖ {visibleLine(critical[0]!.message)}{critical.length > 1 ? ` (+${critical.length - 1})` : ''}</Text> : null}
+      {status.failover && !status.failover.done ? (
+        <Text color="yellow">
+          {' '}
+          · {t('status.failover')}
+          {visibleLine(status.failover.steps.at(-1)!.label)}
+        </Text>
+      ) : null}
+      {critical.length > 0 ? (
+        <Text color="red">
+          {' '}
+          · ✖ {visibleLine(critical[0]!.message)}
+          {critical.length > 1 ? ` (+${critical.length - 1})` : ''}
+        </Text>
+      ) : null}
       {warnings > 0 ? <Text color="yellow"> · {t('status.line.warnings', { count: warnings })}</Text> : null}
       {critical.length === 0 && warnings === 0 ? <Text color="green"> · {t('status.line.noAlerts')}</Text> : null}
     </Text>

@@ -19,7 +19,11 @@ export function VipPanel({ status, compact = false, width }: { status: ClusterSt
       <Text wrap="truncate-end">
         <Text bold>VIP {visibleLine(status.vip)}</Text>
         {'  '}
-        {holders.length === 0 ? <Text color="red">{t('status.vip.noHolder')}</Text> : <Text color={holders.length > 1 ? 'red' : 'green'}>{t('status.vip.heldBy', { hosts: visibleLine(holders.map((h) => h.name).join(' + ')) })}</Text>}
+        {holders.length === 0 ? (
+          <Text color="red">{t('status.vip.noHolder')}</Text>
+        ) : (
+          <Text color={holders.length > 1 ? 'red' : 'green'}>{t('status.vip.heldBy', { hosts: visibleLine(holders.map((h) => h.name).join(' + ')) })}</Text>
+        )}
       </Text>
       {candidates.map((h) => {
         const master = status.mfs.candidates.find((c) => c.host === h.name)?.master;

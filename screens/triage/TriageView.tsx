@@ -34,10 +34,7 @@ function FindingRow({ finding, focused }: { finding: Finding; focused: boolean }
 }
 
 export function FindingDetail({ finding, rows = 12 }: { finding: Finding; rows?: number }) {
-  const lines = [
-    ...finding.evidence.map((e) => `  ${e.host ? `${e.host}: ` : ''}${e.probe}: ${e.saw}`),
-    ...recommendationLines(finding.recommendation),
-  ];
+  const lines = [...finding.evidence.map((e) => `  ${e.host ? `${e.host}: ` : ''}${e.probe}: ${e.saw}`), ...recommendationLines(finding.recommendation)];
   const shown = lines.slice(0, rows);
   return (
     <Box flexDirection="column">

@@ -73,7 +73,7 @@ export function Select<I extends SelectItem>({ items, renderItem, onSelect, onFo
   const scrolled = state.window < items.length;
   return (
     <Box flexDirection="column">
-      {state.offset > 0 && !position && <Text dimColor>  {t('select.moreAbove', { count: state.offset })}</Text>}
+      {state.offset > 0 && !position && <Text dimColor> {t('select.moreAbove', { count: state.offset })}</Text>}
       {visible.map((item, i) => {
         const index = state.offset + i;
         const previous = index > 0 ? items[index - 1] : undefined;
@@ -93,7 +93,7 @@ export function Select<I extends SelectItem>({ items, renderItem, onSelect, onFo
           </Box>
         );
       })}
-      {state.offset + state.window < items.length && !position && <Text dimColor>  {t('select.moreBelow', { count: items.length - state.offset - state.window })}</Text>}
+      {state.offset + state.window < items.length && !position && <Text dimColor> {t('select.moreBelow', { count: items.length - state.offset - state.window })}</Text>}
       {position && scrolled && (
         <Text color="cyan" wrap="truncate-end">
           {'  '}

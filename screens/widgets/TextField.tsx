@@ -10,11 +10,7 @@ export interface TextFieldState {
   submitted: { value: string; seq: number } | null;
 }
 
-export type TextFieldAction =
-  | { type: 'insert'; text: string }
-  | { type: 'delete-back' }
-  | { type: 'clear' }
-  | { type: 'submit' };
+export type TextFieldAction = { type: 'insert'; text: string } | { type: 'delete-back' } | { type: 'clear' } | { type: 'submit' };
 
 export function textFieldReducer(state: TextFieldState, action: TextFieldAction): TextFieldState {
   switch (action.type) {

@@ -11,13 +11,7 @@ export interface SelectState {
 }
 
 export type SelectAction =
-  | { type: 'next' }
-  | { type: 'previous' }
-  | { type: 'first' }
-  | { type: 'last' }
-  | { type: 'focus'; index: number }
-  | { type: 'choose' }
-  | { type: 'reset'; count: number; window: number };
+  { type: 'next' } | { type: 'previous' } | { type: 'first' } | { type: 'last' } | { type: 'focus'; index: number } | { type: 'choose' } | { type: 'reset'; count: number; window: number };
 
 export function initialSelectState(count: number, window: number, focused = 0): SelectState {
   return clampWindow({ count, window: Math.max(1, window), focused: clamp(focused, count), offset: 0, chosen: null });

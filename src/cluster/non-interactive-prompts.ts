@@ -20,8 +20,7 @@ export function nonInteractivePrompts(write: (line: string) => void = (l) => pro
       const given = givenSudoPassword();
       if (given !== undefined) return given;
       write(
-        `mfs-tui: sudo on ${info.host} needs a password for ${info.user}; allow NOPASSWD for non-interactive runs, ` +
-          `or give it on a file descriptor: ${SUDO_PASSWORD_FD_ENV}=3 mfs-tui … 3<FILE`,
+        `mfs-tui: sudo on ${info.host} needs a password for ${info.user}; allow NOPASSWD for non-interactive runs, ` + `or give it on a file descriptor: ${SUDO_PASSWORD_FD_ENV}=3 mfs-tui … 3<FILE`,
       );
       return undefined;
     },

@@ -5,9 +5,7 @@ import type { SshPrompts } from '../ssh/pool.ts';
 import type { UnknownHostKeyInfo } from '../ssh/connect.ts';
 
 export type SessionQuestion =
-  | { kind: 'host-key'; info: UnknownHostKeyInfo; answer(accept: boolean): void }
-  | { kind: 'secret'; title: string; detail: string; answer(value: string | undefined): void };
-
+  { kind: 'host-key'; info: UnknownHostKeyInfo; answer(accept: boolean): void } | { kind: 'secret'; title: string; detail: string; answer(value: string | undefined): void };
 
 export class PromptBroker {
   private queue: SessionQuestion[] = [];
@@ -57,4 +55,3 @@ export class PromptBroker {
     };
   }
 }
-

@@ -24,10 +24,7 @@ export interface ClusterSession {
 /** Some hosts of a run cannot be used: nothing was run. Its message names each host and why. */
 export class PreflightError extends Error {
   constructor(readonly failures: HostError[]) {
-    super(
-      `cannot start: ${failures.length === 1 ? 'a host is' : `${failures.length} hosts are`} not usable, nothing was run:\n` +
-        failures.map((f) => `  ${f.message}`).join('\n'),
-    );
+    super(`cannot start: ${failures.length === 1 ? 'a host is' : `${failures.length} hosts are`} not usable, nothing was run:\n` + failures.map((f) => `  ${f.message}`).join('\n'));
     this.name = 'PreflightError';
   }
 }
@@ -38,11 +35,7 @@ export function vipProbe(vip: string): string {
 }
 
 export async function openClusterSession(inventory: Inventory, prompts: SshPrompts): Promise<ClusterSession> {
-  const [{ SshPool }, { LocalExecutor }, facts] = await Promise.all([
-    import('../ssh/pool.ts'),
-    import('../exec/local.ts'),
-    import('../runbook/facts.ts'),
-  ]);
+  const [{ SshPool }, { LocalExecutor }, facts] = await Promise.all([import('../ssh/pool.ts'), import('../exec/local.ts'), import('../runbook/facts.ts')]);
   const pool = new SshPool(inventory, prompts);
   const local = new LocalExecutor();
   const factsCache = new Map<string, Promise<HostFacts>>();

@@ -153,7 +153,10 @@ export function findWrongTurns(runs: RunInput[], summaries: RunSummaryDebrief[],
         turns.push({ kind: 're-run', runId: sum.runId, stepId: r.stepId, detail: `step ${r.stepId} of ${sum.runbookId} was in doubt after an interruption and was run again on ${r.host}` });
       }
       if (r.type === 'preconditions' && r.outcome === 'refused') {
-        const unmet = r.results.filter((x) => !x.met).map((x) => `${x.name}: ${x.detail}`).join('; ');
+        const unmet = r.results
+          .filter((x) => !x.met)
+          .map((x) => `${x.name}: ${x.detail}`)
+          .join('; ');
         turns.push({ kind: 'refused-precondition', runId: sum.runId, stepId: r.stepId, detail: `step ${r.stepId} of ${sum.runbookId} was refused: ${unmet || 'a precondition was not met'}` });
       }
       if (r.type === 'refused') {
@@ -165,7 +168,12 @@ export function findWrongTurns(runs: RunInput[], summaries: RunSummaryDebrief[],
         turns.push(
           refusal
             ? { kind: 'refused-precondition', runId: sum.runId, stepId: r.stepId, detail: `step ${r.stepId} of ${sum.runbookId} on ${r.host} refused: ${refusal.trim()}` }
-            : { kind: 'failed-step', runId: sum.runId, stepId: r.stepId, detail: `step ${r.stepId} of ${sum.runbookId} failed on ${r.host} (${r.phase}): ${r.reason ?? `exit ${r.exitCode}`}${lastLine(text) ? ` — ${lastLine(text)}` : ''}` },
+            : {
+                kind: 'failed-step',
+                runId: sum.runId,
+                stepId: r.stepId,
+                detail: `step ${r.stepId} of ${sum.runbookId} failed on ${r.host} (${r.phase}): ${r.reason ?? `exit ${r.exitCode}`}${lastLine(text) ? ` — ${lastLine(text)}` : ''}`,
+              },
         );
       }
     }
@@ -173,7 +181,8 @@ export function findWrongTurns(runs: RunInput[], summaries: RunSummaryDebrief[],
       const key = `${sum.runbookId}/${s.stepId}`;
       if (s.kind !== 'command' || !confirmed.has(s.stepId)) continue;
       const earlier = doneBefore.get(key);
-      if (earlier && !reRun.has(s.stepId)) turns.push({ kind: 're-run', runId: sum.runId, stepId: s.stepId, detail: `step ${s.stepId} of ${sum.runbookId} ran again in run ${sum.runId} (it had succeeded in ${earlier})` });
+      if (earlier && !reRun.has(s.stepId))
+        turns.push({ kind: 're-run', runId: sum.runId, stepId: s.stepId, detail: `step ${s.stepId} of ${sum.runbookId} ran again in run ${sum.runId} (it had succeeded in ${earlier})` });
       if (s.ok && !earlier) doneBefore.set(key, sum.runId);
     }
     if (sum.status === 'failed' || sum.status === 'aborted') {
@@ -190,9 +199,7 @@ function lastLine(text: string): string {
 }
 
 export function compare(drill: DrillRecord, history: DrillRecord[], scriptedMs?: number): Comparison {
-  const earlier = history.filter(
-    (d) => d.id !== drill.id && d.scenario === drill.scenario && d.outcome === 'recovered' && !d.scripted && d.recoveryMs !== undefined && d.startedAt < drill.startedAt,
-  );
+  const earlier = history.filter((d) => d.id !== drill.id && d.scenario === drill.scenario && d.outcome === 'recovered' && !d.scripted && d.recoveryMs !== undefined && d.startedAt < drill.startedAt);
   const times = earlier.map((d) => d.recoveryMs!);
   const sorted = [...earlier].sort((a, b) => (a.startedAt < b.startedAt ? -1 : 1));
   return {
@@ -356,7 +363,16 @@ function triageSummary(d: Debrief): string | undefined {
 
 function stepLine(s: StepSummary): string {
   const mark = s.kind === 'decision' ? '?' : s.kind === 'skipped' ? '-' : s.ok === false ? '✘' : '✔';
-  const what = s.kind === 'decision' ? ` → ${s.choice}` : s.kind === 'manual' ? t('drill.debrief.acknowledged') : s.kind === 'skipped' ? t('drill.debrief.skipped') : s.hosts.length ? t('drill.debrief.onHosts', { hosts: s.hosts.join(',') }) : '';
+  const what =
+    s.kind === 'decision'
+      ? ` → ${s.choice}`
+      : s.kind === 'manual'
+        ? t('drill.debrief.acknowledged')
+        : s.kind === 'skipped'
+          ? t('drill.debrief.skipped')
+          : s.hosts.length
+            ? t('drill.debrief.onHosts', { hosts: s.hosts.join(',') })
+            : '';
   return `${mark} ${s.stepId}${what}${s.attempts > 1 ? ` ×${s.attempts}` : ''}  ${formatDuration(s.wallMs)}`;
 }
 

@@ -9,18 +9,7 @@ import { labBreak } from '../lab/break.ts';
 import { LAB_CLUSTER } from '../lab/layout.ts';
 import { LabError } from '../lab/proc.ts';
 import { buildDebrief, type Debrief, type RunInput } from './debrief.ts';
-import {
-  DRILLS_DIR,
-  haInPlace,
-  hostAddress,
-  killKeepalived,
-  masterPair,
-  masterVersion,
-  observeLab,
-  otherCandidate,
-  pinVip,
-  writeDrillFiles,
-} from './probe.ts';
+import { DRILLS_DIR, haInPlace, hostAddress, killKeepalived, masterPair, masterVersion, observeLab, otherCandidate, pinVip, writeDrillFiles } from './probe.ts';
 import { DRILL_SCENARIOS, findScenario, pickSurprise, whyNotDrillable, type DrillScenario, type ScriptedRecovery } from './scenarios.ts';
 import { activeDrill, drillHistory, finishDrill, recordScriptedTime, saveActive, scriptedTime } from './store.ts';
 import type { DrillRecord, TriageAtFault } from './types.ts';
@@ -67,9 +56,7 @@ export function chooseScenario(opts: StartOptions): DrillScenario {
 export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRecord> {
   const under = activeDrill();
   if (under) {
-    throw new DrillError(
-      `a drill is under way (${under.id}, started ${clock(under.startedAt)}): finish it with \`mfs-tui drill check\` or give it up with \`mfs-tui drill abandon\``,
-    );
+    throw new DrillError(`a drill is under way (${under.id}, started ${clock(under.startedAt)}): finish it with \`mfs-tui drill check\` or give it up with \`mfs-tui drill abandon\``);
   }
   const scenario = chooseScenario(opts);
   say(opts.surprise ? 'Surprise drill: checking the practice cluster first…' : `Drill: ${scenario.title}. Checking the practice cluster first…`);
@@ -123,7 +110,12 @@ export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRec
       // The standby first: it is the one that would take over if the active side's went first.
       for (const h of [pair.standby, pair.active]) if (h) await killKeepalived(h.name);
       await pinVip(pair.active.name);
-      drill.did.push(`keepalived killed on ${[pair.active, pair.standby].filter(Boolean).map((h) => h!.name).join(' and ')}; the VIP stays on ${pair.active.name} by hand`);
+      drill.did.push(
+        `keepalived killed on ${[pair.active, pair.standby]
+          .filter(Boolean)
+          .map((h) => h!.name)
+          .join(' and ')}; the VIP stays on ${pair.active.name} by hand`,
+      );
     }
     if (scenario.prepare === 'lost-then-failover') {
       const lost = await labBreak('lose-master');

@@ -96,11 +96,7 @@ export async function observeLab(opts: { versionBefore: number; dir?: string; fi
   );
   const mlHost = state.hosts.find((h) => h.roles.includes('metalogger'));
   if (!mlHost) throw new LabError('the practice cluster has no metalogger host');
-  const [master, ml, files] = await Promise.all([
-    readMaster(),
-    metaloggerLastChange(mlHost.name),
-    opts.files && opts.dir ? readDrillFiles(opts.dir, opts.files) : Promise.resolve(undefined),
-  ]);
+  const [master, ml, files] = await Promise.all([readMaster(), metaloggerLastChange(mlHost.name), opts.files && opts.dir ? readDrillFiles(opts.dir, opts.files) : Promise.resolve(undefined)]);
   return {
     vip: VIP,
     vipHolders: holders,
@@ -147,7 +143,11 @@ for f in data*.bin note.txt; do echo "$(sha256sum < "$f" | cut -d' ' -f1) $(stat
  * priority 253) takes the VIP and promotes at once.
  */
 export async function killKeepalived(host: string): Promise<void> {
-  const r = await sshScript(host, 'p=; for f in /run/vrrp.pid /run/checkers.pid /run/keepalived.pid; do [ -s "$f" ] && p="$p $(cat "$f")"; done; [ -n "$p" ] && { kill -STOP $p; kill -9 $p; } 2>/dev/null; rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; exit 0', 20_000);
+  const r = await sshScript(
+    host,
+    'p=; for f in /run/vrrp.pid /run/checkers.pid /run/keepalived.pid; do [ -s "$f" ] && p="$p $(cat "$f")"; done; [ -n "$p" ] && { kill -STOP $p; kill -9 $p; } 2>/dev/null; rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; exit 0',
+    20_000,
+  );
   if (r.code !== 0) throw new LabError(`${host}: stopping keepalived failed (exit ${r.code}): ${r.stderr.trim()}`);
 }
 

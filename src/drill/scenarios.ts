@@ -65,7 +65,7 @@ export const NEUTRAL_RUNBOOKS: readonly string[] = ['health-check'];
 export const DRILL_SCENARIOS: readonly DrillScenario[] = [
   {
     id: 'power-cut',
-    title: "Power cut on the active master (HA in place)",
+    title: 'Power cut on the active master (HA in place)',
     breaks: 'power-cut',
     announce:
       "The active master's host lost power and came back: its mfsmaster is gone and stored no metadata. keepalived is in place. Bring the cluster back to one healthy master with a standby, every file intact.",
@@ -97,8 +97,7 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
     title: 'The active master host is lost, and nothing fails over',
     breaks: 'lose-master',
     prepare: 'standby-no-failover',
-    announce:
-      "The active master's host is gone (it does not boot), and keepalived on the standby did not take over. Bring up a master with the full metadata on another host.",
+    announce: "The active master's host is gone (it does not boot), and keepalived on the standby did not take over. Bring up a master with the full metadata on another host.",
     fits: ['lost-master'],
     needsHa: false,
     scripted: (c) => ({

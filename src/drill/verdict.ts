@@ -98,7 +98,10 @@ export function judgeHealth(o: HealthObservation): Verdict {
         full = false;
         problems.push(`could not compare with the metalogger ${o.metalogger.name}: ${o.metaloggerError}`);
       }
-      if (full) verified.push(`full metadata: version ${m.metadataVersion} (${o.versionBefore > 0 ? `${o.versionBefore} before the fault` : 'no version recorded before'}${o.metaloggerLastChange !== undefined ? `, metalogger at ${o.metaloggerLastChange}` : ''})`);
+      if (full)
+        verified.push(
+          `full metadata: version ${m.metadataVersion} (${o.versionBefore > 0 ? `${o.versionBefore} before the fault` : 'no version recorded before'}${o.metaloggerLastChange !== undefined ? `, metalogger at ${o.metaloggerLastChange}` : ''})`,
+        );
     }
     const missingCs = o.chunkservers.filter((c) => !m.chunkservers.includes(c.address));
     for (const c of missingCs) problems.push(`chunkserver ${c.name} (${c.address}) is not connected to the master`);
@@ -120,7 +123,11 @@ export function judgeHealth(o: HealthObservation): Verdict {
   else if (o.files) {
     const bad = o.files.filter((f) => f.actual !== f.expected);
     for (const f of bad) {
-      problems.push(f.actual === undefined ? `file ${f.name} could not be read${f.error ? `: ${f.error}` : ''}` : `file ${f.name} reads back with another checksum (${f.actual.slice(0, 12)}…, expected ${f.expected.slice(0, 12)}…)`);
+      problems.push(
+        f.actual === undefined
+          ? `file ${f.name} could not be read${f.error ? `: ${f.error}` : ''}`
+          : `file ${f.name} reads back with another checksum (${f.actual.slice(0, 12)}…, expected ${f.expected.slice(0, 12)}…)`,
+      );
     }
     if (bad.length === 0) verified.push(`all ${o.files.length} drill files read back with their checksums`);
   }

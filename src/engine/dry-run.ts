@@ -23,9 +23,7 @@ function expand(t: TargetSpec, inv: Inventory, inputs: Record<string, string>): 
     case 'host':
       return [{ host: t.name }];
     case 'vip-holder':
-      return inv.hosts
-        .filter((h) => h.roles.includes('master-candidate'))
-        .map((h) => ({ host: h.name, note: 'if it holds the VIP when the step starts' }));
+      return inv.hosts.filter((h) => h.roles.includes('master-candidate')).map((h) => ({ host: h.name, note: 'if it holds the VIP when the step starts' }));
     case 'template': {
       const { text, missing } = renderTemplate(t.template, buildVariables(inv, inputs));
       return [{ host: missing.length ? t.template : text.trim() }];

@@ -136,8 +136,7 @@ function onStepStarted(state: RunState, i: number, rec: RecordOf<'step-started'>
 
 function onOutput(state: RunState, i: number, rec: RecordOf<'output'>): RunState {
   const step = withHost(state.steps[i]!, rec.host, (h) => {
-    const next =
-      rec.phase === 'check' && h.check ? { ...h, check: { ...h.check, output: tailLines(h.check.output + rec.data) } } : { ...h, output: tailLines(h.output + rec.data) };
+    const next = rec.phase === 'check' && h.check ? { ...h, check: { ...h.check, output: tailLines(h.check.output + rec.data) } } : { ...h, output: tailLines(h.output + rec.data) };
     // How far into the job's output files the journal is (where a resume reads on).
     if (h.job && h.job.phase === rec.phase) {
       const bytes = Buffer.byteLength(rec.data);

@@ -363,7 +363,8 @@ class RunEngine implements EngineController {
       this.record({ type: 'acknowledged', stepId: step.id });
       return undefined;
     }
-    if (this.deps.mode === 'non-interactive') return `manual step ${step.id} needs an operator to do it and acknowledge it: run it in a terminal (--yes, for automation only, acknowledges it without asking)`;
+    if (this.deps.mode === 'non-interactive')
+      return `manual step ${step.id} needs an operator to do it and acknowledge it: run it in a terminal (--yes, for automation only, acknowledges it without asking)`;
     const choice = await this.ask({ kind: 'acknowledge', stepId: step.id }, (i) => (i.type === 'acknowledge' || i.type === 'skip' ? i.type : undefined));
     if (choice === FINISHED) return FINISHED;
     if (choice === 'skip') this.record({ type: 'step-skipped', stepId: step.id, by: 'operator', reason: 'manual step skipped by the operator' });
@@ -553,13 +554,13 @@ class RunEngine implements EngineController {
       this.record({ type: 'confirmed', stepId: step.id, host, how: 'auto' });
       return undefined;
     }
-    if (this.deps.mode === 'non-interactive') return `needs an operator to confirm it${host ? ` for ${host}` : ''}: run it in a terminal, where the runner screen asks (--yes, for automation only, confirms every step without asking)`;
+    if (this.deps.mode === 'non-interactive')
+      return `needs an operator to confirm it${host ? ` for ${host}` : ''}: run it in a terminal, where the runner screen asks (--yes, for automation only, confirms every step without asking)`;
     let message: string | undefined;
     const expect = level === 'typed' ? typedConfirmationText(c.host, this.deps.runbook.risk, this.deps.inventory.cluster) : undefined;
     for (;;) {
-      const answer = await this.ask(
-        { kind: 'confirm', stepId: step.id, host, level, risk: c.block?.risk, message, ...(expect !== undefined ? { expect } : {}) },
-        (i): Intent | undefined => (i.type === 'confirm' || i.type === 'refuse' ? i : undefined),
+      const answer = await this.ask({ kind: 'confirm', stepId: step.id, host, level, risk: c.block?.risk, message, ...(expect !== undefined ? { expect } : {}) }, (i): Intent | undefined =>
+        i.type === 'confirm' || i.type === 'refuse' ? i : undefined,
       );
       if (answer === FINISHED) return FINISHED;
       if (answer.type === 'refuse') {
@@ -600,15 +601,7 @@ class RunEngine implements EngineController {
   }
 
   /** Runs one script on one host, journaling its output and its end. */
-  private async execPhase(
-    step: Step,
-    host: string,
-    phase: Phase,
-    script: string,
-    timeoutMs: number,
-    expectExit: number[],
-    expectOutput: string | undefined,
-  ): Promise<boolean> {
+  private async execPhase(step: Step, host: string, phase: Phase, script: string, timeoutMs: number, expectExit: number[], expectOutput: string | undefined): Promise<boolean> {
     const attempt = this.state.steps[this.state.cursor]!.hosts.find((h) => h.host === host)?.attempts ?? 1;
     // A durable job on an SSH host: it outlives a dropped connection or a killed mfs-tui, and a resume can find it.
     const job = jobId([this.runId, step.id, host, attempt, phase]);
@@ -638,11 +631,7 @@ class RunEngine implements EngineController {
   ): Promise<boolean> {
     const ac = new AbortController();
     this.running.set(host, ac);
-    const out = new OutputCoalescer(
-      (stream, data) => this.record({ type: 'output', stepId: step.id, host, phase, stream, data }),
-      this.deps.outputFlushMs,
-      this.deps.outputFlushChars,
-    );
+    const out = new OutputCoalescer((stream, data) => this.record({ type: 'output', stepId: step.id, host, phase, stream, data }), this.deps.outputFlushMs, this.deps.outputFlushChars);
     const started = performance.now();
     // stdout and stderr as they came, for expect-output.
     let combined = '';

@@ -73,7 +73,15 @@ export type RunStatus = 'running' | 'succeeded' | 'failed' | 'aborted' | 'handed
 export type Prompt =
   | { kind: 'inputs'; missing: string[] }
   /** `message`: why the last answer was refused (e.g. a wrong host name typed). */
-  | { kind: 'confirm'; stepId: string; host?: string; level: 'yes' | 'typed'; risk?: string; message?: string; /** typed level: exactly what must be typed (`m1`, or `m1@prod` in a critical runbook). */ expect?: string }
+  | {
+      kind: 'confirm';
+      stepId: string;
+      host?: string;
+      level: 'yes' | 'typed';
+      risk?: string;
+      message?: string;
+      /** typed level: exactly what must be typed (`m1`, or `m1@prod` in a critical runbook). */ expect?: string;
+    }
   | { kind: 'acknowledge'; stepId: string }
   | { kind: 'decide'; stepId: string }
   /** `reason`: what went wrong, e.g. `exit 3, expected 0` or a missing variable. */

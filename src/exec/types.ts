@@ -121,4 +121,3 @@ export class HostError extends Error {
     this.name = 'HostError';
   }
 }
-

@@ -327,7 +327,10 @@ export function toMfsInventory(ans: AnsibleInventory, opts: ImportOptions): Impo
   for (const [g, r] of Object.entries(DEFAULT_GROUP_ROLES)) roleOf.set(g, r);
   for (const [g, r] of Object.entries(opts.map)) {
     if (!(ROLES as readonly string[]).includes(r)) throw new AnsibleInventoryError(`--map ${g}=${r}: unknown role '${r}' (roles: ${ROLES.join(', ')})`);
-    if (!ans.groups.has(g)) throw new AnsibleInventoryError(`--map ${g}=${r}: the Ansible inventory has no group '${g}' (groups: ${[...ans.groups.keys()].filter((x) => x !== 'all' && x !== 'ungrouped').join(', ') || 'none'})`);
+    if (!ans.groups.has(g))
+      throw new AnsibleInventoryError(
+        `--map ${g}=${r}: the Ansible inventory has no group '${g}' (groups: ${[...ans.groups.keys()].filter((x) => x !== 'all' && x !== 'ungrouped').join(', ') || 'none'})`,
+      );
     roleOf.set(g, r as Role);
   }
   const rolesOfHost = new Map<string, Set<Role>>();
@@ -371,7 +374,7 @@ export function toMfsInventory(ans: AnsibleInventory, opts: ImportOptions): Impo
   if (hosts.length === 0) throw new AnsibleInventoryError('the Ansible inventory has no hosts');
   const vip = opts.vip ?? vipFromVars(ans);
   if (!vip) {
-    throw new AnsibleInventoryError('no VIP: pass --vip ADDRESS/PREFIX --vip-interface IFACE, or set mfs_vip (and mfs_vip_prefix, mfs_vip_interface) in the inventory\'s vars');
+    throw new AnsibleInventoryError("no VIP: pass --vip ADDRESS/PREFIX --vip-interface IFACE, or set mfs_vip (and mfs_vip_prefix, mfs_vip_interface) in the inventory's vars");
   }
   return { inventory: { cluster: opts.cluster, vip, hosts }, notes };
 }

@@ -102,7 +102,8 @@ function crossFieldProblems(data: InventoryFile, src: SourceMap): InventoryProbl
       out.push(src.problem(['hosts', i, 'address'], `is the VIP ${data.vip.address}; a host needs its own address`));
     }
     if (h.chunk_folders !== undefined) {
-      if (!h.roles.includes('chunkserver')) out.push(src.problem(['hosts', i, 'chunk_folders'], `only a host with the role chunkserver has chunk folders (${h.name} has ${h.roles.length > 0 ? h.roles.join(', ') : 'no role'})`));
+      if (!h.roles.includes('chunkserver'))
+        out.push(src.problem(['hosts', i, 'chunk_folders'], `only a host with the role chunkserver has chunk folders (${h.name} has ${h.roles.length > 0 ? h.roles.join(', ') : 'no role'})`));
       h.chunk_folders.forEach((f, j) => {
         const k = h.chunk_folders!.indexOf(f);
         if (k < j) out.push(src.problem(['hosts', i, 'chunk_folders', j], `'${f}' is listed twice (also chunk_folders[${k}])`));
@@ -221,14 +222,11 @@ export async function loadInventory(file: string, opts: LoadOptions = {}): Promi
   if (problems.length > 0) throw new InventoryError(problems);
 
   const resolved = await mapLimited(data.hosts, SSH_G_PARALLEL, (h, i) =>
-      resolveSshConfig(
-        { name: h.name, address: h.address, port: h.port, user: h.user, configFile: sshConfig },
-        { sshBinary: opts.sshBinary },
-      ).catch((err: unknown) => {
-        const message = err instanceof SshConfigError ? err.message : `cannot resolve through ssh_config: ${String(err)}`;
-        problems.push(src.problem(['hosts', i, 'name'], message));
-        return undefined;
-      }),
+    resolveSshConfig({ name: h.name, address: h.address, port: h.port, user: h.user, configFile: sshConfig }, { sshBinary: opts.sshBinary }).catch((err: unknown) => {
+      const message = err instanceof SshConfigError ? err.message : `cannot resolve through ssh_config: ${String(err)}`;
+      problems.push(src.problem(['hosts', i, 'name'], message));
+      return undefined;
+    }),
   );
   if (problems.length > 0) throw new InventoryError(problems);
   // What ssh_config gave for fields the inventory left out is checked as the inventory's own would be.

@@ -94,19 +94,18 @@ function defaultsWithoutSsh(q: SshConfigQuery): ResolvedSshConfig {
  */
 export function resolveSshConfig(q: SshConfigQuery, opts: { sshBinary?: string } = {}): Promise<ResolvedSshConfig> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      opts.sshBinary ?? 'ssh',
-      sshGArgs(q),
-      { timeout: 10_000, maxBuffer: 1 << 20 },
-      (err, stdout, stderr) => {
-        if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') return resolve(defaultsWithoutSsh(q));
-        if (err) {
-          const why = stderr.trim().split('\n').filter((l) => !/Pseudo-terminal/.test(l)).join('; ');
-          return reject(new SshConfigError(`ssh -G ${q.name} failed: ${why || err.message}`));
-        }
-        resolve(resolvedFromSshG(stdout, q));
-      },
-    );
+    const child = execFile(opts.sshBinary ?? 'ssh', sshGArgs(q), { timeout: 10_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') return resolve(defaultsWithoutSsh(q));
+      if (err) {
+        const why = stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !/Pseudo-terminal/.test(l))
+          .join('; ');
+        return reject(new SshConfigError(`ssh -G ${q.name} failed: ${why || err.message}`));
+      }
+      resolve(resolvedFromSshG(stdout, q));
+    });
     child.stdin?.end();
   });
 }

@@ -163,5 +163,10 @@ export function findRun(idOrPrefix: string, dir: string = runsDir()): RunSummary
   const matches = runs.filter((r) => r.runId.startsWith(idOrPrefix));
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) throw new JournalError(`no run '${idOrPrefix}' in ${dir}`);
-  throw new JournalError(`'${idOrPrefix}' matches ${matches.length} runs: ${matches.slice(0, 5).map((r) => r.runId).join(', ')}${matches.length > 5 ? ', …' : ''}`);
+  throw new JournalError(
+    `'${idOrPrefix}' matches ${matches.length} runs: ${matches
+      .slice(0, 5)
+      .map((r) => r.runId)
+      .join(', ')}${matches.length > 5 ? ', …' : ''}`,
+  );
 }

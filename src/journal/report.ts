@@ -94,8 +94,11 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
         break;
       case 'resumed':
         operator = text(r.operator);
-        resumes.push(`${at}: resumed by ${operator} (pid ${text(String(r.pid))})${r.changedSteps.length ? `; steps changed since the run started: ${r.changedSteps.map(code).join(', ')}` : '; no step changed'}`);
-        if (r.lostLine) resumes.push(`${at}: the journal's last line (${text(String(r.lostLine.line))}) was torn when the run stopped and was cut off; that record is lost: ${code(r.lostLine.text.slice(0, 200))}`);
+        resumes.push(
+          `${at}: resumed by ${operator} (pid ${text(String(r.pid))})${r.changedSteps.length ? `; steps changed since the run started: ${r.changedSteps.map(code).join(', ')}` : '; no step changed'}`,
+        );
+        if (r.lostLine)
+          resumes.push(`${at}: the journal's last line (${text(String(r.lostLine.line))}) was torn when the run stopped and was cut off; that record is lost: ${code(r.lostLine.text.slice(0, 200))}`);
         break;
       case 'confirmed': {
         const host = r.host !== undefined ? text(r.host) : undefined;
@@ -186,12 +189,7 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
   const bookTitle = startRec?.runbook.title ?? runbook?.title ?? t('report.unknownRunbook');
   out.push(`# ${t('report.heading', { title: text(bookTitle) })}`, '');
   if (damage && damage.problems.length > 0) {
-    out.push(
-      t('report.incomplete', { file: code(damage.file), count: records.length }),
-      '',
-      ...damage.problems.map((p) => `- ${text(p)}`),
-      '',
-    );
+    out.push(t('report.incomplete', { file: code(damage.file), count: records.length }), '', ...damage.problems.map((p) => `- ${text(p)}`), '');
   }
   if (damage?.torn) {
     out.push(t('report.tornLast', { line: text(String(damage.torn.line)), text: code(damage.torn.text.slice(0, 200)) }), '');
@@ -203,7 +201,12 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
     [t('report.row.run'), startRec ? code(startRec.runId) : unknown],
     [t('report.row.operator'), startRec ? t('report.operatorOn', { operator: text(startRec.operator), machine: text(startRec.machine), mode: text(startRec.mode) }) : unknown],
     [t('report.row.cluster'), startRec ? `${text(startRec.inventory.cluster)} (${code(startRec.inventory.file)}, sha256 ${text(startRec.inventory.hash.slice(0, 12))})` : unknown],
-    [t('report.row.runbook'), startRec ? `${text(startRec.runbook.title)} (${code(startRec.runbook.id)}, ${code(startRec.runbook.file)}${startRec.runbook.language ? `, ${code(startRec.runbook.language)}` : ''}, sha256 ${text(startRec.runbook.hash.slice(0, 12))})` : unknown],
+    [
+      t('report.row.runbook'),
+      startRec
+        ? `${text(startRec.runbook.title)} (${code(startRec.runbook.id)}, ${code(startRec.runbook.file)}${startRec.runbook.language ? `, ${code(startRec.runbook.language)}` : ''}, sha256 ${text(startRec.runbook.hash.slice(0, 12))})`
+        : unknown,
+    ],
     [t('report.row.started'), startRec ? time(startRec.ts) : unknown],
     [t('report.row.ended'), finish ? time(finish.ts) : t('report.notFinishedLast', { last: records.length ? time(records.at(-1)!.ts) : t('report.none') })],
     [t('report.row.status'), `**${status}**${finish?.reason ? `: ${text(finish.reason)}` : ''}${finish?.nextRunbook ? t('report.nextRunbook', { runbook: code(finish.nextRunbook) }) : ''}`],

@@ -24,7 +24,12 @@ function pad(n: number, width = 2): string {
 export function newRunId(runbookId: string, now: Date = new Date()): string {
   const day = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}`;
   const time = `${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}`;
-  const slug = runbookId.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'run';
+  const slug =
+    runbookId
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'run';
   return `${day}-${time}-${slug}-${crypto.randomBytes(2).toString('hex')}`;
 }
 

@@ -14,9 +14,26 @@ export function noDaemonStartScript(): string {
 
 /** Same list as scripts/install-deps.sh (CI). */
 export const LAB_PACKAGES = [
-  'moosefs-master', 'moosefs-metalogger', 'moosefs-chunkserver', 'moosefs-client', 'moosefs-cli', 'moosefs-cgi', 'moosefs-cgiserv',
-  'keepalived', 'openssh-server', 'openssh-client', 'unison', 'inotify-tools', 'arping', 'rsyslog',
-  'fuse3', 'iproute2', 'procps', 'psmisc', 'util-linux', 'sudo',
+  'moosefs-master',
+  'moosefs-metalogger',
+  'moosefs-chunkserver',
+  'moosefs-client',
+  'moosefs-cli',
+  'moosefs-cgi',
+  'moosefs-cgiserv',
+  'keepalived',
+  'openssh-server',
+  'openssh-client',
+  'unison',
+  'inotify-tools',
+  'arping',
+  'rsyslog',
+  'fuse3',
+  'iproute2',
+  'procps',
+  'psmisc',
+  'util-linux',
+  'sudo',
 ];
 
 export async function missingPackages(): Promise<string[]> {

@@ -32,24 +32,31 @@ export async function removeLab(progress: Progress = () => {}): Promise<LabDownR
 
   progress('unmount', 'FUSE mounts inside the hosts');
   // FUSE first, while mfsmount still runs: a clean unmount instead of a dead connection.
-  const unmounted = await Promise.all(netnsList.map(async (ns) => {
-    const holder = (await hostProcesses(ns)).find((pid) => namespaceOf(pid, 'mnt') !== namespaceOf('self', 'mnt'));
-    if (holder === undefined) return [];
-    // The host's mount table, read from outside; only FUSE mounts need an unmount. umount
-    // runs in the host's PID namespace too: its /proc (and so /proc/self) belongs to it.
-    let fuse: string[] = [];
-    try {
-      fuse = fs.readFileSync(`/proc/${holder}/mounts`, 'utf8').split('\n').map((l) => l.split(' ')).filter((f) => f[2]?.startsWith('fuse')).map((f) => f[1]!);
-    } catch {
-      return [];
-    }
-    const done: string[] = [];
-    for (const mp of fuse) {
-      const r = await run('nsenter', ['-t', String(holder), '-m', '-p', 'umount', '-l', mp], { timeoutMs: 5000 });
-      if (r.code === 0) done.push(`unmounted ${mp} on ${ns.slice(LAB_PREFIX.length)}`);
-    }
-    return done;
-  }));
+  const unmounted = await Promise.all(
+    netnsList.map(async (ns) => {
+      const holder = (await hostProcesses(ns)).find((pid) => namespaceOf(pid, 'mnt') !== namespaceOf('self', 'mnt'));
+      if (holder === undefined) return [];
+      // The host's mount table, read from outside; only FUSE mounts need an unmount. umount
+      // runs in the host's PID namespace too: its /proc (and so /proc/self) belongs to it.
+      let fuse: string[] = [];
+      try {
+        fuse = fs
+          .readFileSync(`/proc/${holder}/mounts`, 'utf8')
+          .split('\n')
+          .map((l) => l.split(' '))
+          .filter((f) => f[2]?.startsWith('fuse'))
+          .map((f) => f[1]!);
+      } catch {
+        return [];
+      }
+      const done: string[] = [];
+      for (const mp of fuse) {
+        const r = await run('nsenter', ['-t', String(holder), '-m', '-p', 'umount', '-l', mp], { timeoutMs: 5000 });
+        if (r.code === 0) done.push(`unmounted ${mp} on ${ns.slice(LAB_PREFIX.length)}`);
+      }
+      return done;
+    }),
+  );
   removed.push(...unmounted.flat());
 
   progress('processes', 'kill by PID');

@@ -212,10 +212,12 @@ export function sshConfig(hosts: LabHostPlan[], identityFile: string, knownHosts
 
 /** known_hosts from the host keys the lab generated: each host by name and by address. */
 export function knownHosts(hosts: LabHostPlan[], publicKeys: Map<string, string>): string {
-  return hosts
-    .map((h) => {
-      const [type, key] = (publicKeys.get(h.name) ?? '').trim().split(/\s+/);
-      return `${h.name},${h.address} ${type} ${key}`;
-    })
-    .join('\n') + '\n';
+  return (
+    hosts
+      .map((h) => {
+        const [type, key] = (publicKeys.get(h.name) ?? '').trim().split(/\s+/);
+        return `${h.name},${h.address} ${type} ${key}`;
+      })
+      .join('\n') + '\n'
+  );
 }

@@ -28,8 +28,27 @@ export async function startHost(host: LabHostPlan, init: LabInit = 'none', timeo
   const consoleLog = fs.openSync(path.join(dir, 'console.log'), 'w', 0o600);
   const child = spawn(
     'ip',
-    ['netns', 'exec', host.netns, 'unshare', '--pid', '--fork', '--mount', '--uts', '--ipc', '--propagation', 'private', '--mount-proc',
-      '/bin/bash', '-c', HOST_INIT, `mfslab-init-${host.name}`, dir, host.name, devTemplateDir()],
+    [
+      'netns',
+      'exec',
+      host.netns,
+      'unshare',
+      '--pid',
+      '--fork',
+      '--mount',
+      '--uts',
+      '--ipc',
+      '--propagation',
+      'private',
+      '--mount-proc',
+      '/bin/bash',
+      '-c',
+      HOST_INIT,
+      `mfslab-init-${host.name}`,
+      dir,
+      host.name,
+      devTemplateDir(),
+    ],
     { detached: true, stdio: ['ignore', consoleLog, consoleLog] },
   );
   fs.closeSync(consoleLog);

@@ -14,10 +14,7 @@ export interface ClusterView {
 }
 
 export async function readClusterView(master: string): Promise<ClusterView> {
-  const [cs, mb] = await Promise.all([
-    run('mfscli', ['-H', master, '-n', '-SCS'], { timeoutMs: 10_000 }),
-    run('mfscli', ['-H', master, '-n', '-SMB'], { timeoutMs: 10_000 }),
-  ]);
+  const [cs, mb] = await Promise.all([run('mfscli', ['-H', master, '-n', '-SCS'], { timeoutMs: 10_000 }), run('mfscli', ['-H', master, '-n', '-SMB'], { timeoutMs: 10_000 })]);
   const text = cs.stdout + cs.stderr;
   if (cs.code !== 0 || /not found|can't connect|connection refused|timed out/i.test(text)) {
     return { chunkservers: [], metaloggers: [], disconnected: [], error: firstLine(text) || (cs.timedOut ? 'mfscli timed out' : `mfscli exit ${cs.code}`) };

@@ -69,15 +69,17 @@ export async function startMonitoringDaemons(hosts: readonly LabHostPlan[]): Pro
       sshStep(
         h.name,
         'starting prometheus-node-exporter',
-        `mkdir -p ${TEXTFILE_DIR}\n` +
-          background('/var/log/node-exporter.log', `prometheus-node-exporter --web.listen-address=:${NODE_EXPORTER_PORT} --collector.textfile.directory=${TEXTFILE_DIR}`),
+        `mkdir -p ${TEXTFILE_DIR}\n` + background('/var/log/node-exporter.log', `prometheus-node-exporter --web.listen-address=:${NODE_EXPORTER_PORT} --collector.textfile.directory=${TEXTFILE_DIR}`),
       ),
     ),
     sshStep(
       MONITOR_HOST,
       'starting prometheus',
       'promtool check config /tmp/prometheus/prometheus.yml >/dev/null || exit 1\n' +
-        background('/var/log/prometheus.log', `prometheus --config.file=/tmp/prometheus/prometheus.yml --storage.tsdb.path=/tmp/prometheus/data --storage.tsdb.retention.time=2h --web.listen-address=:${PROMETHEUS_PORT}`),
+        background(
+          '/var/log/prometheus.log',
+          `prometheus --config.file=/tmp/prometheus/prometheus.yml --storage.tsdb.path=/tmp/prometheus/data --storage.tsdb.retention.time=2h --web.listen-address=:${PROMETHEUS_PORT}`,
+        ),
     ),
   ]);
   const url = prometheusUrl(hosts)!;

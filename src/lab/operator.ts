@@ -136,8 +136,11 @@ export function operatorPassword(): string {
 
 /** glibc's crypt(3) through perl (Essential on Debian); the password goes on stdin, never in argv. */
 function cryptSha512(password: string): string {
-  const salt = randomBytes(12).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 16);
+  const salt = randomBytes(12)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 16);
   const hash = execFileSync('perl', ['-e', 'my $p = <STDIN>; chomp $p; print crypt($p, "\\$6\\$" . $ARGV[0] . "\\$")', salt], { input: `${password}\n`, encoding: 'utf8' });
-  if (!hash.startsWith(`$6$${salt}$`)) throw new LabError('could not hash the lab operator\'s password (perl crypt without SHA-512)');
+  if (!hash.startsWith(`$6$${salt}$`)) throw new LabError("could not hash the lab operator's password (perl crypt without SHA-512)");
   return hash;
 }

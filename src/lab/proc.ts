@@ -92,7 +92,10 @@ export function processName(pid: number): string | undefined {
 /** A process's argv from /proc (empty when it is gone). */
 export function processArgs(pid: number): string[] {
   try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+    return fs
+      .readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((a) => a !== '');
   } catch {
     return [];
   }

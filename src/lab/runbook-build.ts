@@ -21,7 +21,9 @@ export function runbookInputs(hosts: LabHostPlan[]): Record<string, Record<strin
     'keepalived-ha': {
       first: 'm1',
       router_id: '77',
-      chunkservers: chunkserverHosts(hosts).map((h) => h.address).join(' '),
+      chunkservers: chunkserverHosts(hosts)
+        .map((h) => h.address)
+        .join(' '),
       firewall: 'none',
     },
     // lab up --monitoring (monitoring.ts): node_exporter there reads this directory.
@@ -118,9 +120,7 @@ export async function runLabRunbooks(
       results.push({ runbook: p.runbook, journal: ctrl.journalFile, seconds: Math.round(performance.now() - t0) / 1000 });
       if (state.status !== 'succeeded') {
         const why = state.status === 'running' ? 'stopped at a question nobody can answer' : state.status;
-        throw new LabError(
-          `runbook ${p.runbook} did not succeed (${why})${lastFailure ? `: ${lastFailure}` : ''}${state.reason ? ` (${state.reason})` : ''}\nIts journal: ${ctrl.journalFile}`,
-        );
+        throw new LabError(`runbook ${p.runbook} did not succeed (${why})${lastFailure ? `: ${lastFailure}` : ''}${state.reason ? ` (${state.reason})` : ''}\nIts journal: ${ctrl.journalFile}`);
       }
       done();
     }

@@ -74,18 +74,16 @@ export async function labStatus(): Promise<LabStatusReport> {
       const rec = state.hosts.find((s) => s.name === h.name);
       const hasNs = netnsList.includes(h.netns);
       const sshd = sshOpen[i] ?? false;
-      const [pids, addrs, link] = await Promise.all([
-        hasNs ? netnsPids(h.netns) : Promise.resolve([]),
-        hasNs ? hostAddresses(h.netns) : Promise.resolve([]),
-        linkState(h.veth),
-      ]);
+      const [pids, addrs, link] = await Promise.all([hasNs ? netnsPids(h.netns) : Promise.resolve([]), hasNs ? hostAddresses(h.netns) : Promise.resolve([]), linkState(h.veth)]);
       const counts = new Map<string, number>();
       for (const pid of pids) {
         const name = processName(pid);
         if (name && DAEMONS.includes(name)) counts.set(name, (counts.get(name) ?? 0) + 1);
       }
       // sshd and keepalived fork helpers: show them once.
-      const daemons = DAEMONS.filter((d) => counts.has(d)).map((d) => (d === 'mfschunkserver' || d === 'mfsmaster' || d === 'mfsmetalogger') && (counts.get(d) ?? 0) > 2 ? `${d}×${counts.get(d)}` : d);
+      const daemons = DAEMONS.filter((d) => counts.has(d)).map((d) =>
+        (d === 'mfschunkserver' || d === 'mfsmaster' || d === 'mfsmetalogger') && (counts.get(d) ?? 0) > 2 ? `${d}×${counts.get(d)}` : d,
+      );
       return {
         name: h.name,
         address: h.address,

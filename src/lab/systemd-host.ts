@@ -41,14 +41,41 @@ const BOUND = ['etc/mfs', 'etc/keepalived', 'var/lib/mfs', 'root', 'var/log'];
  * (sysctl, binfmt, modules, time) or fails in a namespace and degrades the boot.
  */
 export const MASKED_UNITS = [
-  'systemd-udevd.service', 'systemd-udevd-control.socket', 'systemd-udevd-kernel.socket', 'systemd-udev-trigger.service',
-  'systemd-udev-settle.service', 'systemd-hwdb-update.service', 'systemd-timesyncd.service', 'systemd-sysctl.service',
-  'systemd-modules-load.service', 'kmod-static-nodes.service', 'systemd-binfmt.service', 'proc-sys-fs-binfmt_misc.automount',
-  'proc-sys-fs-binfmt_misc.mount', 'sys-kernel-debug.mount', 'sys-kernel-tracing.mount', 'sys-kernel-config.mount',
-  'sys-fs-fuse-connections.mount', 'dev-hugepages.mount', 'systemd-remount-fs.service', 'systemd-pstore.service',
-  'systemd-journald-audit.socket', 'getty.target', 'getty@tty1.service', 'console-getty.service', 'systemd-firstboot.service',
-  'systemd-random-seed.service', 'fstrim.timer', 'fstrim.service', 'smartmontools.service', 'smartd.service', 'openipmi.service',
-  'systemd-machine-id-commit.service', 'systemd-boot-system-token.service', 'rsyslog.service', 'syslog.service',
+  'systemd-udevd.service',
+  'systemd-udevd-control.socket',
+  'systemd-udevd-kernel.socket',
+  'systemd-udev-trigger.service',
+  'systemd-udev-settle.service',
+  'systemd-hwdb-update.service',
+  'systemd-timesyncd.service',
+  'systemd-sysctl.service',
+  'systemd-modules-load.service',
+  'kmod-static-nodes.service',
+  'systemd-binfmt.service',
+  'proc-sys-fs-binfmt_misc.automount',
+  'proc-sys-fs-binfmt_misc.mount',
+  'sys-kernel-debug.mount',
+  'sys-kernel-tracing.mount',
+  'sys-kernel-config.mount',
+  'sys-fs-fuse-connections.mount',
+  'dev-hugepages.mount',
+  'systemd-remount-fs.service',
+  'systemd-pstore.service',
+  'systemd-journald-audit.socket',
+  'getty.target',
+  'getty@tty1.service',
+  'console-getty.service',
+  'systemd-firstboot.service',
+  'systemd-random-seed.service',
+  'fstrim.timer',
+  'fstrim.service',
+  'smartmontools.service',
+  'smartd.service',
+  'openipmi.service',
+  'systemd-machine-id-commit.service',
+  'systemd-boot-system-token.service',
+  'rsyslog.service',
+  'syslog.service',
 ];
 
 /** Services whose boot-time start the runbooks decide on a practice host: whited out of the machine's wants, never masked (`systemctl enable` must still work). */
@@ -262,9 +289,30 @@ export async function startSystemdHost(host: LabHostPlan, timeoutMs = 30_000): P
   // The launcher joins the host's cgroup folder first: the cgroup namespace unshare makes is rooted there.
   const child = spawn(
     'bash',
-    ['-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', cgroup,
-      'ip', 'netns', 'exec', host.netns, 'unshare', '--pid', '--fork', '--mount', '--uts', '--ipc', '--cgroup', '--propagation', 'private',
-      '/bin/bash', '-c', SYSTEMD_BOOT, `mfslab-boot-${host.name}`, dir, devTemplateDir()],
+    [
+      '-c',
+      'echo $$ > "$0/cgroup.procs" && exec "$@"',
+      cgroup,
+      'ip',
+      'netns',
+      'exec',
+      host.netns,
+      'unshare',
+      '--pid',
+      '--fork',
+      '--mount',
+      '--uts',
+      '--ipc',
+      '--cgroup',
+      '--propagation',
+      'private',
+      '/bin/bash',
+      '-c',
+      SYSTEMD_BOOT,
+      `mfslab-boot-${host.name}`,
+      dir,
+      devTemplateDir(),
+    ],
     { detached: true, stdio: ['ignore', consoleLog, consoleLog] },
   );
   fs.closeSync(consoleLog);
@@ -332,17 +380,21 @@ async function removeCgroupTree(root: string, keepRoot: boolean, timeoutMs: numb
     return out;
   };
   let left: string[] = [];
-  await waitFor(() => {
-    left = [];
-    for (const d of folders()) {
-      try {
-        fs.rmdirSync(d);
-      } catch {
-        left.push(d);
+  await waitFor(
+    () => {
+      left = [];
+      for (const d of folders()) {
+        try {
+          fs.rmdirSync(d);
+        } catch {
+          left.push(d);
+        }
       }
-    }
-    return left.length === 0;
-  }, timeoutMs, 50);
+      return left.length === 0;
+    },
+    timeoutMs,
+    50,
+  );
   return left;
 }
 

@@ -93,7 +93,7 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   const build = opts.via ?? (init === 'systemd' ? 'runbooks' : defaultLabBuild());
   const viaRunbooks = !bare && build === 'runbooks';
   if (init === 'systemd' && !viaRunbooks && !bare) {
-    throw new LabError("systemd hosts are built by the runbooks (their systemd forms): drop --fast, or use --init none");
+    throw new LabError('systemd hosts are built by the runbooks (their systemd forms): drop --fast, or use --init none');
   }
 
   let done = phase('clean', 'remove any earlier lab');
@@ -107,7 +107,17 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   done = phase('prepare', 'keys, configs, inventory');
   fs.mkdirSync(labDir(), { recursive: true, mode: 0o700 });
   fs.chmodSync(labDir(), 0o700);
-  const state: LabState = { version: 1, startedAt: new Date().toISOString(), phase: 'building', chunkservers: chunkserverHosts(hosts).length, bare, build: bare ? undefined : build, init, bridge: BRIDGE, hosts: hosts.map((h) => ({ ...h })) };
+  const state: LabState = {
+    version: 1,
+    startedAt: new Date().toISOString(),
+    phase: 'building',
+    chunkservers: chunkserverHosts(hosts).length,
+    bare,
+    build: bare ? undefined : build,
+    init,
+    bridge: BRIDGE,
+    hosts: hosts.map((h) => ({ ...h })),
+  };
   writeState(state);
   const hostKeys = await writeKeysAndFiles(hosts, viaRunbooks, init);
   fs.writeFileSync(labFile('known_hosts'), knownHosts(hosts, hostKeys), { mode: 0o644 });
@@ -296,10 +306,7 @@ async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean,
         fs.chmodSync(p, d.mode);
         fs.chownSync(p, operator.uid, operator.gid);
       }
-      const files: HostFile[] = [
-        ...hostFiles(h, hosts, clientPub).filter((f) => !bareForRunbooks || !/^etc\/(mfs|keepalived)\//.test(f.path)),
-        ...operatorFiles(h, operator, accounts),
-      ];
+      const files: HostFile[] = [...hostFiles(h, hosts, clientPub).filter((f) => !bareForRunbooks || !/^etc\/(mfs|keepalived)\//.test(f.path)), ...operatorFiles(h, operator, accounts)];
       for (const f of files) {
         const p = path.join(dir, f.path);
         fs.writeFileSync(p, f.content, { mode: f.mode });
@@ -363,9 +370,11 @@ async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean,
 }
 
 function mfsIds(): { uid: number; gid: number } {
-  const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('mfs:'));
+  const line = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('mfs:'));
   const parts = line?.split(':');
   if (!parts || parts.length < 4) throw new LabError('the mfs user does not exist: install the MooseFS packages first (`mfs-tui lab deps`)');
   return { uid: Number(parts[2]), gid: Number(parts[3]) };
 }
-

@@ -8,17 +8,7 @@ export const REQUIREMENTS = ['no-split-brain', 'vip-held', 'master-running', 'no
 export type Requirement = (typeof REQUIREMENTS)[number];
 
 /** Attributes a command block accepts, in the order the README documents them. */
-export const COMMAND_ATTRIBUTES = [
-  'on',
-  'confirm',
-  'timeout',
-  'expect-exit',
-  'expect-output',
-  'when',
-  'parallel',
-  'risk',
-  'requires',
-] as const;
+export const COMMAND_ATTRIBUTES = ['on', 'confirm', 'timeout', 'expect-exit', 'expect-output', 'when', 'parallel', 'risk', 'requires'] as const;
 /** Attributes a `check` block accepts. */
 export const CHECK_ATTRIBUTES = ['timeout', 'expect-exit', 'expect-output'] as const;
 
@@ -61,8 +51,7 @@ export function tokenizeMeta(meta: string): MetaTokens {
     const keyIndex = i;
     i += key.length;
     if (meta[i] !== '=') {
-      if (i < meta.length && !/\s/.test(meta[i]!))
-        return { attrs, words, error: { index: i, message: `unexpected "${meta[i]}" after "${key}": write key=value` } };
+      if (i < meta.length && !/\s/.test(meta[i]!)) return { attrs, words, error: { index: i, message: `unexpected "${meta[i]}" after "${key}": write key=value` } };
       words.push({ word: key, index: keyIndex });
       continue;
     }
@@ -72,8 +61,7 @@ export function tokenizeMeta(meta: string): MetaTokens {
       if (close < 0) return { attrs, words, error: { index: i, message: `${key}=: the quote is never closed` } };
       attrs.push({ key, value: meta.slice(i + 1, close), keyIndex, valueIndex: i + 1 });
       i = close + 1;
-      if (i < meta.length && !/\s/.test(meta[i]!))
-        return { attrs, words, error: { index: i, message: `put a space after ${key}="..."` } };
+      if (i < meta.length && !/\s/.test(meta[i]!)) return { attrs, words, error: { index: i, message: `put a space after ${key}="..."` } };
     } else {
       const end = meta.slice(i).search(/\s/);
       const value = end < 0 ? meta.slice(i) : meta.slice(i, i + end);

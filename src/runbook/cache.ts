@@ -50,7 +50,9 @@ export function checkerId(): string | null {
     const dir = dirname(fileURLToPath(import.meta.url));
     const parts: string[] = [];
     for (const d of [dir, join(dir, '..', 'inventory')]) {
-      const sources = readdirSync(d).filter((f) => f.endsWith('.ts')).sort();
+      const sources = readdirSync(d)
+        .filter((f) => f.endsWith('.ts'))
+        .sort();
       if (sources.length === 0) return (checkerIdMemo = null);
       parts.push(...sources.map((f) => `${f}\0${readFileSync(join(d, f), 'utf8')}`));
     }
@@ -267,7 +269,10 @@ export class RunbookCache implements HeaderStore {
   save(): void {
     if (!this.dirty) return;
     const now = Date.now();
-    const others = [...this.entries].filter(([k]) => !this.usedNow.has(k)).sort((a, b) => b[1].used - a[1].used).slice(0, KEEP_OTHERS);
+    const others = [...this.entries]
+      .filter(([k]) => !this.usedNow.has(k))
+      .sort((a, b) => b[1].used - a[1].used)
+      .slice(0, KEEP_OTHERS);
     const entries: Record<string, Stored> = {};
     for (const k of this.usedNow) entries[k] = { value: this.entries.get(k)!.value, used: now };
     for (const [k, v] of others) entries[k] = v;
@@ -328,12 +333,7 @@ export function cachedLibraryProblems(catalog: Catalog, inventory: Inventory | u
  * the screen take key presses; when it throws, checking stops (what was checked is kept)
  * and the error is passed on.
  */
-export async function checkLibrary(
-  catalog: Catalog,
-  inventory: Inventory | undefined,
-  cache: RunbookCache | undefined,
-  pause?: () => Promise<void>,
-): Promise<RunbookProblem[]> {
+export async function checkLibrary(catalog: Catalog, inventory: Inventory | undefined, cache: RunbookCache | undefined, pause?: () => Promise<void>): Promise<RunbookProblem[]> {
   if (catalog.listProblem) return [catalog.listProblem];
   const ctx = checkContext(catalog, inventory);
   const context = contextFingerprint(ctx);

@@ -152,7 +152,11 @@ export async function catalogDir(dir: string, store?: HeaderStore, language?: Ru
 export async function catalogDirs(folders: LibraryFolders, store?: HeaderStore, language?: RunbookLanguage): Promise<Catalog> {
   const listed = listFolders(folders);
   if ('problem' in listed) return { files: [], headers: [], duplicateProblems: [], listProblem: listed.problem };
-  const catalog = await catalogFiles(listed.paths.filter((p) => !isTranslation(p)), store, folders);
+  const catalog = await catalogFiles(
+    listed.paths.filter((p) => !isTranslation(p)),
+    store,
+    folders,
+  );
   return language ? localizeHeaders(catalog, language) : catalog;
 }
 

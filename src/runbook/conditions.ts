@@ -17,17 +17,14 @@ export function parseConditions(s: string): { conditions: FactCondition[]; error
     const m = CONDITION.exec(word);
     if (!m) return { conditions, error: `bad condition "${word}": write fact=value, e.g. os=debian, init=systemd, mfs>=3.0.100` };
     const [, fact, op, value] = m as unknown as [string, string, FactCondition['op'], string];
-    if (!(FACTS as readonly string[]).includes(fact))
-      return { conditions, error: `unknown fact "${fact}" in "${word}": known facts are ${FACTS.join(', ')}` };
+    if (!(FACTS as readonly string[]).includes(fact)) return { conditions, error: `unknown fact "${fact}" in "${word}": known facts are ${FACTS.join(', ')}` };
     if (value === '') return { conditions, error: `condition "${word}" has no value` };
     if (fact === 'mfs') {
       if (!/^\d+(\.\d+)*$/.test(value)) return { conditions, error: `bad MooseFS version "${value}" in "${word}": write e.g. 3.0.117` };
     } else {
       if (op !== '=' && op !== '!=') return { conditions, error: `"${word}": ${fact} can only be compared with = or !=` };
-      if (fact === 'init' && value !== 'systemd' && value !== 'none')
-        return { conditions, error: `bad init "${value}" in "${word}": write init=systemd or init=none` };
-      if (fact === 'os' && !/^[a-z0-9][a-z0-9._-]*$/.test(value))
-        return { conditions, error: `bad os "${value}" in "${word}": write an OS family like debian or rhel` };
+      if (fact === 'init' && value !== 'systemd' && value !== 'none') return { conditions, error: `bad init "${value}" in "${word}": write init=systemd or init=none` };
+      if (fact === 'os' && !/^[a-z0-9][a-z0-9._-]*$/.test(value)) return { conditions, error: `bad os "${value}" in "${word}": write an OS family like debian or rhel` };
     }
     conditions.push({ fact: fact as FactCondition['fact'], op, value });
   }
@@ -36,7 +33,11 @@ export function parseConditions(s: string): { conditions: FactCondition[]; error
 
 /** Compares dotted versions numerically part by part; missing parts count as 0; a `-1` suffix is ignored. */
 export function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.split('-')[0]!.split('.').map((p) => Number.parseInt(p, 10) || 0);
+  const parts = (v: string) =>
+    v
+      .split('-')[0]!
+      .split('.')
+      .map((p) => Number.parseInt(p, 10) || 0);
   const pa = parts(a);
   const pb = parts(b);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
@@ -52,12 +53,18 @@ function holds(c: FactCondition, facts: HostFacts): boolean {
     if (facts.mfs === undefined) return false;
     const d = compareVersions(facts.mfs, c.value);
     switch (c.op) {
-      case '=': return d === 0;
-      case '!=': return d !== 0;
-      case '>=': return d >= 0;
-      case '<=': return d <= 0;
-      case '>': return d > 0;
-      case '<': return d < 0;
+      case '=':
+        return d === 0;
+      case '!=':
+        return d !== 0;
+      case '>=':
+        return d >= 0;
+      case '<=':
+        return d <= 0;
+      case '>':
+        return d > 0;
+      case '<':
+        return d < 0;
     }
   }
   // os matches the family (debian) or the exact os-release ID (ubuntu).

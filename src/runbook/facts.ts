@@ -28,7 +28,7 @@ export const FACTS_SCRIPT = [
   'elif [ -r /etc/redhat-release ]; then',
   "  printf 'os_id=rhel\\nos_like=rhel\\nos_version=\\n'",
   'elif [ -r /etc/debian_version ]; then',
-  "  printf 'os_id=debian\\nos_like=debian\\nos_version=%s\\n' \"$(cat /etc/debian_version)\"",
+  '  printf \'os_id=debian\\nos_like=debian\\nos_version=%s\\n\' "$(cat /etc/debian_version)"',
   'fi',
   'if [ -d /run/systemd/system ]; then echo init=systemd; else echo init=none; fi',
   'v=',

@@ -21,7 +21,10 @@ const inputSchema = z
     choices: z.array(text).min(1).optional(),
     help: z.string().optional(),
     live: z.enum(LIVE_ROLES).optional(),
-    from: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*\.[A-Za-z_][A-Za-z0-9_-]*$/, 'must be runbook-id.input-name')).min(1).optional(),
+    from: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9-]*\.[A-Za-z_][A-Za-z0-9_-]*$/, 'must be runbook-id.input-name'))
+      .min(1)
+      .optional(),
     'address-of': z.string().min(1).optional(),
   })
   .strict();
@@ -54,12 +57,9 @@ export function readFrontMatter(yamlText: string, firstLine: number): { value?: 
   const src = parsed.source;
   if (src.doc.contents === null) return { problems: [{ pos: { line: firstLine - 1, column: 1 }, message: 'empty front matter: id, title, summary, when and risk are required' }] };
   const checked = validateYaml(src, frontMatterSchema, 'front matter', (issue, value) => {
-    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'roles')
-      return `unknown role "${String(value)}" in roles: known roles are ${ROLES.join(', ')}`;
-    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'inputs' && issue.path[2] === 'live')
-      return `unknown live role "${String(value)}": write one of ${LIVE_ROLES.join(', ')}`;
-    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'risk')
-      return `bad risk "${String(value)}": write one of ${RISK_LEVELS.join(', ')}`;
+    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'roles') return `unknown role "${String(value)}" in roles: known roles are ${ROLES.join(', ')}`;
+    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'inputs' && issue.path[2] === 'live') return `unknown live role "${String(value)}": write one of ${LIVE_ROLES.join(', ')}`;
+    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'risk') return `bad risk "${String(value)}": write one of ${RISK_LEVELS.join(', ')}`;
     return undefined;
   });
   if (!checked.value) return { problems: checked.problems };

@@ -89,10 +89,7 @@ export interface InputSuggestion {
  * run; others from the handing-over run, the named input's address, the `default:` template.
  * A `live:` input never falls back to inventory order: without a status it has no default.
  */
-export function suggestInput(
-  input: RunbookInput,
-  ctx: { vars: Variables; inventory?: Inventory; values: Record<string, string>; handedOver?: HandedOver; live?: LiveLookup },
-): InputSuggestion {
+export function suggestInput(input: RunbookInput, ctx: { vars: Variables; inventory?: Inventory; values: Record<string, string>; handedOver?: HandedOver; live?: LiveLookup }): InputSuggestion {
   const handed = (): InputSuggestion | undefined => {
     const h = ctx.handedOver;
     if (!h) return undefined;

@@ -32,7 +32,11 @@ export function readLimitedText(path: string, max = MAX_FILE_BYTES): { text: str
     if (st.isDirectory()) return problem('cannot read the file (EISDIR: it is a folder)');
     if (!st.isFile()) return problem('not a regular file: only plain files are read', true);
     // Like ssh's StrictModes: what every user may rewrite cannot say what runs here.
-    if (st.mode & 0o002) return problem(`the file is writable by every user (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}): anyone on this machine could change what it runs; make it private (chmod o-w): not read`, true);
+    if (st.mode & 0o002)
+      return problem(
+        `the file is writable by every user (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}): anyone on this machine could change what it runs; make it private (chmod o-w): not read`,
+        true,
+      );
     // ... nor what another user owns, or can replace through a folder above it.
     const others = othersCanChange(path);
     if (others) return problem(`${others}: not read`, true);

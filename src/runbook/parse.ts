@@ -8,18 +8,7 @@ import { markdownShapeProblem } from './limits.ts';
 import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
 import { frontmatter } from 'micromark-extension-frontmatter';
 import { z } from 'zod';
-import {
-  CHECK_ATTRIBUTES,
-  COMMAND_ATTRIBUTES,
-  DEFAULT_TIMEOUT_MS,
-  REQUIREMENTS,
-  SHELL_LANGS,
-  parseDuration,
-  parseExitCodes,
-  parseTarget,
-  splitList,
-  tokenizeMeta,
-} from './attributes.ts';
+import { CHECK_ATTRIBUTES, COMMAND_ATTRIBUTES, DEFAULT_TIMEOUT_MS, REQUIREMENTS, SHELL_LANGS, parseDuration, parseExitCodes, parseTarget, splitList, tokenizeMeta } from './attributes.ts';
 import type { MetaTokens } from './attributes.ts';
 import { parseConditions } from './conditions.ts';
 import { AnchorSlugger, labelKey } from './anchors.ts';
@@ -224,14 +213,15 @@ class RunbookParser {
   private startStep(h: Heading): void {
     const raw = this.src.text.slice(h.position!.start.offset!, h.position!.end.offset!);
     // `text` followed by a `---` line is a setext heading in markdown: a step nobody meant.
-    if (!raw.startsWith('#'))
-      this.report(startOf(h), 'a line of --- under text makes that text a step heading: write steps as "## Title" and put a blank line before a --- rule');
+    if (!raw.startsWith('#')) this.report(startOf(h), 'a line of --- under text makes that text a step heading: write steps as "## Title" and put a blank line before a --- rule');
     for (const n of walk(h))
       if (n.type === 'html' && ID_COMMENT.test(n.value.trim()))
         this.report(startOf(n), 'write the id comment on its own line right under the heading, not in it (GitHub would take it out of the anchor differently)');
     // The legacy form `## Title {#id}` is still read (GitHub shows it as text: prefer the comment).
     const explicit = /\{#([^}]*)\}\s*(?:#+\s*)?$/.exec(raw);
-    const title = plainText(h).replace(/\s*\{#[^}]*\}\s*$/, '').trim();
+    const title = plainText(h)
+      .replace(/\s*\{#[^}]*\}\s*$/, '')
+      .trim();
     const anchor = this.anchors.get(h) ?? '';
     let id: string;
     let idPos: SourcePos;
@@ -381,10 +371,7 @@ class RunbookParser {
     }
     const isCheck = tokens.words[0]?.word === 'check' && tokens.words[0].index === 0;
     for (const w of tokens.words.slice(isCheck ? 1 : 0)) {
-      this.report(
-        at(w.index),
-        w.word === 'check' ? '"check" must be the first word of the block\'s attributes' : `unknown attribute "${w.word}": attributes are written key=value`,
-      );
+      this.report(at(w.index), w.word === 'check' ? '"check" must be the first word of the block\'s attributes' : `unknown attribute "${w.word}": attributes are written key=value`);
     }
     if (code.value.trim() === '') this.report(startOf(code), `empty ${isCheck ? 'check' : 'command'} block`);
     if (isCheck) this.readCheckBlock(draft, code, tokens, at);
@@ -471,12 +458,7 @@ class RunbookParser {
   }
 
   /** timeout, expect-exit and expect-output, shared by command and check blocks. */
-  private readCommonAttr(
-    into: { timeoutMs: number; expectExit: number[]; expectOutput?: string },
-    key: string,
-    value: string,
-    bad: (msg: string) => void,
-  ): void {
+  private readCommonAttr(into: { timeoutMs: number; expectExit: number[]; expectOutput?: string }, key: string, value: string, bad: (msg: string) => void): void {
     if (key === 'timeout') {
       const ms = parseDuration(value);
       if (ms === undefined) bad(`bad timeout "${value}": write seconds (30, 30s), minutes (5m) or hours (1h)`);

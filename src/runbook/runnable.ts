@@ -83,10 +83,7 @@ export function runnableRunbook(ref: string, opts: RunnableOptions): Runbook {
   if (!file?.runbook) {
     const ids = library.files.flatMap((f) => (f.runbook ? [f.runbook.id] : []));
     const listing = library.problems.find((p) => opts.folders.dirs.includes(p.file));
-    throw new RunbookRefused(
-      listing ? formatProblem(listing) : `no runbook '${ref}' in ${opts.folders.dirs.join(', ')} (runbooks: ${ids.join(', ') || 'none'})`,
-      'not-found',
-    );
+    throw new RunbookRefused(listing ? formatProblem(listing) : `no runbook '${ref}' in ${opts.folders.dirs.join(', ')} (runbooks: ${ids.join(', ') || 'none'})`, 'not-found');
   }
   // An id two files claim is refused by id, whichever file keeps it: the operator would
   // not know which one runs. Each file can still be run by its path when it has no problem.

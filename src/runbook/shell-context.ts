@@ -15,11 +15,7 @@ import { placeholders, type Placeholder } from './template.ts';
  */
 export type ShellContext = 'command' | 'double-quoted' | 'single-quoted' | 'heredoc' | 'parameter' | 'arithmetic';
 
-type Frame =
-  | { kind: 'command'; closer?: ')' | '`'; depth: number }
-  | { kind: 'double-quoted' }
-  | { kind: 'parameter'; depth: number }
-  | { kind: 'arithmetic'; depth: number };
+type Frame = { kind: 'command'; closer?: ')' | '`'; depth: number } | { kind: 'double-quoted' } | { kind: 'parameter'; depth: number } | { kind: 'arithmetic'; depth: number };
 
 interface PendingHeredoc {
   delimiter: string;

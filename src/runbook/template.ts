@@ -24,16 +24,7 @@ export const ROLE_FIELDS = ['addresses'] as const;
 export const HOST_SCRIPT_FIELDS = ['name', 'address', 'chunk_folders'] as const;
 
 /** Variables that exist for every inventory (besides hosts.*, host.* and inputs.*). */
-export const FIXED_VARIABLES = [
-  'vip',
-  'vip.address',
-  'vip.interface',
-  'vip.prefix',
-  'cluster',
-  'paths.data',
-  'paths.config',
-  'paths.mount',
-] as const;
+export const FIXED_VARIABLES = ['vip', 'vip.address', 'vip.interface', 'vip.prefix', 'cluster', 'paths.data', 'paths.config', 'paths.mount'] as const;
 
 // `{{{` name `}}}` (raw) or `{{` name `}}`, anything but braces inside: the name is
 // checked afterwards, so a typo like `{{ hosts..m1 }}` is reported instead of silently
@@ -53,7 +44,7 @@ export function placeholders(template: string): Placeholder[] {
   const found: Placeholder[] = [];
   for (const m of template.matchAll(PLACEHOLDER)) {
     const raw = m[1] !== undefined;
-    found.push({ name: (raw ? m[1]! : m[2] ?? '').trim(), offset: m.index, length: m[0].length, raw });
+    found.push({ name: (raw ? m[1]! : (m[2] ?? '')).trim(), offset: m.index, length: m[0].length, raw });
   }
   return found;
 }
@@ -171,25 +162,20 @@ export function variableProblem(name: string, ctx: VariableContext): string | un
     if (parts.length === 3 && (ROLE_FIELDS as readonly string[]).includes(field ?? '')) {
       const role = parts[1] ?? '';
       if (!(ROLES as readonly string[]).includes(role)) return `bad variable {{${name}}}: ${field} is a field of a role (hosts.<role>.${field}), and "${role}" is no role`;
-      if (ctx.inventory && !ctx.inventory.hosts.some((h) => (h.roles as string[]).includes(role)))
-        return `undefined variable {{${name}}}: no host in ${ctx.inventory.file} has the role ${role}`;
+      if (ctx.inventory && !ctx.inventory.hosts.some((h) => (h.roles as string[]).includes(role))) return `undefined variable {{${name}}}: no host in ${ctx.inventory.file} has the role ${role}`;
       return undefined;
     }
-    if (parts.length !== 3 || !parts[1] || !(HOST_FIELDS as readonly string[]).includes(field ?? ''))
-      return `bad variable {{${name}}}: write {{hosts.<host-or-role>.${HOST_FIELDS.join('|')}}}`;
+    if (parts.length !== 3 || !parts[1] || !(HOST_FIELDS as readonly string[]).includes(field ?? '')) return `bad variable {{${name}}}: write {{hosts.<host-or-role>.${HOST_FIELDS.join('|')}}}`;
     const who = parts[1];
     const inv = ctx.inventory;
     if ((ROLES as readonly string[]).includes(who)) {
       // A role stands for its first host: with an inventory, there must be one.
-      if (inv && !inv.hosts.some((h) => h.name === who || (h.roles as string[]).includes(who)))
-        return `undefined variable {{${name}}}: no host in ${inv.file} has the role ${who}`;
+      if (inv && !inv.hosts.some((h) => h.name === who || (h.roles as string[]).includes(who))) return `undefined variable {{${name}}}: no host in ${inv.file} has the role ${who}`;
       return undefined;
     }
-    if (inv && !inv.hosts.some((h) => h.name === who))
-      return `undefined variable {{${name}}}: "${who}" is neither a role nor a host in ${inv.file}`;
+    if (inv && !inv.hosts.some((h) => h.name === who)) return `undefined variable {{${name}}}: "${who}" is neither a role nor a host in ${inv.file}`;
     return undefined;
   }
-  if (ns === 'vip' || ns === 'paths' || ns === 'cluster')
-    return `unknown variable {{${name}}}: known are ${FIXED_VARIABLES.join(', ')}`;
+  if (ns === 'vip' || ns === 'paths' || ns === 'cluster') return `unknown variable {{${name}}}: known are ${FIXED_VARIABLES.join(', ')}`;
   return `unknown variable {{${name}}}: use vip, vip.*, cluster, paths.*, hosts.<host-or-role>.*, host.*, inputs.*`;
 }

@@ -127,8 +127,7 @@ function compareStep(original: Step, step: Step, report: (pos: SourcePos, messag
     report(step.pos, `${name} is a ${step.kind} step here but a ${original.kind} step in ${there(original.pos)}`);
     return;
   }
-  if (show(step.requires) !== show(original.requires))
-    report(step.pos, `${name}: requires= is ${show(step.requires)} here but ${show(original.requires)} in ${there(original.pos)}`);
+  if (show(step.requires) !== show(original.requires)) report(step.pos, `${name}: requires= is ${show(step.requires)} here but ${show(original.requires)} in ${there(original.pos)}`);
   if (step.commands.length !== original.commands.length) {
     report(step.pos, `${name} has ${step.commands.length} command block(s) here but ${original.commands.length} in ${there(original.pos)}; a translation keeps every block`);
     return;
@@ -152,7 +151,10 @@ function compareStep(original: Step, step: Step, report: (pos: SourcePos, messag
     b.forEach((choice, i) => {
       const theirs = a[i]!;
       if (choice.key !== theirs.key)
-        report(choice.pos, `${name}: choice ${i + 1} has the key "${choice.key}" here but "${theirs.key}" in ${there(theirs.pos)}; write key: ${theirs.key} (the key is what --decide and the journal name)`);
+        report(
+          choice.pos,
+          `${name}: choice ${i + 1} has the key "${choice.key}" here but "${theirs.key}" in ${there(theirs.pos)}; write key: ${theirs.key} (the key is what --decide and the journal name)`,
+        );
       if (choice.goto !== theirs.goto || choice.runbook !== theirs.runbook) {
         const jump = (c: { goto?: string; runbook?: string }) => (c.goto !== undefined ? `goto: ${c.goto}` : `runbook: ${c.runbook}`);
         report(locate(choice, choice.goto !== undefined ? 'goto' : 'runbook', 0, choice.pos), `${name}: choice ${i + 1} jumps to ${jump(choice)} here but ${jump(theirs)} in ${there(theirs.pos)}`);
@@ -166,8 +168,7 @@ type Block = Pick<CommandBlock, 'script' | 'pos'>;
 function compareBlock(what: string, original: Block, block: Block, report: (pos: SourcePos, message: string) => void, there: (pos: SourcePos) => string): void {
   const infoHere = fenceInfo(block);
   const infoThere = fenceInfo(original);
-  if (infoHere !== infoThere)
-    report(block.pos, `${what}: the fence line is ${show(infoHere)} here but ${show(infoThere)} in ${there(original.pos)}; a translation keeps every attribute as written`);
+  if (infoHere !== infoThere) report(block.pos, `${what}: the fence line is ${show(infoHere)} here but ${show(infoThere)} in ${there(original.pos)}; a translation keeps every attribute as written`);
   if (block.script !== original.script)
     report(block.pos, `${what} differs from ${there(original.pos)}: ${firstDifference(original.script, block.script)}; a translation keeps every command byte for byte`);
 }

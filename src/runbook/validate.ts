@@ -124,14 +124,15 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
       const defaultPos = locate(input, 'default', 0, input.pos);
       if (literal && input.pattern !== undefined && !bad && !new RegExp(`^(?:${input.pattern})$`).test(input.default))
         report(defaultPos, `default "${input.default}" of input "${input.name}" does not match its pattern`);
-      if (literal && input.choices && !input.choices.includes(input.default))
-        report(defaultPos, `default "${input.default}" of input "${input.name}" is not one of its choices`);
+      if (literal && input.choices && !input.choices.includes(input.default)) report(defaultPos, `default "${input.default}" of input "${input.name}" is not one of its choices`);
     }
     // A host that plays a live role (or its address) never defaults from inventory order.
     if ((input.live !== undefined || input.addressOf !== undefined) && input.default !== undefined)
-      report(locate(input, 'default', 0, input.pos), `input "${input.name}" has ${input.live !== undefined ? 'live:' : 'address-of:'}, so it takes no default: (the live status or the named input gives it)`);
-    if (input.live !== undefined && input.addressOf !== undefined)
-      report(locate(input, 'address-of', 0, input.pos), `input "${input.name}" has both live: and address-of:; keep one`);
+      report(
+        locate(input, 'default', 0, input.pos),
+        `input "${input.name}" has ${input.live !== undefined ? 'live:' : 'address-of:'}, so it takes no default: (the live status or the named input gives it)`,
+      );
+    if (input.live !== undefined && input.addressOf !== undefined) report(locate(input, 'address-of', 0, input.pos), `input "${input.name}" has both live: and address-of:; keep one`);
     if (input.addressOf !== undefined && (input.addressOf === input.name || seenInputs.get(input.addressOf) === undefined))
       report(locate(input, 'address-of', 0, input.pos), `address-of: "${input.addressOf}" must name an input declared before "${input.name}"`);
   }
@@ -176,16 +177,12 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
       } else if (t.kind === 'host') {
         const role = nearestRole(t.name);
         const hint = role ? ` (did you mean the role ${role}?)` : '';
-        if (ctx.inventory && !ctx.inventory.hosts.some((h) => h.name === t.name))
-          report(pos, `unknown host or role "${t.name}" in on=: not a role and no such host in ${ctx.inventory.file}${hint}`);
+        if (ctx.inventory && !ctx.inventory.hosts.some((h) => h.name === t.name)) report(pos, `unknown host or role "${t.name}" in on=: not a role and no such host in ${ctx.inventory.file}${hint}`);
         else if (!ctx.inventory && role) report(pos, `unknown role "${t.name}" in on=${hint}`);
       }
     });
     if (block.confirm === 'none' && block.risk !== undefined)
-      report(
-        locate(block, 'attr:confirm', 0, block.pos),
-        'confirm=none contradicts risk=: a block that can do harm needs confirm=yes or confirm=typed',
-      );
+      report(locate(block, 'attr:confirm', 0, block.pos), 'confirm=none contradicts risk=: a block that can do harm needs confirm=yes or confirm=typed');
     checkVariables(block.script, block, 'script', block.pos, vars(true));
     checkShell(block.script, block, block.pos);
     if (block.expectOutput !== undefined) {
@@ -212,18 +209,27 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
         if (sawReturn) continue;
         sawReturn = true;
         if (script[m.index + 1] === '\n') {
-          report(locate(owner, 'script', m.index, fallback), 'a carriage return (U+000D) in the command: the file has Windows line endings (CRLF), and sh would take each \\r as part of the line; save it with LF line endings');
+          report(
+            locate(owner, 'script', m.index, fallback),
+            'a carriage return (U+000D) in the command: the file has Windows line endings (CRLF), and sh would take each \\r as part of the line; save it with LF line endings',
+          );
           continue;
         }
       }
-      report(locate(owner, 'script', m.index, fallback), `${describeControl(m[0])} in the command: what runs would differ from what the operator reads; remove it (write it as a shell escape such as printf '\\033' if it is needed)`);
+      report(
+        locate(owner, 'script', m.index, fallback),
+        `${describeControl(m[0])} in the command: what runs would differ from what the operator reads; remove it (write it as a shell escape such as printf '\\033' if it is needed)`,
+      );
     }
     for (const { placeholder: p, context } of placeholderContexts(script)) {
       const pos = locate(owner, 'script', p.offset, fallback);
       const reparsed = reparsedBy(script, p.offset);
       const [ns, inputName] = p.name.split('.');
       if (reparsed && ns === 'inputs' && inputName !== undefined && inputNames.has(inputName) && (!checkedInputs.has(inputName) || rawUnsafe.has(inputName))) {
-        report(pos, `{{${p.name}}} is an argument of ${reparsed}, which runs its argument as shell code again: the quoting of {{…}} does not protect it there. Give input "${inputName}" a pattern that admits no shell metacharacter, or do not pass it to ${reparsed}`);
+        report(
+          pos,
+          `{{${p.name}}} is an argument of ${reparsed}, which runs its argument as shell code again: the quoting of {{…}} does not protect it there. Give input "${inputName}" a pattern that admits no shell metacharacter, or do not pass it to ${reparsed}`,
+        );
       }
       if (p.raw) {
         const why = uncheckedRaw(p.name);

@@ -31,9 +31,7 @@ export function parseYamlAt(text: string, firstLine: number, indent = 0): { sour
   const deep = yamlTooDeep(text);
   if (deep) {
     return {
-      problems: [
-        { pos: { line: firstLine + deep.line - 1, column: deep.column + indent }, message: `YAML nested more than ${MAX_YAML_DEPTH} levels deep: not read`, limit: true },
-      ],
+      problems: [{ pos: { line: firstLine + deep.line - 1, column: deep.column + indent }, message: `YAML nested more than ${MAX_YAML_DEPTH} levels deep: not read`, limit: true }],
     };
   }
   const lineCounter = new LineCounter();

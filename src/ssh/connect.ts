@@ -7,14 +7,7 @@ import type { AuthenticationType, Client, ConnectConfig, NextAuthHandler } from 
 import { HostError } from '../exec/types.ts';
 import type { KeyStore } from './keys.ts';
 import { describeKey } from './keys.ts';
-import {
-  fingerprintOf,
-  hostKeyAlgorithmsFor,
-  judgeHostKey,
-  keyTypeOf,
-  knownHostsName,
-  lookupKnownHost,
-} from './known-hosts.ts';
+import { fingerprintOf, hostKeyAlgorithmsFor, judgeHostKey, keyTypeOf, knownHostsName, lookupKnownHost } from './known-hosts.ts';
 
 export interface UnknownHostKeyInfo {
   host: string;
@@ -214,13 +207,7 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
     client.on('error', (err: Error & { level?: string; code?: string }) => {
       if (failure) return fail(failure);
       if (err.level === 'client-authentication') {
-        return fail(
-          new HostError(
-            ep.host,
-            'auth-refused',
-            `${ep.host}: ${ep.user}@${where} refused every key: tried ${tried.join(', ') || 'nothing'}`,
-          ),
-        );
+        return fail(new HostError(ep.host, 'auth-refused', `${ep.host}: ${ep.user}@${where} refused every key: tried ${tried.join(', ') || 'nothing'}`));
       }
       if (err.code && UNREACHABLE.has(err.code)) {
         const why = err.code === 'ECONNREFUSED' ? 'connection refused' : err.code === 'ENOTFOUND' ? 'unknown host name' : err.code;
@@ -247,10 +234,7 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
       authHandler,
       // remove + prepend moves known types to the front (prepend alone skips listed ones);
       // exact regexes, because ssh2 throws on a plain name it does not support.
-      algorithms:
-        preferred.length > 0
-          ? { serverHostKey: { remove: exactNames(preferred), prepend: exactNames(preferred) } as never }
-          : undefined,
+      algorithms: preferred.length > 0 ? { serverHostKey: { remove: exactNames(preferred), prepend: exactNames(preferred) } as never } : undefined,
     };
     try {
       client.connect(config);

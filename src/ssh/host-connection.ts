@@ -246,11 +246,7 @@ export class HostConnection {
 
   private async execInSlot(req: ExecRequest, sudo: SudoSetting, started: number, wrap?: (sudoPrompt?: string) => WrappedCommand): Promise<ExecResult> {
     const prompt = sudo.mode === 'password' ? newSudoPrompt() : undefined;
-    const { command, token } = wrap
-      ? wrap(prompt)
-      : req.job
-        ? wrapJob(req.script, sudo.mode, req.job, undefined, prompt)
-        : wrapScript(req.script, sudo.mode, undefined, prompt);
+    const { command, token } = wrap ? wrap(prompt) : req.job ? wrapJob(req.script, sudo.mode, req.job, undefined, prompt) : wrapScript(req.script, sudo.mode, undefined, prompt);
     const { channel, exit } = await this.openChannel(command);
     return new Promise<ExecResult>((resolve, reject) => {
       let stdout = '';

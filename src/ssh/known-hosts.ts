@@ -30,10 +30,7 @@ export interface KnownHostEntry {
 }
 
 export type HostKeyVerdict =
-  | { status: 'known'; entry: KnownHostEntry }
-  | { status: 'unknown'; otherTypes: string[] }
-  | { status: 'changed'; entry: KnownHostEntry }
-  | { status: 'revoked'; entry: KnownHostEntry };
+  { status: 'known'; entry: KnownHostEntry } | { status: 'unknown'; otherTypes: string[] } | { status: 'changed'; entry: KnownHostEntry } | { status: 'revoked'; entry: KnownHostEntry };
 
 /** The name known_hosts uses for a host: `host` on port 22, `[host]:port` otherwise. */
 export function knownHostsName(address: string, port: number): string {

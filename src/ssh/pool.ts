@@ -196,7 +196,12 @@ export class SshPool {
   async close(): Promise<void> {
     this.closed = true;
     this.closing.abort();
-    const pending = [...this.connecting.values()].map((p) => p.then((c) => c.close(), () => undefined));
+    const pending = [...this.connecting.values()].map((p) =>
+      p.then(
+        (c) => c.close(),
+        () => undefined,
+      ),
+    );
     await Promise.all([...[...this.connections.values()].map((c) => c.close()), ...pending]);
     this.connections.clear();
     this.sudo.clear();
@@ -232,7 +237,6 @@ export class SshPool {
     if (!err) return undefined;
     return err.host === host.name ? err : new HostError(host.name, err.kind, `${host.name} (${host.address}:${host.port}, as ${err.host}): ${err.message}`);
   }
-
 
   private connection(host: InventoryHost): Promise<HostConnection> {
     if (this.closed) return Promise.reject(new HostError(host.name, 'disconnected', `${host.name}: the SSH pool is closed`));

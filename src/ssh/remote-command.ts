@@ -95,17 +95,10 @@ export interface WrappedCommand {
  * The wrapper reads its process group from /proc (it may not be a group leader under sudo),
  * falling back to $$ (the session leader sshd made it) where there is no /proc.
  */
-export function wrapScript(
-  script: string,
-  sudo: SudoMode,
-  token = `__mfs_tui_pgid_${randomBytes(6).toString('hex')}__`,
-  sudoPrompt?: string,
-): WrappedCommand {
+export function wrapScript(script: string, sudo: SudoMode, token = `__mfs_tui_pgid_${randomBytes(6).toString('hex')}__`, sudoPrompt?: string): WrappedCommand {
   // eval, not another `sh -c`: one process less per command (process start-up is most of
   // the cost of a pooled exec).
-  const wrapper =
-    `__mfs_pg=$$; [ -r /proc/$$/stat ] && read -r _ _ _ _ __mfs_pg _ < /proc/$$/stat; ` +
-    `printf '%s\\n' "${token}=$__mfs_pg" >&2; unset __mfs_pg; eval ${shQuote(script)}`;
+  const wrapper = `__mfs_pg=$$; [ -r /proc/$$/stat ] && read -r _ _ _ _ __mfs_pg _ < /proc/$$/stat; ` + `printf '%s\\n' "${token}=$__mfs_pg" >&2; unset __mfs_pg; eval ${shQuote(script)}`;
   return { command: `exec ${sudoPrefix(sudo, sudoPrompt)}/bin/sh -c ${shQuote(wrapper)}`, token };
 }
 
@@ -238,9 +231,7 @@ function followScript(f: string, recorder: string, outFrom: string, errFrom: str
  * marker, no job: it dies with the channel as before).
  */
 export function wrapJob(script: string, sudo: SudoMode, id: string, token = `__mfs_tui_pgid_${randomBytes(6).toString('hex')}__`, sudoPrompt?: string): WrappedCommand {
-  const plain =
-    `__mfs_pg=$$; [ -r /proc/$$/stat ] && read -r _ _ _ _ __mfs_pg _ < /proc/$$/stat; ` +
-    `printf '%s\\n' "${token}=$__mfs_pg" >&2; unset __mfs_pg; eval ${shQuote(script)}`;
+  const plain = `__mfs_pg=$$; [ -r /proc/$$/stat ] && read -r _ _ _ _ __mfs_pg _ < /proc/$$/stat; ` + `printf '%s\\n' "${token}=$__mfs_pg" >&2; unset __mfs_pg; eval ${shQuote(script)}`;
   const f = `$__mfs_d/${checkedJobId(id)}`;
   const wrapper =
     `__mfs_um=$(umask); umask 077; ${PICK_DIR}; ` +
@@ -276,8 +267,7 @@ export function followCommand(
   // The marker names the job's group, so a cancel while following kills the job.
   checkedJobId(job.id);
   const script =
-    `printf '%s\\n' ${shQuote(`${token}=${job.pgid}`)} >&2; __f=${shQuote(`${job.dir}/${job.id}`)}; ` +
-    followScript('$__f', String(job.recorder), String(from.stdout), String(from.stderr));
+    `printf '%s\\n' ${shQuote(`${token}=${job.pgid}`)} >&2; __f=${shQuote(`${job.dir}/${job.id}`)}; ` + followScript('$__f', String(job.recorder), String(from.stdout), String(from.stderr));
   return { command: `exec ${sudoPrefix(sudo, sudoPrompt)}/bin/sh -c ${shQuote(script)}`, token };
 }
 

@@ -36,8 +36,11 @@ export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOption
       severity: 'critical',
       hosts: candidates.map((h) => h.name),
       message:
-        probedCandidates.length === 0 ? t('alert.noVipHolderKnown', { hosts: list(unknown) })
-        : unknown.length ? t('alert.noVipHolderPartly', { vip: s.vip, hosts: list(unknown) }) : t('alert.noVipHolder', { vip: s.vip }),
+        probedCandidates.length === 0
+          ? t('alert.noVipHolderKnown', { hosts: list(unknown) })
+          : unknown.length
+            ? t('alert.noVipHolderPartly', { vip: s.vip, hosts: list(unknown) })
+            : t('alert.noVipHolder', { vip: s.vip }),
     });
   }
   for (const h of holders) {
@@ -129,7 +132,12 @@ export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOption
     });
   }
   for (const h of s.hosts.filter((h) => h.stale && !lockedOut(h))) {
-    add({ code: 'host-stale', severity: 'warning', hosts: [h.name], message: `${t(h.failure === 'probe' ? 'alert.noStatusFor' : 'alert.noAnswerFor', { host: h.name, age: formatAge(h.ageMs) })}${h.error ? ` (${h.error})` : ''}` });
+    add({
+      code: 'host-stale',
+      severity: 'warning',
+      hosts: [h.name],
+      message: `${t(h.failure === 'probe' ? 'alert.noStatusFor' : 'alert.noAnswerFor', { host: h.name, age: formatAge(h.ageMs) })}${h.error ? ` (${h.error})` : ''}`,
+    });
   }
   if (s.mfs.error) add({ code: 'probe-problem', severity: 'warning', hosts: s.mfs.via ? [s.mfs.via] : [], message: `mfscli: ${s.mfs.error}` });
   for (const p of viaVip?.problems ?? []) add({ code: 'probe-problem', severity: 'warning', hosts: [], message: t('alert.mfscliOutput', { problem: p }) });

@@ -36,7 +36,10 @@ export interface DashboardRoom {
 /** Hosts that need a look first (down or locked out, then stale), inventory order within each. */
 function problemsFirst(hosts: readonly HostStatus[]): HostStatus[] {
   const rank = (h: HostStatus) => (lockedOut(h) || (h.stale && h.okAt === undefined) ? 0 : h.stale || !h.probe ? 1 : 2);
-  return hosts.map((h, i) => ({ h, i })).sort((a, b) => rank(a.h) - rank(b.h) || a.i - b.i).map((x) => x.h);
+  return hosts
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => rank(a.h) - rank(b.h) || a.i - b.i)
+    .map((x) => x.h);
 }
 
 export function dashboardData(s: ClusterStatus, history: readonly HistoryPoint[], room: DashboardRoom = {}): DashboardData {
@@ -54,7 +57,8 @@ export function dashboardData(s: ClusterStatus, history: readonly HistoryPoint[]
   // Critical alerts first; what does not fit is counted on the last line, never dropped silently.
   const alerts = [...s.alerts.filter((a) => a.severity === 'critical'), ...s.alerts.filter((a) => a.severity !== 'critical')].map((a) => `${a.severity === 'critical' ? 'CRIT' : 'warn'} ${a.message}`);
   const alertRoom = room.alertRows === undefined ? alerts.length : Math.max(1, room.alertRows);
-  const alertLines = alerts.length === 0 ? ['no alerts'] : alerts.length <= alertRoom ? alerts : [...alerts.slice(0, alertRoom - 1), `… ${alerts.length - alertRoom + 1} more alerts (mfs-tui status lists them all)`];
+  const alertLines =
+    alerts.length === 0 ? ['no alerts'] : alerts.length <= alertRoom ? alerts : [...alerts.slice(0, alertRoom - 1), `… ${alerts.length - alertRoom + 1} more alerts (mfs-tui status lists them all)`];
   const hosts = room.hostRows === undefined ? s.hosts : problemsFirst(s.hosts);
   const shownHosts = room.hostRows === undefined ? hosts : hosts.slice(0, Math.max(1, room.hostRows));
   return {
@@ -81,11 +85,7 @@ export function dashboardData(s: ClusterStatus, history: readonly HistoryPoint[]
         ...(vip?.disconnected ?? []).map((c) => [`${c.ip}:${c.port}`, 'DISCONNECTED', '-', '-', '-']),
       ],
     },
-    chunkSeries: [
-      series('missing', (p) => p.missing, 'red'),
-      series('endangered', (p) => p.endangered, 'magenta'),
-      series('undergoal', (p) => p.undergoal, 'yellow'),
-    ],
+    chunkSeries: [series('missing', (p) => p.missing, 'red'), series('endangered', (p) => p.endangered, 'magenta'), series('undergoal', (p) => p.undergoal, 'yellow')],
     spaceSeries: [series('used GiB', (p) => (p.usedBytes === undefined ? undefined : p.usedBytes / 2 ** 30), 'cyan')],
   };
 }

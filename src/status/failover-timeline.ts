@@ -31,8 +31,7 @@ export function nextFailoverWatch(w: FailoverWatch, s: Snapshot): FailoverWatch 
     // The old master still holding the VIP for a moment, its killed mfsmaster not yet reaped,
     // is not promoting (captured on the practice cluster: "m1 master gone → m1 promoting"):
     // only its role file can say it promotes again.
-    const promoting =
-      holder && (holder.probe?.haRole?.role === 'PROMOTING' || (holder.name !== t.from && (holder.probe?.daemons.mfsmaster.length ?? 0) > 0 && !servingNow));
+    const promoting = holder && (holder.probe?.haRole?.role === 'PROMOTING' || (holder.name !== t.from && (holder.probe?.daemons.mfsmaster.length ?? 0) > 0 && !servingNow));
     if (holder && promoting && !has(`${holder.name} promoting`)) steps.push({ label: `${holder.name} promoting`, at: s.at });
     let done = false;
     if (servingNow) {

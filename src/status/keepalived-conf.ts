@@ -126,10 +126,12 @@ export function parseKeepalivedConf(text: string): KeepalivedConf {
         advertInt: effectiveAdvertInt(num(val('advert_int'), 1), version),
         unicastPeers: (kids.find((c) => c.key === 'unicast_peer')?.children ?? []).filter((c) => c.key).map((c) => c.key),
         nopreempt: kids.some((c) => c.key === 'nopreempt'),
-        trackScripts: track.filter((t) => t.key).map((t) => {
-          const w = t.args.indexOf('weight');
-          return { name: t.key, ...(w >= 0 ? { weight: num(t.args[w + 1], 0) } : {}) };
-        }),
+        trackScripts: track
+          .filter((t) => t.key)
+          .map((t) => {
+            const w = t.args.indexOf('weight');
+            return { name: t.key, ...(w >= 0 ? { weight: num(t.args[w + 1], 0) } : {}) };
+          }),
         notifyMaster: kids.find((c) => c.key === 'notify_master')?.args.join(' '),
         notify: kids.find((c) => c.key === 'notify')?.args.join(' '),
       });

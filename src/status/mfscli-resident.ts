@@ -153,7 +153,11 @@ export class ResidentMfscli {
     this.stopped = true;
     const p = this.proc;
     this.proc = undefined;
-    if (p) await p.then((proc) => proc.stop(), () => undefined);
+    if (p)
+      await p.then(
+        (proc) => proc.stop(),
+        () => undefined,
+      );
   }
 
   private async drop(proc: LongProcess): Promise<void> {
@@ -195,7 +199,11 @@ export class ResidentMfscli {
     });
     void proc.ended.then(({ stderr }) => {
       ready(false);
-      if (this.proc) void this.proc.then((p) => p === proc && (this.proc = undefined), () => undefined);
+      if (this.proc)
+        void this.proc.then(
+          (p) => p === proc && (this.proc = undefined),
+          () => undefined,
+        );
       const why = stderr.trim().split('\n').pop();
       this.failAll(new Error(`the resident mfscli on ${this.target} ended${why ? `: ${why}` : ''}`));
     });

@@ -223,13 +223,15 @@ export class StatusPoller {
   }
 
   private startMfs(): Promise<void> {
-    const p = this.firstCandidateAnswer().then(() => this.probeMfs()).finally(() => {
-      this.mfsInFlight = undefined;
-      if (this.mfsOwed && this.timer && !this.stopping.signal.aborted) {
-        this.mfsOwed = false;
-        void this.startMfs();
-      }
-    });
+    const p = this.firstCandidateAnswer()
+      .then(() => this.probeMfs())
+      .finally(() => {
+        this.mfsInFlight = undefined;
+        if (this.mfsOwed && this.timer && !this.stopping.signal.aborted) {
+          this.mfsOwed = false;
+          void this.startMfs();
+        }
+      });
     this.mfsInFlight = p;
     return p;
   }
@@ -253,10 +255,12 @@ export class StatusPoller {
     return new Promise<T>((resolve, reject) => {
       const run = () => {
         this.running++;
-        fn().then(resolve, reject).finally(() => {
-          this.running--;
-          this.queue.shift()?.();
-        });
+        fn()
+          .then(resolve, reject)
+          .finally(() => {
+            this.running--;
+            this.queue.shift()?.();
+          });
       };
       if (this.running < this.concurrency) run();
       else this.queue.push(run);
@@ -298,13 +302,7 @@ export class StatusPoller {
     const deadline = this.connectAllowanceMs + this.hostTimeoutMs;
     try {
       result = await this.withDeadline(
-        (signal) =>
-          probeHost(
-            this.source.executorFor(name),
-            { vip: this.source.inventory.vip.address, dataPath: this.source.inventory.paths.data, parts },
-            this.hostTimeoutMs,
-            signal,
-          ),
+        (signal) => probeHost(this.source.executorFor(name), { vip: this.source.inventory.vip.address, dataPath: this.source.inventory.paths.data, parts }, this.hostTimeoutMs, signal),
         deadline,
       );
     } catch (e) {
@@ -363,13 +361,20 @@ export class StatusPoller {
     let error: string | undefined;
     try {
       result = await this.limited(() =>
-        this.withDeadline((signal) =>
-          this.clusterProbe(
-            via,
-            { vip: this.source.inventory.vip.address, candidates: candidates.map((c) => c.address), mfscliTimeoutS: Math.max(1, Math.floor(this.mfsTimeoutMs / 1000) - 1), extraSections: this.extraSections() },
-            signal,
-          ),
-        this.mfsTimeoutMs),
+        this.withDeadline(
+          (signal) =>
+            this.clusterProbe(
+              via,
+              {
+                vip: this.source.inventory.vip.address,
+                candidates: candidates.map((c) => c.address),
+                mfscliTimeoutS: Math.max(1, Math.floor(this.mfsTimeoutMs / 1000) - 1),
+                extraSections: this.extraSections(),
+              },
+              signal,
+            ),
+          this.mfsTimeoutMs,
+        ),
       );
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);

@@ -80,7 +80,12 @@ function masterMetrics(m: MetricSet, rows: MasterRow[]): void {
     m.add(`${p}cpu_used_user`, 'User CPU used by a master, percent.', r.cpu?.user, l);
     m.add(`${p}last_meta_save`, 'Epoch seconds of the last successful metadata save.', r.lastSuccessfulStore, lc);
     m.add(`${p}last_save_duration`, 'Duration of the last metadata save, seconds.', r.lastSaveDuration, lc);
-    m.add(`${p}last_saved_in_background`, '1 when the last metadata save ran in the background.', r.lastSaveStatus === undefined ? undefined : /saved in background/i.test(r.lastSaveStatus) ? 1 : 0, lc);
+    m.add(
+      `${p}last_saved_in_background`,
+      '1 when the last metadata save ran in the background.',
+      r.lastSaveStatus === undefined ? undefined : /saved in background/i.test(r.lastSaveStatus) ? 1 : 0,
+      lc,
+    );
   }
 }
 
@@ -89,13 +94,25 @@ function storageClassMetrics(m: MetricSet, r: MfscliReport): void {
   const p = 'moosefs_storage_classes_';
   for (const c of r.storageClasses ?? []) {
     const id = { id: c.id, name: c.name };
-    for (const [stage, st] of [['create', c.create], ['keep', c.keep], ['archive', c.archive]] as const) {
+    for (const [stage, st] of [
+      ['create', c.create],
+      ['keep', c.keep],
+      ['archive', c.archive],
+    ] as const) {
       // The awk script printed the labels without spaces (`*,*`); so do we, for the dashboard's legends.
-      m.add(`${p}${stage}`, `Copies (goal) of the ${stage} stage of a storage class; can = whether it can be fulfilled.`, st.goal, { ...id, mode: c.mode, can: st.canBeFulfilled, labels: st.labels.replace(/\s/g, '') });
+      m.add(`${p}${stage}`, `Copies (goal) of the ${stage} stage of a storage class; can = whether it can be fulfilled.`, st.goal, {
+        ...id,
+        mode: c.mode,
+        can: st.canBeFulfilled,
+        labels: st.labels.replace(/\s/g, ''),
+      });
     }
     m.add(`${p}files_total`, 'Files in a storage class.', c.files, id);
     m.add(`${p}dirs_total`, 'Directories in a storage class.', c.dirs, id);
-    for (const [kind, t] of [['standard', c.standard], ['archived', c.archived]] as const) {
+    for (const [kind, t] of [
+      ['standard', c.standard],
+      ['archived', c.archived],
+    ] as const) {
       m.add(`${p}${kind}_under_total`, `Chunks of a storage class with fewer ${kind} copies than its goal.`, t?.under, id);
       m.add(`${p}${kind}_exact_total`, `Chunks of a storage class with exactly its goal of ${kind} copies.`, t?.exact, id);
       m.add(`${p}${kind}_over_total`, `Chunks of a storage class with more ${kind} copies than its goal.`, t?.over, id);
@@ -106,7 +123,12 @@ function storageClassMetrics(m: MetricSet, r: MfscliReport): void {
 /** -SQU: mfscli2prom's moosefs_active_quotas_{soft,hard,current}_{inodes,length,size,real}. */
 function quotaMetrics(m: MetricSet, r: MfscliReport): void {
   const p = 'moosefs_active_quotas_';
-  const keys: [keyof QuotaValues, string][] = [['inodes', 'inodes'], ['length', 'length'], ['size', 'size'], ['real', 'real']];
+  const keys: [keyof QuotaValues, string][] = [
+    ['inodes', 'inodes'],
+    ['length', 'length'],
+    ['size', 'size'],
+    ['real', 'real'],
+  ];
   for (const q of r.quotas ?? []) {
     const l = { path: q.path };
     for (const [k, what] of keys) {
@@ -204,9 +226,19 @@ export function statusToMetrics(s: ClusterStatus, nowMs: number = s.at): string 
     m.add('moosefs_host_ssh_up', '1 when the host answered SSH at the last status probe, whether or not the probe then succeeded.', sshAnswered(h) ? 1 : 0, { host: h.name });
     // Which way the last probe failed (all 0 when it succeeded): down (connect), locked out (login: key or password refused, host key changed or unknown), or busy (probe).
     for (const cls of ['connect', 'login', 'probe'] as const) {
-      m.add('moosefs_host_probe_failure', 'The class of the last status probe failure of the host: connect (no answer), login (refused key/password, changed or unknown host key, sudo refused), probe (logged in, no status).', !h.reachable && h.failure === cls ? 1 : 0, { host: h.name, class: cls });
+      m.add(
+        'moosefs_host_probe_failure',
+        'The class of the last status probe failure of the host: connect (no answer), login (refused key/password, changed or unknown host key, sudo refused), probe (logged in, no status).',
+        !h.reachable && h.failure === cls ? 1 : 0,
+        { host: h.name, class: cls },
+      );
     }
-    m.add('moosefs_host_login_ok', '1 when mfs-tui could log into the host at the last status probe (0: it refused us or its host key is changed or unknown, or it did not answer).', h.reachable || h.failure === 'probe' ? 1 : 0, { host: h.name });
+    m.add(
+      'moosefs_host_login_ok',
+      '1 when mfs-tui could log into the host at the last status probe (0: it refused us or its host key is changed or unknown, or it did not answer).',
+      h.reachable || h.failure === 'probe' ? 1 : 0,
+      { host: h.name },
+    );
     m.add('moosefs_probe_age_seconds', 'Seconds since the last successful status probe of the host.', h.okAt === undefined ? undefined : Math.max(0, (nowMs - h.okAt) / 1000), { host: h.name });
     m.add('moosefs_probe_rtt_seconds', 'Round trip of the last status probe.', h.rttMs === undefined ? undefined : h.rttMs / 1000, { host: h.name });
     if (!fresh(h)) continue;
@@ -216,7 +248,8 @@ export function statusToMetrics(s: ClusterStatus, nowMs: number = s.at): string 
       if (procs[0]) m.add('moosefs_daemon_uptime_seconds', 'Uptime of the (first) process of a daemon.', procs[0].uptimeS, { host: h.name, daemon: d });
     }
   }
-  if (s.mfs.okAt !== undefined) m.add('moosefs_probe_age_seconds', 'Seconds since the last successful status probe of the host.', Math.max(0, (nowMs - s.mfs.okAt) / 1000), { host: `mfscli@${s.mfs.via ?? '?'}` });
+  if (s.mfs.okAt !== undefined)
+    m.add('moosefs_probe_age_seconds', 'Seconds since the last successful status probe of the host.', Math.max(0, (nowMs - s.mfs.okAt) / 1000), { host: `mfscli@${s.mfs.via ?? '?'}` });
   if (mfsOk) {
     for (const l of metaloggerLags(s)) {
       if (!fresh(s.hosts.find((h) => h.name === l.host)!)) continue;
@@ -232,7 +265,14 @@ export function statusToMetrics(s: ClusterStatus, nowMs: number = s.at): string 
 
 /** The inventory role a daemon serves on this host (`-` when the host has no such role): lets alert rules tell "chunkserver stopped on a chunkserver" from "not expected there". */
 function roleOf(h: HostStatus, d: (typeof DAEMONS)[number]): string {
-  const want: Partial<Record<(typeof DAEMONS)[number], string>> = { mfsmaster: 'master-candidate', mfsmetalogger: 'metalogger', mfschunkserver: 'chunkserver', mfsmount: 'client', keepalived: 'master-candidate', mfscgiserv: 'cgi' };
+  const want: Partial<Record<(typeof DAEMONS)[number], string>> = {
+    mfsmaster: 'master-candidate',
+    mfsmetalogger: 'metalogger',
+    mfschunkserver: 'chunkserver',
+    mfsmount: 'client',
+    keepalived: 'master-candidate',
+    mfscgiserv: 'cgi',
+  };
   const r = want[d];
   return r && h.roles.includes(r as HostStatus['roles'][number]) ? r : '-';
 }

@@ -106,15 +106,21 @@ export function renderStatusText(s: ClusterStatus): string {
     if (vip.chunkClasses) out.push(`CHUNKS   ${CHUNK_CLASSES.map((k) => `${k} ${vip.chunkClasses![k]}`).join('  ')}`);
     const csRows = [
       ['CHUNKSERVER', 'ID', 'STATE', 'CHUNKS', 'USED', 'TOTAL', 'LOAD', 'MAINT'],
-      ...vip.chunkservers.map((c) => [`${c.ip}:${c.port}`, String(c.id), 'connected', String(c.chunks), formatBytes(c.used), formatBytes(c.total), c.loadMark ? `${c.loadMark[0]}${c.load}${c.loadMark[1]}` : String(c.load), c.maintenance]),
+      ...vip.chunkservers.map((c) => [
+        `${c.ip}:${c.port}`,
+        String(c.id),
+        'connected',
+        String(c.chunks),
+        formatBytes(c.used),
+        formatBytes(c.total),
+        c.loadMark ? `${c.loadMark[0]}${c.load}${c.loadMark[1]}` : String(c.load),
+        c.maintenance,
+      ]),
       ...vip.disconnected.map((c) => [`${c.ip}:${c.port}`, String(c.id), 'DISCONNECTED', '-', '-', '-', '-', c.maintenance]),
     ];
     out.push(...table(csRows));
     const lags = metaloggerLags(s);
-    out.push(
-      `METALOGGERS  connected: ${vip.metaloggers.map((m) => m.ip).join(', ') || 'none'}` +
-        (lags.length ? `   lag: ${lags.map((l) => `${l.host} ${l.behind} versions`).join(', ')}` : ''),
-    );
+    out.push(`METALOGGERS  connected: ${vip.metaloggers.map((m) => m.ip).join(', ') || 'none'}` + (lags.length ? `   lag: ${lags.map((l) => `${l.host} ${l.behind} versions`).join(', ')}` : ''));
   }
   // Plain text (no colours): whatever a host or mfscli returned is shown escaped.
   return visible(out.join('\n')) + '\n';

@@ -16,10 +16,7 @@ export const FAILOVER_SLACK_S = 3;
 /** A role script still PROMOTING after this long is stuck, not slow. */
 export const PROMOTION_CAP_S = 180;
 
-export type FailoverJudgement =
-  | { kind: 'under-way'; window: FailoverWindow }
-  | { kind: 'overdue'; window: FailoverWindow }
-  | { kind: 'not-expected'; why: Evidence[] };
+export type FailoverJudgement = { kind: 'under-way'; window: FailoverWindow } | { kind: 'overdue'; window: FailoverWindow } | { kind: 'not-expected'; why: Evidence[] };
 
 const known = (h: HostStatus): boolean => !!h.probe && h.reachable && !h.stale;
 const unreachable = (h: HostStatus): boolean => !h.reachable && h.failure === 'connect';
@@ -61,7 +58,10 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
     if (!haInstance(h.probe!.keepalivedConf)) continue;
     const roleFile = h.probe!.haRole;
     if (roleFile?.role === 'FAILED') {
-      return { kind: 'not-expected', why: [{ host: h.name, probe: `${PROBE} (/run/mfs-ha.role)`, saw: `${h.name}'s role script says its promotion FAILED ${roleFile.ageS} s ago (read /var/log/mfs-ha.log there)` }] };
+      return {
+        kind: 'not-expected',
+        why: [{ host: h.name, probe: `${PROBE} (/run/mfs-ha.role)`, saw: `${h.name}'s role script says its promotion FAILED ${roleFile.ageS} s ago (read /var/log/mfs-ha.log there)` }],
+      };
     }
     const role = roleStartS(h);
     const t = vrrp(h)?.state === 'MASTER' ? vrrp(h)!.lastTransition : undefined;
@@ -82,7 +82,11 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
       // A role script still PROMOTING is waited for (up to PROMOTION_CAP_S), even past the usual time.
       deadlineAt: Math.max(anchorAt + (role.s + FAILOVER_SLACK_S) * 1000, roleFile?.role === 'PROMOTING' ? status.at + FAILOVER_SLACK_S * 1000 : 0),
       evidence: [
-        { host: h.name, probe: `${PROBE} (keepalived state dump)`, saw: `MASTER with the VIP${t !== undefined ? ` since ${iso(t * 1000)}` : ''}; ${h.probe!.daemons.mfsmaster.length ? 'mfsmaster starting, not answering yet' : 'mfsmaster not running yet'}` },
+        {
+          host: h.name,
+          probe: `${PROBE} (keepalived state dump)`,
+          saw: `MASTER with the VIP${t !== undefined ? ` since ${iso(t * 1000)}` : ''}; ${h.probe!.daemons.mfsmaster.length ? 'mfsmaster starting, not answering yet' : 'mfsmaster not running yet'}`,
+        },
         ...(roleFile ? [{ host: h.name, probe: `${PROBE} (/run/mfs-ha.role)`, saw: `role ${roleFile.role} for ${roleFile.ageS} s` }] : []),
         { host: h.name, probe: `${PROBE} (mfs-ha.log)`, saw: role.saw },
       ],
@@ -100,11 +104,23 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
   const deadConf = dead.probe?.keepalivedConf;
   if (known(dead)) {
     if (!kaRuns(dead)) {
-      if (dead.probe!.holdsVip) return { kind: 'not-expected', why: [{ host: dead.name, probe: `${PROBE} (ps)`, saw: `keepalived does not run on ${dead.name}, which holds the VIP: nothing releases it` }] };
+      if (dead.probe!.holdsVip)
+        return { kind: 'not-expected', why: [{ host: dead.name, probe: `${PROBE} (ps)`, saw: `keepalived does not run on ${dead.name}, which holds the VIP: nothing releases it` }] };
     } else {
       const inst = haInstance(deadConf);
       if (!inst) {
-        return { kind: 'not-expected', why: [{ host: dead.name, probe: `${PROBE} (keepalived.conf)`, saw: deadConf ? `${dead.name}'s keepalived tracks no weight-0 check with a notify script (not the keepalived-ha setup): it keeps the VIP without a master` : `${dead.name}'s keepalived configuration could not be read` }] };
+        return {
+          kind: 'not-expected',
+          why: [
+            {
+              host: dead.name,
+              probe: `${PROBE} (keepalived.conf)`,
+              saw: deadConf
+                ? `${dead.name}'s keepalived tracks no weight-0 check with a notify script (not the keepalived-ha setup): it keeps the VIP without a master`
+                : `${dead.name}'s keepalived configuration could not be read`,
+            },
+          ],
+        };
       }
       detectS = detectionS(faultChecks(deadConf!, inst));
       const st = vrrp(dead);
@@ -126,7 +142,11 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
     const conf = s.probe!.keepalivedConf;
     const inst = haInstance(conf);
     if (!inst) {
-      why.push({ host: s.name, probe: `${PROBE} (keepalived.conf)`, saw: conf ? `${s.name}'s keepalived has no keepalived-ha check (a weight-0 vrrp_script and a notify script)` : `${s.name}'s keepalived configuration could not be read` });
+      why.push({
+        host: s.name,
+        probe: `${PROBE} (keepalived.conf)`,
+        saw: conf ? `${s.name}'s keepalived has no keepalived-ha check (a weight-0 vrrp_script and a notify script)` : `${s.name}'s keepalived configuration could not be read`,
+      });
       continue;
     }
     const st = vrrp(s)?.state;
@@ -158,9 +178,10 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
       const since = status.mfs.noMasterSince;
       anchorAt = since ?? status.at;
       const seen = status.mfs.masterSeenAt;
-      anchor = since !== undefined
-        ? `no master has answered since ${iso(since)}${seen !== undefined ? ` (one last answered at ${iso(seen)})` : ' (first seen by this triage: when the master died is not known)'}`
-        : `no master answers as of ${iso(status.at)} (first seen now: when the master died is not known)`;
+      anchor =
+        since !== undefined
+          ? `no master has answered since ${iso(since)}${seen !== undefined ? ` (one last answered at ${iso(seen)})` : ' (first seen by this triage: when the master died is not known)'}`
+          : `no master answers as of ${iso(status.at)} (first seen now: when the master died is not known)`;
       rest = n;
     }
     const deadlineAt = anchorAt + rest * 1000;
@@ -174,8 +195,20 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
       anchor,
       deadlineAt,
       evidence: [
-        ...(known(dead) ? [{ host: dead.name, probe: `${PROBE} (keepalived state dump)`, saw: `keepalived ${vrrp(dead)?.state ?? 'state unknown'}${vrrp(dead)?.lastTransition !== undefined ? ` since ${iso(vrrp(dead)!.lastTransition! * 1000)}` : ''}` }] : []),
-        { host: s.name, probe: `${PROBE} (keepalived state dump)`, saw: `standby keepalived ${st ?? 'state unknown'}, metalogger running${s.probe!.metaloggerChangelog ? ` with metadata up to change ${s.probe!.metaloggerChangelog.version}` : ' (no changelog yet)'}` },
+        ...(known(dead)
+          ? [
+              {
+                host: dead.name,
+                probe: `${PROBE} (keepalived state dump)`,
+                saw: `keepalived ${vrrp(dead)?.state ?? 'state unknown'}${vrrp(dead)?.lastTransition !== undefined ? ` since ${iso(vrrp(dead)!.lastTransition! * 1000)}` : ''}`,
+              },
+            ]
+          : []),
+        {
+          host: s.name,
+          probe: `${PROBE} (keepalived state dump)`,
+          saw: `standby keepalived ${st ?? 'state unknown'}, metalogger running${s.probe!.metaloggerChangelog ? ` with metadata up to change ${s.probe!.metaloggerChangelog.version}` : ' (no changelog yet)'}`,
+        },
         {
           host: s.name,
           probe: `${PROBE} (keepalived.conf)`,

@@ -110,8 +110,7 @@ export interface TriageJsonFinding {
   hosts: string[];
   evidence: Evidence[];
   recommendation:
-    | { runbook: string; title: string; inputs: Record<string, string>; why: string; first: string[]; command: string; ruledOut: RuledOut[] }
-    | { runbook: null; reason: string; howTo: string[] };
+    { runbook: string; title: string; inputs: Record<string, string>; why: string; first: string[]; command: string; ruledOut: RuledOut[] } | { runbook: null; reason: string; howTo: string[] };
   /** failover-under-way: the window keepalived should fix it in. */
   failover?: TriageJsonFailover;
 }
@@ -146,7 +145,15 @@ export function triageToJson(r: TriageReport, opts: { command?: string; waited?:
       evidence: f.evidence,
       recommendation:
         f.recommendation.kind === 'runbook'
-          ? { runbook: f.recommendation.runbook, title: f.recommendation.title, inputs: f.recommendation.inputs, why: f.recommendation.why, first: f.recommendation.first ?? [], command: runbookCommand(f.recommendation, opts.command), ruledOut: f.recommendation.ruledOut ?? [] }
+          ? {
+              runbook: f.recommendation.runbook,
+              title: f.recommendation.title,
+              inputs: f.recommendation.inputs,
+              why: f.recommendation.why,
+              first: f.recommendation.first ?? [],
+              command: runbookCommand(f.recommendation, opts.command),
+              ruledOut: f.recommendation.ruledOut ?? [],
+            }
           : { runbook: null, reason: f.recommendation.reason, howTo: f.recommendation.howTo },
       ...(f.failover ? { failover: failoverJson(f.failover) } : {}),
     })),

@@ -75,15 +75,17 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   // What the failover judgement said for a master finding (by its index): evidence for or against a failover.
   const judged = new Map<number, FailoverJudgement>();
   const addFailover = (w: FailoverWindow, fallback: string) =>
-    !failoverSaid && (failoverSaid = true) && add('failover-under-way', {
+    !failoverSaid &&
+    (failoverSaid = true) &&
+    add('failover-under-way', {
       title: t('triage.title.failoverUnderWay', { window: describeWindow(w, status.at) }),
       hosts: [...(w.from ? [w.from] : []), w.to],
       evidence: [{ probe: 'failover window', saw: `counted from ${w.anchor}` }, ...w.evidence, vipAnswer],
       failover: w,
-      recommendation: none(`no runbook while keepalived fails over: a new master should serve by ${new Date(w.deadlineAt).toISOString().slice(11, 19)}; recovering by hand now could make two masters.`, [
-        'Wait: `mfs-tui triage` looks again until the window has passed (or run it again).',
-        `If no master serves by then, triage recommends ${fallback}.`,
-      ]),
+      recommendation: none(
+        `no runbook while keepalived fails over: a new master should serve by ${new Date(w.deadlineAt).toISOString().slice(11, 19)}; recovering by hand now could make two masters.`,
+        ['Wait: `mfs-tui triage` looks again until the window has passed (or run it again).', `If no master serves by then, triage recommends ${fallback}.`],
+      ),
     });
   const vip = status.vip;
   const hosts = status.hosts;
@@ -102,10 +104,14 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   const mfsVia = status.mfs.via ? ` (run on ${status.mfs.via})` : '';
   const vipAnswer: Evidence = {
     probe: `mfscli -SIM via VIP${mfsVia}`,
-    saw: status.mfs.error && !viaVip ? `mfscli failed: ${status.mfs.error}`
-      : !viaVip ? 'no answer yet'
-      : viaVip.noMaster || !vipRow ? `no master answers at ${vip} (Working master servers not found)`
-      : `master answers at ${vip}, metadata version ${vipRow.metadataVersion ?? '?'}`,
+    saw:
+      status.mfs.error && !viaVip
+        ? `mfscli failed: ${status.mfs.error}`
+        : !viaVip
+          ? 'no answer yet'
+          : viaVip.noMaster || !vipRow
+            ? `no master answers at ${vip} (Working master servers not found)`
+            : `master answers at ${vip}, metadata version ${vipRow.metadataVersion ?? '?'}`,
   };
   const candidateAnswers: Evidence[] = status.mfs.candidates.map((c) => ({
     host: c.host,
@@ -142,19 +148,22 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
         ...candidateAnswers,
       ],
       // fence-master keeps the VIP holder; with two masters and no VIP holder it would refuse.
-      recommendation: holders.length > 1 ? recommend(
-        'fence-master',
-        { fence: fence[0], fence_address: host(fence[0]!)?.address, keep: keep.name, keep_address: keep.address },
-        `${
-          versionsKnown
-            ? `${keep.name} has the newest metadata (version ${versionOf(keep.name)}): keep it, fence ${list(fence)}.`
-            : `keep the master with the newest metadata (fence-master compares the versions first and refuses the wrong way round); ${keep.name} is the likelier one.`
-        } Afterwards find why VRRP adverts do not pass between the candidates (a partition, a firewall dropping protocol 112, multicast off) and fix it before keepalived starts there again.`,
-        fence.length > 1 ? [`More than two masters: run fence-master once for each of ${list(fence)}.`] : undefined,
-      ) : none('no runbook fits: fence-master keeps the master that holds the VIP, and no candidate holds it.', [
-        `Keep ${keep.name}${versionsKnown ? ` (metadata version ${versionOf(keep.name)}, the newest)` : ' (compare `mfscli -SIM` on each first: keep the newest metadata)'}; on ${list(fence)}: stop keepalived, then \`mfsmaster stop\`.`,
-        'Then `mfs-tui triage` again: it names what the VIP needs.',
-      ]),
+      recommendation:
+        holders.length > 1
+          ? recommend(
+              'fence-master',
+              { fence: fence[0], fence_address: host(fence[0]!)?.address, keep: keep.name, keep_address: keep.address },
+              `${
+                versionsKnown
+                  ? `${keep.name} has the newest metadata (version ${versionOf(keep.name)}): keep it, fence ${list(fence)}.`
+                  : `keep the master with the newest metadata (fence-master compares the versions first and refuses the wrong way round); ${keep.name} is the likelier one.`
+              } Afterwards find why VRRP adverts do not pass between the candidates (a partition, a firewall dropping protocol 112, multicast off) and fix it before keepalived starts there again.`,
+              fence.length > 1 ? [`More than two masters: run fence-master once for each of ${list(fence)}.`] : undefined,
+            )
+          : none('no runbook fits: fence-master keeps the master that holds the VIP, and no candidate holds it.', [
+              `Keep ${keep.name}${versionsKnown ? ` (metadata version ${versionOf(keep.name)}, the newest)` : ' (compare `mfscli -SIM` on each first: keep the newest metadata)'}; on ${list(fence)}: stop keepalived, then \`mfsmaster stop\`.`,
+              'Then `mfs-tui triage` again: it names what the VIP needs.',
+            ]),
     });
   } else if (serving.length > 1 && holders.length === 1 && promotingTo === holders[0]!.name) {
     addFailover((takeover as { window: FailoverWindow }).window, 'fence-master if the old master still serves then');
@@ -171,12 +180,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
             ? t('triage.title.secondMasterStale', { host: other.name, holder: holder.name, version: vo, holderVersion: vh })
             : t('triage.title.secondMaster', { host: other.name, holder: holder.name }),
         hosts: [other.name],
-        evidence: [
-          { host: holder.name, probe: `${SSH} (ip addr)`, saw: `holds the VIP ${vip}` },
-          psEvidence(other, 'mfsmaster'),
-          keepalivedEvidence(other),
-          ...candidateAnswers,
-        ],
+        evidence: [{ host: holder.name, probe: `${SSH} (ip addr)`, saw: `holds the VIP ${vip}` }, psEvidence(other, 'mfsmaster'), keepalivedEvidence(other), ...candidateAnswers],
         recommendation: recommend(
           'fence-master',
           { fence: other.name, fence_address: other.address, keep: holder.name, keep_address: holder.address },
@@ -196,10 +200,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     add('stale-master', {
       title: t(holder ? 'triage.title.staleMasterOn' : 'triage.title.staleMaster', { host: holder?.name ?? '', version: vipRow.metadataVersion, newer: ahead[0]?.version ?? t('triage.newer') }),
       hosts: holder ? [holder.name] : [],
-      evidence: [
-        vipAnswer,
-        ...ahead.map((l) => ({ host: l.host, probe: `${SSH} (changelog_ml.0.mfs)`, saw: `last change ${l.version} (${l.changelogAgeS} s ago)` })),
-      ],
+      evidence: [vipAnswer, ...ahead.map((l) => ({ host: l.host, probe: `${SSH} (changelog_ml.0.mfs)`, saw: `last change ${l.version} (${l.changelogAgeS} s ago)` }))],
       recommendation: recommend(
         'lost-master',
         {
@@ -238,8 +239,12 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
         const movedS = ka?.state === 'MASTER' && ka.lastTransition !== undefined ? Math.round(status.at / 1000 - ka.lastTransition) : undefined;
         const justMoved = movedS !== undefined && movedS >= 0 && movedS < 60;
         const cautions = [
-          ...(justMoved ? [`keepalived moved the VIP to ${guess.name} ${movedS} s ago: a failover may still be starting its master. Run triage again in a few seconds before recovering by hand.`] : []),
-          ...(unknownCandidates.length ? [`The state of ${list(unknownCandidates.map((h) => h.name))} is unknown (it answered SSH, not the probe): it may be taking over. Run triage again in a few seconds before recovering.`] : []),
+          ...(justMoved
+            ? [`keepalived moved the VIP to ${guess.name} ${movedS} s ago: a failover may still be starting its master. Run triage again in a few seconds before recovering by hand.`]
+            : []),
+          ...(unknownCandidates.length
+            ? [`The state of ${list(unknownCandidates.map((h) => h.name))} is unknown (it answered SSH, not the probe): it may be taking over. Run triage again in a few seconds before recovering.`]
+            : []),
         ];
         judged.set(findings.length, fo!);
         add('master-down', {
@@ -268,39 +273,41 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       const fo = judgeFailover(status, old);
       if (fo.kind === 'under-way') addFailover(fo.window, `lost-master (promote ${target?.name ?? 'the metalogger data'})`);
       else judged.set(findings.length, fo);
-      if (fo.kind !== 'under-way') add('master-host-unreachable', {
-        title: t('triage.title.masterHostUnreachable', { hosts: list(lost.map((h) => h.name)) }),
-        hosts: lost.map((h) => h.name),
-        evidence: [
-          ...lost.map(unreachableEvidence),
-          ...noVip,
-          ...live.map((h) => psEvidence(h, 'mfsmaster')),
-          ...[...live, ...(metalogger && !live.includes(metalogger) ? [metalogger] : [])].filter(known).map(changelogEvidence),
-          vipAnswer,
-        ],
-        // A candidate that answers SSH but not the probe may be taking over right now:
-        // promoting another host beside it would make two masters. Look again first.
-        recommendation: takingOver.length
-          ? none(`no runbook yet: ${list(takingOver.map((h) => h.name))} ${takingOver.length > 1 ? 'are' : 'is'} taking the master over (keepalived MASTER, the VIP or the role script promoting); promoting another host now risks two masters.`, [
-              'Run `mfs-tui triage` again in a few seconds: a promotion takes seconds to start its master.',
-            ])
-          : unknownCandidates.length
-          ? none(`no runbook yet: ${list(unknownCandidates.map((h) => h.name))} answers SSH but not the probe, and may be taking over as master; promoting another host now risks two masters.`, [
-              'Run `mfs-tui triage` again in a few seconds: a failover takes a few seconds to start its master.',
-              `If ${list(unknownCandidates.map((h) => h.name))} stays unknown, look at it by hand (\`ssh ${unknownCandidates[0]!.name} 'ps -e | grep mfs; ip -br addr'\`) before any promotion.`,
-            ])
-          : recommend(
-              'lost-master',
-              {
-                old: old.name,
-                old_address: old.address,
-                target: target?.name,
-                target_address: target?.address,
-                metalogger: metalogger && metalogger.name !== target?.name ? metalogger.name : target?.name,
-              },
-              `${old.name} does not answer and no master serves: promote the metalogger data on ${target?.name ?? 'the standby'}.`,
-            ),
-      });
+      if (fo.kind !== 'under-way')
+        add('master-host-unreachable', {
+          title: t('triage.title.masterHostUnreachable', { hosts: list(lost.map((h) => h.name)) }),
+          hosts: lost.map((h) => h.name),
+          evidence: [
+            ...lost.map(unreachableEvidence),
+            ...noVip,
+            ...live.map((h) => psEvidence(h, 'mfsmaster')),
+            ...[...live, ...(metalogger && !live.includes(metalogger) ? [metalogger] : [])].filter(known).map(changelogEvidence),
+            vipAnswer,
+          ],
+          // A candidate that answers SSH but not the probe may be taking over right now:
+          // promoting another host beside it would make two masters. Look again first.
+          recommendation: takingOver.length
+            ? none(
+                `no runbook yet: ${list(takingOver.map((h) => h.name))} ${takingOver.length > 1 ? 'are' : 'is'} taking the master over (keepalived MASTER, the VIP or the role script promoting); promoting another host now risks two masters.`,
+                ['Run `mfs-tui triage` again in a few seconds: a promotion takes seconds to start its master.'],
+              )
+            : unknownCandidates.length
+              ? none(`no runbook yet: ${list(unknownCandidates.map((h) => h.name))} answers SSH but not the probe, and may be taking over as master; promoting another host now risks two masters.`, [
+                  'Run `mfs-tui triage` again in a few seconds: a failover takes a few seconds to start its master.',
+                  `If ${list(unknownCandidates.map((h) => h.name))} stays unknown, look at it by hand (\`ssh ${unknownCandidates[0]!.name} 'ps -e | grep mfs; ip -br addr'\`) before any promotion.`,
+                ])
+              : recommend(
+                  'lost-master',
+                  {
+                    old: old.name,
+                    old_address: old.address,
+                    target: target?.name,
+                    target_address: target?.address,
+                    metalogger: metalogger && metalogger.name !== target?.name ? metalogger.name : target?.name,
+                  },
+                  `${old.name} does not answer and no master serves: promote the metalogger data on ${target?.name ?? 'the standby'}.`,
+                ),
+        });
     }
   }
 
@@ -316,7 +323,12 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
             byHand,
             'Then `mfs-tui triage` again.',
           ])
-        : recommend('keepalived-ha', { first: master.name }, `${why}, and no keepalived runs on any master candidate: keepalived-ha puts the VIP under keepalived with ${master.name} as the active master.`, [byHand]);
+        : recommend(
+            'keepalived-ha',
+            { first: master.name },
+            `${why}, and no keepalived runs on any master candidate: keepalived-ha puts the VIP under keepalived with ${master.name} as the active master.`,
+            [byHand],
+          );
     const holder = holders[0];
     if (holder && promotingTo === holder.name) {
       addFailover((takeover as { window: FailoverWindow }).window, `a look at keepalived on ${holder.name}`);
@@ -331,7 +343,11 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       add('no-vip-holder', {
         title: t('triage.title.noVipHolder', { vip, master: master.name }),
         hosts: candidates.map((h) => h.name),
-        evidence: [...candidates.filter(known).map((h) => ({ host: h.name, probe: `${SSH} (ip addr)`, saw: `does not hold the VIP ${vip}` })), psEvidence(master, 'mfsmaster'), ...candidates.filter(known).map(keepalivedEvidence)],
+        evidence: [
+          ...candidates.filter(known).map((h) => ({ host: h.name, probe: `${SSH} (ip addr)`, saw: `does not hold the VIP ${vip}` })),
+          psEvidence(master, 'mfsmaster'),
+          ...candidates.filter(known).map(keepalivedEvidence),
+        ],
         recommendation: vipFix('no host holds the VIP'),
       });
     }
@@ -371,8 +387,10 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
         hosts: [h.name],
         evidence: [keepalivedEvidence(h), psEvidence(h, 'mfsmetalogger'), changelogEvidence(h)],
         recommendation: none('no runbook fits: the standby needs its metalogger with current metadata and keepalived running; until then a lost master does not fail over.', [
-          ...(runs(h, 'mfsmetalogger') ? [`On ${h.name}: \`mfsmetalogger restart\` (it downloads the metadata from the master at start); keepalived's check passes once it has it.`] : [`On ${h.name}: \`mfsmetalogger start\` (the standby keeps current metadata through it).`]),
-          ...(off ? [`Then start keepalived on ${h.name}.`] : ['If it stays FAULT, read the check script\'s reason (a majority of chunkservers must answer on 9422 from there).']),
+          ...(runs(h, 'mfsmetalogger')
+            ? [`On ${h.name}: \`mfsmetalogger restart\` (it downloads the metadata from the master at start); keepalived's check passes once it has it.`]
+            : [`On ${h.name}: \`mfsmetalogger start\` (the standby keeps current metadata through it).`]),
+          ...(off ? [`Then start keepalived on ${h.name}.`] : ["If it stays FAULT, read the check script's reason (a majority of chunkservers must answer on 9422 from there)."]),
         ]),
       });
     }
@@ -402,7 +420,10 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       title: t('triage.title.endangeredChunks', { count: c.endangered }),
       hosts: [],
       evidence: [{ probe: `mfscli -SIC via VIP${mfsVia}`, saw: `chunk matrix: ${c.endangered} endangered` }, ...csEvidence],
-      recommendation: none('no runbook fits: replication restores the copies by itself once the chunkservers are back.', [bringBack, 'Stop nothing else meanwhile: one more lost chunkserver makes these chunks missing.']),
+      recommendation: none('no runbook fits: replication restores the copies by itself once the chunkservers are back.', [
+        bringBack,
+        'Stop nothing else meanwhile: one more lost chunkserver makes these chunks missing.',
+      ]),
     });
   }
 
@@ -425,10 +446,15 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
             { host: h.name, host_address: h.address, daemon: 'chunkserver' },
             `${h.name} answers but mfschunkserver does not run there: start it, after reading why it stopped (the runbook shows its last log lines and disks).`,
           )
-        : none(gone ? 'no runbook fits: the host must be reachable over SSH first.' : 'no runbook fits: mfschunkserver runs on the host but the master does not see it, a network problem between them.', [
-            gone ? `Reach ${h.name} (console, power, network) and start it; mfschunkserver must start at boot.` : `On ${h.name}: check that it reaches the VIP ${vip} on port 9420 (\`mfschunkserver restart\` if it hangs).`,
-            'Then `mfs-tui triage` again: undergoal chunks replicate by themselves once it is back.',
-          ]),
+        : none(
+            gone ? 'no runbook fits: the host must be reachable over SSH first.' : 'no runbook fits: mfschunkserver runs on the host but the master does not see it, a network problem between them.',
+            [
+              gone
+                ? `Reach ${h.name} (console, power, network) and start it; mfschunkserver must start at boot.`
+                : `On ${h.name}: check that it reaches the VIP ${vip} on port 9420 (\`mfschunkserver restart\` if it hangs).`,
+              'Then `mfs-tui triage` again: undergoal chunks replicate by themselves once it is back.',
+            ],
+          ),
     });
   }
   for (const d of disconnected.filter((x) => !reportedIps.has(x.ip))) {
@@ -453,7 +479,9 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       hosts: [h.name],
       evidence: [
         gone ? unreachableEvidence(h) : psEvidence(h, 'mfsmetalogger'),
-        ...(masterAnswers && viaVip!.sections.has('IG') ? [{ probe: `mfscli -SMB via VIP${mfsVia}`, saw: viaVip!.metaloggers.length ? `metaloggers connected: ${viaVip!.metaloggers.map((m) => m.ip).join(', ')}` : 'no metalogger connected' }] : []),
+        ...(masterAnswers && viaVip!.sections.has('IG')
+          ? [{ probe: `mfscli -SMB via VIP${mfsVia}`, saw: viaVip!.metaloggers.length ? `metaloggers connected: ${viaVip!.metaloggers.map((m) => m.ip).join(', ')}` : 'no metalogger connected' }]
+          : []),
       ],
       recommendation: dead
         ? recommend(
@@ -461,9 +489,12 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
             { host: h.name, host_address: h.address, daemon: 'metalogger' },
             `${h.name} answers but mfsmetalogger does not run there: start it (it downloads the metadata again). Until it runs, a lost master host loses the changes since its last metadata save.`,
           )
-        : none(gone ? 'no runbook fits: the host must be reachable over SSH first. Until the metalogger runs, a lost master host loses the changes since its last metadata save.' : 'no runbook fits: the metalogger runs but the master does not see it, a network problem between them.', [
-            gone ? `Reach ${h.name} and start it; mfsmetalogger must start at boot.` : `On ${h.name}: check that it reaches the VIP ${vip} on port 9419, then \`mfsmetalogger restart\`.`,
-          ]),
+        : none(
+            gone
+              ? 'no runbook fits: the host must be reachable over SSH first. Until the metalogger runs, a lost master host loses the changes since its last metadata save.'
+              : 'no runbook fits: the metalogger runs but the master does not see it, a network problem between them.',
+            [gone ? `Reach ${h.name} and start it; mfsmetalogger must start at boot.` : `On ${h.name}: check that it reaches the VIP ${vip} on port 9419, then \`mfsmetalogger restart\`.`],
+          ),
     });
   }
   const lagMax = opts.metaloggerLagVersions ?? 100;
@@ -473,7 +504,9 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       title: t('triage.title.metaloggerLagging', { host: l.host, behind: l.behind }),
       hosts: [l.host],
       evidence: [vipAnswer, { host: l.host, probe: `${SSH} (changelog_ml.0.mfs)`, saw: `last change ${l.version} (${l.changelogAgeS} s ago)` }],
-      recommendation: none('no runbook fits: a lagging metalogger needs its connection to the master checked.', [`On ${l.host}: check that it reaches the VIP ${vip} on port 9419, then \`mfsmetalogger restart\`.`]),
+      recommendation: none('no runbook fits: a lagging metalogger needs its connection to the master checked.', [
+        `On ${l.host}: check that it reaches the VIP ${vip} on port 9419, then \`mfsmetalogger restart\`.`,
+      ]),
     });
   }
 
@@ -523,14 +556,11 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       rank: candidate ? RANK['host-locked-out'] : 64,
       title: t(candidate ? 'triage.title.lockedOutCandidate' : 'triage.title.lockedOut', { host: h.name, why: loginLabel(h.login) }),
       hosts: [h.name],
-      evidence: [
-        { host: h.name, probe: SSH, saw: `${loginSeen(h)}${h.error ? `: ${h.error}` : ''}` },
-        ...candidateAnswers.filter((e) => e.host === h.name),
-      ],
-      recommendation: none(`no runbook fits until mfs-tui can log into ${h.name}: what runs there is unknown${candidate ? ', and recovering a master beside one that may be running makes two' : ''}.`, [
-        ...accessHowTo(h),
-        'Then `mfs-tui triage` again.',
-      ]),
+      evidence: [{ host: h.name, probe: SSH, saw: `${loginSeen(h)}${h.error ? `: ${h.error}` : ''}` }, ...candidateAnswers.filter((e) => e.host === h.name)],
+      recommendation: none(
+        `no runbook fits until mfs-tui can log into ${h.name}: what runs there is unknown${candidate ? ', and recovering a master beside one that may be running makes two' : ''}.`,
+        [...accessHowTo(h), 'Then `mfs-tui triage` again.'],
+      ),
     });
   }
 
@@ -542,10 +572,10 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     for (const f of findings) {
       const r = f.recommendation;
       if (r.kind !== 'runbook' || !HIGH_RISK.has(riskOf(library, r.runbook) ?? 'low')) continue;
-      f.recommendation = none(`fix access to ${names} first: ${r.runbook} would fit what the other hosts show, but mfs-tui cannot log into ${names} (${list(locked.map((h) => loginLabel(h.login)))}), so whether a master runs there is unknown.`, [
-        ...locked.flatMap(accessHowTo),
-        `Then \`mfs-tui triage\` again; it recommends ${r.runbook} only once ${names} is known not to be serving or taking over.`,
-      ]);
+      f.recommendation = none(
+        `fix access to ${names} first: ${r.runbook} would fit what the other hosts show, but mfs-tui cannot log into ${names} (${list(locked.map((h) => loginLabel(h.login)))}), so whether a master runs there is unknown.`,
+        [...locked.flatMap(accessHowTo), `Then \`mfs-tui triage\` again; it recommends ${r.runbook} only once ${names} is known not to be serving or taking over.`],
+      );
       f.evidence = [...f.evidence, ...locked.map((h) => ({ host: h.name, probe: SSH, saw: loginSeen(h) }))];
     }
   }
@@ -566,10 +596,10 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
         : promoting.length
           ? 'is promoting itself to master (its role script runs)'
           : `started its master ${Math.min(...who[0]!.probe!.daemons.mfsmaster.map((p) => p.uptimeS))} s ago and it does not answer through the VIP yet`;
-      f.recommendation = none(
-        `no runbook yet: ${list(who.map((h) => h.name))} ${doing}, so ${r.runbook} could act beside a master being started.`,
-        ['Run `mfs-tui triage` again in a few seconds.', `If it stays so, look at ${who[0]!.name} by hand (\`ssh ${who[0]!.name} 'ps -e | grep mfs; ip -br addr; tail /var/log/mfs-ha.log'\`) before ${r.runbook}.`],
-      );
+      f.recommendation = none(`no runbook yet: ${list(who.map((h) => h.name))} ${doing}, so ${r.runbook} could act beside a master being started.`, [
+        'Run `mfs-tui triage` again in a few seconds.',
+        `If it stays so, look at ${who[0]!.name} by hand (\`ssh ${who[0]!.name} 'ps -e | grep mfs; ip -br addr; tail /var/log/mfs-ha.log'\`) before ${r.runbook}.`,
+      ]);
       return;
     }
     r.ruledOut = ruledOutFor(candidates, judged.get(i), status.at);
@@ -604,11 +634,17 @@ function ruledOutFor(candidates: HostStatus[], fo: FailoverJudgement | undefined
   for (const h of down) out.push({ explanation: 'down', host: h.name, saw: `${h.name} does not answer at all (${h.error ?? 'no SSH session'}): down or cut off, not busy and not refusing a login` });
   for (const h of up) out.push({ explanation: 'down', host: h.name, saw: `${h.name} is up: it answered SSH and its status probe${ago(h)}` });
   if (up.length) out.push({ explanation: 'busy', saw: `the status probe completed on ${names(up)}: no candidate is too busy to answer` });
-  out.push({ explanation: 'locked-out', saw: up.length ? `logged into ${names(up)}${down.length ? `; ${names(down)} gave no SSH answer at all, not a refused login` : ''}` : `no candidate refused a login` });
+  out.push({
+    explanation: 'locked-out',
+    saw: up.length ? `logged into ${names(up)}${down.length ? `; ${names(down)} gave no SSH answer at all, not a refused login` : ''}` : `no candidate refused a login`,
+  });
   const iso = (ms: number) => new Date(ms).toISOString().slice(11, 19);
   const states = up.map((h) => `${h.name} ${h.probe!.daemons.keepalived.length ? (h.probe!.keepalived?.[0]?.state ?? 'keepalived, state unknown') : 'no keepalived'}`).join(', ');
   if (fo?.kind === 'overdue') {
-    out.push({ explanation: 'failing-over', saw: `a failover to ${fo.window.to} was expected within ${fo.window.expectedWithinS} s (counted from ${fo.window.anchor}), by ${iso(fo.window.deadlineAt)}; at ${iso(at)} still no master serves (keepalived: ${states})` });
+    out.push({
+      explanation: 'failing-over',
+      saw: `a failover to ${fo.window.to} was expected within ${fo.window.expectedWithinS} s (counted from ${fo.window.anchor}), by ${iso(fo.window.deadlineAt)}; at ${iso(at)} still no master serves (keepalived: ${states})`,
+    });
   } else if (fo?.kind === 'not-expected') {
     out.push({ explanation: 'failing-over', saw: `no failover is coming: ${fo.why.map((e) => e.saw).join('; ')}` });
   } else {
@@ -645,7 +681,9 @@ function loginWhy(h: HostStatus): string {
 function accessHowTo(h: HostStatus): string[] {
   switch (h.login) {
     case 'host-key-changed':
-      return [`Find out why ${h.name}'s host key changed (reinstalled? another machine on ${h.address}?) by checking its fingerprint on the console; only then replace the known_hosts entry (\`ssh-keygen -R ${h.address}\`).`];
+      return [
+        `Find out why ${h.name}'s host key changed (reinstalled? another machine on ${h.address}?) by checking its fingerprint on the console; only then replace the known_hosts entry (\`ssh-keygen -R ${h.address}\`).`,
+      ];
     case 'host-key-unknown':
       return [`Check ${h.name}'s host key fingerprint on its console, then accept it once interactively (\`mfs-tui\` asks, or \`ssh ${h.address}\`).`];
     case 'host-key-rejected':

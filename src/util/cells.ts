@@ -146,5 +146,10 @@ export function wrapCells(text: string, width: number): string[] {
 export function tableLines(rows: readonly (readonly string[])[], gap = 2): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, cells(c))));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : padCells(c, widths[i]!))).join(' '.repeat(gap)).trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : padCells(c, widths[i]!)))
+      .join(' '.repeat(gap))
+      .trimEnd(),
+  );
 }

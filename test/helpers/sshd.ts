@@ -113,7 +113,9 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       'MaxStartups 100',
       // Debian's bash sources ~/.bashrc for `ssh host cmd` unless SHLVL says it is nested; root's .bashrc on
       // this machine (pyenv init) costs ~1 s per command, which would dominate every test.
-      `SetEnv SHLVL=1${Object.entries(opts.env ?? {}).map(([k, v]) => ` ${k}=${v}`).join('')}`,
+      `SetEnv SHLVL=1${Object.entries(opts.env ?? {})
+        .map(([k, v]) => ` ${k}=${v}`)
+        .join('')}`,
       ...(opts.extraConfig ?? []),
       '',
     ].join('\n'),

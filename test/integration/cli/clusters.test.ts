@@ -87,7 +87,10 @@ describe('mfs-tui clusters', () => {
     assert.equal(added.code, 0, added.err);
     assert.match(added.out, /added prod → .*prod\.yaml: 1 host/);
     const listed = JSON.parse(cli(['clusters', 'list', '--json']).out) as { clusters: { name: string; inventory: string; hosts: number }[] };
-    assert.deepEqual(listed.clusters.map((c) => [c.name, c.inventory, c.hosts]), [['prod', prod, 1]]);
+    assert.deepEqual(
+      listed.clusters.map((c) => [c.name, c.inventory, c.hosts]),
+      [['prod', prod, 1]],
+    );
 
     const dup = cli(['clusters', 'add', 'prod', writeInventory('other', 'other')]);
     assert.equal(dup.code, 2);
@@ -122,11 +125,19 @@ describe('mfs-tui clusters', () => {
     for (const runbook of ['power-cut', 'lost-master']) {
       const r = cli(['run', runbook, '--yes', '--input', 'host=m1']);
       assert.equal(r.code, 2, r.err);
-      assert.match(r.err, new RegExp(`refusing to run ${runbook} \\(risk (high|critical)\\) with --yes on a cluster nobody named for this command \\(remembered\\).*--cluster NAME.*MFS_TUI_CLUSTER=NAME.*this would have been 'staging'`));
+      assert.match(
+        r.err,
+        new RegExp(
+          `refusing to run ${runbook} \\(risk (high|critical)\\) with --yes on a cluster nobody named for this command \\(remembered\\).*--cluster NAME.*MFS_TUI_CLUSTER=NAME.*this would have been 'staging'`,
+        ),
+      );
       assert.ok(!fs.existsSync(path.join(work, 'state', 'runs')) || fs.readdirSync(path.join(work, 'state', 'runs')).length === 0, 'a refused run leaves no journal');
     }
     // Named by the environment or the command line: not refused (it then fails to connect to 127.0.0.1:1, exit 3).
-    for (const [args, extra] of [[['run', 'power-cut', '--yes', '--input', 'host=m1'], { MFS_TUI_CLUSTER: 'staging' }], [['--cluster', 'staging', 'run', 'power-cut', '--yes', '--input', 'host=m1'], {}]] as const) {
+    for (const [args, extra] of [
+      [['run', 'power-cut', '--yes', '--input', 'host=m1'], { MFS_TUI_CLUSTER: 'staging' }],
+      [['--cluster', 'staging', 'run', 'power-cut', '--yes', '--input', 'host=m1'], {}],
+    ] as const) {
       const r = cli([...args], extra);
       assert.doesNotMatch(r.err, /refusing to run/);
       assert.notEqual(r.code, 0);
@@ -143,7 +154,10 @@ describe('mfs-tui clusters', () => {
     assert.match(review.out, /cluster: prod-a/);
     assert.match(review.out, /name: m2\n\s+address: 192\.0\.2\.12\n\s+port: 2222\n\s+user: ops/);
     assert.match(review.err, /review the inventory above, then save it with --yes.*nothing saved/);
-    assert.equal(JSON.parse(cli(['clusters', 'list', '--json']).out).clusters.some((c: { name: string }) => c.name === 'prod-a'), false);
+    assert.equal(
+      JSON.parse(cli(['clusters', 'list', '--json']).out).clusters.some((c: { name: string }) => c.name === 'prod-a'),
+      false,
+    );
 
     const saved = cli(['clusters', 'import', 'prod-a', source, '--map', 'misc=client', '--yes']);
     assert.equal(saved.code, 0, saved.err);
@@ -190,10 +204,7 @@ describe('mfs-tui clusters', () => {
     for (const noAnsible of [[], ['--no-ansible']]) {
       const how = noAnsible.length ? 'read by mfs-tui' : 'through ansible-inventory';
       // ssh options (a ProxyCommand is a command) are never carried over, and the review says so.
-      const opts = hostile(
-        'proxy.ini',
-        `[masters]\nm1 ansible_host=192.0.2.11 ansible_ssh_common_args='-o ProxyCommand="touch ${marker}"' ansible_ssh_extra_args='-oLocalCommand=id'\n`,
-      );
+      const opts = hostile('proxy.ini', `[masters]\nm1 ansible_host=192.0.2.11 ansible_ssh_common_args='-o ProxyCommand="touch ${marker}"' ansible_ssh_extra_args='-oLocalCommand=id'\n`);
       const review = cli(['clusters', 'import', 'p', opts, '--map', 'masters=master-candidate', ...vip, ...noAnsible]);
       assert.equal(review.code, 2, `${how}: ${review.err}`);
       assert.match(review.out, /m1: ansible_ssh_common_args was NOT imported/, how);
@@ -210,7 +221,10 @@ describe('mfs-tui clusters', () => {
         assert.match(r.err, what, `${how} ${line}`);
         assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
       }
-      assert.equal(JSON.parse(cli(['clusters', 'list', '--json']).out).clusters.some((c: { name: string }) => c.name === 'q'), false);
+      assert.equal(
+        JSON.parse(cli(['clusters', 'list', '--json']).out).clusters.some((c: { name: string }) => c.name === 'q'),
+        false,
+      );
       assert.equal(fs.existsSync(marker), false, 'nothing the inventory said was executed');
     }
     // Not a regular file (/dev/zero would be read forever), or one another user could change: refused before a byte is read.

@@ -60,7 +60,10 @@ test('80×24, 102 hosts, 12 down: counts by state worst first, the down hosts fi
     // The table: a window, the down hosts first, its position shown.
     const rows = s.split('\n').filter((l) => /│ (m\d|c\d{3}) /.test(l));
     assert.ok(rows.length >= 3 && rows.length <= 12, `a window of rows, not a wall: ${rows.length}\n${s}`);
-    assert.ok(rows.every((l) => /DOWN/.test(l)), `the first rows are the down hosts:\n${s}`);
+    assert.ok(
+      rows.every((l) => /DOWN/.test(l)),
+      `the first rows are the down hosts:\n${s}`,
+    );
     const pos = /hosts 1–(\d+) of 102/.exec(s);
     assert.ok(pos, `the position is shown:\n${s}`);
     assert.equal(Number(pos[1]), rows.length, 'the position says how many rows show');

@@ -18,7 +18,10 @@ const runbooks = join(dir, 'runbooks');
 const state = join(dir, 'state');
 mkdirSync(runbooks);
 const inventory = join(dir, 'inventory.yaml');
-writeFileSync(inventory, 'cluster: hometest\nvip: { address: 127.0.0.99, interface: lo, prefix: 32 }\nhosts:\n  - { name: m1, address: 127.0.0.1, roles: [master-candidate] }\n  - { name: l1, address: 127.0.0.1, roles: [metalogger] }\n  - { name: c1, address: 127.0.0.1, roles: [chunkserver] }\n');
+writeFileSync(
+  inventory,
+  'cluster: hometest\nvip: { address: 127.0.0.99, interface: lo, prefix: 32 }\nhosts:\n  - { name: m1, address: 127.0.0.1, roles: [master-candidate] }\n  - { name: l1, address: 127.0.0.1, roles: [metalogger] }\n  - { name: c1, address: 127.0.0.1, roles: [chunkserver] }\n',
+);
 const env = { MFS_TUI_STATE_DIR: state, MFS_TUI_CONFIG_DIR: join(dir, 'config'), NO_COLOR: '1', TERM: 'xterm-256color', LANG: 'C.UTF-8', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 
 after(() => {
@@ -107,7 +110,10 @@ test('the inventory remembered from the last start draws the first frame; the fu
   const key = join(dir, 'id_test');
   writeFileSync(key, 'not really a key, only has to exist\n', { mode: 0o600 });
   const keyed = join(dir, 'keyed.yaml');
-  writeFileSync(keyed, `cluster: remembered-test\nvip: { address: 127.0.0.99, interface: lo, prefix: 32 }\nhosts:\n  - { name: m1, address: 127.0.0.1, identity: ${key}, roles: [master-candidate] }\n`);
+  writeFileSync(
+    keyed,
+    `cluster: remembered-test\nvip: { address: 127.0.0.99, interface: lo, prefix: 32 }\nhosts:\n  - { name: m1, address: 127.0.0.1, identity: ${key}, roles: [master-candidate] }\n`,
+  );
   // The shell line of the tmux session: the app's exit code shows once it ends.
   const args = `--inventory ${keyed} --runbooks ${runbooks}; echo "mfs-tui exited with $?"`;
   app.start(env, args, { columns: 140, rows: 40 });

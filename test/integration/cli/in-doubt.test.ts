@@ -37,7 +37,10 @@ const writers = (e: CliEnv): string[] => readFileSync(join(e.dir, 'writers'), 'u
 function journal(e: CliEnv): { runId: string; records: { type: string; [k: string]: unknown }[] } {
   const runs = join(e.env.MFS_TUI_STATE_DIR!, 'runs');
   const [file] = readdirSync(runs).filter((f) => f.endsWith('.jsonl'));
-  const records = readFileSync(join(runs, file!), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const records = readFileSync(join(runs, file!), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   return { runId: records[0].runId, records };
 }
 
@@ -85,7 +88,10 @@ test('SIGKILL of mfs-tui during a 30 s step: never a second copy; resume shows i
   assert.match(again.stdout, /--settle rerun refused: the command still runs on h1/);
   assert.match(again.stdout, /settle it with --settle follow\|stop\|mark-done\|abort/);
   const shown = [...again.stdout.matchAll(/h1 \| tick (\d+)/g)].map((m) => Number(m[1]));
-  assert.ok(shown.some((n) => n >= atKill + 5), `output printed after the kill is shown on resume: ${shown.join(',')} (killed at ${atKill})`);
+  assert.ok(
+    shown.some((n) => n >= atKill + 5),
+    `output printed after the kill is shown on resume: ${shown.join(',')} (killed at ${atKill})`,
+  );
   assert.deepEqual(writers(e).length, 1, 'one copy only');
 
   writeFileSync(join(e.dir, 'stop'), '');

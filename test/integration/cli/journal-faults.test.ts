@@ -56,7 +56,10 @@ test('SIGINT under run --yes cancels the remote command, records it cancelled, l
   assert.match(r.stdout, /resume with: mfs-tui resume /);
   const remote = Number(readFileSync(join(e.dir, 'long.pid'), 'utf8'));
   await until('the remote command to be gone', () => !alive(remote), 10_000);
-  const recs = readFileSync(r.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const recs = readFileSync(r.file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.deepEqual(
     recs.filter((x) => x.type === 'step-cancelled').map((x) => [x.stepId, x.reason]),
     [['long', 'operator']],
@@ -117,7 +120,10 @@ test('state and config folders are 0700 and journals 0600, also when the folders
   mkdirSync(e.env.MFS_TUI_CONFIG_DIR!, { mode: 0o755 });
   chmodSync(e.env.MFS_TUI_STATE_DIR!, 0o755);
   chmodSync(e.env.MFS_TUI_CONFIG_DIR!, 0o755);
-  writeFileSync(join(e.runbooks, 'one.md'), `---\nid: one\ntitle: One\nsummary: s\nwhen: tests\nrisk: low\nroles: [master-candidate]\n---\n\n## Only {#only}\n\n\`\`\`sh on=h1 confirm=none\necho hi\n\`\`\`\n`);
+  writeFileSync(
+    join(e.runbooks, 'one.md'),
+    `---\nid: one\ntitle: One\nsummary: s\nwhen: tests\nrisk: low\nroles: [master-candidate]\n---\n\n## Only {#only}\n\n\`\`\`sh on=h1 confirm=none\necho hi\n\`\`\`\n`,
+  );
   const r = runCli(e, ['run', 'one', '--runbooks', e.runbooks, '--inventory', e.inventory, '--yes']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal(statSync(e.env.MFS_TUI_STATE_DIR!).mode & 0o777, 0o700);

@@ -10,7 +10,11 @@ import { BIN } from './cli-env.ts';
 function cli(config: string, args: string[], locale: Record<string, string> = {}) {
   // Only the locale variables given here: the machine's own LANG must not decide.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(LC_ALL|LC_MESSAGES|LANG|LANGUAGE)$/.test(k)));
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...env, ...locale, MFS_TUI_CONFIG_DIR: config, MFS_TUI_STATE_DIR: join(config, 'state'), NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...env, ...locale, MFS_TUI_CONFIG_DIR: config, MFS_TUI_STATE_DIR: join(config, 'state'), NO_COLOR: '1' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -33,7 +37,7 @@ test('--lang wins, anywhere on the command line, and is remembered for the next 
   assert.match(cli(config, ['--help'], { LANG: 'zh_CN.UTF-8' }).stdout, new RegExp(ENGLISH));
 });
 
-test('an unknown --lang is refused with exit 2, in the locale\'s language, and nothing is remembered', () => {
+test("an unknown --lang is refused with exit 2, in the locale's language, and nothing is remembered", () => {
   const config = mkdtempSync(join(tmpdir(), 'mfs-lang-'));
   const r = cli(config, ['--lang', 'fr', '--help'], { LANG: 'zh_CN.UTF-8' });
   assert.equal(r.code, 2);

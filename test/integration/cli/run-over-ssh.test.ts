@@ -71,9 +71,15 @@ test('run --yes streams output, records every step, and exits 1 on a failed step
   const [file] = readdirSync(runs).filter((f) => f.endsWith('.jsonl'));
   assert.ok(file, 'a journal was written');
   assert.equal(statSync(join(runs, file)).mode & 0o777, 0o600);
-  const recs = readFileSync(join(runs, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const recs = readFileSync(join(runs, file), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const started = recs.filter((x) => x.type === 'step-started');
-  assert.deepEqual(started.map((x) => `${x.stepId}/${x.phase}`), ['say/command', 'count/command', 'count/check', 'fail/command']);
+  assert.deepEqual(
+    started.map((x) => `${x.stepId}/${x.phase}`),
+    ['say/command', 'count/command', 'count/check', 'fail/command'],
+  );
   assert.match(started[0].command, /echo "moose from \$\(hostname\) h1"/);
   assert.equal(recs.at(-1).type, 'run-finished');
   assert.equal(recs.at(-1).status, 'failed');
@@ -82,11 +88,17 @@ test('run --yes streams output, records every step, and exits 1 on a failed step
 test('run --json prints one journal record per line', () => {
   const e = setup();
   const r = runCli(e, ['run', 'tour', '--runbooks', e.runbooks, '--inventory', e.inventory, '--yes', '--json']);
-  const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const events = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(events[0].type, 'run-started');
   assert.equal(events[0].inputs.word, 'hello');
   assert.ok(events.some((x) => x.type === 'output' && /hello from/.test(x.data)));
-  assert.deepEqual(events.map((x) => x.seq), events.map((_, i) => i + 1));
+  assert.deepEqual(
+    events.map((x) => x.seq),
+    events.map((_, i) => i + 1),
+  );
 });
 
 test('run without --yes and without a terminal refuses up front: runs nothing, lists what it would ask, names --yes only for automation', () => {
@@ -111,7 +123,10 @@ test('a run that hands over prints the next command with the values it hands ove
   );
   writeFileSync(
     join(e.runbooks, 'take.md'),
-    `---\nid: take\ntitle: Take\nsummary: s\nwhen: w\nrisk: low\ninputs:\n  - name: back\n    prompt: Which host comes back?\n    from: [give.gone]\n  - name: back_address\n    prompt: Its address\n    address-of: back\n---\n\n## Say {#say}\n\n\`\`\`sh on=h1 confirm=none\necho {{back}} {{back_address}}\n\`\`\`\n`.replace('{{back}} {{back_address}}', '{{inputs.back}} {{inputs.back_address}}'),
+    `---\nid: take\ntitle: Take\nsummary: s\nwhen: w\nrisk: low\ninputs:\n  - name: back\n    prompt: Which host comes back?\n    from: [give.gone]\n  - name: back_address\n    prompt: Its address\n    address-of: back\n---\n\n## Say {#say}\n\n\`\`\`sh on=h1 confirm=none\necho {{back}} {{back_address}}\n\`\`\`\n`.replace(
+      '{{back}} {{back_address}}',
+      '{{inputs.back}} {{inputs.back_address}}',
+    ),
   );
   const r = runCli(e, ['run', 'give', '--runbooks', e.runbooks, '--inventory', e.inventory, '--yes', '--decide', 'next=on']);
   assert.equal(r.code, 0, r.stderr + r.stdout);

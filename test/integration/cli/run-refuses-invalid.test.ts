@@ -39,7 +39,10 @@ for (const [form, args] of [
 
 test('run and validate of a file over 1 MB: exit 2, located, in well under the time a parse would take', () => {
   writeFileSync(join(dir, 'big.md'), `---\nid: big\n---\n${'x'.repeat(2 * 1024 * 1024)}`);
-  for (const args of [['validate', 'big.md'], ['--runbooks', 'books', 'run', 'big.md', '--yes']]) {
+  for (const args of [
+    ['validate', 'big.md'],
+    ['--runbooks', 'books', 'run', 'big.md', '--yes'],
+  ]) {
     const t0 = performance.now();
     const r = cli(args);
     const ms = performance.now() - t0;
@@ -55,7 +58,11 @@ test('run and validate of a file over 1 MB: exit 2, located, in well under the t
 test('run and validate of absurd markdown under 1 MB (15,000 steps, 2,000 nested quotes or lists, a line of brackets): exit 2, located, fast', () => {
   const head = '---\nid: absurd\ntitle: A\nsummary: S.\nwhen: W.\nrisk: low\n---\n\n';
   const files: [string, string, RegExp][] = [
-    ['steps.md', head + Array.from({ length: 15_000 }, (_, i) => `## S${i}\n\n\`\`\`sh on=local confirm=none\necho ${i}\n\`\`\`\n\n`).join(''), /steps\.md:5001:1: the file has \d+ lines, over the limit of 5000: not read/],
+    [
+      'steps.md',
+      head + Array.from({ length: 15_000 }, (_, i) => `## S${i}\n\n\`\`\`sh on=local confirm=none\necho ${i}\n\`\`\`\n\n`).join(''),
+      /steps\.md:5001:1: the file has \d+ lines, over the limit of 5000: not read/,
+    ],
     ['many-steps.md', head + Array.from({ length: 1_000 }, (_, i) => `## S${i}\n`).join(''), /many-steps\.md:209:1: more than 200 steps: not read/],
     ['quotes.md', `${head}## S\n\n${'>'.repeat(2000)} x\n`, /quotes\.md:11:1: quotes or lists nested more than 16 levels deep: not read/],
     ['lists.md', `${head}## S\n\n${'- '.repeat(2000)}x\n`, /lists\.md:11:1: quotes or lists nested more than 16 levels deep: not read/],
@@ -66,7 +73,10 @@ test('run and validate of absurd markdown under 1 MB (15,000 steps, 2,000 nested
   for (const [name, text, message] of files) {
     assert.ok(Buffer.byteLength(text) < 1024 * 1024, name);
     writeFileSync(join(dir, name), text);
-    for (const args of [['validate', name], ['--runbooks', 'books', 'run', name, '--yes']]) {
+    for (const args of [
+      ['validate', name],
+      ['--runbooks', 'books', 'run', name, '--yes'],
+    ]) {
       const t0 = performance.now();
       const r = cli(args);
       const ms = performance.now() - t0;
@@ -106,7 +116,10 @@ test('a world-writable runbook or inventory is not read: exit 2, named, nothing 
   const book = `---\nid: ww\ntitle: WW\nsummary: S.\nwhen: W.\nrisk: low\n---\n\n## Work {#work}\n\n\`\`\`sh on=local confirm=none\ntouch ${ran}\n\`\`\`\n`;
   writeFileSync(join(dir, 'ww.md'), book);
   chmodSync(join(dir, 'ww.md'), 0o666);
-  for (const args of [['validate', 'ww.md'], ['--runbooks', 'books', 'run', 'ww.md', '--yes']]) {
+  for (const args of [
+    ['validate', 'ww.md'],
+    ['--runbooks', 'books', 'run', 'ww.md', '--yes'],
+  ]) {
     const r = cli(args);
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stdout + r.stderr, /ww\.md:1:1: the file is writable by every user \(mode 0666\)/);

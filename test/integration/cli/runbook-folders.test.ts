@@ -21,7 +21,10 @@ const book = (id: string, risk: string, line: string) =>
   `---\nid: ${id}\ntitle: T ${id}\nsummary: S.\nwhen: W.\nrisk: ${risk}\n---\n\n## Do {#do}\n\n\`\`\`sh on=local confirm=none\n${line}\n\`\`\`\n`;
 writeFileSync(join(mine, 'say-hi.md'), book('say-hi', 'low', `echo hi >> ${marker}`));
 writeFileSync(join(more, 'say-bye.md'), book('say-bye', 'low', `echo bye >> ${marker}`));
-writeFileSync(join(dir, 'inventory.yaml'), 'cluster: folders\nvip: { address: 127.0.0.99, interface: lo, prefix: 32 }\nhosts:\n  - { name: m1, address: 127.0.0.1, roles: [master-candidate] }\n  - { name: l1, address: 127.0.0.1, roles: [metalogger] }\n  - { name: c1, address: 127.0.0.1, roles: [chunkserver] }\n');
+writeFileSync(
+  join(dir, 'inventory.yaml'),
+  'cluster: folders\nvip: { address: 127.0.0.99, interface: lo, prefix: 32 }\nhosts:\n  - { name: m1, address: 127.0.0.1, roles: [master-candidate] }\n  - { name: l1, address: 127.0.0.1, roles: [metalogger] }\n  - { name: c1, address: 127.0.0.1, roles: [chunkserver] }\n',
+);
 const env = { ...process.env, MFS_TUI_STATE_DIR: join(dir, 'state'), MFS_TUI_CONFIG_DIR: join(dir, 'config'), NO_COLOR: '1' };
 const cli = (args: string[]) => spawnSync(process.execPath, [BIN, '--inventory', 'inventory.yaml', ...args], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
 

@@ -62,7 +62,14 @@ describe('mfs-tui triage exit codes', { skip: existsSync(BUNDLE) ? false : 'run 
       writeFileSync(join(dir, 'kh-hung'), '');
       writeFileSync(
         inventory,
-        ['cluster: hung', 'vip: { address: 127.0.0.100, interface: lo, prefix: 8 }', `ssh: { known_hosts: [${join(dir, 'kh-hung')}] }`, 'hosts:', `  - { name: m1, address: 127.0.0.1, port: ${port}, user: root, identity: ${key}, roles: [master-candidate] }`, ''].join('\n'),
+        [
+          'cluster: hung',
+          'vip: { address: 127.0.0.100, interface: lo, prefix: 8 }',
+          `ssh: { known_hosts: [${join(dir, 'kh-hung')}] }`,
+          'hosts:',
+          `  - { name: m1, address: 127.0.0.1, port: ${port}, user: root, identity: ${key}, roles: [master-candidate] }`,
+          '',
+        ].join('\n'),
       );
       const t0 = performance.now();
       const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {

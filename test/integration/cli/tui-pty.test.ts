@@ -89,7 +89,10 @@ test('pick a runbook, confirm, type the host name, see output, finish', async ()
   app.killSession();
   const runs = join(e.env.MFS_TUI_STATE_DIR!, 'runs');
   const file = readdirSync(runs).find((f) => f.endsWith('.jsonl'))!;
-  const recs = readFileSync(join(runs, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const recs = readFileSync(join(runs, file), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.deepEqual(
     recs.filter((r) => r.type === 'confirmed' || r.type === 'refused').map((r) => `${r.type}:${r.how ?? ''}:${r.typed ?? ''}`),
     ['confirmed:yes:', 'refused::h2', 'confirmed:typed:h1'],
@@ -115,9 +118,15 @@ test('`run RUNBOOK` typed in a terminal opens the runner screen: its inputs fill
   app.killSession();
   const runs = join(e.env.MFS_TUI_STATE_DIR!, 'runs');
   const file = readdirSync(runs).find((f) => f.endsWith('.jsonl'))!;
-  const recs = readFileSync(join(runs, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const recs = readFileSync(join(runs, file), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(recs[0].mode, 'interactive');
-  assert.ok(recs.some((r) => r.type === 'refused' && r.stepId === 'count'), 'the operator said no to step 2');
+  assert.ok(
+    recs.some((r) => r.type === 'refused' && r.stepId === 'count'),
+    'the operator said no to step 2',
+  );
   assert.ok(!recs.some((r) => r.type === 'step-started' && r.stepId === 'count'), 'nothing ran that was not confirmed');
 });
 
@@ -145,7 +154,7 @@ test('Home → Cluster status over the real SSH session; Esc goes back to Home',
   }
 });
 
-test('an unknown host key is shown with its fingerprint and trusted only on the operator\'s typed yes', async () => {
+test("an unknown host key is shown with its fingerprint and trusted only on the operator's typed yes", async () => {
   const e = cliEnv(sshd, { trust: false });
   writeFileSync(join(e.runbooks, 'pty-tour.md'), BOOK);
   start(e);

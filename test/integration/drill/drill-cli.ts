@@ -61,7 +61,11 @@ export function drillStore(env: DrillEnv): DrillStoreFile {
 /** A master answers at the VIP with a metadata version (what the trainee sees in status). */
 export function masterAnswers(): boolean {
   const r = spawnSync('mfscli', ['-ns', '|', '-SIM', '-H', VIP], { encoding: 'utf8', timeout: 15_000 });
-  const v = (r.stdout ?? '').split('\n').find((l) => l.startsWith('metadata servers:|'))?.split('|')[5]?.replace(/ /g, '');
+  const v = (r.stdout ?? '')
+    .split('\n')
+    .find((l) => l.startsWith('metadata servers:|'))
+    ?.split('|')[5]
+    ?.replace(/ /g, '');
   return !!v && /^\d+$/.test(v) && Number(v) > 0;
 }
 

@@ -107,7 +107,16 @@ describe('drills recovered with restart-daemon and fence-master', { skip, timeou
     const cs = store().active!.host!;
     // The trainee opens the app on the practice cluster: the drill under way is said on top.
     tui.start(
-      { MFS_TUI_LAB_DIR: env().lab, MFS_TUI_STATE_DIR: path.join(env().work, 'state'), MFS_TUI_CONFIG_DIR: path.join(env().work, 'config'), NO_COLOR: '1', TERM: 'xterm-256color', LANG: 'C.UTF-8', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      {
+        MFS_TUI_LAB_DIR: env().lab,
+        MFS_TUI_STATE_DIR: path.join(env().work, 'state'),
+        MFS_TUI_CONFIG_DIR: path.join(env().work, 'config'),
+        NO_COLOR: '1',
+        TERM: 'xterm-256color',
+        LANG: 'C.UTF-8',
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+      },
       '--lab',
       { columns: 140, rows: 40 },
     );
@@ -180,12 +189,22 @@ describe('drills recovered with restart-daemon and fence-master', { skip, timeou
     assert.match(check.out, /fence-master \[fits\] succeeded/);
     const done = store().history.at(-1)!;
     assert.equal(done.outcome, 'recovered');
-    assert.deepEqual(done.debrief!.runs.map((r) => r.runId), [crash.runId], 'one run, resumed, not two');
+    assert.deepEqual(
+      done.debrief!.runs.map((r) => r.runId),
+      [crash.runId],
+      'one run, resumed, not two',
+    );
     if (crash.killedBeforeFinish) {
       const how = new RegExp(`in-doubt step fence on ${stale}: (rerun|follow)`).exec(resumed.out)?.[1];
       assert.ok(how, resumed.out);
-      if (how === 'rerun') assert.ok(done.debrief!.wrongTurns.some((w) => w.kind === 're-run' && /in doubt after an interruption/.test(w.detail)), JSON.stringify(done.debrief!.wrongTurns));
+      if (how === 'rerun')
+        assert.ok(
+          done.debrief!.wrongTurns.some((w) => w.kind === 're-run' && /in doubt after an interruption/.test(w.detail)),
+          JSON.stringify(done.debrief!.wrongTurns),
+        );
     }
-    log(`stale-master-returns: ${stale} fenced (run killed at the fence step${crash.killedBeforeFinish ? ', in doubt' : ', after it finished'}, then resumed), recovered in ${(done.recoveryMs! / 1000).toFixed(1)} s`);
+    log(
+      `stale-master-returns: ${stale} fenced (run killed at the fence step${crash.killedBeforeFinish ? ', in doubt' : ', after it finished'}, then resumed), recovered in ${(done.recoveryMs! / 1000).toFixed(1)} s`,
+    );
   });
 });

@@ -40,7 +40,20 @@ describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_20
     log(`power-cut drill started in ${start.seconds.toFixed(1)} s, fault on ${drill.host}`);
     // As the trainee would see in status: a master answers again once the standby took over.
     assert.ok((await waitUntil(90_000, masterAnswers)) !== undefined, 'the standby took over');
-    const run = await cli(['--lab', 'run', 'power-cut', '--yes', '--input', `host=${drill.host}`, '--input', `host_address=${address(drill.host!)}`, '--decide', 'host-boots=yes', '--decide', 'choose=rejoin']);
+    const run = await cli([
+      '--lab',
+      'run',
+      'power-cut',
+      '--yes',
+      '--input',
+      `host=${drill.host}`,
+      '--input',
+      `host_address=${address(drill.host!)}`,
+      '--decide',
+      'host-boots=yes',
+      '--decide',
+      'choose=rejoin',
+    ]);
     assert.equal(run.code, 0, run.out);
     const report = path.join(work(), 'power-cut.md');
     const check = await cli(['drill', 'check', '--wait', '150', '--report', report]);
@@ -99,10 +112,22 @@ describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_20
     assert.notEqual(wrong.code, 0, wrong.out);
 
     const run = await cli([
-      '--lab', 'run', 'lost-master', '--yes',
-      '--input', `old=${lost}`, '--input', `old_address=${address(lost)}`,
-      '--input', `target=${target.name}`, '--input', `target_address=${target.address}`,
-      '--decide', 'fence=fenced', '--decide', 'next=later',
+      '--lab',
+      'run',
+      'lost-master',
+      '--yes',
+      '--input',
+      `old=${lost}`,
+      '--input',
+      `old_address=${address(lost)}`,
+      '--input',
+      `target=${target.name}`,
+      '--input',
+      `target_address=${target.address}`,
+      '--decide',
+      'fence=fenced',
+      '--decide',
+      'next=later',
     ]);
     assert.equal(run.code, 0, run.out);
     const check = await cli(['drill', 'check', '--wait', '150']);

@@ -31,7 +31,6 @@ after(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-
 describe('kill -9 mid-step, then resume', () => {
   it('shows the step in doubt with its output so far; check settles it; nothing runs twice', async () => {
     const pidfile = path.join(dir, 'sleeper.pid');

@@ -21,7 +21,6 @@ after(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-
 const fence = '```';
 const book = `---
 id: local-tour

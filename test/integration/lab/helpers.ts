@@ -38,11 +38,18 @@ export function labSsh(labDir: string, host: string, script: string, extra: stri
 
 /** No lab namespaces, links, netns mounts or recorded processes remain. */
 export function assertNothingLeft(pids: number[] = []): void {
-  const netns = sh('ip', ['netns', 'list']).out.split('\n').filter((l) => l.startsWith('mfslab-'));
+  const netns = sh('ip', ['netns', 'list'])
+    .out.split('\n')
+    .filter((l) => l.startsWith('mfslab-'));
   assert.deepEqual(netns, [], 'lab network namespaces remain');
-  const links = sh('ip', ['-o', 'link', 'show']).out.split('\n').filter((l) => /^\d+:\s+mfslab-/.test(l));
+  const links = sh('ip', ['-o', 'link', 'show'])
+    .out.split('\n')
+    .filter((l) => /^\d+:\s+mfslab-/.test(l));
   assert.deepEqual(links, [], 'lab links (veths, bridge) remain');
-  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes('mfslab-') || l.includes('mfs-tui-lab-test-'));
+  const mounts = fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('mfslab-') || l.includes('mfs-tui-lab-test-'));
   assert.deepEqual(mounts, [], 'lab mounts remain');
   const alive = pids.filter((pid) => {
     try {

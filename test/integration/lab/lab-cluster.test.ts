@@ -52,9 +52,8 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
 
   it('reports its phases and writes the inventory, ssh_config, known_hosts and key with the right modes', () => {
     // The runbooks build reports a line per runbook step under its phase.
-    const want = state.build === 'runbooks'
-      ? ['clean', 'prepare', 'network', 'hosts', 'install', 'ha', 'files', 'healthy']
-      : ['clean', 'prepare', 'network', 'hosts', 'master', 'daemons', 'vrrp', 'healthy'];
+    const want =
+      state.build === 'runbooks' ? ['clean', 'prepare', 'network', 'hosts', 'install', 'ha', 'files', 'healthy'] : ['clean', 'prepare', 'network', 'hosts', 'master', 'daemons', 'vrrp', 'healthy'];
     assert.deepEqual([...new Set(phases)], want);
     if (state.build === 'runbooks') {
       // Both runbooks' journals are kept in the lab dir, each ending in success.
@@ -62,7 +61,13 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
       for (const id of ['install-cluster', 'keepalived-ha']) {
         const j = runs.find((f) => f.includes(id));
         assert.ok(j, `journal of ${id} in ${dir}/runs`);
-        const last = JSON.parse(fs.readFileSync(path.join(dir, 'runs', j!), 'utf8').trim().split('\n').at(-1)!);
+        const last = JSON.parse(
+          fs
+            .readFileSync(path.join(dir, 'runs', j!), 'utf8')
+            .trim()
+            .split('\n')
+            .at(-1)!,
+        );
         assert.equal(last.type === 'run-finished' && last.status, 'succeeded');
       }
     }
@@ -91,7 +96,13 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
       if (h.name === 'cl') assert.doesNotMatch(procs!, /mfsmaster|mfschunkserver/);
     }
     // The check is real: m1's address presented with m2's key is refused.
-    const m2Key = fs.readFileSync(path.join(dir, 'known_hosts'), 'utf8').split('\n').find((l) => l.startsWith('m2,'))!.split(' ').slice(1).join(' ');
+    const m2Key = fs
+      .readFileSync(path.join(dir, 'known_hosts'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('m2,'))!
+      .split(' ')
+      .slice(1)
+      .join(' ');
     const wrong = path.join(dir, 'wrong_known_hosts');
     fs.writeFileSync(wrong, `m1,10.77.0.11 ${m2Key}\n`);
     const r = labSsh(dir, 'm1', 'true', ['-o', `UserKnownHostsFile=${wrong}`]);
@@ -124,12 +135,19 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
       const bin = fileURLToPath(new URL('../../../bin/mfs-tui', import.meta.url));
       const env = { ...process.env, MFS_TUI_LAB_DIR: dir, MFS_TUI_STATE_DIR: state, MFS_TUI_CONFIG_DIR: state };
       const r = spawnSync(process.execPath, [bin, 'run', 'health-check', '--lab', '--yes', '--json'], { env, encoding: 'utf8', timeout: 180_000 });
-      const events = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      const events = r.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
       const finished = events.at(-1);
       assert.equal(finished?.type, 'run-finished', r.stderr);
       assert.equal(finished.status, 'succeeded', `${finished.reason ?? ''}\n${r.stderr}`);
       const out = (step: string, host: string) =>
-        events.filter((e) => e.type === 'output' && e.stepId === step && e.host === host).map((e) => e.data).join('');
+        events
+          .filter((e) => e.type === 'output' && e.stepId === step && e.host === host)
+          .map((e) => e.data)
+          .join('');
       assert.match(out('vip-holder', 'm1'), /10\.77\.0\.100/, 'm1 holds the VIP');
       assert.doesNotMatch(out('vip-holder', 'm2'), /10\.77\.0\.100\//, 'm2 does not');
       assert.match(out('chunkservers', 'm1') + out('chunkservers', 'm2'), /10\.77\.0\.23/, 'c3 is listed by the master');
@@ -146,14 +164,26 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
     assert.equal(r.host, 'c3');
     const c3 = state.hosts.find((h) => h.name === 'c3')!;
     assert.deepEqual(await daemonPids(c3, 'mfschunkserver'), []);
-    assert.notDeepEqual(await daemonPids(state.hosts.find((h) => h.name === 'c2')!, 'mfschunkserver'), []);
+    assert.notDeepEqual(
+      await daemonPids(
+        state.hosts.find((h) => h.name === 'c2')!,
+        'mfschunkserver',
+      ),
+      [],
+    );
     const gone = await waitFor(async () => !(await readClusterView(VIP)).chunkservers.includes('10.77.0.23'), 20_000, 500);
     assert.ok(gone, 'the master no longer lists c3');
   });
 
   it('metalogger-down kills the metalogger on ml', async () => {
     await labBreak('metalogger-down');
-    assert.deepEqual(await daemonPids(state.hosts.find((h) => h.name === 'ml')!, 'mfsmetalogger'), []);
+    assert.deepEqual(
+      await daemonPids(
+        state.hosts.find((h) => h.name === 'ml')!,
+        'mfsmetalogger',
+      ),
+      [],
+    );
   });
 
   it('partition cuts a host off with its link still up; heal restores it', async () => {
@@ -166,14 +196,20 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
     assert.equal(await waitFor(() => tcpOpen(c1.address, 22, 1500), 5000), true);
   });
 
-  it('power-cut kills the VIP holder\'s master; the standby takes over and the files survive', async () => {
+  it("power-cut kills the VIP holder's master; the standby takes over and the files survive", async () => {
     // With c3 down and c1 cut off a moment ago, keepalived-ha's majority check put both
     // candidates in FAULT (no VIP holder): wait until m1 serves again after the heal.
     const back = await waitFor(async () => (await vipHolders(readState()!)).map((h) => h.name).join() === 'm1' && !(await readClusterView(VIP)).error, 30_000, 300);
     assert.ok(back, 'VIP back on m1 after the partition healed');
     const r = await labBreak('power-cut');
     assert.equal(r.host, 'm1');
-    assert.deepEqual(await daemonPids(state.hosts.find((h) => h.name === 'm1')!, 'mfsmaster'), []);
+    assert.deepEqual(
+      await daemonPids(
+        state.hosts.find((h) => h.name === 'm1')!,
+        'mfsmaster',
+      ),
+      [],
+    );
     const moved = await waitFor(async () => (await vipHolders(readState()!)).map((h) => h.name).join() === 'm2' && !(await readClusterView(VIP)).error, 60_000, 300);
     assert.ok(moved, 'VIP on m2 with a master answering');
     const r2 = labSsh(dir, 'cl', 'cd /mnt/mfs/lab && sha256sum -c /root/lab-files.sha256');
@@ -192,12 +228,16 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
 
   it('lose-master: the VIP holder vanishes (processes gone, link down); stale-master-returns brings it back with old metadata', async () => {
     // Let the cluster settle on one master with a ready standby.
-    const settled = await waitFor(async () => {
-      const s = await labStatus();
-      const standby = s.hosts.find((h) => h.haRole === 'BACKUP');
-      // A ready standby: its metalogger is connected to the master (so it holds metadata).
-      return s.vipHolders.length === 1 && !s.master?.error && standby !== undefined && s.master!.metaloggers.includes(standby.address);
-    }, 60_000, 500);
+    const settled = await waitFor(
+      async () => {
+        const s = await labStatus();
+        const standby = s.hosts.find((h) => h.haRole === 'BACKUP');
+        // A ready standby: its metalogger is connected to the master (so it holds metadata).
+        return s.vipHolders.length === 1 && !s.master?.error && standby !== undefined && s.master!.metaloggers.includes(standby.address);
+      },
+      60_000,
+      500,
+    );
     assert.ok(settled, 'one master and a ready standby');
     const r = await labBreak('lose-master');
     const lost = readState()!.hosts.find((h) => h.name === r.host)!;
@@ -217,6 +257,9 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
     // Two masters: the VIP one and the returned one, whose metadata is older.
     const version = (host: string) => Number(sh('mfscli', ['-H', host, '-n', '-SIM']).out.split('\t')[5]);
     assert.ok(version(returned.address) < version(VIP), 'the returned master serves older metadata');
-    assert.deepEqual((await vipHolders(readState()!)).map((h) => h.name), [other]);
+    assert.deepEqual(
+      (await vipHolders(readState()!)).map((h) => h.name),
+      [other],
+    );
   });
 });

@@ -16,18 +16,24 @@ import { CLIENT_FILES_SCRIPT, CLIENT_MOUNT_SCRIPT, DEV_TEMPLATE, HOST_INIT, ROLE
 describe('practice cluster files (no lab needed)', () => {
   it('plans hosts m1 m2 ml c1..cN cl spare on the lab subnet, and refuses a bad count', () => {
     const hosts = planHosts(4);
-    assert.deepEqual(hosts.map((h) => `${h.name}=${h.address}`), ['m1=10.77.0.11', 'm2=10.77.0.12', 'ml=10.77.0.13', 'c1=10.77.0.21', 'c2=10.77.0.22', 'c3=10.77.0.23', 'c4=10.77.0.24', 'cl=10.77.0.14', 'spare=10.77.0.15']);
+    assert.deepEqual(
+      hosts.map((h) => `${h.name}=${h.address}`),
+      ['m1=10.77.0.11', 'm2=10.77.0.12', 'ml=10.77.0.13', 'c1=10.77.0.21', 'c2=10.77.0.22', 'c3=10.77.0.23', 'c4=10.77.0.24', 'cl=10.77.0.14', 'spare=10.77.0.15'],
+    );
     assert.ok(hosts.every((h) => h.netns.startsWith('mfslab-') && h.veth.length <= 15));
     assert.throws(() => planHosts(0), /from 1 to 79/);
     assert.throws(() => planHosts(80), /from 1 to 79/, 'c80 would take the VIP .100');
     // The largest lab: every address its own, all below the VIP, every kernel name within 15 bytes.
     const big = planHosts(79);
     assert.equal(new Set(big.map((h) => h.address)).size, big.length);
-    assert.ok(big.every((h) => Number(h.address.split('.')[3]) < 100 && h.veth.length <= 15), big.map((h) => h.address).join(' '));
+    assert.ok(
+      big.every((h) => Number(h.address.split('.')[3]) < 100 && h.veth.length <= 15),
+      big.map((h) => h.address).join(' '),
+    );
     assert.throws(() => planHosts(2.5), /whole number/);
   });
 
-  it('the inventory loads with the app\'s loader: VIP, paths, roles (spare has none), key and known_hosts', async () => {
+  it("the inventory loads with the app's loader: VIP, paths, roles (spare has none), key and known_hosts", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-files-'));
     try {
       const hosts = planHosts(3);
@@ -52,8 +58,16 @@ describe('practice cluster files (no lab needed)', () => {
 
   it('keepalived on both candidates: BACKUP, nopreempt, priorities 254/253, weight-0 checks (a dead master fails at once) and one role script', () => {
     const hosts = planHosts(3);
-    const conf = (name: string) => hostFiles(hosts.find((h) => h.name === name)!, hosts, 'ssh-ed25519 AAAA lab').find((f) => f.path === 'etc/keepalived/keepalived.conf')!.content;
-    for (const [name, prio] of [['m1', 254], ['m2', 253]] as const) {
+    const conf = (name: string) =>
+      hostFiles(
+        hosts.find((h) => h.name === name)!,
+        hosts,
+        'ssh-ed25519 AAAA lab',
+      ).find((f) => f.path === 'etc/keepalived/keepalived.conf')!.content;
+    for (const [name, prio] of [
+      ['m1', 254],
+      ['m2', 253],
+    ] as const) {
       const c = conf(name);
       assert.match(c, /state BACKUP/);
       assert.match(c, /nopreempt/);
@@ -63,10 +77,17 @@ describe('practice cluster files (no lab needed)', () => {
       assert.match(c, /10\.77\.0\.100\/24 dev eth0/);
       for (const s of ['MASTER', 'BACKUP', 'FAULT', 'STOP']) assert.match(c, new RegExp(`mfs-role\\.sh ${s}"`));
     }
-    assert.equal(hostFiles(hosts.find((h) => h.name === 'c1')!, hosts, 'k').some((f) => f.path.startsWith('etc/keepalived/')), false);
+    assert.equal(
+      hostFiles(
+        hosts.find((h) => h.name === 'c1')!,
+        hosts,
+        'k',
+      ).some((f) => f.path.startsWith('etc/keepalived/')),
+      false,
+    );
   });
 
-  it('the lab operator: each sudoers variant passes visudo; accounts are the machine\'s plus ops; the hosts bind them privately', () => {
+  it("the lab operator: each sudoers variant passes visudo; accounts are the machine's plus ops; the hosts bind them privately", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-sudoers-'));
     try {
       for (const v of ['password', 'nopasswd-some', 'requiretty'] as const) {
@@ -84,7 +105,11 @@ describe('practice cluster files (no lab needed)', () => {
     const base = { passwd: 'root:x:0:0::/root:/bin/bash\nops:x:5:5::/x:/bin/sh\nu:x:2000:2000::/h:/bin/sh\n', group: 'root:x:0:\n', shadow: 'root:*:1::::::\n', gshadow: 'root:*::\n' };
     assert.equal(freeId(base), 2001);
     const hosts = planHosts(3);
-    const files = operatorFiles(hosts.find((h) => h.name === 'ml')!, { uid: 2001, gid: 2001, passwordHash: '$6$s$h', publicKey: 'ssh-ed25519 AAAA ops' }, base);
+    const files = operatorFiles(
+      hosts.find((h) => h.name === 'ml')!,
+      { uid: 2001, gid: 2001, passwordHash: '$6$s$h', publicKey: 'ssh-ed25519 AAAA ops' },
+      base,
+    );
     const passwd = files.find((f) => f.path === 'etc/passwd')!.content;
     assert.match(passwd, /^root:x:0:0/m);
     assert.equal(passwd.match(/^ops:/gm)?.length, 1, 'one ops line: an existing one is replaced');
@@ -95,16 +120,28 @@ describe('practice cluster files (no lab needed)', () => {
     for (const p of ['/etc/passwd', '/etc/shadow', '/etc/sudoers.d', '/home']) assert.match(hostFstab(), new RegExp(`^/run/host${p} ${p} none bind`, 'm'));
   });
 
-  it('the seeds\' layout: each chunkserver has /mnt/mfs1 and /mnt/mfs2, each bind-mounted after /mnt; the inventory lists them as chunk_folders', async () => {
+  it("the seeds' layout: each chunkserver has /mnt/mfs1 and /mnt/mfs2, each bind-mounted after /mnt; the inventory lists them as chunk_folders", async () => {
     const hosts = planHosts(3);
-    const fstab = (n: string) => hostFiles(hosts.find((h) => h.name === n)!, hosts, 'k').find((f) => f.path === 'fstab')!.content;
+    const fstab = (n: string) =>
+      hostFiles(
+        hosts.find((h) => h.name === n)!,
+        hosts,
+        'k',
+      ).find((f) => f.path === 'fstab')!.content;
     const c1 = fstab('c1').split('\n');
     const mnt = c1.findIndex((l) => l.startsWith('mfslab-mnt /mnt '));
     assert.ok(mnt >= 0);
     assert.ok(c1.indexOf('/run/host/mnt/mfs1 /mnt/mfs1 none bind,X-mount.mkdir 0 0') > mnt);
     assert.ok(c1.indexOf('/run/host/mnt/mfs2 /mnt/mfs2 none bind,X-mount.mkdir 0 0') > mnt);
     assert.doesNotMatch(fstab('m1'), /mfs1/);
-    assert.equal(hostFiles(hosts.find((h) => h.name === 'c2')!, hosts, 'k').find((f) => f.path === 'etc/mfs/mfshdd.cfg')!.content, '/mnt/mfs1\n/mnt/mfs2\n');
+    assert.equal(
+      hostFiles(
+        hosts.find((h) => h.name === 'c2')!,
+        hosts,
+        'k',
+      ).find((f) => f.path === 'etc/mfs/mfshdd.cfg')!.content,
+      '/mnt/mfs1\n/mnt/mfs2\n',
+    );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-inv-'));
     try {
       fs.writeFileSync(path.join(dir, 'id_ed25519'), 'k\n');
@@ -123,7 +160,16 @@ describe('practice cluster files (no lab needed)', () => {
   });
 
   it('every embedded shell script parses (bash -n)', () => {
-    const scripts = { HOST_INIT, ROLE_SCRIPT, DEV_TEMPLATE, CLIENT_MOUNT_SCRIPT, CLIENT_FILES_SCRIPT, check: checkScript(['10.77.0.21', '10.77.0.22']), bootstrap: bootstrapMasterScript('10.77.0.100', 24, 'eth0'), waitCs: waitForChunkserversScript(['10.77.0.21']) };
+    const scripts = {
+      HOST_INIT,
+      ROLE_SCRIPT,
+      DEV_TEMPLATE,
+      CLIENT_MOUNT_SCRIPT,
+      CLIENT_FILES_SCRIPT,
+      check: checkScript(['10.77.0.21', '10.77.0.22']),
+      bootstrap: bootstrapMasterScript('10.77.0.100', 24, 'eth0'),
+      waitCs: waitForChunkserversScript(['10.77.0.21']),
+    };
     for (const [name, text] of Object.entries(scripts)) {
       const r = spawnSync('bash', ['-n'], { input: text, encoding: 'utf8' });
       assert.equal(r.status, 0, `${name}: ${r.stderr}`);

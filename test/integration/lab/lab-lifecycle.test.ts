@@ -55,8 +55,14 @@ describe('practice cluster lifecycle', { skip }, () => {
     const first = recordedPids();
     seen.push(...first);
     const r = await labUp({ bare: true, chunkservers: 1 });
-    assert.deepEqual(r.hosts.map((h) => h.name), ['m1', 'm2', 'ml', 'c1', 'cl', 'spare']);
-    assert.ok(first.every((p) => !isAlive(p)), 'the first lab\'s processes are gone');
+    assert.deepEqual(
+      r.hosts.map((h) => h.name),
+      ['m1', 'm2', 'ml', 'c1', 'cl', 'spare'],
+    );
+    assert.ok(
+      first.every((p) => !isAlive(p)),
+      "the first lab's processes are gone",
+    );
     seen.push(...recordedPids());
     for (const h of readState()!.hosts) {
       assert.equal(labSsh(dir, h.name, 'hostname').out.trim(), h.name);
@@ -76,7 +82,7 @@ describe('practice cluster lifecycle', { skip }, () => {
       process.env.MFS_TUI_LAB_DIR = dir;
       await labUp({ bare: true, chunkservers: 1 });
       seen.push(...recordedPids());
-      assert.equal(fs.existsSync(path.join(other, 'inventory.yaml')), false, 'the replaced lab\'s inventory is removed');
+      assert.equal(fs.existsSync(path.join(other, 'inventory.yaml')), false, "the replaced lab's inventory is removed");
       assert.equal(fs.existsSync(path.join(other, 'state.json')), false);
       assert.ok(fs.existsSync(path.join(dir, 'inventory.yaml')));
     } finally {
@@ -104,13 +110,16 @@ describe('practice cluster lifecycle', { skip }, () => {
     const s = await labStatus();
     assert.equal(s.up, false);
     assert.match(s.problems.join('\n'), /did not finish/);
-    assert.ok(s.hosts.some((h) => h.running), 'the half-built hosts are still there');
+    assert.ok(
+      s.hosts.some((h) => h.running),
+      'the half-built hosts are still there',
+    );
 
     const r = await labUp({ bare: true, chunkservers: 1 });
     assert.equal(r.hosts.length, 6);
     seen.push(...recordedPids());
     assert.equal(readState()!.phase, 'up');
-    assert.equal(spawnSync('ip', ['link', 'show', 'mfslab-c2']).status, 1, 'the half-built lab\'s extra chunkserver is gone');
+    assert.equal(spawnSync('ip', ['link', 'show', 'mfslab-c2']).status, 1, "the half-built lab's extra chunkserver is gone");
   });
 
   it('lab down removes processes, namespaces, veths and the bridge, and says what it removed', async () => {
@@ -148,7 +157,11 @@ describe('practice cluster lifecycle', { skip }, () => {
     assert.equal(ssh.code, 1);
     assert.match(ssh.err, /not up: run `mfs-tui lab up` first/);
     // Not root: a clear message before anything is touched.
-    const nobody = spawnSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, '--import', 'tsx', CLI, 'lab', 'up'], { encoding: 'utf8', env: { ...process.env, HOME: '/tmp' }, timeout: 60_000 });
+    const nobody = spawnSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, '--import', 'tsx', CLI, 'lab', 'up'], {
+      encoding: 'utf8',
+      env: { ...process.env, HOME: '/tmp' },
+      timeout: 60_000,
+    });
     assert.equal(nobody.status, 1);
     assert.match(nobody.stderr, /the practice cluster needs root/);
     const bad = cli(['lab', 'up', '--chunkservers', '0']);

@@ -94,7 +94,10 @@ describe('lab up --monitoring: alerts fire in Prometheus and clear after repair'
     const names = groups.groups.flatMap((g) => g.rules.map((r) => r.name));
     for (const n of ['MooseFSSplitBrain', 'MooseFSMasterDown', 'MooseFSChunkserverDown']) assert.ok(names.includes(n), `rule ${n} loaded from monitoring/`);
     const bad = (await alerts()).filter((a) => a.state === 'firing' && /^MooseFS(SplitBrain|NoVipHolder|MasterDown|ChunkserverDown|ChunksMissing)$/.test(a.labels.alertname!));
-    assert.deepEqual(bad.map((a) => a.labels.alertname), []);
+    assert.deepEqual(
+      bad.map((a) => a.labels.alertname),
+      [],
+    );
   });
 
   it('split brain: MooseFSSplitBrain fires within 60 s, clears after heal', async () => {

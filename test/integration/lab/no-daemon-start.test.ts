@@ -43,7 +43,7 @@ test("the command's exit code is kept, and a failed install removes the policy t
 
 test("someone else's policy-rc.d is used as it is and never touched", () => {
   const { policy, env } = setup();
-  const theirs = '#!/bin/sh\n# the admin\'s own policy\nexit 0\n';
+  const theirs = "#!/bin/sh\n# the admin's own policy\nexit 0\n";
   fs.writeFileSync(policy, theirs, { mode: 0o700 });
   const r = spawnSync('bash', [SCRIPT, 'true'], { env });
   assert.equal(r.status, 0);
@@ -92,7 +92,10 @@ test('a policy left by a killed install (SIGKILL) is recognised and removed by t
 test('the machine-wide paths use the wrapper: install-deps.sh and `lab deps` write no policy-rc.d of their own', () => {
   const sh = fs.readFileSync('scripts/install-deps.sh', 'utf8');
   const ts = fs.readFileSync('src/lab/deps.ts', 'utf8');
-  for (const [name, text] of [['install-deps.sh', sh], ['deps.ts', ts]] as const) {
+  for (const [name, text] of [
+    ['install-deps.sh', sh],
+    ['deps.ts', ts],
+  ] as const) {
     assert.match(text, /no-daemon-start/, `${name} does not use the wrapper`);
     assert.doesNotMatch(text, /exit 101/, `${name} writes a policy-rc.d itself`);
   }

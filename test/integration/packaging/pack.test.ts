@@ -24,7 +24,14 @@ function sh(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: numbe
 
 /** The installed command, run as a new user would: another folder, an empty HOME, no repo in sight. */
 function mfsTui(args: string[]) {
-  const env: NodeJS.ProcessEnv = { PATH: `${join(prefix, 'bin')}:${process.env.PATH}`, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local/state'), NO_COLOR: '1', LANG: 'C.UTF-8' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: `${join(prefix, 'bin')}:${process.env.PATH}`,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_STATE_HOME: join(home, '.local/state'),
+    NO_COLOR: '1',
+    LANG: 'C.UTF-8',
+  };
   return sh('mfs-tui', args, { cwd: elsewhere, env, timeoutMs: 60_000 });
 }
 
@@ -38,13 +45,26 @@ describe('npm pack, global install into a clean prefix, mfs-tui from any folder'
     // prepare builds dist/ into the checkout first; the tarball lands in tmp.
     const pack = sh('npm', ['pack', '--pack-destination', tmp, '--silent'], { cwd: REPO, timeoutMs: 300_000 });
     assert.equal(pack.code, 0, pack.out);
-    tarball = join(tmp, readdirSync(tmp).find((f) => /^mfs-tui-.*\.tgz$/.test(f))!);
+    tarball = join(
+      tmp,
+      readdirSync(tmp).find((f) => /^mfs-tui-.*\.tgz$/.test(f))!,
+    );
     files = sh('tar', ['tzf', tarball]).stdout.split('\n').filter(Boolean);
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('the tarball holds the bundle, the runbooks and monitoring/, and no sources, tests or maps', () => {
-    for (const f of ['package/package.json', 'package/bin/mfs-tui', 'package/dist/mfs-tui.mjs', 'package/runbooks/install-cluster.md', 'package/runbooks/README.md', 'package/monitoring/prometheus/moosefs-alerts.yml', 'package/monitoring/grafana/moosefs-dashboard.json', 'package/scripts/no-daemon-start.sh', 'package/README.md']) {
+    for (const f of [
+      'package/package.json',
+      'package/bin/mfs-tui',
+      'package/dist/mfs-tui.mjs',
+      'package/runbooks/install-cluster.md',
+      'package/runbooks/README.md',
+      'package/monitoring/prometheus/moosefs-alerts.yml',
+      'package/monitoring/grafana/moosefs-dashboard.json',
+      'package/scripts/no-daemon-start.sh',
+      'package/README.md',
+    ]) {
       assert.ok(files.includes(f), `${f} missing from the tarball:\n${files.join('\n')}`);
     }
     const unwanted = files.filter((f) => /^package\/(app|src|test|screens|bench|node_modules)\/|\.map$|\.ts$|tsconfig/.test(f));
@@ -76,7 +96,10 @@ describe('npm pack, global install into a clean prefix, mfs-tui from any folder'
     // An operator's own runbook folder: a good runbook validates, a broken one is named by file:line:col.
     const own = join(elsewhere, 'my-runbooks');
     mkdirSync(own);
-    writeFileSync(join(own, 'say-hello.md'), '---\nid: say-hello\ntitle: Say hello\nsummary: Prints hello on every master candidate.\nwhen: Never in anger.\nrisk: low\nroles: [master-candidate]\n---\n\n# Say hello\n\n## Hello {#hello}\n\nPrints hello.\n\n```sh on=master-candidate\necho hello from {{host.name}}\n```\n');
+    writeFileSync(
+      join(own, 'say-hello.md'),
+      '---\nid: say-hello\ntitle: Say hello\nsummary: Prints hello on every master candidate.\nwhen: Never in anger.\nrisk: low\nroles: [master-candidate]\n---\n\n# Say hello\n\n## Hello {#hello}\n\nPrints hello.\n\n```sh on=master-candidate\necho hello from {{host.name}}\n```\n',
+    );
     const ownOk = mfsTui(['--runbooks', own, 'validate']);
     assert.equal(ownOk.code, 0, ownOk.out);
     writeFileSync(join(own, 'broken.md'), '---\nid: broken\ntitle: Broken\n---\n\n## A step\n\n```sh on=nosuchrole\necho x\n```\n');
@@ -86,7 +109,10 @@ describe('npm pack, global install into a clean prefix, mfs-tui from any folder'
 
     // A dry run: every resolved command per host, nothing run, no SSH.
     const inv = join(elsewhere, 'cluster.yaml');
-    writeFileSync(inv, 'cluster: packtest\nvip: { address: 192.0.2.100, interface: eth0, prefix: 24 }\nhosts:\n  - { name: m1, address: 192.0.2.11, roles: [master-candidate] }\n  - { name: m2, address: 192.0.2.12, roles: [master-candidate] }\n  - { name: c1, address: 192.0.2.21, roles: [chunkserver] }\n');
+    writeFileSync(
+      inv,
+      'cluster: packtest\nvip: { address: 192.0.2.100, interface: eth0, prefix: 24 }\nhosts:\n  - { name: m1, address: 192.0.2.11, roles: [master-candidate] }\n  - { name: m2, address: 192.0.2.12, roles: [master-candidate] }\n  - { name: c1, address: 192.0.2.21, roles: [chunkserver] }\n',
+    );
     const dry = mfsTui(['--inventory', inv, 'run', 'health-check', '--dry-run']);
     assert.equal(dry.code, 0, dry.out);
     assert.match(dry.out, /dry run on packtest \(nothing is run\)/);

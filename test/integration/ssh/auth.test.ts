@@ -110,7 +110,10 @@ test('a passphrase-protected key: asked once per session, reused when the pool r
     assert.deepEqual(prompts.passphraseQuestions, [{ host: 'h1', keyFile: key }]);
     // Drop the connection (kill sshd's per-connection processes, by PID): the next exec reconnects
     // with the key decrypted earlier, without asking again.
-    const children = execFileSync('pgrep', ['-P', String(sshd.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    const children = execFileSync('pgrep', ['-P', String(sshd.pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean);
     for (const pid of children) process.kill(Number(pid), 'SIGKILL');
     await new Promise((r) => setTimeout(r, 200));
     assert.equal((await pool.executor('h1').exec({ script: 'echo again' })).stdout, 'again\n');

@@ -23,7 +23,11 @@ after(async () => {
   }
 });
 
-const acceptedLogins = () => sshd.log().split('\n').filter((l) => l.includes('Accepted publickey')).length;
+const acceptedLogins = () =>
+  sshd
+    .log()
+    .split('\n')
+    .filter((l) => l.includes('Accepted publickey')).length;
 
 /** A unique `sleep` duration to find the process by, and a pgrep pattern that does not match itself. */
 function uniqueSleep(): { cmd: string; pattern: string } {
@@ -84,7 +88,10 @@ test('output streams live, in chunks, and UTF-8 split across chunks decodes inta
 test('one pooled connection serves many commands, also in parallel', async () => {
   for (let i = 0; i < 10; i++) assert.equal((await pool.executor('h1').exec({ script: `echo ${i}` })).stdout, `${i}\n`);
   const parallel = await Promise.all(Array.from({ length: 12 }, (_, i) => pool.executor('h1').exec({ script: `sleep 0.2; echo p${i}` })));
-  assert.deepEqual(parallel.map((r) => r.stdout), Array.from({ length: 12 }, (_, i) => `p${i}\n`));
+  assert.deepEqual(
+    parallel.map((r) => r.stdout),
+    Array.from({ length: 12 }, (_, i) => `p${i}\n`),
+  );
   // Every command of this file so far went over the pool's first and only connection.
   assert.equal(pool.connectionsOpened, 1);
   assert.equal(acceptedLogins(), 1);
@@ -121,9 +128,7 @@ test('abort kills the remote process; a TERM-ignoring script is killed with KILL
 test('at most 8 commands run at once per connection; one waiting for a place can be aborted', async () => {
   const busy = new AbortController();
   let started = 0;
-  const sleepers = Array.from({ length: 8 }, () =>
-    pool.executor('h1').exec({ script: 'echo up; sleep 30', signal: busy.signal, onStdout: () => started++ }),
-  );
+  const sleepers = Array.from({ length: 8 }, () => pool.executor('h1').exec({ script: 'echo up; sleep 30', signal: busy.signal, onStdout: () => started++ }));
   const deadline = Date.now() + 10_000;
   while (started < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.equal(started, 8);
@@ -152,7 +157,10 @@ test('a dropped connection fails the running command (disconnected); the next ex
   const opened = pool.connectionsOpened;
   await pool.executor('h1').exec({ script: 'true' });
   // sshd's per-connection processes are children of our sshd (found by parent PID, killed by PID).
-  const children = execFileSync('pgrep', ['-P', String(sshd.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  const children = execFileSync('pgrep', ['-P', String(sshd.pid)], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .filter(Boolean);
   assert.ok(children.length >= 1, 'no sshd session process found');
   const running = pool.executor('h1').exec({ script: 'sleep 20' });
   await new Promise((r) => setTimeout(r, 300));
@@ -169,7 +177,11 @@ test('keepalive notices a peer that stops answering (no FIN): the running comman
   const quick = new SshPool(inventoryFor(sshd), new RecordingPrompts(), { keepaliveIntervalMs: 200 });
   const frozen: number[] = [];
   try {
-    const children = () => spawnSync('pgrep', ['-P', String(sshd.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    const children = () =>
+      spawnSync('pgrep', ['-P', String(sshd.pid)], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n')
+        .filter(Boolean);
     const before = new Set(children());
     await quick.executor('h1').exec({ script: 'true' });
     // This pool's sshd processes: the new child of our sshd and its descendants (by PID).
@@ -177,7 +189,10 @@ test('keepalive notices a peer that stops answering (no FIN): the running comman
     assert.equal(mine.length, 1);
     const family = [Number(mine[0])];
     for (let i = 0; i < family.length; i++) {
-      const kids = spawnSync('pgrep', ['-P', String(family[i])], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+      const kids = spawnSync('pgrep', ['-P', String(family[i])], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n')
+        .filter(Boolean);
       family.push(...kids.map(Number));
     }
     const running = quick.executor('h1').exec({ script: 'sleep 30' });
@@ -213,8 +228,20 @@ test('measure: warm pooled exec of `true` vs a fresh OpenSSH connection', async 
   t0 = performance.now();
   for (let i = 0; i < M; i++) {
     execFileSync('ssh', [
-      '-F', '/dev/null', '-o', 'ControlMaster=no', '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${sshd.dir}/known_hosts`,
-      '-i', sshd.clientKey, '-p', String(sshd.port), `${sshd.user}@127.0.0.1`, 'true',
+      '-F',
+      '/dev/null',
+      '-o',
+      'ControlMaster=no',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      `UserKnownHostsFile=${sshd.dir}/known_hosts`,
+      '-i',
+      sshd.clientKey,
+      '-p',
+      String(sshd.port),
+      `${sshd.user}@127.0.0.1`,
+      'true',
     ]);
   }
   const openssh = (performance.now() - t0) / M;

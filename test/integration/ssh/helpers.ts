@@ -36,9 +36,7 @@ export class RecordingPrompts implements SshPrompts {
   hostKeyQuestions: UnknownHostKeyInfo[] = [];
   passphraseQuestions: { host: string; keyFile: string }[] = [];
   sudoQuestions: { host: string; user: string }[] = [];
-  constructor(
-    private readonly answers: { acceptHostKey?: boolean; passphrase?: string; sudoPassword?: string } = {},
-  ) {}
+  constructor(private readonly answers: { acceptHostKey?: boolean; passphrase?: string; sudoPassword?: string } = {}) {}
   async unknownHostKey(info: UnknownHostKeyInfo): Promise<boolean> {
     this.hostKeyQuestions.push(info);
     return this.answers.acceptHostKey ?? false;

@@ -18,8 +18,7 @@ after(async () => {
   await sshd?.stop();
 });
 
-const serverFingerprint = () =>
-  execFileSync('ssh-keygen', ['-l', '-f', `${sshd.hostKeyPath}.pub`], { encoding: 'utf8' }).split(' ')[1]!;
+const serverFingerprint = () => execFileSync('ssh-keygen', ['-l', '-f', `${sshd.hostKeyPath}.pub`], { encoding: 'utf8' }).split(' ')[1]!;
 
 test('unknown host key: the operator sees the fingerprint; accepting writes a hashed entry and connects', async () => {
   const kh = join(sshd.dir, 'kh-accept', 'known_hosts');

@@ -75,10 +75,7 @@ Nothing more.
 function twoHostWorld(h2: { port: number; trusted: boolean }) {
   const e = cliEnv(sshd);
   if (h2.trusted) writeFileSync(e.knownHosts, readFileSync(e.knownHosts, 'utf8') + `[127.0.0.1]:${h2.port} ${other.hostPubKey}\n`);
-  writeFileSync(
-    e.inventory,
-    readFileSync(e.inventory, 'utf8') + `  - { name: h2, address: 127.0.0.1, port: ${h2.port}, user: ${sshd.user}, identity: ${sshd.clientKey}, roles: [chunkserver] }\n`,
-  );
+  writeFileSync(e.inventory, readFileSync(e.inventory, 'utf8') + `  - { name: h2, address: 127.0.0.1, port: ${h2.port}, user: ${sshd.user}, identity: ${sshd.clientKey}, roles: [chunkserver] }\n`);
   const marker = join(e.dir, 'step-1-ran');
   writeFileSync(join(e.runbooks, 'two-hosts.md'), book(marker));
   return { e, marker };
@@ -89,7 +86,12 @@ function journals(e: ReturnType<typeof cliEnv>): Record<string, unknown>[][] {
   if (!existsSync(runs)) return [];
   return readdirSync(runs)
     .filter((f) => f.endsWith('.jsonl'))
-    .map((f) => readFileSync(join(runs, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>));
+    .map((f) =>
+      readFileSync(join(runs, f), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    );
 }
 
 test('preflight: a host of a later step that cannot be reached stops the run before step 1: exit 3, nothing run', () => {
@@ -107,7 +109,7 @@ test('preflight: a host of a later step that cannot be reached stops the run bef
   assert.match(String(recs.at(-1)!.reason), /^preflight: .*h2: cannot reach/s);
 });
 
-test('preflight: an unknown key on a later step\'s host stops the run before step 1 (exit 3); trusted, the run goes through', () => {
+test("preflight: an unknown key on a later step's host stops the run before step 1 (exit 3); trusted, the run goes through", () => {
   const { e, marker } = twoHostWorld({ port: other.port, trusted: false });
   const r = runCli(e, ['run', 'two-hosts', '--runbooks', e.runbooks, '--inventory', e.inventory, '--yes', '--decide', 'which=done']);
   assert.equal(r.code, 3, r.stdout + r.stderr);
@@ -144,7 +146,10 @@ test('a changed key stays refused for the session: no reconnect (the status poll
     assert.equal(h1.reachable, false);
     assert.equal(h1.error, err.message);
     assert.equal(connections(sshd), before + 1, 'nothing reconnected');
-    assert.deepEqual(pool.refused().map((r) => [r.host, r.error.kind]), [['h1', 'host-key-changed']]);
+    assert.deepEqual(
+      pool.refused().map((r) => [r.host, r.error.kind]),
+      [['h1', 'host-key-changed']],
+    );
     assert.equal(prompts.hostKeyQuestions.length, 0, 'a changed key is never asked about');
 
     // The operator fixes known_hosts and asks again.

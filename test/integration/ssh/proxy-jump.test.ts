@@ -16,7 +16,11 @@ after(async () => {
   await sshd?.stop();
 });
 
-const logins = () => sshd.log().split('\n').filter((l) => l.includes('Accepted publickey')).length;
+const logins = () =>
+  sshd
+    .log()
+    .split('\n')
+    .filter((l) => l.includes('Accepted publickey')).length;
 
 test('ProxyJump user@host:port, resolved through ssh_config: two logins, commands run on the target', async () => {
   const inv = inventoryFor(sshd, { proxyJump: `${sshd.user}@127.0.0.1:${sshd.port}` });

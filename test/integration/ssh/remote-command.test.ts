@@ -46,10 +46,13 @@ test('known_hosts: parse ssh-keygen -F output (hashed, revoked) and judge keys p
     writeFileSync(kh, `other ${b[0]} ${b[1]}\n[h]:2222 ${a[0]} ${a[1]}\n@revoked [h]:2222 ${rsa[0]} ${rsa[1]}\n`);
     execFileSync('ssh-keygen', ['-H', '-f', kh], { stdio: 'ignore' });
     const found = parseKeygenFind(execFileSync('ssh-keygen', ['-F', '[h]:2222', '-f', kh], { encoding: 'utf8' }), kh);
-    assert.deepEqual(found.map((e) => [e.line, e.keyType, e.marker]), [
-      [2, 'ssh-ed25519', undefined],
-      [3, 'ssh-rsa', '@revoked'],
-    ]);
+    assert.deepEqual(
+      found.map((e) => [e.line, e.keyType, e.marker]),
+      [
+        [2, 'ssh-ed25519', undefined],
+        [3, 'ssh-rsa', '@revoked'],
+      ],
+    );
     const blob = (k: string[]) => Buffer.from(k[1]!, 'base64');
     assert.equal(judgeHostKey(found, blob(a)).status, 'known');
     const changed = judgeHostKey(found, blob(b));

@@ -39,10 +39,7 @@ before(async () => {
     ].join('\n'),
     { mode: 0o755 },
   );
-  [sshd, asking] = await Promise.all([
-    startSshd({ env: { PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin` } }),
-    startSshd({ env: { PATH: `${askingBin}:/usr/sbin:/usr/bin:/sbin:/bin` } }),
-  ]);
+  [sshd, asking] = await Promise.all([startSshd({ env: { PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin` } }), startSshd({ env: { PATH: `${askingBin}:/usr/sbin:/usr/bin:/sbin:/bin` } })]);
 });
 after(async () => {
   await Promise.all([sshd?.stop(), asking?.stop()]);

@@ -162,7 +162,10 @@ test('a sudoers that asks: a whole run as root; the password is asked once, reac
     assert.match(out, /lingering\ndone\n/);
     assert.match(out, /going wrong/);
     assert.doesNotMatch(out, /__mfs_tui_/, 'no marker reaches the output');
-    assert.ok(ps.some((p) => p.includes('sleep 1.5')), 'ps was taken while a step ran');
+    assert.ok(
+      ps.some((p) => p.includes('sleep 1.5')),
+      'ps was taken while a step ran',
+    );
     assert.deepEqual(prompts.sudoQuestions, [{ host: 'h1', user: u.name }]);
     const report = renderReport(records, runbooks[0]);
     assertNowhere(u.password, { dirs: [dir], texts: [report, ...ps, JSON.stringify(state)] });
@@ -171,7 +174,7 @@ test('a sudoers that asks: a whole run as root; the password is asked once, reac
   }
 });
 
-test('cached sudo credentials: sudo does not ask, and the script\'s stdin does not get the password', { skip }, async () => {
+test("cached sudo credentials: sudo does not ask, and the script's stdin does not get the password", { skip }, async () => {
   // One timestamp for every session of the user: after the first command, sudo asks no more.
   const u = sudoUser((n) => `Defaults:${n} timestamp_type=global\n${n} ALL=(ALL:ALL) ALL\n`);
   const pool = new SshPool(inventoryFor(sshd, { user: u.name, become: true }), new RecordingPrompts({ sudoPassword: u.password }));
@@ -248,7 +251,7 @@ test('a wrong password: one attempt, a precise sudo-failed, and the password is 
   assertNowhere(u.password);
 });
 
-test('Defaults requiretty: sudo-failed naming sudo\'s own words, no password asked', { skip }, async () => {
+test("Defaults requiretty: sudo-failed naming sudo's own words, no password asked", { skip }, async () => {
   const u = sudoUser((n) => `Defaults:${n} requiretty\n${n} ALL=(ALL:ALL) ALL\n`);
   const prompts = new RecordingPrompts({ sudoPassword: u.password });
   const pool = new SshPool(inventoryFor(sshd, { user: u.name, become: true }), prompts);
@@ -273,7 +276,12 @@ test('run --yes on a host whose sudo wants a password nobody can give: exit 3 be
   assert.match(r.stderr, new RegExp(`sudo on h1 needs a password for ${u.name}`));
   assert.match(r.stdout + r.stderr, new RegExp(`h1: no sudo password given for ${u.name}`));
   const runs = join(e.env.MFS_TUI_STATE_DIR!, 'runs');
-  const recs = readdirSync(runs).flatMap((f) => readFileSync(join(runs, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string }));
+  const recs = readdirSync(runs).flatMap((f) =>
+    readFileSync(join(runs, f), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string }),
+  );
   assert.equal(recs.filter((x) => x.type === 'step-started').length, 0);
   assertNowhere(u.password, { dirs: [e.dir], texts: [r.stdout, r.stderr] });
 });
@@ -329,7 +337,12 @@ test('run --yes with MFS_TUI_SUDO_PASSWORD_FD: read once, the run goes through a
   assert.equal(r.code, 0, r.out);
   const runs = join(e.env.MFS_TUI_STATE_DIR!, 'runs');
   const out = readdirSync(runs)
-    .flatMap((f) => readFileSync(join(runs, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; data?: string }))
+    .flatMap((f) =>
+      readFileSync(join(runs, f), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; data?: string }),
+    )
     .flatMap((x) => (x.type === 'output' ? [x.data ?? ''] : []))
     .join('');
   assert.match(out, /^root\nstdin done\n/m, 'ran as root; the script read end of input, not the password');

@@ -23,7 +23,7 @@ before(async () => {
     join(bin, 'date'),
     [
       '#!/bin/sh',
-      '# This host\'s clock runs 5 s ahead: only the probe\'s reading is shifted.',
+      "# This host's clock runs 5 s ahead: only the probe's reading is shifted.",
       'if [ "$*" = "+%s.%N" ]; then t=$(/bin/date +%s.%N); echo "$((${t%.*} + 5)).${t#*.}"; exit 0; fi',
       'exec /bin/date "$@"',
       '',
@@ -61,7 +61,10 @@ test('a master candidate 5 s ahead is a clock-skew warning with its bound; the h
     const m1 = s.hosts.find((x) => x.name === 'm1')!;
     assert.ok(Math.abs(m1.probe!.clock!.offsetS) <= m1.probe!.clock!.errorS + 0.01, JSON.stringify(m1.probe!.clock));
     const skew = s.alerts.filter((a) => a.code === 'clock-skew');
-    assert.deepEqual(skew.map((a) => [a.severity, a.hosts]), [['warning', ['m2']]]);
+    assert.deepEqual(
+      skew.map((a) => [a.severity, a.hosts]),
+      [['warning', ['m2']]],
+    );
     assert.match(skew[0]!.message, /^m2's clock is \+5\.0 s \(±\d\.\d\) off the cluster's \(over 2 s on a master candidate/);
   } finally {
     poller.stop();

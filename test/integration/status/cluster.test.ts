@@ -32,7 +32,7 @@ describe('status poller on a real mini cluster', { skip: whyNot, timeout: 240_00
   let poller: StatusPoller;
   const state = (): ClusterStatus => poller.getState();
   /** until(), with the status screen text in the error when it times out. */
-  const see = async <T,>(what: string, test: () => T | undefined | false, ms?: number, every?: number): Promise<T> => {
+  const see = async <T>(what: string, test: () => T | undefined | false, ms?: number, every?: number): Promise<T> => {
     try {
       return await until(what, test, ms, every);
     } catch (e) {
@@ -47,7 +47,10 @@ describe('status poller on a real mini cluster', { skip: whyNot, timeout: 240_00
     return r.stdout;
   };
   const mfscliRows = (section: string, pattern: RegExp) =>
-    mc.inHost('m1', `mfscli -ns '|' ${section} -H ${VIP}`).out.split('\n').filter((l) => pattern.test(l)).length;
+    mc
+      .inHost('m1', `mfscli -ns '|' ${section} -H ${VIP}`)
+      .out.split('\n')
+      .filter((l) => pattern.test(l)).length;
 
   before(async () => {
     await mc.start();
@@ -74,17 +77,34 @@ describe('status poller on a real mini cluster', { skip: whyNot, timeout: 240_00
   it('healthy: m1 holds the VIP as MASTER with a running master, m2 BACKUP, 3 chunkservers, metalogger in step', async () => {
     await see('a full healthy picture', () => {
       const s = state();
-      return s.mfs.viaVip?.chunkservers.length === 3 && host('m2').probe?.keepalived?.[0]?.state === 'BACKUP' && host('m1').probe?.keepalived?.[0]?.state === 'MASTER' && s.mfs.viaVip.chunkClasses?.stable === 30;
+      return (
+        s.mfs.viaVip?.chunkservers.length === 3 &&
+        host('m2').probe?.keepalived?.[0]?.state === 'BACKUP' &&
+        host('m1').probe?.keepalived?.[0]?.state === 'MASTER' &&
+        s.mfs.viaVip.chunkClasses?.stable === 30
+      );
     });
     const s = state();
-    assert.deepEqual(vipHolders(s).map((h) => h.name), ['m1']);
+    assert.deepEqual(
+      vipHolders(s).map((h) => h.name),
+      ['m1'],
+    );
     assert.equal(host('m1').probe!.daemons.mfsmaster.length, 1);
     assert.equal(host('m1').probe!.daemons.mfsmount.length, 1);
     assert.equal(host('m2').probe!.daemons.mfsmetalogger.length, 1);
     assert.equal(host('c1').probe!.mfsVersion, '3.0.117');
     assert.ok(host('c1').rttMs! < 500, `rtt ${host('c1').rttMs}`);
-    assert.deepEqual(s.mfs.candidates.map((c) => [c.host, !!c.master?.answering]), [['m1', true], ['m2', false]]);
-    assert.deepEqual(s.alerts.filter((a) => a.severity === 'critical'), []);
+    assert.deepEqual(
+      s.mfs.candidates.map((c) => [c.host, !!c.master?.answering]),
+      [
+        ['m1', true],
+        ['m2', false],
+      ],
+    );
+    assert.deepEqual(
+      s.alerts.filter((a) => a.severity === 'critical'),
+      [],
+    );
   });
 
   const entry = join(import.meta.dirname, '../../../app/cli/entry.ts');
@@ -138,7 +158,10 @@ describe('status poller on a real mini cluster', { skip: whyNot, timeout: 240_00
   it('mfs-tui dashboard in a pty: draws the tables, q restores the terminal', async () => {
     // script(1) gives the dashboard a real pty; its output is the raw terminal stream.
     const cmd = [process.execPath, '--import', 'tsx', entry, '-i', mc.writeInventoryYaml(), 'dashboard'].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qfec', `stty rows 48 cols 160; exec ${cmd}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TERM: 'xterm-256color', COLUMNS: '160', LINES: '48' } });
+    const child = spawn('script', ['-qfec', `stty rows 48 cols 160; exec ${cmd}`, '/dev/null'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, TERM: 'xterm-256color', COLUMNS: '160', LINES: '48' },
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
@@ -162,10 +185,14 @@ describe('status poller on a real mini cluster', { skip: whyNot, timeout: 240_00
     const r = mc.inHost('c3', 'kill -9 $(pidof mfschunkserver)');
     assert.equal(r.code, 0, r.out);
     const t0 = Date.now();
-    await see('c3 disconnected and undergoal chunks', () => {
-      const v = state().mfs.viaVip;
-      return v?.disconnected.some((d) => d.ip === mc.host('c3').address) && (v.chunkClasses?.undergoal ?? 0) > 0;
-    }, 10_000);
+    await see(
+      'c3 disconnected and undergoal chunks',
+      () => {
+        const v = state().mfs.viaVip;
+        return v?.disconnected.some((d) => d.ip === mc.host('c3').address) && (v.chunkClasses?.undergoal ?? 0) > 0;
+      },
+      10_000,
+    );
     const seenMs = Date.now() - t0;
     assert.ok(seenMs <= 2 * TICK + 500, `seen after ${seenMs} ms`);
     // The host probe and the mfscli probe run independently: the master may report the
@@ -226,10 +253,15 @@ describe('status poller on a real mini cluster', { skip: whyNot, timeout: 240_00
     const r = mc.inHost('m1', 'kill $(cat /run/keepalived.pid)');
     assert.equal(r.code, 0, r.out);
     const moved = await until('the VIP on m2 (seen from outside)', () => mc.holdsVip('m2') && !mc.holdsVip('m1') && Date.now(), 15_000, 10);
-    await until('the poller to show m2 as the holder', () => {
-      const hs = vipHolders(state()).map((h) => h.name);
-      return hs.length === 1 && hs[0] === 'm2';
-    }, 5000, 10);
+    await until(
+      'the poller to show m2 as the holder',
+      () => {
+        const hs = vipHolders(state()).map((h) => h.name);
+        return hs.length === 1 && hs[0] === 'm2';
+      },
+      5000,
+      10,
+    );
     const lag = Date.now() - moved;
     assert.ok(lag <= 2000, `shown ${lag} ms after the move`);
     assert.ok(state().alerts.some((a) => a.code === 'vip-without-master' && a.hosts[0] === 'm2'));

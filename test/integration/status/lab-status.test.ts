@@ -51,8 +51,12 @@ describe('status on the practice cluster', { skip, timeout: 1_200_000 }, () => {
   let session: ClusterSession;
   let poller: StatusPoller;
   const state = () => poller.getState();
-  const shownHolders = () => vipHolders(state()).map((h) => h.name).sort().join(',');
-  const see = async <T,>(what: string, test: () => T | undefined | false, ms?: number, every?: number): Promise<T> => {
+  const shownHolders = () =>
+    vipHolders(state())
+      .map((h) => h.name)
+      .sort()
+      .join(',');
+  const see = async <T>(what: string, test: () => T | undefined | false, ms?: number, every?: number): Promise<T> => {
     try {
       return await until(what, test, ms, every);
     } catch (e) {
@@ -90,7 +94,13 @@ describe('status on the practice cluster', { skip, timeout: 1_200_000 }, () => {
     assert.ok(lag <= 2000, `shown ${lag} ms after the move`);
     // And the new master answers through the VIP in time (the role script promotes m2).
     await see('the master on m2 answering', () => state().mfs.candidates.find((c) => c.host === 'm2')?.master?.answering && !state().alerts.some((a) => a.code === 'vip-without-master'), 90_000, 200);
-    assert.deepEqual(await daemonPids(readState()!.hosts.find((h) => h.name === 'm1')!, 'mfsmaster'), []);
+    assert.deepEqual(
+      await daemonPids(
+        readState()!.hosts.find((h) => h.name === 'm1')!,
+        'mfsmaster',
+      ),
+      [],
+    );
   });
 
   it('split brain: the alert is shown, and a typed step requiring no-split-brain is refused by mfs-tui run --yes', async () => {

@@ -69,7 +69,10 @@ describe('resident mfscli (real python3 and mfscli)', { skip }, () => {
   it('exit codes and output of a script that exits; several requests in flight answer in order', async () => {
     const r = resident("import sys\nprint('args', sys.argv[1:])\nsys.exit(int(sys.argv[1]))");
     const answers = await Promise.all([r.run(['3'], 4, 20_000), r.run(['0'], 4, 20_000), r.run(['7'], 4, 20_000)]);
-    assert.deepEqual(answers.map((a) => a.exitCode), [3, 0, 7]);
+    assert.deepEqual(
+      answers.map((a) => a.exitCode),
+      [3, 0, 7],
+    );
     assert.equal(answers[0]!.output, "args ['3']\n");
   });
 

@@ -130,9 +130,21 @@ export class MiniCluster {
       known.push(`${h.address} ${hostPub.split(' ').slice(0, 2).join(' ')}`);
       writeFileSync(
         join(h.dir, 'sshd_config'),
-        [`ListenAddress ${h.address}`, `HostKey ${join(h.dir, 'host_ed25519')}`, 'PidFile none', 'StrictModes no', 'UsePAM no',
-          `AuthorizedKeysFile ${join(this.root, 'authorized_keys')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
-          'PermitRootLogin prohibit-password', 'MaxStartups 100', 'MaxSessions 50', 'SetEnv SHLVL=1', ''].join('\n'),
+        [
+          `ListenAddress ${h.address}`,
+          `HostKey ${join(h.dir, 'host_ed25519')}`,
+          'PidFile none',
+          'StrictModes no',
+          'UsePAM no',
+          `AuthorizedKeysFile ${join(this.root, 'authorized_keys')}`,
+          'PasswordAuthentication no',
+          'KbdInteractiveAuthentication no',
+          'PermitRootLogin prohibit-password',
+          'MaxStartups 100',
+          'MaxSessions 50',
+          'SetEnv SHLVL=1',
+          '',
+        ].join('\n'),
       );
       this.writeConfigs(h);
       ip('netns', 'add', h.netns);

@@ -47,7 +47,9 @@ describe('status preconditions (requires=) and an HA master kill on a real mini 
     });
   const lastJournal = (): JournalRecord[] => {
     const dir = join(state, 'runs');
-    const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort();
     return readJournal(join(dir, files.at(-1)!)).records;
   };
 
@@ -81,13 +83,22 @@ describe('status preconditions (requires=) and an HA master kill on a real mini 
       assert.match(out, new RegExp(`\\[m2\\] \\$ ip -o -4 addr show \\| grep -F ' ${VIP.replace(/\./g, '\\.')}/'`));
       // The dangerous one did not.
       assert.match(out, /REFUSED: this step is dangerous and preconditions do not hold:\n {4}no-split-brain: m1 and m2 all hold the VIP\n {4}master-running: m1 and m2 all hold the VIP\n/);
-      assert.match(out, /run failed: step mark: refused: precondition no-split-brain is not met \(m1 and m2 all hold the VIP\); precondition master-running is not met \(m1 and m2 all hold the VIP\); the step is dangerous \(confirm=typed\), so it does not run while that holds \(--yes does not override it\)/);
+      assert.match(
+        out,
+        /run failed: step mark: refused: precondition no-split-brain is not met \(m1 and m2 all hold the VIP\); precondition master-running is not met \(m1 and m2 all hold the VIP\); the step is dangerous \(confirm=typed\), so it does not run while that holds \(--yes does not override it\)/,
+      );
       assert.doesNotMatch(out, /\[m1\] \$ touch/);
       assert.equal(mc.inHost('m1', 'test -e /tmp/guarded-step-ran').code, 1, 'the step did not run on m1');
       // The audit trail.
       const recs = lastJournal();
       const pre = recs.filter((x) => x.type === 'preconditions');
-      assert.deepEqual(pre.map((x) => [x.stepId, x.outcome]), [['look', 'warned'], ['mark', 'refused']]);
+      assert.deepEqual(
+        pre.map((x) => [x.stepId, x.outcome]),
+        [
+          ['look', 'warned'],
+          ['mark', 'refused'],
+        ],
+      );
       assert.deepEqual(recs.at(-1)?.type === 'run-finished' && recs.at(-1), { ...recs.at(-1), type: 'run-finished', status: 'failed' });
       assert.ok(!recs.some((x) => x.type === 'step-started' && x.stepId === 'mark'), 'mark never started');
     } finally {
@@ -129,7 +140,10 @@ describe('status preconditions (requires=) and an HA master kill on a real mini 
     const session = await openClusterSession(mc.inventory(), nonInteractivePrompts());
     const poller = new StatusPoller(session, { intervalMs: 1000 });
     poller.start();
-    const shown = () => vipHolders(poller.getState()).map((h) => h.name).join(',');
+    const shown = () =>
+      vipHolders(poller.getState())
+        .map((h) => h.name)
+        .join(',');
     try {
       await until('the poller showing m1', () => shown() === 'm1', 30_000);
       inHost('m1', 'kill -9 $(pgrep -x mfsmaster)');

@@ -31,7 +31,11 @@ interface Sample {
 }
 
 const line = (s: Sample) =>
-  `${new Date(s.at).toISOString().slice(11, 19)} VIP ${vipHolders(s.status).map((h) => h.name).join('+') || '-'} | ${s.report.findings.map((f) => `${f.code}${f.recommendation.kind === 'runbook' ? `->${f.recommendation.runbook}` : ''}`).join(', ') || 'healthy'}`;
+  `${new Date(s.at).toISOString().slice(11, 19)} VIP ${
+    vipHolders(s.status)
+      .map((h) => h.name)
+      .join('+') || '-'
+  } | ${s.report.findings.map((f) => `${f.code}${f.recommendation.kind === 'runbook' ? `->${f.recommendation.runbook}` : ''}`).join(', ') || 'healthy'}`;
 
 describe('triage through real failovers, sampled every second', { skip, timeout: 1_200_000 }, () => {
   let dir = '';
@@ -39,7 +43,12 @@ describe('triage through real failovers, sampled every second', { skip, timeout:
   let poller: StatusPoller;
 
   /** The master on `host` answers through the VIP, which `host` alone holds (by fresh probes). */
-  const serves = (s: ClusterStatus, host: string) => vipHolders(s).map((h) => h.name).join() === host && !!vipMaster(s) && s.mfs.candidates.find((c) => c.host === host)?.master?.answering;
+  const serves = (s: ClusterStatus, host: string) =>
+    vipHolders(s)
+      .map((h) => h.name)
+      .join() === host &&
+    !!vipMaster(s) &&
+    s.mfs.candidates.find((c) => c.host === host)?.master?.answering;
 
   /** Triage of the live snapshot every second until `done` (at most ms); every sample is checked by `each`. */
   async function sampleUntil(what: string, done: (s: ClusterStatus) => boolean, each: (x: Sample) => void, ms = 150_000): Promise<Sample[]> {
@@ -63,7 +72,11 @@ describe('triage through real failovers, sampled every second', { skip, timeout:
 
   const noRecovery = (x: Sample) => {
     const bad = x.report.findings.filter((f) => f.recommendation.kind === 'runbook' && RECOVERY.has(f.recommendation.runbook));
-    assert.deepEqual(bad.map((f) => f.code), [], `a recovery runbook while the standby takes over: ${line(x)}`);
+    assert.deepEqual(
+      bad.map((f) => f.code),
+      [],
+      `a recovery runbook while the standby takes over: ${line(x)}`,
+    );
   };
 
   before(async () => {
@@ -73,7 +86,12 @@ describe('triage through real failovers, sampled every second', { skip, timeout:
     session = await openClusterSession(await loadInventory(labInventoryPath()), nonInteractivePrompts());
     poller = new StatusPoller(session, { intervalMs: 1000 });
     poller.start();
-    await sampleUntil('m1 serving, healthy', (s) => !!serves(s, 'm1') && triage(s, library).healthy, () => undefined, 90_000);
+    await sampleUntil(
+      'm1 serving, healthy',
+      (s) => !!serves(s, 'm1') && triage(s, library).healthy,
+      () => undefined,
+      90_000,
+    );
   });
 
   after(async () => {
@@ -100,9 +118,17 @@ describe('triage through real failovers, sampled every second', { skip, timeout:
     assert.equal((await labBreak('lose-master')).host, 'm2');
     const samples = await sampleUntil('m1 serving', (s) => !!serves(s, 'm1'), noRecovery);
     console.log(`# lose-master failover: ${samples.length} samples\n#   ${samples.map(line).join('\n#   ')}`);
-    assert.ok(samples.some((x) => x.report.findings.some((f) => f.code === 'failover-under-way')), 'triage said the failover was under way');
+    assert.ok(
+      samples.some((x) => x.report.findings.some((f) => f.code === 'failover-under-way')),
+      'triage said the failover was under way',
+    );
     // Afterwards the lost host is a candidate to rebuild: now rebuild-master is right.
-    const settled = await sampleUntil('rebuild-master for m2', (s) => triage(s, library).findings.some((f) => f.code === 'standby-unreachable'), () => undefined, 60_000);
+    const settled = await sampleUntil(
+      'rebuild-master for m2',
+      (s) => triage(s, library).findings.some((f) => f.code === 'standby-unreachable'),
+      () => undefined,
+      60_000,
+    );
     const f = settled.at(-1)!.report.findings.find((x) => x.code === 'standby-unreachable')!;
     assert.equal(f.recommendation.kind === 'runbook' && f.recommendation.runbook, 'rebuild-master');
   });

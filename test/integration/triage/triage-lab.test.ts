@@ -100,7 +100,10 @@ function runRecommended(f: TriageJsonFinding, decide: string[] = []): void {
 
 /** SIGKILL to keepalived on a host, by its pid files: no notify script runs (a cluster without HA). */
 function killKeepalived(host: string): void {
-  onHost(host, 'p=; for f in /run/vrrp.pid /run/checkers.pid /run/keepalived.pid; do [ -s "$f" ] && p="$p $(cat "$f")"; done; [ -n "$p" ] && { kill -STOP $p; kill -9 $p; } 2>/dev/null; rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; exit 0');
+  onHost(
+    host,
+    'p=; for f in /run/vrrp.pid /run/checkers.pid /run/keepalived.pid; do [ -s "$f" ] && p="$p $(cat "$f")"; done; [ -n "$p" ] && { kill -STOP $p; kill -9 $p; } 2>/dev/null; rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; exit 0',
+  );
 }
 
 const address = (name: string) => readState()!.hosts.find((h) => h.name === name)!.address;
@@ -133,7 +136,10 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
       const t = await triageUntil('metalogger-down seen', (x) => codes(x).includes('metalogger-down'));
       assert.equal(t.code, 1);
       const f = finding(t, 'metalogger-down', 'ml');
-      assert.ok(f.evidence.some((e) => e.host === 'ml' && e.probe === 'ssh probe (ps)' && e.saw === 'mfsmetalogger not running'), JSON.stringify(f.evidence));
+      assert.ok(
+        f.evidence.some((e) => e.host === 'ml' && e.probe === 'ssh probe (ps)' && e.saw === 'mfsmetalogger not running'),
+        JSON.stringify(f.evidence),
+      );
       assert.equal(f.recommendation.runbook, 'restart-daemon');
       assert.deepEqual(f.recommendation.inputs, { host: 'ml', host_address: address('ml'), daemon: 'metalogger' });
       // On failure, say what each probe saw: CI once caught a second master on m2 here.
@@ -158,8 +164,14 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
       const seenByMfscli = (x: Triage) => x.report.findings.some((f) => f.code === 'chunkserver-down' && f.evidence.some((e) => e.probe.startsWith('mfscli -SCS')));
       const t = await triageUntil('chunkserver-down and chunks at risk seen by mfscli', (x) => seenByMfscli(x) && atRisk(x));
       const f = finding(t, 'chunkserver-down', cs);
-      assert.ok(f.evidence.some((e) => e.saw === 'mfschunkserver not running'), JSON.stringify(f.evidence));
-      assert.ok(f.evidence.some((e) => e.probe.startsWith('mfscli -SCS via VIP') && /disconnected/.test(e.saw)), JSON.stringify(f.evidence));
+      assert.ok(
+        f.evidence.some((e) => e.saw === 'mfschunkserver not running'),
+        JSON.stringify(f.evidence),
+      );
+      assert.ok(
+        f.evidence.some((e) => e.probe.startsWith('mfscli -SCS via VIP') && /disconnected/.test(e.saw)),
+        JSON.stringify(f.evidence),
+      );
       assert.equal(f.recommendation.runbook, 'restart-daemon');
       assert.deepEqual(f.recommendation.inputs, { host: cs, host_address: address(cs), daemon: 'chunkserver' });
       if (codes(t).includes('endangered-chunks')) assert.ok(codes(t).indexOf('endangered-chunks') < codes(t).indexOf('chunkserver-down'), `data at risk first:\n  ${summary(t)}`);
@@ -178,7 +190,10 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
       const t = await triageUntil('c2 unreachable', (x) => x.report.findings.some((f) => f.code === 'chunkserver-down' && f.hosts.includes('c2') && /cannot be reached/.test(f.title)));
       const f = finding(t, 'chunkserver-down', 'c2');
       assert.equal(t.code, 3, 'a host that cannot be reached: exit 3');
-      assert.ok(f.evidence.some((e) => e.host === 'c2' && e.probe === 'ssh probe' && e.saw.startsWith(`no answer from ${address('c2')}`)), JSON.stringify(f.evidence));
+      assert.ok(
+        f.evidence.some((e) => e.host === 'c2' && e.probe === 'ssh probe' && e.saw.startsWith(`no answer from ${address('c2')}`)),
+        JSON.stringify(f.evidence),
+      );
       assert.ok(!codes(t).some((c) => /master|split|vip/.test(c)), summary(t));
     } finally {
       await labBreak('heal', 'c2');
@@ -194,7 +209,10 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
       const t = await triageUntil('split brain', (x) => codes(x)[0] === 'split-brain' && x.report.findings[0]!.recommendation.runbook === 'fence-master');
       const f = t.report.findings[0]!;
       assert.deepEqual([...f.hosts].sort(), ['m1', 'm2']);
-      assert.ok(f.evidence.some((e) => e.host === 'm2' && e.saw === 'holds the VIP 10.77.0.100'), JSON.stringify(f.evidence));
+      assert.ok(
+        f.evidence.some((e) => e.host === 'm2' && e.saw === 'holds the VIP 10.77.0.100'),
+        JSON.stringify(f.evidence),
+      );
       assert.equal(f.recommendation.runbook, 'fence-master');
       fenced = f.recommendation.inputs!.fence!;
       const kept = f.recommendation.inputs!.keep!;
@@ -203,7 +221,11 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
       runRecommended(f, ['next=later']);
       // Fenced while VRRP is still blocked: one master serves, the fenced host is no standby.
       const after = await triageUntil('split brain fenced', (x) => !codes(x).some((c) => /split|second|master-down|vip/.test(c)), 60_000);
-      assert.deepEqual((await vipHolders(readState()!)).map((h) => h.name), [kept], summary(after));
+      assert.deepEqual(
+        (await vipHolders(readState()!)).map((h) => h.name),
+        [kept],
+        summary(after),
+      );
     } finally {
       await labBreak('heal');
       // The cause fixed, keepalived starts again on the fenced host: its role script makes it the standby.
@@ -237,7 +259,11 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
     );
     timings.push(`power-cut (HA) master findings seen: ${seen.join(' ') || 'none (failover faster than one triage)'}`);
     assert.equal(t.code, 0);
-    assert.notDeepEqual((await vipHolders(readState()!)).map((h) => h.name), [old], 'the standby took the VIP');
+    assert.notDeepEqual(
+      (await vipHolders(readState()!)).map((h) => h.name),
+      [old],
+      'the standby took the VIP',
+    );
   });
 
   it('lose-master: the standby takes over; triage names the lost candidate and rebuild-master for it', async () => {
@@ -257,7 +283,9 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
             assert.match(reason, /may be taking over|taking the master over/, summary(x));
           } else {
             // Only once the failover window passed without a new master (it must not, here).
-            assert.fail(`lost-master recommended while the standby takes over:\n  ${summary(x)}\n${JSON.stringify(m.evidence, null, 1)}\n${JSON.stringify(x.report.findings.map((f) => [f.code, f.failover ?? null]))}`);
+            assert.fail(
+              `lost-master recommended while the standby takes over:\n  ${summary(x)}\n${JSON.stringify(m.evidence, null, 1)}\n${JSON.stringify(x.report.findings.map((f) => [f.code, f.failover ?? null]))}`,
+            );
           }
         }
         return codes(x).includes('standby-unreachable') && !codes(x).some((c) => c === 'master-down' || c === 'master-host-unreachable');
@@ -281,7 +309,10 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
     const t = await triageUntil('the stale master seen', (x) => codes(x)[0] === 'second-master' && x.report.findings[0]!.recommendation.runbook === 'fence-master');
     const f = t.report.findings[0]!;
     assert.deepEqual(f.hosts, [stale]);
-    assert.ok(f.evidence.some((e) => e.host === stale && /^mfsmaster running/.test(e.saw)), JSON.stringify(f.evidence));
+    assert.ok(
+      f.evidence.some((e) => e.host === stale && /^mfsmaster running/.test(e.saw)),
+      JSON.stringify(f.evidence),
+    );
     assert.equal(f.recommendation.runbook, 'fence-master');
     assert.deepEqual(f.recommendation.inputs, { fence: stale, fence_address: address(stale), keep: current, keep_address: address(current) });
     runRecommended(f, ['next=later']);
@@ -309,7 +340,11 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
     assert.equal(master.recommendation.command, `mfs-tui --lab run power-cut --input host=${active} --input host_address=${address(active)} --input metalogger=ml`);
     assert.deepEqual(finding(t, 'chunkserver-down', cs).recommendation.runbook, 'restart-daemon');
     // The text form names the same, with the command to open the runbook.
-    const text = spawnSync(process.execPath, [BIN, '--lab', 'triage'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, MFS_TUI_LAB_DIR: dir, MFS_TUI_STATE_DIR: path.join(work, 'state'), MFS_TUI_CONFIG_DIR: path.join(work, 'config'), NO_COLOR: '1' } });
+    const text = spawnSync(process.execPath, [BIN, '--lab', 'triage'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, MFS_TUI_LAB_DIR: dir, MFS_TUI_STATE_DIR: path.join(work, 'state'), MFS_TUI_CONFIG_DIR: path.join(work, 'config'), NO_COLOR: '1' },
+    });
     assert.equal(text.status, 1);
     assert.match(text.stdout, new RegExp(`1\\. CRITICAL No master serves: mfsmaster is not running on ${active}`));
     assert.match(text.stdout, new RegExp(`Open it: mfs-tui --lab run power-cut --input host=${active} --input host_address=${address(active).replace(/\./g, '\\.')} --input metalogger=ml`));

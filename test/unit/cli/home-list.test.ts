@@ -19,10 +19,24 @@ it('lists good, broken and unreadable files; only the good one has no problems',
   writeFileSync(join(dir, 'c-nofm.md'), '# nothing\n');
   const catalog = await catalogDir(dir);
   const before = homeRunbookList(catalog, undefined, formatProblem);
-  assert.deepEqual(before.map((r) => [r.title, r.problems?.length ?? 0]), [['T good', 0], ['T bad', 0], ['c-nofm.md', 1]]);
+  assert.deepEqual(
+    before.map((r) => [r.title, r.problems?.length ?? 0]),
+    [
+      ['T good', 0],
+      ['T bad', 0],
+      ['c-nofm.md', 1],
+    ],
+  );
   const problems = await checkLibrary(catalog, undefined, undefined);
   const list = homeRunbookList(catalog, problems, formatProblem);
-  assert.deepEqual(list.map((r) => [r.title, r.problems?.length ?? 0]), [['T good', 0], ['T bad', 1], ['c-nofm.md', 1]]);
+  assert.deepEqual(
+    list.map((r) => [r.title, r.problems?.length ?? 0]),
+    [
+      ['T good', 0],
+      ['T bad', 1],
+      ['c-nofm.md', 1],
+    ],
+  );
   assert.match(list[1]!.problems![0]!, /b-bad\.md:12:7: \{\{vip\}\} inside double quotes/);
   assert.match(list[2]!.problems![0]!, /c-nofm\.md:1:1: no front matter/);
 });

@@ -81,7 +81,10 @@ it('polls from the first view that holds it to the last release, and again at th
 it('the gate still gets a fresh status when nobody polls', async () => {
   const { c, status: s } = setup();
   const r = await s.gate.check(['no-split-brain', 'master-running']);
-  assert.deepEqual(r.filter((x) => !x.met), []);
+  assert.deepEqual(
+    r.filter((x) => !x.met),
+    [],
+  );
   assert.ok(c.scripts.length > 0, 'the check swept once');
   assert.equal(s.polling(), false);
   assert.equal(await probesDuring(c, 4 * INTERVAL), 0, 'and polling did not start');

@@ -18,11 +18,7 @@ test('every problem is reported at once, each naming the input', () => {
   const r = resolveInputs(rb, { host: 'Bad Host!', extra: '1' }, {});
   assert.deepEqual(
     r.problems.map((p) => p.message),
-    [
-      'extra: runbook demo has no such input (inputs: host, mode)',
-      'host must match /[a-z0-9-]+/ (got "Bad Host!")',
-      'mode: missing (Mode)',
-    ],
+    ['extra: runbook demo has no such input (inputs: host, mode)', 'host must match /[a-z0-9-]+/ (got "Bad Host!")', 'mode: missing (Mode)'],
   );
 });
 

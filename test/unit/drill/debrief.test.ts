@@ -81,7 +81,19 @@ describe('drill debrief', () => {
       past('d-scripted', 'power-cut', 5_000, -1000, { scripted: true }),
       past('d-abandoned', 'power-cut', undefined, -500),
     ];
-    const d = buildDebrief({ drill: drill(), endedAt: at(75), recovered: true, problems: [], verified: ['no missing chunks'], warnings: ['the standby m2 has no metalogger connected'], filesIntact: 9, runs: [run], labCluster: 'lab', history, scriptedMs: 45_000 });
+    const d = buildDebrief({
+      drill: drill(),
+      endedAt: at(75),
+      recovered: true,
+      problems: [],
+      verified: ['no missing chunks'],
+      warnings: ['the standby m2 has no metalogger connected'],
+      filesIntact: 9,
+      runs: [run],
+      labCluster: 'lab',
+      history,
+      scriptedMs: 45_000,
+    });
     assert.equal(d.recovered, true);
     assert.equal(d.recoveryMs, 75_000);
     assert.deepEqual(d.files, { total: 9, intact: 9 });
@@ -140,13 +152,16 @@ describe('drill debrief', () => {
     const prod = journal('r5', 'health-check', 'prod-a', [[50, { type: 'run-finished', status: 'succeeded' }]]);
     // Given out of order: the debrief sorts runs by start.
     const d = buildDebrief({ drill: drill(), endedAt: at(60), recovered: true, problems: [], verified: [], filesIntact: 9, runs: [again, prod, look, first, unfit], labCluster: 'lab', history: [] });
-    assert.deepEqual(d.runs.map((r) => [r.runId, r.fit, r.status]), [
-      ['r1', 'unfit', 'aborted'],
-      ['r2', 'fits', 'failed'],
-      ['r3', 'fits', 'succeeded'],
-      ['r4', 'neutral', 'succeeded'],
-      ['r5', 'other-cluster', 'succeeded'],
-    ]);
+    assert.deepEqual(
+      d.runs.map((r) => [r.runId, r.fit, r.status]),
+      [
+        ['r1', 'unfit', 'aborted'],
+        ['r2', 'fits', 'failed'],
+        ['r3', 'fits', 'succeeded'],
+        ['r4', 'neutral', 'succeeded'],
+        ['r5', 'other-cluster', 'succeeded'],
+      ],
+    );
     assert.deepEqual(
       d.wrongTurns.map((w) => [w.kind, w.runId, w.stepId ?? null]),
       [
@@ -205,20 +220,46 @@ describe('drill debrief', () => {
 
   it('a runbook triage recommended at the fault fits (following triage is no wrong turn); the debrief shows what triage said', () => {
     const run = journal('r1', 'lost-master', 'lab', [...cmd('fence-probe', 'm2', 2, 3), [4, { type: 'run-finished', status: 'succeeded' }]]);
-    const triage = { at: at(1), findings: [{ code: 'master-host-unreachable', title: 'm1 unreachable', runbook: 'lost-master' }, { code: 'chunkserver-down', title: 'c3 down' }] };
+    const triage = {
+      at: at(1),
+      findings: [
+        { code: 'master-host-unreachable', title: 'm1 unreachable', runbook: 'lost-master' },
+        { code: 'chunkserver-down', title: 'c3 down' },
+      ],
+    };
     const d = buildDebrief({ drill: drill({ triage }), endedAt: at(10), recovered: true, problems: [], verified: [], filesIntact: 9, runs: [run], labCluster: 'lab', history: [] });
     assert.equal(d.runs[0]!.fit, 'fits');
     assert.deepEqual(d.wrongTurns, []);
     assert.match(renderDebriefText(d), /Triage at the fault: master-host-unreachable → lost-master, chunkserver-down/);
     assert.match(renderDebriefMarkdown(d), /\| Triage \| master-host-unreachable → lost-master, chunkserver-down \|/);
-    const failed = buildDebrief({ drill: drill({ triage: { at: at(1), findings: [], error: 'no host reachable' } }), endedAt: at(10), recovered: true, problems: [], verified: [], filesIntact: 9, runs: [run], labCluster: 'lab', history: [] });
+    const failed = buildDebrief({
+      drill: drill({ triage: { at: at(1), findings: [], error: 'no host reachable' } }),
+      endedAt: at(10),
+      recovered: true,
+      problems: [],
+      verified: [],
+      filesIntact: 9,
+      runs: [run],
+      labCluster: 'lab',
+      history: [],
+    });
     assert.equal(failed.runs[0]!.fit, 'unfit');
     assert.match(renderDebriefText(failed), /Triage at the fault: not taken \(no host reachable\)/);
   });
 
   it('a surprise drill not yet recovered does not give away the fault, its host or what fits; once recovered it does', () => {
     const run = journal('r1', 'lost-master', 'lab', [[4, { type: 'run-finished', status: 'succeeded' }]]);
-    const input = { drill: drill({ surprise: true }), endedAt: at(10), recovered: false, problems: ['nobody holds the VIP 10.77.0.100'], verified: [], filesIntact: 0, runs: [run], labCluster: 'lab', history: [] };
+    const input = {
+      drill: drill({ surprise: true }),
+      endedAt: at(10),
+      recovered: false,
+      problems: ['nobody holds the VIP 10.77.0.100'],
+      verified: [],
+      filesIntact: 0,
+      runs: [run],
+      labCluster: 'lab',
+      history: [],
+    };
     const open = redactSurprise(buildDebrief(input));
     const text = renderDebriefText(open) + renderDebriefMarkdown(open) + JSON.stringify(open);
     assert.doesNotMatch(text, /power-cut|Power cut|m1|DID NOT FIT|does not fit/);
@@ -237,7 +278,10 @@ describe('drill debrief', () => {
     ]);
     const d = buildDebrief({ drill: drill(), endedAt: at(20), recovered: false, problems: ['x'], verified: [], filesIntact: 9, runs: [run], labCluster: 'lab', history: [] });
     assert.equal(d.runs[0]!.status, 'unfinished');
-    assert.deepEqual(d.wrongTurns.map((w) => w.kind), ['re-run']);
+    assert.deepEqual(
+      d.wrongTurns.map((w) => w.kind),
+      ['re-run'],
+    );
     assert.match(d.wrongTurns[0]!.detail, /was in doubt after an interruption and was run again on m1/);
   });
 });
@@ -275,7 +319,11 @@ describe('drill scenarios', () => {
     assert.deepEqual(problems, []);
     const ctx = { host: 'c3', hostAddress: '10.77.0.23', standby: 'm2', standbyAddress: '10.77.0.12', masterAnswers: false };
     for (const s of DRILL_SCENARIOS) {
-      for (const id of s.fits) assert.ok(runbooks.some((r) => r.id === id), `${s.id}: runbook ${id} exists`);
+      for (const id of s.fits)
+        assert.ok(
+          runbooks.some((r) => r.id === id),
+          `${s.id}: runbook ${id} exists`,
+        );
       const rec = s.scripted(ctx);
       assert.equal(rec.runbook, s.fits[0], s.id);
       const rb = runbooks.find((r) => r.id === rec.runbook)!;
@@ -289,7 +337,10 @@ describe('drill scenarios', () => {
       for (const [step, key] of Object.entries(rec.decide)) {
         const d = rb.steps.find((x) => x.id === step)?.decision;
         assert.ok(d, `${s.id}: ${rb.id} has a decision step ${step}`);
-        assert.ok(d.choices.some((c) => c.key === key), `${s.id}: ${rb.id}#${step} has the choice ${key}`);
+        assert.ok(
+          d.choices.some((c) => c.key === key),
+          `${s.id}: ${rb.id}#${step} has the choice ${key}`,
+        );
       }
     }
   });
@@ -298,7 +349,10 @@ describe('drill scenarios', () => {
 describe('the home screen notice of a drill under way', () => {
   it('names the drill and the clock since the fault; a surprise stays unnamed; a drill without its fault says how to start again', () => {
     const now = Date.parse(at(0)) + 95_000;
-    assert.equal(formatDrillNotice(drill(), now), 'DRILL under way: Power cut on the active master (HA in place), 1 min 35 s since the fault. Recover the cluster, then `mfs-tui drill check` stops the clock.');
+    assert.equal(
+      formatDrillNotice(drill(), now),
+      'DRILL under way: Power cut on the active master (HA in place), 1 min 35 s since the fault. Recover the cluster, then `mfs-tui drill check` stops the clock.',
+    );
     const surprise = formatDrillNotice(drill({ surprise: true }), now);
     assert.match(surprise, /^DRILL under way: a surprise drill, 1 min 35 s since the fault/);
     assert.doesNotMatch(surprise, /[Pp]ower|m1/);
@@ -310,7 +364,18 @@ describe('the debrief in Chinese', () => {
   it('the frame in Chinese; run ids, runbook ids, step ids, codes and times as in English', async () => {
     const { setLanguage } = await import('../../../src/i18n/index.ts');
     const run = journal('r1', 'power-cut', 'lab', [...cmd('move-stale', 'm1', 10, 13), [40, { type: 'run-finished', status: 'succeeded' }]]);
-    const d = buildDebrief({ drill: drill(), endedAt: at(75), recovered: true, problems: [], verified: ['no missing chunks'], warnings: [], filesIntact: 9, runs: [run], labCluster: 'lab', history: [] });
+    const d = buildDebrief({
+      drill: drill(),
+      endedAt: at(75),
+      recovered: true,
+      problems: [],
+      verified: ['no missing chunks'],
+      warnings: [],
+      filesIntact: 9,
+      runs: [run],
+      labCluster: 'lab',
+      history: [],
+    });
     setLanguage('zh');
     try {
       const text = renderDebriefText(d);
@@ -335,7 +400,11 @@ describe('the drill report keeps its structure whatever hosts and the operator p
   const skeleton = (node: Nodes): unknown =>
     node.type === 'text' || node.type === 'inlineCode' || node.type === 'code'
       ? 'leaf'
-      : { type: node.type, ...(node.type === 'heading' ? { depth: node.depth } : {}), children: ('children' in node ? (node.children as Nodes[]) : []).map(skeleton).filter((c, i, all) => !(c === 'leaf' && all[i - 1] === 'leaf')) };
+      : {
+          type: node.type,
+          ...(node.type === 'heading' ? { depth: node.depth } : {}),
+          children: ('children' in node ? (node.children as Nodes[]) : []).map(skeleton).filter((c, i, all) => !(c === 'leaf' && all[i - 1] === 'leaf')),
+        };
   const HOSTILE = 'v`a``l\n\n# Heading\n- item\n```\n| x | y |\n<details>\n[l](http://e.x) *em* _u_';
   const render = (v: (s: string) => string) => {
     const run = journal('r1', 'power-cut', 'lab', [
@@ -344,7 +413,17 @@ describe('the drill report keeps its structure whatever hosts and the operator p
       [40, { type: 'run-finished', status: 'failed', reason: v('reason') }],
     ]);
     (run.records[0] as { runbook: { title: string } }).runbook.title = v('title');
-    const d = buildDebrief({ drill: drill({ host: v('host') }), endedAt: at(60), recovered: false, problems: [v('problem')], verified: [v('verified')], filesIntact: 9, runs: [run], labCluster: 'lab', history: [] });
+    const d = buildDebrief({
+      drill: drill({ host: v('host') }),
+      endedAt: at(60),
+      recovered: false,
+      problems: [v('problem')],
+      verified: [v('verified')],
+      filesIntact: 9,
+      runs: [run],
+      labCluster: 'lab',
+      history: [],
+    });
     d.warnings.push(v('warning'));
     return renderDebriefMarkdown(d);
   };

@@ -97,11 +97,7 @@ describe('judgeHealth', () => {
     o.master.metaloggers = [];
     o.master.missingChunks = 4;
     const v = judgeHealth(o);
-    assert.deepEqual(v.problems, [
-      'chunkserver c3 (10.77.0.23) is not connected to the master',
-      'the metalogger ml (10.77.0.13) is not connected to the master',
-      '4 chunks are missing',
-    ]);
+    assert.deepEqual(v.problems, ['chunkserver c3 (10.77.0.23) is not connected to the master', 'the metalogger ml (10.77.0.13) is not connected to the master', '4 chunks are missing']);
     assert.deepEqual(v.warnings, ['the standby m2 has no metalogger connected to the master: it holds no current metadata to take over with']);
   });
 
@@ -129,10 +125,7 @@ describe('judgeHealth', () => {
       { name: 'note.txt', expected: 'b'.repeat(64), error: 'Input/output error' },
     ];
     const v = judgeHealth(o);
-    assert.deepEqual(v.problems, [
-      `file data1.bin reads back with another checksum (${'c'.repeat(12)}…, expected ${'a'.repeat(12)}…)`,
-      'file note.txt could not be read: Input/output error',
-    ]);
+    assert.deepEqual(v.problems, [`file data1.bin reads back with another checksum (${'c'.repeat(12)}…, expected ${'a'.repeat(12)}…)`, 'file note.txt could not be read: Input/output error']);
     const m = healthy();
     m.filesError = '/mnt/mfs/drills/x on cl does not answer within 15 s (is a master serving?)';
     assert.deepEqual(judgeHealth(m).problems, ['drill files not readable: /mnt/mfs/drills/x on cl does not answer within 15 s (is a master serving?)']);

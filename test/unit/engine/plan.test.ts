@@ -11,7 +11,8 @@ const debian: HostFacts = { os: 'debian', osId: 'debian', osVersion: '12', init:
 const rhel: HostFacts = { os: 'rhel', osId: 'rocky', osVersion: '9', init: 'none', mfs: '3.0.116', hostname: 'y' };
 
 describe('resolveTargets', () => {
-  const hostsOf = (targets: (string | TargetSpec)[], extra: object = {}) => resolveTargets(commandStep('s', block('x', { targets: on(...targets) })), { inventory: inv, inputs: { who: 'cs2', bad: 'nobody' }, ...extra });
+  const hostsOf = (targets: (string | TargetSpec)[], extra: object = {}) =>
+    resolveTargets(commandStep('s', block('x', { targets: on(...targets) })), { inventory: inv, inputs: { who: 'cs2', bad: 'nobody' }, ...extra });
 
   it('a role is every host with it, in inventory order', () => {
     assert.deepEqual(hostsOf(['chunkserver']).hosts, ['cs1', 'cs2']);
@@ -72,7 +73,13 @@ describe('planStep', () => {
     const step = commandStep(
       'install',
       block('apt-get install -y moosefs-chunkserver', { targets: on('chunkserver'), when: [{ fact: 'os', op: '=', value: 'debian' }] }),
-      block('yum install -y moosefs-chunkserver', { targets: on('chunkserver'), when: [{ fact: 'os', op: '=', value: 'rhel' }, { fact: 'init', op: '=', value: 'systemd' }] }),
+      block('yum install -y moosefs-chunkserver', {
+        targets: on('chunkserver'),
+        when: [
+          { fact: 'os', op: '=', value: 'rhel' },
+          { fact: 'init', op: '=', value: 'systemd' },
+        ],
+      }),
     );
     const facts = (h: string) => (h === 'cs1' ? debian : rhel);
     assert.deepEqual(hostsNeedingFacts(step, { inventory: inv, inputs: {} }, ['cs1', 'cs2']), ['cs1', 'cs2']);
@@ -105,8 +112,14 @@ describe('planStep', () => {
     const step = commandStep('s', block('echo {{host.name}}', { targets: on('vip-holder') }));
     const plan = planStep(step, { inventory: inv, inputs: {}, hosts: ['m2'] });
     assert.deepEqual(plan.problems, []);
-    assert.deepEqual(plan.commands.map((c) => [c.host, c.script]), [['m2', 'echo m2']]);
+    assert.deepEqual(
+      plan.commands.map((c) => [c.host, c.script]),
+      [['m2', 'echo m2']],
+    );
     const local = planStep(commandStep('l', block('echo {{host.name}}')), { inventory: inv, inputs: {} });
-    assert.deepEqual(local.commands.map((c) => [c.host, c.script]), [['local', 'echo local']]);
+    assert.deepEqual(
+      local.commands.map((c) => [c.host, c.script]),
+      [['local', 'echo local']],
+    );
   });
 });

@@ -75,10 +75,24 @@ describe('status preconditions in the engine', () => {
     run.send({ type: 'confirm', typed: 'm1' });
     const end = await run.settled();
     assert.equal(end.status, 'succeeded');
-    assert.deepEqual(fake.calls.map((c) => c.script), ['wipe m1', 'echo after']);
+    assert.deepEqual(
+      fake.calls.map((c) => c.script),
+      ['wipe m1', 'echo after'],
+    );
     const recs = journal(run.journalFile);
-    assert.deepEqual(pre(recs).map((r) => [r.outcome, r.dangerous]), [['refused', true], ['refused', true], ['met', true]]);
-    assert.deepEqual(gate.calls, [['no-split-brain', 'master-running'], ['no-split-brain', 'master-running'], ['no-split-brain', 'master-running']]);
+    assert.deepEqual(
+      pre(recs).map((r) => [r.outcome, r.dangerous]),
+      [
+        ['refused', true],
+        ['refused', true],
+        ['met', true],
+      ],
+    );
+    assert.deepEqual(gate.calls, [
+      ['no-split-brain', 'master-running'],
+      ['no-split-brain', 'master-running'],
+      ['no-split-brain', 'master-running'],
+    ]);
     // The audit trail: the report says what was refused and why.
     const report = renderReport(recs);
     assert.match(report, /REFUSED, preconditions not met: no-split-brain \(m1 and m2 all hold the VIP\)/);
@@ -109,7 +123,10 @@ describe('status preconditions in the engine', () => {
     );
     assert.equal(fake.calls.length, 0, 'nothing ran');
     const recs = journal(run.journalFile);
-    assert.deepEqual(recs.map((r) => r.type), ['run-started', 'preconditions', 'run-finished']);
+    assert.deepEqual(
+      recs.map((r) => r.type),
+      ['run-started', 'preconditions', 'run-finished'],
+    );
     assert.equal(pre(recs)[0]!.outcome, 'refused');
   });
 
@@ -132,7 +149,10 @@ describe('status preconditions in the engine', () => {
     const run = createRun(deps(book, fake, { gate, mode: 'non-interactive', autoConfirm: true }));
     const end = await run.settled();
     assert.equal(end.status, 'succeeded');
-    assert.deepEqual(fake.calls.map((c) => c.script), ['mfscli -SIN']);
+    assert.deepEqual(
+      fake.calls.map((c) => c.script),
+      ['mfscli -SIN'],
+    );
     assert.deepEqual(end.steps[0]!.preconditions?.results, [{ name: 'vip-held', met: false, detail: 'nobody holds the VIP' }]);
     assert.equal(end.steps[0]!.preconditions?.outcome, 'warned');
   });
@@ -147,7 +167,10 @@ describe('status preconditions in the engine', () => {
     const end = await run.settled();
     assert.equal(end.status, 'failed');
     assert.match(end.reason!, /step wipe: refused: precondition no-split-brain is not met \(not known: no cluster status is available to check it\)/);
-    assert.deepEqual(fake.calls.map((c) => c.script), ['look']);
+    assert.deepEqual(
+      fake.calls.map((c) => c.script),
+      ['look'],
+    );
   });
 
   it('a gate that fails counts as unknown, hence unmet', async () => {
@@ -167,14 +190,28 @@ describe('status preconditions in the engine', () => {
     const book = runbook([requiring(commandStep('restart', block('restart {{host.name}}', { targets: on('chunkserver'), confirm: 'typed' })), 'no-missing-chunks')]);
     // After cs1's restart, chunks go missing: cs2 must not be restarted.
     fake.when('restart cs1', { stdout: ['done\n'] });
-    const run = createRun(deps(book, fake, { gate, mode: 'non-interactive', autoConfirm: true, preconditionMaxAgeMs: 0, onRecord: (r) => {
-      if (r.type === 'step-finished' && r.host === 'cs1') gate.unmet.set('no-missing-chunks', '12 missing and 0 endangered chunks');
-    } }));
+    const run = createRun(
+      deps(book, fake, {
+        gate,
+        mode: 'non-interactive',
+        autoConfirm: true,
+        preconditionMaxAgeMs: 0,
+        onRecord: (r) => {
+          if (r.type === 'step-finished' && r.host === 'cs1') gate.unmet.set('no-missing-chunks', '12 missing and 0 endangered chunks');
+        },
+      }),
+    );
     const end = await run.settled();
     assert.equal(end.status, 'failed');
-    assert.deepEqual(fake.calls.map((c) => c.script), ['restart cs1']);
+    assert.deepEqual(
+      fake.calls.map((c) => c.script),
+      ['restart cs1'],
+    );
     assert.match(end.reason!, /precondition no-missing-chunks is not met \(12 missing and 0 endangered chunks\)/);
-    assert.deepEqual(pre(journal(run.journalFile)).map((r) => r.outcome), ['met', 'met', 'refused']);
+    assert.deepEqual(
+      pre(journal(run.journalFile)).map((r) => r.outcome),
+      ['met', 'met', 'refused'],
+    );
   });
 
   it('a step without requires= never asks the gate', async () => {
@@ -187,7 +224,7 @@ describe('status preconditions in the engine', () => {
     assert.equal(pre(journal(run.journalFile)).length, 0);
   });
 
-  it('renderText fills the run\'s variables into prose; unknown ones stay', async () => {
+  it("renderText fills the run's variables into prose; unknown ones stay", async () => {
     const fake = new FakeHosts();
     const book = runbook([commandStep('look', block('look', { targets: on('m1'), confirm: 'none' }))]);
     const run = createRun(deps(book, fake, { mode: 'non-interactive', autoConfirm: true }));

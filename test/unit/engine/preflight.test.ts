@@ -9,10 +9,13 @@ import { createRun, resumeRun } from '../../../src/engine/run.ts';
 import { readJournal } from '../../../src/journal/read.ts';
 import { block, commandStep, decisionStep, fakeRunDeps, FakeHosts, inventory, manualStep, on, runbook, waitPrompt } from './fixtures.ts';
 
-test('every step\'s targets, in inventory order, local left out; a step a decision may skip counts too', () => {
+test("every step's targets, in inventory order, local left out; a step a decision may skip counts too", () => {
   const rb = runbook([
     commandStep('one', block('x', { targets: on('cs2', 'local') })),
-    decisionStep('which', [{ key: 'a', goto: 'three' }, { key: 'b', goto: 'end' }]),
+    decisionStep('which', [
+      { key: 'a', goto: 'three' },
+      { key: 'b', goto: 'end' },
+    ]),
     commandStep('three', block('y', { targets: on('metalogger') })),
     manualStep('end'),
   ]);
@@ -42,7 +45,7 @@ describe('the engine runs the preflight before step 1', () => {
   });
   const book = runbook([commandStep('one', block('touch x', { targets: on('m1') })), commandStep('two', block('echo y', { targets: on('cs1') }))]);
 
-  it('with the runbook\'s hosts; a failure ends a new run failed, nothing run, the reason journaled', async () => {
+  it("with the runbook's hosts; a failure ends a new run failed, nothing run, the reason journaled", async () => {
     const fake = new FakeHosts();
     const asked: string[][] = [];
     const ctrl = createRun(
@@ -61,7 +64,10 @@ describe('the engine runs the preflight before step 1', () => {
     assert.deepEqual(fake.calls, []);
     assert.equal(state.status, 'failed');
     const recs = readJournal(ctrl.journalFile).records;
-    assert.deepEqual(recs.map((r) => r.type), ['run-started', 'run-finished']);
+    assert.deepEqual(
+      recs.map((r) => r.type),
+      ['run-started', 'run-finished'],
+    );
     assert.equal((recs[1] as { reason?: string }).reason, 'preflight: cs1: cannot reach 10.0.0.11:22: connection refused');
   });
 

@@ -8,7 +8,10 @@ const book = runbook([
   commandStep('probe', block('uptime', { targets: on('chunkserver') })),
   commandStep('restart', block('systemctl restart x', { targets: on('m1'), check: { script: 'pgrep x', timeoutMs: 1000, expectExit: [0], pos: { line: 1, column: 1 } } })),
   manualStep('power'),
-  decisionStep('which', [{ key: 'a', goto: 'end' }, { key: 'b', runbook: 'other' }]),
+  decisionStep('which', [
+    { key: 'a', goto: 'end' },
+    { key: 'b', runbook: 'other' },
+  ]),
   manualStep('skipped-over'),
   manualStep('end'),
 ]);
@@ -74,7 +77,12 @@ describe('reduce / replay', () => {
   });
 
   it('a failed host fails the step and keeps the cursor; a retry starts a new attempt with fresh output', () => {
-    const base = [start, started('probe', 'cs1', { targets: ['cs1'] }), { type: 'output', stepId: 'probe', host: 'cs1', phase: 'command', stream: 'stderr', data: 'boom\n' } as NewRecord, finished('probe', 'cs1', false)];
+    const base = [
+      start,
+      started('probe', 'cs1', { targets: ['cs1'] }),
+      { type: 'output', stepId: 'probe', host: 'cs1', phase: 'command', stream: 'stderr', data: 'boom\n' } as NewRecord,
+      finished('probe', 'cs1', false),
+    ];
     let s = replay(journal(...base), book);
     assert.equal(s.steps[0]!.status, 'failed');
     assert.equal(s.steps[0]!.hosts[0]!.reason, 'exit 3, expected 0');
@@ -108,10 +116,7 @@ describe('reduce / replay', () => {
   });
 
   it('a step started but never finished is in doubt at the end of a replay, with its output', () => {
-    const s = replay(
-      journal(start, started('probe', 'cs1', { targets: ['cs1', 'cs2'] }), { type: 'output', stepId: 'probe', host: 'cs1', phase: 'command', stream: 'stdout', data: 'half' }),
-      book,
-    );
+    const s = replay(journal(start, started('probe', 'cs1', { targets: ['cs1', 'cs2'] }), { type: 'output', stepId: 'probe', host: 'cs1', phase: 'command', stream: 'stdout', data: 'half' }), book);
     assert.equal(s.steps[0]!.status, 'in-doubt');
     assert.equal(s.steps[0]!.hosts[0]!.status, 'in-doubt');
     assert.equal(s.steps[0]!.hosts[0]!.output, 'half');
@@ -119,7 +124,10 @@ describe('reduce / replay', () => {
   });
 
   it('a check that never started after its command succeeded is not in doubt', () => {
-    const s = replay(journal(start, started('probe', 'cs1', { targets: ['cs1'] }), finished('probe', 'cs1'), started('restart', 'm1', { targets: ['m1'], hasCheck: true }), finished('restart', 'm1')), book);
+    const s = replay(
+      journal(start, started('probe', 'cs1', { targets: ['cs1'] }), finished('probe', 'cs1'), started('restart', 'm1', { targets: ['m1'], hasCheck: true }), finished('restart', 'm1')),
+      book,
+    );
     assert.equal(s.steps[1]!.hosts[0]!.status, 'running');
     assert.equal(markInDoubt(s), s);
   });
@@ -146,12 +154,21 @@ describe('reduce / replay', () => {
   });
 
   it('cancelled (operator or timeout) and skipped records', () => {
-    const s = replay(journal(start, started('probe', 'cs1', { targets: ['cs1'] }), { type: 'step-cancelled', stepId: 'probe', host: 'cs1', phase: 'command', reason: 'timeout', durationMs: 30_000 }), book);
+    const s = replay(
+      journal(start, started('probe', 'cs1', { targets: ['cs1'] }), { type: 'step-cancelled', stepId: 'probe', host: 'cs1', phase: 'command', reason: 'timeout', durationMs: 30_000 }),
+      book,
+    );
     assert.equal(s.steps[0]!.status, 'cancelled');
     assert.equal(s.steps[0]!.hosts[0]!.reason, 'timed out after 30 s');
-    const op = replay(journal(start, started('probe', 'cs1', { targets: ['cs1'] }), { type: 'step-cancelled', stepId: 'probe', host: 'cs1', phase: 'command', reason: 'operator', durationMs: 5 }), book);
+    const op = replay(
+      journal(start, started('probe', 'cs1', { targets: ['cs1'] }), { type: 'step-cancelled', stepId: 'probe', host: 'cs1', phase: 'command', reason: 'operator', durationMs: 5 }),
+      book,
+    );
     assert.equal(op.steps[0]!.hosts[0]!.reason, 'cancelled by the operator');
-    const skipped = replay(journal(start, started('probe', 'cs1', { targets: ['cs1', 'cs2'] }), finished('probe', 'cs1', false), { type: 'step-skipped', stepId: 'probe', by: 'operator', reason: 'nah' }), book);
+    const skipped = replay(
+      journal(start, started('probe', 'cs1', { targets: ['cs1', 'cs2'] }), finished('probe', 'cs1', false), { type: 'step-skipped', stepId: 'probe', by: 'operator', reason: 'nah' }),
+      book,
+    );
     assert.equal(skipped.steps[0]!.status, 'skipped');
     assert.deepEqual(
       skipped.steps[0]!.hosts.map((h) => h.status),
@@ -164,7 +181,10 @@ describe('reduce / replay', () => {
     const rec1 = journal(start, { type: 'step-skipped', stepId: 'probe', host: 'cs1', by: 'condition', reason: 'no variant fits' });
     let s = replay(rec1, book);
     assert.equal(s.cursor, 0);
-    s = replay(journal(start, { type: 'step-skipped', stepId: 'probe', host: 'cs1', by: 'condition', reason: 'r' }, started('probe', 'cs2', { targets: ['cs1', 'cs2'] }), finished('probe', 'cs2')), book);
+    s = replay(
+      journal(start, { type: 'step-skipped', stepId: 'probe', host: 'cs1', by: 'condition', reason: 'r' }, started('probe', 'cs2', { targets: ['cs1', 'cs2'] }), finished('probe', 'cs2')),
+      book,
+    );
     assert.equal(s.steps[0]!.status, 'succeeded');
     assert.equal(s.cursor, 1);
     const all = replay(journal(start, { type: 'step-skipped', stepId: 'probe', by: 'condition', reason: 'no variant fits any host' }), book);
@@ -173,7 +193,12 @@ describe('reduce / replay', () => {
   });
 
   it('acknowledged, decided with goto (steps between stay pending) and handoff', () => {
-    const pre = [start, { type: 'step-skipped', stepId: 'probe', by: 'operator', reason: 'x' } as NewRecord, { type: 'step-skipped', stepId: 'restart', by: 'operator', reason: 'x' } as NewRecord, { type: 'acknowledged', stepId: 'power' } as NewRecord];
+    const pre = [
+      start,
+      { type: 'step-skipped', stepId: 'probe', by: 'operator', reason: 'x' } as NewRecord,
+      { type: 'step-skipped', stepId: 'restart', by: 'operator', reason: 'x' } as NewRecord,
+      { type: 'acknowledged', stepId: 'power' } as NewRecord,
+    ];
     let s = replay(journal(...pre), book);
     assert.equal(s.steps[2]!.status, 'succeeded');
     assert.equal(s.cursor, 3);
@@ -191,7 +216,14 @@ describe('reduce / replay', () => {
   });
 
   it('a goto back to a finished step starts it afresh (a loop)', () => {
-    const loop = runbook([manualStep('a'), decisionStep('again', [{ key: 'y', goto: 'a' }, { key: 'n', goto: 'z' }]), manualStep('z')]);
+    const loop = runbook([
+      manualStep('a'),
+      decisionStep('again', [
+        { key: 'y', goto: 'a' },
+        { key: 'n', goto: 'z' },
+      ]),
+      manualStep('z'),
+    ]);
     const s = replay(journal(start, { type: 'acknowledged', stepId: 'a' }, { type: 'decided', stepId: 'again', choice: 'y', goto: 'a' }), loop);
     assert.equal(s.cursor, 0);
     assert.equal(s.steps[0]!.status, 'pending');
@@ -201,7 +233,10 @@ describe('reduce / replay', () => {
     const loop = runbook([manualStep('a'), manualStep('b'), decisionStep('again', [{ key: 'y', goto: 'a' }]), manualStep('z')]);
     const s = replay(journal(start, { type: 'acknowledged', stepId: 'a' }, { type: 'acknowledged', stepId: 'b' }, { type: 'decided', stepId: 'again', choice: 'y', goto: 'a' }), loop);
     assert.equal(s.cursor, 0);
-    assert.deepEqual(s.steps.map((x) => x.status), ['pending', 'pending', 'succeeded', 'pending']);
+    assert.deepEqual(
+      s.steps.map((x) => x.status),
+      ['pending', 'pending', 'succeeded', 'pending'],
+    );
   });
 
   it('a preconditions record for a finished step the run has moved past leaves it finished', () => {
@@ -209,15 +244,14 @@ describe('reduce / replay', () => {
     const s = replay(journal(start, started('probe', 'cs1', { targets: ['cs1'] }), finished('probe', 'cs1'), checked), book);
     assert.equal(s.cursor, 1);
     assert.equal(s.steps[0]!.status, 'succeeded');
-    assert.deepEqual(s.steps[0]!.hosts.map((h) => [h.host, h.status]), [['cs1', 'succeeded']]);
+    assert.deepEqual(
+      s.steps[0]!.hosts.map((h) => [h.host, h.status]),
+      [['cs1', 'succeeded']],
+    );
   });
 
   it('a preconditions record for a finished step under the cursor starts a new pass (a loop came back over it)', () => {
-    const loop = runbook([
-      commandStep('a', block('true', { targets: on('m1') })),
-      commandStep('b', block('true', { targets: on('m1') })),
-      decisionStep('again', [{ key: 'y', goto: 'a' }]),
-    ]);
+    const loop = runbook([commandStep('a', block('true', { targets: on('m1') })), commandStep('b', block('true', { targets: on('m1') })), decisionStep('again', [{ key: 'y', goto: 'a' }])]);
     const checked: NewRecord = { type: 'preconditions', stepId: 'b', results: [{ name: 'vip-held', met: true, detail: 'm1' }], outcome: 'met', dangerous: false };
     const s = replay(
       journal(
@@ -256,7 +290,11 @@ describe('reduce / replay', () => {
 
   it('keeps only the last 200 lines of output per host in the state', () => {
     const lines = Array.from({ length: 500 }, (_, i) => `line ${i}\n`);
-    const recs = journal(start, started('probe', 'cs1', { targets: ['cs1'] }), ...lines.map((data) => ({ type: 'output', stepId: 'probe', host: 'cs1', phase: 'command', stream: 'stdout', data }) as NewRecord));
+    const recs = journal(
+      start,
+      started('probe', 'cs1', { targets: ['cs1'] }),
+      ...lines.map((data) => ({ type: 'output', stepId: 'probe', host: 'cs1', phase: 'command', stream: 'stdout', data }) as NewRecord),
+    );
     const out = replay(recs, book).steps[0]!.hosts[0]!.output;
     assert.equal(out.split('\n').length - 1, 200);
     assert.ok(out.startsWith('line 300\n'));
@@ -264,7 +302,19 @@ describe('reduce / replay', () => {
   });
 
   it('changedSteps lists steps with a different hash, new ones and removed ones', () => {
-    const rs = { ...start, seq: 1, ts: 't', runbook: { ...(start as { runbook: object }).runbook, steps: [{ id: 'probe', hash: 'h-probe' }, { id: 'restart', hash: 'OLD' }, { id: 'gone', hash: 'g' }] } } as Extract<JournalRecord, { type: 'run-started' }>;
+    const rs = {
+      ...start,
+      seq: 1,
+      ts: 't',
+      runbook: {
+        ...(start as { runbook: object }).runbook,
+        steps: [
+          { id: 'probe', hash: 'h-probe' },
+          { id: 'restart', hash: 'OLD' },
+          { id: 'gone', hash: 'g' },
+        ],
+      },
+    } as Extract<JournalRecord, { type: 'run-started' }>;
     assert.deepEqual(changedSteps(rs, book), ['restart', 'power', 'which', 'skipped-over', 'end', 'gone']);
   });
 });

@@ -65,9 +65,18 @@ describe('run controller', () => {
     assert.deepEqual(types(recs), [
       'run-started',
       'confirmed',
-      'step-started', 'output', 'step-finished', 'step-started', 'step-finished',
-      'step-started', 'output', 'step-finished', 'step-started', 'step-finished',
-      'step-started', 'step-finished',
+      'step-started',
+      'output',
+      'step-finished',
+      'step-started',
+      'step-finished',
+      'step-started',
+      'output',
+      'step-finished',
+      'step-started',
+      'step-finished',
+      'step-started',
+      'step-finished',
       'run-finished',
     ]);
     assert.deepEqual((recs[2] as { targets?: string[] }).targets, ['cs1', 'cs2']);
@@ -75,7 +84,11 @@ describe('run controller', () => {
   });
 
   it('run-started records the file shown and its language: a translation (X.zh.md) is zh, an original en', async () => {
-    for (const [file, title, language] of [['/rb/b.zh.md', 'B', 'zh'], ['/rb/b.md', 'B', 'en'], ['/rb/c.md', '重启', 'zh']] as const) {
+    for (const [file, title, language] of [
+      ['/rb/b.zh.md', 'B', 'zh'],
+      ['/rb/b.md', 'B', 'en'],
+      ['/rb/c.md', '重启', 'zh'],
+    ] as const) {
       const book = { ...runbook([manualStep('m')]), file, title };
       const run = createRun(deps(book, new FakeHosts()));
       const started = records(run.journalFile)[0] as Extract<JournalRecord, { type: 'run-started' }>;
@@ -199,7 +212,10 @@ describe('run controller', () => {
 
   it('expected output and exit codes decide success', async () => {
     const book = runbook([commandStep('s', block('probe', { expectExit: [0, 1], expectOutput: '^OK$' }))]);
-    const fake = new FakeHosts().when('probe', [{ exitCode: 1, stdout: ['warming\nOK\n'] }, { exitCode: 0, stdout: ['nope\n'] }]);
+    const fake = new FakeHosts().when('probe', [
+      { exitCode: 1, stdout: ['warming\nOK\n'] },
+      { exitCode: 0, stdout: ['nope\n'] },
+    ]);
     const run = createRun(deps(book, fake));
     const s = await run.settled();
     assert.equal(s.status, 'succeeded');
@@ -256,10 +272,7 @@ describe('run controller', () => {
   it('vip-holder is asked at step start; facts choose the block; a host no block fits is skipped', async () => {
     const book = runbook([
       commandStep('on-vip', block('echo vip {{host.name}}', { targets: on('vip-holder') })),
-      commandStep(
-        'variant',
-        block('deb', { targets: on('chunkserver'), when: [{ fact: 'os', op: '=', value: 'debian' }] }),
-      ),
+      commandStep('variant', block('deb', { targets: on('chunkserver'), when: [{ fact: 'os', op: '=', value: 'debian' }] })),
     ]);
     const fake = new FakeHosts();
     const facts = async (h: string): Promise<HostFacts> => (h === 'cs1' ? debianFacts : { ...debianFacts, os: 'rhel', osId: 'rocky' });
@@ -282,7 +295,10 @@ describe('run controller', () => {
   it('manual steps ask for acknowledgement; decisions jump (goto) or hand off to another runbook', async () => {
     const book = runbook([
       manualStep('power'),
-      decisionStep('which', [{ key: 'fix', goto: 'fix' }, { key: 'other', runbook: 'metalogger-promotion' }]),
+      decisionStep('which', [
+        { key: 'fix', goto: 'fix' },
+        { key: 'other', runbook: 'metalogger-promotion' },
+      ]),
       commandStep('not-on-path', block('never')),
       commandStep('fix', block('fix it')),
     ]);
@@ -296,7 +312,10 @@ describe('run controller', () => {
     run.send({ type: 'decide', choice: 'fix' });
     const s = await run.settled();
     assert.equal(s.status, 'succeeded');
-    assert.deepEqual(fake.calls.map((c) => c.script), ['fix it']);
+    assert.deepEqual(
+      fake.calls.map((c) => c.script),
+      ['fix it'],
+    );
     assert.equal(s.steps[2]!.status, 'pending', 'a step not on the path is left pending');
     assert.equal(s.steps[1]!.choice, 'fix');
 
@@ -311,7 +330,7 @@ describe('run controller', () => {
     assert.deepEqual(s2.prompt, { kind: 'finished', status: 'handed-off', nextRunbook: 'metalogger-promotion' });
   });
 
-  it('a hand-off says which choice was taken with the run\'s values filled in, never raw {{template}} text', async () => {
+  it("a hand-off says which choice was taken with the run's values filled in, never raw {{template}} text", async () => {
     const which = decisionStep('next', [{ key: 'rebuild', runbook: 'rebuild-master' }]);
     which.decision!.choices[0]!.label = 'Bring {{inputs.fence}} back as the standby';
     const book = runbook([which], { inputs: [{ name: 'fence', prompt: 'Host to fence', pattern: '[a-z]+[0-9]', pos: { line: 1, column: 1 } }] });
@@ -329,7 +348,10 @@ describe('run controller', () => {
     const book = runbook([
       commandStep('a', block('A', { targets: on('m1') })),
       commandStep('b', block('B', { targets: on('m1') })),
-      decisionStep('again', [{ key: 'y', goto: 'a' }, { key: 'n', goto: 'end' }]),
+      decisionStep('again', [
+        { key: 'y', goto: 'a' },
+        { key: 'n', goto: 'end' },
+      ]),
       commandStep('end', block('E', { targets: on('m1') })),
     ]);
     const fake = new FakeHosts();
@@ -340,14 +362,20 @@ describe('run controller', () => {
     run.send({ type: 'decide', choice: 'n' });
     const s = await run.settled();
     assert.equal(s.status, 'succeeded');
-    assert.deepEqual(fake.calls.map((c) => c.script), ['A', 'B', 'A', 'B', 'E']);
+    assert.deepEqual(
+      fake.calls.map((c) => c.script),
+      ['A', 'B', 'A', 'B', 'E'],
+    );
   });
 
   it('non-interactive: --yes confirms (typed too) and acknowledges; decisions come from the map', async () => {
     const book = runbook([
       commandStep('wipe', block('wipe', { targets: on('m1'), confirm: 'typed' })),
       manualStep('power'),
-      decisionStep('which', [{ key: 'a', goto: 'end' }, { key: 'b', goto: 'end' }]),
+      decisionStep('which', [
+        { key: 'a', goto: 'end' },
+        { key: 'b', goto: 'end' },
+      ]),
       commandStep('end', block('end')),
     ]);
     const seen: string[] = [];
@@ -378,10 +406,17 @@ describe('run controller', () => {
     const run = createRun(deps(book, fake));
     await fake.waitForCalls(2);
     await new Promise((r) => setTimeout(r, 20));
-    assert.deepEqual(fake.calls.map((c) => c.host), ['m1', 'm2'], 'two at a time, not four');
+    assert.deepEqual(
+      fake.calls.map((c) => c.host),
+      ['m1', 'm2'],
+      'two at a time, not four',
+    );
     run.send({ type: 'cancel' });
     const s = await waitPrompt(run, 'failed');
-    assert.deepEqual(s.steps[0]!.hosts.map((h) => h.status), ['cancelled', 'cancelled', 'pending', 'pending']);
+    assert.deepEqual(
+      s.steps[0]!.hosts.map((h) => h.status),
+      ['cancelled', 'cancelled', 'pending', 'pending'],
+    );
   });
 
   it('bad inputs stop the run before a journal exists', () => {
@@ -406,7 +441,13 @@ describe('run controller', () => {
     await run.settled();
     const outs = records(run.journalFile).filter((r) => r.type === 'output');
     assert.ok(outs.length <= 5, `${outs.length} output records for 5000 chunks`);
-    assert.equal(outs.filter((r) => r.type === 'output' && r.stream === 'stdout').map((r) => (r as { data: string }).data).join(''), chunks.join(''));
+    assert.equal(
+      outs
+        .filter((r) => r.type === 'output' && r.stream === 'stdout')
+        .map((r) => (r as { data: string }).data)
+        .join(''),
+      chunks.join(''),
+    );
     assert.equal(outs.at(-1)!.type === 'output' && outs.at(-1)!.stream, 'stderr');
   });
 });
@@ -441,10 +482,14 @@ describe('crash and resume', () => {
     run.send({ type: 'settle', action: 'mark-done' });
     const end = await run.settled();
     assert.equal(end.status, 'succeeded');
-    assert.deepEqual(fake.calls.map((c) => c.script), ['last'], 'neither first nor risky ran again');
+    assert.deepEqual(
+      fake.calls.map((c) => c.script),
+      ['last'],
+      'neither first nor risky ran again',
+    );
     const recs = records(run.journalFile);
     assert.deepEqual(
-      recs.filter((r) => r.type === 'resumed' || r.type === 'in-doubt-resolved').map((r) => r.type === 'in-doubt-resolved' ? r.action : r.type),
+      recs.filter((r) => r.type === 'resumed' || r.type === 'in-doubt-resolved').map((r) => (r.type === 'in-doubt-resolved' ? r.action : r.type)),
       ['resumed', 'mark-done'],
     );
   });
@@ -457,7 +502,10 @@ describe('crash and resume', () => {
     run.send({ type: 'settle', action: 'check' });
     const end = await run.settled();
     assert.equal(end.status, 'succeeded');
-    assert.deepEqual(fake.calls.map((c) => c.script), ['verify risky', 'last']);
+    assert.deepEqual(
+      fake.calls.map((c) => c.script),
+      ['verify risky', 'last'],
+    );
     assert.equal(end.steps[1]!.hosts[0]!.check?.ok, true);
   });
 
@@ -473,7 +521,10 @@ describe('crash and resume', () => {
     run.send({ type: 'confirm' });
     const end = await run.settled();
     assert.equal(end.status, 'succeeded');
-    assert.deepEqual(fake.calls.map((c) => c.script), ['verify risky', 'risky work', 'verify risky', 'last']);
+    assert.deepEqual(
+      fake.calls.map((c) => c.script),
+      ['verify risky', 'risky work', 'verify risky', 'last'],
+    );
   });
 
   it('rerun: asks for confirmation again, then runs it as attempt 2', async () => {
@@ -486,9 +537,15 @@ describe('crash and resume', () => {
     assert.equal(fake.calls.length, 0);
     run.send({ type: 'confirm' });
     await run.settled();
-    assert.deepEqual(fake.calls.map((c) => c.script), ['risky work', 'verify risky', 'last']);
+    assert.deepEqual(
+      fake.calls.map((c) => c.script),
+      ['risky work', 'verify risky', 'last'],
+    );
     const starts = records(run.journalFile).filter((r) => r.type === 'step-started' && r.stepId === 'risky' && r.phase === 'command');
-    assert.deepEqual(starts.map((r) => (r as { attempt: number }).attempt), [1, 2]);
+    assert.deepEqual(
+      starts.map((r) => (r as { attempt: number }).attempt),
+      [1, 2],
+    );
   });
 
   it('abort: records the settlement and ends the run; a finished run cannot be resumed', async () => {
@@ -537,7 +594,10 @@ describe('crash and resume', () => {
     const fake = new FakeHosts();
     const s2 = await resumeRun(deps(book, fake, { mode: 'non-interactive', autoConfirm: true, settle: 'check' }), runId).settled();
     assert.equal(s2.status, 'succeeded');
-    assert.deepEqual(fake.calls.map((c) => c.script), ['verify risky', 'last']);
+    assert.deepEqual(
+      fake.calls.map((c) => c.script),
+      ['verify risky', 'last'],
+    );
   });
 
   it('a crash between hosts: the done host is not repeated, the next one runs after a new confirmation', async () => {
@@ -554,11 +614,20 @@ describe('crash and resume', () => {
     const fake2 = new FakeHosts();
     const again = resumeRun(deps(multi, fake2), run.runId);
     const s = await waitPrompt(again, 'confirm');
-    assert.deepEqual(s.steps[0]!.hosts.map((h) => [h.host, h.status]), [['cs1', 'succeeded'], ['cs2', 'pending']]);
+    assert.deepEqual(
+      s.steps[0]!.hosts.map((h) => [h.host, h.status]),
+      [
+        ['cs1', 'succeeded'],
+        ['cs2', 'pending'],
+      ],
+    );
     again.send({ type: 'confirm' });
     const end = await again.settled();
     assert.equal(end.status, 'succeeded');
-    assert.deepEqual(fake2.calls.map((c) => c.host), ['cs2']);
+    assert.deepEqual(
+      fake2.calls.map((c) => c.host),
+      ['cs2'],
+    );
   });
 
   it('parallel: settling an in-doubt host does not silently re-run a host that had failed', async () => {
@@ -578,7 +647,10 @@ describe('crash and resume', () => {
     assert.equal(fake2.calls.length, 0);
     again.send({ type: 'retry' });
     assert.equal((await again.settled()).status, 'succeeded');
-    assert.deepEqual(fake2.calls.map((c) => c.host), ['cs1']);
+    assert.deepEqual(
+      fake2.calls.map((c) => c.host),
+      ['cs1'],
+    );
   });
 
   it('refusing a confirmation runs nothing and offers retry (ask again), skip or abort', async () => {
@@ -594,7 +666,12 @@ describe('crash and resume', () => {
     run.send({ type: 'confirm' });
     assert.equal((await run.settled()).status, 'succeeded');
     assert.equal(fake.calls.length, 1);
-    assert.deepEqual(records(run.journalFile).filter((r) => r.type === 'refused' || r.type === 'confirmed').map((r) => r.type), ['refused', 'confirmed']);
+    assert.deepEqual(
+      records(run.journalFile)
+        .filter((r) => r.type === 'refused' || r.type === 'confirmed')
+        .map((r) => r.type),
+      ['refused', 'confirmed'],
+    );
   });
 
   it('a crash after the command succeeded but before its check runs the check on resume, unasked', async () => {
@@ -605,11 +682,14 @@ describe('crash and resume', () => {
     // Cut the journal back to just before the check started.
     const file = run.journalFile;
     const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
-    const keep = lines.filter((l) => !(l.includes('"phase":"check"')));
+    const keep = lines.filter((l) => !l.includes('"phase":"check"'));
     fs.writeFileSync(file, `${keep.join('\n')}\n`);
     const fake2 = new FakeHosts();
     const s = await resumeRun(deps(book, fake2, { autoConfirm: true }), run.runId).settled();
     assert.equal(s.status, 'succeeded');
-    assert.deepEqual(fake2.calls.map((c) => c.script), ['verify risky', 'last']);
+    assert.deepEqual(
+      fake2.calls.map((c) => c.script),
+      ['verify risky', 'last'],
+    );
   });
 });

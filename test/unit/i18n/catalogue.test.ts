@@ -17,7 +17,11 @@ function baseKeys(cat: Record<string, string>): Set<string> {
 }
 
 function pluralBases(cat: Record<string, string>): Set<string> {
-  return new Set(Object.keys(cat).filter((k) => PLURAL.test(k)).map((k) => k.replace(PLURAL, '')));
+  return new Set(
+    Object.keys(cat)
+      .filter((k) => PLURAL.test(k))
+      .map((k) => k.replace(PLURAL, '')),
+  );
 }
 
 function placeholders(message: string): string[] {

@@ -25,7 +25,7 @@ test("commander's usage errors in Chinese; English untouched", () => {
   setLanguage('zh');
   try {
     assert.equal(localizeCommanderError(e), "错误：没有 '--bogus' 这个选项\n（是不是想输入 --json？）\n");
-    assert.equal(localizeCommanderError('error: too many arguments for \'triage\'. Expected 0 arguments but got 1.\n'), '错误：参数太多，应为 0 个，实际 1 个。\n');
+    assert.equal(localizeCommanderError("error: too many arguments for 'triage'. Expected 0 arguments but got 1.\n"), '错误：参数太多，应为 0 个，实际 1 个。\n');
   } finally {
     setLanguage('en');
   }

@@ -49,7 +49,7 @@ describe('inventory values are checked against what they are', () => {
     ['a command as the address', { host: '{ name: m2, address: "$(reboot)", roles: [] }' }, 'hosts[1].address', /not a valid IP address or host name/],
     ['a second command after an address', { host: '{ name: m2, address: "192.0.2.12; reboot", roles: [] }' }, 'hosts[1].address', /not a valid IP address or host name/],
     ['an IPv4 address out of range', { host: '{ name: m2, address: 192.0.2.300, roles: [] }' }, 'hosts[1].address', /not a valid IP address or host name/],
-    ['a quote in the user', { host: "{ name: m2, address: 192.0.2.12, user: \"ro'ot\", roles: [] }" }, 'hosts[1].user', /must be a user name/],
+    ['a quote in the user', { host: '{ name: m2, address: 192.0.2.12, user: "ro\'ot", roles: [] }' }, 'hosts[1].user', /must be a user name/],
     ['an option as the host name', { host: '{ name: "-oProxyCommand=x", address: 192.0.2.12, roles: [] }' }, 'hosts[1].name', /must be a host name/],
     ['a port out of range', { host: '{ name: m2, address: 192.0.2.12, port: 70000, roles: [] }' }, 'hosts[1].port', /at most 65535/],
   ];

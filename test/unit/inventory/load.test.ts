@@ -157,10 +157,7 @@ test('resolveSshConfig: IdentityFile order kept, only existing files, real ssh -
     writeFileSync(keyA, 'x');
     writeFileSync(keyB, 'x');
     const config = join(dir, 'config');
-    writeFileSync(
-      config,
-      `Host db*\n  User dba\n  IdentityFile ${join(dir, 'missing')}\n  IdentityFile ${keyB}\n  IdentityFile ${keyA}\nHost *\n  Port 2200\n`,
-    );
+    writeFileSync(config, `Host db*\n  User dba\n  IdentityFile ${join(dir, 'missing')}\n  IdentityFile ${keyB}\n  IdentityFile ${keyA}\nHost *\n  Port 2200\n`);
     const r = await resolveSshConfig({ name: 'db7', configFile: config });
     assert.deepEqual(r, { hostname: 'db7', port: 2200, user: 'dba', identityFiles: [keyB, keyA], proxyJump: undefined });
     const explicit = await resolveSshConfig({ name: 'db7', configFile: config, port: 22, user: 'root', address: '10.9.9.9' });
@@ -186,9 +183,7 @@ test('resolveSshConfig: a broken ssh_config fails with ssh’s own message', asy
 test('pure helpers: ssh -G parsing, arguments, did-you-mean', () => {
   const g = parseSshG('user bob\nhostname h\nidentityfile ~/a\nidentityfile ~/b\n');
   assert.deepEqual(g.get('identityfile'), ['~/a', '~/b']);
-  assert.deepEqual(sshGArgs({ name: 'm1', port: 2, user: 'u', address: '1.2.3.4', configFile: '/c' }), [
-    '-G', '-F', '/c', '-p', '2', '-l', 'u', '-o', 'HostName=1.2.3.4', '--', 'm1',
-  ]);
+  assert.deepEqual(sshGArgs({ name: 'm1', port: 2, user: 'u', address: '1.2.3.4', configFile: '/c' }), ['-G', '-F', '/c', '-p', '2', '-l', 'u', '-o', 'HostName=1.2.3.4', '--', 'm1']);
   assert.equal(didYouMean('chunk-server', ['master-candidate', 'chunkserver']), 'chunkserver');
   assert.equal(didYouMean('metaloger', ['metalogger', 'client']), 'metalogger');
   assert.equal(didYouMean('zzz', ['metalogger', 'client']), undefined);
@@ -202,19 +197,41 @@ test('chunk_folders: a list of checked absolute paths per chunkserver; each mist
     return f;
   };
   try {
-    const ok = await loadInventory(write('  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: [/mnt/mfs1, /mnt/mfs2] }\n  - { name: c2, address: 192.0.2.22, user: root, roles: [chunkserver] }\n'));
+    const ok = await loadInventory(
+      write(
+        '  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: [/mnt/mfs1, /mnt/mfs2] }\n  - { name: c2, address: 192.0.2.22, user: root, roles: [chunkserver] }\n',
+      ),
+    );
     assert.deepEqual(ok.hosts[0]!.chunkFolders, ['/mnt/mfs1', '/mnt/mfs2']);
     assert.equal(ok.hosts[1]!.chunkFolders, undefined);
     const cases: [string, RegExp][] = [
-      ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: [/mnt/mfs1, mnt/mfs2] }\n', /inv\.yaml:4:\d+: hosts\[0\]\.chunk_folders\[1\]: 'mnt\/mfs2' must be an absolute path/],
-      ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: ["/mnt/mfs 1"] }\n', /hosts\[0\]\.chunk_folders\[0\]: '\/mnt\/mfs 1' must be an absolute path of letters/],
+      [
+        '  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: [/mnt/mfs1, mnt/mfs2] }\n',
+        /inv\.yaml:4:\d+: hosts\[0\]\.chunk_folders\[1\]: 'mnt\/mfs2' must be an absolute path/,
+      ],
+      [
+        '  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: ["/mnt/mfs 1"] }\n',
+        /hosts\[0\]\.chunk_folders\[0\]: '\/mnt\/mfs 1' must be an absolute path of letters/,
+      ],
       ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: ["/mnt/$(reboot)"] }\n', /hosts\[0\]\.chunk_folders\[0\]: .*no spaces, quotes or shell characters/],
       ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: [] }\n', /hosts\[0\]\.chunk_folders: needs at least one folder/],
       ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: /mnt/mfs1 }\n', /hosts\[0\]\.chunk_folders: /],
-      ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: [/mnt/mfs1, /mnt/mfs1] }\n', /hosts\[0\]\.chunk_folders\[1\]: '\/mnt\/mfs1' is listed twice \(also chunk_folders\[0\]\)/],
-      ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: [/mnt/mfs1, /mnt/mfs1/a] }\n', /hosts\[0\]\.chunk_folders\[1\]: '\/mnt\/mfs1\/a' is inside chunk_folders\[0\]/],
-      ['  - { name: m1, address: 192.0.2.11, user: root, roles: [master-candidate], chunk_folders: [/mnt/mfs1] }\n', /hosts\[0\]\.chunk_folders: only a host with the role chunkserver has chunk folders \(m1 has master-candidate\)/],
-      ['  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folder: [/mnt/mfs1] }\n', /hosts\[0\]\.chunk_folder: unknown field 'chunk_folder'; did you mean 'chunk_folders'\?/],
+      [
+        '  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: [/mnt/mfs1, /mnt/mfs1] }\n',
+        /hosts\[0\]\.chunk_folders\[1\]: '\/mnt\/mfs1' is listed twice \(also chunk_folders\[0\]\)/,
+      ],
+      [
+        '  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folders: [/mnt/mfs1, /mnt/mfs1/a] }\n',
+        /hosts\[0\]\.chunk_folders\[1\]: '\/mnt\/mfs1\/a' is inside chunk_folders\[0\]/,
+      ],
+      [
+        '  - { name: m1, address: 192.0.2.11, user: root, roles: [master-candidate], chunk_folders: [/mnt/mfs1] }\n',
+        /hosts\[0\]\.chunk_folders: only a host with the role chunkserver has chunk folders \(m1 has master-candidate\)/,
+      ],
+      [
+        '  - { name: c1, address: 192.0.2.21, user: root, roles: [chunkserver], chunk_folder: [/mnt/mfs1] }\n',
+        /hosts\[0\]\.chunk_folder: unknown field 'chunk_folder'; did you mean 'chunk_folders'\?/,
+      ],
     ];
     for (const [hosts, want] of cases) {
       const text = formatInventoryProblems(await problemsOf(write(hosts)));

@@ -114,7 +114,10 @@ describe('JournalWriter', () => {
     w.append(started('r5'));
     w.close();
     fs.appendFileSync(w.file, 'garbage\n{"seq":3,"ts":"x","type":"acknowledged","stepId":"s1"}\n');
-    assert.throws(() => openJournal('r5', dir), (e: Error) => e instanceof JournalError && e.message.includes(`${w.file}:2: not valid JSON`));
+    assert.throws(
+      () => openJournal('r5', dir),
+      (e: Error) => e instanceof JournalError && e.message.includes(`${w.file}:2: not valid JSON`),
+    );
   });
 
   it('says which run is missing', () => {
@@ -232,7 +235,10 @@ describe('run ids and the runs folder', () => {
     fs.writeFileSync(path.join(dir, 'junk.jsonl'), 'not a journal\n');
     const all = listRuns(dir);
     // A journal whose first line is no run-started record is listed as damaged, never dropped.
-    assert.deepEqual(all.filter((r) => r.status === 'damaged').map((r) => [r.runId, r.damage]), [['junk', `${path.join(dir, 'junk.jsonl')}:1: the first line is not a readable run-started record`]]);
+    assert.deepEqual(
+      all.filter((r) => r.status === 'damaged').map((r) => [r.runId, r.damage]),
+      [['junk', `${path.join(dir, 'junk.jsonl')}:1: the first line is not a readable run-started record`]],
+    );
     const runs = all.filter((r) => r.status !== 'damaged');
     assert.deepEqual(
       runs.map((r) => [r.runId, r.status, r.outcome, r.lastRecordAt]),

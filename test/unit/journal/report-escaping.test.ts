@@ -15,7 +15,18 @@ describe('renderReport escapes host and file text', () => {
   it('output in a fenced block, the command, a failure reason, a host and an input value: escaped, no raw ESC', () => {
     const ts = '2026-11-25T19:00:00.000Z';
     const records = [
-      { seq: 1, ts, type: 'run-started', runId: 'r', runbook: { id: 'b', title: `B ${nasty}`, file: '/b.md', hash: 'h'.repeat(64), steps: [] }, inventory: { file: '/i', hash: 'i'.repeat(64), cluster: 'c' }, inputs: { why: `value ${nasty}` }, operator: 'o', machine: 'm', mode: 'non-interactive' },
+      {
+        seq: 1,
+        ts,
+        type: 'run-started',
+        runId: 'r',
+        runbook: { id: 'b', title: `B ${nasty}`, file: '/b.md', hash: 'h'.repeat(64), steps: [] },
+        inventory: { file: '/i', hash: 'i'.repeat(64), cluster: 'c' },
+        inputs: { why: `value ${nasty}` },
+        operator: 'o',
+        machine: 'm',
+        mode: 'non-interactive',
+      },
       { seq: 2, ts, type: 'step-started', stepId: 's', host: `h1${nasty}`, phase: 'command', command: `echo ${nasty}`, attempt: 1 },
       { seq: 3, ts, type: 'output', stepId: 's', host: `h1${nasty}`, phase: 'command', stream: 'stdout', data: `line one\nout ${nasty}\n` },
       { seq: 4, ts, type: 'step-finished', stepId: 's', host: `h1${nasty}`, phase: 'command', exitCode: 1, durationMs: 5, ok: false, reason: `reason ${nasty}` },

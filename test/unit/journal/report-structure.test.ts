@@ -20,7 +20,15 @@ function journal(v: (name: string) => string): JournalRecord[] {
   const ts = '2026-11-25T19:00:00.000Z';
   const r = (type: string, fields: Record<string, unknown>) => ({ seq: 0, ts, type, ...fields });
   return [
-    r('run-started', { runId: v('run'), runbook: { id: v('book'), title: v('title'), file: v('file'), hash: 'h'.repeat(64), steps: [] }, inventory: { file: v('inv'), hash: 'i'.repeat(64), cluster: v('cluster') }, inputs: { [v('key')]: v('input'), plain: v('input2') }, operator: v('op'), machine: v('machine'), mode: 'interactive' }),
+    r('run-started', {
+      runId: v('run'),
+      runbook: { id: v('book'), title: v('title'), file: v('file'), hash: 'h'.repeat(64), steps: [] },
+      inventory: { file: v('inv'), hash: 'i'.repeat(64), cluster: v('cluster') },
+      inputs: { [v('key')]: v('input'), plain: v('input2') },
+      operator: v('op'),
+      machine: v('machine'),
+      mode: 'interactive',
+    }),
     r('confirmed', { stepId: v('s1'), host: v('h1'), how: 'typed', typed: v('typed') }),
     r('refused', { stepId: v('s1'), host: v('h1'), typed: v('typed2'), reason: v('why') }),
     r('preconditions', { stepId: v('s1'), results: [{ name: v('pre'), met: false, detail: v('detail') }], outcome: 'warned', dangerous: true }),
@@ -39,7 +47,15 @@ function journal(v: (name: string) => string): JournalRecord[] {
   ] as unknown as JournalRecord[];
 }
 
-const book = (v: (name: string) => string) => ({ id: v('book'), title: v('title'), steps: [{ id: v('s1'), title: v('t1') }, { id: v('never'), title: v('t-never') }] }) as unknown as Runbook;
+const book = (v: (name: string) => string) =>
+  ({
+    id: v('book'),
+    title: v('title'),
+    steps: [
+      { id: v('s1'), title: v('t1') },
+      { id: v('never'), title: v('t-never') },
+    ],
+  }) as unknown as Runbook;
 const damage = (v: (name: string) => string): JournalDamage => ({ problems: [v('damage')], torn: { line: 7, text: v('torn2') }, file: v('jfile') });
 
 /** The block structure of a markdown document: node types, heading depths, list sizes, fence count, not the text. */

@@ -11,23 +11,24 @@ import { block, commandStep, decisionStep, fakeRunDeps, FakeHosts, manualStep, o
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-report-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const book = runbook([
-  commandStep('probe', block('mfscli -SIN', { targets: on('m1') })),
-  commandStep('wipe', block('rm -rf /tmp/x', { targets: on('cs1'), confirm: 'typed' })),
-  manualStep('power'),
-  commandStep('flaky', block('flaky', { targets: on('cs2') })),
-  decisionStep('next', [{ key: 'promote', runbook: 'metalogger-promotion' }]),
-  commandStep('never', block('never')),
-], { inputs: [{ name: 'reason', prompt: 'Why?', pos: { line: 1, column: 1 } }] });
+const book = runbook(
+  [
+    commandStep('probe', block('mfscli -SIN', { targets: on('m1') })),
+    commandStep('wipe', block('rm -rf /tmp/x', { targets: on('cs1'), confirm: 'typed' })),
+    manualStep('power'),
+    commandStep('flaky', block('flaky', { targets: on('cs2') })),
+    decisionStep('next', [{ key: 'promote', runbook: 'metalogger-promotion' }]),
+    commandStep('never', block('never')),
+  ],
+  { inputs: [{ name: 'reason', prompt: 'Why?', pos: { line: 1, column: 1 } }] },
+);
 
 const deps = (fake: FakeHosts, over: Partial<RunDeps> = {}): RunDeps => fakeRunDeps(book, fake, dir, { inputs: { reason: 'disk died' }, machine: 'laptop', ...over });
 
 describe('renderReport', () => {
   it('tells who, when, where, every step with host, command, exit code, duration, output excerpt and decisions', async () => {
     const longOutput = Array.from({ length: 50 }, (_, i) => `chunk line ${i}\n`);
-    const fake = new FakeHosts()
-      .when('mfscli', { stdout: longOutput })
-      .when('flaky', { hang: true, stdout: ['half of it\n'] });
+    const fake = new FakeHosts().when('mfscli', { stdout: longOutput }).when('flaky', { hang: true, stdout: ['half of it\n'] });
     const run = createRun(deps(fake));
     await waitPrompt(run, 'confirm');
     run.send({ type: 'confirm', typed: 'cs9' });
@@ -69,7 +70,18 @@ describe('renderReport', () => {
 
   it('an unfinished run says so and names what is in doubt; works without the runbook', () => {
     const md = renderReport([
-      { seq: 1, ts: '2026-11-25T19:00:00.000Z', type: 'run-started', runId: 'r', runbook: { id: 'b', title: 'B', file: '/b.md', hash: 'h'.repeat(64), steps: [] }, inventory: { file: '/i', hash: 'i'.repeat(64), cluster: 'c' }, inputs: {}, operator: 'o', machine: 'm', mode: 'non-interactive' },
+      {
+        seq: 1,
+        ts: '2026-11-25T19:00:00.000Z',
+        type: 'run-started',
+        runId: 'r',
+        runbook: { id: 'b', title: 'B', file: '/b.md', hash: 'h'.repeat(64), steps: [] },
+        inventory: { file: '/i', hash: 'i'.repeat(64), cluster: 'c' },
+        inputs: {},
+        operator: 'o',
+        machine: 'm',
+        mode: 'non-interactive',
+      },
       { seq: 2, ts: '2026-11-25T19:00:01.000Z', type: 'step-started', stepId: 's', host: 'h1', phase: 'command', command: 'echo ```', attempt: 1 },
     ]);
     assert.match(md, /\*\*unfinished/);
@@ -80,7 +92,18 @@ describe('renderReport', () => {
 
   it('names the file and language the run showed (a translation)', () => {
     const md = renderReport([
-      { seq: 1, ts: '2026-11-25T19:00:00.000Z', type: 'run-started', runId: 'r', runbook: { id: 'b', title: '断电', file: '/rb/b.zh.md', hash: 'h'.repeat(64), steps: [], language: 'zh' }, inventory: { file: '/i', hash: 'i'.repeat(64), cluster: 'c' }, inputs: {}, operator: 'o', machine: 'm', mode: 'non-interactive' },
+      {
+        seq: 1,
+        ts: '2026-11-25T19:00:00.000Z',
+        type: 'run-started',
+        runId: 'r',
+        runbook: { id: 'b', title: '断电', file: '/rb/b.zh.md', hash: 'h'.repeat(64), steps: [], language: 'zh' },
+        inventory: { file: '/i', hash: 'i'.repeat(64), cluster: 'c' },
+        inputs: {},
+        operator: 'o',
+        machine: 'm',
+        mode: 'non-interactive',
+      },
     ]);
     assert.match(md, /断电 \(`b`, `\/rb\/b\.zh\.md`, `zh`, sha256 hhhhhhhhhhhh\)/);
   });

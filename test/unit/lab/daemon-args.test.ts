@@ -8,7 +8,12 @@ import { isOneShotMfsCommand, processArgs } from '../../../src/lab/proc.ts';
 
 describe('one-shot MooseFS commands', () => {
   it('test, stop, kill and reload are one-shot; start, restart, -a restore and a bare daemon are not', () => {
-    for (const argv of [['mfsmaster', '-c', '/etc/mfs/mfsmaster.cfg', 'test'], ['mfsmaster', 'stop'], ['mfsmetalogger', 'kill'], ['mfschunkserver', 'reload']]) {
+    for (const argv of [
+      ['mfsmaster', '-c', '/etc/mfs/mfsmaster.cfg', 'test'],
+      ['mfsmaster', 'stop'],
+      ['mfsmetalogger', 'kill'],
+      ['mfschunkserver', 'reload'],
+    ]) {
       assert.equal(isOneShotMfsCommand(argv), true, argv.join(' '));
     }
     for (const argv of [['mfsmaster', 'start'], ['mfsmaster', '-c', '/etc/mfs/mfsmaster.cfg', 'start'], ['mfsmaster', 'restart'], ['mfsmaster', '-a', 'restore'], ['mfsmaster'], []]) {

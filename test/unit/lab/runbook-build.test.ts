@@ -28,7 +28,11 @@ describe('lab up via runbooks: the inputs', () => {
         if (input.pattern) assert.match(v, new RegExp(`^(?:${input.pattern})$`), `${id}: ${input.name}=${v}`);
         if (input.choices) assert.ok(input.choices.includes(v), `${id}: ${input.name}=${v} not in ${input.choices.join(',')}`);
       }
-      for (const name of Object.keys(answers)) assert.ok(rb.inputs.some((i) => i.name === name), `${id} has no input ${name}`);
+      for (const name of Object.keys(answers))
+        assert.ok(
+          rb.inputs.some((i) => i.name === name),
+          `${id} has no input ${name}`,
+        );
     });
   }
 

@@ -50,8 +50,18 @@ describe('a systemd practice host and the machine it runs on', () => {
   });
 
   it('mounts the overlay first, then the host folders, a read-only sysfs and fresh /run, /tmp and /var/tmp, all below its own root', () => {
-    const fstab = systemdFstab('m1', '/var/lib/mfs-tui-lab/hosts/m1').trim().split('\n').map((l) => l.split(' '));
-    assert.deepEqual(fstab[0], ['mfslab-root-m1', '/var/lib/mfs-tui-lab/hosts/m1/rootfs', 'overlay', 'lowerdir=/,upperdir=/var/lib/mfs-tui-lab/hosts/m1/upper,workdir=/var/lib/mfs-tui-lab/hosts/m1/work', '0', '0']);
+    const fstab = systemdFstab('m1', '/var/lib/mfs-tui-lab/hosts/m1')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '));
+    assert.deepEqual(fstab[0], [
+      'mfslab-root-m1',
+      '/var/lib/mfs-tui-lab/hosts/m1/rootfs',
+      'overlay',
+      'lowerdir=/,upperdir=/var/lib/mfs-tui-lab/hosts/m1/upper,workdir=/var/lib/mfs-tui-lab/hosts/m1/work',
+      '0',
+      '0',
+    ]);
     for (const f of fstab) assert.ok(f[1]!.startsWith('/var/lib/mfs-tui-lab/hosts/m1/rootfs'), `${f[1]} is outside the host's root`);
     const at = (t: string) => fstab.find((f) => f[1] === `/var/lib/mfs-tui-lab/hosts/m1/rootfs${t}`);
     assert.equal(at('/tmp')?.[2], 'tmpfs');

@@ -86,8 +86,14 @@ choices:
   });
 
   it('takes step ids from the CJK headings as GitHub anchors, choice keys from CJK labels', () => {
-    assert.deepEqual(runbook!.steps.map((s) => s.id), ['第一步检查集群', '好了吗', '完成']);
-    assert.deepEqual(runbook!.steps[1]!.decision!.choices.map((c) => c.key), ['是', '否']);
+    assert.deepEqual(
+      runbook!.steps.map((s) => s.id),
+      ['第一步检查集群', '好了吗', '完成'],
+    );
+    assert.deepEqual(
+      runbook!.steps[1]!.decision!.choices.map((c) => c.key),
+      ['是', '否'],
+    );
     assert.equal(runbook!.steps[0]!.title, '第一步：检查集群');
   });
 });
@@ -96,10 +102,13 @@ describe('explicit step ids in an HTML comment', () => {
   it('reads <!-- id: … --> on the line under the heading; it is not prose', () => {
     const { runbook, problems } = parse('## 隔离旧主控\n<!-- id: fence -->\n\n隔离它。\n\n## Next\n\nok\n');
     assert.deepEqual(problems, []);
-    assert.deepEqual(runbook!.steps.map((s) => [s.id, s.title, s.prose]), [
-      ['fence', '隔离旧主控', '隔离它。'],
-      ['next', 'Next', 'ok'],
-    ]);
+    assert.deepEqual(
+      runbook!.steps.map((s) => [s.id, s.title, s.prose]),
+      [
+        ['fence', '隔离旧主控', '隔离它。'],
+        ['next', 'Next', 'ok'],
+      ],
+    );
   });
 
   it('gives the same step hash as the old {#id} form, so a resumed run sees no change', () => {
@@ -115,7 +124,10 @@ describe('explicit step ids in an HTML comment', () => {
 
   it('refuses an id comment that is not right under a step heading, one inside the heading, and two ids', () => {
     const away = parse('## A\n\ntext\n\n<!-- id: a -->\n').problems;
-    assert.deepEqual(away.map((p) => [p.line, p.message.slice(0, 40)]), [[line(5), 'an id comment belongs on the line right ']]);
+    assert.deepEqual(
+      away.map((p) => [p.line, p.message.slice(0, 40)]),
+      [[line(5), 'an id comment belongs on the line right ']],
+    );
     const inside = parse('## A <!-- id: a -->\n\nx\n').problems;
     assert.match(inside[0]!.message, /on its own line right under the heading/);
     assert.equal(inside[0]!.line, line(1));
@@ -144,7 +156,10 @@ describe('step ids and in-page links follow GitHub', () => {
   it('numbers repeated headings as GitHub does, counting the title and ### headings', () => {
     const { runbook, problems } = parse('# Check\n\n## Check\n\n### Done\n\nx\n\n## Done\n\ny\n');
     assert.deepEqual(problems, []);
-    assert.deepEqual(runbook!.steps.map((s) => s.id), ['check-1', 'done-1']);
+    assert.deepEqual(
+      runbook!.steps.map((s) => s.id),
+      ['check-1', 'done-1'],
+    );
   });
 
   it('accepts links to any heading anchor, also percent-encoded', () => {

@@ -16,8 +16,7 @@ const root = mkdtempSync(join(tmpdir(), 'mfs-tui-cache-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const FENCE = '```';
-const rb = (id: string, script = 'echo ok') =>
-  `---\nid: ${id}\ntitle: T ${id}\nsummary: S\nwhen: W\nrisk: low\n---\n\n## Run\n\n${FENCE}sh on=m1 confirm=none\n${script}\n${FENCE}\n`;
+const rb = (id: string, script = 'echo ok') => `---\nid: ${id}\ntitle: T ${id}\nsummary: S\nwhen: W\nrisk: low\n---\n\n## Run\n\n${FENCE}sh on=m1 confirm=none\n${script}\n${FENCE}\n`;
 
 /** A folder with runbooks a and b, and a state folder for the cache. */
 function world(): { dir: string; cacheFile: string } {
@@ -33,22 +32,26 @@ const CHECKER = 'test-checker';
 const full = (dir: string, inventory = sampleInventory()) => loadRunbookDir(dir, { inventory }).problems.map(formatProblem);
 
 describe('RunbookCache', () => {
-  it('misses, then hits with exactly the full loader\'s problems; the file is 0600 and replaced atomically', async () => {
+  it("misses, then hits with exactly the full loader's problems; the file is 0600 and replaced atomically", async () => {
     const { dir, cacheFile } = world();
     const inv = sampleInventory();
     const cold = RunbookCache.open(cacheFile, CHECKER);
     assert.equal(cold.ignored, 'ENOENT');
-    const catalog = (await catalogDir(dir, cold));
+    const catalog = await catalogDir(dir, cold);
     assert.equal(cachedLibraryProblems(catalog, inv, cold), undefined, 'nothing cached yet');
     const problems = await checkLibrary(catalog, inv, cold);
     assert.deepEqual(problems.map(formatProblem), full(dir));
 
     assert.equal(statSync(cacheFile).mode & 0o777, 0o600);
-    assert.deepEqual(readdirSync(join(cacheFile, '..')).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
+    assert.deepEqual(
+      readdirSync(join(cacheFile, '..')).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temporary file left',
+    );
 
     const warm = RunbookCache.open(cacheFile, CHECKER);
     assert.equal(warm.ignored, undefined);
-    const again = (await catalogDir(dir, warm));
+    const again = await catalogDir(dir, warm);
     assert.deepEqual(again.headers, catalog.headers, 'front matter from the cache');
     assert.deepEqual(cachedLibraryProblems(again, inv, warm)?.map(formatProblem), full(dir));
   });
@@ -58,7 +61,7 @@ describe('RunbookCache', () => {
     const old = process.umask(0);
     try {
       const cache = RunbookCache.open(cacheFile, CHECKER);
-      await checkLibrary((await catalogDir(dir, cache)), undefined, cache);
+      await checkLibrary(await catalogDir(dir, cache), undefined, cache);
     } finally {
       process.umask(old);
     }
@@ -69,24 +72,27 @@ describe('RunbookCache', () => {
     const { dir, cacheFile } = world();
     const inv = sampleInventory();
     const first = RunbookCache.open(cacheFile, CHECKER);
-    await checkLibrary((await catalogDir(dir, first)), inv, first);
+    await checkLibrary(await catalogDir(dir, first), inv, first);
 
     // Same content: hit.
     let cache = RunbookCache.open(cacheFile, CHECKER);
-    assert.ok(cachedLibraryProblems((await catalogDir(dir, cache)), inv, cache));
+    assert.ok(cachedLibraryProblems(await catalogDir(dir, cache), inv, cache));
 
     // Another inventory (one host less): the variable check depends on it.
     const smaller = { ...inv, hosts: inv.hosts.filter((h) => !h.roles.includes('metalogger')) };
     cache = RunbookCache.open(cacheFile, CHECKER);
-    assert.equal(cachedLibraryProblems((await catalogDir(dir, cache)), smaller, cache), undefined);
-    const withSmaller = await checkLibrary((await catalogDir(dir, cache)), smaller, cache);
+    assert.equal(cachedLibraryProblems(await catalogDir(dir, cache), smaller, cache), undefined);
+    const withSmaller = await checkLibrary(await catalogDir(dir, cache), smaller, cache);
     assert.deepEqual(withSmaller.map(formatProblem), full(dir, smaller));
-    assert.ok(withSmaller.some((p) => /role metalogger/.test(p.message)), 'the new problem is found');
+    assert.ok(
+      withSmaller.some((p) => /role metalogger/.test(p.message)),
+      'the new problem is found',
+    );
 
     // The file changed: a new problem in it.
     writeFileSync(join(dir, 'a.md'), rb('a', 'echo {{nope}}'));
     cache = RunbookCache.open(cacheFile, CHECKER);
-    const changed = (await catalogDir(dir, cache));
+    const changed = await catalogDir(dir, cache);
     assert.equal(cachedLibraryProblems(changed, inv, cache), undefined);
     const found = await checkLibrary(changed, inv, cache);
     assert.deepEqual(found.map(formatProblem), full(dir));
@@ -95,7 +101,7 @@ describe('RunbookCache', () => {
     // A new runbook: the ids a decision may name changed, so every check misses.
     writeFileSync(join(dir, 'c.md'), rb('c'));
     cache = RunbookCache.open(cacheFile, CHECKER);
-    assert.equal(cachedLibraryProblems((await catalogDir(dir, cache)), inv, cache), undefined);
+    assert.equal(cachedLibraryProblems(await catalogDir(dir, cache), inv, cache), undefined);
   });
 
   it('keeps what it checked when checking is stopped half-way', async () => {
@@ -105,7 +111,7 @@ describe('RunbookCache', () => {
     const pause = async () => {
       if (++pauses === 2) throw new Error('closed');
     };
-    await assert.rejects(checkLibrary((await catalogDir(dir, cache)), undefined, cache, pause), /closed/);
+    await assert.rejects(checkLibrary(await catalogDir(dir, cache), undefined, cache, pause), /closed/);
     const saved = JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: Record<string, unknown> };
     // Two headers and the check of a.md.
     assert.equal(Object.keys(saved.entries).length, 3);
@@ -115,14 +121,14 @@ describe('RunbookCache', () => {
     const { dir, cacheFile } = world();
     const inv = sampleInventory();
     const good = RunbookCache.open(cacheFile, CHECKER);
-    await checkLibrary((await catalogDir(dir, good)), inv, good);
+    await checkLibrary(await catalogDir(dir, good), inv, good);
     const text = readFileSync(cacheFile, 'utf8');
     const expectIgnored = async (contents: string, why: string | RegExp) => {
       writeFileSync(cacheFile, contents, { mode: 0o600 });
       const c = RunbookCache.open(cacheFile, CHECKER);
       if (typeof why === 'string') assert.equal(c.ignored, why);
       else assert.match(c.ignored ?? '', why);
-      assert.equal(cachedLibraryProblems((await catalogDir(dir, c)), inv, c), undefined);
+      assert.equal(cachedLibraryProblems(await catalogDir(dir, c), inv, c), undefined);
     };
     await expectIgnored('{"format":1,', 'not JSON');
     await expectIgnored(text.slice(0, text.length / 2), 'not JSON');
@@ -145,25 +151,28 @@ describe('RunbookCache', () => {
       if (Array.isArray(v.validation) && v.validation[0]) delete (v.validation[0] as { line?: number }).line;
       if (Array.isArray(v.parse)) v.parse.push({ file: 'x', line: 0, column: 1, message: 'm' });
     });
-    assert.equal(cachedLibraryProblems((await catalogDir(dir, c)), inv, c), undefined);
+    assert.equal(cachedLibraryProblems(await catalogDir(dir, c), inv, c), undefined);
     // A header with a risk level that does not exist is not used: the front matter is read again.
     c = tamper((v) => {
       if ('risk' in v) v.risk = 'extreme';
     });
     const headers = (await catalogDir(dir, c)).headers;
-    assert.deepEqual(headers.map((h: RunbookHeader) => h.risk), ['low', 'low']);
+    assert.deepEqual(
+      headers.map((h: RunbookHeader) => h.risk),
+      ['low', 'low'],
+    );
   });
 
   it('ignores a file that is not private to the user', async () => {
     const { dir, cacheFile } = world();
     const good = RunbookCache.open(cacheFile, CHECKER);
-    await checkLibrary((await catalogDir(dir, good)), undefined, good);
+    await checkLibrary(await catalogDir(dir, good), undefined, good);
     chmodSync(cacheFile, 0o644);
     const c = RunbookCache.open(cacheFile, CHECKER);
     assert.equal(c.ignored, 'mode 644: not private to the user');
-    assert.equal(cachedLibraryProblems((await catalogDir(dir, c)), undefined, c), undefined);
+    assert.equal(cachedLibraryProblems(await catalogDir(dir, c), undefined, c), undefined);
     // Saving replaces it with a private one.
-    await checkLibrary((await catalogDir(dir, c)), undefined, c);
+    await checkLibrary(await catalogDir(dir, c), undefined, c);
     assert.equal(statSync(cacheFile).mode & 0o777, 0o600);
     assert.equal(RunbookCache.open(cacheFile, CHECKER).ignored, undefined);
   });
@@ -173,10 +182,13 @@ describe('RunbookCache', () => {
     mkdirSync(cacheFile);
     const c = RunbookCache.open(cacheFile, CHECKER);
     assert.equal(c.ignored, 'not a regular file');
-    const problems = await checkLibrary((await catalogDir(dir, c)), undefined, c);
+    const problems = await checkLibrary(await catalogDir(dir, c), undefined, c);
     assert.deepEqual(problems.map(formatProblem), loadRunbookDir(dir).problems.map(formatProblem));
     assert.ok(statSync(cacheFile).isDirectory());
-    assert.deepEqual(readdirSync(join(cacheFile, '..')).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(join(cacheFile, '..')).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
 
   it('the checker id from sources is a hash of the runbook and inventory code', () => {

@@ -41,7 +41,7 @@ describe('frontMatterText agrees with micromark-extension-frontmatter', () => {
   });
 
   const cases: Record<string, string> = {
-    'plain': `---\n${FM}\n---\n\n## S\n`,
+    plain: `---\n${FM}\n---\n\n## S\n`,
     'CRLF line endings': `---\r\n${FM.replaceAll('\n', '\r\n')}\r\n---\r\n\r\n## S\r\n`,
     'CR line endings': `---\r${FM.replaceAll('\n', '\r')}\r---\r\r## S\r`,
     'spaces and tabs after the fences': `--- \t\n${FM}\n---  \n## S\n`,
@@ -75,10 +75,20 @@ describe('readRunbookHeader agrees with the full parser', () => {
       assert.deepEqual(problems, [], file);
       assert.ok(header && full.runbook, file);
       const { id, title, summary, when, risk, roles, inputs, hash } = full.runbook;
-      assert.deepEqual({ id, title, summary, when, risk, roles, inputs, hash }, {
-        id: header.id, title: header.title, summary: header.summary, when: header.when, risk: header.risk,
-        roles: header.roles, inputs: header.inputs, hash: header.hash,
-      }, file);
+      assert.deepEqual(
+        { id, title, summary, when, risk, roles, inputs, hash },
+        {
+          id: header.id,
+          title: header.title,
+          summary: header.summary,
+          when: header.when,
+          risk: header.risk,
+          roles: header.roles,
+          inputs: header.inputs,
+          hash: header.hash,
+        },
+        file,
+      );
       assert.deepEqual(header.idPos, locate(full.runbook, 'id', 0, { line: 0, column: 0 }), file);
       assert.equal(header.file, file);
     }
@@ -126,34 +136,38 @@ describe('the catalog and the library problems', () => {
   it('lists the same runbooks, in the same order, as the full loader', async () => {
     for (const d of [builtinRunbookDir(), dir]) {
       const full = loadRunbookDir(d);
-      const cat = (await catalogDir(d));
-      assert.deepEqual(cat.headers.map((h) => [h.id, h.title, h.file]), full.runbooks.map((r) => [r.id, r.title, r.file]), d);
+      const cat = await catalogDir(d);
+      assert.deepEqual(
+        cat.headers.map((h) => [h.id, h.title, h.file]),
+        full.runbooks.map((r) => [r.id, r.title, r.file]),
+        d,
+      );
     }
   });
 
-  it('gives exactly the full loader\'s problems, in its order (built-in library, with and without an inventory)', async () => {
+  it("gives exactly the full loader's problems, in its order (built-in library, with and without an inventory)", async () => {
     for (const inventory of [undefined, sampleInventory()]) {
       const expected = loadRunbookDir(builtinRunbookDir(), { inventory }).problems.map(formatProblem);
-      const got = (await checkLibrary((await catalogDir(builtinRunbookDir())), inventory, undefined)).map(formatProblem);
+      const got = (await checkLibrary(await catalogDir(builtinRunbookDir()), inventory, undefined)).map(formatProblem);
       assert.deepEqual(got, expected);
     }
   });
 
-  it('gives exactly the full loader\'s problems for a broken folder: duplicates, unknown hand-overs, hosts and variables, front matter, no steps', async () => {
+  it("gives exactly the full loader's problems for a broken folder: duplicates, unknown hand-overs, hosts and variables, front matter, no steps", async () => {
     for (const inventory of [undefined, sampleInventory()]) {
       const expected = loadRunbookDir(dir, { inventory }).problems.map(formatProblem);
       assert.ok(expected.length >= 6, expected.join('\n'));
       assert.ok(expected.some((p) => p.includes('duplicate runbook id "a"')));
-      const got = (await checkLibrary((await catalogDir(dir)), inventory, undefined)).map(formatProblem);
+      const got = (await checkLibrary(await catalogDir(dir), inventory, undefined)).map(formatProblem);
       assert.deepEqual(got, expected);
     }
   });
 
   it('reports a missing folder and a missing file as the full loader does', async () => {
     const gone = join(dir, 'gone');
-    assert.deepEqual((await checkLibrary((await catalogDir(gone)), undefined, undefined)).map(formatProblem), loadRunbookDir(gone).problems.map(formatProblem));
+    assert.deepEqual((await checkLibrary(await catalogDir(gone), undefined, undefined)).map(formatProblem), loadRunbookDir(gone).problems.map(formatProblem));
     const missing = join(dir, 'nope.md');
-    const cat = (await catalogFiles([missing]));
+    const cat = await catalogFiles([missing]);
     assert.deepEqual(cat.headers, []);
     assert.deepEqual((await checkLibrary(cat, undefined, undefined)).map(formatProblem), loadRunbookFiles([missing]).problems.map(formatProblem));
   });

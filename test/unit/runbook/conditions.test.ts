@@ -71,18 +71,29 @@ describe('matchesFacts', () => {
   });
 
   it('no mfs condition holds when the version is unknown', () => {
-    for (const s of ['mfs>=1', 'mfs<99', 'mfs!=3.0.117', 'mfs=3.0.117'])
-      assert.equal(matchesFacts(parseConditions(s).conditions, bare), false, s);
+    for (const s of ['mfs>=1', 'mfs<99', 'mfs!=3.0.117', 'mfs=3.0.117']) assert.equal(matchesFacts(parseConditions(s).conditions, bare), false, s);
   });
 });
 
 describe('chooseBlock', () => {
   const block = (script: string, when: string): CommandBlock => ({
-    script, targets: [{ kind: 'all' }], confirm: 'yes', timeoutMs: 60_000, expectExit: [0],
-    when: parseConditions(when).conditions, parallel: 1, pos: { line: 1, column: 1 },
+    script,
+    targets: [{ kind: 'all' }],
+    confirm: 'yes',
+    timeoutMs: 60_000,
+    expectExit: [0],
+    when: parseConditions(when).conditions,
+    parallel: 1,
+    pos: { line: 1, column: 1 },
   });
   const step: Step = {
-    id: 's', title: 'S', prose: '', kind: 'command', requires: [], hash: '', pos: { line: 1, column: 1 },
+    id: 's',
+    title: 'S',
+    prose: '',
+    kind: 'command',
+    requires: [],
+    hash: '',
+    pos: { line: 1, column: 1 },
     commands: [block('apt systemd', 'os=debian init=systemd'), block('yum', 'os=rhel'), block('fallback', '')],
   };
 

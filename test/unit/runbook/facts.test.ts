@@ -22,7 +22,12 @@ describe('parseFacts', () => {
   it('reads a Debian host without systemd, version from mfsmaster -v', () => {
     assert.equal(MFSMASTER_V.trim(), 'version: 3.0.117-1 ; build: 1341');
     assert.deepEqual(parseFacts(DEBIAN_OS_RELEASE), {
-      os: 'debian', osId: 'debian', osVersion: '12', init: 'none', mfs: '3.0.117', hostname: 'm1',
+      os: 'debian',
+      osId: 'debian',
+      osVersion: '12',
+      init: 'none',
+      mfs: '3.0.117',
+      hostname: 'm1',
     });
   });
 
@@ -55,7 +60,7 @@ describe('on this machine', () => {
     assert.equal(extractMfsVersion(out), extractMfsVersion(MFSMASTER_V));
   });
 
-  it('FACTS_SCRIPT runs under sh and its output parses to this machine\'s facts', () => {
+  it("FACTS_SCRIPT runs under sh and its output parses to this machine's facts", () => {
     const res = spawnSync('sh', ['-c', FACTS_SCRIPT], { encoding: 'utf8' });
     assert.equal(res.status, 0, res.stderr);
     const facts = parseFacts(res.stdout);

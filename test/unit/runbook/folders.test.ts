@@ -40,7 +40,12 @@ writeFileSync(join(mine, 'my-fence.md'), book('fence-it', 'My fence', 'low'));
 // Hands over to a built-in runbook.
 writeFileSync(
   join(mine, 'check-then-look.md'),
-  book('check-then-look', 'Check then look', 'low', `\n## Next {#next}\n\n\`\`\`decision\nquestion: Go on?\nchoices:\n  - label: Look\n    runbook: look\n  - label: Stop\n    goto: end\n\`\`\`\n\n## End {#end}\n\nDone.\n`),
+  book(
+    'check-then-look',
+    'Check then look',
+    'low',
+    `\n## Next {#next}\n\n\`\`\`decision\nquestion: Go on?\nchoices:\n  - label: Look\n    runbook: look\n  - label: Stop\n    goto: end\n\`\`\`\n\n## End {#end}\n\nDone.\n`,
+  ),
 );
 writeFileSync(join(mine, 'shared.md'), book('shared', 'Mine shared', 'low'));
 writeFileSync(join(theirs, 'shared.md'), book('shared', 'Theirs shared', 'low'));

@@ -22,10 +22,13 @@ const ADDR = '10.251.7.1';
 const sbin = (p: string) => spawnSync('sh', ['-c', `PATH="$PATH:/usr/sbin:/sbin" command -v ${p}`], { encoding: 'utf8' }).stdout.trim();
 const mfsUser = spawnSync('id', ['-u', 'mfs'], { encoding: 'utf8' });
 const whyNot =
-  userInfo().uid !== 0 ? 'needs root for network namespaces'
-  : !sbin('mfsmaster') || !sbin('mfschunkserver') || !sbin('mfsmetalogger') || !sbin('mfscli') ? 'MooseFS packages are not installed'
-  : mfsUser.status !== 0 ? 'no mfs user'
-  : undefined;
+  userInfo().uid !== 0
+    ? 'needs root for network namespaces'
+    : !sbin('mfsmaster') || !sbin('mfschunkserver') || !sbin('mfsmetalogger') || !sbin('mfscli')
+      ? 'MooseFS packages are not installed'
+      : mfsUser.status !== 0
+        ? 'no mfs user'
+        : undefined;
 
 const rb = parseRunbook(readFileSync(join(builtinRunbookDir(), 'health-check.md'), 'utf8'), 'health-check.md').runbook!;
 const block = (id: string): CommandBlock => rb.steps.find((s) => s.id === id)!.commands[0]!;
@@ -50,7 +53,9 @@ function runStep(id: string, vars: Record<string, string>): { ok: boolean; out: 
  * are found by PID through `ip netns pids`, so nothing outside that namespace is touched.
  */
 function removeLeftovers(): void {
-  const names = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.split(' ')[0] ?? '');
+  const names = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .map((l) => l.split(' ')[0] ?? '');
   for (const name of names) {
     const m = /^mfstui-rb-(\d+)$/.exec(name);
     if (!m || isAlive(Number(m[1]))) continue;
@@ -106,10 +111,28 @@ describe('health-check against live MooseFS daemons', { skip: whyNot }, () => {
    */
   const inMounts = (program: string, args: string[]) => {
     const log = openSync(join(dir, 'cgi.log'), 'a');
-    return spawn('ip', ['netns', 'exec', NS, 'unshare', '-m', '--propagation', 'private', 'sh', '-c',
-      `mount --bind "$0" /etc/hosts && mount --bind "$1" /var/lib/mfs && shift && exec "$@"`, join(dir, 'hosts'), join(dir, 'cgi-lib'), program, ...args], {
-      stdio: ['ignore', log, log],
-    });
+    return spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        NS,
+        'unshare',
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        `mount --bind "$0" /etc/hosts && mount --bind "$1" /var/lib/mfs && shift && exec "$@"`,
+        join(dir, 'hosts'),
+        join(dir, 'cgi-lib'),
+        program,
+        ...args,
+      ],
+      {
+        stdio: ['ignore', log, log],
+      },
+    );
   };
   const startCgi = () => {
     daemons['cgi'] = inMounts('mfscgiserv', ['-f', '-H', '127.0.0.1', '-P', '9425', '-R', '/usr/share/moosefs-cgi']);
@@ -117,8 +140,11 @@ describe('health-check against live MooseFS daemons', { skip: whyNot }, () => {
   /** The cgi step as the engine runs it: its script under /bin/sh, exit code and output. */
   const cgiStep = async (): Promise<{ ok: boolean; out: string }> => {
     const b = rb.steps.find((s) => s.id === 'cgi')!.commands[0]!;
-    const child = spawn('ip', ['netns', 'exec', NS, 'unshare', '-m', '--propagation', 'private', 'sh', '-c',
-      `mount --bind "$0" /etc/hosts && exec sh -c "$1" 2>&1`, join(dir, 'hosts'), renderScript(b.script, {}).text], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', NS, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', `mount --bind "$0" /etc/hosts && exec sh -c "$1" 2>&1`, join(dir, 'hosts'), renderScript(b.script, {}).text],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -143,14 +169,21 @@ describe('health-check against live MooseFS daemons', { skip: whyNot }, () => {
     for (const d of ['', 'master', 'master/metadata.mfs', 'cs', 'cs/hdd', 'ml']) chownSync(join(dir, d), uid, gid);
     writeFileSync(join(dir, 'mfsexports.cfg'), '* / rw,alldirs,maproot=0\n');
     writeFileSync(join(dir, 'mfshdd.cfg'), `${join(dir, 'cs/hdd')}\n`);
-    writeFileSync(join(dir, 'mfsmaster.cfg'), [
-      `DATA_PATH = ${join(dir, 'master')}`, `EXPORTS_FILENAME = ${join(dir, 'mfsexports.cfg')}`,
-      `MATOML_LISTEN_HOST = ${ADDR}`, `MATOCS_LISTEN_HOST = ${ADDR}`, `MATOCL_LISTEN_HOST = ${ADDR}`, '',
-    ].join('\n'));
-    writeFileSync(join(dir, 'mfschunkserver.cfg'), [
-      `DATA_PATH = ${join(dir, 'cs')}`, `HDD_CONF_FILENAME = ${join(dir, 'mfshdd.cfg')}`,
-      `MASTER_HOST = ${ADDR}`, `CSSERV_LISTEN_HOST = ${ADDR}`, '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'mfsmaster.cfg'),
+      [
+        `DATA_PATH = ${join(dir, 'master')}`,
+        `EXPORTS_FILENAME = ${join(dir, 'mfsexports.cfg')}`,
+        `MATOML_LISTEN_HOST = ${ADDR}`,
+        `MATOCS_LISTEN_HOST = ${ADDR}`,
+        `MATOCL_LISTEN_HOST = ${ADDR}`,
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'mfschunkserver.cfg'),
+      [`DATA_PATH = ${join(dir, 'cs')}`, `HDD_CONF_FILENAME = ${join(dir, 'mfshdd.cfg')}`, `MASTER_HOST = ${ADDR}`, `CSSERV_LISTEN_HOST = ${ADDR}`, ''].join('\n'),
+    );
     writeFileSync(join(dir, 'mfsmetalogger.cfg'), `DATA_PATH = ${join(dir, 'ml')}\nMASTER_HOST = ${ADDR}\n`);
     for (const args of [
       ['netns', 'add', NS],
@@ -167,9 +200,10 @@ describe('health-check against live MooseFS daemons', { skip: whyNot }, () => {
     await until('the master', () => /^master info:/m.test(ns('mfscli', '-ns', '|', '-SIG', '-H', ADDR).out));
     start('chunkserver');
     start('metalogger');
-    await until('the chunkserver and metalogger to connect', () =>
-      /^chunk servers:/m.test(ns('mfscli', '-ns', '|', '-SCS', '-H', ADDR).out) &&
-      /^metadata backup loggers:/m.test(ns('mfscli', '-ns', '|', '-SMB', '-H', ADDR).out));
+    await until(
+      'the chunkserver and metalogger to connect',
+      () => /^chunk servers:/m.test(ns('mfscli', '-ns', '|', '-SCS', '-H', ADDR).out) && /^metadata backup loggers:/m.test(ns('mfscli', '-ns', '|', '-SMB', '-H', ADDR).out),
+    );
     startCgi();
     await until('mfscgiserv to listen', listening9425);
   });
@@ -214,7 +248,7 @@ describe('health-check against live MooseFS daemons', { skip: whyNot }, () => {
     assert.ok((await cgiStep()).ok);
   });
 
-  it('clock: a candidate on the master\'s clock passes; one whose clock reads 5 s behind fails with a warning', () => {
+  it("clock: a candidate on the master's clock passes; one whose clock reads 5 s behind fails with a warning", () => {
     const b = block('clock');
     const text = renderScript(b.script, { ...vars, 'host.name': 'm2' }).text;
     const ok = ns('sh', '-c', text);

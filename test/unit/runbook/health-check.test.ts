@@ -36,11 +36,15 @@ describe('health-check.md', () => {
   it('is a read-only tour: every block runs without confirmation and claims no risk', () => {
     assert.equal(rb.id, 'health-check');
     assert.equal(rb.risk, 'low');
-    assert.deepEqual(rb.steps.map((s) => s.id), ['vip-holder', 'daemons', 'master-info', 'clock', 'chunks', 'chunkservers', 'metaloggers', 'metalogger-lag', 'cgi', 'summary']);
-    for (const s of rb.steps) for (const b of s.commands) {
-      assert.equal(b.confirm, 'none', `${s.id} line ${b.pos.line}`);
-      assert.equal(b.risk, undefined);
-    }
+    assert.deepEqual(
+      rb.steps.map((s) => s.id),
+      ['vip-holder', 'daemons', 'master-info', 'clock', 'chunks', 'chunkservers', 'metaloggers', 'metalogger-lag', 'cgi', 'summary'],
+    );
+    for (const s of rb.steps)
+      for (const b of s.commands) {
+        assert.equal(b.confirm, 'none', `${s.id} line ${b.pos.line}`);
+        assert.equal(b.risk, undefined);
+      }
     assert.deepEqual(block('daemons', 0).when, [{ fact: 'init', op: '=', value: 'systemd' }]);
     assert.deepEqual(block('daemons', 1).when, []);
   });
@@ -54,7 +58,11 @@ describe('health-check.md', () => {
 
   it('chunks fails on missing chunks and when no master answers', () => {
     const want = block('chunks').expectOutput;
-    const matrix = (text: string) => text.split('\n').filter((l) => l.includes('all chunks matrix:')).join('\n');
+    const matrix = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.includes('all chunks matrix:'))
+        .join('\n');
     const healthy = matrix(captured('mfscli-SIN-healthy.txt'));
     assert.equal(outputMatches(want, healthy), true);
     assert.equal(outputMatches(want, healthy.replace('chunkclass missing:|0', 'chunkclass missing:|12')), false);

@@ -10,7 +10,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const rb = (id: string, body = '\n## Only step\n') => `---\nid: ${id}\ntitle: T\nsummary: S\nwhen: W\nrisk: low\n---\n${body}`;
 
 describe('builtinRunbookDir', () => {
-  it('is the repository\'s runbooks folder', () => {
+  it("is the repository's runbooks folder", () => {
     assert.equal(builtinRunbookDir(), join(REPO, 'runbooks'));
   });
 });
@@ -44,7 +44,7 @@ describe('loadRunbookFiles', () => {
     assert.deepEqual(loadRunbookFiles([a, b], { knownRunbookIds: new Set(['c']) }).problems, []);
   });
 
-  it('reports duplicate runbook ids at the second file\'s id', () => {
+  it("reports duplicate runbook ids at the second file's id", () => {
     const x = write('x.md', rb('same'));
     const y = write('y.md', rb('same'));
     assert.deepEqual(loadRunbookFiles([x, y]).problems.map(formatProblem), [`${y}:2:5: duplicate runbook id "same" (also in ${x})`]);
@@ -66,7 +66,7 @@ describe('loadRunbookFiles', () => {
 describe('builtinRunbookDir from a bundle', () => {
   // The app ships as one esbuild bundle in dist/: bundle the library the same way into a
   // folder of the repository and ask it where the runbooks are.
-  it('walks up from the bundle\'s folder to the repository', async () => {
+  it("walks up from the bundle's folder to the repository", async () => {
     const { build } = await import('esbuild');
     mkdirSync(join(REPO, 'dist'), { recursive: true });
     const out = mkdtempSync(join(REPO, 'dist', 'test-bundle-'));
@@ -74,7 +74,12 @@ describe('builtinRunbookDir from a bundle', () => {
       const outfile = join(out, 'library.mjs');
       await build({
         stdin: { contents: "export { builtinRunbookDir } from './src/runbook/library.ts';", resolveDir: REPO, loader: 'ts' },
-        outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'silent',
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        logLevel: 'silent',
         // As scripts/build.mjs does: bundled CommonJS dependencies need a require().
         banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       });

@@ -89,7 +89,10 @@ describe('parseRunbook on a valid file', () => {
           commands: [
             {
               script: "mfscli -ns '|' -SHD -H {{vip}}",
-              targets: [{ kind: 'role', role: 'master-candidate' }, { kind: 'host', name: 'm1' }],
+              targets: [
+                { kind: 'role', role: 'master-candidate' },
+                { kind: 'host', name: 'm1' },
+              ],
               confirm: 'none',
               timeoutMs: 60_000,
               expectExit: [0, 1],
@@ -137,11 +140,14 @@ describe('parseRunbook on a valid file', () => {
     assert.deepEqual(runbook, expected);
   });
 
-  it('a changed step changes only that step\'s hash', () => {
+  it("a changed step changes only that step's hash", () => {
     const changed = parseRunbook(TEXT.replace('power it on.', 'power it on again.'), FILE).runbook!;
     const before = runbook!.steps.map((s) => s.hash);
     const after = changed.steps.map((s) => s.hash);
-    assert.deepEqual(after.map((h, i) => h === before[i]), [true, true, false, true]);
+    assert.deepEqual(
+      after.map((h, i) => h === before[i]),
+      [true, true, false, true],
+    );
     assert.notEqual(changed.hash, runbook!.hash);
   });
 });

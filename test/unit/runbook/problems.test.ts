@@ -35,11 +35,7 @@ describe('front matter problems', () => {
 
   it('missing fields are reported at the opening ---', () => {
     const found = problems('---\nid: t\ntitle: T\n---\n');
-    assert.deepEqual(found, [
-      'bad.md:1:1: missing front matter field "summary"',
-      'bad.md:1:1: missing front matter field "when"',
-      'bad.md:1:1: missing front matter field "risk"',
-    ]);
+    assert.deepEqual(found, ['bad.md:1:1: missing front matter field "summary"', 'bad.md:1:1: missing front matter field "when"', 'bad.md:1:1: missing front matter field "risk"']);
   });
 
   it('bad YAML at its line in the file', () => {
@@ -208,10 +204,7 @@ describe('structure problems', () => {
 
   it('a choice without goto or runbook, and duplicate keys', () => {
     const text = `${FM}\n## S\n\n${FENCE}decision\nquestion: Q?\nchoices:\n  - label: A\n  - label: a\n    goto: s\n${FENCE}\n`;
-    assert.deepEqual(problems(text), [
-      'bad.md:14:5: a choice needs goto: <step-id> or runbook: <runbook-id>',
-      'bad.md:15:5: two choices have the key "a": give one an explicit key:',
-    ]);
+    assert.deepEqual(problems(text), ['bad.md:14:5: a choice needs goto: <step-id> or runbook: <runbook-id>', 'bad.md:15:5: two choices have the key "a": give one an explicit key:']);
   });
 
   it('duplicate step ids, at the second id', () => {

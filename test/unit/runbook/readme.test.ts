@@ -28,12 +28,21 @@ describe('runbooks/README.md', () => {
 
   it('the example uses each kind of step, variants, a check and requires', () => {
     const rb = parseRunbook(completeExample(), 'README-example.md').runbook!;
-    assert.deepEqual(rb.steps.map((s) => s.kind), ['command', 'command', 'command', 'decision', 'manual']);
+    assert.deepEqual(
+      rb.steps.map((s) => s.kind),
+      ['command', 'command', 'command', 'decision', 'manual'],
+    );
     const restart = rb.steps[1]!;
     assert.equal(restart.commands.length, 2);
     assert.ok(restart.commands.every((c) => c.check && c.confirm === 'typed' && c.risk));
     assert.deepEqual(restart.requires, ['master-running', 'no-missing-chunks']);
-    assert.deepEqual(rb.inputs.map((i) => [i.name, i.default]), [['host', '{{hosts.chunkserver.name}}'], ['wait', '30']]);
+    assert.deepEqual(
+      rb.inputs.map((i) => [i.name, i.default]),
+      [
+        ['host', '{{hosts.chunkserver.name}}'],
+        ['wait', '30'],
+      ],
+    );
   });
 
   it('documents every attribute the parser accepts', async () => {
@@ -48,7 +57,13 @@ describe('runbooks/README.md', () => {
     const { runbook, problems } = parseRunbook(m[1]!, 'README-zh-example.md');
     assert.deepEqual(problems.map(formatProblem), []);
     assert.deepEqual(validateRunbook(runbook!, { knownRunbookIds: new Set(), inventory: sampleInventory() }).map(formatProblem), []);
-    assert.deepEqual(runbook!.steps.map((s) => s.id), ['第一步确认没有缺失的-chunk', 'restart', '它回来了吗', '完成']);
-    assert.deepEqual(runbook!.steps[2]!.decision!.choices.map((c) => c.key), ['是', '否-再重启一次']);
+    assert.deepEqual(
+      runbook!.steps.map((s) => s.id),
+      ['第一步确认没有缺失的-chunk', 'restart', '它回来了吗', '完成'],
+    );
+    assert.deepEqual(
+      runbook!.steps[2]!.decision!.choices.map((c) => c.key),
+      ['是', '否-再重启一次'],
+    );
   });
 });

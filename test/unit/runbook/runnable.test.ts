@@ -86,7 +86,10 @@ describe('runnableRunbook', () => {
 describe('runnableLibrary', () => {
   it('loads every good runbook and lists each broken file with its problems', () => {
     const lib = runnableLibrary(oneFolder(dir));
-    assert.deepEqual(lib.runbooks.map((r) => r.id), ['good']);
+    assert.deepEqual(
+      lib.runbooks.map((r) => r.id),
+      ['good'],
+    );
     assert.deepEqual(
       lib.broken.map((b) => [b.path.slice(dir.length + 1), b.problems.length]),
       [

@@ -99,19 +99,8 @@ describe('placeholderContexts', () => {
       'f:command',
       'g:command',
     ]);
-    assert.deepEqual(ctx('x=${Y:-{{a}}}; n=$(( {{b}} + 1 )); m=$(( $(cat "{{c}}") )) # {{d}} "'), [
-      'a:parameter',
-      'b:arithmetic',
-      'c:double-quoted',
-      'd:command',
-    ]);
-    assert.deepEqual(ctx("cat > f <<'EOF'\nkey {{a}}\n\"{{b}}\nEOF\necho {{c}}\ncat <<-X\n\tv {{d}}\n\tX\n{{e}}"), [
-      'a:heredoc',
-      'b:heredoc',
-      'c:command',
-      'd:heredoc',
-      'e:command',
-    ]);
+    assert.deepEqual(ctx('x=${Y:-{{a}}}; n=$(( {{b}} + 1 )); m=$(( $(cat "{{c}}") )) # {{d}} "'), ['a:parameter', 'b:arithmetic', 'c:double-quoted', 'd:command']);
+    assert.deepEqual(ctx("cat > f <<'EOF'\nkey {{a}}\n\"{{b}}\nEOF\necho {{c}}\ncat <<-X\n\tv {{d}}\n\tX\n{{e}}"), ['a:heredoc', 'b:heredoc', 'c:command', 'd:heredoc', 'e:command']);
     assert.deepEqual(ctx('echo \\"{{a}} "a\\"{{b}}"'), ['a:command', 'b:double-quoted']);
   });
 });
@@ -153,7 +142,10 @@ describe('the validator on placeholders and control characters', () => {
     const choice = loose('  - { name: c, prompt: C, choices: ["a", "b;reboot"] }\n', 'echo {{{inputs.c}}}');
     assert.match(choice[0] ?? '', /input "c" admits ;/);
     // Tight ones stay fine, spaces included (a list of addresses split on purpose).
-    assert.deepEqual(loose('  - { name: ips, prompt: IPs, pattern: "[0-9. ]+" }\n  - { name: r, prompt: R, choices: [metalogger, chunkserver] }\n', 'for a in {{{inputs.ips}}}; do echo {{{inputs.r}}}; done'), []);
+    assert.deepEqual(
+      loose('  - { name: ips, prompt: IPs, pattern: "[0-9. ]+" }\n  - { name: r, prompt: R, choices: [metalogger, chunkserver] }\n', 'for a in {{{inputs.ips}}}; do echo {{{inputs.r}}}; done'),
+      [],
+    );
   });
   it('reports control characters other than tab and newline, and invisible reordering marks', () => {
     const p = problems('echo ok\tfine\necho \u001b[2Jhidden; echo \u202eevil\u202c');

@@ -39,7 +39,11 @@ describe('buildVariables', () => {
 
   it('hosts.<role>.addresses lists every host with that role, in inventory order', () => {
     const v = buildVariables(inv, {});
-    const want = (role: string) => inv.hosts.filter((h) => (h.roles as string[]).includes(role)).map((h) => h.address).join(' ');
+    const want = (role: string) =>
+      inv.hosts
+        .filter((h) => (h.roles as string[]).includes(role))
+        .map((h) => h.address)
+        .join(' ');
     assert.ok(want('metalogger').includes(' '), 'two metaloggers in this inventory');
     assert.equal(v['hosts.metalogger.addresses'], want('metalogger'));
     assert.equal(v['hosts.chunkserver.addresses'], want('chunkserver'));
@@ -76,7 +80,7 @@ describe('renderTemplate', () => {
   });
 
   it('leaves shell braces alone', () => {
-    const script = 'awk \'{print $1}\' f; echo ${HOME}';
+    const script = "awk '{print $1}' f; echo ${HOME}";
     assert.deepEqual(renderTemplate(script, vars), { text: script, missing: [] });
   });
 });
@@ -96,8 +100,23 @@ describe('variableProblem', () => {
   const base = { inputs, hostScope: true };
 
   it('accepts every documented variable', () => {
-    for (const name of ['vip', 'vip.address', 'vip.interface', 'vip.prefix', 'cluster', 'paths.data', 'paths.config', 'paths.mount',
-      'hosts.m1.address', 'hosts.m1.port', 'hosts.metalogger.user', 'hosts.chunkserver.name', 'host.name', 'host.address', 'inputs.target'])
+    for (const name of [
+      'vip',
+      'vip.address',
+      'vip.interface',
+      'vip.prefix',
+      'cluster',
+      'paths.data',
+      'paths.config',
+      'paths.mount',
+      'hosts.m1.address',
+      'hosts.m1.port',
+      'hosts.metalogger.user',
+      'hosts.chunkserver.name',
+      'host.name',
+      'host.address',
+      'inputs.target',
+    ])
       assert.equal(variableProblem(name, base), undefined, name);
   });
 

@@ -127,26 +127,41 @@ describe('a runbook and its translation', () => {
     const dir = library();
     const loaded = loadRunbookDir(dir);
     assert.deepEqual(loaded.problems, []);
-    assert.deepEqual(loaded.runbooks.map((r) => r.id), ['swap']);
+    assert.deepEqual(
+      loaded.runbooks.map((r) => r.id),
+      ['swap'],
+    );
     assert.equal(loaded.translations.length, 1);
     const cat = await catalogDir(dir);
-    assert.deepEqual(cat.headers.map((h) => [h.id, h.title]), [['swap', 'Swap a disk']]);
+    assert.deepEqual(
+      cat.headers.map((h) => [h.id, h.title]),
+      [['swap', 'Swap a disk']],
+    );
     assert.deepEqual(cat.duplicateProblems, []);
     const zh = await catalogDir(dir, undefined, 'zh');
-    assert.deepEqual(zh.headers.map((h) => [h.id, h.title, h.file]), [['swap', '更换磁盘', join(dir, 'swap.md')]]);
+    assert.deepEqual(
+      zh.headers.map((h) => [h.id, h.title, h.file]),
+      [['swap', '更换磁盘', join(dir, 'swap.md')]],
+    );
   });
 
-  it('the runner opens the operator\'s language, falling back to the original', () => {
+  it("the runner opens the operator's language, falling back to the original", () => {
     const dir = library();
     const zh = runnableRunbook('swap', { folders: oneFolder(dir), language: 'zh' });
     assert.equal(zh.file, join(dir, 'swap.zh.md'));
-    assert.deepEqual(zh.steps.map((s) => s.title), ['标记磁盘', '成功了吗？', '完成']);
+    assert.deepEqual(
+      zh.steps.map((s) => s.title),
+      ['标记磁盘', '成功了吗？', '完成'],
+    );
     assert.equal(languageOfRunbook(zh.file, zh.title), 'zh');
     const en = runnableRunbook('swap', { folders: oneFolder(dir), language: 'en' });
     assert.equal(en.file, join(dir, 'swap.md'));
     assert.equal(languageOfRunbook(en.file, en.title), 'en');
     // The same steps and commands whichever is shown.
-    assert.deepEqual(zh.steps.map((s) => [s.id, s.commands.map((c) => c.script)]), en.steps.map((s) => [s.id, s.commands.map((c) => c.script)]));
+    assert.deepEqual(
+      zh.steps.map((s) => [s.id, s.commands.map((c) => c.script)]),
+      en.steps.map((s) => [s.id, s.commands.map((c) => c.script)]),
+    );
     // Opened as a file, the translation runs as it is.
     assert.equal(runnableRunbook(join(dir, 'swap.zh.md'), { folders: oneFolder(dir) }).title, '更换磁盘');
     // Without a translation, the original.
@@ -168,7 +183,10 @@ describe('a runbook and its translation', () => {
     writeFileSync(join(dir, 'swap.zh.md'), TRANSLATION);
     const loaded = loadRunbookDir(dir);
     assert.deepEqual(loaded.problems, []);
-    assert.deepEqual(loaded.runbooks.map((r) => r.title), ['更换磁盘']);
+    assert.deepEqual(
+      loaded.runbooks.map((r) => r.title),
+      ['更换磁盘'],
+    );
   });
 });
 
@@ -176,11 +194,26 @@ describe('validate: each way a translation can differ in what runs, located', ()
   const cases: [string, string, string, RegExp][] = [
     ['a step id', '<!-- id: ask -->', '<!-- id: asked -->', /^swap\.zh\.md:31:10: the steps differ from .*swap\.md: step 2 is "asked" here but "ask" \(.*swap\.md:30\)/],
     ['a missing step', '## 完成\n<!-- id: done -->\n\n记录下来。\n', '', /^swap\.zh\.md:31:10: the steps differ .*step 3 is missing here but "done"/],
-    ['an input pattern', 'pattern: "[a-z0-9]+"', 'pattern: "[a-z0-9.]+"', /^swap\.zh\.md:12:15: input "host": pattern is "\[a-z0-9\.\]\+" here but "\[a-z0-9\]\+" in .*swap\.md:9; a translation changes only prompt and help$/],
+    [
+      'an input pattern',
+      'pattern: "[a-z0-9]+"',
+      'pattern: "[a-z0-9.]+"',
+      /^swap\.zh\.md:12:15: input "host": pattern is "\[a-z0-9\.\]\+" here but "\[a-z0-9\]\+" in .*swap\.md:9; a translation changes only prompt and help$/,
+    ],
     ['an input default', 'default: c1', 'default: c2', /^swap\.zh\.md:11:\d+: input "host": default is "c2" here but "c1"/],
     ['an input name', '- name: host', '- name: node', /^swap\.zh\.md:9:11: the inputs differ from .*: here node, there host/],
-    ['a command byte', 'echo mark {{inputs.host}}', 'echo mark {{inputs.host}} ', /^swap\.zh\.md:22:1: step "mark", command block 1 differs from .*swap\.md:22: line 1 of the script is "echo mark {{inputs.host}} " here but "echo mark {{inputs.host}}" there/],
-    ['an attribute', 'risk="Replication load"', 'risk="复制负载"', /^swap\.zh\.md:22:1: step "mark", command block 1: the fence line is .*复制负载.* here but .*Replication load.* in .*swap\.md:22; a translation keeps every attribute as written$/],
+    [
+      'a command byte',
+      'echo mark {{inputs.host}}',
+      'echo mark {{inputs.host}} ',
+      /^swap\.zh\.md:22:1: step "mark", command block 1 differs from .*swap\.md:22: line 1 of the script is "echo mark {{inputs.host}} " here but "echo mark {{inputs.host}}" there/,
+    ],
+    [
+      'an attribute',
+      'risk="Replication load"',
+      'risk="复制负载"',
+      /^swap\.zh\.md:22:1: step "mark", command block 1: the fence line is .*复制负载.* here but .*Replication load.* in .*swap\.md:22; a translation keeps every attribute as written$/,
+    ],
     ['a check block', 'echo marked', 'echo  marked', /^swap\.zh\.md:26:1: step "mark", the check of command block 1 differs/],
     ['a check attribute', 'check timeout=10s', 'check timeout=20s', /^swap\.zh\.md:26:1: step "mark", the check of command block 1: the fence line is/],
     ['a decision key', '  - key: yes\n    label: 是', '  - label: 是', /^swap\.zh\.md:36:5: step "ask": choice 1 has the key "是" here but "yes" in .*swap\.md:\d+; write key: yes/],
@@ -191,7 +224,10 @@ describe('validate: each way a translation can differ in what runs, located', ()
   for (const [what, from, to, expected] of cases) {
     it(what, () => {
       const problems = problemsWith(from, to);
-      assert.ok(problems.some((p) => expected.test(p)), `${what}: ${problems.join('\n')}`);
+      assert.ok(
+        problems.some((p) => expected.test(p)),
+        `${what}: ${problems.join('\n')}`,
+      );
     });
   }
 
@@ -213,6 +249,9 @@ describe('the shipped library in two languages', () => {
     // Home lists each once, in Chinese when asked.
     const zh = await catalogDir(dir, undefined, 'zh');
     assert.equal(zh.headers.length, originals.length);
-    assert.ok(zh.headers.every((h) => /\p{Script=Han}/u.test(h.title) && !isTranslation(h.file)), zh.headers.map((h) => h.title).join(', '));
+    assert.ok(
+      zh.headers.every((h) => /\p{Script=Han}/u.test(h.title) && !isTranslation(h.file)),
+      zh.headers.map((h) => h.title).join(', '),
+    );
   });
 });

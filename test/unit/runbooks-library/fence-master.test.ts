@@ -11,7 +11,11 @@ import { describe, it } from 'node:test';
 import { renderBlock, runbook } from './render.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '../../fixtures/status');
-const rows = (file: string) => fs.readFileSync(path.join(FIXTURES, file), 'utf8').split('\n').filter((l) => l.startsWith('metadata servers:|'));
+const rows = (file: string) =>
+  fs
+    .readFileSync(path.join(FIXTURES, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('metadata servers:|'));
 // 10.251.9.1 at version "1 510" and 10.251.9.2 at version 2, both answering (a split brain).
 const [LIVE_1, LIVE_2] = rows('SIM-two-masters.txt') as [string, string];
 // A master that does not answer: mfscli still prints its row, marked DEAD (captured for .1).

@@ -11,25 +11,11 @@ import type { CommandBlock, Runbook } from '../../../src/runbook/types.ts';
 import { masterDownIntervalS, parseKeepalivedConf } from '../../../src/status/keepalived-conf.ts';
 import { heredoc, labInventory, library, renderBlock, runbook } from './render.ts';
 
-const EXPECTED = [
-  'power-cut',
-  'lost-master',
-  'planned-restart',
-  'keepalived-ha',
-  'install-cluster',
-  'rebuild-master',
-  'ssh-trust',
-  'unison-sync',
-  'monitoring',
-  'restart-daemon',
-  'fence-master',
-];
+const EXPECTED = ['power-cut', 'lost-master', 'planned-restart', 'keepalived-ha', 'install-cluster', 'rebuild-master', 'ssh-trust', 'unison-sync', 'monitoring', 'restart-daemon', 'fence-master'];
 
 /** Every command block of the library with where it comes from, for messages. */
 function allBlocks(): { rb: Runbook; stepId: string; block: CommandBlock; where: string }[] {
-  return library().flatMap((rb) =>
-    rb.steps.flatMap((s) => s.commands.map((block) => ({ rb, stepId: s.id, block, where: `${rb.id}#${s.id} (line ${block.pos.line})` }))),
-  );
+  return library().flatMap((rb) => rb.steps.flatMap((s) => s.commands.map((block) => ({ rb, stepId: s.id, block, where: `${rb.id}#${s.id} (line ${block.pos.line})` }))));
 }
 
 /** A script without the bodies of its heredocs: writing a script is not running it. */
@@ -119,7 +105,10 @@ describe('runbook library', () => {
       const hostName = inv.hosts.find((h) => h.roles.includes('master-candidate'))!.name;
       const r = renderBlock(rb, block, hostName, inv);
       if (r.missing.length > 0) failures.push(`${where}: undefined ${r.missing.join(', ')}`);
-      for (const [kind, text] of [['script', r.script], ['check', r.check]] as const) {
+      for (const [kind, text] of [
+        ['script', r.script],
+        ['check', r.check],
+      ] as const) {
         if (text === undefined) continue;
         const res = spawnSync('sh', ['-n'], { input: text, encoding: 'utf8' });
         if (res.status !== 0) failures.push(`${where} ${kind}: ${res.stderr.trim()}`);
@@ -135,7 +124,10 @@ describe('keepalived-ha', () => {
   const rendered = (id: string, hostName = 'm1') => renderBlock(rb, step(id).commands[0]!, hostName).script;
 
   it('writes a keepalived.conf with the safe design: BACKUP + nopreempt both sides, check weight 0, VRRPv3 unicast to the other candidate only, four notify states', () => {
-    for (const [hostName, prio] of [['m1', '254'], ['m2', '253']]) {
+    for (const [hostName, prio] of [
+      ['m1', '254'],
+      ['m2', '253'],
+    ]) {
       const s = rendered('keepalived-conf', hostName);
       assert.match(s, /state BACKUP\n\s+nopreempt/);
       assert.doesNotMatch(s, /state MASTER/);
@@ -172,13 +164,19 @@ describe('keepalived-ha', () => {
       for (const f of ['mfs-check.sh', 'mfs-role.sh']) writeFileSync(join(dir, f), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
       const runnable = (hostName: string, out: string) =>
         renderBlock(rb, step('keepalived-conf').commands[0]!, hostName, inv).script.replace('f=/etc/keepalived/keepalived.conf', `f=${dir}/${out}`).replaceAll('"/etc/keepalived/mfs-', `"${dir}/mfs-`);
-      for (const [hostName, prio, peer] of [['m1', 254, '10.77.0.12'], ['m2', 253, '10.77.0.11']] as const) {
+      for (const [hostName, prio, peer] of [
+        ['m1', 254, '10.77.0.12'],
+        ['m2', 253, '10.77.0.11'],
+      ] as const) {
         const script = runnable(hostName, `${hostName}.conf`);
         assert.notEqual(script.indexOf(`f=${dir}/`), -1);
         const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
         assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
         const text = readFileSync(join(dir, `${hostName}.conf`), 'utf8');
-        assert.match(text, new RegExp(`unicast_src_ip 10\\.77\\.0\\.${hostName === 'm1' ? 11 : 12}\\n\\s+unicast_peer \\{\\n\\s+${peer.replaceAll('.', '\\.')} min_ttl 255\\n\\s+\\}\\n\\s+check_unicast_src\\n`));
+        assert.match(
+          text,
+          new RegExp(`unicast_src_ip 10\\.77\\.0\\.${hostName === 'm1' ? 11 : 12}\\n\\s+unicast_peer \\{\\n\\s+${peer.replaceAll('.', '\\.')} min_ttl 255\\n\\s+\\}\\n\\s+check_unicast_src\\n`),
+        );
         const inst = parseKeepalivedConf(text).instances[0]!;
         assert.deepEqual([inst.version, inst.advertInt, inst.priority, inst.unicastPeers, inst.nopreempt], [3, 0.5, prio, [peer], true]);
         // A silent peer is noticed after 3 × 0.5 s + skew: 1.5 s, not VRRPv2's 3 s.
@@ -195,7 +193,7 @@ describe('keepalived-ha', () => {
     }
   });
 
-  it('its first step refuses candidates that VRRP cannot reach on the VIP\'s segment', () => {
+  it("its first step refuses candidates that VRRP cannot reach on the VIP's segment", () => {
     const s = rendered('preflight');
     assert.match(s, /for a in 10\.77\.0\.11 10\.77\.0\.12; do/);
     assert.match(s, /is not on eth0: keepalived sends its VRRP adverts from it/);
@@ -252,7 +250,10 @@ describe('keepalived-ha', () => {
   });
 
   it('asks no VRRP password any more (VRRPv3 has none; unicast peers replace it)', () => {
-    assert.equal(rb.inputs.find((i) => i.name === 'auth_pass'), undefined);
+    assert.equal(
+      rb.inputs.find((i) => i.name === 'auth_pass'),
+      undefined,
+    );
   });
 });
 
@@ -284,9 +285,16 @@ describe('power-cut and lost-master', () => {
 });
 
 describe('status preconditions (requires=) in the library', () => {
-  const requiresOf = (id: string) => Object.fromEntries(runbook(id).steps.filter((s) => s.requires.length > 0).map((s) => [s.id, s.requires]));
+  const requiresOf = (id: string) =>
+    Object.fromEntries(
+      runbook(id)
+        .steps.filter((s) => s.requires.length > 0)
+        .map((s) => [s.id, s.requires]),
+    );
   const dangerous = (id: string, stepId: string) =>
-    runbook(id).steps.find((s) => s.id === stepId)!.commands.every((b) => b.confirm === 'typed' || b.risk !== undefined);
+    runbook(id)
+      .steps.find((s) => s.id === stepId)!
+      .commands.every((b) => b.confirm === 'typed' || b.risk !== undefined);
 
   it('planned-restart: no split brain, a serving master and no missing chunk before the clients go; no second master before the master stops', () => {
     assert.deepEqual(requiresOf('planned-restart'), {
@@ -305,7 +313,7 @@ describe('status preconditions (requires=) in the library', () => {
     }
   });
 
-  it('rebuild-master: no second master at the switchover and the VIP move; the new master serves before the old one\'s files go aside', () => {
+  it("rebuild-master: no second master at the switchover and the VIP move; the new master serves before the old one's files go aside", () => {
     assert.deepEqual(requiresOf('rebuild-master'), {
       'stop-current': ['no-split-brain'],
       'move-vip': ['no-split-brain'],

@@ -74,7 +74,10 @@ describe('planned-restart refuses its dangerous steps on a split brain (real run
       /^step unmount: refused: precondition no-split-brain is not met \(m1 and m2 all hold the VIP\); precondition master-running is not met \(m1 and m2 all hold the VIP\); the step is dangerous \(confirm=typed\)/,
     );
     // Only the read-only first step ran; nothing on the client.
-    assert.deepEqual(fake.calls.map((x) => x.host), ['m1']);
+    assert.deepEqual(
+      fake.calls.map((x) => x.host),
+      ['m1'],
+    );
     assert.deepEqual(ran(fake, 'umount'), []);
     assert.deepEqual(end.steps.find((s) => s.id === 'unmount')!.preconditions?.outcome, 'refused');
   });
@@ -125,7 +128,10 @@ describe('planned-restart refuses its dangerous steps on a split brain (real run
     stopAnswering();
     assert.deepEqual(typed, ['unmount/cl', 'stop-standby/m1', 'stop-standby/m2']);
     assert.ok(s.prompt?.kind === 'preconditions' && s.prompt.stepId === 'stop-master');
-    assert.deepEqual(s.prompt.results.filter((r) => !r.met).map((r) => `${r.name}: ${r.detail}`), ['no-split-brain: m1 and m2 all hold the VIP']);
+    assert.deepEqual(
+      s.prompt.results.filter((r) => !r.met).map((r) => `${r.name}: ${r.detail}`),
+      ['no-split-brain: m1 and m2 all hold the VIP'],
+    );
     assert.deepEqual(ran(fake, 'systemctl stop moosefs-master'), []);
     // The second master is gone again: the re-check passes and the step asks for its typed confirmation.
     c.hosts.set('m2', { ...c.hosts.get('m2')!, vip: false, daemons: [], vrrp: undefined });

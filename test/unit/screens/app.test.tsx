@@ -61,7 +61,11 @@ test('a run that cannot start brings the operator back home with the reason', as
 
 test('resume from home: the runner opens on the in-doubt step', async () => {
   const run = healthCheckRun();
-  run.setStep('vip', { status: 'in-doubt', hosts: [hostState('m1', { status: 'in-doubt', output: 'VIP 10.77.0.100 is held here (m1)\n', attempts: 1 })] }, { prompt: { kind: 'in-doubt', stepId: 'vip', host: 'm1', canCheck: false } });
+  run.setStep(
+    'vip',
+    { status: 'in-doubt', hosts: [hostState('m1', { status: 'in-doubt', output: 'VIP 10.77.0.100 is held here (m1)\n', attempts: 1 })] },
+    { prompt: { kind: 'in-doubt', stepId: 'vip', host: 'm1', canCheck: false } },
+  );
   const resumed: string[] = [];
   const r = renderScreen(
     <App
@@ -192,7 +196,7 @@ test('a high-risk runbook on a cluster nobody named asks for the cluster name on
   await pickOnHome(r, 'Planned restart');
   const ask = await r.waitFor('Type prod to confirm');
   assert.match(ask, /Planned restart \(risk high\) will change cluster prod/);
-  assert.match(ask.replace(/\s+/g, " "), /inventory you used last \(\/home\/ops\/prod\.yaml\)/);
+  assert.match(ask.replace(/\s+/g, ' '), /inventory you used last \(\/home\/ops\/prod\.yaml\)/);
   r.press('staging\r');
   await r.waitFor('that is not prod');
   assert.equal(started.length, 0, 'nothing opens on a wrong name');

@@ -17,7 +17,10 @@ function script(run: FakeRun): FakeRun {
     if (step.kind === 'decision') return run.update({ cursor: i, prompt: { kind: 'decide', stepId: step.id } });
     if (block?.confirm === 'none') return execute(i);
     const targets = run.planFor(step.id).map((p) => p.host);
-    run.update({ cursor: i, prompt: { kind: 'confirm', stepId: step.id, level: block?.confirm === 'typed' ? 'typed' : 'yes', host: block?.confirm === 'typed' ? targets[0] : undefined, risk: block?.risk } });
+    run.update({
+      cursor: i,
+      prompt: { kind: 'confirm', stepId: step.id, level: block?.confirm === 'typed' ? 'typed' : 'yes', host: block?.confirm === 'typed' ? targets[0] : undefined, risk: block?.risk },
+    });
   };
   const execute = (i: number) => {
     const step = run.steps[i]!;

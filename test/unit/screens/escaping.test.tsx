@@ -24,13 +24,18 @@ function render(run: FakeRun) {
   return renderScreen(<Runner ctrl={run} title="Escapes" onLeave={() => {}} />, { columns: 200, rows: 40 });
 }
 
-test('step list: titles and a finished step\'s result line and failure note are shown escaped', async () => {
-  const run = new FakeRun(
-    [commandStep('one', `title ${nasty}`, 'true'), commandStep('two', 'second', 'true'), commandStep('three', 'third', 'true')],
-    { one: [{ stepId: 'one', host: 'm1', script: 'true' }], two: [{ stepId: 'two', host: 'm1', script: 'true' }], three: [{ stepId: 'three', host: 'm1', script: 'true' }] },
-  );
+test("step list: titles and a finished step's result line and failure note are shown escaped", async () => {
+  const run = new FakeRun([commandStep('one', `title ${nasty}`, 'true'), commandStep('two', 'second', 'true'), commandStep('three', 'third', 'true')], {
+    one: [{ stepId: 'one', host: 'm1', script: 'true' }],
+    two: [{ stepId: 'two', host: 'm1', script: 'true' }],
+    three: [{ stepId: 'three', host: 'm1', script: 'true' }],
+  });
   run.setStep('one', { status: 'succeeded', hosts: [hostState('m1', { status: 'succeeded', exitCode: 0, output: `out ${nasty}\n`, attempts: 1 })] });
-  run.setStep('two', { status: 'failed', hosts: [hostState('m1', { status: 'failed', exitCode: 1, reason: `why ${nasty}`, attempts: 1 })] }, { cursor: 2, prompt: { kind: 'confirm', stepId: 'three', level: 'yes' } });
+  run.setStep(
+    'two',
+    { status: 'failed', hosts: [hostState('m1', { status: 'failed', exitCode: 1, reason: `why ${nasty}`, attempts: 1 })] },
+    { cursor: 2, prompt: { kind: 'confirm', stepId: 'three', level: 'yes' } },
+  );
   const r = render(run);
   const f = await r.waitFor('(y/n)');
   assert.ok(f.includes(`1. title ${escaped}`), f);
@@ -40,7 +45,15 @@ test('step list: titles and a finished step\'s result line and failure note are 
 });
 
 test('decision: the question and every label are shown escaped', async () => {
-  const run = new FakeRun([decisionStep('d', 'Pick', `question ${nasty}`, [{ key: 'a', label: `label ${nasty}`, goto: 'end' }, { key: 'b', label: 'plain', runbook: 'x' }])], {});
+  const run = new FakeRun(
+    [
+      decisionStep('d', 'Pick', `question ${nasty}`, [
+        { key: 'a', label: `label ${nasty}`, goto: 'end' },
+        { key: 'b', label: 'plain', runbook: 'x' },
+      ]),
+    ],
+    {},
+  );
   run.update({ prompt: { kind: 'decide', stepId: 'd' } });
   const r = render(run);
   const f = await r.waitFor('plain');
@@ -71,14 +84,21 @@ test('in-doubt prompt: what was found on the host is shown escaped', async () =>
 });
 
 test('preconditions: what the live status saw (refused and warned) is shown escaped', async () => {
-  const run = new FakeRun([commandStep('s', 'Step', 'true'), commandStep('t', 'Other', 'true')], { s: [{ stepId: 's', host: 'm1', script: 'true' }], t: [{ stepId: 't', host: 'm1', script: 'true' }] });
+  const run = new FakeRun([commandStep('s', 'Step', 'true'), commandStep('t', 'Other', 'true')], {
+    s: [{ stepId: 's', host: 'm1', script: 'true' }],
+    t: [{ stepId: 't', host: 'm1', script: 'true' }],
+  });
   run.update({ prompt: { kind: 'preconditions', stepId: 's', results: [{ name: 'vip-holder', met: false, detail: `refused ${nasty}` }] } });
   const r = render(run);
   const f = await r.waitFor('Refused');
   assert.ok(f.includes(`vip-holder: refused ${escaped}`), f);
   assertInert(f, 'refused preconditions');
   r.unmount();
-  run.setStep('t', { status: 'pending', preconditions: { outcome: 'warned', results: [{ name: 'w', met: false, detail: `warned ${nasty}` }], at: new Date().toISOString() } }, { cursor: 1, prompt: { kind: 'confirm', stepId: 't', level: 'yes' } });
+  run.setStep(
+    't',
+    { status: 'pending', preconditions: { outcome: 'warned', results: [{ name: 'w', met: false, detail: `warned ${nasty}` }], at: new Date().toISOString() } },
+    { cursor: 1, prompt: { kind: 'confirm', stepId: 't', level: 'yes' } },
+  );
   const r2 = render(run);
   const g = await r2.waitFor('(y/n)');
   assert.ok(g.includes(`precondition w not met: warned ${escaped}`), g);

@@ -37,7 +37,7 @@ function assertBoxes(frame: string, what: string): void {
     const top = lines[i]!;
     const at = top.indexOf('╭');
     if (at < 0) continue;
-    const right = cells(top.slice(0, top.indexOf('╮'))) ;
+    const right = cells(top.slice(0, top.indexOf('╮')));
     let j = i + 1;
     for (; j < lines.length && !lines[j]!.includes('╰'); j++) {
       const row = lines[j]!;
@@ -76,14 +76,23 @@ test('wrapping: lines break at spaces and between CJK characters, never over the
   const zh = '主节点断电后重新上线时，先确认它的元数据版本不比元数据日志服务器旧，再让它接管虚拟地址。';
   for (const w of [10, 17, 40]) {
     const lines = wrapParagraph(zh, w);
-    assert.ok(lines.every((l) => cells(l) <= w), lines.join('\n'));
+    assert.ok(
+      lines.every((l) => cells(l) <= w),
+      lines.join('\n'),
+    );
     assert.equal(lines.join(''), zh, 'no character lost or added');
-    assert.ok(lines.every((l) => !/^[，。、]/.test(l)), `no line starts with closing punctuation:\n${lines.join('\n')}`);
+    assert.ok(
+      lines.every((l) => !/^[，。、]/.test(l)),
+      `no line starts with closing punctuation:\n${lines.join('\n')}`,
+    );
   }
   assert.deepEqual(wrapParagraph('one two three four', 10), ['one two', 'three four']);
   assert.deepEqual(wrapCells('a\n\nb', 10), ['a', '', 'b']);
   const mixed = wrapParagraph('run mfscli -SIN 查看集群状态 then 🚀 launch', 12);
-  assert.ok(mixed.every((l) => cells(l) <= 12), mixed.join('\n'));
+  assert.ok(
+    mixed.every((l) => cells(l) <= 12),
+    mixed.join('\n'),
+  );
 });
 
 test('prose: a paragraph the markdown source wrapped is one paragraph re-flowed to the width; lists hang; CJK lines join without a space', () => {
@@ -110,7 +119,10 @@ test('prose: a paragraph the markdown source wrapped is one paragraph re-flowed 
     '主节点断电后重新上线时，先确认它的元数据版本不比元数据日志服务器旧，再让它接管虚拟地址。',
   ]);
   const narrow = proseLines(md, 30);
-  assert.ok(narrow.every((l) => cells(l) <= 30), narrow.join('\n'));
+  assert.ok(
+    narrow.every((l) => cells(l) <= 30),
+    narrow.join('\n'),
+  );
   assert.ok(narrow.includes('   metalogger host.') || narrow.some((l) => /^ {3}\S/.test(l)), `a list item's next line hangs under its text:\n${narrow.join('\n')}`);
   assert.equal(narrow.filter((l) => l === '').length, 2, 'blocks are separated by one blank line each');
 });
@@ -122,7 +134,13 @@ const titles = [
 ];
 const many = [
   ...titles,
-  ...Array.from({ length: 37 }, (_, i) => ({ id: `rb${i}`, title: `Runbook number ${i} with a rather long title that goes on and on`, summary: `Summary ${i}.`, risk: (['low', 'medium', 'high', 'critical'] as const)[i % 4]!, when: 'When needed.' })),
+  ...Array.from({ length: 37 }, (_, i) => ({
+    id: `rb${i}`,
+    title: `Runbook number ${i} with a rather long title that goes on and on`,
+    summary: `Summary ${i}.`,
+    risk: (['low', 'medium', 'high', 'critical'] as const)[i % 4]!,
+    when: 'When needed.',
+  })),
 ];
 
 function home(runbooks: typeof many, size: { columns: number; rows: number }): Rendered {
@@ -232,7 +250,11 @@ test('runner: a decision step fits every size: prose re-flowed once (no line twi
 
 test('runner: the finished summary fills in variables ("decision next: …")', async () => {
   const run = fenceRun();
-  run.setStep('next', { status: 'succeeded', choice: 'rebuild' }, { cursor: 3, status: 'handed-off', reason: 'decision next: Bring m2 back as the standby', prompt: { kind: 'finished', status: 'handed-off', nextRunbook: 'rebuild-master' } });
+  run.setStep(
+    'next',
+    { status: 'succeeded', choice: 'rebuild' },
+    { cursor: 3, status: 'handed-off', reason: 'decision next: Bring m2 back as the standby', prompt: { kind: 'finished', status: 'handed-off', nextRunbook: 'rebuild-master' } },
+  );
   const r = renderScreen(<Runner ctrl={run} title="Fence a master" onLeave={() => {}} />, { columns: 80, rows: 24 });
   const frame = await r.waitFor('Run handed off');
   assert.match(frame, /decision next: Bring m2 back as the standby/);
@@ -255,7 +277,11 @@ test('runner: ? keys fit an 80×24 terminal, nothing over the width, the rest co
 test('runner: a confirmation on 60 hosts keeps its (y/n) on screen, the host count first', async () => {
   const hosts = Array.from({ length: 60 }, (_, i) => `chunk-${i}`);
   const step = commandStep('restart', 'Restart every chunkserver', 'systemctl restart moosefs-chunkserver', { confirm: 'yes' });
-  const run = new FakeRun([step], { restart: hosts.map((host) => ({ stepId: 'restart', host, script: 'systemctl restart moosefs-chunkserver' })) }, { prompt: { kind: 'confirm', stepId: 'restart', level: 'yes' } });
+  const run = new FakeRun(
+    [step],
+    { restart: hosts.map((host) => ({ stepId: 'restart', host, script: 'systemctl restart moosefs-chunkserver' })) },
+    { prompt: { kind: 'confirm', stepId: 'restart', level: 'yes' } },
+  );
   const r = renderScreen(<Runner ctrl={run} title="Restart" onLeave={() => {}} />, { columns: 80, rows: 24 });
   const frame = await r.waitFor('(y/n)');
   assert.match(frame, /Run this on 60 hosts \(chunk-0, chunk-1, .*…? \(y\/n\)/);

@@ -15,7 +15,13 @@ export function healthCheckRun(): FakeRun {
       {},
       'Every host should run the daemons its roles ask for. A master-candidate that is not the VIP holder runs a metalogger or a follower master.',
     ),
-    commandStep('cluster', 'Cluster summary (mfscli -SIN)', 'mfscli -H 10.77.0.100 -SIN', { confirm: 'none' }, 'The master answers with its version, memory, chunk counts and the state of each chunkserver.'),
+    commandStep(
+      'cluster',
+      'Cluster summary (mfscli -SIN)',
+      'mfscli -H 10.77.0.100 -SIN',
+      { confirm: 'none' },
+      'The master answers with its version, memory, chunk counts and the state of each chunkserver.',
+    ),
     manualStep('look', 'Look at the CGI', 'Open http://10.77.0.100:9425 and check that no chunkserver is marked red.'),
     decisionStep('next', 'What next?', 'Is the cluster healthy?', [
       { key: 'yes', label: 'Yes, done', goto: 'end' },

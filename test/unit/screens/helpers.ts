@@ -97,12 +97,7 @@ export function renderScreen(tree: ReactElement, size: { columns?: number; rows?
       instance.cleanup();
     },
     waitFor(expected, timeoutMs = 5000) {
-      const matches =
-        typeof expected === 'string'
-          ? (f: string) => f.includes(expected)
-          : expected instanceof RegExp
-            ? (f: string) => expected.test(f)
-            : expected;
+      const matches = typeof expected === 'string' ? (f: string) => f.includes(expected) : expected instanceof RegExp ? (f: string) => expected.test(f) : expected;
       return new Promise((resolve, reject) => {
         const started = Date.now();
         const poll = () => {

@@ -26,7 +26,11 @@ async function splitBrainStatus() {
 function longOutputRun(): FakeRun {
   const run = healthCheckRun();
   const long = Array.from({ length: 200 }, (_, i) => `chunk ${i} ok`).join('\n') + '\n';
-  run.setStep('daemons', { status: 'running', hosts: hosts.map((h, i) => hostState(h, { status: i === 4 ? 'running' : 'succeeded', exitCode: i === 4 ? undefined : 0, output: `${h}\n${long}`, attempts: 1 })) }, { cursor: 1 });
+  run.setStep(
+    'daemons',
+    { status: 'running', hosts: hosts.map((h, i) => hostState(h, { status: i === 4 ? 'running' : 'succeeded', exitCode: i === 4 ? undefined : 0, output: `${h}\n${long}`, attempts: 1 })) },
+    { cursor: 1 },
+  );
   return run;
 }
 
@@ -119,17 +123,18 @@ test('a dangerous step refused while preconditions are unmet: the unmet ones, no
 
 test('a harmless step with unmet preconditions shows the warning while it is current', async () => {
   const run = healthCheckRun();
-  run.setStep(
-    'vip',
-    { status: 'running', preconditions: { outcome: 'warned', at: new Date().toISOString(), results: [{ name: 'vip-held', met: false, detail: 'nobody holds the VIP' }] }, hosts: [hostState('m1', { status: 'running', attempts: 1 })] },
-  );
+  run.setStep('vip', {
+    status: 'running',
+    preconditions: { outcome: 'warned', at: new Date().toISOString(), results: [{ name: 'vip-held', met: false, detail: 'nobody holds the VIP' }] },
+    hosts: [hostState('m1', { status: 'running', attempts: 1 })],
+  });
   const r = renderScreen(<Runner ctrl={run} title="Health check" onLeave={() => {}} />, { columns: 120, rows: 30 });
   const frame = await r.waitFor('precondition');
   assert.match(frame, /! precondition vip-held not met: nobody holds the VIP \(warning only: the step is not marked dangerous\)/);
   r.unmount();
 });
 
-test('prose, title, risk and the decision question are shown with the run\'s variables filled in', async () => {
+test("prose, title, risk and the decision question are shown with the run's variables filled in", async () => {
   const steps = [
     commandStep('look', 'Look at {{inputs.host}}', 'true', { confirm: 'yes', risk: 'restarts {{inputs.host}}' }, 'The VIP {{vip}} must be on {{inputs.host}}; {{nope}} stays.'),
     decisionStep('next', 'Next?', 'Is {{inputs.host}} healthy?', [{ key: 'yes', label: 'Yes, {{inputs.host}} is fine', goto: 'end' }]),
@@ -177,7 +182,10 @@ test('with the real engine: refused on screen, r re-checks once the cluster is f
     r.press('m1');
     r.press('\r');
     await r.waitFor('Run finished: every step succeeded.');
-    assert.deepEqual(hostsFake.calls.map((c) => c.script), ['wipe m1']);
+    assert.deepEqual(
+      hostsFake.calls.map((c) => c.script),
+      ['wipe m1'],
+    );
     r.unmount();
   } finally {
     run.close();
@@ -228,14 +236,20 @@ test('with the real engine: "checking preconditions" shows while the gate has no
     // Before the second host: checked again; the line is back while that check is pending.
     const again = await r.waitFor(LINE);
     assert.match(again, /cs1/);
-    assert.deepEqual(hostsFake.calls.map((c) => c.script), ['restart cs1']);
+    assert.deepEqual(
+      hostsFake.calls.map((c) => c.script),
+      ['restart cs1'],
+    );
     assert.deepEqual(run.getState().checking, { stepId: 'restart', names: ['vip-held', 'no-split-brain'] });
     pending[answered++]!.answer();
     await r.waitFor((f) => !f.includes('checking preconditions'));
     const done = await r.waitFor('Run finished: every step succeeded.');
     assert.ok(!done.includes('checking preconditions'), done);
     assert.equal(run.getState().checking, undefined);
-    assert.deepEqual(hostsFake.calls.map((c) => c.script), ['restart cs1', 'restart cs2']);
+    assert.deepEqual(
+      hostsFake.calls.map((c) => c.script),
+      ['restart cs1', 'restart cs2'],
+    );
     r.unmount();
   } finally {
     run.close();

@@ -176,7 +176,11 @@ test('resume: the in-doubt step shows its recorded output and the settle keys', 
 
 test('in doubt without a check block: c is not offered and does nothing', async () => {
   const run = healthCheckRun();
-  run.setStep('cluster', { status: 'in-doubt', hosts: [hostState('m1', { status: 'in-doubt', output: 'master version 3.0.117\n', attempts: 1 })] }, { cursor: 2, prompt: { kind: 'in-doubt', stepId: 'cluster', host: 'm1' } });
+  run.setStep(
+    'cluster',
+    { status: 'in-doubt', hosts: [hostState('m1', { status: 'in-doubt', output: 'master version 3.0.117\n', attempts: 1 })] },
+    { cursor: 2, prompt: { kind: 'in-doubt', stepId: 'cluster', host: 'm1' } },
+  );
   const { r } = renderRunner(run);
   const frame = await r.waitFor('In doubt');
   assert.doesNotMatch(frame, /run its check/);

@@ -60,9 +60,7 @@ test('two down arrows in ONE input chunk move the cursor two rows, and Enter in 
 
 test('home: fast arrows, risk shown per runbook, summary of the focused one, pick by Enter', async () => {
   const picked: string[] = [];
-  const r = renderScreen(
-    <Home runbooks={runbooks} unfinished={[]} cluster="lab" onPick={(id) => picked.push(id)} onResume={() => {}} onStatus={() => {}} onQuit={() => {}} />,
-  );
+  const r = renderScreen(<Home runbooks={runbooks} unfinished={[]} cluster="lab" onPick={(id) => picked.push(id)} onResume={() => {}} onStatus={() => {}} onQuit={() => {}} />);
   // Cluster status first (what is wrong before any runbook), then the runbooks safest first.
   const first = await r.waitFor('Health check');
   assert.match(focusedRow(first) ?? '', /Cluster status/);

@@ -81,7 +81,15 @@ test('a host key is trusted only by a typed yes: y + Enter refuses it, and Esc r
   run.update({ cursor: 1, prompt: { kind: 'confirm', stepId: 'daemons', level: 'yes' } });
   const broker = new FakeBroker();
   const r = renderScreen(
-    <App runbooks={[]} unfinished={[{ runId: 'r-1', title: 'Health check', started: '', lastActivity: '' }]} initialResume="r-1" broker={broker} startRun={() => run} resumeRun={() => run} onExit={() => {}} />,
+    <App
+      runbooks={[]}
+      unfinished={[{ runId: 'r-1', title: 'Health check', started: '', lastActivity: '' }]}
+      initialResume="r-1"
+      broker={broker}
+      startRun={() => run}
+      resumeRun={() => run}
+      onExit={() => {}}
+    />,
   );
   await r.waitFor('Run this on');
   const info = { host: 'cs3', address: '10.77.0.23', port: 22, keyType: 'ssh-ed25519', fingerprint: 'SHA256:q3b4bW1hVjQ' };
@@ -105,7 +113,15 @@ test('the runner leaves room for a question box: the whole frame stays shorter t
   run.setStep('daemons', { status: 'running', hosts: [hostState('m1', { status: 'running', output: long, attempts: 1 })] }, { cursor: 1 });
   const broker = new FakeBroker();
   const r = renderScreen(
-    <App runbooks={[]} unfinished={[{ runId: 'r-1', title: 'Health check', started: '', lastActivity: '' }]} initialResume="r-1" broker={broker} startRun={() => run} resumeRun={() => run} onExit={() => {}} />,
+    <App
+      runbooks={[]}
+      unfinished={[{ runId: 'r-1', title: 'Health check', started: '', lastActivity: '' }]}
+      initialResume="r-1"
+      broker={broker}
+      startRun={() => run}
+      resumeRun={() => run}
+      onExit={() => {}}
+    />,
     { rows: 24, columns: 80 },
   );
   await r.waitFor('line 99');

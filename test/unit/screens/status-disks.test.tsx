@@ -17,7 +17,9 @@ afterEach(cleanupRendered);
 
 /** Two real -SHD rows (mfs1, mfs2) per chunkserver host, on its address; chunk-01's mfs2 damaged. */
 function shdRows(addresses: string[]): string {
-  const real = fixture('SHD-two-folders.txt').split('\n').filter((l) => l.startsWith('disks:|10.77.0.21:'));
+  const real = fixture('SHD-two-folders.txt')
+    .split('\n')
+    .filter((l) => l.startsWith('disks:|10.77.0.21:'));
   assert.equal(real.length, 2);
   return addresses
     .flatMap((a, i) => real.map((l) => l.replace('10.77.0.21:', `${a}:`)).map((l) => (i === 0 && l.includes('/mnt/mfs2/') ? l.replace('|no errors|ok|', '|no errors|damaged|') : l)))
@@ -41,7 +43,11 @@ function assertFits(frame: string, size: { columns: number; rows: number }, what
 
 test('d shows every disk (mfscli -SHD asked from then on, not before), problems first, fitting 80×24 to 250×60 with 3 to 60 hosts', async () => {
   for (const n of [3, 12, 60]) {
-    for (const size of [{ columns: 80, rows: 24 }, { columns: 120, rows: 30 }, { columns: 250, rows: 60 }]) {
+    for (const size of [
+      { columns: 80, rows: 24 },
+      { columns: 120, rows: 30 },
+      { columns: 250, rows: 60 },
+    ]) {
       const { p, c, disks } = await diskStatus(n);
       const what = `disks ${n} hosts ${size.columns}×${size.rows}`;
       const r = renderScreen(<StatusScreen store={p} rows={size.rows - 1} columns={size.columns} />, size);
@@ -51,7 +57,10 @@ test('d shows every disk (mfscli -SHD asked from then on, not before), problems 
       await r.waitFor('d: chunkservers');
       await p.sweep();
       const frame = await r.waitFor(/disks \d+ on \d+ chunkservers?/);
-      assert.ok(c.scripts.some((s) => s.script.includes('-SHD')), `${what}: -SHD asked once the view is open`);
+      assert.ok(
+        c.scripts.some((s) => s.script.includes('-SHD')),
+        `${what}: -SHD asked once the view is open`,
+      );
       assertFits(frame, size, what);
       assert.match(frame, /VIP 10\.9\.0\.100 {2}held by m1/, what);
       assert.match(frame, /✖ 300 chunks are endangered/, `${what}: the critical alert stays`);

@@ -79,8 +79,15 @@ describe('the status screen during a real keepalived-ha failover (captured polle
     } while (store.next());
     // As it happened: first only the master gone, then each further step appended.
     assert.match(shown[0]!, new RegExp(`failover: ${from} master gone`));
-    for (const step of final.steps) assert.ok(shown.some((l) => l.includes(step.label.startsWith('serving') ? 'serving,' : step.label)), `never shown: ${step.label}\n${shown.join('\n')}`);
-    assert.ok(shown.some((l) => l.startsWith('failover: ') && l.includes(`VIP on ${to}`)), `the VIP's move was not shown while the failover was under way:\n${shown.join('\n')}`);
+    for (const step of final.steps)
+      assert.ok(
+        shown.some((l) => l.includes(step.label.startsWith('serving') ? 'serving,' : step.label)),
+        `never shown: ${step.label}\n${shown.join('\n')}`,
+      );
+    assert.ok(
+      shown.some((l) => l.startsWith('failover: ') && l.includes(`VIP on ${to}`)),
+      `the VIP's move was not shown while the failover was under way:\n${shown.join('\n')}`,
+    );
     assert.match(shown.at(-1)!, new RegExp(`^failover done: ${from} master gone → VIP on ${to} \\(\\+\\d+\\.\\d s\\) → .*serving, (\\d+) of \\1 chunkservers \\(\\+\\d+\\.\\d s\\)$`));
     r.unmount();
   });

@@ -34,6 +34,7 @@ test('triage: the cluster name, a finding title, a host and what it answered are
   const f = await r.waitFor('Evidence');
   const text = f.replace(/\u001b\[[0-9;]*m/g, '');
   assert.doesNotMatch(text, /[\u001b\u0007\r\u202e]/, `a raw control character reached the frame:\n${JSON.stringify(text)}`);
-  for (const want of [`cluster lab${escaped}`, `title ${escaped}`, `c1${escaped}: ssh probe: saw ${escaped}`, `why ${escaped}`, `do ${escaped}`]) assert.ok(text.includes(want), `${want} in:\n${text}`);
+  for (const want of [`cluster lab${escaped}`, `title ${escaped}`, `c1${escaped}: ssh probe: saw ${escaped}`, `why ${escaped}`, `do ${escaped}`])
+    assert.ok(text.includes(want), `${want} in:\n${text}`);
   r.unmount();
 });

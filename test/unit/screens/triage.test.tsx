@@ -38,7 +38,7 @@ async function brokenPoller(): Promise<StatusPoller> {
   return p;
 }
 
-test('triage view: findings ranked with their runbook, the focused one\'s evidence; Enter opens the focused finding\'s runbook', async () => {
+test("triage view: findings ranked with their runbook, the focused one's evidence; Enter opens the focused finding's runbook", async () => {
   const p = await brokenPoller();
   const report = triage(p.getState(), library);
   const opened: unknown[] = [];
@@ -97,7 +97,7 @@ test('triage screen: connecting, then probing until every host answered once, th
   p.stop();
 });
 
-test('app: Home → Triage → Enter on the power cut opens power-cut\'s inputs filled in by triage; the run starts with them', async () => {
+test("app: Home → Triage → Enter on the power cut opens power-cut's inputs filled in by triage; the run starts with them", async () => {
   const p = await brokenPoller();
   const { started, startRun } = recordingStart(healthCheckRun());
   const r = renderScreen(<App {...appProps({ runbooks: [powerCut], triageStatus: () => Promise.resolve(p), startRun })} />, { columns: 140, rows: 40 });

@@ -1,16 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  currentStepIndex,
-  resultLine,
-  formatDuration,
-  groupIdentical,
-  planLayout,
-  stepElapsedMs,
-  stepWindow,
-  tailLines,
-  wrapText,
-} from '../../../screens/runner/view-model.ts';
+import { currentStepIndex, resultLine, formatDuration, groupIdentical, planLayout, stepElapsedMs, stepWindow, tailLines, wrapText } from '../../../screens/runner/view-model.ts';
 import { effectiveValue, inputProblem } from '../../../screens/widgets/input-values.ts';
 import { textFieldReducer, type TextFieldState } from '../../../screens/widgets/TextField.tsx';
 import type { RunState } from '../../../src/engine/types.ts';

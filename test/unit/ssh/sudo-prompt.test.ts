@@ -32,7 +32,7 @@ test('text that only starts like the marker is passed on, at the end too', () =>
   assert.deepEqual(r.prompts, []);
 });
 
-test('once done (the command started), nothing is looked for: the script\'s own output is its own', () => {
+test("once done (the command started), nothing is looked for: the script's own output is its own", () => {
   const p = newSudoPrompt();
   const seen: number[] = [];
   const w = new SudoPromptWatcher(p, (n) => seen.push(n));

@@ -22,8 +22,16 @@ describe('the failover line', () => {
     const steps: ClusterStatus[] = [
       await snapshot(healthy, fixture('healthy-goal3.txt'), simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }])),
       await snapshot(set(healthy, 'm1', { daemons: ['keepalived'] }), fixture('no-master.txt'), simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }])),
-      await snapshot(set(set(healthy, 'm1', { daemons: ['keepalived'], vip: false, vrrp: 'FAULT' }), 'm2', { vip: true, vrrp: 'MASTER', daemons: ['keepalived'], haRole: { role: 'PROMOTING', ageS: 1 } }), fixture('no-master.txt'), simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }])),
-      await snapshot(set(set(healthy, 'm1', { vip: false, daemons: ['keepalived', 'mfsmetalogger'], vrrp: 'BACKUP' }), 'm2', { vip: true, vrrp: 'MASTER', daemons: ['mfsmaster', 'keepalived'] }), fixture('healthy-goal3.txt'), simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2', version: 1511 }])),
+      await snapshot(
+        set(set(healthy, 'm1', { daemons: ['keepalived'], vip: false, vrrp: 'FAULT' }), 'm2', { vip: true, vrrp: 'MASTER', daemons: ['keepalived'], haRole: { role: 'PROMOTING', ageS: 1 } }),
+        fixture('no-master.txt'),
+        simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }]),
+      ),
+      await snapshot(
+        set(set(healthy, 'm1', { vip: false, daemons: ['keepalived', 'mfsmetalogger'], vrrp: 'BACKUP' }), 'm2', { vip: true, vrrp: 'MASTER', daemons: ['mfsmaster', 'keepalived'] }),
+        fixture('healthy-goal3.txt'),
+        simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2', version: 1511 }]),
+      ),
     ];
     let w: FailoverWatch = {};
     const lines: (string | undefined)[] = [];

@@ -122,11 +122,13 @@ export function fakeCluster(hosts: FakeHost[], mfscli: { viaVip: string; candida
             const delay = h.probeHangs ? Infinity : (h.delay ?? 1);
             if (req.timeoutMs !== undefined && req.timeoutMs < delay) later(req.timeoutMs, () => resolve({ ...stopped, timedOut: true }));
             else if (delay !== Infinity)
-              later(delay, () =>
-                void (h.gate ?? Promise.resolve()).then(() => {
-                  c.answered.push({ host: name, script: req.script });
-                  resolve(result(cluster ? clusterOutput(c.mfscli.viaVip, c.mfscli.candidates) : hostOutput(h)));
-                }),
+              later(
+                delay,
+                () =>
+                  void (h.gate ?? Promise.resolve()).then(() => {
+                    c.answered.push({ host: name, script: req.script });
+                    resolve(result(cluster ? clusterOutput(c.mfscli.viaVip, c.mfscli.candidates) : hostOutput(h)));
+                  }),
               );
           });
         },

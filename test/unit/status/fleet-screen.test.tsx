@@ -31,7 +31,8 @@ function fleetAnswer(): string {
   const out: string[] = [];
   for (const l of real) {
     if (l.startsWith('chunk servers:')) out.push(...rows);
-    else if (l.startsWith('Disconnected chunk servers:')) out.push(`Disconnected chunk servers:|${csAddress(17)}|9422|18|maintenance_off`, `Disconnected chunk servers:|${csAddress(63)}|9422|64|maintenance_temp_on`);
+    else if (l.startsWith('Disconnected chunk servers:'))
+      out.push(`Disconnected chunk servers:|${csAddress(17)}|9422|18|maintenance_off`, `Disconnected chunk servers:|${csAddress(63)}|9422|64|maintenance_temp_on`);
     else out.push(l);
   }
   return out.join('\n');
@@ -57,7 +58,10 @@ describe('status screen at 100 chunkservers', () => {
     const f = r.lastFrame()!;
     const lines = f.split('\n');
     assert.ok(lines.length <= 23, `${lines.length} lines:\n${f}`);
-    assert.ok(lines.every((l) => l.length <= 80), f);
+    assert.ok(
+      lines.every((l) => l.length <= 80),
+      f,
+    );
     const csRows = lines.filter((l) => /10\.251\.\d+\.\d+:9422/.test(l));
     assert.ok(csRows.length <= 10, `a window, not a wall: ${csRows.length} chunkserver rows\n${f}`);
     const hostRows = lines.filter((l) => /^\W*c\d+ /.test(l));
@@ -101,7 +105,7 @@ describe('status at fleet size: counted, folded, not stale while waiting our tur
     const f = r.lastFrame()!;
     assert.match(f, /102 hosts: +3 DOWN +1 LOGIN REFUSED +1 chunk stopped +97 ok/);
     assert.match(f, /VIP 10\.9\.0\.100 +held by m1/);
-    assert.match(f, /✖ chunkserver c18:9422 \(id 18\) is disconnected/, "the critical alerts on screen");
+    assert.match(f, /✖ chunkserver c18:9422 \(id 18\) is disconnected/, 'the critical alerts on screen');
     assert.match(f, /hosts 1–\d+ of 102/);
     assert.ok(f.split('\n').length <= 23, f);
     r.stdin.write('\u001B[F'); // End
@@ -121,7 +125,10 @@ describe('status at fleet size: counted, folded, not stale while waiting our tur
     const hosts = fleetHosts().map((h) => ({ ...h, daemons: h.roles.includes('chunkserver') ? ['mfschunkserver'] : h.daemons, delay: 8 }));
     const c = fakeCluster(hosts, { viaVip: fleetAnswer(), candidates: simRows([{ ip: '10.251.9.1', version: 1511 }, { ip: '10.251.9.2' }]) });
     // A sweep takes about 102 / 2 × 8 ms ≈ 400 ms, longer than the 200 ms stale limit.
-    const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) }, { intervalMs: 50, concurrency: 2, hostTimeoutMs: 5000, staleAfterMs: 200, residentMfscli: false });
+    const p = new StatusPoller(
+      { inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) },
+      { intervalMs: 50, concurrency: 2, hostTimeoutMs: 5000, staleAfterMs: 200, residentMfscli: false },
+    );
     p.start();
     try {
       const staleSeen = new Set<string>();

@@ -22,7 +22,11 @@ it('the gate refreshes a snapshot older than 2 s, and sees a split brain that ap
   const { c, p, advance } = setup();
   const gate = statusGate(p);
   const first = await gate.check(['no-split-brain', 'vip-held', 'master-running']);
-  assert.deepEqual(first.filter((r) => !r.met), [], 'never probed: the gate sweeps first');
+  assert.deepEqual(
+    first.filter((r) => !r.met),
+    [],
+    'never probed: the gate sweeps first',
+  );
   const probes = c.scripts.length;
   // Fresh: no new probe.
   advance(500);
@@ -44,10 +48,13 @@ it('a host that does not answer leaves the preconditions on it unknown, hence un
   const { c, p } = setup();
   c.hosts.set('m2', { ...c.hosts.get('m2')!, fail: 'connect ECONNREFUSED' });
   const r = await statusGate(p).check(['no-split-brain', 'master-running']);
-  assert.deepEqual(r.map((x) => [x.met, x.detail]), [
-    [false, 'not known: no fresh status from m2'],
-    [false, 'not known: no fresh status from m2'],
-  ]);
+  assert.deepEqual(
+    r.map((x) => [x.met, x.detail]),
+    [
+      [false, 'not known: no fresh status from m2'],
+      [false, 'not known: no fresh status from m2'],
+    ],
+  );
   p.stop();
 });
 
@@ -68,7 +75,10 @@ it('a chunkserver that does not answer does not force a sweep on every check (pr
   const { c, p, advance } = setup();
   c.hosts.set('c1', { ...c.hosts.get('c1')!, fail: 'connect ETIMEDOUT' });
   const gate = statusGate(p);
-  assert.deepEqual((await gate.check(['no-split-brain'])).map((r) => r.met), [true]);
+  assert.deepEqual(
+    (await gate.check(['no-split-brain'])).map((r) => r.met),
+    [true],
+  );
   const probes = c.scripts.length;
   advance(500);
   await gate.check(['no-split-brain']);
@@ -95,6 +105,9 @@ it('a candidate that answered the sweep the check waited for is fresh, however l
   // A candidate that does not answer stays unknown, slow mfscli or not.
   c.hosts.set('m2', { ...c.hosts.get('m2')!, fail: 'connect ECONNREFUSED' });
   const down = await statusGate(p, { maxAgeMs: 0 }).check(['no-split-brain']);
-  assert.deepEqual(down.map((x) => [x.met, x.detail]), [[false, 'not known: no fresh status from m2']]);
+  assert.deepEqual(
+    down.map((x) => [x.met, x.detail]),
+    [[false, 'not known: no fresh status from m2']],
+  );
   p.stop();
 });

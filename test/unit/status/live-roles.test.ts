@@ -55,7 +55,14 @@ describe('live roles', () => {
 
   it('a stale master back beside the VIP holder is the one to fence', async () => {
     const hs = set(hosts(), 'm2', { daemons: ['mfsmaster'] });
-    const s = await snapshot(hs, healthyMfscli(), simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2', version: 1200 }]));
+    const s = await snapshot(
+      hs,
+      healthyMfscli(),
+      simRows([
+        { ip: '10.251.9.1', version: 1510 },
+        { ip: '10.251.9.2', version: 1200 },
+      ]),
+    );
     assert.equal(liveRole(s, 'master').host, 'm1');
     assert.deepEqual(liveRole(s, 'stale-master'), { host: 'm2', saw: 'm2 runs a master beside the VIP holder m1' });
   });

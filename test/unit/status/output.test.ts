@@ -28,7 +28,11 @@ function check(text: string): { code: number | null; out: string } {
 
 describe('Prometheus metrics', () => {
   it('awk-compatible names, real maintenance, [N] loads as numbers, the additions', async () => {
-    const s = await snapshot(healthyHosts(), fixture('healthy-goal3.txt').replace(/\|0\|maintenance_off\|300\|24028868608/, '|[12]|maintenance_on|300|24028868608'), simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]));
+    const s = await snapshot(
+      healthyHosts(),
+      fixture('healthy-goal3.txt').replace(/\|0\|maintenance_off\|300\|24028868608/, '|[12]|maintenance_on|300|24028868608'),
+      simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]),
+    );
     const text = statusToMetrics(s, s.at + 1500);
     assert.match(text, /^moosefs_metadata_servers_metadata_version\{cluster="test",ip="10\.251\.9\.1",version="3\.0\.117"\} 1510$/m);
     assert.match(text, /^moosefs_master_info_total_space\{cluster="test"\} 217888587776$/m);
@@ -116,7 +120,14 @@ describe('Prometheus metrics', () => {
     assert.doesNotMatch(text, /^moosefs_split_brain/m);
     assert.match(text, /^moosefs_scrape_ok\{cluster="test",probe="mfscli"\} 0$/m);
     for (const h of ['m1', 'm2', 'c1']) assert.match(text, new RegExp(`^moosefs_scrape_ok\\{cluster="test",probe="host",host="${h}"\\} 0$`, 'm'));
-    for (const family of ['moosefs_vip_holder', 'moosefs_daemon_up', 'moosefs_master_answering', 'moosefs_all_chunks_matrix_chunkclass_missing', 'moosefs_metalogger_lag_versions', 'moosefs_keepalived_vrrp_state']) {
+    for (const family of [
+      'moosefs_vip_holder',
+      'moosefs_daemon_up',
+      'moosefs_master_answering',
+      'moosefs_all_chunks_matrix_chunkclass_missing',
+      'moosefs_metalogger_lag_versions',
+      'moosefs_keepalived_vrrp_state',
+    ]) {
       assert.doesNotMatch(text, new RegExp(`^${family}[{ ]`, 'm'), `${family} exported from no answer:\n${text}`);
     }
     assert.match(text, /^moosefs_host_ssh_up\{cluster="test",host="m1"\} 0$/m);
@@ -133,29 +144,33 @@ describe('Prometheus metrics', () => {
     assert.match(text, /^moosefs_disconnected_chunk_servers\{cluster="test"\} 0$/m);
   });
 
-  it('storage classes, quotas and disks from real mfscli -SSC -SQU -SHD output, under mfscli2prom names', { skip: promtool ? false : 'promtool not installed (Debian package prometheus)' }, async () => {
-    const extended = fixture('sections-SSC-SQU-SHD.txt');
-    const s = await snapshot(healthyHosts(), `${fixture('healthy-goal3.txt')}\n${extended}`, simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]));
-    assert.deepEqual(s.mfs.viaVip?.problems, []);
-    const text = statusToMetrics(s);
-    assert.match(text, /^moosefs_active_quotas_soft_inodes\{cluster="test",path="\/d"\} 1000$/m);
-    assert.match(text, /^moosefs_active_quotas_hard_size\{cluster="test",path="\/d"\} 2147483648$/m);
-    assert.match(text, /^moosefs_active_quotas_current_inodes\{cluster="test",path="\/d"\} 300$/m);
-    assert.match(text, /^moosefs_active_quotas_current_real\{cluster="test",path="\/d"\} 66355200$/m);
-    // No real-size limit was set: absent, where the awk script printed 0.
-    assert.doesNotMatch(text, /^moosefs_active_quotas_soft_real/m);
-    assert.match(text, /^moosefs_storage_classes_keep\{cluster="test",id="3",name="3",mode="STD",can="NO",labels="\*,\*,\*"\} 3$/m);
-    assert.match(text, /^moosefs_storage_classes_files_total\{cluster="test",id="3",name="3"\} 300$/m);
-    assert.match(text, /^moosefs_storage_classes_standard_under_total\{cluster="test",id="3",name="3"\} 300$/m);
-    assert.match(text, /^moosefs_storage_classes_standard_over_total\{cluster="test",id="3",name="3"\} 0$/m);
-    assert.doesNotMatch(text, /^moosefs_storage_classes_archived_exact_total/m);
-    assert.match(text, /^moosefs_disks_chunks\{cluster="test",ip="10\.251\.9\.1",port="9423",path="\/tmp\/st-cap-[^"]+\/cs2\/hdd\/"\} 300$/m);
-    assert.match(text, /^moosefs_disks_space_total\{cluster="test",ip="10\.251\.9\.1",port="9422",[^}]*\} 108944293888$/m);
-    assert.match(text, /^moosefs_disks_damaged\{[^}]*port="9422"[^}]*\} 0$/m);
-    const r = check(text);
-    const other = r.out.split('\n').filter((l) => l.trim() && !/_total non-counter metrics should not have "_total" suffix/.test(l));
-    assert.deepEqual(other, [], r.out);
-  });
+  it(
+    'storage classes, quotas and disks from real mfscli -SSC -SQU -SHD output, under mfscli2prom names',
+    { skip: promtool ? false : 'promtool not installed (Debian package prometheus)' },
+    async () => {
+      const extended = fixture('sections-SSC-SQU-SHD.txt');
+      const s = await snapshot(healthyHosts(), `${fixture('healthy-goal3.txt')}\n${extended}`, simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]));
+      assert.deepEqual(s.mfs.viaVip?.problems, []);
+      const text = statusToMetrics(s);
+      assert.match(text, /^moosefs_active_quotas_soft_inodes\{cluster="test",path="\/d"\} 1000$/m);
+      assert.match(text, /^moosefs_active_quotas_hard_size\{cluster="test",path="\/d"\} 2147483648$/m);
+      assert.match(text, /^moosefs_active_quotas_current_inodes\{cluster="test",path="\/d"\} 300$/m);
+      assert.match(text, /^moosefs_active_quotas_current_real\{cluster="test",path="\/d"\} 66355200$/m);
+      // No real-size limit was set: absent, where the awk script printed 0.
+      assert.doesNotMatch(text, /^moosefs_active_quotas_soft_real/m);
+      assert.match(text, /^moosefs_storage_classes_keep\{cluster="test",id="3",name="3",mode="STD",can="NO",labels="\*,\*,\*"\} 3$/m);
+      assert.match(text, /^moosefs_storage_classes_files_total\{cluster="test",id="3",name="3"\} 300$/m);
+      assert.match(text, /^moosefs_storage_classes_standard_under_total\{cluster="test",id="3",name="3"\} 300$/m);
+      assert.match(text, /^moosefs_storage_classes_standard_over_total\{cluster="test",id="3",name="3"\} 0$/m);
+      assert.doesNotMatch(text, /^moosefs_storage_classes_archived_exact_total/m);
+      assert.match(text, /^moosefs_disks_chunks\{cluster="test",ip="10\.251\.9\.1",port="9423",path="\/tmp\/st-cap-[^"]+\/cs2\/hdd\/"\} 300$/m);
+      assert.match(text, /^moosefs_disks_space_total\{cluster="test",ip="10\.251\.9\.1",port="9422",[^}]*\} 108944293888$/m);
+      assert.match(text, /^moosefs_disks_damaged\{[^}]*port="9422"[^}]*\} 0$/m);
+      const r = check(text);
+      const other = r.out.split('\n').filter((l) => l.trim() && !/_total non-counter metrics should not have "_total" suffix/.test(l));
+      assert.deepEqual(other, [], r.out);
+    },
+  );
 
   it('label escaping and -SIG key names', () => {
     assert.equal(escapeLabel('a"b\\c\nd'), 'a\\"b\\\\c\\nd');

@@ -10,13 +10,17 @@ const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../
 const runbookCapture = (name: string) => readFileSync(join(import.meta.dirname, '../../fixtures/runbooks/captured', name), 'utf8');
 
 describe('parseMfscli on captured output', () => {
-  it('-SHD of chunkservers with two data folders each (the seeds\' layout, captured on the practice cluster): one row per disk', () => {
+  it("-SHD of chunkservers with two data folders each (the seeds' layout, captured on the practice cluster): one row per disk", () => {
     const r = parseMfscli(fixture('SHD-two-folders.txt'));
     assert.deepEqual(r.problems, []);
     const disks = r.disks ?? [];
     assert.equal(disks.length, 6);
     for (const ip of ['10.77.0.21', '10.77.0.22', '10.77.0.23']) {
-      assert.deepEqual(disks.filter((d) => d.ip === ip).map((d) => d.path), ['/mnt/mfs1/', '/mnt/mfs2/'], ip);
+      assert.deepEqual(
+        disks.filter((d) => d.ip === ip).map((d) => d.path),
+        ['/mnt/mfs1/', '/mnt/mfs2/'],
+        ip,
+      );
     }
     const d = disks.find((x) => x.ip === '10.77.0.22' && x.path === '/mnt/mfs2/')!;
     assert.deepEqual(d, { ip: '10.77.0.22', port: 9422, path: '/mnt/mfs2/', chunks: 3, status: 'ok', used: 24554725376, total: 108944293888 });
@@ -81,15 +85,34 @@ describe('parseMfscli on captured output', () => {
 
   it('two masters answering on two addresses; one dead and one answering', () => {
     const two = parseMfscli(fixture('SIM-two-masters.txt'));
-    assert.deepEqual(two.masters.map((m) => [m.ip, m.answering, m.metadataVersion]), [['10.251.9.1', true, 1510], ['10.251.9.2', true, 2]]);
+    assert.deepEqual(
+      two.masters.map((m) => [m.ip, m.answering, m.metadataVersion]),
+      [
+        ['10.251.9.1', true, 1510],
+        ['10.251.9.2', true, 2],
+      ],
+    );
     const one = parseMfscli(fixture('SIM-one-dead.txt'));
-    assert.deepEqual(one.masters.map((m) => [m.ip, m.answering]), [['10.251.9.1', false], ['10.251.9.2', true]]);
+    assert.deepEqual(
+      one.masters.map((m) => [m.ip, m.answering]),
+      [
+        ['10.251.9.1', false],
+        ['10.251.9.2', true],
+      ],
+    );
   });
 
   it('load marks [N] (N) <N> and maintenance on/tmp (edited rows)', () => {
     const r = parseMfscli(fixture('SCS-load-marks-edited.txt'));
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.chunkservers.map((c) => [c.load, c.loadMark, c.maintenance]), [[12, '[]', 'on'], [7, '()', 'temp'], [3, '<>', 'off']]);
+    assert.deepEqual(
+      r.chunkservers.map((c) => [c.load, c.loadMark, c.maintenance]),
+      [
+        [12, '[]', 'on'],
+        [7, '()', 'temp'],
+        [3, '<>', 'off'],
+      ],
+    );
     assert.deepEqual(r.chunkservers[1]!.removal, { chunks: 4, used: 1000, total: 2000 });
     assert.equal(r.chunkservers[1]!.labels, 'A,B');
   });

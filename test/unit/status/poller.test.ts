@@ -8,7 +8,11 @@ import { metaloggerLags, vipHolders } from '../../../src/status/model.ts';
 import { hostState } from '../../../src/status/text.ts';
 import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from './fakes.ts';
 
-const codes = (p: StatusPoller) => p.getState().alerts.map((a) => a.code).sort();
+const codes = (p: StatusPoller) =>
+  p
+    .getState()
+    .alerts.map((a) => a.code)
+    .sort();
 
 function setup(hosts: FakeHost[] = healthyHosts(), viaVip = fixture('healthy-goal3.txt'), candidates = simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]), opts = {}) {
   const cluster = fakeCluster(hosts, { viaVip, candidates });
@@ -21,7 +25,10 @@ describe('StatusPoller + alerts', () => {
     const { poller } = setup();
     await poller.sweep();
     const s = poller.getState();
-    assert.deepEqual(vipHolders(s).map((h) => h.name), ['m1']);
+    assert.deepEqual(
+      vipHolders(s).map((h) => h.name),
+      ['m1'],
+    );
     assert.equal(s.hosts.find((h) => h.name === 'm2')!.probe!.keepalived![0]!.state, 'BACKUP');
     assert.deepEqual(metaloggerLags(s), [{ host: 'm2', version: 1509, behind: 0, changelogAgeS: 2 }]);
     assert.equal(s.mfs.via, 'm1', 'mfscli runs on the VIP holder');
@@ -45,7 +52,10 @@ describe('StatusPoller + alerts', () => {
     none[0] = { ...none[0]!, vip: false };
     const a = setup(none, fixture('no-master.txt'), simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }]));
     await a.poller.sweep();
-    assert.deepEqual(codes(a.poller).filter((c) => c !== 'chunkserver-down'), ['no-master', 'no-vip-holder']);
+    assert.deepEqual(
+      codes(a.poller).filter((c) => c !== 'chunkserver-down'),
+      ['no-master', 'no-vip-holder'],
+    );
     const nomaster = healthyHosts();
     nomaster[0] = { ...nomaster[0]!, daemons: ['keepalived'] };
     const b = setup(nomaster, fixture('no-master.txt'), simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }]));
@@ -69,7 +79,11 @@ describe('StatusPoller + alerts', () => {
     hosts.push({ name: 'ml', address: '10.251.9.13', roles: ['metalogger'], daemons: [] });
     const { poller } = setup(hosts, fixture('chunkserver-down.txt'));
     await poller.sweep();
-    const byCode = (c: string) => poller.getState().alerts.filter((a) => a.code === c).map((a) => a.message);
+    const byCode = (c: string) =>
+      poller
+        .getState()
+        .alerts.filter((a) => a.code === c)
+        .map((a) => a.message);
     assert.deepEqual(byCode('chunkserver-down'), ['chunkserver m1:9422 (id 1) is disconnected (in maintenance)', 'no mfschunkserver runs on c1']);
     assert.deepEqual(byCode('endangered-chunks'), ['300 chunks are endangered (one copy left)']);
     assert.deepEqual(byCode('metalogger-lagging'), ['metalogger on m2 is 510 metadata versions behind the master']);
@@ -131,7 +145,13 @@ describe('StatusPoller + alerts', () => {
     assert.deepEqual([c1!.failure, c1!.login], ['login', 'auth-refused']);
     assert.deepEqual([hostState(m2!), hostState(c1!)], ['KEY CHANGED', 'LOGIN REFUSED']);
     const alerts = poller.getState().alerts;
-    assert.deepEqual(alerts.filter((a) => a.code === 'host-locked-out').map((a) => [a.hosts[0], a.severity]), [['m2', 'critical'], ['c1', 'warning']]);
+    assert.deepEqual(
+      alerts.filter((a) => a.code === 'host-locked-out').map((a) => [a.hosts[0], a.severity]),
+      [
+        ['m2', 'critical'],
+        ['c1', 'warning'],
+      ],
+    );
     assert.ok(!alerts.some((a) => a.code === 'host-stale'), 'not reported as down or stale');
     poller.stop();
   });
@@ -156,7 +176,11 @@ describe('StatusPoller + alerts', () => {
     assert.equal(c(new HostError('m2', 'host-key-rejected', 'm2: the ssh-ed25519 host key SHA256:x of 10.0.0.2:22 was not accepted')).login, 'host-key-unknown');
     assert.equal(c(new HostError('m2', 'host-key-rejected', 'm2: the host key is marked @revoked in kh:3; refusing to connect')).login, 'host-key-rejected');
     assert.equal(c(new HostError('m2', 'host-key-unknown', 'm2: cannot check known_hosts')).login, 'host-key-unknown');
-    assert.deepEqual(c(new HostError('m2', 'sudo-failed', 'm2: sudo did not accept the password for ops')), { failure: 'login', login: 'sudo-refused', error: 'm2: sudo did not accept the password for ops' });
+    assert.deepEqual(c(new HostError('m2', 'sudo-failed', 'm2: sudo did not accept the password for ops')), {
+      failure: 'login',
+      login: 'sudo-refused',
+      error: 'm2: sudo did not accept the password for ops',
+    });
     assert.equal(c(new HostError('m2', 'disconnected', 'm2: SSH connection lost (reset)')).failure, 'connect');
     assert.equal(c(new HostError('m2', 'sudo-failed', 'm2: `sudo -n true` gave no answer within 15 s')).failure, 'probe');
     assert.equal(c(new HostError('m2', 'channel-refused', 'm2: the server refused a new command channel')).failure, 'probe');

@@ -18,7 +18,10 @@ const one = simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }])
 
 it('healthy: all met', async () => {
   const s = await state(healthyHosts(), fixture('healthy-goal3.txt'), one);
-  assert.deepEqual(checkPreconditions(s, ALL).filter((r) => !r.met), []);
+  assert.deepEqual(
+    checkPreconditions(s, ALL).filter((r) => !r.met),
+    [],
+  );
 });
 
 it('split brain, chunkserver down, unknown name', async () => {
@@ -40,7 +43,10 @@ it('an unreachable candidate makes VIP preconditions unknown, hence unmet', asyn
   hosts[1] = { ...hosts[1]!, delay: 'hang' };
   const s = await state(hosts, fixture('healthy-goal3.txt'), one);
   const r = checkPreconditions(s, ['no-split-brain', 'hosts-fresh']);
-  assert.deepEqual(r.map((x) => x.met), [false, false]);
+  assert.deepEqual(
+    r.map((x) => x.met),
+    [false, false],
+  );
   assert.match(r[0]!.detail, /^not known: no fresh status from m2/);
 });
 
@@ -49,6 +55,9 @@ it('a candidate whose last probe failed is unknown at once, before it turns stal
   // Its earlier probe is kept and still younger than the stale limit: only reachable says it failed.
   const hosts = s.hosts.map((h) => (h.name === 'm2' ? { ...h, reachable: false, stale: false, error: 'connect ECONNREFUSED' } : h));
   const r = checkPreconditions({ ...s, hosts }, ['no-split-brain', 'vip-held']);
-  assert.deepEqual(r.map((x) => x.met), [false, false]);
+  assert.deepEqual(
+    r.map((x) => x.met),
+    [false, false],
+  );
   assert.match(r[0]!.detail, /^not known: no fresh status from m2/);
 });

@@ -76,14 +76,34 @@ describe('host probe: a one-shot command is not the daemon', () => {
 
 describe('cluster probe', () => {
   it('splits the one mfscli run into the VIP view and the candidates; a timeout (124) is a problem', () => {
-    const out = ['@@mfs-tui:mfscli', fixture('SIM-two-masters.txt').replace('servers:|10.251.9.1|', 'servers:|10.9.0.100|'), fixture('SIM-one-dead.txt'), fixture('chunkserver-down.txt'), '@@mfs-tui:mfscli-exit 0'].join('\n');
+    const out = [
+      '@@mfs-tui:mfscli',
+      fixture('SIM-two-masters.txt').replace('servers:|10.251.9.1|', 'servers:|10.9.0.100|'),
+      fixture('SIM-one-dead.txt'),
+      fixture('chunkserver-down.txt'),
+      '@@mfs-tui:mfscli-exit 0',
+    ].join('\n');
     const c = parseClusterProbe(out, '10.9.0.100');
     assert.equal(c.problem, undefined);
     assert.equal(c.viaVip?.noMaster, false);
-    assert.deepEqual(c.viaVip?.masters.map((m) => m.ip), ['10.9.0.100']);
+    assert.deepEqual(
+      c.viaVip?.masters.map((m) => m.ip),
+      ['10.9.0.100'],
+    );
     assert.equal(c.viaVip?.disconnected.length, 1);
-    assert.deepEqual(c.candidates?.masters.map((m) => [m.ip, m.answering]), [['10.251.9.2', true], ['10.251.9.1', false], ['10.251.9.2', true], ['10.251.9.1', true]]);
-    const dead = parseClusterProbe(['@@mfs-tui:mfscli', fixture('SIM-one-dead.txt').replace('servers:|10.251.9.1|', 'servers:|10.9.0.100|'), fixture('SIN-no-chunkservers.txt'), '@@mfs-tui:mfscli-exit 0'].join('\n'), '10.9.0.100');
+    assert.deepEqual(
+      c.candidates?.masters.map((m) => [m.ip, m.answering]),
+      [
+        ['10.251.9.2', true],
+        ['10.251.9.1', false],
+        ['10.251.9.2', true],
+        ['10.251.9.1', true],
+      ],
+    );
+    const dead = parseClusterProbe(
+      ['@@mfs-tui:mfscli', fixture('SIM-one-dead.txt').replace('servers:|10.251.9.1|', 'servers:|10.9.0.100|'), fixture('SIN-no-chunkservers.txt'), '@@mfs-tui:mfscli-exit 0'].join('\n'),
+      '10.9.0.100',
+    );
     assert.equal(dead.viaVip?.noMaster, true, 'sections from a master off the VIP are not the VIP view');
     assert.equal(dead.viaVip?.chunkClasses, undefined);
     assert.match(parseClusterProbe('@@mfs-tui:mfscli\n@@mfs-tui:mfscli-exit 124\n', 'x').problem!, /timed out/);

@@ -59,7 +59,7 @@ describe('status screens', () => {
     clock.ms += 1000;
     await p.sweep();
     // The screen follows the store's change on its next render: wait for it, never a fixed time.
-    for (const end = Date.now() + 5000; !/c1 +STALE \d+ s/.test(r.lastFrame()!) && Date.now() < end; ) await new Promise((res) => setTimeout(res, 10));
+    for (const end = Date.now() + 5000; !/c1 +STALE \d+ s/.test(r.lastFrame()!) && Date.now() < end;) await new Promise((res) => setTimeout(res, 10));
     assert.match(r.lastFrame()!, /c1 +STALE \d+ s/);
     assert.match(r.lastFrame()!, /! c1: no answer for \d+ s \(c1: no SSH answer from 10\.251\.9\.21:22 within \d+ ms\)/);
     r.unmount();

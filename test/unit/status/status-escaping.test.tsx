@@ -26,7 +26,7 @@ function storeOf(p: InstanceType<typeof StatusPoller>, patch: (s: ClusterStatus)
 }
 
 describe('status screens escape host and file text', () => {
-  it('what a host answered (keepalived state), a host name, an unreachable host\'s error: escaped on every status view', async () => {
+  it("what a host answered (keepalived state), a host name, an unreachable host's error: escaped on every status view", async () => {
     const hosts: FakeHost[] = healthyHosts().map((h) => (h.name === 'm2' ? { ...h, vrrp: `BACKUP${nasty}` } : h));
     hosts.push({ name: `c9${nasty}`, address: '10.251.9.29', roles: ['chunkserver'], fail: `refused ${nasty}` });
     const c = fakeCluster(hosts, { viaVip: fixture('healthy-goal3.txt'), candidates: simRows([{ ip: '10.251.9.1', version: 1511 }, { ip: '10.251.9.2' }]) });

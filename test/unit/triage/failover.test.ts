@@ -103,13 +103,20 @@ describe('keepalived.conf: every vrrp_script, fractional advert_int, defaults', 
     assert.ok(checks.length >= 1, 'the keepalived-ha check has weight 0');
     assert.equal(inst2.priority, 100);
     const fast = parseKeepalivedConf(FAST);
-    assert.deepEqual(fast.scripts.map((x) => [x.name, x.script, x.interval, x.fall, x.timeout, x.weight]), [
-      ['chk_a', '/x/a.sh --q', 0.5, 3, 0.5, 0],
-      ['chk_b', '/x/b.sh', 2, 1, 1, -20],
-    ]);
+    assert.deepEqual(
+      fast.scripts.map((x) => [x.name, x.script, x.interval, x.fall, x.timeout, x.weight]),
+      [
+        ['chk_a', '/x/a.sh --q', 0.5, 3, 0.5, 0],
+        ['chk_b', '/x/b.sh', 2, 1, 1, -20],
+      ],
+    );
     const i = fast.instances[0]!;
     assert.deepEqual([i.priority, i.advertInt, i.nopreempt, i.trackScripts.map((t) => t.name)], [200, 1, true, ['chk_a', 'chk_b']]);
-    assert.deepEqual(faultChecks(fast, i).map((c) => c.name), ['chk_a'], 'a weighted check changes priority, it does not release the VIP');
+    assert.deepEqual(
+      faultChecks(fast, i).map((c) => c.name),
+      ['chk_a'],
+      'a weighted check changes priority, it does not release the VIP',
+    );
     // Without vrrp_version 3 keepalived runs VRRPv2, which rounds advert_int to whole seconds.
     assert.equal(i.version, 2);
     assert.equal(i.advertInt, 1);
@@ -132,7 +139,13 @@ describe('keepalived.conf: every vrrp_script, fractional advert_int, defaults', 
 
   it('promotion times from the role log', () => {
     assert.deepEqual(
-      parsePromotions(['2026-12-06 10:00:00 MASTER: was BACKUP', '2026-12-06 10:00:01 MASTER: metalogger stopped', '2026-12-06 10:00:04 MASTER: mfsmaster runs', '2026-12-06 11:00:00 MASTER: was FAULT', '2026-12-06 11:00:02 MASTER: mfsmaster runs']),
+      parsePromotions([
+        '2026-12-06 10:00:00 MASTER: was BACKUP',
+        '2026-12-06 10:00:01 MASTER: metalogger stopped',
+        '2026-12-06 10:00:04 MASTER: mfsmaster runs',
+        '2026-12-06 11:00:00 MASTER: was FAULT',
+        '2026-12-06 11:00:02 MASTER: mfsmaster runs',
+      ]),
       [4, 2],
     );
   });
@@ -150,7 +163,10 @@ describe('a failover under way is not an outage', () => {
     assert.equal(f.failover!.phase, 'detecting');
     assert.equal(f.failover!.expectedWithinS, Math.round(N * 100) / 100);
     assert.equal(f.failover!.deadlineAt, s.mfs.noMasterSince! + N * 1000, 'counted from when no master was first seen');
-    assert.ok(f.evidence.some((e) => e.host === 'm2' && e.saw.includes(`advert_int ${inst2.advertInt} s, priority 100: takeover within`)), JSON.stringify(f.evidence));
+    assert.ok(
+      f.evidence.some((e) => e.host === 'm2' && e.saw.includes(`advert_int ${inst2.advertInt} s, priority 100: takeover within`)),
+      JSON.stringify(f.evidence),
+    );
     const j = triageToJson(r).findings.find((x) => x.code === 'failover-under-way')!;
     assert.equal(j.failover!.to, 'm2');
     assert.equal(j.recommendation.runbook, null);
@@ -160,11 +176,14 @@ describe('a failover under way is not an outage', () => {
     const m = find(overdue, 'master-down');
     assert.equal(m.recommendation.kind === 'runbook' && m.recommendation.runbook, 'power-cut');
     assert.deepEqual(explanations(m), ['busy', 'down', 'failing-over', 'locked-out']);
-    assert.ok(ruledOut(m).some((x) => x.explanation === 'failing-over' && /a failover to m2 was expected within .* still no master serves/.test(x.saw)), JSON.stringify(ruledOut(m)));
+    assert.ok(
+      ruledOut(m).some((x) => x.explanation === 'failing-over' && /a failover to m2 was expected within .* still no master serves/.test(x.saw)),
+      JSON.stringify(ruledOut(m)),
+    );
     assert.match(renderTriageText(overdue), /- not failing over: a failover to m2 was expected/);
   });
 
-  it('m1 FAULT (its check released the VIP) and m2 still BACKUP: the window counts from m1\'s transition', async () => {
+  it("m1 FAULT (its check released the VIP) and m2 still BACKUP: the window counts from m1's transition", async () => {
     const t1 = Math.floor(nowS()) - 2;
     const s = await snapshot(set(ha(), 'm1', { daemons: ['keepalived', 'mfsmetalogger'], vip: false, vrrp: 'FAULT', vrrpSince: t1 }));
     const f = find(triage(s, runbooks), 'failover-under-way');
@@ -174,7 +193,13 @@ describe('a failover under way is not an outage', () => {
   });
 
   it('m2 took the VIP and its role script is PROMOTING: under way, also past the usual time; FAILED: power-cut for m2 at once', async () => {
-    const base = set(set(ha(), 'm1', { daemons: ['keepalived', 'mfsmetalogger'], vip: false, vrrp: 'BACKUP', vrrpSince: nowS() - 5 }), 'm2', { vip: true, vrrp: 'MASTER', vrrpSince: nowS() - 4, daemons: ['keepalived'], haRole: { role: 'PROMOTING', ageS: 4 } });
+    const base = set(set(ha(), 'm1', { daemons: ['keepalived', 'mfsmetalogger'], vip: false, vrrp: 'BACKUP', vrrpSince: nowS() - 5 }), 'm2', {
+      vip: true,
+      vrrp: 'MASTER',
+      vrrpSince: nowS() - 4,
+      daemons: ['keepalived'],
+      haRole: { role: 'PROMOTING', ageS: 4 },
+    });
     const s = await snapshot(base);
     const r = triage(s, runbooks);
     const f = find(r, 'failover-under-way');
@@ -189,13 +214,15 @@ describe('a failover under way is not an outage', () => {
   });
 
   it('m2 holds the VIP and its role file says PROMOTING while its state dump still says BACKUP (a tick behind): under way', async () => {
-    const s = await snapshot(set(set(ha(), 'm1', { fail: 'connect ECONNREFUSED 10.251.9.1:22' }), 'm2', { vip: true, vrrp: 'BACKUP', daemons: ['keepalived'], haRole: { role: 'PROMOTING', ageS: 1 } }));
+    const s = await snapshot(
+      set(set(ha(), 'm1', { fail: 'connect ECONNREFUSED 10.251.9.1:22' }), 'm2', { vip: true, vrrp: 'BACKUP', daemons: ['keepalived'], haRole: { role: 'PROMOTING', ageS: 1 } }),
+    );
     const r = triage(s, runbooks);
     assert.equal(find(r, 'failover-under-way').failover!.phase, 'promoting');
     assert.deepEqual(recovery(r), []);
   });
 
-  it('after a lose-master failover, m1\'s new master started 4 s ago and does not answer yet: no rebuild-master for the lost m2 until it does', async () => {
+  it("after a lose-master failover, m1's new master started 4 s ago and does not answer yet: no rebuild-master for the lost m2 until it does", async () => {
     const hs = set(set(ha(), 'm2', { fail: 'connect ECONNREFUSED 10.251.9.2:22' }), 'm1', { uptimeS: 4 });
     const r = triage(await snapshot(hs), runbooks);
     const f = find(r, 'standby-unreachable');
@@ -203,7 +230,7 @@ describe('a failover under way is not an outage', () => {
     assert.match(f.recommendation.kind === 'none' ? f.recommendation.reason : '', /m1 started its master 4 s ago and it does not answer through the VIP yet/);
   });
 
-  it('lose-master seen mid-promotion: m1 holds the VIP, PROMOTING, its master restoring; the lost m2 still answers in mfscli\'s last rows: failover under way, not a second master', async () => {
+  it("lose-master seen mid-promotion: m1 holds the VIP, PROMOTING, its master restoring; the lost m2 still answers in mfscli's last rows: failover under way, not a second master", async () => {
     const hs = set(set(ha(), 'm2', { fail: 'connect ECONNREFUSED 10.251.9.2:22' }), 'm1', { vrrpSince: nowS() - 2, haRole: { role: 'PROMOTING', ageS: 2 }, uptimeS: 1 });
     const cluster = fakeCluster(hs, { viaVip: fixture('no-master.txt'), candidates: simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2', version: 1510 }]) });
     const poller = new StatusPoller({ inventory: inventoryOf(hs), executorFor: (h) => cluster.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 5000 });
@@ -251,7 +278,10 @@ describe('a failover under way is not an outage', () => {
       assert.ok(!codes(r).includes('failover-under-way'), codes(r).join(', '));
       const m = find(r, 'master-down');
       assert.equal(m.recommendation.kind === 'runbook' && m.recommendation.runbook, 'power-cut');
-      assert.ok(ruledOut(m).some((x) => x.explanation === 'failing-over' && why.test(x.saw)), JSON.stringify(ruledOut(m)));
+      assert.ok(
+        ruledOut(m).some((x) => x.explanation === 'failing-over' && why.test(x.saw)),
+        JSON.stringify(ruledOut(m)),
+      );
     });
   }
 
@@ -270,12 +300,27 @@ describe('a failover under way is not an outage', () => {
     ['locked-out master host (m1 refuses our key)', (hs) => set(hs, 'm1', { fail: 'refused every key', failKind: 'auth-refused' })],
     ['lost master host, busy standby', (hs) => set(set(hs, 'm1', { fail: 'connect ECONNREFUSED' }), 'm2', { probeHangs: true })],
     ['lost master host, locked-out standby', (hs) => set(set(hs, 'm1', { fail: 'connect ECONNREFUSED' }), 'm2', { fail: 'refused every key', failKind: 'auth-refused' })],
-    ['failing over: m2 promoting', (hs) => set(set(hs, 'm1', { daemons: ['keepalived', 'mfsmetalogger'], vip: false, vrrp: 'BACKUP' }), 'm2', { vip: true, vrrp: 'MASTER', vrrpSince: nowS() - 2, daemons: ['keepalived'], haRole: { role: 'PROMOTING', ageS: 2 } })],
+    [
+      'failing over: m2 promoting',
+      (hs) =>
+        set(set(hs, 'm1', { daemons: ['keepalived', 'mfsmetalogger'], vip: false, vrrp: 'BACKUP' }), 'm2', {
+          vip: true,
+          vrrp: 'MASTER',
+          vrrpSince: nowS() - 2,
+          daemons: ['keepalived'],
+          haRole: { role: 'PROMOTING', ageS: 2 },
+        }),
+    ],
   ];
   for (const [what, make] of cases) {
     it(`${what}: no promotion or recovery runbook`, async () => {
       const s = await snapshot(make(ha()));
-      for (const at of [0, N + 5]) assert.deepEqual(recovery(triage(later(s, at), runbooks)).map((f) => f.code), [], `${at} s later`);
+      for (const at of [0, N + 5])
+        assert.deepEqual(
+          recovery(triage(later(s, at), runbooks)).map((f) => f.code),
+          [],
+          `${at} s later`,
+        );
     });
   }
 });

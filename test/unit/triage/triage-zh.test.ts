@@ -32,8 +32,14 @@ describe('triage in Chinese', () => {
     setLanguage('zh');
     const chinese = triage(status, runbooks);
     const text = renderTriageText(chinese);
-    assert.deepEqual(chinese.findings.map((f) => f.code), english.findings.map((f) => f.code));
-    assert.deepEqual(triageToJson(chinese).findings.map((f) => f.recommendation.runbook === null ? null : f.recommendation.command), triageToJson(english).findings.map((f) => f.recommendation.runbook === null ? null : f.recommendation.command));
+    assert.deepEqual(
+      chinese.findings.map((f) => f.code),
+      english.findings.map((f) => f.code),
+    );
+    assert.deepEqual(
+      triageToJson(chinese).findings.map((f) => (f.recommendation.runbook === null ? null : f.recommendation.command)),
+      triageToJson(english).findings.map((f) => (f.recommendation.runbook === null ? null : f.recommendation.command)),
+    );
     assert.match(text, /^集群 test：2 个问题，最危险的在前。/);
     assert.match(text, /1\. 严重 没有 master 在服务：m1 持有 VIP 10\.9\.0\.100，但上面的 mfsmaster 没有运行 \[master-down\]/);
     assert.match(text, /证据：/);

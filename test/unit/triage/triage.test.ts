@@ -22,7 +22,10 @@ const healthyMfscli = () =>
     .replace('chunkclass stable:|0', 'chunkclass stable:|300')
     .replace('metadata backup loggers:|10.251.9.1|', 'metadata backup loggers:|10.251.9.13|');
 /** One of the two chunkservers gone (captured), its address moved to c1's. */
-const chunkserverDownMfscli = () => fixture('chunkserver-down.txt').replace('Disconnected chunk servers:|10.251.9.1|9422', 'Disconnected chunk servers:|10.251.9.21|9422').replace('metadata backup loggers:|10.251.9.1|', 'metadata backup loggers:|10.251.9.13|');
+const chunkserverDownMfscli = () =>
+  fixture('chunkserver-down.txt')
+    .replace('Disconnected chunk servers:|10.251.9.1|9422', 'Disconnected chunk servers:|10.251.9.21|9422')
+    .replace('metadata backup loggers:|10.251.9.1|', 'metadata backup loggers:|10.251.9.13|');
 
 /** healthyHosts() (m1 master + VIP, m2 standby metalogger, c1) plus a dedicated metalogger ml. */
 function hosts(): FakeHost[] {
@@ -126,7 +129,10 @@ describe('triage on status snapshots', () => {
     assert.deepEqual(codes(r), ['master-down', 'host-state-unknown']);
     // Busy cannot be ruled out while m2 may be taking over: no power-cut yet (it was recommended with a caution before).
     assert.equal(rec(r.findings[0]!).runbook, null);
-    assert.match(r.findings[0]!.recommendation.kind === 'none' ? r.findings[0]!.recommendation.reason : '', /^no runbook yet: m2 answers SSH but not its status probe \(busy, perhaps taking over\), so power-cut could act beside a master being started\.$/);
+    assert.match(
+      r.findings[0]!.recommendation.kind === 'none' ? r.findings[0]!.recommendation.reason : '',
+      /^no runbook yet: m2 answers SSH but not its status probe \(busy, perhaps taking over\), so power-cut could act beside a master being started\.$/,
+    );
     const unknown = r.findings[1]!;
     assert.equal(unknown.severity, 'critical');
     assert.match(unknown.title, /^m2 answers SSH, but its status probe did not complete: its state is unknown \(a master candidate\)$/);
@@ -137,7 +143,10 @@ describe('triage on status snapshots', () => {
     assert.deepEqual(codes(failover), ['master-host-unreachable', 'host-state-unknown']);
     const lost = failover.findings[0]!;
     assert.equal(rec(lost).runbook, null);
-    assert.match(lost.recommendation.kind === 'none' ? lost.recommendation.reason : '', /m2 answers SSH but not the probe, and may be taking over as master; promoting another host now risks two masters/);
+    assert.match(
+      lost.recommendation.kind === 'none' ? lost.recommendation.reason : '',
+      /m2 answers SSH but not the probe, and may be taking over as master; promoting another host now risks two masters/,
+    );
     // Beside a serving master the same standby is not "unreachable" (no rebuild-master offered).
     const serving = await judge(set(hosts(), 'm2', { probeHangs: true }), healthyMfscli(), SIM_M1);
     assert.deepEqual(codes(serving), ['host-state-unknown']);
@@ -181,7 +190,10 @@ describe('triage on status snapshots', () => {
       const r = await judge(set(set(hosts(), 'm1', { fail: 'connect ECONNREFUSED 10.251.9.1:22' }), 'm2', KEY_CHANGED), fixture('no-master.txt'), SIM_NONE);
       assert.deepEqual(codes(r), ['host-locked-out', 'master-host-unreachable']);
       assert.deepEqual(noRecovery(r), []);
-      assert.match(find(r, 'master-host-unreachable').recommendation.kind === 'none' ? (find(r, 'master-host-unreachable').recommendation as { reason: string }).reason : '', /fix access to m2 first: lost-master would fit/);
+      assert.match(
+        find(r, 'master-host-unreachable').recommendation.kind === 'none' ? (find(r, 'master-host-unreachable').recommendation as { reason: string }).reason : '',
+        /fix access to m2 first: lost-master would fit/,
+      );
     });
 
     it('the VIP holder dead (power cut) and the standby locked out: no power-cut until m2 is known', async () => {
@@ -196,7 +208,10 @@ describe('triage on status snapshots', () => {
       assert.deepEqual(noRecovery(r), []);
       const f = find(r, 'host-locked-out');
       assert.match(f.title, /^Cannot log into m1 \(NO KEY\)/);
-      assert.ok(saw(f).some((l) => /^m1 \| ssh probe \| 10\.251\.9\.1 was not asked: mfs-tui has no usable key for it/.test(l)), saw(f).join('\n'));
+      assert.ok(
+        saw(f).some((l) => /^m1 \| ssh probe \| 10\.251\.9\.1 was not asked: mfs-tui has no usable key for it/.test(l)),
+        saw(f).join('\n'),
+      );
       assert.ok(!saw(f).some((l) => /answered/.test(l)), 'a host never contacted is not said to have answered');
       assert.match(f.recommendation.kind === 'none' ? f.recommendation.howTo[0]! : '', /Give mfs-tui a key for m1/);
     });
@@ -230,7 +245,10 @@ describe('triage on status snapshots', () => {
     assert.deepEqual(f.hosts, ['m1', 'm2']);
     assert.match(f.title, /m1 and m2 both hold the VIP/);
     assert.ok(saw(f).includes('m2 | ssh probe (ip addr) | holds the VIP 10.9.0.100'));
-    assert.ok(saw(f).some((s) => /^m2 \| mfscli -SIM at 10\.251\.9\.2 .*metadata version 2$/.test(s)), saw(f).join('\n'));
+    assert.ok(
+      saw(f).some((s) => /^m2 \| mfscli -SIM at 10\.251\.9\.2 .*metadata version 2$/.test(s)),
+      saw(f).join('\n'),
+    );
     assert.deepEqual(rec(f), { runbook: 'fence-master', inputs: { fence: 'm2', fence_address: '10.251.9.2', keep: 'm1', keep_address: '10.251.9.1' } });
     assert.match(f.recommendation.kind === 'runbook' ? f.recommendation.why : '', /m1 has the newest metadata \(version 1510\): keep it, fence m2/);
     assert.match(f.recommendation.kind === 'runbook' ? f.recommendation.why : '', /Afterwards find why VRRP adverts do not pass/);
@@ -261,7 +279,14 @@ describe('triage on status snapshots', () => {
 
   it('a stale master comes back beside the VIP holder: second-master, fence it, then rebuild-master', async () => {
     const hs = set(hosts(), 'm2', { daemons: ['mfsmaster'] });
-    const r = await judge(hs, healthyMfscli(), simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2', version: 1200 }]));
+    const r = await judge(
+      hs,
+      healthyMfscli(),
+      simRows([
+        { ip: '10.251.9.1', version: 1510 },
+        { ip: '10.251.9.2', version: 1200 },
+      ]),
+    );
     assert.equal(codes(r)[0], 'second-master');
     const f = r.findings[0]!;
     assert.match(f.title, /second master runs on m2 beside the VIP holder m1 \(stale: metadata version 1200 < 1510\)/);
@@ -346,7 +371,13 @@ describe('triage on status snapshots', () => {
     assert.match(renderTriageText(r, { command: commandPrefix({ lab: true }) }), /Open it: mfs-tui --lab run power-cut --input host=m1/);
     const json = triageToJson(r) as { healthy: boolean; findings: { code: string; recommendation: { runbook: string | null; inputs?: Record<string, string>; command?: string } }[] };
     assert.equal(json.healthy, false);
-    assert.deepEqual(json.findings.map((f) => [f.code, f.recommendation.runbook]), [['master-down', 'power-cut'], ['chunkserver-down', 'restart-daemon']]);
+    assert.deepEqual(
+      json.findings.map((f) => [f.code, f.recommendation.runbook]),
+      [
+        ['master-down', 'power-cut'],
+        ['chunkserver-down', 'restart-daemon'],
+      ],
+    );
     assert.equal(json.findings[0]!.recommendation.command, 'mfs-tui run power-cut --input host=m1 --input host_address=10.251.9.1 --input metalogger=ml');
   });
 
@@ -383,7 +414,11 @@ describe('triage on status snapshots', () => {
         assert.equal(checkInput(input, value), undefined);
       }
       const { problems } = resolveInputs(rb, x.inputs, {});
-      assert.deepEqual(problems.filter((p) => /no such input|must/.test(p.message)), [], `${rb.id}: ${JSON.stringify(x.inputs)}`);
+      assert.deepEqual(
+        problems.filter((p) => /no such input|must/.test(p.message)),
+        [],
+        `${rb.id}: ${JSON.stringify(x.inputs)}`,
+      );
     }
     assert.deepEqual([...used].sort(), ['fence-master', 'keepalived-ha', 'lost-master', 'power-cut', 'rebuild-master', 'restart-daemon']);
   });

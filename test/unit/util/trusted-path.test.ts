@@ -115,7 +115,10 @@ describe('every trust file is checked', () => {
     writeFileSync(file, inventory(`ssh: { config: ${cfg} }\n`));
     await assert.rejects(loadInventory(file), (err: unknown) => {
       assert.ok(err instanceof InventoryError, String(err));
-      assert.ok(err.problems.some((p) => p.path === 'ssh.config' && /writable by every user/.test(p.message)), JSON.stringify(err.problems));
+      assert.ok(
+        err.problems.some((p) => p.path === 'ssh.config' && /writable by every user/.test(p.message)),
+        JSON.stringify(err.problems),
+      );
       return true;
     });
   });

@@ -51,7 +51,17 @@ describe('visible', () => {
         vip: '10.0.0.1',
         at: 0,
         healthy: false,
-        findings: [{ code: 'probe-problem', title: 'probe failed', severity: 'warning', rank: 70, hosts: ['m1'], evidence: [{ host: 'm1', probe: 'ssh probe', saw: 'error \x1b[2J' }], recommendation: { kind: 'none', reason: 'r', howTo: [] } }],
+        findings: [
+          {
+            code: 'probe-problem',
+            title: 'probe failed',
+            severity: 'warning',
+            rank: 70,
+            hosts: ['m1'],
+            evidence: [{ host: 'm1', probe: 'ssh probe', saw: 'error \x1b[2J' }],
+            recommendation: { kind: 'none', reason: 'r', howTo: [] },
+          },
+        ],
       },
       { color: true },
     );
