@@ -96,12 +96,11 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
     case 'split-brain': {
       for (const name of ['m1', 'm2']) {
         await runChecked('bridge', ['link', 'set', 'dev', host(name).veth, 'mcast_flood', 'off']);
-        // keepalived-ha sends its adverts unicast to the peers (VRRPv3): a policy rule in the
-        // candidate's own namespace drops every VRRP packet it sends, multicast or unicast,
-        // and nothing else (the machine has no iptables or tc actions to do it on the bridge).
-        await run('ip', ['-n', host(name).netns, 'rule', 'del', 'priority', VRRP_BLOCK_RULE, 'ipproto', 'vrrp']);
-        await runChecked('ip', ['-n', host(name).netns, 'rule', 'add', 'priority', VRRP_BLOCK_RULE, 'ipproto', 'vrrp', 'blackhole']);
-        did.push(`bridge port ${host(name).veth}: multicast not flooded, and ${name} drops the VRRP adverts it sends (ip rule ipproto vrrp blackhole)`);
+        // keepalived-ha sends its adverts unicast to the peer (VRRPv3), so blocking multicast is
+        // not enough: the two candidates' ports are isolated from each other (the link between
+        // them breaks), while both still reach the chunkservers, the client and this machine.
+        await runChecked('bridge', ['link', 'set', 'dev', host(name).veth, 'isolated', 'on']);
+        did.push(`bridge port ${host(name).veth}: multicast not flooded and isolated from the other candidate (no VRRP between m1 and m2)`);
       }
       const both = await waitFor(async () => (await vipHolders(state)).length === 2, 15_000, 200);
       const holders = (await vipHolders(state)).map((h) => h.name);
@@ -132,18 +131,13 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
     case 'heal': {
       const targets = hostName ? [host(hostName)] : state.hosts;
       for (const h of targets) {
-        await run('bridge', ['link', 'set', 'dev', h.veth, 'state', '3', 'mcast_flood', 'on']);
-        // The split brain's VRRP block (none: the command fails quietly).
-        await run('ip', ['-n', h.netns, 'rule', 'del', 'priority', VRRP_BLOCK_RULE, 'ipproto', 'vrrp']);
+        await run('bridge', ['link', 'set', 'dev', h.veth, 'state', '3', 'mcast_flood', 'on', 'isolated', 'off']);
       }
-      did.push(`bridge ports of ${targets.map((h) => h.name).join(', ')}: forwarding, multicast flooded, VRRP sent again`);
+      did.push(`bridge ports of ${targets.map((h) => h.name).join(', ')}: forwarding, multicast flooded, not isolated`);
       return { scenario, host: hostName, did, summary: 'Partitions and VRRP blocks removed.' };
     }
   }
 }
-
-/** The priority of split-brain's policy rule that drops a candidate's own VRRP packets (before `main` at 32766). */
-const VRRP_BLOCK_RULE = '100';
 
 /** Candidates that hold the VIP now (a dead or lost host does not count, even if its namespace still has it). */
 export async function vipHolders(state: LabState): Promise<LabHostState[]> {
