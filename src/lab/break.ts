@@ -120,7 +120,12 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
       // Like a server whose mfsmaster starts at boot: its metadata is what it had when it died.
       if (state.init === 'systemd') {
         // Its units start as enabled (keepalived too, when it was); the master is started through its unit if boot did not.
-        const out = await sshStep(lost.name, 'starting the stale mfsmaster', 'systemctl is-active --quiet moosefs-master || systemctl start moosefs-master || { journalctl -u moosefs-master -n 20 --no-pager; exit 1; }; echo "keepalived: $(systemctl is-enabled keepalived 2>/dev/null) $(systemctl is-active keepalived 2>/dev/null)"', 60_000);
+        const out = await sshStep(
+          lost.name,
+          'starting the stale mfsmaster',
+          'systemctl is-active --quiet moosefs-master || systemctl start moosefs-master || { journalctl -u moosefs-master -n 20 --no-pager; exit 1; }; echo "keepalived: $(systemctl is-enabled keepalived 2>/dev/null) $(systemctl is-active keepalived 2>/dev/null)"',
+          60_000,
+        );
         did.push(`moosefs-master.service active on ${lost.name}: serving its old metadata on ${lost.address}; ${out.trim()}`);
       } else {
         await sshStep(lost.name, 'starting the stale mfsmaster', 'mfsmaster -a >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }', 60_000);
