@@ -97,10 +97,16 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
       for (const name of ['m1', 'm2']) {
         await runChecked('bridge', ['link', 'set', 'dev', host(name).veth, 'mcast_flood', 'off']);
         // keepalived-ha sends its adverts unicast to the peer (VRRPv3), so blocking multicast is
-        // not enough: the two candidates' ports are isolated from each other (the link between
-        // them breaks), while both still reach the chunkservers, the client and this machine.
-        await runChecked('bridge', ['link', 'set', 'dev', host(name).veth, 'isolated', 'on']);
-        did.push(`bridge port ${host(name).veth}: multicast not flooded and isolated from the other candidate (no VRRP between m1 and m2)`);
+        // not enough, and the candidates must still reach each other (fence-master compares
+        // their masters): each drops the VRRP packets it receives, by a policy rule looked up
+        // before the local table (the machine has no iptables, nor tc actions). A sender's
+        // rule would not do: keepalived writes its own IP header, routed as raw, not VRRP.
+        const ns = host(name).netns;
+        await run('ip', ['-n', ns, 'rule', 'del', 'priority', VRRP_DROP_PRIORITY]);
+        await runChecked('ip', ['-n', ns, 'rule', 'add', 'priority', VRRP_DROP_PRIORITY, 'iif', 'eth0', 'ipproto', 'vrrp', 'blackhole']);
+        await run('ip', ['-n', ns, 'rule', 'add', 'priority', LOCAL_MOVED_PRIORITY, 'lookup', 'local']);
+        await run('ip', ['-n', ns, 'rule', 'del', 'priority', '0', 'lookup', 'local']);
+        did.push(`bridge port ${host(name).veth}: multicast not flooded; ${name} drops the VRRP packets it receives (ip rule iif eth0 ipproto vrrp blackhole)`);
       }
       const both = await waitFor(async () => (await vipHolders(state)).length === 2, 15_000, 200);
       const holders = (await vipHolders(state)).map((h) => h.name);
@@ -136,13 +142,21 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
     case 'heal': {
       const targets = hostName ? [host(hostName)] : state.hosts;
       for (const h of targets) {
-        await run('bridge', ['link', 'set', 'dev', h.veth, 'state', '3', 'mcast_flood', 'on', 'isolated', 'off']);
+        await run('bridge', ['link', 'set', 'dev', h.veth, 'state', '3', 'mcast_flood', 'on']);
+        // split-brain's VRRP drop, and the local table back at priority 0 (each a no-op when absent).
+        await run('ip', ['-n', h.netns, 'rule', 'add', 'priority', '0', 'lookup', 'local']);
+        await run('ip', ['-n', h.netns, 'rule', 'del', 'priority', LOCAL_MOVED_PRIORITY, 'lookup', 'local']);
+        await run('ip', ['-n', h.netns, 'rule', 'del', 'priority', VRRP_DROP_PRIORITY]);
       }
-      did.push(`bridge ports of ${targets.map((h) => h.name).join(', ')}: forwarding, multicast flooded, not isolated`);
+      did.push(`bridge ports of ${targets.map((h) => h.name).join(', ')}: forwarding, multicast flooded, VRRP received again`);
       return { scenario, host: hostName, did, summary: 'Partitions and VRRP blocks removed.' };
     }
   }
 }
+
+/** split-brain's rule that drops received VRRP, and where the local table moves to so that rule comes first. */
+const VRRP_DROP_PRIORITY = '1';
+const LOCAL_MOVED_PRIORITY = '2';
 
 /** Candidates that hold the VIP now (a dead or lost host does not count, even if its namespace still has it). */
 export async function vipHolders(state: LabState): Promise<LabHostState[]> {
