@@ -51,8 +51,11 @@ test('80×24, 102 hosts, 12 down: counts by state worst first, the down hosts fi
     app.keys('Down');
     await app.waitFor(/❯ Cluster status/, 'the status entry focused');
     app.keys('Enter');
-    // Every host answered or failed once: the counts add up to 102, worst first.
-    const s = await app.waitFor(/102 hosts: +12 DOWN +89 chunk stopped +1 ok/, 'the hosts counted by state, DOWN first', 90_000);
+    // Every host answered or failed once: the counts add up to 102, worst first. The hosts are
+    // this machine's sshd, so their `ps` sees this machine's processes: while the practice
+    // cluster's tests run beside this one (npm test's two chains), a chunkserver runs and the
+    // 89 are ok rather than "chunk stopped".
+    const s = await app.waitFor(/102 hosts: +12 DOWN +(89 chunk stopped +1 ok|90 ok)/, 'the hosts counted by state, DOWN first', 90_000);
     assertFits(s);
     // The VIP line and the alerts (this sshd is no MooseFS host: no VIP holder, the down hosts folded into one line).
     assert.match(s, /VIP 127\.0\.0\.100 +no holder/);
