@@ -6,11 +6,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import stringWidth from 'string-width';
 import { startSshd, type Sshd } from '../../helpers/sshd.ts';
 import { cliEnv } from './cli-env.ts';
-import { TmuxApp } from './tmux.ts';
+import { TmuxApp, closedLocalPort } from './tmux.ts';
 
 const SIZE = { columns: 80, rows: 24 };
 const app = new TmuxApp(`mfs-tui-fleet-${process.pid}`);
@@ -19,12 +18,7 @@ let closedPort: number;
 
 before(async () => {
   sshd = await startSshd();
-  closedPort = await new Promise<number>((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 1));
-    });
-  });
+  closedPort = await closedLocalPort();
 });
 after(async () => {
   app.close();

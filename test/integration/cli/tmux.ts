@@ -2,6 +2,7 @@
 // name), one session `app`; keystrokes in, screen text out.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { BIN } from './cli-env.ts';
 
 export class TmuxApp {
@@ -48,4 +49,14 @@ export class TmuxApp {
       // no server left
     }
   }
+}
+
+/** A loopback port nothing listens on (bound, then closed): hosts there are down, connection refused. */
+export function closedLocalPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 1));
+    });
+  });
 }
