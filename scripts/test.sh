@@ -50,13 +50,23 @@ run_chain rest "${rest[@]}" >"$rest_log" 2>&1 &
 rest_pid=$!
 # Interrupted: the rest goes too (the cluster chain is in the foreground and gets the signal itself).
 trap 'kill "$rest_pid" 2>/dev/null || true' INT TERM
+cluster_log=$(mktemp -t mfs-tui-test-cluster.XXXXXX)
 cluster_code=0
-run_chain cluster "${cluster[@]}" || cluster_code=$?
+run_chain cluster "${cluster[@]}" 2>&1 | tee "$cluster_log" || cluster_code=$?
 rest_code=0
 wait "$rest_pid" || rest_code=$?
 echo
 echo "# ---- unit, sshd, CLI, engine and packaging tests (ran beside the cluster tests) ----"
 cat "$rest_log"
-rm -f "$rest_log"
+# A CI log is often read from its end: repeat each chain's failures (the reporter's own
+# summary, with every failed assertion's message) last.
+for log in "$cluster_log" "$rest_log"; do
+  if grep -q '^✖ failing tests:' "$log"; then
+    echo
+    echo "# ---- failures of the $([ "$log" = "$cluster_log" ] && echo cluster || echo other) tests, again ----"
+    sed -n '/^✖ failing tests:/,$p' "$log" | head -n 400
+  fi
+done
+rm -f "$rest_log" "$cluster_log"
 echo "# cluster tests: exit $cluster_code; the rest: exit $rest_code; $((SECONDS - started)) s in all"
 [ "$cluster_code" -eq 0 ] && [ "$rest_code" -eq 0 ]

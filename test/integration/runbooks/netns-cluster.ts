@@ -193,10 +193,10 @@ function killNetnsProcesses(ns: string): void {
 }
 
 /** Polls `fn` every 100 ms until it returns true or `ms` pass; returns the seconds it took, or undefined. */
-export async function waitUntil(ms: number, fn: () => boolean): Promise<number | undefined> {
+export async function waitUntil(ms: number, fn: () => boolean | Promise<boolean>): Promise<number | undefined> {
   const t0 = performance.now();
   while (performance.now() - t0 < ms) {
-    if (fn()) return (performance.now() - t0) / 1000;
+    if (await fn()) return (performance.now() - t0) / 1000;
     await new Promise((r) => setTimeout(r, 100));
   }
   return undefined;
