@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { daemonPids, vipHolders } from '../src/lab/break.ts';
 import { labDown, labInventoryPath, labUp } from '../src/lab/index.ts';
 import { readState } from '../src/lab/state.ts';
-import { holdMachineLabLock } from '../test/integration/lab/helpers.ts';
+import { holdMachineLabLock } from '../test/support/lab.ts';
 import type { ClusterStatus } from '../src/status/model.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-capture-'));

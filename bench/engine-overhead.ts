@@ -9,7 +9,7 @@ import { JournalWriter } from '../src/journal/writer.ts';
 import type { Executor } from '../src/exec/types.ts';
 import { LocalExecutor } from '../src/exec/local.ts';
 import { readJournal } from '../src/journal/read.ts';
-import { block, commandStep, inventory, runbook } from '../test/unit/engine/fixtures.ts';
+import { block, commandStep, inventory, runbook } from '../test/support/engine-fixtures.ts';
 
 const n = Number(process.argv[2] ?? 1000);
 const dir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'mfs-bench-'));

@@ -41,7 +41,7 @@ import { startHost } from '../src/lab/hosts.ts';
 import { labBreak, labDown, labUp } from '../src/lab/index.ts';
 import { hostDir } from '../src/lab/paths.ts';
 import { readState, writeState } from '../src/lab/state.ts';
-import { holdMachineLabLock } from '../test/integration/lab/helpers.ts';
+import { holdMachineLabLock } from '../test/support/lab.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const LABEL = process.argv[3] ?? 'after';

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { holdMachineLabLock } from '../test/integration/lab/helpers.ts';
+import { holdMachineLabLock } from '../test/support/lab.ts';
 
 const N = Number(process.argv[2] ?? 40);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-fleet-lab-'));

@@ -18,8 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { labBreak, labDown, labUp } from '../src/lab/index.ts';
 import { chooseBlock } from '../src/runbook/conditions.ts';
 import type { HostFacts } from '../src/runbook/facts.ts';
-import { holdMachineLabLock } from '../test/integration/lab/helpers.ts';
-import { inputsFor, labInventory, renderBlock, runbook } from '../test/unit/runbooks-library/render.ts';
+import { holdMachineLabLock } from '../test/support/lab.ts';
+import { inputsFor, labInventory, renderBlock, runbook } from '../test/support/runbook-library.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 4);
 const RUNBOOK = (process.argv[3] ?? 'power-cut') as 'power-cut' | 'lost-master';

@@ -18,7 +18,7 @@ import { labDown, labUp } from '../src/lab/index.ts';
 import { hostAddresses } from '../src/lab/net.ts';
 import { hostDir } from '../src/lab/paths.ts';
 import { readState } from '../src/lab/state.ts';
-import { holdMachineLabLock } from '../test/integration/lab/helpers.ts';
+import { holdMachineLabLock } from '../test/support/lab.ts';
 
 const MINUTES = Number(process.argv[2] ?? 10);
 const BURNERS = Number(process.argv[3] ?? 2);

@@ -7,7 +7,7 @@ import { renderToString } from 'ink';
 import { render } from 'ink-testing-library';
 import { StatusScreen } from '../../screens/status/StatusScreen.tsx';
 import { StatusPoller } from '../../src/status/poller.ts';
-import { fakeCluster, fixture, inventoryOf, simRows, type FakeHost } from '../../test/unit/status/fakes.ts';
+import { fakeCluster, fixture, inventoryOf, simRows, type FakeHost } from '../../test/support/fake-cluster.ts';
 
 const n = Number(process.argv[2] ?? 24);
 const hosts: FakeHost[] = [

@@ -13,7 +13,7 @@ import { openClusterSession } from '../../src/cluster/session.ts';
 import { nonInteractivePrompts } from '../../src/cluster/non-interactive-prompts.ts';
 import { StatusPoller } from '../../src/status/poller.ts';
 import { hostProbeScript, probeHost } from '../../src/status/probe.ts';
-import { MiniCluster, VIP, whyNoMiniCluster } from '../../test/integration/status/minicluster.ts';
+import { MiniCluster, VIP, whyNoMiniCluster } from '../../test/support/minicluster.ts';
 
 const RUNS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

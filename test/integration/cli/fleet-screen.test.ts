@@ -7,9 +7,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import stringWidth from 'string-width';
-import { startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { cliEnv } from './cli-env.ts';
-import { TmuxApp, closedLocalPort } from './tmux.ts';
+import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { cliEnv } from '../../support/cli-env.ts';
+import { TmuxApp, closedLocalPort } from '../../support/tmux.ts';
 
 const SIZE = { columns: 80, rows: 24 };
 const app = new TmuxApp(`mfs-tui-fleet-${process.pid}`);

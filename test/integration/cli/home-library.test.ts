@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN } from './cli-env.ts';
-import { TmuxApp } from './tmux.ts';
+import { BIN } from '../../support/cli-env.ts';
+import { TmuxApp } from '../../support/tmux.ts';
 
 const app = new TmuxApp(`mfs-tui-home-${process.pid}`);
 const { screen, waitFor } = app;

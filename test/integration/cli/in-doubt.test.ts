@@ -7,9 +7,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { until } from '../../helpers/process.ts';
-import { cliEnv, runCli, spawnCli, type CliEnv } from './cli-env.ts';
+import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { until } from '../../support/process.ts';
+import { cliEnv, runCli, spawnCli, type CliEnv } from '../../support/cli-env.ts';
 
 let sshd: Sshd;
 before(async () => {

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN } from './cli-env.ts';
+import { BIN } from '../../support/cli-env.ts';
 
 function cli(config: string, args: string[], locale: Record<string, string> = {}) {
   // Only the locale variables given here: the machine's own LANG must not decide.

@@ -3,8 +3,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { cliEnv, runCli, spawnCli, type CliEnv } from './cli-env.ts';
+import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { cliEnv, runCli, spawnCli, type CliEnv } from '../../support/cli-env.ts';
 
 let sshd: Sshd;
 before(async () => {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN } from './cli-env.ts';
+import { BIN } from '../../support/cli-env.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mfs-refuse-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
-import { startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { cliEnv, type CliEnv } from './cli-env.ts';
-import { TmuxApp, closedLocalPort } from './tmux.ts';
+import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { cliEnv, type CliEnv } from '../../support/cli-env.ts';
+import { TmuxApp, closedLocalPort } from '../../support/tmux.ts';
 
 const app = new TmuxApp(`mfs-tui-fit-${process.pid}`);
 let sshd: Sshd;

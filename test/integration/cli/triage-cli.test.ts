@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { BIN } from './cli-env.ts';
+import { BIN } from '../../support/cli-env.ts';
 
 const BUNDLE = fileURLToPath(new URL('../../../dist/mfs-tui.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'mfs-triage-cli-'));

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { cliEnv, type CliEnv } from './cli-env.ts';
-import { TmuxApp } from './tmux.ts';
+import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { cliEnv, type CliEnv } from '../../support/cli-env.ts';
+import { TmuxApp } from '../../support/tmux.ts';
 
 const app = new TmuxApp(`mfs-tui-test-${process.pid}`);
 const { screen, keys, waitFor } = app;

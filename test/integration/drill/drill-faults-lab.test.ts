@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { labBreak } from '../../../src/lab/index.ts';
-import { skipReason, labSsh } from '../lab/helpers.ts';
-import { drillCli, drillStore, log, spawnDrillCli, useDrillLab, type DrillEnv } from './drill-cli.ts';
-import { TmuxApp } from '../cli/tmux.ts';
+import { skipReason, labSsh } from '../../support/lab.ts';
+import { drillCli, drillStore, log, spawnDrillCli, useDrillLab, type DrillEnv } from '../../support/drill-cli.ts';
+import { TmuxApp } from '../../support/tmux.ts';
 import type { TriageJsonFinding } from '../../../src/triage/index.ts';
-import { inputsOf, recommendedRunArgs } from '../triage/recommended.ts';
+import { inputsOf, recommendedRunArgs } from '../../support/triage-recommended.ts';
 
 const skip = skipReason();
 

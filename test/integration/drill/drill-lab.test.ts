@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { readState } from '../../../src/lab/state.ts';
-import { skipReason } from '../lab/helpers.ts';
-import { waitUntil } from '../runbooks/netns-cluster.ts';
-import { drillCli, drillStore, log, masterAnswers, useDrillLab } from './drill-cli.ts';
+import { skipReason } from '../../support/lab.ts';
+import { waitUntil } from '../../support/netns-cluster.ts';
+import { drillCli, drillStore, log, masterAnswers, useDrillLab } from '../../support/drill-cli.ts';
 
 const skip = skipReason();
 const address = (host: string) => readState()!.hosts.find((h) => h.name === host)!.address;

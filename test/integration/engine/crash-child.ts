@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { createRun } from '../../../src/engine/run.ts';
 import { formatProblem } from '../../../src/runbook/library.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
-import { localRunDeps } from './local-deps.ts';
+import { localRunDeps } from '../../support/local-run-deps.ts';
 
 const [file, journalDir, pidfile] = process.argv.slice(2) as [string, string, string];
 const { runbook, problems } = parseRunbook(fs.readFileSync(file, 'utf8'), file);

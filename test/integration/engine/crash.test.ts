@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { resumeRun } from '../../../src/engine/run.ts';
 import { readJournal } from '../../../src/journal/read.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
-import { waitPrompt } from '../../unit/engine/fixtures.ts';
-import { alive, until } from '../../helpers/process.ts';
-import { localRunDeps } from './local-deps.ts';
+import { waitPrompt } from '../../support/engine-fixtures.ts';
+import { alive, until } from '../../support/process.ts';
+import { localRunDeps } from '../../support/local-run-deps.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');

@@ -10,9 +10,9 @@ import { createRun } from '../../../src/engine/run.ts';
 import { readJournal } from '../../../src/journal/read.ts';
 import { renderReport } from '../../../src/journal/report.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
-import { waitFor, waitPrompt } from '../../unit/engine/fixtures.ts';
-import { alive, until } from '../../helpers/process.ts';
-import { localRunDeps } from './local-deps.ts';
+import { waitFor, waitPrompt } from '../../support/engine-fixtures.ts';
+import { alive, until } from '../../support/process.ts';
+import { localRunDeps } from '../../support/local-run-deps.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-local-run-'));
 const started: number[] = [];

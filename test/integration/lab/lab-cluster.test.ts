@@ -16,7 +16,7 @@ import { isAlive, waitFor } from '../../../src/lab/proc.ts';
 import { readState, type LabState } from '../../../src/lab/state.ts';
 import { tcpOpen } from '../../../src/lab/status.ts';
 import { readRole } from '../../../src/lab/up.ts';
-import { assertNothingLeft, labSsh, sh, skipReason, useTempLabDir } from './helpers.ts';
+import { assertNothingLeft, labSsh, sh, skipReason, useTempLabDir } from '../../support/lab.ts';
 
 const VIP = '10.77.0.100';
 const skip = skipReason();

@@ -12,7 +12,7 @@ import { registerLabCommands } from '../../../app/cli/lab.ts';
 import { labDown, labStatus, labUp } from '../../../src/lab/index.ts';
 import { isAlive } from '../../../src/lab/proc.ts';
 import { readState } from '../../../src/lab/state.ts';
-import { assertNothingLeft, labSsh, skipReason, useTempLabDir } from './helpers.ts';
+import { assertNothingLeft, labSsh, skipReason, useTempLabDir } from '../../support/lab.ts';
 
 const skip = skipReason();
 const CLI = path.join(import.meta.dirname, 'lab-cli.ts');

@@ -12,7 +12,7 @@ import { prometheusUrl } from '../../../src/lab/monitoring.ts';
 import { missingCommands } from '../../../src/lab/preflight.ts';
 import { waitFor } from '../../../src/lab/proc.ts';
 import { readState } from '../../../src/lab/state.ts';
-import { labSsh, skipReason, useTempLabDir } from './helpers.ts';
+import { labSsh, skipReason, useTempLabDir } from '../../support/lab.ts';
 
 const skip = skipReason() || (process.env.CI !== 'true' && missingCommands(false, true).length > 0 ? `missing: ${missingCommands(false, true).join(', ')} (scripts/install-deps.sh)` : false);
 

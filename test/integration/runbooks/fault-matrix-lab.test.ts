@@ -15,8 +15,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { labBreak } from '../../../src/lab/index.ts';
-import { waitUntil as waitUntilSync } from './netns-cluster.ts';
-import { hostState, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, startLab, stopLab, tryOnHost, vipHolderNames } from './lab-runbook.ts';
+import { waitUntil as waitUntilSync } from '../../support/netns-cluster.ts';
+import { hostState, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
 
 const WRITER = String.raw`mkdir -p /mnt/mfs/w /root/w; : > /root/w/acked; rm -f /root/w/stop; i=0
 while [ ! -e /root/w/stop ]; do

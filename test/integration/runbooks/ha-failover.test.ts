@@ -5,8 +5,8 @@
 // back, and the time until the new master answers is reported.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { runbook } from '../../unit/runbooks-library/render.ts';
-import { VIP, canRun, waitUntil } from './netns-cluster.ts';
+import { runbook } from '../../support/runbook-library.ts';
+import { VIP, canRun, waitUntil } from '../../support/netns-cluster.ts';
 import {
   CANDIDATES,
   CHUNKSERVERS,
@@ -15,7 +15,7 @@ import {
   masterVersion as readMasterVersion,
   vipHolders as readVipHolders,
   writeFiles as writeClientFiles,
-} from './ha-cluster.ts';
+} from '../../support/ha-cluster.ts';
 
 const can = canRun();
 const cluster = haCluster();

@@ -12,8 +12,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { waitUntil } from './netns-cluster.ts';
-import { hostState, inventory, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, runbookCommand, startLab, stopLab, tryOnHost, vipHolderNames } from './lab-runbook.ts';
+import { waitUntil } from '../../support/netns-cluster.ts';
+import { hostState, inventory, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, runbookCommand, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
 
 const OLD_RUNBOOKS = fileURLToPath(new URL('../../fixtures/runbooks/keepalived-ha-old/', import.meta.url));
 const INPUTS = ['--input', 'first=m1', '--input', 'router_id=77', '--input', 'chunkservers=10.77.0.21 10.77.0.22 10.77.0.23'];

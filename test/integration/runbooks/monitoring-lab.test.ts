@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { labBreak } from '../../../src/lab/index.ts';
-import { waitUntil } from './netns-cluster.ts';
-import { labSkip, masterVersion, onHost, runRunbook, startLab, stopLab, tryOnHost } from './lab-runbook.ts';
+import { waitUntil } from '../../support/netns-cluster.ts';
+import { labSkip, masterVersion, onHost, runRunbook, startLab, stopLab, tryOnHost } from '../../support/lab-runbook.ts';
 
 const DIR = '/run/node-exporter-textfile';
 const prom = (host: string) => tryOnHost(host, `cat ${DIR}/moosefs.prom`).out;

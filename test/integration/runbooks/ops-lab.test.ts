@@ -6,15 +6,15 @@
 // host switched to `Defaults requiretty` is refused before step 1 with sudo's own words.
 // Afterwards the password is looked for in every journal, state file, job folder, host log
 // and output: it must be nowhere. Any other runbook test runs as ops the same way with
-// MFS_TUI_LAB_TEST_OPERATOR=ops (test/integration/runbooks/lab-runbook.ts).
+// MFS_TUI_LAB_TEST_OPERATOR=ops (test/support/lab-runbook.ts).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { hostDir } from '../../../src/lab/paths.ts';
 import { sudoersFor } from '../../../src/lab/operator.ts';
-import { sh } from '../lab/helpers.ts';
-import { assertClusterHealthy, hostState, inventory, lab, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, startLab, stopLab } from './lab-runbook.ts';
+import { sh } from '../../support/lab.ts';
+import { assertClusterHealthy, hostState, inventory, lab, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, startLab, stopLab } from '../../support/lab-runbook.ts';
 
 const outputs: string[] = [];
 const run = (id: string, args: string[] = []) => {

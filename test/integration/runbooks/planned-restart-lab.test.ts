@@ -18,7 +18,7 @@ import {
   stopLab,
   vipHolderNames,
   writeFiles,
-} from './lab-runbook.ts';
+} from '../../support/lab-runbook.ts';
 
 const DAEMONS: [string, string][] = [
   ['m1', 'mfsmaster'],

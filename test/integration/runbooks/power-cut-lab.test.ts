@@ -16,8 +16,8 @@ import { parseDocument } from 'yaml';
 import { daemonPids, vipHolders } from '../../../src/lab/break.ts';
 import { labBreak, labDown, labUp } from '../../../src/lab/index.ts';
 import { readState } from '../../../src/lab/state.ts';
-import { labSsh, skipReason, useTempLabDir } from '../lab/helpers.ts';
-import { waitUntil } from './netns-cluster.ts';
+import { labSsh, skipReason, useTempLabDir } from '../../support/lab.ts';
+import { waitUntil } from '../../support/netns-cluster.ts';
 
 const VIP = '10.77.0.100';
 const BIN = fileURLToPath(new URL('../../../bin/mfs-tui', import.meta.url));

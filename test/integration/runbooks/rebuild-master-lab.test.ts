@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { labBreak } from '../../../src/lab/index.ts';
-import { waitUntil } from './netns-cluster.ts';
+import { waitUntil } from '../../support/netns-cluster.ts';
 import {
   VIP,
   assertClusterHealthy,
@@ -30,7 +30,7 @@ import {
   stopLab,
   tryOnHost,
   writeFiles,
-} from './lab-runbook.ts';
+} from '../../support/lab-runbook.ts';
 
 const M2 = '10.77.0.12';
 const SPARE = '10.77.0.15';

@@ -1,12 +1,12 @@
 // power-cut (both branches) and lost-master, step by step as written, on real MooseFS
-// daemons and keepalived in namespaces this test creates (see netns-cluster.ts). Each
+// daemons and keepalived in namespaces this test creates (see test/support/netns-cluster.ts). Each
 // scenario: files written and fsynced through the client mount, the fault, the runbook's
 // steps in order, then: exactly one VIP holder running the master, every chunkserver and a
 // metalogger connected, every file read back with its checksum, metadata version not back.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { runbook } from '../../unit/runbooks-library/render.ts';
-import { VIP, canRun, waitUntil } from './netns-cluster.ts';
+import { runbook } from '../../support/runbook-library.ts';
+import { VIP, canRun, waitUntil } from '../../support/netns-cluster.ts';
 import {
   CANDIDATES,
   CHUNKSERVERS,
@@ -15,7 +15,7 @@ import {
   masterVersion as readMasterVersion,
   vipHolders as readVipHolders,
   writeFiles as writeClientFiles,
-} from './ha-cluster.ts';
+} from '../../support/ha-cluster.ts';
 
 const can = canRun();
 const cluster = haCluster();

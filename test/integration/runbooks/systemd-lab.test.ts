@@ -18,8 +18,8 @@ import { labBreak, labDown } from '../../../src/lab/index.ts';
 import { processName, waitFor } from '../../../src/lab/proc.ts';
 import { readState } from '../../../src/lab/state.ts';
 import { labCgroupDir } from '../../../src/lab/systemd-host.ts';
-import { assertNothingLeft } from '../lab/helpers.ts';
-import { assertClusterHealthy, assertFilesIntact, lab, labSkip, masterVersion, onHost, pidsOf, runRunbook, startLab, stopLab, vipHolderNames, writeFiles } from './lab-runbook.ts';
+import { assertNothingLeft } from '../../support/lab.ts';
+import { assertClusterHealthy, assertFilesIntact, lab, labSkip, masterVersion, onHost, pidsOf, runRunbook, startLab, stopLab, vipHolderNames, writeFiles } from '../../support/lab-runbook.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/mfs-tui', import.meta.url));
 const MARKERS = ['/tmp', '/etc', '/var'].map((d) => path.join(d, `mfs-tui-systemd-lab-marker-${process.pid}`));

@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { SshPool } from '../../../src/ssh/index.ts';
-import { generateKey, startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { hostErrorOf, inventoryFor, RecordingPrompts } from './helpers.ts';
+import { generateKey, startSshd, type Sshd } from '../../support/sshd.ts';
+import { hostErrorOf, inventoryFor, RecordingPrompts } from '../../support/ssh-inventory.ts';
 
 let sshd: Sshd;
 before(async () => {

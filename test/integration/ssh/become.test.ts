@@ -7,8 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { SshPool } from '../../../src/ssh/index.ts';
-import { startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { hostErrorOf, inventoryFor, RecordingPrompts } from './helpers.ts';
+import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { hostErrorOf, inventoryFor, RecordingPrompts } from '../../support/ssh-inventory.ts';
 
 const USER = 'mfs-tui-sudo-test';
 const SUDOERS = `/etc/sudoers.d/${USER}`;

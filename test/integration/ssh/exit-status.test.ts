@@ -2,9 +2,9 @@
 // it was lost when the listener was attached after an await (exit code null, "no exit code").
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSshd, type Sshd } from '../../helpers/sshd.ts';
+import { startSshd, type Sshd } from '../../support/sshd.ts';
 import { SshPool } from '../../../src/ssh/index.ts';
-import { inventoryFor, RecordingPrompts } from './helpers.ts';
+import { inventoryFor, RecordingPrompts } from '../../support/ssh-inventory.ts';
 
 let sshd: Sshd;
 before(async () => {

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SshPool } from '../../../src/ssh/index.ts';
-import { generateKey, startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { hostErrorOf, inventoryFor, RecordingPrompts } from './helpers.ts';
+import { generateKey, startSshd, type Sshd } from '../../support/sshd.ts';
+import { hostErrorOf, inventoryFor, RecordingPrompts } from '../../support/ssh-inventory.ts';
 
 let sshd: Sshd;
 before(async () => {

@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { SshPool } from '../../../src/ssh/index.ts';
 import type { RemoteJob } from '../../../src/exec/types.ts';
-import { startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { until } from '../../helpers/process.ts';
-import { inventoryFor, RecordingPrompts } from './helpers.ts';
+import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { until } from '../../support/process.ts';
+import { inventoryFor, RecordingPrompts } from '../../support/ssh-inventory.ts';
 
 const USER = 'mfs-tui-job-test';
 const SUDOERS = `/etc/sudoers.d/${USER}`;

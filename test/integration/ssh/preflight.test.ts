@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { SshPool } from '../../../src/ssh/index.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import type { Inventory } from '../../../src/inventory/types.ts';
-import { generateKey, startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { cliEnv, runCli } from '../cli/cli-env.ts';
-import { hostErrorOf, inventoryFor, RecordingPrompts } from './helpers.ts';
+import { generateKey, startSshd, type Sshd } from '../../support/sshd.ts';
+import { cliEnv, runCli } from '../../support/cli-env.ts';
+import { hostErrorOf, inventoryFor, RecordingPrompts } from '../../support/ssh-inventory.ts';
 
 let sshd: Sshd;
 let other: Sshd;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MarkerStripper, wrapJob, wrapScript } from '../../../src/ssh/remote-command.ts';
 import { fingerprintOf, hashedKnownHostsLine, judgeHostKey, parseKeygenFind, type KnownHostEntry } from '../../../src/ssh/known-hosts.ts';
-import { generateKey } from '../../helpers/sshd.ts';
+import { generateKey } from '../../support/sshd.ts';
 
 test('MarkerStripper: marker split across chunks is removed, pgid reported, other bytes kept in order', () => {
   const pgids: number[] = [];

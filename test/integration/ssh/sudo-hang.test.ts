@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { SshPool } from '../../../src/ssh/index.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import { hostState } from '../../../src/status/text.ts';
-import { startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { hostErrorOf, inventoryFor, RecordingPrompts } from './helpers.ts';
+import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { hostErrorOf, inventoryFor, RecordingPrompts } from '../../support/ssh-inventory.ts';
 
 let sshd: Sshd;
 let bin: string;

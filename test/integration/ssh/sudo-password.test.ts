@@ -20,9 +20,9 @@ import { createRun } from '../../../src/engine/run.ts';
 import { loadRunbookFiles } from '../../../src/runbook/library.ts';
 import { readJournal } from '../../../src/journal/read.ts';
 import { renderReport } from '../../../src/journal/report.ts';
-import { startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { BIN, cliEnv, runCli } from '../cli/cli-env.ts';
-import { hostErrorOf, inventoryFor, RecordingPrompts } from './helpers.ts';
+import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { BIN, cliEnv, runCli } from '../../support/cli-env.ts';
+import { hostErrorOf, inventoryFor, RecordingPrompts } from '../../support/ssh-inventory.ts';
 
 function unavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'creating sudo test users needs root';

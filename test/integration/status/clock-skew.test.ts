@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { SshPool } from '../../../src/ssh/index.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
-import { startSshd, type Sshd } from '../../helpers/sshd.ts';
-import { inventoryFor, RecordingPrompts } from '../ssh/helpers.ts';
+import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { inventoryFor, RecordingPrompts } from '../../support/ssh-inventory.ts';
 
 let plain: Sshd;
 let skewed: Sshd;

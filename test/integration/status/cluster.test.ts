@@ -1,5 +1,5 @@
 // The status poller against real MooseFS 3.0.117 daemons and keepalived in namespaces this
-// test creates (see minicluster.ts), probed over real SSH through the session's pool:
+// test creates (see test/support/minicluster.ts), probed over real SSH through the session's pool:
 // a killed chunkserver, a host cut off, split brain (VRRP blocked) and a VIP move, each
 // seen within a tick or two by the poller at its default 1 s interval.
 import assert from 'node:assert/strict';
@@ -14,8 +14,8 @@ import { StatusPoller } from '../../../src/status/poller.ts';
 import type { ClusterStatus } from '../../../src/status/model.ts';
 import { vipHolders } from '../../../src/status/model.ts';
 import { renderStatusText } from '../../../src/status/text.ts';
-import { until } from '../../helpers/process.ts';
-import { MiniCluster, VIP, whyNoMiniCluster } from './minicluster.ts';
+import { until } from '../../support/process.ts';
+import { MiniCluster, VIP, whyNoMiniCluster } from '../../support/minicluster.ts';
 
 const whyNot = whyNoMiniCluster();
 const TICK = 1000;

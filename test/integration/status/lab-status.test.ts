@@ -23,7 +23,7 @@ import { readState } from '../../../src/lab/state.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import { vipHolders } from '../../../src/status/model.ts';
 import { renderStatusText } from '../../../src/status/text.ts';
-import { holdMachineLabLock, labSsh, skipReason, useTempLabDir } from '../lab/helpers.ts';
+import { holdMachineLabLock, labSsh, skipReason, useTempLabDir } from '../../support/lab.ts';
 
 const skip = skipReason();
 const TICK = 1000;

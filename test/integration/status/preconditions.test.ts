@@ -1,5 +1,5 @@
 // `requires=` against a real cluster: MooseFS 3.0.117 and keepalived in namespaces this test
-// creates (minicluster.ts, independent of the shared practice cluster), probed over real
+// creates (test/support/minicluster.ts, independent of the shared practice cluster), probed over real
 // SSH by `mfs-tui run ... --yes`. During a split brain (VRRP adverts blocked on the bridge)
 // the dangerous step is refused with the unmet precondition named, exit code non-zero,
 // nothing run on the host, and the refusal in the journal; once healed the same step runs.
@@ -20,8 +20,8 @@ import { vipHolders } from '../../../src/status/model.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import { renderStatusText } from '../../../src/status/text.ts';
 import type { JournalRecord } from '../../../src/journal/types.ts';
-import { until } from '../../helpers/process.ts';
-import { MiniCluster, VIP, whyNoMiniCluster } from './minicluster.ts';
+import { until } from '../../support/process.ts';
+import { MiniCluster, VIP, whyNoMiniCluster } from '../../support/minicluster.ts';
 
 const whyNot = whyNoMiniCluster();
 const entry = join(import.meta.dirname, '../../../app/cli/entry.ts');

@@ -17,7 +17,7 @@ import { StatusPoller } from '../../../src/status/poller.ts';
 import { vipHolders, vipMaster, type ClusterStatus } from '../../../src/status/model.ts';
 import { renderStatusText } from '../../../src/status/text.ts';
 import { triage, type TriageReport } from '../../../src/triage/index.ts';
-import { holdMachineLabLock, skipReason, useTempLabDir } from '../lab/helpers.ts';
+import { holdMachineLabLock, skipReason, useTempLabDir } from '../../support/lab.ts';
 
 const skip = skipReason();
 const library = loadRunbookDir(builtinRunbookDir()).runbooks;

@@ -14,9 +14,9 @@ import { after, before, describe, it } from 'node:test';
 import { vipHolders } from '../../../src/lab/break.ts';
 import { labBreak, labDown, labUp } from '../../../src/lab/index.ts';
 import { readState } from '../../../src/lab/state.ts';
-import { holdMachineLabLock, labSsh, skipReason, useTempLabDir } from '../lab/helpers.ts';
+import { holdMachineLabLock, labSsh, skipReason, useTempLabDir } from '../../support/lab.ts';
 import type { TriageJsonFinding } from '../../../src/triage/index.ts';
-import { inputsOf, recommendedRunArgs } from './recommended.ts';
+import { inputsOf, recommendedRunArgs } from '../../support/triage-recommended.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/mfs-tui', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../../dist/mfs-tui.mjs', import.meta.url));

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { afterEach, it } from 'node:test';
 import { appStatus, type AppStatus } from '../../../app/tui/home-status.ts';
 import type { StatusSource } from '../../../src/status/poller.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeCluster } from '../status/fakes.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeCluster } from '../../support/fake-cluster.ts';
 
 const INTERVAL = 40;
 let status: AppStatus | undefined;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderDryRun } from '../../../src/engine/dry-run.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
-import { sampleInventory } from '../runbook/helpers.ts';
+import { sampleInventory } from '../../support/sample-inventory.ts';
 
 const BOOK = `---
 id: dry

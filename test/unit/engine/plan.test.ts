@@ -4,7 +4,7 @@ import { hostsNeedingFacts, needsVipHolder, planStep, resolveTargets } from '../
 import { parseTarget, targetsKey } from '../../../src/runbook/attributes.ts';
 import type { HostFacts } from '../../../src/runbook/facts.ts';
 import type { TargetSpec } from '../../../src/runbook/types.ts';
-import { block, commandStep, inventory, on } from './fixtures.ts';
+import { block, commandStep, inventory, on } from '../../support/engine-fixtures.ts';
 
 const inv = inventory();
 const debian: HostFacts = { os: 'debian', osId: 'debian', osVersion: '12', init: 'systemd', mfs: '3.0.117', hostname: 'x' };

@@ -12,7 +12,7 @@ import { readJournal } from '../../../src/journal/read.ts';
 import type { JournalRecord } from '../../../src/journal/types.ts';
 import { renderReport } from '../../../src/journal/report.ts';
 import type { Runbook, Step } from '../../../src/runbook/types.ts';
-import { block, commandStep, fakeRunDeps, FakeHosts, inventory, on, runbook, waitFor, waitPrompt } from './fixtures.ts';
+import { block, commandStep, fakeRunDeps, FakeHosts, inventory, on, runbook, waitFor, waitPrompt } from '../../support/engine-fixtures.ts';
 
 let dir: string;
 beforeEach(() => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { runbookHosts } from '../../../src/engine/preflight.ts';
 import { createRun, resumeRun } from '../../../src/engine/run.ts';
 import { readJournal } from '../../../src/journal/read.ts';
-import { block, commandStep, decisionStep, fakeRunDeps, FakeHosts, inventory, manualStep, on, runbook, waitPrompt } from './fixtures.ts';
+import { block, commandStep, decisionStep, fakeRunDeps, FakeHosts, inventory, manualStep, on, runbook, waitPrompt } from '../../support/engine-fixtures.ts';
 
 test("every step's targets, in inventory order, local left out; a step a decision may skip counts too", () => {
   const rb = runbook([

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { changedSteps, initialState, markInDoubt, reduce, replay, tailLines } from '../../../src/engine/reduce.ts';
 import type { JournalRecord, NewRecord } from '../../../src/journal/types.ts';
-import { block, commandStep, decisionStep, manualStep, on, runbook } from './fixtures.ts';
+import { block, commandStep, decisionStep, manualStep, on, runbook } from '../../support/engine-fixtures.ts';
 
 const book = runbook([
   commandStep('probe', block('uptime', { targets: on('chunkserver') })),

@@ -10,7 +10,7 @@ import { readJournal } from '../../../src/journal/read.ts';
 import type { JournalRecord } from '../../../src/journal/types.ts';
 import type { Runbook } from '../../../src/runbook/types.ts';
 import type { HostFacts } from '../../../src/runbook/facts.ts';
-import { block, commandStep, debianFacts, decisionStep, fakeRunDeps, FakeHosts, manualStep, on, runbook, waitFor, waitPrompt } from './fixtures.ts';
+import { block, commandStep, debianFacts, decisionStep, fakeRunDeps, FakeHosts, manualStep, on, runbook, waitFor, waitPrompt } from '../../support/engine-fixtures.ts';
 
 let dir: string;
 beforeEach(() => {

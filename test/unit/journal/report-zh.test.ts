@@ -9,7 +9,7 @@ import { createRun } from '../../../src/engine/run.ts';
 import { readJournal } from '../../../src/journal/read.ts';
 import { renderReport } from '../../../src/journal/report.ts';
 import { setLanguage } from '../../../src/i18n/index.ts';
-import { block, commandStep, fakeRunDeps, FakeHosts, on, runbook } from '../engine/fixtures.ts';
+import { block, commandStep, fakeRunDeps, FakeHosts, on, runbook } from '../../support/engine-fixtures.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-report-zh-'));
 after(() => {

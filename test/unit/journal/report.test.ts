@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { createRun, resumeRun, type RunDeps } from '../../../src/engine/run.ts';
 import { readJournal } from '../../../src/journal/read.ts';
 import { excerpt, renderReport } from '../../../src/journal/report.ts';
-import { block, commandStep, decisionStep, fakeRunDeps, FakeHosts, manualStep, on, runbook, waitFor, waitPrompt } from '../engine/fixtures.ts';
+import { block, commandStep, decisionStep, fakeRunDeps, FakeHosts, manualStep, on, runbook, waitFor, waitPrompt } from '../../support/engine-fixtures.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-report-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import { statusToMetrics } from '../../../src/status/prometheus.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../status/fakes.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
 
 const ROOT = join(import.meta.dirname, '../../../monitoring');
 const RULES = join(ROOT, 'prometheus/moosefs-alerts.yml');

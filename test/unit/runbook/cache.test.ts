@@ -10,7 +10,7 @@ import { RunbookCache, cachedLibraryProblems, checkLibrary, checkerId } from '..
 import { catalogDir } from '../../../src/runbook/catalog.ts';
 import type { RunbookHeader } from '../../../src/runbook/catalog.ts';
 import { formatProblem, loadRunbookDir } from '../../../src/runbook/library.ts';
-import { sampleInventory } from './helpers.ts';
+import { sampleInventory } from '../../support/sample-inventory.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'mfs-tui-cache-'));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -17,7 +17,7 @@ import { readRunbookHeader } from '../../../src/runbook/header.ts';
 import { formatProblem, loadRunbookDir, loadRunbookFiles } from '../../../src/runbook/library.ts';
 import { locate } from '../../../src/runbook/locations.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
-import { sampleInventory } from './helpers.ts';
+import { sampleInventory } from '../../support/sample-inventory.ts';
 
 /** The front matter as the full parser sees it: mdast's yaml node, when it is the first child. */
 function micromarkFrontMatter(text: string): { yaml: string; firstLine: number } | undefined {

@@ -14,7 +14,7 @@ import { parseRunbook } from '../../../src/runbook/parse.ts';
 import { buildVariables, renderScript } from '../../../src/runbook/template.ts';
 import type { Runbook } from '../../../src/runbook/types.ts';
 import { validateRunbook } from '../../../src/runbook/validate.ts';
-import { sampleInventory } from './helpers.ts';
+import { sampleInventory } from '../../support/sample-inventory.ts';
 
 const FILE = join(builtinRunbookDir(), 'health-check.md');
 const captured = (name: string) => readFileSync(new URL(`../../fixtures/runbooks/captured/${name}`, import.meta.url), 'utf8');

@@ -5,7 +5,7 @@ import { formatProblem } from '../../../src/runbook/library.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
 import { validateRunbook } from '../../../src/runbook/validate.ts';
 import type { ValidateContext } from '../../../src/runbook/validate.ts';
-import { sampleInventory } from './helpers.ts';
+import { sampleInventory } from '../../support/sample-inventory.ts';
 
 // Lines 1-7; the body starts on line 8.
 const FM = '---\nid: t\ntitle: T\nsummary: S\nwhen: W\nrisk: low\n---\n';

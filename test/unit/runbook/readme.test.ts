@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { builtinRunbookDir, formatProblem, loadRunbookDir } from '../../../src/runbook/library.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
 import { validateRunbook } from '../../../src/runbook/validate.ts';
-import { sampleInventory } from './helpers.ts';
+import { sampleInventory } from '../../support/sample-inventory.ts';
 
 const README = join(builtinRunbookDir(), 'README.md');
 const text = readFileSync(README, 'utf8');

@@ -11,7 +11,7 @@ import { placeholderContexts } from '../../../src/runbook/shell-context.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
 import { validateRunbook } from '../../../src/runbook/validate.ts';
 import { buildVariables, renderScript, renderTemplate, shellWord } from '../../../src/runbook/template.ts';
-import { sampleInventory } from './helpers.ts';
+import { sampleInventory } from '../../support/sample-inventory.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mfs-tui-quoting-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildVariables, renderTemplate, templateNames, variableProblem } from '../../../src/runbook/template.ts';
-import { sampleInventory } from './helpers.ts';
+import { sampleInventory } from '../../support/sample-inventory.ts';
 
 describe('buildVariables', () => {
   const inv = sampleInventory();

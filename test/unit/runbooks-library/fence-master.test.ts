@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { renderBlock, runbook } from './render.ts';
+import { renderBlock, runbook } from '../../support/runbook-library.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '../../fixtures/status');
 const rows = (file: string) =>

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { builtinRunbookDir, formatProblem, loadRunbookDir } from '../../../src/runbook/library.ts';
 import type { CommandBlock, Runbook } from '../../../src/runbook/types.ts';
 import { masterDownIntervalS, parseKeepalivedConf } from '../../../src/status/keepalived-conf.ts';
-import { heredoc, labInventory, library, renderBlock, runbook } from './render.ts';
+import { heredoc, labInventory, library, renderBlock, runbook } from '../../support/runbook-library.ts';
 
 const EXPECTED = ['power-cut', 'lost-master', 'planned-restart', 'keepalived-ha', 'install-cluster', 'rebuild-master', 'ssh-trust', 'unison-sync', 'monitoring', 'restart-daemon', 'fence-master'];
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { heredoc, renderBlock, runbook } from './render.ts';
+import { heredoc, renderBlock, runbook } from '../../support/runbook-library.ts';
 
 const RAW = `metadata servers:|10.77.0.100|3.0.117|-|1795645658.924928|51|not available|475283456|not available|-|-|-|6D097F53C27B0EF8
 master info:|RAM used:|475283456

@@ -9,9 +9,9 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createRun, type RunDeps } from '../../../src/engine/run.ts';
 import { statusGate } from '../../../src/status/gate.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
-import { FakeHosts, waitPrompt } from '../engine/fixtures.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeCluster } from '../status/fakes.ts';
-import { labInventory, runbook } from './render.ts';
+import { FakeHosts, waitPrompt } from '../../support/engine-fixtures.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeCluster } from '../../support/fake-cluster.ts';
+import { labInventory, runbook } from '../../support/runbook-library.ts';
 
 let dir: string;
 let poller: StatusPoller | undefined;

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { Text } from 'ink';
 import { App, type AppRunbook } from '../../../screens/App.tsx';
 import type { RunbookInput } from '../../../src/runbook/types.ts';
-import { hostState } from './fake-run.ts';
-import { appProps, healthCheckRun, recordingStart } from './fixtures.ts';
-import { cleanupRendered, keys, pickOnHome, renderScreen } from './helpers.ts';
+import { hostState } from '../../support/fake-run.ts';
+import { appProps, healthCheckRun, recordingStart } from '../../support/screen-runs.ts';
+import { cleanupRendered, keys, pickOnHome, renderScreen } from '../../support/render-screen.ts';
 
 afterEach(cleanupRendered);
 
@@ -128,7 +128,7 @@ test('the live status is held while the status screen, triage or a run is open, 
       log.push('release');
     };
   };
-  const { FakeRun } = await import('./fake-run.ts');
+  const { FakeRun } = await import('../../support/fake-run.ts');
   const run = new FakeRun([], {}, { cursor: 0, status: 'succeeded', prompt: { kind: 'finished', status: 'succeeded' } });
   const hc = { ...replaceCs, id: 'hc', title: 'Health check', inputs: [] };
   const r = renderScreen(

@@ -2,8 +2,8 @@
 // process, since colors are decided when chalk loads) and to write screens/README-capture.txt.
 //   node --import tsx test/unit/screens/capture-frame.tsx running|typed [columns] [rows]
 import { Runner } from '../../../screens/Runner.tsx';
-import { FakeRun, commandStep, hostState, manualStep } from './fake-run.ts';
-import { renderScreen, tick } from './helpers.ts';
+import { FakeRun, commandStep, hostState, manualStep } from '../../support/fake-run.ts';
+import { renderScreen, tick } from '../../support/render-screen.ts';
 
 const daemonsOut = (host: string) =>
   host.startsWith('m')

@@ -3,8 +3,8 @@
 // Not a test: used to look at the screens under a real TTY (raw mode, real rows, resize).
 import { render } from 'ink';
 import { App } from '../../../screens/App.tsx';
-import { hostState, type FakeRun } from './fake-run.ts';
-import { destructiveRun, healthCheckRun, hosts } from './fixtures.ts';
+import { hostState, type FakeRun } from '../../support/fake-run.ts';
+import { destructiveRun, healthCheckRun, hosts } from '../../support/screen-runs.ts';
 
 /** Plays the engine: confirm → stream output per host → next step. */
 function script(run: FakeRun): FakeRun {

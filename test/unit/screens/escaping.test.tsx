@@ -5,8 +5,8 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Runner } from '../../../screens/Runner.tsx';
-import { FakeRun, commandStep, decisionStep, hostState } from './fake-run.ts';
-import { cleanupRendered, renderScreen } from './helpers.ts';
+import { FakeRun, commandStep, decisionStep, hostState } from '../../support/fake-run.ts';
+import { cleanupRendered, renderScreen } from '../../support/render-screen.ts';
 
 afterEach(cleanupRendered);
 

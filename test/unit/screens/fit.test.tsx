@@ -11,9 +11,9 @@ import { StatusScreen } from '../../../screens/status/StatusScreen.tsx';
 import { cells, fitCells, padCells, tableLines, truncateCells, wrapCells, wrapParagraph } from '../../../src/util/cells.ts';
 import { proseLines } from '../../../src/util/prose.ts';
 import { setLanguage } from '../../../src/i18n/index.ts';
-import { FakeRun, commandStep, decisionStep, hostState } from './fake-run.ts';
-import { statusOf } from './fit-fixtures.ts';
-import { cleanupRendered, keys, renderScreen, type Rendered } from './helpers.ts';
+import { FakeRun, commandStep, decisionStep, hostState } from '../../support/fake-run.ts';
+import { statusOf } from '../../support/fleet-sizes.ts';
+import { cleanupRendered, keys, renderScreen, type Rendered } from '../../support/render-screen.ts';
 
 afterEach(cleanupRendered);
 

@@ -4,8 +4,8 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Runner } from '../../../screens/Runner.tsx';
-import { FakeRun, commandStep } from './fake-run.ts';
-import { cleanupRendered, keys, renderScreen, tick } from './helpers.ts';
+import { FakeRun, commandStep } from '../../support/fake-run.ts';
+import { cleanupRendered, keys, renderScreen, tick } from '../../support/render-screen.ts';
 
 afterEach(cleanupRendered);
 

@@ -6,10 +6,10 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Runner } from '../../../screens/Runner.tsx';
 import { StatusPoller } from '../../../src/status/poller.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows } from '../status/fakes.ts';
-import { FakeRun, commandStep, decisionStep, hostState } from './fake-run.ts';
-import { destructiveRun, healthCheckRun, hosts } from './fixtures.ts';
-import { cleanupRendered, renderScreen } from './helpers.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows } from '../../support/fake-cluster.ts';
+import { FakeRun, commandStep, decisionStep, hostState } from '../../support/fake-run.ts';
+import { destructiveRun, healthCheckRun, hosts } from '../../support/screen-runs.ts';
+import { cleanupRendered, renderScreen } from '../../support/render-screen.ts';
 
 afterEach(cleanupRendered);
 
@@ -156,7 +156,7 @@ test("prose, title, risk and the decision question are shown with the run's vari
 
 test('with the real engine: refused on screen, r re-checks once the cluster is fine, then the typed confirmation, the run, the status beside it', async () => {
   const { createRun } = await import('../../../src/engine/run.ts');
-  const fx = await import('../engine/fixtures.ts');
+  const fx = await import('../../support/engine-fixtures.ts');
   const fs = await import('node:fs');
   const os = await import('node:os');
   const path = await import('node:path');
@@ -196,7 +196,7 @@ test('with the real engine: refused on screen, r re-checks once the cluster is f
 
 test('with the real engine: "checking preconditions" shows while the gate has not answered, before the step and before its next host, and goes when it has', async () => {
   const { createRun } = await import('../../../src/engine/run.ts');
-  const fx = await import('../engine/fixtures.ts');
+  const fx = await import('../../support/engine-fixtures.ts');
   const fs = await import('node:fs');
   const os = await import('node:os');
   const path = await import('node:path');

@@ -2,9 +2,9 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { App } from '../../../screens/App.tsx';
 import { Runner } from '../../../screens/Runner.tsx';
-import { hostState, type FakeRun } from './fake-run.ts';
-import { destructiveRun, healthCheckRun, hosts } from './fixtures.ts';
-import { cleanupRendered, keys, renderScreen, pickOnHome } from './helpers.ts';
+import { hostState, type FakeRun } from '../../support/fake-run.ts';
+import { destructiveRun, healthCheckRun, hosts } from '../../support/screen-runs.ts';
+import { cleanupRendered, keys, renderScreen, pickOnHome } from '../../support/render-screen.ts';
 
 afterEach(cleanupRendered);
 

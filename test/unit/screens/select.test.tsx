@@ -4,7 +4,7 @@ import { Text } from 'ink';
 import { Select } from '../../../screens/widgets/Select.tsx';
 import { initialSelectState, selectReducer } from '../../../screens/widgets/select-state.ts';
 import { Home } from '../../../screens/Home.tsx';
-import { cleanupRendered, keys, renderScreen } from './helpers.ts';
+import { cleanupRendered, keys, renderScreen } from '../../support/render-screen.ts';
 
 afterEach(cleanupRendered);
 

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { App } from '../../../screens/App.tsx';
 import type { SessionQuestion } from '../../../src/cluster/prompt-broker.ts';
 import type { QuestionSource } from '../../../screens/SessionQuestions.tsx';
-import { healthCheckRun } from './fixtures.ts';
-import { hostState } from './fake-run.ts';
-import { cleanupRendered, keys, renderScreen } from './helpers.ts';
+import { healthCheckRun } from '../../support/screen-runs.ts';
+import { hostState } from '../../support/fake-run.ts';
+import { cleanupRendered, keys, renderScreen } from '../../support/render-screen.ts';
 
 afterEach(cleanupRendered);
 

@@ -9,9 +9,9 @@ import { afterEach, test } from 'node:test';
 import stringWidth from 'string-width';
 import { StatusScreen } from '../../../screens/status/StatusScreen.tsx';
 import { StatusPoller } from '../../../src/status/poller.ts';
-import { fakeCluster, fixture, inventoryOf, simRows } from '../status/fakes.ts';
-import { manyHosts } from './fit-fixtures.ts';
-import { cleanupRendered, renderScreen } from './helpers.ts';
+import { fakeCluster, fixture, inventoryOf, simRows } from '../../support/fake-cluster.ts';
+import { manyHosts } from '../../support/fleet-sizes.ts';
+import { cleanupRendered, renderScreen } from '../../support/render-screen.ts';
 
 afterEach(cleanupRendered);
 

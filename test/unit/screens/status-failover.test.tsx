@@ -12,7 +12,7 @@ import { StatusLine, StatusScreen } from '../../../screens/status/StatusScreen.t
 import type { StatusStore } from '../../../screens/status/useStatus.ts';
 import { formatFailover, nextFailoverWatch, type FailoverWatch } from '../../../src/status/failover-timeline.ts';
 import type { ClusterStatus, HistoryPoint } from '../../../src/status/model.ts';
-import { cleanupRendered, renderScreen } from './helpers.ts';
+import { cleanupRendered, renderScreen } from '../../support/render-screen.ts';
 
 afterEach(cleanupRendered);
 

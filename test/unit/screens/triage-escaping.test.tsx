@@ -5,7 +5,7 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TriageView } from '../../../screens/triage/TriageView.tsx';
 import type { TriageReport } from '../../../src/triage/index.ts';
-import { cleanupRendered, renderScreen } from './helpers.ts';
+import { cleanupRendered, renderScreen } from '../../support/render-screen.ts';
 
 afterEach(cleanupRendered);
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { TriageView } from '../../../screens/triage/TriageView.tsx';
 import type { Finding, TriageReport } from '../../../src/triage/index.ts';
 import { setLanguage } from '../../../src/i18n/index.ts';
-import { cleanupRendered, keys, renderScreen } from './helpers.ts';
+import { cleanupRendered, keys, renderScreen } from '../../support/render-screen.ts';
 
 afterEach(() => {
   cleanupRendered();

@@ -9,9 +9,9 @@ import { TriageScreen } from '../../../screens/triage/TriageScreen.tsx';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
 import { triage } from '../../../src/triage/index.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../status/fakes.ts';
-import { appProps, healthCheckRun, noRun, recordingStart } from './fixtures.ts';
-import { cleanupRendered, keys, renderScreen } from './helpers.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
+import { appProps, healthCheckRun, noRun, recordingStart } from '../../support/screen-runs.ts';
+import { cleanupRendered, keys, renderScreen } from '../../support/render-screen.ts';
 
 afterEach(cleanupRendered);
 

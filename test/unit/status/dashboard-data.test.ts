@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { dashboardData } from '../../../src/status/dashboard-data.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows } from './fakes.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows } from '../../support/fake-cluster.ts';
 
 it('tables, VIP lines, alerts and time series from snapshots', async () => {
   const hosts = healthyHosts();

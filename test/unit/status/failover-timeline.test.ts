@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import { formatFailover, nextFailoverWatch, type FailoverWatch } from '../../../src/status/failover-timeline.ts';
 import type { ClusterStatus } from '../../../src/status/model.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from './fakes.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
 
 async function snapshot(hs: FakeHost[], viaVip: string, candidates: string): Promise<ClusterStatus> {
   const c = fakeCluster(hs, { viaVip, candidates });

@@ -6,7 +6,7 @@
 process.env.NO_COLOR = '1';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fakeCluster, fixture, inventoryOf, simRows, type FakeHost } from './fakes.ts';
+import { fakeCluster, fixture, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
 
 const { render } = await import('ink-testing-library');
 const React = await import('react');

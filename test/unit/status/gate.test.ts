@@ -6,7 +6,7 @@ import { it } from 'node:test';
 import { pauseWhileStepsRun, statusGate } from '../../../src/status/gate.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import type { JournalRecord } from '../../../src/journal/types.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows } from './fakes.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows } from '../../support/fake-cluster.ts';
 
 const one = simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]);
 

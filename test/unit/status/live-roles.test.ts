@@ -9,7 +9,7 @@ import { liveLookup, liveRole } from '../../../src/status/live-roles.ts';
 import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
 import { inputContradictions, suggestInputs } from '../../../src/runbook/inputs.ts';
 import { buildVariables } from '../../../src/runbook/template.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from './fakes.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
 
 const library = loadRunbookDir(builtinRunbookDir());
 assert.deepEqual(library.problems, []);

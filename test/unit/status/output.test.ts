@@ -10,7 +10,7 @@ import { StatusPoller } from '../../../src/status/poller.ts';
 import { escapeLabel, infoKeyToMetric, statusToMetrics } from '../../../src/status/prometheus.ts';
 import { renderStatusText, statusToJson } from '../../../src/status/text.ts';
 import { writeAtomically } from '../../../app/cli/metrics.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from './fakes.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
 
 async function snapshot(hosts: FakeHost[], viaVip: string, candidates: string) {
   const c = fakeCluster(hosts, { viaVip, candidates });

@@ -6,7 +6,7 @@ import { HostProbeFailed } from '../../../src/status/probe.ts';
 import { HostError } from '../../../src/exec/types.ts';
 import { metaloggerLags, vipHolders } from '../../../src/status/model.ts';
 import { hostState } from '../../../src/status/text.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from './fakes.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
 
 const codes = (p: StatusPoller) =>
   p

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { checkPreconditions } from '../../../src/status/preconditions.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from './fakes.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
 
 async function state(hosts: FakeHost[], viaVip: string, candidates: string) {
   const c = fakeCluster(hosts, { viaVip, candidates });

@@ -12,7 +12,7 @@ import { parsePromotions } from '../../../src/status/probe.ts';
 import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
 import { FAILOVER_SLACK_S, ROLE_START_DEFAULT_S, haInstance } from '../../../src/triage/failover.ts';
 import { renderTriageText, triage, triageToJson, type Finding, type TriageReport } from '../../../src/triage/index.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../status/fakes.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
 
 const runbooks = loadRunbookDir(builtinRunbookDir()).runbooks;
 

@@ -6,7 +6,7 @@ import { StatusPoller } from '../../../src/status/poller.ts';
 import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
 import { renderTriageText, triage, triageToJson } from '../../../src/triage/index.ts';
 import { setLanguage } from '../../../src/i18n/index.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../status/fakes.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
 
 const runbooks = loadRunbookDir(builtinRunbookDir()).runbooks;
 

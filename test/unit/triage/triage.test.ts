@@ -9,7 +9,7 @@ import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.
 import { checkInput, resolveInputs } from '../../../src/runbook/inputs.ts';
 import type { RunbookInput } from '../../../src/runbook/types.ts';
 import { commandPrefix, renderTriageText, runCommandFor, triage, triageToJson, type Finding, type TriageReport } from '../../../src/triage/index.ts';
-import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../status/fakes.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
 
 const library = loadRunbookDir(builtinRunbookDir());
 assert.deepEqual(library.problems, []);

@@ -1,7 +1,7 @@
 // A RunController whose state the test drives: it records the intents the screen sends
 // and lets the test play the engine's part (update(), or a reaction per intent).
-import type { HostRunState, Intent, PlannedCommand, RunController, RunState, StepState } from '../../../src/engine/types.ts';
-import type { CommandBlock, Step } from '../../../src/runbook/types.ts';
+import type { HostRunState, Intent, PlannedCommand, RunController, RunState, StepState } from '../../src/engine/types.ts';
+import type { CommandBlock, Step } from '../../src/runbook/types.ts';
 
 export class FakeRun implements RunController {
   readonly sent: Intent[] = [];

@@ -1,6 +1,6 @@
 // A health-check-like runbook and a destructive one, as fake runs for screen tests.
-import type { AppProps } from '../../../screens/App.tsx';
-import type { RunController } from '../../../src/engine/types.ts';
+import type { AppProps } from '../../screens/App.tsx';
+import type { RunController } from '../../src/engine/types.ts';
 import { FakeRun, commandStep, decisionStep, manualStep } from './fake-run.ts';
 
 export const hosts = ['m1', 'm2', 'cs1', 'cs2', 'cs3'];

@@ -1,11 +1,11 @@
 // Hand-built runbooks, an inventory and a scriptable fake executor for engine tests.
 // The fake is fine here: these tests are about the engine's pure logic and bookkeeping.
-import type { Executor, ExecRequest, ExecResult } from '../../../src/exec/types.ts';
-import type { Inventory, InventoryHost } from '../../../src/inventory/types.ts';
-import type { CommandBlock, Runbook, Step, TargetSpec } from '../../../src/runbook/types.ts';
-import type { RunController, RunState } from '../../../src/engine/types.ts';
-import type { RunDeps } from '../../../src/engine/run.ts';
-import type { HostFacts } from '../../../src/runbook/facts.ts';
+import type { Executor, ExecRequest, ExecResult } from '../../src/exec/types.ts';
+import type { Inventory, InventoryHost } from '../../src/inventory/types.ts';
+import type { CommandBlock, Runbook, Step, TargetSpec } from '../../src/runbook/types.ts';
+import type { RunController, RunState } from '../../src/engine/types.ts';
+import type { RunDeps } from '../../src/engine/run.ts';
+import type { HostFacts } from '../../src/runbook/facts.ts';
 
 const pos = { line: 1, column: 1 };
 

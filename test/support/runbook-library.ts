@@ -1,9 +1,9 @@
 // Helpers for the runbook-library tests: the practice cluster's inventory as data, and a
 // step's scripts rendered for one host exactly as the engine would run them.
-import type { Inventory, InventoryHost } from '../../../src/inventory/types.ts';
-import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
-import { buildVariables, renderScript } from '../../../src/runbook/template.ts';
-import type { CommandBlock, Runbook } from '../../../src/runbook/types.ts';
+import type { Inventory, InventoryHost } from '../../src/inventory/types.ts';
+import { builtinRunbookDir, loadRunbookDir } from '../../src/runbook/library.ts';
+import { buildVariables, renderScript } from '../../src/runbook/template.ts';
+import type { CommandBlock, Runbook } from '../../src/runbook/types.ts';
 
 function host(name: string, address: string, roles: InventoryHost['roles']): InventoryHost {
   return { name, address, port: 22, user: 'root', agent: true, become: false, roles };

@@ -5,9 +5,9 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Sshd } from '../../helpers/sshd.ts';
+import type { Sshd } from './sshd.ts';
 
-export const BIN = fileURLToPath(new URL('../../../bin/mfs-tui', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/mfs-tui', import.meta.url));
 
 export interface CliEnv {
   dir: string;

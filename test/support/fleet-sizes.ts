@@ -1,7 +1,7 @@
 // Clusters and runbook entries of every size for the layout tests: 3 to 60 hosts with some
 // down or locked out, CJK and emoji in names and titles.
-import { StatusPoller } from '../../../src/status/poller.ts';
-import { fakeCluster, fixture, inventoryOf, simRows, type FakeHost } from '../status/fakes.ts';
+import { StatusPoller } from '../../src/status/poller.ts';
+import { fakeCluster, fixture, inventoryOf, simRows, type FakeHost } from './fake-cluster.ts';
 
 /** n hosts: m1 (VIP, master), m2 (standby), then chunkservers; every 7th chunkserver down, every 11th locked out. */
 export function manyHosts(n: number): FakeHost[] {

@@ -2,11 +2,11 @@
 // with probe-shaped output built from a small description (real captures for mfscli).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HostError, type Executor, type ExecRequest, type ExecResult } from '../../../src/exec/types.ts';
-import type { Inventory } from '../../../src/inventory/types.ts';
-import type { Role } from '../../../src/runbook/types.ts';
+import { HostError, type Executor, type ExecRequest, type ExecResult } from '../../src/exec/types.ts';
+import type { Inventory } from '../../src/inventory/types.ts';
+import type { Role } from '../../src/runbook/types.ts';
 
-export const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../fixtures/status', name), 'utf8');
+export const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/status', name), 'utf8');
 
 export interface FakeHost {
   name: string;

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach } from 'node:test';
-import { labDown, labUp } from '../../../src/lab/index.ts';
-import { useTempLabDir } from '../lab/helpers.ts';
-import type { DrillRecord } from '../../../src/drill/types.ts';
+import { labDown, labUp } from '../../src/lab/index.ts';
+import { useTempLabDir } from './lab.ts';
+import type { DrillRecord } from '../../src/drill/types.ts';
 
-const ENTRY = path.join(import.meta.dirname, '../../../app/cli/entry.ts');
+const ENTRY = path.join(import.meta.dirname, '../../app/cli/entry.ts');
 export const VIP = '10.77.0.100';
 
 export interface DrillEnv {

@@ -1,7 +1,7 @@
 // The command triage printed for a finding, as mfs-tui arguments for an unattended run: the
 // lab tests run exactly what an operator would copy, with --yes and the decisions ahead.
 import assert from 'node:assert/strict';
-import type { TriageJsonFinding } from '../../../src/triage/index.ts';
+import type { TriageJsonFinding } from '../../src/triage/index.ts';
 
 export function recommendedRunArgs(f: TriageJsonFinding, decide: string[] = []): string[] {
   const rec = f.recommendation;

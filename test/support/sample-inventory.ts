@@ -1,5 +1,5 @@
 // Shared fakes for the runbook tests: a small inventory (pure data, no hosts behind it).
-import type { Inventory, InventoryHost } from '../../../src/inventory/types.ts';
+import type { Inventory, InventoryHost } from '../../src/inventory/types.ts';
 
 function host(name: string, address: string, roles: InventoryHost['roles'], extra: Partial<InventoryHost> = {}): InventoryHost {
   return { name, address, port: 22, user: 'root', agent: true, become: false, roles, ...extra };

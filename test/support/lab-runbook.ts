@@ -8,17 +8,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { daemonPids, vipHolders } from '../../../src/lab/break.ts';
-import { labDown, labUp, type LabUpOptions } from '../../../src/lab/index.ts';
-import type { LabOperator } from '../../../src/lab/up.ts';
-import { readState } from '../../../src/lab/state.ts';
-import { LAB_CHUNK_FOLDERS } from '../../../src/lab/layout.ts';
-import { labSsh, skipReason, useTempLabDir } from '../lab/helpers.ts';
+import { daemonPids, vipHolders } from '../../src/lab/break.ts';
+import { labDown, labUp, type LabUpOptions } from '../../src/lab/index.ts';
+import type { LabOperator } from '../../src/lab/up.ts';
+import { readState } from '../../src/lab/state.ts';
+import { LAB_CHUNK_FOLDERS } from '../../src/lab/layout.ts';
+import { labSsh, skipReason, useTempLabDir } from './lab.ts';
 import { waitUntil } from './netns-cluster.ts';
 
 export const VIP = '10.77.0.100';
-const BIN = fileURLToPath(new URL('../../../bin/mfs-tui', import.meta.url));
-const BUNDLE = fileURLToPath(new URL('../../../dist/mfs-tui.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/mfs-tui', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../../dist/mfs-tui.mjs', import.meta.url));
 
 export const labSkip = (): string | false => skipReason() || (fs.existsSync(BUNDLE) ? false : 'run `npm run build` first');
 
@@ -58,7 +58,10 @@ export function mfscli(sections: string, host = VIP): string[] {
 
 /** The metadata version (next change) the master at `host` reports; undefined when none answers. */
 export function masterVersion(host = VIP): number | undefined {
-  const v = mfscli('-SIM', host).find((l) => l.startsWith('metadata servers:|'))?.split('|')[5]?.replace(/ /g, '');
+  const v = mfscli('-SIM', host)
+    .find((l) => l.startsWith('metadata servers:|'))
+    ?.split('|')[5]
+    ?.replace(/ /g, '');
   return v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
 }
 

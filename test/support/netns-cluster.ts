@@ -7,11 +7,11 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Inventory, InventoryHost } from '../../../src/inventory/types.ts';
-import { chooseBlock } from '../../../src/runbook/conditions.ts';
-import type { HostFacts } from '../../../src/runbook/facts.ts';
-import type { Runbook } from '../../../src/runbook/types.ts';
-import { renderBlock } from '../../unit/runbooks-library/render.ts';
+import type { Inventory, InventoryHost } from '../../src/inventory/types.ts';
+import { chooseBlock } from '../../src/runbook/conditions.ts';
+import type { HostFacts } from '../../src/runbook/facts.ts';
+import type { Runbook } from '../../src/runbook/types.ts';
+import { renderBlock } from './runbook-library.ts';
 
 export const NS_PREFIX = 'rbl-';
 export const BRIDGE = 'rbl-br';

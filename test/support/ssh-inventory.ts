@@ -2,10 +2,10 @@
 // that record what they were asked.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Inventory, InventoryHost } from '../../../src/inventory/types.ts';
-import type { SshPrompts } from '../../../src/ssh/index.ts';
-import type { UnknownHostKeyInfo } from '../../../src/ssh/connect.ts';
-import type { Sshd } from '../../helpers/sshd.ts';
+import type { Inventory, InventoryHost } from '../../src/inventory/types.ts';
+import type { SshPrompts } from '../../src/ssh/index.ts';
+import type { UnknownHostKeyInfo } from '../../src/ssh/connect.ts';
+import type { Sshd } from './sshd.ts';
 
 export function inventoryFor(sshd: Sshd, host: Partial<InventoryHost> = {}, opts: { knownHosts?: string[]; trust?: boolean } = {}): Inventory {
   const knownHosts = opts.knownHosts ?? [join(sshd.dir, 'known_hosts')];

@@ -5,8 +5,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LAB_LOCK_ENV, LAB_TEST_LOCK } from '../../../src/lab/lock.ts';
-import { missingCommands } from '../../../src/lab/preflight.ts';
+import { LAB_LOCK_ENV, LAB_TEST_LOCK } from '../../src/lab/lock.ts';
+import { missingCommands } from '../../src/lab/preflight.ts';
 
 /** Why these tests cannot run here; never a reason in CI (CI=true), where they must run. */
 export function skipReason(): string | false {

@@ -7,9 +7,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { Inventory } from '../../../src/inventory/types.ts';
-import type { Role } from '../../../src/runbook/types.ts';
-import { generateKey } from '../../helpers/sshd.ts';
+import type { Inventory } from '../../src/inventory/types.ts';
+import type { Role } from '../../src/runbook/types.ts';
+import { generateKey } from './sshd.ts';
 
 export const SUBNET = '10.251.12';
 export const VIP = `${SUBNET}.100`;
