@@ -1,7 +1,8 @@
 // The runbook library as a whole: it validates clean, every destructive command asks for a
 // typed confirmation and names its risk, and the commands the seeds got wrong never appear.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -241,12 +242,71 @@ describe('keepalived-ha', () => {
     assert.match(start, /\/dev\/tcp\/127\.0\.0\.1\/9421/);
   });
 
-  it('its check script needs a majority of chunkservers on 9422 and parses', () => {
+  it('its check script needs a majority of a sample of the chunkservers on 9422 and parses', () => {
     const check = heredoc(rendered('check-script'), '/etc/keepalived/mfs-check.sh.new');
     assert.ok(check, 'check script heredoc');
     assert.match(check, /port_open "\$a" 9422/);
-    assert.match(check, /\[ \$\(\(up \* 2\)\) -gt "\$total" \] \|\| exit 1/);
+    assert.match(check, /\[ \$\(\(up \* 2\)\) -gt "\$n" \] \|\| exit 1/);
     assert.equal(spawnSync('sh', ['-n'], { input: check, encoding: 'utf8' }).status, 0);
+  });
+
+  // The check's chunkserver part run for real (sh, its port_open), against listeners on
+  // loopback addresses standing in for 20 chunkservers: it probes 9 of them (spread over
+  // the list), and passes exactly when a majority of those 9 answer.
+  it('its check probes at most 9 chunkservers, the same spread sample for the same list, and needs a majority of them', async () => {
+    const check = heredoc(rendered('check-script'), '/etc/keepalived/mfs-check.sh.new')!;
+    const from = check.indexOf('port_open() {');
+    const to = check.indexOf('|| exit 1\n', check.indexOf('[ $((up * 2))')) + '|| exit 1\n'.length;
+    assert.ok(from > 0 && to > from, 'the chunkserver part of the check');
+    const dir = mkdtempSync(join(tmpdir(), 'ka-check-'));
+    const list = join(dir, 'mfs-chunkservers');
+    const part = check.slice(from, to).replace('/etc/keepalived/mfs-chunkservers', list) + 'echo pass\n';
+    const all = Array.from({ length: 20 }, (_, i) => `127.0.0.${101 + i}`);
+    // The runbook's chunkserver-list step writes them sorted; the sample is every (20/9)th.
+    const sample = [0, 2, 4, 6, 8, 11, 13, 15, 17].map((i) => all[i]!);
+    writeFileSync(list, [...all].sort().join('\n') + '\n');
+    const accepted = new Map<string, number>();
+    const servers: Server[] = [];
+    const listen = async (addrs: string[]) => {
+      for (const a of addrs) {
+        const srv = createServer((c) => {
+          accepted.set(a, (accepted.get(a) ?? 0) + 1);
+          c.destroy();
+        });
+        await new Promise<void>((ok, fail) => srv.once('error', fail).listen(9422, a, ok));
+        servers.push(srv);
+      }
+    };
+    const closeAll = async () => {
+      await Promise.all(servers.splice(0).map((s) => new Promise((ok) => s.close(ok))));
+      accepted.clear();
+    };
+    const run = () => new Promise<string>((ok) => execFile('sh', ['-c', part], { encoding: 'utf8' }, (_e, out) => ok(out.trim())));
+    try {
+      // All 20 answer: it passes, and only the 9 of the sample were asked.
+      await listen(all);
+      assert.equal(await run(), 'pass');
+      assert.deepEqual([...accepted.keys()].sort(), [...sample].sort());
+      await closeAll();
+      // The 11 outside the sample and 4 of it answer (15 of 20): not a majority of the sample.
+      await listen([...all.filter((a) => !sample.includes(a)), ...sample.slice(0, 4)]);
+      assert.equal(await run(), '');
+      await closeAll();
+      // 5 of the sample, nothing else: a majority of the sample.
+      await listen(sample.slice(4));
+      assert.equal(await run(), 'pass');
+      await closeAll();
+      // Three chunkservers, two answer: all are probed, 2 of 3 pass, 1 of 3 does not.
+      writeFileSync(list, all.slice(0, 3).join('\n') + '\n');
+      await listen(all.slice(0, 2));
+      assert.equal(await run(), 'pass');
+      await closeAll();
+      await listen(all.slice(0, 1));
+      assert.equal(await run(), '');
+    } finally {
+      await closeAll();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('asks no VRRP password any more (VRRPv3 has none; unicast peers replace it)', () => {
