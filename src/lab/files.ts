@@ -1,7 +1,8 @@
 // What each host's private folders hold, and the inventory/ssh files `lab up` writes.
 // Pure: text in, text out; up.ts writes them.
-import { BRIDGE_ADDRESS, LAB_CHUNK_FOLDERS, LAB_CLUSTER, PREFIX_LEN, SUBNET_PREFIX, VIP, VIP_INTERFACE, chunkserverHosts, type LabHostPlan } from './layout.ts';
-import { ROLE_SCRIPT, checkScript, hostFstab } from './scripts.ts';
+import { keepalivedHaFiles } from './ha-design.ts';
+import { BRIDGE_ADDRESS, LAB_CHUNK_FOLDERS, LAB_CLUSTER, PREFIX_LEN, SUBNET_PREFIX, VIP, VIP_INTERFACE, type LabHostPlan } from './layout.ts';
+import { hostFstab } from './scripts.ts';
 
 export interface HostFile {
   /** Relative to the host's folder (which holds etc/, var/, root/, ...). */
@@ -46,14 +47,17 @@ export function hostFiles(host: LabHostPlan, all: LabHostPlan[], clientPublicKey
   const roles = host.roles;
   const cfg = (name: string, content: string): HostFile => ({ path: `etc/mfs/${name}`, content, mode: 0o644 });
   if (roles.includes('master-candidate')) {
+    // keepalived-ha's own files (ha-design.ts): the quick build runs the runbook's HA design.
+    const ha = keepalivedHaFiles(host, all);
     files.push(
       cfg('mfsmaster.cfg', '# practice cluster master: defaults (DATA_PATH /var/lib/mfs)\n'),
       cfg('mfsexports.cfg', `# the lab's own subnet only\n${SUBNET_PREFIX}.0/${PREFIX_LEN} / rw,alldirs,maproot=0\n${SUBNET_PREFIX}.0/${PREFIX_LEN} . rw\n`),
       // The standby candidate runs a metalogger against the VIP (see mfs-role.sh).
       cfg('mfsmetalogger.cfg', RECONNECT('MASTER_HOST = mfsmaster\n')),
-      { path: 'etc/keepalived/keepalived.conf', content: keepalivedConf(host), mode: 0o644 },
-      { path: 'etc/keepalived/mfs-role.sh', content: ROLE_SCRIPT, mode: 0o755 },
-      { path: 'etc/keepalived/mfs-check.sh', content: checkScript(chunkserverHosts(all).map((h) => h.address)), mode: 0o755 },
+      { path: 'etc/keepalived/keepalived.conf', content: ha['keepalived.conf'], mode: 0o640 },
+      { path: 'etc/keepalived/mfs-role.sh', content: ha['mfs-role.sh'], mode: 0o755 },
+      { path: 'etc/keepalived/mfs-check.sh', content: ha['mfs-check.sh'], mode: 0o755 },
+      { path: 'etc/keepalived/mfs-chunkservers', content: ha['mfs-chunkservers'], mode: 0o644 },
     );
   }
   if (roles.includes('metalogger')) files.push(cfg('mfsmetalogger.cfg', RECONNECT('MASTER_HOST = mfsmaster\n')));
@@ -109,60 +113,6 @@ function sshdConfig(host: LabHostPlan): string {
     'Subsystem sftp internal-sftp',
     '',
   ].join('\n');
-}
-
-function keepalivedConf(host: LabHostPlan): string {
-  // 254/253: with nopreempt they decide only the first election, and the standby's skew
-  // time after the master's priority-0 advert is (256 - 253) / 256 of advert_int.
-  const priority = host.name === 'm1' ? 254 : 253;
-  return `# keepalived of ${host.name}: BACKUP + nopreempt on both candidates; the role script
-# moves mfsmaster with the VIP. The check has weight 0: failing it means FAULT (VIP released).
-global_defs {
-  router_id ${host.name}
-  script_user root
-  enable_script_security
-}
-
-vrrp_script mfs_ready {
-  script "/etc/keepalived/mfs-check.sh"
-  interval 1
-  # Generous: a check that times out counts as failed, and the lab shares a busy machine.
-  timeout 5
-  fall 2
-  rise 2
-  weight 0
-}
-
-# A dead master on the MASTER node is no transient failure: FAULT at the first failure.
-vrrp_script mfs_master {
-  script "/etc/keepalived/mfs-check.sh master"
-  interval 1
-  timeout 3
-  fall 1
-  rise 1
-  weight 0
-}
-
-vrrp_instance mfs_vip {
-  state BACKUP
-  nopreempt
-  interface ${VIP_INTERFACE}
-  virtual_router_id 77
-  priority ${priority}
-  advert_int 1
-  virtual_ipaddress {
-    ${VIP}/${PREFIX_LEN} dev ${VIP_INTERFACE}
-  }
-  track_script {
-    mfs_ready
-    mfs_master
-  }
-  notify_master "/etc/keepalived/mfs-role.sh MASTER"
-  notify_backup "/etc/keepalived/mfs-role.sh BACKUP"
-  notify_fault "/etc/keepalived/mfs-role.sh FAULT"
-  notify_stop "/etc/keepalived/mfs-role.sh STOP"
-}
-`;
 }
 
 /** How the inventory logs in: root by the lab's key, or the lab operator through sudo. */

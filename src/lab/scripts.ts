@@ -55,169 +55,16 @@ export function hostFstab(chunkFolders: readonly string[] = []): string {
 }
 
 /**
- * keepalived notify script: one role per VRRP state. Only the VIP holder runs mfsmaster; the
- * other candidate runs a metalogger against the VIP, so it always holds current metadata.
- */
-export const ROLE_SCRIPT = String.raw`#!/bin/bash
-# mfs-role.sh STATE  (called by keepalived: MASTER, BACKUP, FAULT or STOP)
-state=$1
-D=/var/lib/mfs
-STATE_FILE=/var/lib/mfs/.ha-role
-exec 9>/run/mfs-role.lock
-flock 9
-log() { logger -t mfs-role "$*"; echo "$(date +%FT%T.%3N) $*" >> /var/log/mfs-role.log; }
-prev=$(cat "$STATE_FILE" 2>/dev/null || echo NONE)
-setstate() { echo "$1" > "$STATE_FILE"; }
-lockpid() { local p; p=$(cat "$D/.$1.lock" 2>/dev/null) && [ -n "$p" ] && kill -0 "$p" 2>/dev/null && echo "$p"; }
-# Signal a daemon and wait for it to exit (the daemons' own 'stop' polls once a second).
-stop_daemon() {
-  local p; p=$(lockpid "$1") || return 0
-  kill -TERM "$p" 2>/dev/null
-  for _ in $(seq 300); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.05; done
-  kill -KILL "$p" 2>/dev/null; return 0
-}
-seed_back() {
-  local m="$D/metadata_ml.mfs.back" f n v0 c="$D/changelog.1.mfs" files=()
-  for f in "$D/metadata.mfs" "$D/metadata.mfs.back" "$D"/changelog.[0-9]*.mfs; do [ -e "$f" ] && { log "fast start skipped: $f exists"; return 1; }; done
-  [ "$(head -c 8 "$m" 2>/dev/null)" = "MFSM 2.0" ] || return 1
-  v0=$(od -An -j8 -N8 -tu1 "$m" | awk '{ for (i = 1; i <= NF; i++) v = v * 256 + $i } END { printf "%.0f", v }')
-  for f in "$D/changelog_ml_back.1.mfs" "$D/changelog_ml_back.0.mfs"; do [ -s "$f" ] && files+=("$f"); done
-  for n in $(ls "$D" | sed -n 's/^changelog_ml\.\([0-9][0-9]*\)\.mfs$/\1/p' | sort -nr); do [ -s "$D/changelog_ml.$n.mfs" ] && files+=("$D/changelog_ml.$n.mfs"); done
-  : > /run/mfs-role.changelog.new
-  if [ ${'$'}{#files[@]} -gt 0 ]; then
-    awk -F: -v want="$v0" '{ v = $1 + 0 } v < want { next } v > want { gap = 1; exit } { print; want++ } END { exit gap }' "${'$'}{files[@]}" > /run/mfs-role.changelog.new || { log "fast start skipped: a gap after version $v0"; return 1; }
-  fi
-  ln "$m" "$D/metadata.mfs.back" || return 1
-  mv /run/mfs-role.changelog.new "$c"
-  log "seeded metadata.mfs.back (version $v0) and changelog.1.mfs ($(wc -l < "$c") changes)"
-}
-log "$prev -> $state"
-case "$state" in
-MASTER)
-  if mfsmaster test >/dev/null 2>&1; then setstate MASTER; log "mfsmaster already runs"; exit 0; fi
-  setstate PROMOTING
-  fresh=; [ -f "$D/.mfsmetalogger.lock" ] && [ "$D/metadata_ml.mfs.back" -nt "$D/.mfsmetalogger.lock" ] && fresh=1
-  stop_daemon mfsmetalogger
-  # This node's own master files older than the metalogger's start are superseded by its
-  # fresh download: set aside (never deleted), so the download can seed metadata.mfs.back.
-  # Without a fresh download they stay: mfsmaster -a picks the newest metadata and replays
-  # every changelog. The head of changelog_ml files too: the metalogger appends to them across its runs,
-  # and an earlier run's entries before a jump in versions stop mfsmaster -a at a "hole in
-  # change files" (as keepalived-ha's role script, which explains it).
-  if [ -n "$fresh" ]; then
-    old=$(find "$D" -maxdepth 1 -type f \( -name 'metadata.mfs*' -o -name 'changelog.*.mfs' \) ! -name metadata.mfs.empty ! -newer "$D/.mfsmetalogger.lock")
-    if [ -n "$old" ]; then
-      s="$D/stale-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$s"; mv $old "$s/"
-      log "set aside (older than the metalogger's download): $(echo $old)"
-    fi
-    for f in "$D"/changelog_ml.[0-9]*.mfs; do
-      [ -s "$f" ] || continue
-      cut=$(awk -F: '{ v = $1 + 0 } NR > 1 && v != p + 1 { c = NR } { p = v } END { print c + 0 }' "$f")
-      [ "$cut" -gt 1 ] || continue
-      s="$D/stale-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$s"; cp -p "$f" "$s/"
-      tail -n +"$cut" "$f" > "$f.new" && mv "$f.new" "$f"
-      log "kept only this metalogger run's entries of $f (from line $cut)"
-    done
-  fi
-  chown -R mfs:mfs "$D"
-  # One metadata load: the metalogger's download is seeded as metadata.mfs.back with the
-  # changes since it as changelog.1.mfs (so a new standby can download them at once), then
-  # mfsmaster -a; as keepalived-ha's role script, which explains it. Otherwise -a restore
-  # stores real metadata (a plain -a does not), then start serves it.
-  ok=
-  if [ -n "$fresh" ] && seed_back; then
-    chown mfs:mfs "$D/metadata.mfs.back" "$D/changelog.1.mfs"
-    mfsmaster -a start 9>&- >>/var/log/mfs-role.log 2>&1 && ok=1
-  else
-    mfsmaster -a restore 9>&- >>/var/log/mfs-role.log 2>&1 && mfsmaster start 9>&- >>/var/log/mfs-role.log 2>&1 && ok=1
-  fi
-  if [ -n "$ok" ]; then
-    setstate MASTER; log "promoted: mfsmaster runs"
-  else
-    setstate FAILED; log "promotion failed"; exit 1
-  fi
-  ;;
-BACKUP|FAULT|STOP)
-  if [ "$prev" = NONE ] && mfsmaster test >/dev/null 2>&1; then
-    # First notify after the lab started this node's master: keep it, keepalived makes it MASTER.
-    setstate "$state"; log "keeping the bootstrap master"; exit 0
-  fi
-  setstate "$state"
-  if mfsmaster test >/dev/null 2>&1; then stop_daemon mfsmaster; log "mfsmaster stopped"; fi
-  if [ "$state" != STOP ] && ! mfsmetalogger test >/dev/null 2>&1; then
-    mfsmetalogger start 9>&- >/dev/null 2>&1 && log "metalogger started"
-  fi
-  ;;
-esac
-exit 0
-`;
-
-/**
- * keepalived check: fit to hold or take the VIP. A majority of chunkservers must answer
- * (a node that cannot see the data servers is isolated), and the node must either run
- * mfsmaster or hold metadata through its metalogger.
- */
-/** Chunkservers the check probes at most: its cost per second stays flat at 40 or 79 chunkservers. */
-export const CHECK_SAMPLE = 9;
-
-/** At most CHECK_SAMPLE addresses, spread evenly over the list (all when there are fewer). */
-export function checkSample(addresses: readonly string[], max = CHECK_SAMPLE): string[] {
-  if (addresses.length <= max) return [...addresses];
-  return Array.from({ length: max }, (_, i) => addresses[Math.floor((i * addresses.length) / max)]!);
-}
-
-export function checkScript(allChunkservers: string[]): string {
-  // No external commands on the common path: keepalived runs this every second, and on a
-  // busy machine a slow check counts as a failed one. At fleet size a spread sample: forty
-  // probe subshells a second timed out at load 27 and left m1 in FAULT; a cut-off node
-  // still sees none of the sample.
-  const chunkserverAddresses = checkSample(allChunkservers);
-  return String.raw`#!/bin/bash
-# mfs-check.sh master: fails only when this node is the MASTER and its mfsmaster is gone (fall 1).
-if [ "$1" = master ]; then
-  role=; read -r role < /var/lib/mfs/.ha-role 2>/dev/null
-  [ "$role" = MASTER ] || exit 0
-  p=; c=; read -r p < /var/lib/mfs/.mfsmaster.lock 2>/dev/null && [ -n "$p" ] && read -r c < "/proc/$p/comm" 2>/dev/null && [ "$c" = mfsmaster ]
-  exit $?
-fi
-cs=(${chunkserverAddresses.join(' ')})
-pids=()
-for a in "${'$'}{cs[@]}"; do (exec 3<>"/dev/tcp/$a/9422") 2>/dev/null & pids+=($!); done
-[ -p /run/mfs-check.fifo ] || mkfifo /run/mfs-check.fifo
-# Up to 0.8 s for the probes (a cut-off host never answers), waking as soon as all are done.
-for _ in 1 2 3 4 5 6 7 8; do
-  left=0; for p in "${'$'}{pids[@]}"; do kill -0 "$p" 2>/dev/null && left=1; done
-  [ $left = 0 ] && break
-  read -r -t 0.1 _ <>/run/mfs-check.fifo
-done
-up=0
-for p in "${'$'}{pids[@]}"; do
-  if kill -0 "$p" 2>/dev/null; then kill -9 "$p" 2>/dev/null; else wait "$p" && up=$((up + 1)); fi
-done
-[ $((up * 2)) -gt ${'$'}{#cs[@]} ] || exit 1
-# Liveness from the daemons' lock files ('mfsmaster test' would log to syslog every second).
-runs() { local p c; read -r p < "/var/lib/mfs/.$1.lock" 2>/dev/null && [ -n "$p" ] && read -r c < "/proc/$p/comm" 2>/dev/null && [ "$c" = "$1" ]; }
-role=; read -r role < /var/lib/mfs/.ha-role 2>/dev/null
-[ "$role" = PROMOTING ] && exit 0
-runs mfsmaster && exit 0
-[ "$role" = MASTER ] && exit 1
-runs mfsmetalogger || exit 1
-# Downloaded metadata: a real file, not the 8-byte 'MFSM NEW' placeholder.
-h=; [ -s /var/lib/mfs/metadata_ml.mfs.back ] && read -r -N 8 h < /var/lib/mfs/metadata_ml.mfs.back 2>/dev/null
-[ -n "$h" ] && [ "$h" != "MFSM NEW" ]
-`;
-}
-
-/**
  * Bootstrap of the first master (m1): the VIP goes on at once so daemons connect without
- * waiting 3.4 s for keepalived (which adopts it); a fresh metadata file is made real with
- * one start/stop (a metalogger cannot copy 'MFSM NEW') and kept for the next lab.
+ * waiting for keepalived (which adopts it: keepalived-ha's role script keeps a master that
+ * runs at its first notify); a fresh metadata file is made real with one start/stop (a
+ * metalogger cannot copy 'MFSM NEW') and kept for the next lab. Under the role script's lock.
  */
 export function bootstrapMasterScript(vip: string, prefix: number, iface: string): string {
   return String.raw`set -e
 D=/var/lib/mfs
 ip -4 -o addr show dev ${iface} | grep -q " ${vip}/" || ip addr add ${vip}/${prefix} dev ${iface}
-exec 9>/run/mfs-role.lock
+exec 9>/run/mfs-ha.lock
 flock 9
 if [ "$(head -c 8 $D/metadata.mfs)" = "MFSM NEW" ]; then
   mfsmaster start 9>&- >/dev/null 2>&1
@@ -230,17 +77,16 @@ mfsmaster start 9>&- >/dev/null 2>&1 || { echo "mfsmaster did not start:"; tail 
 `;
 }
 
-/** Waits (up to 20 s) until a majority of the check's sample of chunkservers accepts TCP on 9422. */
-export function waitForChunkserversScript(all: string[]): string {
-  const addresses = checkSample(all);
-  return String.raw`for _ in $(seq 200); do
-  up=0
-  for a in ${addresses.join(' ')}; do (exec 3<>"/dev/tcp/$a/9422") 2>/dev/null && up=$((up + 1)); done
-  [ $((up * 2)) -gt ${addresses.length} ] && break
+/**
+ * Waits (up to about 20 s) until keepalived-ha's check would pass on this candidate (a
+ * majority of its sample of chunkservers listens, and the master runs): keepalived starts
+ * the moment its first check can pass.
+ */
+export const WAIT_FOR_CHECK_SCRIPT = String.raw`for _ in $(seq 200); do
+  /etc/keepalived/mfs-check.sh && break
   sleep 0.1
 done
 `;
-}
 
 /** The client: mount through the VIP (mfsmaster resolves to it in /etc/hosts), goal 2. */
 export const CLIENT_MOUNT_SCRIPT = String.raw`set -e

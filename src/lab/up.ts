@@ -10,7 +10,7 @@ import { checkSubnetFree, createBridge, createHostNetwork, listLabLinks, listLab
 import { cacheDir, devTemplateDir, hostDir, keysDir, labDir, labFile } from './paths.ts';
 import { LabError, runChecked, waitFor } from './proc.ts';
 import type { Progress } from './progress.ts';
-import { CLIENT_FILES_SCRIPT, CLIENT_MOUNT_SCRIPT, DEV_TEMPLATE, bootstrapMasterScript, waitForChunkserversScript } from './scripts.ts';
+import { CLIENT_FILES_SCRIPT, CLIENT_MOUNT_SCRIPT, DEV_TEMPLATE, WAIT_FOR_CHECK_SCRIPT, bootstrapMasterScript } from './scripts.ts';
 import { sshStep } from './ssh.ts';
 import { readState, writeState, type LabState } from './state.ts';
 import { readClusterView } from './mfs-view.ts';
@@ -217,13 +217,13 @@ async function startCluster(hosts: LabHostPlan[], phase: (name: string, detail?:
     ...chunkservers.map((h) => sshStep(h.name, 'starting mfschunkserver', start('mfschunkserver start'))),
     sshStep('ml', 'starting mfsmetalogger and mfscgiserv', start('mfsmetalogger start') + '\n' + start('mfscgiserv -R /usr/share/moosefs-cgi start')),
     sshStep('m2', 'starting mfsmetalogger', start('mfsmetalogger start')),
-    sshStep('m1', 'starting keepalived', waitForChunkserversScript(chunkservers.map((h) => h.address)) + start('keepalived')),
+    sshStep('m1', 'starting keepalived', WAIT_FOR_CHECK_SCRIPT + start('keepalived')),
   ]);
   done();
 
   // Both candidates start as BACKUP with nopreempt: whoever times out first keeps the VIP, so
   // m2 joins only once m1 is MASTER.
-  done = phase('vrrp', 'm1 MASTER (~3.4 s after keepalived starts), then keepalived on m2, mount and test files on cl');
+  done = phase('vrrp', 'm1 MASTER (~2 s after keepalived starts), then keepalived on m2, mount and test files on cl');
   const master = await waitFor(() => readRole('m1') === 'MASTER', 15_000, 50);
   if (!master) throw new LabError(`m1: keepalived did not become MASTER within 15 s (role: ${readRole('m1') ?? 'none'}); see ${path.join(hostDir('m1'), 'var/log/syslog')}`);
   await Promise.all([
@@ -256,9 +256,9 @@ async function waitHealthy(want: number, phase: (name: string, detail?: string) 
 }
 
 /**
- * The keepalived role the role script recorded on a candidate (MASTER, BACKUP, FAULT, ...):
- * the lab's own script keeps it in /var/lib/mfs/.ha-role, keepalived-ha's in /run/mfs-ha.role
- * (the host's private /run, read through its PID 1).
+ * The keepalived role keepalived-ha's role script recorded on a candidate (MASTER, BACKUP,
+ * FAULT, ...) in /run/mfs-ha.role (the host's private /run, read through its PID 1), both
+ * builds alike.
  */
 export function readRole(host: string): string | undefined {
   const read = (file: string) => {
@@ -268,8 +268,6 @@ export function readRole(host: string): string | undefined {
       return undefined;
     }
   };
-  const own = read(path.join(hostDir(host), 'var/lib/mfs/.ha-role'));
-  if (own !== undefined) return own;
   const init = readState()?.hosts.find((h) => h.name === host)?.initPid;
   return init === undefined ? undefined : read(`/proc/${init}/root/run/mfs-ha.role`);
 }

@@ -11,7 +11,7 @@ import { missingPackages } from '../../../src/lab/deps.ts';
 import { hostFiles, inventoryYaml, knownHosts, sshConfig } from '../../../src/lab/files.ts';
 import { planHosts } from '../../../src/lab/layout.ts';
 import { freeId, operatorFiles, sudoersFor } from '../../../src/lab/operator.ts';
-import { CLIENT_FILES_SCRIPT, CLIENT_MOUNT_SCRIPT, DEV_TEMPLATE, HOST_INIT, ROLE_SCRIPT, bootstrapMasterScript, checkScript, hostFstab, waitForChunkserversScript } from '../../../src/lab/scripts.ts';
+import { CLIENT_FILES_SCRIPT, CLIENT_MOUNT_SCRIPT, DEV_TEMPLATE, HOST_INIT, WAIT_FOR_CHECK_SCRIPT, bootstrapMasterScript, hostFstab } from '../../../src/lab/scripts.ts';
 
 describe('practice cluster files (no lab needed)', () => {
   it('plans hosts m1 m2 ml c1..cN cl spare on the lab subnet, and refuses a bad count', () => {
@@ -73,7 +73,11 @@ describe('practice cluster files (no lab needed)', () => {
       assert.match(c, /nopreempt/);
       assert.match(c, new RegExp(`priority ${prio}\\b`));
       assert.match(c, /weight 0/);
-      assert.match(c, /script "\/etc\/keepalived\/mfs-check.sh master"\n\s+interval 1\n\s+timeout 3\n\s+fall 1\n/);
+      assert.match(c, /script "\/etc\/keepalived\/mfs-check.sh master"\n\s+interval 1\n\s+timeout 4\n\s+fall 1\n/);
+      // keepalived-ha's design (ha-design.ts): VRRPv3, half-second adverts, unicast to the other candidate.
+      assert.match(c, /vrrp_version 3\n/);
+      assert.match(c, /advert_int 0\.5\n/);
+      assert.match(c, new RegExp(`unicast_peer \\{\\n\\s+10\\.77\\.0\\.${name === 'm1' ? 12 : 11} min_ttl 255\\n`));
       assert.match(c, /10\.77\.0\.100\/24 dev eth0/);
       for (const s of ['MASTER', 'BACKUP', 'FAULT', 'STOP']) assert.match(c, new RegExp(`mfs-role\\.sh ${s}"`));
     }
@@ -162,13 +166,11 @@ describe('practice cluster files (no lab needed)', () => {
   it('every embedded shell script parses (bash -n)', () => {
     const scripts = {
       HOST_INIT,
-      ROLE_SCRIPT,
       DEV_TEMPLATE,
       CLIENT_MOUNT_SCRIPT,
       CLIENT_FILES_SCRIPT,
-      check: checkScript(['10.77.0.21', '10.77.0.22']),
       bootstrap: bootstrapMasterScript('10.77.0.100', 24, 'eth0'),
-      waitCs: waitForChunkserversScript(['10.77.0.21']),
+      WAIT_FOR_CHECK_SCRIPT,
     };
     for (const [name, text] of Object.entries(scripts)) {
       const r = spawnSync('bash', ['-n'], { input: text, encoding: 'utf8' });

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ROLE_SCRIPT } from '../../../src/lab/scripts.ts';
+import { planHosts } from '../../../src/lab/layout.ts';
+import { keepalivedHaFiles } from '../../../src/lab/ha-design.ts';
 
 const CUT = /cut=\$\(awk -F: '([^']+)' "\$f"\)/;
 const runbook = fs.readFileSync(new URL('../../../runbooks/keepalived-ha.md', import.meta.url), 'utf8');
@@ -31,7 +32,8 @@ describe('changelog_ml head trim', () => {
 
   it('keepalived-ha and the practice cluster use the same program', () => {
     assert.ok(program, 'no `cut=$(awk …)` line in runbooks/keepalived-ha.md');
-    assert.equal(CUT.exec(ROLE_SCRIPT)?.[1], program);
+    const hosts = planHosts(3);
+    assert.equal(CUT.exec(keepalivedHaFiles(hosts[0]!, hosts)['mfs-role.sh'])?.[1], program);
   });
 
   it('an earlier run then a jump: the cut is at the first entry after the jump', () => {
