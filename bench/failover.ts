@@ -39,6 +39,7 @@ import { fileURLToPath } from 'node:url';
 import { daemonPids, vipHolders } from '../src/lab/break.ts';
 import { startHost } from '../src/lab/hosts.ts';
 import { labBreak, labDown, labUp } from '../src/lab/index.ts';
+import { LAB_LOCK_ENV } from '../src/lab/lock.ts';
 import { hostDir } from '../src/lab/paths.ts';
 import { readState, writeState } from '../src/lab/state.ts';
 import { holdMachineLabLock } from '../test/support/lab.ts';
@@ -330,7 +331,8 @@ function median(xs: number[]): number | undefined {
 }
 
 async function main(): Promise<void> {
-  holdMachineLabLock();
+  // Run inside `flock -x /run/lock/mfs-tui-lab-tests.lock env MFS_TUI_LAB_TEST_LOCK_HELD=1 …`: the lock is held already.
+  if (process.env[LAB_LOCK_ENV] !== '1') holdMachineLabLock();
   const rounds: Round[] = [];
   try {
     process.stderr.write(`lab up (runbooks) in ${dir} ...\n`);
