@@ -20,7 +20,7 @@ import { labBreak, labDown, labUp } from '../src/lab/index.ts';
 import { LAB_LOCK_ENV } from '../src/lab/lock.ts';
 import { hostDir } from '../src/lab/paths.ts';
 import { readState } from '../src/lab/state.ts';
-import { holdMachineLabLock } from '../test/integration/lab/helpers.ts';
+import { holdMachineLabLock } from '../test/support/lab.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const BUILD = process.argv[3] === 'runbooks' ? 'runbooks' : 'scripts';

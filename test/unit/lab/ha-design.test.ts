@@ -13,7 +13,7 @@ import { keepalivedHaFiles, labInventory } from '../../../src/lab/ha-design.ts';
 import { planHosts } from '../../../src/lab/layout.ts';
 import { runbookInputs } from '../../../src/lab/runbook-build.ts';
 import { parseKeepalivedConf } from '../../../src/status/keepalived-conf.ts';
-import { heredoc, renderBlock, runbook } from '../runbooks-library/render.ts';
+import { heredoc, renderBlock, runbook } from '../../support/runbook-library.ts';
 
 describe('lab --fast: the keepalived-ha design, from the runbook', () => {
   const rb = runbook('keepalived-ha');
