@@ -22,7 +22,8 @@ const known = (h: HostStatus): boolean => !!h.probe && h.reachable && !h.stale;
 const unreachable = (h: HostStatus): boolean => !h.reachable && h.failure === 'connect';
 const kaRuns = (h: HostStatus): boolean => known(h) && h.probe!.daemons.keepalived.length > 0;
 const vrrp = (h: HostStatus) => h.probe?.keepalived?.[0];
-const PROBE = 'ssh probe';
+const PROBE = (): string => t('triage.probe.ssh');
+const probePart = (part: string): string => t('triage.probe.sshPart', { part });
 
 /** The instance of a keepalived-ha setup: it tracks a weight-0 check and calls a notify script. */
 export function haInstance(conf: KeepalivedConf | undefined): VrrpInstanceConf | undefined {
@@ -31,10 +32,16 @@ export function haInstance(conf: KeepalivedConf | undefined): VrrpInstanceConf |
 
 function roleStartS(h: HostStatus): { s: number; saw: string } {
   const ps = h.probe?.promotionsS ?? [];
-  if (!ps.length) return { s: ROLE_START_DEFAULT_S, saw: `no earlier promotion logged on ${h.name}: ${ROLE_START_DEFAULT_S} s allowed for the role script` };
+  if (!ps.length) return { s: ROLE_START_DEFAULT_S, saw: t('triage.failover.noEarlierPromotion', { host: h.name, seconds: ROLE_START_DEFAULT_S }) };
   const worst = Math.max(...ps);
   const s = Math.max(5, Math.ceil(worst * 1.5 + 2));
-  return { s, saw: `${h.name}'s role script took ${ps.join(', ')} s to start a master before (/var/log/mfs-ha.log): ${s} s allowed` };
+  return { s, saw: t('triage.failover.roleScriptTook', { host: h.name, took: ps.join(', '), seconds: s }) };
+}
+
+/** What a VIP holder keepalived made MASTER shows: since when, and whether its mfsmaster started. */
+function masterWithVip(since: number | undefined, started: boolean): string {
+  if (since === undefined) return t(started ? 'triage.failover.masterWithVipStarting' : 'triage.failover.masterWithVipNotRunning');
+  return t(started ? 'triage.failover.masterWithVipSinceStarting' : 'triage.failover.masterWithVipSinceNotRunning', { since: iso(since * 1000) });
 }
 
 const fmt = (n: number) => String(Math.round(n * 100) / 100);
@@ -60,17 +67,17 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
     if (roleFile?.role === 'FAILED') {
       return {
         kind: 'not-expected',
-        why: [{ host: h.name, probe: `${PROBE} (/run/mfs-ha.role)`, saw: `${h.name}'s role script says its promotion FAILED ${roleFile.ageS} s ago (read /var/log/mfs-ha.log there)` }],
+        why: [{ host: h.name, probe: probePart('/run/mfs-ha.role'), saw: t('triage.failover.promotionFailed', { host: h.name, seconds: roleFile.ageS }) }],
       };
     }
     const role = roleStartS(h);
-    const t = vrrp(h)?.state === 'MASTER' ? vrrp(h)!.lastTransition : undefined;
-    const recent = t !== undefined && nowS - t <= role.s + FAILOVER_SLACK_S;
+    const tr = vrrp(h)?.state === 'MASTER' ? vrrp(h)!.lastTransition : undefined;
+    const recent = tr !== undefined && nowS - tr <= role.s + FAILOVER_SLACK_S;
     // PROMOTING: the role script runs. MASTER just now with the notify still ahead (role BACKUP/FAULT/none): about to run.
     // Role MASTER, or MASTER for long: its master ran and died (the dead-master case below).
     const promoting = (roleFile?.role === 'PROMOTING' && roleFile.ageS <= PROMOTION_CAP_S) || (recent && roleFile?.role !== 'MASTER');
     if (!promoting) continue;
-    const anchorAt = t !== undefined ? t * 1000 : status.at - roleFile!.ageS * 1000;
+    const anchorAt = tr !== undefined ? tr * 1000 : status.at - roleFile!.ageS * 1000;
     const window: FailoverWindow = {
       from: candidates.find((c) => c !== h)?.name,
       to: h.name,
@@ -78,25 +85,28 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
       expectedWithinS: role.s + FAILOVER_SLACK_S,
       terms: { detectS: 0, takeoverS: 0, roleStartS: role.s, slackS: FAILOVER_SLACK_S },
       anchorAt,
-      anchor: t !== undefined ? `keepalived made ${h.name} MASTER at ${iso(t * 1000)} (the VIP moved ${fmt(nowS - t)} s ago)` : `${h.name}'s role script has been promoting for ${roleFile!.ageS} s`,
+      anchor:
+        tr !== undefined
+          ? t('triage.failover.anchorMadeMaster', { host: h.name, at: iso(tr * 1000), seconds: fmt(nowS - tr) })
+          : t('triage.failover.anchorPromoting', { host: h.name, seconds: roleFile!.ageS }),
       // A role script still PROMOTING is waited for (up to PROMOTION_CAP_S), even past the usual time.
       deadlineAt: Math.max(anchorAt + (role.s + FAILOVER_SLACK_S) * 1000, roleFile?.role === 'PROMOTING' ? status.at + FAILOVER_SLACK_S * 1000 : 0),
       evidence: [
         {
           host: h.name,
-          probe: `${PROBE} (keepalived state dump)`,
-          saw: `MASTER with the VIP${t !== undefined ? ` since ${iso(t * 1000)}` : ''}; ${h.probe!.daemons.mfsmaster.length ? 'mfsmaster starting, not answering yet' : 'mfsmaster not running yet'}`,
+          probe: t('triage.probe.keepalivedDump'),
+          saw: masterWithVip(tr, h.probe!.daemons.mfsmaster.length > 0),
         },
-        ...(roleFile ? [{ host: h.name, probe: `${PROBE} (/run/mfs-ha.role)`, saw: `role ${roleFile.role} for ${roleFile.ageS} s` }] : []),
-        { host: h.name, probe: `${PROBE} (mfs-ha.log)`, saw: role.saw },
+        ...(roleFile ? [{ host: h.name, probe: probePart('/run/mfs-ha.role'), saw: t('triage.failover.roleFor', { role: roleFile.role, seconds: roleFile.ageS }) }] : []),
+        { host: h.name, probe: probePart('mfs-ha.log'), saw: role.saw },
       ],
     };
     return { kind: 'under-way', window };
   }
 
-  if (!dead) return { kind: 'not-expected', why: [{ probe: PROBE, saw: 'no master candidate is known to have run the master' }] };
+  if (!dead) return { kind: 'not-expected', why: [{ probe: PROBE(), saw: t('triage.failover.noKnownMaster') }] };
   const standbys = candidates.filter((c) => c !== dead);
-  if (!standbys.length) return { kind: 'not-expected', why: [{ probe: 'inventory', saw: `${dead.name} is the only master candidate: nothing to fail over to` }] };
+  if (!standbys.length) return { kind: 'not-expected', why: [{ probe: t('triage.probe.inventory'), saw: t('triage.failover.onlyCandidate', { host: dead.name }) }] };
 
   // The dead side: does anything release the VIP? A lost host's adverts stop; a live one needs a weight-0 check.
   let detectS = 0;
@@ -104,8 +114,7 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
   const deadConf = dead.probe?.keepalivedConf;
   if (known(dead)) {
     if (!kaRuns(dead)) {
-      if (dead.probe!.holdsVip)
-        return { kind: 'not-expected', why: [{ host: dead.name, probe: `${PROBE} (ps)`, saw: `keepalived does not run on ${dead.name}, which holds the VIP: nothing releases it` }] };
+      if (dead.probe!.holdsVip) return { kind: 'not-expected', why: [{ host: dead.name, probe: probePart('ps'), saw: t('triage.failover.noKeepalivedHolder', { host: dead.name }) }] };
     } else {
       const inst = haInstance(deadConf);
       if (!inst) {
@@ -114,10 +123,8 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
           why: [
             {
               host: dead.name,
-              probe: `${PROBE} (keepalived.conf)`,
-              saw: deadConf
-                ? `${dead.name}'s keepalived tracks no weight-0 check with a notify script (not the keepalived-ha setup): it keeps the VIP without a master`
-                : `${dead.name}'s keepalived configuration could not be read`,
+              probe: probePart('keepalived.conf'),
+              saw: deadConf ? t('triage.failover.noHaCheckDead', { host: dead.name }) : t('triage.failover.confUnreadable', { host: dead.name }),
             },
           ],
         };
@@ -127,16 +134,16 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
       if (st && st.state !== 'MASTER' && st.lastTransition !== undefined) released = st.lastTransition;
     }
   } else if (!unreachable(dead)) {
-    return { kind: 'not-expected', why: [{ host: dead.name, probe: PROBE, saw: `${dead.name}'s state is unknown` }] };
+    return { kind: 'not-expected', why: [{ host: dead.name, probe: PROBE(), saw: t('triage.failover.stateUnknown', { host: dead.name }) }] };
   }
 
   for (const s of standbys) {
     if (!known(s)) {
-      why.push({ host: s.name, probe: PROBE, saw: `standby ${s.name} ${unreachable(s) ? 'does not answer' : 'state unknown'}: it cannot be counted on to take over` });
+      why.push({ host: s.name, probe: PROBE(), saw: t(unreachable(s) ? 'triage.failover.standbyNoAnswer' : 'triage.failover.standbyUnknown', { host: s.name }) });
       continue;
     }
     if (!kaRuns(s)) {
-      why.push({ host: s.name, probe: `${PROBE} (ps)`, saw: `keepalived does not run on standby ${s.name}: nothing takes the VIP over` });
+      why.push({ host: s.name, probe: probePart('ps'), saw: t('triage.failover.standbyNoKeepalived', { host: s.name }) });
       continue;
     }
     const conf = s.probe!.keepalivedConf;
@@ -144,20 +151,20 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
     if (!inst) {
       why.push({
         host: s.name,
-        probe: `${PROBE} (keepalived.conf)`,
-        saw: conf ? `${s.name}'s keepalived has no keepalived-ha check (a weight-0 vrrp_script and a notify script)` : `${s.name}'s keepalived configuration could not be read`,
+        probe: probePart('keepalived.conf'),
+        saw: conf ? t('triage.failover.noHaCheckStandby', { host: s.name }) : t('triage.failover.confUnreadable', { host: s.name }),
       });
       continue;
     }
     const st = vrrp(s)?.state;
     if (st === 'FAULT') {
-      why.push({ host: s.name, probe: `${PROBE} (keepalived state dump)`, saw: `standby ${s.name}'s keepalived is FAULT: its check fails, it cannot take over` });
+      why.push({ host: s.name, probe: t('triage.probe.keepalivedDump'), saw: t('triage.failover.standbyFault', { host: s.name }) });
       continue;
     }
     // Like the deployed check (mfsmetalogger test): a running metalogger is enough for keepalived
     // to promote, also before its first changelog line (CI saw lost-master advised just then).
     if (s.probe!.daemons.mfsmetalogger.length === 0) {
-      why.push({ host: s.name, probe: `${PROBE} (ps)`, saw: `standby ${s.name} runs no metalogger: its check keeps it from taking over` });
+      why.push({ host: s.name, probe: probePart('ps'), saw: t('triage.failover.standbyNoMetalogger', { host: s.name }) });
       continue;
     }
     // Ready: BACKUP with current metadata. The window, from the deployed configuration.
@@ -172,7 +179,7 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
     let rest: number;
     if (released !== undefined) {
       anchorAt = released * 1000;
-      anchor = `${dead.name}'s keepalived left MASTER (${vrrp(dead)!.state}) at ${iso(anchorAt)}: its check failed, the VIP was released`;
+      anchor = t('triage.failover.anchorLeftMaster', { host: dead.name, state: vrrp(dead)!.state, at: iso(anchorAt) });
       rest = takeoverS + role.s + FAILOVER_SLACK_S;
     } else {
       const since = status.mfs.noMasterSince;
@@ -180,8 +187,10 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
       const seen = status.mfs.masterSeenAt;
       anchor =
         since !== undefined
-          ? `no master has answered since ${iso(since)}${seen !== undefined ? ` (one last answered at ${iso(seen)})` : ' (first seen by this triage: when the master died is not known)'}`
-          : `no master answers as of ${iso(status.at)} (first seen now: when the master died is not known)`;
+          ? seen !== undefined
+            ? t('triage.failover.anchorNoMasterSinceSeen', { since: iso(since), seen: iso(seen) })
+            : t('triage.failover.anchorNoMasterSince', { since: iso(since) })
+          : t('triage.failover.anchorNoMasterNow', { at: iso(status.at) });
       rest = n;
     }
     const deadlineAt = anchorAt + rest * 1000;
@@ -199,22 +208,33 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
           ? [
               {
                 host: dead.name,
-                probe: `${PROBE} (keepalived state dump)`,
-                saw: `keepalived ${vrrp(dead)?.state ?? 'state unknown'}${vrrp(dead)?.lastTransition !== undefined ? ` since ${iso(vrrp(dead)!.lastTransition! * 1000)}` : ''}`,
+                probe: t('triage.probe.keepalivedDump'),
+                saw:
+                  vrrp(dead)?.lastTransition !== undefined
+                    ? t('triage.failover.keepalivedSince', { state: vrrp(dead)?.state ?? t('triage.failover.unknownState'), since: iso(vrrp(dead)!.lastTransition! * 1000) })
+                    : t('triage.saw.keepalivedState', { state: vrrp(dead)?.state ?? t('triage.failover.unknownState') }),
               },
             ]
           : []),
         {
           host: s.name,
-          probe: `${PROBE} (keepalived state dump)`,
-          saw: `standby keepalived ${st ?? 'state unknown'}, metalogger running${s.probe!.metaloggerChangelog ? ` with metadata up to change ${s.probe!.metaloggerChangelog.version}` : ' (no changelog yet)'}`,
+          probe: t('triage.probe.keepalivedDump'),
+          saw: s.probe!.metaloggerChangelog
+            ? t('triage.failover.standbyReady', { state: st ?? t('triage.failover.unknownState'), version: s.probe!.metaloggerChangelog.version })
+            : t('triage.failover.standbyReadyNoChangelog', { state: st ?? t('triage.failover.unknownState') }),
         },
         {
           host: s.name,
-          probe: `${PROBE} (keepalived.conf)`,
-          saw: `${known(dead) ? `check ${checks.map((c) => `${c.name} every ${fmt(c.interval)} s, fall ${c.fall}, timeout ${fmt(c.timeout)} s`).join(' and ')}: noticed within ${fmt(detectS)} s; ` : `${dead.name}'s host is gone, no check to fail: 0 s; `}advert_int ${fmt(inst.advertInt)} s, priority ${inst.priority}: takeover within ${fmt(takeoverS)} s`,
+          probe: probePart('keepalived.conf'),
+          saw:
+            (known(dead)
+              ? t('triage.failover.detect', {
+                  checks: checks.map((c) => t('triage.failover.check', { name: c.name, interval: fmt(c.interval), fall: c.fall, timeout: fmt(c.timeout) })).join(t('triage.failover.checkSeparator')),
+                  seconds: fmt(detectS),
+                })
+              : t('triage.failover.detectGone', { host: dead.name })) + t('triage.failover.takeover', { advert: fmt(inst.advertInt), priority: inst.priority, seconds: fmt(takeoverS) }),
         },
-        { host: s.name, probe: `${PROBE} (mfs-ha.log)`, saw: role.saw },
+        { host: s.name, probe: probePart('mfs-ha.log'), saw: role.saw },
       ],
     };
     return status.at <= deadlineAt ? { kind: 'under-way', window } : { kind: 'overdue', window };

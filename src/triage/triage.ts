@@ -37,7 +37,9 @@ const RANK: Record<FindingCode, number> = {
   'probe-problem': 70,
 };
 
-const SSH = 'ssh probe';
+const SSH = (): string => t('triage.probe.ssh');
+/** `ssh probe (ps)`: the SSH probe's part that saw it (a command or a file, never translated). */
+const sshPart = (part: string): string => t('triage.probe.sshPart', { part });
 const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : t('triage.list', { items: xs.slice(0, -1).join(t('triage.listSeparator')), last: xs.at(-1)! }));
 
 /** Reached by this snapshot's probe (fresh data). */
@@ -52,19 +54,23 @@ const runs = (h: HostStatus, d: DaemonName): boolean => known(h) && h.probe!.dae
 
 function psEvidence(h: HostStatus, d: DaemonName): Evidence {
   const p = h.probe?.daemons[d][0];
-  return { host: h.name, probe: `${SSH} (ps)`, saw: p ? `${d} running (PID ${p.pid}, up ${formatUptime(p.uptimeS)})` : `${d} not running` };
+  return { host: h.name, probe: sshPart('ps'), saw: p ? t('triage.saw.running', { daemon: d, pid: p.pid, uptime: formatUptime(p.uptimeS) }) : t('triage.saw.notRunning', { daemon: d }) };
 }
 
 function unreachableEvidence(h: HostStatus): Evidence {
-  return { host: h.name, probe: SSH, saw: `no answer from ${h.address}${h.error ? `: ${h.error}` : ''}` };
+  return { host: h.name, probe: SSH(), saw: h.error ? t('triage.saw.noAnswerFromError', { address: h.address, error: h.error }) : t('triage.saw.noAnswerFrom', { address: h.address }) };
 }
 
 function keepalivedEvidence(h: HostStatus): Evidence {
-  if (!runs(h, 'keepalived')) return { host: h.name, probe: `${SSH} (ps)`, saw: 'keepalived not running' };
+  if (!runs(h, 'keepalived')) return { host: h.name, probe: sshPart('ps'), saw: t('triage.saw.notRunning', { daemon: 'keepalived' }) };
   const st = h.probe!.keepalived?.[0]?.state;
   const age = h.probe!.keepalivedDumpAgeS;
   // An old dump may show a state keepalived has left since: say how old it is.
-  return { host: h.name, probe: `${SSH} (keepalived state dump)`, saw: st ? `keepalived ${st}${age !== undefined && age > 5 ? ` (as of ${age} s ago)` : ''}` : 'keepalived running (state unknown)' };
+  return {
+    host: h.name,
+    probe: t('triage.probe.keepalivedDump'),
+    saw: st ? (age !== undefined && age > 5 ? t('triage.saw.keepalivedStateAsOf', { state: st, age }) : t('triage.saw.keepalivedState', { state: st })) : t('triage.saw.keepalivedStateUnknown'),
+  };
 }
 
 export function triage(status: ClusterStatus, library: readonly TriageRunbook[], opts: TriageOptions = {}): TriageReport {
@@ -80,12 +86,9 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     add('failover-under-way', {
       title: t('triage.title.failoverUnderWay', { window: describeWindow(w, status.at) }),
       hosts: [...(w.from ? [w.from] : []), w.to],
-      evidence: [{ probe: 'failover window', saw: `counted from ${w.anchor}` }, ...w.evidence, vipAnswer],
+      evidence: [{ probe: t('triage.probe.failoverWindow'), saw: t('triage.saw.countedFrom', { anchor: w.anchor }) }, ...w.evidence, vipAnswer],
       failover: w,
-      recommendation: none(
-        `no runbook while keepalived fails over: a new master should serve by ${new Date(w.deadlineAt).toISOString().slice(11, 19)}; recovering by hand now could make two masters.`,
-        ['Wait: `mfs-tui triage` looks again until the window has passed (or run it again).', `If no master serves by then, triage recommends ${fallback}.`],
-      ),
+      recommendation: none(t('triage.why.failoverUnderWay', { by: new Date(w.deadlineAt).toISOString().slice(11, 19) }), [t('triage.do.waitForWindow'), t('triage.do.thenRecommends', { fallback })]),
     });
   const vip = status.vip;
   const hosts = status.hosts;
@@ -101,22 +104,23 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   const versionOf = (name: string) => status.mfs.candidates.find((c) => c.host === name)?.master?.metadataVersion;
 
   // What mfscli said, as evidence shared by several findings.
-  const mfsVia = status.mfs.via ? ` (run on ${status.mfs.via})` : '';
+  const mfsVia = status.mfs.via ? t('triage.probe.runOn', { host: status.mfs.via }) : '';
+  const viaVipProbe = (args: string) => t('triage.probe.mfscliViaVip', { args, via: mfsVia });
   const vipAnswer: Evidence = {
-    probe: `mfscli -SIM via VIP${mfsVia}`,
+    probe: viaVipProbe('-SIM'),
     saw:
       status.mfs.error && !viaVip
-        ? `mfscli failed: ${status.mfs.error}`
+        ? t('triage.saw.mfscliFailed', { error: status.mfs.error })
         : !viaVip
-          ? 'no answer yet'
+          ? t('triage.saw.noAnswerYet')
           : viaVip.noMaster || !vipRow
-            ? `no master answers at ${vip} (Working master servers not found)`
-            : `master answers at ${vip}, metadata version ${vipRow.metadataVersion ?? '?'}`,
+            ? t('triage.saw.noMasterAt', { vip })
+            : t('triage.saw.masterAnswersAt', { vip, version: vipRow.metadataVersion ?? '?' }),
   };
   const candidateAnswers: Evidence[] = status.mfs.candidates.map((c) => ({
     host: c.host,
-    probe: `mfscli -SIM at ${c.address}${mfsVia}`,
-    saw: c.master?.answering ? `master answers, metadata version ${c.master.metadataVersion ?? '?'}` : 'no master answers',
+    probe: t('triage.probe.mfscliAt', { address: c.address, via: mfsVia }),
+    saw: c.master?.answering ? t('triage.saw.masterAnswers', { version: c.master.metadataVersion ?? '?' }) : t('triage.saw.noMasterAnswers'),
   }));
 
   // A standby keepalived made MASTER is promoting itself: whatever else looks odd about the VIP
@@ -142,7 +146,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
           : t('triage.title.splitBrainMasters', { hosts: list(two.map((h) => h.name)) }),
       hosts: two.map((h) => h.name),
       evidence: [
-        ...two.map((h) => ({ host: h.name, probe: `${SSH} (ip addr)`, saw: h.probe?.holdsVip ? `holds the VIP ${vip}` : `does not hold the VIP ${vip}` })),
+        ...two.map((h) => ({ host: h.name, probe: sshPart('ip addr'), saw: h.probe?.holdsVip ? t('triage.saw.holdsVip', { vip }) : t('triage.saw.notHoldsVip', { vip }) })),
         ...two.map((h) => psEvidence(h, 'mfsmaster')),
         ...two.map(keepalivedEvidence),
         ...candidateAnswers,
@@ -153,20 +157,18 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
           ? recommend(
               'fence-master',
               { fence: fence[0], fence_address: host(fence[0]!)?.address, keep: keep.name, keep_address: keep.address },
-              `${
-                versionsKnown
-                  ? `${keep.name} has the newest metadata (version ${versionOf(keep.name)}): keep it, fence ${list(fence)}.`
-                  : `keep the master with the newest metadata (fence-master compares the versions first and refuses the wrong way round); ${keep.name} is the likelier one.`
-              } Afterwards find why VRRP adverts do not pass between the candidates (a partition, a firewall dropping protocol 112, multicast off) and fix it before keepalived starts there again.`,
-              fence.length > 1 ? [`More than two masters: run fence-master once for each of ${list(fence)}.`] : undefined,
+              (versionsKnown
+                ? t('triage.why.splitBrainKeepNewest', { keep: keep.name, version: versionOf(keep.name)!, fence: list(fence) })
+                : t('triage.why.splitBrainKeepLikely', { keep: keep.name })) + t('triage.why.splitBrainAfterwards'),
+              fence.length > 1 ? [t('triage.do.fenceEach', { fence: list(fence) })] : undefined,
             )
-          : none('no runbook fits: fence-master keeps the master that holds the VIP, and no candidate holds it.', [
-              `Keep ${keep.name}${versionsKnown ? ` (metadata version ${versionOf(keep.name)}, the newest)` : ' (compare `mfscli -SIM` on each first: keep the newest metadata)'}; on ${list(fence)}: stop keepalived, then \`mfsmaster stop\`.`,
-              'Then `mfs-tui triage` again: it names what the VIP needs.',
+          : none(t('triage.why.splitBrainNoHolder'), [
+              versionsKnown ? t('triage.do.keepNewest', { keep: keep.name, version: versionOf(keep.name)!, fence: list(fence) }) : t('triage.do.keepCompare', { keep: keep.name, fence: list(fence) }),
+              t('triage.do.thenTriageVip'),
             ]),
     });
   } else if (serving.length > 1 && holders.length === 1 && promotingTo === holders[0]!.name) {
-    addFailover((takeover as { window: FailoverWindow }).window, 'fence-master if the old master still serves then');
+    addFailover((takeover as { window: FailoverWindow }).window, t('triage.fallback.fenceMaster'));
   } else if (serving.length > 1 && holders.length === 1) {
     // --- one VIP holder serves, another master answers beside it (a stale master came back) ---
     const holder = holders[0]!;
@@ -180,11 +182,11 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
             ? t('triage.title.secondMasterStale', { host: other.name, holder: holder.name, version: vo, holderVersion: vh })
             : t('triage.title.secondMaster', { host: other.name, holder: holder.name }),
         hosts: [other.name],
-        evidence: [{ host: holder.name, probe: `${SSH} (ip addr)`, saw: `holds the VIP ${vip}` }, psEvidence(other, 'mfsmaster'), keepalivedEvidence(other), ...candidateAnswers],
+        evidence: [{ host: holder.name, probe: sshPart('ip addr'), saw: t('triage.saw.holdsVip', { vip }) }, psEvidence(other, 'mfsmaster'), keepalivedEvidence(other), ...candidateAnswers],
         recommendation: recommend(
           'fence-master',
           { fence: other.name, fence_address: other.address, keep: holder.name, keep_address: holder.address },
-          `${holder.name} serves through the VIP; ${other.name} must stop serving its own metadata now, then come back as the standby (fence-master ends by offering rebuild-master).`,
+          t('triage.why.secondMaster', { holder: holder.name, host: other.name }),
         ),
       });
     }
@@ -200,7 +202,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     add('stale-master', {
       title: t(holder ? 'triage.title.staleMasterOn' : 'triage.title.staleMaster', { host: holder?.name ?? '', version: vipRow.metadataVersion, newer: ahead[0]?.version ?? t('triage.newer') }),
       hosts: holder ? [holder.name] : [],
-      evidence: [vipAnswer, ...ahead.map((l) => ({ host: l.host, probe: `${SSH} (changelog_ml.0.mfs)`, saw: `last change ${l.version} (${l.changelogAgeS} s ago)` }))],
+      evidence: [vipAnswer, ...ahead.map((l) => ({ host: l.host, probe: sshPart('changelog_ml.0.mfs'), saw: t('triage.saw.lastChange', { version: l.version, age: l.changelogAgeS }) }))],
       recommendation: recommend(
         'lost-master',
         {
@@ -210,10 +212,8 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
           target_address: target?.address,
           metalogger: metalogger && metalogger.name !== target?.name ? metalogger.name : target?.name,
         },
-        `the metalogger data on ${target?.name ?? 'the metalogger'} is newer than what ${holder?.name ?? 'the VIP holder'} serves: promote it, as when the master host is lost.`,
-        [
-          `Fence ${holder?.name ?? 'the VIP holder'} first: \`mfsmaster stop\`, stop keepalived and remove the VIP there. Chunkservers connected to a stale master delete chunks of newer files; lost-master refuses while its ports 9419-9421 answer.`,
-        ],
+        t('triage.why.staleMaster', { target: target?.name ?? t('triage.word.theMetalogger'), holder: holder?.name ?? t('triage.word.theVipHolder') }),
+        [t('triage.do.fenceStaleFirst', { holder: holder?.name ?? t('triage.word.theVipHolder') })],
       ),
     });
   }
@@ -227,40 +227,41 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     // it may be taking over, so nothing is promoted beside it (CI: a stale standby was skipped).
     const unknownCandidates = candidates.filter((h) => stateUnknown(h) || (!known(h) && !unreachable(h) && !lockedOut(h)));
     const holder = holders[0];
-    const noVip: Evidence[] = holder ? [] : live.map((h) => ({ host: h.name, probe: `${SSH} (ip addr)`, saw: `does not hold the VIP ${vip}` }));
+    const noVip: Evidence[] = holder ? [] : live.map((h) => ({ host: h.name, probe: sshPart('ip addr'), saw: t('triage.saw.notHoldsVip', { vip }) }));
     if (holder || lost.length === 0) {
       // The host that ran the master is up: the VIP holder, else the candidate whose keepalived check fails.
       const guess = holder ?? live.find((h) => h.probe!.keepalived?.[0]?.state === 'FAULT') ?? live.find((h) => !runs(h, 'mfsmetalogger')) ?? live[0];
       const fo = guess ? judgeFailover(status, guess) : undefined;
-      if (guess && fo?.kind === 'under-way') addFailover(fo.window, `power-cut for ${guess.name}`);
+      if (guess && fo?.kind === 'under-way') addFailover(fo.window, t('triage.fallback.powerCut', { host: guess.name }));
       else if (guess) {
         // keepalived just made this host MASTER: its role script may still be starting the master.
         const ka = holder?.probe?.keepalived?.[0];
         const movedS = ka?.state === 'MASTER' && ka.lastTransition !== undefined ? Math.round(status.at / 1000 - ka.lastTransition) : undefined;
         const justMoved = movedS !== undefined && movedS >= 0 && movedS < 60;
         const cautions = [
-          ...(justMoved
-            ? [`keepalived moved the VIP to ${guess.name} ${movedS} s ago: a failover may still be starting its master. Run triage again in a few seconds before recovering by hand.`]
-            : []),
-          ...(unknownCandidates.length
-            ? [`The state of ${list(unknownCandidates.map((h) => h.name))} is unknown (it answered SSH, not the probe): it may be taking over. Run triage again in a few seconds before recovering.`]
-            : []),
+          ...(justMoved ? [t('triage.do.justMoved', { host: guess.name, seconds: movedS })] : []),
+          ...(unknownCandidates.length ? [t('triage.do.unknownMayTakeOver', { hosts: list(unknownCandidates.map((h) => h.name)) })] : []),
         ];
         judged.set(findings.length, fo!);
         add('master-down', {
           title: holder ? t('triage.title.masterDownVip', { host: guess.name, vip }) : t('triage.title.masterDown', { host: guess.name }),
           hosts: [guess.name],
           evidence: [
-            ...(holder ? [{ host: holder.name, probe: `${SSH} (ip addr)`, saw: `holds the VIP ${vip}` }] : noVip),
+            ...(holder ? [{ host: holder.name, probe: sshPart('ip addr'), saw: t('triage.saw.holdsVip', { vip }) }] : noVip),
             ...live.map((h) => psEvidence(h, 'mfsmaster')),
             ...live.map(keepalivedEvidence),
-            ...(justMoved ? [{ host: guess.name, probe: `${SSH} (keepalived state dump)`, saw: `became MASTER ${movedS} s ago` }] : []),
+            ...(justMoved ? [{ host: guess.name, probe: t('triage.probe.keepalivedDump'), saw: t('triage.saw.becameMaster', { seconds: movedS }) }] : []),
             vipAnswer,
           ],
           recommendation: recommend(
             'power-cut',
             { host: guess.name, host_address: guess.address, metalogger: metalogger?.name },
-            `${guess.name} is up but its master is not running: recover it with mfsmaster -a, version checked against the metalogger${holder ? '' : ` (no host holds the VIP; ${guess.name} is the likeliest last master: ${guess.probe!.keepalived?.[0]?.state === 'FAULT' ? 'its keepalived check fails' : 'check the input'})`}.`,
+            holder
+              ? t('triage.why.powerCut', { host: guess.name })
+              : t('triage.why.powerCutNoVip', {
+                  host: guess.name,
+                  because: guess.probe!.keepalived?.[0]?.state === 'FAULT' ? t('triage.why.itsCheckFails') : t('triage.why.checkTheInput'),
+                }),
             cautions.length ? cautions : undefined,
           ),
         });
@@ -271,7 +272,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       // Evidence that a live candidate is becoming the master right now, whatever the window says.
       const takingOver = live.filter((h) => h.probe!.holdsVip || h.probe!.keepalived?.some((k) => k.state === 'MASTER') || ['PROMOTING', 'MASTER'].includes(h.probe!.haRole?.role ?? ''));
       const fo = judgeFailover(status, old);
-      if (fo.kind === 'under-way') addFailover(fo.window, `lost-master (promote ${target?.name ?? 'the metalogger data'})`);
+      if (fo.kind === 'under-way') addFailover(fo.window, t('triage.fallback.lostMaster', { target: target?.name ?? t('triage.word.theMetaloggerData') }));
       else judged.set(findings.length, fo);
       if (fo.kind !== 'under-way')
         add('master-host-unreachable', {
@@ -287,14 +288,11 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
           // A candidate that answers SSH but not the probe may be taking over right now:
           // promoting another host beside it would make two masters. Look again first.
           recommendation: takingOver.length
-            ? none(
-                `no runbook yet: ${list(takingOver.map((h) => h.name))} ${takingOver.length > 1 ? 'are' : 'is'} taking the master over (keepalived MASTER, the VIP or the role script promoting); promoting another host now risks two masters.`,
-                ['Run `mfs-tui triage` again in a few seconds: a promotion takes seconds to start its master.'],
-              )
+            ? none(t('triage.why.takingOver', { hosts: list(takingOver.map((h) => h.name)), count: takingOver.length }), [t('triage.do.againPromotion')])
             : unknownCandidates.length
-              ? none(`no runbook yet: ${list(unknownCandidates.map((h) => h.name))} answers SSH but not the probe, and may be taking over as master; promoting another host now risks two masters.`, [
-                  'Run `mfs-tui triage` again in a few seconds: a failover takes a few seconds to start its master.',
-                  `If ${list(unknownCandidates.map((h) => h.name))} stays unknown, look at it by hand (\`ssh ${unknownCandidates[0]!.name} 'ps -e | grep mfs; ip -br addr'\`) before any promotion.`,
+              ? none(t('triage.why.unknownTakingOver', { hosts: list(unknownCandidates.map((h) => h.name)) }), [
+                  t('triage.do.againFailover'),
+                  t('triage.do.lookByHandUnknown', { hosts: list(unknownCandidates.map((h) => h.name)), host: unknownCandidates[0]!.name }),
                 ])
               : recommend(
                   'lost-master',
@@ -305,7 +303,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
                     target_address: target?.address,
                     metalogger: metalogger && metalogger.name !== target?.name ? metalogger.name : target?.name,
                   },
-                  `${old.name} does not answer and no master serves: promote the metalogger data on ${target?.name ?? 'the standby'}.`,
+                  t('triage.why.lostMaster', { old: old.name, target: target?.name ?? t('triage.word.theStandby') }),
                 ),
         });
     }
@@ -315,40 +313,31 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   if (serving.length >= 1 && holders.length <= 1 && !findings.some((f) => f.code === 'split-brain')) {
     const master = serving[0]!;
     const haAnywhere = candidates.some((h) => runs(h, 'keepalived'));
-    const byHand = `Now, by hand: \`ip addr add ${vip}/<prefix> dev <interface>\` on ${master.name}${holders[0] ? ` after \`ip addr del\` on ${holders[0].name}` : ''} (clients, chunkservers and metaloggers reach the master only through the VIP).`;
+    const byHand = holders[0] ? t('triage.do.vipByHandMove', { vip, host: master.name, holder: holders[0].name }) : t('triage.do.vipByHand', { vip, host: master.name });
     const vipFix = (why: string): Recommendation =>
       haAnywhere
-        ? none(`no runbook fits: ${why}; keepalived runs, so its check or its VRRP state is the problem.`, [
-            `Look at keepalived on ${list(candidates.map((h) => h.name))}: a FAULT state means its check script fails (\`tail /var/log/syslog\`, the check's own output).`,
-            byHand,
-            'Then `mfs-tui triage` again.',
-          ])
-        : recommend(
-            'keepalived-ha',
-            { first: master.name },
-            `${why}, and no keepalived runs on any master candidate: keepalived-ha puts the VIP under keepalived with ${master.name} as the active master.`,
-            [byHand],
-          );
+        ? none(t('triage.why.vipKeepalivedRuns', { why }), [t('triage.do.lookAtKeepalived', { hosts: list(candidates.map((h) => h.name)) }), byHand, t('triage.do.thenTriage')])
+        : recommend('keepalived-ha', { first: master.name }, t('triage.why.vipNoKeepalived', { why, host: master.name }), [byHand]);
     const holder = holders[0];
     if (holder && promotingTo === holder.name) {
-      addFailover((takeover as { window: FailoverWindow }).window, `a look at keepalived on ${holder.name}`);
+      addFailover((takeover as { window: FailoverWindow }).window, t('triage.fallback.lookAtKeepalived', { host: holder.name }));
     } else if (holder && !runs(holder, 'mfsmaster') && !serving.includes(holder)) {
       add('vip-without-master', {
         title: t('triage.title.vipWithoutMaster', { vip, holder: holder.name, master: master.name }),
         hosts: [holder.name],
-        evidence: [{ host: holder.name, probe: `${SSH} (ip addr)`, saw: `holds the VIP ${vip}` }, psEvidence(holder, 'mfsmaster'), psEvidence(master, 'mfsmaster'), vipAnswer],
-        recommendation: vipFix(`the VIP does not lead to the master on ${master.name}`),
+        evidence: [{ host: holder.name, probe: sshPart('ip addr'), saw: t('triage.saw.holdsVip', { vip }) }, psEvidence(holder, 'mfsmaster'), psEvidence(master, 'mfsmaster'), vipAnswer],
+        recommendation: vipFix(t('triage.why.vipNotToMaster', { host: master.name })),
       });
     } else if (!holder && !vipRow && !candidates.some((h) => !known(h) && !unreachable(h))) {
       add('no-vip-holder', {
         title: t('triage.title.noVipHolder', { vip, master: master.name }),
         hosts: candidates.map((h) => h.name),
         evidence: [
-          ...candidates.filter(known).map((h) => ({ host: h.name, probe: `${SSH} (ip addr)`, saw: `does not hold the VIP ${vip}` })),
+          ...candidates.filter(known).map((h) => ({ host: h.name, probe: sshPart('ip addr'), saw: t('triage.saw.notHoldsVip', { vip }) })),
           psEvidence(master, 'mfsmaster'),
           ...candidates.filter(known).map(keepalivedEvidence),
         ],
-        recommendation: vipFix('no host holds the VIP'),
+        recommendation: vipFix(t('triage.why.noVipHolder')),
       });
     }
   }
@@ -366,8 +355,8 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
         recommendation: recommend(
           'rebuild-master',
           { new: h.name, new_address: h.address, current: current.name, metalogger: metalogger?.name },
-          `the cluster runs on one master (${current.name}); once ${h.name} is back (or reinstalled), or with another host as new, rebuild-master makes a standby again.`,
-          [`If ${h.name} comes back, keep it from starting mfsmaster or keepalived on its old metadata (fence it) until rebuild-master runs.`],
+          t('triage.why.rebuildMaster', { master: current.name, host: h.name }),
+          [t('triage.do.fenceUntilRebuilt', { host: h.name })],
         ),
       });
     }
@@ -386,11 +375,9 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
         title: t(fault ? 'triage.title.standbyFault' : 'triage.title.standbyNoKeepalived', { host: h.name }),
         hosts: [h.name],
         evidence: [keepalivedEvidence(h), psEvidence(h, 'mfsmetalogger'), changelogEvidence(h)],
-        recommendation: none('no runbook fits: the standby needs its metalogger with current metadata and keepalived running; until then a lost master does not fail over.', [
-          ...(runs(h, 'mfsmetalogger')
-            ? [`On ${h.name}: \`mfsmetalogger restart\` (it downloads the metadata from the master at start); keepalived's check passes once it has it.`]
-            : [`On ${h.name}: \`mfsmetalogger start\` (the standby keeps current metadata through it).`]),
-          ...(off ? [`Then start keepalived on ${h.name}.`] : ["If it stays FAULT, read the check script's reason (a majority of chunkservers must answer on 9422 from there)."]),
+        recommendation: none(t('triage.why.standbyNotReady'), [
+          runs(h, 'mfsmetalogger') ? t('triage.do.restartStandbyMetalogger', { host: h.name }) : t('triage.do.startStandbyMetalogger', { host: h.name }),
+          off ? t('triage.do.startKeepalived', { host: h.name }) : t('triage.do.ifStaysFault'),
         ]),
       });
     }
@@ -400,30 +387,28 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
   const c = viaVip && !viaVip.noMaster ? viaVip.chunkClasses : undefined;
   const disconnected = viaVip?.disconnected ?? [];
   const hostByIp = (ip: string) => hosts.find((h) => h.address === ip)?.name;
-  const csEvidence: Evidence[] = disconnected.map((d) => ({ host: hostByIp(d.ip), probe: `mfscli -SCS via VIP${mfsVia}`, saw: `chunkserver ${d.ip}:${d.port} (id ${d.id}) disconnected` }));
+  const csEvidence: Evidence[] = disconnected.map((d) => ({
+    host: hostByIp(d.ip),
+    probe: viaVipProbe('-SCS'),
+    saw: t('triage.saw.chunkserverDisconnected', { address: `${d.ip}:${d.port}`, id: d.id }),
+  }));
   const bringBack = disconnected.length
-    ? `Bring back the disconnected chunkserver${disconnected.length > 1 ? 's' : ''} ${list(disconnected.map((d) => hostByIp(d.ip) ?? d.ip))} (the chunkserver finding${disconnected.length > 1 ? 's say' : ' says'} how): their copies return when they reconnect.`
-    : 'Bring back every chunkserver that stopped (see the chunkserver findings).';
+    ? t('triage.do.bringBackDisconnected', { count: disconnected.length, hosts: list(disconnected.map((d) => hostByIp(d.ip) ?? d.ip)) })
+    : t('triage.do.bringBackStopped');
   if (c?.missing) {
     add('missing-chunks', {
       title: t('triage.title.missingChunks', { count: c.missing }),
       hosts: [],
-      evidence: [{ probe: `mfscli -SIC via VIP${mfsVia}`, saw: `chunk matrix: ${c.missing} missing` }, ...csEvidence],
-      recommendation: none('no runbook restores chunks: the copies are only on chunkservers that are not connected, or lost.', [
-        bringBack,
-        'If every chunkserver is back and chunks are still missing, their files are damaged: find them with `mfsfileinfo` and decide per file (`mfsfilerepair` keeps what is left).',
-      ]),
+      evidence: [{ probe: viaVipProbe('-SIC'), saw: t('triage.saw.chunksMissing', { count: c.missing }) }, ...csEvidence],
+      recommendation: none(t('triage.why.missingChunks'), [bringBack, t('triage.do.damagedFiles')]),
     });
   }
   if (c?.endangered) {
     add('endangered-chunks', {
       title: t('triage.title.endangeredChunks', { count: c.endangered }),
       hosts: [],
-      evidence: [{ probe: `mfscli -SIC via VIP${mfsVia}`, saw: `chunk matrix: ${c.endangered} endangered` }, ...csEvidence],
-      recommendation: none('no runbook fits: replication restores the copies by itself once the chunkservers are back.', [
-        bringBack,
-        'Stop nothing else meanwhile: one more lost chunkserver makes these chunks missing.',
-      ]),
+      evidence: [{ probe: viaVipProbe('-SIC'), saw: t('triage.saw.chunksEndangered', { count: c.endangered }) }, ...csEvidence],
+      recommendation: none(t('triage.why.endangeredChunks'), [bringBack, t('triage.do.stopNothingElse')]),
     });
   }
 
@@ -441,20 +426,11 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       hosts: [h.name],
       evidence: [...(gone ? [unreachableEvidence(h)] : [psEvidence(h, 'mfschunkserver')]), ...csEvidence.filter((e) => e.host === h.name)],
       recommendation: dead
-        ? recommend(
-            'restart-daemon',
-            { host: h.name, host_address: h.address, daemon: 'chunkserver' },
-            `${h.name} answers but mfschunkserver does not run there: start it, after reading why it stopped (the runbook shows its last log lines and disks).`,
-          )
-        : none(
-            gone ? 'no runbook fits: the host must be reachable over SSH first.' : 'no runbook fits: mfschunkserver runs on the host but the master does not see it, a network problem between them.',
-            [
-              gone
-                ? `Reach ${h.name} (console, power, network) and start it; mfschunkserver must start at boot.`
-                : `On ${h.name}: check that it reaches the VIP ${vip} on port 9420 (\`mfschunkserver restart\` if it hangs).`,
-              'Then `mfs-tui triage` again: undergoal chunks replicate by themselves once it is back.',
-            ],
-          ),
+        ? recommend('restart-daemon', { host: h.name, host_address: h.address, daemon: 'chunkserver' }, t('triage.why.restartChunkserver', { host: h.name }))
+        : none(gone ? t('triage.why.hostUnreachable') : t('triage.why.chunkserverNotSeen'), [
+            gone ? t('triage.do.reachChunkserver', { host: h.name }) : t('triage.do.checkChunkserverPort', { host: h.name, vip }),
+            t('triage.do.thenTriageUndergoal'),
+          ]),
     });
   }
   for (const d of disconnected.filter((x) => !reportedIps.has(x.ip))) {
@@ -462,7 +438,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       title: t('triage.title.unknownChunkserverDisconnected', { address: `${d.ip}:${d.port}`, id: d.id }),
       hosts: [],
       evidence: csEvidence.filter((e) => e.saw.includes(`${d.ip}:${d.port}`)),
-      recommendation: none('no runbook restarts a chunkserver, and this one is not in the inventory.', [`Start it on ${d.ip}, or remove it for good: \`mfscli -H ${vip} -CRC ${d.ip}:${d.port}\`.`]),
+      recommendation: none(t('triage.why.unknownChunkserver'), [t('triage.do.startOrRemoveChunkserver', { ip: d.ip, vip, address: `${d.ip}:${d.port}` })]),
     });
   }
 
@@ -480,21 +456,19 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       evidence: [
         gone ? unreachableEvidence(h) : psEvidence(h, 'mfsmetalogger'),
         ...(masterAnswers && viaVip!.sections.has('IG')
-          ? [{ probe: `mfscli -SMB via VIP${mfsVia}`, saw: viaVip!.metaloggers.length ? `metaloggers connected: ${viaVip!.metaloggers.map((m) => m.ip).join(', ')}` : 'no metalogger connected' }]
+          ? [
+              {
+                probe: viaVipProbe('-SMB'),
+                saw: viaVip!.metaloggers.length ? t('triage.saw.metaloggersConnected', { ips: viaVip!.metaloggers.map((m) => m.ip).join(', ') }) : t('triage.saw.noMetaloggerConnected'),
+              },
+            ]
           : []),
       ],
       recommendation: dead
-        ? recommend(
-            'restart-daemon',
-            { host: h.name, host_address: h.address, daemon: 'metalogger' },
-            `${h.name} answers but mfsmetalogger does not run there: start it (it downloads the metadata again). Until it runs, a lost master host loses the changes since its last metadata save.`,
-          )
-        : none(
-            gone
-              ? 'no runbook fits: the host must be reachable over SSH first. Until the metalogger runs, a lost master host loses the changes since its last metadata save.'
-              : 'no runbook fits: the metalogger runs but the master does not see it, a network problem between them.',
-            [gone ? `Reach ${h.name} and start it; mfsmetalogger must start at boot.` : `On ${h.name}: check that it reaches the VIP ${vip} on port 9419, then \`mfsmetalogger restart\`.`],
-          ),
+        ? recommend('restart-daemon', { host: h.name, host_address: h.address, daemon: 'metalogger' }, t('triage.why.restartMetalogger', { host: h.name }))
+        : none(gone ? t('triage.why.metaloggerUnreachable') : t('triage.why.metaloggerNotSeen'), [
+            gone ? t('triage.do.reachMetalogger', { host: h.name }) : t('triage.do.checkMetaloggerPort', { host: h.name, vip }),
+          ]),
     });
   }
   const lagMax = opts.metaloggerLagVersions ?? 100;
@@ -503,10 +477,8 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       severity: 'warning',
       title: t('triage.title.metaloggerLagging', { host: l.host, behind: l.behind }),
       hosts: [l.host],
-      evidence: [vipAnswer, { host: l.host, probe: `${SSH} (changelog_ml.0.mfs)`, saw: `last change ${l.version} (${l.changelogAgeS} s ago)` }],
-      recommendation: none('no runbook fits: a lagging metalogger needs its connection to the master checked.', [
-        `On ${l.host}: check that it reaches the VIP ${vip} on port 9419, then \`mfsmetalogger restart\`.`,
-      ]),
+      evidence: [vipAnswer, { host: l.host, probe: sshPart('changelog_ml.0.mfs'), saw: t('triage.saw.lastChange', { version: l.version, age: l.changelogAgeS }) }],
+      recommendation: none(t('triage.why.metaloggerLagging'), [t('triage.do.checkMetaloggerPort', { host: l.host, vip })]),
     });
   }
 
@@ -515,10 +487,8 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       severity: 'warning',
       title: t('triage.title.undergoalChunks', { count: c.undergoal }),
       hosts: [],
-      evidence: [{ probe: `mfscli -SIC via VIP${mfsVia}`, saw: `chunk matrix: ${c.undergoal} undergoal` }, ...csEvidence],
-      recommendation: none('no runbook fits: the master replicates undergoal chunks by itself.', [
-        disconnected.length ? bringBack : 'Wait and check again; if the count does not fall, there are fewer chunkservers than the goal asks for (`mfsgetgoal`).',
-      ]),
+      evidence: [{ probe: viaVipProbe('-SIC'), saw: t('triage.saw.chunksUndergoal', { count: c.undergoal }) }, ...csEvidence],
+      recommendation: none(t('triage.why.undergoalChunks'), [disconnected.length ? bringBack : t('triage.do.waitUndergoal')]),
     });
   }
 
@@ -529,7 +499,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       title: h.roles.length ? t('triage.title.hostUnreachableRoles', { host: h.name, roles: h.roles.join(', ') }) : t('triage.title.hostUnreachable', { host: h.name }),
       hosts: [h.name],
       evidence: [unreachableEvidence(h)],
-      recommendation: none('no runbook fits: the host must be reachable over SSH first.', [`Check ${h.name}'s power, network and sshd (\`ssh ${h.name} true\`).`]),
+      recommendation: none(t('triage.why.hostUnreachable'), [t('triage.do.checkHost', { host: h.name })]),
     });
   }
 
@@ -540,11 +510,8 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       severity: candidate ? 'critical' : 'warning',
       title: t(candidate ? 'triage.title.hostStateUnknownCandidate' : 'triage.title.hostStateUnknown', { host: h.name }),
       hosts: [h.name],
-      evidence: [{ host: h.name, probe: SSH, saw: h.error ?? 'no status' }],
-      recommendation: none(`no runbook fits while ${h.name}'s state is unknown: triage does not guess it.`, [
-        `Run \`mfs-tui triage\` again in a few seconds: a host in the middle of a failover, or under heavy load, answers slowly.`,
-        `If it stays so: on ${h.name}, \`uptime\` and \`dmesg | tail\` (a hung disk or mount blocks ps and ip).`,
-      ]),
+      evidence: [{ host: h.name, probe: SSH(), saw: h.error ?? t('triage.saw.noStatus') }],
+      recommendation: none(t('triage.why.stateUnknown', { host: h.name }), [t('triage.do.againSlowHost'), t('triage.do.ifStaysUnknown', { host: h.name })]),
     });
   }
 
@@ -556,11 +523,8 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       rank: candidate ? RANK['host-locked-out'] : 64,
       title: t(candidate ? 'triage.title.lockedOutCandidate' : 'triage.title.lockedOut', { host: h.name, why: loginLabel(h.login) }),
       hosts: [h.name],
-      evidence: [{ host: h.name, probe: SSH, saw: `${loginSeen(h)}${h.error ? `: ${h.error}` : ''}` }, ...candidateAnswers.filter((e) => e.host === h.name)],
-      recommendation: none(
-        `no runbook fits until mfs-tui can log into ${h.name}: what runs there is unknown${candidate ? ', and recovering a master beside one that may be running makes two' : ''}.`,
-        [...accessHowTo(h), 'Then `mfs-tui triage` again.'],
-      ),
+      evidence: [{ host: h.name, probe: SSH(), saw: `${loginSeen(h)}${h.error ? `: ${h.error}` : ''}` }, ...candidateAnswers.filter((e) => e.host === h.name)],
+      recommendation: none(t(candidate ? 'triage.why.lockedOutCandidate' : 'triage.why.lockedOut', { host: h.name }), [...accessHowTo(h), t('triage.do.thenTriage')]),
     });
   }
 
@@ -572,11 +536,11 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     for (const f of findings) {
       const r = f.recommendation;
       if (r.kind !== 'runbook' || !HIGH_RISK.has(riskOf(library, r.runbook) ?? 'low')) continue;
-      f.recommendation = none(
-        `fix access to ${names} first: ${r.runbook} would fit what the other hosts show, but mfs-tui cannot log into ${names} (${list(locked.map((h) => loginLabel(h.login)))}), so whether a master runs there is unknown.`,
-        [...locked.flatMap(accessHowTo), `Then \`mfs-tui triage\` again; it recommends ${r.runbook} only once ${names} is known not to be serving or taking over.`],
-      );
-      f.evidence = [...f.evidence, ...locked.map((h) => ({ host: h.name, probe: SSH, saw: loginSeen(h) }))];
+      f.recommendation = none(t('triage.why.fixAccessFirst', { hosts: names, runbook: r.runbook, why: list(locked.map((h) => loginLabel(h.login))) }), [
+        ...locked.flatMap(accessHowTo),
+        t('triage.do.thenTriageRecommends', { runbook: r.runbook, hosts: names }),
+      ]);
+      f.evidence = [...f.evidence, ...locked.map((h) => ({ host: h.name, probe: SSH(), saw: loginSeen(h) }))];
     }
   }
 
@@ -591,15 +555,13 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
     if (r.kind !== 'runbook' || !HIGH_RISK.has(riskOf(library, r.runbook) ?? 'low')) return;
     if (busy.length || promoting.length || starting.length) {
       const who = busy.length ? busy : promoting.length ? promoting : starting;
-      const doing = busy.length
-        ? 'answers SSH but not its status probe (busy, perhaps taking over)'
+      const hostsWho = list(who.map((h) => h.name));
+      const reason = busy.length
+        ? t('triage.why.notYetBusy', { hosts: hostsWho, runbook: r.runbook })
         : promoting.length
-          ? 'is promoting itself to master (its role script runs)'
-          : `started its master ${Math.min(...who[0]!.probe!.daemons.mfsmaster.map((p) => p.uptimeS))} s ago and it does not answer through the VIP yet`;
-      f.recommendation = none(`no runbook yet: ${list(who.map((h) => h.name))} ${doing}, so ${r.runbook} could act beside a master being started.`, [
-        'Run `mfs-tui triage` again in a few seconds.',
-        `If it stays so, look at ${who[0]!.name} by hand (\`ssh ${who[0]!.name} 'ps -e | grep mfs; ip -br addr; tail /var/log/mfs-ha.log'\`) before ${r.runbook}.`,
-      ]);
+          ? t('triage.why.notYetPromoting', { hosts: hostsWho, runbook: r.runbook })
+          : t('triage.why.notYetStarting', { hosts: hostsWho, runbook: r.runbook, seconds: Math.min(...who[0]!.probe!.daemons.mfsmaster.map((p) => p.uptimeS)) });
+      f.recommendation = none(reason, [t('triage.do.againSoon'), t('triage.do.lookByHandBefore', { host: who[0]!.name, runbook: r.runbook })]);
       return;
     }
     r.ruledOut = ruledOutFor(candidates, judged.get(i), status.at);
@@ -611,7 +573,7 @@ export function triage(status: ClusterStatus, library: readonly TriageRunbook[],
       title: status.mfs.via ? t('triage.title.probeProblemVia', { host: status.mfs.via }) : t('triage.title.probeProblem'),
       hosts: status.mfs.via ? [status.mfs.via] : [],
       evidence: [vipAnswer],
-      recommendation: none('no runbook fits: the probe itself failed.', ['Run `mfscli -SIN -H ' + vip + '` on a master candidate to see why.']),
+      recommendation: none(t('triage.why.probeFailed'), [t('triage.do.runMfscli', { vip })]),
     });
   }
 
@@ -623,32 +585,41 @@ const HIGH_RISK = new Set(['high', 'critical']);
 /** A master younger than this that does not answer yet is still starting (loading metadata). */
 const MASTER_START_S = 60;
 
-const ago = (h: HostStatus) => (h.ageMs === undefined ? '' : ` ${Math.round(h.ageMs / 1000)} s ago`);
-
 /** The evidence that rules out the other explanations for the master candidates (none locked out or busy: checked before). */
 function ruledOutFor(candidates: HostStatus[], fo: FailoverJudgement | undefined, at: number): RuledOut[] {
   const up = candidates.filter(known);
   const down = candidates.filter(unreachable);
   const names = (hs: HostStatus[]) => list(hs.map((h) => h.name));
   const out: RuledOut[] = [];
-  for (const h of down) out.push({ explanation: 'down', host: h.name, saw: `${h.name} does not answer at all (${h.error ?? 'no SSH session'}): down or cut off, not busy and not refusing a login` });
-  for (const h of up) out.push({ explanation: 'down', host: h.name, saw: `${h.name} is up: it answered SSH and its status probe${ago(h)}` });
-  if (up.length) out.push({ explanation: 'busy', saw: `the status probe completed on ${names(up)}: no candidate is too busy to answer` });
+  for (const h of down) out.push({ explanation: 'down', host: h.name, saw: t('triage.ruledOut.down', { host: h.name, error: h.error ?? t('triage.ruledOut.noSession') }) });
+  for (const h of up)
+    out.push({
+      explanation: 'down',
+      host: h.name,
+      saw: h.ageMs === undefined ? t('triage.ruledOut.up', { host: h.name }) : t('triage.ruledOut.upAgo', { host: h.name, seconds: Math.round(h.ageMs / 1000) }),
+    });
+  if (up.length) out.push({ explanation: 'busy', saw: t('triage.ruledOut.notBusy', { hosts: names(up) }) });
   out.push({
     explanation: 'locked-out',
-    saw: up.length ? `logged into ${names(up)}${down.length ? `; ${names(down)} gave no SSH answer at all, not a refused login` : ''}` : `no candidate refused a login`,
+    saw: up.length
+      ? down.length
+        ? t('triage.ruledOut.loggedIntoNoAnswer', { hosts: names(up), down: names(down) })
+        : t('triage.ruledOut.loggedInto', { hosts: names(up) })
+      : t('triage.ruledOut.noRefusal'),
   });
   const iso = (ms: number) => new Date(ms).toISOString().slice(11, 19);
-  const states = up.map((h) => `${h.name} ${h.probe!.daemons.keepalived.length ? (h.probe!.keepalived?.[0]?.state ?? 'keepalived, state unknown') : 'no keepalived'}`).join(', ');
+  const states = up
+    .map((h) => `${h.name} ${h.probe!.daemons.keepalived.length ? (h.probe!.keepalived?.[0]?.state ?? t('triage.ruledOut.keepalivedStateUnknown')) : t('triage.ruledOut.noKeepalived')}`)
+    .join(t('triage.listSeparator'));
   if (fo?.kind === 'overdue') {
     out.push({
       explanation: 'failing-over',
-      saw: `a failover to ${fo.window.to} was expected within ${fo.window.expectedWithinS} s (counted from ${fo.window.anchor}), by ${iso(fo.window.deadlineAt)}; at ${iso(at)} still no master serves (keepalived: ${states})`,
+      saw: t('triage.ruledOut.overdue', { to: fo.window.to, within: fo.window.expectedWithinS, anchor: fo.window.anchor, by: iso(fo.window.deadlineAt), at: iso(at), states }),
     });
   } else if (fo?.kind === 'not-expected') {
-    out.push({ explanation: 'failing-over', saw: `no failover is coming: ${fo.why.map((e) => e.saw).join('; ')}` });
+    out.push({ explanation: 'failing-over', saw: t('triage.ruledOut.notExpected', { why: fo.why.map((e) => e.saw).join(t('triage.ruledOut.separator')) }) });
   } else {
-    out.push({ explanation: 'failing-over', saw: `no promotion under way (keepalived: ${states || 'not seen'})` });
+    out.push({ explanation: 'failing-over', saw: t('triage.ruledOut.noPromotion', { states: states || t('triage.ruledOut.notSeen') }) });
   }
   return out;
 }
@@ -656,24 +627,24 @@ const riskOf = (library: readonly TriageRunbook[], id: string) => library.find((
 
 /** What the SSH probe saw: the host answered and refused us, or (no usable key here) it was never asked. */
 function loginSeen(h: HostStatus): string {
-  return h.login === 'no-credentials' ? `${h.address} was not asked: ${loginWhy(h)}` : `${h.address} answered, but ${loginWhy(h)}`;
+  return t(h.login === 'no-credentials' ? 'triage.login.notAsked' : 'triage.login.answeredBut', { address: h.address, why: loginWhy(h) });
 }
 
 /** Why mfs-tui could not log in, in words. */
 function loginWhy(h: HostStatus): string {
   switch (h.login) {
     case 'host-key-changed':
-      return 'its host key has CHANGED (refused)';
+      return t('triage.login.keyChanged');
     case 'host-key-unknown':
-      return 'its host key is unknown (not accepted without an operator)';
+      return t('triage.login.keyUnknown');
     case 'host-key-rejected':
-      return 'its host key is rejected (@revoked)';
+      return t('triage.login.keyRejected');
     case 'sudo-refused':
-      return 'sudo refused us';
+      return t('triage.login.sudoRefused');
     case 'no-credentials':
-      return 'mfs-tui has no usable key for it (identity file, agent or passphrase)';
+      return t('triage.login.noCredentials');
     default:
-      return 'it refused our key or password';
+      return t('triage.login.refused');
   }
 }
 
@@ -681,25 +652,23 @@ function loginWhy(h: HostStatus): string {
 function accessHowTo(h: HostStatus): string[] {
   switch (h.login) {
     case 'host-key-changed':
-      return [
-        `Find out why ${h.name}'s host key changed (reinstalled? another machine on ${h.address}?) by checking its fingerprint on the console; only then replace the known_hosts entry (\`ssh-keygen -R ${h.address}\`).`,
-      ];
+      return [t('triage.access.keyChanged', { host: h.name, address: h.address })];
     case 'host-key-unknown':
-      return [`Check ${h.name}'s host key fingerprint on its console, then accept it once interactively (\`mfs-tui\` asks, or \`ssh ${h.address}\`).`];
+      return [t('triage.access.keyUnknown', { host: h.name, address: h.address })];
     case 'host-key-rejected':
-      return [`${h.name}'s host key is marked @revoked in known_hosts: find out why before trusting the host again.`];
+      return [t('triage.access.keyRejected', { host: h.name })];
     case 'sudo-refused':
-      return [`Let the inventory's user on ${h.name} use sudo (or give the right sudo password when asked).`];
+      return [t('triage.access.sudoRefused', { host: h.name })];
     case 'no-credentials':
-      return [`Give mfs-tui a key for ${h.name}: the inventory's \`identity:\` (readable, with its passphrase at hand) or a running ssh-agent (SSH_AUTH_SOCK); see the error above.`];
+      return [t('triage.access.noCredentials', { host: h.name })];
     default:
-      return [`Make ${h.name} accept the inventory's key for its user again (its authorized_keys, the identity file or agent in the inventory), e.g. \`ssh -v ${h.address} true\`.`];
+      return [t('triage.access.refused', { host: h.name, address: h.address })];
   }
 }
 
 function changelogEvidence(h: HostStatus): Evidence {
   const cl = h.probe?.metaloggerChangelog;
-  return { host: h.name, probe: `${SSH} (changelog_ml.0.mfs)`, saw: cl ? `metalogger data up to change ${cl.version} (${cl.ageS} s old)` : 'no metalogger changelog' };
+  return { host: h.name, probe: sshPart('changelog_ml.0.mfs'), saw: cl ? t('triage.saw.changelog', { version: cl.version, age: cl.ageS }) : t('triage.saw.noChangelog') };
 }
 
 /** Where the newest metalogger data is (the host to promote): live hosts running a metalogger; a master candidate wins a tie. */
@@ -720,7 +689,7 @@ function none(reason: string, howTo: string[]): Recommendation {
 function recommender(library: readonly TriageRunbook[]) {
   return (id: string, given: Record<string, string | undefined>, why: string, first?: string[]): Recommendation => {
     const rb = library.find((r) => r.id === id);
-    if (!rb) return none(`runbook ${id} would fit (${why}) but it is not in this runbook library.`, first ?? []);
+    if (!rb) return none(t('triage.why.notInLibrary', { runbook: id, why }), first ?? []);
     const inputs: Record<string, string> = {};
     for (const input of rb.inputs) {
       const value = given[input.name];

@@ -11,7 +11,8 @@ import { faultChecks, masterDownIntervalS, parseKeepalivedConf } from '../../../
 import { parsePromotions } from '../../../src/status/probe.ts';
 import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
 import { FAILOVER_SLACK_S, ROLE_START_DEFAULT_S, haInstance } from '../../../src/triage/failover.ts';
-import { renderTriageText, triage, triageToJson, type Finding, type TriageReport } from '../../../src/triage/index.ts';
+import { renderTriageText, triage as judgeNow, triageToJson, type Finding, type TriageReport, type TriageRunbook } from '../../../src/triage/index.ts';
+import { untranslatedTriage } from '../../support/triage-in-chinese.ts';
 import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
 
 const runbooks = loadRunbookDir(builtinRunbookDir()).runbooks;
@@ -62,6 +63,12 @@ async function snapshot(hs: FakeHost[]): Promise<ClusterStatus> {
 /** The same snapshot `s` seconds later (nothing changed on the hosts). */
 const later = (st: ClusterStatus, s: number): ClusterStatus => ({ ...st, at: st.at + s * 1000 });
 
+/** Every snapshot judged here is judged again in Chinese at the end. */
+const judged: ClusterStatus[] = [];
+const triage = (s: ClusterStatus, library: readonly TriageRunbook[]): TriageReport => {
+  judged.push(s);
+  return judgeNow(s, library);
+};
 const codes = (r: TriageReport) => r.findings.map((f) => f.code);
 const HIGH = new Set(['power-cut', 'lost-master', 'rebuild-master', 'fence-master']);
 const recovery = (r: TriageReport) => r.findings.filter((f) => f.recommendation.kind === 'runbook' && HIGH.has(f.recommendation.runbook));
@@ -323,4 +330,12 @@ describe('a failover under way is not an outage', () => {
         );
     });
   }
+
+  it('each snapshot judged above, in Chinese: no English prose in the window, its evidence, reasons or steps', () => {
+    assert.ok(judged.length >= 15);
+    assert.deepEqual(
+      judged.flatMap((s) => untranslatedTriage(s, runbooks)),
+      [],
+    );
+  });
 });

@@ -9,6 +9,7 @@ import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.
 import { checkInput, resolveInputs } from '../../../src/runbook/inputs.ts';
 import type { RunbookInput } from '../../../src/runbook/types.ts';
 import { commandPrefix, renderTriageText, runCommandFor, triage, triageToJson, type Finding, type TriageReport } from '../../../src/triage/index.ts';
+import { untranslatedTriage } from '../../support/triage-in-chinese.ts';
 import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
 
 const library = loadRunbookDir(builtinRunbookDir());
@@ -43,8 +44,11 @@ async function snapshot(hs: FakeHost[], viaVip: string, candidates: string): Pro
 }
 
 const reports: TriageReport[] = [];
+const snapshots: ClusterStatus[] = [];
 async function judge(hs: FakeHost[], viaVip: string, candidates: string): Promise<TriageReport> {
-  const r = triage(await snapshot(hs, viaVip, candidates), runbooks);
+  const s = await snapshot(hs, viaVip, candidates);
+  snapshots.push(s);
+  const r = triage(s, runbooks);
   reports.push(r);
   return r;
 }
@@ -421,5 +425,13 @@ describe('triage on status snapshots', () => {
       );
     }
     assert.deepEqual([...used].sort(), ['fence-master', 'keepalived-ha', 'lost-master', 'power-cut', 'rebuild-master', 'restart-daemon']);
+  });
+
+  it('each of these snapshots judged in Chinese: no English prose in titles, evidence, reasons or steps (what hosts said aside)', () => {
+    assert.ok(snapshots.length >= 20);
+    assert.deepEqual(
+      snapshots.flatMap((s) => untranslatedTriage(s, runbooks)),
+      [],
+    );
   });
 });

@@ -1,0 +1,55 @@
+// Nothing an operator reads is English-only under --lang zh: the modules listed here write
+// their prose through the catalogue (no string literal in them holds an English phrase), and
+// no Chinese message holds one either. Commands in backticks, placeholders, names and single
+// technical words (mfsmaster, keepalived MASTER, advert_int) are not prose.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import ts from 'typescript';
+import { zh } from '../../../src/i18n/zh.ts';
+import { englishPhrase } from '../../support/english-phrase.ts';
+
+const root = new URL('../../../', import.meta.url).pathname;
+
+/** Modules whose every user-visible string comes from the catalogue (add a module once it does). */
+const TRANSLATED = ['src/triage'];
+
+function sourceFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return /\.tsx?$/.test(path) ? [path] : [];
+  return readdirSync(path).flatMap((name) => sourceFiles(join(path, name)));
+}
+
+/** String literals and template parts of a module that hold an English phrase, as `file:line: phrase`. */
+function englishLiterals(file: string): string[] {
+  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (n: ts.Node): void => {
+    const literal = ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateHead(n) || ts.isTemplateMiddle(n) || ts.isTemplateTail(n);
+    if (literal && !ts.isImportDeclaration(n.parent) && !ts.isExportDeclaration(n.parent)) {
+      const phrase = englishPhrase((n as ts.LiteralLikeNode).text);
+      if (phrase) found.push(`${relative(root, file)}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}: ${phrase}`);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+test('the phrase detector: English prose is found, commands, names and Chinese are not', () => {
+  assert.equal(englishPhrase('no master answers at {{vip}}'), 'no master answers at');
+  assert.equal(englishPhrase('在 {{host}} 上：`mfsmetalogger restart`，keepalived MASTER'), undefined);
+  assert.equal(englishPhrase('SSH 探测（keepalived 状态转储）'), undefined);
+  assert.equal(englishPhrase('{{vip}} 上没有 master 应答（Working master servers not found）'), undefined);
+});
+
+test('the translated modules hold no English prose of their own: it comes from the catalogue', () => {
+  assert.deepEqual(TRANSLATED.flatMap((p) => sourceFiles(join(root, p))).flatMap(englishLiterals), []);
+});
+
+test('no Chinese message holds an English phrase', () => {
+  assert.deepEqual(
+    Object.entries(zh as Record<string, string>).flatMap(([k, v]) => (englishPhrase(v) ? [`${k}: ${englishPhrase(v)}`] : [])),
+    [],
+  );
+});
