@@ -18,7 +18,7 @@ import { CommandPager } from './runner/CommandPager.tsx';
 import { PreconditionWarning, PreconditionsChecking, checkingNames, warningLines } from './runner/Preconditions.tsx';
 import { StatusLine, StatusSidebar } from './status/StatusScreen.tsx';
 import type { StatusStore } from './status/useStatus.ts';
-import { currentStepIndex, formatDuration, helpFor, keyListLines, pagerKeyFor, planLayout, runningHosts } from './runner/view-model.ts';
+import { currentStepIndex, compactDuration, helpFor, keyListLines, pagerKeyFor, planLayout, runningHosts } from './runner/view-model.ts';
 import { visible, visibleLine } from '../src/util/visible.ts';
 import { proseLines } from '../src/util/prose.ts';
 import { t } from '../src/i18n/index.ts';
@@ -99,7 +99,7 @@ function RunSummary({ state, elapsedMs }: { state: RunState; elapsedMs: number }
   const parts = [...counts].map(([status, n]) => t('runner.summary.count', { count: n, status: stepStatusWord(status as StepStatus) }));
   return (
     <Box flexDirection="column">
-      <Text>{t('runner.summary.steps', { count: state.steps.length, parts: parts.join(' · '), duration: formatDuration(Math.max(0, elapsedMs)) })}</Text>
+      <Text>{t('runner.summary.steps', { count: state.steps.length, parts: parts.join(' · '), duration: compactDuration(Math.max(0, elapsedMs)) })}</Text>
       {state.reason && <Text wrap="truncate-end">{state.reason}</Text>}
     </Box>
   );
@@ -221,7 +221,7 @@ function RunnerView({ ctrl, title, cluster, onLeave, onHome, onNextRunbook, rese
   // The key list takes the place of the step list and the step detail: every row not used by the rest.
   const keyRows = rows - 1 - (1 + (state.changedSteps.length ? 1 : 0) + (modal ? 1 : promptRows(prompt, step, columns, stepState)) + 1);
   const keyLines = keyListLines(columns);
-  const headerParts = [title, cluster ? t('runner.header.cluster', { cluster }) : undefined, t('runner.header.run', { runId: state.runId }), formatDuration(Math.max(0, elapsed))].filter(Boolean);
+  const headerParts = [title, cluster ? t('runner.header.cluster', { cluster }) : undefined, t('runner.header.run', { runId: state.runId }), compactDuration(Math.max(0, elapsed))].filter(Boolean);
 
   const runner = paging ? (
     <CommandPager title={t('runner.step', { n: index + 1, total: state.steps.length, title: step?.title ?? '' })} rows={commands} height={rows} width={columns} onClose={() => setPagerStep(null)} />

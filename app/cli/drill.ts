@@ -155,7 +155,7 @@ async function printUnderWay(): Promise<void> {
   const { activeDrill } = await import('../../src/drill/store.ts');
   const { runsBetween } = await import('../../src/drill/drill.ts');
   const { findScenario, DRILL_SCENARIOS } = await import('../../src/drill/scenarios.ts');
-  const { formatDuration } = await import('../../src/drill/debrief.ts');
+  const { durationWithUnits } = await import('../../src/drill/debrief.ts');
   const d = activeDrill();
   if (!d) {
     say(`No drill under way. Start one: mfs-tui drill ${DRILL_SCENARIOS.map((s) => s.id).join('|')}  (or --surprise; --list for details)`);
@@ -167,7 +167,7 @@ async function printUnderWay(): Promise<void> {
     say('Its fault was never put in place (interrupted while starting): `mfs-tui drill abandon`, then start again.');
     return;
   }
-  say(`Clock: ${formatDuration(Date.parse(now) - Date.parse(d.brokeAt))} since the fault (${d.brokeAt}).`);
+  say(`Clock: ${durationWithUnits(Date.parse(now) - Date.parse(d.brokeAt))} since the fault (${d.brokeAt}).`);
   const last = d.checks.at(-1);
   if (last) say(`Last check ${last.at}: ${last.healthy ? 'healthy' : `not healthy: ${last.problems.join('; ')}`}`);
   const runs = runsBetween(d.startedAt, now);
@@ -183,7 +183,7 @@ async function printUnderWay(): Promise<void> {
 
 async function printHistory(): Promise<void> {
   const { drillHistory, activeDrill } = await import('../../src/drill/store.ts');
-  const { formatDuration } = await import('../../src/drill/debrief.ts');
+  const { durationWithUnits } = await import('../../src/drill/debrief.ts');
   const all = drillHistory();
   const active = activeDrill();
   if (all.length === 0 && !active) {
@@ -196,7 +196,7 @@ async function printHistory(): Promise<void> {
     const runs = d.debrief?.runs.length ?? 0;
     const wrong = d.debrief?.wrongTurns.length ?? 0;
     say(
-      `${padCells(d.id, 30)} ${padCells(d.scenario, 16)} ${padCells(outcome, 10)} ${padCells(formatDuration(d.recoveryMs), 12)} ${padCellsStart(String(runs), 4)}  ${padCellsStart(String(wrong), 11)}${d.surprise ? '  surprise' : ''}${d.scripted ? '  scripted' : ''}`,
+      `${padCells(d.id, 30)} ${padCells(d.scenario, 16)} ${padCells(outcome, 10)} ${padCells(durationWithUnits(d.recoveryMs), 12)} ${padCellsStart(String(runs), 4)}  ${padCellsStart(String(wrong), 11)}${d.surprise ? '  surprise' : ''}${d.scripted ? '  scripted' : ''}`,
     );
   }
   if (active) say(`${padCells(active.id, 30)} ${padCells(active.surprise ? '?' : active.scenario, 16)} under way`);

@@ -3,7 +3,7 @@
 import { Box, Text } from 'ink';
 import type { HostRunState } from '../../src/engine/types.ts';
 import { spinnerFrames, statusColor, statusMark } from '../theme.ts';
-import { formatDuration, groupIdentical, hostElapsedMs, hostOutcomeKey, tailLines, type HostGroup } from './view-model.ts';
+import { compactDuration, groupIdentical, hostElapsedMs, hostOutcomeKey, visibleTailLines, type HostGroup } from './view-model.ts';
 import { t } from '../../src/i18n/index.ts';
 
 interface OutputPanelProps {
@@ -18,12 +18,12 @@ function outcome(h: HostRunState, now: number, since?: number): string {
   if (h.status === 'running') {
     parts.push(h.phase === 'check' ? t('runner.output.checking') : t('runner.stepStatus.running'));
     const elapsed = hostElapsedMs(h, now, since);
-    if (elapsed !== undefined) parts.push(formatDuration(elapsed));
+    if (elapsed !== undefined) parts.push(compactDuration(elapsed));
   } else if (h.status === 'in-doubt') {
     parts.push(t('runner.output.inDoubt'));
   } else if (h.status !== 'pending') {
     if (h.exitCode !== undefined) parts.push(h.exitCode === null ? t('runner.output.noExitCode') : t('runner.exit', { code: h.exitCode }));
-    if (h.durationMs !== undefined) parts.push(formatDuration(h.durationMs));
+    if (h.durationMs !== undefined) parts.push(compactDuration(h.durationMs));
     if (h.attempts > 1) parts.push(t('runner.output.attempt', { n: h.attempts }));
   }
   return parts.join(' · ');
@@ -45,7 +45,7 @@ function CheckLine({ check }: { check: NonNullable<HostRunState['check']> }) {
 function shareLines(groups: HostGroup<HostRunState>[], rows: number): number[] {
   const fixed = groups.reduce((n, g) => n + headerRows(g.sample), 0);
   let free = Math.max(0, rows - fixed);
-  const wants = groups.map((g) => tailLines(g.sample.output, Number.MAX_SAFE_INTEGER).lines.length);
+  const wants = groups.map((g) => visibleTailLines(g.sample.output, Number.MAX_SAFE_INTEGER).lines.length);
   const shares = wants.map(() => 0);
   // Hand out one line at a time from the last group backwards: recent output matters most.
   while (free > 0 && shares.some((s, i) => s < (wants[i] ?? 0))) {
@@ -94,7 +94,7 @@ export function OutputPanel({ hosts, rows, now, runningSince }: OutputPanelProps
       {cut > 0 && <Text dimColor>{t('runner.output.moreHosts', { count: cut })}</Text>}
       {groups.map((g, gi) => {
         const h = g.sample;
-        const { lines, hidden } = tailLines(h.output, shares[gi] ?? 0);
+        const { lines, hidden } = visibleTailLines(h.output, shares[gi] ?? 0);
         return (
           <Box key={g.hosts.join(',')} flexDirection="column">
             <Text wrap="truncate-end">
@@ -125,5 +125,8 @@ export function OutputPanel({ hosts, rows, now, runningSince }: OutputPanelProps
 /** Rows the panel would like, to budget the layout. */
 export function outputRowsWanted(hosts: readonly HostRunState[]): number {
   const visible = hosts.filter((h) => h.status !== 'pending' || h.output !== '');
-  return groupIdentical(visible, hostOutcomeKey).reduce((n, g) => n + 1 + (g.sample.check ? 1 : 0) + (g.sample.reason ? 1 : 0) + tailLines(g.sample.output, Number.MAX_SAFE_INTEGER).lines.length, 0);
+  return groupIdentical(visible, hostOutcomeKey).reduce(
+    (n, g) => n + 1 + (g.sample.check ? 1 : 0) + (g.sample.reason ? 1 : 0) + visibleTailLines(g.sample.output, Number.MAX_SAFE_INTEGER).lines.length,
+    0,
+  );
 }

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { StepState } from '../../src/engine/types.ts';
 import type { Step } from '../../src/runbook/types.ts';
 import { spinnerFrames, statusColor, statusMark } from '../theme.ts';
-import { formatDuration, resultLine, stepElapsedMs, stepWindow } from './view-model.ts';
+import { compactDuration, resultLine, stepElapsedMs, stepWindow } from './view-model.ts';
 import { visibleLine } from '../../src/util/visible.ts';
 import { t } from '../../src/i18n/index.ts';
 import { stepStatusWord } from './status-words.ts';
@@ -62,7 +62,7 @@ export function StepList({ steps, states, current, rows, now, runningSince, chan
             </Box>
             {elapsed !== undefined && (
               <Box flexShrink={0}>
-                <Text dimColor> {formatDuration(elapsed)}</Text>
+                <Text dimColor> {compactDuration(elapsed)}</Text>
               </Box>
             )}
           </Box>

@@ -6,7 +6,7 @@ import type { HostRunState, Prompt, RunState, StepState } from '../../src/engine
 import { t } from '../../src/i18n/index.ts';
 
 /** 0.4s, 12s, 1m02s, 1h03m. */
-export function formatDuration(ms: number): string {
+export function compactDuration(ms: number): string {
   if (ms < 10_000) return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
   const s = Math.floor(ms / 1000);
   if (s < 60) return `${s}s`;
@@ -21,7 +21,7 @@ export function wrapText(text: string, width: number): string[] {
 }
 
 /** The last `max` lines of a command's output (no trailing empty line), and how many were left out. */
-export function tailLines(text: string, max: number): { lines: string[]; hidden: number } {
+export function visibleTailLines(text: string, max: number): { lines: string[]; hidden: number } {
   const all = text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
   // A progress bar redraws with \r: only what is left on the line counts.
   // Whatever else the host printed is shown escaped, never interpreted by the terminal.
@@ -56,7 +56,7 @@ export function hostOutcomeKey(h: HostRunState): string {
 
 /** The last non-empty line of a command's output. */
 export function lastLine(output: string): string | undefined {
-  return tailLines(output.replace(/\s+$/, ''), 1).lines[0]?.trim() || undefined;
+  return visibleTailLines(output.replace(/\s+$/, ''), 1).lines[0]?.trim() || undefined;
 }
 
 /**

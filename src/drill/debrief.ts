@@ -260,7 +260,8 @@ export function redactSurprise(d: Debrief): Debrief {
   };
 }
 
-export function formatDuration(msValue: number | undefined): string {
+/** 12.3 s, 2 min 05 s; - when unknown. */
+export function durationWithUnits(msValue: number | undefined): string {
   if (msValue === undefined) return '-';
   const s = msValue / 1000;
   if (s < 60) return `${s.toFixed(1)} s`;
@@ -270,7 +271,7 @@ export function formatDuration(msValue: number | undefined): string {
 
 function delta(a: number, b: number): string {
   const d = a - b;
-  return `${d > 0 ? '+' : d < 0 ? '-' : '±'}${formatDuration(Math.abs(d))}`;
+  return `${d > 0 ? '+' : d < 0 ? '-' : '±'}${durationWithUnits(Math.abs(d))}`;
 }
 
 /** Lines comparing this time with earlier drills and the scripted recovery. */
@@ -279,7 +280,7 @@ export function comparisonLines(d: Debrief): string[] {
   const lines: string[] = [];
   if (d.recoveryMs === undefined) return lines;
   if (d.scripted) lines.push(t('drill.debrief.wasScripted'));
-  else if (c.scriptedMs !== undefined) lines.push(t('drill.debrief.scripted', { time: formatDuration(c.scriptedMs), delta: delta(d.recoveryMs, c.scriptedMs) }));
+  else if (c.scriptedMs !== undefined) lines.push(t('drill.debrief.scripted', { time: durationWithUnits(c.scriptedMs), delta: delta(d.recoveryMs, c.scriptedMs) }));
   else lines.push(t('drill.debrief.noScripted', { scenario: d.scenario }));
   if (c.earlier === 0) lines.push(t('drill.debrief.first', { scenario: d.scenario }));
   else
@@ -287,11 +288,11 @@ export function comparisonLines(d: Debrief): string[] {
       t('drill.debrief.earlier', {
         count: c.earlier,
         scenario: d.scenario,
-        best: formatDuration(c.bestMs),
+        best: durationWithUnits(c.bestMs),
         bestDelta: delta(d.recoveryMs, c.bestMs!),
-        last: formatDuration(c.lastMs),
+        last: durationWithUnits(c.lastMs),
         lastDelta: delta(d.recoveryMs, c.lastMs!),
-        average: formatDuration(c.averageMs),
+        average: durationWithUnits(c.averageMs),
       }),
     );
   return lines;
@@ -319,7 +320,7 @@ export function renderDebriefText(d: Debrief): string {
   L.push(`${t('drill.debrief.drill', { id: d.drillId, title: d.scenarioTitle })}${drillKind(d)}`);
   if (d.recovered) {
     const fault = d.host ? t('drill.debrief.faultAtOn', { at: d.brokeAt ?? '?', host: d.host }) : t('drill.debrief.faultAt', { at: d.brokeAt ?? '?' });
-    L.push(t('drill.debrief.recovered', { time: formatDuration(d.recoveryMs), fault, verified: d.endedAt }));
+    L.push(t('drill.debrief.recovered', { time: durationWithUnits(d.recoveryMs), fault, verified: d.endedAt }));
   } else {
     L.push(t('drill.debrief.notRecovered', { at: d.endedAt }));
     for (const p of d.problems) L.push(`  ✘ ${p}`);
@@ -334,7 +335,7 @@ export function renderDebriefText(d: Debrief): string {
   else {
     L.push(t('drill.debrief.runs', { count: d.runs.length }));
     for (const r of d.runs) {
-      L.push(`  ${r.runId}  ${r.runbookId} [${d.hidden && r.fit !== 'other-cluster' ? t('drill.debrief.fitHidden') : fitWord(r.fit)}] ${r.status}, ${formatDuration(r.durationMs)}`);
+      L.push(`  ${r.runId}  ${r.runbookId} [${d.hidden && r.fit !== 'other-cluster' ? t('drill.debrief.fitHidden') : fitWord(r.fit)}] ${r.status}, ${durationWithUnits(r.durationMs)}`);
       for (const s of r.steps) L.push(`    ${stepLine(s)}`);
     }
   }
@@ -373,7 +374,7 @@ function stepLine(s: StepSummary): string {
           : s.hosts.length
             ? t('drill.debrief.onHosts', { hosts: s.hosts.join(',') })
             : '';
-  return `${mark} ${s.stepId}${what}${s.attempts > 1 ? ` ×${s.attempts}` : ''}  ${formatDuration(s.wallMs)}`;
+  return `${mark} ${s.stepId}${what}${s.attempts > 1 ? ` ×${s.attempts}` : ''}  ${durationWithUnits(s.wallMs)}`;
 }
 
 const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -389,7 +390,7 @@ export function renderDebriefMarkdown(d: Debrief): string {
   L.push(`| ${t('drill.md.scenario')} | ${mdCell(mdCode(d.scenario))}${d.host ? mdCell(t('drill.debrief.onHosts', { hosts: mdText(d.host) })) : ''} |`);
   L.push(`| ${t('drill.md.faultAt')} | ${d.brokeAt !== undefined ? mdCell(mdText(d.brokeAt)) : '-'} |`);
   L.push(`| ${t('drill.md.checkedAt')} | ${mdCell(mdText(d.endedAt))} |`);
-  L.push(`| ${t('drill.md.result')} | ${d.recovered ? `**${t('drill.md.recoveredIn', { time: formatDuration(d.recoveryMs) })}**` : `**${t('drill.md.notRecovered')}**`} |`);
+  L.push(`| ${t('drill.md.result')} | ${d.recovered ? `**${t('drill.md.recoveredIn', { time: durationWithUnits(d.recoveryMs) })}**` : `**${t('drill.md.notRecovered')}**`} |`);
   L.push(`| ${t('drill.md.files')} | ${t('drill.md.filesIntact', { intact: d.files.intact, total: d.files.total })} |`);
   L.push(`| ${t('drill.md.fitting')} | ${d.recommended.map((r) => mdCell(mdCode(r))).join(', ') || '-'} |`);
   const tri = triageSummary(d);
@@ -415,7 +416,7 @@ export function renderDebriefMarkdown(d: Debrief): string {
   for (const r of d.runs) {
     L.push(`### ${mdCode(r.runbookId)}: ${mdText(r.runbookTitle)}`, '');
     const fit = d.hidden && r.fit !== 'other-cluster' ? t('drill.debrief.fitHidden') : fitWord(r.fit).toLowerCase();
-    L.push(t('drill.md.run', { run: mdCode(r.runId), fit, status: mdText(r.status), time: formatDuration(r.durationMs), started: mdText(r.startedAt) }), '');
+    L.push(t('drill.md.run', { run: mdCode(r.runId), fit, status: mdText(r.status), time: durationWithUnits(r.durationMs), started: mdText(r.startedAt) }), '');
     L.push(t('drill.md.stepTable'), '| --- | --- | --- | --- | --- | --- |');
     for (const s of r.steps) {
       const result =
@@ -430,7 +431,7 @@ export function renderDebriefMarkdown(d: Debrief): string {
                 : s.ok
                   ? t('drill.md.ok')
                   : '-';
-      L.push(`| ${mdCell(mdCode(s.stepId))} | ${s.kind} | ${mdCell(s.hosts.map(mdText).join(', ')) || '-'} | ${s.attempts} | ${formatDuration(s.wallMs)} | ${mdCell(result)} |`);
+      L.push(`| ${mdCell(mdCode(s.stepId))} | ${s.kind} | ${mdCell(s.hosts.map(mdText).join(', ')) || '-'} | ${s.attempts} | ${durationWithUnits(s.wallMs)} | ${mdCell(result)} |`);
     }
     L.push('');
   }

@@ -1,6 +1,6 @@
 // The line the home screen shows while a drill is under way on the practice cluster: the
 // clock is running, and how the drill ends. A surprise drill's fault is not named.
-import { formatDuration } from './debrief.ts';
+import { durationWithUnits } from './debrief.ts';
 import { findScenario } from './scenarios.ts';
 import { activeDrill } from './store.ts';
 import type { DrillRecord } from './types.ts';
@@ -8,7 +8,7 @@ import type { DrillRecord } from './types.ts';
 export function formatDrillNotice(d: DrillRecord, now: number): string {
   const what = d.surprise ? 'a surprise drill' : (findScenario(d.scenario)?.title ?? d.scenario);
   if (!d.brokeAt) return `Drill ${d.id} (${what}) never got its fault in place: \`mfs-tui drill abandon\`, then start again.`;
-  const clock = formatDuration(Math.max(0, now - Date.parse(d.brokeAt)));
+  const clock = durationWithUnits(Math.max(0, now - Date.parse(d.brokeAt)));
   return `DRILL under way: ${what}, ${clock} since the fault. Recover the cluster, then \`mfs-tui drill check\` stops the clock.`;
 }
 

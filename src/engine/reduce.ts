@@ -34,7 +34,7 @@ function freshHost(host: string): HostRunState {
 }
 
 /** The last `max` lines of `text` (a trailing partial line counts as one). */
-export function tailLines(text: string, max: number = OUTPUT_LINES): string {
+export function keepOutputTail(text: string, max: number = OUTPUT_LINES): string {
   if (text.length > OUTPUT_CHARS) text = text.slice(-OUTPUT_CHARS);
   let count = 0;
   // Walk back over newlines; the one that ends the text does not start a new line.
@@ -136,7 +136,7 @@ function onStepStarted(state: RunState, i: number, rec: RecordOf<'step-started'>
 
 function onOutput(state: RunState, i: number, rec: RecordOf<'output'>): RunState {
   const step = withHost(state.steps[i]!, rec.host, (h) => {
-    const next = rec.phase === 'check' && h.check ? { ...h, check: { ...h.check, output: tailLines(h.check.output + rec.data) } } : { ...h, output: tailLines(h.output + rec.data) };
+    const next = rec.phase === 'check' && h.check ? { ...h, check: { ...h.check, output: keepOutputTail(h.check.output + rec.data) } } : { ...h, output: keepOutputTail(h.output + rec.data) };
     // How far into the job's output files the journal is (where a resume reads on).
     if (h.job && h.job.phase === rec.phase) {
       const bytes = Buffer.byteLength(rec.data);

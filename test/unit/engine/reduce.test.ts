@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { changedSteps, initialState, markInDoubt, reduce, replay, tailLines } from '../../../src/engine/reduce.ts';
+import { changedSteps, initialState, markInDoubt, reduce, replay, keepOutputTail } from '../../../src/engine/reduce.ts';
 import type { JournalRecord, NewRecord } from '../../../src/journal/types.ts';
 import { block, commandStep, decisionStep, manualStep, on, runbook } from '../../support/engine-fixtures.ts';
 
@@ -298,7 +298,7 @@ describe('reduce / replay', () => {
     const out = replay(recs, book).steps[0]!.hosts[0]!.output;
     assert.equal(out.split('\n').length - 1, 200);
     assert.ok(out.startsWith('line 300\n'));
-    assert.equal(tailLines('a\nb\nc', 2), 'b\nc');
+    assert.equal(keepOutputTail('a\nb\nc', 2), 'b\nc');
   });
 
   it('changedSteps lists steps with a different hash, new ones and removed ones', () => {

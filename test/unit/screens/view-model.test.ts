@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { currentStepIndex, resultLine, formatDuration, groupIdentical, planLayout, stepElapsedMs, stepWindow, tailLines, wrapText } from '../../../screens/runner/view-model.ts';
+import { currentStepIndex, resultLine, compactDuration, groupIdentical, planLayout, stepElapsedMs, stepWindow, visibleTailLines, wrapText } from '../../../screens/runner/view-model.ts';
 import { effectiveValue, inputProblem } from '../../../screens/widgets/input-values.ts';
 import { textFieldReducer, type TextFieldState } from '../../../screens/widgets/TextField.tsx';
 import type { RunState } from '../../../src/engine/types.ts';
 
-test('formatDuration', () => {
-  assert.equal(formatDuration(412), '0.4s');
-  assert.equal(formatDuration(12_345), '12s');
-  assert.equal(formatDuration(62_000), '1m02s');
-  assert.equal(formatDuration(3_780_000), '1h03m');
+test('compactDuration', () => {
+  assert.equal(compactDuration(412), '0.4s');
+  assert.equal(compactDuration(12_345), '12s');
+  assert.equal(compactDuration(62_000), '1m02s');
+  assert.equal(compactDuration(3_780_000), '1h03m');
 });
 
 test('wrapText keeps words whole, cuts words longer than a line, keeps blank lines', () => {
@@ -18,10 +18,10 @@ test('wrapText keeps words whole, cuts words longer than a line, keeps blank lin
   assert.deepEqual(wrapText('x'.repeat(25), 10), ['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
 });
 
-test('tailLines: the last lines, how many were left out, progress redraws collapsed', () => {
-  assert.deepEqual(tailLines('a\nb\nc\n', 2), { lines: ['b', 'c'], hidden: 1 });
-  assert.deepEqual(tailLines('', 5), { lines: [], hidden: 0 });
-  assert.deepEqual(tailLines('10%\r50%\r100%\ndone\n', 5), { lines: ['100%', 'done'], hidden: 0 });
+test('visibleTailLines: the last lines, how many were left out, progress redraws collapsed', () => {
+  assert.deepEqual(visibleTailLines('a\nb\nc\n', 2), { lines: ['b', 'c'], hidden: 1 });
+  assert.deepEqual(visibleTailLines('', 5), { lines: [], hidden: 0 });
+  assert.deepEqual(visibleTailLines('10%\r50%\r100%\ndone\n', 5), { lines: ['100%', 'done'], hidden: 0 });
 });
 
 test('groupIdentical: same text once with the host list, first-seen order', () => {
