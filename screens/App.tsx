@@ -18,6 +18,7 @@ import type { StatusStore } from './status/useStatus.ts';
 import { visibleLine } from './format.ts';
 import './theme.ts';
 import { t } from '../src/i18n/index.ts';
+import { errorMessage } from '../src/util/error-message.ts';
 
 export interface AppRunbook extends RunbookEntry {
   inputs: readonly RunbookInput[];
@@ -82,11 +83,6 @@ type Screen =
 /** The screens that show the live cluster status (or, opening a run, are about to). */
 const STATUS_SCREENS: ReadonlySet<Screen['kind']> = new Set(['status', 'triage', 'opening', 'runner']);
 
-/** A thrown error as one line for the operator (the CLI's errors are written for that). */
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function StatusView({ render, onBack }: { render?: () => ReactNode; onBack(): void }) {
   useKeyLayer(layer.screen, (input, key) => {
     if (!key.escape && !key.return && input !== 'q' && !isCtrlC(input, key)) return false;
@@ -144,7 +140,7 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
         .then(make)
         .then(
           (ctrl) => setScreen({ kind: 'runner', ctrl, title }),
-          (error: unknown) => home(`Could not open "${title}": ${describe(error)}`),
+          (error: unknown) => home(`Could not open "${title}": ${errorMessage(error)}`),
         );
     },
     [home],

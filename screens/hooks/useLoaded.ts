@@ -2,6 +2,7 @@
 // shows "connecting…" until it arrives, or the error it ended with. A late answer after
 // the screen has gone is dropped.
 import { useEffect, useState } from 'react';
+import { errorMessage } from '../../src/util/error-message.ts';
 
 export function useLoaded<T>(load: () => Promise<T>): { value?: T; error?: string } {
   const [value, setValue] = useState<T | undefined>();
@@ -10,7 +11,7 @@ export function useLoaded<T>(load: () => Promise<T>): { value?: T; error?: strin
     let live = true;
     load().then(
       (v) => live && setValue(() => v),
-      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => live && setError(errorMessage(e)),
     );
     return () => {
       live = false;

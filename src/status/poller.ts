@@ -4,6 +4,7 @@
 // grows stale while the others keep updating. Screens read it with useSyncExternalStore.
 import { setMaxListeners } from 'node:events';
 import { HostError, type Executor } from '../exec/types.ts';
+import { errorMessage } from '../util/error-message.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { deriveAlerts, type AlertOptions } from './alerts.ts';
 import { nextFailoverWatch, type FailoverWatch } from './failover-timeline.ts';
@@ -377,7 +378,7 @@ export class StatusPoller {
         ),
       );
     } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
+      error = errorMessage(e);
     }
     if (this.stopping.signal.aborted) return;
     if (result && (result.viaVip || result.candidates)) {
@@ -470,5 +471,5 @@ export function classifyProbeError(e: unknown, deadlineMs: number): { failure: H
     if (e.kind === 'cancelled') return { failure: 'probe', error: `SSH answered, but the status probe did not start within ${deadlineMs} ms (sudo or a busy connection)` };
     return { failure: 'probe', error: e.message };
   }
-  return { failure: 'probe', error: e instanceof Error ? e.message : String(e) };
+  return { failure: 'probe', error: errorMessage(e) };
 }
