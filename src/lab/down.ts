@@ -2,7 +2,7 @@
 // found by its state file and by the lab's naming convention. Idempotent.
 import fs from 'node:fs';
 import { LAB_PREFIX } from './layout.ts';
-import { deleteLink, deleteNetns, listLabLinks, listLabNetns, netnsPids } from './net.ts';
+import { deleteLink, deleteNetns, listLabLinks, listLabNetns, netnsPidsAll } from './net.ts';
 import path from 'node:path';
 import { labDir } from './paths.ts';
 import { isAlive, namespaceOf, run, sleep, waitFor } from './proc.ts';
@@ -29,12 +29,16 @@ export async function removeLab(progress: Progress = () => {}): Promise<LabDownR
   const problems: string[] = [];
   const state = readState();
   const netnsList = await listLabNetns();
+  // Every lab process, by namespace, in one pass over /proc.
+  const inNetns = netnsPidsAll(netnsList);
 
   progress('unmount', 'FUSE mounts inside the hosts');
   // FUSE first, while mfsmount still runs: a clean unmount instead of a dead connection.
+  const selfPid = namespaceOf('self', 'pid');
+  const selfMnt = namespaceOf('self', 'mnt');
   const unmounted = await Promise.all(
     netnsList.map(async (ns) => {
-      const holder = (await hostProcesses(ns)).find((pid) => namespaceOf(pid, 'mnt') !== namespaceOf('self', 'mnt'));
+      const holder = inNetns.get(ns)!.find((pid) => namespaceOf(pid, 'pid') !== selfPid && namespaceOf(pid, 'mnt') !== selfMnt);
       if (holder === undefined) return [];
       // The host's mount table, read from outside; only FUSE mounts need an unmount. umount
       // runs in the host's PID namespace too: its /proc (and so /proc/self) belongs to it.
@@ -67,9 +71,10 @@ export async function removeLab(progress: Progress = () => {}): Promise<LabDownR
     for (const pid of [h.initPid, h.launcherPid]) if (pid && isAlive(pid) && inLabNetns(pid, netnsList)) pids.add(pid);
   }
   const perHost: string[] = [];
-  const insideEach = await Promise.all(netnsList.map((ns) => netnsPids(ns)));
-  netnsList.forEach((ns, i) => {
-    const inside = insideEach[i]!;
+  // Read again: a host's processes may have started or ended during the unmounts.
+  const insideEach = netnsPidsAll(netnsList);
+  netnsList.forEach((ns) => {
+    const inside = insideEach.get(ns)!;
     for (const pid of inside) pids.add(pid);
     if (inside.length > 0) perHost.push(`${ns.slice(LAB_PREFIX.length)} (${inside.length})`);
   });
@@ -83,6 +88,7 @@ export async function removeLab(progress: Progress = () => {}): Promise<LabDownR
   const gone = await waitFor(() => [...pids].every((p) => !isAlive(p)), 4000, 20);
   if (pids.size > 0) removed.push(`killed ${pids.size} processes by PID: ${perHost.join(', ') || 'launchers'}`);
   if (!gone) problems.push(`processes still alive after SIGKILL: ${[...pids].filter(isAlive).join(' ')}`);
+  progress('cgroups', "systemd hosts' cgroup folders");
   // systemd hosts' cgroup folders (their private roots went with their mount namespaces).
   const cgroupsLeft = await removeLabCgroups();
   for (const d of cgroupsLeft) problems.push(`could not remove cgroup folder ${d}`);
@@ -128,16 +134,10 @@ export async function removeLab(progress: Progress = () => {}): Promise<LabDownR
       problems.push(`not removing ${hostsDir}: still mounted there: ${still.join(' ')}`);
       continue;
     }
-    removed.push(...removeLabFiles(d));
+    removed.push(...(await removeLabFiles(d)));
   }
   fs.rmSync(LAB_OWNER_FILE, { force: true });
   return { removed, problems };
-}
-
-/** PIDs in a lab namespace that are inside the host (not its launcher in the root PID namespace). */
-async function hostProcesses(netns: string): Promise<number[]> {
-  const self = namespaceOf('self', 'pid');
-  return (await netnsPids(netns)).filter((pid) => namespaceOf(pid, 'pid') !== self);
 }
 
 /** Guards against PID reuse: a recorded PID is only killed while it is in a lab namespace. */
@@ -167,10 +167,13 @@ function readOwnerDir(): string | undefined {
 }
 
 /** Removes what `lab up` wrote in a lab dir, except the keys and the metadata cache. */
-function removeLabFiles(dir: string): string[] {
+async function removeLabFiles(dir: string): Promise<string[]> {
   const done: string[] = [];
   const hosts = path.join(dir, 'hosts');
   if (fs.existsSync(hosts)) {
+    // One host folder per task, side by side (libuv's thread pool): a systemd host's private
+    // root holds thousands of files, and one after another they took most of `lab down`.
+    await Promise.all(fs.readdirSync(hosts).map((h) => fs.promises.rm(path.join(hosts, h), { recursive: true, force: true })));
     fs.rmSync(hosts, { recursive: true, force: true });
     done.push(`removed host folders ${hosts}`);
   }

@@ -1,6 +1,7 @@
 // The lab's network: a bridge in the root namespace, one namespace + veth per host.
 // Everything is named with the lab prefix so a crashed lab's leftovers can be found.
 import { BRIDGE, BRIDGE_ADDRESS, PREFIX_LEN, SUBNET_PREFIX, isLabObjectName, type LabHostPlan } from './layout.ts';
+import fs from 'node:fs';
 import { LabError, run, runChecked } from './proc.ts';
 
 /** Lab network namespaces that exist now (by name). */
@@ -62,6 +63,34 @@ export async function deleteLink(name: string): Promise<boolean> {
 
 export async function deleteNetns(name: string): Promise<boolean> {
   return (await run('ip', ['netns', 'del', name])).code === 0;
+}
+
+/**
+ * PIDs per named network namespace, from one pass over /proc (what `ip netns pids` does for
+ * one name, without a process start per namespace: under load each start costs a second).
+ */
+export function netnsPidsAll(names: string[]): Map<string, number[]> {
+  const byId = new Map<string, string>();
+  for (const n of names) {
+    try {
+      const st = fs.statSync(`/run/netns/${n}`);
+      byId.set(`${st.dev}:${st.ino}`, n);
+    } catch {
+      /* namespace file gone */
+    }
+  }
+  const out = new Map<string, number[]>(names.map((n) => [n, []]));
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const st = fs.statSync(`/proc/${entry}/ns/net`);
+      const name = byId.get(`${st.dev}:${st.ino}`);
+      if (name !== undefined) out.get(name)!.push(Number(entry));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
 }
 
 /** PIDs of every process whose network namespace is this one (`ip netns pids`). */
