@@ -4,6 +4,7 @@ set -euo pipefail
 pkgs=(moosefs-master moosefs-metalogger moosefs-chunkserver moosefs-client moosefs-cli moosefs-cgi moosefs-cgiserv
       keepalived openssh-server openssh-client unison inotify-tools arping rsyslog
       fuse3 iproute2 procps psmisc tmux util-linux sudo
+      iptables  # install-cluster's firewall step on systemd practice hosts (each host's own rules)
       ansible-core  # `clusters import` is checked against ansible-inventory itself
       prometheus  # promtool checks the output of `mfs-tui metrics` (about 45 s to install)
       prometheus-node-exporter)  # `lab up --monitoring`: the textfile collector on the master candidates

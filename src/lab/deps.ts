@@ -34,6 +34,8 @@ export const LAB_PACKAGES = [
   'psmisc',
   'util-linux',
   'sudo',
+  // the seeds' firewall of install-cluster on systemd practice hosts
+  'iptables',
 ];
 
 export async function missingPackages(): Promise<string[]> {

@@ -140,7 +140,7 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   done();
 
   const journals: string[] = [];
-  if (viaRunbooks) journals.push(...(await buildViaRunbooks(hosts, phase, progress, opts.operator ?? defaultLabOperator())));
+  if (viaRunbooks) journals.push(...(await buildViaRunbooks(hosts, phase, progress, opts.operator ?? defaultLabOperator(), init)));
   else if (!bare) await startCluster(hosts, phase);
   if (opts.monitoring) journals.push(...(await startMonitoring(hosts, phase, progress)));
 
@@ -159,7 +159,7 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
  * hosts by mfs-tui's engine over SSH (the lab's inventory, pinned host keys); then the
  * lab's test files on cl and the same health wait as the scripts build.
  */
-async function buildViaRunbooks(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void, progress: Progress, operator: LabOperator): Promise<string[]> {
+async function buildViaRunbooks(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void, progress: Progress, operator: LabOperator, init: LabInit): Promise<string[]> {
   // The inventory the runbooks run with; beside inventory.yaml (same relative paths), which
   // is written only once the lab is healthy.
   const inv = path.join(labDir(), 'inventory.lab-up.yaml');
@@ -175,6 +175,7 @@ async function buildViaRunbooks(hosts: LabHostPlan[], phase: (name: string, deta
     phase,
     progress,
     operator === 'ops' ? operatorPassword() : undefined,
+    init,
   );
   const done = phase('files', 'test files at goal 2 on cl');
   await sshStep('cl', 'writing test files', CLIENT_FILES_SCRIPT, 60_000);

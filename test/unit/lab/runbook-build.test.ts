@@ -17,10 +17,15 @@ describe('lab up via runbooks: the inputs', () => {
     assert.deepEqual(runbooks.map((r) => r.id).sort(), ['install-cluster', 'keepalived-ha']);
   });
 
-  for (const id of ['install-cluster', 'keepalived-ha']) {
-    it(`${id}: every input is answered or has a default, and every answer is valid`, () => {
+  for (const [id, init, monitoring] of [
+    ['install-cluster', 'none', false],
+    ['install-cluster', 'systemd', false],
+    ['install-cluster', 'systemd', true],
+    ['keepalived-ha', 'none', false],
+  ] as const) {
+    it(`${id} (${init} hosts${monitoring ? ', monitoring' : ''}): every input is answered or has a default, and every answer is valid`, () => {
       const rb = runbooks.find((r) => r.id === id)!;
-      const answers = given[id]!;
+      const answers = runbookInputs(planHosts(3, { monitoring }), init)[id]!;
       for (const input of rb.inputs) {
         const v = answers[input.name];
         assert.ok(v !== undefined || input.default !== undefined, `${id}: input ${input.name} has no default and no answer`);
@@ -39,5 +44,11 @@ describe('lab up via runbooks: the inputs', () => {
   it('the majority check lists exactly the lab chunkservers; clients are the lab subnet', () => {
     assert.equal(given['keepalived-ha']!.chunkservers, '10.77.0.21 10.77.0.22 10.77.0.23');
     assert.equal(given['install-cluster']!.clients_net, '10.77.0.0/24');
+  });
+
+  it("the seeds' firewall on systemd hosts only (iptables), with Prometheus's and node_exporter's ports when mon scrapes them", () => {
+    assert.equal(given['install-cluster']!.firewall, 'none');
+    assert.deepEqual({ ...runbookInputs(hosts, 'systemd')['install-cluster'] }, { ...given['install-cluster'], firewall: 'iptables', firewall_ports: 'none' });
+    assert.equal(runbookInputs(planHosts(3, { monitoring: true }), 'systemd')['install-cluster']!.firewall_ports, '9090 9100');
   });
 });
