@@ -8,7 +8,6 @@ import { PREFIX_LEN, SUBNET_PREFIX, chunkserverHosts, type LabHostPlan } from '.
 import { labDir } from './paths.ts';
 import { LabError } from './proc.ts';
 import type { Progress } from './progress.ts';
-import type { LabInit } from './systemd-host.ts';
 
 /** Where `lab up` keeps the runbook journals (they outlive `lab down`: the audit trail). */
 export function labRunsDir(): string {
@@ -20,7 +19,7 @@ export function labRunsDir(): string {
  * get the seeds' firewall (iptables in each host's namespace; with `mon`, Prometheus's 9090
  * and node_exporter's 9100 too); hosts without systemd keep none, as before.
  */
-export function runbookInputs(hosts: LabHostPlan[], init: LabInit = 'none'): Record<string, Record<string, string>> {
+export function runbookInputs(hosts: LabHostPlan[], init: 'systemd' | 'none' = 'none'): Record<string, Record<string, string>> {
   const firewall: Record<string, string> = init === 'systemd' ? { firewall: 'iptables', firewall_ports: hosts.some((h) => h.name === 'mon') ? '9090 9100' : 'none' } : { firewall: 'none' };
   return {
     'install-cluster': { first: 'm1', hdd: '/var/lib/mfs/hdd', clients_net: `${SUBNET_PREFIX}.0/${PREFIX_LEN}`, subdir: 'logs', goal: '2', ...firewall },
@@ -55,7 +54,7 @@ export async function runLabRunbooks(
   progress: Progress,
   /** The lab operator's sudo password, when the inventory logs in as ops with become. */
   sudoPassword?: string,
-  init: LabInit = 'none',
+  init: 'systemd' | 'none' = 'none',
 ): Promise<RunbookRunResult[]> {
   // The first phase starts now: loading the engine, the runbooks and the inventory, and
   // opening the SSH connections count as its time.
