@@ -11,11 +11,12 @@ import { stringify } from 'yaml';
 import { EXIT, UserError } from './errors.ts';
 import { CLUSTER_ENV } from './context.ts';
 import { cells, padCells } from '../../src/util/cells.ts';
+import { t } from '../../src/i18n/index.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
-function checkName(name: string, what = 'cluster name'): void {
-  if (!NAME.test(name)) throw new UserError(`${what} '${name}': letters, digits, '.', '_' and '-', starting with a letter or digit (at most 63)`, EXIT.usage);
+function checkName(name: string, what = t('cli.clusters.word.clusterName')): void {
+  if (!NAME.test(name)) throw new UserError(t('cli.clusters.error.badName', { what, name }), EXIT.usage);
 }
 
 async function registry() {
@@ -36,7 +37,7 @@ export async function clustersList(opts: { json?: boolean }): Promise<void> {
       const { data } = parseInventory(fs.readFileSync(file, 'utf8'), file);
       row = { ...row, cluster: data.cluster, hosts: data.hosts.length };
     } catch (err) {
-      row.problem = fs.existsSync(file) ? (err as Error).message.split('\n')[0] : 'inventory file missing';
+      row.problem = fs.existsSync(file) ? (err as Error).message.split('\n')[0] : t('cli.clusters.inventoryMissing');
     }
     rows.push(row);
   }
@@ -45,60 +46,65 @@ export async function clustersList(opts: { json?: boolean }): Promise<void> {
     return;
   }
   if (rows.length === 0) {
-    process.stdout.write('No named clusters yet. Add one: mfs-tui clusters add NAME INVENTORY.yaml (or import an Ansible inventory: mfs-tui clusters import NAME hosts.ini)\n');
+    process.stdout.write(t('cli.clusters.none') + '\n');
     return;
   }
   const w = Math.max(...rows.map((r) => cells(r.name)), 4);
   for (const r of rows) {
-    const mark = r.selected ? `  ← ${CLUSTER_ENV}` : r.inventory === remembered ? '  (used last)' : '';
-    const what = r.problem ? `PROBLEM: ${r.problem}` : `${r.hosts} host(s)${r.cluster !== r.name ? `, inventory says cluster '${r.cluster}'` : ''}`;
+    const mark = r.selected ? `  ← ${CLUSTER_ENV}` : r.inventory === remembered ? t('cli.clusters.usedLast') : '';
+    const what = r.problem
+      ? t('cli.clusters.problem', { problem: r.problem })
+      : r.cluster !== r.name
+        ? t('cli.clusters.hostsCalled', { count: r.hosts ?? 0, cluster: r.cluster ?? '' })
+        : t('cli.clusters.hosts', { count: r.hosts ?? 0 });
     process.stdout.write(`${padCells(r.name, w)}  ${r.inventory}  ${what}${mark}\n`);
   }
-  process.stdout.write(`\nPick one for a command with --cluster NAME or ${CLUSTER_ENV}=NAME.\n`);
+  process.stdout.write('\n' + t('cli.clusters.pick', { env: CLUSTER_ENV }) + '\n');
 }
 
 export async function clustersAdd(name: string, file: string, opts: { force?: boolean }): Promise<void> {
   checkName(name);
   const abs = path.resolve(file);
-  if (!fs.existsSync(abs)) throw new UserError(`${abs}: no such inventory file`, EXIT.usage);
+  if (!fs.existsSync(abs)) throw new UserError(t('cli.clusters.error.noInventory', { file: abs }), EXIT.usage);
   const { loadInventory } = await import('../../src/inventory/load.ts');
   const inv = await loadInventory(abs); // the same checks as every command: a bad field is named here, not at 3 a.m.
   const { namedClusters, saveNamedClusters } = await registry();
   const clusters = namedClusters();
   const before = clusters.get(name);
   if (before && before !== abs && !opts.force) {
-    throw new UserError(`a cluster named ${name} already exists (${before}): remove or rename it first, or pass --force`, EXIT.usage);
+    throw new UserError(t('cli.clusters.error.existsForce', { name, file: before }), EXIT.usage);
   }
   for (const [other, f] of clusters) {
-    if (other !== name && f === abs) throw new UserError(`${abs} is already the cluster ${other}: rename that one instead`, EXIT.usage);
+    if (other !== name && f === abs) throw new UserError(t('cli.clusters.error.alreadyCluster', { file: abs, name: other }), EXIT.usage);
   }
   clusters.set(name, abs);
   saveNamedClusters(clusters);
-  const note = inv.cluster !== name ? ` (the inventory calls it '${inv.cluster}': headers, journals and metrics show that name)` : '';
-  process.stdout.write(`added ${name} → ${abs}: ${inv.hosts.length} host(s)${note}\n`);
+  const added =
+    inv.cluster !== name ? t('cli.clusters.addedCalled', { name, file: abs, count: inv.hosts.length, cluster: inv.cluster }) : t('cli.clusters.added', { name, file: abs, count: inv.hosts.length });
+  process.stdout.write(added + '\n');
 }
 
 export async function clustersRename(from: string, to: string): Promise<void> {
-  checkName(to, 'new name');
+  checkName(to, t('cli.clusters.word.newName'));
   const { namedClusters, saveNamedClusters } = await registry();
   const clusters = namedClusters();
   const file = clusters.get(from);
-  if (!file) throw new UserError(`no cluster named ${from} (known: ${[...clusters.keys()].join(', ') || 'none'})`, EXIT.usage);
-  if (clusters.has(to)) throw new UserError(`a cluster named ${to} already exists`, EXIT.usage);
+  if (!file) throw new UserError(t('cli.clusters.error.noSuch', { name: from, known: [...clusters.keys()].join(', ') || t('cli.clusters.word.none') }), EXIT.usage);
+  if (clusters.has(to)) throw new UserError(t('cli.clusters.error.exists', { name: to }), EXIT.usage);
   clusters.delete(from);
   clusters.set(to, file);
   saveNamedClusters(clusters);
-  process.stdout.write(`renamed ${from} → ${to} (${file})\n`);
+  process.stdout.write(t('cli.clusters.renamed', { from, to, file }) + '\n');
 }
 
 export async function clustersRemove(name: string): Promise<void> {
   const { namedClusters, saveNamedClusters } = await registry();
   const clusters = namedClusters();
   const file = clusters.get(name);
-  if (!file) throw new UserError(`no cluster named ${name} (known: ${[...clusters.keys()].join(', ') || 'none'})`, EXIT.usage);
+  if (!file) throw new UserError(t('cli.clusters.error.noSuch', { name, known: [...clusters.keys()].join(', ') || t('cli.clusters.word.none') }), EXIT.usage);
   clusters.delete(name);
   saveNamedClusters(clusters);
-  process.stdout.write(`removed ${name} (its inventory ${file} is left as it is)\n`);
+  process.stdout.write(t('cli.clusters.removed', { name, file }) + '\n');
 }
 
 export interface ImportCliOptions {
@@ -114,11 +120,11 @@ export interface ImportCliOptions {
 export async function clustersImport(name: string, source: string, opts: ImportCliOptions): Promise<void> {
   checkName(name);
   const abs = path.resolve(source);
-  if (!fs.existsSync(abs)) throw new UserError(`${abs}: no such Ansible inventory`, EXIT.usage);
+  if (!fs.existsSync(abs)) throw new UserError(t('cli.clusters.error.noAnsible', { file: abs }), EXIT.usage);
   const ansible = await import('../../src/inventory/ansible.ts');
   const { namedClusters, saveNamedClusters, configPath } = await registry();
   const clusters = namedClusters();
-  if (clusters.has(name)) throw new UserError(`a cluster named ${name} already exists (${clusters.get(name)}): pick another name or remove it first`, EXIT.usage);
+  if (clusters.has(name)) throw new UserError(t('cli.clusters.error.existsImport', { name, file: clusters.get(name)! }), EXIT.usage);
   const { data, via } = readAnsible(abs, Boolean(opts.noAnsible), ansible);
   let result;
   try {
@@ -127,6 +133,7 @@ export async function clustersImport(name: string, source: string, opts: ImportC
     if (err instanceof ansible.AnsibleInventoryError) throw new UserError(`${abs}: ${err.message}`, EXIT.usage);
     throw err;
   }
+  // english: a comment in the saved file, not a message
   const yamlText = `# Imported by mfs-tui from ${abs} (${via}) on ${new Date().toISOString()}.\n${stringify(result.inventory)}`;
   const target = path.resolve(opts.output ?? path.join(path.dirname(configPath()), 'clusters', `${name}.yaml`));
   // Validate exactly the text that would be saved, with the checks every command applies.
@@ -139,25 +146,27 @@ export async function clustersImport(name: string, source: string, opts: ImportC
       await loadInventory(tmp);
     } catch (err) {
       if (err instanceof InventoryError) {
-        throw new UserError(`the imported inventory does not validate (nothing saved):\n${formatInventoryProblems(err.problems).replaceAll(tmp, `${name} (imported)`)}\n\n${yamlText}`, EXIT.usage);
+        const problems = formatInventoryProblems(err.problems).replaceAll(tmp, t('cli.clusters.imported', { name }));
+        throw new UserError(`${t('cli.clusters.error.importInvalid')}\n${problems}\n\n${yamlText}`, EXIT.usage);
       }
       throw err;
     }
   } finally {
     fs.rmSync(tmpDir, { recursive: true, force: true });
   }
-  process.stdout.write(`Imported from ${abs} (${via}):\n\n${yamlText}\n`);
-  for (const n of result.notes) process.stdout.write(`note: ${n}\n`);
-  if (fs.existsSync(target)) throw new UserError(`${target} exists: pass --output FILE to write elsewhere (nothing saved)`, EXIT.usage);
+  process.stdout.write(`${t('cli.clusters.importedFrom', { file: abs, via })}\n\n${yamlText}\n`);
+  for (const n of result.notes) process.stdout.write(t('cli.clusters.note', { note: n }) + '\n');
+  if (fs.existsSync(target)) throw new UserError(t('cli.clusters.error.targetExists', { file: target }), EXIT.usage);
   if (!opts.yes) {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
-      throw new UserError(`review the inventory above, then save it with --yes (it would be written to ${target} as cluster ${name}); nothing saved`, EXIT.usage);
+      throw new UserError(t('cli.clusters.error.reviewFirst', { file: target, name }), EXIT.usage);
     }
     const rl = createInterface({ input: process.stdin, output: process.stdout });
-    const answer = (await rl.question(`Save as cluster ${name} in ${target}? Type yes to save: `)).trim();
+    // The answer is `yes` in every language (what is typed is what is checked).
+    const answer = (await rl.question(t('cli.clusters.saveQuestion', { name, file: target }))).trim();
     rl.close();
     if (answer !== 'yes') {
-      process.stdout.write('not saved\n');
+      process.stdout.write(t('cli.clusters.notSaved') + '\n');
       process.exitCode = EXIT.failed;
       return;
     }
@@ -166,16 +175,16 @@ export async function clustersImport(name: string, source: string, opts: ImportC
   fs.writeFileSync(target, yamlText, { mode: 0o600, flag: 'wx' });
   clusters.set(name, target);
   saveNamedClusters(clusters);
-  process.stdout.write(`saved ${target}; use it with --cluster ${name}\n`);
+  process.stdout.write(t('cli.clusters.saved', { file: target, name }) + '\n');
 }
 
 function parseVip(vip: string | undefined, iface: string | undefined): { address: string; prefix: number; interface: string } | undefined {
   if (vip === undefined) {
-    if (iface !== undefined) throw new UserError('--vip-interface needs --vip ADDRESS/PREFIX', EXIT.usage);
+    if (iface !== undefined) throw new UserError(t('cli.clusters.error.vipInterface'), EXIT.usage);
     return undefined;
   }
   const m = /^([^/]+)\/(\d{1,3})$/.exec(vip);
-  if (!m) throw new UserError(`--vip ${vip}: expected ADDRESS/PREFIX, e.g. 192.0.2.100/24`, EXIT.usage);
+  if (!m) throw new UserError(t('cli.clusters.error.badVip', { vip }), EXIT.usage);
   return { address: m[1]!, prefix: Number(m[2]), interface: iface ?? 'eth0' };
 }
 
@@ -185,16 +194,16 @@ type AnsibleModule = typeof import('../../src/inventory/ansible.ts');
 function readAnsible(file: string, noAnsible: boolean, ansible: AnsibleModule): { data: import('../../src/inventory/ansible.ts').AnsibleInventory; via: string } {
   // ansible-inventory runs an executable inventory as a script: what another user could change is not read at all.
   const others = othersCanChange(file);
-  if (others) throw new UserError(`${file}: ${others}: not read`, EXIT.usage);
+  if (others) throw new UserError(t('cli.clusters.error.notRead', { file, why: others }), EXIT.usage);
   const have = !noAnsible && spawnSync('ansible-inventory', ['--version'], { stdio: 'ignore' }).status === 0;
   if (have) {
     const r = spawnSync('ansible-inventory', ['-i', file, '--list'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
     if (r.status !== 0) {
-      throw new UserError(`ansible-inventory -i ${file} --list failed (exit ${r.status ?? r.signal}):\n${(r.stderr ?? '').trim().split('\n').slice(-8).join('\n')}`, EXIT.usage);
+      throw new UserError(`${t('cli.clusters.error.ansibleFailed', { file, exit: String(r.status ?? r.signal) })}\n${(r.stderr ?? '').trim().split('\n').slice(-8).join('\n')}`, EXIT.usage);
     }
     // ansible-inventory warns (and prints an empty inventory) when it could not parse the file.
     if (/Unable to parse|No inventory was parsed/.test(r.stderr ?? '')) {
-      throw new UserError(`ansible-inventory could not parse ${file}:\n${(r.stderr ?? '').trim().split('\n').slice(-8).join('\n')}`, EXIT.usage);
+      throw new UserError(`${t('cli.clusters.error.ansibleParse', { file })}\n${(r.stderr ?? '').trim().split('\n').slice(-8).join('\n')}`, EXIT.usage);
     }
     try {
       return { data: ansible.fromAnsibleListJson(r.stdout), via: 'ansible-inventory --list' };
@@ -207,7 +216,7 @@ function readAnsible(file: string, noAnsible: boolean, ansible: AnsibleModule): 
   if ('problem' in read) throw new UserError(`${file}: ${read.problem.message}`, EXIT.usage);
   const text = read.text;
   try {
-    return { data: ansible.parseAnsibleInventory(text, file), via: 'read by mfs-tui (Ansible not installed)' };
+    return { data: ansible.parseAnsibleInventory(text, file), via: t('cli.clusters.readHere') };
   } catch (err) {
     if (err instanceof ansible.AnsibleInventoryError) throw new UserError(err.message, EXIT.usage);
     throw err;

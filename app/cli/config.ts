@@ -5,38 +5,40 @@ import { EXIT, UserError } from './errors.ts';
 import { checkRunbookFolder } from './library-folders.ts';
 import { configPath, namedClusters, rememberedInventory, runbookDirs, saveRunbookDirs } from '../../src/state/config.ts';
 import { visibleLine } from '../../src/util/visible.ts';
+import { t } from '../../src/i18n/index.ts';
 
 const say = (line: string) => process.stdout.write(visibleLine(line) + '\n');
 
 export function configShow(): void {
-  say(`config file: ${configPath()}`);
-  say(`clusters: ${namedClusters().size} (mfs-tui clusters)`);
-  say(`last inventory: ${rememberedInventory() ?? '-'}`);
+  say(t('cli.config.file', { file: configPath() }));
+  say(t('cli.config.clusters', { count: namedClusters().size }));
+  say(t('cli.config.lastInventory', { file: rememberedInventory() ?? '-' }));
   configRunbooksList();
 }
 
 export function configRunbooksList(): void {
   const dirs = runbookDirs();
-  say(`runbook folders added to the built-in library: ${dirs.length === 0 ? 'none (mfs-tui config runbooks add DIR)' : ''}`);
+  say(dirs.length === 0 ? t('cli.config.foldersNone') : t('cli.config.folders'));
   for (const d of dirs) say(`  ${d}`);
 }
 
 export function configRunbooksAdd(dir: string): void {
+  // english: the command's name, not prose
   const abs = checkRunbookFolder(dir, 'config runbooks add');
   const dirs = runbookDirs();
   if (dirs.includes(abs)) {
-    say(`${abs} is already added`);
+    say(t('cli.config.alreadyAdded', { dir: abs }));
     return;
   }
   saveRunbookDirs([...dirs, abs]);
-  say(`added ${abs}: its runbooks join the built-in library (a built-in runbook's id stays the built-in's; check with mfs-tui validate)`);
+  say(t('cli.config.added', { dir: abs }));
 }
 
 export function configRunbooksRemove(dir: string): void {
   const dirs = runbookDirs();
   // By the path as saved or as given now: a folder that is gone can still be removed.
   const match = dirs.find((d) => d === dir || d === resolve(dir));
-  if (match === undefined) throw new UserError(`${resolve(dir)} is not among the added runbook folders (${dirs.join(', ') || 'none'})`, EXIT.usage);
+  if (match === undefined) throw new UserError(t('cli.config.notAdded', { dir: resolve(dir), dirs: dirs.join(', ') || t('cli.clusters.word.none') }), EXIT.usage);
   saveRunbookDirs(dirs.filter((d) => d !== match));
-  say(`removed ${match}`);
+  say(t('cli.config.removed', { dir: match }));
 }

@@ -13,12 +13,12 @@ const say = (line: string) => process.stdout.write(line + '\n');
 
 /** Drills run on the practice cluster only: any other inventory is refused. */
 async function practiceOnly(g: GlobalOptions): Promise<void> {
-  if (process.platform !== 'linux') throw new UserError('drills run on the practice cluster, which needs Linux (and root)');
+  if (process.platform !== 'linux') throw new UserError(t('cli.drill.error.linuxOnly'));
   const { labInventoryPath } = await import('../../src/lab/paths.ts');
   if (g.inventory && path.resolve(g.inventory) !== labInventoryPath()) {
-    throw new UserError(`drills run on the practice cluster only, never on ${g.inventory}: drop --inventory (the drill uses ${labInventoryPath()})`);
+    throw new UserError(t('cli.drill.error.practiceOnly', { inventory: g.inventory, lab: labInventoryPath() }));
   }
-  if (!fs.existsSync(labInventoryPath())) throw new UserError('the practice cluster is not up: run `mfs-tui lab up` first (drills run on the practice cluster only)');
+  if (!fs.existsSync(labInventoryPath())) throw new UserError(t('cli.drill.error.labNotUp'));
 }
 
 /** Drill and lab errors are the operator's: one message, no stack. */
@@ -71,11 +71,11 @@ export function registerDrillCommand(program: Command): void {
     .action(async (opts: { wait?: string; report?: string; json?: boolean }, cmd: Command) => {
       await practiceOnly(cmd.optsWithGlobals() as GlobalOptions);
       const waitS = opts.wait === undefined ? 0 : Number(opts.wait);
-      if (!Number.isFinite(waitS) || waitS < 0) throw new UserError(`--wait: expected seconds, got '${opts.wait}'`);
+      if (!Number.isFinite(waitS) || waitS < 0) throw new UserError(t('cli.drill.error.badWait', { value: opts.wait ?? '' }));
       // commander hands `--report FILE` after `check` to drill's own --report (options are not positional).
       const parentReport = cmd.parent?.opts().report as string | boolean | undefined;
       const report = opts.report ?? (typeof parentReport === 'string' ? parentReport : undefined);
-      if (parentReport === true && !opts.report) throw new UserError('drill check --report needs a FILE');
+      if (parentReport === true && !opts.report) throw new UserError(t('cli.drill.error.reportNeedsFile'));
       await operatorErrors(() => check(waitS, report, !!opts.json));
     });
 
@@ -90,15 +90,15 @@ export function registerDrillCommand(program: Command): void {
     .action(async () => {
       const { abandonDrill } = await import('../../src/drill/drill.ts');
       const d = await operatorErrors(async () => abandonDrill());
-      say(`Drill ${d.id} (${d.scenario}) abandoned. The lab is as you left it: \`mfs-tui lab status\`; reset with \`mfs-tui lab down && mfs-tui lab up\`.`);
+      say(t('cli.drill.abandoned', { id: d.id, scenario: d.scenario }));
     });
 }
 
 async function listScenarios(): Promise<void> {
   const { DRILL_SCENARIOS, NOT_DRILLABLE } = await import('../../src/drill/scenarios.ts');
-  say('Drills (mfs-tui drill SCENARIO):');
+  say(t('cli.drill.list.drills'));
   for (const s of DRILL_SCENARIOS) say(`  ${padCells(s.id, 21)} ${s.title}  [runbook: ${s.fits.join(', ')}]`);
-  say('Not offered (no runbook fits yet):');
+  say(t('cli.drill.list.notOffered'));
   for (const n of NOT_DRILLABLE) say(`  ${padCells(n.scenario, 21)} ${n.reason}`);
 }
 
@@ -107,7 +107,7 @@ async function start(scenario: string | undefined, opts: DrillOpts, g: GlobalOpt
   const drill = await d.startDrill({ scenario, surprise: opts.surprise, scripted: opts.scripted, triageAtFault: () => triageLab(g) }, say);
   if (!opts.scripted) return;
   say('');
-  say('Scripted recovery: the recommended runbook, run non-interactively.');
+  say(t('cli.drill.scripted'));
   const rec = await d.scriptedRecovery(drill, say);
   say(
     `$ mfs-tui --lab run ${rec.runbook} --yes ${Object.entries(rec.inputs)
@@ -117,7 +117,7 @@ async function start(scenario: string | undefined, opts: DrillOpts, g: GlobalOpt
       .join(' ')}`,
   );
   const code = await d.runRunbookChild(rec);
-  if (code !== 0) say(`the runbook run ended with exit ${code}; checking the cluster anyway`);
+  if (code !== 0) say(t('cli.drill.runEnded', { code }));
   await check(180, typeof opts.report === 'string' ? opts.report : undefined, false);
 }
 
@@ -139,7 +139,7 @@ async function check(waitS: number, reportFile: string | undefined, json: boolea
   const debrief = redactSurprise(r.debrief);
   if (json) say(JSON.stringify({ drill: r.drill.id, healthy: r.verdict.healthy, problems: r.verdict.problems, verified: r.verdict.verified, debrief }));
   else {
-    if (!r.verdict.healthy) say(`Drill ${r.drill.id} is NOT recovered: the cluster is not healthy yet. The clock is still running.`);
+    if (!r.verdict.healthy) say(t('cli.drill.notRecovered', { id: r.drill.id }));
     process.stdout.write(renderDebriefText(debrief));
   }
   if (reportFile) writePrivate(reportFile, renderDebriefMarkdown(debrief));
@@ -148,7 +148,7 @@ async function check(waitS: number, reportFile: string | undefined, json: boolea
 
 function writePrivate(file: string, text: string): void {
   writePrivateFile(file, text);
-  say(`debrief written to ${file}`);
+  say(t('cli.drill.debriefWritten', { file }));
 }
 
 async function printUnderWay(): Promise<void> {
@@ -158,27 +158,27 @@ async function printUnderWay(): Promise<void> {
   const { durationWithUnits } = await import('../../src/drill/debrief.ts');
   const d = activeDrill();
   if (!d) {
-    say(`No drill under way. Start one: mfs-tui drill ${DRILL_SCENARIOS.map((s) => s.id).join('|')}  (or --surprise; --list for details)`);
+    say(t('cli.drill.noneUnderWay', { scenarios: DRILL_SCENARIOS.map((s) => s.id).join('|') }));
     return;
   }
   const now = new Date().toISOString();
-  say(`Drill under way: ${d.id}, ${d.surprise ? 'a surprise (the fault is not named until the debrief)' : (findScenario(d.scenario)?.title ?? d.scenario)}`);
+  say(t('cli.drill.underWay', { id: d.id, what: d.surprise ? t('cli.drill.surprise') : (findScenario(d.scenario)?.title ?? d.scenario) }));
   if (!d.brokeAt) {
-    say('Its fault was never put in place (interrupted while starting): `mfs-tui drill abandon`, then start again.');
+    say(t('cli.drill.neverBroken'));
     return;
   }
-  say(`Clock: ${durationWithUnits(Date.parse(now) - Date.parse(d.brokeAt))} since the fault (${d.brokeAt}).`);
+  say(t('cli.drill.clock', { duration: durationWithUnits(Date.parse(now) - Date.parse(d.brokeAt)), at: d.brokeAt }));
   const last = d.checks.at(-1);
-  if (last) say(`Last check ${last.at}: ${last.healthy ? 'healthy' : `not healthy: ${last.problems.join('; ')}`}`);
+  if (last) say(last.healthy ? t('cli.drill.lastCheckHealthy', { at: last.at }) : t('cli.drill.lastCheckNot', { at: last.at, problems: last.problems.join('; ') }));
   const runs = runsBetween(d.startedAt, now);
   for (const r of runs) {
     const start = r.records[0];
     const fin = [...r.records].reverse().find((x) => x.type === 'run-finished');
     const id = start?.type === 'run-started' ? start.runbook.id : '?';
-    say(`  run ${r.runId} (${id}): ${fin && fin.type === 'run-finished' ? fin.status : `unfinished: continue it with \`mfs-tui resume ${r.runId}\``}`);
+    say(`  ${fin && fin.type === 'run-finished' ? t('cli.drill.run', { run: r.runId, runbook: id, status: fin.status }) : t('cli.drill.runUnfinished', { run: r.runId, runbook: id })}`);
   }
-  if (runs.length === 0) say('No runbook run yet.');
-  say('When you think it is recovered: mfs-tui drill check');
+  if (runs.length === 0) say(t('cli.drill.noRunYet'));
+  say(t('cli.drill.whenRecovered'));
 }
 
 async function printHistory(): Promise<void> {
@@ -187,7 +187,7 @@ async function printHistory(): Promise<void> {
   const all = drillHistory();
   const active = activeDrill();
   if (all.length === 0 && !active) {
-    say('No drills yet.');
+    say(t('cli.drill.noDrills'));
     return;
   }
   say(`${padCells('drill', 30)} ${padCells('scenario', 16)} ${padCells('outcome', 10)} ${padCells('recovery', 12)} runs  wrong turns`);
@@ -206,7 +206,7 @@ async function writeLastReport(file: string | undefined): Promise<void> {
   const { drillHistory } = await import('../../src/drill/store.ts');
   const { renderDebriefMarkdown } = await import('../../src/drill/debrief.ts');
   const last = [...drillHistory()].reverse().find((d) => d.debrief);
-  if (!last?.debrief) throw new UserError('no finished drill with a debrief yet (`mfs-tui drill check` ends a drill)');
+  if (!last?.debrief) throw new UserError(t('cli.drill.error.noDebrief'));
   const md = renderDebriefMarkdown(last.debrief);
   if (file) writePrivate(file, md);
   else process.stdout.write(md);

@@ -8,6 +8,7 @@ import { formatBytes } from '../../src/status/text.ts';
 import { cells, fitCells } from '../../src/util/cells.ts';
 import { visibleLine } from '../../src/util/visible.ts';
 import { position } from './layout.ts';
+import { t } from '../../src/i18n/index.ts';
 
 /** A disk needs a look: not `ok`, or an I/O error recorded. */
 export const diskProblem = (d: DiskRow): boolean => d.status !== 'ok' || d.lastErrorTime !== undefined;
@@ -55,7 +56,7 @@ export function DiskPanel({ status, width, table = true, rows, offset = 0 }: Dis
     return (
       <Box {...box} flexDirection="column">
         <Text color="red" wrap="truncate-end">
-          {vip?.noMaster ? 'no master answers through the VIP' : `no mfscli answer yet${status.mfs.error ? `: ${visibleLine(status.mfs.error)}` : ''}`}
+          {vip?.noMaster ? t('status.disks.noMaster') : status.mfs.error ? t('status.disks.noAnswerError', { error: visibleLine(status.mfs.error) }) : t('status.disks.noAnswer')}
         </Text>
       </Box>
     );
@@ -72,11 +73,11 @@ export function DiskPanel({ status, width, table = true, rows, offset = 0 }: Dis
   return (
     <Box {...box} flexDirection="column">
       <Text wrap="truncate-end">
-        <Text bold>disks {vip.disks === undefined ? '' : `${all.length} on ${servers} chunkserver${servers === 1 ? '' : 's'} `}</Text>
+        <Text bold>{vip.disks === undefined ? t('status.disks.title') : t('status.disks.titleCount', { disks: all.length, count: servers })} </Text>
         <Text color={vip.disks === undefined ? undefined : problems > 0 ? 'red' : 'green'}>
-          {vip.disks === undefined ? 'asking every chunkserver (mfscli -SHD)…' : problems > 0 ? `${problems} with a problem (first)` : 'all ok'}
+          {vip.disks === undefined ? t('status.disks.asking') : problems > 0 ? t('status.disks.problemsFirst', { count: problems }) : t('status.disks.allOk')}
         </Text>
-        <Text dimColor> · d: chunkservers</Text>
+        <Text dimColor>{t('status.disks.key')}</Text>
       </Text>
       {table && all.length > 0 ? (
         <>
@@ -94,14 +95,15 @@ export function DiskPanel({ status, width, table = true, rows, offset = 0 }: Dis
           ))}
           {shown < all.length && (
             <Text color="cyan" wrap="truncate-end">
-              {position('disks', top, shown, all.length)} · problems first
+              {position('disks', top, shown, all.length)}
+              {t('status.disks.problemsFirstNote')}
             </Text>
           )}
         </>
       ) : vip.disks !== undefined ? (
         <Text wrap="truncate-end">
-          disks {all.length}
-          {problems ? <Text color="red">, {problems} with a problem</Text> : ''}
+          {t('status.disks.count', { count: all.length })}
+          {problems ? <Text color="red">{t('status.disks.withProblem', { count: problems })}</Text> : ''}
         </Text>
       ) : null}
     </Box>

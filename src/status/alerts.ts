@@ -116,7 +116,7 @@ export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOption
       code: 'clock-skew',
       severity: 'warning',
       hosts: [k.host],
-      message: `${k.host}'s clock is ${formatSkew(k)} off the cluster's (over ${CLOCK_SKEW_WARN_S} s on a master candidate: failover timings and metadata times depend on it; check its NTP)`,
+      message: t('alert.clockSkew', { host: k.host, skew: formatSkew(k), limit: CLOCK_SKEW_WARN_S }),
     });
   }
 
