@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { devTemplateDir, hostDir } from './paths.ts';
 import { HOST_INIT } from './scripts.ts';
+import { hostNamespaceCommand } from './host-namespaces.ts';
 import { LabError, childPids, isAlive, waitFor } from './proc.ts';
 import type { LabHostPlan } from './layout.ts';
 import { startSystemdHost, type LabInit } from './systemd-host.ts';
@@ -26,31 +27,11 @@ export async function startHost(host: LabHostPlan, init: LabInit = 'none', timeo
   const ready = path.join(dir, 'ready');
   fs.rmSync(ready, { force: true });
   const consoleLog = fs.openSync(path.join(dir, 'console.log'), 'w', 0o600);
-  const child = spawn(
-    'ip',
-    [
-      'netns',
-      'exec',
-      host.netns,
-      'unshare',
-      '--pid',
-      '--fork',
-      '--mount',
-      '--uts',
-      '--ipc',
-      '--propagation',
-      'private',
-      '--mount-proc',
-      '/bin/bash',
-      '-c',
-      HOST_INIT,
-      `mfslab-init-${host.name}`,
-      dir,
-      host.name,
-      devTemplateDir(),
-    ],
-    { detached: true, stdio: ['ignore', consoleLog, consoleLog] },
-  );
+  const [command, ...args] = hostNamespaceCommand(host.netns, { mountProc: true });
+  const child = spawn(command, [...args, '/bin/bash', '-c', HOST_INIT, `mfslab-init-${host.name}`, dir, host.name, devTemplateDir()], {
+    detached: true,
+    stdio: ['ignore', consoleLog, consoleLog],
+  });
   fs.closeSync(consoleLog);
   const launcherPid = child.pid;
   if (launcherPid === undefined) throw new LabError(`host ${host.name}: could not start \`ip netns exec\``);

@@ -14,6 +14,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LAB_SSHD_POLICY } from './files.ts';
+import { hostNamespaceCommand } from './host-namespaces.ts';
 import { LAB_PREFIX, type LabHostPlan } from './layout.ts';
 import { devTemplateDir, hostDir } from './paths.ts';
 import { LabError, childPids, isAlive, run, sleep, waitFor } from './proc.ts';
@@ -293,19 +294,7 @@ export async function startSystemdHost(host: LabHostPlan, timeoutMs = 30_000): P
       '-c',
       'echo $$ > "$0/cgroup.procs" && exec "$@"',
       cgroup,
-      'ip',
-      'netns',
-      'exec',
-      host.netns,
-      'unshare',
-      '--pid',
-      '--fork',
-      '--mount',
-      '--uts',
-      '--ipc',
-      '--cgroup',
-      '--propagation',
-      'private',
+      ...hostNamespaceCommand(host.netns, { cgroup: true }),
       '/bin/bash',
       '-c',
       SYSTEMD_BOOT,
