@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync, writeFileSync, readdirSync } from '
 import { join } from 'node:path';
 import { startSshd, type Sshd } from '../../support/sshd.ts';
 import { cliEnv, runCli, spawnCli, type CliEnv } from '../../support/cli-env.ts';
+import { until } from '../../support/process.ts';
 
 let sshd: Sshd;
 before(async () => {
@@ -185,14 +186,20 @@ test('kill -9 mid-step, then resume: the step is in doubt, its output kept, sett
   const deadline = Date.now() + 20_000;
   while (!/h1 \| started/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.match(out, /h1 \| started/);
-  // Let the output reach the journal (it is flushed at most every 100 ms).
-  await new Promise((r) => setTimeout(r, 400));
+  // The kill comes once the output is in the journal (records are fsynced as they are written).
+  const runsDir = join(e.env.MFS_TUI_STATE_DIR!, 'runs');
+  const journaled = () =>
+    readdirSync(runsDir).some((f) =>
+      readFileSync(join(runsDir, f), 'utf8')
+        .split('\n')
+        .some((l) => l.includes('"type":"output"') && l.includes('started')),
+    );
+  await until('the output in the journal', () => existsSync(runsDir) && journaled());
   child.kill('SIGKILL');
   await new Promise((r) => child.once('close', r));
 
   writeFileSync(join(e.dir, 'go'), '');
   // The command went on after the kill (a durable job on h1): wait until it has ended there.
-  const runsDir = join(e.env.MFS_TUI_STATE_DIR!, 'runs');
   const jobRec = readdirSync(runsDir)
     .flatMap((f) => readFileSync(join(runsDir, f), 'utf8').trim().split('\n'))
     .map((l) => JSON.parse(l))
