@@ -10,6 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { daemonPids, vipHolders } from '../../src/lab/break.ts';
 import { labDown, labUp, type LabUpOptions } from '../../src/lab/index.ts';
+import { waitFor } from '../../src/lab/proc.ts';
+import { labStatus } from '../../src/lab/status.ts';
 import type { LabOperator } from '../../src/lab/up.ts';
 import { readState } from '../../src/lab/state.ts';
 import { LAB_CHUNK_FOLDERS } from '../../src/lab/layout.ts';
@@ -201,4 +203,37 @@ export async function assertClusterHealthy(versionBefore: number, metaloggers: s
   assert.ok(ok !== undefined, `cluster not healthy:\n${mfscli('-SIN -SCS -SMB').join('\n')}`);
   const v = masterVersion();
   assert.ok(v !== undefined && v >= versionBefore, `metadata version ${versionBefore} -> ${v}`);
+}
+
+/**
+ * Waits for a settled keepalived pair: one VIP holder whose master answers and a BACKUP
+ * standby whose metalogger is connected, unchanged over 2 s (leaving a FAULT, the election
+ * may move the VIP once more). Returns the holder's name; asserts within `timeoutMs`.
+ */
+export async function settledHolder(timeoutMs = 90_000): Promise<string> {
+  let last = '';
+  let since = Date.now();
+  const ok = await waitFor(
+    async () => {
+      const s = await labStatus();
+      const standby = s.hosts.find((h) => h.haRole === 'BACKUP' && !h.lost && h.running);
+      const now = s.vipHolders.length === 1 && s.master && !s.master.error && standby !== undefined && s.master.metaloggers.includes(standby.address) ? s.vipHolders[0]! : '';
+      if (now !== last) [last, since] = [now, Date.now()];
+      return now !== '' && Date.now() - since >= 2000;
+    },
+    timeoutMs,
+    300,
+  );
+  assert.ok(ok, `no settled pair (one VIP holder with a master, a ready standby) within ${timeoutMs / 1000} s; last: ${last || 'none'}`);
+  return last;
+}
+
+/** The keepalived role logs and units of the master candidates: what a failed failover check prints. */
+export function haLogs(hosts = ['m1', 'm2']): string {
+  return hosts
+    .map(
+      (h) =>
+        `--- ${h}\n${tryOnHost(h, 'cat /run/mfs-ha.role; tail -n 40 /var/log/mfs-ha.log; journalctl -b --no-pager -n 60 -u keepalived -u moosefs-master -u moosefs-metalogger 2>/dev/null | tail -n 60').out}`,
+    )
+    .join('\n');
 }
