@@ -60,7 +60,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   let inventory: Inventory | undefined = remembered ?? (early ? await early : undefined);
   const drawnFromMemory = remembered !== undefined;
   if (early && inventory) cache?.rememberInventory(inventory);
-  const noInventory = 'No cluster inventory yet. Start with `mfs-tui --inventory cluster.yaml` (see README, "Inventory"), or try the practice cluster: `mfs-tui lab up`.';
+  const noInventory = t('home.notice.noInventory');
   let notice: string | undefined = inventory ? undefined : noInventory;
   let drill: string | undefined;
 
@@ -72,7 +72,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   const folders = await (await import('../cli/library-folders.ts')).libraryFolders(g);
   const catalog = await cat.catalogDirs(folders, cache, currentLanguage());
   const problemNotice = (problems: RunbookProblem[]): string | undefined =>
-    problems.length > 0 ? `${problems.length} runbook problem(s); run \`mfs-tui validate\`. First: ${cat.formatProblem(problems[0]!)}` : undefined;
+    problems.length > 0 ? t('home.notice.runbookProblems', { count: problems.length, first: cat.formatProblem(problems[0]!) }) : undefined;
   const known = checks.cachedLibraryProblems(catalog, inventory, cache);
   if (known) notice = problemNotice(known) ?? notice;
   const runbooks = catalog.headers;
@@ -85,7 +85,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   /** The inventory as loaded in full: nothing connects, checks or runs from the remembered one. */
   const currentInventory = async (): Promise<Inventory> => {
     await inventoryLoaded;
-    if (!inventory) throw new UserError('no inventory: restart with --inventory FILE', EXIT.usage);
+    if (!inventory) throw new UserError(t('home.error.noInventory'), EXIT.usage);
     return inventory;
   };
   /** The whole runbook, parsed when it is opened (the file as it is now). */

@@ -75,4 +75,8 @@ export const enCli = {
   'cli.drill.whenRecovered': 'When you think it is recovered: mfs-tui drill check',
   'cli.drill.noDrills': 'No drills yet.',
   'cli.drill.error.noDebrief': 'no finished drill with a debrief yet (`mfs-tui drill check` ends a drill)',
+  'home.notice.noInventory': 'No cluster inventory yet. Start with `mfs-tui --inventory cluster.yaml` (see README, "Inventory"), or try the practice cluster: `mfs-tui lab up`.',
+  'home.notice.runbookProblems_one': '{{count}} runbook problem(s); run `mfs-tui validate`. First: {{first}}',
+  'home.notice.runbookProblems_other': '{{count}} runbook problem(s); run `mfs-tui validate`. First: {{first}}',
+  'home.error.noInventory': 'no inventory: restart with --inventory FILE',
 } as const;

@@ -74,4 +74,7 @@ export const zhCli: { readonly [K in Exclude<keyof typeof enCli, OtherThanOther>
   'cli.drill.whenRecovered': '你认为已经恢复时：mfs-tui drill check',
   'cli.drill.noDrills': '还没有演练。',
   'cli.drill.error.noDebrief': '还没有带复盘的已结束演练（`mfs-tui drill check` 会结束一次演练）',
+  'home.notice.noInventory': '还没有集群 inventory。用 `mfs-tui --inventory cluster.yaml` 开始（见 README 的 "Inventory" 一节），或者试试练习集群：`mfs-tui lab up`。',
+  'home.notice.runbookProblems_other': 'runbook 有 {{count}} 个问题；请运行 `mfs-tui validate`。第一个：{{first}}',
+  'home.error.noInventory': '没有 inventory：请加 --inventory FILE 重新启动',
 };
