@@ -93,7 +93,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     // Two files with one id: the built-in one (the other is listed greyed with the clash).
     const claims = runbooks.filter((r) => r.id === id);
     const header = claims.find((r) => cat.inBuiltinFolder(folders, r.file)) ?? claims[0];
-    if (!header) throw new Error(`no runbook ${id}`);
+    if (!header) throw new Error(t('home.error.noRunbook', { id }));
     await inventoryLoaded;
     // The file as it is now, parsed and validated (never a cached check): refused with its problems.
     const { runnableRunbook, RunbookRefused } = await import('../../src/runbook/runnable.ts');
@@ -104,7 +104,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
       if (e instanceof RunbookRefused) throw new UserError(e.message, EXIT.failed);
       throw e;
     }
-    if (rb.id !== id) throw new UserError(`${header.file} no longer holds runbook "${id}" (it is "${rb.id}" now)`);
+    if (rb.id !== id) throw new UserError(t('home.error.runbookMoved', { file: header.file, id, now: rb.id }));
     return rb;
   };
   const unfinished = listRuns()
@@ -200,6 +200,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
       notice = problemNotice(remembered) ?? (inventory ? undefined : noInventory);
       return;
     }
+    // english: an internal reason that stops the background check, never shown
     const pause = () => new Promise<void>((done, stop) => setImmediate(() => (exited ? stop(new Error('the screen is closed')) : done())));
     void checks.checkLibrary(catalog, inventory, cache, pause).then(
       (problems) => {
@@ -304,7 +305,7 @@ export function homeRunbookList(catalog: import('../../src/runbook/catalog.ts').
 async function ensurePracticeCluster(g: GlobalOptions): Promise<GlobalOptions> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
   if (process.platform !== 'linux' || process.getuid?.() !== 0) {
-    say('mfs-tui: the practice cluster needs root on Linux; opening without it. For a real cluster: mfs-tui --inventory cluster.yaml');
+    say(t('home.lab.needsRoot'));
     return g;
   }
   const lab = await import('../../src/lab/index.ts');
@@ -312,15 +313,15 @@ async function ensurePracticeCluster(g: GlobalOptions): Promise<GlobalOptions> {
   const progress = (phase: string, detail?: string) => say(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${phase}${detail ? ` ${detail}` : ''}`);
   try {
     if ((await lab.missingPackages()).length > 0) {
-      say("mfs-tui: installing the practice cluster's Debian packages");
+      say(t('home.lab.installing'));
       await lab.labDeps(progress, (line) => say(`          ${line}`));
     }
     if (!(await lab.labStatus()).up) {
-      say('mfs-tui: bringing the practice cluster up');
+      say(t('home.lab.bringingUp'));
       await lab.labUp({}, progress);
     }
   } catch (err) {
-    if (err instanceof lab.LabError) throw new UserError(`the practice cluster could not start: ${err.message}`, EXIT.failed);
+    if (err instanceof lab.LabError) throw new UserError(t('home.lab.couldNotStart', { error: err.message }), EXIT.failed);
     throw err;
   }
   return { ...g, lab: true };

@@ -79,4 +79,10 @@ export const enCli = {
   'home.notice.runbookProblems_one': '{{count}} runbook problem(s); run `mfs-tui validate`. First: {{first}}',
   'home.notice.runbookProblems_other': '{{count}} runbook problem(s); run `mfs-tui validate`. First: {{first}}',
   'home.error.noInventory': 'no inventory: restart with --inventory FILE',
+  'home.error.noRunbook': 'no runbook {{id}}',
+  'home.error.runbookMoved': '{{file}} no longer holds runbook "{{id}}" (it is "{{now}}" now)',
+  'home.lab.needsRoot': 'mfs-tui: the practice cluster needs root on Linux; opening without it. For a real cluster: mfs-tui --inventory cluster.yaml',
+  'home.lab.installing': "mfs-tui: installing the practice cluster's Debian packages",
+  'home.lab.bringingUp': 'mfs-tui: bringing the practice cluster up',
+  'home.lab.couldNotStart': 'the practice cluster could not start: {{error}}',
 } as const;

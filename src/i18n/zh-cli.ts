@@ -77,4 +77,10 @@ export const zhCli: { readonly [K in Exclude<keyof typeof enCli, OtherThanOther>
   'home.notice.noInventory': '还没有集群 inventory。用 `mfs-tui --inventory cluster.yaml` 开始（见 README 的 "Inventory" 一节），或者试试练习集群：`mfs-tui lab up`。',
   'home.notice.runbookProblems_other': 'runbook 有 {{count}} 个问题；请运行 `mfs-tui validate`。第一个：{{first}}',
   'home.error.noInventory': '没有 inventory：请加 --inventory FILE 重新启动',
+  'home.error.noRunbook': '没有 runbook {{id}}',
+  'home.error.runbookMoved': '{{file}} 里已不是 runbook "{{id}}"（现在是 "{{now}}"）',
+  'home.lab.needsRoot': 'mfs-tui：练习集群需要 Linux 上的 root；这次不带它打开。真实集群请用：mfs-tui --inventory cluster.yaml',
+  'home.lab.installing': 'mfs-tui：正在安装练习集群所需的 Debian 软件包',
+  'home.lab.bringingUp': 'mfs-tui：正在启动练习集群',
+  'home.lab.couldNotStart': '练习集群无法启动：{{error}}',
 };
