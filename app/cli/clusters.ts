@@ -12,11 +12,16 @@ import { EXIT, UserError } from './errors.ts';
 import { CLUSTER_ENV } from './context.ts';
 import { cells, padCells } from '../../src/util/cells.ts';
 import { t } from '../../src/i18n/index.ts';
+import { LAB_CLUSTER } from '../../src/lab/layout.ts';
+import { labDir } from '../../src/lab/paths.ts';
+import { isPracticeName, practiceMixUp } from '../../src/lab/practice-guard.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 function checkName(name: string, what = t('cli.clusters.word.clusterName')): void {
   if (!NAME.test(name)) throw new UserError(t('cli.clusters.error.badName', { what, name }), EXIT.usage);
+  // `--cluster lab` is always the practice cluster: a real one by that name would be picked in its place, or the reverse.
+  if (isPracticeName(name)) throw new UserError(`${what} '${name}' is the practice cluster's (--cluster ${LAB_CLUSTER} or --lab pick it): pick another name`, EXIT.usage);
 }
 
 async function registry() {
@@ -68,6 +73,8 @@ export async function clustersAdd(name: string, file: string, opts: { force?: bo
   if (!fs.existsSync(abs)) throw new UserError(t('cli.clusters.error.noInventory', { file: abs }), EXIT.usage);
   const { loadInventory } = await import('../../src/inventory/load.ts');
   const inv = await loadInventory(abs); // the same checks as every command: a bad field is named here, not at 3 a.m.
+  const mixUp = practiceMixUp(name, abs, inv.cluster, labDir());
+  if (mixUp) throw new UserError(`${mixUp}: not added`, EXIT.usage);
   const { namedClusters, saveNamedClusters } = await registry();
   const clusters = namedClusters();
   const before = clusters.get(name);

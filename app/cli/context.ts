@@ -51,14 +51,20 @@ export async function inventoryPathFor(g: GlobalOptions): Promise<InventoryChoic
   return { source: 'none', named: false };
 }
 
-/** The inventory file of a named cluster; the practice cluster is always there as `lab` when up. */
+/** The inventory file of a named cluster; `lab` is always the practice cluster (never a registry entry of that name). */
 async function namedClusterFile(name: string, source: string): Promise<string> {
-  const { namedClusters } = await import('../../src/state/config.ts');
+  const [{ namedClusters }, { labInventoryPath }, { isPracticeName }] = await Promise.all([
+    import('../../src/state/config.ts'),
+    import('../../src/lab/paths.ts'),
+    import('../../src/lab/practice-guard.ts'),
+  ]);
+  if (isPracticeName(name)) {
+    if (existsSync(labInventoryPath())) return labInventoryPath();
+    throw new UserError(t('cli.error.labNotUp'), EXIT.usage);
+  }
   const clusters = namedClusters();
   const file = clusters.get(name);
   if (file) return file;
-  const { labInventoryPath } = await import('../../src/lab/paths.ts');
-  if (name === 'lab' && existsSync(labInventoryPath())) return labInventoryPath();
   const known = [...clusters.keys()];
   throw new UserError(known.length > 0 ? t('cli.error.noSuchClusterKnown', { source, name, known: known.join(', ') }) : t('cli.error.noSuchClusterNone', { source, name }), EXIT.usage);
 }
@@ -82,6 +88,12 @@ export async function loadChosenInventory(g: GlobalOptions, opts: { remember: bo
   }
   const { loadInventory } = await import('../../src/inventory/load.ts');
   const inventory = await loadInventory(file);
+  if (choice.clusterName !== undefined) {
+    // A registry entry (or a file edited since it was added) never makes a real name the practice cluster or the reverse.
+    const [{ practiceMixUp }, { labDir }] = await Promise.all([import('../../src/lab/practice-guard.ts'), import('../../src/lab/paths.ts')]);
+    const why = practiceMixUp(choice.clusterName, file, inventory.cluster, labDir());
+    if (why) throw new UserError(t('cli.error.practiceMixUp', { source: choice.source, name: choice.clusterName, why }), EXIT.usage);
+  }
   if (opts.remember) {
     const { rememberInventory } = await import('../../src/state/config.ts');
     rememberInventory(file);

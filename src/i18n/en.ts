@@ -132,6 +132,7 @@ export const en = {
   'cli.error.twoClusterChoices': '{{options}} both choose a cluster: give one',
   'cli.error.labNotUp': 'the practice cluster is not up: run `mfs-tui lab up` first',
   'cli.error.noSuchClusterKnown': '{{source}} {{name}}: no cluster of that name (known: {{known}}; add it with `mfs-tui clusters add {{name}} INVENTORY`)',
+  'cli.error.practiceMixUp': '{{source}} {{name}}: refused: {{why}} (the practice cluster and a real one are never taken for each other)',
   'cli.error.noSuchClusterNone': '{{source}} {{name}}: no cluster of that name (none added yet; add it with `mfs-tui clusters add {{name}} INVENTORY`)',
   'cli.error.noInventory': 'no inventory: pass --cluster NAME (see `mfs-tui clusters`), --inventory FILE (see README, "Inventory"), or --lab after `mfs-tui lab up`',
   'cli.error.noInventoryFile': '{{file}}: no such inventory file',

@@ -136,6 +136,7 @@ export const zh: ChineseCatalogue = {
   'cli.error.twoClusterChoices': '{{options}} 都在指定集群：只能给一个',
   'cli.error.labNotUp': '练习集群没有启动：先运行 `mfs-tui lab up`',
   'cli.error.noSuchClusterKnown': '{{source}} {{name}}：没有这个名字的集群（已登记：{{known}}；用 `mfs-tui clusters add {{name}} INVENTORY` 添加）',
+  'cli.error.practiceMixUp': '{{source}} {{name}}：拒绝：{{why}}（练习集群和真实集群绝不互相顶替）',
   'cli.error.noSuchClusterNone': '{{source}} {{name}}：没有这个名字的集群（还没有登记任何集群；用 `mfs-tui clusters add {{name}} INVENTORY` 添加）',
   'cli.error.noInventory': '没有 inventory：请用 --cluster NAME（见 `mfs-tui clusters`）、--inventory FILE（见 README 的 "Inventory"），或在 `mfs-tui lab up` 之后用 --lab',
   'cli.error.noInventoryFile': '{{file}}：inventory 文件不存在',

@@ -116,6 +116,56 @@ describe('mfs-tui clusters', () => {
     assert.match(both.err, /--inventory and --cluster both choose a cluster/);
   });
 
+  test('the practice cluster and a real one are never taken for each other: the name lab, the lab folder, an inventory calling itself lab', () => {
+    const labDir = path.join(work, 'a-lab');
+    fs.mkdirSync(labDir, { recursive: true });
+    const labInv = path.join(labDir, 'inventory.yaml');
+    fs.copyFileSync(writeInventory('lab-copy', 'lab'), labInv);
+    const withLab = { MFS_TUI_LAB_DIR: labDir };
+    const real = writeInventory('real', 'real');
+    // The name lab, in any case, is never a registry entry.
+    for (const name of ['lab', 'LAB']) {
+      const r = cli(['clusters', 'add', name, real], withLab);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, /is the practice cluster's/);
+    }
+    assert.equal(cli(['clusters', 'add', 'real', real]).code, 0);
+    const ren = cli(['clusters', 'rename', 'real', 'Lab']);
+    assert.equal(ren.code, 2);
+    assert.match(ren.err, /new name 'Lab' is the practice cluster's/);
+    const imp = cli(['clusters', 'import', 'lab', path.join(FIXTURES, 'seeds-style.ini'), '--yes']);
+    assert.equal(imp.code, 2);
+    assert.match(imp.err, /is the practice cluster's/);
+    // The practice cluster's files never become a real cluster's, nor does an inventory calling itself lab.
+    for (const [file, why] of [
+      [labInv, /is the practice cluster's inventory/],
+      [path.join(labDir, '..', 'a-lab', 'inventory.yaml'), /is the practice cluster's inventory/],
+      [writeInventory('named-lab', 'lab'), /calls its cluster 'lab', the practice cluster's name/],
+    ] as const) {
+      const r = cli(['clusters', 'add', 'prod2', file], withLab);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, why);
+    }
+    // A registry written before these checks (or edited by hand) is refused when used, not followed.
+    const cfgFile = path.join(work, 'config', 'config.json');
+    const cfg = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as { clusters: Record<string, string> };
+    cfg.clusters.lab = real;
+    cfg.clusters.prod3 = labInv;
+    fs.writeFileSync(cfgFile, JSON.stringify(cfg));
+    // --cluster lab is the practice cluster (here: up), never the entry named lab.
+    const asLab = cli(['--cluster', 'lab', 'run', 'health-check', '--dry-run'], withLab);
+    assert.equal(asLab.code, 0, asLab.err);
+    assert.doesNotMatch(asLab.out, /real/);
+    const labDown = cli(['--cluster', 'lab', 'run', 'health-check', '--dry-run']);
+    assert.equal(labDown.code, 2);
+    assert.match(labDown.err, /practice cluster is not up/);
+    const viaProd3 = cli(['run', 'power-cut', '--yes', '--input', 'host=m1'], { MFS_TUI_CLUSTER: 'prod3', ...withLab });
+    assert.equal(viaProd3.code, 2, viaProd3.err);
+    assert.match(viaProd3.err, /MFS_TUI_CLUSTER prod3: refused: .*is the practice cluster's inventory/);
+    assert.equal(cli(['clusters', 'rename', 'lab', 'was-lab']).code, 0, 'an old entry named lab can be renamed away');
+    for (const n of ['was-lab', 'prod3', 'real']) assert.equal(cli(['clusters', 'remove', n]).code, 0);
+  });
+
   test('a high- or critical-risk runbook under --yes runs only on a cluster named for that command', () => {
     const staging = writeInventory('staging', 'staging');
     assert.equal(cli(['clusters', 'add', 'staging', staging]).code, 0);
