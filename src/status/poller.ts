@@ -51,6 +51,10 @@ export interface StatusPollerOptions {
 
 type Listener = () => void;
 
+/** The shortest time between two snapshots while probes keep finishing, per host (see publish), and its most. */
+const PUBLISH_GAP_PER_HOST_MS = 1;
+const PUBLISH_GAP_MAX_MS = 100;
+
 export class StatusPoller {
   private readonly intervalMs: number;
   private readonly concurrency: number;
@@ -89,6 +93,8 @@ export class StatusPoller {
   private readonly queue: (() => void)[] = [];
   private readonly stopping = new AbortController();
   private notifyScheduled = false;
+  /** When the last snapshot was built (performance.now()), for the gap between snapshots. */
+  private lastFlushAt = -Infinity;
 
   constructor(
     private readonly source: StatusSource,
@@ -422,18 +428,29 @@ export class StatusPoller {
   }
 
   private flush(): void {
+    this.lastFlushAt = performance.now();
     this.state = this.build();
     for (const l of this.listeners) l();
   }
 
-  /** Rebuilds the snapshot and tells subscribers once per macrotask, however many probes finished. */
+  /**
+   * Rebuilds the snapshot and tells subscribers once per macrotask however many probes
+   * finished, and at most once per PUBLISH_GAP_MS: at a hundred hosts the probes of one sweep
+   * finish one by one, and a snapshot (alerts over every host) and a redraw of the whole screen
+   * for each was a hundred a second. A snapshot costs about its number of hosts, so the gap
+   * grows with it (5 hosts: 5 ms; 100 hosts and more: 100 ms, at most 10 snapshots a second).
+   */
   private publish(): void {
     if (this.notifyScheduled) return;
     this.notifyScheduled = true;
-    setImmediate(() => {
+    const run = () => {
       this.notifyScheduled = false;
       this.flush();
-    });
+    };
+    const gap = Math.min(PUBLISH_GAP_MAX_MS, PUBLISH_GAP_PER_HOST_MS * this.hosts.size);
+    const wait = this.lastFlushAt + gap - performance.now();
+    if (wait <= 0) setImmediate(run);
+    else setTimeout(run, wait);
   }
 }
 
