@@ -65,10 +65,19 @@ export class MiniCluster {
   readonly clientKey: string;
   readonly knownHosts: string;
 
-  constructor(spec: { name: string; octet: number; roles: Role[] }[]) {
+  /** The /24 the hosts live in (its .1 is the bridge, .100 the VIP). */
+  readonly subnet: string;
+  readonly vip: string;
+  /** sshd's own MaxSessions and MaxStartups (10 each) instead of the roomier ones the tests use. */
+  private readonly sshdDefaults: boolean;
+
+  constructor(spec: { name: string; octet: number; roles: Role[] }[], opts: { subnet?: string; sshdDefaults?: boolean } = {}) {
+    this.subnet = opts.subnet ?? SUBNET;
+    this.vip = `${this.subnet}.100`;
+    this.sshdDefaults = opts.sshdDefaults ?? false;
     this.hosts = spec.map((h, i) => ({
       name: h.name,
-      address: `${SUBNET}.${h.octet}`,
+      address: `${this.subnet}.${h.octet}`,
       roles: h.roles,
       netns: `st-${tag}-${h.name}`,
       veth: `st${tag}v${i}`,
@@ -85,7 +94,7 @@ export class MiniCluster {
   inventory(): Inventory {
     return {
       cluster: 'mini',
-      vip: { address: VIP, interface: 'eth0', prefix: 24 },
+      vip: { address: this.vip, interface: 'eth0', prefix: 24 },
       paths: { data: '/var/lib/mfs', config: '/etc/mfs', mount: '/tmp/mnt' },
       hosts: this.hosts.map((h) => ({ name: h.name, address: h.address, port: 22, user: 'root', identityFile: this.clientKey, agent: false, become: false, roles: h.roles })),
       knownHosts: [this.knownHosts],
@@ -100,7 +109,7 @@ export class MiniCluster {
       file,
       [
         'cluster: mini',
-        `vip: { address: ${VIP}, interface: eth0, prefix: 24 }`,
+        `vip: { address: ${this.vip}, interface: eth0, prefix: 24 }`,
         'paths: { data: /var/lib/mfs, config: /etc/mfs, mount: /tmp/mnt }',
         'ssh: { known_hosts: [known_hosts] }',
         'hosts:',
@@ -117,7 +126,7 @@ export class MiniCluster {
     const clientPub = generateKey(this.clientKey);
     writeFileSync(join(this.root, 'authorized_keys'), clientPub + '\n', { mode: 0o644 });
     ip('link', 'add', this.bridge, 'type', 'bridge');
-    ip('addr', 'add', `${SUBNET}.1/24`, 'dev', this.bridge);
+    ip('addr', 'add', `${this.subnet}.1/24`, 'dev', this.bridge);
     ip('link', 'set', this.bridge, 'up');
     const known: string[] = [];
     const uid = Number(spawnSync('id', ['-u', 'mfs'], { encoding: 'utf8' }).stdout);
@@ -140,8 +149,7 @@ export class MiniCluster {
           'PasswordAuthentication no',
           'KbdInteractiveAuthentication no',
           'PermitRootLogin prohibit-password',
-          'MaxStartups 100',
-          'MaxSessions 50',
+          ...(this.sshdDefaults ? [] : ['MaxStartups 100', 'MaxSessions 50']),
           'SetEnv SHLVL=1',
           '',
         ].join('\n'),
@@ -161,7 +169,8 @@ export class MiniCluster {
       });
     }
     writeFileSync(this.knownHosts, known.join('\n') + '\n');
-    const deadline = Date.now() + 15_000;
+    // A hundred hosts start their sshd on a loaded 2-core machine: allow for it.
+    const deadline = Date.now() + 15_000 + 300 * this.hosts.length;
     for (const h of this.hosts) {
       while (!exists(join(h.dir, 'ready'))) {
         if (Date.now() > deadline) throw new Error(`host ${h.name} did not start`);
@@ -172,15 +181,18 @@ export class MiniCluster {
 
   private writeConfigs(h: MiniHost): void {
     const f = (name: string, text: string) => writeFileSync(join(h.dir, name), text);
-    f('mfsexports.cfg', `${SUBNET}.0/24 / rw,alldirs,maproot=0\n${SUBNET}.0/24 . rw\n`);
+    f('mfsexports.cfg', `${this.subnet}.0/24 / rw,alldirs,maproot=0\n${this.subnet}.0/24 . rw\n`);
     f('mfsmaster.cfg', `DATA_PATH = /var/lib/mfs\nEXPORTS_FILENAME = ${join(h.dir, 'mfsexports.cfg')}\n`);
     f('mfshdd.cfg', '/var/lib/mfs/hdd\n');
-    f('mfschunkserver.cfg', `DATA_PATH = /var/lib/mfs\nHDD_CONF_FILENAME = ${join(h.dir, 'mfshdd.cfg')}\nMASTER_HOST = ${VIP}\nCSSERV_LISTEN_HOST = ${h.address}\nMASTER_RECONNECTION_DELAY = 1\n`);
-    f('mfsmetalogger.cfg', `DATA_PATH = /var/lib/mfs\nMASTER_HOST = ${VIP}\nMASTER_RECONNECTION_DELAY = 1\n`);
+    f(
+      'mfschunkserver.cfg',
+      `DATA_PATH = /var/lib/mfs\nHDD_CONF_FILENAME = ${join(h.dir, 'mfshdd.cfg')}\nMASTER_HOST = ${this.vip}\nCSSERV_LISTEN_HOST = ${h.address}\nMASTER_RECONNECTION_DELAY = 1\n`,
+    );
+    f('mfsmetalogger.cfg', `DATA_PATH = /var/lib/mfs\nMASTER_HOST = ${this.vip}\nMASTER_RECONNECTION_DELAY = 1\n`);
     const prio = h.name === 'm1' ? 150 : 100;
     f(
       'keepalived.conf',
-      `global_defs {\n  router_id ${h.name}\n}\nvrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 61\n  priority ${prio}\n  advert_int 1\n  virtual_ipaddress {\n    ${VIP}/24 dev eth0\n  }\n}\n`,
+      `global_defs {\n  router_id ${h.name}\n}\nvrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 61\n  priority ${prio}\n  advert_int 1\n  virtual_ipaddress {\n    ${this.vip}/24 dev eth0\n  }\n}\n`,
     );
   }
 
@@ -203,7 +215,7 @@ export class MiniCluster {
   /** True when the VIP is on the host's eth0 right now (read from outside). */
   holdsVip(name: string): boolean {
     const r = spawnSync('ip', ['-n', this.host(name).netns, '-o', '-4', 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' });
-    return r.stdout.includes(` ${VIP}/`);
+    return r.stdout.includes(` ${this.vip}/`);
   }
 
   /** Whether the bridge floods multicast (VRRP adverts) to the host. */
