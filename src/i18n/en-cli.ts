@@ -85,4 +85,5 @@ export const enCli = {
   'home.lab.installing': "mfs-tui: installing the practice cluster's Debian packages",
   'home.lab.bringingUp': 'mfs-tui: bringing the practice cluster up',
   'home.lab.couldNotStart': 'the practice cluster could not start: {{error}}',
+  'cli.run.error.noRunbook': "no runbook '{{ref}}' in {{dirs}} (runbooks: {{ids}})",
 } as const;

@@ -83,4 +83,5 @@ export const zhCli: { readonly [K in Exclude<keyof typeof enCli, OtherThanOther>
   'home.lab.installing': 'mfs-tui：正在安装练习集群所需的 Debian 软件包',
   'home.lab.bringingUp': 'mfs-tui：正在启动练习集群',
   'home.lab.couldNotStart': '练习集群无法启动：{{error}}',
+  'cli.run.error.noRunbook': "{{dirs}} 中没有 runbook '{{ref}}'（已有的 runbook：{{ids}}）",
 };

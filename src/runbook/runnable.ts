@@ -6,6 +6,7 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Inventory } from '../inventory/types.ts';
 import { formatProblem } from './catalog.ts';
+import { t } from '../i18n/index.ts';
 import { existsSync } from 'node:fs';
 import { loadRunbookDirs, loadRunbookFiles, loadTranslation, type LibraryFolders, type LoadedRunbookFile, type LoadedRunbooks } from './library.ts';
 import { isTranslation, translationPath, type RunbookLanguage } from './translations.ts';
@@ -83,7 +84,8 @@ export function runnableRunbook(ref: string, opts: RunnableOptions): Runbook {
   if (!file?.runbook) {
     const ids = library.files.flatMap((f) => (f.runbook ? [f.runbook.id] : []));
     const listing = library.problems.find((p) => opts.folders.dirs.includes(p.file));
-    throw new RunbookRefused(listing ? formatProblem(listing) : `no runbook '${ref}' in ${opts.folders.dirs.join(', ')} (runbooks: ${ids.join(', ') || 'none'})`, 'not-found');
+    const none = t('cli.clusters.word.none');
+    throw new RunbookRefused(listing ? formatProblem(listing) : t('cli.run.error.noRunbook', { ref, dirs: opts.folders.dirs.join(', '), ids: ids.join(', ') || none }), 'not-found');
   }
   // An id two files claim is refused by id, whichever file keeps it: the operator would
   // not know which one runs. Each file can still be run by its path when it has no problem.
