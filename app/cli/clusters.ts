@@ -21,7 +21,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 function checkName(name: string, what = t('cli.clusters.word.clusterName')): void {
   if (!NAME.test(name)) throw new UserError(t('cli.clusters.error.badName', { what, name }), EXIT.usage);
   // `--cluster lab` is always the practice cluster: a real one by that name would be picked in its place, or the reverse.
-  if (isPracticeName(name)) throw new UserError(`${what} '${name}' is the practice cluster's (--cluster ${LAB_CLUSTER} or --lab pick it): pick another name`, EXIT.usage);
+  if (isPracticeName(name)) throw new UserError(t('cli.clusters.error.practiceName', { what, name, lab: LAB_CLUSTER }), EXIT.usage);
 }
 
 async function registry() {
@@ -74,7 +74,7 @@ export async function clustersAdd(name: string, file: string, opts: { force?: bo
   const { loadInventory } = await import('../../src/inventory/load.ts');
   const inv = await loadInventory(abs); // the same checks as every command: a bad field is named here, not at 3 a.m.
   const mixUp = practiceMixUp(name, abs, inv.cluster, labDir());
-  if (mixUp) throw new UserError(`${mixUp}: not added`, EXIT.usage);
+  if (mixUp) throw new UserError(t('cli.clusters.error.notAdded', { why: mixUp }), EXIT.usage);
   const { namedClusters, saveNamedClusters } = await registry();
   const clusters = namedClusters();
   const before = clusters.get(name);

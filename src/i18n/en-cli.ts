@@ -86,4 +86,6 @@ export const enCli = {
   'home.lab.bringingUp': 'mfs-tui: bringing the practice cluster up',
   'home.lab.couldNotStart': 'the practice cluster could not start: {{error}}',
   'cli.run.error.noRunbook': "no runbook '{{ref}}' in {{dirs}} (runbooks: {{ids}})",
+  'cli.clusters.error.practiceName': "{{what}} '{{name}}' is the practice cluster's (--cluster {{lab}} or --lab pick it): pick another name",
+  'cli.clusters.error.notAdded': '{{why}}: not added',
 } as const;

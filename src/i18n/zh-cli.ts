@@ -84,4 +84,6 @@ export const zhCli: { readonly [K in Exclude<keyof typeof enCli, OtherThanOther>
   'home.lab.bringingUp': 'mfs-tui：正在启动练习集群',
   'home.lab.couldNotStart': '练习集群无法启动：{{error}}',
   'cli.run.error.noRunbook': "{{dirs}} 中没有 runbook '{{ref}}'（已有的 runbook：{{ids}}）",
+  'cli.clusters.error.practiceName': "{{what}} '{{name}}' 是练习集群的名字（--cluster {{lab}} 或 --lab 选的就是它）：请换个名字",
+  'cli.clusters.error.notAdded': '{{why}}：未添加',
 };
