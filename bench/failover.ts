@@ -30,9 +30,7 @@
 // counted from keepalived's detection, vipMoved) and JSON in bench/failover-LABEL.json.
 // Run: node --import tsx bench/failover.ts [rounds=5] [label=after] [faults=kill]
 // (root, lab packages; takes the lab lock)
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +41,7 @@ import { LAB_LOCK_ENV } from '../src/lab/lock.ts';
 import { hostDir } from '../src/lab/paths.ts';
 import { readState, writeState } from '../src/lab/state.ts';
 import { holdMachineLabLock } from '../test/support/lab.ts';
+import { firstTrue, masterInfoVersion, run, sleep } from './support/lab-probes.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const LABEL = process.argv[3] ?? 'after';
@@ -54,63 +53,9 @@ const VIP = '10.77.0.100';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-failover-'));
 process.env.MFS_TUI_LAB_DIR = dir;
 
-function run(cmd: string, args: string[], input?: string, timeoutMs = 20_000): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
-    let out = '';
-    c.stdout.on('data', (d) => (out += d));
-    c.stderr.on('data', (d) => (out += d));
-    c.on('close', (code) => resolve({ code, out }));
-    c.on('error', () => resolve({ code: -1, out }));
-    // A command that ends before reading its input (ssh to a lost host) closes the pipe: not an error here.
-    c.stdin.on('error', () => {});
-    c.stdin.end(input ?? '');
-  });
-}
 const ssh = (host: string, script: string) => run('ssh', ['-F', path.join(dir, 'ssh_config'), '-o', 'BatchMode=yes', host, 'bash', '-s'], script, 30_000);
 const mfscli = async (sections: string[]) => (await run('mfscli', ['-ns', '|', ...sections, '-H', VIP], undefined, 10_000)).out.split('\n');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `probe` until it is true; the wall-clock time (ms) of the first success, or undefined. */
-async function firstTrue(probe: () => Promise<boolean>, ms: number, every = 50): Promise<number | undefined> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await probe()) return Date.now();
-    await sleep(every);
-  }
-  return undefined;
-}
-
-/**
- * The metadata version the master at `host` reports, asked as mfscli -SIM asks it (MooseFS
- * 3.0 mfscli.py: CLTOMA_INFO = 510, answer MATOCL_INFO = 511; in its 121-149 byte form the
- * version is the 8 bytes at offset+113, offset 8 for the 137/149 byte forms); undefined when
- * nothing answers within `ms`.
- */
-function masterInfoVersion(host: string, ms = 500): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const sock = net.connect({ host, port: 9421 });
-    let buf = Buffer.alloc(0);
-    const done = (v: number | undefined) => {
-      sock.destroy();
-      resolve(v);
-    };
-    sock.setTimeout(ms, () => done(undefined));
-    sock.on('error', () => done(undefined));
-    sock.on('connect', () => sock.write(Buffer.from([0, 0, 1, 254, 0, 0, 0, 0])));
-    sock.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      if (buf.length < 8) return;
-      const type = buf.readUInt32BE(0);
-      const len = buf.readUInt32BE(4);
-      if (type !== 511) return done(undefined);
-      if (buf.length < 8 + len) return;
-      if (![121, 129, 137, 149].includes(len)) return done(undefined);
-      const offset = len === 137 || len === 149 ? 8 : 0;
-      done(Number(buf.readBigUInt64BE(8 + offset + 113)));
-    });
-  });
-}
 /** A master answers at the VIP with a metadata version. */
 const answers = async () => ((await masterInfoVersion(VIP)) ?? 0) > 0;
 const allChunkservers = async () => {

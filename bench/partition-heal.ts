@@ -10,9 +10,7 @@
 // 50 ms, and at the end which candidate runs mfsmaster, its role file and its role log.
 // Run: node --import tsx bench/partition-heal.ts [rounds=3] [build=scripts|runbooks]
 // (root, lab packages; takes the lab lock). Prints one JSON line per round.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { daemonPids, vipHolders } from '../src/lab/break.ts';
@@ -21,60 +19,15 @@ import { LAB_LOCK_ENV } from '../src/lab/lock.ts';
 import { hostDir } from '../src/lab/paths.ts';
 import { readState } from '../src/lab/state.ts';
 import { holdMachineLabLock } from '../test/support/lab.ts';
+import { firstTrue, masterInfoVersion, run, sleep } from './support/lab-probes.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const BUILD = process.argv[3] === 'runbooks' ? 'runbooks' : 'scripts';
 const VIP = '10.77.0.100';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-heal-'));
 process.env.MFS_TUI_LAB_DIR = dir;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function run(cmd: string, args: string[], input = '', timeoutMs = 30_000): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
-    let out = '';
-    c.stdout.on('data', (d) => (out += d));
-    c.stderr.on('data', (d) => (out += d));
-    c.on('close', (code) => resolve({ code, out }));
-    c.on('error', () => resolve({ code: -1, out }));
-    c.stdin.on('error', () => {});
-    c.stdin.end(input);
-  });
-}
-const ssh = (host: string, script: string) => run('ssh', ['-F', path.join(dir, 'ssh_config'), '-o', 'BatchMode=yes', host, 'bash', '-s'], script);
-
-async function firstTrue(probe: () => Promise<boolean>, ms: number, every = 50): Promise<number | undefined> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await probe()) return Date.now();
-    await sleep(every);
-  }
-  return undefined;
-}
-
-/** The metadata version the master at `host` answers with (CLTOMA_INFO, as bench/failover.ts asks it), or undefined. */
-function masterVersion(host: string, ms = 300): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const sock = net.connect({ host, port: 9421 });
-    let buf = Buffer.alloc(0);
-    const done = (v: number | undefined) => {
-      sock.destroy();
-      resolve(v);
-    };
-    sock.setTimeout(ms, () => done(undefined));
-    sock.on('error', () => done(undefined));
-    sock.on('connect', () => sock.write(Buffer.from([0, 0, 1, 254, 0, 0, 0, 0])));
-    sock.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      if (buf.length < 8) return;
-      const len = buf.readUInt32BE(4);
-      if (buf.readUInt32BE(0) !== 511) return done(undefined);
-      if (buf.length < 8 + len) return;
-      if (![121, 129, 137, 149].includes(len)) return done(undefined);
-      done(Number(buf.readBigUInt64BE(8 + (len === 137 || len === 149 ? 8 : 0) + 113)));
-    });
-  });
-}
+const ssh = (host: string, script: string) => run('ssh', ['-F', path.join(dir, 'ssh_config'), '-o', 'BatchMode=yes', host, 'bash', '-s'], script, 30_000);
 
 const PROTECTED = String.raw`D=/var/lib/mfs
 ! mfsmaster test >/dev/null 2>&1 && mfsmetalogger test >/dev/null 2>&1 && [ "$(stat -c %s $D/metadata_ml.mfs.back 2>/dev/null || echo 0)" -gt 8 ] && [ ! $D/.mfsmetalogger.lock -nt $D/metadata_ml.mfs.back ] && /etc/keepalived/mfs-check.sh`;
@@ -107,7 +60,7 @@ async function round(n: number): Promise<Record<string, unknown>> {
   // 30 s of samples: holders and the version answering at the VIP.
   const samples: { t: number; holders: string; version?: number }[] = [];
   while (Date.now() - healed < 30_000) {
-    const [h, v] = await Promise.all([vipHolders(readState()!), masterVersion(VIP)]);
+    const [h, v] = await Promise.all([vipHolders(readState()!), masterInfoVersion(VIP, 300)]);
     samples.push({ t: Date.now() - t0, holders: h.map((x) => x.name).join('+'), version: v });
     await sleep(50);
   }
@@ -162,7 +115,7 @@ async function main(): Promise<void> {
           const h = await vipHolders(readState()!);
           if (h.length !== 1) return false;
           const standby = h[0]!.name === 'm1' ? 'm2' : 'm1';
-          return (await ssh(standby, PROTECTED)).code === 0 && (await masterVersion(VIP)) !== undefined;
+          return (await ssh(standby, PROTECTED)).code === 0 && (await masterInfoVersion(VIP, 300)) !== undefined;
         },
         180_000,
         250,
