@@ -20,8 +20,8 @@ export function nextFailoverWatch(w: FailoverWatch, s: Snapshot): FailoverWatch 
   const servingNow = holder && vipMaster(s) && !s.mfs.stale ? holder.name : undefined;
   let t = w.timeline;
   if (t?.done && s.at - t.steps.at(-1)!.at > SHOWN_AFTER_MS) t = undefined;
-  // The master that served is gone (no master through the VIP, or the VIP left it).
-  if ((!t || t.done) && w.serving && servingNow !== w.serving && (!servingNow || holder?.name !== w.serving)) {
+  // The master that served is gone: seen gone, not merely unseen for a moment.
+  if ((!t || t.done) && w.serving && servingNow !== w.serving && servingEnded(s, w.serving)) {
     t = { from: w.serving, steps: [{ label: `${w.serving} master gone`, at: s.at }], done: false };
   }
   if (t && !t.done) {
@@ -46,6 +46,19 @@ export function nextFailoverWatch(w: FailoverWatch, s: Snapshot): FailoverWatch 
     t = { ...t, steps, done };
   }
   return { serving: servingNow ?? w.serving, timeline: t };
+}
+
+/**
+ * Evidence that the master on `name` no longer serves: another host holds the VIP, a fresh
+ * probe of `name` shows the VIP gone from it, or a fresh mfscli run found no master at the
+ * VIP. A probe that is late (a busy host, a loaded laptop) or an mfscli run that failed is
+ * no evidence: a busy cluster is not a failover.
+ */
+function servingEnded(s: Snapshot, name: string): boolean {
+  if (vipHolders(s).some((h) => h.name !== name)) return true;
+  const old = s.hosts.find((h) => h.name === name);
+  if (old?.probe && old.reachable && !old.stale && !old.probe.holdsVip) return true;
+  return !s.mfs.stale && s.mfs.viaVip !== undefined && !vipMaster(s);
 }
 
 /** `m1 master gone → VIP on m2 (+1.9 s) → m2 promoting (+2.1 s) → serving, 3 of 3 chunkservers (+6.0 s)` */

@@ -48,4 +48,23 @@ describe('the failover line', () => {
     assert.ok(nextFailoverWatch(w, { ...steps[3]!, at: 1_000_000 + 30_000 }).timeline);
     assert.equal(nextFailoverWatch(w, { ...steps[3]!, at: 1_000_000 + 70_000 }).timeline, undefined);
   });
+
+  it('a late probe or a stale mfscli run is no failover: nothing shown until a master is seen gone', async () => {
+    const healthy = healthyHosts();
+    const serving = await snapshot(healthy, fixture('healthy-goal3.txt'), simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]));
+    let w = nextFailoverWatch({}, { ...serving, at: 1_000_000 });
+    assert.equal(w.serving, 'm1');
+    // m1's probes are late (a busy host): the VIP holder is unknown, the master still answers.
+    const late = { ...serving, hosts: serving.hosts.map((h) => (h.name === 'm1' ? { ...h, stale: true, reachable: false, failure: 'probe' as const } : h)) };
+    w = nextFailoverWatch(w, { ...late, at: 1_001_000 });
+    assert.equal(w.timeline, undefined, 'a late probe of the VIP holder started a failover line');
+    // mfscli's last answer is old (the laptop or the cluster busy): no evidence either.
+    w = nextFailoverWatch(w, { ...serving, mfs: { ...serving.mfs, stale: true }, at: 1_002_000 });
+    assert.equal(w.timeline, undefined, 'a stale mfscli run started a failover line');
+    assert.equal(w.serving, 'm1');
+    // The VIP seen leaving m1 (its fresh probe says so): that is a failover.
+    const left = await snapshot(set(healthy, 'm1', { vip: false, vrrp: 'FAULT' }), fixture('healthy-goal3.txt'), simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]));
+    w = nextFailoverWatch(w, { ...left, at: 1_003_000 });
+    assert.equal(w.timeline && formatFailover(w.timeline), 'm1 master gone');
+  });
 });
