@@ -43,6 +43,7 @@ export const SAMPLE_INPUTS: Record<string, string> = {
   router_id: '77',
   chunkservers: 'auto',
   firewall: 'iptables',
+  firewall_ports: 'none',
   master: 'm1',
   hdd: '/var/lib/mfs/hdd',
   clients_net: '10.77.0.0/24',
