@@ -1,6 +1,6 @@
 // A failover as it happens, from successive status snapshots: "m1 master gone → VIP on m2 →
 // m2 promoting → serving, 3 of 3 chunkservers". Pure: the poller folds each snapshot in.
-import { vipHolders, vipMaster, type ClusterStatus, type FailoverTimeline } from './model.ts';
+import { vipHolders, vipMaster, type ClusterStatus, type FailoverTimeline, type HostStatus } from './model.ts';
 
 export type { FailoverStep, FailoverTimeline } from './model.ts';
 
@@ -16,12 +16,13 @@ const SHOWN_AFTER_MS = 60_000;
 type Snapshot = Pick<ClusterStatus, 'hosts' | 'mfs' | 'at'>;
 
 export function nextFailoverWatch(w: FailoverWatch, s: Snapshot): FailoverWatch {
-  const holder = vipHolders(s).length === 1 ? vipHolders(s)[0] : undefined;
+  const holders = vipHolders(s);
+  const holder = holders.length === 1 ? holders[0] : undefined;
   const servingNow = holder && vipMaster(s) && !s.mfs.stale ? holder.name : undefined;
   let t = w.timeline;
   if (t?.done && s.at - t.steps.at(-1)!.at > SHOWN_AFTER_MS) t = undefined;
   // The master that served is gone: seen gone, not merely unseen for a moment.
-  if ((!t || t.done) && w.serving && servingNow !== w.serving && servingEnded(s, w.serving)) {
+  if ((!t || t.done) && w.serving && servingNow !== w.serving && servingEnded(s, holders, w.serving)) {
     t = { from: w.serving, steps: [{ label: `${w.serving} master gone`, at: s.at }], done: false };
   }
   if (t && !t.done) {
@@ -54,8 +55,8 @@ export function nextFailoverWatch(w: FailoverWatch, s: Snapshot): FailoverWatch 
  * VIP. A probe that is late (a busy host, a loaded laptop) or an mfscli run that failed is
  * no evidence: a busy cluster is not a failover.
  */
-function servingEnded(s: Snapshot, name: string): boolean {
-  if (vipHolders(s).some((h) => h.name !== name)) return true;
+function servingEnded(s: Snapshot, holders: HostStatus[], name: string): boolean {
+  if (holders.some((h) => h.name !== name)) return true;
   const old = s.hosts.find((h) => h.name === name);
   if (old?.probe && old.reachable && !old.stale && !old.probe.holdsVip) return true;
   return !s.mfs.stale && s.mfs.viaVip !== undefined && !vipMaster(s);

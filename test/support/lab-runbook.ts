@@ -228,12 +228,12 @@ export async function settledHolder(timeoutMs = 90_000): Promise<string> {
   return last;
 }
 
-/** The keepalived role logs and units of the master candidates: what a failed failover check prints. */
+/** What each master candidate holds and says (addresses, keepalived and mfsmaster processes, role file and log, units): what a failed failover check prints. */
 export function haLogs(hosts = ['m1', 'm2']): string {
   return hosts
     .map(
       (h) =>
-        `--- ${h}\n${tryOnHost(h, 'cat /run/mfs-ha.role; tail -n 40 /var/log/mfs-ha.log; journalctl -b --no-pager -n 60 -u keepalived -u moosefs-master -u moosefs-metalogger 2>/dev/null | tail -n 60').out}`,
+        `--- ${h}\n${tryOnHost(h, "ip -o -4 addr show | awk '{print $4}' | tr '\\n' ' '; echo; pgrep -a keepalived; pgrep -a mfsmaster; cat /run/mfs-ha.role; tail -n 40 /var/log/mfs-ha.log; journalctl -b --no-pager -n 60 -u keepalived -u moosefs-master -u moosefs-metalogger 2>/dev/null | tail -n 60").out}`,
     )
     .join('\n');
 }

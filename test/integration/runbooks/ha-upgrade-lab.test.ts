@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { waitUntil } from '../../support/netns-cluster.ts';
-import { hostState, inventory, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, runbookCommand, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
+import { haLogs, hostState, inventory, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, runbookCommand, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
 
 const OLD_RUNBOOKS = fileURLToPath(new URL('../../fixtures/runbooks/keepalived-ha-old/', import.meta.url));
 const INPUTS = ['--input', 'first=m1', '--input', 'router_id=77', '--input', 'chunkservers=10.77.0.21 10.77.0.22 10.77.0.23'];
@@ -40,16 +40,6 @@ async function writesGoOn(n: number): Promise<void> {
 /** The reconnection delay line install-cluster and keepalived-ha write, in a daemon's config. */
 const hasDelay = (host: string, cfg: string) => tryOnHost(host, `grep -Eq '^[[:space:]]*MASTER_RECONNECTION_DELAY[[:space:]]*=[[:space:]]*1[[:space:]]*$' /etc/mfs/${cfg}`).code === 0;
 
-/** What each candidate holds and says, for a failure message: VIP, role, keepalived's state, the role log. */
-function haDiagnosis(): string {
-  return CANDIDATES.map((h) =>
-    [
-      `--- ${h}`,
-      tryOnHost(h, `ip -o -4 addr show | awk '{print $4}' | tr '\\n' ' '; echo; echo "role: $(cat /run/mfs-ha.role 2>/dev/null)"; pgrep -a keepalived; pgrep -a mfsmaster; tail -n 15 /var/log/mfs-ha.log 2>/dev/null`).out,
-    ].join('\n'),
-  ).join('\n');
-}
-
 /** The metadata version behind the VIP, read until a master answers. */
 async function versionNow(): Promise<number> {
   let v: number | undefined;
@@ -72,11 +62,11 @@ describe('keepalived-ha upgrades a cluster running the old design, through mfs-t
     for (const h of [...CANDIDATES, 'ml']) onHost(h, "sed -i '/MASTER_RECONNECTION_DELAY/d' /etc/mfs/mfsmetalogger.cfg && { ! mfsmetalogger test >/dev/null 2>&1 || mfsmetalogger reload; }");
     // By its file: an added runbook folder never replaces the built-in keepalived-ha (same id).
     const r = runRunbook(`${OLD_RUNBOOKS}keepalived-ha.md`, OLD_INPUTS, inventory());
-    assert.equal(r.code, 0, `the old runbook failed:\n${r.out.slice(-4000)}\n${haDiagnosis()}`);
+    assert.equal(r.code, 0, `the old runbook failed:\n${r.out.slice(-4000)}\n${haLogs()}`);
     // The old design settles on its own time (its role script answers keepalived's notify in
     // the background): wait for m1 alone with the VIP and m2 a standby, as an operator would.
     const settled = await waitUntil(60_000, async () => (await vipHolderNames()).join() === 'm1' && tryOnHost('m2', 'cat /run/mfs-ha.role').out.trim() === 'BACKUP');
-    assert.ok(settled !== undefined, `the old design did not settle with m1 holding the VIP and m2 BACKUP:\n${haDiagnosis()}`);
+    assert.ok(settled !== undefined, `the old design did not settle with m1 holding the VIP and m2 BACKUP:\n${haLogs()}`);
     const conf1 = onHost('m1', 'cat /etc/keepalived/keepalived.conf');
     assert.match(conf1, /priority 150/);
     assert.match(conf1, /fall 2/);
