@@ -20,8 +20,21 @@ export function localizeHelp(cmd: Command): void {
   cmd.configureHelp({
     styleTitle: (title) => TITLES[title]?.() ?? title,
     displayWidth: (text) => stringWidth(text),
-    ...(currentLanguage() === 'en' ? {} : { boxWrap: (text: string, width: number) => wrapCells(text, width) }),
+    ...(currentLanguage() === 'en'
+      ? {}
+      : {
+          boxWrap: (text: string, width: number) => wrapCells(text, width),
+          styleOptionDescription: localizeExtraInfo,
+          styleArgumentDescription: localizeExtraInfo,
+        }),
   });
+}
+
+/** Commander's "(default: 3)" after an option or argument, in the current language. */
+function localizeExtraInfo(description: string): string {
+  return description.replace(/ \(((?:choices|default): .*)\)$/, (_, info: string) =>
+    t('cli.help.extraInfo', { info: info.replace(/\bdefault: /, t('cli.help.default')).replace(/\bchoices: /, t('cli.help.choices')) }),
+  );
 }
 
 /** Commander's usage error `text` ("error: unknown option '--x'" ...) in the current language. */

@@ -1,5 +1,6 @@
 // `mfs-tui lab ...`: the practice cluster's commands. Thin: parsing and printing only.
-import { t } from '../../src/i18n/index.ts';
+import { currentLanguage, setLanguage, t } from '../../src/i18n/index.ts';
+import { padCells } from '../../src/util/cells.ts';
 import type { Command } from 'commander';
 import { EXIT, UserError } from './errors.ts';
 import { BREAK_SCENARIOS, labBreak, type BreakScenario } from '../../src/lab/break.ts';
@@ -58,14 +59,14 @@ export function registerLabCommands(program: Command): void {
       operatorErrors(async () => {
         const p = phasePrinter();
         const installed = await labDeps(p, (line) => out(`          ${line}`));
-        out(installed.length === 0 ? 'All packages the practice cluster needs are installed.' : `Installed ${installed.length} packages in ${p.total()}.`);
+        out(installed.length === 0 ? t('cli.lab.deps.allInstalled') : t('cli.lab.deps.installed', { count: installed.length, time: p.total() }));
       }),
     );
 
   lab
     .command('up')
     .description(t('cli.lab.up.description'))
-    .option('--chunkservers <n>', `number of chunkservers (1-${MAX_CHUNKSERVERS})`, (v) => Number(v), 3)
+    .option('--chunkservers <n>', t('cli.lab.up.option.chunkservers', { max: MAX_CHUNKSERVERS }), (v) => Number(v), 3)
     .option('--bare', t('cli.lab.up.option.bare'))
     .option('--via-runbooks', t('cli.lab.up.option.viaRunbooks'))
     .option('--fast', t('cli.lab.up.option.fast'))
@@ -74,14 +75,19 @@ export function registerLabCommands(program: Command): void {
     .option('--monitoring', t('cli.lab.up.option.monitoring'))
     .action((opts: { chunkservers: number; bare?: boolean; viaRunbooks?: boolean; fast?: boolean; init?: string; as?: string; monitoring?: boolean }) =>
       operatorErrors(async () => {
-        if (opts.viaRunbooks && opts.fast) throw new LabError('--via-runbooks and --fast exclude each other');
-        if (opts.as !== undefined && opts.as !== 'root' && opts.as !== 'ops') throw new UserError(`--as: '${opts.as}' is not one of root, ops`, EXIT.usage);
-        if (opts.init !== undefined && !LAB_INITS.includes(opts.init as LabInit)) throw new UserError(`--init: '${opts.init}' is not one of ${LAB_INITS.join(', ')}`, EXIT.usage);
+        if (opts.viaRunbooks && opts.fast) throw new LabError(t('cli.lab.up.error.viaRunbooksFast'));
+        if (opts.as !== undefined && opts.as !== 'root' && opts.as !== 'ops') throw new UserError(t('cli.lab.up.error.badAs', { value: opts.as }), EXIT.usage);
+        if (opts.init !== undefined && !LAB_INITS.includes(opts.init as LabInit)) throw new UserError(t('cli.lab.up.error.badInit', { value: opts.init, inits: LAB_INITS.join(', ') }), EXIT.usage);
         const init = (opts.init as LabInit | undefined) ?? defaultLabInit();
-        if (init === 'systemd' && opts.fast) throw new UserError('--fast builds hosts without systemd only: drop --fast, or use --init none', EXIT.usage);
+        if (init === 'systemd' && opts.fast) throw new UserError(t('cli.lab.up.error.fastSystemd'), EXIT.usage);
         const via = opts.viaRunbooks ? 'runbooks' : opts.fast ? 'scripts' : init === 'systemd' ? 'runbooks' : defaultLabBuild();
+        const systemd = init === 'systemd';
         out(
-          `Building the practice cluster${init === 'systemd' ? ' on systemd hosts' : ''}${opts.bare ? ' (bare hosts)' : via === 'runbooks' ? ' with the install-cluster and keepalived-ha runbooks' : ''}:`,
+          opts.bare
+            ? t(systemd ? 'cli.lab.up.buildingBareSystemd' : 'cli.lab.up.buildingBare')
+            : via === 'runbooks'
+              ? t(systemd ? 'cli.lab.up.buildingRunbooksSystemd' : 'cli.lab.up.buildingRunbooks')
+              : t(systemd ? 'cli.lab.up.buildingSystemd' : 'cli.lab.up.building'),
         );
         const p = phasePrinter();
         let r;
@@ -89,15 +95,15 @@ export function registerLabCommands(program: Command): void {
           r = await labUp({ chunkservers: opts.chunkservers, bare: opts.bare, via, init, operator: opts.as as 'root' | 'ops' | undefined, monitoring: opts.monitoring }, p);
         } catch (err) {
           if (err instanceof LabError && readState()) {
-            throw new LabError(`${err.message}\nThe half-built lab is left for a look (\`mfs-tui lab status\`, \`mfs-tui lab ssh HOST\`); \`mfs-tui lab down\` removes it.`);
+            throw new LabError(t('cli.lab.up.halfBuilt', { error: err.message }));
           }
           throw err;
         }
-        out(`Up in ${r.totalSeconds.toFixed(1)} s: ${r.hosts.map((h) => h.name).join(' ')}.`);
-        out(`Inventory: ${r.inventory}   (mfs-tui --lab, or: mfs-tui lab ssh m1)`);
-        out(`As the operator ops (sudo asks for the password in ${labFile('ops-password')}): mfs-tui --inventory ${labFile('inventory-ops.yaml')}`);
-        for (const j of r.journals) out(`Runbook journal: ${j}`);
-        if (opts.monitoring) out(`Prometheus: http://${r.hosts.find((h) => h.name === 'mon')!.address}:9090 (alerts: /alerts, API: /api/v1/alerts)`);
+        out(t('cli.lab.up.done', { seconds: r.totalSeconds.toFixed(1), hosts: r.hosts.map((h) => h.name).join(' ') }));
+        out(t('cli.lab.up.inventory', { file: r.inventory }));
+        out(t('cli.lab.up.asOps', { passwordFile: labFile('ops-password'), inventory: labFile('inventory-ops.yaml') }));
+        for (const j of r.journals) out(t('cli.lab.up.journal', { file: j }));
+        if (opts.monitoring) out(t('cli.lab.up.prometheus', { address: r.hosts.find((h) => h.name === 'mon')!.address }));
       }),
     );
 
@@ -107,9 +113,17 @@ export function registerLabCommands(program: Command): void {
     .option('--json', t('cli.lab.status.option.json'))
     .action((opts: { json?: boolean }) =>
       operatorErrors(async () => {
+        if (opts.json) {
+          // Machine output stays English: the report's problems are made in English for --json.
+          const language = currentLanguage();
+          setLanguage('en');
+          const s = await labStatus().finally(() => setLanguage(language));
+          out(JSON.stringify(s, null, 2));
+          if (!s.healthy) process.exitCode = EXIT.failed;
+          return;
+        }
         const s = await labStatus();
-        if (opts.json) out(JSON.stringify(s, null, 2));
-        else printStatus(s);
+        printStatus(s);
         if (!s.healthy) process.exitCode = EXIT.failed;
       }),
     );
@@ -119,12 +133,12 @@ export function registerLabCommands(program: Command): void {
     .description(t('cli.lab.down.description'))
     .action(() =>
       operatorErrors(async () => {
-        out('Removing the practice cluster:');
+        out(t('cli.lab.down.removing'));
         const p = phasePrinter();
         const r = await labDown(p);
         for (const line of r.removed) out(`  - ${line}`);
         for (const line of r.problems) out(`  ! ${line}`);
-        out(r.removed.length === 0 ? `Nothing to remove (${p.total()}).` : `Done in ${p.total()}.`);
+        out(r.removed.length === 0 ? t('cli.lab.down.nothing', { time: p.total() }) : t('cli.lab.down.done', { time: p.total() }));
         if (r.problems.length > 0) process.exitCode = EXIT.failed;
       }),
     );
@@ -137,8 +151,8 @@ export function registerLabCommands(program: Command): void {
     .action((host: string, command: string[]) =>
       operatorErrors(async () => {
         const state = readState();
-        if (!state) throw new LabError('the practice cluster is not up: run `mfs-tui lab up` first');
-        if (!state.hosts.some((h) => h.name === host)) throw new LabError(`no host '${host}' in the practice cluster (hosts: ${state.hosts.map((h) => h.name).join(', ')})`);
+        if (!state) throw new LabError(t('cli.lab.ssh.error.notUp'));
+        if (!state.hosts.some((h) => h.name === host)) throw new LabError(t('cli.lab.error.noHost', { host, hosts: state.hosts.map((h) => h.name).join(', ') }));
         process.exitCode = await sshInteractive(host, command);
       }),
     );
@@ -148,11 +162,11 @@ export function registerLabCommands(program: Command): void {
     .description(t('cli.lab.break.description'))
     .argument('<scenario>', BREAK_SCENARIOS.map((s) => s.name).join(' | '))
     .argument('[host]', t('cli.lab.break.arg.host'))
-    .addHelpText('after', '\nScenarios:\n' + BREAK_SCENARIOS.map((s) => `  ${s.name.padEnd(20)} ${s.help}`).join('\n'))
+    .addHelpText('after', t('cli.lab.break.helpScenarios') + '\n' + BREAK_SCENARIOS.map((s) => `  ${s.name.padEnd(20)} ${t(s.help)}`).join('\n'))
     .action((scenario: string, host: string | undefined) =>
       operatorErrors(async () => {
         if (!BREAK_SCENARIOS.some((s) => s.name === scenario)) {
-          throw new LabError(`unknown scenario '${scenario}' (scenarios: ${BREAK_SCENARIOS.map((s) => s.name).join(', ')})`);
+          throw new LabError(t('cli.lab.break.error.unknown', { scenario, scenarios: BREAK_SCENARIOS.map((s) => s.name).join(', ') }));
         }
         const r = await labBreak(scenario as BreakScenario, host);
         for (const line of r.did) out(`  - ${line}`);
@@ -163,21 +177,35 @@ export function registerLabCommands(program: Command): void {
 
 function printStatus(s: LabStatusReport): void {
   if (!s.up && s.hosts.length === 0) {
-    out(`The practice cluster is not up (${s.dir}).`);
-    if (s.leftovers.length > 0) out(`Leftovers of an earlier lab: ${s.leftovers.join(', ')}; run \`mfs-tui lab down\`.`);
+    out(t('cli.lab.status.notUp', { dir: s.dir }));
+    if (s.leftovers.length > 0) out(t('cli.lab.status.leftovers', { leftovers: s.leftovers.join(', ') }));
     return;
   }
-  out(`Practice cluster${s.init === 'systemd' ? ' on systemd hosts' : ''}${s.bare ? ' (bare)' : ''} in ${s.dir}${s.phase === 'building' ? ' (lab up did not finish)' : ''}`);
-  out(`VIP ${s.vip}: ${s.vipHolders.length === 0 ? 'held by nobody' : s.vipHolders.join(' + ')}`);
+  const title = t(s.init === 'systemd' ? 'cli.lab.status.titleSystemd' : 'cli.lab.status.title', { dir: s.dir });
+  out(`${title}${s.bare ? t('cli.lab.status.bare') : ''}${s.phase === 'building' ? t('cli.lab.status.unfinished') : ''}`);
+  out(s.vipHolders.length === 0 ? t('cli.lab.status.vipNobody', { vip: s.vip }) : t('cli.lab.status.vip', { vip: s.vip, holders: s.vipHolders.join(' + ') }));
   for (const h of s.hosts) {
-    const state = !h.running ? 'DOWN' : h.link !== 'up' ? `link ${h.link}` : h.sshd ? 'ok' : 'no sshd';
+    const state = !h.running
+      ? t('cli.lab.status.host.down')
+      : h.link !== 'up'
+        ? t('cli.lab.status.host.link', { state: h.link })
+        : h.sshd
+          ? t('cli.lab.status.host.ok')
+          : t('cli.lab.status.host.noSshd');
     const ha = h.haRole ? ` keepalived:${h.haRole}` : '';
-    out(`  ${h.name.padEnd(6)}${h.address.padEnd(12)}${state.padEnd(10)}${(h.holdsVip ? 'VIP ' : '').padEnd(4)}${h.daemons.join(' ')}${ha}`);
+    out(`  ${h.name.padEnd(6)}${h.address.padEnd(12)}${padCells(state, 10)}${(h.holdsVip ? 'VIP ' : '').padEnd(4)}${h.daemons.join(' ')}${ha}`);
   }
   if (s.master) {
-    if (s.master.error) out(`Master through the VIP: ${s.master.error}`);
-    else out(`Master through the VIP: ${s.master.chunkservers.length} chunkservers (${s.master.chunkservers.join(' ')}), metaloggers: ${s.master.metaloggers.join(' ') || 'none'}`);
+    if (s.master.error) out(t('cli.lab.status.masterError', { error: s.master.error }));
+    else
+      out(
+        t('cli.lab.status.master', {
+          count: s.master.chunkservers.length,
+          chunkservers: s.master.chunkservers.join(' '),
+          metaloggers: s.master.metaloggers.join(' ') || t('cli.lab.status.none'),
+        }),
+      );
   }
-  out(s.healthy ? 'Healthy.' : `Problems:\n${s.problems.map((p) => `  - ${p}`).join('\n')}`);
-  if (s.inventory) out(`Inventory: ${labInventoryPath()}`);
+  out(s.healthy ? t('cli.lab.status.healthy') : `${t('cli.lab.status.problems')}\n${s.problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (s.inventory) out(t('cli.lab.status.inventory', { file: labInventoryPath() }));
 }

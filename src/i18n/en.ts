@@ -2,12 +2,14 @@
 // plural category (`_one`, `_other`). Every key here is used in the code and exists in zh.ts
 // (test/unit/i18n/catalogue.test.ts). Placeholders: {{name}}, the same in both languages.
 import { enCli } from './en-cli.ts';
+import { enLab } from './en-lab.ts';
 import { enStatus } from './en-status.ts';
 import { enTriage } from './en-triage.ts';
 
 export const en = {
   ...enTriage,
   ...enCli,
+  ...enLab,
   ...enStatus,
   'cli.program.description': 'Guided, resumable, audited runbooks for MooseFS clusters.',
   'cli.option.lang': 'language of messages: en or zh (else LC_ALL / LC_MESSAGES / LANG; remembered for next time)',

@@ -2,6 +2,7 @@
 // 占位符 {{name}} 与英文相同（test/unit/i18n/catalogue.test.ts 检查）。
 import type { en } from './en.ts';
 import { zhCli } from './zh-cli.ts';
+import { zhLab } from './zh-lab.ts';
 import { zhStatus } from './zh-status.ts';
 import { zhTriage } from './zh-triage.ts';
 
@@ -12,6 +13,7 @@ export type ChineseCatalogue = { readonly [K in Exclude<keyof typeof en, OtherTh
 export const zh: ChineseCatalogue = {
   ...zhTriage,
   ...zhCli,
+  ...zhLab,
   ...zhStatus,
   'cli.program.description': '按 runbook 逐步引导、可续跑、全程留痕的 MooseFS 集群运维工具。',
   'cli.option.lang': '界面语言：en 或 zh（未指定时看 LC_ALL / LC_MESSAGES / LANG；会记住供下次使用）',

@@ -1,5 +1,6 @@
 // `lab break`: real faults injected from outside the hosts (signals by PID, links, bridge
 // ports). Each returns what it did; the claimed state is checked by the tests from outside.
+import { t } from '../i18n/index.ts';
 import { startHost } from './hosts.ts';
 import { PREFIX_LEN, VIP, chunkserverHosts } from './layout.ts';
 import { hostAddresses, netnsPids } from './net.ts';
@@ -10,14 +11,14 @@ import { readState, writeState, type LabHostState, type LabState } from './state
 import { unitRestartPolicy } from './systemd-host.ts';
 
 export const BREAK_SCENARIOS = [
-  { name: 'power-cut', help: "kill -9 the VIP holder's mfsmaster (no metadata stored)" },
-  { name: 'lose-master', help: "the VIP holder's host vanishes: all its processes die and its link goes down" },
-  { name: 'chunkserver-down', help: 'kill -9 a chunkserver (HOST, default the last one)' },
-  { name: 'metalogger-down', help: 'kill -9 the metalogger on ml' },
-  { name: 'partition', help: 'cut HOST off: its link stays up, but its bridge port forwards nothing' },
-  { name: 'split-brain', help: 'block VRRP between m1 and m2 until both hold the VIP' },
-  { name: 'stale-master-returns', help: 'the host lost by lose-master comes back and starts mfsmaster on its old metadata' },
-  { name: 'heal', help: 'undo partition/split-brain (HOST, default all): bridge ports forward and flood again' },
+  { name: 'power-cut', help: 'lab.break.help.powerCut' },
+  { name: 'lose-master', help: 'lab.break.help.loseMaster' },
+  { name: 'chunkserver-down', help: 'lab.break.help.chunkserverDown' },
+  { name: 'metalogger-down', help: 'lab.break.help.metaloggerDown' },
+  { name: 'partition', help: 'lab.break.help.partition' },
+  { name: 'split-brain', help: 'lab.break.help.splitBrain' },
+  { name: 'stale-master-returns', help: 'lab.break.help.staleMasterReturns' },
+  { name: 'heal', help: 'lab.break.help.heal' },
 ] as const;
 export type BreakScenario = (typeof BREAK_SCENARIOS)[number]['name'];
 
@@ -31,16 +32,16 @@ export interface BreakResult {
 }
 
 export async function labBreak(scenario: BreakScenario, hostName?: string): Promise<BreakResult> {
-  return withLock(LAB_OPERATION_LOCK, 'lab operation', () => applyBreak(scenario, hostName));
+  return withLock(LAB_OPERATION_LOCK, () => applyBreak(scenario, hostName));
 }
 
 async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<BreakResult> {
   const state = readState();
-  if (!state || state.phase !== 'up') throw new LabError('the practice cluster is not up: run `mfs-tui lab up` first');
-  if (state.bare && scenario !== 'partition' && scenario !== 'heal') throw new LabError(`${scenario} needs the full cluster; this lab is bare (\`lab up\` without --bare)`);
+  if (!state || state.phase !== 'up') throw new LabError(t('lab.error.notUp'));
+  if (state.bare && scenario !== 'partition' && scenario !== 'heal') throw new LabError(t('lab.break.error.bare', { scenario }));
   const host = (name: string): LabHostState => {
     const h = state.hosts.find((x) => x.name === name);
-    if (!h) throw new LabError(`no host '${name}' in the practice cluster (hosts: ${state.hosts.map((x) => x.name).join(', ')})`);
+    if (!h) throw new LabError(t('cli.lab.error.noHost', { host: name, hosts: state.hosts.map((x) => x.name).join(', ') }));
     return h;
   };
   const did: string[] = [];
@@ -48,50 +49,50 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
     case 'power-cut': {
       const holder = await vipHolder(state);
       const pids = await daemonPids(holder, 'mfsmaster');
-      if (pids.length === 0) throw new LabError(`${holder.name} holds the VIP but runs no mfsmaster: nothing to cut`);
+      if (pids.length === 0) throw new LabError(t('lab.break.error.noMaster', { host: holder.name }));
       await killAll(pids);
-      did.push(`kill -9 mfsmaster on ${holder.name} (the VIP holder), PID ${pids.join(' ')}`);
+      did.push(t('lab.break.did.killMaster', { host: holder.name, pids: pids.join(' ') }));
       await sayRestartPolicy(state, holder, 'moosefs-master.service', did);
-      return { scenario, host: holder.name, did, summary: `Power cut on ${holder.name}'s master: it stored no metadata. keepalived's check sees it and the standby may take over.` };
+      return { scenario, host: holder.name, did, summary: t('lab.break.summary.powerCut', { host: holder.name }) };
     }
     case 'lose-master': {
       const holder = await vipHolder(state);
       const n = await killHost(holder);
-      did.push(`killed ${holder.name}'s PID 1 (${holder.initPid}): ${n} processes gone with its PID namespace`);
+      did.push(t('lab.break.did.killHost', { host: holder.name, pid: String(holder.initPid), count: n }));
       // A powered-off server holds no addresses: the VIP does not come back with it.
       await run('ip', ['-n', holder.netns, 'addr', 'del', `${VIP}/${PREFIX_LEN}`, 'dev', 'eth0']);
       await runChecked('ip', ['link', 'set', holder.veth, 'down']);
-      did.push(`link ${holder.veth} down (${holder.name}'s eth0 has no carrier)`);
+      did.push(t('lab.break.did.linkDown', { veth: holder.veth, host: holder.name }));
       holder.lost = true;
       writeState(state);
-      return { scenario, host: holder.name, did, summary: `${holder.name} vanished. The standby takes the VIP once VRRP adverts stop (about 3.6 s).` };
+      return { scenario, host: holder.name, did, summary: t('lab.break.summary.loseMaster', { host: holder.name }) };
     }
     case 'chunkserver-down': {
       const cs = chunkserverHosts(state.hosts);
       const target = host(hostName ?? cs[cs.length - 1]!.name);
-      if (!target.roles.includes('chunkserver')) throw new LabError(`${target.name} is not a chunkserver (chunkservers: ${cs.map((h) => h.name).join(', ')})`);
+      if (!target.roles.includes('chunkserver')) throw new LabError(t('lab.break.error.notChunkserver', { host: target.name, chunkservers: cs.map((h) => h.name).join(', ') }));
       const pids = await daemonPids(target, 'mfschunkserver');
-      if (pids.length === 0) throw new LabError(`no mfschunkserver runs on ${target.name}`);
+      if (pids.length === 0) throw new LabError(t('lab.break.error.noDaemon', { daemon: 'mfschunkserver', host: target.name }));
       await killAll(pids);
-      did.push(`kill -9 mfschunkserver on ${target.name}, PID ${pids.join(' ')}`);
+      did.push(t('lab.break.did.kill', { daemon: 'mfschunkserver', host: target.name, pids: pids.join(' ') }));
       await sayRestartPolicy(state, target, 'moosefs-chunkserver.service', did);
-      return { scenario, host: target.name, did, summary: `${target.name}'s chunkserver is down; its chunk copies are missing until it returns.` };
+      return { scenario, host: target.name, did, summary: t('lab.break.summary.chunkserverDown', { host: target.name }) };
     }
     case 'metalogger-down': {
       const target = host('ml');
       const pids = await daemonPids(target, 'mfsmetalogger');
-      if (pids.length === 0) throw new LabError('no mfsmetalogger runs on ml');
+      if (pids.length === 0) throw new LabError(t('lab.break.error.noDaemon', { daemon: 'mfsmetalogger', host: 'ml' }));
       await killAll(pids);
-      did.push(`kill -9 mfsmetalogger on ml, PID ${pids.join(' ')}`);
+      did.push(t('lab.break.did.kill', { daemon: 'mfsmetalogger', host: 'ml', pids: pids.join(' ') }));
       await sayRestartPolicy(state, target, 'moosefs-metalogger.service', did);
-      return { scenario, host: 'ml', did, summary: 'The metalogger on ml is down: it receives no changelogs until restarted.' };
+      return { scenario, host: 'ml', did, summary: t('lab.break.summary.metaloggerDown') };
     }
     case 'partition': {
-      if (!hostName) throw new LabError('partition needs a HOST, e.g. `mfs-tui lab break partition m1`');
+      if (!hostName) throw new LabError(t('lab.break.error.partitionHost'));
       const target = host(hostName);
       await runChecked('bridge', ['link', 'set', 'dev', target.veth, 'state', '0']);
-      did.push(`bridge port ${target.veth} disabled: ${target.name}'s link stays up, nothing passes`);
-      return { scenario, host: target.name, did, summary: `${target.name} is cut off (link up, no traffic). Undo with \`mfs-tui lab break heal ${target.name}\`.` };
+      did.push(t('lab.break.did.portDisabled', { veth: target.veth, host: target.name }));
+      return { scenario, host: target.name, did, summary: t('lab.break.summary.partition', { host: target.name }) };
     }
     case 'split-brain': {
       for (const name of ['m1', 'm2']) {
@@ -106,38 +107,38 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
         await runChecked('ip', ['-n', ns, 'rule', 'add', 'priority', VRRP_DROP_PRIORITY, 'iif', 'eth0', 'ipproto', 'vrrp', 'blackhole']);
         await run('ip', ['-n', ns, 'rule', 'add', 'priority', LOCAL_MOVED_PRIORITY, 'lookup', 'local']);
         await run('ip', ['-n', ns, 'rule', 'del', 'priority', '0', 'lookup', 'local']);
-        did.push(`bridge port ${host(name).veth}: multicast not flooded; ${name} drops the VRRP packets it receives (ip rule iif eth0 ipproto vrrp blackhole)`);
+        did.push(t('lab.break.did.vrrpBlocked', { veth: host(name).veth, host: name }));
       }
       const both = await waitFor(async () => (await vipHolders(state)).length === 2, 15_000, 200);
       const holders = (await vipHolders(state)).map((h) => h.name);
-      did.push(`VIP ${VIP} now on: ${holders.join(' and ') || 'nobody'}`);
-      if (!both) throw new LabError(`VRRP is blocked but the VIP is on ${holders.join(' and ') || 'nobody'} after 15 s (is keepalived running on both?)`);
-      return { scenario, did, summary: 'Split brain: m1 and m2 both hold the VIP. Undo with `mfs-tui lab break heal`.' };
+      did.push(t('lab.break.did.vipOn', { vip: VIP, holders: holders.join(t('lab.break.and')) || t('lab.break.nobody') }));
+      if (!both) throw new LabError(t('lab.break.error.splitBrainFailed', { holders: holders.join(t('lab.break.and')) || t('lab.break.nobody') }));
+      return { scenario, did, summary: t('lab.break.summary.splitBrain') };
     }
     case 'stale-master-returns': {
       const lost = state.hosts.find((h) => h.lost);
-      if (!lost) throw new LabError('stale-master-returns brings back the host taken by `mfs-tui lab break lose-master`: run that first (and let the cluster fail over)');
+      if (!lost) throw new LabError(t('lab.break.error.noLostHost'));
       await runChecked('ip', ['link', 'set', lost.veth, 'up']);
-      did.push(`link ${lost.veth} up`);
+      did.push(t('lab.break.did.linkUp', { veth: lost.veth }));
       const started = await startHost(lost, state.init ?? 'none');
       Object.assign(lost, started, { lost: false });
       writeState(state);
-      did.push(`${lost.name} booted (PID 1 ${started.initPid}, sshd on ${lost.address})`);
+      did.push(t('lab.break.did.booted', { host: lost.name, pid: String(started.initPid), address: lost.address }));
       // Like a server whose mfsmaster starts at boot: its metadata is what it had when it died.
       if (state.init === 'systemd') {
         // Its units start as enabled (keepalived too, when it was); the master is started through its unit if boot did not.
         const out = await sshStep(
           lost.name,
-          'starting the stale mfsmaster',
+          t('lab.step.staleMaster'),
           'systemctl is-active --quiet moosefs-master || systemctl start moosefs-master || { journalctl -u moosefs-master -n 20 --no-pager; exit 1; }; echo "keepalived: $(systemctl is-enabled keepalived 2>/dev/null) $(systemctl is-active keepalived 2>/dev/null)"',
           60_000,
         );
-        did.push(`moosefs-master.service active on ${lost.name}: serving its old metadata on ${lost.address}; ${out.trim()}`);
+        did.push(t('lab.break.did.staleUnit', { host: lost.name, address: lost.address, output: out.trim() }));
       } else {
-        await sshStep(lost.name, 'starting the stale mfsmaster', 'mfsmaster -a >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }', 60_000);
-        did.push(`mfsmaster -a on ${lost.name}: serving its old metadata on ${lost.address} (keepalived not started)`);
+        await sshStep(lost.name, t('lab.step.staleMaster'), 'mfsmaster -a >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }', 60_000);
+        did.push(t('lab.break.did.staleMaster', { host: lost.name, address: lost.address }));
       }
-      return { scenario, host: lost.name, did, summary: `${lost.name} is back with a stale master next to the current one: fence it before anything connects to it.` };
+      return { scenario, host: lost.name, did, summary: t('lab.break.summary.staleMasterReturns', { host: lost.name }) };
     }
     case 'heal': {
       const targets = hostName ? [host(hostName)] : state.hosts;
@@ -148,8 +149,8 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
         await run('ip', ['-n', h.netns, 'rule', 'del', 'priority', LOCAL_MOVED_PRIORITY, 'lookup', 'local']);
         await run('ip', ['-n', h.netns, 'rule', 'del', 'priority', VRRP_DROP_PRIORITY]);
       }
-      did.push(`bridge ports of ${targets.map((h) => h.name).join(', ')}: forwarding, multicast flooded, VRRP received again`);
-      return { scenario, host: hostName, did, summary: 'Partitions and VRRP blocks removed.' };
+      did.push(t('lab.break.did.healed', { hosts: targets.map((h) => h.name).join(', ') }));
+      return { scenario, host: hostName, did, summary: t('lab.break.summary.heal') };
     }
   }
 }
@@ -167,7 +168,8 @@ export async function vipHolders(state: LabState): Promise<LabHostState[]> {
 
 async function vipHolder(state: LabState): Promise<LabHostState> {
   const holders = await vipHolders(state);
-  if (holders.length !== 1) throw new LabError(holders.length === 0 ? `nobody holds the VIP ${VIP}` : `the VIP is on ${holders.map((h) => h.name).join(' and ')} (split brain): pick a host`);
+  if (holders.length !== 1)
+    throw new LabError(holders.length === 0 ? t('lab.break.error.nobodyHoldsVip', { vip: VIP }) : t('lab.break.error.vipSplit', { hosts: holders.map((h) => h.name).join(t('lab.break.and')) }));
   return holders[0]!;
 }
 
@@ -197,7 +199,7 @@ async function sayRestartPolicy(state: LabState, h: LabHostState, unit: string, 
 /** Kills a host's PID 1: the kernel then kills everything in its PID namespace. */
 async function killHost(h: LabHostState): Promise<number> {
   const pids = await netnsPids(h.netns);
-  if (h.initPid === undefined || !isAlive(h.initPid)) throw new LabError(`${h.name} is not running`);
+  if (h.initPid === undefined || !isAlive(h.initPid)) throw new LabError(t('lab.break.error.hostNotRunning', { host: h.name }));
   process.kill(h.initPid, 'SIGKILL');
   await waitFor(() => pids.every((p) => !isAlive(p)), 3000, 20);
   return pids.length;

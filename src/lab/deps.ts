@@ -2,13 +2,14 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { t } from '../i18n/index.ts';
 import { builtinRunbookDir } from '../runbook/catalog.ts';
 import { LabError, run } from './proc.ts';
 
 /** scripts/no-daemon-start.sh, shipped beside runbooks/ (scripts/install-deps.sh uses it too). */
 export function noDaemonStartScript(): string {
   const script = path.join(path.dirname(builtinRunbookDir()), 'scripts', 'no-daemon-start.sh');
-  if (!fs.existsSync(script)) throw new LabError(`${script} is missing: this mfs-tui installation is incomplete`);
+  if (!fs.existsSync(script)) throw new LabError(t('lab.deps.error.script', { script }));
   return script;
 }
 
@@ -43,6 +44,7 @@ export async function missingPackages(): Promise<string[]> {
   const installed = new Set(
     r.stdout
       .split('\n')
+      // english: dpkg-query's status words
       .filter((l) => l.endsWith(' install ok installed'))
       .map((l) => l.split(' ')[0]),
   );
@@ -52,15 +54,15 @@ export async function missingPackages(): Promise<string[]> {
 /** Installs what is missing; `print` gets apt's own output lines. Returns what was installed. */
 export async function labDeps(progress: (phase: string, detail?: string) => void = () => {}, print: (line: string) => void = () => {}): Promise<string[]> {
   if (process.platform !== 'linux' || !fs.existsSync('/usr/bin/dpkg-query') || !fs.existsSync('/usr/bin/apt-get')) {
-    throw new LabError('the practice cluster installs Debian packages: this is not a Debian-like system (no dpkg/apt-get)');
+    throw new LabError(t('lab.deps.error.notDebian'));
   }
-  progress('check', `${LAB_PACKAGES.length} packages`);
+  progress('check', t('lab.deps.packages', { count: LAB_PACKAGES.length }));
   // A policy-rc.d left by an install of ours that was killed: remove it, whatever else happens.
   if (process.getuid?.() === 0) await run('bash', [noDaemonStartScript(), '--cleanup']);
   const missing = await missingPackages();
   if (missing.length === 0) return [];
   if (process.getuid?.() !== 0) {
-    throw new LabError(`these packages are missing and installing them needs root: ${missing.join(' ')} (run \`sudo mfs-tui lab deps\`)`);
+    throw new LabError(t('lab.deps.error.needsRoot', { packages: missing.join(' ') }));
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   progress('apt-get update');
@@ -70,7 +72,7 @@ export async function labDeps(progress: (phase: string, detail?: string) => void
   // as before once the install is over: the wrapper keeps a policy-rc.d only while apt runs.
   await stream('bash', [noDaemonStartScript(), 'apt-get', 'install', '-y', '--no-install-recommends', ...missing], env, print);
   const still = await missingPackages();
-  if (still.length > 0) throw new LabError(`apt-get finished but these packages are still missing: ${still.join(' ')}`);
+  if (still.length > 0) throw new LabError(t('lab.deps.error.stillMissing', { packages: still.join(' ') }));
   return missing;
 }
 
@@ -92,6 +94,6 @@ function stream(cmd: string, args: string[], env: NodeJS.ProcessEnv, print: (lin
     child.stderr.on('data', onData);
     child.on('error', (err) => reject(new LabError(`${cmd}: ${err.message}`)));
     const shown = cmd === 'bash' ? args.slice(1, 3).join(' ') : `${cmd} ${args[0]}`;
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new LabError(`\`${shown}\` failed (exit ${code}):\n${tail.join('\n')}`))));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new LabError(t('lab.deps.error.failed', { command: shown, code: String(code), tail: tail.join('\n') })))));
   });
 }

@@ -1,5 +1,6 @@
 // `lab down`: removes everything a lab (whole, half-built or crashed) left on the machine,
 // found by its state file and by the lab's naming convention. Idempotent.
+import { t } from '../i18n/index.ts';
 import fs from 'node:fs';
 import { LAB_PREFIX } from './layout.ts';
 import { deleteLink, deleteNetns, listLabLinks, listLabNetns, netnsPidsAll } from './net.ts';
@@ -20,7 +21,7 @@ export interface LabDownReport {
 
 export async function labDown(progress: Progress = () => {}): Promise<LabDownReport> {
   assertNoLabTestsRunning();
-  return withLock(LAB_OPERATION_LOCK, 'lab operation', () => removeLab(progress));
+  return withLock(LAB_OPERATION_LOCK, () => removeLab(progress));
 }
 
 /** labDown without the lock (for `lab up`, which holds it already). */
@@ -32,7 +33,7 @@ export async function removeLab(progress: Progress = () => {}): Promise<LabDownR
   // Every lab process, by namespace, in one pass over /proc.
   const inNetns = netnsPidsAll(netnsList);
 
-  progress('unmount', 'FUSE mounts inside the hosts');
+  progress('unmount', t('lab.down.phase.unmount'));
   // FUSE first, while mfsmount still runs: a clean unmount instead of a dead connection.
   const selfPid = namespaceOf('self', 'pid');
   const selfMnt = namespaceOf('self', 'mnt');
@@ -56,14 +57,14 @@ export async function removeLab(progress: Progress = () => {}): Promise<LabDownR
       const done: string[] = [];
       for (const mp of fuse) {
         const r = await run('nsenter', ['-t', String(holder), '-m', '-p', 'umount', '-l', mp], { timeoutMs: 5000 });
-        if (r.code === 0) done.push(`unmounted ${mp} on ${ns.slice(LAB_PREFIX.length)}`);
+        if (r.code === 0) done.push(t('lab.down.unmountedIn', { mount: mp, host: ns.slice(LAB_PREFIX.length) }));
       }
       return done;
     }),
   );
   removed.push(...unmounted.flat());
 
-  progress('processes', 'kill by PID');
+  progress('processes', t('lab.down.phase.processes'));
   // Killing a host's PID 1 kills its whole PID namespace; `ip netns pids` catches the rest
   // (launchers, and anything of a half-built host).
   const pids = new Set<number>();
@@ -86,14 +87,14 @@ export async function removeLab(progress: Progress = () => {}): Promise<LabDownR
     }
   }
   const gone = await waitFor(() => [...pids].every((p) => !isAlive(p)), 4000, 20);
-  if (pids.size > 0) removed.push(`killed ${pids.size} processes by PID: ${perHost.join(', ') || 'launchers'}`);
-  if (!gone) problems.push(`processes still alive after SIGKILL: ${[...pids].filter(isAlive).join(' ')}`);
-  progress('cgroups', "systemd hosts' cgroup folders");
+  if (pids.size > 0) removed.push(t('lab.down.killed', { count: pids.size, hosts: perHost.join(', ') || t('lab.down.launchers') }));
+  if (!gone) problems.push(t('lab.down.stillAlive', { pids: [...pids].filter(isAlive).join(' ') }));
+  progress('cgroups', t('lab.down.phase.cgroups'));
   // systemd hosts' cgroup folders (their private roots went with their mount namespaces).
   const cgroupsLeft = await removeLabCgroups();
-  for (const d of cgroupsLeft) problems.push(`could not remove cgroup folder ${d}`);
+  for (const d of cgroupsLeft) problems.push(t('lab.down.cgroupLeft', { dir: d }));
 
-  progress('network', 'veths, namespaces, bridge');
+  progress('network', t('lab.down.phase.network'));
   // One `ip -force -batch` for all of it (-force: go on past errors; what remains is checked
   // after). Veths explicitly: orphaned sockets can keep a deleted namespace and its veth alive.
   const links = await listLabLinks();
@@ -111,13 +112,13 @@ export async function removeLab(progress: Progress = () => {}): Promise<LabDownR
     leftNetns = await listLabNetns();
     leftLinks = await listLabLinks();
   }
-  for (const n of veths) if (!leftLinks.some((l) => l.name === n)) removed.push(`deleted veth ${n}`);
-  for (const n of netnsList) if (!leftNetns.includes(n)) removed.push(`deleted network namespace ${n}`);
-  for (const n of bridges) if (!leftLinks.some((l) => l.name === n)) removed.push(`deleted bridge ${n}`);
-  for (const l of leftLinks) problems.push(`could not delete link ${l.name}`);
-  for (const n of leftNetns) problems.push(`could not delete network namespace ${n}`);
+  for (const n of veths) if (!leftLinks.some((l) => l.name === n)) removed.push(t('lab.down.deletedVeth', { name: n }));
+  for (const n of netnsList) if (!leftNetns.includes(n)) removed.push(t('lab.down.deletedNetns', { name: n }));
+  for (const n of bridges) if (!leftLinks.some((l) => l.name === n)) removed.push(t('lab.down.deletedBridge', { name: n }));
+  for (const l of leftLinks) problems.push(t('lab.down.linkLeft', { name: l.name }));
+  for (const n of leftNetns) problems.push(t('lab.down.netnsLeft', { name: n }));
 
-  progress('files', 'host folders and inventory');
+  progress('files', t('lab.down.phase.files'));
   // The lab that owned these names may have lived in another lab dir (e.g. the default one,
   // replaced by a test's lab): its inventory would still say "up". Clear that dir too.
   const dirs = [...new Set([labDir(), readOwnerDir()].filter((d): d is string => d !== undefined))];
@@ -127,11 +128,11 @@ export async function removeLab(progress: Progress = () => {}): Promise<LabDownR
     const hostsDir = path.join(d, 'hosts');
     for (const mp of mountsBelow(hostsDir)) {
       const r = await run('umount', ['-l', mp], { timeoutMs: 5000 });
-      if (r.code === 0) removed.push(`unmounted ${mp}`);
+      if (r.code === 0) removed.push(t('lab.down.unmounted', { mount: mp }));
     }
     const still = mountsBelow(hostsDir);
     if (still.length > 0) {
-      problems.push(`not removing ${hostsDir}: still mounted there: ${still.join(' ')}`);
+      problems.push(t('lab.down.stillMounted', { dir: hostsDir, mounts: still.join(' ') }));
       continue;
     }
     removed.push(...(await removeLabFiles(d)));
@@ -175,12 +176,12 @@ async function removeLabFiles(dir: string): Promise<string[]> {
     // root holds thousands of files, and one after another they took most of `lab down`.
     await Promise.all(fs.readdirSync(hosts).map((h) => fs.promises.rm(path.join(hosts, h), { recursive: true, force: true })));
     fs.rmSync(hosts, { recursive: true, force: true });
-    done.push(`removed host folders ${hosts}`);
+    done.push(t('lab.down.removedHosts', { dir: hosts }));
   }
   for (const f of ['inventory.yaml', 'inventory-ops.yaml', 'inventory.lab-up.yaml', 'ops-password', 'ssh_config', 'known_hosts']) fs.rmSync(path.join(dir, f), { force: true });
   if (fs.existsSync(path.join(dir, 'state.json'))) {
     fs.rmSync(path.join(dir, 'state.json'));
-    done.push(`removed the lab state file in ${dir}`);
+    done.push(t('lab.down.removedState', { dir }));
   }
   return done;
 }

@@ -1,4 +1,5 @@
 // Starting a host: its PID-1 inside its own network, PID, mount, UTS and IPC namespaces.
+import { t } from '../i18n/index.ts';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,17 +35,18 @@ export async function startHost(host: LabHostPlan, init: LabInit = 'none', timeo
   });
   fs.closeSync(consoleLog);
   const launcherPid = child.pid;
-  if (launcherPid === undefined) throw new LabError(`host ${host.name}: could not start \`ip netns exec\``);
+  if (launcherPid === undefined) throw new LabError(t('lab.hosts.error.launch', { host: host.name }));
   let exited = false;
   child.on('exit', () => (exited = true));
   child.unref();
   const ok = await waitFor(() => exited || fs.existsSync(ready), timeoutMs, 20);
   if (!ok || exited) {
     const log = readTail(path.join(dir, 'console.log'));
-    throw new LabError(`host ${host.name} did not come up${exited ? '' : ` within ${timeoutMs / 1000} s`}${log ? `:\n${log}` : ''}`);
+    const why = exited ? t('lab.hosts.error.notUp', { host: host.name }) : t('lab.hosts.error.notUpWithin', { host: host.name, seconds: timeoutMs / 1000 });
+    throw new LabError(`${why}${log ? `:\n${log}` : ''}`);
   }
   const initPid = childPids(launcherPid).find(isAlive);
-  if (initPid === undefined) throw new LabError(`host ${host.name}: its PID 1 vanished right after start`);
+  if (initPid === undefined) throw new LabError(t('lab.hosts.error.pid1Gone', { host: host.name }));
   return { launcherPid, initPid };
 }
 

@@ -1,5 +1,6 @@
 // The lab's network: a bridge in the root namespace, one namespace + veth per host.
 // Everything is named with the lab prefix so a crashed lab's leftovers can be found.
+import { t } from '../i18n/index.ts';
 import { BRIDGE, BRIDGE_ADDRESS, PREFIX_LEN, SUBNET_PREFIX, isLabObjectName, type LabHostPlan } from './layout.ts';
 import fs from 'node:fs';
 import { LabError, run, runChecked } from './proc.ts';
@@ -31,7 +32,7 @@ export async function checkSubnetFree(): Promise<void> {
   const r = await run('ip', ['-4', '-o', 'route', 'show', `${SUBNET_PREFIX}.0/${PREFIX_LEN}`]);
   const line = r.stdout.trim();
   if (line !== '' && !line.includes(` dev ${BRIDGE} `) && !line.endsWith(` dev ${BRIDGE}`)) {
-    throw new LabError(`the lab's subnet ${SUBNET_PREFIX}.0/${PREFIX_LEN} is already in use on this machine (${line}); the lab only uses addresses it creates`);
+    throw new LabError(t('lab.net.error.subnetInUse', { subnet: `${SUBNET_PREFIX}.0/${PREFIX_LEN}`, line }));
   }
 }
 
@@ -45,12 +46,14 @@ export async function createBridge(): Promise<void> {
 export async function createHostNetwork(hosts: LabHostPlan[]): Promise<void> {
   const root: string[] = [];
   for (const h of hosts) {
+    // english: ip -batch commands
     root.push(`netns add ${h.netns}`, `link add ${h.veth} type veth peer name eth0 netns ${h.netns}`, `link set ${h.veth} master ${BRIDGE} up`);
   }
   await runChecked('ip', ['-batch', '-'], { input: root.join('\n') + '\n' });
   await Promise.all(
     hosts.map((h) =>
       runChecked('ip', ['-n', h.netns, '-batch', '-'], {
+        // english: ip -batch commands
         input: [`addr add ${h.address}/${PREFIX_LEN} dev eth0`, 'link set eth0 up', 'link set lo up'].join('\n') + '\n',
       }),
     ),

@@ -1,4 +1,5 @@
 // Before building: root, Linux, and the commands the lab needs, with a precise message.
+import { t } from '../i18n/index.ts';
 import { execFileSync } from 'node:child_process';
 import { LabError } from './proc.ts';
 
@@ -20,8 +21,8 @@ export function missingCommands(bare: boolean, monitoring = false): string[] {
 }
 
 export async function preflight(bare: boolean, monitoring = false): Promise<void> {
-  if (process.platform !== 'linux') throw new LabError('the practice cluster needs Linux (network namespaces)');
-  if (process.getuid?.() !== 0) throw new LabError('the practice cluster needs root (it creates network namespaces, a bridge and mounts): run it as root');
+  if (process.platform !== 'linux') throw new LabError(t('lab.preflight.error.linux'));
+  if (process.getuid?.() !== 0) throw new LabError(t('lab.preflight.error.root'));
   const missing = missingCommands(bare, monitoring);
-  if (missing.length > 0) throw new LabError(`missing commands: ${missing.join(', ')}: run \`mfs-tui lab deps\` (as root) first`);
+  if (missing.length > 0) throw new LabError(t('lab.preflight.error.commands', { commands: missing.join(', ') }));
 }

@@ -1,5 +1,6 @@
 // Running commands on lab hosts with plain OpenSSH and the lab's own ssh_config, which
 // pins each host's key (StrictHostKeyChecking yes against the lab's known_hosts).
+import { t } from '../i18n/index.ts';
 import { spawn } from 'node:child_process';
 import { labFile } from './paths.ts';
 import { LabError, run, type RunResult } from './proc.ts';
@@ -17,9 +18,9 @@ export function sshScript(host: string, script: string, timeoutMs = 30_000): Pro
 export async function sshStep(host: string, what: string, script: string, timeoutMs = 30_000): Promise<string> {
   const r = await sshScript(host, script, timeoutMs);
   if (r.code !== 0) {
-    const why = r.timedOut ? `timed out after ${timeoutMs / 1000} s` : r.code === 255 ? 'ssh failed' : `exit ${r.code}`;
+    const why = r.timedOut ? t('lab.ssh.why.timedOut', { seconds: timeoutMs / 1000 }) : r.code === 255 ? t('lab.ssh.why.sshFailed') : t('lab.ssh.why.exit', { code: String(r.code) });
     const out = (r.stderr + r.stdout).trim().split('\n').slice(-12).join('\n');
-    throw new LabError(`${host}: ${what} failed (${why})${out ? `:\n${out}` : ''}`);
+    throw new LabError(`${t('lab.ssh.error.failed', { host, what, why })}${out ? `:\n${out}` : ''}`);
   }
   return r.stdout;
 }

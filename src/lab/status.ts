@@ -1,5 +1,6 @@
 // `lab status`: what is running, seen from outside the hosts (namespaces, links, PIDs, the
 // VIP on each eth0, sshd ports, and the master's own view through the VIP).
+import { t } from '../i18n/index.ts';
 import net from 'node:net';
 import { VIP, planHosts, type LabHostPlan } from './layout.ts';
 import { readClusterView, type ClusterView } from './mfs-view.ts';
@@ -61,7 +62,7 @@ export async function labStatus(): Promise<LabStatusReport> {
       vipHolders: [],
       hosts: [],
       healthy: false,
-      problems: leftovers.length > 0 ? ['leftovers of an earlier lab: run `mfs-tui lab down`'] : [],
+      problems: leftovers.length > 0 ? [t('lab.status.leftovers')] : [],
       leftovers,
     };
   }
@@ -100,26 +101,26 @@ export async function labStatus(): Promise<LabStatusReport> {
   );
   const vipHolders = hosts.filter((h) => h.holdsVip).map((h) => h.name);
   const problems: string[] = [];
-  if (state.phase === 'building') problems.push('`lab up` did not finish (still running, or it crashed): run `mfs-tui lab up` again or `mfs-tui lab down`');
+  if (state.phase === 'building') problems.push(t('lab.status.building'));
   for (const h of hosts) {
-    if (!h.running) problems.push(`${h.name}: host is not running`);
-    else if (h.link !== 'up') problems.push(`${h.name}: link ${h.link}`);
-    else if (!h.sshd) problems.push(`${h.name}: sshd does not answer on ${h.address}:22`);
+    if (!h.running) problems.push(t('lab.status.hostDown', { host: h.name }));
+    else if (h.link !== 'up') problems.push(t('lab.status.link', { host: h.name, state: h.link }));
+    else if (!h.sshd) problems.push(t('lab.status.noSshd', { host: h.name, address: h.address }));
   }
   let master: ClusterView | undefined;
   if (!state.bare) {
     for (const h of hosts) {
       if (h.roles.includes('master-candidate') && h.running && !h.holdsVip && h.daemons.some((d) => d.startsWith('mfsmaster'))) {
-        problems.push(`${h.name} runs mfsmaster without the VIP: a stale master (or a role switch in progress)`);
+        problems.push(t('lab.status.staleMaster', { host: h.name }));
       }
     }
-    if (vipHolders.length === 0) problems.push(`nobody holds the VIP ${VIP}`);
-    if (vipHolders.length > 1) problems.push(`split brain: the VIP ${VIP} is on ${vipHolders.join(' and ')}`);
+    if (vipHolders.length === 0) problems.push(t('lab.status.nobodyHoldsVip', { vip: VIP }));
+    if (vipHolders.length > 1) problems.push(t('lab.status.splitBrain', { vip: VIP, hosts: vipHolders.join(t('lab.break.and')) }));
     master = await readClusterView(VIP);
-    if (master.error) problems.push(`no master answers through the VIP: ${master.error}`);
+    if (master.error) problems.push(t('lab.status.noMaster', { error: master.error }));
     else {
-      if (master.chunkservers.length < state.chunkservers) problems.push(`${master.chunkservers.length} of ${state.chunkservers} chunkservers connected`);
-      if (master.metaloggers.length < 2) problems.push(`${master.metaloggers.length} of 2 metaloggers connected`);
+      if (master.chunkservers.length < state.chunkservers) problems.push(t('lab.status.chunkservers', { connected: master.chunkservers.length, want: state.chunkservers }));
+      if (master.metaloggers.length < 2) problems.push(t('lab.status.metaloggers', { connected: master.metaloggers.length }));
     }
   }
   const extra = [...netnsList.filter((n) => !plans.some((p) => p.netns === n)), ...links.filter((l) => l.kind !== 'bridge' && !plans.some((p) => p.veth === l.name)).map((l) => l.name)];

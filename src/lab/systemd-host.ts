@@ -9,6 +9,7 @@
 // /etc/keepalived, /var/lib/mfs, /root and /var/log are bind-mounted from its lab folder (as
 // for the hosts without systemd), so the lab reads them from outside.
 // Recipe and measurements: practice-cluster-notes.md, "systemd in a practice host".
+import { t } from '../i18n/index.ts';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -136,6 +137,7 @@ export function systemdRootFiles(host: LabHostPlan, hostsFile: string, hostKey: 
   const files: RootFile[] = [
     { path: 'etc/hostname', content: `${host.name}\n`, mode: 0o644 },
     { path: 'etc/hosts', content: hostsFile, mode: 0o644 },
+    // english: a comment in the host's fstab
     { path: 'etc/fstab', content: `# ${host.name}: file systems mounted at boot (the practice host's own)\n`, mode: 0o644 },
     { path: 'etc/machine-id', content: `${machineId}\n`, mode: 0o444 },
     { path: 'etc/systemd/system/default.target', link: '/lib/systemd/system/multi-user.target' },
@@ -154,6 +156,7 @@ export function systemdRootFiles(host: LabHostPlan, hostsFile: string, hostKey: 
 /** sshd of a systemd host: Debian's ssh.service runs it with this file (the machine's own is not used). */
 function systemdSshdConfig(host: LabHostPlan): string {
   return [
+    // english: a comment in the host's sshd_config
     `# sshd of practice host ${host.name} (systemd): its own host key, keys only`,
     'HostKey /etc/ssh/ssh_host_ed25519_key',
     ...LAB_SSHD_POLICY,
@@ -189,6 +192,7 @@ export function systemdFstab(host: string, dir: string): string {
  * template. Run by `ip netns exec NS unshare --pid --fork --mount --uts --ipc --cgroup
  * --propagation private` from inside the host's own folder of the machine's cgroup2 tree.
  */
+// english: the boot script (its comments are for whoever reads it on the host)
 export const SYSTEMD_BOOT = String.raw`set -e
 H=$1 R=$1/rootfs
 # Whiteouts in the upper folder: what of the machine's root this host must not see.
@@ -281,7 +285,7 @@ export interface StartedSystemdHost {
 export async function startSystemdHost(host: LabHostPlan, timeoutMs = 30_000): Promise<StartedSystemdHost> {
   const dir = hostDir(host.name);
   const cgRoot = labCgroupDir();
-  if (!cgRoot) throw new LabError('systemd practice hosts need a cgroup2 file system on this machine (none is mounted)');
+  if (!cgRoot) throw new LabError(t('lab.systemd.error.noCgroup2'));
   const cgroup = path.join(cgRoot, host.name);
   // A host booted again (stale-master-returns) starts from a clean folder: its last boot's are empty by now.
   await removeCgroupTree(cgroup, true, 3000);
@@ -306,28 +310,34 @@ export async function startSystemdHost(host: LabHostPlan, timeoutMs = 30_000): P
   );
   fs.closeSync(consoleLog);
   const launcherPid = child.pid;
-  if (launcherPid === undefined) throw new LabError(`host ${host.name}: could not start its launcher`);
+  if (launcherPid === undefined) throw new LabError(t('lab.systemd.error.launcher', { host: host.name }));
   let exited = false;
   child.on('exit', () => (exited = true));
   child.unref();
-  const fail = (why: string) => new LabError(`host ${host.name} did not boot: ${why}${consoleTail(dir) ? `\n${consoleTail(dir)}` : ''}`);
+  const fail = (why: string) => new LabError(`${t('lab.systemd.error.notBooted', { host: host.name, why })}${consoleTail(dir) ? `\n${consoleTail(dir)}` : ''}`);
   const initPid = await waitFor(() => (exited ? -1 : childPids(launcherPid).find(isAlive)), 10_000, 20);
-  if (initPid === undefined || initPid === -1) throw fail(exited ? 'its launcher exited' : 'no PID 1 within 10 s');
+  if (initPid === undefined || initPid === -1) throw fail(t(exited ? 'lab.systemd.why.launcherExited' : 'lab.systemd.why.noPid1'));
   // `is-system-running --wait` needs systemd's private bus: retried until it answers.
   const end = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
-    if (!isAlive(initPid)) throw fail('its PID 1 (systemd) exited');
+    if (!isAlive(initPid)) throw fail(t('lab.systemd.why.pid1Exited'));
     const r = await run('nsenter', ['-t', String(initPid), '-m', '-u', '-i', '-n', '-p', '-C', 'systemctl', 'is-system-running', '--wait'], { timeoutMs: Math.max(1000, end - Date.now()) });
     last = (r.stdout.trim() || r.stderr.trim()).split('\n').pop() ?? '';
     if (last === 'running' || last === 'degraded') break;
-    if (Date.now() > end) throw fail(`systemd did not finish booting within ${timeoutMs / 1000} s (${last || 'no answer'})`);
+    if (Date.now() > end) throw fail(t('lab.systemd.why.bootSlow', { seconds: timeoutMs / 1000, state: last || t('lab.systemd.why.noAnswer') }));
     await sleep(100);
   }
   const ssh = await run('nsenter', ['-t', String(initPid), '-m', '-u', '-i', '-n', '-p', '-C', 'systemctl', 'is-active', 'ssh.service'], { timeoutMs: 10_000 });
   if (ssh.stdout.trim() !== 'active') {
     const failed = await run('nsenter', ['-t', String(initPid), '-m', '-u', '-i', '-n', '-p', '-C', 'systemctl', '--failed', '--no-legend', '--plain'], { timeoutMs: 10_000 });
-    throw fail(`ssh.service is ${ssh.stdout.trim() || 'not active'} (boot ${last}; failed units: ${failed.stdout.trim().replace(/\s+/g, ' ') || 'none'})`);
+    throw fail(
+      t('lab.systemd.why.ssh', {
+        state: ssh.stdout.trim() || t('lab.systemd.why.notActive'),
+        boot: last,
+        failed: failed.stdout.trim().replace(/\s+/g, ' ') || t('lab.systemd.why.none'),
+      }),
+    );
   }
   return { launcherPid, initPid, cgroup };
 }
@@ -398,11 +408,6 @@ export async function unitRestartPolicy(initPid: number, unit: string): Promise<
   const kv = new Map(r.stdout.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
   const restart = kv.get('Restart') ?? 'unknown';
   const restartSec = kv.get('RestartUSec') ?? '';
-  const text =
-    restart === 'no'
-      ? `${unit} has Restart=no: systemd leaves it failed, nothing starts it again`
-      : restart === 'unknown'
-        ? `systemd's restart policy of ${unit} could not be read`
-        : `${unit} has Restart=${restart}, RestartSec=${restartSec}: systemd starts it again after ${restartSec} (the unit says so)`;
+  const text = restart === 'no' ? t('lab.restart.no', { unit }) : restart === 'unknown' ? t('lab.restart.unknown', { unit }) : t('lab.restart.yes', { unit, restart, restartSec });
   return { restart, restartSec, text };
 }

@@ -1,4 +1,5 @@
 // `lab up`: from nothing (packages installed) to a running HA MooseFS cluster in namespaces.
+import { t } from '../i18n/index.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LAB_OWNER_FILE, removeLab } from './down.ts';
@@ -70,10 +71,10 @@ const PACKAGE_EMPTY_METADATA = '/var/lib/mfs/metadata.mfs.empty';
 
 export async function labUp(opts: LabUpOptions = {}, progress: Progress = () => {}): Promise<LabUpResult> {
   planHosts(opts.chunkservers ?? 3); // a bad count fails before anything else
-  if (opts.monitoring && opts.bare) throw new LabError('--monitoring needs a cluster to watch: drop --bare');
+  if (opts.monitoring && opts.bare) throw new LabError(t('lab.up.error.monitoringBare'));
   await preflight(opts.bare ?? false, opts.monitoring ?? false);
   assertNoLabTestsRunning();
-  return withLock(LAB_OPERATION_LOCK, 'lab operation', () => buildLab(opts, progress));
+  return withLock(LAB_OPERATION_LOCK, () => buildLab(opts, progress));
 }
 
 async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpResult> {
@@ -93,18 +94,18 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   const build = opts.via ?? (init === 'systemd' ? 'runbooks' : defaultLabBuild());
   const viaRunbooks = !bare && build === 'runbooks';
   if (init === 'systemd' && !viaRunbooks && !bare) {
-    throw new LabError('systemd hosts are built by the runbooks (their systemd forms): drop --fast, or use --init none');
+    throw new LabError(t('lab.up.error.systemdFast'));
   }
 
-  let done = phase('clean', 'remove any earlier lab');
+  let done = phase('clean', t('lab.up.phase.clean'));
   if (readState() || (await listLabNetns()).length > 0 || (await listLabLinks()).length > 0) {
     const r = await removeLab();
-    if (r.problems.length > 0) throw new LabError(`an earlier lab could not be removed:\n  ${r.problems.join('\n  ')}`);
+    if (r.problems.length > 0) throw new LabError(t('lab.up.error.notRemoved', { problems: r.problems.join('\n  ') }));
   }
   await checkSubnetFree();
   done();
 
-  done = phase('prepare', 'keys, configs, inventory');
+  done = phase('prepare', t('lab.up.phase.prepare'));
   fs.mkdirSync(labDir(), { recursive: true, mode: 0o700 });
   fs.chmodSync(labDir(), 0o700);
   const state: LabState = {
@@ -127,13 +128,13 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   await runChecked('bash', ['-c', DEV_TEMPLATE, 'dev-template', devTemplateDir()]);
   done();
 
-  done = phase('network', `bridge ${BRIDGE}, ${hosts.length} namespaces`);
+  done = phase('network', t('lab.up.phase.network', { bridge: BRIDGE, count: hosts.length }));
   await createBridge();
   fs.writeFileSync(LAB_OWNER_FILE, labDir() + '\n', { mode: 0o644 });
   await createHostNetwork(hosts);
   done();
 
-  done = phase('hosts', init === 'systemd' ? `${hosts.length} hosts booting systemd` : `${hosts.length} hosts with sshd`);
+  done = phase('hosts', t(init === 'systemd' ? 'lab.up.phase.hostsSystemd' : 'lab.up.phase.hosts', { count: hosts.length }));
   const started = await Promise.all(hosts.map((h) => startHost(h, init)));
   started.forEach((s, i) => Object.assign(state.hosts[i]!, s));
   writeState(state);
@@ -177,8 +178,8 @@ async function buildViaRunbooks(hosts: LabHostPlan[], phase: (name: string, deta
     operator === 'ops' ? operatorPassword() : undefined,
     init,
   );
-  const done = phase('files', 'test files at goal 2 on cl');
-  await sshStep('cl', 'writing test files', CLIENT_FILES_SCRIPT, 60_000);
+  const done = phase('files', t('lab.up.phase.files'));
+  await sshStep('cl', t('lab.step.testFiles'), CLIENT_FILES_SCRIPT, 60_000);
   done();
   await waitHealthy(chunkserverHosts(hosts).length, phase);
   return runs.map((r) => r.journal);
@@ -187,7 +188,7 @@ async function buildViaRunbooks(hosts: LabHostPlan[], phase: (name: string, deta
 /** Prometheus on mon, node_exporter on the candidates, then the monitoring runbook (its collector every 5 s). */
 async function startMonitoring(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void, progress: Progress): Promise<string[]> {
   const { startMonitoringDaemons } = await import('./monitoring.ts');
-  const done = phase('monitoring', `prometheus on mon, node_exporter on the master candidates`);
+  const done = phase('monitoring', t('lab.up.phase.monitoring'));
   await startMonitoringDaemons(hosts);
   done();
   const inv = path.join(labDir(), 'inventory.monitoring.yaml');
@@ -200,8 +201,8 @@ async function startMonitoring(hosts: LabHostPlan[], phase: (name: string, detai
 async function startCluster(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void): Promise<void> {
   const chunkservers = chunkserverHosts(hosts);
   const seeded = fs.existsSync(path.join(cacheDir(), SEED));
-  let done = phase('master', seeded ? 'mfsmaster on m1' : 'mfsmaster on m1 (first lab: real metadata made once, ~4 s)');
-  await sshStep('m1', 'starting mfsmaster', bootstrapMasterScript(VIP, PREFIX_LEN, VIP_INTERFACE));
+  let done = phase('master', t(seeded ? 'lab.up.phase.master' : 'lab.up.phase.masterFirst'));
+  await sshStep('m1', t('lab.step.starting', { what: 'mfsmaster' }), bootstrapMasterScript(VIP, PREFIX_LEN, VIP_INTERFACE));
   const seedOut = path.join(hostDir('m1'), 'seed-metadata.mfs');
   if (fs.existsSync(seedOut)) {
     fs.mkdirSync(cacheDir(), { recursive: true, mode: 0o700 });
@@ -212,26 +213,26 @@ async function startCluster(hosts: LabHostPlan[], phase: (name: string, detail?:
 
   // keepalived on m1 starts the moment a majority of chunkservers listens (its check needs
   // that), in parallel with the other daemons.
-  done = phase('daemons', `${chunkservers.length} chunkservers, metaloggers on ml and m2, the CGI on ml, keepalived on m1`);
+  done = phase('daemons', t('lab.up.phase.daemons', { count: chunkservers.length }));
   const start = (daemon: string) => `${daemon} >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }`;
   await Promise.all([
-    ...chunkservers.map((h) => sshStep(h.name, 'starting mfschunkserver', start('mfschunkserver start'))),
-    sshStep('ml', 'starting mfsmetalogger and mfscgiserv', start('mfsmetalogger start') + '\n' + start('mfscgiserv -R /usr/share/moosefs-cgi start')),
-    sshStep('m2', 'starting mfsmetalogger', start('mfsmetalogger start')),
-    sshStep('m1', 'starting keepalived', WAIT_FOR_CHECK_SCRIPT + start('keepalived')),
+    ...chunkservers.map((h) => sshStep(h.name, t('lab.step.starting', { what: 'mfschunkserver' }), start('mfschunkserver start'))),
+    sshStep('ml', t('lab.step.starting', { what: 'mfsmetalogger, mfscgiserv' }), start('mfsmetalogger start') + '\n' + start('mfscgiserv -R /usr/share/moosefs-cgi start')),
+    sshStep('m2', t('lab.step.starting', { what: 'mfsmetalogger' }), start('mfsmetalogger start')),
+    sshStep('m1', t('lab.step.starting', { what: 'keepalived' }), WAIT_FOR_CHECK_SCRIPT + start('keepalived')),
   ]);
   done();
 
   // Both candidates start as BACKUP with nopreempt: whoever times out first keeps the VIP, so
   // m2 joins only once m1 is MASTER.
-  done = phase('vrrp', 'm1 MASTER (~2 s after keepalived starts), then keepalived on m2, mount and test files on cl');
+  done = phase('vrrp', t('lab.up.phase.vrrp'));
   const master = await waitFor(() => readRole('m1') === 'MASTER', 15_000, 50);
-  if (!master) throw new LabError(`m1: keepalived did not become MASTER within 15 s (role: ${readRole('m1') ?? 'none'}); see ${path.join(hostDir('m1'), 'var/log/syslog')}`);
+  if (!master) throw new LabError(t('lab.up.error.notMaster', { role: readRole('m1') ?? t('lab.up.noRoleYet'), log: path.join(hostDir('m1'), 'var/log/syslog') }));
   await Promise.all([
-    sshStep('m2', 'starting keepalived', start('keepalived')),
+    sshStep('m2', t('lab.step.starting', { what: 'keepalived' }), start('keepalived')),
     // keepalived drops the bootstrap VIP until it is MASTER: a client mounted before would
     // only block on its first writes.
-    sshStep('cl', 'mounting /mnt/mfs and writing test files', CLIENT_MOUNT_SCRIPT + CLIENT_FILES_SCRIPT, 60_000),
+    sshStep('cl', t('lab.step.mountAndFiles'), CLIENT_MOUNT_SCRIPT + CLIENT_FILES_SCRIPT, 60_000),
   ]);
   done();
 
@@ -239,20 +240,20 @@ async function startCluster(hosts: LabHostPlan[], phase: (name: string, detail?:
 }
 
 async function waitHealthy(want: number, phase: (name: string, detail?: string) => () => void): Promise<void> {
-  const done = phase('healthy', 'VIP on m1 by keepalived, all chunkservers and both metaloggers connected');
+  const done = phase('healthy', t('lab.up.phase.healthy'));
   let last = '';
   const healthy = await waitFor(
     async () => {
       const view = await readClusterView(VIP);
       const role = readRole('m1');
       const ok = view.chunkservers.length >= want && view.metaloggers.length >= 2 && role === 'MASTER';
-      last = `${view.chunkservers.length}/${want} chunkservers, ${view.metaloggers.length}/2 metaloggers, m1 keepalived role ${role ?? 'none yet'}${view.error ? `, mfscli: ${view.error}` : ''}`;
+      last = `${t('lab.up.healthState', { chunkservers: view.chunkservers.length, want, metaloggers: view.metaloggers.length, role: role ?? t('lab.up.noRoleYet') })}${view.error ? `, mfscli: ${view.error}` : ''}`;
       return ok;
     },
     30_000,
     200,
   );
-  if (!healthy) throw new LabError(`the cluster did not become healthy within 30 s: ${last}`);
+  if (!healthy) throw new LabError(t('lab.up.error.notHealthy', { last }));
   done();
 }
 
@@ -374,6 +375,6 @@ function mfsIds(): { uid: number; gid: number } {
     .split('\n')
     .find((l) => l.startsWith('mfs:'));
   const parts = line?.split(':');
-  if (!parts || parts.length < 4) throw new LabError('the mfs user does not exist: install the MooseFS packages first (`mfs-tui lab deps`)');
+  if (!parts || parts.length < 4) throw new LabError(t('lab.up.error.noMfsUser'));
   return { uid: Number(parts[2]), gid: Number(parts[3]) };
 }

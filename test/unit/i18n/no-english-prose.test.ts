@@ -13,7 +13,16 @@ import { englishPhrase } from '../../support/english-phrase.ts';
 const root = new URL('../../../', import.meta.url).pathname;
 
 /** Modules whose every user-visible string comes from the catalogue (add a module once it does). */
-const TRANSLATED = ['src/triage', 'app/tui/home.ts', 'app/cli/clusters.ts', 'app/cli/config.ts', 'app/cli/drill.ts', 'screens/status/DiskPanel.tsx'];
+const TRANSLATED = [
+  'src/triage',
+  'app/tui/home.ts',
+  'app/cli/clusters.ts',
+  'app/cli/config.ts',
+  'app/cli/drill.ts',
+  'screens/status/DiskPanel.tsx',
+  'app/cli/lab.ts',
+  ...['break', 'deps', 'down', 'hosts', 'lock', 'net', 'preflight', 'ssh', 'status', 'systemd-host', 'up'].map((m) => `src/lab/${m}.ts`),
+];
 
 function sourceFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return /\.tsx?$/.test(path) ? [path] : [];
