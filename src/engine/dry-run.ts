@@ -5,7 +5,7 @@
 import type { Inventory, InventoryHost } from '../inventory/types.ts';
 import { visible, visibleLine } from '../util/visible.ts';
 import type { CommandBlock, FactCondition, Runbook, Step, TargetSpec } from '../runbook/types.ts';
-import { buildVariables, renderScript, renderTemplate } from '../runbook/template.ts';
+import { buildVariables, renderScript, renderTemplate, shellMetacharactersIn } from '../runbook/template.ts';
 
 function conditionText(c: FactCondition): string {
   return `${c.fact}${c.op}${c.value}`;
@@ -66,6 +66,7 @@ function blockLines(block: CommandBlock, inv: Inventory, inputs: Record<string, 
       // Every byte of the script: nothing trimmed, anything the terminal would interpret shown escaped.
       for (const l of scriptLines(script.text)) out.push(`     $ ${l}`);
       if (script.missing.length) out.push(`     ! undefined: ${script.missing.map((m) => `{{${m}}}`).join(', ')}`);
+      if (script.unsafe.length) out.push(`     ! refused: ${script.unsafe.map((m) => `{{{${m}}}} holds shell characters (${shellMetacharactersIn(vars[m] ?? '').join(' ')})`).join(', ')}`);
       if (block.check) {
         for (const l of scriptLines(renderScript(block.check.script, vars).text)) out.push(`     check $ ${l}`);
       }

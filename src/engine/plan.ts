@@ -4,7 +4,7 @@
 import type { Inventory, InventoryHost } from '../inventory/types.ts';
 import { chooseBlock } from '../runbook/conditions.ts';
 import type { HostFacts } from '../runbook/facts.ts';
-import { buildVariables, renderScript, renderTemplate, type Variables } from '../runbook/template.ts';
+import { buildVariables, renderScript, renderTemplate, shellMetacharactersIn, type Variables } from '../runbook/template.ts';
 import type { CommandBlock, Step, TargetSpec } from '../runbook/types.ts';
 import type { PlannedCommand } from './types.ts';
 
@@ -170,6 +170,8 @@ export function planStep(step: Step, ctx: PlanContext): StepPlan {
     const check = block.check ? renderScript(block.check.script, vars) : undefined;
     const missing = [...new Set([...script.missing, ...(check?.missing ?? [])])];
     if (missing.length > 0) problems.push(`${host}: undefined ${missing.map((m) => `{{${m}}}`).join(', ')} in the command of step ${step.id}`);
+    for (const name of new Set([...script.unsafe, ...(check?.unsafe ?? [])]))
+      problems.push(`${host}: the value of {{{${name}}}} holds shell characters (${shellMetacharactersIn(vars[name] ?? '').join(' ')}) and step ${step.id} inserts it as it is: refused`);
     commands.push({ stepId: step.id, host, script: script.text, check: check?.text, block });
   }
   return { commands, problems: [...new Set(problems)] };

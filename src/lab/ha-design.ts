@@ -72,8 +72,8 @@ export function keepalivedHaFiles(host: LabHostPlan, all: LabHostPlan[]): HaFile
   const script = (stepId: string) => {
     const block = rb.steps.find((s) => s.id === stepId)?.commands[0];
     if (!block) throw new Error(`keepalived-ha has no step ${stepId}`);
-    const { text, missing } = renderScript(block.script, vars);
-    if (missing.length) throw new Error(`keepalived-ha#${stepId}: no value for ${missing.join(', ')}`);
+    const { text, missing, unsafe } = renderScript(block.script, vars);
+    if (missing.length || unsafe.length) throw new Error(`keepalived-ha#${stepId}: no usable value for ${[...missing, ...unsafe].join(', ')}`);
     return { raw: block.script, text };
   };
 

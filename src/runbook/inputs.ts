@@ -4,7 +4,7 @@
 // and by `run --input k=v`.
 import type { Inventory } from '../inventory/types.ts';
 import type { LiveRole, Runbook, RunbookInput } from './types.ts';
-import { renderTemplate, type Variables } from './template.ts';
+import { rawInputNames, renderTemplate, shellMetacharactersIn, type Variables } from './template.ts';
 
 export interface InputProblem {
   name: string;
@@ -36,6 +36,18 @@ export function checkInput(input: Pick<RunbookInput, 'name' | 'pattern' | 'choic
   return undefined;
 }
 
+/**
+ * Why a value cannot go into a command that inserts it raw (`{{{inputs.x}}}`), or undefined.
+ * Whatever the runbook's pattern admits (the validator only probes it), such a value holds
+ * no shell metacharacter: what the operator typed stays text, never more shell.
+ */
+export function rawValueProblem(name: string, value: string, raw: ReadonlySet<string>): string | undefined {
+  if (!raw.has(name)) return undefined;
+  const found = shellMetacharactersIn(value);
+  if (found.length === 0) return undefined;
+  return `${name}: "${value}" holds shell characters (${found.join(' ')}); the runbook puts it into a command as it is ({{{inputs.${name}}}}), so it is refused`;
+}
+
 /** Given values plus defaults; every problem (unknown name, missing, invalid) at once. */
 export function resolveInputs(
   rb: Runbook,
@@ -47,6 +59,7 @@ export function resolveInputs(
   const values: Record<string, string> = {};
   const problems: InputProblem[] = [];
   const declared = new Set(rb.inputs.map((i) => i.name));
+  const raw = rawInputNames(rb.steps);
   for (const name of Object.keys(given)) {
     if (!declared.has(name)) {
       const known = rb.inputs.map((i) => i.name).join(', ') || 'none';
@@ -60,7 +73,7 @@ export function resolveInputs(
       problems.push({ name: input.name, message: `${input.name}: missing (${input.prompt})${why ? `; ${why}` : ''}` });
       continue;
     }
-    const problem = checkInput(input, value);
+    const problem = checkInput(input, value) ?? rawValueProblem(input.name, value, raw);
     if (problem) problems.push({ name: input.name, message: problem });
     else values[input.name] = value;
   }

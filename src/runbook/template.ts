@@ -98,15 +98,29 @@ export function buildVariables(inv: Inventory, inputs: Record<string, string>, h
   return vars;
 }
 
-function render(template: string, vars: Variables, quote: (value: string, raw: boolean) => string): { text: string; missing: string[] } {
+/** Characters that make shell code of a raw value: expansion, quoting, command separators, redirection, subshells. */
+export const SHELL_METACHARACTERS = ['$', '`', ';', "'", '"', '\\', '\n', '&', '|', '<', '>', '(', ')', '#', '{', '}'] as const;
+
+/** The shell metacharacters a value holds, each once, in the order of SHELL_METACHARACTERS (`newline` for \n). */
+export function shellMetacharactersIn(value: string): string[] {
+  return SHELL_METACHARACTERS.filter((c) => value.includes(c)).map((c) => (c === '\n' ? 'newline' : c));
+}
+
+function render(template: string, vars: Variables, quote: (value: string, raw: boolean) => string | undefined): { text: string; missing: string[]; unsafe: string[] } {
   const missing: string[] = [];
+  const unsafe: string[] = [];
   const text = template.replace(PLACEHOLDER, (whole, rawInner: string | undefined, inner: string | undefined) => {
     const name = (rawInner ?? inner ?? '').trim();
-    if (Object.hasOwn(vars, name)) return quote(vars[name] as string, rawInner !== undefined);
+    if (Object.hasOwn(vars, name)) {
+      const out = quote(vars[name] as string, rawInner !== undefined);
+      if (out !== undefined) return out;
+      if (!unsafe.includes(name)) unsafe.push(name);
+      return whole;
+    }
     if (!missing.includes(name)) missing.push(name);
     return whole;
   });
-  return { text, missing };
+  return { text, missing, unsafe };
 }
 
 /**
@@ -115,15 +129,28 @@ function render(template: string, vars: Variables, quote: (value: string, raw: b
  * text as written and listed in `missing` (each once), so a caller can refuse to use it.
  */
 export function renderTemplate(template: string, vars: Variables): { text: string; missing: string[] } {
-  return render(template, vars, (value) => value);
+  const { text, missing } = render(template, vars, (value) => value);
+  return { text, missing };
 }
 
 /**
  * A command: each `{{ name }}` becomes one shell word (shellWord), each `{{{ name }}}` its
- * value as it is. Unknown names are left as written and listed in `missing`.
+ * value as it is. Unknown names are left as written and listed in `missing`. A raw value
+ * holding a shell metacharacter is never inserted, whatever check let it through (a pattern
+ * the validator's probes missed, a value handed over or remembered): it is left as written
+ * and listed in `unsafe`, and the caller refuses the command.
  */
-export function renderScript(template: string, vars: Variables): { text: string; missing: string[] } {
-  return render(template, vars, (value, raw) => (raw ? value : shellWord(value)));
+export function renderScript(template: string, vars: Variables): { text: string; missing: string[]; unsafe: string[] } {
+  return render(template, vars, (value, raw) => (!raw ? shellWord(value) : shellMetacharactersIn(value).length > 0 ? undefined : value));
+}
+
+/** The inputs a runbook's commands insert raw (`{{{inputs.x}}}` in a script or check script). */
+export function rawInputNames(steps: readonly { commands: readonly { script: string; check?: { script: string } }[] }[]): Set<string> {
+  const out = new Set<string>();
+  for (const step of steps)
+    for (const block of step.commands)
+      for (const script of [block.script, block.check?.script ?? '']) for (const p of placeholders(script)) if (p.raw && p.name.startsWith('inputs.')) out.add(p.name.slice('inputs.'.length));
+  return out;
 }
 
 /** Each placeholder's trimmed name and the offset of its first `{` in the template. */

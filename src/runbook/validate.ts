@@ -6,7 +6,7 @@ import { nearestRole, targetsKey } from './attributes.ts';
 import { expectOutputRegExp } from './expect.ts';
 import { displayName, locate } from './locations.ts';
 import { placeholderContexts, type ShellContext } from './shell-context.ts';
-import { templateNames, variableProblem } from './template.ts';
+import { SHELL_METACHARACTERS, templateNames, variableProblem } from './template.ts';
 import type { VariableContext } from './template.ts';
 import type { CommandBlock, Runbook, RunbookInput, RunbookProblem, SourcePos, TargetSpec } from './types.ts';
 
@@ -55,8 +55,8 @@ function describeTargets(targets: TargetSpec[]): string {
   return targets.map((t) => (t.kind === 'role' ? `${t.role}${t.optional ? '?' : ''}` : t.kind === 'host' ? t.name : t.kind === 'template' ? t.template : t.kind)).join(',') || '(none)';
 }
 
-/** Commands that parse an argument as shell code again (quoting one word does not help there). */
-const REPARSERS = /(?:^|[;&|(`\s])(eval|(?:ba|da|z|k)?sh\s+(?:-\w+\s+)*-\w*c|su\b[^;&|\n]*\s-c|ssh|xargs|watch)\s[^;&|\n]*$/;
+/** Commands that parse an argument as shell code again (quoting one word does not help there), also called by path (`/bin/sh -c`). */
+const REPARSERS = /(?:^|[;&|(`\s])(?:[^\s;&|(`]*\/)?(eval|(?:ba|da|z|k)?sh\s+(?:-\w+\s+)*-\w*c|su\b[^;&|\n]*\s-c|ssh|xargs|watch)\s[^;&|\n]*$/;
 
 /** The re-parsing command a placeholder at `offset` is an argument of, if any (same line, same simple command). */
 function reparsedBy(script: string, offset: number): string | undefined {
@@ -64,9 +64,6 @@ function reparsedBy(script: string, offset: number): string | undefined {
   const m = REPARSERS.exec(script.slice(lineStart, offset));
   return m ? `\`${m[1]!.split(/\s+/)[0]}\`` : undefined;
 }
-
-/** Characters that make shell code of a raw value: expansion, quoting, command separators, redirection, subshells. */
-const SHELL_META = ['$', '`', ';', "'", '"', '\\', '\n', '&', '|', '<', '>', '(', ')', '#', '{', '}'];
 
 /**
  * Why an input's check still lets a shell metacharacter through, or undefined: its pattern is
@@ -81,9 +78,9 @@ export function shellUnsafeAdmitted(input: RunbookInput): string | undefined {
     } catch {
       return undefined; // reported as a bad pattern
     }
-    for (const c of SHELL_META) for (const probe of [`a${c}b`, `${c}`, `a${c}`, `${c}a`, `1${c}1`, `1.2.3.4${c}`]) if (re.test(probe)) bad.add(c);
+    for (const c of SHELL_METACHARACTERS) for (const probe of [`a${c}b`, `${c}`, `a${c}`, `${c}a`, `1${c}1`, `1.2.3.4${c}`]) if (re.test(probe)) bad.add(c);
   }
-  for (const choice of input.choices ?? []) for (const c of SHELL_META) if (choice.includes(c)) bad.add(c);
+  for (const choice of input.choices ?? []) for (const c of SHELL_METACHARACTERS) if (choice.includes(c)) bad.add(c);
   if (bad.size === 0) return undefined;
   const shown = [...bad].map((c) => (c === '\n' ? 'newline' : c)).join(' ');
   return `admits ${shown}`;

@@ -6,7 +6,7 @@ import type { Runbook, RunbookInput } from '../../../src/runbook/types.ts';
 const pos = { line: 1, column: 1 };
 const host: RunbookInput = { name: 'host', prompt: 'Host to promote', pattern: '[a-z0-9-]+', default: '{{hosts.metalogger.name}}', pos };
 const mode: RunbookInput = { name: 'mode', prompt: 'Mode', choices: ['fast', 'safe'], pos };
-const rb = { id: 'demo', inputs: [host, mode] } as unknown as Runbook;
+const rb = { id: 'demo', inputs: [host, mode], steps: [] } as unknown as Runbook;
 
 test('defaults are rendered from variables and values are checked', () => {
   const r = resolveInputs(rb, { mode: 'safe' }, { 'hosts.metalogger.name': 'ml' });

@@ -11,6 +11,7 @@ import { placeholderContexts } from '../../../src/runbook/shell-context.ts';
 import { parseRunbook } from '../../../src/runbook/parse.ts';
 import { validateRunbook } from '../../../src/runbook/validate.ts';
 import { buildVariables, renderScript, renderTemplate, shellWord } from '../../../src/runbook/template.ts';
+import { resolveInputs } from '../../../src/runbook/inputs.ts';
 import { sampleInventory } from '../../support/sample-inventory.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mfs-tui-quoting-'));
@@ -84,6 +85,36 @@ describe('renderScript and renderTemplate', () => {
   });
   it('unknown names are listed, raw or not', () => {
     assert.deepEqual(renderScript('{{{nope}}} {{nope2}}', vars).missing, ['nope', 'nope2']);
+  });
+  it('never inserts a raw value that holds shell code, whatever let it through: it is listed as unsafe', () => {
+    for (const value of HOSTILE.filter((v) => /[$`;'"\\\n&|<>()#{}]/.test(v))) {
+      const r = renderScript('echo {{{inputs.x}}} {{inputs.x}}', { 'inputs.x': value });
+      assert.deepEqual(r.unsafe, ['inputs.x'], JSON.stringify(value));
+      assert.ok(r.text.startsWith('echo {{{inputs.x}}} '), r.text);
+    }
+    assert.deepEqual(renderScript('for a in {{{inputs.list}}}; do :; done', vars).unsafe, []);
+  });
+});
+
+describe('a raw input whose pattern the validator cannot see through', () => {
+  // The validator probes a pattern with one metacharacter between safe letters; this one
+  // admits `$(...)` only as a whole, so the probes pass it. Its values still never run.
+  const text = `---\nid: t\ntitle: T\nsummary: S\nwhen: W\nrisk: low\ninputs:\n  - { name: x, prompt: X, pattern: "[a-z]+(\\\\$\\\\([A-Za-z0-9 /._-]+\\\\))?" }\n---\n\n## Step\n\n\`\`\`sh on=all\necho {{{inputs.x}}}\n\`\`\`\n`;
+  const { runbook: rb, problems } = parseRunbook(text, 'rb.md');
+  it('is valid (the probes do not find the hole)', () => {
+    assert.deepEqual(problems, []);
+    assert.deepEqual(validateRunbook(rb!, {}), []);
+  });
+  it('refuses a value with shell code before the run starts, and the plan never renders it', () => {
+    const hostile = `abc$(touch ${canary})`;
+    const resolved = resolveInputs(rb!, { x: hostile }, {});
+    assert.deepEqual(resolved.values, {});
+    assert.match(resolved.problems[0]?.message ?? '', /^x: .* holds shell characters \(\$ \( \)\); the runbook puts it into a command as it is/);
+    assert.deepEqual(resolveInputs(rb!, { x: 'abc' }, {}).problems, []);
+    const { text: script, unsafe } = renderScript(rb!.steps[0]!.commands[0]!.script, { 'inputs.x': hostile });
+    assert.deepEqual(unsafe, ['inputs.x']);
+    sh(script.replace('{{{inputs.x}}}', ''));
+    assert.equal(existsSync(canary), false);
   });
 });
 
@@ -163,7 +194,15 @@ describe('the validator on placeholders and control characters', () => {
     assert.match(p[0]!.message, /unprintable character \(U\+001B\) in the text the operator reads/);
   });
   it('refuses an unchecked input passed to a command that runs its argument as shell code again (sh -c, eval, ssh, su -c)', () => {
-    for (const script of ['sh -c {{inputs.free}}', 'eval {{inputs.free}}', 'ssh m1 {{inputs.free}}', 'su - ops -c {{inputs.free}}', 'x=1; bash -lc {{inputs.free}}']) {
+    for (const script of [
+      'sh -c {{inputs.free}}',
+      'eval {{inputs.free}}',
+      'ssh m1 {{inputs.free}}',
+      'su - ops -c {{inputs.free}}',
+      'x=1; bash -lc {{inputs.free}}',
+      '/bin/sh -c {{inputs.free}}',
+      'x=1; /usr/bin/env /bin/bash -c {{inputs.free}}',
+    ]) {
       const p = problems(script);
       assert.equal(p.length, 1, script);
       assert.match(p[0]!, /\{\{inputs.free\}\} is an argument of `\w+`, which runs its argument as shell code again/, script);
