@@ -29,7 +29,8 @@ export function runbookInputs(hosts: LabHostPlan[], init: 'systemd' | 'none' = '
       chunkservers: chunkserverHosts(hosts)
         .map((h) => h.address)
         .join(' '),
-      firewall: 'none',
+      // auto: extends install-cluster's MFS-INPUT chain where it applied one (systemd hosts).
+      firewall: init === 'systemd' ? 'auto' : 'none',
     },
     // lab up --monitoring (monitoring.ts): node_exporter there reads this directory.
     monitoring: { textfile_dir: '/run/node-exporter-textfile', interval: '5' },

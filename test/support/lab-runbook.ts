@@ -224,7 +224,7 @@ export async function settledHolder(timeoutMs = 90_000): Promise<string> {
     timeoutMs,
     300,
   );
-  assert.ok(ok, `no settled pair (one VIP holder with a master, a ready standby) within ${timeoutMs / 1000} s; last: ${last || 'none'}`);
+  assert.ok(ok, `no settled pair (one VIP holder with a master, a ready standby) within ${timeoutMs / 1000} s; last: ${last || 'none'}\n${haLogs()}`);
   return last;
 }
 

@@ -50,5 +50,7 @@ describe('lab up via runbooks: the inputs', () => {
     assert.equal(given['install-cluster']!.firewall, 'none');
     assert.deepEqual({ ...runbookInputs(hosts, 'systemd')['install-cluster'] }, { ...given['install-cluster'], firewall: 'iptables', firewall_ports: 'none' });
     assert.equal(runbookInputs(planHosts(3, { monitoring: true }), 'systemd')['install-cluster']!.firewall_ports, '9090 9100');
+    assert.equal(given['keepalived-ha']!.firewall, 'none');
+    assert.equal(runbookInputs(hosts, 'systemd')['keepalived-ha']!.firewall, 'auto');
   });
 });

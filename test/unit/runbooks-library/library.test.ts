@@ -387,3 +387,41 @@ describe('status preconditions (requires=) in the library', () => {
     assert.deepEqual(requiresOf('power-cut'), {});
   });
 });
+
+describe('the MooseFS firewall: one set of lines in every runbook that gives a host a role', () => {
+  const MARK = '# The MooseFS firewall (';
+  /** A firewall block's shared part: from the marker comment to its end. */
+  const shared = (script: string) => script.slice(script.indexOf(MARK));
+  const reference = shared(runbook('install-cluster').steps.find((s) => s.id === 'firewall')!.commands[0]!.script);
+
+  it("every block that touches a firewall runs install-cluster's lines, after only its roles' ports, method and mode", () => {
+    const touching = allBlocks().filter(({ block }) => /firewall-cmd|MFS-INPUT|iptables\s/.test(block.script));
+    assert.deepEqual([...new Set(touching.map((b) => b.rb.id))].sort(), ['install-cluster', 'keepalived-ha', 'lost-master', 'rebuild-master']);
+    for (const { block, where } of touching) {
+      assert.ok(block.script.includes(MARK), `${where} has its own firewall lines`);
+      assert.equal(shared(block.script), reference, `${where}: the shared lines differ from install-cluster's`);
+      const head = block.script.slice(0, block.script.indexOf(MARK));
+      // Before the shared part: PATH and the four variables, nothing that opens a port itself.
+      for (const line of head.trim().split('\n')) assert.match(line, /^(PATH=|tcp=|case " \{\{\{hosts\.[a-z-]+\.addresses\}\}\} "|how=)/, `${where}: ${line}`);
+      assert.doesNotMatch(head, /9425/, `${where} opens the CGI port`);
+    }
+  });
+
+  it('the runbooks that make a host a master open its master ports before that master starts (a promoted spare once answered only on itself)', () => {
+    for (const [id, host, start] of [
+      ['rebuild-master', 'new', 'start-new'],
+      ['lost-master', 'target', 'start'],
+      ['keepalived-ha', undefined, 'start-first'],
+    ] as const) {
+      const rb = runbook(id);
+      const ids = rb.steps.map((s) => s.id);
+      const fw = rb.steps.find((s) => s.id === 'firewall')!;
+      assert.ok(ids.indexOf('firewall') < ids.indexOf(start), `${id}: the firewall step comes after ${start}`);
+      const block = fw.commands[0]!;
+      assert.match(block.script, /^tcp="9419 9420 9421"; how=("\{\{\{inputs\.firewall\}\}\}"|auto); extra=none; mode=add$/m, id);
+      assert.deepEqual(block.targets, [host ? { kind: 'template', template: `{{inputs.${host}}}` } : { kind: 'role', role: 'master-candidate' }], id);
+    }
+    assert.match(runbook('keepalived-ha').steps.find((s) => s.id === 'firewall-chunkservers')!.commands[0]!.script, /^tcp="9422"; how="\{\{\{inputs\.firewall\}\}\}"; extra=none; mode=add$/m);
+    assert.match(reference, /mode" = add \] && \[ "\$how" = iptables \] && kept=/, 'add keeps the ports the chain accepts');
+  });
+});
