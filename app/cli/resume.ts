@@ -39,10 +39,9 @@ export async function resumeCommand(run: string | undefined, opts: ResumeOptions
   const { decideProblems } = await import('../../src/engine/operator-needs.ts');
   const badDecide = decideProblems(rec.runbook, opts.decide ?? {});
   if (badDecide.length > 0) throw new UserError(badDecide.join('\n'), EXIT.usage);
-  const { resumeRun } = await import('../../src/engine/run.ts');
   const runOpts: RunOptions = { ...opts, input: {}, decide: opts.decide ?? {} };
-  await drive(runOpts, rec.inventory, (deps) => {
-    const ctrl = resumeRun({ ...deps, runbook: rec.runbook, inputs: {} }, rec.runId);
+  await drive(runOpts, rec.inventory, async (runs, how) => {
+    const ctrl = await runs.resume(rec.runbook, rec.runId, how);
     const torn = ctrl.tornLine;
     if (torn) {
       process.stderr.write(`mfs-tui: ${ctrl.journalFile}:${torn.line}: the last line was torn (mfs-tui stopped while writing it) and is cut off; that record is lost: ${torn.text.slice(0, 120)}\n`);

@@ -9,13 +9,12 @@ import { EXIT, UserError } from './errors.ts';
 import { howToNameCluster, loadChosenInventory } from './context.ts';
 import type { Inventory } from '../../src/inventory/types.ts';
 import type { Runbook } from '../../src/runbook/types.ts';
-import type { JournalRecord } from '../../src/journal/types.ts';
 import type { EngineController, SettleAction } from '../../src/engine/run.ts';
 import type { RunState } from '../../src/engine/types.ts';
 import { nonInteractivePrompts } from '../../src/cluster/non-interactive-prompts.ts';
 import { EventPrinter } from './event-printer.ts';
 import { findRunbook } from './open-run.ts';
-import { operatorName } from '../../src/util/operator-name.ts';
+import type { RunHow, RunSession } from '../../src/session/open-run.ts';
 
 export interface RunOptions extends GlobalOptions {
   yes?: boolean;
@@ -70,11 +69,7 @@ export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
     const needs = operatorNeeds(runbook, opts.decide ?? {});
     if (needs.some((n) => n.kind !== 'decision')) throw new UserError(refusalText(runbook, needs), EXIT.usage);
   }
-  const { createRun } = await import('../../src/engine/run.ts');
-  await drive(opts, inventory, async (deps, status) => {
-    const inputs = await liveInputs(runbook, opts.input ?? {}, inventory, status);
-    return createRun({ ...deps, runbook, inputs });
-  });
+  await drive(opts, inventory, async (runs, how) => runs.start(runbook, await liveInputs(runbook, opts.input ?? {}, inventory, runs.status), how));
 }
 
 /** How long `run` waits for the live status that input defaults and checks read. */
@@ -126,70 +121,23 @@ export function runsOnScreen(opts: Pick<RunOptions, 'yes' | 'json'>, tty = { std
   return Boolean(tty.stdin && tty.stdout) && !opts.yes && !opts.json;
 }
 
-export interface DriveDeps {
-  inventory: Inventory;
-  executorFor: import('../../src/engine/run.ts').RunDeps['executorFor'];
-  factsFor: import('../../src/engine/run.ts').RunDeps['factsFor'];
-  vipHolder: import('../../src/engine/run.ts').RunDeps['vipHolder'];
-  preflight: import('../../src/engine/run.ts').RunDeps['preflight'];
-  gate: import('../../src/engine/types.ts').PreconditionGate;
-  mode: 'non-interactive';
-  autoConfirm: boolean;
-  decisions: Record<string, string>;
-  settle?: readonly SettleAction[];
-  operator: string;
-  onRecord(rec: JournalRecord): void;
-}
-
 /** Opens the cluster, runs the controller to its end (or a prompt only an operator can answer), sets the exit code. */
-export async function drive(
-  opts: RunOptions,
-  inventory: Inventory,
-  make: (deps: DriveDeps, status: () => Promise<import('../../src/status/poller.ts').StatusPoller>) => EngineController | Promise<EngineController>,
-): Promise<void> {
-  const { openClusterSession } = await import('../../src/cluster/session.ts');
-  const session = await openClusterSession(inventory, nonInteractivePrompts());
+export async function drive(opts: RunOptions, inventory: Inventory, make: (runs: RunSession, how: RunHow) => Promise<EngineController>): Promise<void> {
+  const { openRunSession } = await import('../../src/session/open-run.ts');
+  // Nobody answers SSH questions here: an unknown host key is refused, a secret not asked for.
+  const runs = openRunSession(inventory, { prompts: nonInteractivePrompts() });
   const printer = new EventPrinter(process.stdout, { json: Boolean(opts.json) });
-  // The status poller only starts when a step states preconditions (`requires=`): one sweep per check.
-  let poller: import('../../src/status/poller.ts').StatusPoller | undefined;
-  const { statusGate } = await import('../../src/status/gate.ts');
-  const statusPoller = async () => {
-    const { StatusPoller } = await import('../../src/status/poller.ts');
-    poller ??= new StatusPoller(session);
-    return poller;
-  };
-  const gate = statusGate(statusPoller);
   let ctrl: EngineController | undefined;
-  // A host the run needs cannot be reached, logged into or sudo'ed on: exit 3, nothing ran.
-  let preflightFailed = false;
-  const preflight = async (hosts: readonly string[]) => {
-    try {
-      await session.preflight?.(hosts);
-    } catch (err) {
-      preflightFailed = true;
-      throw err;
-    }
-  };
   try {
     const { RunSetupError } = await import('../../src/engine/run.ts');
     try {
-      ctrl = await make(
-        {
-          inventory,
-          executorFor: session.executorFor,
-          factsFor: session.factsFor,
-          vipHolder: session.vipHolder,
-          preflight,
-          gate,
-          mode: 'non-interactive',
-          autoConfirm: Boolean(opts.yes),
-          decisions: opts.decide ?? {},
-          settle: opts.settle ? (opts.settle.split(',') as SettleAction[]) : undefined,
-          operator: operatorName(),
-          onRecord: (rec) => printer.record(rec),
-        },
-        statusPoller,
-      );
+      ctrl = await make(runs, {
+        mode: 'non-interactive',
+        autoConfirm: Boolean(opts.yes),
+        decisions: opts.decide ?? {},
+        settle: opts.settle ? (opts.settle.split(',') as SettleAction[]) : undefined,
+        onRecord: (rec) => printer.record(rec),
+      });
     } catch (err) {
       if (err instanceof RunSetupError) throw new UserError(err.message);
       throw err;
@@ -204,11 +152,11 @@ export async function drive(
     process.off('SIGTERM', interrupt);
     printer.finish(state, ctrl.runId);
     if (state.status === 'handed-off' && state.nextRunbook && !opts.json) await printHandover(opts, inventory, state.runbookId, ctrl, state.nextRunbook);
-    process.exitCode = preflightFailed ? EXIT.host : exitCodeFor(state);
+    // A host the run needs cannot be reached, logged into or sudo'ed on: exit 3, nothing ran.
+    process.exitCode = runs.hostUnusable() ? EXIT.host : exitCodeFor(state);
   } finally {
     ctrl?.close();
-    poller?.stop();
-    await session.close();
+    await runs.close();
   }
 }
 

@@ -5,10 +5,9 @@ import { basename } from 'node:path';
 import type { GlobalOptions } from '../cli/options.ts';
 import { EXIT, UserError } from '../cli/errors.ts';
 import { inventoryPathFor, loadInventoryFor } from '../cli/context.ts';
-import { operatorName } from '../../src/util/operator-name.ts';
 import type { Inventory } from '../../src/inventory/types.ts';
 import { LAB_CLUSTER } from '../../src/lab/layout.ts';
-import type { ClusterSession } from '../../src/cluster/session.ts';
+import type { RunSession } from '../../src/session/open-run.ts';
 import type { Runbook, RunbookProblem } from '../../src/runbook/types.ts';
 import type { AppProps } from '../../screens/App.tsx';
 
@@ -42,7 +41,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
   const early = inventoryFile && !remembered ? loadInventoryNow() : undefined;
   early?.catch(() => undefined); // handled below, once the modules are in
   // One Promise.all: the module files are read and compiled side by side, not one after another.
-  const [{ render }, { default: React }, { App }, cat, { listRuns }, { PromptBroker }, homeStatus, { LiveStatus }, engine, { buildVariables }, inputs, liveRoles] = await Promise.all([
+  const [{ render }, { default: React }, { App }, cat, { listRuns }, { PromptBroker }, homeStatus, { LiveStatus }, { openRunSession }, { buildVariables }, inputs, liveRoles] = await Promise.all([
     import('ink'),
     import('react'),
     import('../../screens/App.tsx'),
@@ -51,7 +50,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     import('../../src/cluster/prompt-broker.ts'),
     import('./home-status.ts'),
     import('../../screens/status/LiveStatus.tsx'),
-    import('../../src/engine/run.ts'),
+    import('../../src/session/open-run.ts'),
     import('../../src/runbook/template.ts'),
     import('../../src/runbook/inputs.ts'),
     import('../../src/status/live-roles.ts'),
@@ -111,35 +110,20 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     .filter((r) => r.status === 'unfinished')
     .map((r) => ({ runId: r.runId, title: r.runbookTitle, started: r.started, lastActivity: r.lastRecordAt }));
 
+  // SSH questions (unknown host key, passphrase, sudo password) are asked on the screen.
   const broker = new PromptBroker();
-  let session: Promise<ClusterSession> | undefined;
-  const cluster = async (inv: Inventory): Promise<ClusterSession> => {
-    const { openClusterSession } = await import('../../src/cluster/session.ts');
-    const { givenSudoPassword } = await import('../../src/cluster/sudo-password-fd.ts');
-    const asked = broker.prompts();
-    // A password given on a descriptor (MFS_TUI_SUDO_PASSWORD_FD) is not asked again on screen.
-    const given = givenSudoPassword();
-    session ??= openClusterSession(inv, given === undefined ? asked : { ...asked, sudoPassword: async () => given });
-    return session;
-  };
+  let runs: RunSession | undefined;
+  /** Runs open on the first inventory asked for, and its cluster session: the runner, the status and triage share it. */
+  const runsOn = (inv: Inventory): RunSession => (runs ??= openRunSession(inv, { prompts: broker.prompts(), gate: status.gate }));
   // The live status (runner sidebar, status screen, `requires=` checks) on the same session.
-  const status = homeStatus.appStatus(() => session ?? currentInventory().then(cluster));
-
-  const deps = async (inv: Inventory) => {
-    const s = await cluster(inv);
+  const status = homeStatus.appStatus(async () => runsOn(runs?.inventory ?? (await currentInventory())).cluster());
+  /** How the screen drives a run: the operator answers each question; the status pauses its probes on a host while a step runs there. */
+  const how = { mode: 'interactive' as const, autoConfirm: false, onRecord: status.onRecord };
+  const runsFor = async (inv: Inventory): Promise<RunSession> => {
+    const r = runsOn(inv);
+    await r.cluster();
     await status.open().catch(() => undefined);
-    return {
-      inventory: inv,
-      executorFor: s.executorFor,
-      factsFor: s.factsFor,
-      vipHolder: s.vipHolder,
-      preflight: s.preflight,
-      gate: status.gate,
-      onRecord: status.onRecord,
-      mode: 'interactive' as const,
-      autoConfirm: false,
-      operator: operatorName(),
-    };
+    return r;
   };
 
   const props = (): AppProps => ({
@@ -164,12 +148,12 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     },
     startRun: async (id: string, inputs: Record<string, string>) => {
       const rb = await fullRunbook(id);
-      return engine.createRun({ ...(await deps(await currentInventory())), runbook: rb, inputs });
+      return (await runsFor(await currentInventory())).start(rb, inputs, how);
     },
     resumeRun: async (runId: string) => {
       const { openRecordedRun } = await import('../cli/open-run.ts');
       const rec = await openRecordedRun(runId, g);
-      return engine.resumeRun({ ...(await deps(rec.inventory)), runbook: rec.runbook, inputs: {} }, rec.runId);
+      return (await runsFor(rec.inventory)).resume(rec.runbook, rec.runId, how, rec.inventory);
     },
     runnerStatus: status.store,
     holdStatus: status.hold,
@@ -263,7 +247,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     await app.waitUntilExit();
   } finally {
     status.stop();
-    if (session) await (await session).close().catch(() => undefined);
+    await runs?.close().catch(() => undefined);
   }
   if (inventoryFailure !== undefined) throw inventoryFailure;
 }

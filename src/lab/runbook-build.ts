@@ -60,10 +60,9 @@ export async function runLabRunbooks(
   // The first phase starts now: loading the engine, the runbooks and the inventory, and
   // opening the SSH connections count as its time.
   let first: (() => void) | undefined = phases[0] ? startPhase(phases[0].phase, `runbook ${phases[0].runbook}`) : undefined;
-  const [{ loadInventory }, { openClusterSession }, { createRun }, { runnableRunbook, RunbookRefused }, { builtinRunbookDir }, { nonInteractivePrompts }, { operatorName }] = await Promise.all([
+  const [{ loadInventory }, { openRunSession }, { runnableRunbook, RunbookRefused }, { builtinRunbookDir }, { nonInteractivePrompts }, { operatorName }] = await Promise.all([
     import('../inventory/load.ts'),
-    import('../cluster/session.ts'),
-    import('../engine/run.ts'),
+    import('../session/open-run.ts'),
     import('../runbook/runnable.ts'),
     import('../runbook/catalog.ts'),
     import('../cluster/non-interactive-prompts.ts'),
@@ -79,9 +78,7 @@ export async function runLabRunbooks(
     }
   });
   const inventory = await loadInventory(inventoryFile);
-  const asked = nonInteractivePrompts((line) => process.stderr.write(`${line}\n`));
-  const prompts = sudoPassword === undefined ? asked : { ...asked, sudoPassword: async () => sudoPassword };
-  const session = await openClusterSession(inventory, prompts);
+  const session = openRunSession(inventory, { prompts: nonInteractivePrompts((line) => process.stderr.write(`${line}\n`)), sudoPassword });
   const runs = labRunsDir();
   fs.mkdirSync(runs, { recursive: true, mode: 0o700 });
   fs.chmodSync(runs, 0o700);
@@ -97,14 +94,8 @@ export async function runLabRunbooks(
       const t0 = performance.now();
       const seen = new Set<string>();
       let lastFailure = '';
-      const ctrl = createRun({
-        runbook,
-        inventory,
-        inputs: inputs[p.runbook] ?? {},
+      const ctrl = await session.start(runbook, inputs[p.runbook] ?? {}, {
         journalDir: runs,
-        executorFor: session.executorFor,
-        factsFor: session.factsFor,
-        vipHolder: session.vipHolder,
         mode: 'non-interactive',
         autoConfirm: true,
         // The HA runbook runs next in its own phase, not as a hand-off.
