@@ -3,6 +3,7 @@
 // (test/unit/i18n/catalogue.test.ts). Placeholders: {{name}}, the same in both languages.
 import { enCli } from './en-cli.ts';
 import { enLab } from './en-lab.ts';
+import { enValidate } from './en-validate.ts';
 import { enStatus } from './en-status.ts';
 import { enTriage } from './en-triage.ts';
 
@@ -10,6 +11,7 @@ export const en = {
   ...enTriage,
   ...enCli,
   ...enLab,
+  ...enValidate,
   ...enStatus,
   'cli.program.description': 'Guided, resumable, audited runbooks for MooseFS clusters.',
   'cli.option.lang': 'language of messages: en or zh (else LC_ALL / LC_MESSAGES / LANG; remembered for next time)',

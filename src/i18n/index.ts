@@ -43,6 +43,11 @@ function i18nInstance(): i18n {
   return instance;
 }
 
+/** Whether `text` is a message key (a key is given where a message is fixed before the language is known). */
+export function isMessageKey(text: string): boolean {
+  return Object.hasOwn(en, text);
+}
+
 /** The message `key` in the current language (currentLanguage()). */
 export function t<K extends MessageKey>(key: K, ...params: ParamsArg<K>): string {
   return tIn(currentLanguage(), key, ...params);

@@ -3,6 +3,7 @@
 import type { en } from './en.ts';
 import { zhCli } from './zh-cli.ts';
 import { zhLab } from './zh-lab.ts';
+import { zhValidate } from './zh-validate.ts';
 import { zhStatus } from './zh-status.ts';
 import { zhTriage } from './zh-triage.ts';
 
@@ -14,6 +15,7 @@ export const zh: ChineseCatalogue = {
   ...zhTriage,
   ...zhCli,
   ...zhLab,
+  ...zhValidate,
   ...zhStatus,
   'cli.program.description': '按 runbook 逐步引导、可续跑、全程留痕的 MooseFS 集群运维工具。',
   'cli.option.lang': '界面语言：en 或 zh（未指定时看 LC_ALL / LC_MESSAGES / LANG；会记住供下次使用）',

@@ -2,6 +2,7 @@
 // blocks with their attributes. Syntax problems are reported here with file positions;
 // cross-references (variables, jumps, duplicate ids) are the validator's job.
 import { resolve } from 'node:path';
+import { t } from '../i18n/index.ts';
 import type { Code, Heading, Html, Nodes, RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { markdownShapeProblem } from './limits.ts';
@@ -42,7 +43,7 @@ const decisionSchema = z
       .array(
         z
           .object({
-            key: z.string().regex(CHOICE_KEY, 'must be lowercase letters, digits and -').optional(),
+            key: z.string().regex(CHOICE_KEY, 'runbook.error.choiceKey').optional(),
             label: z.union([z.string().min(1), z.number()]).transform(String),
             goto: z.string().min(1).optional(),
             runbook: z.string().min(1).optional(),
@@ -143,14 +144,14 @@ class RunbookParser {
       for (const p of read.problems) this.report(p.pos, p.message, p.limit);
       fm = read.value;
     } else {
-      this.report({ line: 1, column: 1 }, 'no front matter: the file must start with a --- block holding id, title, summary, when and risk');
+      this.report({ line: 1, column: 1 }, t('runbook.error.noFrontMatter'));
     }
     this.readBody(first?.type === 'yaml' ? rest : tree.children);
     const steps = this.finishSteps();
     this.checkLinks(links, steps);
     if (fm && steps.length === 0) {
       const afterFrontMatter = first?.position ? first.position.end.line + 1 : 1;
-      this.report({ line: Math.min(afterFrontMatter, this.src.lines.length), column: 1 }, 'no steps: each step is a "## Title" heading');
+      this.report({ line: Math.min(afterFrontMatter, this.src.lines.length), column: 1 }, t('runbook.error.noSteps'));
     }
     if (!fm) return undefined;
     const { idPos, ...meta } = fm;
@@ -167,23 +168,23 @@ class RunbookParser {
       if (current) current.fresh = false;
       if (node.type === 'html' && ID_COMMENT.test(node.value.trim())) {
         if (current && fresh && node.position?.start.offset !== undefined) this.readIdComment(current, node);
-        else this.report(startOf(node), 'an id comment belongs on the line right under the ## step heading it names');
+        else this.report(startOf(node), t('runbook.error.idCommentPlace'));
         continue;
       }
       // Comments are for readers of the file; GitHub does not show them and neither does the runner.
       if (node.type === 'html' && ANY_COMMENT.test(node.value.trim())) continue;
       if (node.type === 'heading' && node.depth <= 2) {
         if (node.depth === 2) this.startStep(node);
-        else if (current) this.report(startOf(node), 'the # title must come before the first ## step');
+        else if (current) this.report(startOf(node), t('runbook.error.titleFirst'));
         continue;
       }
       if (node.type === 'code' && this.isShell(node.lang)) {
-        if (!current) this.report(startOf(node), 'a command block must be under a ## step heading');
+        if (!current) this.report(startOf(node), t('runbook.error.commandOutsideStep'));
         else this.readShellBlock(current, node);
         continue;
       }
       if (node.type === 'code' && node.lang === 'decision') {
-        if (!current) this.report(startOf(node), 'a decision block must be under a ## step heading');
+        if (!current) this.report(startOf(node), t('runbook.error.decisionOutsideStep'));
         else this.readDecisionBlock(current, node);
         continue;
       }
@@ -204,8 +205,7 @@ class RunbookParser {
   private reportNestedBlocks(node: Nodes): void {
     if (!('children' in node)) return;
     for (const child of node.children as Nodes[]) {
-      if (child.type === 'code' && (this.isShell(child.lang) || child.lang === 'decision'))
-        this.report(startOf(child), `a ${child.lang} block must stand on its own under the step heading, not inside a list or quote`);
+      if (child.type === 'code' && (this.isShell(child.lang) || child.lang === 'decision')) this.report(startOf(child), t('runbook.error.blockNested', { lang: String(child.lang) }));
       else this.reportNestedBlocks(child);
     }
   }
@@ -213,10 +213,8 @@ class RunbookParser {
   private startStep(h: Heading): void {
     const raw = this.src.text.slice(h.position!.start.offset!, h.position!.end.offset!);
     // `text` followed by a `---` line is a setext heading in markdown: a step nobody meant.
-    if (!raw.startsWith('#')) this.report(startOf(h), 'a line of --- under text makes that text a step heading: write steps as "## Title" and put a blank line before a --- rule');
-    for (const n of walk(h))
-      if (n.type === 'html' && ID_COMMENT.test(n.value.trim()))
-        this.report(startOf(n), 'write the id comment on its own line right under the heading, not in it (GitHub would take it out of the anchor differently)');
+    if (!raw.startsWith('#')) this.report(startOf(h), t('runbook.error.setextHeading'));
+    for (const n of walk(h)) if (n.type === 'html' && ID_COMMENT.test(n.value.trim())) this.report(startOf(n), t('runbook.error.idCommentInHeading'));
     // The legacy form `## Title {#id}` is still read (GitHub shows it as text: prefer the comment).
     const explicit = /\{#([^}]*)\}\s*(?:#+\s*)?$/.exec(raw);
     const title = plainText(h)
@@ -228,14 +226,14 @@ class RunbookParser {
     if (explicit) {
       id = explicit[1]!.trim();
       idPos = this.src.posAt(h.position!.start.offset! + explicit.index + 2);
-      if (!STEP_ID.test(id)) this.report(idPos, `bad step id "${id}": use letters, digits, - and _`);
+      if (!STEP_ID.test(id)) this.report(idPos, t('runbook.error.badStepId', { id }));
     } else {
       // GitHub's anchor of the heading, so a link to it works on GitHub and here alike.
       id = anchor;
       const hashes = /^#+\s*/.exec(raw)?.[0].length ?? 0;
       idPos = this.src.posAt(h.position!.start.offset! + hashes);
     }
-    if (!title) this.report(startOf(h), 'empty step title');
+    if (!title) this.report(startOf(h), t('runbook.error.emptyTitle'));
     const step: Step = { id, title, prose: '', kind: 'manual', commands: [], requires: [], hash: '', pos: startOf(h) };
     recordLocation(step, 'id', lineLocator(idPos));
     this.steps.push({ step, startOffset: h.position!.start.offset!, headingEnd: h.position!.end.offset!, prose: [], fresh: true });
@@ -250,10 +248,10 @@ class RunbookParser {
     const value = ID_COMMENT.exec(node.value.trim())![1]!;
     const idPos = this.src.posAt(start + node.value.indexOf(value, node.value.indexOf(':') + 1));
     if (/\{#[^}]*\}\s*(?:#+\s*)?$/.test(this.src.text.slice(draft.startOffset, draft.headingEnd))) {
-      this.report(startOf(node), 'this step already has an id at the end of its heading ({#…}): keep one of the two');
+      this.report(startOf(node), t('runbook.error.twoIds'));
       return;
     }
-    if (!STEP_ID.test(value)) this.report(idPos, `bad step id "${value}": use letters, digits, - and _`);
+    if (!STEP_ID.test(value)) this.report(idPos, t('runbook.error.badStepId', { id: value }));
     draft.step.id = value;
     draft.idComment = { start, end: node.position!.end.offset! };
     this.pendingEmptyId.delete(draft);
@@ -261,8 +259,7 @@ class RunbookParser {
   }
 
   private finishSteps(): Step[] {
-    for (const pos of this.pendingEmptyId.values())
-      this.report(pos, 'this step heading gives an empty id (GitHub gives it no anchor): add letters, or write <!-- id: step-id --> on the line under it');
+    for (const pos of this.pendingEmptyId.values()) this.report(pos, t('runbook.error.emptyId'));
     return this.steps.map((draft, i) => {
       const end = this.steps[i + 1]?.startOffset ?? this.src.text.length;
       const s = draft.step;
@@ -298,10 +295,10 @@ class RunbookParser {
       const step = steps.find((s) => s.id === target);
       const anchorOf = step ? [...this.anchors].find(([h]) => startOf(h).line === step.pos.line)?.[1] : undefined;
       let why: string;
-      if (anchorOf !== undefined) why = `"${target}" is the id of step "${step!.title}", but links go by heading anchors (as on GitHub): write (#${anchorOf})`;
-      else if (anchors.has(target.toLowerCase())) why = `anchors are lower-case: write (#${target.toLowerCase()})`;
-      else why = 'no heading of this file has this anchor (an anchor is the heading in lower case, punctuation removed, spaces as -)';
-      this.report(startOf(node), `link to #${target}: ${why}`);
+      if (anchorOf !== undefined) why = t('runbook.error.linkToStepId', { target, title: step!.title, anchor: anchorOf });
+      else if (anchors.has(target.toLowerCase())) why = t('runbook.error.linkCase', { anchor: target.toLowerCase() });
+      else why = t('runbook.error.linkUnknown');
+      this.report(startOf(node), t('runbook.error.link', { target, why }));
     }
   }
 
@@ -371,9 +368,9 @@ class RunbookParser {
     }
     const isCheck = tokens.words[0]?.word === 'check' && tokens.words[0].index === 0;
     for (const w of tokens.words.slice(isCheck ? 1 : 0)) {
-      this.report(at(w.index), w.word === 'check' ? '"check" must be the first word of the block\'s attributes' : `unknown attribute "${w.word}": attributes are written key=value`);
+      this.report(at(w.index), w.word === 'check' ? t('runbook.error.checkFirst') : t('runbook.error.notKeyValue', { word: w.word }));
     }
-    if (code.value.trim() === '') this.report(startOf(code), `empty ${isCheck ? 'check' : 'command'} block`);
+    if (code.value.trim() === '') this.report(startOf(code), t(isCheck ? 'runbook.error.emptyCheck' : 'runbook.error.emptyCommand'));
     if (isCheck) this.readCheckBlock(draft, code, tokens, at);
     else this.readCommandBlock(draft, code, tokens, at);
   }
@@ -396,11 +393,11 @@ class RunbookParser {
       const keyPos = at(a.keyIndex);
       const valuePos = at(a.valueIndex);
       if (!(COMMAND_ATTRIBUTES as readonly string[]).includes(a.key)) {
-        this.report(keyPos, `unknown attribute "${a.key}": a command block takes ${COMMAND_ATTRIBUTES.join(', ')}`);
+        this.report(keyPos, t('runbook.error.unknownAttribute', { key: a.key, known: COMMAND_ATTRIBUTES.join(', ') }));
         continue;
       }
       if (seen.has(a.key)) {
-        this.report(keyPos, `attribute "${a.key}" is given twice`);
+        this.report(keyPos, t('runbook.error.attributeTwice', { key: a.key }));
         continue;
       }
       seen.add(a.key);
@@ -410,27 +407,27 @@ class RunbookParser {
       switch (a.key) {
         case 'on':
           for (const { item, index } of splitList(a.value)) {
-            const t = parseTarget(item);
-            if ('error' in t) bad(t.error, index);
+            const target = parseTarget(item);
+            if ('error' in target) bad(target.error, index);
             else {
               recordLocation(block, `target:${block.targets.length}`, lineLocator(at(a.valueIndex + index)));
-              block.targets.push(t);
+              block.targets.push(target);
             }
           }
           break;
         case 'confirm':
           if (a.value === 'none' || a.value === 'yes' || a.value === 'typed') block.confirm = a.value;
-          else bad(`bad confirm "${a.value}": write none, yes or typed`);
+          else bad(t('runbook.error.badConfirm', { value: a.value }));
           break;
         case 'parallel': {
           const n = /^\d+$/.test(a.value) ? Number(a.value) : 0;
           if (n >= 1) block.parallel = n;
-          else bad(`bad parallel "${a.value}": write a whole number of hosts, 1 or more`);
+          else bad(t('runbook.error.badParallel', { value: a.value }));
           break;
         }
         case 'risk':
           if (a.value.trim()) block.risk = a.value.trim();
-          else bad('risk= is empty: say what can go wrong');
+          else bad(t('runbook.error.emptyRisk'));
           break;
         case 'when': {
           const { conditions, error } = parseConditions(a.value);
@@ -444,15 +441,15 @@ class RunbookParser {
           for (const { item, index } of splitList(a.value)) {
             if ((REQUIREMENTS as readonly string[]).includes(item)) {
               if (!draft.step.requires.includes(item)) draft.step.requires.push(item);
-            } else bad(`unknown requirement "${item}": known are ${REQUIREMENTS.join(', ')}`, index);
+            } else bad(t('runbook.error.unknownRequirement', { item, known: REQUIREMENTS.join(', ') }), index);
           }
           break;
         default:
           this.readCommonAttr(block, a.key, a.value, bad);
       }
     }
-    if (!seen.has('on')) this.report(block.pos, 'a command block needs on= (a role, a host name, vip-holder, local or all)');
-    if (draft.step.decision) this.report(block.pos, 'a step has either a decision or commands, not both');
+    if (!seen.has('on')) this.report(block.pos, t('runbook.error.needsOn'));
+    if (draft.step.decision) this.report(block.pos, t('runbook.error.decisionAndCommands'));
     draft.step.commands.push(block);
     draft.lastCommand = block;
   }
@@ -461,14 +458,14 @@ class RunbookParser {
   private readCommonAttr(into: { timeoutMs: number; expectExit: number[]; expectOutput?: string }, key: string, value: string, bad: (msg: string) => void): void {
     if (key === 'timeout') {
       const ms = parseDuration(value);
-      if (ms === undefined) bad(`bad timeout "${value}": write seconds (30, 30s), minutes (5m) or hours (1h)`);
+      if (ms === undefined) bad(t('runbook.error.badTimeout', { value }));
       else into.timeoutMs = ms;
     } else if (key === 'expect-exit') {
       const codes = parseExitCodes(value);
-      if (!codes) bad(`bad expect-exit "${value}": write exit codes 0-255 separated by commas, e.g. 0,1`);
+      if (!codes) bad(t('runbook.error.badExpectExit', { value }));
       else into.expectExit = codes;
     } else if (key === 'expect-output') {
-      if (value === '') bad('expect-output= is empty');
+      if (value === '') bad(t('runbook.error.emptyExpectOutput'));
       else into.expectOutput = value;
     }
   }
@@ -481,11 +478,11 @@ class RunbookParser {
     for (const a of tokens.attrs) {
       const keyPos = at(a.keyIndex);
       if (!(CHECK_ATTRIBUTES as readonly string[]).includes(a.key)) {
-        this.report(keyPos, `unknown attribute "${a.key}" on a check block: it takes ${CHECK_ATTRIBUTES.join(', ')}`);
+        this.report(keyPos, t('runbook.error.unknownCheckAttribute', { key: a.key, known: CHECK_ATTRIBUTES.join(', ') }));
         continue;
       }
       if (seen.has(a.key)) {
-        this.report(keyPos, `attribute "${a.key}" is given twice`);
+        this.report(keyPos, t('runbook.error.attributeTwice', { key: a.key }));
         continue;
       }
       seen.add(a.key);
@@ -493,8 +490,8 @@ class RunbookParser {
       this.readCommonAttr(check, a.key, a.value, (msg) => this.report(at(a.valueIndex), msg));
     }
     const target = draft.lastCommand;
-    if (!target) this.report(check.pos, 'a check block must follow the command block it checks, in the same step');
-    else if (target.check) this.report(check.pos, `the command block at line ${target.pos.line} already has a check block`);
+    if (!target) this.report(check.pos, t('runbook.error.checkWithoutCommand'));
+    else if (target.check) this.report(check.pos, t('runbook.error.secondCheck', { line: target.pos.line }));
     else target.check = check;
   }
 
@@ -502,12 +499,12 @@ class RunbookParser {
     const pos = startOf(code);
     const { tokens, column, line } = this.metaOf(code);
     const firstToken = tokens.attrs[0]?.keyIndex ?? tokens.words[0]?.index ?? tokens.error?.index;
-    if (firstToken !== undefined) this.report({ line, column: column + firstToken }, 'a decision block takes no attributes');
+    if (firstToken !== undefined) this.report({ line, column: column + firstToken }, t('runbook.error.decisionAttributes'));
     if (draft.step.decision) {
-      this.report(pos, 'a step can have only one decision block');
+      this.report(pos, t('runbook.error.secondDecision'));
       return;
     }
-    if (draft.step.commands.length) this.report(pos, 'a step has either a decision or commands, not both');
+    if (draft.step.commands.length) this.report(pos, t('runbook.error.decisionAndCommands'));
     const parsed = parseYamlAt(code.value, pos.line + 1, pos.column - 1);
     for (const p of parsed.problems) this.report(p.pos, p.message, p.limit);
     if (!parsed.source) return;
@@ -519,7 +516,7 @@ class RunbookParser {
     const choices: DecisionChoice[] = checked.value.choices.map((c, n) => {
       const cpos = nodePos(src, ['choices', n]);
       const choice: DecisionChoice = { key: c.key ?? labelKey(c.label), label: c.label, pos: cpos };
-      if (c.goto !== undefined && c.runbook !== undefined) this.report(cpos, 'a choice has either goto: or runbook:, not both');
+      if (c.goto !== undefined && c.runbook !== undefined) this.report(cpos, t('runbook.error.gotoAndRunbook'));
       else if (c.goto === undefined && c.runbook === undefined) this.report(cpos, 'a choice needs goto: <step-id> or runbook: <runbook-id>');
       if (c.goto !== undefined) choice.goto = c.goto;
       if (c.runbook !== undefined) choice.runbook = c.runbook;
@@ -527,8 +524,8 @@ class RunbookParser {
         const fpos = scalarTextPos(src, ['choices', n, field]);
         if (fpos) recordLocation(choice, field, lineLocator(fpos));
       }
-      if (!choice.key) this.report(cpos, 'this choice needs a key: its label has no letters or digits');
-      else if (keys.has(choice.key)) this.report(cpos, `two choices have the key "${choice.key}": give one an explicit key:`);
+      if (!choice.key) this.report(cpos, t('runbook.error.choiceNoKey'));
+      else if (keys.has(choice.key)) this.report(cpos, t('runbook.error.choiceKeyTwice', { key: choice.key }));
       keys.add(choice.key);
       return choice;
     });
@@ -570,7 +567,7 @@ function unprintableInText(text: string, file: string): RunbookProblem[] {
     if (inside) return;
     for (const m of line.matchAll(UNPRINTABLE)) {
       if (m[0] === '\r' && m.index === line.length - 1) {
-        if (!sawCr) problems.push({ file, line: i + 1, column: m.index + 1, message: 'a carriage return (U+000D): the file has Windows line endings (CRLF); save it with LF line endings' });
+        if (!sawCr) problems.push({ file, line: i + 1, column: m.index + 1, message: t('runbook.error.carriageReturn') });
         sawCr = true;
         continue;
       }
@@ -579,7 +576,7 @@ function unprintableInText(text: string, file: string): RunbookProblem[] {
         file,
         line: i + 1,
         column: m.index + 1,
-        message: `an unprintable character (U+${code.toString(16).toUpperCase().padStart(4, '0')}) in the text the operator reads: it would hide or reorder what is shown; remove it`,
+        message: t('runbook.error.unprintable', { code: `U+${code.toString(16).toUpperCase().padStart(4, '0')}` }),
       });
     }
   });

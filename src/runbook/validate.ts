@@ -1,6 +1,7 @@
 // Checks on a parsed runbook that go beyond syntax: variables, targets, jumps, duplicate
 // ids, regular expressions, contradictions. Positions come from the parser's locations
 // when it recorded them, else from the object's `pos`.
+import { t } from '../i18n/index.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { nearestRole, targetsKey } from './attributes.ts';
 import { expectOutputRegExp } from './expect.ts';
@@ -110,28 +111,25 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
   for (const input of rb.inputs) {
     const namePos = locate(input, 'name', 0, input.pos);
     const first = seenInputs.get(input.name);
-    if (first !== undefined) report(namePos, `duplicate input "${input.name}" (first declared at line ${first})`);
+    if (first !== undefined) report(namePos, t('runbook.error.duplicateInput', { name: input.name, line: first }));
     else seenInputs.set(input.name, namePos.line);
     const patternPos = locate(input, 'pattern', 0, input.pos);
     const bad = input.pattern !== undefined ? regexError(input.pattern, true) : undefined;
-    if (bad) report(patternPos, `bad pattern for input "${input.name}": ${bad}`);
+    if (bad) report(patternPos, t('runbook.error.badPattern', { name: input.name, why: bad }));
     if (input.default !== undefined) {
       checkVariables(input.default, input, 'default', input.pos, vars(false));
       const literal = templateNames(input.default).length === 0;
       const defaultPos = locate(input, 'default', 0, input.pos);
       if (literal && input.pattern !== undefined && !bad && !new RegExp(`^(?:${input.pattern})$`).test(input.default))
-        report(defaultPos, `default "${input.default}" of input "${input.name}" does not match its pattern`);
-      if (literal && input.choices && !input.choices.includes(input.default)) report(defaultPos, `default "${input.default}" of input "${input.name}" is not one of its choices`);
+        report(defaultPos, t('runbook.error.defaultNotPattern', { value: input.default, name: input.name }));
+      if (literal && input.choices && !input.choices.includes(input.default)) report(defaultPos, t('runbook.error.defaultNotChoice', { value: input.default, name: input.name }));
     }
     // A host that plays a live role (or its address) never defaults from inventory order.
     if ((input.live !== undefined || input.addressOf !== undefined) && input.default !== undefined)
-      report(
-        locate(input, 'default', 0, input.pos),
-        `input "${input.name}" has ${input.live !== undefined ? 'live:' : 'address-of:'}, so it takes no default: (the live status or the named input gives it)`,
-      );
-    if (input.live !== undefined && input.addressOf !== undefined) report(locate(input, 'address-of', 0, input.pos), `input "${input.name}" has both live: and address-of:; keep one`);
+      report(locate(input, 'default', 0, input.pos), t('runbook.error.liveDefault', { name: input.name, field: input.live !== undefined ? 'live:' : 'address-of:' }));
+    if (input.live !== undefined && input.addressOf !== undefined) report(locate(input, 'address-of', 0, input.pos), t('runbook.error.liveAndAddressOf', { name: input.name }));
     if (input.addressOf !== undefined && (input.addressOf === input.name || seenInputs.get(input.addressOf) === undefined))
-      report(locate(input, 'address-of', 0, input.pos), `address-of: "${input.addressOf}" must name an input declared before "${input.name}"`);
+      report(locate(input, 'address-of', 0, input.pos), t('runbook.error.addressOfOrder', { target: input.addressOf, name: input.name }));
   }
 
   // Step ids are unique; jumps land on one of them.
@@ -139,7 +137,7 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
   for (const step of rb.steps) {
     const idPos = locate(step, 'id', 0, step.pos);
     const first = stepLines.get(step.id);
-    if (first !== undefined) report(idPos, `duplicate step id "${step.id}" (first at line ${first}): give one of them an explicit id (<!-- id: other-id --> on the line under its heading)`);
+    if (first !== undefined) report(idPos, t('runbook.error.duplicateStep', { id: step.id, line: first }));
     else stepLines.set(step.id, step.pos.line);
   }
 
@@ -152,34 +150,33 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
       if (firstBlock && n > 0 && targetsKey(block.targets) !== targetsKey(firstBlock.targets))
         report(
           locate(block, 'attr:on', 0, block.pos),
-          `all command blocks of a step must have the same on= targets: this one has ${describeTargets(block.targets)}, the block at line ${firstBlock.pos.line} has ${describeTargets(firstBlock.targets)}`,
+          t('runbook.error.targetsDiffer', { these: describeTargets(block.targets), line: firstBlock.pos.line, first: describeTargets(firstBlock.targets) }),
         );
       const catchAll = step.commands.slice(0, n).find((b) => b.when.length === 0);
-      if (catchAll) report(block.pos, `this block is never used: the block at line ${catchAll.pos.line} has no when= and is always chosen first`);
+      if (catchAll) report(block.pos, t('runbook.error.neverUsed', { line: catchAll.pos.line }));
     });
     if (step.decision) checkVariables(step.decision.question, step.decision, 'question', step.decision.pos, vars(false));
     for (const choice of step.decision?.choices ?? []) {
       if (choice.goto !== undefined && !stepLines.has(choice.goto))
-        report(locate(choice, 'goto', 0, choice.pos), `goto "${choice.goto}": no step has this id (ids: ${[...stepLines.keys()].join(', ')})`);
+        report(locate(choice, 'goto', 0, choice.pos), t('runbook.error.gotoUnknown', { target: choice.goto, ids: [...stepLines.keys()].join(', ') }));
       if (choice.runbook !== undefined && ctx.knownRunbookIds && !ctx.knownRunbookIds.has(choice.runbook))
-        report(locate(choice, 'runbook', 0, choice.pos), `runbook "${choice.runbook}": no runbook has this id`);
+        report(locate(choice, 'runbook', 0, choice.pos), t('runbook.error.runbookUnknown', { target: choice.runbook }));
     }
   }
 
   function checkBlock(block: CommandBlock): void {
-    block.targets.forEach((t, n) => {
+    block.targets.forEach((target, n) => {
       const pos = locate(block, `target:${n}`, 0, block.pos);
-      if (t.kind === 'template') {
-        checkVariables(t.template, block, `target:${n}`, block.pos, vars(false));
-      } else if (t.kind === 'host') {
-        const role = nearestRole(t.name);
-        const hint = role ? ` (did you mean the role ${role}?)` : '';
-        if (ctx.inventory && !ctx.inventory.hosts.some((h) => h.name === t.name)) report(pos, `unknown host or role "${t.name}" in on=: not a role and no such host in ${ctx.inventory.file}${hint}`);
-        else if (!ctx.inventory && role) report(pos, `unknown role "${t.name}" in on=${hint}`);
+      if (target.kind === 'template') {
+        checkVariables(target.template, block, `target:${n}`, block.pos, vars(false));
+      } else if (target.kind === 'host') {
+        const role = nearestRole(target.name);
+        const hint = role ? t('runbook.error.didYouMeanRole', { role }) : '';
+        if (ctx.inventory && !ctx.inventory.hosts.some((h) => h.name === target.name)) report(pos, t('runbook.error.unknownHostOrRole', { name: target.name, file: ctx.inventory.file, hint }));
+        else if (!ctx.inventory && role) report(pos, t('runbook.error.unknownRole', { name: target.name, hint }));
       }
     });
-    if (block.confirm === 'none' && block.risk !== undefined)
-      report(locate(block, 'attr:confirm', 0, block.pos), 'confirm=none contradicts risk=: a block that can do harm needs confirm=yes or confirm=typed');
+    if (block.confirm === 'none' && block.risk !== undefined) report(locate(block, 'attr:confirm', 0, block.pos), t('runbook.error.confirmNoneRisk'));
     checkVariables(block.script, block, 'script', block.pos, vars(true));
     checkShell(block.script, block, block.pos);
     if (block.expectOutput !== undefined) {

@@ -1,5 +1,6 @@
 // YAML embedded in a runbook (front matter, decision blocks), parsed with positions that
 // map back into the markdown file, and zod validation whose errors point at the field.
+import { isMessageKey, t } from '../i18n/index.ts';
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { ZodIssue, ZodType, ZodTypeDef } from 'zod';
@@ -105,8 +106,8 @@ export function validateYaml<T>(
     const field = pathText(path);
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) {
-        const where = path.length ? ` in ${field}` : '';
-        problems.push({ pos: keyPos(src, path, k), message: `unknown ${what} field "${k}"${where}` });
+        const where = path.length ? t('yaml.error.in', { field }) : '';
+        problems.push({ pos: keyPos(src, path, k), message: t('yaml.error.unknownField', { what, key: k, where }) });
       }
       continue;
     }
@@ -114,11 +115,13 @@ export function validateYaml<T>(
     if (issue.code === 'invalid_type' && issue.received === 'undefined') {
       // A missing top-level field: point at the line that opens the block (`---` or the fence).
       const pos = path.length === 1 ? { line: src.start.line - 1, column: src.start.column } : nodePos(src, path.slice(0, -1));
-      problems.push({ pos, message: `missing ${what} field "${field}"` });
+      problems.push({ pos, message: t('yaml.error.missingField', { what, field }) });
       continue;
     }
     const custom = describe?.(issue, value);
-    const fallback = path.length ? `${what} field "${field}": ${issue.message}` : `the ${what} must be a YAML map of fields (${issue.message})`;
+    // A schema's own message is a catalogue key (a zod message is fixed when the module loads, before the language is chosen).
+    const message = isMessageKey(issue.message) ? (t as (key: string) => string)(issue.message) : issue.message;
+    const fallback = path.length ? t('yaml.error.field', { what, field, message }) : t('yaml.error.notMap', { what, message });
     problems.push({ pos: nodePos(src, path), message: custom ?? fallback });
   }
   problems.sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column);

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../../support/cli-env.ts';
@@ -44,4 +44,36 @@ test('a lab command refused for bad usage says why in Chinese, exit 2', () => {
   const f = cli(config, ['lab', 'up', '--fast', '--init', 'systemd']);
   assert.equal(f.code, 2);
   assert.equal(f.stderr, 'mfs-tui: --fast 只能搭建不带 systemd 的主机：去掉 --fast，或改用 --init none\n');
+});
+
+const BROKEN_RUNBOOK = `---
+id: broken
+title: Broken
+summary: a broken runbook
+when: never
+---
+
+# Broken
+
+## First step
+
+\`\`\`sh on=all confirm=maybe
+echo hi
+\`\`\`
+`;
+
+test('a broken runbook in Chinese: each problem still at file:line:col, exit 1; the same problems in English', () => {
+  const config = mkdtempSync(join(tmpdir(), 'mfs-zh-'));
+  const file = join(config, 'broken.md');
+  writeFileSync(file, BROKEN_RUNBOOK);
+  const zh = cli(config, ['--lang', 'zh', 'validate', file]);
+  assert.equal(zh.code, 1);
+  const lines = (zh.stdout + zh.stderr).split('\n');
+  assert.ok(lines.includes(`${file}:1:1: 缺少 front matter 字段 "risk"`), zh.stdout + zh.stderr);
+  assert.ok(lines.includes(`${file}:12:22: confirm "maybe" 不合法：请写 none、yes 或 typed`), zh.stdout + zh.stderr);
+  const en = cli(config, ['--lang', 'en', 'validate', file]);
+  assert.equal(en.code, 1);
+  const enLines = (en.stdout + en.stderr).split('\n');
+  assert.ok(enLines.includes(`${file}:1:1: missing front matter field "risk"`), en.stdout + en.stderr);
+  assert.ok(enLines.includes(`${file}:12:22: bad confirm "maybe": write none, yes or typed`), en.stdout + en.stderr);
 });

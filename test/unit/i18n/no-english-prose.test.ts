@@ -21,6 +21,7 @@ const TRANSLATED = [
   'app/cli/drill.ts',
   'screens/status/DiskPanel.tsx',
   'app/cli/lab.ts',
+  'src/runbook/parse.ts',
   ...['break', 'deps', 'down', 'hosts', 'lock', 'net', 'preflight', 'ssh', 'status', 'systemd-host', 'up'].map((m) => `src/lab/${m}.ts`),
 ];
 
