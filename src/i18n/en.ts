@@ -585,6 +585,8 @@ export const en = {
   'alert.lockedOutCandidate': '{{host}}: {{why}}: cannot log in, its state is unknown (a master candidate: it may be running a master)',
   'alert.noStatusFor': '{{host}}: no status for {{age}}',
   'alert.noAnswerFor': '{{host}}: no answer for {{age}}',
+  'alert.noStatusYet': '{{host}}: no status yet',
+  'alert.noAnswerYet': '{{host}}: has not answered',
   'alert.mfscliOutput': 'mfscli output: {{problem}}',
   'fleet.state.stale': 'STALE',
   'fleet.state.noAnswerYet': 'no answer yet',

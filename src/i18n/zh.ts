@@ -567,6 +567,8 @@ export const zh: ChineseCatalogue = {
   'alert.lockedOutCandidate': '{{host}}：{{why}}：无法登录，状态未知（它是主节点候选：可能正在运行 master）',
   'alert.noStatusFor': '{{host}}：已有 {{age}} 没有状态',
   'alert.noAnswerFor': '{{host}}：已有 {{age}} 没有应答',
+  'alert.noStatusYet': '{{host}}：还没有状态',
+  'alert.noAnswerYet': '{{host}}：一直没有应答',
   'alert.mfscliOutput': 'mfscli 输出：{{problem}}',
   'fleet.state.stale': '数据过期',
   'fleet.state.noAnswerYet': '尚无应答',

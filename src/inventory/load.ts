@@ -56,7 +56,7 @@ class SourceMap {
 function describeZodIssue(issue: ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.received === 'undefined' ? 'is required' : `must be ${article(issue.expected)} (got ${issue.received})`;
+      return issue.received === 'undefined' ? 'is required' : `must be ${yamlKind(issue.expected)} (got ${yamlKind(issue.received)})`;
     case 'too_small':
       if (issue.type === 'array') return issue.message.startsWith('Array') ? `needs at least ${String(issue.minimum)} item(s)` : issue.message;
       if (issue.type === 'string') return 'must not be empty';
@@ -68,8 +68,12 @@ function describeZodIssue(issue: ZodIssue): string {
   }
 }
 
-function article(type: string): string {
-  return type === 'array' || type === 'object' ? `an ${type === 'object' ? 'mapping' : 'list'}` : `a ${type}`;
+/** A zod type as the YAML reader knows it, with its article: `a list`, `a mapping`, `a number`, `null`. */
+function yamlKind(type: string): string {
+  if (type === 'array') return 'a list';
+  if (type === 'object') return 'a mapping';
+  if (type === 'null') return 'null';
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 /** Turns zod issues into positioned problems; unknown keys get one problem each, with a hint. */

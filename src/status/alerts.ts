@@ -136,7 +136,12 @@ export function deriveAlerts(s: Omit<ClusterStatus, 'alerts'>, opts: AlertOption
       code: 'host-stale',
       severity: 'warning',
       hosts: [h.name],
-      message: `${t(h.failure === 'probe' ? 'alert.noStatusFor' : 'alert.noAnswerFor', { host: h.name, age: formatAge(h.ageMs) })}${h.error ? ` (${h.error})` : ''}`,
+      // A host never seen has no age: "no answer for never" said nothing.
+      message: `${
+        h.ageMs === undefined
+          ? t(h.failure === 'probe' ? 'alert.noStatusYet' : 'alert.noAnswerYet', { host: h.name })
+          : t(h.failure === 'probe' ? 'alert.noStatusFor' : 'alert.noAnswerFor', { host: h.name, age: formatAge(h.ageMs) })
+      }${h.error ? ` (${h.error})` : ''}`,
     });
   }
   if (s.mfs.error) add({ code: 'probe-problem', severity: 'warning', hosts: s.mfs.via ? [s.mfs.via] : [], message: `mfscli: ${s.mfs.error}` });

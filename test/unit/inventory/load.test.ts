@@ -104,8 +104,25 @@ test('invalid VIP, prefix, host address and a port given as a string are all rep
   assert.equal(byPath.get('hosts[0].address')?.line, 8);
   assert.match(byPath.get('hosts[0].address')!.message, /'10\.0\.0\.256' is not a valid IP address/);
   assert.equal(byPath.get('hosts[0].port')?.line, 9);
-  assert.match(byPath.get('hosts[0].port')!.message, /must be a number \(got string\)/);
+  assert.match(byPath.get('hosts[0].port')!.message, /must be a number \(got a string\)/);
   assert.equal(problems.length, 4);
+});
+
+test('a value of the wrong kind is named in YAML words, with the right article', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mfs-inv-'));
+  try {
+    const roles = join(dir, 'roles.yaml');
+    writeFileSync(roles, 'cluster: c\nvip: { address: 10.0.0.100, interface: eth0, prefix: 24 }\nhosts:\n  - { name: m1, address: 10.0.0.1, roles: master-candidate }\n');
+    assert.deepEqual(
+      (await problemsOf(roles)).map((p) => `${p.path}: ${p.message}`),
+      ['hosts[0].roles: must be a list (got a string)'],
+    );
+    const list = join(dir, 'list.yaml');
+    writeFileSync(list, '- m1\n');
+    assert.match((await problemsOf(list))[0]!.message, /^must be a mapping \(got a list\)$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('broken YAML is reported with its position', async () => {
