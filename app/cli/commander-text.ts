@@ -20,6 +20,9 @@ export function localizeHelp(cmd: Command): void {
   cmd.configureHelp({
     styleTitle: (title) => TITLES[title]?.() ?? title,
     displayWidth: (text) => stringWidth(text),
+    // Commander leaves a description unwrapped when its column is under 40 cells: with a long
+    // command name (`import [options] <name> <ansible-inventory>`) every line ran past 80.
+    minWidthToWrap: MIN_WRAP,
     ...(currentLanguage() === 'en'
       ? {}
       : {
@@ -63,9 +66,12 @@ export function localizeCommanderError(text: string): string {
 // A CJK character (or a run of other non-space text), with the closing punctuation that may not start a line.
 const WRAP_CHUNK = /\s*(?:[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]|[^\s\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]+)[，。；：、）」』！？,.;:)\]]*/gu;
 
+/** Narrowest column that is still wrapped (commander's default is 40). */
+const MIN_WRAP = 20;
+
 /** Text wrapped at `width` cells: at spaces, and between CJK characters (commander's boxWrap breaks at spaces only). */
 export function wrapCells(text: string, width: number): string {
-  if (width < 40) return text;
+  if (width < MIN_WRAP) return text;
   const out: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     const chunks = line.match(WRAP_CHUNK);
@@ -84,4 +90,49 @@ export function wrapCells(text: string, width: number): string {
     out.push(current);
   }
   return out.join('\n');
+}
+
+/** The width commander wraps its own help at: the terminal's columns, 80 when not a terminal. */
+function helpWidth(): number {
+  return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 80;
+}
+
+const CJK_END = /[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]$/u;
+const CJK_START = /^[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]/u;
+
+/**
+ * Text written below a command's help, as it will be shown: paragraphs (lines starting at the
+ * margin) re-flowed and wrapped at `width` cells; an indented row (`  name   what it does`)
+ * wrapped with its continuation lines under the description. Commander prints such text as
+ * it is, so a catalogue line written for 100 columns ran past an 80-column terminal.
+ */
+export function wrapHelpText(text: string, width: number): string {
+  const out: string[] = [];
+  let paragraph: string | undefined;
+  const flush = () => {
+    if (paragraph !== undefined) out.push(wrapCells(paragraph, width));
+    paragraph = undefined;
+  };
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') {
+      flush();
+      out.push(line);
+    } else if (/^\S/.test(line)) {
+      if (paragraph === undefined) paragraph = line;
+      else paragraph += CJK_END.test(paragraph) && CJK_START.test(line) ? line : ` ${line}`;
+    } else {
+      flush();
+      const m = /^(\s+\S+\s{2,}|\s+)(.*)$/.exec(line)!;
+      const indent = stringWidth(m[1]!);
+      const body = width - indent >= MIN_WRAP ? wrapCells(m[2]!, width - indent) : m[2]!;
+      out.push(m[1]! + body.split('\n').join(`\n${' '.repeat(indent)}`));
+    }
+  }
+  flush();
+  return out.join('\n');
+}
+
+/** `text` for commander's addHelpText, wrapped to the terminal when the help is shown. */
+export function wrappedHelp(text: string): () => string {
+  return () => wrapHelpText(text, helpWidth());
 }

@@ -1,5 +1,6 @@
 // `mfs-tui drill ...`: training drills on the practice cluster. Thin: parsing and printing;
 // the drill itself is in src/drill/ (imported when a drill command runs).
+import { wrappedHelp } from './commander-text.ts';
 import { t } from '../../src/i18n/index.ts';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -51,7 +52,7 @@ export function registerDrillCommand(program: Command): void {
     .option('--history', t('cli.drill.option.history'))
     .option('--report [file]', t('cli.drill.option.report'))
     .option('--list', t('cli.drill.option.list'))
-    .addHelpText('after', t('cli.drill.helpAfter'))
+    .addHelpText('after', wrappedHelp(t('cli.drill.helpAfter')))
     .action(async (scenario: string | undefined, opts: DrillOpts, cmd: Command) => {
       const g = cmd.optsWithGlobals() as GlobalOptions;
       if (opts.list) return listScenarios();

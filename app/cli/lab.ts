@@ -1,4 +1,5 @@
 // `mfs-tui lab ...`: the practice cluster's commands. Thin: parsing and printing only.
+import { wrappedHelp } from './commander-text.ts';
 import { currentLanguage, setLanguage, t } from '../../src/i18n/index.ts';
 import { padCells } from '../../src/util/cells.ts';
 import type { Command } from 'commander';
@@ -49,8 +50,14 @@ async function operatorErrors<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Width of the scenario names' column in `lab break --help`: the longest name and two spaces. */
+const SCENARIO_COLUMN = Math.max(...BREAK_SCENARIOS.map((s) => s.name.length)) + 2;
+
 export function registerLabCommands(program: Command): void {
-  const lab = program.command('lab').description(t('cli.lab.description')).addHelpText('after', t('cli.lab.helpAfter'));
+  const lab = program
+    .command('lab')
+    .description(t('cli.lab.description'))
+    .addHelpText('after', wrappedHelp(t('cli.lab.helpAfter')));
 
   lab
     .command('deps')
@@ -162,7 +169,7 @@ export function registerLabCommands(program: Command): void {
     .description(t('cli.lab.break.description'))
     .argument('<scenario>', BREAK_SCENARIOS.map((s) => s.name).join(' | '))
     .argument('[host]', t('cli.lab.break.arg.host'))
-    .addHelpText('after', t('cli.lab.break.helpScenarios') + '\n' + BREAK_SCENARIOS.map((s) => `  ${s.name.padEnd(20)} ${t(s.help)}`).join('\n'))
+    .addHelpText('after', wrappedHelp(t('cli.lab.break.helpScenarios') + '\n' + BREAK_SCENARIOS.map((s) => `  ${s.name.padEnd(SCENARIO_COLUMN)}${t(s.help)}`).join('\n')))
     .action((scenario: string, host: string | undefined) =>
       operatorErrors(async () => {
         if (!BREAK_SCENARIOS.some((s) => s.name === scenario)) {

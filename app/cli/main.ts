@@ -1,5 +1,6 @@
 // The mfs-tui command line: parses arguments and hands each command to its module.
 // Command modules are imported on demand so start-up stays fast.
+import { wrappedHelp } from './commander-text.ts';
 import { Command, CommanderError } from 'commander';
 import { EXIT, UserError } from './errors.ts';
 import type { GlobalOptions } from './options.ts';
@@ -98,7 +99,7 @@ export function buildProgram(): Command {
     .description(t('cli.triage.description'))
     .option('--json', t('cli.triage.option.json'))
     .option('--once', t('cli.triage.option.once'))
-    .addHelpText('after', t('cli.triage.helpAfter'))
+    .addHelpText('after', wrappedHelp(t('cli.triage.helpAfter')))
     .action(async (opts, cmd: Command) => {
       const { triageCommand } = await import('./triage.ts');
       return triageCommand({ ...globals(cmd), ...opts });
@@ -118,7 +119,7 @@ export function buildProgram(): Command {
     .command('clusters')
     .description(t('cli.clusters.description'))
     .option('--json', t('cli.clusters.option.json'))
-    .addHelpText('after', t('cli.clusters.helpAfter'))
+    .addHelpText('after', wrappedHelp(t('cli.clusters.helpAfter')))
     .action(async (opts: { json?: boolean }) => {
       const { clustersList } = await import('./clusters.ts');
       return clustersList(opts);
@@ -169,7 +170,7 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', t('cli.clusters.import.option.output'))
     .option('-y, --yes', t('cli.clusters.import.option.yes'))
     .option('--no-ansible', t('cli.clusters.import.option.noAnsible'))
-    .addHelpText('after', t('cli.clusters.import.helpAfter'))
+    .addHelpText('after', wrappedHelp(t('cli.clusters.import.helpAfter')))
     .action(async (name: string, source: string, opts: { map: Record<string, string>; vip?: string; vipInterface?: string; output?: string; yes?: boolean; ansible?: boolean }) => {
       const { clustersImport } = await import('./clusters.ts');
       return clustersImport(name, source, { ...opts, noAnsible: opts.ansible === false });
