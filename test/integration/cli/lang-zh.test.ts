@@ -32,7 +32,7 @@ test("lab break's --help in Chinese: every scenario explained, commander's words
   const up = cli(config, ['lab', 'up', '--help']).stdout;
   assert.match(up, /--chunkservers <n>\s+chunkserver 的数量（1-\d+）（默认：3）/);
   const en = cli(config, ['--lang', 'en', 'lab', 'break', '--help']).stdout;
-  assert.match(en, /\nScenarios:\n {2}power-cut {12}kill -9 the VIP holder's mfsmaster \(no metadata stored\)/);
+  assert.match(en, /\nScenarios:\n {2}power-cut {13}kill -9 the VIP holder's mfsmaster \(no metadata stored\)/);
   assert.match(cli(config, ['lab', 'up', '--help']).stdout, /number of chunkservers \(1-\d+\) \(default: 3\)/);
 });
 
