@@ -128,11 +128,15 @@ export function findWrongTurns(runs: RunInput[], summaries: RunSummaryDebrief[],
     const sum = summaries[i];
     if (!sum) return;
     if (sum.fit === 'other-cluster') {
-      turns.push({ kind: 'other-cluster', runId: sum.runId, detail: `ran ${sum.runbookId} against the cluster '${sum.cluster}', not the practice cluster, during the drill` });
+      turns.push({ kind: 'other-cluster', runId: sum.runId, detail: t('drill.turn.otherCluster', { runbook: sum.runbookId, cluster: String(sum.cluster) }) });
       return;
     }
     if (sum.fit === 'unfit') {
-      turns.push({ kind: 'unfit-runbook', runId: sum.runId, detail: `ran ${sum.runbookId} (${sum.runbookTitle}): it does not fit "${scenarioTitle}"; ${recommended.join(' or ')} does` });
+      turns.push({
+        kind: 'unfit-runbook',
+        runId: sum.runId,
+        detail: t('drill.turn.unfit', { runbook: sum.runbookId, title: sum.runbookTitle, scenario: scenarioTitle, recommended: recommended.join(t('drill.turn.or')) }),
+      });
     }
     const confirmed = new Set<string>();
     const reRun = new Set<string>();
@@ -145,34 +149,44 @@ export function findWrongTurns(runs: RunInput[], summaries: RunSummaryDebrief[],
         if (r.attempt > 1) outputs.delete(`${r.stepId}/${r.host}/${r.phase}`);
         if (r.phase === 'command' && r.attempt > 1 && !reRun.has(r.stepId)) {
           reRun.add(r.stepId);
-          turns.push({ kind: 're-run', runId: sum.runId, stepId: r.stepId, detail: `step ${r.stepId} of ${sum.runbookId} ran again (attempt ${r.attempt}) on ${r.host}` });
+          turns.push({ kind: 're-run', runId: sum.runId, stepId: r.stepId, detail: t('drill.turn.attempt', { step: r.stepId, runbook: sum.runbookId, attempt: r.attempt, host: r.host }) });
         }
       }
       if (r.type === 'in-doubt-resolved' && r.action === 'rerun' && !reRun.has(r.stepId)) {
         reRun.add(r.stepId);
-        turns.push({ kind: 're-run', runId: sum.runId, stepId: r.stepId, detail: `step ${r.stepId} of ${sum.runbookId} was in doubt after an interruption and was run again on ${r.host}` });
+        turns.push({ kind: 're-run', runId: sum.runId, stepId: r.stepId, detail: t('drill.turn.inDoubt', { step: r.stepId, runbook: sum.runbookId, host: r.host }) });
       }
       if (r.type === 'preconditions' && r.outcome === 'refused') {
         const unmet = r.results
           .filter((x) => !x.met)
           .map((x) => `${x.name}: ${x.detail}`)
           .join('; ');
-        turns.push({ kind: 'refused-precondition', runId: sum.runId, stepId: r.stepId, detail: `step ${r.stepId} of ${sum.runbookId} was refused: ${unmet || 'a precondition was not met'}` });
+        turns.push({
+          kind: 'refused-precondition',
+          runId: sum.runId,
+          stepId: r.stepId,
+          detail: t('drill.turn.preconditionRefused', { step: r.stepId, runbook: sum.runbookId, unmet: unmet || t('drill.turn.preconditionUnmet') }),
+        });
       }
       if (r.type === 'refused') {
-        turns.push({ kind: 'refused-confirmation', runId: sum.runId, stepId: r.stepId, detail: `confirmation of step ${r.stepId}${r.host ? ` on ${r.host}` : ''} refused: ${r.reason}` });
+        turns.push({
+          kind: 'refused-confirmation',
+          runId: sum.runId,
+          stepId: r.stepId,
+          detail: r.host ? t('drill.turn.confirmationRefusedOn', { step: r.stepId, host: r.host, reason: r.reason }) : t('drill.turn.confirmationRefused', { step: r.stepId, reason: r.reason }),
+        });
       }
       if (r.type === 'step-finished' && !r.ok) {
         const text = outputs.get(`${r.stepId}/${r.host}/${r.phase}`) ?? '';
         const refusal = text.split('\n').find((l) => /\bREFUSED\b/.test(l));
         turns.push(
           refusal
-            ? { kind: 'refused-precondition', runId: sum.runId, stepId: r.stepId, detail: `step ${r.stepId} of ${sum.runbookId} on ${r.host} refused: ${refusal.trim()}` }
+            ? { kind: 'refused-precondition', runId: sum.runId, stepId: r.stepId, detail: t('drill.turn.refusedOn', { step: r.stepId, runbook: sum.runbookId, host: r.host, refusal: refusal.trim() }) }
             : {
                 kind: 'failed-step',
                 runId: sum.runId,
                 stepId: r.stepId,
-                detail: `step ${r.stepId} of ${sum.runbookId} failed on ${r.host} (${r.phase}): ${r.reason ?? `exit ${r.exitCode}`}${lastLine(text) ? ` — ${lastLine(text)}` : ''}`,
+                detail: `${t('drill.turn.failed', { step: r.stepId, runbook: sum.runbookId, host: r.host, phase: r.phase, reason: r.reason ?? t('drill.turn.exit', { code: String(r.exitCode) }) })}${lastLine(text) ? ` — ${lastLine(text)}` : ''}`,
               },
         );
       }
@@ -182,13 +196,13 @@ export function findWrongTurns(runs: RunInput[], summaries: RunSummaryDebrief[],
       if (s.kind !== 'command' || !confirmed.has(s.stepId)) continue;
       const earlier = doneBefore.get(key);
       if (earlier && !reRun.has(s.stepId))
-        turns.push({ kind: 're-run', runId: sum.runId, stepId: s.stepId, detail: `step ${s.stepId} of ${sum.runbookId} ran again in run ${sum.runId} (it had succeeded in ${earlier})` });
+        turns.push({ kind: 're-run', runId: sum.runId, stepId: s.stepId, detail: t('drill.turn.ranAgain', { step: s.stepId, runbook: sum.runbookId, run: sum.runId, earlier }) });
       if (s.ok && !earlier) doneBefore.set(key, sum.runId);
     }
     if (sum.status === 'failed' || sum.status === 'aborted') {
       const fin = [...run.records].reverse().find((r) => r.type === 'run-finished');
       const reason = fin && fin.type === 'run-finished' && fin.reason ? `: ${fin.reason}` : '';
-      turns.push({ kind: 'failed-run', runId: sum.runId, detail: `run of ${sum.runbookId} ended ${sum.status}${reason}` });
+      turns.push({ kind: 'failed-run', runId: sum.runId, detail: t('drill.turn.runEnded', { runbook: sum.runbookId, status: sum.status, reason }) });
     }
   });
   return turns;
@@ -252,7 +266,7 @@ export function redactSurprise(d: Debrief): Debrief {
     ...d,
     hidden: true,
     scenario: 'surprise',
-    scenarioTitle: 'a surprise fault (named when the drill is recovered)',
+    scenarioTitle: t('drill.surpriseTitle'),
     host: undefined,
     recommended: [],
     triage: undefined,

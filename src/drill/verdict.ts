@@ -1,6 +1,7 @@
 // Is the practice cluster recovered? Pure: what the probes saw in, a verdict with every
 // problem named out. A drill ends only when this says healthy.
 
+import { t } from '../i18n/index.ts';
 export interface CandidateSeen {
   name: string;
   address: string;
@@ -70,66 +71,70 @@ export function judgeHealth(o: HealthObservation): Verdict {
   const verified: string[] = [];
   const warnings: string[] = [];
   const holderName = o.vipHolders.length === 1 ? o.vipHolders[0] : undefined;
-  if (o.vipHolders.length === 0) problems.push(`nobody holds the VIP ${o.vip}`);
-  else if (o.vipHolders.length > 1) problems.push(`split brain: the VIP ${o.vip} is on ${o.vipHolders.join(' and ')}`);
+  if (o.vipHolders.length === 0) problems.push(t('drill.verdict.nobodyHoldsVip', { vip: o.vip }));
+  else if (o.vipHolders.length > 1) problems.push(t('drill.verdict.splitBrain', { vip: o.vip, hosts: o.vipHolders.join(t('drill.verdict.and')) }));
   const holder = o.candidates.find((c) => c.name === holderName);
-  if (holderName && !holder?.master) problems.push(`${holderName} holds the VIP but runs no mfsmaster`);
-  if (holder?.master) verified.push(`one VIP holder, ${holder.name}, running the master`);
+  if (holderName && !holder?.master) problems.push(t('drill.verdict.holderNoMaster', { host: holderName }));
+  if (holder?.master) verified.push(t('drill.verdict.oneHolder', { host: holder.name }));
   const live = o.candidates.filter((c) => !c.lost && c.running);
   for (const c of live) {
-    if (c.master && !o.vipHolders.includes(c.name)) problems.push(`${c.name} runs mfsmaster without the VIP (a second, stale master)`);
+    if (c.master && !o.vipHolders.includes(c.name)) problems.push(t('drill.verdict.staleMaster', { host: c.name }));
   }
   const m = o.master;
   if (m.error !== undefined) {
-    problems.push(`no master answers at the VIP ${o.vip}: ${m.error}`);
+    problems.push(t('drill.verdict.noMaster', { vip: o.vip, error: m.error }));
   } else {
-    if (m.metadataVersion === undefined) problems.push('the master at the VIP reports no metadata version');
+    if (m.metadataVersion === undefined) problems.push(t('drill.verdict.noVersion'));
     else {
       let full = true;
       if (o.versionBefore > 0 && m.metadataVersion < o.versionBefore) {
         full = false;
-        problems.push(`metadata version ${m.metadataVersion} is behind the ${o.versionBefore} the master had before the fault: changes were lost`);
+        problems.push(t('drill.verdict.behindBefore', { version: m.metadataVersion, before: o.versionBefore }));
       }
       if (o.metaloggerLastChange !== undefined && m.metadataVersion <= o.metaloggerLastChange) {
         full = false;
-        problems.push(`metadata version ${m.metadataVersion} is behind the metalogger ${o.metalogger.name}, which logged change ${o.metaloggerLastChange}`);
+        problems.push(t('drill.verdict.behindMetalogger', { version: m.metadataVersion, metalogger: o.metalogger.name, change: o.metaloggerLastChange }));
       }
       if (o.metaloggerError) {
         full = false;
-        problems.push(`could not compare with the metalogger ${o.metalogger.name}: ${o.metaloggerError}`);
+        problems.push(t('drill.verdict.metaloggerError', { metalogger: o.metalogger.name, error: o.metaloggerError }));
       }
       if (full)
         verified.push(
-          `full metadata: version ${m.metadataVersion} (${o.versionBefore > 0 ? `${o.versionBefore} before the fault` : 'no version recorded before'}${o.metaloggerLastChange !== undefined ? `, metalogger at ${o.metaloggerLastChange}` : ''})`,
+          t('drill.verdict.fullMetadata', {
+            version: m.metadataVersion,
+            before: o.versionBefore > 0 ? t('drill.verdict.before', { version: o.versionBefore }) : t('drill.verdict.noBefore'),
+            metalogger: o.metaloggerLastChange !== undefined ? t('drill.verdict.metaloggerAt', { change: o.metaloggerLastChange }) : '',
+          }),
         );
     }
     const missingCs = o.chunkservers.filter((c) => !m.chunkservers.includes(c.address));
-    for (const c of missingCs) problems.push(`chunkserver ${c.name} (${c.address}) is not connected to the master`);
+    for (const c of missingCs) problems.push(t('drill.verdict.chunkserverMissing', { host: c.name, address: c.address }));
     const stray = m.disconnected.filter((a) => !missingCs.some((c) => c.address === a));
-    if (stray.length > 0) problems.push(`the master lists disconnected chunkservers: ${stray.join(', ')}`);
-    if (missingCs.length === 0 && stray.length === 0) verified.push(`all ${o.chunkservers.length} chunkservers connected`);
+    if (stray.length > 0) problems.push(t('drill.verdict.disconnected', { addresses: stray.join(', ') }));
+    if (missingCs.length === 0 && stray.length === 0) verified.push(t('drill.verdict.allChunkservers', { count: o.chunkservers.length }));
     // The dedicated metalogger must be back; a standby candidate's own metalogger is reported, not required.
-    if (m.metaloggers.includes(o.metalogger.address)) verified.push(`the metalogger ${o.metalogger.name} connected`);
-    else problems.push(`the metalogger ${o.metalogger.name} (${o.metalogger.address}) is not connected to the master`);
+    if (m.metaloggers.includes(o.metalogger.address)) verified.push(t('drill.verdict.metaloggerConnected', { host: o.metalogger.name }));
+    else problems.push(t('drill.verdict.metaloggerMissing', { host: o.metalogger.name, address: o.metalogger.address }));
     for (const c of live.filter((x) => !o.vipHolders.includes(x.name) && !x.master)) {
-      if (m.metaloggers.includes(c.address)) verified.push(`the standby ${c.name} follows the master (its metalogger is connected)`);
-      else warnings.push(`the standby ${c.name} has no metalogger connected to the master: it holds no current metadata to take over with`);
+      if (m.metaloggers.includes(c.address)) verified.push(t('drill.verdict.standbyFollows', { host: c.name }));
+      else warnings.push(t('drill.verdict.standbyBehind', { host: c.name }));
     }
-    if (m.missingChunks === undefined) problems.push('the master did not report its chunk counts');
+    if (m.missingChunks === undefined) problems.push(t('drill.verdict.noChunkCounts'));
     else if (m.missingChunks > 0) problems.push(`${m.missingChunks} chunk${m.missingChunks === 1 ? ' is' : 's are'} missing`);
-    else verified.push('no missing chunks');
+    else verified.push(t('drill.verdict.noMissingChunks'));
   }
-  if (o.filesError) problems.push(`drill files not readable: ${o.filesError}`);
+  if (o.filesError) problems.push(t('drill.verdict.filesUnreadable', { error: o.filesError }));
   else if (o.files) {
     const bad = o.files.filter((f) => f.actual !== f.expected);
     for (const f of bad) {
       problems.push(
         f.actual === undefined
-          ? `file ${f.name} could not be read${f.error ? `: ${f.error}` : ''}`
-          : `file ${f.name} reads back with another checksum (${f.actual.slice(0, 12)}…, expected ${f.expected.slice(0, 12)}…)`,
+          ? `${t('drill.verdict.fileUnreadable', { name: f.name })}${f.error ? `: ${f.error}` : ''}`
+          : t('drill.verdict.fileChecksum', { name: f.name, actual: f.actual.slice(0, 12), expected: f.expected.slice(0, 12) }),
       );
     }
-    if (bad.length === 0) verified.push(`all ${o.files.length} drill files read back with their checksums`);
+    if (bad.length === 0) verified.push(t('drill.verdict.allFiles', { count: o.files.length }));
   }
   return { healthy: problems.length === 0, problems, verified, warnings };
 }

@@ -2,6 +2,7 @@
 // plural category (`_one`, `_other`). Every key here is used in the code and exists in zh.ts
 // (test/unit/i18n/catalogue.test.ts). Placeholders: {{name}}, the same in both languages.
 import { enCli } from './en-cli.ts';
+import { enDrill } from './en-drill.ts';
 import { enLab } from './en-lab.ts';
 import { enValidate } from './en-validate.ts';
 import { enStatus } from './en-status.ts';
@@ -11,6 +12,7 @@ export const en = {
   ...enTriage,
   ...enCli,
   ...enLab,
+  ...enDrill,
   ...enValidate,
   ...enStatus,
   'cli.program.description': 'Guided, resumable, audited runbooks for MooseFS clusters.',

@@ -2,6 +2,7 @@
 // 占位符 {{name}} 与英文相同（test/unit/i18n/catalogue.test.ts 检查）。
 import type { en } from './en.ts';
 import { zhCli } from './zh-cli.ts';
+import { zhDrill } from './zh-drill.ts';
 import { zhLab } from './zh-lab.ts';
 import { zhValidate } from './zh-validate.ts';
 import { zhStatus } from './zh-status.ts';
@@ -15,6 +16,7 @@ export const zh: ChineseCatalogue = {
   ...zhTriage,
   ...zhCli,
   ...zhLab,
+  ...zhDrill,
   ...zhValidate,
   ...zhStatus,
   'cli.program.description': '按 runbook 逐步引导、可续跑、全程留痕的 MooseFS 集群运维工具。',

@@ -434,3 +434,36 @@ describe('the drill report keeps its structure whatever hosts and the operator p
     assert.ok(hostile.includes(`- ${mdText(`problem ${HOSTILE}`)}`), 'the value is still there, escaped');
   });
 });
+
+describe('drill debrief in Chinese', () => {
+  it("under zh the debrief, its wrong turns and the health verdict's problems read in Chinese; the ids, hosts and numbers stay", async () => {
+    const { setLanguage } = await import('../../../src/i18n/index.ts');
+    const { judgeHealth } = await import('../../../src/drill/verdict.ts');
+    setLanguage('zh');
+    try {
+      const run = journal('r1', 'power-cut', 'lab', [...cmd('move-stale', 'm1', 5, 7, false, 1, 'mv: cannot stat\n'), [8, { type: 'run-finished', status: 'failed' }]]);
+      const verdict = judgeHealth({
+        vip: '10.77.0.100',
+        vipHolders: [],
+        candidates: [],
+        master: { error: 'connection refused' },
+        versionBefore: 100,
+        metalogger: { name: 'ml', address: '10.77.0.13' },
+        chunkservers: [],
+      } as unknown as Parameters<typeof judgeHealth>[0]);
+      assert.deepEqual(verdict.problems, ['没有主机持有 VIP 10.77.0.100', 'VIP 10.77.0.100 上没有 master 应答：connection refused']);
+      const d = buildDebrief({ drill: drill(), endedAt: at(30), recovered: false, problems: verdict.problems, verified: [], filesIntact: 9, runs: [run], labCluster: 'lab', history: [] });
+      assert.deepEqual(
+        d.wrongTurns.map((w) => w.detail),
+        ['power-cut 的步骤 move-stale 在 m1 上失败（command）：exit 1, expected 0 — mv: cannot stat', 'power-cut 的运行以 failed 结束'],
+      );
+      const text = renderDebriefText(d);
+      assert.match(text, /演练 drill-20261125-100000-ab12：/);
+      assert.match(text, /没有主机持有 VIP 10\.77\.0\.100/);
+      assert.match(text, /power-cut 的步骤 move-stale 在 m1 上失败/);
+      assert.doesNotMatch(text, /nobody holds|step move-stale of|run of power-cut/);
+    } finally {
+      setLanguage('en');
+    }
+  });
+});

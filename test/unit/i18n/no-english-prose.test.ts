@@ -22,6 +22,8 @@ const TRANSLATED = [
   'screens/status/DiskPanel.tsx',
   'app/cli/lab.ts',
   'src/runbook/parse.ts',
+  'src/drill/verdict.ts',
+  'src/drill/debrief.ts',
   ...['break', 'deps', 'down', 'hosts', 'lock', 'net', 'preflight', 'ssh', 'status', 'systemd-host', 'up'].map((m) => `src/lab/${m}.ts`),
 ];
 
