@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../../support/cli-env.ts';
 import { TmuxApp } from '../../support/tmux.ts';
+import { until } from '../../support/process.ts';
 
 const app = new TmuxApp(`mfs-tui-home-${process.pid}`);
 const { screen, waitFor } = app;
@@ -53,6 +54,16 @@ function stop(): void {
     // already gone
   }
 }
+/** How many file checks (parse + validate results) the runbook cache holds. */
+function checksCached(): number {
+  try {
+    const { entries } = JSON.parse(readFileSync(join(state, 'runbook-cache.json'), 'utf8')) as { entries: Record<string, { value: unknown }> };
+    return Object.values(entries).filter((e) => typeof e.value === 'object' && e.value !== null && 'validation' in e.value).length;
+  } catch {
+    return 0; // not written yet, or being replaced
+  }
+}
+
 /** The screen as one line: Ink wraps long lines at a space. */
 const flat = (text: string) => text.replace(/\s*\n\s*/g, ' ');
 
@@ -90,16 +101,18 @@ test('a broken runbook is shown as validate reports it, without and with the cac
   writeFileSync(join(runbooks, 'broken.md'), book('broken', 'Broken on purpose', 'echo fixed'));
   writeFileSync(join(runbooks, 'good.md'), book('good', 'Say hello again', 'echo hello-from-home-test'));
   assert.equal(validate().count, 0);
+  const checked = checksCached();
   start();
   s = await waitFor(/Say hello again/, 'the new title');
-  // Give the check time to finish; no notice may appear.
-  await new Promise((r) => setTimeout(r, 3000));
+  // The check of the two changed files has ended (each is saved to the cache as it is
+  // checked, before the screen is told); no notice may appear.
+  await until('the changed files checked', () => checksCached() >= checked + 2, 30_000, 50);
   assert.doesNotMatch(screen(), /runbook problem/);
 
   // Picking a runbook parses it in full and runs it.
   // Triage and the status come first on Home: the runbook is found by typing its name.
   app.keys('hello again');
-  await waitFor(/❯ Say hello again/, 'the runbook focused by the typed filter');
+  assert.doesNotMatch(await waitFor(/❯ Say hello again/, 'the runbook focused by the typed filter'), /runbook problem/);
   app.keys('Enter');
   s = await waitFor(/succeeded/i, 'the run finished');
   assert.match(s, /hello-from-home-test/);
@@ -118,12 +131,10 @@ test('the inventory remembered from the last start draws the first frame; the fu
   const args = `--inventory ${keyed} --runbooks ${runbooks}; echo "mfs-tui exited with $?"`;
   app.start(env, args, { columns: 140, rows: 40 });
   await waitFor(/cluster remembered-test/, 'the home screen');
-  // The cache is written right after the first frame; stop() closes the terminal (SIGHUP) at once.
-  await new Promise((r) => setTimeout(r, 500));
-  stop();
-  // Written as soon as the screen was up (the app may still be stopping when this reads it).
+  // Written as soon as the screen was up, while it still runs; stop() closes the terminal (SIGHUP) at once.
   const cache = () => readFileSync(join(state, 'runbook-cache.json'), 'utf8');
-  for (let i = 0; i < 50 && !/"cluster":"remembered-test"/.test(cache()); i++) await new Promise((r) => setTimeout(r, 100));
+  await until('the inventory in the cache', () => /"cluster":"remembered-test"/.test(cache()), 5000, 50);
+  stop();
   assert.match(cache(), /"cluster":"remembered-test"/);
 
   // The key file gone: the remembered inventory still draws the screen, the full load that

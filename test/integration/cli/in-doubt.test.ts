@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSshd, type Sshd } from '../../support/sshd.ts';
-import { until } from '../../support/process.ts';
+import { alive, until } from '../../support/process.ts';
 import { cliEnv, runCli, spawnCli, type CliEnv } from '../../support/cli-env.ts';
 
 let sshd: Sshd;
@@ -141,8 +141,8 @@ test('the SSH connection drops mid-step: the step is in doubt, not failed, and t
   assert.match(stop.stdout, /in-doubt step count on h1: stop/);
   assert.match(stop.stdout, /CANCELLED \(operator\)/);
   const stopped = counter(e);
-  // Stopped for good: the counter no longer moves (the loop ticks every 200 ms).
-  await new Promise((r) => setTimeout(r, 600));
+  // Stopped for good: the counting shell is gone (its pid is the one line of `writers`), and the counter did not move since.
+  await until('the counting loop gone', () => !alive(Number(writers(e)[0])));
   assert.equal(counter(e), stopped);
   assert.equal(writers(e).length, 1);
   assert.doesNotMatch(readFileSync(join(e.dir, 'counter'), 'utf8'), /150/);
