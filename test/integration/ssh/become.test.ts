@@ -77,7 +77,10 @@ test('become: a timeout kills the root-owned remote process (the kill goes throu
     const r = await pool.executor('h1').exec({ script: `echo started; sleep ${n}`, timeoutMs: 3000 });
     assert.equal(r.timedOut, true);
     assert.equal(r.stdout, 'started\n');
-    await new Promise((res) => setTimeout(res, 300));
+    // The kill has been sent when exec returns; the process is gone once the kernel has reaped it: looked for until then.
+    const gone = async () => (await pool.executor('h1').exec({ script: `pgrep -f 'sleep ${n.replace('.', '[.]')}'` })).exitCode === 1;
+    const deadline = Date.now() + 5000;
+    while (!(await gone()) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
     const check = await pool.executor('h1').exec({ script: `pgrep -f 'sleep ${n.replace('.', '[.]')}'` });
     assert.equal(check.exitCode, 1, `still running: ${check.stdout}`);
   } finally {

@@ -46,6 +46,13 @@ async function remoteProcessGone(pattern: string, withinMs = 1500): Promise<bool
   }
 }
 
+/** Resolves once the command has printed `started`: it runs on the host. */
+function startedSignal(): { started: Promise<void>; onStdout(text: string): void } {
+  let said!: () => void;
+  const started = new Promise<void>((r) => (said = r));
+  return { started, onStdout: (text) => text.includes('started') && said() };
+}
+
 test('stdout, stderr and exit code; the pid marker never reaches the output', async () => {
   const r = await pool.executor('h1').exec({ script: 'echo out; echo err >&2; exit 3' });
   assert.equal(r.exitCode, 3);
@@ -162,8 +169,10 @@ test('a dropped connection fails the running command (disconnected); the next ex
     .split('\n')
     .filter(Boolean);
   assert.ok(children.length >= 1, 'no sshd session process found');
-  const running = pool.executor('h1').exec({ script: 'sleep 20' });
-  await new Promise((r) => setTimeout(r, 300));
+  // Dropped once the command runs on the host (it has said so), not after a guessed delay.
+  const { started, onStdout } = startedSignal();
+  const running = pool.executor('h1').exec({ script: 'echo started; sleep 20', onStdout });
+  await started;
   for (const pid of children) process.kill(Number(pid), 'SIGKILL');
   const err = await hostErrorOf(running);
   assert.equal(err.kind, 'disconnected');
@@ -195,8 +204,9 @@ test('keepalive notices a peer that stops answering (no FIN): the running comman
         .filter(Boolean);
       family.push(...kids.map(Number));
     }
-    const running = quick.executor('h1').exec({ script: 'sleep 30' });
-    await new Promise((r) => setTimeout(r, 300));
+    const { started, onStdout } = startedSignal();
+    const running = quick.executor('h1').exec({ script: 'echo started; sleep 30', onStdout });
+    await started;
     for (const pid of family) {
       process.kill(pid, 'SIGSTOP');
       frozen.push(pid);

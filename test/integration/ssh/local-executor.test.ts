@@ -13,6 +13,10 @@ function uniqueSleep(): { cmd: string; pattern: string } {
   return { cmd: `sleep ${n}`, pattern: `sleep ${n.replace('.', '[.]')}` };
 }
 const running = (pattern: string) => spawnSync('pgrep', ['-f', pattern]).status === 0;
+/** Looks until no process matches (the kill is sent; the kernel reaps it a moment later) or `ms` pass. */
+async function goneWithin(pattern: string, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; running(pattern) && Date.now() < end;) await new Promise((res) => setTimeout(res, 20));
+}
 
 test('local: output streams to callbacks only, exit code, stdin is closed', async () => {
   const chunks: string[] = [];
@@ -49,7 +53,7 @@ test('local: a timeout kills the process group (the sleep child too)', async () 
   assert.equal(r.exitCode, null);
   assert.equal(r.signal, 'SIGTERM');
   assert.equal(r.stdout, 'started\n');
-  await new Promise((res) => setTimeout(res, 200));
+  await goneWithin(s.pattern, 5000);
   assert.equal(running(s.pattern), false, `${s.cmd} survived`);
 });
 
@@ -63,7 +67,7 @@ test('local: abort kills a TERM-ignoring command with KILL after the grace', asy
   });
   assert.equal(r.cancelled, true);
   assert.equal(r.signal, 'SIGKILL');
-  await new Promise((res) => setTimeout(res, 200));
+  await goneWithin(s.pattern, 5000);
   assert.equal(running(s.pattern), false, `${s.cmd} survived`);
 });
 
