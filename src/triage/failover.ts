@@ -242,9 +242,18 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
   return { kind: 'not-expected', why };
 }
 
-/** The longest a dead master goes unnoticed: `fall` failed runs, `interval` apart, the last one up to its `timeout` long. */
+/**
+ * How long one check run that finds a dead master takes at most, whatever its `timeout`: a
+ * check says "dead" by itself (keepalived-ha's in about a second: file reads, probes with a
+ * 1 s limit). A timeout only bounds a run that cannot finish (a starved or hung host), which
+ * keepalived-ha gives 30 s so that starvation is no failover; counted in full, it would make
+ * triage wait half a minute for a failover that takes seconds.
+ */
+export const CHECK_RUN_CAP_S = 5;
+
+/** The longest a dead master goes unnoticed: `fall` failed runs, `interval` apart, the last one up to its `timeout` (at most CHECK_RUN_CAP_S) long. */
 function detectionS(checks: { interval: number; fall: number; timeout: number }[]): number {
-  return Math.max(0, ...checks.map((c) => c.interval * c.fall + c.timeout));
+  return Math.max(0, ...checks.map((c) => c.interval * c.fall + Math.min(c.timeout, CHECK_RUN_CAP_S)));
 }
 
 /** `failover expected within 21 s (by 12:00:31)`: one line for titles and screens. */

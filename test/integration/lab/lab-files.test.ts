@@ -73,7 +73,7 @@ describe('practice cluster files (no lab needed)', () => {
       assert.match(c, /nopreempt/);
       assert.match(c, new RegExp(`priority ${prio}\\b`));
       assert.match(c, /weight 0/);
-      assert.match(c, /script "\/etc\/keepalived\/mfs-check.sh master"\n\s+interval 1\n\s+timeout 4\n\s+fall 1\n/);
+      assert.match(c, /script "\/etc\/keepalived\/mfs-check.sh master"\n\s+interval 1\n\s+timeout 30\n\s+fall 1\n/);
       // keepalived-ha's design (ha-design.ts): VRRPv3, half-second adverts, unicast to the other candidate.
       assert.match(c, /vrrp_version 3\n/);
       assert.match(c, /advert_int 0\.5\n/);

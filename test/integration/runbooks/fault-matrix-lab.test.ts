@@ -9,14 +9,16 @@
 //   3. a silent partition of the active master (link up, its bridge port forwards
 //      nothing), then healed.
 // Reported per fault: seconds until a new master answers behind the VIP and files
-// acknowledged meanwhile. After the three faults every acknowledged file must read back
+// acknowledged meanwhile. Before the faults: every check run blocked for 10 s on both
+// candidates (a starved host) changes nothing. After the three faults every acknowledged file must read back
 // with its checksum through the old mount and a fresh one: files lost must be 0.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { labBreak } from '../../../src/lab/index.ts';
 import { waitUntil as waitUntilSync } from '../../support/netns-cluster.ts';
-import { hostState, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
+import { CANDIDATES } from '../../support/ha-cluster.ts';
+import { haLogs, hostState, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
 
 const WRITER = String.raw`mkdir -p /mnt/mfs/w /root/w; : > /root/w/acked; rm -f /root/w/stop; i=0
 while [ ! -e /root/w/stop ]; do
@@ -128,6 +130,56 @@ describe('keepalived-ha fault matrix with a writer, through mfs-tui on the pract
     assert.equal(onHost('m2', 'cat /run/mfs-ha.role').trim(), 'BACKUP');
     onHost('cl', `cat > /root/writer.sh <<'EOF'\n${WRITER}\nEOF\nnohup setsid sh /root/writer.sh </dev/null >/dev/null 2>&1 & echo $! > /root/writer.pid`);
     await writesGoOn(10);
+  });
+
+  // What keepalived sees of a host starved of CPU or I/O: check runs that do not finish.
+  // With the old 4-5 s timeouts keepalived killed them and counted failures: at load 25-50
+  // the MASTER went FAULT and stopped a healthy master, and twice both candidates ended in
+  // FAULT. Here every check run on both candidates blocks for 10 s (the role file and the
+  // chunkserver list they read become FIFOs with no writer): no notify at all (no FAULT, no
+  // VRRP transition), the VIP on m1 throughout, the same master process. Fault 1 right after
+  // shows a dead master is still noticed at once.
+  it('0. every check blocked for 10 s on both candidates: no FAULT, no failover', async () => {
+    const files = ['/run/mfs-ha.role', '/etc/keepalived/mfs-chunkservers'];
+    const holder = (await vipHolderNames())[0]!;
+    const master = await pidsOf(holder, 'mfsmaster');
+    assert.equal(master.length, 1);
+    const notifies = (h: string) => Number(onHost(h, 'wc -l < /var/log/mfs-ha.log').trim());
+    const before = CANDIDATES.map(notifies);
+    const block = (h: string) => onHost(h, files.map((f) => `cp -p ${f} ${f}.keep && mkfifo ${f}.fifo && mv -f ${f}.fifo ${f}`).join(' && '));
+    // The regular files back in place first, then the blocked readers get their content.
+    const release = (h: string) =>
+      tryOnHost(h, files.map((f) => `if [ -p ${f} ]; then ln -f ${f} ${f}.fifo && mv -f ${f}.keep ${f} && { exec 3<>${f}.fifo; cat ${f} >&3; sleep 1; exec 3>&-; rm -f ${f}.fifo; }; fi`).join('; '));
+    const checksOlderThan = (h: string, s: number) => tryOnHost(h, `ps -eo etimes=,args= | awk -v s=${s} '$1 >= s && /[m]fs-check\\.sh/' `).out.trim();
+    try {
+      for (const h of CANDIDATES) block(h);
+      const t0 = performance.now();
+      const holders: string[] = [];
+      while (performance.now() - t0 < 10_000) {
+        holders.push((await vipHolderNames()).join('+') || 'nobody');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      // Both scripts on both candidates have been running for longer than the old timeouts.
+      for (const h of CANDIDATES) {
+        const old = checksOlderThan(h, 8);
+        assert.match(old, /mfs-check\.sh master$/m, `${h}: no blocked master check:\n${old}`);
+        assert.match(old, /mfs-check\.sh$/m, `${h}: no blocked readiness check:\n${old}`);
+      }
+      assert.deepEqual([...new Set(holders)], [holder], 'the VIP moved while the checks were blocked');
+    } finally {
+      for (const h of CANDIDATES) release(h);
+    }
+    // The blocked runs finish, the next runs pass: still no notify, the same master.
+    const done = await waitUntil(30_000, () => CANDIDATES.every((h) => checksOlderThan(h, 3) === ''));
+    assert.ok(done !== undefined, `check runs still blocked:\n${CANDIDATES.map((h) => checksOlderThan(h, 3)).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.deepEqual(await vipHolderNames(), [holder]);
+    assert.deepEqual(await pidsOf(holder, 'mfsmaster'), master, 'the master was restarted');
+    assert.deepEqual(CANDIDATES.map(notifies), before, `a role change was notified:\n${haLogs()}`);
+    assert.deepEqual(
+      CANDIDATES.map((h) => onHost(h, 'cat /run/mfs-ha.role').trim()),
+      CANDIDATES.map((h) => (h === holder ? 'MASTER' : 'BACKUP')),
+    );
   });
 
   it('1. kill -9 of the active master', async () => {

@@ -141,7 +141,9 @@ describe('keepalived-ha', () => {
       assert.match(s, /virtual_router_id 77/);
       assert.match(s, /prio=253; \[ "[^"]+" = "m1" \] && prio=254/);
       // A dead master on the MASTER node: its own script, FAULT at the first failure.
-      assert.match(s, /vrrp_script mfs_master \{\n\s+script "\/etc\/keepalived\/mfs-check.sh master"\n\s+interval 1\n\s+timeout 4\n\s+fall 1\n/);
+      assert.match(s, /vrrp_script mfs_master \{\n\s+script "\/etc\/keepalived\/mfs-check.sh master"\n\s+interval 1\n\s+timeout 30\n\s+fall 1\n/);
+      // A run that cannot finish (a starved host) is no evidence: both checks get 30 s.
+      assert.match(s, /vrrp_script mfs_ready \{\n\s+script "\/etc\/keepalived\/mfs-check.sh"\n\s+interval 1\n\s+timeout 30\n\s+fall 2\n/);
       assert.match(s, /track_script \{\n\s+mfs_ready\n\s+mfs_master\n\s+\}/);
       assert.match(s, /10\.77\.0\.100\/24 dev eth0/);
       for (const st of ['MASTER', 'BACKUP', 'FAULT', 'STOP']) assert.match(s, new RegExp(`notify_${st.toLowerCase()} "/etc/keepalived/mfs-role.sh ${st}"`));
@@ -245,17 +247,19 @@ describe('keepalived-ha', () => {
   it('its check script needs a majority of a sample of the chunkservers on 9422 and parses', () => {
     const check = heredoc(rendered('check-script'), '/etc/keepalived/mfs-check.sh.new');
     assert.ok(check, 'check script heredoc');
-    assert.match(check, /port_open "\$a" 9422/);
+    assert.match(check, /\/dev\/tcp\/\$a\/9422/);
+    // No process starts to find the daemons or read the role (cheap on a busy host).
+    assert.doesNotMatch(check, /mfsmaster -c|mfsmetalogger -c|\$\(cat /);
     assert.match(check, /\[ \$\(\(up \* 2\)\) -gt "\$n" \] \|\| exit 1/);
     assert.equal(spawnSync('sh', ['-n'], { input: check, encoding: 'utf8' }).status, 0);
   });
 
-  // The check's chunkserver part run for real (sh, its port_open), against listeners on
+  // The check's chunkserver part run for real (sh, its probe), against listeners on
   // loopback addresses standing in for 20 chunkservers: it probes 9 of them (spread over
   // the list), and passes exactly when a majority of those 9 answer.
   it('its check probes at most 9 chunkservers, the same spread sample for the same list, and needs a majority of them', async () => {
     const check = heredoc(rendered('check-script'), '/etc/keepalived/mfs-check.sh.new')!;
-    const from = check.indexOf('port_open() {');
+    const from = check.indexOf('probe() {');
     const to = check.indexOf('|| exit 1\n', check.indexOf('[ $((up * 2))')) + '|| exit 1\n'.length;
     assert.ok(from > 0 && to > from, 'the chunkserver part of the check');
     const dir = mkdtempSync(join(tmpdir(), 'ka-check-'));

@@ -10,7 +10,7 @@ import type { ClusterStatus } from '../../../src/status/model.ts';
 import { faultChecks, masterDownIntervalS, parseKeepalivedConf } from '../../../src/status/keepalived-conf.ts';
 import { parsePromotions } from '../../../src/status/probe.ts';
 import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
-import { FAILOVER_SLACK_S, ROLE_START_DEFAULT_S, haInstance } from '../../../src/triage/failover.ts';
+import { CHECK_RUN_CAP_S, FAILOVER_SLACK_S, ROLE_START_DEFAULT_S, haInstance } from '../../../src/triage/failover.ts';
 import { renderTriageText, triage as judgeNow, triageToJson, type Finding, type TriageReport, type TriageRunbook } from '../../../src/triage/index.ts';
 import { untranslatedTriage } from '../../support/triage-in-chinese.ts';
 import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
@@ -35,7 +35,8 @@ const CONF_M2 = deployedConf(100);
 const conf2 = parseKeepalivedConf(CONF_M2);
 const inst2 = haInstance(conf2)!;
 const checks = faultChecks(conf2, inst2);
-const DETECT = Math.max(...checks.map((c) => c.interval * c.fall + c.timeout));
+// A run's timeout counts up to CHECK_RUN_CAP_S: the deployed 30 s only bounds a starved run.
+const DETECT = Math.max(...checks.map((c) => c.interval * c.fall + Math.min(c.timeout, CHECK_RUN_CAP_S)));
 const TAKEOVER = masterDownIntervalS(inst2);
 const N = DETECT + TAKEOVER + ROLE_START_DEFAULT_S + FAILOVER_SLACK_S;
 
@@ -169,6 +170,13 @@ describe('a failover under way is not an outage', () => {
     assert.match(f.title, /^Failover under way: m1 master gone → VIP to m2: a new master expected within [\d.]+ s/);
     assert.equal(f.failover!.phase, 'detecting');
     assert.equal(f.failover!.expectedWithinS, Math.round(N * 100) / 100);
+    // The deployed checks give a run 30 s (a starved run is no failure); a run that finds the
+    // master dead takes about a second, so detection counts at most 5 s of it: 1 s × fall 2 + 5.
+    assert.deepEqual(
+      checks.map((c) => c.timeout),
+      [30, 30],
+    );
+    assert.equal(f.failover!.terms.detectS, 7);
     assert.equal(f.failover!.deadlineAt, s.mfs.noMasterSince! + N * 1000, 'counted from when no master was first seen');
     assert.ok(
       f.evidence.some((e) => e.host === 'm2' && e.saw.includes(`advert_int ${inst2.advertInt} s, priority 100: takeover within`)),
