@@ -175,7 +175,8 @@ describe('keepalived-ha fault matrix with a writer, through mfs-tui on the pract
     const done = await waitUntil(30_000, () => CANDIDATES.every((h) => checksOlderThan(h, 3) === ''));
     assert.ok(done !== undefined, `check runs still blocked:\n${CANDIDATES.map((h) => checksOlderThan(h, 3)).join('\n')}`);
     await new Promise((r) => setTimeout(r, 3000));
-    assert.deepEqual(await vipHolderNames(), [holder]);
+    const keepalivedLog = () => CANDIDATES.map((h) => `--- ${h} syslog\n${tryOnHost(h, 'grep -a keepalived /var/log/syslog | tail -n 25').out}`).join('\n');
+    assert.deepEqual(await vipHolderNames(), [holder], `the VIP moved after the checks were released:\n${haLogs()}\n${keepalivedLog()}`);
     assert.equal(masterPid(), master, 'the master was restarted');
     assert.deepEqual(CANDIDATES.map(notifies), before, `a role change was notified:\n${haLogs()}`);
     assert.deepEqual(
