@@ -9,16 +9,14 @@
 //   3. a silent partition of the active master (link up, its bridge port forwards
 //      nothing), then healed.
 // Reported per fault: seconds until a new master answers behind the VIP and files
-// acknowledged meanwhile. Before the faults: the MASTER's master check blocked for 10 s (a
-// starved host) changes nothing. After the three faults every acknowledged file must read back
+// acknowledged meanwhile. After the three faults every acknowledged file must read back
 // with its checksum through the old mount and a fresh one: files lost must be 0.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { labBreak } from '../../../src/lab/index.ts';
 import { waitUntil as waitUntilSync } from '../../support/netns-cluster.ts';
-import { CANDIDATES } from '../../support/ha-cluster.ts';
-import { haLogs, hostState, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
+import { hostState, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
 
 const WRITER = String.raw`mkdir -p /mnt/mfs/w /root/w; : > /root/w/acked; rm -f /root/w/stop; i=0
 while [ ! -e /root/w/stop ]; do
@@ -130,47 +128,6 @@ describe('keepalived-ha fault matrix with a writer, through mfs-tui on the pract
     assert.equal(onHost('m2', 'cat /run/mfs-ha.role').trim(), 'BACKUP');
     onHost('cl', `cat > /root/writer.sh <<'EOF'\n${WRITER}\nEOF\nnohup setsid sh /root/writer.sh </dev/null >/dev/null 2>&1 & echo $! > /root/writer.pid`);
     await writesGoOn(10);
-  });
-
-  // What keepalived sees of a host starved of CPU or I/O: a check run that does not finish.
-  // With the old 4 s timeout keepalived killed the MASTER's mfs_master run and counted a
-  // failure (fall 1): at load 25-50 it went FAULT and stopped a healthy master, and twice both
-  // candidates ended in FAULT. Here the MASTER's mfs_master run blocks for 10 s (the role
-  // file it reads becomes a FIFO with no writer; nothing else reads it while no notify runs):
-  // no notify (no FAULT, no VRRP transition), the VIP on the holder throughout, the same
-  // master process. Fault 1 right after shows a dead master is still noticed at once.
-  it('0. the MASTER\'s master check blocked for 10 s: no FAULT, no failover', async () => {
-    const f = '/run/mfs-ha.role';
-    const holder = (await vipHolderNames())[0]!;
-    // The master's PID from its lock file (its data writer child is an mfsmaster too).
-    const masterPid = () => onHost(holder, 'cat /var/lib/mfs/.mfsmaster.lock').trim();
-    const master = masterPid();
-    assert.match(master, /^\d+$/);
-    const notifies = (h: string) => Number(onHost(h, 'wc -l < /var/log/mfs-ha.log').trim());
-    const before = CANDIDATES.map(notifies);
-    const blocked = (s: number) => tryOnHost(holder, `ps -eo etimes=,args= | awk -v s=${s} '$1 >= s && /[m]fs-check\\.sh master$/'`).out.trim();
-    onHost(holder, `cp -p ${f} ${f}.keep && mkfifo ${f}.fifo && mv -f ${f}.fifo ${f}`);
-    try {
-      const t0 = performance.now();
-      const holders: string[] = [];
-      while (performance.now() - t0 < 10_000) {
-        holders.push((await vipHolderNames()).join('+') || 'nobody');
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      // The run has been going for longer than the old timeout and keepalived's kill after it.
-      assert.notEqual(blocked(8), '', `no master check blocked on ${holder}`);
-      assert.deepEqual([...new Set(holders)], [holder], 'the VIP moved while the check was blocked');
-    } finally {
-      // The regular file back in place first, then the blocked run gets its content.
-      tryOnHost(holder, `if [ -p ${f} ]; then ln -f ${f} ${f}.fifo && mv -f ${f}.keep ${f} && { exec 3<>${f}.fifo; cat ${f} >&3; sleep 1; exec 3>&-; rm -f ${f}.fifo; }; fi`);
-    }
-    const done = await waitUntil(30_000, () => blocked(3) === '');
-    assert.ok(done !== undefined, `the master check is still blocked on ${holder}`);
-    await new Promise((r) => setTimeout(r, 3000));
-    const keepalivedLog = () => CANDIDATES.map((h) => `--- ${h} syslog\n${tryOnHost(h, 'grep -a keepalived /var/log/syslog | grep -v skipping | tail -n 25').out}`).join('\n');
-    assert.deepEqual(await vipHolderNames(), [holder], `the VIP moved after the check was released:\n${haLogs()}\n${keepalivedLog()}`);
-    assert.equal(masterPid(), master, 'the master was restarted');
-    assert.deepEqual(CANDIDATES.map(notifies), before, `a role change was notified:\n${haLogs()}\n${keepalivedLog()}`);
   });
 
   it('1. kill -9 of the active master', async () => {
