@@ -1,5 +1,6 @@
 // Which faults can be drilled, how each one is set up on the practice cluster, and which
 // runbooks fit it. Pure data: the drill runner and the debrief read it.
+import { t } from '../i18n/index.ts';
 import type { BreakScenario } from '../lab/break.ts';
 
 /** What the scripted recovery needs to know about the break (filled in from the lab's state). */
@@ -65,7 +66,9 @@ export const NEUTRAL_RUNBOOKS: readonly string[] = ['health-check'];
 export const DRILL_SCENARIOS: readonly DrillScenario[] = [
   {
     id: 'power-cut',
-    title: 'Power cut on the active master (HA in place)',
+    get title() {
+      return t('drill.scenario.powerCut');
+    },
     breaks: 'power-cut',
     announce:
       "The active master's host lost power and came back: its mfsmaster is gone and stored no metadata. keepalived is in place. Bring the cluster back to one healthy master with a standby, every file intact.",
@@ -79,7 +82,9 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
   },
   {
     id: 'power-cut-no-ha',
-    title: 'Power cut on the master of a cluster without HA',
+    get title() {
+      return t('drill.scenario.powerCutNoHa');
+    },
     breaks: 'power-cut',
     prepare: 'no-ha',
     announce:
@@ -94,7 +99,9 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
   },
   {
     id: 'lose-master',
-    title: 'The active master host is lost, and nothing fails over',
+    get title() {
+      return t('drill.scenario.lostMaster');
+    },
     breaks: 'lose-master',
     prepare: 'standby-no-failover',
     announce: "The active master's host is gone (it does not boot), and keepalived on the standby did not take over. Bring up a master with the full metadata on another host.",
@@ -108,7 +115,9 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
   },
   {
     id: 'chunkserver-down',
-    title: 'A chunkserver crashed',
+    get title() {
+      return t('drill.scenario.chunkserverDown');
+    },
     breaks: 'chunkserver-down',
     announce: "One chunkserver's process was killed. Its chunk copies are unreachable and the master counts chunks at risk. Bring it back and make sure no chunk is missing.",
     fits: ['restart-daemon'],
@@ -117,7 +126,9 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
   },
   {
     id: 'metalogger-down',
-    title: 'The metalogger crashed',
+    get title() {
+      return t('drill.scenario.metaloggerDown');
+    },
     breaks: 'metalogger-down',
     announce: 'The dedicated metalogger was killed: no host keeps a rolling copy of the changes beside the master candidates. Bring it back connected to the master.',
     fits: ['restart-daemon'],
@@ -126,7 +137,9 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
   },
   {
     id: 'split-brain',
-    title: 'Split brain: both master candidates hold the VIP',
+    get title() {
+      return t('drill.scenario.splitBrain');
+    },
     breaks: 'split-brain',
     announce:
       'VRRP adverts no longer pass between the master candidates, and both hold the VIP. Get back to one serving master with the full metadata. (The network cause stays until `mfs-tui lab break heal`: in a real incident, fix it before keepalived runs on the fenced host again.)',
@@ -138,7 +151,9 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
   },
   {
     id: 'stale-master-returns',
-    title: 'A lost master comes back with its old metadata',
+    get title() {
+      return t('drill.scenario.staleMaster');
+    },
     breaks: 'stale-master-returns',
     prepare: 'lost-then-failover',
     announce:

@@ -43,4 +43,11 @@ export const enDrill = {
   'drill.turn.ranAgain': 'step {{step}} of {{runbook}} ran again in run {{run}} (it had succeeded in {{earlier}})',
   'drill.turn.runEnded': 'run of {{runbook}} ended {{status}}{{reason}}',
   'drill.surpriseTitle': 'a surprise fault (named when the drill is recovered)',
+  'drill.scenario.powerCut': 'Power cut on the active master (HA in place)',
+  'drill.scenario.powerCutNoHa': 'Power cut on the master of a cluster without HA',
+  'drill.scenario.lostMaster': 'The active master host is lost, and nothing fails over',
+  'drill.scenario.chunkserverDown': 'A chunkserver crashed',
+  'drill.scenario.metaloggerDown': 'The metalogger crashed',
+  'drill.scenario.splitBrain': 'Split brain: both master candidates hold the VIP',
+  'drill.scenario.staleMaster': 'A lost master comes back with its old metadata',
 } as const;

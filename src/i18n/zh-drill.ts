@@ -45,4 +45,11 @@ export const zhDrill: { readonly [K in keyof typeof enDrill]: string } = {
   'drill.turn.ranAgain': '{{runbook}} 的步骤 {{step}} 在运行 {{run}} 中又执行了一次（它在 {{earlier}} 中已经成功）',
   'drill.turn.runEnded': '{{runbook}} 的运行以 {{status}} 结束{{reason}}',
   'drill.surpriseTitle': '一个突袭故障（演练恢复后公布）',
+  'drill.scenario.powerCut': '活动 master 断电（已部署 HA）',
+  'drill.scenario.powerCutNoHa': '没有 HA 的集群的 master 断电',
+  'drill.scenario.lostMaster': '活动 master 主机丢失，且没有发生切换',
+  'drill.scenario.chunkserverDown': '一个 chunkserver 崩溃了',
+  'drill.scenario.metaloggerDown': 'metalogger 崩溃了',
+  'drill.scenario.splitBrain': '脑裂：两台 master 候选机都持有 VIP',
+  'drill.scenario.staleMaster': '丢失的 master 带着旧元数据回来了',
 };
