@@ -1,9 +1,16 @@
 // Prints a run's journal records as they are written: readable lines, or JSON lines.
 import type { Writable } from 'node:stream';
+import stringWidth from 'string-width';
 import type { JournalRecord } from '../../src/journal/types.ts';
 import type { RunState } from '../../src/engine/types.ts';
 import type { Step } from '../../src/runbook/types.ts';
 import { safeJson, visible, visibleLine } from '../../src/util/visible.ts';
+import { t } from '../../src/i18n/index.ts';
+
+/** A run's status word in the operator's language (the journal keeps the code). */
+function statusWord(status: Extract<JournalRecord, { type: 'run-finished' }>['status']): string {
+  return { succeeded: t('run.status.succeeded'), failed: t('run.status.failed'), aborted: t('run.status.aborted'), 'handed-off': t('run.status.handedOff') }[status];
+}
 
 export class EventPrinter {
   private titles = new Map<string, string>();
@@ -29,19 +36,19 @@ export class EventPrinter {
     const line = (s: string) => this.out.write(`${visible(s)}\n`);
     switch (rec.type) {
       case 'run-started':
-        line(`run ${rec.runId}: ${rec.runbook.title} on ${rec.inventory.cluster}`);
+        line(t('run.event.started', { runId: rec.runId, title: rec.runbook.title, cluster: rec.inventory.cluster }));
         break;
       case 'resumed':
-        line(`resumed by ${rec.operator}${rec.changedSteps.length ? `; changed since the run started: ${rec.changedSteps.join(', ')}` : ''}`);
+        line(rec.changedSteps.length ? t('run.event.resumedChanged', { operator: rec.operator, steps: rec.changedSteps.join(', ') }) : t('run.event.resumed', { operator: rec.operator }));
         break;
       case 'step-started': {
         this.stepHeader(rec.stepId);
-        const what = rec.phase === 'check' ? 'check' : '$';
+        const what = rec.phase === 'check' ? t('run.event.check') : '$';
         line(
           `  [${rec.host}] ${what} ${rec.command
             .trim()
             .split('\n')
-            .join('\n  ' + ' '.repeat(rec.host.length + 3 + what.length))}`,
+            .join('\n  ' + ' '.repeat(rec.host.length + 3 + stringWidth(what)))}`,
         );
         break;
       }
@@ -55,61 +62,66 @@ export class EventPrinter {
       }
       case 'step-finished': {
         this.flush(rec.host);
-        const mark = rec.ok ? 'ok' : 'FAILED';
-        line(`  [${rec.host}] ${rec.phase === 'check' ? 'check ' : ''}${mark}: exit ${rec.exitCode ?? rec.signal ?? '?'} in ${rec.durationMs} ms${rec.reason ? ` (${rec.reason})` : ''}`);
+        const mark = rec.ok ? t('run.event.ok') : t('run.event.failedMark');
+        const check = rec.phase === 'check' ? t('run.event.checkPrefix') : '';
+        const finished = t('run.event.finished', { check, mark, exit: String(rec.exitCode ?? rec.signal ?? '?'), ms: rec.durationMs });
+        line(`  [${rec.host}] ${finished}${rec.reason ? t('run.event.reasonSuffix', { reason: rec.reason }) : ''}`);
         break;
       }
       case 'step-cancelled':
         this.flush(rec.host);
-        line(`  [${rec.host}] CANCELLED (${rec.reason}) after ${rec.durationMs} ms`);
+        line(`  [${rec.host}] ${t('run.event.cancelled', { reason: rec.reason === 'timeout' ? t('run.event.cancelReason.timeout') : t('run.event.cancelReason.operator'), ms: rec.durationMs })}`);
         break;
       case 'step-skipped':
         this.stepHeader(rec.stepId);
-        line(`  skipped${rec.host ? ` on ${rec.host}` : ''}: ${rec.reason}`);
+        line(`  ${rec.host ? t('run.event.skippedOn', { host: rec.host, reason: rec.reason }) : t('run.event.skipped', { reason: rec.reason })}`);
         break;
       case 'confirmed':
         this.stepHeader(rec.stepId);
-        line(`  confirmed${rec.host ? ` for ${rec.host}` : ''} (${rec.how})`);
+        {
+          const how = { yes: t('run.event.how.yes'), typed: t('run.event.how.typed'), auto: t('run.event.how.auto') }[rec.how];
+          line(`  ${rec.host ? t('run.event.confirmedFor', { host: rec.host, how }) : t('run.event.confirmed', { how })}`);
+        }
         break;
       case 'preconditions': {
         this.stepHeader(rec.stepId);
         const unmet = rec.results.filter((x) => !x.met);
-        if (rec.outcome === 'met') line(`  preconditions met: ${rec.results.map((x) => x.name).join(', ')}`);
+        if (rec.outcome === 'met') line(`  ${t('run.event.preconditionsMet', { names: rec.results.map((x) => x.name).join(', ') })}`);
         else {
-          line(
-            rec.outcome === 'refused'
-              ? `  REFUSED: this step is dangerous and ${unmet.length === 1 ? 'a precondition does' : 'preconditions do'} not hold:`
-              : '  warning: preconditions do not hold (the step is not dangerous, so it runs):',
-          );
+          line(`  ${rec.outcome === 'refused' ? t('run.event.preconditionsRefused', { count: unmet.length }) : t('run.event.preconditionsWarning')}`);
           for (const x of unmet) line(`    ${x.name}: ${x.detail}`);
         }
         break;
       }
       case 'refused':
-        line(`  refused${rec.host ? ` for ${rec.host}` : ''}: ${rec.reason}`);
+        line(`  ${rec.host ? t('run.event.refusedFor', { host: rec.host, reason: rec.reason }) : t('run.event.refused', { reason: rec.reason })}`);
         break;
       case 'acknowledged':
         this.stepHeader(rec.stepId);
-        line('  acknowledged');
+        line(`  ${t('run.event.acknowledged')}`);
         break;
       case 'decided':
         this.stepHeader(rec.stepId);
-        line(`  chose ${rec.choice}${rec.goto ? ` → step ${rec.goto}` : ''}${rec.runbook ? ` → runbook ${rec.runbook}` : ''}`);
+        line(
+          `  ${t('run.event.chose', { choice: rec.choice })}${rec.goto ? t('run.event.choseStep', { step: rec.goto }) : ''}${rec.runbook ? t('run.event.choseRunbook', { runbook: rec.runbook }) : ''}`,
+        );
         break;
       case 'in-doubt-resolved':
-        line(`  in-doubt step ${rec.stepId} on ${rec.host}: ${rec.action}`);
+        line(`  ${t('run.event.inDoubtResolved', { step: rec.stepId, host: rec.host, action: rec.action })}`);
         break;
       case 'connection-lost':
         this.flush(rec.host);
-        line(`  [${rec.host}] IN DOUBT: ${rec.reason}; the command may still run there`);
+        line(`  [${rec.host}] ${t('run.event.connectionLost', { reason: rec.reason })}`);
         break;
       case 'job-checked':
         this.stepHeader(rec.stepId);
         this.flush(rec.host);
-        line(`  [${rec.host}] the command ${rec.detail}`);
+        line(`  [${rec.host}] ${t('run.event.jobChecked', { detail: rec.detail })}`);
         break;
       case 'run-finished':
-        line(`run ${rec.status}${rec.reason ? `: ${rec.reason}` : ''}${rec.nextRunbook ? `; next: mfs-tui run ${rec.nextRunbook}` : ''}`);
+        line(
+          `${rec.reason ? t('run.event.runFinishedReason', { status: statusWord(rec.status), reason: rec.reason }) : t('run.event.runFinished', { status: statusWord(rec.status) })}${rec.nextRunbook ? t('run.event.next', { runbook: rec.nextRunbook }) : ''}`,
+        );
         break;
     }
   }
@@ -118,7 +130,7 @@ export class EventPrinter {
   finish(state: RunState, runId: string): void {
     if (this.opts.json || state.status !== 'running') return;
     const p = state.prompt;
-    let why = 'a step needs an operator';
+    let why = t('run.stopped.needsOperator');
     if (p?.kind === 'in-doubt') {
       const host = state.steps.find((s) => s.id === p.stepId)?.hosts.find((h) => h.host === p.host);
       const tail = host?.output
@@ -129,15 +141,15 @@ export class EventPrinter {
         .join('\n');
       const choices = p.choices ?? [...(p.canCheck ? ['check' as const] : []), 'rerun', 'mark-done', 'abort'];
       why =
-        `step ${p.stepId} on ${p.host} is in doubt: it was running when mfs-tui stopped (or lost its connection), and may or may not have done its work` +
-        (p.job ? `\non ${p.host} now, the command ${p.job.detail}` : '') +
-        (tail ? `\nits last recorded output:\n${tail}` : '') +
+        t('run.stopped.inDoubt', { step: p.stepId, host: p.host }) +
+        (p.job ? `\n${t('run.stopped.job', { host: p.host, detail: p.job.detail })}` : '') +
+        (tail ? `\n${t('run.stopped.lastOutput')}\n${tail}` : '') +
         (p.refused ? `\n${p.refused}` : '') +
-        `\nsettle it with --settle ${choices.join('|')}`;
+        `\n${t('run.stopped.settle', { choices: choices.join('|') })}`;
     } else if (state.reason) {
       why = state.reason;
     }
-    this.out.write(`${visible(`stopped: ${why}`)}\nresume with: mfs-tui resume ${runId}\n`);
+    this.out.write(`${visible(t('run.stopped', { why }))}\n${t('run.stopped.resume', { runId })}\n`);
   }
 
   private stepHeader(stepId: string): void {

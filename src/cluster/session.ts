@@ -4,6 +4,7 @@ import { HostError, type Executor } from '../exec/types.ts';
 import type { Inventory } from '../inventory/types.ts';
 import type { HostFacts } from '../runbook/facts.ts';
 import type { SshPrompts } from '../ssh/pool.ts';
+import { t } from '../i18n/index.ts';
 
 export interface ClusterSession {
   readonly inventory: Inventory;
@@ -24,7 +25,7 @@ export interface ClusterSession {
 /** Some hosts of a run cannot be used: nothing was run. Its message names each host and why. */
 export class PreflightError extends Error {
   constructor(readonly failures: HostError[]) {
-    super(`cannot start: ${failures.length === 1 ? 'a host is' : `${failures.length} hosts are`} not usable, nothing was run:\n` + failures.map((f) => `  ${f.message}`).join('\n'));
+    super(`${t('ssh.preflight', { count: failures.length })}\n` + failures.map((f) => `  ${f.message}`).join('\n'));
     this.name = 'PreflightError';
   }
 }
@@ -65,7 +66,7 @@ export async function openClusterSession(inventory: Inventory, prompts: SshPromp
     );
     const holders = answers.flatMap((a) => (a.status === 'fulfilled' && a.value ? [a.value] : []));
     if (holders.length > 1) {
-      throw new Error(`split brain: ${holders.join(' and ')} both hold the VIP ${inventory.vip.address}`);
+      throw new Error(t('engine.splitBrain', { hosts: holders.join(t('needs.and')), vip: inventory.vip.address }));
     }
     return holders[0];
   };

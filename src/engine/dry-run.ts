@@ -6,6 +6,8 @@ import type { Inventory, InventoryHost } from '../inventory/types.ts';
 import { visible, visibleLine } from '../util/visible.ts';
 import type { CommandBlock, FactCondition, Runbook, Step, TargetSpec } from '../runbook/types.ts';
 import { buildVariables, renderScript, renderTemplate, shellMetacharactersIn } from '../runbook/template.ts';
+// `t` names a target in this module: the catalogue's t() is tr() here.
+import { t as tr } from '../i18n/index.ts';
 
 function conditionText(c: FactCondition): string {
   return `${c.fact}${c.op}${c.value}`;
@@ -23,7 +25,7 @@ function expand(t: TargetSpec, inv: Inventory, inputs: Record<string, string>): 
     case 'host':
       return [{ host: t.name }];
     case 'vip-holder':
-      return inv.hosts.filter((h) => h.roles.includes('master-candidate')).map((h) => ({ host: h.name, note: 'if it holds the VIP when the step starts' }));
+      return inv.hosts.filter((h) => h.roles.includes('master-candidate')).map((h) => ({ host: h.name, note: tr('dryRun.ifVipHolder') }));
     case 'template': {
       const { text, missing } = renderTemplate(t.template, buildVariables(inv, inputs));
       return [{ host: missing.length ? t.template : text.trim() }];
@@ -38,10 +40,10 @@ function scriptLines(text: string): string[] {
 
 /** How a host is logged into and whether its commands run under sudo. */
 function login(entry: InventoryHost | undefined, host: string): string {
-  if (host === 'local') return '(this machine, as the operator running mfs-tui)';
-  if (!entry) return '(not in the inventory)';
-  const via = entry.proxyJump ? ` via ${entry.proxyJump}` : '';
-  return `(ssh ${entry.user}@${entry.address}:${entry.port}${via}, ${entry.become ? 'under sudo' : `as ${entry.user}, no sudo`})`;
+  if (host === 'local') return tr('dryRun.local');
+  if (!entry) return tr('dryRun.notInInventory');
+  const via = entry.proxyJump ? tr('dryRun.via', { jump: entry.proxyJump }) : '';
+  return `(ssh ${entry.user}@${entry.address}:${entry.port}${via}, ${entry.become ? tr('dryRun.underSudo') : tr('dryRun.noSudo', { user: entry.user })})`;
 }
 
 function blockLines(block: CommandBlock, inv: Inventory, inputs: Record<string, string>): string[] {
@@ -66,7 +68,10 @@ function blockLines(block: CommandBlock, inv: Inventory, inputs: Record<string, 
       // Every byte of the script: nothing trimmed, anything the terminal would interpret shown escaped.
       for (const l of scriptLines(script.text)) out.push(`     $ ${l}`);
       if (script.missing.length) out.push(`     ! undefined: ${script.missing.map((m) => `{{${m}}}`).join(', ')}`);
-      if (script.unsafe.length) out.push(`     ! refused: ${script.unsafe.map((m) => `{{{${m}}}} holds shell characters (${shellMetacharactersIn(vars[m] ?? '').join(' ')})`).join(', ')}`);
+      if (script.unsafe.length)
+        out.push(
+          `     ! ${tr('dryRun.unsafe', { values: script.unsafe.map((m) => tr('dryRun.unsafeValue', { name: `{{{${m}}}}`, chars: shellMetacharactersIn(vars[m] ?? '').join(' ') })).join(', ') })}`,
+        );
       if (block.check) {
         for (const l of scriptLines(renderScript(block.check.script, vars).text)) out.push(`     check $ ${l}`);
       }
@@ -81,21 +86,22 @@ function stepLines(step: Step, n: number, inv: Inventory, inputs: Record<string,
   if (step.kind === 'command') {
     // Optional roles (`on=cgi?`) the inventory does not have: the run skips the step.
     const absent = (step.commands[0]?.targets ?? []).filter((t) => t.kind === 'role' && t.optional && !inv.hosts.some((h) => h.roles.includes(t.role)));
-    if (absent.length > 0 && absent.length === step.commands[0]!.targets.length) out.push(`   skipped: no host has the role ${absent.map((t) => (t.kind === 'role' ? t.role : '')).join(', ')}`);
+    if (absent.length > 0 && absent.length === step.commands[0]!.targets.length)
+      out.push(`   ${tr('dryRun.skippedNoRole', { roles: absent.map((t) => (t.kind === 'role' ? t.role : '')).join(', ') })}`);
     else for (const b of step.commands) out.push(...blockLines(b, inv, inputs));
   }
-  if (step.kind === 'manual') out.push('   the operator does this and acknowledges it');
+  if (step.kind === 'manual') out.push(`   ${tr('dryRun.manual')}`);
   if (step.decision) {
     // The question and labels as the operator will read them, variables filled in.
     const render = (t: string) => visibleLine(renderTemplate(t, buildVariables(inv, inputs)).text);
     out.push(`   ${render(step.decision.question)}`);
-    for (const c of step.decision.choices) out.push(`   - ${c.key}: ${render(c.label)} → ${c.goto ? `step ${c.goto}` : `runbook ${c.runbook}`}`);
+    for (const c of step.decision.choices) out.push(`   - ${c.key}: ${render(c.label)} → ${c.goto ? tr('dryRun.goStep', { step: c.goto }) : tr('dryRun.goRunbook', { runbook: c.runbook ?? '' })}`);
   }
   return out;
 }
 
 export function renderDryRun(rb: Runbook, inv: Inventory, inputs: Record<string, string>): string {
-  const head = [`${rb.id}: ${rb.title} — dry run on ${inv.cluster} (nothing is run)`];
+  const head = [tr('dryRun.head', { id: rb.id, title: rb.title, cluster: inv.cluster })];
   const given = Object.entries(inputs);
   if (given.length) head.push(`inputs: ${visibleLine(given.map(([k, v]) => `${k}=${v}`).join(' '))}`);
   const body = rb.steps.flatMap((s, i) => ['', ...stepLines(s, i + 1, inv, inputs)]);

@@ -13,6 +13,7 @@ import { awaitingCheck } from './reduce.ts';
 import { currentStep, type RunContext, type StepOutcome } from './run-context.ts';
 import { askConfirmation, checkPreconditions } from './step-guards.ts';
 import type { HostRunState } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 /** Runs the step's remaining hosts. Returns a problem that kept it from running, if any. */
 export async function runCommandStep(ctx: RunContext, step: Step): Promise<StepOutcome> {
@@ -20,7 +21,7 @@ export async function runCommandStep(ctx: RunContext, step: Step): Promise<StepO
   if (typeof plan === 'string') return plan;
   const first = currentStep(ctx).targets === undefined;
   if (first && plan.commands.every((c) => c.skipReason !== undefined)) {
-    const reason = plan.commands.length === 0 ? 'no target hosts' : plan.commands.map((c) => c.skipReason).join('; ');
+    const reason = plan.commands.length === 0 ? t('engine.noTargets') : plan.commands.map((c) => c.skipReason).join('; ');
     ctx.record({ type: 'step-skipped', stepId: step.id, by: 'condition', reason });
     return undefined;
   }
@@ -49,7 +50,7 @@ export async function runCommandStep(ctx: RunContext, step: Step): Promise<StepO
     const toRun: { c: PlannedHostCommand; checkOnly: boolean }[] = [];
     for (const c of batch) {
       if (c.skipReason !== undefined || !c.block) {
-        ctx.record({ type: 'step-skipped', stepId: step.id, host: c.host, by: 'condition', reason: c.skipReason ?? 'no command block' });
+        ctx.record({ type: 'step-skipped', stepId: step.id, host: c.host, by: 'condition', reason: c.skipReason ?? t('engine.noCommandBlock') });
         continue;
       }
       const hs = hostState(c.host);
@@ -189,16 +190,16 @@ export async function runAndJournal(
 /** Whether a finished command met its block's expectations, and why not. */
 function judgeResult(r: ExecResult, expectExit: number[], expectOutput: string | undefined, output: string): { ok: boolean; reason?: string } {
   const expected = expectExit.length > 0 ? expectExit : [0];
-  if (r.exitCode === null) return { ok: false, reason: r.signal ? `killed by signal ${r.signal}` : 'no exit code' };
-  if (!exitExpected(expected, r.exitCode)) return { ok: false, reason: `exit ${r.exitCode}, expected ${expected.join(' or ')}` };
+  if (r.exitCode === null) return { ok: false, reason: r.signal ? t('engine.killedBySignal', { signal: r.signal }) : t('engine.noExitCode') };
+  if (!exitExpected(expected, r.exitCode)) return { ok: false, reason: t('engine.unexpectedExit', { code: r.exitCode, expected: expected.join(t('engine.or')) }) };
   if (expectOutput !== undefined) {
     let re: RegExp;
     try {
       re = expectOutputRegExp(expectOutput);
     } catch {
-      return { ok: false, reason: `the expected output /${expectOutput}/ is not a valid regular expression` };
+      return { ok: false, reason: t('engine.badExpectOutput', { pattern: expectOutput }) };
     }
-    if (!re.test(output)) return { ok: false, reason: `output does not match /${expectOutput}/` };
+    if (!re.test(output)) return { ok: false, reason: t('engine.outputMismatch', { pattern: expectOutput }) };
   }
   return { ok: true };
 }

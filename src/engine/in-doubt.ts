@@ -10,6 +10,7 @@ import { runAndJournal } from './exec-step.ts';
 import type { StepPlan } from './plan.ts';
 import { currentStep, FINISHED, type RunContext, type StepOutcome } from './run-context.ts';
 import type { Prompt } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 export async function settleInDoubt(ctx: RunContext, step: Step): Promise<StepOutcome> {
   const st = currentStep(ctx);
@@ -39,7 +40,7 @@ export async function settleInDoubt(ctx: RunContext, step: Step): Promise<StepOu
       probe = await jobs.probe(asked, { stdout: job?.stdoutBytes ?? 0, stderr: job?.stderrBytes ?? 0 });
     } catch (err) {
       probe = undefined;
-      found = { state: 'unknown', detail: `could not be looked at: ${errorMessage(err)}` };
+      found = { state: 'unknown', detail: t('engine.inDoubt.unreadable', { error: errorMessage(err) }) };
     }
     if (probe?.identity && !job) {
       ctx.record({ type: 'job-started', stepId: step.id, host: host.host, phase, job: probe.identity });
@@ -48,7 +49,7 @@ export async function settleInDoubt(ctx: RunContext, step: Step): Promise<StepOu
     if (probe) {
       if (probe.stdout) ctx.record({ type: 'output', stepId: step.id, host: host.host, phase, stream: 'stdout', data: probe.stdout });
       if (probe.stderr) ctx.record({ type: 'output', stepId: step.id, host: host.host, phase, stream: 'stderr', data: probe.stderr });
-      found = { state: probe.state, exitCode: probe.exitCode, detail: job ? describeProbe(job.info, probe) : 'never started there (no trace of it on the host)' };
+      found = { state: probe.state, exitCode: probe.exitCode, detail: job ? describeProbe(job.info, probe) : t('engine.inDoubt.neverStarted') };
     }
     ctx.record({ type: 'job-checked', stepId: step.id, host: host.host, phase, ...found! });
     const state = found!.state;
@@ -73,10 +74,12 @@ export async function settleInDoubt(ctx: RunContext, step: Step): Promise<StepOu
     const asked = preferred.join(',');
     refused =
       found?.state === 'running'
-        ? `--settle ${asked} refused: the command still runs on ${host.host}${job ? ` (process group ${job.info.pgid})` : ''}; it is never run twice`
+        ? job
+          ? t('engine.inDoubt.stillRunsRefusedGroup', { asked, host: host.host, pgid: job.info.pgid })
+          : t('engine.inDoubt.stillRunsRefused', { asked, host: host.host })
         : found?.state === 'unknown'
-          ? `--settle ${asked} refused: whether the command still runs on ${host.host} cannot be told (${found.detail})`
-          : `--settle ${asked} is not a choice here`;
+          ? t('engine.inDoubt.cannotTell', { asked, host: host.host, detail: found.detail })
+          : t('engine.inDoubt.notAChoice', { asked });
   }
   let action: SettleAction | typeof FINISHED;
   if (wanted && !refused && !ctx.settledJobs.has(key)) {
@@ -97,7 +100,7 @@ export async function settleInDoubt(ctx: RunContext, step: Step): Promise<StepOu
   if (action === FINISHED) return FINISHED;
   if (action === 'abort') {
     ctx.record({ type: 'in-doubt-resolved', stepId: step.id, host: host.host, action });
-    ctx.record({ type: 'run-finished', status: 'aborted', reason: `step ${step.id} on ${host.host} was in doubt; the operator aborted` });
+    ctx.record({ type: 'run-finished', status: 'aborted', reason: t('engine.inDoubt.aborted', { step: step.id, host: host.host }) });
     return FINISHED;
   }
   ctx.record({ type: 'in-doubt-resolved', stepId: step.id, host: host.host, action });
@@ -130,12 +133,12 @@ export async function settleInDoubt(ctx: RunContext, step: Step): Promise<StepOu
 function describeProbe(job: { pgid: number }, p: JobProbe): string {
   switch (p.state) {
     case 'running':
-      return `still runs (process group ${job.pgid})`;
+      return t('engine.job.running', { pgid: job.pgid });
     case 'finished':
-      return `has ended with exit code ${p.exitCode}`;
+      return t('engine.job.finished', { code: String(p.exitCode) });
     case 'gone':
-      return `no longer runs and left no exit code (killed, or its files were removed)`;
+      return t('engine.job.gone');
     case 'rebooted':
-      return `no longer runs: the host has rebooted since it started`;
+      return t('engine.job.rebooted');
   }
 }

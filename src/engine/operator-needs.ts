@@ -3,6 +3,8 @@
 // terminal and without --yes refuses up front with this list, instead of running the
 // read-only steps and stopping at the first confirmation with a hint to add --yes.
 import type { Runbook, Step, TargetSpec } from '../runbook/types.ts';
+// `t` names a target in this module: the catalogue's t() is tr() here.
+import { t as tr } from '../i18n/index.ts';
 
 export interface OperatorNeed {
   step: Step;
@@ -19,15 +21,15 @@ export interface OperatorNeed {
 function targetWords(t: TargetSpec): string {
   switch (t.kind) {
     case 'role':
-      return `every ${t.role}${t.optional ? ' (if any)' : ''}`;
+      return tr(t.optional ? 'needs.target.roleOptional' : 'needs.target.role', { role: t.role });
     case 'host':
       return t.name;
     case 'vip-holder':
-      return 'the VIP holder';
+      return tr('needs.target.vipHolder');
     case 'local':
-      return 'this machine';
+      return tr('needs.target.local');
     case 'all':
-      return 'every host';
+      return tr('needs.target.all');
     case 'template':
       return t.template;
   }
@@ -40,12 +42,12 @@ function targetWords(t: TargetSpec): string {
  */
 export function decideProblems(rb: Runbook, decided: Record<string, string>): string[] {
   const decisions = rb.steps.filter((s) => s.decision);
-  const ids = decisions.map((s) => s.id).join(', ') || 'none';
+  const ids = decisions.map((s) => s.id).join(', ') || tr('needs.decisions.none');
   return Object.entries(decided).flatMap(([stepId, key]) => {
     const step = decisions.find((s) => s.id === stepId);
-    if (!step) return [`--decide ${stepId}=${key}: runbook ${rb.id} has no decision step '${stepId}' (decisions: ${ids})`];
+    if (!step) return [tr('needs.decide.noStep', { step: stepId, key, runbook: rb.id, ids })];
     const keys = step.decision!.choices.map((c) => c.key);
-    return keys.includes(key) ? [] : [`--decide ${stepId}=${key}: '${key}' is not a choice of ${stepId} (choices: ${keys.join(', ')})`];
+    return keys.includes(key) ? [] : [tr('needs.decide.notChoice', { step: stepId, key, keys: keys.join(', ') })];
   });
 }
 
@@ -71,16 +73,17 @@ export function operatorNeeds(rb: Runbook, decided: Record<string, string> = {},
 
 /** One line per need, e.g. `step 4 (stop-master): type the host name to confirm, on m1 — risk: …`. */
 export function needLine(need: OperatorNeed, render: (text: string) => string = (t) => t): string {
-  const head = `step ${need.n} (${need.step.id})`;
+  const head = tr('needs.head', { n: need.n, id: need.step.id });
+  const where = need.where ?? '';
   switch (need.kind) {
     case 'confirm':
-      return `${head}: confirm (y/n), on ${need.where}`;
+      return tr('needs.confirm', { head, where });
     case 'typed':
-      return `${head}: type the host name to confirm, on ${need.where}${need.risk ? ` — risk: ${need.risk}` : ''}`;
+      return need.risk ? tr('needs.typedRisk', { head, where, risk: need.risk }) : tr('needs.typed', { head, where });
     case 'manual':
-      return `${head}: done by hand, acknowledged by the operator ("${render(need.step.title)}")`;
+      return tr('needs.manual', { head, title: render(need.step.title) });
     case 'decision':
-      return `${head}: a decision ("${render(need.step.decision?.question ?? need.step.title)}"; --decide ${need.step.id}=${need.choices?.join('|')})`;
+      return tr('needs.decision', { head, question: render(need.step.decision?.question ?? need.step.title), id: need.step.id, choices: need.choices?.join('|') ?? '' });
   }
 }
 
@@ -94,14 +97,14 @@ export function refusalText(rb: Runbook, needs: readonly OperatorNeed[], render:
   const manual = answered.filter((n) => n.kind === 'manual').length;
   const confirms = answered.length - manual;
   const what = [
-    ...(confirms ? [`${confirms} confirmation${confirms === 1 ? '' : 's'}${typed ? ` (${typed} of them a typed host name)` : ''}`] : []),
-    ...(manual ? [`${manual} manual step${manual === 1 ? '' : 's'}`] : []),
-  ].join(' and ');
+    ...(confirms ? [`${tr('needs.confirmations', { count: confirms })}${typed ? tr('needs.typedCount', { count: typed }) : ''}`] : []),
+    ...(manual ? [tr('needs.manualSteps', { count: manual })] : []),
+  ].join(tr('needs.and'));
   return [
-    `run ${rb.id}: nothing was run. This is not a terminal (stdin or stdout is not a TTY), so nobody can confirm its steps.`,
-    `In a terminal, the same command opens the runner screen and asks each confirmation there.`,
-    `It asks an operator:`,
+    tr('needs.refusal.head', { runbook: rb.id }),
+    tr('needs.refusal.terminal'),
+    tr('needs.refusal.asks'),
     ...needs.map((n) => `  ${needLine(n, render)}`),
-    `--yes is for automation only: it answers these ${what} without showing them to anyone. Status preconditions (requires=) still stop a dangerous step.`,
+    tr('needs.refusal.yes', { what }),
   ].join('\n');
 }

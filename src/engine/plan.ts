@@ -7,6 +7,8 @@ import type { HostFacts } from '../runbook/facts.ts';
 import { buildVariables, renderScript, renderTemplate, shellMetacharactersIn, type Variables } from '../runbook/template.ts';
 import type { CommandBlock, Step, TargetSpec } from '../runbook/types.ts';
 import type { PlannedCommand } from './types.ts';
+// `t` names a target throughout this module: the catalogue's t() is tr() here.
+import { t as tr } from '../i18n/index.ts';
 
 /** The host name of the operator's own machine as a target. */
 export const LOCAL = 'local';
@@ -37,9 +39,9 @@ export interface StepPlan {
 function describeTarget(t: TargetSpec): string {
   switch (t.kind) {
     case 'role':
-      return `role ${t.role}${t.optional ? ' (if any)' : ''}`;
+      return t.optional ? tr('plan.target.roleOptional', { role: t.role }) : tr('plan.target.role', { role: t.role });
     case 'host':
-      return `host ${t.name}`;
+      return tr('plan.target.host', { host: t.name });
     case 'template':
       return t.template;
     default:
@@ -47,7 +49,8 @@ function describeTarget(t: TargetSpec): string {
   }
 }
 
-function targetHosts(t: TargetSpec, ctx: PlanContext, problems: string[]): string[] {
+/** `notHosts` gets the problems of a `{{…}}` target whose value names no inventory host (preflight.ts reports those before step 1). */
+function targetHosts(t: TargetSpec, ctx: PlanContext, problems: string[], notHosts: string[] = []): string[] {
   const inv = ctx.inventory;
   const known = (name: string): boolean => name === LOCAL || inv.hosts.some((h) => h.name === name);
   switch (t.kind) {
@@ -57,32 +60,34 @@ function targetHosts(t: TargetSpec, ctx: PlanContext, problems: string[]): strin
       return inv.hosts.map((h) => h.name);
     case 'role': {
       const hosts = inv.hosts.filter((h) => h.roles.includes(t.role)).map((h) => h.name);
-      if (hosts.length === 0 && !t.optional) problems.push(`no host in ${inv.file} has the role ${t.role}`);
+      if (hosts.length === 0 && !t.optional) problems.push(tr('plan.noHostWithRole', { file: inv.file, role: t.role }));
       return hosts;
     }
     case 'host':
       if (!known(t.name)) {
-        problems.push(`host ${t.name} is not in ${inv.file}`);
+        problems.push(tr('plan.hostNotInInventory', { host: t.name, file: inv.file }));
         return [];
       }
       return [t.name];
     case 'vip-holder':
       if (ctx.vipHolder === undefined) {
-        problems.push(`no master candidate holds the VIP ${inv.vip.address} now`);
+        problems.push(tr('plan.noVipHolder', { vip: inv.vip.address }));
         return [];
       }
       return [ctx.vipHolder];
     case 'template': {
       const { text, missing } = renderTemplate(t.template, buildVariables(inv, ctx.inputs));
       if (missing.length > 0) {
-        problems.push(`target ${t.template}: undefined ${missing.map((m) => `{{${m}}}`).join(', ')}`);
+        problems.push(tr('plan.targetUndefined', { target: t.template, names: missing.map((m) => `{{${m}}}`).join(', ') }));
         return [];
       }
       const name = text.trim();
       // A value (an input, most often) names an inventory host, never this machine: `on=local`
       // is written in the runbook, not chosen by whoever fills in its inputs.
       if (!inv.hosts.some((h) => h.name === name)) {
-        problems.push(`target ${t.template} is "${name}", which is not a host in ${inv.file}${name === LOCAL ? ' (a value never sends a command to this machine)' : ''}`);
+        const problem = tr(name === LOCAL ? 'plan.targetIsLocal' : 'plan.targetNotAHost', { target: t.template, name, file: inv.file });
+        problems.push(problem);
+        notHosts.push(problem);
         return [];
       }
       return [name];
@@ -96,20 +101,21 @@ export function needsVipHolder(step: Step): boolean {
 }
 
 /** The hosts of each block, in order. */
-function blockHosts(step: Step, ctx: PlanContext, problems: string[]): string[][] {
+function blockHosts(step: Step, ctx: PlanContext, problems: string[], notHosts: string[] = []): string[][] {
   return step.commands.map((b) => {
     const hosts: string[] = [];
-    for (const t of b.targets) for (const h of targetHosts(t, ctx, problems)) if (!hosts.includes(h)) hosts.push(h);
+    for (const t of b.targets) for (const h of targetHosts(t, ctx, problems, notHosts)) if (!hosts.includes(h)) hosts.push(h);
     return hosts;
   });
 }
 
 /** Every host the step targets (all blocks together, first appearance first), and problems. */
-export function resolveTargets(step: Step, ctx: PlanContext): { hosts: string[]; problems: string[] } {
+export function resolveTargets(step: Step, ctx: PlanContext): { hosts: string[]; problems: string[]; notHosts: string[] } {
   const problems: string[] = [];
+  const notHosts: string[] = [];
   const hosts: string[] = [];
-  for (const list of blockHosts(step, ctx, problems)) for (const h of list) if (!hosts.includes(h)) hosts.push(h);
-  return { hosts, problems: [...new Set(problems)] };
+  for (const list of blockHosts(step, ctx, problems, notHosts)) for (const h of list) if (!hosts.includes(h)) hosts.push(h);
+  return { hosts, problems: [...new Set(problems)], notHosts: [...new Set(notHosts)] };
 }
 
 /** Hosts among `hosts` whose block choice depends on facts (a candidate block has `when`). */
@@ -154,13 +160,13 @@ export function planStep(step: Step, ctx: PlanContext): StepPlan {
     } else {
       const facts = ctx.facts?.(host);
       if (!facts) {
-        problems.push(`${host}: host facts unknown, needed to choose the command variant`);
+        problems.push(tr('plan.factsUnknown', { host }));
         continue;
       }
       block = chooseBlock({ ...step, commands: candidates }, facts);
       if (!block) {
         const seen = `os=${facts.os} (${facts.osId}), init=${facts.init}, mfs=${facts.mfs ?? 'none'}`;
-        commands.push({ stepId: step.id, host, script: '', skipReason: `no command variant fits ${host}: ${seen}` });
+        commands.push({ stepId: step.id, host, script: '', skipReason: tr('plan.noVariant', { host, seen }) });
         continue;
       }
     }
@@ -169,9 +175,9 @@ export function planStep(step: Step, ctx: PlanContext): StepPlan {
     const script = renderScript(block.script, vars);
     const check = block.check ? renderScript(block.check.script, vars) : undefined;
     const missing = [...new Set([...script.missing, ...(check?.missing ?? [])])];
-    if (missing.length > 0) problems.push(`${host}: undefined ${missing.map((m) => `{{${m}}}`).join(', ')} in the command of step ${step.id}`);
+    if (missing.length > 0) problems.push(tr('plan.commandUndefined', { host, names: missing.map((m) => `{{${m}}}`).join(', '), step: step.id }));
     for (const name of new Set([...script.unsafe, ...(check?.unsafe ?? [])]))
-      problems.push(`${host}: the value of {{{${name}}}} holds shell characters (${shellMetacharactersIn(vars[name] ?? '').join(' ')}) and step ${step.id} inserts it as it is: refused`);
+      problems.push(tr('plan.unsafeValue', { host, name: `{{{${name}}}}`, chars: shellMetacharactersIn(vars[name] ?? '').join(' '), step: step.id }));
     commands.push({ stepId: step.id, host, script: script.text, check: check?.text, block });
   }
   return { commands, problems: [...new Set(problems)] };

@@ -4,6 +4,7 @@
 import type { Inventory } from '../inventory/types.ts';
 import type { Runbook } from '../runbook/types.ts';
 import { LOCAL, resolveTargets } from './plan.ts';
+import { t as tr } from '../i18n/index.ts';
 
 /**
  * The inventory hosts the runbook's steps target, in inventory order. A `vip-holder`
@@ -31,7 +32,7 @@ export function unknownTargetHosts(runbook: Runbook, inventory: Inventory, input
   const problems = new Set<string>();
   for (const step of runbook.steps) {
     if (!step.commands.some((b) => b.targets.some((t) => t.kind === 'template'))) continue;
-    for (const p of resolveTargets(step, { inventory, inputs }).problems) if (p.includes('which is not a host in')) problems.add(`step ${step.id}: ${p}`);
+    for (const p of resolveTargets(step, { inventory, inputs }).notHosts) problems.add(tr('plan.inStep', { step: step.id, problem: p }));
   }
   return [...problems];
 }

@@ -4,6 +4,7 @@
 import type { JournalRecord } from '../journal/types.ts';
 import type { Runbook } from '../runbook/types.ts';
 import type { HostRunState, RunState, StepState } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 /** Lines of output kept per host in the state; the journal keeps all of it. */
 export const OUTPUT_LINES = 200;
@@ -168,7 +169,7 @@ function onStepFinished(state: RunState, i: number, rec: RecordOf<'step-finished
   let step = withHost(state.steps[i]!, rec.host, (h) => {
     if (rec.phase === 'check') {
       const check = { ok: rec.ok, exitCode: rec.exitCode, output: h.check?.output ?? '', reason: rec.reason };
-      return { ...h, check, status: rec.ok ? 'succeeded' : 'failed', reason: rec.ok ? undefined : `check failed: ${rec.reason ?? 'not ok'}`, finishedAt: rec.ts };
+      return { ...h, check, status: rec.ok ? 'succeeded' : 'failed', reason: rec.ok ? undefined : t('engine.checkFailed', { reason: rec.reason ?? t('engine.notOk') }), finishedAt: rec.ts };
     }
     const base = { ...h, exitCode: rec.exitCode, durationMs: rec.durationMs, reason: rec.reason };
     if (!rec.ok) return { ...base, status: 'failed', finishedAt: rec.ts };
@@ -181,7 +182,7 @@ function onStepFinished(state: RunState, i: number, rec: RecordOf<'step-finished
 }
 
 function onStepCancelled(state: RunState, i: number, rec: RecordOf<'step-cancelled'>): RunState {
-  const reason = rec.reason === 'timeout' ? `timed out after ${Math.round(rec.durationMs / 1000)} s` : 'cancelled by the operator';
+  const reason = rec.reason === 'timeout' ? t('engine.timedOutAfter', { seconds: Math.round(rec.durationMs / 1000) }) : t('engine.cancelledByOperator');
   let step = withHost(state.steps[i]!, rec.host, (h) =>
     rec.phase === 'check'
       ? { ...h, status: 'cancelled', reason: `check ${reason}`, check: { ok: false, exitCode: null, output: h.check?.output ?? '', reason }, finishedAt: rec.ts }
@@ -224,7 +225,7 @@ function onInDoubtResolved(state: RunState, i: number, rec: RecordOf<'in-doubt-r
   let step = state.steps[i]!;
   switch (rec.action) {
     case 'mark-done':
-      step = withHost(step, rec.host, (h) => ({ ...h, status: 'succeeded', reason: 'marked done by the operator', finishedAt: rec.ts }));
+      step = withHost(step, rec.host, (h) => ({ ...h, status: 'succeeded', reason: t('engine.markedDone'), finishedAt: rec.ts }));
       break;
     case 'rerun':
       step = withHost(step, rec.host, (h) => ({ ...h, status: 'pending', reason: undefined }));
@@ -242,7 +243,7 @@ function onInDoubtResolved(state: RunState, i: number, rec: RecordOf<'in-doubt-r
       return state;
     case 'abort':
       // The step's effect stays unknown; run-finished (aborted) follows.
-      step = withHost(step, rec.host, (h) => ({ ...h, reason: 'in doubt; the operator aborted the run' }));
+      step = withHost(step, rec.host, (h) => ({ ...h, reason: t('engine.inDoubtAborted') }));
       return withStep(state, i, step);
   }
   step = { ...step, status: stepStatusFromHosts(step) };

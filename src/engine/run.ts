@@ -24,6 +24,7 @@ import { hostsNeedingFacts, needsVipHolder, planStep, resolveTargets, type PlanC
 import { changedSteps, initialState, reduce, replay } from './reduce.ts';
 import { FINISHED, type RunContext, type RunDeps, type StepOutcome } from './run-context.ts';
 import type { Intent, PlannedCommand, Prompt, RunController, RunState } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 export type { SettleAction } from '../journal/types.ts';
 export type { RunDeps } from './run-context.ts';
@@ -123,7 +124,7 @@ class RunEngine implements EngineController, RunContext {
     // Waiting for an answer: nothing runs, stop here.
     if (this.waiter) {
       this.waiter = undefined;
-      this.state = { ...this.state, interrupted: true, reason: 'interrupted by the operator; the run can be resumed' };
+      this.state = { ...this.state, interrupted: true, reason: t('engine.interrupted') };
       this.resolveSettled(this.state);
     }
   }
@@ -204,9 +205,8 @@ class RunEngine implements EngineController, RunContext {
   }
 
   private abortRun(prompt: Prompt): void {
-    const where = 'stepId' in prompt ? ` at step ${prompt.stepId}` : '';
     if (prompt.kind === 'in-doubt') this.record({ type: 'in-doubt-resolved', stepId: prompt.stepId, host: prompt.host, action: 'abort' });
-    this.record({ type: 'run-finished', status: 'aborted', reason: `aborted by the operator${where}` });
+    this.record({ type: 'run-finished', status: 'aborted', reason: 'stepId' in prompt ? t('engine.abortedAt', { step: prompt.stepId }) : t('engine.aborted') });
   }
 
   // ---- the walk --------------------------------------------------------------------
@@ -225,7 +225,7 @@ class RunEngine implements EngineController, RunContext {
     } catch (err) {
       // A journal that cannot be written (disk full…) or a bug: stop, leave the run resumable.
       const message = errorMessage(err);
-      this.state = { ...this.state, status: 'failed', reason: `the engine stopped: ${message}`, prompt: { kind: 'finished', status: 'failed' } };
+      this.state = { ...this.state, status: 'failed', reason: t('engine.stopped', { error: message }), prompt: { kind: 'finished', status: 'failed' } };
       this.notify();
     } finally {
       this.writer.close();
@@ -245,7 +245,7 @@ class RunEngine implements EngineController, RunContext {
       await this.deps.preflight(runbookHosts(this.deps.runbook, this.deps.inventory, this.inputs));
       return true;
     } catch (err) {
-      const reason = `preflight: ${errorMessage(err)}`;
+      const reason = t('engine.preflight', { error: errorMessage(err) });
       // Only run-started in the journal: a new run, which ends here.
       if (this.writer.lastSeq <= 1) this.record({ type: 'run-finished', status: 'failed', reason });
       else {
@@ -259,7 +259,7 @@ class RunEngine implements EngineController, RunContext {
   private async walk(): Promise<void> {
     while (this.state.status === 'running') {
       if (this.interrupted) {
-        this.state = { ...this.state, interrupted: true, reason: 'interrupted by the operator; the run can be resumed' };
+        this.state = { ...this.state, interrupted: true, reason: t('engine.interrupted') };
         return;
       }
       const { cursor } = this.state;
@@ -275,7 +275,7 @@ class RunEngine implements EngineController, RunContext {
         outcome = await settleInDoubt(this, step);
       } else if ((st.status === 'failed' || st.status === 'cancelled') && this.retrying !== step.id) {
         const host = st.hosts.find((h) => h.status === 'failed' || h.status === 'cancelled');
-        outcome = await this.afterFailure(step, host?.reason ?? st.reason ?? `step ${step.id} ${st.status}`, host?.host, false);
+        outcome = await this.afterFailure(step, host?.reason ?? st.reason ?? t('engine.stepEnded', { step: step.id, status: st.status }), host?.host, false);
       } else if (step.kind === 'manual') {
         outcome = await this.manualStep(step);
       } else if (step.kind === 'decision') {
@@ -286,7 +286,7 @@ class RunEngine implements EngineController, RunContext {
         let problem = await runCommandStep(this, step);
         if (problem === FINISHED) break;
         // Never spin: a pass that wrote nothing and asked nothing is a problem to show.
-        if (problem === undefined && this.writer.lastSeq === seqBefore) problem = `nothing is left to run for step ${step.id}, yet it is not done`;
+        if (problem === undefined && this.writer.lastSeq === seqBefore) problem = t('engine.nothingLeft', { step: step.id });
         if (problem !== undefined) outcome = await this.afterFailure(step, problem, undefined, true);
       }
       if (outcome === FINISHED) break;
@@ -302,14 +302,14 @@ class RunEngine implements EngineController, RunContext {
    * Asks retry / skip / abort. Returns a reason to end a non-interactive run with.
    */
   private async afterFailure(step: Step, reason: string, host: string | undefined, notJournaled: boolean): Promise<StepOutcome> {
-    const what = `step ${step.id}${host ? ` on ${host}` : ''}: ${reason}`;
+    const what = host ? t('engine.stepFailedOn', { step: step.id, host, reason }) : t('engine.stepFailed', { step: step.id, reason });
     // Interrupted: the cancelled step stays as it is; walk() stops, the run stays resumable.
     if (this.interrupted) return undefined;
     if (this.deps.mode === 'non-interactive') return what;
     const choice = await this.ask({ kind: 'failed', stepId: step.id, host, reason }, (i) => (i.type === 'retry' || i.type === 'skip' ? i.type : undefined));
     if (choice === FINISHED) return FINISHED;
     if (choice === 'skip') {
-      this.record({ type: 'step-skipped', stepId: step.id, by: 'operator', reason: notJournaled ? `skipped by the operator after: ${reason}` : 'skipped by the operator after it failed' });
+      this.record({ type: 'step-skipped', stepId: step.id, by: 'operator', reason: notJournaled ? t('engine.skippedAfter', { reason }) : t('engine.skippedAfterFailure') });
     } else {
       this.retrying = step.id;
     }
@@ -321,11 +321,10 @@ class RunEngine implements EngineController, RunContext {
       this.record({ type: 'acknowledged', stepId: step.id });
       return undefined;
     }
-    if (this.deps.mode === 'non-interactive')
-      return `manual step ${step.id} needs an operator to do it and acknowledge it: run it in a terminal (--yes, for automation only, acknowledges it without asking)`;
+    if (this.deps.mode === 'non-interactive') return t('engine.manualNeedsOperator', { step: step.id });
     const choice = await this.ask({ kind: 'acknowledge', stepId: step.id }, (i) => (i.type === 'acknowledge' || i.type === 'skip' ? i.type : undefined));
     if (choice === FINISHED) return FINISHED;
-    if (choice === 'skip') this.record({ type: 'step-skipped', stepId: step.id, by: 'operator', reason: 'manual step skipped by the operator' });
+    if (choice === 'skip') this.record({ type: 'step-skipped', stepId: step.id, by: 'operator', reason: t('engine.manualSkipped') });
     else this.record({ type: 'acknowledged', stepId: step.id });
     return undefined;
   }
@@ -336,8 +335,8 @@ class RunEngine implements EngineController, RunContext {
     let key: string | undefined;
     if (this.deps.mode === 'non-interactive') {
       key = this.deps.decisions?.[step.id];
-      if (key === undefined) return `decision ${step.id} needs an answer: --decide ${step.id}=${choices.map((c) => c.key).join('|')}`;
-      if (!find(key)) return `decision ${step.id}: '${key}' is not a choice (${choices.map((c) => c.key).join(', ')})`;
+      if (key === undefined) return t('engine.decisionNeedsAnswer', { step: step.id, choices: choices.map((c) => c.key).join('|') });
+      if (!find(key)) return t('engine.decisionNotChoice', { step: step.id, key, choices: choices.map((c) => c.key).join(', ') });
     } else {
       const answer = await this.ask({ kind: 'decide', stepId: step.id }, (i) => (i.type === 'decide' && find(i.choice) ? i.choice : undefined));
       if (answer === FINISHED) return FINISHED;
@@ -370,7 +369,7 @@ class RunEngine implements EngineController, RunContext {
       try {
         this.knownVipHolder = await this.deps.vipHolder();
       } catch (err) {
-        return `cannot tell which host holds the VIP: ${errorMessage(err)}`;
+        return t('engine.vipUnknown', { error: errorMessage(err) });
       }
       ctx.vipHolder = this.knownVipHolder;
     }
@@ -382,7 +381,7 @@ class RunEngine implements EngineController, RunContext {
         try {
           this.knownFacts.set(h, await this.deps.factsFor(h));
         } catch (err) {
-          failures.push(`${h}: cannot read host facts: ${errorMessage(err)}`);
+          failures.push(t('engine.factsUnreadable', { host: h, error: errorMessage(err) }));
         }
       }),
     );
@@ -444,12 +443,12 @@ export function resumeRun(deps: RunDeps, runId: string): EngineController {
   const { writer, read } = JournalWriter.open(runId, deps.journalDir);
   try {
     const started = read.records[0]!;
-    if (started.type !== 'run-started') throw new JournalError(`${writer.file}: the first record is not run-started`);
+    if (started.type !== 'run-started') throw new JournalError(t('engine.notRunStarted', { file: writer.file }));
     if (started.runbook.id !== deps.runbook.id) {
-      throw new RunSetupError([`run ${runId} is of runbook ${started.runbook.id}, not ${deps.runbook.id}`]);
+      throw new RunSetupError([t('engine.otherRunbook', { runId, runbook: started.runbook.id, wanted: deps.runbook.id })]);
     }
     const last = read.records.at(-1)!;
-    if (last.type === 'run-finished') throw new RunSetupError([`run ${runId} already finished (${last.status}); nothing to resume`]);
+    if (last.type === 'run-finished') throw new RunSetupError([t('engine.alreadyFinished', { runId, status: last.status })]);
     const state = replay(read.records, deps.runbook);
     const engine = new RunEngine(deps, writer, started.inputs, state, read.torn);
     engine.start({

@@ -6,19 +6,20 @@ import type { PlannedHostCommand } from './plan.ts';
 import { FINISHED, type RunContext, type StepOutcome } from './run-context.ts';
 import { typedConfirmationText } from './typed-confirmation.ts';
 import type { Intent, PreconditionCheck, PreconditionOutcome } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 /** Evaluates the step's `requires=` through the gate; unknown (no gate, or it failed) is unmet. */
 async function evaluatePreconditions(ctx: RunContext, step: Step): Promise<PreconditionCheck[]> {
   const gate = ctx.deps.gate;
-  if (!gate) return step.requires.map((name) => ({ name, met: false, detail: 'not known: no cluster status is available to check it' }));
+  if (!gate) return step.requires.map((name) => ({ name, met: false, detail: t('engine.precondition.noStatus') }));
   // The screen says what is being checked while the gate sweeps (a fresh status can take seconds).
   ctx.setChecking({ stepId: step.id, names: [...step.requires] });
   try {
     const results = await gate.check(step.requires);
     // Whatever the gate left out is unknown, hence unmet.
-    return step.requires.map((name) => results.find((r) => r.name === name) ?? { name, met: false, detail: 'not known: the status check did not answer for it' });
+    return step.requires.map((name) => results.find((r) => r.name === name) ?? { name, met: false, detail: t('engine.precondition.noAnswer') });
   } catch (err) {
-    return step.requires.map((name) => ({ name, met: false, detail: `not known: the status check failed: ${errorMessage(err)}` }));
+    return step.requires.map((name) => ({ name, met: false, detail: t('engine.precondition.failed', { error: errorMessage(err) }) }));
   } finally {
     ctx.setChecking(undefined);
   }
@@ -41,7 +42,7 @@ export async function checkPreconditions(ctx: RunContext, step: Step, commands: 
     if (outcome !== 'refused') return undefined;
     if (ctx.deps.mode === 'non-interactive') {
       const why = blocks.some((b) => b.confirm === 'typed') ? 'confirm=typed' : 'risk=';
-      return `refused: ${unmet.map((r) => `precondition ${r.name} is not met (${r.detail})`).join('; ')}; the step is dangerous (${why}), so it does not run while that holds (--yes does not override it)`;
+      return t('engine.precondition.refused', { unmet: unmet.map((r) => t('engine.precondition.unmet', { name: r.name, detail: r.detail })).join('; '), why });
     }
     const answer = await ctx.ask({ kind: 'preconditions', stepId: step.id, results }, (i) => (i.type === 'recheck' ? i.type : undefined));
     if (answer === FINISHED) return FINISHED;
@@ -55,8 +56,7 @@ export async function askConfirmation(ctx: RunContext, step: Step, c: PlannedHos
     ctx.record({ type: 'confirmed', stepId: step.id, host, how: 'auto' });
     return undefined;
   }
-  if (ctx.deps.mode === 'non-interactive')
-    return `needs an operator to confirm it${host ? ` for ${host}` : ''}: run it in a terminal, where the runner screen asks (--yes, for automation only, confirms every step without asking)`;
+  if (ctx.deps.mode === 'non-interactive') return host ? t('engine.confirm.needsOperatorFor', { host }) : t('engine.confirm.needsOperator');
   let message: string | undefined;
   const expect = level === 'typed' ? typedConfirmationText(c.host, ctx.deps.runbook.risk, ctx.deps.inventory.cluster) : undefined;
   for (;;) {
@@ -65,8 +65,8 @@ export async function askConfirmation(ctx: RunContext, step: Step, c: PlannedHos
     );
     if (answer === FINISHED) return FINISHED;
     if (answer.type === 'refuse') {
-      ctx.record({ type: 'refused', stepId: step.id, host, reason: 'the operator said no' });
-      return 'not confirmed by the operator';
+      ctx.record({ type: 'refused', stepId: step.id, host, reason: t('engine.confirm.saidNo') });
+      return t('engine.confirm.notConfirmed');
     }
     if (level === 'yes') {
       ctx.record({ type: 'confirmed', stepId: step.id, host, how: 'yes' });
@@ -77,8 +77,8 @@ export async function askConfirmation(ctx: RunContext, step: Step, c: PlannedHos
       ctx.record({ type: 'confirmed', stepId: step.id, host: c.host, how: 'typed', typed });
       return undefined;
     }
-    const reason = expect === c.host ? `typed "${typed}", expected the host name "${c.host}"` : `typed "${typed}", expected "${expect}" (host@cluster)`;
+    const reason = expect === c.host ? t('engine.confirm.typedHost', { typed, host: c.host }) : t('engine.confirm.typedExpect', { typed, expect: String(expect) });
     ctx.record({ type: 'refused', stepId: step.id, host: c.host, typed, reason });
-    message = `${reason}; type it exactly to run, or abort`;
+    message = t('engine.confirm.typeExactly', { reason });
   }
 }

@@ -5,6 +5,7 @@ import { enCli } from './en-cli.ts';
 import { enDrill } from './en-drill.ts';
 import { enLab } from './en-lab.ts';
 import { enValidate } from './en-validate.ts';
+import { enRun } from './en-run.ts';
 import { enStatus } from './en-status.ts';
 import { enTriage } from './en-triage.ts';
 
@@ -15,6 +16,7 @@ export const en = {
   ...enDrill,
   ...enValidate,
   ...enStatus,
+  ...enRun,
   'cli.program.description': 'Guided, resumable, audited runbooks for MooseFS clusters.',
   'cli.option.lang': 'language of messages: en or zh (else LC_ALL / LC_MESSAGES / LANG; remembered for next time)',
   'cli.error.badLanguage': "--lang: '{{value}}' is not a language mfs-tui speaks (en, zh)",

@@ -95,32 +95,36 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
       case 'resumed':
         operator = text(r.operator);
         resumes.push(
-          `${at}: resumed by ${operator} (pid ${text(String(r.pid))})${r.changedSteps.length ? `; steps changed since the run started: ${r.changedSteps.map(code).join(', ')}` : '; no step changed'}`,
+          r.changedSteps.length
+            ? t('report.resumed', { at, operator, pid: text(String(r.pid)), steps: r.changedSteps.map(code).join(', ') })
+            : t('report.resumedUnchanged', { at, operator, pid: text(String(r.pid)) }),
         );
-        if (r.lostLine)
-          resumes.push(`${at}: the journal's last line (${text(String(r.lostLine.line))}) was torn when the run stopped and was cut off; that record is lost: ${code(r.lostLine.text.slice(0, 200))}`);
+        if (r.lostLine) resumes.push(t('report.lostLine', { at, line: text(String(r.lostLine.line)), text: code(r.lostLine.text.slice(0, 200)) }));
         break;
       case 'confirmed': {
         const host = r.host !== undefined ? text(r.host) : undefined;
         const step = text(r.stepId);
-        const how = r.how === 'typed' ? `typed ${code(r.typed ?? '')}` : r.how === 'auto' ? 'automatically (--yes)' : 'answered yes';
-        const line = `${at}: ${operator} confirmed${host ? ` for ${host}` : ''}: ${how}`;
-        event(r.stepId, line);
-        operatorLog.push(`${at}: step ${step}${host ? ` on ${host}` : ''}: confirmed, ${how}`);
+        const how = r.how === 'typed' ? t('report.how.typed', { typed: code(r.typed ?? '') }) : r.how === 'auto' ? t('report.how.auto') : t('report.how.yes');
+        event(r.stepId, `${at}: ${host ? t('report.confirmedFor', { operator, host, how }) : t('report.confirmed', { operator, how })}`);
+        operatorLog.push(`${at}: ${host ? t('report.log.confirmedOn', { step, host, how }) : t('report.log.confirmed', { step, how })}`);
         break;
       }
       case 'refused': {
-        const line = `${at}: refused${r.host ? ` for ${text(r.host)}` : ''}${r.typed !== undefined ? ` (typed ${code(r.typed)})` : ''}: ${text(r.reason)}`;
-        event(r.stepId, line);
-        operatorLog.push(`${at}: step ${text(r.stepId)}: ${line.slice(at.length + 2)}`);
+        const what = t('report.refused', {
+          forHost: r.host ? t('report.refusedFor', { host: text(r.host) }) : '',
+          typed: r.typed !== undefined ? t('report.refusedTyped', { typed: code(r.typed) }) : '',
+          reason: text(r.reason),
+        });
+        event(r.stepId, `${at}: ${what}`);
+        operatorLog.push(`${at}: ${t('report.log.step', { step: text(r.stepId), what })}`);
         break;
       }
       case 'preconditions': {
         const unmet = r.results.filter((x) => !x.met);
         const list = (r.outcome === 'met' ? r.results : unmet).map((x) => `${text(x.name)} (${text(x.detail)})`).join('; ');
-        const what = r.outcome === 'met' ? `preconditions met: ${list}` : r.outcome === 'refused' ? `REFUSED, preconditions not met: ${list}` : `warning, preconditions not met: ${list}`;
+        const what = t(r.outcome === 'met' ? 'report.preconditionsMet' : r.outcome === 'refused' ? 'report.preconditionsRefused' : 'report.preconditionsWarning', { list });
         event(r.stepId, `${at}: ${what}`);
-        if (r.outcome !== 'met') operatorLog.push(`${at}: step ${text(r.stepId)}: ${what}`);
+        if (r.outcome !== 'met') operatorLog.push(`${at}: ${t('report.log.step', { step: text(r.stepId), what })}`);
         break;
       }
       case 'step-started': {
@@ -142,41 +146,42 @@ export function renderReport(records: readonly JournalRecord[], runbook?: Runboo
         break;
       }
       case 'step-skipped': {
-        const who = r.by === 'operator' ? `skipped by ${operator}` : 'skipped (no command variant fits)';
-        event(r.stepId, `${at}: ${who}${r.host ? ` on ${text(r.host)}` : ''}: ${text(r.reason)}`);
-        if (r.by === 'operator') operatorLog.push(`${at}: step ${text(r.stepId)}: skipped by ${operator}: ${text(r.reason)}`);
+        const who = r.by === 'operator' ? t('report.skippedBy', { operator }) : t('report.skippedNoVariant');
+        const reason = text(r.reason);
+        event(r.stepId, `${at}: ${r.host ? t('report.skippedOn', { who, host: text(r.host), reason }) : t('report.skipped', { who, reason })}`);
+        if (r.by === 'operator') operatorLog.push(`${at}: ${t('report.log.step', { step: text(r.stepId), what: t('report.skipped', { who, reason }) })}`);
         break;
       }
       case 'acknowledged':
-        event(r.stepId, `${at}: acknowledged as done by ${operator}`);
-        operatorLog.push(`${at}: step ${text(r.stepId)}: acknowledged as done`);
+        event(r.stepId, `${at}: ${t('report.acknowledgedBy', { operator })}`);
+        operatorLog.push(`${at}: ${t('report.log.acknowledged', { step: text(r.stepId) })}`);
         break;
       case 'decided': {
-        const where = r.runbook ? ` → hand off to runbook ${code(r.runbook)}` : r.goto ? ` → go to step ${code(r.goto)}` : '';
-        event(r.stepId, `${at}: ${operator} chose ${code(r.choice)}${where}`);
-        operatorLog.push(`${at}: decision ${text(r.stepId)}: ${code(r.choice)}${where}`);
+        const where = r.runbook ? t('report.handOff', { runbook: code(r.runbook) }) : r.goto ? t('report.goTo', { step: code(r.goto) }) : '';
+        event(r.stepId, `${at}: ${t('report.chose', { operator, choice: code(r.choice), where })}`);
+        operatorLog.push(`${at}: ${t('report.log.decision', { step: text(r.stepId), choice: code(r.choice), where })}`);
         break;
       }
       case 'in-doubt-resolved': {
         const what = {
-          check: 'run its check',
-          rerun: 'run it again',
-          'mark-done': 'mark it done',
-          abort: 'abort the run',
-          follow: 'wait for it and follow its output',
-          stop: 'stop it (kill its process group)',
+          check: t('report.settle.check'),
+          rerun: t('report.settle.rerun'),
+          'mark-done': t('report.settle.markDone'),
+          abort: t('report.settle.abort'),
+          follow: t('report.settle.follow'),
+          stop: t('report.settle.stop'),
         }[r.action];
-        event(r.stepId, `${at}: in doubt on ${text(r.host)}; ${operator} chose to ${what}`);
-        operatorLog.push(`${at}: step ${text(r.stepId)} on ${text(r.host)} was in doubt: ${operator} chose to ${what}`);
+        event(r.stepId, `${at}: ${t('report.inDoubtChose', { host: text(r.host), operator, what })}`);
+        operatorLog.push(`${at}: ${t('report.log.inDoubtChose', { step: text(r.stepId), host: text(r.host), operator, what })}`);
         break;
       }
       case 'job-started':
         break;
       case 'connection-lost':
-        event(r.stepId, `${at}: the SSH connection to ${text(r.host)} dropped while it ran (${text(r.reason)}): in doubt`);
+        event(r.stepId, `${at}: ${t('report.connectionLost', { host: text(r.host), reason: text(r.reason) })}`);
         break;
       case 'job-checked': {
-        event(r.stepId, `${at}: on resume, the command on ${text(r.host)} ${text(r.detail)}`);
+        event(r.stepId, `${at}: ${t('report.jobChecked', { host: text(r.host), detail: text(r.detail) })}`);
         // Its output after the drop follows as output records of the same execution.
         break;
       }

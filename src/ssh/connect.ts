@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AuthenticationType, Client, ConnectConfig, NextAuthHandler } from 'ssh2';
 import { HostError } from '../exec/types.ts';
+import { t } from '../i18n/index.ts';
 import type { KeyStore } from './keys.ts';
 import { describeKey } from './keys.ts';
 import { fingerprintOf, hostKeyAlgorithmsFor, judgeHostKey, keyTypeOf, knownHostsName, lookupKnownHost } from './known-hosts.ts';
@@ -110,14 +111,10 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
   const where = `${ep.address}:${ep.port}${ctx.via ?? ''}`;
   const attempts = await authAttempts(ep, ctx.keys);
   if (attempts.length === 0) {
-    throw new HostError(
-      ep.host,
-      'no-credentials',
-      `${ep.host}: no way to log in as ${ep.user}@${where}: no identity file and ${ep.agent ? 'no ssh-agent (SSH_AUTH_SOCK is not set)' : 'the agent is off for this host'}`,
-    );
+    throw new HostError(ep.host, 'no-credentials', t(ep.agent ? 'ssh.noCredentials.noAgent' : 'ssh.noCredentials.agentOff', { host: ep.host, user: ep.user, where }));
   }
   const known = await lookupKnownHost(ctx.knownHosts, ep.address, ep.port).catch((err: Error) => {
-    throw new HostError(ep.host, 'host-key-unknown', `${ep.host}: cannot check known_hosts: ${err.message}`);
+    throw new HostError(ep.host, 'host-key-unknown', t('ssh.knownHostsUnreadable', { host: ep.host, error: err.message }));
   });
   // Prefer key types we already know for this host, as OpenSSH does.
   const preferred = [...new Set(known.filter((e) => !e.marker).flatMap((e) => hostKeyAlgorithmsFor(e.keyType)))];
@@ -140,10 +137,10 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
       reject(err);
     };
     const deadline = new ConnectDeadline(ctx.connectTimeoutMs, () =>
-      fail(new HostError(ep.host, 'timeout', `${ep.host}: no SSH answer from ${where} within ${Math.round(ctx.connectTimeoutMs / 1000)} s`)),
+      fail(new HostError(ep.host, 'timeout', t('ssh.timeoutWithin', { host: ep.host, where, seconds: Math.round(ctx.connectTimeoutMs / 1000) }))),
     );
 
-    const onAbort = () => fail(new HostError(ep.host, 'disconnected', `${ep.host}: connecting to ${where} was stopped (the SSH pool is closing)`));
+    const onAbort = () => fail(new HostError(ep.host, 'disconnected', t('ssh.stopped', { host: ep.host, where })));
     if (ctx.signal?.aborted) return onAbort();
     ctx.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -154,21 +151,14 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
       if (verdict.status === 'known') return verify(true);
       const name = knownHostsName(ep.address, ep.port);
       if (verdict.status === 'revoked') {
-        failure = new HostError(
-          ep.host,
-          'host-key-rejected',
-          `${ep.host}: the ${keyType} host key ${fingerprint} of ${name} is marked @revoked in ${verdict.entry.file}:${verdict.entry.line}; refusing to connect`,
-        );
+        failure = new HostError(ep.host, 'host-key-rejected', t('ssh.hostKeyRevoked', { host: ep.host, keyType, fingerprint, name, file: verdict.entry.file, line: verdict.entry.line }));
         return verify(false);
       }
       if (verdict.status === 'changed') {
         failure = new HostError(
           ep.host,
           'host-key-changed',
-          `${ep.host}: HOST KEY CHANGED for ${name}: the server presents ${keyType} ${fingerprint}, ` +
-            `but ${verdict.entry.file}:${verdict.entry.line} has a different ${verdict.entry.keyType} key. ` +
-            `Refusing to connect: this may be a machine-in-the-middle attack or a reinstalled host. ` +
-            `If the change is expected, remove the old entry (ssh-keygen -R '${name}' -f ${verdict.entry.file}).`,
+          t('ssh.hostKeyChanged', { host: ep.host, name, keyType, fingerprint, file: verdict.entry.file, line: verdict.entry.line, knownType: verdict.entry.keyType }),
         );
         return verify(false);
       }
@@ -178,13 +168,13 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
         .then((accepted) => {
           deadline.resume();
           if (!accepted) {
-            failure = new HostError(ep.host, 'host-key-rejected', `${ep.host}: the ${keyType} host key ${fingerprint} of ${where} was not accepted`);
+            failure = new HostError(ep.host, 'host-key-rejected', t('ssh.hostKeyNotAccepted', { host: ep.host, keyType, fingerprint, where }));
             return verify(false);
           }
           verify(true);
         })
         .catch((err: unknown) => {
-          failure = new HostError(ep.host, 'host-key-rejected', `${ep.host}: host key not accepted: ${String(err)}`);
+          failure = new HostError(ep.host, 'host-key-rejected', t('ssh.hostKeyError', { host: ep.host, error: String(err) }));
           verify(false);
         });
     };
@@ -207,19 +197,19 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
     client.on('error', (err: Error & { level?: string; code?: string }) => {
       if (failure) return fail(failure);
       if (err.level === 'client-authentication') {
-        return fail(new HostError(ep.host, 'auth-refused', `${ep.host}: ${ep.user}@${where} refused every key: tried ${tried.join(', ') || 'nothing'}`));
+        return fail(new HostError(ep.host, 'auth-refused', t('ssh.authRefused', { host: ep.host, user: ep.user, where, tried: tried.join(', ') || t('ssh.triedNothing') })));
       }
       if (err.code && UNREACHABLE.has(err.code)) {
-        const why = err.code === 'ECONNREFUSED' ? 'connection refused' : err.code === 'ENOTFOUND' ? 'unknown host name' : err.code;
-        return fail(new HostError(ep.host, 'unreachable', `${ep.host}: cannot reach ${where}: ${why}`));
+        const why = err.code === 'ECONNREFUSED' ? t('ssh.why.refused') : err.code === 'ENOTFOUND' ? t('ssh.why.unknownName') : err.code;
+        return fail(new HostError(ep.host, 'unreachable', t('ssh.unreachable', { host: ep.host, where, why })));
       }
       if (err.code === 'ETIMEDOUT') {
-        return fail(new HostError(ep.host, 'timeout', `${ep.host}: no SSH answer from ${where} (timed out)`));
+        return fail(new HostError(ep.host, 'timeout', t('ssh.timedOut', { host: ep.host, where })));
       }
-      fail(new HostError(ep.host, 'unreachable', `${ep.host}: SSH connection to ${where} failed: ${err.message}`));
+      fail(new HostError(ep.host, 'unreachable', t('ssh.failed', { host: ep.host, where, error: err.message })));
     });
     client.on('close', () => {
-      fail(failure ?? new HostError(ep.host, 'unreachable', `${ep.host}: ${where} closed the connection before login`));
+      fail(failure ?? new HostError(ep.host, 'unreachable', t('ssh.closedBeforeLogin', { host: ep.host, where })));
     });
 
     const config: ConnectConfig = {
@@ -239,7 +229,7 @@ export async function openClient(ep: Endpoint, ctx: ConnectContext): Promise<Cli
     try {
       client.connect(config);
     } catch (err) {
-      fail(new HostError(ep.host, 'unreachable', `${ep.host}: cannot start SSH to ${where}: ${(err as Error).message}`));
+      fail(new HostError(ep.host, 'unreachable', t('ssh.cannotStart', { host: ep.host, where, error: (err as Error).message })));
     }
   });
 }

@@ -5,6 +5,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Client, ClientChannel } from 'ssh2';
 import { HostError, type ExecRequest, type ExecResult, type LongProcess } from '../exec/types.ts';
 import { killCommand, MarkerStripper, newSudoPrompt, parseJobMarker, SudoPromptWatcher, wrapJob, wrapScript, type SudoMode, type WrappedCommand } from './remote-command.ts';
+import { t } from '../i18n/index.ts';
 
 /** OpenSSH allows 10 sessions per connection; keep room for kill channels. */
 const MAX_CONCURRENT_EXECS = 8;
@@ -54,7 +55,8 @@ export function sudoRefusedPassword(host: string, sudo: SudoSetting, stderr: str
     .map((l) => l.trim())
     .filter((l) => l.startsWith('sudo:'))
     .at(-1);
-  return new HostError(host, 'sudo-failed', `${host}: sudo did not accept the password for ${sudo.user ?? 'the login user'}${said ? ` (${said})` : ''}`);
+  const user = sudo.user ?? t('ssh.loginUser');
+  return new HostError(host, 'sudo-failed', said ? t('ssh.sudoRefusedSaid', { host, user, said }) : t('ssh.sudoRefused', { host, user }));
 }
 
 export class HostConnection {
@@ -62,7 +64,7 @@ export class HostConnection {
   private readonly onLost = new Set<(err: HostError) => void>();
   private active = 0;
   private readonly waiting: (() => void)[] = [];
-  private lostReason = 'connection closed';
+  private lostReason = t('ssh.connectionClosed');
 
   constructor(
     readonly host: string,
@@ -89,7 +91,7 @@ export class HostConnection {
         clearTimeout(force);
         resolve();
       });
-      this.lostReason = 'closed by mfs-tui';
+      this.lostReason = t('ssh.closedByUs');
       this.client.end();
     });
   }
@@ -98,7 +100,7 @@ export class HostConnection {
     if (!this.alive) return;
     this.alive = false;
     for (const o of this.owned) o.end();
-    const err = new HostError(this.host, 'disconnected', `${this.host}: SSH connection lost (${this.lostReason})`);
+    const err = new HostError(this.host, 'disconnected', t('ssh.lost', { host: this.host, reason: this.lostReason }));
     for (const cb of [...this.onLost]) cb(err);
   }
 
@@ -127,7 +129,7 @@ export class HostConnection {
   }
 
   private lostError(): HostError {
-    return new HostError(this.host, 'disconnected', `${this.host}: SSH connection lost (${this.lostReason})`);
+    return new HostError(this.host, 'disconnected', t('ssh.lost', { host: this.host, reason: this.lostReason }));
   }
 
   /**
@@ -154,7 +156,7 @@ export class HostConnection {
       } catch (err) {
         if (!this.alive) throw this.lostError();
         if (attempt >= CHANNEL_OPEN_ATTEMPTS) {
-          throw new HostError(this.host, 'channel-refused', `${this.host}: the server refused a new command channel: ${(err as Error).message}`);
+          throw new HostError(this.host, 'channel-refused', t('ssh.channelRefused', { host: this.host, error: (err as Error).message }));
         }
         await new Promise((r) => setTimeout(r, 20 * attempt));
       }
@@ -180,7 +182,7 @@ export class HostConnection {
           ? undefined
           : setTimeout(() => {
               this.onLost.delete(lost);
-              reject(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`));
+              reject(new Error(t('ssh.noAnswerWithin', { seconds: Math.round(timeoutMs / 1000) })));
               channel.close();
             }, timeoutMs);
       const watcher = sudo

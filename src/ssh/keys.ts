@@ -6,6 +6,7 @@ import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
 import { HostError } from '../exec/types.ts';
 import { fingerprintOf } from './known-hosts.ts';
+import { t } from '../i18n/index.ts';
 
 export type PassphrasePrompt = (info: { host: string; keyFile: string }) => Promise<string | undefined>;
 
@@ -33,22 +34,22 @@ export class KeyStore {
     try {
       data = readFileSync(keyFile);
     } catch (err) {
-      throw new HostError(host, 'no-credentials', `${host}: cannot read key file ${keyFile}: ${(err as Error).message}`);
+      throw new HostError(host, 'no-credentials', t('ssh.key.unreadable', { host, file: keyFile, error: (err as Error).message }));
     }
     let parsed = ssh2.utils.parseKey(data);
     if (!(parsed instanceof Error)) return first(parsed);
     if (!/passphrase/i.test(parsed.message)) {
-      throw new HostError(host, 'no-credentials', `${host}: ${keyFile} is not a usable private key (${parsed.message})`);
+      throw new HostError(host, 'no-credentials', t('ssh.key.unusable', { host, file: keyFile, error: parsed.message }));
     }
     for (let attempt = 1; attempt <= PASSPHRASE_ATTEMPTS; attempt++) {
       const passphrase = await this.askPassphrase({ host, keyFile });
       if (passphrase === undefined) {
-        throw new HostError(host, 'no-credentials', `${host}: no passphrase given for key ${keyFile}`);
+        throw new HostError(host, 'no-credentials', t('ssh.key.noPassphrase', { host, file: keyFile }));
       }
       parsed = ssh2.utils.parseKey(data, passphrase);
       if (!(parsed instanceof Error)) return first(parsed);
     }
-    throw new HostError(host, 'no-credentials', `${host}: wrong passphrase for key ${keyFile} (${PASSPHRASE_ATTEMPTS} attempts)`);
+    throw new HostError(host, 'no-credentials', t('ssh.key.wrongPassphrase', { host, file: keyFile, attempts: PASSPHRASE_ATTEMPTS }));
   }
 }
 

@@ -13,11 +13,12 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { othersCanChange } from '../util/trusted-path.ts';
+import { t } from '../i18n/index.ts';
 
 /** Refuses a known_hosts file another user could change: they could plant a host key in it (util/trusted-path.ts). */
 export function assertKnownHostsTrusted(file: string): void {
   const others = othersCanChange(file);
-  if (others) throw new Error(`known_hosts file ${file}: ${others}; it is not trusted`);
+  if (others) throw new Error(t('ssh.knownHostsUntrusted', { file, problem: others }));
 }
 
 export interface KnownHostEntry {

@@ -16,6 +16,7 @@ import { HostConnection, sudoRefusedPassword, type SudoSetting } from './host-co
 import { KeyStore } from './keys.ts';
 import { appendKnownHost, fingerprintOf } from './known-hosts.ts';
 import { followCommand, killCommand, newSudoPrompt, parseProbe, probeCommand, sudoPrefix } from './remote-command.ts';
+import { t } from '../i18n/index.ts';
 
 /** A job probe or kill is a few shell builtins and a walk over /proc. */
 const PROBE_TIMEOUT_MS = 15_000;
@@ -81,7 +82,7 @@ export class SshPool {
 
   private hostNamed(name: string): InventoryHost {
     const host = this.inv.hosts.find((h) => h.name === name);
-    if (!host) throw new Error(`no host named '${name}' in the inventory ${this.inv.file}`);
+    if (!host) throw new Error(t('ssh.noHostNamed', { name, file: this.inv.file }));
     return host;
   }
 
@@ -123,7 +124,8 @@ export class SshPool {
     const { conn, sudo } = await this.ready(host);
     const known = 'pgid' in job ? job : undefined;
     const r = await conn.quickAs(sudo, (prompt) => probeCommand(job.id, known?.dir, from, sudo.mode, prompt), PROBE_TIMEOUT_MS);
-    if (r.exitCode !== 0) throw new HostError(host.name, 'sudo-failed', `${host.name}: cannot look at job ${job.id}: ${firstLine(r.stderr) || `exit ${r.exitCode}`}`);
+    if (r.exitCode !== 0)
+      throw new HostError(host.name, 'sudo-failed', t('ssh.jobUnreadable', { host: host.name, job: job.id, error: firstLine(r.stderr) || t('ssh.exit', { code: String(r.exitCode) }) }));
     return parseProbe(job.id, known, r.stdout, r.stderr);
   }
 
@@ -239,7 +241,7 @@ export class SshPool {
   }
 
   private connection(host: InventoryHost): Promise<HostConnection> {
-    if (this.closed) return Promise.reject(new HostError(host.name, 'disconnected', `${host.name}: the SSH pool is closed`));
+    if (this.closed) return Promise.reject(new HostError(host.name, 'disconnected', t('ssh.poolClosed', { host: host.name })));
     const refused = this.refusal(host);
     if (refused) return Promise.reject(refused);
     const key = this.loginKey(host);
@@ -335,7 +337,7 @@ export class SshPool {
     const conn = new HostConnection(host.name, client, owned);
     if (this.closed) {
       await conn.close();
-      throw new HostError(host.name, 'disconnected', `${host.name}: the SSH pool is closed`);
+      throw new HostError(host.name, 'disconnected', t('ssh.poolClosed', { host: host.name }));
     }
     this.connections.set(key, conn);
     return conn;
@@ -345,7 +347,7 @@ export class SshPool {
   private async jumpEndpoint(host: InventoryHost): Promise<Endpoint> {
     const spec = host.proxyJump!;
     if (spec.includes(',')) {
-      throw new HostError(host.name, 'unreachable', `${host.name}: ProxyJump with several hops (${spec}) is not supported; use one jump host`);
+      throw new HostError(host.name, 'unreachable', t('ssh.proxyJumpHops', { host: host.name, spec }));
     }
     const known = this.inv.hosts.find((h) => h.name === spec);
     if (known) {
@@ -360,7 +362,7 @@ export class SshPool {
       port: m[3] !== undefined ? Number(m[3]) : undefined,
       configFile: this.inv.sshConfig,
     }).catch((err: Error) => {
-      throw new HostError(host.name, 'unreachable', `${host.name}: cannot resolve jump host ${spec}: ${err.message}`);
+      throw new HostError(host.name, 'unreachable', t('ssh.jumpUnresolved', { host: host.name, spec, error: err.message }));
     });
     return { host: name, address: r.hostname, port: r.port, user: r.user, identityFile: r.identityFiles[0] ?? host.identityFile, agent: true };
   }
@@ -396,7 +398,7 @@ export class SshPool {
     });
     if (probe.exitCode === 0) return { mode: 'nopasswd', user: host.user };
     if (probe.exitCode === 127) {
-      throw new HostError(host.name, 'sudo-failed', `${host.name}: become is set but sudo is not installed`);
+      throw new HostError(host.name, 'sudo-failed', t('ssh.sudoMissing', { host: host.name }));
     }
     if (!/password/i.test(probe.stderr)) {
       // E.g. `Defaults requiretty`: "sorry, you must have a tty to run sudo".
@@ -404,7 +406,7 @@ export class SshPool {
     }
     const password = await this.prompts.sudoPassword({ host: host.name, user: host.user });
     if (password === undefined) {
-      throw new HostError(host.name, 'sudo-failed', `${host.name}: no sudo password given for ${host.user}`);
+      throw new HostError(host.name, 'sudo-failed', t('ssh.noSudoPassword', { host: host.name, user: host.user }));
     }
     const setting: SudoSetting = { mode: 'password', password, user: host.user };
     // -k: this one check must ask, so a wrong password shows now; it is written once, only when sudo asks.
@@ -413,7 +415,7 @@ export class SshPool {
       .quick(`sudo -k ${sudoPrefix('password', prompt).slice('sudo '.length)}/bin/sh -c 'exit 0'`, { timeoutMs: this.sudoCheckMs, sudo: { prompt, password } })
       .catch((err: Error) => {
         if (err instanceof HostError) throw err;
-        throw new HostError(host.name, 'sudo-failed', `${host.name}: sudo with the password gave ${err.message}`);
+        throw new HostError(host.name, 'sudo-failed', t('ssh.sudoGave', { host: host.name, error: err.message }));
       });
     if (check.exitCode !== 0) throw sudoRefusedPassword(host.name, setting, check.stderr);
     return setting;

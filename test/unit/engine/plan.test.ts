@@ -42,7 +42,7 @@ describe('resolveTargets', () => {
   it('an optional role (`on=cgi?`) with no host is no problem: the step has no hosts, and is skipped', () => {
     const t = parseTarget('cgi?');
     assert.deepEqual(t, { kind: 'role', role: 'cgi', optional: true });
-    assert.deepEqual(hostsOf([t as TargetSpec]), { hosts: [], problems: [] });
+    assert.deepEqual(hostsOf([t as TargetSpec]), { hosts: [], problems: [], notHosts: [] });
     assert.deepEqual(hostsOf([parseTarget('chunkserver?') as TargetSpec]).hosts, ['cs1', 'cs2']);
     assert.ok('error' in parseTarget('nosuchrole?'));
     assert.equal(targetsKey([t as TargetSpec]) === targetsKey([parseTarget('cgi') as TargetSpec]), false, 'optional and required are different targets');

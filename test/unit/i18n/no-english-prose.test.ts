@@ -25,6 +25,15 @@ const TRANSLATED = [
   'src/drill/verdict.ts',
   'src/drill/debrief.ts',
   ...['break', 'deps', 'down', 'hosts', 'lock', 'net', 'preflight', 'ssh', 'status', 'systemd-host', 'up'].map((m) => `src/lab/${m}.ts`),
+  'src/engine',
+  'app/cli/event-printer.ts',
+  'src/journal/report.ts',
+  'src/ssh/connect.ts',
+  'src/ssh/pool.ts',
+  'src/ssh/host-connection.ts',
+  'src/ssh/keys.ts',
+  'src/ssh/known-hosts.ts',
+  'src/cluster/session.ts',
 ];
 
 function sourceFiles(path: string): string[] {
