@@ -140,7 +140,7 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
         .then(make)
         .then(
           (ctrl) => setScreen({ kind: 'runner', ctrl, title }),
-          (error: unknown) => home(`Could not open "${title}": ${errorMessage(error)}`),
+          (error: unknown) => home(t('app.cannotOpen', { title, error: errorMessage(error) })),
         );
     },
     [home],
@@ -159,11 +159,11 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
   const pick = useCallback(
     (runbookId: string, prefill?: Record<string, string>, from?: PickedFrom) => {
       const runbook = runbooks.find((r) => r.id === runbookId);
-      if (!runbook) return home(`There is no runbook "${runbookId}".`);
+      if (!runbook) return home(t('app.noRunbook', { id: runbookId }));
       // A runbook with problems never starts: the list shows it greyed with them.
       const problems = runbook.problems ?? [];
       if (problems.length > 0)
-        return home(`"${runbook.title}" cannot run until fixed:\n${problems.slice(0, 3).join('\n')}${problems.length > 3 ? `\n(${problems.length - 3} more: mfs-tui validate)` : ''}`);
+        return home(`${t('app.cannotRun', { title: runbook.title })}\n${problems.slice(0, 3).join('\n')}${problems.length > 3 ? `\n${t('app.moreProblems', { count: problems.length - 3 })}` : ''}`);
       if (cluster && needsClusterCheck(runbook.risk, clusterChoice, clusterConfirmed.current)) setScreen({ kind: 'cluster-check', runbook, prefill, from });
       else proceed(runbook, prefill, from);
     },
@@ -176,7 +176,7 @@ function CurrentScreen(props: AppProps & { reservedRows: number }): ReactNode {
   useEffect(() => {
     if (!initialRun || ranInitial.current) return;
     ranInitial.current = true;
-    pick(initialRun.runbookId, initialRun.inputs, { label: 'the command line' });
+    pick(initialRun.runbookId, initialRun.inputs, { label: t('app.commandLine') });
   }, [initialRun, pick]);
 
   const resume = useCallback(

@@ -32,13 +32,9 @@ export async function findRunbook(ref: string, g: GlobalOptions): Promise<Runboo
 export async function openRecordedRun(runId: string, g: GlobalOptions): Promise<{ runId: string; runbook: Runbook; inventory: Inventory }> {
   const [{ findRun }, { readJournal }, { loadInventory }] = await Promise.all([import('../../src/journal/list.ts'), import('../../src/journal/read.ts'), import('../../src/inventory/load.ts')]);
   const summary = findRun(runId);
-  if (summary.status === 'damaged')
-    throw new UserError(
-      `run ${summary.runId} cannot be resumed: its journal is damaged (${summary.damage}); nothing was run or repaired. \`mfs-tui report ${summary.runId}\` writes what is readable.`,
-      EXIT.failed,
-    );
+  if (summary.status === 'damaged') throw new UserError(t('openRun.damaged', { runId: summary.runId, damage: summary.damage ?? '' }), EXIT.failed);
   if (summary.status === 'finished') {
-    const how = summary.outcome ?? 'its run-finished record is torn: the process stopped while writing it, after the run had ended';
+    const how = summary.outcome ?? t('openRun.tornFinish');
     throw new UserError(t('cli.resume.alreadyFinished', { run: summary.runId, how }), EXIT.failed);
   }
   const first = readJournal(summary.file).records[0];

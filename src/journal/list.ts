@@ -6,6 +6,7 @@ import { runsDir } from '../state/paths.ts';
 import { recordShapeProblem } from './schema.ts';
 import type { JournalRecord } from './types.ts';
 import { JournalError } from './writer.ts';
+import { t } from '../i18n/index.ts';
 
 export interface RunSummary {
   runId: string;
@@ -51,13 +52,13 @@ function parseLine(line: string): JournalRecord | undefined {
 
 /** Why the first record cannot name this run (read from the file `runId` names), or undefined. */
 function firstRecordProblem(first: JournalRecord | undefined, runId: string): string | undefined {
-  if (!first) return 'the first line is not a readable run-started record';
-  if (first.type !== 'run-started') return `the first record is ${first.type}, not run-started`;
+  if (!first) return t('journal.firstUnreadable');
+  if (first.type !== 'run-started') return t('journal.firstIs', { type: first.type });
   const shape = recordShapeProblem('run-started', first);
   if (shape) return shape;
   // Resume and report open the file by this id: a record naming another run would send them elsewhere.
-  if (first.runId !== runId) return `the first record names run '${first.runId}', not this file's`;
-  if (typeof first.ts !== 'string') return 'the first record has no time';
+  if (first.runId !== runId) return t('journal.otherRun', { runId: String(first.runId) });
+  if (typeof first.ts !== 'string') return t('journal.noTime');
   return undefined;
 }
 
@@ -162,7 +163,7 @@ export function findRun(idOrPrefix: string, dir: string = runsDir()): RunSummary
   if (exact) return exact;
   const matches = runs.filter((r) => r.runId.startsWith(idOrPrefix));
   if (matches.length === 1) return matches[0]!;
-  if (matches.length === 0) throw new JournalError(`no run '${idOrPrefix}' in ${dir}`);
+  if (matches.length === 0) throw new JournalError(t('journal.noRun', { run: idOrPrefix, dir }));
   throw new JournalError(
     `'${idOrPrefix}' matches ${matches.length} runs: ${matches
       .slice(0, 5)

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { recordShapeProblem } from './schema.ts';
 import type { JournalRecord, JournalRecordType } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 const RECORD_TYPES: ReadonlySet<JournalRecordType> = new Set<JournalRecordType>([
   'run-started',
@@ -39,9 +40,9 @@ export interface JournalRead {
 function recordProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
   const r = value as Record<string, unknown>;
-  if (typeof r.type !== 'string' || !RECORD_TYPES.has(r.type as JournalRecordType)) return `unknown record type ${JSON.stringify(r.type)}`;
-  if (typeof r.seq !== 'number' || !Number.isInteger(r.seq)) return 'no seq number';
-  if (typeof r.ts !== 'string') return 'no ts';
+  if (typeof r.type !== 'string' || !RECORD_TYPES.has(r.type as JournalRecordType)) return t('journal.unknownType', { type: JSON.stringify(r.type) });
+  if (typeof r.seq !== 'number' || !Number.isInteger(r.seq)) return t('journal.noSeq');
+  if (typeof r.ts !== 'string') return t('journal.noTs');
   return recordShapeProblem(r.type as JournalRecordType, r);
 }
 
@@ -66,18 +67,20 @@ export function parseJournal(text: string, file: string): JournalRead {
     const lineBytes = Buffer.byteLength(line);
     const lineEnd = bytePos + lineBytes + (nl === -1 ? 0 : 1);
     if (line.trim() === '') {
-      if (!isLast) problems.push(`${file}:${lineNo}: empty line in the middle of the journal`);
+      if (!isLast) problems.push(t('journal.emptyLine', { file, line: lineNo }));
       offset = next;
       bytePos = lineEnd;
       continue;
     }
     let problem: string | undefined;
     let value: unknown;
+    let notJson = false;
     try {
       value = JSON.parse(line);
       problem = recordProblem(value);
     } catch {
-      problem = 'not valid JSON';
+      notJson = true;
+      problem = t('journal.notJson');
     }
     if (problem === undefined && nl === -1) {
       // A whole record without its newline: keep it; the writer adds the newline before appending.
@@ -88,7 +91,7 @@ export function parseJournal(text: string, file: string): JournalRead {
       records.push(value as JournalRecord);
       lines.push(lineNo);
       goodBytes = lineEnd;
-    } else if (isLast && problem === 'not valid JSON') {
+    } else if (isLast && notJson) {
       torn = { line: lineNo, text: line };
     } else {
       problems.push(`${file}:${lineNo}: ${problem}: ${line.length > 80 ? `${line.slice(0, 80)}…` : line}`);
@@ -99,12 +102,12 @@ export function parseJournal(text: string, file: string): JournalRead {
   let expected = 1;
   for (const [i, r] of records.entries()) {
     if (r.seq !== expected) {
-      problems.push(`${file}:${lines[i]}: record seq ${r.seq} follows seq ${expected - 1}: ${r.seq > expected ? 'records are missing' : 'records are out of order'}`);
+      problems.push(t(r.seq > expected ? 'journal.missing' : 'journal.outOfOrder', { file, line: String(lines[i]), seq: r.seq, previous: expected - 1 }));
       break;
     }
     expected++;
   }
-  if (records.length > 0 && records[0]!.type !== 'run-started') problems.push(`${file}:1: the first record is ${records[0]!.type}, not run-started`);
+  if (records.length > 0 && records[0]!.type !== 'run-started') problems.push(t('journal.firstNotStarted', { file, type: records[0]!.type }));
   return { records, torn, goodBytes, problems };
 }
 

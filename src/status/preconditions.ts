@@ -2,18 +2,27 @@
 // against the poller's snapshot before the step; the runner shows unmet ones and refuses a
 // dangerous step while any is unmet. Stale or missing data never counts as met.
 import { answeringMasters, formatAge, vipHolders, vipMaster, type ClusterStatus } from './model.ts';
+import { t, type MessageKey } from '../i18n/index.ts';
 
+const and = () => t('precondition.and');
+
+/** Each precondition's name and the message that says what it means. */
 export const STATUS_PRECONDITIONS = {
-  'no-split-brain': 'no two hosts hold the VIP and no two masters answer',
+  'no-split-brain': 'precondition.noSplitBrain',
   // The names a runbook's `requires=` uses (src/runbook/attributes.ts REQUIREMENTS):
-  'vip-held': 'exactly one master candidate holds the VIP',
-  'master-running': 'the VIP holder runs mfsmaster and it answers through the VIP',
-  'vip-held-by-running-master': 'exactly one host holds the VIP and an mfsmaster runs there and answers',
-  'master-answering': 'a master answers mfscli through the VIP',
-  'no-missing-chunks': 'no chunk is missing or endangered',
-  'all-chunkservers-connected': 'the master lists no disconnected chunkserver',
-  'hosts-fresh': 'every host answered the status probe recently',
-} as const;
+  'vip-held': 'precondition.vipHeld',
+  'master-running': 'precondition.masterRunning',
+  'vip-held-by-running-master': 'precondition.vipHeldByRunningMaster',
+  'master-answering': 'precondition.masterAnswering',
+  'no-missing-chunks': 'precondition.noMissingChunks',
+  'all-chunkservers-connected': 'precondition.allChunkserversConnected',
+  'hosts-fresh': 'precondition.hostsFresh',
+} as const satisfies Record<string, MessageKey>;
+
+/** What a precondition means, in the operator's language. */
+export function preconditionMeaning(name: StatusPrecondition): string {
+  return t(STATUS_PRECONDITIONS[name]);
+}
 export type StatusPrecondition = keyof typeof STATUS_PRECONDITIONS;
 
 export interface PreconditionResult {
@@ -36,47 +45,49 @@ export function checkPrecondition(s: ClusterStatus, name: StatusPrecondition): P
   const mfsUnknown = !s.mfs.viaVip || s.mfs.stale;
   switch (name) {
     case 'no-split-brain': {
-      if (staleCandidates.length) return r(false, `not known: no fresh status from ${staleCandidates.join(', ')}`);
+      if (staleCandidates.length) return r(false, t('precondition.notFresh', { hosts: staleCandidates.join(', ') }));
       const holders = vipHolders(s).map((h) => h.name);
-      if (holders.length > 1) return r(false, `${holders.join(' and ')} all hold the VIP`);
+      if (holders.length > 1) return r(false, t('precondition.allHoldVip', { hosts: holders.join(and()) }));
       const masters = answeringMasters(s).map((c) => c.host);
-      if (masters.length > 1) return r(false, `masters answer on ${masters.join(' and ')}`);
-      return r(true, holders.length ? `VIP on ${holders[0]}` : 'nobody holds the VIP');
+      if (masters.length > 1) return r(false, t('precondition.mastersAnswerOn', { hosts: masters.join(and()) }));
+      return r(true, holders.length ? t('precondition.vipOn', { host: holders[0]! }) : t('precondition.nobodyHoldsVip'));
     }
     case 'vip-held': {
-      if (staleCandidates.length) return r(false, `not known: no fresh status from ${staleCandidates.join(', ')}`);
+      if (staleCandidates.length) return r(false, t('precondition.notFresh', { hosts: staleCandidates.join(', ') }));
       const holders = vipHolders(s).map((h) => h.name);
-      if (holders.length === 1) return r(true, `VIP on ${holders[0]}`);
-      return r(false, holders.length ? `${holders.join(' and ')} all hold the VIP` : 'nobody holds the VIP');
+      if (holders.length === 1) return r(true, t('precondition.vipOn', { host: holders[0]! }));
+      return r(false, holders.length ? t('precondition.allHoldVip', { hosts: holders.join(and()) }) : t('precondition.nobodyHoldsVip'));
     }
     case 'master-running':
     case 'vip-held-by-running-master': {
-      if (staleCandidates.length) return r(false, `not known: no fresh status from ${staleCandidates.join(', ')}`);
+      if (staleCandidates.length) return r(false, t('precondition.notFresh', { hosts: staleCandidates.join(', ') }));
       const holders = vipHolders(s);
-      if (holders.length !== 1) return r(false, holders.length ? `${holders.map((h) => h.name).join(' and ')} all hold the VIP` : 'nobody holds the VIP');
+      if (holders.length !== 1) return r(false, holders.length ? t('precondition.allHoldVip', { hosts: holders.map((h) => h.name).join(and()) }) : t('precondition.nobodyHoldsVip'));
       const h = holders[0]!;
-      if (h.probe!.daemons.mfsmaster.length === 0) return r(false, `${h.name} holds the VIP but runs no mfsmaster`);
-      if (mfsUnknown) return r(false, `not known: no fresh mfscli answer${s.mfs.error ? ` (${s.mfs.error})` : ''}`);
-      if (!vipMaster(s)) return r(false, `${h.name} runs mfsmaster but it does not answer on the VIP`);
-      return r(true, `${h.name} holds the VIP and its master answers`);
+      if (h.probe!.daemons.mfsmaster.length === 0) return r(false, t('precondition.holdsVipNoMaster', { host: h.name }));
+      if (mfsUnknown) return r(false, s.mfs.error ? t('precondition.noMfscliError', { error: s.mfs.error }) : t('precondition.noMfscli'));
+      if (!vipMaster(s)) return r(false, t('precondition.masterSilent', { host: h.name }));
+      return r(true, t('precondition.masterAnswers', { host: h.name }));
     }
     case 'master-answering':
-      if (mfsUnknown) return r(false, `not known: no fresh mfscli answer${s.mfs.ageMs !== undefined ? ` for ${formatAge(s.mfs.ageMs)}` : ''}`);
-      return vipMaster(s) ? r(true, 'the master answers through the VIP') : r(false, 'no master answers through the VIP');
+      if (mfsUnknown) return r(false, s.mfs.ageMs !== undefined ? t('precondition.noMfscliFor', { age: formatAge(s.mfs.ageMs) }) : t('precondition.noMfscli'));
+      return vipMaster(s) ? r(true, t('precondition.answersViaVip')) : r(false, t('precondition.noAnswerViaVip'));
     case 'no-missing-chunks': {
       const c = mfsUnknown ? undefined : s.mfs.viaVip!.chunkClasses;
-      if (!c) return r(false, 'not known: no chunk matrix from the master');
-      if (c.missing || c.endangered) return r(false, `${c.missing} missing and ${c.endangered} endangered chunks`);
-      return r(true, 'no missing or endangered chunks');
+      if (!c) return r(false, t('precondition.noChunkMatrix'));
+      if (c.missing || c.endangered) return r(false, t('precondition.chunksAtRisk', { missing: c.missing, endangered: c.endangered }));
+      return r(true, t('precondition.noChunksAtRisk'));
     }
     case 'all-chunkservers-connected': {
-      if (mfsUnknown || s.mfs.viaVip!.noMaster) return r(false, 'not known: no chunkserver list from the master');
+      if (mfsUnknown || s.mfs.viaVip!.noMaster) return r(false, t('precondition.noChunkserverList'));
       const d = s.mfs.viaVip!.disconnected;
-      return d.length ? r(false, `disconnected: ${d.map((x) => `${x.ip}:${x.port}`).join(', ')}`) : r(true, `${s.mfs.viaVip!.chunkservers.length} chunkservers connected`);
+      return d.length
+        ? r(false, t('precondition.disconnected', { servers: d.map((x) => `${x.ip}:${x.port}`).join(', ') }))
+        : r(true, t('precondition.connected', { count: s.mfs.viaVip!.chunkservers.length }));
     }
     case 'hosts-fresh': {
       const stale = s.hosts.filter((h) => h.stale || !h.probe);
-      return stale.length ? r(false, `no fresh status from ${stale.map((h) => `${h.name} (${formatAge(h.ageMs)})`).join(', ')}`) : r(true, 'every host answered');
+      return stale.length ? r(false, t('precondition.staleHosts', { hosts: stale.map((h) => `${h.name} (${formatAge(h.ageMs)})`).join(', ') })) : r(true, t('precondition.allFresh'));
     }
   }
 }
@@ -86,6 +97,6 @@ export function checkPreconditions(s: ClusterStatus, names: readonly string[]): 
   return names.map((n) =>
     isStatusPrecondition(n)
       ? checkPrecondition(s, n)
-      : { name: n as StatusPrecondition, met: false, detail: `unknown status precondition '${n}' (known: ${Object.keys(STATUS_PRECONDITIONS).join(', ')})` },
+      : { name: n as StatusPrecondition, met: false, detail: t('precondition.unknown', { name: n, known: Object.keys(STATUS_PRECONDITIONS).join(', ') }) },
   );
 }

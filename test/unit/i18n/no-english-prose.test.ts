@@ -34,6 +34,11 @@ const TRANSLATED = [
   'src/ssh/keys.ts',
   'src/ssh/known-hosts.ts',
   'src/cluster/session.ts',
+  'src/status/preconditions.ts',
+  'src/journal/read.ts',
+  'src/journal/list.ts',
+  'app/cli/open-run.ts',
+  'screens/App.tsx',
 ];
 
 function sourceFiles(path: string): string[] {
