@@ -167,6 +167,7 @@ export const enTriage = {
   'triage.failover.promotionFailed': "{{host}}'s role script says its promotion FAILED {{seconds}} s ago (read /var/log/mfs-ha.log there)",
   'triage.failover.anchorMadeMaster': 'keepalived made {{host}} MASTER at {{at}} (the VIP moved {{seconds}} s ago)',
   'triage.failover.anchorPromoting': "{{host}}'s role script has been promoting for {{seconds}} s",
+  'triage.failover.anchorVipBeforeDump': '{{host}} holds the VIP while its keepalived state still read BACKUP (it became MASTER between the two reads); no master since {{since}}',
   'triage.failover.masterWithVipSinceStarting': 'MASTER with the VIP since {{since}}; mfsmaster starting, not answering yet',
   'triage.failover.masterWithVipSinceNotRunning': 'MASTER with the VIP since {{since}}; mfsmaster not running yet',
   'triage.failover.masterWithVipStarting': 'MASTER with the VIP; mfsmaster starting, not answering yet',

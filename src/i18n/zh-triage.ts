@@ -162,6 +162,7 @@ export const zhTriage: { readonly [K in Exclude<keyof typeof enTriage, OtherThan
   'triage.failover.promotionFailed': '{{host}} 的角色脚本报告 {{seconds}} 秒前提升失败（FAILED；请看那里的 /var/log/mfs-ha.log）',
   'triage.failover.anchorMadeMaster': 'keepalived 在 {{at}} 把 {{host}} 设为 MASTER（VIP 在 {{seconds}} 秒前移动）',
   'triage.failover.anchorPromoting': '{{host}} 的角色脚本已提升了 {{seconds}} 秒',
+  'triage.failover.anchorVipBeforeDump': '{{host}} 已持有 VIP，而它的 keepalived 状态读到的仍是 BACKUP（两次读取之间刚成为 MASTER）；自 {{since}} 起没有 master',
   'triage.failover.masterWithVipSinceStarting': '自 {{since}} 起为 MASTER 并持有 VIP；mfsmaster 正在启动，尚未应答',
   'triage.failover.masterWithVipSinceNotRunning': '自 {{since}} 起为 MASTER 并持有 VIP；mfsmaster 尚未运行',
   'triage.failover.masterWithVipStarting': '为 MASTER 并持有 VIP；mfsmaster 正在启动，尚未应答',

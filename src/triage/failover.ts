@@ -61,8 +61,12 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
   // (The state dump may lag the VIP by a tick: a VIP holder whose role script says PROMOTING counts too.)
   // Its master may already be running (mfsmaster -a restore, then start) but does not answer yet.
   const answers = (c: HostStatus) => !!status.mfs.candidates.find((x) => x.host === c.name)?.master?.answering && !status.mfs.stale;
-  for (const h of candidates.filter((c) => known(c) && c.probe!.holdsVip && (vrrp(c)?.state === 'MASTER' || c.probe!.haRole?.role === 'PROMOTING') && !answers(c))) {
-    if (!haInstance(h.probe!.keepalivedConf)) continue;
+  // The VIP already on a host whose state dump (taken a moment before `ip addr`) says BACKUP and
+  // whose role script has not begun: keepalived made it MASTER between the two reads (CI saw it).
+  const dumpBehindVip = (c: HostStatus) => vrrp(c)?.state === 'BACKUP' && ['BACKUP', 'FAULT', 'STOP', undefined].includes(c.probe!.haRole?.role);
+  for (const h of candidates.filter((c) => known(c) && c.probe!.holdsVip && (vrrp(c)?.state === 'MASTER' || c.probe!.haRole?.role === 'PROMOTING' || dumpBehindVip(c)) && !answers(c))) {
+    const inst = haInstance(h.probe!.keepalivedConf);
+    if (!inst) continue;
     const roleFile = h.probe!.haRole;
     if (roleFile?.role === 'FAILED') {
       return {
@@ -75,9 +79,13 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
     const recent = tr !== undefined && nowS - tr <= role.s + FAILOVER_SLACK_S;
     // PROMOTING: the role script runs. MASTER just now with the notify still ahead (role BACKUP/FAULT/none): about to run.
     // Role MASTER, or MASTER for long: its master ran and died (the dead-master case below).
-    const promoting = (roleFile?.role === 'PROMOTING' && roleFile.ageS <= PROMOTION_CAP_S) || (recent && roleFile?.role !== 'MASTER');
+    // A dump behind the VIP counts from when this poller first saw no master, for as long as a
+    // takeover and a role script take: a holder that stays BACKUP longer is judged as below.
+    const behindSince = dumpBehindVip(h) ? (status.mfs.noMasterSince ?? status.at) : undefined;
+    const behind = behindSince !== undefined && status.at - behindSince <= (masterDownIntervalS(inst) + role.s + FAILOVER_SLACK_S) * 1000;
+    const promoting = (roleFile?.role === 'PROMOTING' && roleFile.ageS <= PROMOTION_CAP_S) || (recent && roleFile?.role !== 'MASTER') || behind;
     if (!promoting) continue;
-    const anchorAt = tr !== undefined ? tr * 1000 : status.at - roleFile!.ageS * 1000;
+    const anchorAt = tr !== undefined ? tr * 1000 : roleFile?.role === 'PROMOTING' ? status.at - roleFile.ageS * 1000 : behindSince!;
     const window: FailoverWindow = {
       from: candidates.find((c) => c !== h)?.name,
       to: h.name,
@@ -88,7 +96,9 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
       anchor:
         tr !== undefined
           ? t('triage.failover.anchorMadeMaster', { host: h.name, at: iso(tr * 1000), seconds: fmt(nowS - tr) })
-          : t('triage.failover.anchorPromoting', { host: h.name, seconds: roleFile!.ageS }),
+          : roleFile?.role === 'PROMOTING'
+            ? t('triage.failover.anchorPromoting', { host: h.name, seconds: roleFile.ageS })
+            : t('triage.failover.anchorVipBeforeDump', { host: h.name, since: iso(anchorAt) }),
       // A role script still PROMOTING is waited for (up to PROMOTION_CAP_S), even past the usual time.
       deadlineAt: Math.max(anchorAt + (role.s + FAILOVER_SLACK_S) * 1000, roleFile?.role === 'PROMOTING' ? status.at + FAILOVER_SLACK_S * 1000 : 0),
       evidence: [

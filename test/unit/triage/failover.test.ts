@@ -237,6 +237,21 @@ describe('a failover under way is not an outage', () => {
     assert.deepEqual(recovery(r), []);
   });
 
+  it('m2 holds the VIP while its state dump still says BACKUP and its role script has not begun (keepalived moved between the two reads): under way; still so after the window: judged as a dead master', async () => {
+    // CI (triage-lab, kill -9 of m1's master): the VIP was on m2 in `ip addr` while the state
+    // dump taken just before said BACKUP and /run/mfs-ha.role still BACKUP; triage took m2 for the dead master.
+    const s = await snapshot(
+      set(set(ha(), 'm1', { daemons: ['keepalived', 'mfsmetalogger'], vip: false, vrrp: 'FAULT', vrrpSince: nowS() - 1 }), 'm2', { vip: true, vrrp: 'BACKUP', daemons: ['keepalived'] }),
+    );
+    const r = triage(s, runbooks);
+    const f = find(r, 'failover-under-way');
+    assert.equal(f.failover!.to, 'm2');
+    assert.match(f.failover!.anchor, /m2 holds the VIP while its keepalived state still read BACKUP/);
+    assert.deepEqual(recovery(r), []);
+    const stuck = { ...s, mfs: { ...s.mfs, noMasterSince: s.at - 120_000 } };
+    assert.ok(!codes(triage(stuck, runbooks)).includes('failover-under-way'), 'a holder that stays BACKUP for two minutes is not a failover under way');
+  });
+
   it("after a lose-master failover, m1's new master started 4 s ago and does not answer yet: no rebuild-master for the lost m2 until it does", async () => {
     const hs = set(set(ha(), 'm2', { fail: 'connect ECONNREFUSED 10.251.9.2:22' }), 'm1', { uptimeS: 4 });
     const r = triage(await snapshot(hs), runbooks);
