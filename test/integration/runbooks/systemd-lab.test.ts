@@ -1,13 +1,17 @@
-// The practice cluster on systemd hosts (`lab up --init systemd`), built by the operator
-// `ops` through sudo (password on a descriptor, as CI gives it): every host boots systemd 252
-// as PID 1 on its private root; lab up builds the cluster by running install-cluster and
-// keepalived-ha as ops, which take their systemd forms there (the Debian packages' units and
-// the seeds' firewall, checked from outside); then health-check, restart-daemon and power-cut
-// through the real CLI (as root here: their runs as ops on systemd hosts are not proved yet),
-// with the outside checks of the other lab tests (mfscli through the VIP, daemons by PID,
-// every file read back with its checksum). Marker files in the machine's own /tmp, /etc and
-// /var must survive all of it and `lab down`: systemd's sysinit units act on the root they
-// see, and once emptied a machine's /tmp.
+// The practice cluster on systemd hosts (`lab up --init systemd`), run by the operator `ops`
+// through sudo (password on a descriptor, as CI gives it), end to end on one lab: every host
+// boots systemd 252 as PID 1 on its private root; lab up builds the cluster by running
+// install-cluster and keepalived-ha as ops, which take their systemd forms there (the
+// Debian packages' units); then through the real CLI, as ops: health-check, restart-daemon,
+// planned-restart, monitoring (a systemd timer), power-cut after a kill -9 of the master,
+// keepalived-ha's fault matrix (kill -9, unplug, silent partition with a writer, 0
+// acknowledged files lost), rebuild-master with ssh-trust, unison-sync and keepalived-ha for
+// the new pair after the master's host is lost (the firewall opened on the promoted spare), and lost-master with no keepalived left to fail over. Each with the
+// outside checks of the other lab tests (mfscli through the VIP, daemons by PID, every file
+// read back with its checksum, the metadata version never going back). Marker files in the
+// machine's own /tmp, /etc and /var must survive all of it and `lab down`: systemd's
+// sysinit units act on the root they see, and once emptied a machine's /tmp.
+// One lab for all of it: a lab up as ops on systemd hosts is the slow part.
 // Needs `npm run build` (bin/mfs-tui runs the bundle).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -21,10 +25,13 @@ import { labBreak, labDown } from '../../../src/lab/index.ts';
 import { processName, waitFor } from '../../../src/lab/proc.ts';
 import { readState } from '../../../src/lab/state.ts';
 import { labCgroupDir } from '../../../src/lab/systemd-host.ts';
+import { assertNothingLost, killActiveMaster, partitionActiveMaster, startWriter, stopWriter, unplugActiveMaster, type FaultRow } from '../../support/fault-matrix.ts';
 import { assertNothingLeft } from '../../support/lab.ts';
 import {
+  VIP,
   assertClusterHealthy,
   assertFilesIntact,
+  haLogs,
   hostState,
   inventory,
   lab,
@@ -33,6 +40,7 @@ import {
   onHost,
   pidsOf,
   runRunbook,
+  settledHolder,
   startLab,
   stopLab,
   tryOnHost,
@@ -43,7 +51,9 @@ import {
 const BIN = fileURLToPath(new URL('../../../bin/mfs-tui', import.meta.url));
 const MARKERS = ['/tmp', '/etc', '/var'].map((d) => path.join(d, `mfs-tui-systemd-lab-marker-${process.pid}`));
 const MARK = crypto.randomBytes(16).toString('hex');
-const METALOGGERS = ['10.77.0.12', '10.77.0.13'];
+const ML = '10.77.0.13';
+const SPARE = '10.77.0.15';
+const TEXTFILE_DIR = '/run/node-exporter-textfile';
 let up = false;
 
 /** The mount of `/` as a process sees it (from /proc/PID/mountinfo): its file system type. */
@@ -66,8 +76,6 @@ function unitState(host: string, unit: string): Record<string, string> {
 }
 
 const address = (host: string) => hostState(host).address;
-/** The runbooks below log in as root (their runs as ops on systemd hosts are not proved yet: see bench/RESULTS.md); lab up ran as ops. */
-const asRoot = () => inventory({}, [], 'inventory-runbooks-root.yaml', 'root');
 
 /** A TCP connection from this machine (outside every host) opens within `ms`. */
 function tcpOpen(host: string, port: number, ms: number): Promise<boolean> {
@@ -81,6 +89,49 @@ function tcpOpen(host: string, port: number, ms: number): Promise<boolean> {
     s.once('timeout', () => done(false));
     s.once('error', () => done(false));
   });
+}
+const holdsVip = (h: string) => tryOnHost(h, `ip -o addr show | grep -qF ' ${VIP}/'`).code === 0;
+const prom = (host: string) => tryOnHost(host, `cat ${TEXTFILE_DIR}/moosefs.prom`).out;
+
+/** The value of the first sample of a family whose labels include every `label="value"` given. */
+function promValue(text: string, family: string, ...labels: string[]): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${family}{`) && labels.every((x) => l.includes(x)));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+function promtool(text: string): { code: number | null; out: string } {
+  const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** Times the host's role script took MASTER (keepalived-ha's log: `MASTER: was PREV`). */
+const masterTransitions = (host: string) => Number(onHost(host, "grep -cE '^[0-9-]+ [0-9:.]+ MASTER: was ' /var/log/mfs-ha.log 2>/dev/null || true").trim());
+
+/** The fingerprint of a lab host's real sshd host key (generated by lab up, outside the host). */
+function realFingerprint(host: string): string {
+  const pub = path.join(lab.dir, 'hosts', host, 'ssh', 'ssh_host_ed25519_key.pub');
+  const r = spawnSync('ssh-keygen', ['-lf', pub], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.split(' ')[1]!;
+}
+
+/** The public key mfs-tui printed for a host in ssh-trust's first run. */
+function printedKey(out: string, host: string): string {
+  const line = out.split('\n').find((l) => l.startsWith(`  ${host} | ssh-ed25519 `));
+  assert.ok(line, `no public key printed for ${host}:\n${out}`);
+  return line.slice(`  ${host} | `.length).trim();
+}
+
+/**
+ * SIGKILL to keepalived on a host, as a crash would (no notify script runs). Debian's
+ * keepalived.service has no Restart=: systemd leaves it dead (checked).
+ */
+function killKeepalived(host: string): void {
+  onHost(host, 'systemctl kill -s KILL keepalived');
+  const gone = tryOnHost(host, 'for i in $(seq 100); do systemctl is-active --quiet keepalived || exit 0; sleep 0.1; done; exit 1');
+  assert.equal(gone.code, 0, `keepalived still active on ${host}`);
+  const s = unitState(host, 'keepalived.service');
+  assert.equal(s.Restart, 'no', `keepalived.service on ${host}: ${JSON.stringify(s)}`);
 }
 
 describe('systemd practice hosts run as ops: the runbooks in their systemd forms', { skip: labSkip(), timeout: 2_700_000 }, () => {
@@ -175,53 +226,239 @@ describe('systemd practice hosts run as ops: the runbooks in their systemd forms
     assert.equal(onHost('c1', "journalctl -b --no-pager | grep -c 'mfsmaster\\[' || true").trim(), '0', "c1's journal has no line of m1's master");
   });
 
-  it('health-check passes and shows the units', () => {
-    const r = runRunbook('health-check', [], asRoot());
+  it('health-check as ops passes and shows the units', () => {
+    const r = runRunbook('health-check', []);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /unit moosefs-master: active/);
     assert.match(r.out, /unit moosefs-chunkserver: active/);
     assert.match(r.out, /the MooseFS CGI answers on port 9425 and reaches the master/);
   });
 
-  it('a chunkserver killed by lab break comes back because its unit says Restart=on-failure; one stopped stays down until restart-daemon', async () => {
+  it('a chunkserver killed by lab break comes back because its unit says Restart=on-failure; one stopped stays down until restart-daemon (as ops)', async () => {
     writeFiles('a');
     const v0 = masterVersion()!;
     const before = await pidsOf('c3', 'mfschunkserver');
     const broken = await labBreak('chunkserver-down', 'c3');
     assert.ok(broken.did.some((l) => /moosefs-chunkserver\.service has Restart=on-failure, RestartSec=4s/.test(l)), broken.did.join('\n'));
-    const back = await waitFor(async () => {
-      const now = await pidsOf('c3', 'mfschunkserver');
-      return now.length > 0 && !now.some((p) => before.includes(p)) ? now : undefined;
-    }, 30_000, 200);
+    const back = await waitFor(
+      async () => {
+        const now = await pidsOf('c3', 'mfschunkserver');
+        return now.length > 0 && !now.some((p) => before.includes(p)) ? now : undefined;
+      },
+      30_000,
+      200,
+    );
     assert.ok(back !== undefined, 'systemd started the chunkserver again');
     assert.equal(unitState('c3', 'moosefs-chunkserver.service').NRestarts, '1');
 
     onHost('c3', 'systemctl stop moosefs-chunkserver');
     assert.deepEqual(await pidsOf('c3', 'mfschunkserver'), []);
-    const r = runRunbook('restart-daemon', ['--input', 'host=c3', '--input', 'host_address=10.77.0.23', '--input', 'daemon=chunkserver'], asRoot());
+    const r = runRunbook('restart-daemon', ['--input', 'host=c3', '--input', 'host_address=10.77.0.23', '--input', 'daemon=chunkserver']);
     assert.equal(r.code, 0, r.out);
     assert.equal(unitState('c3', 'moosefs-chunkserver.service').ActiveState, 'active');
-    await assertClusterHealthy(v0, METALOGGERS);
+    await assertClusterHealthy(v0, ['10.77.0.12', ML]);
     assertFilesIntact();
   });
 
-  it('power-cut: systemd does not restart the killed master (Restart=no); the standby takes over and the runbook rejoins the old master', async () => {
-    writeFiles('b');
+  it('planned-restart as ops: every daemon restarted through its unit in order; the VIP stays on m1; nothing lost', async () => {
+    assert.equal(await settledHolder(), 'm1');
+    writeFiles('p');
     const v0 = masterVersion()!;
-    const broken = await labBreak('power-cut');
-    const old = broken.host!;
-    assert.ok(broken.did.some((l) => /moosefs-master\.service has Restart=no/.test(l)), broken.did.join('\n'));
-    const moved = await waitFor(async () => (masterVersion() ?? 0) > 0 && (await vipHolderNames()).every((h) => h !== old), 90_000, 200);
-    assert.ok(moved !== undefined, `the standby took over (VIP on ${(await vipHolderNames()).join(' ')})`);
-    const s = unitState(old, 'moosefs-master.service');
-    assert.equal(s.NRestarts, '0', `systemd did not restart the master on ${old}: ${JSON.stringify(s)}`);
-    const address = readState()!.hosts.find((h) => h.name === old)!.address;
-    const r = runRunbook('power-cut', ['--input', `host=${old}`, '--input', `host_address=${address}`, '--decide', 'host-boots=yes', '--decide', 'choose=rejoin'], asRoot());
+    const daemons: [string, string][] = [
+      ['m1', 'mfsmaster'],
+      ['m2', 'mfsmetalogger'],
+      ['ml', 'mfsmetalogger'],
+      ['c1', 'mfschunkserver'],
+      ['c2', 'mfschunkserver'],
+      ['c3', 'mfschunkserver'],
+      ['m1', 'keepalived'],
+      ['m2', 'keepalived'],
+    ];
+    const pids0 = new Map<string, number[]>();
+    for (const [h, d] of daemons) {
+      const p = await pidsOf(h, d);
+      assert.ok(p.length > 0, `${d} runs on ${h} before`);
+      pids0.set(`${h}/${d}`, p);
+    }
+    const m2Master0 = masterTransitions('m2');
+    const r = runRunbook('planned-restart', ['--input', 'master=m1']);
     assert.equal(r.code, 0, r.out);
-    const holders = await vipHolderNames();
-    assert.equal(holders.length, 1);
-    assert.notEqual(holders[0], old);
-    await assertClusterHealthy(v0, [readState()!.hosts.find((h) => h.name === old)!.address, '10.77.0.13']);
+    assert.match(r.out, /stopped cleanly: metadata\.mfs written/);
+    assert.match(r.out, /keepalived: m1 is MASTER with the VIP/);
+    for (const [h, d] of daemons) {
+      const p = await pidsOf(h, d);
+      assert.ok(p.length > 0, `${d} runs on ${h} after`);
+      assert.ok(!p.some((x) => pids0.get(`${h}/${d}`)!.includes(x)), `${d} on ${h} kept PID ${p.join(' ')}`);
+    }
+    assert.equal((await pidsOf('m2', 'mfsmaster')).length, 0, 'no master on the standby');
+    assert.deepEqual(await vipHolderNames(), ['m1']);
+    assert.equal(masterTransitions('m2'), m2Master0, 'm2 became MASTER during the restart');
+    await assertClusterHealthy(v0, ['10.77.0.12', ML]);
+    assertFilesIntact();
+  });
+
+  // Set by the power cut, read by the runbooks after it.
+  let cut = 'm1';
+  let standby = 'm2';
+  // The candidate lost by rebuild-master's fault (out of every inventory after it).
+  let lostHost = '';
+
+  it('monitoring as ops: a systemd timer writes valid metrics on the VIP holder; after a kill -9 of its master (Restart=no: systemd leaves it down) they follow the VIP', async () => {
+    const r = runRunbook('monitoring', ['--input', `textfile_dir=${TEXTFILE_DIR}`, '--input', 'interval=5']);
+    assert.equal(r.code, 0, r.out);
+    for (const h of ['m1', 'm2']) assert.equal(unitState(h, 'mfs-prom-textfile.timer').ActiveState, 'active', `the timer on ${h}`);
+    const fresh = await waitFor(() => promValue(prom('m1'), 'moosefs_vip_holder', 'host="m1"') === 1 && promValue(prom('m2'), 'moosefs_vip_holder', 'host="m2"') === 0, 60_000, 500);
+    assert.ok(fresh, `metrics on m1 and m2:\n${prom('m1')}\n${prom('m2')}`);
+    for (const h of ['m1', 'm2']) {
+      const check = promtool(prom(h));
+      assert.equal(check.code, 0, `promtool on ${h}'s file:\n${check.out}`);
+    }
+    const m1 = prom('m1');
+    assert.equal(promValue(m1, 'moosefs_scrape_success'), 1, m1);
+    assert.equal(promValue(m1, 'moosefs_all_chunks_matrix_chunkclass_missing'), 0, m1);
+    assert.equal(m1.split('\n').filter((l) => l.startsWith('moosefs_chunk_servers_load{')).length, 3, m1);
+
+    // The power cut: from a settled pair, the holder's master killed by PID.
+    cut = await settledHolder();
+    standby = cut === 'm1' ? 'm2' : 'm1';
+    writeFiles('b');
+    const broken = await labBreak('power-cut');
+    assert.equal(broken.host, cut);
+    assert.ok(broken.did.some((l) => /moosefs-master\.service has Restart=no/.test(l)), broken.did.join('\n'));
+    const moved = await waitFor(async () => (masterVersion() ?? 0) > 0 && (await vipHolderNames()).join() === standby, 90_000, 200);
+    assert.ok(moved, `the standby ${standby} took over (VIP on ${(await vipHolderNames()).join(' ')})\n${haLogs()}`);
+    const s = unitState(cut, 'moosefs-master.service');
+    assert.equal(s.NRestarts, '0', `systemd did not restart the master on ${cut}: ${JSON.stringify(s)}`);
+    assert.notEqual(s.ActiveState, 'active', `moosefs-master on ${cut}: ${JSON.stringify(s)}`);
+    const follow = await waitFor(() => promValue(prom(cut), 'moosefs_vip_holder') === 0 && promValue(prom(standby), 'moosefs_vip_holder') === 1 && promValue(prom(standby), 'moosefs_scrape_success') === 1, 120_000, 500);
+    assert.ok(follow, `metrics did not follow the VIP:\n${cut}:\n${prom(cut)}\n${standby}:\n${prom(standby)}`);
+  });
+
+  it('power-cut as ops: the old master rejoins as the standby; one VIP holder, files intact', async () => {
+    // The pair must have settled on the standby: a VIP moving back would be a failed promotion.
+    const holder = await settledHolder();
+    assert.equal(holder, standby, `the VIP went back to ${holder} after the power cut\n${haLogs()}`);
+    assert.equal(unitState(cut, 'moosefs-master.service').NRestarts, '0');
+    const v0 = masterVersion()!;
+    const r = runRunbook('power-cut', ['--input', `host=${cut}`, '--input', `host_address=${address(cut)}`, '--decide', 'host-boots=yes', '--decide', 'choose=rejoin']);
+    assert.equal(r.code, 0, `${r.out}\n${haLogs()}`);
+    assert.deepEqual(await vipHolderNames(), [standby]);
+    await assertClusterHealthy(v0, [address(cut), ML]);
+    assertFilesIntact();
+  });
+
+  // keepalived-ha's fault matrix, reduced, on systemd hosts: the pair of m1 and m2 as the
+  // power cut left it, with the writer on cl (test/support/fault-matrix.ts, as
+  // fault-matrix-lab.test.ts): kill -9 of the active master, its host unplugged, a silent
+  // partition; not one acknowledged file lost.
+  const faults: FaultRow[] = [];
+  it('the fault matrix on systemd hosts: kill -9 of the active master, unplug, silent partition with a writer; 0 acknowledged files lost', async () => {
+    await settledHolder();
+    await startWriter();
+    try {
+      await killActiveMaster('kill -9 of the active master (systemd: Restart=no)', faults);
+      await unplugActiveMaster(faults);
+      await partitionActiveMaster(faults, false);
+    } finally {
+      stopWriter();
+    }
+    assertNothingLost(faults, 'fault matrix on systemd hosts');
+    for (const h of ['m1', 'm2']) assert.equal(unitState(h, 'moosefs-master.service').NRestarts, '0', `systemd restarted the master on ${h}`);
+    assertFilesIntact();
+  });
+
+  it('rebuild-master as ops (with ssh-trust, unison-sync, keepalived-ha): the master host lost, spare rebuilt and switched over to', async () => {
+    // The current master's host vanishes; keepalived moves the VIP to the other candidate.
+    const lost = await settledHolder();
+    lostHost = lost;
+    const current = lost === 'm1' ? 'm2' : 'm1';
+    writeFiles('r');
+    const v0 = masterVersion()!;
+    const broken = await labBreak('lose-master');
+    assert.equal(broken.host, lost);
+    const took = await waitFor(() => (masterVersion() ?? 0) >= v0 && holdsVip(current), 180_000, 300);
+    assert.ok(took, `${current} took over after ${lost} was lost\n${haLogs([current])}`);
+    writeFiles('s'); // written while the new master runs: must reach spare through its metalogger
+    const inv = inventory({}, [lost]);
+    const rebuildInputs = ['--input', 'new=spare', '--input', `new_address=${SPARE}`, '--input', `current=${current}`];
+
+    let r = runRunbook('rebuild-master', [...rebuildInputs, '--decide', 'same-config=differ'], inv);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /spare \| missing {2}mfsmaster\.cfg/);
+    assert.match(r.out, /next: mfs-tui run ssh-trust/);
+
+    const trustInputs = ['--input', `a=${current}`, '--input', `a_address=${address(current)}`, '--input', 'b=spare', '--input', `b_address=${SPARE}`];
+    r = runRunbook('ssh-trust', [...trustInputs, '--decide', 'phase=keys', '--decide', 'first-run-done=stop'], inv);
+    assert.equal(r.code, 0, r.out);
+    const keys = ['--input', `a_pubkey=${printedKey(r.out, current)}`, '--input', `b_pubkey=${printedKey(r.out, 'spare')}`];
+    r = runRunbook('ssh-trust', [...trustInputs, ...keys, '--decide', 'phase=trust', '--decide', 'fingerprints-match=match'], inv);
+    assert.equal(r.code, 0, r.out);
+    const fpCur = realFingerprint(current);
+    const fpSpare = realFingerprint('spare');
+    assert.ok(r.out.includes(`spare | PEER ${current} (${address(current)}) as seen from spare: ${fpCur}`), r.out);
+    assert.ok(r.out.includes(`${current} | PEER spare (${SPARE}) as seen from ${current}: ${fpSpare}`), r.out);
+    for (const [from, to, name] of [
+      [current, SPARE, 'spare'],
+      ['spare', address(current), current],
+    ] as const) {
+      const login = onHost(from, `ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o PasswordAuthentication=no root@${to} uname -n`).trim();
+      assert.equal(login, name);
+    }
+
+    // unison-sync's systemd form: the watcher runs as a unit.
+    const syncInputs = ['--input', `a=${current}`, '--input', 'b=spare', '--input', `b_address=${SPARE}`];
+    r = runRunbook('unison-sync', syncInputs, inv);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /spare \| ARRIVED: the probe is/);
+    const sums = (h: string) => onHost(h, 'cd /etc/mfs && sha256sum mfsmaster.cfg mfsexports.cfg mfsmetalogger.cfg');
+    assert.equal(sums('spare'), sums(current));
+    onHost(current, `echo "# changed on ${current} by the systemd test" >> /etc/mfs/mfsexports.cfg`);
+    const arrived = await waitFor(() => tryOnHost('spare', `grep -q "changed on ${current}" /etc/mfs/mfsexports.cfg`).code === 0, 60_000, 500);
+    assert.ok(arrived, `a change on ${current} reached spare`);
+
+    r = runRunbook('rebuild-master', [...rebuildInputs, '--decide', 'same-config=same', '--decide', 'switch=now', '--decide', 'next=later'], inv);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /OK: the version did not go back/);
+    assert.match(r.out, /OK: the new master has every change the metalogger logged/);
+    assert.ok(holdsVip('spare') && !holdsVip(current), 'the VIP moved to spare');
+    // spare had no role when install-cluster's firewall let only SSH in: rebuild-master
+    // opened the master ports in the same chain, and they answer from outside.
+    assert.match(r.out, /spare \| spare accepts TCP 22 9419 9420 9421, VRRP and ICMP from outside/);
+    assert.match(onHost('spare', 'iptables -S MFS-INPUT'), /--dports 22,9419,9420,9421 -j ACCEPT/);
+    for (const port of [9419, 9420, 9421]) assert.ok(await tcpOpen(SPARE, port, 3000), `spare:${port} answers from outside`);
+
+    const haInv = inventory({ spare: ['master-candidate'] }, [lost], 'inventory-ha.yaml');
+    r = runRunbook('keepalived-ha', ['--input', 'first=spare', '--input', 'router_id=78', '--input', 'chunkservers=10.77.0.21 10.77.0.22 10.77.0.23'], haInv);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /spare is MASTER with the VIP/);
+    assert.ok(holdsVip('spare') && !holdsVip(current));
+    assert.ok((await pidsOf('spare', 'mfsmaster')).length > 0, 'spare runs the master');
+    assert.equal((await pidsOf(current, 'mfsmaster')).length, 0, `no master on ${current}`);
+    assert.equal(unitState('spare', 'keepalived.service').ActiveState, 'active');
+    await assertClusterHealthy(v0, [address(current), ML]);
+    assertFilesIntact();
+    standby = current;
+  });
+
+  it('lost-master as ops: keepalived crashed on both (systemd leaves it down), the master host lost; the standby promoted by the runbook', async () => {
+    const active = await settledHolder();
+    assert.equal(active, 'spare');
+    writeFiles('c');
+    const v0 = masterVersion()!;
+    for (const h of [active, standby]) killKeepalived(h);
+    // keepalived took nothing with it (SIGKILL: no notify): the VIP stays, like one set by hand.
+    assert.ok(holdsVip(active));
+    const broken = await labBreak('lose-master');
+    assert.equal(broken.host, active);
+    const r = runRunbook(
+      'lost-master',
+      ['--input', `old=${active}`, '--input', `old_address=${SPARE}`, '--input', `target=${standby}`, '--input', `target_address=${address(standby)}`, '--decide', 'fence=fenced', '--decide', 'next=later'],
+      inventory({ spare: ['master-candidate'] }, [lostHost], 'inventory-lost.yaml'),
+    );
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /OK: the new master has every change the metalogger logged/);
+    assert.deepEqual(await vipHolderNames(), [standby]);
+    await assertClusterHealthy(v0, [ML]);
     assertFilesIntact();
   });
 
