@@ -159,9 +159,13 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
 const VRRP_DROP_PRIORITY = '1';
 const LOCAL_MOVED_PRIORITY = '2';
 
-/** Candidates that hold the VIP now (a dead or lost host does not count, even if its namespace still has it). */
+/**
+ * Hosts that hold the VIP now (a dead or lost host does not count, even if its namespace
+ * still has it). Any host, not only the lab's master candidates: rebuild-master can make
+ * spare the master and give it the VIP.
+ */
 export async function vipHolders(state: LabState): Promise<LabHostState[]> {
-  const cands = state.hosts.filter((h) => h.roles.includes('master-candidate') && !h.lost && h.initPid !== undefined && isAlive(h.initPid));
+  const cands = state.hosts.filter((h) => !h.lost && h.initPid !== undefined && isAlive(h.initPid));
   const has = await Promise.all(cands.map(async (h) => (await hostAddresses(h.netns)).includes(VIP)));
   return cands.filter((_, i) => has[i]);
 }
