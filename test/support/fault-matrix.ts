@@ -1,5 +1,5 @@
-// The keepalived-ha fault matrix's pieces (the same as fault-matrix-lab.test.ts's, which
-// is to use them once the check-timeout work on it has landed), for systemd-lab.test.ts.
+// The keepalived-ha fault matrix's pieces, for fault-matrix-lab.test.ts and
+// systemd-lab.test.ts (the same matrix on the two kinds of practice host).
 // A writer on cl creates a file every 0.1 s and records only those whose write, fsync and
 // close succeeded (dd conv=fsync, the checksum kept on cl's own disk); each fault is timed
 // until a new master answers behind the VIP, and at the end every acknowledged file must

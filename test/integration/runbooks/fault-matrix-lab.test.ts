@@ -12,109 +12,16 @@
 // acknowledged meanwhile. After the three faults every acknowledged file must read back
 // with its checksum through the old mount and a fresh one: files lost must be 0.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { labBreak } from '../../../src/lab/index.ts';
-import { waitUntil as waitUntilSync } from '../../support/netns-cluster.ts';
-import { hostState, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
+import { assertNothingLost, killActiveMaster, partitionActiveMaster, startWriter, stopWriter, unplugActiveMaster, type FaultRow } from '../../support/fault-matrix.ts';
+import { labSkip, onHost, runRunbook, startLab, stopLab, vipHolderNames } from '../../support/lab-runbook.ts';
 
-const WRITER = String.raw`mkdir -p /mnt/mfs/w /root/w; : > /root/w/acked; rm -f /root/w/stop; i=0
-while [ ! -e /root/w/stop ]; do
-  i=$((i + 1)); head -c 65536 /dev/urandom > /root/w/buf
-  h=$(sha256sum < /root/w/buf | cut -d' ' -f1)
-  if timeout 60 dd if=/root/w/buf of=/mnt/mfs/w/f$i bs=65536 conv=fsync status=none 2>/dev/null; then echo "$h  f$i" >> /root/w/acked; fi
-  sleep 0.1
-done`;
-
-/** Polls every 200 ms: `probe` (async) runs first, then `fn` decides. Seconds taken, or undefined. */
-async function waitUntil(ms: number, fn: () => boolean, probe?: () => Promise<unknown>): Promise<number | undefined> {
-  if (!probe) return waitUntilSync(ms, fn);
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    await probe();
-    if (fn()) return (performance.now() - t0) / 1000;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return undefined;
-}
-
-const acked = () => Number(tryOnHost('cl', 'wc -l < /root/w/acked').out.trim() || 0);
-const other = (h: string) => (h === 'm1' ? 'm2' : 'm1');
-
-interface Row {
-  fault: string;
-  answered: number;
-  ackedDuring: number;
-}
-const rows: Row[] = [];
-
-/** Waits until the master behind the VIP answers from `expected`, the only VIP holder; returns seconds since t0. */
-async function newMasterAnswers(expected: string, t0: number, ms = 240_000): Promise<number> {
-  const ok = await waitUntil(ms, () => (masterVersion() ?? 0) > 0 && tryOnHost(expected, 'mfsmaster test').code === 0);
-  assert.ok(ok !== undefined, `no master answered from ${expected}; VIP on ${(await vipHolderNames()).join(',') || 'nobody'}; ${expected}'s role log:\n${tryOnHost(expected, 'grep -v "^loading\\|^cleaning\\|ok (" /var/log/mfs-ha.log | tail -n 40; ls -la /var/lib/mfs').out}`);
-  return (performance.now() - t0) / 1000;
-}
-
-/** The old master is a standby again: no master, no VIP, a metalogger with metadata. */
-async function rejoinsAsStandby(host: string): Promise<number> {
-  const t0 = performance.now();
-  // Its metalogger downloaded the current metadata (after it started) and the master lists it.
-  const address = hostState(host).address;
-  const ok = await waitUntil(
-    240_000,
-    () =>
-      tryOnHost(host, `! mfsmaster test >/dev/null 2>&1 && mfsmetalogger test >/dev/null 2>&1 && ! ip -o addr show | grep -qF ' 10.77.0.100/' && [ "$(stat -c %s /var/lib/mfs/metadata_ml.mfs.back)" -gt 8 ] && [ ! /var/lib/mfs/.mfsmetalogger.lock -nt /var/lib/mfs/metadata_ml.mfs.back ]`).code === 0 &&
-      mfscli('-SMB').some((l) => l.startsWith(`metadata backup loggers:|${address}|`)),
-  );
-  assert.ok(ok !== undefined, `${host} did not rejoin as standby:\n${tryOnHost(host, 'tail -n 20 /var/log/mfs-ha.log').out}`);
-  return (performance.now() - t0) / 1000;
-}
-
-/** The metadata version behind the VIP, read until a master answers (one mfscli call can miss under load). */
-async function versionNow(): Promise<number> {
-  let v: number | undefined;
-  await waitUntil(60_000, () => (v = masterVersion()) !== undefined);
-  assert.ok(v !== undefined, 'no master answers behind the VIP');
-  return v;
-}
-
-/**
- * kill -9 of the active master with the writer running: the other candidate answers, the
- * writer goes on, the metadata version never goes back, the promotion loaded the metadata
- * once (the metalogger's download seeded metadata.mfs.back), and the old master's host is
- * a protected standby again.
- */
-async function killActiveMaster(label: string): Promise<string> {
-  const old = (await vipHolderNames())[0]!;
-  const before = await versionNow();
-  const a0 = acked();
-  const t0 = performance.now();
-  const pids = await pidsOf(old, 'mfsmaster');
-  assert.ok(pids.length > 0);
-  for (const p of pids) process.kill(p, 'SIGKILL');
-  const answered = await newMasterAnswers(other(old), t0);
-  await writesGoOn(10);
-  const after = await versionNow();
-  assert.ok(after >= before, `metadata version went back: ${before} -> ${after}`);
-  const log = tryOnHost(other(old), 'cat /var/log/mfs-ha.log').out;
-  assert.match(log.split(/\n(?=.*MASTER: was )/).at(-1) ?? '', /MASTER: metadata\.mfs\.back = the metalogger's download/, `${other(old)} did not promote with one metadata load:\n${log.slice(-3000)}`);
-  const protectedAfter = await rejoinsAsStandby(old);
-  rows.push({ fault: `${label} (${old} -> ${other(old)}; ${old} protected again ${protectedAfter.toFixed(1)} s after the new master answered)`, answered, ackedDuring: acked() - a0 });
-  assert.deepEqual(await vipHolderNames(), [other(old)]);
-  return other(old);
-}
-
-/** The writer acknowledged at least `n` more files (the clients write again after the fault). */
-async function writesGoOn(n: number): Promise<void> {
-  const a0 = acked();
-  const ok = await waitUntil(120_000, () => acked() >= a0 + n);
-  assert.ok(ok !== undefined, `the writer is stuck at ${acked()} acknowledged files`);
-}
+const rows: FaultRow[] = [];
 
 describe('keepalived-ha fault matrix with a writer, through mfs-tui on the practice cluster', { skip: labSkip(), timeout: 1_200_000 }, () => {
   before(() => startLab('fault-matrix'));
   after(async () => {
-    tryOnHost('cl', 'touch /root/w/stop');
+    stopWriter();
     await stopLab();
   });
 
@@ -126,78 +33,31 @@ describe('keepalived-ha fault matrix with a writer, through mfs-tui on the pract
     assert.deepEqual(await vipHolderNames(), ['m1']);
     assert.match(onHost('m1', 'cat /etc/keepalived/keepalived.conf'), /unicast_src_ip 10\.77\.0\.11\n\s+unicast_peer \{\n\s+10\.77\.0\.12 min_ttl 255\n\s+\}\n\s+check_unicast_src/);
     assert.equal(onHost('m2', 'cat /run/mfs-ha.role').trim(), 'BACKUP');
-    onHost('cl', `cat > /root/writer.sh <<'EOF'\n${WRITER}\nEOF\nnohup setsid sh /root/writer.sh </dev/null >/dev/null 2>&1 & echo $! > /root/writer.pid`);
-    await writesGoOn(10);
+    await startWriter();
   });
 
   it('1. kill -9 of the active master', async () => {
-    assert.equal(await killActiveMaster('kill -9 of the active master'), 'm2');
+    assert.equal(await killActiveMaster('kill -9 of the active master', rows), 'm2');
   });
 
   // Twice in a row: the new standby (the old master's host) must be protected at once, with
   // current metadata downloaded from the new master, and take over again.
   it('1b. kill -9 again right after: fails back m2 -> m1 with the writer running', async () => {
-    assert.equal(await killActiveMaster('kill -9 again (fail back)'), 'm1');
+    assert.equal(await killActiveMaster('kill -9 again (fail back)', rows), 'm1');
   });
 
   it('2. the active master unplugged, then plugged back in (the old master returns)', async () => {
-    const old = (await vipHolderNames())[0]!;
-    const veth = hostState(old).veth;
-    const a0 = acked();
-    const t0 = performance.now();
-    assert.equal(spawnSync('ip', ['link', 'set', 'dev', veth, 'down']).status, 0);
-    const answered = await newMasterAnswers(other(old), t0);
-    await writesGoOn(10);
-    rows.push({ fault: `${old} unplugged (link down)`, answered, ackedDuring: acked() - a0 });
-    // The isolated node cannot see the chunkservers: its check fails (FAULT) and its role
-    // script stops its master. Seen from the root namespace: ssh cannot reach it now.
-    let masterPids: number[] = [];
-    const gaveUp = await waitUntil(120_000, () => masterPids.length === 0, async () => (masterPids = await pidsOf(old, 'mfsmaster')));
-    assert.ok(gaveUp !== undefined, `the unplugged ${old} still runs its master`);
-    assert.equal(spawnSync('ip', ['link', 'set', 'dev', veth, 'up']).status, 0);
-    await rejoinsAsStandby(old);
-    // nopreempt: the returning node never takes the VIP back.
-    await new Promise((r) => setTimeout(r, 5000));
-    assert.deepEqual(await vipHolderNames(), [other(old)]);
-    await writesGoOn(10);
+    await unplugActiveMaster(rows);
   });
 
   // Fault 3 promotes m1, a standby twice (between faults 1 and 1b, and since fault 2): its
   // metalogger's changelog_ml files start with entries of the earlier run (CI saw mfsmaster
   // -a stop at the "hole in change files" until the role script kept only the current run's).
   it('3. a silent partition of the active master, then healed', async () => {
-    const old = (await vipHolderNames())[0]!;
-    const a0 = acked();
-    const t0 = performance.now();
-    await labBreak('partition', old);
-    const answered = await newMasterAnswers(other(old), t0, 90_000);
-    // The earlier run's entries were cut from the head of a changelog_ml file, or (when the
-    // hourly rotation fell between the runs) the whole older file was set aside.
-    assert.match(onHost(other(old), 'cat /var/log/mfs-ha.log'), /kept only this run's entries of \/var\/lib\/mfs\/changelog_ml\.\d+\.mfs|set aside \(older than the metalogger's download\):.*changelog_ml/);
-    await writesGoOn(10);
-    rows.push({ fault: `${old} silently partitioned`, answered, ackedDuring: acked() - a0 });
-    let masterPids: number[] = [];
-    const gaveUp = await waitUntil(120_000, () => masterPids.length === 0, async () => (masterPids = await pidsOf(old, 'mfsmaster')));
-    assert.ok(gaveUp !== undefined, `the partitioned ${old} still runs its master`);
-    await labBreak('heal', old);
-    await rejoinsAsStandby(old);
-    await new Promise((r) => setTimeout(r, 5000));
-    assert.deepEqual(await vipHolderNames(), [other(old)]);
-    await writesGoOn(10);
+    await partitionActiveMaster(rows, true);
   });
 
   it('not one acknowledged file lost (old mount and a fresh mount)', () => {
-    onHost('cl', 'touch /root/w/stop; p=$(cat /root/writer.pid); for i in $(seq 120); do kill -0 "$p" 2>/dev/null || exit 0; sleep 1; done; exit 1');
-    const total = acked();
-    assert.ok(total > 30, `only ${total} files acknowledged`);
-    const lost = (dir: string) => Number(tryOnHost('cl', `cd ${dir} && sha256sum -c /root/w/acked 2>/dev/null | grep -vc ': OK$'`).out.trim() || 0);
-    const viaOld = lost('/mnt/mfs/w');
-    onHost('cl', 'mkdir -p /mnt/fresh && mfsmount /mnt/fresh -H mfsmaster >/dev/null 2>&1');
-    const viaFresh = lost('/mnt/fresh/w');
-    tryOnHost('cl', 'umount /mnt/fresh');
-    for (const r of rows) process.stdout.write(`# fault: ${r.fault}: new master answered after ${r.answered.toFixed(1)} s; ${r.ackedDuring} files acknowledged during the phase\n`);
-    process.stdout.write(`# fault matrix: ${total} files acknowledged, lost: ${viaOld} (old mount), ${viaFresh} (fresh mount)\n`);
-    assert.equal(viaOld, 0);
-    assert.equal(viaFresh, 0);
+    assertNothingLost(rows);
   });
 });
