@@ -196,8 +196,9 @@ export async function loadInventory(file: string, opts: LoadOptions = {}): Promi
   const read = readLimitedText(abs);
   if ('problem' in read) {
     const p = read.problem;
-    const message = p.limit ? p.message : /ENOENT/.test(p.message) ? 'cannot read the inventory: no such file' : `cannot read the inventory: ${p.message}`;
-    throw new InventoryError([{ file: abs, line: p.limit ? 1 : 0, column: p.limit ? 1 : 0, path: '', message }]);
+    const located = p.limit && !p.unreadable;
+    const message = located ? p.message : /ENOENT/.test(p.message) ? 'cannot read the inventory: no such file' : `cannot read the inventory: ${p.message}`;
+    throw new InventoryError([{ file: abs, line: located ? 1 : 0, column: located ? 1 : 0, path: '', message }]);
   }
   const text = read.text;
   const { data, src } = parseInventory(text, abs);

@@ -19,17 +19,19 @@ export const MAX_YAML_ALIASES = 100;
  */
 export function readLimitedText(path: string, max = MAX_FILE_BYTES): { text: string } | { problem: RunbookProblem } {
   const problem = (message: string, limit = false) => ({ problem: { file: path, line: 1, column: 1, message, ...(limit ? { limit: true as const } : {}) } });
+  // Missing, a folder, no permission: not read either (bad input, exit 2), and said so apart.
+  const unreadable = (message: string) => ({ problem: { ...problem(message, true).problem, unreadable: true as const } });
   let fd: number;
   try {
     // O_NONBLOCK: opening a pipe must not wait for a writer (it is refused below).
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return problem(`cannot read the file (${code ?? (e as Error).message})`);
+    return unreadable(`cannot read the file (${code ?? (e as Error).message})`);
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) return problem('cannot read the file (EISDIR: it is a folder)');
+    if (st.isDirectory()) return unreadable('cannot read the file (EISDIR: it is a folder)');
     if (!st.isFile()) return problem('not a regular file: only plain files are read', true);
     // Like ssh's StrictModes: what every user may rewrite cannot say what runs here.
     if (st.mode & 0o002)
@@ -52,7 +54,7 @@ export function readLimitedText(path: string, max = MAX_FILE_BYTES): { text: str
     return { text: buf.subarray(0, n).toString('utf8') };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return problem(`cannot read the file (${code ?? (e as Error).message})`);
+    return unreadable(`cannot read the file (${code ?? (e as Error).message})`);
   } finally {
     closeSync(fd);
   }

@@ -144,4 +144,6 @@ export interface RunbookProblem {
   message: string;
   /** Set when the file was not read or parsed at all: too big, not a plain file, YAML nested too deep or an alias bomb (bad input, exit 2). */
   limit?: true;
+  /** With `limit`: the file could not be opened or read at all (missing, a folder, no permission). */
+  unreadable?: true;
 }

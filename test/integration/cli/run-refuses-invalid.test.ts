@@ -53,6 +53,23 @@ test('run and validate of a file over 1 MB: exit 2, located, in well under the t
   }
 });
 
+test('run and validate of a file that is missing or a folder: exit 2 (bad input, not a failed check), located, named as unreadable', () => {
+  mkdirSync(join(dir, 'a-folder.md'), { recursive: true });
+  for (const [file, why] of [
+    ['missing.md', /missing\.md:1:1: cannot read the file \(ENOENT\)/],
+    ['a-folder.md', /a-folder\.md:1:1: cannot read the file \(EISDIR: it is a folder\)/],
+  ] as const) {
+    for (const args of [
+      ['validate', file],
+      ['--runbooks', 'books', 'run', file, '--yes'],
+    ]) {
+      const r = cli(args);
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.match(r.stdout + r.stderr, why);
+    }
+  }
+});
+
 // Under the size limit but absurd for markdown: micromark took minutes and a gigabyte for
 // 20,000 steps in 1 MB, seconds for 2,000 nested quotes. Each is refused before parsing.
 test('run and validate of absurd markdown under 1 MB (15,000 steps, 2,000 nested quotes or lists, a line of brackets): exit 2, located, fast', () => {
