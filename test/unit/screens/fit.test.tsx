@@ -288,6 +288,30 @@ test('runner: a confirmation on 60 hosts keeps its (y/n) on screen, the host cou
   assertFits(frame, { columns: 80, rows: 24 }, 'confirm 60 hosts');
 });
 
+test('runner in Chinese: a confirmation on 60 hosts with a Chinese title fits every size, its question and (y/n) kept, no English label', async () => {
+  setLanguage('zh');
+  try {
+    const hosts = Array.from({ length: 60 }, (_, i) => `块服务器-${i}`);
+    const step = commandStep('restart', '重启所有块服务器（chunkserver）', 'systemctl restart moosefs-chunkserver', { confirm: 'yes' });
+    for (const size of SIZES) {
+      const run = new FakeRun(
+        [step],
+        { restart: hosts.map((host) => ({ stepId: 'restart', host, script: 'systemctl restart moosefs-chunkserver' })) },
+        { prompt: { kind: 'confirm', stepId: 'restart', level: 'yes' } },
+      );
+      const r = renderScreen(<Runner ctrl={run} title="重启块服务器" cluster="lab" onLeave={() => {}} />, size);
+      const frame = await r.waitFor('(y/n)');
+      assertFits(frame, size, `runner zh ${size.columns}×${size.rows}`);
+      assert.match(frame, /在 60 台主机（块服务器-0/, 'the host count first, in Chinese');
+      assert.match(frame, /重启所有块服务器/);
+      assert.doesNotMatch(frame, /Run this on|Run this step/);
+      r.unmount();
+    }
+  } finally {
+    setLanguage('en');
+  }
+});
+
 test('status screen: 3 to 60 hosts with some down fit 80×24 to 250×60: boxes intact, VIP holder and alerts kept, hosts scroll with their position', async () => {
   for (const n of [3, 12, 60]) {
     const store = await statusOf(n);
