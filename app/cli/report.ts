@@ -13,7 +13,9 @@ export async function reportCommand(run: string, opts: { output?: string }): Pro
   if (journal.records.length === 0) {
     const why = journal.problems.length
       ? journal.problems.join('\n')
-      : `${summary.file}: no readable record: not a run journal${journal.torn ? ` (its only line is cut off: ${journal.torn.text.slice(0, 80)})` : ''}`;
+      : journal.torn
+        ? t('cli.report.error.notJournalTorn', { file: summary.file, text: journal.torn.text.slice(0, 80) })
+        : t('cli.report.error.notJournal', { file: summary.file });
     throw new UserError(visible(why), EXIT.failed);
   }
   // A damaged first record is damage even when the line reads as torn (it is the first, not the last).

@@ -18,8 +18,7 @@ const SETTLE = ['check', 'rerun', 'mark-done', 'abort', 'follow', 'stop'];
 
 export async function resumeCommand(run: string | undefined, opts: ResumeOptions): Promise<void> {
   // A list (follow,rerun): the first that is allowed for the step as found.
-  for (const a of opts.settle?.split(',') ?? [])
-    if (!SETTLE.includes(a)) throw new UserError(`--settle takes ${SETTLE.join(', ')} (or several, comma-separated: the first allowed is taken); got '${a}'`);
+  for (const a of opts.settle?.split(',') ?? []) if (!SETTLE.includes(a)) throw new UserError(t('cli.resume.error.settle', { choices: SETTLE.join(', '), got: a }));
   if (!run) {
     const { listRuns } = await import('../../src/journal/list.ts');
     const open = listRuns().filter((r) => r.status === 'unfinished');

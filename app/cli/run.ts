@@ -41,7 +41,7 @@ export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
     const vars = buildVariables(inventory, {});
     // Nothing asks the hosts in a dry run: a live role's host must be given (--input).
     const suggested = suggestInputs(runbook, { vars, inventory, given: opts.input });
-    for (const i of runbook.inputs) if (i.live !== undefined) suggested[i.name] = { source: `it names the live ${i.live}, and a dry run asks no host: give it with --input ${i.name}=HOST` };
+    for (const i of runbook.inputs) if (i.live !== undefined) suggested[i.name] = { source: t('cli.run.dryRunLiveInput', { live: i.live, name: i.name }) };
     const inputs = resolveInputs(runbook, opts.input, vars, suggested);
     if (inputs.problems.length > 0) throw new UserError(inputs.problems.map((p) => `input ${p.message}`).join('\n'));
     process.stdout.write(renderDryRun(runbook, inventory, inputs.values));
@@ -107,7 +107,7 @@ async function liveInputs(
   }
   const unknown = runbook.inputs.filter((i) => i.live !== undefined && values[i.name] === undefined);
   if (unknown.length > 0) {
-    throw new UserError(unknown.map((i) => `input ${i.name}: missing (${i.prompt}); ${suggested[i.name]?.source ?? 'no live status'}; give it with --input ${i.name}=HOST`).join('\n'));
+    throw new UserError(unknown.map((i) => t('cli.run.error.liveInputMissing', { name: i.name, prompt: i.prompt, why: suggested[i.name]?.source ?? t('cli.run.error.noLiveStatus') })).join('\n'));
   }
   for (const line of inputContradictions(runbook, values, { inventory, live })) process.stderr.write(`mfs-tui: warning: input ${line}\n`);
   return values;

@@ -77,3 +77,13 @@ test('a broken runbook in Chinese: each problem still at file:line:col, exit 1; 
   assert.ok(enLines.includes(`${file}:1:1: missing front matter field "risk"`), en.stdout + en.stderr);
   assert.ok(enLines.includes(`${file}:12:22: bad confirm "maybe": write none, yes or typed`), en.stdout + en.stderr);
 });
+
+test('resume with a --settle value it does not take: exit 2, said in Chinese, and in English under --lang en', () => {
+  const config = mkdtempSync(join(tmpdir(), 'mfs-zh-'));
+  const zh = cli(config, ['--lang', 'zh', 'resume', 'abc', '--settle', 'bogus']);
+  assert.equal(zh.code, 2, zh.stderr);
+  assert.match(zh.stderr, /--settle 的取值为 check, rerun, .*收到的是 'bogus'/);
+  const en = cli(config, ['--lang', 'en', 'resume', 'abc', '--settle', 'bogus']);
+  assert.equal(en.code, 2, en.stderr);
+  assert.match(en.stderr, /--settle takes check, rerun, .*got 'bogus'/);
+});
