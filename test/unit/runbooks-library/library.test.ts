@@ -426,7 +426,7 @@ describe('the MooseFS firewall: one set of lines in every runbook that gives a h
       assert.deepEqual(block.targets, [host ? { kind: 'template', template: `{{inputs.${host}}}` } : { kind: 'role', role: 'master-candidate' }], id);
     }
     assert.match(runbook('keepalived-ha').steps.find((s) => s.id === 'firewall-chunkservers')!.commands[0]!.script, /^tcp="9422"; how="\{\{\{inputs\.firewall\}\}\}"; extra=none; mode=add$/m);
-    assert.match(reference, /if \[ "\$mode" = add \] && \[ "\$how" = iptables \]; then\n  kept=\$\(iptables -w -S MFS-INPUT /, 'add keeps the ports the chain accepts');
+    assert.match(reference, /if \[ "\$mode" = add \] && \[ "\$how" = iptables \]; then\n {2}kept=\$\(iptables -w -S MFS-INPUT /, 'add keeps the ports the chain accepts');
     assert.match(reference, /grep -q -- '-j REJECT' \|\| closing=no/, 'add closes nothing where the chain refuses nothing yet');
     assert.match(reference, /xargs -n 15/, 'multiport takes at most 15 ports: one rule per 15');
   });
