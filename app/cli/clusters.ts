@@ -132,7 +132,8 @@ export async function clustersImport(name: string, source: string, opts: ImportC
   const { namedClusters, saveNamedClusters, configPath } = await registry();
   const clusters = namedClusters();
   if (clusters.has(name)) throw new UserError(t('cli.clusters.error.existsImport', { name, file: clusters.get(name)! }), EXIT.usage);
-  const { data, via } = readAnsible(abs, Boolean(opts.noAnsible), ansible);
+  const { data, byAnsible } = readAnsible(abs, Boolean(opts.noAnsible), ansible);
+  const via = byAnsible ? 'ansible-inventory --list' : t(opts.noAnsible ? 'cli.clusters.readHereAsked' : 'cli.clusters.readHere');
   let result;
   try {
     result = ansible.toMfsInventory(data, { cluster: name, map: opts.map, vip: parseVip(opts.vip, opts.vipInterface) });
@@ -140,8 +141,9 @@ export async function clustersImport(name: string, source: string, opts: ImportC
     if (err instanceof ansible.AnsibleInventoryError) throw new UserError(`${abs}: ${err.message}`, EXIT.usage);
     throw err;
   }
+  // The saved file's comment is the same in every language.
   // english: a comment in the saved file, not a message
-  const yamlText = `# Imported by mfs-tui from ${abs} (${via}) on ${new Date().toISOString()}.\n${stringify(result.inventory)}`;
+  const yamlText = `# Imported by mfs-tui from ${abs} (${byAnsible ? 'ansible-inventory --list' : 'read by mfs-tui'}) on ${new Date().toISOString()}.\n${stringify(result.inventory)}`;
   const target = path.resolve(opts.output ?? path.join(path.dirname(configPath()), 'clusters', `${name}.yaml`));
   // Validate exactly the text that would be saved, with the checks every command applies.
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-import-'));
@@ -198,7 +200,7 @@ function parseVip(vip: string | undefined, iface: string | undefined): { address
 type AnsibleModule = typeof import('../../src/inventory/ansible.ts');
 
 /** `ansible-inventory --list` when Ansible is installed, else the file read here. */
-function readAnsible(file: string, noAnsible: boolean, ansible: AnsibleModule): { data: import('../../src/inventory/ansible.ts').AnsibleInventory; via: string } {
+function readAnsible(file: string, noAnsible: boolean, ansible: AnsibleModule): { data: import('../../src/inventory/ansible.ts').AnsibleInventory; byAnsible: boolean } {
   // ansible-inventory runs an executable inventory as a script: what another user could change is not read at all.
   const others = othersCanChange(file);
   if (others) throw new UserError(t('cli.clusters.error.notRead', { file, why: others }), EXIT.usage);
@@ -213,7 +215,7 @@ function readAnsible(file: string, noAnsible: boolean, ansible: AnsibleModule): 
       throw new UserError(`${t('cli.clusters.error.ansibleParse', { file })}\n${(r.stderr ?? '').trim().split('\n').slice(-8).join('\n')}`, EXIT.usage);
     }
     try {
-      return { data: ansible.fromAnsibleListJson(r.stdout), via: 'ansible-inventory --list' };
+      return { data: ansible.fromAnsibleListJson(r.stdout), byAnsible: true };
     } catch (err) {
       throw new UserError(`${file}: ${(err as Error).message}`, EXIT.usage);
     }
@@ -223,7 +225,7 @@ function readAnsible(file: string, noAnsible: boolean, ansible: AnsibleModule): 
   if ('problem' in read) throw new UserError(`${file}: ${read.problem.message}`, EXIT.usage);
   const text = read.text;
   try {
-    return { data: ansible.parseAnsibleInventory(text, file), via: t('cli.clusters.readHere') };
+    return { data: ansible.parseAnsibleInventory(text, file), byAnsible: false };
   } catch (err) {
     if (err instanceof ansible.AnsibleInventoryError) throw new UserError(err.message, EXIT.usage);
     throw err;

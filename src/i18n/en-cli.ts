@@ -41,6 +41,7 @@ export const enCli = {
   'cli.clusters.error.ansibleFailed': 'ansible-inventory -i {{file}} --list failed (exit {{exit}}):',
   'cli.clusters.error.ansibleParse': 'ansible-inventory could not parse {{file}}:',
   'cli.clusters.readHere': 'read by mfs-tui (Ansible not installed)',
+  'cli.clusters.readHereAsked': 'read by mfs-tui (--no-ansible)',
   'cli.config.file': 'config file: {{file}}',
   'cli.config.clusters': 'clusters: {{count}} (mfs-tui clusters)',
   'cli.config.lastInventory': 'last inventory: {{file}}',

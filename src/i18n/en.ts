@@ -8,6 +8,7 @@ import { enValidate } from './en-validate.ts';
 import { enRun } from './en-run.ts';
 import { enStatus } from './en-status.ts';
 import { enTriage } from './en-triage.ts';
+import { enInventory } from './en-inventory.ts';
 
 export const en = {
   ...enTriage,
@@ -17,6 +18,7 @@ export const en = {
   ...enValidate,
   ...enStatus,
   ...enRun,
+  ...enInventory,
   'cli.program.description': 'Guided, resumable, audited runbooks for MooseFS clusters.',
   'cli.option.lang': 'language of messages: en or zh (else LC_ALL / LC_MESSAGES / LANG; remembered for next time)',
   'cli.error.badLanguage': "--lang: '{{value}}' is not a language mfs-tui speaks (en, zh)",

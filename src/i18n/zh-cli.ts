@@ -40,6 +40,7 @@ export const zhCli: { readonly [K in Exclude<keyof typeof enCli, OtherThanOther>
   'cli.clusters.error.ansibleFailed': 'ansible-inventory -i {{file}} --list 失败（退出码 {{exit}}）：',
   'cli.clusters.error.ansibleParse': 'ansible-inventory 无法解析 {{file}}：',
   'cli.clusters.readHere': '由 mfs-tui 读取（未安装 Ansible）',
+  'cli.clusters.readHereAsked': '由 mfs-tui 读取（--no-ansible）',
   'cli.config.file': '配置文件：{{file}}',
   'cli.config.clusters': '集群：{{count}} 个（mfs-tui clusters）',
   'cli.config.lastInventory': '上次的 inventory：{{file}}',

@@ -6,6 +6,8 @@
 // ranges): the `ini` package would take `m1 ansible_host=…` as one key. YAML goes through `yaml`.
 import { isMap, parseDocument } from 'yaml';
 import { ROLES, type Role } from './types.ts';
+import { t } from '../i18n/index.ts';
+import { yamlSyntaxDetail } from '../util/yaml-syntax.ts';
 
 export type Vars = Record<string, unknown>;
 
@@ -29,9 +31,9 @@ export function fromAnsibleListJson(text: string): AnsibleInventory {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new AnsibleInventoryError(`ansible-inventory --list printed no JSON: ${(err as Error).message}`);
+    throw new AnsibleInventoryError(t('ansible.error.listNoJson', { error: (err as Error).message }));
   }
-  if (!raw || typeof raw !== 'object') throw new AnsibleInventoryError('ansible-inventory --list printed no object');
+  if (!raw || typeof raw !== 'object') throw new AnsibleInventoryError(t('ansible.error.listNoObject'));
   const obj = raw as Record<string, unknown>;
   const groups: AnsibleInventory['groups'] = new Map();
   for (const [name, g] of Object.entries(obj)) {
@@ -88,34 +90,34 @@ function readYaml(text: string, file: string, b: Builder): void {
   const doc = parseDocument(text, { uniqueKeys: true, version: '1.1' });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new AnsibleInventoryError(`${file}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split('\n')[0]}`);
+    throw new AnsibleInventoryError(`${file}:${e.linePos?.[0]?.line ?? 1}: ${yamlSyntaxDetail(e)}`);
   }
-  if (!isMap(doc.contents)) throw new AnsibleInventoryError(`${file}: a YAML inventory is a mapping of groups (all: {hosts: …, children: …})`);
+  if (!isMap(doc.contents)) throw new AnsibleInventoryError(`${file}: ${t('ansible.error.notMapping')}`);
   const top = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
   const walk = (name: string, body: unknown, depth: number): void => {
-    if (depth > 50) throw new AnsibleInventoryError(`${file}: groups nested deeper than 50 (a loop of children?)`);
+    if (depth > 50) throw new AnsibleInventoryError(`${file}: ${t('ansible.error.tooDeep')}`);
     const g = b.group(name);
     if (body === null || body === undefined) return;
-    if (typeof body !== 'object' || Array.isArray(body)) throw new AnsibleInventoryError(`${file}: group '${name}' must be a mapping (hosts, children, vars)`);
+    if (typeof body !== 'object' || Array.isArray(body)) throw new AnsibleInventoryError(`${file}: ${t('ansible.error.groupNotMapping', { group: name })}`);
     for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
       if (key === 'hosts') {
         if (value === null) continue;
-        if (typeof value !== 'object' || Array.isArray(value)) throw new AnsibleInventoryError(`${file}: ${name}.hosts must be a mapping of host names`);
+        if (typeof value !== 'object' || Array.isArray(value)) throw new AnsibleInventoryError(`${file}: ${t('ansible.error.hostsNotMapping', { group: name })}`);
         for (const [pattern, vars] of Object.entries(value as Record<string, unknown>)) {
           for (const h of expandHostPattern(pattern, file)) g.hosts.set(h, { ...(g.hosts.get(h) ?? {}), ...((vars as Vars | null) ?? {}) });
         }
       } else if (key === 'vars') {
-        if (value !== null && (typeof value !== 'object' || Array.isArray(value))) throw new AnsibleInventoryError(`${file}: ${name}.vars must be a mapping`);
+        if (value !== null && (typeof value !== 'object' || Array.isArray(value))) throw new AnsibleInventoryError(`${file}: ${t('ansible.error.varsNotMapping', { group: name })}`);
         Object.assign(g.vars, value ?? {});
       } else if (key === 'children') {
         if (value === null) continue;
-        if (typeof value !== 'object' || Array.isArray(value)) throw new AnsibleInventoryError(`${file}: ${name}.children must be a mapping of groups`);
+        if (typeof value !== 'object' || Array.isArray(value)) throw new AnsibleInventoryError(`${file}: ${t('ansible.error.childrenNotMapping', { group: name })}`);
         for (const [child, childBody] of Object.entries(value as Record<string, unknown>)) {
           g.children.add(child);
           walk(child, childBody, depth + 1);
         }
       } else {
-        throw new AnsibleInventoryError(`${file}: group '${name}' has '${key}': expected hosts, children or vars`);
+        throw new AnsibleInventoryError(`${file}: ${t('ansible.error.unknownGroupKey', { group: name, key })}`);
       }
     }
   };
@@ -138,7 +140,7 @@ function readIni(text: string, file: string, b: Builder): void {
       b.group(section.group);
       return;
     }
-    if (line.startsWith('[')) throw new AnsibleInventoryError(`${where}: not a section header: ${line}`);
+    if (line.startsWith('[')) throw new AnsibleInventoryError(`${where}: ${t('ansible.error.notSection', { line })}`);
     const g = b.group(section.group);
     if (section.kind === 'children') {
       const child = line.split(/\s+/)[0]!;
@@ -148,7 +150,7 @@ function readIni(text: string, file: string, b: Builder): void {
     }
     if (section.kind === 'vars') {
       const eq = line.indexOf('=');
-      if (eq <= 0) throw new AnsibleInventoryError(`${where}: expected key=value in [${section.group}:vars]`);
+      if (eq <= 0) throw new AnsibleInventoryError(`${where}: ${t('ansible.error.varsKeyValue', { group: section.group })}`);
       g.vars[line.slice(0, eq).trim()] = iniValue(line.slice(eq + 1).trim());
       return;
     }
@@ -158,7 +160,7 @@ function readIni(text: string, file: string, b: Builder): void {
     for (const w of words) {
       if (w.startsWith('#')) break;
       const eq = w.indexOf('=');
-      if (eq <= 0) throw new AnsibleInventoryError(`${where}: expected key=value after the host name, got '${w}'`);
+      if (eq <= 0) throw new AnsibleInventoryError(`${where}: ${t('ansible.error.hostVarKeyValue', { word: w })}`);
       vars[w.slice(0, eq)] = iniValue(w.slice(eq + 1));
     }
     for (const h of expandHostPattern(pattern, where)) g.hosts.set(h, { ...(g.hosts.get(h) ?? {}), ...vars });
@@ -196,7 +198,7 @@ function shellWords(line: string, where: string): string[] {
       started = true;
     }
   }
-  if (quote) throw new AnsibleInventoryError(`${where}: unterminated ${quote} quote`);
+  if (quote) throw new AnsibleInventoryError(`${where}: ${t('ansible.error.unterminatedQuote', { quote })}`);
   if (started) out.push(cur);
   return out;
 }
@@ -211,15 +213,15 @@ export function expandHostPattern(pattern: string, where: string): string[] {
   if (/^\d+$/.test(from) && /^\d+$/.test(to)) {
     const width = from.length > 1 && from.startsWith('0') ? from.length : 0;
     for (let n = Number(from); n <= Number(to); n += step) {
-      if (out.length >= 10_000) throw new AnsibleInventoryError(`${where}: ${pattern} expands to more than 10,000 hosts`);
+      if (out.length >= 10_000) throw new AnsibleInventoryError(`${where}: ${t('ansible.error.rangeTooBig', { pattern })}`);
       for (const rest of expandHostPattern(`${head}${String(n).padStart(width, '0')}${tail}`, where)) out.push(rest);
     }
   } else if (/^[a-z]$/.test(from) && /^[a-z]$/.test(to)) {
     for (let c = from.charCodeAt(0); c <= to.charCodeAt(0); c += step) out.push(...expandHostPattern(`${head}${String.fromCharCode(c)}${tail}`, where));
   } else {
-    throw new AnsibleInventoryError(`${where}: cannot expand the host range in '${pattern}'`);
+    throw new AnsibleInventoryError(`${where}: ${t('ansible.error.rangeBad', { pattern })}`);
   }
-  if (out.length === 0) throw new AnsibleInventoryError(`${where}: the host range in '${pattern}' is empty`);
+  if (out.length === 0) throw new AnsibleInventoryError(`${where}: ${t('ansible.error.rangeEmpty', { pattern })}`);
   return out;
 }
 
@@ -238,7 +240,7 @@ function resolve(b: Builder): AnsibleInventory {
     if (name === 'all') return 0;
     const known = depth.get(name);
     if (known !== undefined) return known;
-    if (seen.has(name)) throw new AnsibleInventoryError(`group '${name}' is its own ancestor`);
+    if (seen.has(name)) throw new AnsibleInventoryError(t('ansible.error.ownAncestor', { group: name }));
     seen.add(name);
     const ps = [...(parents.get(name) ?? new Set(['all']))];
     const d = 1 + Math.max(...ps.map((p) => depthOf(p, seen)));
@@ -326,10 +328,10 @@ export function toMfsInventory(ans: AnsibleInventory, opts: ImportOptions): Impo
   const roleOf = new Map<string, Role>();
   for (const [g, r] of Object.entries(DEFAULT_GROUP_ROLES)) roleOf.set(g, r);
   for (const [g, r] of Object.entries(opts.map)) {
-    if (!(ROLES as readonly string[]).includes(r)) throw new AnsibleInventoryError(`--map ${g}=${r}: unknown role '${r}' (roles: ${ROLES.join(', ')})`);
+    if (!(ROLES as readonly string[]).includes(r)) throw new AnsibleInventoryError(t('ansible.error.mapUnknownRole', { group: g, role: r, roles: ROLES.join(', ') }));
     if (!ans.groups.has(g))
       throw new AnsibleInventoryError(
-        `--map ${g}=${r}: the Ansible inventory has no group '${g}' (groups: ${[...ans.groups.keys()].filter((x) => x !== 'all' && x !== 'ungrouped').join(', ') || 'none'})`,
+        t('ansible.error.mapNoGroup', { group: g, role: r, groups: [...ans.groups.keys()].filter((x) => x !== 'all' && x !== 'ungrouped').join(', ') || t('ansible.word.none') }),
       );
     roleOf.set(g, r as Role);
   }
@@ -348,14 +350,14 @@ export function toMfsInventory(ans: AnsibleInventory, opts: ImportOptions): Impo
   const hosts: Record<string, unknown>[] = [];
   for (const [name, vars] of [...ans.hostvars].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
     const roles = ROLES.filter((r) => rolesOfHost.get(name)?.has(r));
-    if (roles.length === 0) notes.push(`${name}: no MooseFS role (its groups map to none; use --map GROUP=ROLE): kept without roles`);
+    if (roles.length === 0) notes.push(t('ansible.note.noRole', { host: name }));
     const host: Record<string, unknown> = { name };
     const address = str(vars.ansible_host) ?? str(vars.ansible_ssh_host);
     if (address !== undefined) host.address = address;
     const port = vars.ansible_port ?? vars.ansible_ssh_port;
     if (port !== undefined) {
       const n = typeof port === 'number' ? port : Number(String(port));
-      if (!Number.isInteger(n)) throw new AnsibleInventoryError(`host ${name}: ansible_port '${String(port)}' is not a port number`);
+      if (!Number.isInteger(n)) throw new AnsibleInventoryError(t('ansible.error.badPort', { host: name, port: String(port) }));
       host.port = n;
     }
     const user = str(vars.ansible_user) ?? str(vars.ansible_ssh_user);
@@ -363,18 +365,18 @@ export function toMfsInventory(ans: AnsibleInventory, opts: ImportOptions): Impo
     const key = str(vars.ansible_ssh_private_key_file) ?? str(vars.ansible_private_key_file);
     if (key !== undefined) host.identity = key;
     const become = vars.ansible_become ?? vars.ansible_sudo;
-    if (become !== undefined) host.become = truthy(become, `host ${name}: ansible_become`);
+    if (become !== undefined) host.become = truthy(become, name, 'ansible_become');
     notes.push(...connectionVarNotes(name, vars));
     if (vars.ansible_password !== undefined || vars.ansible_ssh_pass !== undefined || vars.ansible_become_password !== undefined || vars.ansible_become_pass !== undefined) {
-      notes.push(`${name}: a password in the Ansible inventory was NOT imported (mfs-tui asks for it when needed and never stores it)`);
+      notes.push(t('ansible.note.password', { host: name }));
     }
     host.roles = roles;
     hosts.push(host);
   }
-  if (hosts.length === 0) throw new AnsibleInventoryError('the Ansible inventory has no hosts');
+  if (hosts.length === 0) throw new AnsibleInventoryError(t('ansible.error.noHosts'));
   const vip = opts.vip ?? vipFromVars(ans);
   if (!vip) {
-    throw new AnsibleInventoryError("no VIP: pass --vip ADDRESS/PREFIX --vip-interface IFACE, or set mfs_vip (and mfs_vip_prefix, mfs_vip_interface) in the inventory's vars");
+    throw new AnsibleInventoryError(t('ansible.error.noVip'));
   }
   return { inventory: { cluster: opts.cluster, vip, hosts }, notes };
 }
@@ -390,19 +392,17 @@ const SSH_ARG_VARS = ['ansible_ssh_common_args', 'ansible_ssh_extra_args', 'ansi
 function connectionVarNotes(name: string, vars: Record<string, unknown>): string[] {
   const connection = str(vars.ansible_connection);
   if (connection !== undefined && !['ssh', 'smart', 'paramiko', 'paramiko_ssh', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh'].includes(connection)) {
-    throw new AnsibleInventoryError(`host ${name}: ansible_connection '${connection}': mfs-tui reaches hosts only over SSH; remove this host or give it an SSH address`);
+    throw new AnsibleInventoryError(t('ansible.error.connection', { host: name, connection }));
   }
   const becomeUser = str(vars.ansible_become_user) ?? str(vars.ansible_sudo_user);
   if (becomeUser !== undefined && becomeUser !== 'root') {
-    throw new AnsibleInventoryError(`host ${name}: ansible_become_user '${becomeUser}': mfs-tui's become is sudo to root, not to another user; import without it or log in as that user`);
+    throw new AnsibleInventoryError(t('ansible.error.becomeUser', { host: name, user: becomeUser }));
   }
   const method = str(vars.ansible_become_method);
   if (method !== undefined && !['sudo', 'ansible.builtin.sudo'].includes(method)) {
-    throw new AnsibleInventoryError(`host ${name}: ansible_become_method '${method}': mfs-tui becomes root only through sudo`);
+    throw new AnsibleInventoryError(t('ansible.error.becomeMethod', { host: name, method }));
   }
-  return SSH_ARG_VARS.filter((v) => vars[v] !== undefined && vars[v] !== '').map(
-    (v) => `${name}: ${v} was NOT imported (mfs-tui never runs ssh options or commands from an inventory; put a jump host in ssh_config as ProxyJump, ssh.config in the inventory)`,
-  );
+  return SSH_ARG_VARS.filter((v) => vars[v] !== undefined && vars[v] !== '').map((v) => t('ansible.note.sshArgs', { host: name, variable: v }));
 }
 
 function vipFromVars(ans: AnsibleInventory): ImportOptions['vip'] | undefined {
@@ -420,10 +420,10 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
-function truthy(v: unknown, what: string): boolean {
+function truthy(v: unknown, host: string, variable: string): boolean {
   if (typeof v === 'boolean') return v;
   const s = String(v).toLowerCase();
   if (['true', 'yes', 'on', '1', 'y', 't'].includes(s)) return true;
   if (['false', 'no', 'off', '0', 'n', 'f'].includes(s)) return false;
-  throw new AnsibleInventoryError(`${what} '${String(v)}' is not a boolean`);
+  throw new AnsibleInventoryError(t('ansible.error.notBoolean', { host, variable, value: String(v) }));
 }

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import type { ZodIssue } from 'zod';
+import type { ZodErrorMap, ZodIssue } from 'zod';
 import type { Inventory, InventoryHost } from './types.ts';
 import { didYouMean, formatFieldPath, InventoryError, withHint, type InventoryProblem } from './problems.ts';
 import { addressProblem, inventorySchema, knownKeys, printable, rawIssues, USER_NAME, type InventoryFile } from './schema.ts';
@@ -12,6 +12,8 @@ import { othersCanChange } from '../util/trusted-path.ts';
 import { MAX_YAML_ALIASES, MAX_YAML_DEPTH, readLimitedText } from '../runbook/limits.ts';
 import { aliasProblem, yamlTooDeep } from '../runbook/yaml-limits.ts';
 import { expandTilde, resolveSshConfig, SshConfigError, type ResolvedSshConfig } from './ssh-config.ts';
+import { isMessageKey, t, type MessageKey } from '../i18n/index.ts';
+import { yamlSyntaxDetail } from '../util/yaml-syntax.ts';
 
 export { InventoryError, formatInventoryProblems, type InventoryProblem } from './problems.ts';
 export { resolveSshConfig, type ResolvedSshConfig, type SshConfigQuery } from './ssh-config.ts';
@@ -53,27 +55,50 @@ class SourceMap {
   }
 }
 
-function describeZodIssue(issue: ZodIssue): string {
+/**
+ * zod's error map for the inventory: each of zod's own messages (wrong type, missing field,
+ * too short, too big) in the operator's language and in YAML words. A message the schema
+ * gives itself is not passed through here (zod keeps it); schemaProblems translates it.
+ */
+const inventoryErrorMap: ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.received === 'undefined' ? 'is required' : `must be ${yamlKind(issue.expected)} (got ${yamlKind(issue.received)})`;
+      return { message: issue.received === 'undefined' ? t('inventory.error.required') : t('inventory.error.wrongKind', { expected: yamlKind(issue.expected), received: yamlKind(issue.received) }) };
     case 'too_small':
-      if (issue.type === 'array') return issue.message.startsWith('Array') ? `needs at least ${String(issue.minimum)} item(s)` : issue.message;
-      if (issue.type === 'string') return 'must not be empty';
-      return `must be at least ${String(issue.minimum)}`;
+      if (issue.type === 'array') return { message: t('inventory.error.atLeastItems', { count: Number(issue.minimum) }) };
+      if (issue.type === 'string') return { message: t('inventory.error.empty') };
+      return { message: t('inventory.error.atLeast', { minimum: String(issue.minimum) }) };
     case 'too_big':
-      return `must be at most ${String(issue.maximum)}`;
+      return { message: t('inventory.error.atMost', { maximum: String(issue.maximum) }) };
     default:
-      return issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+      return { message: t('inventory.error.invalid') };
   }
-}
+};
 
 /** A zod type as the YAML reader knows it, with its article: `a list`, `a mapping`, `a number`, `null`. */
 function yamlKind(type: string): string {
-  if (type === 'array') return 'a list';
-  if (type === 'object') return 'a mapping';
-  if (type === 'null') return 'null';
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+  const kinds: Record<string, MessageKey> = {
+    array: 'inventory.kind.array',
+    object: 'inventory.kind.object',
+    null: 'inventory.kind.null',
+    string: 'inventory.kind.string',
+    number: 'inventory.kind.number',
+    integer: 'inventory.kind.integer',
+    float: 'inventory.kind.float',
+    boolean: 'inventory.kind.boolean',
+    nan: 'inventory.kind.nan',
+  };
+  return Object.hasOwn(kinds, type) ? message(kinds[type]!) : t('inventory.kind.other', { type });
+}
+
+/** A message without placeholders named by its key (one the schema gave as a key, say). */
+function message(key: MessageKey): string {
+  return (t as (k: MessageKey) => string)(key);
+}
+
+/** A schema issue's text in the operator's language. */
+function describeZodIssue(issue: ZodIssue): string {
+  return isMessageKey(issue.message) ? message(issue.message as MessageKey) : issue.message;
 }
 
 /** Turns zod issues into positioned problems; unknown keys get one problem each, with a hint. */
@@ -83,7 +108,7 @@ function schemaProblems(issues: ZodIssue[], src: SourceMap): InventoryProblem[] 
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const hint = didYouMean(key, knownKeys(issue.path));
-        out.push(src.keyProblem(issue.path, key, withHint(`unknown field '${key}'`, hint)));
+        out.push(src.keyProblem(issue.path, key, withHint(t('inventory.error.unknownField', { key }), hint)));
       }
     } else {
       out.push(src.problem(issue.path, describeZodIssue(issue)));
@@ -100,20 +125,25 @@ function crossFieldProblems(data: InventoryFile, src: SourceMap): InventoryProbl
     const first = seen.get(h.name);
     if (first !== undefined) {
       const firstLine = src.problem(['hosts', first, 'name'], '').line;
-      out.push(src.problem(['hosts', i, 'name'], `duplicate host name '${h.name}' (first defined on line ${firstLine})`));
+      out.push(src.problem(['hosts', i, 'name'], t('inventory.error.duplicateHost', { name: h.name, line: firstLine })));
     } else seen.set(h.name, i);
     if (h.address !== undefined && h.address === data.vip.address) {
-      out.push(src.problem(['hosts', i, 'address'], `is the VIP ${data.vip.address}; a host needs its own address`));
+      out.push(src.problem(['hosts', i, 'address'], t('inventory.error.vipAsAddress', { vip: data.vip.address })));
     }
     if (h.chunk_folders !== undefined) {
       if (!h.roles.includes('chunkserver'))
-        out.push(src.problem(['hosts', i, 'chunk_folders'], `only a host with the role chunkserver has chunk folders (${h.name} has ${h.roles.length > 0 ? h.roles.join(', ') : 'no role'})`));
+        out.push(
+          src.problem(
+            ['hosts', i, 'chunk_folders'],
+            h.roles.length > 0 ? t('inventory.error.chunkFoldersRoles', { host: h.name, roles: h.roles.join(', ') }) : t('inventory.error.chunkFoldersNoRole', { host: h.name }),
+          ),
+        );
       h.chunk_folders.forEach((f, j) => {
         const k = h.chunk_folders!.indexOf(f);
-        if (k < j) out.push(src.problem(['hosts', i, 'chunk_folders', j], `'${f}' is listed twice (also chunk_folders[${k}])`));
+        if (k < j) out.push(src.problem(['hosts', i, 'chunk_folders', j], t('inventory.error.folderTwice', { folder: f, index: k })));
         else {
           const outer = h.chunk_folders!.findIndex((o) => f.startsWith(`${o}/`));
-          if (outer >= 0) out.push(src.problem(['hosts', i, 'chunk_folders', j], `'${f}' is inside chunk_folders[${outer}] '${h.chunk_folders![outer]}': each folder holds its own chunks`));
+          if (outer >= 0) out.push(src.problem(['hosts', i, 'chunk_folders', j], t('inventory.error.folderInside', { folder: f, index: outer, outer: h.chunk_folders![outer]! })));
         }
       });
     }
@@ -136,7 +166,7 @@ export interface ParsedInventory {
 export function parseInventory(text: string, file: string): ParsedInventory {
   // Absurd nesting is refused before the parser, which recurses per level.
   const deep = yamlTooDeep(text);
-  if (deep) throw new InventoryError([{ file, line: deep.line, column: deep.column, path: '', message: `YAML nested more than ${MAX_YAML_DEPTH} levels deep: not read` }]);
+  if (deep) throw new InventoryError([{ file, line: deep.line, column: deep.column, path: '', message: t('inventory.error.tooDeep', { max: MAX_YAML_DEPTH }) }]);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const src = new SourceMap(file, doc, lines);
@@ -144,7 +174,7 @@ export function parseInventory(text: string, file: string): ParsedInventory {
     throw new InventoryError(
       doc.errors.map((e) => {
         const pos = lines.linePos(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, path: '', message: `YAML: ${e.message.split('\n')[0]}` };
+        return { file, line: pos.line, column: pos.col, path: '', message: t('inventory.error.yaml', { detail: yamlSyntaxDetail(e) }) };
       }),
     );
   }
@@ -154,7 +184,7 @@ export function parseInventory(text: string, file: string): ParsedInventory {
     throw new InventoryError([{ file, line: pos.line, column: pos.col, path: '', message: aliases.message }]);
   }
   const raw: unknown = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) ?? {};
-  const parsed = inventorySchema.safeParse(raw);
+  const parsed = inventorySchema.safeParse(raw, { errorMap: inventoryErrorMap });
   const issues = [...(parsed.success ? [] : parsed.error.issues), ...rawIssues(raw)];
   if (!parsed.success || issues.length > 0) {
     throw new InventoryError(schemaProblems(issues, src).sort((a, b) => a.line - b.line || a.column - b.column));
@@ -197,7 +227,7 @@ export async function loadInventory(file: string, opts: LoadOptions = {}): Promi
   if ('problem' in read) {
     const p = read.problem;
     const located = p.limit && !p.unreadable;
-    const message = located ? p.message : /ENOENT/.test(p.message) ? 'cannot read the inventory: no such file' : `cannot read the inventory: ${p.message}`;
+    const message = located ? p.message : /ENOENT/.test(p.message) ? t('inventory.error.noSuchFile') : t('inventory.error.cannotRead', { why: p.message });
     throw new InventoryError([{ file: abs, line: located ? 1 : 0, column: located ? 1 : 0, path: '', message }]);
   }
   const text = read.text;
@@ -207,28 +237,28 @@ export async function loadInventory(file: string, opts: LoadOptions = {}): Promi
 
   const sshConfig = data.ssh.config !== undefined ? fileRelative(baseDir, data.ssh.config) : undefined;
   if (sshConfig !== undefined && !existsSync(sshConfig)) {
-    problems.push(src.problem(['ssh', 'config'], `ssh config file ${sshConfig} does not exist`));
+    problems.push(src.problem(['ssh', 'config'], t('inventory.error.sshConfigMissing', { file: sshConfig })));
   }
   const knownHosts = (data.ssh.known_hosts ?? ['~/.ssh/known_hosts']).map((p) => fileRelative(baseDir, p));
   // Whoever can change known_hosts (or ssh_config) can plant a host key (or point a host elsewhere).
   knownHosts.forEach((file, i) => {
     const others = othersCanChange(file);
-    if (others) problems.push(src.problem(data.ssh.known_hosts ? ['ssh', 'known_hosts', i] : ['ssh'], `known_hosts file ${file}: ${others}; it is not trusted`));
+    if (others) problems.push(src.problem(data.ssh.known_hosts ? ['ssh', 'known_hosts', i] : ['ssh'], t('inventory.error.knownHostsUntrusted', { file, why: others })));
   });
   if (sshConfig !== undefined && existsSync(sshConfig)) {
     const others = othersCanChange(sshConfig);
-    if (others) problems.push(src.problem(['ssh', 'config'], `ssh config file ${sshConfig}: ${others}; it is not used`));
+    if (others) problems.push(src.problem(['ssh', 'config'], t('inventory.error.sshConfigUntrusted', { file: sshConfig, why: others })));
   }
   data.hosts.forEach((h, i) => {
     if (h.identity !== undefined && !existsSync(fileRelative(baseDir, h.identity))) {
-      problems.push(src.problem(['hosts', i, 'identity'], `identity file ${fileRelative(baseDir, h.identity)} does not exist`));
+      problems.push(src.problem(['hosts', i, 'identity'], t('inventory.error.identityMissing', { file: fileRelative(baseDir, h.identity) })));
     }
   });
   if (problems.length > 0) throw new InventoryError(problems);
 
   const resolved = await mapLimited(data.hosts, SSH_G_PARALLEL, (h, i) =>
     resolveSshConfig({ name: h.name, address: h.address, port: h.port, user: h.user, configFile: sshConfig }, { sshBinary: opts.sshBinary }).catch((err: unknown) => {
-      const message = err instanceof SshConfigError ? err.message : `cannot resolve through ssh_config: ${String(err)}`;
+      const message = err instanceof SshConfigError ? err.message : t('inventory.error.sshConfigResolve', { error: String(err) });
       problems.push(src.problem(['hosts', i, 'name'], message));
       return undefined;
     }),
@@ -238,12 +268,9 @@ export async function loadInventory(file: string, opts: LoadOptions = {}): Promi
   data.hosts.forEach((h, i) => {
     const r = resolved[i] as ResolvedSshConfig;
     const at: FieldPath = ['hosts', i, 'name'];
-    if (h.address === undefined && addressProblem(r.hostname))
-      problems.push(src.problem(at, `ssh_config gives this host the HostName '${printable(r.hostname)}', which is not a valid IP address or host name`));
-    if (h.user === undefined && !USER_NAME.test(r.user))
-      problems.push(src.problem(at, `the user for this host (from ssh_config, else your login) is '${printable(r.user)}', which is not a user name: set user: in the inventory`));
-    if (h.port === undefined && (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535))
-      problems.push(src.problem(at, `ssh_config gives this host the Port ${r.port}, which is not a port (1-65535)`));
+    if (h.address === undefined && addressProblem(r.hostname)) problems.push(src.problem(at, t('inventory.error.sshConfigHostName', { value: printable(r.hostname) })));
+    if (h.user === undefined && !USER_NAME.test(r.user)) problems.push(src.problem(at, t('inventory.error.sshConfigUser', { value: printable(r.user) })));
+    if (h.port === undefined && (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535)) problems.push(src.problem(at, t('inventory.error.sshConfigPort', { port: r.port })));
   });
   if (problems.length > 0) throw new InventoryError(problems);
 

@@ -1,5 +1,6 @@
 // Inventory problems: what is wrong, where (file:line:col and the field path), and the
 // error that carries them to the operator. Pure: no file system, no processes.
+import { t } from '../i18n/index.ts';
 
 export interface InventoryProblem {
   file: string;
@@ -66,5 +67,5 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 }
 
 export function withHint(message: string, suggestion: string | undefined): string {
-  return suggestion ? `${message}; did you mean '${suggestion}'?` : message;
+  return suggestion ? t('inventory.error.didYouMean', { message, suggestion }) : message;
 }

@@ -1,9 +1,12 @@
 // The inventory file's schema (zod). Unknown keys are errors; messages say what is wrong
 // in operator words. Cross-field rules (duplicates, VIP vs hosts) live in load.ts.
+// A message fixed when the schema is built (before the language is chosen) is a catalogue
+// key, put in the operator's language by load.ts; one made while checking is already in it.
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ROLES, type Role } from './types.ts';
 import { didYouMean, withHint } from './problems.ts';
+import { t } from '../i18n/index.ts';
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
@@ -19,7 +22,7 @@ const role = z
     if ((ROLES as readonly string[]).includes(s)) return;
     ctx.addIssue({
       code: z.ZodIssueCode.custom,
-      message: withHint(`unknown role '${s}'`, didYouMean(s, ROLES)) + ` (roles: ${ROLES.join(', ')})`,
+      message: t('inventory.error.roles', { message: withHint(t('inventory.error.unknownRole', { role: s }), didYouMean(s, ROLES)), roles: ROLES.join(', ') }),
     });
   })
   .transform((s) => s as Role);
@@ -28,12 +31,8 @@ const role = z
 // each is checked against what it is, so none can carry shell or config syntax.
 const SAFE_PATH = /^\/[A-Za-z0-9._+@%,:=/-]*$/;
 const absolutePath = z.string().superRefine((s, ctx) => {
-  if (!s.startsWith('/')) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${printable(s)}' must be an absolute path` });
-  else if (!SAFE_PATH.test(s) || s.includes('//') || /(^|\/)\.\.?(\/|$)/.test(s))
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      message: `'${printable(s)}' must be an absolute path of letters, digits and . _ + @ % , : = - (no spaces, quotes or shell characters, no . or .. parts)`,
-    });
+  if (!s.startsWith('/')) ctx.addIssue({ code: z.ZodIssueCode.custom, message: t('inventory.error.notAbsolute', { value: printable(s) }) });
+  else if (!SAFE_PATH.test(s) || s.includes('//') || /(^|\/)\.\.?(\/|$)/.test(s)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: t('inventory.error.unsafePath', { value: printable(s) }) });
 });
 
 /** A value for an error message: control characters shown as escapes, long values cut. */
@@ -54,33 +53,33 @@ const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 /** Why `s` is not an IP address or a DNS name, or undefined when it is one. */
 export function addressProblem(s: string): string | undefined {
   if (isIP(s)) return undefined;
-  if (/^[\d.]+$/.test(s) || s.includes(':') || !HOSTNAME.test(s)) return `'${printable(s)}' is not a valid IP address or host name`;
+  if (/^[\d.]+$/.test(s) || s.includes(':') || !HOSTNAME.test(s)) return t('inventory.error.badAddress', { value: printable(s) });
   return undefined;
 }
 
 export const hostSchema = z
   .object({
-    name: z.string().regex(HOST_NAME, 'must be a host name (letters, digits, ".", "_", "-"; starting with a letter or digit)'),
+    name: z.string().regex(HOST_NAME, 'inventory.field.hostName'),
     address: address.optional(),
     port: z.number().int().min(1).max(65535).optional(),
-    user: z.string().regex(USER_NAME, 'must be a user name (letters, digits, ".", "_", "-"; starting with a letter or "_"; at most 32)').optional(),
+    user: z.string().regex(USER_NAME, 'inventory.field.userName').optional(),
     identity: z.string().min(1).optional(),
     agent: z.boolean().optional(),
     become: z.boolean().default(false),
     // A host with no role yet (a spare waiting to be rebuilt into a master) is allowed.
     roles: z.array(role),
     // A chunkserver's data folders (mfshdd.cfg), one per disk, as the seeds' /mnt/mfs1 and /mnt/mfs2.
-    chunk_folders: z.array(absolutePath).min(1, 'needs at least one folder (or leave chunk_folders out: install-cluster then asks for one)').max(64).optional(),
+    chunk_folders: z.array(absolutePath).min(1, 'inventory.field.chunkFoldersEmpty').max(64).optional(),
   })
   .strict();
 
 export const inventorySchema = z
   .object({
-    cluster: z.string().regex(CLUSTER_NAME, 'must be a cluster name (letters, digits, ".", "_", "-"; starting with a letter or digit; at most 63)'),
+    cluster: z.string().regex(CLUSTER_NAME, 'inventory.field.clusterName'),
     vip: z
       .object({
-        address: z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IP address' }),
-        interface: z.string().regex(INTERFACE, 'must be a network interface name like eth0 (at most 15 letters, digits, "_", ".", ":", "@", "-"; not starting with "-")'),
+        address: z.string().refine((s) => isIP(s) !== 0, { message: 'inventory.field.ipAddress' }),
+        interface: z.string().regex(INTERFACE, 'inventory.field.interface'),
         prefix: z.number().int().min(0).max(128),
       })
       .strict(),
@@ -99,7 +98,7 @@ export const inventorySchema = z
       })
       .strict()
       .default({}),
-    hosts: z.array(hostSchema).min(1, 'an inventory needs at least one host'),
+    hosts: z.array(hostSchema).min(1, 'inventory.field.noHosts'),
   })
   .strict();
 
@@ -114,7 +113,7 @@ export function rawIssues(raw: unknown): z.ZodIssue[] {
   const vip = (raw as { vip?: { address?: unknown; prefix?: unknown } } | null)?.vip;
   const addr = vip?.address;
   if (typeof vip?.prefix === 'number' && vip.prefix > 32 && !(typeof addr === 'string' && isIP(addr) === 6)) {
-    return [{ code: z.ZodIssueCode.custom, path: ['vip', 'prefix'], message: 'an IPv4 prefix is at most 32' }];
+    return [{ code: z.ZodIssueCode.custom, path: ['vip', 'prefix'], message: t('inventory.error.ipv4Prefix') }];
   }
   return [];
 }

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { t } from '../i18n/index.ts';
 
 export interface SshConfigQuery {
   /** The inventory name (an ssh_config alias when `address` is not given). */
@@ -102,7 +103,7 @@ export function resolveSshConfig(q: SshConfigQuery, opts: { sshBinary?: string }
           .split('\n')
           .filter((l) => !/Pseudo-terminal/.test(l))
           .join('; ');
-        return reject(new SshConfigError(`ssh -G ${q.name} failed: ${why || err.message}`));
+        return reject(new SshConfigError(t('inventory.error.sshG', { host: q.name, why: why || err.message })));
       }
       resolve(resolvedFromSshG(stdout, q));
     });

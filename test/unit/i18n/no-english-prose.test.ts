@@ -39,6 +39,8 @@ const TRANSLATED = [
   'src/journal/list.ts',
   'app/cli/open-run.ts',
   'screens/App.tsx',
+  'src/inventory',
+  'src/util/yaml-syntax.ts',
 ];
 
 function sourceFiles(path: string): string[] {
