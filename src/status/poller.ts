@@ -11,6 +11,7 @@ import { nextFailoverWatch, type FailoverWatch } from './failover-timeline.ts';
 import { historyPointOf, type CandidateMaster, type ClusterStatus, type HistoryPoint, type HostFailure, type HostStatus, type LoginProblem, type MfsStatus } from './model.ts';
 import { ResidentMfscli, ResidentUnavailable } from './mfscli-resident.ts';
 import { HostProbeFailed, type ExtraSection, probeCluster, probeClusterResident, probeHost, type ClusterProbe, type ClusterProbeOptions, type HostProbeResult } from './probe.ts';
+import { isStale, staleLimitMs } from './staleness.ts';
 
 /** What the poller needs from a ClusterSession: the same pooled executors the runner uses. */
 export interface StatusSource {
@@ -33,7 +34,11 @@ export interface StatusPollerOptions {
   connectAllowanceMs?: number;
   /** The mfscli probe (two Python start-ups, ~0.5-2 s on a busy host; default max(6 s, 3 × interval)). */
   mfsTimeoutMs?: number;
-  /** No successful probe for this long marks a host stale (default 2.5 × interval). */
+  /**
+   * A host silent for this long is stale (default 2.5 × interval): asked and not answering, or
+   * failing since its last answer. The limit grows to 3 × the median time answers take now
+   * (staleness.ts), so a fleet on a loaded machine is not called silent for being slow.
+   */
   staleAfterMs?: number;
   /** Points kept for sparklines (default 120). */
   historySize?: number;
@@ -81,6 +86,13 @@ export class StatusPoller {
    */
   private readonly queuedSince = new Map<string, number>();
   private readonly waitedMs = new Map<string, number>();
+  /** Since when each host's probe in flight has run, and how long each host's latest answer took. */
+  private readonly runningSince = new Map<string, number>();
+  private readonly answerMs = new Map<string, number>();
+  private mfsRunningSince: number | undefined;
+  private mfsFailed = false;
+  /** How long the latest mfscli answers took (a few, for the median). */
+  private mfsAnswerMs: number[] = [];
   private mfsOwed = false;
   /** Resident mfscli interpreters by host (mfscli-resident.ts), and hosts that cannot run one. */
   private readonly residents = new Map<string, ResidentMfscli>();
@@ -220,8 +232,10 @@ export class StatusPoller {
     const p = this.limited(() => {
       this.waitedMs.set(name, this.now() - (this.queuedSince.get(name) ?? this.now()));
       this.queuedSince.delete(name);
+      this.runningSince.set(name, this.now());
       return this.probeOne(name);
     }).finally(() => {
+      this.runningSince.delete(name);
       this.inFlight.delete(name);
       if (this.owed.delete(name) && this.timer && !this.stopping.signal.aborted) void this.startHost(name);
     });
@@ -317,6 +331,9 @@ export class StatusPoller {
     }
     if (this.stopping.signal.aborted) return;
     if (result) {
+      const started = this.runningSince.get(name);
+      if (started !== undefined) this.answerMs.set(name, this.now() - started);
+      this.runningSince.delete(name);
       this.ticksDone.set(name, tick + 1);
       // Parts not run this tick keep their last known values.
       const probe = { ...result.probe };
@@ -331,6 +348,7 @@ export class StatusPoller {
       }
       this.hosts.set(name, { ...prev, probe, rttMs: result.rttMs, reachable: true, okAt: this.now(), error: undefined, failure: undefined, login: undefined });
     } else {
+      this.runningSince.delete(name);
       this.hosts.set(name, { ...prev, reachable: false, error, failure, login });
     }
     this.publish();
@@ -367,8 +385,9 @@ export class StatusPoller {
     let result: ClusterProbe | undefined;
     let error: string | undefined;
     try {
-      result = await this.limited(() =>
-        this.withDeadline(
+      result = await this.limited(() => {
+        this.mfsRunningSince = this.now();
+        return this.withDeadline(
           (signal) =>
             this.clusterProbe(
               via,
@@ -381,11 +400,13 @@ export class StatusPoller {
               signal,
             ),
           this.mfsTimeoutMs,
-        ),
-      );
+        );
+      });
     } catch (e) {
       error = errorMessage(e);
     }
+    const started = this.mfsRunningSince;
+    this.mfsRunningSince = undefined;
     if (this.stopping.signal.aborted) return;
     if (result && (result.viaVip || result.candidates)) {
       const rows = result.candidates?.masters ?? [];
@@ -393,6 +414,8 @@ export class StatusPoller {
       // When a master last answered, and since when none has: a failover's clock, seen by this poller.
       const served = !!result.viaVip?.masters.some((m) => m.answering) || rows.some((m) => m.answering);
       const now = this.now();
+      this.mfsFailed = false;
+      if (started !== undefined) this.mfsAnswerMs = [...this.mfsAnswerMs, now - started].slice(-5);
       this.mfs = {
         via,
         okAt: now,
@@ -404,6 +427,7 @@ export class StatusPoller {
       };
       this.history = [...this.history, historyPointOf({ mfs: { ...this.mfs, stale: false }, at: this.now() })].slice(-this.historySize);
     } else {
+      this.mfsFailed = true;
       this.mfs = { ...this.mfs, via, error: error ?? result?.problem ?? 'no mfscli output' };
     }
     this.publish();
@@ -411,17 +435,23 @@ export class StatusPoller {
 
   private build(): ClusterStatus {
     const now = this.now();
+    // Before the first answer a host is not stale yet unless its first attempt failed. Time a
+    // probe waits for its turn here, or until we ask again, is not the host's silence.
+    const limit = staleLimitMs(this.staleAfterMs, [...this.answerMs.values()]);
     const hosts: HostStatus[] = [...this.hosts.values()].map((h) => {
       const ageMs = h.okAt === undefined ? undefined : now - h.okAt;
-      // Before the first answer a host is not stale yet unless its first attempt failed.
-      // Time its probe waited for its turn here is not the host's silence.
-      const queued = this.queuedSince.get(h.name);
-      const ourWait = queued !== undefined ? now - queued : (this.waitedMs.get(h.name) ?? 0);
-      const stale = ageMs === undefined ? !!h.error : ageMs - ourWait > this.staleAfterMs;
-      return { ...h, ageMs, stale, paused: this.paused.has(h.name) };
+      const track = {
+        okAt: h.okAt,
+        failed: h.okAt === undefined ? !!h.error : !h.reachable,
+        runningSince: this.runningSince.get(h.name),
+        queuedSince: this.queuedSince.get(h.name),
+        waitedMs: this.waitedMs.get(h.name),
+      };
+      return { ...h, ageMs, stale: isStale(now, track, limit), paused: this.paused.has(h.name) };
     });
     const mfsAge = this.mfs.okAt === undefined ? undefined : now - this.mfs.okAt;
-    const mfs: MfsStatus = { ...this.mfs, ageMs: mfsAge, stale: mfsAge === undefined ? !!this.mfs.error : mfsAge > this.staleAfterMs };
+    const mfsTrack = { okAt: this.mfs.okAt, failed: this.mfs.okAt === undefined ? !!this.mfs.error : this.mfsFailed, runningSince: this.mfsRunningSince };
+    const mfs: MfsStatus = { ...this.mfs, ageMs: mfsAge, stale: isStale(now, mfsTrack, staleLimitMs(this.staleAfterMs, this.mfsAnswerMs)) };
     const base = { cluster: this.source.inventory.cluster, vip: this.source.inventory.vip.address, at: now, intervalMs: this.intervalMs, hosts, mfs };
     this.watch = nextFailoverWatch(this.watch, base);
     return { ...base, alerts: deriveAlerts(base, this.opts.alerts), ...(this.watch.timeline ? { failover: this.watch.timeline } : {}) };

@@ -6,7 +6,7 @@
 process.env.NO_COLOR = '1';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fakeCluster, fixture, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
+import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
 
 const { render } = await import('ink-testing-library');
 const React = await import('react');
@@ -143,4 +143,80 @@ describe('status at fleet size: counted, folded, not stale while waiting our tur
       p.stop();
     }
   });
+
+  it('one sweep longer than the stale limit (as `mfs-tui status` at 40 chunkservers on a loaded machine): every host that answered is fresh, the VIP holder known', async () => {
+    // 102 hosts answering in 20 ms, 4 at a time: the sweep takes about 0.5 s, the limit is 0.15 s.
+    // m1 (the VIP holder) answered first; before, it was "no answer for" the rest of the sweep.
+    const hosts = fleetHosts().map((h) => ({ ...h, daemons: h.roles.includes('chunkserver') ? ['mfschunkserver'] : h.daemons, delay: 20 }));
+    const c = fakeCluster(hosts, { viaVip: fleetAnswer(), candidates: simRows([{ ip: '10.251.9.1', version: 1511 }, { ip: '10.251.9.2' }]) });
+    const p = new StatusPoller(
+      { inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) },
+      { intervalMs: 100, concurrency: 4, hostTimeoutMs: 5000, staleAfterMs: 150, residentMfscli: false },
+    );
+    const t0 = Date.now();
+    await p.sweep();
+    assert.ok(Date.now() - t0 > 300, `the sweep took ${Date.now() - t0} ms, longer than the limit`);
+    const s = p.getState();
+    const m1 = s.hosts.find((h) => h.name === 'm1')!;
+    assert.ok(m1.ageMs! > 150, `m1's answer is ${m1.ageMs} ms old`);
+    assert.deepEqual(
+      s.hosts.filter((h) => h.stale).map((h) => h.name),
+      [],
+    );
+    assert.equal(s.mfs.stale, false);
+    assert.deepEqual(
+      s.alerts.filter((a) => a.code === 'host-stale' || a.code === 'no-vip-holder').map((a) => a.message),
+      [],
+    );
+    const r = render(React.createElement(StatusScreen, { store: p, rows: 23, columns: 80 }));
+    const f = r.lastFrame()!;
+    assert.match(f, /VIP 10\.9\.0\.100 +held by m1/, f);
+    assert.doesNotMatch(f, /STALE|without an answer|no answer|no VIP holder/i, f);
+    r.unmount();
+    p.stop();
+  });
+
+  it('hosts that answer slower than the stale limit stay fresh while ticking; one that then goes silent turns stale after 3 × the usual answer time', async () => {
+    // Every answer takes 250 ms, the configured limit is 100 ms: the limit becomes 3 × 250 ms.
+    const hosts = healthyHostsSlow(250);
+    const c = fakeCluster(hosts, { viaVip: fixture('healthy-goal3.txt'), candidates: simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]) });
+    const p = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => c.executorFor(h) }, { intervalMs: 50, hostTimeoutMs: 20_000, staleAfterMs: 100, residentMfscli: false });
+    const answers = (n: string) => c.answered.filter((a) => a.host === n && !a.script.includes('mfscli')).length;
+    p.start();
+    try {
+      const staleSeen = new Set<string>();
+      while (Math.min(...hosts.map((h) => answers(h.name))) < 4) {
+        await new Promise((res) => setTimeout(res, 10));
+        for (const h of p.getState().hosts) if (h.stale) staleSeen.add(h.name);
+      }
+      assert.deepEqual([...staleSeen], [], 'slow but answering is not stale');
+      assert.ok(!p.getState().alerts.some((a) => a.code === 'no-vip-holder'));
+      // c1's next probe never answers (a hung host): stale once silent past the grown limit, not before.
+      c.hosts.set('c1', { ...c.hosts.get('c1')!, probeHangs: true });
+      const hungFrom = answers('c1');
+      while (c.scripts.filter((x) => x.host === 'c1').length <= hungFrom) await new Promise((res) => setTimeout(res, 5));
+      const asked = Date.now();
+      while (!p.getState().hosts.find((h) => h.name === 'c1')!.stale) {
+        assert.ok(Date.now() - asked < 10_000, 'c1 never went stale');
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      const silentMs = Date.now() - asked;
+      assert.ok(silentMs >= 3 * 250 - 50, `c1 stale after ${silentMs} ms, before 3 × 250 ms`);
+      assert.deepEqual(
+        p
+          .getState()
+          .hosts.filter((h) => h.stale)
+          .map((h) => h.name),
+        ['c1'],
+      );
+      assert.ok(p.getState().alerts.some((a) => a.code === 'host-stale' && a.hosts[0] === 'c1'));
+    } finally {
+      p.stop();
+    }
+  });
 });
+
+/** The fake cluster's healthy hosts, every answer taking delayMs. */
+function healthyHostsSlow(delayMs: number): FakeHost[] {
+  return healthyHosts().map((h) => ({ ...h, delay: delayMs }));
+}
