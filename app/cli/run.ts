@@ -62,7 +62,9 @@ export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
     // inputs form first, filled in with the given values), never a silent --yes.
     const { homeCommand } = await import('../tui/home.ts');
     const g: GlobalOptions = ref.endsWith('.md') ? { ...opts, runbooks: [path.dirname(path.resolve(ref)), ...(opts.runbooks ?? [])] } : opts;
-    return homeCommand({ ...g, inventory: inventory.file }, { run: { runbookId: runbook.id, inputs: opts.input ?? {} } });
+    // The cluster chosen as the operator chose it (--cluster, --lab, the environment, or unnamed):
+    // an --inventory added here would clash with --cluster/--lab and pass an unnamed cluster off as named.
+    return homeCommand(g, { run: { runbookId: runbook.id, inputs: opts.input ?? {} } });
   }
   if (!opts.yes) {
     const { operatorNeeds, refusalText } = await import('../../src/engine/operator-needs.ts');
