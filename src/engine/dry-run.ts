@@ -48,13 +48,13 @@ function login(entry: InventoryHost | undefined, host: string): string {
 
 function blockLines(block: CommandBlock, inv: Inventory, inputs: Record<string, string>): string[] {
   const out: string[] = [];
-  const attrs = [`confirm ${block.confirm}`, `timeout ${block.timeoutMs / 1000}s`];
-  if (block.expectExit.join(',') !== '0') attrs.push(`expect exit ${block.expectExit.join(',')}`);
-  if (block.expectOutput) attrs.push(`expect output /${block.expectOutput}/`);
-  if (block.parallel > 1) attrs.push(`parallel ${block.parallel}`);
-  const when = block.when.length ? `when ${block.when.map(conditionText).join(' ')}: ` : '';
-  out.push(`   ${when}(${attrs.join(', ')})`);
-  if (block.risk) out.push(`   RISK: ${visibleLine(renderTemplate(block.risk, buildVariables(inv, inputs)).text)}`);
+  const attrs = [tr('dryRun.attr.confirm', { value: block.confirm }), tr('dryRun.attr.timeout', { seconds: block.timeoutMs / 1000 })];
+  if (block.expectExit.join(',') !== '0') attrs.push(tr('dryRun.attr.expectExit', { codes: block.expectExit.join(',') }));
+  if (block.expectOutput) attrs.push(tr('dryRun.attr.expectOutput', { pattern: block.expectOutput }));
+  if (block.parallel > 1) attrs.push(tr('dryRun.attr.parallel', { n: block.parallel }));
+  const when = block.when.length ? tr('dryRun.when', { conditions: block.when.map(conditionText).join(' ') }) : '';
+  out.push(`   ${when}${tr('dryRun.attrs', { attrs: attrs.join(tr('dryRun.attr.separator')) })}`);
+  if (block.risk) out.push(`   ${tr('dryRun.risk', { risk: visibleLine(renderTemplate(block.risk, buildVariables(inv, inputs)).text) })}`);
   const seen = new Set<string>();
   for (const t of block.targets) {
     for (const { host, note } of expand(t, inv, inputs)) {
@@ -67,22 +67,24 @@ function blockLines(block: CommandBlock, inv: Inventory, inputs: Record<string, 
       out.push(`   [${host}]${note ? ` (${note})` : ''} ${login(entry, host)}`);
       // Every byte of the script: nothing trimmed, anything the terminal would interpret shown escaped.
       for (const l of scriptLines(script.text)) out.push(`     $ ${l}`);
-      if (script.missing.length) out.push(`     ! undefined: ${script.missing.map((m) => `{{${m}}}`).join(', ')}`);
+      if (script.missing.length) out.push(`     ! ${tr('dryRun.undefined', { names: script.missing.map((m) => `{{${m}}}`).join(', ') })}`);
       if (script.unsafe.length)
         out.push(
           `     ! ${tr('dryRun.unsafe', { values: script.unsafe.map((m) => tr('dryRun.unsafeValue', { name: `{{{${m}}}}`, chars: shellMetacharactersIn(vars[m] ?? '').join(' ') })).join(', ') })}`,
         );
       if (block.check) {
-        for (const l of scriptLines(renderScript(block.check.script, vars).text)) out.push(`     check $ ${l}`);
+        for (const l of scriptLines(renderScript(block.check.script, vars).text)) out.push(`     ${tr('dryRun.check', { line: l })}`);
       }
     }
   }
   return out;
 }
 
+const KIND = { command: 'dryRun.kind.command', manual: 'dryRun.kind.manual', decision: 'dryRun.kind.decision' } as const;
+
 function stepLines(step: Step, n: number, inv: Inventory, inputs: Record<string, string>): string[] {
-  const out = [`${n}. ${visibleLine(step.title)} [${step.id}] (${step.kind})`];
-  if (step.requires.length) out.push(`   requires: ${step.requires.join(', ')}`);
+  const out = [`${n}. ${visibleLine(step.title)} [${step.id}] (${tr(KIND[step.kind])})`];
+  if (step.requires.length) out.push(`   ${tr('dryRun.requires', { names: step.requires.join(', ') })}`);
   if (step.kind === 'command') {
     // Optional roles (`on=cgi?`) the inventory does not have: the run skips the step.
     const absent = (step.commands[0]?.targets ?? []).filter((t) => t.kind === 'role' && t.optional && !inv.hosts.some((h) => h.roles.includes(t.role)));
@@ -103,7 +105,7 @@ function stepLines(step: Step, n: number, inv: Inventory, inputs: Record<string,
 export function renderDryRun(rb: Runbook, inv: Inventory, inputs: Record<string, string>): string {
   const head = [tr('dryRun.head', { id: rb.id, title: rb.title, cluster: inv.cluster })];
   const given = Object.entries(inputs);
-  if (given.length) head.push(`inputs: ${visibleLine(given.map(([k, v]) => `${k}=${v}`).join(' '))}`);
+  if (given.length) head.push(tr('dryRun.inputs', { values: visibleLine(given.map(([k, v]) => `${k}=${v}`).join(' ')) }));
   const body = rb.steps.flatMap((s, i) => ['', ...stepLines(s, i + 1, inv, inputs)]);
   return `${[...head, ...body].join('\n')}\n`;
 }

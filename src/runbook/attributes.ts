@@ -2,6 +2,7 @@
 // Pure functions: tokenizing `key=value` pairs with their columns, and reading each value.
 import { ROLES } from './types.ts';
 import type { Role, TargetSpec } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 /** Status preconditions a command block may name in `requires=` (checked by the engine, issue 5). */
 export const REQUIREMENTS = ['no-split-brain', 'vip-held', 'master-running', 'no-missing-chunks'] as const;
@@ -47,25 +48,25 @@ export function tokenizeMeta(meta: string): MetaTokens {
       continue;
     }
     const key = /^[A-Za-z][A-Za-z0-9_-]*/.exec(meta.slice(i))?.[0];
-    if (!key) return { attrs, words, error: { index: i, message: `unexpected "${meta[i]}" in the block's attributes: write key=value` } };
+    if (!key) return { attrs, words, error: { index: i, message: t('runbook.attr.unexpected', { char: meta[i]! }) } };
     const keyIndex = i;
     i += key.length;
     if (meta[i] !== '=') {
-      if (i < meta.length && !/\s/.test(meta[i]!)) return { attrs, words, error: { index: i, message: `unexpected "${meta[i]}" after "${key}": write key=value` } };
+      if (i < meta.length && !/\s/.test(meta[i]!)) return { attrs, words, error: { index: i, message: t('runbook.attr.unexpectedAfter', { char: meta[i]!, key }) } };
       words.push({ word: key, index: keyIndex });
       continue;
     }
     i++;
     if (meta[i] === '"') {
       const close = meta.indexOf('"', i + 1);
-      if (close < 0) return { attrs, words, error: { index: i, message: `${key}=: the quote is never closed` } };
+      if (close < 0) return { attrs, words, error: { index: i, message: t('runbook.attr.unclosedQuote', { key }) } };
       attrs.push({ key, value: meta.slice(i + 1, close), keyIndex, valueIndex: i + 1 });
       i = close + 1;
-      if (i < meta.length && !/\s/.test(meta[i]!)) return { attrs, words, error: { index: i, message: `put a space after ${key}="..."` } };
+      if (i < meta.length && !/\s/.test(meta[i]!)) return { attrs, words, error: { index: i, message: t('runbook.attr.spaceAfter', { key }) } };
     } else {
       const end = meta.slice(i).search(/\s/);
       const value = end < 0 ? meta.slice(i) : meta.slice(i, i + end);
-      if (value === '') return { attrs, words, error: { index: keyIndex, message: `${key}= has no value` } };
+      if (value === '') return { attrs, words, error: { index: keyIndex, message: t('runbook.attr.noValue', { key }) } };
       attrs.push({ key, value, keyIndex, valueIndex: i });
       i += value.length;
     }
@@ -102,14 +103,14 @@ export function splitList(s: string): { item: string; index: number }[] {
 
 /** Reads one `on=` item: a role (`cgi?`: optional), `vip-holder`, `local`, `all`, a `{{template}}` or a host name. */
 export function parseTarget(item: string): TargetSpec | { error: string } {
-  if (item === '') return { error: 'empty target in on=' };
+  if (item === '') return { error: t('runbook.attr.emptyTarget') };
   if (item === 'vip-holder' || item === 'local' || item === 'all') return { kind: item };
   if ((ROLES as readonly string[]).includes(item)) return { kind: 'role', role: item as Role };
   // `cgi?`: the hosts with that role, if the inventory has any (a part a cluster may lack).
   if (item.endsWith('?') && (ROLES as readonly string[]).includes(item.slice(0, -1))) return { kind: 'role', role: item.slice(0, -1) as Role, optional: true };
   if (/^\{\{[^{}]*\}\}$/.test(item)) return { kind: 'template', template: item };
   if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(item)) return { kind: 'host', name: item };
-  return { error: `bad target "${item}" in on=: write a role, a host name, vip-holder, local, all or a {{variable}}` };
+  return { error: t('runbook.attr.badTarget', { item, variable: '{{variable}}' }) };
 }
 
 /** A canonical text for a target list, to compare the targets of a step's blocks. */

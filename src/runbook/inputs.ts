@@ -5,6 +5,7 @@
 import type { Inventory } from '../inventory/types.ts';
 import type { LiveRole, Runbook, RunbookInput } from './types.ts';
 import { rawInputNames, renderTemplate, shellMetacharactersIn, type Variables } from './template.ts';
+import { t } from '../i18n/index.ts';
 
 export interface InputProblem {
   name: string;
@@ -20,18 +21,18 @@ export function inputDefault(input: RunbookInput, vars: Variables): string | und
 
 /** Why a value is not acceptable for this input, or undefined when it is. The screen's form uses it too. */
 export function checkInput(input: Pick<RunbookInput, 'name' | 'pattern' | 'choices'>, value: string): string | undefined {
-  if (value === '') return `${input.name} is required`;
+  if (value === '') return t('runbook.input.required', { name: input.name });
   if (input.choices && input.choices.length > 0 && !input.choices.includes(value)) {
-    return `${input.name} must be one of ${input.choices.join(', ')} (got "${value}")`;
+    return t('runbook.input.notChoice', { name: input.name, choices: input.choices.join(', '), value });
   }
   if (input.pattern !== undefined) {
     let re: RegExp;
     try {
       re = new RegExp(`^(?:${input.pattern})$`);
     } catch {
-      return `${input.name}: the runbook's pattern /${input.pattern}/ is not a valid regular expression`;
+      return t('runbook.input.badPattern', { name: input.name, pattern: input.pattern });
     }
-    if (!re.test(value)) return `${input.name} must match /${input.pattern}/ (got "${value}")`;
+    if (!re.test(value)) return t('runbook.input.noMatch', { name: input.name, pattern: input.pattern, value });
   }
   return undefined;
 }
@@ -45,7 +46,7 @@ export function rawValueProblem(name: string, value: string, raw: ReadonlySet<st
   if (!raw.has(name)) return undefined;
   const found = shellMetacharactersIn(value);
   if (found.length === 0) return undefined;
-  return `${name}: "${value}" holds shell characters (${found.join(' ')}); the runbook puts it into a command as it is ({{{inputs.${name}}}}), so it is refused`;
+  return t('runbook.input.shellCharacters', { name, value, found: found.join(' '), raw: `{{{inputs.${name}}}}` });
 }
 
 /** Given values plus defaults; every problem (unknown name, missing, invalid) at once. */
@@ -62,15 +63,18 @@ export function resolveInputs(
   const raw = rawInputNames(rb.steps);
   for (const name of Object.keys(given)) {
     if (!declared.has(name)) {
-      const known = rb.inputs.map((i) => i.name).join(', ') || 'none';
-      problems.push({ name, message: `${name}: runbook ${rb.id} has no such input (inputs: ${known})` });
+      const known = rb.inputs.map((i) => i.name).join(', ') || t('runbook.input.none');
+      problems.push({ name, message: t('runbook.input.unknown', { name, runbook: rb.id, known }) });
     }
   }
   for (const input of rb.inputs) {
     const value = given[input.name] ?? (suggested ? suggested[input.name]?.value : inputDefault(input, vars));
     if (value === undefined) {
       const why = suggested?.[input.name]?.source;
-      problems.push({ name: input.name, message: `${input.name}: missing (${input.prompt})${why ? `; ${why}` : ''}` });
+      problems.push({
+        name: input.name,
+        message: why ? t('runbook.input.missingWhy', { name: input.name, prompt: input.prompt, why }) : t('runbook.input.missing', { name: input.name, prompt: input.prompt }),
+      });
       continue;
     }
     const problem = checkInput(input, value) ?? rawValueProblem(input.name, value, raw);
@@ -110,23 +114,23 @@ export function suggestInput(input: RunbookInput, ctx: { vars: Variables; invent
       const dot = ref.indexOf('.');
       const [rb, name] = [ref.slice(0, dot), ref.slice(dot + 1)];
       const value = h.inputs[name];
-      if (rb === h.runbook && value !== undefined) return { value, source: `from the ${rb} run that handed over (${name})` };
+      if (rb === h.runbook && value !== undefined) return { value, source: t('runbook.input.fromRun', { runbook: rb, name }) };
     }
     return undefined;
   };
   if (input.live !== undefined) {
     const answer = ctx.live?.(input.live);
-    if (answer?.host !== undefined) return { value: answer.host, source: `live status: ${answer.saw}` };
+    if (answer?.host !== undefined) return { value: answer.host, source: t('runbook.input.live', { saw: answer.saw }) };
     const carried = handed();
-    if (carried) return { ...carried, source: `${carried.source}; the live status cannot tell: ${answer?.saw ?? 'no status yet'}` };
-    return { source: `the live status cannot tell: ${answer?.saw ?? 'no status yet'}` };
+    if (carried) return { ...carried, source: t('runbook.input.carriedLiveCannotTell', { source: carried.source ?? '', saw: answer?.saw ?? t('runbook.input.noStatusYet') }) };
+    return { source: t('runbook.input.liveCannotTell', { saw: answer?.saw ?? t('runbook.input.noStatusYet') }) };
   }
   const carried = handed();
   if (carried) return carried;
   if (input.addressOf !== undefined) {
     const host = ctx.values[input.addressOf];
     const entry = host !== undefined ? ctx.inventory?.hosts.find((h) => h.name === host) : undefined;
-    return entry ? { value: entry.address, source: `the inventory address of ${host}` } : {};
+    return entry ? { value: entry.address, source: t('runbook.input.addressOf', { host: host! }) } : {};
   }
   const value = inputDefault(input, ctx.vars);
   return value === undefined ? {} : { value };
@@ -160,12 +164,12 @@ export function inputContradictions(rb: Pick<Runbook, 'inputs'>, values: Record<
     if (value === undefined) continue;
     if (input.live !== undefined) {
       const answer = ctx.live?.(input.live);
-      if (answer?.host !== undefined && answer.host !== value) out.push(`${input.name}=${value}, but the live status says ${answer.host} is the ${input.live}: ${answer.saw}`);
+      if (answer?.host !== undefined && answer.host !== value) out.push(t('runbook.input.contradictsLive', { name: input.name, value, host: answer.host, role: input.live, saw: answer.saw }));
     }
     if (input.addressOf !== undefined) {
       const host = values[input.addressOf];
       const entry = host !== undefined ? ctx.inventory?.hosts.find((h) => h.name === host) : undefined;
-      if (entry && entry.address !== value) out.push(`${input.name}=${value}, but ${input.addressOf}=${host} has the address ${entry.address} in the inventory`);
+      if (entry && entry.address !== value) out.push(t('runbook.input.contradictsAddress', { name: input.name, value, other: input.addressOf, host: host!, address: entry.address }));
     }
   }
   return out;

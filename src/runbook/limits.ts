@@ -6,6 +6,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { RunbookProblem } from './types.ts';
 import { othersCanChange } from '../util/trusted-path.ts';
+import { t } from '../i18n/index.ts';
 
 /** Runbooks and inventories are small text files; anything bigger is a mistake or an attack. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -27,34 +28,30 @@ export function readLimitedText(path: string, max = MAX_FILE_BYTES): { text: str
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return unreadable(`cannot read the file (${code ?? (e as Error).message})`);
+    return unreadable(t('runbook.limit.cannotRead', { why: code ?? (e as Error).message }));
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) return unreadable('cannot read the file (EISDIR: it is a folder)');
-    if (!st.isFile()) return problem('not a regular file: only plain files are read', true);
+    if (st.isDirectory()) return unreadable(t('runbook.limit.folder'));
+    if (!st.isFile()) return problem(t('runbook.limit.notRegular'), true);
     // Like ssh's StrictModes: what every user may rewrite cannot say what runs here.
-    if (st.mode & 0o002)
-      return problem(
-        `the file is writable by every user (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}): anyone on this machine could change what it runs; make it private (chmod o-w): not read`,
-        true,
-      );
+    if (st.mode & 0o002) return problem(t('runbook.limit.worldWritable', { mode: (st.mode & 0o777).toString(8).padStart(4, '0') }), true);
     // ... nor what another user owns, or can replace through a folder above it.
     const others = othersCanChange(path);
-    if (others) return problem(`${others}: not read`, true);
-    if (st.size > max) return problem(`the file is ${formatBytes(st.size)}, over the limit of ${formatBytes(max)}: not read`, true);
+    if (others) return problem(t('runbook.limit.untrusted', { why: others }), true);
+    if (st.size > max) return problem(t('runbook.limit.tooBig', { size: formatBytes(st.size), max: formatBytes(max) }), true);
     const buf = Buffer.alloc(max + 1);
     let n = 0;
     for (;;) {
       const got = readSync(fd, buf, n, buf.length - n, null);
       if (got === 0) break;
       n += got;
-      if (n > max) return problem(`the file is over the limit of ${formatBytes(max)}: not read`, true);
+      if (n > max) return problem(t('runbook.limit.overLimit', { max: formatBytes(max) }), true);
     }
     return { text: buf.subarray(0, n).toString('utf8') };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return unreadable(`cannot read the file (${code ?? (e as Error).message})`);
+    return unreadable(t('runbook.limit.cannotRead', { why: code ?? (e as Error).message }));
   } finally {
     closeSync(fd);
   }
@@ -63,7 +60,7 @@ export function readLimitedText(path: string, max = MAX_FILE_BYTES): { text: str
 export function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MB`;
   if (n >= 1024) return `${Math.round(n / 1024)} KB`;
-  return `${n} bytes`;
+  return t('runbook.limit.bytes', { n });
 }
 
 // A runbook's markdown is parsed by micromark, whose cost grows with the number of blocks,
@@ -89,9 +86,9 @@ export const MAX_PROSE_MARKUP = 10_000;
 
 /** Why a runbook's markdown is too absurd to parse (located, `limit`), or undefined. */
 export function markdownShapeProblem(text: string, file: string): RunbookProblem | undefined {
-  const at = (line: number, column: number, message: string): RunbookProblem => ({ file, line, column, message: `${message}: not read`, limit: true });
+  const at = (line: number, column: number, message: string): RunbookProblem => ({ file, line, column, message: t('runbook.limit.notRead', { why: message }), limit: true });
   const lines = text.split('\n');
-  if (lines.length > MAX_RUNBOOK_LINES) return at(MAX_RUNBOOK_LINES + 1, 1, `the file has ${lines.length} lines, over the limit of ${MAX_RUNBOOK_LINES}`);
+  if (lines.length > MAX_RUNBOOK_LINES) return at(MAX_RUNBOOK_LINES + 1, 1, t('runbook.limit.lines', { lines: lines.length, max: MAX_RUNBOOK_LINES }));
   let fence: string | undefined;
   let steps = 0;
   let markup = 0;
@@ -99,23 +96,23 @@ export function markdownShapeProblem(text: string, file: string): RunbookProblem
     const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
     if (fence !== undefined) {
       if (marker && marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
-      else if (line.length > MAX_CODE_LINE) return at(i + 1, MAX_CODE_LINE + 1, `a line of ${line.length} characters in a code block, over the limit of ${MAX_CODE_LINE}`);
+      else if (line.length > MAX_CODE_LINE) return at(i + 1, MAX_CODE_LINE + 1, t('runbook.limit.codeLine', { length: line.length, max: MAX_CODE_LINE }));
       continue;
     }
     if (marker) {
       fence = marker;
       continue;
     }
-    if (line.length > MAX_PROSE_LINE) return at(i + 1, MAX_PROSE_LINE + 1, `a line of ${line.length} characters, over the limit of ${MAX_PROSE_LINE} outside code blocks`);
-    if (/^ {0,3}##(?!#)(\s|$)/.test(line) && ++steps > MAX_RUNBOOK_STEPS) return at(i + 1, 1, `more than ${MAX_RUNBOOK_STEPS} steps`);
+    if (line.length > MAX_PROSE_LINE) return at(i + 1, MAX_PROSE_LINE + 1, t('runbook.limit.proseLine', { length: line.length, max: MAX_PROSE_LINE }));
+    if (/^ {0,3}##(?!#)(\s|$)/.test(line) && ++steps > MAX_RUNBOOK_STEPS) return at(i + 1, 1, t('runbook.limit.steps', { max: MAX_RUNBOOK_STEPS }));
     markup += line.match(/[[\]()<>*_`!]/g)?.length ?? 0;
-    if (markup > MAX_PROSE_MARKUP) return at(i + 1, 1, `more than ${MAX_PROSE_MARKUP} markup characters ([ ] ( ) < > * _ \` !) outside code blocks`);
+    if (markup > MAX_PROSE_MARKUP) return at(i + 1, 1, t('runbook.limit.markup', { max: MAX_PROSE_MARKUP }));
     // The containers a line opens or continues: quote markers and list markers (`- - - x` nests too).
     const prefix = /^(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*/.exec(line)![0];
     const containers = (prefix.match(/>|[-*+]|\d{1,9}[.)]/g) ?? []).length;
-    if (containers > MAX_MARKDOWN_DEPTH) return at(i + 1, 1, `quotes or lists nested more than ${MAX_MARKDOWN_DEPTH} levels deep`);
+    if (containers > MAX_MARKDOWN_DEPTH) return at(i + 1, 1, t('runbook.limit.depth', { max: MAX_MARKDOWN_DEPTH }));
     const indent = [...prefix].reduce((n, c) => n + (c === '\t' ? 4 : 1), 0);
-    if (indent > MAX_MARKDOWN_INDENT) return at(i + 1, 1, `indented more than ${MAX_MARKDOWN_INDENT} columns (lists or quotes nested too deep)`);
+    if (indent > MAX_MARKDOWN_INDENT) return at(i + 1, 1, t('runbook.limit.indent', { max: MAX_MARKDOWN_INDENT }));
   }
   return undefined;
 }

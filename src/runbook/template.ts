@@ -10,6 +10,7 @@
 // input defaults, prose) both forms insert the value as it is: that text is not shell.
 import type { Inventory, InventoryHost } from '../inventory/types.ts';
 import { ROLES } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 /** Flat names to values: 'vip', 'vip.address', 'hosts.m1.address', 'hosts.metalogger.address', 'host.name', 'inputs.x', ... */
 export type Variables = Record<string, string>;
@@ -172,37 +173,39 @@ export function variableProblem(name: string, ctx: VariableContext): string | un
   if ((FIXED_VARIABLES as readonly string[]).includes(name)) return undefined;
   const parts = name.split('.');
   const [ns] = parts;
-  if (name === '') return 'empty variable {{}}';
+  const variable = `{{${name}}}`;
+  if (name === '') return t('runbook.variable.empty', { quoted: '{{}}' });
   if (ns === 'inputs') {
-    if (parts.length !== 2 || !parts[1]) return `bad variable {{${name}}}: write {{inputs.<name>}}`;
-    if (!ctx.inputs.has(parts[1])) return `undefined variable {{${name}}}: no input "${parts[1]}" is declared in the front matter`;
+    if (parts.length !== 2 || !parts[1]) return t('runbook.variable.badInput', { variable, form: '{{inputs.<name>}}' });
+    if (!ctx.inputs.has(parts[1])) return t('runbook.variable.undefinedInput', { variable, input: parts[1] });
     return undefined;
   }
   if (ns === 'host') {
     if (parts.length !== 2 || !(HOST_SCRIPT_FIELDS as readonly string[]).includes(parts[1] ?? ''))
-      return `unknown variable {{${name}}}: host.* has only ${HOST_SCRIPT_FIELDS.map((f) => `host.${f}`).join(', ')}`;
-    if (!ctx.hostScope) return `{{${name}}} is only defined inside a command block (the host it runs on)`;
+      return t('runbook.variable.hostFields', { variable, fields: HOST_SCRIPT_FIELDS.map((f) => `host.${f}`).join(', ') });
+    if (!ctx.hostScope) return t('runbook.variable.hostScope', { variable });
     return undefined;
   }
   if (ns === 'hosts') {
     const field = parts[2];
     if (parts.length === 3 && (ROLE_FIELDS as readonly string[]).includes(field ?? '')) {
       const role = parts[1] ?? '';
-      if (!(ROLES as readonly string[]).includes(role)) return `bad variable {{${name}}}: ${field} is a field of a role (hosts.<role>.${field}), and "${role}" is no role`;
-      if (ctx.inventory && !ctx.inventory.hosts.some((h) => (h.roles as string[]).includes(role))) return `undefined variable {{${name}}}: no host in ${ctx.inventory.file} has the role ${role}`;
+      if (!(ROLES as readonly string[]).includes(role)) return t('runbook.variable.roleField', { variable, field: field ?? '', role });
+      if (ctx.inventory && !ctx.inventory.hosts.some((h) => (h.roles as string[]).includes(role))) return t('runbook.variable.noRoleHost', { variable, file: ctx.inventory.file, role });
       return undefined;
     }
-    if (parts.length !== 3 || !parts[1] || !(HOST_FIELDS as readonly string[]).includes(field ?? '')) return `bad variable {{${name}}}: write {{hosts.<host-or-role>.${HOST_FIELDS.join('|')}}}`;
+    if (parts.length !== 3 || !parts[1] || !(HOST_FIELDS as readonly string[]).includes(field ?? ''))
+      return t('runbook.variable.badHost', { variable, form: `{{hosts.<host-or-role>.${HOST_FIELDS.join('|')}}}` });
     const who = parts[1];
     const inv = ctx.inventory;
     if ((ROLES as readonly string[]).includes(who)) {
       // A role stands for its first host: with an inventory, there must be one.
-      if (inv && !inv.hosts.some((h) => h.name === who || (h.roles as string[]).includes(who))) return `undefined variable {{${name}}}: no host in ${inv.file} has the role ${who}`;
+      if (inv && !inv.hosts.some((h) => h.name === who || (h.roles as string[]).includes(who))) return t('runbook.variable.noRoleHost', { variable, file: inv.file, role: who });
       return undefined;
     }
-    if (inv && !inv.hosts.some((h) => h.name === who)) return `undefined variable {{${name}}}: "${who}" is neither a role nor a host in ${inv.file}`;
+    if (inv && !inv.hosts.some((h) => h.name === who)) return t('runbook.variable.noSuchHost', { variable, who, file: inv.file });
     return undefined;
   }
-  if (ns === 'vip' || ns === 'paths' || ns === 'cluster') return `unknown variable {{${name}}}: known are ${FIXED_VARIABLES.join(', ')}`;
-  return `unknown variable {{${name}}}: use vip, vip.*, cluster, paths.*, hosts.<host-or-role>.*, host.*, inputs.*`;
+  if (ns === 'vip' || ns === 'paths' || ns === 'cluster') return t('runbook.variable.unknownFixed', { variable, known: FIXED_VARIABLES.join(', ') });
+  return t('runbook.variable.unknown', { variable });
 }

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fenceInfo, locate } from './locations.ts';
 import type { CommandBlock, Runbook, RunbookInput, RunbookProblem, SourcePos, Step } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 /** Languages a runbook file can be written in; a translation is named `ID.LANG.md`. */
 export const RUNBOOK_LANGUAGES = ['en', 'zh'] as const;
@@ -41,16 +42,16 @@ export function languageOfRunbook(file: string, title: string): RunbookLanguage 
   return translationParts(file)?.language ?? (/\p{Script=Han}/u.test(title) ? 'zh' : 'en');
 }
 
-const show = (v: unknown): string => (v === undefined ? 'none' : JSON.stringify(v));
+const show = (v: unknown): string => (v === undefined ? t('runbook.translation.none') : JSON.stringify(v));
 
 /** The first line where two scripts differ, for the message. */
 function firstDifference(a: string, b: string): string {
   const la = a.split('\n');
   const lb = b.split('\n');
   for (let i = 0; i < Math.max(la.length, lb.length); i++) {
-    if (la[i] !== lb[i]) return `line ${i + 1} of the script is ${show(lb[i])} here but ${show(la[i])} there`;
+    if (la[i] !== lb[i]) return t('runbook.translation.line', { n: i + 1, here: show(lb[i]), there: show(la[i]) });
   }
-  return 'they differ in invisible characters';
+  return t('runbook.translation.invisible');
 }
 
 /**
@@ -64,9 +65,9 @@ export function compareTranslation(original: Runbook, translation: Runbook, tran
   const there = (pos: SourcePos) => `${originalFile}:${pos.line}`;
   const top = locate(translation, 'id', 0, { line: 1, column: 1 });
 
-  if (translation.id !== original.id) report(top, `a translation keeps the runbook id: "${translation.id}" here, "${original.id}" in ${originalFile}`);
-  if (translation.risk !== original.risk) report(top, `a translation keeps the risk: ${translation.risk} here, ${original.risk} in ${originalFile}`);
-  if (show(translation.roles) !== show(original.roles)) report(top, `a translation keeps the roles: ${show(translation.roles)} here, ${show(original.roles)} in ${originalFile}`);
+  if (translation.id !== original.id) report(top, t('runbook.translation.id', { here: translation.id, there: original.id, file: originalFile }));
+  if (translation.risk !== original.risk) report(top, t('runbook.translation.risk', { here: translation.risk, there: original.risk, file: originalFile }));
+  if (show(translation.roles) !== show(original.roles)) report(top, t('runbook.translation.roles', { here: show(translation.roles), there: show(original.roles), file: originalFile }));
 
   compareInputs(original.inputs, translation.inputs, report, there, top, originalFile);
 
@@ -78,7 +79,14 @@ export function compareTranslation(original: Runbook, translation: Runbook, tran
     const theirs = n >= 0 ? original.steps[n] : original.steps[translation.steps.length];
     report(
       pos,
-      `the steps differ from ${originalFile}: step ${(n >= 0 ? n : translation.steps.length) + 1} is ${n >= 0 ? `"${translation.steps[n]!.id}"` : 'missing'} here but ${theirs ? `"${theirs.id}" (${there(theirs.pos)})` : 'not there'}; a translation keeps every step id, in order (ids here: ${ids(translation.steps)}; there: ${ids(original.steps)})`,
+      t('runbook.translation.steps', {
+        file: originalFile,
+        n: (n >= 0 ? n : translation.steps.length) + 1,
+        here: n >= 0 ? `"${translation.steps[n]!.id}"` : t('runbook.translation.stepMissing'),
+        there: theirs ? `"${theirs.id}" (${there(theirs.pos)})` : t('runbook.translation.stepNotThere'),
+        idsHere: ids(translation.steps),
+        idsThere: ids(original.steps),
+      }),
     );
     return problems;
   }
@@ -98,7 +106,7 @@ function compareInputs(
   if (names(original) !== names(translation)) {
     const n = translation.findIndex((x, i) => x.name !== original[i]?.name);
     const pos = n >= 0 ? locate(translation[n]!, 'name', 0, translation[n]!.pos) : top;
-    report(pos, `the inputs differ from ${originalFile}: here ${names(translation) || 'none'}, there ${names(original) || 'none'}; a translation keeps every input, in order`);
+    report(pos, t('runbook.translation.inputs', { file: originalFile, here: names(translation) || t('runbook.translation.none'), there: names(original) || t('runbook.translation.none') }));
     return;
   }
   translation.forEach((input, i) => {
@@ -113,51 +121,49 @@ function compareInputs(
     ];
     for (const [field, key] of fields) {
       if (show(input[field]) === show(theirs[field])) continue;
-      report(
-        locate(input, key, 0, input.pos),
-        `input "${input.name}": ${key} is ${show(input[field])} here but ${show(theirs[field])} in ${there(theirs.pos)}; a translation changes only prompt and help`,
-      );
+      report(locate(input, key, 0, input.pos), t('runbook.translation.inputField', { name: input.name, key, here: show(input[field]), there: show(theirs[field]), at: there(theirs.pos) }));
     }
   });
 }
 
 function compareStep(original: Step, step: Step, report: (pos: SourcePos, message: string) => void, there: (pos: SourcePos) => string): void {
-  const name = `step "${step.id}"`;
+  const name = t('runbook.translation.step', { id: step.id });
   if (step.kind !== original.kind) {
-    report(step.pos, `${name} is a ${step.kind} step here but a ${original.kind} step in ${there(original.pos)}`);
+    report(step.pos, t('runbook.translation.kind', { step: name, here: step.kind, there: original.kind, at: there(original.pos) }));
     return;
   }
-  if (show(step.requires) !== show(original.requires)) report(step.pos, `${name}: requires= is ${show(step.requires)} here but ${show(original.requires)} in ${there(original.pos)}`);
+  if (show(step.requires) !== show(original.requires))
+    report(step.pos, t('runbook.translation.requires', { step: name, here: show(step.requires), there: show(original.requires), at: there(original.pos) }));
   if (step.commands.length !== original.commands.length) {
-    report(step.pos, `${name} has ${step.commands.length} command block(s) here but ${original.commands.length} in ${there(original.pos)}; a translation keeps every block`);
+    report(step.pos, t('runbook.translation.blockCount', { step: name, here: step.commands.length, there: original.commands.length, at: there(original.pos) }));
     return;
   }
   step.commands.forEach((block, n) => {
     const theirs = original.commands[n]!;
-    compareBlock(`${name}, command block ${n + 1}`, theirs, block, report, there);
+    const what = t('runbook.translation.block', { step: name, n: n + 1 });
+    compareBlock(what, theirs, block, report, there);
     if (!block.check !== !theirs.check) {
-      report(block.pos, `${name}, command block ${n + 1}: ${block.check ? 'has a check block here but none' : 'has no check block here but one'} in ${there(theirs.pos)}`);
+      report(block.pos, t(block.check ? 'runbook.translation.checkHere' : 'runbook.translation.checkThere', { block: what, at: there(theirs.pos) }));
     } else if (block.check && theirs.check) {
-      compareBlock(`${name}, the check of command block ${n + 1}`, theirs.check, block.check, report, there);
+      compareBlock(t('runbook.translation.checkOf', { step: name, n: n + 1 }), theirs.check, block.check, report, there);
     }
   });
   if (step.decision && original.decision) {
     const a = original.decision.choices;
     const b = step.decision.choices;
     if (a.length !== b.length) {
-      report(step.decision.pos, `${name}: the decision has ${b.length} choice(s) here but ${a.length} in ${there(original.decision.pos)}`);
+      report(step.decision.pos, t('runbook.translation.choiceCount', { step: name, here: b.length, there: a.length, at: there(original.decision.pos) }));
       return;
     }
     b.forEach((choice, i) => {
       const theirs = a[i]!;
-      if (choice.key !== theirs.key)
-        report(
-          choice.pos,
-          `${name}: choice ${i + 1} has the key "${choice.key}" here but "${theirs.key}" in ${there(theirs.pos)}; write key: ${theirs.key} (the key is what --decide and the journal name)`,
-        );
+      if (choice.key !== theirs.key) report(choice.pos, t('runbook.translation.choiceKey', { step: name, n: i + 1, here: choice.key, there: theirs.key, at: there(theirs.pos) }));
       if (choice.goto !== theirs.goto || choice.runbook !== theirs.runbook) {
         const jump = (c: { goto?: string; runbook?: string }) => (c.goto !== undefined ? `goto: ${c.goto}` : `runbook: ${c.runbook}`);
-        report(locate(choice, choice.goto !== undefined ? 'goto' : 'runbook', 0, choice.pos), `${name}: choice ${i + 1} jumps to ${jump(choice)} here but ${jump(theirs)} in ${there(theirs.pos)}`);
+        report(
+          locate(choice, choice.goto !== undefined ? 'goto' : 'runbook', 0, choice.pos),
+          t('runbook.translation.choiceJump', { step: name, n: i + 1, here: jump(choice), there: jump(theirs), at: there(theirs.pos) }),
+        );
       }
     });
   }
@@ -168,7 +174,6 @@ type Block = Pick<CommandBlock, 'script' | 'pos'>;
 function compareBlock(what: string, original: Block, block: Block, report: (pos: SourcePos, message: string) => void, there: (pos: SourcePos) => string): void {
   const infoHere = fenceInfo(block);
   const infoThere = fenceInfo(original);
-  if (infoHere !== infoThere) report(block.pos, `${what}: the fence line is ${show(infoHere)} here but ${show(infoThere)} in ${there(original.pos)}; a translation keeps every attribute as written`);
-  if (block.script !== original.script)
-    report(block.pos, `${what} differs from ${there(original.pos)}: ${firstDifference(original.script, block.script)}; a translation keeps every command byte for byte`);
+  if (infoHere !== infoThere) report(block.pos, t('runbook.translation.fence', { block: what, here: show(infoHere), there: show(infoThere), at: there(original.pos) }));
+  if (block.script !== original.script) report(block.pos, t('runbook.translation.script', { block: what, at: there(original.pos), why: firstDifference(original.script, block.script) }));
 }

@@ -36,24 +36,30 @@ const CONTROL = /(?![\t\n])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
 function describeControl(ch: string): string {
   const code = ch.codePointAt(0)!;
-  const names: Record<number, string> = { 0x0d: 'a carriage return', 0x1b: 'an escape (ESC)', 0x00: 'a NUL', 0x7f: 'a DEL', 0x08: 'a backspace' };
-  const kind = code >= 0xa0 ? 'an invisible formatting mark' : 'a control character';
-  return `${names[code] ?? kind} (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
+  const names: Partial<Record<number, `runbook.control.${'carriageReturn' | 'escape' | 'nul' | 'del' | 'backspace'}`>> = {
+    0x0d: 'runbook.control.carriageReturn',
+    0x1b: 'runbook.control.escape',
+    0x00: 'runbook.control.nul',
+    0x7f: 'runbook.control.del',
+    0x08: 'runbook.control.backspace',
+  };
+  const kind = code >= 0xa0 ? 'runbook.control.format' : 'runbook.control.other';
+  return t('runbook.control.named', { what: t(names[code] ?? kind), code: `U+${code.toString(16).toUpperCase().padStart(4, '0')}` });
 }
 
-const CONTEXT_FIX: Record<Exclude<ShellContext, 'command'>, (ph: string, raw: string) => string> = {
-  'double-quoted': (ph, raw) =>
-    `${ph} inside double quotes: it becomes a single-quoted word, so its quotes would end up in the text. Close the double quotes around it ("...${'"'}${ph}${'"'}...") or, for a checked value, write ${raw}`,
-  'single-quoted': (ph, raw) =>
-    `${ph} inside single quotes: it becomes a single-quoted word, which would end the quotes early. Close the quotes around it ('...'${ph}'...') or, for a checked value, write ${raw}`,
-  heredoc: (ph, raw) =>
-    `${ph} in a here-document: its quotes would be written into the text. For a checked value write ${raw}; otherwise set a shell variable before the here-document (v=${ph}) and write "$v" in it (unquoted delimiter)`,
-  parameter: (ph, raw) => `${ph} inside \${...}: its quotes would be part of the word. Move it out, or for a checked value write ${raw}`,
-  arithmetic: (ph, raw) => `${ph} inside $((...)): quotes are not allowed in arithmetic. For a checked value write ${raw}`,
+/** What to write instead of `{{x}}` where it stands (the placeholders are passed in as values, never read as templates). */
+const CONTEXT_FIX: Record<Exclude<ShellContext, 'command'>, `runbook.shell.${'doubleQuoted' | 'singleQuoted' | 'heredoc' | 'parameter' | 'arithmetic'}`> = {
+  'double-quoted': 'runbook.shell.doubleQuoted',
+  'single-quoted': 'runbook.shell.singleQuoted',
+  heredoc: 'runbook.shell.heredoc',
+  parameter: 'runbook.shell.parameter',
+  arithmetic: 'runbook.shell.arithmetic',
 };
 
 function describeTargets(targets: TargetSpec[]): string {
-  return targets.map((t) => (t.kind === 'role' ? `${t.role}${t.optional ? '?' : ''}` : t.kind === 'host' ? t.name : t.kind === 'template' ? t.template : t.kind)).join(',') || '(none)';
+  return (
+    targets.map((x) => (x.kind === 'role' ? `${x.role}${x.optional ? '?' : ''}` : x.kind === 'host' ? x.name : x.kind === 'template' ? x.template : x.kind)).join(',') || t('runbook.targets.none')
+  );
 }
 
 /** Commands that parse an argument as shell code again (quoting one word does not help there), also called by path (`/bin/sh -c`). */
@@ -83,8 +89,8 @@ export function shellUnsafeAdmitted(input: RunbookInput): string | undefined {
   }
   for (const choice of input.choices ?? []) for (const c of SHELL_METACHARACTERS) if (choice.includes(c)) bad.add(c);
   if (bad.size === 0) return undefined;
-  const shown = [...bad].map((c) => (c === '\n' ? 'newline' : c)).join(' ');
-  return `admits ${shown}`;
+  const shown = [...bad].map((c) => (c === '\n' ? t('runbook.shell.newline') : c)).join(' ');
+  return t('runbook.shell.admits', { chars: shown });
 }
 
 export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProblem[] {
@@ -181,7 +187,7 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
     checkShell(block.script, block, block.pos);
     if (block.expectOutput !== undefined) {
       const bad = regexError(block.expectOutput, false);
-      if (bad) report(locate(block, 'attr:expect-output', 0, block.pos), `bad expect-output: ${bad}`);
+      if (bad) report(locate(block, 'attr:expect-output', 0, block.pos), t('runbook.error.badExpectOutput', { why: bad }));
     }
     const check = block.check;
     if (check) {
@@ -189,7 +195,7 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
       checkShell(check.script, check, check.pos);
       if (check.expectOutput !== undefined) {
         const bad = regexError(check.expectOutput, false);
-        if (bad) report(locate(check, 'attr:expect-output', 0, check.pos), `bad expect-output: ${bad}`);
+        if (bad) report(locate(check, 'attr:expect-output', 0, check.pos), t('runbook.error.badExpectOutput', { why: bad }));
       }
     }
   }
@@ -203,33 +209,24 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
         if (sawReturn) continue;
         sawReturn = true;
         if (script[m.index + 1] === '\n') {
-          report(
-            locate(owner, 'script', m.index, fallback),
-            'a carriage return (U+000D) in the command: the file has Windows line endings (CRLF), and sh would take each \\r as part of the line; save it with LF line endings',
-          );
+          report(locate(owner, 'script', m.index, fallback), t('runbook.shell.carriageReturn'));
           continue;
         }
       }
-      report(
-        locate(owner, 'script', m.index, fallback),
-        `${describeControl(m[0])} in the command: what runs would differ from what the operator reads; remove it (write it as a shell escape such as printf '\\033' if it is needed)`,
-      );
+      report(locate(owner, 'script', m.index, fallback), t('runbook.shell.control', { what: describeControl(m[0]) }));
     }
     for (const { placeholder: p, context } of placeholderContexts(script)) {
       const pos = locate(owner, 'script', p.offset, fallback);
       const reparsed = reparsedBy(script, p.offset);
       const [ns, inputName] = p.name.split('.');
       if (reparsed && ns === 'inputs' && inputName !== undefined && inputNames.has(inputName) && (!checkedInputs.has(inputName) || rawUnsafe.has(inputName))) {
-        report(
-          pos,
-          `{{${p.name}}} is an argument of ${reparsed}, which runs its argument as shell code again: the quoting of {{…}} does not protect it there. Give input "${inputName}" a pattern that admits no shell metacharacter, or do not pass it to ${reparsed}`,
-        );
+        report(pos, t('runbook.shell.reparsed', { ph: `{{${p.name}}}`, command: reparsed, quoted: '{{…}}', input: inputName }));
       }
       if (p.raw) {
         const why = uncheckedRaw(p.name);
         if (why) report(pos, why);
       } else if (context !== 'command') {
-        report(pos, CONTEXT_FIX[context](`{{${p.name}}}`, `{{{${p.name}}}}`));
+        report(pos, t(CONTEXT_FIX[context], { ph: `{{${p.name}}}`, raw: `{{{${p.name}}}}` }));
       }
     }
   }
@@ -239,10 +236,10 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
     const [ns, input] = name.split('.');
     if (ns !== 'inputs' || input === undefined || !inputNames.has(input)) return undefined;
     if (!checkedInputs.has(input)) {
-      return `{{{${name}}}} inserts the value as it is, but input "${input}" has no pattern or choices, so anything could be typed there: give it a pattern that admits only safe values, or write {{${name}}} (one quoted word)`;
+      return t('runbook.shell.rawUnchecked', { raw: `{{{${name}}}}`, input, ph: `{{${name}}}` });
     }
     const unsafe = rawUnsafe.get(input);
-    if (unsafe) return `{{{${name}}}} inserts the value as it is, but input "${input}" ${unsafe}: a value could run as shell code. Tighten it, or write {{${name}}} (one quoted word)`;
+    if (unsafe) return t('runbook.shell.rawUnsafe', { raw: `{{{${name}}}}`, input, unsafe, ph: `{{${name}}}` });
     return undefined;
   }
 

@@ -41,6 +41,7 @@ const TRANSLATED = [
   'screens/App.tsx',
   'src/inventory',
   'src/util/yaml-syntax.ts',
+  ...['validate', 'limits', 'inputs', 'template', 'translations', 'attributes'].map((m) => `src/runbook/${m}.ts`),
 ];
 
 function sourceFiles(path: string): string[] {
