@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { t } from '../../src/i18n/index.ts';
 import type { Inventory } from '../../src/inventory/types.ts';
+import type { JournalRecord } from '../../src/journal/types.ts';
 import type { Runbook } from '../../src/runbook/types.ts';
 import { inventoryPathFor } from './context.ts';
 import { EXIT, UserError } from './errors.ts';
@@ -29,7 +30,7 @@ export async function findRunbook(ref: string, g: GlobalOptions): Promise<Runboo
 }
 
 /** The run's runbook (the file it started from, else the library's runbook of that id) and inventory. */
-export async function openRecordedRun(runId: string, g: GlobalOptions): Promise<{ runId: string; runbook: Runbook; inventory: Inventory }> {
+export async function openRecordedRun(runId: string, g: GlobalOptions): Promise<{ runId: string; runbook: Runbook; inventory: Inventory; records: readonly JournalRecord[] }> {
   const [{ findRun }, { readJournal }, { loadInventory }] = await Promise.all([import('../../src/journal/list.ts'), import('../../src/journal/read.ts'), import('../../src/inventory/load.ts')]);
   const summary = findRun(runId);
   if (summary.status === 'damaged') throw new UserError(t('openRun.damaged', { runId: summary.runId, damage: summary.damage ?? '' }), EXIT.failed);
@@ -37,7 +38,8 @@ export async function openRecordedRun(runId: string, g: GlobalOptions): Promise<
     const how = summary.outcome ?? t('openRun.tornFinish');
     throw new UserError(t('cli.resume.alreadyFinished', { run: summary.runId, how }), EXIT.failed);
   }
-  const first = readJournal(summary.file).records[0];
+  const { records } = readJournal(summary.file);
+  const first = records[0];
   if (!first || first.type !== 'run-started') throw new UserError(`${summary.file}: not a run journal (no run-started record)`, EXIT.failed);
   const runbook = existsSync(first.runbook.file) ? await findRunbook(first.runbook.file, g) : await findRunbook(first.runbook.id, g);
   // The run's own inventory unless the operator names another file or cluster for it.
@@ -49,5 +51,5 @@ export async function openRecordedRun(runId: string, g: GlobalOptions): Promise<
   if (inventory.cluster !== first.inventory.cluster) {
     throw new UserError(t('cli.resume.otherCluster', { run: summary.runId, started: first.inventory.cluster, file: invFile, cluster: inventory.cluster }), EXIT.usage);
   }
-  return { runId: summary.runId, runbook, inventory };
+  return { runId: summary.runId, runbook, inventory, records };
 }

@@ -35,9 +35,17 @@ export async function resumeCommand(run: string | undefined, opts: ResumeOptions
     const { homeCommand } = await import('../tui/home.ts');
     return homeCommand({ ...opts, inventory: rec.inventory.file }, { resume: rec.runId });
   }
-  const { decideProblems } = await import('../../src/engine/operator-needs.ts');
+  const [{ decideProblems, operatorNeeds, refusalText, stepsAhead }, { replay }] = await Promise.all([import('../../src/engine/operator-needs.ts'), import('../../src/engine/reduce.ts')]);
   const badDecide = decideProblems(rec.runbook, opts.decide ?? {});
   if (badDecide.length > 0) throw new UserError(badDecide.join('\n'), EXIT.usage);
+  // Without --yes nobody here can answer a confirmation: refused up front (exit 2, as `run`
+  // does), when a step still ahead asks one, instead of running up to it and stopping there.
+  if (!opts.yes) {
+    const state = replay(rec.records, rec.runbook);
+    const ahead = stepsAhead(new Map(state.steps.map((s) => [s.id, s.status])));
+    const needs = operatorNeeds(rec.runbook, opts.decide ?? {}).filter((n) => ahead(n.step));
+    if (needs.some((n) => n.kind !== 'decision')) throw new UserError(refusalText(rec.runbook, needs, undefined, rec.runId), EXIT.usage);
+  }
   const runOpts: RunOptions = { ...opts, input: {}, decide: opts.decide ?? {} };
   await drive(runOpts, rec.inventory, async (runs, how) => {
     const ctrl = await runs.resume(rec.runbook, rec.runId, how);

@@ -51,6 +51,15 @@ export function decideProblems(rb: Runbook, decided: Record<string, string>): st
   });
 }
 
+/**
+ * The steps of a resumed run that may still ask an operator: every step not yet succeeded
+ * or skipped. A step in doubt is not one of them: how it is settled (--settle, or the
+ * settle question) is the operator's answer for it.
+ */
+export function stepsAhead(done: ReadonlyMap<string, string>): (step: Step) => boolean {
+  return (step) => !['succeeded', 'skipped', 'in-doubt'].includes(done.get(step.id) ?? 'pending');
+}
+
 /** Every step that needs an operator's answer, in runbook order (decisions answered by `decided` are left out). */
 export function operatorNeeds(rb: Runbook, decided: Record<string, string> = {}, render: (text: string) => string = (t) => t): OperatorNeed[] {
   const needs: OperatorNeed[] = [];
@@ -91,7 +100,7 @@ export function needLine(need: OperatorNeed, render: (text: string) => string = 
  * Why `mfs-tui run` will not start without a terminal and without --yes: what it would ask,
  * how to run it with an operator, and what --yes (automation only) would skip.
  */
-export function refusalText(rb: Runbook, needs: readonly OperatorNeed[], render: (text: string) => string = (t) => t): string {
+export function refusalText(rb: Runbook, needs: readonly OperatorNeed[], render: (text: string) => string = (t) => t, resumedRun?: string): string {
   const answered = needs.filter((n) => n.kind !== 'decision');
   const typed = answered.filter((n) => n.kind === 'typed').length;
   const manual = answered.filter((n) => n.kind === 'manual').length;
@@ -101,7 +110,7 @@ export function refusalText(rb: Runbook, needs: readonly OperatorNeed[], render:
     ...(manual ? [tr('needs.manualSteps', { count: manual })] : []),
   ].join(tr('needs.and'));
   return [
-    tr('needs.refusal.head', { runbook: rb.id }),
+    resumedRun ? tr('needs.refusal.resumeHead', { run: resumedRun }) : tr('needs.refusal.head', { runbook: rb.id }),
     tr('needs.refusal.terminal'),
     tr('needs.refusal.asks'),
     ...needs.map((n) => `  ${needLine(n, render)}`),

@@ -201,6 +201,7 @@ export const enRun = {
   'needs.manualSteps_other': '{{count}} manual steps',
   'needs.and': ' and ',
   'needs.refusal.head': 'run {{runbook}}: nothing was run. This is not a terminal (stdin or stdout is not a TTY), so nobody can confirm its steps.',
+  'needs.refusal.resumeHead': 'resume {{run}}: nothing more was run. This is not a terminal (stdin or stdout is not a TTY) and --yes was not given, so nobody can confirm the steps still ahead.',
   'needs.refusal.terminal': 'In a terminal, the same command opens the runner screen and asks each confirmation there.',
   'needs.refusal.asks': 'It asks an operator:',
   'needs.refusal.yes': '--yes is for automation only: it answers these {{what}} without showing them to anyone. Status preconditions (requires=) still stop a dangerous step.',

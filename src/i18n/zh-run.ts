@@ -192,6 +192,7 @@ export const zhRun: { readonly [K in Exclude<keyof typeof enRun, OtherThanOther>
   'needs.manualSteps_other': '{{count}} 个手工步骤',
   'needs.and': '和',
   'needs.refusal.head': '运行 {{runbook}}：什么都没有执行。这里不是终端（stdin 或 stdout 不是 TTY），没人能确认它的步骤。',
+  'needs.refusal.resumeHead': '继续 {{run}}：没有再执行任何步骤。这里不是终端（stdin 或 stdout 不是 TTY），也没有给 --yes，没人能确认剩下的步骤。',
   'needs.refusal.terminal': '在终端里，同一条命令会打开运行器屏幕，并在那里逐一询问确认。',
   'needs.refusal.asks': '它会询问操作员：',
   'needs.refusal.yes': '--yes 只用于自动化：它会不给任何人看就回答这些{{what}}。状态前置条件（requires=）仍会拦住危险步骤。',

@@ -4,11 +4,12 @@
 // exit 1 with the located problem and nothing run; an absurd file is exit 2, fast.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../../support/cli-env.ts';
+import { until } from '../../support/process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mfs-refuse-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -151,4 +152,47 @@ test('a world-writable runbook or inventory is not read: exit 2, named, nothing 
   chmodSync(join(dir, 'ww-inventory.yaml'), 0o644);
   assert.equal(cli(['--inventory', 'ww-inventory.yaml', '--runbooks', 'books', 'run', 'ww.md', '--yes']).status, 0);
   assert.equal(existsSync(ran), true, 'a private copy runs');
+});
+
+// `resume` without a terminal and without --yes refuses up front, as `run` does, when a step
+// still ahead asks a confirmation: before, it ran up to that step and stopped there (exit 1).
+// Steps already done do not count, and nothing is run twice.
+test('resume without a terminal and without --yes: exit 2 naming the confirmation still ahead, nothing run; --yes goes on', async () => {
+  const first = join(dir, 'later-first');
+  const go = join(dir, 'later-go');
+  const work = join(dir, 'later-work');
+  writeFileSync(
+    join(dir, 'books', 'later.md'),
+    `---\nid: later\ntitle: Later\nsummary: S.\nwhen: W.\nrisk: low\n---\n\n## Look {#look}\n\n\`\`\`sh on=local confirm=yes\necho once >> ${first}\n\`\`\`\n\n` +
+      `## Wait {#wait}\n\n\`\`\`sh on=local confirm=none timeout=60\necho waiting; while [ ! -e ${go} ]; do sleep 0.1; done\n\`\`\`\n\n` +
+      `## Work {#work}\n\n\`\`\`sh on=local confirm=typed risk="a test"\ntouch ${work}\n\`\`\`\n`,
+  );
+  // Started with --yes and killed (kill -9) in its second step: resumable, that step in doubt.
+  const child = spawn(process.execPath, [BIN, '--inventory', 'inventory.yaml', '--runbooks', 'books', 'run', 'later', '--yes'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await until('the second step to run', () => out.includes('local | waiting'));
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('close', r));
+  const runId = /^run (\S+): Later/m.exec(out)?.[1];
+  assert.ok(runId, out);
+
+  const refused = cli(['--runbooks', 'books', 'resume', runId]);
+  assert.equal(refused.status, 2, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, new RegExp(`resume ${runId}: nothing more was run`));
+  assert.match(refused.stderr, /step 3 \(work\): type the host name/);
+  assert.doesNotMatch(refused.stderr, /step 1 \(look\)/, 'a step already done asks nothing');
+  assert.doesNotMatch(refused.stderr, /internal error| {4}at /);
+  assert.equal(existsSync(work), false, 'nothing ran');
+
+  const zh = cli(['--lang', 'zh', '--runbooks', 'books', 'resume', runId]);
+  assert.equal(zh.status, 2, zh.stderr);
+  assert.match(zh.stderr, new RegExp(`继续 ${runId}：没有再执行任何步骤`));
+
+  writeFileSync(go, '');
+  // (--lang is remembered: English again.)
+  const done = cli(['--lang', 'en', '--runbooks', 'books', 'resume', runId, '--yes', '--settle', 'follow,rerun']);
+  assert.equal(done.status, 0, done.stdout + done.stderr);
+  assert.equal(existsSync(work), true);
+  assert.equal(readFileSync(first, 'utf8'), 'once\n', 'the first step ran once');
 });
