@@ -1,15 +1,14 @@
-// bench/vrrp-soak: would a VRRP timer shorter than keepalived-ha's (advert_int 1, 3 adverts
-// + skew before a backup takes over) move the VIP without a fault on a busy machine? On the
-// practice cluster built by the runbooks, m1 and m2 run, beside the real instance (mfs_vip,
-// untouched), two test instances with their own address and no scripts:
-//   soak_v3   VRRPv3, advert_int 0.5 (a lost host noticed after 1.5 s; VRRPv3 has no
-//             auth_pass)
-//   soak_dt2  VRRPv2 with auth_pass, advert_int 1, down_timer_adverts 2 (2 s; not what the
-//             RFC says, keepalived allows it)
+// bench/vrrp-soak: would a VRRP timer shorter than keepalived-ha's move the VIP without a
+// fault on a busy machine? On the practice cluster built by the runbooks, m1 and m2 run,
+// beside the real instance (mfs_vip, untouched), test instances shaped like the design
+// (VRRPv3, unicast between the two candidates, nopreempt, priorities 254/253) with their
+// own address, no scripts, and the advert intervals asked for: a lost host is noticed after
+// 3 × advert_int + skew.
 // Then, with `burners` CPU-bound loops added to the machine's own load for `minutes`, every
 // VRRP transition of each instance after it settled is a false failover (nothing failed),
 // and the holders of each address are sampled every second (two holders: a split brain).
-// Run: node --import tsx bench/vrrp-soak.ts [minutes=10] [burners=2]   (root; takes the lab lock)
+// Run: node --import tsx bench/vrrp-soak.ts [minutes=10] [burners=2] [adverts=0.3,0.4]
+//      (root; takes the lab lock)
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,7 +24,10 @@ const BURNERS = Number(process.argv[3] ?? 2);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-soak-'));
 process.env.MFS_TUI_LAB_DIR = dir;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const ADDRS: Record<string, string> = { mfs_vip: '10.77.0.100', soak_v3: '10.77.0.201', soak_dt2: '10.77.0.202' };
+const ADVERTS = (process.argv[4] ?? '0.3,0.4').split(',').map(Number);
+const soakName = (advert: number) => `soak_${String(advert).replace('.', '_')}`;
+const ADDRS: Record<string, string> = { mfs_vip: '10.77.0.100', ...Object.fromEntries(ADVERTS.map((a, i) => [soakName(a), `10.77.0.${201 + i}`])) };
+const CANDIDATE_ADDRESS: Record<string, string> = { m1: '10.77.0.11', m2: '10.77.0.12' };
 
 function ssh(host: string, script: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
@@ -38,36 +40,27 @@ function ssh(host: string, script: string): Promise<{ code: number | null; out: 
   });
 }
 
-const instances = (prio: number) => `
-vrrp_instance soak_v3 {
+const instances = (self: 'm1' | 'm2', prio: number) =>
+  ADVERTS.map(
+    (advert, i) => `
+vrrp_instance ${soakName(advert)} {
   state BACKUP
   nopreempt
   interface eth0
-  virtual_router_id 201
+  virtual_router_id ${201 + i}
   version 3
   priority ${prio}
-  advert_int 0.5
-  virtual_ipaddress {
-    ${ADDRS.soak_v3}/24 dev eth0
-  }
-}
-vrrp_instance soak_dt2 {
-  state BACKUP
-  nopreempt
-  interface eth0
-  virtual_router_id 202
-  priority ${prio}
-  advert_int 1
-  down_timer_adverts 2
-  authentication {
-    auth_type PASS
-    auth_pass soakTest
+  advert_int ${advert}
+  unicast_src_ip ${CANDIDATE_ADDRESS[self]}
+  check_unicast_src
+  unicast_peer {
+    ${CANDIDATE_ADDRESS[self === 'm1' ? 'm2' : 'm1']} min_ttl 255
   }
   virtual_ipaddress {
-    ${ADDRS.soak_dt2}/24 dev eth0
+    ${ADDRS[soakName(advert)]}/24 dev eth0
   }
-}
-`;
+}`,
+  ).join('\n');
 
 /** keepalived's transitions per instance in a host's syslog after `since` (ms). */
 function transitions(host: string, since: number): { at: number; instance: string; state: string }[] {
@@ -91,7 +84,7 @@ async function main(): Promise<void> {
       ['m1', 254],
       ['m2', 253],
     ] as const) {
-      const r = await ssh(h, `cat >> /etc/keepalived/keepalived.conf <<'EOF'\n${instances(prio)}\nEOF\nkeepalived -t && kill -HUP "$(cat /run/keepalived.pid)"`);
+      const r = await ssh(h, `cat >> /etc/keepalived/keepalived.conf <<'EOF'\n${instances(h, prio)}\nEOF\nkeepalived -t && kill -HUP "$(cat /run/keepalived.pid)"`);
       if (r.code !== 0) throw new Error(`${h}: ${r.out}`);
     }
     // Settled: each test address on exactly one host.
@@ -126,6 +119,7 @@ async function main(): Promise<void> {
     const trans = [...transitions('m1', t0).map((t) => ({ host: 'm1', ...t })), ...transitions('m2', t0).map((t) => ({ host: 'm2', ...t }))].sort((a, b) => a.at - b.at);
     const result = {
       date: new Date().toISOString(),
+      adverts: ADVERTS,
       minutes: MINUTES,
       burners: BURNERS,
       load: { min: Math.min(...loads), median: [...loads].sort((a, b) => a - b)[Math.floor(loads.length / 2)], max: Math.max(...loads) },
@@ -133,7 +127,7 @@ async function main(): Promise<void> {
       samples,
       log: trans.map((t) => `${new Date(t.at).toISOString()} ${t.host} ${t.instance} ${t.state}`),
     };
-    const out = new URL('./vrrp-soak.json', import.meta.url);
+    const out = new URL(`./vrrp-soak-${ADVERTS.join('-')}.json`, import.meta.url);
     fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
     console.log(JSON.stringify(result, null, 2));
   } finally {
