@@ -1,6 +1,6 @@
 // An inventory's problems (src/inventory/: schema.ts, load.ts, problems.ts, ssh-config.ts), the
-// Ansible import's errors and notes (ansible.ts) and YAML syntax errors (src/util/yaml-syntax.ts)
-// in English: part of the English catalogue (en.ts). The location (file:line:col) and the field
+// Ansible import's errors and notes (ansible.ts), YAML syntax errors (src/util/yaml-syntax.ts) and
+// why a file another user could change is not used (src/util/trusted-path.ts) in English: part of the English catalogue (en.ts). The location (file:line:col) and the field
 // path (hosts[2].roles[0]) are printed before each one, in every language.
 export const enInventory = {
   'inventory.error.noSuchFile': 'cannot read the inventory: no such file',
@@ -55,6 +55,10 @@ export const enInventory = {
   'inventory.error.sshConfigHostName': "ssh_config gives this host the HostName '{{value}}', which is not a valid IP address or host name",
   'inventory.error.sshConfigUser': "the user for this host (from ssh_config, else your login) is '{{value}}', which is not a user name: set user: in the inventory",
   'inventory.error.sshConfigPort': 'ssh_config gives this host the Port {{port}}, which is not a port (1-65535)',
+  'trust.fileOwner': 'it is owned by another user (uid {{uid}}), who could change it: it must belong to you or root (chown)',
+  'trust.folderOwner': 'the folder {{path}} is owned by another user (uid {{uid}}), who could change it: it must belong to you or root (chown)',
+  'trust.folderWritable': 'the folder {{path}} is writable by every user (mode {{mode}}): anyone on this machine could replace or add files in it; make it private (chmod o-w {{path}})',
+  'trust.fileWritable': 'the file is writable by every user (mode {{mode}}): anyone on this machine could change it; make it private (chmod o-w)',
   'ansible.error.listNoJson': 'ansible-inventory --list printed no JSON: {{error}}',
   'ansible.error.listNoObject': 'ansible-inventory --list printed no object',
   'ansible.error.notMapping': 'a YAML inventory is a mapping of groups (all: {hosts: …, children: …})',

@@ -1,5 +1,6 @@
 // inventory 的报错（src/inventory/：schema.ts、load.ts、problems.ts、ssh-config.ts）、Ansible 导入的报错和
-// 提示（ansible.ts）以及 YAML 语法错误（src/util/yaml-syntax.ts）：中文目录（zh.ts）的一部分。
+// 提示（ansible.ts）、YAML 语法错误（src/util/yaml-syntax.ts），以及别的用户能改动的文件为何不用
+// （src/util/trusted-path.ts）：中文目录（zh.ts）的一部分。
 // 每条前面照样打印位置（文件:行:列）和字段路径（hosts[2].roles[0]），字段名不翻译。
 import type { enInventory } from './en-inventory.ts';
 
@@ -56,6 +57,10 @@ export const zhInventory: { readonly [K in Exclude<keyof typeof enInventory, Oth
   'inventory.error.sshConfigHostName': "ssh_config 给这台主机的 HostName 是 '{{value}}'，不是有效的 IP 地址或主机名",
   'inventory.error.sshConfigUser': "这台主机的登录用户（取自 ssh_config，没有则是你当前的登录名）是 '{{value}}'，不是合法的用户名：请在 inventory 里写明 user:",
   'inventory.error.sshConfigPort': 'ssh_config 给这台主机的 Port 是 {{port}}，不是有效端口（1-65535）',
+  'trust.fileOwner': '它属于另一个用户（uid {{uid}}），那个用户可以改动它：文件必须属于你或 root（用 chown 修改）',
+  'trust.folderOwner': '目录 {{path}} 属于另一个用户（uid {{uid}}），那个用户可以改动它：目录必须属于你或 root（用 chown 修改）',
+  'trust.folderWritable': '目录 {{path}} 所有用户都可写（权限 {{mode}}）：本机任何人都能替换或往里添加文件；请收紧权限（chmod o-w {{path}}）',
+  'trust.fileWritable': '这个文件所有用户都可写（权限 {{mode}}）：本机任何人都能改动它；请收紧权限（chmod o-w）',
   'ansible.error.listNoJson': 'ansible-inventory --list 输出的不是 JSON：{{error}}',
   'ansible.error.listNoObject': 'ansible-inventory --list 输出的不是 JSON 对象',
   'ansible.error.notMapping': 'YAML 格式的 inventory 应当是以组名为键的映射（all: {hosts: …, children: …}）',

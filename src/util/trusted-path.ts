@@ -9,6 +9,7 @@
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { t } from '../i18n/index.ts';
 
 const S_ISVTX = 0o1000;
 
@@ -33,13 +34,13 @@ function trustedOwners(): Set<number> {
 
 function componentProblem(path: string, st: Stats, what: 'file' | 'folder'): string | undefined {
   if (typeof process.getuid === 'function' && !trustedOwners().has(st.uid)) {
-    return `${what === 'file' ? 'it' : `the folder ${path}`} is owned by another user (uid ${st.uid}), who could change it: it must belong to you or root (chown)`;
+    return what === 'file' ? t('trust.fileOwner', { uid: st.uid }) : t('trust.folderOwner', { path, uid: st.uid });
   }
   if (what === 'folder' && st.isDirectory() && st.mode & 0o002 && !(st.mode & S_ISVTX)) {
-    return `the folder ${path} is writable by every user (mode ${mode(st)}): anyone on this machine could replace or add files in it; make it private (chmod o-w ${path})`;
+    return t('trust.folderWritable', { path, mode: mode(st) });
   }
   if (what === 'file' && st.isFile() && st.mode & 0o002) {
-    return `the file is writable by every user (mode ${mode(st)}): anyone on this machine could change it; make it private (chmod o-w)`;
+    return t('trust.fileWritable', { mode: mode(st) });
   }
   return undefined;
 }

@@ -42,6 +42,7 @@ const TRANSLATED = [
   'src/inventory',
   'src/util/yaml-syntax.ts',
   ...['validate', 'limits', 'inputs', 'template', 'translations', 'attributes'].map((m) => `src/runbook/${m}.ts`),
+  'src/util/trusted-path.ts',
 ];
 
 function sourceFiles(path: string): string[] {

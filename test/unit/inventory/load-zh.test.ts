@@ -4,7 +4,7 @@
 // and the real `ssh -G`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadInventory, InventoryError, formatInventoryProblems } from '../../../src/inventory/load.ts';
@@ -139,6 +139,16 @@ test('files the inventory names: missing identity and ssh config, the HostName s
   writeFileSync(config, 'Host m1\n  HostName bad_host!\n  Port 2222\n', { mode: 0o600 });
   const viaConfig = ['cluster: c', VIP, `ssh: { config: ${config}, known_hosts: [${join(FIX, 'known_hosts')}] }`, 'hosts:', '  - { name: m1, user: ops, roles: [] }', ''].join('\n');
   assert.deepEqual(await problems(viaConfig), ["5:13: hosts[0].name: ssh_config 给这台主机的 HostName 是 'bad_host!'，不是有效的 IP 地址或主机名"]);
+});
+
+test('a known_hosts file every user can write is not trusted, said in Chinese', async () => {
+  const knownHosts = join(dir, 'known_hosts_open');
+  writeFileSync(knownHosts, '');
+  chmodSync(knownHosts, 0o666);
+  const text = ['cluster: c', VIP, `ssh: { known_hosts: [${knownHosts}] }`, 'hosts:', '  - { name: m1, address: 10.0.0.1, roles: [] }', ''].join('\n');
+  assert.deepEqual(await problems(text), [
+    `3:22: ssh.known_hosts[0]: known_hosts 文件 ${knownHosts}：这个文件所有用户都可写（权限 0666）：本机任何人都能改动它；请收紧权限（chmod o-w）；因此不予信任`,
+  ]);
 });
 
 test('an Ansible inventory that cannot be read or imported: Chinese, with the file and line or the host', () => {
