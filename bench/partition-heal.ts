@@ -5,7 +5,8 @@
 // version at the VIP ever go back, do writes flow again.
 // Each round: a healthy cluster (one VIP holder, the standby protected), cl writing and
 // fsyncing a file every 50 ms; the holder's bridge port stops forwarding; the moment the
-// standby's keepalived holds the VIP too (polled every 10 ms) the port forwards again. Then
+// standby's keepalived holds the VIP too (polled every 10 ms) the port forwards again (one
+// bridge command; whether both still held it just after is reported). Then
 // for 30 s: the VIP holders every 50 ms, the metadata version answering at the VIP every
 // 50 ms, and at the end which candidate runs mfsmaster, its role file and its role log.
 // Run: node --import tsx bench/partition-heal.ts [rounds=3] [build=scripts|runbooks]
@@ -55,8 +56,15 @@ async function round(n: number): Promise<Record<string, unknown>> {
   const t0 = Date.now();
   await labBreak('partition', old);
   const both = await firstTrue(async () => (await vipHolders(readState()!)).length === 2, 20_000, 10);
-  await labBreak('heal', old);
+  // The port forwards again at once (lab break heal also undoes split-brain's rules: no-ops here).
+  const target = readState()!.hosts.find((h) => h.name === old)!;
+  await run('bridge', ['link', 'set', 'dev', target.veth, 'state', '3']);
   const healed = Date.now();
+  // Whether both still held the VIP after the heal (the two MASTERs met), and what the cut-off
+  // host's check had recorded by then (keepalived's track_file mfs_cut; none before it existed).
+  const cutRecord = fs.existsSync(`/proc/${target.initPid}/root/run/mfs-ha.cut`) ? fs.readFileSync(`/proc/${target.initPid}/root/run/mfs-ha.cut`, 'utf8').trim() : 'none';
+  const bothAtHeal = (await vipHolders(readState()!)).length === 2;
+  await labBreak('heal', old);
   // 30 s of samples: holders and the version answering at the VIP.
   const samples: { t: number; holders: string; version?: number }[] = [];
   while (Date.now() - healed < 30_000) {
@@ -88,6 +96,8 @@ async function round(n: number): Promise<Record<string, unknown>> {
     partitioned: old,
     bothHeldAfterS: both === undefined ? null : (both - t0) / 1000,
     healedAtS: (healed - t0) / 1000,
+    bothHeldAtHeal: bothAtHeal,
+    cutRecordAtHeal: cutRecord,
     twoHolderSamplesAfterHeal: samples.filter((s) => s.holders.includes('+')).length,
     noHolderSamplesAfterHeal: samples.filter((s) => s.holders === '').length,
     holderAfter30s: samples.at(-1)?.holders,

@@ -6,8 +6,9 @@
 // read back with its checksum through the old mount and a fresh one.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { labBreak } from '../../src/lab/index.ts';
-import { hostState, masterVersion, mfscli, onHost, pidsOf, tryOnHost, vipHolderNames } from './lab-runbook.ts';
+import { haLogs, hostState, masterVersion, mfscli, onHost, pidsOf, tryOnHost, vipHolderNames } from './lab-runbook.ts';
 import { waitUntil as waitUntilSync } from './netns-cluster.ts';
 
 const WRITER = String.raw`mkdir -p /mnt/mfs/w /root/w; : > /root/w/acked; rm -f /root/w/stop; i=0
@@ -171,6 +172,70 @@ export async function partitionActiveMaster(rows: FaultRow[], changelogTrimmed: 
   await labBreak('heal', old);
   await rejoinsAsStandby(old);
   await holdsOn(other(old));
+}
+
+/** What the cut-off host's check recorded (keepalived's track_file mfs_cut), read through its PID 1's root. */
+const cutRecord = (host: string) => {
+  try {
+    return readFileSync(`/proc/${hostState(host).initPid}/root/run/mfs-ha.cut`, 'utf8').trim();
+  } catch {
+    return 'none';
+  }
+};
+
+/**
+ * A silent partition of the active master healed while both candidates hold the VIP (the
+ * standby took over after 1.5 s; the cut-off master gives up only when its check has failed
+ * twice). Holders are polled every 20 ms; the bridge port forwards again the moment both
+ * hold it. Within 30 s of the heal, and for 3 s on end: one VIP holder, mfsmaster on that
+ * candidate only, answering at the VIP; then the writer goes on and the other candidate is
+ * a protected standby. When the cut-off master had recorded the cut by the heal, the new
+ * master must have kept the VIP (the cut-off one advertised 20 less and yielded). A heal
+ * that came after the old master had let go of the VIP is not the case: up to 3 tries.
+ */
+export async function healInsideTheWindow(rows: FaultRow[]): Promise<void> {
+  const tries: string[] = [];
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const old = (await vipHolderNames())[0]!;
+    const veth = hostState(old).veth;
+    const a0 = acked();
+    const t0 = performance.now();
+    await labBreak('partition', old);
+    let holders: string[] = [];
+    while (performance.now() - t0 < 20_000 && (holders = await vipHolderNames()).length < 2) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(holders.length, 2, `the standby never held the VIP beside the partitioned ${old}:\n${haLogs()}`);
+    assert.equal(spawnSync('bridge', ['link', 'set', 'dev', veth, 'state', '3']).status, 0);
+    const healed = performance.now();
+    const cut = cutRecord(old);
+    const inside = (await vipHolderNames()).length === 2;
+    await labBreak('heal', old);
+    // One holder with the only mfsmaster, answering at the VIP, unchanged for 3 s.
+    let state = '';
+    let since = 0;
+    const settled = await waitUntil(
+      33_000,
+      () => state.startsWith('ok ') && performance.now() - since >= 3000,
+      async () => {
+        const h = await vipHolderNames();
+        const running = (await Promise.all(['m1', 'm2'].map(async (m) => ((await pidsOf(m, 'mfsmaster')).length > 0 ? m : '')))).filter(Boolean);
+        const now =
+          h.length === 1 && running.length === 1 && running[0] === h[0] && (masterVersion() ?? 0) > 0 ? `ok ${h[0]}` : `VIP on ${h.join('+') || 'nobody'}, mfsmaster on ${running.join('+') || 'none'}`;
+        if (now !== state) [state, since] = [now, performance.now()];
+      },
+    );
+    const took = (since - healed) / 1000;
+    assert.ok(settled !== undefined && took <= 30, `not settled within 30 s of the heal (last: ${state}, since ${took.toFixed(1)} s):\n${haLogs()}`);
+    const holder = state.slice(3);
+    tries.push(
+      `${old} cut, healed ${((healed - t0) / 1000).toFixed(2)} s after, ${inside ? 'both held the VIP at the heal' : 'the old master had let go already'}, its cut record ${cut}; settled on ${holder} ${took.toFixed(1)} s after the heal`,
+    );
+    if (inside && cut === '1') assert.equal(holder, other(old), `the cut-off ${old} (cut record 1) kept the VIP at the heal:\n${haLogs()}`);
+    await writesGoOn(10);
+    await rejoinsAsStandby(other(holder));
+    rows.push({ fault: `${old} partitioned and healed inside the window (${tries.at(-1)})`, answered: took, ackedDuring: acked() - a0 });
+    if (inside) return;
+  }
+  assert.fail(`no heal came while both held the VIP in 3 tries:\n${tries.join('\n')}`);
 }
 
 /** nopreempt: the returning node never takes the VIP back (5 s later it is still where it went), and the writer goes on. */

@@ -250,21 +250,27 @@ describe('keepalived-ha', () => {
     assert.match(check, /\/dev\/tcp\/\$a\/9422/);
     // No process starts to find the daemons or read the role (cheap on a busy host).
     assert.doesNotMatch(check, /mfsmaster -c|mfsmetalogger -c|\$\(cat /);
-    assert.match(check, /\[ \$\(\(up \* 2\)\) -gt "\$n" \] \|\| exit 1/);
+    // No majority: the cut record says 1 (keepalived's track_file lowers the priority) and the check fails.
+    assert.match(check, /if \[ \$\(\(up \* 2\)\) -le "\$n" \]; then\n {2}\[ "\$cut" = 1 \] \|\| echo 1 >"\$CUT"\n {2}echo "\$now" >"\$CUT\.at"\n {2}exit 1\nfi\n/);
     assert.equal(spawnSync('sh', ['-n'], { input: check, encoding: 'utf8' }).status, 0);
   });
 
   // The check's chunkserver part run for real (sh, its probe), against listeners on
   // loopback addresses standing in for 20 chunkservers: it probes 9 of them (spread over
-  // the list), and passes exactly when a majority of those 9 answer.
+  // the list), and passes exactly when a majority of those 9 answer. Its cut record (what
+  // keepalived's track_file mfs_cut reads): 1 after a run without a majority, still 1 on a
+  // passing run less than 5 s later, 0 on a passing run 5 s or more after the last failing one.
   it('its check probes at most 9 chunkservers, the same spread sample for the same list, and needs a majority of them', async () => {
     const check = heredoc(rendered('check-script'), '/etc/keepalived/mfs-check.sh.new')!;
     const from = check.indexOf('probe() {');
-    const to = check.indexOf('|| exit 1\n', check.indexOf('[ $((up * 2))')) + '|| exit 1\n'.length;
+    const to = check.indexOf('runs mfsmaster && exit 0\n', from);
     assert.ok(from > 0 && to > from, 'the chunkserver part of the check');
     const dir = mkdtempSync(join(tmpdir(), 'ka-check-'));
     const list = join(dir, 'mfs-chunkservers');
-    const part = check.slice(from, to).replace('/etc/keepalived/mfs-chunkservers', list) + 'echo pass\n';
+    const cut = join(dir, 'mfs-ha.cut');
+    assert.match(check.slice(from, to), /\nCUT=\/run\/mfs-ha\.cut\n/);
+    const part = check.slice(from, to).replace('/etc/keepalived/mfs-chunkservers', list).replace('CUT=/run/mfs-ha.cut', `CUT=${cut}`) + 'echo pass\n';
+    const record = () => readFileSync(cut, 'utf8').trim();
     const all = Array.from({ length: 20 }, (_, i) => `127.0.0.${101 + i}`);
     // The runbook's chunkserver-list step writes them sorted; the sample is every (20/9)th.
     const sample = [0, 2, 4, 6, 8, 11, 13, 15, 17].map((i) => all[i]!);
@@ -295,10 +301,20 @@ describe('keepalived-ha', () => {
       // The 11 outside the sample and 4 of it answer (15 of 20): not a majority of the sample.
       await listen([...all.filter((a) => !sample.includes(a)), ...sample.slice(0, 4)]);
       assert.equal(await run(), '');
+      assert.equal(record(), '1');
       await closeAll();
-      // 5 of the sample, nothing else: a majority of the sample.
+      // 5 of the sample, nothing else: a majority of the sample. The cut record stays 1
+      // for 5 s after the failing run, then the next passing run clears it.
       await listen(sample.slice(4));
       assert.equal(await run(), 'pass');
+      assert.equal(record(), '1');
+      const up = Math.floor(Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]));
+      writeFileSync(`${cut}.at`, `${up - 3}\n`);
+      assert.equal(await run(), 'pass');
+      assert.equal(record(), '1');
+      writeFileSync(`${cut}.at`, `${up - 6}\n`);
+      assert.equal(await run(), 'pass');
+      assert.equal(record(), '0');
       await closeAll();
       // Three chunkservers, two answer: all are probed, 2 of 3 pass, 1 of 3 does not.
       writeFileSync(list, all.slice(0, 3).join('\n') + '\n');
