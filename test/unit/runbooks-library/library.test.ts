@@ -222,6 +222,44 @@ describe('keepalived-ha', () => {
     assert.equal(spawnSync('sh', ['-n'], { input: role, encoding: 'utf8' }).status, 0);
   });
 
+  // The role script's part that skips a call overtaken by a later transition, run with sh:
+  // `ip` is a stand-in on PATH that prints what `ip -o addr show dev eth0` prints on a host
+  // with or without the VIP (the real call is checked by the fault matrix on the lab).
+  it('its role script skips a MASTER call without the VIP and a BACKUP or FAULT call with it, before it logs a role change', () => {
+    const role = heredoc(rendered('role-script'), '/etc/keepalived/mfs-role.sh.new')!;
+    const from = role.indexOf('vip_here() {');
+    const to = role.indexOf('log "was $prev"\n', from);
+    assert.ok(from > 0 && to > from, 'the skip part of the role script');
+    assert.match(role.slice(from, to), /ip -o addr show dev "\$IFACE"/);
+    const dir = mkdtempSync(join(tmpdir(), 'ka-role-'));
+    try {
+      writeFileSync(
+        join(dir, 'ip'),
+        '#!/bin/sh\necho "2: eth0    inet 10.77.0.11/24 brd 10.77.0.255 scope global eth0"\n[ -e "$(dirname "$0")/vip" ] && echo "2: eth0    inet 10.77.0.100/24 scope global secondary eth0"\nexit 0\n',
+        { mode: 0o755 },
+      );
+      const run = (state: string, vip: boolean, prev = 'BACKUP', master = false) => {
+        if (vip) writeFileSync(join(dir, 'vip'), '');
+        else rmSync(join(dir, 'vip'), { force: true });
+        const head = `PATH="${dir}:$PATH"; IFACE=eth0; VIP=10.77.0.100; state=${state}; prev=${prev}\nlog() { echo "$state: $*"; }\nmaster_running() { ${master ? 'true' : 'false'}; }\n`;
+        return spawnSync('sh', ['-c', `${head}${role.slice(from, to)}echo "$state: acted"\n`], { encoding: 'utf8' }).stdout.trim();
+      };
+      assert.match(run('MASTER', false), /^MASTER: skipped \(role BACKUP\): the VIP is not here any more/);
+      assert.equal(run('MASTER', true), 'MASTER: acted');
+      assert.match(run('BACKUP', true, 'MASTER', true), /^BACKUP: skipped \(role MASTER\): the VIP is here again/);
+      assert.match(run('FAULT', true), /^FAULT: skipped/);
+      assert.equal(run('BACKUP', false, 'MASTER', true), 'BACKUP: acted');
+      assert.equal(run('FAULT', false), 'FAULT: acted');
+      assert.equal(run('STOP', true), 'STOP: acted');
+      // keepalived's first notify on the node that runs the master (a VIP put on by hand): kept for BOOTSTRAP.
+      assert.equal(run('BACKUP', true, 'NONE', true), 'BACKUP: acted');
+      // A 10.77.0.1000-like address is not the VIP: the match ends at the prefix's slash.
+      assert.doesNotMatch(role.slice(from, to), /grep -qF " \$VIP"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('under systemd: -a through a drop-in on the packaged unit, no MooseFS unit of a candidate starts at boot, a promotion waits until the master serves', () => {
     const script = rendered('role-script');
     // The drop-in clears the unit's ExecStart and sets the packaged one plus -a.
