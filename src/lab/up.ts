@@ -232,7 +232,14 @@ async function startCluster(hosts: LabHostPlan[], phase: (name: string, detail?:
     sshStep('m2', t('lab.step.starting', { what: 'keepalived' }), start('keepalived')),
     // keepalived drops the bootstrap VIP until it is MASTER: a client mounted before would
     // only block on its first writes.
-    sshStep('cl', t('lab.step.mountAndFiles'), CLIENT_MOUNT_SCRIPT + CLIENT_FILES_SCRIPT, 60_000),
+    (async () => {
+      await sshStep('cl', t('lab.step.mountAndFiles'), CLIENT_MOUNT_SCRIPT, 60_000);
+      // The test files once every chunkserver is connected, as in the runbook build: written
+      // while one still registers, none of their chunks is on it, and a chunkserver-down on
+      // it (drill, triage) puts no chunk at risk. Not connected in time: waitHealthy says so.
+      await waitFor(async () => (await readClusterView(VIP)).chunkservers.length >= chunkservers.length, 30_000, 100);
+      await sshStep('cl', t('lab.step.testFiles'), CLIENT_FILES_SCRIPT, 60_000);
+    })(),
   ]);
   done();
 
