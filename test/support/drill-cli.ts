@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach } from 'node:test';
-import { labDown, labUp } from '../../src/lab/index.ts';
+import { labDown, labUp, type LabUpOptions } from '../../src/lab/index.ts';
 import { useTempLabDir } from './lab.ts';
 import type { DrillRecord } from '../../src/drill/types.ts';
 
@@ -72,16 +72,16 @@ export function masterAnswers(): boolean {
 export const log = (s: string) => process.stdout.write(`# ${s}\n`);
 
 /**
- * One practice cluster for the suite this is called in: up before its tests, down after, and a
- * drill a failed test left under way is abandoned before the next test starts. `env()` is the
- * lab and work folders, valid once the suite has started.
+ * One practice cluster for the suite this is called in: up before its tests (built as `up`
+ * says), down after, and a drill a failed test left under way is abandoned before the next
+ * test starts. `env()` is the lab and work folders, valid once the suite has started.
  */
-export function useDrillLab(prefix: string, cleanup: () => void = () => {}): () => DrillEnv {
+export function useDrillLab(prefix: string, cleanup: () => void = () => {}, up: LabUpOptions = {}): () => DrillEnv {
   const env: DrillEnv = { lab: '', work: '' };
   before(async () => {
     env.lab = useTempLabDir();
     env.work = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-    await labUp({});
+    await labUp(up);
   });
   beforeEach(async () => {
     if (drillStore(env).active) await drillCli(env, ['drill', 'abandon']);

@@ -17,7 +17,9 @@ const skip = skipReason();
 const address = (host: string) => readState()!.hosts.find((h) => h.name === host)!.address;
 
 describe('drills on the practice cluster through mfs-tui', { skip, timeout: 1_200_000 }, () => {
-  const env = useDrillLab('mfs-drill-');
+  // `lab up --fast`: the same HA design (keepalived-ha's own files, src/lab/ha-design.ts) in a
+  // third of the time; the runbook build itself is proved by lab-cluster and the runbook lab tests.
+  const env = useDrillLab('mfs-drill-', () => {}, { via: 'scripts' });
   const cli = (args: string[], timeoutMs?: number) => drillCli(env(), args, timeoutMs);
   const store = () => drillStore(env());
   const work = () => env().work;
