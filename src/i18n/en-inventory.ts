@@ -90,6 +90,7 @@ export const enInventory = {
   'ansible.note.password': '{{host}}: a password in the Ansible inventory was NOT imported (mfs-tui asks for it when needed and never stores it)',
   'ansible.note.sshArgs':
     '{{host}}: {{variable}} was NOT imported (mfs-tui never runs ssh options or commands from an inventory; put a jump host in ssh_config as ProxyJump, ssh.config in the inventory)',
+  'yaml.limit.aliases': 'YAML aliases expand to too many nodes (more than {{max}} uses): not read',
   'yaml.syntax.aliasProps': 'an alias cannot have an anchor or a tag',
   'yaml.syntax.badAlias': 'an alias names no anchor defined before it',
   'yaml.syntax.badDirective': 'a bad directive (%…)',

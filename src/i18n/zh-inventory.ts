@@ -91,6 +91,7 @@ export const zhInventory: { readonly [K in Exclude<keyof typeof enInventory, Oth
   'ansible.note.noRole': '{{host}}：没有 MooseFS 角色（它所在的组都对应不到角色；可用 --map GROUP=ROLE 指定）：照样保留，但不带角色',
   'ansible.note.password': '{{host}}：Ansible inventory 里的密码没有导入（mfs-tui 需要时会询问，且从不保存密码）',
   'ansible.note.sshArgs': '{{host}}：{{variable}} 没有导入（mfs-tui 从不执行 inventory 里的 ssh 选项或命令；跳板机请写进 ssh_config 的 ProxyJump，再在 inventory 的 ssh.config 里指定这个文件）',
+  'yaml.limit.aliases': 'YAML 别名展开后的节点太多（使用超过 {{max}} 次）：不予读取',
   'yaml.syntax.aliasProps': '别名（*alias）不能带锚点或标签',
   'yaml.syntax.badAlias': '别名引用的锚点（&anchor）在它之前没有定义',
   'yaml.syntax.badDirective': '指令（%…）写得不对',

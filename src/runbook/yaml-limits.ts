@@ -5,6 +5,7 @@
 import { Lexer, type Document } from 'yaml';
 import { MAX_YAML_ALIASES, MAX_YAML_DEPTH } from './limits.ts';
 import type { SourcePos } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 // The yaml lexer's own tokens (linear time, exact about quotes, comments and block
 // scalars) give the flow nesting; it marks documents, scalars and flow ends with these.
@@ -86,6 +87,6 @@ export function aliasProblem(doc: Document, text: string): { offset: number; mes
     return undefined;
   } catch (e) {
     if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
-    return { offset: firstAliasOffset(text), message: `YAML aliases expand to too many nodes (more than ${MAX_YAML_ALIASES} uses): not read` };
+    return { offset: firstAliasOffset(text), message: t('yaml.limit.aliases', { max: MAX_YAML_ALIASES }) };
   }
 }

@@ -43,6 +43,7 @@ const TRANSLATED = [
   'src/util/yaml-syntax.ts',
   ...['validate', 'limits', 'inputs', 'template', 'translations', 'attributes'].map((m) => `src/runbook/${m}.ts`),
   'src/util/trusted-path.ts',
+  'src/runbook/yaml-limits.ts',
 ];
 
 function sourceFiles(path: string): string[] {

@@ -129,6 +129,8 @@ test('broken YAML and files that cannot be read', async () => {
   assert.deepEqual(await problems('cluster: c\n\thosts: []\n'), ['2:1: YAML 格式错误：YAML 不能用 Tab 缩进：请用空格']);
   assert.deepEqual(await problems('cluster: c\ncluster: d\n'), ['2:1: YAML 格式错误：同一个映射里有重复的键']);
   assert.deepEqual(await problems(`${'['.repeat(100)}\n`), ['1:65: YAML 嵌套超过 64 层：不予读取']);
+  const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', ''].join('\n');
+  assert.deepEqual(await problems(laughs), ['2:8: YAML 别名展开后的节点太多（使用超过 100 次）：不予读取']);
   assert.deepEqual(await problems(join(dir, 'nothing-here.yaml')), [' 无法读取 inventory：文件不存在']);
 });
 
