@@ -146,6 +146,8 @@ export class EventPrinter {
         (tail ? `\n${t('run.stopped.lastOutput')}\n${tail}` : '') +
         (p.refused ? `\n${p.refused}` : '') +
         `\n${t('run.stopped.settle', { choices: choices.join('|') })}`;
+    } else if (p?.kind === 'failed' && p.cancelled) {
+      why = `${t('run.stopped.cancelled', { step: p.stepId, host: p.host ?? '-', reason: p.reason ?? '' })}\n${t('run.stopped.settle', { choices: 'rerun|mark-done|abort' })}`;
     } else if (state.reason) {
       why = state.reason;
     }

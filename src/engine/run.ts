@@ -68,6 +68,8 @@ class RunEngine implements EngineController, RunContext {
   private waiter: Waiter | undefined;
   readonly running = new Map<string, AbortController>();
   readonly settledJobs = new Set<string>();
+  /** Steps found cancelled when this process resumed the run, not yet settled. */
+  private readonly cancelledBefore = new Set<string>();
   private readonly plans = new Map<string, StepPlan>();
   private readonly knownFacts = new Map<string, HostFacts>();
   private knownVipHolder: string | undefined;
@@ -213,6 +215,8 @@ class RunEngine implements EngineController, RunContext {
 
   /** Writes the first record of this process (run-started or resumed) and starts walking. */
   start(first: NewRecord): void {
+    // Steps an earlier process left cancelled (Ctrl-C, a timeout): on resume the operator says what becomes of them.
+    if (first.type === 'resumed') for (const st of this.state.steps) if (st.status === 'cancelled') this.cancelledBefore.add(st.id);
     this.record(first);
     // After the caller has had a chance to subscribe.
     queueMicrotask(() => void this.drive());
@@ -305,7 +309,10 @@ class RunEngine implements EngineController, RunContext {
     const what = host ? t('engine.stepFailedOn', { step: step.id, host, reason }) : t('engine.stepFailed', { step: step.id, reason });
     // Interrupted: the cancelled step stays as it is; walk() stops, the run stays resumable.
     if (this.interrupted) return undefined;
-    if (this.deps.mode === 'non-interactive') return what;
+    if (this.deps.mode === 'non-interactive') {
+      if (!this.cancelledBefore.delete(step.id)) return what;
+      return this.settleCancelled(step, host, reason);
+    }
     const choice = await this.ask({ kind: 'failed', stepId: step.id, host, reason }, (i) => (i.type === 'retry' || i.type === 'skip' ? i.type : undefined));
     if (choice === FINISHED) return FINISHED;
     if (choice === 'skip') {
@@ -314,6 +321,30 @@ class RunEngine implements EngineController, RunContext {
       this.retrying = step.id;
     }
     return undefined;
+  }
+
+  /**
+   * A resumed run without an operator meets a step an earlier process left cancelled: a stop
+   * the operator asked for (or a timeout), not a verdict, so it is not failed for them.
+   * --settle rerun runs it again, mark-done records it skipped, abort ends the run; without
+   * one of them the run stops here, still resumable, and says how to go on.
+   */
+  private async settleCancelled(step: Step, host: string | undefined, reason: string): Promise<StepOutcome> {
+    const action = [this.deps.settle ?? []].flat().find((a) => a === 'rerun' || a === 'mark-done' || a === 'abort');
+    if (action === 'rerun') {
+      this.retrying = step.id;
+      return undefined;
+    }
+    if (action === 'mark-done') {
+      this.record({ type: 'step-skipped', stepId: step.id, by: 'operator', reason: t('engine.cancelledMarkedDone', { reason }) });
+      return undefined;
+    }
+    if (action === 'abort') {
+      this.record({ type: 'run-finished', status: 'aborted', reason: t('engine.abortedAt', { step: step.id }) });
+      return FINISHED;
+    }
+    const choice = await this.ask({ kind: 'failed', stepId: step.id, host, reason, cancelled: true }, () => undefined);
+    return choice === FINISHED ? FINISHED : undefined;
   }
 
   private async manualStep(step: Step): Promise<StepOutcome> {

@@ -85,7 +85,8 @@ export type Prompt =
   | { kind: 'acknowledge'; stepId: string }
   | { kind: 'decide'; stepId: string }
   /** `reason`: what went wrong, e.g. `exit 3, expected 0` or a missing variable. */
-  | { kind: 'failed'; stepId: string; host?: string; reason?: string }
+  /** `cancelled`: a step an earlier process left cancelled, met by a resumed run without an operator. */
+  | { kind: 'failed'; stepId: string; host?: string; reason?: string; cancelled?: boolean }
   /**
    * `canCheck`: the host's command has a check block, so the `check` settlement is offered.
    * For a durable job: what was found of it on the host (`job`) and the settlements that

@@ -171,7 +171,7 @@ test('resume without a terminal and without --yes: exit 2 naming the confirmatio
   const child = spawn(process.execPath, [BIN, '--inventory', 'inventory.yaml', '--runbooks', 'books', 'run', 'later', '--yes'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
-  await until('the second step to run', () => out.includes('local | waiting'));
+  await until('the second step to run', () => out.includes('local | waiting'), 90_000);
   child.kill('SIGKILL');
   await new Promise((r) => child.once('close', r));
   const runId = /^run (\S+): Later/m.exec(out)?.[1];
@@ -195,4 +195,39 @@ test('resume without a terminal and without --yes: exit 2 naming the confirmatio
   assert.equal(done.status, 0, done.stdout + done.stderr);
   assert.equal(existsSync(work), true);
   assert.equal(readFileSync(first, 'utf8'), 'once\n', 'the first step ran once');
+});
+
+// Ctrl-C cancels the running step and says the run can be resumed. A resume without an
+// operator that meets that step must not fail the run for them (it did: the run was then
+// finished and could not be resumed): --settle says what becomes of it, or it stops there.
+test('resume --yes after Ctrl-C: the cancelled step is not failed; it waits for --settle rerun|mark-done|abort, then rerun goes on', async () => {
+  const go = join(dir, 'cancel-go');
+  const work = join(dir, 'cancel-work');
+  writeFileSync(
+    join(dir, 'books', 'cancel.md'),
+    `---\nid: cancel\ntitle: Cancel\nsummary: S.\nwhen: W.\nrisk: low\n---\n\n## Wait {#wait}\n\n\`\`\`sh on=local confirm=yes timeout=60\necho waiting; while [ ! -e ${go} ]; do sleep 0.1; done; echo went\n\`\`\`\n\n` +
+      `## Work {#work}\n\n\`\`\`sh on=local confirm=none\ntouch ${work}\n\`\`\`\n`,
+  );
+  const child = spawn(process.execPath, [BIN, '--inventory', 'inventory.yaml', '--runbooks', 'books', 'run', 'cancel', '--yes'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await until('the step to run', () => out.includes('local | waiting'), 90_000);
+  child.kill('SIGINT');
+  assert.equal(await new Promise((r) => child.once('close', r)), 130, out);
+  const runId = /resume with: mfs-tui resume (\S+)/.exec(out)?.[1];
+  assert.ok(runId, out);
+
+  const stopped = cli(['--lang', 'en', '--runbooks', 'books', 'resume', runId, '--yes']);
+  assert.equal(stopped.status, 1, stopped.stdout + stopped.stderr);
+  assert.match(stopped.stdout, /step wait on local was cancelled \(.*\) before this resume/);
+  assert.match(stopped.stdout, /--settle rerun\|mark-done\|abort/);
+  assert.doesNotMatch(stopped.stdout, /run failed/);
+  assert.match(cli(['resume']).stdout, new RegExp(runId), 'still resumable');
+  assert.equal(existsSync(work), false);
+
+  writeFileSync(go, '');
+  const done = cli(['--lang', 'en', '--runbooks', 'books', 'resume', runId, '--yes', '--settle', 'rerun']);
+  assert.equal(done.status, 0, done.stdout + done.stderr);
+  assert.match(done.stdout, /local \| went/);
+  assert.equal(existsSync(work), true);
 });
