@@ -33,7 +33,8 @@ export async function resumeCommand(run: string | undefined, opts: ResumeOptions
   const rec = await openRecordedRun(run, opts);
   if (!opts.yes && !opts.settle && process.stdin.isTTY) {
     const { homeCommand } = await import('../tui/home.ts');
-    return homeCommand({ ...opts, inventory: rec.inventory.file }, { resume: rec.runId });
+    // The run's own inventory, and no other choice beside it (--cluster or --lab would clash with it).
+    return homeCommand({ ...opts, inventory: rec.inventory.file, cluster: undefined, lab: false }, { resume: rec.runId });
   }
   const [{ decideProblems, operatorNeeds, refusalText, stepsAhead }, { replay }] = await Promise.all([import('../../src/engine/operator-needs.ts'), import('../../src/engine/reduce.ts')]);
   const badDecide = decideProblems(rec.runbook, opts.decide ?? {});
