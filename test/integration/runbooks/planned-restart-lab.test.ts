@@ -36,7 +36,9 @@ const masterTransitions = (host: string) =>
   Number(onHost(host, "cat /var/log/mfs-role.log /var/log/mfs-ha.log 2>/dev/null | grep -cE -- '-> MASTER$|^[0-9-]+ [0-9:.]+ MASTER: was ' || true").trim());
 
 describe('planned-restart through mfs-tui on the practice cluster', { skip: labSkip(), timeout: 600_000 }, () => {
-  before(() => startLab('planned-restart'));
+  // `lab up --fast`: the same cluster and HA design as the runbook build, in a third of the time
+  // (the build itself is proved by lab-cluster and the runbook lab tests).
+  before(() => startLab('planned-restart', { via: 'scripts' }));
   after(() => stopLab());
 
   it('stops and starts every daemon in order; the VIP returns to m1; nothing is lost', async () => {
