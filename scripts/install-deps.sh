@@ -5,6 +5,7 @@ pkgs=(moosefs-master moosefs-metalogger moosefs-chunkserver moosefs-client moose
       keepalived openssh-server openssh-client unison inotify-tools arping rsyslog
       fuse3 iproute2 procps psmisc tmux util-linux sudo
       iptables  # install-cluster's firewall step on systemd practice hosts (each host's own rules)
+      firewalld  # `lab up --firewalld`: the same step's firewalld path in the hosts (disabled on this machine, below)
       ansible-core  # `clusters import` is checked against ansible-inventory itself
       prometheus  # promtool checks the output of `mfs-tui metrics` (about 45 s to install)
       prometheus-node-exporter)  # `lab up --monitoring`: the textfile collector on the master candidates
@@ -26,4 +27,7 @@ apt-get update -qq
 # Package scripts must not start daemons here, and the machine must behave as before afterwards:
 # the wrapper keeps a policy-rc.d only while apt-get runs (and removes one a killed install left).
 bash "$(dirname "$0")/no-daemon-start.sh" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# firewalld's package enables its unit: this machine must not start a firewall at its next boot
+# (the practice hosts enable it in their own roots with `lab up --firewalld`).
+if [[ " ${missing[*]} " == *" firewalld "* ]] && command -v systemctl >/dev/null; then systemctl --root=/ --quiet disable firewalld.service; fi
 echo "mfs-tui: packages installed"

@@ -80,13 +80,15 @@ export function registerLabCommands(program: Command): void {
     .option('--init <kind>', t('cli.lab.up.option.init', { default: defaultLabInit() }))
     .option('--as <user>', t('cli.lab.up.option.as'))
     .option('--monitoring', t('cli.lab.up.option.monitoring'))
-    .action((opts: { chunkservers: number; bare?: boolean; viaRunbooks?: boolean; fast?: boolean; init?: string; as?: string; monitoring?: boolean }) =>
+    .option('--firewalld', t('cli.lab.up.option.firewalld'))
+    .action((opts: { chunkservers: number; bare?: boolean; viaRunbooks?: boolean; fast?: boolean; init?: string; as?: string; monitoring?: boolean; firewalld?: boolean }) =>
       operatorErrors(async () => {
         if (opts.viaRunbooks && opts.fast) throw new LabError(t('cli.lab.up.error.viaRunbooksFast'));
         if (opts.as !== undefined && opts.as !== 'root' && opts.as !== 'ops') throw new UserError(t('cli.lab.up.error.badAs', { value: opts.as }), EXIT.usage);
         if (opts.init !== undefined && !LAB_INITS.includes(opts.init as LabInit)) throw new UserError(t('cli.lab.up.error.badInit', { value: opts.init, inits: LAB_INITS.join(', ') }), EXIT.usage);
         const init = (opts.init as LabInit | undefined) ?? defaultLabInit();
         if (init === 'systemd' && opts.fast) throw new UserError(t('cli.lab.up.error.fastSystemd'), EXIT.usage);
+        if (opts.firewalld && init !== 'systemd') throw new UserError(t('lab.up.error.firewalldInit'), EXIT.usage);
         const via = opts.viaRunbooks ? 'runbooks' : opts.fast ? 'scripts' : init === 'systemd' ? 'runbooks' : defaultLabBuild();
         const systemd = init === 'systemd';
         out(
@@ -99,7 +101,7 @@ export function registerLabCommands(program: Command): void {
         const p = phasePrinter();
         let r;
         try {
-          r = await labUp({ chunkservers: opts.chunkservers, bare: opts.bare, via, init, operator: opts.as as 'root' | 'ops' | undefined, monitoring: opts.monitoring }, p);
+          r = await labUp({ chunkservers: opts.chunkservers, bare: opts.bare, via, init, operator: opts.as as 'root' | 'ops' | undefined, monitoring: opts.monitoring, firewalld: opts.firewalld }, p);
         } catch (err) {
           if (err instanceof LabError && readState()) {
             throw new LabError(t('cli.lab.up.halfBuilt', { error: err.message }));

@@ -98,6 +98,7 @@ export const enLab = {
   'lab.deps.error.stillMissing': 'apt-get finished but these packages are still missing: {{packages}}',
   'lab.deps.error.failed': '`{{command}}` failed (exit {{code}}):\n{{tail}}',
 
+  'lab.up.error.firewalldInit': '--firewalld needs hosts that boot systemd (firewalld runs as a systemd unit): add --init systemd',
   'lab.up.error.monitoringBare': '--monitoring needs a cluster to watch: drop --bare',
   'lab.up.error.systemdFast': 'systemd hosts are built by the runbooks (their systemd forms): drop --fast, or use --init none',
   'lab.up.phase.clean': 'remove any earlier lab',

@@ -100,6 +100,7 @@ export const zhLab: { readonly [K in Exclude<keyof typeof enLab, OtherThanOther>
   'lab.deps.error.stillMissing': 'apt-get 已结束，但这些软件包仍然缺失：{{packages}}',
   'lab.deps.error.failed': '`{{command}}` 失败（退出码 {{code}}）：\n{{tail}}',
 
+  'lab.up.error.firewalldInit': '--firewalld 需要启动 systemd 的主机（firewalld 作为 systemd 单元运行）：加上 --init systemd',
   'lab.up.error.monitoringBare': '--monitoring 需要一个可以监控的集群：去掉 --bare',
   'lab.up.error.systemdFast': 'systemd 主机由 runbook（它们的 systemd 写法）搭建：去掉 --fast，或改用 --init none',
   'lab.up.phase.clean': '清除之前的练习集群',

@@ -37,6 +37,8 @@ export const LAB_PACKAGES = [
   'sudo',
   // the seeds' firewall of install-cluster on systemd practice hosts
   'iptables',
+  // `lab up --firewalld`: the same firewall step's firewalld path (disabled on this machine)
+  'firewalld',
 ];
 
 export async function missingPackages(): Promise<string[]> {
@@ -71,6 +73,9 @@ export async function labDeps(progress: (phase: string, detail?: string) => void
   // The packages' scripts must not start daemons on this machine, and the machine must behave
   // as before once the install is over: the wrapper keeps a policy-rc.d only while apt runs.
   await stream('bash', [noDaemonStartScript(), 'apt-get', 'install', '-y', '--no-install-recommends', ...missing], env, print);
+  // firewalld's package enables its unit: this machine must not start a firewall at its next
+  // boot (the practice hosts enable it in their own roots with `lab up --firewalld`).
+  if (missing.includes('firewalld')) await run('systemctl', ['--root=/', '--quiet', 'disable', 'firewalld.service']);
   const still = await missingPackages();
   if (still.length > 0) throw new LabError(t('lab.deps.error.stillMissing', { packages: still.join(' ') }));
   return missing;

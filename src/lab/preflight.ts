@@ -8,8 +8,11 @@ const CLUSTER = ['mfsmaster', 'mfsmetalogger', 'mfschunkserver', 'mfsmount', 'mf
 
 const MONITORING = ['prometheus', 'promtool', 'prometheus-node-exporter'];
 
-export function missingCommands(bare: boolean, monitoring = false): string[] {
-  const want = [...BASE, ...(bare ? [] : CLUSTER), ...(monitoring ? MONITORING : [])];
+/** `lab up --firewalld`: Debian's firewalld in the machine's root, which every host's private root sees (disabled on the machine). */
+const FIREWALLD = ['firewalld', 'firewall-cmd'];
+
+export function missingCommands(bare: boolean, monitoring = false, firewalld = false): string[] {
+  const want = [...BASE, ...(bare ? [] : CLUSTER), ...(monitoring ? MONITORING : []), ...(firewalld ? FIREWALLD : [])];
   return want.filter((c) => {
     try {
       execFileSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore', env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` } });
@@ -20,9 +23,9 @@ export function missingCommands(bare: boolean, monitoring = false): string[] {
   });
 }
 
-export async function preflight(bare: boolean, monitoring = false): Promise<void> {
+export async function preflight(bare: boolean, monitoring = false, firewalld = false): Promise<void> {
   if (process.platform !== 'linux') throw new LabError(t('lab.preflight.error.linux'));
   if (process.getuid?.() !== 0) throw new LabError(t('lab.preflight.error.root'));
-  const missing = missingCommands(bare, monitoring);
+  const missing = missingCommands(bare, monitoring, firewalld);
   if (missing.length > 0) throw new LabError(t('lab.preflight.error.commands', { commands: missing.join(', ') }));
 }

@@ -16,11 +16,12 @@ export function labRunsDir(): string {
 
 /**
  * The inputs an operator would give; fixed so every lab is the same cluster. systemd hosts
- * get the seeds' firewall (iptables in each host's namespace; with `mon`, Prometheus's 9090
- * and node_exporter's 9100 too); hosts without systemd keep none, as before.
+ * get the seeds' firewall (iptables in each host's namespace, or `auto` where every host runs
+ * firewalld, which must pick firewalld; with `mon`, Prometheus's 9090 and node_exporter's 9100
+ * too); hosts without systemd keep none, as before.
  */
-export function runbookInputs(hosts: LabHostPlan[], init: 'systemd' | 'none' = 'none'): Record<string, Record<string, string>> {
-  const firewall: Record<string, string> = init === 'systemd' ? { firewall: 'iptables', firewall_ports: hosts.some((h) => h.name === 'mon') ? '9090 9100' : 'none' } : { firewall: 'none' };
+export function runbookInputs(hosts: LabHostPlan[], init: 'systemd' | 'none' = 'none', firewalld = false): Record<string, Record<string, string>> {
+  const firewall: Record<string, string> = init === 'systemd' ? { firewall: firewalld ? 'auto' : 'iptables', firewall_ports: hosts.some((h) => h.name === 'mon') ? '9090 9100' : 'none' } : { firewall: 'none' };
   return {
     'install-cluster': { first: 'm1', hdd: '/var/lib/mfs/hdd', clients_net: `${SUBNET_PREFIX}.0/${PREFIX_LEN}`, subdir: 'logs', goal: '2', ...firewall },
     'keepalived-ha': {
@@ -56,6 +57,8 @@ export async function runLabRunbooks(
   /** The lab operator's sudo password, when the inventory logs in as ops with become. */
   sudoPassword?: string,
   init: 'systemd' | 'none' = 'none',
+  /** Every host runs firewalld (`lab up --firewalld`). */
+  firewalld = false,
 ): Promise<RunbookRunResult[]> {
   // The first phase starts now: loading the engine, the runbooks and the inventory, and
   // opening the SSH connections count as its time.
@@ -82,7 +85,7 @@ export async function runLabRunbooks(
   const runs = labRunsDir();
   fs.mkdirSync(runs, { recursive: true, mode: 0o700 });
   fs.chmodSync(runs, 0o700);
-  const inputs = runbookInputs(hosts, init);
+  const inputs = runbookInputs(hosts, init, firewalld);
   const results: RunbookRunResult[] = [];
   try {
     for (const p of phases) {

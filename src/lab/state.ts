@@ -26,6 +26,8 @@ export interface LabState {
   build?: 'scripts' | 'runbooks';
   /** What the hosts' PID 1 is (absent in a state from before: none). */
   init?: LabInit;
+  /** systemd hosts that run firewalld (`lab up --firewalld`). */
+  firewalld?: boolean;
   bridge: string;
   hosts: LabHostState[];
   /** Seconds `lab up` took per phase, for status and the speed report. */

@@ -130,10 +130,25 @@ export interface RootFile {
   mode?: number;
 }
 
+/** What a systemd host runs beyond sshd: firewalld (`lab up --firewalld`), enabled in the host's own /etc. */
+export interface SystemdHostOptions {
+  firewalld?: boolean;
+}
+
+/** The unit links `systemctl enable firewalld` makes (its [Install]: multi-user.target and the D-Bus alias). */
+const FIREWALLD_LINKS = ['etc/systemd/system/multi-user.target.wants/firewalld.service', 'etc/systemd/system/dbus-org.fedoraproject.FirewallD1.service'];
+
 /** The files a systemd host's private root gets before its first boot. Pure. */
-export function systemdRootFiles(host: LabHostPlan, hostsFile: string, hostKey: { key: string; pub: string }, enabled: string[], machineId: string): { files: RootFile[]; whiteouts: string[] } {
+export function systemdRootFiles(
+  host: LabHostPlan,
+  hostsFile: string,
+  hostKey: { key: string; pub: string },
+  enabled: string[],
+  machineId: string,
+  opts: SystemdHostOptions = {},
+): { files: RootFile[]; whiteouts: string[] } {
   const inherited = inheritedUnits(enabled);
-  const masks = [...new Set([...MASKED_UNITS, ...inherited.mask])].sort();
+  const masks = [...new Set([...MASKED_UNITS, ...inherited.mask])].filter((u) => !(opts.firewalld && u === 'firewalld.service')).sort();
   const files: RootFile[] = [
     { path: 'etc/hostname', content: `${host.name}\n`, mode: 0o644 },
     { path: 'etc/hosts', content: hostsFile, mode: 0o644 },
@@ -147,6 +162,7 @@ export function systemdRootFiles(host: LabHostPlan, hostsFile: string, hostKey: 
     { path: 'etc/ssh/sshd_config', content: systemdSshdConfig(host), mode: 0o644 },
     { path: 'etc/ssh/ssh_host_ed25519_key', content: hostKey.key, mode: 0o600 },
     { path: 'etc/ssh/ssh_host_ed25519_key.pub', content: hostKey.pub, mode: 0o644 },
+    ...(opts.firewalld ? FIREWALLD_LINKS.map((p) => ({ path: p, link: '/lib/systemd/system/firewalld.service' })) : []),
   ];
   // The machine's other host keys are not this host's: hidden, so it offers only its own.
   const whiteouts = [...inherited.whiteout, 'etc/ssh/ssh_host_rsa_key', 'etc/ssh/ssh_host_rsa_key.pub', 'etc/ssh/ssh_host_ecdsa_key', 'etc/ssh/ssh_host_ecdsa_key.pub'];
@@ -253,11 +269,11 @@ export function mountsBelow(dir: string, mountinfo = readMountinfo()): string[] 
 }
 
 /** Writes the private root's first files into the host's upper folder, and the boot's fstab and whiteout list. */
-export function provisionSystemdRoot(host: LabHostPlan, hostsFile: string, hostKey: { key: string; pub: string }): void {
+export function provisionSystemdRoot(host: LabHostPlan, hostsFile: string, hostKey: { key: string; pub: string }, opts: SystemdHostOptions = {}): void {
   const dir = hostDir(host.name);
   const upper = path.join(dir, ROOT_UPPER);
   for (const d of [upper, path.join(dir, ROOT_WORK)]) fs.mkdirSync(d, { recursive: true, mode: 0o755 });
-  const { files, whiteouts } = systemdRootFiles(host, hostsFile, hostKey, machineEnabledUnits(), crypto.randomBytes(16).toString('hex'));
+  const { files, whiteouts } = systemdRootFiles(host, hostsFile, hostKey, machineEnabledUnits(), crypto.randomBytes(16).toString('hex'), opts);
   for (const f of files) {
     const p = path.join(upper, f.path);
     fs.mkdirSync(path.dirname(p), { recursive: true, mode: 0o755 });

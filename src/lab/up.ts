@@ -38,6 +38,11 @@ export interface LabUpOptions {
   operator?: LabOperator;
   /** A host `mon` with Prometheus, node_exporter on the master candidates, the monitoring runbook's collector scheduled (monitoring.ts). */
   monitoring?: boolean;
+  /**
+   * systemd hosts only: every host runs Debian's firewalld from boot (enabled in its private
+   * root, never on this machine), so install-cluster's `auto` firewall takes its firewalld path.
+   */
+  firewalld?: boolean;
 }
 
 export type LabBuild = 'scripts' | 'runbooks';
@@ -72,7 +77,8 @@ const PACKAGE_EMPTY_METADATA = '/var/lib/mfs/metadata.mfs.empty';
 export async function labUp(opts: LabUpOptions = {}, progress: Progress = () => {}): Promise<LabUpResult> {
   planHosts(opts.chunkservers ?? 3); // a bad count fails before anything else
   if (opts.monitoring && opts.bare) throw new LabError(t('lab.up.error.monitoringBare'));
-  await preflight(opts.bare ?? false, opts.monitoring ?? false);
+  if (opts.firewalld && (opts.init ?? defaultLabInit()) !== 'systemd') throw new LabError(t('lab.up.error.firewalldInit'));
+  await preflight(opts.bare ?? false, opts.monitoring ?? false, opts.firewalld ?? false);
   assertNoLabTestsRunning();
   return withLock(LAB_OPERATION_LOCK, () => buildLab(opts, progress));
 }
@@ -116,11 +122,12 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
     bare,
     build: bare ? undefined : build,
     init,
+    ...(opts.firewalld ? { firewalld: true } : {}),
     bridge: BRIDGE,
     hosts: hosts.map((h) => ({ ...h })),
   };
   writeState(state);
-  const hostKeys = await writeKeysAndFiles(hosts, viaRunbooks, init);
+  const hostKeys = await writeKeysAndFiles(hosts, viaRunbooks, init, opts.firewalld ?? false);
   fs.writeFileSync(labFile('known_hosts'), knownHosts(hosts, hostKeys), { mode: 0o644 });
   fs.writeFileSync(labFile('ssh_config'), sshConfig(hosts, labFile('id_ed25519'), labFile('known_hosts')), { mode: 0o644 });
 
@@ -141,7 +148,7 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   done();
 
   const journals: string[] = [];
-  if (viaRunbooks) journals.push(...(await buildViaRunbooks(hosts, phase, progress, opts.operator ?? defaultLabOperator(), init)));
+  if (viaRunbooks) journals.push(...(await buildViaRunbooks(hosts, phase, progress, opts.operator ?? defaultLabOperator(), init, opts.firewalld ?? false)));
   else if (!bare) await startCluster(hosts, phase);
   if (opts.monitoring) journals.push(...(await startMonitoring(hosts, phase, progress)));
 
@@ -160,7 +167,7 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
  * hosts by mfs-tui's engine over SSH (the lab's inventory, pinned host keys); then the
  * lab's test files on cl and the same health wait as the scripts build.
  */
-async function buildViaRunbooks(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void, progress: Progress, operator: LabOperator, init: LabInit): Promise<string[]> {
+async function buildViaRunbooks(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void, progress: Progress, operator: LabOperator, init: LabInit, firewalld: boolean): Promise<string[]> {
   // The inventory the runbooks run with; beside inventory.yaml (same relative paths), which
   // is written only once the lab is healthy.
   const inv = path.join(labDir(), 'inventory.lab-up.yaml');
@@ -177,6 +184,7 @@ async function buildViaRunbooks(hosts: LabHostPlan[], phase: (name: string, deta
     progress,
     operator === 'ops' ? operatorPassword() : undefined,
     init,
+    firewalld,
   );
   const done = phase('files', t('lab.up.phase.files'));
   await sshStep('cl', t('lab.step.testFiles'), CLIENT_FILES_SCRIPT, 60_000);
@@ -282,7 +290,7 @@ export function readRole(host: string): string | undefined {
 }
 
 /** `bareForRunbooks`: no MooseFS or keepalived configuration; the runbooks write it. */
-async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean, init: LabInit): Promise<Map<string, string>> {
+async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean, init: LabInit, firewalld: boolean): Promise<Map<string, string>> {
   const key = labFile('id_ed25519');
   if (!fs.existsSync(key) || !fs.existsSync(`${key}.pub`)) {
     fs.rmSync(key, { force: true });
@@ -353,7 +361,7 @@ async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean,
       hostKeys.set(h.name, fs.readFileSync(`${kept}.pub`, 'utf8'));
       if (init === 'systemd') {
         const hostsFile = files.find((f) => f.path === 'etc/hosts')?.content ?? '';
-        provisionSystemdRoot(h, hostsFile, { key: fs.readFileSync(kept, 'utf8'), pub: fs.readFileSync(`${kept}.pub`, 'utf8') });
+        provisionSystemdRoot(h, hostsFile, { key: fs.readFileSync(kept, 'utf8'), pub: fs.readFileSync(`${kept}.pub`, 'utf8') }, { firewalld });
         // The lab operator lives in the private root itself (systemd's own tools rewrite the
         // account files by rename, which a bind-mounted file would refuse).
         const upper = path.join(dir, ROOT_UPPER);

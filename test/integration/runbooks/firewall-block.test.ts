@@ -4,8 +4,14 @@
 // mfsfw<pid>-*, nothing in the machine's own namespace). Each step is rendered as the engine
 // renders it and run by /bin/sh; what answers is then probed from outside over TCP.
 // /etc/iptables and /etc/sysconfig, where the step saves rules, are private tmpfs for the run.
+// A third host, m2, runs Debian's firewalld (no systemd: its own system D-Bus daemon and
+// firewalld in the host's private mount namespace, with a private copy of /etc/firewalld),
+// so the same lines take their firewalld path for real.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Inventory, InventoryHost } from '../../../src/inventory/types.ts';
 import { checkInput } from '../../../src/runbook/inputs.ts';
@@ -13,20 +19,58 @@ import { renderBlock, runbook } from '../../support/runbook-library.ts';
 
 const P = `mfsfw${process.pid % 100000}`;
 const OUT = `${P}-o`;
-const HOSTS = { c1: { ns: `${P}-c1`, address: '10.89.0.21', roles: ['chunkserver'] }, spare: { ns: `${P}-sp`, address: '10.89.0.15', roles: [] } } as const;
+const HOSTS = {
+  c1: { ns: `${P}-c1`, address: '10.89.0.21', roles: ['chunkserver'] },
+  spare: { ns: `${P}-sp`, address: '10.89.0.15', roles: [] },
+  m2: { ns: `${P}-m2`, address: '10.89.0.12', roles: ['master-candidate'] },
+} as const;
 type HostName = keyof typeof HOSTS;
 const EXTRA = Array.from({ length: 20 }, (_, i) => 20000 + i); // more than multiport's 15
 const PROBED = [22, 8099, 9419, 9420, 9421, 9422, 9425, ...EXTRA];
 const listeners: number[] = [];
+/** The process holding m2's mount namespace (where its D-Bus and firewalld run), and its private folders. */
+const firewalldHost = { pid: 0, dir: '' };
+
+/**
+ * m2's system D-Bus and firewalld, without systemd: a private /run, /var/log and copy of
+ * /etc/firewalld (so nothing of this machine's changes), kernel modules never loaded.
+ */
+async function startFirewalld(): Promise<void> {
+  firewalldHost.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfsfw-'));
+  must(['cp', '-a', '/etc/firewalld', path.join(firewalldHost.dir, 'etc-firewalld')]);
+  fs.mkdirSync(path.join(firewalldHost.dir, 'log'));
+  const script = `set -e
+mount -t tmpfs mfsfw /run; mkdir -p /run/dbus
+mount --bind "$1/etc-firewalld" /etc/firewalld
+mount --bind "$1/log" /var/log
+for d in /etc/iptables /etc/sysconfig; do [ -d $d ] && mount -t tmpfs mfsfw $d; done
+dbus-daemon --system --fork --nopidfile
+/usr/sbin/firewalld --nofork --nopid &
+echo started
+exec sleep 3600`;
+  const child = spawn('ip', ['netns', 'exec', HOSTS.m2.ns, 'unshare', '--mount', '--propagation', 'private', 'setpriv', '--bounding-set', '-sys_module', 'bash', '-c', script, 'mfsfw', firewalldHost.dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  firewalldHost.pid = child.pid!;
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`m2's firewalld set-up exited ${code}`)));
+  });
+  const t0 = Date.now();
+  while (sh(['nsenter', '-t', String(firewalldHost.pid), '-m', '-n', 'firewall-cmd', '--state']).out.trim() !== 'running') {
+    assert.ok(Date.now() - t0 < 60_000, "m2's firewalld did not start");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 function skip(): string | false {
   if (process.getuid?.() !== 0) return 'needs root (network namespaces, iptables)';
-  for (const c of ['ip', 'iptables', 'unshare', 'python3', 'sshd']) if (spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0) return `${c} is not installed`;
+  for (const c of ['ip', 'iptables', 'unshare', 'nsenter', 'setpriv', 'python3', 'sshd', 'dbus-daemon', 'firewall-cmd', 'firewalld']) if (spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0) return `${c} is not installed`;
   return false;
 }
 
 function sh(args: string[], input?: string): { code: number | null; out: string } {
-  const r = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8', input, timeout: 60_000 });
+  const r = spawnSync(args[0]!, args.slice(1), { encoding: "utf8", input, timeout: 150_000 });
   return { code: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 function must(args: string[]): string {
@@ -41,7 +85,7 @@ function inventory(): Inventory {
     cluster: 'fw',
     vip: { address: '10.89.0.100', interface: 'eth0', prefix: 24 },
     paths: { data: '/var/lib/mfs', config: '/etc/mfs', mount: '/mnt/mfs' },
-    hosts: [{ name: 'm1', address: '10.89.0.11', port: 22, user: 'root', agent: true, become: false, roles: ['master-candidate'] }, host('c1'), host('spare')],
+    hosts: [{ name: 'm1', address: '10.89.0.11', port: 22, user: 'root', agent: true, become: false, roles: ['master-candidate'] }, host('m2'), host('c1'), host('spare')],
     knownHosts: [],
     file: '/tmp/fw/inventory.yaml',
   };
@@ -54,7 +98,11 @@ function runStep(rbId: string, stepId: string, host: HostName, inputs: Record<st
   const r = renderBlock(rb, block, host, inventory(), inputs);
   assert.deepEqual(r.missing, []);
   const wrap = 'for d in /etc/iptables /etc/sysconfig; do [ -d $d ] && mount -t tmpfs mfsfw $d; done; exec /bin/sh -c "$1"';
-  const res = sh(['ip', 'netns', 'exec', HOSTS[host].ns, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', wrap, 'sh', r.script]);
+  // m2: inside the mount namespace where its D-Bus and firewalld run (firewall-cmd talks to them there).
+  const res =
+    host === 'm2'
+      ? sh(['nsenter', '-t', String(firewalldHost.pid), '-m', '-n', '/bin/sh', '-c', r.script])
+      : sh(['ip', 'netns', 'exec', HOSTS[host].ns, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', wrap, 'sh', r.script]);
   assert.equal(res.code, 0, `${rbId}#${stepId} on ${host}:\n${res.out}`);
   if (block.expectOutput) assert.match(res.out, new RegExp(block.expectOutput, 'm'));
   return res.out;
@@ -83,14 +131,19 @@ const opened = (m: Record<number, string>) =>
 const rules = (host: HostName) => must(['ip', 'netns', 'exec', HOSTS[host].ns, 'iptables', '-w', '-S', 'MFS-INPUT']);
 
 function cleanup(): void {
-  for (const pid of listeners) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone */
+  // Every process in the namespaces this test made (listeners, D-Bus, firewalld, the polkitd D-Bus started), by PID.
+  for (const ns of [...Object.values(HOSTS).map((h) => h.ns), OUT]) {
+    const pids = sh(['ip', 'netns', 'pids', ns]).out.split('\n').filter(Boolean).map(Number);
+    for (const pid of [...pids, ...listeners]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
+    sh(['ip', 'netns', 'del', ns]);
   }
-  for (const ns of [...Object.values(HOSTS).map((h) => h.ns), OUT]) sh(['ip', 'netns', 'del', ns]);
+  if (firewalldHost.dir) fs.rmSync(firewalldHost.dir, { recursive: true, force: true });
 }
 
 describe('the MooseFS firewall lines with the real iptables, probed from outside', { skip: skip(), timeout: 300_000 }, () => {
@@ -116,8 +169,10 @@ describe('the MooseFS firewall lines with the real iptables, probed from outside
         child.once('exit', (code) => reject(new Error(`listeners on ${name} exited ${code}`)));
       });
     }
-    // Before any rule: everything answers.
+    await startFirewalld();
+    // Before any rule: everything answers (m2: firewalld's default zone lets SSH in).
     assert.deepEqual(opened(probe('c1')), [...PROBED].sort((a, b) => a - b));
+    assert.deepEqual(opened(probe('m2')), [22]);
   });
   after(cleanup);
 
@@ -156,6 +211,29 @@ describe('the MooseFS firewall lines with the real iptables, probed from outside
     // Run again (the chain exists now, still without a reject): the same, nothing closed.
     runStep('lost-master', 'firewall', 'spare', { firewall: 'auto', target: 'spare' });
     assert.deepEqual(opened(probe('spare')), [22, 9419, 9420, 9421, 20005]);
+  });
+
+  it("firewalld: install-cluster's `auto` takes it; the ports become the service moosefs, replaced on a second run; keepalived-ha's chunkserver block adds 9422; 9425 never answers", () => {
+    const fc = (args: string) => sh(['nsenter', '-t', String(firewalldHost.pid), '-m', '-n', 'sh', '-c', `firewall-cmd ${args}`]).out.trim();
+    let out = runStep('install-cluster', 'firewall', 'm2', { firewall: 'auto', firewall_ports: EXTRA.join(' ') });
+    assert.match(out, /m2 \(firewalld, zone public\) accepts TCP 22\/tcp 9419\/tcp 9420\/tcp 9421\/tcp 20000\/tcp .* 20019\/tcp, VRRP/);
+    assert.match(fc('--zone=public --list-services'), /\bmoosefs\b/);
+    assert.match(fc('--zone=public --list-rich-rules'), /rule protocol value="vrrp" accept/);
+    let m = probe('m2');
+    assert.deepEqual(opened(m), [22, 9419, 9420, 9421, ...EXTRA]);
+    assert.notEqual(m[9425], 'open');
+    // Run again without the extra ports: set mode replaces the service's ports.
+    out = runStep('install-cluster', 'firewall', 'm2', { firewall: 'auto', firewall_ports: 'none' });
+    assert.deepEqual(opened(probe('m2')), [22, 9419, 9420, 9421]);
+    // keepalived-ha's chunkserver block on the same host (add): 9422 joins, the rest stays.
+    out = runStep('keepalived-ha', 'firewall-chunkservers', 'm2', { firewall: 'auto' });
+    assert.match(out, /accepts TCP 22\/tcp 9419\/tcp 9420\/tcp 9421\/tcp 9422\/tcp, VRRP/);
+    m = probe('m2');
+    assert.deepEqual(opened(m), [22, 9419, 9420, 9421, 9422]);
+    assert.notEqual(m[9425], 'open');
+    assert.notEqual(m[8099], 'open');
+    // This machine's own firewalld configuration was not touched (m2 wrote its private copy).
+    assert.equal(fs.existsSync('/etc/firewalld/services/moosefs.xml'), false);
   });
 
   it('firewall_ports: every port 1-65535 in any number passes the input check; 0, 65536 and a second space are refused, named', () => {

@@ -52,5 +52,7 @@ describe('lab up via runbooks: the inputs', () => {
     assert.equal(runbookInputs(planHosts(3, { monitoring: true }), 'systemd')['install-cluster']!.firewall_ports, '9090 9100');
     assert.equal(given['keepalived-ha']!.firewall, 'none');
     assert.equal(runbookInputs(hosts, 'systemd')['keepalived-ha']!.firewall, 'auto');
+    // lab up --firewalld: auto, which must find firewalld running on every host.
+    assert.equal(runbookInputs(hosts, 'systemd', true)['install-cluster']!.firewall, 'auto');
   });
 });

@@ -47,6 +47,20 @@ describe('a systemd practice host and the machine it runs on', () => {
     // The machine's other host keys are hidden: the host offers only the key in known_hosts.
     assert.ok(whiteouts.includes('etc/ssh/ssh_host_rsa_key') && whiteouts.includes('etc/ssh/ssh_host_ecdsa_key'));
     assert.ok(files.every((f) => !f.path.startsWith('/') && !f.path.includes('..')));
+    assert.equal(get('etc/systemd/system/multi-user.target.wants/firewalld.service'), undefined, 'firewalld only with lab up --firewalld');
+  });
+
+  it("lab up --firewalld: firewalld enabled in the host's own root (as `systemctl enable` would), unmasked even where the machine enabled it", () => {
+    const m1 = planHosts(3).find((h) => h.name === 'm1')!;
+    const enabled = [...ENABLED, 'multi-user.target.wants/firewalld.service'];
+    const without = systemdRootFiles(m1, '', { key: 'K', pub: 'P' }, enabled, 'b'.repeat(32)).files;
+    assert.equal(without.find((f) => f.path === 'etc/systemd/system/firewalld.service')?.link, '/dev/null', "the machine's firewalld stays out of a plain host");
+    const { files } = systemdRootFiles(m1, '', { key: 'K', pub: 'P' }, enabled, 'b'.repeat(32), { firewalld: true });
+    const get = (p: string) => files.find((f) => f.path === p);
+    assert.equal(get('etc/systemd/system/firewalld.service'), undefined, 'not masked');
+    for (const p of ['etc/systemd/system/multi-user.target.wants/firewalld.service', 'etc/systemd/system/dbus-org.fedoraproject.FirewallD1.service']) {
+      assert.equal(get(p)?.link, '/lib/systemd/system/firewalld.service', p);
+    }
   });
 
   it('mounts the overlay first, then the host folders, a read-only sysfs and fresh /run, /tmp and /var/tmp, all below its own root', () => {
