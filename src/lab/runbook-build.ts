@@ -21,7 +21,8 @@ export function labRunsDir(): string {
  * too); hosts without systemd keep none, as before.
  */
 export function runbookInputs(hosts: LabHostPlan[], init: 'systemd' | 'none' = 'none', firewalld = false): Record<string, Record<string, string>> {
-  const firewall: Record<string, string> = init === 'systemd' ? { firewall: firewalld ? 'auto' : 'iptables', firewall_ports: hosts.some((h) => h.name === 'mon') ? '9090 9100' : 'none' } : { firewall: 'none' };
+  const firewall: Record<string, string> =
+    init === 'systemd' ? { firewall: firewalld ? 'auto' : 'iptables', firewall_ports: hosts.some((h) => h.name === 'mon') ? '9090 9100' : 'none' } : { firewall: 'none' };
   return {
     'install-cluster': { first: 'm1', hdd: '/var/lib/mfs/hdd', clients_net: `${SUBNET_PREFIX}.0/${PREFIX_LEN}`, subdir: 'logs', goal: '2', ...firewall },
     'keepalived-ha': {

@@ -167,7 +167,14 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
  * hosts by mfs-tui's engine over SSH (the lab's inventory, pinned host keys); then the
  * lab's test files on cl and the same health wait as the scripts build.
  */
-async function buildViaRunbooks(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void, progress: Progress, operator: LabOperator, init: LabInit, firewalld: boolean): Promise<string[]> {
+async function buildViaRunbooks(
+  hosts: LabHostPlan[],
+  phase: (name: string, detail?: string) => () => void,
+  progress: Progress,
+  operator: LabOperator,
+  init: LabInit,
+  firewalld: boolean,
+): Promise<string[]> {
   // The inventory the runbooks run with; beside inventory.yaml (same relative paths), which
   // is written only once the lab is healthy.
   const inv = path.join(labDir(), 'inventory.lab-up.yaml');
