@@ -14,7 +14,7 @@ import { visibleLine } from '../../src/util/visible.ts';
 import { layer, useKeyLayer } from '../hooks/keys.tsx';
 import { VIP_ALERTS, alertLines, otherAlerts, statusLayout } from './layout.ts';
 import { truncateCells } from '../../src/util/cells.ts';
-import { t } from '../../src/i18n/index.ts';
+import { t, currentLanguage } from '../../src/i18n/index.ts';
 
 export interface StatusScreenProps {
   store: StatusStore;
@@ -65,7 +65,7 @@ export function StatusScreen({ store, rows, columns, active = true }: StatusScre
         <Text bold>{visibleLine(status.cluster)}</Text>
         {t('status.title', { seconds: status.intervalMs / 1000 })}{' '}
         <Text dimColor>
-          {new Date(status.at).toLocaleTimeString()}
+          {new Date(status.at).toLocaleTimeString(currentLanguage() === 'zh' ? 'zh-CN' : 'en-US')}
           {disks ? '' : t('status.disksKey')}
         </Text>
       </Text>

@@ -7,6 +7,7 @@ import { enLab } from './en-lab.ts';
 import { enValidate } from './en-validate.ts';
 import { enRun } from './en-run.ts';
 import { enRunbook } from './en-runbook.ts';
+import { enLive } from './en-live.ts';
 import { enStatus } from './en-status.ts';
 import { enTriage } from './en-triage.ts';
 import { enInventory } from './en-inventory.ts';
@@ -21,6 +22,7 @@ export const en = {
   ...enRun,
   ...enInventory,
   ...enRunbook,
+  ...enLive,
   'cli.program.description': 'Guided, resumable, audited runbooks for MooseFS clusters.',
   'cli.option.lang': 'language of messages: en or zh (else LC_ALL / LC_MESSAGES / LANG; remembered for next time)',
   'cli.error.badLanguage': "--lang: '{{value}}' is not a language mfs-tui speaks (en, zh)",

@@ -1,6 +1,8 @@
 // A failover as it happens, from successive status snapshots: "m1 master gone → VIP on m2 →
 // m2 promoting → serving, 3 of 3 chunkservers". Pure: the poller folds each snapshot in.
-import { vipHolders, vipMaster, type ClusterStatus, type FailoverTimeline, type HostStatus } from './model.ts';
+import { vipHolders, vipMaster, type ClusterStatus, type FailoverStep, type FailoverTimeline, type HostStatus } from './model.ts';
+// `t` is the timeline in this module: the catalogue's t() is tr() here.
+import { t as tr } from '../i18n/index.ts';
 
 export type { FailoverStep, FailoverTimeline } from './model.ts';
 
@@ -23,25 +25,25 @@ export function nextFailoverWatch(w: FailoverWatch, s: Snapshot): FailoverWatch 
   if (t?.done && s.at - t.steps.at(-1)!.at > SHOWN_AFTER_MS) t = undefined;
   // The master that served is gone: seen gone, not merely unseen for a moment.
   if ((!t || t.done) && w.serving && servingNow !== w.serving && servingEnded(s, holders, w.serving)) {
-    t = { from: w.serving, steps: [{ label: `${w.serving} master gone`, at: s.at }], done: false };
+    t = { from: w.serving, steps: [{ kind: 'gone', host: w.serving, label: tr('failover.gone', { host: w.serving }), at: s.at }], done: false };
   }
   if (t && !t.done) {
     const steps = [...t.steps];
-    const has = (p: string) => steps.some((x) => x.label.startsWith(p));
-    if (holder && holder.name !== t.from && !has(`VIP on ${holder.name}`)) steps.push({ label: `VIP on ${holder.name}`, at: s.at });
+    const has = (kind: FailoverStep['kind'], host: string) => steps.some((x) => x.kind === kind && x.host === host);
+    if (holder && holder.name !== t.from && !has('vip', holder.name)) steps.push({ kind: 'vip', host: holder.name, label: tr('failover.vipOn', { host: holder.name }), at: s.at });
     // The old master still holding the VIP for a moment, its killed mfsmaster not yet reaped,
     // is not promoting (captured on the practice cluster: "m1 master gone → m1 promoting"):
     // only its role file can say it promotes again.
     const promoting = holder && (holder.probe?.haRole?.role === 'PROMOTING' || (holder.name !== t.from && (holder.probe?.daemons.mfsmaster.length ?? 0) > 0 && !servingNow));
-    if (holder && promoting && !has(`${holder.name} promoting`)) steps.push({ label: `${holder.name} promoting`, at: s.at });
+    if (holder && promoting && !has('promoting', holder.name)) steps.push({ kind: 'promoting', host: holder.name, label: tr('failover.promoting', { host: holder.name }), at: s.at });
     let done = false;
     if (servingNow) {
       const total = s.hosts.filter((h) => h.roles.includes('chunkserver')).length;
       const connected = s.mfs.viaVip?.chunkservers.length ?? 0;
-      const label = `serving, ${connected} of ${total} chunkservers`;
-      const i = steps.findIndex((x) => x.label.startsWith('serving'));
-      if (i < 0) steps.push({ label, at: s.at });
-      else if (steps[i]!.label !== label) steps[i] = { label, at: s.at };
+      const label = tr('failover.serving', { connected, total });
+      const i = steps.findIndex((x) => x.kind === 'serving');
+      if (i < 0) steps.push({ kind: 'serving', label, at: s.at });
+      else if (steps[i]!.label !== label) steps[i] = { kind: 'serving', label, at: s.at };
       done = connected >= total;
     }
     t = { ...t, steps, done };
@@ -65,5 +67,5 @@ function servingEnded(s: Snapshot, holders: HostStatus[], name: string): boolean
 /** `m1 master gone → VIP on m2 (+1.9 s) → m2 promoting (+2.1 s) → serving, 3 of 3 chunkservers (+6.0 s)` */
 export function formatFailover(t: FailoverTimeline): string {
   const t0 = t.steps[0]!.at;
-  return t.steps.map((x, i) => (i === 0 ? x.label : `${x.label} (+${((x.at - t0) / 1000).toFixed(1)} s)`)).join(' → ');
+  return t.steps.map((x, i) => (i === 0 ? x.label : tr('failover.after', { label: x.label, seconds: ((x.at - t0) / 1000).toFixed(1) }))).join(' → ');
 }

@@ -4,13 +4,7 @@
 // value that contradicts it is flagged before the first step. Pure: unit-tested on snapshots.
 import { answeringMasters, type ClusterStatus, type HostStatus } from './model.ts';
 import type { LiveRole } from '../runbook/types.ts';
-
-export const LIVE_ROLE_TEXT: Record<LiveRole, string> = {
-  master: 'the master that serves now: the VIP holder running mfsmaster (of two VIP holders, the one with the newer metadata)',
-  'vip-holder': 'the master candidate holding the VIP',
-  standby: 'the master candidate that is not the serving master',
-  'stale-master': 'the master that must stop: the older of two VIP holders, or a master serving beside the VIP holder',
-};
+import { t } from '../i18n/index.ts';
 
 export interface LiveAnswer {
   /** The host, when the snapshot tells it beyond doubt. */
@@ -20,13 +14,13 @@ export interface LiveAnswer {
 }
 
 const fresh = (h: HostStatus): boolean => !!h.probe && h.reachable && !h.stale;
-const list = (xs: string[]) => xs.join(' and ');
+const list = (xs: string[]) => xs.join(t('live.and'));
 
 export function liveRole(s: ClusterStatus, role: LiveRole): LiveAnswer {
   const candidates = s.hosts.filter((h) => h.roles.includes('master-candidate'));
   const unknown = candidates.filter((h) => !fresh(h)).map((h) => h.name);
-  if (candidates.length === 0) return { saw: 'the inventory has no master candidate' };
-  if (unknown.length > 0) return { saw: `not known: no fresh status from ${list(unknown)}` };
+  if (candidates.length === 0) return { saw: t('live.noCandidate') };
+  if (unknown.length > 0) return { saw: t('live.notFresh', { hosts: list(unknown) }) };
   const holders = candidates.filter((h) => h.probe!.holdsVip);
   const runsMaster = (h: HostStatus) => h.probe!.daemons.mfsmaster.length > 0;
   const answering = new Set(answeringMasters(s).map((c) => c.host));
@@ -46,44 +40,44 @@ export function liveRole(s: ClusterStatus, role: LiveRole): LiveAnswer {
   const master = (): LiveAnswer => {
     if (holders.length === 1) {
       const h = holders[0]!;
-      return runsMaster(h) ? { host: h.name, saw: `${h.name} holds the VIP ${vip} and runs mfsmaster` } : { saw: `${h.name} holds the VIP ${vip} but runs no mfsmaster` };
+      return runsMaster(h) ? { host: h.name, saw: t('live.holdsAndRuns', { host: h.name, vip }) } : { saw: t('live.holdsNoMaster', { host: h.name, vip }) };
     }
     if (holders.length > 1) {
       const pair = byVersion();
       return pair
-        ? { host: pair[0].name, saw: `${list(holders.map((h) => h.name))} both hold the VIP; ${pair[0].name} has the newer metadata (version ${version(pair[0])} > ${version(pair[1])})` }
-        : { saw: `${list(holders.map((h) => h.name))} all hold the VIP, and their metadata versions do not tell them apart` };
+        ? { host: pair[0].name, saw: t('live.bothNewer', { hosts: list(holders.map((h) => h.name)), host: pair[0].name, version: version(pair[0])!, other: version(pair[1])! }) }
+        : { saw: t('live.allHoldUntold', { hosts: list(holders.map((h) => h.name)) }) };
     }
-    if (serving.length === 1) return { host: serving[0]!.name, saw: `nobody holds the VIP ${vip}; only ${serving[0]!.name} runs a master` };
-    return { saw: serving.length ? `nobody holds the VIP ${vip}; masters run on ${list(serving.map((h) => h.name))}` : `nobody holds the VIP ${vip} and no master runs` };
+    if (serving.length === 1) return { host: serving[0]!.name, saw: t('live.noHolderOneMaster', { vip, host: serving[0]!.name }) };
+    return { saw: serving.length ? t('live.noHolderMasters', { vip, hosts: list(serving.map((h) => h.name)) }) : t('live.noHolderNoMaster', { vip }) };
   };
 
   switch (role) {
     case 'vip-holder':
-      if (holders.length === 1) return { host: holders[0]!.name, saw: `${holders[0]!.name} holds the VIP ${vip}` };
-      return { saw: holders.length ? `${list(holders.map((h) => h.name))} all hold the VIP ${vip}` : `nobody holds the VIP ${vip}` };
+      if (holders.length === 1) return { host: holders[0]!.name, saw: t('live.holds', { host: holders[0]!.name, vip }) };
+      return { saw: holders.length ? t('live.allHold', { hosts: list(holders.map((h) => h.name)), vip }) : t('live.nobodyHolds', { vip }) };
     case 'master':
       return master();
     case 'standby': {
       const m = master();
-      if (!m.host) return { saw: `no single serving master to tell the standby from (${m.saw})` };
+      if (!m.host) return { saw: t('live.noSingleMaster', { saw: m.saw }) };
       const others = candidates.filter((h) => h.name !== m.host);
-      if (others.length === 1) return { host: others[0]!.name, saw: `${others[0]!.name} is the master candidate beside the serving master ${m.host}` };
-      return { saw: others.length ? `several master candidates beside ${m.host}: ${list(others.map((h) => h.name))}` : `${m.host} is the only master candidate` };
+      if (others.length === 1) return { host: others[0]!.name, saw: t('live.standby', { host: others[0]!.name, master: m.host }) };
+      return { saw: others.length ? t('live.severalBeside', { master: m.host, hosts: list(others.map((h) => h.name)) }) : t('live.onlyCandidate', { master: m.host }) };
     }
     case 'stale-master': {
       if (holders.length > 1) {
         const pair = byVersion();
         return pair
-          ? { host: pair[1].name, saw: `${list(holders.map((h) => h.name))} both hold the VIP; ${pair[1].name} has the older metadata (version ${version(pair[1])} < ${version(pair[0])})` }
-          : { saw: `${list(holders.map((h) => h.name))} all hold the VIP, and their metadata versions do not tell which is older` };
+          ? { host: pair[1].name, saw: t('live.bothOlder', { hosts: list(holders.map((h) => h.name)), host: pair[1].name, version: version(pair[1])!, other: version(pair[0])! }) }
+          : { saw: t('live.allHoldNoOlder', { hosts: list(holders.map((h) => h.name)) }) };
       }
       if (holders.length === 1 && runsMaster(holders[0]!)) {
         const others = serving.filter((h) => h.name !== holders[0]!.name);
-        if (others.length === 1) return { host: others[0]!.name, saw: `${others[0]!.name} runs a master beside the VIP holder ${holders[0]!.name}` };
-        return { saw: others.length ? `masters run on ${list(others.map((h) => h.name))} beside the VIP holder` : 'only the VIP holder runs a master' };
+        if (others.length === 1) return { host: others[0]!.name, saw: t('live.besideHolder', { host: others[0]!.name, holder: holders[0]!.name }) };
+        return { saw: others.length ? t('live.mastersBeside', { hosts: list(others.map((h) => h.name)) }) : t('live.onlyHolder') };
       }
-      return { saw: `no master to keep: ${master().saw}` };
+      return { saw: t('live.noMasterToKeep', { saw: master().saw }) };
     }
   }
 }

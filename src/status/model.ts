@@ -222,6 +222,10 @@ export function formatAge(ms: number | undefined): string {
 
 /** A failover as it happens (status/failover-timeline.ts follows it). */
 export interface FailoverStep {
+  /** What happened (matched on, never the label): the master gone, the VIP moved, a promotion, serving again. */
+  kind: 'gone' | 'vip' | 'promoting' | 'serving';
+  host?: string;
+  /** In the operator's language when it was seen. */
   label: string;
   /** Epoch ms the snapshot that first showed it was made. */
   at: number;

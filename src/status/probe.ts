@@ -8,6 +8,8 @@ import { lastChangelogVersion, parseMfscli, type MfscliReport } from './parse-mf
 import type { ResidentMfscli } from './mfscli-resident.ts';
 import { parseKeepalivedConf, type KeepalivedConf } from './keepalived-conf.ts';
 import { clockReading, parseClockLine, type ClockReading } from './clock.ts';
+// `t` is a local name in this module: the catalogue's t() is tr() here.
+import { t as tr } from '../i18n/index.ts';
 
 export const DAEMONS = ['mfsmaster', 'mfsmetalogger', 'mfschunkserver', 'mfsmount', 'keepalived', 'mfscgiserv', 'unison'] as const;
 export type DaemonName = (typeof DAEMONS)[number];
@@ -88,6 +90,7 @@ export function hostProbeScript(opts: HostProbeOptions): string {
     '__bt=0; while read -r __k __v; do [ "$__k" = btime ] && { __bt=$__v; break; }; done < /proc/stat',
     '__now=$((__bt + ${__t0%.*}))',
     `echo '${MARK}vip'`,
+    // english: shell script, not a message
     `ip -o -4 addr show to ${shQuote(`${opts.vip}/32`)} 2>/dev/null`,
     `echo '${MARK}ps'`,
     // pid ppid etimes stat comm of our daemons, from /proc/PID/stat (field 22 = start in ticks; USER_HZ is 100
@@ -122,11 +125,13 @@ export function hostProbeScript(opts: HostProbeOptions): string {
       'if [ -n "$__kp" ]; then',
       '  __kf=/tmp/keepalived.data',
       '  __km=$(stat -c %Y $__kf 2>/dev/null || echo 0)',
+      // english: shell script, not a message
       `  if [ $((__now - __km)) -gt ${maxAge} ]; then kill -USR1 $__kp 2>/dev/null; sleep 0.1; __km=$(stat -c %Y $__kf 2>/dev/null || echo 0); fi`,
       '  echo "age $((__now - __km))"',
       String.raw`  sed -n '/< VRRP Topology >/,/< VRRP Sockpool >/{/^ *\(VRRP Instance\|State\|Last transition\) = /p}' $__kf 2>/dev/null`,
       // keepalived-ha's role script says where a promotion stands (PROMOTING while it runs).
       `  echo '${MARK}harole'`,
+      // english: shell script, not a message
       '  if [ -f /run/mfs-ha.role ]; then read -r __r < /run/mfs-ha.role; echo "$__r $((__now - $(stat -c %Y /run/mfs-ha.role)))"; fi',
       ...(opts.parts.haConfig
         ? [
@@ -134,7 +139,9 @@ export function hostProbeScript(opts: HostProbeOptions): string {
             `  echo '${MARK}kaconf'`,
             '  __kcf=/etc/keepalived/keepalived.conf',
             '  set -- $(tr "\\0" " " < /proc/$__kp/cmdline 2>/dev/null)',
+            // english: shell script, not a message
             '  while [ $# -gt 0 ]; do case $1 in -f|--use-file) [ $# -ge 2 ] && { __kcf=$2; shift; } ;; --use-file=*) __kcf=${1#*=} ;; -f?*) __kcf=${1#-f} ;; esac; shift; done',
+            // english: shell script, not a message
             `  for __f in "$__kcf" $(sed -n 's/^[[:space:]]*include[[:space:]][[:space:]]*//p' "$__kcf" 2>/dev/null); do sed -e '/auth_pass/d' -e '/^[[:space:]]*include[[:space:]]/d' $__f 2>/dev/null; done`,
             `  echo '${MARK}halog'`,
             "  grep -E ' MASTER: (was |mfsmaster runs)' /var/log/mfs-ha.log 2>/dev/null | tail -n 12",
@@ -146,11 +153,13 @@ export function hostProbeScript(opts: HostProbeOptions): string {
   if (opts.parts.version) {
     lines.push(
       `echo '${MARK}version'`,
+      // english: shell script, not a message
       'for __b in mfsmaster mfschunkserver mfsmetalogger; do if command -v $__b >/dev/null 2>&1 || [ -x /usr/sbin/$__b ]; then PATH="$PATH:/usr/sbin:/sbin" $__b -v 2>&1 | head -n 1; break; fi; done',
     );
   }
   lines.push(
     `echo '${MARK}changelog'`,
+    // english: shell script, not a message
     `if [ -f ${changelog} ]; then echo "$((__now - $(stat -c %Y ${changelog})))"; tail -n 1 ${changelog}; fi`,
     ...(opts.parts.keepalived ? ['[ -n "$__kp" ] && kill -USR1 $__kp 2>/dev/null'] : []),
     // The wall clock with sub-second precision, last, so the answer follows it closely (one fork).
@@ -238,7 +247,7 @@ export function parseHostProbe(stdout: string): HostProbe {
     const states = parseKeepalivedDump(ka);
     if (age) probe.keepalivedDumpAgeS = Number(age[1]);
     if (states.length > 0) probe.keepalived = states;
-    else if (age) probe.keepalivedProblem = 'keepalived runs but /tmp/keepalived.data has no VRRP instance (no dump after SIGUSR1, or /tmp not private to the host)';
+    else if (age) probe.keepalivedProblem = tr('probe.noVrrpInstance');
   }
   const role = /^(\S+) (-?\d+)$/.exec(s.get('harole')?.[0] ?? '');
   if (role) probe.haRole = { role: role[1]!, ageS: Number(role[2]) };
@@ -312,9 +321,9 @@ export async function probeHost(executor: Executor, opts: HostProbeOptions, time
   const before = Date.now();
   const r = await executor.exec({ script: hostProbeScript(opts), timeoutMs, signal });
   const after = Date.now();
-  if (r.timedOut) throw new HostProbeFailed('slow', `SSH answered, but the status probe did not finish within ${timeoutMs} ms`);
-  if (r.cancelled) throw new HostProbeFailed(r.unconnected ? 'unconnected' : 'cancelled', `the status probe on ${executor.target} was cancelled`);
-  if (r.exitCode !== 0) throw new HostProbeFailed('failed', `SSH answered, but the status probe exited with ${r.exitCode ?? r.signal}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+  if (r.timedOut) throw new HostProbeFailed('slow', tr('probe.slow', { ms: timeoutMs }));
+  if (r.cancelled) throw new HostProbeFailed(r.unconnected ? 'unconnected' : 'cancelled', tr('probe.cancelled', { host: executor.target }));
+  if (r.exitCode !== 0) throw new HostProbeFailed('failed', tr('probe.exited', { code: String(r.exitCode ?? r.signal), stderr: r.stderr.trim().split('\n')[0] ?? '' }));
   const probe = parseHostProbe(r.stdout);
   if (probe.clockRaw) probe.clock = clockReading(probe.clockRaw, before, after);
   const scriptMs = (probe.scriptS ?? 0) * 1000;
@@ -367,12 +376,12 @@ const clusterArgs = (opts: ClusterProbeOptions) => [...CLUSTER_ARGS, ...(opts.ex
 const mfscliHosts = (opts: ClusterProbeOptions) => [opts.vip, ...opts.candidates].join(',');
 
 export function parseClusterProbe(stdout: string, vip: string): ClusterProbe {
-  if (stdout.includes(`${MARK}no-mfscli`)) return { problem: 'mfscli is not installed on the probing host (Debian package moosefs-cli)' };
+  if (stdout.includes(`${MARK}no-mfscli`)) return { problem: tr('probe.noMfscli') };
   const s = sections(stdout);
   const exitKey = [...s.keys()].find((k) => k.startsWith('mfscli-exit '));
   const exit = exitKey ? Number(exitKey.split(' ')[1]) : undefined;
-  if (exit === 124) return { problem: 'mfscli timed out' };
-  if (!s.has('mfscli')) return { problem: 'no mfscli output' };
+  if (exit === 124) return { problem: tr('probe.mfscliTimedOut') };
+  if (!s.has('mfscli')) return { problem: tr('probe.noMfscliOutput') };
   const report = parseMfscli(s.get('mfscli')!.join('\n'));
   const vipRow = report.masters.find((m) => m.ip === vip);
   const candidates: MfscliReport = { ...report, masters: report.masters.filter((m) => m.ip !== vip) };
@@ -392,8 +401,8 @@ export async function probeClusterResident(resident: ResidentMfscli, opts: Clust
 
 export async function probeCluster(executor: Executor, opts: ClusterProbeOptions, timeoutMs: number, signal?: AbortSignal): Promise<ClusterProbe> {
   const r = await executor.exec({ script: clusterProbeScript(opts), timeoutMs, signal });
-  if (r.timedOut) throw new Error(`mfscli on ${executor.target} took longer than ${timeoutMs} ms`);
-  if (r.cancelled) throw new Error(`mfscli on ${executor.target} was cancelled`);
-  if (r.exitCode !== 0) throw new Error(`the cluster probe on ${executor.target} exited with ${r.exitCode ?? r.signal}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+  if (r.timedOut) throw new Error(tr('probe.mfscliSlow', { host: executor.target, ms: timeoutMs }));
+  if (r.cancelled) throw new Error(tr('probe.mfscliCancelled', { host: executor.target }));
+  if (r.exitCode !== 0) throw new Error(tr('probe.clusterExited', { host: executor.target, code: String(r.exitCode ?? r.signal), stderr: r.stderr.trim().split('\n')[0] ?? '' }));
   return parseClusterProbe(r.stdout, opts.vip);
 }

@@ -44,6 +44,8 @@ const TRANSLATED = [
   ...['validate', 'limits', 'inputs', 'template', 'translations', 'attributes'].map((m) => `src/runbook/${m}.ts`),
   'src/util/trusted-path.ts',
   'src/runbook/yaml-limits.ts',
+  ...['live-roles', 'probe', 'failover-timeline'].map((m) => `src/status/${m}.ts`),
+  'screens/status/StatusScreen.tsx',
 ];
 
 function sourceFiles(path: string): string[] {

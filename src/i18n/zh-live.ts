@@ -1,0 +1,46 @@
+// 现在谁担任某个实时角色、状态探测为什么没有结果（src/status/live-roles.ts、probe.ts）：
+// 中文目录（zh.ts）的一部分。
+import type { enLive } from './en-live.ts';
+
+export const zhLive: { readonly [K in keyof typeof enLive]: string } = {
+  'live.and': ' 和 ',
+  'live.noCandidate': '清单里没有主节点候选',
+  'live.notFresh': '无法确定：{{hosts}} 没有最新状态',
+  'live.holdsAndRuns': '{{host}} 持有 VIP {{vip}}，并在运行 mfsmaster',
+  'live.holdsNoMaster': '{{host}} 持有 VIP {{vip}}，但没有运行 mfsmaster',
+  'live.bothNewer': '{{hosts}} 都持有 VIP；{{host}} 的元数据较新（版本 {{version}} > {{other}}）',
+  'live.allHoldUntold': '{{hosts}} 都持有 VIP，从元数据版本也分不出谁新谁旧',
+  'live.noHolderOneMaster': '没有主机持有 VIP {{vip}}；只有 {{host}} 在运行 master',
+  'live.noHolderMasters': '没有主机持有 VIP {{vip}}；{{hosts}} 上都在运行 master',
+  'live.noHolderNoMaster': '没有主机持有 VIP {{vip}}，也没有 master 在运行',
+  'live.holds': '{{host}} 持有 VIP {{vip}}',
+  'live.allHold': '{{hosts}} 都持有 VIP {{vip}}',
+  'live.nobodyHolds': '没有主机持有 VIP {{vip}}',
+  'live.noSingleMaster': '没有唯一在服务的 master，无法判断哪台是备机（{{saw}}）',
+  'live.standby': '{{host}} 是正在服务的 master {{master}} 之外的主节点候选',
+  'live.severalBeside': '除 {{master}} 外有多个主节点候选：{{hosts}}',
+  'live.onlyCandidate': '{{master}} 是唯一的主节点候选',
+  'live.bothOlder': '{{hosts}} 都持有 VIP；{{host}} 的元数据较旧（版本 {{version}} < {{other}}）',
+  'live.allHoldNoOlder': '{{hosts}} 都持有 VIP，从元数据版本分不出哪台较旧',
+  'live.besideHolder': '除 VIP 持有者 {{holder}} 外，{{host}} 也在运行 master',
+  'live.mastersBeside': '除 VIP 持有者外，{{hosts}} 上也在运行 master',
+  'live.onlyHolder': '只有 VIP 持有者在运行 master',
+  'live.noMasterToKeep': '没有可保留的 master：{{saw}}',
+
+  'failover.gone': '{{host}} 的 master 已失效',
+  'failover.vipOn': 'VIP 到了 {{host}}',
+  'failover.promoting': '{{host}} 正在提升为 master',
+  'failover.serving': '已恢复服务，chunkserver 已连接 {{connected}}/{{total}} 台',
+  'failover.after': '{{label}}（+{{seconds}} 秒）',
+
+  'probe.noVrrpInstance': 'keepalived 在运行，但 /tmp/keepalived.data 里没有 VRRP 实例（SIGUSR1 后没有转储，或 /tmp 不是该主机私有的）',
+  'probe.slow': 'SSH 有应答，但状态探测在 {{ms}} 毫秒内没有完成',
+  'probe.cancelled': '{{host}} 上的状态探测已取消',
+  'probe.exited': 'SSH 有应答，但状态探测退出码为 {{code}}：{{stderr}}',
+  'probe.noMfscli': '探测主机上没有安装 mfscli（Debian 包 moosefs-cli）',
+  'probe.mfscliTimedOut': 'mfscli 超时',
+  'probe.noMfscliOutput': 'mfscli 没有输出',
+  'probe.mfscliSlow': '{{host}} 上的 mfscli 超过 {{ms}} 毫秒',
+  'probe.mfscliCancelled': '{{host}} 上的 mfscli 已取消',
+  'probe.clusterExited': '{{host}} 上的集群探测退出码为 {{code}}：{{stderr}}',
+};
