@@ -69,7 +69,9 @@ describe('status on the practice cluster', { skip, timeout: 1_200_000 }, () => {
     holdMachineLabLock(60 * 60_000);
     dir = useTempLabDir();
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-status-'));
-    await labUp({});
+    // `lab up --fast`: the same HA design (keepalived-ha's own files, src/lab/ha-design.ts) in a third of
+    // the time; the runbook build itself is proved by lab-cluster and the runbook lab tests.
+    await labUp({ via: 'scripts' });
     session = await openClusterSession(await loadInventory(labInventoryPath()), nonInteractivePrompts());
     poller = new StatusPoller(session, { intervalMs: TICK });
     poller.start();

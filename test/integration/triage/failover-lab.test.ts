@@ -82,7 +82,9 @@ describe('triage through real failovers, sampled every second', { skip, timeout:
   before(async () => {
     holdMachineLabLock(60 * 60_000);
     dir = useTempLabDir();
-    await labUp({});
+    // `lab up --fast`: the same HA design (keepalived-ha's own files, src/lab/ha-design.ts) in a third of
+    // the time; the runbook build itself is proved by lab-cluster and the runbook lab tests.
+    await labUp({ via: 'scripts' });
     session = await openClusterSession(await loadInventory(labInventoryPath()), nonInteractivePrompts());
     poller = new StatusPoller(session, { intervalMs: 1000 });
     poller.start();
