@@ -1,0 +1,132 @@
+// install-cluster's firewalld path, run for real: `lab up --init systemd --firewalld` boots
+// every practice host with Debian's firewalld enabled in its own private root (never on this
+// machine), then builds the cluster with install-cluster (firewall `auto`, which must pick
+// firewalld) and keepalived-ha (the same shared lines in add mode on the candidates and
+// chunkservers, before keepalived starts). From this machine, outside every host: each
+// listening TCP port answers only when the host's roles open it, 9425 (the CGI) does not,
+// VRRP passes (one VIP holder) and the cluster is healthy. This machine itself runs no
+// firewalld, keeps it disabled, and its own network namespace gets no firewalld table.
+// Needs `npm run build` (the lab runs the runbooks through the bundle's engine).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { waitFor } from '../../../src/lab/proc.ts';
+import { readState } from '../../../src/lab/state.ts';
+import { hostState, lab, labSkip, onHost, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
+
+const firewalldMissing = (): string | false =>
+  spawnSync('sh', ['-c', 'command -v firewalld && command -v firewall-cmd'], { env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` } }).status === 0
+    ? false
+    : 'firewalld is not installed (scripts/install-deps.sh)';
+let up = false;
+
+/** A TCP connection from this machine (outside every host) opens within `ms`. */
+function tcpOpen(host: string, port: number, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port, timeout: ms });
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.once('connect', () => done(true));
+    s.once('timeout', () => done(false));
+    s.once('error', () => done(false));
+  });
+}
+
+/** The network namespace of a process, as the kernel names it (`net:[4026…]`). */
+const netnsOf = (pid: number | 'self') => fs.readlinkSync(`/proc/${pid}/ns/net`);
+
+describe('firewalld on systemd practice hosts: install-cluster and keepalived-ha take its path', { skip: labSkip() || firewalldMissing(), timeout: 900_000 }, () => {
+  before(async () => {
+    const t0 = performance.now();
+    up = true;
+    await startLab('firewalld', { init: 'systemd', firewalld: true });
+    process.stdout.write(`# lab up --init systemd --firewalld: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  });
+  after(async () => {
+    if (up) await stopLab();
+  });
+
+  it('every host runs firewalld from boot; install-cluster put the ports in its service moosefs, keepalived-ha added the master ports on both candidates', () => {
+    assert.equal(readState()!.firewalld, true);
+    const want: Record<string, string> = {
+      m1: '22/tcp 9419/tcp 9420/tcp 9421/tcp',
+      m2: '22/tcp 9419/tcp 9420/tcp 9421/tcp',
+      ml: '22/tcp',
+      c1: '22/tcp 9422/tcp',
+      c3: '22/tcp 9422/tcp',
+      cl: '22/tcp',
+      spare: '22/tcp',
+    };
+    for (const [host, ports] of Object.entries(want)) {
+      assert.equal(onHost(host, 'systemctl is-active firewalld; firewall-cmd --state').trim(), 'active\nrunning', host);
+      const zone = onHost(host, 'firewall-cmd --get-default-zone').trim();
+      assert.match(onHost(host, `firewall-cmd --zone=${zone} --list-services`), /\bmoosefs\b/, host);
+      assert.match(onHost(host, `firewall-cmd --zone=${zone} --list-rich-rules`), /rule protocol value="vrrp" accept/, host);
+      const got = onHost(host, 'firewall-cmd --info-service=moosefs | sed -n "s/^ *ports: //p"')
+        .trim()
+        .split(/\s+/)
+        .sort((a, b) => parseInt(a) - parseInt(b));
+      assert.equal(got.join(' '), ports, host);
+    }
+    // The journal of lab up's install-cluster run says which way each host went.
+    const journals = fs.readdirSync(`${lab.dir}/runs`).map((f) => fs.readFileSync(`${lab.dir}/runs/${f}`, 'utf8'));
+    assert.ok(
+      journals.some((j) => /m1 \(firewalld, zone public\) accepts TCP/.test(j)),
+      'install-cluster took the firewalld path',
+    );
+    // (The journals hold the rendered scripts too: the iptables path's report has the ports in digits.)
+    assert.ok(!journals.some((j) => /\b(m1|m2|ml|c[1-3]|cl|spare) accepts TCP \d/.test(j)), 'no host took the iptables path');
+  });
+
+  it('from outside only SSH and the MooseFS ports of the host’s roles answer; 9425 does not; VRRP passes (one VIP holder)', async () => {
+    const allowed: Record<string, number[]> = { m1: [22, 9419, 9420, 9421], m2: [22, 9419, 9420, 9421], ml: [22], c1: [22, 9422], cl: [22] };
+    for (const [host, ports] of Object.entries(allowed)) {
+      // Listeners on the MooseFS ports the host's daemons leave free, and one the cluster never uses.
+      onHost(
+        host,
+        `systemd-run --unit mfs-fw-probe --quiet python3 -c 'import socket,time
+ls=[]
+for p in (8099, 9419, 9420, 9421, 9422, 9425):
+    s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try: s.bind(("0.0.0.0", p)); s.listen(16); ls.append(s)
+    except OSError: pass
+time.sleep(3600)'`,
+      );
+      const listening = await waitFor(
+        () => {
+          const l = tryOnHost(host, "ss -Hltn | awk '{ print $4 }' | sed 's/.*://' | sort -nu").out.trim().split('\n').map(Number);
+          return [8099, 9419, 9420, 9421, 9422, 9425].every((p) => l.includes(p)) ? l : undefined;
+        },
+        15_000,
+        200,
+      );
+      assert.ok(listening, `the probe listeners on ${host}`);
+      for (const port of listening) {
+        const fromOutside = await tcpOpen(hostState(host).address, port, 3000);
+        if (ports.includes(port)) assert.ok(fromOutside, `${host}:${port} answers from outside`);
+        else assert.equal(fromOutside, false, `${host}:${port} answers from outside`);
+      }
+      onHost(host, 'systemctl stop mfs-fw-probe');
+    }
+    // The CGI (no login) answers on ml itself, for an SSH tunnel, not from outside.
+    assert.equal(tryOnHost('ml', "timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9425'").code, 0);
+    assert.equal(await tcpOpen(hostState('ml').address, 9425, 3000), false, 'the CGI port from outside');
+    // Both candidates run keepalived: were VRRP adverts dropped, m2 would take the VIP too.
+    assert.deepEqual(await vipHolderNames(), ['m1']);
+    const cs = spawnSync('mfscli', ['-ns', '|', '-SCS', '-H', '10.77.0.100'], { encoding: 'utf8', timeout: 15_000 });
+    assert.equal(cs.stdout.split('\n').filter((l) => l.startsWith('chunk servers:|')).length, 3, cs.stdout);
+  });
+
+  it('this machine runs no firewalld, keeps it disabled, and its own namespace has no firewalld table', () => {
+    const pids = spawnSync('pgrep', ['-f', '^/usr/bin/python3 /usr/sbin/firewalld'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+    assert.ok(pids.length >= 8, `a firewalld per host: ${pids.join(' ')}`);
+    const mine = netnsOf('self');
+    for (const pid of pids) assert.notEqual(netnsOf(pid), mine, `firewalld ${pid} runs in this machine's network namespace`);
+    assert.equal(spawnSync('systemctl', ['--root=/', 'is-enabled', 'firewalld.service'], { encoding: 'utf8' }).stdout.trim(), 'disabled');
+    assert.doesNotMatch(spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' }).stdout, /firewalld/);
+  });
+});
