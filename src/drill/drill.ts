@@ -14,6 +14,7 @@ import { DRILL_SCENARIOS, findScenario, pickSurprise, whyNotDrillable, type Dril
 import { activeDrill, drillHistory, finishDrill, recordScriptedTime, saveActive, scriptedTime } from './store.ts';
 import type { DrillRecord, TriageAtFault } from './types.ts';
 import { judgeHealth, type HealthObservation, type Verdict } from './verdict.ts';
+import { t } from '../i18n/index.ts';
 
 export type Say = (line: string) => void;
 
@@ -45,9 +46,9 @@ export interface StartOptions {
 const SETTLE_MS = 30_000;
 
 export function chooseScenario(opts: StartOptions): DrillScenario {
-  if (opts.surprise && opts.scenario) throw new DrillError('give a SCENARIO or --surprise, not both');
+  if (opts.surprise && opts.scenario) throw new DrillError(t('practice.scenarioOrSurprise'));
   if (opts.surprise) return pickSurprise(opts.random);
-  if (!opts.scenario) throw new DrillError(`which drill? ${DRILL_SCENARIOS.map((s) => s.id).join(', ')} (or --surprise)`);
+  if (!opts.scenario) throw new DrillError(t('practice.whichDrill', { drills: DRILL_SCENARIOS.map((s) => s.id).join(', ') }));
   const s = findScenario(opts.scenario);
   if (!s) throw new DrillError(whyNotDrillable(opts.scenario));
   return s;
@@ -56,32 +57,30 @@ export function chooseScenario(opts: StartOptions): DrillScenario {
 export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRecord> {
   const under = activeDrill();
   if (under) {
-    throw new DrillError(`a drill is under way (${under.id}, started ${clock(under.startedAt)}): finish it with \`mfs-tui drill check\` or give it up with \`mfs-tui drill abandon\``);
+    throw new DrillError(t('practice.underWay', { id: under.id, started: clock(under.startedAt) }));
   }
   const scenario = chooseScenario(opts);
-  say(opts.surprise ? 'Surprise drill: checking the practice cluster first…' : `Drill: ${scenario.title}. Checking the practice cluster first…`);
+  say(opts.surprise ? t('practice.surpriseChecking') : t('practice.checking', { title: scenario.title }));
   let before = judgeHealth(await observeLab({ versionBefore: 0 }));
   // Right after a recovery (an earlier drill) a metalogger or chunkserver may still be
   // reconnecting: give the cluster a short while to settle before refusing.
   const settleUntil = Date.now() + SETTLE_MS;
-  if (!before.healthy) say(`Not healthy yet (${before.problems[0]}): waiting up to ${SETTLE_MS / 1000} s for it to settle…`);
+  if (!before.healthy) say(t('practice.settling', { problem: before.problems[0] ?? '', seconds: SETTLE_MS / 1000 }));
   while (!before.healthy && Date.now() < settleUntil) {
     await new Promise((r) => setTimeout(r, 2000));
     before = judgeHealth(await observeLab({ versionBefore: 0 }));
   }
   if (!before.healthy) {
-    throw new DrillError(
-      `the practice cluster is not healthy, so a drill would not start from a known state:\n${before.problems.map((p) => `  - ${p}`).join('\n')}\nReset it with \`mfs-tui lab down && mfs-tui lab up\` (or finish recovering it).`,
-    );
+    throw new DrillError(t('practice.notHealthy', { problems: before.problems.map((p) => `  - ${p}`).join('\n') }));
   }
   if (scenario.needsHa) {
     const ha = await haInPlace();
-    if (!ha.ok) throw new DrillError(`this drill needs keepalived on both master candidates; missing on: ${ha.missing.join(', ')}. Reset the lab with \`mfs-tui lab down && mfs-tui lab up\`.`);
+    if (!ha.ok) throw new DrillError(t('practice.needsHa', { hosts: ha.missing.join(', ') }));
   }
   // Who is active and who stands by: checked here, and the preparation below acts on it.
   const pair = await masterPair();
   if (scenario.prepare === 'standby-no-failover' || scenario.prepare === 'lost-then-failover' || scenario.breaks === 'lose-master' || scenario.breaks === 'split-brain') {
-    if (!pair.standby) throw new DrillError(`this drill needs a second master candidate to promote; only ${pair.active.name} is left. Reset the lab with \`mfs-tui lab down && mfs-tui lab up\`.`);
+    if (!pair.standby) throw new DrillError(t('practice.needsStandby', { host: pair.active.name }));
   }
   const id = newDrillId();
   const drill: DrillRecord = {
@@ -96,10 +95,10 @@ export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRec
     files: [],
     checks: [],
   };
-  say(`Writing ${drill.dir} on cl (files with known checksums)…`);
+  say(t('practice.writing', { dir: drill.dir }));
   drill.files = await writeDrillFiles(drill.dir);
   drill.versionBefore = (await masterVersion(15_000)) ?? 0;
-  if (drill.versionBefore === 0) throw new DrillError('the master at the VIP does not report its metadata version; not breaking anything');
+  if (drill.versionBefore === 0) throw new DrillError(t('practice.noVersion'));
   saveActive(drill);
   try {
     if (scenario.prepare === 'standby-no-failover' && pair.standby) {
@@ -134,7 +133,7 @@ export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRec
     drill.outcome = 'abandoned';
     drill.did.push(`failed: ${(err as Error).message}`);
     finishDrill(drill);
-    throw new DrillError(`the fault could not be injected: ${(err as Error).message}\nThe lab may be half broken: \`mfs-tui lab status\`; reset with \`mfs-tui lab down && mfs-tui lab up\`.`);
+    throw new DrillError(t('practice.notInjected', { error: (err as Error).message }));
   }
   saveActive(drill);
   if (opts.triageAtFault) {
@@ -147,21 +146,21 @@ export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRec
   }
   say('');
   if (drill.surprise) {
-    say(`SURPRISE DRILL ${drill.id}: something just went wrong on the practice cluster (${clock(drill.brokeAt!)}).`);
-    say('Find out what, and recover it.');
+    say(t('practice.surprise', { id: drill.id, time: clock(drill.brokeAt!) }));
+    say(t('practice.findOut'));
   } else {
-    say(`DRILL ${drill.id}: ${scenario.title}`);
+    say(t('practice.drill', { id: drill.id, title: scenario.title }));
     say(scenario.announce);
     for (const d of drill.did) say(`  · ${d}`);
   }
   say('');
-  say(`The clock runs from ${clock(drill.brokeAt!)}. Work as in a real incident:`);
-  say('  mfs-tui --lab status            what the cluster looks like now');
-  say('  mfs-tui --lab triage            what is wrong, and which runbook fits');
-  say('  mfs-tui --lab                   the runbooks (or: mfs-tui --lab run RUNBOOK)');
-  say('  mfs-tui resume                  continue an interrupted runbook run');
-  say('  mfs-tui drill check             verify the recovery: the drill ends when the cluster is healthy');
-  say('  mfs-tui drill                   where the drill stands;  mfs-tui drill abandon  to give up');
+  say(t('practice.clockRuns', { time: clock(drill.brokeAt!) }));
+  say(`  mfs-tui --lab status            ${t('practice.help.status')}`);
+  say(`  mfs-tui --lab triage            ${t('practice.help.triage')}`);
+  say(`  mfs-tui --lab                   ${t('practice.help.runbooks')}`);
+  say(`  mfs-tui resume                  ${t('practice.help.resume')}`);
+  say(`  mfs-tui drill check             ${t('practice.help.check')}`);
+  say(`  mfs-tui drill                   ${t('practice.help.drill')}`);
   return drill;
 }
 
@@ -191,8 +190,8 @@ export interface CheckResult {
  */
 export async function checkDrill(opts: { waitS?: number }, say: Say): Promise<CheckResult> {
   const drill = activeDrill();
-  if (!drill) throw new DrillError('no drill under way: start one with `mfs-tui drill SCENARIO` (`mfs-tui drill --history` lists past drills)');
-  if (!drill.brokeAt) throw new DrillError(`drill ${drill.id} never got its fault in place; give it up with \`mfs-tui drill abandon\``);
+  if (!drill) throw new DrillError(t('practice.noDrill'));
+  if (!drill.brokeAt) throw new DrillError(t('practice.noFault', { id: drill.id }));
   const end = Date.now() + (opts.waitS ?? 0) * 1000;
   let verdict: Verdict;
   let obs: HealthObservation;
@@ -200,7 +199,7 @@ export async function checkDrill(opts: { waitS?: number }, say: Say): Promise<Ch
     obs = await observeLab({ versionBefore: drill.versionBefore, dir: drill.dir, files: drill.files });
     verdict = judgeHealth(obs);
     if (verdict.healthy || Date.now() >= end) break;
-    if (n === 1) say(`not healthy yet (${verdict.problems[0]}); checking again until ${clock(new Date(end).toISOString())}…`);
+    if (n === 1) say(t('practice.checkingAgain', { problem: verdict.problems[0] ?? '', time: clock(new Date(end).toISOString()) }));
     await new Promise((r) => setTimeout(r, 3000));
   }
   const at = new Date().toISOString();
@@ -234,7 +233,7 @@ export async function checkDrill(opts: { waitS?: number }, say: Say): Promise<Ch
 
 export function abandonDrill(): DrillRecord {
   const drill = activeDrill();
-  if (!drill) throw new DrillError('no drill under way');
+  if (!drill) throw new DrillError(t('practice.noDrillUnderWay'));
   drill.endedAt = new Date().toISOString();
   drill.outcome = 'abandoned';
   finishDrill(drill);
@@ -244,13 +243,13 @@ export function abandonDrill(): DrillRecord {
 /** The recommended runbook's non-interactive arguments for the drill's fault. */
 export async function scriptedRecovery(drill: DrillRecord, say: Say): Promise<ScriptedRecovery> {
   const scenario = findScenario(drill.scenario);
-  if (!scenario || !drill.host) throw new DrillError(`drill ${drill.id} has no scripted recovery`);
+  if (!scenario || !drill.host) throw new DrillError(t('practice.noScripted', { id: drill.id }));
   const standby = otherCandidate(drill.host);
   if (!standby) throw new LabError(`no other master candidate than ${drill.host}`);
   // With HA the standby may take over by itself: the scripted recovery waits for that as an operator would look.
   let masterAnswers = false;
   if (scenario.needsHa) {
-    say('waiting up to 60 s for the standby to take over…');
+    say(t('practice.waitTakeover'));
     masterAnswers = (await masterVersion(60_000)) !== undefined;
   } else {
     masterAnswers = (await masterVersion(2000)) !== undefined;

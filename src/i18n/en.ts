@@ -8,6 +8,7 @@ import { enValidate } from './en-validate.ts';
 import { enRun } from './en-run.ts';
 import { enRunbook } from './en-runbook.ts';
 import { enLive } from './en-live.ts';
+import { enPractice } from './en-practice.ts';
 import { enStatus } from './en-status.ts';
 import { enTriage } from './en-triage.ts';
 import { enInventory } from './en-inventory.ts';
@@ -23,6 +24,7 @@ export const en = {
   ...enInventory,
   ...enRunbook,
   ...enLive,
+  ...enPractice,
   'cli.program.description': 'Guided, resumable, audited runbooks for MooseFS clusters.',
   'cli.option.lang': 'language of messages: en or zh (else LC_ALL / LC_MESSAGES / LANG; remembered for next time)',
   'cli.error.badLanguage': "--lang: '{{value}}' is not a language mfs-tui speaks (en, zh)",

@@ -1,0 +1,33 @@
+// A drill's progress lines and refusals in English (src/drill/drill.ts, probe.ts): part of
+// the English catalogue (en.ts).
+export const enPractice = {
+  'practice.scenarioOrSurprise': 'give a SCENARIO or --surprise, not both',
+  'practice.whichDrill': 'which drill? {{drills}} (or --surprise)',
+  'practice.underWay': 'a drill is under way ({{id}}, started {{started}}): finish it with `mfs-tui drill check` or give it up with `mfs-tui drill abandon`',
+  'practice.surpriseChecking': 'Surprise drill: checking the practice cluster first…',
+  'practice.checking': 'Drill: {{title}}. Checking the practice cluster first…',
+  'practice.settling': 'Not healthy yet ({{problem}}): waiting up to {{seconds}} s for it to settle…',
+  'practice.notHealthy':
+    'the practice cluster is not healthy, so a drill would not start from a known state:\n{{problems}}\nReset it with `mfs-tui lab down && mfs-tui lab up` (or finish recovering it).',
+  'practice.needsHa': 'this drill needs keepalived on both master candidates; missing on: {{hosts}}. Reset the lab with `mfs-tui lab down && mfs-tui lab up`.',
+  'practice.needsStandby': 'this drill needs a second master candidate to promote; only {{host}} is left. Reset the lab with `mfs-tui lab down && mfs-tui lab up`.',
+  'practice.writing': 'Writing {{dir}} on cl (files with known checksums)…',
+  'practice.noVersion': 'the master at the VIP does not report its metadata version; not breaking anything',
+  'practice.clockRuns': 'The clock runs from {{time}}. Work as in a real incident:',
+  'practice.surprise': 'SURPRISE DRILL {{id}}: something just went wrong on the practice cluster ({{time}}).',
+  'practice.findOut': 'Find out what, and recover it.',
+  'practice.drill': 'DRILL {{id}}: {{title}}',
+  'practice.help.status': 'what the cluster looks like now',
+  'practice.help.triage': 'what is wrong, and which runbook fits',
+  'practice.help.runbooks': 'the runbooks (or: mfs-tui --lab run RUNBOOK)',
+  'practice.help.resume': 'continue an interrupted runbook run',
+  'practice.help.check': 'verify the recovery: the drill ends when the cluster is healthy',
+  'practice.help.drill': 'where the drill stands;  mfs-tui drill abandon  to give up',
+  'practice.noDrill': 'no drill under way: start one with `mfs-tui drill SCENARIO` (`mfs-tui drill --history` lists past drills)',
+  'practice.noFault': 'drill {{id}} never got its fault in place; give it up with `mfs-tui drill abandon`',
+  'practice.checkingAgain': 'not healthy yet ({{problem}}); checking again until {{time}}…',
+  'practice.noDrillUnderWay': 'no drill under way',
+  'practice.noScripted': 'drill {{id}} has no scripted recovery',
+  'practice.waitTakeover': 'waiting up to 60 s for the standby to take over…',
+  'practice.notInjected': 'the fault could not be injected: {{error}}\nThe lab may be half broken: `mfs-tui lab status`; reset with `mfs-tui lab down && mfs-tui lab up`.',
+} as const;

@@ -1,0 +1,33 @@
+// 演练的进度提示和拒绝原因（src/drill/drill.ts、probe.ts）：中文目录（zh.ts）的一部分。
+import type { enPractice } from './en-practice.ts';
+
+export const zhPractice: { readonly [K in keyof typeof enPractice]: string } = {
+  'practice.scenarioOrSurprise': 'SCENARIO 和 --surprise 只能给一个',
+  'practice.whichDrill': '演练哪个场景？{{drills}}（或用 --surprise）',
+  'practice.underWay': '已有演练在进行（{{id}}，开始于 {{started}}）：用 `mfs-tui drill check` 完成它，或用 `mfs-tui drill abandon` 放弃',
+  'practice.surpriseChecking': '突击演练：先检查练习集群…',
+  'practice.checking': '演练：{{title}}。先检查练习集群…',
+  'practice.settling': '集群还不健康（{{problem}}）：最多等 {{seconds}} 秒让它稳定…',
+  'practice.notHealthy': '练习集群不健康，演练无法从已知状态开始：\n{{problems}}\n请用 `mfs-tui lab down && mfs-tui lab up` 重置（或先把它恢复好）。',
+  'practice.needsHa': '这个演练需要两台主节点候选上都运行 keepalived；缺少的主机：{{hosts}}。请用 `mfs-tui lab down && mfs-tui lab up` 重置练习集群。',
+  'practice.needsStandby': '这个演练需要第二台可提升的主节点候选，现在只剩 {{host}}。请用 `mfs-tui lab down && mfs-tui lab up` 重置练习集群。',
+  'practice.writing': '正在 cl 上写入 {{dir}}（校验和已知的文件）…',
+  'practice.noVersion': 'VIP 上的 master 没有报告元数据版本；不注入任何故障',
+  'practice.clockRuns': '从 {{time}} 开始计时。请像处理真实故障一样操作：',
+  'practice.surprise': '突击演练 {{id}}：练习集群刚刚出了问题（{{time}}）。',
+  'practice.findOut': '找出问题所在，并把集群恢复。',
+  'practice.drill': '演练 {{id}}：{{title}}',
+  'practice.help.status': '集群现在的状态',
+  'practice.help.triage': '哪里出了问题，该用哪个手册',
+  'practice.help.runbooks': '运行手册（或：mfs-tui --lab run RUNBOOK）',
+  'practice.help.resume': '继续被中断的手册运行',
+  'practice.help.check': '验证恢复结果：集群健康时演练结束',
+  'practice.help.drill': '演练进行到哪一步；用 mfs-tui drill abandon 放弃',
+  'practice.noDrill': '没有进行中的演练：用 `mfs-tui drill SCENARIO` 开始一个（`mfs-tui drill --history` 列出以往的演练）',
+  'practice.noFault': '演练 {{id}} 的故障没有注入成功；请用 `mfs-tui drill abandon` 放弃它',
+  'practice.checkingAgain': '集群还不健康（{{problem}}）；会继续检查到 {{time}}…',
+  'practice.noDrillUnderWay': '没有进行中的演练',
+  'practice.noScripted': '演练 {{id}} 没有脚本化的恢复流程',
+  'practice.waitTakeover': '最多等 60 秒，等备机接管…',
+  'practice.notInjected': '故障没能注入：{{error}}\n练习集群可能处于半坏状态：`mfs-tui lab status`；用 `mfs-tui lab down && mfs-tui lab up` 重置。',
+};
