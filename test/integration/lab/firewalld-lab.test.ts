@@ -10,31 +10,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../../../src/lab/proc.ts';
 import { readState } from '../../../src/lab/state.ts';
 import { hostState, lab, labSkip, onHost, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
+import { tcpOpen } from '../../support/tcp.ts';
 
 const firewalldMissing = (): string | false =>
   spawnSync('sh', ['-c', 'command -v firewalld && command -v firewall-cmd'], { env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` } }).status === 0
     ? false
     : 'firewalld is not installed (scripts/install-deps.sh)';
 let up = false;
-
-/** A TCP connection from this machine (outside every host) opens within `ms`. */
-function tcpOpen(host: string, port: number, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port, timeout: ms });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.once('connect', () => done(true));
-    s.once('timeout', () => done(false));
-    s.once('error', () => done(false));
-  });
-}
 
 /** The network namespace of a process, as the kernel names it (`net:[4026…]`). */
 const netnsOf = (pid: number | 'self') => fs.readlinkSync(`/proc/${pid}/ns/net`);

@@ -17,7 +17,6 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -27,6 +26,7 @@ import { readState } from '../../../src/lab/state.ts';
 import { labCgroupDir } from '../../../src/lab/systemd-host.ts';
 import { assertNothingLost, killActiveMaster, partitionActiveMaster, startWriter, stopWriter, unplugActiveMaster, type FaultRow } from '../../support/fault-matrix.ts';
 import { assertNothingLeft } from '../../support/lab.ts';
+import { tcpOpen } from '../../support/tcp.ts';
 import {
   VIP,
   assertClusterHealthy,
@@ -77,19 +77,6 @@ function unitState(host: string, unit: string): Record<string, string> {
 
 const address = (host: string) => hostState(host).address;
 
-/** A TCP connection from this machine (outside every host) opens within `ms`. */
-function tcpOpen(host: string, port: number, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port, timeout: ms });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.once('connect', () => done(true));
-    s.once('timeout', () => done(false));
-    s.once('error', () => done(false));
-  });
-}
 const holdsVip = (h: string) => tryOnHost(h, `ip -o addr show | grep -qF ' ${VIP}/'`).code === 0;
 const prom = (host: string) => tryOnHost(host, `cat ${TEXTFILE_DIR}/moosefs.prom`).out;
 
