@@ -178,30 +178,30 @@ export function buildProgram(): Command {
 
   const config = program
     .command('config')
-    .description('show what mfs-tui remembers (config file, clusters, runbook folders)')
+    .description(t('cli.config.description'))
     .action(async () => {
       const { configShow } = await import('./config.ts');
       configShow();
     });
   const runbookFolders = config
     .command('runbooks')
-    .description('list the runbook folders added to the built-in library in every command')
+    .description(t('cli.config.runbooks.description'))
     .action(async () => {
       const { configRunbooksList } = await import('./config.ts');
       configRunbooksList();
     });
   runbookFolders
     .command('add')
-    .description('add a folder of your own runbooks to the library (as --runbooks does, every time)')
-    .argument('<dir>', 'folder holding runbook .md files')
+    .description(t('cli.config.runbooks.add.description'))
+    .argument('<dir>', t('cli.config.runbooks.add.dir'))
     .action(async (dir: string) => {
       const { configRunbooksAdd } = await import('./config.ts');
       configRunbooksAdd(dir);
     });
   runbookFolders
     .command('remove')
-    .description('stop adding a runbook folder (the folder is not deleted)')
-    .argument('<dir>', 'folder as added')
+    .description(t('cli.config.runbooks.remove.description'))
+    .argument('<dir>', t('cli.config.runbooks.remove.dir'))
     .action(async (dir: string) => {
       const { configRunbooksRemove } = await import('./config.ts');
       configRunbooksRemove(dir);

@@ -111,7 +111,7 @@ async function liveInputs(
   if (unknown.length > 0) {
     throw new UserError(unknown.map((i) => t('cli.run.error.liveInputMissing', { name: i.name, prompt: i.prompt, why: suggested[i.name]?.source ?? t('cli.run.error.noLiveStatus') })).join('\n'));
   }
-  for (const line of inputContradictions(runbook, values, { inventory, live })) process.stderr.write(`mfs-tui: warning: input ${line}\n`);
+  for (const line of inputContradictions(runbook, values, { inventory, live })) process.stderr.write(`${t('cli.run.inputWarning', { line })}\n`);
   return values;
 }
 
