@@ -26,6 +26,8 @@ export const enRunbook = {
   'runbook.shell.rawUnchecked':
     '{{raw}} inserts the value as it is, but input "{{input}}" has no pattern or choices, so anything could be typed there: give it a pattern that admits only safe values, or write {{ph}} (one quoted word)',
   'runbook.shell.rawUnsafe': '{{raw}} inserts the value as it is, but input "{{input}}" {{unsafe}}: a value could run as shell code. Tighten it, or write {{ph}} (one quoted word)',
+  'runbook.shell.bashRc':
+    "a bash started with -c reads the login user's ~/.bashrc when the step runs over SSH (a pyenv or conda line there can take seconds, wait on a stale lock or print into the output): start it as bash --norc --noprofile -c",
   'runbook.shell.admits': 'admits {{chars}}',
   'runbook.shell.newline': 'newline',
   'runbook.error.badExpectOutput': 'bad expect-output: {{why}}',

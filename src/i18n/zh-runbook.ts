@@ -23,6 +23,8 @@ export const zhRunbook: { readonly [K in keyof typeof enRunbook]: string } = {
     '{{ph}} 是 {{command}} 的参数，而 {{command}} 会把参数再当作 shell 代码执行一次：{{quoted}} 的引号在那里保护不了它。请给参数 "{{input}}" 一个不允许任何 shell 元字符的 pattern，或者不要把它传给 {{command}}',
   'runbook.shell.rawUnchecked': '{{raw}} 会原样插入值，但参数 "{{input}}" 没有 pattern 也没有 choices，什么都能输进去：请给它一个只允许安全值的 pattern，或者写 {{ph}}（一个加了引号的词）',
   'runbook.shell.rawUnsafe': '{{raw}} 会原样插入值，但参数 "{{input}}" {{unsafe}}：输入的值可能被当作 shell 代码执行。请收紧校验，或者写 {{ph}}（一个加了引号的词）',
+  'runbook.shell.bashRc':
+    '用 -c 启动的 bash 在步骤经 SSH 执行时会先读登录用户的 ~/.bashrc（那里的 pyenv、conda 一行可能要几秒、卡在遗留的锁上，或者往输出里打印东西）：请写成 bash --norc --noprofile -c',
   'runbook.shell.admits': '允许 {{chars}}',
   'runbook.shell.newline': '换行符',
   'runbook.error.badExpectOutput': 'expect-output 不合法：{{why}}',

@@ -65,6 +65,13 @@ function describeTargets(targets: TargetSpec[]): string {
 /** Commands that parse an argument as shell code again (quoting one word does not help there), also called by path (`/bin/sh -c`). */
 const REPARSERS = /(?:^|[;&|(`\s])(?:[^\s;&|(`]*\/)?(eval|(?:ba|da|z|k)?sh\s+(?:-\w+\s+)*-\w*c|su\b[^;&|\n]*\s-c|ssh|xargs|watch)\s[^;&|\n]*$/;
 
+/**
+ * `bash ... -c` started inside a step. Run over SSH (SSH_CLIENT set, or stdin a socket) with no
+ * outer bash, it reads the login user's ~/.bashrc first: a pyenv or conda line there costs
+ * seconds or a stale lock wait, and its output mixes with the probe's. `--norc` stops that.
+ */
+const NESTED_BASH = /(?:^|[\s;&|(`])(?:[^\s;&|(`'"]*\/)?bash((?:\s+-[-\w]+)*?)\s+-[a-z]*c\b/g;
+
 /** The re-parsing command a placeholder at `offset` is an argument of, if any (same line, same simple command). */
 function reparsedBy(script: string, offset: number): string | undefined {
   const lineStart = script.lastIndexOf('\n', offset - 1) + 1;
@@ -214,6 +221,9 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
         }
       }
       report(locate(owner, 'script', m.index, fallback), t('runbook.shell.control', { what: describeControl(m[0]) }));
+    }
+    for (const m of script.matchAll(NESTED_BASH)) {
+      if (!/(?:^|\s)--norc\b/.test(m[1] ?? '')) report(locate(owner, 'script', m.index + /^[\s;&|(`]?/.exec(m[0])![0].length, fallback), t('runbook.shell.bashRc'));
     }
     for (const { placeholder: p, context } of placeholderContexts(script)) {
       const pos = locate(owner, 'script', p.offset, fallback);

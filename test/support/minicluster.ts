@@ -42,13 +42,18 @@ function ip(...args: string[]): void {
   if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr.trim()}`);
 }
 
-/** PID 1 of a host: private /tmp, /run and DATA_PATH, an sshd, then reap orphans forever. */
+/**
+ * PID 1 of a host: private /tmp, /run, /root and DATA_PATH, an sshd, then reap orphans forever.
+ * /root is private so a login here never reads this machine's ~/.bashrc (pyenv, conda lines).
+ */
 const INIT = String.raw`set -e
 D=$1
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs -o mode=755 tmpfs /run
 mkdir -p /run/sshd /tmp/mnt
 mount --bind "$D/mfs" /var/lib/mfs
+mkdir -p -m 700 "$D/home"
+mount --bind "$D/home" /root
 /usr/sbin/sshd -f "$D/sshd_config"
 touch "$D/ready"
 exec 0</dev/null 1>/dev/null 2>&1

@@ -18,7 +18,8 @@ export const BRIDGE = 'rbl-br';
 export const SUBNET = '10.88.0';
 export const VIP = `${SUBNET}.100`;
 const ROOT = '/var/tmp/rbl-cluster';
-const PRIVATE_DIRS = ['etc/mfs', 'etc/keepalived', 'var/lib/mfs', 'run', 'var/log', 'tmp'];
+// /root too: the test hosts must not read this machine's ~/.bashrc (a pyenv line there made every nested bash wait).
+const PRIVATE_DIRS = ['etc/mfs', 'etc/keepalived', 'var/lib/mfs', 'run', 'var/log', 'tmp', 'root'];
 
 export interface NsHost {
   name: string;

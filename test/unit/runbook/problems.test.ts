@@ -244,3 +244,18 @@ describe('structure problems', () => {
     expectOne(`${FM}\n## S\n\nSome text\n---\n`, '11:1', /a line of --- under text makes that text a step heading/);
   });
 });
+
+describe('nested bash problems', () => {
+  // Over SSH, `bash -c` reads the login user's ~/.bashrc first (pyenv, conda, echo lines).
+  it('bash -c without --norc is reported where bash stands', () => {
+    expectOne(step('on=all', "timeout 8 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9421'"), '12:11', /bash --norc --noprofile -c/);
+  });
+
+  it('combined options and a path are caught too', () => {
+    expectOne(step('on=all', 'true; /usr/bin/bash -ec "true"'), '12:7', /~\/\.bashrc/);
+  });
+
+  it('bash --norc -c and bash running a script file pass', () => {
+    assert.deepEqual(problems(step('on=all', "timeout 1 bash --norc --noprofile -c 'true'\nbash /tmp/x.sh")), []);
+  });
+});

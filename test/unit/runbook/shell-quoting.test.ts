@@ -203,7 +203,8 @@ describe('the validator on placeholders and control characters', () => {
       '/bin/sh -c {{inputs.free}}',
       'x=1; /usr/bin/env /bin/bash -c {{inputs.free}}',
     ]) {
-      const p = problems(script);
+      // (a nested bash without --norc is reported on its own too: not this test's subject)
+      const p = problems(script).filter((x) => !x.includes('~/.bashrc'));
       assert.equal(p.length, 1, script);
       assert.match(p[0]!, /\{\{inputs.free\}\} is an argument of `\w+`, which runs its argument as shell code again/, script);
     }
