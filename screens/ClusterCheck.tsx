@@ -13,6 +13,9 @@ export interface ClusterChoice {
   /** e.g. 'remembered', 'practice cluster'. */
   source: string;
   file?: string;
+  /** The name the operator gave, when the inventory's own cluster: differs from it (app/cli/context.ts). */
+  asked?: string;
+  calledInFile?: string;
 }
 
 /** Whether opening a runbook of this risk needs the cluster confirmed first. */
@@ -30,10 +33,12 @@ export function ClusterCheck({ cluster, choice, title, risk, onConfirm, onCancel
         <Text color="yellow">{cluster}</Text>
       </Text>
       <Text wrap="wrap">
-        {t('clusterCheck.why', {
-          source: choice.source === 'remembered' ? t('clusterCheck.remembered') : choice.source === 'practice cluster' ? t('clusterCheck.practice') : choice.source,
-          file: choice.file ? ` (${choice.file})` : '',
-        })}
+        {choice.calledInFile !== undefined
+          ? t('clusterCheck.mismatch', { source: choice.source, name: choice.asked ?? '', file: choice.file ?? '', cluster: choice.calledInFile })
+          : t('clusterCheck.why', {
+              source: choice.source === 'remembered' ? t('clusterCheck.remembered') : choice.source === 'practice cluster' ? t('clusterCheck.practice') : choice.source,
+              file: choice.file ? ` (${choice.file})` : '',
+            })}
       </Text>
       <TypedConfirmPrompt expected={cluster} onSubmit={(typed) => (typed === cluster ? onConfirm() : undefined)} onCancel={onCancel} />
     </Box>

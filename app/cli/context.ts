@@ -21,6 +21,12 @@ export interface InventoryChoice {
   named: boolean;
   /** The registry name, when chosen by name. */
   clusterName?: string;
+  /**
+   * The inventory's own `cluster:` when it differs from the name the operator gave (a file
+   * copied from another cluster and not edited, an entry added under another name). Such a
+   * choice counts as not named: the operator asked for one cluster and the file says another.
+   */
+  calledInFile?: string;
 }
 
 /**
@@ -88,17 +94,25 @@ export async function loadChosenInventory(g: GlobalOptions, opts: { remember: bo
   }
   const { loadInventory } = await import('../../src/inventory/load.ts');
   const inventory = await loadInventory(file);
+  let chosen = choice;
   if (choice.clusterName !== undefined) {
     // A registry entry (or a file edited since it was added) never makes a real name the practice cluster or the reverse.
-    const [{ practiceMixUp }, { labDir }] = await Promise.all([import('../../src/lab/practice-guard.ts'), import('../../src/lab/paths.ts')]);
+    const [{ practiceMixUp, isPracticeName }, { labDir }] = await Promise.all([import('../../src/lab/practice-guard.ts'), import('../../src/lab/paths.ts')]);
     const why = practiceMixUp(choice.clusterName, file, inventory.cluster, labDir());
     if (why) throw new UserError(t('cli.error.practiceMixUp', { source: choice.source, name: choice.clusterName, why }), EXIT.usage);
+    if (!isPracticeName(choice.clusterName) && inventory.cluster !== choice.clusterName) chosen = { ...choice, named: false, calledInFile: inventory.cluster };
   }
   if (opts.remember) {
     const { rememberInventory } = await import('../../src/state/config.ts');
     rememberInventory(file);
   }
-  return { inventory, choice };
+  return { inventory, choice: chosen };
+}
+
+/** Why dangerous work is refused on this choice under --yes: nobody named it, or the name given is not the inventory's own. */
+export function whyNotNamed(choice: InventoryChoice, inv: Inventory): string {
+  if (choice.calledInFile !== undefined) return t('cli.error.nameMismatch', { source: choice.source, name: choice.clusterName ?? '', file: choice.file ?? '', cluster: choice.calledInFile });
+  return t('cli.error.notNamed', { source: choice.source, how: howToNameCluster(inv) });
 }
 
 /** How to name a cluster for a command, for refusals. */

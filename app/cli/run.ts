@@ -6,7 +6,7 @@ import { t } from '../../src/i18n/index.ts';
 import path from 'node:path';
 import type { GlobalOptions } from './options.ts';
 import { EXIT, UserError } from './errors.ts';
-import { howToNameCluster, loadChosenInventory } from './context.ts';
+import { loadChosenInventory, whyNotNamed } from './context.ts';
 import type { Inventory } from '../../src/inventory/types.ts';
 import type { Runbook } from '../../src/runbook/types.ts';
 import type { EngineController, SettleAction } from '../../src/engine/run.ts';
@@ -32,7 +32,7 @@ export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
   // Dangerous work never lands on a cluster chosen silently (remembered from last time, or
   // the practice cluster as a fallback): under --yes nobody would see which one it was.
   if (opts.yes && !opts.dryRun && !choice.named && (runbook.risk === 'high' || runbook.risk === 'critical')) {
-    throw new UserError(t('cli.run.refuseUnnamed', { runbook: runbook.id, risk: runbook.risk, source: choice.source, how: howToNameCluster(inventory) }), EXIT.usage);
+    throw new UserError(t('cli.run.refuseUnnamed', { runbook: runbook.id, risk: runbook.risk, why: whyNotNamed(choice, inventory) }), EXIT.usage);
   }
   if (opts.dryRun) {
     const { renderDryRun } = await import('../../src/engine/dry-run.ts');

@@ -130,7 +130,7 @@ export async function homeCommand(g: GlobalOptions, opts: HomeOptions = {}): Pro
     runbooks: listed(),
     unfinished,
     cluster: inventory?.cluster,
-    clusterChoice: { named: choice.named, source: choice.source, file: choice.file },
+    clusterChoice: { named: choice.named, source: choice.source, file: choice.file, asked: choice.clusterName, calledInFile: choice.calledInFile },
     notice: [notice, drill].filter(Boolean).join('\n') || undefined,
     broker,
     initialResume: opts.resume,

@@ -154,6 +154,9 @@ export const en = {
   'cli.error.noInventory': 'no inventory: pass --cluster NAME (see `mfs-tui clusters`), --inventory FILE (see README, "Inventory"), or --lab after `mfs-tui lab up`',
   'cli.error.noInventoryFile': '{{file}}: no such inventory file',
   'cli.error.noInventoryFileOfCluster': '{{file}}: no such inventory file (cluster {{cluster}}, chosen by {{source}})',
+  'cli.error.notNamed': 'on a cluster nobody named for this command ({{source}}): {{how}}',
+  'cli.error.nameMismatch':
+    "on {{file}}: {{source}} named '{{name}}', but that inventory's cluster: field says '{{cluster}}' (a file copied from another cluster?). Correct the file, or use the inventory's own name: mfs-tui clusters rename {{name}} {{cluster}}",
   'cli.error.nameTheCluster': "name the cluster for this command: --cluster NAME (see `mfs-tui clusters`), {{env}}=NAME, or --inventory FILE (this would have been '{{cluster}}')",
   'cli.validate.notRead_one': '{{count}} file not read',
   'cli.validate.notRead_other': '{{count}} files not read',
@@ -351,7 +354,7 @@ export const en = {
   'drill.md.acknowledged': 'acknowledged',
   'drill.md.failed': 'failed',
   'drill.md.ok': 'ok',
-  'cli.run.refuseUnnamed': 'refusing to run {{runbook}} (risk {{risk}}) with --yes on a cluster nobody named for this command ({{source}}): {{how}}',
+  'cli.run.refuseUnnamed': 'refusing to run {{runbook}} (risk {{risk}}) with --yes {{why}}',
   'cli.run.unknownInput': 'input {{input}}: runbook {{runbook}} has no such input (inputs: {{known}})',
   'cli.run.noInputs': 'none',
   'cli.run.goOnWith': 'go on with: {{command}}',
@@ -507,6 +510,8 @@ export const en = {
   'clusterCheck.title': '{{title}} ({{risk}}) will change cluster ',
   'clusterCheck.remembered': 'inventory you used last',
   'clusterCheck.practice': 'practice cluster',
+  'clusterCheck.mismatch':
+    "You asked for '{{name}}' ({{source}}), but its inventory {{file}} says cluster: '{{cluster}}'. If that file was copied from another cluster, stop here (Esc). Type the name the inventory gives to go on with it.",
   'clusterCheck.why': 'This cluster was not named for this session: it is the {{source}}{{file}}. Start mfs-tui with --cluster NAME to skip this question.',
   'session.hostKey.title': 'Unknown host key for {{host}} ({{address}}:{{port}})',
   'session.hostKey.otherTypes': 'known_hosts already has a {{types}} key for this host: check with its administrator.',

@@ -158,6 +158,9 @@ export const zh: ChineseCatalogue = {
   'cli.error.noInventory': '没有 inventory：请用 --cluster NAME（见 `mfs-tui clusters`）、--inventory FILE（见 README 的 "Inventory"），或在 `mfs-tui lab up` 之后用 --lab',
   'cli.error.noInventoryFile': '{{file}}：inventory 文件不存在',
   'cli.error.noInventoryFileOfCluster': '{{file}}：inventory 文件不存在（集群 {{cluster}}，由 {{source}} 指定）',
+  'cli.error.notNamed': '没有为这条命令明确指定集群（集群来自 {{source}}）：{{how}}',
+  'cli.error.nameMismatch':
+    "{{source}} 指定的是 '{{name}}'，但它的清单 {{file}} 里 cluster: 写的是 '{{cluster}}'（是不是从别的集群复制过来的文件？）。请改正文件，或者改用清单自己的名字：mfs-tui clusters rename {{name}} {{cluster}}",
   'cli.error.nameTheCluster': "请为这条命令明确指定集群：--cluster NAME（见 `mfs-tui clusters`）、{{env}}=NAME 或 --inventory FILE（本来会用的是 '{{cluster}}'）",
   'cli.validate.notRead_other': '{{count}} 个文件没有读取',
   'cli.validate.problems_other': '{{files}}中有 {{count}} 个问题',
@@ -339,7 +342,7 @@ export const zh: ChineseCatalogue = {
   'drill.md.acknowledged': '已确认完成',
   'drill.md.failed': '失败',
   'drill.md.ok': '成功',
-  'cli.run.refuseUnnamed': '拒绝执行：{{runbook}}（风险 {{risk}}）不能在没有为这条命令明确指定的集群上用 --yes 执行（集群来自 {{source}}）：{{how}}',
+  'cli.run.refuseUnnamed': '拒绝用 --yes 执行 {{runbook}}（风险 {{risk}}）：{{why}}',
   'cli.run.unknownInput': '输入 {{input}}：runbook {{runbook}} 没有这个输入（可用的输入：{{known}}）',
   'cli.run.noInputs': '无',
   'cli.run.goOnWith': '接着执行：{{command}}',
@@ -492,6 +495,8 @@ export const zh: ChineseCatalogue = {
   'clusterCheck.title': '{{title}}（{{risk}}）将改动集群 ',
   'clusterCheck.remembered': '你上次用的清单',
   'clusterCheck.practice': '练习集群',
+  'clusterCheck.mismatch':
+    "你要的是 '{{name}}'（{{source}}），但它的清单 {{file}} 里写的是 cluster: '{{cluster}}'。如果这个文件是从别的集群复制来的，请在这里停下（Esc）。要继续，请输入清单里的集群名。",
   'clusterCheck.why': '本次会话没有指定集群：这是{{source}}{{file}}。用 --cluster NAME 启动 mfs-tui 可跳过此问题。',
   'session.hostKey.title': '{{host}}（{{address}}:{{port}}）的主机密钥未知',
   'session.hostKey.otherTypes': 'known_hosts 中已有该主机的 {{types}} 密钥：请与其管理员核实。',

@@ -197,6 +197,33 @@ describe('mfs-tui clusters', () => {
     assert.doesNotMatch(low.err, /refusing to run/);
   });
 
+  test("a name that is not the inventory's own counts as not named: --cluster staging on a file that says prod refuses dangerous work", () => {
+    // The copied file: registered as staging, but its cluster: field still says prod.
+    const copied = writeInventory('copied', 'prod');
+    assert.equal(cli(['clusters', 'add', 'staging2', copied]).code, 0);
+    for (const [args, extra] of [
+      [['--cluster', 'staging2', 'run', 'lost-master', '--yes', '--input', 'host=m1'], {}],
+      [['run', 'power-cut', '--yes', '--input', 'host=m1'], { MFS_TUI_CLUSTER: 'staging2' }],
+    ] as const) {
+      const r = cli([...args], extra);
+      assert.equal(r.code, 2, r.err);
+      assert.match(
+        r.err,
+        /refusing to run \S+ \(risk (high|critical)\) with --yes on .*copied\.yaml: (--cluster|MFS_TUI_CLUSTER) named 'staging2', but that inventory's cluster: field says 'prod'.*clusters rename staging2 prod/,
+      );
+      assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+    }
+    const zh = cli(['--lang', 'zh', '--cluster', 'staging2', 'run', 'lost-master', '--yes', '--input', 'host=m1']);
+    assert.equal(zh.code, 2);
+    assert.match(zh.err, /拒绝用 --yes 执行 lost-master.*'staging2'.*cluster: 写的是 'prod'/);
+    // The same file under its own name is named: not refused (then exit 3: nothing listens on 127.0.0.1:1).
+    assert.equal(cli(['clusters', 'rename', 'staging2', 'prod']).code, 0);
+    const ok = cli(['--lang', 'en', '--cluster', 'prod', 'run', 'lost-master', '--yes', '--input', 'host=m1']);
+    assert.doesNotMatch(ok.err, /refusing to run/);
+    assert.notEqual(ok.code, 0);
+    assert.equal(cli(['clusters', 'remove', 'prod']).code, 0);
+  });
+
   test('import from an Ansible inventory: shown for review, nothing saved without yes, saved 0600 with it', () => {
     const source = path.join(FIXTURES, 'seeds-style.ini');
     const review = cli(['clusters', 'import', 'prod-a', source, '--map', 'misc=client']);
