@@ -1,6 +1,8 @@
 // What a runbook's shell text, size limits, variables, inputs, attributes and translation
 // problems say in English (src/runbook/validate.ts, limits.ts, template.ts, inputs.ts,
-// attributes.ts, translations.ts): part of the English catalogue (en.ts). A literal `{{…}}`
+// attributes.ts, translations.ts), the front matter, YAML blocks, host conditions, the runbook
+// folders and why a runbook is refused (frontmatter.ts, yaml-source.ts, conditions.ts,
+// catalog.ts, library.ts, runnable.ts): part of the English catalogue (en.ts). A literal `{{…}}`
 // in a message is passed in as a value (`{{quoted}}`): i18next would read it as a placeholder.
 export const enRunbook = {
   'runbook.control.carriageReturn': 'a carriage return',
@@ -128,4 +130,30 @@ export const enRunbook = {
   'dryRun.kind.manual': 'manual',
   'dryRun.kind.decision': 'decision',
   'runbook.translation.script': '{{block}} differs from {{at}}: {{why}}; a translation keeps every command byte for byte',
+  'runbook.frontMatter.empty': 'empty front matter: id, title, summary, when and risk are required',
+  'runbook.frontMatter.inputName': 'must be letters, digits, _ or -, starting with a letter',
+  'runbook.frontMatter.from': 'must be runbook-id.input-name',
+  'runbook.frontMatter.id': 'must be lowercase letters, digits and -',
+  'runbook.frontMatter.unknownRole': 'unknown role "{{role}}" in roles: known roles are {{roles}}',
+  'runbook.frontMatter.unknownLiveRole': 'unknown live role "{{role}}": write one of {{roles}}',
+  'runbook.frontMatter.badRisk': 'bad risk "{{risk}}": write one of {{risks}}',
+  'runbook.yaml.tooDeep': 'YAML nested more than {{max}} levels deep: not read',
+  'runbook.yaml.bad': 'bad YAML: {{detail}}',
+  'runbook.condition.bad': 'bad condition "{{word}}": write fact=value, e.g. os=debian, init=systemd, mfs>=3.0.100',
+  'runbook.condition.unknownFact': 'unknown fact "{{fact}}" in "{{word}}": known facts are {{facts}}',
+  'runbook.condition.noValue': 'condition "{{word}}" has no value',
+  'runbook.condition.badVersion': 'bad MooseFS version "{{value}}" in "{{word}}": write e.g. 3.0.117',
+  'runbook.condition.equalityOnly': '"{{word}}": {{fact}} can only be compared with = or !=',
+  'runbook.condition.badInit': 'bad init "{{value}}" in "{{word}}": write init=systemd or init=none',
+  'runbook.condition.badOs': 'bad os "{{value}}" in "{{word}}": write an OS family like debian or rhel',
+  'runbook.catalog.builtinId':
+    'runbook id "{{id}}" is the built-in runbook {{file}}\'s: an added runbook folder never replaces a built-in runbook (the built-in one stays; this one cannot run); give it another id',
+  'runbook.catalog.duplicateId': 'duplicate runbook id "{{id}}" (also in {{file}})',
+  'runbook.catalog.cannotList': 'cannot list the runbook folder ({{why}})',
+  'runbook.library.noOriginal': 'the original {{original}} cannot be read, so this translation cannot be checked against it',
+  'runbook.refused.problems_one': '{{what}} has {{count}} problem and cannot run; fix it first (mfs-tui validate):\n{{problems}}',
+  'runbook.refused.problems_other': '{{what}} has {{count}} problems and cannot run; fix them first (mfs-tui validate):\n{{problems}}',
+  'runbook.refused.file': 'runbook file {{file}}',
+  'runbook.refused.byId': 'runbook {{id}} ({{file}})',
+  'runbook.refused.claimed': "runbook id '{{id}}' is claimed by {{count}} files ({{files}}); which one would run is not clear, so neither runs by id:\n{{problems}}",
 } as const;

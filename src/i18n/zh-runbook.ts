@@ -1,9 +1,12 @@
 // runbook 的 shell 文本、大小限制、变量、参数、代码块属性和译文的问题（src/runbook/validate.ts、
-// limits.ts、template.ts、inputs.ts、attributes.ts、translations.ts）：中文目录（zh.ts）的一部分。
+// limits.ts、template.ts、inputs.ts、attributes.ts、translations.ts），front matter、YAML 块、主机条件、
+// runbook 目录和拒绝运行的理由（frontmatter.ts、yaml-source.ts、conditions.ts、catalog.ts、library.ts、
+// runnable.ts）：中文目录（zh.ts）的一部分。
 // 消息里字面的 `{{…}}` 作为值传入（`{{quoted}}`），否则 i18next 会把它当作占位符。
 import type { enRunbook } from './en-runbook.ts';
 
-export const zhRunbook: { readonly [K in keyof typeof enRunbook]: string } = {
+type OtherThanOther = `${string}_${'zero' | 'one' | 'two' | 'few' | 'many'}`;
+export const zhRunbook: { readonly [K in Exclude<keyof typeof enRunbook, OtherThanOther>]: string } = {
   'runbook.control.carriageReturn': '回车符',
   'runbook.control.escape': '转义字符 ESC',
   'runbook.control.nul': '空字符 NUL',
@@ -125,4 +128,28 @@ export const zhRunbook: { readonly [K in keyof typeof enRunbook]: string } = {
   'dryRun.kind.manual': '手工',
   'dryRun.kind.decision': '决策',
   'runbook.translation.script': '{{block}}与 {{at}} 不一致：{{why}}；译文必须逐字节保留每条命令',
+  'runbook.frontMatter.empty': 'front matter 是空的：必须写明 id、title、summary、when 和 risk',
+  'runbook.frontMatter.inputName': '只能由字母、数字、_ 或 - 组成，并以字母开头',
+  'runbook.frontMatter.from': '必须写成 runbook-id.参数名',
+  'runbook.frontMatter.id': '只能由小写字母、数字和 - 组成',
+  'runbook.frontMatter.unknownRole': 'roles 里有未知角色 "{{role}}"：可用的角色有 {{roles}}',
+  'runbook.frontMatter.unknownLiveRole': '未知的实时角色 "{{role}}"：请写其中之一：{{roles}}',
+  'runbook.frontMatter.badRisk': '风险等级 "{{risk}}" 无效：请写其中之一：{{risks}}',
+  'runbook.yaml.tooDeep': 'YAML 嵌套超过 {{max}} 层：不予读取',
+  'runbook.yaml.bad': 'YAML 格式错误：{{detail}}',
+  'runbook.condition.bad': '条件 "{{word}}" 写法不对：请写成 事实=值，例如 os=debian、init=systemd、mfs>=3.0.100',
+  'runbook.condition.unknownFact': '"{{word}}" 里的 "{{fact}}" 不是已知的主机事实：已知的有 {{facts}}',
+  'runbook.condition.noValue': '条件 "{{word}}" 没有写值',
+  'runbook.condition.badVersion': '"{{word}}" 里的 MooseFS 版本 "{{value}}" 无效：请写成 3.0.117 这样',
+  'runbook.condition.equalityOnly': '"{{word}}"：{{fact}} 只能用 = 或 != 比较',
+  'runbook.condition.badInit': '"{{word}}" 里的 init "{{value}}" 无效：请写 init=systemd 或 init=none',
+  'runbook.condition.badOs': '"{{word}}" 里的 os "{{value}}" 无效：请写操作系统系列，例如 debian 或 rhel',
+  'runbook.catalog.builtinId': 'runbook id "{{id}}" 已属于内置 runbook {{file}}：追加的 runbook 目录永远不会替换内置 runbook（保留内置的那个，这个不能运行）；请给它换一个 id',
+  'runbook.catalog.duplicateId': 'runbook id "{{id}}" 重复（{{file}} 里也有）',
+  'runbook.catalog.cannotList': '无法列出 runbook 目录的内容（{{why}}）',
+  'runbook.library.noOriginal': '原文 {{original}} 无法读取，所以没法拿它核对这份译文',
+  'runbook.refused.problems_other': '{{what}} 有 {{count}} 个问题，不能运行；请先改正（mfs-tui validate）：\n{{problems}}',
+  'runbook.refused.file': 'runbook 文件 {{file}}',
+  'runbook.refused.byId': 'runbook {{id}}（{{file}}）',
+  'runbook.refused.claimed': "runbook id '{{id}}' 被 {{count}} 个文件同时使用（{{files}}）；说不清会运行哪一个，所以按 id 哪个都不运行：\n{{problems}}",
 };

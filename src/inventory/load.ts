@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import type { ZodErrorMap, ZodIssue } from 'zod';
+import type { ZodIssue } from 'zod';
 import type { Inventory, InventoryHost } from './types.ts';
 import { didYouMean, formatFieldPath, InventoryError, withHint, type InventoryProblem } from './problems.ts';
 import { addressProblem, inventorySchema, knownKeys, printable, rawIssues, USER_NAME, type InventoryFile } from './schema.ts';
@@ -14,6 +14,7 @@ import { aliasProblem, yamlTooDeep } from '../runbook/yaml-limits.ts';
 import { expandTilde, resolveSshConfig, SshConfigError, type ResolvedSshConfig } from './ssh-config.ts';
 import { isMessageKey, t, type MessageKey } from '../i18n/index.ts';
 import { yamlSyntaxDetail } from '../util/yaml-syntax.ts';
+import { yamlErrorMap } from '../util/yaml-zod-errors.ts';
 
 export { InventoryError, formatInventoryProblems, type InventoryProblem } from './problems.ts';
 export { resolveSshConfig, type ResolvedSshConfig, type SshConfigQuery } from './ssh-config.ts';
@@ -53,42 +54,6 @@ class SourceMap {
     }
     return this.problem([...path, key], message);
   }
-}
-
-/**
- * zod's error map for the inventory: each of zod's own messages (wrong type, missing field,
- * too short, too big) in the operator's language and in YAML words. A message the schema
- * gives itself is not passed through here (zod keeps it); schemaProblems translates it.
- */
-const inventoryErrorMap: ZodErrorMap = (issue) => {
-  switch (issue.code) {
-    case 'invalid_type':
-      return { message: issue.received === 'undefined' ? t('inventory.error.required') : t('inventory.error.wrongKind', { expected: yamlKind(issue.expected), received: yamlKind(issue.received) }) };
-    case 'too_small':
-      if (issue.type === 'array') return { message: t('inventory.error.atLeastItems', { count: Number(issue.minimum) }) };
-      if (issue.type === 'string') return { message: t('inventory.error.empty') };
-      return { message: t('inventory.error.atLeast', { minimum: String(issue.minimum) }) };
-    case 'too_big':
-      return { message: t('inventory.error.atMost', { maximum: String(issue.maximum) }) };
-    default:
-      return { message: t('inventory.error.invalid') };
-  }
-};
-
-/** A zod type as the YAML reader knows it, with its article: `a list`, `a mapping`, `a number`, `null`. */
-function yamlKind(type: string): string {
-  const kinds: Record<string, MessageKey> = {
-    array: 'inventory.kind.array',
-    object: 'inventory.kind.object',
-    null: 'inventory.kind.null',
-    string: 'inventory.kind.string',
-    number: 'inventory.kind.number',
-    integer: 'inventory.kind.integer',
-    float: 'inventory.kind.float',
-    boolean: 'inventory.kind.boolean',
-    nan: 'inventory.kind.nan',
-  };
-  return Object.hasOwn(kinds, type) ? message(kinds[type]!) : t('inventory.kind.other', { type });
 }
 
 /** A message without placeholders named by its key (one the schema gave as a key, say). */
@@ -184,7 +149,7 @@ export function parseInventory(text: string, file: string): ParsedInventory {
     throw new InventoryError([{ file, line: pos.line, column: pos.col, path: '', message: aliases.message }]);
   }
   const raw: unknown = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) ?? {};
-  const parsed = inventorySchema.safeParse(raw, { errorMap: inventoryErrorMap });
+  const parsed = inventorySchema.safeParse(raw, { errorMap: yamlErrorMap });
   const issues = [...(parsed.success ? [] : parsed.error.issues), ...rawIssues(raw)];
   if (!parsed.success || issues.length > 0) {
     throw new InventoryError(schemaProblems(issues, src).sort((a, b) => a.line - b.line || a.column - b.column));

@@ -4,6 +4,7 @@
 // (header.ts) with the same YAML reader and schema as the full parser, so both agree on
 // it; front matter remembered from an earlier start (cache.ts) needs neither, so this
 // module loads the YAML reader only when a file is new or changed.
+import { t } from '../i18n/index.ts';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, parse as parsePath, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,9 +96,7 @@ export function duplicateIdProblems(claims: IdClaim[], folders?: LibraryFolders)
   for (const c of claims) {
     const held = holder.get(c.id)!;
     if (held === c) continue;
-    const message = inBuiltinFolder(folders, held.file)
-      ? `runbook id "${c.id}" is the built-in runbook ${held.file}'s: an added runbook folder never replaces a built-in runbook (the built-in one stays; this one cannot run); give it another id`
-      : `duplicate runbook id "${c.id}" (also in ${held.file})`;
+    const message = inBuiltinFolder(folders, held.file) ? t('runbook.catalog.builtinId', { id: c.id, file: held.file }) : t('runbook.catalog.duplicateId', { id: c.id, file: held.file });
     out.set(c, { file: c.file, line: c.line, column: c.column, message });
   }
   return out;
@@ -168,7 +167,7 @@ export function listFolders(folders: LibraryFolders): { paths: string[] } | { pr
       paths.push(...runbookFilesIn(dir));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      return { problem: { file: dir, line: 1, column: 1, message: `cannot list the runbook folder (${code ?? (e as Error).message})` } };
+      return { problem: { file: dir, line: 1, column: 1, message: t('runbook.catalog.cannotList', { why: code ?? (e as Error).message }) } };
     }
   }
   return { paths };
@@ -202,7 +201,9 @@ export function builtinRunbookDir(): string {
   for (;;) {
     const candidate = join(dir, 'runbooks');
     if (existsSync(join(dir, 'package.json')) && existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
-    if (dir === root) throw new Error(`no runbooks/ folder found above ${fileURLToPath(import.meta.url)}`);
+    if (dir === root)
+      // english: an installation fault (the package lost its runbooks/), not an operator's mistake
+      throw new Error(`no runbooks/ folder found above ${fileURLToPath(import.meta.url)}`);
     dir = dirname(dir);
   }
 }

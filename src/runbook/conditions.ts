@@ -1,5 +1,6 @@
 // `when="os=debian init=systemd mfs>=3.0.100"`: parsing conditions on host facts,
 // testing them, and picking the command block variant for a host.
+import { t } from '../i18n/index.ts';
 import type { HostFacts } from './facts.ts';
 import type { CommandBlock, FactCondition, Step } from './types.ts';
 
@@ -15,16 +16,16 @@ export function parseConditions(s: string): { conditions: FactCondition[]; error
   const conditions: FactCondition[] = [];
   for (const word of s.split(/\s+/).filter(Boolean)) {
     const m = CONDITION.exec(word);
-    if (!m) return { conditions, error: `bad condition "${word}": write fact=value, e.g. os=debian, init=systemd, mfs>=3.0.100` };
+    if (!m) return { conditions, error: t('runbook.condition.bad', { word }) };
     const [, fact, op, value] = m as unknown as [string, string, FactCondition['op'], string];
-    if (!(FACTS as readonly string[]).includes(fact)) return { conditions, error: `unknown fact "${fact}" in "${word}": known facts are ${FACTS.join(', ')}` };
-    if (value === '') return { conditions, error: `condition "${word}" has no value` };
+    if (!(FACTS as readonly string[]).includes(fact)) return { conditions, error: t('runbook.condition.unknownFact', { fact, word, facts: FACTS.join(', ') }) };
+    if (value === '') return { conditions, error: t('runbook.condition.noValue', { word }) };
     if (fact === 'mfs') {
-      if (!/^\d+(\.\d+)*$/.test(value)) return { conditions, error: `bad MooseFS version "${value}" in "${word}": write e.g. 3.0.117` };
+      if (!/^\d+(\.\d+)*$/.test(value)) return { conditions, error: t('runbook.condition.badVersion', { value, word }) };
     } else {
-      if (op !== '=' && op !== '!=') return { conditions, error: `"${word}": ${fact} can only be compared with = or !=` };
-      if (fact === 'init' && value !== 'systemd' && value !== 'none') return { conditions, error: `bad init "${value}" in "${word}": write init=systemd or init=none` };
-      if (fact === 'os' && !/^[a-z0-9][a-z0-9._-]*$/.test(value)) return { conditions, error: `bad os "${value}" in "${word}": write an OS family like debian or rhel` };
+      if (op !== '=' && op !== '!=') return { conditions, error: t('runbook.condition.equalityOnly', { word, fact }) };
+      if (fact === 'init' && value !== 'systemd' && value !== 'none') return { conditions, error: t('runbook.condition.badInit', { value, word }) };
+      if (fact === 'os' && !/^[a-z0-9][a-z0-9._-]*$/.test(value)) return { conditions, error: t('runbook.condition.badOs', { value, word }) };
     }
     conditions.push({ fact: fact as FactCondition['fact'], op, value });
   }

@@ -1,5 +1,6 @@
 // A runbook's YAML front matter: schema and reading it into the model with positions.
 import { z } from 'zod';
+import { t } from '../i18n/index.ts';
 import { recordLocation, lineLocator } from './locations.ts';
 import { LIVE_ROLES, ROLES } from './types.ts';
 import type { Runbook, RunbookInput, SourcePos } from './types.ts';
@@ -14,7 +15,7 @@ const text = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 const inputSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'must be letters, digits, _ or -, starting with a letter'),
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'runbook.frontMatter.inputName'),
     prompt: z.string().min(1),
     default: text.optional(),
     pattern: z.string().min(1).optional(),
@@ -22,7 +23,7 @@ const inputSchema = z
     help: z.string().optional(),
     live: z.enum(LIVE_ROLES).optional(),
     from: z
-      .array(z.string().regex(/^[a-z0-9][a-z0-9-]*\.[A-Za-z_][A-Za-z0-9_-]*$/, 'must be runbook-id.input-name'))
+      .array(z.string().regex(/^[a-z0-9][a-z0-9-]*\.[A-Za-z_][A-Za-z0-9_-]*$/, 'runbook.frontMatter.from'))
       .min(1)
       .optional(),
     'address-of': z.string().min(1).optional(),
@@ -31,7 +32,7 @@ const inputSchema = z
 
 const frontMatterSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and -'),
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'runbook.frontMatter.id'),
     title: z.string().min(1),
     summary: z.string().min(1),
     when: z.string().min(1),
@@ -55,11 +56,12 @@ export function readFrontMatter(yamlText: string, firstLine: number): { value?: 
   const parsed = parseYamlAt(yamlText, firstLine);
   if (!parsed.source) return { problems: parsed.problems };
   const src = parsed.source;
-  if (src.doc.contents === null) return { problems: [{ pos: { line: firstLine - 1, column: 1 }, message: 'empty front matter: id, title, summary, when and risk are required' }] };
+  if (src.doc.contents === null) return { problems: [{ pos: { line: firstLine - 1, column: 1 }, message: t('runbook.frontMatter.empty') }] };
   const checked = validateYaml(src, frontMatterSchema, 'front matter', (issue, value) => {
-    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'roles') return `unknown role "${String(value)}" in roles: known roles are ${ROLES.join(', ')}`;
-    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'inputs' && issue.path[2] === 'live') return `unknown live role "${String(value)}": write one of ${LIVE_ROLES.join(', ')}`;
-    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'risk') return `bad risk "${String(value)}": write one of ${RISK_LEVELS.join(', ')}`;
+    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'roles') return t('runbook.frontMatter.unknownRole', { role: String(value), roles: ROLES.join(', ') });
+    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'inputs' && issue.path[2] === 'live')
+      return t('runbook.frontMatter.unknownLiveRole', { role: String(value), roles: LIVE_ROLES.join(', ') });
+    if (issue.code === 'invalid_enum_value' && issue.path[0] === 'risk') return t('runbook.frontMatter.badRisk', { risk: String(value), risks: RISK_LEVELS.join(', ') });
     return undefined;
   });
   if (!checked.value) return { problems: checked.problems };

@@ -1,5 +1,6 @@
 // A runbook's front matter read on its own, with the same YAML reader, schema and problem
 // positions as the full parser (catalog.ts loads this only for new or changed files).
+import { t } from '../i18n/index.ts';
 import { readFrontMatter, type FrontMatter } from './frontmatter.ts';
 import type { RunbookProblem } from './types.ts';
 import { sha256 } from '../util/hash.ts';
@@ -50,7 +51,7 @@ export function readRunbookHeader(text: string, file: string, hash = sha256(text
   const fm = frontMatterText(text);
   if (!fm) {
     return {
-      problems: [{ file, line: 1, column: 1, message: 'no front matter: the file must start with a --- block holding id, title, summary, when and risk' }],
+      problems: [{ file, line: 1, column: 1, message: t('runbook.error.noFrontMatter') }],
     };
   }
   const read = readFrontMatter(fm.yaml, fm.firstLine);

@@ -2,6 +2,7 @@
 // hand over only to runbooks that exist and that no two files share an id. Each file
 // keeps its own problems, so a broken file never hides or stops the others. A runbook
 // that may run comes from runnable.ts, which refuses any with a problem.
+import { t } from '../i18n/index.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { duplicateIdProblems, listFolders, oneFolder, type IdClaim, type LibraryFolders } from './catalog.ts';
 import type { CatalogFile } from './catalog.ts';
@@ -114,7 +115,7 @@ export function loadTranslation(path: string, loaded: LoadedRunbookFile[], opts:
     originalName = base;
   }
   if (runbook && original) problems.push(...compareTranslation(original, runbook, path, originalName));
-  else if (runbook) problems.push({ file: path, line: 1, column: 1, message: `the original ${originalName} cannot be read, so this translation cannot be checked against it` });
+  else if (runbook) problems.push({ file: path, line: 1, column: 1, message: t('runbook.library.noOriginal', { original: originalName }) });
   return { path, runbook, problems, original: base, language };
 }
 

@@ -43,11 +43,7 @@ export function isRunbookPath(ref: string): boolean {
 
 function refuse(file: LoadedRunbookFile, what: string): never {
   const n = file.problems.length;
-  throw new RunbookRefused(
-    `${what} has ${n} problem${n === 1 ? '' : 's'} and cannot run; fix ${n === 1 ? 'it' : 'them'} first (mfs-tui validate):\n${file.problems.map(formatProblem).join('\n')}`,
-    'invalid',
-    file.problems,
-  );
+  throw new RunbookRefused(t('runbook.refused.problems', { what, count: n, problems: file.problems.map(formatProblem).join('\n') }), 'invalid', file.problems);
 }
 
 /**
@@ -59,14 +55,14 @@ export function runnableRunbook(ref: string, opts: RunnableOptions): Runbook {
     // A file too big or with absurd YAML is refused before the library is read.
     const read = loadRunbookFiles([ref]);
     const alone = read.files[0] ?? read.translations[0]!;
-    if (alone.problems.some((p) => p.limit)) refuse(alone, `runbook file ${ref}`);
+    if (alone.problems.some((p) => p.limit)) refuse(alone, t('runbook.refused.file', { file: ref }));
   }
   const library = loadRunbookDirs(opts.folders, { inventory: opts.inventory });
   if (isRunbookPath(ref) && isTranslation(ref)) {
     // A translation named as a file runs only when it is valid and runs what its original runs.
     const knownRunbookIds = new Set(library.files.flatMap((f) => (f.runbook ? [f.runbook.id] : [])));
     const file = loadTranslation(ref, library.files, { knownRunbookIds, inventory: opts.inventory });
-    if (!file.runbook || file.problems.length > 0) refuse(file, `runbook file ${ref}`);
+    if (!file.runbook || file.problems.length > 0) refuse(file, t('runbook.refused.file', { file: ref }));
     return file.runbook;
   }
   if (isRunbookPath(ref)) {
@@ -76,7 +72,7 @@ export function runnableRunbook(ref: string, opts: RunnableOptions): Runbook {
     const inLibrary = real !== undefined ? library.files.find((f) => realPath(f.path) === real) : undefined;
     // A file named by its path is the one that runs, whatever ids the library holds.
     const file = inLibrary ?? loadRunbookFiles([ref], { knownRunbookIds, inventory: opts.inventory }).files[0]!;
-    if (!file.runbook || file.problems.length > 0) refuse(file, `runbook file ${ref}`);
+    if (!file.runbook || file.problems.length > 0) refuse(file, t('runbook.refused.file', { file: ref }));
     return localized(file, library, opts);
   }
   const claimants = library.files.filter((f) => f.runbook?.id === ref);
@@ -92,12 +88,12 @@ export function runnableRunbook(ref: string, opts: RunnableOptions): Runbook {
   if (claimants.length > 1) {
     const problems = claimants.flatMap((f) => f.problems);
     throw new RunbookRefused(
-      `runbook id '${ref}' is claimed by ${claimants.length} files (${claimants.map((f) => f.path).join(', ')}); which one would run is not clear, so neither runs by id:\n${problems.map(formatProblem).join('\n')}`,
+      t('runbook.refused.claimed', { id: ref, count: claimants.length, files: claimants.map((f) => f.path).join(', '), problems: problems.map(formatProblem).join('\n') }),
       'invalid',
       problems,
     );
   }
-  if (file.problems.length > 0) refuse(file, `runbook ${ref} (${file.path})`);
+  if (file.problems.length > 0) refuse(file, t('runbook.refused.byId', { id: ref, file: file.path }));
   return localized(file, library, opts);
 }
 

@@ -1,6 +1,8 @@
 // YAML embedded in a runbook (front matter, decision blocks), parsed with positions that
 // map back into the markdown file, and zod validation whose errors point at the field.
-import { isMessageKey, t } from '../i18n/index.ts';
+import { currentLanguage, isMessageKey, t } from '../i18n/index.ts';
+import { yamlSyntaxDetail } from '../util/yaml-syntax.ts';
+import { yamlErrorMap } from '../util/yaml-zod-errors.ts';
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { ZodIssue, ZodType, ZodTypeDef } from 'zod';
@@ -32,7 +34,7 @@ export function parseYamlAt(text: string, firstLine: number, indent = 0): { sour
   const deep = yamlTooDeep(text);
   if (deep) {
     return {
-      problems: [{ pos: { line: firstLine + deep.line - 1, column: deep.column + indent }, message: `YAML nested more than ${MAX_YAML_DEPTH} levels deep: not read`, limit: true }],
+      problems: [{ pos: { line: firstLine + deep.line - 1, column: deep.column + indent }, message: t('runbook.yaml.tooDeep', { max: MAX_YAML_DEPTH }), limit: true }],
     };
   }
   const lineCounter = new LineCounter();
@@ -47,7 +49,7 @@ export function parseYamlAt(text: string, firstLine: number, indent = 0): { sour
   const problems = doc.errors.map((e) => ({
     pos: posAt(e.pos[0]),
     // prettyErrors appends " at line N, column M:" and a code frame in YAML-relative terms.
-    message: `bad YAML: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
+    message: t('runbook.yaml.bad', { detail: yamlSyntaxDetail(e).replace(/ at line \d+, column \d+:?$/, '') }),
   }));
   return problems.length ? { problems } : { source: { doc, posAt, start }, problems };
 }
@@ -98,7 +100,8 @@ export function validateYaml<T>(
   describe?: (issue: ZodIssue, value: unknown) => string | undefined,
 ): { value?: T; problems: YamlProblem[] } {
   const json: unknown = src.doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
-  const result = schema.safeParse(json ?? {});
+  // zod's own words in English (as before); in another language what each issue means, in YAML words.
+  const result = schema.safeParse(json ?? {}, currentLanguage() === 'en' ? {} : { errorMap: yamlErrorMap });
   if (result.success) return { value: result.data, problems: [] };
   const problems: YamlProblem[] = [];
   for (const issue of result.error.issues) {

@@ -46,6 +46,8 @@ const TRANSLATED = [
   'src/runbook/yaml-limits.ts',
   ...['live-roles', 'probe', 'failover-timeline'].map((m) => `src/status/${m}.ts`),
   'screens/status/StatusScreen.tsx',
+  ...['frontmatter', 'yaml-source', 'conditions', 'catalog', 'header', 'library', 'runnable'].map((m) => `src/runbook/${m}.ts`),
+  'src/util/yaml-zod-errors.ts',
 ];
 
 function sourceFiles(path: string): string[] {
