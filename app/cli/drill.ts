@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { EXIT, UserError } from './errors.ts';
 import type { GlobalOptions } from './options.ts';
 import { writePrivateFile } from '../../src/state/paths.ts';
-import { padCells, padCellsStart } from '../../src/util/cells.ts';
+import { cells, padCells, padCellsStart } from '../../src/util/cells.ts';
 
 const say = (line: string) => process.stdout.write(line + '\n');
 
@@ -98,7 +98,7 @@ export function registerDrillCommand(program: Command): void {
 async function listScenarios(): Promise<void> {
   const { DRILL_SCENARIOS, NOT_DRILLABLE } = await import('../../src/drill/scenarios.ts');
   say(t('cli.drill.list.drills'));
-  for (const s of DRILL_SCENARIOS) say(`  ${padCells(s.id, 21)} ${s.title}  [runbook: ${s.fits.join(', ')}]`);
+  for (const s of DRILL_SCENARIOS) say(`  ${padCells(s.id, 21)} ${s.title}  [${t('cli.drill.list.runbooks', { runbooks: s.fits.join(', ') })}]`);
   say(t('cli.drill.list.notOffered'));
   for (const n of NOT_DRILLABLE) say(`  ${padCells(n.scenario, 21)} ${n.reason}`);
 }
@@ -191,16 +191,23 @@ async function printHistory(): Promise<void> {
     say(t('cli.drill.noDrills'));
     return;
   }
-  say(`${padCells('drill', 30)} ${padCells('scenario', 16)} ${padCells('outcome', 10)} ${padCells('recovery', 12)} runs  wrong turns`);
+  // Columns as wide as their header in the operator's language (a Chinese header is two cells a character).
+  const head = { runs: t('cli.drill.history.runs'), wrong: t('cli.drill.history.wrongTurns') };
+  const runsW = Math.max(4, cells(head.runs));
+  const wrongW = Math.max(11, cells(head.wrong));
+  const outcomeW = Math.max(10, cells(t('cli.drill.history.outcome')), cells(t('cli.drill.outcome.recovered')), cells(t('cli.drill.outcome.abandoned')));
+  const outcomeWord = (o: string | undefined) => (o === 'recovered' ? t('cli.drill.outcome.recovered') : o === 'abandoned' ? t('cli.drill.outcome.abandoned') : (o ?? '-'));
+  say(
+    `${padCells(t('cli.drill.history.drill'), 30)} ${padCells(t('cli.drill.history.scenario'), 16)} ${padCells(t('cli.drill.history.outcome'), outcomeW)} ${padCells(t('cli.drill.history.recovery'), 12)} ${padCells(head.runs, runsW)}  ${head.wrong}`,
+  );
   for (const d of all) {
-    const outcome = d.outcome ?? '-';
     const runs = d.debrief?.runs.length ?? 0;
     const wrong = d.debrief?.wrongTurns.length ?? 0;
     say(
-      `${padCells(d.id, 30)} ${padCells(d.scenario, 16)} ${padCells(outcome, 10)} ${padCells(durationWithUnits(d.recoveryMs), 12)} ${padCellsStart(String(runs), 4)}  ${padCellsStart(String(wrong), 11)}${d.surprise ? '  surprise' : ''}${d.scripted ? '  scripted' : ''}`,
+      `${padCells(d.id, 30)} ${padCells(d.scenario, 16)} ${padCells(outcomeWord(d.outcome), outcomeW)} ${padCells(durationWithUnits(d.recoveryMs), 12)} ${padCellsStart(String(runs), runsW)}  ${padCellsStart(String(wrong), wrongW)}${d.surprise ? `  ${t('cli.drill.history.surprise')}` : ''}${d.scripted ? `  ${t('cli.drill.history.scripted')}` : ''}`,
     );
   }
-  if (active) say(`${padCells(active.id, 30)} ${padCells(active.surprise ? '?' : active.scenario, 16)} under way`);
+  if (active) say(`${padCells(active.id, 30)} ${padCells(active.surprise ? '?' : active.scenario, 16)} ${t('cli.drill.history.underWay')}`);
 }
 
 async function writeLastReport(file: string | undefined): Promise<void> {

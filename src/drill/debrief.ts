@@ -201,8 +201,13 @@ export function findWrongTurns(runs: RunInput[], summaries: RunSummaryDebrief[],
     }
     if (sum.status === 'failed' || sum.status === 'aborted') {
       const fin = [...run.records].reverse().find((r) => r.type === 'run-finished');
-      const reason = fin && fin.type === 'run-finished' && fin.reason ? `: ${fin.reason}` : '';
-      turns.push({ kind: 'failed-run', runId: sum.runId, detail: t('drill.turn.runEnded', { runbook: sum.runbookId, status: sum.status, reason }) });
+      const reason = fin && fin.type === 'run-finished' ? fin.reason : undefined;
+      const status = runStatusWord(sum.status);
+      turns.push({
+        kind: 'failed-run',
+        runId: sum.runId,
+        detail: reason ? t('drill.turn.runEndedReason', { runbook: sum.runbookId, status, reason }) : t('drill.turn.runEnded', { runbook: sum.runbookId, status }),
+      });
     }
   });
   return turns;
@@ -274,13 +279,29 @@ export function redactSurprise(d: Debrief): Debrief {
   };
 }
 
+/** How a run ended, in the operator's language (the journal's word when it is not one of these). */
+function runStatusWord(status: string): string {
+  const words: Record<string, string> = {
+    succeeded: t('run.status.succeeded'),
+    failed: t('run.status.failed'),
+    aborted: t('run.status.aborted'),
+    'handed-off': t('run.status.handedOff'),
+    unfinished: t('drill.status.unfinished'),
+  };
+  return words[status] ?? status;
+}
+
+function stepKindWord(kind: 'command' | 'decision' | 'manual' | 'skipped'): string {
+  return { command: t('drill.md.kind.command'), decision: t('drill.md.kind.decision'), manual: t('drill.md.kind.manual'), skipped: t('drill.md.kind.skipped') }[kind];
+}
+
 /** 12.3 s, 2 min 05 s; - when unknown. */
 export function durationWithUnits(msValue: number | undefined): string {
   if (msValue === undefined) return '-';
   const s = msValue / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
+  if (s < 60) return t('drill.duration.seconds', { s: s.toFixed(1) });
   const m = Math.floor(s / 60);
-  return `${m} min ${(s - m * 60).toFixed(0).padStart(2, '0')} s`;
+  return t('drill.duration.minutes', { m, s: (s - m * 60).toFixed(0).padStart(2, '0') });
 }
 
 function delta(a: number, b: number): string {
@@ -349,7 +370,9 @@ export function renderDebriefText(d: Debrief): string {
   else {
     L.push(t('drill.debrief.runs', { count: d.runs.length }));
     for (const r of d.runs) {
-      L.push(`  ${r.runId}  ${r.runbookId} [${d.hidden && r.fit !== 'other-cluster' ? t('drill.debrief.fitHidden') : fitWord(r.fit)}] ${r.status}, ${durationWithUnits(r.durationMs)}`);
+      L.push(
+        `  ${r.runId}  ${r.runbookId} [${d.hidden && r.fit !== 'other-cluster' ? t('drill.debrief.fitHidden') : fitWord(r.fit)}] ${t('drill.debrief.runStatus', { status: runStatusWord(r.status), time: durationWithUnits(r.durationMs) })}`,
+      );
       for (const s of r.steps) L.push(`    ${stepLine(s)}`);
     }
   }
@@ -430,7 +453,7 @@ export function renderDebriefMarkdown(d: Debrief): string {
   for (const r of d.runs) {
     L.push(`### ${mdCode(r.runbookId)}: ${mdText(r.runbookTitle)}`, '');
     const fit = d.hidden && r.fit !== 'other-cluster' ? t('drill.debrief.fitHidden') : fitWord(r.fit).toLowerCase();
-    L.push(t('drill.md.run', { run: mdCode(r.runId), fit, status: mdText(r.status), time: durationWithUnits(r.durationMs), started: mdText(r.startedAt) }), '');
+    L.push(t('drill.md.run', { run: mdCode(r.runId), fit, status: mdText(runStatusWord(r.status)), time: durationWithUnits(r.durationMs), started: mdText(r.startedAt) }), '');
     L.push(t('drill.md.stepTable'), '| --- | --- | --- | --- | --- | --- |');
     for (const s of r.steps) {
       const result =
@@ -445,13 +468,13 @@ export function renderDebriefMarkdown(d: Debrief): string {
                 : s.ok
                   ? t('drill.md.ok')
                   : '-';
-      L.push(`| ${mdCell(mdCode(s.stepId))} | ${s.kind} | ${mdCell(s.hosts.map(mdText).join(', ')) || '-'} | ${s.attempts} | ${durationWithUnits(s.wallMs)} | ${mdCell(result)} |`);
+      L.push(`| ${mdCell(mdCode(s.stepId))} | ${stepKindWord(s.kind)} | ${mdCell(s.hosts.map(mdText).join(', ')) || '-'} | ${s.attempts} | ${durationWithUnits(s.wallMs)} | ${mdCell(result)} |`);
     }
     L.push('');
   }
   L.push(`## ${t('drill.md.wrongTurns')}`, '');
   if (d.wrongTurns.length === 0) L.push(t('drill.md.none'));
-  for (const w of d.wrongTurns) L.push(`- ${mdText(w.detail)} (run ${mdCode(w.runId)})`);
+  for (const w of d.wrongTurns) L.push(`- ${t('drill.md.wrongTurn', { detail: mdText(w.detail), run: mdCode(w.runId) })}`);
   L.push('');
   const cmp = comparisonLines(d);
   if (cmp.length > 0) {

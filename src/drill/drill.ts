@@ -103,24 +103,27 @@ export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRec
   try {
     if (scenario.prepare === 'standby-no-failover' && pair.standby) {
       await killKeepalived(pair.standby.name);
-      drill.did.push(`keepalived killed on the standby ${pair.standby.name} (no notify): nothing fails over by itself`);
+      drill.did.push(t('practice.did.standbyKeepalivedKilled', { host: pair.standby.name }));
     }
     if (scenario.prepare === 'no-ha') {
       // The standby first: it is the one that would take over if the active side's went first.
       for (const h of [pair.standby, pair.active]) if (h) await killKeepalived(h.name);
       await pinVip(pair.active.name);
       drill.did.push(
-        `keepalived killed on ${[pair.active, pair.standby]
-          .filter(Boolean)
-          .map((h) => h!.name)
-          .join(' and ')}; the VIP stays on ${pair.active.name} by hand`,
+        t('practice.did.noHa', {
+          hosts: [pair.active, pair.standby]
+            .filter(Boolean)
+            .map((h) => h!.name)
+            .join(t('practice.and')),
+          host: pair.active.name,
+        }),
       );
     }
     if (scenario.prepare === 'lost-then-failover') {
       const lost = await labBreak('lose-master');
       drill.did.push(...lost.did);
-      if ((await masterVersion(90_000)) === undefined) throw new LabError(`no master answers at the VIP 90 s after ${lost.host} was lost: the standby did not take over`);
-      drill.did.push(`the standby ${pair.standby?.name ?? '?'} took over`);
+      if ((await masterVersion(90_000)) === undefined) throw new LabError(t('practice.noTakeover', { host: lost.host ?? '?' }));
+      drill.did.push(t('practice.did.tookOver', { host: pair.standby?.name ?? '?' }));
     }
     const broken = await labBreak(scenario.breaks);
     // A split brain hits both candidates; the standby is the one that took the VIP as well.
@@ -131,7 +134,7 @@ export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRec
     // The fault did not go in as planned: no drill to recover from. Kept in the history as abandoned.
     drill.endedAt = new Date().toISOString();
     drill.outcome = 'abandoned';
-    drill.did.push(`failed: ${(err as Error).message}`);
+    drill.did.push(t('practice.did.failed', { error: (err as Error).message }));
     finishDrill(drill);
     throw new DrillError(t('practice.notInjected', { error: (err as Error).message }));
   }
@@ -140,7 +143,7 @@ export async function startDrill(opts: StartOptions, say: Say): Promise<DrillRec
     try {
       drill.triage = await opts.triageAtFault();
     } catch (err) {
-      drill.triage = { at: new Date().toISOString(), findings: [], error: (err as Error).message.split('\n')[0] ?? 'failed' };
+      drill.triage = { at: new Date().toISOString(), findings: [], error: (err as Error).message.split('\n')[0] || t('practice.triageFailed') };
     }
     saveActive(drill);
   }
@@ -245,7 +248,7 @@ export async function scriptedRecovery(drill: DrillRecord, say: Say): Promise<Sc
   const scenario = findScenario(drill.scenario);
   if (!scenario || !drill.host) throw new DrillError(t('practice.noScripted', { id: drill.id }));
   const standby = otherCandidate(drill.host);
-  if (!standby) throw new LabError(`no other master candidate than ${drill.host}`);
+  if (!standby) throw new LabError(t('practice.noOtherCandidate', { host: drill.host }));
   // With HA the standby may take over by itself: the scripted recovery waits for that as an operator would look.
   let masterAnswers = false;
   if (scenario.needsHa) {

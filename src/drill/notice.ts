@@ -4,12 +4,13 @@ import { durationWithUnits } from './debrief.ts';
 import { findScenario } from './scenarios.ts';
 import { activeDrill } from './store.ts';
 import type { DrillRecord } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 export function formatDrillNotice(d: DrillRecord, now: number): string {
-  const what = d.surprise ? 'a surprise drill' : (findScenario(d.scenario)?.title ?? d.scenario);
-  if (!d.brokeAt) return `Drill ${d.id} (${what}) never got its fault in place: \`mfs-tui drill abandon\`, then start again.`;
+  const what = d.surprise ? t('drill.notice.surprise') : (findScenario(d.scenario)?.title ?? d.scenario);
+  if (!d.brokeAt) return t('drill.notice.neverBroken', { id: d.id, what });
   const clock = durationWithUnits(Math.max(0, now - Date.parse(d.brokeAt)));
-  return `DRILL under way: ${what}, ${clock} since the fault. Recover the cluster, then \`mfs-tui drill check\` stops the clock.`;
+  return t('drill.notice.underWay', { what, clock });
 }
 
 /** The notice for the drill under way, if any (the drill store is read once, when asked). */

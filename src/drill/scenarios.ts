@@ -70,8 +70,9 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
       return t('drill.scenario.powerCut');
     },
     breaks: 'power-cut',
-    announce:
-      "The active master's host lost power and came back: its mfsmaster is gone and stored no metadata. keepalived is in place. Bring the cluster back to one healthy master with a standby, every file intact.",
+    get announce() {
+      return t('drill.announce.powerCut');
+    },
     fits: ['power-cut'],
     needsHa: true,
     scripted: (c) => ({
@@ -87,8 +88,9 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
     },
     breaks: 'power-cut',
     prepare: 'no-ha',
-    announce:
-      "keepalived does not run on this cluster (the VIP is configured by hand). The active master's host lost power and came back: its mfsmaster is gone and stored no metadata. Recover the master without losing a change.",
+    get announce() {
+      return t('drill.announce.powerCutNoHa');
+    },
     fits: ['power-cut'],
     needsHa: false,
     scripted: (c) => ({
@@ -104,7 +106,9 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
     },
     breaks: 'lose-master',
     prepare: 'standby-no-failover',
-    announce: "The active master's host is gone (it does not boot), and keepalived on the standby did not take over. Bring up a master with the full metadata on another host.",
+    get announce() {
+      return t('drill.announce.lostMaster');
+    },
     fits: ['lost-master'],
     needsHa: false,
     scripted: (c) => ({
@@ -119,7 +123,9 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
       return t('drill.scenario.chunkserverDown');
     },
     breaks: 'chunkserver-down',
-    announce: "One chunkserver's process was killed. Its chunk copies are unreachable and the master counts chunks at risk. Bring it back and make sure no chunk is missing.",
+    get announce() {
+      return t('drill.announce.chunkserverDown');
+    },
     fits: ['restart-daemon'],
     needsHa: false,
     scripted: (c) => ({ runbook: 'restart-daemon', inputs: { host: c.host, host_address: c.hostAddress, daemon: 'chunkserver' }, decide: {} }),
@@ -130,7 +136,9 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
       return t('drill.scenario.metaloggerDown');
     },
     breaks: 'metalogger-down',
-    announce: 'The dedicated metalogger was killed: no host keeps a rolling copy of the changes beside the master candidates. Bring it back connected to the master.',
+    get announce() {
+      return t('drill.announce.metaloggerDown');
+    },
     fits: ['restart-daemon'],
     needsHa: false,
     scripted: (c) => ({ runbook: 'restart-daemon', inputs: { host: c.host, host_address: c.hostAddress, daemon: 'metalogger' }, decide: {} }),
@@ -141,8 +149,9 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
       return t('drill.scenario.splitBrain');
     },
     breaks: 'split-brain',
-    announce:
-      'VRRP adverts no longer pass between the master candidates, and both hold the VIP. Get back to one serving master with the full metadata. (The network cause stays until `mfs-tui lab break heal`: in a real incident, fix it before keepalived runs on the fenced host again.)',
+    get announce() {
+      return t('drill.announce.splitBrain');
+    },
     // rebuild-master is what fence-master offers next (the fenced host back as the standby).
     fits: ['fence-master', 'rebuild-master'],
     needsHa: true,
@@ -156,8 +165,9 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
     },
     breaks: 'stale-master-returns',
     prepare: 'lost-then-failover',
-    announce:
-      "The active master's host was lost and the standby took over. Now the lost host is back, and its mfsmaster started at boot on the metadata it had. Make sure only the current master serves.",
+    get announce() {
+      return t('drill.announce.staleMaster');
+    },
     fits: ['fence-master', 'rebuild-master'],
     needsHa: true,
     scripted: fenceTheHost,
@@ -166,7 +176,12 @@ export const DRILL_SCENARIOS: readonly DrillScenario[] = [
 
 /** Lab faults with no fitting runbook in the library: not offered as drills, and why. */
 export const NOT_DRILLABLE: readonly { scenario: BreakScenario; reason: string }[] = [
-  { scenario: 'partition', reason: 'no runbook heals a network partition (it is a network fault, undone with `lab break heal`)' },
+  {
+    scenario: 'partition',
+    get reason() {
+      return t('drill.notDrillable.partition');
+    },
+  },
 ];
 
 export function findScenario(id: string): DrillScenario | undefined {
@@ -177,8 +192,8 @@ export function findScenario(id: string): DrillScenario | undefined {
 export function whyNotDrillable(id: string): string {
   const known = DRILL_SCENARIOS.map((s) => s.id).join(', ');
   const nd = NOT_DRILLABLE.find((n) => n.scenario === id);
-  if (nd) return `'${id}' is not offered as a drill: ${nd.reason} (drills: ${known})`;
-  return `no drill '${id}' (drills: ${known})`;
+  if (nd) return t('drill.notOffered', { id, reason: nd.reason, drills: known });
+  return t('drill.noSuchDrill', { id, drills: known });
 }
 
 export type RunbookFit = 'fits' | 'neutral' | 'unfit';

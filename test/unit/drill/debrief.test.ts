@@ -361,7 +361,7 @@ describe('the home screen notice of a drill under way', () => {
 });
 
 describe('the debrief in Chinese', () => {
-  it('the frame in Chinese; run ids, runbook ids, step ids, codes and times as in English', async () => {
+  it('the frame, times and words in Chinese; run ids, runbook ids, step ids and codes as in English', async () => {
     const { setLanguage } = await import('../../../src/i18n/index.ts');
     const run = journal('r1', 'power-cut', 'lab', [...cmd('move-stale', 'm1', 10, 13), [40, { type: 'run-finished', status: 'succeeded' }]]);
     const d = buildDebrief({
@@ -379,15 +379,15 @@ describe('the debrief in Chinese', () => {
     setLanguage('zh');
     try {
       const text = renderDebriefText(d);
-      assert.match(text, /已恢复，用时 1 min 15 s（故障发生于 /);
+      assert.match(text, /已恢复，用时 1 分 15 秒（故障发生于 /);
       assert.match(text, /文件：9 个中 9 个完好/);
-      assert.match(text, /执行过的 runbook（1 次）：\n {2}r1 {2}power-cut \[对症\] succeeded/);
-      assert.match(text, /✔ move-stale，在 m1 上 {2}3\.0 s/);
+      assert.match(text, /执行过的 runbook（1 次）：\n {2}r1 {2}power-cut \[对症\] 成功，用时 30\.0 秒/);
+      assert.match(text, /✔ move-stale，在 m1 上 {2}3\.0 秒/);
       assert.match(text, /走过的弯路：无/);
       const md = renderDebriefMarkdown(d);
       assert.match(md, /^# 演练复盘：/);
       assert.match(md, /\| 步骤 \| 类型 \| 主机 \| 次数 \| 用时 \| 结果 \|/);
-      assert.match(md, /\| `move-stale` \| command \| m1 \| 1 \| 3\.0 s \| 成功 \|/);
+      assert.match(md, /\| `move-stale` \| 命令 \| m1 \| 1 \| 3\.0 秒 \| 成功 \|/);
     } finally {
       setLanguage('en');
     }
@@ -455,7 +455,7 @@ describe('drill debrief in Chinese', () => {
       const d = buildDebrief({ drill: drill(), endedAt: at(30), recovered: false, problems: verdict.problems, verified: [], filesIntact: 9, runs: [run], labCluster: 'lab', history: [] });
       assert.deepEqual(
         d.wrongTurns.map((w) => w.detail),
-        ['power-cut 的步骤 move-stale 在 m1 上失败（command）：exit 1, expected 0 — mv: cannot stat', 'power-cut 的运行以 failed 结束'],
+        ['power-cut 的步骤 move-stale 在 m1 上失败（command）：exit 1, expected 0 — mv: cannot stat', 'power-cut 的运行结束：失败'],
       );
       const text = renderDebriefText(d);
       assert.match(text, /演练 drill-20261125-100000-ab12：/);
