@@ -133,6 +133,17 @@ export interface Alert {
  * Hosts whose last probe saw the VIP on them, while that probe is fresh: a host gone stale
  * (lost in a failover) no longer counts as holding it, or its old answer would read as a split brain.
  */
+/**
+ * The hosts whose answer decides who holds the VIP: the master candidates, any host whose
+ * last answer held it, and a host without a role that answers (a spare being rebuilt into a
+ * master takes the VIP before the inventory names it a candidate; one that is down does not
+ * hold every check up for its connect timeout). The gate's fresh snapshot waits for these,
+ * never for every chunkserver.
+ */
+export function mayHoldVip(h: Pick<HostStatus, 'roles' | 'probe' | 'reachable'>): boolean {
+  return h.roles.includes('master-candidate') || !!h.probe?.holdsVip || (h.roles.length === 0 && h.reachable);
+}
+
 export function vipHolders(s: Pick<ClusterStatus, 'hosts'>): HostStatus[] {
   return s.hosts.filter((h) => h.probe?.holdsVip && !h.stale);
 }

@@ -8,7 +8,7 @@ import { errorMessage } from '../util/error-message.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { deriveAlerts, type AlertOptions } from './alerts.ts';
 import { nextFailoverWatch, type FailoverWatch } from './failover-timeline.ts';
-import { historyPointOf, type CandidateMaster, type ClusterStatus, type HistoryPoint, type HostFailure, type HostStatus, type LoginProblem, type MfsStatus } from './model.ts';
+import { historyPointOf, mayHoldVip, type CandidateMaster, type ClusterStatus, type HistoryPoint, type HostFailure, type HostStatus, type LoginProblem, type MfsStatus } from './model.ts';
 import { ResidentMfscli, ResidentUnavailable } from './mfscli-resident.ts';
 import { HostProbeFailed, type ExtraSection, probeCluster, probeClusterResident, probeHost, type ClusterProbe, type ClusterProbeOptions, type HostProbeResult } from './probe.ts';
 import { isStale, staleLimitMs } from './staleness.ts';
@@ -190,16 +190,22 @@ export class StatusPoller {
     this.flush();
     if (this.isFresh(this.state, maxAgeMs) || this.stopping.signal.aborted) return this.state;
     this.startSweep();
-    // Only what preconditions read: a chunkserver still connecting must not hold a step up.
-    const candidates = [...this.inFlight].filter(([name]) => this.hosts.get(name)?.roles.includes('master-candidate')).map(([, p]) => p);
-    await Promise.allSettled([...candidates, ...(this.mfsInFlight ? [this.mfsInFlight] : [])]);
+    // Only what preconditions read (the hosts that may hold the VIP, and mfscli): a chunkserver
+    // still connecting must not hold a step up.
+    const mayHold = [...this.inFlight]
+      .filter(([name]) => {
+        const h = this.hosts.get(name);
+        return h !== undefined && mayHoldVip(h);
+      })
+      .map(([, p]) => p);
+    await Promise.allSettled([...mayHold, ...(this.mfsInFlight ? [this.mfsInFlight] : [])]);
     this.flush();
     return this.state;
   }
 
   private isFresh(s: ClusterStatus, maxAgeMs: number): boolean {
     const fresh = (age: number | undefined) => age !== undefined && age <= maxAgeMs;
-    return s.hosts.every((h) => !h.roles.includes('master-candidate') || fresh(h.ageMs)) && fresh(s.mfs.ageMs);
+    return s.hosts.every((h) => !mayHoldVip(h) || fresh(h.ageMs)) && fresh(s.mfs.ageMs);
   }
 
   /**

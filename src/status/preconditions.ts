@@ -38,10 +38,14 @@ export function isStatusPrecondition(name: string): name is StatusPrecondition {
 
 export function checkPrecondition(s: ClusterStatus, name: StatusPrecondition): PreconditionResult {
   const r = (met: boolean, detail: string): PreconditionResult => ({ name, met, detail });
-  const candidates = s.hosts.filter((h) => h.roles.includes('master-candidate'));
   // The last attempt failing makes a candidate unknown at once: its kept probe may be up to
-  // the stale limit old, and a VIP it no longer (or newly) holds must not pass for fresh.
-  const staleCandidates = candidates.filter((h) => h.stale || !h.probe || !h.reachable).map((h) => h.name);
+  // the stale limit old, and a VIP it no longer (or newly) holds must not pass for fresh. So
+  // does a host of another role whose last answer held the VIP. A spare without a role that
+  // cannot be reached does not block (it is waited for when it answers: poller.freshState).
+  const staleCandidates = s.hosts
+    .filter((h) => h.roles.includes('master-candidate') || h.probe?.holdsVip)
+    .filter((h) => h.stale || !h.probe || !h.reachable)
+    .map((h) => h.name);
   const mfsUnknown = !s.mfs.viaVip || s.mfs.stale;
   switch (name) {
     case 'no-split-brain': {

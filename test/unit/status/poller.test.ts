@@ -6,6 +6,7 @@ import { HostProbeFailed } from '../../../src/status/probe.ts';
 import { HostError } from '../../../src/exec/types.ts';
 import { metaloggerLags, vipHolders } from '../../../src/status/model.ts';
 import { hostState } from '../../../src/status/text.ts';
+import { checkPrecondition } from '../../../src/status/preconditions.ts';
 import { fakeCluster, fixture, healthyHosts, inventoryOf, simRows, type FakeHost } from '../../support/fake-cluster.ts';
 
 const codes = (p: StatusPoller) =>
@@ -199,6 +200,40 @@ describe('StatusPoller + alerts', () => {
     assert.deepEqual([m1!.reachable, m2!.reachable], [true, true]);
     // c1's connection attempt has not ended: no verdict on it yet, and the check did not wait for one.
     assert.deepEqual([c1!.reachable, c1!.error], [false, undefined]);
+    poller.stop();
+  });
+
+  it('freshState waits for a host without a role that answers: a spare given the VIP (rebuild-master) is seen holding it', async () => {
+    const hosts: FakeHost[] = [...healthyHosts(), { name: 'spare', address: '10.251.9.15', roles: [], daemons: ['mfsmaster'] }];
+    const { poller, cluster } = setup(hosts, undefined, undefined, { staleAfterMs: 60_000 });
+    await poller.sweep();
+    assert.deepEqual(
+      vipHolders(poller.getState()).map((h) => h.name),
+      ['m1'],
+    );
+    // The VIP moves to spare; spare's next answer is slower than every other host's.
+    cluster.hosts.get('m1')!.vip = false;
+    Object.assign(cluster.hosts.get('spare')!, { vip: true, delay: 300 });
+    const s = await poller.freshState(0);
+    assert.deepEqual(
+      vipHolders(s).map((h) => h.name),
+      ['spare'],
+      'the old answer of spare (no VIP) is not what the check judged',
+    );
+    assert.equal(checkPrecondition(s, 'vip-held').met, true);
+    poller.stop();
+  });
+
+  it('a spare without a role that cannot be reached does not hold the check up', async () => {
+    const hosts: FakeHost[] = [...healthyHosts(), { name: 'spare', address: '10.251.9.15', roles: [], delay: 'hang' }];
+    const cluster = fakeCluster(hosts, { viaVip: fixture('healthy-goal3.txt'), candidates: simRows([{ ip: '10.251.9.1', version: 1510 }]) }, { connectTimeoutMs: 60_000 });
+    const poller = new StatusPoller({ inventory: inventoryOf(hosts), executorFor: (h) => cluster.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000 });
+    const s = await poller.freshState();
+    assert.deepEqual(
+      vipHolders(s).map((h) => h.name),
+      ['m1'],
+    );
+    assert.equal(checkPrecondition(s, 'vip-held').met, true);
     poller.stop();
   });
 

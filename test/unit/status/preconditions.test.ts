@@ -61,3 +61,15 @@ it('a candidate whose last probe failed is unknown at once, before it turns stal
   );
   assert.match(r[0]!.detail, /^not known: no fresh status from m2/);
 });
+
+it('a chunkserver whose last answer held the VIP and that now fails its probe makes the VIP unknown, not absent', async () => {
+  const hosts = healthyHosts();
+  hosts[2] = { ...hosts[2]!, vip: true };
+  const s = await state(hosts, fixture('healthy-goal3.txt'), one);
+  assert.equal(checkPreconditions(s, ['no-split-brain'])[0]!.met, false, 'm1 and c1 both hold it');
+  // c1's next probe fails: its last answer (holding the VIP) is all we know of it.
+  const failed = { ...s, hosts: s.hosts.map((h) => (h.name === 'c1' ? { ...h, reachable: false } : h)) };
+  const [r] = checkPreconditions(failed, ['no-split-brain']);
+  assert.equal(r!.met, false);
+  assert.match(r!.detail, /c1/);
+});
