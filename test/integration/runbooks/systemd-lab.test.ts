@@ -432,7 +432,8 @@ describe('systemd practice hosts run as ops: the runbooks in their systemd forms
     assert.equal(active, 'spare');
     writeFiles('c');
     const v0 = masterVersion()!;
-    for (const h of [active, standby]) killKeepalived(h);
+    // The standby's first: with the holder's gone first, the standby's could take the VIP before its own crash.
+    for (const h of [standby, active]) killKeepalived(h);
     // keepalived took nothing with it (SIGKILL: no notify): the VIP stays, like one set by hand.
     assert.ok(holdsVip(active));
     const broken = await labBreak('lose-master');
