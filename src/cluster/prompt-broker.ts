@@ -1,6 +1,7 @@
 // Questions the SSH layer asks while a screen is up (unknown host key, passphrase, sudo
 // password), queued one at a time as a small store the screen renders and answers.
 // Answers are handed to the SSH layer and dropped here: nothing is kept.
+import { t } from '../i18n/index.ts';
 import type { SshPrompts } from '../ssh/pool.ts';
 import type { UnknownHostKeyInfo } from '../ssh/connect.ts';
 
@@ -41,15 +42,15 @@ export class PromptBroker {
       passphrase: (info) =>
         this.enqueue<string | undefined>((answer) => ({
           kind: 'secret',
-          title: `Passphrase for ${info.keyFile}`,
-          detail: `to log in to ${info.host}; kept in memory for this session only`,
+          title: t('ssh.prompt.passphraseTitle', { keyFile: info.keyFile }),
+          detail: t('ssh.prompt.passphraseDetail', { host: info.host }),
           answer,
         })),
       sudoPassword: (info) =>
         this.enqueue<string | undefined>((answer) => ({
           kind: 'secret',
-          title: `sudo password for ${info.user} on ${info.host}`,
-          detail: 'asked once per session, never written anywhere',
+          title: t('ssh.prompt.sudoTitle', { user: info.user, host: info.host }),
+          detail: t('ssh.prompt.sudoDetail'),
           answer,
         })),
     };

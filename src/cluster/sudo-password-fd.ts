@@ -4,6 +4,7 @@
 // step starts locally can read it; the password lives in this process's memory only and
 // goes where every sudo password goes (sudo's own marker prompt, see src/ssh). Never an
 // environment variable holding the password itself: /proc/PID/environ and every child see it.
+import { t } from '../i18n/index.ts';
 import fs from 'node:fs';
 import tty from 'node:tty';
 
@@ -13,23 +14,25 @@ const MAX_BYTES = 4096;
 
 let taken: string | undefined;
 
+type NotPassed = 'sudoFd.notOpen' | 'sudoFd.notPassed' | 'sudoFd.notFileOrPipe';
+
 /** Why the variable cannot give a password, or undefined when it gave one (or is not set). */
 export function takeSudoPasswordFromFd(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const value = env[SUDO_PASSWORD_FD_ENV];
   if (value === undefined || value === '') return undefined;
   delete env[SUDO_PASSWORD_FD_ENV];
   const where = `${SUDO_PASSWORD_FD_ENV}=${JSON.stringify(value).slice(1, -1)}`;
-  if (!/^\d{1,4}$/.test(value) || Number(value) < 3) return `${where}: give a file descriptor number of 3 or more that the password can be read from (e.g. 3<FILE)`;
+  if (!/^\d{1,4}$/.test(value) || Number(value) < 3) return t('sudoFd.notNumber', { where });
   const fd = Number(value);
   const notPassed = notPassedIn(fd);
-  if (notPassed) return `${where}: descriptor ${fd} ${notPassed}`;
-  if (tty.isatty(fd)) return `${where}: descriptor ${fd} is a terminal; give a pipe or a file (run without it to be asked)`;
+  if (notPassed) return t(notPassed, { where, fd });
+  if (tty.isatty(fd)) return t('sudoFd.terminal', { where, fd });
   let bytes: Buffer;
   try {
     bytes = readAll(fd);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return `${where}: descriptor ${fd} cannot be read${code === 'EBADF' ? ' (it is not open)' : code ? ` (${code})` : ''}`;
+    return code === 'EBADF' ? t('sudoFd.unreadableClosed', { where, fd }) : code ? t('sudoFd.unreadableCode', { where, fd, code }) : t('sudoFd.unreadable', { where, fd });
   } finally {
     try {
       fs.closeSync(fd);
@@ -37,10 +40,10 @@ export function takeSudoPasswordFromFd(env: NodeJS.ProcessEnv = process.env): st
       // not open: said above
     }
   }
-  if (bytes.length > MAX_BYTES) return `${where}: descriptor ${fd} gave more than ${MAX_BYTES} bytes; it should hold the password alone`;
+  if (bytes.length > MAX_BYTES) return t('sudoFd.tooLong', { where, fd, max: MAX_BYTES });
   const password = bytes.toString('utf8').replace(/\r?\n$/, '');
-  if (password === '') return `${where}: descriptor ${fd} gave an empty password`;
-  if (/[\r\n\0]/.test(password)) return `${where}: descriptor ${fd} gave more than one line; it should hold the password alone`;
+  if (password === '') return t('sudoFd.empty', { where, fd });
+  if (/[\r\n\0]/.test(password)) return t('sudoFd.lines', { where, fd });
   taken = password;
   return undefined;
 }
@@ -52,20 +55,20 @@ export function takeSudoPasswordFromFd(env: NodeJS.ProcessEnv = process.env): st
  * descriptor is a file, a device, or a pipe whose other end is elsewhere. Without /proc
  * (not Linux): a file or a pipe.
  */
-function notPassedIn(fd: number): string | undefined {
+function notPassedIn(fd: number): NotPassed | undefined {
   let st: fs.Stats;
   try {
     st = fs.fstatSync(fd);
   } catch {
-    return 'is not open';
+    return 'sudoFd.notOpen';
   }
   let target: string;
   try {
     target = fs.readlinkSync(`/proc/self/fd/${fd}`);
   } catch {
-    return st.isFile() || st.isFIFO() ? undefined : 'is not a file or a pipe';
+    return st.isFile() || st.isFIFO() ? undefined : 'sudoFd.notFileOrPipe';
   }
-  if (target.startsWith('anon_inode:')) return 'is not open (not passed to mfs-tui)';
+  if (target.startsWith('anon_inode:')) return 'sudoFd.notPassed';
   if (/^(pipe|socket):/.test(target)) {
     const twin = fs.readdirSync('/proc/self/fd').some((other) => {
       if (other === String(fd)) return false;
@@ -75,7 +78,7 @@ function notPassedIn(fd: number): string | undefined {
         return false;
       }
     });
-    if (twin) return 'is not open (not passed to mfs-tui)';
+    if (twin) return 'sudoFd.notPassed';
   }
   return undefined;
 }

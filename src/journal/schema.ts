@@ -2,6 +2,8 @@
 // replayed into the engine and its values reach remote commands on resume (a job's id,
 // folder and process group): a line edited into another shape is damage, reported at its
 // line like any other, never trusted. Extra fields are allowed (an older or newer mfs-tui).
+import { currentLanguage, isMessageKey, t } from '../i18n/index.ts';
+import { yamlErrorMap } from '../util/yaml-zod-errors.ts';
 import { z } from 'zod';
 import { JOB_ID } from '../exec/types.ts';
 import type { JournalRecordType } from './types.ts';
@@ -16,12 +18,12 @@ const phase = z.enum(['command', 'check']);
  * or every process), the folder as an absolute path.
  */
 export const remoteJob = z.object({
-  id: str.regex(JOB_ID, 'a job id is letters, digits, _ - and dots'),
-  pgid: int.min(2, 'a process group id above 1'),
-  startTime: str.regex(/^\d+$/, 'a start time in clock ticks'),
-  bootId: str.regex(/^[A-Za-z0-9-]+$/, 'a boot id'),
+  id: str.regex(JOB_ID, 'journal.shape.jobId'),
+  pgid: int.min(2, 'journal.shape.pgid'),
+  startTime: str.regex(/^\d+$/, 'journal.shape.startTime'),
+  bootId: str.regex(/^[A-Za-z0-9-]+$/, 'journal.shape.bootId'),
   recorder: int.min(0),
-  dir: str.regex(/^\/[^\0\n\r]*$/, 'an absolute path'),
+  dir: str.regex(/^\/[^\0\n\r]*$/, 'journal.shape.absolute'),
 });
 
 const precondition = z.object({ name: str, met: z.boolean(), detail: str });
@@ -95,10 +97,13 @@ const shapes: Record<JournalRecordType, z.ZodTypeAny> = {
 /** Why a record of a known type does not have that type's shape (`job.pgid: …`), or undefined. */
 export function recordShapeProblem(type: JournalRecordType, value: unknown): string | undefined {
   const shape = Object.hasOwn(shapes, type) ? shapes[type] : undefined;
-  if (!shape) return `unknown record type ${JSON.stringify(type)}`;
-  const r = shape.safeParse(value);
+  if (!shape) return t('journal.unknownType', { type: JSON.stringify(type) });
+  // zod's own words in English (as before); in another language what each issue means.
+  const r = shape.safeParse(value, currentLanguage() === 'en' ? {} : { errorMap: yamlErrorMap });
   if (r.success) return undefined;
   const issue = r.error.issues[0]!;
   const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  return `bad ${type} record: ${where}${issue.message}`;
+  // A schema's own message is a catalogue key (fixed when the module loads, before the language is chosen).
+  const message = isMessageKey(issue.message) ? (t as (key: string) => string)(issue.message) : issue.message;
+  return t('journal.badRecord', { type, where, message });
 }

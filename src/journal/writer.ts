@@ -1,6 +1,7 @@
 // The run journal on disk: append-only JSONL, one record per line, each written with one
 // write() and fsynced before append() returns, so a record the engine acted on survives
 // a crash. The file is private (0600): it holds commands, output and operator names.
+import { t } from '../i18n/index.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,7 +36,7 @@ export function newRunId(runbookId: string, now: Date = new Date()): string {
 
 /** Where a run's journal lives. */
 export function journalPath(runId: string, dir: string = runsDir()): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(runId)) throw new JournalError(`bad run id '${runId}'`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(runId)) throw new JournalError(t('journal.badRunId', { runId }));
   return path.join(dir, `${runId}.jsonl`);
 }
 
@@ -74,10 +75,10 @@ export class JournalWriter {
       read = readJournal(file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new JournalError(code === 'ENOENT' ? `no run '${runId}' (no file ${file})` : `cannot read ${file}: ${(err as Error).message}`);
+      throw new JournalError(code === 'ENOENT' ? t('journal.noRunFile', { runId, file }) : t('journal.cannotRead', { file, error: (err as Error).message }));
     }
-    if (read.problems.length > 0) throw new JournalError(`cannot resume: the journal is damaged (nothing was repaired; \`mfs-tui report\` writes what is readable):\n${read.problems.join('\n')}`);
-    if (read.records.length === 0) throw new JournalError(`${file}: the journal is empty`);
+    if (read.problems.length > 0) throw new JournalError(t('journal.damaged', { problems: read.problems.join('\n') }));
+    if (read.records.length === 0) throw new JournalError(t('journal.empty', { file }));
     const fd = fs.openSync(file, 'r+');
     fs.fchmodSync(fd, 0o600);
     const size = fs.fstatSync(fd).size;
@@ -96,7 +97,7 @@ export class JournalWriter {
 
   /** Stamps seq and ts, writes the record as one line and fsyncs it. */
   append(rec: NewRecord, now: Date = new Date()): JournalRecord {
-    if (this.fd === undefined) throw new JournalError(`journal ${this.file} is closed`);
+    if (this.fd === undefined) throw new JournalError(t('journal.closed', { file: this.file }));
     const full = { seq: this.seq + 1, ts: now.toISOString(), ...rec } as JournalRecord;
     const line = Buffer.from(`${JSON.stringify(full)}\n`);
     let written = 0;

@@ -2,6 +2,7 @@
 // prints the process group of the shell that runs the script to stderr (one marker line,
 // stripped before output reaches anyone), then execs the script. Cancelling sends
 // `kill -TERM -- -PGID` over a second channel. Pure string building and parsing.
+import { t } from '../i18n/index.ts';
 import { randomBytes } from 'node:crypto';
 import { JOB_ID } from '../exec/types.ts';
 
@@ -25,6 +26,7 @@ export function sudoPrefix(mode: SudoMode, prompt?: string): string {
     case 'nopasswd':
       return 'sudo -n -- ';
     case 'password':
+      // english: a caller's mistake (the marker is always newSudoPrompt's), never an operator's
       if (!prompt || !/^[A-Za-z0-9_:]+$/.test(prompt)) throw new Error('sudo password mode needs a plain marker prompt');
       return `sudo -S -p ${shQuote(prompt)} -- `;
   }
@@ -105,7 +107,7 @@ export function wrapScript(script: string, sudo: SudoMode, token = `__mfs_tui_pg
 /** The command that signals the script's whole process group. */
 export function killCommand(pgid: number, signal: 'TERM' | 'KILL', sudo: SudoMode, sudoPrompt?: string): string {
   // -0 is our own group and -1 every process we may signal: never a job's.
-  if (!Number.isSafeInteger(pgid) || pgid < 2) throw new Error(`refusing to signal process group ${String(pgid)}`);
+  if (!Number.isSafeInteger(pgid) || pgid < 2) throw new Error(t('ssh.job.badGroup', { pgid: String(pgid) }));
   // `kill -SIG -PGID`: the form dash, bash and busybox all accept (dash rejects `--` and `-s`).
   return `exec ${sudoPrefix(sudo, sudoPrompt)}/bin/sh -c ${shQuote(`kill -${signal} -${pgid} 2>/dev/null; exit 0`)}`;
 }
@@ -187,7 +189,7 @@ export type JobIdentity = RemoteJob;
  * anything else (a journal edited by hand) is refused before it reaches a shell.
  */
 function checkedJobId(id: string): string {
-  if (!JOB_ID.test(id)) throw new Error(`refusing job id '${id.replace(/[^\x20-\x7e]/g, '?')}': not a job id`);
+  if (!JOB_ID.test(id)) throw new Error(t('ssh.job.badId', { id: id.replace(/[^\x20-\x7e]/g, '?') }));
   return id;
 }
 
@@ -205,6 +207,7 @@ const PICK_DIR =
 
 /** Runs in the job's own session: notes its group and start time, then becomes the script. */
 const RUNNER =
+  // english: shell code, not prose
   `if [ -r /proc/$$/stat ]; then read -r _ _ _ _ pg _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ st _ < /proc/$$/stat; else pg=$$; st=0; fi; ` +
   // The script gets the login's umask back (the job's own files were made private before).
   `printf '%s %s\\n' "$pg" "$st" > "$0.pid"; umask "$1"; exec /bin/sh "$0.sh" > "$0.out" 2> "$0.err" < /dev/null`;
@@ -219,8 +222,9 @@ function followScript(f: string, recorder: string, outFrom: string, errFrom: str
     `tail -c +$((${outFrom}+1)) -s 0.05 --pid=${recorder} -f "${f}.out" & __t1=$!; ` +
     `tail -c +$((${errFrom}+1)) -s 0.05 --pid=${recorder} -f "${f}.err" >&2 & __t2=$!; wait $__t1 $__t2; ` +
     `else tail -c +$((${outFrom}+1)) "${f}.out"; tail -c +$((${errFrom}+1)) "${f}.err" >&2; fi; ` +
+    // english: shell code, not prose
     `if [ -r "${f}.rc" ]; then read -r __rc < "${f}.rc"; exit "$__rc"; fi; ` +
-    `echo "mfs-tui: the job ended without an exit code (its recorder was killed)" >&2; exit 255`
+    `printf '%s\\n' ${shQuote(t('ssh.job.noExitCode'))} >&2; exit 255`
   );
 }
 
@@ -235,12 +239,14 @@ export function wrapJob(script: string, sudo: SudoMode, id: string, token = `__m
   const f = `$__mfs_d/${checkedJobId(id)}`;
   const wrapper =
     `__mfs_um=$(umask); umask 077; ${PICK_DIR}; ` +
+    // english: shell code, not prose
     `if [ -z "$__mfs_d" ] || ! command -v setsid >/dev/null 2>&1 || ! printf '%s' ${shQuote(script)} > "${f}.sh" || ! : > "${f}.out" || ! : > "${f}.err"; then umask "$__mfs_um"; ${plain}; exit $?; fi; ` +
     `rm -f "${f}.rc" "${f}.pid"; ` +
     // Jobs of a week ago are nobody's business any more (in the background: no wait for it).
     `(find "$__mfs_d" -maxdepth 1 -type f -mtime +7 -delete 2>/dev/null &) ; ` +
     // The recorder has its own session too: a hang-up of the channel's (or sudo's pty's) group must not reach it.
     `MFS_TUI_JOB=${id} setsid -w /bin/sh -c ${shQuote(RECORDER)} "${f}" "$__mfs_um" < /dev/null > /dev/null 2>&1 & __mfs_rec=$!; ` +
+    // english: shell code, not prose
     `__n=0; while [ ! -s "${f}.pid" ] && [ $__n -lt 1000 ]; do sleep 0.005; __n=$((__n+1)); done; ` +
     `read -r __pg __st 2>/dev/null < "${f}.pid" || { __pg=0; __st=0; }; ` +
     `read -r __boot 2>/dev/null < /proc/sys/kernel/random/boot_id || __boot=none; ` +

@@ -47,6 +47,10 @@ const TRANSLATED = [
   'screens/status/StatusScreen.tsx',
   ...['frontmatter', 'yaml-source', 'conditions', 'catalog', 'header', 'library', 'runnable'].map((m) => `src/runbook/${m}.ts`),
   'src/util/yaml-zod-errors.ts',
+  ...['non-interactive-prompts', 'prompt-broker', 'sudo-password-fd'].map((m) => `src/cluster/${m}.ts`),
+  'src/ssh/remote-command.ts',
+  'src/journal/writer.ts',
+  'src/journal/schema.ts',
 ];
 
 function sourceFiles(path: string): string[] {
