@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { labBreak } from '../../src/lab/index.ts';
+import { netnsPids } from '../../src/lab/net.ts';
 import { haLogs, hostState, masterVersion, mfscli, onHost, pidsOf, tryOnHost, vipHolderNames } from './lab-runbook.ts';
 import { waitUntil as waitUntilSync } from './netns-cluster.ts';
 
@@ -247,6 +248,111 @@ export async function healInsideTheWindow(rows: FaultRow[]): Promise<void> {
     if (inside) return;
   }
   assert.fail(`no heal came while both held the VIP in 3 tries:\n${tries.join('\n')}`);
+}
+
+/** Whether an mfsmaster listens on `host` (its client port 9421 in LISTEN state in the host's network namespace, read through its PID 1: a file read, the host may be frozen). */
+export const masterListens = (host: string) => {
+  try {
+    return /^\s*\d+: [0-9A-F]+:24CD [0-9A-F]+:0000 0A /m.test(readFileSync(`/proc/${hostState(host).initPid}/net/tcp`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+/** Sends `signal` to every process in `host`'s network namespace, again until a pass finds none new (a stopped process forks no more). */
+export async function signalHost(host: string, signal: 'SIGSTOP' | 'SIGCONT'): Promise<number> {
+  const seen = new Set<number>();
+  for (let pass = 0; pass < 10; pass++) {
+    const fresh = (await netnsPids(hostState(host).netns)).filter((p) => !seen.has(p));
+    if (!fresh.length) break;
+    for (const p of fresh) {
+      seen.add(p);
+      try {
+        process.kill(p, signal);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return seen.size;
+}
+
+const roleLog = (host: string) => {
+  try {
+    return readFileSync(`/proc/${hostState(host).initPid}/root/var/log/mfs-ha.log`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/**
+ * The active master's host frozen (every process stopped: a host starved of CPU, or a VM
+ * paused) for longer than keepalived's 1.5 s, then thawed. Its kernel still holds the VIP and
+ * answers on its master's port, and the master serves again, on its metadata, the moment it
+ * runs. The standby takes the VIP; it must not start a master while that one exists: the
+ * candidates' listening masters are read every 20 ms throughout, and two at once fail. The
+ * host stays frozen until the standby has held the VIP for 5 s and logs its wait (or, without
+ * the wait, its master listens). After the thaw, within 60 s and for 3 s on end: one VIP
+ * holder with the only mfsmaster, answering at the VIP; the writer goes on; the other
+ * candidate is a protected standby.
+ */
+export async function freezeActiveMaster(rows: FaultRow[]): Promise<void> {
+  const old = (await vipHolderNames())[0]!;
+  const standby = other(old);
+  const a0 = acked();
+  const logLength = roleLog(standby).length;
+  const both: string[] = [];
+  let sampling = true;
+  const t0 = performance.now();
+  const sampler = (async () => {
+    while (sampling) {
+      if (masterListens('m1') && masterListens('m2')) both.push(((performance.now() - t0) / 1000).toFixed(2));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  let thawed = false;
+  try {
+    await signalHost(old, 'SIGSTOP');
+    let since = 0;
+    const waited = await waitUntil(90_000, () => {
+      const held = holdsVip(standby);
+      if (!held) since = 0;
+      else if (!since) since = performance.now();
+      return (held && performance.now() - since >= 5000 && /a master still answers on/.test(roleLog(standby).slice(logLength))) || masterListens(standby);
+    });
+    const frozeFor = (performance.now() - t0) / 1000;
+    await signalHost(old, 'SIGCONT');
+    thawed = true;
+    assert.ok(
+      waited !== undefined,
+      `${standby} neither waited for ${old}'s master nor started one in 90 s; VIP on ${holdsVip(standby) ? standby : 'not ' + standby}:\n${roleLog(standby).slice(logLength)}`,
+    );
+    // One holder with the only mfsmaster, answering at the VIP, unchanged for 3 s.
+    let state = '';
+    let changed = 0;
+    const settled = await waitUntil(
+      63_000,
+      () => state.startsWith('ok ') && performance.now() - changed >= 3000,
+      async () => {
+        const h = await vipHolderNames();
+        const running = (await Promise.all(['m1', 'm2'].map(async (m) => ((await pidsOf(m, 'mfsmaster')).length > 0 ? m : '')))).filter(Boolean);
+        const now =
+          h.length === 1 && running.length === 1 && running[0] === h[0] && (masterVersion() ?? 0) > 0 ? `ok ${h[0]}` : `VIP on ${h.join('+') || 'nobody'}, mfsmaster on ${running.join('+') || 'none'}`;
+        if (now !== state) [state, changed] = [now, performance.now()];
+      },
+    );
+    sampling = false;
+    await sampler;
+    assert.deepEqual(both, [], `a master listened on m1 and m2 at once (s after the freeze: ${both.slice(0, 5).join(', ')}${both.length > 5 ? ', ...' : ''}):\n${haLogs()}`);
+    assert.ok(settled !== undefined, `not settled within 60 s of the thaw (last: ${state}):\n${haLogs()}`);
+    const holder = state.slice(3);
+    await writesGoOn(10);
+    await rejoinsAsStandby(other(holder));
+    rows.push({ fault: `${old} frozen ${frozeFor.toFixed(1)} s (the standby held the VIP), then thawed; the master settled on ${holder}`, answered: (changed - t0) / 1000, ackedDuring: acked() - a0 });
+  } finally {
+    sampling = false;
+    if (!thawed) await signalHost(old, 'SIGCONT');
+  }
 }
 
 /** nopreempt: the returning node never takes the VIP back (5 s later it is still where it went), and the writer goes on. */

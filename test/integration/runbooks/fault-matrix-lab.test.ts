@@ -9,14 +9,15 @@
 //   3. a silent partition of the active master (link up, its bridge port forwards
 //      nothing), then healed;
 //   4. the same partition healed while both candidates hold the VIP (the standby took
-//      over, the cut-off master has not given up yet).
+//      over, the cut-off master has not given up yet);
+//   5. the active master's host frozen past the takeover, then thawed: never two masters.
 // Reported per fault: seconds until a new master answers behind the VIP and files
 // acknowledged meanwhile. Before the faults: the MASTER's master check blocked for 10 s (a
 // starved host) changes nothing. After the faults every acknowledged file must read back
 // with its checksum through the old mount and a fresh one: files lost must be 0.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertNothingLost, healInsideTheWindow, killActiveMaster, partitionActiveMaster, startWriter, stopWriter, unplugActiveMaster, waitUntil, type FaultRow } from '../../support/fault-matrix.ts';
+import { assertNothingLost, freezeActiveMaster, healInsideTheWindow, killActiveMaster, partitionActiveMaster, startWriter, stopWriter, unplugActiveMaster, waitUntil, type FaultRow } from '../../support/fault-matrix.ts';
 import { CANDIDATES } from '../../support/ha-cluster.ts';
 import { haLogs, labSkip, onHost, runRunbook, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
 
@@ -107,6 +108,14 @@ describe('keepalived-ha fault matrix with a writer, through mfs-tui on the pract
   // by a later transition is skipped, so one master is left, at the VIP, within 30 s.
   it('4. a silent partition healed while both candidates hold the VIP', async () => {
     await healInsideTheWindow(rows);
+  });
+
+  // The active master's host frozen (every process stopped) past keepalived's takeover, then
+  // thawed: its kernel answers for its master, which serves again the moment it runs. The
+  // standby takes the VIP but starts no master while that one exists (before the role script
+  // waited for it, both listened at once), and one master serves after the thaw.
+  it('5. the active master frozen past the takeover: never two masters', async () => {
+    await freezeActiveMaster(rows);
   });
 
   it('not one acknowledged file lost (old mount and a fresh mount)', () => {

@@ -260,6 +260,60 @@ describe('keepalived-ha', () => {
     }
   });
 
+  // The role script's guard against a second master, run with sh against listeners on
+  // loopback addresses standing in for the other candidates' client ports (9421): a promotion
+  // starts no master while another candidate's answers, and gives up when the VIP leaves.
+  it('its role script finds a master answering on another candidate, waits until it is gone, and gives up when the VIP leaves', async () => {
+    const role = heredoc(rendered('role-script'), '/etc/keepalived/mfs-role.sh.new')!;
+    assert.match(role, /\nSELF="10\.77\.0\.11"\nCANDIDATES="10\.77\.0\.11 10\.77\.0\.12"\n/);
+    const from = role.indexOf('vip_here() {');
+    const to = role.indexOf('# abandon WHY', from);
+    assert.ok(from > 0 && to > from, 'the guard part of the role script');
+    // The promotion asks before it starts the master, and checks the VIP again after.
+    assert.match(role, /wait_alone "\$other" \|\| abandon [^\n]*\n {2}# -a picks the newest metadata/);
+    assert.match(role, /if \[ -n "\$ok" \] && ! vip_here; then\n\s+stop_master;/);
+    const dir = mkdtempSync(join(tmpdir(), 'ka-alone-'));
+    writeFileSync(
+      join(dir, 'ip'),
+      '#!/bin/sh\necho "2: eth0    inet 127.0.0.51/8 scope host eth0"\n[ -e "$(dirname "$0")/vip" ] && echo "2: eth0    inet 10.77.0.100/24 scope global secondary eth0"\nexit 0\n',
+      { mode: 0o755 },
+    );
+    writeFileSync(join(dir, 'vip'), '');
+    const head = `PATH="${dir}:$PATH"; IFACE=eth0; VIP=10.77.0.100; SELF=127.0.0.51; CANDIDATES="127.0.0.51 127.0.0.52 127.0.0.53"; state=MASTER\nlog() { echo "log: $*"; }\n`;
+    const run = (tail: string) => new Promise<string>((ok) => execFile('sh', ['-c', `${head}${role.slice(from, to)}${tail}`], { encoding: 'utf8' }, (_e, out) => ok(out.trim())));
+    const servers: Server[] = [];
+    const listen = async (a: string) => {
+      const srv = createServer((c) => c.destroy());
+      await new Promise<void>((ok, fail) => srv.once('error', fail).listen(9421, a, ok));
+      servers.push(srv);
+      return srv;
+    };
+    try {
+      // Its own master (SELF) does not count; nobody else listens: nothing, at once.
+      await listen('127.0.0.51');
+      let t = performance.now();
+      assert.equal(await run('master_elsewhere || echo none'), 'none');
+      assert.ok(performance.now() - t < 900, 'a refused connection answers at once');
+      const third = await listen('127.0.0.53');
+      assert.equal(await run('master_elsewhere'), '127.0.0.53');
+      // It waits while that master answers, and goes on when it is gone.
+      t = performance.now();
+      setTimeout(() => third.close(), 1500);
+      assert.equal(await run('wait_alone 127.0.0.53 && echo alone'), 'log: a master still answers on 127.0.0.53: waiting until it stops before starting one here\nalone');
+      assert.ok(performance.now() - t >= 1400, 'it returned before the other master was gone');
+      // The VIP leaves while another master answers: it gives up.
+      await listen('127.0.0.52');
+      setTimeout(() => rmSync(join(dir, 'vip')), 1000);
+      assert.match(await run('wait_alone 127.0.0.52 || echo gave up'), /gave up$/);
+      // No master elsewhere, but the VIP is gone: no start either.
+      await new Promise((ok) => servers.pop()!.close(ok));
+      assert.equal(await run('wait_alone "" || echo gave up'), 'gave up');
+    } finally {
+      await Promise.all(servers.filter((s) => s.listening).map((s) => new Promise((ok) => s.close(ok))));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('under systemd: -a through a drop-in on the packaged unit, no MooseFS unit of a candidate starts at boot, a promotion waits until the master serves', () => {
     const script = rendered('role-script');
     // The drop-in clears the unit's ExecStart and sets the packaged one plus -a.
