@@ -23,17 +23,17 @@ export LC_ALL=C.UTF-8
 config_base="${MFS_TUI_CONFIG_DIR:-$(mktemp -d -t mfs-tui-test-config.XXXXXX)}"
 
 # Two chains side by side, each one file at a time, each with its own config folder:
-# - the cluster chain: tests with real MooseFS/keepalived daemons in namespaces (the practice
-#   cluster's tests also take a machine-wide lock: its namespaces are machine-wide);
-# - the rest: unit tests, real-sshd, CLI, engine and packaging tests, which share no
-#   namespaces, ports or folders with the cluster chain and mostly finish while it runs.
+# - the cluster chain: the practice-cluster tests (the files that use its test supports,
+#   test/support/lab.ts, lab-runbook.ts or drill-cli.ts). They take a machine-wide lock (the
+#   lab's names, mfslab-* and 10.77.0.0/24, are machine-wide), so they can only run one at a time;
+# - the rest: unit tests, real-sshd, CLI, engine and packaging tests, and the tests on their
+#   own small real clusters (status, preconditions, recovery, ha-failover: namespaces, bridge
+#   and subnet of their own, 10.251.12.0/24 and 10.88.0.0/24), which share no namespaces,
+#   ports or folders with the practice cluster and finish while the cluster chain runs.
 cluster=()
 rest=()
 while IFS= read -r f; do
-  case "$f" in
-    test/integration/lab/* | test/integration/runbooks/* | test/integration/drill/* | test/integration/triage/* | test/integration/status/*) cluster+=("$f") ;;
-    *) rest+=("$f") ;;
-  esac
+  if grep -qE "support/(lab|lab-runbook|drill-cli)\.ts'" "$f"; then cluster+=("$f"); else rest+=("$f"); fi
 done < <(find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
 
 run_chain() {
@@ -56,7 +56,7 @@ run_chain cluster "${cluster[@]}" 2>&1 | tee "$cluster_log" || cluster_code=$?
 rest_code=0
 wait "$rest_pid" || rest_code=$?
 echo
-echo "# ---- unit, sshd, CLI, engine and packaging tests (ran beside the cluster tests) ----"
+echo "# ---- unit, sshd, CLI, engine, packaging and own-cluster tests (ran beside the practice-cluster tests) ----"
 cat "$rest_log"
 # A CI log is often read from its end: repeat each chain's failures (the reporter's own
 # summary, with every failed assertion's message) last.
