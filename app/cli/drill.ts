@@ -194,7 +194,7 @@ async function printHistory(): Promise<void> {
   // Columns as wide as their header in the operator's language (a Chinese header is two cells a character).
   const head = { runs: t('cli.drill.history.runs'), wrong: t('cli.drill.history.wrongTurns') };
   const runsW = Math.max(4, cells(head.runs));
-  const wrongW = Math.max(11, cells(head.wrong));
+  const wrongW = cells(head.wrong);
   const outcomeW = Math.max(10, cells(t('cli.drill.history.outcome')), cells(t('cli.drill.outcome.recovered')), cells(t('cli.drill.outcome.abandoned')));
   const outcomeWord = (o: string | undefined) => (o === 'recovered' ? t('cli.drill.outcome.recovered') : o === 'abandoned' ? t('cli.drill.outcome.abandoned') : (o ?? '-'));
   say(

@@ -38,6 +38,7 @@ export function hostFiles(host: LabHostPlan, all: LabHostPlan[], clientPublicKey
   const files: HostFile[] = [
     { path: 'etc/hostname', content: `${host.name}\n`, mode: 0o644 },
     { path: 'etc/hosts', content: hostsFile(host, all), mode: 0o644 },
+    // english: a comment in the file written
     { path: 'etc/fstab', content: `# ${host.name}: file systems mounted at boot (the practice host's own)\n`, mode: 0o644 },
     { path: 'root/.ssh/authorized_keys', content: clientPublicKey.trim() + '\n', mode: 0o600 },
     { path: 'sshd_config', content: sshdConfig(host), mode: 0o644 },
@@ -50,7 +51,9 @@ export function hostFiles(host: LabHostPlan, all: LabHostPlan[], clientPublicKey
     // keepalived-ha's own files (ha-design.ts): the quick build runs the runbook's HA design.
     const ha = keepalivedHaFiles(host, all);
     files.push(
+      // english: comments in the files written
       cfg('mfsmaster.cfg', '# practice cluster master: defaults (DATA_PATH /var/lib/mfs)\n'),
+      // english: a comment in the file written
       cfg('mfsexports.cfg', `# the lab's own subnet only\n${SUBNET_PREFIX}.0/${PREFIX_LEN} / rw,alldirs,maproot=0\n${SUBNET_PREFIX}.0/${PREFIX_LEN} . rw\n`),
       // The standby candidate runs a metalogger against the VIP (see mfs-role.sh).
       cfg('mfsmetalogger.cfg', RECONNECT('MASTER_HOST = mfsmaster\n')),
@@ -105,6 +108,7 @@ export const LAB_SSHD_POLICY: readonly string[] = [
 
 function sshdConfig(host: LabHostPlan): string {
   return [
+    // english: a comment in the file written
     `# sshd of lab host ${host.name}: its own address and its own host key`,
     `ListenAddress ${host.address}`,
     'HostKey /run/host/ssh/ssh_host_ed25519_key',
@@ -127,6 +131,7 @@ export const ROOT_LOGIN: InventoryLogin = { user: 'root', identity: 'id_ed25519'
 /** The app's inventory format; paths are relative to the lab dir (where it is written). */
 export function inventoryYaml(hosts: LabHostPlan[], login: InventoryLogin = ROOT_LOGIN): string {
   const lines = [
+    // english: a comment in the file written
     '# Written by `mfs-tui lab up`: the practice cluster. Removed by `mfs-tui lab down`.',
     `cluster: ${LAB_CLUSTER}`,
     `vip: { address: ${VIP}, interface: ${VIP_INTERFACE}, prefix: ${PREFIX_LEN} }`,
@@ -157,6 +162,7 @@ export function sshConfig(hosts: LabHostPlan[], identityFile: string, knownHosts
       '',
     ].join('\n'),
   );
+  // english: a comment in the file written
   return `# Written by \`mfs-tui lab up\` for the practice cluster (bridge address ${BRIDGE_ADDRESS}).\n` + blocks.join('\n');
 }
 

@@ -26,6 +26,7 @@ function keepalivedHa(): Runbook {
   if (cached) return cached;
   const file = path.join(builtinRunbookDir(), 'keepalived-ha.md');
   const { runbook, problems } = parseRunbook(fs.readFileSync(file, 'utf8'), file);
+  // english: the shipped runbook is broken: a developer's error, never an operator's
   if (!runbook) throw new Error(`${file} does not parse: ${problems.map((p) => p.message).join('; ')}`);
   cached = runbook;
   return runbook;
@@ -58,6 +59,7 @@ function heredocBody(script: string, opener: string, where: string): string {
   if (start < 0) throw new Error(`keepalived-ha#${where}: no \`${opener.trim()}\``);
   const body = script.slice(start + opener.length);
   const end = body.indexOf('\nEOF\n');
+  // english: the shipped runbook changed: a developer's error
   if (end < 0) throw new Error(`keepalived-ha#${where}: the heredoc has no EOF line`);
   return body.slice(0, end + 1);
 }
@@ -71,8 +73,10 @@ export function keepalivedHaFiles(host: LabHostPlan, all: LabHostPlan[]): HaFile
   const vars = buildVariables(inv, inputs, me);
   const script = (stepId: string) => {
     const block = rb.steps.find((s) => s.id === stepId)?.commands[0];
+    // english: the shipped runbook changed: a developer's error
     if (!block) throw new Error(`keepalived-ha has no step ${stepId}`);
     const { text, missing, unsafe } = renderScript(block.script, vars);
+    // english: the lab's inputs and the shipped runbook disagree: a developer's error
     if (missing.length || unsafe.length) throw new Error(`keepalived-ha#${stepId}: no usable value for ${[...missing, ...unsafe].join(', ')}`);
     return { raw: block.script, text };
   };
@@ -85,6 +89,7 @@ export function keepalivedHaFiles(host: LabHostPlan, all: LabHostPlan[]): HaFile
   const conf = script('keepalived-conf');
   const prio = /prio=(\d+); \[ "\{\{\{host\.name\}\}\}" = "\{\{\{inputs\.first\}\}\}" \] && prio=(\d+)/.exec(conf.raw);
   const peerLine = /peers="\$peers( *)\$p([^\n"]*)\n"/.exec(conf.raw);
+  // english: the shipped runbook changed: a developer's error
   if (!prio || !peerLine) throw new Error('keepalived-ha#keepalived-conf: its priority or unicast_peer rule changed: update src/lab/ha-design.ts');
   const priority = host.name === inputs.first ? prio[2]! : prio[1]!;
   const peers = all
@@ -93,6 +98,7 @@ export function keepalivedHaFiles(host: LabHostPlan, all: LabHostPlan[]): HaFile
     .join('');
   const confText = heredocBody(conf.text, '<<EOF\n', 'keepalived-conf').replaceAll('$prio', priority).replaceAll('$src', host.address).replaceAll('$peers', peers);
   // Anything else the shell would expand would differ from what the runbook writes.
+  // english: the shipped runbook changed: a developer's error
   if (/[$`\\]/.test(confText)) throw new Error('keepalived-ha#keepalived-conf: its heredoc expands more than $prio, $src and $peers: update src/lab/ha-design.ts');
 
   // The chunkserver-list step with a given list: one address a line, sorted, each once.

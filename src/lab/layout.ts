@@ -2,6 +2,7 @@
 // creates. Pure: the same input always gives the same plan, so `lab down` can find
 // leftovers of a crashed lab by these names alone.
 import type { Role } from '../runbook/types.ts';
+import { t } from '../i18n/index.ts';
 
 /** Every network namespace, veth and bridge the lab creates starts with this. */
 /** The practice cluster's name in the inventory `lab up` writes (and so in run journals and drills). */
@@ -36,7 +37,7 @@ export const MONITOR_HOST = 'mon';
 
 export function planHosts(chunkservers: number, opts: { monitoring?: boolean } = {}): LabHostPlan[] {
   if (!Number.isInteger(chunkservers) || chunkservers < 1 || chunkservers > MAX_CHUNKSERVERS) {
-    throw new RangeError(`--chunkservers must be a whole number from 1 to ${MAX_CHUNKSERVERS}, got ${chunkservers}`);
+    throw new RangeError(t('lab.layout.badChunkservers', { max: MAX_CHUNKSERVERS, value: String(chunkservers) }));
   }
   const host = (name: string, octet: number, roles: Role[]): LabHostPlan => ({
     name,

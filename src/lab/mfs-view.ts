@@ -1,6 +1,7 @@
 // What the master says about the cluster, read with mfscli through the VIP from the root
 // namespace (over the lab bridge). mfscli exits 0 even when it reaches no master: read its output.
 import { run } from './proc.ts';
+import { t } from '../i18n/index.ts';
 
 export interface ClusterView {
   /** Chunkserver addresses connected to the master (ip:port rows of -SCS). */
@@ -17,7 +18,7 @@ export async function readClusterView(master: string): Promise<ClusterView> {
   const [cs, mb] = await Promise.all([run('mfscli', ['-H', master, '-n', '-SCS'], { timeoutMs: 10_000 }), run('mfscli', ['-H', master, '-n', '-SMB'], { timeoutMs: 10_000 })]);
   const text = cs.stdout + cs.stderr;
   if (cs.code !== 0 || /not found|can't connect|connection refused|timed out/i.test(text)) {
-    return { chunkservers: [], metaloggers: [], disconnected: [], error: firstLine(text) || (cs.timedOut ? 'mfscli timed out' : `mfscli exit ${cs.code}`) };
+    return { chunkservers: [], metaloggers: [], disconnected: [], error: firstLine(text) || (cs.timedOut ? t('lab.view.mfscliTimedOut') : t('lab.view.mfscliExit', { code: String(cs.code) })) };
   }
   const lines = cs.stdout.split('\n');
   return {

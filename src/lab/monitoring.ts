@@ -12,6 +12,7 @@ import { MONITOR_HOST, type LabHostPlan } from './layout.ts';
 import { hostDir } from './paths.ts';
 import { LabError, waitFor } from './proc.ts';
 import { sshStep } from './ssh.ts';
+import { t } from '../i18n/index.ts';
 
 /** node_exporter's textfile directory on the master candidates (their private /run). */
 export const TEXTFILE_DIR = '/run/node-exporter-textfile';
@@ -36,6 +37,7 @@ export function alertRulesFile(): string {
 export function prometheusConfig(hosts: readonly LabHostPlan[]): string {
   const targets = hosts.filter((h) => h.roles.includes('master-candidate')).map((h) => `'${h.address}:${NODE_EXPORTER_PORT}'`);
   return [
+    // english: a comment in the file written
     '# Written by mfs-tui lab up --monitoring: short intervals so alerts fire within seconds of their `for:`.',
     'global:',
     `  scrape_interval: ${PROMETHEUS_INTERVAL}`,
@@ -55,9 +57,9 @@ const background = (log: string, cmd: string) => `setsid ${cmd} </dev/null >>${l
 /** node_exporter on the candidates, Prometheus on mon; resolves once Prometheus is ready and has loaded the rules. */
 export async function startMonitoringDaemons(hosts: readonly LabHostPlan[]): Promise<void> {
   const mon = hosts.find((h) => h.name === MONITOR_HOST);
-  if (!mon) throw new LabError(`no ${MONITOR_HOST} host in this lab`);
+  if (!mon) throw new LabError(t('lab.monitoring.noHost', { host: MONITOR_HOST }));
   const rules = alertRulesFile();
-  if (!fs.existsSync(rules)) throw new LabError(`the alert rules are missing: ${rules}`);
+  if (!fs.existsSync(rules)) throw new LabError(t('lab.monitoring.noRules', { file: rules }));
   // mon's /tmp is its own folder in the lab dir.
   const dir = path.join(hostDir(MONITOR_HOST), 'tmp', 'prometheus');
   fs.mkdirSync(path.join(dir, 'data'), { recursive: true, mode: 0o755 });
@@ -68,13 +70,14 @@ export async function startMonitoringDaemons(hosts: readonly LabHostPlan[]): Pro
     ...candidates.map((h) =>
       sshStep(
         h.name,
-        'starting prometheus-node-exporter',
+        t('lab.step.starting', { what: 'prometheus-node-exporter' }),
         `mkdir -p ${TEXTFILE_DIR}\n` + background('/var/log/node-exporter.log', `prometheus-node-exporter --web.listen-address=:${NODE_EXPORTER_PORT} --collector.textfile.directory=${TEXTFILE_DIR}`),
       ),
     ),
     sshStep(
       MONITOR_HOST,
-      'starting prometheus',
+      t('lab.step.starting', { what: 'prometheus' }),
+      // english: shell
       'promtool check config /tmp/prometheus/prometheus.yml >/dev/null || exit 1\n' +
         background(
           '/var/log/prometheus.log',
@@ -89,7 +92,7 @@ export async function startMonitoringDaemons(hosts: readonly LabHostPlan[]): Pro
       try {
         const r = await fetch(`${url}/api/v1/rules`, { signal: AbortSignal.timeout(2000) });
         const groups = ((await r.json()) as { data?: { groups?: unknown[] } }).data?.groups ?? [];
-        last = `${groups.length} rule groups`;
+        last = t('lab.monitoring.ruleGroups', { count: groups.length });
         return r.ok && groups.length > 0;
       } catch (e) {
         last = (e as Error).message;
@@ -99,5 +102,5 @@ export async function startMonitoringDaemons(hosts: readonly LabHostPlan[]): Pro
     60_000,
     250,
   );
-  if (!ready) throw new LabError(`prometheus on ${MONITOR_HOST} did not answer with the alert rules within 60 s (${last}); see ${path.join(hostDir(MONITOR_HOST), 'var/log/prometheus.log')}`);
+  if (!ready) throw new LabError(t('lab.monitoring.notReady', { host: MONITOR_HOST, seconds: 60, last, log: path.join(hostDir(MONITOR_HOST), 'var/log/prometheus.log') }));
 }

@@ -15,6 +15,7 @@ import type { HostFile } from './files.ts';
 import type { LabHostPlan } from './layout.ts';
 import { labFile } from './paths.ts';
 import { LabError } from './proc.ts';
+import { t } from '../i18n/index.ts';
 
 export const LAB_OPERATOR = 'ops';
 
@@ -33,16 +34,19 @@ export function sudoersFor(variant: SudoVariant): string {
   const all = `${LAB_OPERATOR} ALL=(ALL:ALL) ALL\n`;
   switch (variant) {
     case 'password':
+      // english: a comment in the sudoers file written
       return `# lab operator: every command as root, after the password\n${all}`;
     case 'nopasswd-some':
       // Read-only tools without a password, as some sites allow; mfs-tui runs every command as
       // `sudo /bin/sh -c …`, which is not among them, so it still needs the password here.
       return (
+        // english: a comment in the sudoers file written
         '# lab operator: a few read-only tools without a password, the rest after it (the last\n# matching rule wins: NOPASSWD comes after ALL)\n' +
         all +
         `${LAB_OPERATOR} ALL=(root) NOPASSWD: /usr/bin/mfscli, /usr/bin/systemctl status *, /usr/bin/journalctl\n`
       );
     case 'requiretty':
+      // english: a comment in the sudoers file written
       return `# lab operator: sudo only from a terminal\nDefaults:${LAB_OPERATOR} requiretty\n${all}`;
   }
 }
@@ -130,7 +134,7 @@ export function operatorPassword(): string {
   try {
     return fs.readFileSync(labFile('ops-password'), 'utf8').replace(/\n$/, '');
   } catch {
-    throw new LabError(`${labFile('ops-password')} is missing: bring the lab up first`);
+    throw new LabError(t('lab.operator.noPassword', { file: labFile('ops-password') }));
   }
 }
 
@@ -141,6 +145,6 @@ function cryptSha512(password: string): string {
     .replace(/[^A-Za-z0-9]/g, '')
     .slice(0, 16);
   const hash = execFileSync('perl', ['-e', 'my $p = <STDIN>; chomp $p; print crypt($p, "\\$6\\$" . $ARGV[0] . "\\$")', salt], { input: `${password}\n`, encoding: 'utf8' });
-  if (!hash.startsWith(`$6$${salt}$`)) throw new LabError("could not hash the lab operator's password (perl crypt without SHA-512)");
+  if (!hash.startsWith(`$6$${salt}$`)) throw new LabError(t('lab.operator.noHash'));
   return hash;
 }

@@ -5,6 +5,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { LAB_CLUSTER } from './layout.ts';
+import { t } from '../i18n/index.ts';
 
 /** The practice cluster's name, in any letter case (`Lab` read aloud is `lab`). */
 export function isPracticeName(name: string): boolean {
@@ -33,9 +34,9 @@ export function isPracticeFile(file: string, labFolder: string): boolean {
 export function practiceMixUp(registryName: string, file: string, inventoryCluster: string, labFolder: string): string | undefined {
   const practiceFile = isPracticeFile(file, labFolder);
   if (isPracticeName(registryName)) {
-    return practiceFile ? undefined : `the name '${registryName}' is the practice cluster's (--cluster ${LAB_CLUSTER}), and ${file} is not the practice cluster's inventory`;
+    return practiceFile ? undefined : t('lab.guard.nameIsPractice', { name: registryName, lab: LAB_CLUSTER, file });
   }
-  if (practiceFile) return `${file} is the practice cluster's inventory (use --lab or --cluster ${LAB_CLUSTER}), never a real cluster's as '${registryName}'`;
-  if (isPracticeName(inventoryCluster)) return `${file} calls its cluster '${inventoryCluster}', the practice cluster's name: give the real cluster its own name in the inventory's cluster: field`;
+  if (practiceFile) return t('lab.guard.fileIsPractice', { file, lab: LAB_CLUSTER, name: registryName });
+  if (isPracticeName(inventoryCluster)) return t('lab.guard.inventoryCalledLab', { file, cluster: inventoryCluster });
   return undefined;
 }

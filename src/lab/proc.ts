@@ -1,6 +1,7 @@
 // Small process helpers: run a command and collect its output; look at processes by PID.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { t } from '../i18n/index.ts';
 
 export interface RunResult {
   code: number | null;
@@ -47,8 +48,8 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
 export async function runChecked(cmd: string, args: string[], opts: RunOptions = {}): Promise<string> {
   const r = await run(cmd, args, opts);
   if (r.code !== 0) {
-    const why = r.timedOut ? `timed out after ${opts.timeoutMs} ms` : `exit ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`;
-    throw new LabError(`\`${[cmd, ...args].join(' ').slice(0, 200)}\` failed (${why})`);
+    const why = r.timedOut ? t('lab.proc.timedOut', { ms: String(opts.timeoutMs) }) : t('lab.proc.exit', { code: String(r.code), output: r.stderr.trim() || r.stdout.trim() });
+    throw new LabError(t('lab.proc.failed', { command: [cmd, ...args].join(' ').slice(0, 200), why }));
   }
   return r.stdout;
 }

@@ -8,6 +8,7 @@ import { PREFIX_LEN, SUBNET_PREFIX, chunkserverHosts, type LabHostPlan } from '.
 import { labDir } from './paths.ts';
 import { LabError } from './proc.ts';
 import type { Progress } from './progress.ts';
+import { t } from '../i18n/index.ts';
 
 /** Where `lab up` keeps the runbook journals (they outlive `lab down`: the audit trail). */
 export function labRunsDir(): string {
@@ -63,7 +64,7 @@ export async function runLabRunbooks(
 ): Promise<RunbookRunResult[]> {
   // The first phase starts now: loading the engine, the runbooks and the inventory, and
   // opening the SSH connections count as its time.
-  let first: (() => void) | undefined = phases[0] ? startPhase(phases[0].phase, `runbook ${phases[0].runbook}`) : undefined;
+  let first: (() => void) | undefined = phases[0] ? startPhase(phases[0].phase, t('lab.build.phase', { runbook: phases[0].runbook })) : undefined;
   const [{ loadInventory }, { openRunSession }, { runnableRunbook, RunbookRefused }, { builtinRunbookDir }, { nonInteractivePrompts }, { operatorName }] = await Promise.all([
     import('../inventory/load.ts'),
     import('../session/open-run.ts'),
@@ -77,7 +78,7 @@ export async function runLabRunbooks(
     try {
       return runnableRunbook(path.join(dir, `${p.runbook}.md`), { folders: { dirs: [dir], builtin: dir } });
     } catch (e) {
-      if (e instanceof RunbookRefused) throw new LabError(`the lab's runbook ${p.runbook} cannot run: ${e.message}`);
+      if (e instanceof RunbookRefused) throw new LabError(t('lab.build.cannotRun', { runbook: p.runbook, error: e.message }));
       throw e;
     }
   });
@@ -91,10 +92,10 @@ export async function runLabRunbooks(
   try {
     for (const p of phases) {
       const runbook = loaded.find((r) => r.id === p.runbook);
-      if (!runbook) throw new LabError(`runbook ${p.runbook} not found in ${dir}`);
-      const done = first ?? startPhase(p.phase, `runbook ${p.runbook}`);
+      if (!runbook) throw new LabError(t('lab.build.notFound', { runbook: p.runbook, dir }));
+      const done = first ?? startPhase(p.phase, t('lab.build.phase', { runbook: p.runbook }));
       first = undefined;
-      progress(p.phase, `  ${runbook.steps.length} steps: ${runbook.title}`);
+      progress(p.phase, `  ${t('lab.build.steps', { count: runbook.steps.length, title: runbook.title })}`);
       const t0 = performance.now();
       const seen = new Set<string>();
       let lastFailure = '';
@@ -108,9 +109,9 @@ export async function runLabRunbooks(
         onRecord: (rec) => {
           if (rec.type === 'step-started' && !seen.has(rec.stepId)) {
             seen.add(rec.stepId);
-            progress(p.phase, `  ${rec.stepId}${rec.targets && rec.targets.length > 0 ? ` on ${rec.targets.join(' ')}` : ` on ${rec.host}`}`);
+            progress(p.phase, `  ${t('lab.build.stepOn', { step: rec.stepId, hosts: rec.targets && rec.targets.length > 0 ? rec.targets.join(' ') : rec.host })}`);
           }
-          if (rec.type === 'step-finished' && !rec.ok) lastFailure = `${rec.stepId} on ${rec.host} (${rec.phase}): ${rec.reason ?? 'failed'}`;
+          if (rec.type === 'step-finished' && !rec.ok) lastFailure = t('lab.build.stepFailed', { step: rec.stepId, host: rec.host, phase: rec.phase, reason: rec.reason ?? t('lab.build.failed') });
         },
       });
       let state;
@@ -121,8 +122,9 @@ export async function runLabRunbooks(
       }
       results.push({ runbook: p.runbook, journal: ctrl.journalFile, seconds: Math.round(performance.now() - t0) / 1000 });
       if (state.status !== 'succeeded') {
-        const why = state.status === 'running' ? 'stopped at a question nobody can answer' : state.status;
-        throw new LabError(`runbook ${p.runbook} did not succeed (${why})${lastFailure ? `: ${lastFailure}` : ''}${state.reason ? ` (${state.reason})` : ''}\nIts journal: ${ctrl.journalFile}`);
+        const why = state.status === 'running' ? t('lab.build.stoppedAtQuestion') : state.status;
+        const failure = `${lastFailure ? `: ${lastFailure}` : ''}${state.reason ? ` (${state.reason})` : ''}`;
+        throw new LabError(t('lab.build.notSucceeded', { runbook: p.runbook, why, failure, journal: ctrl.journalFile }));
       }
       done();
     }
