@@ -1,6 +1,7 @@
 // Which runbook folders a command reads: the operator's own folders (each `--runbooks DIR`,
 // then the config's runbookDirs) ADDED to the built-in library, never instead of it. A
 // folder that is not there is bad input (exit 2), named with where it was given.
+import { t } from '../../src/i18n/index.ts';
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GlobalOptions } from './options.ts';
@@ -16,9 +17,10 @@ export function checkRunbookFolder(dir: string, givenBy: string): string {
     isDir = statSync(abs).isDirectory();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`${givenBy}: runbook folder ${visible(abs)} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (e as Error).message})`}`, EXIT.usage);
+    const where = { by: givenBy, dir: visible(abs) };
+    throw new UserError(code === 'ENOENT' ? t('cli.runbooks.folderMissing', where) : t('cli.runbooks.folderUnreadable', { ...where, why: code ?? (e as Error).message }), EXIT.usage);
   }
-  if (!isDir) throw new UserError(`${givenBy}: ${visible(abs)} is not a folder (give the folder that holds the runbook .md files)`, EXIT.usage);
+  if (!isDir) throw new UserError(t('cli.runbooks.notFolder', { by: givenBy, dir: visible(abs) }), EXIT.usage);
   return abs;
 }
 
@@ -32,7 +34,7 @@ export async function libraryFolders(g: Pick<GlobalOptions, 'runbooks'>): Promis
   const builtin = builtinRunbookDir();
   const given: { dir: string; by: string }[] = [
     ...(g.runbooks ?? []).map((dir) => ({ dir, by: '--runbooks' })),
-    ...runbookDirs().map((dir) => ({ dir, by: `runbookDirs in ${configPath()} (mfs-tui config runbooks remove DIR)` })),
+    ...runbookDirs().map((dir) => ({ dir, by: t('cli.runbooks.givenByConfig', { file: configPath() }) })),
   ];
   const seen = new Set<string>([realpathSync(builtin)]);
   const dirs: string[] = [];

@@ -1,4 +1,5 @@
 // `mfs-tui report RUN` and `mfs-tui runs`: reading journals back.
+import { padCells } from '../../src/util/cells.ts';
 import { t } from '../../src/i18n/index.ts';
 import { existsSync } from 'node:fs';
 import type { JournalRecord } from '../../src/journal/types.ts';
@@ -61,6 +62,9 @@ async function runbookOf(records: JournalRecord[]): Promise<Runbook | undefined>
   return [...loaded.runbooks, ...loaded.translations.flatMap((t) => (t.runbook ? [t.runbook] : []))].find((r) => r.id === first.runbook.id);
 }
 
+/** A finished run's outcome in the operator's language (in English the journal's own word). */
+const OUTCOME = { succeeded: 'run.status.succeeded', failed: 'run.status.failed', aborted: 'run.status.aborted', 'handed-off': 'run.status.handedOff' } as const;
+
 export async function runsCommand(opts: { json?: boolean }): Promise<void> {
   const { listRuns } = await import('../../src/journal/list.ts');
   const runs = listRuns();
@@ -74,10 +78,11 @@ export async function runsCommand(opts: { json?: boolean }): Promise<void> {
   }
   for (const r of runs) {
     if (r.status === 'damaged') {
-      process.stdout.write(visibleLine(`${r.runId}  DAMAGED     ${r.damage}`) + '\n');
+      process.stdout.write(visibleLine(`${r.runId}  ${padCells(t('cli.report.list.damaged'), 10)}  ${r.damage}`) + '\n');
       continue;
     }
-    const state = r.status === 'unfinished' ? 'UNFINISHED' : (r.outcome ?? (r.tornLast ? 'finished (last record torn)' : 'finished'));
-    process.stdout.write(visibleLine(`${r.runId}  ${state.padEnd(10)}  ${r.runbookTitle}  (${r.cluster}, ${r.operator}, last ${r.lastRecordAt})`) + '\n');
+    const state = r.status === 'unfinished' ? t('cli.report.list.unfinished') : r.outcome ? t(OUTCOME[r.outcome]) : r.tornLast ? t('cli.report.list.finishedTorn') : t('cli.report.list.finished');
+    const row = { run: r.runId, state: padCells(state, 10), title: r.runbookTitle, cluster: r.cluster, operator: r.operator, at: r.lastRecordAt };
+    process.stdout.write(visibleLine(t('cli.report.list.row', row)) + '\n');
   }
 }

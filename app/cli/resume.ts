@@ -52,7 +52,7 @@ export async function resumeCommand(run: string | undefined, opts: ResumeOptions
     const ctrl = await runs.resume(rec.runbook, rec.runId, how);
     const torn = ctrl.tornLine;
     if (torn) {
-      process.stderr.write(`mfs-tui: ${ctrl.journalFile}:${torn.line}: the last line was torn (mfs-tui stopped while writing it) and is cut off; that record is lost: ${torn.text.slice(0, 120)}\n`);
+      process.stderr.write(`${t('cli.resume.tornLine', { file: ctrl.journalFile, line: torn.line, text: torn.text.slice(0, 120) })}\n`);
     }
     return ctrl;
   });

@@ -1,8 +1,10 @@
 // What SSH asks or refuses when nobody (or somebody) is at the keyboard (src/cluster/
 // non-interactive-prompts.ts, prompt-broker.ts), the sudo password's file descriptor
 // (sudo-password-fd.ts), the durable job wrapper (src/ssh/remote-command.ts) and the journal
-// writer and record shapes (src/journal/writer.ts, schema.ts) in English: part of the English
-// catalogue (en.ts).
+// writer and record shapes (src/journal/writer.ts, schema.ts), mfscli output that cannot be read
+// and the resident mfscli's errors (src/status/parse-mfscli.ts, mfscli-resident.ts, poller.ts),
+// the runbook folders given, `runs` and resume's torn line (app/cli/library-folders.ts,
+// report.ts, resume.ts) in English: part of the English catalogue (en.ts).
 export const enSsh = {
   'ssh.prompt.unknownKeyRefused':
     'mfs-tui: {{host}} ({{address}}:{{port}}) offers an unknown {{keyType}} host key {{fingerprint}}; refused without an operator. Check the fingerprint and add the key to known_hosts, or connect once interactively.',
@@ -38,4 +40,38 @@ export const enSsh = {
   'journal.shape.startTime': 'a start time in clock ticks',
   'journal.shape.bootId': 'a boot id',
   'journal.shape.absolute': 'an absolute path',
+  'mfscli.parse.line': 'line {{line}}: {{why}}: {{text}}',
+  'mfscli.parse.metadataServers': 'a metadata servers row has fewer than 12 columns',
+  'mfscli.parse.masterInfo': 'a master info row has no value',
+  'mfscli.parse.chunkClass': 'unknown chunk class or count',
+  'mfscli.parse.goalMatrix': 'goal/copies/chunks needs three numbers',
+  'mfscli.parse.chunkServersShort': 'a chunk servers row has fewer than 14 columns',
+  'mfscli.parse.chunkServersNumber': 'a chunk servers row has a non-numeric column',
+  'mfscli.parse.disconnected': 'a disconnected chunk server row needs ip and port',
+  'mfscli.parse.storageClasses': 'a storage classes row has fewer than 22 columns or a non-numeric count',
+  'mfscli.parse.quotas': 'an active quotas row has fewer than 16 columns or non-numeric current values',
+  'mfscli.parse.disks': 'a disks row is not ip:port:path with 14 columns',
+  'mfscli.parse.metaloggers': 'a metadata backup loggers row needs ip and version',
+  'mfscli.resident.unavailable': 'no resident mfscli on {{target}}',
+  'mfscli.resident.unavailableWhy': 'no resident mfscli on {{target}}: {{why}}',
+  'mfscli.resident.stopped': 'the resident mfscli was stopped',
+  'mfscli.resident.cancelled': 'mfscli on {{target}} was cancelled',
+  'mfscli.resident.tooLong': 'mfscli on {{target}} took longer than {{ms}} ms',
+  'mfscli.resident.ended': 'the resident mfscli on {{target}} ended',
+  'mfscli.resident.endedWhy': 'the resident mfscli on {{target}} ended: {{why}}',
+  'mfscli.resident.notStarted': 'the resident mfscli on {{target}} did not start',
+  'mfscli.resident.notStartedWhy': 'the resident mfscli on {{target}} did not start: {{why}}',
+  'status.poll.noMfscliOutput': 'no mfscli output',
+  'status.poll.noSession': 'no SSH session within {{ms}} ms',
+  'status.poll.probeNotStarted': 'SSH answered, but the status probe did not start within {{ms}} ms (sudo or a busy connection)',
+  'cli.runbooks.folderMissing': '{{by}}: runbook folder {{dir}} does not exist',
+  'cli.runbooks.folderUnreadable': '{{by}}: runbook folder {{dir}} cannot be read ({{why}})',
+  'cli.runbooks.notFolder': '{{by}}: {{dir}} is not a folder (give the folder that holds the runbook .md files)',
+  'cli.runbooks.givenByConfig': 'runbookDirs in {{file}} (mfs-tui config runbooks remove DIR)',
+  'cli.report.list.damaged': 'DAMAGED',
+  'cli.report.list.unfinished': 'UNFINISHED',
+  'cli.report.list.finished': 'finished',
+  'cli.report.list.finishedTorn': 'finished (last record torn)',
+  'cli.report.list.row': '{{run}}  {{state}}  {{title}}  ({{cluster}}, {{operator}}, last {{at}})',
+  'cli.resume.tornLine': 'mfs-tui: {{file}}:{{line}}: the last line was torn (mfs-tui stopped while writing it) and is cut off; that record is lost: {{text}}',
 } as const;

@@ -1,6 +1,8 @@
 // SSH 在无人值守（或有人值守）时问什么、拒绝什么（src/cluster/non-interactive-prompts.ts、
 // prompt-broker.ts），从文件描述符读取 sudo 密码（sudo-password-fd.ts），持久作业的包装
-// （src/ssh/remote-command.ts），以及日志的写入和记录格式（src/journal/writer.ts、schema.ts）：
+// （src/ssh/remote-command.ts），日志的写入和记录格式（src/journal/writer.ts、schema.ts），读不懂的
+// mfscli 输出和常驻 mfscli 的报错（src/status/parse-mfscli.ts、mfscli-resident.ts、poller.ts），以及
+// runbook 目录、`runs` 列表和 resume 的残行提示（app/cli/library-folders.ts、report.ts、resume.ts）：
 // 中文目录（zh.ts）的一部分。
 import type { enSsh } from './en-ssh.ts';
 
@@ -39,4 +41,38 @@ export const zhSsh: { readonly [K in keyof typeof enSsh]: string } = {
   'journal.shape.startTime': '启动时间必须是时钟滴答数',
   'journal.shape.bootId': '必须是 boot id',
   'journal.shape.absolute': '必须是绝对路径',
+  'mfscli.parse.line': '第 {{line}} 行：{{why}}：{{text}}',
+  'mfscli.parse.metadataServers': '`metadata servers` 这一行不足 12 列',
+  'mfscli.parse.masterInfo': '`master info` 这一行没有值',
+  'mfscli.parse.chunkClass': '未知的 chunk 类别或数量',
+  'mfscli.parse.goalMatrix': 'goal/copies/chunks 需要三个数字',
+  'mfscli.parse.chunkServersShort': '`chunk servers` 这一行不足 14 列',
+  'mfscli.parse.chunkServersNumber': '`chunk servers` 这一行有一列不是数字',
+  'mfscli.parse.disconnected': '已断开的 chunkserver 这一行需要 ip 和端口',
+  'mfscli.parse.storageClasses': '`storage classes` 这一行不足 22 列，或者数量不是数字',
+  'mfscli.parse.quotas': '`active quotas` 这一行不足 16 列，或者当前值不是数字',
+  'mfscli.parse.disks': '`disks` 这一行不是 ip:port:path 加 14 列的格式',
+  'mfscli.parse.metaloggers': '`metadata backup loggers` 这一行需要 ip 和版本',
+  'mfscli.resident.unavailable': '{{target}} 上没有常驻的 mfscli',
+  'mfscli.resident.unavailableWhy': '{{target}} 上没有常驻的 mfscli：{{why}}',
+  'mfscli.resident.stopped': '常驻的 mfscli 已停止',
+  'mfscli.resident.cancelled': '{{target}} 上的 mfscli 调用已取消',
+  'mfscli.resident.tooLong': '{{target}} 上的 mfscli 超过 {{ms}} 毫秒没有返回',
+  'mfscli.resident.ended': '{{target}} 上常驻的 mfscli 退出了',
+  'mfscli.resident.endedWhy': '{{target}} 上常驻的 mfscli 退出了：{{why}}',
+  'mfscli.resident.notStarted': '{{target}} 上常驻的 mfscli 没能启动',
+  'mfscli.resident.notStartedWhy': '{{target}} 上常驻的 mfscli 没能启动：{{why}}',
+  'status.poll.noMfscliOutput': 'mfscli 没有输出',
+  'status.poll.noSession': '{{ms}} 毫秒内没有建立 SSH 会话',
+  'status.poll.probeNotStarted': 'SSH 有应答，但状态探测在 {{ms}} 毫秒内没能启动（sudo 或连接太忙）',
+  'cli.runbooks.folderMissing': '{{by}}：runbook 目录 {{dir}} 不存在',
+  'cli.runbooks.folderUnreadable': '{{by}}：runbook 目录 {{dir}} 无法读取（{{why}}）',
+  'cli.runbooks.notFolder': '{{by}}：{{dir}} 不是目录（请给出存放 runbook .md 文件的目录）',
+  'cli.runbooks.givenByConfig': '{{file}} 里的 runbookDirs（用 `mfs-tui config runbooks remove DIR` 去掉）',
+  'cli.report.list.damaged': '已损坏',
+  'cli.report.list.unfinished': '未完成',
+  'cli.report.list.finished': '已结束',
+  'cli.report.list.finishedTorn': '已结束（最后一条记录不完整）',
+  'cli.report.list.row': '{{run}}  {{state}}  {{title}}  （{{cluster}}，{{operator}}，最后记录于 {{at}}）',
+  'cli.resume.tornLine': 'mfs-tui: {{file}}:{{line}}：最后一行不完整（mfs-tui 写到一半时停止了），已被截掉；这条记录丢失了：{{text}}',
 };

@@ -3,6 +3,7 @@
 // it for each request, in fresh globals, with its output captured: the same program, the
 // same output, without the start-up. Requests and answers are one JSON line each over the
 // stdin/stdout of one long-running command on the pooled SSH connection.
+import { t } from '../i18n/index.ts';
 import type { LongProcess } from '../exec/types.ts';
 import { shQuote } from '../ssh/remote-command.ts';
 
@@ -101,9 +102,9 @@ export class ResidentMfscli {
    * An abort ends the wait at once (a connection still being made goes on, as for exec).
    */
   async run(args: string[], timeoutS: number, deadlineMs: number, signal?: AbortSignal): Promise<MfscliAnswer> {
-    if (this.unavailable) throw new ResidentUnavailable(`no resident mfscli on ${this.target}`);
-    if (this.stopped) throw new Error('the resident mfscli was stopped');
-    const cancelled = () => new Error(`mfscli on ${this.target} was cancelled`);
+    if (this.unavailable) throw new ResidentUnavailable(t('mfscli.resident.unavailable', { target: this.target }));
+    if (this.stopped) throw new Error(t('mfscli.resident.stopped'));
+    const cancelled = () => new Error(t('mfscli.resident.cancelled', { target: this.target }));
     if (signal?.aborted) throw cancelled();
     let onAbort = () => {};
     const aborted = new Promise<never>((_, reject) => {
@@ -122,7 +123,7 @@ export class ResidentMfscli {
           this.pending.delete(id!);
           // A stuck interpreter is no use to the next request: drop it.
           void this.drop(proc!);
-          reject(new Error(`mfscli on ${this.target} took longer than ${deadlineMs} ms`));
+          reject(new Error(t('mfscli.resident.tooLong', { target: this.target, ms: deadlineMs })));
         }, deadlineMs);
         this.pending.set(id!, {
           resolve: (a) => {
@@ -205,17 +206,18 @@ export class ResidentMfscli {
           () => undefined,
         );
       const why = stderr.trim().split('\n').pop();
-      this.failAll(new Error(`the resident mfscli on ${this.target} ended${why ? `: ${why}` : ''}`));
+      this.failAll(new Error(why ? t('mfscli.resident.endedWhy', { target: this.target, why }) : t('mfscli.resident.ended', { target: this.target })));
     });
     if (!(await isReady)) {
       const { exitCode, stderr } = await proc.ended;
       this.proc = undefined;
       const why = stderr.trim().split('\n').pop();
       // No exit code: the connection went away; the next request tries again.
-      if (said !== 'unavailable' && exitCode === null) throw new Error(`the resident mfscli on ${this.target} did not start${why ? `: ${why}` : ''}`);
+      if (said !== 'unavailable' && exitCode === null)
+        throw new Error(why ? t('mfscli.resident.notStartedWhy', { target: this.target, why }) : t('mfscli.resident.notStarted', { target: this.target }));
       // No mfscli or python3, or an interpreter that died compiling mfscli: per-call mfscli from now on.
       this.unavailable = true;
-      throw new ResidentUnavailable(`no resident mfscli on ${this.target}${why ? `: ${why}` : ''}`);
+      throw new ResidentUnavailable(why ? t('mfscli.resident.unavailableWhy', { target: this.target, why }) : t('mfscli.resident.unavailable', { target: this.target }));
     }
     return proc;
   }

@@ -1,6 +1,7 @@
 // Parsers for `mfscli -ns '|'` (MooseFS 3.0.117) plain output. Layouts were read from
 // mfscli.py and checked against captured output (test/fixtures/status/). mfscli exits 0
 // even when no master answers, so the text itself says whether it worked.
+import { t, type MessageKey } from '../i18n/index.ts';
 
 export const MFSCLI_SEPARATOR = '|';
 
@@ -186,6 +187,7 @@ function parseCpu(text: string | undefined): MasterRow['cpu'] {
   return m ? { all: Number(m[1]), sys: Number(m[2]), user: Number(m[3]) } : undefined;
 }
 
+// english: mfscli's own words
 const dashless = (s: string | undefined) => (s === undefined || s === '-' || s === 'not available' ? undefined : s);
 
 const CLASS_KEYS: Record<string, ChunkClass> = {
@@ -195,6 +197,7 @@ const CLASS_KEYS: Record<string, ChunkClass> = {
   stable: 'stable',
   overgoal: 'overgoal',
   'pending deletion': 'pendingDeletion',
+  // english: mfscli's own words
   'to be removed': 'toBeRemoved',
 };
 
@@ -227,10 +230,10 @@ export function parseMfscli(text: string, sep: string = MFSCLI_SEPARATOR): Mfscl
     if (cut < 0) return;
     const title = line.slice(0, cut);
     const cols = line.slice(cut + 1 + sep.length).split(sep);
-    const bad = (why: string) => report.problems.push(`line ${index + 1}: ${why}: ${line}`);
+    const bad = (why: MessageKey) => report.problems.push(t('mfscli.parse.line', { line: index + 1, why: (t as (k: MessageKey) => string)(why), text: line }));
     switch (title) {
       case 'metadata servers': {
-        if (cols.length < 12) return bad('a metadata servers row has fewer than 12 columns');
+        if (cols.length < 12) return bad('mfscli.parse.metadataServers');
         const [ip, version, state, , metaversion, , ram, cpu, lastStore, lastDuration, lastStatus, checksum] = cols;
         const answering = state !== 'DEAD' && state !== 'BUSY' && version !== '0.0.0';
         report.sections.add('IM');
@@ -250,34 +253,35 @@ export function parseMfscli(text: string, sep: string = MFSCLI_SEPARATOR): Mfscl
         return;
       }
       case 'master info': {
-        if (cols.length < 2) return bad('a master info row has no value');
+        if (cols.length < 2) return bad('mfscli.parse.masterInfo');
         report.sections.add('IG');
         report.info[cols[0]!] = cols.slice(1).join(sep);
         return;
       }
+      // english: mfscli's own section title
       case 'all chunks matrix': {
         const key = cols[0] ?? '';
         const cls = /^chunkclass (.+):$/.exec(key);
         if (cls) {
           const name = CLASS_KEYS[cls[1]!];
           const value = parseNumber(cols[1]);
-          if (!name || value === undefined) return bad(`unknown chunk class or count`);
+          if (!name || value === undefined) return bad('mfscli.parse.chunkClass');
           report.sections.add('IC');
           report.chunkClasses ??= emptyChunkClasses();
           report.chunkClasses[name] = value;
         } else if (key === 'goal/copies/chunks:') {
           const [goal, copies, chunks] = cols.slice(1).map(parseNumber);
-          if (goal === undefined || copies === undefined || chunks === undefined) return bad('goal/copies/chunks needs three numbers');
+          if (goal === undefined || copies === undefined || chunks === undefined) return bad('mfscli.parse.goalMatrix');
           report.goalMatrix.push({ goal, copies, chunks });
         }
         return;
       }
       case 'chunk servers': {
-        if (cols.length < 14) return bad('a chunk servers row has fewer than 14 columns');
+        if (cols.length < 14) return bad('mfscli.parse.chunkServersShort');
         const [ip, port, id, labels, version, loadText, maint, chunks, used, total, removalStatus, tdChunks, tdUsed, tdTotal] = cols;
         const load = parseLoad(loadText!);
         const nums = [port, id, chunks, used, total, tdChunks, tdUsed, tdTotal].map(parseNumber);
-        if (!load || nums.some((n) => n === undefined)) return bad('a chunk servers row has a non-numeric column');
+        if (!load || nums.some((n) => n === undefined)) return bad('mfscli.parse.chunkServersNumber');
         const [p, i, c, u, t, rc, ru, rt] = nums as number[];
         report.sections.add('CS');
         report.chunkservers.push({
@@ -297,37 +301,39 @@ export function parseMfscli(text: string, sep: string = MFSCLI_SEPARATOR): Mfscl
         });
         return;
       }
+      // english: mfscli's own section title
       case 'Disconnected chunk servers': {
         const [ip, port, id, maint] = cols;
         const p = parseNumber(port);
-        if (!ip || p === undefined) return bad('a disconnected chunk server row needs ip and port');
+        if (!ip || p === undefined) return bad('mfscli.parse.disconnected');
         report.sections.add('CS');
         report.disconnected.push({ ip, port: p, id: parseNumber(id) ?? 0, maintenance: maintenanceOf(maint) });
         return;
       }
       case 'storage classes': {
         const row = parseStorageClass(cols);
-        if (!row) return bad('a storage classes row has fewer than 22 columns or a non-numeric count');
+        if (!row) return bad('mfscli.parse.storageClasses');
         report.sections.add('SC');
         (report.storageClasses ??= []).push(row);
         return;
       }
       case 'active quotas': {
         const row = parseQuota(cols);
-        if (!row) return bad('an active quotas row has fewer than 16 columns or non-numeric current values');
+        if (!row) return bad('mfscli.parse.quotas');
         report.sections.add('QU');
         (report.quotas ??= []).push(row);
         return;
       }
       case 'disks': {
         const row = parseDisk(cols);
-        if (!row) return bad('a disks row is not ip:port:path with 14 columns');
+        if (!row) return bad('mfscli.parse.disks');
         report.sections.add('HD');
         (report.disks ??= []).push(row);
         return;
       }
+      // english: mfscli's own section title
       case 'metadata backup loggers': {
-        if (cols.length < 2) return bad('a metadata backup loggers row needs ip and version');
+        if (cols.length < 2) return bad('mfscli.parse.metaloggers');
         report.sections.add('MB');
         report.metaloggers.push({ ip: cols[0]!, version: cols[1]! });
         return;
@@ -400,6 +406,7 @@ function parseDisk(cols: string[]): DiskRow | undefined {
   const chunks = parseNumber(cols[1]);
   if (!m || chunks === undefined) return undefined;
   const row: DiskRow = { ip: m[1]!, port: Number(m[2]), path: m[3]!, chunks, status: cols[3] ?? '' };
+  // english: mfscli's own words
   const err = cols[2] === 'no errors' ? undefined : parseNumber(cols[2]);
   if (err !== undefined) row.lastErrorTime = err;
   if (cols[12] === 'progress:') {

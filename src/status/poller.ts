@@ -2,6 +2,7 @@
 // session's pooled SSH connections. Hosts are probed in parallel (bounded); a host whose
 // probe is still running is skipped, never waited for, so a slow or unreachable host only
 // grows stale while the others keep updating. Screens read it with useSyncExternalStore.
+import { t } from '../i18n/index.ts';
 import { setMaxListeners } from 'node:events';
 import { HostError, type Executor } from '../exec/types.ts';
 import { errorMessage } from '../util/error-message.ts';
@@ -273,6 +274,7 @@ export class StatusPoller {
     if (candidates.some((h) => h.okAt !== undefined)) return;
     const probes = candidates.flatMap((h) => {
       const p = this.inFlight.get(h.name);
+      // english: a rejection Promise.any only counts, never shown
       return p ? [p.then(() => (this.hosts.get(h.name)?.reachable ? undefined : Promise.reject(new Error('no answer'))))] : [];
     });
     await Promise.any(probes).catch(() => undefined);
@@ -434,7 +436,7 @@ export class StatusPoller {
       this.history = [...this.history, historyPointOf({ mfs: { ...this.mfs, stale: false }, at: this.now() })].slice(-this.historySize);
     } else {
       this.mfsFailed = true;
-      this.mfs = { ...this.mfs, via, error: error ?? result?.problem ?? 'no mfscli output' };
+      this.mfs = { ...this.mfs, via, error: error ?? result?.problem ?? t('status.poll.noMfscliOutput') };
     }
     this.publish();
   }
@@ -520,8 +522,8 @@ export function classifyProbeError(e: unknown, deadlineMs: number): { failure: H
     return { failure: e.kind === 'sudo-failed' || e.kind === 'channel-refused' ? 'probe' : 'connect', error: e.message };
   }
   if (e instanceof HostProbeFailed) {
-    if (e.kind === 'unconnected') return { failure: 'connect', error: `no SSH session within ${deadlineMs} ms` };
-    if (e.kind === 'cancelled') return { failure: 'probe', error: `SSH answered, but the status probe did not start within ${deadlineMs} ms (sudo or a busy connection)` };
+    if (e.kind === 'unconnected') return { failure: 'connect', error: t('status.poll.noSession', { ms: deadlineMs }) };
+    if (e.kind === 'cancelled') return { failure: 'probe', error: t('status.poll.probeNotStarted', { ms: deadlineMs }) };
     return { failure: 'probe', error: e.message };
   }
   return { failure: 'probe', error: errorMessage(e) };

@@ -103,3 +103,13 @@ test('YAML syntax, an empty front matter and a bad host condition: Chinese, loca
   assert.match(runEn.stderr, /runbook file \S+syntax\.md has 3 problems and cannot run; fix them first \(mfs-tui validate\):/);
   assert.match(runEn.stderr, /syntax\.md:2:5: bad YAML: Nested mappings are not allowed in compact mappings$/m);
 });
+
+test('a --runbooks folder that is not there: Chinese, named with where it was given, exit 2; English unchanged', () => {
+  const dir = scratch({});
+  const missing = join(dir, 'nope');
+  const zh = cli(dir, ['--lang', 'zh', 'validate', '--runbooks', missing]);
+  assert.equal(zh.code, 2, zh.stderr);
+  assert.equal(zh.stderr, `mfs-tui: --runbooks：runbook 目录 ${missing} 不存在\n`);
+  const en = cli(dir, ['--lang', 'en', 'validate', '--runbooks', missing]);
+  assert.equal(en.stderr, `mfs-tui: --runbooks: runbook folder ${missing} does not exist\n`);
+});

@@ -78,6 +78,8 @@ const TRANSLATED = [
   'src/ssh/remote-command.ts',
   'src/journal/writer.ts',
   'src/journal/schema.ts',
+  ...['parse-mfscli', 'poller'].map((m) => `src/status/${m}.ts`),
+  ...['report', 'resume', 'library-folders'].map((m) => `app/cli/${m}.ts`),
 ];
 
 function sourceFiles(path: string): string[] {
