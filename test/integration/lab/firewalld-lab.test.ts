@@ -1,10 +1,15 @@
 // install-cluster's firewalld path, run for real: `lab up --init systemd --firewalld` boots
 // every practice host with Debian's firewalld enabled in its own private root (never on this
-// machine), then builds the cluster with install-cluster (firewall `auto`, which must pick
-// firewalld) and keepalived-ha (the same shared lines in add mode on the candidates and
-// chunkservers, before keepalived starts). From this machine, outside every host: each
-// listening TCP port answers only when the host's roles open it, 9425 (the CGI) does not,
-// VRRP passes (one VIP holder) and the cluster is healthy. This machine itself runs no
+// machine), then builds the cluster as the operator `ops` through sudo with install-cluster
+// (firewall `auto`, which must pick firewalld) and keepalived-ha (the same shared lines in add
+// mode on the candidates and chunkservers, before keepalived starts). From this machine,
+// outside every host: each listening TCP port answers only when the host's roles open it,
+// 9425 (the CGI) does not, VRRP passes (one VIP holder) and the cluster is healthy. Then, as
+// ops, the two runbooks that give a host the master's role on these hosts: lost-master
+// promotes the standby m2 after m1 is lost (keepalived crashed on both), rebuild-master
+// switches the master over to spare, whose firewall let only SSH in; after each, from outside,
+// the new master's 9419-9421 answer and 9425 does not, chunkservers, metaloggers and the
+// client reconnect, and every file reads back with its checksum. This machine itself runs no
 // firewalld, keeps it disabled, and its own network namespace gets no firewalld table.
 // Needs `npm run build` (the lab runs the runbooks through the bundle's engine).
 import assert from 'node:assert/strict';
@@ -13,7 +18,26 @@ import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../../../src/lab/proc.ts';
 import { readState } from '../../../src/lab/state.ts';
-import { hostState, lab, labSkip, onHost, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
+import { labBreak } from '../../../src/lab/index.ts';
+import {
+  assertClusterHealthy,
+  assertFilesIntact,
+  haLogs,
+  hostState,
+  inventory,
+  lab,
+  labSkip,
+  masterVersion,
+  onHost,
+  pidsOf,
+  runRunbook,
+  settledHolder,
+  startLab,
+  stopLab,
+  tryOnHost,
+  vipHolderNames,
+  writeFiles,
+} from '../../support/lab-runbook.ts';
 import { tcpOpen } from '../../support/tcp.ts';
 
 const firewalldMissing = (): string | false =>
@@ -25,12 +49,64 @@ let up = false;
 /** The network namespace of a process, as the kernel names it (`net:[4026…]`). */
 const netnsOf = (pid: number | 'self') => fs.readlinkSync(`/proc/${pid}/ns/net`);
 
+const PROBED = [8099, 9419, 9420, 9421, 9422, 9425];
+
+/**
+ * From this machine, outside the host: listeners on the MooseFS ports its daemons leave free
+ * and on one the cluster never uses, then every TCP port it listens on answers from outside
+ * exactly when it is in `ports`.
+ */
+async function assertOutsideView(host: string, ports: number[]): Promise<void> {
+  onHost(
+    host,
+    `systemd-run --unit mfs-fw-probe --quiet python3 -c 'import socket,time
+ls=[]
+for p in (${PROBED.join(', ')}):
+    s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try: s.bind(("0.0.0.0", p)); s.listen(16); ls.append(s)
+    except OSError: pass
+time.sleep(3600)'`,
+  );
+  try {
+    const listening = await waitFor(
+      () => {
+        const l = tryOnHost(host, "ss -Hltn | awk '{ print $4 }' | sed 's/.*://' | sort -nu").out.trim().split('\n').map(Number);
+        return PROBED.every((p) => l.includes(p)) ? l : undefined;
+      },
+      15_000,
+      200,
+    );
+    assert.ok(listening, `the probe listeners on ${host}`);
+    for (const port of listening) {
+      const fromOutside = await tcpOpen(hostState(host).address, port, 3000);
+      if (ports.includes(port)) assert.ok(fromOutside, `${host}:${port} answers from outside`);
+      else assert.equal(fromOutside, false, `${host}:${port} answers from outside`);
+    }
+  } finally {
+    onHost(host, 'systemctl stop mfs-fw-probe');
+  }
+}
+
+/** The TCP ports of the host's firewalld service moosefs, sorted. */
+const servicePorts = (host: string) =>
+  onHost(host, 'firewall-cmd --info-service=moosefs | sed -n "s/^ *ports: //p"')
+    .trim()
+    .split(/\s+/)
+    .sort((a, b) => parseInt(a) - parseInt(b))
+    .join(' ');
+
+/** SIGKILL to keepalived, as a crash would (no notify script runs; Debian's unit has no Restart=). */
+function crashKeepalived(host: string): void {
+  onHost(host, 'systemctl kill -s KILL keepalived');
+  assert.equal(tryOnHost(host, 'for i in $(seq 100); do systemctl is-active --quiet keepalived || exit 0; sleep 0.1; done; exit 1').code, 0, `keepalived still active on ${host}`);
+}
+
 describe('firewalld on systemd practice hosts: install-cluster and keepalived-ha take its path', { skip: labSkip() || firewalldMissing(), timeout: 900_000 }, () => {
   before(async () => {
     const t0 = performance.now();
     up = true;
-    await startLab('firewalld', { init: 'systemd', firewalld: true });
-    process.stdout.write(`# lab up --init systemd --firewalld: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    await startLab('firewalld', { init: 'systemd', firewalld: true, operator: 'ops' });
+    process.stdout.write(`# lab up --init systemd --firewalld --as ops: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   });
   after(async () => {
     if (up) await stopLab();
@@ -52,11 +128,7 @@ describe('firewalld on systemd practice hosts: install-cluster and keepalived-ha
       const zone = onHost(host, 'firewall-cmd --get-default-zone').trim();
       assert.match(onHost(host, `firewall-cmd --zone=${zone} --list-services`), /\bmoosefs\b/, host);
       assert.match(onHost(host, `firewall-cmd --zone=${zone} --list-rich-rules`), /rule protocol value="vrrp" accept/, host);
-      const got = onHost(host, 'firewall-cmd --info-service=moosefs | sed -n "s/^ *ports: //p"')
-        .trim()
-        .split(/\s+/)
-        .sort((a, b) => parseInt(a) - parseInt(b));
-      assert.equal(got.join(' '), ports, host);
+      assert.equal(servicePorts(host), ports, host);
     }
     // The journal of lab up's install-cluster run says which way each host went.
     const journals = fs.readdirSync(`${lab.dir}/runs`).map((f) => fs.readFileSync(`${lab.dir}/runs/${f}`, 'utf8'));
@@ -70,34 +142,7 @@ describe('firewalld on systemd practice hosts: install-cluster and keepalived-ha
 
   it('from outside only SSH and the MooseFS ports of the host’s roles answer; 9425 does not; VRRP passes (one VIP holder)', async () => {
     const allowed: Record<string, number[]> = { m1: [22, 9419, 9420, 9421], m2: [22, 9419, 9420, 9421], ml: [22], c1: [22, 9422], cl: [22] };
-    for (const [host, ports] of Object.entries(allowed)) {
-      // Listeners on the MooseFS ports the host's daemons leave free, and one the cluster never uses.
-      onHost(
-        host,
-        `systemd-run --unit mfs-fw-probe --quiet python3 -c 'import socket,time
-ls=[]
-for p in (8099, 9419, 9420, 9421, 9422, 9425):
-    s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try: s.bind(("0.0.0.0", p)); s.listen(16); ls.append(s)
-    except OSError: pass
-time.sleep(3600)'`,
-      );
-      const listening = await waitFor(
-        () => {
-          const l = tryOnHost(host, "ss -Hltn | awk '{ print $4 }' | sed 's/.*://' | sort -nu").out.trim().split('\n').map(Number);
-          return [8099, 9419, 9420, 9421, 9422, 9425].every((p) => l.includes(p)) ? l : undefined;
-        },
-        15_000,
-        200,
-      );
-      assert.ok(listening, `the probe listeners on ${host}`);
-      for (const port of listening) {
-        const fromOutside = await tcpOpen(hostState(host).address, port, 3000);
-        if (ports.includes(port)) assert.ok(fromOutside, `${host}:${port} answers from outside`);
-        else assert.equal(fromOutside, false, `${host}:${port} answers from outside`);
-      }
-      onHost(host, 'systemctl stop mfs-fw-probe');
-    }
+    for (const [host, ports] of Object.entries(allowed)) await assertOutsideView(host, ports);
     // The CGI (no login) answers on ml itself, for an SSH tunnel, not from outside.
     assert.equal(tryOnHost('ml', "timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9425'").code, 0);
     assert.equal(await tcpOpen(hostState('ml').address, 9425, 3000), false, 'the CGI port from outside');
@@ -114,5 +159,68 @@ time.sleep(3600)'`,
     for (const pid of pids) assert.notEqual(netnsOf(pid), mine, `firewalld ${pid} runs in this machine's network namespace`);
     assert.equal(spawnSync('systemctl', ['--root=/', 'is-enabled', 'firewalld.service'], { encoding: 'utf8' }).stdout.trim(), 'disabled');
     assert.doesNotMatch(spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' }).stdout, /firewalld/);
+  });
+  it('lost-master as ops: keepalived crashed on both candidates, m1 lost; m2 promoted, its master ports answer from outside and 9425 does not; chunkservers, metaloggers and the client reconnect', async () => {
+    assert.equal(await settledHolder(), 'm1');
+    writeFiles('l');
+    const v0 = masterVersion()!;
+    // The standby's first: with the holder's gone first, the standby's would take the VIP before its own crash.
+    for (const h of ['m2', 'm1']) crashKeepalived(h);
+    assert.deepEqual(await vipHolderNames(), ['m1']);
+    const broken = await labBreak('lose-master');
+    assert.equal(broken.host, 'm1');
+    const r = runRunbook('lost-master', [
+      '--input',
+      'old=m1',
+      '--input',
+      `old_address=${hostState('m1').address}`,
+      '--input',
+      'target=m2',
+      '--input',
+      `target_address=${hostState('m2').address}`,
+      '--decide',
+      'fence=fenced',
+      '--decide',
+      'next=later',
+    ]);
+    assert.equal(r.code, 0, `${r.out}\n${haLogs(['m2'])}`);
+    assert.match(r.out, /m2 \(firewalld, zone public\) accepts TCP/);
+    assert.match(r.out, /OK: the new master has every change the metalogger logged/);
+    assert.equal(servicePorts('m2'), '22/tcp 9419/tcp 9420/tcp 9421/tcp');
+    assert.deepEqual(await vipHolderNames(), ['m2']);
+    await assertOutsideView('m2', [22, 9419, 9420, 9421]);
+    await assertClusterHealthy(v0, [hostState('ml').address]);
+    writeFiles('L'); // the client writes through the promoted master
+    assertFilesIntact();
+  });
+
+  it('rebuild-master as ops: spare (SSH only so far) becomes the master; the runbook opened 9419-9421 in its firewalld service, they answer from outside, 9425 does not; everything reconnects', async () => {
+    // The operator removed the lost m1 from the inventory and copied the master configuration
+    // to spare (what ssh-trust and unison-sync do; systemd-lab.test.ts runs those).
+    const inv = inventory({}, ['m1'], 'inventory-rebuild.yaml');
+    for (const f of ['mfsmaster.cfg', 'mfsexports.cfg']) {
+      const b64 = onHost('m2', `base64 -w0 /etc/mfs/${f}`).trim();
+      onHost('spare', `mkdir -p /etc/mfs && echo ${b64} | base64 -d > /etc/mfs/${f}`);
+    }
+    assert.equal(servicePorts('spare'), '22/tcp');
+    writeFiles('r');
+    const v0 = masterVersion()!;
+    const r = runRunbook(
+      'rebuild-master',
+      ['--input', 'new=spare', '--input', `new_address=${hostState('spare').address}`, '--input', 'current=m2', '--decide', 'same-config=same', '--decide', 'switch=now', '--decide', 'next=later'],
+      inv,
+    );
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /spare \(firewalld, zone public\) accepts TCP/);
+    assert.match(r.out, /OK: the version did not go back/);
+    assert.equal(servicePorts('spare'), '22/tcp 9419/tcp 9420/tcp 9421/tcp');
+    assert.deepEqual(await vipHolderNames(), ['spare']);
+    assert.ok((await pidsOf('spare', 'mfsmaster')).length > 0, 'spare runs the master');
+    assert.equal((await pidsOf('m2', 'mfsmaster')).length, 0, 'no master on m2');
+    await assertOutsideView('spare', [22, 9419, 9420, 9421]);
+    // m2 is the standby now (its metalogger against the VIP): its ports are what keepalived-ha gave it.
+    await assertClusterHealthy(v0, [hostState('m2').address, hostState('ml').address]);
+    writeFiles('R');
+    assertFilesIntact();
   });
 });
