@@ -305,19 +305,21 @@ function InputsView({ screen, inputDefaults, inputHelp, onSubmit, onCancel, stat
       <Text bold>{t('app.inputs.title', { title: screen.runbook.title })}</Text>
       {Object.keys(prefill).length > 0 && (
         <Text dimColor>
-          Filled in by {screen.prefillFrom ?? 'triage'}:{' '}
-          {visibleLine(
-            Object.entries(prefill)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(' '),
-          )}{' '}
-          (enter keeps each)
+          {t('app.inputs.filledIn', {
+            from: screen.prefillFrom ?? t('app.inputs.fromTriage'),
+            values: visibleLine(
+              Object.entries(prefill)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' '),
+            ),
+          })}
         </Text>
       )}
       {screen.handedOver && (
         <Text dimColor>
-          Handed over by {screen.handedOver.runbook}
-          {screen.handedOver.runId ? ` (run ${screen.handedOver.runId})` : ''}: its values are offered where this runbook takes them.
+          {screen.handedOver.runId
+            ? t('app.inputs.handedOverRun', { runbook: screen.handedOver.runbook, run: screen.handedOver.runId })
+            : t('app.inputs.handedOver', { runbook: screen.handedOver.runbook })}
         </Text>
       )}
       {waiting && !status && <Text dimColor>{t('app.inputs.reading')}</Text>}

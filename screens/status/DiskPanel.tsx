@@ -22,7 +22,9 @@ export function diskRows(status: ClusterStatus): { key: string; where: string; s
     .map((d) => ({
       key: `${d.ip}:${d.port}:${d.path}`,
       where: visibleLine(`${nameOf(d.ip)}:${d.path}`),
-      state: visibleLine(d.scanProgress !== undefined ? `scanning ${d.scanProgress}%` : d.lastErrorTime !== undefined && d.status === 'ok' ? 'I/O error' : d.status),
+      state: visibleLine(
+        d.scanProgress !== undefined ? t('status.disks.scanning', { percent: d.scanProgress }) : d.lastErrorTime !== undefined && d.status === 'ok' ? t('status.disks.ioError') : d.status,
+      ),
       chunks: String(d.chunks),
       used: d.used === undefined ? '-' : formatBytes(d.used),
       total: d.total === undefined ? '-' : formatBytes(d.total),

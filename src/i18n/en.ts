@@ -10,6 +10,7 @@ import { enRunbook } from './en-runbook.ts';
 import { enLive } from './en-live.ts';
 import { enPractice } from './en-practice.ts';
 import { enSsh } from './en-ssh.ts';
+import { enScreens } from './en-screens.ts';
 import { enStatus } from './en-status.ts';
 import { enTriage } from './en-triage.ts';
 import { enInventory } from './en-inventory.ts';
@@ -27,6 +28,7 @@ export const en = {
   ...enLive,
   ...enPractice,
   ...enSsh,
+  ...enScreens,
   'cli.program.description': 'Guided, resumable, audited runbooks for MooseFS clusters.',
   'cli.option.lang': 'language of messages: en or zh (else LC_ALL / LC_MESSAGES / LANG; remembered for next time)',
   'cli.error.badLanguage': "--lang: '{{value}}' is not a language mfs-tui speaks (en, zh)",

@@ -10,6 +10,7 @@ import { zhRunbook } from './zh-runbook.ts';
 import { zhLive } from './zh-live.ts';
 import { zhPractice } from './zh-practice.ts';
 import { zhSsh } from './zh-ssh.ts';
+import { zhScreens } from './zh-screens.ts';
 import { zhStatus } from './zh-status.ts';
 import { zhTriage } from './zh-triage.ts';
 import { zhInventory } from './zh-inventory.ts';
@@ -31,6 +32,7 @@ export const zh: ChineseCatalogue = {
   ...zhLive,
   ...zhPractice,
   ...zhSsh,
+  ...zhScreens,
   'cli.program.description': '按 runbook 逐步引导、可续跑、全程留痕的 MooseFS 集群运维工具。',
   'cli.option.lang': '界面语言：en 或 zh（未指定时看 LC_ALL / LC_MESSAGES / LANG；会记住供下次使用）',
   'cli.error.badLanguage': "--lang：不支持 '{{value}}'，可选 en 或 zh",

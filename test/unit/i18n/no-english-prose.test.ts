@@ -80,6 +80,7 @@ const TRANSLATED = [
   'src/journal/schema.ts',
   ...['parse-mfscli', 'poller'].map((m) => `src/status/${m}.ts`),
   ...['report', 'resume', 'library-folders'].map((m) => `app/cli/${m}.ts`),
+  'screens/status/LiveStatus.tsx',
 ];
 
 function sourceFiles(path: string): string[] {
@@ -97,7 +98,8 @@ function englishLiterals(file: string): string[] {
   const exempt = (line: number) => /\/\/ english: /.test(lines[line] ?? '') || /\/\/ english: /.test(lines[line - 1] ?? '');
   const found: string[] = [];
   const visit = (n: ts.Node): void => {
-    const literal = ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateHead(n) || ts.isTemplateMiddle(n) || ts.isTemplateTail(n);
+    // JSX text (`<Text>words</Text>`) is read by the operator as much as a string literal.
+    const literal = ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateHead(n) || ts.isTemplateMiddle(n) || ts.isTemplateTail(n) || ts.isJsxText(n);
     if (literal && !ts.isImportDeclaration(n.parent) && !ts.isExportDeclaration(n.parent)) {
       const phrase = englishPhrase((n as ts.LiteralLikeNode).text);
       const line = sf.getLineAndCharacterOfPosition(n.getStart()).line;
