@@ -4,6 +4,7 @@
 // terminal is restored on q/Esc/Ctrl-C, SIGTERM/SIGHUP and on a crash.
 import type { GlobalOptions } from '../cli/options.ts';
 import { intervalMs, openStatus } from '../cli/status.ts';
+import { currentLanguage, t } from '../../src/i18n/index.ts';
 
 export interface DashboardOptions extends GlobalOptions {
   interval?: string;
@@ -14,7 +15,9 @@ export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
   const st = await openStatus(opts, interval);
   const [{ default: blessed }, { default: contrib }, { dashboardData }] = await Promise.all([import('blessed'), import('blessed-contrib'), import('../../src/status/dashboard-data.ts')]);
 
-  const screen = blessed.screen({ smartCSR: true, title: 'mfs-tui dashboard', fullUnicode: true });
+  // Chinese labels need UTF-8 output even where the locale does not say so (LANG unset or C
+  // under --lang zh): blessed would otherwise draw each character as '?'.
+  const screen = blessed.screen({ smartCSR: true, title: t('dashboard.windowTitle'), fullUnicode: true, ...(currentLanguage() === 'zh' ? { forceUnicode: true } : {}) });
   let restored = false;
   const restore = () => {
     if (restored) return;
@@ -26,7 +29,7 @@ export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const crash = (err: unknown) => {
     restore();
-    process.stderr.write(`mfs-tui: dashboard stopped: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(`${t('dashboard.crashed', { error: (err as Error)?.stack ?? String(err) })}\n`);
     process.exitCode = 70;
     finish();
   };
@@ -39,22 +42,23 @@ export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
 
   try {
     const grid = new contrib.grid({ rows: 12, cols: 12, screen });
-    const gauge = grid.set(0, 0, 3, 3, contrib.gauge, { label: ' space used ', stroke: 'green', fill: 'white' });
-    const vipBox = grid.set(0, 3, 3, 4, blessed.box, { label: ' VIP ', tags: false });
-    const alertBox = grid.set(0, 7, 3, 5, blessed.box, { label: ' alerts ', tags: false, style: { fg: 'red' } });
-    const chunks = grid.set(3, 0, 4, 6, contrib.line, { label: ' chunks at risk ', showLegend: true, legend: { width: 12 }, minY: 0 });
-    const space = grid.set(3, 6, 4, 6, contrib.line, { label: ' space used (GiB) ', showLegend: false, minY: 0 });
-    const hosts = grid.set(7, 0, 5, 7, contrib.table, { label: ' hosts × daemons ', columnSpacing: 2, columnWidth: [8, 12, 7, 7, 6, 6, 6, 7, 4, 7], keys: false, interactive: false });
-    const servers = grid.set(7, 7, 5, 5, contrib.table, { label: ' chunkservers ', columnSpacing: 2, columnWidth: [21, 13, 7, 10, 5], keys: false, interactive: false });
+    const gauge = grid.set(0, 0, 3, 3, contrib.gauge, { label: t('dashboard.label.spaceUsed'), stroke: 'green', fill: 'white' });
+    const vipBox = grid.set(0, 3, 3, 4, blessed.box, { label: t('dashboard.label.vip'), tags: false });
+    const alertBox = grid.set(0, 7, 3, 5, blessed.box, { label: t('dashboard.label.alerts'), tags: false, style: { fg: 'red' } });
+    const chunks = grid.set(3, 0, 4, 6, contrib.line, { label: t('dashboard.label.chunksAtRisk'), showLegend: true, legend: { width: 12 }, minY: 0 });
+    const space = grid.set(3, 6, 4, 6, contrib.line, { label: t('dashboard.label.spaceGiB'), showLegend: false, minY: 0 });
+    const hosts = grid.set(7, 0, 5, 7, contrib.table, { label: t('dashboard.label.hosts'), columnSpacing: 2, columnWidth: [8, 12, 7, 7, 6, 6, 6, 7, 4, 7], keys: false, interactive: false });
+    const servers = grid.set(7, 7, 5, 5, contrib.table, { label: t('dashboard.label.chunkservers'), columnSpacing: 2, columnWidth: [21, 13, 7, 10, 5], keys: false, interactive: false });
 
     const draw = () => {
       // Rows inside each box (border and table header left out): a longer list says how much it shows.
       const inside = (box: { height: unknown }, chrome: number) => Math.max(1, (typeof box.height === 'number' ? box.height : 0) - chrome);
       const d = dashboardData(st.poller.getState(), st.poller.getHistory(), { hostRows: inside(hosts, 4), alertRows: inside(alertBox, 2) });
       gauge.setPercent(d.usedPercent);
-      gauge.setLabel(` space used: ${d.spaceLabel} `);
+      gauge.setLabel(t('dashboard.label.spaceUsedOf', { space: d.spaceLabel }));
       vipBox.setContent(d.vipLines.join('\n'));
       alertBox.setContent(d.alertLines.join('\n'));
+      // english: the status model's own line (src/status/dashboard-data.ts), compared, not shown
       alertBox.style.fg = d.alertLines[0] === 'no alerts' ? 'green' : 'red';
       if (d.chunkSeries[0]!.x.length > 0) {
         chunks.setData(d.chunkSeries);
@@ -62,9 +66,15 @@ export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
       }
       // The name column as wide as the longest name (contrib.table cuts a cell at its column width).
       (hosts as unknown as { options: { columnWidth: number[] } }).options.columnWidth[0] = Math.min(24, Math.max(8, ...d.hosts.data.map((r) => (r[0] ?? '').length + 1)));
-      hosts.setData(d.hosts);
-      hosts.setLabel(d.hostsLabel);
-      servers.setData(d.chunkservers);
+      // Headers and labels in the operator's language; the cells are the status model's words.
+      const [, , , ...daemons] = d.hosts.headers;
+      hosts.setData({ headers: [t('dashboard.column.host'), t('dashboard.column.state'), t('dashboard.column.rtt'), ...daemons], data: d.hosts.data });
+      const total = st.poller.getState().hosts.length;
+      hosts.setLabel(d.hosts.data.length < total ? t('dashboard.label.hostsShown', { shown: d.hosts.data.length, total }) : t('dashboard.label.hosts'));
+      servers.setData({
+        headers: [t('dashboard.column.chunkserver'), t('dashboard.column.state'), t('dashboard.column.chunks'), t('dashboard.column.used'), t('dashboard.column.load')],
+        data: d.chunkservers.data,
+      });
       screen.title = `mfs-tui: ${d.title}`;
       screen.render();
     };

@@ -9,6 +9,7 @@ import { enRun } from './en-run.ts';
 import { enRunbook } from './en-runbook.ts';
 import { enLive } from './en-live.ts';
 import { enPractice } from './en-practice.ts';
+import { enDashboard } from './en-dashboard.ts';
 import { enSsh } from './en-ssh.ts';
 import { enScreens } from './en-screens.ts';
 import { enStatus } from './en-status.ts';
@@ -27,6 +28,7 @@ export const en = {
   ...enRunbook,
   ...enLive,
   ...enPractice,
+  ...enDashboard,
   ...enSsh,
   ...enScreens,
   'cli.program.description': 'Guided, resumable, audited runbooks for MooseFS clusters.',

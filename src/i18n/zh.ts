@@ -9,6 +9,7 @@ import { zhRun } from './zh-run.ts';
 import { zhRunbook } from './zh-runbook.ts';
 import { zhLive } from './zh-live.ts';
 import { zhPractice } from './zh-practice.ts';
+import { zhDashboard } from './zh-dashboard.ts';
 import { zhSsh } from './zh-ssh.ts';
 import { zhScreens } from './zh-screens.ts';
 import { zhStatus } from './zh-status.ts';
@@ -31,6 +32,7 @@ export const zh: ChineseCatalogue = {
   ...zhRunbook,
   ...zhLive,
   ...zhPractice,
+  ...zhDashboard,
   ...zhSsh,
   ...zhScreens,
   'cli.program.description': '按 runbook 逐步引导、可续跑、全程留痕的 MooseFS 集群运维工具。',

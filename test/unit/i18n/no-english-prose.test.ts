@@ -23,6 +23,7 @@ const TRANSLATED = [
   'app/cli/lab.ts',
   'src/runbook/parse.ts',
   'src/drill',
+  'app/dashboard',
   // Every practice-cluster module but scripts.ts, which holds only the shell scripts run on the hosts.
   ...[
     'break',
