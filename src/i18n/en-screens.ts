@@ -1,5 +1,6 @@
 // Screen lines the catalogue lacked (screens/App.tsx's inputs form, the live status while it
-// connects, a disk's state) in English: part of the English catalogue (en.ts).
+// connects, a disk's state) and `mfs-tui status`'s plain text (src/status/text.ts; column
+// headings and mfscli's chunk classes stay as they are) in English: part of the English catalogue (en.ts).
 export const enScreens = {
   'app.inputs.filledIn': 'Filled in by {{from}}: {{values}} (enter keeps each)',
   'app.inputs.fromTriage': 'triage',
@@ -9,4 +10,25 @@ export const enScreens = {
   'status.live.connecting': 'Connecting to the cluster…',
   'status.disks.scanning': 'scanning {{percent}}%',
   'status.disks.ioError': 'I/O error',
+  'status.text.title': 'cluster {{cluster}}   VIP {{vip}} held by {{holder}}   at {{at}}',
+  'status.text.noHolder': 'NO HOLDER',
+  'status.text.failoverDone': 'FAILOVER done: {{timeline}}',
+  'status.text.failoverUnderWay': 'FAILOVER under way: {{timeline}}',
+  'status.text.noAlerts': 'ALERTS  none',
+  'status.text.alerts': 'ALERTS',
+  'status.text.critical': 'CRITICAL',
+  'status.text.warning': 'warning',
+  'status.text.stale': '  (STALE {{age}})',
+  'status.text.mfsNoAnswer': 'MOOSEFS  no mfscli answer yet',
+  'status.text.mfsNoAnswerError': 'MOOSEFS  no mfscli answer yet: {{error}}',
+  'status.text.mfsNoMaster': 'MOOSEFS  no master answers through the VIP{{age}}',
+  'status.text.masterDown': 'down',
+  'status.text.via': 'MOOSEFS  via {{via}}{{age}}   masters: {{masters}}',
+  'status.text.space': 'SPACE    {{used}} used of {{total}}, {{avail}} free, trash {{trash}}',
+  'status.text.connected': 'connected',
+  'status.text.disconnected': 'DISCONNECTED',
+  'status.text.metaloggers': 'METALOGGERS  connected: {{ips}}',
+  'status.text.none': 'none',
+  'status.text.lags': '   lag: {{lags}}',
+  'status.text.lagBehind': '{{host}} {{behind}} versions',
 } as const;

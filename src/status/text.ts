@@ -1,7 +1,7 @@
 // Plain-text and JSON renderings of a status snapshot for `mfs-tui status` (scripts, plain
 // terminals, logs). No colours: severity is spelled out.
 import { visible } from '../util/visible.ts';
-import { tableLines } from '../util/cells.ts';
+import { padCells, tableLines } from '../util/cells.ts';
 import { DAEMONS, type DaemonName } from './probe.ts';
 import { formatFailover } from './failover-timeline.ts';
 import { CHUNK_CLASSES } from './parse-mfscli.ts';
@@ -70,14 +70,14 @@ const table = (rows: string[][]): string[] => tableLines(rows);
 export function renderStatusText(s: ClusterStatus): string {
   const out: string[] = [];
   const holders = vipHolders(s);
-  const holder = holders.length === 0 ? 'NO HOLDER' : holders.map((h) => `${h.name} (${vrrpOf(h)})`).join(' + ');
-  out.push(`cluster ${s.cluster}   VIP ${s.vip} held by ${holder}   at ${new Date(s.at).toISOString()}`);
-  if (s.failover) out.push(`FAILOVER ${s.failover.done ? 'done' : 'under way'}: ${formatFailover(s.failover)}`);
+  const holder = holders.length === 0 ? t('status.text.noHolder') : holders.map((h) => `${h.name} (${vrrpOf(h)})`).join(' + ');
+  out.push(t('status.text.title', { cluster: s.cluster, vip: s.vip, holder, at: new Date(s.at).toISOString() }));
+  if (s.failover) out.push(t(s.failover.done ? 'status.text.failoverDone' : 'status.text.failoverUnderWay', { timeline: formatFailover(s.failover) }));
   out.push('');
-  if (s.alerts.length === 0) out.push('ALERTS  none');
+  if (s.alerts.length === 0) out.push(t('status.text.noAlerts'));
   else {
-    out.push('ALERTS');
-    for (const a of s.alerts) out.push(`  ${a.severity === 'critical' ? 'CRITICAL' : 'warning '}  ${a.message}`);
+    out.push(t('status.text.alerts'));
+    for (const a of s.alerts) out.push(`  ${padCells(a.severity === 'critical' ? t('status.text.critical') : t('status.text.warning'), 8)}  ${a.message}`);
   }
   out.push('');
   const header = ['HOST', 'STATE', 'RTT', 'VIP', 'VRRP', ...DAEMONS.map((d) => DAEMON_SHORT[d]), 'VERSION'];
@@ -93,15 +93,20 @@ export function renderStatusText(s: ClusterStatus): string {
   out.push(...table([header, ...rows]));
   out.push('');
   const vip = s.mfs.viaVip;
-  const mfsAge = s.mfs.stale ? `  (STALE ${formatAge(s.mfs.ageMs)})` : '';
-  if (!vip) out.push(`MOOSEFS  no mfscli answer yet${s.mfs.error ? `: ${s.mfs.error}` : ''}`);
-  else if (vip.noMaster) out.push(`MOOSEFS  no master answers through the VIP${mfsAge}`);
+  const mfsAge = s.mfs.stale ? t('status.text.stale', { age: formatAge(s.mfs.ageMs) }) : '';
+  if (!vip) out.push(s.mfs.error ? t('status.text.mfsNoAnswerError', { error: s.mfs.error }) : t('status.text.mfsNoAnswer'));
+  else if (vip.noMaster) out.push(t('status.text.mfsNoMaster', { age: mfsAge }));
   else {
     const sp = spaceOf(vip);
-    const masters = s.mfs.candidates.map((c) => `${c.host} ${c.master?.answering ? `v${c.master.metadataVersion ?? '?'}` : 'down'}`).join(', ');
-    out.push(`MOOSEFS  via ${s.mfs.via}${mfsAge}   masters: ${masters || '-'}`);
+    const masters = s.mfs.candidates.map((c) => `${c.host} ${c.master?.answering ? `v${c.master.metadataVersion ?? '?'}` : t('status.text.masterDown')}`).join(', ');
+    out.push(t('status.text.via', { via: s.mfs.via ?? '', age: mfsAge, masters: masters || '-' }));
     out.push(
-      `SPACE    ${sp.usedFraction === undefined ? '?' : `${(sp.usedFraction * 100).toFixed(1)}%`} used of ${formatBytes(sp.total)}, ${formatBytes(sp.avail)} free, trash ${formatBytes(sp.trash)}`,
+      t('status.text.space', {
+        used: sp.usedFraction === undefined ? '?' : `${(sp.usedFraction * 100).toFixed(1)}%`,
+        total: formatBytes(sp.total),
+        avail: formatBytes(sp.avail),
+        trash: formatBytes(sp.trash),
+      }),
     );
     if (vip.chunkClasses) out.push(`CHUNKS   ${CHUNK_CLASSES.map((k) => `${k} ${vip.chunkClasses![k]}`).join('  ')}`);
     const csRows = [
@@ -109,18 +114,21 @@ export function renderStatusText(s: ClusterStatus): string {
       ...vip.chunkservers.map((c) => [
         `${c.ip}:${c.port}`,
         String(c.id),
-        'connected',
+        t('status.text.connected'),
         String(c.chunks),
         formatBytes(c.used),
         formatBytes(c.total),
         c.loadMark ? `${c.loadMark[0]}${c.load}${c.loadMark[1]}` : String(c.load),
         c.maintenance,
       ]),
-      ...vip.disconnected.map((c) => [`${c.ip}:${c.port}`, String(c.id), 'DISCONNECTED', '-', '-', '-', '-', c.maintenance]),
+      ...vip.disconnected.map((c) => [`${c.ip}:${c.port}`, String(c.id), t('status.text.disconnected'), '-', '-', '-', '-', c.maintenance]),
     ];
     out.push(...table(csRows));
     const lags = metaloggerLags(s);
-    out.push(`METALOGGERS  connected: ${vip.metaloggers.map((m) => m.ip).join(', ') || 'none'}` + (lags.length ? `   lag: ${lags.map((l) => `${l.host} ${l.behind} versions`).join(', ')}` : ''));
+    out.push(
+      t('status.text.metaloggers', { ips: vip.metaloggers.map((m) => m.ip).join(', ') || t('status.text.none') }) +
+        (lags.length ? t('status.text.lags', { lags: lags.map((l) => t('status.text.lagBehind', { host: l.host, behind: l.behind })).join(', ') }) : ''),
+    );
   }
   // Plain text (no colours): whatever a host or mfscli returned is shown escaped.
   return visible(out.join('\n')) + '\n';

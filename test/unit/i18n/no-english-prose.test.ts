@@ -82,6 +82,7 @@ const TRANSLATED = [
   ...['parse-mfscli', 'poller'].map((m) => `src/status/${m}.ts`),
   ...['report', 'resume', 'library-folders'].map((m) => `app/cli/${m}.ts`),
   'screens/status/LiveStatus.tsx',
+  'src/status/text.ts',
 ];
 
 function sourceFiles(path: string): string[] {
