@@ -59,7 +59,7 @@ export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
       vipBox.setContent(d.vipLines.join('\n'));
       alertBox.setContent(d.alertLines.join('\n'));
       // english: the status model's own line (src/status/dashboard-data.ts), compared, not shown
-      alertBox.style.fg = d.alertLines[0] === 'no alerts' ? 'green' : 'red';
+      alertBox.style.fg = d.noAlerts ? 'green' : 'red';
       if (d.chunkSeries[0]!.x.length > 0) {
         chunks.setData(d.chunkSeries);
         space.setData(d.spaceSeries);

@@ -3,6 +3,7 @@
 import { DAEMONS } from './probe.ts';
 import { formatAge, lockedOut, spaceOf, vipHolders, type ClusterStatus, type HistoryPoint, type HostStatus } from './model.ts';
 import { DAEMON_SHORT, daemonCell, formatBytes, hostState, vrrpOf } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 export interface Series {
   title: string;
@@ -19,6 +20,7 @@ export interface DashboardData {
   spaceLabel: string;
   vipLines: string[];
   alertLines: string[];
+  noAlerts: boolean;
   hosts: { headers: string[]; data: string[][] };
   chunkservers: { headers: string[]; data: string[][] };
   chunkSeries: Series[];
@@ -55,25 +57,30 @@ export function dashboardData(s: ClusterStatus, history: readonly HistoryPoint[]
   });
   const candidates = s.hosts.filter((h) => h.roles.includes('master-candidate'));
   // Critical alerts first; what does not fit is counted on the last line, never dropped silently.
-  const alerts = [...s.alerts.filter((a) => a.severity === 'critical'), ...s.alerts.filter((a) => a.severity !== 'critical')].map((a) => `${a.severity === 'critical' ? 'CRIT' : 'warn'} ${a.message}`);
+  const alerts = [...s.alerts.filter((a) => a.severity === 'critical'), ...s.alerts.filter((a) => a.severity !== 'critical')].map((a) =>
+    t(a.severity === 'critical' ? 'dashboard.alert.critical' : 'dashboard.alert.warning', { message: a.message }),
+  );
   const alertRoom = room.alertRows === undefined ? alerts.length : Math.max(1, room.alertRows);
   const alertLines =
-    alerts.length === 0 ? ['no alerts'] : alerts.length <= alertRoom ? alerts : [...alerts.slice(0, alertRoom - 1), `… ${alerts.length - alertRoom + 1} more alerts (mfs-tui status lists them all)`];
+    alerts.length === 0 ? [t('dashboard.alert.none')] : alerts.length <= alertRoom ? alerts : [...alerts.slice(0, alertRoom - 1), t('dashboard.alert.more', { count: alerts.length - alertRoom + 1 })];
   const hosts = room.hostRows === undefined ? s.hosts : problemsFirst(s.hosts);
   const shownHosts = room.hostRows === undefined ? hosts : hosts.slice(0, Math.max(1, room.hostRows));
   return {
     title: `${s.cluster}  ${clock(s.at)}`,
     usedPercent: Math.round((sp.usedFraction ?? 0) * 100),
-    spaceLabel: `${formatBytes(sp.total === undefined || sp.avail === undefined ? undefined : sp.total - sp.avail)} of ${formatBytes(sp.total)}`,
+    spaceLabel: t('dashboard.space', { used: formatBytes(sp.total === undefined || sp.avail === undefined ? undefined : sp.total - sp.avail), total: formatBytes(sp.total) }),
     vipLines: [
-      `VIP ${s.vip}: ${holders.length === 0 ? 'NO HOLDER' : holders.map((h) => h.name).join(' + ')}`,
+      t('dashboard.vip.line', { vip: s.vip, holders: holders.length === 0 ? t('dashboard.vip.noHolder') : holders.map((h) => h.name).join(' + ') }),
       ...candidates.map((h) => {
         const m = s.mfs.candidates.find((c) => c.host === h.name)?.master;
-        return `${h.name}: ${vrrpOf(h)}${h.probe?.holdsVip ? ' VIP' : ''} ${m?.answering ? `master v${m.metadataVersion ?? '?'}` : 'no master'}${h.stale ? ` STALE ${formatAge(h.ageMs)}` : ''}`;
+        const master = m?.answering ? t('dashboard.vip.master', { version: m.metadataVersion ?? '?' }) : t('dashboard.vip.noMaster');
+        return `${h.name}: ${vrrpOf(h)}${h.probe?.holdsVip ? t('dashboard.vip.holds') : ''} ${master}${h.stale ? t('dashboard.vip.stale', { age: formatAge(h.ageMs) }) : ''}`;
       }),
     ],
     alertLines,
-    hostsLabel: shownHosts.length < s.hosts.length ? ` hosts × daemons: ${shownHosts.length} of ${s.hosts.length}, problems first ` : ' hosts × daemons ',
+    /** True when no alert is shown (the alert box is green then). */
+    noAlerts: alerts.length === 0,
+    hostsLabel: shownHosts.length < s.hosts.length ? t('dashboard.label.hostsShown', { shown: shownHosts.length, total: s.hosts.length }) : t('dashboard.label.hosts'),
     hosts: {
       headers: ['host', 'state', 'rtt', ...DAEMONS.map((d) => DAEMON_SHORT[d])],
       data: shownHosts.map((h) => [h.name, hostState(h), h.rttMs === undefined ? '-' : `${h.rttMs}ms`, ...DAEMONS.map((d) => daemonCell(h, d))]),
@@ -81,11 +88,21 @@ export function dashboardData(s: ClusterStatus, history: readonly HistoryPoint[]
     chunkservers: {
       headers: ['chunkserver', 'state', 'chunks', 'used', 'load'],
       data: [
-        ...(vip?.chunkservers ?? []).map((c) => [`${c.ip}:${c.port}`, c.maintenance === 'off' ? 'up' : `up maint ${c.maintenance}`, String(c.chunks), formatBytes(c.used), String(c.load)]),
-        ...(vip?.disconnected ?? []).map((c) => [`${c.ip}:${c.port}`, 'DISCONNECTED', '-', '-', '-']),
+        ...(vip?.chunkservers ?? []).map((c) => [
+          `${c.ip}:${c.port}`,
+          c.maintenance === 'off' ? t('dashboard.chunkserver.up') : t('dashboard.chunkserver.maintenance', { mode: c.maintenance }),
+          String(c.chunks),
+          formatBytes(c.used),
+          String(c.load),
+        ]),
+        ...(vip?.disconnected ?? []).map((c) => [`${c.ip}:${c.port}`, t('dashboard.chunkserver.disconnected'), '-', '-', '-']),
       ],
     },
-    chunkSeries: [series('missing', (p) => p.missing, 'red'), series('endangered', (p) => p.endangered, 'magenta'), series('undergoal', (p) => p.undergoal, 'yellow')],
-    spaceSeries: [series('used GiB', (p) => (p.usedBytes === undefined ? undefined : p.usedBytes / 2 ** 30), 'cyan')],
+    chunkSeries: [
+      series(t('dashboard.series.missing'), (p) => p.missing, 'red'),
+      series(t('dashboard.series.endangered'), (p) => p.endangered, 'magenta'),
+      series(t('dashboard.series.undergoal'), (p) => p.undergoal, 'yellow'),
+    ],
+    spaceSeries: [series(t('dashboard.series.usedGiB'), (p) => (p.usedBytes === undefined ? undefined : p.usedBytes / 2 ** 30), 'cyan')],
   };
 }

@@ -79,7 +79,7 @@ const TRANSLATED = [
   'src/ssh/remote-command.ts',
   'src/journal/writer.ts',
   'src/journal/schema.ts',
-  ...['parse-mfscli', 'poller'].map((m) => `src/status/${m}.ts`),
+  ...['parse-mfscli', 'poller', 'dashboard-data'].map((m) => `src/status/${m}.ts`),
   ...['report', 'resume', 'library-folders'].map((m) => `app/cli/${m}.ts`),
   'screens/status/LiveStatus.tsx',
   'src/status/text.ts',
