@@ -172,6 +172,7 @@ export const enTriage = {
   'triage.failover.masterWithVipSinceNotRunning': 'MASTER with the VIP since {{since}}; mfsmaster not running yet',
   'triage.failover.masterWithVipStarting': 'MASTER with the VIP; mfsmaster starting, not answering yet',
   'triage.failover.masterWithVipNotRunning': 'MASTER with the VIP; mfsmaster not running yet',
+  'triage.failover.waitingOn': '{{host}} starts no master while a master still answers on {{address}} (its role script waits; if that host is frozen or hung, fence it: fence-master)',
   'triage.failover.roleFor': 'role {{role}} for {{seconds}} s',
   'triage.failover.noKnownMaster': 'no master candidate is known to have run the master',
   'triage.failover.onlyCandidate': '{{host}} is the only master candidate: nothing to fail over to',

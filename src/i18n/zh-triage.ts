@@ -167,6 +167,7 @@ export const zhTriage: { readonly [K in Exclude<keyof typeof enTriage, OtherThan
   'triage.failover.masterWithVipSinceNotRunning': '自 {{since}} 起为 MASTER 并持有 VIP；mfsmaster 尚未运行',
   'triage.failover.masterWithVipStarting': '为 MASTER 并持有 VIP；mfsmaster 正在启动，尚未应答',
   'triage.failover.masterWithVipNotRunning': '为 MASTER 并持有 VIP；mfsmaster 尚未运行',
+  'triage.failover.waitingOn': '{{address}} 上的 master 仍在应答，{{host}} 不会启动 master（角色脚本在等待；如果那台主机卡死或挂起，请先隔离它：fence-master）',
   'triage.failover.roleFor': '角色 {{role}} 已持续 {{seconds}} 秒',
   'triage.failover.noKnownMaster': '不知道哪台 master 候选主机运行过 master',
   'triage.failover.onlyCandidate': '{{host}} 是唯一的 master 候选主机：没有可切换的对象',

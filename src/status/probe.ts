@@ -71,6 +71,8 @@ export interface HostProbe {
   haRole?: { role: string; ageS: number };
   /** Seconds each recent promotion took (keepalived-ha's /var/log/mfs-ha.log: MASTER "was" to "mfsmaster runs"). */
   promotionsS?: number[];
+  /** The other candidate's address the running promotion waits on (parsePromotionWait). */
+  promotionWaitingOn?: string;
   /** The host's wall clock (`date +%s.%N`) as read by the script; probeHost turns it into `clock`. */
   clockRaw?: { epochS: number; resolutionS: number };
   /** The host's clock against this machine's (see clock.ts). */
@@ -144,7 +146,8 @@ export function hostProbeScript(opts: HostProbeOptions): string {
             // english: shell script, not a message
             `  for __f in "$__kcf" $(sed -n 's/^[[:space:]]*include[[:space:]][[:space:]]*//p' "$__kcf" 2>/dev/null); do sed -e '/auth_pass/d' -e '/^[[:space:]]*include[[:space:]]/d' $__f 2>/dev/null; done`,
             `  echo '${MARK}halog'`,
-            "  grep -E ' MASTER: (was |mfsmaster runs)' /var/log/mfs-ha.log 2>/dev/null | tail -n 12",
+            // english: the role script's log words, matched as it writes them
+            "  grep -E ' MASTER: (was |mfsmaster runs|a master still answers on )' /var/log/mfs-ha.log 2>/dev/null | tail -n 12",
           ]
         : []),
       'fi',
@@ -254,7 +257,11 @@ export function parseHostProbe(stdout: string): HostProbe {
   const conf = s.get('kaconf');
   if (conf) probe.keepalivedConf = parseKeepalivedConf(conf.join('\n'));
   const log = s.get('halog');
-  if (log) probe.promotionsS = parsePromotions(log);
+  if (log) {
+    probe.promotionsS = parsePromotions(log);
+    const waiting = parsePromotionWait(log);
+    if (waiting) probe.promotionWaitingOn = waiting;
+  }
   const version = s.get('version')?.[0];
   const v = version ? /(\d+\.\d+\.\d+)/.exec(version) : null;
   if (v) probe.mfsVersion = v[1];
@@ -279,16 +286,32 @@ export function parsePromotions(lines: string[]): number[] {
   const out: number[] = [];
   let start: number | undefined;
   for (const l of lines) {
-    const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) MASTER: (was |mfsmaster runs)/.exec(l.trim());
+    // The role script logs milliseconds (`%F %T.%3N`); older ones logged whole seconds.
+    const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?) MASTER: (was |mfsmaster runs)/.exec(l.trim());
     if (!m) continue;
-    const t = Date.parse(`${m[1]}T${m[2]}Z`) / 1000;
+    const t = Date.parse(`${m[1]}T${m[2]}Z`); // ms: whole milliseconds subtract exactly
     if (m[3] === 'was ') start = t;
     else if (start !== undefined) {
-      out.push(t - start);
+      out.push((t - start) / 1000);
       start = undefined;
     }
   }
   return out;
+}
+
+/**
+ * The address the latest promotion waits on, when it has not started a master yet: keepalived-ha
+ * starts none while another candidate's master still accepts connections (a frozen or starved
+ * host whose kernel answers for it), and logs `a master still answers on ADDRESS` meanwhile.
+ */
+export function parsePromotionWait(lines: string[]): string | undefined {
+  let waiting: string | undefined;
+  for (const l of lines) {
+    if (/ MASTER: (was |mfsmaster runs)/.test(l)) waiting = undefined;
+    const m = / MASTER: a master still answers on ([^\s:]+)/.exec(l);
+    if (m) waiting = m[1];
+  }
+  return waiting;
 }
 
 export interface HostProbeResult {

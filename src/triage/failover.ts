@@ -109,6 +109,10 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
         },
         ...(roleFile ? [{ host: h.name, probe: probePart('/run/mfs-ha.role'), saw: t('triage.failover.roleFor', { role: roleFile.role, seconds: roleFile.ageS }) }] : []),
         { host: h.name, probe: probePart('mfs-ha.log'), saw: role.saw },
+        // The promotion holds back while the other candidate's master still answers: say whom it waits for.
+        ...(h.probe!.promotionWaitingOn && roleFile?.role === 'PROMOTING'
+          ? [{ host: h.name, probe: probePart('mfs-ha.log'), saw: t('triage.failover.waitingOn', { host: h.name, address: h.probe!.promotionWaitingOn }) }]
+          : []),
       ],
     };
     return { kind: 'under-way', window };

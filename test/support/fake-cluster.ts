@@ -34,6 +34,8 @@ export interface FakeHost {
   haRole?: { role: string; ageS: number };
   /** The keepalived.conf text the probe reads (auth_pass already stripped on a real host). */
   kaconf?: string;
+  /** keepalived-ha's role log lines the probe's grep keeps (read with kaconf). */
+  haLog?: string[];
   /** Cannot connect: every exec rejects with a HostError with this message. */
   fail?: string;
   /** The HostError kind of `fail` (default unreachable): auth-refused, host-key-changed, ... */
@@ -61,6 +63,7 @@ export function hostOutput(h: FakeHost): string {
     if (h.vrrpSince !== undefined) out.push(`   Last transition = ${h.vrrpSince} (${new Date(h.vrrpSince * 1000).toUTCString()})`);
     if (h.haRole) out.push('@@mfs-tui:harole', `${h.haRole.role} ${h.haRole.ageS}`);
     if (h.kaconf) out.push('@@mfs-tui:kaconf', ...h.kaconf.split('\n'));
+    if (h.kaconf && h.haLog) out.push('@@mfs-tui:halog', ...h.haLog);
   }
   out.push('@@mfs-tui:version', 'version: 3.0.117-1 ; build: 1341', '@@mfs-tui:changelog');
   if (h.changelog !== undefined) out.push('2', `${h.changelog}: 1|X`);

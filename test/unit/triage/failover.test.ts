@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import type { ClusterStatus } from '../../../src/status/model.ts';
 import { faultChecks, masterDownIntervalS, parseKeepalivedConf } from '../../../src/status/keepalived-conf.ts';
-import { parsePromotions } from '../../../src/status/probe.ts';
+import { parsePromotionWait, parsePromotions } from '../../../src/status/probe.ts';
 import { builtinRunbookDir, loadRunbookDir } from '../../../src/runbook/library.ts';
 import { CHECK_RUN_CAP_S, FAILOVER_SLACK_S, ROLE_START_DEFAULT_S, haInstance } from '../../../src/triage/failover.ts';
 import { renderTriageText, triage as judgeNow, triageToJson, type Finding, type TriageReport, type TriageRunbook } from '../../../src/triage/index.ts';
@@ -145,6 +145,22 @@ describe('keepalived.conf: every vrrp_script, fractional advert_int, defaults', 
     assert.equal(TAKEOVER, 3 * 0.5 + (156 / 256) * 0.5);
   });
 
+  it('promotion times from the role log as the role script writes it now (milliseconds), and the address a promotion waits on', () => {
+    // Captured from a practice-cluster host's /var/log/mfs-ha.log (systemd-lab, 2026-12-07), as
+    // the probe's grep keeps it; the waiting line is the role script's own text (library.test.ts
+    // runs that part of it) in the log's format.
+    const log = [
+      '2026-12-07 15:52:36.876 MASTER: was BACKUP',
+      '2026-12-07 15:52:45.158 MASTER: mfsmaster runs',
+      '2026-12-07 15:55:08.396 MASTER: was BACKUP',
+      '2026-12-07 15:55:08.401 MASTER: a master still answers on 10.77.0.12: waiting until it stops before starting one here',
+    ];
+    assert.deepEqual(parsePromotions(log), [8.282]);
+    assert.equal(parsePromotionWait(log), '10.77.0.12');
+    assert.equal(parsePromotionWait([...log, '2026-12-07 15:55:16.231 MASTER: mfsmaster runs']), undefined, 'the master started: no wait left');
+    assert.equal(parsePromotionWait(log.slice(0, 2)), undefined);
+  });
+
   it('promotion times from the role log', () => {
     assert.deepEqual(
       parsePromotions([
@@ -226,6 +242,24 @@ describe('a failover under way is not an outage', () => {
     assert.deepEqual(m.hosts, ['m2']);
     assert.equal(m.recommendation.kind === 'runbook' && m.recommendation.runbook, 'power-cut');
     assert.ok(ruledOut(m).some((x) => x.explanation === 'failing-over' && /promotion FAILED/.test(x.saw)));
+  });
+
+  it('a promotion that waits because the old master still answers (a frozen host): under way, and the finding says whom it waits on', async () => {
+    const at = (s: number) => new Date((nowS() - s) * 1000).toISOString().replace('T', ' ').slice(0, 23);
+    const s = await snapshot(
+      set(set(ha(), 'm1', { daemons: ['keepalived', 'mfsmaster'], vip: false, vrrp: 'FAULT', vrrpSince: nowS() - 5 }), 'm2', {
+        vip: true,
+        vrrp: 'MASTER',
+        vrrpSince: nowS() - 4,
+        daemons: ['keepalived'],
+        haRole: { role: 'PROMOTING', ageS: 4 },
+        haLog: [`${at(4)} MASTER: was BACKUP`, `${at(3)} MASTER: a master still answers on 10.251.9.1: waiting until it stops before starting one here`],
+      }),
+    );
+    const r = triage(s, runbooks);
+    const f = find(r, 'failover-under-way');
+    assert.deepEqual(recovery(r), []);
+    assert.match(JSON.stringify(f), /m2 starts no master while a master still answers on 10\.251\.9\.1 .*fence-master/);
   });
 
   it('m2 holds the VIP and its role file says PROMOTING while its state dump still says BACKUP (a tick behind): under way', async () => {
