@@ -34,7 +34,9 @@ function roleStartS(h: HostStatus): { s: number; saw: string } {
   const ps = h.probe?.promotionsS ?? [];
   if (!ps.length) return { s: ROLE_START_DEFAULT_S, saw: t('triage.failover.noEarlierPromotion', { host: h.name, seconds: ROLE_START_DEFAULT_S }) };
   const worst = Math.max(...ps);
-  const s = Math.max(5, Math.ceil(worst * 1.5 + 2));
+  // Promotions that took long (a large metadata file) widen the window; quick ones never narrow
+  // it below the default: a loaded host's next promotion can take several times its last one.
+  const s = Math.max(ROLE_START_DEFAULT_S, Math.ceil(worst * 1.5 + 2));
   return { s, saw: t('triage.failover.roleScriptTook', { host: h.name, took: ps.join(', '), seconds: s }) };
 }
 
