@@ -3,7 +3,7 @@
 // The step must keep the newest metadata, wait for a master keepalived is still promoting,
 // and refuse every way round that could stop the wrong master.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,8 +32,32 @@ interface Case {
 }
 
 function compare(c: Case): { code: number | null; out: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-fence-'));
+  const { dir, script } = prepare(c);
   try {
+    const r = spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, timeout: 60_000 });
+    return { code: r.status, out: r.stdout + r.stderr };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same, without blocking: two cases that each wait 30 s run side by side. */
+async function compareAsync(c: Case): Promise<{ code: number | null; out: string }> {
+  const { dir, script } = prepare(c);
+  try {
+    return await new Promise((resolve) => {
+      execFile('sh', ['-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, timeout: 60_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, out: stdout + stderr }),
+      );
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function prepare(c: Case): { dir: string; script: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-fence-'));
+  {
     const rb = runbook('fence-master');
     const step = rb.steps.find((s) => s.id === 'compare')!;
     const { script, missing } = renderBlock(rb, step.commands[0]!, 'm1', undefined, c.inputs);
@@ -52,10 +76,7 @@ esac
 `,
       { mode: 0o755 },
     );
-    const r = spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, timeout: 60_000 });
-    return { code: r.status, out: r.stdout + r.stderr };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    return { dir, script };
   }
 }
 
@@ -86,5 +107,19 @@ describe('fence-master: which master to keep', () => {
     const noVip = compare({ inputs: keep1, addresses: ['10.251.9.1'] });
     assert.equal(noVip.code, 1);
     assert.match(noVip.out, /REFUSED: m1 does not hold the VIP 10\.77\.0\.100/);
+  });
+
+  it('a host to fence that refuses 9421 (it answers, no master listens: keepalived-ha held its promotion back) is fenced; one that cannot be reached is not', async () => {
+    // 127.0.0.2: loopback, nothing listens on 9421 here, so the kernel refuses at once. 10.251.9.3:
+    // no route from this machine (or silent): no proof that no master runs there.
+    const [refused, unreachable] = await Promise.all([
+      compareAsync({ inputs: { ...keep1, fence_address: '127.0.0.2' }, addresses: ['10.251.9.1', VIP] }),
+      compareAsync({ inputs: { ...keep1, fence_address: '10.251.9.3' }, addresses: ['10.251.9.1', VIP] }),
+    ]);
+    assert.equal(refused.code, 0, refused.out);
+    assert.match(refused.out, /^KEEP m1 \(version 1510\), FENCE m2 \(no master: its port 9421 refuses connections\)$/m);
+    assert.equal(unreachable.code, 1, unreachable.out);
+    assert.match(unreachable.out, /REFUSED: m2's version cannot be read from m1/);
+    assert.doesNotMatch(unreachable.out, /^KEEP/m);
   });
 });
