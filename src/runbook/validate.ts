@@ -223,6 +223,8 @@ export function validateRunbook(rb: Runbook, ctx: ValidateContext): RunbookProbl
       report(locate(owner, 'script', m.index, fallback), t('runbook.shell.control', { what: describeControl(m[0]) }));
     }
     for (const m of script.matchAll(NESTED_BASH)) {
+      const lineBefore = script.slice(script.lastIndexOf('\n', m.index) + 1, m.index + 1);
+      if (/(?:^|\s)#/.test(lineBefore)) continue; // in a comment
       if (!/(?:^|\s)--norc\b/.test(m[1] ?? '')) report(locate(owner, 'script', m.index + /^[\s;&|(`]?/.exec(m[0])![0].length, fallback), t('runbook.shell.bashRc'));
     }
     for (const { placeholder: p, context } of placeholderContexts(script)) {

@@ -256,6 +256,6 @@ describe('nested bash problems', () => {
   });
 
   it('bash --norc -c and bash running a script file pass', () => {
-    assert.deepEqual(problems(step('on=all', "timeout 1 bash --norc --noprofile -c 'true'\nbash /tmp/x.sh")), []);
+    assert.deepEqual(problems(step('on=all', "timeout 1 bash --norc --noprofile -c 'true'\nbash /tmp/x.sh\n# not bash -c here: a comment\ntrue # nor bash -c here")), []);
   });
 });
