@@ -65,7 +65,11 @@ test('a master candidate 5 s ahead is a clock-skew warning with its bound; the h
       skew.map((a) => [a.severity, a.hosts]),
       [['warning', ['m2']]],
     );
-    assert.match(skew[0]!.message, /^m2's clock is \+5\.0 s \(±\d\.\d\) off the cluster's \(over 2 s on a master candidate/);
+    // The message says the measured offset and its bound (beside the practice cluster's load the
+    // round trip widens it: +4.9 s ±0.5 was seen), and they hold the true 5 s.
+    const said = /^m2's clock is \+(\d+\.\d) s \(±(\d\.\d)\) off the cluster's \(over 2 s on a master candidate/.exec(skew[0]!.message);
+    assert.ok(said, skew[0]!.message);
+    assert.ok(Math.abs(Number(said[1]) - 5) <= Number(said[2]) + 0.05, skew[0]!.message);
   } finally {
     poller.stop();
     await pool.close();
