@@ -67,13 +67,7 @@ export function gatherEvidence(status: ClusterStatus, library: readonly TriageRu
   const vip = status.vip;
   const hosts = status.hosts;
   const candidates = hosts.filter((h) => h.roles.includes('master-candidate'));
-  // A holder whose last answer is more than a poll interval older than another holder's is not
-  // taken for a second holder: a lost master's last answer (before it vanished) still says VIP
-  // until it goes stale, while the standby that took over answers every interval. A real split
-  // brain is seen at the next answer of both.
-  const claimed = candidates.filter((h) => known(h) && h.probe!.holdsVip);
-  const newest = Math.min(...claimed.map((h) => h.ageMs ?? Infinity));
-  const holders = claimed.length > 1 ? claimed.filter((h) => (h.ageMs ?? Infinity) - newest <= Math.max(status.intervalMs, 1000)) : claimed;
+  const holders = candidates.filter((h) => known(h) && h.probe!.holdsVip);
   const metaloggerHosts = hosts.filter((h) => h.roles.includes('metalogger'));
   const metalogger = metaloggerHosts.find((h) => runs(h, 'mfsmetalogger')) ?? metaloggerHosts.find(known) ?? metaloggerHosts[0];
   const viaVip = status.mfs.viaVip;
