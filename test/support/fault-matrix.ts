@@ -32,6 +32,27 @@ export async function waitUntil(ms: number, fn: () => boolean, probe?: () => Pro
   return undefined;
 }
 
+/**
+ * Waits until one candidate holds the VIP, runs the only mfsmaster and answers at the VIP, unchanged
+ * for 3 s. `state` is the last reading (`ok HOST` when settled), `since` when it last changed.
+ */
+async function settledOnOneMaster(ms: number): Promise<{ settled: number | undefined; state: string; since: number }> {
+  let state = '';
+  let since = 0;
+  const settled = await waitUntil(
+    ms,
+    () => state.startsWith('ok ') && performance.now() - since >= 3000,
+    async () => {
+      const h = await vipHolderNames();
+      const running = (await Promise.all(['m1', 'm2'].map(async (m) => ((await pidsOf(m, 'mfsmaster')).length > 0 ? m : '')))).filter(Boolean);
+      const now =
+        h.length === 1 && running.length === 1 && running[0] === h[0] && (masterVersion() ?? 0) > 0 ? `ok ${h[0]}` : `VIP on ${h.join('+') || 'nobody'}, mfsmaster on ${running.join('+') || 'none'}`;
+      if (now !== state) [state, since] = [now, performance.now()];
+    },
+  );
+  return { settled, state, since };
+}
+
 export const acked = () => Number(tryOnHost('cl', 'wc -l < /root/w/acked').out.trim() || 0);
 const other = (h: string) => (h === 'm1' ? 'm2' : 'm1');
 
@@ -222,19 +243,7 @@ export async function healInsideTheWindow(rows: FaultRow[]): Promise<void> {
     const inside = both && holdsVip('m1') && holdsVip('m2');
     await labBreak('heal', old);
     // One holder with the only mfsmaster, answering at the VIP, unchanged for 3 s.
-    let state = '';
-    let since = 0;
-    const settled = await waitUntil(
-      33_000,
-      () => state.startsWith('ok ') && performance.now() - since >= 3000,
-      async () => {
-        const h = await vipHolderNames();
-        const running = (await Promise.all(['m1', 'm2'].map(async (m) => ((await pidsOf(m, 'mfsmaster')).length > 0 ? m : '')))).filter(Boolean);
-        const now =
-          h.length === 1 && running.length === 1 && running[0] === h[0] && (masterVersion() ?? 0) > 0 ? `ok ${h[0]}` : `VIP on ${h.join('+') || 'nobody'}, mfsmaster on ${running.join('+') || 'none'}`;
-        if (now !== state) [state, since] = [now, performance.now()];
-      },
-    );
+    const { settled, state, since } = await settledOnOneMaster(33_000);
     const took = (since - healed) / 1000;
     assert.ok(settled !== undefined && took <= 30, `not settled within 30 s of the heal (last: ${state}, since ${took.toFixed(1)} s):\n${haLogs()}`);
     const holder = state.slice(3);
@@ -328,19 +337,7 @@ export async function freezeActiveMaster(rows: FaultRow[]): Promise<void> {
       `${standby} neither waited for ${old}'s master nor started one in 90 s; VIP on ${holdsVip(standby) ? standby : 'not ' + standby}:\n${roleLog(standby).slice(logLength)}`,
     );
     // One holder with the only mfsmaster, answering at the VIP, unchanged for 3 s.
-    let state = '';
-    let changed = 0;
-    const settled = await waitUntil(
-      63_000,
-      () => state.startsWith('ok ') && performance.now() - changed >= 3000,
-      async () => {
-        const h = await vipHolderNames();
-        const running = (await Promise.all(['m1', 'm2'].map(async (m) => ((await pidsOf(m, 'mfsmaster')).length > 0 ? m : '')))).filter(Boolean);
-        const now =
-          h.length === 1 && running.length === 1 && running[0] === h[0] && (masterVersion() ?? 0) > 0 ? `ok ${h[0]}` : `VIP on ${h.join('+') || 'nobody'}, mfsmaster on ${running.join('+') || 'none'}`;
-        if (now !== state) [state, changed] = [now, performance.now()];
-      },
-    );
+    const { settled, state, since: changed } = await settledOnOneMaster(63_000);
     sampling = false;
     await sampler;
     assert.deepEqual(both, [], `a master listened on m1 and m2 at once (s after the freeze: ${both.slice(0, 5).join(', ')}${both.length > 5 ? ', ...' : ''}):\n${haLogs()}`);
