@@ -146,6 +146,8 @@ export const enTriage = {
   'triage.ruledOut.notExpected': 'no failover is coming: {{why}}',
   'triage.ruledOut.separator': '; ',
   'triage.ruledOut.noPromotion': 'no promotion under way (keepalived: {{states}})',
+  'triage.ruledOut.promotionHeld':
+    '{{host}} is promoting itself but starts no master while the master of {{keep}} answers at {{address}} (its role log says so): fencing {{host}} stops a promotion that waits, not a master being started',
   'triage.ruledOut.notSeen': 'not seen',
   'triage.login.notAsked': '{{address}} was not asked: {{why}}',
   'triage.login.answeredBut': '{{address}} answered, but {{why}}',

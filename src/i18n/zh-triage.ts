@@ -142,6 +142,8 @@ export const zhTriage: { readonly [K in Exclude<keyof typeof enTriage, OtherThan
   'triage.ruledOut.notExpected': '不会发生切换：{{why}}',
   'triage.ruledOut.separator': '；',
   'triage.ruledOut.noPromotion': '没有正在进行的提升（keepalived：{{states}}）',
+  'triage.ruledOut.promotionHeld':
+    '{{host}} 正在提升自己，但只要 {{keep}} 的 master 仍在 {{address}} 应答，它就不会启动 master（其角色日志如此记录）：隔离 {{host}} 停下的是一个在等待的提升，而不是一个正在启动的 master',
   'triage.ruledOut.notSeen': '未看到',
   'triage.login.notAsked': '没有向 {{address}} 发起登录：{{why}}',
   'triage.login.answeredBut': '{{address}} 有应答，但{{why}}',

@@ -6,7 +6,7 @@ import { lockedOut, loginLabel, type HostStatus } from '../status/model.ts';
 import { accessHowTo, loginSeen } from './access.ts';
 import { known, list, none, SSH, stateUnknown, unreachable, type RuleFinding, type TriageEvidence } from './evidence.ts';
 import { PROMOTION_CAP_S, type FailoverJudgement } from './failover.ts';
-import type { RuledOut, TriageRunbook } from './types.ts';
+import type { RuledOut, RunbookRecommendation, TriageRunbook } from './types.ts';
 
 const HIGH_RISK = new Set(['high', 'critical']);
 /** A master younger than this that does not answer yet is still starting (loading metadata). */
@@ -47,12 +47,21 @@ function ruleOutOrWait(ev: TriageEvidence, findings: RuleFinding[]): RuleFinding
   const { candidates, mfsAnswering } = ev;
   const busy = candidates.filter(stateUnknown);
   const promoting = candidates.filter((h) => known(h) && h.probe!.haRole?.role === 'PROMOTING' && h.probe!.haRole.ageS <= PROMOTION_CAP_S);
+  // keepalived-ha starts no master while another candidate's master answers: a promotion that
+  // waits on one that answers now starts nothing, so fencing that very host (keeping the one it
+  // waits on) cannot act beside a master being started. Anything else still waits for it.
+  const heldBy = (h: HostStatus) => {
+    const on = h.probe!.promotionWaitingOn;
+    return on === undefined ? undefined : mfsAnswering.find((c) => c.address === on && c.host !== h.name);
+  };
+  const fencesHeld = (r: RunbookRecommendation) => r.runbook === 'fence-master' && promoting.length > 0 && promoting.every((h) => r.inputs.fence === h.name && heldBy(h)?.host === r.inputs.keep);
   // A master that started moments ago and does not answer through the VIP yet is finishing a takeover.
   const starting = ev.vipRow ? [] : candidates.filter((h) => known(h) && !mfsAnswering.some((c) => c.host === h.name) && h.probe!.daemons.mfsmaster.some((p) => p.uptimeS < MASTER_START_S));
   return findings.map((f) => {
     const r = f.recommendation;
     if (r.kind !== 'runbook' || !highRisk(ev, f)) return f;
-    if (busy.length || promoting.length || starting.length) {
+    const held = fencesHeld(r);
+    if (busy.length || (promoting.length && !held) || starting.length) {
       const who = busy.length ? busy : promoting.length ? promoting : starting;
       const hostsWho = list(who.map((h) => h.name));
       const reason = busy.length
@@ -62,7 +71,23 @@ function ruleOutOrWait(ev: TriageEvidence, findings: RuleFinding[]): RuleFinding
           : t('triage.why.notYetStarting', { hosts: hostsWho, runbook: r.runbook, seconds: Math.min(...who[0]!.probe!.daemons.mfsmaster.map((p) => p.uptimeS)) });
       return { ...f, recommendation: none(reason, [t('triage.do.againSoon'), t('triage.do.lookByHandBefore', { host: who[0]!.name, runbook: r.runbook })]) };
     }
-    return { ...f, recommendation: { ...r, ruledOut: ruledOutFor(candidates, f.judgement, ev.status.at) } };
+    const ruledOut = ruledOutFor(candidates, f.judgement, ev.status.at);
+    return {
+      ...f,
+      recommendation: {
+        ...r,
+        ruledOut: held
+          ? [
+              ...ruledOut.filter((o) => o.explanation !== 'failing-over'),
+              ...promoting.map((h) => ({
+                explanation: 'failing-over' as const,
+                host: h.name,
+                saw: t('triage.ruledOut.promotionHeld', { host: h.name, keep: heldBy(h)!.host, address: h.probe!.promotionWaitingOn! }),
+              })),
+            ]
+          : ruledOut,
+      },
+    };
   });
 }
 

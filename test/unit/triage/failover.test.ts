@@ -54,8 +54,8 @@ function ha(): FakeHost[] {
 const set = (hs: FakeHost[], name: string, patch: Partial<FakeHost>) => hs.map((h) => (h.name === name ? { ...h, ...patch } : h));
 const SIM_NONE = simRows([{ ip: '10.251.9.1' }, { ip: '10.251.9.2' }]);
 
-async function snapshot(hs: FakeHost[]): Promise<ClusterStatus> {
-  const cluster = fakeCluster(hs, { viaVip: fixture('no-master.txt'), candidates: SIM_NONE });
+async function snapshot(hs: FakeHost[], mfscli = { viaVip: fixture('no-master.txt'), candidates: SIM_NONE }): Promise<ClusterStatus> {
+  const cluster = fakeCluster(hs, mfscli);
   const poller = new StatusPoller({ inventory: inventoryOf(hs), executorFor: (h) => cluster.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 5000 });
   await poller.sweep();
   poller.stop();
@@ -260,6 +260,43 @@ describe('a failover under way is not an outage', () => {
     const f = find(r, 'failover-under-way');
     assert.deepEqual(recovery(r), []);
     assert.match(JSON.stringify(f), /m2 starts no master while a master still answers on 10\.251\.9\.1 .*fence-master/);
+  });
+
+  // CI (triage-lab, `lab break split-brain`): VRRP blocked both ways, both candidates hold the
+  // VIP; m2's role script starts no master because m1's answers, and waits for ever.
+  const splitBrainWaiting = (answersAt: string) => {
+    const at = (s: number) => new Date((nowS() - s) * 1000).toISOString().replace('T', ' ').slice(0, 23);
+    return set(set(ha(), 'm1', { vip: true, vrrp: 'MASTER' }), 'm2', {
+      vip: true,
+      vrrp: 'MASTER',
+      vrrpSince: nowS() - 30,
+      daemons: ['keepalived', 'mfsmetalogger'],
+      haRole: { role: 'PROMOTING', ageS: 30 },
+      haLog: [`${at(30)} MASTER: was BACKUP`, `${at(2)} MASTER: a master still answers on ${answersAt}: waiting until it stops before starting one here`],
+    });
+  };
+  const M1_ANSWERS = { viaVip: fixture('healthy-goal3.txt'), candidates: simRows([{ ip: '10.251.9.1', version: 1510 }, { ip: '10.251.9.2' }]) };
+
+  it('split brain where the standby waits on the serving master: fence-master fences the one that waits, saying why that is safe', async () => {
+    const r = triage(await snapshot(splitBrainWaiting('10.251.9.1'), M1_ANSWERS), runbooks);
+    const f = find(r, 'split-brain');
+    assert.equal(codes(r)[0], 'split-brain');
+    assert.equal(f.recommendation.kind, 'runbook', JSON.stringify(f.recommendation));
+    const rec = f.recommendation as Extract<Finding['recommendation'], { kind: 'runbook' }>;
+    assert.deepEqual(rec.inputs, { fence: 'm2', fence_address: '10.251.9.2', keep: 'm1', keep_address: '10.251.9.1' });
+    const held = rec.ruledOut!.filter((o) => o.explanation === 'failing-over');
+    assert.deepEqual(
+      held.map((o) => [o.host, o.saw]),
+      [['m2', 'm2 is promoting itself but starts no master while the master of m1 answers at 10.251.9.1 (its role log says so): fencing m2 stops a promotion that waits, not a master being started']],
+    );
+  });
+
+  it('split brain, the standby promoting but waiting on an address where no master answers: no fence-master yet (it may start one any moment)', async () => {
+    const r = triage(await snapshot(splitBrainWaiting('10.251.9.1')), runbooks);
+    const f = find(r, 'split-brain');
+    assert.equal(f.recommendation.kind, 'none', JSON.stringify(f.recommendation));
+    assert.match(f.recommendation.kind === 'none' ? f.recommendation.reason : '', /m2 is promoting itself to master/);
+    assert.deepEqual(recovery(r), []);
   });
 
   it('m2 holds the VIP and its role file says PROMOTING while its state dump still says BACKUP (a tick behind): under way', async () => {
