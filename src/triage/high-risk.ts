@@ -4,7 +4,7 @@
 import { t } from '../i18n/index.ts';
 import { lockedOut, loginLabel, type HostStatus } from '../status/model.ts';
 import { accessHowTo, loginSeen } from './access.ts';
-import { known, list, none, SSH, stateUnknown, unreachable, type RuleFinding, type TriageEvidence } from './evidence.ts';
+import { known, list, none, runs, SSH, stateUnknown, unreachable, type RuleFinding, type TriageEvidence } from './evidence.ts';
 import { PROMOTION_CAP_S, type FailoverJudgement } from './failover.ts';
 import type { RuledOut, RunbookRecommendation, TriageRunbook } from './types.ts';
 
@@ -50,9 +50,13 @@ function ruleOutOrWait(ev: TriageEvidence, findings: RuleFinding[]): RuleFinding
   // keepalived-ha starts no master while another candidate's master answers: a promotion that
   // waits on one that answers now starts nothing, so fencing that very host (keeping the one it
   // waits on) cannot act beside a master being started. Anything else still waits for it.
+  // The master it waits on must be seen now: a fresh mfscli answer and its own process on a host
+  // that answered this probe, not last answers of a host that has just frozen or died.
   const heldBy = (h: HostStatus) => {
     const on = h.probe!.promotionWaitingOn;
-    return on === undefined ? undefined : mfsAnswering.find((c) => c.address === on && c.host !== h.name);
+    const keep = on === undefined || ev.status.mfs.stale ? undefined : mfsAnswering.find((c) => c.address === on && c.host !== h.name);
+    const keepHost = keep && ev.host(keep.host);
+    return keepHost && runs(keepHost, 'mfsmaster') ? keep : undefined;
   };
   const fencesHeld = (r: RunbookRecommendation) => r.runbook === 'fence-master' && promoting.length > 0 && promoting.every((h) => r.inputs.fence === h.name && heldBy(h)?.host === r.inputs.keep);
   // A master that started moments ago and does not answer through the VIP yet is finishing a takeover.

@@ -291,6 +291,12 @@ describe('a failover under way is not an outage', () => {
     );
   });
 
+  it('split brain, the standby waiting on m1 while mfscli still lists m1 but ps there shows no mfsmaster (an answer from before it died): no fence-master yet', async () => {
+    const hs = set(splitBrainWaiting('10.251.9.1'), 'm1', { daemons: ['keepalived'] });
+    const r = triage(await snapshot(hs, M1_ANSWERS), runbooks);
+    assert.deepEqual(recovery(r), [], JSON.stringify(r.findings.map((f) => [f.code, f.recommendation])));
+  });
+
   it('split brain, the standby promoting but waiting on an address where no master answers: no fence-master yet (it may start one any moment)', async () => {
     const r = triage(await snapshot(splitBrainWaiting('10.251.9.1')), runbooks);
     const f = find(r, 'split-brain');
