@@ -32,6 +32,11 @@ export interface HostStatus {
   stale: boolean;
   /** Milliseconds since the last successful probe (undefined: never). */
   ageMs?: number;
+  /**
+   * Asked again and not answering well past its usual time, not stale yet (staleness.ts
+   * isOverdue): its last answer may no longer hold. Unset when it answers as usual.
+   */
+  overdue?: boolean;
   /** A runbook step runs here: heavy probe parts are paused. */
   paused: boolean;
 }

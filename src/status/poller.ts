@@ -12,7 +12,7 @@ import { nextFailoverWatch, type FailoverWatch } from './failover-timeline.ts';
 import { historyPointOf, mayHoldVip, type CandidateMaster, type ClusterStatus, type HistoryPoint, type HostFailure, type HostStatus, type LoginProblem, type MfsStatus } from './model.ts';
 import { ResidentMfscli, ResidentUnavailable } from './mfscli-resident.ts';
 import { HostProbeFailed, type ExtraSection, probeCluster, probeClusterResident, probeHost, type ClusterProbe, type ClusterProbeOptions, type HostProbeResult } from './probe.ts';
-import { isStale, staleLimitMs } from './staleness.ts';
+import { isOverdue, isStale, staleLimitMs } from './staleness.ts';
 
 /** What the poller needs from a ClusterSession: the same pooled executors the runner uses. */
 export interface StatusSource {
@@ -455,7 +455,9 @@ export class StatusPoller {
         queuedSince: this.queuedSince.get(h.name),
         waitedMs: this.waitedMs.get(h.name),
       };
-      return { ...h, ageMs, stale: isStale(now, track, limit), paused: this.paused.has(h.name) };
+      const stale = isStale(now, track, limit);
+      const overdue = !stale && isOverdue(now, track, this.answerMs.get(h.name));
+      return { ...h, ageMs, stale, ...(overdue ? { overdue } : {}), paused: this.paused.has(h.name) };
     });
     const mfsAge = this.mfs.okAt === undefined ? undefined : now - this.mfs.okAt;
     const mfsTrack = { okAt: this.mfs.okAt, failed: this.mfs.okAt === undefined ? !!this.mfs.error : this.mfsFailed, runningSince: this.mfsRunningSince };

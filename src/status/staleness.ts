@@ -52,3 +52,16 @@ export function isStale(now: number, t: ProbeTrack, limitMs: number): boolean {
   const silent = silenceMs(now, t);
   return silent === undefined ? t.failed : silent > limitMs;
 }
+
+/** Overdue at the earliest after this long: a second is within an idle host's usual answers. */
+export const OVERDUE_MIN_MS = 1000;
+
+/**
+ * Asked again and not answering well past its own usual time (twice its last answer's time, at
+ * least OVERDUE_MIN_MS): long before it is stale, its last answer may no longer hold (a host that
+ * has just died still "holds the VIP" in it). A wait for our own turn is not its silence.
+ */
+export function isOverdue(now: number, t: ProbeTrack, ownAnswerMs: number | undefined): boolean {
+  const silent = silenceMs(now, t);
+  return silent !== undefined && silent > Math.max(OVERDUE_MIN_MS, 2 * (ownAnswerMs ?? 0));
+}

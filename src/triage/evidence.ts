@@ -67,7 +67,12 @@ export function gatherEvidence(status: ClusterStatus, library: readonly TriageRu
   const vip = status.vip;
   const hosts = status.hosts;
   const candidates = hosts.filter((h) => h.roles.includes('master-candidate'));
-  const holders = candidates.filter((h) => known(h) && h.probe!.holdsVip);
+  // Of two seen holding the VIP, one asked again and silent past its usual time has just died or
+  // frozen with it (a failover under way), not a second holder. A lone holder stays one until
+  // stale: with no other there is nothing to tell apart.
+  const seenHolding = candidates.filter((h) => known(h) && h.probe!.holdsVip);
+  const answering = seenHolding.filter((h) => !h.overdue);
+  const holders = seenHolding.length > 1 && answering.length > 0 ? answering : seenHolding;
   const metaloggerHosts = hosts.filter((h) => h.roles.includes('metalogger'));
   const metalogger = metaloggerHosts.find((h) => runs(h, 'mfsmetalogger')) ?? metaloggerHosts.find(known) ?? metaloggerHosts[0];
   const viaVip = status.mfs.viaVip;

@@ -54,10 +54,11 @@ export function twoMasters(ev: TriageEvidence): RuleFinding[] {
   const holder = holders[0]!;
   if (ev.promotingTo === holder.name) return [failoverUnderWay(ev, (ev.takeover as { window: FailoverWindow }).window, t('triage.fallback.fenceMaster'))];
   // One VIP holder serves, another master answers beside it. Only a master we can see now: one
-  // we cannot reach (lost, its last mfscli row not yet aged out) is no second master to fence,
-  // and fence-master could not run there anyway.
+  // we cannot reach (lost, its last mfscli row not yet aged out) or that has stopped answering
+  // (overdue: it may have just died) is no second master to fence, and fence-master could not
+  // run there anyway.
   return serving
-    .filter((h) => h.name !== holder.name && known(h))
+    .filter((h) => h.name !== holder.name && known(h) && !h.overdue)
     .map((other) => {
       const [vo, vh] = [versionOf(other.name), versionOf(holder.name)];
       return finding('second-master', {

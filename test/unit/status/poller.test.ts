@@ -117,6 +117,27 @@ describe('StatusPoller + alerts', () => {
     poller.stop();
   });
 
+  it('a host asked again and silent past twice its usual answer time is overdue before it is stale; the others are not', async () => {
+    let clock = 1_000_000;
+    const { cluster, poller } = setup(healthyHosts(), undefined, undefined, { hostTimeoutMs: 60_000, staleAfterMs: 10_000, now: () => clock });
+    await poller.sweep();
+    assert.ok(poller.getState().hosts.every((h) => !h.overdue && !h.stale));
+    // m1 (the VIP holder) stops answering: its host has just died.
+    cluster.hosts.set('m1', { ...cluster.hosts.get('m1')!, probeHangs: true });
+    clock += 1000;
+    void poller.sweep();
+    clock += 1500; // m1's probe has run 1.5 s; its last answer took 0 ms here
+    await new Promise((r) => setTimeout(r, 30)); // the other hosts answer at this clock
+    const s = poller.getState();
+    const m1 = s.hosts.find((h) => h.name === 'm1')!;
+    assert.deepEqual([m1.overdue, m1.stale, m1.probe!.holdsVip], [true, false, true]);
+    assert.ok(
+      s.hosts.filter((h) => h.name !== 'm1').every((h) => !h.overdue),
+      JSON.stringify(s.hosts.map((h) => [h.name, h.overdue])),
+    );
+    poller.stop();
+  });
+
   it('a host that answers SSH but whose probe does not finish is slow, not unreachable; a refused connection is unreachable', async () => {
     const hosts = healthyHosts();
     hosts[1] = { ...hosts[1]!, probeHangs: true };

@@ -3,7 +3,7 @@
 // the poller and the status screen using it are in fleet-screen.test.tsx.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { STALE_PACE_FACTOR, isStale, silenceMs, staleLimitMs } from '../../../src/status/staleness.ts';
+import { OVERDUE_MIN_MS, STALE_PACE_FACTOR, isOverdue, isStale, silenceMs, staleLimitMs } from '../../../src/status/staleness.ts';
 
 describe('staleness', () => {
   it('the limit: the configured one until answers take longer; then a multiple of their median, so one hung host does not stretch it', () => {
@@ -36,6 +36,22 @@ describe('staleness', () => {
     // Its retry waits in our queue since 4 s ago: only 1 s of its own silence.
     assert.equal(silenceMs(now, { okAt: now - 5000, failed: true, queuedSince: now - 4000 }), 1000);
     assert.equal(isStale(now, { okAt: now - 5000, failed: true, queuedSince: now - 4000 }, 2500), false);
+  });
+
+  it('overdue: asked again and silent past twice its own usual answer time (at least a second), long before stale', () => {
+    const now = 100_000;
+    // Answers in 300 ms; its probe has run 700 ms: as usual. At 1.2 s: overdue (a host that just died).
+    assert.equal(isOverdue(now, { okAt: now - 1500, failed: false, runningSince: now - 700 }, 300), false);
+    assert.equal(isOverdue(now, { okAt: now - 1500, failed: false, runningSince: now - OVERDUE_MIN_MS - 200 }, 300), true);
+    // A loaded host that answers in 2 s is not overdue at 3 s, only past 4 s.
+    assert.equal(isOverdue(now, { okAt: now - 5000, failed: false, runningSince: now - 3000 }, 2000), false);
+    assert.equal(isOverdue(now, { okAt: now - 5000, failed: false, runningSince: now - 4100 }, 2000), true);
+    // Not asked since its answer, or its probe waits for our turn: never its silence.
+    assert.equal(isOverdue(now, { okAt: now - 40_000, failed: false }, 300), false);
+    assert.equal(isOverdue(now, { okAt: now - 40_000, failed: false, queuedSince: now - 30_000 }, 300), false);
+    // Refused 1.5 s after its last answer: overdue.
+    assert.equal(isOverdue(now, { okAt: now - 1500, failed: true }, 300), true);
+    assert.equal(isOverdue(now, { failed: true }, 300), false, 'never answered: no last answer to doubt');
   });
 
   it('never answered: stale once its first attempt failed, not before', () => {
