@@ -33,11 +33,12 @@ export function diskRows(status: ClusterStatus): { key: string; where: string; s
     }));
 }
 
+// Header keys and cell widths (a header is looked up when drawn: the language is set by then).
 const COLS = [
-  ['STATE', 12],
-  ['CHUNKS', 8],
-  ['USED', 10],
-  ['TOTAL', 10],
+  ['status.col.state', 12],
+  ['status.col.chunks', 8],
+  ['status.col.used', 10],
+  ['status.col.total', 10],
 ] as const;
 
 export interface DiskPanelProps {
@@ -67,8 +68,8 @@ export function DiskPanel({ status, width, table = true, rows, offset = 0 }: Dis
   const problems = all.filter((d) => d.problem).length;
   const servers = new Set((vip.disks ?? []).map((d) => `${d.ip}:${d.port}`)).size;
   const inner = width === undefined ? undefined : width - 4;
-  const fixed = COLS.reduce((n, [, cw]) => n + cw, 0) + cells('USE%');
-  const longest = Math.max(cells('DISK'), ...all.map((d) => cells(d.where))) + 1;
+  const fixed = COLS.reduce((n, [, cw]) => n + cw, 0) + cells(t('status.col.usePct'));
+  const longest = Math.max(cells(t('status.col.disk')), ...all.map((d) => cells(d.where))) + 1;
   const whereWidth = inner === undefined ? longest : Math.max(8, Math.min(longest, inner - fixed));
   const shown = rows === undefined ? all.length : Math.max(0, Math.min(rows, all.length));
   const top = Math.max(0, Math.min(offset, all.length - shown));
@@ -84,8 +85,9 @@ export function DiskPanel({ status, width, table = true, rows, offset = 0 }: Dis
       {table && all.length > 0 ? (
         <>
           <Text bold wrap="truncate-end">
-            {fitCells('DISK', whereWidth)}
-            {COLS.map(([h, cw]) => fitCells(h, cw)).join('')}USE%
+            {fitCells(t('status.col.disk'), whereWidth)}
+            {COLS.map(([h, cw]) => fitCells(t(h), cw)).join('')}
+            {t('status.col.usePct')}
           </Text>
           {all.slice(top, top + shown).map((d) => (
             <Text key={d.key} color={d.problem ? 'red' : undefined} wrap="truncate-end">

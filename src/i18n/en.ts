@@ -562,6 +562,8 @@ export const en = {
   'status.col.load': 'LOAD',
   'status.col.maint': 'MAINT',
   'status.col.chunkserver': 'CHUNKSERVER',
+  'status.col.disk': 'DISK',
+  'status.col.usePct': 'USE%',
   'status.hostsScroll': ' · problems first · ↑↓ pgup pgdn scroll',
   'status.chunks.noMaster': 'no master answers through the VIP',
   'status.chunks.mfscliFailed': 'no mfscli answer yet: {{error}}',

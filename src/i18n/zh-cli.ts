@@ -61,7 +61,7 @@ export const zhCli: { readonly [K in Exclude<keyof typeof enCli, OtherThanOther>
   'cli.drill.error.practiceOnly': '演练只在练习集群上进行，绝不用 {{inventory}}：去掉 --inventory（演练使用 {{lab}}）',
   'cli.drill.error.labNotUp': '练习集群没有启动：先运行 `mfs-tui lab up`（演练只在练习集群上进行）',
   'cli.drill.error.badWait': "--wait：应为秒数，实际是 '{{value}}'",
-  'cli.drill.error.reportNeedsFile': 'drill check --report 需要一个 FILE',
+  'cli.drill.error.reportNeedsFile': 'mfs-tui drill check --report 需要一个 FILE',
   'cli.drill.abandoned': '演练 {{id}}（{{scenario}}）已放弃。练习集群保持你离开时的样子：`mfs-tui lab status`；要重置：`mfs-tui lab down && mfs-tui lab up`。',
   'cli.drill.list.drills': '演练（mfs-tui drill SCENARIO）：',
   'cli.drill.list.notOffered': '暂不提供（还没有适用的 runbook）：',

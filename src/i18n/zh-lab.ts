@@ -34,7 +34,7 @@ export const zhLab: { readonly [K in Exclude<keyof typeof enLab, OtherThanOther>
   'cli.lab.status.title': '练习集群，位于 {{dir}}',
   'cli.lab.status.titleSystemd': '练习集群（systemd 主机），位于 {{dir}}',
   'cli.lab.status.bare': '（空主机）',
-  'cli.lab.status.unfinished': '（lab up 没有完成）',
+  'cli.lab.status.unfinished': '（mfs-tui lab up 没有完成）',
   'cli.lab.status.vip': 'VIP {{vip}}：{{holders}}',
   'cli.lab.status.vipNobody': 'VIP {{vip}}：没有主机持有',
   'cli.lab.status.host.down': '已停机',
@@ -91,7 +91,7 @@ export const zhLab: { readonly [K in Exclude<keyof typeof enLab, OtherThanOther>
   'lab.break.error.hostNotRunning': '{{host}} 没有运行',
   'lab.restart.no': '{{unit}} 设置了 Restart=no：systemd 会让它停在失败状态，不会再启动它',
   'lab.restart.unknown': '读不到 {{unit}} 的 systemd 重启策略',
-  'lab.restart.yes': '{{unit}} 设置了 Restart={{restart}}、RestartSec={{restartSec}}：systemd 会在 {{restartSec}} 后重新启动它（unit 文件这样写的）',
+  'lab.restart.yes': '{{unit}} 设置了 Restart={{restart}}、RestartSec={{restartSec}}：systemd 会在 {{restartSec}} 后重新启动它（它的 systemd 单元文件这样写的）',
 
   'lab.deps.error.script': '缺少 {{script}}：这份 mfs-tui 安装不完整',
   'lab.deps.error.notDebian': '练习集群需要安装 Debian 软件包：这台机器不是 Debian 系（没有 dpkg/apt-get）',
@@ -162,7 +162,7 @@ export const zhLab: { readonly [K in Exclude<keyof typeof enLab, OtherThanOther>
   'lab.systemd.why.pid1Exited': '它的 1 号进程（systemd）已退出',
   'lab.systemd.why.bootSlow': 'systemd 在 {{seconds}} 秒内没有完成启动（{{state}}）',
   'lab.systemd.why.noAnswer': '没有应答',
-  'lab.systemd.why.ssh': 'ssh.service 状态为 {{state}}（启动状态 {{boot}}；失败的 unit：{{failed}}）',
+  'lab.systemd.why.ssh': 'ssh.service 状态为 {{state}}（启动状态 {{boot}}；失败的单元：{{failed}}）',
   'lab.systemd.why.notActive': '未运行',
   'lab.systemd.why.none': '无',
 

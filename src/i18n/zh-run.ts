@@ -51,7 +51,7 @@ export const zhRun: { readonly [K in Exclude<keyof typeof enRun, OtherThanOther>
   'run.stopped.resume': '继续运行：mfs-tui resume {{runId}}',
 
   'ssh.noCredentials.noAgent': '{{host}}：无法以 {{user}}@{{where}} 登录：没有身份密钥文件，也没有 ssh-agent（未设置 SSH_AUTH_SOCK）',
-  'ssh.noCredentials.agentOff': '{{host}}：无法以 {{user}}@{{where}} 登录：没有身份密钥文件，且此主机不使用 agent',
+  'ssh.noCredentials.agentOff': '{{host}}：无法以 {{user}}@{{where}} 登录：没有身份密钥文件，且此主机不使用 ssh-agent',
   'ssh.knownHostsUnreadable': '{{host}}：无法检查 known_hosts：{{error}}',
   'ssh.timeoutWithin': '{{host}}：{{where}} 在 {{seconds}} 秒内没有 SSH 应答',
   'ssh.timedOut': '{{host}}：{{where}} 没有 SSH 应答（超时）',

@@ -39,7 +39,7 @@ export const zhSsh: { readonly [K in keyof typeof enSsh]: string } = {
   'journal.shape.jobId': '作业 id 只能由字母、数字、_、- 和点组成',
   'journal.shape.pgid': '进程组 id 必须大于 1',
   'journal.shape.startTime': '启动时间必须是时钟滴答数',
-  'journal.shape.bootId': '必须是 boot id',
+  'journal.shape.bootId': '必须是开机标识（boot_id）',
   'journal.shape.absolute': '必须是绝对路径',
   'mfscli.parse.line': '第 {{line}} 行：{{why}}：{{text}}',
   'mfscli.parse.metadataServers': '`metadata servers` 这一行不足 12 列',

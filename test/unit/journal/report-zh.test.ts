@@ -35,7 +35,7 @@ describe('renderReport in Chinese', () => {
     assert.match(md, /## 步骤/);
     assert.match(md, /\*\*m1\*\* — 命令，第 1 次，开始于 [0-9-]+ [0-9:]+Z：退出码 0，用时 \d+ ms，成功/);
     assert.match(md, /```sh\nmfscli -SIN\n```/);
-    assert.match(md, /… 省略了 30 行（journal 里有完整内容）…/);
+    assert.match(md, /… 省略了 30 行（日志里有完整内容）…/);
     assert.match(md, /## 结果\n\n[0-9-]+ [0-9:]+Z：运行结束，状态 \*\*failed\*\*/);
     // The status word is the journal's code in both languages.
     assert.match(english, /the run ended \*\*failed\*\*/);

@@ -12,6 +12,7 @@ import { StatusPoller } from '../../../src/status/poller.ts';
 import { fakeCluster, fixture, inventoryOf, simRows } from '../../support/fake-cluster.ts';
 import { manyHosts } from '../../support/fleet-sizes.ts';
 import { cleanupRendered, renderScreen } from '../../support/render-screen.ts';
+import { setLanguage } from '../../../src/i18n/index.ts';
 
 afterEach(cleanupRendered);
 
@@ -82,4 +83,34 @@ test('d shows every disk (mfscli -SHD asked from then on, not before), problems 
       p.stop();
     }
   }
+});
+
+test('the disk table in Chinese: headers from the catalogue (the English ones unchanged), rows aligned under them in cells', async () => {
+  const size = { columns: 120, rows: 30 };
+  const header = (frame: string) => frame.split('\n').find((l) => /(DISK|磁盘) {2,}/.test(l))!;
+  const damaged = (frame: string) => frame.split('\n').find((l) => l.includes('chunk-01:/mnt/mfs2/'))!;
+  const frames: Record<string, string> = {};
+  for (const lang of ['en', 'zh'] as const) {
+    setLanguage(lang);
+    try {
+      const { p } = await diskStatus(3);
+      const r = renderScreen(<StatusScreen store={p} rows={size.rows - 1} columns={size.columns} />, size);
+      await r.waitFor(lang === 'en' ? 'd: disks' : 'd：各磁盘');
+      r.press('d');
+      frames[lang] = await r.waitFor(lang === 'en' ? 'd: chunkservers' : 'd：chunkserver');
+      r.unmount();
+      p.stop();
+    } finally {
+      setLanguage('en');
+    }
+  }
+  assert.match(header(frames.en!), /│ DISK +STATE +CHUNKS +USED +TOTAL +USE%/, frames.en);
+  const zh = header(frames.zh!);
+  assert.match(zh, /│ 磁盘 +状态 +数据块 +已用 +总量 +使用率/, frames.zh);
+  assert.doesNotMatch(zh, /[A-Za-z]/, zh);
+  // Each column starts at the same terminal cell in the header and in a row.
+  const at = (line: string, text: string) => stringWidth(line.slice(0, line.indexOf(text)));
+  const row = damaged(frames.zh!);
+  assert.equal(at(row, 'damaged'), at(zh, '状态'), `${zh}\n${row}`);
+  assert.equal(at(row, '22.9 GiB'), at(zh, '已用'), `${zh}\n${row}`);
 });
