@@ -54,7 +54,7 @@ test('zod: a value of the wrong type, in YAML words, with the field path', async
     '6:13: hosts[0].become: 必须是布尔值（true/false）（实际写的是字符串）',
     '7:12: hosts[0].roles: 必须是列表（实际写的是字符串）',
   ]);
-  assert.deepEqual(await problems('- m1\n'), ['1:1: 必须是映射（key: value）（实际写的是列表）']);
+  assert.deepEqual(await problems('- m1\n'), ['1:1: 必须是映射（键: 值）（实际写的是列表）']);
 });
 
 test('zod: a missing field, a missing role list, a list too short, numbers out of range', async () => {
@@ -136,7 +136,7 @@ test('broken YAML and files that cannot be read', async () => {
 
 test('files the inventory names: missing identity and ssh config, the HostName ssh_config gives', async () => {
   const text = ['cluster: c', VIP, 'ssh: { config: ./no-such-config }', 'hosts:', '  - { name: m1, address: 10.0.0.1, identity: ./no-key, roles: [] }', ''].join('\n');
-  assert.deepEqual(await problems(text), [`3:16: ssh.config: ssh config 文件 ${join(dir, 'no-such-config')} 不存在`, `5:46: hosts[0].identity: 私钥文件 ${join(dir, 'no-key')} 不存在`]);
+  assert.deepEqual(await problems(text), [`3:16: ssh.config: ssh 配置文件 ${join(dir, 'no-such-config')} 不存在`, `5:46: hosts[0].identity: 私钥文件 ${join(dir, 'no-key')} 不存在`]);
   const config = join(dir, 'ssh_config');
   writeFileSync(config, 'Host m1\n  HostName bad_host!\n  Port 2222\n', { mode: 0o600 });
   const viaConfig = ['cluster: c', VIP, `ssh: { config: ${config}, known_hosts: [${join(FIX, 'known_hosts')}] }`, 'hosts:', '  - { name: m1, user: ops, roles: [] }', ''].join('\n');
