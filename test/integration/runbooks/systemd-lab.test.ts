@@ -31,6 +31,7 @@ import {
   VIP,
   assertClusterHealthy,
   assertFilesIntact,
+  crashKeepalived,
   haLogs,
   hostState,
   inventory,
@@ -107,18 +108,6 @@ function printedKey(out: string, host: string): string {
   const line = out.split('\n').find((l) => l.startsWith(`  ${host} | ssh-ed25519 `));
   assert.ok(line, `no public key printed for ${host}:\n${out}`);
   return line.slice(`  ${host} | `.length).trim();
-}
-
-/**
- * SIGKILL to keepalived on a host, as a crash would (no notify script runs). Debian's
- * keepalived.service has no Restart=: systemd leaves it dead (checked).
- */
-function killKeepalived(host: string): void {
-  onHost(host, 'systemctl kill -s KILL keepalived');
-  const gone = tryOnHost(host, 'for i in $(seq 100); do systemctl is-active --quiet keepalived || exit 0; sleep 0.1; done; exit 1');
-  assert.equal(gone.code, 0, `keepalived still active on ${host}`);
-  const s = unitState(host, 'keepalived.service');
-  assert.equal(s.Restart, 'no', `keepalived.service on ${host}: ${JSON.stringify(s)}`);
 }
 
 describe('systemd practice hosts run as ops: the runbooks in their systemd forms', { skip: labSkip(), timeout: 2_700_000 }, () => {
@@ -432,8 +421,8 @@ describe('systemd practice hosts run as ops: the runbooks in their systemd forms
     assert.equal(active, 'spare');
     writeFiles('c');
     const v0 = masterVersion()!;
-    // The standby's first: with the holder's gone first, the standby's could take the VIP before its own crash.
-    for (const h of [standby, active]) killKeepalived(h);
+    await crashKeepalived([standby, active], active);
+    for (const h of [standby, active]) assert.equal(unitState(h, 'keepalived.service').Restart, 'no', `keepalived.service on ${h}`);
     // keepalived took nothing with it (SIGKILL: no notify): the VIP stays, like one set by hand.
     assert.ok(holdsVip(active));
     const broken = await labBreak('lose-master');
