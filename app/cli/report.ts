@@ -1,5 +1,5 @@
 // `mfs-tui report RUN` and `mfs-tui runs`: reading journals back.
-import { padCells } from '../../src/util/cells.ts';
+import { cells, padCells } from '../../src/util/cells.ts';
 import { t } from '../../src/i18n/index.ts';
 import { existsSync } from 'node:fs';
 import type { JournalRecord } from '../../src/journal/types.ts';
@@ -76,13 +76,27 @@ export async function runsCommand(opts: { json?: boolean }): Promise<void> {
     process.stdout.write(`${t('cli.runs.none')}\n`);
     return;
   }
+  const stateOf = (r: (typeof runs)[number]) =>
+    r.status === 'damaged'
+      ? t('cli.report.list.damaged')
+      : r.status === 'unfinished'
+        ? t('cli.report.list.unfinished')
+        : r.outcome
+          ? t(OUTCOME[r.outcome])
+          : r.tornLast
+            ? t('cli.report.list.finishedTorn')
+            : t('cli.report.list.finished');
+  // Columns line up in terminal cells (a Chinese word is two per character): ids differ in
+  // length with their runbook, and a state may be longer than the usual 10.
+  const idW = Math.max(...runs.map((r) => cells(r.runId)));
+  const stateW = Math.max(10, ...runs.map((r) => cells(stateOf(r))));
   for (const r of runs) {
+    const run = padCells(r.runId, idW);
     if (r.status === 'damaged') {
-      process.stdout.write(visibleLine(`${r.runId}  ${padCells(t('cli.report.list.damaged'), 10)}  ${r.damage}`) + '\n');
+      process.stdout.write(visibleLine(`${run}  ${padCells(stateOf(r), stateW)}  ${r.damage}`) + '\n');
       continue;
     }
-    const state = r.status === 'unfinished' ? t('cli.report.list.unfinished') : r.outcome ? t(OUTCOME[r.outcome]) : r.tornLast ? t('cli.report.list.finishedTorn') : t('cli.report.list.finished');
-    const row = { run: r.runId, state: padCells(state, 10), title: r.runbookTitle, cluster: r.cluster, operator: r.operator, at: r.lastRecordAt };
+    const row = { run, state: padCells(stateOf(r), stateW), title: r.runbookTitle, cluster: r.cluster, operator: r.operator, at: r.lastRecordAt };
     process.stdout.write(visibleLine(t('cli.report.list.row', row)) + '\n');
   }
 }

@@ -97,13 +97,21 @@ function ends(file: string): { first?: JournalRecord; last?: JournalRecord; torn
   }
 }
 
+/** The runs folder cannot be made or read: the operator's to fix, never a stack trace nor an empty list. */
+function runsFolderError(err: unknown, dir?: string): JournalError {
+  const e = err as NodeJS.ErrnoException;
+  const why = e.code === 'ENOTDIR' || e.code === 'EEXIST' ? t('journal.runsNotFolder') : (e.code ?? e.message);
+  return new JournalError(t('journal.runsUnreadable', { dir: e.path ?? dir ?? '?', why }));
+}
+
 /** Every run in the runs folder (or `dir`), newest first. Unreadable journals are left out. */
-export function listRuns(dir: string = runsDir()): RunSummary[] {
+export function listRuns(dir?: string): RunSummary[] {
   let names: string[];
   try {
+    dir ??= runsDir();
     names = fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
-  } catch {
-    return [];
+  } catch (err) {
+    throw runsFolderError(err, dir);
   }
   const runs: RunSummary[] = [];
   for (const name of names) {
@@ -157,17 +165,17 @@ export function listRuns(dir: string = runsDir()): RunSummary[] {
 }
 
 /** The run whose id is `idOrPrefix` or starts with it; an operator-facing error otherwise. */
-export function findRun(idOrPrefix: string, dir: string = runsDir()): RunSummary {
+export function findRun(idOrPrefix: string, dir?: string): RunSummary {
   const runs = listRuns(dir);
   const exact = runs.find((r) => r.runId === idOrPrefix);
   if (exact) return exact;
   const matches = runs.filter((r) => r.runId.startsWith(idOrPrefix));
   if (matches.length === 1) return matches[0]!;
-  if (matches.length === 0) throw new JournalError(t('journal.noRun', { run: idOrPrefix, dir }));
-  throw new JournalError(
-    `'${idOrPrefix}' matches ${matches.length} runs: ${matches
-      .slice(0, 5)
-      .map((r) => r.runId)
-      .join(', ')}${matches.length > 5 ? ', …' : ''}`,
-  );
+  // listRuns made the folder already: runsDir() does not fail here.
+  if (matches.length === 0) throw new JournalError(t('journal.noRun', { run: idOrPrefix, dir: dir ?? runsDir() }));
+  const ids = `${matches
+    .slice(0, 5)
+    .map((r) => r.runId)
+    .join(', ')}${matches.length > 5 ? ', …' : ''}`;
+  throw new JournalError(t('journal.ambiguousRun', { run: idOrPrefix, n: matches.length, ids }));
 }
