@@ -21,6 +21,7 @@ function stateColor(h: HostStatus): string | undefined {
   // Red only when the host does not answer; locked out (it answered, refused us) is magenta; old or unknown data is yellow.
   if (lockedOut(h)) return 'magenta';
   if (h.stale) return h.okAt === undefined && h.failure !== 'probe' ? 'red' : 'yellow';
+  if (h.overdue) return 'yellow';
   return h.paused ? 'cyan' : 'green';
 }
 

@@ -594,6 +594,7 @@ export const en = {
   'status.host.noStatus': 'NO STATUS',
   'status.host.down': 'DOWN',
   'status.host.stale': 'STALE {{age}}',
+  'status.host.overdue': 'SILENT {{age}}',
   'status.host.paused': 'paused',
   'status.host.ok': 'ok',
   'alert.splitBrainVip': 'split brain: {{hosts}} all hold the VIP {{vip}}',

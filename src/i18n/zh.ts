@@ -576,6 +576,7 @@ export const zh: ChineseCatalogue = {
   'status.host.noStatus': '无状态',
   'status.host.down': '宕机',
   'status.host.stale': '过期 {{age}}',
+  'status.host.overdue': '无应答 {{age}}',
   'status.host.paused': '已暂停',
   'status.host.ok': '正常',
   'alert.splitBrainVip': '脑裂：{{hosts}} 都持有 VIP {{vip}}',

@@ -61,6 +61,8 @@ export function hostState(h: HostStatus): string {
   if (h.failure === 'login' && !h.reachable) return loginLabel(h.login);
   if (h.stale) return h.okAt === undefined ? (h.failure === 'probe' ? t('status.host.noStatus') : t('status.host.down')) : t('status.host.stale', { age: formatAge(h.ageMs) });
   if (!h.probe) return '…';
+  // Asked again and silent past its usual time: what it last said may no longer hold.
+  if (h.overdue) return t('status.host.overdue', { age: formatAge(h.ageMs) });
   return h.paused ? t('status.host.paused') : t('status.host.ok');
 }
 

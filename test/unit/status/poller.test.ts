@@ -131,6 +131,8 @@ describe('StatusPoller + alerts', () => {
     const s = poller.getState();
     const m1 = s.hosts.find((h) => h.name === 'm1')!;
     assert.deepEqual([m1.overdue, m1.stale, m1.probe!.holdsVip], [true, false, true]);
+    assert.equal(hostState(m1), 'SILENT 3 s', 'the status views say so, with the age of its last answer');
+    assert.equal(hostState(s.hosts.find((h) => h.name === 'm2')!), 'ok');
     assert.ok(
       s.hosts.filter((h) => h.name !== 'm1').every((h) => !h.overdue),
       JSON.stringify(s.hosts.map((h) => [h.name, h.overdue])),
