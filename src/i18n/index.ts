@@ -14,7 +14,10 @@ type BaseOf<K> = K extends `${infer B}_${PluralCategory}` ? B : K;
 /** Every message key; a plural message is named without its `_one` / `_other` suffix. */
 export type MessageKey = BaseOf<keyof English>;
 type PluralKey = BaseOf<Extract<keyof English, `${string}_other`>>;
-type Template<K extends MessageKey> = K extends keyof English ? English[K] : K extends PluralKey ? English[`${K}_other`] : never;
+// Indexed through a generic helper: `English[K]` for the generic K made TypeScript compare the
+// union of every key with itself, which it refuses past about 2,000 messages (TS2859).
+type Get<T, K> = K extends keyof T ? T[K] : never;
+type Template<K extends MessageKey> = K extends keyof English ? Get<English, K> : Get<English, `${K}_other`>;
 type Trim<S extends string> = S extends ` ${infer R}` ? Trim<R> : S extends `${infer R} ` ? Trim<R> : S;
 /** The `{{name}}` placeholders of a message (a `{{name, format}}` counts as `name`). */
 type Placeholders<S> = S extends `${string}{{${infer V}}}${infer Rest}` ? (V extends `${infer N},${string}` ? Trim<N> : Trim<V>) | Placeholders<Rest> : never;
