@@ -40,6 +40,7 @@ export const enValidate = {
   'runbook.error.decisionAttributes': 'a decision block takes no attributes',
   'runbook.error.secondDecision': 'a step can have only one decision block',
   'runbook.error.gotoAndRunbook': 'a choice has either goto: or runbook:, not both',
+  'runbook.error.choiceNeedsTarget': 'a choice needs goto: <step-id> or runbook: <runbook-id>',
   'runbook.error.choiceNoKey': 'this choice needs a key: its label has no letters or digits',
   'runbook.error.choiceKeyTwice': 'two choices have the key "{{key}}": give one an explicit key:',
   'runbook.error.carriageReturn': 'a carriage return (U+000D): the file has Windows line endings (CRLF); save it with LF line endings',

@@ -42,6 +42,7 @@ export const zhValidate: { readonly [K in keyof typeof enValidate]: string } = {
   'runbook.error.decisionAttributes': 'decision 块不接受属性',
   'runbook.error.secondDecision': '一个步骤只能有一个 decision 块',
   'runbook.error.gotoAndRunbook': '一个选项要么写 goto:，要么写 runbook:，不能两者都写',
+  'runbook.error.choiceNeedsTarget': '选项需要 goto: <step-id> 或 runbook: <runbook-id>',
   'runbook.error.choiceNoKey': '这个选项需要一个 key：它的标签里没有字母或数字',
   'runbook.error.choiceKeyTwice': '有两个选项的 key 都是 "{{key}}"：给其中一个显式写上 key:',
   'runbook.error.carriageReturn': '回车符（U+000D）：文件是 Windows 换行（CRLF）；请以 LF 换行保存',

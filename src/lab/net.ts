@@ -38,6 +38,7 @@ export async function checkSubnetFree(): Promise<void> {
 
 export async function createBridge(): Promise<void> {
   await runChecked('ip', ['-batch', '-'], {
+    // english: ip -batch commands
     input: [`link add ${BRIDGE} type bridge stp_state 0 forward_delay 0`, `addr add ${BRIDGE_ADDRESS}/${PREFIX_LEN} dev ${BRIDGE}`, `link set ${BRIDGE} up`].join('\n') + '\n',
   });
 }

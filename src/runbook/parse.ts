@@ -517,7 +517,7 @@ class RunbookParser {
       const cpos = nodePos(src, ['choices', n]);
       const choice: DecisionChoice = { key: c.key ?? labelKey(c.label), label: c.label, pos: cpos };
       if (c.goto !== undefined && c.runbook !== undefined) this.report(cpos, t('runbook.error.gotoAndRunbook'));
-      else if (c.goto === undefined && c.runbook === undefined) this.report(cpos, 'a choice needs goto: <step-id> or runbook: <runbook-id>');
+      else if (c.goto === undefined && c.runbook === undefined) this.report(cpos, t('runbook.error.choiceNeedsTarget'));
       if (c.goto !== undefined) choice.goto = c.goto;
       if (c.runbook !== undefined) choice.runbook = c.runbook;
       for (const field of ['goto', 'runbook'] as const) {

@@ -321,7 +321,7 @@ export class SshPool {
         jumpClient.forwardOut('127.0.0.1', 0, host.address, host.port, (err, stream) => {
           if (err) {
             jumpClient.end();
-            reject(new HostError(host.name, 'unreachable', `${host.name}: jump host ${jump.host} cannot reach ${host.address}:${host.port}: ${err.message}`));
+            reject(new HostError(host.name, 'unreachable', t('ssh.jumpCannotReach', { host: host.name, jump: jump.host, address: host.address, port: host.port, error: err.message })));
           } else resolve(stream);
         }),
       );
@@ -354,7 +354,7 @@ export class SshPool {
       return { host: known.name, address: known.address, port: known.port, user: known.user, identityFile: known.identityFile, agent: known.agent };
     }
     const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(spec);
-    if (!m) throw new HostError(host.name, 'unreachable', `${host.name}: cannot read ProxyJump '${spec}'`);
+    if (!m) throw new HostError(host.name, 'unreachable', t('ssh.proxyJumpUnreadable', { host: host.name, spec }));
     const name = m[2]!.replace(/^\[|\]$/g, '');
     const r = await resolveSshConfig({
       name,
@@ -402,7 +402,7 @@ export class SshPool {
     }
     if (!/password/i.test(probe.stderr)) {
       // E.g. `Defaults requiretty`: "sorry, you must have a tty to run sudo".
-      throw new HostError(host.name, 'sudo-failed', `${host.name}: sudo refused ${host.user}: ${firstLine(probe.stderr)}`);
+      throw new HostError(host.name, 'sudo-failed', t('ssh.sudoRefusedUser', { host: host.name, user: host.user, why: firstLine(probe.stderr) }));
     }
     const password = await this.prompts.sudoPassword({ host: host.name, user: host.user });
     if (password === undefined) {

@@ -100,6 +100,12 @@ function englishLiterals(file: string): string[] {
       const line = sf.getLineAndCharacterOfPosition(n.getStart()).line;
       if (phrase && !exempt(line)) found.push(`${relative(root, file)}:${line + 1}: ${phrase}`);
     }
+    // A template's words read across its substitutions (`${host}: jump host ${jump} cannot reach`).
+    if (ts.isTemplateExpression(n)) {
+      const phrase = englishPhrase([n.head.text, ...n.templateSpans.map((s) => s.literal.text)].join(' ').replace(/ +/g, ' '));
+      const line = sf.getLineAndCharacterOfPosition(n.getStart()).line;
+      if (phrase && !exempt(line)) found.push(`${relative(root, file)}:${line + 1}: ${phrase}`);
+    }
     ts.forEachChild(n, visit);
   };
   visit(sf);
