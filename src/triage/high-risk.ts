@@ -56,7 +56,7 @@ function ruleOutOrWait(ev: TriageEvidence, findings: RuleFinding[]): RuleFinding
     const on = h.probe!.promotionWaitingOn;
     const keep = on === undefined || ev.status.mfs.stale ? undefined : mfsAnswering.find((c) => c.address === on && c.host !== h.name);
     const keepHost = keep && ev.host(keep.host);
-    return keepHost && runs(keepHost, 'mfsmaster') ? keep : undefined;
+    return keepHost && runs(keepHost, 'mfsmaster') && !keepHost.overdue ? keep : undefined;
   };
   const fencesHeld = (r: RunbookRecommendation) => r.runbook === 'fence-master' && promoting.length > 0 && promoting.every((h) => r.inputs.fence === h.name && heldBy(h)?.host === r.inputs.keep);
   // A master that started moments ago and does not answer through the VIP yet is finishing a takeover.

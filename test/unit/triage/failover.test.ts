@@ -297,6 +297,12 @@ describe('a failover under way is not an outage', () => {
     assert.deepEqual(recovery(r), [], JSON.stringify(r.findings.map((f) => [f.code, f.recommendation])));
   });
 
+  it('split brain, the standby waiting on m1 while m1 has stopped answering (overdue: asked again, silent): no fence-master yet', async () => {
+    const s = await snapshot(splitBrainWaiting('10.251.9.1'), M1_ANSWERS);
+    const r = triage({ ...s, hosts: s.hosts.map((h) => (h.name === 'm1' ? { ...h, overdue: true } : h)) }, runbooks);
+    assert.deepEqual(recovery(r), [], JSON.stringify(r.findings.map((f) => [f.code, f.recommendation])));
+  });
+
   it('split brain, the standby promoting but waiting on an address where no master answers: no fence-master yet (it may start one any moment)', async () => {
     const r = triage(await snapshot(splitBrainWaiting('10.251.9.1')), runbooks);
     const f = find(r, 'split-brain');
