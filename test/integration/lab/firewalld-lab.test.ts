@@ -158,6 +158,42 @@ describe('firewalld on systemd practice hosts: install-cluster and keepalived-ha
     assert.equal(tables.status, 0, tables.stderr);
     assert.doesNotMatch(tables.stdout, /firewalld/);
   });
+  it('fence-master as ops: in a split brain (VRRP dropped both ways) it fences m2, keeps m1, and disables m2\u2019s units; healed, m2 rejoins as the standby; nothing lost', async () => {
+    assert.equal(await settledHolder(), 'm1');
+    writeFiles('s');
+    const v0 = masterVersion()!;
+    await labBreak('split-brain');
+    try {
+      assert.deepEqual(await vipHolderNames(), ['m1', 'm2']);
+      const r = runRunbook('fence-master', [
+        '--input',
+        'fence=m2',
+        '--input',
+        `fence_address=${hostState('m2').address}`,
+        '--input',
+        'keep=m1',
+        '--input',
+        `keep_address=${hostState('m1').address}`,
+        '--decide',
+        'next=later',
+      ]);
+      assert.equal(r.code, 0, `${r.out}\n${haLogs(['m2'])}`);
+      assert.match(r.out, /FENCED: no mfsmaster, no keepalived and no VIP on m2/);
+      assert.deepEqual(await vipHolderNames(), ['m1']);
+      // Through sudo as ops: a reboot of m2 would not bring a second master back.
+      assert.equal(tryOnHost('m2', 'systemctl is-enabled keepalived moosefs-master').out.trim(), 'disabled\ndisabled');
+      assert.equal((await pidsOf('m2', 'mfsmaster')).length, 0, 'no master on m2');
+    } finally {
+      await labBreak('heal');
+    }
+    // The cause fixed, the operator enables keepalived on m2 again: its role script makes it the standby.
+    onHost('m2', 'systemctl enable --now keepalived');
+    assert.equal(await settledHolder(), 'm1');
+    await assertClusterHealthy(v0, [hostState('ml').address, hostState('m2').address]);
+    writeFiles('S');
+    assertFilesIntact();
+  });
+
   it('lost-master as ops: keepalived crashed on both candidates, m1 lost; m2 promoted, its master ports answer from outside and 9425 does not; chunkservers, metaloggers and the client reconnect', async () => {
     assert.equal(await settledHolder(), 'm1');
     writeFiles('l');
