@@ -10,6 +10,8 @@ import { useTempLabDir } from './lab.ts';
 import type { DrillRecord } from '../../src/drill/types.ts';
 
 const ENTRY = path.join(import.meta.dirname, '../../app/cli/entry.ts');
+/** The built command (`npm run build`), as an operator runs it. */
+const BIN = path.join(import.meta.dirname, '../../bin/mfs-tui');
 export const VIP = '10.77.0.100';
 
 export interface DrillEnv {
@@ -24,10 +26,10 @@ export interface DrillEnv {
  * process's event loop, and with it the release of the lab-operation lock `labUp` held (its
  * flock child is released by a pipe write), so the drill's own `lab break` would wait for it.
  */
-export function drillCli(env: DrillEnv, args: string[], timeoutMs = 600_000): Promise<{ code: number | null; out: string; seconds: number }> {
+export function drillCli(env: DrillEnv, args: string[], timeoutMs = 600_000, opts: { built?: boolean } = {}): Promise<{ code: number | null; out: string; seconds: number }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawnDrillCli(env, args);
+    const child = spawnDrillCli(env, args, opts);
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -40,8 +42,8 @@ export function drillCli(env: DrillEnv, args: string[], timeoutMs = 600_000): Pr
 }
 
 /** The command as a child process with piped output, for a test that reads it as it comes (or kills it). */
-export function spawnDrillCli(env: DrillEnv, args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+export function spawnDrillCli(env: DrillEnv, args: string[], opts: { built?: boolean } = {}): ChildProcess {
+  return spawn(process.execPath, opts.built ? [BIN, ...args] : ['--import', 'tsx', ENTRY, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MFS_TUI_LAB_DIR: env.lab, MFS_TUI_STATE_DIR: path.join(env.work, 'state'), MFS_TUI_CONFIG_DIR: path.join(env.work, 'config'), NO_COLOR: '1' },
   });

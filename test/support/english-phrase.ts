@@ -34,7 +34,7 @@ const VERBATIM: Record<string, string> = {
   keepalived: 'MASTER BACKUP FAULT FAILED weight notify fall',
   // Protocols, formats, systems, kernel and file-descriptor names, acronyms, units.
   names:
-    'VIP VRRP SSH HA IP NTP API CGI FUSE TTY PID uid JSON YAML INI markdown Debian Linux Windows GitHub README CRLF LF NUL DEL ESC SIGKILL EISDIR NOPASSWD cgroup veth stdin stdout LANG en zh ms GiB UP',
+    'VIP VRRP SSH HA IP NTP API CGI FUSE TTY PID uid JSON YAML INI markdown Debian Linux Windows GitHub README CRLF LF NUL DEL ESC SIGKILL EISDIR NOPASSWD cgroup veth stdin stdout LANG en zh ms GiB UP UTC',
   // mfs-tui's own files, as named on its command line (RUNBOOK, --inventory).
   files: 'runbook inventory',
   // Words written in a runbook, an inventory, an ssh_config or an Ansible inventory.
