@@ -3,6 +3,7 @@ import { t } from '../../src/i18n/index.ts';
 import type { GlobalOptions } from './options.ts';
 import { EXIT, UserError } from './errors.ts';
 import { visibleLine } from '../../src/util/visible.ts';
+import { cells, padCells } from '../../src/util/cells.ts';
 import { drive, type RunOptions } from './run.ts';
 import { openRecordedRun } from './open-run.ts';
 
@@ -26,7 +27,12 @@ export async function resumeCommand(run: string | undefined, opts: ResumeOptions
       process.stdout.write(`${t('cli.resume.none')}\n`);
       return;
     }
-    for (const r of open) process.stdout.write(visibleLine(`${r.runId}  ${r.runbookTitle}  (${r.cluster}; started ${r.started}, last ${r.lastRecordAt})`) + '\n');
+    // Titles line up in terminal cells: run ids differ in length with their runbook.
+    const idW = Math.max(...open.map((r) => cells(r.runId)));
+    for (const r of open) {
+      const row = { run: padCells(r.runId, idW), title: r.runbookTitle, cluster: r.cluster, started: r.started, at: r.lastRecordAt };
+      process.stdout.write(visibleLine(t('cli.resume.row', row)) + '\n');
+    }
     process.stdout.write(`${t('cli.resume.how')}\n`);
     return;
   }

@@ -187,6 +187,7 @@ export const en = {
   'cli.resume.inventoryGone': "the run's inventory {{file}} is gone; pass --inventory FILE or --cluster NAME",
   'cli.resume.otherCluster': "run {{run}} was started on cluster '{{started}}'; {{file}} is cluster '{{cluster}}': resume it on its own cluster",
   'cli.resume.none': 'no unfinished runs',
+  'cli.resume.row': '{{run}}  {{title}}  ({{cluster}}; started {{started}}, last {{at}})',
   'cli.resume.how': 'resume one with: mfs-tui resume RUN',
   'triage.list': '{{items}} and {{last}}',
   'triage.listSeparator': ', ',

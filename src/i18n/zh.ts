@@ -186,6 +186,7 @@ export const zh: ChineseCatalogue = {
   'cli.resume.inventoryGone': '这次运行用的 inventory {{file}} 已不存在；请用 --inventory FILE 或 --cluster NAME 指定',
   'cli.resume.otherCluster': "运行 {{run}} 是在集群 '{{started}}' 上开始的；{{file}} 是集群 '{{cluster}}'：只能在原来的集群上续跑",
   'cli.resume.none': '没有未完成的运行',
+  'cli.resume.row': '{{run}}  {{title}}  （{{cluster}}；开始于 {{started}}，最后记录于 {{at}}）',
   'cli.resume.how': '续跑其中一个：mfs-tui resume RUN',
   'triage.list': '{{items}} 和 {{last}}',
   'triage.listSeparator': '、',

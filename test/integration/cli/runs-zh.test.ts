@@ -131,3 +131,23 @@ test('runs with a runs folder it cannot read: a Chinese sentence naming it, exit
   assert.equal(en.code, 2);
   assert.equal(en.stderr, `mfs-tui: cannot read the runs folder ${join(broken, 'runs')} (it is not a folder)\n`);
 });
+
+test('resume lists the unfinished runs in Chinese, titles aligned in cells; English keeps its words', () => {
+  const { state, env } = world();
+  const runs = join(state, 'runs');
+  mkdirSync(runs, { recursive: true, mode: 0o700 });
+  const long = '20261207-111500-health-check-cd34';
+  const short = '20261207-101500-x-ab12';
+  writeFileSync(join(runs, `${long}.jsonl`), `${started(long, '健康检查', '生产', '张三', '2026-12-07T11:15:00.000Z')}\n`, { mode: 0o600 });
+  writeFileSync(join(runs, `${short}.jsonl`), `${started(short, '主控丢失', 'prod', 'ops', '2026-12-07T10:15:00.000Z')}\n`, { mode: 0o600 });
+  const zh = cli(env, ['--lang', 'zh', 'resume']);
+  assert.equal(zh.code, 0, zh.stdout + zh.stderr);
+  assert.deepEqual(zh.stdout.trimEnd().split('\n'), [
+    `${long}  健康检查  （生产；开始于 2026-12-07T11:15:00.000Z，最后记录于 2026-12-07T11:15:00.000Z）`,
+    `${short}${' '.repeat(long.length - short.length)}  主控丢失  （prod；开始于 2026-12-07T10:15:00.000Z，最后记录于 2026-12-07T10:15:00.000Z）`,
+    '续跑其中一个：mfs-tui resume RUN',
+  ]);
+  const en = cli(env, ['--lang', 'en', 'resume']);
+  assert.equal(en.code, 0, en.stderr);
+  assert.equal(en.stdout.split('\n')[0], `${long}  健康检查  (生产; started 2026-12-07T11:15:00.000Z, last 2026-12-07T11:15:00.000Z)`);
+});
