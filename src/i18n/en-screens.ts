@@ -19,6 +19,7 @@ export const enScreens = {
   'status.text.critical': 'CRITICAL',
   'status.text.warning': 'warning',
   'status.text.stale': '  (STALE {{age}})',
+  'status.text.chunks': 'CHUNKS   {{classes}}',
   'status.text.mfsNoAnswer': 'MOOSEFS  no mfscli answer yet',
   'status.text.mfsNoAnswerError': 'MOOSEFS  no mfscli answer yet: {{error}}',
   'status.text.mfsNoMaster': 'MOOSEFS  no master answers through the VIP{{age}}',

@@ -21,6 +21,7 @@ export const zhScreens: { readonly [K in keyof typeof enScreens]: string } = {
   'status.text.critical': '严重',
   'status.text.warning': '警告',
   'status.text.stale': '  （已过时 {{age}}）',
+  'status.text.chunks': '数据块   {{classes}}',
   'status.text.mfsNoAnswer': 'MOOSEFS  mfscli 尚无应答',
   'status.text.mfsNoAnswerError': 'MOOSEFS  mfscli 尚无应答：{{error}}',
   'status.text.mfsNoMaster': 'MOOSEFS  通过 VIP 没有 master 应答{{age}}',

@@ -18,6 +18,17 @@ export const DAEMON_SHORT: Record<DaemonName, string> = {
   unison: 'unison',
 };
 
+/** mfscli's chunk classes as the status text names them. */
+const CLASS_KEY = {
+  missing: 'status.chunks.class.missing',
+  endangered: 'status.chunks.class.endangered',
+  undergoal: 'status.chunks.class.undergoal',
+  stable: 'status.chunks.class.stable',
+  overgoal: 'status.chunks.class.overgoal',
+  pendingDeletion: 'status.chunks.class.pendingDeletion',
+  toBeRemoved: 'status.chunks.class.toBeRemoved',
+} as const;
+
 export function formatBytes(n: number | undefined): string {
   if (n === undefined) return '?';
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
@@ -82,7 +93,8 @@ export function renderStatusText(s: ClusterStatus): string {
     for (const a of s.alerts) out.push(`  ${padCells(a.severity === 'critical' ? t('status.text.critical') : t('status.text.warning'), 8)}  ${a.message}`);
   }
   out.push('');
-  const header = ['HOST', 'STATE', 'RTT', 'VIP', 'VRRP', ...DAEMONS.map((d) => DAEMON_SHORT[d]), 'VERSION'];
+  // RTT, VIP, VRRP and the daemons' short names are read as they are in both languages.
+  const header = [t('status.col.host'), t('status.col.state'), 'RTT', 'VIP', 'VRRP', ...DAEMONS.map((d) => DAEMON_SHORT[d]), t('status.col.version')];
   const rows = s.hosts.map((h) => [
     h.name,
     hostState(h),
@@ -110,9 +122,9 @@ export function renderStatusText(s: ClusterStatus): string {
         trash: formatBytes(sp.trash),
       }),
     );
-    if (vip.chunkClasses) out.push(`CHUNKS   ${CHUNK_CLASSES.map((k) => `${k} ${vip.chunkClasses![k]}`).join('  ')}`);
+    if (vip.chunkClasses) out.push(t('status.text.chunks', { classes: CHUNK_CLASSES.map((k) => `${t(CLASS_KEY[k])} ${vip.chunkClasses![k]}`).join('  ') }));
     const csRows = [
-      ['CHUNKSERVER', 'ID', 'STATE', 'CHUNKS', 'USED', 'TOTAL', 'LOAD', 'MAINT'],
+      [t('status.col.chunkserver'), 'ID', t('status.col.state'), t('status.col.chunks'), t('status.col.used'), t('status.col.total'), t('status.col.load'), t('status.col.maint')],
       ...vip.chunkservers.map((c) => [
         `${c.ip}:${c.port}`,
         String(c.id),

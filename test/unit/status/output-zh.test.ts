@@ -27,8 +27,13 @@ it('the holder, the alerts, the masters, space, chunkservers and metaloggers in 
   assert.match(t, /^10\.251\.9\.1:9422 +1 +已断开/m);
   assert.match(t, /^METALOGGERS {2}已连接：/m);
   for (const line of t.split('\n')) assert.equal(englishPhrase(line), undefined, line);
+  // The tables' headers are Chinese too (RTT, VIP, VRRP, ID and the daemons' short names as they are).
+  assert.match(t, /^主机 +状态 +RTT +VIP +VRRP +.* 版本$/m);
+  assert.match(t, /^CHUNKSERVER +ID +状态 +数据块 +已用 +总量 +负载 +维护$/m);
+  assert.match(t, /^数据块 {3}缺失 0 {2}濒危 300 {2}副本不足 /m);
+  assert.doesNotMatch(t, /\b(HOST|STATE|VERSION|CHUNKS|USED|TOTAL|LOAD|MAINT|missing|endangered)\b/);
   // The chunkserver table: every row's third column starts at the same cell.
   const rows = t.split('\n').filter((l) => /^(CHUNKSERVER|\d+\.\d+\.\d+\.\d+:\d+) /.test(l));
-  const stateAt = rows.map((l) => cells(l.slice(0, l.search(/(STATE|已连接|已断开)/))));
+  const stateAt = rows.map((l) => cells(l.slice(0, l.search(/(状态|已连接|已断开)/))));
   assert.ok(rows.length >= 2 && stateAt.every((n) => n === stateAt[0]), rows.join('\n'));
 });
