@@ -5,6 +5,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GlobalOptions } from './options.ts';
 import { UserError } from './errors.ts';
+import { t } from '../../src/i18n/index.ts';
 import { intervalMs, openStatus, untilInterrupted } from './status.ts';
 
 export interface MetricsOptions extends GlobalOptions {
@@ -25,7 +26,7 @@ export function writeAtomically(dir: string, name: string, text: string): string
     renameSync(tmp, target);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new UserError(`cannot write ${target}: ${(e as Error).message}`);
+    throw new UserError(t('cli.metrics.cannotWrite', { file: target, error: (e as Error).message }));
   }
   return target;
 }
@@ -37,7 +38,7 @@ export async function metricsCommand(opts: MetricsOptions): Promise<void> {
     try {
       mkdirSync(opts.textfileDir, { recursive: true });
     } catch (e) {
-      throw new UserError(`cannot create --textfile-dir ${opts.textfileDir}: ${(e as Error).message}`);
+      throw new UserError(t('cli.metrics.cannotCreate', { dir: opts.textfileDir, error: (e as Error).message }));
     }
   }
   // Probe at least every second so probe ages stay meaningful; write at the asked interval.
@@ -54,7 +55,7 @@ export async function metricsCommand(opts: MetricsOptions): Promise<void> {
     const dir = opts.textfileDir;
     const write = () => writeAtomically(dir, METRICS_FILE, statusToMetrics(st.poller.getState(), Date.now()));
     const target = write();
-    process.stderr.write(`mfs-tui: writing ${target} every ${interval / 1000} s; Ctrl-C stops\n`);
+    process.stderr.write(`${t('cli.metrics.writing', { file: target, seconds: interval / 1000 })}\n`);
     st.poller.start();
     const timer = setInterval(() => {
       try {

@@ -40,7 +40,7 @@ export async function openRecordedRun(runId: string, g: GlobalOptions): Promise<
   }
   const { records } = readJournal(summary.file);
   const first = records[0];
-  if (!first || first.type !== 'run-started') throw new UserError(`${summary.file}: not a run journal (no run-started record)`, EXIT.failed);
+  if (!first || first.type !== 'run-started') throw new UserError(t('openRun.notJournal', { file: summary.file }), EXIT.failed);
   const runbook = existsSync(first.runbook.file) ? await findRunbook(first.runbook.file, g) : await findRunbook(first.runbook.id, g);
   // The run's own inventory unless the operator names another file or cluster for it.
   const named = g.inventory || g.cluster || g.lab ? (await inventoryPathFor(g)).file : undefined;

@@ -121,7 +121,7 @@ export function judgeHealth(o: HealthObservation): Verdict {
       else warnings.push(t('drill.verdict.standbyBehind', { host: c.name }));
     }
     if (m.missingChunks === undefined) problems.push(t('drill.verdict.noChunkCounts'));
-    else if (m.missingChunks > 0) problems.push(`${m.missingChunks} chunk${m.missingChunks === 1 ? ' is' : 's are'} missing`);
+    else if (m.missingChunks > 0) problems.push(t('drill.verdict.missingChunks', { count: m.missingChunks }));
     else verified.push(t('drill.verdict.noMissingChunks'));
   }
   if (o.filesError) problems.push(t('drill.verdict.filesUnreadable', { error: o.filesError }));

@@ -24,6 +24,8 @@ export const enDrill = {
   'drill.verdict.standbyBehind': 'the standby {{host}} has no metalogger connected to the master: it holds no current metadata to take over with',
   'drill.verdict.noChunkCounts': 'the master did not report its chunk counts',
   'drill.verdict.noMissingChunks': 'no missing chunks',
+  'drill.verdict.missingChunks_one': '{{count}} chunk is missing',
+  'drill.verdict.missingChunks_other': '{{count}} chunks are missing',
   'drill.verdict.filesUnreadable': 'drill files not readable: {{error}}',
   'drill.verdict.fileUnreadable': 'file {{name}} could not be read',
   'drill.verdict.fileChecksum': 'file {{name}} reads back with another checksum ({{actual}}…, expected {{expected}}…)',

@@ -1,7 +1,8 @@
 // 演练的判定和复盘里的操作记录（src/drill/verdict.ts、debrief.ts）：中文目录（zh.ts）的一部分。
 import type { enDrill } from './en-drill.ts';
 
-export const zhDrill: { readonly [K in keyof typeof enDrill]: string } = {
+type OtherThanOther = `${string}_${'zero' | 'one' | 'two' | 'few' | 'many'}`;
+export const zhDrill: { readonly [K in Exclude<keyof typeof enDrill, OtherThanOther>]: string } = {
   'drill.verdict.nobodyHoldsVip': '没有主机持有 VIP {{vip}}',
   'drill.verdict.splitBrain': '脑裂：VIP {{vip}} 同时在 {{hosts}} 上',
   'drill.verdict.and': ' 和 ',
@@ -26,6 +27,7 @@ export const zhDrill: { readonly [K in keyof typeof enDrill]: string } = {
   'drill.verdict.standbyBehind': '备机 {{host}} 没有 metalogger 连接到 master：它手里没有最新的元数据，无法接管',
   'drill.verdict.noChunkCounts': 'master 没有报告 chunk 数量',
   'drill.verdict.noMissingChunks': '没有缺失的 chunk',
+  'drill.verdict.missingChunks_other': '缺失 {{count}} 个 chunk',
   'drill.verdict.filesUnreadable': '演练文件读不出来：{{error}}',
   'drill.verdict.fileUnreadable': '文件 {{name}} 读不出来',
   'drill.verdict.fileChecksum': '文件 {{name}} 读回来的校验和不一致（{{actual}}…，应为 {{expected}}…）',

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { judgeHealth, type HealthObservation } from '../../../src/drill/verdict.ts';
+import { setLanguage } from '../../../src/i18n/index.ts';
 
 function healthy(): HealthObservation {
   return {
@@ -99,6 +100,15 @@ describe('judgeHealth', () => {
     const v = judgeHealth(o);
     assert.deepEqual(v.problems, ['chunkserver c3 (10.77.0.23) is not connected to the master', 'the metalogger ml (10.77.0.13) is not connected to the master', '4 chunks are missing']);
     assert.deepEqual(v.warnings, ['the standby m2 has no metalogger connected to the master: it holds no current metadata to take over with']);
+    o.master.missingChunks = 1;
+    assert.equal(judgeHealth(o).problems.at(-1), '1 chunk is missing');
+    // In Chinese, one form for any count (it was English in both languages).
+    setLanguage('zh');
+    try {
+      assert.equal(judgeHealth(o).problems.at(-1), '缺失 1 个 chunk');
+    } finally {
+      setLanguage('en');
+    }
   });
 
   it('a lost candidate is not expected back as the standby', () => {
