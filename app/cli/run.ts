@@ -43,7 +43,7 @@ export async function runCommand(ref: string, opts: RunOptions): Promise<void> {
     const suggested = suggestInputs(runbook, { vars, inventory, given: opts.input });
     for (const i of runbook.inputs) if (i.live !== undefined) suggested[i.name] = { source: t('cli.run.dryRunLiveInput', { live: i.live, name: i.name }) };
     const inputs = resolveInputs(runbook, opts.input, vars, suggested);
-    if (inputs.problems.length > 0) throw new UserError(inputs.problems.map((p) => `input ${p.message}`).join('\n'));
+    if (inputs.problems.length > 0) throw new UserError(inputs.problems.map((p) => t('run.inputProblem', { problem: p.message })).join('\n'));
     process.stdout.write(renderDryRun(runbook, inventory, inputs.values));
     return;
   }

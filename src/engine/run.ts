@@ -441,7 +441,7 @@ function inventoryHash(inv: Inventory): string {
 export function createRun(deps: RunDeps): EngineController {
   const { runbook, inventory } = deps;
   const resolved = resolveInputs(runbook, deps.inputs, buildVariables(inventory, {}));
-  if (resolved.problems.length > 0) throw new RunSetupError(resolved.problems.map((p) => `input ${p.message}`));
+  if (resolved.problems.length > 0) throw new RunSetupError(resolved.problems.map((p) => t('run.inputProblem', { problem: p.message })));
   const runId = newRunId(runbook.id);
   const writer = JournalWriter.create(runId, deps.journalDir);
   const engine = new RunEngine(deps, writer, resolved.values, initialState(runbook));

@@ -306,6 +306,7 @@ export const enRun = {
 
   // app/cli/open-run.ts
   'openRun.damaged': 'run {{runId}} cannot be resumed: its journal is damaged ({{damage}}); nothing was run or repaired. `mfs-tui report {{runId}}` writes what is readable.',
+  'run.inputProblem': 'input {{problem}}',
   'openRun.notJournal': '{{file}}: not a run journal (no run-started record)',
   'openRun.tornFinish': 'its run-finished record is torn: the process stopped while writing it, after the run had ended',
 

@@ -266,6 +266,8 @@ export const en = {
   'report.ok': 'ok',
   'report.failed': '**failed**: {{reason}}',
   'report.notOk': 'not ok',
+  'report.duration.seconds': '{{s}} s',
+  'report.duration.minutes': '{{m}} min {{s}} s',
   'report.ended': '{{exit}} in {{duration}}, {{result}}',
   'report.unknownRunbook': 'unknown runbook',
   'report.heading': 'Incident report: {{title}}',

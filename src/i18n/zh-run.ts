@@ -291,6 +291,7 @@ export const zhRun: { readonly [K in Exclude<keyof typeof enRun, OtherThanOther>
   'journal.noRun': "{{dir}} 中没有运行 '{{run}}'",
 
   'openRun.damaged': '运行 {{runId}} 无法继续：它的日志已损坏（{{damage}}）；没有执行也没有修复任何东西。`mfs-tui report {{runId}}` 会写出可读的部分。',
+  'run.inputProblem': '参数 {{problem}}',
   'openRun.notJournal': '{{file}}：这不是运行日志（没有 run-started 记录）',
   'openRun.tornFinish': '它的 run-finished 记录没写完：运行结束后，进程在写这条记录时停止了',
 

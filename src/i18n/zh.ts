@@ -260,6 +260,8 @@ export const zh: ChineseCatalogue = {
   'report.ok': '成功',
   'report.failed': '**失败**：{{reason}}',
   'report.notOk': '检查未通过',
+  'report.duration.seconds': '{{s}} 秒',
+  'report.duration.minutes': '{{m}} 分 {{s}} 秒',
   'report.ended': '{{exit}}，用时 {{duration}}，{{result}}',
   'report.unknownRunbook': '未知的 runbook',
   'report.heading': '故障报告：{{title}}',

@@ -43,8 +43,8 @@ export function excerpt(output: string, head = EXCERPT_HEAD, tail = EXCERPT_TAIL
 
 function seconds(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  if (ms < 120_000) return t('report.duration.seconds', { s: (ms / 1000).toFixed(1) });
+  return t('report.duration.minutes', { m: Math.floor(ms / 60_000), s: Math.round((ms % 60_000) / 1000) });
 }
 
 function time(ts: string): string {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createRun, resumeRun, RunSetupError, type RunDeps } from '../../../src/engine/run.ts';
 import { readJournal } from '../../../src/journal/read.ts';
+import { setLanguage } from '../../../src/i18n/index.ts';
 import type { JournalRecord } from '../../../src/journal/types.ts';
 import type { Runbook } from '../../../src/runbook/types.ts';
 import type { HostFacts } from '../../../src/runbook/facts.ts';
@@ -431,6 +432,13 @@ describe('run controller', () => {
       (e: Error) => e instanceof RunSetupError && /input extra: runbook test-book has no such input/.test(e.message) && /input host must match .* \(got "M-1"\)/.test(e.message),
     );
     assert.throws(() => createRun(deps(book, new FakeHosts())), /input host: missing \(Which host\?\)/);
+    // In Chinese the whole line is (the 'input' before each problem was English in both).
+    setLanguage('zh');
+    try {
+      assert.throws(() => createRun(deps(book, new FakeHosts())), /: 参数 host：缺少（Which host\?）$/);
+    } finally {
+      setLanguage('en');
+    }
     assert.deepEqual(fs.readdirSync(dir), []);
   });
 
