@@ -35,7 +35,7 @@ export interface InventoryChoice {
  */
 export async function inventoryPathFor(g: GlobalOptions): Promise<InventoryChoice> {
   const picked = [g.inventory && '--inventory', g.lab && '--lab', g.cluster && '--cluster'].filter(Boolean);
-  if (picked.length > 1) throw new UserError(t('cli.error.twoClusterChoices', { options: picked.join(' and ') }), EXIT.usage);
+  if (picked.length > 1) throw new UserError(t('cli.error.twoClusterChoices', { options: picked.join(t('cli.error.and')) }), EXIT.usage);
   if (g.inventory) return { file: resolve(g.inventory), source: '--inventory', named: true };
   const { labInventoryPath } = await import('../../src/lab/paths.ts');
   if (g.lab) {

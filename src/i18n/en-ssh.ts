@@ -31,6 +31,7 @@ export const enSsh = {
   'journal.badRunId': "bad run id '{{runId}}'",
   'journal.noRunFile': "no run '{{runId}}' (no file {{file}})",
   'journal.cannotRead': 'cannot read {{file}}: {{error}}',
+  'journal.notObject': 'not a JSON object',
   'journal.runsUnreadable': 'cannot read the runs folder {{dir}} ({{why}})',
   'journal.runsNotFolder': 'it is not a folder',
   'journal.ambiguousRun': "'{{run}}' matches {{n}} runs: {{ids}}",

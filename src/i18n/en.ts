@@ -155,6 +155,7 @@ export const en = {
   'cli.error.didYouMean': '(Did you mean {{suggestion}}?)',
   'cli.error.expectedKeyValue': "expected key=value, got '{{value}}'",
   'cli.error.inputTwice': "--input {{key}} is given twice with different values ('{{first}}' and '{{second}}'): give it once",
+  'cli.error.and': ' and ',
   'cli.error.twoClusterChoices': '{{options}} both choose a cluster: give one',
   'cli.error.labNotUp': 'the practice cluster is not up: run `mfs-tui lab up` first',
   'cli.error.noSuchClusterKnown': '{{source}} {{name}}: no cluster of that name (known: {{known}}; add it with `mfs-tui clusters add {{name}} INVENTORY`)',

@@ -32,6 +32,7 @@ export const zhSsh: { readonly [K in keyof typeof enSsh]: string } = {
   'journal.badRunId': "运行 id '{{runId}}' 无效",
   'journal.noRunFile': "没有运行 '{{runId}}'（没有文件 {{file}}）",
   'journal.cannotRead': '无法读取 {{file}}：{{error}}',
+  'journal.notObject': '不是 JSON 对象',
   'journal.runsUnreadable': '无法读取运行记录目录 {{dir}}（{{why}}）',
   'journal.runsNotFolder': '它不是目录',
   'journal.ambiguousRun': "'{{run}}' 匹配到 {{n}} 个运行：{{ids}}",

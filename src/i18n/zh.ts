@@ -159,6 +159,7 @@ export const zh: ChineseCatalogue = {
   'cli.error.didYouMean': '（是不是想输入 {{suggestion}}？）',
   'cli.error.expectedKeyValue': "应为 key=value 形式，实际是 '{{value}}'",
   'cli.error.inputTwice': "--input {{key}} 给了两次且值不同（'{{first}}' 和 '{{second}}'）：只给一次",
+  'cli.error.and': ' 和 ',
   'cli.error.twoClusterChoices': '{{options}} 都在指定集群：只能给一个',
   'cli.error.labNotUp': '练习集群没有启动：先运行 `mfs-tui lab up`',
   'cli.error.noSuchClusterKnown': '{{source}} {{name}}：没有这个名字的集群（已登记：{{known}}；用 `mfs-tui clusters add {{name}} INVENTORY` 添加）',

@@ -38,7 +38,7 @@ export interface JournalRead {
 
 /** Why a parsed line is not a journal record, or undefined when it is one. */
 function recordProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return t('journal.notObject');
   const r = value as Record<string, unknown>;
   if (typeof r.type !== 'string' || !RECORD_TYPES.has(r.type as JournalRecordType)) return t('journal.unknownType', { type: JSON.stringify(r.type) });
   if (typeof r.seq !== 'number' || !Number.isInteger(r.seq)) return t('journal.noSeq');
