@@ -36,6 +36,11 @@ while IFS= read -r f; do
   if grep -qE "support/(lab|lab-runbook|drill-cli)\.ts'" "$f"; then cluster+=("$f"); else rest+=("$f"); fi
 done < <(find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
 
+# The practice-cluster runbook tests log in as the lab operator `ops` and act through sudo with
+# its password, as on most real servers (test/support/lab-runbook.ts; MFS_TUI_LAB_TEST_OPERATOR=root
+# runs them as root instead). systemd-lab, ops-lab and firewalld-lab always run as ops.
+export MFS_TUI_LAB_TEST_OPERATOR="${MFS_TUI_LAB_TEST_OPERATOR:-ops}"
+
 run_chain() {
   local name=$1
   shift

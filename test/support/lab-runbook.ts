@@ -34,7 +34,8 @@ export interface Lab {
 /**
  * The switch: MFS_TUI_LAB_TEST_OPERATOR=ops runs every runbook test of this file as the
  * lab operator `ops` through sudo (lab up's own install-cluster and keepalived-ha too),
- * with its password given on a descriptor as CI would give it.
+ * with its password given on a descriptor as CI would give it. `npm test` sets it (root when
+ * run alone, for speed while working on a test).
  */
 export const testOperator = (): LabOperator => (process.env.MFS_TUI_LAB_TEST_OPERATOR === 'ops' ? 'ops' : 'root');
 
