@@ -4,20 +4,13 @@
 import { Box, Text } from 'ink';
 import type { ClusterStatus, HistoryPoint } from '../../src/status/model.ts';
 import { formatAge, spaceOf } from '../../src/status/model.ts';
-import { formatBytes } from '../../src/status/text.ts';
+import { CHUNK_CLASS_KEY, formatBytes } from '../../src/status/text.ts';
 import { sparkline } from './sparkline.ts';
 import { visibleLine } from '../../src/util/visible.ts';
 import { cells, fitCells } from '../../src/util/cells.ts';
 import { position } from './layout.ts';
 import { t } from '../../src/i18n/index.ts';
 
-const CLASS_KEY = {
-  missing: 'status.chunks.class.missing',
-  endangered: 'status.chunks.class.endangered',
-  undergoal: 'status.chunks.class.undergoal',
-  stable: 'status.chunks.class.stable',
-  overgoal: 'status.chunks.class.overgoal',
-} as const;
 /** A sparkline's label, padded to one column in cells (the longest English one is 'undergoal '). */
 const sparkLabel = (label: string) => fitCells(label, Math.max(10, cells(label) + 1));
 const CLASS_COLOR = { missing: 'red', endangered: 'red', undergoal: 'yellow', stable: 'green', overgoal: 'cyan' } as const;
@@ -107,7 +100,7 @@ export function ChunkPanel({ status, history, compact = false, width, table = tr
         <Text wrap={compact ? 'wrap' : 'truncate-end'}>
           {(Object.keys(CLASS_COLOR) as (keyof typeof CLASS_COLOR)[]).map((k) => (
             <Text key={k} color={c[k] > 0 || k === 'stable' ? CLASS_COLOR[k] : 'gray'}>
-              {t(CLASS_KEY[k])} {c[k]}
+              {t(CHUNK_CLASS_KEY[k])} {c[k]}
               {'  '}
             </Text>
           ))}

@@ -18,8 +18,8 @@ export const DAEMON_SHORT: Record<DaemonName, string> = {
   unison: 'unison',
 };
 
-/** mfscli's chunk classes as the status text names them. */
-const CLASS_KEY = {
+/** mfscli's chunk classes as the status views name them (text, screen). */
+export const CHUNK_CLASS_KEY = {
   missing: 'status.chunks.class.missing',
   endangered: 'status.chunks.class.endangered',
   undergoal: 'status.chunks.class.undergoal',
@@ -122,7 +122,7 @@ export function renderStatusText(s: ClusterStatus): string {
         trash: formatBytes(sp.trash),
       }),
     );
-    if (vip.chunkClasses) out.push(t('status.text.chunks', { classes: CHUNK_CLASSES.map((k) => `${t(CLASS_KEY[k])} ${vip.chunkClasses![k]}`).join('  ') }));
+    if (vip.chunkClasses) out.push(t('status.text.chunks', { classes: CHUNK_CLASSES.map((k) => `${t(CHUNK_CLASS_KEY[k])} ${vip.chunkClasses![k]}`).join('  ') }));
     const csRows = [
       [t('status.col.chunkserver'), 'ID', t('status.col.state'), t('status.col.chunks'), t('status.col.used'), t('status.col.total'), t('status.col.load'), t('status.col.maint')],
       ...vip.chunkservers.map((c) => [
