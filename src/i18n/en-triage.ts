@@ -71,6 +71,8 @@ export const enTriage = {
   'triage.why.endangeredChunks': 'no runbook fits: replication restores the copies by itself once the chunkservers are back.',
   'triage.why.restartChunkserver': '{{host}} answers but mfschunkserver does not run there: start it, after reading why it stopped (the runbook shows its last log lines and disks).',
   'triage.why.hostUnreachable': 'no runbook fits: the host must be reachable over SSH first.',
+  'triage.why.chunkserversRegistering':
+    'no runbook yet: the master started {{seconds}} s ago and {{registered}} of {{total}} chunkservers have registered with it. Each registers within seconds of a master start (after its MASTER_RECONNECTION_DELAY); only then are the chunk counts final.',
   'triage.why.chunkserverNotSeen': 'no runbook fits: mfschunkserver runs on the host but the master does not see it, a network problem between them.',
   'triage.why.unknownChunkserver': 'no runbook restarts a chunkserver, and this one is not in the inventory.',
   'triage.why.restartMetalogger':

@@ -218,6 +218,7 @@ export const en = {
   'triage.title.endangeredChunks_other': '{{count}} chunks are endangered (one copy left)',
   'triage.title.chunkserverUnreachable': 'Chunkserver host {{host}} cannot be reached',
   'triage.title.chunkserverDown': 'Chunkserver {{host}} is down: mfschunkserver is not running',
+  'triage.title.chunkserverRegistering': 'Chunkserver {{host}} has not registered with the master yet (the master started {{seconds}} s ago)',
   'triage.title.chunkserverDisconnected': 'Chunkserver {{host}} is disconnected from the master',
   'triage.title.unknownChunkserverDisconnected': 'Chunkserver {{address}} (id {{id}}, not in the inventory) is disconnected',
   'triage.title.metaloggerUnreachable': 'Metalogger host {{host}} cannot be reached',

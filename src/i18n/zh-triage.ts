@@ -71,6 +71,8 @@ export const zhTriage: { readonly [K in Exclude<keyof typeof enTriage, OtherThan
   'triage.why.endangeredChunks': '没有适用的 runbook：chunkserver 回来后，复制会自动补齐副本。',
   'triage.why.restartChunkserver': '{{host}} 有应答，但上面没有运行 mfschunkserver：先看它为什么停了（runbook 会显示最后的日志和磁盘），再启动它。',
   'triage.why.hostUnreachable': '没有适用的 runbook：先要能通过 SSH 连上这台主机。',
+  'triage.why.chunkserversRegistering':
+    '暂无 runbook：master {{seconds}} 秒前才启动，{{total}} 个 chunkserver 中已有 {{registered}} 个向它注册。每个 chunkserver 在 master 启动后几秒内（等过它的 MASTER_RECONNECTION_DELAY）注册，之后数据块的计数才是最终的。',
   'triage.why.chunkserverNotSeen': '没有适用的 runbook：主机上的 mfschunkserver 在运行，但 master 看不到它，是两者之间的网络问题。',
   'triage.why.unknownChunkserver': '没有用于重启 chunkserver 的 runbook，而且这台不在 inventory 中。',
   'triage.why.restartMetalogger': '{{host}} 有应答，但上面没有运行 mfsmetalogger：启动它（它会重新下载元数据）。在它运行之前，一旦丢失 master 主机，自上次保存元数据以来的变更都会丢失。',

@@ -215,6 +215,7 @@ export const zh: ChineseCatalogue = {
   'triage.title.endangeredChunks_other': '{{count}} 个数据块岌岌可危（只剩一份副本）',
   'triage.title.chunkserverUnreachable': 'chunkserver 主机 {{host}} 连不上',
   'triage.title.chunkserverDown': 'chunkserver {{host}} 宕了：mfschunkserver 没有运行',
+  'triage.title.chunkserverRegistering': 'chunkserver {{host}} 尚未向 master 注册（master {{seconds}} 秒前才启动）',
   'triage.title.chunkserverDisconnected': 'chunkserver {{host}} 与 master 断开了连接',
   'triage.title.unknownChunkserverDisconnected': 'chunkserver {{address}}（id {{id}}，不在 inventory 中）已断开连接',
   'triage.title.metaloggerUnreachable': 'metalogger 主机 {{host}} 连不上',

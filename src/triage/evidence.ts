@@ -60,8 +60,20 @@ export interface TriageEvidence {
    */
   takeover: FailoverJudgement;
   promotingTo: string | undefined;
+  /**
+   * The serving master started this many seconds ago, less than CHUNKSERVERS_REGISTER_S: its
+   * chunkservers are still registering, so its disconnected list and chunk counts are not final.
+   */
+  masterStartedS: number | undefined;
   recommend: Recommender;
 }
+
+/**
+ * A master younger than this is still being joined by its chunkservers: each reconnects after
+ * its MASTER_RECONNECTION_DELAY (5 s by default, 1 s as install-cluster writes it) and then
+ * sends its whole chunk list, which takes longer the more chunks it holds.
+ */
+export const CHUNKSERVERS_REGISTER_S = 30;
 
 export function gatherEvidence(status: ClusterStatus, library: readonly TriageRunbook[], opts: TriageOptions = {}): TriageEvidence {
   const vip = status.vip;
@@ -121,8 +133,16 @@ export function gatherEvidence(status: ClusterStatus, library: readonly TriageRu
     candidateAnswers,
     takeover,
     promotingTo: takeover.kind === 'under-way' ? takeover.window.to : undefined,
+    masterStartedS: youngMasterS(holders, vipRow),
     recommend: recommender(library),
   };
+}
+
+/** The uptime of the master that serves through the VIP (its one holder's mfsmaster), when it is young. */
+function youngMasterS(holders: HostStatus[], vipRow: ReturnType<typeof vipMaster>): number | undefined {
+  if (!vipRow || holders.length !== 1 || !runs(holders[0]!, 'mfsmaster')) return undefined;
+  const up = Math.min(...holders[0]!.probe!.daemons.mfsmaster.map((p) => p.uptimeS));
+  return up < CHUNKSERVERS_REGISTER_S ? up : undefined;
 }
 
 /** A finding of this code, ranked by its danger (ranking.ts) unless the rule says otherwise; critical unless said. */

@@ -21,27 +21,42 @@ export function chunkEvidence(ev: TriageEvidence) {
   return { classes, disconnected, csEvidence, bringBack };
 }
 
-/** Missing chunks (files damaged now), then endangered ones (one copy left). */
+/**
+ * The master started moments ago and not every chunkserver has registered yet (a failover
+ * just ended, a restart): what it counts and lists as disconnected is not final. Why no runbook yet, or undefined.
+ */
+export function stillRegistering(ev: TriageEvidence): string | undefined {
+  const seconds = ev.masterStartedS;
+  if (seconds === undefined) return undefined;
+  const total = ev.hosts.filter((h) => h.roles.includes('chunkserver')).length;
+  const registered = ev.viaVip?.chunkservers.length ?? 0;
+  return registered < total ? t('triage.why.chunkserversRegistering', { seconds, registered, total }) : undefined;
+}
+
+/** Missing chunks (files damaged now), then endangered ones (one copy left); a warning while the chunkservers still register. */
 export function chunksAtRisk(ev: TriageEvidence): RuleFinding[] {
   const { classes: c, csEvidence, bringBack } = chunkEvidence(ev);
+  const registering = stillRegistering(ev);
   const out: RuleFinding[] = [];
   if (c?.missing) {
     out.push(
       finding('missing-chunks', {
+        ...(registering ? { severity: 'warning' as const } : {}),
         title: t('triage.title.missingChunks', { count: c.missing }),
         hosts: [],
         evidence: [{ probe: ev.viaVipProbe('-SIC'), saw: t('triage.saw.chunksMissing', { count: c.missing }) }, ...csEvidence],
-        recommendation: none(t('triage.why.missingChunks'), [bringBack, t('triage.do.damagedFiles')]),
+        recommendation: registering ? none(registering, [t('triage.do.againSoon'), bringBack]) : none(t('triage.why.missingChunks'), [bringBack, t('triage.do.damagedFiles')]),
       }),
     );
   }
   if (c?.endangered) {
     out.push(
       finding('endangered-chunks', {
+        ...(registering ? { severity: 'warning' as const } : {}),
         title: t('triage.title.endangeredChunks', { count: c.endangered }),
         hosts: [],
         evidence: [{ probe: ev.viaVipProbe('-SIC'), saw: t('triage.saw.chunksEndangered', { count: c.endangered }) }, ...csEvidence],
-        recommendation: none(t('triage.why.endangeredChunks'), [bringBack, t('triage.do.stopNothingElse')]),
+        recommendation: registering ? none(registering, [t('triage.do.againSoon'), bringBack]) : none(t('triage.why.endangeredChunks'), [bringBack, t('triage.do.stopNothingElse')]),
       }),
     );
   }

@@ -2,11 +2,12 @@
 // master's list of disconnected chunkservers), and one per disconnected address no host has.
 import { t } from '../../i18n/index.ts';
 import { finding, known, none, psEvidence, runs, unreachable, unreachableEvidence, type RuleFinding, type TriageEvidence } from '../evidence.ts';
-import { chunkEvidence } from './chunks.ts';
+import { chunkEvidence, stillRegistering } from './chunks.ts';
 
 export function chunkserversDown(ev: TriageEvidence): RuleFinding[] {
   const { vip } = ev;
   const { disconnected, csEvidence } = chunkEvidence(ev);
+  const registering = stillRegistering(ev);
   const out: RuleFinding[] = [];
   const reportedIps = new Set<string>();
   for (const h of ev.hosts.filter((x) => x.roles.includes('chunkserver'))) {
@@ -15,6 +16,19 @@ export function chunkserversDown(ev: TriageEvidence): RuleFinding[] {
     const dead = known(h) && !runs(h, 'mfschunkserver');
     const gone = unreachable(h);
     if (!dead && !gone && rows.length === 0) continue;
+    // Running (or not seen) and not on the young master's list yet: it registers within seconds.
+    if (registering && !dead && !gone) {
+      out.push(
+        finding('chunkserver-down', {
+          severity: 'warning',
+          title: t('triage.title.chunkserverRegistering', { host: h.name, seconds: ev.masterStartedS! }),
+          hosts: [h.name],
+          evidence: [psEvidence(h, 'mfschunkserver'), ...csEvidence.filter((e) => e.host === h.name)],
+          recommendation: none(registering, [t('triage.do.againSoon'), t('triage.do.checkChunkserverPort', { host: h.name, vip })]),
+        }),
+      );
+      continue;
+    }
     out.push(
       finding('chunkserver-down', {
         title: t(gone ? 'triage.title.chunkserverUnreachable' : dead ? 'triage.title.chunkserverDown' : 'triage.title.chunkserverDisconnected', { host: h.name }),
