@@ -78,6 +78,7 @@ export const enTriage = {
   'triage.why.restartMetalogger':
     '{{host}} answers but mfsmetalogger does not run there: start it (it downloads the metadata again). Until it runs, a lost master host loses the changes since its last metadata save.',
   'triage.why.metaloggerUnreachable': 'no runbook fits: the host must be reachable over SSH first. Until the metalogger runs, a lost master host loses the changes since its last metadata save.',
+  'triage.why.metaloggerRegistering': 'no runbook yet: the master started {{seconds}} s ago; a metalogger connects within seconds of a master start (after its MASTER_RECONNECTION_DELAY).',
   'triage.why.metaloggerNotSeen': 'no runbook fits: the metalogger runs but the master does not see it, a network problem between them.',
   'triage.why.metaloggerLagging': 'no runbook fits: a lagging metalogger needs its connection to the master checked.',
   'triage.why.undergoalChunks': 'no runbook fits: the master replicates undergoal chunks by itself.',

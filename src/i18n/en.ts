@@ -223,6 +223,7 @@ export const en = {
   'triage.title.unknownChunkserverDisconnected': 'Chunkserver {{address}} (id {{id}}, not in the inventory) is disconnected',
   'triage.title.metaloggerUnreachable': 'Metalogger host {{host}} cannot be reached',
   'triage.title.metaloggerDown': 'Metalogger on {{host}} is down: mfsmetalogger is not running',
+  'triage.title.metaloggerRegistering': 'Metalogger on {{host}} has not connected to the master yet (the master started {{seconds}} s ago)',
   'triage.title.metaloggerDisconnected': 'Metalogger on {{host}} runs but is not connected to the master',
   'triage.title.metaloggerLagging': 'Metalogger on {{host}} is {{behind}} metadata versions behind the master',
   'triage.title.undergoalChunks_one': '{{count}} chunks are under their goal',

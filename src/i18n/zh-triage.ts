@@ -77,6 +77,7 @@ export const zhTriage: { readonly [K in Exclude<keyof typeof enTriage, OtherThan
   'triage.why.unknownChunkserver': '没有用于重启 chunkserver 的 runbook，而且这台不在 inventory 中。',
   'triage.why.restartMetalogger': '{{host}} 有应答，但上面没有运行 mfsmetalogger：启动它（它会重新下载元数据）。在它运行之前，一旦丢失 master 主机，自上次保存元数据以来的变更都会丢失。',
   'triage.why.metaloggerUnreachable': '没有适用的 runbook：先要能通过 SSH 连上这台主机。在 metalogger 运行之前，一旦丢失 master 主机，自上次保存元数据以来的变更都会丢失。',
+  'triage.why.metaloggerRegistering': '暂无 runbook：master {{seconds}} 秒前才启动；metalogger 会在 master 启动后几秒内（等过它的 MASTER_RECONNECTION_DELAY）连上。',
   'triage.why.metaloggerNotSeen': '没有适用的 runbook：metalogger 在运行，但 master 看不到它，是两者之间的网络问题。',
   'triage.why.metaloggerLagging': '没有适用的 runbook：落后的 metalogger 需要检查它与 master 的连接。',
   'triage.why.undergoalChunks': '没有适用的 runbook：master 会自动复制低于目标副本数的数据块。',

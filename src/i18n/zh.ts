@@ -220,6 +220,7 @@ export const zh: ChineseCatalogue = {
   'triage.title.unknownChunkserverDisconnected': 'chunkserver {{address}}（id {{id}}，不在 inventory 中）已断开连接',
   'triage.title.metaloggerUnreachable': 'metalogger 主机 {{host}} 连不上',
   'triage.title.metaloggerDown': '{{host}} 上的 metalogger 宕了：mfsmetalogger 没有运行',
+  'triage.title.metaloggerRegistering': '{{host}} 上的 metalogger 尚未连上 master（master {{seconds}} 秒前才启动）',
   'triage.title.metaloggerDisconnected': '{{host}} 上的 metalogger 在运行，但没有连上 master',
   'triage.title.metaloggerLagging': '{{host}} 上的 metalogger 落后 master {{behind}} 个元数据版本',
   'triage.title.undergoalChunks_other': '{{count}} 个数据块副本数低于目标（goal）',

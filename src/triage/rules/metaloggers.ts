@@ -10,10 +10,15 @@ export function metaloggersDown(ev: TriageEvidence): RuleFinding[] {
     const dead = known(h) && !runs(h, 'mfsmetalogger');
     const unconnected = !gone && !dead && masterAnswers && viaVip!.sections.has('IG') && !viaVip!.metaloggers.some((m) => m.ip === h.address);
     if (!gone && !dead && !unconnected) return [];
+    // Running and not on a young master's list yet: it connects within seconds of the start.
+    const seconds = unconnected ? ev.masterStartedS : undefined;
     return [
       finding('metalogger-down', {
         severity: 'warning',
-        title: t(gone ? 'triage.title.metaloggerUnreachable' : dead ? 'triage.title.metaloggerDown' : 'triage.title.metaloggerDisconnected', { host: h.name }),
+        title:
+          seconds !== undefined
+            ? t('triage.title.metaloggerRegistering', { host: h.name, seconds })
+            : t(gone ? 'triage.title.metaloggerUnreachable' : dead ? 'triage.title.metaloggerDown' : 'triage.title.metaloggerDisconnected', { host: h.name }),
         hosts: [h.name],
         evidence: [
           gone ? unreachableEvidence(h) : psEvidence(h, 'mfsmetalogger'),
@@ -28,9 +33,11 @@ export function metaloggersDown(ev: TriageEvidence): RuleFinding[] {
         ],
         recommendation: dead
           ? ev.recommend('restart-daemon', { host: h.name, host_address: h.address, daemon: 'metalogger' }, t('triage.why.restartMetalogger', { host: h.name }))
-          : none(gone ? t('triage.why.metaloggerUnreachable') : t('triage.why.metaloggerNotSeen'), [
-              gone ? t('triage.do.reachMetalogger', { host: h.name }) : t('triage.do.checkMetaloggerPort', { host: h.name, vip }),
-            ]),
+          : seconds !== undefined
+            ? none(t('triage.why.metaloggerRegistering', { seconds }), [t('triage.do.againSoon'), t('triage.do.checkMetaloggerPort', { host: h.name, vip })])
+            : none(gone ? t('triage.why.metaloggerUnreachable') : t('triage.why.metaloggerNotSeen'), [
+                gone ? t('triage.do.reachMetalogger', { host: h.name }) : t('triage.do.checkMetaloggerPort', { host: h.name, vip }),
+              ]),
       }),
     ];
   });

@@ -367,6 +367,7 @@ describe('a failover under way is not an outage', () => {
     const c1 = find(young, 'chunkserver-down');
     assert.equal(c1.severity, 'warning');
     assert.match(c1.title, /Chunkserver c1 has not registered with the master yet \(the master started 3 s ago\)/);
+    assert.match(find(young, 'metalogger-down').title, /Metalogger on ml has not connected to the master yet \(the master started 3 s ago\)/);
     assert.ok(
       young.findings.every((f) => f.severity !== 'critical'),
       codes(young).join(', '),
@@ -375,6 +376,7 @@ describe('a failover under way is not an outage', () => {
     const old = triage(await snapshot(set(ha(), 'm1', { uptimeS: 3600 }), justAfterFailover()), runbooks);
     assert.equal(find(old, 'missing-chunks').severity, 'critical');
     assert.match(find(old, 'chunkserver-down').title, /Chunkserver c1 is disconnected from the master/);
+    assert.match(find(old, 'metalogger-down').title, /Metalogger on ml runs but is not connected to the master/);
   });
 
   it('m2 holds the VIP and its role file says PROMOTING while its state dump still says BACKUP (a tick behind): under way', async () => {
