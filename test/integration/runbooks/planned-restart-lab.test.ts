@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   assertClusterHealthy,
   assertFilesIntact,
+  chunksSafe,
   labSkip,
   masterVersion,
   onHost,
@@ -55,6 +56,7 @@ describe('planned-restart through mfs-tui on the practice cluster', { skip: labS
     const m2Master0 = masterTransitions('m2');
     const metaBefore = onHost('m1', 'stat -c %Y /var/lib/mfs/metadata.mfs.back 2>/dev/null || echo 0').trim();
 
+    await chunksSafe();
     const r = runRunbook('planned-restart', ['--input', 'master=m1']);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /stopped cleanly: metadata\.mfs written/);

@@ -31,6 +31,7 @@ import {
   VIP,
   assertClusterHealthy,
   assertFilesIntact,
+  chunksSafe,
   crashKeepalived,
   haLogs,
   hostState,
@@ -257,6 +258,7 @@ describe('systemd practice hosts run as ops: the runbooks in their systemd forms
       pids0.set(`${h}/${d}`, p);
     }
     const m2Master0 = masterTransitions('m2');
+    await chunksSafe();
     const r = runRunbook('planned-restart', ['--input', 'master=m1']);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /stopped cleanly: metadata\.mfs written/);
