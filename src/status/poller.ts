@@ -205,7 +205,8 @@ export class StatusPoller {
   }
 
   private isFresh(s: ClusterStatus, maxAgeMs: number): boolean {
-    const fresh = (age: number | undefined) => age !== undefined && age <= maxAgeMs;
+    // Strictly younger: freshState(0) asks again even when the last answer came this very millisecond.
+    const fresh = (age: number | undefined) => age !== undefined && age < maxAgeMs;
     return s.hosts.every((h) => !mayHoldVip(h) || fresh(h.ageMs)) && fresh(s.mfs.ageMs);
   }
 
