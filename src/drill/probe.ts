@@ -1,10 +1,10 @@
 // What a drill looks at and touches on the practice cluster, from outside the hosts: PIDs
 // in the hosts' namespaces, the VIP on each eth0, mfscli through the VIP, and the client's
-// mount over the lab's own ssh.
+// mount entered from this machine (host-exec.ts).
 import { daemonPids, vipHolders } from '../lab/break.ts';
 import { VIP, chunkserverHosts } from '../lab/layout.ts';
 import { LabError, isAlive, run } from '../lab/proc.ts';
-import { sshScript } from '../lab/ssh.ts';
+import { hostScript } from '../lab/host-exec.ts';
 import { readState, type LabHostState, type LabState } from '../lab/state.ts';
 import { shQuote } from '../ssh/remote-command.ts';
 import { lastChangelogVersion, parseMfscli } from '../status/parse-mfscli.ts';
@@ -56,7 +56,7 @@ export async function masterVersion(waitMs = 10_000): Promise<number | undefined
 }
 
 async function metaloggerLastChange(host: string): Promise<{ last?: number; error?: string }> {
-  const r = await sshScript(host, 'tail -n 1 /var/lib/mfs/changelog_ml.0.mfs 2>/dev/null; exit 0', 20_000);
+  const r = await hostScript(host, 'tail -n 1 /var/lib/mfs/changelog_ml.0.mfs 2>/dev/null; exit 0', 20_000);
   if (r.code !== 0) return { error: r.timedOut ? t('practice.probe.sshTimedOut') : t('practice.probe.sshExit', { code: String(r.code), error: r.stderr.trim().split('\n')[0] ?? '' }) };
   return { last: lastChangelogVersion(r.stdout) };
 }
@@ -71,7 +71,7 @@ export async function readDrillFiles(dir: string, files: DrillFile[]): Promise<{
     `  if s=$(timeout -k 2 30 sha256sum < ${shQuote(dir)}/"$f" 2>&1); then echo "@ok $f \${s%% *}"; else echo "@err $f $(printf '%s' "$s" | head -n 1)"; fi`,
     'done',
   ].join('\n');
-  const r = await sshScript('cl', script, 60_000 + files.length * 35_000);
+  const r = await hostScript('cl', script, 60_000 + files.length * 35_000);
   if (r.code !== 0) return { error: r.timedOut ? t('practice.probe.readTimedOut') : t('practice.probe.readSshFailed', { code: String(r.code), error: r.stderr.trim().split('\n')[0] ?? '' }) };
   if (r.stdout.includes('@unreadable')) return { error: t('practice.probe.mountSilent', { dir, seconds: 15 }) };
   const seen = new Map<string, { actual?: string; error?: string }>();
@@ -134,7 +134,7 @@ export async function writeDrillFiles(dir: string): Promise<DrillFile[]> {
     `for f in data*.bin note.txt; do echo "$(sha256sum < "$f" | cut -d' ' -f1) $(stat -c %s "$f") $f"; done`,
     '',
   ].join('\n');
-  const r = await sshScript('cl', script, 120_000);
+  const r = await hostScript('cl', script, 120_000);
   if (r.code !== 0) {
     const how = r.timedOut ? t('practice.probe.timedOut') : t('practice.probe.exit', { code: String(r.code) });
     throw new LabError(t('practice.probe.writeFailed', { how, error: (r.stderr + r.stdout).trim().split('\n').slice(-3).join(' ') }));
@@ -155,7 +155,7 @@ export async function writeDrillFiles(dir: string): Promise<DrillFile[]> {
  * priority 253) takes the VIP and promotes at once.
  */
 export async function killKeepalived(host: string): Promise<void> {
-  const r = await sshScript(
+  const r = await hostScript(
     host,
     'p=; for f in /run/vrrp.pid /run/checkers.pid /run/keepalived.pid; do [ -s "$f" ] && p="$p $(cat "$f")"; done; [ -n "$p" ] && { kill -STOP $p; kill -9 $p; } 2>/dev/null; rm -f /run/keepalived.pid /run/vrrp.pid /run/checkers.pid; exit 0',
     20_000,
@@ -166,7 +166,7 @@ export async function killKeepalived(host: string): Promise<void> {
 /** The VIP on a host's eth0 by hand (a cluster without keepalived). */
 export async function pinVip(host: string): Promise<void> {
   // english: shell
-  const r = await sshScript(host, `ip -o addr show | grep -qF ' ${VIP}/' || ip addr add ${VIP}/24 dev eth0`, 20_000);
+  const r = await hostScript(host, `ip -o addr show | grep -qF ' ${VIP}/' || ip addr add ${VIP}/24 dev eth0`, 20_000);
   if (r.code !== 0) throw new LabError(t('practice.probe.pinVipFailed', { host, code: String(r.code), error: r.stderr.trim() }));
 }
 

@@ -5,7 +5,7 @@ import { startHost } from './hosts.ts';
 import { PREFIX_LEN, VIP, chunkserverHosts } from './layout.ts';
 import { hostAddresses, netnsPids } from './net.ts';
 import { LabError, isAlive, isOneShotMfsCommand, processArgs, processName, run, runChecked, waitFor } from './proc.ts';
-import { sshStep } from './ssh.ts';
+import { hostStep } from './host-exec.ts';
 import { LAB_OPERATION_LOCK, withLock } from './lock.ts';
 import { readState, writeState, type LabHostState, type LabState } from './state.ts';
 import { unitRestartPolicy } from './systemd-host.ts';
@@ -127,7 +127,7 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
       // Like a server whose mfsmaster starts at boot: its metadata is what it had when it died.
       if (state.init === 'systemd') {
         // Its units start as enabled (keepalived too, when it was); the master is started through its unit if boot did not.
-        const out = await sshStep(
+        const out = await hostStep(
           lost.name,
           t('lab.step.staleMaster'),
           'systemctl is-active --quiet moosefs-master || systemctl start moosefs-master || { journalctl -u moosefs-master -n 20 --no-pager; exit 1; }; echo "keepalived: $(systemctl is-enabled keepalived 2>/dev/null) $(systemctl is-active keepalived 2>/dev/null)"',
@@ -135,7 +135,7 @@ async function applyBreak(scenario: BreakScenario, hostName?: string): Promise<B
         );
         did.push(t('lab.break.did.staleUnit', { host: lost.name, address: lost.address, output: out.trim() }));
       } else {
-        await sshStep(lost.name, t('lab.step.staleMaster'), 'mfsmaster -a >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }', 60_000);
+        await hostStep(lost.name, t('lab.step.staleMaster'), 'mfsmaster -a >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }', 60_000);
         did.push(t('lab.break.did.staleMaster', { host: lost.name, address: lost.address }));
       }
       return { scenario, host: lost.name, did, summary: t('lab.break.summary.staleMasterReturns', { host: lost.name }) };

@@ -34,14 +34,18 @@ export const HOST_DIRS: { path: string; mode: number; mfsOwned?: boolean }[] = [
 /** After a failover, try the new master every second (default 5 s), as install-cluster writes it. */
 const RECONNECT = (cfg: string) => `${cfg}MASTER_RECONNECTION_DELAY = 1\n`;
 
-export function hostFiles(host: LabHostPlan, all: LabHostPlan[], clientPublicKey: string): HostFile[] {
+/**
+ * `rootKey`: the lab key root accepts; absent on a lab built `--as ops`, whose hosts refuse
+ * root's login altogether (the lab itself enters them without SSH: host-exec.ts).
+ */
+export function hostFiles(host: LabHostPlan, all: LabHostPlan[], rootKey: string | undefined): HostFile[] {
   const files: HostFile[] = [
     { path: 'etc/hostname', content: `${host.name}\n`, mode: 0o644 },
     { path: 'etc/hosts', content: hostsFile(host, all), mode: 0o644 },
     // english: a comment in the file written
     { path: 'etc/fstab', content: `# ${host.name}: file systems mounted at boot (the practice host's own)\n`, mode: 0o644 },
-    { path: 'root/.ssh/authorized_keys', content: clientPublicKey.trim() + '\n', mode: 0o600 },
-    { path: 'sshd_config', content: sshdConfig(host), mode: 0o644 },
+    ...(rootKey ? [{ path: 'root/.ssh/authorized_keys', content: rootKey.trim() + '\n', mode: 0o600 }] : []),
+    { path: 'sshd_config', content: sshdConfig(host, rootKey !== undefined), mode: 0o644 },
     { path: 'fstab', content: hostFstab(host.roles.includes('chunkserver') ? LAB_CHUNK_FOLDERS : []), mode: 0o644 },
     { path: 'rsyslog.conf', content: 'module(load="imuxsock")\n*.* /var/log/syslog\n', mode: 0o644 },
   ];
@@ -91,11 +95,25 @@ function hostsFile(host: LabHostPlan, all: LabHostPlan[]): string {
 
 /**
  * What every practice host's sshd allows, shell-script hosts and systemd hosts alike: keys
- * only, and enough sessions for the lab's parallel probes. No PAM session: no per-login
- * user manager (systemd --user) on every connection of the lab's tools.
+ * only, root by key or not at all (a lab built `--as ops`), and enough sessions for the
+ * app's parallel probes. No PAM session: no per-login user manager (systemd --user) on
+ * every connection.
  */
-export const LAB_SSHD_POLICY: readonly string[] = [
-  'PermitRootLogin prohibit-password',
+export function labSshdPolicy(rootLogin: boolean): string[] {
+  return [`PermitRootLogin ${rootLogin ? 'prohibit-password' : 'no'}`, ...SSHD_POLICY];
+}
+
+/**
+ * The end of a host's sshd_config on a lab built `--as ops`: root may still log in by key
+ * from another practice host (the trust ssh-trust sets up for unison between the master
+ * candidates, as sites that sync as root allow it), never from this machine (the bridge
+ * address, where the operator's laptop sits).
+ */
+export function labSshdRootFromPeers(rootLogin: boolean): string[] {
+  return rootLogin ? [] : [`Match Address ${SUBNET_PREFIX}.0/${PREFIX_LEN},!${BRIDGE_ADDRESS}`, '  PermitRootLogin prohibit-password'];
+}
+
+const SSHD_POLICY: readonly string[] = [
   'PasswordAuthentication no',
   'KbdInteractiveAuthentication no',
   'UsePAM no',
@@ -106,15 +124,16 @@ export const LAB_SSHD_POLICY: readonly string[] = [
   'AcceptEnv LANG LC_*',
 ];
 
-function sshdConfig(host: LabHostPlan): string {
+function sshdConfig(host: LabHostPlan, rootLogin: boolean): string {
   return [
     // english: a comment in the file written
     `# sshd of lab host ${host.name}: its own address and its own host key`,
     `ListenAddress ${host.address}`,
     'HostKey /run/host/ssh/ssh_host_ed25519_key',
     'PidFile /run/sshd.pid',
-    ...LAB_SSHD_POLICY,
+    ...labSshdPolicy(rootLogin),
     'Subsystem sftp internal-sftp',
+    ...labSshdRootFromPeers(rootLogin),
     '',
   ].join('\n');
 }
@@ -146,13 +165,14 @@ export function inventoryYaml(hosts: LabHostPlan[], login: InventoryLogin = ROOT
   return lines.join('\n') + '\n';
 }
 
-export function sshConfig(hosts: LabHostPlan[], identityFile: string, knownHostsFile: string): string {
+/** `user`: whom `lab ssh` logs in as (root, or ops on a lab built `--as ops`, with its own key). */
+export function sshConfig(hosts: LabHostPlan[], identityFile: string, knownHostsFile: string, user = 'root'): string {
   const blocks = hosts.map((h) =>
     [
       `Host ${h.name}`,
       `  HostName ${h.address}`,
       '  Port 22',
-      '  User root',
+      `  User ${user}`,
       `  IdentityFile ${identityFile}`,
       '  IdentitiesOnly yes',
       `  UserKnownHostsFile ${knownHostsFile}`,

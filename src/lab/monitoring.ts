@@ -11,7 +11,7 @@ import { builtinRunbookDir } from '../runbook/catalog.ts';
 import { MONITOR_HOST, type LabHostPlan } from './layout.ts';
 import { hostDir } from './paths.ts';
 import { LabError, waitFor } from './proc.ts';
-import { sshStep } from './ssh.ts';
+import { hostStep } from './host-exec.ts';
 import { t } from '../i18n/index.ts';
 
 /** node_exporter's textfile directory on the master candidates (their private /run). */
@@ -68,13 +68,13 @@ export async function startMonitoringDaemons(hosts: readonly LabHostPlan[]): Pro
   const candidates = hosts.filter((h) => h.roles.includes('master-candidate'));
   await Promise.all([
     ...candidates.map((h) =>
-      sshStep(
+      hostStep(
         h.name,
         t('lab.step.starting', { what: 'prometheus-node-exporter' }),
         `mkdir -p ${TEXTFILE_DIR}\n` + background('/var/log/node-exporter.log', `prometheus-node-exporter --web.listen-address=:${NODE_EXPORTER_PORT} --collector.textfile.directory=${TEXTFILE_DIR}`),
       ),
     ),
-    sshStep(
+    hostStep(
       MONITOR_HOST,
       t('lab.step.starting', { what: 'prometheus' }),
       // english: shell

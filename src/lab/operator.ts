@@ -2,8 +2,9 @@
 // of its own and sudo that asks for a password, as most real servers have it, so every
 // runbook can be run (and tested) the way a real operator logs in. Host variants: sudo with
 // NOPASSWD for a few commands on one host (VARIANT_HOSTS), and `Defaults requiretty` written
-// by a test when it wants it (sudoersFor('requiretty')). The lab's own machinery (lab
-// break, status from outside, the scripts build) keeps logging in as root by key.
+// by a test when it wants it (sudoersFor('requiretty')). On a lab built `--as ops` root
+// cannot log in from this machine at all (files.ts); the lab's own machinery (lab break,
+// its outside probes, the scripts build) never logs in: it enters the hosts (host-exec.ts).
 //
 // The user exists only inside the hosts: each host gets private copies of the machine's
 // /etc/passwd, group, shadow and gshadow with `ops` added, its own /etc/sudoers.d and /home

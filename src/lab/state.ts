@@ -28,6 +28,8 @@ export interface LabState {
   init?: LabInit;
   /** systemd hosts that run firewalld (`lab up --firewalld`). */
   firewalld?: boolean;
+  /** Who logs in to the hosts: root by key, or only ops (`lab up --as ops`; absent: root). */
+  operator?: 'root' | 'ops';
   bridge: string;
   hosts: LabHostState[];
   /** Seconds `lab up` took per phase, for status and the speed report. */

@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { LAB_SSHD_POLICY } from './files.ts';
+import { labSshdPolicy, labSshdRootFromPeers } from './files.ts';
 import { hostNamespaceCommand } from './host-namespaces.ts';
 import { LAB_PREFIX, type LabHostPlan } from './layout.ts';
 import { devTemplateDir, hostDir } from './paths.ts';
@@ -133,6 +133,8 @@ export interface RootFile {
 /** What a systemd host runs beyond sshd: firewalld (`lab up --firewalld`), enabled in the host's own /etc. */
 export interface SystemdHostOptions {
   firewalld?: boolean;
+  /** Whether sshd lets root log in by key (default); a lab built `--as ops` refuses it. */
+  rootLogin?: boolean;
 }
 
 /** The unit links `systemctl enable firewalld` makes (its [Install]: multi-user.target and the D-Bus alias). */
@@ -159,7 +161,7 @@ export function systemdRootFiles(
     ...masks.map((u) => ({ path: `etc/systemd/system/${u}`, link: '/dev/null' })),
     // A journal per boot in the host's /run: nothing of it lands on the machine's disk.
     { path: 'etc/systemd/journald.conf.d/mfs-tui-lab.conf', content: '[Journal]\nStorage=volatile\nRuntimeMaxUse=16M\n', mode: 0o644 },
-    { path: 'etc/ssh/sshd_config', content: systemdSshdConfig(host), mode: 0o644 },
+    { path: 'etc/ssh/sshd_config', content: systemdSshdConfig(host, opts.rootLogin ?? true), mode: 0o644 },
     { path: 'etc/ssh/ssh_host_ed25519_key', content: hostKey.key, mode: 0o600 },
     { path: 'etc/ssh/ssh_host_ed25519_key.pub', content: hostKey.pub, mode: 0o644 },
     ...(opts.firewalld ? FIREWALLD_LINKS.map((p) => ({ path: p, link: '/lib/systemd/system/firewalld.service' })) : []),
@@ -170,13 +172,14 @@ export function systemdRootFiles(
 }
 
 /** sshd of a systemd host: Debian's ssh.service runs it with this file (the machine's own is not used). */
-function systemdSshdConfig(host: LabHostPlan): string {
+function systemdSshdConfig(host: LabHostPlan, rootLogin: boolean): string {
   return [
     // english: a comment in the host's sshd_config
     `# sshd of practice host ${host.name} (systemd): its own host key, keys only`,
     'HostKey /etc/ssh/ssh_host_ed25519_key',
-    ...LAB_SSHD_POLICY,
+    ...labSshdPolicy(rootLogin),
     'Subsystem sftp /usr/lib/openssh/sftp-server',
+    ...labSshdRootFromPeers(rootLogin),
     '',
   ].join('\n');
 }

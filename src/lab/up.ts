@@ -12,7 +12,7 @@ import { cacheDir, devTemplateDir, hostDir, keysDir, labDir, labFile } from './p
 import { LabError, runChecked, waitFor } from './proc.ts';
 import type { Progress } from './progress.ts';
 import { CLIENT_FILES_SCRIPT, CLIENT_MOUNT_SCRIPT, DEV_TEMPLATE, WAIT_FOR_CHECK_SCRIPT, bootstrapMasterScript } from './scripts.ts';
-import { sshStep } from './ssh.ts';
+import { hostStep } from './host-exec.ts';
 import { readState, writeState, type LabState } from './state.ts';
 import { readClusterView } from './mfs-view.ts';
 import { preflight } from './preflight.ts';
@@ -54,6 +54,9 @@ export function defaultLabOperator(): LabOperator {
 
 /** The lab operator's login in the inventories the lab writes (inventory-ops.yaml). */
 export const OPS_LOGIN: InventoryLogin = { user: LAB_OPERATOR, identity: 'ops_ed25519', become: true };
+
+/** How the lab's own inventory logs in: as root by key, or (`--as ops`) as ops through sudo. */
+const loginOf = (operator: LabOperator): InventoryLogin => (operator === 'ops' ? OPS_LOGIN : ROOT_LOGIN);
 
 export function defaultLabBuild(): LabBuild {
   return process.env.MFS_TUI_LAB_BUILD === 'scripts' ? 'scripts' : 'runbooks';
@@ -99,6 +102,8 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   // systemd hosts are built by the runbooks' systemd forms: the lab's scripts start daemons by hand.
   const build = opts.via ?? (init === 'systemd' ? 'runbooks' : defaultLabBuild());
   const viaRunbooks = !bare && build === 'runbooks';
+  // `--as ops`: the hosts refuse root's login; the app and `lab ssh` log in as ops, through sudo.
+  const operator = opts.operator ?? defaultLabOperator();
   if (init === 'systemd' && !viaRunbooks && !bare) {
     throw new LabError(t('lab.up.error.systemdFast'));
   }
@@ -123,13 +128,15 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
     build: bare ? undefined : build,
     init,
     ...(opts.firewalld ? { firewalld: true } : {}),
+    operator,
     bridge: BRIDGE,
     hosts: hosts.map((h) => ({ ...h })),
   };
   writeState(state);
-  const hostKeys = await writeKeysAndFiles(hosts, viaRunbooks, init, opts.firewalld ?? false);
+  const hostKeys = await writeKeysAndFiles(hosts, viaRunbooks, init, opts.firewalld ?? false, operator);
   fs.writeFileSync(labFile('known_hosts'), knownHosts(hosts, hostKeys), { mode: 0o644 });
-  fs.writeFileSync(labFile('ssh_config'), sshConfig(hosts, labFile('id_ed25519'), labFile('known_hosts')), { mode: 0o644 });
+  const sshLogin = operator === 'ops' ? { user: LAB_OPERATOR, key: labFile('ops_ed25519') } : { user: 'root', key: labFile('id_ed25519') };
+  fs.writeFileSync(labFile('ssh_config'), sshConfig(hosts, sshLogin.key, labFile('known_hosts'), sshLogin.user), { mode: 0o644 });
 
   // The /dev template every host copies into its private /dev.
   await runChecked('bash', ['-c', DEV_TEMPLATE, 'dev-template', devTemplateDir()]);
@@ -148,13 +155,13 @@ async function buildLab(opts: LabUpOptions, progress: Progress): Promise<LabUpRe
   done();
 
   const journals: string[] = [];
-  if (viaRunbooks) journals.push(...(await buildViaRunbooks(hosts, phase, progress, opts.operator ?? defaultLabOperator(), init, opts.firewalld ?? false)));
+  if (viaRunbooks) journals.push(...(await buildViaRunbooks(hosts, phase, progress, operator, init, opts.firewalld ?? false)));
   else if (!bare) await startCluster(hosts, phase);
-  if (opts.monitoring) journals.push(...(await startMonitoring(hosts, phase, progress)));
+  if (opts.monitoring) journals.push(...(await startMonitoring(hosts, phase, progress, operator)));
 
   // The inventory last: its existence tells the app a lab is up.
   fs.writeFileSync(labFile('inventory-ops.yaml'), inventoryYaml(hosts, OPS_LOGIN), { mode: 0o644 });
-  fs.writeFileSync(labFile('inventory.yaml'), inventoryYaml(hosts), { mode: 0o644 });
+  fs.writeFileSync(labFile('inventory.yaml'), inventoryYaml(hosts, loginOf(operator)), { mode: 0o644 });
   state.phase = 'up';
   state.timings = timings;
   writeState(state);
@@ -178,7 +185,7 @@ async function buildViaRunbooks(
   // The inventory the runbooks run with; beside inventory.yaml (same relative paths), which
   // is written only once the lab is healthy.
   const inv = path.join(labDir(), 'inventory.lab-up.yaml');
-  fs.writeFileSync(inv, inventoryYaml(hosts, operator === 'ops' ? OPS_LOGIN : ROOT_LOGIN), { mode: 0o644 });
+  fs.writeFileSync(inv, inventoryYaml(hosts, loginOf(operator)), { mode: 0o644 });
   const { runLabRunbooks } = await import('./runbook-build.ts');
   const runs = await runLabRunbooks(
     inv,
@@ -194,22 +201,22 @@ async function buildViaRunbooks(
     firewalld,
   );
   const done = phase('files', t('lab.up.phase.files'));
-  await sshStep('cl', t('lab.step.testFiles'), CLIENT_FILES_SCRIPT, 60_000);
+  await hostStep('cl', t('lab.step.testFiles'), CLIENT_FILES_SCRIPT, 60_000);
   done();
   await waitHealthy(chunkserverHosts(hosts).length, phase);
   return runs.map((r) => r.journal);
 }
 
 /** Prometheus on mon, node_exporter on the candidates, then the monitoring runbook (its collector every 5 s). */
-async function startMonitoring(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void, progress: Progress): Promise<string[]> {
+async function startMonitoring(hosts: LabHostPlan[], phase: (name: string, detail?: string) => () => void, progress: Progress, operator: LabOperator): Promise<string[]> {
   const { startMonitoringDaemons } = await import('./monitoring.ts');
   const done = phase('monitoring', t('lab.up.phase.monitoring'));
   await startMonitoringDaemons(hosts);
   done();
   const inv = path.join(labDir(), 'inventory.monitoring.yaml');
-  fs.writeFileSync(inv, inventoryYaml(hosts, ROOT_LOGIN), { mode: 0o644 });
+  fs.writeFileSync(inv, inventoryYaml(hosts, loginOf(operator)), { mode: 0o644 });
   const { runLabRunbooks } = await import('./runbook-build.ts');
-  const runs = await runLabRunbooks(inv, hosts, [{ phase: 'collector', runbook: 'monitoring' }], phase, progress);
+  const runs = await runLabRunbooks(inv, hosts, [{ phase: 'collector', runbook: 'monitoring' }], phase, progress, operator === 'ops' ? operatorPassword() : undefined);
   return runs.map((r) => r.journal);
 }
 
@@ -217,7 +224,7 @@ async function startCluster(hosts: LabHostPlan[], phase: (name: string, detail?:
   const chunkservers = chunkserverHosts(hosts);
   const seeded = fs.existsSync(path.join(cacheDir(), SEED));
   let done = phase('master', t(seeded ? 'lab.up.phase.master' : 'lab.up.phase.masterFirst'));
-  await sshStep('m1', t('lab.step.starting', { what: 'mfsmaster' }), bootstrapMasterScript(VIP, PREFIX_LEN, VIP_INTERFACE));
+  await hostStep('m1', t('lab.step.starting', { what: 'mfsmaster' }), bootstrapMasterScript(VIP, PREFIX_LEN, VIP_INTERFACE));
   const seedOut = path.join(hostDir('m1'), 'seed-metadata.mfs');
   if (fs.existsSync(seedOut)) {
     fs.mkdirSync(cacheDir(), { recursive: true, mode: 0o700 });
@@ -231,10 +238,10 @@ async function startCluster(hosts: LabHostPlan[], phase: (name: string, detail?:
   done = phase('daemons', t('lab.up.phase.daemons', { count: chunkservers.length }));
   const start = (daemon: string) => `${daemon} >/dev/null 2>&1 || { tail -n 20 /var/log/syslog; exit 1; }`;
   await Promise.all([
-    ...chunkservers.map((h) => sshStep(h.name, t('lab.step.starting', { what: 'mfschunkserver' }), start('mfschunkserver start'))),
-    sshStep('ml', t('lab.step.starting', { what: 'mfsmetalogger, mfscgiserv' }), start('mfsmetalogger start') + '\n' + start('mfscgiserv -R /usr/share/moosefs-cgi start')),
-    sshStep('m2', t('lab.step.starting', { what: 'mfsmetalogger' }), start('mfsmetalogger start')),
-    sshStep('m1', t('lab.step.starting', { what: 'keepalived' }), WAIT_FOR_CHECK_SCRIPT + start('keepalived')),
+    ...chunkservers.map((h) => hostStep(h.name, t('lab.step.starting', { what: 'mfschunkserver' }), start('mfschunkserver start'))),
+    hostStep('ml', t('lab.step.starting', { what: 'mfsmetalogger, mfscgiserv' }), start('mfsmetalogger start') + '\n' + start('mfscgiserv -R /usr/share/moosefs-cgi start')),
+    hostStep('m2', t('lab.step.starting', { what: 'mfsmetalogger' }), start('mfsmetalogger start')),
+    hostStep('m1', t('lab.step.starting', { what: 'keepalived' }), WAIT_FOR_CHECK_SCRIPT + start('keepalived')),
   ]);
   done();
 
@@ -244,16 +251,16 @@ async function startCluster(hosts: LabHostPlan[], phase: (name: string, detail?:
   const master = await waitFor(() => readRole('m1') === 'MASTER', 15_000, 50);
   if (!master) throw new LabError(t('lab.up.error.notMaster', { role: readRole('m1') ?? t('lab.up.noRoleYet'), log: path.join(hostDir('m1'), 'var/log/syslog') }));
   await Promise.all([
-    sshStep('m2', t('lab.step.starting', { what: 'keepalived' }), start('keepalived')),
+    hostStep('m2', t('lab.step.starting', { what: 'keepalived' }), start('keepalived')),
     // keepalived drops the bootstrap VIP until it is MASTER: a client mounted before would
     // only block on its first writes.
     (async () => {
-      await sshStep('cl', t('lab.step.mountAndFiles'), CLIENT_MOUNT_SCRIPT, 60_000);
+      await hostStep('cl', t('lab.step.mountAndFiles'), CLIENT_MOUNT_SCRIPT, 60_000);
       // The test files once every chunkserver is connected, as in the runbook build: written
       // while one still registers, none of their chunks is on it, and a chunkserver-down on
       // it (drill, triage) puts no chunk at risk. Not connected in time: waitHealthy says so.
       await waitFor(async () => (await readClusterView(VIP)).chunkservers.length >= chunkservers.length, 30_000, 100);
-      await sshStep('cl', t('lab.step.testFiles'), CLIENT_FILES_SCRIPT, 60_000);
+      await hostStep('cl', t('lab.step.testFiles'), CLIENT_FILES_SCRIPT, 60_000);
     })(),
   ]);
   done();
@@ -297,7 +304,7 @@ export function readRole(host: string): string | undefined {
 }
 
 /** `bareForRunbooks`: no MooseFS or keepalived configuration; the runbooks write it. */
-async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean, init: LabInit, firewalld: boolean): Promise<Map<string, string>> {
+async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean, init: LabInit, firewalld: boolean, labOperator: LabOperator): Promise<Map<string, string>> {
   const key = labFile('id_ed25519');
   if (!fs.existsSync(key) || !fs.existsSync(`${key}.pub`)) {
     fs.rmSync(key, { force: true });
@@ -328,7 +335,10 @@ async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean,
         fs.chmodSync(p, d.mode);
         fs.chownSync(p, operator.uid, operator.gid);
       }
-      const files: HostFile[] = [...hostFiles(h, hosts, clientPub).filter((f) => !bareForRunbooks || !/^etc\/(mfs|keepalived)\//.test(f.path)), ...operatorFiles(h, operator, accounts)];
+      const files: HostFile[] = [
+        ...hostFiles(h, hosts, labOperator === 'ops' ? undefined : clientPub).filter((f) => !bareForRunbooks || !/^etc\/(mfs|keepalived)\//.test(f.path)),
+        ...operatorFiles(h, operator, accounts),
+      ];
       for (const f of files) {
         const p = path.join(dir, f.path);
         fs.writeFileSync(p, f.content, { mode: f.mode });
@@ -368,7 +378,7 @@ async function writeKeysAndFiles(hosts: LabHostPlan[], bareForRunbooks: boolean,
       hostKeys.set(h.name, fs.readFileSync(`${kept}.pub`, 'utf8'));
       if (init === 'systemd') {
         const hostsFile = files.find((f) => f.path === 'etc/hosts')?.content ?? '';
-        provisionSystemdRoot(h, hostsFile, { key: fs.readFileSync(kept, 'utf8'), pub: fs.readFileSync(`${kept}.pub`, 'utf8') }, { firewalld });
+        provisionSystemdRoot(h, hostsFile, { key: fs.readFileSync(kept, 'utf8'), pub: fs.readFileSync(`${kept}.pub`, 'utf8') }, { firewalld, rootLogin: labOperator !== 'ops' });
         // The lab operator lives in the private root itself (systemd's own tools rewrite the
         // account files by rename, which a bind-mounted file would refuse).
         const upper = path.join(dir, ROOT_UPPER);

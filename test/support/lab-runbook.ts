@@ -15,7 +15,7 @@ import { labStatus } from '../../src/lab/status.ts';
 import type { LabOperator } from '../../src/lab/up.ts';
 import { readState } from '../../src/lab/state.ts';
 import { LAB_CHUNK_FOLDERS } from '../../src/lab/layout.ts';
-import { labSsh, skipReason, useTempLabDir } from './lab.ts';
+import { labExec, skipReason, useTempLabDir } from './lab.ts';
 import { waitUntil } from './netns-cluster.ts';
 
 export const VIP = '10.77.0.100';
@@ -68,15 +68,15 @@ export function masterVersion(host = VIP): number | undefined {
   return v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
 }
 
-/** Runs a bash script on a lab host over the lab's own ssh config; asserts exit 0. */
+/** Runs a bash script as root inside a lab host (entered from this machine); asserts exit 0. */
 export function onHost(host: string, script: string): string {
-  const r = labSsh(lab.dir, host, script);
+  const r = labExec(lab.dir, host, script);
   assert.equal(r.code, 0, `${host}: ${r.err}${r.out}`);
   return r.out;
 }
 
 export function tryOnHost(host: string, script: string): { code: number | null; out: string } {
-  const r = labSsh(lab.dir, host, script);
+  const r = labExec(lab.dir, host, script);
   return { code: r.code, out: `${r.out}${r.err}` };
 }
 

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { LAB_LOCK_ENV, LAB_TEST_LOCK } from '../../src/lab/lock.ts';
 import { missingCommands } from '../../src/lab/preflight.ts';
+import { hostScriptArgv } from '../../src/lab/host-exec.ts';
+import type { LabState } from '../../src/lab/state.ts';
 
 /** Why these tests cannot run here; never a reason in CI (CI=true), where they must run. */
 export function skipReason(): string | false {
@@ -31,7 +33,19 @@ export function sh(cmd: string, args: string[], input?: string): { code: number 
   return { code: r.status, out: r.stdout ?? '', err: r.stderr ?? '' };
 }
 
-/** ssh with the lab's own config: StrictHostKeyChecking yes against the lab's known_hosts. */
+/**
+ * A script run as root inside a lab host, entered from this machine as the lab itself does
+ * (src/lab/host-exec.ts): works on a lab whose hosts refuse root's login (`--as ops`).
+ */
+export function labExec(labDir: string, host: string, script: string, timeoutMs = 60_000): { code: number | null; out: string; err: string } {
+  const state = JSON.parse(fs.readFileSync(path.join(labDir, 'state.json'), 'utf8')) as LabState;
+  const h = state.hosts.find((x) => x.name === host);
+  if (!h?.initPid) return { code: 255, out: '', err: `${host}: no such running lab host` };
+  const r = spawnSync('nsenter', hostScriptArgv(h.initPid, Boolean(h.cgroup), timeoutMs), { encoding: 'utf8', input: script, timeout: timeoutMs + 5_000 });
+  return { code: r.status, out: r.stdout ?? '', err: r.stderr ?? '' };
+}
+
+/** ssh with the lab's own config (StrictHostKeyChecking yes against the lab's known_hosts): for tests of the login itself. */
 export function labSsh(labDir: string, host: string, script: string, extra: string[] = []): { code: number | null; out: string; err: string } {
   return sh('ssh', ['-F', path.join(labDir, 'ssh_config'), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', ...extra, host, 'bash', '-s'], script);
 }

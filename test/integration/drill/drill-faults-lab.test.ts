@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { labBreak } from '../../../src/lab/index.ts';
-import { skipReason, labSsh } from '../../support/lab.ts';
+import { skipReason, labExec } from '../../support/lab.ts';
 import { drillCli, drillStore, log, spawnDrillCli, useDrillLab, type DrillEnv } from '../../support/drill-cli.ts';
 import { TmuxApp } from '../../support/tmux.ts';
 import type { TriageJsonFinding } from '../../../src/triage/index.ts';
@@ -94,7 +94,7 @@ function assertRecovered(out: string, runbook: string): void {
 }
 
 function onHost(host: string, script: string): void {
-  const r = labSsh(env().lab, host, script);
+  const r = labExec(env().lab, host, script);
   assert.equal(r.code, 0, `${host}: ${r.err}${r.out}`);
 }
 

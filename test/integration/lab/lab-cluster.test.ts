@@ -16,7 +16,7 @@ import { isAlive, waitFor } from '../../../src/lab/proc.ts';
 import { readState, type LabState } from '../../../src/lab/state.ts';
 import { tcpOpen } from '../../../src/lab/status.ts';
 import { readRole } from '../../../src/lab/up.ts';
-import { assertNothingLeft, labSsh, sh, skipReason, useTempLabDir } from '../../support/lab.ts';
+import { assertNothingLeft, labExec, labSsh, sh, skipReason, useTempLabDir } from '../../support/lab.ts';
 
 const VIP = '10.77.0.100';
 const skip = skipReason();
@@ -123,7 +123,7 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
   });
 
   it('files written on cl read back with their checksums, at goal 2', () => {
-    const r = labSsh(dir, 'cl', 'cd /mnt/mfs/lab && sha256sum -c /root/lab-files.sha256 && mfsgetgoal file1.bin');
+    const r = labExec(dir, 'cl', 'cd /mnt/mfs/lab && sha256sum -c /root/lab-files.sha256 && mfsgetgoal file1.bin');
     assert.equal(r.code, 0, r.out + r.err);
     assert.equal((r.out.match(/: OK$/gm) ?? []).length, 6);
     assert.match(r.out, /file1\.bin: 2/);
@@ -231,7 +231,7 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
     );
     const moved = await waitFor(async () => (await vipHolders(readState()!)).map((h) => h.name).join() === standby && !(await readClusterView(VIP)).error, 60_000, 300);
     assert.ok(moved, `VIP on ${standby} with a master answering`);
-    const r2 = labSsh(dir, 'cl', 'cd /mnt/mfs/lab && sha256sum -c /root/lab-files.sha256');
+    const r2 = labExec(dir, 'cl', 'cd /mnt/mfs/lab && sha256sum -c /root/lab-files.sha256');
     assert.equal(r2.code, 0, r2.out + r2.err);
   });
 
@@ -267,7 +267,7 @@ describe('practice cluster: lab up, checked from outside', { skip }, () => {
     const other = r.host === 'm1' ? 'm2' : 'm1';
     const over = await waitFor(async () => (await vipHolders(readState()!)).map((h) => h.name).join() === other && !(await readClusterView(VIP)).error, 60_000, 300);
     assert.ok(over, `${other} took over`);
-    assert.equal(labSsh(dir, 'cl', 'echo after > /mnt/mfs/lab/after-failover.txt && sync').code, 0);
+    assert.equal(labExec(dir, 'cl', 'echo after > /mnt/mfs/lab/after-failover.txt && sync').code, 0);
 
     const back = await labBreak('stale-master-returns');
     assert.equal(back.host, r.host);

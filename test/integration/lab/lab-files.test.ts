@@ -10,6 +10,7 @@ import { loadInventory } from '../../../src/inventory/load.ts';
 import { missingPackages } from '../../../src/lab/deps.ts';
 import { hostFiles, inventoryYaml, knownHosts, sshConfig } from '../../../src/lab/files.ts';
 import { planHosts } from '../../../src/lab/layout.ts';
+import { systemdRootFiles } from '../../../src/lab/systemd-host.ts';
 import { freeId, operatorFiles, sudoersFor } from '../../../src/lab/operator.ts';
 import { CLIENT_FILES_SCRIPT, CLIENT_MOUNT_SCRIPT, DEV_TEMPLATE, HOST_INIT, WAIT_FOR_CHECK_SCRIPT, bootstrapMasterScript, hostFstab } from '../../../src/lab/scripts.ts';
 
@@ -154,6 +155,42 @@ describe('practice cluster files (no lab needed)', () => {
       const inv = await loadInventory(path.join(dir, 'inventory.yaml'));
       assert.deepEqual(inv.hosts.find((h) => h.name === 'c3')!.chunkFolders, ['/mnt/mfs1', '/mnt/mfs2']);
       assert.equal(inv.hosts.find((h) => h.name === 'm1')!.chunkFolders, undefined);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a lab built --as ops refuses root from this machine (sshd -T on the files written), lets it in by key from another practice host (ssh-trust's unison login), and gives root no lab key", () => {
+    const hosts = planHosts(3);
+    const m1 = hosts.find((h) => h.name === 'm1')!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfs-tui-lab-sshd-'));
+    try {
+      const key = path.join(dir, 'hostkey');
+      assert.equal(spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]).status, 0);
+      /** What the real sshd decides for root connecting from `from`, with the config as written (its HostKey pointed at a test key). */
+      const rootLogin = (config: string, from: string) => {
+        const file = path.join(dir, 'sshd_config');
+        fs.writeFileSync(file, config.replace(/^HostKey .*$/m, `HostKey ${key}`));
+        const r = spawnSync('/usr/sbin/sshd', ['-T', '-f', file, '-C', `addr=${from},user=root,host=x,laddr=${m1.address},lport=22`], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        return /^permitrootlogin (.*)$/m.exec(r.stdout)?.[1];
+      };
+      const shellHost = (rootKey: string | undefined) => hostFiles(m1, hosts, rootKey);
+      const systemdHost = (rootLogin: boolean) => systemdRootFiles(m1, '', { key: 'K', pub: 'P' }, [], 'c'.repeat(32), { rootLogin }).files;
+      const sshd = (files: { path: string; content?: string }[]) => files.find((f) => f.path.endsWith('sshd_config'))!.content!;
+      // --as ops: no lab key for root, and sshd refuses root from the bridge (this machine).
+      assert.equal(
+        shellHost(undefined).find((f) => f.path === 'root/.ssh/authorized_keys'),
+        undefined,
+      );
+      for (const config of [sshd(shellHost(undefined)), sshd(systemdHost(false))]) {
+        assert.equal(rootLogin(config, '10.77.0.1'), 'no');
+        assert.equal(rootLogin(config, '10.77.0.12'), 'without-password');
+        assert.equal(rootLogin(config, '192.0.2.7'), 'no');
+      }
+      // The plain lab: root by the lab key, from anywhere.
+      assert.equal(shellHost('ssh-ed25519 AAAA lab').find((f) => f.path === 'root/.ssh/authorized_keys')!.content, 'ssh-ed25519 AAAA lab\n');
+      for (const config of [sshd(shellHost('ssh-ed25519 AAAA lab')), sshd(systemdHost(true))]) assert.equal(rootLogin(config, '10.77.0.1'), 'without-password');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

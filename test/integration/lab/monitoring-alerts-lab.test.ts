@@ -12,7 +12,7 @@ import { prometheusUrl } from '../../../src/lab/monitoring.ts';
 import { missingCommands } from '../../../src/lab/preflight.ts';
 import { waitFor } from '../../../src/lab/proc.ts';
 import { readState } from '../../../src/lab/state.ts';
-import { labSsh, skipReason, useTempLabDir } from '../../support/lab.ts';
+import { labExec, skipReason, useTempLabDir } from '../../support/lab.ts';
 
 const skip = skipReason() || (process.env.CI !== 'true' && missingCommands(false, true).length > 0 ? `missing: ${missingCommands(false, true).join(', ')} (scripts/install-deps.sh)` : false);
 
@@ -80,7 +80,7 @@ describe('lab up --monitoring: alerts fire in Prometheus and clear after repair'
   }
 
   const on = (host: string, script: string) => {
-    const r = labSsh(dir, host, script);
+    const r = labExec(dir, host, script);
     assert.equal(r.code, 0, `${host}: ${r.err}${r.out}`);
     return r.out;
   };

@@ -11,11 +11,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { hostDir } from '../../../src/lab/paths.ts';
 import { sudoersFor } from '../../../src/lab/operator.ts';
 import { sh } from '../../support/lab.ts';
 import { assertClusterHealthy, hostState, inventory, lab, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, startLab, stopLab } from '../../support/lab-runbook.ts';
 
+const BIN = fileURLToPath(new URL('../../../bin/mfs-tui', import.meta.url));
 const outputs: string[] = [];
 const run = (id: string, args: string[] = []) => {
   const r = runRunbook(id, args, inventory({}, [], 'inventory-runbooks-ops.yaml', 'ops'));
@@ -66,12 +68,23 @@ describe('the practice cluster run as ops through sudo', { skip: labSkip(), time
     assert.equal(fs.readFileSync('/etc/passwd', 'utf8'), machinePasswd);
   });
 
-  it('ops logs in with its own key, is no root, and its key does not open root; sudo asks for the password', () => {
+  it('ops logs in with its own key, is no root, and no key opens root from this machine; sudo asks for the password; the lab logs in as ops', () => {
     const who = asOps('c1', 'id -un; sudo -n true 2>&1; echo "rc=$?"');
     assert.equal(who.code, 0, who.err);
     assert.match(who.out, /^ops\nsudo: a password is required\nrc=1$/m);
     const root = asOps('c1', 'id -un', 'ops_ed25519', 'root');
     assert.notEqual(root.code, 0, 'the ops key must not log in as root');
+    // No root login at all from this machine: not with the lab's own key either (sshd says no to root here).
+    for (const host of ['m1', 'c1', 'cl']) {
+      const lab = asOps(host, 'id -un', 'id_ed25519', 'root');
+      assert.equal(lab.code, 255, `${host}: root logged in with the lab key: ${lab.out}`);
+      assert.match(lab.err, /Permission denied/);
+    }
+    // The lab's own inventory and `lab ssh` log in as ops, as a real operator would.
+    assert.match(fs.readFileSync(path.join(lab.dir, 'inventory.yaml'), 'utf8'), /name: m1, .*user: ops, identity: ops_ed25519, become: true/);
+    const labSsh = sh(process.execPath, [BIN, 'lab', 'ssh', 'm1', '--', 'id', '-un']);
+    assert.equal(labSsh.code, 0, labSsh.err);
+    assert.equal(labSsh.out.trim(), 'ops');
     // ml: NOPASSWD for read-only tools, not for /bin/sh (what mfs-tui runs).
     const ml = asOps('ml', 'sudo -n /usr/bin/mfscli -v >/dev/null 2>&1 && echo tools-free; sudo -n /bin/sh -c true 2>&1');
     assert.match(ml.out, /^tools-free\nsudo: a password is required$/m, ml.out + ml.err);

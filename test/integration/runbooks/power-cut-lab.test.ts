@@ -16,7 +16,7 @@ import { parseDocument } from 'yaml';
 import { daemonPids, vipHolders } from '../../../src/lab/break.ts';
 import { labBreak, labDown, labUp } from '../../../src/lab/index.ts';
 import { readState } from '../../../src/lab/state.ts';
-import { labSsh, skipReason, useTempLabDir } from '../../support/lab.ts';
+import { labExec, skipReason, useTempLabDir } from '../../support/lab.ts';
 import { waitUntil } from '../../support/netns-cluster.ts';
 
 const VIP = '10.77.0.100';
@@ -38,7 +38,7 @@ function masterVersion(): number | undefined {
 }
 
 function onHost(host: string, script: string): string {
-  const r = labSsh(dir, host, script);
+  const r = labExec(dir, host, script);
   assert.equal(r.code, 0, `${host}: ${r.err}${r.out}`);
   return r.out;
 }

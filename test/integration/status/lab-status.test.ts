@@ -23,7 +23,7 @@ import { readState } from '../../../src/lab/state.ts';
 import { StatusPoller } from '../../../src/status/poller.ts';
 import { vipHolders } from '../../../src/status/model.ts';
 import { renderStatusText } from '../../../src/status/text.ts';
-import { holdMachineLabLock, labSsh, skipReason, useTempLabDir } from '../../support/lab.ts';
+import { holdMachineLabLock, labExec, skipReason, useTempLabDir } from '../../support/lab.ts';
 
 const skip = skipReason();
 const TICK = 1000;
@@ -128,7 +128,7 @@ describe('status on the practice cluster', { skip, timeout: 1_200_000 }, () => {
       assert.match(out, /REFUSED: this step is dangerous and (a precondition does|preconditions do) not hold:\n {4}no-split-brain: m1 and m2 all hold the VIP\n/);
       assert.match(out, /run failed: step mark: refused: precondition no-split-brain is not met \(m1 and m2 all hold the VIP\)/);
       assert.doesNotMatch(out, /\[m1\] \$ touch/, 'the step did not start');
-      assert.equal(labSsh(dir, 'm1', 'test -e /tmp/guarded-step-ran').code, 1, 'nothing was marked on m1');
+      assert.equal(labExec(dir, 'm1', 'test -e /tmp/guarded-step-ran').code, 1, 'nothing was marked on m1');
     } finally {
       await labBreak('heal');
     }

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { vipHolders } from '../../../src/lab/break.ts';
 import { labBreak, labDown, labUp } from '../../../src/lab/index.ts';
 import { readState } from '../../../src/lab/state.ts';
-import { holdMachineLabLock, labSsh, skipReason, useTempLabDir } from '../../support/lab.ts';
+import { holdMachineLabLock, labExec, skipReason, useTempLabDir } from '../../support/lab.ts';
 import type { TriageJsonFinding } from '../../../src/triage/index.ts';
 import { inputsOf, recommendedRunArgs } from '../../support/triage-recommended.ts';
 
@@ -78,7 +78,7 @@ function finding(t: Triage, code: string, host?: string): TriageJsonFinding {
 }
 
 function onHost(host: string, script: string): string {
-  const r = labSsh(dir, host, script);
+  const r = labExec(dir, host, script);
   assert.equal(r.code, 0, `${host}: ${r.err}${r.out}`);
   return r.out;
 }
