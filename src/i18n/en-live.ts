@@ -31,6 +31,7 @@ export const enLive = {
   'failover.serving': 'serving, {{connected}} of {{total}} chunkservers',
   'failover.after': '{{label}} (+{{seconds}} s)',
 
+  'probe.dumpTooOld': "keepalived's last state dump is {{seconds}} s old: this login may not ask keepalived for a new one (SIGUSR1 takes root), so its VRRP state is unknown",
   'probe.noVrrpInstance': 'keepalived runs but /tmp/keepalived.data has no VRRP instance (no dump after SIGUSR1, or /tmp not private to the host)',
   'probe.slow': 'SSH answered, but the status probe did not finish within {{ms}} ms',
   'probe.cancelled': 'the status probe on {{host}} was cancelled',

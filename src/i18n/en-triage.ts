@@ -60,6 +60,9 @@ export const enTriage = {
   'triage.why.takingOver_one': 'no runbook yet: {{hosts}} is taking the master over (keepalived MASTER, the VIP or the role script promoting); promoting another host now risks two masters.',
   'triage.why.takingOver_other': 'no runbook yet: {{hosts}} are taking the master over (keepalived MASTER, the VIP or the role script promoting); promoting another host now risks two masters.',
   'triage.why.unknownTakingOver': 'no runbook yet: {{hosts}} answers SSH but not the probe, and may be taking over as master; promoting another host now risks two masters.',
+  'triage.why.failoverUnknown': 'No recovery runbook: whether keepalived is failing over right now cannot be told ({{why}}). A master started by hand beside a failover would make two masters.',
+  'triage.do.readKeepalivedAsRoot':
+    "On {{hosts}}, look as root: `sudo cat /etc/keepalived/keepalived.conf`, `sudo cat /run/mfs-ha.role`, `sudo journalctl -u keepalived -n 30`; or let this login read the configuration (keepalived-ha's holds no secret: `sudo chmod 644 /etc/keepalived/keepalived.conf`) and run triage again",
   'triage.why.lostMaster': '{{old}} does not answer and no master serves: promote the metalogger data on {{target}}.',
   'triage.why.vipKeepalivedRuns': 'no runbook fits: {{why}}; keepalived runs, so its check or its VRRP state is the problem.',
   'triage.why.vipNoKeepalived': '{{why}}, and no keepalived runs on any master candidate: keepalived-ha puts the VIP under keepalived with {{host}} as the active master.',
@@ -183,6 +186,8 @@ export const enTriage = {
   'triage.failover.onlyCandidate': '{{host}} is the only master candidate: nothing to fail over to',
   'triage.failover.noKeepalivedHolder': 'keepalived does not run on {{host}}, which holds the VIP: nothing releases it',
   'triage.failover.noHaCheckDead': "{{host}}'s keepalived tracks no weight-0 check with a notify script (not the keepalived-ha setup): it keeps the VIP without a master",
+  'triage.failover.confNotReadable':
+    '{{host}} runs keepalived, but this login may not read {{file}} (not root, and the file is not readable by others): whether and how fast it fails over cannot be told',
   'triage.failover.confUnreadable': "{{host}}'s keepalived configuration could not be read",
   'triage.failover.stateUnknown': "{{host}}'s state is unknown",
   'triage.failover.standbyNoAnswer': 'standby {{host}} does not answer: it cannot be counted on to take over',

@@ -33,6 +33,7 @@ export const zhLive: { readonly [K in keyof typeof enLive]: string } = {
   'failover.serving': '已恢复服务，chunkserver 已连接 {{connected}}/{{total}} 台',
   'failover.after': '{{label}}（+{{seconds}} 秒）',
 
+  'probe.dumpTooOld': 'keepalived 最近一次状态转储已是 {{seconds}} 秒前：这个登录用户无权让 keepalived 重新转储（SIGUSR1 需要 root），所以它的 VRRP 状态未知',
   'probe.noVrrpInstance': 'keepalived 在运行，但 /tmp/keepalived.data 里没有 VRRP 实例（SIGUSR1 后没有转储，或 /tmp 不是该主机私有的）',
   'probe.slow': 'SSH 有应答，但状态探测在 {{ms}} 毫秒内没有完成',
   'probe.cancelled': '{{host}} 上的状态探测已取消',

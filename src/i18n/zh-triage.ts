@@ -60,6 +60,9 @@ export const zhTriage: { readonly [K in Exclude<keyof typeof enTriage, OtherThan
   'triage.why.checkTheInput': '请核对这个参数',
   'triage.why.takingOver_other': '暂不推荐 runbook：{{hosts}} 正在接管 master（keepalived MASTER、持有 VIP 或角色脚本正在提升）；现在提升另一台主机有出现两个 master 的风险。',
   'triage.why.unknownTakingOver': '暂不推荐 runbook：{{hosts}} 应答 SSH 但不应答探测，可能正在接管 master；现在提升另一台主机有出现两个 master 的风险。',
+  'triage.why.failoverUnknown': '不推荐恢复 runbook：无法判断 keepalived 此刻是否正在切换（{{why}}）。在切换进行中手工再启动一个 master，会出现两个 master。',
+  'triage.do.readKeepalivedAsRoot':
+    '在 {{hosts}} 上以 root 查看：`sudo cat /etc/keepalived/keepalived.conf`、`sudo cat /run/mfs-ha.role`、`sudo journalctl -u keepalived -n 30`；或者让这个登录用户能读取配置（keepalived-ha 的配置里没有密码：`sudo chmod 644 /etc/keepalived/keepalived.conf`），然后再运行 `mfs-tui triage`',
   'triage.why.lostMaster': '{{old}} 没有应答，也没有 master 在服务：提升 {{target}} 上的 metalogger 数据。',
   'triage.why.vipKeepalivedRuns': '没有适用的 runbook：{{why}}；keepalived 在运行，所以问题出在它的检查脚本或 VRRP 状态。',
   'triage.why.vipNoKeepalived': '{{why}}，且所有 master 候选主机上都没有运行 keepalived：keepalived-ha 会让 keepalived 管理 VIP，并以 {{host}} 作为主用 master。',
@@ -178,6 +181,7 @@ export const zhTriage: { readonly [K in Exclude<keyof typeof enTriage, OtherThan
   'triage.failover.onlyCandidate': '{{host}} 是唯一的 master 候选主机：没有可切换的对象',
   'triage.failover.noKeepalivedHolder': '{{host}} 持有 VIP，但上面没有运行 keepalived：没有谁会释放 VIP',
   'triage.failover.noHaCheckDead': '{{host}} 的 keepalived 没有跟踪带 notify 脚本的 weight 0 检查（不是 keepalived-ha 的配置）：没有 master 时它仍会占着 VIP',
+  'triage.failover.confNotReadable': '{{host}} 在运行 keepalived，但这个登录用户无权读取 {{file}}（不是 root，文件对其他用户不可读）：无法判断它是否会切换、多快切换',
   'triage.failover.confUnreadable': '无法读取 {{host}} 的 keepalived 配置',
   'triage.failover.stateUnknown': '{{host}} 的状态不明',
   'triage.failover.standbyNoAnswer': '备机 {{host}} 没有应答：不能指望它接管',

@@ -61,7 +61,7 @@ export function hostFiles(host: LabHostPlan, all: LabHostPlan[], rootKey: string
       cfg('mfsexports.cfg', `# the lab's own subnet only\n${SUBNET_PREFIX}.0/${PREFIX_LEN} / rw,alldirs,maproot=0\n${SUBNET_PREFIX}.0/${PREFIX_LEN} . rw\n`),
       // The standby candidate runs a metalogger against the VIP (see mfs-role.sh).
       cfg('mfsmetalogger.cfg', RECONNECT('MASTER_HOST = mfsmaster\n')),
-      { path: 'etc/keepalived/keepalived.conf', content: ha['keepalived.conf'], mode: 0o640 },
+      { path: 'etc/keepalived/keepalived.conf', content: ha['keepalived.conf'], mode: 0o644 },
       { path: 'etc/keepalived/mfs-role.sh', content: ha['mfs-role.sh'], mode: 0o755 },
       { path: 'etc/keepalived/mfs-check.sh', content: ha['mfs-check.sh'], mode: 0o755 },
       { path: 'etc/keepalived/mfs-chunkservers', content: ha['mfs-chunkservers'], mode: 0o644 },

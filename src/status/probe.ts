@@ -67,6 +67,8 @@ export interface HostProbe {
   scriptS?: number;
   /** The running keepalived's configuration: what sets how fast a failover happens. */
   keepalivedConf?: KeepalivedConf;
+  /** The configuration file this login may not read (not root): how fast keepalived fails over is unknown. */
+  keepalivedConfUnreadable?: string;
   /** keepalived-ha's role file (/run/mfs-ha.role): MASTER, PROMOTING, BACKUP, FAULT, ...; and its age in seconds. */
   haRole?: { role: string; ageS: number };
   /** Seconds each recent promotion took (keepalived-ha's /var/log/mfs-ha.log: MASTER "was" to "mfsmaster runs"). */
@@ -80,6 +82,12 @@ export interface HostProbe {
 }
 
 const MARK = '@@mfs-tui:';
+
+/**
+ * A keepalived state dump older than this is no state: the probe asks for a new one every
+ * tick (at most dumpMaxAgeS old), so only a login that may not signal keepalived reads one.
+ */
+export const DUMP_TOO_OLD_S = 30;
 
 /** The batched host probe (POSIX sh; dash on Debian). Prints `@@mfs-tui:<part>` sections. */
 export function hostProbeScript(opts: HostProbeOptions): string {
@@ -145,6 +153,8 @@ export function hostProbeScript(opts: HostProbeOptions): string {
             '  while [ $# -gt 0 ]; do case $1 in -f|--use-file) [ $# -ge 2 ] && { __kcf=$2; shift; } ;; --use-file=*) __kcf=${1#*=} ;; -f?*) __kcf=${1#-f} ;; esac; shift; done',
             // english: shell script, not a message
             `  for __f in "$__kcf" $(sed -n 's/^[[:space:]]*include[[:space:]][[:space:]]*//p' "$__kcf" 2>/dev/null); do sed -e '/auth_pass/d' -e '/^[[:space:]]*include[[:space:]]/d' $__f 2>/dev/null; done`,
+            // A login that may not read it (not root; the file 0640) says so: unknown, not "no HA check".
+            `  [ -r "$__kcf" ] || { echo '${MARK}kaconfUnreadable'; echo "$__kcf"; }`,
             `  echo '${MARK}halog'`,
             // english: the role script's log words, matched as it writes them
             "  grep -E ' MASTER: (was |mfsmaster runs|a master still answers on )' /var/log/mfs-ha.log 2>/dev/null | tail -n 12",
@@ -249,13 +259,18 @@ export function parseHostProbe(stdout: string): HostProbe {
     const age = /^age (-?\d+)$/.exec(ka[0] ?? '');
     const states = parseKeepalivedDump(ka);
     if (age) probe.keepalivedDumpAgeS = Number(age[1]);
-    if (states.length > 0) probe.keepalived = states;
+    // Only root may ask keepalived for a new dump (SIGUSR1): an operator who logs in as
+    // themselves reads whatever root's last one said, maybe from hours ago. Not a state.
+    if (age && Number(age[1]) > DUMP_TOO_OLD_S) probe.keepalivedProblem = tr('probe.dumpTooOld', { seconds: Number(age[1]) });
+    else if (states.length > 0) probe.keepalived = states;
     else if (age) probe.keepalivedProblem = tr('probe.noVrrpInstance');
   }
   const role = /^(\S+) (-?\d+)$/.exec(s.get('harole')?.[0] ?? '');
   if (role) probe.haRole = { role: role[1]!, ageS: Number(role[2]) };
+  const unreadable = s.get('kaconfUnreadable');
   const conf = s.get('kaconf');
-  if (conf) probe.keepalivedConf = parseKeepalivedConf(conf.join('\n'));
+  if (unreadable) probe.keepalivedConfUnreadable = unreadable[0]?.trim() || '/etc/keepalived/keepalived.conf';
+  else if (conf) probe.keepalivedConf = parseKeepalivedConf(conf.join('\n'));
   const log = s.get('halog');
   if (log) {
     probe.promotionsS = parsePromotions(log);

@@ -16,7 +16,13 @@ export const FAILOVER_SLACK_S = 3;
 /** A role script still PROMOTING after this long is stuck, not slow. */
 export const PROMOTION_CAP_S = 180;
 
-export type FailoverJudgement = { kind: 'under-way'; window: FailoverWindow } | { kind: 'overdue'; window: FailoverWindow } | { kind: 'not-expected'; why: Evidence[] };
+/**
+ * `unknown`: a candidate runs keepalived with a configuration this login may not read (an
+ * operator who is not root, the file 0640): whether and how fast it fails over cannot be
+ * told, which is no evidence that it will not.
+ */
+export type FailoverJudgement =
+  { kind: 'under-way'; window: FailoverWindow } | { kind: 'overdue'; window: FailoverWindow } | { kind: 'not-expected'; why: Evidence[] } | { kind: 'unknown'; why: Evidence[] };
 
 const known = (h: HostStatus): boolean => !!h.probe && h.reachable && !h.stale;
 const unreachable = (h: HostStatus): boolean => !h.reachable && h.failure === 'connect';
@@ -58,6 +64,7 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
   const candidates = status.hosts.filter((h) => h.roles.includes('master-candidate'));
   const nowS = status.at / 1000;
   const why: Evidence[] = [];
+  const unreadable: Evidence[] = [];
 
   // The VIP moved already: a candidate is MASTER with the VIP and its role script starts the master.
   // (The state dump may lag the VIP by a tick: a VIP holder whose role script says PROMOTING counts too.)
@@ -68,8 +75,9 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
   const dumpBehindVip = (c: HostStatus) => vrrp(c)?.state === 'BACKUP' && ['BACKUP', 'FAULT', 'STOP', undefined].includes(c.probe!.haRole?.role);
   for (const h of candidates.filter((c) => known(c) && c.probe!.holdsVip && (vrrp(c)?.state === 'MASTER' || c.probe!.haRole?.role === 'PROMOTING' || dumpBehindVip(c)) && !answers(c))) {
     const inst = haInstance(h.probe!.keepalivedConf);
-    if (!inst) continue;
     const roleFile = h.probe!.haRole;
+    // keepalived-ha's own role file says PROMOTING: a promotion runs, whether or not this login may read the configuration.
+    if (!inst && !(h.probe!.keepalivedConfUnreadable && roleFile?.role === 'PROMOTING')) continue;
     if (roleFile?.role === 'FAILED') {
       return {
         kind: 'not-expected',
@@ -84,7 +92,7 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
     // A dump behind the VIP counts from when this poller first saw no master, for as long as a
     // takeover and a role script take: a holder that stays BACKUP longer is judged as below.
     const behindSince = dumpBehindVip(h) ? (status.mfs.noMasterSince ?? status.at) : undefined;
-    const behind = behindSince !== undefined && status.at - behindSince <= (masterDownIntervalS(inst) + role.s + FAILOVER_SLACK_S) * 1000;
+    const behind = inst !== undefined && behindSince !== undefined && status.at - behindSince <= (masterDownIntervalS(inst) + role.s + FAILOVER_SLACK_S) * 1000;
     const promoting = (roleFile?.role === 'PROMOTING' && roleFile.ageS <= PROMOTION_CAP_S) || (recent && roleFile?.role !== 'MASTER') || behind;
     if (!promoting) continue;
     const anchorAt = tr !== undefined ? tr * 1000 : roleFile?.role === 'PROMOTING' ? status.at - roleFile.ageS * 1000 : behindSince!;
@@ -133,6 +141,7 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
       if (dead.probe!.holdsVip) return { kind: 'not-expected', why: [{ host: dead.name, probe: probePart('ps'), saw: t('triage.failover.noKeepalivedHolder', { host: dead.name }) }] };
     } else {
       const inst = haInstance(deadConf);
+      if (!inst && dead.probe!.keepalivedConfUnreadable) return { kind: 'unknown', why: [confUnreadable(dead)] };
       if (!inst) {
         return {
           kind: 'not-expected',
@@ -164,6 +173,10 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
     }
     const conf = s.probe!.keepalivedConf;
     const inst = haInstance(conf);
+    if (!inst && s.probe!.keepalivedConfUnreadable) {
+      unreadable.push(confUnreadable(s));
+      continue;
+    }
     if (!inst) {
       why.push({
         host: s.name,
@@ -255,7 +268,12 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
     };
     return status.at <= deadlineAt ? { kind: 'under-way', window } : { kind: 'overdue', window };
   }
-  return { kind: 'not-expected', why };
+  // A standby whose configuration could not be read may be taking over: not a "no".
+  return unreadable.length ? { kind: 'unknown', why: [...unreadable, ...why] } : { kind: 'not-expected', why };
+}
+
+function confUnreadable(h: HostStatus): Evidence {
+  return { host: h.name, probe: probePart('keepalived.conf'), saw: t('triage.failover.confNotReadable', { host: h.name, file: h.probe!.keepalivedConfUnreadable! }) };
 }
 
 /**

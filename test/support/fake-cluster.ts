@@ -36,6 +36,12 @@ export interface FakeHost {
   kaconf?: string;
   /** keepalived-ha's role log lines the probe's grep keeps (read with kaconf). */
   haLog?: string[];
+  /**
+   * The probe logs in as a user who is not root (no become), as the probe script sees it on a
+   * real host: keepalived.conf (0640) unreadable, and the state dump the one root last asked
+   * for, an hour old (SIGUSR1 takes root).
+   */
+  notRoot?: boolean;
   /** Cannot connect: every exec rejects with a HostError with this message. */
   fail?: string;
   /** The HostError kind of `fail` (default unreachable): auth-refused, host-key-changed, ... */
@@ -59,10 +65,11 @@ export function hostOutput(h: FakeHost): string {
   out.push('@@mfs-tui:ps');
   (h.daemons ?? []).forEach((d, i) => out.push(`${100 + i} 1 ${h.uptimeS ?? 50} ${d}`));
   if (h.vrrp) {
-    out.push('@@mfs-tui:keepalived', 'age 0', ' VRRP Instance = VI_1', `   State = ${h.vrrp}`);
+    out.push('@@mfs-tui:keepalived', h.notRoot ? 'age 3600' : 'age 0', ' VRRP Instance = VI_1', `   State = ${h.vrrp}`);
     if (h.vrrpSince !== undefined) out.push(`   Last transition = ${h.vrrpSince} (${new Date(h.vrrpSince * 1000).toUTCString()})`);
     if (h.haRole) out.push('@@mfs-tui:harole', `${h.haRole.role} ${h.haRole.ageS}`);
-    if (h.kaconf) out.push('@@mfs-tui:kaconf', ...h.kaconf.split('\n'));
+    if (h.kaconf && h.notRoot) out.push('@@mfs-tui:kaconf', '@@mfs-tui:kaconfUnreadable', '/etc/keepalived/keepalived.conf');
+    else if (h.kaconf) out.push('@@mfs-tui:kaconf', ...h.kaconf.split('\n'));
     if (h.kaconf && h.haLog) out.push('@@mfs-tui:halog', ...h.haLog);
   }
   out.push('@@mfs-tui:version', 'version: 3.0.117-1 ; build: 1341', '@@mfs-tui:changelog');

@@ -39,6 +39,7 @@ export function noMaster(ev: TriageEvidence): RuleFinding[] {
     if (!guess) return [];
     const fo = judgeFailover(status, guess);
     if (fo.kind === 'under-way') return [failoverUnderWay(ev, fo.window, t('triage.fallback.powerCut', { host: guess.name }))];
+    const unknownFailover = fo.kind === 'unknown' ? failoverUnknown(fo.why) : undefined;
     // keepalived just made this host MASTER: its role script may still be starting the master.
     const ka = holder?.probe?.keepalived?.[0];
     const movedS = ka?.state === 'MASTER' && ka.lastTransition !== undefined ? Math.round(status.at / 1000 - ka.lastTransition) : undefined;
@@ -58,17 +59,19 @@ export function noMaster(ev: TriageEvidence): RuleFinding[] {
           ...(justMoved ? [{ host: guess.name, probe: t('triage.probe.keepalivedDump'), saw: t('triage.saw.becameMaster', { seconds: movedS }) }] : []),
           vipAnswer,
         ],
-        recommendation: recommend(
-          'power-cut',
-          { host: guess.name, host_address: guess.address, metalogger: metalogger?.name },
-          holder
-            ? t('triage.why.powerCut', { host: guess.name })
-            : t('triage.why.powerCutNoVip', {
-                host: guess.name,
-                because: guess.probe!.keepalived?.[0]?.state === 'FAULT' ? t('triage.why.itsCheckFails') : t('triage.why.checkTheInput'),
-              }),
-          cautions.length ? cautions : undefined,
-        ),
+        recommendation:
+          unknownFailover ??
+          recommend(
+            'power-cut',
+            { host: guess.name, host_address: guess.address, metalogger: metalogger?.name },
+            holder
+              ? t('triage.why.powerCut', { host: guess.name })
+              : t('triage.why.powerCutNoVip', {
+                  host: guess.name,
+                  because: guess.probe!.keepalived?.[0]?.state === 'FAULT' ? t('triage.why.itsCheckFails') : t('triage.why.checkTheInput'),
+                }),
+            cautions.length ? cautions : undefined,
+          ),
         judgement: fo,
       }),
     ];
@@ -92,27 +95,42 @@ export function noMaster(ev: TriageEvidence): RuleFinding[] {
       ],
       // A candidate that answers SSH but not the probe may be taking over right now:
       // promoting another host beside it would make two masters. Look again first.
-      recommendation: takingOver.length
-        ? none(t('triage.why.takingOver', { hosts: list(takingOver.map((h) => h.name)), count: takingOver.length }), [t('triage.do.againPromotion')])
-        : unknownCandidates.length
-          ? none(t('triage.why.unknownTakingOver', { hosts: list(unknownCandidates.map((h) => h.name)) }), [
-              t('triage.do.againFailover'),
-              t('triage.do.lookByHandUnknown', { hosts: list(unknownCandidates.map((h) => h.name)), host: unknownCandidates[0]!.name }),
-            ])
-          : recommend(
-              'lost-master',
-              {
-                old: old.name,
-                old_address: old.address,
-                target: target?.name,
-                target_address: target?.address,
-                metalogger: metalogger && metalogger.name !== target?.name ? metalogger.name : target?.name,
-              },
-              t('triage.why.lostMaster', { old: old.name, target: target?.name ?? t('triage.word.theStandby') }),
-            ),
+      recommendation:
+        fo.kind === 'unknown'
+          ? failoverUnknown(fo.why)
+          : takingOver.length
+            ? none(t('triage.why.takingOver', { hosts: list(takingOver.map((h) => h.name)), count: takingOver.length }), [t('triage.do.againPromotion')])
+            : unknownCandidates.length
+              ? none(t('triage.why.unknownTakingOver', { hosts: list(unknownCandidates.map((h) => h.name)) }), [
+                  t('triage.do.againFailover'),
+                  t('triage.do.lookByHandUnknown', { hosts: list(unknownCandidates.map((h) => h.name)), host: unknownCandidates[0]!.name }),
+                ])
+              : recommend(
+                  'lost-master',
+                  {
+                    old: old.name,
+                    old_address: old.address,
+                    target: target?.name,
+                    target_address: target?.address,
+                    metalogger: metalogger && metalogger.name !== target?.name ? metalogger.name : target?.name,
+                  },
+                  t('triage.why.lostMaster', { old: old.name, target: target?.name ?? t('triage.word.theStandby') }),
+                ),
       judgement: fo,
     }),
   ];
+}
+
+/**
+ * keepalived runs where this login may not read its configuration: a failover may be under
+ * way, so no recovery runbook (it would start a master beside the one keepalived starts).
+ */
+function failoverUnknown(why: Evidence[]) {
+  const hosts = [...new Set(why.map((e) => e.host).filter((h): h is string => !!h))];
+  return none(t('triage.why.failoverUnknown', { why: why.map((e) => e.saw).join(t('triage.ruledOut.separator')) }), [
+    t('triage.do.readKeepalivedAsRoot', { hosts: list(hosts) }),
+    t('triage.do.againFailover'),
+  ]);
 }
 
 /** Where the newest metalogger data is (the host to promote): live hosts running a metalogger; a master candidate wins a tie. */

@@ -79,7 +79,7 @@ describe('lab --fast: the keepalived-ha design, from the runbook', () => {
         .filter((f) => f.path.startsWith('etc/keepalived/'))
         .map((f) => `${f.path} ${f.mode.toString(8)}`)
         .sort();
-    assert.deepEqual(paths('m2'), ['etc/keepalived/keepalived.conf 640', 'etc/keepalived/mfs-check.sh 755', 'etc/keepalived/mfs-chunkservers 644', 'etc/keepalived/mfs-role.sh 755']);
+    assert.deepEqual(paths('m2'), ['etc/keepalived/keepalived.conf 644', 'etc/keepalived/mfs-check.sh 755', 'etc/keepalived/mfs-chunkservers 644', 'etc/keepalived/mfs-role.sh 755']);
     assert.deepEqual(paths('c1'), []);
   });
 });

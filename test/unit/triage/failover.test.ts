@@ -214,6 +214,37 @@ describe('a failover under way is not an outage', () => {
     assert.match(renderTriageText(overdue), /- not failing over: a failover to m2 was expected/);
   });
 
+  it('an operator who logs in as themselves (no become) may not read keepalived.conf nor ask for a new state dump: no recovery runbook, never "no failover is coming"', async () => {
+    const asUser = (hs: FakeHost[]) => hs.map((h) => (h.kaconf ? { ...h, notRoot: true } : h));
+    // m1's master died, m2 ready; seen through a login that may not read how keepalived is set up.
+    const s = await snapshot(asUser(set(ha(), 'm1', { daemons: ['keepalived'], vip: false })));
+    const m1 = s.hosts.find((h) => h.name === 'm1')!;
+    assert.equal(m1.probe!.keepalivedConf, undefined, 'an unreadable file is not an empty configuration');
+    assert.equal(m1.probe!.keepalivedConfUnreadable, '/etc/keepalived/keepalived.conf');
+    assert.equal(m1.probe!.keepalived, undefined, 'an hour-old dump is no VRRP state');
+    assert.match(m1.probe!.keepalivedProblem!, /3600 s old/);
+    for (const at of [s, later(s, N + 60)]) {
+      const r = triage(at, runbooks);
+      assert.deepEqual(recovery(r), [], renderTriageText(r));
+      const f = find(r, 'master-down');
+      assert.equal(f.recommendation.kind, 'none');
+      assert.match(
+        f.recommendation.kind === 'none' ? f.recommendation.reason : '',
+        /whether keepalived is failing over right now cannot be told \(m1 runs keepalived, but this login may not read \/etc\/keepalived\/keepalived\.conf/,
+      );
+      assert.doesNotMatch(renderTriageText(r), /no failover is coming|not the keepalived-ha setup/);
+    }
+    // The host lost, the standby's configuration unreadable: no lost-master either.
+    const lost = await snapshot(asUser(set(ha(), 'm1', { fail: 'connect ETIMEDOUT' })));
+    const rl = triage(lost, runbooks);
+    assert.deepEqual(recovery(rl), [], renderTriageText(rl));
+    assert.match(renderTriageText(rl), /m2 runs keepalived, but this login may not read/);
+    // Root (or become) reads both: the same death is a failover under way, then power-cut.
+    const root = await snapshot(set(ha(), 'm1', { daemons: ['keepalived'], vip: false }));
+    assert.ok(codes(triage(root, runbooks)).includes('failover-under-way'));
+    assert.equal(recovery(triage(later(root, N + 60), runbooks))[0]?.recommendation.kind === 'runbook' && recovery(triage(later(root, N + 60), runbooks))[0]!.recommendation.runbook, 'power-cut');
+  });
+
   it("m1 FAULT (its check released the VIP) and m2 still BACKUP: the window counts from m1's transition", async () => {
     const t1 = Math.floor(nowS()) - 2;
     const s = await snapshot(set(ha(), 'm1', { daemons: ['keepalived', 'mfsmetalogger'], vip: false, vrrp: 'FAULT', vrrpSince: t1 }));
