@@ -13,7 +13,8 @@
 // Then the app's own memory: the real bin/mfs-tui status screen on the largest size (tmux
 // 80×24) for 30 s, its peak RSS (VmHWM).
 // Run as root after `npm run build`: node --import tsx bench/status/sweep.bench.ts [sizes...] (default 50 100)
-// ROUNDS=N for the timed rounds per tool and size (default 7).
+// ROUNDS=N for the timed rounds per tool and size (default 7). MEMORY_ONLY=1 skips the tools
+// (only the app's memory); APP_NODE_FLAGS="--flag ..." starts the app's node with them.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -165,12 +166,13 @@ try {
     });
   }
 
-  for (const t of tools) {
+  const memoryOnly = process.env.MEMORY_ONLY === '1';
+  for (const t of memoryOnly ? [] : tools) {
     process.stdout.write(`warm ${t.size} ${t.name}\n`);
     await t.run();
   }
   const times = new Map<(typeof tools)[number], number[]>(tools.map((t) => [t, []]));
-  for (let r = 0; r < ROUNDS; r++) {
+  for (let r = 0; r < (memoryOnly ? 0 : ROUNDS); r++) {
     loads.push(load());
     const order = tools.map((_, i) => tools[(i + r) % tools.length]!);
     for (const t of order) {
@@ -183,7 +185,7 @@ try {
   loads.push(load());
   result.loadDuringRounds = { min: Math.min(...loads.map((l) => l[0]!)), max: Math.max(...loads.map((l) => l[0]!)), samples: loads };
   const rows: Record<string, unknown>[] = [];
-  for (const n of SIZES) {
+  for (const n of memoryOnly ? [] : SIZES) {
     const row: Record<string, unknown> = { hosts: n };
     for (const t of tools.filter((x) => x.size === n)) row[t.name] = stats(times.get(t)!);
     const med = (k: string) => (row[k] as { median: number }).median;
@@ -200,13 +202,33 @@ try {
   const tmux = (...a: string[]) => execFileSync('tmux', ['-L', `mfs-tui-sweep-${process.pid}`, ...a], { encoding: 'utf8' });
   try {
     const vars = `MFS_TUI_STATE_DIR=${state}/s MFS_TUI_CONFIG_DIR=${state}/c NO_COLOR=1 TERM=xterm-256color LANG=C.UTF-8`;
-    tmux('new-session', '-d', '-s', 'app', '-x', '80', '-y', '24', `env ${vars} ${process.execPath} ${BIN} --lang en --inventory ${mc.writeInventoryYaml()}; sleep 30`);
-    const screen = () => tmux('capture-pane', '-p', '-t', 'app');
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'app',
+      '-x',
+      '80',
+      '-y',
+      '24',
+      `env ${vars} ${process.execPath} ${process.env.APP_NODE_FLAGS ?? ''} ${BIN} --lang en --inventory ${mc.writeInventoryYaml()}; sleep 30`,
+    );
+    // The pane as it is, or why it cannot be read (the app gone and its session with it).
+    const screen = () => {
+      try {
+        return tmux('capture-pane', '-p', '-t', 'app');
+      } catch (e) {
+        throw new Error(`the app's tmux session is gone (the app exited?): ${(e as Error).message}`);
+      }
+    };
+    process.stdout.write('memory: the status screen on the largest size\n');
     await until('the home screen', () => /❯ Triage/.test(screen()), 60_000);
     tmux('send-keys', '-t', 'app', 'Down');
     await until('the status entry', () => /❯ Cluster status/.test(screen()));
     tmux('send-keys', '-t', 'app', 'Enter');
-    await until(`${N} hosts counted`, () => new RegExp(`${N} hosts: .*ok`).test(screen()), 90_000);
+    await until(`${N} hosts counted`, () => new RegExp(`${N} hosts: .*ok`).test(screen()), 90_000).catch((e: Error) => {
+      throw new Error(`${e.message}; the screen:\n${screen()}`);
+    });
     const pane = tmux('list-panes', '-t', 'app', '-F', '#{pane_pid}').trim();
     const pid = execFileSync('pgrep', ['-P', pane], { encoding: 'utf8' }).trim().split('\n')[0]!;
     const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
@@ -215,7 +237,7 @@ try {
       rss.push(kb('VmRSS'));
       await new Promise((r) => setTimeout(r, 1000));
     }
-    result.appMemory = { hosts: N, peakRssMiB: Math.round(kb('VmHWM') * 10) / 10, rssMiB: stats(rss), screen: screen() };
+    result.appMemory = { hosts: N, nodeFlags: process.env.APP_NODE_FLAGS ?? '', peakRssMiB: Math.round(kb('VmHWM') * 10) / 10, rssMiB: stats(rss), screen: screen() };
     tmux('send-keys', '-t', 'app', 'q');
   } finally {
     try {
@@ -231,6 +253,6 @@ try {
   await mc.stop();
 }
 result.loadAtEnd = load();
-const file = new URL('./sweep-fleet.json', import.meta.url);
-writeFileSync(file, JSON.stringify(result, null, 1) + '\n');
+// A memory-only run (a flag tried) leaves the recorded sweep as it is.
+if (process.env.MEMORY_ONLY !== '1') writeFileSync(new URL('./sweep-fleet.json', import.meta.url), JSON.stringify(result, null, 1) + '\n');
 console.log(JSON.stringify(result, null, 1));

@@ -234,15 +234,17 @@ export class MiniCluster {
   }
 
   async stop(): Promise<void> {
-    for (const h of this.hosts) {
-      const init = h.init;
-      if (!init || init.exitCode !== null || init.signalCode !== null) continue;
-      const exited = new Promise<void>((r) => init.once('exit', () => r()));
-      init.kill('SIGTERM');
-      const t = setTimeout(() => init.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
+    // `unshare --kill-child` blocks SIGTERM (it waits for its child): SIGKILL, whose death
+    // signal takes the host's PID namespace down with it. All hosts at once: one at a time
+    // with a 5 s grace each, 100 hosts took 8 minutes.
+    const running = this.hosts.map((h) => h.init).filter((init) => init && init.exitCode === null && init.signalCode === null);
+    await Promise.all(
+      running.map((init) => {
+        const exited = new Promise<void>((r) => init!.once('exit', () => r()));
+        init!.kill('SIGKILL');
+        return exited;
+      }),
+    );
     for (const h of this.hosts) {
       spawnSync('ip', ['link', 'del', h.veth]);
       spawnSync('ip', ['netns', 'del', h.netns]);
