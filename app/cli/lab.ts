@@ -110,7 +110,9 @@ export function registerLabCommands(program: Command): void {
         }
         out(t('cli.lab.up.done', { seconds: r.totalSeconds.toFixed(1), hosts: r.hosts.map((h) => h.name).join(' ') }));
         out(t('cli.lab.up.inventory', { file: r.inventory }));
-        out(t('cli.lab.up.asOps', { passwordFile: labFile('ops-password'), inventory: labFile('inventory-ops.yaml') }));
+        // A lab built --as ops: its own inventory already logs in as ops, and root cannot log in.
+        if (readState()?.operator === 'ops') out(t('cli.lab.up.opsLab', { passwordFile: labFile('ops-password') }));
+        else out(t('cli.lab.up.asOps', { passwordFile: labFile('ops-password'), inventory: labFile('inventory-ops.yaml') }));
         for (const j of r.journals) out(t('cli.lab.up.journal', { file: j }));
         if (opts.monitoring) out(t('cli.lab.up.prometheus', { address: r.hosts.find((h) => h.name === 'mon')!.address }));
       }),

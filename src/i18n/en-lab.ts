@@ -18,6 +18,7 @@ export const enLab = {
   'cli.lab.up.halfBuilt': '{{error}}\nThe half-built lab is left for a look (`mfs-tui lab status`, `mfs-tui lab ssh HOST`); `mfs-tui lab down` removes it.',
   'cli.lab.up.done': 'Up in {{seconds}} s: {{hosts}}.',
   'cli.lab.up.inventory': 'Inventory: {{file}}   (mfs-tui --lab, or: mfs-tui lab ssh m1)',
+  'cli.lab.up.opsLab': 'It logs in as the operator ops, through sudo (the password is in {{passwordFile}}); root cannot log in from here',
   'cli.lab.up.asOps': 'As the operator ops (sudo asks for the password in {{passwordFile}}): mfs-tui --inventory {{inventory}}',
   'cli.lab.up.journal': 'Runbook journal: {{file}}',
   'cli.lab.up.prometheus': 'Prometheus: http://{{address}}:9090 (alerts: /alerts, API: /api/v1/alerts)',

@@ -20,6 +20,7 @@ export const zhLab: { readonly [K in Exclude<keyof typeof enLab, OtherThanOther>
   'cli.lab.up.halfBuilt': '{{error}}\n搭到一半的练习集群保留着，方便排查（`mfs-tui lab status`、`mfs-tui lab ssh HOST`）；用 `mfs-tui lab down` 拆除。',
   'cli.lab.up.done': '已启动，用时 {{seconds}} 秒：{{hosts}}。',
   'cli.lab.up.inventory': 'Inventory：{{file}}   （mfs-tui --lab，或：mfs-tui lab ssh m1）',
+  'cli.lab.up.opsLab': '它以操作员 ops 身份登录，通过 sudo 提权（密码在 {{passwordFile}} 里）；从这台机器不能以 root 登录',
   'cli.lab.up.asOps': '以操作员 ops 身份（sudo 密码在 {{passwordFile}} 里）：mfs-tui --inventory {{inventory}}',
   'cli.lab.up.journal': 'Runbook 日志：{{file}}',
   'cli.lab.up.prometheus': 'Prometheus：http://{{address}}:9090（告警：/alerts，API：/api/v1/alerts）',
