@@ -141,8 +141,8 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
       if (dead.probe!.holdsVip) return { kind: 'not-expected', why: [{ host: dead.name, probe: probePart('ps'), saw: t('triage.failover.noKeepalivedHolder', { host: dead.name }) }] };
     } else {
       const inst = haInstance(deadConf);
-      if (!inst && dead.probe!.keepalivedConfUnreadable) return { kind: 'unknown', why: [confUnreadable(dead)] };
-      if (!inst) {
+      // Its configuration unreadable here (not root): the standby's, read below, stands in for it.
+      if (!inst && !dead.probe!.keepalivedConfUnreadable) {
         return {
           kind: 'not-expected',
           why: [
@@ -154,7 +154,7 @@ export function judgeFailover(status: ClusterStatus, dead: HostStatus | undefine
           ],
         };
       }
-      detectS = detectionS(faultChecks(deadConf!, inst));
+      if (inst) detectS = detectionS(faultChecks(deadConf!, inst));
       const st = vrrp(dead);
       if (st && st.state !== 'MASTER' && st.lastTransition !== undefined) released = st.lastTransition;
     }

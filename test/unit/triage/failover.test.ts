@@ -230,7 +230,7 @@ describe('a failover under way is not an outage', () => {
       assert.equal(f.recommendation.kind, 'none');
       assert.match(
         f.recommendation.kind === 'none' ? f.recommendation.reason : '',
-        /whether keepalived is failing over right now cannot be told \(m1 runs keepalived, but this login may not read \/etc\/keepalived\/keepalived\.conf/,
+        /whether keepalived is failing over right now cannot be told \(m2 runs keepalived, but this login may not read \/etc\/keepalived\/keepalived\.conf/,
       );
       assert.doesNotMatch(renderTriageText(r), /no failover is coming|not the keepalived-ha setup/);
     }
@@ -239,6 +239,13 @@ describe('a failover under way is not an outage', () => {
     const rl = triage(lost, runbooks);
     assert.deepEqual(recovery(rl), [], renderTriageText(rl));
     assert.match(renderTriageText(rl), /m2 runs keepalived, but this login may not read/);
+    // Only the dead side's unreadable: the standby's configuration stands in for it (under way);
+    // a standby without keepalived cannot take over, whatever the dead side runs: power-cut.
+    const deadOnly = await snapshot(set(set(ha(), 'm1', { daemons: ['keepalived'], vip: false }), 'm1', { notRoot: true }));
+    assert.ok(codes(triage(deadOnly, runbooks)).includes('failover-under-way'), renderTriageText(triage(deadOnly, runbooks)));
+    const noStandby = await snapshot(set(set(set(ha(), 'm1', { daemons: ['keepalived'], vip: false }), 'm1', { notRoot: true }), 'm2', { daemons: ['mfsmetalogger'], vrrp: undefined }));
+    const ns = recovery(triage(noStandby, runbooks))[0]?.recommendation;
+    assert.equal(ns?.kind === 'runbook' && ns.runbook, 'power-cut', renderTriageText(triage(noStandby, runbooks)));
     // Root (or become) reads both: the same death is a failover under way, then power-cut.
     const root = await snapshot(set(ha(), 'm1', { daemons: ['keepalived'], vip: false }));
     assert.ok(codes(triage(root, runbooks)).includes('failover-under-way'));
