@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { labBreak } from '../../src/lab/index.ts';
 import { netnsPids } from '../../src/lab/net.ts';
-import { haLogs, hostState, masterVersion, mfscli, onHost, pidsOf, tryOnHost, vipHolderNames } from './lab-runbook.ts';
+import { haLogs, hostState, linesOnHost, masterVersion, mfscli, onHost, pidsOf, tryOnHost, vipHolderNames } from './lab-runbook.ts';
 import { waitUntil as waitUntilSync } from './netns-cluster.ts';
 
 const WRITER = String.raw`mkdir -p /mnt/mfs/w /root/w; : > /root/w/acked; rm -f /root/w/stop; i=0
@@ -53,7 +53,7 @@ async function settledOnOneMaster(ms: number): Promise<{ settled: number | undef
   return { settled, state, since };
 }
 
-export const acked = () => Number(tryOnHost('cl', 'wc -l < /root/w/acked').out.trim() || 0);
+export const acked = () => linesOnHost('cl', '/root/w/acked');
 const other = (h: string) => (h === 'm1' ? 'm2' : 'm1');
 
 /** One fault of the matrix: seconds until a new master answered, files acknowledged meanwhile. */

@@ -80,6 +80,16 @@ export function tryOnHost(host: string, script: string): { code: number | null; 
   return { code: r.code, out: `${r.out}${r.err}` };
 }
 
+/**
+ * Lines in a file on a host; 0 while it does not exist yet (a writer started in the background
+ * creates it a moment later: entering the host takes milliseconds, so a count may come first).
+ */
+export function linesOnHost(host: string, file: string): number {
+  const out = onHost(host, `if [ -e ${file} ]; then wc -l < ${file}; else echo 0; fi`).trim();
+  assert.match(out, /^\d+$/, `${host}: lines in ${file}: ${out}`);
+  return Number(out);
+}
+
 /** Ten files of random sizes written and synced through cl's mount; checksums kept in /root/rb.sha256. */
 export function writeFiles(prefix: string): void {
   onHost(

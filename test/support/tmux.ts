@@ -6,7 +6,19 @@ import { createServer } from 'node:net';
 import { BIN } from './cli-env.ts';
 
 export class TmuxApp {
-  constructor(private readonly socket: string) {}
+  /**
+   * Each start gets a server of its own (`NAME-1`, `NAME-2`, ...): a server whose last session
+   * was just killed is still exiting, and a new session on its socket failed with "server
+   * exited unexpectedly" (CI run 11, home-library's second start).
+   */
+  private starts = 0;
+  private sockets: string[] = [];
+
+  constructor(private readonly name: string) {}
+
+  private get socket(): string {
+    return `${this.name}-${this.starts}`;
+  }
 
   tmux(...args: string[]): string {
     return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
@@ -14,6 +26,8 @@ export class TmuxApp {
 
   /** Starts `mfs-tui ARGS` with exactly these environment variables in a terminal of this size. */
   start(env: Record<string, string | undefined>, args: string, size: { columns: number; rows: number }): void {
+    this.starts++;
+    this.sockets.push(this.socket);
     const vars = Object.entries(env)
       .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
       .join(' ');
@@ -41,12 +55,14 @@ export class TmuxApp {
     this.tmux('kill-session', '-t', 'app');
   }
 
-  /** The whole server, whatever is left of it (for after()). */
+  /** Every server this app started, whatever is left of them (for after()). */
   close(): void {
-    try {
-      this.tmux('kill-server');
-    } catch {
-      // no server left
+    for (const socket of this.sockets.splice(0)) {
+      try {
+        execFileSync('tmux', ['-L', socket, 'kill-server'], { encoding: 'utf8', stdio: 'ignore' });
+      } catch {
+        // no server left
+      }
     }
   }
 }

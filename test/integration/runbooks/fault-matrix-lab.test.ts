@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { assertNothingLost, freezeActiveMaster, healInsideTheWindow, killActiveMaster, partitionActiveMaster, startWriter, stopWriter, unplugActiveMaster, waitUntil, type FaultRow } from '../../support/fault-matrix.ts';
 import { CANDIDATES } from '../../support/ha-cluster.ts';
-import { haLogs, labSkip, onHost, runRunbook, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
+import { haLogs, labSkip, linesOnHost, onHost, runRunbook, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
 
 const rows: FaultRow[] = [];
 
@@ -55,7 +55,7 @@ describe('keepalived-ha fault matrix with a writer, through mfs-tui on the pract
     const masterPid = () => onHost(holder, 'cat /var/lib/mfs/.mfsmaster.lock').trim();
     const master = masterPid();
     assert.match(master, /^\d+$/);
-    const notifies = (h: string) => Number(onHost(h, 'wc -l < /var/log/mfs-ha.log').trim());
+    const notifies = (h: string) => linesOnHost(h, '/var/log/mfs-ha.log');
     const before = CANDIDATES.map(notifies);
     const blocked = (s: number) => tryOnHost(holder, `ps -eo etimes=,args= | awk -v s=${s} '$1 >= s && /[m]fs-check\\.sh master$/'`).out.trim();
     onHost(holder, `cp -p ${f} ${f}.keep && mkfifo ${f}.fifo && mv -f ${f}.fifo ${f}`);

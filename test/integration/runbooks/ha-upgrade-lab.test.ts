@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { waitUntil } from '../../support/netns-cluster.ts';
-import { haLogs, hostState, inventory, labSkip, masterVersion, mfscli, onHost, pidsOf, runRunbook, runbookCommand, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
+import { haLogs, hostState, inventory, labSkip, linesOnHost, masterVersion, mfscli, onHost, pidsOf, runRunbook, runbookCommand, startLab, stopLab, tryOnHost, vipHolderNames } from '../../support/lab-runbook.ts';
 
 const OLD_RUNBOOKS = fileURLToPath(new URL('../../fixtures/runbooks/keepalived-ha-old/', import.meta.url));
 const INPUTS = ['--input', 'first=m1', '--input', 'router_id=77', '--input', 'chunkservers=10.77.0.21 10.77.0.22 10.77.0.23'];
@@ -29,7 +29,7 @@ while [ ! -e /root/up/stop ]; do
   if timeout 60 dd if=/root/up/buf of=/mnt/mfs/up/f$i bs=32768 conv=fsync status=none 2>/dev/null; then echo "$h  f$i" >> /root/up/acked; fi
   sleep 0.1
 done`;
-const acked = () => Number(tryOnHost('cl', 'wc -l < /root/up/acked').out.trim() || 0);
+const acked = () => linesOnHost('cl', '/root/up/acked');
 
 async function writesGoOn(n: number): Promise<void> {
   const a0 = acked();
