@@ -89,7 +89,8 @@ export const en = {
   'cli.lab.status.description': 'show the practice cluster: hosts, links, daemons, who holds the VIP, what the master sees',
   'cli.lab.status.option.json': 'print the status as JSON',
   'cli.lab.up.description': 'build the practice cluster: m1, m2 (keepalived, VIP on m1), ml, c1..cN, cl (mount with test files), spare',
-  'cli.lab.up.option.as': 'who runs the runbooks of the build: root, or ops (the lab operator, through sudo with its password); default $MFS_TUI_LAB_OPERATOR, else root',
+  'cli.lab.up.option.as':
+    'who logs in: root (by the lab key), or ops (the lab operator, through sudo with its password; the hosts then refuse root from here, as most servers do); default $MFS_TUI_LAB_OPERATOR, else root',
   'cli.lab.up.option.firewalld': "with --init systemd: every host runs Debian's firewalld (enabled in its own root, never on this machine); install-cluster's firewall then takes its firewalld path",
   'cli.lab.up.option.monitoring': 'add a host mon running Prometheus with the alert rules of monitoring/, and node_exporter on m1 and m2 fed by the monitoring runbook every 5 s',
   'cli.lab.up.option.bare': 'hosts with sshd only: no MooseFS or keepalived started',

@@ -93,7 +93,8 @@ export const zh: ChineseCatalogue = {
   'cli.lab.status.description': '查看练习集群：主机、链路、守护进程、VIP 在谁手上、master 看到了什么',
   'cli.lab.status.option.json': '以 JSON 输出状态',
   'cli.lab.up.description': '搭建练习集群：m1、m2（keepalived，VIP 在 m1）、ml、c1..cN、cl（已挂载并写好测试文件）、spare',
-  'cli.lab.up.option.as': '由谁运行搭建用的 runbook：root，或 ops（练习集群的操作员，经 sudo 并输入其密码）；默认取 $MFS_TUI_LAB_OPERATOR，否则为 root',
+  'cli.lab.up.option.as':
+    '由谁登录：root（用练习集群的密钥），或 ops（练习集群的操作员，经 sudo 并输入其密码；这时各主机像多数服务器一样拒绝从这里以 root 登录）；默认取 $MFS_TUI_LAB_OPERATOR，否则为 root',
   'cli.lab.up.option.firewalld': '配合 --init systemd：每台主机运行 Debian 的 firewalld（只在主机自己的根目录里启用，从不在本机上启用）；install-cluster 的防火墙步骤随之走 firewalld 路径',
   'cli.lab.up.option.monitoring': '增加运行 Prometheus（使用 monitoring/ 中的告警规则）的主机 mon，并在 m1 和 m2 上运行由 runbook monitoring.md 每 5 秒更新的 node_exporter',
   'cli.lab.up.option.bare': '只有 sshd 的空主机：不启动 MooseFS 和 keepalived',
