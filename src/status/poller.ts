@@ -349,12 +349,15 @@ export class StatusPoller {
       if (!parts.version && prev.probe?.mfsVersion) probe.mfsVersion = prev.probe.mfsVersion;
       if (!parts.haConfig && prev.probe) {
         if (prev.probe.keepalivedConf && probe.daemons.keepalived.length) probe.keepalivedConf = prev.probe.keepalivedConf;
+        // Unreadable stays unreadable until the configuration is read again (a login that is not root).
+        if (prev.probe.keepalivedConfUnreadable && probe.daemons.keepalived.length) probe.keepalivedConfUnreadable = prev.probe.keepalivedConfUnreadable;
         if (prev.probe.promotionsS) probe.promotionsS = prev.probe.promotionsS;
       }
       if (!parts.keepalived && prev.probe?.keepalived) {
         probe.keepalived = prev.probe.keepalived;
         probe.keepalivedDumpAgeS = prev.probe.keepalivedDumpAgeS;
       }
+      if (!parts.keepalived && prev.probe?.keepalivedProblem && probe.daemons.keepalived.length) probe.keepalivedProblem = prev.probe.keepalivedProblem;
       this.hosts.set(name, { ...prev, probe, rttMs: result.rttMs, reachable: true, okAt: this.now(), error: undefined, failure: undefined, login: undefined });
     } else {
       this.runningSince.delete(name);

@@ -84,8 +84,8 @@ export interface HostProbe {
 const MARK = '@@mfs-tui:';
 
 /**
- * A keepalived state dump older than this is no state: the probe asks for a new one every
- * tick (at most dumpMaxAgeS old), so only a login that may not signal keepalived reads one.
+ * A keepalived state dump older than this is no state for a login that may not signal
+ * keepalived (it cannot ask for a new one); root's probes ask for one every tick.
  */
 export const DUMP_TOO_OLD_S = 30;
 
@@ -137,7 +137,9 @@ export function hostProbeScript(opts: HostProbeOptions): string {
       '  __km=$(stat -c %Y $__kf 2>/dev/null || echo 0)',
       // english: shell script, not a message
       `  if [ $((__now - __km)) -gt ${maxAge} ]; then kill -USR1 $__kp 2>/dev/null; sleep 0.1; __km=$(stat -c %Y $__kf 2>/dev/null || echo 0); fi`,
-      '  echo "age $((__now - __km))"',
+      // May this login signal keepalived at all (kill -0: no signal sent)? Not root: it reads root's last dump.
+      '  if kill -0 $__kp 2>/dev/null; then __ks=; else __ks=" refused"; fi',
+      '  if [ "$__km" -gt 0 ]; then echo "age $((__now - __km))$__ks"; else echo "age none$__ks"; fi',
       String.raw`  sed -n '/< VRRP Topology >/,/< VRRP Sockpool >/{/^ *\(VRRP Instance\|State\|Last transition\) = /p}' $__kf 2>/dev/null`,
       // keepalived-ha's role script says where a promotion stands (PROMOTING while it runs).
       `  echo '${MARK}harole'`,
@@ -153,8 +155,9 @@ export function hostProbeScript(opts: HostProbeOptions): string {
             '  while [ $# -gt 0 ]; do case $1 in -f|--use-file) [ $# -ge 2 ] && { __kcf=$2; shift; } ;; --use-file=*) __kcf=${1#*=} ;; -f?*) __kcf=${1#-f} ;; esac; shift; done',
             // english: shell script, not a message
             `  for __f in "$__kcf" $(sed -n 's/^[[:space:]]*include[[:space:]][[:space:]]*//p' "$__kcf" 2>/dev/null); do sed -e '/auth_pass/d' -e '/^[[:space:]]*include[[:space:]]/d' $__f 2>/dev/null; done`,
-            // A login that may not read it (not root; the file 0640) says so: unknown, not "no HA check".
-            `  [ -r "$__kcf" ] || { echo '${MARK}kaconfUnreadable'; echo "$__kcf"; }`,
+            // A login that may not read it (not root; the file 0640, or its folder closed) says so:
+            // unknown, not "no HA check". Only a file seen to be absent is absent.
+            `  if [ ! -r "$__kcf" ] && { [ -e "$__kcf" ] || [ ! -x "\${__kcf%/*}" ]; }; then echo '${MARK}kaconfUnreadable'; echo "$__kcf"; fi`,
             `  echo '${MARK}halog'`,
             // english: the role script's log words, matched as it writes them
             "  grep -E ' MASTER: (was |mfsmaster runs|a master still answers on )' /var/log/mfs-ha.log 2>/dev/null | tail -n 12",
@@ -256,12 +259,13 @@ export function parseHostProbe(stdout: string): HostProbe {
   if (vipLines[0]) probe.vipLine = vipLines[0].trim();
   const ka = s.get('keepalived');
   if (ka) {
-    const age = /^age (-?\d+)$/.exec(ka[0] ?? '');
+    const age = /^age (-?\d+|none)( refused)?$/.exec(ka[0] ?? '');
     const states = parseKeepalivedDump(ka);
-    if (age) probe.keepalivedDumpAgeS = Number(age[1]);
+    const ageS = age && age[1] !== 'none' ? Number(age[1]) : undefined;
+    if (ageS !== undefined) probe.keepalivedDumpAgeS = ageS;
     // Only root may ask keepalived for a new dump (SIGUSR1): an operator who logs in as
     // themselves reads whatever root's last one said, maybe from hours ago. Not a state.
-    if (age && Number(age[1]) > DUMP_TOO_OLD_S) probe.keepalivedProblem = tr('probe.dumpTooOld', { seconds: Number(age[1]) });
+    if (age?.[2] && (ageS === undefined || ageS > DUMP_TOO_OLD_S)) probe.keepalivedProblem = tr('probe.dumpTooOld', { seconds: ageS ?? '?' });
     else if (states.length > 0) probe.keepalived = states;
     else if (age) probe.keepalivedProblem = tr('probe.noVrrpInstance');
   }

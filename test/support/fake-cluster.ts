@@ -59,18 +59,22 @@ export function inventoryOf(hosts: FakeHost[]): Inventory {
   };
 }
 
-export function hostOutput(h: FakeHost): string {
+/** What the probe prints on this host; `script`: the probe asked (keepalived.conf only on the ticks that read it). */
+export function hostOutput(h: FakeHost, script?: string): string {
+  const asked = (part: string) => script === undefined || script.includes(`@@mfs-tui:${part}'`);
   const out = ['@@mfs-tui:vip'];
   if (h.vip) out.push(`2: eth0    inet 10.9.0.100/24 scope global secondary eth0`);
   out.push('@@mfs-tui:ps');
   (h.daemons ?? []).forEach((d, i) => out.push(`${100 + i} 1 ${h.uptimeS ?? 50} ${d}`));
   if (h.vrrp) {
-    out.push('@@mfs-tui:keepalived', h.notRoot ? 'age 3600' : 'age 0', ' VRRP Instance = VI_1', `   State = ${h.vrrp}`);
+    out.push('@@mfs-tui:keepalived', h.notRoot ? 'age 3600 refused' : 'age 0', ' VRRP Instance = VI_1', `   State = ${h.vrrp}`);
     if (h.vrrpSince !== undefined) out.push(`   Last transition = ${h.vrrpSince} (${new Date(h.vrrpSince * 1000).toUTCString()})`);
     if (h.haRole) out.push('@@mfs-tui:harole', `${h.haRole.role} ${h.haRole.ageS}`);
-    if (h.kaconf && h.notRoot) out.push('@@mfs-tui:kaconf', '@@mfs-tui:kaconfUnreadable', '/etc/keepalived/keepalived.conf');
-    else if (h.kaconf) out.push('@@mfs-tui:kaconf', ...h.kaconf.split('\n'));
-    if (h.kaconf && h.haLog) out.push('@@mfs-tui:halog', ...h.haLog);
+    if (h.kaconf && asked('kaconf')) {
+      if (h.notRoot) out.push('@@mfs-tui:kaconf', '@@mfs-tui:kaconfUnreadable', '/etc/keepalived/keepalived.conf');
+      else out.push('@@mfs-tui:kaconf', ...h.kaconf.split('\n'));
+      if (h.haLog) out.push('@@mfs-tui:halog', ...h.haLog);
+    }
   }
   out.push('@@mfs-tui:version', 'version: 3.0.117-1 ; build: 1341', '@@mfs-tui:changelog');
   if (h.changelog !== undefined) out.push('2', `${h.changelog}: 1|X`);
@@ -137,7 +141,7 @@ export function fakeCluster(hosts: FakeHost[], mfscli: { viaVip: string; candida
                 () =>
                   void (h.gate ?? Promise.resolve()).then(() => {
                     c.answered.push({ host: name, script: req.script });
-                    resolve(result(cluster ? clusterOutput(c.mfscli.viaVip, c.mfscli.candidates) : hostOutput(h)));
+                    resolve(result(cluster ? clusterOutput(c.mfscli.viaVip, c.mfscli.candidates) : hostOutput(h, req.script)));
                   }),
               );
           });

@@ -26,6 +26,46 @@ describe('host probe', () => {
     assert.ok(p.scriptS! > 0 && p.scriptS! < 2);
   });
 
+  it("an old state dump: root's stays a state (it signals every probe), one a login may not refresh is none; no dump, and an unreadable configuration", () => {
+    const dump = (ageLine: string) =>
+      parseHostProbe(['@@mfs-tui:vip', '@@mfs-tui:ps', '100 1 50 keepalived', '@@mfs-tui:keepalived', ageLine, ' VRRP Instance = VI_1', '   State = BACKUP', '@@mfs-tui:time', '1 1'].join('\n'));
+    assert.equal(dump('age 45').keepalived?.[0]?.state, 'BACKUP', 'root with a long interval: still its state');
+    assert.equal(dump('age 3 refused').keepalived?.[0]?.state, 'BACKUP', 'fresh enough, whoever asked for it');
+    const old = dump('age 45 refused');
+    assert.equal(old.keepalived, undefined);
+    assert.match(old.keepalivedProblem!, /45 s old: this login may not ask keepalived for a new one/);
+    const none = parseHostProbe(['@@mfs-tui:vip', '@@mfs-tui:ps', '@@mfs-tui:keepalived', 'age none', '@@mfs-tui:time', '1 1'].join('\n'));
+    assert.equal(none.keepalivedDumpAgeS, undefined);
+    assert.match(none.keepalivedProblem!, /has no VRRP instance/);
+    const unreadable = parseHostProbe(['@@mfs-tui:keepalived', 'age 1', '@@mfs-tui:kaconf', '@@mfs-tui:kaconfUnreadable', '/etc/keepalived/keepalived.conf'].join('\n'));
+    assert.equal(unreadable.keepalivedConf, undefined);
+    assert.equal(unreadable.keepalivedConfUnreadable, '/etc/keepalived/keepalived.conf');
+  });
+
+  it('the keepalived part as a user who may not signal keepalived or read its configuration (run by sh here): says so', () => {
+    const dir = fs.mkdtempSync(join(os.tmpdir(), 'mfs-probe-'));
+    try {
+      fs.chmodSync(dir, 0o755);
+      const conf = join(dir, 'keepalived.conf');
+      fs.writeFileSync(conf, 'vrrp_instance VI_1 {\n}\n', { mode: 0o600 });
+      // In a PID namespace of its own (no daemon of this machine in sight), root's shell as PID 1
+      // stands in for keepalived; the probe runs as nobody, who may neither signal it nor read the file.
+      const script = hostProbeScript({ vip: '203.0.113.77', dataPath: dir, parts: { keepalived: true, version: false, haConfig: true } })
+        .replace('if [ -n "$__kp" ]; then', '__kp=1; if [ -n "$__kp" ]; then')
+        .replace('__kcf=/etc/keepalived/keepalived.conf', `__kcf=${conf}`);
+      // From a file: PID 1's command line (which the probe parses for keepalived's -f) stays short.
+      const file = join(dir, 'probe.sh');
+      fs.writeFileSync(file, script, { mode: 0o644 });
+      const r = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', `setpriv --reuid=65534 --regid=65534 --clear-groups sh ${file}; exit $?`], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const p = parseHostProbe(r.stdout);
+      assert.equal(p.keepalivedConfUnreadable, conf, r.stdout);
+      assert.match(r.stdout, /^age (none|\d+) refused$/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('unison with a versioned name counts as unison; unknown rows are ignored', () => {
     const d = parsePs(['  10     1   5 S unison-2.53', '  11    10   5 S unison', 'garbage', '  12 1 7 mfscgiserv', '  13 1 9 Z mfschunkserver']);
     assert.deepEqual(d.mfschunkserver, [], 'a zombie is not a running daemon');

@@ -239,6 +239,16 @@ describe('a failover under way is not an outage', () => {
     const rl = triage(lost, runbooks);
     assert.deepEqual(recovery(rl), [], renderTriageText(rl));
     assert.match(renderTriageText(rl), /m2 runs keepalived, but this login may not read/);
+    // The configuration is read on one tick in many: what the next sweeps see (triage looks again) keeps it unreadable.
+    const cluster = fakeCluster(asUser(set(ha(), 'm1', { daemons: ['keepalived'], vip: false })), { viaVip: fixture('no-master.txt'), candidates: SIM_NONE });
+    const hs = asUser(set(ha(), 'm1', { daemons: ['keepalived'], vip: false }));
+    const poller = new StatusPoller({ inventory: inventoryOf(hs), executorFor: (h) => cluster.executorFor(h) }, { intervalMs: 100, hostTimeoutMs: 2000, staleAfterMs: 5000 });
+    await poller.sweep();
+    await poller.sweep();
+    poller.stop();
+    const again = poller.getState();
+    assert.equal(again.hosts.find((h) => h.name === 'm2')!.probe!.keepalivedConfUnreadable, '/etc/keepalived/keepalived.conf', 'the second sweep forgot it');
+    assert.deepEqual(recovery(triage(later(again, N + 60), runbooks)), [], renderTriageText(triage(later(again, N + 60), runbooks)));
     // Only the dead side's unreadable: the standby's configuration stands in for it (under way);
     // a standby without keepalived cannot take over, whatever the dead side runs: power-cut.
     const deadOnly = await snapshot(set(set(ha(), 'm1', { daemons: ['keepalived'], vip: false }), 'm1', { notRoot: true }));
