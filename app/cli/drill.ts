@@ -20,6 +20,10 @@ async function practiceOnly(g: GlobalOptions): Promise<void> {
     throw new UserError(t('cli.drill.error.practiceOnly', { inventory: g.inventory, lab: labInventoryPath() }));
   }
   if (!fs.existsSync(labInventoryPath())) throw new UserError(t('cli.drill.error.labNotUp'));
+  // Its triage and scripted recovery run unattended: on a lab built --as ops they would need
+  // ops' sudo password, which a drill does not ask for.
+  const { readState } = await import('../../src/lab/state.ts');
+  if (readState()?.operator === 'ops') throw new UserError(t('cli.drill.error.opsLab'));
 }
 
 /** Drill and lab errors are the operator's: one message, no stack. */

@@ -60,6 +60,8 @@ export const enCli = {
   'cli.config.removed': 'removed {{dir}}',
   'cli.drill.error.linuxOnly': 'drills run on the practice cluster, which needs Linux (and root)',
   'cli.drill.error.practiceOnly': 'drills run on the practice cluster only, never on {{inventory}}: drop --inventory (the drill uses {{lab}})',
+  'cli.drill.error.opsLab':
+    "this practice cluster was built with `lab up --as ops`, where root cannot log in: a drill runs triage and its scripted recovery unattended, which would need ops' sudo password. Build one for drills with `mfs-tui lab up` (root logs in by the lab key), or run the runbooks yourself on this one with `mfs-tui --lab`",
   'cli.drill.error.labNotUp': 'the practice cluster is not up: run `mfs-tui lab up` first (drills run on the practice cluster only)',
   'cli.drill.error.badWait': "--wait: expected seconds, got '{{value}}'",
   'cli.drill.error.reportNeedsFile': 'drill check --report needs a FILE',

@@ -59,6 +59,8 @@ export const zhCli: { readonly [K in Exclude<keyof typeof enCli, OtherThanOther>
   'cli.config.removed': '已移除 {{dir}}',
   'cli.drill.error.linuxOnly': '演练在练习集群上进行，需要 Linux（和 root）',
   'cli.drill.error.practiceOnly': '演练只在练习集群上进行，绝不用 {{inventory}}：去掉 --inventory（演练使用 {{lab}}）',
+  'cli.drill.error.opsLab':
+    '这个练习集群是用 `lab up --as ops` 搭建的，不能以 root 登录：演练会无人值守地运行分诊和脚本化恢复，这需要 ops 的 sudo 密码。请用 `mfs-tui lab up` 搭一个用于演练的集群（root 用练习集群的密钥登录），或者在这个集群上用 `mfs-tui --lab` 自己运行 runbook',
   'cli.drill.error.labNotUp': '练习集群没有启动：先运行 `mfs-tui lab up`（演练只在练习集群上进行）',
   'cli.drill.error.badWait': "--wait：应为秒数，实际是 '{{value}}'",
   'cli.drill.error.reportNeedsFile': 'mfs-tui drill check --report 需要一个 FILE',

@@ -138,7 +138,9 @@ export function hostProbeScript(opts: HostProbeOptions): string {
       // english: shell script, not a message
       `  if [ $((__now - __km)) -gt ${maxAge} ]; then kill -USR1 $__kp 2>/dev/null; sleep 0.1; __km=$(stat -c %Y $__kf 2>/dev/null || echo 0); fi`,
       // May this login signal keepalived at all (kill -0: no signal sent)? Not root: it reads root's last dump.
+      // english: shell script, not a message
       '  if kill -0 $__kp 2>/dev/null; then __ks=; else __ks=" refused"; fi',
+      // english: shell script, not a message
       '  if [ "$__km" -gt 0 ]; then echo "age $((__now - __km))$__ks"; else echo "age none$__ks"; fi',
       String.raw`  sed -n '/< VRRP Topology >/,/< VRRP Sockpool >/{/^ *\(VRRP Instance\|State\|Last transition\) = /p}' $__kf 2>/dev/null`,
       // keepalived-ha's role script says where a promotion stands (PROMOTING while it runs).
@@ -157,6 +159,7 @@ export function hostProbeScript(opts: HostProbeOptions): string {
             `  for __f in "$__kcf" $(sed -n 's/^[[:space:]]*include[[:space:]][[:space:]]*//p' "$__kcf" 2>/dev/null); do sed -e '/auth_pass/d' -e '/^[[:space:]]*include[[:space:]]/d' $__f 2>/dev/null; done`,
             // A login that may not read it (not root; the file 0640, or its folder closed) says so:
             // unknown, not "no HA check". Only a file seen to be absent is absent.
+            // english: shell script, not a message
             `  if [ ! -r "$__kcf" ] && { [ -e "$__kcf" ] || [ ! -x "\${__kcf%/*}" ]; }; then echo '${MARK}kaconfUnreadable'; echo "$__kcf"; fi`,
             `  echo '${MARK}halog'`,
             // english: the role script's log words, matched as it writes them

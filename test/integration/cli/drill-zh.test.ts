@@ -155,3 +155,19 @@ test("lab --help in Chinese; the practice cluster's inventory refused as a real 
   assert.equal(en.code, 2);
   assert.match(en.stderr, /is the practice cluster's inventory \(use --lab or --cluster lab\), never a real cluster's as 'prod2'/);
 });
+
+test('a drill on a lab built --as ops (root cannot log in, its unattended triage would need a password) is refused before it breaks anything, in both languages', () => {
+  const w = world();
+  writeFileSync(
+    join(w.lab, 'state.json'),
+    JSON.stringify({ version: 1, startedAt: '2026-12-07T00:00:00Z', phase: 'up', chunkservers: 3, bare: false, operator: 'ops', bridge: 'mfslab-br', hosts: [] }),
+    { mode: 0o600 },
+  );
+  const en = cli(w, ['--lang', 'en', 'drill', 'power-cut']);
+  assert.equal(en.code, 2, en.stderr);
+  assert.match(en.stderr, /^mfs-tui: this practice cluster was built with `lab up --as ops`, where root cannot log in: .*`mfs-tui lab up`/);
+  const zh = cli(w, ['--lang', 'zh', 'drill', 'power-cut']);
+  assert.equal(zh.code, 2, zh.stderr);
+  assert.match(zh.stderr, /^mfs-tui: 这个练习集群是用 `lab up --as ops` 搭建的/);
+  assert.doesNotMatch(en.stderr + zh.stderr, /\n\s+at /, 'no stack trace');
+});
