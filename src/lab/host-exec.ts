@@ -2,6 +2,7 @@
 // into the host's PID 1, as root), never over SSH. The hosts' sshd is the operator's door
 // only, so a host can refuse root's login (`lab up --as ops`) and the lab still breaks,
 // builds and checks it, as a console would on a real server.
+import fs from 'node:fs';
 import { t } from '../i18n/index.ts';
 import { LabError, isAlive, run, type RunResult } from './proc.ts';
 import { readState } from './state.ts';
@@ -15,24 +16,43 @@ export function hostEnterArgs(initPid: number, cgroup: boolean): string[] {
 }
 
 /**
- * The argv that runs `bash -s` as root inside a host, in /root, with a login's environment.
- * `timeout` inside the host ends the script and whatever it started in its process group when
- * the limit passes (killing nsenter from here would leave them running in the host); daemons
- * the script starts detach from that group, as they would from an SSH session.
+ * The argv that runs `bash -s` as root inside a host with a login's environment. `timeout`
+ * inside the host ends the script and whatever it started in its process group when the limit
+ * passes (killing nsenter from here would leave them running in the host); daemons the script
+ * starts detach from that group, as they would from an SSH session. timeout's last resort
+ * (KILL to its own group) kills timeout too: the `sh` around it still reports 137.
  */
 export function hostScriptArgv(initPid: number, cgroup: boolean, timeoutMs: number): string[] {
   const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-  return [...hostEnterArgs(initPid, cgroup), 'env', '-i', ...HOST_ENV, 'timeout', '-k', '2', String(seconds), 'bash', '-c', 'cd /root 2>/dev/null || cd /; exec bash -s'];
+  return [...hostEnterArgs(initPid, cgroup), 'env', '-i', ...HOST_ENV, 'sh', '-c', `timeout -k 2 ${seconds} bash -s; exit $?`];
+}
+
+/** The script as the host runs it: in root's home, as a login would start. */
+export function hostScriptInput(script: string): string {
+  return `cd /root 2>/dev/null || cd /\n${script}`;
+}
+
+/**
+ * Whether `pid` is still the host's first process: alive, and in the network namespace the
+ * lab made for the host. A PID reused by another process (the host died without `lab break`
+ * knowing) must never be entered: its namespaces may be this machine's own.
+ */
+export function isHostInit(pid: number, netns: string): boolean {
+  try {
+    return isAlive(pid) && fs.statSync(`/proc/${pid}/ns/net`).ino === fs.statSync(`/run/netns/${netns}`).ino;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs a bash script (on stdin, so nothing needs quoting) as root on a running lab host. */
 export async function hostScript(host: string, script: string, timeoutMs = 30_000): Promise<RunResult> {
   const h = readState()?.hosts.find((x) => x.name === host);
-  if (!h?.initPid || h.lost || !isAlive(h.initPid)) {
+  if (!h?.initPid || h.lost || !isHostInit(h.initPid, h.netns)) {
     return { code: 255, stdout: '', stderr: t('lab.exec.notRunning', { host }), timedOut: false };
   }
   // The outer limit only backs up the host's own `timeout` (nsenter itself never hangs).
-  const r = await run('nsenter', hostScriptArgv(h.initPid, Boolean(h.cgroup), timeoutMs), { input: script, timeoutMs: timeoutMs + 5_000 });
+  const r = await run('nsenter', hostScriptArgv(h.initPid, Boolean(h.cgroup), timeoutMs), { input: hostScriptInput(script), timeoutMs: timeoutMs + 5_000 });
   // timeout(1) exits 124 (137 after its KILL) when the limit passed.
   return r.code === 124 || r.code === 137 ? { ...r, timedOut: true } : r;
 }
