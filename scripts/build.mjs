@@ -1,7 +1,8 @@
 // Bundles the app into ESM chunks: start-up is several times faster than loading
 // hundreds of modules. Heavy or native pieces stay external and are loaded on demand.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 // Identifies the runbook checker and the inventory loader (their sources and the locked
@@ -46,12 +47,14 @@ const yogaWithoutFetch = {
   },
 };
 
-// Chunk names carry content hashes: without this, every build would leave the older ones behind.
-rmSync('dist', { recursive: true, force: true });
+// Built beside dist/, then moved in file by file (see the end): a running mfs-tui loads chunks
+// on demand and must never find one missing (a drill in CI did, while `npm pack` rebuilt).
+const out = `dist.build-${process.pid}`;
+rmSync(out, { recursive: true, force: true });
 
 await build({
   entryPoints: ['app/cli/entry.ts'],
-  outdir: 'dist',
+  outdir: out,
   entryNames: 'mfs-tui',
   chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
@@ -74,3 +77,23 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"', MFS_TUI_CHECKER_ID: JSON.stringify(checkerId()) },
   logLevel: 'warning',
 });
+
+// A rename replaces a file atomically, and a chunk of the same code keeps its name (content
+// hash): the files a running mfs-tui of this code loads are there throughout. Then what this
+// build did not write goes: older builds' chunks (names carry content hashes, so without this
+// every build would leave them behind).
+const written = new Set();
+for (const sub of ['.', 'chunks']) {
+  mkdirSync(join('dist', sub), { recursive: true });
+  for (const f of readdirSync(join(out, sub), { withFileTypes: true })) {
+    if (!f.isFile()) continue;
+    renameSync(join(out, sub, f.name), join('dist', sub, f.name));
+    written.add(join(sub, f.name));
+  }
+}
+for (const sub of ['.', 'chunks']) {
+  for (const f of readdirSync(join('dist', sub), { withFileTypes: true })) {
+    if (f.isFile() && !written.has(join(sub, f.name))) rmSync(join('dist', sub, f.name));
+  }
+}
+rmSync(out, { recursive: true, force: true });
