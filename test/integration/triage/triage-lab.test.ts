@@ -264,6 +264,16 @@ describe('mfs-tui triage on the practice cluster', { skip, timeout: 900_000 }, (
       [old],
       'the standby took the VIP',
     );
+    // triage calls the old master a ready standby once its metalogger runs; keepalived-ha's
+    // check also wants that metalogger's first download, a moment later. The next subtest takes
+    // the new master's host away: first the old one must pass its check, as an operator would
+    // wait before testing a failover (CI run 13 took the host away 1.8 s after the power cut,
+    // before the download: no standby could take over, and triage rightly said lost-master).
+    const deadline = Date.now() + 60_000;
+    while (labExec(dir, old, '/etc/keepalived/mfs-check.sh').code !== 0) {
+      assert.ok(Date.now() < deadline, `${old} did not pass its keepalived check again within 60 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   });
 
   it('lose-master: the standby takes over; triage names the lost candidate and rebuild-master for it', async () => {
