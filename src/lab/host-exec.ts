@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { t } from '../i18n/index.ts';
 import { LabError, isAlive, run, type RunResult } from './proc.ts';
-import { readState } from './state.ts';
+import { readState, type LabHostState } from './state.ts';
 
 /** What a login shell's environment holds (sshd sets these; LANG is not sent, as with the lab's ssh). */
 const HOST_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', 'USER=root', 'LOGNAME=root', 'SHELL=/bin/bash'];
@@ -45,10 +45,16 @@ export function isHostInit(pid: number, netns: string): boolean {
   }
 }
 
+/** The host by name when it may be entered: recorded with its PID 1, not lost, and that PID still its own. */
+export function enterableHost(hosts: readonly LabHostState[], name: string): (LabHostState & { initPid: number }) | undefined {
+  const h = hosts.find((x) => x.name === name);
+  return h?.initPid && !h.lost && isHostInit(h.initPid, h.netns) ? (h as LabHostState & { initPid: number }) : undefined;
+}
+
 /** Runs a bash script (on stdin, so nothing needs quoting) as root on a running lab host. */
 export async function hostScript(host: string, script: string, timeoutMs = 30_000): Promise<RunResult> {
-  const h = readState()?.hosts.find((x) => x.name === host);
-  if (!h?.initPid || h.lost || !isHostInit(h.initPid, h.netns)) {
+  const h = enterableHost(readState()?.hosts ?? [], host);
+  if (!h) {
     return { code: 255, stdout: '', stderr: t('lab.exec.notRunning', { host }), timedOut: false };
   }
   // The outer limit only backs up the host's own `timeout` (nsenter itself never hangs).

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LAB_LOCK_ENV, LAB_TEST_LOCK } from '../../src/lab/lock.ts';
 import { missingCommands } from '../../src/lab/preflight.ts';
-import { hostScriptArgv, hostScriptInput, isHostInit } from '../../src/lab/host-exec.ts';
+import { enterableHost, hostScriptArgv, hostScriptInput } from '../../src/lab/host-exec.ts';
 import type { LabState } from '../../src/lab/state.ts';
 
 /** Why these tests cannot run here; never a reason in CI (CI=true), where they must run. */
@@ -39,8 +39,8 @@ export function sh(cmd: string, args: string[], input?: string): { code: number 
  */
 export function labExec(labDir: string, host: string, script: string, timeoutMs = 60_000): { code: number | null; out: string; err: string } {
   const state = JSON.parse(fs.readFileSync(path.join(labDir, 'state.json'), 'utf8')) as LabState;
-  const h = state.hosts.find((x) => x.name === host);
-  if (!h?.initPid || h.lost || !isHostInit(h.initPid, h.netns)) return { code: 255, out: '', err: `${host}: no such running lab host` };
+  const h = enterableHost(state.hosts, host);
+  if (!h) return { code: 255, out: '', err: `${host}: no such running lab host` };
   const r = spawnSync('nsenter', hostScriptArgv(h.initPid, Boolean(h.cgroup), timeoutMs), { encoding: 'utf8', input: hostScriptInput(script), timeout: timeoutMs + 5_000 });
   return { code: r.status, out: r.stdout ?? '', err: r.stderr ?? '' };
 }
